@@ -48,6 +48,7 @@ from app.db import (
     DB_FILE,
     QUESTIONS_SQL,
     binary_tag,
+    forget_removed,
     message_tag,
     read_tag,
     reseal_copy_sent,
@@ -337,6 +338,9 @@ def finish(
         with transaction(conn):
             _reseal_database(conn, old, new, new_id, root)
     _reseal_head(conn, old, new)
+    # The rows as they were, under the old key, out of the database's files too (its WAL's earlier frames,
+    # its main file until a checkpoint): found from outside, the old key read them after the rotation.
+    forget_removed(conn)
     reseal_snapshots(root / DB_FILE, old, new)
     keys.finish_rotation()
 

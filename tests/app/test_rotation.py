@@ -335,3 +335,23 @@ def test_a_rotation_the_version_before_began_leaves_every_blob_padded_once_finis
         assert snapshot(store) == before
     assert not KeyStore(teleavis_home).rotation_pending()
     assert [path.name for path in blobs if not padded(path.read_bytes())] == []
+
+
+def test_nothing_sealed_under_the_old_key_stays_in_the_database_files(teleavis_home: Path) -> None:
+    """Found from outside: a key rotation (asked because the old key or passphrase may have leaked)
+    re-sealed every row, but the rows as they were, under the old key, stayed in the database's files:
+    in the main file until SQLite's next checkpoint, and in the WAL's earlier frames, never truncated.
+    Whoever had the old key and a copy of the folder made after the rotation read them all."""
+    filled(teleavis_home, cases=2)
+    with Store.open(teleavis_home) as store:
+        before = [
+            bytes(value)[:48]
+            for row in store.conn.execute("SELECT content, answer, images_seal FROM cases")
+            for value in row
+            if value
+        ]
+        before += [bytes(row[0])[:48] for row in store.conn.execute("SELECT meta FROM images") if row[0]]
+        rotation.rotate(teleavis_home, store.conn, KeyStore(teleavis_home), store.key, PASSPHRASE)
+        held = b"".join(p.read_bytes() for p in sorted(teleavis_home.glob("teleavis.db*")) if p.is_file())
+    assert len(before) >= 8
+    assert [value for value in before if value in held] == []
