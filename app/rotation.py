@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from app import audit, contexts
 from app import messages as M
-from app.blobs import _MAGIC, open_sealed, padded, padded_size, write_sealed
+from app.blobs import _MAGIC, open_sealed, padded, padded_size, write_sealed, written_over_after
 from app.crypto import DataKey, DecryptionFailed
 from app.db import (
     BINARY_COLUMNS,
@@ -144,7 +144,9 @@ def reseal_blobs(root: Path, old: DataKey, new: DataKey, progress: Callable[[], 
             except (DecryptionFailed, ValueError):
                 log.warning("blob %s does not open; left as it is", path.name)
                 continue
-        atomic_write(path, functools.partial(write_sealed, new, plain, path.name))
+        # The file under the old key written over once replaced: its blocks, left free, opened under it.
+        with written_over_after(path):
+            atomic_write(path, functools.partial(write_sealed, new, plain, path.name))
         done += 1
         progress()
     return done

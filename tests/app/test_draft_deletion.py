@@ -218,3 +218,22 @@ def test_a_deleted_draft_leaves_nothing_of_itself_in_the_database_files(teleavis
         delete_draft(store, gone)
         held = _on_disk(store)  # (its id stays, in the audit log's « deleted » entry)
         assert bytes(content)[:64] not in held and bytes(sealed_list)[:64] not in held
+
+
+def test_the_files_of_a_deleted_draft_are_written_over_before_they_go(teleavis_home: Path, tmp_path: Path) -> None:
+    """Found from outside: a deleted draft's photos (or the face an anonymised copy replaced) were unlinked
+    only: their sealed bytes stayed in the disk's free blocks, where a recovery tool finds them, and they
+    open with the data key, which stays. Each file is written over with zeros before it goes (seen here
+    through a second name of the same file, which keeps its blocks as the disk would)."""
+    with Store.open(teleavis_home) as store:
+        gone = store.create_case(make_case("ZORGLUBIEN", "Hortensia"), [new_image(6)])
+        witnesses = []
+        for n, path in enumerate(files_of(store, gone)):
+            witness = tmp_path / f"blocks-{n}"
+            os.link(path, witness)
+            witnesses.append((witness, witness.stat().st_size))
+        delete_draft(store, gone)
+    assert witnesses
+    for witness, size in witnesses:
+        held = witness.read_bytes()
+        assert len(held) == size and held.count(0) == size

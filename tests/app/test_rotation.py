@@ -355,3 +355,21 @@ def test_nothing_sealed_under_the_old_key_stays_in_the_database_files(teleavis_h
         held = b"".join(p.read_bytes() for p in sorted(teleavis_home.glob("teleavis.db*")) if p.is_file())
     assert len(before) >= 8
     assert [value for value in before if value in held] == []
+
+
+def test_the_files_under_the_old_key_are_written_over_once_replaced(teleavis_home: Path, tmp_path: Path) -> None:
+    """Found from outside: each blob re-sealed under the new key replaced the old file by a rename, which
+    leaves the old file's blocks free on the disk, whole: a recovery tool and the old key read the photos
+    again. The old file is written over with zeros once replaced (seen through a second name of it)."""
+    before = filled(teleavis_home, cases=1)
+    with Store.open(teleavis_home) as store:
+        witnesses = []
+        for n, blob in enumerate(store.objects.ids()):
+            witness = tmp_path / f"blocks-{n}"
+            os.link(store.objects.root / blob[:2] / blob, witness)
+            witnesses.append(witness)
+        rotation.rotate(teleavis_home, store.conn, KeyStore(teleavis_home), store.key, PASSPHRASE)
+        assert len(witnesses) >= 2
+        assert [w.name for w in witnesses if w.read_bytes().count(0) != w.stat().st_size] == []
+    with Store.open(teleavis_home) as store:
+        assert snapshot(store) == before  # (the new files, whole)
