@@ -325,14 +325,15 @@ def run_cancel(args: argparse.Namespace) -> int:
             Outbox(store).withdraw(case_id)
             say(M.tr("cancel.taken_back", id=case_id))
             return 0
-        from sync.client import TransientFault
+        from sync.client import TransientFault, fault_for_log
 
         with _client(store) as client:
             try:
                 cancel(store, client, case_id)
             except TransientFault as fault:
                 # Found from outside: no network said « Erreur interne inattendue ». Exit 1, as any failure.
-                log.info("cancel not asked: %s", fault.words)
+                # Its kind and status only: a conflict's words quote the platform's, which may name the patient.
+                log.info("cancel not asked: %s", fault_for_log(fault))
                 raise TeleavisError(M.tr("cancel.unreachable")) from fault
     say(M.tr("cancel.done", id=case_id))
     return 0

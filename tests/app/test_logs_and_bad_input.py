@@ -299,3 +299,33 @@ def test_every_command_and_the_window_route_what_nothing_caught(tmp_path: Path) 
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True"]
     assert "logs.route_uncaught()" in (ROOT / "ui" / "application.py").read_text("utf-8")
+
+
+def test_a_cancel_the_platform_answers_with_a_conflict_logs_no_word_of_its_answer(
+    teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
+) -> None:
+    """Found from outside: `case cancel` met with a 409 logged the platform's words whole (« cancel not
+    asked: … »), and a platform's diagnostics quote the patient (its name, birth date, INS); the log is
+    in clear. The log says the fault's kind and status, as everywhere else."""
+    from app.store import Store
+    from tests.support.cli import run_inprocess
+    from tests.support.scripted_platform import outcome, scripted_platform, send_to_sandbox
+
+    with scripted_platform() as platform, Store.open(teleavis_home) as store:
+        store.settings.set("platform.url", platform.base_url)  # (sent as to it: the case is the real platform's)
+        ((case_id, task_id),) = send_to_sandbox(store, tmp_path / "sandbox", 1)
+        store.close()
+        platform.hooks.append(
+            lambda path, _query: (
+                outcome(409, "Patient DUPONT Anne née le 1950-02-03 (INS 150028512345615) : conflit")
+                if path.endswith(f"/Task/{task_id}")
+                else None
+            )
+        )
+        refused = run_inprocess(capsys, "case", "cancel", case_id)
+    assert refused.code == 1, refused.err
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = (teleavis_home / "logs" / "teleavis.log").read_text("utf-8")
+    assert "cancel not asked: conflict, 409" in text
+    assert "DUPONT" not in text and "conflit" not in text
