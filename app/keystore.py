@@ -49,6 +49,13 @@ M.add(
             "en": "The passphrase given in {env} is not accepted: {reason}",
         },
         "passphrase.changed": {"fr": "Phrase secrète changée.", "en": "Passphrase changed."},
+        "passphrase.old_backups": {
+            "fr": "Les sauvegardes faites avant s'ouvrent encore avec l'ancienne phrase secrète, sur n'importe quel "
+            "ordinateur. Si elle a pu être connue de quelqu'un d'autre, faites une sauvegarde maintenant, puis "
+            "supprimez les anciennes (dossier de sauvegarde, clés USB).",
+            "en": "Backups made before still open with the old passphrase, on any computer. If someone else may "
+            "have known it, make a backup now, then delete the old ones (backup folder, USB drives).",
+        },
         "passphrase.same": {
             "fr": "La nouvelle phrase secrète est la même que l'ancienne : rien n'a changé.",
             "en": "The new passphrase is the same as the old one: nothing changed.",

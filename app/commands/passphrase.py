@@ -101,6 +101,7 @@ def run_change(args: argparse.Namespace) -> int:
         with transaction(store.conn) as conn:
             audit.append(conn, store.key, "settings", detail="passphrase")
         say(M.tr("passphrase.changed"))
+        say(M.tr("passphrase.old_backups"))  # (their header keeps the key wrapped under the old one)
         if args.rotate_key:
             from sync.training import wipe_sandbox
 

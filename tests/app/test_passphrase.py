@@ -125,3 +125,22 @@ def test_change_refuses_the_same_or_a_weak_passphrase(teleavis_home: Path) -> No
         keys.change_passphrase("une autre phrase pas la bonne", STRONG)
     keys.change_passphrase(PASSPHRASE, STRONG)
     assert keys.passphrase_opens(STRONG) and not keys.passphrase_opens(PASSPHRASE)
+
+
+def test_a_passphrase_change_says_that_the_backups_made_before_still_open_with_the_old_one(
+    teleavis_home: Path, tmp_path: Path
+) -> None:
+    """Found from outside: a passphrase changed because it may have leaked (a colleague who left) said
+    « Phrase secrète changée » and nothing more, but every backup made before (the backup folder keeps the
+    last seven, a USB drive keeps what it holds) carries the key wrapped under the old one and comes back
+    with it alone, on any computer. The command says so, and what to do."""
+    with Store.open(teleavis_home) as store:
+        store.settings.set("platform.token", "jeton")
+    before = tmp_path / "avant.tvbak"
+    assert run_process("backup", str(before)).code == 0
+    done = run_process("passphrase", "change", env={"TELEAVIS_NEW_PASSPHRASE": STRONG})
+    assert done.code == 0, done.err
+    assert "sauvegardes faites avant" in done.err and "ancienne phrase secrète" in done.err
+    # What it says is true: the backup made before comes back elsewhere with the old passphrase alone.
+    elsewhere = {"TELEAVIS_HOME": str(tmp_path / "ailleurs"), "TELEAVIS_PASSPHRASE": PASSPHRASE}
+    assert run_process("restore", str(before), env=elsewhere).code == 0
