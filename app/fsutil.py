@@ -7,7 +7,7 @@ import errno
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -111,6 +111,51 @@ def _write_unnamed(path: Path, tmp: Path, data: bytes | Callable[[BinaryIO], Non
         finally:
             os.close(folder)
     return True
+
+
+#: How much of a file :func:`write_over` writes at a time.
+_OVER_CHUNK = 1 << 20
+
+
+def write_over(path: Path) -> None:
+    """Write zeros over the whole of ``path`` and put them on disk, before it is unlinked. Found from
+    outside: a deleted draft's photos, a case purged by retention, the face an anonymised copy replaced
+    were unlinked only, their sealed bytes left in the disk's free blocks, where a recovery tool finds
+    them, and they open with the data key, which stays. (In place on the usual file systems of a
+    workstation, ext4, NTFS, APFS aside; an SSD may keep the old cells until it reuses them: full-disk
+    encryption is the answer there.) Best effort: a file that cannot be opened is only unlinked."""
+    with written_over_after(path):
+        pass  # (unlinked by the caller after)
+
+
+@contextlib.contextmanager
+def written_over_after(path: Path) -> Iterator[None]:
+    """What is done within (``path`` replaced by a new file, or unlinked), then the file ``path`` was
+    written over with zeros: held open from the start, its blocks are still its own after a rename over
+    it (a key rotation's re-sealed blob replacing the one under the old key)."""
+    flags = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd: int | None = os.open(path, flags)
+    except OSError:
+        fd = None
+    try:
+        yield
+    except BaseException:  # not replaced: the file is still the one in use, never written over
+        if fd is not None:
+            os.close(fd)
+        raise
+    if fd is None:
+        return
+    try:
+        left = os.fstat(fd).st_size
+        zeros = bytes(min(left, _OVER_CHUNK))
+        while left > 0:
+            left -= os.write(fd, zeros[: min(left, _OVER_CHUNK)])
+        os.fsync(fd)
+    except OSError:
+        pass  # (a full disk cannot refuse writing over what is there; a failing one: unlinked anyway)
+    finally:
+        os.close(fd)
 
 
 def create_private(path: Path) -> BinaryIO:

@@ -27,7 +27,7 @@ from typing import Any
 from app import messages as M
 from app.crypto import KEY_BYTES, DataKey, DecryptionFailed, new_key
 from app.errors import DataLocked, StorageError, UsageError
-from app.fsutil import atomic_write, fsync_dir, storage_error
+from app.fsutil import atomic_write, fsync_dir, storage_error, written_over_after
 
 log = logging.getLogger(__name__)
 
@@ -446,7 +446,10 @@ class KeyStore:
         return key if key is not None and _check(entry, key) else None
 
     def _write(self, meta: dict[str, Any]) -> None:
-        atomic_write(self.path, json.dumps(meta, indent=2).encode("utf-8"))
+        # The file it replaces written over once replaced: a passphrase changed because it leaked left the
+        # key wrapped under it in the disk's free blocks, the data key for whoever had both.
+        with written_over_after(self.path):
+            atomic_write(self.path, json.dumps(meta, indent=2).encode("utf-8"))
         with contextlib.suppress(OSError):
             fsync_dir(self.data_dir)
 

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from app import audit, contexts
 from app import messages as M
-from app.blobs import _MAGIC, open_sealed, padded, padded_size, write_sealed, written_over_after
+from app.blobs import _MAGIC, open_sealed, padded, padded_size, write_sealed
 from app.crypto import DataKey, DecryptionFailed
 from app.db import (
     BINARY_COLUMNS,
@@ -56,7 +56,7 @@ from app.db import (
     transaction,
 )
 from app.errors import StorageError
-from app.fsutil import NO_SPACE, atomic_write
+from app.fsutil import NO_SPACE, atomic_write, written_over_after
 from app.keystore import KeyStore
 from app.settings import Settings, row_tag
 

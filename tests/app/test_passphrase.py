@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -144,3 +145,22 @@ def test_a_passphrase_change_says_that_the_backups_made_before_still_open_with_t
     # What it says is true: the backup made before comes back elsewhere with the old passphrase alone.
     elsewhere = {"TELEAVIS_HOME": str(tmp_path / "ailleurs"), "TELEAVIS_PASSPHRASE": PASSPHRASE}
     assert run_process("restore", str(before), env=elsewhere).code == 0
+
+
+def test_the_key_wrapped_under_the_old_passphrase_is_written_over_once_replaced(
+    teleavis_home: Path, tmp_path: Path
+) -> None:
+    """Found from outside: key.json rewritten under the new passphrase replaced the old file by a rename,
+    leaving its blocks free on the disk, whole: the data key wrapped under the old passphrase, which is
+    the data key for whoever knew that one (the reason to change it) and can read the disk. The old file
+    is written over with zeros once replaced (seen through a second name of it)."""
+    Store.open(teleavis_home).close()
+    witness = tmp_path / "blocks"
+    os.link(teleavis_home / "key.json", witness)
+    size = witness.stat().st_size
+    assert b"wrapped" in witness.read_bytes()
+    done = run_process("passphrase", "change", env={"TELEAVIS_NEW_PASSPHRASE": STRONG})
+    assert done.code == 0, done.err
+    assert witness.read_bytes() == bytes(size)
+    with Store.open(teleavis_home, passphrase=lambda _confirm: STRONG) as store:
+        assert store.key.by_passphrase
