@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from app import contexts
 from app import messages as M
 from app.errors import StorageError
-from app.fsutil import no_space_left, storage_error
+from app.fsutil import no_space_left, storage_error, write_over, written_over_after
 
 if TYPE_CHECKING:
     from app.crypto import DataKey
@@ -1023,7 +1023,10 @@ def _seal_in_place(snapshot: Path, data: bytes, key: DataKey) -> None:
     """``snapshot`` written again with ``data`` sealed under ``key``, keeping the time it was taken: it goes
     a week after that, as it would have gone."""
     taken = snapshot.stat()
-    _write_sealed_snapshot(snapshot, data, key)
+    # The file it replaces written over: an earlier version's snapshot in clear, renamed over, left its
+    # blocks free on the disk, readable without any key (found from outside).
+    with written_over_after(snapshot):
+        _write_sealed_snapshot(snapshot, data, key)
     os.utime(snapshot, ns=(taken.st_atime_ns, taken.st_mtime_ns))
 
 
@@ -1040,6 +1043,7 @@ def seal_left_snapshots(path: Path, key: DataKey) -> None:
         except (OSError, StorageError):
             log.warning("a pre-migration snapshot in clear could not be sealed: removed")
             with contextlib.suppress(OSError):
+                write_over(snapshot)
                 snapshot.unlink(missing_ok=True)
 
 

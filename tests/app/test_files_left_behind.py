@@ -285,3 +285,29 @@ def test_a_photo_taken_from_the_device_folder_and_deleted_there_leaves_no_thumbn
     )
     assert not photo.exists()
     assert [t for t in thumbs if t.exists()] == []
+
+
+def test_a_snapshot_left_in_clear_by_a_version_before_is_written_over_as_it_is_sealed(
+    teleavis_home: Path, tmp_path: Path
+) -> None:
+    """Found from outside: a pre-migration snapshot an earlier version left in clear (the photos' hashes,
+    sizes and capture times, the platform's words) was sealed in place by a rename over it, which left
+    its blocks free on the disk, whole and in clear: no key needed to read them back. They are written
+    over once it is replaced (seen through a second name of the same file)."""
+    import sqlite3
+
+    from app.db import seal_left_snapshots
+
+    with Store.open(teleavis_home) as store:
+        make_case(store, queue=False)
+        left = teleavis_home / "teleavis.db.v11-20261101T090000000000-abcdef.bak"
+        clear = sqlite3.connect(left)
+        store.conn.backup(clear)
+        clear.close()
+        witness = tmp_path / "blocks"
+        os.link(left, witness)
+        size = witness.stat().st_size
+        assert witness.read_bytes().startswith(b"SQLite format 3")
+        seal_left_snapshots(teleavis_home / "teleavis.db", store.key)
+        assert not left.read_bytes().startswith(b"SQLite format 3")  # sealed
+    assert witness.read_bytes() == bytes(size)
