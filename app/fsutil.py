@@ -188,6 +188,8 @@ def remove_stale(folder: Path, pattern: str, older_than_s: float = STALE_S) -> i
             if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry)
             else:
+                if not entry.is_symlink():
+                    write_over(entry)  # (a snapshot of the database, a write cut short: patient data)
                 entry.unlink()
             removed += 1
         except OSError:

@@ -244,3 +244,22 @@ def test_a_purged_case_leaves_nothing_of_itself_in_the_database_files(store: Sto
     assert run_retention(store, years_before(T0 + timedelta(days=1), -20)).purged == [gone]
     held = on_disk()
     assert [value for value in sealed if value in held] == []
+
+
+def test_the_snapshots_a_purge_removes_are_written_over(store: Store, clock: Clock, tmp_path: Path) -> None:
+    """Found from outside: a purge removes the pre-migration snapshots at once, as they keep the purged cases,
+    but unlinked only: their blocks stayed free on the disk, whole, and open with the data key."""
+    import os
+
+    gone = make_case(store, images=1)
+    answer(store, gone)
+    store.mark_read(gone)
+    snapshot = store.data_dir / "teleavis.db.v24-20260115T100000000000-abcdef.bak"
+    snapshot.write_bytes(b"TVS1" + b"sealed pages of the cases" * 100)
+    witness = tmp_path / "blocks"
+    os.link(snapshot, witness)
+    size = witness.stat().st_size
+    run_retention(store, T0 + timedelta(days=90, minutes=1))
+    assert run_retention(store, years_before(T0 + timedelta(days=1), -20)).purged == [gone]
+    assert not snapshot.exists()
+    assert witness.read_bytes() == bytes(size)
