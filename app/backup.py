@@ -47,7 +47,16 @@ from app import messages as M
 from app.crypto import DataKey, DecryptionFailed
 from app.db import DB_FILE, backup_to, connect, schema_version, transaction
 from app.errors import DataLocked, TeleavisError
-from app.fsutil import atomic_write, create_private, disk_full, fsync_dir, fsync_file, os_reason, remove_stale
+from app.fsutil import (
+    atomic_write,
+    create_private,
+    disk_full,
+    fsync_dir,
+    fsync_file,
+    os_reason,
+    remove_stale,
+    write_over,
+)
 from app.keystore import KEY_FILE, KeyStore
 from app.model import iso, utc_now
 from app.paths import log_dir
@@ -257,6 +266,7 @@ def write_backup(
         raise BackupError(M.tr("backup.cannot_write", path=str(target), reason=reason)) from exc
     finally:
         part.unlink(missing_ok=True)
+        write_over(snapshot)  # (a copy of the database: its blocks are not left whole at each backup)
         snapshot.unlink(missing_ok=True)
     info = BackupInfo(
         path=target,

@@ -311,3 +311,28 @@ def test_a_snapshot_left_in_clear_by_a_version_before_is_written_over_as_it_is_s
         seal_left_snapshots(teleavis_home / "teleavis.db", store.key)
         assert not left.read_bytes().startswith(b"SQLite format 3")  # sealed
     assert witness.read_bytes() == bytes(size)
+
+
+def test_the_database_snapshot_a_backup_takes_is_written_over_once_done(
+    teleavis_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy of the database a backup takes beside it (the online backup's snapshot: the worklist's
+    initials and dates in clear, every sealed row) was unlinked once the archive was written, its blocks
+    left whole on the disk at each backup, several a day. Written over first (seen through a second name)."""
+    from app import backup
+
+    witnesses: list[Path] = []
+    real_backup_to = backup.backup_to
+
+    def taken(conn: object, target: Path) -> None:
+        real_backup_to(conn, target)  # type: ignore[arg-type]
+        witnesses.append(tmp_path / f"blocks-{len(witnesses)}")
+        os.link(target, witnesses[-1])
+
+    monkeypatch.setattr(backup, "backup_to", taken)
+    with Store.open(teleavis_home) as store:
+        make_case(store)
+        backup.write_backup(store, tmp_path / "copie.tvbak")
+    assert len(witnesses) == 1
+    held = witnesses[0].read_bytes()
+    assert held and held == bytes(len(held))
