@@ -124,28 +124,37 @@ def write_over(path: Path) -> None:
     them, and they open with the data key, which stays. (In place on the usual file systems of a
     workstation, ext4, NTFS, APFS aside; an SSD may keep the old cells until it reuses them: full-disk
     encryption is the answer there.) Best effort: a file that cannot be opened is only unlinked."""
-    with written_over_after(path):
-        pass  # (unlinked by the caller after)
+    flags = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return
+    _zeroed(fd)
 
 
 @contextlib.contextmanager
 def written_over_after(path: Path) -> Iterator[None]:
     """What is done within (``path`` replaced by a new file, or unlinked), then the file ``path`` was
     written over with zeros: held open from the start, its blocks are still its own after a rename over
-    it (a key rotation's re-sealed blob replacing the one under the old key)."""
-    flags = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd: int | None = os.open(path, flags)
-    except OSError:
-        fd = None
+    it (a key rotation's re-sealed blob replacing the one under the old key). Not on Windows, where a
+    file held open cannot be renamed over (the rename would fail): there the old file is only replaced."""
+    fd: int | None = None
+    if os.name != "nt":
+        flags = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)
+        with contextlib.suppress(OSError):
+            fd = os.open(path, flags)
     try:
         yield
     except BaseException:  # not replaced: the file is still the one in use, never written over
         if fd is not None:
             os.close(fd)
         raise
-    if fd is None:
-        return
+    if fd is not None:
+        _zeroed(fd)
+
+
+def _zeroed(fd: int) -> None:
+    """The file open as ``fd`` written over with zeros, on disk, then closed."""
     try:
         left = os.fstat(fd).st_size
         zeros = bytes(min(left, _OVER_CHUNK))
