@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,8 +86,20 @@ M.add(
             "en": "{path}: unknown value, choose among {choices}.",
         },
         "cf.image_missing": {
-            "fr": "{path} : fichier image introuvable « {name} ».",
-            "en": "{path}: image file not found “{name}”.",
+            "fr": "{path} : fichier image introuvable « {name} » (cherché dans {folder}).",
+            "en": "{path}: image file not found “{name}” (looked for in {folder}).",
+        },
+        "cf.dir_missing": {
+            "fr": "Le dossier d'images --dir « {folder} » n'existe pas : rien n'a été enregistré. Donnez le dossier "
+            "où sont les photos du fichier de cas (ou rien : elles sont alors cherchées à côté de lui).",
+            "en": "The images folder --dir “{folder}” does not exist: nothing was stored. Give the folder holding "
+            "the case file's photos (or none: they are then looked for beside it).",
+        },
+        "cf.dir_not_folder": {
+            "fr": "Le dossier d'images --dir « {folder} » n'est pas un dossier : rien n'a été enregistré. Donnez le "
+            "dossier où sont les photos du fichier de cas (ou rien : elles sont alors cherchées à côté de lui).",
+            "en": "The images folder --dir “{folder}” is not a folder: nothing was stored. Give the folder holding "
+            "the case file's photos (or none: they are then looked for beside it).",
         },
         "cf.image_outside": {
             "fr": "{path} : l'image « {name} » est hors du dossier du fichier de cas (ou de --dir). "
@@ -108,7 +121,7 @@ M.add(
             "fr": "images : 8 images au plus par dossier.",
             "en": "images: at most 8 images per case.",
         },
-        "cf.not_found": {"fr": "introuvable", "en": "not found"},
+        "cf.not_found": {"fr": "introuvable (cherché dans {folder})", "en": "not found (looked for in {folder})"},
         "cf.not_ordinary": {
             "fr": "ce n'est pas un fichier ordinaire (un tube nommé, un périphérique ou un dossier) ; donnez le "
             "fichier JSON du dossier lui-même",
@@ -197,7 +210,10 @@ def read_json_file(path: Path) -> Any:
     except NotOrdinaryFile as exc:
         raise CaseFileError(M.tr("cf.unreadable", name=name, reason=M.tr("cf.not_ordinary"))) from exc
     except FileNotFoundError as exc:
-        raise CaseFileError(M.tr("cf.unreadable", name=name, reason=M.tr("cf.not_found"))) from exc
+        # A relative name is taken from the working directory, maybe not the one the user thinks (cron, a
+        # script's cd): the folder looked in is said.
+        folder = os.path.abspath(path.parent)
+        raise CaseFileError(M.tr("cf.unreadable", name=name, reason=M.tr("cf.not_found", folder=folder))) from exc
     except OSError as exc:
         raise CaseFileError(M.tr("cf.unreadable", name=name, reason=os_reason(exc))) from exc
     try:
@@ -387,6 +403,21 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
     return ParsedCase(case, refs, [f for f in findings if f.severity != "error"], notes)
 
 
+def images_folder(given: Path) -> Path:
+    """The folder of ``case import --dir``, refused at once when it is none (each image said missing hid it)."""
+    if given.is_dir():
+        return given
+    try:
+        given.resolve(strict=True)
+    except RuntimeError:  # (a loop of links, Python 3.11; an OSError from 3.13 on): each image says so
+        return given
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return given
+    key = "cf.dir_not_folder" if given.exists() else "cf.dir_missing"
+    raise CaseFileError(M.tr(key, folder=given))
+
+
 def _image_path(r: _Reader, base_dir: Path, name: str, where: str, allow_outside: bool) -> Path | None:
     """Where an image named by the case file is, or ``None`` with the reason added to ``r``."""
     try:
@@ -412,6 +443,8 @@ def _image_path(r: _Reader, base_dir: Path, name: str, where: str, allow_outside
         r.errors.append(M.tr("cf.image_outside", path=where, name=shown_name(name)))
         return None
     if not found:
-        key = "cf.image_not_file" if there else "cf.image_missing"
-        r.errors.append(M.tr(key, path=where, name=shown_name(name)))
+        if there:
+            r.errors.append(M.tr("cf.image_not_file", path=where, name=shown_name(name)))
+        else:  # (the folder: a case file run from elsewhere, or a wrong --dir, is seen at once)
+            r.errors.append(M.tr("cf.image_missing", path=where, name=shown_name(name), folder=path.parent))
     return path

@@ -12,7 +12,7 @@ from app import messages as M
 from app.acts import act_of, judge
 from app.answers import earlier_words, follow_up_words, missing_words, state_words, status_words
 from app.business_status import reason_repeats
-from app.casefile import parse_case, read_json_file
+from app.casefile import images_folder, parse_case, read_json_file
 from app.commands.common import emit_json, local_minute, open_store, printable, say
 from app.errors import CaseFileError, DataAltered, ImageRejected, NotFound, StorageError
 from app.findings import Finding
@@ -202,7 +202,8 @@ def load_images(parsed_images: list[Any], specialty: str, case: Case) -> list[Ne
 
 def run_import(args: argparse.Namespace) -> int:
     document = read_json_file(args.file)
-    parsed = parse_case(document, args.dir or args.file.parent, allow_outside=args.allow_outside)
+    folder = args.file.parent if args.dir is None else images_folder(args.dir)
+    parsed = parse_case(document, folder, allow_outside=args.allow_outside)
     images = load_images(parsed.images, parsed.case.specialty, parsed.case)
     with open_store() as store:
         case = parsed.case

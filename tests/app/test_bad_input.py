@@ -309,3 +309,37 @@ def test_an_image_of_the_case_file_that_is_a_pipe_is_said_so(
     document["images"][0]["file"] = "pipe.jpg"
     result = import_refused(capsys, teleavis_home, write_json(folder / "piped.json", document))
     assert "pipe.jpg" in result.err and "pas un fichier ordinaire" in result.err
+
+
+def test_a_missing_image_says_the_folder_it_was_looked_for_in(
+    folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Run from another working directory, a relative case file's images are looked for beside it: the
+    # technician who sees « introuvable » must see where, or the wrong folder is never suspected.
+    doc = copy.deepcopy(EXAMPLE)
+    doc["images"][0]["file"] = "absente.jpg"
+    write_json(folder / "x.json", doc)
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    result = import_refused(capsys, teleavis_home, folder / "x.json", "--dir", str(elsewhere))
+    assert f"fichier image introuvable « absente.jpg » (cherché dans {elsewhere})" in result.err
+
+
+def test_a_dir_that_is_no_folder_is_said_once(
+    folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A mistyped --dir made every image « introuvable », one line each, the folder never named.
+    for wrong, words in ((tmp_path / "pas-la", "n'existe pas"), (folder / "case.json", "n'est pas un dossier")):
+        result = import_refused(capsys, teleavis_home, folder / "case.json", "--dir", str(wrong))
+        assert f"--dir « {wrong} »" in result.err and words in result.err, result.err
+        assert "introuvable" not in result.err
+
+
+def test_a_case_file_not_found_says_where_it_was_looked_for(
+    teleavis_home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A relative name is taken from the working directory, which a script's cron or a technician's
+    # terminal may not be the one they think: the folder is said.
+    monkeypatch.chdir(tmp_path)
+    result = import_refused(capsys, teleavis_home, Path("cas/absent.json"))
+    assert f"« absent.json » : introuvable (cherché dans {tmp_path / 'cas'})" in result.err, result.err
