@@ -164,3 +164,24 @@ def test_every_key_of_the_case_and_site_files_is_in_cli_md() -> None:
     )
     absent = sorted(k for k in keys if f"`{k}`" not in page and f'"{k}"' not in page)
     assert not absent, "docs/cli.md does not describe these file keys: " + ", ".join(absent)
+
+
+def test_every_command_and_option_is_in_the_readme_table() -> None:
+    # The README's table is what a newcomer reads first, and the command line's contract asks it to name
+    # every command: `case cancel` and `sync --timeout` were missing, a technician never knew of them.
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    commands = list(_commands(build_parser()))
+    absent = []
+    for name, sub in commands:
+        if any(isinstance(action, argparse._SubParsersAction) for action in sub._actions):
+            continue  # a group (`case`): its own commands are checked
+        rows = " ".join(line for line in lines if re.search(rf"`teleavis {re.escape(name)}\b", line))
+        if not rows:
+            absent.append(f"command `teleavis {name}`")
+        for action in sub._actions:
+            if action.help == argparse.SUPPRESS:
+                continue
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help" and option not in rows:
+                    absent.append(f"option {option} of `teleavis {name}`")
+    assert not absent, "README.md's table of commands does not name:\n" + "\n".join(absent)
