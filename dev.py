@@ -64,15 +64,31 @@ def say(text: str) -> None:
     print(f"[teleavis] {text}", flush=True)
 
 
+def installed_debs() -> set[str]:
+    """The installed Debian packages, and the names they provide.
+
+    Ubuntu 24.04 and Debian 13 renamed libglib2.0-0 libglib2.0-0t64, which provides the old name: asked
+    about the old name, dpkg-query says it is not installed, whatever was installed.
+    """
+    listing = subprocess.run(
+        ["dpkg-query", "-W", "-f=${db:Status-Abbrev}\t${Package}\t${Provides}\n"], capture_output=True, text=True
+    ).stdout
+    names: set[str] = set()
+    for line in listing.splitlines():
+        status, _, rest = line.partition("\t")
+        if not status.startswith("ii"):
+            continue
+        name, _, provides = rest.partition("\t")
+        names.add(name)
+        names.update(item.split("(")[0].strip() for item in provides.split(",") if item.strip())
+    return names
+
+
 def missing_debs(packages: list[str]) -> list[str]:
     if not shutil.which("dpkg-query"):
         return []
-    missing = []
-    for name in packages:
-        result = subprocess.run(["dpkg-query", "-W", "-f=${Status}", name], capture_output=True, text=True)
-        if "install ok installed" not in result.stdout:
-            missing.append(name)
-    return missing
+    present = installed_debs()
+    return [name for name in packages if name not in present]
 
 
 def ensure_system(packages: list[str]) -> None:

@@ -1,0 +1,54 @@
+"""dev.py, the README's first command, on the machine's real package database."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.skipif(not shutil.which("dpkg-query"), reason="a Debian or Ubuntu machine's dpkg")
+
+
+def dev_py() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("teleavis_dev_py", ROOT / "dev.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def installed() -> dict[str, str]:
+    """Each installed package with what it provides."""
+    lines = subprocess.run(
+        ["dpkg-query", "-W", "-f=${db:Status-Abbrev}\t${Package}\t${Provides}\n"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    rows = (line.split("\t") for line in lines)
+    return {name: provides for status, name, provides in rows if status.startswith("ii")}
+
+
+def test_a_name_an_installed_package_provides_is_not_missing() -> None:
+    # Ubuntu 24.04 and Debian 13 renamed libglib2.0-0 to libglib2.0-0t64, which provides the old name: dpkg-query
+    # says the old name is not installed, so dev.py printed « sudo apt-get install … libglib2.0-0 » again at
+    # every start, whatever the user installed, and never went on.
+    packages = installed()
+    provided = {
+        item.split("(")[0].strip()
+        for provides in packages.values()
+        for item in provides.split(",")
+        if item.strip() and item.split("(")[0].strip() not in packages
+    }
+    assert provided, "no installed package here provides another name"
+    name = sorted(provided)[0]
+    dev = dev_py()
+    assert dev.missing_debs([name]) == []
+    assert dev.missing_debs([name, "teleavis-no-such-package"]) == ["teleavis-no-such-package"]
+    assert dev.missing_debs(sorted(packages)[:3]) == []
