@@ -49,6 +49,12 @@ M.add(
         "status.not_configured": {"fr": "non configurée (mode formation)", "en": "not configured (training mode)"},
         "status.reachable": {"fr": "joignable", "en": "reachable"},
         "status.unreachable": {"fr": "injoignable : {reason}", "en": "unreachable: {reason}"},
+        "status.offline": {"fr": "injoignable ({why})", "en": "unreachable ({why})"},
+        "status.why.unreachable": {
+            "fr": "pas de réseau, ou adresse introuvable",
+            "en": "no network, or address not found",
+        },
+        "status.why.timeout": {"fr": "pas de réponse à temps", "en": "no answer in time"},
         "status.cut": {
             "fr": "répond, mais sa réponse a été coupée en route (proxy ou liaison instable)",
             "en": "answers, but its answer was cut on its way (proxy or unstable link)",
@@ -121,6 +127,10 @@ def run_status(args: argparse.Namespace) -> int:
         state = M.tr("status.reachable")
     elif platform.get("outcome") == "cut":  # it answered: not « injoignable »
         state = M.tr("status.cut")
+    elif platform.get("outcome") in ("unreachable", "timeout"):
+        # The fault's sentence (« Plateforme injoignable (réseau) : nouvel essai automatique. ») is the sync's:
+        # after « injoignable » it said the word twice, and a retry status never makes.
+        state = M.tr("status.offline", why=M.tr(f"status.why.{platform['outcome']}"))
     else:
         state = M.tr("status.unreachable", reason=platform["detail"])
     lines.append(M.tr("status.platform", state=state))

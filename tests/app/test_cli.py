@@ -163,6 +163,26 @@ def test_status_speaks_words_and_local_time_and_json_keeps_the_codes(
     assert as_json["data_key"] == "passphrase" and as_json["last_sync"] == "2026-12-02T06:30:00+00:00"
 
 
+def test_status_says_an_unreachable_platform_once(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, site: Path
+) -> None:
+    """Found as a newcomer would: « Plateforme : injoignable : Plateforme injoignable (réseau) : nouvel essai
+    automatique. », the same word twice and a retry that status never makes."""
+    import socket
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    assert run_inprocess(capsys, "config", "set", "platform.url", f"http://127.0.0.1:{port}/fhir").code == 0
+    shown = run_inprocess(capsys, "status").out
+    assert "Plateforme : injoignable (pas de réseau, ou adresse introuvable)" in shown, shown
+    assert shown.count("injoignable") == 1 and "nouvel essai" not in shown
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    english = run_inprocess(capsys, "status").out
+    assert "Platform: unreachable (no network, or address not found)" in english, english
+    assert run_inprocess(capsys, "status", "--json").json()["platform"]["reachable"] is False
+
+
 def test_images_read_back_byte_for_byte(tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path) -> None:
     from app.store import Store
 
