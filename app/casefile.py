@@ -124,8 +124,8 @@ M.add(
         "cf.not_found": {"fr": "introuvable (cherché dans {folder})", "en": "not found (looked for in {folder})"},
         "cf.not_ordinary": {
             "fr": "ce n'est pas un fichier ordinaire (un tube nommé, un périphérique ou un dossier) ; donnez le "
-            "fichier JSON du dossier lui-même",
-            "en": "it is not an ordinary file (a named pipe, a device or a folder); give the case's JSON file itself",
+            "fichier JSON lui-même",
+            "en": "it is not an ordinary file (a named pipe, a device or a folder); give the JSON file itself",
         },
         "cf.image_not_file": {
             "fr": "{path} : « {name} » n'est pas un fichier ordinaire (un tube nommé, un périphérique ou un "

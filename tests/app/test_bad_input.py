@@ -343,3 +343,12 @@ def test_a_case_file_not_found_says_where_it_was_looked_for(
     monkeypatch.chdir(tmp_path)
     result = import_refused(capsys, teleavis_home, Path("cas/absent.json"))
     assert f"« absent.json » : introuvable (cherché dans {tmp_path / 'cas'})" in result.err, result.err
+
+
+def test_a_folder_given_as_the_site_file_is_not_called_a_case_file(
+    teleavis_home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # « donnez le fichier JSON du dossier lui-même » was said to `init --site FOLDER`: the case's file, there.
+    result = run_inprocess(capsys, "init", "--site", str(tmp_path))
+    assert result.code == 1 and "pas un fichier ordinaire" in result.err, result.err
+    assert "du dossier" not in result.err and "donnez le fichier JSON lui-même" in result.err
