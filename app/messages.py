@@ -168,7 +168,13 @@ CATALOGUE = i18n.Catalogue(
             "fr": "Valeur refusée pour « {key} » : choisissez parmi {choices}.",
             "en": "Value refused for “{key}”: choose among {choices}.",
         },
-        "config.type": {"fr": "Valeur de type incorrect pour « {key} ».", "en": "Wrong type of value for “{key}”."},
+        "config.type": {
+            "fr": "Valeur refusée pour « {key} » : « {text} » n'est pas {kind}. Rien n'a été enregistré.",
+            "en": "Value refused for “{key}”: “{text}” is not {kind}. Nothing was saved.",
+        },
+        "config.kind.int": {"fr": "un nombre entier (par exemple 5)", "en": "a whole number (for example 5)"},
+        "config.kind.float": {"fr": "un nombre (par exemple 30 ou 2.5)", "en": "a number (for example 30 or 2.5)"},
+        "config.kind.bool": {"fr": "true ou false", "en": "true or false"},
         "config.at_least": {"fr": "« {key} » doit valoir au moins {n}.", "en": "“{key}” must be at least {n}."},
     },
 )

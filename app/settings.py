@@ -112,7 +112,10 @@ def parse(key: str, text: str) -> Any:
             return lowered in ("true", "1", "yes", "oui", "on")
         value = setting.type(text)
     except ValueError as exc:
-        raise UsageError(M.tr("config.type", key=key)) from exc
+        # What is expected, and what was typed (cut short: a pasted page drowns the sentence).
+        kind = M.tr(f"config.kind.{setting.type.__name__}")
+        shown = text if len(text) <= 40 else text[:39] + "…"
+        raise UsageError(M.tr("config.type", key=key, text=shown, kind=kind)) from exc
     if key == "sync.interval_s" and value < MIN_POLL_S:  # a poll every instant would hammer the platform
         raise UsageError(M.tr("config.at_least", key=key, n=MIN_POLL_S))
     return value

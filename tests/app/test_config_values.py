@@ -115,3 +115,21 @@ def test_a_folder_is_kept_with_its_whole_path_and_one_not_there_is_said(
     assert run_inprocess(capsys, "config", "set", key, "").code == 0
     with Store.open(teleavis_home) as store:
         assert store.settings.get(key) == ""
+
+
+def test_a_value_of_the_wrong_kind_says_what_is_expected(capsys: pytest.CaptureFixture[str]) -> None:
+    # « Valeur de type incorrect pour « lock.minutes ». » left the technician guessing what to type.
+    for key, text, words in (
+        ("lock.minutes", "cinq", "un nombre entier"),
+        ("platform.timeout_s", "trente", "un nombre"),
+        ("watch.delete_originals", "peut-être", "true ou false"),
+    ):
+        result = run_inprocess(capsys, "config", "set", key, text)
+        assert result.code == 2, result.err
+        assert f"« {key} »" in result.err and words in result.err and "« " + text + " »" in result.err, result.err
+    set_language("en")
+    try:
+        english = run_inprocess(capsys, "config", "set", "lock.minutes", "five")
+    finally:
+        set_language("fr")
+    assert english.code == 2 and "a whole number" in english.err and "“five”" in english.err, english.err
