@@ -19,6 +19,7 @@ from app import messages as M
 from app.errors import CaseFileError
 from app.findings import Finding
 from app.fsutil import FileTooLarge, NotOrdinaryFile, os_reason, read_ordinary_file
+from app.i18n import language
 from app.identifiers import normalize_birth_place
 from app.model import (
     IDENTITY_DOCUMENTS,
@@ -121,6 +122,12 @@ M.add(
             "fr": "images : 8 images au plus par dossier.",
             "en": "images: at most 8 images per case.",
         },
+        "cf.too_long": {
+            "fr": "{path} : texte trop long ({n} caractères, {most} au plus) : ce champ attend quelques lignes, pas "
+            "un document collé ; joignez le document à part ou résumez-le.",
+            "en": "{path}: text too long ({n} characters, {most} at most): this field takes a few lines, not a "
+            "pasted document; attach the document separately or summarise it.",
+        },
         "cf.not_found": {"fr": "introuvable (cherché dans {folder})", "en": "not found (looked for in {folder})"},
         "cf.not_ordinary": {
             "fr": "ce n'est pas un fichier ordinaire (un tube nommé, un périphérique ou un dossier) ; donnez le "
@@ -192,6 +199,17 @@ class ParsedCase:
     images: list[ImageRef]
     findings: list[Finding]  # what is still missing (the case is stored as a draft)
     notes: list[str] = field(default_factory=list)  # how something was read, worth saying
+
+
+#: The longest text a case file's field may hold. A summary is a few lines (a long one a page or two, some
+#: 5 000 characters); a whole pasted document (4 MB fitted in the file) took the report more than five
+#: minutes to write and went to the platform as the request's note.
+MAX_TEXT_CHARS = 20_000
+
+
+def thousands(n: int) -> str:
+    """A count as the user's language writes it (20 000, 20,000)."""
+    return f"{n:,}".replace(",", " " if language() == "fr" else ",")
 
 
 def shown_name(name: str, limit: int = 60) -> str:
@@ -288,7 +306,12 @@ class _Reader:
             return ""
         if choices and value not in choices:
             self.fail(where, M.tr("cf.choice", path=where, choices=", ".join(choices)))
+        self.not_too_long(value, where)
         return value
+
+    def not_too_long(self, value: object, where: str) -> None:
+        if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+            self.fail(where, M.tr("cf.too_long", path=where, n=thousands(len(value)), most=thousands(MAX_TEXT_CHARS)))
 
     def boolean(self, data: dict[str, Any], key: str, path: str) -> bool:
         value = data.get(key, False)
@@ -374,6 +397,8 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
 
     if "form" in top:
         case.form = r.obj(top["form"], "form", set(top["form"]) if isinstance(top["form"], dict) else set())
+        for link_id, answer in case.form.items():
+            r.not_too_long(answer, f"form.{link_id}")
 
     refs: list[ImageRef] = []
     image_items = r.items(top, "images")

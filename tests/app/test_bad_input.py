@@ -352,3 +352,24 @@ def test_a_folder_given_as_the_site_file_is_not_called_a_case_file(
     result = run_inprocess(capsys, "init", "--site", str(tmp_path))
     assert result.code == 1 and "pas un fichier ordinaire" in result.err, result.err
     assert "du dossier" not in result.err and "donnez le fichier JSON lui-même" in result.err
+
+
+def test_a_text_of_a_pasted_document_is_refused_with_its_field(
+    folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A 4 MB summary (a file under the 5 MB limit) was imported, and its report then took more than five
+    # minutes to write, `case show` printed it all, and the platform was sent it as the request's note.
+    from app.casefile import MAX_TEXT_CHARS
+
+    for where, edit in (
+        ("summary", lambda doc: doc.__setitem__("summary", "x" * (MAX_TEXT_CHARS + 1))),
+        ("images[1].note", lambda doc: doc["images"][1].__setitem__("note", "mot " * MAX_TEXT_CHARS)),
+        ("form.lesion-duration", lambda doc: doc["form"].__setitem__("lesion-duration", "x" * (MAX_TEXT_CHARS + 1))),
+    ):
+        doc = copy.deepcopy(EXAMPLE)
+        edit(doc)
+        result = import_refused(capsys, teleavis_home, write_json(folder / "long.json", doc))
+        assert f"{where} : texte trop long" in result.err and f"{MAX_TEXT_CHARS:_}".replace("_", " ") in result.err
+    doc = copy.deepcopy(EXAMPLE)
+    doc["summary"] = "mot " * (MAX_TEXT_CHARS // 4)
+    assert run_inprocess(capsys, "case", "import", str(write_json(folder / "long.json", doc))).code == 0
