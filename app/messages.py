@@ -175,7 +175,10 @@ CATALOGUE = i18n.Catalogue(
         "config.kind.int": {"fr": "un nombre entier (par exemple 5)", "en": "a whole number (for example 5)"},
         "config.kind.float": {"fr": "un nombre (par exemple 30 ou 2.5)", "en": "a number (for example 30 or 2.5)"},
         "config.kind.bool": {"fr": "true ou false", "en": "true or false"},
-        "config.at_least": {"fr": "« {key} » doit valoir au moins {n}.", "en": "“{key}” must be at least {n}."},
+        "config.at_least": {
+            "fr": "« {key} » doit valoir au moins {n}. Rien n'a été enregistré.",
+            "en": "“{key}” must be at least {n}. Nothing was saved.",
+        },
     },
 )
 

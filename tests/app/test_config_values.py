@@ -133,3 +133,9 @@ def test_a_value_of_the_wrong_kind_says_what_is_expected(capsys: pytest.CaptureF
     finally:
         set_language("fr")
     assert english.code == 2 and "a whole number" in english.err and "“five”" in english.err, english.err
+
+
+def test_a_poll_interval_too_short_says_nothing_was_saved(capsys: pytest.CaptureFixture[str]) -> None:
+    # Every other refused value says « Rien n'a été enregistré » ; this one alone left it to be guessed.
+    result = run_inprocess(capsys, "config", "set", "sync.interval_s", "5")
+    assert result.code == 2 and "au moins 10" in result.err and "Rien n'a été enregistré" in result.err, result.err
