@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app import forms
 from app import messages as M
 from app.errors import CaseFileError
 from app.findings import Finding
@@ -397,6 +398,8 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
 
     if "form" in top:
         case.form = r.obj(top["form"], "form", set(top["form"]) if isinstance(top["form"], dict) else set())
+        if case.specialty in forms.FORM_SPECIALTIES:
+            case.form = forms.whole_numbers(case.specialty, case.form)
         for link_id, answer in case.form.items():
             r.not_too_long(answer, f"form.{link_id}")
 

@@ -243,6 +243,19 @@ def enabled_items(specialty: str, answers: Mapping[str, Any]) -> set[str]:
     return {q.link_id for q in questions.values() if enabled(q, frozenset())}
 
 
+def whole_numbers(specialty: str, answers: dict[str, Any]) -> dict[str, Any]:
+    """``answers`` with a whole number written with a decimal point (``3.0``, as a spreadsheet's export or a
+    language whose numbers are all floats writes it) made the integer it is, for the questions FHIR types
+    ``integer``: JSON holds the same number, a person reads 3, and R4's ``valueInteger`` takes only 3."""
+    integers = {q.link_id for q in _questions(specialty) if q.type == "integer"}
+    return {
+        link_id: int(value)
+        if link_id in integers and isinstance(value, float) and math.isfinite(value) and value.is_integer()
+        else value
+        for link_id, value in answers.items()
+    }
+
+
 def check_answers(specialty: str, answers: dict[str, Any], lang: str | None = None) -> list[Finding]:
     """Every problem with ``answers`` (case-file JSON by linkId): wrong values, unknown questions,
     and required questions left unanswered. Messages name the question, never the answer."""
