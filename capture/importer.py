@@ -1,4 +1,5 @@
-"""Reading an imported photo (JPEG, PNG, TIFF, HEIC, WebP) into pixels, refusing what cannot be used.
+"""Reading an imported photo (JPEG, PNG, TIFF, HEIC, WebP, BMP, JPEG 2000, GIF) into pixels, refusing what
+cannot be used.
 
 Every failure becomes an :class:`app.errors.ImageRejected` with a sentence that names the file and
 says what to do; nothing is half-read: either the whole image decodes, or the import stops.
@@ -19,7 +20,7 @@ from PIL import Image
 from capture import messages
 from capture.metadata import ORIENTATION_TAG, PhotoFacts, broken_profile, icc_profile, photo_facts
 from capture.quality import jpeg_quality
-from capture.sniff import MAX_PIXELS, Format, header_size, heif_complete, webp_lossless
+from capture.sniff import MAX_PIXELS, Format, header_size, heif_complete, j2k_reversible, webp_lossless
 
 # pi-heif: libheif's decoder only (the encoders of pillow-heif, x265 alone, are 23 MB to download).
 pi_heif.register_heif_opener()
@@ -106,7 +107,16 @@ def _open(data: bytes, name: str, fmt: Format) -> tuple[Image.Image, PhotoFacts,
     return image, facts, icc, dropped
 
 
-_PIL_FORMAT: dict[str, str] = {"jpeg": "JPEG", "png": "PNG", "tiff": "TIFF", "heic": "HEIF", "webp": "WEBP"}
+_PIL_FORMAT: dict[str, str] = {
+    "jpeg": "JPEG",
+    "png": "PNG",
+    "tiff": "TIFF",
+    "heic": "HEIF",
+    "webp": "WEBP",
+    "bmp": "BMP",
+    "jpeg2000": "JPEG2000",
+    "gif": "GIF",
+}
 
 
 def upright(rgb: RGB, orientation: int) -> RGB:
@@ -155,7 +165,7 @@ def to_rgb_array(image: Image.Image) -> RGB:
 
 
 def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedImage:
-    """Decode a JPEG, PNG, TIFF, HEIC or WebP into upright RGB pixels.
+    """Decode a JPEG, PNG, TIFF, HEIC, WebP, BMP, JPEG 2000 or GIF into upright RGB pixels.
 
     With ``full=False`` a JPEG may be decoded at a reduced scale (enough for the quality checks
     and the thumbnail); the whole file is still read, so a truncated one is still refused.
@@ -192,11 +202,12 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
         flattened = has_alpha(image)
         cmyk = image.mode == "CMYK"
         rgb = upright(to_rgb_array(image), orientation)
-        pages = int(getattr(image, "n_frames", 1) or 1) if fmt in ("tiff", "webp") else 1
+        pages = int(getattr(image, "n_frames", 1) or 1) if fmt in ("tiff", "webp", "gif") else 1
         lossy = (
             fmt == "jpeg"
             or (fmt == "tiff" and image.info.get("compression") in ("jpeg", "tiff_jpeg"))
             or (fmt == "webp" and not webp_lossless(data))
+            or (fmt == "jpeg2000" and not j2k_reversible(data))
         )
         tables = getattr(image, "quantization", None) if fmt == "jpeg" else None
         estimated = jpeg_quality(tables[min(tables)]) if tables else None

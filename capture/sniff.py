@@ -10,7 +10,7 @@ from __future__ import annotations
 import struct
 from typing import Literal
 
-Format = Literal["jpeg", "png", "tiff", "heic", "webp", "dicom"]
+Format = Literal["jpeg", "png", "tiff", "heic", "webp", "dicom", "bmp", "jpeg2000", "gif"]
 
 #: Largest image accepted, in pixels. Pillow warns from 89.5 MP; staying under it means its own
 #: bomb warning never fires on an image we accepted, and 80 MP is well above any clinical camera.
@@ -20,6 +20,12 @@ MAX_BYTES = 200 * 1024 * 1024
 
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}
 # SOF markers that carry the frame size (not DHT C4, JPG C8, DAC CC).
+#: The sizes of a BMP's information header (BITMAPCOREHEADER, OS/2 2, BITMAPINFOHEADER, V2, V3, V4, V5):
+#: "BM" alone is too short a signature (a text file may begin so).
+_BMP_HEADERS = {12, 16, 40, 52, 56, 64, 108, 124}
+#: A JP2 file's signature box, and a bare JPEG 2000 codestream's SOC and SIZ markers (ISO 15444-1).
+_JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
+_J2K_START = b"\xff\x4f\xff\x51"
 _JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
 
@@ -37,6 +43,13 @@ def sniff(data: bytes) -> Format | None:
         return "webp"  # (a browser's or a cloud gallery's download)
     if (len(data) >= 132 and data[128:132] == b"DICM") or data[:4] == b"DICM":
         return "dicom"  # (some devices write the file without its 128-byte preamble)
+    # Older fundus cameras and devices export BMP or JPEG 2000; a GIF comes from a web page or a message.
+    if data[:2] == b"BM" and len(data) >= 18 and struct.unpack("<I", data[14:18])[0] in _BMP_HEADERS:
+        return "bmp"
+    if data.startswith((_JP2_SIGNATURE, _J2K_START)):
+        return "jpeg2000"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
     return None
 
 
@@ -84,6 +97,33 @@ def png_size(data: bytes) -> tuple[int, int] | None:
         return None
     width, height = struct.unpack(">II", data[16:24])
     return width, height
+
+
+def j2k_reversible(data: bytes) -> bool:
+    """Whether a JPEG 2000 file (or bare codestream) was compressed without loss: the wavelet of its main
+    header's coding style (COD) is the reversible 5-3 one. ``False`` when that cannot be read."""
+    at = data.find(_J2K_START)
+    if at < 0:
+        return False
+    pos = at + 2
+    while pos + 4 <= len(data) and data[pos] == 0xFF:
+        marker = data[pos + 1]
+        if marker == 0x90:  # the first tile-part: the main header ended without a COD
+            return False
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+        if marker == 0x52:  # COD: Lcod, Scod, SGcod (4 bytes), SPcod: levels, block sizes, style, transform
+            return pos + 13 < len(data) and data[pos + 13] == 1
+        pos += 2 + length
+    return False
+
+
+def bmp_complete(data: bytes, size: int) -> bool:
+    """Whether a BMP of ``size`` bytes holds all its header declares (its file size, or else the end of
+    its pixels); ``data`` is its beginning."""
+    if len(data) < 6:
+        return False
+    declared: int = struct.unpack("<I", data[2:6])[0]
+    return declared == 0 or size >= declared  # (0: a writer that left it out; the decoder will tell)
 
 
 def header_size(data: bytes, fmt: Format) -> tuple[int, int] | None:

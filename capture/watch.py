@@ -36,7 +36,7 @@ from stat import S_ISREG
 
 from app.fsutil import open_ordinary_file
 from app.model import DevicePatient
-from capture.sniff import sniff
+from capture.sniff import bmp_complete, sniff
 
 log = logging.getLogger(__name__)
 
@@ -211,8 +211,9 @@ def listing(folder: pathlib.Path) -> list[pathlib.Path] | None:
 
 
 def looks_complete(path: pathlib.Path) -> bool:
-    """Whether a JPEG or a PNG has its end, or a DICOM its whole pixel data (a copy stalled half-way keeps
-    its size for a while); other kinds cannot be told from their bytes and count as complete."""
+    """Whether a JPEG or a PNG has its end, a JPEG 2000 its end marker, a BMP the size its header declares,
+    or a DICOM its whole pixel data (a copy stalled half-way keeps its size for a while); other kinds
+    cannot be told from their bytes and count as complete."""
     descriptor = _open_ordinary(path)
     if descriptor is None:
         return False
@@ -235,6 +236,11 @@ def looks_complete(path: pathlib.Path) -> bool:
         return False
     if head.startswith(b"\x89PNG"):
         return b"IEND" in tail
+    kind = sniff(head)
+    if kind == "bmp":
+        return bmp_complete(head, size)
+    if kind == "jpeg2000":
+        return tail.rstrip(b"\x00").endswith(b"\xff\xd9")
     return True
 
 
