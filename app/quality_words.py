@@ -217,6 +217,20 @@ CATALOGUE = i18n.Catalogue(
             "fr": "Papille à droite de l'image, comme sur un œil droit.",
             "en": "Optic disc on the right of the image, as in a right eye.",
         },
+        # The disc's side when the image may be inverted (a phone, a camera behind an indirect
+        # ophthalmoscope's lens turns the fundus half a turn): told, claimed for no eye.
+        "optic-disc.left.unclaimed": {
+            "fr": "Papille à gauche de l'image. L'œil n'en est pas déduit : une photo prise au téléphone ou à "
+            "travers une lentille d'ophtalmoscopie indirecte peut être inversée.",
+            "en": "Optic disc on the left of the image. The eye is not inferred from it: a photo taken with a "
+            "phone or through an indirect ophthalmoscopy lens may be inverted.",
+        },
+        "optic-disc.right.unclaimed": {
+            "fr": "Papille à droite de l'image. L'œil n'en est pas déduit : une photo prise au téléphone ou à "
+            "travers une lentille d'ophtalmoscopie indirecte peut être inversée.",
+            "en": "Optic disc on the right of the image. The eye is not inferred from it: a photo taken with a "
+            "phone or through an indirect ophthalmoscopy lens may be inverted.",
+        },
         "optic-disc.centre": {
             "fr": "Papille au centre de l'image (champ centré sur la papille).",
             "en": "Optic disc in the centre of the image (disc-centred field).",

@@ -19,13 +19,22 @@ import numpy.typing as npt
 from PIL import Image
 
 from app.fsutil import FileTooLarge, NotOrdinaryFile, read_ordinary_file
-from app.model import DEVICE_EYE_CHECK, OTHER_PATIENT_CHECK, DevicePatient, Patient, QualityFinding, iso, utc_now
+from app.model import (
+    DEVICE_EYE_CHECK,
+    DISC_SIDE_CHECK,
+    OTHER_PATIENT_CHECK,
+    DevicePatient,
+    Patient,
+    QualityFinding,
+    iso,
+    utc_now,
+)
 from app.store import sha1_b64
 from capture import messages
 from capture.cv import cv2
 from capture.importer import DecodedImage, decode_photo
 from capture.metadata import MalformedImage, png_chunk, strip_jpeg, strip_png, without_broken_profile
-from capture.quality import check_quality, compression_finding, reduced
+from capture.quality import check_quality, compression_finding, reduced, side_tells_eye
 from capture.sniff import MAX_BYTES, sniff
 
 JPEG_QUALITY = 92
@@ -156,7 +165,9 @@ def prepare_frame(frame_bgr: Image8, *, specialty: str, device: str = "", checke
         width=width,
         height=height,
         thumbnail=thumbnail(frame_bgr, order="bgr"),
-        quality=check_quality(frame_bgr, specialty=specialty, order="bgr") if checked else [],
+        quality=check_quality(frame_bgr, specialty=specialty, order="bgr", side_for_eye=side_tells_eye(device))
+        if checked
+        else [],
         modality="OP" if specialty == "ophthalmology" else "XC",
         captured_at=iso(utc_now()),
         device=device[:64],
@@ -166,7 +177,12 @@ def prepare_frame(frame_bgr: Image8, *, specialty: str, device: str = "", checke
 def _prepared(
     decoded: DecodedImage, data: bytes, content_type: str, specialty: str, modality: str, profile_dropped: bool
 ) -> PreparedImage:
-    findings = check_quality(decoded.rgb, specialty=specialty, full_size=(decoded.width, decoded.height))
+    findings = check_quality(
+        decoded.rgb,
+        specialty=specialty,
+        full_size=(decoded.width, decoded.height),
+        side_for_eye=side_tells_eye(decoded.facts.device),
+    )
     if profile_dropped or decoded.profile_dropped:
         findings.append(QualityFinding.said("colour-profile", "ok", "colour-profile.dropped"))
     if decoded.halved_from is not None:
@@ -201,7 +217,9 @@ def _prepare_dicom(data: bytes, *, name: str, specialty: str, patient: Patient |
     modality = "OP" if specialty == "ophthalmology" or image.modality == "OP" else "XC"
     checks_as = "ophthalmology" if modality == "OP" else specialty
     height, width = image.rgb.shape[:2]
-    findings = check_quality(image.rgb, specialty=checks_as, recorded=True)
+    # A retinograph's own DICOM (ophthalmic photography) is upright; another's is judged by its device.
+    upright = image.modality == "OP" or side_tells_eye(image.device)
+    findings = check_quality(image.rgb, specialty=checks_as, recorded=True, side_for_eye=upright)
     if recorded_for_another(image.dataset, patient):
         # Said before its header is replaced with the case's patient: an image of the device's previous
         # patient (or another patient's export) must not go silently under this one's name.
@@ -250,7 +268,10 @@ def rotate_stored(data: bytes, *, quarter_turns: int, specialty: str, findings: 
         rgb = np.ascontiguousarray(np.rot90(decoded.rgb, turns))
         turned = encode_jpeg(rgb, decoded.icc, ROTATED_JPEG_QUALITY, full_chroma=_full_chroma(data))
     height, width = rgb.shape[:2]
-    checked = check_quality(rgb, specialty=specialty, full_size=(width, height))
+    # An image whose disc was told for no eye (it may be inverted) stays so: a turn does not say which way
+    # round it was taken.
+    for_eye = not any(f.check == DISC_SIDE_CHECK and (f.key or "").endswith(".unclaimed") for f in findings)
+    checked = check_quality(rgb, specialty=specialty, full_size=(width, height), side_for_eye=for_eye)
     return PreparedImage(
         data=turned,
         content_type="image/png" if fmt == "png" else "image/jpeg",

@@ -27,6 +27,7 @@ own hues are warm), and a run on a public dataset of clinical photographs is wha
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Literal
 
@@ -138,6 +139,33 @@ def reduced(image: Image8, size: tuple[int, int]) -> Image8:
     return np.ascontiguousarray(small)
 
 
+#: Fundus cameras, by the make and model their files name (or a camera's name): their images are upright,
+#: as the examiner sees the fundus, and the disc's side says the eye.
+_FUNDUS_CAMERAS = re.compile(
+    r"topcon|nidek|kowa|optos|centervue|icare|eidon|crystalvue|optomed|smartscope|welch ?allyn|retinavue|"
+    r"pictor|heidelberg|spectralis|visucam|clarus|zeiss meditec|forus|3nethra|\bcr-?\d",
+    re.IGNORECASE,
+)
+#: Phones and general cameras (and the lens makers of phone adapters): a fundus they photograph is often
+#: seen through an indirect ophthalmoscope's lens (20 D, 28 D, or an adapter built on one), which turns it
+#: half a turn, so that its disc lies on the other eye's side.
+_MAY_INVERT = re.compile(
+    r"\b(apple|iphone|ipad|samsung|sm-[a-z]\d+|google|pixel|xiaomi|redmi|poco|huawei|honor|oneplus|oppo|vivo|"
+    r"realme|motorola|moto|hmd|nokia|sony|xperia|lg|lge|fairphone|nothing|zte|asus|wiko|lenovo|nikon|olympus|"
+    r"om digital|fujifilm|panasonic|pentax|ricoh|leica|gopro|dji|kodak|casio|sigma|hasselblad|canon|keeler|"
+    r"volk|inview|d-eye)\b",
+    re.IGNORECASE,
+)
+
+
+def side_tells_eye(device: str) -> bool:
+    """Whether the optic disc's side of an image from ``device`` (its EXIF make and model, a camera's name)
+    may be claimed for an eye: not when it names a phone or a general camera that is no fundus camera,
+    whose image may be inverted. A file naming no device (as a fundus camera's software exports it) is
+    taken as upright, as before."""
+    return bool(_FUNDUS_CAMERAS.search(device)) or not _MAY_INVERT.search(device)
+
+
 def check_quality(
     image: Image8,
     *,
@@ -145,6 +173,7 @@ def check_quality(
     order: Literal["rgb", "bgr"] = "rgb",
     full_size: tuple[int, int] | None = None,
     recorded: bool = False,
+    side_for_eye: bool = True,
 ) -> list[QualityFinding]:
     """Every quality finding for one image (H×W×3, 8 bits).
 
@@ -152,7 +181,8 @@ def check_quality(
     ``full_size`` is the (width, height) of the original when ``image`` is already a reduced
     copy, so the resolution check judges the real image. Retinographs are checked when the
     specialty is ophthalmology. ``recorded``: the image is the device's own record of the shot (a
-    DICOM file), not an export that may have been reduced.
+    DICOM file), not an export that may have been reduced. ``side_for_eye``: the optic disc's side may be
+    claimed for an eye (:func:`side_tells_eye`); else it is told without naming one.
     """
     height, width = image.shape[:2]
     full_w, full_h = full_size or (width, height)
@@ -161,7 +191,7 @@ def check_quality(
         small = np.ascontiguousarray(small[:, :, ::-1])
     findings = [_resolution(full_w, full_h, retina=is_retina(specialty), recorded=recorded)]
     if is_retina(specialty):
-        findings += _retina_findings(small)
+        findings += _retina_findings(small, side_for_eye=side_for_eye)
     else:
         luma = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
         blank = _blank(luma)
@@ -211,7 +241,7 @@ def colour_finding(image: Image8, *, specialty: str) -> QualityFinding:
     return _retina_colour(small, inner, dark=_exposure_and_darkness(luma, inner, retina=True)[1])
 
 
-def _retina_findings(small: Image8) -> list[QualityFinding]:
+def _retina_findings(small: Image8, *, side_for_eye: bool = True) -> list[QualityFinding]:
     luma = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
     fov = find_field(small)
     if fov is None:
@@ -238,7 +268,7 @@ def _retina_findings(small: Image8) -> list[QualityFinding]:
     ]
     disc = find_disc(small, fov) if fov.looks_like_a_fundus() else None
     if disc is not None:
-        findings.append(_disc_side(disc))
+        findings.append(_disc_side(disc, for_eye=side_for_eye))
     return findings
 
 
@@ -251,12 +281,20 @@ def _retina_colour(small: Image8, inner: npt.NDArray[np.bool_], *, dark: bool) -
     return _colour_cast(small, inner, retina=True)
 
 
-def _disc_side(disc: OpticDisc) -> QualityFinding:
+def _disc_side(disc: OpticDisc, *, for_eye: bool = True) -> QualityFinding:
     """Where the optic disc lies, as a fact (level ``ok``): its offset from the field's centre is the
     measure, signed (negative on the left of the image), and :data:`DISC_SIDE` the threshold beyond
-    which it is on a side. The checklist compares it with the eye chosen (app/validation.py)."""
+    which it is on a side. The checklist compares it with the eye chosen (app/validation.py).
+
+    Not ``for_eye`` (an image that may be inverted): a disc on a side is told with no threshold, which
+    the checklist reads as no side to compare (``QualityFinding.disc_side``), and words that name no
+    eye; its distance from the centre (the measure) still tells the field. A wrong eye claimed would
+    send the expert's advice to the other eye: worse than nothing said."""
     side = "centre" if abs(disc.offset) < DISC_SIDE else "left" if disc.offset < 0 else "right"
-    return QualityFinding.said(DISC_SIDE_CHECK, "ok", f"optic-disc.{side}", round(disc.offset, 3), DISC_SIDE)
+    offset = round(disc.offset, 3)
+    if side != "centre" and not for_eye:
+        return QualityFinding.said(DISC_SIDE_CHECK, "ok", f"optic-disc.{side}.unclaimed", offset, None)
+    return QualityFinding.said(DISC_SIDE_CHECK, "ok", f"optic-disc.{side}", offset, DISC_SIDE)
 
 
 # --- measures --------------------------------------------------------------------------------
