@@ -38,6 +38,7 @@ from app.model import DISC_SIDE_CHECK, Level, QualityFinding
 from capture import faces
 from capture.cv import cv2
 from capture.retina import (
+    RED_FREE_SHARE,
     FieldOfView,
     OpticDisc,
     edge_uniformity,
@@ -650,7 +651,22 @@ def colourless(rgb: Image8, mask: npt.NDArray[np.bool_] | None) -> float | None:
     return chroma if chroma < MONOCHROME_CHROMA else None
 
 
+def red_free_in_colour(rgb: Image8, mask: npt.NDArray[np.bool_] | None) -> bool:
+    """Whether a retinograph is a red-free (green filter) one written in colour: its green channel alone,
+    red and blue all but black (their brightest a quarter of the green's at most)."""
+    # Every fourth pixel each way: a brightness percentile needs no more, and it costs nothing beside the checks.
+    sample = rgb[::4, ::4]
+    pixels = sample[mask[::4, ::4]] if mask is not None else sample.reshape(-1, 3)
+    if len(pixels) < 100:
+        return False
+    top = np.percentile(pixels, 95, axis=0)
+    return bool(max(top[0], top[2]) < RED_FREE_SHARE * top[1])
+
+
 def _colour_cast(rgb: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: bool) -> QualityFinding:
+    if retina and red_free_in_colour(rgb, mask):
+        # Not a cast: a red-free image has no colours to judge, as a black-and-white one.
+        return QualityFinding.said("colour-cast", "warning", "colour-cast.monochrome-retina", None, None)
     grey = colourless(rgb, mask)
     if grey is not None:
         # No light to change: the expert sees no colour at all (redness, pigment, a haemorrhage's red).

@@ -55,7 +55,7 @@ SURROUND_EVEN, SURROUND_FLAT, SURROUND_LIFTED = 6.0, 8.0, 50.0
 def find_field(rgb: npt.NDArray[np.uint8]) -> FieldOfView | None:
     """The field of view of a retinograph, or ``None`` when there is no lit area at all."""
     height, width = rgb.shape[:2]
-    red = np.asarray(cv2.GaussianBlur(rgb[:, :, 0], (0, 0), 2.0), dtype=np.uint8)
+    red = np.asarray(cv2.GaussianBlur(_field_channel(rgb), (0, 0), 2.0), dtype=np.uint8)
     top = float(np.percentile(red, 95))
     # Surround noise in exported JPEGs reaches 10–15 levels; a dark but gradable retina is far
     # above that in red. Scale with the image so an under-exposed field is still found.
@@ -81,6 +81,20 @@ def find_field(rgb: npt.NDArray[np.uint8]) -> FieldOfView | None:
     full_area = np.pi * radius * radius
     visible = float(np.count_nonzero(mask & (circle > 0))) / full_area if full_area > 0 else 0.0
     return FieldOfView(mask=mask, cx=cx, cy=cy, radius=radius, visible=min(1.0, visible), lit_corners=_lit_corners(rgb))
+
+
+#: A red-free (green filter) retinograph some devices write in colour with its green channel alone: its
+#: red channel holds less than this share of its green's brightness.
+RED_FREE_SHARE = 0.25
+
+
+def _field_channel(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """The channel the field is found in: the red (the retina is red even when dark), or the green of a
+    red-free retinograph written in colour, whose red is black (its field was « not found »)."""
+    red, green = rgb[::4, ::4, 0], rgb[::4, ::4, 1]
+    if float(np.percentile(red, 95)) < RED_FREE_SHARE * float(np.percentile(green, 95)):
+        return np.ascontiguousarray(rgb[:, :, 1])
+    return np.ascontiguousarray(rgb[:, :, 0])
 
 
 def _lit_corners(rgb: npt.NDArray[np.uint8]) -> tuple[bool, bool, bool, bool]:
