@@ -1,5 +1,5 @@
-"""Reading an imported photo (JPEG, PNG, TIFF, HEIC, WebP, BMP, JPEG 2000, GIF) into pixels, refusing what
-cannot be used.
+"""Reading an imported photo (JPEG, PNG, TIFF, HEIC, AVIF, WebP, BMP, JPEG 2000, GIF) into pixels, refusing
+what cannot be used.
 
 Every failure becomes an :class:`app.errors.ImageRejected` with a sentence that names the file and
 says what to do; nothing is half-read: either the whole image decodes, or the import stops.
@@ -77,7 +77,7 @@ def check_pixels(name: str, width: int, height: int, limit: int = MAX_PIXELS) ->
 
 
 def _open(data: bytes, name: str, fmt: Format) -> tuple[Image.Image, PhotoFacts, bytes | None, bool]:
-    if fmt == "heic" and not heif_complete(data):
+    if fmt in ("heic", "avif") and not heif_complete(data):
         raise messages.rejected("damaged", name=name)  # its decoder would fill what is missing with green
     declared = header_size(data, fmt)
     # A JPEG's size is read from its header before Pillow opens it, and a large one is decoded halved.
@@ -116,6 +116,7 @@ _PIL_FORMAT: dict[str, str] = {
     "bmp": "BMP",
     "jpeg2000": "JPEG2000",
     "gif": "GIF",
+    "avif": "AVIF",
 }
 
 

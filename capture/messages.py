@@ -34,10 +34,10 @@ CATALOGUE = Catalogue(
             "the photo itself into the folder.",
         },
         "unknown-format": {
-            "fr": "Le fichier « {name} » n'est pas une image reconnue (JPEG, PNG, TIFF, HEIC, WebP, BMP, "
-            "JPEG 2000, GIF ou DICOM attendu), quelle que soit son extension : choisissez la photo elle-même.",
-            "en": "The file “{name}” is not a recognised image (JPEG, PNG, TIFF, HEIC, WebP, BMP, "
-            "JPEG 2000, GIF or DICOM expected), whatever its extension says: choose the photo itself.",
+            "fr": "Le fichier « {name} » n'est pas une image reconnue (JPEG, PNG, TIFF, HEIC, AVIF, WebP, "
+            "BMP, JPEG 2000, GIF ou DICOM attendu), quelle que soit son extension : choisissez la photo elle-même.",
+            "en": "The file “{name}” is not a recognised image (JPEG, PNG, TIFF, HEIC, AVIF, WebP, "
+            "BMP, JPEG 2000, GIF or DICOM expected), whatever its extension says: choose the photo itself.",
         },
         "too-many-pixels": {
             "fr": "L'image « {name} » est trop grande ({mp} mégapixels, au plus {limit}) : reprenez la photo "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import struct
 from typing import Literal
 
-Format = Literal["jpeg", "png", "tiff", "heic", "webp", "dicom", "bmp", "jpeg2000", "gif"]
+Format = Literal["jpeg", "png", "tiff", "heic", "webp", "dicom", "bmp", "jpeg2000", "gif", "avif"]
 
 #: Largest image accepted, in pixels. Pillow warns from 89.5 MP; staying under it means its own
 #: bomb warning never fires on an image we accepted, and 80 MP is well above any clinical camera.
@@ -18,6 +18,7 @@ MAX_PIXELS = 80_000_000
 #: Largest file accepted, in bytes.
 MAX_BYTES = 200 * 1024 * 1024
 
+_AVIF_BRANDS = {b"avif", b"avis"}
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}
 # SOF markers that carry the frame size (not DHT C4, JPG C8, DAC CC).
 #: The sizes of a BMP's information header (BITMAPCOREHEADER, OS/2 2, BITMAPINFOHEADER, V2, V3, V4, V5):
@@ -37,6 +38,8 @@ def sniff(data: bytes) -> Format | None:
         return "png"
     if data[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
         return "tiff"
+    if len(data) >= 12 and data[4:8] == b"ftyp" and data[8:12] in _AVIF_BRANDS:
+        return "avif"  # (an AV1 image in the same boxes as HEIC: a recent Android phone's, a browser's download)
     if len(data) >= 12 and data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
         return "heic"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":

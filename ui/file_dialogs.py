@@ -47,7 +47,8 @@ def forget_browsed_folders() -> None:
 
 #: What the import dialogs list first (any file may still be chosen: the format is read from the bytes).
 IMAGE_PATTERNS = (
-    "*.jpg *.jpeg *.jfif *.mpo *.png *.tif *.tiff *.heic *.heif *.webp *.bmp *.dib *.jp2 *.j2k *.jpf *.jpx *.gif *.dcm"
+    "*.jpg *.jpeg *.jfif *.mpo *.png *.tif *.tiff *.heic *.heif *.avif *.webp "
+    "*.bmp *.dib *.jp2 *.j2k *.jpf *.jpx *.gif *.dcm"
 )
 
 

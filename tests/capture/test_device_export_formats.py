@@ -174,4 +174,4 @@ def test_the_file_dialog_shows_every_kind_of_export_imported() -> None:
     from ui.file_dialogs import IMAGE_PATTERNS
 
     shown = set(IMAGE_PATTERNS.split())
-    assert {"*.bmp", "*.jp2", "*.j2k", "*.gif", "*.tif", "*.heic", "*.webp", "*.dcm"} <= shown
+    assert {"*.bmp", "*.jp2", "*.j2k", "*.gif", "*.tif", "*.heic", "*.avif", "*.webp", "*.dcm"} <= shown
