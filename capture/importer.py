@@ -57,7 +57,8 @@ class DecodedImage:
     pages: int = 1
     #: The file's pixels were JPEG-compressed already (a TIFF in JPEG): kept as JPEG, not made lossless.
     lossy: bool = False
-    #: Transparent parts were put on white: what is stored and sent must be these pixels, not the file.
+    #: Transparent parts were put on white, or 16-bit samples of fewer bits stretched to be seen: what is
+    #: stored and sent must be these pixels, not the file.
     flattened: bool = False
     #: A JPEG's quality (1–100) as estimated from its quantisation tables; ``None`` for other formats.
     jpeg_quality: int | None = None
@@ -146,12 +147,32 @@ def has_alpha(image: Image.Image) -> bool:
     return image.mode in ("RGBA", "LA", "PA", "RGBa") or "transparency" in image.info
 
 
+def sixteen_bit_top(peak: int) -> int:
+    """The white of 16-bit samples whose largest is ``peak``: a sensor's 10 or 12 bits written in 16-bit
+    samples (a monochrome camera's, a red-free retinograph's) are shown by their device on their own bits,
+    and scaled by 16 they came out nearly black. As the DICOM import does: the bits the values use, at
+    least 8, when they are 12 at most (a sensor's 10 or 12 bits; values reaching higher are a 16-bit
+    image's own, a dark one perhaps, and keep its scale)."""
+    used = max(8, peak.bit_length())
+    return (1 << used) - 1 if used <= 12 else 65535
+
+
+def fewer_bits_than_16(image: Image.Image) -> bool:
+    """Whether a 16-bit grey image's values use fewer than its 16 bits (its pixels are then stretched to
+    be seen, and what is sent must be those pixels, not the file)."""
+    if image.mode not in ("I;16", "I;16B", "I;16L"):
+        return False
+    extrema = image.getextrema()
+    peak = int(extrema[1]) if isinstance(extrema, tuple) and isinstance(extrema[1], (int, float)) else 65535
+    return sixteen_bit_top(peak) < 65535
+
+
 def to_rgb_array(image: Image.Image) -> RGB:
     """8-bit RGB pixels of any Pillow image (16-bit greys are scaled, not clipped; transparent parts
     on white, as a viewer shows them: dropping the alpha would show what an editor erased)."""
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         values = np.asarray(image, dtype=np.uint32)
-        top = 65535 if image.mode != "I" else max(int(values.max()), 1)
+        top = sixteen_bit_top(int(values.max())) if image.mode != "I" else max(int(values.max()), 1)
         grey = (values * 255 // top).astype(np.uint8)
         transparent = image.info.get("transparency")
         if isinstance(transparent, int):  # a transparent grey value (PNG tRNS): white, as shown
@@ -200,7 +221,8 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
             # Pillow turns a TIFF upright itself (13 does: its size is already turned at open) and then
             # drops the tag: turning it again sent it mirrored or upside down.
             orientation = 1
-        flattened = has_alpha(image)
+        # Transparent parts put on white, or fewer than 16 bits stretched: the pixels are not the file's.
+        flattened = has_alpha(image) or fewer_bits_than_16(image)
         cmyk = image.mode == "CMYK"
         rgb = upright(to_rgb_array(image), orientation)
         pages = int(getattr(image, "n_frames", 1) or 1) if fmt in ("tiff", "webp", "gif") else 1
