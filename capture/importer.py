@@ -18,6 +18,7 @@ import pi_heif
 from PIL import Image
 
 from capture import messages
+from capture.cv import cv2
 from capture.metadata import ORIENTATION_TAG, PhotoFacts, broken_profile, icc_profile, photo_facts
 from capture.quality import jpeg_quality
 from capture.sniff import MAX_PIXELS, Format, header_size, heif_complete, j2k_reversible, webp_lossless
@@ -167,6 +168,36 @@ def fewer_bits_than_16(image: Image.Image) -> bool:
     return sixteen_bit_top(peak) < 65535
 
 
+def sixteen_bit_colour(data: bytes, image: Image.Image, fmt: Format) -> bool:
+    """Whether a PNG or TIFF read as RGB is stored in 16-bit samples (its header says so: a PNG's IHDR bit
+    depth and colour type, a TIFF's BitsPerSample)."""
+    if image.mode != "RGB":
+        return False
+    if fmt == "png":
+        return len(data) >= 26 and data[24] == 16 and data[25] == 2
+    if fmt == "tiff":
+        bits = getattr(image, "tag_v2", {}).get(258)
+        return isinstance(bits, tuple) and len(bits) == 3 and all(b == 16 for b in bits)
+    return False
+
+
+def _rgb_of_few_bits(data: bytes, image: Image.Image) -> RGB | None:
+    """A 16-bit colour PNG or TIFF whose samples use 12 bits at most, as 8-bit RGB stretched on those bits;
+    ``None`` for any other (Pillow's reading is then right). Pillow keeps the high byte of each sample:
+    0 to 15 for 12 bits, a black image. Read again by OpenCV, which gives the 16-bit samples; three
+    channels only (an alpha's scale is its own), the first page, as stored (the caller turns it)."""
+    values = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    if values is None or values.dtype != np.uint16 or values.ndim != 3 or values.shape[2] != 3:
+        return None
+    if values.shape[1::-1] != image.size:
+        return None
+    top = sixteen_bit_top(int(values.max()))
+    if top == 65535:
+        return None
+    eight = np.asarray(cv2.convertScaleAbs(values, alpha=255.0 / top), dtype=np.uint8)
+    return np.ascontiguousarray(eight[:, :, ::-1])
+
+
 def to_rgb_array(image: Image.Image) -> RGB:
     """8-bit RGB pixels of any Pillow image (16-bit greys are scaled, not clipped; transparent parts
     on white, as a viewer shows them: dropping the alpha would show what an editor erased)."""
@@ -212,6 +243,7 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
             if scale >= 2 and min(width, height) // scale >= 1:
                 image.draft("RGB", (width // scale, height // scale))
                 reduced = image.size != (width, height)
+        deep = facts.orientation == 1 and sixteen_bit_colour(data, image, fmt)
         try:
             image.load()
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
@@ -224,7 +256,11 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
         # Transparent parts put on white, or fewer than 16 bits stretched: the pixels are not the file's.
         flattened = has_alpha(image) or fewer_bits_than_16(image)
         cmyk = image.mode == "CMYK"
-        rgb = upright(to_rgb_array(image), orientation)
+        few_bits = _rgb_of_few_bits(data, image) if deep else None
+        if few_bits is not None:
+            rgb, flattened = few_bits, True
+        else:
+            rgb = upright(to_rgb_array(image), orientation)
         pages = int(getattr(image, "n_frames", 1) or 1) if fmt in ("tiff", "webp", "gif") else 1
         lossy = (
             fmt == "jpeg"
