@@ -63,6 +63,9 @@ def webp_lossless(data: bytes) -> bool:
         kind = data[pos : pos + 4]
         if kind in (b"VP8 ", b"VP8L"):
             return kind == b"VP8L"
+        if kind == b"ANMF":  # an animation's first frame: 16 bytes of placement, then its own chunks
+            pos += 8 + 16
+            continue
         (length,) = struct.unpack("<I", data[pos + 4 : pos + 8])
         pos += 8 + length + (length & 1)
     return False

@@ -175,3 +175,12 @@ def test_the_file_dialog_shows_every_kind_of_export_imported() -> None:
 
     shown = set(IMAGE_PATTERNS.split())
     assert {"*.bmp", "*.jp2", "*.j2k", "*.gif", "*.tif", "*.heic", "*.avif", "*.webp", "*.dcm"} <= shown
+
+
+def test_an_animated_lossless_webp_stays_lossless() -> None:
+    """Its frames are inside ANMF chunks: the VP8L of the first was not seen, and it was made a JPEG."""
+    skin = Image.fromarray(skin_scene(1024, 768, seed=2))
+    data = saved(skin, "WEBP", save_all=True, append_images=[skin.rotate(90)], lossless=True)
+    prepared = prepare_image_bytes(data, filename="lesion.webp", specialty="dermatology")
+    assert prepared.content_type == "image/png"
+    assert np.array_equal(pixels(prepared.data), np.asarray(skin))
