@@ -27,7 +27,7 @@ from app.store import NewImage, Store
 from capture.anonymise import apply as anonymise_pixels
 from capture.messages import rejected
 from capture.pipeline import PreparedImage, prepare_frame, prepare_image_file, rotate_stored
-from capture.quality import check_quality
+from capture.quality import check_quality, side_tells_eye
 from capture.watch import Seen
 from ui.anonymise_dialog import AnonymiseChoice
 from ui.image_tile import decode_thumbnail
@@ -124,7 +124,9 @@ def keep_still(
     the photo reaches its tile sooner where a second core is free."""
     if anonymise is not None:
         frame_bgr = anonymise_pixels(frame_bgr, anonymise.regions, mode=anonymise.mode)
-    findings = _checks().submit(check_quality, frame_bgr, specialty=specialty, order="bgr")
+    findings = _checks().submit(
+        check_quality, frame_bgr, specialty=specialty, order="bgr", side_for_eye=side_tells_eye(device)
+    )
     prepared = prepare_frame(frame_bgr, specialty=specialty, device=device, checked=False)
     new = NewImage(record_for(prepared, labels), prepared.data, prepared.thumbnail)
     try:

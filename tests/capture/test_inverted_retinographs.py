@@ -128,3 +128,29 @@ def test_the_unclaimed_side_speaks_english(real_left: np.ndarray) -> None:
     disc = disc_of(imported(half_turned(real_left), "Apple", "iPhone 13"))
     i18n.set_language("en")
     assert "right of the image" in disc.text() and "inverted" in disc.text()
+
+
+def test_a_still_from_a_phone_used_as_the_camera_claims_no_eye(real_left: np.ndarray, teleavis_home: Path) -> None:
+    """A phone lent as the workstation's camera (« iPhone de … », behind an adapter's lens) gives its still
+    inverted as well: the still kept in the window claims no eye either, as its anonymised copy did."""
+    from app.model import Case
+    from app.store import Store
+    from ui import capture_work as work
+
+    frame = np.ascontiguousarray(half_turned(real_left)[:, :, ::-1])
+    with Store.open(teleavis_home) as store:
+        case = Case(specialty="ophthalmology")
+        store.create_case(case, [])
+        kept = work.keep_still(
+            store,
+            case.id,
+            frame,
+            specialty="ophthalmology",
+            device="Caméra de l'iPhone de Marie",
+            labels=work.Labels(eye="left", view="macula"),
+            replaces=None,
+            anonymise=None,
+        )
+        (image,) = store.images(case.id)
+        assert image.id == kept.image_id
+        assert disc_of(image.quality).disc_side() is None
