@@ -36,7 +36,7 @@ from stat import S_ISREG
 
 from app.fsutil import open_ordinary_file
 from app.model import DevicePatient
-from capture.sniff import bmp_complete, sniff
+from capture.sniff import bmp_complete, heif_complete, sniff
 
 log = logging.getLogger(__name__)
 
@@ -212,8 +212,8 @@ def listing(folder: pathlib.Path) -> list[pathlib.Path] | None:
 
 def looks_complete(path: pathlib.Path) -> bool:
     """Whether a JPEG or a PNG has its end, a JPEG 2000 its end marker, a BMP the size its header declares,
-    or a DICOM its whole pixel data (a copy stalled half-way keeps its size for a while); other kinds
-    cannot be told from their bytes and count as complete."""
+    a HEIC or an AVIF all its boxes whole, or a DICOM its whole pixel data (a copy stalled half-way keeps
+    its size for a while); other kinds cannot be told from their bytes and count as complete."""
     descriptor = _open_ordinary(path)
     if descriptor is None:
         return False
@@ -229,6 +229,10 @@ def looks_complete(path: pathlib.Path) -> bool:
 
                 handle.seek(0)
                 return pixels_complete(handle)
+            if sniff(head) in ("heic", "avif"):
+                # Its boxes say their sizes: a copy stalled half-way leaves the last one short.
+                handle.seek(0)
+                return heif_complete(handle.read())
             size = handle.seek(0, os.SEEK_END)
             handle.seek(max(0, size - _TAIL_BYTES))
             tail = handle.read()

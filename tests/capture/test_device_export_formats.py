@@ -184,3 +184,28 @@ def test_an_animated_lossless_webp_stays_lossless() -> None:
     prepared = prepare_image_bytes(data, filename="lesion.webp", specialty="dermatology")
     assert prepared.content_type == "image/png"
     assert np.array_equal(pixels(prepared.data), np.asarray(skin))
+
+
+@pytest.mark.parametrize("fmt", ["AVIF", "JPEG2000"])
+def test_a_heif_avif_or_jpeg2000_still_being_copied_is_not_taken(tmp_path: pathlib.Path, fmt: str) -> None:
+    """Its boxes (or its end marker) say whether it is whole: a phone's photo copied half-way into the
+    device folder was handed over and refused as damaged, and never looked at again."""
+    from capture.watch import looks_complete
+
+    data = saved(Image.fromarray(skin_scene(640, 480, seed=1)), fmt)
+    path = tmp_path / f"IMG_0001.{fmt.lower()}"
+    path.write_bytes(data[: len(data) * 2 // 3])
+    assert not looks_complete(path)
+    path.write_bytes(data)
+    assert looks_complete(path)
+
+
+def test_a_real_heic_still_being_copied_is_not_taken(tmp_path: pathlib.Path) -> None:
+    from capture.watch import looks_complete
+
+    data = (pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras" / "IMG_5195.HEIC").read_bytes()
+    path = tmp_path / "IMG_5195.HEIC"
+    path.write_bytes(data[: len(data) // 2])
+    assert not looks_complete(path)
+    path.write_bytes(data)
+    assert looks_complete(path)
