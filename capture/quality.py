@@ -144,7 +144,7 @@ def reduced(image: Image8, size: tuple[int, int]) -> Image8:
 #: as the examiner sees the fundus, and the disc's side says the eye.
 _FUNDUS_CAMERAS = re.compile(
     r"topcon|nidek|kowa|optos|centervue|icare|eidon|crystalvue|optomed|smartscope|welch ?allyn|retinavue|"
-    r"pictor|heidelberg|spectralis|visucam|clarus|zeiss meditec|forus|3nethra|\bcr-?\d",
+    r"pictor|heidelberg|spectralis|visucam|clarus|zeiss meditec|forus|3nethra|\bcr-?\d|\bcr-dgi|\bcx-1\b",
     re.IGNORECASE,
 )
 #: Phones and general cameras (and the lens makers of phone adapters): a fundus they photograph is often

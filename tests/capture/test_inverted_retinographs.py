@@ -80,7 +80,14 @@ def test_a_compact_camera_behind_a_lens_is_not_trusted_for_the_side(real_left: n
 
 @pytest.mark.parametrize(
     ("make", "model"),
-    [("TOPCON", "TRC-NW400"), ("Canon", "CR-2 AF"), ("NIDEK", "AFC-330"), ("Carl Zeiss Meditec", "VISUCAM 224")],
+    [
+        ("TOPCON", "TRC-NW400"),
+        ("Canon", "CR-2 AF"),
+        ("Canon", "CR-DGi"),
+        ("Canon", "CX-1"),
+        ("NIDEK", "AFC-330"),
+        ("Carl Zeiss Meditec", "VISUCAM 224"),
+    ],
 )
 def test_a_fundus_camera_s_left_eye_filed_as_the_right_eye_is_still_said(
     real_left: np.ndarray, make: str, model: str
