@@ -14,6 +14,7 @@ can read each body through ``problems_of_request``.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import re
 import sys
@@ -55,6 +56,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: The OIDs a French national platform reads identifiers under (``urn:oid:`` + a well-formed OID).
 _OID_SYSTEM = re.compile(r"urn:oid:[0-2](\.(0|[1-9][0-9]*))+")
 _LITERAL = re.compile(r"([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(/_history/[A-Za-z0-9\-.]{1,64})?")
+
+
+#: The fullUrls of the transaction being read and their resource types (a reference's target type).
+_FULL_URLS: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("full_urls", default=None)
 
 
 def _model(name: str, near: type | None = None) -> type | None:
@@ -134,7 +139,7 @@ def _primitive(kind: str, value: Any, path: str, out: list[Problem]) -> None:
         out.append(Problem(path, "string over 1 MB"))
 
 
-def _walk(value: Any, cls: type, path: str, out: list[Problem], local_ids: set[str]) -> None:
+def _walk(value: Any, cls: type, path: str, out: list[Problem], local_ids: dict[str, str]) -> None:
     if not isinstance(value, dict):
         out.append(Problem(path, f"{cls.__name__} must be a JSON object"))
         return
@@ -175,9 +180,29 @@ def _walk(value: Any, cls: type, path: str, out: list[Problem], local_ids: set[s
                 else:
                     _walk(one, sub, here, out, local_ids)
                     _invariants(kind, one, here, out, local_ids)
+                    if kind == "Reference":
+                        _target(one, (found.json_schema_extra or {}).get("enum_reference_types"), here, out, local_ids)
 
 
-def _invariants(kind: str, value: dict[str, Any], path: str, out: list[Problem], local_ids: set[str]) -> None:
+def _target(value: dict[str, Any], allowed: Any, path: str, out: list[Problem], local_ids: dict[str, str]) -> None:
+    """The type a Reference points to (its contained resource, the Bundle's entry, ``Type/id`` or ``type``)
+    must be one R4 allows for the element (ServiceRequest.requester: Practitioner, PractitionerRole…)."""
+    if not isinstance(allowed, list) or not allowed or "Resource" in allowed:
+        return
+    reference = value.get("reference")
+    target: Any = value.get("type")
+    if isinstance(reference, str):
+        if reference.startswith("#"):
+            target = local_ids.get(reference[1:])
+        elif reference.startswith("urn:uuid:"):
+            target = (_FULL_URLS.get() or {}).get(reference)
+        elif literal := _LITERAL.fullmatch(reference.rsplit("/fhir/", 1)[-1]):
+            target = literal.group(1)
+    if isinstance(target, str) and target not in allowed:
+        out.append(Problem(path, f"a reference to {target}, where R4 allows {', '.join(allowed)}"))
+
+
+def _invariants(kind: str, value: dict[str, Any], path: str, out: list[Problem], local_ids: dict[str, str]) -> None:
     if kind == "Extension":
         has_value = any(k.startswith("value") for k in value)
         if has_value == bool(value.get("extension")):
@@ -221,7 +246,7 @@ def _resource(resource: Any, path: str, out: list[Problem]) -> None:
         out.append(Problem(path, f"unknown resource type {resource['resourceType']}"))
         return
     contained = [c for c in resource.get("contained") or [] if isinstance(c, dict)]
-    local_ids = {str(c.get("id")) for c in contained}
+    local_ids = {str(c.get("id")): str(c.get("resourceType")) for c in contained}
     _walk(resource, cls, path, out, local_ids)
     if resource["resourceType"] == "Task":  # inv-1
         authored, modified = resource.get("authoredOn"), resource.get("lastModified")
@@ -273,8 +298,20 @@ def problems_of_resource(resource: Any, path: str = "") -> list[Problem]:
 def problems_of_transaction(bundle: Any, exists: Callable[[str, str], bool] | None = None) -> list[Problem]:
     """A transaction Bundle: every resource, bdl-3 (a request on each entry), method and url, conditional
     create syntax, fullUrls unique ``urn:uuid:``, and every reference resolvable in the Bundle (or on the
-    server, through ``exists(type, id)``)."""
-    out = problems_of_resource(bundle, "Bundle")
+    server, through ``exists(type, id)``), of a type its element allows."""
+    entries = [e for e in bundle.get("entry") or [] if isinstance(e, dict)] if isinstance(bundle, dict) else []
+    kinds = {
+        e["fullUrl"]: e["resource"]["resourceType"]
+        for e in entries
+        if isinstance(e.get("fullUrl"), str)
+        and isinstance(e.get("resource"), dict)
+        and isinstance(e["resource"].get("resourceType"), str)
+    }
+    token = _FULL_URLS.set(kinds)
+    try:
+        out = problems_of_resource(bundle, "Bundle")
+    finally:
+        _FULL_URLS.reset(token)
     if not isinstance(bundle, dict) or bundle.get("type") != "transaction":
         return [*out, Problem("Bundle.type", "transaction expected")]
     full_urls: dict[str, str] = {}

@@ -98,6 +98,8 @@ def test_every_request_of_a_whole_case_reads_as_valid_to_a_strict_server(
         ({"content": {"contentType": "image/jpeg", "hash": "AAAA"}}, "20 bytes"),
         ({"status ": "completed"}, "unknown element"),
         ({"createdDateTime": "2026-11-20T10:00"}, "not a valid DateTime"),
+        ({"basedOn": [{"reference": "Patient/p1"}]}, "a reference to Patient, where R4 allows ServiceRequest"),
+        ({"subject": {"type": "Organization", "display": "x"}}, "a reference to Organization, where R4 allows"),
         (
             {"resourceType": "Task", "authoredOn": "2026-11-20T10:00:00Z", "lastModified": "2026-11-20T09:00:00Z"},
             "inv-1",
