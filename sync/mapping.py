@@ -751,7 +751,8 @@ def _first_empty(value: Any, path: str) -> str | None:
 
 
 def validate_bundle(bundle: Mapping[str, Any]) -> None:
-    """The Bundle and (the models do not look inside ``entry.resource``) each resource in it."""
+    """The Bundle and (the models do not look inside ``entry.resource``) each resource in it, and the type
+    each reference points to (its entry's, its contained resource's, ``Type/id``'s)."""
     shell = {**bundle, "entry": [{k: v for k, v in e.items() if k != "resource"} for e in bundle["entry"]]}
     validate_resource(shell)
     seen: set[str] = set()
@@ -761,6 +762,77 @@ def validate_bundle(bundle: Mapping[str, Any]) -> None:
             raise MappingError("fullUrls must be fresh urn:uuid: values")
         seen.add(full_url)
         validate_resource(entry["resource"])
+    kinds = {e["fullUrl"]: e["resource"]["resourceType"] for e in bundle["entry"]}
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        contained = {str(c.get("id")): c.get("resourceType") for c in resource.get("contained") or []}
+        for where, reference, allowed in _references(resource, resource["resourceType"]):
+            literal = _LITERAL_REFERENCE.fullmatch(reference)
+            target = (
+                contained.get(reference[1:])
+                if reference.startswith("#")
+                else kinds.get(reference, literal.group(1) if literal else None)
+            )
+            if target is not None and target not in allowed:
+                raise MappingError(f"{where}: a reference to {target}, where R4 allows {', '.join(allowed)}")
+
+
+_LITERAL_REFERENCE = re.compile(r"([A-Z][A-Za-z]+)/[A-Za-z0-9\-.]{1,64}(/_history/[A-Za-z0-9\-.]{1,64})?")
+
+
+def _references(resource: Mapping[str, Any], path: str) -> Iterable[tuple[str, str, list[str]]]:
+    """(path, reference, the types R4 allows) of each Reference in ``resource`` whose element does not take
+    any resource, walking the R4B model's fields (``enum_reference_types``)."""
+    from fhir.resources.R4B import get_fhir_model_class
+
+    def walk(value: Any, cls: Any, at: str) -> Iterable[tuple[str, str, list[str]]]:
+        fields = {(f.alias or name): f for name, f in cls.model_fields.items()}
+        for key, item in value.items():
+            found = fields.get(key)
+            if found is None or key in ("contained", "resourceType"):
+                continue
+            kind = _model_class(found.annotation, cls)
+            if kind is None:
+                continue
+            for n, one in enumerate(item if isinstance(item, list) else [item]):
+                here = f"{at}.{key}[{n}]" if isinstance(item, list) else f"{at}.{key}"
+                if not isinstance(one, dict):
+                    continue
+                if kind.__name__ == "Reference":
+                    extra = found.json_schema_extra if isinstance(found.json_schema_extra, dict) else {}
+                    allowed = extra.get("enum_reference_types")
+                    if (
+                        isinstance(one.get("reference"), str)
+                        and isinstance(allowed, list)
+                        and "Resource" not in allowed
+                    ):
+                        yield here, one["reference"], [str(a) for a in allowed]
+                yield from walk(one, kind, here)
+
+    yield from walk(resource, get_fhir_model_class(str(resource["resourceType"])), path)
+
+
+def _model_class(annotation: Any, near: Any) -> Any:
+    """The model class of a field's complex type (``Optional`` and ``List`` taken off; a backbone element
+    found beside its resource), or None for a primitive."""
+    import sys
+    import typing
+
+    from fhir.resources.R4B import get_fhir_model_class
+
+    while typing.get_origin(annotation) is not typing.Annotated and (args := typing.get_args(annotation)):
+        annotation = next((a for a in args if a is not type(None)), None)
+    name = getattr(annotation, "__name__", "")
+    if typing.get_origin(annotation) is typing.Annotated or annotation in (bool, int, float, str) or not name:
+        return None
+    name = name.removesuffix("Type")
+    found = getattr(sys.modules[near.__module__], name, None)
+    if isinstance(found, type) and hasattr(found, "model_fields"):
+        return found
+    try:
+        return get_fhir_model_class(name)
+    except (KeyError, ValueError):
+        return None
 
 
 def location_id(location: str, resource_type: str) -> str:

@@ -196,6 +196,27 @@ def test_an_invalid_resource_is_caught_before_sending(store: Store) -> None:
         )
 
 
+@pytest.mark.parametrize(
+    ("kind", "element", "target"),
+    [("Media", "basedOn", "Patient"), ("ServiceRequest", "requester", "Consent"), ("Task", "focus", None)],
+)
+def test_a_reference_to_a_type_r4_does_not_allow_there_is_caught_before_sending(
+    store: Store, kind: str, element: str, target: str | None
+) -> None:
+    """A strict server refuses a reference to a type its element does not list (Media.basedOn: ServiceRequest
+    or CarePlan); fhir.resources does not look at the target. Task.focus takes any resource."""
+    bundle = prepare_case(store.get_case(make_case(store)), REQUESTER).bundle
+    urls = {e["resource"]["resourceType"]: e["fullUrl"] for e in bundle["entry"]}
+    resource = _by_type(bundle, kind)[0]["resource"]
+    reference = {"reference": urls[target or "Consent"]}
+    resource[element] = [reference] if isinstance(resource[element], list) else reference
+    if target is None:
+        validate_bundle(bundle)
+        return
+    with pytest.raises(MappingError, match=f"{kind}.{element}.*{target}"):
+        validate_bundle(bundle)
+
+
 def test_no_consent_no_bundle(store: Store) -> None:
     case = store.get_case(make_case(store))
     case.consent.given = False
