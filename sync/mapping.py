@@ -766,7 +766,7 @@ def validate_bundle(bundle: Mapping[str, Any]) -> None:
     for entry in bundle["entry"]:
         resource = entry["resource"]
         contained = {str(c.get("id")): c.get("resourceType") for c in resource.get("contained") or []}
-        for where, reference, allowed in _references(resource, resource["resourceType"]):
+        for where, reference, allowed in typed_references(resource):
             literal = _LITERAL_REFERENCE.fullmatch(reference)
             target = (
                 contained.get(reference[1:])
@@ -780,9 +780,9 @@ def validate_bundle(bundle: Mapping[str, Any]) -> None:
 _LITERAL_REFERENCE = re.compile(r"([A-Z][A-Za-z]+)/[A-Za-z0-9\-.]{1,64}(/_history/[A-Za-z0-9\-.]{1,64})?")
 
 
-def _references(resource: Mapping[str, Any], path: str) -> Iterable[tuple[str, str, list[str]]]:
+def typed_references(resource: Mapping[str, Any]) -> Iterable[tuple[str, str, list[str]]]:
     """(path, reference, the types R4 allows) of each Reference in ``resource`` whose element does not take
-    any resource, walking the R4B model's fields (``enum_reference_types``)."""
+    any resource, walking the R4B model's fields (``enum_reference_types``); the sandbox checks the same."""
     from fhir.resources.R4B import get_fhir_model_class
 
     def walk(value: Any, cls: Any, at: str) -> Iterable[tuple[str, str, list[str]]]:
@@ -809,7 +809,8 @@ def _references(resource: Mapping[str, Any], path: str) -> Iterable[tuple[str, s
                         yield here, one["reference"], [str(a) for a in allowed]
                 yield from walk(one, kind, here)
 
-    yield from walk(resource, get_fhir_model_class(str(resource["resourceType"])), path)
+    kind = str(resource["resourceType"])
+    yield from walk(resource, get_fhir_model_class(kind), kind)
 
 
 def _model_class(annotation: Any, near: Any) -> Any:

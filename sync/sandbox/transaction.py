@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
+from sync.mapping import typed_references
 from sync.sandbox.contract import IDENTIFIER_SYSTEM, INS, INS_TEST, check_contract, contained_type
 from sync.sandbox.errors import FhirError, Issue
 from sync.sandbox.search import token_alternatives
@@ -293,12 +294,30 @@ class CaseTransaction:
                             "not-found",
                         )
                     )
+            if entry.valid:
+                issues += self._check_target_types(entry)
             if entry.rtype == "Media" and entry.valid:
                 issues += self._check_media_content(entry)
         if all(entry.valid for entry in self.entries):
             issues += self._check_case()
             issues += self._check_requester()
             issues += self._check_replies()
+        return issues
+
+    def _check_target_types(self, entry: _Entry) -> list[Issue]:
+        """Each reference names a type R4 allows for its element, as a strict server checks it."""
+        issues = []
+        for path, reference, allowed in typed_references(entry.resource):
+            target = contained_type(entry.resource, reference) if reference.startswith("#") else self.resolve(reference)
+            if target is not None and target not in allowed:
+                where = path.split(".", 1)[1] if "." in path else path
+                issues.append(
+                    Issue(
+                        f"{path}: « {reference} » désigne un(e) {target}, or R4 n'y admet que {', '.join(allowed)}",
+                        f"{entry.where}.{where}",
+                        "value",
+                    )
+                )
         return issues
 
     def _check_media_content(self, entry: _Entry) -> list[Issue]:

@@ -183,6 +183,16 @@ def test_a_local_reference_must_name_a_contained_resource(sandbox: SandboxServer
     assert stored["contained"][0]["name"][0]["text"] == "Inf. Durand"
 
 
+def test_a_reference_to_a_type_r4_does_not_allow_for_its_element_is_refused(sandbox: SandboxServer) -> None:
+    """As a strict server: Media.operator names a person, a device or an organisation, never a Consent."""
+    bundle = new_case(sandbox.base_url).bundle()
+    media = _entry(bundle, "Media")["resource"]
+    media["operator"] = {"reference": _entry(bundle, "Consent")["fullUrl"]}
+    issues = _refused(post_bundle(sandbox.base_url, bundle))
+    assert any("Media.operator" in i["diagnostics"] and "Consent" in i["diagnostics"] for i in issues), issues
+    _nothing_created(sandbox)
+
+
 def test_case_without_active_consent_is_refused(sandbox: SandboxServer) -> None:
     bundle = new_case(sandbox.base_url).bundle()
     consent = _entry(bundle, "Consent")
