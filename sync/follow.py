@@ -1141,6 +1141,12 @@ class Follower:
         self._claims = self._report_claims(changed)
         read: set[str] = set()  # the cases on hold whose questions are read with their changed Task
         for task, case_id, version in changed:
+            if self.waited is not None:
+                # The platform asked to wait on an answered case's questions (its answer kept): found in review,
+                # the next cases' reports, files and questions were asked at once. Read at the next poll: the
+                # mark does not pass them.
+                complete = False
+                break
             if throttled.get(case_id, 0) >= THROTTLED_TRIES:
                 later.append((str(task.get("id")), case_id, version, task))
                 continue

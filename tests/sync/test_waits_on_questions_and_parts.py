@@ -24,6 +24,7 @@ from tests.support.scripted_platform import (
     fhir,
     following,
     on_hold_with_a_question,
+    report,
     scripted_platform,
     task,
 )
@@ -270,3 +271,44 @@ def test_a_daily_read_back_of_the_tasks_answered_429_asks_nothing_more_in_the_po
             asked = platform.requests[before:]
         refused = [n for n, r in enumerate(asked) if "/Task?" in r and f"_id={done_task}&" in r]
         assert refused and refused[-1] == len(asked) - 1, asked  # nothing asked after the wait
+
+
+def test_an_answer_whose_questions_search_is_answered_429_asks_nothing_more_in_the_poll(
+    store: Store, tmp_path: Path
+) -> None:
+    """Cases that held a question, answered now: the search of the first one's questions answered 429. Its answer
+    is kept (the wait kept for the engine), but the next cases' reports, files and questions were then asked at
+    once all the same (found in review), before the Retry-After the platform had just given."""
+    from tests.support.scripted_platform import PDF
+
+    case_ids = on_hold_with_a_question(store, tmp_path / "sandbox", 3)
+    throttled: dict[str, str] = {}
+    with scripted_platform() as platform:
+        for n, case_id in enumerate(case_ids):
+            task_id = str(store.platform_info(case_id)["task_id"])
+            platform.tasks[task_id] = task(case_id, task_id, "completed", version="3", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
+            platform.binaries[f"b{n}"] = PDF
+            platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+
+        def hook(path: str, query: dict[str, list[str]]) -> Reply | None:
+            if path.endswith("/Communication"):
+                request = query.get("based-on", [""])[0]
+                throttled.setdefault("request", request)  # the first asked: asked to wait
+                if request == throttled["request"]:
+                    return _wait_reply()
+            return None
+
+        platform.hooks.append(hook)
+        with following(store, platform) as engine:
+            before = len(platform.requests)
+            engine.run_once()
+            asked = platform.requests[before:]
+        refused = [n for n, r in enumerate(asked) if "/Communication" in r]
+        assert refused and refused[0] == len(asked) - 1, asked  # nothing asked after the wait
+        platform.hooks.remove(hook)
+        with following(store, platform) as engine:
+            engine.run_once()
+    for case_id in case_ids:  # the others read at the next poll, the mark not past them
+        answer = store.answer(case_id)
+        assert store.state(case_id) == CaseState.ANSWERED and answer is not None and not answer.missing, case_id
