@@ -124,12 +124,9 @@ def write_over(path: Path) -> None:
     them, and they open with the data key, which stays. (In place on the usual file systems of a
     workstation, ext4, NTFS, APFS aside; an SSD may keep the old cells until it reuses them: full-disk
     encryption is the answer there.) Best effort: a file that cannot be opened is only unlinked."""
-    flags = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError:
-        return
-    _zeroed(fd)
+    fd = _open_alone(path)
+    if fd is not None:
+        _zeroed(fd)
 
 
 @contextlib.contextmanager
@@ -138,11 +135,7 @@ def written_over_after(path: Path) -> Iterator[None]:
     written over with zeros: held open from the start, its blocks are still its own after a rename over
     it (a key rotation's re-sealed blob replacing the one under the old key). Not on Windows, where a
     file held open cannot be renamed over (the rename would fail): there the old file is only replaced."""
-    fd: int | None = None
-    if os.name != "nt":
-        flags = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)
-        with contextlib.suppress(OSError):
-            fd = os.open(path, flags)
+    fd = _open_alone(path) if os.name != "nt" else None
     try:
         yield
     except BaseException:  # not replaced: the file is still the one in use, never written over
@@ -151,6 +144,25 @@ def written_over_after(path: Path) -> Iterator[None]:
         raise
     if fd is not None:
         _zeroed(fd)
+
+
+def _open_alone(path: Path) -> int | None:
+    """``path`` open to be written over; None when it cannot be, or when it has another name (found in
+    review: a copy of the data folder made with hard links, ``cp -al``, lost the photo or the key.json it
+    shared): that name keeps its blocks, which this one's going does not free."""
+    flags = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        alone = os.fstat(fd).st_nlink <= 1
+    except OSError:
+        alone = False
+    if not alone:
+        os.close(fd)
+        return None
+    return fd
 
 
 def _zeroed(fd: int) -> None:

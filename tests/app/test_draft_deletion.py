@@ -17,6 +17,7 @@ from app.model import CaseState
 from app.outbox import Outbox
 from app.store import NewImage, Store
 from tests.app.test_store import make_case, new_image
+from tests.support.held_open import HeldOpen
 
 _CASE_TABLES = ("images", "case_events", "outbox", "messages", "search_tokens", "acts")
 
@@ -228,9 +229,8 @@ def test_the_files_of_a_deleted_draft_are_written_over_before_they_go(teleavis_h
     with Store.open(teleavis_home) as store:
         gone = store.create_case(make_case("ZORGLUBIEN", "Hortensia"), [new_image(6)])
         witnesses = []
-        for n, path in enumerate(files_of(store, gone)):
-            witness = tmp_path / f"blocks-{n}"
-            os.link(path, witness)
+        for path in files_of(store, gone):
+            witness = HeldOpen(path)
             witnesses.append((witness, witness.stat().st_size))
         delete_draft(store, gone)
     assert witnesses

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.store import Store
+from tests.support.held_open import HeldOpen
 from tests.sync.sync_helpers import make_case
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
@@ -293,7 +294,7 @@ def test_a_snapshot_left_in_clear_by_a_version_before_is_written_over_as_it_is_s
     """Found from outside: a pre-migration snapshot an earlier version left in clear (the photos' hashes,
     sizes and capture times, the platform's words) was sealed in place by a rename over it, which left
     its blocks free on the disk, whole and in clear: no key needed to read them back. They are written
-    over once it is replaced (seen through a second name of the same file)."""
+    over once it is replaced (seen through the file held open)."""
     import sqlite3
 
     from app.db import seal_left_snapshots
@@ -304,8 +305,7 @@ def test_a_snapshot_left_in_clear_by_a_version_before_is_written_over_as_it_is_s
         clear = sqlite3.connect(left)
         store.conn.backup(clear)
         clear.close()
-        witness = tmp_path / "blocks"
-        os.link(left, witness)
+        witness = HeldOpen(left)
         size = witness.stat().st_size
         assert witness.read_bytes().startswith(b"SQLite format 3")
         seal_left_snapshots(teleavis_home / "teleavis.db", store.key)
@@ -318,16 +318,15 @@ def test_the_database_snapshot_a_backup_takes_is_written_over_once_done(
 ) -> None:
     """The copy of the database a backup takes beside it (the online backup's snapshot: the worklist's
     initials and dates in clear, every sealed row) was unlinked once the archive was written, its blocks
-    left whole on the disk at each backup, several a day. Written over first (seen through a second name)."""
+    left whole on the disk at each backup, several a day. Written over first (seen through the file held open)."""
     from app import backup
 
-    witnesses: list[Path] = []
+    witnesses: list[HeldOpen] = []
     real_backup_to = backup.backup_to
 
     def taken(conn: object, target: Path) -> None:
         real_backup_to(conn, target)  # type: ignore[arg-type]
-        witnesses.append(tmp_path / f"blocks-{len(witnesses)}")
-        os.link(target, witnesses[-1])
+        witnesses.append(HeldOpen(target))
 
     monkeypatch.setattr(backup, "backup_to", taken)
     with Store.open(teleavis_home) as store:
@@ -336,3 +335,25 @@ def test_the_database_snapshot_a_backup_takes_is_written_over_once_done(
     assert len(witnesses) == 1
     held = witnesses[0].read_bytes()
     assert held and held == bytes(len(held))
+
+
+def test_a_file_with_another_name_is_never_written_over(teleavis_home: Path, tmp_path: Path) -> None:
+    """Found in review: a blob deleted, key.json rewritten, wrote zeros over the file even when it had another
+    name (a copy of the data folder made with hard links, ``cp -al``, before an upgrade): unlinking it frees
+    none of its blocks, and that copy lost the photo, or the key that opens every photo it holds."""
+    from app.fsutil import atomic_write, written_over_after
+
+    with Store.open(teleavis_home) as store:
+        blob = store.objects.put(b"the patient's photo")
+        kept = tmp_path / "copy-of-blob"
+        os.link(store.objects.root / blob[:2] / blob, kept)
+        held = kept.read_bytes()
+        store.objects.delete(blob)
+        assert kept.read_bytes() == held
+    key_file = teleavis_home / "key.json"
+    copy = tmp_path / "copy-of-key.json"
+    os.link(key_file, copy)
+    before = copy.read_bytes()
+    with written_over_after(key_file):  # as KeyStore._write and a rotation's blobs do
+        atomic_write(key_file, b"{}")
+    assert copy.read_bytes() == before

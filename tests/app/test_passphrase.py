@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from app.passphrase_rules import weakness
 from app.store import Store
 from tests.conftest import PASSPHRASE
 from tests.support.cli import run_process
+from tests.support.held_open import HeldOpen
 
 STRONG = "lampadaire cerise tonnerre 42"
 
@@ -153,10 +153,9 @@ def test_the_key_wrapped_under_the_old_passphrase_is_written_over_once_replaced(
     """Found from outside: key.json rewritten under the new passphrase replaced the old file by a rename,
     leaving its blocks free on the disk, whole: the data key wrapped under the old passphrase, which is
     the data key for whoever knew that one (the reason to change it) and can read the disk. The old file
-    is written over with zeros once replaced (seen through a second name of it)."""
+    is written over with zeros once replaced (seen through the file held open)."""
     Store.open(teleavis_home).close()
-    witness = tmp_path / "blocks"
-    os.link(teleavis_home / "key.json", witness)
+    witness = HeldOpen(teleavis_home / "key.json")
     size = witness.stat().st_size
     assert b"wrapped" in witness.read_bytes()
     done = run_process("passphrase", "change", env={"TELEAVIS_NEW_PASSPHRASE": STRONG})

@@ -26,6 +26,7 @@ from app.outbox import Outbox
 from app.store import Store
 from tests.conftest import PASSPHRASE
 from tests.support.cli import ROOT
+from tests.support.held_open import HeldOpen
 from tests.sync.sync_helpers import make_case
 
 OTHER = "lampadaire cerise tonnerre 42"
@@ -360,13 +361,12 @@ def test_nothing_sealed_under_the_old_key_stays_in_the_database_files(teleavis_h
 def test_the_files_under_the_old_key_are_written_over_once_replaced(teleavis_home: Path, tmp_path: Path) -> None:
     """Found from outside: each blob re-sealed under the new key replaced the old file by a rename, which
     leaves the old file's blocks free on the disk, whole: a recovery tool and the old key read the photos
-    again. The old file is written over with zeros once replaced (seen through a second name of it)."""
+    again. The old file is written over with zeros once replaced (seen through the file held open)."""
     before = filled(teleavis_home, cases=1)
     with Store.open(teleavis_home) as store:
         witnesses = []
-        for n, blob in enumerate(store.objects.ids()):
-            witness = tmp_path / f"blocks-{n}"
-            os.link(store.objects.root / blob[:2] / blob, witness)
+        for blob in store.objects.ids():
+            witness = HeldOpen(store.objects.root / blob[:2] / blob)
             witnesses.append(witness)
         rotation.rotate(teleavis_home, store.conn, KeyStore(teleavis_home), store.key, PASSPHRASE)
         assert len(witnesses) >= 2

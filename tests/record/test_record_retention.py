@@ -14,6 +14,7 @@ from app.store import Store
 from tests.record.record_cases import answer, make_case, move
 from tests.support.cli import run_inprocess
 from tests.support.clock import Clock
+from tests.support.held_open import HeldOpen
 
 T0 = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
 
@@ -249,15 +250,12 @@ def test_a_purged_case_leaves_nothing_of_itself_in_the_database_files(store: Sto
 def test_the_snapshots_a_purge_removes_are_written_over(store: Store, clock: Clock, tmp_path: Path) -> None:
     """Found from outside: a purge removes the pre-migration snapshots at once, as they keep the purged cases,
     but unlinked only: their blocks stayed free on the disk, whole, and open with the data key."""
-    import os
-
     gone = make_case(store, images=1)
     answer(store, gone)
     store.mark_read(gone)
     snapshot = store.data_dir / "teleavis.db.v24-20260115T100000000000-abcdef.bak"
     snapshot.write_bytes(b"TVS1" + b"sealed pages of the cases" * 100)
-    witness = tmp_path / "blocks"
-    os.link(snapshot, witness)
+    witness = HeldOpen(snapshot)
     size = witness.stat().st_size
     run_retention(store, T0 + timedelta(days=90, minutes=1))
     assert run_retention(store, years_before(T0 + timedelta(days=1), -20)).purged == [gone]
