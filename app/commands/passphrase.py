@@ -101,7 +101,8 @@ def run_change(args: argparse.Namespace) -> int:
         with transaction(store.conn) as conn:
             audit.append(conn, store.key, "settings", detail="passphrase")
         say(M.tr("passphrase.changed"))
-        say(M.tr("passphrase.old_backups"))  # (their header keeps the key wrapped under the old one)
+        if old is not None:  # (a keyring-only installation had none: no backup of it holds the key wrapped under one)
+            say(M.tr("passphrase.old_backups"))  # (their header keeps the key wrapped under the old one)
         if args.rotate_key:
             from sync.training import wipe_sandbox
 

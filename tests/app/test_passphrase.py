@@ -163,3 +163,23 @@ def test_the_key_wrapped_under_the_old_passphrase_is_written_over_once_replaced(
     assert witness.read_bytes() == bytes(size)
     with Store.open(teleavis_home, passphrase=lambda _confirm: STRONG) as store:
         assert store.key.by_passphrase
+
+
+def test_a_passphrase_added_to_a_keyring_only_installation_speaks_of_no_old_one(
+    teleavis_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: a passphrase added where the key was in the system's keyring only said that the backups
+    made before « still open with the old passphrase », there being none (no backup of it holds the key wrapped
+    under one)."""
+    from tests.support.cli import run_inprocess
+    from tests.support.keyring import memory_keyring
+
+    with memory_keyring():
+        monkeypatch.delenv("TELEAVIS_PASSPHRASE")
+        Store.open(teleavis_home, passphrase=lambda _confirm: None).close()
+        assert not KeyStore(teleavis_home).has_passphrase()
+        monkeypatch.setenv("TELEAVIS_NEW_PASSPHRASE", STRONG)
+        done = run_inprocess(capsys, "passphrase", "change")
+    assert done.code == 0, done.err
+    assert "Phrase secrète changée" in done.err
+    assert "ancienne phrase secrète" not in done.err
