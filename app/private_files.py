@@ -138,13 +138,17 @@ def forget_thumbnails(path: Path) -> None:
     """Delete the thumbnails a desktop made of ``path``. Found from outside: a file manager's « Recent »
     view, or the viewer itself, thumbnails the expert's report while it is open; its first page, the
     patient's name in the header, stayed in ``~/.cache/thumbnails`` for months after the file was gone.
-    They are named by the MD5 of the file's URI."""
+    They are named by the MD5 of the file's URI as the desktop writes it: GLib (GNOME) and Qt (KDE) leave
+    the characters a path may hold unescaped (« IMG_0001 (2).jpg »), which Python's ``as_uri`` escapes (found
+    in review: that photo's thumbnail stayed)."""
     import hashlib
+    from urllib.parse import quote
 
     cache = _thumbnail_cache()
     if cache is None:
         return
-    name = hashlib.md5(path.absolute().as_uri().encode(), usedforsecurity=False).hexdigest() + ".png"
+    uri = "file://" + quote(os.fsencode(path.absolute()), safe="/!$&'()*+,:=@")
+    name = hashlib.md5(uri.encode(), usedforsecurity=False).hexdigest() + ".png"
     folders = [cache / size for size in _THUMBNAIL_SIZES]
     with contextlib.suppress(OSError):
         folders += [entry for entry in (cache / "fail").iterdir() if entry.is_dir()]

@@ -357,3 +357,43 @@ def test_a_file_with_another_name_is_never_written_over(teleavis_home: Path, tmp
     with written_over_after(key_file):  # as KeyStore._write and a rotation's blobs do
         atomic_write(key_file, b"{}")
     assert copy.read_bytes() == before
+
+
+def test_the_thumbnail_of_a_photo_whose_name_a_desktop_writes_otherwise_goes_too(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: the thumbnail is named by the MD5 of the file's URI as the desktop writes it, and GLib
+    (GNOME, as ``gio info`` shows) and Qt (KDE) leave « ( ) + & , = $ ! ' * : @ » as they are in a path, where
+    Python's ``as_uri`` escapes them: a device's « IMG_0001 (2).jpg » (a copy renamed so) kept its thumbnail."""
+    import hashlib
+    import re
+
+    from app.model import Patient
+    from tests.support.images import jpeg_bytes, skin_photo
+    from ui.capture_work import Labels, import_file
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    folder = tmp_path / "export-appareil"
+    folder.mkdir()
+    assert re.fullmatch(r"[A-Za-z0-9/_.-]+", str(folder))  # (written as it is in any URI)
+    photo = folder / "IMG_0001 (2).jpg"
+    photo.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=3), quality=92))
+    uri = f"file://{folder}/IMG_0001%20(2).jpg"  # as `gio info` gives it
+    thumb = cache / "thumbnails" / "normal" / (hashlib.md5(uri.encode(), usedforsecurity=False).hexdigest() + ".png")
+    thumb.parent.mkdir(parents=True)
+    thumb.write_bytes(b"\x89PNG the patient's skin")
+    case_id = make_case(store, queue=False)
+    case = store.get_case(case_id)
+    import_file(
+        store,
+        case_id,
+        photo,
+        specialty=case.specialty,
+        patient=case.patient or Patient(),
+        labels=Labels(),
+        remove_after=True,
+        follow_links=False,
+    )
+    assert not photo.exists()
+    assert not thumb.exists()
