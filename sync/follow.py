@@ -1730,6 +1730,10 @@ class Follower:
         ).fetchall()
         if throttled is None:
             throttled = self._throttled({str(row[0]) for row in rows})
+        if aside:
+            # Least asked first, as the Tasks set aside (found in review: in the database's order, the first one,
+            # refused at every poll, kept the others' questions unread for good).
+            rows = sorted(rows, key=lambda row: throttled.get(str(row[0]), 0))
         for case_id, task_id in rows:
             if case_id in skip or (throttled.get(case_id, 0) >= THROTTLED_TRIES) != aside:
                 continue

@@ -312,3 +312,44 @@ def test_an_answer_whose_questions_search_is_answered_429_asks_nothing_more_in_t
     for case_id in case_ids:  # the others read at the next poll, the mark not past them
         answer = store.answer(case_id)
         assert store.state(case_id) == CaseState.ANSWERED and answer is not None and not answer.missing, case_id
+
+
+def test_a_case_set_aside_is_not_kept_from_its_questions_for_good_by_another_the_platform_always_refuses(
+    store: Store, tmp_path: Path
+) -> None:
+    """Two cases on hold set aside (the platform kept asking to wait on the search of their questions): found in
+    review, those set aside were searched in the database's order, the first refused stopping the others, so the
+    one listed first, refused at every poll, kept the other's second question unread for good. Least asked first
+    now, as the Tasks set aside are."""
+    first, second = on_hold_with_a_question(store, tmp_path / "sandbox", 2)
+    tasks = {c: str(store.platform_info(c)["task_id"]) for c in (first, second)}
+    requests = {c: f"ServiceRequest/{store.platform_info(c)['request_id']}" for c in (first, second)}
+    refused: set[str] = set()
+    with scripted_platform() as platform:
+        for case_id, task_id in tasks.items():
+            platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+            platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+
+        def hook(path: str, query: dict[str, list[str]]) -> Reply | None:
+            if path.endswith("/Communication") and query.get("based-on", [""])[0] in refused:
+                return _wait_reply()
+            return None
+
+        platform.hooks.append(hook)
+        for refused_now in (second, first):  # each set aside in turn
+            refused.clear()
+            refused.add(requests[refused_now])
+            for _ in range(THROTTLED_TRIES):
+                with following(store, platform) as engine:
+                    engine.run_once()
+        platform.communications[tasks[second]].append(
+            {
+                **communication(f"q2-{tasks[second]}", tasks[second], "Et la taille ?"),
+                "sent": "2026-11-21T11:00:00+01:00",
+            }
+        )
+        for _ in range(3):  # the first still refused at every poll
+            with following(store, platform) as engine:
+                engine.run_once()
+    assert _questions(store, second) == ["Depuis quand ?", "Et la taille ?"]
+    assert _questions(store, first) == ["Depuis quand ?"]
