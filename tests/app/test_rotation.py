@@ -373,3 +373,28 @@ def test_the_files_under_the_old_key_are_written_over_once_replaced(teleavis_hom
         assert [w.name for w in witnesses if w.read_bytes().count(0) != w.stat().st_size] == []
     with Store.open(teleavis_home) as store:
         assert snapshot(store) == before  # (the new files, whole)
+
+
+def test_a_snapshot_that_cannot_be_sealed_under_the_new_key_is_written_over_as_it_goes(
+    teleavis_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: a pre-migration snapshot a rotation could not seal again (a full disk) was removed by an
+    unlink only, its blocks left whole under the old key, which a rotation retires because it may have leaked."""
+    import errno
+
+    from app import db
+    from app.crypto import new_key
+
+    with Store.open(teleavis_home) as store:
+        snapshot = teleavis_home / "teleavis.db.v24-20261101T090000000000-abcdef.bak"
+        db.seal_snapshot(store.conn, snapshot, store.key)
+        witness = HeldOpen(snapshot)
+        size = witness.stat().st_size
+
+        def full(*_args: object) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(db, "_seal_in_place", full)
+        db.reseal_snapshots(teleavis_home / "teleavis.db", store.key, DataKey(new_key()))
+    assert not snapshot.exists()
+    assert witness.read_bytes() == bytes(size)
