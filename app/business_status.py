@@ -68,6 +68,14 @@ def reason_repeats(reason: str, *said: str | None) -> bool:
     return bool(words) and words <= beside
 
 
+def every_language(code: str | None) -> tuple[str, ...]:
+    """A known status coded ``code`` in each language said here (none for another code): a platform's
+    reason written in its language repeats the status if it repeats it in any of them."""
+    if code not in KNOWN:
+        return ()
+    return tuple(M.CATALOGUE.tr_in(f"business.{code}", lang) for lang in i18n.SUPPORTED)
+
+
 @dataclass(frozen=True)
 class BusinessStatus:
     text: str  # the platform's words, as it wrote them

@@ -501,7 +501,11 @@ class FollowView(QWidget):
             else state_words(state.value, answer)
         )
         self.state.setText(self.tr("État : {state}").format(state=said))
-        from app.business_status import reason_repeats, repeats_state  # loaded with the platform words (store)
+        from app.business_status import (
+            every_language,
+            reason_repeats,
+            repeats_state,
+        )  # loaded with the platform words (store)
 
         status = None if repeats_state(info.get("business_code"), state.value) else info.get("business_status")
         words = [w for w in (status, info.get("last_error")) if w]
@@ -512,17 +516,25 @@ class FollowView(QWidget):
             )
         # The platform's reason, unless it only says again what the status or the state says (« L'expert
         # demande un complément », then « Motif… : Complément demandé par l'expert »).
-        if info.get("status_reason") and not reason_repeats(info["status_reason"], status, said):
+        # Found by a nurse's day in English: the training platform's French « Complément demandé par
+        # l'expert » under the English status. A coded status means the same in every language: the reason
+        # is compared with its words in each. One that says more is quoted as the platform's own words
+        # (written in its language, not translated here), never mixed silently into the reader's lines.
+        if info.get("status_reason") and not reason_repeats(
+            info["status_reason"], status, said, *every_language(info.get("business_code"))
+        ):
             words.insert(
                 1 if status else 0,
-                self.tr("Motif donné par la plateforme : {reason}").format(reason=info["status_reason"]),
+                self.tr("Motif donné par la plateforme, dans ses propres mots : « {reason} »").format(
+                    reason=info["status_reason"]
+                ),
             )
         if state in (CaseState.QUEUED, CaseState.SENDING) and not words:
             words.append(
                 self.tr("Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.")
             )
         if state.value in WAITING_FOR_EXPERT:
-            words.extend(self._what_comes_next(case.id))
+            words.extend(self._what_comes_next(case))
         elsewhere = self._sent_elsewhere(case.id, state)
         if elsewhere:
             words.append(elsewhere)
@@ -635,12 +647,24 @@ class FollowView(QWidget):
             self._wait_for_a_person()
         self.note_seen()
 
-    def _what_comes_next(self, case_id: str) -> list[str]:
+    def _what_comes_next(self, case: Case) -> list[str]:
         """Found from outside: « État : reçu par la plateforme » and nothing more; the nurse did not know
         whether to wait at the cart, call the platform or look elsewhere. Where the answer comes, that an
-        alert tells, and the date it is promised for when the platform gave one."""
+        alert tells, and the date it is promised for when the platform gave one.
+
+        Found by a nurse's day: an urgent case was told « Vous n'avez rien d'autre à faire d'ici là », as
+        if the expert's answer were an emergency service. It is not: an urgent case says whom to call if
+        the patient cannot wait for it."""
+        case_id = case.id
         words = [
             self.tr(
+                "La réponse de l'expert arrivera ici, dans ce dossier, et une alerte vous préviendra (Teleavis "
+                "fermé : à sa prochaine ouverture). Demande urgente : la télé-expertise n'est pas un service "
+                "d'urgence. Si l'état du patient ne peut pas attendre la réponse, ou s'il s'aggrave, appelez "
+                "sans attendre le spécialiste de garde ou le 15."
+            )
+            if case.priority == "urgent"
+            else self.tr(
                 "La réponse de l'expert arrivera ici, dans ce dossier, et une alerte vous préviendra (Teleavis "
                 "fermé : à sa prochaine ouverture). Vous n'avez rien d'autre à faire d'ici là."
             )

@@ -1188,8 +1188,8 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="465"/>
-        <source>Motif donné par la plateforme : {reason}</source>
-        <translation>Reason given by the platform: {reason}</translation>
+        <source>Motif donné par la plateforme, dans ses propres mots : « {reason} »</source>
+        <translation>Reason given by the platform, in its own words: “{reason}”</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="469"/>
@@ -1200,6 +1200,11 @@ Queue it for sending?</translation>
         <location filename="../../ui/follow_view.py" line="610"/>
         <source>La réponse de l&apos;expert arrivera ici, dans ce dossier, et une alerte vous préviendra (Teleavis fermé : à sa prochaine ouverture). Vous n&apos;avez rien d&apos;autre à faire d&apos;ici là.</source>
         <translation>The expert&apos;s answer will come here, in this case, and an alert will tell you (Teleavis closed: when it is next opened). There is nothing else to do meanwhile.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="660"/>
+        <source>La réponse de l&apos;expert arrivera ici, dans ce dossier, et une alerte vous préviendra (Teleavis fermé : à sa prochaine ouverture). Demande urgente : la télé-expertise n&apos;est pas un service d&apos;urgence. Si l&apos;état du patient ne peut pas attendre la réponse, ou s&apos;il s&apos;aggrave, appelez sans attendre le spécialiste de garde ou le 15.</source>
+        <translation>The expert&apos;s answer will come here, in this case, and an alert will tell you (Teleavis closed: when it is next opened). Urgent request: tele-expertise is not an emergency service. If the patient&apos;s condition cannot wait for the answer, or gets worse, call the on-call specialist or the emergency number (15 in France) straight away.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="625"/>

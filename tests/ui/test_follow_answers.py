@@ -101,7 +101,10 @@ def test_each_shape_of_answer_shows_in_the_case_page(
         view = shown(qtbot, store, ids[name])
         assert store.state(ids[name]) == state
         assert not view.answer_box.isVisible()
-        assert f"Motif donné par la plateforme : {answer_shape(name).reason}" in view.detail.text()
+        assert (
+            f"Motif donné par la plateforme, dans ses propres mots : « {answer_shape(name).reason} »"
+            in view.detail.text()
+        )
         assert view.state.text().lower().endswith(("refusé", "annulé"))
 
 

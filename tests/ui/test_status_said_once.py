@@ -55,4 +55,47 @@ def test_a_platform_reason_that_repeats_the_status_is_not_shown_again(qtbot: Any
     with transaction(store.conn) as conn:
         store.set_platform_words(conn, case_id, status_reason="Complément demandé par l'expert : photo floue")
     view = shown(qtbot, store, case_id)
-    assert "Motif donné par la plateforme : Complément demandé par l'expert : photo floue" in view.detail.text()
+    assert (
+        "Motif donné par la plateforme, dans ses propres mots : « Complément demandé par l'expert : photo floue »"
+        in view.detail.text()
+    )
+
+
+def test_in_english_a_french_reason_repeating_the_status_is_not_shown(qtbot: Any, qapp: Any, store: Store) -> None:
+    """Found by a nurse's day in English: under « The expert asks for more information », the training
+    platform's French « Complément demandé par l'expert » still showed, mixed in silently. It says the
+    status again (in the platform's language): not shown."""
+    from ui.application import install_language
+
+    case_id = sent_case(store, then=(CaseState.RECEIVED, CaseState.IN_PROGRESS, CaseState.ON_HOLD))
+    with transaction(store.conn) as conn:
+        store.set_platform_words(
+            conn, case_id, business_status=business_status.kept("Question de l'expert", "question")
+        )
+        store.set_platform_words(conn, case_id, status_reason="Complément demandé par l'expert")
+    install_language(qapp, "en")
+    try:
+        said = shown(qtbot, store, case_id).detail.text()
+    finally:
+        install_language(qapp, "fr")
+    assert "The expert asks for more information" in said, said
+    assert "Complément" not in said, said
+
+
+def test_a_reason_in_the_platform_s_words_is_labelled_so(qtbot: Any, qapp: Any, store: Store) -> None:
+    """A reason that says more (the training platform's refusal, in French) is shown in English as the
+    platform's own words, quoted: not mixed silently into the English lines."""
+    from ui.application import install_language
+
+    case_id = sent_case(store, then=(CaseState.REJECTED,))
+    reason = "Demande hors du champ de la télé-expertise : adresser le patient en consultation."
+    with transaction(store.conn) as conn:
+        store.set_platform_words(conn, case_id, status_reason=reason)
+    install_language(qapp, "en")
+    try:
+        said = shown(qtbot, store, case_id).detail.text()
+    finally:
+        install_language(qapp, "fr")
+    assert f"in its own words: “{reason}”" in said, said
+    said = shown(qtbot, store, case_id).detail.text()
+    assert f"dans ses propres mots : « {reason} »" in said, said

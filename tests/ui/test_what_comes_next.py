@@ -62,3 +62,42 @@ def test_what_comes_next_is_said_in_english(qtbot: Any, qapp: Any, store: Store)
     finally:
         install_language(qapp, "fr")
     assert "The expert's answer will come here" in said and "Answer promised for 2099-12-09" in said, said
+
+
+def _urgent_sent_case(store: Store) -> str:
+    from app.case_record import Case, Consent, Patient
+
+    case = Case(
+        priority="urgent",
+        patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"),
+        consent=Consent(given=True, recorded_by="Inf. Durand"),
+        question="Ulcère de jambe creusant, fièvre : avis ?",
+    )
+    store.create_case(case, [])
+    store.queue(case.id)
+    for state in (CaseState.SENDING, CaseState.SENT, CaseState.RECEIVED):
+        store.transition(case.id, state)
+    return case.id
+
+
+def test_an_urgent_case_says_what_to_do_if_the_patient_cannot_wait(qtbot: Any, store: Store) -> None:
+    """Found by a nurse's day: an urgent case said « Vous n'avez rien d'autre à faire d'ici là », as if the
+    expert's answer were an emergency service. It says whom to call if the patient cannot wait."""
+    said = shown(qtbot, store, _urgent_sent_case(store)).detail.text()
+    assert NEXT in said, said
+    assert "rien d'autre à faire" not in said, said
+    assert "le 15" in said and "de garde" in said, said
+    routine = shown(qtbot, store, sent_case(store, then=(CaseState.RECEIVED,))).detail.text()
+    assert "le 15" not in routine  # a routine case is not told of the emergency number
+
+
+def test_an_urgent_case_says_it_in_english(qtbot: Any, qapp: Any, store: Store) -> None:
+    from ui.application import install_language
+
+    case_id = _urgent_sent_case(store)
+    install_language(qapp, "en")
+    try:
+        said = shown(qtbot, store, case_id).detail.text()
+    finally:
+        install_language(qapp, "fr")
+    assert "nothing else to do" not in said and "on-call" in said and "15" in said, said
