@@ -148,7 +148,10 @@ class SiteForm(QWidget):
                 if not finess
                 else ""
                 if finess_is_valid(finess)
-                else self.tr("Le numéro FINESS compte 9 caractères : celui-ci n'est pas valide, vérifiez-le.")
+                # Found by a nurse's day: nine digits with one mistyped were told « compte 9 caractères ».
+                else self.tr("Le numéro FINESS compte 9 caractères (chiffres ; 2A ou 2B au début en Corse).")
+                if len(finess) != 9
+                else self.tr("Ce numéro FINESS contient une faute de frappe (sa clé ne correspond pas) : vérifiez-le.")
             ),
             "organization": "" if self.organization.text().strip() else required,
             "system": (

@@ -2931,9 +2931,14 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         <translation>This RPPS number has a typing error (its check digit does not match): check it.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="192"/>
-        <source>Le numéro FINESS compte 9 caractères : celui-ci n&apos;est pas valide, vérifiez-le.</source>
-        <translation>The FINESS number has 9 characters: this one is not valid, please check it.</translation>
+        <location filename="../../ui/setup_forms.py" line="151"/>
+        <source>Le numéro FINESS compte 9 caractères (chiffres ; 2A ou 2B au début en Corse).</source>
+        <translation>A FINESS number has 9 characters (digits; 2A or 2B at the start in Corsica).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_forms.py" line="153"/>
+        <source>Ce numéro FINESS contient une faute de frappe (sa clé ne correspond pas) : vérifiez-le.</source>
+        <translation>This FINESS number has a typing mistake (its check digit does not match): please check it.</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="199"/>

@@ -133,3 +133,22 @@ def test_no_two_sites_share_a_system_of_patient_ids_by_default(qtbot: Any, store
     assert kept.system_warning.isVisible()
     warning = kept.system_warning.text()
     assert "confondus" in warning and own_patient_system(REQUESTER.finess) in warning
+
+
+def test_a_finess_of_nine_digits_with_a_typo_is_told_it_is_a_typo(qtbot: Any, store: Store) -> None:
+    """Found by a nurse's day: 750000011 typed (nine digits, one wrong) was told « Le numéro FINESS compte
+    9 caractères », which she had typed: she could not see what was wrong. A wrong length says the
+    length; nine digits with a wrong key say a digit is mistyped."""
+    from tests.support.ui import type_text
+    from ui.setup_forms import SiteForm
+
+    form = SiteForm(store)
+    qtbot.addWidget(form)
+    form.show()
+    form.finess.clear()
+    type_text(form.finess, "750000011")
+    said = form.field_words()["finess"]
+    assert "faute de frappe" in said and "9 caractères" not in said, said
+    form.finess.clear()
+    type_text(form.finess, "75000001")
+    assert "9 caractères" in form.field_words()["finess"]
