@@ -183,6 +183,7 @@ class CasePage(QWidget):
         # Whether the case is saved, on the header's line: on a line of its own it took the room the
         # selected photo's findings lacked at 1366 × 768 in training mode (they scrolled, cut).
         self.saved_state = QLabel()
+        self.saved_state.setToolTip(self.tr("Chaque modification est enregistrée automatiquement."))
         top.addWidget(self.saved_state, 0, Qt.AlignmentFlag.AlignVCenter)
         # A draft never sent (made by mistake, a duplicate) can go: shown only then (app/deletion.py).
         self.delete_draft = QPushButton(self.tr("Supprimer le brouillon…"))
@@ -300,7 +301,8 @@ class CasePage(QWidget):
                 self._order_tabs()
             self.views.setCurrentWidget(self.split)
             self._offer_deletion()
-            self.saved_state.setText(self.tr("Chaque modification est enregistrée automatiquement."))
+            # Found by a nurse's day at 1280 px: the long sentence pushed the case's title onto two lines.
+            self.saved_state.setText(self.tr("Enregistré automatiquement."))
             self.saved_state.show()
             self.checklist.message.hide()
             self.revalidate()

@@ -772,6 +772,11 @@
         <translation>Every change is saved automatically.</translation>
     </message>
     <message>
+        <location filename="../../ui/case_page.py" line="304"/>
+        <source>Enregistré automatiquement.</source>
+        <translation>Saved automatically.</translation>
+    </message>
+    <message>
         <location filename="../../ui/case_page.py" line="337"/>
         <source>Dossier retenu : il n&apos;est pas parti. Corrigez-le, puis envoyez-le.</source>
         <translation>Case held back: it has not left. Correct it, then send it.</translation>

@@ -179,6 +179,7 @@ def test_a_new_photos_tile_is_whole_on_screen_in_training_mode(
     finally:
         window.shutdown()
         qapp.setStyleSheet("")
+        qapp.setStyleSheet("")
 
 
 def test_words_are_cut_as_qt_cuts_them(qtbot: Any) -> None:
@@ -400,6 +401,44 @@ def test_a_new_photos_findings_are_read_whole_without_scrolling_in_training_mode
         assert labels.findings_scroll.verticalScrollBar().maximum() == 0
         assert in_view(labels.findings_scroll, column.viewport())
         page.capture.stop_camera()
+    finally:
+        window.shutdown()
+        qapp.setStyleSheet("")
+        qapp.setStyleSheet("")
+
+
+@pytest.mark.parametrize(
+    ("specialty", "patient"),
+    [
+        ("ophthalmology", Patient()),  # a new draft: « Nouveau patient », its deletion button beside
+        ("dermatology", Patient(family="DUPONT-MARTIN", given=["Jeanne", "Marie"], ins="15002851234560")),
+    ],
+)
+def test_the_case_title_reads_whole_on_one_line_at_1280(
+    qtbot: Any, qapp: Any, store: Store, sync_runner: None, language: str, specialty: str, patient: Patient
+) -> None:
+    """Found by a nurse's day at 1280 × 720: « Nouveau patient — Dermatologie — dossier 1e35f4d9 — » then
+    « brouillon » alone on a second line, the case's state torn off its title. It reads on one line, in the
+    window's own style (the title in 13 pt bold)."""
+    from ui.resources import style_sheet
+
+    qapp.setStyleSheet(style_sheet())
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1280, 690)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        case = Case(specialty=specialty, patient=patient, consent=Consent(given=True, recorded_by="Inf. Durand"))
+        store.create_case(case, [])
+        window.open_case(case.id)
+        qtbot.wait(100)
+        header = window.case_page.header
+        text = header.text()
+        assert header.fontMetrics().horizontalAdvance(text) <= header.contentsRect().width(), (
+            text,
+            header.contentsRect().width(),
+        )
     finally:
         window.shutdown()
         qapp.setStyleSheet("")
