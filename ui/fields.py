@@ -20,7 +20,9 @@ SAVE_DELAY_MS = 400
 #: the whole paragraph (the editor's fields, and an image's site and note).
 SAVE_AT_LEAST_EVERY_MS = 2000
 
-_FR_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+#: Day, month, year: with « / », « . », « - » or a space between them, or eight figures run together
+#: (« 12031948 », as many a form has them typed: found by a nurse's day, refused before).
+_FR_DATE = re.compile(r"^\s*(?:(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})|(\d{2})(\d{2})(\d{4}))\s*$")
 
 
 def date_to_iso(text: str) -> str:
@@ -30,7 +32,7 @@ def date_to_iso(text: str) -> str:
     patient under another identity."""
     match = _FR_DATE.match(text) if language() == "fr" else None
     if match:
-        day, month, year = (int(g) for g in match.groups())
+        day, month, year = (int(g) for g in match.groups() if g is not None)
         return f"{year:04d}-{month:02d}-{day:02d}"
     return text.strip()
 

@@ -224,3 +224,19 @@ def test_the_date_hint_and_the_date_error_agree(qtbot: Any, store: Store, sync_r
     dated = [line for line in checklist if "AAAA" in line or "YYYY" in line]
     assert dated and all(hint in line for line in dated), dated
     window.shutdown()
+
+
+def test_a_french_date_typed_without_its_slashes_is_read(qapp: Any) -> None:
+    """Found by a nurse's day: « 12031948 » typed in the birth date (as on many a form, figures only) was
+    refused « attendue sous la forme JJ/MM/AAAA ». Eight figures, or the date with spaces, read day first
+    in the French window; the English window still reads only the ISO date."""
+    from ui.fields import date_to_iso
+
+    assert date_to_iso("12031948") == "1948-03-12"
+    assert date_to_iso("12 03 1948") == "1948-03-12"
+    assert date_to_iso("1203194") == "1203194"  # seven figures: kept as typed, the checklist says so
+    install_language(qapp, "en")
+    try:
+        assert date_to_iso("12031948") == "12031948"
+    finally:
+        install_language(qapp, "fr")
