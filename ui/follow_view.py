@@ -535,6 +535,16 @@ class FollowView(QWidget):
             )
         if state.value in WAITING_FOR_EXPERT:
             words.extend(self._what_comes_next(case))
+        replied = any(m.direction == "to-expert" and m.state == "queued" for m in conversation)
+        if state == CaseState.ON_HOLD and not replied and not self._on_training_platform(case.id):
+            # Found by a nurse's day: « L'expert demande un complément » and nothing more above the box.
+            words.append(
+                self.tr(
+                    "Répondez à l'expert ci-dessous : écrivez votre réponse, ajoutez des photos si besoin "
+                    "(« Ajouter des images… »), puis cliquez sur « Envoyer la réponse ». Il reprendra alors "
+                    "son analyse."
+                )
+            )
         elsewhere = self._sent_elsewhere(case.id, state)
         if elsewhere:
             words.append(elsewhere)

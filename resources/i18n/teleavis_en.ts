@@ -1197,6 +1197,11 @@ Queue it for sending?</translation>
         <translation>Reason given by the platform, in its own words: “{reason}”</translation>
     </message>
     <message>
+        <location filename="../../ui/follow_view.py" line="532"/>
+        <source>Répondez à l&apos;expert ci-dessous : écrivez votre réponse, ajoutez des photos si besoin (« Ajouter des images… »), puis cliquez sur « Envoyer la réponse ». Il reprendra alors son analyse.</source>
+        <translation>Answer the expert below: write your answer, add photos if needed (“Add images…”), then click “Send the reply”. The expert then goes on with the review.</translation>
+    </message>
+    <message>
         <location filename="../../ui/follow_view.py" line="469"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>

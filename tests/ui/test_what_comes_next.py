@@ -101,3 +101,12 @@ def test_an_urgent_case_says_it_in_english(qtbot: Any, qapp: Any, store: Store) 
     finally:
         install_language(qapp, "fr")
     assert "nothing else to do" not in said and "on-call" in said and "15" in said, said
+
+
+def test_a_question_of_the_expert_says_what_to_do(qtbot: Any, store: Store) -> None:
+    """Found by a nurse's day: « L'expert demande un complément » and nothing more above the reply box. The
+    page says what to do: answer below, photos if need be, then send the reply."""
+    view = shown(qtbot, store, sent_case(store, then=(CaseState.RECEIVED, CaseState.IN_PROGRESS, CaseState.ON_HOLD)))
+    said = view.detail.text()
+    assert "Répondez à l'expert ci-dessous" in said and "« Envoyer la réponse »" in said, said
+    assert NEXT not in said
