@@ -205,7 +205,10 @@ class LockScreen(QWidget):
             self.problem.clear()
             self.unlocked.emit()
             return
-        self._tell(self.tr("Code ou phrase secrète incorrect."))
+        # Found by a nurse's day: « incorrect » and nothing to do next.
+        self._tell(
+            self.tr("Ce n'est pas le bon code ou la bonne phrase secrète : retapez-le, en vérifiant les majuscules.")
+        )
         self._show_wait()
 
     def _tell(self, words: str) -> None:

@@ -1814,9 +1814,9 @@ Queue it for sending?</translation>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="204"/>
-        <source>Code ou phrase secrète incorrect.</source>
-        <translation>Wrong code or passphrase.</translation>
+        <location filename="../../ui/lock.py" line="209"/>
+        <source>Ce n&apos;est pas le bon code ou la bonne phrase secrète : retapez-le, en vérifiant les majuscules.</source>
+        <translation>That is not the right code or passphrase: type it again, minding capital letters.</translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/lock.py" line="219"/>

@@ -137,8 +137,11 @@ def test_a_wrong_code_at_the_lock_is_said_at_once(qtbot: Any, store: Any) -> Non
     SAID.clear()
     type_text(lock.secret, "0000")
     qtbot.keyClick(lock.secret, Qt.Key.Key_Return)
-    assert lock.problem.text() == "Code ou phrase secrète incorrect."
-    assert list(SAID) == [("Code ou phrase secrète incorrect.", True)]
+    # Found by a nurse's day: « incorrect » and nothing to do next. It says what to do: type it again,
+    # minding the capitals.
+    wrong = "Ce n'est pas le bon code ou la bonne phrase secrète : retapez-le, en vérifiant les majuscules."
+    assert lock.problem.text() == wrong
+    assert list(SAID) == [(wrong, True)]
 
 
 def test_the_expert_s_question_is_answered_by_keyboard_alone(qtbot: Any, store: Any, sync_runner: None) -> None:

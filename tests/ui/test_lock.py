@@ -330,7 +330,7 @@ def test_the_pin_or_the_passphrase_opens_it_nothing_else(qtbot: Any, store: Stor
     locked_window(qtbot, window)
 
     unlock_with(qtbot, window, "1234")
-    assert window.locked() and "incorrect" in window.lock_screen.problem.text()
+    assert window.locked() and "pas le bon code" in window.lock_screen.problem.text()
     assert window.lock_screen.secret.text() == ""
     unlock_with(qtbot, window, "4821")
     assert not window.locked() and window.worklist.isVisible() and window.menuBar().isEnabled()
