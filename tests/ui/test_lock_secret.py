@@ -294,7 +294,9 @@ def test_with_a_pin_a_site_gone_from_the_database_does_not_walk_around_the_lock(
     def a_passer_by(dialog: StartLockDialog) -> None:
         dialog.lock_screen.secret.setText("1234")
         dialog.lock_screen.try_unlock()
-        assert dialog.isVisible() and "pas le bon code" in dialog.lock_screen.problem.text(), "no wizard without the code"
+        assert dialog.isVisible() and "pas le bon code" in dialog.lock_screen.problem.text(), (
+            "no wizard without the code"
+        )
         dialog.quit_button.click()
 
     QTimer.singleShot(0, lambda: at_the_code(a_passer_by))
