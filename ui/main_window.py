@@ -1062,7 +1062,10 @@ class MainWindow(QMainWindow):
 
         run_task(
             build,
-            lambda pages: self.statusBar().showMessage(self.tr("Rapport enregistré (%n page(s)).", "", pages), 8000),
+            # Found by a nurse's day: saved, and not said where; she looked for the file.
+            lambda pages: self.statusBar().showMessage(
+                self.tr("Rapport enregistré dans {file} (%n page(s)).", "", pages).format(file=target), 15000
+            ),
             lambda exc: self.statusBar().showMessage(
                 exc.message if isinstance(exc, TeleavisError) else self.tr("Le rapport n'a pas pu être fait."), 10000
             ),

@@ -2235,11 +2235,11 @@ Queue it for sending?</translation>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="1034"/>
-        <source>Rapport enregistré (%n page(s)).</source>
+        <location filename="../../ui/main_window.py" line="1066"/>
+        <source>Rapport enregistré dans {file} (%n page(s)).</source>
         <translation>
-            <numerusform>Report saved (%n page).</numerusform>
-            <numerusform>Report saved (%n pages).</numerusform>
+            <numerusform>Report saved in {file} (%n page).</numerusform>
+            <numerusform>Report saved in {file} (%n pages).</numerusform>
         </translation>
     </message>
     <message>

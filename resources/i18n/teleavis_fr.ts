@@ -102,11 +102,11 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="1034"/>
-        <source>Rapport enregistré (%n page(s)).</source>
+        <location filename="../../ui/main_window.py" line="1066"/>
+        <source>Rapport enregistré dans {file} (%n page(s)).</source>
         <translation>
-            <numerusform>Rapport enregistré (%n page).</numerusform>
-            <numerusform>Rapport enregistré (%n pages).</numerusform>
+            <numerusform>Rapport enregistré dans {file} (%n page).</numerusform>
+            <numerusform>Rapport enregistré dans {file} (%n pages).</numerusform>
         </translation>
     </message>
 </context>

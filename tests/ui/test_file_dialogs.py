@@ -103,3 +103,24 @@ def test_a_second_import_starts_in_the_folder_of_the_first(monkeypatch: Any, qtb
     assert file_dialogs.open_images(parent, "Importer", "Images (*.jpg)") == [card / "IMG_0001.JPG"]
     file_dialogs.open_images(parent, "Importer", "Images (*.jpg)")
     assert started[1] == str(card), started
+
+
+def test_a_saved_report_says_where_it_went(monkeypatch: Any, qtbot: Any, tmp_path: Path, store: Any) -> None:
+    """Found by a nurse's day: « Rapport enregistré (5 pages). » and not where: she looked for the file. The
+    status bar names it."""
+    import ui.file_dialogs
+    from tests.support.ui import answered_case
+    from ui.main_window import MainWindow
+
+    target = tmp_path / "rapport-bernard.pdf"
+    monkeypatch.setattr(ui.file_dialogs, "save_file", lambda *args, **kwargs: target)
+    case_id = answered_case(store)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    try:
+        window.export_report(case_id)
+        qtbot.waitUntil(lambda: "Rapport enregistré" in window.statusBar().currentMessage(), timeout=30_000)
+        said = window.statusBar().currentMessage()
+        assert str(target) in said and target.exists(), said
+    finally:
+        window.shutdown()
