@@ -4,6 +4,7 @@ it needs, in both languages and for every specialty's form."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,6 +123,22 @@ def cut_off(root: QWidget) -> list[str]:
     return problems
 
 
+def settled_whole(qtbot: Any, widget: QWidget) -> list[str]:
+    """What is still cut off in ``widget`` once its layouts have settled: a word-wrapped line's height is
+    set by a layout pass the event loop runs later, later still on a loaded machine (found: at 150 %, a
+    different few of these pages said cut now and then, none when looked at). What stays cut for 3 s
+    is cut for the nurse too."""
+    problems: list[str] = []
+
+    def whole() -> bool:
+        problems[:] = cut_off(widget)
+        return not problems
+
+    with contextlib.suppress(qtbot.TimeoutError):
+        qtbot.waitUntil(whole, timeout=3000)
+    return problems
+
+
 @pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("specialty", forms.FORM_SPECIALTIES)
 def test_the_case_page_fits_a_small_screen(
@@ -147,10 +164,8 @@ def test_the_case_page_fits_a_small_screen(
     panel.select_image(page.case.images[0].id)
     for arrival in ("OD-macula.jpg", "OG-macula.jpg"):  # the amber device-folder state and its status line
         panel._on_new_in_folder(Path(f"/export/{arrival}"))
-    qtbot.wait(200)
     assert page.editing()
-    problems = cut_off(page)
-    assert problems == [], "\n".join(problems)
+    assert settled_whole(qtbot, page) == []
     window.shutdown()
 
 
