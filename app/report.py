@@ -55,6 +55,7 @@ from app.outbox import Outbox
 from app.report_pdf import (
     Fonts,
     Furniture,
+    LongText,
     append_pdfs,
     dicom_as_jpeg,
     fonts,
@@ -244,8 +245,15 @@ def _styles(f: Fonts) -> dict[str, ParagraphStyle]:
     }
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
+#: Longer texts are broken into lines once (:class:`LongText`): one paragraph split page after page costs
+#: the square of its length.
+_LONG_TEXT = 2000
+
+
+def _p(text: str, style: ParagraphStyle) -> Flowable:
     """A paragraph of user text: escaped, line breaks kept."""
+    if len(text) > _LONG_TEXT:
+        return LongText(text, style)
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
@@ -261,7 +269,8 @@ def _grid(
     # the foot of a page for nothing lost its padding and rule (an English reader's finding).
     page = A4[1] - _TOP - _BOTTOM
     cells = [(cell, width) for row in data for cell, width in zip(row, widths, strict=True)]
-    longest = max((cell.wrap(width, page)[1] for cell, width in cells), default=0)
+    padding = 12  # the cells' left and right padding (reportlab's 6 points each)
+    longest = max((cell.wrap(width - padding, page)[1] for cell, width in cells), default=0)
     table = Table(data, colWidths=list(widths), hAlign="LEFT", splitInRow=1 if longest > page / 2 else 0)
     table.setStyle(
         TableStyle(

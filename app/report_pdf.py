@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.lib.units import mm
@@ -25,6 +26,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import Flowable, Paragraph
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,82 @@ def _register_fonts() -> Fonts:
             return Fonts("ReportSans", "ReportSans-Bold", True)
     log.warning("no TrueType font found: the report uses Helvetica")
     return Fonts("Helvetica", "Helvetica-Bold", False)
+
+
+# -- long texts ----------------------------------------------------------------------------------
+
+
+class LongText(Flowable):  # type: ignore[misc]
+    """A user's text of any length (a pasted document, a URL, a base64 blob, a row of dashes), broken into
+    lines once for the width it is given, then split across pages by whole lines.
+
+    Found from outside: one reportlab ``Paragraph`` of such a text is broken into lines again on every page
+    it runs over (its remainder is a new paragraph), so a 100 000-character summary took seconds and a
+    4 MB one minutes. Broken once here, each page costs only its own lines. A word wider than the column
+    is broken across lines (reportlab's ``splitLongWords``), never cut off nor run out of the page."""
+
+    def __init__(self, text: str | None, style: Any, *, lines: list[str] | None = None, width: float = 0.0) -> None:
+        super().__init__()
+        self._text, self.style = text, style
+        self._lines, self._width = lines, width
+
+    def _broken(self, width: float) -> list[str]:
+        if self._lines is None or abs(self._width - width) > 0.01:
+            # A part split off at another width is broken again from its lines, each kept as a line.
+            text = self._text if self._text is not None else "\n".join(self._lines or [])
+            self._lines, self._width = broken_lines(text, self.style, width), width
+        return self._lines
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        lines = self._broken(avail_width)
+        self.width, self.height = avail_width, max(1, len(lines)) * self.style.leading
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        # reportlab's table splits a cell's content at the column's width, having wrapped it inside the
+        # cell's padding: the lines measured there are the ones drawn (broken again wider, each page's
+        # remainder was broken anew, and lines ran into the padding).
+        if self._lines is not None and self._width < avail_width:
+            avail_width = self._width
+        lines = self._broken(avail_width)
+        fit = int(avail_height // self.style.leading)
+        if fit >= len(lines):
+            return [self]
+        if fit < 2:  # a line left alone at the foot of a page: the whole goes on to the next
+            return []
+        return [
+            LongText(None, self.style, lines=lines[:fit], width=avail_width),
+            LongText(None, self.style, lines=lines[fit:], width=avail_width),
+        ]
+
+    def getSpaceBefore(self) -> float:
+        return float(self.style.spaceBefore)
+
+    def getSpaceAfter(self) -> float:
+        return float(self.style.spaceAfter)
+
+    def draw(self) -> None:
+        paragraph = Paragraph("<br/>".join(escape(line) for line in self._broken(self.width)), self.style)
+        paragraph.wrapOn(self.canv, self.width, self.height + self.style.leading)
+        paragraph.drawOn(self.canv, 0, self.height - paragraph.height)
+
+
+def broken_lines(text: str, style: Any, width: float) -> list[str]:
+    """``text`` broken into the lines reportlab draws in ``width`` with ``style``: its own line breaks kept,
+    a word wider than ``width`` broken across lines. Each source line is broken once, in linear time."""
+    lines: list[str] = []
+    for source in text.split("\n"):
+        if not source.strip():
+            lines.append("")
+            continue
+        paragraph = Paragraph(escape(source), style)
+        paragraph.wrap(width, 1e9)
+        broken = paragraph.blPara
+        if broken.kind == 0:
+            lines += [" ".join(words) for _, words in broken.lines]
+        else:
+            lines += ["".join(getattr(frag, "text", "") for frag in line.words) for line in broken.lines]
+    return lines
 
 
 # -- images --------------------------------------------------------------------------------------
