@@ -317,6 +317,27 @@ def _fitted(c: Any, text: str, font: str, size: float, room: float) -> float:
     return size
 
 
+def _shortened(c: Any, text: str, font: str, size: float, room: float) -> str:
+    """``text`` as it fits in ``room`` at ``size``: whole when it fits, else shortened in its middle with
+    « … », its start (the family name) and its end (birth date, sex, INS) kept. Found from outside: a
+    name of hundreds of letters ran past the page's edge even at the smallest size (page 1 says it whole)."""
+    if c.stringWidth(text, font, size) <= room:
+        return text
+    low, high = 0, len(text)  # characters kept: the most that fit
+    while low < high:
+        keep = (low + high + 1) // 2
+        if c.stringWidth(_cut(text, keep), font, size) <= room:
+            low = keep
+        else:
+            high = keep - 1
+    return _cut(text, low)
+
+
+def _cut(text: str, keep: int) -> str:
+    tail = min(keep, max(keep // 2, 60))  # the traits after the name, whole when there is room
+    return text[: keep - tail] + "…" + text[len(text) - tail :] if keep else "…"
+
+
 def draw_furniture(
     c: Any, furniture: Furniture, fonts_: Fonts, number: int, total: int, width: float, height: float
 ) -> None:
@@ -328,10 +349,10 @@ def draw_furniture(
     c.setFont(fonts_.regular, 8)
     c.drawRightString(width - 15 * mm, height - 11 * mm, title)
     patient = fonts_.text(furniture.patient)
-    c.setFont(
-        fonts_.bold, _fitted(c, patient, fonts_.bold, 9, inner - c.stringWidth(title, fonts_.regular, 8) - 4 * mm)
-    )
-    c.drawString(15 * mm, height - 11 * mm, patient)
+    room = inner - c.stringWidth(title, fonts_.regular, 8) - 4 * mm
+    size = _fitted(c, patient, fonts_.bold, 9, room)
+    c.setFont(fonts_.bold, size)
+    c.drawString(15 * mm, height - 11 * mm, _shortened(c, patient, fonts_.bold, size, room))
     c.setStrokeColorRGB(0.6, 0.6, 0.6)
     c.setLineWidth(0.5)
     c.line(15 * mm, height - 13 * mm, width - 15 * mm, height - 13 * mm)
@@ -340,10 +361,10 @@ def draw_furniture(
     c.setFont(fonts_.regular, 8)
     c.drawRightString(width - 15 * mm, 8 * mm, page)
     footer = fonts_.text(f"{furniture.case_line} — {furniture.patient}")
-    c.setFont(
-        fonts_.regular, _fitted(c, footer, fonts_.regular, 8, inner - c.stringWidth(page, fonts_.regular, 8) - 4 * mm)
-    )
-    c.drawString(15 * mm, 8 * mm, footer)
+    room = inner - c.stringWidth(page, fonts_.regular, 8) - 4 * mm
+    size = _fitted(c, footer, fonts_.regular, 8, room)
+    c.setFont(fonts_.regular, size)
+    c.drawString(15 * mm, 8 * mm, _shortened(c, footer, fonts_.regular, size, room))
     if furniture.zone_line:
         c.setFont(fonts_.regular, 7)
         c.drawString(15 * mm, 4.5 * mm, fonts_.text(furniture.zone_line))

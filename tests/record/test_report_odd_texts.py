@@ -13,12 +13,15 @@ import time
 from pathlib import Path
 
 from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 
 from app.model import Treatment
 from app.report import build_report
-from app.report_pdf import broken_lines, fonts
+from app.report_pdf import Furniture, broken_lines, draw_furniture, fonts
 from app.store import Store
 from tests.record.record_cases import make_case
 
@@ -97,3 +100,27 @@ def test_a_table_cell_longer_than_a_page_is_split_across_pages_in_linear_time(st
     lines = [line.strip() for line in _text(pdf, tmp_path).splitlines()]
     assert name in "".join(line for line in lines if re.fullmatch(r"[A-Z]+", line))
     assert dosage in "".join(line for line in lines if re.fullmatch(r"[a-z0-9]+", line))
+
+
+def test_a_name_too_long_for_the_header_is_shortened_in_its_middle_never_run_off_the_page() -> None:
+    # Found from outside: a family name of 300 letters, printed at the smallest size, ran over the title
+    # and past the page's edge in every page's header and footer (and a case file allows 20 000).
+    drawn: list[tuple[float, float, float, str]] = []  # (line, left, right, text)
+
+    class Recording(Canvas):  # type: ignore[misc]
+        def drawString(self, x: float, y: float, text: str, *args: object, **kwargs: object) -> None:
+            drawn.append((y, x, x + self.stringWidth(text, self._fontname, self._fontsize), text))
+
+        def drawRightString(self, x: float, y: float, text: str, *args: object, **kwargs: object) -> None:
+            drawn.append((y, x - self.stringWidth(text, self._fontname, self._fontsize), x, text))
+
+    patient = "A" * 20_000 + " Bérénice, née le 03/02/1950, féminin, INS 250027512345619"
+    furniture = Furniture("Demande de télé-expertise", patient, "Dossier 7d11c691", "page {n} / {total}")
+    width, height = A4
+    draw_furniture(Recording(io.BytesIO(), pagesize=A4), furniture, fonts(), 1, 6, width, height)
+    identity = [d for d in drawn if d[3].endswith("INS 250027512345619")]
+    assert len(identity) == 2  # the header and the footer, each ending with the birth date, sex and INS
+    for line, left, right, text in identity:
+        assert "…" in text and text.startswith(("AAAA", "Dossier 7d11c691 — AAAA"))
+        beside = [d for d in drawn if d[0] == line and d[3] != text]  # the title, the page number
+        assert beside and left >= 15 * mm and right < min(d[1] for d in beside) and right <= width - 15 * mm
