@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 import threading
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,13 +49,40 @@ class Fonts:
     regular: str
     bold: str
     embedded: bool
+    #: The characters both embedded fonts can draw (empty for Helvetica).
+    glyphs: frozenset[int] = frozenset()
 
     def text(self, value: str) -> str:
-        """``value`` as this font can show it: with Helvetica, what WinAnsi lacks becomes close kin."""
+        """``value`` as this font can show it. Line breaks in any of their forms (CR LF, CR, a form feed) are
+        line breaks, a tab a space, other control characters left out; a character the font cannot draw
+        is said by its code (« [U+5F20] ») instead of an empty box, but for an invisible format character
+        (an isolate mark), left out. With Helvetica, what WinAnsi lacks becomes close kin."""
+        value = _LINE_BREAKS.sub("\n", value)
         if self.embedded:
-            return value
+            return _ODD.sub(lambda found: self._said(found.group()), value)
+        value = _ODD.sub(lambda found: _plain(found.group()), value)
         value = value.replace("→", "->").replace("×", "x").replace("≥", ">=").replace("≤", "<=")
         return value.encode("cp1252", errors="replace").decode("cp1252")
+
+    def _said(self, char: str) -> str:
+        plain = _plain(char)
+        if plain != char or ord(char) in self.glyphs:
+            return plain
+        return "" if unicodedata.category(char) == "Cf" else f"[U+{ord(char):04X}]"
+
+
+_LINE_BREAKS = re.compile("\r\n|[\r\f\v\x1c-\x1e\x85\u2028\u2029]")
+#: What may need a look: anything but printable ASCII and line breaks.
+_ODD = re.compile("[^\x20-\x7e\n]")
+
+
+def _plain(char: str) -> str:
+    """A tab as a space, another control character (NUL...) or half of a surrogate pair as nothing."""
+    if char == "\t":
+        return " "
+    if unicodedata.category(char) in ("Cc", "Cs"):
+        return ""
+    return char
 
 
 _fonts: Fonts | None = None
@@ -85,7 +114,10 @@ def _register_fonts() -> Fonts:
                 italic="ReportSans",
                 boldItalic="ReportSans-Bold",
             )
-            return Fonts("ReportSans", "ReportSans-Bold", True)
+            glyphs = frozenset(pdfmetrics.getFont("ReportSans").face.charToGlyph) & frozenset(
+                pdfmetrics.getFont("ReportSans-Bold").face.charToGlyph
+            )
+            return Fonts("ReportSans", "ReportSans-Bold", True, glyphs)
     log.warning("no TrueType font found: the report uses Helvetica")
     return Fonts("Helvetica", "Helvetica-Bold", False)
 
@@ -348,7 +380,7 @@ def draw_furniture(
     title = fonts_.text(furniture.title)
     c.setFont(fonts_.regular, 8)
     c.drawRightString(width - 15 * mm, height - 11 * mm, title)
-    patient = fonts_.text(furniture.patient)
+    patient = fonts_.text(furniture.patient).replace("\n", " ")
     room = inner - c.stringWidth(title, fonts_.regular, 8) - 4 * mm
     size = _fitted(c, patient, fonts_.bold, 9, room)
     c.setFont(fonts_.bold, size)
@@ -360,7 +392,7 @@ def draw_furniture(
     page = fonts_.text(furniture.page_word.format(n=number, total=total))
     c.setFont(fonts_.regular, 8)
     c.drawRightString(width - 15 * mm, 8 * mm, page)
-    footer = fonts_.text(f"{furniture.case_line} — {furniture.patient}")
+    footer = fonts_.text(f"{furniture.case_line} — {furniture.patient}").replace("\n", " ")
     room = inner - c.stringWidth(page, fonts_.regular, 8) - 4 * mm
     size = _fitted(c, footer, fonts_.regular, 8, room)
     c.setFont(fonts_.regular, size)

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -124,3 +125,19 @@ def test_a_name_too_long_for_the_header_is_shortened_in_its_middle_never_run_off
         assert "…" in text and text.startswith(("AAAA", "Dossier 7d11c691 — AAAA"))
         beside = [d for d in drawn if d[0] == line and d[3] != text]  # the title, the page number
         assert beside and left >= 15 * mm and right < min(d[1] for d in beside) and right <= width - 15 * mm
+
+
+def test_characters_the_font_cannot_draw_are_said_not_printed_as_empty_boxes(store: Store, tmp_path: Path) -> None:
+    # Found from outside: NUL and U+2066 printed as empty boxes, a Chinese name as a row of boxes (nothing
+    # left to read or copy out), a form feed or a carriage return as a box or nothing where the line broke.
+    f = fonts()
+    odd = "Nom 张伟 \U0001fa7a, e\u0301\u0301 tab\tx ff\x0cy cr\r\nz nul\x00! \u2066isolé\u2069 zw\u200bj"
+    shown = f.text(odd)
+    assert shown == "Nom [U+5F20][U+4F1F] [U+1FA7A], e\u0301\u0301 tab x ff\ny cr\nz nul! isolé zw\u200bj"
+    face = pdfmetrics.getFont(f.regular).face
+    assert all(ord(ch) in face.charToGlyph for ch in shown if ch != "\n")
+    case = store.get_case(make_case(store, images=0))
+    case.summary = odd
+    store.update_case(case)
+    text = _text(build_report(store, case.id).pdf, tmp_path)
+    assert "Nom [U+5F20][U+4F1F] [U+1FA7A]" in text and "nul!" in text and "cr\nz" in text
