@@ -63,6 +63,7 @@ from app.report_pdf import (
     jpeg_passthrough,
     numbered_canvas,
     pdf_page_count,
+    right_to_left,
 )
 from app.report_text import (
     T,
@@ -252,7 +253,7 @@ _LONG_TEXT = 2000
 
 def _p(text: str, style: ParagraphStyle) -> Flowable:
     """A paragraph of user text: escaped, line breaks kept."""
-    if len(text) > _LONG_TEXT:
+    if len(text) > _LONG_TEXT or right_to_left(text):  # (a right-to-left word is turned round line by line)
         return LongText(text, style)
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 

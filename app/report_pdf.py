@@ -59,6 +59,8 @@ class Fonts:
         (an isolate mark), left out. With Helvetica, what WinAnsi lacks becomes close kin."""
         value = _LINE_BREAKS.sub("\n", value)
         if self.embedded:
+            if _ARABIC.search(value):
+                value = _joined(value, self.glyphs)
             return _ODD.sub(lambda found: self._said(found.group()), value)
         value = _ODD.sub(lambda found: _plain(found.group()), value)
         value = value.replace("→", "->").replace("×", "x").replace("≥", ">=").replace("≤", "<=")
@@ -74,6 +76,78 @@ class Fonts:
 _LINE_BREAKS = re.compile("\r\n|[\r\f\v\x1c-\x1e\x85\u2028\u2029]")
 #: What may need a look: anything but printable ASCII and line breaks.
 _ODD = re.compile("[^\x20-\x7e\n]")
+
+
+# -- right-to-left scripts --------------------------------------------------------------------------
+
+#: Letters of the scripts written right to left (Hebrew, Arabic and their kin, their presentation forms).
+_RTL = "\u0590-\u05ff\u0600-\u065f\u066a-\u06ef\u06fa-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
+#: A run read right to left: from such a letter to the last one, with the spaces, signs and numbers between.
+_RTL_RUN = re.compile(f"[{_RTL}](?:[{_RTL}\\s0-9\u0660-\u0669\u06f0-\u06f9.,:;'\"()/\\-]*[{_RTL}])?")
+_NUMBER = re.compile("[0-9\u0660-\u0669\u06f0-\u06f9]+(?:[.,:/][0-9\u0660-\u0669\u06f0-\u06f9]+)*|.", re.S)
+_MIRRORED = {"(": ")", ")": "("}
+_ARABIC = re.compile("[\u0620-\u064a\u066e-\u06d3]")
+
+
+def right_to_left(text: str) -> bool:
+    """Whether ``text`` holds a letter of a script written right to left."""
+    return re.search(f"[{_RTL}]", text) is not None
+
+
+def visual_line(line: str) -> str:
+    """One printed line in the order its characters are drawn, left to right: each run of Hebrew or Arabic,
+    with the spaces and signs between its words, turned round, its numbers kept as written. (A simple
+    reading of the Unicode bidirectional algorithm, for a page whose text runs left to right.)"""
+    if not right_to_left(line):
+        return line
+    return _RTL_RUN.sub(
+        lambda run: "".join(_MIRRORED.get(part, part) for part in reversed(_NUMBER.findall(run.group()))), line
+    )
+
+
+def _joined(text: str, glyphs: frozenset[int]) -> str:
+    """Arabic letters in the forms they take joined to their neighbours (initial, medial, final), as the
+    font draws them: drawn one by one, each stood apart in its isolated form."""
+    chars = list(text)
+    forms = [_forms(char) for char in chars]
+    out = []
+    for i, char in enumerate(chars):
+        own = forms[i]
+        if not own:
+            out.append(char)
+            continue
+        before = next((forms[j] for j in range(i - 1, -1, -1) if not _transparent(chars[j])), {})
+        after = next((forms[j] for j in range(i + 1, len(chars)) if not _transparent(chars[j])), {})
+        joins_before = "INITIAL" in before and "FINAL" in own
+        joins_after = "INITIAL" in own and "FINAL" in after
+        form = {(True, True): "MEDIAL", (True, False): "FINAL", (False, True): "INITIAL"}.get(
+            (joins_before, joins_after), "ISOLATED"
+        )
+        shaped = own.get(form) or own.get("ISOLATED") or char
+        out.append(shaped if ord(shaped) in glyphs else char)
+    return "".join(out)
+
+
+def _transparent(char: str) -> bool:
+    return unicodedata.category(char) == "Mn"
+
+
+_FORM_CACHE: dict[str, dict[str, str]] = {}
+
+
+def _forms(char: str) -> dict[str, str]:
+    """The presentation forms of an Arabic letter by name (``INITIAL``...), empty for any other character."""
+    if char not in _FORM_CACHE:
+        found: dict[str, str] = {}
+        if _ARABIC.fullmatch(char):
+            base = unicodedata.name(char, "").removeprefix("ARABIC LETTER ")
+            for form in ("ISOLATED", "INITIAL", "MEDIAL", "FINAL"):
+                try:
+                    found[form] = unicodedata.lookup(f"ARABIC LETTER {base} {form} FORM")
+                except KeyError:
+                    continue
+        _FORM_CACHE[char] = found
+    return _FORM_CACHE[char]
 
 
 def _plain(char: str) -> str:
@@ -175,7 +249,8 @@ class LongText(Flowable):  # type: ignore[misc]
         return float(self.style.spaceAfter)
 
     def draw(self) -> None:
-        paragraph = Paragraph("<br/>".join(escape(line) for line in self._broken(self.width)), self.style)
+        lines = self._broken(self.width)
+        paragraph = Paragraph("<br/>".join(escape(visual_line(line)) for line in lines), self.style)
         paragraph.wrapOn(self.canv, self.width, self.height + self.style.leading)
         paragraph.drawOn(self.canv, 0, self.height - paragraph.height)
 
@@ -380,7 +455,7 @@ def draw_furniture(
     title = fonts_.text(furniture.title)
     c.setFont(fonts_.regular, 8)
     c.drawRightString(width - 15 * mm, height - 11 * mm, title)
-    patient = fonts_.text(furniture.patient).replace("\n", " ")
+    patient = visual_line(fonts_.text(furniture.patient).replace("\n", " "))
     room = inner - c.stringWidth(title, fonts_.regular, 8) - 4 * mm
     size = _fitted(c, patient, fonts_.bold, 9, room)
     c.setFont(fonts_.bold, size)
@@ -392,7 +467,7 @@ def draw_furniture(
     page = fonts_.text(furniture.page_word.format(n=number, total=total))
     c.setFont(fonts_.regular, 8)
     c.drawRightString(width - 15 * mm, 8 * mm, page)
-    footer = fonts_.text(f"{furniture.case_line} — {furniture.patient}").replace("\n", " ")
+    footer = visual_line(fonts_.text(f"{furniture.case_line} — {furniture.patient}").replace("\n", " "))
     room = inner - c.stringWidth(page, fonts_.regular, 8) - 4 * mm
     size = _fitted(c, footer, fonts_.regular, 8, room)
     c.setFont(fonts_.regular, size)

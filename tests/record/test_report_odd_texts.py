@@ -22,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.model import Treatment
 from app.report import build_report
-from app.report_pdf import Furniture, broken_lines, draw_furniture, fonts
+from app.report_pdf import Furniture, broken_lines, draw_furniture, fonts, visual_line
 from app.store import Store
 from tests.record.record_cases import make_case
 
@@ -141,3 +141,20 @@ def test_characters_the_font_cannot_draw_are_said_not_printed_as_empty_boxes(sto
     store.update_case(case)
     text = _text(build_report(store, case.id).pdf, tmp_path)
     assert "Nom [U+5F20][U+4F1F] [U+1FA7A]" in text and "nul!" in text and "cr\nz" in text
+
+
+def test_hebrew_and_arabic_words_are_printed_right_to_left_their_arabic_letters_joined(
+    store: Store, tmp_path: Path
+) -> None:
+    # Found from outside: « שלום » printed as « םולש » read left to right, another word, and « مرحبا » as
+    # its letters apart in the wrong order: reportlab draws characters in the order they are stored.
+    assert visual_line("Nom : שלום כהן, 2 ans") == "Nom : ןהכ םולש, 2 ans"
+    assert visual_line("Ref 12 שלום 345 כהן") == "Ref 12 ןהכ 345 םולש"
+    shaped = fonts().text("مرحبا")
+    assert shaped == "\ufee3\ufeae\ufea3\ufe92\ufe8e"  # meem initial, reh final, hah initial, beh medial, alef final
+    case = store.get_case(make_case(store, images=0))
+    case.summary = "Patient : שלום כהן, مرحبا."
+    store.update_case(case)
+    text = _text(build_report(store, case.id).pdf, tmp_path)
+    # Drawn in the order they are seen, a PDF reader reads the words back in the order they are written.
+    assert "שלום כהן" in text and shaped in text
