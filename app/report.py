@@ -14,7 +14,6 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -255,7 +254,7 @@ def _p(text: str, style: ParagraphStyle) -> Flowable:
     """A paragraph of user text: escaped, line breaks kept."""
     if len(text) > _LONG_TEXT or right_to_left(text):  # (a right-to-left word is turned round line by line)
         return LongText(text, style)
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return Paragraph(fonts().markup(text).replace("\n", "<br/>"), style)
 
 
 def _grid(

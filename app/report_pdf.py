@@ -51,6 +51,47 @@ class Fonts:
     embedded: bool
     #: The characters both embedded fonts can draw (empty for Helvetica).
     glyphs: frozenset[int] = frozenset()
+    #: A font for what they lack (Chinese, Japanese, Korean letters) when the computer has one, and its
+    #: characters.
+    fallback: str = ""
+    fallback_glyphs: frozenset[int] = frozenset()
+
+    def markup(self, text: str) -> str:
+        """``text`` (as :meth:`text` gave it) escaped for a reportlab paragraph, what only the fallback font
+        can draw set in it."""
+        if not self.fallback or not _FAR.search(text):
+            return escape(text)
+        return "".join(
+            f'<font name="{self.fallback}">{escape(run)}</font>' if other else escape(run)
+            for other, run in self._runs(text)
+        )
+
+    def width(self, text: str, font: str, size: float) -> float:
+        """The width of ``text`` drawn by :meth:`draw_string` in ``font``."""
+        return float(
+            sum(pdfmetrics.stringWidth(run, self.fallback if other else font, size) for other, run in self._runs(text))
+        )
+
+    def draw_string(self, c: Any, x: float, y: float, text: str, font: str, size: float) -> None:
+        """``text`` drawn from ``x``, what only the fallback font can draw in it."""
+        for other, run in self._runs(text):
+            c.setFont(self.fallback if other else font, size)
+            c.drawString(x, y, run)
+            x += c.stringWidth(run, self.fallback if other else font, size)
+        c.setFont(font, size)
+
+    def _runs(self, text: str) -> list[tuple[bool, str]]:
+        """``text`` cut where it goes from the report's font to the fallback and back: (fallback?, run)."""
+        if not self.fallback or not _FAR.search(text):
+            return [(False, text)]
+        runs: list[tuple[bool, str]] = []
+        for char in text:
+            other = ord(char) not in self.glyphs and ord(char) in self.fallback_glyphs
+            if runs and runs[-1][0] == other:
+                runs[-1] = (other, runs[-1][1] + char)
+            else:
+                runs.append((other, char))
+        return runs
 
     def text(self, value: str) -> str:
         """``value`` as this font can show it. Line breaks in any of their forms (CR LF, CR, a form feed) are
@@ -68,11 +109,13 @@ class Fonts:
 
     def _said(self, char: str) -> str:
         plain = _plain(char)
-        if plain != char or ord(char) in self.glyphs:
+        if plain != char or ord(char) in self.glyphs or ord(char) in self.fallback_glyphs:
             return plain
         return "" if unicodedata.category(char) == "Cf" else f"[U+{ord(char):04X}]"
 
 
+#: Where the fallback font may be needed: beyond the scripts the report's fonts cover.
+_FAR = re.compile("[\u2e80-\U0010ffff]")
 _LINE_BREAKS = re.compile("\r\n|[\r\f\v\x1c-\x1e\x85\u2028\u2029]")
 #: What may need a look: anything but printable ASCII and line breaks.
 _ODD = re.compile("[^\x20-\x7e\n]")
@@ -191,9 +234,35 @@ def _register_fonts() -> Fonts:
             glyphs = frozenset(pdfmetrics.getFont("ReportSans").face.charToGlyph) & frozenset(
                 pdfmetrics.getFont("ReportSans-Bold").face.charToGlyph
             )
-            return Fonts("ReportSans", "ReportSans-Bold", True, glyphs)
+            return Fonts("ReportSans", "ReportSans-Bold", True, glyphs, *_register_fallback())
     log.warning("no TrueType font found: the report uses Helvetica")
     return Fonts("Helvetica", "Helvetica-Bold", False)
+
+
+#: Fonts with the Chinese, Japanese and Korean letters, as TrueType (what reportlab embeds), by system.
+_FALLBACK_CANDIDATES: tuple[tuple[str, int], ...] = (
+    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),
+    ("/usr/share/fonts/truetype/droid/DroidSansFallback.ttf", 0),
+    ("/usr/share/fonts/google-droid-sans-fonts/DroidSansFallbackFull.ttf", 0),
+    ("C:/Windows/Fonts/msyh.ttc", 0),
+    ("C:/Windows/Fonts/simsun.ttc", 0),
+    ("/Library/Fonts/Arial Unicode.ttf", 0),
+    ("/System/Library/Fonts/Supplemental/Arial Unicode.ttf", 0),
+)
+
+
+def _register_fallback() -> tuple[str, frozenset[int]]:
+    """The fallback font's name and characters, registered; ("", empty) when the computer has none."""
+    for path, index in _FALLBACK_CANDIDATES:
+        if Path(path).is_file():
+            try:
+                font = TTFont("ReportFallback", path, subfontIndex=index)
+                pdfmetrics.registerFont(font)
+            except Exception:  # noqa: BLE001 - a font reportlab cannot embed (CFF outlines): try the next one
+                log.info("fallback font %s could not be loaded", Path(path).name)
+                continue
+            return "ReportFallback", frozenset(font.face.charToGlyph)
+    return "", frozenset()
 
 
 # -- long texts ----------------------------------------------------------------------------------
@@ -250,7 +319,7 @@ class LongText(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         lines = self._broken(self.width)
-        paragraph = Paragraph("<br/>".join(escape(visual_line(line)) for line in lines), self.style)
+        paragraph = Paragraph("<br/>".join(fonts().markup(visual_line(line)) for line in lines), self.style)
         paragraph.wrapOn(self.canv, self.width, self.height + self.style.leading)
         paragraph.drawOn(self.canv, 0, self.height - paragraph.height)
 
@@ -263,7 +332,7 @@ def broken_lines(text: str, style: Any, width: float) -> list[str]:
         if not source.strip():
             lines.append("")
             continue
-        paragraph = Paragraph(escape(source), style)
+        paragraph = Paragraph(fonts().markup(source), style)
         paragraph.wrap(width, 1e9)
         broken = paragraph.blPara
         if broken.kind == 0:
@@ -416,24 +485,24 @@ class Furniture:
     zone_line: str = ""
 
 
-def _fitted(c: Any, text: str, font: str, size: float, room: float) -> float:
+def _fitted(c: Any, text: str, font: str, size: float, room: float, fonts_: Fonts) -> float:
     """The font size at which ``text`` fits in ``room`` (points), from ``size`` down to 5: the identity
     and the warnings are printed whole, never cut at the page's edge nor over the words beside them."""
-    while size > 5 and c.stringWidth(text, font, size) > room:
+    while size > 5 and fonts_.width(text, font, size) > room:
         size -= 0.25
     return size
 
 
-def _shortened(c: Any, text: str, font: str, size: float, room: float) -> str:
+def _shortened(text: str, font: str, size: float, room: float, fonts_: Fonts) -> str:
     """``text`` as it fits in ``room`` at ``size``: whole when it fits, else shortened in its middle with
     « … », its start (the family name) and its end (birth date, sex, INS) kept. Found from outside: a
     name of hundreds of letters ran past the page's edge even at the smallest size (page 1 says it whole)."""
-    if c.stringWidth(text, font, size) <= room:
+    if fonts_.width(text, font, size) <= room:
         return text
     low, high = 0, len(text)  # characters kept: the most that fit
     while low < high:
         keep = (low + high + 1) // 2
-        if c.stringWidth(_cut(text, keep), font, size) <= room:
+        if fonts_.width(_cut(text, keep), font, size) <= room:
             low = keep
         else:
             high = keep - 1
@@ -457,9 +526,11 @@ def draw_furniture(
     c.drawRightString(width - 15 * mm, height - 11 * mm, title)
     patient = visual_line(fonts_.text(furniture.patient).replace("\n", " "))
     room = inner - c.stringWidth(title, fonts_.regular, 8) - 4 * mm
-    size = _fitted(c, patient, fonts_.bold, 9, room)
+    size = _fitted(c, patient, fonts_.bold, 9, room, fonts_)
     c.setFont(fonts_.bold, size)
-    c.drawString(15 * mm, height - 11 * mm, _shortened(c, patient, fonts_.bold, size, room))
+    fonts_.draw_string(
+        c, 15 * mm, height - 11 * mm, _shortened(patient, fonts_.bold, size, room, fonts_), fonts_.bold, size
+    )
     c.setStrokeColorRGB(0.6, 0.6, 0.6)
     c.setLineWidth(0.5)
     c.line(15 * mm, height - 13 * mm, width - 15 * mm, height - 13 * mm)
@@ -469,16 +540,16 @@ def draw_furniture(
     c.drawRightString(width - 15 * mm, 8 * mm, page)
     footer = visual_line(fonts_.text(f"{furniture.case_line} — {furniture.patient}").replace("\n", " "))
     room = inner - c.stringWidth(page, fonts_.regular, 8) - 4 * mm
-    size = _fitted(c, footer, fonts_.regular, 8, room)
+    size = _fitted(c, footer, fonts_.regular, 8, room, fonts_)
     c.setFont(fonts_.regular, size)
-    c.drawString(15 * mm, 8 * mm, _shortened(c, footer, fonts_.regular, size, room))
+    fonts_.draw_string(c, 15 * mm, 8 * mm, _shortened(footer, fonts_.regular, size, room, fonts_), fonts_.regular, size)
     if furniture.zone_line:
         c.setFont(fonts_.regular, 7)
         c.drawString(15 * mm, 4.5 * mm, fonts_.text(furniture.zone_line))
     if furniture.banner:
         text = fonts_.text(furniture.banner)
         c.setFillColorRGB(0.75, 0.0, 0.0)
-        c.setFont(fonts_.bold, _fitted(c, text, fonts_.bold, 8.5, inner))
+        c.setFont(fonts_.bold, _fitted(c, text, fonts_.bold, 8.5, inner, fonts_))
         c.drawCentredString(width / 2, height - 16.5 * mm, text)
     c.restoreState()
 

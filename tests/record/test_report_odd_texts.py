@@ -10,8 +10,10 @@ import io
 import random
 import re
 import time
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -130,7 +132,7 @@ def test_a_name_too_long_for_the_header_is_shortened_in_its_middle_never_run_off
 def test_characters_the_font_cannot_draw_are_said_not_printed_as_empty_boxes(store: Store, tmp_path: Path) -> None:
     # Found from outside: NUL and U+2066 printed as empty boxes, a Chinese name as a row of boxes (nothing
     # left to read or copy out), a form feed or a carriage return as a box or nothing where the line broke.
-    f = fonts()
+    f = replace(fonts(), fallback="", fallback_glyphs=frozenset())  # as where no font has Chinese letters
     odd = "Nom 张伟 \U0001fa7a, e\u0301\u0301 tab\tx ff\x0cy cr\r\nz nul\x00! \u2066isolé\u2069 zw\u200bj"
     shown = f.text(odd)
     assert shown == "Nom [U+5F20][U+4F1F] [U+1FA7A], e\u0301\u0301 tab x ff\ny cr\nz nul! isolé zw\u200bj"
@@ -140,7 +142,31 @@ def test_characters_the_font_cannot_draw_are_said_not_printed_as_empty_boxes(sto
     case.summary = odd
     store.update_case(case)
     text = _text(build_report(store, case.id).pdf, tmp_path)
-    assert "Nom [U+5F20][U+4F1F] [U+1FA7A]" in text and "nul!" in text and "cr\nz" in text
+    assert "[U+1FA7A]" in text and "nul!" in text and "cr\nz" in text
+    assert ("Nom 张伟 [U+1FA7A]" if fonts().fallback else "Nom [U+5F20][U+4F1F] [U+1FA7A]") in text
+
+
+def test_chinese_letters_are_printed_in_a_font_that_has_them_when_the_computer_has_one(
+    store: Store, tmp_path: Path
+) -> None:
+    # Found from outside: a Chinese name printed as a row of empty boxes, in the text and every page's header.
+    f = fonts()
+    if not f.fallback:
+        pytest.skip("no font with Chinese letters on this computer")
+    assert f.text("张伟") == "张伟"
+    assert f.markup("Nom <b> 张伟") == f'Nom &lt;b&gt; <font name="{f.fallback}">张伟</font>'
+    case = store.get_case(make_case(store, images=0, family="张", given=("伟",)))
+    case.summary = "Patient 张伟, " + "眼科" * 3000
+    store.update_case(case)
+    pdf = build_report(store, case.id).pdf
+    text = _text(pdf, tmp_path)
+    assert "Patient 张伟" in text and "眼科" * 20 in text.replace("\n", "")
+    fonts_used = {
+        str(font.get_object()["/BaseFont"])
+        for page in PdfReader(io.BytesIO(pdf)).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("Fallback" in name or "Droid" in name for name in fonts_used), fonts_used
 
 
 def test_hebrew_and_arabic_words_are_printed_right_to_left_their_arabic_letters_joined(
