@@ -84,13 +84,17 @@ class Fonts:
         """``text`` cut where it goes from the report's font to the fallback and back: (fallback?, run)."""
         if not self.fallback or not _FAR.search(text):
             return [(False, text)]
-        runs: list[tuple[bool, str]] = []
+        kinds: list[bool] = []
         for char in text:
             other = ord(char) not in self.glyphs and ord(char) in self.fallback_glyphs
-            if runs and runs[-1][0] == other:
-                runs[-1] = (other, runs[-1][1] + char)
-            else:
-                runs.append((other, char))
+            # A space between two Chinese words stays in their run: a run per word was eight times slower.
+            kinds.append(kinds[-1] if kinds and char == " " and ord(char) in self.fallback_glyphs else other)
+        runs: list[tuple[bool, str]] = []
+        start = 0
+        for end in range(1, len(text) + 1):
+            if end == len(text) or kinds[end] != kinds[start]:
+                runs.append((kinds[start], text[start:end]))
+                start = end
         return runs
 
     def text(self, value: str) -> str:

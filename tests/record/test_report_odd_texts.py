@@ -184,3 +184,12 @@ def test_hebrew_and_arabic_words_are_printed_right_to_left_their_arabic_letters_
     text = _text(build_report(store, case.id).pdf, tmp_path)
     # Drawn in the order they are seen, a PDF reader reads the words back in the order they are written.
     assert "שלום כהן" in text and shaped in text
+
+
+def test_a_long_chinese_text_costs_about_what_a_french_one_of_its_length_costs(store: Store) -> None:
+    if not fonts().fallback:
+        pytest.skip("no font with Chinese letters on this computer")
+    prose = ("Lésion pigmentée du dos, saigne au contact ; contrôle dans trois mois. " * 1500)[:100_000]
+    baseline, _ = _report_seconds(store, prose)
+    seconds, _ = _report_seconds(store, ("眼科检查 " * 20_000)[:100_000])
+    assert seconds < 4 * baseline, (seconds, baseline)
