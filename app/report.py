@@ -116,6 +116,7 @@ class Report:
     missing_images: list[int] = field(default_factory=list)  # 1-based positions shown as missing
     answer_pages_appended: int = 0
     answer_pdfs_referenced: int = 0
+    answer_pdfs_missing: int = 0  # the expert's PDFs gone from the disk or damaged there
     answer_images: int = 0  # the expert's pictures printed after the case's images
     answer_missing: int = 0  # parts of the answer the platform sent that could not be read
 
@@ -130,15 +131,20 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
     t = T(lang, f)
 
     files = answer_files(answer, store.objects.get)  # each read as what its bytes are, whatever its label
-    appended, referenced = _answer_pdfs(store, files)
+    appended, referenced, missing = _answer_pdfs(store, files)
     extra_pages = sum(pages for _, pages in appended)
     report = Report(
-        pdf=b"", pages=0, images=len(case.images), answer_pages_appended=extra_pages, answer_pdfs_referenced=referenced
+        pdf=b"",
+        pages=0,
+        images=len(case.images),
+        answer_pages_appended=extra_pages,
+        answer_pdfs_referenced=referenced,
+        answer_pdfs_missing=missing,
     )
 
     story: list[Flowable] = []
     request = _request_part(store, case, answer, load_requester(store.settings), t, styles)
-    answered = _answer_part(answer, case.state.value, extra_pages, referenced, files, t, styles)
+    answered = _answer_part(answer, case.state.value, extra_pages, (referenced, missing), files, t, styles)
     # An answer is what the printed case is read for: first, under the title, then the request.
     if answer is not None:
         story += [*request[:1], *answered, _p(t.fit(t("the_request")), styles["h2"]), *request[1:]]
@@ -389,29 +395,31 @@ def _request_part(
     return story
 
 
-def _answer_pdfs(store: Store, files: AnswerFiles) -> tuple[list[tuple[bytes, int]], int]:
-    """(PDF bytes, pages) that can be appended, and how many can only be referenced."""
+def _answer_pdfs(store: Store, files: AnswerFiles) -> tuple[list[tuple[bytes, int]], int, int]:
+    """(PDF bytes, pages) that can be appended, how many can only be referenced (kept here, not a PDF that
+    can be read), and how many are missing from the disk or damaged there (said so: found from outside, one
+    gone from the disk was said kept in Teleavis, where the nurse looked for it)."""
     appended: list[tuple[bytes, int]] = []
-    referenced = 0
+    referenced = missing = 0
     for item in files.pdfs:
         try:
             data = store.objects.get(item["blob"])
         except StorageError:
-            referenced += 1
+            missing += 1
             continue
         pages = pdf_page_count(data)
         if pages:
             appended.append((data, pages))
         else:
             referenced += 1
-    return appended, referenced
+    return appended, referenced, missing
 
 
 def _answer_part(
     answer: Answer | None,
     state: str,
     appended_pages: int,
-    referenced: int,
+    not_appended: tuple[int, int],
     files: AnswerFiles,
     t: T,
     styles: dict[str, ParagraphStyle],
@@ -430,8 +438,11 @@ def _answer_part(
         rows.append((t("follow_up"), advice))
     if appended_pages:
         rows.append((t("expert_pdf"), t.count("expert_pdf_appended", appended_pages, pages=appended_pages)))
+    referenced, gone = not_appended
     if referenced:
         rows.append((t("expert_pdf"), t.count("expert_pdf_referenced", referenced, count=referenced)))
+    if gone:
+        rows.append((t("expert_pdf"), t.count("expert_pdf_missing", gone, count=gone)))
     if files.pictures:
         pictures = len(files.pictures)
         rows.append((t("expert_images"), t.count("expert_images_after", pictures, count=pictures)))

@@ -89,6 +89,14 @@ _WORDS = Catalogue(
             "fr": "{count} document PDF conservé dans Teleavis, non joint ici",
             "en": "{count} PDF document kept in Teleavis, not appended here",
         },
+        "expert_pdf_missing": {
+            "fr": "{count} documents PDF introuvables ou endommagés sur ce poste : lisez-les sur la plateforme",
+            "en": "{count} PDF documents missing or damaged on this computer: read them on the platform",
+        },
+        "expert_pdf_missing.one": {
+            "fr": "{count} document PDF introuvable ou endommagé sur ce poste : lisez-le sur la plateforme",
+            "en": "{count} PDF document missing or damaged on this computer: read it on the platform",
+        },
         "platform_words": {"fr": "Plateforme", "en": "Platform"},
         "platform_reason": {"fr": "Motif donné par la plateforme", "en": "Reason given by the platform"},
         "expert_images": {"fr": "Images de l'expert", "en": "Expert's images"},

@@ -26,7 +26,7 @@ from app.model import Treatment
 from app.report import build_report
 from app.report_pdf import Furniture, broken_lines, draw_furniture, fonts, visual_line
 from app.store import Store
-from tests.record.record_cases import make_case
+from tests.record.record_cases import answer, make_case
 
 
 def _report_seconds(store: Store, summary: str) -> tuple[float, bytes]:
@@ -193,3 +193,25 @@ def test_a_long_chinese_text_costs_about_what_a_french_one_of_its_length_costs(s
     baseline, _ = _report_seconds(store, prose)
     seconds, _ = _report_seconds(store, ("眼科检查 " * 20_000)[:100_000])
     assert seconds < 4 * baseline, (seconds, baseline)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "1 document PDF introuvable ou endommagé sur ce poste : lisez-le sur la plateforme"),
+        ("en", "1 PDF document missing or damaged on this computer: read it on the platform"),
+    ],
+)
+def test_an_expert_pdf_missing_from_the_disk_is_said_missing_not_kept(
+    store: Store, tmp_path: Path, lang: str, said: str
+) -> None:
+    # Found from outside: the expert's PDF gone from the disk (or its sealed file damaged) was said « conservé
+    # dans Teleavis, non joint ici »: the nurse looked for it there.
+    case_id = make_case(store, images=1)
+    result = answer(store, case_id, pdf_pages=2)
+    store.objects.delete(result.pdf_blobs[0])
+    report = build_report(store, case_id, lang=lang)
+    assert (report.answer_pages_appended, report.answer_pdfs_referenced, report.answer_pdfs_missing) == (0, 0, 1)
+    text = re.sub(r"\s+", " ", _text(report.pdf, tmp_path))
+    assert said in text
+    assert "Teleavis, non joint" not in text and "kept in Teleavis" not in text
