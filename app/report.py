@@ -592,7 +592,8 @@ class _ImageBox(Flowable):  # type: ignore[misc]
         said = sum(f.wrap(avail_width, avail_height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in self.below)
         room = max(_CAPTION_ROOM, said + 6 * mm)
         scale = min(avail_width / self._w, max(60 * mm, avail_height - room) / self._h)
-        self._avail, self._draw = avail_width, (self._w * scale, self._h * scale)
+        # A picture a few pixels thin (a 6000×1 strip) is drawn a millimetre thick, not as an invisible hairline.
+        self._avail, self._draw = avail_width, (max(self._w * scale, 1 * mm), max(self._h * scale, 1 * mm))
         return avail_width, self._draw[1] + 2 * mm
 
     def draw(self) -> None:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -215,3 +216,21 @@ def test_an_expert_pdf_missing_from_the_disk_is_said_missing_not_kept(
     text = re.sub(r"\s+", " ", _text(report.pdf, tmp_path))
     assert said in text
     assert "Teleavis, non joint" not in text and "kept in Teleavis" not in text
+
+
+def test_a_picture_one_pixel_thin_is_printed_at_least_a_millimetre_thick(store: Store, tmp_path: Path) -> None:
+    # Found from outside: a 6000×1 strip (a device's calibration line) was drawn 0.03 mm high and a 1×6000
+    # one 0.04 mm wide: the page showed nothing where the picture was said to be.
+    from app.report import _ImageBox
+    from app.report_pdf import image_reader
+
+    for size in ((6000, 1), (1, 6000), (3000, 320), (16, 16)):
+        out = io.BytesIO()
+        Image.new("RGB", size, (120, 60, 40)).save(out, "PNG")
+        box = _ImageBox(image_reader(out.getvalue()), *size)
+        box.wrap(180 * mm, 250 * mm)
+        width, height = box._draw
+        assert min(width, height) >= 1 * mm - 1e-6, (size, width, height)
+        assert width <= 180 * mm + 1e-6
+        if min(size) > 100:  # a real picture keeps its shape
+            assert abs(width / height - size[0] / size[1]) < 1e-6
