@@ -12,21 +12,25 @@ import pytest
 
 from app import forms
 from tests.support.cases import example_case
-from tests.support.cli import SITE, run_inprocess, write_json
+from tests.support.cli import SITE, Result, run_inprocess, write_json
+
+
+def _import_with_lesions(tmp_path: Path, capsys: pytest.CaptureFixture[str], count: float) -> Result:
+    """The documentation's case file, its count of similar lesions written ``count``, imported."""
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    case_file = example_case(tmp_path / "ex")
+    doc = json.loads(case_file.read_text(encoding="utf-8"))
+    doc["form"]["similar-lesions"] = count
+    case_file.write_text(json.dumps(doc), encoding="utf-8")
+    return run_inprocess(capsys, "case", "import", str(case_file))
 
 
 def test_a_whole_number_written_with_a_decimal_point_is_taken_as_the_count_it_is(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
-    case_file = example_case(tmp_path / "ex")
-    doc = json.loads(case_file.read_text(encoding="utf-8"))
-    doc["form"]["similar-lesions"] = 3.0
-    case_file.write_text(json.dumps(doc), encoding="utf-8")
-    imported = run_inprocess(capsys, "case", "import", str(case_file))
+    imported = _import_with_lesions(tmp_path, capsys, 3.0)
     assert imported.code == 0, imported.err
-    listed = json.loads(run_inprocess(capsys, "case", "list", "--json").out)
-    case_id = listed[0]["id"] if isinstance(listed, list) else listed["cases"][0]["id"]
+    case_id = imported.out.strip().splitlines()[-1]
     shown = json.loads(run_inprocess(capsys, "case", "show", case_id, "--json").out)
     assert shown["form"]["similar-lesions"] == 3 and isinstance(shown["form"]["similar-lesions"], int)
     items = forms.response_items("dermatology", shown["form"])
@@ -35,10 +39,5 @@ def test_a_whole_number_written_with_a_decimal_point_is_taken_as_the_count_it_is
 
 
 def test_a_count_that_is_not_whole_is_still_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
-    case_file = example_case(tmp_path / "ex")
-    doc = json.loads(case_file.read_text(encoding="utf-8"))
-    doc["form"]["similar-lesions"] = 3.5
-    case_file.write_text(json.dumps(doc), encoding="utf-8")
-    refused = run_inprocess(capsys, "case", "import", str(case_file))
+    refused = _import_with_lesions(tmp_path, capsys, 3.5)
     assert refused.code == 1 and "nombre entier" in refused.err, refused.err
