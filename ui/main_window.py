@@ -523,6 +523,19 @@ class MainWindow(QMainWindow):
                     )
                 ).format(ids=ids)
             )
+            photos = self._case_page.follow.unsent_photos() if self._case_page is not None else 0
+            if photos:
+                said[-1] += " " + (
+                    self.tr(
+                        "La photo jointe à la réponse n'est pas gardée : si vous fermez, il faudra la joindre de "
+                        "nouveau."
+                    )
+                    if photos == 1
+                    else self.tr(
+                        "Les {n} photos jointes aux réponses ne sont pas gardées : si vous fermez, il faudra les "
+                        "joindre de nouveau."
+                    ).format(n=photos)
+                )
         if waiting:
             said.append(
                 self.tr(

@@ -2008,6 +2008,16 @@ Queue it for sending?</translation>
         <translation>Close without sending them</translation>
     </message>
     <message>
+        <location filename="../../ui/main_window.py" line="522"/>
+        <source>La photo jointe à la réponse n&apos;est pas gardée : si vous fermez, il faudra la joindre de nouveau.</source>
+        <translation>The photo attached to the reply is not kept: if you close, you will have to attach it again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="527"/>
+        <source>Les {n} photos jointes aux réponses ne sont pas gardées : si vous fermez, il faudra les joindre de nouveau.</source>
+        <translation>The {n} photos attached to the replies are not kept: if you close, you will have to attach them again.</translation>
+    </message>
+    <message>
         <location filename="../../ui/main_window.py" line="537"/>
         <source>Fermer quand même</source>
         <translation>Close anyway</translation>

@@ -364,3 +364,31 @@ def test_a_queued_case_is_held_back_from_its_page_and_opens_in_the_editor(
     Outbox(store).claim_transaction(case_id)
     window.open_case(case_id)
     assert not follow.take_back_button.isVisible()
+
+
+def test_quitting_says_the_photos_joined_to_a_reply_are_not_kept(
+    qtbot: Any, window: Any, store: Store, tmp_path: Any
+) -> None:
+    """Found by a nurse's day: the close's question said the reply begun « est gardée sur ce poste », and it
+    was, but only its words: the photos joined to it live in the window, and she closed believing them kept."""
+    from PySide6.QtCore import QTimer
+
+    from tests.support.images import jpeg_bytes, skin_photo
+    from tests.support.scripted_platform import on_hold_with_a_question
+    from tests.support.ui import type_text
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    window.open_case(case_id)
+    follow = window.case_page.follow
+    type_text(follow.reply, "Voici le dos de face.")
+    photo = tmp_path / "dos.jpg"
+    photo.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=5)))
+    follow.add_reply_files([photo])
+    qtbot.waitUntil(lambda: len(follow._reply_images) == 1, timeout=WAIT_MS)
+    seen: list[str] = []
+    QTimer.singleShot(50, lambda: _answer_close_question(seen, "Revenir à la réponse"))
+    window.quit_action.trigger()
+    assert window.isVisible()
+    assert len(seen) == 1 and seen[0].endswith(
+        "La photo jointe à la réponse n'est pas gardée : si vous fermez, il faudra la joindre de nouveau."
+    ), seen
