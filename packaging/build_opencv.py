@@ -44,14 +44,15 @@ MODULES = "core,imgproc,imgcodecs,videoio,objdetect,python3,python_bindings_gene
 CASCADES = ("haarcascade_frontalface_default.xml", "haarcascade_eye.xml")
 LEFT_OUT = (
     *("FFMPEG", "GSTREAMER", "LAPACK", "EIGEN", "OPENCL", "IPP", "ITT", "QT", "GTK", "VTK", "1394", "OPENEXR"),
-    *("AVIF", "WEBP", "JASPER", "OPENJPEG", "TIFF", "PROTOBUF", "TBB", "OPENMP", "CUDA", "VA", "VA_INTEL"),
+    *("AVIF", "WEBP", "JASPER", "OPENJPEG", "PROTOBUF", "TBB", "OPENMP", "CUDA", "VA", "VA_INTEL"),
     *("GDAL", "GDCM", "IMGCODEC_HDR", "IMGCODEC_SUNRASTER", "IMGCODEC_PXM", "IMGCODEC_PFM", "JPEGXL", "SPNG"),
     *("GPHOTO2", "ADE", "OBSENSOR"),
 )
 # The licence texts of what the build compiles in (the source archive's path -> the bundle's):
 # OpenCV, the loader's packaging (opencv-python), and the libraries built from OpenCV's 3rdparty/
-# for the options below (libjpeg-turbo, libpng, zlib; quirc for objdetect's QR codes; SoftFloat
-# inside core).
+# for the options below (libjpeg-turbo, libpng, zlib, libtiff; quirc for objdetect's QR codes;
+# SoftFloat inside core). libtiff: a 16-bit colour TIFF (a fundus camera's export holding 10 or 12
+# bits) is read by OpenCV, whose samples Pillow cuts to their high byte (capture/importer.py).
 LICENCES = {
     "opencv/LICENSE": "LICENSE",
     "opencv/COPYRIGHT": "COPYRIGHT",
@@ -60,6 +61,7 @@ LICENCES = {
     "opencv/3rdparty/libjpeg-turbo/README.ijg": "libjpeg-turbo/README.ijg",
     "opencv/3rdparty/libpng/LICENSE": "libpng/LICENSE",
     "opencv/3rdparty/zlib/LICENSE": "zlib/LICENSE",
+    "opencv/3rdparty/libtiff/LICENSE.md": "libtiff/LICENSE.md",
     "opencv/3rdparty/quirc/LICENSE": "quirc/LICENSE",
     "opencv/modules/core/3rdparty/SoftFloat/COPYING.txt": "SoftFloat/COPYING.txt",
 }
@@ -72,6 +74,8 @@ OPTIONS = [
     "-DBUILD_JPEG=ON",
     "-DBUILD_PNG=ON",
     "-DBUILD_ZLIB=ON",
+    "-DWITH_TIFF=ON",
+    "-DBUILD_TIFF=ON",
     *(f"-DWITH_{name}=OFF" for name in LEFT_OUT),
     "-DBUILD_TESTS=OFF",
     "-DBUILD_PERF_TESTS=OFF",

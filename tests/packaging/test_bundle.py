@@ -317,7 +317,13 @@ def test_the_bundle_and_the_package_carry_the_licences_of_what_they_ship(build: 
 
     assert "PYTHON SOFTWARE FOUNDATION LICENSE" in text("Python/*")
     assert "Apache License" in text("OpenCV/LICENSE")
-    for compiled_in in ("libjpeg-turbo/LICENSE.md", "libjpeg-turbo/README.ijg", "libpng/LICENSE", "zlib/LICENSE"):
+    for compiled_in in (
+        "libjpeg-turbo/LICENSE.md",
+        "libjpeg-turbo/README.ijg",
+        "libpng/LICENSE",
+        "zlib/LICENSE",
+        "libtiff/LICENSE.md",
+    ):
         assert (licences / "OpenCV" / compiled_in).is_file(), compiled_in
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in text("PySide6_Essentials-*/LGPL-3")
     assert "GNU GENERAL PUBLIC LICENSE" in text("PySide6_Essentials-*/GPL-3")  # LGPL-3 is GPL-3's addendum
