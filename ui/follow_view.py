@@ -1332,12 +1332,12 @@ class FollowView(QWidget):
             error=lambda exc: log.warning("the reply begun could not be kept: %s", type(exc).__name__),
         )
 
-    def unsent_photos(self) -> int:
-        """How many photos are joined to the replies begun and not sent: unlike their words, they live in this
-        window only (found by a nurse's day: closing said the reply « est gardée », and she took the photos
-        for kept too)."""
-        count = len(self._reply_images) if self.case is not None and self._reply_open else 0
-        return count + sum(len(images) for _text, images in self._reply_drafts.values())
+    def unsent_photos(self, cases: list[str]) -> int:
+        """How many photos are joined to the replies begun and not sent of ``cases`` (``unsent_replies``):
+        unlike their words, they live in this window only (found by a nurse's day: closing said the reply
+        « est gardée », and she took the photos for kept too)."""
+        shown = len(self._reply_images) if self.case is not None and self.case.id in cases else 0
+        return shown + sum(len(images) for case_id, (_text, images) in self._reply_drafts.items() if case_id in cases)
 
     def unsent_replies(self) -> list[str]:
         """The cases holding a reply to the expert begun and not sent, the one on screen first: they live

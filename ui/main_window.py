@@ -523,7 +523,7 @@ class MainWindow(QMainWindow):
                     )
                 ).format(ids=ids)
             )
-            photos = self._case_page.follow.unsent_photos() if self._case_page is not None else 0
+            photos = self._case_page.follow.unsent_photos(unsent) if self._case_page is not None else 0
             if photos:
                 said[-1] += " " + (
                     self.tr(
