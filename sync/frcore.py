@@ -128,12 +128,21 @@ def _reliability(resource: dict[str, Any], out: list[Problem]) -> None:
 
 def _names(resource: dict[str, Any], out: list[Problem]) -> None:
     """Each name's use from NameUse (fr-core-human-name, required); a used name (usualName, ``use =
-    usual``: « n'est transmis que s'il est défini ») carries a name. More than one name is FR Core's
-    own shape: the birth name (officialName) and the used name side by side."""
+    usual``: « n'est transmis que s'il est défini ») carries a name; a birth name (fr-core-patient's
+    officialName, ``use = official``) has its family and a given name (``family 1..``, ``given 1..``,
+    on every FR Core patient, qualified or not). More than one name is FR Core's own shape: the birth
+    name (officialName) and the used name side by side."""
     for n, name in enumerate(resource.get("name") or []):
         if not isinstance(name, dict):
             continue
         use = name.get("use")
+        if use == "official":
+            if not (isinstance(name.get("family"), str) and name["family"].strip()):
+                out.append((f"name[{n}].family", "nom de naissance exigé (officialName.family 1..)"))
+            if not name.get("given"):
+                out.append(
+                    (f"name[{n}].given", "premier prénom exigé avec le nom de naissance (officialName.given 1..)")
+                )
         if use is not None and use not in C.NAME_USES:
             out.append((f"name[{n}].use", f"« {use} » n'est pas un usage de nom (NameUse) : official, usual…"))
         elif (
@@ -283,9 +292,7 @@ def _ins_profile(resource: dict[str, Any], status: str | None) -> list[Problem]:
     ]
     if len(official) != 1:
         out.append(("name", "fr-core-patient-ins exige un nom de naissance (use = official), un seul"))
-    for n, name in official:
-        if not name.get("family"):
-            out.append((f"name[{n}].family", "nom de naissance exigé"))
+    for n, name in official:  # (its family: ``_names``, as on every FR Core patient)
         if len(name.get("given") or []) != 1:
             out.append((f"name[{n}].given", "fr-core-patient-ins : le premier prénom seul"))
         listed = [
@@ -354,6 +361,9 @@ def check_organization(resource: dict[str, Any]) -> list[Problem]:
             national.append(value)
             if not _has_code(ident.get("type"), C.FR_V2_0203, C.TYPE_IDNST):
                 out.append((f"{at}.type", f"type {C.FR_V2_0203}|{C.TYPE_IDNST} exigé (slice idNatSt)"))
+            elif ident.get("use", "official") != "official":
+                # fr-core-organization: identifier[idNatSt].use = #official, a fixed value of the slice.
+                out.append((f"{at}.use", "identifiant national de structure (slice idNatSt : use = official)"))
             if finess_is_valid(value):
                 out.append(
                     (f"{at}.value", "l'identifiant national de structure est 1 suivi du FINESS, jamais le FINESS seul")

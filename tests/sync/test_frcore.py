@@ -316,6 +316,8 @@ def test_the_platform_refuses_a_patient_that_breaks_fr_core(store: Store, change
             "FINEG",
         ),
         ("Organization", lambda r: r["meta"].update(profile=["http://example.org/other"]), "fr-core-organization"),
+        # fr-core-organization: identifier[idNatSt].use = #official (a fixed value of the slice).
+        ("Organization", lambda r: r["identifier"][1].update(use="usual"), "idNatSt : use = official"),
         (
             "PractitionerRole",
             lambda r: r["specialty"][0]["coding"][0].update(system="http://snomed.info/sct"),
@@ -330,6 +332,28 @@ def test_the_platform_refuses_a_professional_or_place_that_breaks_fr_core(
     change(_by_type(bundle, kind)[0]["resource"])
     issues = platform_issues(bundle)
     assert any(words in issue for issue in issues), issues
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda name: name.pop("given"), "prénom exigé"),
+        (lambda name: name.pop("family"), "nom de naissance exigé"),
+    ],
+)
+def test_the_platform_refuses_a_birth_name_without_its_family_or_given_name_on_any_patient(
+    store: Store, change: Any, words: str
+) -> None:
+    """fr-core-patient (not only the INS profile): name[officialName].family 1.. and .given 1..; a
+    provisional identity's birth name missing either was taken by the sandbox, and refused by a strict
+    platform."""
+    case = store.get_case(make_case(store, queue=False, ins=False))
+    bundle = prepare_case(case, REQUESTER).bundle
+    patient = _by_type(bundle, "Patient")[0]["resource"]
+    assert patient["meta"]["profile"] == [C.PROFILE_PATIENT]
+    change(patient["name"][0])
+    issues = platform_issues(bundle)
+    assert any(words in issue and "name[0]" in issue for issue in issues), issues
 
 
 def test_the_service_request_is_asked_by_the_role_of_the_task_requester(store: Store, tmp_path: Path) -> None:
