@@ -8,6 +8,10 @@ transaction entry without ``request`` (bdl-3), a reference to nothing in the Bun
 each resource alongside its R4B model class (for the element types) and applies the R4 datatype
 regexes (http://hl7.org/fhir/R4/datatypes.html) and those invariants itself.
 
+A resource declaring an FR Core profile in ``meta.profile`` is also read against that profile's rules, written
+here again from FR Core's FSH sources (Interop-Sante/hl7.fhir.fr.core, ``input/fsh``), not taken from
+``sync.frcore``: the mapping and the sandbox share that module, so a rule it reads wrong would pass both.
+
 ``RecordedExchange`` wraps a sandbox's platform to keep every request the client makes, so that a test
 can read each body through ``problems_of_request``.
 """
@@ -60,6 +64,8 @@ _LITERAL = re.compile(r"([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(/_history/[A-Za-
 
 #: The fullUrls of the transaction being read and their resource types (a reference's target type).
 _FULL_URLS: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("full_urls", default=None)
+#: The fullUrls of the transaction being read and the profiles each resource declares.
+_PROFILES: contextvars.ContextVar[dict[str, set[str]] | None] = contextvars.ContextVar("profiles", default=None)
 
 
 def _model(name: str, near: type | None = None) -> type | None:
@@ -256,6 +262,7 @@ def _resource(resource: Any, path: str, out: list[Problem]) -> None:
             when = [datetime.fromisoformat(v.replace("Z", "+00:00")) for v in (modified, authored)]
             if when[0] < when[1]:
                 out.append(Problem(f"{path}.lastModified", "inv-1: lastModified before authoredOn"))
+    _fr_core(resource, path, out)
     if resource["resourceType"] == "QuestionnaireResponse":  # qrs-1
         for where, item in _items(resource.get("item"), f"{path}.item"):
             if item.get("answer") and item.get("item"):
@@ -276,6 +283,235 @@ def _resource(resource: Any, path: str, out: list[Problem]) -> None:
         own = json.dumps({k: v for k, v in resource.items() if k != "contained"})
         if f'"#{inner.get("id")}"' not in own:
             out.append(Problem(at, "dom-3: a contained resource is referred to from the resource"))
+
+
+# -- FR Core (https://hl7.fr/ig/fhir/core), from its FSH sources --------------------------------------------
+FR_CORE = "https://hl7.fr/ig/fhir/core/StructureDefinition/"
+FR_V2_0203 = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203"
+HL7_V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
+RELIABILITY = FR_CORE + "fr-core-identity-reliability"
+#: FRCoreCodeSystemIdentityStatus.fsh (bound required to identityStatus): the four RNIV statuses.
+IDENTITY_STATUS = (
+    "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-identity-status",
+    {"PROV", "RECUP", "VALI", "QUAL"},
+)
+VALIDATION_MODE = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-mode-validation-identity"
+#: FRCoreValueSetModeValidationIdentityINS.fsh (required on fr-core-patient-ins): PA, CN, AN, LE.
+VALIDATION_MODES_INS = {"PA", "CN", "AN", "LE"}
+#: FRCorePatientINSProfile.fsh: system → (type code, the uses the slice allows), one slice each.
+INS_SLICES = {
+    "urn:oid:1.2.250.1.213.1.4.8": ("INS-NIR", {"official", "old"}),  # use from ...-identifier-use-ins
+    "urn:oid:1.2.250.1.213.1.4.9": ("INS-NIA", {"temp"}),
+    "urn:oid:1.2.250.1.213.1.4.10": ("INS-NIR-TEST", {"official"}),
+    "urn:oid:1.2.250.1.213.1.4.11": ("INS-NIR-DEMO", {"official"}),
+}
+TRE_R38 = "https://mos.esante.gouv.fr/NOS/TRE_R38-SpecialiteOrdinale/FHIR/TRE-R38-SpecialiteOrdinale"
+
+
+def _declared(resource: Any) -> list[str]:
+    meta = resource.get("meta") if isinstance(resource, dict) else None
+    profiles = meta.get("profile") if isinstance(meta, dict) else None
+    return [p.split("|")[0] for p in profiles if isinstance(p, str)] if isinstance(profiles, list) else []
+
+
+def _coded(concept: Any, system: str, codes: set[str] | str) -> bool:
+    wanted = {codes} if isinstance(codes, str) else codes
+    codings = concept.get("coding") if isinstance(concept, dict) else None
+    return any(
+        isinstance(c, dict) and c.get("system") == system and c.get("code") in wanted
+        for c in (codings if isinstance(codings, list) else [])
+    )
+
+
+def _list_of(value: Any, key: str) -> list[dict[str, Any]]:
+    found = value.get(key) if isinstance(value, dict) else None
+    return [v for v in found if isinstance(v, dict)] if isinstance(found, list) else []
+
+
+def _fr_core(resource: dict[str, Any], path: str, out: list[Problem]) -> None:
+    """The rules of the FR Core profiles ``resource`` declares (Patient, Practitioner, Organization,
+    PractitionerRole, the ones the requester sends)."""
+    declared = set(_declared(resource))
+    kind = resource.get("resourceType")
+    if kind == "Patient" and declared & {FR_CORE + "fr-core-patient", FR_CORE + "fr-core-patient-ins"}:
+        _fr_core_patient(resource, path, out, ins=FR_CORE + "fr-core-patient-ins" in declared)
+    elif kind == "Practitioner" and FR_CORE + "fr-core-practitioner" in declared:
+        _fr_core_practitioner(resource, path, out)
+    elif kind == "Organization" and FR_CORE + "fr-core-organization" in declared:
+        _fr_core_organization(resource, path, out)
+    elif kind == "PractitionerRole" and FR_CORE + "fr-core-practitioner-role" in declared:
+        _fr_core_practitioner_role(resource, path, out)
+
+
+def _fr_core_patient(resource: dict[str, Any], path: str, out: list[Problem], *, ins: bool) -> None:
+    extensions = _list_of(resource, "extension")
+    reliability = [e for e in extensions if e.get("url") == RELIABILITY]
+    # FRCorePatientIdentityReliabilityExtension.fsh: each sub-extension 0..1, identityStatus from
+    # FRCoreValueSetIdentityStatus (required), validationMode from fr-core-vs-mode-validation-identity
+    # (required), validationDate a date.
+    for n, ext in enumerate(reliability):
+        at = f"{path}.extension:identityReliability[{n}]"
+        for part in ("identityStatus", "validationMode", "validationDate", "methodCollection"):
+            if len([p for p in _list_of(ext, "extension") if p.get("url") == part]) > 1:
+                out.append(Problem(f"{at}.extension:{part}", "0..1 in fr-core-identity-reliability"))
+        for part in _list_of(ext, "extension"):
+            coding = part.get("valueCoding")
+            if part.get("url") == "identityStatus" and not (
+                isinstance(coding, dict)
+                and coding.get("system") == IDENTITY_STATUS[0]
+                and coding.get("code") in IDENTITY_STATUS[1]
+            ):
+                out.append(Problem(f"{at}.extension:identityStatus", "required binding FRCoreValueSetIdentityStatus"))
+            if part.get("url") == "validationMode" and not (
+                isinstance(coding, dict) and coding.get("system") == VALIDATION_MODE
+            ):
+                out.append(
+                    Problem(f"{at}.extension:validationMode", "required binding fr-core-vs-mode-validation-identity")
+                )
+            if part.get("url") == "validationDate" and set(part) - {"url"} != {"valueDate"}:
+                out.append(Problem(f"{at}.extension:validationDate", "value[x] only date"))
+    # FRCorePatientProfile.fsh: birthPlace 0..1.
+    if len([e for e in extensions if e.get("url") == "http://hl7.org/fhir/StructureDefinition/patient-birthPlace"]) > 1:
+        out.append(Problem(f"{path}.extension:birthPlace", "0..1"))
+    identifiers = _list_of(resource, "identifier")
+    for n, ident in enumerate(identifiers):
+        at = f"{path}.identifier[{n}]"
+        # FRCorePatientProfile.fsh, slicing on (type, use) by value: identifier[PI] (v2-0203#PI, usual)
+        # has system 1.. and value 1..; identifier[NSS] (v2-0203#NH, official) has the NIR's system.
+        pi = _coded(ident.get("type"), HL7_V2_0203, "PI") and ident.get("use") == "usual"
+        if pi and not (ident.get("system") and ident.get("value")):
+            out.append(Problem(at, "fr-core-patient identifier[PI]: system 1.. and value 1.."))
+        if _coded(ident.get("type"), HL7_V2_0203, "NH"):  # the billing NIR, never an INS slice
+            if ident.get("use") == "official" and ident.get("system") != "urn:oid:1.2.250.1.213.1.4.8":
+                out.append(
+                    Problem(f"{at}.system", "fr-core-patient identifier[NSS].system = urn:oid:1.2.250.1.213.1.4.8")
+                )
+            continue
+        # FRCorePatientINSProfile.fsh: the INS slices, each its system, type, use and value 1..; an INS
+        # goes in fr-core-patient-ins only (« les slices identifier sont définies au niveau du
+        # FRCorePatientINS »).
+        slice_ = INS_SLICES.get(str(ident.get("system")))
+        if slice_ is None:
+            continue
+        code, uses = slice_
+        if not ins:
+            out.append(Problem(at, "an INS identifier goes in fr-core-patient-ins only"))
+        if not _coded(ident.get("type"), FR_V2_0203, code):
+            out.append(Problem(f"{at}.type", f"identifier[{code}].type = fr-core-cs-v2-0203#{code}"))
+        if ident.get("use") not in uses:
+            out.append(Problem(f"{at}.use", f"identifier[{code}].use 1.. in {sorted(uses)}"))
+        if not ident.get("value"):
+            out.append(Problem(f"{at}.value", f"identifier[{code}].value 1.."))
+    names = _list_of(resource, "name")
+    for n, name in enumerate(names):
+        # FRCorePatientProfile.fsh: name[officialName] (use = official) family 1.., given 1..;
+        # FRCoreHumanNameProfile.fsh: prefix ..1.
+        if name.get("use") == "official" and not (name.get("family") and name.get("given")):
+            out.append(Problem(f"{path}.name[{n}]", "fr-core-patient name[officialName]: family 1.. and given 1.."))
+        if len(name.get("prefix") or []) > 1:
+            out.append(Problem(f"{path}.name[{n}].prefix", "fr-core-human-name: prefix ..1"))
+    if not ins:
+        return
+    # FRCorePatientINSProfile.fsh. (Its birthPlace 1..1 is not read here: the contract sends a qualified
+    # identity without birth place, which the platforms it describes take.)
+    if not reliability:
+        out.append(Problem(f"{path}.extension", "fr-core-patient-ins: extension[identityReliability] 1..*"))
+    if not identifiers:
+        out.append(Problem(f"{path}.identifier", "fr-core-patient-ins: identifier 1.."))
+    if resource.get("gender") not in ("male", "female", "unknown"):
+        out.append(Problem(f"{path}.gender", "fr-core-patient-ins: gender 1..1 from fr-core-vs-patient-gender-INS"))
+    if not resource.get("birthDate"):
+        out.append(Problem(f"{path}.birthDate", "fr-core-patient-ins: birthDate 1.."))
+    official = [name for name in names if name.get("use") == "official"]
+    if len(official) != 1:
+        out.append(Problem(f"{path}.name", "fr-core-patient-ins: name[officialName] 1..1"))
+    for name in official:
+        if len(name.get("given") or []) != 1:
+            out.append(Problem(f"{path}.name", "fr-core-patient-ins: name[officialName].given 1..1"))
+        listed = [
+            e for e in _list_of(name, "extension") if e.get("url") == FR_CORE + "fr-core-patient-birth-list-given-name"
+        ]
+        if len(listed) != 1 or not isinstance(listed[0].get("valueString"), str):
+            out.append(Problem(f"{path}.name", "fr-core-patient-ins: extension[birth-list-given-name] 1..1"))
+    statuses: list[str] = []
+    for ext in reliability:
+        for part in _list_of(ext, "extension"):
+            coding = part.get("valueCoding") if isinstance(part.get("valueCoding"), dict) else {}
+            if part.get("url") == "validationMode" and coding.get("code") not in VALIDATION_MODES_INS:
+                out.append(
+                    Problem(
+                        f"{path}.extension:identityReliability",
+                        "validationMode from fr-core-vs-mode-validation-identity-ins (required)",
+                    )
+                )
+            if part.get("url") == "identityStatus":
+                statuses.append(str(coding.get("code")))
+    if "VALI" in statuses:  # fr-core-1 and fr-core-2, their FHIRPath read as written
+
+        def used(system: str, use: str) -> bool:
+            return any(i.get("system") == system and i.get("use") == use for i in identifiers)
+
+        nia = used("urn:oid:1.2.250.1.213.1.4.9", "temp")
+        if not (
+            nia or any(used(system, "official") for system in INS_SLICES if system != "urn:oid:1.2.250.1.213.1.4.9")
+        ):
+            out.append(Problem(f"{path}.identifier", "fr-core-1: a VALI identity carries its INS"))
+        if not (len([i for i in identifiers if i.get("use") == "official"]) == 1 or nia):
+            out.append(Problem(f"{path}.identifier", "fr-core-2: a VALI identity has one official identifier"))
+
+
+def _fr_core_practitioner(resource: dict[str, Any], path: str, out: list[Problem]) -> None:
+    """FRCorePractitionerProfile.fsh: slicing on system; idNatPs 0..1 (type IDNPS 1.., value 1..), rpps
+    (type RPPS 1.., value 1..)."""
+    slices = {"urn:oid:1.2.250.1.71.4.2.1": "IDNPS", "https://rpps.esante.gouv.fr": "RPPS"}
+    national = 0
+    for n, ident in enumerate(_list_of(resource, "identifier")):
+        code = slices.get(str(ident.get("system")))
+        if code is None:
+            continue
+        national += code == "IDNPS"
+        if not _coded(ident.get("type"), FR_V2_0203, code):
+            out.append(Problem(f"{path}.identifier[{n}].type", f"fr-core-cs-v2-0203#{code} fixed by the slice"))
+        if not ident.get("value"):
+            out.append(Problem(f"{path}.identifier[{n}].value", "1.."))
+    if national > 1:
+        out.append(Problem(f"{path}.identifier", "fr-core-practitioner: identifier[idNatPs] 0..1"))
+
+
+def _fr_core_organization(resource: dict[str, Any], path: str, out: list[Problem]) -> None:
+    """FRCoreOrganizationProfile.fsh: identifier.system 1.., value 1..; idNatSt (system
+    urn:oid:1.2.250.1.71.4.2.2, type IDNST) use = official, 0..1; finess's type from fr-core-cs-v2-0203."""
+    national = 0
+    for n, ident in enumerate(_list_of(resource, "identifier")):
+        at = f"{path}.identifier[{n}]"
+        if not ident.get("system") or not ident.get("value"):
+            out.append(Problem(at, "fr-core-organization: identifier.system 1.. and identifier.value 1.."))
+        if ident.get("system") == "urn:oid:1.2.250.1.71.4.2.2" and _coded(ident.get("type"), FR_V2_0203, "IDNST"):
+            national += 1
+            if ident.get("use", "official") != "official":
+                out.append(Problem(f"{at}.use", "fr-core-organization: identifier[idNatSt].use = official"))
+        if ident.get("system") == "https://finess.esante.gouv.fr" and not any(
+            c.get("system") == FR_V2_0203 for c in _list_of(ident.get("type"), "coding")
+        ):
+            out.append(Problem(f"{at}.type", "fr-core-organization: identifier[finess].type.coding.system fixed"))
+    if national > 1:
+        out.append(Problem(f"{path}.identifier", "fr-core-organization: identifier[idNatSt] 0..1"))
+
+
+def _fr_core_practitioner_role(resource: dict[str, Any], path: str, out: list[Problem]) -> None:
+    """FRCorePractitionerRoleProfile.fsh: specialty from fr-core-vs-practitioner-specialty (required: TRE-R38);
+    practitioner only Reference(FRCorePractitionerProfile), organization only Reference(FRCoreOrganizationProfile)."""
+    for n, specialty in enumerate(_list_of(resource, "specialty")):
+        codings = _list_of(specialty, "coding")
+        if codings and not any(c.get("system") == TRE_R38 for c in codings):
+            out.append(
+                Problem(f"{path}.specialty[{n}]", "required binding fr-core-vs-practitioner-specialty (TRE-R38)")
+            )
+    for element, profile in (("practitioner", "fr-core-practitioner"), ("organization", "fr-core-organization")):
+        reference = resource.get(element, {}).get("reference") if isinstance(resource.get(element), dict) else None
+        target = (_PROFILES.get() or {}).get(str(reference))
+        if target is not None and FR_CORE + profile not in target:
+            out.append(Problem(f"{path}.{element}", f"only Reference({profile}): the target does not declare it"))
 
 
 def _items(items: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -307,11 +543,17 @@ def problems_of_transaction(bundle: Any, exists: Callable[[str, str], bool] | No
         and isinstance(e.get("resource"), dict)
         and isinstance(e["resource"].get("resourceType"), str)
     }
-    token = _FULL_URLS.set(kinds)
+    declared = {
+        e["fullUrl"]: set(_declared(e["resource"]))
+        for e in entries
+        if isinstance(e.get("fullUrl"), str) and isinstance(e.get("resource"), dict)
+    }
+    token, profiles = _FULL_URLS.set(kinds), _PROFILES.set(declared)
     try:
         out = problems_of_resource(bundle, "Bundle")
     finally:
         _FULL_URLS.reset(token)
+        _PROFILES.reset(profiles)
     if not isinstance(bundle, dict) or bundle.get("type") != "transaction":
         return [*out, Problem("Bundle.type", "transaction expected")]
     full_urls: dict[str, str] = {}
