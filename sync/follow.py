@@ -884,6 +884,31 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def _performer(report: dict[str, Any], performer: Any) -> str:
+    """Who a report's performer names: its display, else the name of the resource contained in the report it
+    points to (``#p1``: R4 references.html#contained, as a server keeps the expert's software's report)."""
+    if not isinstance(performer, dict):
+        return ""
+    if isinstance(performer.get("display"), str) and performer["display"].strip():
+        return str(performer["display"]).strip()
+    reference = performer.get("reference")
+    if not (isinstance(reference, str) and reference.startswith("#")):
+        return ""
+    found = [c for c in _list(report.get("contained")) if isinstance(c, dict) and c.get("id") == reference[1:]]
+    name = found[0].get("name") if len(found) == 1 else None
+    if isinstance(name, str):  # an Organization's
+        return name.strip()
+    for human in _list(name):  # a Practitioner's: its text, else its parts
+        if isinstance(human, dict):
+            if isinstance(human.get("text"), str) and human["text"].strip():
+                return str(human["text"]).strip()
+            parts = [*_list(human.get("prefix")), *_list(human.get("given")), human.get("family")]
+            words = " ".join(str(w).strip() for w in parts if isinstance(w, str) and w.strip())
+            if words:
+                return words
+    return ""
+
+
 def _asks_to_wait(fault: TransientFault) -> bool:
     """Whether the platform said to come back later (429, with or without Retry-After: too many requests;
     503 with Retry-After: a maintenance): for every request, not a fault of the one asked."""
@@ -1947,9 +1972,7 @@ class Follower:
             # Coded only (conclusionCode): its words are the conclusion, never « no written conclusion ».
             answer.conclusion = "; ".join(filter(None, (_text(code) for code in _list(report.get("conclusionCode")))))
         answer.issued = report["issued"] if isinstance(report.get("issued"), str) else ""
-        answer.expert = ", ".join(
-            str(p.get("display")) for p in _list(report.get("performer")) if isinstance(p, dict) and p.get("display")
-        )
+        answer.expert = ", ".join(filter(None, (_performer(report, p) for p in _list(report.get("performer")))))
         held: TransientFault | None = None
         own = room is None  # (a report read by itself: its own room, said at its end)
         room = room or _Room()
