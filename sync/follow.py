@@ -2451,6 +2451,11 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
         # Its meta goes back too (found from outside: a PUT without it removed the platform's profile,
         # security labels and tags), less what the server manages itself (version, time, source).
         body = {k: v for k, v in task.items() if k not in ("meta", "businessStatus")}
+        narrative = task.get("text")
+        if isinstance(narrative, dict) and narrative.get("status") in ("generated", "extensions"):
+            # Written by the platform from the Task as it was (« requested »): never put back on a cancelled
+            # one (R4 narrative.html); the server makes it again from what it now holds.
+            del body["text"]
         meta = task.get("meta")
         kept = {k: v for k, v in meta.items() if k not in SERVER_META} if isinstance(meta, dict) else {}
         if kept:

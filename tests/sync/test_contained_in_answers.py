@@ -49,3 +49,46 @@ def test_an_expert_named_in_a_resource_contained_in_the_report_is_the_answers_ex
     taken = store.answer(case_id)
     assert taken is not None and taken.conclusion == "Naevus bénin, surveillance."
     assert taken.expert == "Dr Claire LEGRAND, CHU de Nulle-Part, dermatologie"
+
+
+def test_a_cancellation_never_puts_back_a_narrative_generated_from_the_task_it_changes(
+    store: Store, tmp_path: Path
+) -> None:
+    """A strict server may give the Task with the narrative it generated from it (R4 narrative.html,
+    ``text.status = generated``: « entirely generated from the core elements »). The cancellation put the
+    whole Task back, that narrative still saying « requested » on a Task now « cancelled »: a reader of the
+    narrative (R4: « the narrative SHALL reflect » the structured data) was told it still waits."""
+    import json
+
+    from sync.follow import cancel
+    from sync.sandbox import SandboxServer
+    from sync.sandbox.api import json_reply
+    from tests.support.strict_fhir import record
+    from tests.sync.sync_helpers import client_for_url, make_case
+
+    case_id = make_case(store)
+    with SandboxServer(tmp_path / "p", answer_after_s=3600.0, run_expert=False, seed=1) as server:
+        from sync.engine import Engine
+
+        with client_for_url(server.base_url) as client:
+            Engine(store, client, case_budget_s=10.0).run_once()
+            serve = server.platform.handle
+
+            def with_narrative(request: object) -> object:
+                reply = serve(request)
+                path = str(getattr(request, "path", ""))
+                if getattr(request, "method", "") == "GET" and "/Task/" in path and reply.status == 200:
+                    task = json.loads(reply.body)
+                    div = f'<div xmlns="http://www.w3.org/1999/xhtml">Statut : {task["status"]}</div>'
+                    task["text"] = {"status": "generated", "div": div}
+                    return json_reply(200, task, reply.headers)
+                return reply
+
+            server.platform.handle = with_narrative  # type: ignore[method-assign]
+            kept = record(server)
+            cancel(store, client, case_id, budget_s=5.0)
+    assert store.state(case_id) == CaseState.CANCELLED
+    [put] = kept.of("PUT")
+    body = put.json()
+    assert body["status"] == "cancelled"
+    assert "text" not in body, body["text"]
