@@ -1,6 +1,7 @@
-"""What a strict FHIR R4 server may legally answer that the sandbox never does, on the answer's side:
-resources contained in the expert's report (R4 references.html#contained), security labels, extensions
-Teleavis does not know (R4 extensibility.html: ignored unless they are modifiers)."""
+"""What a strict FHIR R4 server may legally answer that the sandbox never does: resources contained in the
+expert's report (R4 references.html#contained), security labels, extensions Teleavis does not know (R4
+extensibility.html: ignored unless they are modifiers), a Task given with the narrative the server generated
+from it (and what a cancellation then puts back)."""
 
 from __future__ import annotations
 
