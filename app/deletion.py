@@ -84,7 +84,7 @@ def remove_case(store: Store, conn: sqlite3.Connection, case_id: str) -> set[str
     if answer:
         blobs.update(answer.blobs())
     conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
-    reply_drafts.forget(store, case_id, in_transaction=True)  # a reply begun and never sent goes too
+    blobs |= reply_drafts.forget(store, case_id, in_transaction=True)  # a reply begun, its photos too
     if blobs:
         # Each file is written for one row (ObjectStore.put names it anew), but a file still named by
         # another case's image stays, whatever wrote it so.

@@ -1,17 +1,40 @@
 """Replies to an expert's question begun and not sent: kept sealed on this workstation, so that a
-crash or a power cut loses no word typed (the case's own fields are saved as they are typed too).
+crash or a power cut loses no word typed (the case's own fields are saved as they are typed too), and
+no photo joined to them.
 
-One sealed setting holds them, by case (``state.reply_drafts``, app/settings.py's ``INTERNAL_SECRETS``).
-A draft is only kept: nothing here sends it. It goes when its reply is sent, when it is emptied, and
-with its case when the case is purged (app/retention.py).
+One sealed setting holds their words, by case (``state.reply_drafts``, app/settings.py's
+``INTERNAL_SECRETS``). The photos joined are kept as a case's own photos are: each one's content and
+thumbnail are encrypted blobs in the object store (``Store.write_files``, written before anything names
+them), and another sealed setting (``state.reply_photos``) records them against the reply, by case: each
+photo's record (its quality verdict, eye, body site, view, hash, blobs) and the name of the file it came
+from. Sealed as a whole, a verdict rewritten there does not open. A crash between writing a photo's blobs
+and recording them leaves encrypted files no one names, which ``Store.collect_orphans`` removes; a crash
+after the record keeps them. ``Store.referenced_blobs`` names these blobs, so that backups carry them and
+the orphans' collection leaves them; a key rotation re-seals them and the setting as every other.
+
+A draft is only kept: nothing here sends it. Its photos become the case's own in the transaction that
+queues the reply (``Store.add_images`` with ``joined_to_reply`` calls :func:`recorded`): sent once, never
+left here too. Otherwise they go, their files written over (``ObjectStore.delete``), when she takes them
+off the reply, and with their case when it is deleted or purged (app/deletion.py, app/retention.py).
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import asdict
+from typing import Any
+
 from app.db import transaction
-from app.store import Store
+from app.errors import StorageError
+from app.store import NewImage, Store
+
+log = logging.getLogger(__name__)
 
 SETTING = "state.reply_drafts"
+#: The photos joined to the replies begun, by case: a list of {"image": record, "source_sha1", "name"}.
+PHOTOS = "state.reply_photos"
 
 
 def _all(store: Store) -> dict[str, str]:
@@ -35,12 +58,137 @@ def save(store: Store, case_id: str, text: str) -> None:
         store.settings.set(SETTING, drafts or None, in_transaction=True)
 
 
-def forget(store: Store, case_id: str, *, in_transaction: bool = False) -> None:
-    """Drop ``case_id``'s reply begun (sent, or its case purged)."""
+def forget(store: Store, case_id: str, *, in_transaction: bool = False) -> set[str]:
+    """Drop ``case_id``'s reply begun, its words and its photos (its case deleted or purged). Inside the
+    caller's transaction: returns the photos' files, to remove once it is committed; else removes them."""
     if not in_transaction:
         with transaction(store.conn):
-            forget(store, case_id, in_transaction=True)
-        return
+            blobs = forget(store, case_id, in_transaction=True)
+        remove_files(store, blobs)
+        return set()
     drafts = _all(store)
     if drafts.pop(case_id, None) is not None:
         store.settings.set(SETTING, drafts or None, in_transaction=True)
+    photos = _photos(store)
+    gone = photos.pop(case_id, [])
+    if gone:
+        store.settings.set(PHOTOS, photos or None, in_transaction=True)
+    return _unnamed(store.conn, {blob for entry in gone for blob in _entry_blobs(entry)})
+
+
+# -- the photos ------------------------------------------------------------------------------
+
+
+def _photos(store: Store) -> dict[str, list[dict[str, Any]]]:
+    stored = store.settings.get(PHOTOS)
+    if not isinstance(stored, dict):
+        return {}
+    return {str(k): [e for e in v if isinstance(e, dict)] for k, v in stored.items() if isinstance(v, list)}
+
+
+def _entry_blobs(entry: dict[str, Any]) -> list[str]:
+    image = entry.get("image") or {}
+    return [str(b) for b in (image.get("blob"), image.get("thumb_blob")) if b]
+
+
+def _entry(name: str, image: NewImage) -> dict[str, Any]:
+    return {"image": asdict(image.record), "source_sha1": image.source_sha1, "name": name}
+
+
+def _image(entry: dict[str, Any]) -> tuple[str, NewImage]:
+    from app.case_record import CaseImage, DevicePatient, QualityFinding
+
+    fields = dict(entry["image"])
+    fields["quality"] = [QualityFinding.from_dict(f) for f in fields.get("quality") or []]
+    patient = fields.get("device_patient")
+    fields["device_patient"] = DevicePatient(**patient) if isinstance(patient, dict) else None
+    # Its content stays in its file until the reply is queued (``Store.add_images`` records it as written).
+    image = NewImage(CaseImage(**fields), b"", None, entry.get("source_sha1") or None)
+    image.written = True
+    return str(entry.get("name") or ""), image
+
+
+def _in_images(conn: sqlite3.Connection, blobs: Iterable[str]) -> set[str]:
+    """Those of ``blobs`` a case's image row names (its reply queued: they are the case's now)."""
+    listed = sorted(set(blobs))
+    if not listed:
+        return set()
+    marks = ",".join("?" * len(listed))
+    rows = conn.execute(
+        f"SELECT blob FROM images WHERE blob IN ({marks}) "  # noqa: S608 - placeholders only
+        f"UNION SELECT thumb_blob FROM images WHERE thumb_blob IN ({marks})",
+        (*listed, *listed),
+    )
+    return {str(row[0]) for row in rows}
+
+
+def _unnamed(conn: sqlite3.Connection, blobs: set[str]) -> set[str]:
+    """``blobs`` less those a case's image names: never written over from here."""
+    return blobs - _in_images(conn, blobs)
+
+
+def load_photos(store: Store, case_id: str) -> list[tuple[str, NewImage]]:
+    """The photos joined to ``case_id``'s reply begun, each with the name of its file, as joined (their
+    content left in its files: ``NewImage.written``). One a case's image holds already is not given."""
+    entries = _photos(store).get(case_id, [])
+    sent = _in_images(store.conn, (blob for entry in entries for blob in _entry_blobs(entry)))
+    photos = []
+    for entry in entries:
+        if sent & set(_entry_blobs(entry)):
+            continue
+        try:
+            photos.append(_image(entry))
+        except (KeyError, TypeError, ValueError):
+            log.warning("a photo joined to the reply begun for case %s could not be read back", case_id)
+    return photos
+
+
+def save_photos(store: Store, case_id: str, photos: list[tuple[str, NewImage]]) -> None:
+    """Record ``photos`` (each written already, ``Store.write_files``) as those joined to ``case_id``'s
+    reply begun, in place of those recorded before; the files of a photo no longer joined are written
+    over and removed once that is committed. A photo a case's image holds already (its reply queued
+    meanwhile) is neither recorded again nor removed."""
+    with transaction(store.conn) as conn:
+        every = _photos(store)
+        before = {blob for entry in every.get(case_id, []) for blob in _entry_blobs(entry)}
+        wanted = [_entry(name, image) for name, image in photos if image.written]
+        sent = _in_images(conn, (blob for entry in wanted for blob in _entry_blobs(entry)))
+        kept = [entry for entry in wanted if not sent & set(_entry_blobs(entry))]
+        if kept:
+            every[case_id] = kept
+        else:
+            every.pop(case_id, None)
+        if kept or case_id in _photos(store):
+            store.settings.set(PHOTOS, every or None, in_transaction=True)
+        dropped = _unnamed(conn, before - {blob for entry in kept for blob in _entry_blobs(entry)})
+    remove_files(store, dropped)
+
+
+def recorded(store: Store, case_id: str, image_ids: Iterable[str]) -> None:
+    """Inside the transaction that makes them the case's own images (its reply queued): the photos
+    ``image_ids`` are no longer the reply begun's. Both, or neither: never sent twice, never lost."""
+    ids = set(image_ids)
+    every = _photos(store)
+    entries = every.get(case_id, [])
+    kept = [entry for entry in entries if (entry.get("image") or {}).get("id") not in ids]
+    if len(kept) == len(entries):
+        return
+    if kept:
+        every[case_id] = kept
+    else:
+        every.pop(case_id)
+    store.settings.set(PHOTOS, every or None, in_transaction=True)
+
+
+def photo_blobs(store: Store) -> set[str]:
+    """The files of every photo joined to a reply begun (``Store.referenced_blobs``)."""
+    return {blob for entries in _photos(store).values() for entry in entries for blob in _entry_blobs(entry)}
+
+
+def remove_files(store: Store, blobs: Iterable[str]) -> None:
+    """Write over and remove ``blobs``; one that resists is left to ``collect_orphans``."""
+    for blob in sorted(blobs):
+        try:
+            store.objects.delete(blob)
+        except StorageError:
+            log.warning("a file of a photo taken off a reply could not be removed (collect_orphans will)")

@@ -21,7 +21,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from app import audit
+from app import audit, reply_drafts
 from app.db import forget_removed, transaction
 from app.deletion import remove_case, remove_files
 from app.errors import StorageError
@@ -98,6 +98,10 @@ def _archive_if_unchanged(store: Store, case: _Candidate, actor: str | None) -> 
         store.transition(
             case.id, CaseState.ARCHIVED, detail="retention", audit_action="archived", actor=actor, conn=conn
         )
+        # A reply begun and never sent can no longer be: abandoned, its words and photos go now, not with
+        # the case's purge years later.
+        abandoned = reply_drafts.forget(store, case.id, in_transaction=True)
+    reply_drafts.remove_files(store, abandoned)
     return True
 
 

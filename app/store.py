@@ -805,10 +805,16 @@ class Store:
         a re-export, and in two patients' cases one of them is wrong. Checked in the transaction
         that adds it, so two imports of one file at the same instant cannot both pass. ``then``
         writes what goes with the images in the same transaction (a reply that takes them): both
-        are stored, or neither."""
-        with self._refused_removes([image for image in images if image.written]):
+        are stored, or neither.
+
+        ``joined_to_reply``: the photos written ahead are those of the reply begun (app/reply_drafts.py),
+        which stops naming them in the same transaction; refused, their files stay with that reply (found:
+        a reply refused, or a full disk at its sending, lost the photos a nurse had taken for it)."""
+        ahead = [image for image in images if image.written]
+        with self._refused_removes([] if joined_to_reply else ahead):
             self._checked_image_list(case_id)  # refuse an altered case before writing any file
         stored = self._put_images(images)
+        kept = {id(image) for image in ahead} if joined_to_reply else set()
         try:
             with transaction(self.conn) as conn:
                 if not joined_to_reply:
@@ -827,10 +833,14 @@ class Store:
                 self._seal_image_list(conn, case_id, listed, stored, [])
                 conn.execute("UPDATE cases SET updated_at=? WHERE id=?", (iso(utc_now()), case_id))
                 audit.append(conn, self.key, "edited", case_id, detail=f"+{len(stored)} image(s)", actor=actor)
+                if joined_to_reply:
+                    from app import reply_drafts  # (it imports this module)
+
+                    reply_drafts.recorded(self, case_id, [image.record.id for image in stored])
                 if then is not None:
                     then(conn)
         except BaseException:
-            self._discard(stored)
+            self._discard([image for image in stored if id(image) not in kept])
             raise
 
     def _image_meta(self, image: CaseImage, context: bytes, sha1: str, facts: dict[str, Any] | None = None) -> bytes:
@@ -1586,6 +1596,9 @@ class Store:
                 refs.add(thumb)
         for sealed, case_id in self.conn.execute("SELECT answer, id FROM cases WHERE answer IS NOT NULL"):
             refs.update(Answer.from_dict(self.open_json(sealed, contexts.case_answer(case_id), case_id)).blobs())
+        from app import reply_drafts  # (it imports this module)
+
+        refs.update(reply_drafts.photo_blobs(self))  # the photos joined to a reply begun: kept, backed up
         return refs
 
     def collect_orphans(self, older_than_s: float = 3600.0) -> int:

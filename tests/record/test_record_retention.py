@@ -261,3 +261,24 @@ def test_the_snapshots_a_purge_removes_are_written_over(store: Store, clock: Clo
     assert run_retention(store, years_before(T0 + timedelta(days=1), -20)).purged == [gone]
     assert not snapshot.exists()
     assert witness.read_bytes() == bytes(size)
+
+
+def test_a_reply_abandoned_goes_when_its_case_is_archived_its_photos_written_over(store: Store, clock: Clock) -> None:
+    """A reply begun and never sent, the case answered and closed since, can no longer leave: its words
+    and the photos joined to it (app/reply_drafts.py) go when the case is archived, not 20 years later."""
+    from tests.app.test_store import new_image
+
+    case_id = make_case(store, images=1)
+    answer(store, case_id)
+    store.mark_read(case_id)
+    photo = new_image(7)
+    store.write_files(photo)
+    reply_drafts.save(store, case_id, "Depuis trois semaines.")
+    reply_drafts.save_photos(store, case_id, [("dos.jpg", photo)])
+    paths = [store.objects.root / b[:2] / b for b in (photo.record.blob, photo.record.thumb_blob) if b]
+    witnesses = [(HeldOpen(path), path.stat().st_size) for path in paths]
+    assert run_retention(store, T0 + timedelta(days=90, minutes=1)).archived == [case_id]
+    assert reply_drafts.load(store, case_id) == "" and reply_drafts.load_photos(store, case_id) == []
+    assert not any(path.exists() for path in paths)
+    assert all(witness.read_bytes() == bytes(size) for witness, size in witnesses)
+    assert all(path.exists() for path in blob_files(store, case_id)), "the case's own photos stay"

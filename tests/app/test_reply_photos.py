@@ -1,0 +1,139 @@
+"""The photos joined to a reply begun, at the store (app/reply_drafts.py): kept as a case's photos are,
+encrypted files recorded against the reply; written over when they go; carried by a key rotation and a
+backup; made the case's own, once, when the reply is queued."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app import reply_drafts, rotation
+from app.backup import restore_backup, write_backup
+from app.crypto import DataKey
+from app.deletion import delete_draft
+from app.errors import AlreadyStored, StorageError
+from app.keystore import KeyStore
+from app.store import NewImage, Store
+from tests.app.test_store import make_case, new_image
+from tests.conftest import PASSPHRASE
+from tests.support.held_open import HeldOpen
+
+
+def joined(store: Store, case_id: str, *seeds: int) -> list[tuple[str, NewImage]]:
+    """Photos prepared for ``case_id``'s reply, their files written, recorded against it."""
+    photos = []
+    for seed in seeds:
+        image = new_image(seed)
+        store.write_files(image)
+        photos.append((f"photo{seed}.jpg", image))
+    reply_drafts.save_photos(store, case_id, photos)
+    return photos
+
+
+def files(image: NewImage, store: Store) -> list[Path]:
+    return [store.objects.root / b[:2] / b for b in (image.record.blob, image.record.thumb_blob) if b]
+
+
+def test_photos_come_back_with_their_verdict_labels_and_names(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [new_image(0)])
+        photos = joined(store, case_id, 1, 2)
+    with Store.open(teleavis_home) as store:
+        back = reply_drafts.load_photos(store, case_id)
+        assert [name for name, _image in back] == ["photo1.jpg", "photo2.jpg"]
+        assert [image.record for _name, image in back] == [image.record for _name, image in photos]
+        assert all(image.written and image.record.quality[0].level == "ok" for _name, image in back)
+        assert store.objects.get(back[0][1].record.blob) == photos[0][1].data
+        # Sealed as a setting: nothing of a photo's record (its verdict, its site) in clear in the database.
+        raw = b"".join(
+            bytes(r[0]) for r in store.conn.execute("SELECT value FROM settings WHERE key=?", ("state.reply_photos",))
+        )
+        assert raw and b"dos" not in raw and b"sharpness" not in raw and b"photo1" not in raw
+
+
+def test_a_photo_taken_off_the_reply_is_written_over(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [new_image(0)])
+        (first, second) = joined(store, case_id, 1, 2)
+        witnesses = [(HeldOpen(path), path.stat().st_size) for path in files(first[1], store)]
+        reply_drafts.save_photos(store, case_id, [second])
+        assert not any(path.exists() for path in files(first[1], store))
+        assert all(path.exists() for path in files(second[1], store))
+        for witness, size in witnesses:
+            assert witness.read_bytes() == bytes(size), "its sealed bytes left in the disk's free blocks"
+        reply_drafts.save_photos(store, case_id, [])  # all taken off
+        assert not any(path.exists() for path in files(second[1], store))
+        assert reply_drafts.load_photos(store, case_id) == []
+        assert store.settings.get(reply_drafts.PHOTOS) is None
+
+
+def test_photos_go_with_their_case_deleted(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [new_image(0)])
+        kept = store.create_case(make_case("DURAND", "Lise"), [new_image(5)])
+        photos = joined(store, case_id, 1, 2)
+        others = joined(store, kept, 3)
+        witnesses = [(HeldOpen(p), p.stat().st_size) for _n, image in photos for p in files(image, store)]
+        delete_draft(store, case_id)
+        assert not any(p.exists() for _n, image in photos for p in files(image, store))
+        assert all(witness.read_bytes() == bytes(size) for witness, size in witnesses)
+        assert reply_drafts.load_photos(store, case_id) == []
+        assert [image.record for _n, image in reply_drafts.load_photos(store, kept)] == [others[0][1].record]
+
+
+def test_the_orphans_collection_and_backups_count_them(teleavis_home: Path, tmp_path: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [new_image(0)])
+        photos = joined(store, case_id, 1, 2)
+        blobs = {b for _n, image in photos for b in (image.record.blob, image.record.thumb_blob) if b}
+        assert blobs <= store.referenced_blobs()
+        store.collect_orphans(older_than_s=0.0)
+        assert all(p.exists() for _n, image in photos for p in files(image, store))
+        write_backup(store, tmp_path / "archive.tvbak")
+    restore_backup(tmp_path / "archive.tvbak", tmp_path / "elsewhere", PASSPHRASE)
+    with Store.open(tmp_path / "elsewhere") as restored:
+        back = reply_drafts.load_photos(restored, case_id)
+        assert [restored.objects.get(image.record.blob) for _n, image in back] == [i.data for _n, i in photos]
+
+
+def test_a_key_rotation_reseals_them(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [new_image(0)])
+        photos = joined(store, case_id, 1)
+        old = store.key
+        rotation.rotate(teleavis_home, store.conn, KeyStore(teleavis_home), store.key, PASSPHRASE)
+    with Store.open(teleavis_home) as store:
+        [(name, image)] = reply_drafts.load_photos(store, case_id)
+        assert name == "photo1.jpg" and image.record == photos[0][1].record
+        assert store.objects.get(image.record.blob) == photos[0][1].data
+        with pytest.raises(StorageError):
+            type(store.objects)(store.objects.root, DataKey(old._key)).get(image.record.blob)
+
+
+def test_queued_they_are_the_cases_once_and_no_longer_the_drafts(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [new_image(0)])
+        photos = joined(store, case_id, 1, 2)
+        back = [image for _n, image in reply_drafts.load_photos(store, case_id)]
+        store.add_images(case_id, back, joined_to_reply=True)
+        assert reply_drafts.load_photos(store, case_id) == []
+        assert [i.id for i in store.images(case_id)][1:] == [image.record.id for _n, image in photos]
+        # A stale record of them written after (the window's writer): never kept, never written over.
+        reply_drafts.save_photos(store, case_id, photos)
+        assert reply_drafts.load_photos(store, case_id) == []
+        assert all(p.exists() for _n, image in photos for p in files(image, store))
+
+
+def test_refused_at_the_sending_they_stay_with_the_reply(teleavis_home: Path) -> None:
+    """Found: the photos written ahead were removed when the store refused them (a photo already in the
+    case, a full disk), while the reply still named them: taken again, or lost."""
+    with Store.open(teleavis_home) as store:
+        case = make_case()
+        case_id = store.create_case(case, [new_image(0)])
+        joined(store, case_id, 1, 0)  # the second one is the case's own photo already
+        back = [image for _n, image in reply_drafts.load_photos(store, case_id)]
+        with pytest.raises(AlreadyStored):
+            store.add_images(case_id, back, patient=case.patient, joined_to_reply=True)
+        again = reply_drafts.load_photos(store, case_id)
+        assert len(again) == 2 and all(p.exists() for _n, image in again for p in files(image, store))
