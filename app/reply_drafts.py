@@ -129,12 +129,17 @@ def _unnamed(conn: sqlite3.Connection, blobs: set[str]) -> set[str]:
 
 def load_photos(store: Store, case_id: str) -> list[tuple[str, NewImage]]:
     """The photos joined to ``case_id``'s reply begun, each with the name of its file, as joined (their
-    content left in its files: ``NewImage.written``). One a case's image holds already is not given."""
+    content left in its files: ``NewImage.written``). One a case's image holds already is not given, nor
+    one whose file is gone (it would be recorded in the case without its content)."""
     entries = _photos(store).get(case_id, [])
     sent = _in_images(store.conn, (blob for entry in entries for blob in _entry_blobs(entry)))
     photos = []
     for entry in entries:
         if sent & set(_entry_blobs(entry)):
+            continue
+        if not all(store.objects.exists(blob) for blob in _entry_blobs(entry)):
+            # (its file removed outside Teleavis, or by a version before this one, which did not know it)
+            log.warning("a photo joined to the reply begun for case %s has lost its file", case_id)
             continue
         try:
             photos.append(_image(entry))

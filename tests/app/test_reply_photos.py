@@ -137,3 +137,13 @@ def test_refused_at_the_sending_they_stay_with_the_reply(teleavis_home: Path) ->
             store.add_images(case_id, back, patient=case.patient, joined_to_reply=True)
         again = reply_drafts.load_photos(store, case_id)
         assert len(again) == 2 and all(p.exists() for _n, image in again for p in files(image, store))
+
+
+def test_a_photo_whose_file_is_gone_is_not_offered_again(teleavis_home: Path) -> None:
+    """A file removed outside Teleavis (or by a version before this one, whose orphans' collection did not
+    know it): joined again, it would be recorded in the case with no content to send."""
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [new_image(0)])
+        (first, second) = joined(store, case_id, 1, 2)
+        files(first[1], store)[0].unlink()
+        assert [image.record.id for _n, image in reply_drafts.load_photos(store, case_id)] == [second[1].record.id]
