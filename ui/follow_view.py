@@ -4,6 +4,7 @@ question with a reply box."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -153,6 +154,16 @@ def _read_by_keyboard(label: QLabel) -> None:
         Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
     )
     label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+
+def _as_kept(image: NewImage) -> NewImage:
+    """A copy of ``image``'s record as it is now, its content in its files (``NewImage.written``): what the
+    writer thread records, while the window may change the record (an eye chosen)."""
+    from dataclasses import replace
+
+    kept = NewImage(replace(image.record), b"", None, image.source_sha1)
+    kept.written = True
+    return kept
 
 
 class FollowView(QWidget):
@@ -351,6 +362,7 @@ class FollowView(QWidget):
         self._draft_deadline = QTimer(self, singleShot=True, interval=SAVE_AT_LEAST_EVERY_MS)
         self._draft_deadline.timeout.connect(self.keep_draft)
         self._kept_drafts: dict[str, str] = {}  # what was last written, by case (nothing written twice)
+        self._kept_photos: dict[str, str] = {}  # the same of the photos joined to each reply
         self.reply.textChanged.connect(self._reply_typed)
         self.reply.textChanged.connect(self._say_reply_late)
         self._reply_open = False  # the case waits for a reply that can be sent from here
@@ -1270,12 +1282,13 @@ class FollowView(QWidget):
         text = self.reply.toPlainText()
         if previous is not None:
             self._keep_draft(previous, text)
+            self._keep_photos(previous, self._reply_images)
         if previous is not None and (text.strip() or self._reply_images):
             self._reply_drafts[previous] = (text, self._reply_images)
         if case_id in self._reply_drafts:
             text, self._reply_images = self._reply_drafts.pop(case_id)
         else:
-            text, self._reply_images = self._stored_draft(case_id), []
+            text, self._reply_images = self._stored_draft(case_id), self._stored_photos(case_id)
         self.reply.blockSignals(True)  # shown, not typed: nothing to keep
         self.reply.setPlainText(text)
         self.reply.blockSignals(False)
@@ -1309,15 +1322,55 @@ class FollowView(QWidget):
         self._kept_drafts[case_id] = text
         return text
 
+    def _stored_photos(self, case_id: str) -> list[NewImage]:
+        """The photos joined to ``case_id``'s reply begun and kept on this workstation (Teleavis closed, or
+        stopped by a crash or a power cut), with the names of their files."""
+        from app import reply_drafts
+
+        try:
+            photos = reply_drafts.load_photos(self.store, case_id)
+        except TeleavisError:
+            log.warning("the photos of the reply begun for case %s could not be read back", case_id)
+            return []
+        for name, image in photos:
+            if name:
+                self._reply_names[image.record.id] = name
+        self._kept_photos[case_id] = self._photo_marks(photos)
+        return [image for _name, image in photos]
+
+    def _photo_marks(self, photos: list[tuple[str, NewImage]]) -> str:
+        """What is kept of ``photos``, to tell whether it changed (nothing written twice)."""
+        from dataclasses import asdict
+
+        return json.dumps([(name, asdict(image.record)) for name, image in photos], sort_keys=True, default=str)
+
+    def _keep_photos(self, case_id: str, images: list[NewImage]) -> None:
+        """Record ``images`` as the photos joined to ``case_id``'s reply (their files written already),
+        by the writer thread: a crash or a power cut loses none of them. Those no longer joined are written
+        over and removed (app/reply_drafts.py)."""
+        from app import reply_drafts
+
+        photos = [(self._reply_names.get(image.record.id, ""), _as_kept(image)) for image in images if image.written]
+        marks = self._photo_marks(photos)
+        if self._kept_photos.get(case_id, "[]") == marks:
+            return
+        self._kept_photos[case_id] = marks
+        run_write(
+            on_own_connection(self.store, lambda own: reply_drafts.save_photos(own, case_id, photos)),
+            error=lambda exc: log.warning("the photos of the reply begun could not be kept: %s", type(exc).__name__),
+        )
+
     def _reply_typed(self) -> None:
         self._draft_timer.start()
         if not self._draft_deadline.isActive():  # from the first key not kept, not from the last
             self._draft_deadline.start()
 
     def keep_draft(self) -> None:
-        """Keep the reply being typed now (also before the window closes or locks)."""
+        """Keep the reply being typed now (also before the window closes or locks), its photos as joined
+        (an eye or a body site given since)."""
         if self.case is not None:
             self._keep_draft(self.case.id, self.reply.toPlainText())
+            self._keep_photos(self.case.id, self._reply_images)
 
     def _keep_draft(self, case_id: str, text: str) -> None:
         self._draft_timer.stop()
@@ -1334,14 +1387,13 @@ class FollowView(QWidget):
 
     def unsent_photos(self, cases: list[str]) -> int:
         """How many photos are joined to the replies begun and not sent of ``cases`` (``unsent_replies``):
-        unlike their words, they live in this window only (found by a nurse's day: closing said the reply
-        « est gardée », and she took the photos for kept too)."""
+        kept on this workstation with their words (app/reply_drafts.py), as closing says."""
         shown = len(self._reply_images) if self.case is not None and self.case.id in cases else 0
         return shown + sum(len(images) for case_id, (_text, images) in self._reply_drafts.items() if case_id in cases)
 
     def unsent_replies(self) -> list[str]:
-        """The cases holding a reply to the expert begun and not sent, the one on screen first: they live
-        in this window only, and closing it loses them."""
+        """The cases holding a reply to the expert begun and not sent, the one on screen first: kept on this
+        workstation, but the expert gets none of them until it is sent."""
         unsent = []
         begun = self.reply.toPlainText().strip() or self._reply_images
         if self.case is not None and self._reply_open and (begun or self._reply_again.get(self.case.id)):
@@ -1388,6 +1440,7 @@ class FollowView(QWidget):
         self._reply_images = []
         if self.case is not None:
             self._reply_again.pop(self.case.id, None)
+            self._keep_photos(self.case.id, [])  # their files written over, as a case's photo removed
         self._show_reply_images()
         self.reply_problem.clear()
 
@@ -1408,7 +1461,9 @@ class FollowView(QWidget):
         pending = pending or self._reply_drafts.get(case_id, ("", []))[1]
 
         def keys(image: NewImage) -> set[str]:
-            return {key for key in (sha1_b64(image.data), image.source_sha1) if key}
+            # (a photo kept from before a restart has its content in its file only: its hash is in its record)
+            own = image.record.sha1 if image.written else sha1_b64(image.data)
+            return {key for key in (own, image.source_sha1) if key}
 
         joined = {key for image in pending for key in keys(image)}
         kept, said = [], []
@@ -1456,6 +1511,7 @@ class FollowView(QWidget):
         """Run the chosen files through the image pipeline (off the main thread)."""
         assert self.case is not None
         specialty, case_id, patient = self.case.specialty, self.case.id, self.case.patient
+        store = self.store
 
         def prepare() -> list[tuple[str, NewImage]]:
             from app.model import CaseImage
@@ -1479,18 +1535,35 @@ class FollowView(QWidget):
                     note=self.tr("réponse à l'expert"),
                 )
                 made.append((path.name, NewImage(record, prepared.data, prepared.thumbnail, prepared.source_sha1)))
+            # Written at once, encrypted, as a case's photos are (the object store: files and the data key only,
+            # safe from a worker thread): kept across a crash once recorded against the reply.
+            try:
+                for _name, image in made:
+                    store.write_files(image)
+            except BaseException:
+                for _name, image in made:
+                    if image.written:
+                        store.discard_files(image)
+                raise
             return made
 
         def done(made: list[tuple[str, NewImage]]) -> None:
-            images, said = self._new_reply_images(case_id, made)
+            try:
+                images, said = self._new_reply_images(case_id, made)
+            except BaseException:
+                self._discard_photos([image for _name, image in made])
+                raise
+            self._discard_photos([image for _name, image in made if all(image is not kept for kept in images)])
             if self.case is None or self.case.id != case_id:  # the user opened another case meanwhile
                 text, kept = self._reply_drafts.get(case_id, ("", []))
                 self._reply_drafts[case_id] = (text, kept + images)
+                self._keep_photos(case_id, kept + images)
                 if said:  # said when that case is shown again, not in this one
                     self._reply_said[case_id] = said
                 return
             self.reply_problem.setText("\n".join(said))
             self._reply_images.extend(images)
+            self._keep_photos(case_id, self._reply_images)
             self._show_reply_images()
 
         def failed(exc: BaseException) -> None:
@@ -1498,6 +1571,17 @@ class FollowView(QWidget):
                 self.reply_problem.setText(exc.message if isinstance(exc, TeleavisError) else str(exc))
 
         run_task(prepare, done, failed)
+
+    def _discard_photos(self, images: list[NewImage]) -> None:
+        """The files of photos refused for a reply, written over and removed (by a worker: a large photo's)."""
+        store = self.store
+
+        def discard() -> None:
+            for image in images:
+                store.discard_files(image)
+
+        if images:
+            run_task(discard, None, lambda exc: log.warning("a refused photo's files were not removed: %s", exc))
 
     def _reply_names_shown(self, index: int) -> str:
         """A joined image's number as its row shows it: « 1 (OD.dcm) »."""
@@ -1601,8 +1685,10 @@ class FollowView(QWidget):
     def _reply_placed(self) -> None:
         """An image's eye or body site given: the reply's « indiquez l'œil » said at the last send goes once
         every image joined says where it was taken (it stayed until the next send, as if still missing). The
-        list of the images says the eye to check as it is now."""
+        list of the images says the eye to check as it is now. Kept with the photos a moment later, as the
+        words typed are."""
         self._say_reply_images()
+        self._reply_typed()
         if self._reply_unplaced and not self._reply_unplaced_words():
             self._reply_unplaced = False
             self.reply_problem.clear()
@@ -1650,6 +1736,8 @@ class FollowView(QWidget):
         for image in self._reply_images:
             self._reply_names.pop(image.record.id, None)
         self._reply_images = []
+        # (its photos are the case's now, and no longer the draft's: Store.add_images, in one transaction)
+        self._kept_photos.pop(self.case.id, None)
         self._reply_again.pop(self.case.id, None)
         self._show_reply_images()
         self.reply_problem.clear()

@@ -527,13 +527,13 @@ class MainWindow(QMainWindow):
             if photos:
                 said[-1] += " " + (
                     self.tr(
-                        "La photo jointe à la réponse n'est pas gardée : si vous fermez, il faudra la joindre de "
-                        "nouveau."
+                        "La photo jointe à la réponse est gardée avec elle : vous la retrouverez à la prochaine "
+                        "ouverture du dossier."
                     )
                     if photos == 1
                     else self.tr(
-                        "Les {n} photos jointes aux réponses ne sont pas gardées : si vous fermez, il faudra les "
-                        "joindre de nouveau."
+                        "Les {n} photos jointes aux réponses sont gardées avec elles : vous les retrouverez à la "
+                        "prochaine ouverture du dossier."
                     ).format(n=photos)
                 )
         if waiting:

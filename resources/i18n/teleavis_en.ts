@@ -2009,13 +2009,13 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="522"/>
-        <source>La photo jointe à la réponse n&apos;est pas gardée : si vous fermez, il faudra la joindre de nouveau.</source>
-        <translation>The photo attached to the reply is not kept: if you close, you will have to attach it again.</translation>
+        <source>La photo jointe à la réponse est gardée avec elle : vous la retrouverez à la prochaine ouverture du dossier.</source>
+        <translation>The photo attached to the reply is kept with it: you will find it again the next time you open the case.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="527"/>
-        <source>Les {n} photos jointes aux réponses ne sont pas gardées : si vous fermez, il faudra les joindre de nouveau.</source>
-        <translation>The {n} photos attached to the replies are not kept: if you close, you will have to attach them again.</translation>
+        <source>Les {n} photos jointes aux réponses sont gardées avec elles : vous les retrouverez à la prochaine ouverture du dossier.</source>
+        <translation>The {n} photos attached to the replies are kept with them: you will find them again the next time you open the case.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="537"/>

@@ -366,11 +366,12 @@ def test_a_queued_case_is_held_back_from_its_page_and_opens_in_the_editor(
     assert not follow.take_back_button.isVisible()
 
 
-def test_quitting_says_the_photos_joined_to_a_reply_are_not_kept(
+def test_quitting_says_the_photos_joined_to_a_reply_are_kept(
     qtbot: Any, window: Any, store: Store, tmp_path: Any
 ) -> None:
     """Found by a nurse's day: the close's question said the reply begun « est gardée sur ce poste », and it
-    was, but only its words: the photos joined to it live in the window, and she closed believing them kept."""
+    was, but only its words: the photos joined to it lived in the window. They are kept with it now
+    (app/reply_drafts.py), and the question says so."""
     from PySide6.QtCore import QTimer
 
     from tests.support.images import jpeg_bytes, skin_photo
@@ -390,5 +391,5 @@ def test_quitting_says_the_photos_joined_to_a_reply_are_not_kept(
     window.quit_action.trigger()
     assert window.isVisible()
     assert len(seen) == 1 and seen[0].endswith(
-        "La photo jointe à la réponse n'est pas gardée : si vous fermez, il faudra la joindre de nouveau."
+        "La photo jointe à la réponse est gardée avec elle : vous la retrouverez à la prochaine ouverture du dossier."
     ), seen

@@ -1,0 +1,125 @@
+"""The photos joined to a reply begun are kept as a case's own photos are (encrypted files, recorded
+against the reply, app/reply_drafts.py): found by a nurse's day, they lived in the window only, and a crash,
+a power cut or closing Teleavis lost photos taken with the patient in front of her."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from app import reply_drafts
+from app.outbox import Outbox
+from app.store import Store
+from tests.support.cli import ROOT
+from tests.support.ui import shown
+
+
+def _photos(folder: Path) -> list[Path]:
+    from tests.support.images import jpeg_bytes, skin_photo
+
+    paths = []
+    for number in (1, 2):
+        path = folder / f"photo{number}.jpg"
+        path.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=60 + number), quality=92))
+        paths.append(path)
+    return paths
+
+
+def _kill_after_joining(case_id: str, paths: list[Path]) -> None:
+    """Join ``paths`` to ``case_id``'s reply in another process, then kill it (SIGKILL: nothing cleaned up)."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    env = dict(os.environ, PYTHONPATH=path, QT_QPA_PLATFORM="offscreen")
+    child = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "ui" / "reply_photos_child.py"), case_id, *map(str, paths)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        said = child.stdout.readline().strip()
+        assert said == "joined", child.stderr.read() if child.stderr else ""
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        for stream in (child.stdout, child.stderr):
+            if stream:
+                stream.close()
+    assert child.returncode == -signal.SIGKILL
+
+
+def test_photos_joined_to_a_reply_come_back_after_a_kill_and_leave_once(
+    qtbot: Any, store: Store, teleavis_home: Path, tmp_path: Path, sync_runner: None
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    before = len(store.get_case(case_id).images)
+    _kill_after_joining(case_id, _photos(tmp_path))
+
+    with Store.open(teleavis_home) as reopened:  # Teleavis started again
+        view = shown(qtbot, reopened, case_id)
+        assert view.reply.toPlainText() == "Voici les photos demandées."
+        records = [image.record for image in view._reply_images]
+        assert len(records) == 2, "the photos joined to the reply were lost with the window"
+        assert [record.body_site for record in records] == ["dos", "bras gauche"]
+        assert all(record.quality for record in records), "each photo comes back with its quality verdict"
+        said = view.reply_images.text()
+        assert "1. photo1.jpg" in said and "2. photo2.jpg" in said
+        assert len(view.reply_places.fields) == 2
+        assert view.unsent_photos([case_id]) == 2
+        for record in records:  # kept encrypted, not in clear
+            for blob in (record.blob, record.thumb_blob):
+                assert blob and reopened.objects.exists(blob)
+                sealed = (reopened.objects.root / blob[:2] / blob).read_bytes()
+                assert b"\xff\xd8\xff" not in sealed[:64] and b"JFIF" not in sealed
+
+        qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+        assert view.reply_saved.text(), view.reply_problem.text()
+        reply = Outbox(reopened).messages(case_id)[-1]
+        assert reply.direction == "to-expert" and sorted(reply.image_ids) == sorted(r.id for r in records)
+        images = list(reopened.images(case_id))
+        assert len(images) == before + 2
+        assert {image.id: image.body_site for image in images[before:]} == {r.id: r.body_site for r in records}
+        assert [reopened.image_bytes(image)[:3] for image in images[before:]] == [b"\xff\xd8\xff"] * 2
+        assert reply_drafts.load_photos(reopened, case_id) == [], "sent, and still a draft's: it would go twice"
+        assert reopened.settings.get(reply_drafts.PHOTOS) is None
+        assert all(reopened.objects.exists(image.blob) for image in images[before:])
+
+    with Store.open(teleavis_home) as again:  # opened once more: nothing of the reply comes back
+        view = shown(qtbot, again, case_id)
+        assert view._reply_images == [] and view.reply.toPlainText() == ""
+
+
+def test_photos_taken_off_the_reply_are_gone_from_disk_and_do_not_come_back(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    view = shown(qtbot, store, case_id)
+    view.add_reply_files(_photos(tmp_path))
+    records = [image.record for image in view._reply_images]
+    assert len(records) == 2 and len(reply_drafts.load_photos(store, case_id)) == 2, "kept as soon as joined"
+    view.reply_places.fields[0].setText("dos")
+    view.keep_draft()  # (a moment after, as the words typed)
+    assert [image.record.body_site for _n, image in reply_drafts.load_photos(store, case_id)] == ["dos", ""]
+    assert shown(qtbot, store, case_id).unsent_photos([case_id]) == 2, "another window finds them"
+
+    qtbot.mouseClick(view.drop_images, Qt.MouseButton.LeftButton)
+    assert reply_drafts.load_photos(store, case_id) == []
+    assert not any(store.objects.exists(b) for r in records for b in (r.blob, r.thumb_blob) if b)
+    assert shown(qtbot, store, case_id)._reply_images == []
