@@ -971,7 +971,11 @@ class Follower:
     def read_witnesses(self, returned: set[str], budget_s: float | None = None) -> None:
         """Once a day, read back whole the Tasks written last (the highest audit heads the platform
         holds), whatever their state: the polls, narrowed with ``_lastUpdated`` and blind to closed
-        cases, may not have returned them. Those this poll returned are not asked again."""
+        cases, may not have returned them. Those this poll returned are not asked again. Not after the
+        platform asked to wait in this poll (``waited``): found in review, asked all the same before its
+        Retry-After; read at the next poll, the day not counted as done."""
+        if self.waited is not None:
+            return
         last = self.store.settings.get(_WITNESS_MARK)
         try:
             if isinstance(last, str) and utc_now() - datetime.fromisoformat(last) < WITNESS_EVERY:

@@ -353,3 +353,49 @@ def test_a_case_set_aside_is_not_kept_from_its_questions_for_good_by_another_the
                 engine.run_once()
     assert _questions(store, second) == ["Depuis quand ?", "Et la taille ?"]
     assert _questions(store, first) == ["Depuis quand ?"]
+
+
+def test_the_daily_read_back_is_not_asked_after_the_platform_asked_to_wait_in_the_same_poll(
+    store: Store, tmp_path: Path
+) -> None:
+    """The Tasks written last are read back once a day (their audit heads). Due in a poll where the platform had
+    just answered 429 on a case's questions (its answer kept, the wait kept for the engine), the read back was
+    asked all the same, one more request before the Retry-After. It waits for the next poll now, its day not
+    counted as done."""
+    from tests.support.scripted_platform import PDF, send_to_sandbox
+
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    (done_case, done_task), *held = cases
+    with scripted_platform() as platform:
+        answer_each(platform, [(done_case, done_task)])
+        for case_id, task_id in held:
+            platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+            platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+        with following(store, platform) as engine:
+            engine.run_once()  # the first answered, the others on hold with their question
+        for n, (case_id, task_id) in enumerate(held):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", version="3", report_ids=(f"h{n}",))
+            platform.reports[f"h{n}"] = report(f"h{n}", f"Réponse {n}.", pdf=f"hb{n}")
+            platform.binaries[f"hb{n}"] = PDF
+        store.settings.set("sync.witness_at", None)  # a day later: the read back due in this poll
+
+        def hook(path: str, query: dict[str, list[str]]) -> Reply | None:
+            if path.endswith("/Communication"):
+                return _wait_reply()
+            asked = ",".join(query.get("_id", [])).split(",")
+            if path.endswith("/Task") and asked != [done_task]:  # the poll: the answered case's Task unchanged
+                return fhir(bundle([platform.tasks[t] for t in asked if t in platform.tasks and t != done_task]))
+            return None
+
+        platform.hooks.append(hook)
+        with following(store, platform) as engine:
+            before = len(platform.requests)
+            engine.run_once()
+            asked = platform.requests[before:]
+        waited = [n for n, r in enumerate(asked) if "/Communication" in r]
+        assert waited and waited[0] == len(asked) - 1, asked  # nothing asked after the wait, the read back neither
+        assert store.settings.get("sync.witness_at") is None  # read back at the next poll
+        platform.hooks.remove(hook)
+        with following(store, platform) as engine:
+            engine.run_once()
+            assert store.settings.get("sync.witness_at") is not None
