@@ -443,6 +443,7 @@ class PlatformClient:
         self.session.proxies = session_proxies(config.proxy)
         self.session.headers["User-Agent"] = "Teleavis"
         self._tus_endpoint: object = _UNKNOWN
+        self._rebased_said = False  # (the warning that search pages are linked elsewhere, once)
         #: Told whether the platform can be reached, each time that changes: False when no connection
         #: could be made (refused, no such name, no network), True when the platform answered anything.
         #: Called on the thread that makes the request (the window turns it into a signal).
@@ -1001,7 +1002,7 @@ class PlatformClient:
                 ),
                 None,
             )
-            if isinstance(itself, str) and (own := self.own_url(itself)) is not None:
+            if isinstance(itself, str) and (own := self._page_url(itself, resource_type)) is not None:
                 asked.add(_page_key(own))
             for entry in bundle.get("entry") or []:
                 resource = entry.get("resource") if isinstance(entry, dict) else None
@@ -1034,7 +1035,7 @@ class PlatformClient:
                     log.warning("search of %s: %d match(es) said, fewer given, no next page", resource_type, total)
                     found.complete = False
                 return found
-            target = self.own_url(next_url)
+            target = self._page_url(next_url, resource_type)
             # A page already asked ends the search (found from outside: a server linking each page to itself
             # was asked the same page a hundred times, the page limit, at every poll).
             seen = target is not None and _page_key(target) in asked
@@ -1047,14 +1048,57 @@ class PlatformClient:
                 found.complete = False
                 return found
             asked.add(_page_key(target))
+            rebased = self.own_url(next_url) is None
             try:
                 answer = self.request("GET", target)
+                if rebased:
+                    _resource(answer, "Bundle")
+            except TransientFault as fault:
+                if not rebased or fault.kind != "not_fhir":
+                    raise
+                # The page re-based onto the platform's base is not known there (a gateway's page, an answer
+                # that is not a Bundle): the search stays as it was read, incomplete, never worse than the
+                # link left unfollowed.
+                log.warning("search of %s: next page, re-based, not answered there", resource_type)
+                found.complete = False
+                return found
             except PermanentFault as fault:
                 # A page refused after the first (a paged search expired on the server, 410): what was
                 # read is kept, and the result says it is incomplete.
                 log.warning("search of %s: next page refused (%d), pages read kept", resource_type, fault.status)
                 found.complete = False
                 return found
+
+    def _page_url(self, link: str, resource_type: str) -> str | None:
+        """The address a search page's link (``self``, ``next``) is asked at: under the platform's base, as
+        given, or else re-based onto it. A server behind a reverse proxy that does not know its public address
+        (HAPI without ``server_address``) names its own, ``http://localhost:8080/fhir?_getpages=…``, or
+        ``http`` for a site reached in https, or its path without the gateway's prefix: found in review, such
+        a search was never read whole, and its Tasks were read one by one at every poll. The link's tail
+        after the server's base (the resource type, ``_search``, nothing for ``[base]?_getpages``) and its
+        query are asked of the platform's base: the token never goes to the address named. None when the link
+        is not an address at all."""
+        own = self.own_url(link)
+        if own is not None or ambiguous_url(link):
+            return own
+        try:
+            there = urlsplit(urljoin(self.base_url, link.strip()))
+        except ValueError:  # no parser reads it (a broken IPv6 host)
+            return None
+        if there.scheme.lower() not in ("http", "https"):
+            return None
+        path = there.path.rstrip("/")
+        tail = ""
+        for ending in (f"/{resource_type}/_search", f"/{resource_type}"):
+            if path.endswith(ending):
+                tail = ending.lstrip("/")
+                break
+        rebased = self.base_url + tail + (f"?{there.query}" if there.query else "")
+        found = self.own_url(rebased)
+        if found is not None and not self._rebased_said:
+            self._rebased_said = True
+            log.warning("search pages linked under another address than the platform's: asked under its base")
+        return found
 
     def own_url(self, url: str) -> str | None:
         """``url`` made absolute when it lies under the platform's base (given relative or absolute), else None.
