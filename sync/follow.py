@@ -380,11 +380,17 @@ _MIRROR_FAILED = "sync.mirror_failed"
 #: followed after it stayed unread for good.
 _THROTTLED = "sync.throttled"
 THROTTLED_TRIES = 3
+#: report id -> when the platform last asked to wait (429, 503 with Retry-After) while a missing part of its
+#: answer was asked again: those answers are asked after the others (``retry_missing``), the one waited on
+#: longest ago first. Kept in the store, not in the process: found in review, ``teleavis sync --once`` from
+#: cron, a new process each time, asked the same answer first at every run, was told to wait, and the other
+#: answers' missing parts were never asked again.
+_PARTS_WAITED_ON = "sync.parts_waited_on"
 #: Notes of a case on hold that its questions read whole make untrue.
 _SAID_UNTIL_QUESTIONS_READ = ("follow.questions_cut", "follow.question_unread", "follow.platform_waits")
 #: What each platform's polls keep from one run to the next: how far the Tasks and the reports were
 #: polled, the latest change each poll saw, the reads that failed, the cases whose following failed.
-POLL_MARKS = (_MARK, _REPORT_MARK, *_SEEN.values(), _READ_FAILURES, _MIRROR_FAILED, _THROTTLED)
+POLL_MARKS = (_MARK, _REPORT_MARK, *_SEEN.values(), _READ_FAILURES, _MIRROR_FAILED, _THROTTLED, _PARTS_WAITED_ON)
 
 
 def poll_mark(name: str, destination: str) -> str:
@@ -938,8 +944,6 @@ class Follower:
         self._witnessed: set[str] = set()
         #: report id -> when its answer was issued (or first seen lacking a part) and last asked again.
         self._asked_again: dict[str, tuple[datetime, datetime]] = {}
-        #: Reports whose missing part the platform last asked to wait on (``retry_missing`` asks them last).
-        self._waited_on: set[str] = set()
         #: Cases whose last search of messages did not read every page (said on the case).
         self._questions_cut: set[str] = set()
         #: The platform's last « wait » (429, 503) on a case set aside in the last poll, which went on past it
@@ -2226,8 +2230,13 @@ class Follower:
         again. Returns those cases. An address off the platform, a part without content or one that
         could not be read is the answer's shape, not a moment's: never asked again."""
         completed: list[str] = []
-        # The answers the platform asked to wait on last (``_waited_on``): the others go first.
-        answers = sorted(self.answered_reports().items(), key=lambda item: item[0] in self._waited_on)
+        # The answers the platform asked to wait on (``_PARTS_WAITED_ON``) after the others, the one waited on
+        # longest ago first.
+        waited_on = {k: str(v) for k, v in (kept_record(self.store, self._mark(_PARTS_WAITED_ON)) or {}).items()}
+        answers = sorted(
+            self.answered_reports().items(),
+            key=lambda item: (item[0] in waited_on, waited_on.get(item[0], "")),
+        )
         for report_id, (case_id, known) in answers:
             if self.waited is not None:
                 break  # the platform asked to wait in this poll: nothing more asked of it before its Retry-After
@@ -2242,7 +2251,7 @@ class Follower:
                         whole.amended = known.amended
                         self._keep_again(case_id, whole, AnswerNews.COMPLETED)
                         completed.append(case_id)
-                    self._waited_on.discard(report_id)
+                    self._not_waited_on(report_id, waited_on)
                     continue
                 report = self.client.retrying(
                     functools.partial(self.client.read, "DiagnosticReport", report_id, etag_version=False),
@@ -2260,7 +2269,7 @@ class Follower:
                     # once): nothing more in this poll, its Retry-After honoured by the engine; this answer
                     # after the others at the next one. Nothing said: the platform is busy, the answer kept.
                     self.waited = fault
-                    self._waited_on.add(report_id)
+                    self._waited_on(report_id, {known_id for known_id, _ in answers})
                     break
                 continue
             except (Stopped, SignInRequired, StorageError):
@@ -2268,7 +2277,7 @@ class Follower:
             except Exception:  # the other cases go on, as when a Task's shape is unexpected
                 log.exception("case %s: its report could not be read again", case_id)
                 continue
-            self._waited_on.discard(report_id)
+            self._not_waited_on(report_id, waited_on)
             if fresh is None or len(fresh.missing) >= len(known.missing):
                 continue
             self._keep_again(case_id, fresh, AnswerNews.COMPLETED)
@@ -2277,6 +2286,23 @@ class Follower:
             )
             completed.append(case_id)
         return completed
+
+    def _waited_on(self, report_id: str, answered: set[str]) -> None:
+        """The platform asked to wait on this answer's missing part: asked after the others from now on (those
+        no longer answers kept here forgotten)."""
+        waited = iso(utc_now())
+
+        def note(record: dict[str, Any]) -> None:
+            for gone in [key for key in record if key not in answered]:
+                del record[gone]
+            record[report_id] = waited
+
+        change_record(self.store, self._mark(_PARTS_WAITED_ON), note)
+
+    def _not_waited_on(self, report_id: str, waited_on: dict[str, str]) -> None:
+        """The answer's missing part was asked again without the platform asking to wait: no longer asked last."""
+        if report_id in waited_on:
+            forget_in_record(self.store, self._mark(_PARTS_WAITED_ON), report_id)
 
     def _whole_again(self, case_id: str, budget_s: float | None, *, again: bool = False) -> tuple[Answer | None, bool]:
         """An answer read from several reports, read again whole from its Task: (the answer when one of

@@ -399,3 +399,35 @@ def test_the_daily_read_back_is_not_asked_after_the_platform_asked_to_wait_in_th
         with following(store, platform) as engine:
             engine.run_once()
             assert store.settings.get("sync.witness_at") is not None
+
+
+def test_an_answer_whose_missing_part_is_always_refused_does_not_hold_the_others_across_runs(
+    store: Store, tmp_path: Path
+) -> None:
+    """As above, each poll a new process (``teleavis sync --once`` from cron): which answer the platform asked
+    to wait on last was kept in the process only, so each run asked the same one first, was told to wait, and
+    the others' missing parts were never asked again. Kept in the store now."""
+    from tests.support.scripted_platform import send_to_sandbox
+
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    refused: dict[str, str] = {}
+    with scripted_platform() as platform:
+        answer_each(platform, cases)
+        pdfs = dict(platform.binaries)
+        platform.binaries.clear()
+        with following(store, platform) as engine:
+            engine.run_once()
+        platform.binaries.update(pdfs)
+
+        def hook(path: str, _query: dict[str, list[str]]) -> Reply | None:
+            if "/Binary/" in path:
+                refused.setdefault("path", path)  # the first asked: always asked to wait
+                return _wait_reply() if path == refused["path"] else None
+            return None
+
+        platform.hooks.append(hook)
+        for _ in range(2):
+            with following(store, platform) as engine:  # a new process each time
+                engine.run_once()
+    complete = [c for c, _ in cases if (answer := store.answer(c)) is not None and not answer.missing]
+    assert len(complete) == 2, [store.answer(c) for c, _ in cases]  # the others went on
