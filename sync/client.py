@@ -40,7 +40,7 @@ import urllib3
 
 from app import messages as M
 from app.errors import TeleavisError
-from app.urls import ambiguous_url, check_secure_url, session_proxies
+from app.urls import ambiguous_url, check_secure_url, is_secure_url, session_proxies
 from sync.auth import RefreshUnavailable, SignInRequired, StaticToken, TokenSource, token_source_from_settings
 from sync.mapping import location_id
 from sync.ports import ConfiguredStore
@@ -1179,31 +1179,70 @@ class PlatformClient:
     def fetch(self, path: str, accept: str) -> bytes:
         """The raw bytes at ``path`` (relative to the base, or an absolute URL ``own_url`` accepted).
 
-        A redirect is followed while it stays under the platform's base; one that leads elsewhere (a
-        storage host, say) raises ``OffPlatform``: the token is not sent there.
+        A redirect is followed with the platform's token while it stays under the platform's base. One that
+        leads elsewhere in https (a storage host's pre-signed address, S3 or Azure blob, its own signature in
+        its query) is followed WITHOUT the token, nor any header of the platform's: found in review, never
+        followed, the expert's PDF was kept missing for good. The bytes are the caller's to check (the size
+        and hash the platform declared). An address elsewhere in clear, or ambiguous, raises ``OffPlatform``.
         """
         target = path
         visited: set[str] = set()
+        elsewhere = False  # ``target`` is off the platform: asked without the token
         for _ in range(MAX_REDIRECTS + 1):
             if target in visited:
                 break  # a loop: said as such at once (found in review: said an unreadable answer, logged offline)
             visited.add(target)
-            answer = self.request("GET", target, headers={"Accept": accept}, raw=True, pass_status=REDIRECTS)
+            if elsewhere:
+                answer = self._stored_elsewhere(target, accept)
+            else:
+                answer = self.request("GET", target, headers={"Accept": accept}, raw=True, pass_status=REDIRECTS)
             if answer.status not in REDIRECTS:
                 return self._binary_content(answer, accept)
             here = target if target.startswith(("http://", "https://")) else self.base_url + target.lstrip("/")
             location = answer.headers.get("Location") or ""
             try:
-                followed = self.own_url(urljoin(here, location)) if location else None
+                resolved = urljoin(here, location.strip())
+                followed = self.own_url(resolved) if location else None
             except ValueError:  # no parser reads it: that request's fault, not a link elsewhere
                 raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir") from None
             if followed is None:
-                moved_to = self._moved_to(here, location) if answer.status in (301, 308) else None
+                moved_to = self._moved_to(here, location) if answer.status in (301, 308) and not elsewhere else None
                 if moved_to is not None:  # the whole platform moved, this file with it: not a link elsewhere
                     raise PlatformMoved(moved_to, answer.status)
-                raise OffPlatform(location)
-            target = followed
+                if not location or not is_secure_url(resolved):
+                    raise OffPlatform(location)
+                target, elsewhere = resolved.split("#")[0], True
+                continue
+            target, elsewhere = followed, False
         raise TransientFault(M.tr("net.redirects"), kind="redirects")
+
+    def _stored_elsewhere(self, url: str, accept: str) -> Answer:
+        """One ``GET`` of a file the platform redirected to a storage host: no token, no header but ``Accept``
+        (the session's cookies are the platform's host's only), the site's proxy and certificates as ever.
+        Any answer but the file or a redirect is a transient fault (a signature expired, a storage busy: the
+        platform gives a fresh address at the next poll), never the platform asking to wait."""
+        try:
+            response = self.session.request(
+                "GET", url, headers={"Accept": accept}, timeout=self.config.timeout, allow_redirects=False, stream=True
+            )
+        except requests.exceptions.SSLError as exc:
+            raise TransientFault(M.tr("net.tls"), kind="tls") from exc
+        except requests.exceptions.Timeout as exc:
+            raise TransientFault(M.tr("net.timeout"), kind="timeout") from exc
+        except (requests.RequestException, ValueError) as exc:
+            raise TransientFault(M.tr("net.offline"), kind="not_fhir") from exc
+        with response:
+            try:
+                content = _body(response, self.stop, grace_s=self.config.read_timeout_s)
+            except requests.exceptions.Timeout as exc:
+                raise TransientFault(M.tr("net.timeout"), kind="timeout") from exc
+            except requests.RequestException as exc:
+                raise TransientFault(M.tr("net.cut"), kind="cut") from exc
+        status = response.status_code
+        log.debug("GET (storage host) -> %d", status)
+        if status in REDIRECTS or 200 <= status < 300:
+            return Answer(status, response.headers, None, content)
+        raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir")
 
 
 def _page_key(url: str | None) -> tuple[str, tuple[tuple[str, str], ...]]:
