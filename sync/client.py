@@ -1217,13 +1217,19 @@ class PlatformClient:
         raise TransientFault(M.tr("net.redirects"), kind="redirects")
 
     def _stored_elsewhere(self, url: str, accept: str) -> Answer:
-        """One ``GET`` of a file the platform redirected to a storage host: no token, no header but ``Accept``
-        (the session's cookies are the platform's host's only), the site's proxy and certificates as ever.
-        Any answer but the file or a redirect is a transient fault (a signature expired, a storage busy: the
-        platform gives a fresh address at the next poll), never the platform asking to wait."""
+        """One ``GET`` of a file the platform redirected to a storage host: no token, no cookie (a gateway's may
+        be worth a token), no header but ``Accept``; the site's proxy and certificates as ever. Any answer but
+        the file or a redirect is a transient fault (a signature expired, a storage busy: the platform gives a
+        fresh address at the next poll), never the platform asking to wait."""
         try:
-            response = self.session.request(
-                "GET", url, headers={"Accept": accept}, timeout=self.config.timeout, allow_redirects=False, stream=True
+            bare = requests.Request("GET", url, headers={"Accept": accept, "User-Agent": "Teleavis"}).prepare()
+            response = self.session.send(
+                bare,
+                timeout=self.config.timeout,
+                allow_redirects=False,
+                stream=True,
+                verify=self.session.verify,
+                proxies=self.session.proxies,
             )
         except requests.exceptions.SSLError as exc:
             raise TransientFault(M.tr("net.tls"), kind="tls") from exc

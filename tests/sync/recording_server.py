@@ -24,6 +24,7 @@ class Recorded:
     method: str
     path: str
     authorization: str | None
+    cookie: str | None = None
 
 
 @dataclass
@@ -41,7 +42,9 @@ def recording_server() -> Iterator[RecordingServer]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            record.requests.append(Recorded("GET", self.path, self.headers.get("Authorization")))
+            record.requests.append(
+                Recorded("GET", self.path, self.headers.get("Authorization"), self.headers.get("Cookie"))
+            )
             if "/Binary/" in self.path:
                 body, kind = PDF, "application/pdf"
             else:

@@ -35,6 +35,7 @@ def test_a_pdf_redirected_to_a_storage_host_is_fetched_there_without_the_token(s
         platform.hooks.append(to_storage)
         with following(store, platform) as engine:
             engine.client.tokens.token = lambda: "the-token"  # type: ignore[method-assign]
+            engine.client.session.cookies.set("gateway-session", "worth-a-token")  # a gateway's, for every host
             engine.run_once()
     for case_id, _task in cases:
         answer = store.answer(case_id)
@@ -42,6 +43,7 @@ def test_a_pdf_redirected_to_a_storage_host_is_fetched_there_without_the_token(s
         assert answer.missing == [] and len(answer.pdf_blobs) == 1, answer
     assert [r.path for r in storage.requests] == [f"/share/Binary/b0{SIGNED}"]
     assert storage.with_token() == []  # the token stays with the platform
+    assert [r.cookie for r in storage.requests] == [None]  # and so do the cookies it was given
 
 
 def test_a_storage_host_refusing_the_file_keeps_the_answer_and_the_others_go_on(store: Store, tmp_path: Path) -> None:
