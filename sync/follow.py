@@ -386,11 +386,25 @@ THROTTLED_TRIES = 3
 #: cron, a new process each time, asked the same answer first at every run, was told to wait, and the other
 #: answers' missing parts were never asked again.
 _PARTS_WAITED_ON = "sync.parts_waited_on"
+#: case id -> polls in a row its Task was read at an older version than the one the case holds (a replica
+#: lagging behind, ``_behind``): left for a later poll, then taken from ``VERSION_BACK_TRIES`` on (a platform
+#: restored from a backup goes back for good, and its cases must still be followed).
+_VERSION_BACK = "sync.version_back"
+VERSION_BACK_TRIES = 3
 #: Notes of a case on hold that its questions read whole make untrue.
 _SAID_UNTIL_QUESTIONS_READ = ("follow.questions_cut", "follow.question_unread", "follow.platform_waits")
 #: What each platform's polls keep from one run to the next: how far the Tasks and the reports were
 #: polled, the latest change each poll saw, the reads that failed, the cases whose following failed.
-POLL_MARKS = (_MARK, _REPORT_MARK, *_SEEN.values(), _READ_FAILURES, _MIRROR_FAILED, _THROTTLED, _PARTS_WAITED_ON)
+POLL_MARKS = (
+    _MARK,
+    _REPORT_MARK,
+    *_SEEN.values(),
+    _READ_FAILURES,
+    _MIRROR_FAILED,
+    _THROTTLED,
+    _PARTS_WAITED_ON,
+    _VERSION_BACK,
+)
 
 
 def poll_mark(name: str, destination: str) -> str:
@@ -1185,6 +1199,9 @@ class Follower:
                 continue
             if self._not_this_case(case_id, task):
                 continue  # neither its answer nor its questions, nor its witness, under this case
+            if self._behind(case_id, task, version):
+                failed[case_id] = failing.get(case_id, 0) + 1  # searched whatever the mark until taken
+                continue
             if str(task.get("id")) in returned:
                 self.witness(task)
             if task.get("status") == "on-hold" and _version_id(task) != version:
@@ -1441,6 +1458,23 @@ class Follower:
             log.exception("case %s: the platform's Task could not be followed", case_id)
             self._note(case_id, M.tr("follow.unreadable"))
         return None
+
+    def _behind(self, case_id: str, task: dict[str, Any], known: str | None) -> bool:
+        """Whether the Task read is an older version than the one the case holds (both numbers, as HAPI's and
+        most servers' are): a replica lagging behind the platform. Found in review: taken as news, an answered
+        case went back « in progress » for a poll, the expert said to have taken it up again. Left for a later
+        poll, counted in the store; from ``VERSION_BACK_TRIES`` polls in a row on it is taken as it is (the
+        platform restored from a backup: never a case left unfollowed for good)."""
+        read = _version_id(task)
+        if known is None or read is None or not (read.isdigit() and known.isdigit()) or int(read) >= int(known):
+            forget_in_record(self.store, self._mark(_VERSION_BACK), case_id)
+            return False
+        if count_in_record(self.store, self._mark(_VERSION_BACK), case_id) < VERSION_BACK_TRIES:
+            log.warning("case %s: its Task read at an older version than known: left for a later poll", case_id)
+            return True
+        forget_in_record(self.store, self._mark(_VERSION_BACK), case_id)
+        log.warning("case %s: its Task stays at an older version than known: taken as it is", case_id)
+        return False
 
     def _not_this_case(self, case_id: str, task: dict[str, Any]) -> bool:
         """Whether the Task read for ``case_id`` is another case's: then recorded as an alteration (audit),

@@ -1,0 +1,59 @@
+"""A Task read at an older version than the one already followed: a platform behind a load balancer answering
+from a replica that lags (its ``meta.versionId`` and ``lastUpdated`` behind what the case holds). Found in
+review: taken as news, an answered case went back « in progress » (the expert said to have taken it up again)
+and came back answered at the next poll. Such a read is left for a later poll now; one that lasts (the
+platform restored from a backup) is taken all the same, the case never left unfollowed."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from app.model import CaseState
+from app.store import Store
+from tests.support.scripted_platform import answer_each, following, scripted_platform, send_to_sandbox
+
+
+def test_a_task_read_at_an_older_version_does_not_take_an_answer_back(store: Store, tmp_path: Path) -> None:
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    (case_id, task_id), (other, other_task) = cases
+    with scripted_platform() as platform:
+        answer_each(platform, cases)
+        platform.tasks[task_id]["meta"] = {"versionId": "5", "lastUpdated": "2026-11-22T10:00:00Z"}
+        with following(store, platform) as engine:
+            engine.run_once()
+            assert store.state(case_id) == CaseState.ANSWERED
+            current = copy.deepcopy(platform.tasks[task_id])
+            stale = {**copy.deepcopy(current), "status": "in-progress"}
+            stale.pop("output")
+            stale["meta"] = {"versionId": "3", "lastUpdated": "2026-11-21T10:00:00Z"}
+            platform.tasks[task_id] = stale
+            platform.tasks[other_task]["status"] = "in-progress"  # the other case taken back, truly
+            platform.tasks[other_task]["meta"] = {"versionId": "9", "lastUpdated": "2026-11-23T10:00:00Z"}
+            engine.run_once()
+            assert store.state(case_id) == CaseState.ANSWERED, store.platform_info(case_id)
+            assert store.platform_info(case_id)["task_version"] == "5"
+            assert store.state(other) == CaseState.IN_PROGRESS  # the others followed as ever
+            platform.tasks[task_id] = current
+            engine.run_once()
+    assert store.state(case_id) == CaseState.ANSWERED
+
+
+def test_a_task_that_stays_at_an_older_version_is_followed_in_the_end(store: Store, tmp_path: Path) -> None:
+    """The platform restored from a backup: its versions went back for good. After a few polls, the Task is
+    taken as it is, and followed from there."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        answer_each(platform, [(case_id, task_id)])
+        platform.tasks[task_id]["meta"] = {"versionId": "5", "lastUpdated": "2026-11-22T10:00:00Z"}
+        with following(store, platform) as engine:
+            engine.run_once()
+        restored = {**copy.deepcopy(platform.tasks[task_id]), "status": "in-progress"}
+        restored.pop("output")
+        restored["meta"] = {"versionId": "3", "lastUpdated": "2026-11-21T10:00:00Z"}
+        platform.tasks[task_id] = restored
+        for _ in range(4):
+            with following(store, platform) as engine:  # a new process each time: counted in the store
+                engine.run_once()
+    assert store.state(case_id) == CaseState.IN_PROGRESS
+    assert store.platform_info(case_id)["task_version"] == "3"
