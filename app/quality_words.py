@@ -202,6 +202,12 @@ CATALOGUE = i18n.Catalogue(
             "en": "Faint vessels or darkened edges: the image may be ungradable. Take it again; if "
             "this keeps happening, consider dilation.",
         },
+        "gradability.blank": {
+            "fr": "Aucun vaisseau : l'image est d'une seule teinte, sans fond d'œil. Vérifiez que "
+            "l'objectif est dégagé et reprenez le cliché.",
+            "en": "No vessels: the image is a single shade, with no fundus in it. Check that the lens is "
+            "uncovered and take it again.",
+        },
         "gradability.blocking": {
             "fr": "Vaisseaux invisibles : cliché ininterprétable. Reprenez-le ; une dilatation "
             "pupillaire est probablement nécessaire.",

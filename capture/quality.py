@@ -259,6 +259,16 @@ def _retina_findings(small: Image8, *, side_for_eye: bool = True) -> list[Qualit
         level: Level = "blocking" if field.level == "blocking" else "warning"
         field = QualityFinding.said("field-of-view", level, "field-of-view.not-fundus", sum(fov.lit_corners), 3)
     exposure, dark = _exposure_and_darkness(luma, inner, retina=True, fundus=fov.looks_like_a_fundus())
+    if _blank(luma):
+        # One colour all over (a covered lens, a capture that failed): no retina to refocus on, no pupil
+        # to dilate. Said to show nothing, and still blocked.
+        return [
+            field,
+            QualityFinding.said("sharpness", "blocking", "sharpness.blank", NO_EDGES, RETINA_SHARPNESS_WARNING),
+            exposure,
+            QualityFinding.said("colour-cast", "ok", "colour-cast.blank", None, None),
+            QualityFinding.said("gradability", "blocking", "gradability.blank", 0.0, None),
+        ]
     findings = [
         field,
         # Vessels stand out best in the green channel.

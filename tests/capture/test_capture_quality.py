@@ -186,3 +186,21 @@ def test_a_retinograph_too_small_is_told_to_export_it_from_the_retinograph() -> 
         if f.check == "resolution"
     )
     assert "rétinographe" not in skin.message and "Reprenez la photo" in skin.message
+
+
+@pytest.mark.parametrize("value", [(200, 150, 130), (128, 128, 128), (250, 250, 250)])
+def test_a_uniform_frame_filed_as_a_retinograph_is_said_to_show_nothing(value: tuple[int, int, int]) -> None:
+    """A frame of one colour in an eye case (a covered lens, a capture that failed) was told to be
+    refocused and the patient's pupils dilated; it shows nothing, and is said so."""
+    frame = np.empty((1200, 1600, 3), np.uint8)
+    frame[:] = value
+    findings = check_quality(frame, specialty="ophthalmology")
+    sharpness = next(f for f in findings if f.check == "sharpness")
+    assert sharpness.level == "blocking" and sharpness.key == "sharpness.blank", sharpness.message
+    assert not any("dilatation" in f.message for f in findings), [f.message for f in findings]
+    assert any(f.level == "blocking" for f in findings if f.check == "gradability")
+
+
+def test_a_retinograph_is_not_taken_for_a_blank_frame() -> None:
+    findings = check_quality(jpeg_round_trip(fundus_scene(1600, 1200, 3)), specialty="ophthalmology")
+    assert not any(f.key in ("sharpness.blank", "gradability.blank") for f in findings)

@@ -607,3 +607,22 @@ def _analysis_luma(image: Image.Image) -> np.ndarray:
     from capture.quality import analysis_copy
 
     return np.asarray(cv2.cvtColor(analysis_copy(np.asarray(image)), cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+
+
+def test_a_blank_real_frame_filed_as_a_retinograph_is_said_to_show_nothing() -> None:
+    """Found in an acceptance pass (round 30): the same blank grey frame filed in an eye case was told
+    « Rétinographie floue : refaites la mise au point » and « Vaisseaux invisibles : une dilatation
+    pupillaire est probablement nécessaire », sending the nurse to refocus and to dilate a patient's
+    pupils for a picture of nothing (a covered lens, a capture that failed)."""
+    data = (CORPUS / BLANK).read_bytes()
+    quality = prepare_image_bytes(data, filename=BLANK, specialty="ophthalmology").quality
+    sharpness = next(f for f in quality if f.check == "sharpness")
+    assert sharpness.level == "blocking" and "rien" in sharpness.message, sharpness.message
+    assert "nothing" in sharpness.text("en")
+    assert not any("dilatation" in f.message or "floue" in f.message for f in quality), quality
+    assert not any("dilation" in f.text("en") for f in quality)
+    colour = next(f for f in quality if f.check == "colour-cast")
+    assert colour.level == "ok", colour.message
+    # Still blocked, and still said not to look like a retinograph.
+    assert next(f for f in quality if f.check == "gradability").level == "blocking"
+    assert "ne ressemble pas à une rétinographie" in next(f for f in quality if f.check == "field-of-view").message
