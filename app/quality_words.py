@@ -202,6 +202,14 @@ CATALOGUE = i18n.Catalogue(
             "en": "Faint vessels or darkened edges: the image may be ungradable. Take it again; if "
             "this keeps happening, consider dilation.",
         },
+        "document.warning": {
+            "fr": "Ceci ressemble à une copie d'écran ou à un document numérisé, pas à une photo : "
+            "vérifiez que c'est la bonne image et qu'elle ne montre pas le nom d'un autre patient. "
+            "Pour la lésion, prenez-la en photo avec l'appareil.",
+            "en": "This looks like a screenshot or a scanned document, not a photo: check that it is the "
+            "right image and that it shows no other patient's name. For the lesion, take a photo of it "
+            "with the camera.",
+        },
         "gradability.blank": {
             "fr": "Aucun vaisseau : l'image est d'une seule teinte, sans fond d'œil. Vérifiez que "
             "l'objectif est dégagé et reprenez le cliché.",

@@ -202,6 +202,8 @@ def check_quality(
             findings.append(QualityFinding.said("colour-cast", "ok", "colour-cast.blank", None, None))
         else:
             findings.append(colour_finding(small, specialty=specialty))  # small: no second reduction
+        if not blank and flat_share(small) >= DOCUMENT_FLAT_SHARE:
+            findings.append(QualityFinding.said("document", "warning", "document.warning", None, None))
         if faces.face_visible(luma):
             findings.append(QualityFinding.said("face", "warning", "face.warning", 1.0, None))
     return findings
@@ -444,6 +446,27 @@ def _level(value: float, warning: float, blocking: float, *, low_is_bad: bool = 
 #: A photo whose luminance spans fewer levels than this (1st to 99th percentile) shows nothing: a covered
 #: lens, a phone's blank frame. A photo blurred beyond any edge still spans dozens.
 BLANK_SPAN = 6.0
+#: Share of a picture in areas of exactly one colour above which it is a screenshot or a scanned page,
+#: not a photo: a camera's noise leaves next to none outside blown highlights (0 to 0.14 on the real
+#: photos, even compressed again at JPEG quality 30 as a messaging app does; 0.5 to 0.65 on screenshots
+#: and scans).
+DOCUMENT_FLAT_SHARE = 0.3
+#: The side of the square that must be of one colour, on the analysis copy: wider than a JPEG block
+#: reduced (a heavily compressed photo's blocks are flat each, of colours that differ).
+_FLAT_SIDE = 9
+
+
+def flat_share(rgb: Image8) -> float:
+    """Share of the pixels whose 9×9 neighbourhood is of exactly one colour, blown highlights and crushed
+    shadows left out (a flash's glare and a dim room's shadows are flat on a real photo too)."""
+    kernel = np.ones((_FLAT_SIDE, _FLAT_SIDE), np.uint8)
+    flat = np.ones(rgb.shape[:2], dtype=bool)
+    for channel in range(3):
+        plane = np.ascontiguousarray(rgb[:, :, channel])
+        flat &= cv2.dilate(plane, kernel) == cv2.erode(plane, kernel)
+    brightest = rgb.max(axis=2)
+    flat &= (brightest < 254) & (brightest >= 16)
+    return float(flat.mean())
 
 
 def _blank(luma: Image8) -> bool:

@@ -1,0 +1,105 @@
+"""A screenshot or a scanned page filed as a photo is said to be one (acceptance pass, round 30).
+
+A screenshot of the records software (the nurse's « copie d'écran » of a photo opened in it) or a
+scanned letter was taken for a good photo, or told « Image trop claire ou reflet du flash : coupez le
+flash » and « réglez l'appareil en couleur »: nothing said it was not a photo, and such a page may show
+another patient's name to the expert. Camera photos, even clipped or dim, are never said to be one.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFilter
+
+from app.model import QualityFinding
+from capture.pipeline import prepare_image_bytes
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras"
+PHOTO = "hdr_canon_hdr_YES.jpg"  # a real camera photo, from the real-cameras corpus (see its README)
+
+
+def _encoded(image: Image.Image, fmt: str) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **({"quality": 90} if fmt == "JPEG" else {}))
+    return out.getvalue()
+
+
+def _screenshot(background: tuple[int, int, int]) -> Image.Image:
+    """A records program's window at 1920×1080: a title bar, lines of text, the photo opened in it."""
+    shot = Image.new("RGB", (1920, 1080), background)
+    draw = ImageDraw.Draw(shot)
+    draw.rectangle((0, 0, 1920, 48), fill=(32, 72, 150))
+    ink = (20, 20, 20) if sum(background) > 300 else (230, 230, 230)
+    for line in range(28):
+        draw.text((40, 70 + line * 32), f"Consultation {line} : patient, rendez-vous, traitement en cours", fill=ink)
+    with Image.open(CORPUS / PHOTO) as photo:
+        shot.paste(photo.convert("RGB").resize((640, 480)), (1180, 220))
+    return shot
+
+
+def _scanned_page() -> Image.Image:
+    """An A4 letter scanned at 300 dpi: off-white paper, lines of dark text, the scanner's slight blur."""
+    page = Image.new("L", (2480, 3508), 243)
+    draw = ImageDraw.Draw(page)
+    for line in range(70):
+        draw.text((220, 240 + line * 44), "Compte rendu de consultation, antécédents et traitement du patient", fill=35)
+    return page.filter(ImageFilter.GaussianBlur(0.6)).convert("RGB")
+
+
+def _document(quality: list[QualityFinding]) -> list[QualityFinding]:
+    return [f for f in quality if f.check == "document"]
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+@pytest.mark.parametrize("background", [(240, 240, 240), (31, 31, 31)])
+def test_a_screenshot_is_said_not_to_be_a_photo(fmt: str, background: tuple[int, int, int]) -> None:
+    data = _encoded(_screenshot(background), fmt)
+    quality = prepare_image_bytes(data, filename="capture.png", specialty="dermatology").quality
+    said = _document(quality)
+    assert said and said[0].level == "warning", [f.message for f in quality]
+    assert "copie d'écran" in said[0].message and "autre patient" in said[0].message
+    assert "screenshot" in said[0].text("en") and "other patient" in said[0].text("en")
+
+
+def test_a_scanned_page_is_said_not_to_be_a_photo() -> None:
+    data = _encoded(_scanned_page(), "JPEG")
+    quality = prepare_image_bytes(data, filename="scan.jpg", specialty="dermatology").quality
+    assert _document(quality), [f.message for f in quality]
+
+
+def _real_photos() -> list[str]:
+    return sorted(p.name for p in CORPUS.iterdir() if p.name != "README.md")
+
+
+@pytest.mark.parametrize("name", _real_photos())
+def test_no_camera_photo_is_said_to_be_a_screenshot(name: str) -> None:
+    quality = prepare_image_bytes((CORPUS / name).read_bytes(), filename=name, specialty="dermatology").quality
+    assert not _document(quality), name
+
+
+@pytest.mark.parametrize("dim", [1.0, 0.12])
+def test_a_dim_or_clipped_camera_photo_is_not_said_to_be_a_screenshot(dim: float) -> None:
+    """A photo in a dim room (sharp, crushed shadows) or one whose highlights are blown by the flash."""
+    with Image.open(CORPUS / PHOTO) as photo:
+        pixels = np.asarray(photo.convert("RGB"), dtype=np.float32) * dim
+    if dim == 1.0:
+        pixels = pixels * 2.2  # a third of the frame blown to white, as a flash too close does
+    image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+    quality = prepare_image_bytes(_encoded(image, "JPEG"), filename="p.jpg", specialty="dermatology").quality
+    assert not _document(quality), [f.message for f in quality]
+
+
+@pytest.mark.parametrize("quality", [60, 30])
+def test_a_camera_photo_compressed_again_is_not_said_to_be_a_screenshot(quality: int) -> None:
+    """A photo passed through a messaging app: each of its JPEG blocks flat, of colours that differ."""
+    with Image.open(CORPUS / PHOTO) as photo:
+        image = photo.convert("RGB")
+    image.thumbnail((1600, 1600))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality)
+    found = prepare_image_bytes(out.getvalue(), filename="p.jpg", specialty="dermatology").quality
+    assert not _document(found), [f.message for f in found]
