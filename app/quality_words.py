@@ -142,6 +142,10 @@ CATALOGUE = i18n.Catalogue(
             "fr": "Couleurs non jugées : l'image ne montre rien (voir la netteté).",
             "en": "Colours not judged: the image shows nothing (see the sharpness).",
         },
+        "colour-cast.dark": {
+            "fr": "Couleurs non jugées : la photo est trop sombre pour cela (voir l'exposition).",
+            "en": "Colours not judged: the photo is too dark for that (see the exposure).",
+        },
         "colour-cast.dark-retina": {
             "fr": "Couleurs non jugées : le cliché est trop sombre pour cela (voir l'exposition).",
             "en": "Colours not judged: the image is too dark for that (see the exposure).",

@@ -197,9 +197,14 @@ def check_quality(
         luma = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
         blank = _blank(luma)
         findings.append(_sharpness(photo_blur(luma), retina=False, blank=blank))
-        findings.append(_exposure(luma, None, retina=False))
+        exposure = _exposure(luma, None, retina=False)
+        findings.append(exposure)
         if blank:  # a grey nothing is not a camera set to black and white: no advice on its colours
             findings.append(QualityFinding.said("colour-cast", "ok", "colour-cast.blank", None, None))
+        elif exposure.key == "exposure.dark.blocking":
+            # A few levels above black carry no colour to judge: « noir et blanc » or a cast said of them
+            # sent the nurse to the camera's settings; the exposure finding says what to do.
+            findings.append(QualityFinding.said("colour-cast", "ok", "colour-cast.dark", None, None))
         else:
             findings.append(colour_finding(small, specialty=specialty))  # small: no second reduction
         if not blank and flat_share(small) >= DOCUMENT_FLAT_SHARE:

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from PIL import ExifTags, Image, ImageFilter
 
+from app.model import QualityFinding
 from app.moments import is_fhir_date_time
 from capture.pipeline import PreparedImage, prepare_image_bytes, rotate_stored
 from tests.support.cases import example_case
@@ -626,3 +627,25 @@ def test_a_blank_real_frame_filed_as_a_retinograph_is_said_to_show_nothing() -> 
     # Still blocked, and still said not to look like a retinograph.
     assert next(f for f in quality if f.check == "gradability").level == "blocking"
     assert "ne ressemble pas à une rétinographie" in next(f for f in quality if f.check == "field-of-view").message
+
+
+@pytest.mark.parametrize(("name", "dim"), [("tests_22-canon_tags.jpg", 0.12), ("hdr_canon_hdr_YES.jpg", 0.2)])
+def test_a_photo_too_dark_to_see_is_not_judged_for_its_colours(name: str, dim: float) -> None:
+    """Found in an acceptance pass (round 30): a real photo taken in a dim room, blocked « bien trop
+    sombre », was also told « Photo en noir et blanc : réglez l'appareil en couleur » or « Couleurs
+    faussées » (its few levels above black carry no reliable colour), sending the nurse to the camera's
+    settings instead of the light. Its colours are not judged; a photo only a little dark still is."""
+    with Image.open(CORPUS / name) as photo:
+        pixels = np.asarray(photo.convert("RGB"), dtype=np.float32)
+
+    def quality_at(factor: float) -> list[QualityFinding]:
+        out = io.BytesIO()
+        Image.fromarray((pixels * factor).astype(np.uint8)).save(out, "JPEG", quality=92)
+        return prepare_image_bytes(out.getvalue(), filename=name, specialty="dermatology").quality
+
+    quality = quality_at(dim)
+    assert next(f for f in quality if f.check == "exposure").level == "blocking"
+    colour = next(f for f in quality if f.check == "colour-cast")
+    assert colour.level == "ok" and "non jugées" in colour.message, colour.message
+    assert "not judged" in colour.text("en")
+    assert next(f for f in quality_at(0.3) if f.check == "colour-cast").key != "colour-cast.dark"
