@@ -143,6 +143,25 @@ def upright(rgb: RGB, orientation: int) -> RGB:
     return rgb
 
 
+#: What libjpeg gives for the blocks a scan ended before: zero coefficients, mid-grey.
+_MISSING_BLOCKS_GREY = 128
+
+
+def closed_after_a_cut(rgb: RGB) -> bool:
+    """Whether a JPEG's pixels (as stored, before any turn) end in the mid-grey band libjpeg fills the
+    missing blocks with when its scan stops early: a file cut short (a card pulled out while it was
+    written) then closed by a recovery tool's end marker or by another file's sectors. Its last rows
+    are that one grey across the width, while its first row is not one colour (a grey border all round
+    is a framed photo, not a cut)."""
+    if rgb.shape[0] < 4:
+        return False
+    bottom = rgb[-2:]
+    if not bool((bottom == _MISSING_BLOCKS_GREY).all()):
+        return False
+    top = rgb[0]
+    return not bool((top == top[0]).all())
+
+
 def has_alpha(image: Image.Image) -> bool:
     """Whether some pixels may be transparent (an alpha channel, or a transparent colour)."""
     return image.mode in ("RGBA", "LA", "PA", "RGBa") or "transparency" in image.info
@@ -260,7 +279,10 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
         if few_bits is not None:
             rgb, flattened = few_bits, True
         else:
-            rgb = upright(to_rgb_array(image), orientation)
+            pixels = to_rgb_array(image)
+            if fmt == "jpeg" and closed_after_a_cut(pixels):
+                raise messages.rejected("damaged", name=name)
+            rgb = upright(pixels, orientation)
         pages = int(getattr(image, "n_frames", 1) or 1) if fmt in ("tiff", "webp", "gif") else 1
         lossy = (
             fmt == "jpeg"

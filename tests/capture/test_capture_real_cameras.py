@@ -649,3 +649,37 @@ def test_a_photo_too_dark_to_see_is_not_judged_for_its_colours(name: str, dim: f
     assert colour.level == "ok" and "non jugées" in colour.message, colour.message
     assert "not judged" in colour.text("en")
     assert next(f for f in quality_at(0.3) if f.check == "colour-cast").key != "colour-cast.dark"
+
+
+@pytest.mark.parametrize("name", ["hdr_canon_hdr_YES.jpg", "tests_22-canon_tags.jpg", "tests_87_OSError.jpg"])
+@pytest.mark.parametrize("tail", ["end marker", "another photo"])
+def test_a_real_jpeg_cut_short_then_closed_is_refused(name: str, tail: str) -> None:
+    """Found in an acceptance pass (round 30): a photo cut short (the card pulled out while it was
+    written) and closed again, by a recovery tool writing the end marker or by the sectors of another
+    file that followed it, was accepted, its lower part one flat colour or noise, and could reach the
+    expert with the lesion missing; a JPEG merely cut short was already refused."""
+    from app.errors import ImageRejected
+
+    data = (CORPUS / name).read_bytes()
+    cut = data[: int(len(data) * 0.6)]
+    other = (CORPUS / "tests_45-gps_ifd.jpg").read_bytes()
+    closed = cut + (b"\xff\xd9" if tail == "end marker" else other[len(other) // 2 :])
+    with pytest.raises(ImageRejected, match="incomplète ou abîmée"):
+        prepare_image_bytes(closed, filename=name, specialty="dermatology")
+
+
+@pytest.mark.parametrize("band", ["white frame", "black floor", "grey bottom border"])
+def test_a_whole_photo_with_a_flat_band_is_not_taken_for_cut(band: str) -> None:
+    """A photo framed in white by an editing app, or whose floor is crushed black, is whole."""
+    with Image.open(CORPUS / "hdr_canon_hdr_YES.jpg") as photo:
+        pixels = np.array(photo.convert("RGB"))
+    height = pixels.shape[0]
+    if band == "white frame":
+        pixels = np.pad(pixels, ((80, 80), (80, 80), (0, 0)), constant_values=255)
+    elif band == "black floor":
+        pixels[height * 3 // 4 :] = 0
+    else:  # a border of one colour on every side, wider at the bottom (a print's caption strip)
+        pixels = np.pad(pixels, ((40, 200), (40, 40), (0, 0)), constant_values=128)
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, "JPEG", quality=92)
+    prepare_image_bytes(out.getvalue(), filename="p.jpg", specialty="dermatology")
