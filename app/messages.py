@@ -72,8 +72,19 @@ CATALOGUE = i18n.Catalogue(
             "en": "Disk write error ({reason}): try again, then call IT support.",
         },
         "storage.cannot_create": {
-            "fr": "Impossible de créer le dossier de données {path}.",
-            "en": "Cannot create the data folder {path}.",
+            "fr": "Impossible de créer le dossier de données {path} ({reason}) : prévenez le support informatique.",
+            "en": "Cannot create the data folder {path} ({reason}): call IT support.",
+        },
+        "storage.dir_unusable": {
+            "fr": "Le dossier de données {path} ne peut pas être modifié ({reason}) : rien n'y a été changé. "
+            "Prévenez le support informatique.",
+            "en": "The data folder {path} cannot be changed ({reason}): nothing in it was changed. Call IT support.",
+        },
+        "storage.not_a_dir": {
+            "fr": "Le dossier de données {path} n'est pas un dossier mais un fichier : il n'a pas été touché. "
+            "Donnez un dossier (variable TELEAVIS_HOME).",
+            "en": "The data folder {path} is not a folder but a file: it was not touched. "
+            "Give a folder (TELEAVIS_HOME variable).",
         },
         "db.locked": {
             "fr": "La base de données est occupée par une autre fenêtre de Teleavis : réessayez dans un instant.",

@@ -49,7 +49,7 @@ from app.db import (
     transaction,
 )
 from app.errors import AlreadyStored, CaseChanged, DataAltered, InvalidTransition, NotFound, StorageError
-from app.fsutil import remove_stale
+from app.fsutil import os_reason, remove_stale
 from app.keystore import KeyStore, PassphraseSource, passphrase_from_env_or_terminal
 from app.model import (
     EDITABLE_STATES,
@@ -245,7 +245,11 @@ class Store:
             if os.name != "nt":
                 os.chmod(root, 0o700)
         except OSError as exc:
-            raise StorageError(M.tr("storage.cannot_create", path=str(root))) from exc
+            # An existing folder it cannot write to (a read-only mount, another account's) was not to be made.
+            if root.exists() and not root.is_dir():
+                raise StorageError(M.tr("storage.not_a_dir", path=str(root))) from exc
+            message = "storage.dir_unusable" if root.is_dir() else "storage.cannot_create"
+            raise StorageError(M.tr(message, path=str(root), reason=os_reason(exc))) from exc
         keys = KeyStore(root, passphrase, passphrase_tries)
         db_path = root / DB_FILE
         if keys.exists():
