@@ -12,6 +12,7 @@ when running as root; otherwise the exact command to run is printed.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -113,6 +114,17 @@ def ensure_system(packages: list[str]) -> None:
         subprocess.run([*command[:4], *available], check=True, env=env)
 
 
+def venv_debs() -> list[str]:
+    """The Debian packages of Python's venv module, when the venv is still to make and this Python lacks them.
+
+    Debian and Ubuntu ship python3 without ensurepip (python3.X-venv): asked for with the other system
+    packages, they go in the one command a user is told to run, not in a second one after it.
+    """
+    if PY.exists() or not shutil.which("dpkg-query") or importlib.util.find_spec("ensurepip") is not None:
+        return []
+    return ["python3-venv", f"python3.{sys.version_info.minor}-venv"]
+
+
 def ensure_venv() -> None:
     if PY.exists():
         return
@@ -154,7 +166,7 @@ def setup(extra: str, system: list[str]) -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - this script must run, and say so, on an old Python
         say(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]}).")
         sys.exit(1)
-    ensure_system(system)
+    ensure_system(system + venv_debs())
     ensure_venv()
     ensure_packages(extra)
     build_translations()

@@ -52,3 +52,29 @@ def test_a_name_an_installed_package_provides_is_not_missing() -> None:
     assert dev.missing_debs([name]) == []
     assert dev.missing_debs([name, "teleavis-no-such-package"]) == ["teleavis-no-such-package"]
     assert dev.missing_debs(sorted(packages)[:3]) == []
+
+
+def test_the_first_printed_command_also_installs_venv_when_python_has_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A fresh Debian or Ubuntu has python3 without its venv module (python3-venv, which holds ensurepip): run
+    # as a user, dev.py printed the « sudo apt-get install » of Qt's libraries, and once the user had run it,
+    # stopped again on the venv with a second command to run. The first command now holds both.
+    dev = dev_py()
+    monkeypatch.setattr(dev, "PY", tmp_path / "no-venv-yet" / "python")
+    real_find_spec = dev.importlib.util.find_spec
+    monkeypatch.setattr(
+        dev.importlib.util, "find_spec", lambda name, *a: None if name == "ensurepip" else real_find_spec(name, *a)
+    )
+    minor = dev.sys.version_info.minor
+    needed = dev.venv_debs()
+    assert needed == ["python3-venv", f"python3.{minor}-venv"]
+    monkeypatch.setattr(dev, "PY", tmp_path / "python")
+    (tmp_path / "python").touch()
+    assert dev.venv_debs() == [], "a venv made already needs nothing more"
+
+
+def test_no_venv_package_is_asked_for_when_python_has_its_venv(tmp_path: Path) -> None:
+    dev = dev_py()
+    assert dev.importlib.util.find_spec("ensurepip") is not None, "this machine's Python has ensurepip"
+    assert dev.venv_debs() == []
