@@ -147,15 +147,16 @@ def _secret_value(key: str, text: str) -> bool:
     return key in SECRET_KEYS or (key == "proxy" and proxy_has_userinfo(text))
 
 
-def _check_range(key: str, value: Any) -> None:
-    """``UsageError`` when ``value`` is a number ``key`` cannot work with (``app.setting_checks.RANGES``)."""
+def _check_range(key: str, value: Any, typed: str) -> None:
+    """``UsageError`` when ``value`` is a number ``key`` cannot work with (``app.setting_checks.RANGES``),
+    quoting it as ``typed`` (« 0 », not the « 0.0 » it was read as)."""
     if in_range(key, value):
         return
     low, high, off = RANGES[key]
     words = M.tr("config.zero_off") if off else ""
     if high is None:
-        raise UsageError(M.tr("config.from", key=key, value=value, low=low, off=words))
-    raise UsageError(M.tr("config.between", key=key, value=value, low=low, high=high, off=words))
+        raise UsageError(M.tr("config.from", key=key, value=typed, low=low, off=words))
+    raise UsageError(M.tr("config.between", key=key, value=typed, low=low, high=high, off=words))
 
 
 _CA_WORDS = {
@@ -235,7 +236,7 @@ def run_set(args: argparse.Namespace) -> int:
     else:
         text = args.value
     value = parse(args.key, text)
-    _check_range(args.key, value)
+    _check_range(args.key, value, text.strip())
     if args.key in SECURE_URL_SETTINGS or args.key in SECURE_URL_CONFIG_ONLY:
         check_secure_url(args.key, str(value), usage=True)
     if args.key == "proxy":

@@ -139,3 +139,12 @@ def test_a_poll_interval_too_short_says_nothing_was_saved(capsys: pytest.Capture
     # Every other refused value says « Rien n'a été enregistré » ; this one alone left it to be guessed.
     result = run_inprocess(capsys, "config", "set", "sync.interval_s", "5")
     assert result.code == 2 and "au moins 10" in result.err and "Rien n'a été enregistré" in result.err, result.err
+
+
+@pytest.mark.parametrize(("key", "value"), [("platform.timeout_s", "0"), ("lock.minutes", "300")])
+def test_a_refused_number_is_quoted_as_typed(capsys: pytest.CaptureFixture[str], key: str, value: str) -> None:
+    # Found by a newcomer: « config set platform.timeout_s 0 » answered « 0.0 ne peut pas fonctionner », a
+    # number she had not typed.
+    refused = run_inprocess(capsys, "config", "set", key, value)
+    assert refused.code == 2, refused.err
+    assert f": {value} ne peut pas fonctionner" in refused.err, refused.err
