@@ -222,6 +222,15 @@ def database(root: Path) -> Check:
             # Not damaged: SQLite cannot make the small file it reads with. Restoring a backup, the
             # advice for a damaged base, would put older data in place of this.
             return Check("database", FAILED, M.tr("doctor.db.disk_full"), M.tr("doctor.space.full.advice"))
+        if not os.access(root, os.W_OK):
+            # Not damaged either: SQLite cannot make the file it reads a WAL database with in a folder it
+            # cannot write to (a read-only mount, another account's folder).
+            return Check(
+                "database",
+                FAILED,
+                M.tr("doctor.db.read_only", path=str(root)),
+                M.tr("doctor.data_dir.readonly.advice"),
+            )
         return Check("database", FAILED, M.tr("doctor.db.corrupt", reason=text), M.tr("doctor.db.corrupt.advice"))
     if result != ["ok"]:
         return Check(

@@ -295,15 +295,21 @@ M.add(
             "endommagée, ne restaurez pas de sauvegarde).",
             "en": "The database cannot be opened: the disk is full (it is not damaged, do not restore a backup).",
         },
+        "doctor.db.read_only": {
+            "fr": "La base de données ne peut pas être ouverte : le dossier de données {path} est en lecture seule "
+            "(elle n'est pas endommagée, ne restaurez pas de sauvegarde).",
+            "en": "The database cannot be opened: the data folder {path} is read-only (it is not damaged, do not "
+            "restore a backup).",
+        },
         "doctor.db.corrupt": {
             "fr": "La base de données est endommagée ({reason}).",
             "en": "The database is damaged ({reason}).",
         },
         "doctor.db.corrupt.advice": {
             "fr": "N'utilisez plus Teleavis sur ce poste et ne supprimez rien. Restaurez la dernière sauvegarde "
-            "(Fichier > Restaurer, ou teleavis restore) ou appelez le support.",
+            "(teleavis restore FICHIER) ou appelez le support.",
             "en": "Stop using Teleavis on this computer and delete nothing. Restore the last backup "
-            "(File > Restore, or teleavis restore) or call support.",
+            "(teleavis restore FILE) or call support.",
         },
         "doctor.db.too_new": {
             "fr": "La base vient d'une version plus récente de Teleavis (version {version}).",
