@@ -53,6 +53,41 @@ CASE = {
 }
 
 
+# The demo's own words, in the language the commands it runs speak (the system's: app/i18n.py).
+WORDS = {
+    "fr": {
+        "start": "Démonstration dans un dossier jetable : {work}\n(aucune donnée réelle n'est touchée)",
+        "init": "Configurer le site",
+        "import": "Créer un dossier depuis un fichier",
+        "list": "La liste de travail",
+        "show": "Le dossier, avec le contrôle qualité des images",
+        "send": "Valider et mettre en file d'envoi",
+        "answer_after": "L'expert simulé répondra après 3 secondes",
+        "no_question": "… sans poser de question d'abord",
+        "sync": "Envoyer à la plateforme de formation et attendre la réponse",
+        "answer": "La réponse de l'expert",
+        "export": "Le compte rendu PDF",
+        "status": "L'état général",
+        "done": "Fini. Le compte rendu est dans {report}.",
+    },
+    "en": {
+        "start": "Demonstration in a throw-away folder: {work}\n(no real data is touched)",
+        "init": "Set up the site",
+        "import": "Import a case from a file",
+        "list": "The worklist",
+        "show": "The case, with the quality check of its images",
+        "send": "Check it and queue it for sending",
+        "answer_after": "The simulated expert will answer after 3 seconds",
+        "no_question": "… without asking a question first",
+        "sync": "Send to the training platform and wait for the answer",
+        "answer": "The expert's answer",
+        "export": "The PDF report",
+        "status": "The general state",
+        "done": "Done. The report is in {report}.",
+    },
+}
+
+
 def demo_photos(folder: Path) -> None:
     """Two skin photos from the demo camera (a far view and a close-up)."""
     import cv2
@@ -89,27 +124,30 @@ def main() -> int:
         PYTHONPATH=str(ROOT),
     )
     env.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-    print(f"Démonstration dans un dossier jetable : {work}\n(aucune donnée réelle n'est touchée)")
+    from app.i18n import system_language
+
+    words = WORDS[system_language()]
+    print(words["start"].format(work=work))
     (work / "site.json").write_text(json.dumps(SITE, ensure_ascii=False, indent=2), encoding="utf-8")
     demo_photos(work)
     (work / "case.json").write_text(json.dumps(CASE, ensure_ascii=False, indent=2), encoding="utf-8")
 
-    step("Configurer le site", "init", "--site", str(work / "site.json"), env=env)
-    imported = step("Créer un dossier depuis un fichier", "case", "import", str(work / "case.json"), env=env)
+    step(words["init"], "init", "--site", str(work / "site.json"), env=env)
+    imported = step(words["import"], "case", "import", str(work / "case.json"), env=env)
     case_id = imported.stdout.strip()
     if not case_id:
         return 1
-    step("La liste de travail", "case", "list", env=env)
-    step("Le dossier, avec le contrôle qualité des images", "case", "show", case_id, env=env)
-    step("Valider et mettre en file d'envoi", "case", "send", case_id, env=env)
-    step("L'expert simulé répondra après 3 secondes", "config", "set", "sandbox.answer_after_s", "3", env=env)
+    step(words["list"], "case", "list", env=env)
+    step(words["show"], "case", "show", case_id, env=env)
+    step(words["send"], "case", "send", case_id, env=env)
+    step(words["answer_after"], "config", "set", "sandbox.answer_after_s", "3", env=env)
     # The training expert asks a question now and then (sandbox.question_rate): the demo shows an answer.
-    step("… sans poser de question d'abord", "config", "set", "sandbox.question_rate", "0", env=env)
-    step("Envoyer à la plateforme de formation et attendre la réponse", "sync", "--timeout", "12", env=env)
-    step("La réponse de l'expert", "case", "show", case_id, env=env)
-    step("Le compte rendu PDF", "case", "export", case_id, "--pdf", str(work / "compte-rendu.pdf"), env=env)
-    step("L'état général", "status", env=env)
-    print(f"\nFini. Le compte rendu est dans {work / 'compte-rendu.pdf'}.")
+    step(words["no_question"], "config", "set", "sandbox.question_rate", "0", env=env)
+    step(words["sync"], "sync", "--timeout", "12", env=env)
+    step(words["answer"], "case", "show", case_id, env=env)
+    step(words["export"], "case", "export", case_id, "--pdf", str(work / "compte-rendu.pdf"), env=env)
+    step(words["status"], "status", env=env)
+    print("\n" + words["done"].format(report=work / "compte-rendu.pdf"))
     return 0
 
 
