@@ -10,6 +10,7 @@ filled in).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -80,7 +81,10 @@ def compile_qm(ts: Path) -> None:
     qm = ts.with_suffix(".qm")
     with tempfile.TemporaryDirectory() as folder:
         fresh = Path(folder) / qm.name
-        subprocess.run([tool("pyside6-lrelease"), "-silent", str(ts), "-qm", str(fresh)], check=True)
+        # C.UTF-8, which every glibc has: with the system's locale not generated (LANG=fr_FR.UTF-8 on a fresh
+        # Debian), lrelease warned three times that Qt needs a UTF-8 locale. Its output owes nothing to it.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")} | {"LC_ALL": "C.UTF-8"}
+        subprocess.run([tool("pyside6-lrelease"), "-silent", str(ts), "-qm", str(fresh)], check=True, env=env)
         if not qm.exists() or qm.read_bytes() != fresh.read_bytes():
             shutil.copyfile(fresh, qm)
 
