@@ -128,6 +128,11 @@ def venv_debs() -> list[str]:
 def ensure_venv() -> None:
     if PY.exists():
         return
+    if VENV.exists():
+        # Left by a Python no longer here (a release upgrade): venv stops on its links, and its packages,
+        # installed for that Python, are of no use to this one.
+        say(f"the virtual environment in {VENV} was made by a Python no longer here: it is made again")
+        shutil.rmtree(VENV)
     say(f"creating the virtual environment in {VENV}")
     result = subprocess.run([sys.executable, "-m", "venv", str(VENV)])
     if result.returncode != 0:

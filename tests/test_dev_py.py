@@ -78,3 +78,26 @@ def test_no_venv_package_is_asked_for_when_python_has_its_venv(tmp_path: Path) -
     dev = dev_py()
     assert dev.importlib.util.find_spec("ensurepip") is not None, "this machine's Python has ensurepip"
     assert dev.venv_debs() == []
+
+
+def test_a_venv_left_by_a_python_gone_is_made_again_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # Found by a newcomer after a release upgrade (Debian 12 to 13: python3.11 to 3.13): .venv's python pointed
+    # at an interpreter no longer there, venv stopped on it (« Error: [Errno 2] No such file or directory »)
+    # and dev.py, run as a user, said Python's venv module was missing and to install python3-venv, which
+    # was installed.
+    dev = dev_py()
+    venv = tmp_path / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    for name in ("python", "python3"):
+        (venv / "bin" / name).symlink_to("/nonexistent/python3.10")
+    (venv / ".installed-run").write_text("a digest of the old install")
+    monkeypatch.setattr(dev, "VENV", venv)
+    monkeypatch.setattr(dev, "BIN", venv / "bin")
+    monkeypatch.setattr(dev, "PY", venv / "bin" / "python")
+    dev.ensure_venv()
+    out = capfd.readouterr()
+    assert (venv / "bin" / "python").exists()
+    assert "Errno" not in out.out + out.err and "venv module is missing" not in out.out, out
+    assert not (venv / ".installed-run").exists(), "the old install's stamp would skip installing the packages"
