@@ -26,7 +26,12 @@ class _Page(QWizardPage):
         super().__init__()
         self.setTitle(title)
         layout = QVBoxLayout(self)
-        layout.addWidget(scrolling(body))
+        area = scrolling(body)
+        # Not a Tab stop of its own: QWizard gives a new page's focus to its first child that takes it,
+        # which was this area (it shows nothing), so what was typed at once went nowhere. Its fields
+        # scroll into view as Tab reaches them.
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout.addWidget(area)
         self._check = check
 
     def validatePage(self) -> bool:

@@ -152,3 +152,29 @@ def test_a_finess_of_nine_digits_with_a_typo_is_told_it_is_a_typo(qtbot: Any, st
     form.finess.clear()
     type_text(form.finess, "75000001")
     assert "9 caractères" in form.field_words()["finess"]
+
+
+def test_each_page_opens_with_the_keyboard_in_its_first_field(qtbot: Any, store: Store) -> None:
+    """Found at the cart: on "Votre site" the keyboard was on the page's scroll area (a Tab stop that shows
+    nothing), so the RPPS typed straight away went nowhere and each Tab then filled the field above the
+    one meant: the name in the RPPS, the FINESS in the role. A page opens with its first field ready."""
+    from tests.support.ui import type_text
+    from ui.setup_wizard import SetupWizard
+
+    store.settings.set("site.requester", None)  # a new installation: nothing typed yet
+    wizard = SetupWizard(store)
+    qtbot.addWidget(wizard)
+    activate(qtbot, wizard)
+    qtbot.keyClick(QApplication.focusWidget() or wizard, Qt.Key.Key_Return)
+    site = wizard.site
+    assert site.isVisible()
+    assert QApplication.focusWidget() is site.rpps, type(QApplication.focusWidget()).__name__
+    type_text(QApplication.focusWidget(), "10101010105")
+    assert site.rpps.text() == "10101010105"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is site.family
+    # Shift+Tab from the first field goes to no invisible stop: back to the wizard's buttons.
+    site.rpps.setFocus()
+    qtbot.keyClick(site.rpps, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is not None
+    assert type(QApplication.focusWidget()).__name__ != "QScrollArea"
