@@ -434,6 +434,10 @@ class FollowView(QWidget):
         self.column.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.column.setWidget(left)
         see_through(self.column)
+        # Not a Tab stop: it shows nothing when it has the keyboard. A control that went (the send button
+        # once the case left) handed the keyboard on to it, and what was typed next, the reply to the
+        # expert's question, went nowhere. Its texts take Tab themselves, and scroll into view.
+        self.column.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # As narrow as its buttons allow, never less (nothing in it is ever cut on the right).
         self.column.setMinimumWidth(
             max(240, left.minimumSizeHint().width() + self.column.verticalScrollBar().sizeHint().width())

@@ -1,0 +1,48 @@
+"""The keyboard after sending: found at the cart, Ctrl+Entrée sent the case, the page became the follow
+view, and when the expert's question came the keyboard was on nothing to be seen: the reply typed then
+went nowhere, and Tab started from nowhere. The keyboard stays on a control of the page shown."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.model import CaseState
+from app.store import Store
+from tests.support.ui import activate, open_from_list
+
+
+def test_when_the_expert_asks_the_keyboard_is_on_the_page_shown(qtbot: Any, store: Store, tmp_path: Path) -> None:
+    from app.casefile import parse_case, read_json_file
+    from app.commands.cases import load_images
+    from sync.sandbox.shapes import asks_question
+    from tests.support.cases import example_case
+    from ui.main_window import MainWindow
+
+    store.settings.set("sandbox.question_rate", 0.25)
+    path = example_case(tmp_path / "case")
+    parsed = parse_case(read_json_file(path), tmp_path / "case")
+    parsed.case.id = next(c for c in (str(uuid.uuid4()) for _ in range(1000)) if asks_question(c, 0.25))
+    case_id = store.create_case(parsed.case, load_images(parsed.images, parsed.case.specialty, parsed.case))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    activate(qtbot, window)
+    window.start()
+    open_from_list(qtbot, window, case_id)
+    page = window.case_page
+    page.editor.question.setFocus()
+    qtbot.keyClick(page.editor.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    follow = page.follow
+    qtbot.waitUntil(lambda: store.state(case_id) == CaseState.ON_HOLD, timeout=60_000)
+    qtbot.waitUntil(lambda: follow.question_box.isVisible() and follow.send_reply.isEnabled(), timeout=60_000)
+    qtbot.wait(200)
+    focus = QApplication.focusWidget()
+    assert focus is not None and focus.isVisible(), f"the keyboard is on a hidden {type(focus).__name__}"
+    assert type(focus).__name__ != "QScrollArea", "the keyboard is on a scroll area, which shows nothing"
+    assert follow.isAncestorOf(focus)
+    window.shutdown()
