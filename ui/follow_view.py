@@ -497,6 +497,18 @@ class FollowView(QWidget):
         finally:
             self._opening = False
 
+    def take_keyboard(self) -> None:
+        """The keyboard on what comes next, for a case a person has just opened: the reply box while the
+        expert waits for one, else the expert's answer (to read, to copy into the patient's file). Found at
+        the cart: it was left on « ← Liste des dossiers », the reply typed went nowhere and its first space
+        went back to the list. (A withdrawn answer's warning comes before its conclusion.)"""
+        if self.question_box.isVisible() and self.reply.isVisible() and self.reply.isEnabled():
+            self.reply.setFocus()
+        elif self.answer_box.isVisible():
+            first = self.status_warning if self.status_warning.isVisible() else self.conclusion
+            if first.isVisible():
+                first.setFocus()
+
     def refresh(self) -> None:
         case = self.case
         if case is None:

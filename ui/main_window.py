@@ -796,6 +796,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(exc.message, 10000)
             return
         self.pages.setCurrentWidget(self.case_page)
+        if not self.case_page.editing():
+            self.case_page.follow.take_keyboard()  # not left on « ← Liste des dossiers »
         self._update_badge()
 
     def _offer_draft_actions(self) -> None:

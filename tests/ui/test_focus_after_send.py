@@ -46,3 +46,37 @@ def test_when_the_expert_asks_the_keyboard_is_on_the_page_shown(qtbot: Any, stor
     assert type(focus).__name__ != "QScrollArea", "the keyboard is on a scroll area, which shows nothing"
     assert follow.isAncestorOf(focus)
     window.shutdown()
+
+
+def test_a_case_opened_from_the_list_has_the_keyboard_on_what_comes_next(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """Found at the cart: a case where the expert asks, opened from the list with Entrée, had the keyboard
+    on « ← Liste des dossiers »; the reply typed went nowhere and its first space went back to the list.
+    The reply box has it; an answered case, its answer (to read, to copy): never the way out."""
+    from tests.support.ui import answered_case, sent_case, type_text
+    from ui.main_window import MainWindow
+
+    asked = sent_case(store, then=(CaseState.ON_HOLD,))
+    answered = answered_case(store)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    activate(qtbot, window)
+    open_from_list(qtbot, window, asked)
+    follow = window.case_page.follow
+    qtbot.waitUntil(lambda: follow.reply.isVisible() and follow.reply.isEnabled(), timeout=5_000)
+    assert QApplication.focusWidget() is follow.reply, type(QApplication.focusWidget()).__name__
+    type_text(follow.reply, "Pas de dermatoscope ici.")
+    qtbot.keyClick(follow.reply, Qt.Key.Key_Space)
+    assert window.pages.currentWidget() is window.case_page
+    assert follow.reply.toPlainText() == "Pas de dermatoscope ici. "
+
+    qtbot.keyClick(follow.reply, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.pages.currentWidget() is window.worklist
+    open_from_list(qtbot, window, answered)
+    focus = QApplication.focusWidget()
+    assert focus is follow.conclusion, type(focus).__name__
+    qtbot.keyClick(focus, Qt.Key.Key_Space)
+    assert window.pages.currentWidget() is window.case_page, "a space went back to the list"
+    window.shutdown()
