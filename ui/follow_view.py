@@ -646,15 +646,30 @@ class FollowView(QWidget):
         for widget in (self.reply, self.add_images, self.send_reply):
             widget.setEnabled(self._reply_open)
             widget.setVisible(not stranded)
-        self.reply_closed.setText(
-            self.tr(
+        # Found at the cart: once the expert had answered, the box and its buttons stayed greyed under the
+        # exchange and nothing said why. Said, with what to do instead (a hint: nothing is wrong).
+        closed = not waiting and self.question_box.isVisibleTo(self)
+        if stranded:
+            why = self.tr(
                 "Ce dossier a été envoyé à la plateforme d'essai, pendant le mode formation : votre réponse ne "
                 "peut pas partir vers son expert. S'il s'agit d'un vrai patient, refaites une demande."
             )
-            if stranded
-            else ""
-        )
-        self.reply_closed.setVisible(stranded)
+        elif closed and state == CaseState.ANSWERED:
+            why = self.tr(
+                "L'expert a répondu : l'échange est clos, rien ne lui part plus d'ici. Pour une nouvelle "
+                "question sur ce patient, faites une nouvelle demande."
+            )
+        elif closed:
+            why = self.tr("L'expert n'attend pas de réponse : vous pourrez lui écrire ici s'il pose une question.")
+        else:
+            why = ""
+        self.reply_closed.setText(why)
+        kind = "fieldProblem" if stranded else "fieldHint"
+        if self.reply_closed.objectName() != kind:
+            self.reply_closed.setObjectName(kind)
+            self.reply_closed.style().unpolish(self.reply_closed)
+            self.reply_closed.style().polish(self.reply_closed)
+        self.reply_closed.setVisible(bool(why))
         self._say_reply_late()
         self._unread = bool(info.get("unread"))
         self.keep_unread.setEnabled(not self._unread)

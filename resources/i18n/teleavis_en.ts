@@ -1277,6 +1277,16 @@ Queue it for sending?</translation>
         <translation>This case was sent to the test platform, in training mode: your reply cannot reach its expert. If this is a real patient, make a new request.</translation>
     </message>
     <message>
+        <location filename="../../ui/follow_view.py" line="646"/>
+        <source>L&apos;expert a répondu : l&apos;échange est clos, rien ne lui part plus d&apos;ici. Pour une nouvelle question sur ce patient, faites une nouvelle demande.</source>
+        <translation>The expert has answered: the exchange is closed, nothing more goes to them from here. For a new question about this patient, make a new request.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="651"/>
+        <source>L&apos;expert n&apos;attend pas de réponse : vous pourrez lui écrire ici s&apos;il pose une question.</source>
+        <translation>The expert is not waiting for a reply: you can write to them here if they ask a question.</translation>
+    </message>
+    <message>
         <location filename="../../ui/follow_view.py" line="577"/>
         <source>Le dossier n&apos;attend plus de réponse de votre part : la réponse commencée ci-dessus n&apos;est pas partie et ne peut pas partir. Effacez-la, ou gardez-la si l&apos;expert pose une nouvelle question.</source>
         <translation>The case no longer waits for a reply from you: the reply begun above has not left and cannot leave. Erase it, or keep it in case the expert asks a new question.</translation>
