@@ -224,8 +224,17 @@ class MainWindow(QMainWindow):
             self._case_page.leave()
 
     def send_case(self) -> None:
-        if self._case_page is not None:
-            self._case_page.send()
+        page = self._case_page
+        if page is None:
+            return
+        if not page.editing() and self.pages.currentWidget() is page:
+            # The case is sent: Ctrl+Entrée sends what there is to send now, the reply to the expert's
+            # question (it did nothing there; the reply went only by Tab, Tab, space).
+            reply = page.follow.send_reply
+            if reply.isVisible() and reply.isEnabled():
+                reply.click()
+            return
+        page.send()
 
     def next_missing(self) -> None:
         if self._case_page is not None:

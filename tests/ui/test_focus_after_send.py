@@ -80,3 +80,26 @@ def test_a_case_opened_from_the_list_has_the_keyboard_on_what_comes_next(
     qtbot.keyClick(focus, Qt.Key.Key_Space)
     assert window.pages.currentWidget() is window.case_page, "a space went back to the list"
     window.shutdown()
+
+
+def test_ctrl_enter_sends_the_reply_as_it_sends_the_case(qtbot: Any, store: Store, sync_runner: None) -> None:
+    """Found with a keyboard only: Ctrl+Entrée (« Envoyer à l'expert ») sends a case, but in the reply to
+    the expert's question it did nothing; the reply went only by Tab, Tab, space on « Envoyer la réponse »."""
+    from app.outbox import Outbox
+    from tests.support.ui import sent_case, type_text
+    from ui.main_window import MainWindow
+
+    asked = sent_case(store, then=(CaseState.ON_HOLD,))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    activate(qtbot, window)
+    open_from_list(qtbot, window, asked)
+    follow = window.case_page.follow
+    follow.reply.setFocus()
+    type_text(follow.reply, "Pas de dermatoscope ici.")
+    qtbot.keyClick(follow.reply, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert follow.reply.toPlainText() == ""
+    assert "enregistrée" in follow.reply_saved.text()
+    assert any("dermatoscope" in str(message) for message in Outbox(store).messages(asked))
+    window.shutdown()
