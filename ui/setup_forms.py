@@ -65,7 +65,7 @@ class SiteForm(QWidget):
         # sites: the platform would take another site's patient for this one), until the user types
         # their own (their IT department's OID).
         self.system = QLineEdit(
-            placeholderText=self.tr("Proposé dès le n° FINESS saisi (ou l'OID de votre service informatique)")
+            placeholderText=self.tr("Proposé dès le n° FINESS saisi (ou la valeur de votre service informatique)")
         )
         self.field_problems: dict[str, QLabel] = {}
         form.addRow(named(QLabel(self.tr("Le praticien qui demande l'avis :")), "sectionTitle"))

@@ -2892,8 +2892,8 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="109"/>
-        <source>Proposé dès le n° FINESS saisi (ou l&apos;OID de votre service informatique)</source>
-        <translation>Proposed once the FINESS number is typed (or your IT department&apos;s OID)</translation>
+        <source>Proposé dès le n° FINESS saisi (ou la valeur de votre service informatique)</source>
+        <translation>Proposed once the FINESS is typed (or your IT department&apos;s value)</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="112"/>

@@ -178,3 +178,22 @@ def test_each_page_opens_with_the_keyboard_in_its_first_field(qtbot: Any, store:
     qtbot.keyClick(site.rpps, Qt.Key.Key_Backtab)
     assert QApplication.focusWidget() is not None
     assert type(QApplication.focusWidget()).__name__ != "QScrollArea"
+
+
+def test_the_site_page_speaks_no_jargon(qtbot: Any, store: Store) -> None:
+    """Found at the cart: the field « Origine des n° de dossier » hinted « l'OID de votre service
+    informatique »; a nurse does not know what an OID is. Its sentence under it already says it in words."""
+    import re
+
+    from PySide6.QtWidgets import QLabel, QLineEdit
+
+    from ui.setup_wizard import SetupWizard
+
+    store.settings.set("site.requester", None)
+    wizard = SetupWizard(store)
+    qtbot.addWidget(wizard)
+    site = wizard.site
+    said = [label.text() for label in site.findChildren(QLabel)]
+    said += [edit.placeholderText() for edit in site.findChildren(QLineEdit)]
+    jargon = [text for text in said if re.search(r"\b(OID|FHIR|RQD|urn|Task)\b", text)]
+    assert jargon == []
