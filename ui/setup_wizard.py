@@ -26,12 +26,8 @@ class _Page(QWizardPage):
         super().__init__()
         self.setTitle(title)
         layout = QVBoxLayout(self)
-        area = scrolling(body)
-        # Not a Tab stop of its own: QWizard gives a new page's focus to its first child that takes it,
-        # which was this area (it shows nothing), so what was typed at once went nowhere. Its fields
-        # scroll into view as Tab reaches them.
-        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        layout.addWidget(area)
+        # (No Tab stop of its own: QWizard gives a new page's focus to its first child that takes it.)
+        layout.addWidget(scrolling(body))
         self._check = check
 
     def validatePage(self) -> bool:

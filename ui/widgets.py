@@ -77,6 +77,10 @@ def scrolling(body: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
+    # No Tab stop of its own: it shows nothing when it has the keyboard, and a screen reader names it with
+    # nothing (Tab from a settings tab's title stopped there; a wizard page opened with the keyboard there,
+    # what was typed at once went nowhere). The form's fields scroll into view as Tab reaches them.
+    set_qt(area, focusPolicy="NoFocus")  # (not Qt.FocusPolicy: naming Qt at start costs its namespace)
     area.setWidget(body)
     return see_through(area)
 

@@ -211,3 +211,25 @@ def test_a_field_in_error_says_its_problem_to_the_screen_reader(qtbot: Any, wind
     editor.family.setFocus()
     qtbot.waitUntil(lambda: not editor.problems["consent.date"].isVisible(), timeout=10_000)
     assert face.text(QAccessible.Text.Description) == "JJ/MM/AAAA", "its hint again, as before the mistake"
+
+
+def test_tab_from_a_settings_tab_goes_to_its_first_field_not_to_a_blank_stop(qtbot: Any, store: Any) -> None:
+    """Found with a keyboard only: in « Réglages », Tab from a tab's title stopped on the tab's scroll area,
+    which shows nothing and which a screen reader names with nothing; the next Tab reached the first field."""
+    from PySide6.QtWidgets import QApplication, QTabBar
+
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(store)
+    qtbot.addWidget(dialog)
+    activate(qtbot, dialog)
+    bar = dialog.findChild(QTabBar)
+    assert bar is not None
+    for index in range(bar.count()):
+        bar.setCurrentIndex(index)
+        bar.setFocus()
+        qtbot.keyClick(bar, Qt.Key.Key_Tab)
+        focus = QApplication.focusWidget()
+        assert type(focus).__name__ != "QScrollArea", f"tab {bar.tabText(index)!r}: a blank stop"
+        face = QAccessible.queryAccessibleInterface(focus)
+        assert face.text(QAccessible.Text.Name).strip() or isinstance(focus, QComboBox), bar.tabText(index)
