@@ -7,16 +7,21 @@ nothing seemed to happen lost what she typed in one of them.
 
 The claim is a ``QLockFile`` beside the data folder (as the restore's journal is: it survives a restore's
 swap, and it is there before the folder is made), taken before anything is read or purged; a lock left by
-a process that died is taken over. The first window then listens on a local socket named after the data
-folder; the second asks it to come to the front. QtNetwork is loaded only then, once the first window
+a process that died is taken over. The first window then listens on a local socket, under a name drawn at
+random that it writes beside the lock, readable by this user only (in the user's session folder,
+``$XDG_RUNTIME_DIR``, where there is one); the second reads it and asks the window to come to the front. A
+name computed from the user and the folder could be taken first by another account of the machine, whose
+program then answered the second start in the window's place. QtNetwork is loaded only then, once the first window
 shows or in the second process: it costs the start some 6 to 20 ms. (This module itself imports no Qt at
 its top: it is loaded before PySide6, app/commands/window.py, where it costs under a millisecond.)
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import stat
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,13 +55,81 @@ def _real(root: Path) -> Path:
         return root
 
 
-def server_name(root: Path) -> str:
-    """The local socket's name: this user's, this data folder's (a path would be too long for a socket)."""
-    import hashlib
+def name_path(root: Path) -> Path:
+    """Where the window writes the name it listens under, beside its lock (this user's only: 0600)."""
+    real = _real(root)
+    return real.parent / f".{real.name}.window-name"
 
-    uid = os.getuid() if hasattr(os, "getuid") else 0
-    digest = hashlib.sha256(f"{uid}:{_real(root)}".encode()).hexdigest()[:24]
-    return f"teleavis-{digest}"
+
+#: A name the window may have written: ``teleavis-`` and 32 hexadecimal digits, in a folder or not.
+_NAME = r"(?:/[^\x00\n]*/)?teleavis-[0-9a-f]{32}"
+
+
+#: The longest path a local socket may have (``sun_path`` holds 108 bytes on Linux, 104 on macOS).
+_LONGEST_SOCKET_PATH = 100
+
+
+def _runtime_folder() -> Path | None:
+    """This user's session folder (``$XDG_RUNTIME_DIR``: made by the system for this user alone, 0700),
+    used only when it is a real folder of this user's that no one else may enter; else ``None`` (Qt's own
+    place: the temp folder, Windows' pipes)."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if not runtime or os.name != "posix" or not os.path.isabs(runtime):
+        return None
+    try:
+        info = os.lstat(runtime)
+    except OSError:
+        return None
+    mine = stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not stat.S_IMODE(info.st_mode) & 0o077
+    return Path(runtime) if mine else None
+
+
+def new_server_name(root: Path) -> str:
+    """A new name to listen under, drawn at random, written where only this user reads it (``OSError`` if it
+    cannot be). It was a digest of the user's number and the folder's path, in the shared temp folder:
+    another account computed it, listened there first, and answered a second start, which then ended
+    without a word (the window, kept from that name, listened nowhere)."""
+    import secrets
+
+    name = f"teleavis-{secrets.token_hex(16)}"
+    runtime = _runtime_folder()
+    full = str(runtime / name) if runtime is not None else name
+    if len(os.fsencode(full)) > _LONGEST_SOCKET_PATH:
+        full = name
+    target = name_path(root)
+    draft = target.with_name(f"{target.name}.{secrets.token_hex(4)}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(draft, flags, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(full)
+        os.replace(draft, target)  # (another account's file in a shared folder is not replaced: OSError)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            draft.unlink()
+        raise
+    return full
+
+
+def server_name(root: Path) -> str | None:
+    """The name the data folder's window listens under, as it wrote it; ``None`` when none can be believed:
+    missing, a link, another account's, or readable by others."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(name_path(root), flags)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if os.name == "posix" and (info.st_uid != os.getuid() or stat.S_IMODE(info.st_mode) & 0o077):
+            return None
+        try:
+            name = handle.read(4096).decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+    import re
+
+    return name if re.fullmatch(_NAME, name) else None
 
 
 class WindowClaim:
@@ -66,6 +139,7 @@ class WindowClaim:
         self.root = _real(root)
         self.server: QLocalServer | None = None
         self._lock: QLockFile | None = None
+        self._name: str | None = None
 
     def take(self) -> bool:
         """True when no other window has this data folder open (or when that cannot be known: a folder
@@ -88,7 +162,11 @@ class WindowClaim:
         from PySide6.QtCore import QTimer
         from PySide6.QtNetwork import QLocalServer
 
-        name = server_name(self.root)
+        try:
+            name = new_server_name(self.root)
+        except OSError as exc:
+            log.warning("the window cannot listen for a second start: its name cannot be written (%s)", exc.strerror)
+            return
         server = QLocalServer(window)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         QLocalServer.removeServer(name)  # a socket a crashed window left: the lock says it is ours now
@@ -117,11 +195,16 @@ class WindowClaim:
 
         server.newConnection.connect(arrived)
         self.server = server
+        self._name = name
 
     def release(self) -> None:
         if self.server is not None:
             self.server.close()
             self.server = None
+        if self._name is not None and server_name(self.root) == self._name:
+            with contextlib.suppress(OSError):
+                name_path(self.root).unlink()
+        self._name = None
         if self._lock is not None:
             self._lock.unlock()
             self._lock = None
@@ -141,11 +224,14 @@ def take_or_wake(claim: WindowClaim, *, training: bool = False, timeout_s: float
         return MINE
     from PySide6.QtNetwork import QLocalSocket
 
-    name = server_name(claim.root)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if claim.take():
             return MINE
+        name = server_name(claim.root)  # read again: the window may not have written it yet
+        if name is None:
+            time.sleep(0.2)
+            continue
         socket = QLocalSocket()
         socket.connectToServer(name)
         if socket.waitForConnected(250):
