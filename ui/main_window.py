@@ -374,6 +374,7 @@ class MainWindow(QMainWindow):
         # widening the window past a 1366 px screen or stopping mid-word.
         status = StatusBar(self)
         self.setStatusBar(status)
+        self._status = status
         self.connection_label = status.label()
         self.waiting_label = status.permanent_label()
         self.last_sync_label = status.permanent_label()
@@ -1182,6 +1183,7 @@ class MainWindow(QMainWindow):
                 break
             popup.close()
         QToolTip.hideText()
+        self._status.hold()  # its messages may name a file after the patient (a report saved)
         self._forget_copied()
         # Undo and redo act on the hidden editor: no stack is active until unlocked.
         self._stack_before_lock = self.undo_group.activeStack()
@@ -1221,6 +1223,7 @@ class MainWindow(QMainWindow):
         self._stack_before_lock = None
         self.menuBar().setEnabled(True)
         self.pages.setCurrentWidget(self._page_before_lock)
+        self._status.release()
         self.idle.poke()
         if self._held_messages:
             QTimer.singleShot(0, self._tell_held)  # once the page is back on screen

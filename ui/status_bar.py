@@ -23,6 +23,8 @@ class StatusBar(QStatusBar):
         self._whole = ""
         self._shown = ""  # the message as this bar last showed it (cut or not)
         self._until: float | None = None  # when the message goes (time.monotonic), None: it stays
+        self._holding = False  # under the lock (:meth:`hold`)
+        self._held: tuple[str, int | None] | None = None  # the last message said meanwhile
         self.messageChanged.connect(self._message_changed)
 
     def label(self) -> ElidedLabel:
@@ -30,9 +32,28 @@ class StatusBar(QStatusBar):
         return ElidedLabel(max_lines=1)
 
     def showMessage(self, text: str, timeout: int | None = 0) -> None:
+        if self._holding:
+            self._held = (text, timeout)
+            return
         self._whole = text
         self._until = time.monotonic() + timeout / 1000 if timeout else None
         self._show()
+
+    def hold(self) -> None:
+        """Under the lock: the message goes, its tooltip too, and the next ones wait for :meth:`release`.
+        Found from outside: a report saved under the patient's name, « Rapport enregistré dans …/MARTIN
+        Paul.pdf », stayed below the lock screen (the status bar is not hidden by it)."""
+        self._holding = True
+        self._held = None
+        self.clearMessage()
+        self.setToolTip("")
+
+    def release(self) -> None:
+        """Unlocked: the last message said under the lock is shown."""
+        self._holding = False
+        held, self._held = self._held, None
+        if held is not None:
+            self.showMessage(*held)
 
     def currentMessage(self) -> str:
         return self._whole if super().currentMessage() else ""

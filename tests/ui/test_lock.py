@@ -276,6 +276,25 @@ def test_locking_closes_a_context_menu_and_leaves_nothing_copied_to_paste(qtbot:
         assert clipboard.text(QClipboard.Mode.Selection) == ""
 
 
+def test_the_status_bar_says_nothing_of_a_patient_under_the_lock(qtbot: Any, window: MainWindow) -> None:
+    """Found from outside: the report saved under the patient's name (the nurse names the file), « Rapport
+    enregistré dans …/MARTIN Paul.pdf » stayed in the status bar below the lock screen, its tooltip too, for
+    15 seconds; and a report whose saving ended under the lock was said there. Said once unlocked."""
+    bar = window.statusBar()
+    said = "Rapport enregistré dans /home/infirmiere/Documents/MARTIN Paul 03-02-1950.pdf (1 page)."
+    window.resize(500, window.height())  # narrow: the whole message in the tooltip
+    bar.showMessage(said, 15000)
+
+    window.lock()
+
+    assert "MARTIN" not in bar.currentMessage() and "MARTIN" not in bar.toolTip()
+    bar.showMessage(said, 15000)  # a saving that ends under the lock
+    assert "MARTIN" not in bar.currentMessage() and "MARTIN" not in bar.toolTip()
+    unlock_with(qtbot, window, PASSPHRASE)
+    qtbot.waitUntil(lambda: not window.locked())
+    assert bar.currentMessage() == said
+
+
 def test_under_the_lock_menu_actions_and_undo_do_nothing(qtbot: Any, store: Store, window: MainWindow) -> None:
     """The greyed menu bar was the only guard: the actions themselves, triggered, sent the hidden case
     and undid an edit in the hidden editor."""
