@@ -162,6 +162,9 @@ class WindowClaim:
         from PySide6.QtCore import QTimer
         from PySide6.QtNetwork import QLocalServer
 
+        left = server_name(self.root)
+        if left is not None and self._lock is not None:  # a dead window's socket (the lock is ours: it is gone)
+            QLocalServer.removeServer(left)
         try:
             name = new_server_name(self.root)
         except OSError as exc:
@@ -169,7 +172,6 @@ class WindowClaim:
             return
         server = QLocalServer(window)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        QLocalServer.removeServer(name)  # a socket a crashed window left: the lock says it is ours now
         if not server.listen(name):
             log.warning("the window cannot listen for a second start: %s", server.errorString())
             return

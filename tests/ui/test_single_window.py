@@ -91,12 +91,23 @@ def test_a_second_start_brings_the_open_window_back_and_ends(set_up: str, how: s
 
 def test_the_window_opens_again_once_the_first_one_died(set_up: str) -> None:
     """A window killed (a crash, a power cut of the session) leaves its lock: the next start takes it over."""
+    import tempfile
+
+    from app.paths import data_dir
+    from ui.single_instance import server_name
+
     first = _first_window("hidden")
     first.kill()
     first.communicate(timeout=30)
+    name = server_name(data_dir())
+    assert name is not None
+    left = Path(name) if os.path.isabs(name) else Path(tempfile.gettempdir()) / name
+    assert left.exists(), "the dead window's socket"
     again = _first_window("hidden")  # READY: it opened
     again.kill()
     again.communicate(timeout=30)
+    # Each window listens under a new name: the socket a dead one left is taken away, not left to pile up.
+    assert not left.exists()
 
 
 def test_started_again_while_the_window_closes_it_opens_once_the_first_one_ended(set_up: str) -> None:
