@@ -296,6 +296,12 @@ def _show_the_first_window(claim: WindowClaim, *, training: bool) -> str:
     return done
 
 
+def _end_with_the_system(app: QApplication) -> None:
+    from ui.ending import quit_on_terminate  # once it shows: nothing of it is needed to draw the window
+
+    quit_on_terminate(app)
+
+
 def _run(app: QApplication, root: Path, argv: list[str], claim: WindowClaim) -> int:
     from app.private_files import purge_leftovers
 
@@ -317,6 +323,7 @@ def _run(app: QApplication, root: Path, argv: list[str], claim: WindowClaim) -> 
             # For the cold-start benchmark: ready once the first event-loop turn has drawn the window.
             QTimer.singleShot(0, lambda: (print("TELEAVIS_READY", flush=True), app.quit()))
         QTimer.singleShot(0, lambda: claim.serve(window))  # once it shows: QtNetwork is not needed to draw it
+        QTimer.singleShot(0, lambda: _end_with_the_system(app))
         code = app.exec()
         window.shutdown()
         return int(code)

@@ -1,0 +1,48 @@
+"""The window asked to end by the system (SIGTERM: the session's end or the computer's shutdown under systemd,
+a cart's supervisor, ``kill``) closes as when the nurse quits: Python's default ended the process at once,
+without the window's closing, and the decrypted copy of the expert's report opened in a viewer stayed in the
+private folder (``/dev/shm`` where the session has no folder of its own: until the computer restarts)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import ROOT, SITE, run_process, write_json
+from tests.support.keyring import file_keyring_env
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGTERM as POSIX systems send it")
+def test_the_window_ended_by_the_system_deletes_what_it_decrypted(
+    teleavis_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TELEAVIS_PASSPHRASE")
+    env = file_keyring_env(tmp_path)
+    assert run_process("init", "--site", str(write_json(tmp_path / "site.json", SITE)), env=env).code == 0
+    window = subprocess.Popen(
+        [sys.executable, "-m", "tests.ui.terminate_child"],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", **env},
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert window.stdout is not None
+        line = window.stdout.readline().split()
+        assert line[:1] == ["READY"], window.communicate(timeout=30)[1][-2000:]
+        opened = Path(line[1])
+        assert opened.exists()
+        window.send_signal(signal.SIGTERM)
+        _out, err = window.communicate(timeout=30)
+    finally:
+        window.kill()
+        window.communicate()
+    assert window.returncode == 0, err[-2000:]
+    assert not opened.exists(), "the decrypted report stayed after the window ended"
