@@ -90,11 +90,14 @@ def _irreducible(store: Store, case_id: str, still: Any) -> float:
 
 
 def _new_tile_shown(panel: Any, before: set[str]) -> bool:
-    """A tile not there before, showing its thumbnail and its verdict (badge and sentence)."""
+    """A tile not there before, showing its thumbnail and its verdict: its image's quality findings, said by
+    its badge (and by the sentence under it, which a good image's tile leaves empty since « Bonne qualité »
+    is said once, in the badge: waited for, every good photo's round ran into the 30 s limit, and the
+    non-strict xfail hid it)."""
     for tile in panel.tiles():
         if tile.image.id in before:
             continue
-        return bool(not tile.picture.pixmap().isNull() and tile.badge.text() and tile.sentence.text())
+        return bool(not tile.picture.pixmap().isNull() and tile.image.quality and tile.badge.text())
     return False
 
 
@@ -129,7 +132,10 @@ def _settle(qtbot: Any, panel: Any) -> None:
     reason=(
         "issue 18.1's bound for capture -> tile: 1.20-1.49x in the runs after the capture path was "
         "reworked (1.47-2.09x before), 1.45x in a whole-suite run (limit 1.5): met, but with a margin "
-        "no larger than a 2-core host's noise. Not strict until it holds with margin"
+        "no larger than a 2-core host's noise. Not strict until it holds with margin. From 2026-12-05 03:59 "
+        "(a good image's tile no longer repeats « Bonne qualité » under its badge) to 15:00 that day it "
+        "waited for that sentence and timed out at every run, which this xfail hid; since, 1.31-1.41 on a "
+        "host at load 8-10"
     ),
 )
 def test_a_photo_reaches_its_tile_with_its_verdict_within_one_and_a_half_times_encoding_checking_and_storing_it(
