@@ -108,7 +108,8 @@ def _window_capture(qtbot: Any, panel: Any) -> float:
     while not _new_tile_shown(panel, before):
         QApplication.processEvents()
         time.sleep(0.0005)
-        assert time.perf_counter() - started < 30, panel.status.text()
+        if time.perf_counter() - started >= 30:  # not the bound's failure, which alone is expected (xfail)
+            raise TimeoutError(f"no new tile with its verdict after 30 s: {panel.status.text()}")
     return time.perf_counter() - started
 
 
@@ -129,6 +130,7 @@ def _settle(qtbot: Any, panel: Any) -> None:
 
 @pytest.mark.xfail(
     strict=False,
+    raises=AssertionError,  # the bound; a tile never shown (TimeoutError) fails
     reason=(
         "issue 18.1's bound for capture -> tile: 1.20-1.49x in the runs after the capture path was "
         "reworked (1.47-2.09x before), 1.45x in a whole-suite run (limit 1.5): met, but with a margin "
