@@ -1345,6 +1345,10 @@ class FollowView(QWidget):
     def _stored_draft(self, case_id: str) -> str:
         from app import reply_drafts
 
+        if self._kept_drafts.get(case_id) == "":
+            # Emptied by this window (sent, or wiped), the writer thread perhaps not there yet: read from the
+            # store, a reply sent came back as begun, to be sent twice.
+            return ""
         try:
             text = reply_drafts.load(self.store, case_id)
         except TeleavisError:
@@ -1358,6 +1362,10 @@ class FollowView(QWidget):
         stopped by a crash or a power cut), with the names of their files."""
         from app import reply_drafts
 
+        if self._kept_photos.get(case_id) == "[]":
+            # Taken off by this window, the writer thread perhaps not there yet: read from the store, they came
+            # back joined while their files were being written over, and went with the reply without them.
+            return []
         try:
             photos = reply_drafts.load_photos(self.store, case_id)
         except TeleavisError:
