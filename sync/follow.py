@@ -904,9 +904,12 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _performer(report: dict[str, Any], performer: Any) -> str:
+def _performer(report: dict[str, Any], performer: Any, *, depth: int = 0) -> str:
     """Who a report's performer names: its display, else the name of the resource contained in the report it
-    points to (``#p1``: R4 references.html#contained, as a server keeps the expert's software's report)."""
+    points to (``#p1``: R4 references.html#contained, as a server keeps the expert's software's report): a
+    Practitioner, an Organization or a CareTeam, or a PractitionerRole's practitioner (FR Core names a
+    professional in the role of his practice so; found in review: the expert was left unnamed). A resource no
+    performer may be (a Patient) never gives its name as the expert's."""
     if not isinstance(performer, dict):
         return ""
     if isinstance(performer.get("display"), str) and performer["display"].strip():
@@ -915,8 +918,15 @@ def _performer(report: dict[str, Any], performer: Any) -> str:
     if not (isinstance(reference, str) and reference.startswith("#")):
         return ""
     found = [c for c in _list(report.get("contained")) if isinstance(c, dict) and c.get("id") == reference[1:]]
-    name = found[0].get("name") if len(found) == 1 else None
-    if isinstance(name, str):  # an Organization's
+    if len(found) != 1:
+        return ""
+    kind = found[0].get("resourceType")
+    if kind == "PractitionerRole":
+        return _performer(report, found[0].get("practitioner"), depth=depth + 1) if depth == 0 else ""
+    if kind not in ("Practitioner", "Organization", "CareTeam"):
+        return ""
+    name = found[0].get("name")
+    if isinstance(name, str):  # an Organization's, a CareTeam's
         return name.strip()
     for human in _list(name):  # a Practitioner's: its text, else its parts
         if isinstance(human, dict):

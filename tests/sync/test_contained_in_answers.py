@@ -93,3 +93,34 @@ def test_a_cancellation_never_puts_back_a_narrative_generated_from_the_task_it_c
     body = put.json()
     assert body["status"] == "cancelled"
     assert "text" not in body, body["text"]
+
+
+def test_an_expert_acting_in_a_role_contained_in_the_report_is_named_and_a_patient_never_is(
+    store: Store, tmp_path: Path
+) -> None:
+    """R4 lets a report's performer be a PractitionerRole (FR Core names a professional in the role of his
+    practice so): contained, it has no name of its own and names its practitioner (contained too, or by its
+    display). Found in review: the expert was left unnamed. A performer pointing at a contained resource that
+    no performer may be (a Patient) never gives its name as the expert's."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    answer = report("r1", "Naevus bénin, surveillance.")
+    answer["contained"] = [
+        {"resourceType": "Practitioner", "id": "p1", "name": [{"family": "LEGRAND", "given": ["Claire"]}]},
+        {
+            "resourceType": "PractitionerRole",
+            "id": "r1",
+            "practitioner": {"reference": "#p1"},
+            "organization": {"display": "CHU de Nulle-Part"},
+        },
+        {"resourceType": "PractitionerRole", "id": "r2", "practitioner": {"display": "Dr Paul MARCHAND"}},
+        {"resourceType": "Patient", "id": "pat", "name": [{"family": "MARTIN", "given": ["Paul"]}]},
+    ]
+    answer["performer"] = [{"reference": "#r1"}, {"reference": "#r2"}, {"reference": "#pat"}]
+    with scripted_platform() as platform:
+        platform.reports["r1"] = answer
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r1",))
+        with following(store, platform) as engine:
+            engine.run_once()
+    taken = store.answer(case_id)
+    assert taken is not None and taken.conclusion == "Naevus bénin, surveillance."
+    assert taken.expert == "Claire LEGRAND, Dr Paul MARCHAND"
