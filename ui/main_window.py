@@ -393,11 +393,17 @@ class MainWindow(QMainWindow):
         # What start-up built lives as long as the window: a full garbage collection need not walk it
         # again (each walk holds the interpreter, and the window, for tens of ms on a big heap).
         gc.freeze()
+        # Counted from the event loop's first turn, not from here: on a loaded machine the window took more
+        # than these 50 ms to show, and the key's fetch (keyring, hashlib) came before its first paint.
+        QTimer.singleShot(0, self._once_shown)
+        QTimer.singleShot(SYNC_START_DELAY_MS, self._start_sync)
+
+    def _once_shown(self) -> None:
+        """What waits for the window to be on screen (its first turn of the event loop), then 50 ms more."""
         QTimer.singleShot(KEY_FETCH_DELAY_MS, self._fetch_key)
         QTimer.singleShot(KEY_FETCH_DELAY_MS, self._ask_for_a_lock_code)
         QTimer.singleShot(KEY_FETCH_DELAY_MS, self.idle.watch)
         QTimer.singleShot(KEY_FETCH_DELAY_MS, self._watch_clipboard)
-        QTimer.singleShot(SYNC_START_DELAY_MS, self._start_sync)
 
     def _fetch_key(self) -> bool:
         """Fetch the data key from the OS keyring on the main thread (a passphrase dialog may be needed
