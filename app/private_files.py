@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,40 @@ def write_private(name: str, data: bytes) -> Path:
         remove(target)
         raise
     return target
+
+
+#: Where the system's libraries look for their temp folder: ``TMPDIR`` (CUPS's ``cupsTempFd``, Qt's
+#: ``QDir::tempPath`` on Linux and macOS), ``TMP`` and ``TEMP`` (Windows).
+_TEMP_VARIABLES = ("TMPDIR", "TMP", "TEMP")
+
+
+@contextlib.contextmanager
+def temp_folder_for_printing() -> Iterator[Path]:
+    """A new folder of the private folder, named to the system as its temp folder while printing, then
+    deleted with what was written in it (``OSError`` if it cannot be made).
+
+    Qt's CUPS engine writes the whole document to print, the expert's letter with the patient's name and
+    INS on it, to a file of the temp folder (``$TMPDIR``, else ``/tmp``: on the disk), and hands it to
+    CUPS; a computer switched off meanwhile kept it there in clear. Python's own temp folder is not
+    changed (``tempfile`` read it once, at its first use).
+    """
+    folder = Path(tempfile.mkdtemp(prefix="print-", dir=private_folder()))
+    before = {name: os.environ.get(name) for name in _TEMP_VARIABLES}
+    for name in _TEMP_VARIABLES:
+        os.environ[name] = str(folder)
+    try:
+        yield folder
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        with contextlib.suppress(OSError):
+            for entry in folder.rglob("*"):
+                if entry.is_file() or entry.is_symlink():
+                    remove(entry)
+        shutil.rmtree(folder, ignore_errors=True)  # what could not go now goes at the next start
 
 
 def _remember(path: Path) -> None:

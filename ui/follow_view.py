@@ -1289,21 +1289,37 @@ class FollowView(QWidget):
             # « Imprimer » pressed by whoever passes would print the expert's letter. Nothing goes to the
             # printer, nothing to its spool; the person prints again once unlocked.
             return
-        painter = QPainter(printer)
+        from app.private_files import temp_folder_for_printing
+
         try:
-            for page in range(self.pdf_document.pageCount()):
-                if page:
-                    printer.newPage()
-                area = printer.pageRect(QPrinter.Unit.DevicePixel).size().toSize()
-                size = (
-                    self.pdf_document.pagePointSize(page)
-                    .scaled(area.toSizeF(), Qt.AspectRatioMode.KeepAspectRatio)
-                    .toSize()
-                )
-                image = self.pdf_document.render(page, QSize(size.width(), size.height()))
-                painter.drawImage(QPoint(0, 0), image)
-        finally:
-            painter.end()
+            # The document to print goes through a file (CUPS: of the temp folder) before the printer has it:
+            # written in the private folder, in memory, and deleted once handed over.
+            with temp_folder_for_printing():
+                painter = QPainter(printer)
+                try:
+                    for page in range(self.pdf_document.pageCount()):
+                        if page:
+                            printer.newPage()
+                        area = printer.pageRect(QPrinter.Unit.DevicePixel).size().toSize()
+                        size = (
+                            self.pdf_document.pagePointSize(page)
+                            .scaled(area.toSizeF(), Qt.AspectRatioMode.KeepAspectRatio)
+                            .toSize()
+                        )
+                        image = self.pdf_document.render(page, QSize(size.width(), size.height()))
+                        painter.drawImage(QPoint(0, 0), image)
+                finally:
+                    painter.end()
+        except OSError:
+            log.warning("no private folder to print through")
+            QMessageBox.warning(
+                self,
+                "Teleavis",
+                self.tr(
+                    "Le document n'a pas pu être imprimé : le dossier privé de cet ordinateur n'accepte pas "
+                    "l'écriture. Rien n'a été envoyé à l'imprimante."
+                ),
+            )
 
     # -- replying -------------------------------------------------------------------------------
 

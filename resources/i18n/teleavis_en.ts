@@ -1422,6 +1422,11 @@ Queue it for sending?</translation>
         <translation>No printer is installed on this computer: the document cannot be printed from here. You can save it as a PDF, with the case, to print it from another computer.</translation>
     </message>
     <message>
+        <location filename="../../ui/follow_view.py" line="1310"/>
+        <source>Le document n&apos;a pas pu être imprimé : le dossier privé de cet ordinateur n&apos;accepte pas l&apos;écriture. Rien n&apos;a été envoyé à l&apos;imprimante.</source>
+        <translation>The document could not be printed: this computer&apos;s private folder does not accept writing. Nothing was sent to the printer.</translation>
+    </message>
+    <message>
         <location filename="../../ui/follow_view.py" line="1100"/>
         <source>Enregistrer le PDF…</source>
         <translation>Save the PDF…</translation>
