@@ -89,24 +89,30 @@ FINESS_SYSTEM = "https://finess.esante.gouv.fr"
 
 M.add(
     {
+        # Said to the nurse or GP before sending: what the verdict means for this request, the billing
+        # code at the end for whoever bills it (« Acte RQD non facturable » named a code she did not know).
         "act.billable": {
-            "fr": "Acte RQD facturable ({rank_fr} sur {limit} cette année pour ce patient)",
-            "en": "RQD act billable ({rank} of {limit} this year for this patient)",
+            "fr": "Demande facturable à l'Assurance Maladie ({rank_fr} sur {limit} cette année pour ce patient ; "
+            "code de facturation RQD)",
+            "en": "Request billable to the health insurance ({rank} of {limit} this year for this patient; "
+            "billing code RQD)",
         },
         "act.limit": {
-            "fr": "Acte RQD non facturable : {limit} actes déjà cette année pour ce patient",
-            "en": "RQD act not billable: already {limit} acts this year for this patient",
+            "fr": "Demande non facturable : déjà {limit} demandes cette année pour ce patient, le maximum payé "
+            "par l'Assurance Maladie (code de facturation RQD)",
+            "en": "Request not billable: already {limit} requests this year for this patient, the most the "
+            "health insurance pays for (billing code RQD)",
         },
         "act.same-site": {
-            "fr": "Acte RQD non facturable : l'expert exerce sur le même site",
-            "en": "RQD act not billable: the expert works at the same site",
+            "fr": "Demande non facturable : l'expert exerce sur le même site que vous (code de facturation RQD)",
+            "en": "Request not billable: the expert works at the same site as you (billing code RQD)",
         },
         "act.profession": {
-            "fr": "Acte RQD à vérifier : le rôle du site ne nomme pas une profession qui peut le "
-            "facturer (médecin, sage-femme, infirmier, kinésithérapeute, orthophoniste, "
-            "pédicure-podologue)",
-            "en": "RQD act to check: the site's role names no profession that may bill it (doctor, "
-            "midwife, nurse, physiotherapist, speech therapist, podiatrist)",
+            "fr": "Facturation à vérifier (code de facturation RQD) : le rôle du site ne nomme pas une "
+            "profession qui peut facturer une demande de télé-expertise (médecin, sage-femme, infirmier, "
+            "kinésithérapeute, orthophoniste, pédicure-podologue)",
+            "en": "Billing to check (billing code RQD): the site's role names no profession that may bill a "
+            "tele-expertise request (doctor, midwife, nurse, physiotherapist, speech therapist, podiatrist)",
         },
         "act.reason.ok": {"fr": "facturable", "en": "billable"},
         "act.reason.limit": {
@@ -124,12 +130,12 @@ M.add(
             "en": "request refused or cancelled by the platform",
         },
         "act.not-done": {
-            "fr": "Acte RQD non facturable : demande refusée ou annulée par la plateforme",
-            "en": "RQD act not billable: request refused or cancelled by the platform",
+            "fr": "Demande non facturable : refusée ou annulée par la plateforme (code de facturation RQD)",
+            "en": "Request not billable: refused or cancelled by the platform (billing code RQD)",
         },
         "act.training": {
-            "fr": "Acte RQD non facturable : mode formation (patient fictif)",
-            "en": "RQD act not billable: training mode (fictitious patient)",
+            "fr": "Demande non facturable : mode formation, patient fictif (code de facturation RQD)",
+            "en": "Request not billable: training mode, fictitious patient (billing code RQD)",
         },
         "act.yes": {"fr": "oui", "en": "yes"},
         "act.no": {"fr": "non", "en": "no"},
@@ -176,8 +182,8 @@ class Verdict:
 
     def words(self) -> str:
         if self.reason == BILLABLE:
-            # French ordinals: 1er, then 2e, 3e…
-            rank_fr = "1er" if self.rank == 1 else f"{self.rank}e"
+            # French ordinals of « demande » (feminine): 1re, then 2e, 3e…
+            rank_fr = "1re" if self.rank == 1 else f"{self.rank}e"
             return M.tr("act.billable", rank=self.rank, rank_fr=rank_fr, limit=PER_YEAR)
         return M.tr(f"act.{self.reason}", limit=PER_YEAR)
 

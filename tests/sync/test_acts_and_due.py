@@ -73,10 +73,13 @@ def test_each_case_sent_records_one_rqd_act_and_the_fifth_of_the_year_is_not_bil
         ids.append(case_id)
     # Said before sending: the rank this year, until the limit is reached.
     assert [v.words() for v in verdicts[:2]] == [
-        "Acte RQD facturable (1er sur 4 cette année pour ce patient)",
-        "Acte RQD facturable (2e sur 4 cette année pour ce patient)",
+        "Demande facturable à l'Assurance Maladie (1re sur 4 cette année pour ce patient ; code de facturation RQD)",
+        "Demande facturable à l'Assurance Maladie (2e sur 4 cette année pour ce patient ; code de facturation RQD)",
     ]
-    assert verdicts[4].words() == "Acte RQD non facturable : 4 actes déjà cette année pour ce patient"
+    assert verdicts[4].words() == (
+        "Demande non facturable : déjà 4 demandes cette année pour ce patient, le maximum payé par "
+        "l'Assurance Maladie (code de facturation RQD)"
+    )
     assert acts_rows(store) == [(i, 1, "ok") for i in ids[:4]] + [(ids[4], 0, "limit")]
     act_audit = store.conn.execute("SELECT case_id, detail FROM audit WHERE action='act' ORDER BY seq").fetchall()
     assert [tuple(r) for r in act_audit] == [(i, "RQD billable (ok)") for i in ids[:4]] + [
@@ -236,7 +239,10 @@ def test_case_send_says_whether_the_act_is_billable(store: Store) -> None:
     store.close()
     done = teleavis("case", "send", case_id)
     assert done.returncode == 0, done.stderr
-    assert "Acte RQD facturable (1er sur 4 cette année pour ce patient)" in done.stderr
+    assert (
+        "Demande facturable à l'Assurance Maladie (1re sur 4 cette année pour ce patient ; code de facturation RQD)"
+        in (" ".join(done.stderr.split()))
+    )
 
 
 # -- 16.8 the promised answer time ------------------------------------------------------------------

@@ -87,4 +87,7 @@ def test_the_checklist_says_whether_the_act_will_be_billable(qtbot: Any, store: 
     open_from_list(qtbot, window, fifth)
     act = window.case_page.checklist.act
     assert act.isVisible()
-    assert act.text() == "Acte RQD non facturable : 4 actes déjà cette année pour ce patient"
+    assert act.text() == (
+        "Demande non facturable : déjà 4 demandes cette année pour ce patient, le maximum payé par "
+        "l'Assurance Maladie (code de facturation RQD)"
+    )
