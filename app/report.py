@@ -44,7 +44,7 @@ from app.answers import (
     state_words,
     status_words,
 )
-from app.business_status import BusinessStatus, reason_repeats
+from app.business_status import BusinessStatus, reason_repeats, repeats_state
 from app.db import transaction
 from app.errors import StorageError
 from app.fsutil import atomic_write_raw, os_reason
@@ -70,7 +70,9 @@ from app.report_text import (
     conversation_words,
     eye_check_words,
     form_words,
+    format_name,
     history_words,
+    kind_words,
     other_patient_words,
     quality_said,
     sex_words,
@@ -145,11 +147,15 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
     story: list[Flowable] = []
     request = _request_part(store, case, answer, load_requester(store.settings), t, styles)
     answered = _answer_part(answer, case.state.value, extra_pages, (referenced, missing), files, t, styles)
+    # An urgent request says so under the title (it stood in the middle of page 1, after the answer).
+    top = request[:1]
+    if case.priority == "urgent":
+        top.append(_p(t.fit(t("urgent")), styles["urgent"]))
     # An answer is what the printed case is read for: first, under the title, then the request.
     if answer is not None:
-        story += [*request[:1], *answered, _p(t.fit(t("the_request")), styles["h2"]), *request[1:]]
+        story += [*top, *answered, _p(t.fit(t("the_request")), styles["h2"]), *request[1:]]
     else:
-        story += [*request, *answered]
+        story += [*top, *request[1:], *answered]
     story += _conversation_part(store, case, t, styles)
     story += _history_part(store, case.id, t, styles)
     story += _images_part(store, case, t, styles, report)
@@ -317,14 +323,14 @@ def _request_part(
     said = None
     if info.get("business_status"):
         said = BusinessStatus(str(info["business_status"]), info.get("business_code")).words(lang)
-        head.append((t("platform_words"), said))
+        # Not when it says the state again in other words (« Réponse rendue » under « réponse reçue »).
+        if not repeats_state(info.get("business_code"), case.state.value):
+            head.append((t("platform_words"), said))
     # Not when it only says again what the status or the state says (« L'expert demande un complément »,
     # then « Motif… : Complément demandé par l'expert »).
     if info.get("status_reason") and not reason_repeats(str(info["status_reason"]), said, state):
         head.append((t("platform_reason"), str(info["status_reason"])))
     story.append(_grid(head, t, styles))
-    if case.priority == "urgent":
-        story.append(_p(t.fit(t("urgent")), styles["urgent"]))
 
     story.append(_p(t.fit(t("site")), styles["h2"]))
     if requester is None:
@@ -462,7 +468,7 @@ def _answer_part(
 
 def _other_words(item: dict[str, str], t: T) -> str:
     """An attachment the report does not print: its title and kind, and where to read it."""
-    title, kind = str(item.get("title") or "").strip(), str(item.get("content_type") or "") or "?"
+    title, kind = str(item.get("title") or "").strip(), kind_words(str(item.get("content_type") or ""), t.lang)
     return t("expert_other", title=title, kind=kind) if title else t("expert_other_untitled", kind=kind)
 
 
@@ -606,7 +612,8 @@ def _image_caption(image: CaseImage, patient: Patient, t: T, styles: dict[str, P
     if image.note:
         rows.append((t("note"), image.note))
     size = f"{image.width} × {image.height} px" if image.width and image.height else "—"
-    rows.append((t("image_info"), ", ".join(x for x in (size, image.content_type, image.device) if x)))
+    kind = format_name(image.content_type) or kind_words(image.content_type, t.lang)
+    rows.append((t("image_info"), ", ".join(x for x in (size, kind, image.device) if x)))
     if image.time_unknown:
         rows.append((t("captured"), t("captured_unknown", when=moment_words(image.captured_at, t.lang))))
     elif image.captured_at:

@@ -97,7 +97,7 @@ _WORDS = Catalogue(
             "fr": "{count} document PDF introuvable ou endommagé sur ce poste : lisez-le sur la plateforme",
             "en": "{count} PDF document missing or damaged on this computer: read it on the platform",
         },
-        "platform_words": {"fr": "Plateforme", "en": "Platform"},
+        "platform_words": {"fr": "Statut sur la plateforme", "en": "Status on the platform"},
         "platform_reason": {"fr": "Motif donné par la plateforme", "en": "Reason given by the platform"},
         "expert_images": {"fr": "Images de l'expert", "en": "Expert's images"},
         "expert_images_after": {
@@ -175,6 +175,15 @@ _WORDS = Catalogue(
         },
         "note": {"fr": "Note", "en": "Note"},
         "image_info": {"fr": "Image", "en": "Image"},
+        # A file's kind as a reader says it (not its MIME type): « vidéo MP4 », « document PDF ».
+        "kind.pdf": {"fr": "document PDF", "en": "PDF document"},
+        "kind.image": {"fr": "image {format}", "en": "{format} image"},
+        "kind.video": {"fr": "vidéo {format}", "en": "{format} video"},
+        "kind.audio": {"fr": "enregistrement audio {format}", "en": "{format} audio recording"},
+        "kind.text": {"fr": "texte", "en": "text"},
+        "kind.web": {"fr": "page web", "en": "web page"},
+        "kind.file": {"fr": "fichier {format}", "en": "{format} file"},
+        "kind.unknown": {"fr": "fichier", "en": "file"},
         "captured": {"fr": "Prise le", "en": "Taken"},
         "captured_unknown": {
             "fr": "date inconnue (le fichier ne la donne pas) ; importée le {when}",
@@ -321,6 +330,48 @@ class T:
 
     def level(self, level: str) -> str:
         return level_words(level, self.lang)
+
+
+#: The formats whose name is not their MIME subtype in capitals.
+_FORMAT_NAMES = {
+    "jpg": "JPEG",
+    "pjpeg": "JPEG",
+    "quicktime": "QuickTime",
+    "webp": "WebP",
+    "mpeg": "MPEG",
+    "x-msvideo": "AVI",
+    "x-matroska": "MKV",
+    "msword": "Word",
+    "vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
+}
+
+
+def format_name(content_type: str) -> str:
+    """The format a file's MIME type names, as written for people (``image/jpeg``: « JPEG »), or ''
+    when it has no short name (``application/vnd.oasis.opendocument.text``)."""
+    sub = content_type.partition(";")[0].strip().lower().partition("/")[2]
+    if sub in _FORMAT_NAMES:
+        return _FORMAT_NAMES[sub]
+    sub = sub.removeprefix("x-")
+    return sub.upper() if sub.isalnum() and len(sub) <= 5 else ""
+
+
+def kind_words(content_type: str, lang: str) -> str:
+    """A file's kind in ``lang`` as a nurse or a GP reads it (« vidéo MP4 »), for its MIME type: the paper
+    printed « video/mp4 », what a program reads."""
+    main = content_type.partition(";")[0].strip().lower().partition("/")[0]
+    name = format_name(content_type)
+    if name == "PDF":
+        return _pick(_WORDS, "kind.pdf", lang)
+    if name == "DICOM":
+        return _pick(_WORDS, "kind.image", lang).format(format=name)
+    if main == "text":
+        return _pick(_WORDS, "kind.web" if name in ("HTML", "XHTML") else "kind.text", lang)
+    if name and main in ("image", "video", "audio"):
+        return _pick(_WORDS, f"kind.{main}", lang).format(format=name)
+    if name:
+        return _pick(_WORDS, "kind.file", lang).format(format=name)
+    return _pick(_WORDS, "kind.unknown", lang)
 
 
 def level_words(level: str, lang: str) -> str:

@@ -62,7 +62,7 @@ from app.model import (
     utc_now,
 )
 from app.outbox import STEP_TRANSACTION, Outbox, held_by_platform
-from app.report_text import history_words
+from app.report_text import history_words, kind_words
 from app.store import PLATFORM, TRAINING, NewImage, Store
 from app.validation import eye_side_words, image_place, reply_eye_sides, reply_other_patients
 from sync.progress import RateMeter
@@ -1000,7 +1000,8 @@ class FollowView(QWidget):
         picture): its title and its kind, and where to read it."""
         lines = []
         for item in files.others:
-            kind = str(item.get("content_type") or "").lower()
+            # Its kind in words (« page web », « fichier Word »): the window said « text/html ».
+            kind = kind_words(str(item.get("content_type") or ""), language())
             title = str(item.get("title") or "").strip()
             words = (
                 self.tr(
@@ -1011,7 +1012,7 @@ class FollowView(QWidget):
                     "Pièce jointe sans titre ({kind}) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme."
                 )
             )
-            lines.append(words.format(title=title, kind=kind or "?"))
+            lines.append(words.format(title=title, kind=kind))
         return lines
 
     def _fill_pdf_choice(self, files: AnswerFiles) -> None:

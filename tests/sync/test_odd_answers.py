@@ -1265,7 +1265,7 @@ def test_a_real_file_of_a_kind_not_shown_is_kept_and_said_never_asked_for_again(
     printed = " ".join(
         " ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(report_.pdf)).pages
     )
-    assert "« Photo du téléphone » (image/heic)" in printed and "« Rétinographie » (application/dicom)" in printed
+    assert "« Photo du téléphone » (image HEIC)" in printed and "« Rétinographie » (image DICOM)" in printed
     assert "lisez-la sur la plateforme" in printed
 
 

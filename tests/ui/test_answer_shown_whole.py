@@ -299,8 +299,9 @@ def test_a_report_part_the_window_cannot_show_is_said_by_its_title(qtbot: Any, s
     assert view.conclusion.text() == "Voir lettre jointe."
     assert view.unshown.isVisible()
     assert view.unshown.text().splitlines() == [
-        "Pièce jointe « Lettre » (text/html) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme.",
-        "Pièce jointe sans titre (application/msword) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme.",
+        # Their kind in words, not their MIME type (« text/html », « application/msword »).
+        "Pièce jointe « Lettre » (page web) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme.",
+        "Pièce jointe sans titre (fichier Word) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme.",
     ]
 
 
