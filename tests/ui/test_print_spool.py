@@ -5,6 +5,8 @@ expert's letter with the patient's name and INS on it, to a file of the temp fol
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,7 +51,7 @@ def test_the_printed_letter_is_spooled_in_the_private_folder_then_removed(
     from app.private_files import private_folder
 
     name = cups_printer()
-    if not name:
+    if not name or shutil.which("lpstat") is None:
         pytest.skip("no CUPS PDF queue here (cups and printer-driver-cups-pdf): Qt's CUPS engine cannot run")
     disk = tmp_path / "disk"
     disk.mkdir()
@@ -80,6 +82,11 @@ def test_the_printed_letter_is_spooled_in_the_private_folder_then_removed(
 
     import ui.follow_view as follow_view
 
+    def jobs() -> list[str]:  # the queue's jobs, done or not: the letter must reach it
+        listed = subprocess.run(["lpstat", "-W", "all", "-o", name], capture_output=True, text=True, check=False)
+        return listed.stdout.splitlines()
+
+    before = jobs()
     monkeypatch.setattr(print_support, "QPrinter", ToQueue)
     monkeypatch.setattr(QPrintDialog, "exec", lambda _dialog: 1)
     monkeypatch.setattr(follow_view, "QPainter", Watching)
@@ -93,6 +100,7 @@ def test_the_printed_letter_is_spooled_in_the_private_folder_then_removed(
     assert all(folder in path.parents for path in spooled), f"spooled in the private folder: {spooled}"
     assert os.environ["TMPDIR"] == str(disk), "the temp folder is given back once printed"
     assert [p for p in folder.rglob("*")] == [], "nothing of the print left in the private folder"
+    assert len(jobs()) == len(before) + 1, "and CUPS has the letter to print"
 
 
 def test_what_qt_writes_while_printing_goes_to_the_private_folder_even_without_cups(
