@@ -114,8 +114,10 @@ def write_private(name: str, data: bytes) -> Path:
 
 
 #: Where the system's libraries look for their temp folder: ``TMPDIR`` (CUPS's ``cupsTempFd``, Qt's
-#: ``QDir::tempPath`` on Linux and macOS), ``TMP`` and ``TEMP`` (Windows).
-_TEMP_VARIABLES = ("TMPDIR", "TMP", "TEMP")
+#: ``QDir::tempPath`` on Linux and macOS), ``TMP`` and ``TEMP`` (Windows). Only those of this system are
+#: set: each variable added to the environment while other threads may read it is one more chance of a
+#: race in the C library's ``setenv``.
+_TEMP_VARIABLES = ("TMP", "TEMP") if os.name == "nt" else ("TMPDIR",)
 
 
 @contextlib.contextmanager
