@@ -138,8 +138,8 @@ _WORDS = Catalogue(
         },
         # The images joined to a reply, numbered as the case's images are (the report's pages, ``case show``'s
         # list): « Voici la dermoscopie demandée. » printed alone did not say a photo went with it.
-        "reply_images": {"fr": "{count} images jointes : {which}", "en": "{count} images joined: {which}"},
-        "reply_images.one": {"fr": "{count} image jointe : {which}", "en": "{count} image joined: {which}"},
+        "reply_images": {"fr": "{count} images jointes : {which}", "en": "{count} images attached: {which}"},
+        "reply_images.one": {"fr": "{count} image jointe : {which}", "en": "{count} image attached: {which}"},
         "reply_image": {"fr": "image {n} — {label}", "en": "image {n} — {label}"},
         "message_withdrawn": {
             "fr": "(message retiré par l'expert, envoyé par erreur : ne pas en tenir compte)",

@@ -89,4 +89,4 @@ def test_a_reply_says_the_images_joined_to_it_in_case_show_and_the_report(
     start = whole.index("Questions de l'expert et réponses")
     assert "Voici la dermoscopie demandée. 1 image jointe : image 1 — dos, dermoscopie" in whole[start:]
     whole = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(english)).pages)
-    assert "1 image joined: image 1 — dos, dermoscopy" in whole
+    assert "1 image attached: image 1 — dos, dermoscopy" in whole  # « joined »: French in English words
