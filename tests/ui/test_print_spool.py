@@ -155,3 +155,44 @@ def test_what_qt_writes_while_printing_goes_to_the_private_folder_even_without_c
     assert named[0].parent == folder, f"the temp folder named while printing is the private one's: {named[0]}"
     assert not named[0].exists(), "and it is gone once printed"
     assert QDir.tempPath() == str(disk), "the temp folder is given back"
+
+
+def test_without_a_private_folder_nothing_is_printed_and_it_is_said(
+    qtbot: Any, store: Store, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No private folder to be had (a full /dev/shm, a runtime folder gone): printing through the disk's temp
+    folder again would write the letter there; nothing goes to the printer, and the nurse is told why."""
+    import PySide6.QtPrintSupport as print_support
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+    from PySide6.QtWidgets import QMessageBox
+
+    import app.private_files as private_files
+
+    blob = store.objects.put(letter("Kératose actinique."))
+    answer = Answer(conclusion="Kératose actinique.", pdf_blobs=[blob], files=[{"blob": blob, "title": "Compte rendu"}])
+    window.open_case(answered_case(store, answer=answer))
+    view = window.case_page.follow
+    qtbot.waitUntil(lambda: view.print_pdf.isVisible() and view.print_pdf.isEnabled(), timeout=10_000)
+    printed = tmp_path / "spool.pdf"
+
+    class ToFile(QPrinter):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            self.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            self.setOutputFileName(str(printed))
+
+    def no_folder() -> Path:
+        raise OSError(28, "No space left on device")
+
+    said: list[str] = []
+    monkeypatch.setattr(private_files, "private_folder", no_folder)
+    monkeypatch.setattr(QPrinterInfo, "availablePrinters", staticmethod(lambda: [QPrinterInfo()]))
+    monkeypatch.setattr(print_support, "QPrinter", ToFile)
+    monkeypatch.setattr(QPrintDialog, "exec", lambda _dialog: 1)
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _parent, _title, text, *_a: said.append(text)))
+    qtbot.mouseClick(view.print_pdf, Qt.MouseButton.LeftButton)
+    assert not printed.exists(), "nothing printed"
+    assert said == [
+        "Le document n'a pas pu être imprimé : le dossier privé de cet ordinateur n'accepte pas l'écriture. "
+        "Rien n'a été envoyé à l'imprimante."
+    ]
