@@ -301,6 +301,9 @@ class MainWindow(QMainWindow):
         self._action(self.tr("&Rechercher"), QKeySequence.StandardKey.Find, self.focus_search, cases)
         cases.addSeparator()
         self.send_action = self._action(self.tr("&Envoyer à l'expert"), "Ctrl+Return", self.send_case, cases)
+        # Sent once per press: the keys held a little long repeat, and a repeat, the reply already queued and
+        # its box emptied, said « Écrivez votre réponse avant de l'envoyer » in place of its confirmation.
+        self.send_action.setAutoRepeat(False)
         # The draft on screen, or the one selected in the list (app/deletion.py: never sent).
         self.delete_action = self._action(self.tr("Supprimer le &brouillon…"), None, self.delete_draft, cases)
         cases.aboutToShow.connect(self._offer_deletion)

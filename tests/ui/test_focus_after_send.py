@@ -103,3 +103,33 @@ def test_ctrl_enter_sends_the_reply_as_it_sends_the_case(qtbot: Any, store: Stor
     assert "enregistrée" in follow.reply_saved.text()
     assert any("dermatoscope" in str(message) for message in Outbox(store).messages(asked))
     window.shutdown()
+
+
+def test_ctrl_enter_held_sends_the_reply_once_and_says_it_is_sent(qtbot: Any, store: Store, sync_runner: None) -> None:
+    """Found in review: Ctrl+Entrée held a little long repeats (the keyboard's auto-repeat). Its repeats,
+    the reply already queued and its box emptied, replaced « Votre réponse à l'expert est enregistrée » by
+    « Écrivez votre réponse avant de l'envoyer »: the nurse, told her reply had not gone, typed it again
+    and the expert had it twice."""
+    from PySide6.QtGui import QKeyEvent
+
+    from app.outbox import Outbox
+    from tests.support.ui import sent_case, type_text
+    from ui.main_window import MainWindow
+
+    asked = sent_case(store, then=(CaseState.ON_HOLD,))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    activate(qtbot, window)
+    open_from_list(qtbot, window, asked)
+    follow = window.case_page.follow
+    follow.reply.setFocus()
+    type_text(follow.reply, "Pas de dermatoscope ici.")
+    qtbot.keyClick(follow.reply, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    for _ in range(3):  # what the keyboard sends while the keys stay down
+        held = QKeyEvent(QKeyEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier, "", True)
+        QApplication.sendEvent(follow.reply, held)
+    assert "enregistrée" in follow.reply_saved.text(), follow.reply_problem.text()
+    assert not follow.reply_problem.text()
+    assert sum("dermatoscope" in str(message) for message in Outbox(store).messages(asked)) == 1
+    window.shutdown()
