@@ -225,9 +225,10 @@ class MainWindow(QMainWindow):
 
     def send_case(self) -> None:
         page = self._case_page
-        if page is None:
+        if page is None or self.pages.currentWidget() is not page:
+            # The page is kept once left: from the list or the settings, it sent the draft last opened, unseen.
             return
-        if not page.editing() and self.pages.currentWidget() is page:
+        if not page.editing():
             # The case is sent: Ctrl+Entrée sends what there is to send now, the reply to the expert's
             # question (it did nothing there; the reply went only by Tab, Tab, space).
             reply = page.follow.send_reply

@@ -133,3 +133,29 @@ def test_ctrl_enter_held_sends_the_reply_once_and_says_it_is_sent(qtbot: Any, st
     assert not follow.reply_problem.text()
     assert sum("dermatoscope" in str(message) for message in Outbox(store).messages(asked)) == 1
     window.shutdown()
+
+
+def test_ctrl_enter_on_the_list_does_not_send_the_draft_left(
+    qtbot: Any, store: Store, sync_runner: None, tmp_path: Path
+) -> None:
+    """Found in review: the case page is kept once left, and Ctrl+Entrée (« Envoyer à l'expert », live
+    everywhere in the window) sent the draft last opened from the list, or the settings, where it was not
+    on screen: pressed on another case's row, it sent this one to the expert, unseen."""
+    from tests.support.ui import complete_case, sent_case
+    from ui.main_window import MainWindow
+
+    draft = complete_case(store, tmp_path)
+    other = sent_case(store)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    activate(qtbot, window)
+    open_from_list(qtbot, window, draft)
+    window.show_worklist()
+    assert window.pages.currentWidget() is window.worklist
+    window.worklist.table.setFocus()
+    window.worklist.table.selectRow(window.worklist.model.row_of(other))
+    qtbot.keyClick(window.worklist.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(50)
+    assert store.state(draft) is CaseState.DRAFT, "a draft not on screen went to the expert"
+    window.shutdown()
