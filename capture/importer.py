@@ -145,6 +145,8 @@ def upright(rgb: RGB, orientation: int) -> RGB:
 
 #: What libjpeg gives for the blocks a scan ended before: zero coefficients, mid-grey.
 _MISSING_BLOCKS_GREY = 128
+#: How far (on average, in levels) a photo's edges may lie from that grey and still be a frame of it.
+_FRAME_TOLERANCE = 12.0
 
 
 def closed_after_a_cut(rgb: RGB) -> bool:
@@ -152,14 +154,24 @@ def closed_after_a_cut(rgb: RGB) -> bool:
     missing blocks with when its scan stops early: a file cut short (a card pulled out while it was
     written) then closed by a recovery tool's end marker or by another file's sectors. Its last rows
     are that one grey across the width, while its first row is not one colour (a grey border all round
-    is a framed photo, not a cut)."""
+    is a framed photo, not a cut).
+
+    A frame narrower than a JPEG's band of 16 rows shares its bands with the photo: once compressed its
+    edges are that grey give or take a few levels (4 at most on the real photos framed in 1 to 20 pixels),
+    while the edges of a photo cut short (its first row, its side columns above the grey) are far from it
+    (28 levels at the least on the real photos cut)."""
     if rgb.shape[0] < 4:
         return False
     bottom = rgb[-2:]
     if not bool((bottom == _MISSING_BLOCKS_GREY).all()):
         return False
     top = rgb[0]
-    return not bool((top == top[0]).all())
+    if bool((top == top[0]).all()):
+        return False
+    grey_rows = (rgb == _MISSING_BLOCKS_GREY).all(axis=(1, 2))
+    above = rgb[: len(grey_rows) - int(np.argmin(grey_rows[::-1]))]  # (at least the first row: it is not grey)
+    edges = np.concatenate([above[0], above[:, 0], above[:, -1]]).astype(np.int16)
+    return float(np.abs(edges - _MISSING_BLOCKS_GREY).mean()) > _FRAME_TOLERANCE
 
 
 def has_alpha(image: Image.Image) -> bool:

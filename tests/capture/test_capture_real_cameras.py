@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import ExifTags, Image, ImageFilter
+from PIL import ExifTags, Image, ImageFilter, ImageOps
 
 from app.model import QualityFinding
 from app.moments import is_fhir_date_time
@@ -683,3 +683,18 @@ def test_a_whole_photo_with_a_flat_band_is_not_taken_for_cut(band: str) -> None:
     out = io.BytesIO()
     Image.fromarray(pixels).save(out, "JPEG", quality=92)
     prepare_image_bytes(out.getvalue(), filename="p.jpg", specialty="dermatology")
+
+
+@pytest.mark.parametrize("name", ["Canon_PowerShot_S40.jpg", "hdr_canon_hdr_YES.jpg", "tests_22-canon_tags.jpg"])
+@pytest.mark.parametrize("border", [5, 8, 10, 12])
+def test_a_whole_photo_in_a_thin_grey_frame_is_not_taken_for_cut(name: str, border: int) -> None:
+    """Found in review: a photo framed in mid-grey (#808080, « gray », as a viewer's or an editor's export
+    adds it) narrower than a JPEG's 16-row band was refused as damaged, about one in four: the top row,
+    sharing its band with the photo, is no longer one grey once compressed, while the last band, all frame,
+    is exactly the grey of a cut. A real case was blocked for a whole photo."""
+    with Image.open(CORPUS / name) as photo:
+        framed = ImageOps.expand(photo.convert("RGB"), border=border, fill=(128, 128, 128))
+    for quality in (75, 90, 95):
+        out = io.BytesIO()
+        framed.save(out, "JPEG", quality=quality)
+        prepare_image_bytes(out.getvalue(), filename="p.jpg", specialty="dermatology")
