@@ -200,6 +200,11 @@ def free_space(path: Path, usage: Callable[[Path], Any] = shutil.disk_usage) -> 
 # -- database -----------------------------------------------------------------------------------------
 
 
+#: What SQLite answers (its extended codes begin so) of a file it read and found damaged, not of one it
+#: could not open.
+_DAMAGE = ("SQLITE_NOTADB", "SQLITE_CORRUPT")
+
+
 def database(root: Path) -> Check:
     """SQLite's own integrity check of the database, opened read-only (no key needed, nothing written)."""
     path = root / DB_FILE
@@ -222,9 +227,10 @@ def database(root: Path) -> Check:
             # Not damaged: SQLite cannot make the small file it reads with. Restoring a backup, the
             # advice for a damaged base, would put older data in place of this.
             return Check("database", FAILED, M.tr("doctor.db.disk_full"), M.tr("doctor.space.full.advice"))
-        if not os.access(root, os.W_OK):
+        if not os.access(root, os.W_OK) and not str(getattr(exc, "sqlite_errorname", "")).startswith(_DAMAGE):
             # Not damaged either: SQLite cannot make the file it reads a WAL database with in a folder it
-            # cannot write to (a read-only mount, another account's folder).
+            # cannot write to (a read-only mount, another account's folder). A file it read as no database,
+            # or as malformed, is damaged all the same.
             return Check(
                 "database",
                 FAILED,

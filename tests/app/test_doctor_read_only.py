@@ -59,6 +59,23 @@ def test_a_read_only_data_folder_is_not_said_to_hold_a_damaged_database(
     assert (teleavis_home / "teleavis.db").read_bytes() == before
 
 
+def test_a_damaged_database_on_a_read_only_folder_is_not_said_whole(
+    capsys: pytest.CaptureFixture[str], teleavis_home: Path, tmp_path: Path
+) -> None:
+    # Found in review: on a read-only folder every failure to open was said « elle n'est pas endommagée, ne
+    # restaurez pas de sauvegarde », a file SQLite reads as no database at all (its first pages written
+    # over) included: the technician, told the data were whole, made the folder writable again for nothing.
+    assert run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "cas"))).code == 0
+    database = teleavis_home / "teleavis.db"
+    with database.open("r+b") as handle:
+        handle.write(os.urandom(8192))  # the header and the schema written over
+    with read_only(teleavis_home):
+        check = doctor.database(teleavis_home)
+    assert check.status == "failed", check
+    assert "n'est pas endommagée" not in check.detail, check
+    assert "La base de données est endommagée" in check.detail, check
+
+
 WINDOW_MENUS = {"fr": {"Dossiers", "Édition", "Aide", "Réglages"}, "en": {"Cases", "Edit", "Help", "Settings"}}
 
 
