@@ -44,8 +44,24 @@ ANSWER = b"shown\n"
 def lock_path(root: Path) -> Path:
     """The window's lock beside the data folder, named after its real path: the same folder reached
     through a link (``TELEAVIS_HOME`` given as a shortcut) or ``..`` is the same lock."""
+    return _beside(root, ".window")
+
+
+def _beside(root: Path, suffix: str) -> Path:
+    """``.NAME`` + ``suffix`` beside the data folder; in this user's session folder instead when the folder
+    holding the data folder cannot be written to (a data folder given to the user in a folder of the
+    system's, ``/srv/teleavis``): no lock could be made there, and a second start opened a second window on
+    the same data, each autosaving over the other's."""
     real = _real(root)
-    return real.parent / f".{real.name}.window"
+    beside = real.parent / f".{real.name}{suffix}"
+    if not real.parent.is_dir() or os.access(real.parent, os.W_OK):
+        return beside
+    runtime = _runtime_folder()
+    if runtime is None:
+        return beside
+    import hashlib
+
+    return runtime / f"teleavis-{hashlib.sha256(os.fsencode(real)).hexdigest()[:32]}{suffix}"
 
 
 def _real(root: Path) -> Path:
@@ -57,8 +73,7 @@ def _real(root: Path) -> Path:
 
 def name_path(root: Path) -> Path:
     """Where the window writes the name it listens under, beside its lock (this user's only: 0600)."""
-    real = _real(root)
-    return real.parent / f".{real.name}.window-name"
+    return _beside(root, ".window-name")
 
 
 #: A name the window may have written: ``teleavis-`` and 32 hexadecimal digits, in a folder or not.

@@ -7,6 +7,7 @@ start of Teleavis, answered by that program, ended without a word and the window
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -121,3 +123,50 @@ def test_a_name_written_by_another_account_is_not_believed(tmp_path: Path) -> No
     (tmp_path / "elsewhere").write_text("teleavis-" + "0" * 32)
     link.symlink_to(tmp_path / "elsewhere")
     assert server_name(root) is None, "a link is not followed"
+
+
+@pytest.mark.skipif(os.name != "posix" or sys.platform == "darwin", reason="XDG_RUNTIME_DIR: Linux's session folder")
+def test_a_data_folder_in_a_folder_the_user_cannot_write_still_has_one_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """Found in review: a data folder given to the user inside a folder of the system's (``/srv/teleavis``,
+    or a read-only mount) had no lock, none can be made beside it: a second start opened a second window on
+    the same data, each autosaving the case over the other's."""
+    from ui.single_instance import WindowClaim, new_server_name, server_name
+
+    runtime = Path(tempfile.mkdtemp(prefix="run-", dir="/tmp"))  # a socket path is short
+    request.addfinalizer(lambda: shutil.rmtree(runtime, ignore_errors=True))
+    runtime.chmod(0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    system = tmp_path / "srv"
+    (system / "teleavis").mkdir(parents=True)
+    first = WindowClaim(system / "teleavis")
+    with _not_writable(system):
+        assert not os.access(system, os.W_OK)
+        try:
+            assert first.take()
+            assert not WindowClaim(system / "teleavis").take(), "a second window on the same data"
+            written = new_server_name(first.root)
+            assert server_name(system / "teleavis") == written, "the second start finds no name"
+        finally:
+            first.release()
+        assert WindowClaim(system / "teleavis").take(), "the lock goes with its window"
+
+
+@contextlib.contextmanager
+def _not_writable(folder: Path) -> Iterator[None]:
+    """``folder`` that this user cannot write to: its mode, or as root (who ignores modes) mounted read-only."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o700)
+        return
+    if not shutil.which("mount") or subprocess.run(["mount", "--bind", folder, folder]).returncode != 0:
+        pytest.skip("cannot mount here")
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", folder], check=True, capture_output=True)
+        yield
+    finally:
+        subprocess.run(["umount", folder], check=True, capture_output=True)
