@@ -72,8 +72,16 @@ def _real(root: Path) -> Path:
 
 
 def name_path(root: Path) -> Path:
-    """Where the window writes the name it listens under, beside its lock (this user's only: 0600)."""
-    return _beside(root, ".window-name")
+    """Where the window writes the name it listens under (this user's only: 0600): in this user's session
+    folder where there is one, else beside its lock. Found in review: beside a data folder on a disk that
+    keeps no Unix owners or modes (FAT, exFAT, NTFS, a Windows share), the file read back as 0644 or root's,
+    was not believed, and a second start waited, then said only « déjà ouvert »."""
+    runtime = _runtime_folder()
+    if runtime is None:
+        return _beside(root, ".window-name")
+    import hashlib
+
+    return runtime / f"teleavis-{hashlib.sha256(os.fsencode(_real(root))).hexdigest()[:32]}.window-name"
 
 
 #: A name the window may have written: ``teleavis-`` and 32 hexadecimal digits, in a folder or not.

@@ -170,3 +170,26 @@ def _not_writable(folder: Path) -> Iterator[None]:
         yield
     finally:
         subprocess.run(["umount", folder], check=True, capture_output=True)
+
+
+@pytest.mark.skipif(os.name != "posix" or sys.platform == "darwin", reason="XDG_RUNTIME_DIR: Linux's session folder")
+def test_the_name_is_kept_in_the_session_folder_whatever_the_data_folders_disk_keeps_of_modes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """Found in review: beside a data folder on a disk keeping no Unix modes (FAT, exFAT, NTFS, a Windows
+    share: every file reads 0644 or root's), the name was never believed and a second start found no window."""
+    from ui.single_instance import name_path, new_server_name, server_name
+
+    runtime = Path(tempfile.mkdtemp(prefix="run-", dir="/tmp"))
+    request.addfinalizer(lambda: shutil.rmtree(runtime, ignore_errors=True))
+    runtime.chmod(0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    root = tmp_path / "usb" / "teleavis"
+    root.mkdir(parents=True)
+    written = new_server_name(root)
+    for beside in root.parent.iterdir():  # what such a disk shows of any file written there
+        if beside.is_file():
+            beside.chmod(0o644)
+    assert name_path(root).parent == runtime
+    assert server_name(root) == written
+    assert server_name(tmp_path / "usb" / ".." / "usb" / "teleavis") == written  # the same folder, another path
