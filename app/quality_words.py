@@ -263,6 +263,12 @@ CATALOGUE = i18n.Catalogue(
             "fr": "L'appareil a enregistré cette image comme un œil gauche.",
             "en": "The device recorded this image as a left eye.",
         },
+        "device-eye.both": {
+            "fr": "L'appareil a enregistré cette image à la fois comme un œil droit et comme un œil gauche : "
+            "choisissez l'œil en regardant l'image (la papille est du côté du nez).",
+            "en": "The device recorded this image as both a right eye and a left eye: choose the eye by "
+            "looking at the image (the optic disc is on the side of the nose).",
+        },
         "patient.other": {
             "fr": "L'appareil a enregistré cette image pour un autre patient (nom, prénom, date de naissance, "
             "sexe ou INS différents) : vérifiez qu'elle est bien de ce patient, sinon supprimez-la.",

@@ -61,6 +61,8 @@ class DicomImage:
     view: str | None
     captured_at: str | None  # a FHIR dateTime
     device: str
+    #: ImageLaterality and the series' Laterality name different eyes: ``eye`` is then ``None``.
+    eyes_disagree: bool = False
 
 
 #: The Deflated Explicit VR Little Endian transfer syntax: the dataset after the file meta is one deflate stream.
@@ -230,6 +232,7 @@ def read_dicom(data: bytes, *, name: str) -> DicomImage:
         view=_view(ds),
         captured_at=_captured_at(ds),
         device=_device(ds),
+        eyes_disagree=len(_eyes(ds)) > 1,
     )
 
 
@@ -299,14 +302,17 @@ def _modality(ds: Dataset) -> str | None:
     return None
 
 
+def _eyes(ds: Dataset) -> set[str]:
+    """The eyes the header names, in the image's ImageLaterality and in its series' Laterality."""
+    codes = {str(getattr(ds, keyword, "") or "").strip().upper() for keyword in ("ImageLaterality", "Laterality")}
+    return {eye for eye, code in _LATERALITY.items() if code in codes}
+
+
 def _eye(ds: Dataset) -> str | None:
-    for keyword in ("ImageLaterality", "Laterality"):
-        value = str(getattr(ds, keyword, "") or "").strip().upper()
-        if value == "R":
-            return "right"
-        if value == "L":
-            return "left"
-    return None
+    """The eye the device recorded; ``None`` when its header names none, or both (R for the image, L for
+    its series: one of the two is wrong, and which one nothing tells)."""
+    eyes = _eyes(ds)
+    return next(iter(eyes)) if len(eyes) == 1 else None
 
 
 def _view(ds: Dataset) -> str | None:

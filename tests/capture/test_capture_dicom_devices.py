@@ -636,3 +636,24 @@ def test_a_retinograph_its_device_recorded_under_800x600_is_not_sent_to_export_i
     photo = prepare_image_bytes(exported.getvalue(), filename="OG.jpg", specialty="ophthalmology")
     advice = next(f for f in photo.quality if f.check == "resolution").message
     assert "Exportez le cliché en pleine définition" in advice, advice
+
+
+def test_a_retinograph_whose_image_and_series_name_different_eyes_is_filed_under_neither(
+    fundus_frames: list[np.ndarray],
+) -> None:
+    """A header that says R for the image and L for its series (a series begun on one eye, the image
+    taken of the other, or an export mixing two exams): one of the two is wrong, and taking the image's
+    word in silence filed a left eye's retinograph as right. The nurse chooses the eye, told why."""
+    ds = pydicom.dcmread(io.BytesIO(retinograph(fundus_frames[:1], eye="R", laterality_in="image")))
+    ds.Laterality = "L"
+    buffer = io.BytesIO()
+    ds.save_as(buffer, enforce_file_format=True)
+
+    out = prepared(buffer.getvalue())
+
+    assert out.eye is None
+    said = [f for f in out.quality if f.check == "device-eye"]
+    assert [(f.level, f.key) for f in said] == [("warning", "device-eye.both")]
+    assert "droit" in said[0].text("fr") and "gauche" in said[0].text("fr")
+    assert "choose" in said[0].text("en").lower()
+    assert all(f.device_eye() is None for f in out.quality)
