@@ -25,7 +25,7 @@ class LiveCamera(QWidget):
         self.bridge = CameraBridge(self)
         self.choice = QComboBox()
         self.choice.setAccessibleName(self.tr("Caméra"))
-        label = QLabel(self.tr("&Caméra :"))
+        label = QLabel(self.tr("Ca&méra :"))  # Alt+C is the field's (« &Champ »)
         label.setBuddy(self.choice)
         self.banner = QLabel(self.tr("Caméra débranchée — rebranchez-la : la reprise est automatique"))
         self.banner.setWordWrap(True)

@@ -110,7 +110,7 @@ class ImageLabels(QGroupBox):
         buttons = QHBoxLayout()
         self.retake_button = QPushButton(self.tr("&Reprendre"))
         self.retake_button.setToolTip(self.tr("La prochaine photo remplacera celle-ci"))
-        self.anonymise_button = QPushButton(self.tr("&Anonymiser…"))
+        self.anonymise_button = QPushButton(self.tr("Anon&ymiser…"))  # Alt+A: the menu « &Aide »
         self.delete_button = QPushButton(self.tr("Supprimer"))
         self.delete_button.setToolTip(self.tr("Supprimer cette image (Suppr)"))
         for button in (self.retake_button, self.anonymise_button, self.delete_button):

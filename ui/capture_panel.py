@@ -101,7 +101,7 @@ class CapturePanel(QWidget):
         self.banner, self.preview = self.live.banner, self.live.preview
         self.capture_button = QPushButton(self.tr("Prendre la photo (Espace, F8)"))
         self.import_button = QPushButton(self.tr("&Importer un fichier…"))
-        self.folder_button = QPushButton(self.tr("&Dossier de l'appareil…"))
+        self.folder_button = QPushButton(self.tr("Dossier de l'a&ppareil…"))  # Alt+D: the menu « &Dossiers »
         self.anonymise_first = QCheckBox(self.tr("Anonymiser avant d'enregistrer"))
         self.status = QLabel()
         self.status.setWordWrap(True)

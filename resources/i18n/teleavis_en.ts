@@ -138,7 +138,7 @@
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="101"/>
-        <source>&amp;Dossier de l&apos;appareil…</source>
+        <source>Dossier de l&apos;a&amp;ppareil…</source>
         <translation>&amp;Device folder…</translation>
     </message>
     <message>
@@ -1560,7 +1560,7 @@ Queue it for sending?</translation>
     <message>
         <location filename="../../ui/capture_labels.py" line="61"/>
         <source>Œi&amp;l :</source>
-        <translation>&amp;Eye:</translation>
+        <translation>E&amp;ye:</translation>
     </message>
     <message>
         <location filename="../../ui/capture_labels.py" line="66"/>
@@ -1636,7 +1636,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/capture_labels.py" line="110"/>
-        <source>&amp;Anonymiser…</source>
+        <source>Anon&amp;ymiser…</source>
         <translation>&amp;Anonymise…</translation>
     </message>
     <message>
@@ -1767,8 +1767,8 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/capture_camera.py" line="28"/>
-        <source>&amp;Caméra :</source>
-        <translation>&amp;Camera:</translation>
+        <source>Ca&amp;méra :</source>
+        <translation>Ca&amp;mera:</translation>
     </message>
     <message>
         <location filename="../../ui/capture_camera.py" line="30"/>
