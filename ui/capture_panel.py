@@ -722,6 +722,8 @@ class CapturePanel(QWidget):
                 )
         if self.strip.number(edited.id):
             self.strip.tile(edited.id).set_caption(edited)
+            if self._line_follows and self.strip.current == edited.id:
+                self._say_selected()  # « Image de bonne qualité. » or the eye to check, as the tile now says
         self._update_checklist()
 
         def refused(message: str) -> None:
