@@ -262,6 +262,9 @@ class ImageLabels(QGroupBox):
         said = quality_said(image) if self._patient is not None else image.quality
         shown = [finding for finding in image.quality if finding in said or finding.level == "ok"]
         sentences += [(finding.level, finding.text()) for finding in shown]
+        # What is to be acted on first: the list shows a line or two at 1280×720, and what passed came
+        # before a warning found last (the device's eye, said after the checks of its pixels).
+        sentences.sort(key=lambda said: _READ_FIRST[said[0]])
         for level, sentence in sentences:
             colour = LEVEL_COLOURS[level]
             rows.append(
@@ -346,6 +349,10 @@ class FindingsLabel(QLabel):
 
     def heightForWidth(self, width: int) -> int:
         return self._heights(width)
+
+
+#: The order the findings are read in: what blocks, then what is to be checked, then what passed.
+_READ_FIRST: dict[Level, int] = {"blocking": 0, "warning": 1, "ok": 2}
 
 
 def _number(value: float) -> str:
