@@ -265,9 +265,10 @@ CATALOGUE = i18n.Catalogue(
         },
         "device-eye.both": {
             "fr": "L'appareil a enregistré cette image à la fois comme un œil droit et comme un œil gauche : "
-            "choisissez l'œil en regardant l'image (la papille est du côté du nez).",
-            "en": "The device recorded this image as both a right eye and a left eye: choose the eye by "
-            "looking at the image (the optic disc is on the side of the nose).",
+            "vérifiez l'œil en regardant l'image (papille à droite de l'image pour un œil droit, à gauche pour "
+            "un œil gauche).",
+            "en": "The device recorded this image as both a right eye and a left eye: check the eye by looking "
+            "at the image (optic disc on the right of the image for a right eye, on the left for a left eye).",
         },
         "patient.other": {
             "fr": "L'appareil a enregistré cette image pour un autre patient (nom, prénom, date de naissance, "

@@ -655,5 +655,7 @@ def test_a_retinograph_whose_image_and_series_name_different_eyes_is_filed_under
     said = [f for f in out.quality if f.check == "device-eye"]
     assert [(f.level, f.key) for f in said] == [("warning", "device-eye.both")]
     assert "droit" in said[0].text("fr") and "gauche" in said[0].text("fr")
-    assert "choose" in said[0].text("en").lower()
+    # Words that stay true once she has chosen (the fact stays with the image, and on the report).
+    assert "check the eye by looking at the image" in said[0].text("en")
+    assert "vérifiez l'œil en regardant l'image" in said[0].text("fr")
     assert all(f.device_eye() is None for f in out.quality)
