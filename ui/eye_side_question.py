@@ -23,10 +23,11 @@ if TYPE_CHECKING:
 
 
 def doubt_words(number: str, image: CaseImage) -> str | None:
-    """« L'image 2 est classée œil gauche mais la papille est du côté de l'œil droit. » (or « … mais
-    l'appareil l'a enregistrée comme un œil droit. »), or ``None`` when the image's eye agrees with its
-    device and its optic disc (or nothing tells). ``number``: as the user reads it beside the image
-    (« 2 », « 1 (OD.jpg) »)."""
+    """« L'image 2 est classée œil gauche, mais sa papille est à droite de l'image, comme sur un œil droit. »
+    (the side of the image, as the nurse looks at it: « du côté de l'œil droit » described a left eye's
+    nasal disc, and was read so), or « … mais l'appareil l'a enregistrée comme un œil droit. », or
+    ``None`` when the image's eye agrees with its device and its optic disc (or nothing tells).
+    ``number``: as the user reads it beside the image (« 2 », « 1 (OD.jpg) »)."""
     doubt = eye_doubt(image)
     if doubt is None:
         return None
@@ -41,11 +42,13 @@ def doubt_words(number: str, image: CaseImage) -> str | None:
         )
     elif side == "left":
         text = QCoreApplication.translate(
-            "EyeSide", "L'image {n} est classée œil droit mais la papille est du côté de l'œil gauche."
+            "EyeSide",
+            "L'image {n} est classée œil droit, mais sa papille est à gauche de l'image, comme sur un œil gauche.",
         )
     else:
         text = QCoreApplication.translate(
-            "EyeSide", "L'image {n} est classée œil gauche mais la papille est du côté de l'œil droit."
+            "EyeSide",
+            "L'image {n} est classée œil gauche, mais sa papille est à droite de l'image, comme sur un œil droit.",
         )
     return text.format(n=number)
 

@@ -1036,13 +1036,13 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/eye_side_question.py" line="43"/>
-        <source>L&apos;image {n} est classée œil droit mais la papille est du côté de l&apos;œil gauche.</source>
-        <translation>Image {n} is filed as the right eye, but its optic disc is on the left eye&apos;s side.</translation>
+        <source>L&apos;image {n} est classée œil droit, mais sa papille est à gauche de l&apos;image, comme sur un œil gauche.</source>
+        <translation>Image {n} is filed as the right eye, but its optic disc is on the left of the image, as in a left eye.</translation>
     </message>
     <message>
         <location filename="../../ui/eye_side_question.py" line="47"/>
-        <source>L&apos;image {n} est classée œil gauche mais la papille est du côté de l&apos;œil droit.</source>
-        <translation>Image {n} is filed as the left eye, but its optic disc is on the right eye&apos;s side.</translation>
+        <source>L&apos;image {n} est classée œil gauche, mais sa papille est à droite de l&apos;image, comme sur un œil droit.</source>
+        <translation>Image {n} is filed as the left eye, but its optic disc is on the right of the image, as in a right eye.</translation>
     </message>
     <message>
         <location filename="../../ui/eye_side_question.py" line="61"/>

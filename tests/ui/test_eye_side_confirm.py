@@ -114,8 +114,8 @@ def no_answer_left() -> Iterator[None]:
 
 
 EXPECTED = (
-    "L'image 1 est classée œil droit mais la papille est du côté de l'œil gauche.\n\n"
-    "L'image 2 est classée œil gauche mais la papille est du côté de l'œil droit.\n\n"
+    "L'image 1 est classée œil droit, mais sa papille est à gauche de l'image, comme sur un œil gauche.\n\n"
+    "L'image 2 est classée œil gauche, mais sa papille est à droite de l'image, comme sur un œil droit.\n\n"
     "Vérifiez avant d'envoyer : l'avis de l'expert (laser, injection…) porterait sur l'autre œil. "
     "Si l'appareil enregistre ses images en miroir, vous pouvez envoyer quand même."
 )
@@ -227,8 +227,8 @@ def test_a_retinograph_joined_to_a_reply_says_its_eye_to_check_and_asks_before_i
     assert seen == [
         (
             "Œil à vérifier",
-            "L'image 1 (OD.jpg) est classée œil droit mais la papille est du côté de l'œil gauche.\n\n"
-            + EXPECTED.split("\n\n")[2],
+            "L'image 1 (OD.jpg) est classée œil droit, mais sa papille est à gauche de l'image, "
+            "comme sur un œil gauche.\n\n" + EXPECTED.split("\n\n")[2],
             CHECK,
             CHECK,
         )
