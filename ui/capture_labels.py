@@ -7,6 +7,7 @@ import dataclasses
 from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -150,6 +151,21 @@ class ImageLabels(QGroupBox):
         self.rotate_right_button.clicked.connect(lambda: self._turn(-1))
         self.delete_button.clicked.connect(lambda: self._ask(self.delete_requested))
         self.show_image(None)
+        # Whatever brings the keyboard here (Alt+L, Alt+C, Tab, F6), the field is brought into sight in
+        # every scroll area it is in: at 1280×720 and 125 % the capture column scrolls sideways, and the
+        # Down arrow changed an eye out of sight.
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is None or not self.isAncestorOf(new) or not self.isVisible():
+            return
+        parent = new.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QScrollArea):
+                parent.ensureWidgetVisible(new, 8, 8)
+            parent = parent.parentWidget()
 
     def hold_edits(self, held: bool) -> None:
         """While the image is being turned (it is replaced when the turn is done), its labels and the

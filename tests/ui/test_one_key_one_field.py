@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QScrollArea, QWidget
 
 from app.store import Store
 from tests.support.ui import activate
@@ -74,3 +74,43 @@ def test_each_alt_letter_of_a_retinography_leads_to_one_place(
         qtbot.keyClick(window, mnemonic(label.text())[-1], Qt.KeyboardModifier.AltModifier)
         qtbot.waitUntil(box.hasFocus)
         assert not panel.camera_choice.hasFocus()
+
+
+def scroll_areas(widget: QWidget) -> list[QScrollArea]:
+    """The scroll areas ``widget`` is in, the innermost first."""
+    areas, parent = [], widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea):
+            areas.append(parent)
+        parent = parent.parentWidget()
+    return areas
+
+
+def in_sight(widget: QWidget) -> bool:
+    """Whether the whole of ``widget`` is inside the view of every scroll area it is in."""
+    for area in scroll_areas(widget):
+        view = area.viewport()
+        if not view.rect().contains(widget.rect().translated(widget.mapTo(view, QPoint(0, 0)))):
+            return False
+    return True
+
+
+def test_the_eye_reached_by_its_letter_is_in_sight_on_a_small_screen(qtbot: Any, store: Store, window: Any) -> None:
+    """1280×720 at 125 % (1024×576): the capture column scrolls sideways, and Alt+L put the keyboard on
+    an eye box out of sight, to the right; the Down arrow then changed an eye the nurse could not see."""
+    case_id, image_id = filed_as_right(store)
+    window.resize(1024, 576)
+    activate(qtbot, window)
+    window.open_case(case_id)
+    panel = window.case_page.capture.ensure()
+    panel.select_image(image_id)
+    labels = panel.labels
+    qtbot.waitUntil(lambda: labels.eye.isVisibleTo(window) and labels.view.isEnabled())
+    for label, box in ((labels.eye_label, labels.eye), (labels.view_label, labels.view)):
+        panel.live.setFocus()  # the camera, at the left of the column, the column scrolled to its left
+        for area in scroll_areas(box):
+            area.horizontalScrollBar().setValue(0)
+        assert not in_sight(box)  # (the column is wider than its room: else nothing is tried here)
+        qtbot.keyClick(window, mnemonic(label.text())[-1], Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(box.hasFocus)
+        qtbot.waitUntil(lambda b=box: in_sight(b), timeout=2_000)
