@@ -404,10 +404,16 @@ class MainWindow(QMainWindow):
 
     def _once_shown(self) -> None:
         """What waits for the window to be on screen (its first turn of the event loop), then 50 ms more."""
-        QTimer.singleShot(KEY_FETCH_DELAY_MS, self._fetch_key)
-        QTimer.singleShot(KEY_FETCH_DELAY_MS, self._ask_for_a_lock_code)
-        QTimer.singleShot(KEY_FETCH_DELAY_MS, self.idle.watch)
-        QTimer.singleShot(KEY_FETCH_DELAY_MS, self._watch_clipboard)
+        QTimer.singleShot(KEY_FETCH_DELAY_MS, self._shown_a_while)
+
+    def _shown_a_while(self) -> None:
+        if self._closed:
+            return  # (a window closed at once: nothing of it to watch any more)
+        if not self._fetch_key():
+            return
+        self._ask_for_a_lock_code()
+        self.idle.watch()
+        self._watch_clipboard()
 
     def _fetch_key(self) -> bool:
         """Fetch the data key from the OS keyring on the main thread (a passphrase dialog may be needed
