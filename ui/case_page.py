@@ -551,9 +551,7 @@ class CasePage(QWidget):
         self._images_from_store()
         blocking = [f for f in self.findings if f.blocks_sending()]
         if blocking:
-            self.checklist.blocked(
-                self.tr("Pas encore envoyé : complétez d'abord la liste ci-dessus (%n élément(s)).", "", len(blocking))
-            )
+            self.checklist.refused_for_list()
             self.go_to(blocking[0].field)
             return False
         if not self._other_patients_confirmed() or not self._eye_sides_confirmed():

@@ -46,6 +46,8 @@ class ChecklistPanel(QWidget):
         layout.addWidget(self.send)
         self.findings: list[Finding] = []
         self._next = 0
+        #: The message says sending was refused for the items listed: its count follows the list.
+        self._refused_for_list = False
 
     def show_findings(self, findings: list[Finding]) -> None:
         self.findings = findings
@@ -59,6 +61,10 @@ class ChecklistPanel(QWidget):
             self.items.addItem(item)
         if blocking:
             self.title.setText(self.tr("Il reste %n élément(s) à compléter avant l'envoi :", "", len(blocking)))
+            if self._refused_for_list and not self.message.isHidden():
+                # Said again with the count of the heading above (found in the real window: the count of
+                # the click stayed, 11, under a heading that said 9, then 1). Not read out at each key.
+                self.message.setText(self._refused_words(len(blocking)))
         else:
             self.title.setText(self.tr("Dossier complet : il peut partir."))
             self.message.hide()
@@ -69,9 +75,19 @@ class ChecklistPanel(QWidget):
         self.act.setText(text)
         self.act.setVisible(bool(text))
 
+    def _refused_words(self, count: int) -> str:
+        return self.tr("Pas encore envoyé : complétez d'abord la liste ci-dessus (%n élément(s)).", "", count)
+
+    def refused_for_list(self) -> None:
+        """Say that sending waits for the items listed: their count then follows the list as it shrinks."""
+        count = sum(1 for f in self.findings if f.blocks_sending())
+        self.blocked(self._refused_words(count))
+        self._refused_for_list = True
+
     def blocked(self, text: str, *, urgent: bool = True) -> None:
         """Say in words why sending did not happen, on screen and at once to a screen reader (``urgent``:
         a refusal; else a word of progress, said in its turn)."""
+        self._refused_for_list = False
         self.message.setText(text)
         self.message.show()
         announce(self.message, text, urgent=urgent)

@@ -821,14 +821,6 @@
         <source>Ce dossier a été modifié ailleurs (une autre fenêtre de Teleavis ou une commande) pendant que vous le complétiez : il est affiché tel qu&apos;il est enregistré, sans vos dernières saisies. Vérifiez-le et refaites-les s&apos;il le faut.</source>
         <translation>This case was changed elsewhere (another Teleavis window or a command) while you were completing it: it is shown as it is saved, without your latest entries. Check it and enter them again if need be.</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="522"/>
-        <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
-        <translation>
-            <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
-            <numerusform>Not sent yet: first complete the list above (%n items).</numerusform>
-        </translation>
-    </message>
     <message>
         <location filename="../../ui/case_page.py" line="552"/>
         <source>Le dossier n&apos;a pas pu partir (erreur interne, voir le journal).</source>
@@ -870,6 +862,14 @@ Queue it for sending?</translation>
 </context>
 <context>
     <name>ChecklistPanel</name>
+    <message numerus="yes">
+        <location filename="../../ui/checklist.py" line="82"/>
+        <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
+        <translation>
+            <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
+            <numerusform>Not sent yet: first complete the list above (%n items).</numerusform>
+        </translation>
+    </message>
     <message>
         <location filename="../../ui/checklist.py" line="27"/>
         <source>Ce qu&apos;il reste à faire avant l&apos;envoi</source>

@@ -13,18 +13,15 @@
     </message>
 </context>
 <context>
-    <name>CasePage</name>
+    <name>ChecklistPanel</name>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="522"/>
+        <location filename="../../ui/checklist.py" line="82"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément).</numerusform>
             <numerusform>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n éléments).</numerusform>
         </translation>
     </message>
-</context>
-<context>
-    <name>ChecklistPanel</name>
     <message numerus="yes">
         <location filename="../../ui/checklist.py" line="61"/>
         <source>Il reste %n élément(s) à compléter avant l&apos;envoi :</source>

@@ -3,6 +3,7 @@ missing item, getting back to the list."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.model import CaseState
 from app.store import Store
-from tests.support.ui import activate, complete_case, open_from_list, pick
+from tests.support.ui import activate, complete_case, open_from_list, pick, type_text
 from ui.main_window import MainWindow
 
 JOB_MS = 30_000
@@ -253,4 +254,41 @@ def test_a_number_field_says_it_takes_a_number(qtbot: Any, store: Store, tmp_pat
         if k.startswith("form.") and editor.labels.get(k, "").startswith("Nombre d'autres lésions")
     ]
     assert isinstance(count, QLineEdit) and count.placeholderText() == "un nombre entier"
+    window.shutdown()
+
+
+def test_the_count_said_when_sending_is_refused_follows_the_checklist(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """Found by colleagues in the real window: « complétez d'abord la liste ci-dessus (11 éléments) » stayed
+    under a checklist heading that said 9, then 1, as the nurse filled the case in."""
+    window = started(qtbot, store)
+    qtbot.keyClick(window.worklist.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    page = window.case_page
+    checklist = page.checklist
+
+    def counts() -> tuple[int, int]:
+        heading = re.search(r"(\d+)", checklist.title.text())
+        said = re.search(r"\((\d+) élément", checklist.message.text())
+        assert heading is not None and said is not None, (checklist.title.text(), checklist.message.text())
+        return int(heading.group(1)), int(said.group(1))
+
+    qtbot.mouseClick(checklist.send, Qt.MouseButton.LeftButton)
+    assert checklist.message.isVisible() and checklist.message.text().startswith("Pas encore envoyé")
+    first, said = counts()
+    assert said == first
+
+    editor = page.editor
+    editor.consent_given.setFocus()
+    qtbot.keyClick(editor.consent_given, Qt.Key.Key_Space)
+    type_text(editor.consent_by, "Inf. Durand")
+    type_text(editor.family, "Martin")
+    type_text(editor.given, "Paul")
+    heading, said = counts()
+    assert heading < first, "filling the case in shortens the checklist"
+    assert said == heading, checklist.message.text()
+
+    type_text(editor.question, "Lésion pigmentée évolutive du dos : avis sur exérèse ?")
+    fewer, said = counts()
+    assert fewer < heading and said == fewer, checklist.message.text()
     window.shutdown()
