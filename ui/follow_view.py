@@ -69,6 +69,7 @@ from sync.progress import RateMeter
 from ui.eye_side_question import send_despite_eye_sides
 from ui.fields import SAVE_AT_LEAST_EVERY_MS
 from ui.file_dialogs import IMAGE_PATTERNS, open_images
+from ui.flow_layout import FlowLayout
 from ui.image_tile import decode_large, decode_picture, decode_thumbnail, eye_name, view_name, worst_finding
 from ui.lock import under_lock
 from ui.other_patient_question import send_despite_other_patient
@@ -313,7 +314,9 @@ class FollowView(QWidget):
         self.expert_images.setToolTip(self.tr("Images jointes par l'expert : double-clic pour les agrandir"))
         self.expert_images.itemActivated.connect(self._show_expert_image)
         answer_layout.addWidget(self.expert_images)
-        buttons = QHBoxLayout()
+        # Its buttons go on to a second row where the column is narrow (found at 1280 × 720 and 125 %,
+        # with two PDFs: « Marquer comme non lu » was cut at the column's right edge).
+        answer_buttons = FlowLayout()
         self.open_pdf = QPushButton()  # its words, for one PDF or several, in _name_pdf_buttons
         self.open_pdf.setToolTip(self.tr("Dans le lecteur PDF de l'ordinateur"))
         self.open_pdf.clicked.connect(self._open_external)
@@ -323,11 +326,10 @@ class FollowView(QWidget):
         self.keep_unread = QPushButton(self.tr("Marquer comme non lu"))
         self.keep_unread.setToolTip(self.tr("Le dossier redevient « à lire » dans la liste, pour un collègue"))
         self.keep_unread.clicked.connect(self._mark_unread)
-        buttons.addWidget(self.open_pdf)
-        buttons.addWidget(self.print_pdf)
-        buttons.addStretch(1)
-        buttons.addWidget(self.keep_unread)
-        answer_layout.addLayout(buttons)
+        answer_buttons.addWidget(self.open_pdf)
+        answer_buttons.addWidget(self.print_pdf)
+        answer_buttons.addWidget(self.keep_unread)
+        answer_layout.addLayout(answer_buttons)
         # The system's viewer is another program: Teleavis' lock cannot hide it (its copy is deleted).
         self.outside_note = QLabel()
         self.outside_note.setWordWrap(True)
