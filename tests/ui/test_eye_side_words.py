@@ -9,6 +9,7 @@ eye: read as it is written, the sentence describes a right eye, and she sent it 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,3 +51,24 @@ def test_the_question_says_it_in_english(english: Any) -> None:
     assert doubt_words("2", filed("left", 0.6)) == (
         "Image 2 is filed as the left eye, but its optic disc is on the right of the image, as in a right eye."
     )
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_user_guide_says_what_the_window_says(qapp: QApplication, language: str) -> None:
+    """Found by colleagues: the guide still said the disc was « du côté de l'autre œil » (the words the
+    question no longer uses, read as confirming the eye chosen), where the window says on which side of
+    the image it is, as on which eye."""
+    guide = (Path(__file__).resolve().parents[2] / "docs" / f"user-guide.{language}.md").read_text(encoding="utf-8")
+    flat = " ".join(guide.split())  # its lines wrapped anywhere
+    install_language(qapp, language)
+    try:
+        said = [doubt_words("1", filed("right", -0.6)), doubt_words("1", filed("left", 0.6))]
+    finally:
+        install_language(qapp, "fr")
+    for words in said:
+        assert words is not None
+        # What comes after the image's number and eye: « sa papille est à gauche de l'image, comme sur … »
+        side = words.split(", ", 1)[1].removeprefix("mais ").removeprefix("but ").rstrip(".")
+        assert side in flat, side
+    for old in ("du côté de l'autre œil", "on the other eye's side", "other eye's side"):
+        assert old not in flat, old
