@@ -15,9 +15,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QHideEvent, QImage, QKeySequence, QPalette, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QGridLayout,
     QGroupBox,
@@ -53,6 +54,8 @@ if TYPE_CHECKING:
     from ui.capture_folder import DeviceFolderMonitor
 
 log = logging.getLogger(__name__)
+
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's « no maximum »
 
 #: The device folder button while new images wait there.
 # Its own dark words on its amber: the theme's (white on a dark or high-contrast theme) did not read on it.
@@ -153,6 +156,12 @@ class CapturePanel(QWidget):
         top = QHBoxLayout()
         top.addLayout(left, 3)
         top.addWidget(self.right_column, 2)
+        # Beside the camera where the panel has the room, under it where it has not (set_stacked).
+        self._top = top
+        self._column = column
+        self.stacked = False
+        column.installEventFilter(self)
+        self.right_column.installEventFilter(self)
 
         self.strip = ImageStrip(self._store)
 
@@ -175,6 +184,45 @@ class CapturePanel(QWidget):
         self.setTabOrder(self.import_button, self.folder_button)
         self.setTabOrder(self.folder_button, self.anonymise_first)
         self.setTabOrder(self.anonymise_first, self.labels)
+
+    def set_stacked(self, stacked: bool) -> None:
+        """The expected views and the selected image's labels under the camera (``stacked``), or beside it.
+
+        Found in the real window at 1280 × 720 and 125 %: side by side they need more width than the case
+        page leaves the panel (about 370 px), and the panel scrolled sideways, the camera, « Image
+        sélectionnée » and the eye never in sight together. Stacked, the panel is as narrow as the camera's
+        view and scrolls only downwards, the column showing all its lines (no scroll of its own)."""
+        if stacked == self.stacked:
+            return
+        self.stacked = stacked
+        self._top.setDirection(QBoxLayout.Direction.TopToBottom if stacked else QBoxLayout.Direction.LeftToRight)
+        self.right_column.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff if stacked else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        )
+        self._fit_column()
+
+    def _fit_column(self) -> None:
+        """Stacked, the column is as tall as its lines at its width; beside the camera, as tall as the
+        camera's side (it scrolls)."""
+        if not self.stacked:
+            self.right_column.setMinimumHeight(0)
+            self.right_column.setMaximumHeight(QWIDGETSIZE_MAX)
+            return
+        column = self._column
+        width = self.right_column.viewport().width()
+        height = column.heightForWidth(width) if column.hasHeightForWidth() else -1
+        height = max(height, column.minimumSizeHint().height(), column.sizeHint().height() if height < 0 else 0)
+        if self.right_column.minimumHeight() != height or self.right_column.maximumHeight() != height:
+            self.right_column.setFixedHeight(height)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Stacked, the column's height follows its lines (a finding, a wrapped line more) and its width."""
+        if self.stacked and (
+            (watched is self._column and event.type() == QEvent.Type.LayoutRequest)
+            or (watched is self.right_column and event.type() == QEvent.Type.Resize)
+        ):
+            self._fit_column()
+        return super().eventFilter(watched, event)
 
     def _connect(self) -> None:
         self.preview.capture_requested.connect(self.capture_still)

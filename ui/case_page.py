@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -72,6 +73,7 @@ class CaptureSlot(QWidget):
         super().__init__(parent)
         self.store = store
         self.panel: CapturePanel | None = None
+        self._beside = QSize()  # the panel's least size with its labels beside its camera
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
 
@@ -90,6 +92,7 @@ class CaptureSlot(QWidget):
             self.scroll_area.setWidget(self.panel)
             see_through(self.scroll_area)
             self._layout.addWidget(self.scroll_area)
+            self._arrange()
             self.panel.images_changed.connect(self.images_changed)
             self.panel.strip.thumbnails_shown.connect(self.thumbnails_shown)
         return self.panel
@@ -100,7 +103,9 @@ class CaptureSlot(QWidget):
         be cut."""
         if self.panel is None:
             return super().minimumSizeHint()
-        want = self.panel.minimumSizeHint()
+        # Stacked, what it asks for beside: else the splitter gives the room to the editor, and the panel
+        # stays stacked where it was laid out beside before (1280 × 720 at 100 %).
+        want = self._beside if self.panel.stacked else self.panel.minimumSizeHint()
         split = self.parentWidget()
         if not isinstance(split, QSplitter):
             return want
@@ -111,7 +116,40 @@ class CaptureSlot(QWidget):
         return QSize(max(least, min(want.width(), left)), want.height())
 
     def set_case(self, case: Case) -> None:
-        self.ensure().set_case(case)
+        panel = self.ensure()
+        shown = panel.case()
+        panel.set_case(case)
+        if shown is None or shown.id != case.id:
+            # Another case opens at its top, its camera in sight: the last one's scroll carried over.
+            for bar in (
+                self.scroll_area.horizontalScrollBar(),
+                self.scroll_area.verticalScrollBar(),
+                panel.right_column.verticalScrollBar(),
+            ):
+                bar.setValue(0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """The panel's labels beside its camera where the slot has the room it was laid out in, under it
+        where it has not: it then fits the slot's width and scrolls only downwards, never sideways (at
+        1280 × 720 and 125 % the slot has some 370 px)."""
+        panel = self.panel
+        if panel is None:
+            return
+        scrolls_down = self.height() < PANEL_ROOM.height()  # beside, it would scroll down: a bar's width less
+        room = self.width() - (self.scroll_area.verticalScrollBar().sizeHint().width() if scrolls_down else 0)
+        stacked = room < PANEL_ROOM.width()
+        if stacked == panel.stacked:
+            return
+        if stacked:
+            self._beside = panel.minimumSizeHint()
+        panel.set_stacked(stacked)
+        # Stacked, its least size is its layout's (the camera's width; its lines' whole height).
+        panel.setMinimumSize(QSize(0, 0) if stacked else PANEL_ROOM)
+        self.updateGeometry()
 
     def loading(self) -> bool:
         """Whether the case's thumbnails are still being read and decoded by a worker."""

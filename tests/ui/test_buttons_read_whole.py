@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.model import Answer
+from app.model import Answer, Case, Consent, Patient
 from app.store import Store
 from tests.support.ui import answered_case
 from tests.ui import test_layout as layout_tests
@@ -161,4 +161,28 @@ def test_the_follow_views_buttons_read_whole(
             assert follow.keep_unread.isVisible()
         problems += [f"{what}: {p}" for p in settled(qtbot, window.case_page)]
     assert problems == [], "\n".join(problems)
+    window.shutdown()
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("specialty", ["dermatology", "ophthalmology"])
+def test_the_case_pages_buttons_read_whole(
+    qtbot: Any, store: Store, sync_runner: None, styled: None, language: str, screen: str, specialty: str
+) -> None:
+    case = Case(
+        specialty=specialty,
+        patient=Patient(family="LEROY", given=["Marc"]),
+        consent=Consent(given=True, recorded_by="Inf. Durand"),
+        question="Avis ?",
+    )
+    store.create_case(case, [layout_tests.blurred_image(specialty)])
+    window = window_at(qtbot, store, screen)
+    window.open_case(case.id)
+    page = window.case_page
+    panel = page.capture.ensure()
+    panel.select_image(page.case.images[0].id)
+    page.send()  # refused: the checklist says why under its list
+    qtbot.wait(100)
+    assert page.editing()
+    assert settled(qtbot, page) == []
     window.shutdown()

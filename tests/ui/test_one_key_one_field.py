@@ -96,8 +96,9 @@ def in_sight(widget: QWidget) -> bool:
 
 
 def test_the_eye_reached_by_its_letter_is_in_sight_on_a_small_screen(qtbot: Any, store: Store, window: Any) -> None:
-    """1280×720 at 125 % (1024×576): the capture column scrolls sideways, and Alt+L put the keyboard on
-    an eye box out of sight, to the right; the Down arrow then changed an eye the nurse could not see."""
+    """1280×720 at 125 % (1024×576): the capture column scrolled sideways, and Alt+L put the keyboard on
+    an eye box out of sight, to the right; the Down arrow then changed an eye the nurse could not see.
+    (The column now stacks the labels under the camera: the eye box is out of sight below it.)"""
     case_id, image_id = filed_as_right(store)
     window.resize(1024, 576)
     activate(qtbot, window)
@@ -107,10 +108,11 @@ def test_the_eye_reached_by_its_letter_is_in_sight_on_a_small_screen(qtbot: Any,
     labels = panel.labels
     qtbot.waitUntil(lambda: labels.eye.isVisibleTo(window) and labels.view.isEnabled())
     for label, box in ((labels.eye_label, labels.eye), (labels.view_label, labels.view)):
-        panel.live.setFocus()  # the camera, at the left of the column, the column scrolled to its left
+        panel.live.setFocus()  # the camera, at the top of the column, the column scrolled to its top
         for area in scroll_areas(box):
             area.horizontalScrollBar().setValue(0)
-        assert not in_sight(box)  # (the column is wider than its room: else nothing is tried here)
+            area.verticalScrollBar().setValue(0)
+        assert not in_sight(box)  # (the column is taller than its room: else nothing is tried here)
         qtbot.keyClick(window, mnemonic(label.text())[-1], Qt.KeyboardModifier.AltModifier)
         qtbot.waitUntil(box.hasFocus)
         qtbot.waitUntil(lambda b=box: in_sight(b), timeout=2_000)
