@@ -103,8 +103,12 @@ _collector: MainThreadCollector | None = None
 
 def set_style(app: QApplication) -> None:
     """The window's look, as the application sets it at start (the benchmarks set it the same way: what
-    the style costs is part of what a user waits for)."""
-    app.setStyleSheet(resources.style_sheet())
+    the style costs is part of what a user waits for): the style sheet's rules, read under ``app``'s
+    palette (dark or not), each given to the widgets it styles as they are made, not to ``app`` (see
+    ui.resources.style_sheet)."""
+    if QApplication.instance() is not app:
+        raise ValueError("the style is read under the running application's palette")
+    resources.use_style()
 
 
 def make_application(argv: list[str]) -> QApplication:

@@ -64,7 +64,7 @@ from ui.fields import (
     text_binding,
 )
 from ui.tasks import on_own_connection, run_write
-from ui.widgets import WrappedLabel, named, see_through
+from ui.widgets import WrappedLabel, marked, named, see_through
 
 log = logging.getLogger(__name__)
 
@@ -974,10 +974,7 @@ class CaseEditor(QWidget):
             binding = self.bindings.get(key)
             if binding is not None:
                 invalid = bool(messages) and self._touched(key)
-                if binding.widget.property("invalid") != invalid:
-                    binding.widget.setProperty("invalid", invalid)
-                    binding.widget.style().unpolish(binding.widget)
-                    binding.widget.style().polish(binding.widget)
+                marked(binding.widget, "invalid", invalid)
                 # The red border is not read, nor the line under the field: the field says its problem
                 # itself to a screen reader, as it gets the focus (its tooltip again once it is right).
                 problem = label.text() if invalid else ""

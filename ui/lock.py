@@ -149,7 +149,7 @@ class LockScreen(QWidget):
         from PySide6.QtCore import Qt
 
         super().__init__(parent)
-        self.setObjectName("lockScreen")
+        named(self, "lockScreen")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.store = store
         layout = QVBoxLayout(self)

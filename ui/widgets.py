@@ -10,6 +10,8 @@ from PySide6.QtCore import QObject, QSize
 from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
+from ui import resources
+
 W = TypeVar("W", bound=QObject)
 T = TypeVar("T")
 
@@ -40,12 +42,41 @@ def fit_on_screen(window: QWidget, width: int, height: int) -> None:
 
 
 def named(widget: W, name: str) -> W:
-    """``widget`` with its object name set (the style sheet and the tests find it by that name).
+    """``widget`` with its object name set, and the style sheet's rules for that name as its own style
+    sheet (the tests find it by that name too; see ui.resources.style_sheet).
 
     PySide6 takes ``objectName=`` as a keyword of any constructor, but its type stubs list only the
     class's own properties; setting it here keeps the constructors typed."""
     widget.setObjectName(name)
+    sheet = resources.sheet_for(name)
+    if sheet and isinstance(widget, QWidget):
+        widget.setStyleSheet(f"{widget.styleSheet()}\n{sheet}" if widget.styleSheet() else sheet)
     return widget
+
+
+def marked(widget: QWidget, name: str, value: bool) -> None:
+    """``widget``'s dynamic property ``name`` set to ``value``, and drawn as the style sheet's rules for it
+    say (a field to correct in red): they become the widget's own style sheet the first time it is marked."""
+    if widget.property(name) == value:
+        return
+    sheet = resources.sheet_for(f"[{name}]")
+    if value and sheet and sheet not in widget.styleSheet():
+        parent = widget.parentWidget()
+        layout = parent.layout() if parent is not None else None
+        own = f"{widget.styleSheet()}\n{sheet}" if widget.styleSheet() else sheet
+        if layout is None or layout.indexOf(widget) < 0:  # not laid out yet (the list's filters, at start)
+            widget.setProperty(name, value)
+            widget.setStyleSheet(own)  # (which polishes it)
+            return
+        laid_out = widget.sizeHint().height()
+        widget.setStyleSheet(own)
+        # A field in a form keeps the height it is laid out at, as with the application's style sheet,
+        # whose rules polished again changed the field's look and not its place (the layout kept the size
+        # it had asked for; the rule's frame is 4 pixels less tall than the native one: the field shrank).
+        widget.setMinimumHeight(max(widget.minimumHeight(), laid_out))
+    widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
 
 
 def set_qt(target: QObject, **values: object) -> None:

@@ -46,7 +46,7 @@ from app.i18n import language, moment_words
 from app.model import EDITABLE_STATES, AnswerNews, CaseState, CaseSummary, Patient
 from app.outbox import Outbox
 from app.store import PROVISIONAL_EVENT, Store
-from ui.widgets import key_sequence, named, readable, set_qt
+from ui.widgets import key_sequence, marked, named, readable, set_qt
 
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
@@ -436,7 +436,7 @@ class Worklist(QWidget):
         for n, key in enumerate(FILTERS):
             button = QToolButton(self)  # made in the page (see MainWindow.__init__)
             button.setCheckable(True)
-            button.setProperty("filter", True)
+            marked(button, "filter", True)
             set_qt(button, focusPolicy="StrongFocus")
             self.filters.addButton(button, n)
             self.filter_buttons[key] = button

@@ -26,11 +26,9 @@ def the_applications_style(request: pytest.FixtureRequest) -> Iterator[None]:
     if not {"qtbot", "qapp"} & set(request.fixturenames):
         yield
         return
+    from ui import resources
     from ui.application import set_style
 
-    qapp = request.getfixturevalue("qapp")
-    sheet, palette = qapp.styleSheet(), qapp.palette()
-    set_style(qapp)
+    set_style(request.getfixturevalue("qapp"))
     yield
-    qapp.setStyleSheet(sheet)
-    qapp.setPalette(palette)
+    resources.use_style(False)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.store import Store
 from tests.support.ui import activate, answered_case, type_text
 from ui import capture_panel, resources
+from ui.application import set_style
 from ui.main_window import MainWindow
 from ui.widgets import contrast
 
@@ -41,9 +42,9 @@ def dark(qapp: QApplication) -> Iterator[None]:
     for role, colour in HIGH_CONTRAST_BLACK.items():
         palette.setColor(role, QColor(colour))
     qapp.setPalette(palette)
-    qapp.setStyleSheet(resources.style_sheet())
+    set_style(qapp)
     yield
-    qapp.setStyleSheet("")
+    resources.use_style(False)
     qapp.setPalette(before)
 
 

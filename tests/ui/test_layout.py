@@ -247,8 +247,9 @@ def test_the_state_line_of_a_case_shows_its_accent_whole(
     from PySide6.QtGui import QColor
 
     from ui import resources
+    from ui.application import set_style
 
-    qapp.setStyleSheet(resources.style_sheet())
+    set_style(qapp)
     try:
         window = MainWindow(store)
         qtbot.addWidget(window)
@@ -265,7 +266,7 @@ def test_the_state_line_of_a_case_shows_its_accent_whole(
         assert top_row == {background.name()}, f"ink on the top row: {top_row}"
         window.shutdown()
     finally:
-        qapp.setStyleSheet("")
+        resources.use_style(False)
 
 
 @pytest.mark.parametrize("screen", ["1366x768", "1366x768-at-125", "1366x768-at-150"])

@@ -153,9 +153,10 @@ def test_a_new_photos_tile_is_whole_on_screen_in_training_mode(
     from tests.support.ui import activate
     from tests.ui.test_case_page import new_case
     from ui import resources
+    from ui.application import set_style
 
     store.settings.set("training", "on")
-    qapp.setStyleSheet(resources.style_sheet())
+    set_style(qapp)
     window = MainWindow(store)
     qtbot.addWidget(window)
     window.resize(*SCREEN)
@@ -178,8 +179,7 @@ def test_a_new_photos_tile_is_whole_on_screen_in_training_mode(
         page.capture.stop_camera()
     finally:
         window.shutdown()
-        qapp.setStyleSheet("")
-        qapp.setStyleSheet("")
+        resources.use_style(False)
 
 
 def test_words_are_cut_as_qt_cuts_them(qtbot: Any) -> None:
@@ -375,9 +375,10 @@ def test_a_new_photos_findings_are_read_whole_without_scrolling_in_training_mode
     from tests.support.ui import activate
     from tests.ui.test_case_page import new_case
     from ui import resources
+    from ui.application import set_style
 
     store.settings.set("training", "on")
-    qapp.setStyleSheet(resources.style_sheet())
+    set_style(qapp)
     window = MainWindow(store)
     qtbot.addWidget(window)
     window.resize(*SCREEN)
@@ -403,8 +404,7 @@ def test_a_new_photos_findings_are_read_whole_without_scrolling_in_training_mode
         page.capture.stop_camera()
     finally:
         window.shutdown()
-        qapp.setStyleSheet("")
-        qapp.setStyleSheet("")
+        resources.use_style(False)
 
 
 @pytest.mark.parametrize(
@@ -420,9 +420,10 @@ def test_the_case_title_reads_whole_on_one_line_at_1280(
     """Found by a nurse's day at 1280 × 720: « Nouveau patient — Dermatologie — dossier 1e35f4d9 — » then
     « brouillon » alone on a second line, the case's state torn off its title. It reads on one line, in the
     window's own style (the title in 13 pt bold)."""
-    from ui.resources import style_sheet
+    from ui import resources
+    from ui.application import set_style
 
-    qapp.setStyleSheet(style_sheet())
+    set_style(qapp)
     window = MainWindow(store)
     qtbot.addWidget(window)
     window.resize(1280, 690)
@@ -441,4 +442,4 @@ def test_the_case_title_reads_whole_on_one_line_at_1280(
         )
     finally:
         window.shutdown()
-        qapp.setStyleSheet("")
+        resources.use_style(False)
