@@ -67,7 +67,7 @@ def rules(sheet: str) -> dict[str, str]:
 #: Names a widget is given again once shown (ui/follow_view.py: a problem that becomes a hint, a warning's
 #: banner that becomes an answer's, the style asked to polish it again): a widget named one has the rules
 #: of all, as it had when the whole application had the style sheet.
-KIN = (("fieldProblem", "fieldHint", "fieldOk"), ("attentionBanner", "answerBanner"))
+KIN = (("fieldProblem", "fieldHint"), ("attentionBanner", "answerBanner"))
 
 
 def sheet_for(*keys: str) -> str:

@@ -160,3 +160,18 @@ def test_a_field_shown_turning_red_keeps_its_height(qtbot: Any, qapp: QApplicati
     qapp.setStyleSheet("")
     resources.use_style(False)
     assert heights[0] == heights[1] and heights[1][0] == heights[1][1], heights
+
+
+def test_each_rule_of_the_style_sheet_styles_a_widget_the_window_names() -> None:
+    """A rule whose name no widget is given any longer is dead weight to read at each start (found: the
+    ``fieldOk`` labels were gone, their rule still there)."""
+    from pathlib import Path
+
+    import ui
+
+    code = "\n".join(
+        path.read_text("utf-8") for path in Path(ui.__file__).parent.glob("*.py") if path.name != "resources.py"
+    )
+    for key in resources.rules(resources.style_sheet()):
+        name = key.strip("[]")
+        assert f'"{name}"' in code, f"no widget of the window is given {key!r}"
