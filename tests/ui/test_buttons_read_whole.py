@@ -41,12 +41,13 @@ language = layout_tests.language
 
 @pytest.fixture
 def styled(qapp: QApplication) -> Iterator[None]:
-    """The window's style sheet, as the application sets it: its padding is part of a button's width."""
+    """The window's style, as the application sets it: its padding is part of a button's width."""
     from ui import resources
+    from ui.application import set_style
 
-    qapp.setStyleSheet(resources.style_sheet())
+    set_style(qapp)
     yield
-    qapp.setStyleSheet("")
+    resources.use_style(False)
 
 
 def window_at(qtbot: Any, store: Store, screen: str) -> MainWindow:
