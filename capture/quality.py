@@ -465,11 +465,12 @@ def flat_share(rgb: Image8) -> float:
     """Share of the pixels whose 9×9 neighbourhood is of exactly one colour, blown highlights and crushed
     shadows left out (a flash's glare and a dim room's shadows are flat on a real photo too)."""
     kernel = np.ones((_FLAT_SIDE, _FLAT_SIDE), np.uint8)
-    flat = np.ones(rgb.shape[:2], dtype=bool)
-    for channel in range(3):
-        plane = np.ascontiguousarray(rgb[:, :, channel])
-        flat &= cv2.dilate(plane, kernel) == cv2.erode(plane, kernel)
-    brightest = rgb.max(axis=2)
+    rgb = np.ascontiguousarray(rgb)
+    spread = cv2.subtract(cv2.dilate(rgb, kernel), cv2.erode(rgb, kernel))
+    # Channel by channel, not numpy's reductions along the colours (``max(axis=2)`` took some 19 ms of a
+    # 1000-pixel copy, a third of a 12 MP decode: the quality checks' benchmark showed it).
+    flat = (spread[:, :, 0] | spread[:, :, 1] | spread[:, :, 2]) == 0
+    brightest = np.maximum(np.maximum(rgb[:, :, 0], rgb[:, :, 1]), rgb[:, :, 2])
     flat &= (brightest < 254) & (brightest >= 16)
     return float(flat.mean())
 
