@@ -300,6 +300,9 @@ def test_opening_a_case_like_the_one_before_lists_the_cameras_the_views_and_the_
     try:
         _window_open(window, eight, 8)
         panel: Any = window.case_page.capture.ensure()
+        # The cameras are first listed a turn after the thumbnails show, on a worker: a loaded machine
+        # (a whole run of the benchmarks) listed them once the lists below were watched.
+        qtbot.waitUntil(lambda: not panel._list_after_thumbnails and not panel.live._listing, timeout=10_000)
         models = {
             "expected views": panel.checklist.model(),
             "cameras": panel.live.choice.model(),
