@@ -237,7 +237,7 @@ class CapturePanel(QWidget):
         self.labels.rotate_requested.connect(self.rotate_image)
         self.labels.delete_requested.connect(self.delete_image)
         self.jobs.busy_changed.connect(self._on_busy)
-        self.strip.thumbnails_shown.connect(self._after_thumbnails)
+        self.strip.thumbnails_shown.connect(self._thumbnails_shown)
 
     # -- the case ----------------------------------------------------------------------------
 
@@ -417,16 +417,7 @@ class CapturePanel(QWidget):
         self.start_camera()
 
     @Slot()
-    def _after_thumbnails(self) -> None:
-        """The camera's start and the cameras' listing wait for the next turn of the loop: in the turn that
-        sets the thumbnails, their threads (each taking Python's lock and a core) came before the page's
-        first paint, and the tiles the user waits for were drawn after them (issue 18.1)."""
-        QTimer.singleShot(0, self, self._thumbnails_shown)
-
-    @Slot()
     def _thumbnails_shown(self) -> None:
-        if self.strip.loading():  # another case opened meanwhile: its own thumbnails will say when
-            return
         if self._list_after_thumbnails:
             self._list_after_thumbnails = False
             self.live.list_again()

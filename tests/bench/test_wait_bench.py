@@ -131,7 +131,9 @@ def _window_open(window: Any, case_id: str, count: int) -> float:
     "widgets they style instead (the same pixels, tests/ui/test_style.py), 240 opens interleaved in 6 "
     "processes at load 3-5: best 11.2 -> 10.4 ms, tenth percentile 13.0 -> 12.3, median 16.9 -> 15.3 against "
     "5.3-5.9, each process's best of its first 7 a ratio of 2.23-2.71 (median 2.57) -> 2.07-2.93 (2.34); this "
-    "bench then, 8 runs at load 2.4: ratio 2.28-2.72 (median 2.57). Not strict: it passes now and then",
+    "bench then, 8 runs at load 2.4: ratio 2.28-2.72 (median 2.57). The camera's start put off to the next turn "
+    "was taken back the same day: no change in this bench, and two benchmarks' tests of it failed now and "
+    "then on a loaded machine. Not strict: it passes now and then",
     strict=False,
 )
 def test_opening_a_case_with_8_images_takes_at_most_twice_reading_it_and_decoding_its_thumbnails(
@@ -322,61 +324,6 @@ def test_opening_a_case_like_the_one_before_lists_the_cameras_the_views_and_the_
         store.close()
         stop_sandboxes()
     assert not refilled, f"filled again: {sorted(set(refilled))}"
-
-
-def test_the_camera_of_a_case_opened_starts_once_its_tiles_are_painted(qtbot: Any, teleavis_home: Path) -> None:
-    """The camera's start and the cameras' listing (threads started, each taking Python's lock and a core
-    from the window's thread) come in the turn of the loop after the one that shows the thumbnails: in the
-    same turn, they came before the page's first paint, which waited for them. 600 opens of a case of 8
-    images interleaved, on a host at load 8: its tiles painted at a median of 29-32 -> 24-26 ms."""
-    from PySide6.QtCore import QEvent, QObject
-
-    from sync.training import stop_sandboxes
-    from ui import tasks
-    from ui.main_window import MainWindow
-
-    tasks.set_runner(None)  # the real thread pool, as the window runs it
-    photos = [jpeg_bytes(skin_photo(1600, 1200, seed=seed), quality=90) for seed in range(2)]
-    store = Store.open(teleavis_home)
-    store.settings.set("site.requester", asdict(REQUESTER))
-    case_id = _case_with_images(store, photos, 2, "MARTIN")
-    window = MainWindow(store)
-    qtbot.addWidget(window)
-    window.show()
-    happened: list[str] = []
-
-    class PaintSeen(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and not happened.count("painted"):
-                happened.append("painted")
-            return False
-
-    try:
-        panel: Any = window.case_page.capture.ensure()
-        seen = PaintSeen()
-        starting = panel.live.start
-
-        def start() -> None:
-            happened.append("camera")
-            starting()
-
-        panel.live.start = start
-        prefetch = panel.prefetch
-
-        def prefetch_in_time(case: Any) -> None:  # the worker done before the page is written, as meant
-            prefetch(case)
-            assert tasks.runner().pool.waitForDone(10_000)  # type: ignore[attr-defined]
-
-        panel.prefetch = prefetch_in_time
-        window.open_case(case_id)
-        for tile in panel.tiles():
-            tile.picture.installEventFilter(seen)
-        qtbot.waitUntil(lambda: "camera" in happened and "painted" in happened, timeout=10_000)
-    finally:
-        window.close()
-        store.close()
-        stop_sandboxes()
-    assert happened[:2] == ["painted", "camera"]
 
 
 def test_a_worker_decoding_thumbnails_leaves_the_window_thread_its_pace(qapp: Any) -> None:

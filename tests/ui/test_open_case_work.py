@@ -73,8 +73,7 @@ def test_opening_a_case_leaves_its_thumbnails_to_a_worker_and_reuses_tiles_and_f
     assert not panel.camera.is_running() and panel.preview.placeholder == "Démarrage de la caméra…"
     runner.run_held()
     assert all(not tile.picture.pixmap().isNull() for tile in tiles), "each thumbnail fills in when decoded"
-    # The preview starts once the thumbnails are shown, in the next turn of the loop (after the page's paint).
-    qtbot.waitUntil(panel.camera.is_running, timeout=5000)
+    assert panel.camera.is_running(), "the preview starts once the thumbnails are shown"
     form = {key: binding.widget for key, binding in window.case_page.editor.bindings.items() if key.startswith("form.")}
     assert form
 
@@ -102,9 +101,6 @@ def test_the_thumbnails_are_asked_of_a_worker_before_the_editor_writes_the_case(
     tasks.set_runner(runner)
     window.open_case(first)
     runner.run_held()
-    qtbot.waitUntil(lambda: bool(runner.held), timeout=5000)  # the camera's start and listing, the turn after
-    while runner.held:
-        runner.run_held()
     editor = window.case_page.editor
     strip = window.case_page.capture.ensure().strip
     asked_before: list[bool] = []
@@ -121,10 +117,8 @@ def test_the_thumbnails_are_asked_of_a_worker_before_the_editor_writes_the_case(
     panel = window.case_page.capture.ensure()
     assert [tile.image.id for tile in panel.tiles()] == [image.id for image in store.get_case(second).images]
     assert all(not tile.picture.pixmap().isNull() for tile in panel.tiles())
-    # (Only the cameras' listing is asked of the pool once the thumbnails are shown, in the next turn.)
-    qtbot.waitUntil(lambda: bool(runner.held), timeout=5000)
-    # (The audit line of the case opened, a note this runner holds too, is written in that turn as well.)
-    assert [func.__name__ for func, _callback, _error in runner.held if func.__name__ != "task"] == ["plugged_cameras"]
+    # (Only the cameras' listing is asked of the pool once the thumbnails are shown.)
+    assert [func.__name__ for func, _callback, _error in runner.held] == ["plugged_cameras"]
     assert not panel.strip.loading()
 
 
@@ -144,7 +138,8 @@ def test_the_cameras_are_listed_again_once_the_thumbnails_are_shown(qtbot: Any, 
     asked = [getattr(func, "__name__", "") for func, _callback, _error in runner.held]
     assert "plugged_cameras" not in asked and "<lambda>" in asked, asked
     runner.run_held()
-    qtbot.waitUntil(lambda: "plugged_cameras" in [getattr(func, "__name__", "") for func, _c, _e in runner.held])
+    asked = [getattr(func, "__name__", "") for func, _callback, _error in runner.held]
+    assert "plugged_cameras" in asked
 
 
 def _viewed(store: Store, case_id: str) -> int:
