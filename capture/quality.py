@@ -466,7 +466,7 @@ def flat_share(rgb: Image8) -> float:
     shadows left out (a flash's glare and a dim room's shadows are flat on a real photo too)."""
     kernel = np.ones((_FLAT_SIDE, _FLAT_SIDE), np.uint8)
     rgb = np.ascontiguousarray(rgb)
-    spread = cv2.subtract(cv2.dilate(rgb, kernel), cv2.erode(rgb, kernel))
+    spread = np.asarray(cv2.subtract(cv2.dilate(rgb, kernel), cv2.erode(rgb, kernel)), dtype=np.uint8)
     # Channel by channel, not numpy's reductions along the colours (``max(axis=2)`` took some 19 ms of a
     # 1000-pixel copy, a third of a 12 MP decode: the quality checks' benchmark showed it).
     flat = (spread[:, :, 0] | spread[:, :, 1] | spread[:, :, 2]) == 0
