@@ -3,12 +3,8 @@ advice names only what the window has."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import shutil
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,27 +14,7 @@ from app import messages as M
 from app.i18n import set_language
 from tests.support.cases import example_case
 from tests.support.cli import run_inprocess
-
-
-@contextlib.contextmanager
-def read_only(folder: Path) -> Iterator[None]:
-    """``folder`` made read-only for real: remounted read-only as root (which ignores modes), else its mode."""
-    if os.geteuid() != 0:
-        folder.chmod(0o555)
-        try:
-            yield
-        finally:
-            folder.chmod(0o700)
-        return
-    if not shutil.which("mount"):
-        pytest.skip("no mount(8) to make a read-only folder as root")
-    if subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True).returncode != 0:
-        pytest.skip("cannot mount here")
-    try:
-        subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)], check=True, capture_output=True)
-        yield
-    finally:
-        subprocess.run(["umount", str(folder)], check=True, capture_output=True)
+from tests.support.read_only import read_only
 
 
 def test_a_read_only_data_folder_is_not_said_to_hold_a_damaged_database(

@@ -7,7 +7,6 @@ start of Teleavis, answered by that program, ended without a word and the window
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import shutil
@@ -16,12 +15,12 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.cli import ROOT
+from tests.support.read_only import read_only
 
 # A program of another account listening where the window used to: it answers as the window does.
 SQUATTER = textwrap.dedent(
@@ -141,7 +140,7 @@ def test_a_data_folder_in_a_folder_the_user_cannot_write_still_has_one_window(
     system = tmp_path / "srv"
     (system / "teleavis").mkdir(parents=True)
     first = WindowClaim(system / "teleavis")
-    with _not_writable(system):
+    with read_only(system):
         assert not os.access(system, os.W_OK)
         try:
             assert first.take()
@@ -151,25 +150,6 @@ def test_a_data_folder_in_a_folder_the_user_cannot_write_still_has_one_window(
         finally:
             first.release()
         assert WindowClaim(system / "teleavis").take(), "the lock goes with its window"
-
-
-@contextlib.contextmanager
-def _not_writable(folder: Path) -> Iterator[None]:
-    """``folder`` that this user cannot write to: its mode, or as root (who ignores modes) mounted read-only."""
-    if os.geteuid() != 0:
-        folder.chmod(0o555)
-        try:
-            yield
-        finally:
-            folder.chmod(0o700)
-        return
-    if not shutil.which("mount") or subprocess.run(["mount", "--bind", folder, folder]).returncode != 0:
-        pytest.skip("cannot mount here")
-    try:
-        subprocess.run(["mount", "-o", "remount,ro,bind", folder], check=True, capture_output=True)
-        yield
-    finally:
-        subprocess.run(["umount", folder], check=True, capture_output=True)
 
 
 @pytest.mark.skipif(os.name != "posix" or sys.platform == "darwin", reason="XDG_RUNTIME_DIR: Linux's session folder")
