@@ -22,7 +22,7 @@ from app import messages as M
 from app.db import forget_removed, transaction
 from app.errors import InvalidTransition, NotFound, StorageError
 from app.model import CaseState
-from app.store import Store
+from app.store import Store, named_by_images
 
 log = logging.getLogger(__name__)
 
@@ -85,19 +85,9 @@ def remove_case(store: Store, conn: sqlite3.Connection, case_id: str) -> set[str
         blobs.update(answer.blobs())
     conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
     blobs |= reply_drafts.forget(store, case_id, in_transaction=True)  # a reply begun, its photos too
-    if blobs:
-        # Each file is written for one row (ObjectStore.put names it anew), but a file still named by
-        # another case's image stays, whatever wrote it so.
-        marks = ",".join("?" * len(blobs))
-        listed = sorted(blobs)
-        blobs -= {
-            str(row[0])
-            for row in conn.execute(
-                f"SELECT blob FROM images WHERE blob IN ({marks}) "  # noqa: S608 - placeholders only
-                f"UNION SELECT thumb_blob FROM images WHERE thumb_blob IN ({marks})",
-                (*listed, *listed),
-            )
-        }
+    # Each file is written for one row (ObjectStore.put names it anew), but a file still named by another
+    # case's image stays, whatever wrote it so.
+    blobs -= named_by_images(conn, blobs)
     return blobs
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from app.db import transaction
 from app.errors import StorageError
-from app.store import NewImage, Store
+from app.store import NewImage, Store, named_by_images
 
 log = logging.getLogger(__name__)
 
@@ -108,23 +108,9 @@ def _image(entry: dict[str, Any]) -> tuple[str, NewImage]:
     return str(entry.get("name") or ""), image
 
 
-def _in_images(conn: sqlite3.Connection, blobs: Iterable[str]) -> set[str]:
-    """Those of ``blobs`` a case's image row names (its reply queued: they are the case's now)."""
-    listed = sorted(set(blobs))
-    if not listed:
-        return set()
-    marks = ",".join("?" * len(listed))
-    rows = conn.execute(
-        f"SELECT blob FROM images WHERE blob IN ({marks}) "  # noqa: S608 - placeholders only
-        f"UNION SELECT thumb_blob FROM images WHERE thumb_blob IN ({marks})",
-        (*listed, *listed),
-    )
-    return {str(row[0]) for row in rows}
-
-
 def _unnamed(conn: sqlite3.Connection, blobs: set[str]) -> set[str]:
     """``blobs`` less those a case's image names: never written over from here."""
-    return blobs - _in_images(conn, blobs)
+    return blobs - named_by_images(conn, blobs)
 
 
 def load_photos(store: Store, case_id: str) -> list[tuple[str, NewImage]]:
@@ -132,7 +118,7 @@ def load_photos(store: Store, case_id: str) -> list[tuple[str, NewImage]]:
     content left in its files: ``NewImage.written``). One a case's image holds already is not given, nor
     one whose file is gone (it would be recorded in the case without its content)."""
     entries = _photos(store).get(case_id, [])
-    sent = _in_images(store.conn, (blob for entry in entries for blob in _entry_blobs(entry)))
+    sent = named_by_images(store.conn, (blob for entry in entries for blob in _entry_blobs(entry)))
     photos = []
     for entry in entries:
         if sent & set(_entry_blobs(entry)):
@@ -157,7 +143,7 @@ def save_photos(store: Store, case_id: str, photos: list[tuple[str, NewImage]]) 
         every = _photos(store)
         before = {blob for entry in every.get(case_id, []) for blob in _entry_blobs(entry)}
         wanted = [_entry(name, image) for name, image in photos if image.written]
-        sent = _in_images(conn, (blob for entry in wanted for blob in _entry_blobs(entry)))
+        sent = named_by_images(conn, (blob for entry in wanted for blob in _entry_blobs(entry)))
         kept = [entry for entry in wanted if not sent & set(_entry_blobs(entry))]
         if kept:
             every[case_id] = kept

@@ -14,7 +14,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -177,6 +177,21 @@ _SUMMARY = (
 #: A database snapshot taken before a migration is kept this long: a migration's fault shows in
 #: the first days of use; after that it only keeps data (cases since purged among it) for nothing.
 MIGRATION_SNAPSHOT_DAYS = 7
+
+
+def named_by_images(conn: sqlite3.Connection, blobs: Iterable[str]) -> set[str]:
+    """Those of ``blobs`` (files of the object store) a case's image row names, as its content or its thumbnail:
+    never removed for another row's sake (a reply's photo queued, a file shared with a case still kept)."""
+    listed = sorted(set(blobs))
+    if not listed:
+        return set()
+    marks = ",".join("?" * len(listed))
+    rows = conn.execute(
+        f"SELECT blob FROM images WHERE blob IN ({marks}) "  # noqa: S608 - placeholders only
+        f"UNION SELECT thumb_blob FROM images WHERE thumb_blob IN ({marks})",
+        (*listed, *listed),
+    )
+    return {str(row[0]) for row in rows}
 
 
 def remove_leftovers(root: Path, *, snapshots_older_than_s: float = MIGRATION_SNAPSHOT_DAYS * 86400.0) -> int:
