@@ -474,3 +474,15 @@ def test_the_key_is_fetched_once_the_window_is_on_screen_however_long_it_took_to
     assert asked == []
     qtbot.waitUntil(lambda: asked != [])  # then the key comes
     window.shutdown()
+
+
+def test_a_window_closed_at_once_starts_no_watch_once_shown(qtbot: Any, store: Store, sync_runner: None) -> None:
+    # Found by the window's tests run whole: the watches begun once the window shows started on a window
+    # closed meanwhile, and the idle lock, its timer gone, raised at every later change of focus.
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    window.shutdown()
+    qtbot.wait(300)  # past the first turn and the 50 ms after it
+    assert not window.idle.watching
