@@ -26,6 +26,35 @@ RPPS_DIRECTORY = "https://rpps.esante.gouv.fr"
 FINESS_SYSTEM = "urn:oid:1.2.250.1.71.4.2.2"
 #: The bare FINESS number (FR Core's ``finess`` slice of Organization.identifier).
 FINESS_DIRECTORY = "https://finess.esante.gouv.fr"
+#: The INS-NIR of fictitious demonstration patients (FR Core slice ``INS-NIR-DEMO``): never sent by Teleavis.
+INS_DEMO_SYSTEM = "urn:oid:1.2.250.1.213.1.4.11"
+#: The systems FR Core gives to national identifiers (FRCorePatientINSProfile, FRCorePractitionerProfile,
+#: FRCoreOrganizationProfile), each with the number it names: never the system of a site's file numbers,
+#: which a French platform would refuse (a PI under an INS slice's system) or take for a national number,
+#: and which every site making the same mistake would share (another site's patient found by its number).
+NATIONAL_SYSTEMS = {
+    INS_SYSTEM: "INS",
+    INS_NIA_SYSTEM: "INS",
+    INS_TEST_SYSTEM: "INS",
+    INS_DEMO_SYSTEM: "INS",
+    RPPS_SYSTEM: "RPPS",
+    RPPS_DIRECTORY: "RPPS",
+    FINESS_SYSTEM: "FINESS",
+    FINESS_DIRECTORY: "FINESS",
+}
+
+
+def national_system(system: str) -> str | None:
+    """The national number (``INS``, ``RPPS``, ``FINESS``) whose identifier system ``system`` is, else None.
+    Compared as FHIR compares a system, exactly, but for the case of ``urn:oid:`` and of a web address's
+    host and a trailing slash, which a person may type otherwise."""
+    text = system.strip()
+    if text.lower().startswith("urn:oid:"):
+        text = "urn:oid:" + text[8:]
+    elif text.lower().startswith(("http://", "https://")):
+        text = text.lower().rstrip("/").replace("http://", "https://", 1)
+    return NATIONAL_SYSTEMS.get(text)
+
 
 _INS_RE = re.compile(r"^[1-478]\d{4}(?:\d{2}|2[AB])\d{6}\d{2}$")
 #: FINESS: a department (two digits, or 2A/2B for Corsica), six digits, a check digit.

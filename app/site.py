@@ -10,7 +10,7 @@ from app import audit
 from app import messages as M
 from app.db import transaction
 from app.errors import CaseFileError
-from app.identifiers import finess_is_valid, rpps_is_valid
+from app.identifiers import finess_is_valid, national_system, rpps_is_valid
 from app.model import Requester
 from app.settings import Settings
 
@@ -57,6 +57,14 @@ M.add(
             "par des points, le premier 0, 1 ou 2, sans zéro en tête (urn:oid:1.2.250.1…).",
             "en": "patient_id_system: “{system}” is not a well-written OID: urn:oid: then numbers separated by dots, "
             "the first 0, 1 or 2, without a leading zero (urn:oid:1.2.250.1…).",
+        },
+        "site.system_national": {
+            "fr": "patient_id_system : « {system} » est le système d'un identifiant national ({what}), pas celui "
+            "de vos n° de dossier : la plateforme refuserait vos patients ou les confondrait avec ceux d'une autre "
+            "structure. Mettez celui de votre service informatique, ou {own}, propre à votre FINESS.",
+            "en": "patient_id_system: “{system}” is the system of a national identifier ({what}), not of your file "
+            "numbers: the platform would refuse your patients or mix them up with another organisation's. Use "
+            "your IT department's, or {own}, proper to your FINESS.",
         },
         "site.example_system": {
             "fr": "Attention : l'origine des n° de dossier ({system}) est l'exemple de la documentation. Une "
@@ -146,6 +154,8 @@ def parse_site(document: Any) -> Requester:
         # It goes as Identifier.system of every patient without an INS (R4 oid, RFC 3061): a strict platform
         # would refuse each of them.
         errors.append(M.tr("site.system_oid", system=system))
+    elif what := national_system(system):
+        errors.append(M.tr("site.system_national", system=system, what=what, own=own_patient_system(finess)))
     requester = Requester(
         rpps=rpps,
         family=text(prac, "family", "practitioner"),

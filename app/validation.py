@@ -25,6 +25,7 @@ from app.identifiers import (
     ins_format_ok,
     ins_is_valid,
     ins_sex,
+    national_system,
     rpps_is_valid,
 )
 from app.model import (
@@ -440,6 +441,14 @@ M.add(
         "v.site": {
             "fr": "Le site n'est pas configuré (praticien RPPS, structure FINESS) : lancez « teleavis init ».",
             "en": "The site is not set up (practitioner RPPS, organisation FINESS): run “teleavis init”.",
+        },
+        "v.patient_system_national": {
+            "fr": "L'origine des n° de dossier réglée pour le site est celle d'un identifiant national ({what}) : "
+            "la plateforme refuserait ce patient ou le confondrait avec un autre. Faites-la remplacer dans "
+            "les réglages du site par celle de votre service informatique.",
+            "en": "The origin of file numbers set for the site is that of a national identifier ({what}): the "
+            "platform would refuse this patient or mix them up with another. Have it replaced in the site's "
+            "settings by your IT department's.",
         },
         "v.rpps": {"fr": "Le numéro RPPS du demandeur est invalide.", "en": "The requester's RPPS number is invalid."},
         "v.finess": {
@@ -990,6 +999,10 @@ def validate_site(requester: Requester | None) -> list[Finding]:
         out.append(_f("site.rpps", "site.rpps", "v.rpps", "error"))
     if not finess_is_valid(requester.finess):
         out.append(_f("site.finess", "site.finess", "v.finess", "error"))
+    if what := national_system(requester.patient_id_system):
+        out.append(
+            _f("site.patient_id_system", "site.patient_id_system", "v.patient_system_national", "error", what=what)
+        )
     return out
 
 
