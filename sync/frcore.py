@@ -308,11 +308,14 @@ def _ins_profile(resource: dict[str, Any], status: str | None) -> list[Problem]:
                 )
             )
     if status == "VALI":  # fr-core-1 and fr-core-2, as FR Core writes them
-        official_ids = [i for _, i in _identifiers(resource) if i.get("use") == "official"]
-        if not any(i.get("system") in C.INS_SLICES for i in official_ids):
+        identifiers = [i for _, i in _identifiers(resource)]
+        # Each INS slice with its own use: a NIR official, a NIA temp (FRCorePatientINSProfile.fsh).
+        ins = [i for i in identifiers if i.get("system") in C.INS_SLICES and i.get("use") == C.INS_USES[i["system"]]]
+        nia = any(i.get("system") == C.INS_NIA_SYSTEM for i in ins)
+        if not ins:
             out.append(("identifier", "fr-core-1 : une identité VALI sur fr-core-patient-ins porte son INS"))
-        if len(official_ids) != 1:
-            out.append(("identifier", "fr-core-2 : une identité VALI n'a qu'un identifiant official"))
+        if not nia and len([i for i in identifiers if i.get("use") == "official"]) != 1:
+            out.append(("identifier", "fr-core-2 : une identité VALI n'a qu'un identifiant official (ou un INS-NIA)"))
     return out
 
 

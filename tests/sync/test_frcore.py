@@ -675,3 +675,28 @@ def test_what_the_checklist_lets_through_the_platform_accepts(
     assert platform_issues(bundle, national=not training) == []
     sent = json.dumps(bundle)
     assert (ins is not None and ins in sent) is (status == "qualified" and ins is not None)
+
+
+def test_fr_core_1_and_2_are_read_as_fr_core_writes_them_a_nia_being_temp(store: Store) -> None:
+    """FRCorePatientINSProfile.fsh: fr-core-1 is met by an INS-NIA with ``use = temp`` (not official), and
+    fr-core-2 (one official identifier) holds « or » an INS-NIA with use temp is there. The shared checks
+    asked a VALI identity's NIA to be official, and refused its official file number beside it: against
+    FR Core, which the tests' strict reader (written again from the FSH) does not say."""
+    from sync.frcore import check_patient
+    from tests.support.strict_fhir import problems_of_resource
+
+    bundle = prepare_case(_qualified(store, ins=NIA, birth_date="1985-07-14"), REQUESTER, validate=False).bundle
+    patient = copy.deepcopy(_by_type(bundle, "Patient")[0]["resource"])
+    patient["extension"][0]["extension"][0]["valueCoding"]["code"] = "VALI"
+    patient["identifier"].append({"use": "official", "system": "urn:oid:1.2.999.1", "value": "D-1"})
+    assert not [p for p in problems_of_resource(patient) if "fr-core-" in str(p)]
+    said = [sentence for _, sentence in check_patient(patient)]
+    assert not [s for s in said if s.startswith(("fr-core-1", "fr-core-2"))], said
+    # (The contract's own rule still refuses an INS on a VALI identity.)
+    assert any("identité qualifiée" in s for s in said)
+    # A NIR official beside another official identifier still breaks fr-core-2, as FR Core writes it.
+    patient["identifier"][0].update(
+        system=C.INS_SYSTEM, use="official", type=_type_of("INS-NIR"), value="150028512345615"
+    )
+    said = [sentence for _, sentence in check_patient(patient)]
+    assert any(s.startswith("fr-core-2") for s in said), said
