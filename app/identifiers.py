@@ -28,15 +28,19 @@ FINESS_SYSTEM = "urn:oid:1.2.250.1.71.4.2.2"
 FINESS_DIRECTORY = "https://finess.esante.gouv.fr"
 #: The INS-NIR of fictitious demonstration patients (FR Core slice ``INS-NIR-DEMO``): never sent by Teleavis.
 INS_DEMO_SYSTEM = "urn:oid:1.2.250.1.213.1.4.11"
-#: The systems FR Core gives to national identifiers (FRCorePatientINSProfile, FRCorePractitionerProfile,
-#: FRCoreOrganizationProfile), each with the number it names: never the system of a site's file numbers,
-#: which a French platform would refuse (a PI under an INS slice's system) or take for a national number,
-#: and which every site making the same mistake would share (another site's patient found by its number).
+#: The computed INS of the carte Vitale (FR Core slice ``INS-C`` of fr-core-patient), obsolete.
+INS_C_SYSTEM = "urn:oid:1.2.250.1.213.1.4.2"
+#: The systems FR Core gives to national identifiers (FRCorePatientINSProfile, FRCorePatientProfile,
+#: FRCorePractitionerProfile, FRCoreOrganizationProfile), each with the number it names: never the system
+#: of a site's file numbers, which a French platform would refuse (a PI under an INS slice's system) or take
+#: for a national number, and which every site making the same mistake would share (another site's patient
+#: found by its number).
 NATIONAL_SYSTEMS = {
     INS_SYSTEM: "INS",
     INS_NIA_SYSTEM: "INS",
     INS_TEST_SYSTEM: "INS",
     INS_DEMO_SYSTEM: "INS",
+    INS_C_SYSTEM: "INS",
     RPPS_SYSTEM: "RPPS",
     RPPS_DIRECTORY: "RPPS",
     FINESS_SYSTEM: "FINESS",

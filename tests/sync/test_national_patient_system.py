@@ -32,6 +32,7 @@ NATIONAL = [
     identifiers.INS_NIA_SYSTEM,
     identifiers.INS_TEST_SYSTEM,
     "urn:oid:1.2.250.1.213.1.4.11",  # INS-NIR-DEMO
+    "urn:oid:1.2.250.1.213.1.4.2",  # INS-C, the computed INS (FRCorePatientProfile.fsh, slice INS-C)
     identifiers.RPPS_SYSTEM,
     identifiers.RPPS_DIRECTORY,
     identifiers.FINESS_SYSTEM,
