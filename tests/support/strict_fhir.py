@@ -370,9 +370,23 @@ def _fr_core_patient(resource: dict[str, Any], path: str, out: list[Problem], *,
                 )
             if part.get("url") == "validationDate" and set(part) - {"url"} != {"valueDate"}:
                 out.append(Problem(f"{at}.extension:validationDate", "value[x] only date"))
-    # FRCorePatientProfile.fsh: birthPlace 0..1.
-    if len([e for e in extensions if e.get("url") == "http://hl7.org/fhir/StructureDefinition/patient-birthPlace"]) > 1:
+    # FRCorePatientProfile.fsh: birthPlace 0..1, its valueAddress only FRCoreAddressProfile (HL7's
+    # patient-birthPlace: value[x] only Address); FRCoreAddressInseeCodeExtension.fsh: value[x] only Coding.
+    places = [e for e in extensions if e.get("url") == "http://hl7.org/fhir/StructureDefinition/patient-birthPlace"]
+    if len(places) > 1:
         out.append(Problem(f"{path}.extension:birthPlace", "0..1"))
+    for place in places:
+        values = {k for k in place if k.startswith("value")}
+        if values != {"valueAddress"} or not isinstance(place.get("valueAddress"), dict):
+            out.append(Problem(f"{path}.extension:birthPlace", "birthPlace: value[x] only Address"))
+            continue
+        for code in _list_of(place["valueAddress"], "extension"):
+            if code.get("url") != FR_CORE + "fr-core-address-insee-code":
+                continue
+            if {k for k in code if k.startswith("value")} != {"valueCoding"} or not isinstance(
+                code.get("valueCoding"), dict
+            ):
+                out.append(Problem(f"{path}.extension:birthPlace.valueAddress", "inseeCode: value[x] only Coding"))
     identifiers = _list_of(resource, "identifier")
     for n, ident in enumerate(identifiers):
         at = f"{path}.identifier[{n}]"

@@ -113,3 +113,34 @@ def test_a_role_whose_practitioner_declares_no_fr_core_profile_is_found(store: S
     _entry(bundle, "Practitioner").pop("meta")
     found = [str(p) for p in problems_of_transaction(bundle)]
     assert any("only Reference(fr-core-practitioner)" in p for p in found), found
+
+
+def _birth_place(patient: dict[str, Any]) -> dict[str, Any]:
+    return next(e for e in patient["extension"] if e["url"].endswith("patient-birthPlace"))
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        # HL7's patient-birthPlace: value[x] is an Address (FRCorePatientProfile.fsh: only FRCoreAddressProfile).
+        (lambda e: e.update(valueString="Paris") or e.pop("valueAddress"), "birthPlace: value[x] only Address"),
+        # FRCoreAddressInseeCodeExtension.fsh: value[x] only Coding.
+        (
+            lambda e: (
+                e["valueAddress"]["extension"][0].update(valueCode="75056")
+                or e["valueAddress"]["extension"][0].pop("valueCoding")
+            ),
+            "inseeCode: value[x] only Coding",
+        ),
+        (lambda e: e["valueAddress"]["extension"][0].pop("valueCoding"), "inseeCode: value[x] only Coding"),
+    ],
+)
+def test_the_independent_reader_reads_the_birth_place_as_fr_core_types_it(
+    store: Store, change: Any, words: str
+) -> None:
+    """The birth place's shape, when it is sent (its presence is the contract's exception, not its shape)."""
+    bundle = prepare_case(_case(store, identity_status="qualified", birth_place="2A004"), REQUESTER).bundle
+    assert [str(p) for p in problems_of_transaction(bundle)] == []
+    change(_birth_place(_entry(bundle, "Patient")))
+    found = [str(p) for p in problems_of_transaction(bundle)]
+    assert any(words in p for p in found), found
