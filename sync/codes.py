@@ -12,6 +12,7 @@ from __future__ import annotations
 from app.identifiers import (
     FINESS_DIRECTORY,
     FINESS_SYSTEM,
+    INS_DEMO_SYSTEM,
     INS_NIA_SYSTEM,
     INS_SYSTEM,
     INS_TEST_SYSTEM,
@@ -23,6 +24,7 @@ from app.model import Specialty
 __all__ = [
     "FINESS_DIRECTORY",
     "FINESS_SYSTEM",
+    "INS_DEMO_SYSTEM",
     "INS_NIA_SYSTEM",
     "INS_SYSTEM",
     "INS_TEST_SYSTEM",
@@ -103,6 +105,8 @@ TRE_R13_COMMUNE_OM = "https://mos.esante.gouv.fr/NOS/TRE_R13-CommuneOM/FHIR/TRE-
 FR_V2_0203 = f"{FR_CORE}/CodeSystem/fr-core-cs-v2-0203"
 TYPE_INS_NIR = "INS-NIR"
 TYPE_INS_NIR_TEST = "INS-NIR-TEST"
+#: A fictitious demonstration patient's INS (never sent by Teleavis; a real platform refuses it).
+TYPE_INS_NIR_DEMO = "INS-NIR-DEMO"
 TYPE_INS_NIA = "INS-NIA"
 TYPE_IDNPS = "IDNPS"
 TYPE_RPPS = "RPPS"
@@ -113,9 +117,16 @@ TYPE_FINEG = "FINEG"
 TYPE_PI = "PI"
 TYPE_PI_DISPLAY = "Patient internal identifier"
 #: The INS slices of fr-core-patient-ins: system → identifier type.
-INS_SLICES = {INS_SYSTEM: TYPE_INS_NIR, INS_TEST_SYSTEM: TYPE_INS_NIR_TEST, INS_NIA_SYSTEM: TYPE_INS_NIA}
+INS_SLICES = {
+    INS_SYSTEM: TYPE_INS_NIR,
+    INS_TEST_SYSTEM: TYPE_INS_NIR_TEST,
+    INS_DEMO_SYSTEM: TYPE_INS_NIR_DEMO,
+    INS_NIA_SYSTEM: TYPE_INS_NIA,
+}
 #: The ``use`` each INS slice fixes: a NIR is official, a NIA temporary.
-INS_USES = {INS_SYSTEM: "official", INS_TEST_SYSTEM: "official", INS_NIA_SYSTEM: "temp"}
+INS_USES = {INS_SYSTEM: "official", INS_TEST_SYSTEM: "official", INS_DEMO_SYSTEM: "official", INS_NIA_SYSTEM: "temp"}
+#: The INS of fictitious patients (test, demonstration), which a real platform refuses.
+FICTITIOUS_INS_SYSTEMS = frozenset({INS_TEST_SYSTEM, INS_DEMO_SYSTEM})
 #: The identity's confidence status (RNIV), FR Core's ``fr-core-cs-identity-status``.
 CS_IDENTITY_STATUS = f"{FR_CORE}/CodeSystem/fr-core-cs-identity-status"
 IDENTITY_STATUS_CODES = {"provisional": "PROV", "recovered": "RECUP", "validated": "VALI", "qualified": "QUAL"}

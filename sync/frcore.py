@@ -228,9 +228,10 @@ def check_patient(resource: dict[str, Any], *, national: bool = False) -> list[P
                 out.append((f"{at}.system", "un NIA (7 ou 8 en tête) se transmet en INS-NIA, un NIR en INS-NIR"))
             if not isinstance(value, str) or not ins_is_valid(value):
                 out.append((f"{at}.value", f"INS « {value} » : matricule ou clé de contrôle invalide"))
-            if system == C.INS_TEST_SYSTEM and national:
-                out.append((f"{at}.system", "INS de test (patient fictif) refusé par une plateforme réelle"))
-        elif _has_code(type_, C.FR_V2_0203, frozenset({C.TYPE_INS_NIR, C.TYPE_INS_NIR_TEST})):
+            if system in C.FICTITIOUS_INS_SYSTEMS and national:
+                what = "INS de test" if system == C.INS_TEST_SYSTEM else "INS de démonstration"
+                out.append((f"{at}.system", f"{what} (patient fictif) refusé par une plateforme réelle"))
+        elif _has_code(type_, C.FR_V2_0203, frozenset({C.TYPE_INS_NIR, C.TYPE_INS_NIR_TEST, C.TYPE_INS_NIR_DEMO})):
             out.append((f"{at}.system", "un identifiant de type INS-NIR doit avoir le système de l'INS"))
         elif _has_code(type_, C.V2_0203, C.TYPE_PI):
             if ident.get("use") != "usual":

@@ -700,3 +700,23 @@ def test_fr_core_1_and_2_are_read_as_fr_core_writes_them_a_nia_being_temp(store:
     )
     said = [sentence for _, sentence in check_patient(patient)]
     assert any(s.startswith("fr-core-2") for s in said), said
+
+
+def test_a_demonstration_ins_is_an_ins_of_a_fictitious_patient_refused_by_a_real_platform(store: Store) -> None:
+    """FRCorePatientINSProfile.fsh has a fourth INS slice, INS-NIR-DEMO (urn:oid:1.2.250.1.213.1.4.11, type
+    INS-NIR-DEMO, use official), for fictitious demonstration patients, as INS-NIR-TEST is for test ones. The
+    shared checks knew only three: a demonstration INS went unseen, neither refused by the sandbox playing a
+    real platform nor held to the INS profile."""
+    from sync.frcore import check_patient
+
+    bundle = prepare_case(_qualified(store), REQUESTER, training=True, validate=False).bundle
+    patient = copy.deepcopy(_by_type(bundle, "Patient")[0]["resource"])
+    (ins,) = [i for i in patient["identifier"] if i["system"] == C.INS_TEST_SYSTEM]
+    ins.update(system="urn:oid:1.2.250.1.213.1.4.11", type=_type_of("INS-NIR-DEMO"))
+    assert check_patient(patient) == []
+    assert any("patient fictif" in s for _, s in check_patient(patient, national=True))
+    ins.update(type=_type_of("INS-NIR"))
+    assert any("INS-NIR-DEMO" in s for _, s in check_patient(patient))
+    ins.update(type=_type_of("INS-NIR-DEMO"))
+    patient["meta"]["profile"] = [C.PROFILE_PATIENT]
+    assert any("fr-core-patient-ins" in s for _, s in check_patient(patient))
