@@ -7,6 +7,11 @@ a viewer stayed in the private folder, ``/dev/shm`` where the session has no fol
 computer restarted). Here it makes the application quit: its event loop ends, the window closes as usual
 (``MainWindow.shutdown``) and what the process decrypted is deleted on the way out.
 
+SIGHUP too: the terminal it was started from closed, an ``ssh -X`` session cut, and above all the session's
+end under logind, which stops the session's processes with SIGTERM followed at once by SIGHUP
+(``SendSIGHUP=yes``). Left to Python's default, that second signal ended the process before its loop had
+turned to quit, and the decrypted copy stayed as before (found from outside).
+
 A signal's Python handler runs only when Python runs, and the window's thread waits in Qt's event loop: the
 signal also writes a byte to a socket that the loop watches (``signal.set_wakeup_fd``), which wakes it.
 """
@@ -25,8 +30,13 @@ log = logging.getLogger(__name__)
 _kept: list[object] = []
 
 
+#: The signals that end the window as its « Quitter » does, those of this system (Windows has none of them).
+ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 def quit_on_terminate(app: QCoreApplication) -> None:
-    """From now on, SIGTERM makes ``app`` quit (its loop ends, ``app.exec`` returns 0). Main thread only."""
+    """From now on, SIGTERM and SIGHUP make ``app`` quit (its loop ends, ``app.exec`` returns 0). Main thread
+    only."""
     if not hasattr(signal, "SIGTERM"):
         return
     try:
@@ -42,14 +52,16 @@ def quit_on_terminate(app: QCoreApplication) -> None:
     def received(number: int, _frame: object) -> None:
         asked.append(number)  # the wake-up byte does the rest, once Qt's loop turns
 
-    signal.signal(signal.SIGTERM, received)
+    for number in ENDING_SIGNALS:
+        if signal.getsignal(number) is not signal.SIG_IGN:  # (``nohup teleavis``: the user's wish kept)
+            signal.signal(number, received)
     notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
 
     def woken() -> None:
         with contextlib.suppress(OSError):
             reader.recv(64)
         if asked:
-            log.info("ended by the system (SIGTERM): closing")
+            log.info("ended by the system (%s): closing", signal.Signals(asked[0]).name)
             app.quit()
 
     notifier.activated.connect(woken)

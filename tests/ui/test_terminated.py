@@ -1,7 +1,8 @@
 """The window asked to end by the system (SIGTERM: the session's end or the computer's shutdown under systemd,
 a cart's supervisor, ``kill``) closes as when the nurse quits: Python's default ended the process at once,
 without the window's closing, and the decrypted copy of the expert's report opened in a viewer stayed in the
-private folder (``/dev/shm`` where the session has no folder of its own: until the computer restarts)."""
+private folder (``/dev/shm`` where the session has no folder of its own: until the computer restarts). SIGHUP
+the same: alone (the terminal closed) or right after SIGTERM (the session's end under logind)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,21 @@ from tests.support.cli import ROOT, SITE, run_process, write_json
 from tests.support.keyring import file_keyring_env
 
 
-@pytest.mark.skipif(os.name != "posix", reason="SIGTERM as POSIX systems send it")
+@pytest.mark.skipif(os.name != "posix", reason="SIGTERM and SIGHUP as POSIX systems send them")
+@pytest.mark.parametrize(
+    "signals",
+    [
+        pytest.param(("SIGTERM",), id="kill"),
+        # The terminal it was started from closed, an ``ssh -X`` session cut: SIGHUP, whose default ended the
+        # process at once, the report's clear copy left behind.
+        pytest.param(("SIGHUP",), id="terminal-closed"),
+        # The session's end under logind: its scope is stopped with SIGTERM followed at once by SIGHUP
+        # (``SendSIGHUP=yes``), the second arriving before the window had turned its loop to quit.
+        pytest.param(("SIGTERM", "SIGHUP"), id="logout"),
+    ],
+)
 def test_the_window_ended_by_the_system_deletes_what_it_decrypted(
-    teleavis_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    teleavis_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, signals: tuple[str, ...]
 ) -> None:
     monkeypatch.delenv("TELEAVIS_PASSPHRASE")
     env = file_keyring_env(tmp_path)
@@ -39,7 +52,8 @@ def test_the_window_ended_by_the_system_deletes_what_it_decrypted(
         assert line[:1] == ["READY"], window.communicate(timeout=30)[1][-2000:]
         opened = Path(line[1])
         assert opened.exists()
-        window.send_signal(signal.SIGTERM)
+        for name in signals:
+            window.send_signal(getattr(signal, name))
         _out, err = window.communicate(timeout=30)
     finally:
         window.kill()
