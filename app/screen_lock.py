@@ -57,6 +57,22 @@ M.add(
             "fr": "Ce code est trop facile à deviner (chiffres tous pareils ou qui se suivent).",
             "en": "This code is too easy to guess (all the same digit, or digits in a row).",
         },
+        "lock.change_needs_code": {
+            "fr": "Pour changer le code de déverrouillage ou faire attendre le verrouillage plus longtemps, tapez "
+            "d'abord le code actuel (ou la phrase secrète) : rien n'a été enregistré.",
+            "en": "To change the unlock code or make the lock wait longer, first type the current code (or the "
+            "passphrase): nothing was saved.",
+        },
+        "lock.change_wrong_code": {
+            "fr": "Ce n'est pas le bon code actuel ou la bonne phrase secrète : rien n'a été enregistré. Retapez-le, "
+            "en vérifiant les majuscules.",
+            "en": "That is not the current code or the passphrase: nothing was saved. Type it again, checking "
+            "capital letters.",
+        },
+        "lock.change_wait": {
+            "fr": "Trop d'essais incorrects : rien n'a été enregistré. Réessayez dans {n} secondes.",
+            "en": "Too many wrong tries: nothing was saved. Try again in {n} seconds.",
+        },
     }
 )
 
@@ -302,3 +318,35 @@ def try_secret(store: Store, secret: str) -> Attempt:
         _rebased.pop(str(store.data_dir), None)
         return Attempt(True)
     return Attempt(False, _wait_for(record["count"]))
+
+
+def weakens(minutes_before: int, minutes_after: int) -> bool:
+    """Whether the lock's delay going from ``minutes_before`` to ``minutes_after`` locks later, or never
+    (0: never)."""
+    return minutes_before > 0 and (minutes_after == 0 or minutes_after > minutes_before)
+
+
+def proof_needed(store: Store, *, new_pin: bool, minutes_before: int, minutes_after: int) -> bool:
+    """Whether the current code (or the passphrase) must be typed before the settings change the lock: a
+    new code, or a longer delay, where something opens the lock already. Found from outside: at a window
+    left unlocked a moment, whoever passed chose a code of their own (on a passphrase installation, added
+    one) or « jamais », nothing asked, and opened the locked window whenever they liked afterwards; the
+    nurse, her code refused, was shut out of her own cases. Where nothing opens it yet, the first code is
+    chosen freely (the first-start wizard, « Plus tard »)."""
+    return available(store) and (new_pin or weakens(minutes_before, minutes_after))
+
+
+def prove(store: Store, secret: str) -> None:
+    """``secret`` typed as the current code or passphrase before the lock is made weaker: a try counted
+    as at the lock screen (the settings are no way around its waits). ``UsageError`` saying why when it
+    does not open the lock: nothing typed, a wrong one, or the wait after too many."""
+    if not secret:
+        raise UsageError(M.tr("lock.change_needs_code"))
+    waiting = wait_left(store)
+    if waiting <= 0:
+        if try_secret(store, secret).ok:
+            return
+        raise UsageError(M.tr("lock.change_wrong_code"))
+    import math
+
+    raise UsageError(M.tr("lock.change_wait", n=math.ceil(waiting)))

@@ -106,7 +106,7 @@ class SettingsDialog(QDialog):
         self.lock_minutes.setValue(int(settings.get("lock.minutes") or 0))
         form.addRow(self.tr("Verrouiller après :"), self.lock_minutes)
         self.pin = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        from app.screen_lock import MIN_PIN, has_pin
+        from app.screen_lock import MIN_PIN, available, has_pin
 
         self.pin.setPlaceholderText(
             self.tr("Laisser vide pour garder le code actuel")
@@ -114,13 +114,18 @@ class SettingsDialog(QDialog):
             else self.tr("Aucun code pour l'instant : tapez-en un ({n} caractères au moins)").format(n=MIN_PIN)
         )
         form.addRow(self.tr("Code de déverrouillage :"), self.pin)
+        # A new code or a longer delay needs the current one (app.screen_lock.proof_needed), where one exists.
+        self.current_code = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.current_code.setPlaceholderText(self.tr("Pour changer le code ou allonger le délai"))
+        if available(store):
+            form.addRow(self.tr("Code actuel ou phrase secrète :"), self.current_code)
         self.backup = QLineEdit(str(settings.get("backup.folder") or ""))
         form.addRow(self.tr("Dossier de sauvegarde :"), _folder_row(self.backup, self))
         self.backup_hours = _spin_box("backup.every_hours")
         self.backup_hours.setSuffix(self.tr(" h"))
         self.backup_hours.setValue(int(settings.get("backup.every_hours") or 0))
         form.addRow(self.tr("Sauvegarder toutes les :"), self.backup_hours)
-        self.tabs.addTab(scrolling(security), self.tr("Sécurité"))
+        self.security_tab = self.tabs.addTab(scrolling(security), self.tr("Sécurité"))
 
         language = QWidget()
         form = QFormLayout(language)
@@ -151,11 +156,36 @@ class SettingsDialog(QDialog):
         typed = edit.text().strip()
         return typed if typed == str(self.store.settings.get(key) or "") else whole_path(typed)
 
+    def _lock_change_proven(self) -> bool:
+        """The current code (or the passphrase) typed, as a counted try, when the lock is made weaker; said
+        under the tabs, nothing saved, when it is not."""
+        from app import screen_lock
+
+        needed = screen_lock.proof_needed(
+            self.store,
+            new_pin=bool(self.pin.text()),
+            minutes_before=int(self.store.settings.get("lock.minutes") or 0),
+            minutes_after=self.lock_minutes.value(),
+        )
+        if not needed:
+            return True
+        secret = self.current_code.text()
+        try:
+            write_and_wait(on_own_connection(self.store, lambda own: screen_lock.prove(own, secret)))
+        except TeleavisError as exc:
+            self.current_code.clear()
+            self.problem.setText(exc.message)
+            return False
+        return True
+
     def save(self) -> None:
         # The platform's settings checked before anything is saved: the site saved, then a CA file refused,
         # would have kept half of what was typed.
         if self.platform.checked_values() is None:
             self.tabs.setCurrentIndex(self.platform_tab)
+            return
+        if not self._lock_change_proven():
+            self.tabs.setCurrentIndex(self.security_tab)
             return
         if not self.site.save():
             self.tabs.setCurrentIndex(self.site_tab)

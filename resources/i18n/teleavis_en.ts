@@ -2761,6 +2761,16 @@ Check each one (the patient&apos;s real identity, consent), then send those that
         <translation>Leave empty to keep the current code</translation>
     </message>
     <message>
+        <location filename="../../ui/settings_dialog.py" line="118"/>
+        <source>Pour changer le code ou allonger le délai</source>
+        <translation>To change the code or lengthen the delay</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="120"/>
+        <source>Code actuel ou phrase secrète :</source>
+        <translation>Current code or passphrase:</translation>
+    </message>
+    <message>
         <location filename="../../ui/settings_dialog.py" line="106"/>
         <source>Aucun code pour l&apos;instant : tapez-en un ({n} caractères au moins)</source>
         <translation>No code yet: type one (at least {n} characters)</translation>

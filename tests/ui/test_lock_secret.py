@@ -785,3 +785,67 @@ def test_the_settings_say_whether_there_is_a_code_to_keep(qtbot: Any, keyring_ho
         again = SettingsDialog(store)
         qtbot.addWidget(again)
         assert again.pin.placeholderText() == "Laisser vide pour garder le code actuel"
+
+
+def test_the_lock_is_made_weaker_from_the_settings_only_with_its_current_code(
+    qtbot: Any, keyring_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: at a window left unlocked a moment, a colleague opened Réglages, typed a code of
+    their own (or « jamais » for the lock) and saved, nothing asked: from then on they opened the locked
+    window whenever the nurse was away, and she, her code refused, was shut out of her own cases. The
+    current code (or the passphrase) is asked first, as a counted try, and nothing is saved without it."""
+    from ui.settings_dialog import SettingsDialog
+
+    LockClocks(monkeypatch)
+    with Store.open(keyring_home) as store:
+        screen_lock.set_pin(store, "4821")
+
+        def saved(*, pin: str = "", minutes: int = 5, current: str = "") -> SettingsDialog:
+            dialog = SettingsDialog(store)
+            qtbot.addWidget(dialog)
+            dialog.pin.setText(pin)
+            dialog.lock_minutes.setValue(minutes)
+            current_field = getattr(dialog, "current_code", None)
+            if current_field is not None:
+                current_field.setText(current)
+            dialog.save()
+            return dialog
+
+        refused = saved(pin="7391")
+        assert not refused.result()
+        assert screen_lock.pin_matches(store.settings.get(screen_lock.PIN_SETTING), "4821")
+        assert not screen_lock.pin_matches(store.settings.get(screen_lock.PIN_SETTING), "7391")
+        assert "code actuel" in refused.problem.text()
+        never = saved(minutes=0)
+        assert not never.result()
+        assert store.settings.get("lock.minutes") == 5
+        later = saved(minutes=240, current="1234")  # a wrong code: counted as the lock screen counts it
+        assert not later.result()
+        assert store.settings.get("lock.minutes") == 5
+        assert "pas le bon code" in later.problem.text()
+        assert store.settings.get(screen_lock.FAILURES_SETTING)["count"] == 1
+        assert not later.current_code.text()
+
+        sooner = saved(minutes=2)  # locking sooner makes nothing weaker: no code asked
+        assert sooner.result()
+        assert store.settings.get("lock.minutes") == 2
+        changed = saved(pin="7391", minutes=2, current="4821")
+        assert changed.result()
+        assert screen_lock.pin_matches(store.settings.get(screen_lock.PIN_SETTING), "7391")
+        assert store.settings.get(screen_lock.FAILURES_SETTING) is None
+
+
+def test_on_a_passphrase_install_a_first_code_is_set_only_with_the_passphrase(qtbot: Any, store: Store) -> None:
+    """The passphrase opens the lock there: a code added by whoever passed would open it too."""
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.pin.setText("7391")
+    dialog.save()
+    assert not dialog.result()
+    assert not screen_lock.has_pin(store)
+    dialog.current_code.setText(PASSPHRASE)
+    dialog.save()
+    assert dialog.result()
+    assert screen_lock.has_pin(store)
