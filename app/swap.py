@@ -34,19 +34,53 @@ def _journal(target: Path) -> Path:
 @contextlib.contextmanager
 def _swapping(target: Path) -> Iterator[None]:
     """One process at a time swaps or finishes a swap of ``target`` (two starts after a crash, a window
-    starting while a restore runs): an exclusive lock on the folder that holds it (POSIX; elsewhere
-    nothing), which leaves no file of its own beside the data."""
+    starting while a restore runs): an exclusive lock (POSIX; elsewhere nothing) on a file of this user's
+    beside it, there only while it is held.
+
+    It was a lock on the folder holding ``target``, which leaves no file, but which other accounts may
+    open as well, and lock: that folder is often readable by them (``~/.local/share`` is 0755 on most
+    desktops). Found from outside: another account locking it kept a restore waiting without end, and so
+    would every start after a restore cut short, the window never opening."""
     if sys.platform == "win32":
         yield
         return
-    import fcntl
-
-    fd = os.open(target.parent, os.O_RDONLY)
+    path = target.parent / f".{target.name}.swap-lock"
+    fd = _take(path)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
-        os.close(fd)
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                path.unlink()  # (under the lock: whoever waits on this file takes a new one, see _take)
+            os.close(fd)
+
+
+def _take(path: Path) -> int | None:
+    """The lock file ``path`` opened and locked; ``None`` when there can be none of this user's (a folder
+    this user may not write in, where no swap can be made either; another account's file, in a folder
+    open to it): the swap then goes on unlocked rather than wait on another account."""
+    import fcntl
+
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        try:
+            fd = os.open(path, flags, 0o600)
+        except OSError as exc:
+            log.warning("the data folder's swap goes on without its lock: %s", exc.strerror)
+            return None
+        info = os.fstat(fd)
+        if info.st_uid != os.getuid():
+            os.close(fd)
+            log.warning("the data folder's swap goes on without its lock: its file is another account's")
+            return None
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            now = os.stat(path, follow_symlinks=False)
+        except FileNotFoundError:
+            now = None
+        if now is not None and (now.st_dev, now.st_ino) == (info.st_dev, info.st_ino):
+            return fd
+        os.close(fd)  # removed by the process that held it, as it let go: the file there now is taken
 
 
 def swap_in(staging: Path, target: Path) -> Path | None:
