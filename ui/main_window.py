@@ -824,7 +824,24 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.case_page)
         if not self.case_page.editing():
             self.case_page.follow.take_keyboard()  # not left on « ← Liste des dossiers »
+        else:
+            self._draft_takes_keyboard()
         self._update_badge()
+
+    def _draft_takes_keyboard(self) -> None:
+        """A draft opened has the keyboard on its first field left to fill in (else the consent), never on
+        « ← Liste des dossiers », which the page kept from its last click (a space there left the case), nor
+        on « Supprimer le brouillon… », the page's first button."""
+        page = self.case_page
+        focus = QApplication.focusWidget()
+        if focus is not None and (page.editor.isAncestorOf(focus) or page.capture.isAncestorOf(focus)):
+            return
+        missing = next((f.field for f in page.checklist.findings if f.blocks_sending()), "")
+        if not missing.startswith(("site", "images")) and missing:
+            page.editor.focus_field(missing)  # refused while the field waits for the consent
+        focus = QApplication.focusWidget()
+        if focus is None or not page.editor.isAncestorOf(focus):
+            page.editor.consent_given.setFocus()
 
     def _offer_draft_actions(self) -> None:
         page = self._case_page

@@ -159,3 +159,29 @@ def test_ctrl_enter_on_the_list_does_not_send_the_draft_left(
     qtbot.wait(50)
     assert store.state(draft) is CaseState.DRAFT, "a draft not on screen went to the expert"
     window.shutdown()
+
+
+def test_a_draft_opened_from_the_list_has_the_keyboard_in_the_case(qtbot: Any, store: Store, sync_runner: None) -> None:
+    """Found at the cart: back to the list by a click on « ← Liste des dossiers », then a draft opened again
+    from the list with Entrée: the keyboard was still on « ← Liste des dossiers » (the page keeps the last
+    control it had), so the first space, meant for « Le patient accepte », went back to the list. A draft
+    opens with the keyboard on what is left to fill in, never on the way out."""
+    from app.model import Case
+    from ui.main_window import MainWindow
+
+    draft = store.create_case(Case(), [])
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    activate(qtbot, window)
+    open_from_list(qtbot, window, draft)
+    page = window.case_page
+    qtbot.mouseClick(page.back, Qt.MouseButton.LeftButton)
+    assert window.pages.currentWidget() is window.worklist
+    open_from_list(qtbot, window, draft)
+    focus = QApplication.focusWidget()
+    assert focus is not page.back
+    assert focus is not None and page.editor.isAncestorOf(focus), type(focus).__name__
+    qtbot.keyClick(focus, Qt.Key.Key_Space)
+    assert window.pages.currentWidget() is page, "a space went back to the list"
+    window.shutdown()
