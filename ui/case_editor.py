@@ -439,7 +439,7 @@ class CaseEditor(QWidget):
                 "sinon, c'est son n° de dossier qui l'est."
             ),
         )
-        self.local_id = QLineEdit(placeholderText=self.tr("Si l'INS n'est pas connu"))
+        self.local_id = QLineEdit(placeholderText=self.tr("Celui de votre structure"))
         self._row(form, text_binding("patient.local_id", self.local_id, empty=None), self.tr("N° de dossier :"))
         self.identity_box = box
         self.layout_.addWidget(box)

@@ -588,8 +588,8 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="438"/>
-        <source>Si l&apos;INS n&apos;est pas connu</source>
-        <translation>If the INS is not known</translation>
+        <source>Celui de votre structure</source>
+        <translation>The one at your practice</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="439"/>

@@ -240,3 +240,24 @@ def test_a_french_date_typed_without_its_slashes_is_read(qapp: Any) -> None:
         assert date_to_iso("12031948") == "12031948"
     finally:
         install_language(qapp, "fr")
+
+
+def test_the_file_number_field_is_not_read_as_the_teleavis_code(
+    qtbot: Any, store: Store, sync_runner: None, language: str
+) -> None:
+    """Found at the cart: the page's title says « dossier 26f72a6e » (the Teleavis code) just above the field
+    « N° de dossier : », whose hint said only « Si l'INS n'est pas connu »: the nurse copied the title's code
+    into it, sent as the patient's number in her structure. The field says whose number it is; and its hint
+    no longer says « if the INS is not known », wrong for a provisional identity, whose INS is not sent."""
+    from app.model import Case
+
+    draft = store.create_case(Case(), [])
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    activate(qtbot, window)
+    open_from_list(qtbot, window, draft)
+    hint = window.case_page.editor.local_id.placeholderText()
+    assert ("votre structure" if language == "fr" else "your practice") in hint, hint
+    assert "INS" not in hint, hint
+    window.shutdown()
