@@ -80,6 +80,18 @@ def test_qt_file_dialog_speaks_the_users_language(
     window.shutdown()
 
 
+def test_the_file_dialogs_list_names_a_folder_in_french(qapp: QApplication, tmp_path: Path, language: str) -> None:
+    """Found at the cart: « Importer un fichier… » and « Rapport PDF du dossier… » open Qt's file dialog, all
+    in French but its « Type » column, which said « Folder » on each folder (and « Drive » on « / »):
+    qtbase_fr has no French for the words of QAbstractFileIconProvider, new in this Qt release."""
+    from PySide6.QtCore import QFileInfo
+    from PySide6.QtWidgets import QFileIconProvider
+
+    provider = QFileIconProvider()
+    folder, root = provider.type(QFileInfo(str(tmp_path))), provider.type(QFileInfo("/"))
+    assert (folder, root) == (("Dossier", "Lecteur") if language == "fr" else ("Folder", "Drive"))
+
+
 def test_the_history_is_in_words_in_the_window_and_the_pdf(
     qtbot: Any, store: Store, tmp_path: Path, sync_runner: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
