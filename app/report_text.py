@@ -32,7 +32,7 @@ _WORDS = Catalogue(
         "born": {"fr": "né(e) le {date}", "en": "born {date}"},
         "born_m": {"fr": "né le {date}", "en": "born {date}"},
         "born_f": {"fr": "née le {date}", "en": "born {date}"},
-        "case": {"fr": "Dossier", "en": "Case"},
+        "case": {"fr": "Code Teleavis", "en": "Teleavis code"},
         "specialty": {"fr": "Spécialité", "en": "Specialty"},
         "state": {"fr": "État", "en": "State"},
         "created": {"fr": "Créé le", "en": "Created"},

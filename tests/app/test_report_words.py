@@ -101,3 +101,22 @@ def test_kind_words() -> None:
     assert kind_words("", "en") == "file" and kind_words("?", "fr") == "fichier"
     assert kind_words("text/html", "fr") == "page web" and kind_words("text/html; charset=utf-8", "en") == "web page"
     assert kind_words("application/msword", "fr") == "fichier Word"
+
+
+@pytest.mark.parametrize(
+    ("lang", "code_row", "number_row"),
+    [("fr", "Code Teleavis", "N° de dossier D2291"), ("en", "Teleavis code", "File number D2291")],
+)
+def test_the_teleavis_code_and_the_patients_file_number_have_two_names(
+    store: Store, lang: str, code_row: str, number_row: str
+) -> None:
+    """Found reading the paper: « La demande » said « Dossier 26f72a6e-… » (the Teleavis code) and, under
+    « Patient », « N° de dossier D2291 » (the structure's number): a secretary filing it took the first for
+    the patient's file number. The code is named as the window's search names it."""
+    setup_site(store)
+    case_id = make_case(store, queue=False)
+    case = store.get_case(case_id)
+    store.update_case(replace(case, patient=replace(case.patient, local_id="D2291")))
+    text = pages_text(build_report(store, case_id, lang=lang).pdf)[0]
+    assert f"{code_row} {case_id}" in text, text
+    assert number_row in text
