@@ -1620,15 +1620,27 @@ class FollowView(QWidget):
                     self._reply_said[case_id] = said
                 return
             self.reply_problem.setText("\n".join(said))
+            first = len(self._reply_images)
             self._reply_images.extend(images)
             self._keep_photos(case_id, self._reply_images)
             self._show_reply_images()
+            self._place_keyboard_on_joined(first)
 
         def failed(exc: BaseException) -> None:
             if self.case is not None and self.case.id == case_id:
                 self.reply_problem.setText(exc.message if isinstance(exc, TeleavisError) else str(exc))
 
         run_task(prepare, done, failed)
+
+    def _place_keyboard_on_joined(self, first: int) -> None:
+        """The keyboard, left on « Ajouter des images… » by the file dialog, goes to the site (the eye) of the
+        first image just joined: its row came under the buttons, and Tab from there went to « Envoyer la
+        réponse » (found with a keyboard only). Not taken from a field the nurse went on typing in."""
+        fields = self.reply_places.fields
+        if first >= len(fields) or QApplication.focusWidget() not in (None, self.add_images):
+            return
+        self.column.ensureWidgetVisible(fields[first])
+        fields[first].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _discard_photos(self, images: list[NewImage]) -> None:
         """The files of photos refused for a reply, written over and removed (by a worker: a large photo's)."""

@@ -185,3 +185,37 @@ def test_a_draft_opened_from_the_list_has_the_keyboard_in_the_case(qtbot: Any, s
     qtbot.keyClick(focus, Qt.Key.Key_Space)
     assert window.pages.currentWidget() is page, "a space went back to the list"
     window.shutdown()
+
+
+def test_a_photo_joined_to_the_reply_takes_the_keyboard_to_its_place(
+    qtbot: Any, store: Store, sync_runner: None, tmp_path: Path
+) -> None:
+    """Found with a keyboard only: the expert asks for a closer view, the nurse joins a photo to her reply
+    (« Ajouter des images… », a file chosen, Entrée); its row « Image 1 : Localisation… — vue ? — » came
+    under the buttons, but the keyboard stayed on « Ajouter des images… » and Tab went to « Retirer les
+    images », then « Envoyer la réponse »: the site she then typed went nowhere. The keyboard goes to the
+    site of the photo joined, which the expert needs; Tab goes on to its view."""
+    from tests.support.images import jpeg_bytes, skin_photo
+    from tests.support.ui import sent_case, type_text
+    from ui.main_window import MainWindow
+
+    asked = sent_case(store, then=(CaseState.ON_HOLD,))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    activate(qtbot, window)
+    open_from_list(qtbot, window, asked)
+    follow = window.case_page.follow
+    qtbot.waitUntil(lambda: follow.reply.isVisible() and follow.reply.isEnabled(), timeout=5_000)
+    type_text(follow.reply, "Pas de saignement, voici la vue de près.")
+    follow.add_images.setFocus()
+    photo = tmp_path / "dos.jpg"
+    photo.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=5)))
+    follow.add_reply_files([photo])  # what « Ajouter des images… » does with the file chosen
+    qtbot.waitUntil(lambda: len(follow.reply_places.fields) == 1, timeout=5_000)
+    site = follow.reply_places.fields[0]
+    assert QApplication.focusWidget() is site, type(QApplication.focusWidget()).__name__
+    type_text(site, "dos")
+    qtbot.keyClick(site, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is follow.reply_places.views[0]
+    window.shutdown()
