@@ -2,7 +2,9 @@
 <!DOCTYPE TS>
 <!-- Qt's own words its French catalogue (qtbase_fr) lacks in the dialogs Teleavis opens: in this Qt
      release these source texts of its file dialog gained a shortcut and lost their translation, and the
-     file dialog's « Type » column (QAbstractFileIconProvider, new) has none. Written by hand (no lupdate),
+     file dialog's « Type » column (QAbstractFileIconProvider, new) has none. One word it has is not the
+     one a French keyboard and our own words use: the Return key, « Retour » there, « Entrée » here (the
+     menu said « Ctrl+Retour » beside tooltips saying « Ctrl+Entrée »). Written by hand (no lupdate),
      compiled by packaging/build_translations.py. -->
 <TS version="2.1" language="fr_FR">
 <context>
@@ -40,6 +42,13 @@
     <message>
         <source>Unknown</source>
         <translation>Inconnu</translation>
+    </message>
+</context>
+<context>
+    <name>QShortcut</name>
+    <message>
+        <source>Return</source>
+        <translation>Entrée</translation>
     </message>
 </context>
 </TS>

@@ -92,6 +92,21 @@ def test_the_file_dialogs_list_names_a_folder_in_french(qapp: QApplication, tmp_
     assert (folder, root) == (("Dossier", "Lecteur") if language == "fr" else ("Folder", "Drive"))
 
 
+def test_the_menu_names_the_send_key_as_the_keyboard_and_the_tooltip_do(
+    qtbot: Any, store: Store, sync_runner: None, language: str
+) -> None:
+    """Found at the cart: the menu « Dossiers » said « Envoyer à l'expert  Ctrl+Retour » (qtbase_fr's word for
+    the key), where « Envoyer à l'expert »'s tooltip, the guide and a French keyboard say « Entrée »: the
+    nurse looked for a « Retour » key."""
+    from PySide6.QtGui import QKeySequence
+
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    shown = window.send_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    assert shown == ("Ctrl+Entrée" if language == "fr" else "Ctrl+Return"), shown
+    window.shutdown()
+
+
 def test_the_history_is_in_words_in_the_window_and_the_pdf(
     qtbot: Any, store: Store, tmp_path: Path, sync_runner: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
