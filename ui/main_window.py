@@ -711,6 +711,11 @@ class MainWindow(QMainWindow):
         from app.model import Case  # a case's record: not loaded at the window's start
 
         case = Case()
+        page = self._case_page
+        if page is not None and self.pages.currentWidget() is page and page.editing() and _untouched(page.case, case):
+            # Ctrl+N again on the new draft still empty: that draft, not a second « (patient sans nom) ».
+            page.editor.consent_given.setFocus()
+            return
 
         def created(case_id: str) -> None:
             if self.locked():
@@ -1314,3 +1319,18 @@ class MainWindow(QMainWindow):
             if kind in (QEvent.Type.ActivationChange, QEvent.Type.WindowStateChange):
                 self._answer_seen()
         return super().eventFilter(watched, event)
+
+
+def _untouched(shown: object, fresh: object) -> bool:
+    """Whether the draft ``shown`` holds nothing yet: no image, and its content that of a ``fresh`` case."""
+    from app.model import Case
+
+    if not isinstance(shown, Case) or not isinstance(fresh, Case) or shown.images:
+        return False
+
+    def typed(value: object) -> object:  # less the ids each new record draws (its form's, its consent's)
+        if isinstance(value, dict):
+            return {key: typed(item) for key, item in value.items() if key not in ("id", "form_id")}
+        return value
+
+    return typed(shown.content()) == typed(fresh.content())
