@@ -834,9 +834,9 @@ class MainWindow(QMainWindow):
         self._update_badge()
 
     def _draft_takes_keyboard(self) -> None:
-        """A draft opened has the keyboard on its first field left to fill in (else the consent), never on
-        « ← Liste des dossiers », which the page kept from its last click (a space there left the case), nor
-        on « Supprimer le brouillon… », the page's first button."""
+        """A draft opened has the keyboard on its first field left to fill in (else the consent, else the list of
+        what is missing), never on « ← Liste des dossiers », which the page kept from its last click (a space
+        there left the case), nor on « Supprimer le brouillon… », the page's first button."""
         page = self.case_page
         focus = QApplication.focusWidget()
         if focus is not None and (page.editor.isAncestorOf(focus) or page.capture.isAncestorOf(focus)):
@@ -845,8 +845,17 @@ class MainWindow(QMainWindow):
         if not missing.startswith(("site", "images")) and missing:
             page.editor.focus_field(missing)  # refused while the field waits for the consent
         focus = QApplication.focusWidget()
-        if focus is None or not page.editor.isAncestorOf(focus):
+        if focus is not None and page.editor.isAncestorOf(focus):
+            return
+        if not page.editor.consent_given.isChecked():
             page.editor.consent_given.setFocus()
+        elif page.checklist.items.count():
+            # Only a photo (or the site) left: the list of what is missing, where Entrée goes to it; not the
+            # consent ticked, which a stray space would untick.
+            page.checklist.items.setCurrentRow(0)
+            page.checklist.items.setFocus()
+        else:
+            page.editor.question.setFocus()
 
     def _offer_draft_actions(self) -> None:
         page = self._case_page

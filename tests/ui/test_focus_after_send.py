@@ -219,3 +219,33 @@ def test_a_photo_joined_to_the_reply_takes_the_keyboard_to_its_place(
     qtbot.keyClick(site, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is follow.reply_places.views[0]
     window.shutdown()
+
+
+def test_a_draft_lacking_only_its_photos_opens_with_no_space_to_untick_its_consent(
+    qtbot: Any, store: Store, sync_runner: None, tmp_path: Path
+) -> None:
+    """Found in review of the keyboard given to a draft opened: one whose only missing item is a photo had it
+    on « Le patient accepte la télé-expertise », ticked; a stray space unticked the consent. It goes to the
+    list of what is missing (Entrée there goes to the item), where a space changes nothing."""
+    from app.casefile import parse_case, read_json_file
+    from tests.support.cases import example_case
+    from ui.main_window import MainWindow
+
+    path = example_case(tmp_path / "case")
+    parsed = parse_case(read_json_file(path), tmp_path / "case")
+    draft = store.create_case(parsed.case, [])
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    activate(qtbot, window)
+    open_from_list(qtbot, window, draft)
+    page = window.case_page
+    qtbot.waitUntil(lambda: bool(page.checklist.findings), timeout=5_000)
+    assert {f.field.split("[")[0].split(".")[0] for f in page.checklist.findings if f.blocks_sending()} == {"images"}
+    focus = QApplication.focusWidget()
+    assert focus is not None
+    qtbot.keyClick(focus, Qt.Key.Key_Space)
+    qtbot.wait(50)
+    assert page.editor.consent_given.isChecked(), "a space unticked the consent"
+    assert window.pages.currentWidget() is page
+    window.shutdown()
