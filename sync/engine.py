@@ -873,6 +873,13 @@ class Engine:
             due = postponed.get(message.id)
             if due is not None and due[1] > utc_now():
                 continue  # postponed: its time has not come (the cases and the poll go on)
+            if every is not None:
+                # A reply before it found the platform out of reach, or was told to wait (429, 503 with
+                # Retry-After): this one waits as it does, untried, as the cases do (found from outside: the
+                # next reply posted at once, and every case polled, after « Retry-After: 600 »).
+                self._reply_postponed(case_id, message, every)
+                continue
+            self._last_fault = None
             try:
                 sent = self._send_reply(case_id, message)
             except DataAltered as exc:
@@ -892,6 +899,13 @@ class Engine:
                 raise StorageError(M.tr("sync.disk_full.reply")) from exc
             if sent:
                 summary.replies_sent += 1
+            elif self._last_fault is not None:
+                every = self._whole_platform(self._last_fault)
+        if every is not None:
+            # The poll would meet it too: at the next pass, the poll backing off or held by Retry-After.
+            if every.retry_after is None:
+                self._poll_failures += 1
+            return
         if poll and self.follow and not self.client.stop.is_set():
             summary.answered += self._poll()
 
@@ -1057,7 +1071,9 @@ class Engine:
     def _reply_postponed(self, case_id: str, message: Message, fault: TransientFault) -> None:
         """A reply a transient fault stopped: tried again as a case's send would be (the platform's
         Retry-After, else a growing backoff), and why it waits said on its case. Its time is kept in
-        the store: the next process (a restart, the next ``sync --once``) waits for it too."""
+        the store: the next process (a restart, the next ``sync --once``) waits for it too. The fault is kept
+        (``_last_fault``): one of the whole platform holds back the other replies and the poll of the pass."""
+        self._last_fault = fault
         delay = 0.0
         waiting = {m.id for _case, m in self.outbox.queued_replies()}
 

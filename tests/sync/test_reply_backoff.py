@@ -89,8 +89,9 @@ def test_a_reply_answered_429_waits_for_retry_after_and_says_why(store: Store, t
 
 
 def test_a_postponed_reply_holds_back_neither_a_case_send_nor_the_poll(store: Store, tmp_path: Path) -> None:
-    """While the reply waits (Retry-After: 600), a case queued meanwhile is sent (here refused) and the
-    poll runs at its own interval."""
+    """While the reply waits (Retry-After: 600, kept in the store), a case queued meanwhile is sent (here
+    refused) and the poll of the next process (a restart, cron's next ``sync --once``) runs at its own
+    interval: the reply's wait is its own. (The engine that was told to wait polls only once it passed.)"""
     [case_id] = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
     task_id = str(store.platform_info(case_id)["task_id"])
     queue_reply(store, case_id, "Depuis 3 semaines.", [])
@@ -108,11 +109,12 @@ def test_a_postponed_reply_holds_back_neither_a_case_send_nor_the_poll(store: St
         platform.tasks[task_id] = task(case_id, task_id, "on-hold")
         platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
         with following(store, platform) as engine:
-            engine.poll_interval_s = 1.0
             engine.run_once()  # the reply postponed for 600 s
-            assert len(posts) == 1
-            other = make_case(store, "dermatology", seed=7)  # queued
-            polls_before = len([r for r in platform.requests if "/Task?" in r])
+        assert len(posts) == 1
+        other = make_case(store, "dermatology", seed=7)  # queued
+        polls_before = len([r for r in platform.requests if "/Task?" in r])
+        with following(store, platform) as engine:
+            engine.poll_interval_s = 1.0
             engine.run_forever(threading.Event(), timeout=3.5)
     assert len(posts) >= 2  # the case was tried
     assert store.state(other) == CaseState.NEEDS_ATTENTION
@@ -233,3 +235,32 @@ def test_a_reply_posted_by_a_process_that_died_is_not_posted_again_while_it_may_
         finally:
             done.set()
             first.join()
+
+
+def test_a_reply_answered_429_holds_back_the_other_replies_and_the_poll_until_retry_after(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found from outside: answered 429 Retry-After: 600 on one reply, the engine posted the next reply at
+    once (429 again) and polled every case in the same pass, then again at each poll interval, where a
+    case's send answered so holds the poll until then (the contract: Retry-After is honoured). The other
+    replies wait for it too, their cases saying why."""
+    first, second = on_hold_with_a_question(store, tmp_path / "sandbox", 2)
+    for case_id in (first, second):
+        queue_reply(store, case_id, "Depuis 3 semaines.", [])
+    with platform_with_posts(lambda _path, _body: THROTTLED) as (platform, posts):
+        for case_id in (first, second):
+            task_id = str(store.platform_info(case_id)["task_id"])
+            platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+            platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+        with following(store, platform) as engine:
+            engine.poll_interval_s = 1.0
+            engine.run_once()
+            assert len(posts) == 1, "the next reply is not posted once the platform asked to wait"
+            assert not [r for r in platform.requests if "/Task?" in r], "no poll while the platform asked to wait"
+            engine.run_forever(threading.Event(), timeout=3.0)
+    assert len(posts) == 1
+    assert not [r for r in platform.requests if "/Task?" in r], platform.requests
+    for case_id in (first, second):
+        note = str(store.platform_info(case_id)["last_error"])
+        assert note.startswith("Votre réponse à l'expert n'est pas encore partie.") and "(429)" in note, note
+    assert len(Outbox(store).queued_replies()) == 2
