@@ -1324,6 +1324,10 @@ class Follower:
                     self.witness(task)
                 elif self._not_this_case(case_id, task):
                     continue
+                if self._behind(case_id, task, version):
+                    # A replica lagging, as in the poll (found in review: taken here, the case set aside went
+                    # back a step): left for a later poll, searched whatever the mark until taken.
+                    continue
                 outcomes[case_id] = self._follow_one(case_id, task, version, budget_s, counted=False)
             except TransientFault as fault:
                 log.info("case %s: set aside, not followed now (%s)", case_id, fault_for_log(fault))
@@ -2506,10 +2510,14 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
         if status == "cancelled":
             break
         if status not in ("requested", "received"):
-            follower.mirror(case_id, task, info["task_version"], budget_s)
-            raise TeleavisError(
-                M.tr("cancel.too_late", state=M.state_name(_MIRRORED.get(str(status), CaseState.SENT).value))
-            )
+            state = _MIRRORED.get(str(status), CaseState.SENT)
+            if follower._behind(case_id, task, info["task_version"]):
+                # Read from a replica lagging (found in review: mirrored, the case went back a step): the case
+                # stays as it is, and says the state it holds.
+                state = store.state(case_id)
+            else:
+                follower.mirror(case_id, task, info["task_version"], budget_s)
+            raise TeleavisError(M.tr("cancel.too_late", state=M.state_name(state.value)))
         if _modified(task):
             # Not to be used, nor written back: a PUT would return its modifier, whose meaning Teleavis
             # cannot tell, with « cancelled ».

@@ -9,9 +9,22 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import pytest
+
+from app.errors import TeleavisError
 from app.model import CaseState
 from app.store import Store
-from tests.support.scripted_platform import answer_each, following, scripted_platform, send_to_sandbox
+from sync.follow import THROTTLED_TRIES, cancel
+from tests.support.scripted_platform import (
+    Reply,
+    answer_each,
+    following,
+    scripted_platform,
+    send_to_sandbox,
+    task,
+)
+
+BUSY: Reply = (429, {"Content-Type": "application/fhir+json"}, b'{"resourceType": "OperationOutcome"}')
 
 
 def test_a_task_read_at_an_older_version_does_not_take_an_answer_back(store: Store, tmp_path: Path) -> None:
@@ -57,3 +70,48 @@ def test_a_task_that_stays_at_an_older_version_is_followed_in_the_end(store: Sto
                 engine.run_once()
     assert store.state(case_id) == CaseState.IN_PROGRESS
     assert store.platform_info(case_id)["task_version"] == "3"
+
+
+def test_a_case_set_aside_is_not_taken_back_by_a_task_at_an_older_version(store: Store, tmp_path: Path) -> None:
+    """A case the platform kept asking to wait on is followed last (set aside): found in review, that path took
+    a Task read at an older version (a replica lagging) as news, and the case went back a step."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "in-progress", version="4")
+        with following(store, platform) as engine:
+            engine.run_once()
+        assert store.state(case_id) == CaseState.IN_PROGRESS
+        answer_each(platform, [(case_id, task_id)])  # completed, its report r0 answered 429 below
+        platform.tasks[task_id]["meta"] = {"versionId": "6", "lastUpdated": "2026-11-22T10:00:00Z"}
+
+        def busy(path: str, _query: dict[str, list[str]]) -> Reply | None:
+            return BUSY if path.endswith("/DiagnosticReport/r0") else None
+
+        platform.hooks.append(busy)
+        for _ in range(THROTTLED_TRIES):
+            with following(store, platform) as engine:
+                engine.run_once()
+        assert store.state(case_id) == CaseState.IN_PROGRESS
+        platform.hooks.remove(busy)
+        stale = task(case_id, task_id, "accepted", version="3")  # the replica, two versions behind
+        platform.tasks[task_id] = stale
+        with following(store, platform) as engine:
+            engine.run_once()
+        assert store.state(case_id) == CaseState.IN_PROGRESS, store.platform_info(case_id)
+        assert store.platform_info(case_id)["task_version"] == "4"
+
+
+def test_a_cancel_too_late_does_not_take_the_case_back_to_an_older_version(store: Store, tmp_path: Path) -> None:
+    """Cancelling reads the Task, and one already taken by the expert is mirrored as it is read: found in
+    review, read from a lagging replica, it took the case back a step."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "in-progress", version="5")
+        with following(store, platform) as engine:
+            engine.run_once()
+            assert store.state(case_id) == CaseState.IN_PROGRESS
+            platform.tasks[task_id] = task(case_id, task_id, "accepted", version="4")  # the replica, behind
+            with pytest.raises(TeleavisError, match="Trop tard pour annuler"):
+                cancel(store, engine.client, case_id, budget_s=3.0)
+    assert store.state(case_id) == CaseState.IN_PROGRESS
+    assert store.platform_info(case_id)["task_version"] == "5"
