@@ -107,11 +107,11 @@ class RefreshBackoff:
 
 def retry_after_of(failed: BaseException | requests.Response) -> float | None:
     """The Retry-After of a token endpoint's answer, or of the one a failed request carries."""
-    from sync.client import parse_retry_after  # (the client imports this module)
+    from sync.client import retry_after_in  # (the client imports this module)
 
     response = failed if isinstance(failed, requests.Response) else getattr(failed, "response", None)
     headers = getattr(response, "headers", None)
-    return parse_retry_after(headers.get("Retry-After")) if headers is not None else None
+    return retry_after_in(headers) if headers is not None else None
 
 
 def keep_or_say_full(save: Callable[[], None]) -> None:

@@ -308,6 +308,23 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
+def retry_after_in(headers: Mapping[str, str]) -> float | None:
+    """Seconds to wait from an answer's ``Retry-After``; an HTTP date counted from the answer's own ``Date``
+    (the server's clock) when it gives one. Found from outside: counted from this computer's clock, one an
+    hour ahead read every « come back in two minutes » as passed and asked again at once; one behind waited
+    up to an hour."""
+    said = headers.get("Retry-After")
+    if not said or said.strip().isdigit():
+        return parse_retry_after(said)
+    try:
+        server_now: datetime | None = email.utils.parsedate_to_datetime(headers.get("Date") or "")
+    except (TypeError, ValueError):
+        server_now = None
+    if server_now is not None and server_now.tzinfo is None:
+        server_now = server_now.replace(tzinfo=UTC)
+    return parse_retry_after(said, server_now)
+
+
 def diagnostics_of(document: Any) -> str:
     """The words of an OperationOutcome: its issues' diagnostics, else their details' text, else the
     details' codings (display, else code: a server may say why in codes only), joined.
@@ -629,7 +646,7 @@ class PlatformClient:
                 raise TransientFault(M.tr("net.cut"), outcome_unknown=may_have_arrived, kind="cut") from exc
         status = response.status_code
         log.debug("%s %s -> %d", method, path.split("?")[0], status)
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        retry_after = retry_after_in(response.headers)
         document = _fhir_json(response.headers.get("Content-Type", ""), content)
         if bare and (200 <= status < 300 or status in pass_status):
             return Answer(status, response.headers, document, content)
