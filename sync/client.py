@@ -273,8 +273,11 @@ class RetryPolicy:
     max_retry_after_s: float = 3600.0
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        if retry_after is not None:
-            return min(max(retry_after, 0.0), self.max_retry_after_s)
+        """The wait before attempt ``attempt`` + 1: the platform's ``retry_after`` when it gives a second or more,
+        else the backoff. Found from outside: a gateway answering « Retry-After: 0 » (or a date already passed)
+        at every request was asked again at once, a thousand requests in four seconds."""
+        if retry_after is not None and retry_after >= 1.0:
+            return min(retry_after, self.max_retry_after_s)
         ceiling = min(self.cap_s, self.base_s * (2.0 ** min(attempt, 30)))
         return ceiling / 2 + random.uniform(0.0, ceiling / 2)
 

@@ -5,6 +5,7 @@ hour. It is counted from the platform's own clock, the ``Date`` of the same answ
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -54,3 +55,24 @@ def test_retry_after_as_a_date_without_the_platforms_clock_is_counted_from_this_
     ):
         client.request("GET", "Task")
     assert raised.value.retry_after is not None and 55 <= raised.value.retry_after <= 61, raised.value.retry_after
+
+
+@pytest.mark.parametrize("said", ["0", "Thu, 01 Jan 2026 00:00:00 GMT"])
+def test_a_retry_after_of_no_time_does_not_make_the_client_ask_without_pause(said: str) -> None:
+    """Found from outside: a gateway answering 503 « Retry-After: 0 » (or a date already passed) at every
+    request had the client ask again at once, hundreds of requests a second for the whole of a case's time,
+    where a fault without Retry-After waits more at each try. The wait grows as it does then."""
+    asked: list[float] = []
+
+    class Busy(QuietHandler):
+        def do_GET(self) -> None:
+            asked.append(time.monotonic())
+            self.answer(503, b'{"resourceType": "OperationOutcome"}', headers={"Retry-After": said})
+
+    with (
+        serving(Busy, path="/fhir") as base,
+        PlatformClient(ClientConfig(base), StaticToken("t")) as client,
+        pytest.raises(TransientFault),
+    ):
+        client.retrying(lambda: client.request("GET", "Task"), budget_s=4.0)
+    assert 2 <= len(asked) <= 5, len(asked)
