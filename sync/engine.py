@@ -1045,8 +1045,10 @@ class Engine:
             self.listener.case_state(case_id, "reply-refused", M.tr("sync.bug"))
             return False
         except PermanentFault as fault:
-            # Of the reply, not « le dossier »: the case itself went and stays followed.
-            said_why = (fault.diagnostics.strip().rstrip(".") or M.tr("net.no_words")) + "."
+            # Of the reply, not « le dossier »: the case itself went and stays followed. A photo over the size
+            # limit says which, in Teleavis's words (found from outside: « aucun détail donné »).
+            why = fault.message if isinstance(fault, ImageTooLarge) else fault.diagnostics
+            said_why = (why.strip().rstrip(".") or M.tr("net.no_words")) + "."
             words = M.tr("sync.reply_refused_words", status=fault.status, diagnostics=said_why)
             self.outbox.reply_refused(case_id, message.id, words)
             self._reply_gone(message.id)

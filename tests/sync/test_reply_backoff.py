@@ -264,3 +264,32 @@ def test_a_reply_answered_429_holds_back_the_other_replies_and_the_poll_until_re
         note = str(store.platform_info(case_id)["last_error"])
         assert note.startswith("Votre réponse à l'expert n'est pas encore partie.") and "(429)" in note, note
     assert len(Outbox(store).queued_replies()) == 2
+
+
+def test_a_reply_photo_over_the_platforms_size_limit_says_which_and_why(store: Store, tmp_path: Path) -> None:
+    """Found from outside: a reply's photo refused as too large (413) said « La plateforme refuse la réponse à
+    l'expert (413) : aucun détail donné », where a case's photo says which image is over the limit and what
+    to do. The reply says it too, and has not left."""
+    from app.model import CaseImage
+    from app.store import NewImage
+    from tests.sync.sync_helpers import jpeg
+
+    [case_id] = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    task_id = str(store.platform_info(case_id)["task_id"])
+    photo = NewImage(
+        CaseImage(body_site="dos", view="close-up", content_type="image/jpeg", width=64, height=48), jpeg(seed=4)
+    )
+    message_id = queue_reply(store, case_id, "Voici la photo demandée.", [photo])
+    too_large: Reply = (413, {}, b"")
+    with platform_with_posts(lambda path, body: too_large if path.endswith("/Binary") else accepted(path, body)) as (
+        platform,
+        _posts,
+    ):
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+        with following(store, platform) as engine:
+            engine.run_once()
+    said = str(store.platform_info(case_id)["last_error"])
+    assert "aucun détail" not in said, said
+    assert "l'image 1" in said and "dépasse la taille acceptée par la plateforme" in said, said
+    assert [m.state for m in Outbox(store).messages(case_id) if m.id == message_id] == ["refused"]
