@@ -1155,14 +1155,14 @@ class Engine:
             # Task is read again at the next poll); the way out is the other full disks' (app/messages).
             raise StorageError(M.tr("follow.disk_full")) from exc
         except TransientFault as fault:
-            self._poll_failures += 1
+            self._poll_failed()
             if fault.retry_after is not None and fault.kind == "busy":
                 self._hold(fault.retry_after)  # (the contract: polling respects Retry-After)
             log.info("poll postponed (%s)", fault_for_log(fault))
             return []
         except PermanentFault as fault:
             # The platform refuses the search itself: sending goes on, the poll is tried again later.
-            self._poll_failures += 1
+            self._poll_failed()
             log.warning("poll refused by the platform (%d)", fault.status)
             return []
         self._poll_failures = 0
@@ -1173,6 +1173,13 @@ class Engine:
             # its Retry-After is honoured all the same before the next poll.
             self._hold(waited.retry_after)
         return answered
+
+    def _poll_failed(self) -> None:
+        """A poll failed: the next one comes after the poll's interval, doubled for each failure in a row. Found
+        from outside: counted from the last poll that succeeded, a poll failing (a platform down, a 429) was
+        tried again at once, pass after pass, for as long as it lasted."""
+        self._poll_failures += 1
+        self._last_poll = (time.monotonic(), wall_clock())
 
     def _since_poll(self) -> float:
         """Seconds since the last poll, the time the computer slept included: the monotonic clock stops
