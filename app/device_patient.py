@@ -7,6 +7,9 @@ identity typed or corrected after the image was imported (a new case, its retino
 is compared as it is now. The traits compared are the RNIV's strict traits a device writes: the birth
 name (or the used name, which the patient may give at the desk), the first given name, the birth date,
 the sex (a man for a woman; « other » or none says nothing), and an INS; either side missing says nothing.
+A name is compared as devices and worklists write it: its letters without spaces, hyphens or apostrophes
+(« LEGALL » is Le Gall), the birth and used names together (« DUPONT EP MARTIN »), a civility before it; a
+birth date in DICOM's form or with separators (« 1950-03-02 »), « 00000000 » and « 00 » parts unknown.
 """
 
 from __future__ import annotations
@@ -42,23 +45,19 @@ def recorded_for_another(recorded: DevicePatient, patient: Patient | None) -> bo
     name = recorded.name
     if is_placeholder(name):
         return False  # the device's own placeholder: nobody was entered on it, nothing to compare
-    # The device may know the patient by her used name (a spouse's), the name she gives at the desk.
-    families = [words for n in (patient.family, patient.used_name) if (words := _name_words(n))]
+    # The device may know the patient by her used name (a spouse's), the name she gives at the desk, or by
+    # both as a hospital's worklist writes them (« DUPONT EP MARTIN »).
+    families = _family_forms(patient)
+    given: str | None
     if "^" in name:
         family, _, rest = name.partition("^")
-        if _name_words(family) and families and _name_words(family) not in families:
+        words = _without_civility(_name_words(family))
+        if words and families and not _family_written(words, families):
             return True
         given = rest.split("^")[0]
     else:  # one field typed on the device (« LE GALL MARIE »): her family name first or last, then the given
-        words = _name_words(name.split("=")[0])
-        given = None
-        for family_words in families:
-            if words[: len(family_words)] == family_words:
-                given = " ".join(words[len(family_words) :])
-            elif words[-len(family_words) :] == family_words:
-                given = " ".join(words[: -len(family_words)])
-            if given is not None:
-                break
+        words = _without_civility(_name_words(name.split("=")[0]))
+        given = _given_beside(words, families)
         if words and families and given is None:
             return True
     if _another_given_name(given or "", patient.given):
@@ -67,8 +66,7 @@ def recorded_for_another(recorded: DevicePatient, patient: Patient | None) -> bo
         return True
     if _another_sex(recorded.sex, patient.sex):
         return True
-    born = recorded.birth_date.strip()
-    return bool(born) and len(born) == 8 and bool(patient.birth_date) and born != patient.birth_date.replace("-", "")
+    return _another_birth_date(recorded.birth_date, patient.birth_date)
 
 
 M.add(
@@ -83,8 +81,9 @@ def recorded_words(recorded: DevicePatient, lang: str | None = None) -> str:
     """The identity the device recorded, as a person reads it: « LEROY Sophie, 14/07/1988, femme » (the
     birth date in the reader's language; each part left out when the device wrote none or an odd one)."""
     name = " ".join(part.strip() for part in recorded.name.split("=")[0].split("^")[:2] if part.strip())
-    born = recorded.birth_date.strip()
-    day = f"{born[:4]}-{born[4:6]}-{born[6:8]}" if len(born) == 8 and born.isdigit() else ""
+    born = _date_digits(recorded.birth_date)
+    whole = len(born) == 8 and born[4:6] != "00" and born[6:8] != "00"
+    day = f"{born[:4]}-{born[4:6]}-{born[6:8]}" if whole else ""
     words = i18n.date_words(day, lang) if day else ""
     key = f"device_patient.{recorded.sex}"
     sex = (M.CATALOGUE.tr_in(key, lang) if lang else M.tr(key)) if recorded.sex in _SEXES else ""
@@ -92,7 +91,79 @@ def recorded_words(recorded: DevicePatient, lang: str | None = None) -> str:
 
 
 def _name_words(text: str) -> list[str]:
-    return [word for word in re.split(r"[\s\-.,']+", fold(text)) if word]
+    # (« _ » too: a device that takes no space in a field, « DUPONT_MARIE »)
+    return [word for word in re.split(r"[\s\-.,'_]+", fold(text)) if word]
+
+
+def _joined(words: list[str]) -> str:
+    """A name's letters without what separates its words: an ASCII keyboard's « LEGALL » is Le Gall,
+    « DALMEIDA » D'Almeida, « JEANPAUL » Jean-Paul."""
+    return "".join(words)
+
+
+#: A civility a worklist or a nurse may write before the family name (« MME DUPONT »), folded.
+_CIVILITIES = frozenset({"m", "mr", "mme", "mlle", "melle", "monsieur", "madame", "mademoiselle"})
+#: The words a worklist joins a birth name and a used name with (« DUPONT EP MARTIN », « MARTIN NEE
+#: DUPONT »), folded: said alone, they are no one's name.
+_JOINING_WORDS = frozenset({"ep", "epse", "epouse", "vve", "veuve", "nee", "ne"})
+
+
+def _without_civility(words: list[str]) -> list[str]:
+    return words[1:] if len(words) > 1 and words[0] in _CIVILITIES else words
+
+
+def _family_forms(patient: Patient) -> set[str]:
+    """The patient's family names as a device may write them, their letters joined (:func:`_joined`): her
+    birth name, her used name, or both in either order (the joining word of a worklist left out)."""
+    names = [joined for n in (patient.family, patient.used_name) if (joined := _joined(_name_words(n)))]
+    forms = set(names)
+    if len(names) == 2:
+        forms |= {names[0] + names[1], names[1] + names[0]}
+    return forms
+
+
+def _family_written(words: list[str], families: set[str]) -> bool:
+    """Whether ``words`` (a family name part) are one of ``families``, joining words left out."""
+    kept = [word for word in words if word not in _JOINING_WORDS]
+    return bool(kept) and _joined(kept) in families
+
+
+def _given_beside(words: list[str], families: set[str]) -> str | None:
+    """In a name typed in one field, the given names beside her family name (first or last, the longest
+    that is hers: « MARTIN NEE DUPONT MARIE »), or None when no part of it is her family name."""
+    for size in range(len(words), 0, -1):
+        if _family_written(words[:size], families):
+            return " ".join(words[size:])
+        if _family_written(words[len(words) - size :], families):
+            return " ".join(words[: len(words) - size])
+    return None
+
+
+def _date_digits(text: str) -> str:
+    """A birth date's digits, YYYYMMDD, as DICOM writes it or in the forms older devices do
+    (« 1950-03-02 », ACR-NEMA's « 1950.03.02 », « 1950/03/02 »); "" for another form or none
+    (« 00000000 », a device's date for none entered)."""
+    text = text.strip()
+    if len(text) == 10 and text[4] == text[7] and text[4] in "-./":
+        text = text[:4] + text[5:7] + text[8:]
+    if len(text) != 8 or not text.isdigit() or text.startswith("0000"):
+        return ""
+    return text
+
+
+def _another_birth_date(recorded: str, birth_date: str) -> bool:
+    """Whether the device's birth date is another than the patient's, on the parts both know (a day or a
+    month « 00 » is unknown, as is what a partial date of the case leaves out)."""
+    born, hers = _date_digits(recorded), birth_date.replace("-", "")
+    if not born or not hers.isdigit():
+        return False
+    for start, end in ((0, 4), (4, 6), (6, 8)):
+        mine, theirs = born[start:end], hers[start:end]
+        if len(theirs) < end - start or set(mine) == {"0"}:
+            return False
+        if mine != theirs:
+            return True
+    return False
 
 
 def _another_given_name(recorded: str, given: list[str]) -> bool:
@@ -105,7 +176,8 @@ def _another_given_name(recorded: str, given: list[str]) -> bool:
     first = words[0]
     if len(first) == 1:
         return not any(word[0] == first for word in hers)
-    return first not in hers and not any(len(word) == 1 and word == first[0] for word in hers)
+    joined = [_joined(_name_words(name)) for name in given]  # « JEANPAUL » for Jean-Paul
+    return first not in hers and first not in joined and not any(len(word) == 1 and word == first[0] for word in hers)
 
 
 #: DICOM's PatientSex for the case's sexes a device can tell apart (« O », other, and none say nothing).

@@ -1,0 +1,71 @@
+"""The forms a device writes the same patient in, and the other patient it still names.
+
+Found from outside (identity vigilance, playing a nurse with retinographs exported by real devices and
+worklists of French hospital systems): the comparison of ``app.device_patient`` took the header's words as
+they come. A device that writes its birth dates in ISO form (« 1950-03-09 », a form older exports and some
+worklists still give, or ACR-NEMA's « 1950.03.09 ») was not compared at all: another patient born another
+day went into the case unsaid. And the right patient was said to be another when the device wrote her name
+in an ASCII keyboard's form (« LEGALL » for Le Gall, « DALMEIDA » for D'Almeida, « JEANPAUL »), with her
+birth and used names together as the hospital's worklist gives them (« DUPONT EP MARTIN »), with a civility
+before it (« MME DUPONT »), or with « 00000000 », a device's date for none entered: a warning on good
+images teaches the nurse to click through the one that matters.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.device_patient import recorded_for_another, recorded_words
+from app.model import DevicePatient, Patient
+
+MARIE = Patient(family="Dupont", used_name="Martin", given=["Marie"], birth_date="1950-03-02", sex="female")
+
+
+@pytest.mark.parametrize("born", ["1950-03-09", "1950.03.09", "1950/03/09"])
+def test_a_birth_date_written_with_separators_is_compared(born: str) -> None:
+    assert recorded_for_another(DevicePatient(name="DUPONT^MARIE", birth_date=born), MARIE)
+    assert "09/03/1950" in recorded_words(DevicePatient(name="DUPONT^MARIE", birth_date=born), "fr")
+
+
+@pytest.mark.parametrize("born", ["1950-03-02", "1950.03.02", "19500302", "00000000", ""])
+def test_her_own_birth_date_in_any_form_or_none_entered_is_hers(born: str) -> None:
+    assert not recorded_for_another(DevicePatient(name="DUPONT^MARIE", birth_date=born), MARIE)
+
+
+@pytest.mark.parametrize(
+    ("name", "patient"),
+    [
+        ("LEGALL^MARIE", Patient(family="Le Gall", given=["Marie"], birth_date="1950-03-02")),
+        ("DALMEIDA^ANA", Patient(family="D'Almeida", given=["Ana"], birth_date="1950-03-02")),
+        ("DURAND^JEANPAUL", Patient(family="Durand", given=["Jean-Paul"], birth_date="1950-03-02")),
+        ("DUPONT_MARIE", MARIE),
+        ("MARTIN DUPONT^MARIE", MARIE),
+        ("DUPONT MARTIN^MARIE", MARIE),
+        ("DUPONT-MARTIN^MARIE", MARIE),
+        ("DUPONT EP MARTIN^MARIE", MARIE),
+        ("DUPONT EPOUSE MARTIN^MARIE", MARIE),
+        ("MARTIN NEE DUPONT^MARIE", MARIE),
+        ("MARTIN née DUPONT Marie", MARIE),
+        ("MME DUPONT^MARIE", MARIE),
+        ("Madame MARTIN^Marie", MARIE),
+    ],
+)
+def test_the_same_patient_written_as_a_device_or_a_worklist_writes_her_is_hers(name: str, patient: Patient) -> None:
+    assert not recorded_for_another(DevicePatient(name=name, birth_date="19500302"), patient)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "DURAND^MARIE",
+        "DUPONT EP DURAND^MARIE",
+        "DURAND NEE DUPONT^MARIE",
+        "DUPONT DURAND^MARIE",
+        "MME DURAND^MARIE",
+        "DUPONT^MARIELLE",
+        "DUPONTEL^MARIE",
+        "DUPONT_PAUL",
+    ],
+)
+def test_another_name_still_says_another_patient(name: str) -> None:
+    assert recorded_for_another(DevicePatient(name=name, birth_date="19500302"), MARIE)
