@@ -10,6 +10,7 @@ the sex (a man for a woman; « other » or none says nothing), and an INS; eithe
 A name is compared as devices and worklists write it: its letters without spaces, hyphens or apostrophes
 (« LEGALL » is Le Gall), the birth and used names together (« DUPONT EP MARTIN »), a civility before it; a
 birth date in DICOM's form or with separators (« 1950-03-02 »), « 00000000 » and « 00 » parts unknown.
+A name a device wrote in UTF-8 without saying so (« HÃLÃNE ») is read as it wrote it.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def recorded_for_another(recorded: DevicePatient, patient: Patient | None) -> bo
     says nothing)."""
     if patient is None:
         return False
-    name = recorded.name
+    name = _as_written(recorded.name)
     if is_placeholder(name):
         return False  # the device's own placeholder: nobody was entered on it, nothing to compare
     # The device may know the patient by her used name (a spouse's), the name she gives at the desk, or by
@@ -80,7 +81,8 @@ M.add(
 def recorded_words(recorded: DevicePatient, lang: str | None = None) -> str:
     """The identity the device recorded, as a person reads it: « LEROY Sophie, 14/07/1988, femme » (the
     birth date in the reader's language; each part left out when the device wrote none or an odd one)."""
-    name = " ".join(part.strip() for part in recorded.name.split("=")[0].split("^")[:2] if part.strip())
+    written = _as_written(recorded.name)
+    name = " ".join(part.strip() for part in written.split("=")[0].split("^")[:2] if part.strip())
     born = _date_digits(recorded.birth_date)
     whole = len(born) == 8 and born[4:6] != "00" and born[6:8] != "00"
     day = f"{born[:4]}-{born[4:6]}-{born[6:8]}" if whole else ""
@@ -88,6 +90,17 @@ def recorded_words(recorded: DevicePatient, lang: str | None = None) -> str:
     key = f"device_patient.{recorded.sex}"
     sex = (M.CATALOGUE.tr_in(key, lang) if lang else M.tr(key)) if recorded.sex in _SEXES else ""
     return ", ".join(part for part in (name, words, sex) if part)
+
+
+def _as_written(name: str) -> str:
+    """A name as the device wrote it: one written in UTF-8 by a device that declared no character set, or
+    Latin-1, was read « HÃLÃNE » for « HÉLÈNE » (and said to be another patient's); its letters are read
+    again as UTF-8 when they are that. A name in Latin-1 with its accents never is: it is kept."""
+    try:
+        again = name.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return name
+    return again
 
 
 def _name_words(text: str) -> list[str]:

@@ -69,3 +69,48 @@ def test_the_same_patient_written_as_a_device_or_a_worklist_writes_her_is_hers(n
 )
 def test_another_name_still_says_another_patient(name: str) -> None:
     assert recorded_for_another(DevicePatient(name=name, birth_date="19500302"), MARIE)
+
+
+@pytest.mark.parametrize("charset", [None, "ISO_IR 100"])
+def test_a_name_a_device_wrote_in_utf8_without_saying_so_is_read_as_written(tmp_path, charset: str | None) -> None:
+    """Found from outside: a device that writes its names in UTF-8 but declares no character set (or
+    Latin-1, its default) has « HÉLÈNE » read as « HÃLÃNE »: each accented patient's retinograph was
+    said to be another patient's, before the import and at the send, and named so to the nurse. Its
+    letters are read as UTF-8 when they are that (a Latin-1 name never is), and the image is hers."""
+    import io
+
+    import numpy as np
+    import pydicom
+    from pydicom.dataelem import DataElement
+
+    from capture.pipeline import prepare_image_bytes
+    from capture.watch import recorded_patient
+    from tests.support.dicom import retinograph
+
+    helene = Patient(family="Dupont", given=["Hélène"], birth_date="1950-03-02", sex="female")
+    ds = pydicom.dcmread(io.BytesIO(retinograph([np.full((64, 64, 3), 100, np.uint8)])))
+    del ds.SpecificCharacterSet
+    if charset:
+        ds.SpecificCharacterSet = charset
+    ds["PatientName"] = DataElement(0x00100010, "PN", "DUPONT^HÉLÈNE".encode())
+    ds.PatientBirthDate, ds.PatientSex = "19500302", "F"
+    out = io.BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+    path = tmp_path / "OD.dcm"
+    path.write_bytes(out.getvalue())
+
+    recorded = recorded_patient(path)
+    assert recorded is not None
+    assert not recorded_for_another(recorded, helene)
+    assert recorded_words(recorded, "fr").startswith("DUPONT HÉLÈNE")
+    prepared = prepare_image_bytes(out.getvalue(), filename="OD.dcm", specialty="ophthalmology", patient=helene)
+    assert not [f for f in prepared.quality if f.check == "patient"]
+    # Another patient's name so written is still another's, and said in her letters.
+    paul = Patient(family="Dupont", given=["Paul"], birth_date="1950-03-02")
+    assert recorded_for_another(recorded, paul)
+
+
+def test_a_latin1_name_is_not_read_again() -> None:
+    latin = DevicePatient(name="DUPONT^HÉLÈNE", birth_date="19500302")
+    assert recorded_words(latin, "fr").startswith("DUPONT HÉLÈNE")
+    assert not recorded_for_another(latin, Patient(family="Dupont", given=["Hélène"], birth_date="1950-03-02"))
