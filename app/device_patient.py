@@ -24,15 +24,35 @@ from app.identifiers import ins_is_valid, normalize_ins
 from app.model import DevicePatient, Patient
 
 #: What devices name a patient who was not entered (folded): whole words of the name (« DEMO^Patient »,
-#: « ANONYMIZED »), never letters inside one: DEMOULIN, TESTU and INCONNUTO are patients.
-PLACEHOLDER_NAMES = frozenset({"demo", "test", "unknown", "inconnu", "patient", "anonymous", "anonyme"})
+#: « ANONYMIZED », an anonymising export's « ANON », « NONAME », « SANS NOM », « N.N. », nomen nescio),
+#: never letters inside one: DEMOULIN, TESTU and INCONNUTO are patients. A word of x only (« X^X ») is one.
+PLACEHOLDER_NAMES = frozenset(
+    {
+        "demo",
+        "test",
+        "unknown",
+        "inconnu",
+        "patient",
+        "anonymous",
+        "anonyme",
+        "anon",
+        "noname",
+        "no",
+        "name",
+        "sans",
+        "nom",
+        "n",
+        "nn",
+    }
+)
 
 
 def is_placeholder(name: str) -> bool:
     """Whether a device's patient name is its placeholder for nobody entered (nothing to compare)."""
     words = _name_words(name.replace("^", " ").replace("=", " "))
     return bool(words) and all(
-        word in PLACEHOLDER_NAMES or word.startswith("anonymi") or word.isdigit() for word in words
+        word in PLACEHOLDER_NAMES or word.startswith("anonymi") or word.isdigit() or set(word) == {"x"}
+        for word in words
     )
 
 

@@ -114,3 +114,16 @@ def test_a_latin1_name_is_not_read_again() -> None:
     latin = DevicePatient(name="DUPONT^HÉLÈNE", birth_date="19500302")
     assert recorded_words(latin, "fr").startswith("DUPONT HÉLÈNE")
     assert not recorded_for_another(latin, Patient(family="Dupont", given=["Hélène"], birth_date="1950-03-02"))
+
+
+@pytest.mark.parametrize("name", ["ANON", "ANON^ANON", "NONAME", "NO^NAME", "N.N.", "NN^NN", "SANS NOM", "X^X"])
+def test_the_placeholders_devices_write_for_nobody_entered_are_compared_with_nobody(name: str) -> None:
+    """Found from outside: an anonymising export (« ANON »), a device's own « NONAME », « SANS NOM », « N.N. »
+    (nomen nescio) or « X » were read as another patient's name: every image of such a device was said to
+    be another patient's, a warning on good images."""
+    assert not recorded_for_another(DevicePatient(name=name, birth_date="19500302"), MARIE)
+
+
+@pytest.mark.parametrize("name", ["ANONA^Marie", "NOMAN^Marie", "XAVIER^Marie", "SANS^Marie"])
+def test_a_name_holding_those_letters_is_compared_still(name: str) -> None:
+    assert recorded_for_another(DevicePatient(name=name, birth_date="19500302"), MARIE)
