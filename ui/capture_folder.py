@@ -4,14 +4,16 @@ While a case is open, :class:`DeviceFolderMonitor` watches the folder and says w
 has arrived (complete, not half-written). Nothing is imported by itself: the folder may hold
 another patient's exports, so the user ticks this patient's images in :class:`DeviceFolderDialog`,
 where the new ones come ticked, but for a DICOM whose device recorded it for another patient than the
-case's (its line says for whom). Images exported to subfolders (one per day or exam) are listed with
-their path under the folder.
+case's (its line says for whom), and for a photo taken hours before the newest of them (an SD card still
+holding the previous patient's photos: its line says when). Images exported to subfolders (one per day or
+exam) are listed with their path under the folder.
 """
 
 from __future__ import annotations
 
+import os
 import pathlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QPalette
@@ -19,6 +21,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QL
 from shiboken6 import isValid
 
 from app.device_patient import recorded_for_another, recorded_words
+from app.fsutil import open_ordinary_file
+from app.i18n import date_words
 from app.model import DevicePatient, Patient
 from capture.watch import FolderWatcher, Seen, pending_files, recorded_patient
 from ui.image_tile import OTHER_PATIENT_COLOUR
@@ -31,6 +35,33 @@ WATCH_INTERVAL = 2.0
 #: The dialog shows the newest images only: each one listed is opened to check it is an image, on the
 #: window's thread, and a device share may hold years of exports.
 SHOWN_AT_MOST = 200
+#: Among the new images, one taken this long before the newest of them is of an earlier session: an SD
+#: card still holding the previous patient's photos, copied whole once this case was open. Both times
+#: are the camera's own clock: one never set does not matter.
+EARLIER_SESSION = timedelta(hours=3)
+
+
+def taken_at(path: pathlib.Path) -> datetime | None:
+    """When a photo was taken, by its camera's clock (its EXIF, as the camera wrote it, its zone left
+    out: the images compared come from one camera); None for a file without that time (a DICOM, a
+    scan) or that cannot be read. The header only is read, never through a link."""
+    from PIL import Image
+
+    from capture.metadata import photo_facts
+
+    try:
+        descriptor = open_ordinary_file(path, follow_links=False)[0]
+    except OSError:
+        return None
+    try:
+        with os.fdopen(descriptor, "rb") as handle, Image.open(handle) as image:
+            captured = photo_facts(image).captured_at
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+    try:
+        return datetime.fromisoformat(captured[:19]) if captured and len(captured) >= 19 else None
+    except ValueError:
+        return None
 
 
 class DeviceFolderMonitor(QObject):
@@ -180,6 +211,12 @@ class DeviceFolderDialog(QDialog):
             self.list.addItem(item)
             self._items[path] = item
         layout.addWidget(self.list, 1)
+        # A new photo taken hours before the newest of the others: an earlier session's, not ticked.
+        taken = {path: moment for path in self.files if path in ticked and (moment := taken_at(path)) is not None}
+        newest = max(taken.values(), default=None)
+        for path, moment in taken.items():
+            if newest is not None and newest - moment > EARLIER_SESSION:
+                self._say_earlier(path, moment)
         # Who each DICOM's device recorded it for, from its header only: at once for the files that would
         # come ticked (a few new ones: none is ticked for another patient, even for a moment), on a worker
         # for the others (a share may hold a couple of hundred, each read over the network).
@@ -211,6 +248,20 @@ class DeviceFolderDialog(QDialog):
         self._reading = False
         for path, recorded in found:
             self._say_recorded(path, recorded)
+
+    def _say_earlier(self, path: pathlib.Path, moment: datetime) -> None:
+        """A new photo of an earlier session: not ticked, its line saying when it was taken and why."""
+        item = self._items[path]
+        item.setCheckState(Qt.CheckState.Unchecked)
+        when = f"{date_words(moment.date().isoformat())} {moment:%H:%M}"
+        why = self.tr(
+            "⚠ Prise le {when}, des heures avant les autres nouvelles images : elle peut être d'un patient "
+            "précédent, restée sur la carte de l'appareil. Non cochée : cochez-la seulement si elle est bien "
+            "de ce patient."
+        ).format(when=when)
+        item.setText(item.text().split("\n")[0] + "\n" + why)
+        item.setToolTip(why)
+        item.setForeground(QBrush(readable(OTHER_PATIENT_COLOUR, self.list.palette().color(QPalette.ColorRole.Base))))
 
     def _say_recorded(self, path: pathlib.Path, recorded: DevicePatient | None) -> None:
         """A file whose device recorded it for another patient than the case's: not ticked (the nurse may

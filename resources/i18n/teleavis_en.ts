@@ -958,6 +958,11 @@ Queue it for sending?</translation>
         <source>⚠ L&apos;appareil l&apos;a enregistrée pour {who}, pas pour le patient de ce dossier : non cochée. Cochez-la seulement si vous avez vérifié que c&apos;est bien lui.</source>
         <translation>⚠ The device recorded it for {who}, not for this case&apos;s patient: not ticked. Tick it only once you have checked it is this patient.</translation>
     </message>
+    <message>
+        <location filename="../../ui/capture_folder.py" line="257"/>
+        <source>⚠ Prise le {when}, des heures avant les autres nouvelles images : elle peut être d&apos;un patient précédent, restée sur la carte de l&apos;appareil. Non cochée : cochez-la seulement si elle est bien de ce patient.</source>
+        <translation>⚠ Taken on {when}, hours before the other new images: it may be a previous patient&apos;s, left on the device&apos;s card. Not ticked: tick it only if it is this patient&apos;s.</translation>
+    </message>
 </context>
 <context>
     <name>DiagnosticDialog</name>

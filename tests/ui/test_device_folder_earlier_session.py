@@ -1,0 +1,55 @@
+"""Photos of an earlier session among the device folder's new images.
+
+Found from outside (playing a nurse with a camera's SD card): the card still held the previous patient's
+photos, taken days before; copied whole into the device folder once this patient's case was open, they
+all arrived « new », came ticked in « Dossier de l'appareil » and were imported as this patient's with
+one click. A photo carries no identity a DICOM has: its capture time is all there is. Among the new
+images, one taken hours before the newest of them (the camera's own clock on both sides: a clock never
+set does not matter) now comes unticked, its line saying when it was taken and why; a session of photos
+taken together comes ticked as before, without a word.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from app.model import Patient
+from ui.capture_folder import DeviceFolderDialog
+
+PAUL = Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male")
+
+
+def _photo(folder: Path, name: str, taken: str, shade: int) -> Path:
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = taken  # DateTimeOriginal, as a camera writes it
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (shade, 90, 60)).save(out, "JPEG", exif=exif.tobytes())
+    path = folder / name
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_photos_taken_hours_before_the_others_come_unticked_and_said(qtbot: Any, tmp_path: Path) -> None:
+    old = [_photo(tmp_path, f"IMG_00{n}.JPG", f"2015:01:0{n} 09:1{n}:00", 40 + n) for n in (1, 2)]
+    new = [_photo(tmp_path, f"IMG_01{n}.JPG", f"2015:01:09 14:0{n}:00", 80 + n) for n in (1, 2, 3)]
+    dialog = DeviceFolderDialog(tmp_path, ticked=set(old + new), patient=PAUL)
+    qtbot.addWidget(dialog)
+    assert sorted(dialog.chosen()) == sorted(new)
+    lines = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    said = [line for line in lines if "avant" in line]
+    assert len(said) == 2 and all("patient précédent" in line for line in said)
+    assert any("01/01/2015" in line for line in said)
+
+
+def test_a_session_of_photos_taken_together_comes_ticked_without_a_word(qtbot: Any, tmp_path: Path) -> None:
+    new = [_photo(tmp_path, f"IMG_02{n}.JPG", f"2015:01:09 14:{n}0:00", 80 + n) for n in range(5)]
+    undated = tmp_path / "scan.png"
+    Image.new("RGB", (32, 32), (10, 20, 30)).save(undated)
+    dialog = DeviceFolderDialog(tmp_path, ticked={*new, undated}, patient=PAUL)
+    qtbot.addWidget(dialog)
+    assert sorted(dialog.chosen()) == sorted([*new, undated])
+    assert all("\n" not in dialog.list.item(i).text() for i in range(dialog.list.count()))
