@@ -45,9 +45,14 @@ def taken_at(path: pathlib.Path) -> datetime | None:
     """When a photo was taken, by its camera's clock (its EXIF, as the camera wrote it, its zone left
     out: the images compared come from one camera); None for a file without that time (a DICOM, a
     scan) or that cannot be read. The header only is read, never through a link."""
+    import pi_heif
     from PIL import Image
 
     from capture.metadata import photo_facts
+
+    # A phone's HEIC is read by the HEIF reader, registered by the import's module: until a first image
+    # was imported, none had a time (registered again here, as many times as it is, the same reader).
+    pi_heif.register_heif_opener()
 
     try:
         descriptor = open_ordinary_file(path, follow_links=False)[0]

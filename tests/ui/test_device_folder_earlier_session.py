@@ -53,3 +53,23 @@ def test_a_session_of_photos_taken_together_comes_ticked_without_a_word(qtbot: A
     qtbot.addWidget(dialog)
     assert sorted(dialog.chosen()) == sorted([*new, undated])
     assert all("\n" not in dialog.list.item(i).text() for i in range(dialog.list.count()))
+
+
+def test_a_phones_heic_is_dated_before_any_import_was_made(tmp_path: Path) -> None:
+    """An iPhone's HEIC had no time until the window had imported a first image (the HEIF reader is
+    registered by the import's own module): the first dialog of the day ticked a photo of the day before
+    beside it. Run in a process of its own, where nothing was imported yet."""
+    import shutil
+    import subprocess
+    import sys
+
+    heic = tmp_path / "IMG_5195.HEIC"
+    shutil.copyfile(Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras" / "IMG_5195.HEIC", heic)
+    code = (
+        "import pathlib, sys\n"
+        "from ui.capture_folder import taken_at\n"
+        "assert 'capture.importer' not in sys.modules\n"
+        f"print(taken_at(pathlib.Path({str(heic)!r})))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "2021-04-11 15:47:53"
