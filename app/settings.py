@@ -20,6 +20,7 @@ from app import messages as M
 from app.crypto import DataKey, DecryptionFailed
 from app.db import transaction
 from app.errors import DataAltered, UsageError
+from app.urls import same_host
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,37 @@ INTERNAL_SECRETS = frozenset(
         "sync.read_failures.training",
     }
 )
+
+
+#: Where the cases, and the secrets that send them, go: changed from the window only with the current code or
+#: the passphrase (ui/settings_dialog.py), as the lock is.
+DESTINATION_SETTINGS = ("platform.url", "platform.token_url", "platform.oidc_issuer", "proxy", "platform.ca_bundle")
+#: The secrets each address receives: kept for its host, never sent to another (``secrets_left_behind``).
+#: The platform gets the bearer token (pasted, or from a sign-in); the sign-in address the client's secret
+#: and the refresh token (the access token came from it); the Pro Santé Connect issuer its tokens.
+SECRETS_OF_ADDRESS = {
+    "platform.url": ("platform.token", "state.psc.tokens", "state.psc.professional"),
+    "platform.token_url": ("platform.token", "platform.client_secret", "platform.refresh_token"),
+    "platform.oidc_issuer": ("platform.client_secret", "state.psc.tokens", "state.psc.professional"),
+}
+
+
+def secrets_left_behind(stored: Callable[[str], Any], typed: dict[str, Any]) -> list[str]:
+    """The secrets kept for an address that ``typed`` moves to another host (or clears), which would be
+    sent to the new one (found from outside: the token typed for the platform went to whichever address
+    was typed after it). Not one typed anew with it, nor one kept with no address yet (a first set-up,
+    in any order). ``stored`` reads the settings as they are."""
+    left: list[str] = []
+    for address, secrets in SECRETS_OF_ADDRESS.items():
+        before = str(stored(address) or "")
+        after = str(typed.get(address, before) or "")
+        if not before.strip() or same_host(before, after):
+            continue
+        for key in secrets:
+            kept = stored(key)
+            if kept and typed.get(key, kept) == kept and key not in left:
+                left.append(key)
+    return left
 
 
 def declared(key: str) -> Setting | None:

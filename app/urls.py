@@ -219,3 +219,14 @@ def check_secure_url(key: str, url: str, *, usage: bool = False) -> None:
     if url and not is_secure_url(url):
         error = UsageError if usage else TeleavisError
         raise error(M.tr("url.ambiguous" if ambiguous_url(url) else "url.insecure", key=key, url=url))
+
+
+def same_host(before: str, after: str) -> bool:
+    """Whether two addresses reach the same server (scheme, host and port, as the connection reads them):
+    what a secret kept for the one may be sent to the other. An empty or unreadable one reaches none."""
+    try:
+        first, second = urlsplit(before.strip()), urlsplit(after.strip())
+        ends = [(part.scheme.lower(), *_host_port(part.hostname, part.port)) for part in (first, second)]
+    except ValueError:
+        return False
+    return bool(first.hostname) and ends[0] == ends[1]

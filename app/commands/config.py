@@ -14,7 +14,7 @@ from app.commands.common import STDIN, emit_json, open_store, read_secret, say
 from app.db import transaction
 from app.errors import UsageError
 from app.setting_checks import FOLDERS, RANGES, CaProblem, ca_bundle_problem, in_range, whole_path
-from app.settings import SECRET_KEYS, SETTINGS, parse
+from app.settings import SECRET_KEYS, SETTINGS, parse, secrets_left_behind
 from app.site import parse_site, save_site, shared_system_warning
 from app.urls import (
     SECURE_URL_CONFIG_ONLY,
@@ -122,6 +122,18 @@ M.add(
             "enregistré ; branchez le disque ou créez le dossier, sinon rien n'y sera fait.",
             "en": "Warning: the folder “{path}” ({key}) cannot be found for now. The setting is saved; plug in "
             "the drive or create the folder, otherwise nothing will be done there.",
+        },
+        "config.secrets_forgotten": {
+            "fr": "Adresse changée de serveur : ce qui était enregistré pour l'ancienne ({keys}) est effacé, jamais "
+            "envoyé à la nouvelle. Donnez celui de la nouvelle plateforme : « teleavis config set {first} - ».",
+            "en": "The address moved to another server: what was saved for the old one ({keys}) is erased, never "
+            "sent to the new one. Give the new platform's: “teleavis config set {first} -”.",
+        },
+        "config.psc_forgotten": {
+            "fr": "Adresse changée de serveur : la connexion Pro Santé Connect faite pour l'ancienne est effacée. "
+            "Reconnectez-vous : « teleavis login ».",
+            "en": "The address moved to another server: the Pro Santé Connect sign-in made for the old one is "
+            "erased. Sign in again: “teleavis login”.",
         },
         "config.ask": {"fr": "Valeur de {key} (non affichée) : ", "en": "Value of {key} (not shown): "},
         "config.secret_argument": {
@@ -249,8 +261,13 @@ def run_set(args: argparse.Namespace) -> int:
         absent = "" if Path(value).is_dir() else value
     with open_store() as store:
         was_training = training_mode(store)
+        # A secret kept for the old address's host is never sent to the new one (found from outside: the
+        # token went to whichever platform.url was set after it): forgotten with the change.
+        forgotten = secrets_left_behind(store.settings.get, {args.key: value})
         with transaction(store.conn) as conn:
             store.settings.set(args.key, value, in_transaction=True)
+            for key in forgotten:
+                store.settings.set(key, "", in_transaction=True)
             audit.append(conn, store.key, "settings", detail=args.key)
         held, erased = where_cases_go_changed(store, was_training)  # queued in training: never to the real one
         if held:
@@ -262,6 +279,11 @@ def run_set(args: argparse.Namespace) -> int:
         if erased:
             say(M.tr("config.training_erased"))
     say(M.tr("config.saved", key=args.key))
+    named = [key for key in forgotten if key in SECRET_KEYS]
+    if named:
+        say(M.tr("config.secrets_forgotten", keys=", ".join(named), first=named[0]))
+    if any(key.startswith("state.psc.") for key in forgotten):
+        say(M.tr("config.psc_forgotten"))
     if absent:
         say(M.tr("config.folder_absent", key=args.key, path=absent))
     return 0
