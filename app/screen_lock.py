@@ -63,6 +63,12 @@ M.add(
             "en": "To change the unlock code or make the lock wait longer, first type the current code (or the "
             "passphrase): nothing was saved.",
         },
+        "lock.platform_needs_code": {
+            "fr": "Pour changer où partent les dossiers (adresse de la plateforme, de connexion, proxy ou "
+            "certificats), tapez d'abord le code actuel (ou la phrase secrète) : rien n'a été enregistré.",
+            "en": "To change where the cases go (the platform's address, the sign-in address, the proxy or the "
+            "certificates), first type the current code (or the passphrase): nothing was saved.",
+        },
         "lock.change_wrong_code": {
             "fr": "Ce n'est pas le bon code actuel ou la bonne phrase secrète : rien n'a été enregistré. Retapez-le, "
             "en vérifiant les majuscules.",
@@ -336,12 +342,13 @@ def proof_needed(store: Store, *, new_pin: bool, minutes_before: int, minutes_af
     return available(store) and (new_pin or weakens(minutes_before, minutes_after))
 
 
-def prove(store: Store, secret: str) -> None:
-    """``secret`` typed as the current code or passphrase before the lock is made weaker: a try counted
-    as at the lock screen (the settings are no way around its waits). ``UsageError`` saying why when it
-    does not open the lock: nothing typed, a wrong one, or the wait after too many."""
+def prove(store: Store, secret: str, *, platform: bool = False) -> None:
+    """``secret`` typed as the current code or passphrase before the lock is made weaker (``platform``:
+    before the cases go elsewhere): a try counted as at the lock screen (the settings are no way around
+    its waits). ``UsageError`` saying why when it does not open the lock: nothing typed, a wrong one, or
+    the wait after too many."""
     if not secret:
-        raise UsageError(M.tr("lock.change_needs_code"))
+        raise UsageError(M.tr("lock.platform_needs_code" if platform else "lock.change_needs_code"))
     waiting = wait_left(store)
     if waiting <= 0:
         if try_secret(store, secret).ok:

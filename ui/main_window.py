@@ -1190,6 +1190,18 @@ class MainWindow(QMainWindow):
                 # The engine holds a client to the old address (and the training sandbox may be gone).
                 self.sync.stop()
                 self.sync.start()
+            if dialog.platform.forgotten:
+                # Kept for the old address's host, never sent to the new one (app.settings.secrets_left_behind).
+                self.tell(
+                    "information",
+                    self.tr("Adresse de la plateforme changée"),
+                    self.tr(
+                        "Le jeton d'accès et les identifiants de connexion enregistrés pour l'ancienne adresse sont "
+                        "effacés : ils ne sont jamais envoyés à une autre.\n\nTapez le jeton d'accès (ou le secret "
+                        "client) de la nouvelle plateforme dans Réglages > Plateforme, ou reconnectez-vous avec Pro "
+                        "Santé Connect si elle le demande."
+                    ),
+                )
             if dialog.platform.held:
                 self.worklist.refresh()
                 # The save may end under the lock (a slow disk, the lid closed just after « Enregistrer »):

@@ -67,10 +67,21 @@ class SettingsDialog(QDialog):
         self.platform_tab = self.tabs.addTab(scrolling(self.platform), self.tr("Plateforme"))
         # « Se connecter avec Pro Santé Connect » when the platform signs professionals in with it.
         self.psc = PscSignIn(store) if uses_psc(store) else None
+        column = self.platform.layout()
+        assert isinstance(column, QVBoxLayout)  # PlatformForm lays itself out in its constructor
+        # Where the cases go changed needs the current code (or the passphrase), where one exists, as a
+        # new lock code does (``_changes_proven``).
+        from app.screen_lock import available
+
+        self.platform_code = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.platform_code.setPlaceholderText(self.tr("Pour changer l'adresse, le proxy ou les certificats"))
+        if available(store):
+            code_row = QFormLayout()
+            code_row.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+            code_row.addRow(self.tr("Code actuel ou phrase secrète :"), self.platform_code)
+            column.insertLayout(max(0, column.count() - 1), code_row)  # above the stretch at its end
         if self.psc is not None:
-            form = self.platform.layout()
-            assert form is not None  # PlatformForm lays itself out in its constructor
-            form.addWidget(self.psc)
+            column.addWidget(self.psc)
 
         capture = QWidget()
         form = QFormLayout(capture)
@@ -156,36 +167,56 @@ class SettingsDialog(QDialog):
         typed = edit.text().strip()
         return typed if typed == str(self.store.settings.get(key) or "") else whole_path(typed)
 
-    def _lock_change_proven(self) -> bool:
-        """The current code (or the passphrase) typed, as a counted try, when the lock is made weaker; said
-        under the tabs, nothing saved, when it is not."""
+    def _destination_changed(self, values: dict[str, object]) -> bool:
+        """Whether saving ``values`` (the platform form's) changes where the cases and their secrets go: an
+        address, the proxy, the certificates trusted."""
+        from app.settings import DESTINATION_SETTINGS
+
+        settings = self.store.settings
+        return any(
+            key in values and str(values[key] or "").strip() != str(settings.get(key) or "").strip()
+            for key in DESTINATION_SETTINGS
+        )
+
+    def _changes_proven(self, values: dict[str, object]) -> int | None:
+        """The current code (or the passphrase) typed, as one counted try, when the lock is made weaker or
+        the cases are to go elsewhere (found from outside: at a window left unlocked a moment, whoever passed
+        pointed the platform's address at their own server, nothing asked, and every case went there). None
+        when saving may go on; else the tab to show, what is wrong said under the tabs, nothing saved."""
         from app import screen_lock
 
-        needed = screen_lock.proof_needed(
+        lock_weaker = screen_lock.proof_needed(
             self.store,
             new_pin=bool(self.pin.text()),
             minutes_before=int(self.store.settings.get("lock.minutes") or 0),
             minutes_after=self.lock_minutes.value(),
         )
-        if not needed:
-            return True
-        secret = self.current_code.text()
+        elsewhere = screen_lock.available(self.store) and self._destination_changed(values)
+        if not (lock_weaker or elsewhere):
+            return None
+        fields = (self.current_code, self.platform_code) if lock_weaker else (self.platform_code, self.current_code)
+        secret = next((field.text() for field in fields if field.text()), "")
         try:
-            write_and_wait(on_own_connection(self.store, lambda own: screen_lock.prove(own, secret)))
+            write_and_wait(
+                on_own_connection(self.store, lambda own: screen_lock.prove(own, secret, platform=not lock_weaker))
+            )
         except TeleavisError as exc:
-            self.current_code.clear()
+            for field in fields:
+                field.clear()
             self.problem.setText(exc.message)
-            return False
-        return True
+            return self.security_tab if lock_weaker else self.platform_tab
+        return None
 
     def save(self) -> None:
         # The platform's settings checked before anything is saved: the site saved, then a CA file refused,
         # would have kept half of what was typed.
-        if self.platform.checked_values() is None:
+        values = self.platform.checked_values()
+        if values is None:
             self.tabs.setCurrentIndex(self.platform_tab)
             return
-        if not self._lock_change_proven():
-            self.tabs.setCurrentIndex(self.security_tab)
+        refused = self._changes_proven(values)
+        if refused is not None:
+            self.tabs.setCurrentIndex(refused)
             return
         if not self.site.save():
             self.tabs.setCurrentIndex(self.site_tab)

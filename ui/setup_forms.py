@@ -24,6 +24,7 @@ from app.errors import CaseFileError, TeleavisError
 from app.identifiers import finess_is_valid, rpps_is_valid
 from app.model import Requester
 from app.setting_checks import CaProblem, ca_bundle_problem, whole_path
+from app.settings import SECRETS_OF_ADDRESS, secrets_left_behind
 from app.site import (
     load_requester,
     own_patient_system,
@@ -270,20 +271,23 @@ class SiteForm(QWidget):
         return True
 
 
-def _save_platform(store: Store, values: dict[str, Any]) -> tuple[bool, list[str]]:
-    """Keep the platform settings (one transaction): whether where cases go changed, and the cases
-    queued in training mode set aside because it ended."""
+def _save_platform(store: Store, values: dict[str, Any]) -> tuple[bool, list[str], list[str]]:
+    """Keep the platform settings (one transaction): whether where cases go changed, the cases queued in
+    training mode set aside because it ended, and the secrets forgotten because the address they were kept
+    for moved to another host (app.settings.secrets_left_behind: never sent to the new one)."""
     changed = {key: value for key, value in values.items() if store.settings.get(key) != value}
     if not changed:
-        return False, []
+        return False, [], []
     from sync.training import training_mode, where_cases_go_changed
 
+    forgotten = secrets_left_behind(store.settings.get, values)
+    changed.update(dict.fromkeys(forgotten, ""))
     was_training = training_mode(store)
     with transaction(store.conn):
         for key, value in changed.items():
             store.settings.set(key, value, in_transaction=True)
     held, _ = where_cases_go_changed(store, was_training)  # queued in training: never to the real platform
-    return True, held
+    return True, held, forgotten
 
 
 class _Overlay:
@@ -336,6 +340,8 @@ class PlatformForm(QWidget):
         self.changed = False
         # The cases queued in training mode set aside when saving ended it (to say so).
         self.held: list[str] = []
+        # The secrets the last save forgot, kept for an address moved to another host (to say so).
+        self.forgotten: list[str] = []
         column = QVBoxLayout(self)
         self.training = QRadioButton(self.tr("Mode formation : plateforme d'essai intégrée, aucun envoi réel"))
         self.real = QRadioButton(self.tr("Plateforme régionale de télé-expertise"))
@@ -537,7 +543,7 @@ class PlatformForm(QWidget):
         if values is None:
             return False
         try:
-            self.changed, self.held = write_and_wait(
+            self.changed, self.held, self.forgotten = write_and_wait(
                 on_own_connection(self.store, lambda own: _save_platform(own, values))
             )
         except TeleavisError as exc:
@@ -556,6 +562,14 @@ class PlatformForm(QWidget):
         values = self.values()
         training = values["training"] == "on"
         store = self.store
+        # Nothing saved, no code asked: so none of the secrets kept for the platform goes to another host
+        # typed here (found from outside: the token went to it), nor through certificates other than the
+        # ones saved with them.
+        if values["platform.ca_bundle"] != self._ca_stored:
+            unsent = {key for secrets in SECRETS_OF_ADDRESS.values() for key in secrets}
+        else:
+            unsent = set(secrets_left_behind(store.settings.get, values))
+        values.update(dict.fromkeys(unsent, ""))
         self.result.setText(self.tr("Test en cours…"))
         # Not disabled: a disabled button hands the keyboard on to the next one (the wizard's
         # "Précédent"), and Entrée then went back.

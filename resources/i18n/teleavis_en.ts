@@ -2283,6 +2283,20 @@ Queue it for sending?</translation>
         <translation>Training mode ended</translation>
     </message>
     <message>
+        <location filename="../../ui/main_window.py" line="1164"/>
+        <source>Adresse de la plateforme changée</source>
+        <translation>Platform address changed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="1166"/>
+        <source>Le jeton d&apos;accès et les identifiants de connexion enregistrés pour l&apos;ancienne adresse sont effacés : ils ne sont jamais envoyés à une autre.
+
+Tapez le jeton d&apos;accès (ou le secret client) de la nouvelle plateforme dans Réglages &gt; Plateforme, ou reconnectez-vous avec Pro Santé Connect si elle le demande.</source>
+        <translation>The access token and the sign-in credentials saved for the old address are erased: they are never sent to another one.
+
+Type the new platform&apos;s access token (or client secret) in Settings &gt; Platform, or sign in again with Pro Santé Connect if it asks for it.</translation>
+    </message>
+    <message>
         <location filename="../../ui/main_window.py" line="1092"/>
         <source>Dossiers préparés en mode formation et pas encore partis : {n}. Ils ne partent pas vers la plateforme réelle : vous les trouvez dans la liste, « à corriger ».
 
@@ -2774,6 +2788,11 @@ Check each one (the patient&apos;s real identity, consent), then send those that
         <location filename="../../ui/settings_dialog.py" line="120"/>
         <source>Code actuel ou phrase secrète :</source>
         <translation>Current code or passphrase:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="75"/>
+        <source>Pour changer l&apos;adresse, le proxy ou les certificats</source>
+        <translation>To change the address, the proxy or the certificates</translation>
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="106"/>

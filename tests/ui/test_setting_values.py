@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from app.store import Store
+from tests.conftest import PASSPHRASE
 from ui.application import install_language
 
 URL = "https://plateforme.example/fhir"
@@ -103,6 +104,7 @@ def test_the_settings_dialog_saves_nothing_while_the_ca_file_cannot_work(
     dialog.platform.real.setChecked(True)
     dialog.platform.url.setText(URL)
     dialog.platform.ca_bundle.setText(str(tmp_path))  # a folder, not the file in it
+    dialog.platform_code.setText(PASSPHRASE)  # where the cases go changes: asked (tests/ui/test_platform_guard.py)
     dialog.save()
     assert dialog.isVisible() and dialog.result() == 0
     assert dialog.tabs.currentIndex() == dialog.platform_tab
@@ -173,6 +175,7 @@ def test_a_ca_file_typed_then_training_chosen_holds_nothing_back(qtbot: Any, sto
     form.training.setChecked(True)
     assert not form.ca_bundle.isEnabled() and not form.ca_problem.isVisible()
     dialog.site.organization.setText("Centre de santé de Saint-Flour")
+    dialog.platform_code.setText(PASSPHRASE)  # the address typed is kept: asked (tests/ui/test_platform_guard.py)
     dialog.save()
     assert dialog.result() == 1
     assert store.settings.get("site.requester")["organization"] == "Centre de santé de Saint-Flour"

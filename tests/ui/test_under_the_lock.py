@@ -115,6 +115,7 @@ def test_the_end_of_training_said_by_a_save_ending_under_the_lock_waits_for_the_
         (dialog,) = dialogs
         dialog.platform.url.setText("https://plateforme.example/fhir")
         dialog.platform.real.setChecked(True)
+        dialog.platform_code.setText(PASSPHRASE)  # where the cases go changes: asked
         QTimer.singleShot(0, window.lock)  # comes while the save is written
         dialog.save()  # (« Enregistrer »)
 
