@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import http.server
 import json
+import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, ClassVar
 
+import certifi
 import pytest
 
 from app import screen_lock
@@ -172,3 +175,21 @@ def test_the_nurse_is_told_to_give_the_new_platform_its_token(
     dialog.save()
     window._settings_closed(dialog, dialog.result())
     assert any("jeton" in text and "Réglages > Plateforme" in text for _, _, text in told), told
+
+
+def test_testing_the_connection_through_other_certificates_sends_no_secret_kept_for_the_platform(
+    qtbot: Any, store: Store, sync_runner: None, other_host: str, tmp_path: Path
+) -> None:
+    """Other certificates typed (and a proxy of one's own) let whoever passed read what the test sends to
+    the platform's own address: the token kept for it stays home until the certificates are saved, with
+    the code."""
+    _real_platform(store)
+    store.settings.set("platform.url", other_host)  # (the platform, here on this machine)
+    ca_file = tmp_path / "autre-autorite.pem"
+    shutil.copyfile(certifi.where(), ca_file)
+    dialog = _dialog(qtbot, store)
+    dialog.platform.test()
+    assert _Recorder.seen == ["Bearer REAL-BEARER-123"], "the platform's own certificates: its token goes"
+    dialog.platform.ca_bundle.setText(str(ca_file))
+    dialog.platform.test()
+    assert _Recorder.seen[1:] and _Recorder.seen[1:] == [None] * len(_Recorder.seen[1:])
