@@ -172,11 +172,12 @@ class SettingsDialog(QDialog):
         address, the proxy, the certificates trusted."""
         from app.settings import DESTINATION_SETTINGS
 
-        settings = self.store.settings
-        return any(
-            key in values and str(values[key] or "").strip() != str(settings.get(key) or "").strip()
-            for key in DESTINATION_SETTINGS
-        )
+        def stored(key: str) -> str:
+            kept = str(self.store.settings.get(key) or "").strip()
+            # A proxy an older version kept without its scheme, given back with it: the same proxy.
+            return f"http://{kept}" if key == "proxy" and kept and "://" not in kept else kept
+
+        return any(key in values and str(values[key] or "").strip() != stored(key) for key in DESTINATION_SETTINGS)
 
     def _changes_proven(self, values: dict[str, object]) -> int | None:
         """The current code (or the passphrase) typed, as one counted try, when the lock is made weaker or

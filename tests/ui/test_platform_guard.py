@@ -193,3 +193,16 @@ def test_testing_the_connection_through_other_certificates_sends_no_secret_kept_
     dialog.platform.ca_bundle.setText(str(ca_file))
     dialog.platform.test()
     assert _Recorder.seen[1:] and _Recorder.seen[1:] == [None] * len(_Recorder.seen[1:])
+
+
+def test_a_proxy_kept_by_an_older_version_without_its_scheme_asks_no_code_when_left_as_it_is(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """An older version kept the proxy without ``http://``; the form gives it back with it: left as it is,
+    nothing of where the cases go changes, and no code is asked to save the rest."""
+    _real_platform(store)
+    store.settings.set("proxy", "cart7:S3cretPW@proxy.example:3128")
+    dialog = _dialog(qtbot, store)
+    dialog.site.organization.setText("Centre de santé de Saint-Flour")
+    dialog.save()
+    assert dialog.result(), dialog.problem.text()
