@@ -20,7 +20,7 @@ import sqlite3
 from app import audit, reply_drafts
 from app import messages as M
 from app.db import forget_removed, transaction
-from app.errors import InvalidTransition, NotFound, StorageError
+from app.errors import InvalidTransition, NotFound
 from app.model import CaseState
 from app.store import Store, named_by_images
 
@@ -73,7 +73,7 @@ def deletable(conn: sqlite3.Connection, case_id: str) -> bool:
 
 def remove_case(store: Store, conn: sqlite3.Connection, case_id: str) -> set[str]:
     """Inside the caller's transaction on ``store.conn``: delete the case and all that hangs on it.
-    Returns the files to remove once the transaction is committed (:func:`remove_files`): its images',
+    Returns the files to remove once the transaction is committed (``Store.remove_files``): its images',
     thumbnails' and answer's, less any another row still names."""
     blobs: set[str] = set()
     for blob, thumb in conn.execute("SELECT blob, thumb_blob FROM images WHERE case_id = ?", (case_id,)):
@@ -91,19 +91,6 @@ def remove_case(store: Store, conn: sqlite3.Connection, case_id: str) -> set[str
     return blobs
 
 
-def remove_files(store: Store, case_id: str, blobs: set[str]) -> int:
-    """After the commit of :func:`remove_case`: remove its files; one that resists is left to
-    ``collect_orphans``. Returns how many went."""
-    removed = 0
-    for blob in sorted(blobs):
-        try:
-            store.objects.delete(blob)
-            removed += 1
-        except StorageError:
-            log.warning("case %s: a file of the removed case could not be removed (collect_orphans will)", case_id)
-    return removed
-
-
 def delete_draft(store: Store, case_id: str, *, actor: str | None = None) -> int:
     """Delete a draft that never left, its images' files with it; returns how many images it had.
 
@@ -117,7 +104,7 @@ def delete_draft(store: Store, case_id: str, *, actor: str | None = None) -> int
         images = int(conn.execute("SELECT COUNT(*) FROM images WHERE case_id = ?", (case_id,)).fetchone()[0])
         blobs = remove_case(store, conn, case_id)
         audit.append(conn, store.key, "deleted", case_id, detail=f"draft, {images} image(s)", actor=actor)
-    remove_files(store, case_id, blobs)
+    store.remove_files(blobs, f"case {case_id} deleted")
     forget_removed(store.conn)
     log.info("draft %s deleted with %d image(s)", case_id, images)
     return images

@@ -27,7 +27,6 @@ from dataclasses import asdict
 from typing import Any
 
 from app.db import transaction
-from app.errors import StorageError
 from app.store import NewImage, Store, named_by_images
 
 log = logging.getLogger(__name__)
@@ -64,7 +63,7 @@ def forget(store: Store, case_id: str, *, in_transaction: bool = False) -> set[s
     if not in_transaction:
         with transaction(store.conn):
             blobs = forget(store, case_id, in_transaction=True)
-        remove_files(store, blobs)
+        store.remove_files(blobs, f"case {case_id}: the reply begun forgotten")
         return set()
     drafts = _all(store)
     if drafts.pop(case_id, None) is not None:
@@ -152,7 +151,7 @@ def save_photos(store: Store, case_id: str, photos: list[tuple[str, NewImage]]) 
         if kept or case_id in _photos(store):
             store.settings.set(PHOTOS, every or None, in_transaction=True)
         dropped = _unnamed(conn, before - {blob for entry in kept for blob in _entry_blobs(entry)})
-    remove_files(store, dropped)
+    store.remove_files(dropped, f"case {case_id}: a photo taken off the reply")
 
 
 def recorded(store: Store, case_id: str, image_ids: Iterable[str]) -> None:
@@ -174,12 +173,3 @@ def recorded(store: Store, case_id: str, image_ids: Iterable[str]) -> None:
 def photo_blobs(store: Store) -> set[str]:
     """The files of every photo joined to a reply begun (``Store.referenced_blobs``)."""
     return {blob for entries in _photos(store).values() for entry in entries for blob in _entry_blobs(entry)}
-
-
-def remove_files(store: Store, blobs: Iterable[str]) -> None:
-    """Write over and remove ``blobs``; one that resists is left to ``collect_orphans``."""
-    for blob in sorted(blobs):
-        try:
-            store.objects.delete(blob)
-        except StorageError:
-            log.warning("a file of a photo taken off a reply could not be removed (collect_orphans will)")

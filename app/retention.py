@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from app import audit, reply_drafts
 from app.db import forget_removed, transaction
-from app.deletion import remove_case, remove_files
+from app.deletion import remove_case
 from app.errors import StorageError
 from app.model import CaseState, utc_now
 from app.store import Store
@@ -101,7 +101,7 @@ def _archive_if_unchanged(store: Store, case: _Candidate, actor: str | None) -> 
         # A reply begun and never sent can no longer be: abandoned, its words and photos go now, not with
         # the case's purge years later.
         abandoned = reply_drafts.forget(store, case.id, in_transaction=True)
-    reply_drafts.remove_files(store, abandoned)
+    store.remove_files(abandoned, f"case {case.id} archived: its reply begun abandoned")
     return True
 
 
@@ -174,5 +174,5 @@ def _purge(store: Store, case_id: str, actor: str | None, result: RetentionRun) 
             return False
         blobs = remove_case(store, conn, case_id)
         audit.append(conn, store.key, "purged", case_id, detail=f"retention, {len(blobs)} file(s)", actor=actor)
-    result.blobs_removed += remove_files(store, case_id, blobs)
+    result.blobs_removed += store.remove_files(blobs, f"case {case_id} purged")
     return True

@@ -465,6 +465,19 @@ class Store:
             self._discard(written)
             raise
 
+    def remove_files(self, blobs: Iterable[str], what: str) -> int:
+        """After the commit that stopped naming them: write over and remove ``blobs`` (a case deleted or
+        purged, a reply's photos taken off or abandoned); one that resists is left to :meth:`collect_orphans`,
+        said in the log with ``what`` (never a name). Returns how many went."""
+        removed = 0
+        for blob in sorted(set(blobs)):
+            try:
+                self.objects.delete(blob)
+                removed += 1
+            except StorageError:
+                log.warning("%s: a file could not be removed (collect_orphans will)", what)
+        return removed
+
     def _discard(self, images: list[NewImage]) -> None:
         for image in images:
             image.written = False
