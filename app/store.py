@@ -76,6 +76,16 @@ if TYPE_CHECKING:
     from app.model import Answer, Case, CaseImage, DevicePatient, ShownNews
 
 log = logging.getLogger(__name__)
+M.add(
+    {
+        "image.files_gone": {
+            "fr": "Une photo jointe n'a plus son fichier sur ce poste (retiré pendant qu'elle attendait) : rien n'a "
+            "été enregistré. Retirez-la, puis joignez-la de nouveau.",
+            "en": "A joined photo no longer has its file on this workstation (removed while it waited): nothing was "
+            "saved. Take it off, then join it again.",
+        },
+    }
+)
 #: The events of an answer that replaces the one kept (``set_answer`` keeps the replaced one).
 _REPLACING = frozenset({AnswerNews.AMENDED.value, AnswerNews.WITHDRAWN.value})
 #: The alterations already recorded in the audit log by this run (data folder, case, what): each is
@@ -478,6 +488,17 @@ class Store:
                 log.warning("%s: a file could not be removed (collect_orphans will)", what)
         return removed
 
+    def _files_there(self, images: list[NewImage]) -> None:
+        """Inside the transaction that records them: refuse (``StorageError``) images written ahead whose files
+        are gone. Found by fault injection: a reply's photos whose recording failed (a base busy, a disk full
+        for a moment) waited in the window alone; named by nothing, their files went with the orphans'
+        collection an hour later, and the reply sent then recorded them with no content."""
+        for image in images:
+            if image.written and not all(
+                self.objects.exists(blob) for blob in (image.record.blob, image.record.thumb_blob) if blob
+            ):
+                raise StorageError(M.tr("image.files_gone"))
+
     def _discard(self, images: list[NewImage]) -> None:
         for image in images:
             image.written = False
@@ -851,6 +872,7 @@ class Store:
             with transaction(self.conn) as conn:
                 if not joined_to_reply:
                     self._editable(case_id)
+                self._files_there(stored)
                 if patient is not None:
                     for image in stored:
                         self._refuse_copy(case_id, image, patient)
@@ -955,6 +977,7 @@ class Store:
         try:
             with transaction(self.conn) as conn:
                 self._editable(case_id)  # as it is now: the engine may have taken the case meanwhile
+                self._files_there(stored)
                 listed = self._checked_image_list(case_id)  # as it is now, not before the files were written
                 if not conn.execute("DELETE FROM images WHERE id=? AND case_id=?", (old_id, case_id)).rowcount:
                     raise NotFound(M.tr("image.not_found"))

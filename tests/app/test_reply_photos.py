@@ -147,3 +147,21 @@ def test_a_photo_whose_file_is_gone_is_not_offered_again(teleavis_home: Path) ->
         (first, second) = joined(store, case_id, 1, 2)
         files(first[1], store)[0].unlink()
         assert [image.record.id for _n, image in reply_drafts.load_photos(store, case_id)] == [second[1].record.id]
+
+
+def test_a_photo_whose_files_went_while_it_waited_is_refused_not_recorded(teleavis_home: Path) -> None:
+    """Found by fault injection: photos written ahead wait in the window alone when their recording
+    against the reply failed (a base busy, a disk full for a moment); named by nothing, their files go
+    with the orphans' collection an hour later (a retention run). Sent then, the reply recorded them in
+    the case with no content: a photo the expert could never get, the case stuck at its upload."""
+    with Store.open(teleavis_home) as store:
+        case = make_case()
+        case_id = store.create_case(case, [new_image(0)])
+        waiting = new_image(1)
+        store.write_files(waiting)
+        assert store.collect_orphans(older_than_s=0) == 2  # its content and its thumbnail
+        with pytest.raises(StorageError) as caught:
+            store.add_images(case_id, [waiting], patient=case.patient, joined_to_reply=True)
+        assert "photo" in caught.value.message and "plus" in caught.value.message
+        assert len(store.get_case(case_id).images) == 1
+        assert store.referenced_blobs() <= set(store.objects.ids())

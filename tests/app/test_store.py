@@ -328,3 +328,20 @@ def test_a_patient_is_found_by_a_file_number_or_an_ins_as_people_type_them(telea
         # An identifier already here for another patient is still found for the checklist.
         assert [c.id for c in store.cases_sharing("D-5502", "local_id", other_than=b)] == [a]
         assert [c.id for c in store.cases_sharing("2 58 04 69 123 456 37", "ins", other_than=b)] == [a]
+
+
+def test_a_retake_whose_files_went_while_it_waited_is_refused_the_old_photo_kept(teleavis_home: Path) -> None:
+    """As a reply's photo (tests/app/test_reply_photos.py): a retake written ahead whose files went with the
+    orphans' collection is refused, never recorded with no content; the photo it was to replace stays."""
+    from app.errors import StorageError
+
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [new_image(0)])
+        [old] = store.get_case(case_id).images
+        retake = new_image(1)
+        store.write_files(retake)
+        store.collect_orphans(older_than_s=0)
+        with pytest.raises(StorageError, match="n'a plus son fichier"):
+            store.replace_image(case_id, old.id, retake)
+        [kept] = store.get_case(case_id).images
+        assert kept.id == old.id and store.image_bytes(kept)
