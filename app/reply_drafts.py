@@ -13,9 +13,10 @@ after the record keeps them. ``Store.referenced_blobs`` names these blobs, so th
 the orphans' collection leaves them; a key rotation re-seals them and the setting as every other.
 
 A draft is only kept: nothing here sends it. Its photos become the case's own in the transaction that
-queues the reply (``Store.add_images`` with ``joined_to_reply`` calls :func:`recorded`): sent once, never
-left here too. Otherwise they go, their files written over (``ObjectStore.delete``), when she takes them
-off the reply, and with their case when it is deleted or purged (app/deletion.py, app/retention.py).
+queues the reply (``Store.add_images`` with ``joined_to_reply`` calls :func:`recorded`), and its words go in
+that transaction too (:func:`queued`): sent once, never left here too. Otherwise they go, their files
+written over (``ObjectStore.delete``), when she takes them off the reply, and with their case when it is
+deleted or purged (app/deletion.py, app/retention.py).
 """
 
 from __future__ import annotations
@@ -152,6 +153,15 @@ def save_photos(store: Store, case_id: str, photos: list[tuple[str, NewImage]]) 
             store.settings.set(PHOTOS, every or None, in_transaction=True)
         dropped = _unnamed(conn, before - {blob for entry in kept for blob in _entry_blobs(entry)})
     store.remove_files(dropped, f"case {case_id}: a photo taken off the reply")
+
+
+def queued(store: Store, case_id: str) -> None:
+    """Inside the transaction that queues ``case_id``'s reply (sync.follow.queue_reply): its words are no
+    longer begun. Found by fault injection: forgotten in a write of their own, after, a kill between the two
+    brought the reply sent back as begun, to be sent a second time. (Its photos: :func:`recorded`.)"""
+    drafts = _all(store)
+    if drafts.pop(case_id, None) is not None:
+        store.settings.set(SETTING, drafts or None, in_transaction=True)
 
 
 def recorded(store: Store, case_id: str, image_ids: Iterable[str]) -> None:

@@ -2612,18 +2612,24 @@ def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage], a
             raise TeleavisError(M.tr("reply.unplaced", what=unplaced[0].message))
     image_ids = [*(i.record.id for i in images), *dict.fromkeys(again)]
     in_response_to = expert[-1].platform_id if expert else None
+    from sqlite3 import Connection
+
+    from app import reply_drafts  # (its words begun go in the transaction that queues it: never sent twice)
+
     if not images:
-        return outbox.queue_reply(case_id, text, image_ids, in_response_to)
+        with transaction(store.conn) as conn:
+            message_id = outbox.queue_reply(case_id, text, image_ids, in_response_to, conn=conn)
+            reply_drafts.queued(store, case_id)
+        return message_id
     # As an import: a photo already in this case, or in another patient's, is refused (AlreadyStored).
     # The photos and the reply that takes them are one transaction (found by fault injection: a full
     # disk or a power cut between two left the photos in the case, no reply, and the same photo refused
     # when it was sent again: it never reached the expert).
     queued: list[str] = []
-    store.add_images(
-        case_id,
-        images,
-        patient=case.patient,
-        then=lambda conn: queued.append(outbox.queue_reply(case_id, text, image_ids, in_response_to, conn=conn)),
-        joined_to_reply=True,
-    )
+
+    def then(conn: Connection) -> None:
+        queued.append(outbox.queue_reply(case_id, text, image_ids, in_response_to, conn=conn))
+        reply_drafts.queued(store, case_id)
+
+    store.add_images(case_id, images, patient=case.patient, then=then, joined_to_reply=True)
     return queued[0]

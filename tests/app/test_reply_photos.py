@@ -165,3 +165,24 @@ def test_a_photo_whose_files_went_while_it_waited_is_refused_not_recorded(teleav
         assert "photo" in caught.value.message and "plus" in caught.value.message
         assert len(store.get_case(case_id).images) == 1
         assert store.referenced_blobs() <= set(store.objects.ids())
+
+
+@pytest.mark.parametrize("with_photos", [False, True])
+def test_a_reply_queued_is_no_longer_begun_in_the_same_transaction(
+    teleavis_home: Path, tmp_path: Path, site: Path, with_photos: bool
+) -> None:
+    """Found by fault injection (a kill right after the reply was queued): its words begun went in a write of
+    their own, after; cut before it, Teleavis came back with the reply sent shown again as begun, to be sent
+    a second time. Queued, nothing of it is begun any more, whatever comes next."""
+    from sync.follow import queue_reply
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    with Store.open(teleavis_home) as store:
+        [case_id] = on_hold_with_a_question(store, tmp_path, 1)
+        reply_drafts.save(store, case_id, "Depuis trois semaines.")
+        photos = [image for _n, image in joined(store, case_id, 1)] if with_photos else []
+        queue_reply(store, case_id, "Depuis trois semaines.", photos)
+        # (nothing else: a power cut here)
+    with Store.open(teleavis_home) as store:
+        assert reply_drafts.load(store, case_id) == ""
+        assert reply_drafts.load_photos(store, case_id) == []
