@@ -11,7 +11,7 @@ from typing import Any
 
 from app import messages as M
 from app.commands.common import emit_json, open_store, say
-from app.errors import DataLocked, UsageError
+from app.errors import DataLocked, TeleavisError, UsageError
 from app.i18n import decimal_words
 from app.keystore import PASSPHRASE_ENV, passphrase_from_env_or_terminal
 from app.paths import data_dir
@@ -73,6 +73,14 @@ M.add(
         "record.backup_done": {
             "fr": "Sauvegarde écrite : {path} ({cases}, {blobs}, {mb} Mo).",
             "en": "Backup written: {path} ({cases}, {blobs}, {mb} MB).",
+        },
+        "record.backup_exists": {
+            "fr": "{path} existe déjà : rien n'a été écrit, il est gardé tel quel (ce peut être la seule sauvegarde "
+            "d'un autre poste). Donnez un nouveau nom de fichier, par exemple avec la date, ou supprimez d'abord "
+            "l'ancien si vous êtes sûr de ne plus en avoir besoin.",
+            "en": "{path} already exists: nothing was written, it is kept as it is (it may be another workstation's "
+            "only backup). Give a new file name, with the date for instance, or delete the old one first if you "
+            "are sure it is no longer needed.",
         },
         "record.backup_missing": {
             "fr": "Attention : {count} fichiers déjà absents du disque n'ont pas pu être sauvegardés.",
@@ -192,6 +200,8 @@ def run_export(args: argparse.Namespace) -> int:
 def run_backup(args: argparse.Namespace) -> int:
     from app.backup import passphrase_needed, write_backup
 
+    if args.file.exists() or args.file.is_symlink():  # (a rename over it would replace it without a word)
+        raise TeleavisError(M.tr("record.backup_exists", path=str(args.file)))
     with open_store() as store:
         passphrase = passphrase_from_env_or_terminal(True) if passphrase_needed(store.data_dir) else None
         info = write_backup(store, args.file, passphrase=passphrase)

@@ -1,0 +1,43 @@
+"""``teleavis backup FILE`` never writes over a file already there.
+
+Found from outside: on a new cart set up after a disk failure, ``teleavis backup /media/usb/teleavis.tvbak``
+(the name the old cart's script used) replaced the old cart's only backup with one of an empty data folder,
+saying « Sauvegarde écrite » and exit 0; a mistyped name replaced any file (a report, a note) the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.cases import example_case
+from tests.support.cli import run_inprocess
+
+
+def test_a_backup_is_never_written_over_an_existing_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, site: Path
+) -> None:
+    case_id = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex"))).out.strip()
+    archive = tmp_path / "clé usb" / "teleavis.tvbak"
+    archive.parent.mkdir()
+    assert run_inprocess(capsys, "backup", str(archive)).code == 0
+    before = archive.read_bytes()
+
+    monkeypatch.setenv("TELEAVIS_HOME", str(tmp_path / "new-cart"))  # a fresh, empty installation
+    again = run_inprocess(capsys, "backup", str(archive))
+    assert again.code == 1, again.err
+    assert archive.read_bytes() == before, "the old backup is kept whole"
+    assert "existe déjà" in again.err and str(archive) in again.err, again.err
+    assert sorted(p.name for p in archive.parent.iterdir()) == ["teleavis.tvbak"], "nothing left beside it"
+
+    note = tmp_path / "notes.txt"
+    note.write_text("ne pas effacer", encoding="utf-8")
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    english = run_inprocess(capsys, "backup", str(note))
+    assert english.code == 1 and "already exists" in english.err, english.err
+    assert note.read_text(encoding="utf-8") == "ne pas effacer"
+
+    back = run_inprocess(capsys, "restore", str(archive))
+    assert back.code == 0, back.err
+    assert run_inprocess(capsys, "case", "show", case_id, "--json").code == 0
