@@ -395,7 +395,9 @@ def platform(probe: PlatformProbe | None) -> Check:
         return Check(
             "platform",
             FAILED,
-            M.tr("doctor.platform.not_fhir", url=url, reason=reason),
+            M.tr("doctor.platform.not_fhir", url=url, reason=reason.rstrip("."))
+            if reason
+            else M.tr("doctor.platform.not_fhir.bare", url=url),
             M.tr("doctor.platform.not_fhir.advice"),
         )
     if probe.outcome == "cut":

@@ -411,6 +411,11 @@ M.add(
             "en": "{url} answers, but not as a tele-expertise platform (access portal, proxy or wrong address): "
             "{reason}.",
         },
+        "doctor.platform.not_fhir.bare": {
+            "fr": "{url} répond, mais pas comme une plateforme de télé-expertise (portail d'accès, proxy ou "
+            "mauvaise adresse).",
+            "en": "{url} answers, but not as a tele-expertise platform (access portal, proxy or wrong address).",
+        },
         "doctor.platform.not_fhir.advice": {
             "fr": "Ouvrez un navigateur : si une page de connexion au réseau (Wi-Fi invité, portail) apparaît, "
             "acceptez-la. Sinon, vérifiez l'adresse de la plateforme dans Réglages.",

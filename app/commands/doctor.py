@@ -200,6 +200,10 @@ def probe_platform(root: Path) -> PlatformProbe | None:
     with PlatformClient(config, StaticToken(token)) as client:
         probe = probe_metadata(client)
     detail = probe.words if probe.outcome == "ok" else probe.reason
+    if probe.outcome == "not_fhir" and detail == probe.words:
+        # The client's sentence for a page that is no platform's (a portal's), with its « retrying »: no
+        # technical detail to add to the diagnosis's own words, which name the portal already.
+        detail = ""
     return PlatformProbe(
         url, probe.outcome, detail, probe.date_header, ca_bundle, probe.received_at or datetime.now(UTC)
     )
