@@ -23,6 +23,7 @@ told to, then swaps the folders with two renames.
 from __future__ import annotations
 
 import base64
+import contextlib
 import errno
 import io
 import json
@@ -265,7 +266,10 @@ def write_backup(
         reason = M.tr("backup.disk_full") if disk_full(exc) else os_reason(exc)
         raise BackupError(M.tr("backup.cannot_write", path=str(target), reason=reason)) from exc
     finally:
-        part.unlink(missing_ok=True)
+        # (Where the stream could not even be made, a read-only drive refuses its unlink too, with EROFS, not
+        # ENOENT: that must not hide the refusal said above behind an internal error.)
+        with contextlib.suppress(OSError):
+            part.unlink(missing_ok=True)
         write_over(snapshot)  # (a copy of the database: its blocks are not left whole at each backup)
         snapshot.unlink(missing_ok=True)
     info = BackupInfo(

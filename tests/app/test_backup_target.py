@@ -1,4 +1,5 @@
-"""``teleavis backup FILE`` never writes over a file already there.
+"""Where ``teleavis backup FILE`` writes: never over a file already there, and a folder it cannot write
+to said plainly.
 
 Found from outside: on a new cart set up after a disk failure, ``teleavis backup /media/usb/teleavis.tvbak``
 (the name the old cart's script used) replaced the old cart's only backup with one of an empty data folder,
@@ -13,6 +14,7 @@ import pytest
 
 from tests.support.cases import example_case
 from tests.support.cli import run_inprocess
+from tests.support.read_only import read_only
 
 
 def test_a_backup_is_never_written_over_an_existing_file(
@@ -41,3 +43,21 @@ def test_a_backup_is_never_written_over_an_existing_file(
     back = run_inprocess(capsys, "restore", str(archive))
     assert back.code == 0, back.err
     assert run_inprocess(capsys, "case", "show", case_id, "--json").code == 0
+
+
+def test_a_backup_into_a_read_only_folder_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, site: Path
+) -> None:
+    """Found from outside: a USB drive mounted read-only gave « Erreur interne inattendue »; the
+    backup's clean-up of its unwritten stream failed as the stream could not be made."""
+    run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex")))
+    drive = tmp_path / "drive"
+    drive.mkdir()
+    with read_only(drive):
+        refused = run_inprocess(capsys, "backup", str(drive / "b.tvbak"))
+        monkeypatch.setenv("LANG", "en_US.UTF-8")
+        english = run_inprocess(capsys, "backup", str(drive / "b.tvbak"))
+    assert refused.code == 1, refused.err
+    assert "Impossible d'écrire la sauvegarde" in refused.err and "interne" not in refused.err, refused.err
+    assert english.code == 1 and "Cannot write the backup" in english.err, english.err
+    assert list(drive.iterdir()) == []
