@@ -47,7 +47,7 @@ from app import __version__, audit
 from app import messages as M
 from app.crypto import DataKey, DecryptionFailed
 from app.db import DB_FILE, backup_to, connect, schema_version, transaction
-from app.errors import DataLocked, TeleavisError
+from app.errors import DataLocked, StorageError, TeleavisError
 from app.fsutil import (
     atomic_write,
     create_private,
@@ -446,9 +446,13 @@ def restore_backup(
     after it, the restore is refused unless ``force`` is set or ``confirm(newer)`` answers yes.
     """
     data_dir = data_dir.absolute()
-    data_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = data_dir.parent / f".{data_dir.name}.restore-{secrets.token_hex(4)}"
-    staging.mkdir(mode=0o700)
+    try:
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging.mkdir(mode=0o700)
+    except OSError as exc:  # (a folder this account cannot write to: said as opening the data there says it)
+        message = "storage.dir_unusable" if data_dir.is_dir() else "storage.cannot_create"
+        raise StorageError(M.tr(message, path=str(data_dir), reason=os_reason(exc))) from exc
     try:
         staged = _unpack(source, staging, passphrase)
         newer = _newer(data_dir, staging)

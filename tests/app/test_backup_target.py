@@ -61,3 +61,23 @@ def test_a_backup_into_a_read_only_folder_says_so(
     assert "Impossible d'écrire la sauvegarde" in refused.err and "interne" not in refused.err, refused.err
     assert english.code == 1 and "Cannot write the backup" in english.err, english.err
     assert list(drive.iterdir()) == []
+
+
+def test_a_restore_where_the_data_folder_cannot_be_made_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, site: Path
+) -> None:
+    """Found from outside: ``TELEAVIS_HOME`` in a folder this account cannot write to (a typo, another
+    account's, a read-only mount) made ``restore`` end on « Erreur interne inattendue », then Python's
+    traceback of the log that could not be made either. ``case list`` there says it plainly; so does
+    ``restore`` now, the backup untouched."""
+    archive = tmp_path / "b.tvbak"
+    assert run_inprocess(capsys, "backup", str(archive)).code == 0
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    monkeypatch.setenv("TELEAVIS_HOME", str(locked / "home"))
+    with read_only(locked):
+        refused = run_inprocess(capsys, "restore", str(archive))
+    assert refused.code == 1, refused.err
+    assert "Impossible de créer le dossier de données" in refused.err, refused.err
+    assert "interne" not in refused.err and "Traceback" not in refused.err, refused.err
+    assert list(locked.iterdir()) == [] and archive.stat().st_size > 0
