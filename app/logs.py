@@ -112,7 +112,10 @@ class RotatingLog(logging.FileHandler):
         except OSError:
             self.handleError(record)
             return
-        super().emit(record)
+        try:
+            super().emit(record)
+        except OSError:  # (FileHandler opens the file outside its own guard: a folder it cannot make)
+            self.handleError(record)
 
     def _roll(self) -> None:
         if self.stream is not None:
