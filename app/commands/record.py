@@ -23,7 +23,10 @@ M.add(
             "en": "the case report as PDF (request, images, answer)",
         },
         "record.pdf_help": {"fr": "le fichier PDF à écrire", "en": "the PDF file to write"},
-        "record.backup_file_help": {"fr": "le fichier de sauvegarde à écrire", "en": "the backup file to write"},
+        "record.backup_file_help": {
+            "fr": "le fichier de sauvegarde à écrire (un nouveau : un fichier déjà là n'est jamais remplacé)",
+            "en": "the backup file to write (a new one: a file already there is never replaced)",
+        },
         "record.restore_file_help": {"fr": "le fichier de sauvegarde à restaurer", "en": "the backup file to restore"},
         "record.force_help": {
             "fr": "restaure même si ce poste a des données plus récentes que la sauvegarde (sans le demander)",
