@@ -35,7 +35,10 @@ M.add(
             "en": "{path}: required field missing or empty.",
         },
         "site.root": {"fr": "(racine)", "en": "(root)"},
-        "site.unknown": {"fr": "{path} : clé inconnue « {key} ».", "en": "{path}: unknown key “{key}”."},
+        "site.unknown": {
+            "fr": "{path} : clé inconnue « {key} » (faute de frappe ?). Clés possibles : {known}.",
+            "en": "{path}: unknown key “{key}” (a typo?). Known keys: {known}.",
+        },
         "site.quoted": {
             "fr": '{path} : un numéro s\'écrit entre guillemets, comme du texte ("10101010105") ; sans eux, '
             "ses zéros de tête sont perdus.",
@@ -116,7 +119,12 @@ def parse_site(document: Any) -> Requester:
         if not isinstance(data, dict):
             errors.append(M.tr("site.field", path=name or M.tr("site.root")))
             return {}
-        errors.extend(M.tr("site.unknown", path=name or M.tr("site.root"), key=k) for k in data if k not in _KEYS[name])
+        known = ", ".join(sorted(_KEYS[name]))
+        errors.extend(
+            M.tr("site.unknown", path=name or M.tr("site.root"), key=k, known=known)
+            for k in data
+            if k not in _KEYS[name]
+        )
         return data
 
     def text(data: dict[str, Any], key: str, path: str) -> str:
