@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app import messages as M
-from app.commands.common import emit_json, open_store, say
+from app.commands.common import emit_json, local_minute, open_store, say
 from app.errors import DataLocked, TeleavisError, UsageError
 from app.i18n import decimal_words
 from app.keystore import PASSPHRASE_ENV, passphrase_from_env_or_terminal
@@ -243,7 +243,7 @@ def run_restore(args: argparse.Namespace) -> int:
     say(
         M.tr(
             "record.restored",
-            created=info.created,
+            created=local_minute(info.created),
             cases=M.counted("cases", info.cases),
             blobs=M.counted("files", info.blobs),
         )

@@ -81,3 +81,28 @@ def test_a_restore_where_the_data_folder_cannot_be_made_says_so(
     assert "Impossible de créer le dossier de données" in refused.err, refused.err
     assert "interne" not in refused.err and "Traceback" not in refused.err, refused.err
     assert list(locked.iterdir()) == [] and archive.stat().st_size > 0
+
+
+def test_a_restore_says_the_backups_moment_as_the_other_lines_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, site: Path
+) -> None:
+    """Found from outside: « Sauvegarde du 2026-12-05T18:29:59+00:00 restaurée » — the machine's
+    timestamp, in UTC, in a French sentence, where the other commands say « 05/12/2026 18:29 » local."""
+    from app.commands.common import local_minute
+    from app.i18n import set_language
+
+    archive = tmp_path / "b.tvbak"
+    assert run_inprocess(capsys, "backup", str(archive)).code == 0
+    monkeypatch.setenv("TELEAVIS_HOME", str(tmp_path / "new-cart"))
+    back = run_inprocess(capsys, "restore", str(archive))
+    assert back.code == 0, back.err
+    assert "T" not in back.err.split("Sauvegarde du ", 1)[1].split(" restaurée", 1)[0], back.err
+    from app.backup import read_header
+
+    created = read_header(archive)["created"]
+    assert f"Sauvegarde du {local_minute(created)} restaurée" in back.err, back.err
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    set_language(None)
+    monkeypatch.setenv("TELEAVIS_HOME", str(tmp_path / "third-cart"))
+    english = run_inprocess(capsys, "restore", str(archive))
+    assert f"Backup of {local_minute(created)} restored" in english.err, english.err
