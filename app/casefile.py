@@ -64,6 +64,12 @@ M.add(
             "fr": "Le fichier « {name} » n'est pas du JSON valide (erreur ligne {line}, colonne {col}).",
             "en": "The file “{name}” is not valid JSON (line {line}, column {col}): {msg}.",
         },
+        "cf.empty": {
+            "fr": "Le fichier « {name} » est vide : rien à importer. Vérifiez que c'est le bon fichier (une copie "
+            "interrompue laisse un fichier vide).",
+            "en": "The file “{name}” is empty: nothing to import. Check that it is the right file (a copy cut short "
+            "leaves an empty file).",
+        },
         "cf.duplicate": {
             "fr": "Le fichier « {name} » donne deux fois {keys} dans un même objet : une seule valeur serait "
             "gardée, l'autre perdue sans rien dire. Gardez la bonne, effacez l'autre.",
@@ -240,6 +246,8 @@ def read_json_file(path: Path) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CaseFileError(M.tr("cf.utf8", name=name, pos=exc.start)) from exc
+    if not text.strip():
+        raise CaseFileError(M.tr("cf.empty", name=name))
     repeated: list[str] = []
 
     def keep_repeated(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
