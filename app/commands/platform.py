@@ -63,6 +63,14 @@ M.add(
             "en": "no network, or address not found",
         },
         "sync.why.timeout": {"fr": "pas de réponse à temps", "en": "no answer in time"},
+        "sync.portal": {
+            "fr": "Une page web répond à la place de la plateforme (portail de connexion d'un Wi-Fi invité, ou "
+            "proxy) : les dossiers attendent, rien n'est perdu. Ouvrez un navigateur et acceptez la page de "
+            "connexion au réseau, puis relancez la synchronisation ; sinon, prévenez le support informatique.",
+            "en": "A web page answers in the platform's place (a guest Wi-Fi's sign-in portal, or a proxy): the "
+            "cases wait, nothing is lost. Open a browser and accept the network sign-in page, then synchronise "
+            "again; otherwise, call IT support.",
+        },
         "sync.full_waiting": {
             "fr": "La synchronisation attend : elle reprendra d'elle-même dès que de la place aura été libérée "
             "(nouvel essai toutes les {n} secondes).",
@@ -194,7 +202,7 @@ def _client(store: Any, stop: threading.Event | None = None) -> Any:
 
 def _unreachable(client: Any, timeout: float | None) -> str:
     """Why the platform cannot be reached now (``unreachable``: no connection, no name; ``timeout``;
-    ``tls``: its certificate refused), asked
+    ``tls``: its certificate refused; ``portal``: a web page answers instead, the pass tried all the same), asked
     twice a second apart (once when ``timeout`` leaves no room); empty when it answers, even refusing
     or slowly (the pass then tries with its own time: a first CapabilityStatement can take long)."""
     from sync.client import Stopped, probe_metadata
@@ -208,6 +216,8 @@ def _unreachable(client: Any, timeout: float | None) -> str:
             return ""
         probe = probe_metadata(client)
         slow = probe.outcome == "timeout" and "read" in probe.reason.lower()  # it answers, slowly
+        if probe.outcome == "not_fhir" and probe.words == M.tr("net.not_fhir"):
+            return "portal"  # a web page answers in the platform's place: the pass is tried all the same
         if probe.outcome not in ("unreachable", "tls", "timeout") or slow:
             return ""
     log.info("platform not reached: %s", probe.reason or probe.words)  # the system's words, for support
@@ -234,12 +244,14 @@ def run_sync(args: argparse.Namespace) -> int:
                     say(M.tr("sync.tls_refused"))
                     summary = SyncSummary()
                     code = 1
-                elif unreachable:
+                elif unreachable and unreachable != "portal":
                     # Nothing can be done now: each case would wait out its retries (minutes each) first.
                     say(M.tr("sync.unreachable", reason=M.tr(f"sync.why.{unreachable}")))
                     summary = SyncSummary()
                 else:
                     summary = engine.run_once(timeout=args.timeout)
+                    if unreachable == "portal" and not summary.sent and engine.outbox.pending():
+                        say(M.tr("sync.portal"))
             else:
                 summary = sync_until_stopped(engine, stop, args.timeout)
             waiting = [row.case_id for row in engine.outbox.pending()]
