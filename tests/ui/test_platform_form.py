@@ -88,3 +88,28 @@ def test_the_form_never_shows_a_proxy_password_and_keeps_one_kept_without_its_sc
     qtbot.addWidget(form)  # type: ignore[attr-defined]
     assert form.proxy.text() == "http://***@proxy.example:3128"
     assert form.save() is True and store.settings.get("proxy") == "http://a1b2c3d4e5@proxy.example:3128"
+
+
+def test_a_token_renewed_while_the_settings_are_open_is_not_written_back(qtbot: object, store: Store) -> None:
+    """Found in review: the form wrote back every field as shown when it opened, so an access token renewed
+    by the sending meanwhile (sync/auth.py keeps each new one) was replaced by the old, spent one at the
+    save of an unrelated change. A field left as it was shown is not written."""
+    from ui.setup_forms import PlatformForm
+
+    store.settings.set("platform.url", "https://plateforme.example/fhir")
+    store.settings.set("platform.token", "spent-token")
+    store.settings.set("training", "off")
+    form = PlatformForm(store)
+    qtbot.addWidget(form)  # type: ignore[attr-defined]
+    assert form.token.text() == "spent-token"
+    store.settings.set("platform.token", "renewed-token")  # the sending renews it meanwhile
+    form.client_id.setText("cart-7")
+    assert form.save() is True
+    assert store.settings.get("platform.client_id") == "cart-7"
+    assert store.settings.get("platform.token") == "renewed-token"
+
+    form = PlatformForm(store)  # a token typed anew is kept, as before
+    qtbot.addWidget(form)  # type: ignore[attr-defined]
+    form.token.setText("typed-token")
+    assert form.save() is True
+    assert store.settings.get("platform.token") == "typed-token"
