@@ -859,6 +859,7 @@ class Engine:
             state = self._send_case(row.case_id)
             if state == CaseState.SENT:
                 summary.sent.append(row.case_id)
+                self._poll_failures = 0  # the platform is back: the answers of the cases sent are read again
             elif state == CaseState.QUEUED:
                 every = self._whole_platform(self._last_fault)
         if every is not None:
@@ -899,6 +900,7 @@ class Engine:
                 raise StorageError(M.tr("sync.disk_full.reply")) from exc
             if sent:
                 summary.replies_sent += 1
+                self._poll_failures = 0  # (as for a case sent)
             elif self._last_fault is not None:
                 every = self._whole_platform(self._last_fault)
         if every is not None:
@@ -1220,7 +1222,8 @@ class Engine:
         return total
 
     def _poll_interval(self) -> float:
-        # Backing off while offline: doubling per failed poll, up to 8 intervals.
+        # Backing off while offline: doubling per failed poll, up to 8 intervals, until a poll succeeds or
+        # the platform takes a case or a reply (found in review: 40 minutes at the default, the platform back).
         return float(self.poll_interval_s * (2 ** min(self._poll_failures, 3)))
 
     def _next_wait(self) -> float:

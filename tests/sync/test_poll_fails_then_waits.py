@@ -34,3 +34,19 @@ def test_a_failed_poll_is_not_tried_again_at_once(store: Store, tmp_path: Path, 
             engine.follower.poll = counted  # type: ignore[method-assign]
             engine.run_forever(threading.Event(), timeout=3.0)
     assert len(polls) == 1, len(polls)
+
+
+def test_a_case_sent_after_an_outage_ends_the_polls_backing_off(store: Store, tmp_path: Path) -> None:
+    """Found in review: the polls backing off after failing (up to 8 intervals, 40 minutes at the default)
+    went on once the platform took a case again, so the expert's answer to the cases already sent was read
+    up to 40 minutes late. A case (or a reply) the platform takes ends the backing off."""
+    from sync.sandbox import SandboxServer
+    from tests.sync.sync_helpers import engine_on, make_case
+
+    with SandboxServer(tmp_path / "sandbox", answer_after_s=3600.0, run_expert=False, seed=1) as sandbox:
+        case_id = make_case(store, "dermatology", seed=0)
+        with engine_on(store, sandbox.base_url) as engine:
+            engine._poll_failures = 3  # the platform down for a while: the polls every 8 intervals
+            assert engine._poll_interval() == 8 * engine.poll_interval_s
+            assert engine.run_once(poll=False).sent == [case_id]
+            assert engine._poll_interval() == engine.poll_interval_s
