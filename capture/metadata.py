@@ -68,6 +68,7 @@ def strip_jpeg(data: bytes) -> bytes:
     out = bytearray(b"\xff\xd8")
     pos = 2
     end = len(data)
+    progressive: _ProgressiveScans | None = None
     while True:
         if pos + 2 > end:
             raise MalformedImage("JPEG ends before its end marker")
@@ -78,6 +79,8 @@ def strip_jpeg(data: bytes) -> bytes:
             pos += 1
             continue
         if marker == 0xD9:
+            if progressive is not None and not progressive.complete():
+                raise MalformedImage("progressive JPEG ends before its last scans")
             out += b"\xff\xd9"
             return bytes(out)
         if pos + 4 > end:
@@ -87,7 +90,11 @@ def strip_jpeg(data: bytes) -> bytes:
         if length < 2 or seg_end > end:
             raise MalformedImage("JPEG segment truncated")
         segment = data[pos:seg_end]
+        if marker in _PROGRESSIVE_SOF:
+            progressive = _ProgressiveScans(segment)
         if marker == 0xDA:
+            if progressive is not None:
+                progressive.add(segment)
             scan_end = _scan_end(data, seg_end)
             out += data[pos:scan_end]
             pos = scan_end
@@ -97,6 +104,43 @@ def strip_jpeg(data: bytes) -> bytes:
         elif marker == 0xE0:
             out += _jfif_header(segment)
         pos = seg_end
+
+
+#: Start-of-frame markers of progressive JPEGs (Huffman or arithmetic coded, with or without hierarchy).
+_PROGRESSIVE_SOF = frozenset({0xC2, 0xC6, 0xCA, 0xCE})
+
+
+class _ProgressiveScans:
+    """Which coefficients of each component a progressive JPEG's scans have sent to their last bit.
+
+    A progressive JPEG sends its image as a series of scans, coarse first (the blocks' mean colours,
+    a few bits of each), then the detail and the lower bits. Cut short and closed by an end marker (a
+    recovery tool's, or another file's), it still decodes whole, every part of it coarse: no grey band
+    shows the cut. It is whole when, for every component of its frame, every one of the 64 coefficients
+    has been sent down to its last bit (successive approximation ``Al`` 0), as every encoder's script
+    does (libjpeg's, mozjpeg's, cameras')."""
+
+    def __init__(self, frame: bytes) -> None:
+        count = frame[9] if len(frame) > 9 else 0
+        ids = [frame[10 + 3 * i] for i in range(count) if 10 + 3 * i < len(frame)]
+        self._missing: dict[int, set[int]] = {component: set(range(64)) for component in ids}
+
+    def add(self, scan: bytes) -> None:
+        """Note what the scan header ``scan`` (the SOS segment, marker included) sends."""
+        if len(scan) < 5:
+            return
+        count = scan[4]
+        tail = 5 + 2 * count
+        if len(scan) < tail + 3:
+            return
+        start, stop, approximation = scan[tail], scan[tail + 1], scan[tail + 2]
+        if approximation & 0x0F:
+            return  # not the last bit yet
+        for i in range(count):
+            self._missing.get(scan[5 + 2 * i], set()).difference_update(range(start, min(stop, 63) + 1))
+
+    def complete(self) -> bool:
+        return not any(self._missing.values())
 
 
 def _jfif_header(segment: bytes) -> bytes:

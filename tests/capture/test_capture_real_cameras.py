@@ -698,3 +698,46 @@ def test_a_whole_photo_in_a_thin_grey_frame_is_not_taken_for_cut(name: str, bord
         out = io.BytesIO()
         framed.save(out, "JPEG", quality=quality)
         prepare_image_bytes(out.getvalue(), filename="p.jpg", specialty="dermatology")
+
+
+def _progressive(name: str) -> bytes:
+    """A real photo written again as a progressive JPEG (as libjpeg's default script writes it: ten scans,
+    the coefficients' last bits sent in the last four), the way some phones' galleries and web tools save."""
+    with Image.open(CORPUS / name) as photo:
+        out = io.BytesIO()
+        photo.convert("RGB").save(out, "JPEG", quality=90, progressive=True)
+    return out.getvalue()
+
+
+def _scan_starts(data: bytes) -> list[int]:
+    """Where each scan (SOS marker) of a JPEG begins."""
+    starts, pos = [], data.find(b"\xff\xda")
+    while pos >= 0:
+        starts.append(pos)
+        pos = data.find(b"\xff\xda", pos + 2)
+    return starts
+
+
+@pytest.mark.parametrize("name", ["hdr_canon_hdr_YES.jpg", "tests_22-canon_tags.jpg", "gps_DSCN0012.jpg"])
+@pytest.mark.parametrize("scans_kept", [1, 3, 6])
+def test_a_progressive_jpeg_cut_short_then_closed_is_refused(name: str, scans_kept: int) -> None:
+    """Found in an acceptance pass (round 31): a progressive JPEG cut short and closed again (an end marker
+    written by a recovery tool) was accepted and sent: its scans stop early, so every part of the photo is
+    there but coarse (blurred blocks, flat colours, the lesion's detail gone), and no grey band is left for
+    the cut to be seen by. A baseline JPEG cut the same way was already refused."""
+    from app.errors import ImageRejected
+
+    data = _progressive(name)
+    starts = _scan_starts(data)
+    assert len(starts) == 10  # libjpeg's script: the cuts below stop before its last scans
+    cut = data[: (starts[scans_kept - 1] + starts[scans_kept]) // 2] + b"\xff\xd9"
+    with pytest.raises(ImageRejected, match="incomplète ou abîmée"):
+        prepare_image_bytes(cut, filename=name, specialty="dermatology")
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_real_photo_written_progressive_is_accepted(name: str) -> None:
+    if name.endswith((".HEIC", ".heif")) or _is_small(name):
+        pytest.skip("HEIF is not rewritten as JPEG here; the small ones are refused for their size")
+    prepared = prepare_image_bytes(_progressive(name), filename=name, specialty="dermatology")
+    assert prepared.content_type == "image/jpeg"
