@@ -192,6 +192,12 @@ CATALOGUE = i18n.Catalogue(
             "en": "This does not look like a retinograph (no black surround around the retina): check "
             "that it is the right file and the right patient.",
         },
+        "field-of-view.two": {
+            "fr": "Cette image montre deux champs de rétine, sans doute les deux yeux : exportez l'image de "
+            "chaque œil séparément depuis le rétinographe et importez-les une à une, chacune sous son œil.",
+            "en": "This image shows two retinal fields, probably both eyes: export each eye's image separately "
+            "from the retinograph and import them one by one, each under its eye.",
+        },
         "field-of-view.missing": {
             "fr": "Aucun champ rétinien reconnu : vérifiez que l'image est bien une rétinographie.",
             "en": "No retinal field found: check that the image is a retinograph.",

@@ -265,6 +265,11 @@ def _retina_findings(small: Image8, *, side_for_eye: bool = True) -> list[Qualit
         # milder than it would be without this one.
         level: Level = "blocking" if field.level == "blocking" else "warning"
         field = QualityFinding.said("field-of-view", level, "field-of-view.not-fundus", sum(fov.lit_corners), 3)
+    elif fov.second:
+        # Both eyes (or two fields) in one image: the checks below judge one of them, and its disc's side
+        # says nothing of the image's eye. Said at least as a warning; no eye is claimed.
+        level = "blocking" if field.level == "blocking" else "warning"
+        field = QualityFinding.said("field-of-view", level, "field-of-view.two", 2.0, None)
     exposure, dark = _exposure_and_darkness(luma, inner, retina=True, fundus=fov.looks_like_a_fundus())
     if _blank(luma):
         # One colour all over (a covered lens, a capture that failed): no retina to refocus on, no pupil
@@ -284,7 +289,7 @@ def _retina_findings(small: Image8, *, side_for_eye: bool = True) -> list[Qualit
         _retina_colour(small, inner, dark=dark),
         _gradability(vessel_contrast(small, fov), edge_uniformity(luma.astype(np.float32), fov)),
     ]
-    disc = find_disc(small, fov) if fov.looks_like_a_fundus() else None
+    disc = find_disc(small, fov) if fov.looks_like_a_fundus() and not fov.second else None
     if disc is not None:
         findings.append(_disc_side(disc, for_eye=side_for_eye))
     return findings

@@ -10,6 +10,7 @@ small vessels must stand out from the background, and the edge must not be darke
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,8 @@ class FieldOfView:
     visible: float  # share of the full circle that is inside the frame and lit (0..1)
     #: Which corners of the frame are lit (top left, top right, bottom left, bottom right).
     lit_corners: tuple[bool, bool, bool, bool] = (False, False, False, False)
+    #: Another field as big lies beside this one (:func:`_second_field`): both eyes, or two fields, in one image.
+    second: bool = False
 
     def looks_like_a_fundus(self) -> bool:
         """A fundus camera's field is a disc on black: the frame's corners are dark. A field clipped
@@ -80,7 +83,35 @@ def find_field(rgb: npt.NDArray[np.uint8]) -> FieldOfView | None:
     cv2.circle(circle, (round(cx), round(cy)), max(1, round(radius)), 1, thickness=-1)
     full_area = np.pi * radius * radius
     visible = float(np.count_nonzero(mask & (circle > 0))) / full_area if full_area > 0 else 0.0
-    return FieldOfView(mask=mask, cx=cx, cy=cy, radius=radius, visible=min(1.0, visible), lit_corners=_lit_corners(rgb))
+    return FieldOfView(
+        mask=mask,
+        cx=cx,
+        cy=cy,
+        radius=radius,
+        visible=min(1.0, visible),
+        lit_corners=_lit_corners(rgb),
+        second=_second_field(contours, contour),
+    )
+
+
+#: A second lit area at least this share of the largest one's area may be a second field.
+SECOND_FIELD_AREA = 0.4
+
+
+def _second_field(contours: Sequence[npt.NDArray[np.int32]], largest: npt.NDArray[np.int32]) -> bool:
+    """Whether another lit area, at least :data:`SECOND_FIELD_AREA` of the largest, lies outside the largest's
+    circle: a report or print export's two fields side by side (both eyes, as the examiner faces the
+    patient), not one field cut in two parts by a lid's or an eyelash's shadow, whose parts share one circle
+    (each part's smallest enclosing circle is centred inside the other's)."""
+    area = cv2.contourArea(largest)
+    (x, y), radius = cv2.minEnclosingCircle(largest)
+    for other in contours:
+        if other is largest or cv2.contourArea(other) < SECOND_FIELD_AREA * area:
+            continue
+        (ox, oy), _ = cv2.minEnclosingCircle(other)
+        if math.hypot(ox - x, oy - y) > radius:
+            return True
+    return False
 
 
 #: A red-free (green filter) retinograph some devices write in colour with its green channel alone: its

@@ -1,0 +1,84 @@
+"""Both eyes' retinographs in one image are said to be two fields, and no eye is claimed from it.
+
+Found in an acceptance pass (round 31): a fundus camera's report or print export lays the two eyes side by
+side in one image (the right eye on the left of the page, as the examiner faces the patient). Imported as
+one retinograph it was « Bonne qualité », and the optic disc of whichever field was found first was claimed
+for the eye: filed as a right eye, nothing was said, and the expert read both fundi as the right eye.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from PIL import Image, ImageDraw
+
+from app.model import DISC_SIDE_CHECK, QualityFinding
+from capture.demo import fundus_scene
+from capture.pipeline import prepare_image_bytes
+
+Image8 = npt.NDArray[np.uint8]
+
+
+def _jpeg(rgb: Image8) -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(rgb).save(out, "JPEG", quality=92)
+    return out.getvalue()
+
+
+def _with_text(rgb: Image8) -> Image8:
+    """The device's labels burnt in the black surround: its name, the eye, the date, the patient's number."""
+    image = Image.fromarray(rgb)
+    draw = ImageDraw.Draw(image)
+    for line in range(4):
+        draw.text((12, 10 + line * 14), f"TRC-NW8  OD  2026/12/05 10:3{line}  ID 123456", fill=(255, 255, 255))
+    draw.text((12, rgb.shape[0] - 24), "OS  45 deg  flash 3", fill=(230, 230, 230))
+    return np.asarray(image)
+
+
+def _quality(rgb: Image8) -> list[QualityFinding]:
+    return prepare_image_bytes(_jpeg(rgb), filename="rapport.jpg", specialty="ophthalmology").quality
+
+
+def _two_fields(quality: list[QualityFinding]) -> bool:
+    return any(f.key == "field-of-view.two" for f in quality)
+
+
+@pytest.mark.parametrize("size", [(800, 600), (1600, 1200), (2000, 1500)])
+@pytest.mark.parametrize("order", ["right-left", "left-right"])
+@pytest.mark.parametrize("text", [False, True])
+def test_both_eyes_side_by_side_are_said_to_be_two_fields_and_no_eye_is_claimed(
+    size: tuple[int, int], order: str, text: bool
+) -> None:
+    width, height = size
+    right = fundus_scene(width, height, seed=7, eye="right", field="macula")
+    left = fundus_scene(width, height, seed=8, eye="left", field="macula")
+    both = np.concatenate([right, left] if order == "right-left" else [left, right], axis=1)
+    quality = _quality(_with_text(both) if text else both)
+    said = [f for f in quality if f.key == "field-of-view.two"]
+    assert said and said[0].level == "warning", [f.key for f in quality]
+    assert "deux" in said[0].message and "séparément" in said[0].message
+    assert "two" in said[0].text("en") and "separately" in said[0].text("en")
+    assert all(f.disc_side() is None for f in quality if f.check == DISC_SIDE_CHECK), [f.key for f in quality]
+
+
+@pytest.mark.parametrize("size", [(800, 600), (1600, 1200), (3000, 2250)])
+@pytest.mark.parametrize("text", [False, True])
+def test_one_field_is_not_said_to_be_two(size: tuple[int, int], text: bool) -> None:
+    width, height = size
+    for seed, eye in ((7, "right"), (8, "left"), (9, "right")):
+        fundus = fundus_scene(width, height, seed=seed, eye=eye, field="macula")
+        quality = _quality(_with_text(fundus) if text else fundus)
+        assert not _two_fields(quality), (seed, [f.key for f in quality])
+        assert any(f.disc_side() == eye for f in quality), (seed, [f.key for f in quality])
+
+
+@pytest.mark.parametrize("across", [0.3, 0.5, 0.7])
+def test_one_field_crossed_by_a_shadow_is_not_said_to_be_two(across: float) -> None:
+    """An eyelash's or the lid's dark band across the field cuts it in two lit parts: one field still."""
+    fundus = fundus_scene(1600, 1200, seed=7, eye="right", field="macula").copy()
+    x = round(1600 * across)
+    fundus[:, x - 25 : x + 25] = 3
+    assert not _two_fields(_quality(fundus))
