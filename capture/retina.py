@@ -98,7 +98,7 @@ def find_field(rgb: npt.NDArray[np.uint8]) -> FieldOfView | None:
 SECOND_FIELD_AREA = 0.4
 
 
-def _second_field(contours: Sequence[npt.NDArray[np.int32]], largest: npt.NDArray[np.int32]) -> bool:
+def _second_field(contours: Sequence[cv2.typing.MatLike], largest: cv2.typing.MatLike) -> bool:
     """Whether another lit area, at least :data:`SECOND_FIELD_AREA` of the largest, lies outside the largest's
     circle: a report or print export's two fields side by side (both eyes, as the examiner faces the
     patient), not one field cut in two parts by a lid's or an eyelash's shadow, whose parts share one circle
