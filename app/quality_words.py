@@ -269,6 +269,12 @@ CATALOGUE = i18n.Catalogue(
             "fr": "L'appareil a enregistré cette image comme un œil gauche.",
             "en": "The device recorded this image as a left eye.",
         },
+        "device-eye.both-eyes": {
+            "fr": "L'appareil a enregistré cette image comme montrant les deux yeux : exportez l'image de chaque "
+            "œil séparément depuis le rétinographe et importez-les une à une, chacune sous son œil.",
+            "en": "The device recorded this image as showing both eyes: export each eye's image separately from "
+            "the retinograph and import them one by one, each under its eye.",
+        },
         "device-eye.both": {
             "fr": "L'appareil a enregistré cette image à la fois comme un œil droit et comme un œil gauche : "
             "vérifiez l'œil en regardant l'image (papille à droite de l'image pour un œil droit, à gauche pour "

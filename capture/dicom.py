@@ -63,6 +63,8 @@ class DicomImage:
     device: str
     #: ImageLaterality and the series' Laterality name different eyes: ``eye`` is then ``None``.
     eyes_disagree: bool = False
+    #: The device recorded the image as showing both eyes (laterality B): ``eye`` is then ``None``.
+    both_eyes: bool = False
 
 
 #: The Deflated Explicit VR Little Endian transfer syntax: the dataset after the file meta is one deflate stream.
@@ -233,6 +235,7 @@ def read_dicom(data: bytes, *, name: str) -> DicomImage:
         captured_at=_captured_at(ds),
         device=_device(ds),
         eyes_disagree=len(_eyes(ds)) > 1,
+        both_eyes=_both_eyes(ds),
     )
 
 
@@ -308,11 +311,18 @@ def _eyes(ds: Dataset) -> set[str]:
     return {eye for eye, code in _LATERALITY.items() if code in codes}
 
 
+def _both_eyes(ds: Dataset) -> bool:
+    """Whether the header says the image shows both eyes (B, in the image's or the series' laterality)."""
+    return any(
+        str(getattr(ds, keyword, "") or "").strip().upper() == "B" for keyword in ("ImageLaterality", "Laterality")
+    )
+
+
 def _eye(ds: Dataset) -> str | None:
     """The eye the device recorded; ``None`` when its header names none, or both (R for the image, L for
-    its series: one of the two is wrong, and which one nothing tells)."""
+    its series: one of the two is wrong, and which one nothing tells; or B, an image of both eyes)."""
     eyes = _eyes(ds)
-    return next(iter(eyes)) if len(eyes) == 1 else None
+    return next(iter(eyes)) if len(eyes) == 1 and not _both_eyes(ds) else None
 
 
 def _view(ds: Dataset) -> str | None:

@@ -228,6 +228,10 @@ def _prepare_dicom(data: bytes, *, name: str, specialty: str, patient: Patient |
         # Kept as a fact of its own: the image's eye is a label the case may set otherwise (a retake, a
         # case file), and its header is restamped with the case's eye when it is sent.
         findings.append(QualityFinding.said(DEVICE_EYE_CHECK, "ok", f"{DEVICE_EYE_CHECK}.{image.eye}"))
+    elif image.both_eyes:
+        # B: an image of the two eyes (a report, a composite). Filed under one eye, the header sent would
+        # say that eye alone; each eye's own image is what the expert needs.
+        findings.append(QualityFinding.said(DEVICE_EYE_CHECK, "warning", f"{DEVICE_EYE_CHECK}.both-eyes"))
     elif image.eyes_disagree:
         # R for the image, L for its series (or the reverse): one is wrong, and the image is filed under
         # no eye rather than the first one read; the nurse chooses, looking at the image.

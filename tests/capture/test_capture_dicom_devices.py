@@ -659,3 +659,30 @@ def test_a_retinograph_whose_image_and_series_name_different_eyes_is_filed_under
     assert "check the eye by looking at the image" in said[0].text("en")
     assert "vérifiez l'œil en regardant l'image" in said[0].text("fr")
     assert all(f.device_eye() is None for f in out.quality)
+
+
+def test_a_retinograph_the_device_recorded_as_both_eyes_is_said_so_and_filed_under_neither(
+    fundus_frames: list[np.ndarray],
+) -> None:
+    """Found in an acceptance pass (round 31): ImageLaterality B (« both », as a device writes it for an
+    image of the two eyes, a report or a composite) said nothing. Filed under the eye the nurse chose, the
+    header sent said that eye alone, and the expert read the whole image as one eye."""
+    out = prepared(retinograph(fundus_frames[:1], eye="B"))
+
+    assert out.eye is None
+    said = [f for f in out.quality if f.check == "device-eye"]
+    assert [(f.level, f.key) for f in said] == [("warning", "device-eye.both-eyes")]
+    assert "deux yeux" in said[0].text("fr") and "séparément" in said[0].text("fr")
+    assert "both eyes" in said[0].text("en") and "separately" in said[0].text("en")
+    assert all(f.device_eye() is None for f in out.quality)
+
+
+def test_a_retinograph_whose_eye_the_device_left_unknown_is_filed_under_neither_without_a_warning(
+    fundus_frames: list[np.ndarray],
+) -> None:
+    """ImageLaterality U (unknown): the device does not say; the nurse chooses, the disc's side helps."""
+    out = prepared(retinograph(fundus_frames[:1], eye="U"))
+
+    assert out.eye is None
+    assert [f for f in out.quality if f.check == "device-eye"] == []
+    assert [f.key for f in out.quality if f.level != "ok"] == []
