@@ -53,6 +53,10 @@ CATALOGUE = i18n.Catalogue(
             "fr": "Image bien trop sombre : l'expert ne verra rien. Éclairez la zone et reprenez la photo.",
             "en": "Image far too dark: the expert will see nothing. Light the area and take it again.",
         },
+        "exposure.document": {
+            "fr": "Lumière non jugée : ce n'est pas une photo.",
+            "en": "Light not judged: this is not a photo.",
+        },
         "exposure.bright.warning": {
             "fr": "Image trop claire ou reflet du flash : éloignez la lumière ou coupez le flash.",
             "en": "Image too bright or flash glare: move the light away or turn the flash off.",

@@ -196,8 +196,13 @@ def check_quality(
     else:
         luma = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
         blank = _blank(luma)
+        document = not blank and flat_share(small) >= DOCUMENT_FLAT_SHARE
         findings.append(_sharpness(photo_blur(luma), retina=False, blank=blank))
         exposure = _exposure(luma, None, retina=False)
+        if document and exposure.level != "ok":
+            # A screenshot's white or black background is no burnt or dark photo: a camera's advice (the
+            # flash, the room's light) means nothing for it. The document finding says what to check.
+            exposure = QualityFinding.said("exposure", "ok", "exposure.document", exposure.measure, None)
         findings.append(exposure)
         if blank:  # a grey nothing is not a camera set to black and white: no advice on its colours
             findings.append(QualityFinding.said("colour-cast", "ok", "colour-cast.blank", None, None))
@@ -207,7 +212,7 @@ def check_quality(
             findings.append(QualityFinding.said("colour-cast", "ok", "colour-cast.dark", None, None))
         else:
             findings.append(colour_finding(small, specialty=specialty))  # small: no second reduction
-        if not blank and flat_share(small) >= DOCUMENT_FLAT_SHARE:
+        if document:
             findings.append(QualityFinding.said("document", "warning", "document.warning", None, None))
         if faces.face_visible(luma):
             findings.append(QualityFinding.said("face", "warning", "face.warning", 1.0, None))
@@ -476,8 +481,37 @@ def flat_share(rgb: Image8) -> float:
     # 1000-pixel copy, a third of a 12 MP decode: the quality checks' benchmark showed it).
     flat = (spread[:, :, 0] | spread[:, :, 1] | spread[:, :, 2]) == 0
     brightest = np.maximum(np.maximum(rgb[:, :, 0], rgb[:, :, 1]), rgb[:, :, 2])
-    flat &= (brightest < 254) & (brightest >= 16)
-    return float(flat.mean())
+    white, black = flat & (brightest >= 254), flat & (brightest < 16)
+    pixels: int = rgb.shape[0] * rgb.shape[1]
+    share = float(np.count_nonzero(flat & ~white & ~black)) / pixels
+    if share >= DOCUMENT_FLAT_SHARE:
+        return share
+    for extreme, level in ((white, 255), (black, 0)):
+        # A window's white or black background, if it meets what lies on it sharply (its text, its frames):
+        # a highlight burnt by a flash, or a dim room's shadow, fades into the photo around it.
+        extra = float(np.count_nonzero(extreme)) / pixels
+        if extra and share < DOCUMENT_FLAT_SHARE <= share + extra and _sharp_rim(brightest, extreme, level):
+            share += extra
+    return share
+
+
+#: How far (in levels, the 75th percentile) the pixels just beyond a pure white or black flat area lie from
+#: its level when it is a screenshot's background: 51 to 104 on screenshots (PNG and JPEG down to quality
+#: 60), 1 to 12 beyond the highlights and shadows of real photos burnt or crushed over half their frame.
+SHARP_RIM = 30.0
+
+
+def _sharp_rim(brightest: Image8, extreme: npt.NDArray[np.bool_], level: int) -> bool:
+    """Whether the pixels just beyond ``extreme`` (one pure level, white or black, flat over 9×9 squares
+    centred on it: the first pixels that may differ lie 5 and 6 pixels away) are far from its level."""
+    mask = extreme.astype(np.uint8)
+    ring = (cv2.dilate(mask, np.ones((13, 13), np.uint8)) > 0) & ~(
+        cv2.dilate(mask, np.ones((_FLAT_SIDE, _FLAT_SIDE), np.uint8)) > 0
+    )
+    if not ring.any():
+        return False
+    gap = np.abs(brightest[ring].astype(np.int16) - level)
+    return float(np.percentile(gap, 75)) > SHARP_RIM
 
 
 def _blank(luma: Image8) -> bool:
