@@ -145,6 +145,8 @@ def upright(rgb: RGB, orientation: int) -> RGB:
 
 #: What libjpeg gives for the blocks a scan ended before: zero coefficients, mid-grey.
 _MISSING_BLOCKS_GREY = 128
+#: A JPEG block's side: the rest of the row of blocks a scan stopped in is grey at least this far.
+_BLOCK = 8
 #: How far (on average, in levels) a photo's edges may lie from that grey and still be a frame of it.
 _FRAME_TOLERANCE = 12.0
 
@@ -170,6 +172,12 @@ def closed_after_a_cut(rgb: RGB) -> bool:
         return False
     grey_rows = (rgb == _MISSING_BLOCKS_GREY).all(axis=(1, 2))
     above = rgb[: len(grey_rows) - int(np.argmin(grey_rows[::-1]))]  # (at least the first row: it is not grey)
+    # The scan stopped within a row of blocks: the rest of that row is grey too, up to the right edge. A grey
+    # strip added along a whole photo's bottom edge meets it along a whole row (its blocks' ringing, or the
+    # photo itself, just above it). (A cut falling exactly at a row's end, one in as many as a row has
+    # blocks, is missed.)
+    if not bool((above[-_BLOCK:, -_BLOCK:] == _MISSING_BLOCKS_GREY).all()):
+        return False
     edges = np.concatenate([above[0], above[:, 0], above[:, -1]]).astype(np.int16)
     return float(np.abs(edges - _MISSING_BLOCKS_GREY).mean()) > _FRAME_TOLERANCE
 

@@ -741,3 +741,19 @@ def test_every_real_photo_written_progressive_is_accepted(name: str) -> None:
         pytest.skip("HEIF is not rewritten as JPEG here; the small ones are refused for their size")
     prepared = prepare_image_bytes(_progressive(name), filename=name, specialty="dermatology")
     assert prepared.content_type == "image/jpeg"
+
+
+@pytest.mark.parametrize("name", ["hdr_canon_hdr_YES.jpg", "tests_22-canon_tags.jpg", "gps_DSCN0012.jpg"])
+@pytest.mark.parametrize("rows", [37, 64, 150])
+def test_a_whole_photo_with_a_mid_grey_strip_along_its_bottom_only_is_not_taken_for_cut(name: str, rows: int) -> None:
+    """Found in an acceptance pass (round 31): a photo whose bottom edge only carries a mid-grey strip (a
+    caption band, a device's information bar, #808080) was refused as « incomplète ou abîmée »: its last rows
+    are the grey libjpeg gives the blocks a cut file lacks. A cut stops within a row of blocks, whose right
+    part is then that grey too; a strip added to a whole photo meets it along a whole row."""
+    with Image.open(CORPUS / name) as photo:
+        pixels = np.array(photo.convert("RGB"))
+    pixels[-rows:] = 128
+    for quality in (75, 92):
+        out = io.BytesIO()
+        Image.fromarray(pixels).save(out, "JPEG", quality=quality)
+        prepare_image_bytes(out.getvalue(), filename="p.jpg", specialty="dermatology")
