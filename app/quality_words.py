@@ -146,6 +146,10 @@ CATALOGUE = i18n.Catalogue(
             "fr": "Couleurs non jugées : l'image ne montre rien (voir la netteté).",
             "en": "Colours not judged: the image shows nothing (see the sharpness).",
         },
+        "colour-cast.document": {
+            "fr": "Couleurs non jugées : ce n'est pas une photo.",
+            "en": "Colours not judged: this is not a photo.",
+        },
         "colour-cast.dark": {
             "fr": "Couleurs non jugées : la photo est trop sombre pour cela (voir l'exposition).",
             "en": "Colours not judged: the photo is too dark for that (see the exposure).",

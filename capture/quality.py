@@ -206,6 +206,10 @@ def check_quality(
         findings.append(exposure)
         if blank:  # a grey nothing is not a camera set to black and white: no advice on its colours
             findings.append(QualityFinding.said("colour-cast", "ok", "colour-cast.blank", None, None))
+        elif document:
+            # A screenshot's or a scanned page's colours are not a camera's setting (« noir et blanc »), nor
+            # a lamp's: the document finding says what to check.
+            findings.append(QualityFinding.said("colour-cast", "ok", "colour-cast.document", None, None))
         elif exposure.key == "exposure.dark.blocking":
             # A few levels above black carry no colour to judge: « noir et blanc » or a cast said of them
             # sent the nurse to the camera's settings; the exposure finding says what to do.

@@ -134,3 +134,15 @@ def test_a_screenshot_is_not_told_to_turn_the_flash_off_or_to_light_the_room(bac
     assert exposure.level == "ok" and "flash" not in exposure.message and "Éclairez" not in exposure.message
     assert "not judged" in exposure.text("en")
     assert _document(quality)
+
+
+def test_a_scanned_page_is_not_told_to_set_the_camera_to_colour() -> None:
+    """Found in an acceptance pass (round 31): a scanned letter (grey) was also told « réglez l'appareil en
+    couleur », a camera's setting for a page no camera took. Its colours are not judged."""
+    quality = prepare_image_bytes(
+        _encoded(_scanned_page(), "JPEG"), filename="scan.jpg", specialty="dermatology"
+    ).quality
+    colour = next(f for f in quality if f.check == "colour-cast")
+    assert colour.level == "ok" and "couleur" not in colour.message.split(":")[-1], colour.message
+    assert "not judged" in colour.text("en")
+    assert _document(quality)
