@@ -226,7 +226,12 @@ def same_host(before: str, after: str) -> bool:
     what a secret kept for the one may be sent to the other. An empty or unreadable one reaches none."""
     try:
         first, second = urlsplit(before.strip()), urlsplit(after.strip())
-        ends = [(part.scheme.lower(), *_host_port(part.hostname, part.port)) for part in (first, second)]
+        # The port the scheme means when none is written: ``:443`` written or not, the same server.
+        defaults = {"https": 443, "http": 80}
+        ends = [
+            (part.scheme.lower(), *_host_port(part.hostname, part.port or defaults.get(part.scheme.lower())))
+            for part in (first, second)
+        ]
     except ValueError:
         return False
     return bool(first.hostname) and ends[0] == ends[1]

@@ -30,3 +30,18 @@ def test_a_token_kept_for_one_platform_is_forgotten_when_its_address_moves_to_an
     with Store.open(teleavis_home) as store:
         assert store.settings.get("platform.token") == ""
         assert store.settings.get("platform.client_secret") == ""
+
+
+def test_the_same_server_written_another_way_keeps_its_secrets() -> None:
+    """Found in review: the port the scheme means anyway (``:443`` for https), written or left out, a
+    capital letter in the host or a trailing slash: read as another server, and the
+    token the nurse typed was erased (her cases then refused until she found it again)."""
+    from app.urls import same_host
+
+    assert same_host("https://plateforme.example/fhir", "https://plateforme.example:443/fhir/")
+    assert same_host("https://Plateforme.Example:443", "https://plateforme.example")
+    assert same_host("http://127.0.0.1:80/fhir", "http://127.0.0.1/fhir")
+    assert not same_host("https://plateforme.example", "https://plateforme.example:8443")
+    assert not same_host("https://plateforme.example", "http://plateforme.example")
+    assert not same_host("https://plateforme.example", "https://ailleurs.example")
+    assert not same_host("", "https://plateforme.example")
