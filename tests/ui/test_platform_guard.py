@@ -158,6 +158,21 @@ def test_testing_the_connection_to_another_host_sends_it_no_secret_kept_for_the_
     assert store.settings.get("platform.token") == "REAL-BEARER-123", "a test saves nothing"
 
 
+def test_a_token_renewed_while_the_settings_are_open_is_not_sent_to_another_host_by_the_test(
+    qtbot: Any, store: Store, sync_runner: None, other_host: str
+) -> None:
+    """Found in review: the sending renewed the access token while the settings were open; the token shown
+    at their opening, no longer the one kept, was taken for one typed anew and went to the other address
+    « Tester la connexion » asked."""
+    _real_platform(store)
+    dialog = _dialog(qtbot, store)
+    store.settings.set("platform.token", "RENEWED-BEARER-456")  # (the engine, meanwhile)
+    dialog.platform.url.setText(other_host)
+    dialog.platform.test()
+    assert _Recorder.seen, "the test asked the address typed"
+    assert _Recorder.seen == [None] * len(_Recorder.seen)
+
+
 def test_the_nurse_is_told_to_give_the_new_platform_its_token(
     qtbot: Any, window: Any, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
