@@ -300,7 +300,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if not value:
         return None
     text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # (« ² » is a digit to ``isdigit``, and no number to ``float``)
         return float(text)
     try:
         moment = email.utils.parsedate_to_datetime(text)
@@ -317,7 +317,7 @@ def retry_after_in(headers: Mapping[str, str]) -> float | None:
     hour ahead read every « come back in two minutes » as passed and asked again at once; one behind waited
     up to an hour."""
     said = headers.get("Retry-After")
-    if not said or said.strip().isdigit():
+    if not said or (said.strip().isascii() and said.strip().isdigit()):
         return parse_retry_after(said)
     try:
         server_now: datetime | None = email.utils.parsedate_to_datetime(headers.get("Date") or "")

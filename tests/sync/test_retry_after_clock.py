@@ -76,3 +76,13 @@ def test_a_retry_after_of_no_time_does_not_make_the_client_ask_without_pause(sai
     ):
         client.retrying(lambda: client.request("GET", "Task"), budget_s=4.0)
     assert 2 <= len(asked) <= 5, len(asked)
+
+
+@pytest.mark.parametrize("said", ["\xb2", "\xb9\xb3", " 1\xb2 "])
+def test_a_retry_after_of_digits_no_number_is_made_of_is_read_as_none(said: str) -> None:
+    """Found in review: a ``Retry-After`` of superscript figures (« ² », a header decoded as Latin-1) passed
+    for a number and stopped the whole pass with ValueError; no wait given is read as none."""
+    from sync.client import parse_retry_after, retry_after_in
+
+    assert parse_retry_after(said) is None
+    assert retry_after_in({"Retry-After": said}) is None
