@@ -114,6 +114,27 @@ def retry_after_of(failed: BaseException | requests.Response) -> float | None:
     return retry_after_in(headers) if headers is not None else None
 
 
+def addresses_kept(settings: SettingsStore, keys: tuple[str, ...]) -> Callable[[], bool]:
+    """Whether the addresses ``keys`` still name the servers they named now (a path changed: the same): a token
+    a source made now refreshes is kept only then. Found in review: ``config set`` moved the sign-in address
+    to another server while the window synchronised, and erased the secrets kept for the old one
+    (app.settings.secrets_left_behind); the window's sync, still on the old address, wrote its refreshed
+    tokens back, and the next start sent them to the new server."""
+    from app.urls import same_host
+
+    made = {key: str(settings.get(key) or "") for key in keys}
+
+    def still() -> bool:
+        for key, before in made.items():
+            now = str(settings.get(key) or "")
+            if now != before and not same_host(before, now):
+                log.warning("a token refreshed for %s, since moved to another server, is not kept", key)
+                return False
+        return True
+
+    return still
+
+
 def keep_or_say_full(save: Callable[[], None]) -> None:
     """``save()`` a refreshed token; a full disk says so in the sync's words (``auth.disk_full``)."""
     try:
@@ -362,7 +383,11 @@ def token_source_from_settings(settings: SettingsStore) -> TokenSource:
     if not token_url:
         return StaticToken(access)
 
+    still = addresses_kept(settings, ("platform.url", "platform.token_url"))
+
     def save(new_access: str, new_refresh: str | None) -> None:
+        if not still():
+            return
         settings.set("platform.token", new_access)
         if new_refresh is not None:  # "" : the refresh token was refused, forgotten
             settings.set("platform.refresh_token", new_refresh)

@@ -41,7 +41,14 @@ from joserfc.jwk import KeySet
 from app import messages as M
 from app.errors import StorageError, TeleavisError
 from app.urls import is_secure_url, session_proxies
-from sync.auth import BUSY_ERRORS, RefreshBackoff, RefreshUnavailable, keep_or_say_full, retry_after_of
+from sync.auth import (
+    BUSY_ERRORS,
+    RefreshBackoff,
+    RefreshUnavailable,
+    addresses_kept,
+    keep_or_say_full,
+    retry_after_of,
+)
 from sync.ports import SettingsReader, SettingsStore
 
 log = logging.getLogger(__name__)
@@ -641,6 +648,9 @@ class PscToken:
         raw = settings.get(TOKENS_SETTING)
         self._token: dict[str, Any] = json.loads(raw) if raw else {}
         self.backoff = RefreshBackoff()
+        #: Whether the platform and the issuer still name the servers this sign-in was kept for: its tokens
+        #: refreshed are kept only then (erased with a move, never written back for the new server).
+        self._addresses_kept = addresses_kept(settings, ("platform.url", "platform.oidc_issuer"))
         #: The tokens refreshed that a full disk kept from being saved: saved at the next use.
         self._unsaved = False
         #: What the settings hold (a token source made from them would send its refresh token).
@@ -695,7 +705,8 @@ class PscToken:
                 raise RefreshUnavailable(self.backoff.failed(retry_after_of(exc.__cause__))) from exc
             self._token.pop("refresh_token", None)
             try:
-                self.settings.set(TOKENS_SETTING, json.dumps(self._token))
+                if self._addresses_kept():
+                    self.settings.set(TOKENS_SETTING, json.dumps(self._token))
             except StorageError:
                 log.warning("the PSC refresh token refused could not be forgotten in the settings")
             raise
@@ -707,6 +718,9 @@ class PscToken:
         self._keep()
 
     def _keep(self) -> None:
+        if not self._addresses_kept():
+            self._unsaved = False
+            return
         self._unsaved = True
         stored = json.dumps(self._token)
         try:
