@@ -17,6 +17,14 @@ queues the reply (``Store.add_images`` with ``joined_to_reply`` calls :func:`rec
 that transaction too (:func:`queued`): sent once, never left here too. Otherwise they go, their files
 written over (``ObjectStore.delete``), when she takes them off the reply, and with their case when it is
 deleted or purged (app/deletion.py, app/retention.py).
+
+The photos of a reply the platform refused (or that was refused here) are the case's own already, and the
+expert never got them: they go with the reply begun unless she took them off. Which she took off, and the
+file each one she joined again came from, are a third sealed setting (``state.reply_again``, by case): found
+in review, they came back to the reply in the window only, once she had picked the same files again, and
+after a restart the corrected words went without them, nothing saying so. Which images were refused is the
+conversation's (``sync.follow.to_send_again``, given here by the caller): a refusal's photos come back even
+when it came with Teleavis closed.
 """
 
 from __future__ import annotations
@@ -35,6 +43,8 @@ log = logging.getLogger(__name__)
 SETTING = "state.reply_drafts"
 #: The photos joined to the replies begun, by case: a list of {"image": record, "source_sha1", "name"}.
 PHOTOS = "state.reply_photos"
+#: The images of a refused reply, by case: {image id: {"name": the file joined again, "off": taken off}}.
+AGAIN = "state.reply_again"
 
 
 def _all(store: Store) -> dict[str, str]:
@@ -73,6 +83,9 @@ def forget(store: Store, case_id: str, *, in_transaction: bool = False) -> set[s
     gone = photos.pop(case_id, [])
     if gone:
         store.settings.set(PHOTOS, photos or None, in_transaction=True)
+    again = _again(store)
+    if again.pop(case_id, None) is not None:
+        store.settings.set(AGAIN, again or None, in_transaction=True)
     return _unnamed(store.conn, {blob for entry in gone for blob in _entry_blobs(entry)})
 
 
@@ -183,3 +196,49 @@ def recorded(store: Store, case_id: str, image_ids: Iterable[str]) -> None:
 def photo_blobs(store: Store) -> set[str]:
     """The files of every photo joined to a reply begun (``Store.referenced_blobs``)."""
     return {blob for entries in _photos(store).values() for entry in entries for blob in _entry_blobs(entry)}
+
+
+# -- the photos of a refused reply -----------------------------------------------------------
+
+
+def _again(store: Store) -> dict[str, dict[str, dict[str, Any]]]:
+    stored = store.settings.get(AGAIN)
+    if not isinstance(stored, dict):
+        return {}
+    return {
+        str(case): {str(i): e for i, e in entries.items() if isinstance(e, dict)}
+        for case, entries in stored.items()
+        if isinstance(entries, dict)
+    }
+
+
+def load_again(store: Store, case_id: str, refused: Iterable[str]) -> list[tuple[str, str]]:
+    """Of ``refused`` (the case's images joined to a refused reply and to none since, in the case's order),
+    those going with ``case_id``'s reply begun, each with the name of the file it was joined again from
+    ("" when it came back by itself): every one she has not taken off."""
+    entries = _again(store).get(case_id, {})
+    return [
+        (image_id, str(entries.get(image_id, {}).get("name") or ""))
+        for image_id in refused
+        if not entries.get(image_id, {}).get("off")
+    ]
+
+
+def save_again(store: Store, case_id: str, refused: Iterable[str], joined: list[tuple[str, str]]) -> None:
+    """Record which of ``refused`` go with ``case_id``'s reply begun: ``joined`` (image id, file name), the
+    others taken off (they stay off across a restart, until joined again)."""
+    going = dict(joined)
+    entries = {
+        image_id: {"name": going[image_id], "off": False} if image_id in going else {"name": "", "off": True}
+        for image_id in refused
+    }
+    kept = {i: e for i, e in entries.items() if e["off"] or e["name"]}  # a photo back by itself needs no line
+    with transaction(store.conn):
+        every = _again(store)
+        if every.get(case_id, {}) == kept:
+            return
+        if kept:
+            every[case_id] = kept
+        else:
+            every.pop(case_id, None)
+        store.settings.set(AGAIN, every or None, in_transaction=True)

@@ -189,8 +189,12 @@ class FollowView(QWidget):
         self._buffer: QBuffer | None = None
         self._reply_images: list[NewImage] = []
         #: Per case, the images of a reply the platform refused joined again to the corrected one: (image id,
-        #: file name). Already in the case (its place said), they go with the reply, not stored twice.
+        #: file name). Already in the case (its place said), they go with the reply, not stored twice. They come
+        #: back by themselves, unless taken off (``_again_off``), kept so on this workstation (app/reply_drafts.py).
         self._reply_again: dict[str, list[tuple[str, str]]] = {}
+        self._again_off: dict[str, set[str]] = {}  # those she took off, by case (as kept, or since)
+        self._again_images: dict[str, CaseImage] = {}  # their records, by id: what they show, their verdict
+        self._kept_again: dict[str, str] = {}  # what was last written of them, by case (nothing written twice)
         self._reply_names: dict[str, str] = {}  # the file each image joined to a reply came from, by image id
         #: The pictures of the images sent with each reply, by message id, as its conversation line shows them.
         self._reply_pictures: dict[str, QIcon] = {}
@@ -645,6 +649,8 @@ class FollowView(QWidget):
         # (Outbox.queued_replies(here=True) leaves it out, the engine sets it aside). Not offered.
         stranded = waiting and self._on_training_platform(case.id)
         self._reply_open = waiting and not stranded
+        if self._refused_photos_back(case.id, conversation, joined):
+            self._show_reply_images(case.id)
         for widget in (self.reply, self.add_images, self.send_reply):
             widget.setEnabled(self._reply_open)
             widget.setVisible(not stranded)
@@ -1487,17 +1493,101 @@ class FollowView(QWidget):
             mark = {"blocking": "✗ ", "warning": "⚠ "}.get(finding.level, "") if finding else "⚠ " if eye_side else ""
             name = self._reply_names.get(image.record.id, "")
             lines.append(f"{number}. {name} — {mark}{words}" if name else f"{number}. {mark}{words}")
-        for number, (_image_id, name) in enumerate(again, start=len(self._reply_images) + 1):
-            lines.append(f"{number}. {name} — " + self.tr("image de la réponse refusée : elle part avec celle-ci"))
+        if again:  # (back by themselves: she sees they will go)
+            lines.insert(
+                1,
+                self.tr(
+                    "La photo de votre réponse refusée est de nouveau jointe : elle part avec celle-ci, sauf si "
+                    "vous la retirez."
+                )
+                if len(again) == 1
+                else self.tr(
+                    "Les photos de votre réponse refusée sont de nouveau jointes : elles partent avec celle-ci, "
+                    "sauf si vous les retirez."
+                ),
+            )
+        for number, (image_id, name) in enumerate(again, start=len(self._reply_images) + 1):
+            record = self._again_images.get(image_id)
+            if record is not None:
+                finding = worst_finding(record)
+                verdict = finding.text() if finding else eye_side_words(record) or self.tr("bonne qualité")
+                shows = self._image_words(record)
+                name = f"{name} ({shows})" if name else shows
+            else:
+                verdict = ""
+            lines.append(
+                " — ".join(
+                    w
+                    for w in (
+                        f"{number}. {name}",
+                        verdict,
+                        self.tr("image de la réponse refusée : elle part avec celle-ci"),
+                    )
+                    if w
+                )
+            )
         self.reply_images.setText("\n".join(lines))
         return count
+
+    def _refused_photos_back(self, case_id: str, conversation: list[Message], images: dict[str, CaseImage]) -> bool:
+        """The images of a reply refused, and joined to none since, go with the reply begun unless she took
+        them off (found in review: they came back only when she picked the same files again, and only in
+        the window). Those she took off are read from this workstation the first time. Whether the list of
+        those going changed."""
+        from app import reply_drafts
+        from sync.follow import to_send_again
+
+        refused = to_send_again(conversation) if self._reply_open else set()
+        ordered = [image_id for image_id in images if image_id in refused]  # (the case's order)
+        if case_id not in self._again_off and ordered:
+            try:
+                stored = reply_drafts.load_again(self.store, case_id, ordered)
+            except TeleavisError:
+                log.warning("the photos of the refused reply for case %s could not be read back", case_id)
+                stored = [(image_id, "") for image_id in ordered]
+            going = {image_id for image_id, _name in stored}
+            self._again_off[case_id] = {image_id for image_id in ordered if image_id not in going}
+            for image_id, name in stored:
+                if name:
+                    self._reply_names.setdefault(image_id, name)
+        off = self._again_off.get(case_id, set())
+        self._again_images.update({image_id: images[image_id] for image_id in ordered})
+        names = dict(self._reply_again.get(case_id, []))
+        again = [(image_id, names.get(image_id) or self._reply_names.get(image_id, "")) for image_id in ordered]
+        again = [(image_id, name) for image_id, name in again if image_id not in off]
+        if again == self._reply_again.get(case_id, []):
+            return False
+        if again:
+            self._reply_again[case_id] = again
+        else:
+            self._reply_again.pop(case_id, None)
+        self._keep_again(case_id)  # (the names of their files, for after a restart)
+        return True
+
+    def _keep_again(self, case_id: str) -> None:
+        """Record which images of a refused reply go with ``case_id``'s reply begun, and which she took off
+        (by the writer thread, as the photos joined)."""
+        from app import reply_drafts
+
+        joined = list(self._reply_again.get(case_id, []))
+        refused = [image_id for image_id, _name in joined] + sorted(self._again_off.get(case_id, set()))
+        marks = json.dumps([refused, joined])
+        if self._kept_again.get(case_id, json.dumps([[], []])) == marks:
+            return
+        self._kept_again[case_id] = marks
+        run_write(
+            on_own_connection(self.store, lambda own: reply_drafts.save_again(own, case_id, refused, joined)),
+            error=lambda exc: log.warning("the refused reply's photos could not be kept: %s", type(exc).__name__),
+        )
 
     def _drop_reply_images(self) -> None:
         for image in self._reply_images:
             self._reply_names.pop(image.record.id, None)
         self._reply_images = []
         if self.case is not None:
-            self._reply_again.pop(self.case.id, None)
+            taken_off = [image_id for image_id, _name in self._reply_again.pop(self.case.id, [])]
+            self._again_off.setdefault(self.case.id, set()).update(taken_off)
+            self._keep_again(self.case.id)  # they stay off, Teleavis started again
             self._keep_photos(self.case.id, [])  # their files written over, as a case's photo removed
         self._show_reply_images()
         self.reply_problem.clear()
@@ -1541,6 +1631,9 @@ class FollowView(QWidget):
                     said.append(self.tr("« {name} » est déjà jointe à cette réponse.").format(name=name))
                 else:
                     again.append((image_id, name))
+                    self._again_off.get(case_id, set()).discard(image_id)
+                    self._again_images[image_id] = case.images[held[1] - 1]
+                    self._keep_again(case_id)
             elif held is not None and held[2]:
                 said.append(message("already_here", name=name, n=held[1]))
             elif held is not None:
@@ -1803,8 +1896,7 @@ class FollowView(QWidget):
             return
         self.reply.clear()
         self._keep_draft(self.case.id, "")  # sent: the draft kept goes
-        for image in self._reply_images:
-            self._reply_names.pop(image.record.id, None)
+        # (their names stay: should the platform refuse the reply, its photos come back to the box named)
         self._reply_images = []
         # (its photos are the case's now, and no longer the draft's: Store.add_images, in one transaction)
         self._kept_photos.pop(self.case.id, None)

@@ -1534,6 +1534,16 @@ Queue it for sending?</translation>
         <translation>image of the refused reply: it goes with this one</translation>
     </message>
     <message>
+        <location filename="../../ui/follow_view.py" line="1480"/>
+        <source>La photo de votre réponse refusée est de nouveau jointe : elle part avec celle-ci, sauf si vous la retirez.</source>
+        <translation>The photo of your refused reply is attached again: it goes with this one, unless you take it off.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="1485"/>
+        <source>Les photos de votre réponse refusée sont de nouveau jointes : elles partent avec celle-ci, sauf si vous les retirez.</source>
+        <translation>The photos of your refused reply are attached again: they go with this one, unless you take them off.</translation>
+    </message>
+    <message>
         <location filename="../../ui/follow_view.py" line="1233"/>
         <source>« {name} » n&apos;est pas jointe : {reason}</source>
         <translation>“{name}” is not attached: {reason}</translation>

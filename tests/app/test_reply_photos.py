@@ -186,3 +186,18 @@ def test_a_reply_queued_is_no_longer_begun_in_the_same_transaction(
     with Store.open(teleavis_home) as store:
         assert reply_drafts.load(store, case_id) == ""
         assert reply_drafts.load_photos(store, case_id) == []
+
+
+def test_the_photos_of_a_refused_reply_taken_off_are_kept_so_and_forgotten_with_their_case(
+    teleavis_home: Path,
+) -> None:
+    """A refused reply's images go with the reply begun unless taken off, kept so across a restart
+    (app/reply_drafts.py); a case deleted or purged leaves nothing of them."""
+    with Store.open(teleavis_home) as store:
+        reply_drafts.save_again(store, "c1", ["a", "b", "c"], [("b", "dos.jpg")])
+    with Store.open(teleavis_home) as store:
+        assert reply_drafts.load_again(store, "c1", ["a", "b", "c", "d"]) == [("b", "dos.jpg"), ("d", "")]
+        assert reply_drafts.load_again(store, "c2", ["a"]) == [("a", "")]
+        reply_drafts.forget(store, "c1")
+        assert reply_drafts.load_again(store, "c1", ["a", "b"]) == [("a", ""), ("b", "")]
+        assert store.settings.get(reply_drafts.AGAIN) is None
