@@ -35,7 +35,9 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
+from app import messages as M
 from app.db import transaction
+from app.errors import StorageError
 from app.store import NewImage, Store, named_by_images
 
 log = logging.getLogger(__name__)
@@ -151,13 +153,16 @@ def save_photos(store: Store, case_id: str, photos: list[tuple[str, NewImage]]) 
     """Record ``photos`` (each written already, ``Store.write_files``) as those joined to ``case_id``'s
     reply begun, in place of those recorded before; the files of a photo no longer joined are written
     over and removed once that is committed. A photo a case's image holds already (its reply queued
-    meanwhile) is neither recorded again nor removed."""
+    meanwhile) is neither recorded again nor removed. One whose files are gone is refused (``StorageError``,
+    nothing recorded): recorded, it would not come back (:func:`load_photos`), and the window said it kept."""
     with transaction(store.conn) as conn:
         every = _photos(store)
         before = {blob for entry in every.get(case_id, []) for blob in _entry_blobs(entry)}
         wanted = [_entry(name, image) for name, image in photos if image.written]
         sent = named_by_images(conn, (blob for entry in wanted for blob in _entry_blobs(entry)))
         kept = [entry for entry in wanted if not sent & set(_entry_blobs(entry))]
+        if not all(store.objects.exists(blob) for entry in kept for blob in _entry_blobs(entry)):
+            raise StorageError(M.tr("image.files_gone"))
         if kept:
             every[case_id] = kept
         else:

@@ -157,6 +157,10 @@ def _read_by_keyboard(label: QLabel) -> None:
     label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
 
+#: What ``FollowView._kept_photos`` says of photos whose recording failed: equal to no photos' marks.
+NOT_KEPT = "not kept"
+
+
 def _as_kept(image: NewImage) -> NewImage:
     """A copy of ``image``'s record as it is now, its content in its files (``NewImage.written``): what the
     writer thread records, while the window may change the record (an eye chosen)."""
@@ -369,6 +373,9 @@ class FollowView(QWidget):
         self._draft_deadline.timeout.connect(self.keep_draft)
         self._kept_drafts: dict[str, str] = {}  # what was last written, by case (nothing written twice)
         self._kept_photos: dict[str, str] = {}  # the same of the photos joined to each reply
+        #: Why the photos joined to a case's reply could not be kept on this workstation (in the window only).
+        #: (its words, whether trying again may help: a file gone never comes back, taken off and joined again)
+        self._unkept: dict[str, tuple[str, bool]] = {}
         self.reply.textChanged.connect(self._reply_typed)
         self.reply.textChanged.connect(self._say_reply_late)
         self._reply_open = False  # the case waits for a reply that can be sent from here
@@ -398,6 +405,11 @@ class FollowView(QWidget):
         self._reply_unplaced = False  # the problem said is that of an image joined without its eye or site
         self.reply_problem.setWordWrap(True)
         question_layout.addWidget(self.reply_problem)
+        # The photos joined could not be kept on this workstation (a full disk, the base busy): tried again.
+        self.keep_photos_again = QPushButton(self.tr("Réessayer de garder les photos"))
+        self.keep_photos_again.clicked.connect(self._keep_photos_again)
+        self.keep_photos_again.setVisible(False)
+        question_layout.addWidget(self.keep_photos_again, 0, Qt.AlignmentFlag.AlignLeft)
         self.reply_saved = named(QLabel(), "fieldHint")  # a success, not in an error's red
         self.reply_saved.setWordWrap(True)
         question_layout.addWidget(self.reply_saved)
@@ -1349,7 +1361,11 @@ class FollowView(QWidget):
         self.reply.setPlainText(text)
         self.reply.blockSignals(False)
         self._show_reply_images(case_id)
-        self.reply_problem.setText("\n".join(self._reply_said.pop(case_id, [])))
+        said = self._reply_said.pop(case_id, [])
+        if case_id in self._unkept:  # (joined while another case was shown, or before it)
+            said.append(self._unkept[case_id][0])
+        self.reply_problem.setText("\n".join(said))
+        self.keep_photos_again.setVisible(self._may_keep_again(case_id))
         self.reply_saved.clear()
 
     def _request_words(self, case: Case) -> str:
@@ -1421,8 +1437,75 @@ class FollowView(QWidget):
         self._kept_photos[case_id] = marks
         run_write(
             on_own_connection(self.store, lambda own: reply_drafts.save_photos(own, case_id, photos)),
-            error=lambda exc: log.warning("the photos of the reply begun could not be kept: %s", type(exc).__name__),
+            lambda _none: self._photos_kept(case_id, marks),
+            lambda exc: self._photos_not_kept(case_id, marks, exc),
         )
+
+    def _photos_not_kept(self, case_id: str, marks: str, exc: BaseException) -> None:
+        """Found in review: a failed recording of the reply's photos was only logged; the box showed them
+        joined, and closing Teleavis lost them (or what she had given them since). Said in the box, with what
+        to do; they stay joined in the window, tried again at the next keep or by « Réessayer … »."""
+        log.warning("the photos of the reply begun could not be kept: %s", type(exc).__name__)
+        if not isValid(self) or self._kept_photos.get(case_id) != marks:
+            return  # (changed since: the newer keep says its own outcome)
+        self._kept_photos[case_id] = NOT_KEPT  # the next keep tries again, whatever it keeps
+        why = (
+            exc.message
+            if isinstance(exc, TeleavisError)
+            else self.tr("erreur inattendue ({kind})").format(kind=type(exc).__name__)
+        )
+        why = why.strip()
+        why = why[:1].lower() + why[1:] + ("" if why.endswith((".", "!", "?")) else ".")
+        words = self.tr(
+            "Les photos jointes à la réponse n'ont pas été gardées sur ce poste : {why} Elles restent jointes "
+            "dans cette fenêtre, mais seraient perdues si Teleavis se fermait."
+        ).format(why=why)
+        # (tr_in, not tr: the translation tool would take the key for a window string)
+        gone = M.CATALOGUE.tr_in("image.files_gone", language())
+        retry = not (isinstance(exc, TeleavisError) and exc.message == gone)
+        if retry:
+            words += " " + self.tr(
+                "Laissez Teleavis ouvert : une fois le problème réglé, cliquez « Réessayer de garder les photos », "
+                "ou envoyez la réponse."
+            )
+        self._unkept[case_id] = (words, retry)
+        if self.case is not None and self.case.id == case_id:
+            self.reply_saved.clear()
+            self.reply_problem.setText(words)
+            self.keep_photos_again.setVisible(self._may_keep_again(case_id))
+
+    def _photos_kept(self, case_id: str, marks: str) -> None:
+        """Kept at last (the disk freed, the base free again): what was said of it goes."""
+        if not isValid(self) or case_id not in self._unkept or self._kept_photos.get(case_id) != marks:
+            return
+        words, _retry = self._unkept.pop(case_id)
+        if self.case is not None and self.case.id == case_id:
+            self.keep_photos_again.setVisible(False)
+            if self.reply_problem.text() == words:
+                self.reply_problem.clear()
+            if marks != "[]":
+                self.reply_saved.setText(self.tr("Les photos jointes sont maintenant gardées sur ce poste."))
+
+    def _may_keep_again(self, case_id: str) -> bool:
+        """Whether trying again may keep the photos (a file gone never comes back: taken off, joined again)."""
+        return self._unkept.get(case_id, ("", False))[1]
+
+    def _keep_photos_again(self) -> None:
+        if self.case is not None:
+            self._kept_photos[self.case.id] = NOT_KEPT
+            self._keep_photos(self.case.id, self._reply_images)
+
+    def unkept_photos(self, cases: list[str]) -> int:
+        """How many photos joined to the replies of ``cases`` could not be kept on this workstation: in the
+        window only, lost if it closes."""
+        shown = len(self._reply_images) if self.case is not None and self.case.id in self._unkept else 0
+        shown = shown if self.case is not None and self.case.id in cases else 0
+        others = sum(
+            len(images)
+            for case_id, (_text, images) in self._reply_drafts.items()
+            if case_id in cases and case_id in self._unkept
+        )
+        return shown + others
 
     def _reply_typed(self) -> None:
         self._draft_timer.start()
@@ -1900,6 +1983,8 @@ class FollowView(QWidget):
         self._reply_images = []
         # (its photos are the case's now, and no longer the draft's: Store.add_images, in one transaction)
         self._kept_photos.pop(self.case.id, None)
+        self._unkept.pop(self.case.id, None)
+        self.keep_photos_again.setVisible(False)
         self._reply_again.pop(self.case.id, None)
         self._show_reply_images()
         self.reply_problem.clear()

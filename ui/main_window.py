@@ -549,7 +549,22 @@ class MainWindow(QMainWindow):
                     )
                 ).format(ids=ids)
             )
-            photos = self._case_page.follow.unsent_photos(unsent) if self._case_page is not None else 0
+            follow = self._case_page.follow if self._case_page is not None else None
+            # (photos whose recording failed live in the window only: said lost, not kept)
+            unkept = follow.unkept_photos(unsent) if follow is not None else 0
+            photos = follow.unsent_photos(unsent) - unkept if follow is not None else 0
+            if unkept:
+                said[-1] += " " + (
+                    self.tr(
+                        "La photo jointe n'a pas pu être gardée sur ce poste : elle sera perdue si vous fermez "
+                        "Teleavis."
+                    )
+                    if unkept == 1
+                    else self.tr(
+                        "{n} photos jointes n'ont pas pu être gardées sur ce poste : elles seront perdues si vous "
+                        "fermez Teleavis."
+                    ).format(n=unkept)
+                )
             if photos:
                 said[-1] += " " + (
                     self.tr(

@@ -1544,6 +1544,31 @@ Queue it for sending?</translation>
         <translation>The photos of your refused reply are attached again: they go with this one, unless you take them off.</translation>
     </message>
     <message>
+        <location filename="../../ui/follow_view.py" line="1"/>
+        <source>Réessayer de garder les photos</source>
+        <translation>Try again to keep the photos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="1"/>
+        <source>erreur inattendue ({kind})</source>
+        <translation>unexpected error ({kind})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="1"/>
+        <source>Les photos jointes à la réponse n&apos;ont pas été gardées sur ce poste : {why} Elles restent jointes dans cette fenêtre, mais seraient perdues si Teleavis se fermait.</source>
+        <translation>The photos attached to the reply were not kept on this workstation: {why} They stay attached in this window, but would be lost if Teleavis closed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="1"/>
+        <source>Laissez Teleavis ouvert : une fois le problème réglé, cliquez « Réessayer de garder les photos », ou envoyez la réponse.</source>
+        <translation>Leave Teleavis open: once the problem is solved, click “Try again to keep the photos”, or send the reply.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="1"/>
+        <source>Les photos jointes sont maintenant gardées sur ce poste.</source>
+        <translation>The attached photos are now kept on this workstation.</translation>
+    </message>
+    <message>
         <location filename="../../ui/follow_view.py" line="1233"/>
         <source>« {name} » n&apos;est pas jointe : {reason}</source>
         <translation>“{name}” is not attached: {reason}</translation>
@@ -2041,6 +2066,16 @@ Queue it for sending?</translation>
         <location filename="../../ui/main_window.py" line="522"/>
         <source>La photo jointe à la réponse est gardée avec elle : vous la retrouverez à la prochaine ouverture du dossier.</source>
         <translation>The photo attached to the reply is kept with it: you will find it again the next time you open the case.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="1"/>
+        <source>La photo jointe n&apos;a pas pu être gardée sur ce poste : elle sera perdue si vous fermez Teleavis.</source>
+        <translation>The attached photo could not be kept on this workstation: it will be lost if you close Teleavis.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="1"/>
+        <source>{n} photos jointes n&apos;ont pas pu être gardées sur ce poste : elles seront perdues si vous fermez Teleavis.</source>
+        <translation>{n} attached photos could not be kept on this workstation: they will be lost if you close Teleavis.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="527"/>

@@ -393,3 +393,37 @@ def test_quitting_says_the_photos_joined_to_a_reply_are_kept(
     assert len(seen) == 1 and seen[0].endswith(
         "La photo jointe à la réponse est gardée avec elle : vous la retrouverez à la prochaine ouverture du dossier."
     ), seen
+
+
+def test_quitting_says_the_photos_joined_to_a_reply_not_kept_would_be_lost(
+    qtbot: Any, window: Any, store: Store, tmp_path: Any
+) -> None:
+    """Found in review: photos whose recording against the reply failed lived in the window only, and the
+    close's question said them « gardée avec elle » all the same: closing lost them."""
+    from PySide6.QtCore import QTimer
+
+    from tests.support.images import jpeg_bytes, skin_photo
+    from tests.support.scripted_platform import on_hold_with_a_question
+    from tests.support.ui import type_text
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    window.open_case(case_id)
+    follow = window.case_page.follow
+    type_text(follow.reply, "Voici le dos de face.")
+    photo = tmp_path / "dos.jpg"
+    photo.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=5)))
+    follow.add_reply_files([photo])
+    qtbot.waitUntil(lambda: len(follow._reply_images) == 1, timeout=WAIT_MS)
+    blob = follow._reply_images[0].record.blob
+    (store.objects.root / blob[:2] / blob).unlink()  # removed outside Teleavis meanwhile
+    follow.reply_places.fields[0].setText("dos")
+    follow.keep_draft()
+    qtbot.waitUntil(lambda: "pas été gardées" in follow.reply_problem.text(), timeout=WAIT_MS)
+    seen: list[str] = []
+    QTimer.singleShot(50, lambda: _answer_close_question(seen, "Revenir à la réponse"))
+    window.quit_action.trigger()
+    assert window.isVisible()
+    assert len(seen) == 1 and "gardée avec elle" not in seen[0], seen
+    assert seen[0].endswith(
+        "La photo jointe n'a pas pu être gardée sur ce poste : elle sera perdue si vous fermez Teleavis."
+    ), seen

@@ -123,3 +123,76 @@ def test_photos_taken_off_the_reply_are_gone_from_disk_and_do_not_come_back(
     assert reply_drafts.load_photos(store, case_id) == []
     assert not any(store.objects.exists(b) for r in records for b in (r.blob, r.thumb_blob) if b)
     assert shown(qtbot, store, case_id)._reply_images == []
+
+
+def test_photos_that_could_not_be_kept_are_said_so_stay_in_the_window_and_are_kept_at_the_retry(
+    qtbot: Any, store: Store, teleavis_home: Path, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found in review: when recording the reply's photos failed (a full disk, the base refusing, a file
+    gone), only a log line said so; the box showed them joined, and closing Teleavis lost them, or what she
+    had given them since. Said in the box, with what to do; they stay joined in the window, and closing says
+    they would be lost."""
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    view = shown(qtbot, store, case_id)
+    view.add_reply_files(_photos(tmp_path))
+    records = [image.record for image in view._reply_images]
+    gone = records[1]
+    assert gone.blob
+    (store.objects.root / gone.blob[:2] / gone.blob).unlink()  # removed outside Teleavis meanwhile
+    view.reply_places.fields[0].setText("dos")
+    view.keep_draft()
+    said = view.reply_problem.text()
+    assert "pas été gardées" in said and "n'a plus son fichier" in said, said
+    assert "perdu" in said, "she is told what closing would cost"
+    assert len(view._reply_images) == 2, "kept in the window"
+    assert view.unkept_photos([case_id]) == 2
+    assert [image.record.body_site for _n, image in reply_drafts.load_photos(store, case_id)] != ["dos", ""]
+
+    view._drop_reply_images()  # as the words say: taken off, then joined again
+    view.add_reply_files(_photos(tmp_path))
+    view.reply_places.fields[0].setText("dos")
+    view.keep_draft()
+    assert view.reply_problem.text() == "" and view.unkept_photos([case_id]) == 0
+    with Store.open(teleavis_home) as reopened:
+        assert [image.record.body_site for _n, image in reply_drafts.load_photos(reopened, case_id)] == ["dos", ""]
+
+
+def test_photos_the_store_refused_to_keep_are_kept_at_the_retry(
+    qtbot: Any, store: Store, teleavis_home: Path, tmp_path: Path, sync_runner: None
+) -> None:
+    """The base refusing the write (here: held by another connection's transaction, as another Teleavis
+    window or a backup may, beyond its wait): said, and « Réessayer de garder les photos » keeps them once
+    the base is free again."""
+    import sqlite3
+
+    from PySide6.QtCore import Qt
+
+    from app.db import DB_FILE
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    view = shown(qtbot, store, case_id)
+    other = sqlite3.connect(store.data_dir / DB_FILE, isolation_level=None, timeout=0)
+    other.execute("BEGIN EXCLUSIVE")
+    original = store.clone
+
+    def impatient() -> Store:  # (the writer's 30 s wait, cut short)
+        own = original()
+        own.conn.execute("PRAGMA busy_timeout=0")
+        return own
+
+    store.clone = impatient  # type: ignore[method-assign]
+    try:
+        view.add_reply_files(_photos(tmp_path))
+        assert "pas été gardées" in view.reply_problem.text(), view.reply_problem.text()
+        assert view.keep_photos_again.isVisibleTo(view)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        store.clone = original  # type: ignore[method-assign]
+    qtbot.mouseClick(view.keep_photos_again, Qt.MouseButton.LeftButton)
+    assert view.reply_problem.text() == "" and not view.keep_photos_again.isVisibleTo(view)
+    assert "gardées" in view.reply_saved.text()
+    assert len(reply_drafts.load_photos(store, case_id)) == 2
