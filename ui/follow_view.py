@@ -1622,6 +1622,8 @@ class FollowView(QWidget):
 
         refused = to_send_again(conversation) if self._reply_open else set()
         ordered = [image_id for image_id in images if image_id in refused]  # (the case's order)
+        if refused and not ordered:  # the case's images not read (a base busy): left as they were
+            return False
         if case_id not in self._again_off and ordered:
             try:
                 stored = reply_drafts.load_again(self.store, case_id, ordered)
