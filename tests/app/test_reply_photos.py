@@ -201,3 +201,12 @@ def test_the_photos_of_a_refused_reply_taken_off_are_kept_so_and_forgotten_with_
         reply_drafts.forget(store, "c1")
         assert reply_drafts.load_again(store, "c1", ["a", "b"]) == [("a", ""), ("b", "")]
         assert store.settings.get(reply_drafts.AGAIN) is None
+
+
+def test_the_names_of_a_refused_replys_photos_are_sealed(teleavis_home: Path) -> None:
+    """The file a refused reply's photo was joined again from may carry the patient's name: sealed, as the
+    reply's words and photos are (app/settings.py's INTERNAL_SECRETS)."""
+    with Store.open(teleavis_home) as store:
+        reply_drafts.save_again(store, "c1", ["a"], [("a", "DUPONT_Marie_dos.jpg")])
+        (raw,) = store.conn.execute("SELECT value FROM settings WHERE key = ?", (reply_drafts.AGAIN,)).fetchone()
+        assert b"DUPONT" not in (raw if isinstance(raw, bytes) else str(raw).encode())
