@@ -72,14 +72,20 @@ def recorded_for_another(recorded: DevicePatient, patient: Patient | None) -> bo
     given: str | None
     if "^" in name:
         family, _, rest = name.partition("^")
-        words = _without_civility(_name_words(family))
+        words = _name_words(family)
         if words and families and not _family_written(words, families):
             return True
         given = rest.split("^")[0]
     else:  # one field typed on the device (« LE GALL MARIE »): her family name first or last, then the given
-        words = _without_civility(_name_words(name.split("=")[0]))
-        given = _given_beside(words, families)
-        if words and families and given is None:
+        words = _name_words(name.split("=")[0])
+        givens = _givens_beside(words, families)
+        if words and families and not givens:
+            return True
+        # Each reading that leaves a given name is compared with hers (« DUPONT MARTIN » may be her birth
+        # and used names, or Martin Dupont): another patient's unless one of them is hers.
+        named = [reading for reading in givens if reading]
+        given = next((reading for reading in named if not _another_given_name(reading, patient.given)), None)
+        if named and given is None:
             return True
     if _another_given_name(given or "", patient.given):
         return True
@@ -156,20 +162,26 @@ def _family_forms(patient: Patient) -> set[str]:
 
 
 def _family_written(words: list[str], families: set[str]) -> bool:
-    """Whether ``words`` (a family name part) are one of ``families``, joining words left out."""
-    kept = [word for word in words if word not in _JOINING_WORDS]
-    return bool(kept) and _joined(kept) in families
+    """Whether ``words`` (a family name part) are one of ``families``, a civility before it and joining
+    words left out, or as they are (M'Baye's « M », Né's « NE » are no civility nor joining word)."""
+    for form in (words, _without_civility(words)):
+        kept = [word for word in form if word not in _JOINING_WORDS]
+        if _joined(form) in families or (kept and _joined(kept) in families):
+            return True
+    return False
 
 
-def _given_beside(words: list[str], families: set[str]) -> str | None:
-    """In a name typed in one field, the given names beside her family name (first or last, the longest
-    that is hers: « MARTIN NEE DUPONT MARIE »), or None when no part of it is her family name."""
-    for size in range(len(words), 0, -1):
-        if _family_written(words[:size], families):
-            return " ".join(words[size:])
-        if _family_written(words[len(words) - size :], families):
-            return " ".join(words[: len(words) - size])
-    return None
+def _givens_beside(words: list[str], families: set[str]) -> list[str]:
+    """In a name typed in one field, each reading of the given names beside her family name (first or
+    last: « MARTIN NEE DUPONT MARIE », « MME MARIE DUPONT »); none when no part of it is her family name."""
+    found = []
+    for form in (words, _without_civility(words)):
+        for size in range(len(form), 0, -1):
+            if _family_written(form[:size], families):
+                found.append(" ".join(form[size:]))
+            if _family_written(form[len(form) - size :], families):
+                found.append(" ".join(form[: len(form) - size]))
+    return found
 
 
 def _date_digits(text: str) -> str:

@@ -127,3 +127,27 @@ def test_the_placeholders_devices_write_for_nobody_entered_are_compared_with_nob
 @pytest.mark.parametrize("name", ["ANONA^Marie", "NOMAN^Marie", "XAVIER^Marie", "SANS^Marie"])
 def test_a_name_holding_those_letters_is_compared_still(name: str) -> None:
     assert recorded_for_another(DevicePatient(name=name, birth_date="19500302"), MARIE)
+
+
+@pytest.mark.parametrize(
+    ("name", "patient"),
+    [
+        ("M'BAYE^AMINATA", Patient(family="M'Baye", given=["Aminata"], birth_date="1950-03-02")),
+        ("M BAYE AMINATA", Patient(family="M'Baye", given=["Aminata"], birth_date="1950-03-02")),
+        ("MME M'BAYE^AMINATA", Patient(family="M'Baye", given=["Aminata"], birth_date="1950-03-02")),
+        ("NE^MAI", Patient(family="Né", given=["Mai"], birth_date="1950-03-02")),
+    ],
+)
+def test_a_family_name_beginning_as_a_civility_or_a_joining_word_is_hers(name: str, patient: Patient) -> None:
+    """Found in review: « M' » of M'Baye (M'Bappé, M'Bow…) was taken for a civility « M » and left out, so
+    M'Baye's own retinograph, her name written exactly as typed in the case, was said to be BAYE's, another
+    patient's: a false warning on every image of such a patient."""
+    assert not recorded_for_another(DevicePatient(name=name, birth_date="19500302"), patient)
+
+
+@pytest.mark.parametrize("name", ["DUPONT MARTIN", "MARTIN DUPONT", "DUPONT MARTIN PAUL"])
+def test_one_field_whose_last_word_may_be_a_given_name_is_compared_with_hers(name: str) -> None:
+    """Found in review: typed in one field, « DUPONT MARTIN » (Martin Dupont, a man) was read as Marie's
+    birth and used names together, the longest reading, with no given name left to compare: another
+    patient's image went in unsaid. A reading that leaves a given name is compared with hers."""
+    assert recorded_for_another(DevicePatient(name=name, birth_date="19500302"), MARIE)
