@@ -39,6 +39,11 @@ SHOWN_AT_MOST = 200
 #: card still holding the previous patient's photos, copied whole once this case was open. Both times
 #: are the camera's own clock: one never set does not matter.
 EARLIER_SESSION = timedelta(hours=3)
+#: A photo taken on an earlier day than today, by a camera whose clock looks set (within this long before
+#: the computer's), is of an earlier session too: the card may hold the previous patient's photos only,
+#: the newest of them as old as the rest. A camera whose clock was never set (its photos years old) says
+#: nothing so.
+CLOCK_SET = timedelta(days=30)
 
 
 def taken_at(path: pathlib.Path) -> datetime | None:
@@ -219,9 +224,12 @@ class DeviceFolderDialog(QDialog):
         # A new photo taken hours before the newest of the others: an earlier session's, not ticked.
         taken = {path: moment for path in self.files if path in ticked and (moment := taken_at(path)) is not None}
         newest = max(taken.values(), default=None)
+        now = datetime.now()
         for path, moment in taken.items():
             if newest is not None and newest - moment > EARLIER_SESSION:
-                self._say_earlier(path, moment)
+                self._say_earlier(path, moment, day=False)
+            elif moment.date() < now.date() and now - moment < CLOCK_SET:
+                self._say_earlier(path, moment, day=True)
         # Who each DICOM's device recorded it for, from its header only: at once for the files that would
         # come ticked (a few new ones: none is ticked for another patient, even for a moment), on a worker
         # for the others (a share may hold a couple of hundred, each read over the network).
@@ -254,16 +262,23 @@ class DeviceFolderDialog(QDialog):
         for path, recorded in found:
             self._say_recorded(path, recorded)
 
-    def _say_earlier(self, path: pathlib.Path, moment: datetime) -> None:
-        """A new photo of an earlier session: not ticked, its line saying when it was taken and why."""
+    def _say_earlier(self, path: pathlib.Path, moment: datetime, *, day: bool) -> None:
+        """A new photo of an earlier session (``day``: of an earlier day than today): not ticked, its line
+        saying when it was taken and why."""
         item = self._items[path]
         item.setCheckState(Qt.CheckState.Unchecked)
         when = f"{date_words(moment.date().isoformat())} {moment:%H:%M}"
-        why = self.tr(
-            "⚠ Prise le {when}, des heures avant les autres nouvelles images : elle peut être d'un patient "
-            "précédent, restée sur la carte de l'appareil. Non cochée : cochez-la seulement si elle est bien "
-            "de ce patient."
-        ).format(when=when)
+        if day:
+            why = self.tr(
+                "⚠ Prise le {when}, un jour précédent : elle peut être d'un patient précédent, restée sur la "
+                "carte de l'appareil. Non cochée : cochez-la seulement si elle est bien de ce patient."
+            ).format(when=when)
+        else:
+            why = self.tr(
+                "⚠ Prise le {when}, des heures avant les autres nouvelles images : elle peut être d'un patient "
+                "précédent, restée sur la carte de l'appareil. Non cochée : cochez-la seulement si elle est "
+                "bien de ce patient."
+            ).format(when=when)
         item.setText(item.text().split("\n")[0] + "\n" + why)
         item.setToolTip(why)
         item.setForeground(QBrush(readable(OTHER_PATIENT_COLOUR, self.list.palette().color(QPalette.ColorRole.Base))))

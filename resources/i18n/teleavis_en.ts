@@ -963,6 +963,11 @@ Queue it for sending?</translation>
         <source>⚠ Prise le {when}, des heures avant les autres nouvelles images : elle peut être d&apos;un patient précédent, restée sur la carte de l&apos;appareil. Non cochée : cochez-la seulement si elle est bien de ce patient.</source>
         <translation>⚠ Taken on {when}, hours before the other new images: it may be a previous patient&apos;s, left on the device&apos;s card. Not ticked: tick it only if it is this patient&apos;s.</translation>
     </message>
+    <message>
+        <location filename="../../ui/capture_folder.py" line="270"/>
+        <source>⚠ Prise le {when}, un jour précédent : elle peut être d&apos;un patient précédent, restée sur la carte de l&apos;appareil. Non cochée : cochez-la seulement si elle est bien de ce patient.</source>
+        <translation>⚠ Taken on {when}, on an earlier day: it may be a previous patient&apos;s, left on the device&apos;s card. Not ticked: tick it only if it is this patient&apos;s.</translation>
+    </message>
 </context>
 <context>
     <name>DiagnosticDialog</name>

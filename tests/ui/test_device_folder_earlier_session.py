@@ -73,3 +73,32 @@ def test_a_phones_heic_is_dated_before_any_import_was_made(tmp_path: Path) -> No
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "2021-04-11 15:47:53"
+
+
+def test_photos_all_taken_on_an_earlier_day_come_unticked_and_said(qtbot: Any, tmp_path: Path) -> None:
+    """Found in review: the card held the previous patient's photos only (yesterday's, this patient's not
+    taken yet, or taken with another device), copied whole once the case was open: the newest of them was
+    the reference, itself yesterday's, and every one came ticked without a word. A photo taken on an
+    earlier day than today, by a camera whose clock is set (its photos from the last weeks), comes unticked
+    and said; one taken this morning (a home visit's, copied at the practice) comes ticked."""
+    from datetime import datetime, timedelta
+
+    yesterday = datetime.now() - timedelta(days=1)
+    old = [_photo(tmp_path, f"IMG_03{n}.JPG", yesterday.strftime(f"%Y:%m:%d %H:%M:0{n}"), 40 + n) for n in (1, 2)]
+    dialog = DeviceFolderDialog(tmp_path, ticked=set(old), patient=PAUL)
+    qtbot.addWidget(dialog)
+    assert dialog.chosen() == []
+    lines = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert all("patient précédent" in line and yesterday.strftime("%d/%m/%Y") in line for line in lines)
+
+
+def test_photos_taken_earlier_today_or_by_a_clock_never_set_come_ticked(qtbot: Any, tmp_path: Path) -> None:
+    from datetime import datetime
+
+    today = datetime.now().replace(hour=0, minute=5)
+    morning = [_photo(tmp_path, f"IMG_04{n}.JPG", today.strftime(f"%Y:%m:%d %H:%M:0{n}"), 40 + n) for n in (1, 2)]
+    unset = [_photo(tmp_path, f"IMG_05{n}.JPG", f"2000:01:01 00:0{n}:00", 60 + n) for n in (1, 2)]
+    for photos in (morning, unset):
+        dialog = DeviceFolderDialog(tmp_path, ticked=set(photos), patient=PAUL)
+        qtbot.addWidget(dialog)
+        assert sorted(dialog.chosen()) == sorted(photos)
