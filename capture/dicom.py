@@ -312,10 +312,12 @@ def _eyes(ds: Dataset) -> set[str]:
 
 
 def _both_eyes(ds: Dataset) -> bool:
-    """Whether the header says the image shows both eyes (B, in the image's or the series' laterality)."""
-    return any(
-        str(getattr(ds, keyword, "") or "").strip().upper() == "B" for keyword in ("ImageLaterality", "Laterality")
-    )
+    """Whether the header says the image shows both eyes: B in the image's laterality, or in the series'
+    when the image names no eye of its own (a series' B with an image's R or L is an exam of both eyes,
+    each image of one)."""
+    image = str(getattr(ds, "ImageLaterality", "") or "").strip().upper()
+    series = str(getattr(ds, "Laterality", "") or "").strip().upper()
+    return image == "B" or (series == "B" and image not in _LATERALITY.values())
 
 
 def _eye(ds: Dataset) -> str | None:

@@ -686,3 +686,18 @@ def test_a_retinograph_whose_eye_the_device_left_unknown_is_filed_under_neither_
     assert out.eye is None
     assert [f for f in out.quality if f.check == "device-eye"] == []
     assert [f.key for f in out.quality if f.level != "ok"] == []
+
+
+def test_an_image_of_one_eye_in_a_series_of_both_eyes_is_filed_under_its_eye(fundus_frames: list[np.ndarray]) -> None:
+    """Found in review: a device writing B in the series' Laterality for an exam of both eyes, each image
+    with its own ImageLaterality R or L, had every image filed under neither eye and said to show both:
+    the image's own laterality says which eye it shows; the series' B says only that the exam took both."""
+    ds = pydicom.dcmread(io.BytesIO(retinograph(fundus_frames[:1], eye="R")))
+    ds.Laterality = "B"
+    out = io.BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+
+    prepared_image = prepared(out.getvalue())
+
+    assert prepared_image.eye == "right"
+    assert [f.key for f in prepared_image.quality if f.check == "device-eye"] == ["device-eye.right"]
