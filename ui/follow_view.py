@@ -1813,12 +1813,20 @@ class FollowView(QWidget):
     def _place_keyboard_on_joined(self, first: int) -> None:
         """The keyboard, left on « Ajouter des images… » by the file dialog, goes to the site (the eye) of the
         first image just joined: its row came under the buttons, and Tab from there went to « Envoyer la
-        réponse » (found with a keyboard only). Not taken from a field the nurse went on typing in."""
+        réponse » (found with a keyboard only). Not taken from a field the nurse went on typing in, nor given
+        to a place already said (a DICOM's eye, its device's): a stray arrow key, or the wheel, turned it."""
         fields = self.reply_places.fields
-        if first >= len(fields) or QApplication.focusWidget() not in (None, self.add_images):
+        if QApplication.focusWidget() not in (None, self.add_images):
             return
-        self.column.ensureWidgetVisible(fields[first])
-        fields[first].setFocus(Qt.FocusReason.OtherFocusReason)
+        unsaid = [
+            field
+            for field in fields[first:]
+            if not (field.currentData() if isinstance(field, QComboBox) else field.text().strip())
+        ]
+        if not unsaid:
+            return
+        self.column.ensureWidgetVisible(unsaid[0])
+        unsaid[0].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _discard_photos(self, images: list[NewImage]) -> None:
         """The files of photos refused for a reply, written over and removed (by a worker: a large photo's)."""

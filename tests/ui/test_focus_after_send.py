@@ -249,3 +249,46 @@ def test_a_draft_lacking_only_its_photos_opens_with_no_space_to_untick_its_conse
     assert page.editor.consent_given.isChecked(), "a space unticked the consent"
     assert window.pages.currentWidget() is page
     window.shutdown()
+
+
+def test_a_stray_key_after_joining_a_retinograph_does_not_change_the_eye_its_device_recorded(
+    qtbot: Any, store: Store, sync_runner: None, tmp_path: Path
+) -> None:
+    """Found in review of the keyboard given to a reply's photo joined: a DICOM retinograph comes with its
+    eye, the device's; the keyboard went to that eye's drop-down all the same, where a stray arrow key (or
+    the wheel, the box having the keyboard) turned the right eye into the left one, unseen. The keyboard
+    goes to a photo's place only when it is still to be said."""
+    from app.model import Case, Consent, Patient
+    from capture.demo import fundus_scene
+    from tests.support.dicom import retinograph
+    from ui.main_window import MainWindow
+
+    case = Case(
+        specialty="ophthalmology",
+        patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"),
+        consent=Consent(given=True, recorded_by="Inf. Durand"),
+        question="Rétinopathie diabétique ?",
+    )
+    store.create_case(case, [])
+    store.queue(case.id)
+    for state in (CaseState.SENDING, CaseState.SENT, CaseState.ON_HOLD):
+        store.transition(case.id, state)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    activate(qtbot, window)
+    open_from_list(qtbot, window, case.id)
+    follow = window.case_page.follow
+    qtbot.waitUntil(lambda: follow.reply.isVisible() and follow.reply.isEnabled(), timeout=5_000)
+    follow.add_images.setFocus()
+    dicom = tmp_path / "OD.dcm"
+    dicom.write_bytes(retinograph([fundus_scene(1600, 1200, seed=11, eye="right")], eye="R"))
+    follow.add_reply_files([dicom])
+    qtbot.waitUntil(lambda: len(follow.reply_places.fields) == 1, timeout=10_000)
+    eye = follow.reply_places.fields[0]
+    assert eye.currentData() == "right"
+    focus = QApplication.focusWidget()
+    assert focus is not None
+    qtbot.keyClick(focus, Qt.Key.Key_Down)
+    assert eye.currentData() == "right", "a stray key changed the eye the device recorded"
+    window.shutdown()
