@@ -495,8 +495,29 @@ def flat_share(rgb: Image8) -> float:
         # a highlight burnt by a flash, or a dim room's shadow, fades into the photo around it.
         extra = float(np.count_nonzero(extreme)) / pixels
         if extra and share < DOCUMENT_FLAT_SHARE <= share + extra and _sharp_rim(brightest, extreme, level):
+            if level == 0 and _one_round_field(brightest >= 16):
+                continue  # a dermatoscope's (or any lens's) round field on black: no window's background
             share += extra
     return share
+
+
+#: How much of the circle around it a lens's round field fills (a whole disc 1, one cut by the frame's top
+#: and bottom about 0.9); a photo shown in a dark viewer, a rectangle, fills 0.61 (4:3) to 0.64 (a square).
+_ROUND_FIELD_FILL = 0.7
+
+
+def _one_round_field(lit: npt.NDArray[np.bool_]) -> bool:
+    """Whether what is not black is one round field (a dermatoscope's or a fundus camera's view, its
+    surround black), not a window's text and frames on a black background."""
+    contours, _ = cv2.findContours(lit.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return False
+    largest = max(contours, key=cv2.contourArea)
+    area = float(cv2.contourArea(largest))
+    _, radius = cv2.minEnclosingCircle(largest)
+    if area < 0.9 * float(np.count_nonzero(lit)) or radius <= 0:
+        return False
+    return area / (math.pi * radius * radius) >= _ROUND_FIELD_FILL
 
 
 #: How far (in levels, the 75th percentile) the pixels just beyond a pure white or black flat area lie from

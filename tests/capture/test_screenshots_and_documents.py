@@ -146,3 +146,20 @@ def test_a_scanned_page_is_not_told_to_set_the_camera_to_colour() -> None:
     assert colour.level == "ok" and "couleur" not in colour.message.split(":")[-1], colour.message
     assert "not judged" in colour.text("en")
     assert _document(quality)
+
+
+@pytest.mark.parametrize("radius", [0.5, 0.45, 0.4])
+@pytest.mark.parametrize("name", [PHOTO, "tests_45-gps_ifd.jpg"])
+def test_a_dermoscopy_round_on_black_is_not_said_to_be_a_screenshot(name: str, radius: float) -> None:
+    """Found in review of the pure black counted as a screenshot's background: a dermatoscope's image, its
+    round lit field on pure black (exported lossless, or masked by its software), met the black along a
+    sharp circle and was said « Ceci ressemble à une copie d'écran… prenez-la en photo avec l'appareil »,
+    its colours not judged. One round field on black is a lens's view, never a window's background."""
+    with Image.open(CORPUS / name) as photo:
+        pixels = np.asarray(photo.convert("RGB").resize((1600, 1200)), dtype=np.uint8)
+    yy, xx = np.mgrid[0:1200, 0:1600]
+    field = np.hypot(xx - 800, yy - 600) < 1200 * radius
+    image = Image.fromarray(pixels * field[:, :, None].astype(np.uint8))
+    quality = prepare_image_bytes(_encoded(image, "PNG"), filename="dermoscopie.png", specialty="dermatology").quality
+    assert not _document(quality), [f.message for f in quality]
+    assert next(f for f in quality if f.check == "colour-cast").key != "colour-cast.document"
