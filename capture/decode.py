@@ -5,14 +5,21 @@ photo to anonymise while it goes on painting. Qt's decoder (``QImage.fromData``)
 Python's global lock for as long as they run, so the window's thread waited for each decode as if it
 did it itself; OpenCV lets go of the lock while it decodes and resizes, and the two run side by side.
 The stored images are ours: upright, no orientation to follow.
+
+A JPEG being imported is also asked of libjpeg whether its coded data ends where its image does (a photo
+cut short and followed by another file's bytes: ``coded_data_amiss``).
 """
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import numpy.typing as npt
+from PIL import JpegImagePlugin
 
 from capture.cv import cv2
+from capture.sniff import jpeg_restarts_broken, jpeg_scan_span
 
 Image8 = npt.NDArray[np.uint8]
 
@@ -84,3 +91,59 @@ def _resized(pixels: Image8, size: tuple[int, int]) -> Image8:
     if 2 * size[0] > width and 2 * size[1] > height and size[0] * size[1] <= _SMALL:
         pixels = np.asarray(cv2.resize(pixels, (2 * size[0], 2 * size[1]), interpolation=cv2.INTER_LINEAR), np.uint8)
     return np.ascontiguousarray(cv2.resize(pixels, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+
+
+#: How much of a JPEG's coded data, at its end, the test below takes away: more than its last blocks take
+#: (a whole photo's last blocks took 256 bytes at most in real photos written again at any quality, 512
+#: for a corner of pure noise at quality 100). A cut whose other bytes end within it is missed.
+_TAIL = 1024
+#: Coded data the test below adds when a photo ends in blocks of level 0: any bits but 0xFF (a marker).
+_MORE = bytes(range(1, 255)) * 4
+#: The level libjpeg gives a block it had no data for (its coefficients left at 0).
+_MISSING_LEVEL = 128
+
+
+def coded_data_amiss(data: bytes, *, ends_grey: bool) -> bool:
+    """Whether a sequential JPEG's decoder did not end its image where its coded data ends: the file was
+    cut short (a card pulled out while the photo was written, a recovery tool's copy) and what follows is
+    another file's bytes (the next sectors of the card: another photo, perhaps another patient's), a random
+    fill or zeros. libjpeg reads them as the rest of the picture, drawn with the wrong blocks or with the
+    other photo's, and only warns (« Corrupt JPEG data: N extraneous bytes before marker », « premature
+    end of data segment », restart markers out of turn), warnings Pillow and OpenCV do not pass on.
+
+    The restart markers are counted in the file. Then libjpeg itself is asked, decoding the file again (an
+    eighth of its size, its luminance only: its blocks' mean levels, some 0.4 of a decode's time):
+    without the last ``_TAIL`` bytes of its coded data, a whole photo's last blocks have no data, and
+    libjpeg leaves them at level 0 (mid-grey, 128), while a cut photo's decoder had ended before those
+    bytes and draws its last block as before. When the photo's last pixel is that grey already
+    (``ends_grey``: a grey frame, or a decoder that ran out of bytes), more bytes are given instead: a
+    whole photo does not read them, a decoder that ran out does. ``False`` when the file is not one scan
+    of a sequential JPEG (a progressive one's scans are checked as a structure) or too small to tell."""
+    if jpeg_restarts_broken(data):
+        return True
+    span = jpeg_scan_span(data)
+    if span is None or span[1] - span[0] <= 2 * _TAIL:
+        return False
+    if ends_grey:
+        grey = _grey_ending(data)
+        return grey is not None and _grey_ending(data[: span[1]] + _MORE + data[span[1] :]) != grey
+    return _grey_ending(data[: span[1] - _TAIL] + b"\xff\xd9") == 0
+
+
+def _grey_ending(data: bytes) -> int | None:
+    """How many of a JPEG's last blocks are at level 0 (mid-grey), counted back from its last one row by
+    row on the image decoded at an eighth of its size (one pixel a block) in luminance only; ``None`` when that
+    is not how it decodes (a CMYK JPEG) or it does not decode. (Opened as the JPEG it is, without
+    Pillow's warning for a great many pixels: the size was judged before, and an eighth of it is decoded.)"""
+    try:
+        with JpegImagePlugin.JpegImageFile(io.BytesIO(data)) as image:
+            width, height = image.size
+            image.draft("L", ((width + 7) // 8, (height + 7) // 8))
+            if image.mode != "L":
+                return None
+            image.load()
+            levels = np.asarray(image, dtype=np.uint8).ravel()
+    except (OSError, ValueError, SyntaxError):
+        return None
+    other = np.flatnonzero(levels != _MISSING_LEVEL)
+    return int(levels.size if other.size == 0 else levels.size - 1 - other[-1])

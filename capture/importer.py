@@ -19,6 +19,7 @@ from PIL import Image
 
 from capture import messages
 from capture.cv import cv2
+from capture.decode import coded_data_amiss
 from capture.metadata import ORIENTATION_TAG, PhotoFacts, broken_profile, icc_profile, photo_facts
 from capture.quality import jpeg_quality
 from capture.sniff import MAX_PIXELS, Format, header_size, heif_complete, j2k_reversible, webp_lossless
@@ -300,7 +301,8 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
             rgb, flattened = few_bits, True
         else:
             pixels = to_rgb_array(image)
-            if fmt == "jpeg" and closed_after_a_cut(pixels):
+            grey_corner = bool((pixels[-1, -1] == _MISSING_BLOCKS_GREY).all())
+            if fmt == "jpeg" and (closed_after_a_cut(pixels) or coded_data_amiss(data, ends_grey=grey_corner)):
                 raise messages.rejected("damaged", name=name)
             rgb = upright(pixels, orientation)
         pages = int(getattr(image, "n_frames", 1) or 1) if fmt in ("tiff", "webp", "gif") else 1

@@ -163,3 +163,87 @@ def heif_complete(data: bytes) -> bool:
             return False
         offset += size
     return True
+
+
+#: Baseline and extended sequential frames (Huffman coded): their one scan holds the whole image.
+_JPEG_SEQUENTIAL = {0xC0, 0xC1}
+
+
+def jpeg_scan_span(data: bytes) -> tuple[int, int] | None:
+    """Where the coded data of a sequential JPEG's one scan lies (its first byte, and the marker that ends
+    it), when the image is in a single scan of all its components as cameras write it; ``None`` for any
+    other (progressive, several scans, no scan, a structure that does not hold)."""
+    scan = _jpeg_scan(data)
+    return None if scan is None else scan[:2]
+
+
+def jpeg_restarts_broken(data: bytes) -> bool:
+    """Whether the restart markers in a sequential JPEG's one scan are not those its header declares: one
+    every so many blocks (DRI), numbered 0 to 7 in turn. A photo cut short and followed by other bytes (a
+    recovery tool's copy: the next sectors of the card) has too few of them, too many, or out of turn;
+    libjpeg only warns and draws the rest from those bytes. ``False`` when the file is no such JPEG."""
+    scan = _jpeg_scan(data)
+    return scan is not None and scan[2]
+
+
+def _mcus(frame: bytes) -> int:
+    """How many MCUs (the interleaved scan's units of blocks) a frame header's image holds; 0 when its
+    height is left to a later marker (DNL)."""
+    height, width = int.from_bytes(frame[1:3], "big"), int.from_bytes(frame[3:5], "big")
+    samplings = [frame[7 + 3 * i] for i in range(frame[5])]
+    if len(samplings) == 1:
+        return -(-width // 8) * -(-height // 8)
+    across, down = 8 * max(f >> 4 for f in samplings), 8 * max(f & 15 for f in samplings)
+    return -(-width // across) * -(-height // down) if across and down else 0
+
+
+def _jpeg_scan(data: bytes) -> tuple[int, int, bool] | None:
+    """The span of a sequential JPEG's one scan, and whether its restart markers are wrong."""
+    pos, end = 2, len(data)
+    frame = scan = None
+    interval = 0
+    while pos + 4 <= end:
+        if data[pos] != 0xFF:
+            return None
+        marker = data[pos + 1]
+        if marker == 0xFF:
+            pos += 1
+            continue
+        if marker == 0xD9:
+            break
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+        if marker in _JPEG_SOF:
+            if marker not in _JPEG_SEQUENTIAL or frame is not None or length < 8 or pos + 2 + length > end:
+                return None
+            frame = data[pos + 4 : pos + 2 + length]
+            if len(frame) < 6 + 3 * frame[5]:
+                return None
+        elif marker == 0xDD and scan is None and pos + 6 <= end:
+            (interval,) = struct.unpack(">H", data[pos + 4 : pos + 6])
+        elif marker == 0xDA:
+            if scan is not None or frame is None or pos + 5 > end or data[pos + 4] != frame[5]:
+                return None
+            start = pos = pos + 2 + length
+            restarts, in_turn = 0, True
+            while True:  # the coded data: every 0xFF in it is stuffed (FF 00), a restart (FF D0-D7) or fill
+                pos = data.find(b"\xff", pos)
+                if pos < 0 or pos + 1 >= end:
+                    return None
+                following = data[pos + 1]
+                if following == 0x00:
+                    pos += 2
+                elif 0xD0 <= following <= 0xD7:
+                    in_turn = in_turn and following == 0xD0 + restarts % 8
+                    restarts += 1
+                    pos += 2
+                elif following == 0xFF:
+                    pos += 1
+                else:
+                    break
+            mcus = _mcus(frame)
+            expected = -(-mcus // interval) - 1 if interval else 0
+            broken = not in_turn or (restarts != expected if mcus else False)
+            scan = (start, pos, broken)
+            continue
+        pos += 2 + length
+    return scan
