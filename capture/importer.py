@@ -183,6 +183,11 @@ def closed_after_a_cut(rgb: RGB) -> bool:
     return float(np.abs(edges - _MISSING_BLOCKS_GREY).mean()) > _FRAME_TOLERANCE
 
 
+def _coded_data_amiss(data: bytes, rgb: RGB) -> bool:
+    """:func:`coded_data_amiss` of a JPEG whose pixels (as stored) are ``rgb``."""
+    return coded_data_amiss(data, ends_grey=bool((rgb[-1, -1] == _MISSING_BLOCKS_GREY).all()))
+
+
 def has_alpha(image: Image.Image) -> bool:
     """Whether some pixels may be transparent (an alpha channel, or a transparent colour)."""
     return image.mode in ("RGBA", "LA", "PA", "RGBa") or "transparency" in image.info
@@ -301,8 +306,9 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
             rgb, flattened = few_bits, True
         else:
             pixels = to_rgb_array(image)
-            grey_corner = bool((pixels[-1, -1] == _MISSING_BLOCKS_GREY).all())
-            if fmt == "jpeg" and (closed_after_a_cut(pixels) or coded_data_amiss(data, ends_grey=grey_corner)):
+            # (The coded data is asked of once, at the import's first decode: its full one follows it, and a
+            # stored image turned later is ours.)
+            if fmt == "jpeg" and (closed_after_a_cut(pixels) or (not full and _coded_data_amiss(data, pixels))):
                 raise messages.rejected("damaged", name=name)
             rgb = upright(pixels, orientation)
         pages = int(getattr(image, "n_frames", 1) or 1) if fmt in ("tiff", "webp", "gif") else 1
