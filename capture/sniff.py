@@ -242,7 +242,8 @@ def _jpeg_scan(data: bytes) -> tuple[int, int, bool] | None:
                     break
             mcus = _mcus(frame)
             expected = -(-mcus // interval) - 1 if interval else 0
-            broken = not in_turn or (restarts != expected if mcus else False)
+            # (One more, after the last interval, is read by libjpeg without a word: some encoders write it.)
+            broken = not in_turn or (restarts not in (expected, expected + 1) if mcus else False)
             scan = (start, pos, broken)
             continue
         pos += 2 + length

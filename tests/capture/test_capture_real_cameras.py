@@ -740,6 +740,19 @@ def test_whole_real_photos_written_again_any_way_are_not_taken_for_cut(name: str
     prepare_image_bytes(out.getvalue(), filename="p.jpg", specialty="dermatology")
 
 
+def test_a_whole_photo_with_a_restart_marker_before_its_end_is_not_taken_for_cut() -> None:
+    """Some encoders write a restart marker after the last interval too, just before the end marker:
+    libjpeg reads it without a word, and the photo is whole."""
+    with Image.open(CORPUS / "gps_DSCN0012.jpg") as photo:
+        out = io.BytesIO()
+        photo.convert("RGB").save(out, "JPEG", quality=90, restart_marker_rows=2)
+    data = out.getvalue()
+    assert data.endswith(b"\xff\xd9")
+    last = max(data.rfind(bytes([0xFF, 0xD0 + n])) for n in range(8))
+    following = 0xD0 + (data[last + 1] - 0xD0 + 1) % 8
+    prepare_image_bytes(data[:-2] + bytes([0xFF, following]) + b"\xff\xd9", filename="p.jpg", specialty="dermatology")
+
+
 @pytest.mark.parametrize("band", ["white frame", "black floor", "grey bottom border"])
 def test_a_whole_photo_with_a_flat_band_is_not_taken_for_cut(band: str) -> None:
     """A photo framed in white by an editing app, or whose floor is crushed black, is whole."""
