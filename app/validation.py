@@ -425,6 +425,14 @@ M.add(
             "Vérifiez l'œil choisi.",
             "en": "The device recorded this image as a right eye, not the left eye chosen. Check the eye.",
         },
+        # The same eye filed twice, once as each: the other eye is not photographed, and the expert's
+        # advice for one eye would go to the other.
+        "v.same_eye": {
+            "fr": "Images {a} et {b} : la papille est du même côté sur les deux, l'une est classée œil droit et "
+            "l'autre œil gauche : c'est sans doute le même œil deux fois. Vérifiez l'œil de chacune.",
+            "en": "Images {a} and {b}: the optic disc is on the same side in both, one filed as the right eye and "
+            "the other as the left: this is probably the same eye twice. Check the eye of each.",
+        },
         # A field filed as the other one: the eye may lack the field the screening protocol asks for.
         "v.field_doubt.disc": {
             "fr": "La papille est au centre du champ : cela ressemble à un champ centré sur la papille, pas sur "
@@ -949,7 +957,45 @@ def validate_images(case: Case) -> list[Finding]:
                         reason=finding.text(),
                     )
                 )
+    if retina:
+        out.extend(same_eye_twice(images))
     out.extend(_view_findings(case))
+    return out
+
+
+#: The code of :func:`same_eye_twice`'s warning.
+SAME_EYE = "images.eye.same"
+
+
+def _disc_side_seen(image: CaseImage) -> str | None:
+    """The side of the image where its optic disc was found with confidence, off the centre: ``left`` or
+    ``right``, whether or not that side was claimed for an eye (a phone's or an indirect lens's image may
+    be turned half a turn); ``None`` when the disc was central, not found, or checked before its side
+    was kept in words."""
+    for finding in image.quality:
+        if finding.check == DISC_SIDE_CHECK and finding.key:
+            side = finding.key.removeprefix("optic-disc.").removesuffix(".unclaimed")
+            return side if side in ("left", "right") else None
+    return None
+
+
+def same_eye_twice(images: list[CaseImage]) -> list[Finding]:
+    """Two retinographs from one device, one filed as the right eye and the other as the left, whose optic
+    discs lie on the same side of the image (a warning): two eyes put their discs on opposite sides, the
+    same eye (taken again, or the same image exported twice) on the same one. The same eye imported twice
+    and filed once as each sends the expert no picture of the other eye, and one eye's advice to both.
+    Said whether or not the side tells which eye (as a device's images are turned, both are), and not when
+    an image's own eye is already doubted (:func:`eye_side`)."""
+    seen = [
+        (n, image.eye, side, image.device)
+        for n, image in enumerate(images, start=1)
+        if image.eye in EYES and (side := _disc_side_seen(image)) is not None and eye_doubt(image) is None
+    ]
+    out: list[Finding] = []
+    for i, (a, eye_a, side_a, device_a) in enumerate(seen):
+        for b, eye_b, side_b, device_b in seen[i + 1 :]:
+            if eye_a != eye_b and side_a == side_b and device_a == device_b:
+                out.append(_f(SAME_EYE, f"images[{b - 1}].eye", "v.same_eye", "warning", a=a, b=b))
     return out
 
 

@@ -202,3 +202,49 @@ def test_the_field_doubt_speaks_english_and_says_nothing_without_a_disc(real_lef
     i18n.set_language("fr")
     old = [QualityFinding("field-of-view", "ok", "Champ rétinien complet.", 0.99, 0.75)]
     assert field_warnings(old, "disc") == field_warnings(old, "macula") == []
+
+
+def _imported(rgb: np.ndarray, eye: str, quality: int, device: tuple[str, str]) -> CaseImage:
+    """``rgb`` imported as a JPEG written by ``device`` (make, model), filed as ``eye``."""
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = device
+    out = io.BytesIO()
+    Image.fromarray(rgb).save(out, "JPEG", quality=quality, exif=exif.tobytes())
+    prepared = prepare_image_bytes(out.getvalue(), filename="fundus.jpg", specialty="ophthalmology")
+    return CaseImage(eye=eye, view="macula", quality=prepared.quality, device=prepared.device)
+
+
+PHONE = ("Apple", "iPhone 13")
+FUNDUS_CAMERA = ("Topcon", "TRC-NW8")
+
+
+@pytest.mark.parametrize("device", [PHONE, FUNDUS_CAMERA])
+def test_the_same_eye_filed_as_both_eyes_is_said(real_left: np.ndarray, device: tuple[str, str]) -> None:
+    """The real left eye imported twice (exported again at another quality) and filed once as each eye:
+    the checklist says it looks like the same eye twice, whether or not the device's side names an eye
+    (a phone's through an indirect lens does not); a left and a right eye (its mirror) say nothing."""
+    twice = [_imported(real_left, "right", 92, device), _imported(real_left, "left", 80, device)]
+    case = Case(specialty="ophthalmology", images=twice)
+    findings = validate_images(case)
+    same = [f for f in findings if f.code == "images.eye.same"]
+    if device == PHONE:
+        (warning,) = same
+        assert warning.severity == "warning" and warning.field == "images[1].eye"
+        assert warning.message.startswith("Images 1 et 2 : la papille est du même côté sur les deux")
+        i18n.set_language("en")
+        try:
+            english = [f.message for f in validate_images(case) if f.code == "images.eye.same"]
+        finally:
+            i18n.set_language("fr")
+        assert english == [
+            "Images 1 and 2: the optic disc is on the same side in both, one filed as the right eye and the "
+            "other as the left: this is probably the same eye twice. Check the eye of each."
+        ]
+    else:  # a fundus camera's side names the eye: the image filed right is already said to look left
+        assert not same
+        assert [f.code for f in findings if f.code == "image.eye.side"] == ["image.eye.side"]
+    both = [
+        _imported(real_left, "left", 92, device),
+        _imported(np.ascontiguousarray(real_left[:, ::-1]), "right", 92, device),
+    ]
+    assert not [f for f in validate_images(Case(specialty="ophthalmology", images=both)) if f.code == "images.eye.same"]
