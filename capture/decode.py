@@ -19,7 +19,7 @@ import numpy.typing as npt
 from PIL import JpegImagePlugin
 
 from capture.cv import cv2
-from capture.sniff import jpeg_restarts_broken, jpeg_scan_span
+from capture.sniff import jpeg_scan
 
 Image8 = npt.NDArray[np.uint8]
 
@@ -119,15 +119,18 @@ def coded_data_amiss(data: bytes, *, ends_grey: bool) -> bool:
     (``ends_grey``: a grey frame, or a decoder that ran out of bytes), more bytes are given instead: a
     whole photo does not read them, a decoder that ran out does. ``False`` when the file is not one scan
     of a sequential JPEG (a progressive one's scans are checked as a structure) or too small to tell."""
-    if jpeg_restarts_broken(data):
+    scan = jpeg_scan(data)
+    if scan is None:
+        return False
+    start, end, restarts_broken = scan
+    if restarts_broken:
         return True
-    span = jpeg_scan_span(data)
-    if span is None or span[1] - span[0] <= 2 * _TAIL:
+    if end - start <= 2 * _TAIL:
         return False
     if ends_grey:
         grey = _grey_ending(data)
-        return grey is not None and _grey_ending(data[: span[1]] + _MORE + data[span[1] :]) != grey
-    return _grey_ending(data[: span[1] - _TAIL] + b"\xff\xd9") == 0
+        return grey is not None and _grey_ending(data[:end] + _MORE + data[end:]) != grey
+    return _grey_ending(data[: end - _TAIL] + b"\xff\xd9") == 0
 
 
 def _grey_ending(data: bytes) -> int | None:

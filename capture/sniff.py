@@ -169,23 +169,6 @@ def heif_complete(data: bytes) -> bool:
 _JPEG_SEQUENTIAL = {0xC0, 0xC1}
 
 
-def jpeg_scan_span(data: bytes) -> tuple[int, int] | None:
-    """Where the coded data of a sequential JPEG's one scan lies (its first byte, and the marker that ends
-    it), when the image is in a single scan of all its components as cameras write it; ``None`` for any
-    other (progressive, several scans, no scan, a structure that does not hold)."""
-    scan = _jpeg_scan(data)
-    return None if scan is None else scan[:2]
-
-
-def jpeg_restarts_broken(data: bytes) -> bool:
-    """Whether the restart markers in a sequential JPEG's one scan are not those its header declares: one
-    every so many blocks (DRI), numbered 0 to 7 in turn. A photo cut short and followed by other bytes (a
-    recovery tool's copy: the next sectors of the card) has too few of them, too many, or out of turn;
-    libjpeg only warns and draws the rest from those bytes. ``False`` when the file is no such JPEG."""
-    scan = _jpeg_scan(data)
-    return scan is not None and scan[2]
-
-
 def _mcus(frame: bytes) -> int:
     """How many MCUs (the interleaved scan's units of blocks) a frame header's image holds; 0 when its
     height is left to a later marker (DNL)."""
@@ -197,8 +180,13 @@ def _mcus(frame: bytes) -> int:
     return -(-width // across) * -(-height // down) if across and down else 0
 
 
-def _jpeg_scan(data: bytes) -> tuple[int, int, bool] | None:
-    """The span of a sequential JPEG's one scan, and whether its restart markers are wrong."""
+def jpeg_scan(data: bytes) -> tuple[int, int, bool] | None:
+    """Where the coded data of a sequential JPEG's one scan lies (its first byte, and the marker that ends
+    it), when the image is in a single scan of all its components as cameras write it, and whether its
+    restart markers are not those its header declares: one every so many blocks (DRI), numbered 0 to 7
+    in turn (a photo cut short and followed by other bytes has too few of them, too many, or out of turn;
+    libjpeg only warns and draws the rest from those bytes). ``None`` for any other file (progressive,
+    several scans, no scan, a structure that does not hold)."""
     pos, end = 2, len(data)
     frame = scan = None
     interval = 0
