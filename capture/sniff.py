@@ -181,12 +181,12 @@ def _mcus(frame: bytes) -> int:
 
 
 def jpeg_scan(data: bytes) -> tuple[int, int, bool] | None:
-    """Where the coded data of a sequential JPEG's one scan lies (its first byte, and the marker that ends
-    it), when the image is in a single scan of all its components as cameras write it, and whether its
-    restart markers are not those its header declares: one every so many blocks (DRI), numbered 0 to 7
-    in turn (a photo cut short and followed by other bytes has too few of them, too many, or out of turn;
-    libjpeg only warns and draws the rest from those bytes). ``None`` for any other file (progressive,
-    several scans, no scan, a structure that does not hold)."""
+    """Where the coded data of a sequential JPEG's one scan lies (its first byte, and the end of its last byte before
+    the fill bytes and the marker that end it), when the image is in a single scan of all its components as
+    cameras write it, and whether its restart markers are not those its header declares: one every so many
+    blocks (DRI), numbered 0 to 7 in turn (a photo cut short and followed by other bytes has too few of them,
+    too many, or out of turn; libjpeg only warns and draws the rest from those bytes). ``None`` for any other
+    file (progressive, several scans, no scan, a structure that does not hold)."""
     pos, end = 2, len(data)
     frame = scan = None
     interval = 0
@@ -232,7 +232,10 @@ def jpeg_scan(data: bytes) -> tuple[int, int, bool] | None:
             expected = -(-mcus // interval) - 1 if interval else 0
             # (One more, after the last interval, is read by libjpeg without a word: some encoders write it.)
             broken = not in_turn or (restarts not in (expected, expected + 1) if mcus else False)
-            scan = (start, pos, broken)
+            coded_end = pos  # (without the fill bytes before the marker: none of the image's, T.81 B.1.1.2)
+            while coded_end > start and data[coded_end - 1] == 0xFF:
+                coded_end -= 1
+            scan = (start, coded_end, broken)
             continue
         pos += 2 + length
     return scan

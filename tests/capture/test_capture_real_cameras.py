@@ -753,6 +753,16 @@ def test_a_whole_photo_with_a_restart_marker_before_its_end_is_not_taken_for_cut
     prepare_image_bytes(data[:-2] + bytes([0xFF, following]) + b"\xff\xd9", filename="p.jpg", specialty="dermatology")
 
 
+@pytest.mark.parametrize("name", ["hdr_canon_hdr_YES.jpg", "Nikon_COOLPIX_P1.jpg", "Canon_PowerShot_S40.jpg"])
+def test_a_whole_photo_whose_encoder_fills_before_its_end_marker_is_not_taken_for_cut(name: str) -> None:
+    """Found in review: any marker may follow fill bytes (0xFF, ITU T.81 B.1.1.2), and a whole photo whose
+    encoder wrote 2 kB of them before its end marker was refused as cut: the fill was counted in its coded
+    data, so the last kilobyte taken off held none of the image's."""
+    data = (CORPUS / name).read_bytes()
+    end = data.rfind(b"\xff\xd9")
+    prepare_image_bytes(data[:end] + b"\xff" * 2000 + data[end:], filename=name, specialty="dermatology")
+
+
 @pytest.mark.parametrize("band", ["white frame", "black floor", "grey bottom border"])
 def test_a_whole_photo_with_a_flat_band_is_not_taken_for_cut(band: str) -> None:
     """A photo framed in white by an editing app, or whose floor is crushed black, is whole."""
