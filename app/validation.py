@@ -968,12 +968,16 @@ SAME_EYE = "images.eye.same"
 
 
 def _disc_side_seen(image: CaseImage) -> str | None:
-    """The side of the image where its optic disc was found with confidence, off the centre: ``left`` or
-    ``right``, whether or not that side was claimed for an eye (a phone's or an indirect lens's image may
-    be turned half a turn); ``None`` when the disc was central, not found, or checked before its side
-    was kept in words."""
+    """The side of the image where its optic disc was found with confidence, far off the centre (as a
+    macula-centred field puts it, :data:`MACULA_CENTRED_FROM`): ``left`` or ``right``, whether or not that
+    side was claimed for an eye (a phone's or an indirect lens's image may be turned half a turn); ``None``
+    when the disc was nearer the centre, not found, or checked before its side was kept in words. (Found
+    in review: a disc-centred field aimed a little to the side, its disc a third of a radius off, was
+    compared with the other eye's macula-centred field and the two eyes said to be the same one.)"""
     for finding in image.quality:
         if finding.check == DISC_SIDE_CHECK and finding.key:
+            if finding.measure is None or abs(finding.measure) < MACULA_CENTRED_FROM:
+                return None
             side = finding.key.removeprefix("optic-disc.").removesuffix(".unclaimed")
             return side if side in ("left", "right") else None
     return None

@@ -248,3 +248,19 @@ def test_the_same_eye_filed_as_both_eyes_is_said(real_left: np.ndarray, device: 
         _imported(np.ascontiguousarray(real_left[:, ::-1]), "right", 92, device),
     ]
     assert not [f for f in validate_images(Case(specialty="ophthalmology", images=both)) if f.code == "images.eye.same"]
+
+
+def test_a_disc_centred_field_aimed_a_little_off_is_not_taken_for_the_other_eye(real_left: np.ndarray) -> None:
+    """A phone's right eye, its disc-centred field aimed a little to the side (its disc a third of a radius
+    left of the centre: « nothing said » of its field), beside the real left eye's macula-centred field
+    (its disc far on the left): two eyes, not the same one twice. Only a disc far off the centre (a
+    macula-centred field's) tells the side of the eye: aimed at the disc, a small error puts it either way."""
+    left = _imported(real_left, "left", 92, PHONE)
+    aimed_off = QualityFinding.said(DISC_SIDE_CHECK, "ok", "optic-disc.left.unclaimed", -0.32, None)
+    right = CaseImage(eye="right", view="disc", quality=[aimed_off], device=left.device)
+    case = Case(specialty="ophthalmology", images=[left, right])
+    assert not [f for f in validate_images(case) if f.code == "images.eye.same"]
+    # The same eye's macula-centred field filed as both is still said.
+    again = _imported(real_left, "right", 80, PHONE)
+    twice = Case(specialty="ophthalmology", images=[left, right, again])
+    assert [f.field for f in validate_images(twice) if f.code == "images.eye.same"] == ["images[2].eye"]
