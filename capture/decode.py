@@ -130,13 +130,55 @@ def coded_data_amiss(data: bytes, *, ends_grey: bool) -> bool:
     if ends_grey:
         grey = _grey_ending(data)
         return grey is not None and _grey_ending(data[:end] + _MORE + data[end:]) != grey
-    return _grey_ending(data[: end - _TAIL] + b"\xff\xd9") == 0
+    if _grey_ending(data[: end - _TAIL] + b"\xff\xd9") != 0:
+        return False
+    # Found in review: an encoder may pad its coded data before the end marker (zeros: libjpeg's « N
+    # extraneous bytes before marker 0xd9 », the photo shown whole), and a kilobyte of padding held none of
+    # the image's. A padding the decoder does not read is not the image's: judged without it. (A cut photo
+    # followed by zeros reads them as its missing blocks: they change what it draws.)
+    padded = _padding_start(data, start, end)
+    if padded is None or not _unread(data, padded, end):
+        return True
+    return padded - start > 2 * _TAIL and _grey_ending(data[: padded - _TAIL] + b"\xff\xd9") == 0
+
+
+#: A run of one byte at least this long ending a JPEG's coded data may be its encoder's padding.
+_PADDING = 16
+
+
+def _padding_start(data: bytes, start: int, end: int) -> int | None:
+    """Where the run of one byte value ending the coded data ``data[start:end]`` begins, when it is at least
+    :data:`_PADDING` long (a zero stuffing a 0xFF before it is the image's); else ``None``."""
+    value, run = data[end - 1], end - 1
+    while run > start and data[run - 1] == value:
+        run -= 1
+    if value == 0 and run > start and data[run - 1] == 0xFF:
+        run += 1
+    return run if end - run >= _PADDING else None
+
+
+def _unread(data: bytes, padded: int, end: int) -> bool:
+    """Whether the decoder draws the same image when ``data[padded:end]`` is replaced by other bytes: it
+    ended before them."""
+    other = (_MORE * (1 + (end - padded) // len(_MORE)))[: end - padded]
+    before, after = _levels(data), _levels(data[:padded] + other + data[end:])
+    return before is not None and after is not None and np.array_equal(before, after)
 
 
 def _grey_ending(data: bytes) -> int | None:
     """How many of a JPEG's last blocks are at level 0 (mid-grey), counted back from its last one row by
     row on the image decoded at an eighth of its size (one pixel a block) in luminance only; ``None`` when that
-    is not how it decodes (a CMYK JPEG) or it does not decode. (Opened as the JPEG it is, without
+    is not how it decodes (a CMYK JPEG) or it does not decode."""
+    levels = _levels(data)
+    if levels is None:
+        return None
+    other = np.flatnonzero(levels != _MISSING_LEVEL)
+    return int(levels.size if other.size == 0 else levels.size - 1 - other[-1])
+
+
+def _levels(data: bytes) -> npt.NDArray[np.uint8] | None:
+    """A JPEG's blocks' mean levels (decoded at an eighth of its size, luminance only), in order; ``None``
+    when that is not how it decodes (a CMYK JPEG) or it does not decode. (Opened as the JPEG it is, without
     Pillow's warning for a great many pixels: the size was judged before, and an eighth of it is decoded.)"""
     try:
         with JpegImagePlugin.JpegImageFile(io.BytesIO(data)) as image:
@@ -145,8 +187,6 @@ def _grey_ending(data: bytes) -> int | None:
             if image.mode != "L":
                 return None
             image.load()
-            levels = np.asarray(image, dtype=np.uint8).ravel()
+            return np.asarray(image, dtype=np.uint8).ravel()
     except (OSError, ValueError, SyntaxError):
         return None
-    other = np.flatnonzero(levels != _MISSING_LEVEL)
-    return int(levels.size if other.size == 0 else levels.size - 1 - other[-1])

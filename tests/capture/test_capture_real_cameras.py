@@ -763,6 +763,17 @@ def test_a_whole_photo_whose_encoder_fills_before_its_end_marker_is_not_taken_fo
     prepare_image_bytes(data[:end] + b"\xff" * 2000 + data[end:], filename=name, specialty="dermatology")
 
 
+@pytest.mark.parametrize("name", ["hdr_canon_hdr_YES.jpg", "Nikon_COOLPIX_P1.jpg", "Canon_PowerShot_S40.jpg"])
+def test_a_whole_photo_padded_with_zeros_before_its_end_marker_is_not_taken_for_cut(name: str) -> None:
+    """Found in review: an encoder padding its coded data with zeros before the end marker (libjpeg: « N
+    extraneous bytes before marker 0xd9 », the photo shown whole) had a whole photo refused as cut once
+    the padding passed a kilobyte: the kilobyte taken off held none of the image's. The zeros are not
+    read by the decoder, which is what tells them from a cut photo's zeros (the next test's)."""
+    data = (CORPUS / name).read_bytes()
+    end = data.rfind(b"\xff\xd9")
+    prepare_image_bytes(data[:end] + bytes(4000) + data[end:], filename=name, specialty="dermatology")
+
+
 @pytest.mark.parametrize("band", ["white frame", "black floor", "grey bottom border"])
 def test_a_whole_photo_with_a_flat_band_is_not_taken_for_cut(band: str) -> None:
     """A photo framed in white by an editing app, or whose floor is crushed black, is whole."""
