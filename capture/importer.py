@@ -150,6 +150,9 @@ _MISSING_BLOCKS_GREY = 128
 _BLOCK = 8
 #: How far (on average, in levels) a photo's edges may lie from that grey and still be a frame of it.
 _FRAME_TOLERANCE = 12.0
+#: How far (on average) a photo's right edge above its grey rows may lie from that grey and be a canvas's
+#: margin: a few levels, its blocks' ringing (a photo's own edge is far from it all down its height).
+_CANVAS_TOLERANCE = 4.0
 
 
 def closed_after_a_cut(rgb: RGB) -> bool:
@@ -178,6 +181,11 @@ def closed_after_a_cut(rgb: RGB) -> bool:
     # photo itself, just above it). (A cut falling exactly at a row's end, one in as many as a row has
     # blocks, is missed.)
     if not bool((above[-_BLOCK:, -_BLOCK:] == _MISSING_BLOCKS_GREY).all()):
+        return False
+    # Above that row a cut photo reaches the right edge; a whole photo set on a larger grey canvas (padded
+    # on the right and below) has that grey all down its right edge (found in review: refused as damaged).
+    right = above[:, -1].astype(np.int16)
+    if float(np.abs(right - _MISSING_BLOCKS_GREY).mean()) <= _CANVAS_TOLERANCE:
         return False
     edges = np.concatenate([above[0], above[:, 0], above[:, -1]]).astype(np.int16)
     return float(np.abs(edges - _MISSING_BLOCKS_GREY).mean()) > _FRAME_TOLERANCE

@@ -791,6 +791,20 @@ def test_a_whole_photo_with_a_flat_band_is_not_taken_for_cut(band: str) -> None:
     prepare_image_bytes(out.getvalue(), filename="p.jpg", specialty="dermatology")
 
 
+@pytest.mark.parametrize("margin", [10, 120])
+def test_a_whole_photo_on_a_grey_canvas_larger_to_the_right_and_below_is_not_taken_for_cut(margin: int) -> None:
+    """Found in review: a photo set in the top left corner of a larger mid-grey canvas (padded to a size
+    on the right and below, as a collage or a device's export does) was refused as damaged: its last rows
+    are grey across the width, and the end of the row above them too, as a cut's. A cut's photo reaches
+    the right edge above the grey; a canvas's grey runs down the whole right edge."""
+    with Image.open(CORPUS / "hdr_canon_hdr_YES.jpg") as photo:
+        pixels = np.array(photo.convert("RGB"))
+    pixels = np.pad(pixels, ((0, margin), (0, margin), (0, 0)), constant_values=128)
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, "JPEG", quality=92)
+    prepare_image_bytes(out.getvalue(), filename="p.jpg", specialty="dermatology")
+
+
 @pytest.mark.parametrize("name", ["Canon_PowerShot_S40.jpg", "hdr_canon_hdr_YES.jpg", "tests_22-canon_tags.jpg"])
 @pytest.mark.parametrize("border", [5, 8, 10, 12])
 def test_a_whole_photo_in_a_thin_grey_frame_is_not_taken_for_cut(name: str, border: int) -> None:
