@@ -18,6 +18,10 @@ from tests.support.cli import ROOT, SITE, run_process, write_json
 from tests.support.keyring import file_keyring_env
 
 
+def _hangup_default() -> None:
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(os.name != "posix", reason="SIGTERM and SIGHUP as POSIX systems send them")
 @pytest.mark.parametrize(
     "signals",
@@ -45,6 +49,9 @@ def test_the_window_ended_by_the_system_deletes_what_it_decrypted(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Started as from a terminal or a session, SIGHUP at its default: the test run itself may ignore it
+        # (under nohup, as a CI runner may be), which the window inherits and keeps on purpose.
+        preexec_fn=_hangup_default,
     )
     try:
         assert window.stdout is not None
