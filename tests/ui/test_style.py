@@ -64,8 +64,17 @@ def _screens(qtbot: Any, store: Store, draft: str, answered: str) -> dict[str, Q
     seen: dict[str, QImage] = {}
 
     def grab(name: str, widget: QWidget) -> None:
+        # Taken once two grabs in a row agree (up to a second more): what loads behind the window (the
+        # list's rows, a status line) painted late on a loaded host made one way differ now and then.
         _settle(qtbot)
-        seen[name] = widget.grab().toImage()
+        image = widget.grab().toImage()
+        for _ in range(20):
+            qtbot.wait(50)
+            again = widget.grab().toImage()
+            if again == image:
+                break
+            image = again
+        seen[name] = image
 
     window = MainWindow(store)
     qtbot.addWidget(window)
