@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from PIL import ImageCms
 
 from app.moments import fhir_date_time, parse_offset
+from capture.sniff import jpeg_coded_end
 
 # JPEG markers whose segments describe how to decode the image and are kept.
 _KEEP_JPEG = {
@@ -155,18 +156,11 @@ def _jfif_header(segment: bytes) -> bytes:
 
 
 def _scan_end(data: bytes, pos: int) -> int:
-    """Where the entropy-coded data starting at ``pos`` stops: the next marker that is not a
-    stuffed byte (FF 00) or a restart marker (FF D0–D7)."""
-    end = len(data)
-    while True:
-        found = data.find(b"\xff", pos)
-        if found < 0 or found + 1 >= end:
-            raise MalformedImage("JPEG scan truncated")
-        following = data[found + 1]
-        if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
-            pos = found + 1 if following == 0xFF else found + 2
-            continue
-        return found
+    """Where the entropy-coded data starting at ``pos`` stops (:func:`capture.sniff.jpeg_coded_end`)."""
+    found = jpeg_coded_end(data, pos)
+    if found is None:
+        raise MalformedImage("JPEG scan truncated")
+    return found
 
 
 def jpeg_scans(data: bytes) -> bytes:

@@ -211,23 +211,13 @@ def jpeg_scan(data: bytes) -> tuple[int, int, bool] | None:
         elif marker == 0xDA:
             if scan is not None or frame is None or pos + 5 > end or data[pos + 4] != frame[5]:
                 return None
-            start = pos = pos + 2 + length
-            restarts, in_turn = 0, True
-            while True:  # the coded data: every 0xFF in it is stuffed (FF 00), a restart (FF D0-D7) or fill
-                pos = data.find(b"\xff", pos)
-                if pos < 0 or pos + 1 >= end:
-                    return None
-                following = data[pos + 1]
-                if following == 0x00:
-                    pos += 2
-                elif 0xD0 <= following <= 0xD7:
-                    in_turn = in_turn and following == 0xD0 + restarts % 8
-                    restarts += 1
-                    pos += 2
-                elif following == 0xFF:
-                    pos += 1
-                else:
-                    break
+            start = pos + 2 + length
+            numbers: list[int] = []
+            found = jpeg_coded_end(data, start, numbers)
+            if found is None:
+                return None
+            pos = found
+            restarts, in_turn = len(numbers), all(n == i % 8 for i, n in enumerate(numbers))
             mcus = _mcus(frame)
             expected = -(-mcus // interval) - 1 if interval else 0
             # (One more, after the last interval, is read by libjpeg without a word: some encoders write it.)
@@ -239,3 +229,21 @@ def jpeg_scan(data: bytes) -> tuple[int, int, bool] | None:
             continue
         pos += 2 + length
     return scan
+
+
+def jpeg_coded_end(data: bytes, pos: int, restarts: list[int] | None = None) -> int | None:
+    """Where the entropy-coded data starting at ``pos`` stops: the next marker that is not a stuffed byte
+    (FF 00), a restart marker (FF D0–D7) or a fill byte before a marker (FF FF); ``None`` when the file ends
+    before one. The restart markers met are added to ``restarts`` (their numbers, 0 to 7), when given."""
+    end = len(data)
+    while True:
+        found = data.find(b"\xff", pos)
+        if found < 0 or found + 1 >= end:
+            return None
+        following = data[found + 1]
+        if 0xD0 <= following <= 0xD7 and restarts is not None:
+            restarts.append(following - 0xD0)
+        if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+            pos = found + 1 if following == 0xFF else found + 2
+            continue
+        return found
