@@ -49,6 +49,7 @@ from sync.client import (
     fault_for_log,
 )
 from sync.follow import Follower, change_record, find_task, forget_in_record, kept_record
+from sync.frcore import held_only_as_billing_number, traits_complete
 from sync.mapping import (
     MappingError,
     PreparedCase,
@@ -109,6 +110,16 @@ M.add(
             "identity and the number; if they are right, see the platform (identity vigilance).",
         },
         "sync.what.ins": {"fr": "INS", "en": "INS"},
+        "sync.billing_number_patient": {
+            "fr": "la plateforme a déjà un patient qui porte cet INS comme numéro de sécurité sociale de "
+            "facturation (celui d'un assuré : parent, conjoint) sans nom, prénom, date de naissance et sexe "
+            "qui montrent que c'est lui : le dossier n'est pas parti (il serait classé chez ce patient). "
+            "Voyez avec la plateforme (identitovigilance).",
+            "en": "the platform already holds a patient carrying this INS as a billing social security number "
+            "(an insured person's: a parent's, a spouse's) without the name, first name, birth date and sex "
+            "that would show it is this patient: the case was not sent (it would be filed under that patient). "
+            "See the platform (identity vigilance).",
+        },
         "sync.reply_refused": {
             "fr": "La plateforme refuse la réponse à l'expert ({status}).",
             "en": "The platform refuses the reply to the expert ({status}).",
@@ -327,6 +338,13 @@ class SendJob:
         if any(isinstance(p, dict) and not same_person(p, case.patient) for p in found):
             what = M.tr("sync.what.ins" if case.patient.ins_sent() else "sync.what.local_id")
             raise PermanentFault(M.tr("sync.other_patient", what=what), status=409)
+        # The INS found as someone's billing number (FR Core's NSS slice shares its OID): a child's or a
+        # spouse's record, unless every strict trait is there and agrees (checked just above).
+        if any(
+            isinstance(p, dict) and held_only_as_billing_number(p, system, value) and not traits_complete(p)
+            for p in found
+        ):
+            raise PermanentFault(M.tr("sync.billing_number_patient"), status=409)
 
     def run(self) -> None:
         case, prepared = self.case, self.prepared

@@ -320,6 +320,36 @@ def _ins_profile(resource: dict[str, Any], status: str | None) -> list[Problem]:
     return out
 
 
+def held_only_as_billing_number(resource: dict[str, Any], system: str, value: str) -> bool:
+    """Whether ``resource`` carries the INS ``system|value`` without ever typing it as the INS.
+
+    FR Core's NSS slice (FRCorePatientProfile: the billing NIR, type v2-0203 ``NH``) has the INS-NIR's own
+    OID: an identifier search on an INS also finds the Patients holding that number as their billing
+    number, which is the insured's, a parent's for a child or a spouse's. Such a Patient is this patient
+    only when its traits say so (``traits_complete`` and then compared)."""
+    if system not in C.INS_SLICES:
+        return False
+    carrying = [i for _, i in _identifiers(resource) if i.get("system") == system and i.get("value") == value]
+    return bool(carrying) and not any(_has_code(i.get("type"), C.FR_V2_0203, C.INS_SLICES[system]) for i in carrying)
+
+
+def traits_complete(resource: dict[str, Any]) -> bool:
+    """Whether a Patient gives every strict trait compared before reuse: a birth name with a family and a
+    first given name, the birth date, a sex of male or female."""
+    names = (
+        [n for n in resource.get("name") or [] if isinstance(n, dict)] if isinstance(resource.get("name"), list) else []
+    )
+    named = any(
+        isinstance(n.get("family"), str)
+        and n["family"].strip()
+        and isinstance(n.get("given"), list)
+        and any(isinstance(g, str) and g.strip() for g in n["given"])
+        for n in ([n for n in names if n.get("use") == "official"] or names)
+    )
+    born = resource.get("birthDate")
+    return named and isinstance(born, str) and len(born) == 10 and resource.get("gender") in ("male", "female")
+
+
 def check_practitioner(resource: dict[str, Any]) -> list[Problem]:
     """fr-core-practitioner: idNatPs (IDNPS, ``8`` + RPPS) and rpps slices, agreeing."""
     out: list[Problem] = []

@@ -307,3 +307,68 @@ def test_the_patient_is_looked_up_with_the_ins_in_the_body_never_in_a_url(
     ins = store.get_case(case_id).patient.ins
     assert ins and ("POST", "Patient/_search") in [(method, path) for method, path, _ in asked]
     assert not any(ins in path or any(ins in value for value in params.values()) for _, path, params in asked)
+
+
+def _billing_holder(ins: str, **traits: Any) -> dict[str, Any]:
+    """A Patient the platform holds with ``ins`` as its billing number only: FR Core's NSS slice (the
+    insured's NIR, v2-0203 NH) shares the INS's OID, so a child insured under a parent carries the parent's
+    NIR there, and an identifier search on the parent's INS finds the child."""
+    return {
+        "resourceType": "Patient",
+        "identifier": [
+            {
+                "use": "official",
+                "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "NH"}]},
+                "system": "urn:oid:1.2.250.1.213.1.4.8",
+                "value": ins,
+            }
+        ],
+        **traits,
+    }
+
+
+@pytest.mark.parametrize(
+    "traits",
+    [
+        {"name": [{"family": "MARTIN"}]},  # the child's record from billing data: the family name alone
+        {"name": [{"family": "MARTIN", "given": ["Paul"]}], "gender": "male"},  # no birth date to tell
+    ],
+)
+def test_a_qualified_case_is_not_filed_under_a_patient_holding_its_ins_as_a_billing_number(
+    store: Store, sandbox: SandboxServer, traits: dict[str, Any]
+) -> None:
+    """Checked against FR Core (FRCorePatientProfile.fsh, slice NSS): the billing NIR goes under the INS's
+    own OID, told apart by its type only. A Patient found under the INS that carries it as a billing number
+    may be the insured's child or spouse: its traits must all be there and agree before the conditional
+    create files the case under it; with too few to tell, the case waits for the user, nothing sent."""
+    store.settings.set("training", "off")  # a real platform: the INS under its own OID, as the NSS is
+    case_id = make_case(store, queue=False)
+    _qualify(store, case_id)
+    ins = store.get_case(case_id).patient.ins
+    assert ins
+    with sandbox.store.write() as resources:
+        resources.create(_billing_holder(ins, **traits))
+    store.queue(case_id)
+    with engine_on(store, sandbox.base_url) as engine:
+        assert engine.run_once(poll=False).needs_attention == [case_id]
+    words = str(store.platform_info(case_id)["last_error"])
+    assert "facturation" in words and sandbox.count("Task") == 0
+
+
+def test_a_qualified_case_reuses_the_insured_adult_holding_its_ins_as_billing_number(
+    store: Store, sandbox: SandboxServer
+) -> None:
+    """The insured adult's own billing number is the INS: a Patient carrying it so, every trait there and
+    agreeing, is this patient, and the case goes (filed under it, as the conditional create does)."""
+    store.settings.set("training", "off")  # a real platform: the INS under its own OID, as the NSS is
+    case_id = make_case(store, queue=False)
+    _qualify(store, case_id)
+    ins = store.get_case(case_id).patient.ins
+    assert ins
+    traits = {"name": [{"family": "MARTIN", "given": ["Paul"]}], "gender": "male", "birthDate": "1950-02-03"}
+    with sandbox.store.write() as resources:
+        resources.create(_billing_holder(ins, **traits))
+    store.queue(case_id)
+    with engine_on(store, sandbox.base_url) as engine:
+        assert engine.run_once(poll=False).sent == [case_id]
+    assert len(sandbox.resources("Patient")) == 1
