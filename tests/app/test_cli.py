@@ -55,7 +55,7 @@ def test_init_warns_a_site_that_kept_the_documentations_example_system(
 
 def test_a_corsican_site_can_run_init(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Issue 17.2: Corsica's FINESS numbers begin with 2A or 2B; init took none of them."""
-    for finess in ("2A0000019", "2b0000027"):
+    for finess in ("2A0000170", "2b0000020"):
         corsica = write_json(tmp_path / "corse.json", {**SITE, "organization": {"finess": finess, "name": "CH"}})
         done = run_inprocess(capsys, "init", "--site", str(corsica))
         assert done.code == 0, done.err
@@ -64,7 +64,7 @@ def test_a_corsican_site_can_run_init(tmp_path: Path, capsys: pytest.CaptureFixt
 
     with Store.open() as store:
         requester = load_requester(store.settings)
-        assert requester is not None and requester.finess == "2B0000027"
+        assert requester is not None and requester.finess == "2B0000020"
     bad = write_json(tmp_path / "bad.json", {**SITE, "organization": {"finess": "2C0000019", "name": "CH"}})
     refused = run_inprocess(capsys, "init", "--site", str(bad))
     assert refused.code == 1 and "Corse" in refused.err

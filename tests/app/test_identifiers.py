@@ -52,3 +52,46 @@ def test_luhn_numbers_of_the_site_file() -> None:
     assert not finess_is_valid("750000011")
     assert not luhn_is_valid("12a4")
     assert not rpps_is_valid("0101010105")  # 10 digits
+
+
+#: Real FINESS numbers of Corsica, as the Agence régionale de santé de Corse publishes them in the
+#: prefectures' collections of administrative acts (recueils des actes administratifs 2A-2024-029,
+#: 2A-2025-178, 2B-2024-02-015, 2B-2024-07-003): hospitals of Bonifacio, Castelluccio, Sartène, Bastia,
+#: Calvi, Corte-Tattone, and care homes.
+CORSICAN_FINESS = (
+    "2A0000170",
+    "2A0000386",
+    "2A0002606",
+    "2A0000261",
+    "2A0002051",
+    "2B0000020",
+    "2B0005342",
+    "2B0004246",
+    "2B0000442",
+    "2B0003107",
+    "2B0003057",
+    "2B0004238",
+    "2B0000939",
+    "2B0003628",
+    "2B0003073",
+    "2B0000459",
+    "2B0001341",
+)
+
+
+def test_a_corsican_finess_has_its_key_checked_as_the_directory_computes_it() -> None:
+    """A Corsican FINESS (2A/2B) was taken on its shape alone: a slip in its digits reached the platform,
+    which refused every case of the site. Its key is Luhn's with the department's letter read as its
+    rank (A as 1, B as 2): every real number above agrees, any other reading fails them."""
+    for number in CORSICAN_FINESS:
+        assert finess_is_valid(number), number
+    for number in CORSICAN_FINESS:
+        for slip in "0123456789":
+            if slip != number[-1]:
+                assert not finess_is_valid(number[:-1] + slip), number[:-1] + slip
+    assert not finess_is_valid("2A0000107")  # two digits swapped
+    assert not finess_is_valid("2C0000170")
+    # The national structure id built on it, as FR Core sends it.
+    from app.identifiers import idnst_is_valid
+
+    assert idnst_is_valid("12B0000020") and not idnst_is_valid("12B0000021")

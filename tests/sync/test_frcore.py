@@ -237,10 +237,10 @@ def test_an_english_role_naming_no_profession_of_the_codes_travels_as_text(store
 
 
 def test_a_corsican_site_is_mapped_and_accepted(store: Store) -> None:
-    corsica = replace(REQUESTER, finess="2A0000019")
+    corsica = replace(REQUESTER, finess="2A0000170")
     bundle = prepare_case(_qualified(store), corsica).bundle
     org = _by_type(bundle, "Organization")[0]["resource"]
-    assert {i["value"] for i in org["identifier"]} == {"2A0000019", "12A0000019"}
+    assert {i["value"] for i in org["identifier"]} == {"2A0000170", "12A0000170"}
     assert platform_issues(bundle) == []
 
 
