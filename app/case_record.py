@@ -192,6 +192,21 @@ class Requester:
     finess: str
     organization: str
     patient_id_system: str
+    #: A professional not in the RPPS (some nurses) is identified by ADELI; ``rpps`` is then empty.
+    adeli: str = ""
+    #: A structure without FINESS (a health centre) by its SIRET, or its SIREN; ``finess`` is then empty.
+    siret: str = ""
+    siren: str = ""
+
+    @property
+    def professional_number(self) -> str:
+        """The professional's own number: the RPPS, else the ADELI."""
+        return self.rpps or self.adeli
+
+    @property
+    def structure_number(self) -> str:
+        """The structure's own number: the FINESS, else the SIRET, else the SIREN."""
+        return self.finess or self.siret or self.siren
 
 
 @dataclass

@@ -26,6 +26,12 @@ RPPS_DIRECTORY = "https://rpps.esante.gouv.fr"
 FINESS_SYSTEM = "urn:oid:1.2.250.1.71.4.2.2"
 #: The bare FINESS number (FR Core's ``finess`` slice of Organization.identifier).
 FINESS_DIRECTORY = "https://finess.esante.gouv.fr"
+#: The bare ADELI number of a professional not (yet) in the RPPS: FR Core's ``adeli`` slice of
+#: Practitioner.identifier (type ADELI of fr-core-cs-v2-0203); its national id is ``0`` + ADELI.
+ADELI_DIRECTORY = "https://adeli.esante.gouv.fr"
+#: SIREN and SIRET of a structure (FR Core's ``siren`` and ``siret`` slices of Organization.identifier, one
+#: system told apart by the type); the national structure id is ``2`` + SIREN or ``3`` + SIRET.
+SIRENE_SYSTEM = "https://sirene.fr"
 #: The INS-NIR of fictitious demonstration patients (FR Core slice ``INS-NIR-DEMO``): never sent by Teleavis.
 INS_DEMO_SYSTEM = "urn:oid:1.2.250.1.213.1.4.11"
 #: The computed INS of the carte Vitale (FR Core slice ``INS-C`` of fr-core-patient), obsolete.
@@ -43,6 +49,8 @@ NATIONAL_SYSTEMS = {
     INS_C_SYSTEM: "INS",
     RPPS_SYSTEM: "RPPS",
     RPPS_DIRECTORY: "RPPS",
+    ADELI_DIRECTORY: "ADELI",
+    SIRENE_SYSTEM: "SIRET",
     FINESS_SYSTEM: "FINESS",
     FINESS_DIRECTORY: "FINESS",
 }
@@ -198,7 +206,7 @@ def birth_place_agrees(ins: str, birth_place: str) -> bool:
 
 
 def luhn_is_valid(number: str) -> bool:
-    """Luhn check digit, as used by RPPS (11 digits) and FINESS (9 digits)."""
+    """Luhn check digit, as used by RPPS (11 digits), ADELI, FINESS, SIREN (9) and SIRET (14)."""
     if not number.isdigit():
         return False
     total = 0
@@ -216,9 +224,27 @@ def rpps_is_valid(value: str) -> bool:
     return len(value) == 11 and luhn_is_valid(value)
 
 
+def adeli_is_valid(value: str) -> bool:
+    """An ADELI number: nine digits, the last a Luhn key (as the real numbers of the ANS directory have)."""
+    return len(value) == 9 and luhn_is_valid(value)
+
+
 def idnps_is_valid(value: str) -> bool:
-    """The national id of a professional from the RPPS: ``8`` followed by a valid RPPS."""
-    return len(value) == 12 and value[0] == "8" and rpps_is_valid(value[1:])
+    """The national id of a professional (IDNPS, TRE_G08): ``8`` followed by a valid RPPS, or ``0``
+    followed by a valid ADELI for a professional not in the RPPS."""
+    if value[:1] == "8":
+        return len(value) == 12 and rpps_is_valid(value[1:])
+    return value[:1] == "0" and adeli_is_valid(value[1:])
+
+
+def siren_is_valid(value: str) -> bool:
+    """A SIREN (INSEE): nine digits, the last a Luhn key."""
+    return len(value) == 9 and luhn_is_valid(value)
+
+
+def siret_is_valid(value: str) -> bool:
+    """A SIRET (INSEE): the SIREN, four digits of the establishment, a Luhn key over the fourteen."""
+    return len(value) == 14 and siren_is_valid(value[:9]) and luhn_is_valid(value)
 
 
 def finess_is_valid(value: str) -> bool:
@@ -257,5 +283,7 @@ def _countries() -> dict[str, str]:
 
 
 def idnst_is_valid(value: str) -> bool:
-    """The national id of a structure from its FINESS: ``1`` followed by a valid FINESS."""
-    return len(value) == 10 and value[0] == "1" and finess_is_valid(value[1:])
+    """The national id of a structure (IDNST, FR Core's idNatSt): ``1`` followed by a valid FINESS, ``2``
+    by a valid SIREN, ``3`` by a valid SIRET."""
+    rule = {"1": finess_is_valid, "2": siren_is_valid, "3": siret_is_valid}.get(value[:1])
+    return rule is not None and rule(value[1:])

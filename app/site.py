@@ -10,7 +10,14 @@ from app import audit
 from app import messages as M
 from app.db import transaction
 from app.errors import CaseFileError
-from app.identifiers import finess_is_valid, national_system, rpps_is_valid
+from app.identifiers import (
+    adeli_is_valid,
+    finess_is_valid,
+    national_system,
+    rpps_is_valid,
+    siren_is_valid,
+    siret_is_valid,
+)
 from app.model import Requester
 from app.settings import Settings
 
@@ -29,6 +36,34 @@ M.add(
             "en tête pour la Corse) avec une clé valide.",
             "en": "organization.finess: the FINESS number must be 9 characters (digits, 2A or 2B first for "
             "Corsica) with a valid check digit.",
+        },
+        "site.adeli": {
+            "fr": "practitioner.adeli : le numéro ADELI doit compter 9 chiffres avec une clé de Luhn valide.",
+            "en": "practitioner.adeli: the ADELI number must be 9 digits with a valid Luhn check digit.",
+        },
+        "site.siret": {
+            "fr": "organization.siret : le numéro SIRET doit compter 14 chiffres avec une clé de Luhn valide.",
+            "en": "organization.siret: the SIRET number must be 14 digits with a valid Luhn check digit.",
+        },
+        "site.siren": {
+            "fr": "organization.siren : le numéro SIREN doit compter 9 chiffres avec une clé de Luhn valide.",
+            "en": "organization.siren: the SIREN number must be 9 digits with a valid Luhn check digit.",
+        },
+        "site.siren_siret": {
+            "fr": "organization.siren : le SIREN doit être celui du SIRET (ses 9 premiers chiffres).",
+            "en": "organization.siren: the SIREN must be the SIRET's (its first 9 digits).",
+        },
+        "site.no_professional": {
+            "fr": "practitioner.rpps : champ obligatoire absent ou vide (practitioner.adeli pour un professionnel "
+            "sans numéro RPPS).",
+            "en": "practitioner.rpps: required field missing or empty (practitioner.adeli for a professional "
+            "without an RPPS number).",
+        },
+        "site.no_structure": {
+            "fr": "organization.finess : champ obligatoire absent ou vide (organization.siret ou organization.siren "
+            "pour une structure sans numéro FINESS).",
+            "en": "organization.finess: required field missing or empty (organization.siret or organization.siren "
+            "for a structure without a FINESS number).",
         },
         "site.field": {
             "fr": "{path} : champ obligatoire absent ou vide.",
@@ -105,8 +140,8 @@ def shared_system_warning(system: str, finess: str) -> str:
 _OID = re.compile(r"urn:oid:[0-2](\.(0|[1-9][0-9]*))+")
 _KEYS = {
     "": {"practitioner", "organization", "patient_id_system"},
-    "practitioner": {"rpps", "family", "given", "role"},
-    "organization": {"finess", "name"},
+    "practitioner": {"rpps", "adeli", "family", "given", "role"},
+    "organization": {"finess", "siret", "siren", "name"},
 }
 
 
@@ -127,12 +162,14 @@ def parse_site(document: Any) -> Requester:
         )
         return data
 
-    def text(data: dict[str, Any], key: str, path: str) -> str:
+    def text(data: dict[str, Any], key: str, path: str, *, optional: bool = False) -> str:
         value = data.get(key)
         where = f"{path}.{key}" if path else key
         if isinstance(value, int | float) and not isinstance(value, bool):
             # A number (no quotes): its leading zeros are already gone (a FINESS of Ain, 01…).
             errors.append(M.tr("site.quoted", path=where))
+            return ""
+        if optional and value is None:
             return ""
         if not isinstance(value, str) or not value.strip():
             errors.append(M.tr("site.field", path=where))
@@ -143,11 +180,27 @@ def parse_site(document: Any) -> Requester:
         raise CaseFileError(M.tr("site.refused"), details=[M.tr("site.field", path=M.tr("site.root"))])
     section("")
     prac, org = section("practitioner"), section("organization")
-    rpps, finess = text(prac, "rpps", "practitioner"), text(org, "finess", "organization").upper()
+    # The RPPS, or the ADELI of a professional not in the RPPS; the FINESS, or the SIRET or SIREN of a
+    # structure without one (FR Core's identifier slices for each).
+    rpps, adeli = (text(prac, key, "practitioner", optional=True) for key in ("rpps", "adeli"))
+    finess = text(org, "finess", "organization", optional=True).upper()
+    siret, siren = (text(org, key, "organization", optional=True).replace(" ", "") for key in ("siret", "siren"))
     if rpps and not rpps_is_valid(rpps):
         errors.append(M.tr("site.rpps"))
+    if adeli and not adeli_is_valid(adeli):
+        errors.append(M.tr("site.adeli"))
+    if not (rpps or adeli or "rpps" in prac or "adeli" in prac):
+        errors.append(M.tr("site.no_professional"))
     if finess and not finess_is_valid(finess):
         errors.append(M.tr("site.finess"))
+    if siret and not siret_is_valid(siret):
+        errors.append(M.tr("site.siret"))
+    if siren and not siren_is_valid(siren):
+        errors.append(M.tr("site.siren"))
+    elif siren and siret and siret[:9] != siren:
+        errors.append(M.tr("site.siren_siret"))
+    if not (finess or siret or siren or {"finess", "siret", "siren"} & set(org)):
+        errors.append(M.tr("site.no_structure"))
     given = prac.get("given", [])
     given = [given] if isinstance(given, str) else given
     if not isinstance(given, list) or not given or not all(isinstance(g, str) and g.strip() for g in given):
@@ -163,7 +216,8 @@ def parse_site(document: Any) -> Requester:
         # would refuse each of them.
         errors.append(M.tr("site.system_oid", system=system))
     elif what := national_system(system):
-        errors.append(M.tr("site.system_national", system=system, what=what, own=own_patient_system(finess)))
+        own = own_patient_system(finess or siret or siren)
+        errors.append(M.tr("site.system_national", system=system, what=what, own=own))
     requester = Requester(
         rpps=rpps,
         family=text(prac, "family", "practitioner"),
@@ -172,6 +226,9 @@ def parse_site(document: Any) -> Requester:
         finess=finess,
         organization=text(org, "name", "organization"),
         patient_id_system=system,
+        adeli=adeli,
+        siret=siret,
+        siren=siren,
     )
     if errors:
         raise CaseFileError(M.tr("site.refused"), details=errors)
@@ -190,5 +247,7 @@ def save_site(store: Store, requester: Requester) -> bool:
         return False
     with transaction(store.conn) as conn:
         store.settings.set("site.requester", asdict(requester), in_transaction=True)
-        audit.append(conn, store.key, "site", detail=f"RPPS {requester.rpps} FINESS {requester.finess}")
+        numbers = [("ADELI", requester.adeli), ("SIRET", requester.siret), ("SIREN", requester.siren)]
+        detail = " ".join([f"RPPS {requester.rpps} FINESS {requester.finess}", *(f"{k} {v}" for k, v in numbers if v)])
+        audit.append(conn, store.key, "site", detail=detail)
     return True

@@ -17,6 +17,7 @@ from app.findings import Finding
 from app.folding import fold
 from app.identifiers import (
     CORSICA_SPLIT,
+    adeli_is_valid,
     birth_place_agrees,
     birth_place_is_valid,
     finess_is_valid,
@@ -27,6 +28,8 @@ from app.identifiers import (
     ins_sex,
     national_system,
     rpps_is_valid,
+    siren_is_valid,
+    siret_is_valid,
 )
 from app.model import (
     DERMATOLOGY_VIEWS,
@@ -458,10 +461,13 @@ M.add(
             "platform would refuse this patient or mix them up with another. Have it replaced in the site's "
             "settings by your IT department's.",
         },
-        "v.rpps": {"fr": "Le numéro RPPS du demandeur est invalide.", "en": "The requester's RPPS number is invalid."},
+        "v.rpps": {
+            "fr": "Le numéro RPPS (ou ADELI) du demandeur est invalide.",
+            "en": "The requester's RPPS (or ADELI) number is invalid.",
+        },
         "v.finess": {
-            "fr": "Le numéro FINESS de la structure est invalide.",
-            "en": "The organisation's FINESS is invalid.",
+            "fr": "Le numéro FINESS (ou SIRET, SIREN) de la structure est invalide.",
+            "en": "The organisation's FINESS (or SIRET, SIREN) is invalid.",
         },
         "eye.right": {"fr": "Œil droit", "en": "Right eye"},
         "eye.left": {"fr": "Œil gauche", "en": "Left eye"},
@@ -1045,9 +1051,19 @@ def validate_site(requester: Requester | None) -> list[Finding]:
     if requester is None:
         return [_f("site", "site", "v.site")]
     out = []
-    if not rpps_is_valid(requester.rpps):
+    # The RPPS, or the ADELI of a professional not in the RPPS; the FINESS, or the SIRET or SIREN of a
+    # structure without one (app/site.py).
+    if not (
+        rpps_is_valid(requester.rpps) if requester.rpps or not requester.adeli else adeli_is_valid(requester.adeli)
+    ):
         out.append(_f("site.rpps", "site.rpps", "v.rpps", "error"))
-    if not finess_is_valid(requester.finess):
+    if requester.finess or not (requester.siret or requester.siren):
+        structure_ok = finess_is_valid(requester.finess)
+    else:
+        structure_ok = (not requester.siret or siret_is_valid(requester.siret)) and (
+            not requester.siren or siren_is_valid(requester.siren)
+        )
+    if not structure_ok:
         out.append(_f("site.finess", "site.finess", "v.finess", "error"))
     if what := national_system(requester.patient_id_system):
         out.append(

@@ -10,6 +10,7 @@ FHIR R4 value sets of required bindings that the R4 models leave unchecked.
 from __future__ import annotations
 
 from app.identifiers import (
+    ADELI_DIRECTORY,
     FINESS_DIRECTORY,
     FINESS_SYSTEM,
     INS_DEMO_SYSTEM,
@@ -18,10 +19,12 @@ from app.identifiers import (
     INS_TEST_SYSTEM,
     RPPS_DIRECTORY,
     RPPS_SYSTEM,
+    SIRENE_SYSTEM,
 )
 from app.model import Specialty
 
 __all__ = [
+    "ADELI_DIRECTORY",
     "FINESS_DIRECTORY",
     "FINESS_SYSTEM",
     "INS_DEMO_SYSTEM",
@@ -30,6 +33,7 @@ __all__ = [
     "INS_TEST_SYSTEM",
     "RPPS_DIRECTORY",
     "RPPS_SYSTEM",
+    "SIRENE_SYSTEM",
 ]
 
 # -- the contract's business identifiers (docs/platform-api.md §2) --------------------------------------
@@ -111,6 +115,10 @@ TYPE_INS_NIA = "INS-NIA"
 TYPE_IDNPS = "IDNPS"
 TYPE_RPPS = "RPPS"
 TYPE_IDNST = "IDNST"
+#: A professional not in the RPPS (fr-core-cs-v2-0203 ADELI); a structure without FINESS (SIRET, SIREN).
+TYPE_ADELI = "ADELI"
+TYPE_SIRET = "SIRET"
+TYPE_SIREN = "SIREN"
 TYPE_FINESS = frozenset({"FINEG", "FINEJ"})
 TYPE_FINEG = "FINEG"
 #: HL7's type of the site's own patient identifier (FR Core slice ``PI``, use ``usual``).

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.identifiers import (
+    adeli_is_valid,
     birth_place_is_valid,
     finess_is_valid,
     idnps_is_valid,
@@ -30,6 +31,8 @@ from app.identifiers import (
     ins_is_valid,
     is_nia,
     rpps_is_valid,
+    siren_is_valid,
+    siret_is_valid,
 )
 from sync import codes as C
 
@@ -351,11 +354,12 @@ def traits_complete(resource: dict[str, Any]) -> bool:
 
 
 def check_practitioner(resource: dict[str, Any]) -> list[Problem]:
-    """fr-core-practitioner: idNatPs (IDNPS, ``8`` + RPPS) and rpps slices, agreeing."""
+    """fr-core-practitioner: idNatPs (IDNPS, ``8`` + RPPS, or ``0`` + ADELI) and the rpps (or adeli)
+    slice, agreeing."""
     out: list[Problem] = []
     _profile(resource, "Practitioner", out)
     national: list[str] = []
-    rpps: list[str] = []
+    own: list[str] = []
     for n, ident in _identifiers(resource):
         at, system, value = f"identifier[{n}]", ident.get("system"), str(ident.get("value") or "")
         if system == C.RPPS_SYSTEM:
@@ -364,28 +368,41 @@ def check_practitioner(resource: dict[str, Any]) -> list[Problem]:
                 out.append((f"{at}.type", f"type {C.FR_V2_0203}|{C.TYPE_IDNPS} exigé (slice idNatPs)"))
             if not idnps_is_valid(value):
                 out.append(
-                    (f"{at}.value", f"« {value} » doit être 8 suivi d'un RPPS valide (11 chiffres, clé de Luhn)")
+                    (
+                        f"{at}.value",
+                        f"« {value} » doit être 8 suivi d'un RPPS valide (11 chiffres, clé de Luhn), "
+                        "ou 0 suivi d'un ADELI valide",
+                    )
                 )
         elif system == C.RPPS_DIRECTORY:
-            rpps.append(value)
+            own.append("8" + value)
             if not _has_code(ident.get("type"), C.FR_V2_0203, C.TYPE_RPPS):
                 out.append((f"{at}.type", f"type {C.FR_V2_0203}|{C.TYPE_RPPS} exigé (slice rpps)"))
             if not rpps_is_valid(value):
                 out.append((f"{at}.value", f"RPPS « {value} » invalide (11 chiffres, clé de Luhn)"))
+        elif system == C.ADELI_DIRECTORY:
+            own.append("0" + value)
+            if not _has_code(ident.get("type"), C.FR_V2_0203, C.TYPE_ADELI):
+                out.append((f"{at}.type", f"type {C.FR_V2_0203}|{C.TYPE_ADELI} exigé (slice adeli)"))
+            if not adeli_is_valid(value):
+                out.append((f"{at}.value", f"ADELI « {value} » invalide (9 chiffres, clé de Luhn)"))
     if len(national) > 1:
         out.append(("identifier", "un seul identifiant national (idNatPs)"))
-    if national and rpps and any("8" + r != national[0] for r in rpps):
-        out.append(("identifier", "l'identifiant national doit être 8 suivi du RPPS transmis"))
+    if national and any(o != national[0] for o in own):
+        out.append(
+            ("identifier", "l'identifiant national doit être 8 suivi du RPPS transmis, ou 0 suivi de l'ADELI transmis")
+        )
     return out
 
 
 def check_organization(resource: dict[str, Any]) -> list[Problem]:
-    """fr-core-organization: every identifier has system and value; idNatSt is ``1`` + FINESS (type
-    IDNST), the FINESS slice carries a FINEG/FINEJ type; the two agree."""
+    """fr-core-organization: every identifier has system and value; idNatSt is ``1`` + FINESS, ``2`` +
+    SIREN or ``3`` + SIRET (type IDNST), the FINESS slice carries a FINEG/FINEJ type, the SIREN and SIRET
+    slices (one system) their own type; the national id agrees with the number sent."""
     out: list[Problem] = []
     _profile(resource, "Organization", out)
     national: list[str] = []
-    finess: list[str] = []
+    own: list[str] = []
     for n, ident in _identifiers(resource):
         at, system, value = f"identifier[{n}]", ident.get("system"), str(ident.get("value") or "")
         if not system or not value:
@@ -403,15 +420,38 @@ def check_organization(resource: dict[str, Any]) -> list[Problem]:
                     (f"{at}.value", "l'identifiant national de structure est 1 suivi du FINESS, jamais le FINESS seul")
                 )
             elif not idnst_is_valid(value):
-                out.append((f"{at}.value", f"« {value} » doit être 1 suivi d'un FINESS valide"))
+                out.append(
+                    (
+                        f"{at}.value",
+                        f"« {value} » doit être 1 suivi d'un FINESS valide (ou 2 suivi d'un SIREN, 3 d'un SIRET)",
+                    )
+                )
         elif system == C.FINESS_DIRECTORY:
-            finess.append(value)
+            own.append("1" + value)
             if not _has_code(ident.get("type"), C.FR_V2_0203, C.TYPE_FINESS):
                 out.append((f"{at}.type", f"type {C.FR_V2_0203}|FINEG (ou FINEJ) exigé (slice finess)"))
             if not finess_is_valid(value):
                 out.append((f"{at}.value", f"FINESS « {value} » invalide (9 caractères, clé de Luhn)"))
-    if national and finess and any("1" + f != national[0] for f in finess):
-        out.append(("identifier", "l'identifiant national de structure doit être 1 suivi du FINESS transmis"))
+        elif system == C.SIRENE_SYSTEM:
+            # One system for both slices, told apart by the type (FRCoreOrganizationProfile: siren, siret).
+            if _has_code(ident.get("type"), C.FR_V2_0203, C.TYPE_SIRET):
+                own.append("3" + value)
+                if not siret_is_valid(value):
+                    out.append((f"{at}.value", f"SIRET « {value} » invalide (14 chiffres, clé de Luhn)"))
+            elif _has_code(ident.get("type"), C.FR_V2_0203, C.TYPE_SIREN):
+                own.append("2" + value)
+                if not siren_is_valid(value):
+                    out.append((f"{at}.value", f"SIREN « {value} » invalide (9 chiffres, clé de Luhn)"))
+            else:
+                out.append((f"{at}.type", f"type {C.FR_V2_0203}|SIRET ou SIREN exigé (slices siret, siren)"))
+    if national and own and national[0] not in own:
+        out.append(
+            (
+                "identifier",
+                "l'identifiant national de structure doit être 1 suivi du FINESS transmis "
+                "(2 suivi du SIREN, 3 du SIRET sans FINESS)",
+            )
+        )
     return out
 
 

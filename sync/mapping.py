@@ -291,8 +291,12 @@ def _patient(case: Case, requester: Requester, *, training: bool = False) -> tup
 
 
 def _practitioner(requester: Requester) -> tuple[dict[str, Any], str]:
-    """fr-core-practitioner: national id (IDNPS, ``8`` + RPPS) and the RPPS; conditional on the first."""
-    value = "8" + requester.rpps
+    """fr-core-practitioner: national id (IDNPS, ``8`` + RPPS) and the RPPS; conditional on the first.
+    A professional not in the RPPS: ``0`` + ADELI and the ADELI (FR Core's adeli slice, type ADELI)."""
+    if requester.rpps:
+        value, own = "8" + requester.rpps, (C.TYPE_RPPS, RPPS_DIRECTORY, requester.rpps)
+    else:
+        value, own = "0" + requester.adeli, (C.TYPE_ADELI, C.ADELI_DIRECTORY, requester.adeli)
     name: dict[str, Any] = {"family": requester.family}
     if requester.given:
         name["given"] = list(requester.given)
@@ -301,44 +305,39 @@ def _practitioner(requester: Requester) -> tuple[dict[str, Any], str]:
         "meta": {"profile": [C.PROFILE_PRACTITIONER]},
         "identifier": [
             {"use": "official", "type": _type(C.FR_V2_0203, C.TYPE_IDNPS), "system": RPPS_SYSTEM, "value": value},
-            {
-                "use": "official",
-                "type": _type(C.FR_V2_0203, C.TYPE_RPPS),
-                "system": RPPS_DIRECTORY,
-                "value": requester.rpps,
-            },
+            {"use": "official", "type": _type(C.FR_V2_0203, own[0]), "system": own[1], "value": own[2]},
         ],
         "name": [name],
     }
     return practitioner, value
 
 
-def _organization(requester: Requester) -> dict[str, Any]:
+def _organization(requester: Requester) -> tuple[dict[str, Any], str, str]:
     """fr-core-organization: the FINESS (a geographic entity) and the national structure id, ``1`` +
-    FINESS; conditional on the FINESS."""
-    return {
+    FINESS; conditional on the FINESS. A structure without FINESS: ``3`` + SIRET (or ``2`` + SIREN) and
+    the SIRET or SIREN itself (FR Core's siret and siren slices); conditional on the national id, the one
+    identifier whose value names its kind. Returns the resource and the (system, value) it is conditional on."""
+    if requester.finess:
+        own, national = (C.TYPE_FINEG, FINESS_DIRECTORY, requester.finess), "1" + requester.finess
+    elif requester.siret:
+        own, national = (C.TYPE_SIRET, C.SIRENE_SYSTEM, requester.siret), "3" + requester.siret
+    else:
+        own, national = (C.TYPE_SIREN, C.SIRENE_SYSTEM, requester.siren), "2" + requester.siren
+    resource = {
         "resourceType": "Organization",
         "meta": {"profile": [C.PROFILE_ORGANIZATION]},
         "identifier": [
-            {
-                "use": "official",
-                "type": _type(C.FR_V2_0203, C.TYPE_FINEG),
-                "system": FINESS_DIRECTORY,
-                "value": requester.finess,
-            },
-            {
-                "use": "official",
-                "type": _type(C.FR_V2_0203, C.TYPE_IDNST),
-                "system": FINESS_SYSTEM,
-                "value": "1" + requester.finess,
-            },
+            {"use": "official", "type": _type(C.FR_V2_0203, own[0]), "system": own[1], "value": own[2]},
+            {"use": "official", "type": _type(C.FR_V2_0203, C.TYPE_IDNST), "system": FINESS_SYSTEM, "value": national},
         ],
         "name": requester.organization,
     }
+    key = (FINESS_DIRECTORY, requester.finess) if requester.finess else (FINESS_SYSTEM, national)
+    return resource, *key
 
 
 def role_identifier(requester: Requester) -> str:
-    return f"{requester.rpps}-{requester.finess}"
+    return f"{requester.professional_number}-{requester.structure_number}"
 
 
 def _coded_role(role: str, table: tuple[tuple[str, tuple[str, str]], ...], system: str) -> dict[str, Any] | None:
@@ -470,7 +469,7 @@ def prepare_case(
     patient_ref = entries.add(patient, p_system, p_value)
     practitioner, rpps_value = _practitioner(requester)
     prac_ref = entries.add(practitioner, RPPS_SYSTEM, rpps_value)
-    org_ref = entries.add(_organization(requester), FINESS_DIRECTORY, requester.finess)
+    org_ref = entries.add(*_organization(requester))
     # The requester at the requesting site (docs/platform-api.md §3): the ServiceRequest's requester.
     role_ref = entries.add(_practitioner_role(requester, prac_ref, org_ref), ROLE_SYSTEM, role_identifier(requester))
     # The ServiceRequest and the Task refer to each other's fullUrls: reserve them first.

@@ -119,7 +119,9 @@ class _Rules:
 
     def identified(self) -> None:
         system = IDENTIFIER_SYSTEM.get(self.rtype)
-        pairs = [(s, v) for s, v in _identifiers(self.resource) if system is None or s == system]
+        # A structure without FINESS (a health centre with a SIRET) is identified by its national id.
+        also = {C.FINESS_SYSTEM} if self.rtype == "Organization" else set()
+        pairs = [(s, v) for s, v in _identifiers(self.resource) if system is None or s == system or s in also]
         if not pairs:
             self.fail("identifier", f"identifiant {system or ''} exigé (idempotence)".replace("  ", " "), "required")
         for found_system, value in pairs:
@@ -130,13 +132,17 @@ class _Rules:
             elif found_system == RPPS and not idnps_is_valid(value):
                 self.fail(
                     "identifier",
-                    f"« {value} » doit être 8 suivi d'un RPPS valide (11 chiffres, clé de Luhn)",
+                    f"« {value} » doit être 8 suivi d'un RPPS valide (11 chiffres, clé de Luhn), ou 0 d'un ADELI",
                     "value",
                 )
             elif found_system == FINESS and not finess_is_valid(value):
                 self.fail("identifier", f"FINESS « {value} » invalide (9 caractères, clé de Luhn)", "value")
             elif found_system == C.FINESS_SYSTEM and not idnst_is_valid(value):
-                self.fail("identifier", f"« {value} » doit être 1 suivi d'un FINESS valide", "value")
+                self.fail(
+                    "identifier",
+                    f"« {value} » doit être 1 suivi d'un FINESS valide (2 d'un SIREN, 3 d'un SIRET)",
+                    "value",
+                )
 
     def fr_core(self, national: bool) -> None:
         """FR Core's profile rules (sync/frcore.py) for Patient, Practitioner, Organization, PractitionerRole."""

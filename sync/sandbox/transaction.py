@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
+from sync import codes as C
 from sync.mapping import typed_references
 from sync.sandbox.contract import IDENTIFIER_SYSTEM, INS, INS_TEST, check_contract, contained_type
 from sync.sandbox.errors import FhirError, Issue
@@ -175,6 +176,9 @@ def _parse_entries(bundle: Any) -> list[_Entry]:
             )
         ins = next((s for s, _ in pairs if s in (INS, INS_TEST)), None)
         wanted = IDENTIFIER_SYSTEM.get(rtype) or ins
+        if rtype == "Organization" and not any(s == wanted for s, _ in pairs):
+            # A structure without FINESS (a health centre known by its SIRET): on its national id.
+            wanted = C.FINESS_SYSTEM
         if wanted and system != wanted:
             issues.append(
                 Issue(

@@ -95,3 +95,23 @@ def test_a_corsican_finess_has_its_key_checked_as_the_directory_computes_it() ->
     from app.identifiers import idnst_is_valid
 
     assert idnst_is_valid("12B0000020") and not idnst_is_valid("12B0000021")
+
+
+def test_adeli_siren_and_siret_have_their_keys_checked() -> None:
+    """A requester without RPPS (a nurse still under ADELI) or a structure without FINESS (a health centre
+    known by its SIRET): their numbers carry a Luhn key as the RPPS and FINESS do. The ADELI numbers are
+    real ones the ANS directory answers (annuaire-sante-fhir-documentation issues 164 and 174); the SIREN
+    and SIRET are real structures of the FINESS open data."""
+    from app.identifiers import adeli_is_valid, idnps_is_valid, idnst_is_valid, siren_is_valid, siret_is_valid
+
+    for adeli in ("879101558", "349102665"):
+        assert adeli_is_valid(adeli) and idnps_is_valid("0" + adeli)
+        assert not adeli_is_valid(adeli[:-1] + str((int(adeli[-1]) + 1) % 10))
+    assert not adeli_is_valid("87910155") and not adeli_is_valid("8791015580") and not adeli_is_valid("")
+    assert not idnps_is_valid("879101558") and not idnps_is_valid("9879101558")
+    for siren in ("260104633", "772201489", "304368764"):
+        assert siren_is_valid(siren) and idnst_is_valid("2" + siren)
+        assert not siren_is_valid(siren[:-1] + str((int(siren[-1]) + 1) % 10))
+    assert siret_is_valid("77220148900022") and idnst_is_valid("377220148900022")
+    assert not siret_is_valid("77220148900023") and not siret_is_valid("7722014890002")
+    assert not idnst_is_valid("77220148900022") and not idnst_is_valid("477220148900022")

@@ -720,3 +720,59 @@ def test_a_demonstration_ins_is_an_ins_of_a_fictitious_patient_refused_by_a_real
     ins.update(type=_type_of("INS-NIR-DEMO"))
     patient["meta"]["profile"] = [C.PROFILE_PATIENT]
     assert any("fr-core-patient-ins" in s for _, s in check_patient(patient))
+
+
+def test_a_nurse_under_adeli_in_a_health_centre_with_a_siret_is_sent_as_fr_core_says(store: Store) -> None:
+    """FR Core (FRCorePractitionerProfile, FRCoreOrganizationProfile, code system fr-core-cs-v2-0203): the
+    national id of a professional without RPPS is ``0`` + ADELI (type IDNPS), the ADELI itself under
+    https://adeli.esante.gouv.fr (type ADELI); a structure without FINESS is ``3`` + SIRET (or ``2`` +
+    SIREN), the SIRET under https://sirene.fr (type SIRET). Each is conditional on its national id."""
+    nurse = replace(REQUESTER, rpps="", adeli="879101558", finess="", siret="77220148900022", role="Infirmière")
+    bundle = prepare_case(_qualified(store), nurse).bundle
+    prac = _by_type(bundle, "Practitioner")[0]
+    assert {(i["system"], i["value"], i["type"]["coding"][0]["code"]) for i in prac["resource"]["identifier"]} == {
+        (C.RPPS_SYSTEM, "0879101558", "IDNPS"),
+        ("https://adeli.esante.gouv.fr", "879101558", "ADELI"),
+    }
+    assert prac["request"]["ifNoneExist"] == f"identifier={C.RPPS_SYSTEM}|0879101558"
+    org = _by_type(bundle, "Organization")[0]
+    assert {(i["system"], i["value"], i["type"]["coding"][0]["code"]) for i in org["resource"]["identifier"]} == {
+        (C.FINESS_SYSTEM, "377220148900022", "IDNST"),
+        ("https://sirene.fr", "77220148900022", "SIRET"),
+    }
+    assert org["request"]["ifNoneExist"] == f"identifier={C.FINESS_SYSTEM}|377220148900022"
+    role = _by_type(bundle, "PractitionerRole")[0]["resource"]
+    assert role["identifier"][0]["value"] == "879101558-77220148900022"
+    assert platform_issues(bundle) == [] and platform_issues(bundle, national=True) == []
+    siren = replace(nurse, siret="", siren="772201489")
+    org = _by_type(prepare_case(_qualified(store), siren).bundle, "Organization")[0]["resource"]
+    assert {i["value"] for i in org["identifier"]} == {"2772201489", "772201489"}
+
+
+def test_the_platform_refuses_an_adeli_or_siret_that_does_not_agree_with_the_national_id(store: Store) -> None:
+    nurse = replace(REQUESTER, rpps="", adeli="879101558", finess="", siret="77220148900022")
+    bundle = prepare_case(_qualified(store), nurse).bundle
+    prac = _by_type(bundle, "Practitioner")[0]["resource"]
+    prac["identifier"][0]["value"] = "0349102665"  # another nurse's national id
+    org = _by_type(bundle, "Organization")[0]["resource"]
+    org["identifier"][0]["type"] = {"coding": [{"system": C.FR_V2_0203, "code": "SIREN"}]}  # a SIRET typed SIREN
+    issues = " ".join(platform_issues(bundle))
+    assert "0 suivi de l'ADELI" in issues and "SIREN" in issues
+
+
+def test_a_case_of_a_nurse_under_adeli_in_a_centre_with_a_siret_reaches_the_platform(
+    store: Store, tmp_path: Path
+) -> None:
+    """The whole way: the checks before sending take the ADELI and the SIRET, the platform takes the case."""
+    from dataclasses import asdict
+
+    from tests.sync.sync_helpers import engine_on
+
+    nurse = replace(REQUESTER, rpps="", adeli="879101558", finess="", siret="77220148900022", role="Infirmière")
+    store.settings.set("site.requester", asdict(nurse))
+    case_id = make_case(store)
+    with SandboxServer(tmp_path / "platform", run_expert=False) as sandbox:
+        with engine_on(store, sandbox.base_url) as engine:
+            assert engine.run_once(poll=False).sent == [case_id], store.platform_info(case_id)["last_error"]
+        assert sandbox.count("Practitioner", identifier=f"{C.RPPS_SYSTEM}|0879101558") == 1
+        assert sandbox.count("Organization", identifier=f"{C.FINESS_SYSTEM}|377220148900022") == 1

@@ -1,0 +1,46 @@
+"""A site whose requester has no RPPS (some nurses are still registered under ADELI) or whose structure has
+no FINESS (a health centre known by its SIRET or SIREN) can be set up, its numbers checked by their keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.errors import CaseFileError
+from app.site import parse_site
+
+
+def _site(practitioner: dict[str, Any], organization: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "practitioner": {"family": "DURAND", "given": ["Anne"], "role": "Infirmière", **practitioner},
+        "organization": {"name": "Centre de santé de Saint-Martin", **organization},
+        "patient_id_system": "urn:oid:1.2.250.1.999.1.1",
+    }
+
+
+def test_a_nurse_under_adeli_in_a_health_centre_with_a_siret_is_set_up() -> None:
+    requester = parse_site(_site({"adeli": "879101558"}, {"siret": "77220148900022"}))
+    assert (requester.rpps, requester.adeli) == ("", "879101558")
+    assert (requester.finess, requester.siret) == ("", "77220148900022")
+    siren_only = parse_site(_site({"rpps": "10101010105"}, {"siren": "772201489"}))
+    assert siren_only.siren == "772201489" and siren_only.finess == ""
+
+
+@pytest.mark.parametrize(
+    ("practitioner", "organization", "words"),
+    [
+        ({"adeli": "879101559"}, {"finess": "750000010"}, "ADELI"),
+        ({"rpps": "10101010105"}, {"siret": "77220148900023"}, "SIRET"),
+        ({"rpps": "10101010105"}, {"siren": "772201488"}, "SIREN"),
+        ({"rpps": "10101010105"}, {"siret": "77220148900022", "siren": "260104633"}, "SIREN"),
+        ({}, {"finess": "750000010"}, "practitioner.rpps"),
+        ({"rpps": "10101010105"}, {}, "organization.finess"),
+    ],
+)
+def test_a_wrong_or_missing_number_is_refused_saying_which(
+    practitioner: dict[str, Any], organization: dict[str, Any], words: str
+) -> None:
+    with pytest.raises(CaseFileError) as refused:
+        parse_site(_site(practitioner, organization))
+    assert words in " ".join(refused.value.details)
