@@ -188,6 +188,7 @@ def _walk(value: Any, cls: type, path: str, out: list[Problem], local_ids: dict[
                     _invariants(kind, one, here, out, local_ids)
                     if kind == "Reference":
                         _target(one, (found.json_schema_extra or {}).get("enum_reference_types"), here, out, local_ids)
+    _bindings(cls.__name__, value, path, out)
 
 
 def _target(value: dict[str, Any], allowed: Any, path: str, out: list[Problem], local_ids: dict[str, str]) -> None:
@@ -241,6 +242,100 @@ def _invariants(kind: str, value: dict[str, Any], path: str, out: list[Problem],
                     out.append(Problem(f"{path}.hash", "Attachment.hash: base64 of a SHA-1 is 20 bytes"))
             except (binascii.Error, ValueError):
                 out.append(Problem(f"{path}.hash", "Attachment.hash: not base64"))
+
+
+_EVENT_STATUS = {"preparation", "in-progress", "not-done", "on-hold", "stopped", "completed", "entered-in-error"}
+_REQUEST_PRIORITY = {"routine", "urgent", "asap", "stat"}
+_REQUEST_INTENT = {
+    "proposal",
+    "plan",
+    "directive",
+    "order",
+    "original-order",
+    "reflex-order",
+    "filler-order",
+    "instance-order",
+    "option",
+}
+#: The codes R4 allows where it binds a value set as required (each element's page of the R4 specification),
+#: by the model class (resource, datatype or backbone element) and element: the R4B models take any code there.
+REQUIRED_BINDINGS: dict[str, dict[str, set[str]]] = {
+    "Identifier": {"use": {"usual", "official", "temp", "secondary", "old"}},
+    "HumanName": {"use": {"usual", "official", "temp", "nickname", "anonymous", "old", "maiden"}},
+    "ContactPoint": {
+        "system": {"phone", "fax", "email", "pager", "url", "sms", "other"},
+        "use": {"home", "work", "temp", "old", "mobile"},
+    },
+    "Address": {"use": {"home", "work", "temp", "old", "billing"}, "type": {"postal", "physical", "both"}},
+    "Narrative": {"status": {"generated", "extensions", "additional", "empty"}},
+    "Quantity": {"comparator": {"<", "<=", ">=", ">"}},
+    "Duration": {"comparator": {"<", "<=", ">=", ">"}},
+    "Patient": {"gender": {"male", "female", "other", "unknown"}},
+    "Practitioner": {"gender": {"male", "female", "other", "unknown"}},
+    "Bundle": {
+        "type": {
+            "document",
+            "message",
+            "transaction",
+            "transaction-response",
+            "batch",
+            "batch-response",
+            "history",
+            "searchset",
+            "collection",
+        }
+    },
+    "ServiceRequest": {
+        "status": {"draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown"},
+        "intent": _REQUEST_INTENT,
+        "priority": _REQUEST_PRIORITY,
+    },
+    "Task": {
+        "status": {
+            "draft",
+            "requested",
+            "received",
+            "accepted",
+            "rejected",
+            "ready",
+            "cancelled",
+            "in-progress",
+            "on-hold",
+            "failed",
+            "completed",
+            "entered-in-error",
+        },
+        "intent": {"unknown", *_REQUEST_INTENT} - {"directive"},
+        "priority": _REQUEST_PRIORITY,
+    },
+    "Media": {"status": {*_EVENT_STATUS, "unknown"}},
+    "Communication": {"status": {*_EVENT_STATUS, "unknown"}, "priority": _REQUEST_PRIORITY},
+    "Consent": {"status": {"draft", "proposed", "active", "rejected", "inactive", "entered-in-error"}},
+    "ConsentProvision": {"type": {"deny", "permit"}},
+    "MedicationStatement": {
+        "status": {"active", "completed", "entered-in-error", "intended", "stopped", "on-hold", "unknown", "not-taken"}
+    },
+    "QuestionnaireResponse": {"status": {"in-progress", "completed", "amended", "entered-in-error", "stopped"}},
+    "DocumentReference": {
+        "status": {"current", "superseded", "entered-in-error"},
+        "docStatus": {"preliminary", "final", "amended", "entered-in-error"},
+    },
+}
+#: Attachment.contentType: required binding to the MIME types of BCP 13 (type/subtype, parameters allowed).
+_MIME = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;\s*\S+=\S+)*")
+
+
+def _bindings(kind: str, value: dict[str, Any], path: str, out: list[Problem]) -> None:
+    """The required bindings of this element's type (REQUIRED_BINDINGS, and Attachment.contentType)."""
+    for element, codes in REQUIRED_BINDINGS.get(kind, {}).items():
+        code = value.get(element)
+        if isinstance(code, str) and code not in codes:
+            out.append(Problem(f"{path}.{element}", f"« {code} » outside the required binding of {kind}.{element}"))
+    content_type = value.get("contentType") if kind == "Attachment" else None
+    if isinstance(content_type, str) and not _MIME.fullmatch(content_type):
+        out.append(
+            Problem(f"{path}.contentType", f"« {content_type} » outside the required binding (BCP 13 MIME type)")
+        )
 
 
 def _resource(resource: Any, path: str, out: list[Problem]) -> None:
