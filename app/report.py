@@ -341,9 +341,16 @@ def _request_part(
             _grid(
                 [
                     (t("requester"), f"{name}{', ' + requester.role if requester.role else ''}"),
-                    ("RPPS", requester.rpps),
+                    # The numbers the request went with: RPPS, or ADELI for a professional not in the RPPS;
+                    # FINESS, or SIRET / SIREN for a structure without one.
+                    ("RPPS", requester.rpps) if requester.rpps or not requester.adeli else ("ADELI", requester.adeli),
                     (t("organization"), requester.organization),
-                    ("FINESS", requester.finess),
+                    next(
+                        ((k, v) for k, v in (("SIRET", requester.siret), ("SIREN", requester.siren)) if v),
+                        ("FINESS", requester.finess),
+                    )
+                    if not requester.finess
+                    else ("FINESS", requester.finess),
                 ],
                 t,
                 styles,

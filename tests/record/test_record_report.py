@@ -320,3 +320,22 @@ def test_an_unreadable_answer_pdf_is_referenced_not_appended(store: Store, tmp_p
     text = flat(" ".join(page_texts(pdf)))
     assert "1 document PDF conservé dans Teleavis, non joint ici" in text
     assert f"page {report.pages} / {report.pages}" in text
+
+
+def test_the_report_names_the_adeli_and_the_siret_of_a_site_without_rpps_or_finess(
+    store: Store, tmp_path: Path
+) -> None:
+    """A nurse under ADELI in a health centre known by its SIRET: the report said « RPPS » and « FINESS »
+    with nothing after them, the numbers the request went with missing from the printed record."""
+    from dataclasses import asdict, replace
+
+    from app.site import load_requester
+
+    requester = load_requester(store.settings)
+    assert requester is not None
+    nurse = replace(requester, rpps="", adeli="879101558", finess="", siret="77220148900022")
+    store.settings.set("site.requester", asdict(nurse))
+    pdf = tmp_path / "report.pdf"
+    export_report(store, make_case(store, "dermatology", images=1), pdf, lang="fr")
+    text = flat(" ".join(page_texts(pdf)))
+    assert "ADELI 879101558" in text and "SIRET 77220148900022" in text, text[:800]
