@@ -388,7 +388,7 @@ def check_practitioner(resource: dict[str, Any]) -> list[Problem]:
                 out.append((f"{at}.value", f"ADELI « {value} » invalide (9 chiffres, clé de Luhn)"))
     if len(national) > 1:
         out.append(("identifier", "un seul identifiant national (idNatPs)"))
-    if national and any(o != national[0] for o in own):
+    if national and own and national[0] not in own:  # (an RPPS beside an older ADELI: the RPPS agrees)
         out.append(
             ("identifier", "l'identifiant national doit être 8 suivi du RPPS transmis, ou 0 suivi de l'ADELI transmis")
         )

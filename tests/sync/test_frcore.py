@@ -776,3 +776,34 @@ def test_a_case_of_a_nurse_under_adeli_in_a_centre_with_a_siret_reaches_the_plat
             assert engine.run_once(poll=False).sent == [case_id], store.platform_info(case_id)["last_error"]
         assert sandbox.count("Practitioner", identifier=f"{C.RPPS_SYSTEM}|0879101558") == 1
         assert sandbox.count("Organization", identifier=f"{C.FINESS_SYSTEM}|377220148900022") == 1
+
+
+def test_a_practitioner_with_an_rpps_and_an_older_adeli_is_taken_when_the_rpps_agrees() -> None:
+    """FR Core: the ADELI of a professional now in the RPPS may still be listed beside the RPPS; the national
+    id agrees with the RPPS, and the older number is no disagreement."""
+    from sync.frcore import check_practitioner
+
+    both = {
+        "resourceType": "Practitioner",
+        "meta": {"profile": [C.PROFILE_PRACTITIONER]},
+        "identifier": [
+            {
+                "type": {"coding": [{"system": C.FR_V2_0203, "code": "IDNPS"}]},
+                "system": C.RPPS_SYSTEM,
+                "value": "810101010105",
+            },
+            {
+                "type": {"coding": [{"system": C.FR_V2_0203, "code": "RPPS"}]},
+                "system": C.RPPS_DIRECTORY,
+                "value": "10101010105",
+            },
+            {
+                "type": {"coding": [{"system": C.FR_V2_0203, "code": "ADELI"}]},
+                "system": C.ADELI_DIRECTORY,
+                "value": "879101558",
+            },
+        ],
+    }
+    assert check_practitioner(both) == []
+    both["identifier"][0]["value"] = "0349102665"
+    assert any("0 suivi de l'ADELI" in words for _, words in check_practitioner(both))
