@@ -73,7 +73,7 @@ if TYPE_CHECKING:
     from app.findings import Finding  # the checklist's: loaded with app.validation, never at the window's start
 
     # A case's record (app/case_record.py): imported where a case is read, never at the window's start.
-    from app.model import Answer, Case, CaseImage, DevicePatient, ShownNews
+    from app.model import Answer, Case, CaseImage, DevicePatient, QualityFinding, ShownNews
 
 log = logging.getLogger(__name__)
 M.add(
@@ -952,6 +952,40 @@ class Store:
                 raise NotFound(M.tr("image.not_found"))
             conn.execute("UPDATE cases SET updated_at=? WHERE id=?", (iso(utc_now()), case_id))
             audit.append(conn, self.key, "edited", case_id, detail=f"image {image.id}", actor=actor)
+
+    def update_image_checks(
+        self, case_id: str, image: CaseImage, quality: list[QualityFinding], modality: str, *, actor: str | None = None
+    ) -> CaseImage:
+        """Save an image's quality findings and modality made again (its case's specialty was changed), its
+        bytes and labels as they are; returns the image as stored now."""
+        if self.state(case_id) not in EDITABLE_STATES:
+            raise InvalidTransition(M.tr("case.not_editable"))
+        found = self._bound_context(case_id, image.id)
+        if found is None:
+            raise NotFound(M.tr("image.not_found"))
+        context, sha1, facts = found
+        current = self.image(case_id, image.id)  # its labels as last saved, not the caller's copy
+        checked = replace(current, quality=list(quality), modality=modality)
+        if "quality" in facts:
+            facts = {**facts, "quality": [finding.to_dict() for finding in checked.quality]}
+        row_quality = [] if self._sealed_facts else [finding.to_dict() for finding in checked.quality]
+        with transaction(self.conn) as conn:
+            self._editable(case_id)  # as it is now: a case send beside the window may have queued it since
+            done = conn.execute(
+                "UPDATE images SET meta=?, quality=?, modality=? WHERE id=? AND case_id=?",
+                (
+                    self._image_meta(checked, context, sha1, facts),
+                    json.dumps(row_quality, ensure_ascii=False),
+                    modality,
+                    image.id,
+                    case_id,
+                ),
+            ).rowcount
+            if not done:
+                raise NotFound(M.tr("image.not_found"))
+            conn.execute("UPDATE cases SET updated_at=? WHERE id=?", (iso(utc_now()), case_id))
+            audit.append(conn, self.key, "edited", case_id, detail=f"image {image.id} checked again", actor=actor)
+        return checked
 
     def replace_image(
         self, case_id: str, old_id: str, new: NewImage, *, turned: bool = False, actor: str | None = None

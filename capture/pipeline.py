@@ -290,6 +290,49 @@ def rotate_stored(data: bytes, *, quarter_turns: int, specialty: str, findings: 
     )
 
 
+#: Findings about a DICOM's header (the device's patient, its eye), kept when its pixels are checked again.
+_HEADER_NOTES = frozenset({OTHER_PATIENT_CHECK, DEVICE_EYE_CHECK})
+
+
+def modality_for(specialty: str) -> str:
+    """The modality of an image taken or imported into a case of ``specialty`` (a device's own
+    ophthalmic DICOM stays « OP » whatever the case)."""
+    return "OP" if specialty == "ophthalmology" else "XC"
+
+
+def recheck_stored(
+    data: bytes, *, specialty: str, findings: list[QualityFinding], device: str = ""
+) -> tuple[list[QualityFinding], str]:
+    """A stored image's checks made again for ``specialty`` (its case's specialty was changed): its
+    findings and modality as an import into a case of that specialty would give them. The notes about
+    its file, and a DICOM's about its header, are kept; its pixels and bytes are not changed."""
+    fmt = sniff(data)
+    if fmt == "dicom":
+        from capture.dicom import read_dicom
+
+        image = read_dicom(data, name="image")
+        modality = "OP" if specialty == "ophthalmology" or image.modality == "OP" else "XC"
+        upright = image.modality == "OP" or side_tells_eye(image.device or device)
+        checked = check_quality(
+            image.rgb, specialty="ophthalmology" if modality == "OP" else specialty, recorded=True, side_for_eye=upright
+        )
+        kept = _FILE_NOTES | _HEADER_NOTES
+    elif fmt in ("jpeg", "png"):  # what the pipeline stores besides DICOM (HEIC and TIFF are converted)
+        decoded = decode_photo(data, name="image", fmt=fmt, full=False)
+        modality = modality_for(specialty)
+        # An image whose disc was told for no eye stays so, as on a turn.
+        for_eye = side_tells_eye(device) and not any(
+            f.check == DISC_SIDE_CHECK and (f.key or "").endswith(".unclaimed") for f in findings
+        )
+        checked = check_quality(
+            decoded.rgb, specialty=specialty, full_size=(decoded.width, decoded.height), side_for_eye=for_eye
+        )
+        kept = _FILE_NOTES
+    else:
+        raise messages.rejected("unknown-format", name="image")
+    return checked + [finding for finding in findings if finding.check in kept], modality
+
+
 _TRANSPOSE = {1: Image.Transpose.ROTATE_90, 2: Image.Transpose.ROTATE_180, 3: Image.Transpose.ROTATE_270}
 
 

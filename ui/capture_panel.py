@@ -64,6 +64,11 @@ _WAITING_STYLE = (
 )
 
 
+#: How long after the last change of specialty its images are checked again: the arrow keys go through
+#: several specialties, and the switch's own work (the editor's form, the camera) comes first.
+CHECK_AGAIN_MS = 300
+
+
 class CapturePanel(QWidget):
     """Images of one case: take, import, check, label, anonymise, retake, delete."""
 
@@ -91,6 +96,10 @@ class CapturePanel(QWidget):
         self._live_after_thumbnails = False  # the camera starts once the case's thumbnails are shown
         self._list_after_thumbnails = False  # and the cameras are listed again then
         self.jobs = ImageJobs(store, self)
+        #: The case whose images are checked again for its new specialty, once it is chosen.
+        self._to_check: Case | None = None
+        self._check_timer = QTimer(self, singleShot=True, interval=CHECK_AGAIN_MS)
+        self._check_timer.timeout.connect(self._check_again)
         self.cue = CaptureCue(self)
         self._build()
         self._connect()
@@ -298,11 +307,36 @@ class CapturePanel(QWidget):
         self._update_checklist()
         if not self._editable():
             return
+        self._to_check = case
+        self._check_timer.start()  # once the specialty is chosen (arrow keys go through several)
         before = self.live.choice.currentData()
         self.live.fill(case.specialty)
         if self.live.choice.currentData() != before and self.isVisible():
             # In a slice of its own, after the new fields are drawn: together they stalled the preview.
             QTimer.singleShot(0, self, self._restart_camera)
+
+    @Slot()
+    def _check_again(self) -> None:
+        """The images' checks made again for the case's new specialty, on the writer thread (after the
+        labels edited before): a skin photo's verdict in an eye case was a skin photo's. The tiles follow."""
+        case, self._to_check = self._to_check, None
+        if case is None:
+            return
+        case_id, specialty = case.id, case.specialty
+
+        def done(images: list[CaseImage] | None) -> None:
+            if images is None or self._case is None or self._case.id != case_id:
+                return
+            self._case.images[:] = images  # the editor's Case object sees the same list
+            self._show_images(self._case.images)
+            selected = self.labels.image
+            if selected is not None:  # its findings, as checked now
+                self._on_selected(next((image for image in images if image.id == selected.id), None))
+            self.images_changed.emit()
+
+        self.jobs.run(
+            lambda store: work.check_again(store, case_id, specialty), done, self._fail_for(case_id), write=True
+        )
 
     @Slot()
     def _restart_camera(self) -> None:

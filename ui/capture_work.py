@@ -21,12 +21,19 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtGui import QImage
 
-from app.errors import AlreadyStored
-from app.model import CaseImage, Patient, new_id
+from app.errors import AlreadyStored, ImageRejected
+from app.model import EDITABLE_STATES, CaseImage, Patient, new_id
 from app.store import NewImage, Store
 from capture.anonymise import apply as anonymise_pixels
 from capture.messages import rejected
-from capture.pipeline import PreparedImage, prepare_frame, prepare_image_file, rotate_stored
+from capture.pipeline import (
+    PreparedImage,
+    modality_for,
+    prepare_frame,
+    prepare_image_file,
+    recheck_stored,
+    rotate_stored,
+)
 from capture.quality import check_quality, side_tells_eye
 from capture.watch import Seen
 from ui.anonymise_dialog import AnonymiseChoice
@@ -292,3 +299,27 @@ def turn(store: Store, case_id: str, image_id: str, *, quarter_turns: int, speci
         binary_id=None,
     )
     return _record(store, case_id, NewImage(record, prepared.data, prepared.thumbnail), image.id, turned=True)
+
+
+def check_again(store: Store, case_id: str, specialty: str) -> list[CaseImage] | None:
+    """The case's images checked again for ``specialty`` (the case's, just changed): a skin photo's
+    verdict in a case now of ophthalmology is a retinograph's, and the reverse. Only images whose
+    findings or modality change are written. The case's images as stored now, or ``None`` when none
+    changed (or the case can no longer change: its images stay as they were sent)."""
+    if store.state(case_id) not in EDITABLE_STATES:
+        return None
+    changed = False
+    for image in store.images(case_id):
+        if image.modality == modality_for(specialty):
+            continue  # checked as this specialty's already: a skin photo's checks are every photo's but an eye's
+        try:
+            quality, modality = recheck_stored(
+                store.image_bytes(image), specialty=specialty, findings=image.quality, device=image.device
+            )
+        except ImageRejected:  # (stored, it was read once): its findings stay, the others are checked
+            log.warning("image %s not checked again for %s", image.id, specialty)
+            continue
+        if quality != image.quality or modality != image.modality:
+            store.update_image_checks(case_id, image, quality, modality)
+            changed = True
+    return list(store.images(case_id)) if changed else None
