@@ -96,20 +96,26 @@ def find_field(rgb: npt.NDArray[np.uint8]) -> FieldOfView | None:
 
 #: A second lit area at least this share of the largest one's area may be a second field.
 SECOND_FIELD_AREA = 0.4
+#: …when it is round: it fills at least this share of the circle around it (a whole field 1, one cut by the
+#: frame's top and bottom about 0.9). A device's information strip beside the field (a white or grey band
+#: with its text, as some fundus cameras export) is a rectangle: 0.64 at most (a square), less when long.
+SECOND_FIELD_FILL = 0.7
 
 
 def _second_field(contours: Sequence[cv2.typing.MatLike], largest: cv2.typing.MatLike) -> bool:
     """Whether another lit area, at least :data:`SECOND_FIELD_AREA` of the largest, lies outside the largest's
     circle: a report or print export's two fields side by side (both eyes, as the examiner faces the
     patient), not one field cut in two parts by a lid's or an eyelash's shadow, whose parts share one circle
-    (each part's smallest enclosing circle is centred inside the other's)."""
+    (each part's smallest enclosing circle is centred inside the other's), nor a device's information strip
+    beside the field, which is no round field (:data:`SECOND_FIELD_FILL`)."""
     area = cv2.contourArea(largest)
     (x, y), radius = cv2.minEnclosingCircle(largest)
     for other in contours:
         if other is largest or cv2.contourArea(other) < SECOND_FIELD_AREA * area:
             continue
-        (ox, oy), _ = cv2.minEnclosingCircle(other)
-        if math.hypot(ox - x, oy - y) > radius:
+        (ox, oy), around = cv2.minEnclosingCircle(other)
+        round_ = cv2.contourArea(other) >= SECOND_FIELD_FILL * math.pi * around * around
+        if round_ and math.hypot(ox - x, oy - y) > radius:
             return True
     return False
 

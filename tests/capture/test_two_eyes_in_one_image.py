@@ -82,3 +82,43 @@ def test_one_field_crossed_by_a_shadow_is_not_said_to_be_two(across: float) -> N
     x = round(1600 * across)
     fundus[:, x - 25 : x + 25] = 3
     assert not _two_fields(_quality(fundus))
+
+
+def _device_panel(height: int, width: int, colour: tuple[int, int, int]) -> Image8:
+    """A fundus camera's information strip: a flat white or grey band with its text (model, eye, date,
+    flash), as some devices export it beside the field."""
+    panel = Image.new("RGB", (width, height), colour)
+    draw = ImageDraw.Draw(panel)
+    ink = (0, 0, 0) if sum(colour) > 300 else (255, 255, 255)
+    lines = ("TOPCON TRC-NW8", "OD  Macula", "2026-12-05 10:31", "ID 123456", "Flash 3  ISO 200", "45 deg")
+    for row in range(min(12, height // 24)):
+        draw.text((8, 16 + row * 22), lines[row % len(lines)], fill=ink)
+    return np.asarray(panel)
+
+
+@pytest.mark.parametrize("share", [0.25, 0.35, 0.5])
+@pytest.mark.parametrize("side", ["right", "left"])
+@pytest.mark.parametrize("colour", [(255, 255, 255), (200, 200, 200), (128, 128, 128)])
+def test_one_field_beside_the_devices_information_strip_is_not_said_to_be_two(
+    share: float, side: str, colour: tuple[int, int, int]
+) -> None:
+    """A single eye's retinograph with the device's bright strip of text at one side (found in review: a
+    strip as big as half the field was read as a second field, « les deux yeux »): one field, its eye told."""
+    width, height = 1600, 1200
+    for seed, eye in ((7, "right"), (8, "left")):
+        fundus = fundus_scene(width, height, seed=seed, eye=eye, field="macula")
+        panel = _device_panel(height, round(width * share), colour)
+        quality = _quality(np.concatenate([fundus, panel] if side == "right" else [panel, fundus], axis=1))
+        assert not _two_fields(quality), (seed, [f.key for f in quality])
+        assert not any(f.key == "field-of-view.not-fundus" for f in quality), [f.key for f in quality]
+        assert any(f.disc_side() == eye for f in quality), (seed, [f.key for f in quality])
+
+
+@pytest.mark.parametrize("colour", [(255, 255, 255), (128, 128, 128)])
+def test_both_eyes_beside_the_devices_information_strip_are_still_two_fields(colour: tuple[int, int, int]) -> None:
+    right = fundus_scene(1200, 900, seed=7, eye="right", field="macula")
+    left = fundus_scene(1200, 900, seed=8, eye="left", field="macula")
+    both = np.concatenate([right, left, _device_panel(900, 500, colour)], axis=1)
+    quality = _quality(both)
+    assert _two_fields(quality), [f.key for f in quality]
+    assert all(f.disc_side() is None for f in quality if f.check == DISC_SIDE_CHECK)
