@@ -148,6 +148,9 @@ def upright(rgb: RGB, orientation: int) -> RGB:
 _MISSING_BLOCKS_GREY = 128
 #: A JPEG block's side: the rest of the row of blocks a scan stopped in is grey at least this far.
 _BLOCK = 8
+#: Rows of that grey down the right edge above a photo's grey rows that are more than a cut's row of blocks
+#: leaves (16 rows, chroma halved): a strip of text below the photo, not a cut.
+_STRIP_ROWS = 3 * 2 * _BLOCK
 #: How far (on average, in levels) a photo's edges may lie from that grey and still be a frame of it.
 _FRAME_TOLERANCE = 12.0
 #: How far (on average) a photo's right edge above its grey rows may lie from that grey and be a canvas's
@@ -181,6 +184,11 @@ def closed_after_a_cut(rgb: RGB) -> bool:
     # photo itself, just above it). (A cut falling exactly at a row's end, one in as many as a row has
     # blocks, is missed.)
     if not bool((above[-_BLOCK:, -_BLOCK:] == _MISSING_BLOCKS_GREY).all()):
+        return False
+    # A cut's grey reaches up the right edge within that row of blocks (16 rows at most); a device's grey
+    # strip of text below a whole photo has it all the strip's height above its text's last line (found in
+    # review: refused as damaged).
+    if bool((above[-_STRIP_ROWS:, -_BLOCK:] == _MISSING_BLOCKS_GREY).all()):
         return False
     # Above that row a cut photo reaches the right edge; a whole photo set on a larger grey canvas (padded
     # on the right and below) has that grey all down its right edge (found in review: refused as damaged).

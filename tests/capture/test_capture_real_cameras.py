@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import ExifTags, Image, ImageFilter, ImageOps
+from PIL import ExifTags, Image, ImageDraw, ImageFilter, ImageOps
 
 from app.model import QualityFinding
 from app.moments import is_fhir_date_time
@@ -511,8 +511,6 @@ FRAMED = [
 def _defocused(image: Image.Image, sigma: float, *, middle: float | None) -> Image.Image:
     """``image`` out of focus by ``sigma`` pixels at 1000 px on its long side, but for a disc in its middle
     ``middle`` of its short side wide kept as shot (a close-up's depth of field); all of it if ``None``."""
-    from PIL import ImageDraw
-
     width, height = image.size
     blurred = image.filter(ImageFilter.GaussianBlur(sigma * max(width, height) / 1000))
     if middle is None:
@@ -803,6 +801,27 @@ def test_a_whole_photo_on_a_grey_canvas_larger_to_the_right_and_below_is_not_tak
     out = io.BytesIO()
     Image.fromarray(pixels).save(out, "JPEG", quality=92)
     prepare_image_bytes(out.getvalue(), filename="p.jpg", specialty="dermatology")
+
+
+@pytest.mark.parametrize("name", ["hdr_canon_hdr_YES.jpg", "orientation_landscape_1.jpg"])
+@pytest.mark.parametrize("band", [0.15, 0.3])
+def test_a_whole_photo_above_a_grey_strip_of_text_is_not_taken_for_cut(name: str, band: float) -> None:
+    """Found in review: a device's information strip in mid-grey (#808080) below the picture, its text on
+    the left (as some fundus cameras and microscopes export), was refused as damaged: below the last line
+    of text the strip is the grey of a cut's missing blocks across the width, and the end of that line's
+    row is grey too. A cut's grey starts within one row of blocks below the picture reaching the right
+    edge; the strip's runs down the right edge for all its height above the text's last line."""
+    with Image.open(CORPUS / name) as photo:
+        pixels = np.array(photo.convert("RGB"))
+    height, width = pixels.shape[:2]
+    strip = Image.new("RGB", (width, round(height * band)), (128, 128, 128))
+    draw = ImageDraw.Draw(strip)
+    for row in range(max(1, strip.height // 24 - 2)):
+        draw.text((8, 10 + row * 22), f"TRC-NW8  OD  2026-12-05 10:3{row % 10}  ID 123456", fill=(255, 255, 255))
+    for quality in (75, 92):
+        out = io.BytesIO()
+        Image.fromarray(np.concatenate([pixels, np.asarray(strip)])).save(out, "JPEG", quality=quality)
+        prepare_image_bytes(out.getvalue(), filename="p.jpg", specialty="ophthalmology")
 
 
 @pytest.mark.parametrize("name", ["Canon_PowerShot_S40.jpg", "hdr_canon_hdr_YES.jpg", "tests_22-canon_tags.jpg"])
