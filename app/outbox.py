@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -563,8 +564,13 @@ class Outbox:
             self.store.add_event(conn, case_id, REPLY_SENT, None, None)
 
     def reply_refused(self, case_id: str, message_id: str, words: str) -> None:
+        from app import reply_drafts
+
         with transaction(self.conn) as conn:
             self.store.set_message_state(conn, message_id, "refused", force=True)  # the safe state: said not sent
+            row = conn.execute("SELECT * FROM messages WHERE id=?", (message_id,)).fetchone()
+            with suppress(DataAltered):  # its words back to the reply begun, to send again (not one altered)
+                reply_drafts.refused(self.store, case_id, self._message(row).text if row is not None else "")
             self.store.set_platform_words(conn, case_id, last_error=words)
             self.store.add_event(conn, case_id, REPLY_REFUSED, None, None)
 

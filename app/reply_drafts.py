@@ -18,7 +18,9 @@ that transaction too (:func:`queued`): sent once, never left here too. Otherwise
 written over (``ObjectStore.delete``), when she takes them off the reply, and with their case when it is
 deleted or purged (app/deletion.py, app/retention.py).
 
-The photos of a reply the platform refused (or that was refused here) are the case's own already, and the
+The words of a reply the platform refused (or that was refused here) come back to the reply begun, in the
+transaction that says it refused (:func:`refused`, before words begun meanwhile): found in review, only its
+photos came back, and she typed her answer again. The photos of such a reply are the case's own already, and the
 expert never got them: they go with the reply begun unless she took them off. Which she took off, and the
 file each one she joined again came from, are a third sealed setting (``state.reply_again``, by case): found
 in review, they came back to the reply in the window only, once she had picked the same files again, and
@@ -180,6 +182,28 @@ def queued(store: Store, case_id: str) -> None:
     drafts = _all(store)
     if drafts.pop(case_id, None) is not None:
         store.settings.set(SETTING, drafts or None, in_transaction=True)
+
+
+def with_refused(begun: str, refused: str) -> str:
+    """The reply begun ``begun`` with the words of a reply refused (``refused``) before it: they are the
+    answer she wrote, to correct and send again. Words begun meanwhile stay after them; words holding
+    them already (back before) are left as they are."""
+    if not refused.strip() or refused.strip() in begun:
+        return begun
+    return f"{refused.rstrip()}\n\n{begun.strip()}" if begun.strip() else refused.strip()
+
+
+def refused(store: Store, case_id: str, text: str) -> None:
+    """Inside the transaction that says ``case_id``'s reply refused (``Outbox.reply_refused``): its words
+    ``text`` come back to the reply begun, sealed as the rest of it. Found in review: only its photos came
+    back, and the nurse had to type her answer again (or sent the photos with no words); in the same
+    transaction, a refusal that came with Teleavis closed, or a kill right after it, loses none of them."""
+    drafts = _all(store)
+    begun = drafts.get(case_id, "")
+    back = with_refused(begun, text)
+    if back != begun:
+        drafts[case_id] = back
+        store.settings.set(SETTING, drafts, in_transaction=True)
 
 
 def recorded(store: Store, case_id: str, image_ids: Iterable[str]) -> None:

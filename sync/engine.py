@@ -126,9 +126,9 @@ M.add(
         },
         "sync.reply_refused_words": {
             "fr": "La plateforme refuse la réponse à l'expert ({status}) : {diagnostics} Elle n'est pas partie : "
-            "écrivez-la de nouveau, corrigée, puis envoyez-la.",
-            "en": "The platform refuses the reply to the expert ({status}): {diagnostics} It has not left: write "
-            "it again, corrected, then send it.",
+            "ses mots sont revenus dans la réponse à écrire, corrigez-la puis envoyez-la de nouveau.",
+            "en": "The platform refuses the reply to the expert ({status}): {diagnostics} It has not left: its "
+            "words are back in the reply to write, correct it then send it again.",
         },
         "sync.reply_waiting": {
             "fr": "Votre réponse à l'expert n'est pas encore partie. {words}",

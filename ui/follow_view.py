@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QPoint, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPainter, QPixmap, QRegion, QResizeEvent
+from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPainter, QPixmap, QRegion, QResizeEvent, QTextCursor
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -207,6 +207,8 @@ class FollowView(QWidget):
         #: Replies begun in other cases and not sent: each case keeps its own (words, images) until the
         #: user comes back to it. Never carried into another patient's case.
         self._reply_drafts: dict[str, tuple[str, list[NewImage]]] = {}
+        #: The replies refused by case, as this window last saw them: the words of one refused since come back.
+        self._refusals_seen: dict[str, set[str]] = {}
         self._unread = False
         self._kept_unread = False  # put back to unread by a person, while on screen: not read again now
         #: The answer on screen: the read mark is for it, not for one stored after it was shown.
@@ -378,8 +380,16 @@ class FollowView(QWidget):
         self._unkept: dict[str, tuple[str, bool]] = {}
         self.reply.textChanged.connect(self._reply_typed)
         self.reply.textChanged.connect(self._say_reply_late)
+        self.reply.textChanged.connect(self._say_words_back)
         self._reply_open = False  # the case waits for a reply that can be sent from here
+        self._last_refused = ""  # the words of the case's last reply, when it was refused
         self.reply.setMaximumHeight(100)
+        # The words of a reply refused came back to the box: said above it, with what to do (a problem: it
+        # did not leave).
+        self.reply_back = named(QLabel(), "fieldProblem")
+        self.reply_back.setWordWrap(True)
+        self.reply_back.hide()
+        question_layout.addWidget(self.reply_back)
         question_layout.addWidget(self.reply)
         reply_buttons = QHBoxLayout()
         self.add_images = QPushButton(self.tr("Ajouter des images…"))
@@ -663,6 +673,7 @@ class FollowView(QWidget):
         self._reply_open = waiting and not stranded
         if self._refused_photos_back(case.id, conversation, joined):
             self._show_reply_images(case.id)
+        self._refused_words_back(case.id, conversation)
         for widget in (self.reply, self.add_images, self.send_reply):
             widget.setEnabled(self._reply_open)
             widget.setVisible(not stranded)
@@ -1648,6 +1659,46 @@ class FollowView(QWidget):
             self._reply_again.pop(case_id, None)
         self._keep_again(case_id)  # (the names of their files, for after a restart)
         return True
+
+    def _refused_words_back(self, case_id: str, conversation: list[Message]) -> None:
+        """The words of a reply refused since this window last saw the case come back to the box, before any
+        typed since (the store took them back when it was refused: app/reply_drafts.py, for a refusal with
+        Teleavis closed or this case not on screen); while the last reply is one refused and the box holds
+        its words, it says so. Found in review: only its photos came back, and she typed it all again."""
+        from app import reply_drafts
+
+        refused = [m for m in conversation if m.direction == "to-expert" and m.state == "refused"]
+        seen = self._refusals_seen.get(case_id)
+        self._refusals_seen[case_id] = {m.id for m in refused}
+        if seen is not None and self._reply_open:
+            text = self.reply.toPlainText()
+            back = text
+            for message in refused:
+                if message.id not in seen:
+                    back = reply_drafts.with_refused(back, message.text)
+            if back != text:
+                self.reply.blockSignals(True)  # kept just below, not typed
+                self.reply.setPlainText(back)
+                self.reply.blockSignals(False)
+                self.reply.moveCursor(QTextCursor.MoveOperation.End)  # to go on where her words end
+                self._keep_draft(case_id, back)
+        self._say_words_back(conversation)
+
+    def _say_words_back(self, conversation: list[Message] | None = None) -> None:
+        """Whether the box holds the words of the last reply, refused: said above it, with what to do."""
+        if conversation is not None:
+            ours = [m for m in conversation if m.direction == "to-expert"]
+            self._last_refused = ours[-1].text.strip() if ours and ours[-1].state == "refused" else ""
+        back = self._reply_open and bool(self._last_refused) and self._last_refused in self.reply.toPlainText()
+        if back:
+            self.reply_back.setText(
+                self.tr(
+                    "Votre réponse n'est pas partie : elle a été refusée (la raison est dite en haut de la page). "
+                    "Ses mots sont revenus ci-dessous, prêts à être renvoyés : corrigez-les si besoin, puis "
+                    "cliquez « Envoyer la réponse »."
+                )
+            )
+        self.reply_back.setVisible(back)
 
     def _keep_again(self, case_id: str) -> None:
         """Record which images of a refused reply go with ``case_id``'s reply begun, and which she took off

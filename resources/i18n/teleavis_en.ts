@@ -1166,6 +1166,11 @@ Queue it for sending?</translation>
         <translation>Remove the images</translation>
     </message>
     <message>
+        <location filename="../../ui/follow_view.py" line="1700"/>
+        <source>Votre réponse n&apos;est pas partie : elle a été refusée (la raison est dite en haut de la page). Ses mots sont revenus ci-dessous, prêts à être renvoyés : corrigez-les si besoin, puis cliquez « Envoyer la réponse ».</source>
+        <translation>Your reply has not left: it was refused (the reason is given at the top of the page). Its words are back below, ready to be sent again: correct them if need be, then click “Send the reply”.</translation>
+    </message>
+    <message>
         <location filename="../../ui/follow_view.py" line="322"/>
         <source>Envoyer la réponse</source>
         <translation>Send the reply</translation>

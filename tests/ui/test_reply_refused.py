@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 
 from app.errors import TeleavisError
 from app.model import CaseState
@@ -216,6 +217,8 @@ def test_the_photo_of_a_refused_reply_comes_back_to_the_reply_begun_after_a_rest
         assert "dos" in said and "bonne qualité" in said and "réponse refusée" in said, said
         assert "de nouveau jointe" in said, "she is told they are back"
         assert view.unsent_replies() == [case_id], "closing says the reply is not sent"
+        assert view.reply.toPlainText() == "Voici la dermoscopie.", "its words come back with it"
+        view.reply.clear()  # corrected
         type_text(view.reply, "Voici la dermoscopie, lésion du dos.")
         qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
         assert view.reply_problem.text() == ""
@@ -248,3 +251,33 @@ def test_the_photo_of_a_refused_reply_taken_off_stays_off_after_a_restart(
         assert "dermoscopie.jpg" in view.reply_images.text() and view.reply_problem.text() == ""
     with Store.open(teleavis_home) as again:
         assert "dermoscopie.jpg" in shown(qtbot, again, case_id).reply_images.text()
+
+
+def test_the_words_of_a_refused_reply_come_back_to_the_box_ready_to_send_again(
+    qtbot: Any, store: Store, teleavis_home: Path, sync_runner: None
+) -> None:
+    """Found in review: a refused reply's photos came back to the box, its words did not: the nurse typed
+    her answer again, or sent the photos with no words. They come back (on screen and after a restart), the
+    box saying the reply did not leave, where to read why, and that it is ready to be sent again."""
+    with asked(qtbot, store, answer_after_s=3600.0) as (sandbox, engine, case_id, view):
+        type_text(view.reply, "Depuis trois semaines.")
+        qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+        assert view.reply.toPlainText() == "" and not view.reply_back.isVisibleTo(view)
+        sandbox.inject_fault(422, count=1, retry_after=None)
+        engine.run_once(poll=False)
+        view.refresh()  # as the window does on the engine's news
+        assert view.reply.toPlainText() == "Depuis trois semaines.", "her words are lost"
+        said = view.reply_back.text()
+        assert view.reply_back.isVisibleTo(view) and "n'est pas partie" in said and "renvoy" in said, said
+        assert "écrivez-la de nouveau" not in view.detail.text(), "told to type again what is back"
+        assert view.unsent_replies() == [case_id], "closing says the reply is not sent"
+
+    with Store.open(teleavis_home) as reopened:  # Teleavis started again
+        view = shown(qtbot, reopened, case_id)
+        assert view.reply.toPlainText() == "Depuis trois semaines.", "lost at a restart"
+        assert view.reply_back.isVisibleTo(view)
+        view.reply.moveCursor(QTextCursor.MoveOperation.End)
+        type_text(view.reply, " Pas de fièvre.")
+        qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+        assert view.reply_problem.text() == "" and not view.reply_back.isVisibleTo(view)
+        assert Outbox(reopened).messages(case_id)[-1].text == "Depuis trois semaines. Pas de fièvre."
