@@ -61,9 +61,25 @@ def load(store: Store, case_id: str) -> str:
     return _all(store).get(case_id, "")
 
 
-def save(store: Store, case_id: str, text: str) -> None:
-    """Keep ``text`` as ``case_id``'s reply begun (nothing but spaces forgets it)."""
+def replies(store: Store, case_id: str) -> int:
+    """How many replies to the expert were queued for ``case_id`` (sent, refused or waiting): given to
+    :func:`save` by the window when the words are typed."""
+    row = store.conn.execute(
+        "SELECT count(*) FROM messages WHERE case_id=? AND direction='to-expert'", (case_id,)
+    ).fetchone()
+    return int(row[0])
+
+
+def save(store: Store, case_id: str, text: str, *, replies_before: int | None = None) -> None:
+    """Keep ``text`` as ``case_id``'s reply begun (nothing but spaces forgets it). ``replies_before``: how
+    many replies were queued for it when the words were typed (:func:`replies`); a reply queued since took
+    them, and they are not kept. Found in review: kept by the window's writer thread a moment after
+    « Envoyer », once the reply was queued with them, they were the reply begun again until the next keep
+    emptied it, and a kill between the two brought the reply sent back, to be sent a second time."""
     with transaction(store.conn):
+        if text.strip() and replies_before is not None and replies(store, case_id) != replies_before:
+            log.info("case %s: words typed before its reply was queued not kept as begun", case_id)
+            return
         drafts = _all(store)
         if text.strip():
             drafts[case_id] = text

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -1538,8 +1539,12 @@ class FollowView(QWidget):
         from app import reply_drafts
 
         self._kept_drafts[case_id] = text
+        try:  # (a reply queued before the writer gets there took these words: not kept as begun then)
+            before: int | None = reply_drafts.replies(self.store, case_id)
+        except (TeleavisError, sqlite3.Error):
+            before = None
         run_write(
-            on_own_connection(self.store, lambda own: reply_drafts.save(own, case_id, text)),
+            on_own_connection(self.store, lambda own: reply_drafts.save(own, case_id, text, replies_before=before)),
             error=lambda exc: log.warning("the reply begun could not be kept: %s", type(exc).__name__),
         )
 

@@ -37,3 +37,16 @@ def test_a_reply_begun_meanwhile_keeps_its_words_after_the_refused_ones(store: S
     assert reply_drafts.load(store, case_id) == "Depuis trois semaines.\n\nJ'oubliais : pas de fièvre."
     Outbox(store).reply_refused(case_id, message_id, "refusée")  # said twice: not written twice
     assert reply_drafts.load(store, case_id) == "Depuis trois semaines.\n\nJ'oubliais : pas de fièvre."
+
+
+def test_words_typed_before_their_reply_was_queued_are_not_kept_as_begun_after_it(store: Store, tmp_path: Path) -> None:
+    """A keep of the words that lands after the reply took them (the window's writer thread behind) does not
+    bring the reply sent back as begun; words typed after it are kept."""
+    setup_site(store)
+    [case_id] = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    typed = reply_drafts.replies(store, case_id)
+    queue_reply(store, case_id, "Depuis trois semaines.", [])
+    reply_drafts.save(store, case_id, "Depuis trois semaines.", replies_before=typed)
+    assert reply_drafts.load(store, case_id) == "", "the reply sent is begun again"
+    reply_drafts.save(store, case_id, "Et pas de fièvre.", replies_before=reply_drafts.replies(store, case_id))
+    assert reply_drafts.load(store, case_id) == "Et pas de fièvre."

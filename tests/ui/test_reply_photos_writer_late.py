@@ -110,3 +110,29 @@ def test_a_reply_sent_does_not_come_back_begun_when_the_case_is_opened_before_th
     view.set_case(store.get_case(first))  # back, the writer not there yet
     assert view.reply.toPlainText() == "", "the reply sent came back as begun"
     late_writer.flush()
+
+
+def test_words_kept_just_before_sending_do_not_come_back_once_the_reply_is_queued(
+    qtbot: Any, store: Store, tmp_path: Path, late_writer: _LateWriter
+) -> None:
+    """The words typed, kept by the writer thread a moment later, and « Envoyer » clicked before it got there
+    (busy behind the sync's writes): the reply was queued with its words, then the writer kept them as the
+    reply begun, and only the next write (the draft emptied) took them off. Killed between the two (a power
+    cut), the reply sent came back as begun, to be sent to the expert a second time. A keep that arrives
+    after its reply is queued no longer brings back the words sent (the real store, the writer's order)."""
+    from app import reply_drafts
+    from app.outbox import Outbox
+    from tests.support.scripted_platform import on_hold_with_a_question
+    from tests.support.ui import shown
+
+    [case_id] = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    view = shown(qtbot, store, case_id)
+    view.reply.setPlainText("Depuis trois semaines.")
+    view.keep_draft()  # submitted, the writer not there yet
+    qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+    assert [m.text for m in Outbox(store).messages(case_id) if m.direction == "to-expert"] == ["Depuis trois semaines."]
+    func, callback, error = late_writer.held.pop(0)  # the keep of the words typed, only: killed after it
+    late_writer.submit(func, callback, error)
+    assert reply_drafts.load(store, case_id) == "", "the reply sent would come back as begun after a kill"
+    late_writer.flush()
+    assert reply_drafts.load(store, case_id) == ""
