@@ -563,14 +563,18 @@ class Outbox:
             audit.append(conn, self.store.key, "message", case_id, detail="sent")
             self.store.add_event(conn, case_id, REPLY_SENT, None, None)
 
-    def reply_refused(self, case_id: str, message_id: str, words: str) -> None:
+    def reply_refused(self, case_id: str, message_id: str, words: str, *, too_large: str | None = None) -> None:
+        """The reply ``message_id`` refused (by the platform, or here), with ``words`` saying why; its words
+        and its photos go back to the reply begun, but ``too_large``, the photo the platform refused as over
+        its size limit (app/reply_drafts.py)."""
         from app import reply_drafts
 
         with transaction(self.conn) as conn:
             self.store.set_message_state(conn, message_id, "refused", force=True)  # the safe state: said not sent
             row = conn.execute("SELECT * FROM messages WHERE id=?", (message_id,)).fetchone()
             with suppress(DataAltered):  # its words back to the reply begun, to send again (not one altered)
-                reply_drafts.refused(self.store, case_id, self._message(row).text if row is not None else "")
+                text = self._message(row).text if row is not None else ""
+                reply_drafts.refused(self.store, case_id, text, too_large=too_large)
             self.store.set_platform_words(conn, case_id, last_error=words)
             self.store.add_event(conn, case_id, REPLY_REFUSED, None, None)
 

@@ -209,17 +209,24 @@ def with_refused(begun: str, refused: str) -> str:
     return f"{refused.rstrip()}\n\n{begun.strip()}" if begun.strip() else refused.strip()
 
 
-def refused(store: Store, case_id: str, text: str) -> None:
+def refused(store: Store, case_id: str, text: str, *, too_large: str | None = None) -> None:
     """Inside the transaction that says ``case_id``'s reply refused (``Outbox.reply_refused``): its words
     ``text`` come back to the reply begun, sealed as the rest of it. Found in review: only its photos came
     back, and the nurse had to type her answer again (or sent the photos with no words); in the same
-    transaction, a refusal that came with Teleavis closed, or a kill right after it, loses none of them."""
+    transaction, a refusal that came with Teleavis closed, or a kill right after it, loses none of them.
+    ``too_large``: the image the platform refused as over its size limit (413), taken off the reply begun
+    (its photos come back, :func:`load_again`): found in review, « Retirer les images » took them all off,
+    and the others could not go without it. Joined again by hand, it goes."""
     drafts = _all(store)
     begun = drafts.get(case_id, "")
     back = with_refused(begun, text)
     if back != begun:
         drafts[case_id] = back
         store.settings.set(SETTING, drafts, in_transaction=True)
+    if too_large:
+        every = _again(store)
+        every.setdefault(case_id, {})[too_large] = {"name": "", "off": True, "too_large": True}
+        store.settings.set(AGAIN, every, in_transaction=True)
 
 
 def recorded(store: Store, case_id: str, image_ids: Iterable[str]) -> None:
@@ -269,17 +276,28 @@ def load_again(store: Store, case_id: str, refused: Iterable[str]) -> list[tuple
     ]
 
 
+def too_large(store: Store, case_id: str) -> set[str]:
+    """The images of ``case_id``'s refused reply taken off as over the platform's size limit (:func:`refused`)
+    and not joined again since."""
+    entries = _again(store).get(case_id, {})
+    return {image_id for image_id, entry in entries.items() if entry.get("off") and entry.get("too_large")}
+
+
 def save_again(store: Store, case_id: str, refused: Iterable[str], joined: list[tuple[str, str]]) -> None:
     """Record which of ``refused`` go with ``case_id``'s reply begun: ``joined`` (image id, file name), the
-    others taken off (they stay off across a restart, until joined again)."""
+    others taken off (they stay off across a restart, until joined again; one taken off as too large stays
+    said so)."""
     going = dict(joined)
-    entries = {
+    entries: dict[str, dict[str, Any]] = {
         image_id: {"name": going[image_id], "off": False} if image_id in going else {"name": "", "off": True}
         for image_id in refused
     }
     kept = {i: e for i, e in entries.items() if e["off"] or e["name"]}  # a photo back by itself needs no line
     with transaction(store.conn):
         every = _again(store)
+        for image_id in too_large(store, case_id):
+            if image_id in kept and kept[image_id]["off"]:
+                kept[image_id]["too_large"] = True
         if every.get(case_id, {}) == kept:
             return
         if kept:

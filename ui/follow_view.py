@@ -200,6 +200,8 @@ class FollowView(QWidget):
         self._again_off: dict[str, set[str]] = {}  # those she took off, by case (as kept, or since)
         self._again_images: dict[str, CaseImage] = {}  # their records, by id: what they show, their verdict
         self._kept_again: dict[str, str] = {}  # what was last written of them, by case (nothing written twice)
+        #: Those the platform refused as over its size limit (413), taken off by themselves, by case: said.
+        self._too_large: dict[str, set[str]] = {}
         self._reply_names: dict[str, str] = {}  # the file each image joined to a reply came from, by image id
         #: The pictures of the images sent with each reply, by message id, as its conversation line shows them.
         self._reply_pictures: dict[str, QIcon] = {}
@@ -672,9 +674,12 @@ class FollowView(QWidget):
         # (Outbox.queued_replies(here=True) leaves it out, the engine sets it aside). Not offered.
         stranded = waiting and self._on_training_platform(case.id)
         self._reply_open = waiting and not stranded
-        if self._refused_photos_back(case.id, conversation, joined):
+        refused_now = self._new_refusals(case.id, conversation)
+        if refused_now:  # which of its photos she took off, and the one refused as too large: read again
+            self._again_off.pop(case.id, None)
+        if self._refused_photos_back(case.id, conversation, joined) or refused_now:
             self._show_reply_images(case.id)
-        self._refused_words_back(case.id, conversation)
+        self._refused_words_back(case.id, conversation, refused_now)
         for widget in (self.reply, self.add_images, self.send_reply):
             widget.setEnabled(self._reply_open)
             widget.setVisible(not stranded)
@@ -1625,6 +1630,15 @@ class FollowView(QWidget):
                     if w
                 )
             )
+        for image_id in sorted(self._too_large.get(case_id or (self.case.id if self.case is not None else ""), set())):
+            record = self._again_images.get(image_id)
+            lines.append(
+                self.tr(
+                    "L'image « {image} » de votre réponse refusée est retirée : elle dépasse la taille acceptée "
+                    "par la plateforme. Les autres partent avec votre réponse ; pour l'envoyer aussi, exportez-la "
+                    "de nouveau de l'appareil en plus petit, puis joignez-la."
+                ).format(image=self._image_words(record) if record is not None else "?")
+            )
         self.reply_images.setText("\n".join(lines))
         return count
 
@@ -1643,6 +1657,7 @@ class FollowView(QWidget):
         if case_id not in self._again_off and ordered:
             try:
                 stored = reply_drafts.load_again(self.store, case_id, ordered)
+                self._too_large[case_id] = reply_drafts.too_large(self.store, case_id)
             except TeleavisError:
                 log.warning("the photos of the refused reply for case %s could not be read back", case_id)
                 stored = [(image_id, "") for image_id in ordered]
@@ -1652,6 +1667,7 @@ class FollowView(QWidget):
                 if name:
                     self._reply_names.setdefault(image_id, name)
         off = self._again_off.get(case_id, set())
+        self._too_large[case_id] = self._too_large.get(case_id, set()) & off & set(ordered)
         self._again_images.update({image_id: images[image_id] for image_id in ordered})
         names = dict(self._reply_again.get(case_id, []))
         again = [(image_id, names.get(image_id) or self._reply_names.get(image_id, "")) for image_id in ordered]
@@ -1665,22 +1681,27 @@ class FollowView(QWidget):
         self._keep_again(case_id)  # (the names of their files, for after a restart)
         return True
 
-    def _refused_words_back(self, case_id: str, conversation: list[Message]) -> None:
-        """The words of a reply refused since this window last saw the case come back to the box, before any
-        typed since (the store took them back when it was refused: app/reply_drafts.py, for a refusal with
-        Teleavis closed or this case not on screen); while the last reply is one refused and the box holds
-        its words, it says so. Found in review: only its photos came back, and she typed it all again."""
-        from app import reply_drafts
-
+    def _new_refusals(self, case_id: str, conversation: list[Message]) -> list[Message]:
+        """The replies of ``case_id`` refused since this window last saw it (none the first time: the store
+        took their words and photos back when they were refused)."""
         refused = [m for m in conversation if m.direction == "to-expert" and m.state == "refused"]
         seen = self._refusals_seen.get(case_id)
         self._refusals_seen[case_id] = {m.id for m in refused}
-        if seen is not None and self._reply_open:
+        return [m for m in refused if m.id not in seen] if seen is not None else []
+
+    def _refused_words_back(self, case_id: str, conversation: list[Message], fresh: list[Message]) -> None:
+        """The words of the replies refused since this window last saw the case (``fresh``) come back to the
+        box, before any typed since (the store took them back when it was refused: app/reply_drafts.py, for
+        a refusal with Teleavis closed or this case not on screen); while the last reply is one refused and
+        the box holds its words, it says so. Found in review: only its photos came back, and she typed it
+        all again."""
+        from app import reply_drafts
+
+        if fresh and self._reply_open:
             text = self.reply.toPlainText()
             back = text
-            for message in refused:
-                if message.id not in seen:
-                    back = reply_drafts.with_refused(back, message.text)
+            for message in fresh:
+                back = reply_drafts.with_refused(back, message.text)
             if back != text:
                 self.reply.blockSignals(True)  # kept just below, not typed
                 self.reply.setPlainText(back)
@@ -1773,6 +1794,7 @@ class FollowView(QWidget):
                 else:
                     again.append((image_id, name))
                     self._again_off.get(case_id, set()).discard(image_id)
+                    self._too_large.get(case_id, set()).discard(image_id)
                     self._again_images[image_id] = case.images[held[1] - 1]
                     self._keep_again(case_id)
             elif held is not None and held[2]:

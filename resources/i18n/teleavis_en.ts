@@ -1166,6 +1166,11 @@ Queue it for sending?</translation>
         <translation>Remove the images</translation>
     </message>
     <message>
+        <location filename="../../ui/follow_view.py" line="1620"/>
+        <source>L&apos;image « {image} » de votre réponse refusée est retirée : elle dépasse la taille acceptée par la plateforme. Les autres partent avec votre réponse ; pour l&apos;envoyer aussi, exportez-la de nouveau de l&apos;appareil en plus petit, puis joignez-la.</source>
+        <translation>The image “{image}” of your refused reply is taken off: it is over the size the platform accepts. The others go with your reply; to send it too, export it again from the device in a smaller size, then attach it.</translation>
+    </message>
+    <message>
         <location filename="../../ui/follow_view.py" line="1700"/>
         <source>Votre réponse n&apos;est pas partie : elle a été refusée (la raison est dite en haut de la page). Ses mots sont revenus ci-dessous, prêts à être renvoyés : corrigez-les si besoin, puis cliquez « Envoyer la réponse ».</source>
         <translation>Your reply has not left: it was refused (the reason is given at the top of the page). Its words are back below, ready to be sent again: correct them if need be, then click “Send the reply”.</translation>

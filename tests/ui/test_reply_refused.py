@@ -281,3 +281,58 @@ def test_the_words_of_a_refused_reply_come_back_to_the_box_ready_to_send_again(
         qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
         assert view.reply_problem.text() == "" and not view.reply_back.isVisibleTo(view)
         assert Outbox(reopened).messages(case_id)[-1].text == "Depuis trois semaines. Pas de fièvre."
+
+
+def test_a_photo_refused_as_too_large_comes_back_taken_off_and_the_others_still_go(
+    qtbot: Any, store: Store, teleavis_home: Path, tmp_path: Path
+) -> None:
+    """Found in review: a reply refused for one photo over the platform's size limit (413) brought all its
+    photos back, and « Retirer les images » took them all off: the nurse could not send the others without
+    the one refused. That one comes back taken off, said so with what to do, after a restart too; the others
+    go with the words corrected."""
+    from app.model import CaseImage
+    from app.store import NewImage
+    from tests.support.scripted_platform import communication, following, on_hold_with_a_question, task
+    from tests.sync.sync_helpers import jpeg
+    from tests.sync.test_reply_backoff import accepted, platform_with_posts
+
+    [case_id] = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    task_id = str(store.platform_info(case_id)["task_id"])
+    small, large = (
+        NewImage(CaseImage(body_site=site, view="close-up", content_type="image/jpeg", width=w, height=h), data)
+        for site, w, h, data in (
+            ("dos", 64, 48, jpeg(seed=4)),
+            ("bras", 640, 480, jpeg(640, 480, seed=5, noise=True)),
+        )
+    )
+    queue_reply(store, case_id, "Voici les deux photos.", [small, large])
+    limit = len(large.data) - 1
+
+    def answer(path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        if path.endswith("/Binary"):
+            if len(body) > limit:
+                return 413, {}, b""
+            return 201, {"Location": "Binary/b1"}, b""
+        return accepted(path, body)
+
+    with platform_with_posts(answer) as (platform, _posts):
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+        with following(store, platform) as engine:
+            engine.run_once()
+    assert [m.state for m in Outbox(store).messages(case_id) if m.direction == "to-expert"] == ["refused"]
+
+    view = shown(qtbot, store, case_id)
+    said = view.reply_images.text()
+    assert said.startswith("1 image"), said
+    listed = [line for line in said.splitlines() if line[:1].isdigit() and line[1:2] == "."]
+    assert len(listed) == 1 and "dos" in listed[0], said
+    [note] = [line for line in said.splitlines() if "bras" in line]
+    assert "retirée" in note and "dépasse la taille acceptée" in note, said
+    with Store.open(teleavis_home) as reopened:  # Teleavis started again: still off, still said
+        again = shown(qtbot, reopened, case_id)
+        assert again.reply_images.text() == said
+        qtbot.mouseClick(again.send_reply, Qt.MouseButton.LeftButton)
+        assert again.reply_problem.text() == ""
+        sent = Outbox(reopened).messages(case_id)[-1]
+        assert sent.text == "Voici les deux photos." and sent.image_ids == [small.record.id]
