@@ -198,6 +198,10 @@ def queued(store: Store, case_id: str) -> None:
     drafts = _all(store)
     if drafts.pop(case_id, None) is not None:
         store.settings.set(SETTING, drafts or None, in_transaction=True)
+    every = _again(store)
+    marked = [entry for entry in every.get(case_id, {}).values() if entry.pop("too_large", None)]
+    if marked:  # (said of the reply refused: « the others go with your reply », no longer true once it went)
+        store.settings.set(AGAIN, every, in_transaction=True)
 
 
 def with_refused(begun: str, refused: str) -> str:

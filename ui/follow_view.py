@@ -386,6 +386,7 @@ class FollowView(QWidget):
         self.reply.textChanged.connect(self._say_words_back)
         self._reply_open = False  # the case waits for a reply that can be sent from here
         self._last_refused = ""  # the words of the case's last reply, when it was refused
+        self._refused_why = ""  # why it was refused, as the platform's note of the case says it
         self.reply.setMaximumHeight(100)
         # The words of a reply refused came back to the box: said above it, with what to do (a problem: it
         # did not leave).
@@ -679,6 +680,14 @@ class FollowView(QWidget):
             self._again_off.pop(case.id, None)
         if self._refused_photos_back(case.id, conversation, joined) or refused_now:
             self._show_reply_images(case.id)
+        said = str(info.get("last_error") or "")
+        refusals = [  # (the engine's words: known once it is loaded, else the box's own words are said)
+            M.CATALOGUE[key].values()
+            for key in ("sync.reply_refused_words", "sync.reply_refused")
+            if key in M.CATALOGUE
+        ]
+        # (the platform's refusal, said on the box too: the page's top may say something else of the case)
+        self._refused_why = said if any(said.startswith(w.split("{", 1)[0]) for ws in refusals for w in ws) else ""
         self._refused_words_back(case.id, conversation, refused_now)
         for widget in (self.reply, self.add_images, self.send_reply):
             widget.setEnabled(self._reply_open)
@@ -1377,6 +1386,8 @@ class FollowView(QWidget):
         self.reply.blockSignals(True)  # shown, not typed: nothing to keep
         self.reply.setPlainText(text)
         self.reply.blockSignals(False)
+        # What she types next goes on where her words end (found trying it: before them, at the start).
+        self.reply.moveCursor(QTextCursor.MoveOperation.End)
         self._show_reply_images(case_id)
         said = self._reply_said.pop(case_id, [])
         if case_id in self._unkept:  # (joined while another case was shown, or before it)
@@ -1716,12 +1727,18 @@ class FollowView(QWidget):
             ours = [m for m in conversation if m.direction == "to-expert"]
             self._last_refused = ours[-1].text.strip() if ours and ours[-1].state == "refused" else ""
         back = self._reply_open and bool(self._last_refused) and self._last_refused in self.reply.toPlainText()
-        if back:
+        if back and self._refused_why:
             self.reply_back.setText(
                 self.tr(
-                    "Votre réponse n'est pas partie : elle a été refusée (la raison est dite en haut de la page). "
-                    "Ses mots sont revenus ci-dessous, prêts à être renvoyés : corrigez-les si besoin, puis "
-                    "cliquez « Envoyer la réponse »."
+                    "{why} Elle est prête à être renvoyée ci-dessous : corrigez-la si besoin, puis cliquez "
+                    "« Envoyer la réponse »."
+                ).format(why=self._refused_why)
+            )
+        elif back:
+            self.reply_back.setText(
+                self.tr(
+                    "Votre réponse n'est pas partie : elle a été refusée. Ses mots sont revenus ci-dessous, prêts à "
+                    "être renvoyés : corrigez-les si besoin, puis cliquez « Envoyer la réponse »."
                 )
             )
         self.reply_back.setVisible(back)
@@ -2074,6 +2091,7 @@ class FollowView(QWidget):
         self._unkept.pop(self.case.id, None)
         self.keep_photos_again.setVisible(False)
         self._reply_again.pop(self.case.id, None)
+        self._too_large.pop(self.case.id, None)  # (said of the reply refused: app/reply_drafts.queued)
         self._show_reply_images()
         self.reply_problem.clear()
         self.reply_saved.setText(

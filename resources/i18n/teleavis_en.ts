@@ -1172,8 +1172,13 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1700"/>
-        <source>Votre réponse n&apos;est pas partie : elle a été refusée (la raison est dite en haut de la page). Ses mots sont revenus ci-dessous, prêts à être renvoyés : corrigez-les si besoin, puis cliquez « Envoyer la réponse ».</source>
-        <translation>Your reply has not left: it was refused (the reason is given at the top of the page). Its words are back below, ready to be sent again: correct them if need be, then click “Send the reply”.</translation>
+        <source>Votre réponse n&apos;est pas partie : elle a été refusée. Ses mots sont revenus ci-dessous, prêts à être renvoyés : corrigez-les si besoin, puis cliquez « Envoyer la réponse ».</source>
+        <translation>Your reply has not left: it was refused. Its words are back below, ready to be sent again: correct them if need be, then click “Send the reply”.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="1700"/>
+        <source>{why} Elle est prête à être renvoyée ci-dessous : corrigez-la si besoin, puis cliquez « Envoyer la réponse ».</source>
+        <translation>{why} It is ready to be sent again below: correct it if need be, then click “Send the reply”.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="322"/>

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
 
 from app.errors import TeleavisError
 from app.model import CaseState
@@ -269,6 +268,7 @@ def test_the_words_of_a_refused_reply_come_back_to_the_box_ready_to_send_again(
         assert view.reply.toPlainText() == "Depuis trois semaines.", "her words are lost"
         said = view.reply_back.text()
         assert view.reply_back.isVisibleTo(view) and "n'est pas partie" in said and "renvoy" in said, said
+        assert "refuse la réponse à l'expert (422)" in said, "why, on the reply itself"
         assert "écrivez-la de nouveau" not in view.detail.text(), "told to type again what is back"
         assert view.unsent_replies() == [case_id], "closing says the reply is not sent"
 
@@ -276,8 +276,7 @@ def test_the_words_of_a_refused_reply_come_back_to_the_box_ready_to_send_again(
         view = shown(qtbot, reopened, case_id)
         assert view.reply.toPlainText() == "Depuis trois semaines.", "lost at a restart"
         assert view.reply_back.isVisibleTo(view)
-        view.reply.moveCursor(QTextCursor.MoveOperation.End)
-        type_text(view.reply, " Pas de fièvre.")
+        type_text(view.reply, " Pas de fièvre.")  # (the keyboard where her words end, not before them)
         qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
         assert view.reply_problem.text() == "" and not view.reply_back.isVisibleTo(view)
         assert Outbox(reopened).messages(case_id)[-1].text == "Depuis trois semaines. Pas de fièvre."
@@ -336,3 +335,6 @@ def test_a_photo_refused_as_too_large_comes_back_taken_off_and_the_others_still_
         assert again.reply_problem.text() == ""
         sent = Outbox(reopened).messages(case_id)[-1]
         assert sent.text == "Voici les deux photos." and sent.image_ids == [small.record.id]
+        assert "dépasse" not in again.reply_images.text(), "« the others go with your reply », once it went"
+    with Store.open(teleavis_home) as reopened:
+        assert "dépasse" not in shown(qtbot, reopened, case_id).reply_images.text()
