@@ -574,7 +574,7 @@ class Outbox:
             row = conn.execute("SELECT * FROM messages WHERE id=?", (message_id,)).fetchone()
             with suppress(DataAltered):  # its words back to the reply begun, to send again (not one altered)
                 text = self._message(row).text if row is not None else ""
-                reply_drafts.refused(self.store, case_id, text, too_large=too_large)
+                reply_drafts.refused(self.store, case_id, text, why=words, too_large=too_large)
             self.store.set_platform_words(conn, case_id, last_error=words)
             self.store.add_event(conn, case_id, REPLY_REFUSED, None, None)
 

@@ -49,6 +49,8 @@ SETTING = "state.reply_drafts"
 PHOTOS = "state.reply_photos"
 #: The images of a refused reply, by case: {image id: {"name": the file joined again, "off": taken off}}.
 AGAIN = "state.reply_again"
+#: Why each case's last reply was refused, by case: said above its words come back (:func:`refused`).
+WHY = "state.reply_refused"
 
 
 def _all(store: Store) -> dict[str, str]:
@@ -106,6 +108,9 @@ def forget(store: Store, case_id: str, *, in_transaction: bool = False) -> set[s
     again = _again(store)
     if again.pop(case_id, None) is not None:
         store.settings.set(AGAIN, again or None, in_transaction=True)
+    whys = _whys(store)
+    if whys.pop(case_id, None) is not None:
+        store.settings.set(WHY, whys or None, in_transaction=True)
     return _unnamed(store.conn, {blob for entry in gone for blob in _entry_blobs(entry)})
 
 
@@ -198,6 +203,9 @@ def queued(store: Store, case_id: str) -> None:
     drafts = _all(store)
     if drafts.pop(case_id, None) is not None:
         store.settings.set(SETTING, drafts or None, in_transaction=True)
+    whys = _whys(store)
+    if whys.pop(case_id, None) is not None:
+        store.settings.set(WHY, whys or None, in_transaction=True)
     every = _again(store)
     marked = [entry for entry in every.get(case_id, {}).values() if entry.pop("too_large", None)]
     if marked:  # (said of the reply refused: « the others go with your reply », no longer true once it went)
@@ -213,7 +221,18 @@ def with_refused(begun: str, refused: str) -> str:
     return f"{refused.rstrip()}\n\n{begun.strip()}" if begun.strip() else refused.strip()
 
 
-def refused(store: Store, case_id: str, text: str, *, too_large: str | None = None) -> None:
+def _whys(store: Store) -> dict[str, str]:
+    stored = store.settings.get(WHY)
+    return {str(k): str(v) for k, v in stored.items()} if isinstance(stored, dict) else {}
+
+
+def refused_why(store: Store, case_id: str) -> str:
+    """Why ``case_id``'s last reply was refused ("" once another is queued): the case's note may say
+    something else of it since (found trying it: a training platform's data erased)."""
+    return _whys(store).get(case_id, "")
+
+
+def refused(store: Store, case_id: str, text: str, *, why: str = "", too_large: str | None = None) -> None:
     """Inside the transaction that says ``case_id``'s reply refused (``Outbox.reply_refused``): its words
     ``text`` come back to the reply begun, sealed as the rest of it. Found in review: only its photos came
     back, and the nurse had to type her answer again (or sent the photos with no words); in the same
@@ -227,6 +246,10 @@ def refused(store: Store, case_id: str, text: str, *, too_large: str | None = No
     if back != begun:
         drafts[case_id] = back
         store.settings.set(SETTING, drafts, in_transaction=True)
+    if why:
+        whys = _whys(store)
+        whys[case_id] = why
+        store.settings.set(WHY, whys, in_transaction=True)
     if too_large:
         every = _again(store)
         every.setdefault(case_id, {})[too_large] = {"name": "", "off": True, "too_large": True}

@@ -83,6 +83,7 @@ INTERNAL_SECRETS = frozenset(
         "state.reply_drafts",  # replies to the experts begun and not sent (app/reply_drafts.py)
         "state.reply_photos",  # the photos joined to them: their records and files (app/reply_drafts.py)
         "state.reply_again",  # a refused reply's photos: those taken off, the files they came from (idem)
+        "state.reply_refused",  # why a case's last reply was refused, said above its words come back (idem)
         "state.photo_key",  # the key the photos' hashes are kept under (app/db.py, migration 23)
         # The reads of the expert's answer that failed, by address (sync/follow.py), per platform.
         "sync.read_failures",

@@ -680,14 +680,6 @@ class FollowView(QWidget):
             self._again_off.pop(case.id, None)
         if self._refused_photos_back(case.id, conversation, joined) or refused_now:
             self._show_reply_images(case.id)
-        said = str(info.get("last_error") or "")
-        refusals = [  # (the engine's words: known once it is loaded, else the box's own words are said)
-            M.CATALOGUE[key].values()
-            for key in ("sync.reply_refused_words", "sync.reply_refused")
-            if key in M.CATALOGUE
-        ]
-        # (the platform's refusal, said on the box too: the page's top may say something else of the case)
-        self._refused_why = said if any(said.startswith(w.split("{", 1)[0]) for ws in refusals for w in ws) else ""
         self._refused_words_back(case.id, conversation, refused_now)
         for widget in (self.reply, self.add_images, self.send_reply):
             widget.setEnabled(self._reply_open)
@@ -1726,6 +1718,14 @@ class FollowView(QWidget):
         if conversation is not None:
             ours = [m for m in conversation if m.direction == "to-expert"]
             self._last_refused = ours[-1].text.strip() if ours and ours[-1].state == "refused" else ""
+            self._refused_why = ""
+            if self._last_refused and self.case is not None:
+                from app import reply_drafts
+
+                try:  # (why, as it was refused: the page's top may say something else of the case since)
+                    self._refused_why = reply_drafts.refused_why(self.store, self.case.id)
+                except TeleavisError:
+                    log.warning("why the reply for case %s was refused could not be read back", self.case.id)
         back = self._reply_open and bool(self._last_refused) and self._last_refused in self.reply.toPlainText()
         if back and self._refused_why:
             self.reply_back.setText(

@@ -24,8 +24,11 @@ def test_the_words_of_a_refused_reply_come_back_to_the_reply_begun(
     assert reply_drafts.load(store, case_id) == ""
     Outbox(store).reply_refused(case_id, message_id, "La plateforme refuse la réponse à l'expert (422).")
     assert reply_drafts.load(store, case_id) == "Depuis trois semaines, sous crème."
+    assert reply_drafts.refused_why(store, case_id) == "La plateforme refuse la réponse à l'expert (422)."
     with Store.open(teleavis_home) as reopened:  # Teleavis started again
         assert reply_drafts.load(reopened, case_id) == "Depuis trois semaines, sous crème.", "lost at a restart"
+        queue_reply(reopened, case_id, "Depuis trois semaines, sous crème.", [])
+        assert reply_drafts.refused_why(reopened, case_id) == "", "said of a reply that went since"
 
 
 def test_a_reply_begun_meanwhile_keeps_its_words_after_the_refused_ones(store: Store, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from app.db import transaction
 from app.errors import TeleavisError
 from app.model import CaseState
 from app.outbox import Outbox
@@ -273,9 +274,12 @@ def test_the_words_of_a_refused_reply_come_back_to_the_box_ready_to_send_again(
         assert view.unsent_replies() == [case_id], "closing says the reply is not sent"
 
     with Store.open(teleavis_home) as reopened:  # Teleavis started again
+        with transaction(reopened.conn) as conn:  # the case's note says something else since
+            reopened.set_platform_words(conn, case_id, last_error="Plateforme injoignable.")
         view = shown(qtbot, reopened, case_id)
         assert view.reply.toPlainText() == "Depuis trois semaines.", "lost at a restart"
         assert view.reply_back.isVisibleTo(view)
+        assert "refuse la réponse à l'expert (422)" in view.reply_back.text(), "why, after a restart too"
         type_text(view.reply, " Pas de fièvre.")  # (the keyboard where her words end, not before them)
         qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
         assert view.reply_problem.text() == "" and not view.reply_back.isVisibleTo(view)
