@@ -342,3 +342,25 @@ def test_a_photo_refused_as_too_large_comes_back_taken_off_and_the_others_still_
         assert "dépasse" not in again.reply_images.text(), "« the others go with your reply », once it went"
     with Store.open(teleavis_home) as reopened:
         assert "dépasse" not in shown(qtbot, reopened, case_id).reply_images.text()
+
+
+def test_the_words_of_a_reply_refused_while_another_case_is_shown_are_back_on_coming_back(
+    qtbot: Any, store: Store, tmp_path: Path
+) -> None:
+    """Sent, then another case opened: the refusal came meanwhile (the window had emptied the draft itself,
+    and read nothing back from the store for this case). Back on it, the words are in the box."""
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    first, second = on_hold_with_a_question(store, tmp_path / "sandbox", 2)
+    view = shown(qtbot, store, first)
+    type_text(view.reply, "Depuis trois semaines.")
+    qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+    view.set_case(store.get_case(second))
+    type_text(view.reply, "Depuis hier.")
+    [mine] = [m for m in Outbox(store).messages(first) if m.direction == "to-expert"]
+    Outbox(store).reply_refused(first, mine.id, "La plateforme refuse la réponse à l'expert (422).")
+    view.set_case(store.get_case(first))
+    assert view.reply.toPlainText() == "Depuis trois semaines."
+    assert view.reply_back.isVisibleTo(view) and "(422)" in view.reply_back.text()
+    view.set_case(store.get_case(second))
+    assert view.reply.toPlainText() == "Depuis hier.", "another case's words never come here"
