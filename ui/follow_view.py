@@ -1574,6 +1574,9 @@ class FollowView(QWidget):
                 waiting = self.store.state(case_id) == CaseState.ON_HOLD
             except TeleavisError:
                 waiting = True
+            # Nor one to a case sent to the training platform, a real one set now: no reply leaves for it (a
+            # reply queued there comes back set aside, its words to the reply begun: app/reply_drafts.py).
+            waiting = waiting and not self._on_training_platform(case_id)
             if waiting and (text.strip() or images):
                 unsent.append(case_id)
         return unsent

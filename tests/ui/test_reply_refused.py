@@ -364,3 +364,24 @@ def test_the_words_of_a_reply_refused_while_another_case_is_shown_are_back_on_co
     assert view.reply_back.isVisibleTo(view) and "(422)" in view.reply_back.text()
     view.set_case(store.get_case(second))
     assert view.reply.toPlainText() == "Depuis hier.", "another case's words never come here"
+
+
+def test_closing_does_not_ask_about_words_back_on_a_case_whose_reply_cannot_leave(
+    qtbot: Any, store: Store, tmp_path: Path
+) -> None:
+    """A reply queued in training mode, training mode left since: the engine sets it aside (refused), and
+    its words come back to the reply begun, but no reply can reach that case's expert (the box is hidden).
+    Closing then asked about a reply « not sent » that could never be."""
+    from app import reply_drafts
+    from app.store import TRAINING
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    first, second = on_hold_with_a_question(store, tmp_path / "sandbox", 2)
+    with transaction(store.conn) as conn:
+        conn.execute("UPDATE cases SET destination=? WHERE id=?", (TRAINING, first))
+    store.settings.set("training", "off")  # left since
+    reply_drafts.save(store, first, "Depuis trois semaines.")  # (its words back, as the set-aside gives them)
+    view = shown(qtbot, store, first)
+    assert not view.reply.isVisibleTo(view), "no reply can leave from here"
+    view.set_case(store.get_case(second))
+    assert view.unsent_replies() == [], "asked at closing about a reply that cannot leave"
