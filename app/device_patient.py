@@ -9,7 +9,10 @@ name (or the used name, which the patient may give at the desk), the first given
 the sex (a man for a woman; « other » or none says nothing), and an INS; either side missing says nothing.
 A name is compared as devices and worklists write it: its letters without spaces, hyphens or apostrophes
 (« LEGALL » is Le Gall), the birth and used names together (« DUPONT EP MARTIN »), a civility before it; a
-birth date in DICOM's form or with separators (« 1950-03-02 »), « 00000000 » and « 00 » parts unknown.
+birth date in DICOM's form or with separators (« 1950-03-02 »), « 00000000 » and « 00 » parts unknown;
+« ST » for Saint, a particle left out (« LA FONTAINE » for De La Fontaine); swapped (« PAUL^DURAND ») only
+when the whole birth date or the INS says it is hers (Martin Paul and Paul Martin are two people). A
+placeholder name (« NO ») is no information: the rest of what the device wrote is compared still.
 A name a device wrote in UTF-8 without saying so (« HÃLÃNE ») is read as it wrote it.
 """
 
@@ -64,18 +67,46 @@ def recorded_for_another(recorded: DevicePatient, patient: Patient | None) -> bo
     if patient is None:
         return False
     name = _as_written(recorded.name)
-    if is_placeholder(name):
-        return False  # the device's own placeholder: nobody was entered on it, nothing to compare
+    # The device's own placeholder (« NO », « ANON ») says nobody was entered: its name is no information,
+    # neither hers nor another's; what else it wrote (a birth date, a sex, an INS) is compared still.
+    if not is_placeholder(name) and _named_another(name, patient, _confirmed(recorded, patient)):
+        return True
+    if _another_ins(recorded.patient_id, patient.ins):
+        return True
+    if _another_sex(recorded.sex, patient.sex):
+        return True
+    return _another_birth_date(recorded.birth_date, patient.birth_date)
+
+
+def _confirmed(recorded: DevicePatient, patient: Patient) -> bool:
+    """Whether the device's birth date is whole and hers, or its INS is hers: what lets a swapped name
+    (« PAUL^DURAND » for Durand Paul) be hers, Paul Martin and Martin Paul being two real people."""
+    born = _date_digits(recorded.birth_date)
+    whole = len(born) == 8 and "00" not in (born[4:6], born[6:8])
+    if whole and born == patient.birth_date.replace("-", ""):
+        return True
+    ins = _ins_written(recorded.patient_id)
+    return bool(ins) and bool(patient.ins) and ins == normalize_ins(patient.ins or "")
+
+
+def _named_another(name: str, patient: Patient, confirmed: bool) -> bool:
+    """Whether the device's name (not a placeholder) is another patient's: a family name (neither the birth
+    name nor the used name) or a first given name (none of the patient's: twins share the rest)."""
     # The device may know the patient by her used name (a spouse's), the name she gives at the desk, or by
     # both as a hospital's worklist writes them (« DUPONT EP MARTIN »).
     families = _family_forms(patient)
     given: str | None
     if "^" in name:
         family, _, rest = name.partition("^")
+        given = rest.split("^")[0]
         words = _name_words(family)
         if words and families and not _family_written(words, families):
-            return True
-        given = rest.split("^")[0]
+            # The family name typed in the given name's field (« PAUL^DURAND »): hers only when the device
+            # also knew her whole birth date or her INS.
+            swapped = _name_words(given)
+            if not (confirmed and swapped and _family_written(swapped, families)):
+                return True
+            given = family
     else:  # one field typed on the device (« LE GALL MARIE »): her family name first or last, then the given
         words = _name_words(name.split("=")[0])
         givens = _givens_beside(words, families)
@@ -87,13 +118,7 @@ def recorded_for_another(recorded: DevicePatient, patient: Patient | None) -> bo
         given = next((reading for reading in named if not _another_given_name(reading, patient.given)), None)
         if named and given is None:
             return True
-    if _another_given_name(given or "", patient.given):
-        return True
-    if _another_ins(recorded.patient_id, patient.ins):
-        return True
-    if _another_sex(recorded.sex, patient.sex):
-        return True
-    return _another_birth_date(recorded.birth_date, patient.birth_date)
+    return _another_given_name(given or "", patient.given)
 
 
 M.add(
@@ -129,9 +154,13 @@ def _as_written(name: str) -> str:
     return again
 
 
+#: Abbreviations written for a word of a name (folded): « ST JEAN » is Saint-Jean, « STE MARIE » Sainte-Marie.
+_ABBREVIATED = {"st": "saint", "ste": "sainte"}
+
+
 def _name_words(text: str) -> list[str]:
     # (« _ » too: a device that takes no space in a field, « DUPONT_MARIE »)
-    return [word for word in re.split(r"[\s\-.,'_]+", fold(text)) if word]
+    return [_ABBREVIATED.get(word, word) for word in re.split(r"[\s\-.,'_]+", fold(text)) if word]
 
 
 def _joined(words: list[str]) -> str:
@@ -151,13 +180,29 @@ def _without_civility(words: list[str]) -> list[str]:
     return words[1:] if len(words) > 1 and words[0] in _CIVILITIES else words
 
 
+#: The particle a device's operator may leave out before a family name, folded (« LA FONTAINE » for De La
+#: Fontaine, « ALMEIDA » for D'Almeida); « La », « Le », « Du » are the name's own (Le Gall is not Gall).
+_PARTICLES = frozenset({"de", "d"})
+
+
+def _without_particle(words: list[str]) -> list[str]:
+    return words[1:] if len(words) > 1 and words[0] in _PARTICLES else words
+
+
 def _family_forms(patient: Patient) -> set[str]:
     """The patient's family names as a device may write them, their letters joined (:func:`_joined`): her
-    birth name, her used name, or both in either order (the joining word of a worklist left out)."""
+    birth name, her used name, or both in either order (the joining word of a worklist left out), each
+    also without its particle."""
     names = [joined for n in (patient.family, patient.used_name) if (joined := _joined(_name_words(n)))]
     forms = set(names)
     if len(names) == 2:
         forms |= {names[0] + names[1], names[1] + names[0]}
+    forms |= {_joined(_without_particle(_name_words(n))) for n in (patient.family, patient.used_name)} - {""}
+    # Its letters joined with « Saint » abbreviated (« STJEAN »), as an ASCII keyboard's « LEGALL ».
+    shortened = {short: word for word, short in _ABBREVIATED.items()}
+    for n in (patient.family, patient.used_name):
+        words = [shortened.get(word, word) for word in _name_words(n)]
+        forms |= {_joined(words), _joined(_without_particle(words))} - {""}
     return forms
 
 
@@ -167,6 +212,8 @@ def _family_written(words: list[str], families: set[str]) -> bool:
     for form in (words, _without_civility(words)):
         kept = [word for word in form if word not in _JOINING_WORDS]
         if _joined(form) in families or (kept and _joined(kept) in families):
+            return True
+        if len(form) > 1 and _joined(_without_particle(form)) in families:
             return True
     return False
 
@@ -235,7 +282,16 @@ def _another_sex(recorded: str, sex: str) -> bool:
     return recorded in _SEXES and sex in _SEXES.values() and _SEXES[recorded] != sex
 
 
+def _ins_written(recorded: str) -> str:
+    """The INS a Patient ID holds, as 15 characters, or "" (a device's own file number): written with
+    spaces, dots or a dash before its key, or as an HL7 worklist gives it (« 1500375…^^^&1.2.250.1.213.1.4.8
+    &ISO », its first part). Only a number whose key is right counts."""
+    number = re.sub(r"[\s.\-]+", "", recorded.split("^")[0])
+    return normalize_ins(number) if ins_is_valid(number) else ""
+
+
 def _another_ins(recorded: str, ins: str | None) -> bool:
     """Whether the file's Patient ID is a valid INS other than the case's (a device's own file number
     says nothing: it cannot be compared)."""
-    return bool(ins) and ins_is_valid(recorded) and normalize_ins(recorded) != normalize_ins(ins or "")
+    written = _ins_written(recorded)
+    return bool(ins) and bool(written) and written != normalize_ins(ins or "")

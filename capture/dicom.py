@@ -393,15 +393,15 @@ def _device(ds: Dataset) -> str:
 
 def device_patient(ds: Dataset) -> DevicePatient | None:
     """Who the device recorded the image for (its patient tags as written), or ``None`` when it wrote none
-    or its placeholder (« DEMO^Patient »: nobody was entered on it)."""
+    or only its placeholder name (« DEMO^Patient »: nobody was entered on it)."""
     recorded = DevicePatient(
         name=str(getattr(ds, "PatientName", "") or "").strip(),
         birth_date=str(getattr(ds, "PatientBirthDate", "") or "").strip(),
         patient_id=str(getattr(ds, "PatientID", "") or "").strip(),
         sex=str(getattr(ds, "PatientSex", "") or "").strip().upper(),
     )
-    if is_placeholder(recorded.name):
-        return None
+    if is_placeholder(recorded.name) and recorded == DevicePatient(name=recorded.name):
+        return None  # its placeholder and nothing else: its birth date, sex or ID are compared still
     return recorded if recorded != DevicePatient() else None
 
 
