@@ -13,6 +13,8 @@ folder comes back (a share offline, a USB stick taken to the device and plugged 
 that appear while the folder is seen count. A folder that is a mount point does not become unreadable
 when its disk or share is unmounted: an empty folder takes its place. Another folder at the same path
 (another device and inode) is therefore the folder going away or coming back, under the same rule.
+A copy under way at the first look (a file then still changing, or a temporary name renamed once whole)
+is the previous case's to its end: what arrives while it goes on, without a still pause, is old too.
 
 Devices often export one subfolder per exam or per day (``2026-12-02/DUPONT_123/IMG0001.jpg``), or
 as DICOM media (a DICOMDIR beside ``DICOM/PA000000/ST000000/SE000000/IM000000``, without extension): the
@@ -90,10 +92,11 @@ def _folder_to_read(entry: os.DirEntry[str]) -> bool:
     return not attributes & _REPARSE_POINT
 
 
-def _walk(folder: pathlib.Path) -> tuple[list[pathlib.Path], bool] | None:
+def _walk(folder: pathlib.Path, others: list[pathlib.Path] | None = None) -> tuple[list[pathlib.Path], bool] | None:
     """The candidate files of ``folder`` and its subfolders (breadth first, see :data:`MAX_DEPTH`), and
     whether the look was whole (False: :data:`MAX_ENTRIES` reached, or a subfolder could not be read);
-    None when ``folder`` itself cannot be read."""
+    None when ``folder`` itself cannot be read. ``others``: where to put the files that are no candidate
+    (hidden, or a temporary name: a copy under way)."""
     found: list[pathlib.Path] = []
     budget = MAX_ENTRIES
     whole = True
@@ -119,6 +122,8 @@ def _walk(folder: pathlib.Path) -> tuple[list[pathlib.Path], bool] | None:
                 if entry.is_file(follow_symlinks=False):
                     if _candidate(pathlib.Path(entry.name)):
                         found.append(pathlib.Path(entry.path))
+                    elif others is not None:
+                        others.append(pathlib.Path(entry.path))
                 elif depth < MAX_DEPTH and _folder_to_read(entry):
                     queue.append((pathlib.Path(entry.path), depth + 1))
             except OSError:
@@ -348,6 +353,11 @@ class FolderWatcher:
         self._first_look_ns = 0
         self._cut_said = False
         self._only_new = only_new
+        #: With ``only_new``, whether a copy was under way at the first look, and goes on (see
+        #: :meth:`_copy_going_on`): "unknown" until the second look, "on", then "off" for good.
+        self._copy = "off"
+        self._looked: dict[str, Seen | None] = {}  # every file (temporary names too) at the last look
+        self._still_looks = 0
         self._identity: tuple[int, int] | None = None  # the folder's (device, inode) at the last look
         self.reachable: bool | None = None
         self._halt = threading.Event()
@@ -369,7 +379,10 @@ class FolderWatcher:
         """One scan: hand over every file that has become stable; returns them."""
         handed: list[pathlib.Path] = []
         present: set[str] = set()
-        walked = _walk(self.folder)
+        others: list[pathlib.Path] | None = (
+            [] if self._only_new and (self._old is None or self._copy != "off") else None
+        )
+        walked = _walk(self.folder, others)
         if walked is None:
             if self._only_new:
                 self._old = None  # what is there when it comes back is not new either
@@ -390,6 +403,10 @@ class FolderWatcher:
         if self._old is None:
             self._old = {self._name(path): Seen.of(path) for path in found}
             self._first_look_whole, self._first_look_ns = whole, time.time_ns()
+            self._copy, self._still_looks = "unknown", 0
+            self._looked = self._every_file(found, others or [])
+        elif self._copy != "off":
+            self._copy_going_on(self._every_file(found, others or []))
         if whole:
             # A name the device uses again once its file is gone (a folder emptied) is a new file. A look
             # cut short says nothing of the files it did not reach: they are not gone.
@@ -398,6 +415,11 @@ class FolderWatcher:
         for path in found:
             name = self._name(path)
             if name in self._old and (first_look or not self._rewritten(path, name)):
+                continue
+            if name not in self._old and self._copy == "on":
+                # The rest of a copy under way when the watch began (the previous patient's, copied while
+                # that case was open): old, as the file it was copying then.
+                self._old[name] = Seen.of(path)
                 continue
             if name not in self._old and not self._first_look_whole and self._there_before(path):
                 # Out of reach of a first look cut short (too many files, a subfolder unreadable then):
@@ -421,6 +443,26 @@ class FolderWatcher:
         for gone in set(self._history) - present:
             del self._history[gone]
         return handed
+
+    def _every_file(self, found: list[pathlib.Path], others: list[pathlib.Path]) -> dict[str, Seen | None]:
+        return {self._name(path): Seen.of(path) for path in (*found, *others)}
+
+    def _copy_going_on(self, looked: dict[str, Seen | None]) -> None:
+        """Follow a copy under way when the watch began: one is when, at the second look, a file there at
+        the first has changed or gone (a temporary name renamed once whole: rsync's ``.IMG.JPG.k3J9aQ``, a
+        ``.part``); it goes on while each look differs from the one before, and is over after
+        :data:`STABLE_SCANS` looks in a row with nothing changed (then for good)."""
+        before, self._looked = self._looked, looked
+        if self._copy == "unknown":
+            self._copy = "on" if any(looked.get(name) != seen for name, seen in before.items()) else "off"
+        elif looked != before:
+            self._still_looks = 0
+        else:
+            self._still_looks += 1
+            if self._still_looks >= STABLE_SCANS:
+                self._copy = "off"
+        if self._copy == "off":
+            self._looked = {}
 
     def _there_before(self, path: pathlib.Path) -> bool:
         """Whether a file was written (or copied, or moved: its change time) before the first look."""

@@ -1,0 +1,82 @@
+"""The previous patient's photos still arriving in the device folder once the next case is open.
+
+Found from outside (playing a nurse with a camera's card copied into the device folder): she copies Mme
+A's photos, sees the first ones announced, imports them and opens M. B's case while the copy goes on. The
+new case's watch counted as « there before » only the files whole at its first look: the rest of the copy
+(a file half-written then, the next ones created after it, or a copy tool's temporary name renamed once
+whole, as rsync, a share's client or a device writing ``.part`` do) arrived « new », was announced as M. B's
+and came ticked in « Dossier de l'appareil »: Mme A's photos went into M. B's case in one click. Their
+capture times, minutes from his, told nothing.
+
+A copy under way when the watch begins (a file there at its first look still changing, or renamed from a
+temporary name) is the previous case's, to its end: what arrives while it goes on, with no pause of
+:data:`capture.watch.STABLE_SCANS` looks, is old (listed, never announced nor ticked). A file that arrives
+once the folder has been still is new, as before.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import shutil
+
+from capture.watch import FolderWatcher
+
+REAL = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras"
+#: Real photos of one camera session (the card's files, whole).
+PHOTOS = [REAL / "gps_DSCN0012.jpg", REAL / "orientation_landscape_1.jpg", REAL / "hdr_canon_hdr_YES.jpg"]
+
+
+def _half(source: pathlib.Path, target: pathlib.Path) -> None:
+    target.write_bytes(source.read_bytes()[: source.stat().st_size // 2])
+
+
+def _watch(folder: pathlib.Path) -> tuple[FolderWatcher, list[pathlib.Path]]:
+    taken: list[pathlib.Path] = []
+    return FolderWatcher(folder, taken.append, only_new=True), taken
+
+
+def test_the_rest_of_a_copy_under_way_when_the_case_opens_is_not_new(tmp_path: pathlib.Path) -> None:
+    shutil.copyfile(PHOTOS[0], tmp_path / "DSCN0041.JPG")  # copied while Mme A's case was open
+    _half(PHOTOS[1], tmp_path / "DSCN0042.JPG")  # being copied when M. B's case opens
+    watcher, taken = _watch(tmp_path)
+    watcher.scan_once()  # M. B's case opens
+    shutil.copyfile(PHOTOS[1], tmp_path / "DSCN0042.JPG")
+    watcher.scan_once()
+    shutil.copyfile(PHOTOS[2], tmp_path / "DSCN0043.JPG")  # the copy goes on: Mme A's still
+    for _ in range(4):
+        watcher.scan_once()
+    assert taken == []
+    # The folder still for a while, then M. B's photo: new, announced.
+    shutil.copyfile(PHOTOS[0], tmp_path / "DSCN0050.JPG")
+    for _ in range(3):
+        watcher.scan_once()
+    assert taken == [tmp_path / "DSCN0050.JPG"]
+
+
+def test_a_temporary_name_there_when_the_case_opens_renamed_once_whole_is_not_new(tmp_path: pathlib.Path) -> None:
+    rsync = tmp_path / ".DSCN0042.JPG.k3J9aQ"  # rsync's temporary name
+    part = tmp_path / "2026-12-05" / "DSCN0043.JPG.part"  # a device's or a share client's
+    part.parent.mkdir()
+    _half(PHOTOS[1], rsync)
+    _half(PHOTOS[2], part)
+    watcher, taken = _watch(tmp_path)
+    watcher.scan_once()  # M. B's case opens
+    shutil.copyfile(PHOTOS[1], rsync)
+    rsync.rename(tmp_path / "DSCN0042.JPG")
+    watcher.scan_once()
+    shutil.copyfile(PHOTOS[2], part)
+    watcher.scan_once()
+    part.rename(part.with_name("DSCN0043.JPG"))
+    for _ in range(4):
+        watcher.scan_once()
+    assert taken == []
+
+
+def test_a_folder_still_when_the_case_opens_announces_the_next_photo(tmp_path: pathlib.Path) -> None:
+    shutil.copyfile(PHOTOS[0], tmp_path / "DSCN0041.JPG")
+    watcher, taken = _watch(tmp_path)
+    watcher.scan_once()
+    shutil.copyfile(PHOTOS[1], tmp_path / "DSCN0050.JPG")  # his, taken and copied once his case is open
+    for _ in range(3):
+        watcher.scan_once()
+    assert taken == [tmp_path / "DSCN0050.JPG"]
