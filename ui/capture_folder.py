@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import os
 import pathlib
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 from shiboken6 import isValid
@@ -29,6 +31,10 @@ from ui.image_tile import OTHER_PATIENT_COLOUR
 from ui.tasks import run_task
 from ui.widgets import fit_on_screen, readable
 from ui.worklist import local_time
+
+if TYPE_CHECKING:
+    from app.model import Case
+    from app.store import Store
 
 #: Seconds between two looks at the folder; a file counts once two looks in a row agree on it.
 WATCH_INTERVAL = 2.0
@@ -44,6 +50,56 @@ EARLIER_SESSION = timedelta(hours=3)
 #: the newest of them as old as the rest. A camera whose clock was never set (its photos years old) says
 #: nothing so.
 CLOCK_SET = timedelta(days=30)
+
+
+#: Bytes of the files not ticked read at most (newest first) to tell those already in a case: a share may
+#: hold years of exports, each read over the network.
+HELD_READ_AT_MOST = 256 * 2**20
+
+#: Where an image already is, given the hashes it may be stored under: (its number there, whether it is
+#: in this case; else in another patient's), or None.
+Held = Callable[[set[str]], "tuple[int, bool] | None"]
+
+
+def stored_hashes(path: pathlib.Path) -> set[str]:
+    """The hashes an image file may be stored under once imported (as the import keeps them, its
+    ``sha1`` or its ``source_sha1``): its own bytes' (a DICOM, a file kept as it came) and, for a JPEG or a
+    PNG, its bytes without their metadata (a photo that needs no turning). Empty when it cannot be read."""
+    from app.fsutil import read_ordinary_file
+    from app.store import sha1_b64
+    from capture.metadata import MalformedImage, strip_jpeg, strip_png
+    from capture.sniff import MAX_BYTES, sniff
+
+    try:
+        data = read_ordinary_file(path, limit=MAX_BYTES, follow_links=False)
+    except OSError:
+        return set()
+    found = {sha1_b64(data)}
+    kind = sniff(data[:132])
+    try:
+        if kind == "jpeg":
+            found.add(sha1_b64(strip_jpeg(data)))
+        elif kind == "png":
+            found.add(sha1_b64(strip_png(data)))
+    except MalformedImage:
+        pass  # damaged: the import refuses it, its own bytes say the rest
+    return found
+
+
+def held_in(store: Store, case: Case) -> Held:
+    """Where an image already is, for ``case`` (:data:`Held`), as the import asks it
+    (:meth:`app.store.Store.copy_held`), on the window's thread."""
+    from app.case_record import CaseImage
+    from app.store import NewImage
+
+    def held(hashes: set[str]) -> tuple[int, bool] | None:
+        for digest in sorted(hashes):
+            found = store.copy_held(case.id, NewImage(CaseImage(sha1=digest), b"", None, digest), case.patient)
+            if found is not None:
+                return found[1], found[2]
+        return None
+
+    return held
 
 
 def taken_at(path: pathlib.Path) -> datetime | None:
@@ -72,6 +128,61 @@ def taken_at(path: pathlib.Path) -> datetime | None:
         return datetime.fromisoformat(captured[:19]) if captured and len(captured) >= 19 else None
     except ValueError:
         return None
+
+
+def earlier_session(
+    paths: Iterable[pathlib.Path], now: datetime | None = None
+) -> dict[pathlib.Path, tuple[datetime, bool]]:
+    """The photos among ``paths`` that look like an earlier session's (a previous patient's left on the
+    camera's card), with when each was taken and whether it is for being of an earlier day than today
+    (True) or for being taken :data:`EARLIER_SESSION` before the newest of them (False). The camera's
+    clock on both sides; an earlier day counts only when the clock looks set (:data:`CLOCK_SET`)."""
+    now = now or datetime.now()
+    taken = {path: moment for path in paths if (moment := taken_at(path)) is not None}
+    newest = max(taken.values(), default=None)
+    found: dict[pathlib.Path, tuple[datetime, bool]] = {}
+    for path, moment in taken.items():
+        if newest is not None and newest - moment > EARLIER_SESSION:
+            found[path] = (moment, False)
+        elif moment.date() < now.date() and now - moment < CLOCK_SET:
+            found[path] = (moment, True)
+    return found
+
+
+def earlier_session_words(paths: Iterable[pathlib.Path]) -> str:
+    """What to say of the photos picked by hand in « Importer un fichier… » that look like an earlier
+    session's (:func:`earlier_session`): which ones, when each was taken, and to check they are this
+    patient's (they are imported: she chose them); "" when none does."""
+    found = earlier_session(paths)
+    if not found:
+        return ""
+
+    def when(moment: datetime) -> str:
+        return f"{date_words(moment.date().isoformat())} {moment:%H:%M}"
+
+    if len(found) == 1:
+        path, (moment, day) = next(iter(found.items()))
+        if day:
+            text = QCoreApplication.translate(
+                "DeviceFolderDialog",
+                "⚠ « {name} » a été prise le {when}, un jour précédent : elle peut être d'un patient précédent, "
+                "restée sur la carte de l'appareil. Vérifiez qu'elle est bien de ce patient, sinon supprimez-la.",
+            )
+        else:
+            text = QCoreApplication.translate(
+                "DeviceFolderDialog",
+                "⚠ « {name} » a été prise le {when}, des heures avant les autres images choisies : elle peut être "
+                "d'un patient précédent, restée sur la carte de l'appareil. Vérifiez qu'elle est bien de ce "
+                "patient, sinon supprimez-la.",
+            )
+        return text.format(name=path.name, when=when(moment))
+    names = ", ".join(f"« {path.name} » ({when(moment)})" for path, (moment, _day) in sorted(found.items()))
+    return QCoreApplication.translate(
+        "DeviceFolderDialog",
+        "⚠ Prises un jour précédent ou des heures avant les autres images choisies : {names}. Elles peuvent "
+        "être d'un patient précédent, restées sur la carte de l'appareil. Vérifiez qu'elles sont bien de ce "
+        "patient, sinon supprimez-les.",
+    ).format(names=names)
 
 
 class DeviceFolderMonitor(QObject):
@@ -158,11 +269,13 @@ class DeviceFolderDialog(QDialog):
         *,
         ticked: set[pathlib.Path] | None = None,
         patient: Patient | None = None,
+        held: Held | None = None,
     ) -> None:
         """``ticked``: the files to come ticked (the new ones), unless a DICOM's device recorded it for
-        another patient than ``patient``, the case's."""
+        another patient than ``patient``, the case's, or it is already in a case (``held`` says where)."""
         super().__init__(parent)
         self._patient = patient
+        self._held = held
         self.setWindowTitle(self.tr("Dossier de l'appareil"))
         fit_on_screen(self, 560, 420)
         layout = QVBoxLayout(self)
@@ -222,25 +335,22 @@ class DeviceFolderDialog(QDialog):
             self._items[path] = item
         layout.addWidget(self.list, 1)
         # A new photo taken hours before the newest of the others: an earlier session's, not ticked.
-        taken = {path: moment for path in self.files if path in ticked and (moment := taken_at(path)) is not None}
-        newest = max(taken.values(), default=None)
-        now = datetime.now()
-        for path, moment in taken.items():
-            if newest is not None and newest - moment > EARLIER_SESSION:
-                self._say_earlier(path, moment, day=False)
-            elif moment.date() < now.date() and now - moment < CLOCK_SET:
-                self._say_earlier(path, moment, day=True)
+        for path, (moment, day) in earlier_session([path for path in self.files if path in ticked]).items():
+            self._say_earlier(path, moment, day=day)
         # Who each DICOM's device recorded it for, from its header only: at once for the files that would
         # come ticked (a few new ones: none is ticked for another patient, even for a moment), on a worker
         # for the others (a share may hold a couple of hundred, each read over the network).
-        if patient is not None:
+        # And whether it is already in a case: the same at once for those, on the worker for the others (their
+        # bytes read up to :data:`HELD_READ_AT_MOST`, newest first).
+        if patient is not None or held is not None:
             for path in [path for path in self.files if path in ticked]:
-                self._say_recorded(path, recorded_patient(path))
+                self._say_recorded(path, recorded_patient(path) if patient is not None else None)
+                self._say_held(path, stored_hashes(path) if held is not None else set())
             others = [path for path in self.files if path not in ticked]
             if others:
                 self._reading = True
                 run_task(
-                    lambda: [(path, recorded_patient(path)) for path in others],
+                    lambda: self._read_others(others, patient is not None, held is not None),
                     self._headers_read,
                     lambda _exc: self._headers_read([]),
                 )
@@ -255,12 +365,53 @@ class DeviceFolderDialog(QDialog):
         """Whether the headers of the files not ticked are still being read."""
         return self._reading
 
-    def _headers_read(self, found: list[tuple[pathlib.Path, DevicePatient | None]]) -> None:
+    def _read_others(
+        self, others: list[pathlib.Path], headers: bool, hashes: bool
+    ) -> list[tuple[pathlib.Path, DevicePatient | None, set[str]]]:
+        """(On a worker.) Who each device recorded the file for, and the hashes it may be stored under."""
+        found: list[tuple[pathlib.Path, DevicePatient | None, set[str]]] = []
+        budget = HELD_READ_AT_MOST
+        for path in others:
+            hashed: set[str] = set()
+            if hashes and budget > 0:
+                hashed = stored_hashes(path)
+                budget -= self.listed[path].size if path in self.listed else 0
+            found.append((path, recorded_patient(path) if headers else None, hashed))
+        return found
+
+    def _headers_read(self, found: list[tuple[pathlib.Path, DevicePatient | None, set[str]]]) -> None:
         if not isValid(self):  # closed meanwhile
             return
         self._reading = False
-        for path, recorded in found:
+        for path, recorded, hashed in found:
             self._say_recorded(path, recorded)
+            self._say_held(path, hashed)
+
+    def _say_held(self, path: pathlib.Path, hashes: set[str]) -> None:
+        """A file already imported: in this case (not ticked, its line says which image it is), or in
+        another patient's (not ticked, its line says so: the import refuses it there)."""
+        item = self._items.get(path)
+        where = self._held(hashes) if item is not None and hashes and self._held is not None else None
+        if item is None or where is None:
+            return
+        number, here = where
+        item.setCheckState(Qt.CheckState.Unchecked)
+        if here:
+            self._add_line(item, self.tr("Déjà dans ce dossier (image n° {n}) : non cochée.").format(n=number), False)
+        else:
+            self._add_line(
+                item,
+                self.tr("⚠ Déjà dans le dossier d'un autre patient : non cochée, elle ne peut pas être importée ici."),
+                True,
+            )
+
+    def _add_line(self, item: QListWidgetItem, why: str, warn: bool) -> None:
+        """A line added under the file's (each reason its line), in the warning colour if ``warn``."""
+        item.setText(item.text() + "\n" + why)
+        item.setToolTip("\n".join(filter(None, (item.toolTip(), why))))
+        if warn:
+            base = self.list.palette().color(QPalette.ColorRole.Base)
+            item.setForeground(QBrush(readable(OTHER_PATIENT_COLOUR, base)))
 
     def _say_earlier(self, path: pathlib.Path, moment: datetime, *, day: bool) -> None:
         """A new photo of an earlier session (``day``: of an earlier day than today): not ticked, its line
@@ -279,15 +430,18 @@ class DeviceFolderDialog(QDialog):
                 "précédent, restée sur la carte de l'appareil. Non cochée : cochez-la seulement si elle est "
                 "bien de ce patient."
             ).format(when=when)
-        item.setText(item.text().split("\n")[0] + "\n" + why)
-        item.setToolTip(why)
-        item.setForeground(QBrush(readable(OTHER_PATIENT_COLOUR, self.list.palette().color(QPalette.ColorRole.Base))))
+        self._add_line(item, why, True)
 
     def _say_recorded(self, path: pathlib.Path, recorded: DevicePatient | None) -> None:
         """A file whose device recorded it for another patient than the case's: not ticked (the nurse may
         tick it once she has checked), and its line says for whom, to the nurse at the workstation only."""
         item = self._items.get(path)
-        if item is None or recorded is None or not recorded_for_another(recorded, self._patient):
+        if (
+            item is None
+            or recorded is None
+            or self._patient is None
+            or not recorded_for_another(recorded, self._patient)
+        ):
             return
         self.other_patients.add(path)
         item.setCheckState(Qt.CheckState.Unchecked)
@@ -295,9 +449,7 @@ class DeviceFolderDialog(QDialog):
             "⚠ L'appareil l'a enregistrée pour {who}, pas pour le patient de ce dossier : non cochée. "
             "Cochez-la seulement si vous avez vérifié que c'est bien lui."
         ).format(who=recorded_words(recorded))
-        item.setText(item.text().split("\n")[0] + "\n" + why)
-        item.setToolTip(why)
-        item.setForeground(QBrush(readable(OTHER_PATIENT_COLOUR, self.list.palette().color(QPalette.ColorRole.Base))))
+        self._add_line(item, why, True)
 
     def chosen(self) -> list[pathlib.Path]:
         return [

@@ -614,18 +614,23 @@ class CapturePanel(QWidget):
             self.tr("Images ({patterns});;Tous les fichiers (*)").format(patterns=IMAGE_PATTERNS),
         )
         if paths:
-            self.import_files(paths)
+            # A photo of an earlier session picked by hand is imported (she chose it), and said as
+            # « Dossier de l'appareil » says it.
+            from ui.capture_folder import earlier_session_words
+
+            self.import_files(paths, warning=earlier_session_words(paths))
 
     @Slot()
     def choose_from_device_folder(self) -> None:
-        from ui.capture_folder import DeviceFolderDialog
+        from ui.capture_folder import DeviceFolderDialog, held_in
 
         folder = self._device_folder()
         if folder is None:
             self._say(self._no_folder_words())
             return
         patient = self._case.patient if self._case is not None else None
-        dialog = DeviceFolderDialog(folder, self, ticked=set(self._new_in_folder), patient=patient)
+        held = held_in(self._store, self._case) if self._case is not None else None
+        dialog = DeviceFolderDialog(folder, self, ticked=set(self._new_in_folder), patient=patient, held=held)
         self._forget_new_files()
         if dialog.exec() == DeviceFolderDialog.DialogCode.Accepted:
             self.import_files(dialog.chosen(), from_device_folder=True, as_listed=dialog.listed)
@@ -726,8 +731,10 @@ class CapturePanel(QWidget):
         *,
         from_device_folder: bool = False,
         as_listed: dict[pathlib.Path, Seen] | None = None,
+        warning: str = "",
     ) -> None:
         """Import each file in the background; a refused file is reported and the others go on.
+        ``warning``: said once they are all done (in place of their count), if it is still this case.
 
         Files from the device folder are removed once stored if the user chose so in the settings.
         ``as_listed``: each file's size and time as the device folder's list showed them; one changed
@@ -747,7 +754,13 @@ class CapturePanel(QWidget):
             in_turn.release(index)  # (a job that never began never took its turn: the next files go on)
             left[0] -= 1
             stored[0] += image_id is not None
-            if not left[0] and stored[0] == len(paths) and self._case is not None and self._case.id == case.id:
+            if left[0] or self._case is None or self._case.id != case.id:
+                return
+            if warning and 0 < stored[0] < len(paths):  # a refusal said stays said, the warning after it
+                self._say(f"{self.status.text()} {warning}", error=True)
+            elif warning and stored[0]:
+                self._say(warning, urgent=True)
+            elif stored[0] == len(paths) and len(paths) > 1:
                 self._say(self.tr("{n} images importées.").format(n=stored[0]))
                 self._line_follows = True
 
@@ -772,7 +785,7 @@ class CapturePanel(QWidget):
             self._run(
                 job,
                 self.tr("Import de « {name} »…").format(name=path.name),
-                then=functools.partial(one_done, index) if len(paths) > 1 else None,
+                then=functools.partial(one_done, index) if len(paths) > 1 or warning else None,
                 quiet=len(paths) > 1,
             )
 

@@ -907,6 +907,31 @@ Queue it for sending?</translation>
 <context>
     <name>DeviceFolderDialog</name>
     <message>
+        <location filename="../../ui/capture_folder.py" line="400"/>
+        <source>Déjà dans ce dossier (image n° {n}) : non cochée.</source>
+        <translation>Already in this case (image no. {n}): not ticked.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_folder.py" line="404"/>
+        <source>⚠ Déjà dans le dossier d&apos;un autre patient : non cochée, elle ne peut pas être importée ici.</source>
+        <translation>⚠ Already in another patient&apos;s case: not ticked, it cannot be imported here.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_folder.py" line="112"/>
+        <source>⚠ « {name} » a été prise le {when}, un jour précédent : elle peut être d&apos;un patient précédent, restée sur la carte de l&apos;appareil. Vérifiez qu&apos;elle est bien de ce patient, sinon supprimez-la.</source>
+        <translation>⚠ “{name}” was taken on {when}, on an earlier day: it may be a previous patient&apos;s, left on the device&apos;s card. Check that it is this patient&apos;s, or else delete it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_folder.py" line="117"/>
+        <source>⚠ « {name} » a été prise le {when}, des heures avant les autres images choisies : elle peut être d&apos;un patient précédent, restée sur la carte de l&apos;appareil. Vérifiez qu&apos;elle est bien de ce patient, sinon supprimez-la.</source>
+        <translation>⚠ “{name}” was taken on {when}, hours before the other images chosen: it may be a previous patient&apos;s, left on the device&apos;s card. Check that it is this patient&apos;s, or else delete it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_folder.py" line="124"/>
+        <source>⚠ Prises un jour précédent ou des heures avant les autres images choisies : {names}. Elles peuvent être d&apos;un patient précédent, restées sur la carte de l&apos;appareil. Vérifiez qu&apos;elles sont bien de ce patient, sinon supprimez-les.</source>
+        <translation>⚠ Taken on an earlier day or hours before the other images chosen: {names}. They may be a previous patient&apos;s, left on the device&apos;s card. Check that they are this patient&apos;s, or else delete them.</translation>
+    </message>
+    <message>
         <location filename="../../ui/capture_folder.py" line="125"/>
         <source>Dossier de l&apos;appareil</source>
         <extracomment>Seconds between two looks at the folder; a file counts once two looks in a row agree on it. The dialog shows the newest images only: each one listed is opened to check it is an image, on the window&apos;s thread, and a device share may hold years of exports. From the watcher&apos;s thread, queued to this object&apos;s (the window&apos;s): the watcher still current is checked there, when it is handled. Checked in the watcher&apos;s thread only, a file seen by the previous case&apos;s watch reached the slot after the next case had opened, and was announced there.</extracomment>
