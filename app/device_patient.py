@@ -12,7 +12,8 @@ A name is compared as devices and worklists write it: its letters without spaces
 birth date in DICOM's form or with separators (« 1950-03-02 »), « 00000000 » and « 00 » parts unknown;
 « ST » for Saint, a particle left out (« LA FONTAINE » for De La Fontaine); swapped (« PAUL^DURAND ») only
 when the whole birth date or the INS says it is hers (Martin Paul and Paul Martin are two people). A
-placeholder name (« NO ») is no information: the rest of what the device wrote is compared still.
+placeholder name (« NO ») is no information, nor the sex beside it: a birth date typed (not a device's
+default, « 19700101 ») and an INS are compared still.
 A name a device wrote in UTF-8 without saying so (« HÃLÃNE ») is read as it wrote it.
 """
 
@@ -67,15 +68,25 @@ def recorded_for_another(recorded: DevicePatient, patient: Patient | None) -> bo
     if patient is None:
         return False
     name = _as_written(recorded.name)
-    # The device's own placeholder (« NO », « ANON ») says nobody was entered: its name is no information,
-    # neither hers nor another's; what else it wrote (a birth date, a sex, an INS) is compared still.
-    if not is_placeholder(name) and _named_another(name, patient, _confirmed(recorded, patient)):
-        return True
     if _another_ins(recorded.patient_id, patient.ins):
+        return True
+    if is_placeholder(name):
+        # The device's own placeholder (« NO », « DEMO^Patient »): nobody was entered, its name is no
+        # information, neither hers nor another's, nor is the sex it then writes by default. A birth date
+        # typed is compared, but for the dates devices write for none (« 19700101 »); an INS (its key
+        # checked) always was.
+        placeholder_date = _date_digits(recorded.birth_date) in _PLACEHOLDER_DATES
+        return not placeholder_date and _another_birth_date(recorded.birth_date, patient.birth_date)
+    if _named_another(name, patient, _confirmed(recorded, patient)):
         return True
     if _another_sex(recorded.sex, patient.sex):
         return True
     return _another_birth_date(recorded.birth_date, patient.birth_date)
+
+
+#: The birth dates a device writes for a patient not entered, beside its placeholder name (DICOM's
+#: epoch-like defaults): no information either.
+_PLACEHOLDER_DATES = frozenset({"19000101", "19010101", "19700101", "20000101"})
 
 
 def _confirmed(recorded: DevicePatient, patient: Patient) -> bool:

@@ -397,12 +397,29 @@ def device_patient(ds: Dataset) -> DevicePatient | None:
     recorded = DevicePatient(
         name=str(getattr(ds, "PatientName", "") or "").strip(),
         birth_date=str(getattr(ds, "PatientBirthDate", "") or "").strip(),
-        patient_id=str(getattr(ds, "PatientID", "") or "").strip(),
+        patient_id=_ins_among_other_ids(ds) or str(getattr(ds, "PatientID", "") or "").strip(),
         sex=str(getattr(ds, "PatientSex", "") or "").strip().upper(),
     )
     if is_placeholder(recorded.name) and recorded == DevicePatient(name=recorded.name):
         return None  # its placeholder and nothing else: its birth date, sex or ID are compared still
     return recorded if recorded != DevicePatient() else None
+
+
+def _ins_among_other_ids(ds: Dataset) -> str:
+    """The INS a worklist wrote among the Other Patient IDs (its issuer the INS's OID or IHE PAM France's
+    name for it), the Patient ID being the site's file number; "" for none (the Patient ID is then the
+    one compared)."""
+    issuers = {*_INS_ISSUERS.values(), *(system.removeprefix("urn:oid:") for system in _INS_ISSUERS)}
+    try:
+        for item in getattr(ds, "OtherPatientIDsSequence", None) or []:
+            issuer = str(getattr(item, "IssuerOfPatientID", "") or "").strip()
+            qualifiers = getattr(item, "IssuerOfPatientIDQualifiersSequence", None) or []
+            universal = str(getattr(qualifiers[0], "UniversalEntityID", "") or "").strip() if qualifiers else ""
+            if issuer in issuers or universal.removeprefix("urn:oid:") in issuers:
+                return str(getattr(item, "PatientID", "") or "").strip()
+    except (TypeError, AttributeError, ValueError):  # a sequence written wrong says nothing of its patient
+        return ""
+    return ""
 
 
 def recorded_for_another(ds: Dataset, patient: Patient | None) -> bool:

@@ -161,7 +161,14 @@ def is_image_file(path: pathlib.Path) -> bool:
 
 
 #: The tags of who a DICOM's device recorded the image for (its character set to read a name right).
-_PATIENT_TAGS = ("SpecificCharacterSet", "PatientName", "PatientID", "PatientBirthDate", "PatientSex")
+_PATIENT_TAGS = (
+    "SpecificCharacterSet",
+    "PatientName",
+    "PatientID",
+    "PatientBirthDate",
+    "PatientSex",
+    "OtherPatientIDsSequence",  # (an INS a worklist gave: capture.dicom.device_patient)
+)
 
 
 def recorded_patient(path: pathlib.Path) -> DevicePatient | None:

@@ -5,8 +5,9 @@ in by hand): the right patient was said to be another when the device wrote her 
 for Durand Paul: the family name typed in the given name's field), « SAINT » abbreviated or not (« SAINT-JEAN »
 for St Jean), or her particle left out (« LA FONTAINE » for De La Fontaine): a warning on good images teaches
 the nurse to click through the one that matters. And a device's placeholder name (« NO », « ANON ») made the
-whole header compared with nobody: its birth date, its sex and an INS written in its Patient ID, all the
-device knew, were left unread, so another patient's retinograph went in unsaid.
+whole header compared with nobody: a birth date typed and an INS written in its Patient ID, all the device
+knew, were left unread, so another patient's retinograph went in unsaid (the sex and the dates a device
+writes by default beside its placeholder, « 19700101 », still say nothing).
 
 A swap is a reading that makes two real people look alike (Martin Paul and Paul Martin are both names): it
 is taken for hers only when the device's birth date is whole and hers, or its INS is hers.
@@ -101,7 +102,10 @@ def test_another_saint_or_another_name_is_still_another(name: str, family: str) 
 @pytest.mark.parametrize("name", ["NO", "ANON", "NO^NAME", "DEMO^PATIENT", "X^X"])
 def test_a_placeholder_name_says_nothing_but_the_rest_is_compared(name: str) -> None:
     assert recorded_for_another(DevicePatient(name=name, birth_date="19880714"), DURAND)
-    assert recorded_for_another(DevicePatient(name=name, sex="F"), DURAND)
+    assert recorded_for_another(DevicePatient(name=name, birth_date="1988-07-14", sex="M"), DURAND)
+    # The sex and birth date a device writes by default beside its placeholder say nothing either.
+    assert not recorded_for_another(DevicePatient(name=name, sex="F"), DURAND)
+    assert not recorded_for_another(DevicePatient(name=name, birth_date="19700101", sex="F"), DURAND)
     patient = Patient(family="Durand", given=["Paul"], birth_date="1950-03-02", ins=INS)
     assert recorded_for_another(DevicePatient(name=name, patient_id=OTHER_INS), patient)
     # Nothing else written, or the rest hers: nothing to say.
@@ -159,3 +163,39 @@ def test_a_retinograph_whose_device_wrote_no_name_but_another_birth_date_is_said
     ds.save_as(out, enforce_file_format=True)
     path.write_bytes(out.getvalue())
     assert recorded_patient(path) is None
+
+
+def test_an_ins_a_worklist_gave_among_the_other_patient_ids_is_compared(tmp_path) -> None:
+    """A retinograph fed by the hospital's worklist writes its own file number (the IPP) as Patient ID and
+    the INS in Other Patient IDs, its issuer the INS's OID (IHE PAM France): it was never read, so a
+    header with another patient's INS (a homonym born the same day) went in unsaid."""
+    import io
+
+    import numpy as np
+    import pydicom
+    from pydicom.dataset import Dataset
+    from pydicom.sequence import Sequence
+
+    from capture.pipeline import prepare_image_bytes
+    from capture.watch import recorded_patient
+    from tests.support.dicom import retinograph
+
+    patient = Patient(family="Durand", given=["Paul"], birth_date="1950-03-02", sex="male", ins=INS)
+    for ins, issuer, flagged in (
+        (OTHER_INS, "1.2.250.1.213.1.4.8", True),
+        (INS, "1.2.250.1.213.1.4.8", False),
+        (OTHER_INS, "1.2.250.1.71.4.2.1", False),  # another issuer's number: not an INS, whatever its digits
+    ):
+        ds = pydicom.dcmread(io.BytesIO(retinograph([np.full((64, 64, 3), 100, np.uint8)])))
+        ds.PatientName, ds.PatientBirthDate, ds.PatientSex, ds.PatientID = "DURAND^PAUL", "19500302", "M", "0042137"
+        other = Dataset()
+        other.PatientID, other.IssuerOfPatientID, other.TypeOfPatientID = ins, issuer, "TEXT"
+        ds.OtherPatientIDsSequence = Sequence([other])
+        out = io.BytesIO()
+        ds.save_as(out, enforce_file_format=True)
+        path = tmp_path / "OD.dcm"
+        path.write_bytes(out.getvalue())
+        recorded = recorded_patient(path)
+        assert recorded is not None and recorded_for_another(recorded, patient) == flagged, issuer
+        prepared = prepare_image_bytes(out.getvalue(), filename="OD.dcm", specialty="ophthalmology", patient=patient)
+        assert bool([f for f in prepared.quality if f.check == "patient"]) == flagged
