@@ -141,8 +141,9 @@ M.add(
 
 
 def recorded_words(recorded: DevicePatient, lang: str | None = None) -> str:
-    """The identity the device recorded, as a person reads it: « LEROY Sophie, 14/07/1988, femme » (the
-    birth date in the reader's language; each part left out when the device wrote none or an odd one)."""
+    """The identity the device recorded, as a person reads it: « LEROY Sophie, 14/07/1988, femme », and its
+    INS if it wrote one (the birth date in the reader's language; each part left out when the device wrote
+    none or an odd one)."""
     written = _as_written(recorded.name)
     name = " ".join(part.strip() for part in written.split("=")[0].split("^")[:2] if part.strip())
     born = _date_digits(recorded.birth_date)
@@ -151,7 +152,9 @@ def recorded_words(recorded: DevicePatient, lang: str | None = None) -> str:
     words = i18n.date_words(day, lang) if day else ""
     key = f"device_patient.{recorded.sex}"
     sex = (M.CATALOGUE.tr_in(key, lang) if lang else M.tr(key)) if recorded.sex in _SEXES else ""
-    return ", ".join(part for part in (name, words, sex) if part)
+    # Its INS, when it wrote one (an image flagged for it alone would otherwise show the case's own words).
+    ins = _ins_written(recorded.patient_id)
+    return ", ".join(part for part in (name, words, sex, f"INS {ins}" if ins else "") if part)
 
 
 def _as_written(name: str) -> str:

@@ -199,3 +199,13 @@ def test_an_ins_a_worklist_gave_among_the_other_patient_ids_is_compared(tmp_path
         assert recorded is not None and recorded_for_another(recorded, patient) == flagged, issuer
         prepared = prepare_image_bytes(out.getvalue(), filename="OD.dcm", specialty="ophthalmology", patient=patient)
         assert bool([f for f in prepared.quality if f.check == "patient"]) == flagged
+
+
+def test_the_ins_the_device_recorded_is_said_with_its_identity() -> None:
+    """An image flagged for its INS alone was said recorded for « DURAND PAUL, 02/03/1950, homme », the
+    case's very words: the nurse saw nothing to check. The INS is said beside them."""
+    from app.device_patient import recorded_words
+
+    recorded = DevicePatient(name="DURAND^PAUL", birth_date="19500302", sex="M", patient_id=OTHER_INS)
+    assert recorded_words(recorded, "fr") == "DURAND PAUL, 02/03/1950, homme, INS 150037510204680"
+    assert recorded_words(DevicePatient(name="DURAND^PAUL", patient_id="0042137"), "fr") == "DURAND PAUL"
