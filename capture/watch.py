@@ -457,12 +457,15 @@ class FolderWatcher:
     def _copy_going_on(self, looked: dict[str, Seen | None]) -> None:
         """Follow a copy under way when the watch began: one is when, at the second look, a file there at
         the first has changed or gone (a temporary name renamed once whole: rsync's ``.IMG.JPG.k3J9aQ``, a
-        ``.part``); it goes on while each look differs from the one before, and is over after
-        :data:`STABLE_SCANS` looks in a row with nothing changed (then for good)."""
+        ``.part``); it goes on while each look finds a file come or gone, or an image still being written
+        (not yet whole: a log the device keeps appending to is no copy), and is over after
+        :data:`STABLE_SCANS` looks in a row without (then for good)."""
         before, self._looked = self._looked, looked
         if self._copy == "unknown":
             self._copy = "on" if any(looked.get(name) != seen for name, seen in before.items()) else "off"
-        elif looked != before:
+        elif looked.keys() != before.keys() or any(
+            seen != before[name] and not looks_complete(self.folder / name) for name, seen in looked.items()
+        ):
             self._still_looks = 0
         else:
             self._still_looks += 1

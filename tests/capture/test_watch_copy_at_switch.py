@@ -80,3 +80,24 @@ def test_a_folder_still_when_the_case_opens_announces_the_next_photo(tmp_path: p
     for _ in range(3):
         watcher.scan_once()
     assert taken == [tmp_path / "DSCN0050.JPG"]
+
+
+def test_a_log_the_device_keeps_writing_in_the_folder_does_not_hold_the_next_photo_back(
+    tmp_path: pathlib.Path,
+) -> None:
+    """Found in review of the rule above: a device (or its software) appending to its log in the export
+    folder every few seconds looked like a copy going on for ever, and no photo was announced again."""
+    log = tmp_path / "journal.txt"
+    log.write_text("démarrage\n")
+    watcher, taken = _watch(tmp_path)
+    watcher.scan_once()
+    for n in range(4):
+        with log.open("a") as handle:
+            handle.write(f"examen {n}\n")
+        watcher.scan_once()
+    shutil.copyfile(PHOTOS[0], tmp_path / "DSCN0050.JPG")
+    for n in range(3):
+        with log.open("a") as handle:
+            handle.write(f"export {n}\n")
+        watcher.scan_once()
+    assert taken == [tmp_path / "DSCN0050.JPG"]
