@@ -345,11 +345,15 @@ class FolderWatcher:
         interval: float = 2.0,
         only_new: bool = False,
         on_reachable: Callable[[bool], object] | None = None,
+        on_held_back: Callable[[pathlib.Path], object] | None = None,
     ) -> None:
         self.folder = folder
         self.interval = interval
         self._on_file = on_file
         self._on_reachable = on_reachable
+        self._on_held_back = on_held_back  # told each file the copy under way at the first look brought
+        self._telling = on_held_back is not None  # (not after the folder came back: no case opened then)
+        self._looked_once = False
         self._history: dict[str, list[Seen]] = {}
         self._taken: set[str] = set()
         #: With ``only_new``, the files present when the folder was (last) seen coming into view, with
@@ -411,6 +415,8 @@ class FolderWatcher:
             self._old = {self._name(path): Seen.of(path) for path in found}
             self._first_look_whole, self._first_look_ns = whole, time.time_ns()
             self._copy, self._still_looks = "unknown", 0
+            self._telling = self._telling and not self._looked_once
+            self._looked_once = True
             self._looked = self._every_file(found, others or [])
         elif self._copy != "off":
             self._copy_going_on(self._every_file(found, others or []))
@@ -427,6 +433,8 @@ class FolderWatcher:
                 # The rest of a copy under way when the watch began (the previous patient's, copied while
                 # that case was open): old, as the file it was copying then.
                 self._old[name] = Seen.of(path)
+                if self._telling and self._on_held_back is not None:
+                    self._on_held_back(path)
                 continue
             if name not in self._old and not self._first_look_whole and self._there_before(path):
                 # Out of reach of a first look cut short (too many files, a subfolder unreadable then):
@@ -496,6 +504,8 @@ class FolderWatcher:
                 self._settled.add(name)
             else:
                 self._old[name] = None
+                if self._telling and self._on_held_back is not None:  # (copied as the watch began: the previous case's)
+                    self._on_held_back(path)
             return False
         if now == before:
             return False

@@ -192,17 +192,21 @@ class DeviceFolderMonitor(QObject):
     # as another name, and could not be imported.
     arrived = Signal(object)
     reachable = Signal(bool)  # the folder can (again) or can no longer be read
+    #: A file the rest of a copy under way when the watch began brought (the previous case's): not new.
+    held_back = Signal(object)
     #: From the watcher's thread, queued to this object's (the window's): the watcher still current is
     #: checked there, when it is handled. Checked in the watcher's thread only, a file seen by the
     #: previous case's watch reached the slot after the next case had opened, and was announced there.
     _found = Signal(object, object)
     _reach = Signal(object, bool)
+    _held = Signal(object, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._watcher: FolderWatcher | None = None
         self._found.connect(self._arrived_from)
         self._reach.connect(self._reachable_from)
+        self._held.connect(self._held_back_from)
 
     def watch(self, folder: pathlib.Path) -> None:
         """Watch ``folder`` (the files already there are not new); stops any earlier watch."""
@@ -213,6 +217,7 @@ class DeviceFolderMonitor(QObject):
             interval=WATCH_INTERVAL,
             only_new=True,
             on_reachable=lambda reachable: self._say_reachable(watcher, reachable),
+            on_held_back=lambda path: self._hold_back(watcher, path),
         )
         self._watcher = watcher
         watcher.start()
@@ -224,6 +229,17 @@ class DeviceFolderMonitor(QObject):
                 self._found.emit(watcher, path)
             except RuntimeError:  # the panel was closed meanwhile
                 watcher.stop(timeout=0)
+
+    def _hold_back(self, watcher: FolderWatcher, path: pathlib.Path) -> None:
+        if watcher is self._watcher:
+            try:
+                self._held.emit(watcher, path)
+            except RuntimeError:  # the panel was closed meanwhile
+                watcher.stop(timeout=0)
+
+    def _held_back_from(self, watcher: object, path: pathlib.Path) -> None:
+        if watcher is self._watcher:
+            self.held_back.emit(path)
 
     def _say_reachable(self, watcher: FolderWatcher, reachable: bool) -> None:
         if watcher is self._watcher:
@@ -270,9 +286,11 @@ class DeviceFolderDialog(QDialog):
         ticked: set[pathlib.Path] | None = None,
         patient: Patient | None = None,
         held: Held | None = None,
+        copied_before: set[pathlib.Path] | None = None,
     ) -> None:
         """``ticked``: the files to come ticked (the new ones), unless a DICOM's device recorded it for
-        another patient than ``patient``, the case's, or it is already in a case (``held`` says where)."""
+        another patient than ``patient``, the case's, or it is already in a case (``held`` says where).
+        ``copied_before``: the files a copy under way when the case opened brought (not ticked, said so)."""
         super().__init__(parent)
         self._patient = patient
         self._held = held
@@ -337,6 +355,15 @@ class DeviceFolderDialog(QDialog):
         # A new photo taken hours before the newest of the others: an earlier session's, not ticked.
         for path, (moment, day) in earlier_session([path for path in self.files if path in ticked]).items():
             self._say_earlier(path, moment, day=day)
+        for path in [path for path in self.files if path in (copied_before or set()) and path not in ticked]:
+            self._add_line(
+                self._items[path],
+                self.tr(
+                    "⚠ Arrivée pendant une copie commencée avant l'ouverture de ce dossier : elle peut être du "
+                    "patient précédent. Non cochée : cochez-la seulement si elle est bien de ce patient."
+                ),
+                True,
+            )
         # Who each DICOM's device recorded it for, from its header only: at once for the files that would
         # come ticked (a few new ones: none is ticked for another patient, even for a moment), on a worker
         # for the others (a share may hold a couple of hundred, each read over the network).

@@ -90,6 +90,7 @@ class CapturePanel(QWidget):
         self._line_follows = False
         self._prefetched: str | None = None  # the case whose thumbnails are being read ahead (prefetch)
         self._new_in_folder: list[pathlib.Path] = []  # arrived in the device folder since the case opened
+        self._copied_before: set[pathlib.Path] = set()  # brought by a copy under way when it opened
         self._folder_monitor: DeviceFolderMonitor | None = None  # made when first needed
         self._watched_folder: pathlib.Path | None = None  # the device folder being watched, if any
         self._folder_out = False  # the device folder could not be read at the last look
@@ -272,6 +273,7 @@ class CapturePanel(QWidget):
         self.status.clear()
         self._line_follows = False
         self._forget_new_files()
+        self._copied_before.clear()  # (another case's watch: what its copy brought is said in it only)
         # Each case watches the device folder from its own opening: what came during the previous
         # case's is not announced as this patient's.
         self._stop_watching()
@@ -630,7 +632,9 @@ class CapturePanel(QWidget):
             return
         patient = self._case.patient if self._case is not None else None
         held = held_in(self._store, self._case) if self._case is not None else None
-        dialog = DeviceFolderDialog(folder, self, ticked=set(self._new_in_folder), patient=patient, held=held)
+        dialog = DeviceFolderDialog(
+            folder, self, ticked=set(self._new_in_folder), patient=patient, held=held, copied_before=self._copied_before
+        )
         self._forget_new_files()
         if dialog.exec() == DeviceFolderDialog.DialogCode.Accepted:
             self.import_files(dialog.chosen(), from_device_folder=True, as_listed=dialog.listed)
@@ -649,6 +653,7 @@ class CapturePanel(QWidget):
         if folder != self._watched_folder:
             self._stop_watching()
             self._forget_new_files()
+            self._copied_before.clear()
             if self._editable() and self.isVisible():
                 self._watch_device_folder()
         if folder is not None and self.status.text() == self._no_folder_words():
@@ -669,6 +674,7 @@ class CapturePanel(QWidget):
 
             self._folder_monitor = DeviceFolderMonitor(self)
             self._folder_monitor.arrived.connect(self._on_new_in_folder)
+            self._folder_monitor.held_back.connect(self._copied_before.add)
             self._folder_monitor.reachable.connect(self._on_folder_reachable)
         self._folder_monitor.watch(folder)
         self._watched_folder = folder

@@ -907,6 +907,11 @@ Queue it for sending?</translation>
 <context>
     <name>DeviceFolderDialog</name>
     <message>
+        <location filename="../../ui/capture_folder.py" line="362"/>
+        <source>⚠ Arrivée pendant une copie commencée avant l&apos;ouverture de ce dossier : elle peut être du patient précédent. Non cochée : cochez-la seulement si elle est bien de ce patient.</source>
+        <translation>⚠ Arrived during a copy begun before this case was opened: it may be the previous patient&apos;s. Not ticked: tick it only if it is this patient&apos;s.</translation>
+    </message>
+    <message>
         <location filename="../../ui/capture_folder.py" line="400"/>
         <source>Déjà dans ce dossier (image n° {n}) : non cochée.</source>
         <translation>Already in this case (image no. {n}): not ticked.</translation>

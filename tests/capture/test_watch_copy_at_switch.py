@@ -101,3 +101,19 @@ def test_a_log_the_device_keeps_writing_in_the_folder_does_not_hold_the_next_pho
             handle.write(f"export {n}\n")
         watcher.scan_once()
     assert taken == [tmp_path / "DSCN0050.JPG"]
+
+
+def test_the_files_the_copy_brought_are_told_to_whoever_listens(tmp_path: pathlib.Path) -> None:
+    """Left old, they were listed in « Dossier de l'appareil » among the others without a word: the nurse
+    saw photos arrived a minute ago, unticked, and could take them for this patient's. Each is told
+    (the window says on its line why it is not ticked)."""
+    _half(PHOTOS[1], tmp_path / "DSCN0042.JPG")
+    told: list[pathlib.Path] = []
+    watcher = FolderWatcher(tmp_path, lambda path: None, only_new=True, on_held_back=told.append)
+    watcher.scan_once()
+    shutil.copyfile(PHOTOS[1], tmp_path / "DSCN0042.JPG")
+    watcher.scan_once()
+    shutil.copyfile(PHOTOS[2], tmp_path / "DSCN0043.JPG")
+    for _ in range(3):
+        watcher.scan_once()
+    assert told == [tmp_path / "DSCN0042.JPG", tmp_path / "DSCN0043.JPG"]  # (the one copied then too)

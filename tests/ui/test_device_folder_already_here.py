@@ -99,3 +99,16 @@ def test_the_images_already_imported_are_said_so(
     said = lines(opened_list(qtbot, panel, monkeypatch))
     assert "autre patient" in said[photos[0]] and "déjà dans ce dossier" not in said[photos[0]]
     assert "\n" not in said[photos[2]]
+
+
+def test_the_rest_of_a_copy_under_way_when_the_case_opened_is_said_on_its_line(qtbot: Any, tmp_path: Path) -> None:
+    for name in ("DSCN0043.JPG", "DSCN0050.JPG"):
+        shutil.copyfile(REAL / "gps_DSCN0012.jpg", tmp_path / name)
+    dialog = DeviceFolderDialog(tmp_path, ticked={tmp_path / "DSCN0050.JPG"}, copied_before={tmp_path / "DSCN0043.JPG"})
+    qtbot.addWidget(dialog)
+    said = lines(dialog)
+    said = {name.upper(): text for name, text in said.items()}
+    assert "copie commencée avant l'ouverture de ce dossier" in said["DSCN0043.JPG"]
+    assert "patient précédent" in said["DSCN0043.JPG"]
+    assert "\n" not in said["DSCN0050.JPG"]
+    assert dialog.chosen() == [tmp_path / "DSCN0050.JPG"]
