@@ -89,14 +89,20 @@ def stored_hashes(path: pathlib.Path) -> set[str]:
 def held_in(store: Store, case: Case) -> Held:
     """Where an image already is, for ``case`` (:data:`Held`), as the import asks it
     (:meth:`app.store.Store.copy_held`), on the window's thread."""
+    import sqlite3
+
     from app.case_record import CaseImage
+    from app.errors import StorageError
     from app.store import NewImage
 
     def held(hashes: set[str]) -> tuple[int, bool] | None:
-        for digest in sorted(hashes):
-            found = store.copy_held(case.id, NewImage(CaseImage(sha1=digest), b"", None, digest), case.patient)
-            if found is not None:
-                return found[1], found[2]
+        try:
+            for digest in sorted(hashes):
+                found = store.copy_held(case.id, NewImage(CaseImage(sha1=digest), b"", None, digest), case.patient)
+                if found is not None:
+                    return found[1], found[2]
+        except (sqlite3.Error, StorageError):  # the store closed meanwhile (the window quitting), or busy
+            return None  # (the import asks again, and refuses a copy)
         return None
 
     return held
