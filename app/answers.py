@@ -21,6 +21,9 @@ FOREIGN_URL = "foreign-url"
 NO_CONTENT = "no-content"
 NOT_FOUND = "not-found"
 UNREACHABLE = "unreachable"
+#: The platform sent it to its storage host (a pre-signed address), which failed: the platform gives a fresh
+#: address at each read, so the answer is kept at once without it, and it is asked for again.
+STORED_LATER = "stored-later"
 TOO_LARGE = "too-large"
 UNREADABLE = "unreadable"
 #: The ``what`` of the expert's follow-up advice given in a form not read (its absence would read as
@@ -36,6 +39,7 @@ REASONS = (
     NO_CONTENT,
     NOT_FOUND,
     UNREACHABLE,
+    STORED_LATER,
     TOO_LARGE,
     UNREADABLE,
     OTHER_PATIENT,
@@ -78,6 +82,10 @@ M.add(
         "answer.why.unreachable": {
             "fr": "pas téléchargé pour l'instant (liaison coupée à chaque essai), Teleavis le redemandera",
             "en": "not downloaded yet (the link failed at every try), Teleavis will ask for it again",
+        },
+        "answer.why.stored-later": {
+            "fr": "pas encore téléchargé depuis le stockage de la plateforme, Teleavis le redemandera",
+            "en": "not yet downloaded from the platform's storage, Teleavis will ask for it again",
         },
         "answer.why.too-large": {
             "fr": "trop volumineux pour être téléchargé, demandez-le à l'expert sous une autre forme",

@@ -189,6 +189,12 @@ class TransientFault(Exception):
         self.diagnostics = diagnostics
 
 
+class StorageFault(TransientFault):
+    """A file the platform redirected to its storage host could not be had there (a signature expired, the
+    storage busy or out of reach): the platform gives a fresh address at its next read. The platform itself
+    answered; the file is the only part of its answer not had."""
+
+
 class PermanentFault(TeleavisError):
     """The platform refused the request for good; ``message`` holds its diagnostics in words."""
 
@@ -1240,7 +1246,7 @@ class PlatformClient:
         """One ``GET`` of a file the platform redirected to a storage host: no token, no cookie (a gateway's may
         be worth a token), no header but ``Accept``; the site's proxy and certificates as ever. Any answer but
         the file or a redirect is a transient fault (a signature expired, a storage busy: the platform gives a
-        fresh address at the next poll), never the platform asking to wait."""
+        fresh address at the next poll), never the platform asking to wait: a ``StorageFault``."""
         try:
             bare = requests.Request("GET", url, headers={"Accept": accept, "User-Agent": "Teleavis"}).prepare()
             response = self.session.send(
@@ -1252,23 +1258,23 @@ class PlatformClient:
                 proxies=self.session.proxies,
             )
         except requests.exceptions.SSLError as exc:
-            raise TransientFault(M.tr("net.tls"), kind="tls") from exc
+            raise StorageFault(M.tr("net.tls"), kind="tls") from exc
         except requests.exceptions.Timeout as exc:
-            raise TransientFault(M.tr("net.timeout"), kind="timeout") from exc
+            raise StorageFault(M.tr("net.timeout"), kind="timeout") from exc
         except (requests.RequestException, ValueError) as exc:
-            raise TransientFault(M.tr("net.offline"), kind="not_fhir") from exc
+            raise StorageFault(M.tr("net.offline"), kind="not_fhir") from exc
         with response:
             try:
                 content = _body(response, self.stop, grace_s=self.config.read_timeout_s)
             except requests.exceptions.Timeout as exc:
-                raise TransientFault(M.tr("net.timeout"), kind="timeout") from exc
+                raise StorageFault(M.tr("net.timeout"), kind="timeout") from exc
             except requests.RequestException as exc:
-                raise TransientFault(M.tr("net.cut"), kind="cut") from exc
+                raise StorageFault(M.tr("net.cut"), kind="cut") from exc
         status = response.status_code
         log.debug("GET (storage host) -> %d", status)
         if status in REDIRECTS or 200 <= status < 300:
             return Answer(status, response.headers, None, content)
-        raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir")
+        raise StorageFault(M.tr("net.not_fhir"), kind="not_fhir")
 
 
 def _page_key(url: str | None) -> tuple[str, tuple[tuple[str, str], ...]]:

@@ -38,6 +38,7 @@ from app.answers import (
     REPORT,
     SIGNATURES,
     SIGNED_REPORT,
+    STORED_LATER,
     TOO_LARGE,
     UNREACHABLE,
     UNREADABLE,
@@ -74,6 +75,7 @@ from sync.client import (
     PlatformClient,
     SearchResult,
     Stopped,
+    StorageFault,
     TransientFault,
     fault_for_log,
 )
@@ -329,7 +331,7 @@ MESSAGE_SYSTEM = "urn:teleavis:message-id"
 #: Why a part of an answer may still come on a later poll: not on the platform yet (404, 410), or its
 #: download failed at every try. A part refused otherwise or unreadable is not downloaded again at
 #: every poll (on a slow link, megabytes).
-_MAY_STILL_COME = frozenset({NOT_FOUND, UNREACHABLE})
+_MAY_STILL_COME = frozenset({NOT_FOUND, UNREACHABLE, STORED_LATER})
 #: Polls in a row whose download of the same attachment failed (a cut, a timeout, a 5xx) before the
 #: answer is kept without it: a moment's cut only delays the answer whole, but an attachment that no
 #: try brings (too large for the link, a platform fault on that one file) never holds back the
@@ -2104,6 +2106,11 @@ class Follower:
                 raise _Missing(TOO_LARGE) from None
             except PermanentFault as fault:
                 raise _Missing(NOT_FOUND if fault.status in (404, 410) else UNREADABLE) from None
+            except StorageFault:
+                # Found by outside testers: a storage host failing held the case's whole answer, the expert's
+                # conclusion unseen, for three polls. The platform answered whole: the answer is kept now, the
+                # file said still to come and asked for again (``retry_missing``), at a fresh address.
+                raise _Missing(STORED_LATER) from None
             except TransientFault as fault:
                 if _asks_to_wait(fault) or not self._read_failed(target):  # (asked to wait: no failed read)
                     raise

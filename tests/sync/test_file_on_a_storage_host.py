@@ -6,8 +6,14 @@ the answer is kept whatever the storage host answers."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
+from app.answers import STORED_LATER, missing_words
 from app.model import CaseState
 from app.store import Store
 from tests.support.scripted_platform import (
@@ -17,7 +23,7 @@ from tests.support.scripted_platform import (
     scripted_platform,
     send_to_sandbox,
 )
-from tests.sync.recording_server import recording_server
+from tests.sync.recording_server import PDF, recording_server
 
 SIGNED = "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-Signature=0f1e2d"
 
@@ -67,3 +73,67 @@ def test_a_storage_host_refusing_the_file_keeps_the_answer_and_the_others_go_on(
     assert kept.pdf_blobs == [] and kept.missing, kept
     whole = store.answer(other)
     assert whole is not None and whole.missing == [] and len(whole.pdf_blobs) == 1
+
+
+@contextmanager
+def failing_storage() -> Iterator[list[str]]:
+    """A storage host answering its own expired-signature error (403, an XML body, as S3 does) while the
+    list it yields holds « fail », the PDF once it is emptied."""
+    state = ["fail"]
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if state:
+                status, kind, body = 403, "application/xml", b"<Error><Code>AccessDenied</Code></Error>"
+            else:
+                status, kind, body = 200, "application/pdf", PDF
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    state.append(f"http://127.0.0.1:{server.server_address[1]}/bucket/b0{SIGNED}")
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_a_storage_host_failing_shows_the_answer_at_once_its_pdf_still_to_come(store: Store, tmp_path: Path) -> None:
+    """Found by outside testers: a storage host failing held that case's whole answer for three polls (15 minutes
+    and more), the expert's conclusion unseen. The platform's own answer is whole: the conclusion shows at the
+    first poll, the PDF said still to come, and it comes at a later poll once the storage host serves it."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    with failing_storage() as storage, scripted_platform() as platform:
+        answer_each(platform, cases)
+        address = storage[1]
+
+        def to_storage(path: str, _query: dict[str, list[str]]) -> Reply | None:
+            return (302, {"Location": address}, b"") if path.endswith("/Binary/b0") else None
+
+        platform.hooks.append(to_storage)
+        with following(store, platform) as engine:
+            engine.run_once()
+        (odd, _), (other, _) = cases
+        kept = store.answer(odd)
+        assert store.state(odd) == CaseState.ANSWERED and kept is not None and kept.conclusion == "Réponse 0."
+        assert kept.pdf_blobs == [] and [m["reason"] for m in kept.missing] == [STORED_LATER], kept
+        words = " ".join(missing_words(kept, "fr"))
+        assert "stockage" in words and "redemandera" in words, words
+        whole = store.answer(other)
+        assert whole is not None and whole.missing == [] and len(whole.pdf_blobs) == 1
+
+        storage.clear()  # the platform's storage serves it again
+        with following(store, platform) as engine:
+            engine.run_once()
+    kept = store.answer(odd)
+    assert kept is not None and kept.missing == [] and len(kept.pdf_blobs) == 1, kept
