@@ -393,6 +393,11 @@ _PARTS_WAITED_ON = "sync.parts_waited_on"
 #: restored from a backup goes back for good, and its cases must still be followed).
 _VERSION_BACK = "sync.version_back"
 VERSION_BACK_TRIES = 3
+#: case id -> the ``lastUpdated`` of the Task version the case holds, when its versions are not numbers (FHIR
+#: R4 makes ``meta.versionId`` an id, « a1b2 » as well as « 3 »): what tells a lagging read then (``_behind``).
+#: At most ``_TASK_SEEN_KEPT`` cases (the oldest dropped: such a case's reads are then taken as they come).
+_TASK_SEEN = "sync.task_seen"
+_TASK_SEEN_KEPT = 2000
 #: Notes of a case on hold that its questions read whole make untrue.
 _SAID_UNTIL_QUESTIONS_READ = ("follow.questions_cut", "follow.question_unread", "follow.platform_waits")
 #: What each platform's polls keep from one run to the next: how far the Tasks and the reports were
@@ -406,6 +411,7 @@ POLL_MARKS = (
     _THROTTLED,
     _PARTS_WAITED_ON,
     _VERSION_BACK,
+    _TASK_SEEN,
 )
 
 
@@ -1476,13 +1482,22 @@ class Follower:
         return None
 
     def _behind(self, case_id: str, task: dict[str, Any], known: str | None) -> bool:
-        """Whether the Task read is an older version than the one the case holds (both numbers, as HAPI's and
-        most servers' are): a replica lagging behind the platform. Found in review: taken as news, an answered
-        case went back « in progress » for a poll, the expert said to have taken it up again. Left for a later
-        poll, counted in the store; from ``VERSION_BACK_TRIES`` polls in a row on it is taken as it is (the
-        platform restored from a backup: never a case left unfollowed for good)."""
+        """Whether the Task read is an older version than the one the case holds (by their numbers, as HAPI's
+        and most servers' are, else by their ``lastUpdated``): a replica lagging behind the platform. Found in
+        review: taken as news, an answered case went back « in progress » for a poll, the expert said to have
+        taken it up again. Left for a later poll, counted in the store; from ``VERSION_BACK_TRIES`` polls in a
+        row on it is taken as it is (the platform restored from a backup: never a case left unfollowed for
+        good)."""
         read = _version_id(task)
-        if known is None or read is None or not (read.isdigit() and known.isdigit()) or int(read) >= int(known):
+        if known is None or read is None or read == known:
+            older = False
+        elif read.isdigit() and known.isdigit():
+            older = int(read) < int(known)
+        else:
+            # Found in review: versions that are not numbers (« a1b2 », FHIR R4 allows any id) skipped the
+            # rule. Their ``lastUpdated`` tells the older read (``_TASK_SEEN``).
+            older = self._older_than_seen(case_id, task)
+        if not older:
             forget_in_record(self.store, self._mark(_VERSION_BACK), case_id)
             return False
         if count_in_record(self.store, self._mark(_VERSION_BACK), case_id) < VERSION_BACK_TRIES:
@@ -1491,6 +1506,28 @@ class Follower:
         forget_in_record(self.store, self._mark(_VERSION_BACK), case_id)
         log.warning("case %s: its Task stays at an older version than known: taken as it is", case_id)
         return False
+
+    def _keep_task_seen(self, case_id: str, version: str | None, task: dict[str, Any]) -> None:
+        """In the caller's transaction: the ``lastUpdated`` of the Task version the case now holds, kept when
+        its version is not a number (``_TASK_SEEN``), forgotten otherwise."""
+        key = self._mark(_TASK_SEEN)
+        kept = kept_record(self.store, key)
+        record = dict(kept or {})
+        record.pop(case_id, None)
+        seen = _meta(task).get("lastUpdated")
+        if version is not None and not version.isdigit() and _instant(seen) is not None:
+            record[case_id] = seen  # (last: the newest)
+            for oldest in list(record)[:-_TASK_SEEN_KEPT]:
+                del record[oldest]
+        if kept is None or record != kept:
+            self.store.settings.set(key, record or None, in_transaction=True)
+
+    def _older_than_seen(self, case_id: str, task: dict[str, Any]) -> bool:
+        """Whether the Task read was last changed before the version the case holds (its versions not
+        numbers: ``_TASK_SEEN``)."""
+        read = _instant(_meta(task).get("lastUpdated"))
+        seen = _instant((kept_record(self.store, self._mark(_TASK_SEEN)) or {}).get(case_id))
+        return read is not None and seen is not None and read < seen
 
     def _not_this_case(self, case_id: str, task: dict[str, Any]) -> bool:
         """Whether the Task read for ``case_id`` is another case's: then recorded as an alteration (audit),
@@ -1592,6 +1629,8 @@ class Follower:
                 "UPDATE cases SET task_version=?, platform_status=? WHERE id=?",
                 (version if target is not None else None, status if _STATUS_CODE.fullmatch(status) else None, case_id),
             )
+            if target is not None:
+                self._keep_task_seen(case_id, version, task)
             self.store.set_platform_words(
                 conn,
                 case_id,

@@ -115,3 +115,38 @@ def test_a_cancel_too_late_does_not_take_the_case_back_to_an_older_version(store
                 cancel(store, engine.client, case_id, budget_s=3.0)
     assert store.state(case_id) == CaseState.IN_PROGRESS
     assert store.platform_info(case_id)["task_version"] == "5"
+
+
+def test_a_task_whose_versions_are_not_numbers_is_not_taken_back_by_a_lagging_read(
+    store: Store, tmp_path: Path
+) -> None:
+    """FHIR R4 says only that ``meta.versionId`` is an id: a platform may name its versions « a1b2 », an ETag's
+    hash. Found in review: such versions skipped the version-back rule, and a replica lagging behind took an
+    answered case back « in progress ». Its ``lastUpdated`` tells the older read now; the same newer read
+    under a new name is taken."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    (case_id, task_id), (other, other_task) = cases
+    with scripted_platform() as platform:
+        answer_each(platform, cases)
+        platform.tasks[task_id]["meta"] = {"versionId": "f3e9", "lastUpdated": "2026-11-22T11:00:00+01:00"}
+        with following(store, platform) as engine:
+            engine.run_once()
+            assert store.state(case_id) == CaseState.ANSWERED
+            current = copy.deepcopy(platform.tasks[task_id])
+            stale = {**copy.deepcopy(current), "status": "in-progress"}
+            stale.pop("output")
+            stale["meta"] = {"versionId": "a1b2", "lastUpdated": "2026-11-21T10:00:00Z"}
+            platform.tasks[task_id] = stale
+            platform.tasks[other_task]["status"] = "in-progress"  # the other case taken back, truly
+            platform.tasks[other_task]["meta"] = {"versionId": "zz9", "lastUpdated": "2026-11-23T10:00:00Z"}
+            engine.run_once()
+            assert store.state(case_id) == CaseState.ANSWERED, store.platform_info(case_id)
+            assert store.platform_info(case_id)["task_version"] == "f3e9"
+            assert store.state(other) == CaseState.IN_PROGRESS  # the others followed as ever
+            platform.tasks[task_id] = current
+            engine.run_once()
+            assert store.state(case_id) == CaseState.ANSWERED
+            taken_back = {**copy.deepcopy(stale), "meta": {"versionId": "b7", "lastUpdated": "2026-11-24T10:00:00Z"}}
+            platform.tasks[task_id] = taken_back  # truly taken back later: followed at once
+            engine.run_once()
+    assert store.state(case_id) == CaseState.IN_PROGRESS
