@@ -982,6 +982,7 @@ class PlatformClient:
             or len(entries) != len(bundle.get("entry", []))
         ):
             raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True)
+        _entries_made(entries)
         return document
 
     def search(self, resource_type: str, params: Mapping[str, str], *, post: bool = False) -> list[dict[str, Any]]:
@@ -1275,6 +1276,37 @@ class PlatformClient:
         if status in REDIRECTS or 200 <= status < 300:
             return Answer(status, response.headers, None, content)
         raise StorageFault(M.tr("net.not_fhir"), kind="not_fhir")
+
+
+def _entries_made(entries: list[Any]) -> None:
+    """Nothing when every entry of a ``transaction-response`` says it was made (its ``response.status`` a
+    2xx, or none said); else the fault of the first that failed, as its status would be answered alone. R4
+    makes a transaction all or nothing, but found in review: a server answering 200 entry by entry, one
+    photo refused (400), had its case marked sent on its Task and request alone, the photo never on the
+    platform. Every create is conditional: sending the case again makes nothing twice."""
+    for entry in entries:
+        response = entry.get("response") if isinstance(entry, dict) else None
+        said = str(response.get("status") or "") if isinstance(response, dict) else ""
+        code = re.match(r"\s*(\d{3})\b", said)
+        status = int(code.group(1)) if code else 200
+        if 200 <= status < 300:
+            continue
+        outcome = response.get("outcome") if isinstance(response, dict) else None
+        words = diagnostics_of(outcome) if isinstance(outcome, dict) else ""
+        if status in (409, 412):
+            raise TransientFault(
+                _conflict_said("net.conflict_plain", status, words), kind="conflict", status=status, diagnostics=words
+            )
+        if 400 <= status < 500 and status not in (401, 408, 425, 429):
+            if status == 413:
+                raise PermanentFault(M.tr("net.too_large"), status=status)
+            words = words or M.tr("net.no_words")
+            raise PermanentFault(
+                M.tr("net.refused", status=status, diagnostics=words), status=status, diagnostics=words
+            )
+        # A moment's fault (5xx, 429, …), or no status R4 gives an entry made (a 3xx): sent again, the
+        # conditional creates finding what was made.
+        raise TransientFault(M.tr("net.busy", status=status), kind="busy", status=status)
 
 
 def _page_key(url: str | None) -> tuple[str, tuple[tuple[str, str], ...]]:
