@@ -1203,14 +1203,16 @@ class PlatformClient:
                     raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir") from None
         return answer.content
 
-    def fetch(self, path: str, accept: str) -> bytes:
+    def fetch(self, path: str, accept: str, *, check: Callable[[bytes], bool] | None = None) -> bytes:
         """The raw bytes at ``path`` (relative to the base, or an absolute URL ``own_url`` accepted).
 
         A redirect is followed with the platform's token while it stays under the platform's base. One that
         leads elsewhere in https (a storage host's pre-signed address, S3 or Azure blob, its own signature in
         its query) is followed WITHOUT the token, nor any header of the platform's: found in review, never
         followed, the expert's PDF was kept missing for good. The bytes are the caller's to check (the size
-        and hash the platform declared). An address elsewhere in clear, or ambiguous, raises ``OffPlatform``.
+        and hash the platform declared): ``check`` says whether bytes from a storage host are the file, and
+        those that are not are that host's failure (``StorageFault``: a gateway's page answered 200). An address
+        elsewhere in clear, or ambiguous, raises ``OffPlatform``.
         """
         target = path
         visited: set[str] = set()
@@ -1224,7 +1226,10 @@ class PlatformClient:
             else:
                 answer = self.request("GET", target, headers={"Accept": accept}, raw=True, pass_status=REDIRECTS)
             if answer.status not in REDIRECTS:
-                return self._binary_content(answer, accept)
+                data = self._binary_content(answer, accept)
+                if elsewhere and check is not None and not check(data):
+                    raise StorageFault(M.tr("net.not_fhir"), kind="not_fhir")
+                return data
             here = target if target.startswith(("http://", "https://")) else self.base_url + target.lstrip("/")
             location = answer.headers.get("Location") or ""
             try:

@@ -2137,8 +2137,14 @@ class Follower:
                 raise _Missing(FOREIGN_URL)
             declared = form.get("size")
             self._room_on_disk(declared if isinstance(declared, int) and declared > 0 else 0)
+
+            def the_file(data: bytes) -> bool:
+                return _vouched(form, data) or bool(data and _as_declared(form, data) and _readable(kind, data))
+
             try:
-                data = self.client.retrying(functools.partial(self.client.fetch, target, kind), budget_s=budget_s)
+                data = self.client.retrying(
+                    functools.partial(self.client.fetch, target, kind, check=the_file), budget_s=budget_s
+                )
             except OffPlatform:
                 raise _Missing(FOREIGN_URL) from None  # redirected off the platform
             except BodyTooLarge:
@@ -2154,7 +2160,7 @@ class Follower:
                 if _asks_to_wait(fault) or not self._read_failed(target):  # (asked to wait: no failed read)
                     raise
                 raise _Missing(UNREACHABLE) from None  # asked again later from the start (retry_missing)
-            if not _vouched(form, data) and not (data and _as_declared(form, data) and _readable(kind, data)):
+            if not the_file(data):
                 # Not the file the platform declared (another size or hash), or no file of its kind: a
                 # proxy's page served as ``application/pdf`` (found from outside: kept as the report, the
                 # case answered with nothing to read), a cut, a cache's stale copy. Not reached yet, not

@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from app.answers import STORED_LATER, missing_words
 from app.model import CaseState
 from app.store import Store
@@ -76,19 +78,19 @@ def test_a_storage_host_refusing_the_file_keeps_the_answer_and_the_others_go_on(
 
 
 @contextmanager
-def failing_storage() -> Iterator[list[str]]:
-    """A storage host answering its own expired-signature error (403, an XML body, as S3 does) while the
-    list it yields holds « fail », the PDF once it is emptied."""
+def failing_storage(failure: Reply) -> Iterator[list[str]]:
+    """A storage host answering ``failure`` while the list it yields is not empty, the PDF once it is."""
     state = ["fail"]
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             if state:
-                status, kind, body = 403, "application/xml", b"<Error><Code>AccessDenied</Code></Error>"
+                status, headers, body = failure
             else:
-                status, kind, body = 200, "application/pdf", PDF
+                status, headers, body = 200, {"Content-Type": "application/pdf"}, PDF
             self.send_response(status)
-            self.send_header("Content-Type", kind)
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -108,12 +110,24 @@ def failing_storage() -> Iterator[list[str]]:
         thread.join()
 
 
-def test_a_storage_host_failing_shows_the_answer_at_once_its_pdf_still_to_come(store: Store, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "failure",
+    [
+        # Its signature expired, as S3 says it.
+        (403, {"Content-Type": "application/xml"}, b"<Error><Code>AccessDenied</Code></Error>"),
+        # A storage gateway's page in place of the file, answered 200.
+        (200, {"Content-Type": "text/html"}, b"<html><body>Session expir\xc3\xa9e</body></html>"),
+    ],
+    ids=["expired", "page"],
+)
+def test_a_storage_host_failing_shows_the_answer_at_once_its_pdf_still_to_come(
+    store: Store, tmp_path: Path, failure: Reply
+) -> None:
     """Found by outside testers: a storage host failing held that case's whole answer for three polls (15 minutes
     and more), the expert's conclusion unseen. The platform's own answer is whole: the conclusion shows at the
     first poll, the PDF said still to come, and it comes at a later poll once the storage host serves it."""
     cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
-    with failing_storage() as storage, scripted_platform() as platform:
+    with failing_storage(failure) as storage, scripted_platform() as platform:
         answer_each(platform, cases)
         address = storage[1]
 
