@@ -24,6 +24,8 @@ UNREACHABLE = "unreachable"
 #: The platform sent it to its storage host (a pre-signed address), which failed: the platform gives a fresh
 #: address at each read, so the answer is kept at once without it, and it is asked for again.
 STORED_LATER = "stored-later"
+#: The platform answered 410 Gone: it was there and was deleted (R4), not to come at that address.
+GONE = "gone"
 TOO_LARGE = "too-large"
 UNREADABLE = "unreadable"
 #: The ``what`` of the expert's follow-up advice given in a form not read (its absence would read as
@@ -40,6 +42,7 @@ REASONS = (
     NOT_FOUND,
     UNREACHABLE,
     STORED_LATER,
+    GONE,
     TOO_LARGE,
     UNREADABLE,
     OTHER_PATIENT,
@@ -86,6 +89,10 @@ M.add(
         "answer.why.stored-later": {
             "fr": "pas encore téléchargé depuis le stockage de la plateforme, Teleavis le redemandera",
             "en": "not yet downloaded from the platform's storage, Teleavis will ask for it again",
+        },
+        "answer.why.gone": {
+            "fr": "supprimé de la plateforme, demandez-le à l'expert si vous en avez besoin",
+            "en": "deleted from the platform, ask the expert for it if you need it",
         },
         "answer.why.too-large": {
             "fr": "trop volumineux pour être téléchargé, demandez-le à l'expert sous une autre forme",

@@ -27,6 +27,7 @@ from app import messages as M
 from app.answers import (
     FOLLOW_UP,
     FOREIGN_URL,
+    GONE,
     MAX_ANSWER_BYTES,
     MAX_ANSWER_FILES,
     MAX_ANSWER_PDFS,
@@ -328,7 +329,7 @@ def _vouched(form: dict[str, Any], data: bytes) -> bool:
 
 
 MESSAGE_SYSTEM = "urn:teleavis:message-id"
-#: Why a part of an answer may still come on a later poll: not on the platform yet (404, 410), or its
+#: Why a part of an answer may still come on a later poll: not on the platform yet (404), or its
 #: download failed at every try. A part refused otherwise or unreadable is not downloaded again at
 #: every poll (on a slow link, megabytes).
 _MAY_STILL_COME = frozenset({NOT_FOUND, UNREACHABLE, STORED_LATER})
@@ -945,6 +946,12 @@ def _performer(report: dict[str, Any], performer: Any, *, depth: int = 0) -> str
             if words:
                 return words
     return ""
+
+
+def _missing_for(status: int) -> str:
+    """Why a part the platform refused (``PermanentFault``) is missing: not there yet (404, asked again), deleted
+    (410 Gone: found in review, said « pas encore sur la plateforme » and asked for ever), else unreadable."""
+    return NOT_FOUND if status == 404 else GONE if status == 410 else UNREADABLE
 
 
 def _asks_to_wait(fault: TransientFault) -> bool:
@@ -2005,7 +2012,7 @@ class Follower:
                 budget_s=budget_s,
             )
         except PermanentFault as fault:
-            raise _Missing(NOT_FOUND if fault.status in (404, 410) else UNREADABLE) from None
+            raise _Missing(_missing_for(fault.status)) from None
         except TransientFault as fault:
             if not first or fault.kind in ("offline", "tls") or _asks_to_wait(fault):
                 raise  # the link, or the platform asking to wait, not this report: the whole answer later
@@ -2150,7 +2157,7 @@ class Follower:
             except BodyTooLarge:
                 raise _Missing(TOO_LARGE) from None
             except PermanentFault as fault:
-                raise _Missing(NOT_FOUND if fault.status in (404, 410) else UNREADABLE) from None
+                raise _Missing(_missing_for(fault.status)) from None
             except StorageFault:
                 # Found by outside testers: a storage host failing held the case's whole answer, the expert's
                 # conclusion unseen, for three polls. The platform answered whole: the answer is kept now, the
