@@ -98,3 +98,35 @@ def test_the_answers_of_a_strict_server_are_read_as_r4_lets_it_give_them(
                 assert fault.value.words.startswith("Réponse illisible (portail d'accès, proxy ou coupure)")
     assert seen_elsewhere == []  # neither the redirect nor the next page went there: the token stays home
     assert {token for _path, token in seen} == {"Bearer the-token"}
+
+
+def test_bodies_and_headers_r4_allows_in_other_forms_are_read_alike() -> None:
+    """A byte-order mark, ``charset`` and ``fhirVersion`` in the Content-Type, plain ``application/json``, gzip
+    over a BOM, a strong ETag as the only version; a Binary's id from a relative Location without
+    ``_history``, or from Content-Location alone (checked in session 32: all read already, kept so)."""
+    task = _json({"resourceType": "Task", "id": "t", "status": "completed", "unknownElement": {"a": 1}})
+    seen: list[tuple[str, str | None]] = []
+    canned: Canned = {
+        "/fhir/Task/bom": (
+            200,
+            {"Content-Type": "application/fhir+json; charset=utf-8; fhirVersion=4.0"},
+            b"\xef\xbb\xbf" + task,
+        ),
+        "/fhir/Task/json": (200, {"Content-Type": "application/json;charset=UTF-8"}, task),
+        "/fhir/Task/gz": (
+            200,
+            {"Content-Type": "application/fhir+json", "Content-Encoding": "gzip"},
+            gzip.compress(b"\xef\xbb\xbf" + task),
+        ),
+        "/fhir/Task/strong": (200, {"Content-Type": "application/fhir+json", "ETag": '"7"'}, task),
+    }
+    with server(canned, seen) as root, PlatformClient(ClientConfig(root + "/fhir"), StaticToken("t")) as client:
+        for name in ("bom", "json", "gz"):
+            assert client.read("Task", name)["status"] == "completed", name
+        assert client.read("Task", "strong")["meta"] == {"versionId": "7"}
+        for headers, made in (
+            ({"Location": "Binary/b-2"}, "b-2"),
+            ({"Content-Location": "/fhir/Binary/b-3/_history/a1b2"}, "b-3"),
+        ):
+            canned["/fhir/Binary"] = (201, headers, b"")
+            assert client.create_binary(b"\xff\xd8 a photo", "image/jpeg") == made
