@@ -1498,7 +1498,7 @@ class Follower:
         read = _version_id(task)
         if known is None or read is None or read == known:
             older = False
-        elif read.isdigit() and known.isdigit():
+        elif _a_number(read) and _a_number(known):
             older = int(read) < int(known)
         else:
             # Found in review: versions that are not numbers (« a1b2 », FHIR R4 allows any id) skipped the
@@ -1522,7 +1522,7 @@ class Follower:
         record = dict(kept or {})
         record.pop(case_id, None)
         seen = _meta(task).get("lastUpdated")
-        if version is not None and not version.isdigit() and _instant(seen) is not None:
+        if version is not None and not _a_number(version) and _instant(seen) is not None:
             record[case_id] = seen  # (last: the newest)
             for oldest in list(record)[:-_TASK_SEEN_KEPT]:
                 del record[oldest]
@@ -2499,6 +2499,12 @@ def _version_id(resource: dict[str, Any]) -> str | None:
     if isinstance(version, bool) or not isinstance(version, (str, int)):
         return None
     return str(version) or None
+
+
+def _a_number(version: str) -> bool:
+    """Whether a version is a whole number: ASCII digits only (« ² » is a digit to ``isdigit`` and no number
+    to ``int``: found in review, a Task read at such a version stopped the whole poll)."""
+    return version.isascii() and version.isdigit()
 
 
 def _instant(value: Any) -> datetime | None:

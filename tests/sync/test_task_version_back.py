@@ -150,3 +150,22 @@ def test_a_task_whose_versions_are_not_numbers_is_not_taken_back_by_a_lagging_re
             platform.tasks[task_id] = taken_back  # truly taken back later: followed at once
             engine.run_once()
     assert store.state(case_id) == CaseState.IN_PROGRESS
+
+
+def test_a_version_of_digits_no_number_reads_never_stops_the_poll(store: Store, tmp_path: Path) -> None:
+    """« ² » is a digit to Python's ``isdigit`` and no number to ``int``: a Task read at such a version (not an
+    id R4 allows, as a proxy's mangling gives) must not stop the poll, nor the other case's answer."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    (case_id, task_id), (other, other_task) = cases
+    with scripted_platform() as platform:
+        answer_each(platform, cases)
+        platform.tasks[task_id]["meta"] = {"versionId": "5", "lastUpdated": "2026-11-22T10:00:00Z"}
+        platform.tasks[other_task]["status"] = "in-progress"
+        platform.tasks[other_task].pop("output")
+        with following(store, platform) as engine:
+            engine.run_once()
+            platform.tasks[task_id]["meta"] = {"versionId": "²", "lastUpdated": "2026-11-23T10:00:00Z"}
+            platform.tasks[other_task] = task(other, other_task, "completed", version="3", report_ids=("r1",))
+            engine.run_once()
+    assert store.state(case_id) == CaseState.ANSWERED
+    assert store.state(other) == CaseState.ANSWERED
