@@ -31,6 +31,8 @@ UNREADABLE = "unreadable"
 #: The ``what`` of the expert's follow-up advice given in a form not read (its absence would read as
 #: « no in-person visit needed »).
 FOLLOW_UP = "follow-up-advice"
+#: The longest follow-up advice read as one (a hundred years): past it, or infinite, it is said not read.
+FOLLOW_UP_MOST_DAYS = 36525.0
 OTHER_PATIENT = "other-patient"
 #: It carries a ``modifierExtension`` (FHIR: an element that changes its meaning) Teleavis does not know.
 MODIFIED = "modified"
@@ -393,7 +395,7 @@ def follow_up_words(answer: Answer | None, lang: str | None = None) -> str:
     """The expert's follow-up advice, one wording wherever it is read (the window, ``case show``, the
     PDF): within how long, and by when, counted from the answer's date. Under two days in hours (12
     hours is not « 0 jour »), and its moment to the minute; else in days, and its date. "" without it."""
-    if answer is None or answer.follow_up_days is None or answer.follow_up_days <= 0:
+    if answer is None or answer.follow_up_days is None or not 0 < answer.follow_up_days <= FOLLOW_UP_MOST_DAYS:
         return ""
     if answer.report_status in WITHDRAWN:
         return ""  # withdrawn: its advice is not to follow either

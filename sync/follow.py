@@ -26,6 +26,7 @@ from app import acts, audit, business_status
 from app import messages as M
 from app.answers import (
     FOLLOW_UP,
+    FOLLOW_UP_MOST_DAYS,
     FOREIGN_URL,
     GONE,
     MAX_ANSWER_BYTES,
@@ -780,7 +781,16 @@ def follow_up_days(duration: Any) -> float | None:
     if factor is None:
         log.warning("a follow-up advice in a unit not known (%r): not shown", duration.get("code"))
         return None
-    return float(duration["value"]) * factor
+    try:
+        days = float(duration["value"]) * factor
+    except OverflowError:  # an integer past any float
+        return None
+    if not 0 <= days <= FOLLOW_UP_MOST_DAYS:
+        # Infinite (1e400 in JSON), past any life (1e300), or negative: not an advice to follow (found in
+        # review: its words raised an error wherever they were written). Said not read, as a unit not known.
+        log.warning("a follow-up advice out of any range: not shown")
+        return None
+    return days
 
 
 def promised_by(task: dict[str, Any]) -> str | None:
