@@ -630,10 +630,10 @@ def test_an_attachment_no_try_brings_never_holds_back_the_conclusion(
     fetch = client.fetch
     cut = True
 
-    def cut_on_the_pdf(path: str, accept: str) -> bytes:
+    def cut_on_the_pdf(path: str, accept: str, **checked: Any) -> bytes:
         if cut and "Binary" in path:
             raise TransientFault("coupure", kind="timeout")
-        return fetch(path, accept)
+        return fetch(path, accept, **checked)
 
     monkeypatch.setattr(client, "fetch", cut_on_the_pdf)
     for _poll in range(follow.ATTACHMENT_TRIES - 1):
@@ -666,7 +666,7 @@ def test_an_attachment_too_large_to_download_leaves_the_answer_and_says_why(
     (case_id,) = send_and_answer(store, sandbox, engine, [answer_shape("default")])
     fetches: list[str] = []
 
-    def too_large(path: str, accept: str) -> bytes:
+    def too_large(path: str, accept: str, **_checked: Any) -> bytes:
         fetches.append(path)
         raise BodyTooLarge(f"plus de {MAX_BODY_BYTES} octets", status=200)
 
@@ -690,7 +690,7 @@ def test_several_attachments_no_download_brings_hold_the_answer_three_polls_not_
     engine = Engine(store, client, RecordingListener(), case_budget_s=0.3)
     (case_id,) = send_and_answer(store, sandbox, engine, [answer_shape("several-files")])
 
-    def cut(path: str, accept: str) -> bytes:
+    def cut(path: str, accept: str, **_checked: Any) -> bytes:
         raise TransientFault("coupure", kind="timeout")
 
     monkeypatch.setattr(client, "fetch", cut)
