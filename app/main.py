@@ -7,14 +7,29 @@ command that needs them, so ``teleavis case list`` starts fast and needs no disp
 
 from __future__ import annotations
 
-import logging
+import signal
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
-from app import __version__, logs
-from app import messages as M
-from app.errors import TeleavisError
+
+def _started_as_the_program() -> bool:
+    """Whether this process is ``teleavis`` (its script, its bundle, ``python -m app.main``), not a program
+    importing this module (the tests, the demo)."""
+    return __name__ == "__main__" or sys.argv[0].replace("\\", "/").rsplit("/", 1)[-1].startswith("teleavis")
+
+
+# Ctrl+C while the program loads is held until ``run`` can say « Interrompu. »: Python's default printed a
+# whole traceback, then « internal error (KeyboardInterrupt) » (found from outside, in the first half-second of
+# ``sync --once``). A signal held stays pending; ``run`` lets it in, where it is said as any other time.
+if _started_as_the_program() and hasattr(signal, "pthread_sigmask"):
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+import logging  # noqa: E402 - after holding Ctrl+C: these imports are the first instants it may come in
+from collections.abc import Callable, Sequence  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+from app import __version__, logs  # noqa: E402
+from app import messages as M  # noqa: E402
+from app.errors import TeleavisError  # noqa: E402
 
 if TYPE_CHECKING:
     import argparse
@@ -84,8 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TeleavisError as exc:
         return report_error(exc)
     except KeyboardInterrupt:
-        print(M.tr("cli.interrupted"), file=sys.stderr)
-        return 1
+        return interrupted()
     except BrokenPipeError:
         # The reader went away (``teleavis case list | head``): not an error of ours.
         import os
@@ -98,6 +112,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("internal error in command %s", getattr(args, "command", "?"))
         print(M.tr("cli.internal", log=current_log_path()), file=sys.stderr)
         return 1
+
+
+#: The exit code of a program interrupted by Ctrl+C, as shells give it (128 + SIGINT's number).
+INTERRUPTED = 130
+
+
+def interrupted() -> int:
+    """Ctrl+C: a plain word, exit 130. What the command was writing is whole or gone (each writer's own
+    clean-up ran while the interruption went up); nothing else is said: it is no error."""
+    print(M.tr("cli.interrupted"), file=sys.stderr)
+    return INTERRUPTED
 
 
 def _purge_stale_leftovers() -> None:
@@ -121,7 +146,12 @@ def run() -> int:
     # the log, not whole on stderr. Here, at the process's entry, not in main(): tests call main() in
     # their own process, whose hooks are pytest's.
     logs.route_uncaught()
-    return main()
+    try:
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a Ctrl+C held since the start: now
+        return main()
+    except KeyboardInterrupt:  # before main's own try (its parser's imports) or in the window's start
+        return interrupted()
 
 
 if __name__ == "__main__":

@@ -12,6 +12,10 @@ end under logind, which stops the session's processes with SIGTERM followed at o
 (``SendSIGHUP=yes``). Left to Python's default, that second signal ended the process before its loop had
 turned to quit, and the decrypted copy stayed as before (found from outside).
 
+SIGINT too, Ctrl+C in the terminal that started the window: Python's default raised ``KeyboardInterrupt`` in
+whatever of ours ran next, which said « internal error (KeyboardInterrupt) » on that terminal, and the window
+went on as if nothing had been asked (found from outside). It quits as the others do.
+
 A signal's Python handler runs only when Python runs, and the window's thread waits in Qt's event loop: the
 signal also writes a byte to a socket that the loop watches (``signal.set_wakeup_fd``), which wakes it.
 """
@@ -30,13 +34,13 @@ log = logging.getLogger(__name__)
 _kept: list[object] = []
 
 
-#: The signals that end the window as its « Quitter » does, those of this system (Windows has none of them).
-ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+#: The signals that end the window as its « Quitter » does, those of this system (Windows has no SIGHUP).
+ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name))
 
 
 def quit_on_terminate(app: QCoreApplication) -> None:
-    """From now on, SIGTERM and SIGHUP make ``app`` quit (its loop ends, ``app.exec`` returns 0). Main thread
-    only."""
+    """From now on, SIGTERM, SIGHUP and SIGINT (Ctrl+C) make ``app`` quit (its loop ends, ``app.exec`` returns
+    0). Main thread only."""
     if not hasattr(signal, "SIGTERM"):
         return
     try:
