@@ -770,10 +770,7 @@ def run_scheduled_backup(store: Store, now: datetime | None = None) -> BackupInf
         raise BackupError(M.tr("backup.folder_missing", path=folder_text))
     moment = now or utc_now()
     remove_stale(folder, f".teleavis-*{SUFFIX}.*.part")  # a scheduled backup killed mid-way
-    station = _station(store)
-    info = write_backup(
-        store, folder / f"teleavis-{moment.astimezone(UTC):%Y%m%d-%H%M%S}-{station}{SUFFIX}", new_file=True
-    )
+    info = write_backup(store, folder / dated_name(store, moment), new_file=True)
     conn = connect(store.data_dir / DB_FILE)
     try:
         settings = Settings(conn, store.key)
@@ -847,6 +844,12 @@ def _began_here(path: Path, key: DataKey, recorded: dict[int, list[datetime]]) -
     if began.tzinfo is None or not any(began <= at <= began + _WRITE_TIME for at in recorded.get(size, ())):
         return None
     return began
+
+
+def dated_name(store: Store, moment: datetime | None = None) -> str:
+    """A backup's file name saying when (UTC) and which workstation: ``teleavis-YYYYmmdd-HHMMSS-<id>.tvbak``,
+    the scheduled backups' and ``teleavis backup FOLDER``'s (written with ``new_file``: never over another)."""
+    return f"teleavis-{(moment or utc_now()).astimezone(UTC):%Y%m%d-%H%M%S}-{_station(store)}{SUFFIX}"
 
 
 def _station(store: Store) -> str:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -24,8 +25,10 @@ M.add(
         },
         "record.pdf_help": {"fr": "le fichier PDF à écrire", "en": "the PDF file to write"},
         "record.backup_file_help": {
-            "fr": "le fichier de sauvegarde à écrire (un nouveau : un fichier déjà là n'est jamais remplacé)",
-            "en": "the backup file to write (a new one: a file already there is never replaced)",
+            "fr": "le fichier de sauvegarde à écrire (un nouveau : un fichier déjà là n'est jamais remplacé), ou un "
+            "dossier : un nouveau fichier daté y est écrit à chaque fois (pour une sauvegarde programmée)",
+            "en": "the backup file to write (a new one: a file already there is never replaced), or a folder: a new "
+            "dated file is written in it each time (for a scheduled backup)",
         },
         "record.restore_file_help": {"fr": "le fichier de sauvegarde à restaurer", "en": "the backup file to restore"},
         "record.force_help": {
@@ -79,11 +82,12 @@ M.add(
         },
         "record.backup_exists": {
             "fr": "{path} existe déjà : rien n'a été écrit, il est gardé tel quel (ce peut être la seule sauvegarde "
-            "d'un autre poste). Donnez un nouveau nom de fichier, par exemple avec la date, ou supprimez d'abord "
-            "l'ancien si vous êtes sûr de ne plus en avoir besoin.",
+            "d'un autre poste). Donnez un nouveau nom de fichier, par exemple avec la date, ou un dossier (un "
+            "nouveau fichier daté y est écrit à chaque fois), ou supprimez d'abord l'ancien si vous êtes sûr de "
+            "ne plus en avoir besoin.",
             "en": "{path} already exists: nothing was written, it is kept as it is (it may be another workstation's "
-            "only backup). Give a new file name, with the date for instance, or delete the old one first if you "
-            "are sure it is no longer needed.",
+            "only backup). Give a new file name, with the date for instance, or a folder (a new dated file is "
+            "written in it each time), or delete the old one first if you are sure it is no longer needed.",
         },
         "record.backup_missing": {
             "fr": "Attention : {count} fichiers déjà absents du disque n'ont pas pu être sauvegardés.",
@@ -157,7 +161,7 @@ def register(sub: Any) -> None:
     export.set_defaults(handler=run_export)
 
     backup = sub.add_parser("backup", help=M.tr("record.backup_help"))
-    backup.add_argument("file", type=Path, help=M.tr("record.backup_file_help"))
+    backup.add_argument("file", metavar="FILE_OR_FOLDER", help=M.tr("record.backup_file_help"))
     backup.set_defaults(handler=run_backup)
 
     restore = sub.add_parser("restore", help=M.tr("record.restore_help"))
@@ -201,13 +205,23 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from app.backup import passphrase_needed, write_backup
+    from app.backup import dated_name, passphrase_needed, write_backup
 
-    if args.file.exists() or args.file.is_symlink():  # (a rename over it would replace it without a word)
-        raise TeleavisError(M.tr("record.backup_exists", path=str(args.file)))
+    target = Path(args.file)
+    into_folder = target.is_dir()
+    if not into_folder and args.file.endswith(("/", os.sep)):
+        # A folder meant (its trailing slash) that is not there, a USB drive not plugged in: not a file of
+        # that name beside where it should be mounted.
+        raise TeleavisError(M.tr("backup.folder_missing", path=str(target)))
+    if not into_folder and (target.exists() or target.is_symlink()):  # (a rename over it would replace it)
+        raise TeleavisError(M.tr("record.backup_exists", path=str(target)))
     with open_store() as store:
         passphrase = passphrase_from_env_or_terminal(True) if passphrase_needed(store.data_dir) else None
-        info = write_backup(store, args.file, passphrase=passphrase)
+        if into_folder:  # a new dated file each time (a cron line), never over one already there
+            info = write_backup(store, target / dated_name(store), passphrase=passphrase, new_file=True)
+        else:
+            info = write_backup(store, target, passphrase=passphrase)
+    print(info.path)  # for a script: which file was written
     say(
         M.tr(
             "record.backup_done",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.cases import example_case
-from tests.support.cli import run_inprocess
+from tests.support.cli import SITE, run_inprocess, run_process, write_json
 from tests.support.read_only import read_only
 
 
@@ -106,3 +106,43 @@ def test_a_restore_says_the_backups_moment_as_the_other_lines_do(
     monkeypatch.setenv("TELEAVIS_HOME", str(tmp_path / "third-cart"))
     english = run_inprocess(capsys, "restore", str(archive))
     assert f"Backup of {local_minute(created)} restored" in english.err, english.err
+
+
+def test_a_nightly_backup_into_a_folder_makes_a_new_file_each_time(teleavis_home: Path, tmp_path: Path) -> None:
+    """Found from outside: a cron line ``teleavis backup /media/usb/teleavis.tvbak`` failed every night after the
+    first (the refusal above, on purpose). ``backup FOLDER`` writes a new dated file in it each time, never
+    over one already there; the refusal of an existing file stays."""
+    import re
+
+    assert run_process("init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    assert run_process("case", "import", str(example_case(tmp_path / "ex"))).code == 0
+    usb = tmp_path / "clé usb"
+    usb.mkdir()
+    (usb / "notes.txt").write_text("à garder", encoding="utf-8")
+    written = []
+    for _night in range(3):  # (in the same second, too: the names still differ)
+        done = run_process("backup", str(usb))
+        assert done.code == 0, done.err
+        path = Path(done.out.strip())
+        assert path.parent == usb and path.exists(), done.out
+        assert f"Sauvegarde écrite : {path}" in done.err, done.err
+        written.append(path)
+    assert len(set(written)) == 3
+    for path in written:
+        assert re.fullmatch(r"teleavis-\d{8}-\d{6}-[0-9a-f]{8}(-\d)?\.tvbak", path.name), path.name
+    assert (usb / "notes.txt").read_text(encoding="utf-8") == "à garder"
+    assert sorted(p.name for p in usb.iterdir()) == sorted([*(p.name for p in written), "notes.txt"])
+
+    refused = run_process("backup", str(written[0]))  # a file already there: still refused
+    assert refused.code == 1 and "existe déjà" in refused.err, refused.err
+
+    # A folder given that is not there (a USB drive not plugged in): said, nothing written in its parent.
+    unplugged = tmp_path / "media" / "usb"
+    unplugged.parent.mkdir()
+    missing = run_process("backup", f"{unplugged}/")
+    assert missing.code == 1, missing.err
+    assert "dossier" in missing.err and str(unplugged) in missing.err, missing.err
+    assert list(unplugged.parent.iterdir()) == []
+
+    back = run_process("restore", str(written[-1]), env={"TELEAVIS_HOME": str(tmp_path / "new-cart")})
+    assert back.code == 0, back.err
