@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from app import messages as M
-from app.commands.common import open_store, say
+from app.commands.common import export_target, open_store, say, say_replaced
 from app.errors import UsageError
 
 M.add(
@@ -57,10 +57,13 @@ def run_export(args: argparse.Namespace) -> int:
 
     if not 2000 <= args.year <= 2100:
         raise UsageError(M.tr("act.bad_year", year=args.year))
+    replacing = args.out is not None and export_target(args.out, "acts")
     with open_store() as store:
         n = write_export(store, args.year, args.out)
     if args.out is None:
         say(M.tr_count("acts.exported_stdout", n, n=n, year=args.year))
     else:
         say(M.tr_count("acts.exported", n, n=n, year=args.year, path=str(args.out)))
+        if replacing:
+            say_replaced(args.out)
     return 0

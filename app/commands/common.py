@@ -9,9 +9,69 @@ from pathlib import Path
 from typing import Any
 
 from app import i18n, logs
+from app import messages as M
 from app.errors import TeleavisError
 from app.paths import data_dir, log_dir
 from app.store import Store
+
+M.add(
+    {
+        "export.not_ours": {
+            "fr": "« {path} » existe déjà et n'est pas {what} de Teleavis : rien n'a été écrit, il est gardé tel "
+            "quel. Donnez un autre nom de fichier, ou supprimez d'abord celui-ci si vous êtes sûr de ne plus en "
+            "avoir besoin.",
+            "en": "“{path}” already exists and is not {what} of Teleavis: nothing was written, it is kept as it is. "
+            "Give another file name, or delete that one first if you are sure it is no longer needed.",
+        },
+        "export.folder": {
+            "fr": "« {path} » est un dossier : donnez le nom du fichier à écrire dedans.",
+            "en": "“{path}” is a folder: give the name of the file to write in it.",
+        },
+        "export.replaced": {
+            "fr": "(« {path} » remplace l'export précédent du même nom.)",
+            "en": "(“{path}” replaces the earlier export of that name.)",
+        },
+        "export.what.pdf": {"fr": "un compte rendu PDF", "en": "a PDF report"},
+        "export.what.audit": {"fr": "un export du journal d'audit", "en": "an audit trail export"},
+        "export.what.acts": {"fr": "un export des actes", "en": "an acts export"},
+    }
+)
+
+#: How each export's own file begins (``acts``, ``audit``) or what it holds near its end (``pdf``: the report's
+#: creator, written in the PDF's information dictionary, its last objects).
+_ACTS_HEAD = b"date,act_code,requester_rpps,"
+_AUDIT_HEAD = "\ufeff# Teleavis — ".encode()
+_PDF_CREATOR = b"/Creator (Teleavis)"
+
+
+def _an_export_of_ours(path: Path, kind: str) -> bool:
+    try:
+        with path.open("rb") as file:
+            head = file.read(64)
+            if kind == "pdf":
+                size = file.seek(0, 2)
+                file.seek(max(0, size - 16_384))
+                return head.startswith(b"%PDF") and _PDF_CREATOR in file.read()
+    except OSError:
+        return False
+    return head.startswith(_ACTS_HEAD if kind == "acts" else _AUDIT_HEAD)
+
+
+def export_target(path: Path, kind: str) -> bool:
+    """Checks where an export (``kind``: ``pdf``, ``audit``, ``acts``) is about to write: a new file, or the same
+    export's earlier file, which is replaced (True: the command says so once written). Another file of that name
+    (a letter, a spreadsheet, another export's) is never written over: refused (exit 1), kept as it was."""
+    if path.is_dir():
+        raise TeleavisError(M.tr("export.folder", path=str(path)))
+    if not path.exists() and not path.is_symlink():
+        return False
+    if not path.is_symlink() and path.is_file() and _an_export_of_ours(path, kind):
+        return True
+    raise TeleavisError(M.tr("export.not_ours", path=str(path), what=M.tr(f"export.what.{kind}")))
+
+
+def say_replaced(path: Path) -> None:
+    say(M.tr("export.replaced", path=str(path)))
 
 
 def setup_logging() -> None:

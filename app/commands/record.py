@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app import messages as M
-from app.commands.common import emit_json, local_minute, open_store, say
+from app.commands.common import emit_json, export_target, local_minute, open_store, say, say_replaced
 from app.errors import DataLocked, TeleavisError, UsageError
 from app.i18n import decimal_words
 from app.keystore import PASSPHRASE_ENV, passphrase_from_env_or_terminal
@@ -194,10 +194,13 @@ def register(sub: Any) -> None:
 def run_export(args: argparse.Namespace) -> int:
     from app.report import export_report
 
+    replacing = export_target(args.pdf, "pdf")
     with open_store() as store:
         case_id = store.resolve_id(args.id)
         report = export_report(store, case_id, args.pdf, lang=args.lang)
     say(M.tr_count("report.written", report.pages, id=case_id, path=str(args.pdf), pages=report.pages))
+    if replacing:
+        say_replaced(args.pdf)
     if report.missing_images:
         say(M.tr_count("record.report_missing", len(report.missing_images), count=len(report.missing_images)))
         return 1
@@ -330,7 +333,10 @@ def run_audit_export(args: argparse.Namespace) -> int:
     from app.audit_export import export_csv
 
     start, end = _period(args)
+    replacing = export_target(args.csv, "audit")
     with open_store() as store:
         result = export_csv(store, args.csv, start, end)
     say(M.tr_count("record.audit_exported", result.rows, path=str(result.path), rows=result.rows))
+    if replacing:
+        say_replaced(args.csv)
     return 0

@@ -194,7 +194,8 @@ def test_an_export_killed_as_it_writes_leaves_nothing_of_the_patient(teleavis_ho
     out = tmp_path / "exports"
     out.mkdir()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    (out / "ancien.pdf").write_bytes(b"an older export")
+    older = b"%PDF-1.4 an older export << /Creator (Teleavis) >>"  # (its own earlier report: all it writes over)
+    (out / "ancien.pdf").write_bytes(older)
     for target in ("rapport.pdf", "ancien.pdf"):  # a new file, then one written over
         child = subprocess.run(
             [sys.executable, "-c", _KILLED_AT_FSYNC, str(out), "case", "export", case_id, "--pdf", str(out / target)],
@@ -204,7 +205,7 @@ def test_an_export_killed_as_it_writes_leaves_nothing_of_the_patient(teleavis_ho
         )
         assert child.returncode == -9, child.stderr.decode()
         assert [p.name for p in out.iterdir()] == ["ancien.pdf"]
-        assert (out / "ancien.pdf").read_bytes() == b"an older export"
+        assert (out / "ancien.pdf").read_bytes() == older
 
 
 def _thumbnails(cache: Path, target: Path) -> list[Path]:
