@@ -188,7 +188,10 @@ def python_headers() -> list[str]:
 
 def build_opencv() -> None:
     """Compile the bundle's OpenCV now (once per release), so the packaging tests find it built."""
-    say("OpenCV for the bundle (first time: about 12 minutes, then kept in build/opencv)")
+    say(
+        "OpenCV for the bundle (first time: 12 to 15 minutes on 2 idle cores, 40 or more on a busy machine; "
+        "then kept in build/opencv)"
+    )
     script = ROOT / "packaging" / "build_opencv.py"
     subprocess.run([str(PY), str(script)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
 

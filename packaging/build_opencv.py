@@ -17,9 +17,10 @@ distribution (the sources the wheel is built from) with only:
 prints the folder to put first on the module path: it holds a ``cv2`` package laid out like the
 wheel's (the loader, the extension, ``cv2.data.haarcascades`` with the two cascades used). The
 result is kept in DIR (default ``build/opencv``) under the version and the build options, so only
-the first build of a release compiles (about 11 minutes on two cores). The source archive comes
-through ``pip download`` (the machine's index, checked against its hash); ``OPENCV_SDIST=path``
-gives it instead (a machine without Internet access). Needs cmake, ninja, a C++ compiler and nasm.
+the first build of a release compiles (12 to 15 minutes on two idle cores, 40 or more on a busy
+machine). The source archive comes through ``pip download`` (the machine's index, checked against
+its hash); ``OPENCV_SDIST=path`` gives it instead (a machine without Internet access). Needs cmake,
+ninja, a C++ compiler and nasm.
 """
 
 from __future__ import annotations
