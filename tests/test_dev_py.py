@@ -101,3 +101,28 @@ def test_a_venv_left_by_a_python_gone_is_made_again_at_once(
     assert (venv / "bin" / "python").exists()
     assert "Errno" not in out.out + out.err and "venv module is missing" not in out.out, out
     assert not (venv / ".installed-run").exists(), "the old install's stamp would skip installing the packages"
+
+
+def test_the_first_install_of_the_project_prints_no_setuptools_warning(tmp_path: Path) -> None:
+    # Found by a newcomer: the first `python3 dev.py run` printed ten lines of setuptools' « Editable
+    # installation … Please be careful with folders in your working directory » (a BuildBackendWarning), our
+    # pyproject leaving setuptools to guess the layout. The install as dev.py makes it, into a fresh venv.
+    import sys
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    subprocess.run([python, "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True, capture_output=True)
+    done = subprocess.run(
+        [python, "-m", "pip", "install", "-q", "--no-deps", "-e", str(ROOT)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    said = done.stdout + done.stderr
+    assert "setuptools" not in said and "BuildBackendWarning" not in said, said[-3000:]
+    check = "import app, capture, resources, sync, ui; print(app.__file__)"
+    imported = subprocess.run([python, "-c", check], capture_output=True, text=True, cwd=tmp_path, check=True)
+    assert imported.stdout.strip() == str(ROOT / "app" / "__init__.py")
