@@ -20,6 +20,10 @@ M.add(
             "fr": "Journal d'audit intact : {rows} entrées, chaîne vérifiée.",
             "en": "Audit trail intact: {rows} entries, chain verified.",
         },
+        "audit.ok.one": {
+            "fr": "Journal d'audit intact : {rows} entrée, chaîne vérifiée.",
+            "en": "Audit trail intact: {rows} entry, chain verified.",
+        },
         "audit.broken": {
             "fr": "Journal d'audit altéré : {problem}. "
             "Conservez ce poste en l'état et prévenez le responsable de la sécurité.",
@@ -40,7 +44,7 @@ def run_verify(args: argparse.Namespace) -> int:
     with open_store() as store:
         check = audit.verify(store.conn, store.key)
     if check.ok:
-        say(M.tr("audit.ok", rows=check.rows))
+        say(M.tr_count("audit.ok", check.rows, rows=check.rows))
         return 0
     say(M.tr("audit.broken", problem=check.problem()))
     return 1

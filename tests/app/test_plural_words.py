@@ -5,6 +5,8 @@ document », the diagnosis « Aucun échec ; 3 point(s) à surveiller »."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app import doctor
@@ -107,3 +109,14 @@ def test_the_commands_count_in_words(what: str, lang: str, count: int, said: str
         assert M.counted(what, count) == said
     finally:
         set_language(None)
+
+
+def test_audit_verify_counts_its_entries_in_words(teleavis_home: Path, tmp_path: Path) -> None:
+    """Found by a newcomer following the README: « Journal d'audit intact : 1 entrées » on a new workstation."""
+    from tests.support.cli import SITE, run_process, write_json
+
+    assert run_process("init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    french = run_process("audit", "verify")
+    assert french.code == 0 and "Journal d'audit intact : 1 entrée, chaîne vérifiée." in french.err, french.err
+    english = run_process("audit", "verify", env={"LANG": "en_US.UTF-8"})
+    assert "Audit trail intact: 1 entry, chain verified." in english.err, english.err
