@@ -42,10 +42,11 @@ M.add(
             "fr": "Teleavis : demandes de télé-expertise (dermatologie, rétinographie, plaies). Sans argument "
             "(ou --window), ouvre la fenêtre ; --training l'ouvre en mode formation. Codes de sortie : "
             "0 succès, 1 échec (le message dit quoi faire), 2 erreur d'utilisation, 3 données verrouillées "
-            "(pas de clé).",
+            "(pas de clé), 130 interrompu (Ctrl+C).",
             "en": "Teleavis: tele-expertise requests (dermatology, retinography, wound care). With no argument "
             "(or --window), opens the window; --training opens it in training mode. Exit codes: 0 success, "
-            "1 failure (the message says what to do), 2 usage error, 3 data locked (no key).",
+            "1 failure (the message says what to do), 2 usage error, 3 data locked (no key), 130 interrupted "
+            "(Ctrl+C).",
         },
         "cli.internal": {
             "fr": "Erreur interne inattendue (détails dans le journal {log}). Vos données enregistrées "
