@@ -337,6 +337,12 @@ def run_cancel(args: argparse.Namespace) -> int:
             Outbox(store).withdraw(case_id)
             say(M.tr("cancel.taken_back", id=case_id))
             return 0
+        if not store.platform_info(case_id)["task_id"]:
+            # Never on the platform: refused here, as ``cancel`` would, before any platform is started or asked
+            # (found by a newcomer: in training mode, the training platform started and said its address first).
+            from app.deletion import deletable
+
+            raise TeleavisError(M.tr("cancel.draft" if deletable(store.conn, case_id) else "cancel.not_sent"))
         from sync.client import TransientFault, fault_for_log
 
         with _client(store) as client:
