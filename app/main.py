@@ -150,9 +150,12 @@ def run() -> int:
     try:
         if hasattr(signal, "pthread_sigmask"):
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a Ctrl+C held since the start: now
-        return main()
+        code = main()
     except KeyboardInterrupt:  # before main's own try (its parser's imports) or in the window's start
-        return interrupted()
+        code = interrupted()
+    # Done and said: a Ctrl+C now, as Python ends, would only print its traceback over the command's words.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return code
 
 
 if __name__ == "__main__":
