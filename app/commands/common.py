@@ -17,11 +17,11 @@ from app.store import Store
 M.add(
     {
         "export.not_ours": {
-            "fr": "« {path} » existe déjà et n'est pas {what} de Teleavis : rien n'a été écrit, il est gardé tel "
-            "quel. Donnez un autre nom de fichier, ou supprimez d'abord celui-ci si vous êtes sûr de ne plus en "
-            "avoir besoin.",
-            "en": "“{path}” already exists and is not {what} of Teleavis: nothing was written, it is kept as it is. "
-            "Give another file name, or delete that one first if you are sure it is no longer needed.",
+            "fr": "« {path} » existe déjà et n'est pas {what} écrit par Teleavis : rien n'a été écrit, il est "
+            "gardé tel quel. Donnez un autre nom de fichier, ou supprimez d'abord celui-ci si vous êtes sûr de ne "
+            "plus en avoir besoin.",
+            "en": "“{path}” already exists and is not {what} written by Teleavis: nothing was written, it is kept "
+            "as it is. Give another file name, or delete that one first if you are sure it is no longer needed.",
         },
         "export.folder": {
             "fr": "« {path} » est un dossier : donnez le nom du fichier à écrire dedans.",
