@@ -69,6 +69,14 @@ M.add(
             "en": "To change where the cases go (the platform's address, the sign-in address, the proxy or the "
             "certificates), first type the current code (or the passphrase): nothing was saved.",
         },
+        "lock.account_needs_code": {
+            "fr": "Pour changer le compte sous lequel partent les dossiers (jeton d'accès, identifiant ou secret "
+            "client, connexion Pro Santé Connect d'une autre personne), tapez d'abord le code actuel (ou la phrase "
+            "secrète) : rien n'a été enregistré.",
+            "en": "To change the account the cases are sent under (the access token, the client id or secret, a "
+            "Pro Santé Connect sign-in as someone else), first type the current code (or the passphrase): nothing "
+            "was saved.",
+        },
         "lock.change_wrong_code": {
             "fr": "Ce n'est pas le bon code actuel ou la bonne phrase secrète : rien n'a été enregistré. Retapez-le, "
             "en vérifiant les majuscules.",
@@ -342,13 +350,22 @@ def proof_needed(store: Store, *, new_pin: bool, minutes_before: int, minutes_af
     return available(store) and (new_pin or weakens(minutes_before, minutes_after))
 
 
-def prove(store: Store, secret: str, *, platform: bool = False) -> None:
-    """``secret`` typed as the current code or passphrase before the lock is made weaker (``platform``:
-    before the cases go elsewhere): a try counted as at the lock screen (the settings are no way around
-    its waits). ``UsageError`` saying why when it does not open the lock: nothing typed, a wrong one, or
-    the wait after too many."""
+#: What the current code is asked for (``prove``): the lock made weaker, the cases sent elsewhere, or
+#: under another account.
+PROOF_WORDS = {
+    "lock": "lock.change_needs_code",
+    "platform": "lock.platform_needs_code",
+    "account": "lock.account_needs_code",
+}
+
+
+def prove(store: Store, secret: str, *, asked_for: str = "lock") -> None:
+    """``secret`` typed as the current code or passphrase before the lock is made weaker (``asked_for``, a
+    key of ``PROOF_WORDS``: or before the cases go elsewhere, or under another account): a try counted as
+    at the lock screen (the settings are no way around its waits). ``UsageError`` saying why when it does
+    not open the lock: nothing typed, a wrong one, or the wait after too many."""
     if not secret:
-        raise UsageError(M.tr("lock.platform_needs_code" if platform else "lock.change_needs_code"))
+        raise UsageError(M.tr(PROOF_WORDS[asked_for]))
     waiting = wait_left(store)
     if waiting <= 0:
         if try_secret(store, secret).ok:

@@ -95,6 +95,10 @@ INTERNAL_SECRETS = frozenset(
 #: Where the cases, and the secrets that send them, go: changed from the window only with the current code or
 #: the passphrase (ui/settings_dialog.py), as the lock is.
 DESTINATION_SETTINGS = ("platform.url", "platform.token_url", "platform.oidc_issuer", "proxy", "platform.ca_bundle")
+#: The account the cases are sent under at the platform: changed from the settings only with the current
+#: code, as where they go is (whoever passed a window left unlocked put their own account there, and read
+#: the cases from it). A Pro Santé Connect sign-in as another professional is one too (ui/psc_sign_in.py).
+ACCOUNT_SETTINGS = ("platform.token", "platform.client_id", "platform.client_secret")
 #: The secrets each address receives: kept for its host, never sent to another (``secrets_left_behind``).
 #: The platform gets the bearer token (pasted, or from a sign-in); the sign-in address the client's secret
 #: and the refresh token (the access token came from it); the Pro Santé Connect issuer its tokens.

@@ -27,10 +27,26 @@ def uses_psc(store: Store) -> bool:
     return bool(store.settings.get("platform.oidc_issuer")) or training_mode(store)
 
 
+def another_account(store: Store, professional: Any) -> bool:
+    """Whether ``professional``, just signed in, is another account than the workstation's: another RPPS
+    than the one signed in before (else, nobody yet, than the site's requester), where a code opens the
+    lock. Found from outside: at a window left unlocked a moment, whoever passed signed in as themselves
+    and every case went under their account. The nurse signing in again as herself (her session over) is
+    no change of account; a first sign-in with no one to compare with is the set-up's."""
+    from app.screen_lock import available
+    from sync.psc import signed_in
+
+    before = signed_in(store.settings) or load_requester(store.settings)
+    return before is not None and before.rpps != professional.rpps and available(store)
+
+
 class PscSignIn(QWidget):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        #: A sign-in as another professional than the workstation's (``another_account``), kept only once the
+        #: settings are saved with the current code (ui/settings_dialog.py): the tokens and who signed in.
+        self.pending: tuple[Any, Any] | None = None
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.button = QPushButton(self.tr("Se connecter avec Pro Santé Connect"))
@@ -75,6 +91,17 @@ class PscSignIn(QWidget):
         from sync.psc import save_sign_in
 
         token, professional = result
+        if another_account(self.store, professional):
+            self.pending = result
+            self._show(
+                self.tr(
+                    "Connecté : {name} (RPPS {rpps}), un autre compte que celui de ce poste. Pour que les dossiers "
+                    "partent sous ce compte, tapez le code actuel (ou la phrase secrète) ci-dessus, puis « "
+                    "Enregistrer »."
+                ).format(name=professional.name, rpps=professional.rpps)
+            )
+            return
+        self.pending = None
         run_write(
             on_own_connection(self.store, lambda own: save_sign_in(own.settings, token, professional)),
             lambda _done: self._done(professional),

@@ -69,12 +69,12 @@ class SettingsDialog(QDialog):
         self.psc = PscSignIn(store) if uses_psc(store) else None
         column = self.platform.layout()
         assert isinstance(column, QVBoxLayout)  # PlatformForm lays itself out in its constructor
-        # Where the cases go changed needs the current code (or the passphrase), where one exists, as a
-        # new lock code does (``_changes_proven``).
+        # Where the cases go, or the account they go under, changed needs the current code (or the
+        # passphrase), where one exists, as a new lock code does (``_changes_proven``).
         from app.screen_lock import available
 
         self.platform_code = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        self.platform_code.setPlaceholderText(self.tr("Pour changer l'adresse, le proxy ou les certificats"))
+        self.platform_code.setPlaceholderText(self.tr("Pour changer l'adresse, le compte, le proxy ou les certificats"))
         if available(store):
             code_row = QFormLayout()
             code_row.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -179,11 +179,22 @@ class SettingsDialog(QDialog):
 
         return any(key in values and str(values[key] or "").strip() != stored(key) for key in DESTINATION_SETTINGS)
 
+    def _account_changed(self, values: dict[str, object]) -> bool:
+        """Whether saving ``values`` (the platform form's) changes the account the cases go under: a token,
+        a client id or secret typed anew (one left as it showed is none, even if the sending renewed the
+        token since), or a sign-in as another professional held for the code (ui/psc_sign_in.py)."""
+        from app.settings import ACCOUNT_SETTINGS
+
+        return self.platform.typed_anew(values, ACCOUNT_SETTINGS) or (
+            self.psc is not None and self.psc.pending is not None
+        )
+
     def _changes_proven(self, values: dict[str, object]) -> int | None:
         """The current code (or the passphrase) typed, as one counted try, when the lock is made weaker or
-        the cases are to go elsewhere (found from outside: at a window left unlocked a moment, whoever passed
-        pointed the platform's address at their own server, nothing asked, and every case went there). None
-        when saving may go on; else the tab to show, what is wrong said under the tabs, nothing saved."""
+        the cases are to go elsewhere or under another account (found from outside: at a window left unlocked
+        a moment, whoever passed pointed the platform's address at their own server, or typed their own
+        account, nothing asked, and every case went there). None when saving may go on; else the tab to
+        show, what is wrong said under the tabs, nothing saved."""
         from app import screen_lock
 
         lock_weaker = screen_lock.proof_needed(
@@ -192,14 +203,17 @@ class SettingsDialog(QDialog):
             minutes_before=int(self.store.settings.get("lock.minutes") or 0),
             minutes_after=self.lock_minutes.value(),
         )
-        elsewhere = screen_lock.available(self.store) and self._destination_changed(values)
-        if not (lock_weaker or elsewhere):
+        guarded = screen_lock.available(self.store)
+        elsewhere = guarded and self._destination_changed(values)
+        other_account = guarded and self._account_changed(values)
+        if not (lock_weaker or elsewhere or other_account):
             return None
+        asked_for = "lock" if lock_weaker else "platform" if elsewhere else "account"
         fields = (self.current_code, self.platform_code) if lock_weaker else (self.platform_code, self.current_code)
         secret = next((field.text() for field in fields if field.text()), "")
         try:
             write_and_wait(
-                on_own_connection(self.store, lambda own: screen_lock.prove(own, secret, platform=not lock_weaker))
+                on_own_connection(self.store, lambda own: screen_lock.prove(own, secret, asked_for=asked_for))
             )
         except TeleavisError as exc:
             for field in fields:
@@ -225,6 +239,20 @@ class SettingsDialog(QDialog):
         if not self.platform.save():
             self.tabs.setCurrentIndex(self.platform_tab)
             return
+        if (
+            self.psc is not None and self.psc.pending is not None
+        ):  # a sign-in as another professional, the code typed above
+            from sync.psc import save_sign_in
+
+            token, professional = self.psc.pending
+            try:
+                write_and_wait(
+                    on_own_connection(self.store, lambda own: save_sign_in(own.settings, token, professional))
+                )
+            except TeleavisError as exc:
+                self.problem.setText(exc.message)
+                return
+            self.psc.pending = None
         camera = (
             self.camera.currentData()
             if self.camera.currentText() == self.camera.itemText(self.camera.currentIndex())

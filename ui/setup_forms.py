@@ -434,6 +434,11 @@ class PlatformForm(QWidget):
             (self.ca_bundle, "platform.ca_bundle"),
         ]
 
+    def typed_anew(self, values: dict[str, Any], keys: tuple[str, ...]) -> bool:
+        """Whether ``values`` (``checked_values``) change one of ``keys`` from what its field showed at the
+        opening: one left as it showed is not typed anew, though the sending renewed it meanwhile."""
+        return any(key in values and values[key] != self._opened.get(key) for key in keys)
+
     def _mode(self) -> None:
         for widget in self.fields:
             widget.setEnabled(self.real.isChecked())

@@ -2703,6 +2703,11 @@ Check each one (the patient&apos;s real identity, consent), then send those that
         <translation>Signed in: {name} (RPPS {rpps})</translation>
     </message>
     <message>
+        <location filename="../../ui/psc_sign_in.py" line="103"/>
+        <source>Connecté : {name} (RPPS {rpps}), un autre compte que celui de ce poste. Pour que les dossiers partent sous ce compte, tapez le code actuel (ou la phrase secrète) ci-dessus, puis « Enregistrer ».</source>
+        <translation>Signed in: {name} (RPPS {rpps}), another account than this workstation&apos;s. For the cases to be sent under this account, type the current code (or the passphrase) above, then “Save”.</translation>
+    </message>
+    <message>
         <location filename="../../ui/psc_sign_in.py" line="62"/>
         <source>Connexion en cours…</source>
         <translation>Signing in…</translation>
@@ -2886,8 +2891,8 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="75"/>
-        <source>Pour changer l&apos;adresse, le proxy ou les certificats</source>
-        <translation>To change the address, the proxy or the certificates</translation>
+        <source>Pour changer l&apos;adresse, le compte, le proxy ou les certificats</source>
+        <translation>To change the address, the account, the proxy or the certificates</translation>
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="106"/>
