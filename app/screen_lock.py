@@ -64,10 +64,10 @@ M.add(
             "passphrase): nothing was saved.",
         },
         "lock.platform_needs_code": {
-            "fr": "Pour changer où partent les dossiers (adresse de la plateforme, de connexion, proxy ou "
-            "certificats), tapez d'abord le code actuel (ou la phrase secrète) : rien n'a été enregistré.",
-            "en": "To change where the cases go (the platform's address, the sign-in address, the proxy or the "
-            "certificates), first type the current code (or the passphrase): nothing was saved.",
+            "fr": "Pour changer où partent les dossiers (mode formation, adresse de la plateforme, de connexion, "
+            "proxy ou certificats), tapez d'abord le code actuel (ou la phrase secrète) : rien n'a été enregistré.",
+            "en": "To change where the cases go (training mode, the platform's address, the sign-in address, the "
+            "proxy or the certificates), first type the current code (or the passphrase): nothing was saved.",
         },
         "lock.account_needs_code": {
             "fr": "Pour changer le compte sous lequel partent les dossiers (jeton d'accès, identifiant ou secret "

@@ -1495,9 +1495,15 @@ class Store:
     # -- worklist ----------------------------------------------------------------------------
 
     def list_cases(
-        self, *, states: list[str] | None = None, search: str | None = None, limit: int | None = None
+        self,
+        *,
+        states: list[str] | None = None,
+        search: str | None = None,
+        limit: int | None = None,
+        training_only: bool = False,
     ) -> list[CaseSummary]:
-        """Worklist rows, most recently changed first, without decrypting anything.
+        """Worklist rows, most recently changed first, without decrypting anything; ``training_only``: the
+        training cases only (``CaseSummary.training``), what the window lists while training mode is on.
 
         ``search`` matches the start of the case id, or the patient's names and ids through the keyed
         search tokens (every word must match; an INS or a file number also typed whole, with its
@@ -1566,6 +1572,8 @@ class Store:
             )
             where.insert(0, f"{'+' if common else ''}c.state IN ({marks})")
             params[:0] = states
+        if training_only:
+            where.append(self._training_sql())
         sql = columns + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY c.updated_at DESC, c.id"
         if limit:
             sql += f" LIMIT {int(limit)}"
@@ -1605,6 +1613,11 @@ class Store:
         ids = [str(r[0]) for r in rows]
         found = {c.id: c for c in self._summaries(ids)}
         return [found[i] for i in ids if i in found and found[i].state in waiting]
+
+    def _training_sql(self) -> str:
+        """The condition a training case meets (``CaseSummary.training``, :meth:`training_case`)."""
+        made_in = _MADE_IN_TRAINING if self._made_in else ""
+        return f"(c.destination = 'training'{made_in})" if self._destinations else "0"
 
     def _summary_columns(self) -> str:
         """``_SUMMARY`` without the columns the schema does not have yet (a migration test's store)."""
@@ -1671,8 +1684,14 @@ class Store:
             for row in self.conn.execute("SELECT DISTINCT state FROM cases INDEXED BY cases_unread WHERE unread = 1")
         }
 
-    def counts(self) -> dict[str, int]:
-        """Cases per state, from the table the triggers of migration 3 keep."""
+    def counts(self, *, training_only: bool = False) -> dict[str, int]:
+        """Cases per state, from the table the triggers of migration 3 keep (``training_only``: the training
+        cases', counted off the cases themselves)."""
+        if training_only:
+            rows = self.conn.execute(
+                f"SELECT c.state, COUNT(*) FROM cases c WHERE {self._training_sql()} GROUP BY c.state"  # noqa: S608 - constants only
+            )
+            return {str(row[0]): int(row[1]) for row in rows}
         return {row[0]: row[1] for row in self.conn.execute("SELECT state, n FROM case_counts WHERE n > 0")}
 
     def referenced_blobs(self) -> set[str]:

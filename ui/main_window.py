@@ -1205,6 +1205,8 @@ class MainWindow(QMainWindow):
                 # The engine holds a client to the old address (and the training sandbox may be gone).
                 self.sync.stop()
                 self.sync.start()
+                # Training mode turned on or off: the list shows the training cases only, or every case again.
+                self.worklist.refresh()
             if dialog.platform.forgotten:
                 # Kept for the old address's host, never sent to the new one (app.settings.secrets_left_behind).
                 self.tell(

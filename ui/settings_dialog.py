@@ -169,7 +169,7 @@ class SettingsDialog(QDialog):
 
     def _destination_changed(self, values: dict[str, object]) -> bool:
         """Whether saving ``values`` (the platform form's) changes where the cases and their secrets go: an
-        address, the proxy, the certificates trusted."""
+        address, the proxy, the certificates trusted, training mode."""
         from app.settings import DESTINATION_SETTINGS
 
         def stored(key: str) -> str:
@@ -177,7 +177,15 @@ class SettingsDialog(QDialog):
             # A proxy an older version kept without its scheme, given back with it: the same proxy.
             return f"http://{kept}" if key == "proxy" and kept and "://" not in kept else kept
 
-        return any(key in values and str(values[key] or "").strip() != stored(key) for key in DESTINATION_SETTINGS)
+        from app.settings import is_training
+
+        settings = self.store.settings
+        # Training mode turned on or off (found from outside: turned on at a window left unlocked, the real
+        # cases stopped leaving, waiting for its end, and left the list).
+        mode_changed = is_training(lambda key: values.get(key, settings.get(key))) != is_training(settings.get)
+        return mode_changed or any(
+            key in values and str(values[key] or "").strip() != stored(key) for key in DESTINATION_SETTINGS
+        )
 
     def _account_changed(self, values: dict[str, object]) -> bool:
         """Whether saving ``values`` (the platform form's) changes the account the cases go under: a token,

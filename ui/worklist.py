@@ -119,6 +119,9 @@ class WorklistModel(QAbstractTableModel):
         self.store = store
         self.states: list[str] = []
         self.search = ""
+        #: Training mode on: the training cases only (found from outside: a trainee at a real cart saw every
+        #: real patient's case, and found any with a search). ``Worklist.refresh`` sets it.
+        self.training_only = False
         self._rows: list[CaseSummary] = []
         self._more = False
         self._fetched = 0  # rows of the store's order read so far (the overdue ones above come apart)
@@ -158,6 +161,8 @@ class WorklistModel(QAbstractTableModel):
         rows = self._query(limit + 1)
         # Cases whose expert's answer is overdue rise to the top (issue 16.8); the pages below skip them.
         late = [] if self.search else self.store.overdue(self.states or None)
+        if self.training_only:
+            late = [r for r in late if r.training]
         self._late = {r.id for r in late}
         self._held = set(Outbox(self.store).held_by_platform())
         self.beginResetModel()
@@ -210,7 +215,9 @@ class WorklistModel(QAbstractTableModel):
         return f"{name} ({iso_to_display(patient.birth_date)})" if patient.birth_date else name
 
     def _query(self, limit: int) -> list[CaseSummary]:
-        return self.store.list_cases(states=self.states or None, search=self.search or None, limit=limit)
+        return self.store.list_cases(
+            states=self.states or None, search=self.search or None, limit=limit, training_only=self.training_only
+        )
 
     def fetched(self) -> int:
         """How many rows of the query are loaded (the overdue cases risen to the top aside)."""
@@ -566,6 +573,13 @@ class Worklist(QWidget):
         searched = self.searching()
         bar = self.table.verticalScrollBar()
         place = bar.value() if keep_place else 0
+        from app.settings import is_training
+
+        # Read with ``peek``, as the window's banner reads it: the worklist shows before the data key is there.
+        training = is_training(self.store.settings.peek)
+        if training != self.model.training_only:
+            self.model.training_only = training
+            counts, keep_place, place = True, False, 0
         try:
             self.model.load(
                 [] if searched else list(FILTERS[self.current_filter()]),
@@ -573,7 +587,9 @@ class Worklist(QWidget):
                 at_least=self.model.fetched() if keep_place else 0,
             )
             if counts or not self._counts:
-                self._counts = self.store.counts()
+                self._counts = self.store.counts(training_only=training)
+                # The real cases hidden while training mode is on, said above the list.
+                self._hidden = sum(self.store.counts().values()) - sum(self._counts.values()) if training else 0
                 self.retranslate_counts(self._counts)
         except TeleavisError as exc:
             self.detail.setText(exc.message)
@@ -602,6 +618,13 @@ class Worklist(QWidget):
                     "Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l'orthographe, "
                     "ou cherchez par INS, par votre n° de dossier ou par le code Teleavis du dossier."
                 ).format(search=searched)
+            )
+        elif self._hidden:
+            text = self.tr(
+                "Mode formation : seuls les dossiers de formation sont affichés. %n dossier(s) réel(s) masqué(s) "
+                "pendant la formation : ils reviennent, et ceux en attente partent, quand vous la quittez.",
+                "",
+                self._hidden,
             )
         elif rows:
             text = ""

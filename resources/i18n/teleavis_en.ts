@@ -3185,6 +3185,14 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         <translation>Create a case (Ctrl+N)</translation>
     </message>
     <message numerus="yes">
+        <location filename="../../ui/worklist.py" line="610"/>
+        <source>Mode formation : seuls les dossiers de formation sont affichés. %n dossier(s) réel(s) masqué(s) pendant la formation : ils reviennent, et ceux en attente partent, quand vous la quittez.</source>
+        <translation>
+            <numerusform>Training mode: only the training cases are shown. %n real case is hidden during training: it comes back, and leaves if it is waiting, when you leave training mode.</numerusform>
+            <numerusform>Training mode: only the training cases are shown. %n real cases are hidden during training: they come back, and those waiting leave, when you leave training mode.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <location filename="../../ui/worklist.py" line="572"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>

@@ -132,6 +132,14 @@
 <context>
     <name>Worklist</name>
     <message numerus="yes">
+        <location filename="../../ui/worklist.py" line="610"/>
+        <source>Mode formation : seuls les dossiers de formation sont affichés. %n dossier(s) réel(s) masqué(s) pendant la formation : ils reviennent, et ceux en attente partent, quand vous la quittez.</source>
+        <translation>
+            <numerusform>Mode formation : seuls les dossiers de formation sont affichés. %n dossier réel masqué pendant la formation : il revient, et part s'il est en attente, quand vous la quittez.</numerusform>
+            <numerusform>Mode formation : seuls les dossiers de formation sont affichés. %n dossiers réels masqués pendant la formation : ils reviennent, et ceux en attente partent, quand vous la quittez.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <location filename="../../ui/worklist.py" line="572"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
