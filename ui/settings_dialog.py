@@ -74,7 +74,9 @@ class SettingsDialog(QDialog):
         from app.screen_lock import available
 
         self.platform_code = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        self.platform_code.setPlaceholderText(self.tr("Pour changer l'adresse, le compte, le proxy ou les certificats"))
+        self.platform_code.setPlaceholderText(
+            self.tr("Pour changer le mode, l'adresse, le compte, le proxy ou les certificats")
+        )
         if available(store):
             code_row = QFormLayout()
             code_row.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)

@@ -2891,8 +2891,8 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="75"/>
-        <source>Pour changer l&apos;adresse, le compte, le proxy ou les certificats</source>
-        <translation>To change the address, the account, the proxy or the certificates</translation>
+        <source>Pour changer le mode, l&apos;adresse, le compte, le proxy ou les certificats</source>
+        <translation>To change the mode, the address, the account, the proxy or the certificates</translation>
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="106"/>
