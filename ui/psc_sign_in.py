@@ -28,16 +28,22 @@ def uses_psc(store: Store) -> bool:
 
 
 def another_account(store: Store, professional: Any) -> bool:
-    """Whether ``professional``, just signed in, is another account than the workstation's: another RPPS
-    than the one signed in before (else, nobody yet, than the site's requester), where a code opens the
-    lock. Found from outside: at a window left unlocked a moment, whoever passed signed in as themselves
-    and every case went under their account. The nurse signing in again as herself (her session over) is
-    no change of account; a first sign-in with no one to compare with is the set-up's."""
+    """Whether keeping ``professional``'s sign-in, just made, changes the account the cases go under, where
+    a code opens the lock: another RPPS than the one signed in before, or a first sign-in to the site's
+    issuer. Found from outside: at a window left unlocked a moment, whoever passed signed in as themselves
+    (and the site's RPPS is changed unasked: no rule of « the site's professional » holds) and every case
+    went under their account. The nurse signing in again as herself (her session over) is no change; the
+    training's made-up professionals are none either."""
     from app.screen_lock import available
     from sync.psc import signed_in
+    from sync.training import training_mode
 
-    before = signed_in(store.settings) or load_requester(store.settings)
-    return before is not None and before.rpps != professional.rpps and available(store)
+    if not available(store):
+        return False
+    before = signed_in(store.settings)
+    if before is None:
+        return not (training_mode(store) and not store.settings.get("platform.oidc_issuer"))
+    return bool(before.rpps != professional.rpps)
 
 
 class PscSignIn(QWidget):
@@ -95,9 +101,8 @@ class PscSignIn(QWidget):
             self.pending = result
             self._show(
                 self.tr(
-                    "Connecté : {name} (RPPS {rpps}), un autre compte que celui de ce poste. Pour que les dossiers "
-                    "partent sous ce compte, tapez le code actuel (ou la phrase secrète) ci-dessus, puis « "
-                    "Enregistrer »."
+                    "Connecté : {name} (RPPS {rpps}). Pour que les dossiers partent sous ce compte, tapez le code "
+                    "actuel (ou la phrase secrète) ci-dessus, puis « Enregistrer »."
                 ).format(name=professional.name, rpps=professional.rpps)
             )
             return

@@ -2704,8 +2704,8 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/psc_sign_in.py" line="103"/>
-        <source>Connecté : {name} (RPPS {rpps}), un autre compte que celui de ce poste. Pour que les dossiers partent sous ce compte, tapez le code actuel (ou la phrase secrète) ci-dessus, puis « Enregistrer ».</source>
-        <translation>Signed in: {name} (RPPS {rpps}), another account than this workstation&apos;s. For the cases to be sent under this account, type the current code (or the passphrase) above, then “Save”.</translation>
+        <source>Connecté : {name} (RPPS {rpps}). Pour que les dossiers partent sous ce compte, tapez le code actuel (ou la phrase secrète) ci-dessus, puis « Enregistrer ».</source>
+        <translation>Signed in: {name} (RPPS {rpps}). For the cases to be sent under this account, type the current code (or the passphrase) above, then “Save”.</translation>
     </message>
     <message>
         <location filename="../../ui/psc_sign_in.py" line="62"/>

@@ -154,3 +154,23 @@ def test_a_sign_in_as_another_professional_is_dropped_with_the_settings(qtbot: A
     dialog.reject()
     assert wait_writes()
     assert signed_in(store.settings).rpps == "10000000017"  # type: ignore[union-attr]
+
+
+def test_a_first_sign_in_at_a_workstation_with_a_code_needs_it(qtbot: Any, store: Store) -> None:
+    """No one signed in yet: whoever passed signed in as themselves (or changed the site's RPPS to theirs
+    first, unasked, for a sign-in « as the site's professional »). A first sign-in to a real issuer is kept
+    only with the current code; the training's made-up professionals ask nothing."""
+    from sync.training import ensure_psc
+    from ui.tasks import wait_writes
+
+    store.settings.set("platform.oidc_issuer", ensure_psc(store))  # an issuer of the site's, not the training's
+    dialog = _dialog(qtbot, store)
+    assert dialog.psc is not None
+    dialog.psc.button.click()
+    qtbot.waitUntil(lambda: "code actuel" in dialog.psc.status.text(), timeout=30_000)
+    assert wait_writes()
+    assert signed_in(store.settings) is None
+    dialog.platform_code.setText(PASSPHRASE)
+    dialog.save()
+    assert dialog.result(), dialog.problem.text()
+    assert signed_in(store.settings).rpps == "10101010105"  # type: ignore[union-attr]
