@@ -1677,11 +1677,15 @@ class Store:
             self.conn.execute("SELECT COUNT(*) FROM cases INDEXED BY cases_unread WHERE unread = 1").fetchone()[0]
         )
 
-    def unread_states(self) -> set[str]:
-        """The states of the cases with something unread (an answer, a question, a withdrawal)."""
+    def unread_states(self, *, training_only: bool = False) -> set[str]:
+        """The states of the cases with something unread (an answer, a question, a withdrawal); of the
+        training cases only with ``training_only``."""
+        training = f" AND {self._training_sql()}" if training_only else ""
         return {
             str(row[0])
-            for row in self.conn.execute("SELECT DISTINCT state FROM cases INDEXED BY cases_unread WHERE unread = 1")
+            for row in self.conn.execute(
+                f"SELECT DISTINCT c.state FROM cases c INDEXED BY cases_unread WHERE c.unread = 1{training}"  # noqa: S608 - constants only
+            )
         }
 
     def counts(self, *, training_only: bool = False) -> dict[str, int]:

@@ -541,7 +541,12 @@ class Worklist(QWidget):
         an answered case taken back or withdrawn; every case when they are under several), then cases
         needing attention, then drafts to finish; else every case."""
         try:
-            counts, unread = self.store.counts(), self.store.unread_states()
+            from app.settings import is_training
+
+            # In training, among the training cases only: the list shows no other (``refresh``).
+            training = is_training(self.store.settings.peek)
+            counts = self.store.counts(training_only=training)
+            unread = self.store.unread_states(training_only=training)
         except TeleavisError as exc:
             self.detail.setText(exc.message)
             return

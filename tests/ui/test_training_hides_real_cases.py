@@ -109,3 +109,24 @@ def test_training_mode_is_turned_on_or_off_from_the_settings_only_with_the_curre
     back.save()
     assert back.result(), back.problem.text()
     assert store.settings.get("training") == "off"
+
+
+def test_in_training_the_list_opens_on_what_matters_among_the_training_cases(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """A real case's unread answer opened the list on « Réponses », empty in training: the trainee saw no
+    case and the exercise she had begun was under another filter."""
+    from tests.support.ui import answered_case
+
+    store.settings.set("platform.url", "https://plateforme.example/fhir")
+    store.settings.set("training", "off")
+    answered_case(store, Patient(family="Dupont", given=["Jeanne"], birth_date="1948-05-01"))
+    store.settings.set("training", "on")
+    store.create_case(Case(patient=Patient(family="Exercice", given=["Alice"], birth_date="1980-01-01")), [])
+
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    assert window.worklist.current_filter() == "to-finish"
+    assert patient_column(window) == ["[Formation] EXERCICE Alice (01/01/1980)"]
+    window.shutdown()
