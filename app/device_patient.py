@@ -7,6 +7,7 @@ identity typed or corrected after the image was imported (a new case, its retino
 is compared as it is now. The traits compared are the RNIV's strict traits a device writes: the birth
 name (or the used name, which the patient may give at the desk), the first given name, the birth date,
 the sex (a man for a woman; « other » or none says nothing), and an INS; either side missing says nothing.
+A compound given name is compared whole (Jean-Paul is not Jean-Pierre: twins share the rest).
 A name is compared as devices and worklists write it: its letters without spaces, hyphens or apostrophes
 (« LEGALL » is Le Gall), the birth and used names together (« DUPONT EP MARTIN »), a civility before it; a
 birth date in DICOM's form or with separators (« 1950-03-02 »), « 00000000 » and « 00 » parts unknown;
@@ -283,7 +284,31 @@ def _another_given_name(recorded: str, given: list[str]) -> bool:
     if len(first) == 1:
         return not any(word[0] == first for word in hers)
     joined = [_joined(_name_words(name)) for name in given]  # « JEANPAUL » for Jean-Paul
-    return first not in hers and first not in joined and not any(len(word) == 1 and word == first[0] for word in hers)
+    if first not in hers and first not in joined and not any(len(word) == 1 and word == first[0] for word in hers):
+        return True
+    return _another_compound(recorded, words, given)
+
+
+def _another_compound(recorded: str, words: list[str], given: list[str]) -> bool:
+    """Whether the device's given name, its first word hers, is another compound given name than hers:
+    twins share all but their given names, and French compound ones often share their first word
+    (Jean-Pierre and Jean-Paul). A compound the device wrote with its hyphen is one name, each of its words
+    hers; when each of her given names that begins with the device's first word is compound, the device's
+    next word is their next one or another given name of hers. « JEAN » shortened from Jean-Pierre, or a
+    second given name the case left out after a single one (« JEAN PAUL » for Jean), stay hers."""
+    hers = {word for name in given for word in _name_words(name)}
+
+    def known(word: str) -> bool:
+        return word in hers or (len(word) == 1 and any(her.startswith(word) for her in hers))
+
+    written = recorded.split()
+    compound = _name_words(written[0]) if written and "-" in written[0] else []
+    if len(compound) > 1 and not all(known(word) for word in compound):
+        return True
+    starting = [name for name in map(_name_words, given) if name and name[0] == words[0]]
+    if len(words) < 2 or not starting or any(len(name) < 2 for name in starting):
+        return False
+    return not any(words[1] == name[1] for name in starting) and not known(words[1])
 
 
 #: DICOM's PatientSex for the case's sexes a device can tell apart (« O », other, and none say nothing).
