@@ -430,7 +430,11 @@ class DeviceFolderDialog(QDialog):
         number, here = where
         item.setCheckState(Qt.CheckState.Unchecked)
         if here:
-            self._add_line(item, self.tr("Déjà dans ce dossier (image n° {n}) : non cochée.").format(n=number), False)
+            self._add_line(
+                item,
+                self.tr("Déjà importée dans le dossier de ce patient (image n° {n}) : non cochée.").format(n=number),
+                False,
+            )
         else:
             self._add_line(
                 item,

@@ -913,8 +913,8 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="400"/>
-        <source>Déjà dans ce dossier (image n° {n}) : non cochée.</source>
-        <translation>Already in this case (image no. {n}): not ticked.</translation>
+        <source>Déjà importée dans le dossier de ce patient (image n° {n}) : non cochée.</source>
+        <translation>Already imported into this patient&apos;s case (image no. {n}): not ticked.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="404"/>

@@ -90,14 +90,15 @@ def test_the_images_already_imported_are_said_so(
     qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and len(paul.images) == 2, timeout=JOB_MS)
 
     said = lines(opened_list(qtbot, panel, monkeypatch))
-    assert "déjà dans ce dossier" in said[photos[0]] and "n° 1" in said[photos[0]]
-    assert "déjà dans ce dossier" in said[photos[1]] and "n° 2" in said[photos[1]]
+    # « ce dossier » alone, in a list of the device's folder, read as that folder: the case is named.
+    assert "déjà importée dans le dossier de ce patient" in said[photos[0]] and "n° 1" in said[photos[0]]
+    assert "déjà importée dans le dossier de ce patient" in said[photos[1]] and "n° 2" in said[photos[1]]
     assert "\n" not in said[photos[2]]  # the one still to import: nothing to say
 
     # In Mme Leroy's case, Paul's photos are another patient's: said so (the import refuses them).
     panel.set_case(case_of(store, "LEROY", "Sophie", "1988-07-14"))
     said = lines(opened_list(qtbot, panel, monkeypatch))
-    assert "autre patient" in said[photos[0]] and "déjà dans ce dossier" not in said[photos[0]]
+    assert "autre patient" in said[photos[0]] and "de ce patient" not in said[photos[0]]
     assert "\n" not in said[photos[2]]
 
 
