@@ -100,6 +100,10 @@ SECOND_FIELD_AREA = 0.4
 #: frame's top and bottom about 0.9). A device's information strip beside the field (a white or grey band
 #: with its text, as some fundus cameras export) is a rectangle: 0.64 at most (a square), less when long.
 SECOND_FIELD_FILL = 0.7
+#: …or when it is no rectangle: it fills less than this share of the smallest rectangle around it (a strip
+#: about 1; a round field 0.79, and a fellow eye's field half in a crescent's shadow, a pupil too small,
+#: less: neither round nor a strip, still a field).
+SECOND_FIELD_RECTANGLE = 0.9
 
 
 def _second_field(contours: Sequence[cv2.typing.MatLike], largest: cv2.typing.MatLike) -> bool:
@@ -107,7 +111,7 @@ def _second_field(contours: Sequence[cv2.typing.MatLike], largest: cv2.typing.Ma
     circle: a report or print export's two fields side by side (both eyes, as the examiner faces the
     patient), not one field cut in two parts by a lid's or an eyelash's shadow, whose parts share one circle
     (each part's smallest enclosing circle is centred inside the other's), nor a device's information strip
-    beside the field, which is no round field (:data:`SECOND_FIELD_FILL`)."""
+    beside the field, a rectangle, no round field (:data:`SECOND_FIELD_FILL`, :data:`SECOND_FIELD_RECTANGLE`)."""
     area = cv2.contourArea(largest)
     (x, y), radius = cv2.minEnclosingCircle(largest)
     for other in contours:
@@ -115,7 +119,9 @@ def _second_field(contours: Sequence[cv2.typing.MatLike], largest: cv2.typing.Ma
             continue
         (ox, oy), around = cv2.minEnclosingCircle(other)
         round_ = cv2.contourArea(other) >= SECOND_FIELD_FILL * math.pi * around * around
-        if round_ and math.hypot(ox - x, oy - y) > radius:
+        (_, (side, other_side), _) = cv2.minAreaRect(other)
+        strip = cv2.contourArea(other) >= SECOND_FIELD_RECTANGLE * side * other_side
+        if (round_ or not strip) and math.hypot(ox - x, oy - y) > radius:
             return True
     return False
 

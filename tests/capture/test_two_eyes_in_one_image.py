@@ -122,3 +122,27 @@ def test_both_eyes_beside_the_devices_information_strip_are_still_two_fields(col
     quality = _quality(both)
     assert _two_fields(quality), [f.key for f in quality]
     assert all(f.disc_side() is None for f in quality if f.check == DISC_SIDE_CHECK)
+
+
+def _shadowed(rgb: Image8, cover: float) -> Image8:
+    """A field half lost in a crescent's shadow (a pupil too small for a non-mydriatic camera): a dark disc
+    of the field's size over its lower side, its centre ``2 - 2 * cover`` radii below the field's."""
+    shaded = rgb.copy()
+    ys, xs = np.nonzero(rgb.max(axis=2) > 20)
+    radius = (ys.max() - ys.min()) / 2
+    rows, cols = np.ogrid[: rgb.shape[0], : rgb.shape[1]]
+    centre = ys.mean() + radius * (2 - 2 * cover)
+    shaded[(rows - centre) ** 2 + (cols - xs.mean()) ** 2 <= radius**2] = 3
+    return shaded
+
+
+@pytest.mark.parametrize("cover", [0.3, 0.5, 0.55])
+def test_both_eyes_one_half_in_a_crescents_shadow_are_still_two_fields(cover: float) -> None:
+    """Found in review: the roundness asked of a second field (to tell it from the device's strip) took a
+    fellow eye whose field is half in a crescent's shadow, a shape no strip has, for no field: both eyes
+    were one retinograph again, the first one's disc claimed for the eye."""
+    right = fundus_scene(1200, 900, seed=7, eye="right", field="macula")
+    left = _shadowed(fundus_scene(1200, 900, seed=8, eye="left", field="macula"), cover)
+    quality = _quality(np.concatenate([right, left], axis=1))
+    assert _two_fields(quality), [f.key for f in quality]
+    assert all(f.disc_side() is None for f in quality if f.check == DISC_SIDE_CHECK)
