@@ -71,6 +71,8 @@ def national_system(system: str) -> str | None:
 _INS_RE = re.compile(r"^[1-478]\d{4}(?:\d{2}|2[AB])\d{6}\d{2}$")
 #: FINESS: a department (two digits, or 2A/2B for Corsica), six digits, a check digit.
 _FINESS_RE = re.compile(r"^(?:\d{2}|2[AB])\d{7}$")
+#: An ADELI of Corsica (2A/2B) or of an overseas department (9A Guadeloupe … 9D La Réunion, 9F Mayotte).
+_ADELI_LETTERS_RE = re.compile(r"^(?:2[AB]|9[A-F])\d{7}$")
 #: INSEE code of a birth place (the fifth strict identity trait of the RNIV), as it was at the birth:
 #: a commune is its department (01–95, 2A/2B for Corsica since 1976, 20 before) and a number from
 #: 001, or an overseas department or collectivity (971–978, 984–989) and two digits; a birth abroad is
@@ -225,7 +227,13 @@ def rpps_is_valid(value: str) -> bool:
 
 
 def adeli_is_valid(value: str) -> bool:
-    """An ADELI number: nine digits, the last a Luhn key (as the real numbers of the ANS directory have)."""
+    """An ADELI number: nine characters, the department that registered it first. On the mainland nine
+    digits, the last a Luhn key (as the real numbers of the ANS directory have); Corsica's begin with 2A
+    or 2B and the overseas departments' with 9A to 9F (the national psychologists' scheme reads real ADELI
+    numbers so). No published rule computes a key over those letters: their shape is checked and the key
+    left to the directory the platform asks, never a real nurse's number refused."""
+    if _ADELI_LETTERS_RE.match(value):
+        return True
     return len(value) == 9 and luhn_is_valid(value)
 
 

@@ -38,8 +38,10 @@ M.add(
             "Corsica) with a valid check digit.",
         },
         "site.adeli": {
-            "fr": "practitioner.adeli : le numéro ADELI doit compter 9 chiffres avec une clé de Luhn valide.",
-            "en": "practitioner.adeli: the ADELI number must be 9 digits with a valid Luhn check digit.",
+            "fr": "practitioner.adeli : le numéro ADELI doit compter 9 chiffres avec une clé de Luhn valide "
+            "(ou, en Corse et outre-mer, 2A, 2B ou 9A à 9F suivis de 7 chiffres).",
+            "en": "practitioner.adeli: the ADELI number must be 9 digits with a valid Luhn check digit "
+            "(or, in Corsica and overseas, 2A, 2B or 9A to 9F followed by 7 digits).",
         },
         "site.siret": {
             "fr": "organization.siret : le numéro SIRET doit compter 14 chiffres avec une clé de Luhn valide.",
@@ -182,7 +184,8 @@ def parse_site(document: Any) -> Requester:
     prac, org = section("practitioner"), section("organization")
     # The RPPS, or the ADELI of a professional not in the RPPS; the FINESS, or the SIRET or SIREN of a
     # structure without one (FR Core's identifier slices for each).
-    rpps, adeli = (text(prac, key, "practitioner", optional=True) for key in ("rpps", "adeli"))
+    rpps = text(prac, "rpps", "practitioner", optional=True)
+    adeli = text(prac, "adeli", "practitioner", optional=True).upper()  # (2A/2B, 9A-9F: a department)
     finess = text(org, "finess", "organization", optional=True).upper()
     siret, siren = (text(org, key, "organization", optional=True).replace(" ", "") for key in ("siret", "siren"))
     if rpps and not rpps_is_valid(rpps):

@@ -385,7 +385,9 @@ def check_practitioner(resource: dict[str, Any]) -> list[Problem]:
             if not _has_code(ident.get("type"), C.FR_V2_0203, C.TYPE_ADELI):
                 out.append((f"{at}.type", f"type {C.FR_V2_0203}|{C.TYPE_ADELI} exigé (slice adeli)"))
             if not adeli_is_valid(value):
-                out.append((f"{at}.value", f"ADELI « {value} » invalide (9 chiffres, clé de Luhn)"))
+                out.append(
+                    (f"{at}.value", f"ADELI « {value} » invalide (9 chiffres, clé de Luhn; 2A, 2B, 9A-9F + 7 chiffres)")
+                )
     if len(national) > 1:
         out.append(("identifier", "un seul identifiant national (idNatPs)"))
     if national and own and national[0] not in own:  # (an RPPS beside an older ADELI: the RPPS agrees)

@@ -115,3 +115,21 @@ def test_adeli_siren_and_siret_have_their_keys_checked() -> None:
     assert siret_is_valid("77220148900022") and idnst_is_valid("377220148900022")
     assert not siret_is_valid("77220148900023") and not siret_is_valid("7722014890002")
     assert not idnst_is_valid("77220148900022") and not idnst_is_valid("477220148900022")
+
+
+def test_an_adeli_of_corsica_or_overseas_is_taken() -> None:
+    """ADELI numbers begin with the department that registered the professional: Corsica's are 2A/2B and
+    the overseas departments' 9A (Guadeloupe), 9B, 9C, 9D (La Réunion), 9F (Mayotte), as the national
+    psychologists' scheme that checks real ADELI numbers reads them (betagouv/sante-psy, formatAdeliId and
+    isAdeliIdValidDepartment). Nine digits with a Luhn key refused every nurse of those departments under
+    ADELI: her site could not be set up. No published rule computes their key over a letter, so their shape
+    is checked and the key left to the directory, as for any other number the platform resolves."""
+    from app.identifiers import adeli_is_valid, idnps_is_valid
+
+    for adeli in ("2A6012345", "2B9300017", "9A6000123", "9D9312345", "9F6000001"):
+        assert adeli_is_valid(adeli), adeli
+        assert idnps_is_valid("0" + adeli), adeli
+    for wrong in ("2C6012345", "9G6000123", "3A6000123", "2A601234", "2A60123456", "A26012345", "2A60X2345"):
+        assert not adeli_is_valid(wrong), wrong
+    # The numbers of the mainland keep their key.
+    assert adeli_is_valid("879101558") and not adeli_is_valid("879101559")

@@ -44,3 +44,11 @@ def test_a_wrong_or_missing_number_is_refused_saying_which(
     with pytest.raises(CaseFileError) as refused:
         parse_site(_site(practitioner, organization))
     assert words in " ".join(refused.value.details)
+
+
+def test_a_nurse_under_adeli_in_corsica_or_overseas_is_set_up() -> None:
+    """An ADELI of Corsica or an overseas department carries its department's letter; written in small
+    letters as a nurse may type it, it is the same number."""
+    requester = parse_site(_site({"adeli": "2a6012345"}, {"finess": "2A0000170"}))
+    assert requester.adeli == "2A6012345"
+    assert parse_site(_site({"adeli": "9D9312345"}, {"siret": "77220148900022"})).adeli == "9D9312345"
