@@ -301,6 +301,14 @@ class ClientConfig:
         return (self.connect_timeout_s, self.read_timeout_s)
 
 
+def header_count(value: str | None) -> int | None:
+    """A header's whole number (a length, an offset), None unless ASCII digits: « ² » is a digit to
+    ``isdigit`` and no number to ``int`` (found in review: an ``Upload-Offset`` so written raised out of
+    the sync engine where an unreadable one is the platform's fault)."""
+    text = (value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date), None if absent/bad."""
     if not value:
@@ -666,13 +674,8 @@ class PlatformClient:
                 # A compressed body (gzip, which requests asks for) declares its compressed length: only
                 # an uncompressed one can be compared (urllib3 checks the bytes on the wire itself).
                 encoding = response.headers.get("Content-Encoding", "").strip().lower()
-                declared = response.headers.get("Content-Length")
-                if (
-                    encoding in ("", "identity")
-                    and declared is not None
-                    and declared.isdigit()
-                    and int(declared) != len(content)
-                ):
+                declared = header_count(response.headers.get("Content-Length"))
+                if encoding in ("", "identity") and declared is not None and declared != len(content):
                     raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=may_have_arrived, kind="not_fhir")
                 # HTML where something else was asked: a captive portal's page. (An attachment may be HTML.)
                 if "text/html" in response.headers.get("Content-Type", "") and "text/html" not in sent_headers.get(
@@ -1347,8 +1350,7 @@ def _body(response: requests.Response, stop: threading.Event | None = None, grac
     chunks: list[bytes] = []
     read = 0
     started: float | None = None
-    declared = response.headers.get("Content-Length", "").strip()
-    length = int(declared) if declared.isdigit() else None
+    length = header_count(response.headers.get("Content-Length"))
     short = False  # (length unknown) the rate fell short at the last piece
     while True:
         try:
@@ -1382,16 +1384,15 @@ def _body(response: requests.Response, stop: threading.Event | None = None, grac
 
 
 def _tus_state(answer: Answer) -> TusState:
-    offset = answer.headers.get("Upload-Offset", "")
-    if not offset.strip().isdigit():
+    offset = header_count(answer.headers.get("Upload-Offset"))
+    if offset is None:
         raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True, kind="not_fhir")
     location = answer.headers.get("Content-Location") or ""
     try:
         binary_id: str | None = location_id(location, "Binary") if location else None
     except ValueError:
         binary_id = None
-    length = answer.headers.get("Upload-Length", "")
-    return TusState(int(offset), binary_id, int(length) if length.strip().isdigit() else None)
+    return TusState(offset, binary_id, header_count(answer.headers.get("Upload-Length")))
 
 
 def _fhir_json(content_type: str, content: bytes) -> Any:
