@@ -209,7 +209,7 @@ def birth_place_agrees(ins: str, birth_place: str) -> bool:
 
 def luhn_is_valid(number: str) -> bool:
     """Luhn check digit, as used by RPPS (11 digits), ADELI, FINESS, SIREN (9) and SIRET (14)."""
-    if not number.isdigit():
+    if not (number.isascii() and number.isdigit()):  # (« ² » is a digit to ``isdigit``, no number to ``int``)
         return False
     total = 0
     for i, char in enumerate(reversed(number)):

@@ -52,3 +52,18 @@ def test_a_nurse_under_adeli_in_corsica_or_overseas_is_set_up() -> None:
     requester = parse_site(_site({"adeli": "2a6012345"}, {"finess": "2A0000170"}))
     assert requester.adeli == "2A6012345"
     assert parse_site(_site({"adeli": "9D9312345"}, {"siret": "77220148900022"})).adeli == "9D9312345"
+
+
+def test_a_number_typed_with_a_superscript_two_is_refused_saying_which() -> None:
+    """« ² » sits at the top left of a French keyboard, beside « 1 »: a number typed with it is a digit to
+    ``isdigit`` and no number to ``int``; the key's check raised a ValueError where it says the number is
+    wrong."""
+    for practitioner, organization, words in (
+        ({"rpps": "1010101010²"}, {"finess": "750000010"}, "RPPS"),
+        ({"adeli": "87910155²"}, {"finess": "750000010"}, "ADELI"),
+        ({"rpps": "10101010105"}, {"finess": "75000001²"}, "FINESS"),
+        ({"rpps": "10101010105"}, {"siren": "77220148²"}, "SIREN"),
+    ):
+        with pytest.raises(CaseFileError) as refused:
+            parse_site(_site(practitioner, organization))
+        assert words in " ".join(refused.value.details)
