@@ -123,9 +123,17 @@ M.add(
         "answer.state.withdrawn": {"fr": "réponse retirée par l'expert", "en": "answer withdrawn by the expert"},
         "answer.state.provisional": {"fr": "réponse provisoire", "en": "provisional answer"},
         "answer.state.amended": {"fr": "réponse modifiée par l'expert", "en": "answer amended by the expert"},
+        "answer.follow_up_now": {
+            "fr": "revoir le patient sans attendre",
+            "en": "see the patient again without delay",
+        },
         "answer.follow_up_hours": {
             "fr": "revoir le patient sous {n} heures",
             "en": "see the patient again within {n} hours",
+        },
+        "answer.follow_up_hours.one": {
+            "fr": "revoir le patient sous 1 heure",
+            "en": "see the patient again within 1 hour",
         },
         "answer.follow_up_days": {
             "fr": "revoir le patient sous {n} jours",
@@ -394,15 +402,19 @@ def hint_words(lang: str | None = None) -> str:
 def follow_up_words(answer: Answer | None, lang: str | None = None) -> str:
     """The expert's follow-up advice, one wording wherever it is read (the window, ``case show``, the
     PDF): within how long, and by when, counted from the answer's date. Under two days in hours (12
-    hours is not « 0 jour »), and its moment to the minute; else in days, and its date. "" without it."""
-    if answer is None or answer.follow_up_days is None or not 0 < answer.follow_up_days <= FOLLOW_UP_MOST_DAYS:
+    hours is not « 0 jour »), and its moment to the minute; else in days, and its date. "" without it.
+    Zero days is the most urgent advice (seen at once), never none."""
+    if answer is None or answer.follow_up_days is None or not 0 <= answer.follow_up_days <= FOLLOW_UP_MOST_DAYS:
         return ""
     if answer.report_status in WITHDRAWN:
         return ""  # withdrawn: its advice is not to follow either
     lang = lang or language()
     days = answer.follow_up_days
+    if days == 0:
+        return _say("answer.follow_up_now", lang)
     if days < 2:
-        advice = _say("answer.follow_up_hours", lang, n=max(1, round(days * 24)))
+        hours = max(1, round(days * 24))
+        advice = M.CATALOGUE.tr_in_count("answer.follow_up_hours", lang, hours, n=hours)
     else:
         advice = _say("answer.follow_up_days", lang, n=round(days))
     try:

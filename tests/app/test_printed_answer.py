@@ -285,3 +285,21 @@ def test_a_reply_that_never_reached_the_expert_is_not_printed_as_one_that_did(st
     assert "pas encore envoyée" in whole[second:third] and "pas encore" not in whole[start:second]
     english = " ".join(pages_text(build_report(store, case_id, lang="en").pdf))
     assert "(reply not sent: refused by the platform" in english and "(reply not sent yet" in english
+
+
+def test_a_follow_up_of_zero_days_says_to_see_the_patient_without_delay(paris: None) -> None:
+    """The contract: the expert's valueDuration says how soon the patient must be seen in person, its
+    absence that no in-person visit is needed. « 0 d » (seen at once) was read and kept, then written as no
+    advice at all, in the window, case show and the PDF: the most urgent advice read as none needed."""
+    from sync.follow import follow_up_days
+
+    issued = "2026-12-02T10:15:00+01:00"
+    days = follow_up_days({"value": 0, "unit": "d", "system": "http://unitsofmeasure.org", "code": "d"})
+    assert days == 0
+    assert follow_up_words(Answer(follow_up_days=days, issued=issued), "fr") == "revoir le patient sans attendre"
+    assert follow_up_words(Answer(follow_up_days=days, issued=issued), "en") == "see the patient again without delay"
+    assert follow_up_words(Answer(follow_up_days=0.0, issued="not a date"), "fr") == "revoir le patient sans attendre"
+    # Under an hour and a half: one hour, said in the singular.
+    assert follow_up_words(Answer(follow_up_days=1 / 24, issued=issued), "fr") == (
+        "revoir le patient sous 1 heure, avant le 02/12/2026 11:15"
+    )
