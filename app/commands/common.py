@@ -38,7 +38,8 @@ M.add(
 )
 
 #: How each export's own file begins (``acts``, ``audit``) or what it holds near its end (``pdf``: the report's
-#: creator, written in the PDF's information dictionary, its last objects).
+#: creator, written in the PDF's information dictionary, its last objects; a report ending with the expert's
+#: PDF pages has them after it, and its information is read from the PDF's trailer).
 _ACTS_HEAD = b"date,act_code,requester_rpps,"
 _AUDIT_HEAD = "\ufeff# Teleavis — ".encode()
 _PDF_CREATOR = b"/Creator (Teleavis)"
@@ -51,10 +52,22 @@ def _an_export_of_ours(path: Path, kind: str) -> bool:
             if kind == "pdf":
                 size = file.seek(0, 2)
                 file.seek(max(0, size - 16_384))
-                return head.startswith(b"%PDF") and _PDF_CREATOR in file.read()
+                return head.startswith(b"%PDF") and (_PDF_CREATOR in file.read() or _created_by_us(path))
     except OSError:
         return False
     return head.startswith(_ACTS_HEAD if kind == "acts" else _AUDIT_HEAD)
+
+
+def _created_by_us(path: Path) -> bool:
+    """Whether a PDF's information dictionary names Teleavis as its creator (found in review: the report of an
+    answered case, the expert's pages appended after its own, was refused as not ours when exported again)."""
+    from pypdf import PdfReader
+
+    try:
+        metadata = PdfReader(path, strict=False).metadata
+    except Exception:  # noqa: BLE001 - any file may lie there: one pypdf cannot read is not ours
+        return False
+    return metadata is not None and metadata.creator == "Teleavis"
 
 
 def export_target(path: Path, kind: str) -> bool:

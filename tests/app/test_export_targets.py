@@ -66,3 +66,34 @@ def test_an_export_again_replaces_its_own_earlier_file_saying_so(case_id: str, t
     assert "remplace l'export précédent" in again.err, again.err
     assert target.read_bytes() != before or kind == "acts", "written again"
     assert target.stat().st_mode & 0o077 == 0, "still readable by its owner only"
+
+
+def test_a_report_with_the_experts_pdf_appended_is_known_as_ours(store: object, tmp_path: Path) -> None:
+    """The report of an answered case ends with the expert's own PDF pages (an incremental update after the
+    report's bytes): its creator, in the report's information dictionary, is then far from the file's end.
+    Looked for in the last 16 kB only, an export again to the same path (a script printing each answered
+    case every night) was refused as « n'est pas un compte rendu PDF de Teleavis »."""
+    import io
+    import os
+
+    from PIL import Image
+    from reportlab.pdfgen.canvas import Canvas
+
+    from app.commands.common import export_target
+    from app.model import Answer
+    from app.report import export_report
+    from tests.support.ui import answered_case
+
+    written = io.BytesIO()
+    letter = Canvas(written, pageCompression=0)
+    letter.drawString(100, 700, "Compte rendu de l'expert (scanné)")
+    scan = Image.frombytes("RGB", (300, 300), os.urandom(300 * 300 * 3))  # (no compression makes it small)
+    letter.drawInlineImage(scan, 50, 50, 300, 300)
+    letter.save()
+    blob = store.objects.put(written.getvalue())  # type: ignore[attr-defined]
+    files = [{"blob": blob, "content_type": "application/pdf", "title": "Compte rendu"}]
+    case_id = answered_case(store, answer=Answer(conclusion="Voir le compte rendu.", files=files))
+    target = tmp_path / "compte-rendu.pdf"
+    report = export_report(store, case_id, target)  # type: ignore[arg-type]
+    assert report.answer_pages_appended == 1 and target.stat().st_size > 100_000
+    assert export_target(target, "pdf") is True
