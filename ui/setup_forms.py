@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.db import transaction
 from app.errors import CaseFileError, TeleavisError
-from app.identifiers import finess_is_valid, rpps_is_valid
+from app.identifiers import adeli_is_valid, finess_is_valid, rpps_is_valid, siren_is_valid, siret_is_valid
 from app.model import Requester
 from app.setting_checks import CaProblem, ca_bundle_problem, whole_path
 from app.settings import SECRETS_OF_ADDRESS, secrets_left_behind
@@ -45,7 +45,8 @@ def _problem() -> WrappedLabel:
 
 
 class SiteForm(QWidget):
-    """Practitioner (RPPS, name, role) and organisation (FINESS, name).
+    """Practitioner (RPPS or ADELI, name, role) and organisation (FINESS, or SIRET or SIREN; name): what the
+    site file of ``init`` takes (app/site.py), so that a site set up by it is saved again as it was.
 
     Each field says what is wrong with it under it, in words, once the user has tried to go on, and
     the sentence goes as soon as the field is right. app.site checks the whole again on saving."""
@@ -57,25 +58,55 @@ class SiteForm(QWidget):
         form = QFormLayout(self)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.rpps = QLineEdit(placeholderText=self.tr("11 chiffres, sur la carte CPS"))
+        # A professional not (yet) in the RPPS (some nurses) is known by ADELI: one of the two is needed.
+        self.adeli = QLineEdit(placeholderText=self.tr("9 chiffres, si vous n'avez pas de n° RPPS"))
         self.family = QLineEdit()
         self.given = QLineEdit()
         self.role = QLineEdit(placeholderText=self.tr("Médecin généraliste, infirmier(e)…"))
         self.finess = QLineEdit(placeholderText=self.tr("9 chiffres"))
+        # A structure without FINESS (a health centre) is known by its SIRET, or its SIREN.
+        self.siret = QLineEdit(placeholderText=self.tr("14 chiffres, si la structure n'a pas de n° FINESS"))
+        self.siren = QLineEdit(placeholderText=self.tr("9 chiffres (facultatif avec le SIRET)"))
         self.organization = QLineEdit()
         # Proposed from the FINESS as it is typed (one system per structure, never one shared by all
         # sites: the platform would take another site's patient for this one), until the user types
         # their own (their IT department's OID).
         self.system = QLineEdit(
-            placeholderText=self.tr("Proposé dès le n° FINESS saisi (ou la valeur de votre service informatique)")
+            placeholderText=self.tr("Proposé dès le n° FINESS ou SIRET saisi (ou donné par votre informatique)")
         )
         self.field_problems: dict[str, QLabel] = {}
         form.addRow(named(QLabel(self.tr("Le praticien qui demande l'avis :")), "sectionTitle"))
         self._row(form, "rpps", self.tr("N° RPPS :"), self.rpps)
+        self._row(form, "adeli", self.tr("ou n° ADELI :"), self.adeli)
+        form.addRow(
+            named(
+                WrappedLabel(
+                    self.tr(
+                        "Le n° RPPS, ou à défaut le n° ADELI (professionnel pas encore inscrit au RPPS, comme "
+                        "certain(e)s infirmier(e)s) : l'un des deux suffit."
+                    )
+                ),
+                "fieldHint",
+            )
+        )
         self._row(form, "family", self.tr("Nom :"), self.family)
         self._row(form, "given", self.tr("Prénom :"), self.given)
         self._row(form, "role", self.tr("Fonction :"), self.role)
         form.addRow(named(QLabel(self.tr("La structure :")), "sectionTitle"))
         self._row(form, "finess", self.tr("N° FINESS :"), self.finess)
+        self._row(form, "siret", self.tr("ou n° SIRET :"), self.siret)
+        self._row(form, "siren", self.tr("ou n° SIREN :"), self.siren)
+        form.addRow(
+            named(
+                WrappedLabel(
+                    self.tr(
+                        "Le n° FINESS ; une structure qui n'en a pas (un centre de santé, par exemple) donne son "
+                        "n° SIRET, ou à défaut son n° SIREN (les 9 premiers chiffres du SIRET)."
+                    )
+                ),
+                "fieldHint",
+            )
+        )
         self._row(form, "organization", self.tr("Nom de la structure :"), self.organization)
         system_column = self._row(form, "system", self.tr("Origine des n° de dossier :"), self.system)
         system_hint = WrappedLabel(
@@ -94,20 +125,62 @@ class SiteForm(QWidget):
         current = load_requester(store.settings)
         if current is not None:
             self.rpps.setText(current.rpps)
+            self.adeli.setText(current.adeli)
             self.family.setText(current.family)
             self.given.setText(" ".join(current.given))
             self.role.setText(current.role)
             self.finess.setText(current.finess)
+            self.siret.setText(current.siret)
+            self.siren.setText(current.siren)
             self.organization.setText(current.organization)
             self.system.setText(current.patient_id_system)
-        self._system_follows_finess = current is None or current.patient_id_system == own_patient_system(current.finess)
-        self.finess.textChanged.connect(self._propose_system)
+        self._system_follows_finess = current is None or current.patient_id_system == own_patient_system(
+            current.structure_number
+        )
+        for number in (self.finess, self.siret, self.siren):
+            number.textChanged.connect(self._propose_system)
+            number.textChanged.connect(self._warn_of_a_shared_system)
         self.system.textEdited.connect(self._system_typed)
         self.system.textChanged.connect(self._warn_of_a_shared_system)
-        self.finess.textChanged.connect(self._warn_of_a_shared_system)
         self._warn_of_a_shared_system()
-        for edit in (self.rpps, self.family, self.given, self.role, self.finess, self.organization, self.system):
+        for edit in self._edits().values():
             edit.textChanged.connect(self._recheck)
+
+    def _edits(self) -> dict[str, QLineEdit]:
+        """Each field by its key, in the order of the form."""
+        return {
+            "rpps": self.rpps,
+            "adeli": self.adeli,
+            "family": self.family,
+            "given": self.given,
+            "role": self.role,
+            "finess": self.finess,
+            "siret": self.siret,
+            "siren": self.siren,
+            "organization": self.organization,
+            "system": self.system,
+        }
+
+    def _structure_number(self) -> str:
+        """The structure's own number as typed, valid: the FINESS, else the SIRET, else the SIREN (what its
+        patients' numbers' system is proposed from, as app.model.Requester.structure_number)."""
+        finess, siret, siren = self._numbers()[2:]
+        if finess_is_valid(finess):
+            return finess
+        if not finess and siret_is_valid(siret):
+            return siret
+        return siren if not finess and not siret and siren_is_valid(siren) else ""
+
+    def _numbers(self) -> tuple[str, str, str, str, str]:
+        """RPPS, ADELI, FINESS, SIRET, SIREN as typed (as the site file's reading takes them: a FINESS of
+        Corsica typed « 2a… » in capitals, the spaces of a SIRET copied from a document dropped)."""
+        return (
+            self.rpps.text().strip(),
+            self.adeli.text().strip(),
+            self.finess.text().strip().upper(),
+            self.siret.text().replace(" ", ""),
+            self.siren.text().replace(" ", ""),
+        )
 
     def _row(self, form: QFormLayout, key: str, label: str, edit: QLineEdit) -> QVBoxLayout:
         """The field with its problem under it; returns the column, for more words under the field."""
@@ -128,59 +201,91 @@ class SiteForm(QWidget):
 
     def field_words(self) -> dict[str, str]:
         """What is wrong with each field, in words (empty when it is right)."""
-        # Corsica's FINESS may be typed « 2a… »: the site file's reading takes it in capitals too.
-        rpps, finess = self.rpps.text().strip(), self.finess.text().strip().upper()
+        rpps, adeli, finess, siret, siren = self._numbers()
         required = self.tr("À remplir.")
+        key_typo = self.tr("Ce numéro {what} contient une faute de frappe (sa clé ne correspond pas) : vérifiez-le.")
         words = {
             "rpps": (
-                required
+                self.tr("À remplir : le n° RPPS, ou à défaut le n° ADELI.")
+                if not rpps and not adeli
+                else ""
                 if not rpps
                 else ""
                 if rpps_is_valid(rpps)
                 else self.tr("Le numéro RPPS compte 11 chiffres (carte CPS ou annuaire santé).")
                 if len(rpps) != 11 or not rpps.isdigit()
-                else self.tr("Ce numéro RPPS contient une faute de frappe (sa clé ne correspond pas) : vérifiez-le.")
+                else key_typo.format(what="RPPS")
+            ),
+            # The same rule as the site file's (app/identifiers.py): nine digits, a Luhn key.
+            "adeli": (
+                ""
+                if not adeli or adeli_is_valid(adeli)
+                else self.tr("Le numéro ADELI compte 9 chiffres (carte CPS ou attestation d'inscription).")
+                if len(adeli) != 9 or not adeli.isdigit()
+                else key_typo.format(what="ADELI")
             ),
             "family": "" if self.family.text().strip() else required,
             "given": "" if self.given.text().strip() else required,
             "role": "",
             "finess": (
-                required
+                self.tr("À remplir : le n° FINESS, ou à défaut le n° SIRET ou SIREN.")
+                if not finess and not siret and not siren
+                else ""
                 if not finess
                 else ""
                 if finess_is_valid(finess)
                 # Found by a nurse's day: nine digits with one mistyped were told « compte 9 caractères ».
                 else self.tr("Le numéro FINESS compte 9 caractères (chiffres ; 2A ou 2B au début en Corse).")
                 if len(finess) != 9
-                else self.tr("Ce numéro FINESS contient une faute de frappe (sa clé ne correspond pas) : vérifiez-le.")
+                else key_typo.format(what="FINESS")
+            ),
+            "siret": (
+                ""
+                if not siret or siret_is_valid(siret)
+                else self.tr(
+                    "Le numéro SIRET compte 14 chiffres (avis de situation INSEE, ou annuaire des entreprises)."
+                )
+                if len(siret) != 14 or not siret.isdigit()
+                else key_typo.format(what="SIRET")
+            ),
+            "siren": (
+                ""
+                if not siren
+                else self.tr("Le numéro SIREN compte 9 chiffres (les 9 premiers du SIRET).")
+                if len(siren) != 9 or not siren.isdigit()
+                else key_typo.format(what="SIREN")
+                if not siren_is_valid(siren)
+                else self.tr("Ce SIREN n'est pas celui du SIRET (ses 9 premiers chiffres) : corrigez l'un des deux.")
+                if siret and siret[:9] != siren
+                else ""
             ),
             "organization": "" if self.organization.text().strip() else required,
             "system": (
                 ""
                 if ":" in self.system.text().strip()
                 else self.tr(
-                    "Gardez la valeur proposée une fois le n° FINESS saisi, ou mettez celle que votre service "
-                    "informatique vous donne (urn:oid:…)."
+                    "Gardez la valeur proposée une fois le n° FINESS (ou SIRET, SIREN) saisi, ou mettez celle que "
+                    "votre service informatique vous donne (urn:oid:…)."
                 )
             ),
         }
         return words
 
-    def _propose_system(self, finess: str) -> None:
+    def _propose_system(self) -> None:
         if self._system_follows_finess:
-            finess = finess.strip().upper()
-            self.system.setText(own_patient_system(finess) if finess_is_valid(finess) else "")
+            number = self._structure_number()
+            self.system.setText(own_patient_system(number) if number else "")
 
     def _system_typed(self, text: str) -> None:
-        # Emptied, it follows the FINESS again; typed, it is the user's.
+        # Emptied, it follows the structure's number again; typed, it is the user's.
         self._system_follows_finess = not text.strip()
         if not text.strip():
-            self._propose_system(self.finess.text())
+            self._propose_system()
 
     def _warn_of_a_shared_system(self) -> None:
         """The documentation's example, kept by an older installation or typed from a site file, says why
         it must go (saving stays possible: the platform may know this site by it already)."""
-        warning = shared_system_warning(self.system.text(), self.finess.text())
+        warning = shared_system_warning(self.system.text(), self._structure_number() or self.finess.text())
         self.system_warning.setText(warning)
         self.system_warning.setVisible(bool(warning))
         self._make_room()
@@ -223,14 +328,21 @@ class SiteForm(QWidget):
             window.resize(window.width(), height)
 
     def document(self) -> dict[str, Any]:
+        """The site file these fields make (the numbers left empty are not in it, as in ``init``'s)."""
+        rpps, adeli, finess, siret, siren = self._numbers()
+        numbers = {"rpps": rpps, "adeli": adeli, "finess": finess, "siret": siret, "siren": siren}
+        given = {key: value for key, value in numbers.items() if value}
         return {
             "practitioner": {
-                "rpps": self.rpps.text().strip(),
+                **{key: given[key] for key in ("rpps", "adeli") if key in given},
                 "family": self.family.text().strip(),
                 "given": self.given.text().split(),
                 "role": self.role.text().strip(),
             },
-            "organization": {"finess": self.finess.text().strip(), "name": self.organization.text().strip()},
+            "organization": {
+                **{key: given[key] for key in ("finess", "siret", "siren") if key in given},
+                "name": self.organization.text().strip(),
+            },
             "patient_id_system": self.system.text().strip(),
         }
 
@@ -241,15 +353,7 @@ class SiteForm(QWidget):
         self._show(words)
         if any(words.values()):
             first = next(key for key, text in words.items() if text)
-            edit = {
-                "rpps": self.rpps,
-                "family": self.family,
-                "given": self.given,
-                "finess": self.finess,
-                "organization": self.organization,
-                "system": self.system,
-            }[first]
-            edit.setFocus()
+            self._edits()[first].setFocus()
             return None
         try:
             requester = parse_site(self.document())

@@ -3030,9 +3030,8 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         <translation>9 digits</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="109"/>
-        <source>Proposé dès le n° FINESS saisi (ou la valeur de votre service informatique)</source>
-        <translation>Proposed once the FINESS is typed (or your IT department&apos;s value)</translation>
+        <source>Proposé dès le n° FINESS ou SIRET saisi (ou donné par votre informatique)</source>
+        <translation>Proposed once the FINESS or SIRET is typed (or your IT department&apos;s value)</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="112"/>
@@ -3095,9 +3094,8 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         <translation>An RPPS number has 11 digits (CPS card or health directory).</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="182"/>
-        <source>Ce numéro RPPS contient une faute de frappe (sa clé ne correspond pas) : vérifiez-le.</source>
-        <translation>This RPPS number has a typing error (its check digit does not match): check it.</translation>
+        <source>Ce numéro {what} contient une faute de frappe (sa clé ne correspond pas) : vérifiez-le.</source>
+        <translation>This {what} number has a typing mistake (its check digit does not match): please check it.</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="151"/>
@@ -3105,14 +3103,64 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         <translation>A FINESS number has 9 characters (digits; 2A or 2B at the start in Corsica).</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="153"/>
-        <source>Ce numéro FINESS contient une faute de frappe (sa clé ne correspond pas) : vérifiez-le.</source>
-        <translation>This FINESS number has a typing mistake (its check digit does not match): please check it.</translation>
+        <source>Gardez la valeur proposée une fois le n° FINESS (ou SIRET, SIREN) saisi, ou mettez celle que votre service informatique vous donne (urn:oid:…).</source>
+        <translation>Keep the value proposed once the FINESS (or SIRET, SIREN) number is typed, or put the one your IT department gives you (urn:oid:…).</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="199"/>
-        <source>Gardez la valeur proposée une fois le n° FINESS saisi, ou mettez celle que votre service informatique vous donne (urn:oid:…).</source>
-        <translation>Keep the value proposed once the FINESS number is typed, or put the one your IT department gives you (urn:oid:…).</translation>
+        <source>9 chiffres, si vous n&apos;avez pas de n° RPPS</source>
+        <translation>9 digits, if you have no RPPS number</translation>
+    </message>
+    <message>
+        <source>14 chiffres, si la structure n&apos;a pas de n° FINESS</source>
+        <translation>14 digits, if the organisation has no FINESS number</translation>
+    </message>
+    <message>
+        <source>9 chiffres (facultatif avec le SIRET)</source>
+        <translation>9 digits (optional with the SIRET)</translation>
+    </message>
+    <message>
+        <source>ou n° ADELI :</source>
+        <translation>or ADELI no.:</translation>
+    </message>
+    <message>
+        <source>ou n° SIRET :</source>
+        <translation>or SIRET no.:</translation>
+    </message>
+    <message>
+        <source>ou n° SIREN :</source>
+        <translation>or SIREN no.:</translation>
+    </message>
+    <message>
+        <source>Le n° RPPS, ou à défaut le n° ADELI (professionnel pas encore inscrit au RPPS, comme certain(e)s infirmier(e)s) : l&apos;un des deux suffit.</source>
+        <translation>The RPPS number, or else the ADELI number (a professional not yet registered in the RPPS, as some nurses are): either one is enough.</translation>
+    </message>
+    <message>
+        <source>Le n° FINESS ; une structure qui n&apos;en a pas (un centre de santé, par exemple) donne son n° SIRET, ou à défaut son n° SIREN (les 9 premiers chiffres du SIRET).</source>
+        <translation>The FINESS number; an organisation without one (a health centre, for instance) gives its SIRET number, or else its SIREN number (the first 9 digits of the SIRET).</translation>
+    </message>
+    <message>
+        <source>À remplir : le n° RPPS, ou à défaut le n° ADELI.</source>
+        <translation>Required: the RPPS number, or else the ADELI number.</translation>
+    </message>
+    <message>
+        <source>À remplir : le n° FINESS, ou à défaut le n° SIRET ou SIREN.</source>
+        <translation>Required: the FINESS number, or else the SIRET or SIREN number.</translation>
+    </message>
+    <message>
+        <source>Le numéro ADELI compte 9 chiffres (carte CPS ou attestation d&apos;inscription).</source>
+        <translation>The ADELI number has 9 digits (CPS card or registration certificate).</translation>
+    </message>
+    <message>
+        <source>Le numéro SIRET compte 14 chiffres (avis de situation INSEE, ou annuaire des entreprises).</source>
+        <translation>The SIRET number has 14 digits (INSEE registration notice, or the French business directory).</translation>
+    </message>
+    <message>
+        <source>Le numéro SIREN compte 9 chiffres (les 9 premiers du SIRET).</source>
+        <translation>The SIREN number has 9 digits (the first 9 of the SIRET).</translation>
+    </message>
+    <message>
+        <source>Ce SIREN n&apos;est pas celui du SIRET (ses 9 premiers chiffres) : corrigez l&apos;un des deux.</source>
+        <translation>This SIREN is not the SIRET&apos;s (its first 9 digits): correct one of them.</translation>
     </message>
 </context>
 <context>

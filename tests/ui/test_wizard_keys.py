@@ -171,6 +171,9 @@ def test_each_page_opens_with_the_keyboard_in_its_first_field(qtbot: Any, store:
     assert QApplication.focusWidget() is site.rpps, type(QApplication.focusWidget()).__name__
     type_text(QApplication.focusWidget(), "10101010105")
     assert site.rpps.text() == "10101010105"
+    # Tab goes to the next field shown: the ADELI (for a nurse without RPPS) under the RPPS, then the name.
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is site.adeli
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is site.family
     # Shift+Tab from the first field goes to no invisible stop: back to the wizard's buttons.
