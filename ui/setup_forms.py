@@ -212,6 +212,9 @@ class SiteForm(QWidget):
                 if not rpps
                 else ""
                 if rpps_is_valid(rpps)
+                # Her ADELI typed in the first field: the field for it is named.
+                else self.tr("Ce numéro de 9 chiffres est un n° ADELI : mettez-le dans le champ « ou n° ADELI ».")
+                if adeli_is_valid(rpps) and not adeli
                 else self.tr("Le numéro RPPS compte 11 chiffres (carte CPS ou annuaire santé).")
                 if len(rpps) != 11 or not rpps.isdigit()
                 else key_typo.format(what="RPPS")
@@ -234,6 +237,8 @@ class SiteForm(QWidget):
                 if not finess
                 else ""
                 if finess_is_valid(finess)
+                else self.tr("Ce numéro de 14 chiffres est un n° SIRET : mettez-le dans le champ « ou n° SIRET ».")
+                if siret_is_valid(finess) and not siret
                 # Found by a nurse's day: nine digits with one mistyped were told « compte 9 caractères ».
                 else self.tr("Le numéro FINESS compte 9 caractères (chiffres ; 2A ou 2B au début en Corse).")
                 if len(finess) != 9

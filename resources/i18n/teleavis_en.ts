@@ -3162,6 +3162,14 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         <source>Ce SIREN n&apos;est pas celui du SIRET (ses 9 premiers chiffres) : corrigez l&apos;un des deux.</source>
         <translation>This SIREN is not the SIRET&apos;s (its first 9 digits): correct one of them.</translation>
     </message>
+    <message>
+        <source>Ce numéro de 9 chiffres est un n° ADELI : mettez-le dans le champ « ou n° ADELI ».</source>
+        <translation>This 9-digit number is an ADELI number: put it in the “or ADELI no.” field.</translation>
+    </message>
+    <message>
+        <source>Ce numéro de 14 chiffres est un n° SIRET : mettez-le dans le champ « ou n° SIRET ».</source>
+        <translation>This 14-digit number is a SIRET number: put it in the “or SIRET no.” field.</translation>
+    </message>
 </context>
 <context>
     <name>StartLockDialog</name>

@@ -127,3 +127,19 @@ def test_the_first_run_wizard_sets_up_an_adeli_nurse_of_a_health_centre_with_onl
     assert kept is not None
     assert (kept.adeli, kept.rpps, kept.siret, kept.finess) == (ADELI, "", SIRET, "")
     assert kept.patient_id_system == own_patient_system(SIRET)
+
+
+def test_an_adeli_typed_where_the_rpps_goes_or_a_siret_where_the_finess_goes_is_told_where_it_belongs(
+    qtbot: Any, store: Store
+) -> None:
+    """Seen in the window: a nurse typing her ADELI in the first field (« N° RPPS ») was told only that an RPPS
+    has 11 digits; the field for her number, just under it, was not named."""
+    store.settings.set("site.requester", None)
+    form = _form(qtbot, store)
+    form.rpps.setText(ADELI)
+    form.finess.setText(SIRET)
+    words = form.field_words()
+    assert "ADELI" in words["rpps"] and "« ou n° ADELI »" in words["rpps"], words["rpps"]
+    assert "SIRET" in words["finess"] and "« ou n° SIRET »" in words["finess"], words["finess"]
+    form.rpps.setText("1234567")  # nothing like an ADELI: the RPPS's own words
+    assert "11 chiffres" in form.field_words()["rpps"]
