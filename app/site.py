@@ -101,20 +101,20 @@ M.add(
         "site.system_national": {
             "fr": "patient_id_system : « {system} » est le système d'un identifiant national ({what}), pas celui "
             "de vos n° de dossier : la plateforme refuserait vos patients ou les confondrait avec ceux d'une autre "
-            "structure. Mettez celui de votre service informatique, ou {own}, propre à votre FINESS.",
+            "structure. Mettez celui de votre service informatique, ou {own}, propre à votre structure.",
             "en": "patient_id_system: “{system}” is the system of a national identifier ({what}), not of your file "
             "numbers: the platform would refuse your patients or mix them up with another organisation's. Use "
-            "your IT department's, or {own}, proper to your FINESS.",
+            "your IT department's, or {own}, proper to your organisation.",
         },
         "site.example_system": {
             "fr": "Attention : l'origine des n° de dossier ({system}) est l'exemple de la documentation. Une "
             "autre structure qui l'a gardée aussi verrait ses patients confondus avec les vôtres sur la "
             "plateforme quand un n° de dossier est le même. Mettez celle de votre service informatique, ou "
-            "{own}, propre à votre FINESS.",
+            "{own}, propre à votre structure.",
             "en": "Warning: the origin of patient file numbers ({system}) is the documentation's example. "
             "Another organisation that kept it too would see its patients mixed up with yours on the "
             "platform whenever a file number is the same. Use your IT department's, or {own}, proper to "
-            "your FINESS.",
+            "your organisation.",
         },
     }
 )

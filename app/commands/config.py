@@ -13,6 +13,7 @@ from app.casefile import read_json_file
 from app.commands.common import STDIN, emit_json, open_store, read_secret, say
 from app.db import transaction
 from app.errors import UsageError
+from app.model import Requester
 from app.setting_checks import FOLDERS, RANGES, CaProblem, ca_bundle_problem, in_range, whole_path
 from app.settings import SECRET_KEYS, SETTINGS, parse, secrets_left_behind
 from app.site import parse_site, save_site, shared_system_warning
@@ -28,8 +29,8 @@ from app.urls import (
 M.add(
     {
         "init.done": {
-            "fr": "Site enregistré : {org} (FINESS {finess}), demandeur {name} (RPPS {rpps}).",
-            "en": "Site saved: {org} (FINESS {finess}), requester {name} (RPPS {rpps}).",
+            "fr": "Site enregistré : {org} ({structure}), demandeur {name} ({professional}).",
+            "en": "Site saved: {org} ({structure}), requester {name} ({professional}).",
         },
         "init.same": {
             "fr": "Site déjà configuré ainsi : rien à changer.",
@@ -203,16 +204,25 @@ def register(sub: Any) -> None:
     put.set_defaults(handler=run_set)
 
 
+def _numbers(requester: Requester, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The numbers of ``kinds`` (« RPPS », « ADELI », « FINESS », « SIRET », « SIREN ») the site has."""
+    return [(kind, number) for kind in kinds if (number := getattr(requester, kind.lower()))]
+
+
 def run_init(args: argparse.Namespace) -> int:
     requester = parse_site(read_json_file(args.site))
     with open_store() as store:
         saved = save_site(store, requester)
     if saved:
         name = " ".join([*requester.given, requester.family])
-        say(M.tr("init.done", org=requester.organization, finess=requester.finess, name=name, rpps=requester.rpps))
+        # The numbers the site was saved with: the RPPS or the ADELI, the FINESS or the SIRET or SIREN (a nurse
+        # under ADELI in a health centre read « (FINESS ) … (RPPS ) »).
+        professional = ", ".join(f"{kind} {number}" for kind, number in _numbers(requester, ("RPPS", "ADELI")))
+        structure = ", ".join(f"{kind} {number}" for kind, number in _numbers(requester, ("FINESS", "SIRET", "SIREN")))
+        say(M.tr("init.done", org=requester.organization, structure=structure, name=name, professional=professional))
     else:
         say(M.tr("init.same"))
-    warning = shared_system_warning(requester.patient_id_system, requester.finess)
+    warning = shared_system_warning(requester.patient_id_system, requester.structure_number)
     if warning:
         say(warning)
     return 0

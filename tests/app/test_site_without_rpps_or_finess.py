@@ -3,12 +3,14 @@ no FINESS (a health centre known by its SIRET or SIREN) can be set up, its numbe
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.errors import CaseFileError
 from app.site import parse_site
+from tests.support.cli import run_inprocess, write_json
 
 
 def _site(practitioner: dict[str, Any], organization: dict[str, Any]) -> dict[str, Any]:
@@ -67,3 +69,20 @@ def test_a_number_typed_with_a_superscript_two_is_refused_saying_which() -> None
         with pytest.raises(CaseFileError) as refused:
             parse_site(_site(practitioner, organization))
         assert words in " ".join(refused.value.details)
+
+
+def test_init_names_the_numbers_it_saved_for_a_nurse_under_adeli_in_a_centre_with_a_siret(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found following docs/cli.md: the confirmation said « (FINESS ), … (RPPS ). », empty, for them."""
+    site = write_json(tmp_path / "site.json", _site({"adeli": "879101558"}, {"siret": "77220148900022"}))
+    done = run_inprocess(capsys, "init", "--site", str(site))
+    assert done.code == 0, done.err
+    said = done.err  # the words of the commands go to standard error (docs/cli.md)
+    assert "(SIRET 77220148900022)" in said and "(ADELI 879101558)" in said, said
+    assert "RPPS" not in said and "(FINESS" not in said, said
+    # The documentation's example kept as the origin of file numbers: the one proposed instead is the SIRET's.
+    assert "urn:teleavis:local-patient-id:77220148900022" in said, said
+    site = write_json(tmp_path / "site.json", _site({"rpps": "10101010105"}, {"siren": "772201489"}))
+    done = run_inprocess(capsys, "init", "--site", str(site))
+    assert "(SIREN 772201489)" in done.err and "(RPPS 10101010105)" in done.err, done.err
