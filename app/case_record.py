@@ -204,6 +204,12 @@ class Requester:
         return self.rpps or self.adeli
 
     @property
+    def national_id(self) -> str:
+        """The professional's national id (IDNPS, TRE_G08): ``8`` + RPPS, else ``0`` + ADELI, as FR Core's
+        Practitioner and Pro Santé Connect's ``SubjectNameID`` carry it."""
+        return "8" + self.rpps if self.rpps or not self.adeli else "0" + self.adeli
+
+    @property
     def structure_number(self) -> str:
         """The structure's own number: the FINESS, else the SIRET, else the SIREN."""
         return self.finess or self.siret or self.siren

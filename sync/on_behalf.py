@@ -5,8 +5,8 @@ professional signed in with Pro Santé Connect is someone else (a nurse of a car
 site's physician), the request still goes in the requester's name, and says who made it: the
 ServiceRequest carries a contained ``Provenance`` (R4: ``target``, ``recorded``, ``agent``), found
 through ``ServiceRequest.relevantHistory``, whose agent is the signed-in professional (``author``,
-by national id, 8 + RPPS) ``onBehalfOf`` the site's PractitionerRole (by its identifier). Nothing else changes: same
-resources, same conditional creates, valid R4 and FR Core.
+by national id, 8 + RPPS or 0 + ADELI) ``onBehalfOf`` the site's PractitionerRole (by its identifier).
+Nothing else changes: same resources, same conditional creates, valid R4 and FR Core.
 """
 
 from __future__ import annotations
@@ -35,10 +35,11 @@ def provenance(case_id: str, professional: Professional, requester: Requester) -
         "agent": [
             {
                 "type": {"coding": [{"system": PARTICIPANT_TYPE, "code": "author"}]},
-                # The national id (IDNPS: 8 + RPPS), as the Practitioner resources and PSC's SubjectNameID carry it.
+                # The national id (IDNPS: 8 + RPPS, 0 + ADELI), as the Practitioner resources and PSC's
+                # SubjectNameID carry it.
                 "who": {
                     "type": "Practitioner",
-                    "identifier": {"system": RPPS_SYSTEM, "value": "8" + professional.rpps},
+                    "identifier": {"system": RPPS_SYSTEM, "value": professional.national_id},
                     "display": professional.name,
                 },
                 "onBehalfOf": {
@@ -56,7 +57,8 @@ def record_on_behalf(bundle: dict[str, Any], case_id: str, settings: SettingsRea
     from sync.psc import signed_in  # authlib loads only when someone signed in or sends
 
     professional = signed_in(settings)
-    if professional is None or professional.rpps == requester.rpps:
+    # By national id: two professionals under ADELI have the same empty RPPS.
+    if professional is None or professional.national_id == requester.national_id:
         return False
     for entry in bundle.get("entry", []):
         resource = entry.get("resource", {})

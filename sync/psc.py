@@ -40,6 +40,7 @@ from joserfc.jwk import KeySet
 
 from app import messages as M
 from app.errors import StorageError, TeleavisError
+from app.identifiers import adeli_is_valid
 from app.urls import is_secure_url, session_proxies
 from sync.auth import (
     BUSY_ERRORS,
@@ -103,10 +104,10 @@ M.add(
             "en": "Pro Santé Connect: the professional's information cannot be read ({why}).",
         },
         "psc.no_rpps": {
-            "fr": "Pro Santé Connect : ce compte n'a pas de numéro RPPS (identifiant national {id}) ; "
-            "une demande de télé-expertise exige un professionnel inscrit au RPPS.",
-            "en": "Pro Santé Connect: this account has no RPPS number (national id {id}); "
-            "a tele-expertise request needs a professional registered in the RPPS.",
+            "fr": "Pro Santé Connect : ce compte n'a ni numéro RPPS ni numéro ADELI (identifiant national {id}) ; "
+            "une demande de télé-expertise exige un professionnel inscrit au RPPS ou à ADELI.",
+            "en": "Pro Santé Connect: this account has neither an RPPS nor an ADELI number (national id {id}); "
+            "a tele-expertise request needs a professional registered in the RPPS or ADELI.",
         },
         "psc.phone": {
             "fr": "Validez sur votre téléphone (application e-CPS) la connexion à Teleavis…",
@@ -160,10 +161,17 @@ class Professional:
     family: str
     given: str
     national_id: str
+    #: A professional not in the RPPS (``rpps`` empty): national id ``0`` + ADELI.
+    adeli: str = ""
 
     @property
     def name(self) -> str:
         return f"{self.given} {self.family}".strip()
+
+    @property
+    def number(self) -> str:
+        """Their own number, named: « RPPS … », or « ADELI … »."""
+        return f"RPPS {self.rpps}" if self.rpps or not self.adeli else f"ADELI {self.adeli}"
 
 
 def acr_satisfies(got: object, wanted: str) -> bool:
@@ -174,17 +182,20 @@ def acr_satisfies(got: object, wanted: str) -> bool:
 
 
 def professional_from_userinfo(claims: dict[str, Any]) -> Professional:
-    """The professional PSC's userinfo describes: ``SubjectNameID`` is ``8`` + RPPS."""
+    """The professional PSC's userinfo describes: ``SubjectNameID`` is the national id (IDNPS, TRE_G08),
+    ``8`` + RPPS, or ``0`` + ADELI for a professional not in the RPPS (PSC's national id is « RPPS (ou
+    ADELI) », the ANS's API page says)."""
     national = claims.get("SubjectNameID") or claims.get("preferred_username")
     if not isinstance(national, str) or not national:
         raise PscError(M.tr("psc.userinfo", why="SubjectNameID"))
-    if not (national.startswith("8") and len(national) == 12 and national[1:].isdigit()):
+    adeli = national[1:] if national.startswith("0") and adeli_is_valid(national[1:]) else ""
+    if not adeli and not (national.startswith("8") and len(national) == 12 and national[1:].isdigit()):
         raise PscError(M.tr("psc.no_rpps", id=national))
     exercices = (claims.get("SubjectRefPro") or {}).get("exercices") or [{}]
     first = exercices[0] if isinstance(exercices, list) and exercices and isinstance(exercices[0], dict) else {}
     family = claims.get("family_name") or first.get("nomDexercice") or ""
     given = claims.get("given_name") or first.get("prenomDexercice") or ""
-    return Professional(national[1:], str(family), str(given), national)
+    return Professional("" if adeli else national[1:], str(family), str(given), national, adeli=adeli)
 
 
 class _Callback(BaseHTTPRequestHandler):

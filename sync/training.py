@@ -232,11 +232,13 @@ def ensure_psc(store: Store) -> str:
         if provider is None:
             professionals = list(TEST_PROFESSIONALS)
             requester = load_requester(store.settings)
-            if requester is not None and all(p.rpps != requester.rpps for p in professionals):
+            # By national id (8 + RPPS, or 0 + ADELI for a nurse under ADELI: « 8 » alone was her login).
+            if requester is not None and all(p.national_id != requester.national_id for p in professionals):
+                given = " ".join(requester.given)
                 professionals.insert(
                     0,
                     Professional(
-                        requester.rpps, requester.family, " ".join(requester.given), login="8" + requester.rpps
+                        requester.rpps, requester.family, given, login=requester.national_id, adeli=requester.adeli
                     ),
                 )
             provider = PscProvider(professionals=tuple(professionals)).start()

@@ -65,7 +65,7 @@ class PscSignIn(QWidget):
 
         who = signed_in(store.settings)
         if who is not None:
-            self.status.setText(self.tr("Connecté : {name} (RPPS {rpps})").format(name=who.name, rpps=who.rpps))
+            self.status.setText(self.tr("Connecté : {name} ({number})").format(name=who.name, number=who.number))
 
     def sign_in(self) -> None:
         from sync.psc import PscClient, client_from_settings
@@ -82,7 +82,7 @@ class PscSignIn(QWidget):
             return
         self.button.setEnabled(False)
         self.status.setText(self.tr("Connexion en cours…"))
-        hint = "8" + requester.rpps if requester is not None else ""
+        hint = requester.national_id if requester is not None else ""  # 8 + RPPS, or 0 + ADELI
 
         def work() -> Any:
             if client.offers_ciba and hint:
@@ -116,7 +116,7 @@ class PscSignIn(QWidget):
     def _done(self, professional: Any) -> None:
         with contextlib.suppress(RuntimeError):  # the settings were closed meanwhile: the sign-in is kept
             self._show(
-                self.tr("Connecté : {name} (RPPS {rpps})").format(name=professional.name, rpps=professional.rpps)
+                self.tr("Connecté : {name} ({number})").format(name=professional.name, number=professional.number)
             )
 
     def _failed(self, exc: BaseException) -> None:

@@ -42,13 +42,13 @@ M.add(
             "en": "The site is not set up: run “teleavis init --site site.json” first.",
         },
         "login.done": {
-            "fr": "Connecté avec Pro Santé Connect : {name} (RPPS {rpps}).",
-            "en": "Signed in with Pro Santé Connect: {name} (RPPS {rpps}).",
+            "fr": "Connecté avec Pro Santé Connect : {name} ({number}).",
+            "en": "Signed in with Pro Santé Connect: {name} ({number}).",
         },
         "login.on_behalf": {
-            "fr": "Vous n'êtes pas le demandeur du site ({requester}, RPPS {site_rpps}) : vos demandes seront "
+            "fr": "Vous n'êtes pas le demandeur du site ({requester}, {site_number}) : vos demandes seront "
             "enregistrées comme faites par vous pour son compte.",
-            "en": "You are not the site's requester ({requester}, RPPS {site_rpps}): your requests will be "
+            "en": "You are not the site's requester ({requester}, {site_number}): your requests will be "
             "recorded as made by you on their behalf.",
         },
     }
@@ -77,8 +77,8 @@ def run_login(args: argparse.Namespace) -> int:
         else:
             client = client_from_settings(store.settings)
         if client.offers_ciba and not args.browser:
-            # PSC's login hint is the professional's national id: 8 + RPPS.
-            token = client.sign_in_ciba("8" + requester.rpps, say, timeout_s=args.timeout)
+            # PSC's login hint is the professional's national id: 8 + RPPS, or 0 + ADELI.
+            token = client.sign_in_ciba(requester.national_id, say, timeout_s=args.timeout)
         elif client.offers_device and not args.browser:
             token = client.sign_in_device(say, timeout_s=args.timeout)
         else:
@@ -86,8 +86,9 @@ def run_login(args: argparse.Namespace) -> int:
         professional = client.userinfo(str(token["access_token"]))
         with transaction(store.conn) as conn:
             save_sign_in(store.settings, token, professional, in_transaction=True)
-            audit.append(conn, store.key, "settings", detail=f"psc sign-in RPPS {professional.rpps}")
-    say(M.tr("login.done", name=professional.name, rpps=professional.rpps))
-    if professional.rpps != requester.rpps:
-        say(M.tr("login.on_behalf", requester=" ".join([*requester.given, requester.family]), site_rpps=requester.rpps))
+            audit.append(conn, store.key, "settings", detail=f"psc sign-in {professional.number}")
+    say(M.tr("login.done", name=professional.name, number=professional.number))
+    if professional.national_id != requester.national_id:
+        site_number = f"RPPS {requester.rpps}" if requester.rpps else f"ADELI {requester.adeli}"
+        say(M.tr("login.on_behalf", requester=" ".join([*requester.given, requester.family]), site_number=site_number))
     return 0

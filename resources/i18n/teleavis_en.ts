@@ -2699,8 +2699,8 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     <message>
         <location filename="../../ui/psc_sign_in.py" line="46"/>
         <location filename="../../ui/psc_sign_in.py" line="87"/>
-        <source>Connecté : {name} (RPPS {rpps})</source>
-        <translation>Signed in: {name} (RPPS {rpps})</translation>
+        <source>Connecté : {name} ({number})</source>
+        <translation>Signed in: {name} ({number})</translation>
     </message>
     <message>
         <location filename="../../ui/psc_sign_in.py" line="103"/>

@@ -46,11 +46,13 @@ class Professional:
     profession: str = "10"  # TRE-G15: 10 = médecin
     login: str = ""
     pin: str = "1234"
+    #: A professional not in the RPPS (``rpps`` empty) is known by ADELI.
+    adeli: str = ""
 
     @property
     def national_id(self) -> str:
-        """The national identifier PSC gives (``SubjectNameID``): ``8`` + RPPS."""
-        return "8" + self.rpps
+        """The national identifier PSC gives (``SubjectNameID``): ``8`` + RPPS, or ``0`` + ADELI."""
+        return "8" + self.rpps if self.rpps or not self.adeli else "0" + self.adeli
 
     def userinfo(self, subject: str) -> dict[str, Any]:
         """PSC's userinfo claims for this professional (the subset a client reads)."""
@@ -72,7 +74,9 @@ class Professional:
                     }
                 ],
             },
-            "otherIds": [{"identifiant": self.rpps, "origine": "RPPS", "qualite": 1}],
+            "otherIds": [
+                {"identifiant": self.rpps or self.adeli, "origine": "RPPS" if self.rpps else "ADELI", "qualite": 1}
+            ],
         }
 
 
@@ -380,7 +384,7 @@ class PscProvider:
         code = secrets.token_urlsafe(24)
         with self._lock:
             self._codes[code] = _Code(pending, professional, time.time() + 60)
-        self.logins.append(professional.rpps)
+        self.logins.append(professional.national_id[1:])
         return _redirect(pending.redirect_uri, {"code": code, "state": pending.state})
 
     def _client(self, request: Request, form: dict[str, str]) -> str:
@@ -488,7 +492,7 @@ class PscProvider:
         if "openid" not in form.get("scope", "").split():
             raise _OAuthFault("invalid_request", "scope doit contenir openid")
         hint = form.get("login_hint", "").strip()
-        professional = next((p for p in self.professionals if hint in (p.national_id, p.rpps)), None)
+        professional = next((p for p in self.professionals if hint in (p.national_id, p.national_id[1:])), None)
         if professional is None:
             raise _OAuthFault("unknown_user_id", "login_hint : aucun professionnel de ce numéro n'a d'e-CPS")
         now = time.time()
@@ -529,7 +533,7 @@ class PscProvider:
             if now < pending.approve_at:
                 raise _OAuthFault("authorization_pending", "en attente de la validation sur le téléphone")
             pending.done = True
-        self.logins.append(pending.professional.rpps)
+        self.logins.append(pending.professional.national_id[1:])
         return self._issue(pending.professional, client_id, pending.scope, "")
 
     # -- the device grant (RFC 8628) ------------------------------------------------------------------
@@ -606,7 +610,7 @@ class PscProvider:
                 raise _OAuthFault("authorization_pending", "en attente de la saisie du code")
             device.done = True
             professional = device.professional
-        self.logins.append(professional.rpps)
+        self.logins.append(professional.national_id[1:])
         return self._issue(professional, client_id, device.scope, "")
 
 
