@@ -169,6 +169,9 @@ COLUMNS = (
     # The used name (« nom utilisé »), as shown beside the birth name: empty when none, or when it is
     # the birth name itself. The birth name stays alone in patient_family (the insurance's).
     "patient_used_name",
+    # The requester's ADELI when she has no RPPS (requester_rpps then empty): never put in requester_rpps,
+    # where a billing software reads an RPPS.
+    "requester_adeli",
 )
 
 
@@ -202,11 +205,14 @@ def patient_token(store: Store, case: Case) -> str:
     return store.key.index_token(f"act-patient:{ident}")
 
 
-def _count(conn: sqlite3.Connection, year: int, rpps: str, token: str, case_id: str) -> int:
+def _count(conn: sqlite3.Connection, year: int, requester: Requester | None, token: str, case_id: str) -> int:
+    # The requester by RPPS and ADELI: two requesters under ADELI have the same empty RPPS.
+    rpps, adeli = (requester.rpps, requester.adeli) if requester else ("", "")
     return int(
         conn.execute(
-            "SELECT COUNT(*) FROM acts WHERE year=? AND requester_rpps=? AND patient=? AND billable=1 AND case_id<>?",
-            (year, rpps, token, case_id),
+            "SELECT COUNT(*) FROM acts WHERE year=? AND requester_rpps=? AND requester_adeli=? AND patient=? "
+            "AND billable=1 AND case_id<>?",
+            (year, rpps, adeli, token, case_id),
         ).fetchone()[0]
     )
 
@@ -224,8 +230,8 @@ def _to_training(store: Store, case: Case) -> bool:
 def judge(store: Store, case: Case, *, conn: sqlite3.Connection | None = None, year: int | None = None) -> Verdict:
     """The verdict for ``case``'s act were it sent now (the window and ``case send`` say it first)."""
     requester = load_requester(store.settings)
-    rpps = requester.rpps if requester else ""
-    done = _count(conn or store.conn, year or utc_now().astimezone().year, rpps, patient_token(store, case), case.id)
+    year = year or utc_now().astimezone().year
+    done = _count(conn or store.conn, year, requester, patient_token(store, case), case.id)
     if _to_training(store, case):
         return Verdict(False, TRAINING, done + 1)
     if not entitled(requester):
@@ -253,13 +259,15 @@ def record(store: Store, conn: sqlite3.Connection, case_id: str) -> Verdict | No
     verdict = judge(store, case, conn=conn, year=year)
     requester = load_requester(store.settings)
     conn.execute(
-        "INSERT INTO acts(case_id, at, year, code, requester_rpps, patient, billable, reason) VALUES (?,?,?,?,?,?,?,?)",
+        "INSERT INTO acts(case_id, at, year, code, requester_rpps, requester_adeli, patient, billable, reason) "
+        "VALUES (?,?,?,?,?,?,?,?,?)",
         (
             case_id,
             iso(now),
             year,
             ACT_CODE,
             requester.rpps if requester else "",
+            requester.adeli if requester else "",
             patient_token(store, case),
             int(verdict.billable),
             verdict.reason,
@@ -319,13 +327,14 @@ def export_csv(store: Store, year: int) -> tuple[str, int]:
     if not 2000 <= year <= 2100:
         raise UsageError(M.tr("act.bad_year", year=year))
     rows = store.conn.execute(
-        "SELECT case_id, at, code, requester_rpps, billable, reason FROM acts WHERE year=? ORDER BY at, case_id",
+        "SELECT case_id, at, code, requester_rpps, billable, reason, requester_adeli FROM acts WHERE year=? "
+        "ORDER BY at, case_id",
         (year,),
     ).fetchall()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for case_id, at, code, rpps, billable, reason in rows:
+    for case_id, at, code, rpps, billable, reason, adeli in rows:
         patient = store.get_case(case_id).patient
         day = datetime.fromisoformat(at).astimezone().date().isoformat()
         writer.writerow(
@@ -343,6 +352,7 @@ def export_csv(store: Store, year: int) -> tuple[str, int]:
                 M.tr("act.yes") if billable else M.tr("act.no"),
                 M.tr(f"act.reason.{reason}"),
                 patient.used_name_shown(),
+                adeli,
             ]
         )
     with transaction(store.conn) as conn:

@@ -806,6 +806,14 @@ def _pad_blobs(conn: sqlite3.Connection, key: DataKey) -> None:
             log.warning("migration 25: a blob could not be written again padded; left as it is")
 
 
+def _migrate_26(conn: sqlite3.Connection) -> None:
+    # The act of a requester under ADELI (no RPPS, some nurses) keeps her ADELI: the billing export names
+    # her (its column ``requester_adeli``), and her patients' acts are counted as hers, not with those of
+    # every other requester without RPPS.
+    if "requester_adeli" not in {row[1] for row in conn.execute("PRAGMA table_info(acts)")}:
+        conn.execute("ALTER TABLE acts ADD COLUMN requester_adeli TEXT NOT NULL DEFAULT ''")
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1,
@@ -833,6 +841,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     Keyed(_migrate_23),
     Keyed(_migrate_24),
     Keyed(_migrate_25),
+    _migrate_26,
 ]
 
 

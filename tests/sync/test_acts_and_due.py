@@ -194,7 +194,7 @@ def test_acts_export_writes_the_year_for_the_billing_software_privately(
         assert target.stat().st_mode & 0o777 == 0o600
     header = target.read_text(encoding="utf-8").splitlines()[0].split(",")
     # Read by position by some billing software: the documented columns keep their places (docs/cli.md),
-    # the used name comes last.
+    # new ones added at the end: the used name, then the ADELI of a requester without RPPS.
     assert header == [
         "date",
         "act_code",
@@ -209,6 +209,7 @@ def test_acts_export_writes_the_year_for_the_billing_software_privately(
         "billable",
         "reason",
         "patient_used_name",
+        "requester_adeli",
     ]
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert sorted(r["case_id"] for r in rows) == sorted(ids)  # (sent in the same second: by case id)
