@@ -331,6 +331,13 @@ class SiteForm(QWidget):
         height = min(window.height() + lacking, room - frame)
         if height > window.height():
             window.resize(window.width(), height)
+            if screen is not None:
+                # Grown downwards from where it was: moved up as much as it now passes the screen's bottom
+                # (found with the ADELI and SIRET rows: the settings' « Enregistrer » went below the edge).
+                area = screen.availableGeometry()
+                outside = window.frameGeometry().bottom() - area.bottom()
+                if outside > 0:
+                    window.move(window.x(), max(area.top(), window.y() - outside))
 
     def document(self) -> dict[str, Any]:
         """The site file these fields make (the numbers left empty are not in it, as in ``init``'s)."""
