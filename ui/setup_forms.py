@@ -176,7 +176,7 @@ class SiteForm(QWidget):
         Corsica typed « 2a… » in capitals, the spaces of a SIRET copied from a document dropped)."""
         return (
             self.rpps.text().strip(),
-            self.adeli.text().strip(),
+            self.adeli.text().strip().upper(),  # (2A/2B, 9A-9F: its department)
             self.finess.text().strip().upper(),
             self.siret.text().replace(" ", ""),
             self.siren.text().replace(" ", ""),
@@ -219,11 +219,14 @@ class SiteForm(QWidget):
                 if len(rpps) != 11 or not rpps.isdigit()
                 else key_typo.format(what="RPPS")
             ),
-            # The same rule as the site file's (app/identifiers.py): nine digits, a Luhn key.
+            # The same rule as the site file's (app/identifiers.py): nine digits, a Luhn key; or a department's letters.
             "adeli": (
                 ""
                 if not adeli or adeli_is_valid(adeli)
-                else self.tr("Le numéro ADELI compte 9 chiffres (carte CPS ou attestation d'inscription).")
+                else self.tr(
+                    "Le numéro ADELI compte 9 chiffres, ou 2A, 2B, 9A à 9F puis 7 chiffres en Corse et outre-mer "
+                    "(carte CPS ou attestation d'inscription)."
+                )
                 if len(adeli) != 9 or not adeli.isdigit()
                 else key_typo.format(what="ADELI")
             ),

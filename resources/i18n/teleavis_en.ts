@@ -3147,8 +3147,8 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         <translation>Required: the FINESS number, or else the SIRET or SIREN number.</translation>
     </message>
     <message>
-        <source>Le numéro ADELI compte 9 chiffres (carte CPS ou attestation d&apos;inscription).</source>
-        <translation>The ADELI number has 9 digits (CPS card or registration certificate).</translation>
+        <source>Le numéro ADELI compte 9 chiffres, ou 2A, 2B, 9A à 9F puis 7 chiffres en Corse et outre-mer (carte CPS ou attestation d&apos;inscription).</source>
+        <translation>The ADELI number has 9 digits, or 2A, 2B, 9A to 9F then 7 digits in Corsica and overseas (CPS card or registration certificate).</translation>
     </message>
     <message>
         <source>Le numéro SIRET compte 14 chiffres (avis de situation INSEE, ou annuaire des entreprises).</source>

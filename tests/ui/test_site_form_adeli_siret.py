@@ -143,3 +143,25 @@ def test_an_adeli_typed_where_the_rpps_goes_or_a_siret_where_the_finess_goes_is_
     assert "SIRET" in words["finess"] and "« ou n° SIRET »" in words["finess"], words["finess"]
     form.rpps.setText("1234567")  # nothing like an ADELI: the RPPS's own words
     assert "11 chiffres" in form.field_words()["rpps"]
+
+
+def test_an_adeli_of_corsica_or_overseas_is_taken_as_typed_in_small_letters_and_a_wrong_one_told_its_shape(
+    qtbot: Any, store: Store
+) -> None:
+    """Corsica's ADELI numbers begin with 2A or 2B, the overseas departments' with 9A to 9F (as ``init``
+    takes them): typed in small letters it is the same number; a wrong one is told what an ADELI looks like,
+    not « 9 chiffres » that such a nurse's own number is not."""
+    store.settings.set("site.requester", None)
+    form = _form(qtbot, store)
+    form.family.setText("ORSINI")
+    form.given.setText("Lisa")
+    form.finess.setText("750000010")
+    form.organization.setText("Cabinet")
+    form.adeli.setText("2a6012345")
+    assert form.field_words()["adeli"] == ""
+    assert form.save() is True, form.field_words()
+    kept = load_requester(store.settings)
+    assert kept is not None and kept.adeli == "2A6012345"
+    form.adeli.setText("2C6012345")
+    words = form.field_words()["adeli"]
+    assert "2A" in words and "9A" in words, words
