@@ -11,6 +11,7 @@ import functools
 import logging
 import pathlib
 import re
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -99,6 +100,8 @@ class CapturePanel(QWidget):
         self.jobs = ImageJobs(store, self)
         #: The case whose images are checked again for its new specialty, once it is chosen.
         self._to_check: Case | None = None
+        #: Set when the checks running are for a specialty the case no longer has: they stop at the next image.
+        self._checks_stop: threading.Event | None = None
         self._check_timer = QTimer(self, singleShot=True, interval=CHECK_AGAIN_MS)
         self._check_timer.timeout.connect(self._check_again)
         self.cue = CaptureCue(self)
@@ -310,6 +313,7 @@ class CapturePanel(QWidget):
         if not self._editable():
             return
         self._to_check = case
+        self._stop_checks()  # those of the specialty before, if running: a core and Python's lock for nothing
         self._check_timer.start()  # once the specialty is chosen (arrow keys go through several)
         before = self.live.choice.currentData()
         self.live.fill(case.specialty)
@@ -317,28 +321,51 @@ class CapturePanel(QWidget):
             # In a slice of its own, after the new fields are drawn: together they stalled the preview.
             QTimer.singleShot(0, self, self._restart_camera)
 
+    def _stop_checks(self) -> None:
+        if self._checks_stop is not None:
+            self._checks_stop.set()
+            self._checks_stop = None
+
     @Slot()
     def _check_again(self) -> None:
-        """The images' checks made again for the case's new specialty, on the writer thread (after the
-        labels edited before): a skin photo's verdict in an eye case was a skin photo's. The tiles follow."""
+        """The images' checks made again for the case's new specialty: a skin photo's verdict in an eye case
+        was a skin photo's. The images are read by the writer thread (after the imports and labels asked
+        before), checked on the thread pool, their findings written by the writer; their tiles follow. A
+        newer change of specialty stops them at the next image, and nothing of them is written then."""
         case, self._to_check = self._to_check, None
         if case is None:
             return
         case_id, specialty = case.id, case.specialty
+        self._stop_checks()
+        stop = self._checks_stop = threading.Event()
+        failed = self._fail_for(case_id)
 
-        def done(images: list[CaseImage] | None) -> None:
-            if images is None or self._case is None or self._case.id != case_id:
+        def read(images: list[tuple[CaseImage, bytes]] | None) -> None:
+            if images and not stop.is_set():
+                self.jobs.run(lambda _store: work.checks_again(images, specialty, stop.is_set), checked, failed)
+
+        def checked(changed: list[work.CheckedAgain] | None) -> None:
+            if changed and not stop.is_set():
+                self.jobs.run(
+                    lambda store: work.store_checks(store, case_id, changed, stop.is_set), stored, failed, write=True
+                )
+
+        def stored(written: tuple[list[CaseImage], set[str]] | None) -> None:
+            # (Shown even when stopped since: what is written is what the tiles must say.)
+            if written is None or self._case is None or self._case.id != case_id:
                 return
+            images, changed = written
             self._case.images[:] = images  # the editor's Case object sees the same list
-            self._show_images(self._case.images)
+            if self.strip.update_images(images, changed):
+                self._update_checklist()
+            else:
+                self._show_images(self._case.images)  # an image came or went meanwhile: every tile
             selected = self.labels.image
-            if selected is not None:  # its findings, as checked now
+            if selected is not None and selected.id in changed:  # its findings, as checked now
                 self._on_selected(next((image for image in images if image.id == selected.id), None))
             self.images_changed.emit()
 
-        self.jobs.run(
-            lambda store: work.check_again(store, case_id, specialty), done, self._fail_for(case_id), write=True
-        )
+        self.jobs.run(lambda store: work.to_check_again(store, case_id, specialty), read, failed, write=True)
 
     @Slot()
     def _restart_camera(self) -> None:

@@ -93,6 +93,23 @@ class ImageStrip(QScrollArea):
         self.select(wanted or (images[-1].id if images else ""))
         self.load(images)
 
+    def update_images(self, images: list[CaseImage], changed: set[str]) -> bool:
+        """The ``changed`` images' tiles say their new verdict (their checks were made again; their bytes and
+        thumbnails are the same); the other tiles, the selection and the labels shown are left as they are.
+        ``False`` (nothing done) when the tiles are not those of ``images``, in their order."""
+        if [image.id for image in images] != list(self._tiles):
+            return False
+        for number, image in enumerate(images, start=1):
+            if image.id in changed:
+                self._tiles[image.id].show_image(
+                    image,
+                    number,
+                    self._thumbs.get(image.id),
+                    pending=image.id not in self._thumbs,
+                    other_patient=image.id in self._other_patients,
+                )
+        return True
+
     def load(self, images: list[CaseImage]) -> None:
         """Read, decrypt and decode the thumbnails not yet in hand nor asked, on a worker thread."""
         missing = [image for image in images if image.id not in self._thumbs and image.id not in self._loading]
