@@ -387,6 +387,10 @@ class FollowView(QWidget):
         self._reply_open = False  # the case waits for a reply that can be sent from here
         self._last_refused = ""  # the words of the case's last reply, when it was refused
         self._refused_why = ""  # why it was refused, as the platform's note of the case says it
+        self._words_back_said = False  # the line above the box says them (and why, and what to do)
+        self._detail_words: list[str] = []  # the case's note at the top of the page, line by line
+        self._detail_said = ""  # as shown (all of it, or without what the line above the box says)
+        self._answer_here = ""  # its line saying to answer the expert below, when it has one
         self.reply.setMaximumHeight(100)
         # The words of a reply refused came back to the box: said above it, with what to do (a problem: it
         # did not leave).
@@ -596,19 +600,20 @@ class FollowView(QWidget):
         if state.value in WAITING_FOR_EXPERT:
             words.extend(self._what_comes_next(case))
         replied = any(m.direction == "to-expert" and m.state == "queued" for m in conversation)
+        self._answer_here = ""
         if state == CaseState.ON_HOLD and not replied and not self._on_training_platform(case.id):
             # Found by a nurse's day: « L'expert demande un complément » and nothing more above the box.
-            words.append(
-                self.tr(
-                    "Répondez à l'expert ci-dessous : écrivez votre réponse, ajoutez des photos si besoin "
-                    "(« Ajouter des images… »), puis cliquez sur « Envoyer la réponse ». Il reprendra alors "
-                    "son analyse."
-                )
+            self._answer_here = self.tr(
+                "Répondez à l'expert ci-dessous : écrivez votre réponse, ajoutez des photos si besoin "
+                "(« Ajouter des images… »), puis cliquez sur « Envoyer la réponse ». Il reprendra alors "
+                "son analyse."
             )
+            words.append(self._answer_here)
         elsewhere = self._sent_elsewhere(case.id, state)
         if elsewhere:
             words.append(elsewhere)
-        self.detail.setText("\n".join(words))
+        self._detail_words = words
+        self._show_detail()
         if state not in (CaseState.QUEUED, CaseState.SENDING):
             self.progress.hide()
             self.progress_words.hide()
@@ -1733,9 +1738,9 @@ class FollowView(QWidget):
         if back and self._refused_why:
             self.reply_back.setText(
                 self.tr(
-                    "{why} Elle est prête à être renvoyée ci-dessous : corrigez-la si besoin, puis cliquez "
-                    "« Envoyer la réponse »."
-                ).format(why=self._refused_why)
+                    "Votre réponse n'est pas partie. Raison : {why} Ses mots sont revenus ci-dessous, prêts à "
+                    "être renvoyés : corrigez-les si besoin, puis cliquez « Envoyer la réponse »."
+                ).format(why=self._reason_alone(self._refused_why))
             )
         elif back:
             self.reply_back.setText(
@@ -1745,6 +1750,31 @@ class FollowView(QWidget):
                 )
             )
         self.reply_back.setVisible(back)
+        self._words_back_said = back
+        self._show_detail()
+
+    @staticmethod
+    def _reason_alone(why: str) -> str:
+        """``why`` a reply was refused, without what the platform's refusal adds of what to do (« Elle n'est
+        pas partie : ses mots sont revenus … envoyez-la de nouveau »): the line above the box says it."""
+        import sync.engine  # noqa: F401 (its messages; loaded with the sync, which refused it)
+
+        mark, key = "\x00", "sync.reply_refused_words"  # (a key, not a literal: no string for lupdate)
+        tail = M.tr(key, status=mark, diagnostics=mark).split(mark)[-1]
+        return why[: -len(tail)] if tail.strip() and why.endswith(tail) else why
+
+    def _show_detail(self) -> None:
+        """The case's note at the top of the page; while the line above the box says a refused reply is back
+        there, why it was refused and what to do are said there only. Found by a nurse's afternoon: the top
+        said the refusal with « corrigez-la puis envoyez-la de nouveau », then « Répondez à l'expert
+        ci-dessous … cliquez sur « Envoyer la réponse » », and the line above the box said both again."""
+        if self.detail.text() != self._detail_said:
+            return  # something else is said there (an error reading the case): kept
+        words = self._detail_words
+        if self._words_back_said:
+            words = [w for w in words if w not in (self._answer_here, self._refused_why)]
+        self._detail_said = "\n".join(words)
+        self.detail.setText(self._detail_said)
 
     def _keep_again(self, case_id: str) -> None:
         """Record which images of a refused reply go with ``case_id``'s reply begun, and which she took off

@@ -1207,8 +1207,8 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1700"/>
-        <source>{why} Elle est prête à être renvoyée ci-dessous : corrigez-la si besoin, puis cliquez « Envoyer la réponse ».</source>
-        <translation>{why} It is ready to be sent again below: correct it if need be, then click “Send the reply”.</translation>
+        <source>Votre réponse n&apos;est pas partie. Raison : {why} Ses mots sont revenus ci-dessous, prêts à être renvoyés : corrigez-les si besoin, puis cliquez « Envoyer la réponse ».</source>
+        <translation>Your reply has not left. Reason: {why} Its words are back below, ready to be sent again: correct them if need be, then click “Send the reply”.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="322"/>

@@ -59,7 +59,8 @@ def test_a_reply_the_platform_refuses_is_said_not_sent_on_the_reply_itself(
     assert said.startswith("Vous, ") and "Depuis trois semaines." in said
     assert "non envoyée" in said and "refusée par la plateforme" in said, said
     assert view.reply_saved.text() == "", "« elle part avec la prochaine synchronisation » is no longer true"
-    assert "refuse la réponse à l'expert" in view.detail.text() and "refuse le dossier" not in view.detail.text()
+    said = _said_above_the_reply(view)  # (said once, above her words back in the box)
+    assert "refuse la réponse à l'expert" in said and "refuse le dossier" not in said
     assert view.send_reply.isEnabled(), "to be corrected and sent again"
     assert [m.text for m in Outbox(store).messages(case_id) if m.direction == "to-expert"] == ["Depuis trois semaines."]
 
@@ -385,3 +386,75 @@ def test_closing_does_not_ask_about_words_back_on_a_case_whose_reply_cannot_leav
     assert not view.reply.isVisibleTo(view), "no reply can leave from here"
     view.set_case(store.get_case(second))
     assert view.unsent_replies() == [], "asked at closing about a reply that cannot leave"
+
+
+def _said_above_the_reply(view: Any) -> str:
+    """What the page says from its top to the reply box: the case's note, then the line above the box."""
+    return view.detail.text() + "\n" + (view.reply_back.text() if view.reply_back.isVisibleTo(view) else "")
+
+
+def test_a_refused_reply_is_said_once_with_what_to_do_once(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found by a nurse's afternoon under Xvfb: the platform's refusal was said at the top of the page with
+    « corrigez-la puis envoyez-la de nouveau », followed there by « Répondez à l'expert ci-dessous … puis
+    cliquez sur « Envoyer la réponse » », and the line above the box said the refusal again with « Elle est
+    prête à être renvoyée … cliquez « Envoyer la réponse » »: three times what to do, twice why."""
+    with asked(qtbot, store, answer_after_s=3600.0) as (sandbox, engine, case_id, view):
+        type_text(view.reply, "Depuis trois semaines.")
+        qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+        sandbox.inject_fault(422, count=1, retry_after=None)
+        engine.run_once(poll=False)
+        view.refresh()  # as the window does on the engine's news
+        assert view.reply.toPlainText() == "Depuis trois semaines."
+        said = _said_above_the_reply(view)
+        assert said.count("refuse la réponse à l'expert (422)") == 1, said
+        assert said.count("Envoyer la réponse") + said.count("envoyez-la de nouveau") == 1, said
+        assert "n'est pas partie" in view.reply_back.text(), "the line above her words says what they are"
+        view.reply.clear()  # she begins anew: the refusal is still said, at the top
+        assert "refuse la réponse à l'expert (422)" in view.detail.text()
+
+
+@pytest.mark.parametrize("reason", ["sync.bug", "data.altered"])
+def test_the_line_above_a_reply_refused_here_names_the_reply(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None, reason: str
+) -> None:
+    """Refused here (an internal error, data altered), the line above the box said the reason, about « le
+    dossier » or « un élément de ce dossier », then « Elle est prête à être renvoyée »: « Elle » pointed at
+    nothing. It says the reply did not leave, then why, then what to do, once."""
+    from app import messages as M
+
+    with asked(qtbot, store, answer_after_s=3600.0) as (_sandbox, _engine, case_id, view):
+        message_id = queue_reply(store, case_id, "Depuis trois semaines.", [])
+        Outbox(store).reply_refused(case_id, message_id, M.tr(reason))
+        view.refresh()
+        assert view.reply.toPlainText() == "Depuis trois semaines."
+        line = view.reply_back.text()
+        assert view.reply_back.isVisibleTo(view) and line.startswith("Votre réponse n'est pas partie"), line
+        assert "Elle " not in line, line
+        assert M.tr(reason).split(" : ")[0] in line, "why, on the reply itself"
+        said = _said_above_the_reply(view)
+        assert said.count(M.tr(reason).split(" : ")[0]) == 1, said
+        assert said.count("Envoyer la réponse") == 1, said
+
+
+def test_the_line_above_a_refused_reply_reads_in_english(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None, qapp: Any
+) -> None:
+    """The same line, the window in English: the platform's reason without its French-built tail of what to
+    do, said once."""
+    from ui.application import install_language
+
+    install_language(qapp, "en")
+    try:
+        with asked(qtbot, store, answer_after_s=3600.0) as (sandbox, engine, _case_id, view):
+            type_text(view.reply, "For three weeks.")
+            qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+            sandbox.inject_fault(422, count=1, retry_after=None)
+            engine.run_once(poll=False)
+            view.refresh()
+            line = view.reply_back.text()
+            assert line.startswith("Your reply has not left. Reason: The platform refuses the reply"), line
+            assert "It has not left" not in line and line.count("Send the reply") == 1, line
+    finally:
+        install_language(qapp, "fr")
