@@ -104,6 +104,8 @@ _PERSON_EVENTS = frozenset(
 
 #: Where a line of the conversation keeps the id of its message.
 MESSAGE_ID = Qt.ItemDataRole.UserRole
+#: The last reply's line, refused, pointing below (at the line above her words back in the box) and above.
+POINTS_BELOW, POINTS_ABOVE = Qt.ItemDataRole.UserRole + 1, Qt.ItemDataRole.UserRole + 2
 
 #: The room of the pictures sent with a reply, on its line of the conversation (half a tile's thumbnail tall).
 REPLY_PICTURES = QSize(180, 66)
@@ -637,6 +639,7 @@ class FollowView(QWidget):
         self._show_answer(answer, state)
         self.conversation.clear()
         joined = self._joined_images(case.id, conversation)
+        last_reply = next((m for m in reversed(conversation) if m.direction == "to-expert"), None)
         for message in conversation:
             who = self.tr("Expert") if message.direction == "from-expert" else self.tr("Vous")
             when = local_time(message.sent_at or message.created_at)
@@ -646,22 +649,34 @@ class FollowView(QWidget):
                 else message.text
             )
             # Found from outside: a reply refused by the platform showed as any reply gone. Where each stands.
+            below = ""
             if message.direction == "to-expert" and message.state in ("queued", "refused"):
+                if message.state == "refused" and message is last_reply:  # why: above, or above her words
+                    below = self.tr("{when}, non envoyée (refusée par la plateforme, voir ci-dessous)").format(
+                        when=when or "—"
+                    )
                 when = (
                     self.tr("{when}, en attente d'envoi")
                     if message.state == "queued"
                     else self.tr("{when}, non envoyée (refusée par la plateforme, voir ci-dessus)")
                 ).format(when=when or "—")
-            line = (
-                self.tr("{who}, {when} : {said}").format(who=who, when=when, said=said)
-                if when
-                else self.tr("{who} : {said}").format(who=who, said=said)
+            line, line_below = (
+                (
+                    self.tr("{who}, {when} : {said}").format(who=who, when=told, said=said)
+                    if told
+                    else self.tr("{who} : {said}").format(who=who, said=said)
+                )
+                for told in (when, below or when)
             )
             images = [joined[image_id] for image_id in message.image_ids if image_id in joined]
             if images:  # what went with it: she saw her words only, not what she had sent
                 shows = [self._image_words(image) for image in images]
-                line += "\n" + self.tr("%n image(s) jointe(s) : ", "", len(images)) + " ; ".join(shows)
+                more = "\n" + self.tr("%n image(s) jointe(s) : ", "", len(images)) + " ; ".join(shows)
+                line, line_below = line + more, line_below + more
             item = QListWidgetItem(line)
+            if below:
+                item.setData(POINTS_ABOVE, line)
+                item.setData(POINTS_BELOW, line_below)
             item.setData(MESSAGE_ID, message.id)  # its pictures, read later, find it by this, not by its row
             if message.id in self._reply_pictures:
                 item.setIcon(self._reply_pictures[message.id])
@@ -1752,6 +1767,10 @@ class FollowView(QWidget):
         self.reply_back.setVisible(back)
         self._words_back_said = back
         self._show_detail()
+        for row in range(self.conversation.count()):  # the refused reply's line: where it is said why
+            item = self.conversation.item(row)
+            if item.data(POINTS_BELOW):
+                item.setText(item.data(POINTS_BELOW if back else POINTS_ABOVE))
 
     @staticmethod
     def _reason_alone(why: str) -> str:

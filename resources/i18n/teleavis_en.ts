@@ -1317,6 +1317,11 @@ Queue it for sending?</translation>
         <translation>{when}, not sent (refused by the platform, see above)</translation>
     </message>
     <message>
+        <location filename="../../ui/follow_view.py" line="510"/>
+        <source>{when}, non envoyée (refusée par la plateforme, voir ci-dessous)</source>
+        <translation>{when}, not sent (refused by the platform, see below)</translation>
+    </message>
+    <message>
         <location filename="../../ui/follow_view.py" line="513"/>
         <source>{who}, {when} : {said}</source>
         <translation>{who}, {when}: {said}</translation>

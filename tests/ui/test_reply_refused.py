@@ -400,7 +400,7 @@ def test_a_refused_reply_is_said_once_with_what_to_do_once(
     « corrigez-la puis envoyez-la de nouveau », followed there by « Répondez à l'expert ci-dessous … puis
     cliquez sur « Envoyer la réponse » », and the line above the box said the refusal again with « Elle est
     prête à être renvoyée … cliquez « Envoyer la réponse » »: three times what to do, twice why."""
-    with asked(qtbot, store, answer_after_s=3600.0) as (sandbox, engine, case_id, view):
+    with asked(qtbot, store, answer_after_s=3600.0) as (sandbox, engine, _case_id, view):
         type_text(view.reply, "Depuis trois semaines.")
         qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
         sandbox.inject_fault(422, count=1, retry_after=None)
@@ -411,8 +411,10 @@ def test_a_refused_reply_is_said_once_with_what_to_do_once(
         assert said.count("refuse la réponse à l'expert (422)") == 1, said
         assert said.count("Envoyer la réponse") + said.count("envoyez-la de nouveau") == 1, said
         assert "n'est pas partie" in view.reply_back.text(), "the line above her words says what they are"
+        assert "voir ci-dessous" in conversation(view)[-1], "the reply refused points at where it is said why"
         view.reply.clear()  # she begins anew: the refusal is still said, at the top
         assert "refuse la réponse à l'expert (422)" in view.detail.text()
+        assert "voir ci-dessus" in conversation(view)[-1]
 
 
 @pytest.mark.parametrize("reason", ["sync.bug", "data.altered"])
