@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, SignalInstance
 from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 from shiboken6 import isValid
@@ -229,17 +229,16 @@ class DeviceFolderMonitor(QObject):
         watcher.start()
 
     def _hand_over(self, watcher: FolderWatcher, path: pathlib.Path) -> None:
+        self._pass_on(self._found, watcher, path)
+
+    def _hold_back(self, watcher: FolderWatcher, path: pathlib.Path) -> None:
+        self._pass_on(self._held, watcher, path)
+
+    def _pass_on(self, signal: SignalInstance, watcher: FolderWatcher, path: pathlib.Path) -> None:
         # Runs in the watcher's thread; the signal reaches the window's thread queued.
         if watcher is self._watcher:
             try:
-                self._found.emit(watcher, path)
-            except RuntimeError:  # the panel was closed meanwhile
-                watcher.stop(timeout=0)
-
-    def _hold_back(self, watcher: FolderWatcher, path: pathlib.Path) -> None:
-        if watcher is self._watcher:
-            try:
-                self._held.emit(watcher, path)
+                signal.emit(watcher, path)
             except RuntimeError:  # the panel was closed meanwhile
                 watcher.stop(timeout=0)
 
