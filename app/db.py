@@ -814,6 +814,13 @@ def _migrate_26(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE acts ADD COLUMN requester_adeli TEXT NOT NULL DEFAULT ''")
 
 
+def _migrate_27(conn: sqlite3.Connection) -> None:
+    # While training mode is on, the worklist counts the training cases only, at each refresh on the window's
+    # thread: off the cases' rows, 10 000 cases took 10 ms each time; off this index, which holds all that the
+    # count reads (Store._training_sql), 0.6 ms.
+    conn.execute("CREATE INDEX IF NOT EXISTS cases_training ON cases(state, destination, made_in)")
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1,
@@ -842,6 +849,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     Keyed(_migrate_24),
     Keyed(_migrate_25),
     _migrate_26,
+    _migrate_27,
 ]
 
 

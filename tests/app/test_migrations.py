@@ -149,6 +149,7 @@ def test_cases_waiting_to_leave_before_the_upgrade_keep_the_platform_of_their_mo
         queued = store.create_case(Case(question="Q", patient=Patient(family="Dupont", local_id="D-1")), [])
         draft = store.create_case(Case(question="Q", patient=Patient(family="Martin", local_id="D-2")), [])
         store.queue(queued)
+        store.conn.execute("DROP INDEX cases_training")  # (migration 27, made after it)
         store.conn.execute("ALTER TABLE cases DROP COLUMN destination")
         store.conn.execute("PRAGMA user_version = 15")
 
@@ -202,6 +203,7 @@ def test_a_training_case_queued_for_the_real_platform_before_the_upgrade_is_stil
         assert Outbox(store).hold_back_elsewhere(set_aside, "set aside")  # as the end of training does
         store.queue(set_aside)  # the user sent it on: queued for the real platform
         real = store.create_case(Case(question="Q", patient=Patient(family="Durand", local_id="D-3")), [])
+        store.conn.execute("DROP INDEX cases_training")  # (migration 27, made after it)
         store.conn.execute("ALTER TABLE cases DROP COLUMN made_in")
         store.conn.execute("PRAGMA user_version = 17")
 
