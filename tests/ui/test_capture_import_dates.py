@@ -59,6 +59,12 @@ def camera_photo(folder: Path, name: str, taken: datetime, source: str = "gps_DS
     return path
 
 
+def earlier_today(now: datetime, *, minutes: int) -> datetime:
+    """``minutes`` before ``now``, but today: a few minutes after midnight, « 3 minutes ago » was yesterday
+    23:59, an earlier day the import rightly speaks of (seen failing in a run that crossed midnight)."""
+    return max(now - timedelta(minutes=minutes), now.replace(hour=0, minute=0, second=0))
+
+
 def pick(qtbot: Any, panel: CapturePanel, store: Store, monkeypatch: pytest.MonkeyPatch, paths: list[Path]) -> Case:
     case = Case(specialty="dermatology", patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"))
     store.create_case(case, [])
@@ -76,7 +82,7 @@ def test_a_photo_picked_by_hand_taken_on_an_earlier_day_is_imported_and_said(
     now = datetime.now().replace(microsecond=0)
     yesterday = (now - timedelta(days=1)).replace(hour=16, minute=40)
     old = camera_photo(tmp_path, "DSCN0038.JPG", yesterday)
-    new = camera_photo(tmp_path, "DSCN0041.JPG", now - timedelta(minutes=3), "orientation_landscape_1.jpg")
+    new = camera_photo(tmp_path, "DSCN0041.JPG", earlier_today(now, minutes=3), "orientation_landscape_1.jpg")
     pick(qtbot, panel, store, monkeypatch, [old, new])
     line = panel.status.text()
     assert "DSCN0038.JPG" in line and "DSCN0041.JPG" not in line
@@ -97,8 +103,8 @@ def test_photos_taken_together_today_or_by_a_clock_never_set_are_imported_withou
 ) -> None:
     now = datetime.now().replace(microsecond=0)
     paths = [
-        camera_photo(tmp_path, "DSCN0041.JPG", now - timedelta(minutes=4)),
-        camera_photo(tmp_path, "DSCN0042.JPG", now - timedelta(minutes=2), "orientation_landscape_1.jpg"),
+        camera_photo(tmp_path, "DSCN0041.JPG", earlier_today(now, minutes=4)),
+        camera_photo(tmp_path, "DSCN0042.JPG", earlier_today(now, minutes=2), "orientation_landscape_1.jpg"),
     ]
     pick(qtbot, panel, store, monkeypatch, paths)
     assert "⚠" not in panel.status.text() and "précédent" not in panel.status.text()
