@@ -66,14 +66,16 @@ def setup_site(store: Store) -> None:
     store.settings.set("site.requester", asdict(REQUESTER))
 
 
-def new_case(specialty: str = "dermatology", *, ins: bool = True, images: int | None = None) -> Case:
+def new_case(
+    specialty: str = "dermatology", *, ins: bool = True, images: int | None = None, local_id: str = "D-2291"
+) -> Case:
     patient = Patient(
         family="MARTIN",
         given=["Paul"],
         birth_date="1950-02-03",
         sex="male",
         ins="150028512345615" if ins else None,
-        local_id="D-2291",
+        local_id=local_id,
     )
     return Case(
         specialty=specialty,
@@ -119,9 +121,10 @@ def make_case(
     image_bytes: list[bytes] | None = None,
     queue: bool = True,
     ins: bool = True,
+    local_id: str = "D-2291",
 ) -> str:
     """A complete case stored (and queued) through the store."""
-    case = new_case(specialty, ins=ins)
+    case = new_case(specialty, ins=ins, local_id=local_id)
     new_images = []
     for n, record in enumerate(image_records(specialty, images)):
         data = image_bytes[n] if image_bytes else jpeg(seed=seed * 100 + n)

@@ -99,9 +99,11 @@ def test_every_resource_of_the_reference_case_an_ophthalmology_case_a_reply_and_
         kept = record(server)
         reference = _reference_case(store, tmp_path / "case-file")
         store.queue(reference)
-        eyes = make_case(store, "ophthalmology", seed=7)
+        # Paul MARTIN under a file number of his own: docs/cli.md's patient has D-2291, the helper's default, and
+        # two patients of one site under one number are a duplicate the platform refuses to choose between (412).
+        eyes = make_case(store, "ophthalmology", seed=7, local_id="D-3107")
         assert {i.eye for i in store.get_case(eyes).images} == {"right", "left"}
-        cancelled = make_case(store, seed=5, ins=False)
+        cancelled = make_case(store, seed=5, ins=False, local_id="D-3107")
         engine = Engine(store, client, case_budget_s=10.0)
         engine.run_once()
         assert store.state(reference) == CaseState.SENT, store.platform_info(reference)["last_error"]
