@@ -356,6 +356,8 @@ class CapturePanel(QWidget):
                 return
             images, changed = written
             self._case.images[:] = images  # the editor's Case object sees the same list
+            if not self.isVisible():  # the page left, or the window closed (its store perhaps with it):
+                return  # the findings are stored, and the case is read again when it is shown
             if self.strip.update_images(images, changed):
                 self._update_checklist()
             else:
