@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from app.store import Store
 from tests.support.ui import REQUESTER
+
+if TYPE_CHECKING:
+    from ui.capture_panel import CapturePanel
 
 
 @pytest.fixture(autouse=True)
@@ -73,3 +77,22 @@ def threaded_window(qtbot: object, store: Store) -> Iterator[object]:
     made.show()
     yield made
     made.shutdown()
+
+
+@pytest.fixture
+def panel(qtbot: Any, store: Store) -> Iterator[CapturePanel]:
+    """A capture panel on ``store`` (the test module's own, when it has one), hosted like the editor hosts it:
+    the window's size constraints stay the host's (the offscreen platform warns when a top-level window's
+    minimum size changes). Its jobs end before the store closes."""
+    from PySide6.QtWidgets import QWidget
+
+    from ui.capture_panel import CapturePanel
+
+    host = QWidget()
+    host.resize(1200, 800)
+    qtbot.addWidget(host)
+    widget = CapturePanel(store, host)
+    widget.resize(1200, 800)
+    yield widget
+    widget.stop_camera()
+    qtbot.waitUntil(lambda: widget.jobs.pending() == 0, timeout=20_000)

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog
 
 from app.model import Case, Patient
 from app.store import Store
@@ -33,18 +33,6 @@ def store(teleavis_home: Path) -> Iterator[Store]:
     opened = Store.open(teleavis_home)
     yield opened
     opened.close()
-
-
-@pytest.fixture
-def panel(qtbot: Any, store: Store) -> Iterator[CapturePanel]:
-    host = QWidget()
-    host.resize(1200, 800)
-    qtbot.addWidget(host)
-    widget = CapturePanel(store, host)
-    widget.resize(1200, 800)
-    yield widget
-    widget.stop_camera()
-    qtbot.waitUntil(lambda: widget.jobs.pending() == 0, timeout=JOB_MS)
 
 
 def camera_photo(folder: Path, name: str, taken: datetime, source: str = "gps_DSCN0012.jpg") -> Path:

@@ -39,20 +39,6 @@ def store(teleavis_home: Path) -> Iterator[Store]:
     opened.close()
 
 
-@pytest.fixture
-def panel(qtbot: Any, store: Store) -> Iterator[CapturePanel]:
-    # Hosted like the editor hosts it: the window's size constraints stay the host's (the offscreen
-    # platform warns when a top-level window's minimum size changes).
-    host = QWidget()
-    host.resize(1200, 800)
-    qtbot.addWidget(host)
-    widget = CapturePanel(store, host)
-    widget.resize(1200, 800)
-    yield widget
-    widget.stop_camera()
-    qtbot.waitUntil(lambda: widget.jobs.pending() == 0, timeout=JOB_MS)
-
-
 def show(qtbot: Any, panel: CapturePanel) -> None:
     panel.window().show()
     qtbot.waitExposed(panel.window())

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
 
 from app.model import Case, Patient
 from app.store import Store
@@ -32,18 +31,6 @@ def store(teleavis_home: Path) -> Iterator[Store]:
     opened = Store.open(teleavis_home)
     yield opened
     opened.close()
-
-
-@pytest.fixture
-def panel(qtbot: Any, store: Store) -> Iterator[CapturePanel]:
-    host = QWidget()
-    host.resize(1200, 800)
-    qtbot.addWidget(host)
-    widget = CapturePanel(store, host)
-    widget.resize(1200, 800)
-    yield widget
-    widget.stop_camera()
-    qtbot.waitUntil(lambda: widget.jobs.pending() == 0, timeout=JOB_MS)
 
 
 def case_of(store: Store, family: str, given: str, born: str) -> Case:
