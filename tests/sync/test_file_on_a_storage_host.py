@@ -6,18 +6,16 @@ the answer is kept whatever the storage host answers."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from app.answers import STORED_LATER, missing_words
 from app.model import CaseState
 from app.store import Store
+from tests.support.http import QuietHandler, serving
 from tests.support.scripted_platform import (
     Reply,
     answer_each,
@@ -82,32 +80,17 @@ def failing_storage(failure: Reply) -> Iterator[list[str]]:
     """A storage host answering ``failure`` while the list it yields is not empty, the PDF once it is."""
     state = ["fail"]
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             if state:
                 status, headers, body = failure
+                self.answer(status, body, content_type=None, headers=headers)
             else:
-                status, headers, body = 200, {"Content-Type": "application/pdf"}, PDF
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+                self.answer(200, PDF, content_type="application/pdf")
 
-        def log_message(self, *_args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    state.append(f"http://127.0.0.1:{server.server_address[1]}/bucket/b0{SIGNED}")
-    try:
+    with serving(Handler) as base:
+        state.append(f"{base}/bucket/b0{SIGNED}")
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.mark.parametrize(
