@@ -23,9 +23,8 @@ from tests.ui import test_capture_panel as panel_tests
 from ui.capture_panel import CapturePanel
 
 JOB_MS = panel_tests.JOB_MS
-# The panel's fixtures, as its own tests set it up: a plain store, the panel in a host widget.
+# The panel's own store (a plain one); the panel fixture is tests/ui/conftest.py's.
 store = panel_tests.store
-panel = panel_tests.panel
 
 #: The colour painted in each corner of the test photo: where each one ends up says how it was turned.
 RED, GREEN, BLUE, YELLOW = (230, 20, 20), (20, 200, 20), (20, 20, 230), (240, 230, 20)
