@@ -14,7 +14,8 @@ that appear while the folder is seen count. A folder that is a mount point does 
 when its disk or share is unmounted: an empty folder takes its place. Another folder at the same path
 (another device and inode) is therefore the folder going away or coming back, under the same rule.
 A copy under way at the first look (a file then still changing, or a temporary name renamed once whole)
-is the previous case's to its end: what arrives while it goes on, without a still pause, is old too.
+is the previous case's to its end: what arrives while it goes on, without a still pause of
+:data:`COPY_PAUSE` seconds (a slow stick or share stops for a few seconds mid-copy), is old too.
 
 Devices often export one subfolder per exam or per day (``2026-12-02/DUPONT_123/IMG0001.jpg``), or
 as DICOM media (a DICOMDIR beside ``DICOM/PA000000/ST000000/SE000000/IM000000``, without extension): the
@@ -328,6 +329,12 @@ def pending_files(
 
 #: Scans in a row over which a file must keep its size and time before it is handed over.
 STABLE_SCANS = 2
+#: Seconds without a file coming, going or being written after which a copy under way when the watch
+#: began is over (besides :data:`STABLE_SCANS` looks): a slow USB stick or a network share stops for
+#: several seconds in the middle of a copy (flushing its cache, reconnecting), and two looks (4 s) ended
+#: it, the rest of the previous patient's photos then coming ticked. The nurse's own photos arriving
+#: within this time are only held back unticked, their line saying why.
+COPY_PAUSE = 60.0
 
 
 class FolderWatcher:
@@ -369,6 +376,7 @@ class FolderWatcher:
         self._copy = "off"
         self._looked: dict[str, Seen | None] = {}  # every file (temporary names too) at the last look
         self._still_looks = 0
+        self._last_change = 0.0  # (time.monotonic) when the copy was last seen going on
         self._identity: tuple[int, int] | None = None  # the folder's (device, inode) at the last look
         self.reachable: bool | None = None
         self._halt = threading.Event()
@@ -465,22 +473,36 @@ class FolderWatcher:
     def _copy_going_on(self, looked: dict[str, Seen | None]) -> None:
         """Follow a copy under way when the watch began: one is when, at the second look, a file there at
         the first has changed or gone (a temporary name renamed once whole: rsync's ``.IMG.JPG.k3J9aQ``, a
-        ``.part``); it goes on while each look finds a file come or gone, or an image still being written
-        (not yet whole: a log the device keeps appending to is no copy), and is over after
-        :data:`STABLE_SCANS` looks in a row without (then for good)."""
+        ``.part``; an image being written; not a log, see :meth:`_copying`); it goes on while each look
+        finds a file come or gone, or an image still being written (not yet whole: a log the device keeps
+        appending to is no copy), and is over after :data:`STABLE_SCANS` looks in a row without, and
+        :data:`COPY_PAUSE` seconds (then for good)."""
         before, self._looked = self._looked, looked
+        now = time.monotonic()
         if self._copy == "unknown":
-            self._copy = "on" if any(looked.get(name) != seen for name, seen in before.items()) else "off"
+            changed = [name for name, seen in before.items() if looked.get(name) != seen]
+            self._copy = "on" if any(self._copying(name) for name in changed) else "off"
+            self._last_change = now
         elif looked.keys() != before.keys() or any(
             seen != before[name] and not looks_complete(self.folder / name) for name, seen in looked.items()
         ):
-            self._still_looks = 0
+            self._still_looks, self._last_change = 0, now
         else:
             self._still_looks += 1
-            if self._still_looks >= STABLE_SCANS:
+            if self._still_looks >= STABLE_SCANS and now - self._last_change >= COPY_PAUSE:
                 self._copy = "off"
         if self._copy == "off":
             self._looked = {}
+
+    def _copying(self, name: str) -> bool:
+        """Whether a file there at the first look and changed or gone at the second is a copy's: gone (a
+        temporary name renamed once whole), a temporary or hidden name, or an image by its bytes (one
+        being written). A log the device wrote to between the two looks is no copy: taken for one, it
+        held the nurse's own photos back unticked for as long as they kept coming."""
+        path = self.folder / name
+        if not _candidate(path) or Seen.of(path) is None:
+            return True
+        return is_image_file(path)
 
     def _there_before(self, path: pathlib.Path) -> bool:
         """Whether a file was written (or copied, or moved: its change time) before the first look."""

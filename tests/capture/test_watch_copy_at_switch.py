@@ -18,7 +18,11 @@ from __future__ import annotations
 
 import pathlib
 import shutil
+import time
 
+import pytest
+
+from capture import watch
 from capture.watch import FolderWatcher
 
 REAL = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras"
@@ -35,6 +39,13 @@ def _watch(folder: pathlib.Path) -> tuple[FolderWatcher, list[pathlib.Path]]:
     return FolderWatcher(folder, taken.append, only_new=True), taken
 
 
+@pytest.fixture
+def no_copy_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy over after its still looks alone (:data:`capture.watch.COPY_PAUSE` is a minute: tested below)."""
+    monkeypatch.setattr(watch, "COPY_PAUSE", 0.0)
+
+
+@pytest.mark.usefixtures("no_copy_pause")
 def test_the_rest_of_a_copy_under_way_when_the_case_opens_is_not_new(tmp_path: pathlib.Path) -> None:
     shutil.copyfile(PHOTOS[0], tmp_path / "DSCN0041.JPG")  # copied while Mme A's case was open
     _half(PHOTOS[1], tmp_path / "DSCN0042.JPG")  # being copied when M. B's case opens
@@ -82,6 +93,7 @@ def test_a_folder_still_when_the_case_opens_announces_the_next_photo(tmp_path: p
     assert taken == [tmp_path / "DSCN0050.JPG"]
 
 
+@pytest.mark.usefixtures("no_copy_pause")
 def test_a_log_the_device_keeps_writing_in_the_folder_does_not_hold_the_next_photo_back(
     tmp_path: pathlib.Path,
 ) -> None:
@@ -117,3 +129,53 @@ def test_the_files_the_copy_brought_are_told_to_whoever_listens(tmp_path: pathli
     for _ in range(3):
         watcher.scan_once()
     assert told == [tmp_path / "DSCN0042.JPG", tmp_path / "DSCN0043.JPG"]  # (the one copied then too)
+
+
+def test_a_copy_that_pauses_a_few_seconds_is_not_over(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Left alone last session: a copy from a slow USB stick or a network share stops for a few seconds
+    now and then (the stick flushing its cache, the share reconnecting). Two still looks (4 s) ended the
+    copy, and the rest of Mme A's photos, arriving after the pause, came ticked into M. B's case. A copy is
+    over only after :data:`capture.watch.COPY_PAUSE` seconds without a file coming, going or being written
+    (made short here, the pause shorter still: real time, as the watch's thread lives it)."""
+    monkeypatch.setattr(watch, "COPY_PAUSE", 1.5)
+    shutil.copyfile(PHOTOS[0], tmp_path / "DSCN0041.JPG")
+    _half(PHOTOS[1], tmp_path / "DSCN0042.JPG")  # being copied when M. B's case opens
+    watcher, taken = _watch(tmp_path)
+    watcher.scan_once()  # M. B's case opens
+    shutil.copyfile(PHOTOS[1], tmp_path / "DSCN0042.JPG")
+    watcher.scan_once()
+    for _ in range(3):  # the stick stalls: three still looks
+        time.sleep(0.2)
+        watcher.scan_once()
+    shutil.copyfile(PHOTOS[2], tmp_path / "DSCN0043.JPG")  # the copy goes on: Mme A's still
+    for _ in range(3):
+        watcher.scan_once()
+    assert taken == []
+    time.sleep(1.6)  # the folder still long enough: the copy is over
+    for _ in range(2):
+        watcher.scan_once()
+    shutil.copyfile(PHOTOS[0], tmp_path / "DSCN0050.JPG")  # M. B's photo
+    for _ in range(2):
+        watcher.scan_once()
+    assert taken == [tmp_path / "DSCN0050.JPG"]
+
+
+def test_a_log_written_between_the_first_two_looks_is_no_copy(tmp_path: pathlib.Path) -> None:
+    """Left alone last session: the device's log written between the first two looks counted as a copy
+    under way, and the nurse's own photos, coming one after another as she took them, were all held back
+    unticked while they kept coming. A copy is a file that was an image, or a copy's temporary name,
+    changing or going: a log (a file that is no image) is not one."""
+    log = tmp_path / "journal.txt"
+    log.write_text("démarrage\n")
+    watcher, taken = _watch(tmp_path)
+    watcher.scan_once()  # M. B's case opens
+    with log.open("a") as handle:
+        handle.write("examen\n")
+    watcher.scan_once()
+    names = [f"DSCN005{n}.JPG" for n in range(len(PHOTOS))]
+    for name, photo in zip(names, PHOTOS, strict=True):  # his photos, one a look, as she takes them
+        shutil.copyfile(photo, tmp_path / name)
+        watcher.scan_once()
+    for _ in range(2):
+        watcher.scan_once()
+    assert sorted(taken) == [tmp_path / name for name in names]
