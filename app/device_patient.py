@@ -85,6 +85,21 @@ def recorded_for_another(recorded: DevicePatient, patient: Patient | None) -> bo
     return _another_birth_date(recorded.birth_date, patient.birth_date)
 
 
+def names_only(recorded: DevicePatient, patient: Patient | None) -> bool:
+    """Whether the device wrote names that are not another patient's (hers, read every way a device
+    writes them) but neither a whole birth date nor an INS: its names alone do not say the image is hers
+    (RNIV: a mother and her daughter, two homonyms share them; the strict traits are the birth name, the
+    first given name, the birth date, the sex and the birth place). Never a match: the window says so.
+    A placeholder name (nobody entered) says nothing, as a photo's file does."""
+    if patient is None or is_placeholder(_as_written(recorded.name)) or not recorded.name.strip("^= "):
+        return False
+    if recorded_for_another(recorded, patient):
+        return False
+    born = _date_digits(recorded.birth_date)
+    whole = len(born) == 8 and "00" not in (born[4:6], born[6:8])
+    return not whole and not _ins_written(recorded.patient_id)
+
+
 #: The birth dates a device writes for a patient not entered, beside its placeholder name (DICOM's
 #: epoch-like defaults): no information either.
 _PLACEHOLDER_DATES = frozenset({"19000101", "19010101", "19700101", "20000101"})

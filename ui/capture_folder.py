@@ -4,7 +4,8 @@ While a case is open, :class:`DeviceFolderMonitor` watches the folder and says w
 has arrived (complete, not half-written). Nothing is imported by itself: the folder may hold
 another patient's exports, so the user ticks this patient's images in :class:`DeviceFolderDialog`,
 where the new ones come ticked, but for a DICOM whose device recorded it for another patient than the
-case's (its line says for whom), and for a photo taken hours before the newest of them (an SD card still
+case's (its line says for whom) or gave her names only, without a birth date nor an INS (a mother and her
+daughter share them), and for a photo taken hours before the newest of them (an SD card still
 holding the previous patient's photos: its line says when). Images exported to subfolders (one per day or
 exam) are listed with their path under the folder.
 """
@@ -22,7 +23,7 @@ from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
-from app.device_patient import recorded_for_another, recorded_words
+from app.device_patient import names_only, recorded_for_another, recorded_words
 from app.fsutil import open_ordinary_file
 from app.i18n import date_words
 from app.model import DevicePatient, Patient
@@ -472,12 +473,19 @@ class DeviceFolderDialog(QDialog):
         """A file whose device recorded it for another patient than the case's: not ticked (the nurse may
         tick it once she has checked), and its line says for whom, to the nurse at the workstation only."""
         item = self._items.get(path)
-        if (
-            item is None
-            or recorded is None
-            or self._patient is None
-            or not recorded_for_another(recorded, self._patient)
-        ):
+        if item is None or recorded is None or self._patient is None:
+            return
+        if names_only(recorded, self._patient):
+            # Her names, but no birth date nor INS: a mother and her daughter share them (never a match).
+            item.setCheckState(Qt.CheckState.Unchecked)
+            why = self.tr(
+                "⚠ L'appareil l'a enregistrée pour {who}, sans date de naissance ni INS : le nom seul ne dit pas "
+                "que c'est ce patient (une mère et sa fille peuvent porter les mêmes noms). Non cochée : "
+                "cochez-la seulement si vous avez vérifié que c'est bien lui."
+            ).format(who=recorded_words(recorded))
+            self._add_line(item, why, True)
+            return
+        if not recorded_for_another(recorded, self._patient):
             return
         self.other_patients.add(path)
         item.setCheckState(Qt.CheckState.Unchecked)

@@ -989,6 +989,11 @@ Queue it for sending?</translation>
         <translation>⚠ The device recorded it for {who}, not for this case&apos;s patient: not ticked. Tick it only once you have checked it is this patient.</translation>
     </message>
     <message>
+        <location filename="../../ui/capture_folder.py" line="488"/>
+        <source>⚠ L&apos;appareil l&apos;a enregistrée pour {who}, sans date de naissance ni INS : le nom seul ne dit pas que c&apos;est ce patient (une mère et sa fille peuvent porter les mêmes noms). Non cochée : cochez-la seulement si vous avez vérifié que c&apos;est bien lui.</source>
+        <translation>⚠ The device recorded it for {who}, without a birth date or an INS: a name alone does not say it is this patient (a mother and her daughter may bear the same names). Not ticked: tick it only once you have checked it is this patient.</translation>
+    </message>
+    <message>
         <location filename="../../ui/capture_folder.py" line="257"/>
         <source>⚠ Prise le {when}, des heures avant les autres nouvelles images : elle peut être d&apos;un patient précédent, restée sur la carte de l&apos;appareil. Non cochée : cochez-la seulement si elle est bien de ce patient.</source>
         <translation>⚠ Taken on {when}, hours before the other new images: it may be a previous patient&apos;s, left on the device&apos;s card. Not ticked: tick it only if it is this patient&apos;s.</translation>
