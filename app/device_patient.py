@@ -290,7 +290,8 @@ def _another_birth_date(recorded: str, birth_date: str) -> bool:
 
 def _another_given_name(recorded: str, given: list[str]) -> bool:
     """Whether the device's first given name is none of the patient's (the one she goes by may be her
-    second); an initial is compared as an initial."""
+    second, never the end of a compound one: « PIERRE » is not Jean-Pierre); an initial is compared as an
+    initial."""
     words = _name_words(recorded)
     hers = [word for name in given for word in _name_words(name)]
     if not words or not hers:
@@ -299,7 +300,10 @@ def _another_given_name(recorded: str, given: list[str]) -> bool:
     if len(first) == 1:
         return not any(word[0] == first for word in hers)
     joined = [_joined(_name_words(name)) for name in given]  # « JEANPAUL » for Jean-Paul
-    if first not in hers and first not in joined and not any(len(word) == 1 and word == first[0] for word in hers):
+    # The words that are a given name said alone: the first of a compound one (« JEAN » for Jean-Pierre), not
+    # its end (« PIERRE » is his twin's, or his father's); each word of one written without a hyphen.
+    alone = [word for name in given for word in (_name_words(name)[:1] if "-" in name else _name_words(name))]
+    if first not in alone and first not in joined and not any(len(word) == 1 and word == first[0] for word in hers):
         return True
     return _another_compound(recorded, words, given)
 

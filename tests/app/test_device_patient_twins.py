@@ -52,3 +52,21 @@ def test_a_twin_with_a_compound_given_name_is_another(device: str, case: list[st
 )
 def test_his_given_name_written_otherwise_is_his(device: str, case: list[str]) -> None:
     assert not recorded_for_another(DevicePatient(name=device, birth_date="20150402", sex="M"), _twin(case))
+
+
+@pytest.mark.parametrize(
+    ("device", "case", "sex"),
+    [
+        ("MARTIN^PIERRE", ["Jean-Pierre"], "M"),
+        ("MARTIN PIERRE", ["Jean-Pierre"], "M"),  # one field
+        ("MARTIN^MARIE", ["Anne-Marie"], "F"),
+        ("MARTIN^MARIE", ["Anne-Marie", "Louise"], "F"),
+    ],
+)
+def test_the_end_of_a_compound_given_name_alone_is_another(device: str, case: list[str], sex: str) -> None:
+    """Found this session: the device's first given name was looked for among every word of hers, so
+    « PIERRE » was Jean-Pierre's (and « MARIE » Anne-Marie's): Pierre's retinograph went into his twin
+    Jean-Pierre's case unsaid. The end of a compound given name is no given name of its own; « JEAN »
+    shortened from Jean-Pierre, and her second given name (« PAUL » for Jean-Pierre, Paul), stay hers."""
+    patient = _twin(case, "male" if sex == "M" else "female")
+    assert recorded_for_another(DevicePatient(name=device, birth_date="20150402", sex=sex), patient)
