@@ -496,13 +496,12 @@ class FolderWatcher:
 
     def _copying(self, name: str) -> bool:
         """Whether a file there at the first look and changed or gone at the second is a copy's: gone (a
-        temporary name renamed once whole), a temporary or hidden name, or an image by its bytes (one
-        being written). A log the device wrote to between the two looks is no copy: taken for one, it
-        held the nurse's own photos back unticked for as long as they kept coming."""
+        temporary name renamed once whole), or an image by its bytes, under its name or a temporary one
+        (rsync's, a ``.part``: being written). A log the device wrote to between the two looks, or the
+        hidden ``.DS_Store`` a Mac's Finder rewrites, is no copy: taken for one, it held the nurse's own
+        photos back unticked for as long as they kept coming."""
         path = self.folder / name
-        if not _candidate(path) or Seen.of(path) is None:
-            return True
-        return is_image_file(path)
+        return Seen.of(path) is None or is_image_file(path)
 
     def _there_before(self, path: pathlib.Path) -> bool:
         """Whether a file was written (or copied, or moved: its change time) before the first look."""

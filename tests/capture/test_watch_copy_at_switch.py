@@ -160,12 +160,14 @@ def test_a_copy_that_pauses_a_few_seconds_is_not_over(tmp_path: pathlib.Path, mo
     assert taken == [tmp_path / "DSCN0050.JPG"]
 
 
-def test_a_log_written_between_the_first_two_looks_is_no_copy(tmp_path: pathlib.Path) -> None:
+@pytest.mark.parametrize("log_name", ["journal.txt", ".DS_Store", ".device.log"])
+def test_a_log_written_between_the_first_two_looks_is_no_copy(tmp_path: pathlib.Path, log_name: str) -> None:
     """Left alone last session: the device's log written between the first two looks counted as a copy
     under way, and the nurse's own photos, coming one after another as she took them, were all held back
-    unticked while they kept coming. A copy is a file that was an image, or a copy's temporary name,
-    changing or going: a log (a file that is no image) is not one."""
-    log = tmp_path / "journal.txt"
+    unticked while they kept coming. A copy is a file going (a temporary name renamed once whole) or an
+    image being written (under a temporary name too): a log, or the hidden file a Mac's Finder rewrites on
+    opening the folder (a file that is no image), is not one."""
+    log = tmp_path / log_name
     log.write_text("démarrage\n")
     watcher, taken = _watch(tmp_path)
     watcher.scan_once()  # M. B's case opens
