@@ -471,8 +471,9 @@ class FolderWatcher:
         return {self._name(path): Seen.of(path) for path in (*found, *others)}
 
     def _copy_going_on(self, looked: dict[str, Seen | None]) -> None:
-        """Follow a copy under way when the watch began: one is when, at the second look, a file there at
-        the first has changed or gone (a temporary name renamed once whole: rsync's ``.IMG.JPG.k3J9aQ``, a
+        """Follow a copy under way when the watch began: one is when, at the second look, an image written a
+        moment before the first is not whole (:meth:`_stalled`), or a file there at the first has changed
+        or gone (a temporary name renamed once whole: rsync's ``.IMG.JPG.k3J9aQ``, a
         ``.part``; an image being written; not a log, see :meth:`_copying`); it goes on while each look
         finds a file come or gone, or an image still being written (not yet whole: a log the device keeps
         appending to is no copy), and is over after :data:`STABLE_SCANS` looks in a row without, and
@@ -481,7 +482,8 @@ class FolderWatcher:
         now = time.monotonic()
         if self._copy == "unknown":
             changed = [name for name, seen in before.items() if looked.get(name) != seen]
-            self._copy = "on" if any(self._copying(name) for name in changed) else "off"
+            stalled = self._stalled(before)
+            self._copy = "on" if stalled or any(self._copying(name) for name in changed) else "off"
             self._last_change = now
         elif looked.keys() != before.keys() or any(
             seen != before[name] and not looks_complete(self.folder / name) for name, seen in looked.items()
@@ -502,6 +504,20 @@ class FolderWatcher:
         photos back unticked for as long as they kept coming."""
         path = self.folder / name
         return Seen.of(path) is None or is_image_file(path)
+
+    def _stalled(self, looked: dict[str, Seen | None]) -> bool:
+        """Whether an image of the first look, written less than :data:`COPY_PAUSE` seconds before it, is
+        not whole: a copy stalled as the watch began (a slow stick, a share), the same at the first two
+        looks, is under way all the same. One cut short long ago (a copy that failed) is none. (Only the
+        files written a moment ago are read: a share may hold years of exports.)"""
+        recent = self._first_look_ns - int(COPY_PAUSE * 1e9)
+        for name, seen in looked.items():
+            if seen is None or seen.mtime_ns < recent:
+                continue
+            path = self.folder / name
+            if is_image_file(path) and not looks_complete(path):
+                return True
+        return False
 
     def _there_before(self, path: pathlib.Path) -> bool:
         """Whether a file was written (or copied, or moved: its change time) before the first look."""

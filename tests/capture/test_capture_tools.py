@@ -121,6 +121,17 @@ def test_an_unreadable_directory_is_refused(tmp_path: pathlib.Path) -> None:
         prepare_image_file(tmp_path, specialty="dermatology")
 
 
+@pytest.fixture
+def no_copy_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy under way as the watch begins over after its still looks alone, the file half-written then
+    taken for one only when it changes: the minute a copy needs to be over, and a copy stalled as the watch
+    begins, are tested in tests/capture/test_watch_copy_at_switch.py."""
+    import capture.watch
+
+    monkeypatch.setattr(capture.watch, "COPY_PAUSE", 0.0)
+
+
+@pytest.mark.usefixtures("no_copy_pause")
 def test_what_is_there_when_the_watch_begins_or_when_the_folder_comes_back_is_never_new(
     tmp_path: pathlib.Path, photo: bytes
 ) -> None:
@@ -234,6 +245,7 @@ def test_an_exam_exported_to_a_new_subfolder_is_announced(tmp_path: pathlib.Path
     ]
 
 
+@pytest.mark.usefixtures("no_copy_pause")
 def test_what_is_in_subfolders_at_the_start_or_when_the_folder_comes_back_is_never_new(
     tmp_path: pathlib.Path, photo: bytes
 ) -> None:
