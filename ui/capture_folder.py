@@ -470,8 +470,9 @@ class DeviceFolderDialog(QDialog):
         self._add_line(item, why, True)
 
     def _say_recorded(self, path: pathlib.Path, recorded: DevicePatient | None) -> None:
-        """A file whose device recorded it for another patient than the case's: not ticked (the nurse may
-        tick it once she has checked), and its line says for whom, to the nurse at the workstation only."""
+        """A file whose device recorded it for another patient than the case's, or gave her names only (no
+        birth date nor INS: never a match): not ticked (the nurse may tick it once she has checked), and its
+        line says for whom, to the nurse at the workstation only."""
         item = self._items.get(path)
         if item is None or recorded is None or self._patient is None:
             return

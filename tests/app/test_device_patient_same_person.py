@@ -77,6 +77,9 @@ def test_martin_paul_and_paul_martin_are_two_patients_unless_the_device_knows_mo
         ("DE LA FONTAINE^PAUL", "La Fontaine"),
         ("ALMEIDA^PAUL", "D'Almeida"),
         ("LA FONTAINE PAUL", "De La Fontaine"),
+        ("LACROIX^PAUL", "De La Croix"),  # the particle left out, the rest written as one word
+        ("LACROIX PAUL", "De La Croix"),
+        ("DE LA CROIX^PAUL", "Lacroix"),
     ],
 )
 def test_saint_abbreviated_or_a_particle_left_out_is_hers(name: str, family: str) -> None:
@@ -92,6 +95,7 @@ def test_saint_abbreviated_or_a_particle_left_out_is_hers(name: str, family: str
         ("SAINT-JEAN^PIERRE", "St Jean"),
         ("SAINT-JACQUES^PAUL", "St Jean"),
         ("DE LA FONTAINE^PAUL", "Fontaine"),
+        ("CROIX^PAUL", "De La Croix"),
     ],
 )
 def test_another_saint_or_another_name_is_still_another(name: str, family: str) -> None:
