@@ -77,6 +77,14 @@ M.add(
             "Pro Santé Connect sign-in as someone else), first type the current code (or the passphrase): nothing "
             "was saved.",
         },
+        "lock.site_needs_code": {
+            "fr": "Pour changer le praticien ou la structure au nom desquels partent les dossiers (n° RPPS ou ADELI, "
+            "nom, prénom, fonction, structure), tapez d'abord le code actuel (ou la phrase secrète) : rien n'a été "
+            "enregistré.",
+            "en": "To change the practitioner or the organisation the cases are sent in the name of (the RPPS or "
+            "ADELI number, the name, the role, the organisation), first type the current code (or the passphrase): "
+            "nothing was saved.",
+        },
         "lock.change_wrong_code": {
             "fr": "Ce n'est pas le bon code actuel ou la bonne phrase secrète : rien n'a été enregistré. Retapez-le, "
             "en vérifiant les majuscules.",
@@ -350,20 +358,21 @@ def proof_needed(store: Store, *, new_pin: bool, minutes_before: int, minutes_af
     return available(store) and (new_pin or weakens(minutes_before, minutes_after))
 
 
-#: What the current code is asked for (``prove``): the lock made weaker, the cases sent elsewhere, or
-#: under another account.
+#: What the current code is asked for (``prove``): the lock made weaker, the cases sent elsewhere, under
+#: another account, or in the name of another practitioner or organisation.
 PROOF_WORDS = {
     "lock": "lock.change_needs_code",
     "platform": "lock.platform_needs_code",
     "account": "lock.account_needs_code",
+    "site": "lock.site_needs_code",
 }
 
 
 def prove(store: Store, secret: str, *, asked_for: str = "lock") -> None:
     """``secret`` typed as the current code or passphrase before the lock is made weaker (``asked_for``, a
-    key of ``PROOF_WORDS``: or before the cases go elsewhere, or under another account): a try counted as
-    at the lock screen (the settings are no way around its waits). ``UsageError`` saying why when it does
-    not open the lock: nothing typed, a wrong one, or the wait after too many."""
+    key of ``PROOF_WORDS``: or before the cases go elsewhere, under another account, or in another name): a
+    try counted as at the lock screen (the settings are no way around its waits). ``UsageError`` saying why
+    when it does not open the lock: nothing typed, a wrong one, or the wait after too many."""
     if not secret:
         raise UsageError(M.tr(PROOF_WORDS[asked_for]))
     waiting = wait_left(store)

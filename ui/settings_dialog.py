@@ -62,6 +62,16 @@ class SettingsDialog(QDialog):
         settings = store.settings
 
         self.site = SiteForm(store)
+        # Who the cases are sent in the name of, changed, needs the current code too (``_changes_proven``).
+        self._site_opened = self.site.document()  # (a site kept by an older version, shown anew, is none typed)
+        self.site_code = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.site_code.setPlaceholderText(self.tr("Pour changer le praticien ou la structure"))
+        from app.screen_lock import available
+
+        if available(store):
+            site_form = self.site.layout()
+            assert isinstance(site_form, QFormLayout)  # SiteForm lays itself out in its constructor
+            site_form.addRow(self.tr("Code actuel ou phrase secrète :"), self.site_code)
         self.site_tab = self.tabs.addTab(scrolling(self.site), self.tr("Site"))
         self.platform = PlatformForm(store)
         self.platform_tab = self.tabs.addTab(scrolling(self.platform), self.tr("Plateforme"))
@@ -71,8 +81,6 @@ class SettingsDialog(QDialog):
         assert isinstance(column, QVBoxLayout)  # PlatformForm lays itself out in its constructor
         # Where the cases go, or the account they go under, changed needs the current code (or the
         # passphrase), where one exists, as a new lock code does (``_changes_proven``).
-        from app.screen_lock import available
-
         self.platform_code = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.platform_code.setPlaceholderText(
             self.tr("Pour changer le mode, l'adresse, le compte, le proxy ou les certificats")
@@ -199,12 +207,13 @@ class SettingsDialog(QDialog):
             self.psc is not None and self.psc.pending is not None
         )
 
-    def _changes_proven(self, values: dict[str, object]) -> int | None:
+    def _changes_proven(self, values: dict[str, object], *, site_changed: bool = False) -> int | None:
         """The current code (or the passphrase) typed, as one counted try, when the lock is made weaker or
-        the cases are to go elsewhere or under another account (found from outside: at a window left unlocked
-        a moment, whoever passed pointed the platform's address at their own server, or typed their own
-        account, nothing asked, and every case went there). None when saving may go on; else the tab to
-        show, what is wrong said under the tabs, nothing saved."""
+        the cases are to go elsewhere, under another account or in another name (found from outside: at a
+        window left unlocked a moment, whoever passed pointed the platform's address at their own server,
+        or typed their own account, nothing asked, and every case went there; a colleague typed their RPPS
+        and name in the site's, and the nurse's next cases left in the colleague's name). None when saving
+        may go on; else the tab to show, what is wrong said under the tabs, nothing saved."""
         from app import screen_lock
 
         lock_weaker = screen_lock.proof_needed(
@@ -216,10 +225,21 @@ class SettingsDialog(QDialog):
         guarded = screen_lock.available(self.store)
         elsewhere = guarded and self._destination_changed(values)
         other_account = guarded and self._account_changed(values)
-        if not (lock_weaker or elsewhere or other_account):
+        other_name = guarded and site_changed
+        if not (lock_weaker or elsewhere or other_account or other_name):
             return None
-        asked_for = "lock" if lock_weaker else "platform" if elsewhere else "account"
-        fields = (self.current_code, self.platform_code) if lock_weaker else (self.platform_code, self.current_code)
+        asked_for = "lock" if lock_weaker else "platform" if elsewhere else "account" if other_account else "site"
+        tab, first = {
+            "lock": (self.security_tab, self.current_code),
+            "platform": (self.platform_tab, self.platform_code),
+            "account": (self.platform_tab, self.platform_code),
+            "site": (self.site_tab, self.site_code),
+        }[asked_for]
+        # The code typed in any of the three fields proves it (the field of the tab asked for read first).
+        fields = (
+            first,
+            *(field for field in (self.current_code, self.platform_code, self.site_code) if field is not first),
+        )
         secret = next((field.text() for field in fields if field.text()), "")
         try:
             write_and_wait(
@@ -229,7 +249,7 @@ class SettingsDialog(QDialog):
             for field in fields:
                 field.clear()
             self.problem.setText(exc.message)
-            return self.security_tab if lock_weaker else self.platform_tab
+            return tab
         return None
 
     def save(self) -> None:
@@ -239,7 +259,11 @@ class SettingsDialog(QDialog):
         if values is None:
             self.tabs.setCurrentIndex(self.platform_tab)
             return
-        refused = self._changes_proven(values)
+        requester = self.site.requester()
+        if requester is None:  # what is wrong said under its fields
+            self.tabs.setCurrentIndex(self.site_tab)
+            return
+        refused = self._changes_proven(values, site_changed=self.site.document() != self._site_opened)
         if refused is not None:
             self.tabs.setCurrentIndex(refused)
             return

@@ -2815,6 +2815,11 @@ Check each one (the patient&apos;s real identity, consent), then send those that
         <translation>Settings</translation>
     </message>
     <message>
+        <location filename="../../ui/settings_dialog.py" line="66"/>
+        <source>Pour changer le praticien ou la structure</source>
+        <translation>To change the practitioner or the organisation</translation>
+    </message>
+    <message>
         <location filename="../../ui/settings_dialog.py" line="57"/>
         <source>Site</source>
         <translation>Site</translation>

@@ -218,6 +218,6 @@ def test_a_proxy_kept_by_an_older_version_without_its_scheme_asks_no_code_when_l
     _real_platform(store)
     store.settings.set("proxy", "cart7:S3cretPW@proxy.example:3128")
     dialog = _dialog(qtbot, store)
-    dialog.site.organization.setText("Centre de santé de Saint-Flour")
+    dialog.backup_hours.setValue(12)  # (the site, changed, would ask the code: tests/ui/test_site_guard.py)
     dialog.save()
     assert dialog.result(), dialog.problem.text()
