@@ -1671,10 +1671,14 @@ class Store:
                     log.warning("a case's content could not be decrypted for the worklist")
         return found
 
-    def unread_count(self) -> int:
-        """Cases whose answer or question has not been read yet."""
+    def unread_count(self, *, training_only: bool = False) -> int:
+        """Cases whose answer or question has not been read yet (of the training cases only with
+        ``training_only``)."""
+        training = f" AND {self._training_sql()}" if training_only else ""
         return int(
-            self.conn.execute("SELECT COUNT(*) FROM cases INDEXED BY cases_unread WHERE unread = 1").fetchone()[0]
+            self.conn.execute(
+                f"SELECT COUNT(*) FROM cases c INDEXED BY cases_unread WHERE c.unread = 1{training}"  # noqa: S608 - constants only
+            ).fetchone()[0]
         )
 
     def unread_states(self, *, training_only: bool = False) -> set[str]:

@@ -1048,8 +1048,12 @@ class MainWindow(QMainWindow):
 
     def _tell_overdue(self) -> None:
         """The tray says once (not at every poll) that a case's expert answer is overdue (issue 16.8)."""
+        from app.settings import is_training
+
         try:
-            late = {case.id for case in self.store.overdue()}
+            # In training, of the training cases only, as the list and the count of cases to read.
+            training = is_training(self.store.settings.peek)
+            late = {case.id for case in self.store.overdue() if case.training or not training}
         except TeleavisError:
             return
         new = late - self._overdue_told

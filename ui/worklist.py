@@ -645,8 +645,12 @@ class Worklist(QWidget):
         self.notice.setVisible(bool(text))
 
     def unread_count(self) -> int:
-        """Cases with an answer or a question not yet read (a few rows: no decryption)."""
-        return self.store.unread_count()
+        """Cases with an answer or a question not yet read (a few rows: no decryption); in training, of the
+        training cases only, as the list (found from outside: the title and the tray counted the real
+        patients' answers beside the exercises)."""
+        from app.settings import is_training
+
+        return self.store.unread_count(training_only=is_training(self.store.settings.peek))
 
     def retranslate_counts(self, counts: dict[str, int]) -> None:
         self.table.name_columns()

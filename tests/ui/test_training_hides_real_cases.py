@@ -130,3 +130,55 @@ def test_in_training_the_list_opens_on_what_matters_among_the_training_cases(
     assert window.worklist.current_filter() == "to-finish"
     assert patient_column(window) == ["[Formation] EXERCICE Alice (01/01/1980)"]
     window.shutdown()
+
+
+def test_in_training_the_title_and_the_tray_count_the_training_cases_to_read_only(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """Found from outside: training mode on at a real cart, the list held the exercises only, but the window's
+    title and the tray's tooltip still counted the real patients' answers waiting to be read (« (1) Teleavis »,
+    « 1 dossier(s) à lire »), which the trainee could look for and not find. In training they count the
+    training cases only; the real ones count again once training ends."""
+    from tests.support.ui import answered_case
+
+    store.settings.set("platform.url", "https://plateforme.example/fhir")
+    store.settings.set("training", "off")
+    real = answered_case(store, Patient(family="DURAND", given=["Anne"], birth_date="1960-05-06"))
+    store.conn.execute("UPDATE cases SET unread = 1 WHERE id = ?", (real,))
+    store.settings.set("training", "on")
+
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    window._update_badge()
+    assert window.windowTitle() == "Teleavis"
+    assert window.notifier.unread == 0 and window.notifier.tip == "Teleavis"
+
+    store.settings.set("training", "off")
+    window._update_badge()
+    assert window.windowTitle() == "(1) Teleavis"
+    assert window.notifier.unread == 1
+    window.shutdown()
+
+
+def test_in_training_the_tray_says_nothing_of_a_real_case_overdue(qtbot: Any, store: Store, sync_runner: None) -> None:
+    """The same for the tray's « Réponse en retard »: a real case overdue is told once training ends."""
+    from tests.sync.sync_helpers import make_case
+    from tests.ui.test_overdue import sent
+
+    store.settings.set("platform.url", "https://plateforme.example/fhir")
+    store.settings.set("training", "off")
+    late = make_case(store, seed=1, queue=False)
+    sent(store, late, late_by_days=1)
+    store.settings.set("training", "on")
+
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    window.refresh_status()
+    assert not [text for title, text in window.notifier.shown if title == "Réponse en retard"]
+
+    store.settings.set("training", "off")
+    window.refresh_status()
+    assert [text for title, text in window.notifier.shown if title == "Réponse en retard"]
+    window.shutdown()
