@@ -80,7 +80,7 @@ from app.report_text import (
     zone_words,
 )
 from app.settings import is_training
-from app.site import load_requester
+from app.site import requester_when_sent
 from app.store import Store
 from app.validation import eye_side_words
 
@@ -145,7 +145,7 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
     )
 
     story: list[Flowable] = []
-    request = _request_part(store, case, answer, load_requester(store.settings), t, styles)
+    request = _request_part(store, case, answer, requester_when_sent(store, case.id), t, styles)
     answered = _answer_part(answer, case.state.value, extra_pages, (referenced, missing), files, t, styles)
     # An urgent request says so under the title (it stood in the middle of page 1, after the answer).
     top = request[:1]

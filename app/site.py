@@ -18,7 +18,7 @@ from app.identifiers import (
     siren_is_valid,
     siret_is_valid,
 )
-from app.model import Requester
+from app.model import Requester, iso, utc_now
 from app.settings import Settings
 
 if TYPE_CHECKING:
@@ -244,13 +244,44 @@ def load_requester(settings: Settings) -> Requester | None:
     return Requester(**data) if data else None
 
 
+#: Each site saved, with when it began to name the cases sent (``requester_when_sent``): a list of
+#: ``{"from": ISO instant, "after_event": the last case event's id then, "requester": {...}}``; the first one's
+#: ``from`` empty and ``after_event`` 0 when it stood since always (an earlier version kept no history). Told
+#: by the events' order, not by the clock: a case may leave in the same second as the site is changed.
+SITE_HISTORY = "state.site.history"
+
+
 def save_site(store: Store, requester: Requester) -> bool:
-    """Record the site (one transaction with its audit row); False when it was already so."""
-    if load_requester(store.settings) == requester:
+    """Record the site (one transaction with its audit row, and in the site's history); False when it was
+    already so."""
+    before = load_requester(store.settings)
+    if before == requester:
         return False
+    history = list(store.settings.get(SITE_HISTORY) or [])
+    if not history and before is not None:  # set up by a version that kept no history: in effect until now
+        history.append({"from": "", "after_event": 0, "requester": asdict(before)})
+    last_event = store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM case_events").fetchone()[0]
+    history.append({"from": iso(utc_now()), "after_event": int(last_event), "requester": asdict(requester)})
     with transaction(store.conn) as conn:
         store.settings.set("site.requester", asdict(requester), in_transaction=True)
+        store.settings.set(SITE_HISTORY, history, in_transaction=True)
         numbers = [("ADELI", requester.adeli), ("SIRET", requester.siret), ("SIREN", requester.siren)]
         detail = " ".join([f"RPPS {requester.rpps} FINESS {requester.finess}", *(f"{k} {v}" for k, v in numbers if v)])
         audit.append(conn, store.key, "site", detail=detail)
     return True
+
+
+def requester_when_sent(store: Store, case_id: str) -> Requester | None:
+    """The practitioner and organisation ``case_id`` was sent in the name of: the site in effect when it
+    first left (its history), else the site as it is now (a case not sent yet, a site never changed since
+    its history began). Found from outside: a case's report, printed again once the site had been given to
+    a successor, named the successor as the one who had asked for the advice."""
+    current = load_requester(store.settings)
+    sent = store.conn.execute(
+        "SELECT MIN(id) FROM case_events WHERE case_id = ? AND to_state = 'sent'", (case_id,)
+    ).fetchone()[0]
+    history = store.settings.get(SITE_HISTORY) or []
+    if sent is None or not isinstance(history, list):
+        return current
+    in_effect = [entry for entry in history if isinstance(entry, dict) and int(entry.get("after_event") or 0) < sent]
+    return Requester(**in_effect[-1]["requester"]) if in_effect else current
