@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -64,6 +65,7 @@ class SettingsDialog(QDialog):
         self.site = SiteForm(store)
         # Who the cases are sent in the name of, changed, needs the current code too (``_changes_proven``).
         self._site_opened = self.site.document()  # (a site kept by an older version, shown anew, is none typed)
+        self._asked_in = QLineEdit()  # the code field the last refusal asked in (``_changes_proven``)
         self.site_code = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.site_code.setPlaceholderText(self.tr("Pour changer le praticien ou la structure"))
         from app.screen_lock import available
@@ -249,8 +251,19 @@ class SettingsDialog(QDialog):
             for field in fields:
                 field.clear()
             self.problem.setText(exc.message)
+            self._asked_in = first
             return tab
         return None
+
+    def _ask_code_in(self, field: QLineEdit) -> None:
+        """The keyboard to the field the code is asked in, scrolled into view (the last row of a long tab,
+        cut by the sentence saying why under the tabs)."""
+        field.setFocus()
+        area = field.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is not None:
+            area.ensureWidgetVisible(field)
 
     def save(self) -> None:
         # The platform's settings checked before anything is saved: the site saved, then a CA file refused,
@@ -266,6 +279,7 @@ class SettingsDialog(QDialog):
         refused = self._changes_proven(values, site_changed=self.site.document() != self._site_opened)
         if refused is not None:
             self.tabs.setCurrentIndex(refused)
+            self._ask_code_in(self._asked_in)
             return
         if not self.site.save():
             self.tabs.setCurrentIndex(self.site_tab)

@@ -39,6 +39,8 @@ def test_the_requester_named_on_the_cases_is_changed_only_with_the_current_code(
         assert not dialog.result(), field
         assert "code actuel" in dialog.problem.text() and "praticien" in dialog.problem.text(), field
         assert dialog.tabs.currentIndex() == dialog.site_tab, field
+        # The field to type it in, at the bottom of a long tab, is where the keyboard goes (scrolled into view).
+        assert dialog.focusWidget() is dialog.site_code, field
         assert load_requester(store.settings) == REQUESTER, field
 
     wrong = _dialog(qtbot, store)
