@@ -17,6 +17,10 @@ frames of one study.
 
 from __future__ import annotations
 
+import io
+import struct
+from collections.abc import Callable, Iterator
+
 from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.sequence import Sequence
@@ -197,7 +201,7 @@ def strip_jpeg_frames(ds: Dataset) -> None:
     2000 frame may be a whole JP2 file (XML/XMP boxes) or carry comments: it leaves as the bare
     codestream without them (``capture.metadata.strip_j2k``).
     """
-    from pydicom.encaps import encapsulate, generate_frames
+    from pydicom.encaps import generate_frames
 
     from capture.metadata import MalformedImage, strip_j2k, strip_jpeg
 
@@ -211,27 +215,49 @@ def strip_jpeg_frames(ds: Dataset) -> None:
     if "PixelData" not in ds:
         return
     frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
-    # Frames with nothing to remove (a fundus camera's own) are kept as read, not copied twice over (into a
-    # list, then into a new pixel data): a 100 MB series held four times at once. Only the frames that lose
-    # something are kept aside, and the pixel data is written again only when one did.
-    try:
-        changed: dict[int, bytes] = {}
-        for index, frame in enumerate(generate_frames(ds.PixelData, number_of_frames=frames)):
-            stripped = strip(bytes(frame))
-            # (a fragment of odd length was padded with one zero byte, which the stripped frame has not)
-            if stripped != frame and stripped + b"\0" != frame:
-                changed[index] = stripped
-    except (MalformedImage, ValueError, KeyError, EOFError) as exc:
-        raise ValueError("a JPEG frame of the DICOM file is damaged") from exc
-    if not changed:
+
+    def stripped() -> Iterator[bytes]:
+        try:
+            for frame in generate_frames(ds.PixelData, number_of_frames=frames):
+                yield strip(bytes(frame))
+        except (MalformedImage, ValueError, KeyError, EOFError) as exc:
+            raise ValueError("a JPEG frame of the DICOM file is damaged") from exc
+
+    # Frames with nothing to remove (a fundus camera's own) are kept as read. Else they are stripped a second
+    # time as they are written, none kept aside: pydicom's ``encapsulate`` wants them all in a list, then
+    # holds its output twice (a bytearray and its copy), a 100 MB series four times at once.
+    original = (bytes(frame) for frame in generate_frames(ds.PixelData, number_of_frames=frames))
+    # (a fragment of odd length was padded with one zero byte, which its stripped frame has not)
+    if all(new in (old, old[:-1]) for new, old in zip(stripped(), original, strict=False)):
         return
-    ds.PixelData = encapsulate(
-        [
-            changed.get(index, bytes(frame))
-            for index, frame in enumerate(generate_frames(ds.PixelData, number_of_frames=frames))
-        ]
-    )
+    ds.PixelData = _encapsulated(stripped, frames)
     ds["PixelData"].VR = "OB"
+
+
+def _encapsulated(frames: Callable[[], Iterator[bytes]], count: int) -> bytes:
+    """What pydicom's ``encapsulate(list(frames()))`` gives (a basic offset table, one fragment a frame,
+    padded to an even length), written once into one buffer as the frames come."""
+    out = io.BytesIO()
+    out.write(_ITEM + struct.pack("<I", 4 * count) + bytes(4 * count))
+    offsets: list[int] = []
+    position = 0
+    for frame in frames():
+        offsets.append(position)
+        padded = len(frame) + len(frame) % 2
+        out.write(_ITEM + struct.pack("<I", padded))
+        out.write(frame)
+        if len(frame) % 2:
+            out.write(b"\0")
+        position += 8 + padded
+    if len(offsets) != count:
+        raise ValueError("a JPEG frame of the DICOM file is damaged")
+    out.seek(8)
+    out.write(struct.pack(f"<{count}I", *offsets))
+    return out.getvalue()
+
+
+#: An item's tag (FFFE,E000), little endian, as every encapsulated fragment and the offset table begin.
+_ITEM = b"\xfe\xff\x00\xe0"
 
 
 def _filtered(source: Dataset, allowed: frozenset[str]) -> Dataset:
