@@ -406,8 +406,9 @@ class FollowView(QWidget):
         self.add_images.clicked.connect(self._pick_images)
         self.reply_images = QLabel()
         self.reply_images.setWordWrap(True)
-        self.drop_images = QPushButton(self.tr("Retirer les images"))
-        self.drop_images.setToolTip(self.tr("Retire les images jointes ; le texte de la réponse est gardé."))
+        # Each image's row has its own « Retirer » (ReplyPlaces): this one takes them all.
+        self.drop_images = QPushButton(self.tr("Retirer toutes les images"))
+        self.drop_images.setToolTip(self.tr("Retire toutes les images jointes ; le texte de la réponse est gardé."))
         self.drop_images.clicked.connect(self._drop_reply_images)
         self.drop_images.setVisible(False)
         self.send_reply = QPushButton(self.tr("Envoyer la réponse"))
@@ -420,6 +421,7 @@ class FollowView(QWidget):
         self.reply_places = ReplyPlaces()  # the eye or body site of each image joined
         self.reply_places.setVisible(False)
         self.reply_places.placed.connect(self._reply_placed)
+        self.reply_places.removed.connect(self._drop_reply_image)
         question_layout.addWidget(self.reply_places)
         self.reply_problem = named(QLabel(), "fieldProblem")
         self._reply_unplaced = False  # the problem said is that of an image joined without its eye or site
@@ -1822,6 +1824,22 @@ class FollowView(QWidget):
             self._keep_photos(self.case.id, [])  # their files written over, as a case's photo removed
         self._show_reply_images()
         self.reply_problem.clear()
+
+    def _drop_reply_image(self, index: int) -> None:
+        """The image at ``index`` taken off the reply, the others and the words kept (its files written over
+        and removed once the photos kept no longer name it, as « Retirer toutes les images » does)."""
+        if not 0 <= index < len(self._reply_images):
+            return
+        image = self._reply_images.pop(index)
+        self._reply_names.pop(image.record.id, None)
+        if self.case is not None:
+            self._keep_photos(self.case.id, self._reply_images)
+        self._show_reply_images()
+        self.reply_problem.clear()
+        if self.reply_places.removes:  # the keyboard stays in the rows, not lost with the button gone
+            self.reply_places.removes[min(index, len(self.reply_places.removes) - 1)].setFocus()
+        else:
+            self.reply.setFocus()
 
     def _new_reply_images(self, case_id: str, made: list[tuple[str, NewImage]]) -> tuple[list[NewImage], list[str]]:
         """Of the images just prepared for ``case_id``'s reply, those that may go, and why the others may

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QCompleter, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCompleter, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage
 from app.store import NewImage
@@ -31,6 +31,9 @@ class ReplyPlaces(QWidget):
     """One row per image joined to the reply: its eye (ophthalmology) or its body site (any other)."""
 
     placed = Signal()  # an image's eye chosen, or its body site typed
+    #: The row's « Retirer » clicked: that image (its index) taken off the reply, the others kept. Found
+    #: by a nurse's pass: the only button, « Retirer les images », took off every photo to drop one.
+    removed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,12 +44,14 @@ class ReplyPlaces(QWidget):
         self.views: list[ChoiceBox] = []
         #: Per retinograph's row, its « ⚠ Œil à vérifier » (hidden while the eye and the disc agree).
         self.eye_checks: list[QLabel] = []
+        #: Per row, its « Retirer » (that image only).
+        self.removes: list[QPushButton] = []
 
     def show_images(self, images: list[NewImage], specialty: str, names: dict[str, str], sites: list[str]) -> None:
         """Rows for ``images`` (named as joined), the body sites of the case's images offered."""
         while self._form.rowCount():
             self._form.removeRow(0)
-        self.fields, self.views, self.eye_checks = [], [], []
+        self.fields, self.views, self.eye_checks, self.removes = [], [], [], []
         retina = specialty == "ophthalmology"
         for number, image in enumerate(images, start=1):
             name = names.get(image.record.id, "")
@@ -66,6 +71,13 @@ class ReplyPlaces(QWidget):
             line.insertWidget(1, view)
             if retina:
                 line.addStretch(1)
+            remove = QPushButton(self.tr("Retirer"))
+            shown = f"{number} ({name})" if name else str(number)
+            remove.setAccessibleName(self.tr("Retirer l'image {n}").format(n=shown))
+            remove.setToolTip(self.tr("Retire cette image seulement ; les autres et le texte sont gardés."))
+            remove.clicked.connect(lambda _checked=False, index=number - 1: self.removed.emit(index))
+            line.addWidget(remove)
+            self.removes.append(remove)
             self._form.addRow(QLabel(label), row)
             self.fields.append(field)
             self.views.append(view)

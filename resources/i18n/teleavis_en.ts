@@ -1197,8 +1197,8 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="318"/>
-        <source>Retirer les images</source>
-        <translation>Remove the images</translation>
+        <source>Retirer toutes les images</source>
+        <translation>Remove all the images</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1620"/>
@@ -1580,8 +1580,8 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="319"/>
-        <source>Retire les images jointes ; le texte de la réponse est gardé.</source>
-        <translation>Removes the attached images; the reply&apos;s text is kept.</translation>
+        <source>Retire toutes les images jointes ; le texte de la réponse est gardé.</source>
+        <translation>Removes all the attached images; the reply&apos;s text is kept.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1133"/>
@@ -2730,6 +2730,21 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 </context>
 <context>
     <name>ReplyPlaces</name>
+    <message>
+        <location filename="../../ui/reply_places.py" line="80"/>
+        <source>Retirer</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_places.py" line="82"/>
+        <source>Retirer l&apos;image {n}</source>
+        <translation>Remove image {n}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_places.py" line="83"/>
+        <source>Retire cette image seulement ; les autres et le texte sont gardés.</source>
+        <translation>Removes this image only; the others and the text are kept.</translation>
+    </message>
     <message>
         <location filename="../../ui/reply_places.py" line="51"/>
         <source>Image {n} ({name}) :</source>
