@@ -563,10 +563,13 @@ class Outbox:
             audit.append(conn, self.store.key, "message", case_id, detail="sent")
             self.store.add_event(conn, case_id, REPLY_SENT, None, None)
 
-    def reply_refused(self, case_id: str, message_id: str, words: str, *, too_large: str | None = None) -> None:
-        """The reply ``message_id`` refused (by the platform, or here), with ``words`` saying why; its words
-        and its photos go back to the reply begun, but ``too_large``, the photo the platform refused as over
-        its size limit (app/reply_drafts.py)."""
+    def reply_refused(
+        self, case_id: str, message_id: str, words: str, *, too_large: str | None = None, by_platform: bool = False
+    ) -> None:
+        """The reply ``message_id`` refused (``by_platform``, or held back here), with ``words`` saying why;
+        its words and its photos go back to the reply begun, but ``too_large``, the photo the platform refused
+        as over its size limit (app/reply_drafts.py). The history says « refusée par la plateforme » only when
+        it did (found by a nurse's pass: a reply held back here was said refused by the platform)."""
         from app import reply_drafts
 
         with transaction(self.conn) as conn:
@@ -576,7 +579,7 @@ class Outbox:
                 text = self._message(row).text if row is not None else ""
                 reply_drafts.refused(self.store, case_id, text, why=words, too_large=too_large)
             self.store.set_platform_words(conn, case_id, last_error=words)
-            self.store.add_event(conn, case_id, REPLY_REFUSED, None, None)
+            self.store.add_event(conn, case_id, REPLY_REFUSED, None, None, "by-platform" if by_platform else "")
 
     def add_expert_message(
         self, conn: sqlite3.Connection, case_id: str, platform_id: str, text: str, sent_at: str, content: str = ""

@@ -133,8 +133,10 @@ _WORDS = Catalogue(
             "en": "(reply not sent yet to the expert)",
         },
         "reply_refused": {
-            "fr": "(réponse non envoyée : refusée par la plateforme, l'expert ne l'a pas reçue)",
-            "en": "(reply not sent: refused by the platform, the expert did not receive it)",
+            # (not « refusée par la plateforme »: one held back here, written in training mode or altered,
+            # did not reach it either; the case's last words say why)
+            "fr": "(réponse non envoyée : l'expert ne l'a pas reçue)",
+            "en": "(reply not sent: the expert did not receive it)",
         },
         # The images joined to a reply, numbered as the case's images are (the report's pages, ``case show``'s
         # list): « Voici la dermoscopie demandée. » printed alone did not say a photo went with it.
@@ -231,9 +233,11 @@ _HISTORY = Catalogue(
         "reply-queued": {"fr": "Réponse à l'expert enregistrée", "en": "Reply to the expert saved"},
         "reply-sent": {"fr": "Réponse à l'expert envoyée", "en": "Reply to the expert sent"},
         "reply-refused": {
-            "fr": "Réponse à l'expert refusée par la plateforme",
-            "en": "Reply to the expert refused by the platform",
+            "fr": "Réponse à l'expert non envoyée",
+            "en": "Reply to the expert not sent",
         },
+        # Its detail when the platform refused it (else it was held back here: Outbox.reply_refused).
+        "by-platform": {"fr": "refusée par la plateforme", "en": "refused by the platform"},
         "completed": {
             "fr": "Compte rendu qui manquait arrivé",
             "en": "Missing report now received",

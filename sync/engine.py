@@ -1071,7 +1071,7 @@ class Engine:
             said_why = (why.strip().rstrip(".") or M.tr("net.no_words")) + "."
             words = M.tr("sync.reply_refused_words", status=fault.status, diagnostics=said_why)
             too_large = fault.image_id if isinstance(fault, ImageTooLarge) else None  # (taken off the reply begun)
-            self.outbox.reply_refused(case_id, message.id, words, too_large=too_large)
+            self.outbox.reply_refused(case_id, message.id, words, too_large=too_large, by_platform=True)
             self._reply_gone(message.id)
             said = M.tr("sync.reply_refused", status=fault.status) if fault.diagnostics else fault.message
             self.listener.case_state(case_id, "reply-refused", said)

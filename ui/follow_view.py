@@ -650,17 +650,17 @@ class FollowView(QWidget):
                 if message.withdrawn
                 else message.text
             )
-            # Found from outside: a reply refused by the platform showed as any reply gone. Where each stands.
+            # Found from outside: a reply refused by the platform showed as any reply gone. Where each stands:
+            # not sent, and why above (not « refusée par la plateforme »: one held back here, written in
+            # training mode or altered, was said so too; the reason says who stopped it).
             below = ""
             if message.direction == "to-expert" and message.state in ("queued", "refused"):
                 if message.state == "refused" and message is last_reply:  # why: above, or above her words
-                    below = self.tr("{when}, non envoyée (refusée par la plateforme, voir ci-dessous)").format(
-                        when=when or "—"
-                    )
+                    below = self.tr("{when}, non envoyée (voir pourquoi ci-dessous)").format(when=when or "—")
                 when = (
                     self.tr("{when}, en attente d'envoi")
                     if message.state == "queued"
-                    else self.tr("{when}, non envoyée (refusée par la plateforme, voir ci-dessus)")
+                    else self.tr("{when}, non envoyée (voir pourquoi ci-dessus)")
                 ).format(when=when or "—")
             line, line_below = (
                 (

@@ -1318,13 +1318,13 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="510"/>
-        <source>{when}, non envoyée (refusée par la plateforme, voir ci-dessus)</source>
-        <translation>{when}, not sent (refused by the platform, see above)</translation>
+        <source>{when}, non envoyée (voir pourquoi ci-dessus)</source>
+        <translation>{when}, not sent (see why above)</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="510"/>
-        <source>{when}, non envoyée (refusée par la plateforme, voir ci-dessous)</source>
-        <translation>{when}, not sent (refused by the platform, see below)</translation>
+        <source>{when}, non envoyée (voir pourquoi ci-dessous)</source>
+        <translation>{when}, not sent (see why below)</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="513"/>

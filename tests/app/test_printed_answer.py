@@ -284,7 +284,7 @@ def test_a_reply_that_never_reached_the_expert_is_not_printed_as_one_that_did(st
     assert "non envoyée" in whole[start:first] and "non envoyée" not in whole[first:third]
     assert "pas encore envoyée" in whole[second:third] and "pas encore" not in whole[start:second]
     english = " ".join(pages_text(build_report(store, case_id, lang="en").pdf))
-    assert "(reply not sent: refused by the platform" in english and "(reply not sent yet" in english
+    assert "(reply not sent: the expert did not receive it)" in english and "(reply not sent yet" in english
 
 
 def test_a_follow_up_of_zero_days_says_to_see_the_patient_without_delay(paris: None) -> None:

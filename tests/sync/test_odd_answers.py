@@ -819,8 +819,9 @@ def test_the_nurses_reply_is_in_the_cases_history_saved_then_sent(store: Store, 
     Outbox(store).reply_sent(case_id, reply.id, "c9")  # as the engine records it (this platform takes no POST)
     said = [history_words(event, "fr") for event in store.history(case_id)]
     assert said.count("Réponse à l'expert envoyée") == 1
-    Outbox(store).reply_refused(case_id, reply.id, "Refusée.")  # (a later one, say, as the engine records it)
-    assert history_words(store.history(case_id)[-1], "fr") == "Réponse à l'expert refusée par la plateforme"
+    Outbox(store).reply_refused(case_id, reply.id, "Refusée.", by_platform=True)  # (as the engine records it)
+    said = history_words(store.history(case_id)[-1], "fr")
+    assert said == "Réponse à l'expert non envoyée (refusée par la plateforme)"
 
 
 def test_a_task_read_once_with_an_unknown_status_is_read_again_at_the_same_version(

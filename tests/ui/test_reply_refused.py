@@ -57,7 +57,9 @@ def test_a_reply_the_platform_refuses_is_said_not_sent_on_the_reply_itself(
     view.refresh()  # as the window does on the engine's news
     said = conversation(view)[-1]
     assert said.startswith("Vous, ") and "Depuis trois semaines." in said
-    assert "non envoyée" in said and "refusée par la plateforme" in said, said
+    assert "non envoyée (voir pourquoi ci-dess" in said, said  # (above or below, as the reason stands)
+    history = [view.history.item(n).text() for n in range(view.history.count())]
+    assert any(h.endswith("Réponse à l'expert non envoyée (refusée par la plateforme)") for h in history), history
     assert view.reply_saved.text() == "", "« elle part avec la prochaine synchronisation » is no longer true"
     said = _said_above_the_reply(view)  # (said once, above her words back in the box)
     assert "refuse la réponse à l'expert" in said and "refuse le dossier" not in said
@@ -411,10 +413,10 @@ def test_a_refused_reply_is_said_once_with_what_to_do_once(
         assert said.count("refuse la réponse à l'expert (422)") == 1, said
         assert said.count("Envoyer la réponse") + said.count("envoyez-la de nouveau") == 1, said
         assert "n'est pas partie" in view.reply_back.text(), "the line above her words says what they are"
-        assert "voir ci-dessous" in conversation(view)[-1], "the reply refused points at where it is said why"
+        assert "voir pourquoi ci-dessous" in conversation(view)[-1], "the reply refused points at where it is said why"
         view.reply.clear()  # she begins anew: the refusal is still said, at the top
         assert "refuse la réponse à l'expert (422)" in view.detail.text()
-        assert "voir ci-dessus" in conversation(view)[-1]
+        assert "voir pourquoi ci-dessus" in conversation(view)[-1]
 
 
 @pytest.mark.parametrize("reason", ["sync.bug", "data.altered"])
