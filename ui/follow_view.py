@@ -1836,10 +1836,10 @@ class FollowView(QWidget):
             self._keep_photos(self.case.id, self._reply_images)
         self._show_reply_images()
         self.reply_problem.clear()
-        if self.reply_places.removes:  # the keyboard stays in the rows, not lost with the button gone
-            self.reply_places.removes[min(index, len(self.reply_places.removes) - 1)].setFocus()
-        else:
-            self.reply.setFocus()
+        # The keyboard goes to the place of the row that took its place (else to the words): not to another
+        # « Retirer », whose space (« avant-bras gauche » typed next) took a second photo off, seen at the cart.
+        fields = self.reply_places.fields
+        (fields[min(index, len(fields) - 1)] if fields else self.reply).setFocus()
 
     def _new_reply_images(self, case_id: str, made: list[tuple[str, NewImage]]) -> tuple[list[NewImage], list[str]]:
         """Of the images just prepared for ``case_id``'s reply, those that may go, and why the others may

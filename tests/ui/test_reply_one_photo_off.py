@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from app import reply_drafts
 from app.store import Store
 from tests.support.ui import shown
@@ -56,3 +58,28 @@ def test_one_photo_of_three_is_taken_off_the_others_and_the_words_stay(
     kept = reply_drafts.load_photos(store, case_id)
     assert [name for name, _image in kept] == ["photo-1.jpg", "photo-3.jpg"], "kept so after a power cut"
     assert not any(store.objects.exists(b) for b in (taken_off.blob, taken_off.thumb_blob) if b), "its files gone"
+
+
+# (the case's body sites offered as she types: the completer's popup, which the offscreen platform cannot raise)
+@pytest.mark.qt_log_ignore("This plugin does not support raise", "This plugin does not support grabbing")
+def test_the_keyboard_stays_on_the_photos_after_one_is_taken_off(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found at the cart: after « Retirer », the keyboard was on the next row's « Retirer », and the space
+    of the place she typed next, « avant-bras gauche », took that photo off too. It goes to the place
+    field of the row that took the removed one's place: what she types goes there."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    view = shown(qtbot, store, case_id)
+    view.add_reply_files(_photos(tmp_path / "photos", 3))
+    view.reply_places.removes[1].setFocus()
+    qtbot.mouseClick(view.reply_places.removes[1], Qt.MouseButton.LeftButton)
+    qtbot.wait(50)
+    assert QApplication.focusWidget() is view.reply_places.fields[1]
+    qtbot.keyClicks(QApplication.focusWidget(), "avant-bras gauche")
+    assert len(view._reply_images) == 2
+    assert view._reply_images[1].record.body_site == "avant-bras gauche"
