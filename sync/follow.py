@@ -2174,7 +2174,15 @@ class Follower:
                 # file said still to come and asked for again (``retry_missing``), at a fresh address.
                 raise _Missing(STORED_LATER) from None
             except TransientFault as fault:
-                if _asks_to_wait(fault) or not self._read_failed(target):  # (asked to wait: no failed read)
+                if _asks_to_wait(fault):
+                    raise  # (asked to wait: no failed read)
+                if fault.kind == "busy" and (fault.status or 0) >= 500:
+                    # The platform failing on its own file (5xx) while its report read well: found left alone
+                    # last session, the expert's conclusion was held three polls, as it was for a storage
+                    # host failing. The answer is kept now, its file said still to come and asked for again
+                    # (``retry_missing``). A link cut still delays the answer whole (``ATTACHMENT_TRIES``).
+                    raise _Missing(STORED_LATER) from None
+                if not self._read_failed(target):
                     raise
                 raise _Missing(UNREACHABLE) from None  # asked again later from the start (retry_missing)
             if not the_file(data):
