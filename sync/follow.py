@@ -1089,8 +1089,11 @@ class Follower:
         # Cases the platform kept asking to wait on: followed after everything else (``THROTTLED_TRIES``),
         # each as (Task id, case id, known version, its Task when the search gave it).
         later: list[tuple[str, str, str | None, dict[str, Any] | None]] = []
-        seen = [t for t, (c, v) in by_task.items() if v is not None and mark and c not in failing]
-        fresh = [t for t, (c, v) in by_task.items() if v is None or not mark or c in failing]
+        # (A Task known by its content, served without a version, is not narrowed by a date it does not give.)
+        seen = [
+            t for t, (c, v) in by_task.items() if v is not None and not _by_content(v) and mark and c not in failing
+        ]
+        fresh = [t for t, (c, v) in by_task.items() if v is None or _by_content(v) or not mark or c in failing]
         answered: list[str] = []
         first: str | None = None  # the newest lastUpdated the poll's first search returned
         searched = False
@@ -1239,7 +1242,7 @@ class Follower:
                 continue
             if str(task.get("id")) in returned:
                 self.witness(task)
-            if task.get("status") == "on-hold" and _version_id(task) != version:
+            if task.get("status") == "on-hold" and _task_version(task) != version:
                 read.add(case_id)
             outcome = self._follow_one(case_id, task, version, budget_s)
             if outcome is None:
@@ -1456,7 +1459,7 @@ class Follower:
             answered = self.mirror(case_id, task, known_version, budget_s=budget_s, polled=True)
             if answered and _report_unreachable(self.store.answer(case_id)):
                 self._note(case_id, M.tr("follow.answer_unread"))
-            if not (task.get("status") == "on-hold" and _version_id(task) == known_version):
+            if not (task.get("status") == "on-hold" and _task_version(task) == known_version):
                 # (An on-hold Task unchanged: its questions are read by ``poll_questions``, which counts the
                 # platform's waits on them, or forgets them; a server ignoring ``_lastUpdated`` returns it.)
                 forget_in_record(self.store, self._mark(_THROTTLED), case_id)
@@ -1582,7 +1585,7 @@ class Follower:
         ``cancelled_here``: the requester cancelled it just now (no news to read for them). ``polled``: by
         the poll, which the platform asking to wait on the search of its questions stops once the case is
         mirrored (a cancel told « busy » once done would be untrue)."""
-        version = _version_id(task)
+        version = _task_version(task)
         if version is not None and version == known_version:
             return False
         if self._not_this_case(case_id, task):
@@ -2517,6 +2520,30 @@ def _version_id(resource: dict[str, Any]) -> str | None:
     if isinstance(version, bool) or not isinstance(version, (str, int)):
         return None
     return str(version) or None
+
+
+#: The prefix of the version kept for a Task served without ``meta.versionId`` (a colon is never in an R4 id).
+_CONTENT_VERSION = "content:"
+
+
+def _task_version(task: dict[str, Any]) -> str | None:
+    """The version of a Task as the case keeps it: its ``meta.versionId``, else a digest of its content. Found
+    left alone last session: a Task served without a version was taken as changed at every poll, an answered
+    case's report read again each time. Its ``meta`` left out of the digest (a date written anew at each read)."""
+    version = _version_id(task)
+    if version is not None:
+        return version
+    body = {k: v for k, v in task.items() if k != "meta"}
+    try:
+        text = json.dumps(body, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return None
+    return _CONTENT_VERSION + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _by_content(version: str) -> bool:
+    """Whether a version kept is a Task's content digest (:func:`_task_version`), not its server's version."""
+    return version.startswith(_CONTENT_VERSION)
 
 
 def _a_number(version: str) -> bool:
