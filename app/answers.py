@@ -193,6 +193,12 @@ M.add(
             "fr": "La plateforme a retiré cette réponse : attendez la nouvelle réponse.",
             "en": "The platform took this answer back: wait for the new answer.",
         },
+        "answer.platform_deleted": {
+            "fr": "Ce compte rendu n'est plus sur la plateforme (retiré) : ne vous y fiez pas sans en avoir parlé "
+            "à l'expert.",
+            "en": "This report is no longer on the platform (withdrawn): do not rely on it before you have spoken "
+            "with the expert.",
+        },
         "answer.earlier": {
             "fr": "Version précédente ({when}, {expert}), remplacée : {conclusion}",
             "en": "Earlier version ({when}, {expert}), replaced: {conclusion}",
@@ -347,6 +353,8 @@ def status_words(answer: Answer | None, lang: str | None = None, *, state: str =
         words.append(_say("answer.platform_withdrawn", lang))
     elif state in {s.value for s in FOLLOWED_STATES}:
         words.append(_say("answer.taken_back", lang))
+    elif answer.platform_withdrawn:  # answered, its report deleted on the platform since it was read (sync/follow.py)
+        words.append(_say("answer.platform_deleted", lang))
     if answer.report_status in WITHDRAWN:
         words.append(_say("answer.withdrawn", lang))
     elif answer.report_status in PROVISIONAL:

@@ -479,6 +479,11 @@ _WITNESS_MARK = "sync.witness_at"
 #: no answer will come (seen from outside: said on the case, the case not marked to read, so nobody saw it).
 _NEWS_NOTES = ("follow.task_gone", "follow.task_gone.training")
 WITNESS_EVERY = timedelta(hours=24)
+#: When the answered cases' reports were last searched whatever their date (``poll_reports``): a report deleted on
+#: the platform leaves no trace in a search narrowed by ``_lastUpdated``, so that one is not narrowed; a report
+#: asked in it and left out is read alone, and one the platform says gone (404, 410) is said withdrawn.
+_ROLL_CALL_MARK = "sync.report_roll_call"
+ROLL_CALL_EVERY = timedelta(hours=6)
 
 
 def _issued(value: str) -> datetime | None:
@@ -2218,8 +2223,10 @@ class Follower:
         with ``again``, read again even unchanged (a part it lacked may have come)."""
         known = self.store.answer(case_id)
         fresh = Answer()
-        _reference, reports, _why = self._current_reports(task, fresh, budget_s, case_id=case_id)
+        reference, reports, why = self._current_reports(task, fresh, budget_s, case_id=case_id)
         if not reports:
+            if why in (NOT_FOUND, GONE) and reference is not None and _read_from(known, reference):
+                self._report_gone(case_id)  # read before, deleted since: said withdrawn, once
             return None  # keep the answer read before
         unchanged = known is not None and _same_reports(known, reports)
         if unchanged and not again and known is not None and known.follow_up_days == fresh.follow_up_days:
@@ -2258,6 +2265,8 @@ class Follower:
         if self.waited is not None:
             return [], False  # the platform asked to wait in this poll: at the next one
         mark = self.store.settings.get(self._mark(_REPORT_MARK))
+        last_call = _instant(self.store.settings.get(self._mark(_ROLL_CALL_MARK)))
+        roll_call = last_call is None or not (timedelta(0) <= utc_now() - last_call < ROLL_CALL_EVERY)
         ids = list(known)
         changed: list[str] = []
         first: str | None = None  # the newest lastUpdated the poll's first search returned
@@ -2289,7 +2298,7 @@ class Follower:
 
         for start in range(0, len(ids), BATCH):
             params = {"_id": ",".join(ids[start : start + BATCH]), "_count": str(BATCH)}
-            if mark:
+            if mark and not roll_call:
                 params["_lastUpdated"] = "gt" + _minus_second(mark)
             try:
                 found = self._search("DiagnosticReport", params, budget_s)
@@ -2308,6 +2317,8 @@ class Follower:
                 found = SearchResult(complete=False)
             if not found.complete:  # read one by one below: complete when each of them reads
                 cut_short |= set(ids[start : start + BATCH])
+            elif roll_call:  # left out of a search whatever their date: read alone, to tell a report deleted
+                cut_short |= set(ids[start : start + BATCH]) - {str(r.get("id")) for r in found.resources}
             if not searched:
                 first, searched = _newest(found.resources), True
             for report in found.resources:
@@ -2333,7 +2344,27 @@ class Follower:
                 hurried = True  # (its retries spent on this one: the platform answers, but not on it)
             except PermanentFault as fault:
                 log.info("a report not read again now (%s)", fault_for_log(fault))
+                if fault.status in (404, 410) and report_id in known:
+                    # Deleted on the platform after it was read (found left alone last session: its answer kept
+                    # showing as if it stood, nothing said). Said once; the report of several, the rest read.
+                    case_id, answer = known.pop(report_id)
+                    if not _several(answer):
+                        if self._report_gone(case_id):
+                            changed.append(case_id)
+                        continue
+                    try:
+                        fresh, read = self._whole_again(case_id, budget_s)
+                    except TransientFault as waits:  # (only the platform asking to wait comes out of it)
+                        self.waited = waits
+                        return changed, False
+                    if fresh is not None:
+                        self._keep_again(case_id, fresh, _amendment(fresh))
+                        changed.append(case_id)
+                    complete = complete and read
+                    continue
                 complete = False
+        if roll_call and self.waited is None:
+            self.store.settings.set(self._mark(_ROLL_CALL_MARK), iso(utc_now()))
         following = self._next_mark(_REPORT_MARK, mark, first, seen)
         if complete and following and following != mark:
             self.store.settings.set(self._mark(_REPORT_MARK), following)
@@ -2485,12 +2516,39 @@ class Follower:
             return None
         return fresh
 
+    def _report_gone(self, case_id: str) -> bool:
+        """The report the case's answer was read from is gone from the platform (404, 410): the answer is kept,
+        marked withdrawn by the platform, and is news once (never removed without a word, nor kept as if it
+        stood). Whether it is news now."""
+        known = self.store.answer(case_id)
+        if known is None or known.platform_withdrawn:
+            return False
+        with transaction(self.store.conn) as conn:
+            self.store.set_answer(conn, case_id, replace(known, platform_withdrawn=True))
+            self.store.add_event(conn, case_id, AnswerNews.WITHDRAWN, None, None)
+        log.info("case %s: the report of its answer was deleted on the platform", case_id)
+        self.listener.case_state(case_id, CaseState.ANSWERED.value, AnswerNews.WITHDRAWN)
+        return True
+
     def _keep_again(self, case_id: str, answer: Answer, event: str) -> None:
         """The answer read again replaces the one kept, unread again, ``event`` in the case's history."""
         with transaction(self.store.conn) as conn:
             self.store.set_answer(conn, case_id, answer, event=event)
             self.store.set_platform_words(conn, case_id, last_error=None)
         self.listener.case_state(case_id, CaseState.ANSWERED.value, event)
+
+
+def _read_from(known: Answer | None, reference: str) -> bool:
+    """Whether ``known`` was read from the report ``reference`` names (never one not there yet)."""
+    if known is None or _report_itself_missing(known):
+        return False
+    try:
+        report_id = location_id(reference, "DiagnosticReport")
+    except ValueError:
+        return False
+    if _several(known):
+        return any(part.split("@", 1)[0] == report_id for part in known.report_version.split(" + "))
+    return known.report_id == report_id
 
 
 def _report_unreachable(answer: Answer | None) -> bool:
