@@ -237,6 +237,12 @@ M.add(
             "en": "The expert asks for more information, but their message could not be read: it will be read "
             "again automatically; if this lasts, see the platform.",
         },
+        "follow.task_behind": {
+            "fr": "La plateforme a donné un état de cette demande plus ancien que celui déjà reçu (une copie en "
+            "retard) : Teleavis la relira aux prochaines synchronisations.",
+            "en": "The platform gave an older state of this request than the one already received (a copy lagging "
+            "behind): Teleavis will read it again at the next synchronisations.",
+        },
         "follow.task_unread": {
             "fr": "La plateforme n'a pas pu donner l'état de cette demande (un défaut de son côté, sur cette "
             "demande seule) : nouvel essai à chaque synchronisation. Si cela dure, consultez-la sur la "
@@ -1244,7 +1250,12 @@ class Follower:
                 continue  # neither its answer nor its questions, nor its witness, under this case
             if self._behind(case_id, task, version):
                 failed[case_id] = failing.get(case_id, 0) + 1  # searched whatever the mark until taken
+                # Said, not news (found by the one odd case property: « sent » for those polls without a word).
+                self._note(case_id, M.tr("follow.task_behind"))
                 continue
+            if self._says(case_id, "follow.task_behind"):  # read right again (the same version, or a later one)
+                with transaction(self.store.conn) as conn:
+                    self.store.set_platform_words(conn, case_id, last_error=None)
             if str(task.get("id")) in returned:
                 self.witness(task)
             if task.get("status") == "on-hold" and _task_version(task) != version:
