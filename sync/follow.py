@@ -487,9 +487,11 @@ _NEWS_NOTES = ("follow.task_gone", "follow.task_gone.training")
 WITNESS_EVERY = timedelta(hours=24)
 #: When the answered cases' reports were last searched whatever their date (``poll_reports``): a report deleted on
 #: the platform leaves no trace in a search narrowed by ``_lastUpdated``, so that one is not narrowed; a report
-#: asked in it and left out is read alone, and one the platform says gone (404, 410) is said withdrawn.
+#: asked in it and left out is read alone, and one the platform says gone (404, 410) is said withdrawn. Once a
+#: day: every answered report comes down whole then (a kilobyte or two each as the contract shapes them, more with
+#: inline files), on links paid by the megabyte; a platform changing the Task as it deletes is read at once.
 _ROLL_CALL_MARK = "sync.report_roll_call"
-ROLL_CALL_EVERY = timedelta(hours=6)
+ROLL_CALL_EVERY = timedelta(hours=24)
 
 
 def _issued(value: str) -> datetime | None:

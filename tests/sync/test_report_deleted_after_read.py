@@ -106,3 +106,27 @@ def test_a_task_pointing_to_a_new_report_not_there_yet_is_no_withdrawal(store: S
     answer = store.answer(case_id)
     assert answer is not None and answer.conclusion == "Réponse 0." and not answer.platform_withdrawn
     assert status_words(answer, "fr", state=CaseState.ANSWERED.value) == ""
+
+
+def test_the_reports_are_searched_whatever_their_date_once_a_day_not_at_each_poll(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every answered report comes down whole in that search: on links paid by the megabyte, once a day."""
+    clock = Clock()
+    monkeypatch.setattr(follow, "utc_now", clock)
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    with scripted_platform() as platform:
+        answer_each(platform, cases)
+        with following(store, platform) as engine:
+            engine.run_once()
+            engine.run_once()
+            before = len(platform.requests)
+            for _ in range(5):
+                clock.advance(hours=4)
+                engine.run_once()
+            searches = [r for r in platform.requests[before:] if r.startswith("/fhir/DiagnosticReport?")]
+            assert searches and all("_lastUpdated" in r for r in searches), searches
+            clock.advance(hours=5)
+            engine.run_once()
+            last = [r for r in platform.requests if r.startswith("/fhir/DiagnosticReport?")][-1]
+    assert "_lastUpdated" not in last, last
