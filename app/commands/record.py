@@ -13,6 +13,7 @@ from typing import Any
 from app import messages as M
 from app.commands.common import emit_json, export_target, local_minute, open_store, say, say_replaced
 from app.errors import DataLocked, TeleavisError, UsageError
+from app.fsutil import disk_full, os_reason
 from app.i18n import decimal_words
 from app.keystore import PASSPHRASE_ENV, passphrase_from_env_or_terminal
 from app.paths import data_dir
@@ -89,6 +90,44 @@ M.add(
             "only backup). Give a new file name, with the date for instance, or a folder (a new dated file is "
             "written in it each time), or delete the old one first if you are sure it is no longer needed.",
         },
+        "record.keep_help": {
+            "fr": "avec un DOSSIER : n'y garder que les N dernières sauvegardes que cette commande y a écrites "
+            "depuis ces données (les plus anciennes sont retirées une fois la nouvelle écrite ; les autres "
+            "fichiers du dossier ne sont jamais touchés)",
+            "en": "with a FOLDER: keep there only the last N backups this command wrote into it from this data "
+            "(the older ones are removed once the new one is written; the folder's other files are never "
+            "touched)",
+        },
+        "record.keep_number": {
+            "fr": "« {value} » : --keep attend un nombre de sauvegardes à garder, 1 ou plus (par exemple 14)",
+            "en": "“{value}”: --keep takes a number of backups to keep, 1 or more (for example 14)",
+        },
+        "record.keep_needs_folder": {
+            "fr": "--keep ne vaut que pour un dossier de sauvegarde (teleavis backup DOSSIER/ --keep N) : "
+            "« {path} » n'est pas un dossier. Rien n'a été écrit.",
+            "en": "--keep is only for a backup folder (teleavis backup FOLDER/ --keep N): “{path}” is not a "
+            "folder. Nothing was written.",
+        },
+        "record.backups_removed": {
+            "fr": "{count} anciennes sauvegardes retirées de ce dossier ({kept} gardées).",
+            "en": "{count} older backups removed from this folder ({kept} kept).",
+        },
+        "record.backups_removed.one": {
+            "fr": "{count} ancienne sauvegarde retirée de ce dossier ({kept} gardées).",
+            "en": "{count} older backup removed from this folder ({kept} kept).",
+        },
+        "record.backup_not_removed": {
+            "fr": "Une ancienne sauvegarde n'a pas pu être retirée : {path} ({reason}). Elle sera retentée la "
+            "prochaine fois.",
+            "en": "An older backup could not be removed: {path} ({reason}). It will be tried again next time.",
+        },
+        "record.folder_full": {
+            "fr": "Les sauvegardes déjà dans « {folder} » sont intactes. Libérez de la place : retirez les plus "
+            "anciennes, ou faites garder seulement les dernières à la commande, par exemple : "
+            "teleavis backup {folder}/ --keep 14",
+            "en": "The backups already in “{folder}” are intact. Free some space: remove the oldest, or have the "
+            "command keep only the last ones, for example: teleavis backup {folder}/ --keep 14",
+        },
         "record.backup_missing": {
             "fr": "Attention : {count} fichiers déjà absents du disque n'ont pas pu être sauvegardés.",
             "en": "Warning: {count} files already missing from the disk could not be backed up.",
@@ -162,6 +201,7 @@ def register(sub: Any) -> None:
 
     backup = sub.add_parser("backup", help=M.tr("record.backup_help"))
     backup.add_argument("file", metavar="FILE_OR_FOLDER", help=M.tr("record.backup_file_help"))
+    backup.add_argument("--keep", type=_how_many, metavar="N", help=M.tr("record.keep_help"))
     backup.set_defaults(handler=run_backup)
 
     restore = sub.add_parser("restore", help=M.tr("record.restore_help"))
@@ -207,8 +247,23 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _how_many(text: str) -> int:
+    """argparse's type of ``backup --keep N``: a whole number of backups, 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(M.tr("record.keep_number", value=text))
+    return value
+
+
+#: The backups ``backup FOLDER`` wrote from this data, oldest first: the only ones its ``--keep`` removes.
+_COMMAND_WRITTEN = "state.backup.command_written"
+
+
 def run_backup(args: argparse.Namespace) -> int:
-    from app.backup import dated_name, passphrase_needed, write_backup
+    from app.backup import BackupError, dated_name, passphrase_needed, write_backup
 
     target = Path(args.file)
     into_folder = target.is_dir()
@@ -216,12 +271,27 @@ def run_backup(args: argparse.Namespace) -> int:
         # A folder meant (its trailing slash) that is not there, a USB drive not plugged in: not a file of
         # that name beside where it should be mounted.
         raise TeleavisError(M.tr("backup.folder_missing", path=str(target)))
+    if args.keep is not None and not into_folder:
+        raise UsageError(M.tr("record.keep_needs_folder", path=str(target)))
     if not into_folder and (target.exists() or target.is_symlink()):  # (a rename over it would replace it)
         raise TeleavisError(M.tr("record.backup_exists", path=str(target)))
+    removed = 0
     with open_store() as store:
         passphrase = passphrase_from_env_or_terminal(True) if passphrase_needed(store.data_dir) else None
         if into_folder:  # a new dated file each time (a cron line), never over one already there
-            info = write_backup(store, target / dated_name(store), passphrase=passphrase, new_file=True)
+            try:
+                info = write_backup(store, target / dated_name(store), passphrase=passphrase, new_file=True)
+            except BackupError as exc:
+                if not disk_full(exc):
+                    raise
+                # Found from outside: a nightly cron line filled the USB drive. Say what is safe and the way out.
+                folder = str(target).rstrip("/" + os.sep) or str(target)
+                raise BackupError(f"{exc}\n{M.tr('record.folder_full', folder=folder)}") from exc
+            written = [*(p for p in store.settings.get(_COMMAND_WRITTEN) or [] if Path(p).exists()), str(info.path)]
+            store.settings.set(_COMMAND_WRITTEN, written)
+            if args.keep is not None:
+                written, removed = _keep_last(target, written, args.keep)
+                store.settings.set(_COMMAND_WRITTEN, written)
         else:
             info = write_backup(store, target, passphrase=passphrase)
     print(info.path)  # for a script: which file was written
@@ -234,9 +304,27 @@ def run_backup(args: argparse.Namespace) -> int:
             mb=decimal_words(info.size / 1e6),
         )
     )
+    if removed:
+        say(M.tr_count("record.backups_removed", removed, count=removed, kept=args.keep))
     if info.missing_blobs:
         say(M.tr_count("record.backup_missing", info.missing_blobs, count=info.missing_blobs))
     return 0
+
+
+def _keep_last(folder: Path, written: list[str], keep: int) -> tuple[list[str], int]:
+    """Remove the backups ``backup FOLDER`` wrote into ``folder`` (``written``, oldest first, the last one just
+    written) beyond the last ``keep``. Only those: what else is in the folder (another workstation's backups,
+    the scheduled ones, a person's files) is never touched. Returns what stays listed and how many went."""
+    here = [p for p in written if Path(p).parent.resolve() == folder.resolve()]
+    old = here[: max(len(here) - keep, 0)]
+    removed = 0
+    for path in old:
+        try:
+            Path(path).unlink(missing_ok=True)
+            removed += 1
+        except OSError as exc:
+            say(M.tr("record.backup_not_removed", path=path, reason=os_reason(exc)))
+    return [p for p in written if Path(p).exists()], removed
 
 
 def run_restore(args: argparse.Namespace) -> int:

@@ -1,0 +1,65 @@
+"""``teleavis backup FOLDER`` for a nightly cron line: each night a new dated file. Found from outside: they
+were never removed, so the drive filled up and the backups stopped. ``--keep N`` keeps the last N this
+command wrote there from this data; a full drive says so plainly, the backups already there untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.cases import example_case
+from tests.support.cli import SITE, run_process, write_json
+from tests.support.small_disk import on_a_small_disk
+
+
+def _set_up(tmp_path: Path) -> None:
+    assert run_process("init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    assert run_process("case", "import", str(example_case(tmp_path / "ex"))).code == 0
+
+
+def test_keep_removes_only_the_older_backups_this_command_wrote(teleavis_home: Path, tmp_path: Path) -> None:
+    _set_up(tmp_path)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    (usb / "notes.txt").write_text("à garder", encoding="utf-8")
+    by_hand = usb / "teleavis-20200101-000000-0badcafe.tvbak"  # another workstation's, or put there by hand
+    by_hand.write_bytes(b"not ours")
+    written = []
+    for night in range(4):
+        args = ["backup", str(usb)] if night == 0 else ["backup", str(usb), "--keep", "2"]
+        done = run_process(*args)
+        assert done.code == 0, done.err
+        written.append(Path(done.out.strip()))
+    assert [p.exists() for p in written] == [False, False, True, True]
+    assert by_hand.read_bytes() == b"not ours"
+    assert (usb / "notes.txt").read_text(encoding="utf-8") == "à garder"
+    assert "2 anciennes sauvegardes" not in done.err and "ancienne sauvegarde retirée" in done.err, done.err
+
+    # Another folder's backups are not counted against this one.
+    other = tmp_path / "other"
+    other.mkdir()
+    elsewhere = Path(run_process("backup", str(other), "--keep", "1").out.strip())
+    assert elsewhere.exists() and written[2].exists() and written[3].exists()
+
+
+def test_keep_is_refused_where_it_means_nothing(teleavis_home: Path, tmp_path: Path) -> None:
+    _set_up(tmp_path)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    zero = run_process("backup", str(usb), "--keep", "0")
+    assert zero.code == 2 and "--keep" in zero.err, zero.err
+    to_file = run_process("backup", str(tmp_path / "one.tvbak"), "--keep", "3")
+    assert to_file.code == 2 and "dossier" in to_file.err, to_file.err
+    english = run_process("backup", str(tmp_path / "one.tvbak"), "--keep", "3", env={"LANG": "en_US.UTF-8"})
+    assert english.code == 2 and "folder" in english.err, english.err
+    assert list(usb.iterdir()) == [] and not (tmp_path / "one.tvbak").exists()
+
+
+def test_a_full_backup_drive_says_so_and_keeps_what_was_there(teleavis_home: Path, tmp_path: Path) -> None:
+    _set_up(tmp_path)
+    report = on_a_small_disk(tmp_path, "backup_folder_full_child")
+    assert report["code"] == 1, report
+    assert report["before"], report
+    assert report["after"] == report["before"], "the backups already there are kept whole, nothing half-written"
+    said = report["stderr"]
+    assert "le disque est plein" in said and "Erreur interne" not in said, said
+    assert "intactes" in said and "--keep" in said, said
