@@ -44,6 +44,10 @@ M.add(
         },
         "config.set_help": {"fr": "modifie un réglage", "en": "changes a setting"},
         "config.saved": {"fr": "Réglage « {key} » enregistré.", "en": "Setting “{key}” saved."},
+        "config.unset": {
+            "fr": "(« {key} » n'est pas renseigné)",
+            "en": "(“{key}” is not set)",
+        },
         "config.hidden": {"fr": "(secret enregistré, non affiché)", "en": "(secret set, not shown)"},
         "config.training_held": {
             "fr": "Fin du mode formation : {n} dossiers en attente d'envoi, préparés pour la plateforme "
@@ -241,6 +245,9 @@ def run_get(args: argparse.Namespace) -> int:
         emit_json(value)
     else:
         print("" if value is None else (json.dumps(value) if isinstance(value, bool) else value))
+    if value is None or value == "":
+        # (An empty line alone could not be told from a failed command; stdout stays what a script reads.)
+        say(M.tr("config.unset", key=args.key))
     return 0
 
 
