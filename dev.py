@@ -234,12 +234,29 @@ def test() -> int:
     return 0
 
 
+def failed_step(exc: subprocess.CalledProcessError) -> int:
+    """Say which set-up step failed and what to do, instead of a traceback: most often the network (no access,
+    a proxy not given, a package mirror down). What was done is kept; the next run goes on from there."""
+    command = [str(part) for part in exc.cmd] if isinstance(exc.cmd, list | tuple) else [str(exc.cmd)]
+    say(f"This step failed (exit code {exc.returncode}): {' '.join(command[:6])}{' …' if len(command) > 6 else ''}")
+    say("Its own message is just above. Most often the network: this machine must reach the package servers")
+    say("(PyPI for pip, the distribution's mirrors for apt-get). Behind a proxy, give it first, for instance:")
+    print("    export HTTPS_PROXY=http://proxy.example:3128 HTTP_PROXY=http://proxy.example:3128")
+    print("    export http_proxy=$HTTP_PROXY   # apt-get's (or Acquire::http::Proxy in /etc/apt/apt.conf.d/)")
+    say(f"Then run the same command again (python3 dev.py {sys.argv[1] if len(sys.argv) > 1 else 'run'}): what is")
+    say("already installed is kept.")
+    return 1
+
+
 def main() -> int:
     command = sys.argv[1] if len(sys.argv) > 1 else ""
-    if command == "run":
-        return run()
-    if command == "test":
-        return test()
+    try:
+        if command == "run":
+            return run()
+        if command == "test":
+            return test()
+    except subprocess.CalledProcessError as exc:
+        return failed_step(exc)
     print(__doc__)
     return 2
 

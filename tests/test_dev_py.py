@@ -126,3 +126,33 @@ def test_the_first_install_of_the_project_prints_no_setuptools_warning(tmp_path:
     check = "import app, capture, resources, sync, ui; print(app.__file__)"
     imported = subprocess.run([python, "-c", check], capture_output=True, text=True, cwd=tmp_path, check=True)
     assert imported.stdout.strip() == str(ROOT / "app" / "__init__.py")
+
+
+def test_a_download_that_fails_is_said_plainly_not_as_a_traceback(tmp_path: Path) -> None:
+    # Found by a technician following the README on a hospital machine behind a proxy: pip could not reach
+    # PyPI and `python3 dev.py run` ended in forty lines of Python traceback (CalledProcessError) that said
+    # neither what had failed nor what to do. A package index that does not answer is the same failure.
+    import os
+    import sys
+
+    dev = dev_py()
+    if dev.missing_debs(dev.APT_RUNTIME) or dev.venv_debs():
+        pytest.skip("this machine lacks system packages: dev.py would install them")
+    tree = tmp_path / "checkout"
+    tree.mkdir()
+    shutil.copy(ROOT / "dev.py", tree / "dev.py")
+    (tree / "constraints.txt").write_text("", encoding="utf-8")
+    (tree / "pyproject.toml").write_text(
+        '[project]\nname = "offline-check"\nversion = "0"\ndependencies = ["teleavis-not-on-any-index"]\n'
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
+        encoding="utf-8",
+    )
+    env = dict(os.environ, PIP_NO_INDEX="1", PIP_FIND_LINKS="", DISPLAY="")
+    env.pop("PIP_INDEX_URL", None)
+    done = subprocess.run(
+        [sys.executable, str(tree / "dev.py"), "run"], capture_output=True, text=True, env=env, timeout=600
+    )
+    said = done.stdout + done.stderr
+    assert done.returncode == 1, said[-3000:]
+    assert "Traceback" not in said and "CalledProcessError" not in said, said[-3000:]
+    assert "pip" in said and "proxy" in said and "python3 dev.py run" in said, said[-3000:]
