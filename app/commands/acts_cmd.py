@@ -47,9 +47,17 @@ def register(sub: Any) -> None:
     parser = sub.add_parser("acts", help=M.tr("acts.help"))
     asub = parser.add_subparsers(dest="action", required=True)
     export = asub.add_parser("export", help=M.tr("acts.export_help"), description=M.tr("acts.export_help"))
-    export.add_argument("--year", type=int, required=True, metavar="Y", help=M.tr("acts.year_help"))
+    export.add_argument("--year", type=_year, required=True, metavar="Y", help=M.tr("acts.year_help"))
     export.add_argument("--out", type=Path, default=None, metavar="F", help=M.tr("acts.out_help"))
     export.set_defaults(handler=run_export)
+
+
+def _year(text: str) -> int:
+    """argparse's type of ``--year``: a whole number; one in words is said as an out-of-range one is."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(M.tr("act.bad_year", year=text)) from None
 
 
 def run_export(args: argparse.Namespace) -> int:
