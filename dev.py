@@ -92,6 +92,28 @@ def missing_debs(packages: list[str]) -> list[str]:
     return [name for name in packages if name not in present]
 
 
+def apt_lists_present() -> bool:
+    """Whether apt's package lists were ever fetched (a fresh image has none: then nothing is known)."""
+    return any(Path("/var/lib/apt/lists").glob("*_Packages*"))
+
+
+def known_to_apt(packages: list[str]) -> list[str]:
+    """Those of ``packages`` apt-cache knows (read from the local lists: no root, no network)."""
+    return [p for p in packages if subprocess.run(["apt-cache", "show", p], capture_output=True).returncode == 0]
+
+
+def what_to_ask(missing: list[str]) -> tuple[list[str], list[str]]:
+    """The missing packages to put in the printed ``sudo apt-get install``, and those this release lacks.
+
+    Package names differ between Debian and Ubuntu releases: one the release lacks made apt-get refuse the
+    whole command, and every run printed it again. With no lists fetched yet nothing can be told: all are
+    asked for (the command runs ``apt-get update`` first)."""
+    if not shutil.which("apt-cache") or not apt_lists_present():
+        return missing, []
+    known = known_to_apt(missing)
+    return known, [p for p in missing if p not in known]
+
+
 def ensure_system(packages: list[str]) -> None:
     """Install the Debian packages that are missing (as root), or say how to."""
     missing = missing_debs(packages)
@@ -99,14 +121,19 @@ def ensure_system(packages: list[str]) -> None:
         return
     command = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
     if os.name != "posix" or os.geteuid() != 0:
+        asked, unavailable = what_to_ask(missing)
+        if unavailable:
+            say(f"not available on this system, skipped: {' '.join(unavailable)}")
+        if not asked:
+            return
         say("Missing system packages. Run, then start again:")
-        print(f"    sudo apt-get update && sudo {' '.join(command)}")
+        print(f"    sudo apt-get update && sudo {' '.join([*command[:4], *asked])}")
         sys.exit(1)
     say(f"installing system packages: {' '.join(missing)}")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.run(["apt-get", "update", "-q"], check=True, env=env, stdout=subprocess.DEVNULL)
     # Package names differ between Debian and Ubuntu releases: install what exists, report the rest.
-    available = [p for p in missing if subprocess.run(["apt-cache", "show", p], capture_output=True).returncode == 0]
+    available = known_to_apt(missing)
     unavailable = sorted(set(missing) - set(available))
     if unavailable:
         say(f"not available on this system, skipped: {' '.join(unavailable)}")

@@ -156,3 +156,19 @@ def test_a_download_that_fails_is_said_plainly_not_as_a_traceback(tmp_path: Path
     assert done.returncode == 1, said[-3000:]
     assert "Traceback" not in said and "CalledProcessError" not in said, said[-3000:]
     assert "pip" in said and "proxy" in said and "python3 dev.py run" in said, said[-3000:]
+
+
+def test_a_package_this_release_lacks_is_not_in_the_printed_command(capsys: pytest.CaptureFixture[str]) -> None:
+    # Found reading dev.py for a user without root: root's install skipped a package name the release does not
+    # have (names differ between Debian and Ubuntu releases), but the `sudo apt-get install …` printed for a
+    # user kept it, so apt-get refused the whole command, nothing was installed, and every run printed it
+    # again: the README's first command could never go further.
+    dev = dev_py()
+    if not shutil.which("apt-cache") or not dev.apt_lists_present():
+        pytest.skip("apt's package lists are needed")
+    present = set(installed())
+    names = subprocess.run(["apt-cache", "pkgnames"], capture_output=True, text=True, check=True).stdout.split()
+    known = next(name for name in sorted(names) if name not in present and dev.known_to_apt([name]))
+    asked, skipped = dev.what_to_ask([known, "teleavis-no-such-package"])
+    assert asked == [known] and skipped == ["teleavis-no-such-package"]
+    assert dev.what_to_ask(["teleavis-no-such-package"]) == ([], ["teleavis-no-such-package"])
