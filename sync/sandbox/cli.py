@@ -75,8 +75,9 @@ def serve(
         previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
     try:
         with server:
-            print(server.base_url, flush=True)
             try:
+                # (Printed inside: a Ctrl+C as soon as the address is read is the normal end too, exit 0.)
+                print(server.base_url, flush=True)
                 while not stop.wait(0.5):
                     pass
             except KeyboardInterrupt:
