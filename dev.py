@@ -197,6 +197,14 @@ def build_translations() -> None:
 def setup(extra: str, system: list[str]) -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - this script must run, and say so, on an old Python
         say(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]}).")
+        command = sys.argv[1] if len(sys.argv) > 1 else "run"
+        # Ubuntu 22.04's python3 is 3.10, with python3.11 installable beside it: say the one already there.
+        newer = [f"python3.{minor}" for minor in range(20, 10, -1) if shutil.which(f"python3.{minor}")]
+        if newer:
+            say(f"This machine has {newer[0]}: run it instead, {newer[0]} dev.py {command}")
+        else:
+            say("Install it (Debian, Ubuntu: sudo apt-get install python3.11 python3.11-venv), then run:")
+            print(f"    python3.11 dev.py {command}")
         sys.exit(1)
     ensure_system(system + venv_debs())
     ensure_venv()

@@ -172,3 +172,27 @@ def test_a_package_this_release_lacks_is_not_in_the_printed_command(capsys: pyte
     asked, skipped = dev.what_to_ask([known, "teleavis-no-such-package"])
     assert asked == [known] and skipped == ["teleavis-no-such-package"]
     assert dev.what_to_ask(["teleavis-no-such-package"]) == ([], ["teleavis-no-such-package"])
+
+
+def test_an_old_python_is_told_which_newer_one_this_machine_has(tmp_path: Path) -> None:
+    # Found following the README on Ubuntu 22.04: `python3` is 3.10 there and python3.11 sits beside it; dev.py
+    # said « Python 3.11 or newer is needed » and stopped, without saying that the newer one was right there.
+    import os
+    import sys
+
+    old = next((p for p in sorted(Path("/root/.pyenv/versions").glob("3.10*/bin/python3.10"))), None)
+    old = old or (Path(shutil.which("python3.10")) if shutil.which("python3.10") else None)
+    if old is None:
+        pytest.skip("no Python 3.10 on this machine")
+    path_dir = tmp_path / "bin"
+    path_dir.mkdir()
+    (path_dir / "python3.12").symlink_to(sys.executable)
+    done = subprocess.run(
+        [str(old), str(ROOT / "dev.py"), "run"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PATH=f"{path_dir}:/usr/bin:/bin"),
+        timeout=60,
+    )
+    assert done.returncode == 1, done
+    assert "Python 3.11 or newer is needed" in done.stdout and "python3.12 dev.py run" in done.stdout, done.stdout
