@@ -246,6 +246,9 @@ class Store:
         #: An image's byte size, width, height and capture time are kept in its sealed labels from schema 25.
         self._sealed_facts = version >= SEALED_FACTS_SCHEMA
         self._photo_key: str | None = None
+        #: The last counts per state (all cases, and the training cases only), with the database's state they were
+        #: read at (:meth:`_version`): the worklist asks for them at each refresh, on the window's thread.
+        self._counted: dict[bool, tuple[tuple[int, int, int], dict[str, int]]] = {}
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -1692,15 +1695,30 @@ class Store:
             )
         }
 
+    def _version(self) -> tuple[int, int, int]:
+        """The database's state as this connection sees it: the rows it changed (``total_changes``, triggers'
+        included, even uncommitted) and what other connections committed (``PRAGMA data_version``: the sync's
+        thread, a command run beside the window). Equal twice, nothing was written between."""
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return id(self.conn), self.conn.total_changes, int(version)
+
     def counts(self, *, training_only: bool = False) -> dict[str, int]:
         """Cases per state, from the table the triggers of migration 3 keep (``training_only``: the training
-        cases', counted off the cases themselves)."""
+        cases', counted off the cases themselves), read again only once the database has changed: while training
+        mode is on the worklist counts at each refresh, 0.6 ms for 10 000 cases each time, on the window's thread."""
+        version = self._version()
+        kept = self._counted.get(training_only)
+        if kept is not None and kept[0] == version:
+            return dict(kept[1])
         if training_only:
             rows = self.conn.execute(
                 f"SELECT c.state, COUNT(*) FROM cases c WHERE {self._training_sql()} GROUP BY c.state"  # noqa: S608 - constants only
             )
-            return {str(row[0]): int(row[1]) for row in rows}
-        return {row[0]: row[1] for row in self.conn.execute("SELECT state, n FROM case_counts WHERE n > 0")}
+            counted = {str(row[0]): int(row[1]) for row in rows}
+        else:
+            counted = {row[0]: row[1] for row in self.conn.execute("SELECT state, n FROM case_counts WHERE n > 0")}
+        self._counted[training_only] = (version, counted)
+        return dict(counted)
 
     def referenced_blobs(self) -> set[str]:
         from app.model import Answer
