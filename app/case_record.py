@@ -292,6 +292,8 @@ class Message:
     #: A reply's: ``queued`` (still to leave), ``sent`` or ``refused`` (by the platform, or a state not
     #: written here: said not sent); an expert's: ``received`` or ``withdrawn``.
     state: str = ""
+    #: A reply's: the user chose to send its photos as reduced copies (a slow link); the originals stay here.
+    reduced: bool = False
 
 
 @dataclass(frozen=True)

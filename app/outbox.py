@@ -441,6 +441,7 @@ class Outbox:
             withdrawn=withdrawn,
             created_at=row["created_at"],
             state=state,
+            reduced=bool(body.get("reduced", False)),
         )
 
     def messages(self, case_id: str) -> list[Message]:
@@ -511,6 +512,32 @@ class Outbox:
         audit.append(conn, self.store.key, "message", case_id, detail="queued", actor=actor)
         self.store.add_event(conn, case_id, REPLY_QUEUED, None, None)  # the case's history says it too
         return message_id
+
+    def set_reply_reduced(self, case_id: str, message_id: str, reduced: bool = True) -> bool:
+        """Send the photos of this reply still to leave as reduced copies (issue 18.5: a slow link), as a case's
+        may be (``set_reduced``); its photos already on the platform stay as sent, the originals stay here.
+        Kept in the reply's sealed body: the case's send record is gone once the case has left, and the choice
+        survives a restart. False when the reply is no longer waiting to leave (nothing changed)."""
+        with transaction(self.conn) as conn:
+            row = conn.execute(
+                "SELECT * FROM messages WHERE id=? AND case_id=? AND direction='to-expert'", (message_id, case_id)
+            ).fetchone()
+            if row is None or row["state"] != "queued" or not self.store.message_state_holds(row):
+                return False
+            body = self._open(case_id, message_id, row["body"])
+            if bool(body.get("reduced", False)) == reduced:
+                return True
+            body["reduced"] = reduced
+            conn.execute("UPDATE messages SET body=? WHERE id=?", (self._seal(case_id, message_id, body), message_id))
+            return True
+
+    def reply_reduced(self, case_id: str, message_id: str) -> bool:
+        """Whether the user chose reduced copies for this reply's photos (read now: it may be chosen while the
+        reply's photos leave, and holds for each photo not gone yet)."""
+        row = self.conn.execute(
+            "SELECT * FROM messages WHERE id=? AND case_id=? AND direction='to-expert'", (message_id, case_id)
+        ).fetchone()
+        return row is not None and bool(self._open(case_id, message_id, row["body"]).get("reduced", False))
 
     def waiting_count(self) -> int:
         """How many cases and replies to the expert wait to leave (counted, nothing opened)."""

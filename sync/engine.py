@@ -462,7 +462,7 @@ def upload_images(
     listener: ProgressListener,
     budget_s: float | None,
     *,
-    reduced: bool = False,
+    reduced: bool | Callable[[], bool] = False,
     reducible: bool = True,
     still_wanted: Callable[[], bool] | None = None,
     training: bool = False,
@@ -471,7 +471,8 @@ def upload_images(
 
     Resumable (tus) where the platform offers it, else one ``POST Binary`` per image. A copy goes in
     place of the stored bytes where :func:`copy_to_send` says (a DICOM restamped with ``patient``, a
-    photo reduced when ``reduced``), its facts recorded with its Binary id for the Media. An image over
+    photo reduced when ``reduced``: a callable is asked before each image, a choice made while the images
+    leave then holds for those not gone yet), its facts recorded with its Binary id for the Media. An image over
     the platform's limit raises :class:`ImageTooLarge`, offering reduced copies for a photo when
     ``reducible`` (a case, not a reply) and they were not chosen yet. ``training``: for the training
     platform (a DICOM's INS then issued as a test patient's)."""
@@ -491,7 +492,8 @@ def upload_images(
             raise InvalidTransition(M.tr("withdraw.stopped"))
         data = store.image_bytes(image)  # one image in memory at a time, dropped after its upload
         content_type: str = image.content_type
-        copy = _copy_of(image, data, patient, reduced=reduced, training=training)
+        reduced_now = reduced() if callable(reduced) else reduced
+        copy = _copy_of(image, data, patient, reduced=reduced_now, training=training)
         if copy is not None:
             data, content_type = copy[0], copy[1].content_type
 
@@ -509,8 +511,10 @@ def upload_images(
             if fault.status != 413:
                 raise
             photo = content_type in PHOTO_TYPES
-            way_out = reducible and not reduced and photo
-            raise ImageTooLarge(image.id, position, len(data), reducible=way_out, reduced=reduced and photo) from fault
+            way_out = reducible and not reduced_now and photo
+            raise ImageTooLarge(
+                image.id, position, len(data), reducible=way_out, reduced=reduced_now and photo
+            ) from fault
         del data
         outbox.record_binary(case_id, image.id, binary_id, copy[1].to_json() if copy is not None else None)
         binary_ids[image.id] = binary_id
@@ -1051,11 +1055,15 @@ class Engine:
                 case.patient,
                 self.listener,
                 self.case_budget_s,
-                reducible=False,  # a reply's images are never reduced
+                # The nurse's choice for this reply (a slow link: app/outbox.py ``set_reply_reduced``), read
+                # before each photo: found by a nurse's pass, a 12 MP photo joined to a reply went full size.
+                reduced=lambda: self.outbox.reply_reduced(case_id, message.id),
+                reducible=False,  # a 413 refuses the reply (its words back to the box), no way out offered here
                 training=training,
             )
             bundle = prepared.bundle_with(binary_ids)
-            mark_copies(bundle, prepared.media_entries, copies_sent(self.outbox, case_id), {})
+            originals = {image.id: image.size for image in images}  # (the expert's note says the original's size)
+            mark_copies(bundle, prepared.media_entries, copies_sent(self.outbox, case_id), originals)
             self._reply_posting(message)
             response = self.client.retrying(lambda: self.client.transaction(bundle), budget_s=self.case_budget_s)
         except MappingError:

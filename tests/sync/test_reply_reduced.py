@@ -1,0 +1,105 @@
+"""A reply to the expert with a phone's photo, over a slow link without resumable uploads: the nurse may
+choose, per reply, to send reduced copies (issue 18.5), as for a case's photos.
+
+Found by a nurse's pass: a 12 MP photo joined to a reply went full size, whatever the link, while the case's
+own photos could go reduced. The choice is kept with the reply (the case's send record is gone once the
+case has left), survives a restart, and the engine honours it: the expert gets a copy whose longest side is
+3000 px at most, in JPEG, said to be reduced; the original stays here."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+from PIL import Image
+
+from app.model import CaseImage, CaseState
+from app.outbox import Outbox
+from app.store import NewImage, Store
+from sync.auth import StaticToken
+from sync.client import ClientConfig, PlatformClient, RetryPolicy
+from sync.engine import Engine
+from sync.follow import queue_reply
+from sync.progress import RecordingListener
+from sync.sandbox import SandboxServer
+from tests.sync.faultproxy import FaultProxy
+from tests.sync.sync_helpers import make_case, setup_site
+
+
+def _phone_photo() -> bytes:
+    """A photo as a 12 MP phone gives it (4000 × 3000, JPEG), a few megabytes."""
+    out = io.BytesIO()
+    Image.effect_noise((4000, 3000), 30).convert("RGB").save(out, "JPEG", quality=92)
+    return out.getvalue()
+
+
+def _client(base_url: str) -> PlatformClient:
+    return PlatformClient(
+        ClientConfig(base_url, 2.0, 20.0), StaticToken(None), policy=RetryPolicy(base_s=0.02, cap_s=0.2)
+    )
+
+
+def _reply_through_a_slow_link(home: Path, tmp_path: Path, *, reduced: bool) -> None:
+    photo = _phone_photo()
+    with SandboxServer(tmp_path / "platform", run_expert=False, resumable=False, question_rate=1.0, seed=3) as sandbox:
+        with Store.open(home) as store:
+            setup_site(store)
+            case_id = make_case(store, "dermatology")
+            with _client(sandbox.base_url) as client:
+                engine = Engine(store, client, case_budget_s=10.0)
+                engine.run_once()
+                sandbox.expert.run_until_idle()
+                engine.run_once()
+            assert store.state(case_id) == CaseState.ON_HOLD
+            record = CaseImage(body_site="dos", view="close-up", content_type="image/jpeg", width=4000, height=3000)
+            message_id = queue_reply(store, case_id, "Voici la photo demandée.", [NewImage(record, photo)])
+            # The link is down at first: the reply waits (nothing of it reached the platform).
+            with (
+                FaultProxy(sandbox.base_url, fault_rate=1.0, faults=("reset-before",)) as down,
+                _client(down.base_url) as client,
+            ):
+                Engine(store, client, case_budget_s=0.5).run_once(poll=False)
+            assert [m.id for _, m in Outbox(store).queued_replies()] == [message_id]
+            if reduced:
+                Outbox(store).set_reply_reduced(case_id, message_id)
+        # Restarted: the choice was kept with the reply.
+        with Store.open(home) as store:
+            (queued,) = Outbox(store).queued_replies()
+            assert queued[1].reduced is reduced
+            with (
+                FaultProxy(sandbox.base_url, rate=4_000_000, latency_s=0.05) as link,
+                _client(link.base_url) as client,
+            ):
+                summary = Engine(store, client, RecordingListener(), case_budget_s=60.0).run_once(poll=False)
+                if summary.replies_sent == 0:  # its short wait after the cut, not over yet
+                    time.sleep(0.5)
+                    summary = Engine(store, client, RecordingListener(), case_budget_s=60.0).run_once(poll=False)
+            assert summary.replies_sent == 1
+            assert not Outbox(store).queued_replies()
+            # Exactly once: one Communication, one Media, one Binary of the photo.
+            assert sandbox.count("Communication", identifier=f"urn:teleavis:message-id|{message_id}") == 1
+            assert sandbox.count("Media", identifier=f"urn:teleavis:image-id|{record.id}") == 1
+            (media,) = [m for m in sandbox.resources("Media") if m.get("identifier", [{}])[0].get("value") == record.id]
+            sent = sandbox.binary_bytes(media["content"]["url"].rsplit("/", 1)[-1])
+            # The original stays here, untouched.
+            assert store.image_bytes(next(i for i in store.get_case(case_id).images if i.id == record.id)) == photo
+        if reduced:
+            with Image.open(io.BytesIO(sent)) as image:
+                assert image.format == "JPEG" and max(image.size) <= 3000 and image.size == (3000, 2250)
+            assert len(sent) < len(photo) and media["content"]["size"] == len(sent)
+            assert (media["width"], media["height"]) == (3000, 2250)
+            assert "copie réduite" in media["content"]["title"]
+            notes = " ".join(note["text"] for note in media.get("note", []))
+            assert "Copie réduite" in notes and "Mo)" in notes, notes
+        else:
+            assert sent == photo
+            assert "copie réduite" not in media["content"].get("title", "")
+
+
+def test_a_reply_chosen_reduced_sends_a_reduced_copy_once_after_a_restart(teleavis_home: Path, tmp_path: Path) -> None:
+    _reply_through_a_slow_link(teleavis_home, tmp_path, reduced=True)
+
+
+def test_a_reply_not_chosen_reduced_sends_the_photo_whole_once(teleavis_home: Path, tmp_path: Path) -> None:
+    _reply_through_a_slow_link(teleavis_home, tmp_path, reduced=False)
