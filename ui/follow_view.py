@@ -74,7 +74,7 @@ from ui.flow_layout import FlowLayout
 from ui.image_tile import decode_large, decode_picture, decode_thumbnail, eye_name, view_name, worst_finding
 from ui.lock import under_lock
 from ui.other_patient_question import send_despite_other_patient
-from ui.reply_places import ReplyPlaces
+from ui.reply_places import ReplyPlaces, ReplyReduce
 from ui.tasks import on_own_connection, run_task, run_write
 from ui.widgets import named, see_through
 from ui.worklist import local_time
@@ -263,6 +263,10 @@ class FollowView(QWidget):
         buttons.addWidget(self.take_back_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        # The same for a reply waiting to leave with large photos (ui/reply_places.py).
+        self.reply_reduce = ReplyReduce()
+        self.reply_reduce.chosen.connect(self._choose_reply_reduced)
+        layout.addWidget(self.reply_reduce)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         # Neither side folds away: a folded answer column hid the conclusion (and a withdrawal's
@@ -623,6 +627,8 @@ class FollowView(QWidget):
             self.progress_words.hide()
         row = Outbox(self.store).row(case.id) if state in (CaseState.QUEUED, CaseState.SENDING) else None
         self.reduce_button.setVisible(row is not None and not row.reduced)
+        queued_reply = next((m for m in conversation if m.direction == "to-expert" and m.state == "queued"), None)
+        self.reply_reduce.show_for(queued_reply, case.images)
         # Until its transaction goes: waiting, or its photos leaving (retried on a dead link for minutes).
         self.take_back_button.setVisible(row is not None and row.step != STEP_TRANSACTION)
         if row is not None and row.reduced:
@@ -1215,6 +1221,8 @@ class FollowView(QWidget):
         if self.case is None or total <= 0:
             return
         done, count = image_progress(self.case, sent)
+        if self.reply_reduce.photos and self.case.state not in (CaseState.QUEUED, CaseState.SENDING):
+            done, count = min(done, self.reply_reduce.photos), self.reply_reduce.photos  # a reply's photos leave
         self.progress.setMaximum(1000)
         self.progress.setValue(int(1000 * sent / total))
         if self._meter is None or self._meter[0] != self.case.id:
@@ -1226,12 +1234,14 @@ class FollowView(QWidget):
         )
         slow = meter.slow_words()
         if slow:
-            words += (
-                "\n"
-                + slow[:1].upper()
-                + slow[1:]
-                + self.tr(" — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).")
+            faster = (
+                self.tr(
+                    " — pour aller plus vite : « Envoyer la réponse en copies réduites » (les originaux restent ici)."
+                )
+                if self.reply_reduce.offered
+                else self.tr(" — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).")
             )
+            words += "\n" + slow[:1].upper() + slow[1:] + faster
         self.progress_words.setText(words)
         self.progress.show()
         self.progress_words.show()
@@ -1281,6 +1291,30 @@ class FollowView(QWidget):
             )
 
         run_write(on_own_connection(self.store, lambda own: Outbox(own).set_reduced(case_id)), done, failed)
+
+    def _choose_reply_reduced(self, message_id: str) -> None:
+        """The reply's photos not gone yet go as reduced copies (kept with the reply: app/outbox.py)."""
+        if self.case is None:
+            return
+        case_id = self.case.id
+
+        def done(_kept: bool) -> None:
+            if self.case is not None and self.case.id == case_id:
+                self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self.reply_reduce.button.setEnabled(True)
+            if self.case is None or self.case.id != case_id:
+                return
+            self.detail.setText(
+                exc.message
+                if isinstance(exc, TeleavisError)
+                else self.tr("Le choix n'a pas pu être enregistré (erreur interne, voir le journal).")
+            )
+
+        run_write(
+            on_own_connection(self.store, lambda own: Outbox(own).set_reply_reduced(case_id, message_id)), done, failed
+        )
 
     # -- the PDF outside ------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QCompleter, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage
+from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage, Message
 from app.store import NewImage
 from app.validation import eye_side_words
 from ui.choice_box import ChoiceBox
@@ -149,3 +149,84 @@ class ReplyPlaces(QWidget):
 
         edit.textChanged.connect(typed)
         return edit
+
+
+#: A photo whose longest side is over this (pixels), or whose file is over ``LARGE_BYTES``, is worth sending
+#: reduced on a slow link (sync/reduced.py's copy: longest side 3000 px; a 12 MP phone photo is 4000 px).
+LARGE_SIDE = 3000
+LARGE_BYTES = 2_000_000
+#: What may go reduced: photos (a DICOM's header is part of it), as sync/reduced.py's ``PHOTO_TYPES``.
+_PHOTOS = frozenset({"image/jpeg", "image/png"})
+
+
+def large_photos(message: Message, images: list[CaseImage]) -> list[CaseImage]:
+    """The photos of a reply still to leave (not yet on the platform) that a reduced copy would make lighter."""
+    joined = set(message.image_ids)
+    return [
+        image
+        for image in images
+        if image.id in joined
+        and not image.binary_id
+        and image.content_type in _PHOTOS
+        and (max(image.width, image.height) > LARGE_SIDE or image.size > LARGE_BYTES)
+    ]
+
+
+class ReplyReduce(QWidget):
+    """A reply to the expert waiting to leave with large photos: « Envoyer la réponse en copies réduites »,
+    as a case's « Envoyer des copies réduites » (issue 18.5: a slow link without resumable uploads). Once
+    chosen (kept with the reply, app/outbox.py ``set_reply_reduced``) it says so, and is offered no more."""
+
+    #: The reply (its message id) whose photos are to go reduced: the caller records it.
+    chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        line = QHBoxLayout(self)
+        line.setContentsMargins(0, 0, 0, 0)
+        self.button = QPushButton(self.tr("Envoyer la réponse en copies réduites"))
+        self.button.setAutoDefault(False)
+        self.button.setToolTip(
+            self.tr(
+                "Pour une liaison lente : les photos de votre réponse pas encore parties sont envoyées en copies "
+                "réduites (côté le plus long 3000 px, JPEG qualité 90) ; l'expert voit qu'il s'agit de copies, "
+                "les originaux restent sur ce poste."
+            )
+        )
+        self.button.clicked.connect(self._choose)
+        self.said = QLabel(
+            self.tr(
+                "Copies réduites demandées pour la réponse : ses photos pas encore parties seront envoyées réduites."
+            )
+        )
+        self.said.setWordWrap(True)
+        line.addWidget(self.button, 0)
+        line.addWidget(self.said, 1)
+        self._message_id: str | None = None
+        self._photos = 0
+        self.show_for(None, [])
+
+    @property
+    def photos(self) -> int:
+        """How many photos of the reply shown are on their way (the progress counts those)."""
+        return self._photos
+
+    @property
+    def offered(self) -> bool:
+        """Whether a reply to be sent reduced is offered now (the slow link's words then point here)."""
+        return self._message_id is not None and not self.button.isHidden()
+
+    def show_for(self, message: Message | None, images: list[CaseImage]) -> None:
+        """Offer (or say) reduced copies for ``message``, the reply waiting to leave (None: none waits)."""
+        large = large_photos(message, images) if message is not None and message.state == "queued" else []
+        self._message_id = message.id if message is not None and large else None
+        self._photos = len(message.image_ids) if message is not None and message.state == "queued" else 0
+        self.button.setVisible(bool(large) and message is not None and not message.reduced)
+        self.button.setEnabled(True)
+        self.said.setVisible(bool(large) and message is not None and message.reduced)
+        self.setVisible(bool(large))
+
+    def _choose(self) -> None:
+        if self._message_id is not None:
+            self.button.setEnabled(False)  # until it is recorded (the caller shows the reply again)
+            self.chosen.emit(self._message_id)

@@ -1457,6 +1457,11 @@ Queue it for sending?</translation>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
+        <location filename="../../ui/follow_view.py" line="1"/>
+        <source> — pour aller plus vite : « Envoyer la réponse en copies réduites » (les originaux restent ici).</source>
+        <translation> — to go faster: “Send the reply as reduced copies” (the originals stay here).</translation>
+    </message>
+    <message>
         <location filename="../../ui/follow_view.py" line="998"/>
         <source>Le dossier n&apos;a pas pu être retenu (erreur interne, voir le journal).</source>
         <translation>The case could not be held back (internal error, see the log).</translation>
@@ -2726,6 +2731,24 @@ Check each one (the patient&apos;s real identity, consent), then send those that
         <location filename="../../ui/psc_sign_in.py" line="95"/>
         <source>Connexion impossible : {why}</source>
         <translation>Sign-in failed: {why}</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyReduce</name>
+    <message>
+        <location filename="../../ui/reply_places.py" line="1"/>
+        <source>Envoyer la réponse en copies réduites</source>
+        <translation>Send the reply as reduced copies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_places.py" line="1"/>
+        <source>Pour une liaison lente : les photos de votre réponse pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
+        <translation>For a slow link: the photos of your reply not gone yet are sent as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees that they are copies, the originals stay on this computer.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_places.py" line="1"/>
+        <source>Copies réduites demandées pour la réponse : ses photos pas encore parties seront envoyées réduites.</source>
+        <translation>Reduced copies asked for the reply: its photos not gone yet will be sent reduced.</translation>
     </message>
 </context>
 <context>
