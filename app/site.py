@@ -245,9 +245,11 @@ def load_requester(settings: Settings) -> Requester | None:
 
 
 #: Each site saved, with when it began to name the cases sent (``requester_when_sent``): a list of
-#: ``{"from": ISO instant, "after_event": the last case event's id then, "requester": {...}}``; the first one's
-#: ``from`` empty and ``after_event`` 0 when it stood since always (an earlier version kept no history). Told
-#: by the events' order, not by the clock: a case may leave in the same second as the site is changed.
+#: ``{"from": ISO instant, "after_event": the last case event's id then, "after_case": that event's case,
+#: "requester": {...}}``; the first one's ``from`` empty and ``after_event`` 0 when it stood since always (an
+#: earlier version kept no history). Told by the events' order, not by the clock: a case may leave in the same
+#: second as the site is changed; by the clock only once that last event is gone (a draft deleted: SQLite
+#: numbers the next event as the deleted one was).
 SITE_HISTORY = "state.site.history"
 
 
@@ -260,9 +262,17 @@ def save_site(store: Store, requester: Requester) -> bool:
     history = list(store.settings.get(SITE_HISTORY) or [])
     if not history and before is not None:  # set up by a version that kept no history: in effect until now
         history.append({"from": "", "after_event": 0, "requester": asdict(before)})
-    last_event = store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM case_events").fetchone()[0]
-    history.append({"from": iso(utc_now()), "after_event": int(last_event), "requester": asdict(requester)})
     with transaction(store.conn) as conn:
+        # Read in the saving transaction: a case marked sent meanwhile on another connection is before it.
+        last = conn.execute("SELECT id, case_id FROM case_events ORDER BY id DESC LIMIT 1").fetchone()
+        history.append(
+            {
+                "from": iso(utc_now()),
+                "after_event": int(last[0]) if last else 0,
+                "after_case": str(last[1]) if last else "",
+                "requester": asdict(requester),
+            }
+        )
         store.settings.set("site.requester", asdict(requester), in_transaction=True)
         store.settings.set(SITE_HISTORY, history, in_transaction=True)
         numbers = [("ADELI", requester.adeli), ("SIRET", requester.siret), ("SIREN", requester.siren)]
@@ -278,10 +288,23 @@ def requester_when_sent(store: Store, case_id: str) -> Requester | None:
     a successor, named the successor as the one who had asked for the advice."""
     current = load_requester(store.settings)
     sent = store.conn.execute(
-        "SELECT MIN(id) FROM case_events WHERE case_id = ? AND to_state = 'sent'", (case_id,)
-    ).fetchone()[0]
+        "SELECT id, at FROM case_events WHERE case_id = ? AND to_state = 'sent' ORDER BY id LIMIT 1", (case_id,)
+    ).fetchone()
     history = store.settings.get(SITE_HISTORY) or []
     if sent is None or not isinstance(history, list):
         return current
-    in_effect = [entry for entry in history if isinstance(entry, dict) and int(entry.get("after_event") or 0) < sent]
+
+    def began_before(entry: dict[str, Any]) -> bool:
+        after = int(entry.get("after_event") or 0)
+        if after < sent[0]:  # an event numbered after the last one at the change came after it
+            return True
+        # Numbered before: truly so while that last event is still there (SQLite numbers a new event after the
+        # last one kept); once it is gone, its number and those before may have been given again (found in
+        # review: the drafts left before the change deleted, the successor's first case took their numbers).
+        last = store.conn.execute("SELECT case_id FROM case_events WHERE id = ?", (after,)).fetchone()
+        if last is not None and str(last[0]) == str(entry.get("after_case", last[0])):
+            return False
+        return bool(entry.get("from")) and str(entry["from"]) < str(sent[1])
+
+    in_effect = [entry for entry in history if isinstance(entry, dict) and began_before(entry)]
     return Requester(**in_effect[-1]["requester"]) if in_effect else current
