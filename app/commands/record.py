@@ -287,7 +287,9 @@ def run_backup(args: argparse.Namespace) -> int:
                 # Found from outside: a nightly cron line filled the USB drive. Say what is safe and the way out.
                 folder = str(target).rstrip("/" + os.sep) or str(target)
                 raise BackupError(f"{exc}\n{M.tr('record.folder_full', folder=folder)}") from exc
-            written = [*(p for p in store.settings.get(_COMMAND_WRITTEN) or [] if Path(p).exists()), str(info.path)]
+            # Those not found now are kept listed: a drive taken in turn with another at the same place has them
+            # (found in review: forgotten on the other drive's nights, they were never removed again).
+            written = _remembered([*(store.settings.get(_COMMAND_WRITTEN) or []), os.path.abspath(info.path)])
             store.settings.set(_COMMAND_WRITTEN, written)
             if args.keep is not None:
                 written, removed = _keep_last(target, written, args.keep)
@@ -311,20 +313,39 @@ def run_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+#: How many written backups are remembered at most: the oldest of those no longer found are forgotten first.
+_REMEMBERED = 1000
+
+
+def _remembered(written: list[str]) -> list[str]:
+    """``written`` (oldest first) less its oldest backups not found now, down to ``_REMEMBERED`` if it can."""
+    extra = len(written) - _REMEMBERED
+    kept = []
+    for path in written:
+        if extra > 0 and not Path(path).exists():
+            extra -= 1
+            continue
+        kept.append(path)
+    return kept
+
+
 def _keep_last(folder: Path, written: list[str], keep: int) -> tuple[list[str], int]:
     """Remove the backups ``backup FOLDER`` wrote into ``folder`` (``written``, oldest first, the last one just
-    written) beyond the last ``keep``. Only those: what else is in the folder (another workstation's backups,
-    the scheduled ones, a person's files) is never touched. Returns what stays listed and how many went."""
-    here = [p for p in written if Path(p).parent.resolve() == folder.resolve()]
-    old = here[: max(len(here) - keep, 0)]
-    removed = 0
-    for path in old:
+    written) beyond the last ``keep`` there now. Only those: what else is in the folder (another workstation's
+    backups, the scheduled ones, a person's files) is never touched, and those not found there now (on another
+    drive taken in turn at the same place) are neither counted nor forgotten. Returns what stays listed and how
+    many went."""
+    here = [p for p in written if Path(p).parent.resolve() == folder.resolve() and Path(p).exists()]
+    gone = set()
+    for path in here[: max(len(here) - keep, 0)]:
         try:
-            Path(path).unlink(missing_ok=True)
-            removed += 1
+            Path(path).unlink()
+            gone.add(path)
+        except FileNotFoundError:
+            gone.add(path)
         except OSError as exc:
             say(M.tr("record.backup_not_removed", path=path, reason=os_reason(exc)))
-    return [p for p in written if Path(p).exists()], removed
+    return [p for p in written if p not in gone], len(gone)
 
 
 def run_restore(args: argparse.Namespace) -> int:

@@ -63,3 +63,30 @@ def test_a_full_backup_drive_says_so_and_keeps_what_was_there(teleavis_home: Pat
     said = report["stderr"]
     assert "le disque est plein" in said and "Erreur interne" not in said, said
     assert "intactes" in said and "--keep" in said, said
+
+
+def test_keep_still_removes_the_old_backups_of_drives_taken_in_turn(teleavis_home: Path, tmp_path: Path) -> None:
+    """Found in review: two USB drives taken in turn at the same place (one at the cart, one in a drawer, as
+    backups are kept) each filled up anyway. A night on drive B forgot drive A's backups, not found there,
+    and back on drive A they were never removed again. Each drive keeps its last N."""
+    _set_up(tmp_path)
+    usb = tmp_path / "usb"
+
+    def nights(count: int) -> list[Path]:
+        written = []
+        for _ in range(count):
+            done = run_process("backup", str(usb), "--keep", "2")
+            assert done.code == 0, done.err
+            written.append(Path(done.out.strip()))
+        return written
+
+    usb.mkdir()
+    on_a = nights(2)
+    usb.rename(tmp_path / "drive_a")  # drive A to the drawer, drive B plugged in at the same place
+    usb.mkdir()
+    on_b = nights(2)
+    usb.rename(tmp_path / "drive_b")
+    (tmp_path / "drive_a").rename(usb)
+    on_a += nights(1)
+    assert [p.exists() for p in on_a] == [False, True, True]
+    assert sorted(p.name for p in (tmp_path / "drive_b").iterdir()) == sorted(p.name for p in on_b)
