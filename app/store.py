@@ -1717,7 +1717,8 @@ class Store:
             counted = {str(row[0]): int(row[1]) for row in rows}
         else:
             counted = {row[0]: row[1] for row in self.conn.execute("SELECT state, n FROM case_counts WHERE n > 0")}
-        self._counted[training_only] = (version, counted)
+        if not self.conn.in_transaction:  # a rollback does not take back the total changes: counts read inside
+            self._counted[training_only] = (version, counted)  # one may not stand (found in review)
         return dict(counted)
 
     def referenced_blobs(self) -> set[str]:

@@ -113,6 +113,29 @@ def test_state_counts_follow_creation_transitions_and_deletion(teleavis_home: Pa
         assert store.counts() == truth(store) == {"draft": 2, "queued": 1, "sending": 1}
 
 
+def test_the_state_counts_read_inside_a_transaction_rolled_back_are_not_kept(teleavis_home: Path) -> None:
+    """Found in review: the counts are kept with the connection's total changes, which a rollback does not take
+    back; counted inside a transaction that then rolled back (a write refused halfway), the case created in it
+    stayed counted, in the list's filters, until the next write."""
+    from app.db import transaction
+
+    with Store.open(teleavis_home) as store:
+        store.create_case(make_case(), [new_image()])
+        assert store.counts() == {"draft": 1}
+        seen = []
+
+        def refused_halfway() -> None:
+            with transaction(store.conn):
+                store.conn.execute("UPDATE cases SET state = 'queued'")
+                seen.append(store.counts())
+                raise RuntimeError("refused halfway")
+
+        with pytest.raises(RuntimeError):
+            refused_halfway()
+        assert seen == [{"queued": 1}]
+        assert store.counts() == {"draft": 1}
+
+
 def test_transitions_follow_the_case_life(teleavis_home: Path) -> None:
     with Store.open(teleavis_home) as store:
         case_id = store.create_case(make_case(), [new_image()])
