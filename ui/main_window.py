@@ -950,10 +950,12 @@ class MainWindow(QMainWindow):
                 self.tr("Question de l'expert"),
                 self.tr("L'expert pose une question sur le dossier {id}.").format(id=case_id[:8]),
             )
-        elif state == "reply-refused":  # the platform refused the nurse's reply: it waits for her (sync/engine.py)
+        elif state == "reply-refused":  # the nurse's reply refused, or held back here: it waits for her
+            # (not « La plateforme refuse »: one held back here, its case altered or written in training mode,
+            # was said so too; the case says who stopped it, found in review)
             self.notifier.notify(
                 self.tr("Réponse à l'expert non envoyée"),
-                self.tr("La plateforme refuse votre réponse sur le dossier {id} : ouvrez-le pour la corriger.").format(
+                self.tr("Votre réponse sur le dossier {id} n'est pas partie : ouvrez-le pour voir pourquoi.").format(
                     id=case_id[:8]
                 ),
                 urgent=True,

@@ -2287,8 +2287,8 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="839"/>
-        <source>La plateforme refuse votre réponse sur le dossier {id} : ouvrez-le pour la corriger.</source>
-        <translation>The platform refuses your reply on case {id}: open it to correct it.</translation>
+        <source>Votre réponse sur le dossier {id} n&apos;est pas partie : ouvrez-le pour voir pourquoi.</source>
+        <translation>Your reply on case {id} was not sent: open it to see why.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="846"/>

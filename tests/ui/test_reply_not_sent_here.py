@@ -39,3 +39,16 @@ def test_a_training_reply_held_back_here_is_not_said_refused_by_the_platform(
     _title, rows = conversation_words(Outbox(store).messages(case_id), "fr")  # the report's, `case show`'s
     printed = rows[-1][2]
     assert printed.startswith("(réponse non envoyée") and "plateforme" not in printed, printed
+
+
+def test_a_reply_held_back_here_is_not_notified_as_refused_by_the_platform(qtbot: Any, window: Any) -> None:
+    """Found in review: the exchange and the history no longer blamed the platform, but the tray still said
+    « La plateforme refuse votre réponse » for a reply held back here (its case altered outside Teleavis,
+    written in training mode): the notification says it did not go, and where to read why."""
+    from app import messages as M
+
+    window.sync.case_state.emit("0123456789abcdef", "reply-refused", M.tr("data.altered"))
+    qtbot.waitUntil(lambda: len(window.notifier.shown) > 0, timeout=30_000)
+    title, text = window.notifier.shown.pop()
+    assert title == "Réponse à l'expert non envoyée"
+    assert "plateforme" not in text and "01234567" in text and "ouvrez-le" in text, text
