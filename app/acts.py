@@ -39,7 +39,7 @@ from app.folding import fold as _fold
 from app.fsutil import os_reason
 from app.model import EDITABLE_STATES, Case, Requester, iso, name_text, utc_now
 from app.settings import is_training
-from app.site import load_requester
+from app.site import load_requester, requester_when_sent
 
 if TYPE_CHECKING:
     from app.store import Store
@@ -307,7 +307,9 @@ def same_site(store: Store, conn: sqlite3.Connection, case_id: str, owner: objec
     ident = owner.get("identifier")
     if not isinstance(ident, dict) or ident.get("system") != FINESS_SYSTEM:
         return False
-    requester = load_requester(store.settings)
+    # The structure the case was sent from, not today's (found in review: the site given to another
+    # structure meanwhile, its own expert's answer left the act billable).
+    requester = requester_when_sent(store, case_id)
     if requester is None or str(ident.get("value", "")).upper() != requester.finess.upper():
         return False
     return _not_billable(store, conn, case_id, SAME_SITE)

@@ -172,6 +172,28 @@ def test_an_expert_of_the_same_site_named_by_the_platform_makes_the_act_not_bill
     }
 
 
+def test_the_same_site_is_the_one_the_case_was_sent_from_not_the_site_of_today(store: Store) -> None:
+    """Found in review: an expert of the structure a case was sent from, answering once the workstation had
+    been given to another structure (Réglages > Site), was compared with the new one: the act stayed billable
+    (and an expert of the new structure would have made the old case's act not billable)."""
+    from app.site import save_site
+
+    case_id = make_case(store)
+    store.transition(case_id, CaseState.SENDING)
+    Outbox(store).mark_sent(case_id, "t1", "s1", "1")
+    assert save_site(store, replace(REQUESTER, finess="690000017", organization="Maison de santé de Lyon"))
+    follower = Follower(store, None, None)  # type: ignore[arg-type]  # mirror of an accepted Task reads nothing
+    task = {
+        "resourceType": "Task",
+        "id": "t1",
+        "status": "accepted",
+        "meta": {"versionId": "2"},
+        "owner": {"identifier": {"system": acts.FINESS_SYSTEM, "value": REQUESTER.finess}},
+    }
+    follower.mirror(case_id, task, "1")
+    assert acts_rows(store) == [(case_id, 0, "same-site")]
+
+
 def test_acts_export_writes_the_year_for_the_billing_software_privately(
     store: Store, engine: Engine, tmp_path: Path
 ) -> None:
