@@ -276,12 +276,15 @@ class SettingsDialog(QDialog):
         if requester is None:  # what is wrong said under its fields
             self.tabs.setCurrentIndex(self.site_tab)
             return
-        refused = self._changes_proven(values, site_changed=self.site.document() != self._site_opened)
+        site_changed = self.site.document() != self._site_opened
+        refused = self._changes_proven(values, site_changed=site_changed)
         if refused is not None:
             self.tabs.setCurrentIndex(refused)
             self._ask_code_in(self._asked_in)
             return
-        if not self.site.save():
+        # A site left as it showed is not saved again (found in review: changed meanwhile by ``init --site``,
+        # it was put back as shown, without the code, by « Enregistrer » clicked for another setting).
+        if site_changed and not self.site.save():
             self.tabs.setCurrentIndex(self.site_tab)
             return
         if not self.platform.save():

@@ -66,3 +66,26 @@ def test_the_site_saved_as_it_was_asks_no_code(qtbot: Any, store: Store, sync_ru
     dialog.save()
     assert dialog.result(), dialog.problem.text()
     assert load_requester(store.settings) == REQUESTER
+
+
+def test_the_site_left_as_it_showed_does_not_undo_a_change_made_meanwhile(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """Found in review: Réglages open, the site changed meanwhile by the technician (``init --site``), then
+    « Enregistrer » clicked for another setting: the site as the dialog had shown it was saved again, without
+    the code, and the next cases left in the predecessor's name. A site left as it showed is not saved."""
+    from dataclasses import replace
+
+    from app.site import save_site
+
+    dialog = _dialog(qtbot, store)
+    successor = replace(REQUESTER, rpps="10000000017", family="LEGRAND", given=["Claire"])
+    other = store.clone()  # the command's own connection
+    try:
+        assert save_site(other, successor)
+    finally:
+        other.close()
+    dialog.backup_hours.setValue(12)
+    dialog.save()
+    assert dialog.result(), dialog.problem.text()
+    assert load_requester(store.settings) == successor
