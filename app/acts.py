@@ -227,9 +227,17 @@ def _to_training(store: Store, case: Case) -> bool:
     return where == TRAINING_PLATFORM if where is not None else is_training(store.settings.get)
 
 
-def judge(store: Store, case: Case, *, conn: sqlite3.Connection | None = None, year: int | None = None) -> Verdict:
-    """The verdict for ``case``'s act were it sent now (the window and ``case send`` say it first)."""
-    requester = load_requester(store.settings)
+def judge(
+    store: Store,
+    case: Case,
+    *,
+    conn: sqlite3.Connection | None = None,
+    year: int | None = None,
+    requester: Requester | None = None,
+) -> Verdict:
+    """The verdict for ``case``'s act were it sent now (the window and ``case send`` say it first), in the name
+    of ``requester`` (else the site's now)."""
+    requester = requester or load_requester(store.settings)
     year = year or utc_now().astimezone().year
     done = _count(conn or store.conn, year, requester, patient_token(store, case), case.id)
     if _to_training(store, case):
@@ -256,8 +264,9 @@ def record(store: Store, conn: sqlite3.Connection, case_id: str) -> Verdict | No
     # The calendar year of the site (the billing's), not UTC's: in Nouméa the 1st of January starts
     # 11 hours before it does in UTC, and the export, by local day, would list the act under the other.
     year = now.astimezone().year
-    verdict = judge(store, case, conn=conn, year=year)
-    requester = load_requester(store.settings)
+    # In the name it went under (found in review: the site changed while its photos uploaded billed the successor).
+    requester = requester_when_sent(store, case_id)
+    verdict = judge(store, case, conn=conn, year=year, requester=requester)
     conn.execute(
         "INSERT INTO acts(case_id, at, year, code, requester_rpps, requester_adeli, patient, billable, reason) "
         "VALUES (?,?,?,?,?,?,?,?,?)",

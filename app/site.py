@@ -284,11 +284,18 @@ def save_site(store: Store, requester: Requester) -> bool:
 def requester_when_sent(store: Store, case_id: str) -> Requester | None:
     """The practitioner and organisation ``case_id`` was sent in the name of: the site in effect when it
     first left (its history), else the site as it is now (a case not sent yet, a site never changed since
-    its history began). Found from outside: a case's report, printed again once the site had been given to
-    a successor, named the successor as the one who had asked for the advice."""
+    its history began); its report, its act billed and the same-site check take it. Found from outside: a
+    case's report, printed again once the site had been given to a successor, named the successor as the
+    one who had asked for the advice."""
     current = load_requester(store.settings)
+    # The last start of its sending before it was first sent: its request is made with the site of then, just
+    # before (sync/engine.py SendJob); the platform's « sent » may come minutes later, its photos uploading
+    # (found in review: the site changed meanwhile named the successor). Else its first « sent ».
     sent = store.conn.execute(
-        "SELECT id, at FROM case_events WHERE case_id = ? AND to_state = 'sent' ORDER BY id LIMIT 1", (case_id,)
+        "SELECT s.id, s.at FROM case_events s WHERE s.case_id = ?1 AND s.to_state IN ('sending', 'sent') "
+        "AND s.id <= (SELECT MIN(f.id) FROM case_events f WHERE f.case_id = ?1 AND f.to_state = 'sent') "
+        "ORDER BY s.to_state = 'sending' DESC, s.id DESC LIMIT 1",
+        (case_id,),
     ).fetchone()
     history = store.settings.get(SITE_HISTORY) or []
     if sent is None or not isinstance(history, list):

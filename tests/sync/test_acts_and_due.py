@@ -194,6 +194,23 @@ def test_the_same_site_is_the_one_the_case_was_sent_from_not_the_site_of_today(s
     assert acts_rows(store) == [(case_id, 0, "same-site")]
 
 
+def test_a_site_changed_while_a_case_was_uploading_leaves_the_case_in_the_name_it_went_under(store: Store) -> None:
+    """Found in review: the case's request is made with the site of the moment it starts to go, but its act and
+    its report took the site of the moment the platform said it had it. The successor's site saved while the
+    predecessor's last case was still uploading (minutes on a bad link), that case's act was billed under the
+    successor's RPPS and its report named the successor."""
+    from app.site import requester_when_sent, save_site
+
+    case_id = make_case(store)
+    store.transition(case_id, CaseState.SENDING)  # its request made and going (sync/engine.py SendJob)
+    successor = replace(REQUESTER, rpps="10000000017", family="LEGRAND", given=["Claire"])
+    assert save_site(store, successor)
+    Outbox(store).mark_sent(case_id, "t1", "s1", "1")
+    billed = store.conn.execute("SELECT requester_rpps FROM acts WHERE case_id=?", (case_id,)).fetchone()[0]
+    assert billed == REQUESTER.rpps
+    assert requester_when_sent(store, case_id) == REQUESTER
+
+
 def test_acts_export_writes_the_year_for_the_billing_software_privately(
     store: Store, engine: Engine, tmp_path: Path
 ) -> None:
