@@ -13,9 +13,10 @@ folder comes back (a share offline, a USB stick taken to the device and plugged 
 that appear while the folder is seen count. A folder that is a mount point does not become unreadable
 when its disk or share is unmounted: an empty folder takes its place. Another folder at the same path
 (another device and inode) is therefore the folder going away or coming back, under the same rule.
-A copy under way at the first look (a file then still changing, or a temporary name renamed once whole)
-is the previous case's to its end: what arrives while it goes on, without a still pause of
-:data:`COPY_PAUSE` seconds (a slow stick or share stops for a few seconds mid-copy), is old too.
+A copy under way at the first look (a file then still changing, or a temporary name renamed once whole,
+or an image come by the second look just after another) is the previous case's to its end: what arrives
+while it goes on, without a still pause of :data:`COPY_PAUSE` seconds (a slow stick or share stops for a few
+seconds mid-copy), is old too.
 
 Devices often export one subfolder per exam or per day (``2026-12-02/DUPONT_123/IMG0001.jpg``), or
 as DICOM media (a DICOMDIR beside ``DICOM/PA000000/ST000000/SE000000/IM000000``, without extension): the
@@ -472,9 +473,10 @@ class FolderWatcher:
 
     def _copy_going_on(self, looked: dict[str, Seen | None]) -> None:
         """Follow a copy under way when the watch began: one is when, at the second look, an image written a
-        moment before the first is not whole (:meth:`_stalled`), or a file there at the first has changed
-        or gone (a temporary name renamed once whole: rsync's ``.IMG.JPG.k3J9aQ``, a
-        ``.part``; an image being written; not a log, see :meth:`_copying`); it goes on while each look
+        moment before the first is not whole (:meth:`_stalled`), an image has come just after another
+        (:meth:`_next_of_a_copy`), or a file there at the first has changed or gone (a temporary name renamed
+        once whole: rsync's ``.IMG.JPG.k3J9aQ``, a ``.part``; an image being written; not a log, see
+        :meth:`_copying`); it goes on while each look
         finds a file come or gone, or an image still being written (not yet whole: a log the device keeps
         appending to is no copy), and is over after :data:`STABLE_SCANS` looks in a row without, and
         :data:`COPY_PAUSE` seconds (then for good)."""
@@ -483,7 +485,8 @@ class FolderWatcher:
         if self._copy == "unknown":
             changed = [name for name, seen in before.items() if looked.get(name) != seen]
             stalled = self._stalled(before)
-            self._copy = "on" if stalled or any(self._copying(name) for name in changed) else "off"
+            come = self._next_of_a_copy(before, looked)
+            self._copy = "on" if stalled or come or any(self._copying(name) for name in changed) else "off"
             self._last_change = now
         elif looked.keys() != before.keys() or any(
             seen != before[name] and not looks_complete(self.folder / name) for name, seen in looked.items()
@@ -505,6 +508,20 @@ class FolderWatcher:
         path = self.folder / name
         return Seen.of(path) is None or is_image_file(path)
 
+    def _next_of_a_copy(self, before: dict[str, Seen | None], looked: dict[str, Seen | None]) -> bool:
+        """Whether an image has come between the first two looks while one of the first was written (or
+        copied: its change time) less than :data:`COPY_PAUSE` seconds before it: a copy between two files at
+        the first look, as it mostly is (a photo is written in a fraction of a second). Found in review:
+        taken for a still folder, the next photo and the rest of the previous patient's copy came ticked. An
+        image come after a folder long still (a camera writing as the nurse takes this patient) is none."""
+        recent = self._first_look_ns - int(COPY_PAUSE * 1e9)
+        copying = any(
+            not self._there_before(self.folder / name, recent) and is_image_file(self.folder / name)
+            for name, seen in before.items()
+            if seen is not None
+        )
+        return copying and any(is_image_file(self.folder / name) for name in looked.keys() - before.keys())
+
     def _stalled(self, looked: dict[str, Seen | None]) -> bool:
         """Whether an image of the first look, written less than :data:`COPY_PAUSE` seconds before it, is
         not whole: a copy stalled as the watch began (a slow stick, a share), the same at the first two
@@ -519,13 +536,14 @@ class FolderWatcher:
                 return True
         return False
 
-    def _there_before(self, path: pathlib.Path) -> bool:
-        """Whether a file was written (or copied, or moved: its change time) before the first look."""
+    def _there_before(self, path: pathlib.Path, moment_ns: int | None = None) -> bool:
+        """Whether a file was written (or copied, or moved: its change time) before the first look (or
+        ``moment_ns``)."""
         try:
             stat = path.lstat()
         except OSError:
             return True
-        return max(stat.st_mtime_ns, stat.st_ctime_ns) < self._first_look_ns
+        return max(stat.st_mtime_ns, stat.st_ctime_ns) < (self._first_look_ns if moment_ns is None else moment_ns)
 
     def _rewritten(self, path: pathlib.Path, name: str) -> bool:
         """Whether an old file has since been written again (a device writing to one fixed name): it is
