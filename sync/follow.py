@@ -2287,6 +2287,7 @@ class Follower:
         seen: str | None = None  # the newest lastUpdated seen in this poll
         complete = True
         cut_short: set[str] = set()  # reports asked in a search that did not read every page
+        left_out: set[str] = set()  # reports a search whatever their date read whole did not give
 
         def compare(report: dict[str, Any]) -> None:
             nonlocal seen, complete
@@ -2331,7 +2332,8 @@ class Follower:
             if not found.complete:  # read one by one below: complete when each of them reads
                 cut_short |= set(ids[start : start + BATCH])
             elif roll_call:  # left out of a search whatever their date: read alone, to tell a report deleted
-                cut_short |= set(ids[start : start + BATCH]) - {str(r.get("id")) for r in found.resources}
+                left_out |= set(ids[start : start + BATCH]) - {str(r.get("id")) for r in found.resources}
+                cut_short |= left_out
             if not searched:
                 first, searched = _newest(found.resources), True
             for report in found.resources:
@@ -2357,9 +2359,11 @@ class Follower:
                 hurried = True  # (its retries spent on this one: the platform answers, but not on it)
             except PermanentFault as fault:
                 log.info("a report not read again now (%s)", fault_for_log(fault))
-                if fault.status in (404, 410) and report_id in known:
+                if fault.status in (404, 410) and report_id in known and report_id in left_out:
                     # Deleted on the platform after it was read (found left alone last session: its answer kept
                     # showing as if it stood, nothing said). Said once; the report of several, the rest read.
+                    # Only one a search that read well left out: found in review, the reports' address answering
+                    # 404 to all (its search refused so) said every answered case withdrawn at once.
                     case_id, answer = known.pop(report_id)
                     if not _several(answer):
                         if self._report_gone(case_id):

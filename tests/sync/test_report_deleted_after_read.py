@@ -130,3 +130,30 @@ def test_the_reports_are_searched_whatever_their_date_once_a_day_not_at_each_pol
             engine.run_once()
             last = [r for r in platform.requests if r.startswith("/fhir/DiagnosticReport?")][-1]
     assert "_lastUpdated" not in last, last
+
+
+def test_reports_the_platform_no_longer_serves_at_all_are_not_each_said_withdrawn(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: the reports' address answering 404 whatever is asked (moved behind the platform's
+    gateway, a FHIR proxy answering for it), its search refused so, each report read alone answered 404 too,
+    and every answered case said at once « n'est plus sur la plateforme (retiré) : ne vous y fiez pas », all
+    unread. A report is said deleted only when a search that read well left it out and, read alone, it is
+    gone: as a deletion leaves it."""
+    clock = Clock()
+    monkeypatch.setattr(follow, "utc_now", clock)
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    with scripted_platform() as platform:
+        answer_each(platform, cases)
+        with following(store, platform) as engine:
+            engine.run_once()
+            for case_id, _ in cases:
+                store.mark_read(case_id)
+            platform.hooks.append(lambda path, _q: outcome(404, "introuvable") if "/DiagnosticReport" in path else None)
+            for _ in range(2):
+                clock.advance(hours=25)
+                engine.run_once()
+    for case_id, _ in cases:
+        answer = store.answer(case_id)
+        assert answer is not None and not answer.platform_withdrawn, case_id
+        assert store.platform_info(case_id)["unread"] == 0
