@@ -297,12 +297,12 @@ def _another_given_name(recorded: str, given: list[str]) -> bool:
     if not words or not hers:
         return False
     first = words[0]
-    if len(first) == 1:
-        return not any(word[0] == first for word in hers)
-    joined = [_joined(_name_words(name)) for name in given]  # « JEANPAUL » for Jean-Paul
     # The words that are a given name said alone: the first of a compound one (« JEAN » for Jean-Pierre), not
     # its end (« PIERRE » is his twin's, or his father's); each word of one written without a hyphen.
     alone = [word for name in given for word in (_name_words(name)[:1] if "-" in name else _name_words(name))]
+    if len(first) == 1:  # (« P » neither: found in review, the initial alone was looked for among every word)
+        return not any(word[0] == first for word in alone)
+    joined = [_joined(_name_words(name)) for name in given]  # « JEANPAUL » for Jean-Paul
     if first not in alone and first not in joined and not any(len(word) == 1 and word == first[0] for word in hers):
         return True
     return _another_compound(recorded, words, given)

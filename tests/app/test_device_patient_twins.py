@@ -70,3 +70,27 @@ def test_the_end_of_a_compound_given_name_alone_is_another(device: str, case: li
     shortened from Jean-Pierre, and her second given name (« PAUL » for Jean-Pierre, Paul), stay hers."""
     patient = _twin(case, "male" if sex == "M" else "female")
     assert recorded_for_another(DevicePatient(name=device, birth_date="20150402", sex=sex), patient)
+
+
+@pytest.mark.parametrize(
+    ("device", "case", "sex"),
+    [
+        ("MARTIN^P", ["Jean-Pierre"], "M"),
+        ("MARTIN^P.", ["Jean-Pierre"], "M"),
+        ("MARTIN^M", ["Anne-Marie"], "F"),
+    ],
+)
+def test_the_initial_of_the_end_of_a_compound_given_name_is_another(device: str, case: list[str], sex: str) -> None:
+    """Found in review of the rule above: a device writing the initial alone (« MARTIN^P ») was still taken for
+    Jean-Pierre, its initial looked for among every word of his given names: Pierre's retinograph went into
+    his twin's case unsaid. An initial is compared with those of his given names said alone."""
+    patient = _twin(case, "male" if sex == "M" else "female")
+    assert recorded_for_another(DevicePatient(name=device, birth_date="20150402", sex=sex), patient)
+
+
+@pytest.mark.parametrize(
+    ("device", "case"),
+    [("MARTIN^J", ["Jean-Pierre"]), ("MARTIN^P", ["Jean-Pierre", "Paul"]), ("MARTIN^P", ["Jean Pierre"])],
+)
+def test_the_initial_of_one_of_his_given_names_is_his(device: str, case: list[str]) -> None:
+    assert not recorded_for_another(DevicePatient(name=device, birth_date="20150402", sex="M"), _twin(case))
