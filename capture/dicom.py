@@ -26,7 +26,7 @@ import pydicom
 from pydicom.dataset import Dataset
 from pydicom.errors import BytesLengthException, InvalidDicomError
 from pydicom.pixels.decoders.base import get_decoder
-from pydicom.pixels.processing import convert_color_space
+from pydicom.pixels.processing import apply_color_lut, convert_color_space
 from pydicom.pixels.utils import as_pixel_options
 from pydicom.tag import Tag
 
@@ -277,6 +277,9 @@ def _first_frame(ds: Dataset, frames: int) -> np.ndarray[Any, Any]:
 
 
 def _to_rgb(pixels: np.ndarray[Any, Any], ds: Dataset) -> RGB:
+    palette = _through_palette(pixels, ds)
+    if palette is not None:
+        return palette
     if pixels.ndim == 3 and pixels.shape[2] == 3:
         rgb = pixels
     else:
@@ -287,6 +290,22 @@ def _to_rgb(pixels: np.ndarray[Any, Any], ds: Dataset) -> RGB:
     if rgb.dtype != np.uint8:
         rgb = _to_8_bits(rgb, ds)
     return np.ascontiguousarray(rgb, dtype=np.uint8)
+
+
+def _through_palette(pixels: np.ndarray[Any, Any], ds: Dataset) -> RGB | None:
+    """A PALETTE COLOR image's pixels through its colour tables, in 8 bits (16-bit entries keep their high
+    byte), as pydicom's ``apply_color_lut`` gives them; None for another image, or tables that cannot be read
+    (shown as the grey of its indices, as before). Found in review: shown and checked as that grey, another
+    picture than the one sent."""
+    if str(getattr(ds, "PhotometricInterpretation", "")) != "PALETTE COLOR" or pixels.ndim != 2:
+        return None
+    try:
+        coloured = apply_color_lut(pixels, ds)
+    except (ValueError, AttributeError, KeyError, IndexError, TypeError):
+        return None
+    if coloured.dtype != np.uint8:
+        coloured = coloured >> 8
+    return np.ascontiguousarray(coloured, dtype=np.uint8)
 
 
 def _to_8_bits(values: np.ndarray[Any, Any], ds: Dataset) -> np.ndarray[Any, Any]:

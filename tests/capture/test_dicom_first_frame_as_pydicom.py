@@ -47,3 +47,23 @@ def test_the_first_frame_is_the_picture_pydicom_gives(name: str) -> None:
     assert shown.shape == expected.shape and shown.dtype == expected.dtype
     off = np.abs(shown.astype(np.int64) - expected.astype(np.int64))
     assert off.max() <= 1 and (off > 0).mean() < 0.01, (name, off.max(), (off > 0).mean())
+
+
+def test_a_palette_colour_image_is_shown_and_checked_in_its_colours() -> None:
+    """Found in review: a PALETTE COLOR image (pixels that are indices into the device's colour tables) was
+    shown, and its quality checked, as the grey of its indices: another picture than the one sent. It is
+    shown through its tables, as pydicom's ``apply_color_lut`` gives them (16-bit entries to 8 bits)."""
+    from pydicom.pixels.processing import apply_color_lut
+
+    from capture.dicom import read_dicom
+
+    path = get_testdata_file("examples_palette.dcm")
+    assert path is not None
+    with open(path, "rb") as handle:
+        image = read_dicom(handle.read(), name="palette.dcm")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = pydicom.dcmread(path)
+        expected = (apply_color_lut(pixel_array(ds), ds) >> 8).astype(np.uint8)
+    assert image.rgb.shape == expected.shape
+    assert np.array_equal(image.rgb, expected)
