@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from app import quality_words
 from app.model import (
+    CHECKS_VERSION,
     DEVICE_EYE_CHECK,
     DISC_SIDE_CHECK,
     CaseState,
@@ -170,6 +171,9 @@ class CaseImage:
     device_patient: DevicePatient | None = None
     modality: str = "XC"  # XC photograph, OP ophthalmic photograph
     quality: list[QualityFinding] = field(default_factory=list)
+    #: Which version of the quality checks made ``quality`` (``CHECKS_VERSION``; 0: unknown, stored before it
+    #: was kept). A record made now is checked by this release's.
+    checks: int = CHECKS_VERSION
     blob: str = ""
     thumb_blob: str | None = None
     binary_id: str | None = None  # the platform's Binary id once uploaded

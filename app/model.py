@@ -253,6 +253,15 @@ def _number(value: str) -> str:
     return "".join(value.split()).upper()
 
 
+#: The version of the image quality checks (``capture/quality.py``, ``capture/retina.py``, ``capture/faces.py``):
+#: kept with each image's verdict (``images.checks``, migration 28), 0 for the images stored before it was.
+#: RAISE IT BY ONE with any change there that may give an image another verdict (a threshold, a measure, a
+#: finding added or dropped): the images of the cases still editable (draft, ready, back for correction) are
+#: then checked again by the new checks once, when their case is next opened in the window or by ``case show``
+#: or ``case send`` (``capture.rechecks``); a sent case keeps the verdict its expert saw. A change that gives
+#: every image the same verdict (a rename, a faster way to the same measure) leaves it as it is.
+CHECKS_VERSION = 1
+
 #: The quality check that says where a retinograph's optic disc lies (level ``ok``: a fact). Its measure
 #: is the disc's horizontal offset from the field's centre in field radii, negative on the left of the
 #: image; beyond its threshold, either way, the disc is on that side. The checklist compares the side

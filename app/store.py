@@ -26,6 +26,7 @@ from app.crypto import DataKey, DecryptionFailed
 from app.db import (
     BINARY_COLUMNS,
     BINARY_TAG_SCHEMA,
+    CHECKS_SCHEMA,
     DB_FILE,
     DESTINATION_SCHEMA,
     DUE_SCHEMA,
@@ -245,6 +246,8 @@ class Store:
         self._photo_digests = version >= PHOTO_DIGEST_SCHEMA
         #: An image's byte size, width, height and capture time are kept in its sealed labels from schema 25.
         self._sealed_facts = version >= SEALED_FACTS_SCHEMA
+        #: Which version of the quality checks made each image's verdict (``images.checks``) from schema 28.
+        self._checks_column = version >= CHECKS_SCHEMA
         self._photo_key: str | None = None
         #: The last counts per state (all cases, and the training cases only), with the database's state they were
         #: read at (:meth:`_version`): the worklist asks for them at each refresh, on the window's thread.
@@ -552,6 +555,8 @@ class Store:
                 json.dumps(quality, ensure_ascii=False),
             ),
         )
+        if self._checks_column:
+            conn.execute("UPDATE images SET checks=? WHERE id=?", (r.checks, r.id))
         if image.source_sha1:  # an imported file rewritten before storing (schema 14 on)
             conn.execute("UPDATE images SET source_sha1=? WHERE id=?", (self._digest(image.source_sha1), r.id))
         if self._binary_tags:
@@ -763,6 +768,7 @@ class Store:
                 captured_at=str(meta.get("captured_at", row["captured_at"])),
                 modality=row["modality"],
                 quality=[QualityFinding.from_dict(f) for f in meta.get("quality", json.loads(row["quality"]))],
+                checks=int(row["checks"]) if self._checks_column else 0,
                 blob=row["blob"],
                 thumb_blob=row["thumb_blob"],
                 binary_id=row["binary_id"],
@@ -957,10 +963,18 @@ class Store:
             audit.append(conn, self.key, "edited", case_id, detail=f"image {image.id}", actor=actor)
 
     def update_image_checks(
-        self, case_id: str, image: CaseImage, quality: list[QualityFinding], modality: str, *, actor: str | None = None
+        self,
+        case_id: str,
+        image: CaseImage,
+        quality: list[QualityFinding],
+        modality: str,
+        *,
+        checks: int | None = None,
+        actor: str | None = None,
     ) -> CaseImage:
-        """Save an image's quality findings and modality made again (its case's specialty was changed), its
-        bytes and labels as they are; returns the image as stored now."""
+        """Save an image's quality findings and modality made again (its case's specialty was changed, or the
+        checks since its verdict: ``checks``, their version), its bytes and labels as they are; returns the
+        image as stored now."""
         if self.state(case_id) not in EDITABLE_STATES:
             raise InvalidTransition(M.tr("case.not_editable"))
         found = self._bound_context(case_id, image.id)
@@ -969,6 +983,8 @@ class Store:
         context, sha1, facts = found
         current = self.image(case_id, image.id)  # its labels as last saved, not the caller's copy
         checked = replace(current, quality=list(quality), modality=modality)
+        if checks is not None:
+            checked.checks = checks
         if "quality" in facts:
             facts = {**facts, "quality": [finding.to_dict() for finding in checked.quality]}
         row_quality = [] if self._sealed_facts else [finding.to_dict() for finding in checked.quality]
@@ -986,9 +1002,27 @@ class Store:
             ).rowcount
             if not done:
                 raise NotFound(M.tr("image.not_found"))
+            if self._checks_column:
+                conn.execute("UPDATE images SET checks=? WHERE id=?", (checked.checks, image.id))
             conn.execute("UPDATE cases SET updated_at=? WHERE id=?", (iso(utc_now()), case_id))
             audit.append(conn, self.key, "edited", case_id, detail=f"image {image.id} checked again", actor=actor)
         return checked
+
+    def mark_checked(self, case_id: str, image_ids: Iterable[str], checks: int) -> int:
+        """Record that the verdict of ``image_ids`` is that of the checks of version ``checks`` (made again,
+        they said the same: nothing else of the image or its case changes). Only in an editable case; returns
+        how many were marked."""
+        if not self._checks_column:
+            return 0
+        marked = 0
+        with transaction(self.conn) as conn:
+            self._editable(case_id)
+            for image_id in image_ids:
+                marked += conn.execute(
+                    "UPDATE images SET checks=? WHERE id=? AND case_id=? AND checks<?",
+                    (checks, image_id, case_id, checks),
+                ).rowcount
+        return marked
 
     def replace_image(
         self, case_id: str, old_id: str, new: NewImage, *, turned: bool = False, actor: str | None = None

@@ -304,3 +304,24 @@ def test_a_command_started_while_another_upgrades_the_database_says_so_and_loses
     finally:
         second.close()
         first.close()
+
+
+def test_images_stored_before_their_checks_version_was_kept_are_of_version_0_after_the_upgrade(
+    teleavis_home: Path,
+) -> None:
+    """Migration 28 gives the images already there the version 0 (not known: their case checks them again
+    when next opened editable); an image stored after it says the checks of this release."""
+    from app.model import CHECKS_VERSION
+    from tests.sync.sync_helpers import make_case
+
+    with Store.open(teleavis_home) as store:
+        case_id = make_case(store, queue=False)
+        assert {image.checks for image in store.images(case_id)} == {CHECKS_VERSION}
+        store.conn.execute("ALTER TABLE images DROP COLUMN checks")
+        store.conn.execute("PRAGMA user_version = 27")
+
+    with Store.open(teleavis_home) as store:
+        assert schema_version(store.conn) == len(MIGRATIONS) >= 28
+        assert {image.checks for image in store.images(case_id)} == {0}
+        later = make_case(store, queue=False, seed=3)
+        assert {image.checks for image in store.images(later)} == {CHECKS_VERSION}
