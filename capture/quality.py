@@ -22,6 +22,10 @@ are caught, a real face is seen. Colour casts are tuned on half of a labelled co
 skin, scenes, fundi, wounds on blue and green drapes, and the real photographs of
 ``tests/fixtures``) and checked on the other half; warm casts on skin stay out of reach (skin's
 own hues are warm), and a run on a public dataset of clinical photographs is what will tell more.
+
+A change here (or in :mod:`capture.retina`, :mod:`capture.faces`) that may give an image another verdict raises
+``app.model.CHECKS_VERSION`` by one: the drafts' images judged by the checks before are then checked again
+(:mod:`capture.rechecks`).
 """
 
 from __future__ import annotations

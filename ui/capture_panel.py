@@ -37,6 +37,7 @@ from shiboken6 import isValid
 from app.model import EDITABLE_STATES, Case, CaseImage
 from app.store import Store
 from app.validation import recorded_for_another
+from capture import rechecks
 from ui import capture_work as work
 from ui.anonymise_dialog import DISPLAY_LONG_SIDE, AnonymiseChoice, AnonymiseDialog, rgb_to_qimage
 from ui.capture_camera import LiveCamera
@@ -97,6 +98,7 @@ class CapturePanel(QWidget):
         self._folder_out = False  # the device folder could not be read at the last look
         self._live_after_thumbnails = False  # the camera starts once the case's thumbnails are shown
         self._list_after_thumbnails = False  # and the cameras are listed again then
+        self._check_after_thumbnails = False  # and the images of older checks checked again then
         self.jobs = ImageJobs(store, self)
         #: The case whose images are checked again for its new specialty, once it is chosen.
         self._to_check: Case | None = None
@@ -266,6 +268,7 @@ class CapturePanel(QWidget):
         self._case = case
         self._retake_id = None
         self._live_after_thumbnails = False
+        self._check_after_thumbnails = False
         if case is None or self._prefetched != case.id:
             self.strip.forget_thumbnails()
         self._prefetched = None
@@ -321,6 +324,19 @@ class CapturePanel(QWidget):
             # In a slice of its own, after the new fields are drawn: together they stalled the preview.
             QTimer.singleShot(0, self, self._restart_camera)
 
+    def check_again_when_shown(self) -> None:
+        """The case's images whose verdict is of older checks (and any of another specialty's) checked again,
+        as for a change of specialty, once its thumbnails are shown: decoded and checked meanwhile, they took
+        Python's lock from the worker decoding them (issue 18.1)."""
+        case = self._case
+        if case is None or not self._editable():
+            return
+        self._to_check = case
+        if self.strip.loading():
+            self._check_after_thumbnails = True
+        else:
+            self._check_timer.start()
+
     def _stop_checks(self) -> None:
         if self._checks_stop is not None:
             self._checks_stop.set()
@@ -328,10 +344,11 @@ class CapturePanel(QWidget):
 
     @Slot()
     def _check_again(self) -> None:
-        """The images' checks made again for the case's new specialty: a skin photo's verdict in an eye case
-        was a skin photo's. The images are read by the writer thread (after the imports and labels asked
-        before), checked on the thread pool, their findings written by the writer; their tiles follow. A
-        newer change of specialty stops them at the next image, and nothing of them is written then."""
+        """The images' checks made again for the case's new specialty (a skin photo's verdict in an eye case
+        was a skin photo's), or by this release's checks (a verdict of older ones). The images are read by the
+        writer thread (after the imports and labels asked before), checked on the thread pool, their findings
+        written by the writer; their tiles follow. A newer change of specialty stops them at the next image,
+        and nothing of them is written then."""
         case, self._to_check = self._to_check, None
         if case is None:
             return
@@ -342,12 +359,12 @@ class CapturePanel(QWidget):
 
         def read(images: list[tuple[CaseImage, bytes]] | None) -> None:
             if images and not stop.is_set():
-                self.jobs.run(lambda _store: work.checks_again(images, specialty, stop.is_set), checked, failed)
+                self.jobs.run(lambda _store: rechecks.checks_again(images, specialty, stop.is_set), checked, failed)
 
-        def checked(changed: list[work.CheckedAgain] | None) -> None:
-            if changed and not stop.is_set():
+        def checked(done: list[rechecks.CheckedAgain] | None) -> None:
+            if done and not stop.is_set():
                 self.jobs.run(
-                    lambda store: work.store_checks(store, case_id, changed, stop.is_set), stored, failed, write=True
+                    lambda store: rechecks.store_checks(store, case_id, done, stop.is_set), stored, failed, write=True
                 )
 
         def stored(written: tuple[list[CaseImage], set[str]] | None) -> None:
@@ -367,7 +384,7 @@ class CapturePanel(QWidget):
                 self._on_selected(next((image for image in images if image.id == selected.id), None))
             self.images_changed.emit()
 
-        self.jobs.run(lambda store: work.to_check_again(store, case_id, specialty), read, failed, write=True)
+        self.jobs.run(lambda store: rechecks.to_check_again(store, case_id, specialty), read, failed, write=True)
 
     @Slot()
     def _restart_camera(self) -> None:
@@ -483,6 +500,9 @@ class CapturePanel(QWidget):
 
     @Slot()
     def _thumbnails_shown(self) -> None:
+        if self._check_after_thumbnails:
+            self._check_after_thumbnails = False
+            self._check_timer.start()
         if self._list_after_thumbnails:
             self._list_after_thumbnails = False
             self.live.list_again()

@@ -21,17 +21,15 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtGui import QImage
 
-from app.errors import AlreadyStored, ImageRejected, NotFound
-from app.model import EDITABLE_STATES, CaseImage, Patient, QualityFinding, new_id
+from app.errors import AlreadyStored
+from app.model import CHECKS_VERSION, CaseImage, Patient, new_id
 from app.store import NewImage, Store
 from capture.anonymise import apply as anonymise_pixels
 from capture.messages import rejected
 from capture.pipeline import (
     PreparedImage,
-    modality_for,
     prepare_frame,
     prepare_image_file,
-    recheck_stored,
     rotate_stored,
 )
 from capture.quality import check_quality, side_tells_eye
@@ -292,6 +290,7 @@ def turn(store: Store, case_id: str, image_id: str, *, quarter_turns: int, speci
         width=prepared.width,
         height=prepared.height,
         quality=prepared.quality,
+        checks=CHECKS_VERSION,
         size=0,
         sha1="",
         blob="",
@@ -299,66 +298,3 @@ def turn(store: Store, case_id: str, image_id: str, *, quarter_turns: int, speci
         binary_id=None,
     )
     return _record(store, case_id, NewImage(record, prepared.data, prepared.thumbnail), image.id, turned=True)
-
-
-@dataclass(frozen=True)
-class CheckedAgain:
-    """An image's checks made again for its case's new specialty (:func:`checks_again`)."""
-
-    image: CaseImage  # as read before its checks were made
-    quality: list[QualityFinding]
-    modality: str
-
-
-def to_check_again(store: Store, case_id: str, specialty: str) -> list[tuple[CaseImage, bytes]] | None:
-    """The case's images not checked as ``specialty``'s (the case's, just changed) and their bytes, read on
-    the writer thread after the writes asked before (an import, labels); ``None`` when the case can no
-    longer change (its images stay as they were sent)."""
-    if store.state(case_id) not in EDITABLE_STATES:
-        return None
-    # (A skin photo's checks are every photo's but an eye's: an image already of this modality is checked so.)
-    return [
-        (image, store.image_bytes(image))
-        for image in store.images(case_id)
-        if image.modality != modality_for(specialty)
-    ]
-
-
-def checks_again(
-    images: list[tuple[CaseImage, bytes]], specialty: str, stopped: Callable[[], bool]
-) -> list[CheckedAgain] | None:
-    """Each image checked again for ``specialty``: a skin photo's verdict in a case now of ophthalmology is a
-    retinograph's, and the reverse. Made off the writer thread (100-600 ms of decoding and checking: the
-    writes asked meanwhile, and a case opened, which waits for them, no longer wait for it). Those whose
-    findings or modality change; ``None`` when ``stopped()`` (the specialty changed again) before the last."""
-    changed = []
-    for image, data in images:
-        if stopped():  # another specialty: these checks would be written for nothing
-            return None
-        try:
-            quality, modality = recheck_stored(data, specialty=specialty, findings=image.quality, device=image.device)
-        except ImageRejected:  # (stored, it was read once): its findings stay, the others are checked
-            log.warning("image %s not checked again for %s", image.id, specialty)
-            continue
-        if quality != image.quality or modality != image.modality:
-            changed.append(CheckedAgain(image, quality, modality))
-    return changed
-
-
-def store_checks(
-    store: Store, case_id: str, checked: list[CheckedAgain], stopped: Callable[[], bool]
-) -> tuple[list[CaseImage], set[str]] | None:
-    """The checks made again written (on the writer thread), the images' bytes and labels as they are now:
-    the case's images as stored now and those whose checks were written, or ``None`` when none was (the
-    specialty changed again, the case can no longer change). An image deleted or turned since it was read
-    is left out: a turned one was checked for the case's specialty when it was turned."""
-    if stopped() or store.state(case_id) not in EDITABLE_STATES:
-        return None
-    written = set()
-    for item in checked:
-        try:
-            store.update_image_checks(case_id, item.image, item.quality, item.modality)
-        except NotFound:
-            continue
-        written.add(item.image.id)
-    return (list(store.images(case_id)), written) if written else None

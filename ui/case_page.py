@@ -27,7 +27,7 @@ from app import messages as M
 from app.answers import state_words
 from app.errors import CaseChanged, InvalidTransition, TeleavisError
 from app.findings import Finding
-from app.model import EDITABLE_STATES, Case, CaseState
+from app.model import CHECKS_VERSION, EDITABLE_STATES, Case, CaseState
 from app.outbox import Outbox
 from app.store import PLATFORM, Store
 from app.validation import EYE_SIDE, OTHER_PATIENT
@@ -119,6 +119,10 @@ class CaptureSlot(QWidget):
         panel = self.ensure()
         shown = panel.case()
         panel.set_case(case)
+        # Its images whose verdict is of older checks: checked again by these (a sent case keeps the verdict its
+        # expert saw).
+        if case.state in EDITABLE_STATES and any(image.checks < CHECKS_VERSION for image in case.images):
+            panel.check_again_when_shown()
         if shown is None or shown.id != case.id:
             # Another case opens at its top, its camera in sight: the last one's scroll carried over.
             for bar in (

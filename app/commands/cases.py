@@ -18,7 +18,17 @@ from app.errors import CaseFileError, DataAltered, ImageRejected, NotFound, Stor
 from app.findings import Finding
 from app.i18n import date_words, moment_words
 from app.identifiers import birth_country_name
-from app.model import EDITABLE_STATES, IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, Patient, iso, utc_now
+from app.model import (
+    CHECKS_VERSION,
+    EDITABLE_STATES,
+    IDENTITY_STATUSES,
+    WAITING_FOR_EXPERT,
+    Case,
+    CaseState,
+    Patient,
+    iso,
+    utc_now,
+)
 from app.outbox import Outbox, held_by_platform
 from app.report_text import (
     conversation_words,
@@ -397,9 +407,19 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
     }
 
 
+def checked_now(store: Store, case: Case) -> Case:
+    """``case`` as the quality checks of this release judge its images: those of a case still editable whose
+    verdict is of older checks are checked again first (``capture.rechecks``); a sent case is as it was sent."""
+    if case.state not in EDITABLE_STATES or all(image.checks >= CHECKS_VERSION for image in case.images):
+        return case  # (without loading OpenCV and the checks)
+    from capture.rechecks import check_case_again
+
+    return store.get_case(case.id) if check_case_again(store, case) else case
+
+
 def run_show(args: argparse.Namespace) -> int:
     with open_store() as store:
-        case = store.get_case(store.resolve_id(args.id))
+        case = checked_now(store, store.get_case(store.resolve_id(args.id)))
         try:
             store.record_view(case.id)
         except DataAltered:
@@ -681,6 +701,7 @@ def run_send(args: argparse.Namespace) -> int:
         if case.state not in (CaseState.DRAFT, CaseState.READY, CaseState.NEEDS_ATTENTION):
             say(M.tr("case.not_sendable", state=M.state_name(case.state)))
             return 1
+        case = checked_now(store, case)
         checklist = store.checklist(case, named=False)  # (as at the import)
         findings = blocking(checklist)
         # Said before the case goes, or is refused for something else. A photo also in another patient's

@@ -116,18 +116,18 @@ class _HeldChecks:
     def __init__(self, monkeypatch: Any) -> None:
         import threading
 
-        from ui import capture_work
+        from capture import rechecks
 
         self.started: list[str] = []  # each check's thread
         self.go = threading.Event()
-        checks = capture_work.recheck_stored
+        checks = rechecks.recheck_stored
 
         def held(data: bytes, **kwargs: Any) -> Any:
             self.started.append(threading.current_thread().name)
             assert self.go.wait(JOB_MS / 1000)
             return checks(data, **kwargs)
 
-        monkeypatch.setattr(capture_work, "recheck_stored", held)
+        monkeypatch.setattr(rechecks, "recheck_stored", held)
 
 
 def test_the_checks_made_again_leave_the_writer_free_for_the_window(

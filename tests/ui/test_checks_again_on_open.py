@@ -1,0 +1,99 @@
+"""A case opened while still editable gets the verdicts of this release's quality checks; a sent case never.
+
+The checks change from one release to the next (a retina's text strip no longer read as a second field, a
+grey strip no longer as a cut photo), and a draft kept the verdict of the checks it was imported under:
+blocked by an « unusable » they no longer say, or let through what they now catch. Its images whose verdict
+is of older checks (``CaseImage.checks`` below ``app.model.CHECKS_VERSION``) are checked again when it is
+opened, on the thread pool as for a change of specialty (never on the window's thread), and their tiles and
+the checklist follow."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from app.model import CHECKS_VERSION, CaseState
+from app.store import Store
+from tests.support.old_checks import OLD_VERDICT, case_checked_long_ago, first, verdicts
+from tests.support.ui import open_from_list
+
+JOB_MS = 30_000
+
+
+class _Seen:
+    """Each check made again, and the thread it ran on."""
+
+    def __init__(self, monkeypatch: Any) -> None:
+        from capture import rechecks
+
+        self.threads: list[threading.Thread] = []
+        checks = rechecks.recheck_stored
+
+        def seen(data: bytes, **kwargs: Any) -> Any:
+            self.threads.append(threading.current_thread())
+            return checks(data, **kwargs)
+
+        monkeypatch.setattr(rechecks, "recheck_stored", seen)
+
+
+def test_a_draft_checked_by_older_checks_gets_the_verdicts_of_these_once_opened(
+    qtbot: Any, store: Store, threaded_window: Any, monkeypatch: Any
+) -> None:
+    seen = _Seen(monkeypatch)
+    case_id = case_checked_long_ago(store)
+    image_id = first(store, case_id).id
+    window = threaded_window
+    open_from_list(qtbot, window, case_id)
+    page = window.case_page
+    panel: Any = page.capture.ensure()
+    qtbot.waitUntil(lambda: panel.tile(image_id) is not None, timeout=JOB_MS)
+
+    qtbot.waitUntil(
+        lambda: [checks for _quality, checks in verdicts(store, case_id)] == [CHECKS_VERSION, CHECKS_VERSION],
+        timeout=JOB_MS,
+    )
+    image = first(store, case_id)
+    assert OLD_VERDICT not in image.quality
+    assert {finding.check: finding.level for finding in image.quality}["sharpness"] == "ok"
+    # What the nurse sees: the tile, the case's images and the checklist say the new verdict.
+    qtbot.waitUntil(lambda: OLD_VERDICT not in page.case.images[0].quality, timeout=JOB_MS)
+    qtbot.waitUntil(lambda: panel.tile(image_id).level == image.worst_level(), timeout=JOB_MS)
+    assert not any(finding.field == "images[0].quality" for finding in page.checklist.findings)
+    assert seen.threads and threading.main_thread() not in seen.threads  # never on the window's thread
+    assert store.state(case_id) == CaseState.DRAFT
+    assert panel.jobs.wait()
+
+    # Opened again: checked by this release's checks already, nothing is checked again.
+    checked = len(seen.threads)
+    open_from_list(qtbot, window, case_id)
+    qtbot.wait(600)
+    assert panel.jobs.wait()
+    assert len(seen.threads) == checked
+
+
+def test_a_sent_case_opened_keeps_the_verdict_its_expert_saw(
+    qtbot: Any, store: Store, threaded_window: Any, monkeypatch: Any
+) -> None:
+    seen = _Seen(monkeypatch)
+    case_id = case_checked_long_ago(store, level="warning", then=(CaseState.QUEUED, CaseState.SENDING, CaseState.SENT))
+    before = verdicts(store, case_id)
+    open_from_list(qtbot, threaded_window, case_id)
+    qtbot.wait(1000)
+    assert verdicts(store, case_id) == before
+    assert not seen.threads
+
+
+def test_a_photo_whose_file_is_gone_keeps_its_verdict_and_nothing_alarming_is_said(
+    qtbot: Any, store: Store, threaded_window: Any
+) -> None:
+    case_id = case_checked_long_ago(store)
+    image, _second = list(store.images(case_id))
+    store.objects._path(image.blob).unlink()
+    window = threaded_window
+    open_from_list(qtbot, window, case_id)
+    panel: Any = window.case_page.capture.ensure()
+    qtbot.waitUntil(lambda: verdicts(store, case_id)[1][1] == CHECKS_VERSION, timeout=JOB_MS)
+    assert panel.jobs.wait()
+    qtbot.wait(200)
+    assert verdicts(store, case_id)[0] == ([OLD_VERDICT], 0)
+    assert not panel.status.text()
