@@ -104,6 +104,9 @@ class CapturePanel(QWidget):
         self._to_check: Case | None = None
         #: Set when the checks running are for a specialty the case no longer has: they stop at the next image.
         self._checks_stop: threading.Event | None = None
+        #: The case whose images are being checked again, and those checks' stop: until their verdicts are
+        #: written, the case waits to be sent (:meth:`checks_pending`).
+        self._checking: tuple[str, threading.Event] | None = None
         self._check_timer = QTimer(self, singleShot=True, interval=CHECK_AGAIN_MS)
         self._check_timer.timeout.connect(self._check_again)
         self.cue = CaptureCue(self)
@@ -337,6 +340,14 @@ class CapturePanel(QWidget):
         else:
             self._check_timer.start()
 
+    def checks_pending(self, case_id: str) -> bool:
+        """Whether ``case_id``'s images are to be checked again or being checked: their verdicts may change."""
+        case = self._case
+        waiting = (
+            case is not None and case.id == case_id and (self._check_after_thumbnails or self._check_timer.isActive())
+        )
+        return waiting or (self._checking is not None and self._checking[0] == case_id)
+
     def _stop_checks(self) -> None:
         if self._checks_stop is not None:
             self._checks_stop.set()
@@ -355,19 +366,33 @@ class CapturePanel(QWidget):
         case_id, specialty = case.id, case.specialty
         self._stop_checks()
         stop = self._checks_stop = threading.Event()
-        failed = self._fail_for(case_id)
+        self._checking = (case_id, stop)
+        fail = self._fail_for(case_id)
+
+        def over() -> None:
+            if self._checking is not None and self._checking[1] is stop:
+                self._checking = None
+
+        def failed(message: str) -> None:
+            over()
+            fail(message)
 
         def read(images: list[tuple[CaseImage, bytes]] | None) -> None:
             if images and not stop.is_set():
                 self.jobs.run(lambda _store: rechecks.checks_again(images, specialty, stop.is_set), checked, failed)
+            else:
+                over()
 
         def checked(done: list[rechecks.CheckedAgain] | None) -> None:
             if done and not stop.is_set():
                 self.jobs.run(
                     lambda store: rechecks.store_checks(store, case_id, done, stop.is_set), stored, failed, write=True
                 )
+            else:
+                over()
 
         def stored(written: tuple[list[CaseImage], set[str]] | None) -> None:
+            over()
             # (Shown even when stopped since: what is written is what the tiles must say.)
             if written is None or self._case is None or self._case.id != case_id:
                 return

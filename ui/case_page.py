@@ -195,6 +195,10 @@ class CaptureSlot(QWidget):
         if self.panel is not None:
             self.panel.stop_camera()
 
+    def checks_pending(self, case_id: str) -> bool:
+        """Whether ``case_id``'s images are being checked again (their verdicts may still change)."""
+        return self.panel is not None and self.panel.checks_pending(case_id)
+
 
 class CasePage(QWidget):
     queued = Signal(str)
@@ -590,6 +594,13 @@ class CasePage(QWidget):
         if self.case is None or not self.editing():
             return False
         self.editor.flush()
+        if self.capture.checks_pending(self.case.id):
+            # Its images' verdicts of older checks, or of the specialty before, are being made again: sent now,
+            # one today's checks find unusable would leave as « good ». Their tiles say them in a moment.
+            self.checklist.blocked(
+                self.tr("Les images sont en cours de vérification : envoyez le dossier dans un instant.")
+            )
+            return False
         self._images_from_store()
         blocking = [f for f in self.findings if f.blocks_sending()]
         if blocking:

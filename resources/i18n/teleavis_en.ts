@@ -832,6 +832,11 @@
         <translation>Sending requested…</translation>
     </message>
     <message>
+        <location filename="../../ui/case_page.py" line="601"/>
+        <source>Les images sont en cours de vérification : envoyez le dossier dans un instant.</source>
+        <translation>The images are being checked: send the case in a moment.</translation>
+    </message>
+    <message>
         <location filename="../../ui/case_page.py" line="613"/>
         <source>Dossier préparé en mode formation</source>
         <translation>Case prepared in training mode</translation>

@@ -10,10 +10,11 @@ the checklist follow."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import Any
 
 from app.model import CHECKS_VERSION, CaseState
-from app.store import Store
+from app.store import NewImage, Store
 from tests.support.old_checks import OLD_VERDICT, case_checked_long_ago, first, verdicts
 from tests.support.ui import open_from_list
 
@@ -97,3 +98,63 @@ def test_a_photo_whose_file_is_gone_keeps_its_verdict_and_nothing_alarming_is_sa
     qtbot.wait(200)
     assert verdicts(store, case_id)[0] == ([OLD_VERDICT], 0)
     assert not panel.status.text()
+
+
+def test_a_draft_sent_while_its_images_are_checked_again_waits_for_their_verdicts(
+    qtbot: Any, store: Store, threaded_window: Any, monkeypatch: Any
+) -> None:
+    """Older checks said « good » of a photo today's find too small: sent at once on opening, before its check
+    came back, it left with the older verdict. The send now waits for the checks; then they refuse it."""
+    from pathlib import Path
+
+    from app.model import QualityFinding
+    from capture import rechecks
+    from capture.pipeline import prepare_image_bytes
+
+    small = (
+        Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras" / "orientation_landscape_1.jpg"
+    ).read_bytes()
+    case_id = case_checked_long_ago(store, level="ok")
+    prepared = prepare_image_bytes(small, filename="petite.jpg", specialty="dermatology")
+    assert any(finding.level == "blocking" for finding in prepared.quality)  # too small, for today's checks
+    # Its first photo replaced by the small one, judged « good » by older checks.
+    record = first(store, case_id)
+    old = replace(
+        record,
+        id=record.id + "-small",
+        width=prepared.width,
+        height=prepared.height,
+        quality=[QualityFinding("resolution", "ok", "Résolution suffisante.")],
+        checks=0,
+        blob="",
+        thumb_blob=None,
+        size=0,
+        sha1="",
+    )
+    store.replace_image(case_id, record.id, NewImage(old, prepared.data, prepared.thumbnail))
+
+    go = threading.Event()
+    started: list[str] = []
+    checks = rechecks.recheck_stored
+
+    def held(data: bytes, **kwargs: Any) -> Any:
+        started.append(threading.current_thread().name)
+        assert go.wait(JOB_MS / 1000)
+        return checks(data, **kwargs)
+
+    monkeypatch.setattr(rechecks, "recheck_stored", held)
+    window = threaded_window
+    open_from_list(qtbot, window, case_id)
+    page = window.case_page
+    qtbot.waitUntil(lambda: bool(started), timeout=JOB_MS)
+    try:
+        assert not page.send()
+        assert page.checklist.message.isVisible() and page.checklist.message.text()
+    finally:
+        go.set()
+    panel: Any = page.capture.ensure()
+    qtbot.waitUntil(lambda: not panel.checks_pending(case_id), timeout=JOB_MS)
+    assert any(finding.level == "blocking" for finding in first(store, case_id).quality)
+    assert not page.send()  # refused now for what today's checks say
+    assert panel.jobs.wait()
+    assert store.state(case_id) == CaseState.DRAFT
