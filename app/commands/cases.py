@@ -407,14 +407,23 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
     }
 
 
-def checked_now(store: Store, case: Case) -> Case:
+def checked_now(store: Store, case: Case, *, to_send: bool = False) -> Case:
     """``case`` as the quality checks of this release judge its images: those of a case still editable whose
-    verdict is of older checks are checked again first (``capture.rechecks``); a sent case is as it was sent."""
+    verdict is of older checks are checked again first (``capture.rechecks``); a sent case is as it was sent.
+    New verdicts that cannot be written (a full disk) leave the case to read as it is stored, but not
+    ``to_send``: it would leave judged by the older checks."""
     if case.state not in EDITABLE_STATES or all(image.checks >= CHECKS_VERSION for image in case.images):
         return case  # (without loading OpenCV and the checks)
     from capture.rechecks import check_case_again
 
-    return store.get_case(case.id) if check_case_again(store, case) else case
+    try:
+        return store.get_case(case.id) if check_case_again(store, case) else case
+    except DataAltered:
+        raise
+    except StorageError:
+        if to_send:
+            raise
+        return case  # (checked again at the next reading)
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -701,7 +710,7 @@ def run_send(args: argparse.Namespace) -> int:
         if case.state not in (CaseState.DRAFT, CaseState.READY, CaseState.NEEDS_ATTENTION):
             say(M.tr("case.not_sendable", state=M.state_name(case.state)))
             return 1
-        case = checked_now(store, case)
+        case = checked_now(store, case, to_send=True)
         checklist = store.checklist(case, named=False)  # (as at the import)
         findings = blocking(checklist)
         # Said before the case goes, or is refused for something else. A photo also in another patient's

@@ -93,3 +93,27 @@ def test_an_image_whose_file_is_gone_or_damaged_keeps_its_verdict_and_nothing_al
     with Store.open(teleavis_home) as store:
         assert verdicts(store, case_id) == [([OLD_VERDICT], 0), (second.quality, CHECKS_VERSION)]
         assert store.state(case_id) == CaseState.DRAFT
+
+
+def test_case_show_on_a_disk_where_the_new_verdicts_cannot_be_written_shows_the_case_as_stored(
+    teleavis_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk must not keep the nurse from reading a case: its verdicts stay the older checks' until
+    they can be written (the next reading, the next opening)."""
+    from app import messages as M
+    from app.errors import StorageError
+
+    with Store.open(teleavis_home) as store:
+        setup_site(store)
+        case_id = case_checked_long_ago(store)
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise StorageError(M.tr("storage.full"))
+
+    monkeypatch.setattr(Store, "update_image_checks", full)
+    monkeypatch.setattr(Store, "mark_checked", full)
+    shown = run_inprocess(capsys, "case", "show", case_id)
+    assert shown.code == 0, shown.err
+    assert "Patient : MARTIN Paul" in shown.out
+    with Store.open(teleavis_home) as store:
+        assert verdicts(store, case_id)[0] == ([OLD_VERDICT], 0)
