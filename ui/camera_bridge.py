@@ -1,10 +1,12 @@
 """The live camera seen from the window: frames as QImages, stills at full resolution, lost/back.
 
 :class:`capture.camera_worker.CameraWorker` grabs in its own thread and keeps only the newest
-frame. A timer on the main thread picks that frame up at the display rate and converts just that
-one, so a slow machine drops stale frames instead of queueing them, and the window never waits
-for the camera. A still is taken by the worker at the camera's full resolution, waited for in the
-thread pool, and handed over by signal.
+frame, with its preview already at the size the preview widget shows it (reduced and converted by
+that thread: on the window's, it took 3 ms a frame, 30 times a second, all day). A timer on the main
+thread picks the newest up at the display rate and only wraps its pixels in a QImage, so a slow
+machine drops stale frames instead of queueing them, and the window never waits for the camera.
+A still is taken by the worker at the camera's full resolution, waited for in the thread pool, and
+handed over by signal.
 """
 
 from __future__ import annotations
@@ -16,17 +18,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QImage
 from shiboken6 import isValid
 
-from capture.camera import FrameSource, preview_buffer
+from capture.camera import FrameSource, PreviewBuffer, preview_buffer
 from capture.camera_worker import CameraStatus, CameraWorker
 from ui.tasks import run_task
 
 log = logging.getLogger(__name__)
 
-PREVIEW_LONG_SIDE = 960  # the preview is drawn at most this size; stills keep the full size
+PREVIEW_LONG_SIDE = 960  # the preview's size until its widget says its own; stills keep the full size
 MAX_DISPLAY_FPS = 30.0
 DEMO_ID = "demo"
 
@@ -94,9 +96,14 @@ def open_source(choice_id: str, resolution: str = "") -> FrameSource:
 
 def to_qimage(frame_bgr: np.ndarray, long_side: int = PREVIEW_LONG_SIDE) -> QImage:
     """A BGR frame as a QImage owning its pixels, reduced to ``long_side`` for display."""
-    buffer = preview_buffer(frame_bgr, long_side)
-    image = QImage(buffer.data.data, buffer.width, buffer.height, buffer.stride, QImage.Format.Format_RGB888)
-    return image.copy()
+    return wrapped(preview_buffer(frame_bgr, long_side))
+
+
+def wrapped(buffer: PreviewBuffer) -> QImage:
+    """The pixels of ``buffer`` as a QImage, not copied: PySide keeps the array alive as long as the
+    image or any copy of it (tests/ui/test_camera_preview_thread.py checks it). Nothing writes to a
+    buffer once made."""
+    return QImage(buffer.data.data, buffer.width, buffer.height, buffer.stride, QImage.Format.Format_RGB888)
 
 
 class CameraBridge(QObject):
@@ -112,6 +119,8 @@ class CameraBridge(QObject):
         self._worker: CameraWorker | None = None
         self._shown = 0
         self._lost = False
+        self._bounds = (PREVIEW_LONG_SIDE, PREVIEW_LONG_SIDE)
+        self._ratio = 1.0
         self.device_name = ""
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._deliver)
@@ -136,12 +145,23 @@ class CameraBridge(QObject):
             except RuntimeError:  # deleted between the check and the emit
                 log.debug("camera status after the panel closed: dropped")
 
-        worker = CameraWorker(factory, name=device_name, on_status=on_status)
+        worker = CameraWorker(factory, name=device_name, on_status=on_status, preview_bounds=self._bounds)
         self._worker = worker
         # Its threads are started by a worker: Thread.start() waits for each new thread to run, and on a
         # busy machine that wait was the longest part of opening a case. Stopped meanwhile, it stays so.
         run_task(worker.start)
         self._timer.start(round(1000 / self._display_rate()))
+
+    def show_at(self, size: QSize, device_pixel_ratio: float = 1.0) -> None:
+        """Frames to come are shown in ``size`` (the preview widget's, in its logical pixels): their previews
+        are made at that size, in the screen's pixels, so that painting one scales nothing."""
+        self._ratio = device_pixel_ratio or 1.0
+        self._bounds = (
+            max(1, round(size.width() * self._ratio)),
+            max(1, round(size.height() * self._ratio)),
+        )
+        if self._worker is not None:
+            self._worker.show_at(self._bounds)
 
     def stop(self) -> None:
         """Stop grabbing and free the camera. The grab thread may be in the middle of a frame: it is
@@ -167,10 +187,12 @@ class CameraBridge(QObject):
     def _deliver(self) -> None:
         worker = self._worker
         frame = worker.latest() if worker is not None else None
-        if frame is None or frame.sequence == self._shown:
-            return
+        if frame is None or frame.preview is None or frame.sequence == self._shown:
+            return  # (this worker makes every frame's preview: it was given the bounds)
         self._shown = frame.sequence
-        self.frame_ready.emit(to_qimage(frame.image))
+        image = wrapped(frame.preview)
+        image.setDevicePixelRatio(self._ratio)
+        self.frame_ready.emit(image)
 
     @Slot(str, str)
     def _on_status(self, status: str, text: str) -> None:

@@ -47,6 +47,7 @@ class LiveCamera(QWidget):
         self.setTabOrder(self.choice, self.preview)
 
         self.bridge.frame_ready.connect(self.preview.show_frame)
+        self.preview.resized.connect(self.bridge.show_at)  # the camera's thread makes frames at its size
         self.bridge.camera_lost.connect(self._lost)
         self.bridge.camera_back.connect(self._back)
         self.choice.activated.connect(self._chosen)

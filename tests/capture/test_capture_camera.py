@@ -227,3 +227,47 @@ def test_a_camera_is_found_again_by_identity_when_its_index_changed() -> None:
     found = find_camera(CameraIdentity.from_id(saved.id), now)
     assert found is not None and found.index == 2
     assert find_camera(saved, now[:1]) is None
+
+
+def test_each_frame_comes_with_its_preview_at_the_size_asked_and_the_still_at_full_size() -> None:
+    """The preview is reduced by the camera's thread, at the size the window shows it (the window's thread
+    only paints it), and follows the window's size; the frame and the still keep the camera's full size."""
+    worker = CameraWorker(
+        lambda: DemoCamera("dermatology", width=1920, height=1080, fps=100.0), preview_bounds=(708, 413)
+    )
+    worker.start()
+    try:
+        assert wait_for(lambda: worker.latest() is not None)
+        frame = worker.latest()
+        assert frame is not None and frame.preview is not None
+        assert frame.image.shape == (1080, 1920, 3)
+        assert (frame.preview.width, frame.preview.height) == (708, 398)  # fits, proportions kept
+        assert frame.preview.data.shape == (398, 708, 3) and frame.preview.stride == 708 * 3
+        # RGB of the same picture.
+        reduced = cv2.resize(frame.image, (708, 398), interpolation=cv2.INTER_LINEAR)[:, :, ::-1]
+        assert np.array_equal(frame.preview.data, reduced)
+
+        worker.show_at((300, 400))  # the window made narrower than tall
+        assert wait_for(
+            lambda: (
+                (latest := worker.latest()) is not None and latest.preview is not None and latest.preview.width == 300
+            )
+        )
+        latest = worker.latest()
+        assert latest is not None and latest.preview is not None and latest.preview.height == 169
+
+        still = take_still(worker)
+        assert still is not None and still.shape == (1080, 1920, 3)
+    finally:
+        worker.stop()
+
+
+def test_a_worker_given_no_preview_size_makes_no_preview() -> None:
+    worker = CameraWorker(lambda: DemoCamera("dermatology", width=640, height=480, fps=100.0))
+    worker.start()
+    try:
+        assert wait_for(lambda: worker.latest() is not None)
+        frame = worker.latest()
+        assert frame is not None and frame.preview is None and frame.image.shape == (480, 640, 3)
+    finally:
+        worker.stop()

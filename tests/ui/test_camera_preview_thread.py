@@ -1,0 +1,76 @@
+"""The live preview costs the window's thread a paint, no more: the camera's own thread reduces each frame
+to the preview's size and converts it (on the window's thread, 3 ms a frame at the display rate, all day
+while a case is open, in competition with each click and each case opened: issue 18)."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import weakref
+from typing import Any
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QImage
+
+from app.store import Store
+from capture.camera import preview_buffer
+from capture.cv import cv2
+from tests.ui.test_capture_panel import JOB_MS, new_case, show
+from ui.capture_panel import CapturePanel
+
+
+def test_the_window_s_thread_neither_reduces_nor_scales_a_camera_frame(
+    qtbot: Any, panel: CapturePanel, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_window = {"resize": 0, "cvtColor": 0}
+
+    def counted(name: str) -> Any:
+        real = getattr(cv2, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if threading.current_thread() is threading.main_thread():
+                on_window[name] += 1
+            return real(*args, **kwargs)
+
+        return call
+
+    for name in on_window:
+        monkeypatch.setattr(cv2, name, counted(name))
+    panel.set_case(new_case(store))
+    show(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.preview.frames_shown >= 10, timeout=JOB_MS)
+    assert on_window == {"resize": 0, "cvtColor": 0}
+    # Made at the preview's size: painted as it is, not scaled at each paint.
+    frame = panel.preview.frame
+    assert frame is not None and panel.preview.frame_rect(frame)[1]
+
+    # The window resized: the frames follow the preview's new size.
+    panel.window().resize(900, 700)
+    panel.resize(900, 700)
+    qtbot.waitUntil(
+        lambda: (shown := panel.preview.frame) is not None and panel.preview.frame_rect(shown)[1], timeout=JOB_MS
+    )
+    shown = panel.preview.frame
+    assert shown is not None and (shown.width() == panel.preview.width() or shown.height() == panel.preview.height())
+    assert on_window == {"resize": 0, "cvtColor": 0}
+
+
+def test_a_preview_image_keeps_its_pixels_alive_as_long_as_any_copy_of_it() -> None:
+    """The preview's QImage wraps the camera thread's pixels without copying them: the array must live as
+    long as the image does (PySide keeps it), and no longer."""
+    from ui.camera_bridge import wrapped
+
+    frame = np.zeros((60, 80, 3), np.uint8)
+    frame[..., 2] = 200  # red in BGR
+    buffer = preview_buffer(frame, long_side=80)
+    pixels = weakref.ref(buffer.data)
+    image = wrapped(buffer)
+    kept = QImage(image)  # as the preview widget keeps it
+    del buffer, image
+    gc.collect()
+    assert pixels() is not None
+    assert kept.pixelColor(10, 10).red() == 200 and kept.pixelColor(10, 10).blue() == 0
+    del kept
+    gc.collect()
+    assert pixels() is None
