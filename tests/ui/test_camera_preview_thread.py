@@ -74,3 +74,23 @@ def test_a_preview_image_keeps_its_pixels_alive_as_long_as_any_copy_of_it() -> N
     del kept
     gc.collect()
     assert pixels() is None
+
+
+def test_a_minimised_or_locked_window_spends_nothing_on_the_preview(qtbot: Any, window: Any, store: Store) -> None:
+    """Minimised (the panel's spontaneous hide) or locked, the camera is stopped and its timer with it; the
+    preview starts again when the window is restored."""
+    window.open_case(new_case(store).id)
+    panel = window.case_page.capture.ensure()
+    qtbot.waitUntil(lambda: panel.preview.frames_shown >= 3, timeout=JOB_MS)
+    window.showMinimized()
+    qtbot.waitUntil(lambda: not panel.camera.is_running(), timeout=JOB_MS)
+    assert not panel.camera._timer.isActive()
+    shown = panel.preview.frames_shown
+    qtbot.wait(300)
+    assert panel.preview.frames_shown == shown
+
+    window.showNormal()
+    qtbot.waitUntil(lambda: panel.camera.is_running() and panel.preview.frames_shown > shown, timeout=JOB_MS)
+    window.lock()
+    qtbot.waitUntil(lambda: not panel.camera.is_running(), timeout=JOB_MS)
+    assert not panel.camera._timer.isActive()
