@@ -144,7 +144,16 @@ def _window_open(window: Any, case_id: str, count: int) -> float:
     "cleared before the switch (no search for the next focus through the page's 761 widgets), or 0.4 s "
     "left between the list and the open (the last case's camera stopping): no change. The wall time stays "
     "4-8 ms above the window thread's CPU (the thumbnails' worker, the host's load). "
-    "Not strict: it passes now and then",
+    "Then the live preview's reduction of each full-HD frame and its RGB "
+    "conversion were moved from the window's thread (3 ms a frame, at the display rate, all day; one open in "
+    "four also handled a frame) to the camera's grab thread, made at the preview's size so that its paint "
+    "scales nothing (its smooth scaling at each paint: 1.7 ms). The window's thread while the demo camera "
+    "previews (time.thread_time over 5-10 s): 55-63 -> 18-22 ms a second in this window, 94-96 -> 21-26 in a "
+    "capture panel of 1200 x 800. Opens, 40 rounds in each of 3 processes a side, interleaved, at load 2.6-3.4: "
+    "best 15.8-18.5 -> 14.8-17.7 ms, median 22.6-31.2 -> 18.6-23.9, the window thread's CPU an open 11.8-13.2 "
+    "-> 11.6-12.8 ms best; at load 9-12: best 23.6-26.1 -> 24.0-33.6 ms, median 51-63 -> 50-72 (noise). This "
+    "bench, 5 runs interleaved at load 2-3: ratio 2.99-3.85 (median 3.29) -> 1.98-3.16 (2.96); at load 6-8: "
+    "3.34-4.33 (3.97) -> 3.44-8.13 (4.46). Not strict: it passes now and then",
     strict=False,
 )
 def test_opening_a_case_with_8_images_takes_at_most_twice_reading_it_and_decoding_its_thumbnails(
