@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from app import forms, i18n, quality_words
 from app import messages as M
+from app.device_patient import names_only
 from app.device_patient import recorded_for_another as another_patient
 from app.findings import Finding
 from app.folding import fold
@@ -914,11 +915,36 @@ def other_patient(image: CaseImage, patient: Patient, n: int, where: str = "") -
     return [_f(OTHER_PATIENT, f"{where}.patient", "v.quality_warn", "warning", n=n, reason=sentence)]
 
 
+#: The code of :func:`unconfirmed_patient`'s warning.
+NAMES_ONLY = "image.patient.names-only"
+
+
+def names_only_image(image: CaseImage, patient: Patient) -> bool:
+    """Whether the image's device wrote the case's names only, without a birth date, an INS nor the site's
+    file number (``app.device_patient.names_only``): nothing says it is this patient's."""
+    return image.device_patient is not None and names_only(image.device_patient, patient)
+
+
+def unconfirmed_patient(image: CaseImage, patient: Patient, n: int, where: str = "") -> list[Finding]:
+    """An image its device recorded under the case's names alone (a warning under its own code, that the
+    window asks about before the image leaves, as « Dossier de l'appareil » holds such a file unticked,
+    and ``case import`` and ``case send`` say on stderr): a mother and her daughter, two homonyms share
+    them (RNIV: names are no match without the birth date). Names nobody."""
+    if not names_only_image(image, patient):
+        return []
+    where = where or f"images[{n - 1}]"
+    sentence = quality_words.words("patient.names-only") or ""
+    return [_f(NAMES_ONLY, f"{where}.patient", "v.quality_warn", "warning", n=n, reason=sentence)]
+
+
 def reply_other_patients(images: list[CaseImage], patient: Patient) -> list[Finding]:
-    """:func:`other_patient` for the images joined to a reply, numbered as the reply numbers them: such
-    an image reaches the expert as a case's does, whatever the specialty."""
+    """:func:`other_patient` and :func:`unconfirmed_patient` for the images joined to a reply, numbered as
+    the reply numbers them: such an image reaches the expert as a case's does, whatever the specialty."""
     return [
-        f for n, image in enumerate(images, start=1) for f in other_patient(image, patient, n, f"reply.images[{n - 1}]")
+        f
+        for n, image in enumerate(images, start=1)
+        for check in (other_patient, unconfirmed_patient)
+        for f in check(image, patient, n, f"reply.images[{n - 1}]")
     ]
 
 
@@ -947,6 +973,7 @@ def validate_images(case: Case) -> list[Finding]:
             # A device whose clock was never set: the expert would read the lesion's history wrong.
             out.append(_f("image.future", f"{where}.captured_at", "v.captured_future", "warning", n=n))
         out.extend(other_patient(image, case.patient, n, where))
+        out.extend(unconfirmed_patient(image, case.patient, n, where))
         for finding in image.quality:
             if finding.check == OTHER_PATIENT_CHECK and finding.level != "blocking":
                 continue  # said by other_patient, under its own code

@@ -41,7 +41,7 @@ from app.report_text import (
     view_words,
 )
 from app.store import PLATFORM, NewImage, Store
-from app.validation import EYE_SIDE, OTHER_PATIENT, blocking, eye_side_words
+from app.validation import EYE_SIDE, NAMES_ONLY, OTHER_PATIENT, blocking, eye_side_words
 
 M.add(
     {
@@ -254,7 +254,9 @@ def run_import(args: argparse.Namespace) -> int:
     # An INS standing here for another identity while neither is qualified: said, as docs/cli.md promises,
     # among what to check (it does not stop the case, which goes with its file number).
     # An image its device recorded for another patient too (found from outside: only `case show` said it).
-    say_eye_sides([f for f in checklist if not f.blocks_sending()], (OTHER_PATIENT, EYE_SIDE, INS_ELSEWHERE))
+    say_eye_sides(
+        [f for f in checklist if not f.blocks_sending()], (OTHER_PATIENT, NAMES_ONLY, EYE_SIDE, INS_ELSEWHERE)
+    )
     return 0
 
 
@@ -719,7 +721,7 @@ def run_send(args: argparse.Namespace) -> int:
         # does, and says how to hold it back.
         # So is an image its device recorded for another patient (found from outside: queued without a
         # word, the window's own question left to the window): as the eye to check, a warning.
-        said = say_eye_sides(checklist, (OTHER_PATIENT, EYE_SIDE, IMAGE_ELSEWHERE))
+        said = say_eye_sides(checklist, (OTHER_PATIENT, NAMES_ONLY, EYE_SIDE, IMAGE_ELSEWHERE))
         elsewhere = [finding for finding in said if finding.code == IMAGE_ELSEWHERE]
         others = [finding for finding in said if finding.code == OTHER_PATIENT]
         if findings:
