@@ -97,7 +97,16 @@ def names_only(recorded: DevicePatient, patient: Patient | None) -> bool:
         return False
     born = _date_digits(recorded.birth_date)
     whole = len(born) == 8 and "00" not in (born[4:6], born[6:8])
-    return not whole and not _ins_written(recorded.patient_id)
+    return not whole and not _ins_written(recorded.patient_id) and not _site_file_number(recorded, patient)
+
+
+def _site_file_number(recorded: DevicePatient, patient: Patient) -> bool:
+    """Whether the device wrote the case's file number at the site (its local id) as the Patient ID, exactly
+    and with no issuer of its own (a worklist of the site fills it so): the structure's own identifier of
+    the patient, which says the image is hers as her birth date does. A number another structure issued
+    (« D-2291^^^CLINIQUE », ``capture.dicom``) may be anyone's there."""
+    local = (patient.local_id or "").strip()
+    return bool(local) and "^" not in recorded.patient_id and recorded.patient_id == local
 
 
 #: The birth dates a device writes for a patient not entered, beside its placeholder name (DICOM's

@@ -443,12 +443,27 @@ def device_patient(ds: Dataset) -> DevicePatient | None:
     recorded = DevicePatient(
         name=str(getattr(ds, "PatientName", "") or "").strip(),
         birth_date=str(getattr(ds, "PatientBirthDate", "") or "").strip(),
-        patient_id=_ins_among_other_ids(ds) or str(getattr(ds, "PatientID", "") or "").strip(),
+        patient_id=_ins_among_other_ids(ds) or _patient_id(ds),
         sex=str(getattr(ds, "PatientSex", "") or "").strip().upper(),
     )
     if is_placeholder(recorded.name) and recorded == DevicePatient(name=recorded.name):
         return None  # its placeholder and nothing else: its birth date, sex or ID are compared still
     return recorded if recorded != DevicePatient() else None
+
+
+def _patient_id(ds: Dataset) -> str:
+    """The Patient ID as written, with its issuer when the device named one, as HL7 writes it
+    (« D-2291^^^CLINIQUE »): a number of another structure is not the site's file number
+    (``app.device_patient``)."""
+    number = str(getattr(ds, "PatientID", "") or "").strip()
+    issuer = str(getattr(ds, "IssuerOfPatientID", "") or "").strip()
+    try:
+        qualifiers = getattr(ds, "IssuerOfPatientIDQualifiersSequence", None) or []
+        universal = str(getattr(qualifiers[0], "UniversalEntityID", "") or "").strip() if qualifiers else ""
+    except (TypeError, AttributeError, ValueError, IndexError):
+        universal = "?"  # a sequence written wrong: an issuer all the same, never the site's for sure
+    issuer = issuer or universal
+    return f"{number}^^^{issuer}" if number and issuer and "^" not in number else number
 
 
 def _ins_among_other_ids(ds: Dataset) -> str:

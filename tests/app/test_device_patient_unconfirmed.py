@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pydicom
 import pytest
+from pydicom.dataset import Dataset
 
-from app.model import Case, CaseImage, CaseState, Patient
+from app.device_patient import names_only
+from app.model import Case, CaseImage, CaseState, DevicePatient, Patient
 from app.store import Store
 from app.validation import NAMES_ONLY, OTHER_PATIENT, validate_images
 from capture.demo import fundus_scene
@@ -78,6 +80,29 @@ def test_the_checklist_says_a_dicom_of_her_names_only_and_keeps_saying_another_p
     ]
     # The device's placeholder (nobody entered): nothing to say, as a photo's file.
     assert doubts(imported(device_dicom("DEMO^Patient"))) == []
+
+
+def test_the_sites_file_number_written_by_a_worklist_confirms_her() -> None:
+    """A worklist wrote the site's own file number (the case's local id) as the Patient ID, no birth date:
+    the structure's own identifier says it is hers. Another issuer's number, or another number, does not."""
+    assert doubts(imported(device_dicom("DUPONT^Marie", sex="F", patient_id="D-2291"))) == []
+    for patient_id, issuer in (("D-2291", "CLINIQUE_VOISINE"), ("D-2292", ""), ("d-2291", ""), ("D-229", "")):
+        case = imported(device_dicom("DUPONT^Marie", sex="F", patient_id=patient_id, issuer=issuer))
+        assert doubts(case) == [(NAMES_ONLY, "images[0].patient", "warning")], (patient_id, issuer)
+    # The case without a file number: nothing to compare it with.
+    nameless = Patient(family="Dupont", given=["Marie"], birth_date="1985-04-02", sex="female")
+    assert names_only(DevicePatient(name="DUPONT^Marie", patient_id="D-2291"), nameless)
+    assert not names_only(DevicePatient(name="DUPONT^Marie", patient_id="D-2291"), DAUGHTER)
+
+
+def test_an_issuer_in_the_qualifiers_alone_is_another_issuer_still() -> None:
+    ds = pydicom.dcmread(io.BytesIO(device_dicom("DUPONT^Marie", sex="F", patient_id="D-2291")))
+    qualifiers = Dataset()
+    qualifiers.UniversalEntityID, qualifiers.UniversalEntityIDType = "1.2.250.1.999.1.1", "ISO"
+    ds.IssuerOfPatientIDQualifiersSequence = [qualifiers]
+    out = io.BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+    assert doubts(imported(out.getvalue())) == [(NAMES_ONLY, "images[0].patient", "warning")]
 
 
 def test_case_import_and_send_say_it(
