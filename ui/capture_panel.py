@@ -34,9 +34,10 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from app.device_patient import recorded_words
 from app.model import EDITABLE_STATES, Case, CaseImage
 from app.store import Store
-from app.validation import recorded_for_another
+from app.validation import names_only_image, recorded_for_another
 from capture import rechecks
 from ui import capture_work as work
 from ui.anonymise_dialog import DISPLAY_LONG_SIDE, AnonymiseChoice, AnonymiseDialog, rgb_to_qimage
@@ -475,6 +476,20 @@ class CapturePanel(QWidget):
         if selected is not None and (selected.id in other) != was:
             self.labels.show_image(selected, self._case.patient)
 
+    def _names_only_words(self, image_id: str) -> str:
+        """What to say of the image ``image_id`` just imported when its device wrote the case's names only,
+        without a birth date, an INS nor the site's file number (``app.validation.names_only_image``); ""
+        otherwise. Said to the nurse at the workstation: the device's identity is named."""
+        image = next((image for image in self._case.images if image.id == image_id), None) if self._case else None
+        if image is None or self._case is None or not names_only_image(image, self._case.patient):
+            return ""
+        assert image.device_patient is not None
+        return self.tr(
+            "⚠ Image {n} : l'appareil l'a enregistrée pour {who}, sans date de naissance ni INS : le nom seul ne "
+            "dit pas que c'est ce patient (une mère et sa fille peuvent porter les mêmes noms). Vérifiez sur "
+            "l'appareil qu'elle est bien la sienne, sinon supprimez-la."
+        ).format(n=self.strip.number(image_id), who=recorded_words(image.device_patient))
+
     def tile(self, image_id: str) -> ImageTile:
         return self.strip.tile(image_id)
 
@@ -827,6 +842,7 @@ class CapturePanel(QWidget):
         # Prepared in parallel, numbered in the order chosen (the dialog's, the device folder list's).
         in_turn = work.InTurn()
         left, stored = [len(paths)], [0]
+        unconfirmed: dict[int, str] = {}  # each file stored whose device wrote the case's names only: what it says
 
         def one_done(index: int, image_id: str | None) -> None:
             # Several files: their sentences are not said one after the other (the last one's stayed
@@ -834,15 +850,26 @@ class CapturePanel(QWidget):
             in_turn.release(index)  # (a job that never began never took its turn: the next files go on)
             left[0] -= 1
             stored[0] += image_id is not None
+            if image_id is not None and self._case is not None and self._case.id == case.id:
+                said = self._names_only_words(image_id)
+                if said:
+                    unconfirmed[index] = said
             if left[0] or self._case is None or self._case.id != case.id:
                 return
+            # Identity vigilance before the count: an image the device gave her names only for is no
+            # match (« Dossier de l'appareil » holds it unticked); the nurse checks it on the device.
+            names = " ".join(unconfirmed[i] for i in sorted(unconfirmed))
             if warning and 0 < stored[0] < len(paths):  # a refusal said stays said, the warning after it
-                self._say(f"{self.status.text()} {warning}", error=True)
+                self._say(" ".join(filter(None, (self.status.text(), warning, names))), error=True)
             elif warning and stored[0]:
-                self._say(warning, urgent=True)
+                self._say(" ".join(filter(None, (warning, names))), urgent=True)
             elif stored[0] == len(paths) and len(paths) > 1:
-                self._say(self.tr("{n} images importées.").format(n=stored[0]))
-                self._line_follows = True
+                said = self.tr("{n} images importées.").format(n=stored[0])
+                self._say(" ".join(filter(None, (said, names))), urgent=bool(names))
+                self._line_follows = not names
+            elif names:  # one file (its tile's sentence just said), or some refused (their refusal said)
+                self._say(f"{self.status.text()} {names}".strip(), error=stored[0] < len(paths), urgent=True)
+                self._line_follows = False
 
         for index, path in enumerate(paths):
             labels = self._labels_for(None)
@@ -865,7 +892,7 @@ class CapturePanel(QWidget):
             self._run(
                 job,
                 self.tr("Import de « {name} »…").format(name=path.name),
-                then=functools.partial(one_done, index) if len(paths) > 1 or warning else None,
+                then=functools.partial(one_done, index),
                 quiet=len(paths) > 1,
             )
 

@@ -30,7 +30,7 @@ from app.findings import Finding
 from app.model import CHECKS_VERSION, EDITABLE_STATES, Case, CaseState
 from app.outbox import Outbox
 from app.store import PLATFORM, Store
-from app.validation import EYE_SIDE, OTHER_PATIENT
+from app.validation import EYE_SIDE, NAMES_ONLY, OTHER_PATIENT
 from ui.case_editor import CaseEditor
 from ui.checklist import ChecklistPanel
 from ui.eye_side_question import send_despite_eye_sides
@@ -665,7 +665,8 @@ class CasePage(QWidget):
         goes to the first such image, its « Supprimer » button at hand."""
         assert self.case is not None
         images = self.case.images
-        doubted = self._doubted(OTHER_PATIENT, "patient")
+        # (and one whose device wrote her names only, no birth date nor INS: never a match, RNIV)
+        doubted = sorted({*self._doubted(OTHER_PATIENT, "patient"), *self._doubted(NAMES_ONLY, "patient")})
         if not doubted:
             return True
         if send_despite_other_patient(self, self.case.patient, [(str(index + 1), images[index]) for index in doubted]):

@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication
 from app.device_patient import recorded_words
 from app.i18n import date_words
 from app.model import CaseImage, Patient
-from app.validation import recorded_for_another
+from app.validation import names_only_image, recorded_for_another
 from ui.eye_side_question import sent_once_asked
 
 if TYPE_CHECKING:
@@ -33,10 +33,13 @@ def send_despite_other_patient(parent: QWidget, patient: Patient, images: Sequen
     question does). Each image is said with whom the device recorded it for, beside the case's patient:
     the window is the nurse's, and she compares them."""
     doubted = [(number, image) for number, image in images if recorded_for_another(image, patient)]
-    if not doubted:
+    names_only = [(number, image) for number, image in images if names_only_image(image, patient)]
+    if not doubted and not names_only:
         return True
     case_words = ", ".join(part for part in (patient.shown_name(), date_words(patient.birth_date)) if part)
     who = case_words or QCoreApplication.translate("OtherPatient", "le patient de ce dossier")
+    if not doubted:
+        return _send_despite_names_only(parent, patient, names_only, who)
     # The images a device recorded for the same other patient are said in one sentence: eight photos of a
     # device still on the patient before were eight paragraphs, the question taller than a 1366 × 768
     # screen at 150 %, its two buttons under the screen's edge.
@@ -73,12 +76,60 @@ def send_despite_other_patient(parent: QWidget, patient: Patient, images: Sequen
                 "date de naissance, sexe ou INS différents de ceux du dossier.",
             ).format(n=n, patient=who)
         lines.append(line)
+    lines += _names_only_lines(patient, names_only, who)
     text = "\n\n".join(lines) + "\n\n"
     text += QCoreApplication.translate(
         "OtherPatient",
         "Envoyée, l'expert lirait l'image d'un autre patient sous le nom de celui-ci. Vérifiez sur l'appareil "
         "à qui elle appartient. Si elle n'est pas de ce patient, supprimez-la. Si c'est bien lui (un nom mal "
         "saisi sur l'appareil), vous pouvez envoyer.",
+    )
+    return sent_once_asked(
+        parent,
+        QCoreApplication.translate("OtherPatient", "Image d'un autre patient ?"),
+        text,
+        check=QCoreApplication.translate("OtherPatient", "Vérifier les images"),
+        send=QCoreApplication.translate("OtherPatient", "C'est bien ce patient, envoyer"),
+    )
+
+
+def _names_only_lines(patient: Patient, images: Sequence[tuple[str, CaseImage]], who: str) -> list[str]:
+    """A line for each image whose device wrote the case's names only (no birth date, INS nor the site's
+    file number): said with what it wrote, beside the case's patient."""
+    female = patient.sex == "female"
+    lines = []
+    for number, image in images:
+        recorded = recorded_words(image.device_patient) if image.device_patient is not None else ""
+        if female:
+            line = QCoreApplication.translate(
+                "OtherPatient",
+                "L'image {n} a été enregistrée par l'appareil au seul nom de {recorded}, sans date de naissance "
+                "ni INS : le nom seul ne dit pas que c'est {patient}, la patiente du dossier (une mère et sa "
+                "fille peuvent porter les mêmes noms).",
+            )
+        else:
+            line = QCoreApplication.translate(
+                "OtherPatient",
+                "L'image {n} a été enregistrée par l'appareil au seul nom de {recorded}, sans date de naissance "
+                "ni INS : le nom seul ne dit pas que c'est {patient}, le patient du dossier (un père et son fils "
+                "peuvent porter les mêmes noms).",
+            )
+        lines.append(line.format(n=number, recorded=recorded, patient=who))
+    return lines
+
+
+def _send_despite_names_only(
+    parent: QWidget, patient: Patient, images: Sequence[tuple[str, CaseImage]], who: str
+) -> bool:
+    """:func:`send_despite_other_patient` when each image doubted has only the case's names from its
+    device: it may be hers, which the nurse checks on the device (« Dossier de l'appareil » holds such a
+    file unticked)."""
+    text = "\n\n".join(_names_only_lines(patient, images, who)) + "\n\n"
+    text += QCoreApplication.translate(
+        "OtherPatient",
+        "Envoyée, l'expert lirait peut-être l'image d'un autre patient sous le nom de celui-ci. Vérifiez sur "
+        "l'appareil à qui elle appartient. Si elle n'est pas de ce patient, supprimez-la. Si c'est bien lui, "
+        "vous pouvez envoyer.",
     )
     return sent_once_asked(
         parent,

@@ -126,6 +126,11 @@
 <context>
     <name>CapturePanel</name>
     <message>
+        <location filename="../../ui/capture_panel.py" line="446"/>
+        <source>⚠ Image {n} : l&apos;appareil l&apos;a enregistrée pour {who}, sans date de naissance ni INS : le nom seul ne dit pas que c&apos;est ce patient (une mère et sa fille peuvent porter les mêmes noms). Vérifiez sur l&apos;appareil qu&apos;elle est bien la sienne, sinon supprimez-la.</source>
+        <translation>⚠ Image {n}: the device recorded it for {who}, without a birth date or an INS: a name alone does not say it is this patient (a mother and her daughter may bear the same names). Check on the device that it is this patient&apos;s, otherwise delete it.</translation>
+    </message>
+    <message>
         <location filename="../../ui/capture_panel.py" line="99"/>
         <source>Prendre la photo (Espace, F8)</source>
         <extracomment>The device folder button while new images wait there. The images being turned, and the quarter turns asked on each meanwhile (done once it is back). What went wrong for a case after the user had opened another (an import refused, labels not saved): said when that case is shown again, never on the case then shown.</extracomment>
@@ -2439,6 +2444,21 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 </context>
 <context>
     <name>OtherPatient</name>
+    <message>
+        <location filename="../../ui/other_patient_question.py" line="107"/>
+        <source>L&apos;image {n} a été enregistrée par l&apos;appareil au seul nom de {recorded}, sans date de naissance ni INS : le nom seul ne dit pas que c&apos;est {patient}, la patiente du dossier (une mère et sa fille peuvent porter les mêmes noms).</source>
+        <translation>The device recorded image {n} under the name alone of {recorded}, without a birth date or an INS: a name alone does not say it is {patient}, the case&apos;s patient (a mother and her daughter may bear the same names).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/other_patient_question.py" line="114"/>
+        <source>L&apos;image {n} a été enregistrée par l&apos;appareil au seul nom de {recorded}, sans date de naissance ni INS : le nom seul ne dit pas que c&apos;est {patient}, le patient du dossier (un père et son fils peuvent porter les mêmes noms).</source>
+        <translation>The device recorded image {n} under the name alone of {recorded}, without a birth date or an INS: a name alone does not say it is {patient}, the case&apos;s patient (a father and his son may bear the same names).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/other_patient_question.py" line="130"/>
+        <source>Envoyée, l&apos;expert lirait peut-être l&apos;image d&apos;un autre patient sous le nom de celui-ci. Vérifiez sur l&apos;appareil à qui elle appartient. Si elle n&apos;est pas de ce patient, supprimez-la. Si c&apos;est bien lui, vous pouvez envoyer.</source>
+        <translation>Sent, the expert might read another patient&apos;s image under this one&apos;s name. Check on the device whose it is. If it is not this patient&apos;s, delete it. If it is this patient, you may send.</translation>
+    </message>
     <message>
         <location filename="../../ui/other_patient_question.py" line="39"/>
         <source>le patient de ce dossier</source>
