@@ -25,9 +25,9 @@ import logging
 import re
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from app import messages as M
 from app.crypto import DataKey, DecryptionFailed
@@ -35,6 +35,11 @@ from app.db import after_commit, transaction
 from app.errors import StorageError
 from app.fsutil import atomic_write
 from app.model import iso, utc_now
+
+if TYPE_CHECKING:  # the audit's records too (at run time: __getattr__, at the end)
+    from app.audit_records import AuditCheck as AuditCheck
+    from app.audit_records import Head as Head
+    from app.audit_records import Witness as Witness
 
 log = logging.getLogger(__name__)
 
@@ -152,14 +157,6 @@ def append(
 # -- the head, kept outside the database -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Head:
-    """The log's last entry (its sequence number and hash): as the database has it, or as recorded beside it."""
-
-    seq: int
-    hash: str
-
-
 class HeadDamaged(Exception):
     """The head file is there but does not open under the data key."""
 
@@ -175,6 +172,8 @@ def head_path(conn: sqlite3.Connection) -> Path | None:
 def log_head(conn: sqlite3.Connection) -> Head:
     """The last row of the log as the database has it (seq 0 for an empty log)."""
     row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    from app.audit_records import Head
+
     return Head(int(row[0]), str(row[1])) if row else Head(0, GENESIS)
 
 
@@ -188,6 +187,8 @@ def read_head(path: Path, key: DataKey) -> Head | None:
         raise HeadDamaged(str(exc)) from exc
     try:
         value = json.loads(key.open(sealed, _HEAD_CONTEXT))
+        from app.audit_records import Head
+
         return Head(int(value["seq"]), str(value["hash"]))
     except (DecryptionFailed, ValueError, KeyError, TypeError) as exc:
         raise HeadDamaged("does not open") from exc
@@ -226,23 +227,6 @@ def establish_head(conn: sqlite3.Connection, key: DataKey) -> None:
 # -- the platform as witness ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Witness:
-    """A head as a Task's tag carries it (``<seq>-<time>-<hash>-<mac>``)."""
-
-    seq: int
-    #: When the tag was made (Unix seconds): a restore written after it explains a head gone.
-    time: int
-    #: The first 32 hex digits of the entry's chain hash (a keyed MAC: it reveals nothing).
-    hash: str
-    #: A MAC of the three under the data key: the platform cannot make one up.
-    mac: str
-
-    @property
-    def code(self) -> str:
-        return f"{self.seq}-{self.time}-{self.hash}-{self.mac}"
-
-
 def _witness_mac(key: DataKey, seq: int, time: int, digest: str) -> str:
     return key.tag("audit witness", f"{seq}-{time}-{digest}".encode())[:32]
 
@@ -253,6 +237,8 @@ def current_witness(conn: sqlite3.Connection, key: DataKey) -> str | None:
     if head.seq == 0:
         return None
     now = int(utc_now().timestamp())
+    from app.audit_records import Witness
+
     return Witness(head.seq, now, head.hash[:32], _witness_mac(key, head.seq, now, head.hash[:32])).code
 
 
@@ -261,6 +247,8 @@ def parse_witness(code: object) -> Witness | None:
     match = _WITNESS_RE.match(code) if isinstance(code, str) else None
     if not match:
         return None
+    from app.audit_records import Witness
+
     return Witness(int(match.group(1)), int(match.group(2)), match.group(3), match.group(4))
 
 
@@ -321,43 +309,10 @@ def rewound(conn: sqlite3.Connection) -> int | None:
     return found
 
 
-@dataclass(frozen=True)
-class AuditCheck:
-    """What ``verify`` found along the log's chain; ``ok`` when nothing is wrong."""
-
-    rows: int
-    first_broken: int | None  # seq of the first row whose link does not hold
-    #: Rows cut from the end or the log wiped: the recorded head (seq) the log no longer reaches;
-    #: -1 when the head file is missing or does not open.
-    head_lost: int | None = None
-    #: Cases with no ``created`` entry (their history was cut).
-    uncreated: tuple[str, ...] = ()
-    #: The platform was seen holding this entry while the log did not (``record_rewound``).
-    rewound: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.first_broken is None and self.head_lost is None and not self.uncreated and self.rewound is None
-
-    def problem(self) -> str:
-        """What does not hold, in the user's language ("" when the log is intact)."""
-        if self.first_broken is not None:
-            return M.tr("audit.problem.link", seq=self.first_broken)
-        if self.head_lost == -1:
-            return M.tr("audit.problem.head")
-        if self.head_lost is not None:
-            return M.tr("audit.problem.cut", seq=self.head_lost, rows=self.rows)
-        if self.rewound is not None:
-            return M.tr("audit.problem.rewound", seq=self.rewound)
-        if self.uncreated:
-            return M.tr_count(
-                "audit.problem.uncreated", len(self.uncreated), n=len(self.uncreated), id=self.uncreated[0][:8]
-            )
-        return ""
-
-
 def verify(conn: sqlite3.Connection, key: DataKey) -> AuditCheck:
     """Walk the chain from the start; report the first row that does not hold."""
+    from app.audit_records import AuditCheck, Head
+
     prev, expected_seq, count = GENESIS, 1, 0
     for row in conn.execute("SELECT seq, at, actor, action, case_id, detail, prev_hash, hash FROM audit ORDER BY seq"):
         count += 1
@@ -397,3 +352,14 @@ def _uncreated(conn: sqlite3.Connection) -> tuple[str, ...]:
         "(SELECT case_id FROM audit WHERE action = 'created' AND case_id IS NOT NULL) ORDER BY id"
     )
     return tuple(str(r[0]) for r in rows)
+
+
+_RECORDS = frozenset({"AuditCheck", "Head", "Witness"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RECORDS:
+        from app import audit_records
+
+        return getattr(audit_records, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,13 +7,12 @@ specialty, priority and dates are kept in clear so that the worklist needs no de
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
 from app import messages as M
-from app.folding import fold
 
 if TYPE_CHECKING:  # the model's names too (at run time: __getattr__, at the end)
     from app.case_record import Answer as Answer
@@ -26,6 +25,7 @@ if TYPE_CHECKING:  # the model's names too (at run time: __getattr__, at the end
     from app.case_record import Requester as Requester
     from app.case_record import ShownNews as ShownNews
     from app.case_record import Treatment as Treatment
+    from app.patient import Patient as Patient
 
 M.add(
     {
@@ -164,95 +164,6 @@ IDENTITY_STATUSES: tuple[str, ...] = ("provisional", "recovered", "validated", "
 IDENTITY_DOCUMENTS: tuple[str, ...] = ("CN", "PA", "CS", "LE", "AN")
 
 
-@dataclass
-class Patient:
-    """Who the case is about: names, birth, sex, identifiers, and how the identity was checked (RNIV)."""
-
-    family: str = ""
-    given: list[str] = field(default_factory=list)
-    birth_date: str = ""  # ISO date, YYYY-MM-DD
-    #: INSEE code of the birth commune (``99`` + country code for a birth abroad), empty when not
-    #: collected (cases stored before it existed load so). Sealed with the rest of the identity.
-    birth_place: str = ""
-    #: The used name (RNIV « nom utilisé », FR Core's usualName), e.g. a spouse's name, when the patient
-    #: goes by one; never written into ``family``, the birth name, which is a strict trait and is not
-    #: altered. Empty when none (cases stored before it existed load so). Sealed with the identity.
-    used_name: str = ""
-    sex: str = "unknown"
-    ins: str | None = None
-    local_id: str | None = None
-    identity_status: str = "provisional"
-    identity_document: str = ""  # the ID document checked, one of IDENTITY_DOCUMENTS
-    identity_checked_on: str = ""  # ISO date the document was checked
-
-    def ins_sent(self) -> bool:
-        """Whether the INS goes to the platform: only a qualified identity's (RNIV)."""
-        return bool(self.ins) and self.identity_status == "qualified"
-
-    def birth_name(self) -> str:
-        """The birth name (family name) in capitals, as it is shown, printed and sent (FR Core, INS traits);
-        accents kept as typed (« LÉVÊQUE »)."""
-        return name_text(self.family).upper()
-
-    def full_name(self) -> str:
-        """The birth name as French identity rules write it: family name in capitals, then the given names."""
-        return " ".join(part for part in (self.birth_name(), name_text(" ".join(self.given))) if part)
-
-    def used_name_shown(self) -> str:
-        """The used name as it is shown beside the birth name, in capitals; empty when none, or when it
-        is the birth name itself (accents and case set aside)."""
-        used = name_text(self.used_name).upper()
-        return used if used and fold(used) != fold(name_text(self.family)) else ""
-
-    def shown_name(self, lang: str | None = None) -> str:
-        """The name a person reads: the birth name and given names, then the used name said as such
-        (« DUPONT Jeanne (nom utilisé : LEROY) »); in ``lang``, else the user's language."""
-        name, used = self.full_name(), self.used_name_shown()
-        if not used:
-            return name
-        if lang:
-            return M.CATALOGUE.tr_in("name.with_used", lang, name=name, used=used)
-        return M.tr("name.with_used", name=name, used=used)
-
-    def initials(self) -> str:
-        """Initials only, as the worklist shows them (``M.P.``)."""
-        family = self.family.strip()[:1].upper()
-        given = self.given[0].strip()[:1].upper() if self.given and self.given[0].strip() else ""
-        return ".".join(part for part in (family, given) if part) + ("." if family or given else "")
-
-    def same_person(self, other: Patient) -> bool:
-        """Whether two records are of the same patient: the same strict traits (birth name and first given
-        name, accents, case, hyphens and spaces set aside; birth date), and the same INS or file number
-        when both have one. A number shared by two records of other traits is no proof of one person: it is
-        an identity conflict (RNIV), one of the two records wrong (:meth:`identity_conflict`)."""
-        for ours, theirs in ((self.ins, other.ins), (self.local_id, other.local_id)):
-            if ours and theirs:
-                if _number(ours) != _number(theirs):
-                    return False
-                break
-        return self._traits() == other._traits()
-
-    def identity_conflict(self, other: Patient) -> bool:
-        """Whether the two records share an INS or a file number under other strict traits: one number on
-        two identities, which is never the same patient, nor plainly another one."""
-        shared = any(
-            ours and theirs and _number(ours) == _number(theirs)
-            for ours, theirs in ((self.ins, other.ins), (self.local_id, other.local_id))
-        )
-        return shared and self._traits() != other._traits()
-
-    def _traits(self) -> tuple[str, str, str]:
-        def name(text: str) -> str:
-            return " ".join(fold(name_text(text)).replace("-", " ").split())
-
-        return name(self.family), name(self.given[0] if self.given else ""), self.birth_date.strip()
-
-
-def _number(value: str) -> str:
-    """An INS or file number as compared: spaces set aside, letters (2A/2B) in capitals."""
-    return "".join(value.split()).upper()
-
-
 #: The version of the image quality checks (``capture/quality.py``, ``capture/retina.py``, ``capture/faces.py``):
 #: kept with each image's verdict (``images.checks``, migration 28), 0 for the images stored before it was.
 #: RAISE IT BY ONE with any change there that may give an image another verdict (a threshold, a measure, a
@@ -341,6 +252,10 @@ _CASE_RECORD = frozenset(
 
 
 def __getattr__(name: str) -> Any:
+    if name == "Patient":
+        from app.patient import Patient
+
+        return Patient
     if name in _CASE_RECORD:
         from app import case_record
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +26,7 @@ from app.store import Store
 
 if TYPE_CHECKING:
     from app.model import Message  # a case's record (app/case_record.py): not loaded at the window's start
+    from app.outbox_row import OutboxRow as OutboxRow  # (at run time: __getattr__, at the end)
 
 STEP_IMAGES = "images"
 STEP_TRANSACTION = "transaction"
@@ -103,27 +103,6 @@ M.add(
 )
 
 
-@dataclass(frozen=True)
-class OutboxRow:
-    """A case waiting to leave, as the outbox holds it: the step reached, the tries, when the next is due."""
-
-    case_id: str
-    queued_at: str
-    step: str
-    attempts: int
-    next_attempt_at: str
-    last_error: str | None
-    #: The user chose to send reduced copies of the photos (a slow link); the originals stay here.
-    reduced: bool = False
-    #: The photo the platform last refused as too large (413), while a reduced copy may still pass.
-    too_large: str | None = None
-
-    @property
-    def offers_reduced(self) -> bool:
-        """Refused for a photo too large, reduced copies not chosen yet: the way out to offer."""
-        return self.too_large is not None and not self.reduced
-
-
 class Outbox:
     """The outbox rows of one store (all writes are single transactions on ``store.conn``)."""
 
@@ -190,6 +169,8 @@ class Outbox:
         return self._row(r) if r else None
 
     def _row(self, r: sqlite3.Row) -> OutboxRow:
+        from app.outbox_row import OutboxRow
+
         words = self.store.open_words(r["last_error"], contexts.outbox_error(r["case_id"]), r["case_id"])
         return OutboxRow(
             r["case_id"],
@@ -679,3 +660,11 @@ class Outbox:
             self.store.mark_news(conn, case_id)
             audit.append(conn, self.store.key, "message", case_id, detail="withdrawn")
         return bool(withdrawn)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "OutboxRow":
+        from app.outbox_row import OutboxRow
+
+        return OutboxRow
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

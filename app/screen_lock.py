@@ -26,15 +26,17 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import messages as M
 from app.db import transaction
 from app.errors import DataLocked, UsageError
 from app.keystore import KeyStore
 from app.store import Store
+
+if TYPE_CHECKING:  # (at run time: __getattr__, at the end)
+    from app.lock_attempt import Attempt as Attempt
 
 PIN_SETTING = "state.lock.pin"  # sealed (app.settings.INTERNAL_SECRETS)
 _LEGACY_PIN_SETTING = "state.lock_pin"  # before 2026-12: PBKDF2, not sealed
@@ -224,14 +226,6 @@ def _passphrase_opens(store: Store, secret: str) -> bool:
         return False
 
 
-@dataclass(frozen=True)
-class Attempt:
-    """The answer to a try at opening the lock: right or not, and how long before the next try is looked at."""
-
-    ok: bool
-    wait_s: float = 0.0  # how long before the next try is looked at (0: now)
-
-
 #: The failures this process has counted, by data folder: never fewer than these are believed. The row
 #: is sealed against change, not against a row deleted or an older one put back by another program run
 #: as the same user while the window is locked (found from outside: that made every try free).
@@ -321,6 +315,8 @@ def try_secret(store: Store, secret: str) -> Attempt:
     opens: counted after the check, tries made at the same moment from several windows each read
     the same count and were all but one free. Nothing typed is no try (a key pressed by a passer-by
     made the nurse wait)."""
+    from app.lock_attempt import Attempt
+
     if not secret:
         return Attempt(False, wait_left(store))
     with transaction(store.conn):
@@ -383,3 +379,11 @@ def prove(store: Store, secret: str, *, asked_for: str = "lock") -> None:
     import math
 
     raise UsageError(M.tr("lock.change_wait", n=math.ceil(waiting)))
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Attempt":
+        from app.lock_attempt import Attempt
+
+        return Attempt
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

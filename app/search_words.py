@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from app.folding import fold
-from app.model import Patient
+
+if TYPE_CHECKING:
+    from app.model import Patient
 
 #: The runs of letters and of digits of a file number: « D-5502 » is « d » and « 5502 », « AB1234 »
 #: is « ab » and « 1234 ».

@@ -15,7 +15,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,7 +60,6 @@ from app.model import (
     AnswerNews,
     CaseState,
     CaseSummary,
-    Patient,
     iso,
     shown_id,
     utc_now,
@@ -74,7 +73,8 @@ if TYPE_CHECKING:
     from app.findings import Finding  # the checklist's: loaded with app.validation, never at the window's start
 
     # A case's record (app/case_record.py): imported where a case is read, never at the window's start.
-    from app.model import Answer, Case, CaseImage, DevicePatient, QualityFinding, ShownNews
+    from app.model import Answer, Case, CaseImage, DevicePatient, Patient, QualityFinding, ShownNews
+    from app.new_image import NewImage as NewImage  # (at run time: __getattr__, at the end)
 
 log = logging.getLogger(__name__)
 M.add(
@@ -102,20 +102,6 @@ PLATFORM_WORDS = ("business_status", "status_reason", "last_error")
 #: the case is made (the mode it is made in), then when it is queued (:meth:`Store.goes_to`). The mode it
 #: was made in is also kept apart, never changed (``cases.made_in``, :meth:`Store.made_in_training`).
 TRAINING, PLATFORM = "training", "platform"
-
-
-@dataclass
-class NewImage:
-    """An image ready to be stored: its record, its bytes and its thumbnail."""
-
-    record: CaseImage
-    data: bytes
-    thumbnail: bytes | None = None
-    #: An imported file's SHA-1 (base64) as the device wrote it, when the stored bytes differ from it
-    #: (a DICOM rewritten for its patient): how the same export is known again.
-    source_sha1: str | None = None
-    #: Its files are on disk already (:meth:`Store.write_files`): the store records them, or removes them.
-    written: bool = field(default=False, init=False)
 
 
 def _device_patient(data: object) -> DevicePatient | None:
@@ -1481,6 +1467,8 @@ class Store:
         refuses such a photo at its import; a case file takes it (it comes from another program), and the
         case then says it until the photo is removed or confirmed. The same rule as the import's
         (:meth:`copy_held`)."""
+        from app.new_image import NewImage
+
         found: list[tuple[int, Case, int]] = []
         asked = [image for image in case.images if not image.owner_checked and image.sha1]
         if not asked:
@@ -1694,6 +1682,8 @@ class Store:
     def patients(self, case_ids: list[str]) -> dict[str, Patient]:
         """The patients of these cases, decrypted: what the window's worklist shows for the rows it
         has on screen (a page, not every case). A case whose content does not decrypt is left out."""
+        from app.patient import Patient
+
         found: dict[str, Patient] = {}
         for start in range(0, len(case_ids), 500):
             chunk = case_ids[start : start + 500]
@@ -1791,3 +1781,11 @@ def _summary(row: Sequence[Any]) -> CaseSummary:
         training=bool(row[11]) if len(row) > 11 else False,
         to_platform=bool(row[12]) if len(row) > 12 else False,
     )
+
+
+def __getattr__(name: str) -> Any:
+    if name == "NewImage":
+        from app.new_image import NewImage
+
+        return NewImage
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

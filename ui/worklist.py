@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from app import messages as M
 from app.errors import TeleavisError
 from app.i18n import language, moment_words
-from app.model import EDITABLE_STATES, AnswerNews, CaseState, CaseSummary, Patient
+from app.model import EDITABLE_STATES, AnswerNews, CaseState, CaseSummary
 from app.outbox import Outbox
 from app.store import PROVISIONAL_EVENT, Store
 from ui.widgets import key_sequence, marked, named, readable, set_qt
@@ -51,6 +51,8 @@ from ui.widgets import key_sequence, marked, named, readable, set_qt
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QFont
+
+    from app.model import Patient
 
 # The worklist's filters: which states each shows (a grouping for the eye, not a rule of the case).
 FILTERS: dict[str, tuple[str, ...]] = {
