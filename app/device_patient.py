@@ -87,7 +87,7 @@ def recorded_for_another(recorded: DevicePatient, patient: Patient | None) -> bo
 
 def names_only(recorded: DevicePatient, patient: Patient | None) -> bool:
     """Whether the device wrote names that are not another patient's (hers, read every way a device
-    writes them) but neither a whole birth date nor an INS: its names alone do not say the image is hers
+    writes them) but neither a whole birth date nor her INS: its names alone do not say the image is hers
     (RNIV: a mother and her daughter, two homonyms share them; the strict traits are the birth name, the
     first given name, the birth date, the sex and the birth place). Never a match: the window says so.
     A placeholder name (nobody entered) says nothing, as a photo's file does."""
@@ -97,7 +97,11 @@ def names_only(recorded: DevicePatient, patient: Patient | None) -> bool:
         return False
     born = _date_digits(recorded.birth_date)
     whole = len(born) == 8 and "00" not in (born[4:6], born[6:8])
-    return not whole and not _ins_written(recorded.patient_id) and not _site_file_number(recorded, patient)
+    # An INS confirms her only when it is the case's: one the case cannot compare (it has none) may be her
+    # daughter's, of the same names (found in review).
+    ins = _ins_written(recorded.patient_id)
+    her_ins = bool(ins) and bool(patient.ins) and ins == normalize_ins(patient.ins or "")
+    return not whole and not her_ins and not _site_file_number(recorded, patient)
 
 
 def _site_file_number(recorded: DevicePatient, patient: Patient) -> bool:

@@ -125,3 +125,21 @@ def test_case_import_and_send_say_it(
     assert sent.code == 0, sent.err  # a warning: the nurse checks, as in the window
     assert f"  ⚠ {NAMES_ONLY_WORDS}" in advice_lines(sent.err)
     assert store.state(case_id) == CaseState.QUEUED
+
+
+def test_an_ins_the_case_cannot_compare_confirms_nothing() -> None:
+    """Found in review: a device that wrote the names and an INS (its key right), no birth date, was taken
+    for hers though the case has no INS to compare it with: the daughter's image (her INS) went into her
+    mother's case, of the same names, without a word. An INS confirms the names only when it is the case's;
+    another INS than the case's is another patient's, as before."""
+    daughters_ins = "285047512345607"
+    mother = Patient(family="Dupont", given=["Marie"], birth_date="1958-09-11", sex="female", local_id="D-1001")
+    case = imported(device_dicom("DUPONT^Marie", sex="F", patient_id=daughters_ins), mother)
+    assert doubts(case) == [(NAMES_ONLY, "images[0].patient", "warning")]
+    # Her own INS in the case: hers, nothing said; another INS there: another patient's.
+    hers = Patient(**{**DAUGHTER.__dict__, "ins": daughters_ins})
+    assert doubts(imported(device_dicom("DUPONT^Marie", sex="F", patient_id=daughters_ins), hers)) == []
+    theirs = Patient(**{**mother.__dict__, "ins": "258097512345652"})
+    assert doubts(imported(device_dicom("DUPONT^Marie", sex="F", patient_id=daughters_ins), theirs)) == [
+        (OTHER_PATIENT, "images[0].patient", "warning")
+    ]
