@@ -297,12 +297,12 @@ CATALOGUE = i18n.Catalogue(
             "date, sex or INS): check it is this patient's, otherwise delete it.",
         },
         "patient.names-only": {
-            "fr": "L'appareil a enregistré cette image au nom de ce patient, mais sans date de naissance ni INS : "
-            "le nom seul ne dit pas que c'est lui (une mère et sa fille peuvent porter les mêmes noms). Vérifiez "
-            "sur l'appareil qu'elle est bien de ce patient, sinon supprimez-la.",
-            "en": "The device recorded this image under this patient's name, but without a birth date or an "
-            "INS: a name alone does not say it is this patient (a mother and her daughter may bear the same "
-            "names). Check on the device that it is this patient's, otherwise delete it.",
+            "fr": "L'appareil a enregistré cette image au nom de ce patient, mais sans date de naissance ni INS à "
+            "comparer avec ceux du dossier : le nom seul ne dit pas que c'est lui (une mère et sa fille peuvent "
+            "porter les mêmes noms). Vérifiez sur l'appareil qu'elle est bien de ce patient, sinon supprimez-la.",
+            "en": "The device recorded this image under this patient's name, but without a birth date or an INS "
+            "to compare with the case's: a name alone does not say it is this patient (a mother and her daughter "
+            "may bear the same names). Check on the device that it is this patient's, otherwise delete it.",
         },
         "face.warning": {
             "fr": "Un visage est visible : recadrez la photo ou masquez-le, sauf s'il est l'objet de la demande.",

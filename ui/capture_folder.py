@@ -480,9 +480,9 @@ class DeviceFolderDialog(QDialog):
             # Her names, but no birth date nor INS: a mother and her daughter share them (never a match).
             item.setCheckState(Qt.CheckState.Unchecked)
             why = self.tr(
-                "⚠ L'appareil l'a enregistrée pour {who}, sans date de naissance ni INS : le nom seul ne dit pas "
-                "que c'est ce patient (une mère et sa fille peuvent porter les mêmes noms). Non cochée : "
-                "cochez-la seulement si vous avez vérifié que c'est bien lui."
+                "⚠ L'appareil l'a enregistrée pour {who}, sans date de naissance ni INS à comparer avec ceux du "
+                "dossier : le nom seul ne dit pas que c'est ce patient (une mère et sa fille peuvent porter les "
+                "mêmes noms). Non cochée : cochez-la seulement si vous avez vérifié que c'est bien lui."
             ).format(who=recorded_words(recorded))
             self._add_line(item, why, True)
             return

@@ -485,9 +485,9 @@ class CapturePanel(QWidget):
             return ""
         assert image.device_patient is not None
         return self.tr(
-            "⚠ Image {n} : l'appareil l'a enregistrée pour {who}, sans date de naissance ni INS : le nom seul ne "
-            "dit pas que c'est ce patient (une mère et sa fille peuvent porter les mêmes noms). Vérifiez sur "
-            "l'appareil qu'elle est bien la sienne, sinon supprimez-la."
+            "⚠ Image {n} : l'appareil l'a enregistrée pour {who}, sans date de naissance ni INS à comparer avec "
+            "ceux du dossier : le nom seul ne dit pas que c'est ce patient (une mère et sa fille peuvent porter les "
+            "mêmes noms). Vérifiez sur l'appareil qu'elle est bien la sienne, sinon supprimez-la."
         ).format(n=self.strip.number(image_id), who=recorded_words(image.device_patient))
 
     def tile(self, image_id: str) -> ImageTile:

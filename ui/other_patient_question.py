@@ -104,15 +104,15 @@ def _names_only_lines(patient: Patient, images: Sequence[tuple[str, CaseImage]],
             line = QCoreApplication.translate(
                 "OtherPatient",
                 "L'image {n} a été enregistrée par l'appareil au seul nom de {recorded}, sans date de naissance "
-                "ni INS : le nom seul ne dit pas que c'est {patient}, la patiente du dossier (une mère et sa "
-                "fille peuvent porter les mêmes noms).",
+                "ni INS à comparer avec ceux du dossier : le nom seul ne dit pas que c'est {patient}, la patiente "
+                "du dossier (une mère et sa fille peuvent porter les mêmes noms).",
             )
         else:
             line = QCoreApplication.translate(
                 "OtherPatient",
                 "L'image {n} a été enregistrée par l'appareil au seul nom de {recorded}, sans date de naissance "
-                "ni INS : le nom seul ne dit pas que c'est {patient}, le patient du dossier (un père et son fils "
-                "peuvent porter les mêmes noms).",
+                "ni INS à comparer avec ceux du dossier : le nom seul ne dit pas que c'est {patient}, le patient "
+                "du dossier (un père et son fils peuvent porter les mêmes noms).",
             )
         lines.append(line.format(n=number, recorded=recorded, patient=who))
     return lines

@@ -127,8 +127,8 @@
     <name>CapturePanel</name>
     <message>
         <location filename="../../ui/capture_panel.py" line="446"/>
-        <source>⚠ Image {n} : l&apos;appareil l&apos;a enregistrée pour {who}, sans date de naissance ni INS : le nom seul ne dit pas que c&apos;est ce patient (une mère et sa fille peuvent porter les mêmes noms). Vérifiez sur l&apos;appareil qu&apos;elle est bien la sienne, sinon supprimez-la.</source>
-        <translation>⚠ Image {n}: the device recorded it for {who}, without a birth date or an INS: a name alone does not say it is this patient (a mother and her daughter may bear the same names). Check on the device that it is this patient&apos;s, otherwise delete it.</translation>
+        <source>⚠ Image {n} : l&apos;appareil l&apos;a enregistrée pour {who}, sans date de naissance ni INS à comparer avec ceux du dossier : le nom seul ne dit pas que c&apos;est ce patient (une mère et sa fille peuvent porter les mêmes noms). Vérifiez sur l&apos;appareil qu&apos;elle est bien la sienne, sinon supprimez-la.</source>
+        <translation>⚠ Image {n}: the device recorded it for {who}, without a birth date or an INS to compare with the case&apos;s: a name alone does not say it is this patient (a mother and her daughter may bear the same names). Check on the device that it is this patient&apos;s, otherwise delete it.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="99"/>
@@ -1000,8 +1000,8 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="488"/>
-        <source>⚠ L&apos;appareil l&apos;a enregistrée pour {who}, sans date de naissance ni INS : le nom seul ne dit pas que c&apos;est ce patient (une mère et sa fille peuvent porter les mêmes noms). Non cochée : cochez-la seulement si vous avez vérifié que c&apos;est bien lui.</source>
-        <translation>⚠ The device recorded it for {who}, without a birth date or an INS: a name alone does not say it is this patient (a mother and her daughter may bear the same names). Not ticked: tick it only once you have checked it is this patient.</translation>
+        <source>⚠ L&apos;appareil l&apos;a enregistrée pour {who}, sans date de naissance ni INS à comparer avec ceux du dossier : le nom seul ne dit pas que c&apos;est ce patient (une mère et sa fille peuvent porter les mêmes noms). Non cochée : cochez-la seulement si vous avez vérifié que c&apos;est bien lui.</source>
+        <translation>⚠ The device recorded it for {who}, without a birth date or an INS to compare with the case&apos;s: a name alone does not say it is this patient (a mother and her daughter may bear the same names). Not ticked: tick it only once you have checked it is this patient.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="257"/>
@@ -2446,13 +2446,13 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     <name>OtherPatient</name>
     <message>
         <location filename="../../ui/other_patient_question.py" line="107"/>
-        <source>L&apos;image {n} a été enregistrée par l&apos;appareil au seul nom de {recorded}, sans date de naissance ni INS : le nom seul ne dit pas que c&apos;est {patient}, la patiente du dossier (une mère et sa fille peuvent porter les mêmes noms).</source>
-        <translation>The device recorded image {n} under the name alone of {recorded}, without a birth date or an INS: a name alone does not say it is {patient}, the case&apos;s patient (a mother and her daughter may bear the same names).</translation>
+        <source>L&apos;image {n} a été enregistrée par l&apos;appareil au seul nom de {recorded}, sans date de naissance ni INS à comparer avec ceux du dossier : le nom seul ne dit pas que c&apos;est {patient}, la patiente du dossier (une mère et sa fille peuvent porter les mêmes noms).</source>
+        <translation>The device recorded image {n} under the name alone of {recorded}, without a birth date or an INS to compare with the case&apos;s: a name alone does not say it is {patient}, the case&apos;s patient (a mother and her daughter may bear the same names).</translation>
     </message>
     <message>
         <location filename="../../ui/other_patient_question.py" line="114"/>
-        <source>L&apos;image {n} a été enregistrée par l&apos;appareil au seul nom de {recorded}, sans date de naissance ni INS : le nom seul ne dit pas que c&apos;est {patient}, le patient du dossier (un père et son fils peuvent porter les mêmes noms).</source>
-        <translation>The device recorded image {n} under the name alone of {recorded}, without a birth date or an INS: a name alone does not say it is {patient}, the case&apos;s patient (a father and his son may bear the same names).</translation>
+        <source>L&apos;image {n} a été enregistrée par l&apos;appareil au seul nom de {recorded}, sans date de naissance ni INS à comparer avec ceux du dossier : le nom seul ne dit pas que c&apos;est {patient}, le patient du dossier (un père et son fils peuvent porter les mêmes noms).</source>
+        <translation>The device recorded image {n} under the name alone of {recorded}, without a birth date or an INS to compare with the case&apos;s: a name alone does not say it is {patient}, the case&apos;s patient (a father and his son may bear the same names).</translation>
     </message>
     <message>
         <location filename="../../ui/other_patient_question.py" line="130"/>

@@ -32,9 +32,9 @@ from tests.support.dicom import retinograph
 DAUGHTER = Patient(family="Dupont", given=["Marie"], birth_date="1985-04-02", sex="female", local_id="D-2291")
 
 NAMES_ONLY_WORDS = (
-    "Image 1 : L'appareil a enregistré cette image au nom de ce patient, mais sans date de naissance ni INS : le "
-    "nom seul ne dit pas que c'est lui (une mère et sa fille peuvent porter les mêmes noms). Vérifiez sur "
-    "l'appareil qu'elle est bien de ce patient, sinon supprimez-la."
+    "Image 1 : L'appareil a enregistré cette image au nom de ce patient, mais sans date de naissance ni INS à "
+    "comparer avec ceux du dossier : le nom seul ne dit pas que c'est lui (une mère et sa fille peuvent porter les "
+    "mêmes noms). Vérifiez sur l'appareil qu'elle est bien de ce patient, sinon supprimez-la."
 )
 
 

@@ -50,9 +50,9 @@ def test_a_dicom_named_as_her_without_a_birth_date_does_not_come_ticked(qtbot: A
     listed = lines(dialog)
     assert listed["IM000001"].checkState() == Qt.CheckState.Unchecked
     assert listed["IM000001"].text().split("\n")[1:] == [
-        "⚠ L'appareil l'a enregistrée pour DUPONT Marie, femme, sans date de naissance ni INS : le nom seul ne "
-        "dit pas que c'est ce patient (une mère et sa fille peuvent porter les mêmes noms). Non cochée : "
-        "cochez-la seulement si vous avez vérifié que c'est bien lui."
+        "⚠ L'appareil l'a enregistrée pour DUPONT Marie, femme, sans date de naissance ni INS à comparer avec "
+        "ceux du dossier : le nom seul ne dit pas que c'est ce patient (une mère et sa fille peuvent porter les "
+        "mêmes noms). Non cochée : cochez-la seulement si vous avez vérifié que c'est bien lui."
     ]
     assert listed["IM000002"].checkState() == Qt.CheckState.Checked
     assert "\n" not in listed["IM000002"].text()

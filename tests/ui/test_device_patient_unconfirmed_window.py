@@ -27,9 +27,9 @@ from tests.ui.test_other_patient_confirm import SEND, TITLE, retina_case_of, sop
 DAUGHTER = Patient(family="DUPONT", given=["Marie"], birth_date="1985-04-02", sex="female", local_id="D-2291")
 
 SAID_AT_IMPORT = (
-    "⚠ Image 1 : l'appareil l'a enregistrée pour DUPONT Marie, femme, sans date de naissance ni INS : le nom seul "
-    "ne dit pas que c'est ce patient (une mère et sa fille peuvent porter les mêmes noms). Vérifiez sur "
-    "l'appareil qu'elle est bien la sienne, sinon supprimez-la."
+    "⚠ Image 1 : l'appareil l'a enregistrée pour DUPONT Marie, femme, sans date de naissance ni INS à comparer "
+    "avec ceux du dossier : le nom seul ne dit pas que c'est ce patient (une mère et sa fille peuvent porter les "
+    "mêmes noms). Vérifiez sur l'appareil qu'elle est bien la sienne, sinon supprimez-la."
 )
 
 
@@ -80,8 +80,8 @@ def test_sending_a_case_with_an_image_of_her_names_only_asks_first(qtbot: Any, w
             (
                 TITLE,
                 "L'image 1 a été enregistrée par l'appareil au seul nom de DUPONT Marie, femme, sans date de "
-                "naissance ni INS : le nom seul ne dit pas que c'est DUPONT Marie, 02/04/1985, la patiente du "
-                "dossier (une mère et sa fille peuvent porter les mêmes noms).\n\n"
+                "naissance ni INS à comparer avec ceux du dossier : le nom seul ne dit pas que c'est DUPONT Marie, "
+                "02/04/1985, la patiente du dossier (une mère et sa fille peuvent porter les mêmes noms).\n\n"
                 "Envoyée, l'expert lirait peut-être l'image d'un autre patient sous le nom de celui-ci. Vérifiez "
                 "sur l'appareil à qui elle appartient. Si elle n'est pas de ce patient, supprimez-la. Si c'est "
                 "bien lui, vous pouvez envoyer.",
@@ -96,3 +96,16 @@ def test_sending_a_case_with_an_image_of_her_names_only_asks_first(qtbot: Any, w
         qtbot.waitUntil(lambda: store.state(case_id) == CaseState.QUEUED, timeout=30_000)
     finally:
         page.capture.stop_camera()
+
+
+def test_an_ins_the_case_cannot_compare_is_not_said_missing() -> None:
+    """Found in review: an INS the case has none to compare with leaves the image « names only »; the question
+    named it (« INS 2 85 … ») and said in the same sentence « sans date de naissance ni INS »."""
+    from app.model import CaseImage, DevicePatient
+    from ui.other_patient_question import _names_only_lines
+
+    mother = Patient(family="DUPONT", given=["Marie"], birth_date="1958-09-11", sex="female")
+    image = CaseImage(device_patient=DevicePatient(name="DUPONT^Marie", sex="F", patient_id="285047512345607"))
+    [line] = _names_only_lines(mother, [("1", image)], "DUPONT Marie")
+    assert "INS 285047512345607" in line
+    assert "sans date de naissance ni INS à comparer avec ceux du dossier :" in line
