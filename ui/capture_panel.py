@@ -108,6 +108,9 @@ class CapturePanel(QWidget):
         #: The case whose images are being checked again, and those checks' stop: until their verdicts are
         #: written, the case waits to be sent (:meth:`checks_pending`).
         self._checking: tuple[str, threading.Event] | None = None
+        #: The cases whose last checks made again failed (a write refused, a full disk): their older verdicts
+        #: stand, and are checked again before they are sent (:meth:`check_again_if_failed`).
+        self._checks_failed: set[str] = set()
         self._check_timer = QTimer(self, singleShot=True, interval=CHECK_AGAIN_MS)
         self._check_timer.timeout.connect(self._check_again)
         self.cue = CaptureCue(self)
@@ -349,6 +352,18 @@ class CapturePanel(QWidget):
         )
         return waiting or (self._checking is not None and self._checking[0] == case_id)
 
+    def check_again_if_failed(self, case_id: str) -> bool:
+        """Whether ``case_id``'s images are checked again now, their last checks having failed: sent now, it
+        would leave judged by the older checks (``case send`` refuses it so). Failing again, it is said again."""
+        if case_id not in self._checks_failed or self._case is None or self._case.id != case_id:
+            return False
+        self._checks_failed.discard(case_id)
+        if not self._editable():
+            return False
+        self._to_check = self._case
+        self._check_timer.start()
+        return True
+
     def _stop_checks(self) -> None:
         if self._checks_stop is not None:
             self._checks_stop.set()
@@ -368,6 +383,7 @@ class CapturePanel(QWidget):
         self._stop_checks()
         stop = self._checks_stop = threading.Event()
         self._checking = (case_id, stop)
+        self._checks_failed.discard(case_id)
         fail = self._fail_for(case_id)
 
         def over() -> None:
@@ -376,6 +392,7 @@ class CapturePanel(QWidget):
 
         def failed(message: str) -> None:
             over()
+            self._checks_failed.add(case_id)
             fail(message)
 
         def read(images: list[tuple[CaseImage, bytes]] | None) -> None:

@@ -199,6 +199,10 @@ class CaptureSlot(QWidget):
         """Whether ``case_id``'s images are being checked again (their verdicts may still change)."""
         return self.panel is not None and self.panel.checks_pending(case_id)
 
+    def check_again_if_failed(self, case_id: str) -> bool:
+        """Whether ``case_id``'s images are checked again now, their last checks having failed."""
+        return self.panel is not None and self.panel.check_again_if_failed(case_id)
+
 
 class CasePage(QWidget):
     queued = Signal(str)
@@ -594,7 +598,7 @@ class CasePage(QWidget):
         if self.case is None or not self.editing():
             return False
         self.editor.flush()
-        if self.capture.checks_pending(self.case.id):
+        if self.capture.checks_pending(self.case.id) or self.capture.check_again_if_failed(self.case.id):
             # Its images' verdicts of older checks, or of the specialty before, are being made again: sent now,
             # one today's checks find unusable would leave as « good ». Their tiles say them in a moment.
             self.checklist.blocked(

@@ -158,3 +158,62 @@ def test_a_draft_sent_while_its_images_are_checked_again_waits_for_their_verdict
     assert not page.send()  # refused now for what today's checks say
     assert panel.jobs.wait()
     assert store.state(case_id) == CaseState.DRAFT
+
+
+def test_a_draft_whose_checks_could_not_be_written_is_checked_again_before_it_leaves(
+    qtbot: Any, store: Store, threaded_window: Any, monkeypatch: Any
+) -> None:
+    """Found in review: the new verdicts refused once by the store (a full disk, freed since), the case was
+    no longer « being checked », and « Envoyer à l'expert » queued it with the older checks' « good » for a
+    photo today's find too small (``case send`` refuses it so). The send now checks it again first."""
+    from pathlib import Path
+
+    from app import messages as M
+    from app.errors import StorageError
+    from app.model import QualityFinding
+    from capture.pipeline import prepare_image_bytes
+
+    small = (
+        Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras" / "orientation_landscape_1.jpg"
+    ).read_bytes()
+    case_id = case_checked_long_ago(store, level="ok")
+    prepared = prepare_image_bytes(small, filename="petite.jpg", specialty="dermatology")
+    record = first(store, case_id)
+    old = replace(
+        record,
+        id=record.id + "-small",
+        width=prepared.width,
+        height=prepared.height,
+        quality=[QualityFinding("resolution", "ok", "Résolution suffisante.")],
+        checks=0,
+        blob="",
+        thumb_blob=None,
+        size=0,
+        sha1="",
+    )
+    store.replace_image(case_id, record.id, NewImage(old, prepared.data, prepared.thumbnail))
+    write = Store.update_image_checks
+    refusals = [StorageError(M.tr("storage.full"))]
+
+    def full_once(self: Store, *args: Any, **kwargs: Any) -> Any:
+        if refusals:
+            raise refusals.pop()
+        return write(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "update_image_checks", full_once)
+    window = threaded_window
+    open_from_list(qtbot, window, case_id)
+    page = window.case_page
+    panel: Any = page.capture.ensure()
+    qtbot.waitUntil(lambda: not refusals and not panel.checks_pending(case_id), timeout=JOB_MS)
+    assert panel.jobs.wait()
+    assert first(store, case_id).checks == 0  # the older verdict stands
+
+    assert not page.send()  # checked again first
+    assert store.state(case_id) == CaseState.DRAFT
+    qtbot.waitUntil(lambda: not panel.checks_pending(case_id), timeout=JOB_MS)
+    assert panel.jobs.wait()
+    assert any(finding.level == "blocking" for finding in first(store, case_id).quality)
+    assert not page.send()  # refused for what today's checks say
+    assert panel.jobs.wait()
+    assert store.state(case_id) == CaseState.DRAFT
