@@ -54,9 +54,11 @@ class CameraWorker:
 
     ``on_frame`` is called in the worker thread for every frame (keep it short: hand over and
     return); ``on_status`` is called on every change of status with a sentence for the user. Given
-    ``preview_bounds`` (width, height in pixels), each frame comes with its preview fitted in them,
-    made here once per frame: made by the window's thread, the reduction of a full-HD frame took it
-    3 ms 30 times a second, all day, in competition with every click of the user.
+    ``preview_bounds`` (width, height in pixels), frames come with their preview fitted in them, made
+    here: made by the window's thread, the reduction of a full-HD frame took it 3 ms 30 times a second,
+    all day, in competition with every click of the user. No more than ``preview_fps`` frames a second
+    get one (the window shows no more; found in review: a 60 fps camera had half its previews made for
+    nothing), the newest at hand by :meth:`latest_preview`.
     """
 
     def __init__(
@@ -71,6 +73,7 @@ class CameraWorker:
         reopen_every: float = 1.0,
         max_failed_reads: int = 5,
         preview_bounds: tuple[int, int] | None = None,
+        preview_fps: float = 30.0,
     ) -> None:
         self._factory = factory
         self.name = name or "caméra"
@@ -94,6 +97,11 @@ class CameraWorker:
         self._still_ready = threading.Event()
         self._still: Image8 | None = None
         self._preview_bounds = preview_bounds
+        # A frame a little early still gets its preview (a camera's frames come unevenly): at 60 fps every
+        # other one does, at 30 fps every one.
+        self._preview_every = 0.75 / max(1.0, preview_fps)
+        self._preview_at = -1e9  # time.monotonic() of the last preview made
+        self._preview: tuple[int, PreviewBuffer] | None = None  # the newest, with its frame's sequence
 
     # --- public ----------------------------------------------------------------------------
 
@@ -129,7 +137,7 @@ class CameraWorker:
         # Its last frame (6 MB at full HD) goes with the camera: a stopped worker may be kept a while
         # longer (its listener refers back to it), and a case opened, a specialty changed, restart one.
         with self._lock:
-            self._newest = None
+            self._newest = self._preview = None
         self._still = None  # (and its last still, a full-resolution picture)
         self._set_status(CameraStatus.STOPPED)
 
@@ -142,6 +150,11 @@ class CameraWorker:
         """The newest frame, or None before the first one."""
         with self._lock:
             return self._newest
+
+    def latest_preview(self) -> tuple[int, PreviewBuffer] | None:
+        """The newest preview made and its frame's sequence, or None before the first one."""
+        with self._lock:
+            return self._preview
 
     def ask_still(self) -> None:
         """Ask for a still now (the press of the button); :meth:`wait_still` waits for it, on another
@@ -213,11 +226,15 @@ class CameraWorker:
             self._still = self._full_still(source, image)
             self._still_ready.set()
         bounds = self._preview_bounds
-        preview = fitted_preview(image, bounds) if bounds is not None else None
+        preview = None
+        if bounds is not None and now - self._preview_at >= self._preview_every:
+            preview, self._preview_at = fitted_preview(image, bounds), now
         with self._lock:
             sequence = self._newest.sequence + 1 if self._newest else 1
             frame = Frame(image, sequence, now, preview)
             self._newest = frame
+            if preview is not None:
+                self._preview = (sequence, preview)
         self._last_arrival = now
         if self._status != CameraStatus.RUNNING:
             self._set_status(CameraStatus.RUNNING)

@@ -145,12 +145,15 @@ class CameraBridge(QObject):
             except RuntimeError:  # deleted between the check and the emit
                 log.debug("camera status after the panel closed: dropped")
 
-        worker = CameraWorker(factory, name=device_name, on_status=on_status, preview_bounds=self._bounds)
+        rate = self._display_rate()
+        worker = CameraWorker(
+            factory, name=device_name, on_status=on_status, preview_bounds=self._bounds, preview_fps=rate
+        )
         self._worker = worker
         # Its threads are started by a worker: Thread.start() waits for each new thread to run, and on a
         # busy machine that wait was the longest part of opening a case. Stopped meanwhile, it stays so.
         run_task(worker.start)
-        self._timer.start(round(1000 / self._display_rate()))
+        self._timer.start(round(1000 / rate))
 
     def show_at(self, size: QSize, device_pixel_ratio: float = 1.0) -> None:
         """Frames to come are shown in ``size`` (the preview widget's, in its logical pixels): their previews
@@ -186,11 +189,11 @@ class CameraBridge(QObject):
     @Slot()
     def _deliver(self) -> None:
         worker = self._worker
-        frame = worker.latest() if worker is not None else None
-        if frame is None or frame.preview is None or frame.sequence == self._shown:
-            return  # (this worker makes every frame's preview: it was given the bounds)
-        self._shown = frame.sequence
-        image = wrapped(frame.preview)
+        newest = worker.latest_preview() if worker is not None else None
+        if newest is None or newest[0] == self._shown:
+            return  # (this worker makes the previews at the display's rate: it was given the bounds)
+        self._shown = newest[0]
+        image = wrapped(newest[1])
         image.setDevicePixelRatio(self._ratio)
         self.frame_ready.emit(image)
 

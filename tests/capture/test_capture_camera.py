@@ -6,6 +6,7 @@ import pathlib
 import threading
 import time
 from collections.abc import Callable
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -231,9 +232,10 @@ def test_a_camera_is_found_again_by_identity_when_its_index_changed() -> None:
 
 def test_each_frame_comes_with_its_preview_at_the_size_asked_and_the_still_at_full_size() -> None:
     """The preview is reduced by the camera's thread, at the size the window shows it (the window's thread
-    only paints it), and follows the window's size; the frame and the still keep the camera's full size."""
+    only paints it), and follows the window's size; the frame and the still keep the camera's full size. (A
+    camera slower than the display: each of its frames has its preview.)"""
     worker = CameraWorker(
-        lambda: DemoCamera("dermatology", width=1920, height=1080, fps=100.0), preview_bounds=(708, 413)
+        lambda: DemoCamera("dermatology", width=1920, height=1080, fps=20.0), preview_bounds=(708, 413)
     )
     worker.start()
     try:
@@ -271,3 +273,70 @@ def test_a_worker_given_no_preview_size_makes_no_preview() -> None:
         assert frame is not None and frame.preview is None and frame.image.shape == (480, 640, 3)
     finally:
         worker.stop()
+
+
+class GreySource:
+    """A camera whose driver gives one channel (a monochrome sensor, a backend not converting to BGR)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def open(self) -> bool:
+        return True
+
+    def read(self) -> tuple[bool, np.ndarray]:
+        time.sleep(0.01)
+        self.count += 1
+        return True, np.full((240, 320), self.count % 200, np.uint8)  # each frame another grey
+
+    def release(self) -> None:
+        pass
+
+
+def test_a_camera_giving_one_channel_is_previewed_grey_and_its_grab_thread_lives_on() -> None:
+    """Checked in review: the preview is made on the grab thread, where an error would end the thread (the
+    preview black for good, no still, nothing said). OpenCV's BGR to RGB takes a one-channel frame as grey:
+    kept so by this test, should a driver give one."""
+    record: list[Frame] = []
+    worker = CameraWorker(GreySource, preview_bounds=(160, 120), on_frame=record.append)
+    worker.start()
+    try:
+        assert wait_for(lambda: sum(frame.preview is not None for frame in record) >= 3, timeout=10.0)
+        frame = next(frame for frame in reversed(record) if frame.preview is not None)
+        assert frame.preview is not None
+        assert frame.preview.data.shape == (120, 160, 3) and frame.preview.stride == 160 * 3
+        assert (frame.preview.data == int(frame.image[0, 0])).all()
+        assert take_still(worker) is not None
+    finally:
+        worker.stop()
+
+
+class FastSource(GreySource):
+    """A camera at some 100 frames a second, each frame another picture."""
+
+    def read(self) -> tuple[bool, np.ndarray]:
+        time.sleep(0.01)
+        self.count += 1
+        return True, np.full((240, 320, 3), self.count % 200, np.uint8)
+
+
+def test_a_camera_faster_than_the_screen_gets_no_more_previews_than_the_screen_shows() -> None:
+    """Found in review: the grab thread made a preview of every frame, though the window shows at most 30 a
+    second: a 60 fps camera had half its previews made for nothing (5 ms each at a HiDPI preview's size).
+    Previews come at most at the display's rate; every frame still comes, and the newest preview is at hand."""
+    record: list[Frame] = []
+    worker = CameraWorker(FastSource, preview_bounds=(160, 120), on_frame=record.append)
+    worker.start()
+    try:
+        assert wait_for(lambda: len(record) >= 60, timeout=30.0)
+        newest = worker.latest_preview()
+        assert newest is not None and newest[1].data.shape == (120, 160, 3)
+    finally:
+        worker.stop()
+    frames = record[:60]
+    elapsed = frames[-1].time - frames[0].time
+    previews = [frame for frame in frames if frame.preview is not None]
+    assert len(previews) <= 30 * elapsed * 1.2 + 2, (len(previews), elapsed)
+    assert previews, "the display still gets its previews"
+    gaps = [b.time - a.time for a, b in pairwise(previews)]
+    assert max(gaps) < 0.2, gaps  # no frame long without a preview
