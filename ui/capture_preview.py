@@ -87,8 +87,9 @@ class CapturePreview(QWidget):
         shown = frame.deviceIndependentSize()
         spare_w, spare_h = self.width() - shown.width(), self.height() - shown.height()
         if min(spare_w, spare_h) > -0.5 and min(spare_w, spare_h) < 1.5:
-            # Placed on whole pixels, so that painting it is a copy.
-            return QRectF(QPointF(int(spare_w // 2), int(spare_h // 2)), shown), True
+            # Placed on whole pixels, so that painting it is a copy; a fraction of a pixel over (a scale of
+            # 150 %: 401.33 in 401) from the edge, not one whole pixel left of it.
+            return QRectF(QPointF(max(0, int(spare_w // 2)), max(0, int(spare_h // 2))), shown), True
         size = frame.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
         left, top = (self.width() - size.width()) / 2, (self.height() - size.height()) / 2
         return QRectF(left, top, size.width(), size.height()), False

@@ -94,3 +94,19 @@ def test_a_minimised_or_locked_window_spends_nothing_on_the_preview(qtbot: Any, 
     window.lock()
     qtbot.waitUntil(lambda: not panel.camera.is_running(), timeout=JOB_MS)
     assert not panel.camera._timer.isActive()
+
+
+def test_a_preview_made_for_a_fractional_scale_is_painted_from_the_widget_s_edge(qtbot: Any) -> None:
+    """Found in review: at 150 % (a laptop's usual scale) a preview 401 logical pixels wide is made 602 screen
+    pixels wide (601.5 rounded), 401.33 logical: its spare width, -0.33, halved and floored, put it one
+    logical pixel left of the widget, its first column cut and a black one on the right."""
+    from ui.capture_preview import CapturePreview
+
+    preview = CapturePreview()
+    qtbot.addWidget(preview)
+    preview.resize(401, 301)
+    frame = QImage(602, 339, QImage.Format.Format_RGB888)
+    frame.setDevicePixelRatio(1.5)
+    target, as_is = preview.frame_rect(frame)
+    assert as_is
+    assert target.left() == 0 and target.top() == (301 - 226) // 2
