@@ -458,13 +458,17 @@ class Outbox:
         in_response_to: str | None,
         *,
         actor: str | None = None,
+        reduced: bool = False,
         conn: sqlite3.Connection | None = None,
     ) -> str:
         """The requester's answer to the expert, waiting to be sent; returns its (message) id. With
-        ``conn``, written in that transaction (the one storing the reply's photos), else in its own."""
+        ``conn``, written in that transaction (the one storing the reply's photos), else in its own.
+        ``reduced``: its photos go as reduced copies (:meth:`set_reply_reduced`)."""
         if conn is None:
             with transaction(self.conn) as own:
-                return self.queue_reply(case_id, text, image_ids, in_response_to, actor=actor, conn=own)
+                return self.queue_reply(
+                    case_id, text, image_ids, in_response_to, actor=actor, reduced=reduced, conn=own
+                )
         message_id = new_id()
         conn.execute(
             "INSERT INTO messages(id, case_id, direction, created_at, body, platform_id, "
@@ -482,6 +486,7 @@ class Outbox:
                         "image_ids": image_ids,
                         "direction": "to-expert",
                         "in_response_to": in_response_to,
+                        **({"reduced": True} if reduced else {}),
                     },
                 ),
                 None,

@@ -310,6 +310,16 @@ def too_large(store: Store, case_id: str) -> set[str]:
     return {image_id for image_id, entry in entries.items() if entry.get("off") and entry.get("too_large")}
 
 
+def refused_too_large(store: Store, case_id: str) -> set[str]:
+    """The images of ``case_id``'s refused reply the platform refused as over its size limit, whether joined
+    again or not yet (her « joined again » is written on the writer thread, and may follow her click on send):
+    one of them joined to its next reply makes it go as reduced copies (found in review: joined again, a phone's
+    photo left whole at once, refused again, and « exportez-la de l'appareil en plus petit » cannot be done with
+    a phone)."""
+    entries = _again(store).get(case_id, {})
+    return {image_id for image_id, entry in entries.items() if entry.get("too_large")}
+
+
 def save_again(store: Store, case_id: str, refused: Iterable[str], joined: list[tuple[str, str]]) -> None:
     """Record which of ``refused`` go with ``case_id``'s reply begun: ``joined`` (image id, file name), the
     others taken off (they stay off across a restart, until joined again; one taken off as too large stays
@@ -322,8 +332,8 @@ def save_again(store: Store, case_id: str, refused: Iterable[str], joined: list[
     kept = {i: e for i, e in entries.items() if e["off"] or e["name"]}  # a photo back by itself needs no line
     with transaction(store.conn):
         every = _again(store)
-        for image_id in too_large(store, case_id):
-            if image_id in kept and kept[image_id]["off"]:
+        for image_id, entry in every.get(case_id, {}).items():
+            if entry.get("too_large") and image_id in kept:  # (joined again: it goes reduced, see below)
                 kept[image_id]["too_large"] = True
         if every.get(case_id, {}) == kept:
             return

@@ -95,6 +95,12 @@ M.add(
             "en": "image {n} ({mb} MB) is over the size the platform accepts. Remove it, or export it again "
             "from the device in a smaller size.",
         },
+        "sync.too_large_reply_photo": {
+            "fr": "l'image {n} ({mb} Mo) dépasse la taille acceptée par la plateforme : elle est retirée de votre "
+            "réponse. Joignez-la de nouveau pour l'envoyer en copie réduite (l'original reste sur ce poste).",
+            "en": "image {n} ({mb} MB) is over the size the platform accepts: it is taken off your reply. Join it "
+            "again to send it as a reduced copy (the original stays on this computer).",
+        },
         "sync.too_large_reduced": {
             "fr": "l'image {n} ({mb} Mo) dépasse la taille acceptée par la plateforme, même réduite. "
             "Retirez-la (dans la fenêtre du dossier), ou reprenez la photo en plus petite définition.",
@@ -209,7 +215,9 @@ class ImageTooLarge(PermanentFault):
     """The platform refused an image over its size limit (413); ``reducible``: a photo not yet sent
     reduced, which a reduced copy (sync/reduced.py) may bring under the limit."""
 
-    def __init__(self, image_id: str, position: int, size: int, *, reducible: bool, reduced: bool = False) -> None:
+    def __init__(
+        self, image_id: str, position: int, size: int, *, reducible: bool, reduced: bool = False, photo: bool = False
+    ) -> None:
         words = M.tr(
             "sync.too_large_photo" if reducible else "sync.too_large_reduced" if reduced else "sync.too_large",
             n=position,
@@ -217,6 +225,9 @@ class ImageTooLarge(PermanentFault):
         )
         super().__init__(words, status=413)
         self.image_id, self.reducible = image_id, reducible
+        #: A photo sent whole (a reply's, joined again, goes reduced: app/reply_drafts.py ``refused_too_large``).
+        self.whole_photo = photo and not reduced
+        self.position, self.size = position, size
 
 
 @dataclass
@@ -513,7 +524,7 @@ def upload_images(
             photo = content_type in PHOTO_TYPES
             way_out = reducible and not reduced_now and photo
             raise ImageTooLarge(
-                image.id, position, len(data), reducible=way_out, reduced=reduced_now and photo
+                image.id, position, len(data), reducible=way_out, reduced=reduced_now and photo, photo=photo
             ) from fault
         del data
         outbox.record_binary(case_id, image.id, binary_id, copy[1].to_json() if copy is not None else None)
@@ -1076,6 +1087,8 @@ class Engine:
             # Of the reply, not « le dossier »: the case itself went and stays followed. A photo over the size
             # limit says which, in Teleavis's words (found from outside: « aucun détail donné »).
             why = fault.message if isinstance(fault, ImageTooLarge) else fault.diagnostics
+            if isinstance(fault, ImageTooLarge) and fault.whole_photo:  # (found in review: « exportez-la… »)
+                why = M.tr("sync.too_large_reply_photo", n=fault.position, mb=decimal_words(fault.size / 1e6))
             said_why = (why.strip().rstrip(".") or M.tr("net.no_words")) + "."
             words = M.tr("sync.reply_refused_words", status=fault.status, diagnostics=said_why)
             too_large = fault.image_id if isinstance(fault, ImageTooLarge) else None  # (taken off the reply begun)

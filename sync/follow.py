@@ -2801,9 +2801,16 @@ def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage], a
 
     from app import reply_drafts  # (its words begun go in the transaction that queues it: never sent twice)
 
+    # A photo refused as too large, joined again, goes as a reduced copy (the refusal said so; a DICOM never is).
+    from sync.reduced import PHOTO_TYPES
+
+    refused_whole = set(again) & reply_drafts.refused_too_large(store, case_id)
+    reduced = bool(refused_whole) and any(
+        image.id in refused_whole and image.content_type in PHOTO_TYPES for image in store.get_case(case_id).images
+    )
     if not images:
         with transaction(store.conn) as conn:
-            message_id = outbox.queue_reply(case_id, text, image_ids, in_response_to, conn=conn)
+            message_id = outbox.queue_reply(case_id, text, image_ids, in_response_to, reduced=reduced, conn=conn)
             reply_drafts.queued(store, case_id)
         return message_id
     # As an import: a photo already in this case, or in another patient's, is refused (AlreadyStored).
@@ -2813,7 +2820,7 @@ def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage], a
     queued: list[str] = []
 
     def then(conn: Connection) -> None:
-        queued.append(outbox.queue_reply(case_id, text, image_ids, in_response_to, conn=conn))
+        queued.append(outbox.queue_reply(case_id, text, image_ids, in_response_to, reduced=reduced, conn=conn))
         reply_drafts.queued(store, case_id)
 
     store.add_images(case_id, images, patient=case.patient, then=then, joined_to_reply=True)

@@ -74,7 +74,7 @@ from ui.flow_layout import FlowLayout
 from ui.image_tile import decode_large, decode_picture, decode_thumbnail, eye_name, view_name, worst_finding
 from ui.lock import under_lock
 from ui.other_patient_question import send_despite_other_patient
-from ui.reply_places import ReplyPlaces, ReplyReduce
+from ui.reply_places import PHOTOS, ReplyPlaces, ReplyReduce
 from ui.tasks import on_own_connection, run_task, run_write
 from ui.widgets import named, see_through
 from ui.worklist import local_time
@@ -1694,13 +1694,21 @@ class FollowView(QWidget):
             )
         for image_id in sorted(self._too_large.get(case_id or (self.case.id if self.case is not None else ""), set())):
             record = self._again_images.get(image_id)
-            lines.append(
+            said = (
+                # A photo joined again goes reduced (app/reply_drafts.py ``refused_too_large``); a DICOM never is.
                 self.tr(
+                    "L'image « {image} » de votre réponse refusée est retirée : elle dépasse la taille acceptée "
+                    "par la plateforme. Les autres partent avec votre réponse ; pour l'envoyer aussi, joignez-la "
+                    "de nouveau : elle partira en copie réduite (l'original reste sur ce poste)."
+                )
+                if record is not None and record.content_type in PHOTOS
+                else self.tr(
                     "L'image « {image} » de votre réponse refusée est retirée : elle dépasse la taille acceptée "
                     "par la plateforme. Les autres partent avec votre réponse ; pour l'envoyer aussi, exportez-la "
                     "de nouveau de l'appareil en plus petit, puis joignez-la."
-                ).format(image=self._image_words(record) if record is not None else "?")
+                )
             )
+            lines.append(said.format(image=self._image_words(record) if record is not None else "?"))
         self.reply_images.setText("\n".join(lines))
         return count
 

@@ -156,7 +156,7 @@ class ReplyPlaces(QWidget):
 LARGE_SIDE = 3000
 LARGE_BYTES = 2_000_000
 #: What may go reduced: photos (a DICOM's header is part of it), as sync/reduced.py's ``PHOTO_TYPES``.
-_PHOTOS = frozenset({"image/jpeg", "image/png"})
+PHOTOS = frozenset({"image/jpeg", "image/png"})
 
 
 def large_photos(message: Message, images: list[CaseImage]) -> list[CaseImage]:
@@ -167,7 +167,7 @@ def large_photos(message: Message, images: list[CaseImage]) -> list[CaseImage]:
         for image in images
         if image.id in joined
         and not image.binary_id
-        and image.content_type in _PHOTOS
+        and image.content_type in PHOTOS
         and (max(image.width, image.height) > LARGE_SIDE or image.size > LARGE_BYTES)
     ]
 

@@ -1216,6 +1216,11 @@ Queue it for sending?</translation>
         <translation>The image “{image}” of your refused reply is taken off: it is over the size the platform accepts. The others go with your reply; to send it too, export it again from the device in a smaller size, then attach it.</translation>
     </message>
     <message>
+        <location filename="../../ui/follow_view.py" line="1699"/>
+        <source>L&apos;image « {image} » de votre réponse refusée est retirée : elle dépasse la taille acceptée par la plateforme. Les autres partent avec votre réponse ; pour l&apos;envoyer aussi, joignez-la de nouveau : elle partira en copie réduite (l&apos;original reste sur ce poste).</source>
+        <translation>The image “{image}” of your refused reply is taken off: it is over the size the platform accepts. The others go with your reply; to send it too, attach it again: it will go as a reduced copy (the original stays on this computer).</translation>
+    </message>
+    <message>
         <location filename="../../ui/follow_view.py" line="1700"/>
         <source>Votre réponse n&apos;est pas partie : elle a été refusée. Ses mots sont revenus ci-dessous, prêts à être renvoyés : corrigez-les si besoin, puis cliquez « Envoyer la réponse ».</source>
         <translation>Your reply has not left: it was refused. Its words are back below, ready to be sent again: correct them if need be, then click “Send the reply”.</translation>

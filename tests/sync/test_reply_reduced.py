@@ -156,3 +156,45 @@ def test_reduced_chosen_while_a_reply_photo_leaves_holds_for_the_next(teleavis_h
         assert sent[records[0].id] == first  # already leaving whole: it went whole
         with Image.open(io.BytesIO(sent[records[1].id])) as image:
             assert max(image.size) == 3000  # the next went reduced
+
+
+def test_a_reply_photo_refused_as_too_large_goes_reduced_once_joined_again(teleavis_home: Path, tmp_path: Path) -> None:
+    """Found in review: a reply's photo over the platform's limit (a 48 MP phone's) was refused with « exportez-la
+    à nouveau de l'appareil en plus petit », which a nurse cannot do with a phone's photo, though a reply may now
+    go reduced; and joined again, it left whole at once (the reply taken up before she could choose), refused
+    again. Joined again, it now goes as a reduced copy, as the refusal says; the original stays here."""
+    from app import reply_drafts
+    from sync.reduced import reduced_copy
+
+    photo = _phone_photo()
+    copy = reduced_copy(photo, "image/jpeg")
+    assert copy is not None
+    limit = (len(photo) + len(copy[0])) // 2  # the original over it, its reduced copy under it
+    with (
+        SandboxServer(
+            tmp_path / "platform", run_expert=False, question_rate=1.0, seed=3, max_binary_bytes=limit
+        ) as sandbox,
+        Store.open(teleavis_home) as store,
+        _client(sandbox.base_url) as client,
+    ):
+        setup_site(store)
+        case_id = make_case(store, "dermatology")
+        engine = Engine(store, client, case_budget_s=10.0)
+        engine.run_once()
+        sandbox.expert.run_until_idle()
+        engine.run_once()
+        record = CaseImage(body_site="dos", view="close-up", content_type="image/jpeg", width=4000, height=3000)
+        queue_reply(store, case_id, "Voici la photo demandée.", [NewImage(record, photo)])
+        engine.run_once(poll=False)
+        words = reply_drafts.refused_why(store, case_id)
+        assert "(413)" in words and "Joignez-la de nouveau" in words and "copie réduite" in words, words
+        assert "exportez-la" not in words, words
+        assert reply_drafts.too_large(store, case_id) == {record.id}
+        # Joined again in the reply box (ui/follow_view.py), then sent at once: the window writes that it was
+        # joined again on its writer thread, maybe after the reply is queued.
+        again = queue_reply(store, case_id, "Voici la photo demandée.", [], again=[record.id])
+        assert Outbox(store).reply_reduced(case_id, again)
+        assert engine.run_once(poll=False).replies_sent == 1
+        (media,) = [m for m in sandbox.resources("Media") if m.get("identifier", [{}])[0].get("value") == record.id]
+        assert "copie réduite" in media["content"]["title"] and media["content"]["size"] < limit
+        assert store.image_bytes(next(i for i in store.get_case(case_id).images if i.id == record.id)) == photo

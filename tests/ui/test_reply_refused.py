@@ -335,6 +335,7 @@ def test_a_photo_refused_as_too_large_comes_back_taken_off_and_the_others_still_
     assert len(listed) == 1 and "dos" in listed[0], said
     [note] = [line for line in said.splitlines() if "bras" in line]
     assert "retirée" in note and "dépasse la taille acceptée" in note, said
+    assert "joignez-la de nouveau : elle partira en copie réduite" in note, said  # (found in review: « exportez-la »)
     with Store.open(teleavis_home) as reopened:  # Teleavis started again: still off, still said
         again = shown(qtbot, reopened, case_id)
         assert again.reply_images.text() == said
