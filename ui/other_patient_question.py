@@ -84,13 +84,7 @@ def send_despite_other_patient(parent: QWidget, patient: Patient, images: Sequen
         "à qui elle appartient. Si elle n'est pas de ce patient, supprimez-la. Si c'est bien lui (un nom mal "
         "saisi sur l'appareil), vous pouvez envoyer.",
     )
-    return sent_once_asked(
-        parent,
-        QCoreApplication.translate("OtherPatient", "Image d'un autre patient ?"),
-        text,
-        check=QCoreApplication.translate("OtherPatient", "Vérifier les images"),
-        send=QCoreApplication.translate("OtherPatient", "C'est bien ce patient, envoyer"),
-    )
+    return _asked(parent, text)
 
 
 def _names_only_lines(patient: Patient, images: Sequence[tuple[str, CaseImage]], who: str) -> list[str]:
@@ -131,6 +125,12 @@ def _send_despite_names_only(
         "l'appareil à qui elle appartient. Si elle n'est pas de ce patient, supprimez-la. Si c'est bien lui, "
         "vous pouvez envoyer.",
     )
+    return _asked(parent, text)
+
+
+def _asked(parent: QWidget, text: str) -> bool:
+    """Whether the nurse sends, asked ``text`` (« Vérifier les images » the default): the same question
+    for an image of another patient and for one under the case's names alone."""
     return sent_once_asked(
         parent,
         QCoreApplication.translate("OtherPatient", "Image d'un autre patient ?"),
