@@ -146,6 +146,23 @@ def written_over_after(path: Path) -> Iterator[None]:
         _zeroed(fd)
 
 
+def read_replaced(path: Path, tries: int = 20) -> bytes:
+    """``path``'s bytes, read again when they were written over as it was read: a file replaced with
+    :func:`written_over_after` (key.json at a passphrase change or a key rotation) is renamed over, then its
+    old blocks zeroed; a reader that opened it just before the rename reads zeros (found by a test reading
+    key.json while a rotation ran, on a loaded host). A text file of ours never holds a NUL, so NULs mean the
+    old file: the name then leads to the new one."""
+    import time
+
+    data = path.read_bytes()
+    for _ in range(tries):
+        if b"\0" not in data:
+            break
+        time.sleep(0.005)
+        data = path.read_bytes()
+    return data
+
+
 def _open_alone(path: Path) -> int | None:
     """``path`` open to be written over; None when it cannot be, or when it has another name (found in
     review: a copy of the data folder made with hard links, ``cp -al``, lost the photo or the key.json it

@@ -27,7 +27,7 @@ from typing import Any
 from app import messages as M
 from app.crypto import KEY_BYTES, DataKey, DecryptionFailed, new_key
 from app.errors import DataLocked, StorageError, UsageError
-from app.fsutil import atomic_write, fsync_dir, storage_error, written_over_after
+from app.fsutil import atomic_write, fsync_dir, read_replaced, storage_error, written_over_after
 
 log = logging.getLogger(__name__)
 
@@ -455,7 +455,7 @@ class KeyStore:
 
     def _read(self) -> dict[str, Any]:
         try:
-            meta: dict[str, Any] = json.loads(self.path.read_text("utf-8"))
+            meta: dict[str, Any] = json.loads(read_replaced(self.path).decode("utf-8"))
         except FileNotFoundError as exc:
             raise DataLocked(M.tr("key.missing")) from exc
         except (ValueError, OSError) as exc:

@@ -59,3 +59,40 @@ def test_with_a_keyring_only_the_32_byte_key_goes_there(tmp_path: Path, monkeypa
         ring.entries[next(iter(ring.entries))] = "A" * 44
         with pytest.raises(DataLocked):
             KeyStore(tmp_path, passphrase=lambda confirm: None).unlock()
+
+
+def test_key_json_read_as_a_passphrase_change_replaces_it_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process reading key.json just before it is renamed over reads the old file's blocks, which
+    are then zeroed (written over after: the key wrapped under a leaked passphrase must not stay on disk).
+    It reads the file again by its name, the new one, instead of saying the key file damaged (found on a
+    loaded host by the rotation's kill test reading key.json while a rotation ran)."""
+    from app.fsutil import atomic_write, written_over_after
+
+    KeyStore(tmp_path, passphrase=lambda confirm: "bonne phrase").create()
+    path = tmp_path / "key.json"
+    with path.open("rb") as opened_before:  # opened by the other process just before the rename
+        with written_over_after(path):
+            atomic_write(path, path.read_bytes())
+        seen_then = opened_before.read()
+    assert set(seen_then) == {0}  # what that reader got: the old file, zeroed
+    real_read_bytes, real_read_text = Path.read_bytes, Path.read_text
+    first = {"bytes": True, "text": True}
+
+    def read_bytes(self: Path) -> bytes:
+        if self == path and first["bytes"]:
+            first["bytes"] = False
+            return seen_then
+        return real_read_bytes(self)
+
+    def read_text(self: Path, *args: object, **kwargs: object) -> str:
+        if self == path and first["text"]:
+            first["text"] = False
+            return seen_then.decode()
+        return real_read_text(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "read_text", read_text)
+    again = KeyStore(tmp_path, passphrase=lambda confirm: "bonne phrase").unlock()
+    assert again.open(again.seal(b"x", b"ctx"), b"ctx") == b"x"

@@ -20,6 +20,7 @@ from app import audit, rotation
 from app.crypto import DataKey, DecryptionFailed
 from app.db import transaction
 from app.errors import DataAltered, StorageError
+from app.fsutil import read_replaced
 from app.keystore import KeyStore, WrongPassphrase
 from app.model import Answer
 from app.outbox import Outbox
@@ -176,7 +177,8 @@ KILLS = 20
 
 def pending(home: Path) -> bool:
     try:
-        return bool(json.loads((home / "key.json").read_text()).get("next"))
+        # Read as the keystore reads it: the old file's blocks zeroed once replaced, read again by its name.
+        return bool(json.loads(read_replaced(home / "key.json")).get("next"))
     except ValueError:  # caught between write and rename: never, key.json is replaced atomically
         raise AssertionError("key.json seen half-written") from None
 
