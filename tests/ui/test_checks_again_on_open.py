@@ -100,15 +100,12 @@ def test_a_photo_whose_file_is_gone_keeps_its_verdict_and_nothing_alarming_is_sa
     assert not panel.status.text()
 
 
-def test_a_draft_sent_while_its_images_are_checked_again_waits_for_their_verdicts(
-    qtbot: Any, store: Store, threaded_window: Any, monkeypatch: Any
-) -> None:
-    """Older checks said « good » of a photo today's find too small: sent at once on opening, before its check
-    came back, it left with the older verdict. The send now waits for the checks; then they refuse it."""
+def small_photo_judged_good_long_ago(store: Store) -> str:
+    """A draft whose first photo is a real camera's 600 × 450 one, too small for today's checks, that older
+    checks judged « good » (version 0): its case's id."""
     from pathlib import Path
 
     from app.model import QualityFinding
-    from capture import rechecks
     from capture.pipeline import prepare_image_bytes
 
     small = (
@@ -117,7 +114,6 @@ def test_a_draft_sent_while_its_images_are_checked_again_waits_for_their_verdict
     case_id = case_checked_long_ago(store, level="ok")
     prepared = prepare_image_bytes(small, filename="petite.jpg", specialty="dermatology")
     assert any(finding.level == "blocking" for finding in prepared.quality)  # too small, for today's checks
-    # Its first photo replaced by the small one, judged « good » by older checks.
     record = first(store, case_id)
     old = replace(
         record,
@@ -132,6 +128,18 @@ def test_a_draft_sent_while_its_images_are_checked_again_waits_for_their_verdict
         sha1="",
     )
     store.replace_image(case_id, record.id, NewImage(old, prepared.data, prepared.thumbnail))
+    return case_id
+
+
+def test_a_draft_sent_while_its_images_are_checked_again_waits_for_their_verdicts(
+    qtbot: Any, store: Store, threaded_window: Any, monkeypatch: Any
+) -> None:
+    """Older checks said « good » of a photo today's find too small: sent at once on opening, before its check
+    came back, it left with the older verdict. The send now waits for the checks; then they refuse it."""
+
+    from capture import rechecks
+
+    case_id = small_photo_judged_good_long_ago(store)
 
     go = threading.Event()
     started: list[str] = []
@@ -166,32 +174,11 @@ def test_a_draft_whose_checks_could_not_be_written_is_checked_again_before_it_le
     """Found in review: the new verdicts refused once by the store (a full disk, freed since), the case was
     no longer « being checked », and « Envoyer à l'expert » queued it with the older checks' « good » for a
     photo today's find too small (``case send`` refuses it so). The send now checks it again first."""
-    from pathlib import Path
 
     from app import messages as M
     from app.errors import StorageError
-    from app.model import QualityFinding
-    from capture.pipeline import prepare_image_bytes
 
-    small = (
-        Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras" / "orientation_landscape_1.jpg"
-    ).read_bytes()
-    case_id = case_checked_long_ago(store, level="ok")
-    prepared = prepare_image_bytes(small, filename="petite.jpg", specialty="dermatology")
-    record = first(store, case_id)
-    old = replace(
-        record,
-        id=record.id + "-small",
-        width=prepared.width,
-        height=prepared.height,
-        quality=[QualityFinding("resolution", "ok", "Résolution suffisante.")],
-        checks=0,
-        blob="",
-        thumb_blob=None,
-        size=0,
-        sha1="",
-    )
-    store.replace_image(case_id, record.id, NewImage(old, prepared.data, prepared.thumbnail))
+    case_id = small_photo_judged_good_long_ago(store)
     write = Store.update_image_checks
     refusals = [StorageError(M.tr("storage.full"))]
 
