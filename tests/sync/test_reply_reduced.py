@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from app.model import CaseImage, CaseState
+from app.model import CaseImage
 from app.outbox import Outbox
 from app.store import NewImage, Store
 from sync.auth import StaticToken
@@ -24,7 +24,7 @@ from sync.follow import queue_reply
 from sync.progress import PrintingListener, RateMeter, RecordingListener
 from sync.sandbox import SandboxServer
 from tests.sync.faultproxy import FaultProxy
-from tests.sync.sync_helpers import make_case, setup_site
+from tests.sync.sync_helpers import on_hold_with_a_question, setup_site
 
 
 def _phone_photo() -> bytes:
@@ -45,13 +45,8 @@ def _reply_through_a_slow_link(home: Path, tmp_path: Path, *, reduced: bool) -> 
     with SandboxServer(tmp_path / "platform", run_expert=False, resumable=False, question_rate=1.0, seed=3) as sandbox:
         with Store.open(home) as store:
             setup_site(store)
-            case_id = make_case(store, "dermatology")
             with _client(sandbox.base_url) as client:
-                engine = Engine(store, client, case_budget_s=10.0)
-                engine.run_once()
-                sandbox.expert.run_until_idle()
-                engine.run_once()
-            assert store.state(case_id) == CaseState.ON_HOLD
+                case_id, _ = on_hold_with_a_question(store, sandbox, client)
             record = CaseImage(body_site="dos", view="close-up", content_type="image/jpeg", width=4000, height=3000)
             message_id = queue_reply(store, case_id, "Voici la photo demandée.", [NewImage(record, photo)])
             # The link is down at first: the reply waits (nothing of it reached the platform).
@@ -132,11 +127,7 @@ def test_reduced_chosen_while_a_reply_photo_leaves_holds_for_the_next(teleavis_h
         _client(sandbox.base_url) as client,
     ):
         setup_site(store)
-        case_id = make_case(store, "dermatology")
-        engine = Engine(store, client, case_budget_s=10.0)
-        engine.run_once()
-        sandbox.expert.run_until_idle()
-        engine.run_once()
+        case_id, _ = on_hold_with_a_question(store, sandbox, client)
         records = [
             CaseImage(body_site="dos", view="close-up", content_type="image/jpeg", width=4000, height=3000)
             for _ in range(2)
@@ -178,11 +169,7 @@ def test_a_reply_photo_refused_as_too_large_goes_reduced_once_joined_again(telea
         _client(sandbox.base_url) as client,
     ):
         setup_site(store)
-        case_id = make_case(store, "dermatology")
-        engine = Engine(store, client, case_budget_s=10.0)
-        engine.run_once()
-        sandbox.expert.run_until_idle()
-        engine.run_once()
+        case_id, engine = on_hold_with_a_question(store, sandbox, client)
         record = CaseImage(body_site="dos", view="close-up", content_type="image/jpeg", width=4000, height=3000)
         queue_reply(store, case_id, "Voici la photo demandée.", [NewImage(record, photo)])
         engine.run_once(poll=False)
