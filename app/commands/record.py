@@ -318,7 +318,11 @@ _REMEMBERED = 1000
 
 
 def _remembered(written: list[str]) -> list[str]:
-    """``written`` (oldest first) less its oldest backups not found now, down to ``_REMEMBERED`` if it can."""
+    """``written`` (oldest first) less its oldest backups not found now, down to ``_REMEMBERED`` if it can, each
+    path once, where it was last written: two drives taken in turn within a second get backups of the same name,
+    and the name listed twice counted one file twice there, so a first prune removed the newer one and forgot
+    both (found by the test of two drives, run fast)."""
+    written = list(reversed(dict.fromkeys(reversed(written))))
     extra = len(written) - _REMEMBERED
     kept = []
     for path in written:

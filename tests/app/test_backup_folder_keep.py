@@ -4,10 +4,14 @@ command wrote there from this data; a full drive says so plainly, the backups al
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
+from app import backup
 from tests.support.cases import example_case
-from tests.support.cli import SITE, run_process, write_json
+from tests.support.cli import SITE, run_inprocess, run_process, write_json
 from tests.support.small_disk import on_a_small_disk
 
 
@@ -85,6 +89,38 @@ def test_keep_still_removes_the_old_backups_of_drives_taken_in_turn(teleavis_hom
     usb.rename(tmp_path / "drive_a")  # drive A to the drawer, drive B plugged in at the same place
     usb.mkdir()
     on_b = nights(2)
+    usb.rename(tmp_path / "drive_b")
+    (tmp_path / "drive_a").rename(usb)
+    on_a += nights(1)
+    assert [p.exists() for p in on_a] == [False, True, True]
+    assert sorted(p.name for p in (tmp_path / "drive_b").iterdir()) == sorted(p.name for p in on_b)
+
+
+def test_drives_taken_in_turn_within_a_second_keep_their_last_backups(
+    teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by CI, the test above run fast: backups written on two drives within the same second have the same
+    names, and the name listed twice counted one file twice on the second drive, so its first prune removed its
+    newer backup and forgot both, and back on the first drive nothing was removed. Each name is listed once."""
+    _set_up(tmp_path)
+    moment = datetime(2026, 12, 6, 2, 0, 0, tzinfo=UTC)
+    monkeypatch.setattr(backup, "utc_now", lambda: moment)
+    usb = tmp_path / "usb"
+
+    def nights(count: int) -> list[Path]:
+        written = []
+        for _ in range(count):
+            done = run_inprocess(capsys, "backup", str(usb), "--keep", "2")
+            assert done.code == 0, done.err
+            written.append(Path(done.out.strip()))
+        return written
+
+    usb.mkdir()
+    on_a = nights(2)
+    usb.rename(tmp_path / "drive_a")
+    usb.mkdir()
+    on_b = nights(2)
+    assert [p.name for p in on_b] == [p.name for p in on_a]  # the same second: the same names
     usb.rename(tmp_path / "drive_b")
     (tmp_path / "drive_a").rename(usb)
     on_a += nights(1)
