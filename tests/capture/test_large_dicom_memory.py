@@ -71,4 +71,9 @@ def test_a_large_multi_frame_dicom_is_imported_without_several_copies_of_its_fra
     )
     peak_mib, file_mib = float(done.stdout.strip()), len(data) / 2**20
     first_frame_mib = 2400 * 2400 * 3 / 2**20
-    assert peak_mib <= files * file_mib + 2 * first_frame_mib, (peak_mib, file_mib)
+    # Half a frame more, for the checks' working memory: the peak is not the same from run to run (12 runs of
+    # each case: 81.6 or 94.1 MiB, 98.8 or 112.8 MiB with the wheel, 80.9 or 93.4, 98.2 or 111.1 with OpenCV
+    # built from source, as the threads' work overlaps or not), and its upper value passed the bound without it
+    # by 0.1 to 0.9 MiB (found by CI). One more copy of the file (20 MiB) is still above it.
+    working_mib = first_frame_mib / 2
+    assert peak_mib <= files * file_mib + 2 * first_frame_mib + working_mib, (peak_mib, file_mib)
