@@ -193,6 +193,14 @@ DEVICE_EYE_CHECK = "device-eye"
 #: (``app.validation.OTHER_PATIENT``), and the window asks before such an image leaves.
 OTHER_PATIENT_CHECK = "patient"
 
+#: An image this release's checks could not check again (``capture.rechecks``): its file is missing or
+#: damaged on this workstation (key :data:`UNREADABLE_KEY`, blocking: it could not be sent either), or the
+#: checks failed on it (key :data:`NOT_CHECKED_KEY`, a warning: its older verdict stands and it may leave).
+#: Either is made once, the image then marked as checked by this release, and dropped when it is checked.
+RECHECKS_CHECK = "rechecks"
+UNREADABLE_KEY = "recheck.file-unreadable"
+NOT_CHECKED_KEY = "recheck.failed"
+
 
 #: A report's statuses (FHIR R4 DiagnosticReport.status) that say the expert withdrew it, and those
 #: that say it is not signed off yet. The others (final, amended, corrected, appended) stand; so does

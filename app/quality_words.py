@@ -304,6 +304,20 @@ CATALOGUE = i18n.Catalogue(
             "to compare with the case's: a name alone does not say it is this patient (a mother and her daughter "
             "may bear the same names). Check on the device that it is this patient's, otherwise delete it.",
         },
+        # Said after « Image {n} inutilisable : » or « Image {n} : » (app/validation.py): the image is named.
+        "recheck.file-unreadable": {
+            "fr": "Son fichier est introuvable ou abîmé sur ce poste : elle ne peut être ni vérifiée de nouveau "
+            "ni envoyée. Le reste du dossier est intact.",
+            "en": "Its file is missing or damaged on this computer: it can be neither checked again nor sent. "
+            "The rest of the case is intact.",
+        },
+        "recheck.failed": {
+            "fr": "Elle n'a pas pu être vérifiée de nouveau par les contrôles de qualité de cette version (erreur "
+            "interne, voir le journal) : son verdict est celui des contrôles précédents. Regardez-la avant "
+            "l'envoi ; en cas de doute, reprenez-la.",
+            "en": "It could not be checked again by this version's quality checks (internal error, see the log): "
+            "its verdict is that of the earlier checks. Look at it before sending; if in doubt, take it again.",
+        },
         "face.warning": {
             "fr": "Un visage est visible : recadrez la photo ou masquez-le, sauf s'il est l'objet de la demande.",
             "en": "A face is visible: crop the photo or mask it, unless it is what the request is about.",

@@ -38,6 +38,7 @@ from app.model import (
     EYES,
     IDENTITY_DOCUMENTS,
     IDENTITY_STATUSES,
+    NOT_CHECKED_KEY,
     OTHER_PATIENT_CHECK,
     SEXES,
     Case,
@@ -982,7 +983,7 @@ def validate_images(case: Case) -> list[Finding]:
             elif finding.level == "warning":
                 out.append(
                     _f(
-                        "image.quality.warning",
+                        NOT_CHECKED_AGAIN if finding.key == NOT_CHECKED_KEY else "image.quality.warning",
                         f"{where}.quality",
                         "v.quality_warn",
                         "warning",
@@ -994,6 +995,11 @@ def validate_images(case: Case) -> list[Finding]:
         out.extend(same_eye_twice(images))
     out.extend(_view_findings(case))
     return out
+
+
+#: The code of the warning of an image this release's checks failed on (``capture.rechecks``): its older
+#: verdict stands; ``case send`` says it, as the window's checklist does.
+NOT_CHECKED_AGAIN = "image.quality.not-checked-again"
 
 
 #: The code of :func:`same_eye_twice`'s warning.

@@ -6,18 +6,36 @@ before the version was kept), or of another specialty's, are checked again from 
 import would check them now; a sent case keeps the verdict its expert saw. Three steps, so that the window
 runs each where it belongs (:func:`to_check_again` and :func:`store_checks` on the writer thread,
 :func:`checks_again` on the thread pool, never on the window's thread); the command line runs them in turn
-(:func:`check_case_again`). An image that cannot be read or decoded keeps its verdict, said in the log only:
-the checklist and the send say what is wrong with it, as they would have.
+(:func:`check_case_again`).
+
+An image that cannot be checked again is marked so once, not tried again at every opening: its older verdict
+stays, with a finding (``app.model.RECHECKS_CHECK``) that names it in the checklist of the window and of
+``case show`` / ``case send``. Its file missing or damaged on this workstation, it could not be sent either:
+the finding blocks, and says to retake or remove it. The checks failing on it (an odd image they crash on: our
+bug, not the patient's), a warning: the case may still leave, the older verdict said as such; the failure is
+logged by the image's id and the error's type and place, never its message (it may quote a header's words).
+A read refused for a moment (a locked file, a busy disk) leaves it as it was, to be tried at the next opening.
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.errors import ImageRejected, NotFound, StorageError
-from app.model import CHECKS_VERSION, EDITABLE_STATES, Case, CaseImage, QualityFinding
+from app.errors import DataAltered, NotFound, StorageError
+from app.model import (
+    CHECKS_VERSION,
+    EDITABLE_STATES,
+    NOT_CHECKED_KEY,
+    RECHECKS_CHECK,
+    UNREADABLE_KEY,
+    Case,
+    CaseImage,
+    Level,
+    QualityFinding,
+)
 from app.store import Store
 from capture.pipeline import modality_for, recheck_stored
 
@@ -43,39 +61,70 @@ def needs_checks(image: CaseImage, specialty: str) -> bool:
     return image.checks < CHECKS_VERSION or image.modality != modality_for(specialty)
 
 
-def to_check_again(store: Store, case_id: str, specialty: str) -> list[tuple[CaseImage, bytes]] | None:
+def to_check_again(store: Store, case_id: str, specialty: str) -> list[tuple[CaseImage, bytes | None]] | None:
     """The case's images to check again as ``specialty``'s (the case's) and their bytes, read on the writer
     thread after the writes asked before (an import, labels); ``None`` when the case can no longer change
-    (its images stay as they were sent). An image whose file is missing or does not open is left out: it
-    keeps its verdict (the checklist and the send say what is wrong with it)."""
+    (its images stay as they were sent). An image whose file is missing or damaged comes with ``None`` for
+    its bytes (:func:`checks_again` marks it so); one whose read was refused for a moment is left out."""
     if store.state(case_id) not in EDITABLE_STATES:
         return None
-    found = []
+    found: list[tuple[CaseImage, bytes | None]] = []
     for image in store.images(case_id):
         if not needs_checks(image, specialty):
             continue
         try:
             found.append((image, store.image_bytes(image)))
-        except StorageError:  # (DataAltered too: recorded by the store)
-            log.warning("image %s not read to be checked again: its verdict stays", image.id)
+        except StorageError as exc:  # (DataAltered too: recorded by the store)
+            if _lost(exc):
+                log.warning("image %s: its file is missing or damaged, it cannot be checked again", image.id)
+                found.append((image, None))
+            else:
+                log.warning("image %s not read to be checked again (%s): tried at the next opening", image.id, exc)
     return found
 
 
+def _lost(exc: StorageError) -> bool:
+    """Whether the image's file is gone or damaged for good (not a read refused for a moment)."""
+    return isinstance(exc, DataAltered) or isinstance(exc.__cause__, (FileNotFoundError, ValueError))
+
+
+def _not_checked(image: CaseImage, specialty: str, key: str, level: Level) -> CheckedAgain:
+    """``image`` with its older verdict and the finding ``key`` saying it could not be checked again (once:
+    that of an earlier release replaced), of the modality a case of ``specialty`` gives (so it is not
+    checked again at every opening for it)."""
+    kept = [finding for finding in image.quality if finding.check != RECHECKS_CHECK]
+    said = QualityFinding.said(RECHECKS_CHECK, level, key)
+    return CheckedAgain(image, [*kept, said], modality_for(specialty))
+
+
 def checks_again(
-    images: list[tuple[CaseImage, bytes]], specialty: str, stopped: Callable[[], bool]
+    images: list[tuple[CaseImage, bytes | None]], specialty: str, stopped: Callable[[], bool]
 ) -> list[CheckedAgain] | None:
     """Each image checked again for ``specialty`` by this release's checks: a skin photo's verdict in a case
     now of ophthalmology is a retinograph's, and the reverse. Made off the writer thread (100-600 ms of
     decoding and checking: the writes asked meanwhile, and a case opened, which waits for them, no longer wait
-    for it). Those checked; ``None`` when ``stopped()`` (the specialty changed again) before the last."""
+    for it). Those checked, and those that cannot be (their file lost, the checks failing on them) with their
+    older verdict said so; ``None`` when ``stopped()`` (the specialty changed again) before the last."""
     checked = []
     for image, data in images:
         if stopped():  # another specialty: these checks would be written for nothing
             return None
+        if data is None:
+            checked.append(_not_checked(image, specialty, UNREADABLE_KEY, "blocking"))
+            continue
         try:
             quality, modality = recheck_stored(data, specialty=specialty, findings=image.quality, device=image.device)
-        except ImageRejected:  # (stored, it was read once): its findings stay, the others are checked
-            log.warning("image %s not checked again for %s: its verdict stays", image.id, specialty)
+        except Exception as exc:  # noqa: BLE001 -- any failure of the checks on one image: ImageRejected, a bug
+            # By the error's type and place only: its message may quote the image's header (a name).
+            log.warning(
+                "image %s not checked again for %s by checks %d (%s): its older verdict stands, said so\n%s",
+                image.id,
+                specialty,
+                CHECKS_VERSION,
+                type(exc).__name__,
+                "".join(traceback.format_tb(exc.__traceback__)).rstrip(),
+            )
+            checked.append(_not_checked(image, specialty, NOT_CHECKED_KEY, "warning"))
             continue
         checked.append(CheckedAgain(image, quality, modality))
     return checked

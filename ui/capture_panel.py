@@ -395,7 +395,7 @@ class CapturePanel(QWidget):
             self._checks_failed.add(case_id)
             fail(message)
 
-        def read(images: list[tuple[CaseImage, bytes]] | None) -> None:
+        def read(images: list[tuple[CaseImage, bytes | None]] | None) -> None:
             if images and not stop.is_set():
                 self.jobs.run(lambda _store: rechecks.checks_again(images, specialty, stop.is_set), checked, failed)
             else:

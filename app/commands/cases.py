@@ -41,7 +41,7 @@ from app.report_text import (
     view_words,
 )
 from app.store import PLATFORM, NewImage, Store
-from app.validation import EYE_SIDE, NAMES_ONLY, OTHER_PATIENT, blocking, eye_side_words
+from app.validation import EYE_SIDE, NAMES_ONLY, NOT_CHECKED_AGAIN, OTHER_PATIENT, blocking, eye_side_words
 
 M.add(
     {
@@ -720,8 +720,9 @@ def run_send(args: argparse.Namespace) -> int:
         # says it on the case and sends it all the same (the nurse may know it is right), so the command
         # does, and says how to hold it back.
         # So is an image its device recorded for another patient (found from outside: queued without a
-        # word, the window's own question left to the window): as the eye to check, a warning.
-        said = say_eye_sides(checklist, (OTHER_PATIENT, NAMES_ONLY, EYE_SIDE, IMAGE_ELSEWHERE))
+        # word, the window's own question left to the window): as the eye to check, a warning. And an image
+        # this release's checks failed on: it leaves with its older verdict (capture.rechecks), said so.
+        said = say_eye_sides(checklist, (OTHER_PATIENT, NAMES_ONLY, EYE_SIDE, IMAGE_ELSEWHERE, NOT_CHECKED_AGAIN))
         elsewhere = [finding for finding in said if finding.code == IMAGE_ELSEWHERE]
         others = [finding for finding in said if finding.code == OTHER_PATIENT]
         if findings:

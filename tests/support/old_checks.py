@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 from app.model import CaseImage, CaseState, QualityFinding
 from app.store import NewImage, Store
 from capture.pipeline import prepare_image_bytes
@@ -50,3 +53,29 @@ def verdicts(store: Store, case_id: str) -> list[tuple[list[QualityFinding], int
 
 def first(store: Store, case_id: str) -> CaseImage:
     return next(iter(store.images(case_id)))
+
+
+def small_photo_judged_good_long_ago(store: Store) -> str:
+    """A draft whose first photo is a real camera's 600 × 450 one, too small for today's checks, that older
+    checks judged « good » (version 0): its case's id."""
+    small = (
+        Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras" / "orientation_landscape_1.jpg"
+    ).read_bytes()
+    case_id = case_checked_long_ago(store, level="ok")
+    prepared = prepare_image_bytes(small, filename="petite.jpg", specialty="dermatology")
+    assert any(finding.level == "blocking" for finding in prepared.quality)  # too small, for today's checks
+    record = first(store, case_id)
+    old = replace(
+        record,
+        id=record.id + "-small",
+        width=prepared.width,
+        height=prepared.height,
+        quality=[QualityFinding("resolution", "ok", "Résolution suffisante.")],
+        checks=0,
+        blob="",
+        thumb_blob=None,
+        size=0,
+        sha1="",
+    )
+    store.replace_image(case_id, record.id, NewImage(old, prepared.data, prepared.thumbnail))
+    return case_id

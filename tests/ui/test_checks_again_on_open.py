@@ -10,12 +10,17 @@ the checklist follow."""
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 from typing import Any
 
 from app.model import CHECKS_VERSION, CaseState
-from app.store import NewImage, Store
-from tests.support.old_checks import OLD_VERDICT, case_checked_long_ago, first, verdicts
+from app.store import Store
+from tests.support.old_checks import (
+    OLD_VERDICT,
+    case_checked_long_ago,
+    first,
+    small_photo_judged_good_long_ago,
+    verdicts,
+)
 from tests.support.ui import open_from_list
 
 JOB_MS = 30_000
@@ -84,51 +89,91 @@ def test_a_sent_case_opened_keeps_the_verdict_its_expert_saw(
     assert not seen.threads
 
 
-def test_a_photo_whose_file_is_gone_keeps_its_verdict_and_nothing_alarming_is_said(
-    qtbot: Any, store: Store, threaded_window: Any
+def test_a_photo_whose_file_is_gone_is_named_once_with_what_to_do_and_not_read_again(
+    qtbot: Any, store: Store, threaded_window: Any, monkeypatch: Any
 ) -> None:
+    """Its file could not be read to be checked again: it stayed « out of date », was tried again at every
+    opening, and nothing said it (the sync failed on it later). Its older verdict is now kept with a
+    blocking finding that names it and says what to do (retake or remove it), and it is not read again."""
     case_id = case_checked_long_ago(store)
     image, _second = list(store.images(case_id))
     store.objects._path(image.blob).unlink()
+    reads: list[str] = []
+    read = Store.image_bytes
+
+    def counted(self: Store, image: Any) -> bytes:
+        reads.append(image.id)
+        return read(self, image)
+
+    monkeypatch.setattr(Store, "image_bytes", counted)
     window = threaded_window
     open_from_list(qtbot, window, case_id)
-    panel: Any = window.case_page.capture.ensure()
-    qtbot.waitUntil(lambda: verdicts(store, case_id)[1][1] == CHECKS_VERSION, timeout=JOB_MS)
-    assert panel.jobs.wait()
-    qtbot.wait(200)
-    assert verdicts(store, case_id)[0] == ([OLD_VERDICT], 0)
-    assert not panel.status.text()
-
-
-def small_photo_judged_good_long_ago(store: Store) -> str:
-    """A draft whose first photo is a real camera's 600 × 450 one, too small for today's checks, that older
-    checks judged « good » (version 0): its case's id."""
-    from pathlib import Path
-
-    from app.model import QualityFinding
-    from capture.pipeline import prepare_image_bytes
-
-    small = (
-        Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras" / "orientation_landscape_1.jpg"
-    ).read_bytes()
-    case_id = case_checked_long_ago(store, level="ok")
-    prepared = prepare_image_bytes(small, filename="petite.jpg", specialty="dermatology")
-    assert any(finding.level == "blocking" for finding in prepared.quality)  # too small, for today's checks
-    record = first(store, case_id)
-    old = replace(
-        record,
-        id=record.id + "-small",
-        width=prepared.width,
-        height=prepared.height,
-        quality=[QualityFinding("resolution", "ok", "Résolution suffisante.")],
-        checks=0,
-        blob="",
-        thumb_blob=None,
-        size=0,
-        sha1="",
+    page = window.case_page
+    panel: Any = page.capture.ensure()
+    qtbot.waitUntil(
+        lambda: [checks for _quality, checks in verdicts(store, case_id)] == [CHECKS_VERSION, CHECKS_VERSION],
+        timeout=JOB_MS,
     )
-    store.replace_image(case_id, record.id, NewImage(old, prepared.data, prepared.thumbnail))
-    return case_id
+    assert panel.jobs.wait()
+    kept = first(store, case_id).quality
+    assert OLD_VERDICT in kept and [f.key for f in kept if f != OLD_VERDICT] == ["recheck.file-unreadable"]
+    # What the nurse sees: the checklist names the image and says what to do, the tile says it unusable.
+    qtbot.waitUntil(lambda: any("introuvable ou abîmé" in f.message for f in page.checklist.findings), timeout=JOB_MS)
+    said = next(f for f in page.checklist.findings if "introuvable ou abîmé" in f.message)
+    assert said.field == "images[0].quality" and said.blocks_sending()
+    assert said.message.startswith("Image 1 ") and "Reprenez-la ou retirez-la" in said.message
+    qtbot.waitUntil(lambda: panel.tile(image.id) is not None, timeout=JOB_MS)
+    qtbot.waitUntil(lambda: panel.tile(image.id).level == "blocking", timeout=JOB_MS)
+    assert not page.send()
+    assert store.state(case_id) == CaseState.DRAFT
+
+    # Opened again: not read again, not said twice.
+    tried = reads.count(image.id)
+    open_from_list(qtbot, window, case_id)
+    qtbot.wait(600)
+    assert panel.jobs.wait()
+    assert reads.count(image.id) == tried
+    assert first(store, case_id).quality == kept
+
+
+def test_a_draft_whose_checks_crash_on_a_real_photo_is_sent_with_its_older_verdict_said(
+    qtbot: Any, store: Store, threaded_window: Any, monkeypatch: Any
+) -> None:
+    """An exception inside the checks for one image left the draft « en cours de vérification » at every
+    press of « Envoyer » (checked again, failing again): never sent. The image keeps its older verdict, marked
+    as not checked again and said as a warning in the checklist, and the case leaves."""
+    from capture import rechecks
+
+    case_id = small_photo_judged_good_long_ago(store)
+    photo = first(store, case_id)
+    data = store.image_bytes(photo)
+    checks = rechecks.recheck_stored
+    crashes: list[bytes] = []
+
+    def crash(image: bytes, **kwargs: Any) -> Any:
+        if image == data:
+            crashes.append(image)
+            raise ValueError("odd image")
+        return checks(image, **kwargs)
+
+    monkeypatch.setattr(rechecks, "recheck_stored", crash)
+    window = threaded_window
+    open_from_list(qtbot, window, case_id)
+    page = window.case_page
+    panel: Any = page.capture.ensure()
+    qtbot.waitUntil(lambda: bool(crashes) and not panel.checks_pending(case_id), timeout=JOB_MS)
+    assert panel.jobs.wait()
+    qtbot.waitUntil(
+        lambda: any("pas pu être vérifiée de nouveau" in f.message for f in page.checklist.findings), timeout=JOB_MS
+    )
+    said = next(f for f in page.checklist.findings if "pas pu être vérifiée de nouveau" in f.message)
+    assert said.message.startswith("Image 1 ") and not said.blocks_sending()
+    assert first(store, case_id).checks == CHECKS_VERSION
+
+    assert page.send()
+    qtbot.waitUntil(lambda: store.state(case_id) == CaseState.QUEUED, timeout=JOB_MS)
+    assert len(crashes) == 1  # made once, not at every press
+    assert panel.jobs.wait()
 
 
 def test_a_draft_sent_while_its_images_are_checked_again_waits_for_their_verdicts(
