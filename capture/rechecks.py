@@ -91,10 +91,12 @@ def _lost(exc: StorageError) -> bool:
 def _not_checked(image: CaseImage, specialty: str, key: str, level: Level) -> CheckedAgain:
     """``image`` with its older verdict and the finding ``key`` saying it could not be checked again (once:
     that of an earlier release replaced), of the modality a case of ``specialty`` gives (so it is not
-    checked again at every opening for it)."""
+    checked again at every opening for it); a device's ophthalmic DICOM stays « OP », as the checks made
+    again keep it (``capture.pipeline.recheck_stored``)."""
     kept = [finding for finding in image.quality if finding.check != RECHECKS_CHECK]
     said = QualityFinding.said(RECHECKS_CHECK, level, key)
-    return CheckedAgain(image, [*kept, said], modality_for(specialty))
+    ophthalmic = image.content_type == "application/dicom" and image.modality == "OP"
+    return CheckedAgain(image, [*kept, said], "OP" if ophthalmic else modality_for(specialty))
 
 
 def checks_again(
