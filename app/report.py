@@ -73,6 +73,7 @@ from app.report_text import (
     format_name,
     history_words,
     kind_words,
+    names_only_words,
     other_patient_words,
     quality_said,
     sex_words,
@@ -635,6 +636,11 @@ def _image_caption(image: CaseImage, patient: Patient, t: T, styles: dict[str, P
     if other:
         warn = t.level("warning")
         findings.append(f"{warn} : {other}" if t.lang == "fr" else f"{warn}: {other}")
+    # Nor that its device wrote her names alone (no birth date nor INS): a mother's image, maybe.
+    names = names_only_words(image, patient, t.lang)
+    if names:
+        warn = t.level("warning")
+        findings.append(f"{warn} : {names}" if t.lang == "fr" else f"{warn}: {names}")
     # Found from outside: a retinography with both eyes swapped printed « aucune remarque » under each.
     side = eye_side_words(image, t.lang)
     if side:

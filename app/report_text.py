@@ -16,7 +16,7 @@ from app import quality_words
 from app.i18n import Catalogue, moment_words
 from app.identifiers import birth_country_name
 from app.model import OTHER_PATIENT_CHECK, Case, CaseImage, Message, Patient, QualityFinding
-from app.validation import looks_like, recorded_for_another
+from app.validation import looks_like, names_only_image, recorded_for_another
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +194,10 @@ _WORDS = Catalogue(
         "quality": {"fr": "Contrôle qualité", "en": "Quality checks"},
         "quality_ok": {"fr": "aucune remarque", "en": "no remark"},
         "eye_to_check": {"fr": "œil à vérifier", "en": "eye to check"},
+        "names_only": {
+            "fr": "Nom seul sur l'appareil, sans date de naissance ni INS : identité non confirmée, à vérifier.",
+            "en": "Name only on the device, without a birth date or an INS: identity not confirmed, to check.",
+        },
         "unlabelled": {"fr": "sans localisation", "en": "no location"},
     },
 )
@@ -422,6 +426,16 @@ def other_patient_words(image: CaseImage, patient: Patient, lang: str) -> str | 
     if image.device_patient is None or not recorded_for_another(image, patient):
         return None
     return quality_words.words("patient.other", None, lang)
+
+
+def names_only_words(image: CaseImage, patient: Patient, lang: str) -> str | None:
+    """That the image's device wrote the case's names only, without a birth date, an INS nor the site's file
+    number (``app.validation.names_only_image``): its identity not confirmed by the device, whatever the
+    case's state (found from outside: said by the checklist and before sending, then by nothing once the
+    case was looked at again, its report printed). Names nobody. ``None`` otherwise."""
+    if not names_only_image(image, patient):
+        return None
+    return _pick(_WORDS, "names_only", lang)
 
 
 def conversation_words(

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 
 from app.i18n import language
 from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage, Level, Patient
+from app.quality_words import words as quality_words
 from app.report_text import other_patient_words, quality_said
-from app.validation import eye_side_words
+from app.validation import eye_side_words, names_only_image
 from ui.choice_box import ChoiceBox
 from ui.fields import SAVE_AT_LEAST_EVERY_MS, SAVE_DELAY_MS
 from ui.image_tile import LEVEL_COLOURS, eye_name, view_name
@@ -275,6 +276,9 @@ class ImageLabels(QGroupBox):
         other = other_patient_words(image, self._patient, language()) if self._patient is not None else None
         if other:
             sentences.append(("warning", other))
+        # Or under her names alone (no birth date nor INS): nothing from the device confirms whose it is.
+        if self._patient is not None and names_only_image(image, self._patient):
+            sentences.append(("warning", quality_words("patient.names-only") or ""))
         said = quality_said(image) if self._patient is not None else image.quality
         shown = [finding for finding in image.quality if finding in said or finding.level == "ok"]
         sentences += [(finding.level, finding.text()) for finding in shown]

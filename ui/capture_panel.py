@@ -471,7 +471,7 @@ class CapturePanel(QWidget):
         self.images_changed.emit()
 
     def _show_images(self, images: list[CaseImage], select: str | None = None) -> None:
-        self.strip.show_images(images, select, self._other_patients(images))
+        self.strip.show_images(images, select, self._other_patients(images), self._names_only(images))
         self._update_checklist()
 
     def _other_patients(self, images: list[CaseImage]) -> set[str]:
@@ -480,17 +480,26 @@ class CapturePanel(QWidget):
         patient = self._case.patient if self._case is not None else None
         return {image.id for image in images if patient is not None and recorded_for_another(image, patient)}
 
+    def _names_only(self, images: list[CaseImage]) -> set[str]:
+        """The images their device recorded under the case's names alone, as the identity is now
+        (``app.validation.names_only_image``)."""
+        patient = self._case.patient if self._case is not None else None
+        return {image.id for image in images if patient is not None and names_only_image(image, patient)}
+
     def follow_identity(self) -> None:
         """The case's identity was edited: the tiles (and the selected image's findings) say again which
         images their device recorded for another patient, compared with the identity as typed. Nothing is
         read nor decoded again: a tile whose answer did not change is left as it is."""
         if self._case is None:
             return
-        other = self._other_patients(self._case.images)
+        other, names = self._other_patients(self._case.images), self._names_only(self._case.images)
         selected = self.labels.image
-        was = selected is not None and selected.id in self.strip.other_patients()
-        self.strip.set_other_patients(other)
-        if selected is not None and (selected.id in other) != was:
+        was = selected is not None and (
+            selected.id in self.strip.other_patients(),
+            selected.id in self.strip.names_only(),
+        )
+        self.strip.set_other_patients(other, names)
+        if selected is not None and (selected.id in other, selected.id in names) != was:
             self.labels.show_image(selected, self._case.patient)
 
     def _names_only_words(self, image_id: str) -> str:

@@ -39,6 +39,8 @@ class ImageStrip(QScrollArea):
         self._loading: set[str] = set()  # thumbnails asked of a worker, not back yet
         #: The images their device recorded for another patient than the case's as it is now.
         self._other_patients: set[str] = set()
+        #: Those it recorded under the case's names alone (no birth date nor INS to confirm them).
+        self._names_only: set[str] = set()
         self.current: str | None = None
         self.setWidgetResizable(True)
         # A tile's picture and about six lines of words (badge, sentence, caption), and the scroll bar:
@@ -61,23 +63,29 @@ class ImageStrip(QScrollArea):
         self._loading.clear()
 
     def show_images(
-        self, images: list[CaseImage], select: str | None = None, other_patients: set[str] | None = None
+        self,
+        images: list[CaseImage],
+        select: str | None = None,
+        other_patients: set[str] | None = None,
+        names_only: set[str] | None = None,
     ) -> None:
         """Tiles at once; the thumbnails not yet in hand are read, decrypted and decoded off the main
         thread and fill in as they come (opening a case never waits for them on the main thread).
-        ``other_patients``: the images their device recorded for another patient than the case's."""
+        ``other_patients``: the images their device recorded for another patient than the case's;
+        ``names_only``: those it recorded under the case's names alone."""
         self._other_patients = set(other_patients or ())
+        self._names_only = set(names_only or ())
         self._tiles.clear()
         self._layout.removeWidget(self.empty_label)
         self.empty_label.hide()
         for number, image in enumerate(images, start=1):
             thumbnail, pending = self._thumbs.get(image.id), image.id not in self._thumbs
-            other = image.id in self._other_patients
+            said = {"other_patient": image.id in self._other_patients, "names_only": image.id in self._names_only}
             if number <= len(self._pool):  # tiles are reused: made and styled once, not at each case
                 tile = self._pool[number - 1]
-                tile.show_image(image, number, thumbnail, pending=pending, other_patient=other)
+                tile.show_image(image, number, thumbnail, pending=pending, **said)
             else:
-                tile = ImageTile(image, thumbnail, number, self._row, pending=pending, other_patient=other)
+                tile = ImageTile(image, thumbnail, number, self._row, pending=pending, **said)
                 tile.clicked.connect(self.select)
                 tile.delete_requested.connect(self.delete_requested)
                 self._layout.insertWidget(len(self._pool), tile)
@@ -107,6 +115,7 @@ class ImageStrip(QScrollArea):
                     self._thumbs.get(image.id),
                     pending=image.id not in self._thumbs,
                     other_patient=image.id in self._other_patients,
+                    names_only=image.id in self._names_only,
                 )
         return True
 
@@ -155,13 +164,19 @@ class ImageStrip(QScrollArea):
         """The images whose tiles say their device recorded them for another patient."""
         return set(self._other_patients)
 
-    def set_other_patients(self, image_ids: set[str]) -> None:
-        """The images their device recorded for another patient than the case's, as its identity is now
-        (typed or corrected since they were imported): their tiles say it, the others no longer do. Only a
-        tile whose answer changed is redrawn (called at each keystroke of the identity)."""
+    def names_only(self) -> set[str]:
+        """The images whose tiles say their device recorded them under the case's names alone."""
+        return set(self._names_only)
+
+    def set_other_patients(self, image_ids: set[str], names_only: set[str] | None = None) -> None:
+        """The images their device recorded for another patient than the case's (and ``names_only``, those
+        under its names alone), as its identity is now (typed or corrected since they were imported): their
+        tiles say it, the others no longer do. Only a tile whose answer changed is redrawn (called at each
+        keystroke of the identity)."""
         self._other_patients = set(image_ids)
+        self._names_only = set(names_only or ())
         for image_id, tile in self._tiles.items():
-            tile.set_other_patient(image_id in self._other_patients)
+            tile.set_other_patient(image_id in self._other_patients, image_id in self._names_only)
 
     @Slot(str)
     def select(self, image_id: str) -> None:

@@ -56,12 +56,13 @@ def quality_findings(image: CaseImage) -> list[QualityFinding]:
     return [f for f in quality_said(image) if f.check != OTHER_PATIENT_CHECK]
 
 
-def tile_level(image: CaseImage, other_patient: bool) -> Level:
-    """The tile's level: the worst of its quality findings, at least « à vérifier » for another patient's."""
+def tile_level(image: CaseImage, other_patient: bool, names_only: bool = False) -> Level:
+    """The tile's level: the worst of its quality findings, at least « à vérifier » for another patient's, or
+    for one its device recorded under the case's names alone."""
     levels = {finding.level for finding in quality_findings(image)}
     if "blocking" in levels:
         return "blocking"
-    return "warning" if "warning" in levels or other_patient else "ok"
+    return "warning" if "warning" in levels or other_patient or names_only else "ok"
 
 
 def decode_thumbnail(data: bytes | None) -> QImage | None:
@@ -128,6 +129,7 @@ class ImageTile(QFrame):
         *,
         pending: bool = False,
         other_patient: bool = False,
+        names_only: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("imageTile")
@@ -158,8 +160,10 @@ class ImageTile(QFrame):
         self.image: CaseImage = image
         #: Whether its device recorded it for another patient than the case's as it is now (app/validation.py).
         self.other_patient = other_patient
+        #: Whether its device recorded it under the case's names alone, no birth date nor INS to confirm them.
+        self.names_only = names_only
         self.number = number
-        self.show_image(image, number, thumbnail, pending=pending, other_patient=other_patient)
+        self.show_image(image, number, thumbnail, pending=pending, other_patient=other_patient, names_only=names_only)
 
     def show_image(
         self,
@@ -169,6 +173,7 @@ class ImageTile(QFrame):
         *,
         pending: bool = False,
         other_patient: bool = False,
+        names_only: bool = False,
     ) -> None:
         """Show ``image`` as the ``number``-th (the strip reuses its tiles from case to case: making
         and styling new widgets was most of the time it took to open a case). A tile that already shows
@@ -183,6 +188,7 @@ class ImageTile(QFrame):
             and self._shown[0] == number
             and image == self.image
             and other_patient == self.other_patient
+            and names_only == self.names_only
         )
         same_picture = self._shown is not None and self._shown[1:] == shown[1:] and not pending
         if same_words and same_picture:
@@ -192,6 +198,7 @@ class ImageTile(QFrame):
         self.image = image
         self.number = number
         self.other_patient = other_patient
+        self.names_only = names_only
         if pending:  # the strip decodes it off the main thread and sets it when ready
             self.picture.clear()
         elif not same_picture:
@@ -201,27 +208,33 @@ class ImageTile(QFrame):
             self.set_caption(image)
         self.set_selected(False)
 
-    def set_other_patient(self, other_patient: bool) -> None:
-        """Say (or no longer say) that the image's device recorded it for another patient than the case's,
-        as the identity is now: followed as it is typed, without redrawing the tile when nothing changes."""
-        if other_patient == self.other_patient:
+    def set_other_patient(self, other_patient: bool, names_only: bool = False) -> None:
+        """Say (or no longer say) that the image's device recorded it for another patient than the case's, or
+        under its names alone, as the identity is now: followed as it is typed, without redrawing the tile
+        when nothing changes."""
+        if (other_patient, names_only) == (self.other_patient, self.names_only):
             return
-        self.other_patient = other_patient
+        self.other_patient, self.names_only = other_patient, names_only
         self._say_verdict()
         self.set_selected(self.selected)
 
     def _say_verdict(self) -> None:
         """Badge, sentence and tooltip: the quality's, and first (identity vigilance before the picture's
-        quality, unless it is unusable) that the device recorded it for another patient."""
+        quality, unless it is unusable) that the device recorded it for another patient, or under the case's
+        names alone (a mother's image in her daughter's case: nothing from the device confirms whose it is)."""
         image = self.image
-        self.level = tile_level(image, self.other_patient)
+        self.level = tile_level(image, self.other_patient, self.names_only)
         self.badge.setText(f"{self.number}. {self._badge_text()}")
         findings = quality_findings(image)
         # Short on the tile (two lines), whole in its tooltip and the selected image's findings.
         other = (quality_words("patient.other") or "") if self.other_patient else ""
+        if not other and self.names_only:
+            other = quality_words("patient.names-only") or ""
         worst = next((f for f in findings if f.level == self.level), None)
-        if other and self.level != "blocking":
+        if other and self.level != "blocking" and self.other_patient:
             sentence = "⚠ " + self.tr("Autre patient selon l'appareil")
+        elif other and self.level != "blocking":
+            sentence = "⚠ " + self.tr("Nom seul : identité non confirmée")
         else:
             # A good image: its badge says « ✓ Bonne qualité », said again under it (and a line taken from
             # the caption's room at 1366 × 768); the line above the photos says it when it is selected.

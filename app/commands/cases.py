@@ -36,6 +36,7 @@ from app.report_text import (
     form_words,
     history_words,
     level_words,
+    names_only_words,
     other_patient_words,
     quality_said,
     view_words,
@@ -507,6 +508,9 @@ def run_show(args: argparse.Namespace) -> int:
         other = other_patient_words(image, case.patient, lang)  # the case's identity as it is now
         if other:
             out.append(f"      {other}")
+        names = names_only_words(image, case.patient, lang)  # no birth date nor INS: her names alone
+        if names:
+            out.append(f"      {names}")
         side = eye_side_words(image) if not editable else None
         if side:
             out.append(f"      ⚠ {side}")

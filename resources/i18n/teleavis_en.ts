@@ -1828,6 +1828,12 @@ Queue it for sending?</translation>
         <translation>Another patient, says the device</translation>
     </message>
     <message>
+        <location filename="../../ui/image_tile.py" line="231"/>
+        <source>Nom seul : identité non confirmée</source>
+        <extracomment>On an image&apos;s tile: its device recorded it under the case&apos;s names alone, without a birth date or an INS; nothing from the device confirms whose image it is.</extracomment>
+        <translation>Name only: identity not confirmed</translation>
+    </message>
+    <message>
         <location filename="../../ui/image_tile.py" line="222"/>
         <source>✓ Bonne qualité</source>
         <translation>✓ Good quality</translation>
