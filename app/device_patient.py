@@ -99,16 +99,17 @@ def names_only(recorded: DevicePatient, patient: Patient | None) -> bool:
     whole = len(born) == 8 and "00" not in (born[4:6], born[6:8])
     # An INS confirms her only when it is the case's: one the case cannot compare (it has none) may be her
     # daughter's, of the same names (found in review).
-    ins = _ins_written(recorded.patient_id)
+    ins = ins_written(recorded.patient_id)
     her_ins = bool(ins) and bool(patient.ins) and ins == normalize_ins(patient.ins or "")
     return not whole and not her_ins and not _site_file_number(recorded, patient)
 
 
 def _site_file_number(recorded: DevicePatient, patient: Patient) -> bool:
     """Whether the device wrote the case's file number at the site (its local id) as the Patient ID, exactly
-    and with no issuer of its own (a worklist of the site fills it so): the structure's own identifier of
-    the patient, which says the image is hers as her birth date does. A number another structure issued
-    (« D-2291^^^CLINIQUE », ``capture.dicom``) may be anyone's there."""
+    and with no issuer of its own, or with exactly the site's (a worklist of the site fills it so, its
+    issuer read at the import: ``capture.dicom.device_patient`` keeps its number alone): the structure's own
+    identifier of the patient, which says the image is hers as her birth date does. A number another
+    structure issued (« D-2291^^^CLINIQUE », ``capture.dicom``) may be anyone's there."""
     local = (patient.local_id or "").strip()
     return bool(local) and "^" not in recorded.patient_id and recorded.patient_id == local
 
@@ -125,7 +126,7 @@ def _confirmed(recorded: DevicePatient, patient: Patient) -> bool:
     whole = len(born) == 8 and "00" not in (born[4:6], born[6:8])
     if whole and born == patient.birth_date.replace("-", ""):
         return True
-    ins = _ins_written(recorded.patient_id)
+    ins = ins_written(recorded.patient_id)
     return bool(ins) and bool(patient.ins) and ins == normalize_ins(patient.ins or "")
 
 
@@ -182,7 +183,7 @@ def recorded_words(recorded: DevicePatient, lang: str | None = None) -> str:
     key = f"device_patient.{recorded.sex}"
     sex = (M.CATALOGUE.tr_in(key, lang) if lang else M.tr(key)) if recorded.sex in _SEXES else ""
     # Its INS, when it wrote one (an image flagged for it alone would otherwise show the case's own words).
-    ins = _ins_written(recorded.patient_id)
+    ins = ins_written(recorded.patient_id)
     return ", ".join(part for part in (name, words, sex, f"INS {ins}" if ins else "") if part)
 
 
@@ -353,7 +354,7 @@ def _another_sex(recorded: str, sex: str) -> bool:
     return recorded in _SEXES and sex in _SEXES.values() and _SEXES[recorded] != sex
 
 
-def _ins_written(recorded: str) -> str:
+def ins_written(recorded: str) -> str:
     """The INS a Patient ID holds, as 15 characters, or "" (a device's own file number): written with
     spaces, dots or a dash before its key, or as an HL7 worklist gives it (« 1500375…^^^&1.2.250.1.213.1.4.8
     &ISO », its first part). Only a number whose key is right counts."""
@@ -364,5 +365,5 @@ def _ins_written(recorded: str) -> str:
 def _another_ins(recorded: str, ins: str | None) -> bool:
     """Whether the file's Patient ID is a valid INS other than the case's (a device's own file number
     says nothing: it cannot be compared)."""
-    written = _ins_written(recorded)
+    written = ins_written(recorded)
     return bool(ins) and bool(written) and written != normalize_ins(ins or "")

@@ -244,6 +244,13 @@ def load_requester(settings: Settings) -> Requester | None:
     return Requester(**data) if data else None
 
 
+def site_patient_system(settings: Settings) -> str:
+    """The system of the site's patient file numbers (their issuer, ``patient_id_system``), "" before the
+    site was set up: a DICOM worklist of the site may write it with the patient's file number."""
+    requester = load_requester(settings)
+    return requester.patient_id_system if requester is not None else ""
+
+
 #: Each site saved, with when it began to name the cases sent (``requester_when_sent``): a list of
 #: ``{"from": ISO instant, "after_event": the last case event's id then, "after_case": that event's case,
 #: "requester": {...}}``; the first one's ``from`` empty and ``after_event`` 0 when it stood since always (an

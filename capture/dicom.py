@@ -30,11 +30,12 @@ from pydicom.pixels.processing import apply_color_lut, convert_color_space
 from pydicom.pixels.utils import as_pixel_options
 from pydicom.tag import Tag
 
-from app.device_patient import is_placeholder
+from app.device_patient import ins_written, is_placeholder
 from app.device_patient import recorded_for_another as another
 from app.identifiers import INS_NIA_SYSTEM, INS_SYSTEM, INS_TEST_SYSTEM, ins_system, normalize_ins
 from app.model import DevicePatient, Patient
 from app.moments import fhir_date_time, parse_offset
+from app.site import EXAMPLE_PATIENT_SYSTEM
 from capture import messages
 from capture.cv import cv2
 from capture.deidentify import allowed_copy
@@ -437,13 +438,20 @@ def _device(ds: Dataset) -> str:
     return " ".join(p for p in parts if p)[:64]
 
 
-def device_patient(ds: Dataset) -> DevicePatient | None:
+def device_patient(ds: Dataset, site_system: str = "") -> DevicePatient | None:
     """Who the device recorded the image for (its patient tags as written), or ``None`` when it wrote none
-    or only its placeholder name (« DEMO^Patient »: nobody was entered on it)."""
+    or only its placeholder name (« DEMO^Patient »: nobody was entered on it). Its Patient ID is an INS a
+    worklist wrote among the Other Patient IDs, else the Patient ID itself when it is an INS, else the
+    number the site's own issuer was written with (``site_system``, :func:`_site_number`), without it: the
+    site's file number, as one written with no issuer is taken; else the Patient ID with its issuer."""
+    written = _patient_id(ds)
     recorded = DevicePatient(
         name=str(getattr(ds, "PatientName", "") or "").strip(),
         birth_date=str(getattr(ds, "PatientBirthDate", "") or "").strip(),
-        patient_id=_ins_among_other_ids(ds) or _patient_id(ds),
+        patient_id=_ins_among_other_ids(ds)
+        or (written if ins_written(written) else "")
+        or _site_number(ds, site_system)
+        or written,
         sex=str(getattr(ds, "PatientSex", "") or "").strip().upper(),
     )
     if is_placeholder(recorded.name) and recorded == DevicePatient(name=recorded.name):
@@ -464,6 +472,37 @@ def _patient_id(ds: Dataset) -> str:
         universal = "?"  # a sequence written wrong: an issuer all the same, never the site's for sure
     issuer = issuer or universal
     return f"{number}^^^{issuer}" if number and issuer and "^" not in number else number
+
+
+def _site_number(ds: Dataset, site_system: str) -> str:
+    """The number a worklist of the site wrote with the site's own issuer (``site_system``, the site's
+    patient-id system as its site file gives it), as the Patient ID's or among the Other Patient IDs; ""
+    for none. Only exactly the site's: an OID written as the system is, or without its ``urn:oid:``, in
+    Issuer of Patient ID or its qualifiers' Universal Entity ID (each written must be it: a name beside
+    it is not the site's as configured). The documentation's example system is no site's own (other
+    structures may have kept it): nothing is the site's by it."""
+    system = site_system.strip()
+    if not system or system == EXAMPLE_PATIENT_SYSTEM:
+        return ""
+    try:
+        for item in (ds, *(getattr(ds, "OtherPatientIDsSequence", None) or [])):
+            number = str(getattr(item, "PatientID", "") or "").strip()
+            if number and "^" not in number and _issued_by(item, system):
+                return number
+    except (TypeError, AttributeError, ValueError, IndexError):  # a sequence written wrong: nobody's
+        return ""
+    return ""
+
+
+def _issued_by(item: Dataset, system: str) -> bool:
+    """Whether the issuer written for ``item``'s Patient ID is ``system``, exactly (an OID also without its
+    ``urn:oid:``), and only it."""
+    issuer = str(getattr(item, "IssuerOfPatientID", "") or "").strip()
+    qualifiers = getattr(item, "IssuerOfPatientIDQualifiersSequence", None) or []
+    universal = str(getattr(qualifiers[0], "UniversalEntityID", "") or "").strip() if qualifiers else ""
+    forms = {system, system.removeprefix("urn:oid:")} if system.startswith("urn:oid:") else {system}
+    written = [text for text in (issuer, universal) if text]
+    return bool(written) and all(text in forms for text in written)
 
 
 def _ins_among_other_ids(ds: Dataset) -> str:

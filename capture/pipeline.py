@@ -73,7 +73,12 @@ class PreparedImage:
 
 
 def prepare_image_file(
-    path: pathlib.Path, *, specialty: str, patient: Patient | None = None, follow_links: bool = True
+    path: pathlib.Path,
+    *,
+    specialty: str,
+    patient: Patient | None = None,
+    follow_links: bool = True,
+    site_system: str = "",
 ) -> PreparedImage:
     """:func:`prepare_image_bytes` on a file's content; the file itself is never changed.
 
@@ -91,14 +96,18 @@ def prepare_image_file(
         raise messages.rejected("unreadable-file", name=name) from exc
     except OSError as exc:
         raise messages.rejected("unreadable-file", name=name) from exc
-    return prepare_image_bytes(data, filename=name, specialty=specialty, patient=patient)
+    return prepare_image_bytes(data, filename=name, specialty=specialty, patient=patient, site_system=site_system)
 
 
-def prepare_image_bytes(data: bytes, *, filename: str, specialty: str, patient: Patient | None = None) -> PreparedImage:
+def prepare_image_bytes(
+    data: bytes, *, filename: str, specialty: str, patient: Patient | None = None, site_system: str = ""
+) -> PreparedImage:
     """Run an imported image (JPEG, PNG, TIFF, HEIC, WebP, BMP, JPEG 2000, GIF or DICOM) through the pipeline.
 
     The format is read from the bytes, not from ``filename`` (used only in messages, without
-    its folder). ``patient`` replaces the patient tags of a DICOM file. Raises
+    its folder). ``patient`` replaces the patient tags of a DICOM file. ``site_system``: the site's
+    patient-id system (``Requester.patient_id_system``), which a worklist may write as the issuer of the
+    patient's file number (``capture.dicom.device_patient``). Raises
     :class:`app.errors.ImageRejected` for anything that cannot be used.
     """
     name = pathlib.PurePath(filename).name or "image"
@@ -110,7 +119,7 @@ def prepare_image_bytes(data: bytes, *, filename: str, specialty: str, patient: 
     if fmt is None:
         raise messages.rejected("unknown-format", name=name)
     if fmt == "dicom":
-        prepared = _prepare_dicom(data, name=name, specialty=specialty, patient=patient)
+        prepared = _prepare_dicom(data, name=name, specialty=specialty, patient=patient, site_system=site_system)
         return replace(prepared, source_sha1=sha1_b64(data))
     modality = "OP" if specialty == "ophthalmology" else "XC"
     # A broken colour profile goes before anything reads the file: it made the photo refused as damaged,
@@ -209,7 +218,9 @@ def _prepared(
     )
 
 
-def _prepare_dicom(data: bytes, *, name: str, specialty: str, patient: Patient | None) -> PreparedImage:
+def _prepare_dicom(
+    data: bytes, *, name: str, specialty: str, patient: Patient | None, site_system: str
+) -> PreparedImage:
     # Imported lazily: pydicom's import is slow and most cases hold only photos.
     from capture.dicom import device_patient, read_dicom, recorded_for_another, rewrite_dicom
 
@@ -248,7 +259,7 @@ def _prepare_dicom(data: bytes, *, name: str, specialty: str, patient: Patient |
         view=image.view,
         captured_at=image.captured_at,
         device=image.device,
-        device_patient=device_patient(image.dataset),
+        device_patient=device_patient(image.dataset, site_system),
     )
 
 

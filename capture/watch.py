@@ -170,10 +170,14 @@ _PATIENT_TAGS = (
     "PatientBirthDate",
     "PatientSex",
     "OtherPatientIDsSequence",  # (an INS a worklist gave: capture.dicom.device_patient)
+    # Whose number the Patient ID is (found in review: left out, another structure's number was read here
+    # as the site's file number, its file ticked, while its import said the names only).
+    "IssuerOfPatientID",
+    "IssuerOfPatientIDQualifiersSequence",
 )
 
 
-def recorded_patient(path: pathlib.Path) -> DevicePatient | None:
+def recorded_patient(path: pathlib.Path, site_system: str = "") -> DevicePatient | None:
     """Who a DICOM's device recorded it for, read from its header only (``stop_before_pixels`` and the
     patient's tags: a few kilobytes of a file of megabytes); None for a file that is no DICOM, has no
     such tags or its placeholder, or cannot be read. Patient data: never logged."""
@@ -195,7 +199,7 @@ def recorded_patient(path: pathlib.Path) -> DevicePatient | None:
         try:
             with os.fdopen(os.dup(handle), "rb") as stream:
                 ds = pydicom.dcmread(stream, stop_before_pixels=True, specific_tags=list(_PATIENT_TAGS), force=True)
-            return device_patient(ds)
+            return device_patient(ds, site_system)
         except (*READ_ERRORS, AttributeError):  # a damaged header says nothing of its patient
             return None
     finally:

@@ -293,12 +293,16 @@ class DeviceFolderDialog(QDialog):
         patient: Patient | None = None,
         held: Held | None = None,
         copied_before: set[pathlib.Path] | None = None,
+        site_system: str = "",
     ) -> None:
         """``ticked``: the files to come ticked (the new ones), unless a DICOM's device recorded it for
         another patient than ``patient``, the case's, or it is already in a case (``held`` says where).
-        ``copied_before``: the files a copy under way when the case opened brought (not ticked, said so)."""
+        ``copied_before``: the files a copy under way when the case opened brought (not ticked, said so).
+        ``site_system``: the site's patient-id system, the issuer its worklist may write with her file
+        number (``capture.dicom.device_patient``)."""
         super().__init__(parent)
         self._patient = patient
+        self._site_system = site_system
         self._held = held
         self.setWindowTitle(self.tr("Dossier de l'appareil"))
         fit_on_screen(self, 560, 420)
@@ -377,7 +381,7 @@ class DeviceFolderDialog(QDialog):
         # bytes read up to :data:`HELD_READ_AT_MOST`, newest first).
         if patient is not None or held is not None:
             for path in [path for path in self.files if path in ticked]:
-                self._say_recorded(path, recorded_patient(path) if patient is not None else None)
+                self._say_recorded(path, recorded_patient(path, site_system) if patient is not None else None)
                 self._say_held(path, stored_hashes(path) if held is not None else set())
             others = [path for path in self.files if path not in ticked]
             if others:
@@ -409,7 +413,7 @@ class DeviceFolderDialog(QDialog):
             if hashes and budget > 0:
                 hashed = stored_hashes(path)
                 budget -= self.listed[path].size if path in self.listed else 0
-            found.append((path, recorded_patient(path) if headers else None, hashed))
+            found.append((path, recorded_patient(path, self._site_system) if headers else None, hashed))
         return found
 
     def _headers_read(self, found: list[tuple[pathlib.Path, DevicePatient | None, set[str]]]) -> None:

@@ -36,6 +36,7 @@ from shiboken6 import isValid
 
 from app.device_patient import recorded_words
 from app.model import EDITABLE_STATES, Case, CaseImage
+from app.site import site_patient_system
 from app.store import Store
 from app.validation import names_only_image, recorded_for_another
 from capture import rechecks
@@ -748,7 +749,13 @@ class CapturePanel(QWidget):
         patient = self._case.patient if self._case is not None else None
         held = held_in(self._store, self._case) if self._case is not None else None
         dialog = DeviceFolderDialog(
-            folder, self, ticked=set(self._new_in_folder), patient=patient, held=held, copied_before=self._copied_before
+            folder,
+            self,
+            ticked=set(self._new_in_folder),
+            patient=patient,
+            held=held,
+            copied_before=self._copied_before,
+            site_system=site_patient_system(self._store.settings),
         )
         self._forget_new_files()
         if dialog.exec() == DeviceFolderDialog.DialogCode.Accepted:

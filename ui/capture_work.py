@@ -23,6 +23,7 @@ from PySide6.QtGui import QImage
 
 from app.errors import AlreadyStored
 from app.model import CHECKS_VERSION, CaseImage, Patient, new_id
+from app.site import site_patient_system
 from app.store import NewImage, Store
 from capture.anonymise import apply as anonymise_pixels
 from capture.messages import rejected
@@ -181,7 +182,11 @@ def import_file(
     """
     if as_listed is not None and Seen.of(path) != as_listed:
         raise rejected("changed_since_listed", name=path.name)
-    prepared = prepare_image_file(path, specialty=specialty, patient=patient, follow_links=follow_links)
+    # The site's patient-id system: a worklist of the site may write it with her file number.
+    system = site_patient_system(store.settings)
+    prepared = prepare_image_file(
+        path, specialty=specialty, patient=patient, follow_links=follow_links, site_system=system
+    )
     if before_storing is not None:
         before_storing()
     # The same file already in a case: a second import of one export (the device wrote it again), or

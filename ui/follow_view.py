@@ -1955,6 +1955,9 @@ class FollowView(QWidget):
         assert self.case is not None
         specialty, case_id, patient = self.case.specialty, self.case.id, self.case.patient
         store = self.store
+        from app.site import site_patient_system
+
+        system = site_patient_system(store.settings)
 
         def prepare() -> list[tuple[str, NewImage]]:
             from app.model import CaseImage
@@ -1963,7 +1966,7 @@ class FollowView(QWidget):
             made = []
             for path in paths:
                 # With the patient: a DICOM recorded for someone else is said, and asked about before it goes.
-                prepared = prepare_image_file(path, specialty=specialty, patient=patient)
+                prepared = prepare_image_file(path, specialty=specialty, patient=patient, site_system=system)
                 record = CaseImage(
                     content_type=prepared.content_type,
                     width=prepared.width,

@@ -41,6 +41,7 @@ from app.report_text import (
     quality_said,
     view_words,
 )
+from app.site import site_patient_system
 from app.store import PLATFORM, NewImage, Store
 from app.validation import EYE_SIDE, NAMES_ONLY, NOT_CHECKED_AGAIN, OTHER_PATIENT, blocking, eye_side_words
 
@@ -175,8 +176,9 @@ def register(sub: Any) -> None:
     send.set_defaults(handler=run_send)
 
 
-def load_images(parsed_images: list[Any], specialty: str, case: Case) -> list[NewImage]:
-    """Every image of the case file through the capture pipeline; all are refused together if one is."""
+def load_images(parsed_images: list[Any], specialty: str, case: Case, site_system: str = "") -> list[NewImage]:
+    """Every image of the case file through the capture pipeline; all are refused together if one is.
+    ``site_system``: the site's patient-id system, which a worklist may write with her file number."""
     from app.store import sha1_b64
     from capture.pipeline import prepare_image_file
 
@@ -186,7 +188,9 @@ def load_images(parsed_images: list[Any], specialty: str, case: Case) -> list[Ne
     for ref in parsed_images:
         try:
             # (``ref.path`` is resolved: a link swapped in since is refused, not followed out of the folder)
-            prepared = prepare_image_file(ref.path, specialty=specialty, patient=case.patient, follow_links=False)
+            prepared = prepare_image_file(
+                ref.path, specialty=specialty, patient=case.patient, follow_links=False, site_system=site_system
+            )
         except ImageRejected as exc:
             problems.append(M.tr("case.image_refused", where=ref.where, name=ref.path.name, reason=exc.message))
             continue
@@ -215,7 +219,9 @@ def run_import(args: argparse.Namespace) -> int:
     document = read_json_file(args.file)
     folder = args.file.parent if args.dir is None else images_folder(args.dir)
     parsed = parse_case(document, folder, allow_outside=args.allow_outside)
-    images = load_images(parsed.images, parsed.case.specialty, parsed.case)
+    with open_store() as store:  # (closed while the images are read: they may take a while)
+        system = site_patient_system(store.settings)
+    images = load_images(parsed.images, parsed.case.specialty, parsed.case, system)
     with open_store() as store:
         case = parsed.case
         # One photo in two patients' cases: one of them is wrong. The window refuses it, with the nurse

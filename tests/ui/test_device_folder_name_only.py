@@ -71,3 +71,23 @@ def test_names_alone_are_never_a_match() -> None:
     mother_born = DevicePatient(name="DUPONT^Marie", birth_date="19580911")
     assert not names_only(mother_born, DAUGHTER)  # (another patient's: said as such, not « names only »)
     assert not names_only(DevicePatient(name="DEMO^Patient"), DAUGHTER)  # nobody entered: nothing said
+
+
+def test_a_worklists_file_number_under_the_sites_issuer_comes_ticked(qtbot: Any, tmp_path: Path) -> None:
+    """A device fed by the site's worklist wrote her names, her file number at the site and the site's own
+    issuer (``tests/app/test_worklist_site_issuer.py``): the structure's identifier says it is hers, ticked.
+    Another structure's issuer with the same number says nothing: unticked, as its import says it."""
+    from tests.app.test_worklist_site_issuer import OID, SYSTEM, worklist_dicom
+
+    daughter = Patient(**{**DAUGHTER.__dict__, "local_id": "D-2291"})
+    (tmp_path / "IM000001").write_bytes(worklist_dicom(issuer=OID))
+    (tmp_path / "IM000002").write_bytes(worklist_dicom(issuer="CLINIQUE_VOISINE"))
+    ticked = {tmp_path / "IM000001", tmp_path / "IM000002"}
+    dialog = DeviceFolderDialog(tmp_path, ticked=ticked, patient=daughter, site_system=SYSTEM)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.reading(), timeout=20_000)
+    listed = lines(dialog)
+    assert listed["IM000001"].checkState() == Qt.CheckState.Checked and "\n" not in listed["IM000001"].text()
+    assert listed["IM000002"].checkState() == Qt.CheckState.Unchecked
+    assert "le nom seul ne dit pas" in listed["IM000002"].text()
+    assert [path.name for path in dialog.chosen()] == ["IM000001"]
