@@ -9,6 +9,7 @@ image its device recorded for another patient.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from app.store import Store
@@ -81,3 +82,21 @@ def test_the_tile_of_an_image_with_her_birth_date_says_nothing_of_it(qtbot: Any,
         assert tile.sentence.text() != SAID and WHOLE not in tile.toolTip() and tile.level == "ok"
     finally:
         page.capture.stop_camera()
+
+
+def test_the_tile_says_it_in_english_too(qtbot: Any, qapp: Any) -> None:
+    from app.model import CaseImage
+    from ui.application import install_language
+    from ui.image_tile import ImageTile
+
+    install_language(qapp, "en")
+    try:
+        tile = ImageTile(CaseImage(body_site="dos"), None, 1, names_only=True)
+        qtbot.addWidget(tile)
+        assert tile.sentence.text() == "⚠ Name only: identity not confirmed" and tile.level == "warning"
+        # The user guide names the tile's words as the window says them.
+        guide = (Path(__file__).resolve().parents[2] / "docs" / "user-guide.en.md").read_text()
+        assert '"Name only: identity not confirmed"' in guide
+    finally:
+        install_language(qapp, "fr")
+    assert SAID.removeprefix("⚠ ") in (Path(__file__).resolve().parents[2] / "docs" / "user-guide.fr.md").read_text()
