@@ -350,14 +350,17 @@ class Outbox:
             self.store.set_platform_words(conn, case_id, last_error=words)
             self.store.transition(case_id, CaseState.NEEDS_ATTENTION, detail="refused", conn=conn)
 
-    def mark_sent(self, case_id: str, task_id: str, request_id: str, task_version: str | None) -> None:
-        """The platform holds the case: ids stored, case ``sent`` (audit ``sent``)."""
+    def mark_sent(
+        self, case_id: str, task_id: str, request_id: str, task_version: str | None, *, words: str | None = None
+    ) -> None:
+        """The platform holds the case: ids stored, case ``sent`` (audit ``sent``). ``words``: what is said on
+        it (the platform refused its transaction, yet holds it), else nothing."""
         with transaction(self.conn) as conn:
             conn.execute(
-                "UPDATE cases SET task_id=?, request_id=?, task_version=?, platform_status=?, "
-                "last_error=NULL WHERE id=?",
+                "UPDATE cases SET task_id=?, request_id=?, task_version=?, platform_status=? WHERE id=?",
                 (task_id, request_id, task_version, "requested", case_id),
             )
+            self.store.set_platform_words(conn, case_id, last_error=words)
             conn.execute("UPDATE outbox SET step=?, last_error=NULL WHERE case_id=?", (STEP_SENT, case_id))
             # The expert's answer is due in a week (48 h when urgent) unless the platform says otherwise
             # (sync/follow.py).

@@ -115,6 +115,14 @@ M.add(
             "date or sex differs: the case was not sent (it would be filed under that patient). Check the "
             "identity and the number; if they are right, see the platform (identity vigilance).",
         },
+        "sync.refused_yet_kept": {
+            "fr": "la plateforme a répondu en refusant cet envoi, mais elle a bien enregistré la demande : elle "
+            "est suivie comme envoyée (la réponse et les questions de l'expert arriveront ici) et ne sera pas "
+            "envoyée une seconde fois. Voyez avec la plateforme ce qu'elle en a gardé. Ce qu'elle a dit : {words}",
+            "en": "the platform answered by refusing this sending, yet it did record the request: it is followed "
+            "as sent (the expert's answer and questions will come here) and will not be sent a second time. "
+            "See with the platform what it kept of it. What it said: {words}",
+        },
         "sync.what.ins": {"fr": "INS", "en": "INS"},
         "sync.billing_number_patient": {
             "fr": "la plateforme a déjà un patient qui porte cet INS comme numéro de sécurité sociale de "
@@ -400,19 +408,45 @@ class SendJob:
                 raise
 
         found = self.client.retrying(lookup, budget_s=self.budget_s) if maybe_sent else None
+        said = heard = None  # (the platform's words on the case; the listener hears their kind, never them)
         try:
             task_id, request_id, version = found or self.client.retrying(
                 post, budget_s=self.budget_s, before_retry=lookup
             )
+        except PermanentFault as refusal:
+            # Refused, yet the platform may have recorded the case (R4's all-or-nothing broken: a server
+            # validating after it has written, a Task kept and its photos refused, a gateway answering for it).
+            # Held as refused without its Task's id, the case was never followed there: the expert's answer
+            # or question never seen here (found from outside). Looked up first: found, it is followed as sent
+            # with the platform's words on it, and never posted again; not found, refused as before.
+            kept = self._kept_all_the_same(lookup)
+            if kept is None:
+                raise
+            task_id, request_id, version = kept
+            said = M.tr("sync.refused_yet_kept", words=refusal.message)
+            heard = M.tr("sync.refused_yet_kept", words=fault_for_console(refusal))
+            log.warning("case %s refused by the platform (%d), yet its Task is there", case.id, refusal.status)
         except (TransientFault, Stopped):
             if not may_have_arrived:
                 # Every try certainly failed before reaching the platform (no connection): the case can
                 # still be held back, and is not looked up first next time.
                 self.outbox.record_step(case.id, STEP_IMAGES)
             raise
-        self.outbox.mark_sent(case.id, task_id, request_id, version)
+        self.outbox.mark_sent(case.id, task_id, request_id, version, words=said)
         log.info("case %s sent (Task/%s)", case.id, task_id)
-        self.listener.case_state(case.id, CaseState.SENT.value)
+        self.listener.case_state(case.id, CaseState.SENT.value, heard or "")
+
+    def _kept_all_the_same(
+        self, lookup: Callable[[], tuple[str, str, str | None] | None]
+    ) -> tuple[str, str, str | None] | None:
+        """The case's Task on the platform after its transaction was refused, when it is there; None when it
+        is not, or when the platform does not let its Tasks be searched. A moment's fault of the search goes
+        up: the case is tried again later, its transaction looked up first (it was claimed)."""
+        try:
+            return self.client.retrying(lookup, budget_s=self.budget_s)
+        except PermanentFault as fault:
+            log.info("case %s: its Task not looked up after the refusal (%s)", self.case_id, fault_for_log(fault))
+            return None
 
 
 def _patient_id(task: dict[str, Any]) -> str | None:

@@ -1,8 +1,8 @@
 """A platform that breaks R4's all-or-nothing transaction: it keeps the case's Task, ServiceRequest and Patient,
-refuses its photos (their entries 400 in a ``transaction-response`` answered 200). The case waits here for the
-user with the platform's words while its Task exists there. Left to check from last session: sent again once
-mended, is there a second Task on the platform? Every create is conditional on its identifier (contract §2), so
-the platform finds the one it kept: one Task, one ServiceRequest, and the case follows that one."""
+refuses its photos (their entries 400 in a ``transaction-response`` answered 200). Held as refused here while its
+Task existed there (its id not kept), the case was never followed: the expert's question about the missing photos,
+or an answer, never seen unless the nurse sent it again. Its Task looked up by identifier before it is held as
+refused, the case is followed as sent, the platform's words said on it, one Task and one ServiceRequest there."""
 
 from __future__ import annotations
 
@@ -81,21 +81,22 @@ def _on_platform(base: str, resource_type: str, case_id: str) -> list[str]:
     return [e["resource"]["id"] for e in found.get("entry", [])]
 
 
-def test_a_case_whose_task_was_kept_and_photos_refused_is_one_task_once_sent_again(
+def test_a_case_whose_task_was_kept_and_photos_refused_is_followed_and_its_question_seen(
     store: Store, tmp_path: Path
 ) -> None:
-    with SandboxServer(tmp_path / "sandbox", answer_after_s=3600.0, run_expert=False, seed=1) as sandbox:
+    with SandboxServer(
+        tmp_path / "sandbox", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=1
+    ) as sandbox:
         case_id = make_case(store, seed=0)
         with photos_refused(sandbox.base_url) as base, engine_on(store, base) as engine:
             engine.run_once(poll=False)
-        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
-        assert WORDS in str(store.platform_info(case_id)["last_error"])
-        [kept] = _on_platform(sandbox.base_url, "Task", case_id)  # (the platform kept it: the premise)
+            [kept] = _on_platform(sandbox.base_url, "Task", case_id)  # (the platform kept it: the premise)
+            assert store.state(case_id) == CaseState.SENT
+            assert store.platform_info(case_id)["task_id"] == kept
+            assert WORDS in str(store.platform_info(case_id)["last_error"])  # the refusal said on the case
 
-        store.queue(case_id)  # the user sends it again, the platform mended
-        with engine_on(store, sandbox.base_url) as engine:
-            engine.run_once(poll=False)
-        assert store.state(case_id) == CaseState.SENT
+            sandbox.expert.run_until_idle()  # the expert asks there (the photos, say)
+            engine.run_once()
+            assert store.state(case_id) == CaseState.ON_HOLD  # and the question is seen here
         assert _on_platform(sandbox.base_url, "Task", case_id) == [kept]
         assert len(_on_platform(sandbox.base_url, "ServiceRequest", case_id)) == 1
-        assert store.platform_info(case_id)["task_id"] == kept

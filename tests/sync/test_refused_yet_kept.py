@@ -1,0 +1,134 @@
+"""A platform that answers the case's transaction with a refusal (400 and its OperationOutcome) when it has in
+fact recorded it: R4's all-or-nothing broken, as a server validating after it has written, or a gateway
+answering in its place. Held as refused here without its Task's id, the case was never followed: an answer or a
+question of the expert there was never seen, unless the nurse sent it again. Looked up by its identifier before
+it is held as refused, the case found on the platform is followed as sent (its Task's id kept, the platform's
+words said on it), never posted a second time; one the platform does not hold is refused as before."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+from app.model import CaseState
+from app.store import Store
+from sync.mapping import CASE_SYSTEM
+from sync.sandbox.server import SandboxServer
+from tests.support.http import QuietHandler, serving
+from tests.sync.sync_helpers import engine_on, make_case
+
+WORDS = "ServiceRequest.reasonCode : valeur refusée"
+REFUSAL = json.dumps(
+    {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "invalid", "diagnostics": WORDS}]}
+).encode()
+
+
+@contextmanager
+def transactions_refused(
+    sandbox: str, *, recorded: bool, tasks_found: bool = True
+) -> Iterator[tuple[str, dict[str, int]]]:
+    """In front of the sandbox: each case's transaction answered 400 with an OperationOutcome, after the
+    sandbox has recorded it (``recorded``) or without it reaching the sandbox; without ``tasks_found``, every
+    search of Tasks answered empty (a platform whose search sees a new Task only later); everything else goes
+    through. Yields its base URL and the count of transactions posted (``"posted"``)."""
+    seen = {"posted": 0}
+
+    class Handler(QuietHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _go(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+            transaction = self.command == "POST" and self.path.rstrip("/") == "/fhir"
+            if transaction:
+                seen["posted"] += 1
+                if recorded:
+                    kept = requests.post(sandbox, data=body, headers=headers, timeout=10)
+                    assert kept.status_code == 200, kept.text
+                self.answer(400, REFUSAL, content_type="application/fhir+json")
+                return
+            if not tasks_found and self.command == "GET" and self.path.removeprefix("/fhir").startswith("/Task"):
+                empty = {"resourceType": "Bundle", "type": "searchset", "total": 0, "entry": []}
+                self.answer(200, json.dumps(empty).encode(), content_type="application/fhir+json")
+                return
+            got = requests.request(
+                self.command, sandbox + self.path.removeprefix("/fhir"), data=body, headers=headers, timeout=10
+            )
+            dropped = ("content-length", "content-type", "content-encoding", "transfer-encoding", "connection")
+            kept_headers = {k: v for k, v in got.headers.items() if k.lower() not in dropped}
+            self.answer(
+                got.status_code, got.content, content_type=got.headers.get("Content-Type"), headers=kept_headers
+            )
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _go
+
+    with serving(Handler, path="/fhir") as base:
+        yield base, seen
+
+
+def _tasks(base: str, case_id: str) -> list[str]:
+    found = requests.get(f"{base}/Task", params={"identifier": f"{CASE_SYSTEM}|{case_id}"}, timeout=10).json()
+    return [e["resource"]["id"] for e in found.get("entry", [])]
+
+
+def test_a_case_refused_yet_recorded_is_followed_and_its_answer_seen(store: Store, tmp_path: Path) -> None:
+    with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
+        case_id = make_case(store, seed=0)
+        with (
+            transactions_refused(sandbox.base_url, recorded=True) as (base, seen),
+            engine_on(store, base) as engine,
+        ):
+            engine.run_once(poll=False)
+            [kept] = _tasks(sandbox.base_url, case_id)  # (the platform recorded it: the premise)
+            assert store.state(case_id) == CaseState.SENT
+            assert store.platform_info(case_id)["task_id"] == kept
+            assert WORDS in str(store.platform_info(case_id)["last_error"])  # what the platform said, kept
+
+            sandbox.expert.run_until_idle()  # the expert answers it there
+            engine.run_once()
+            assert store.state(case_id) == CaseState.ANSWERED  # and the answer is seen here
+            assert seen["posted"] == 1  # never posted again
+        assert _tasks(sandbox.base_url, case_id) == [kept]
+
+
+def test_a_case_refused_and_not_recorded_waits_for_the_user_as_before(store: Store, tmp_path: Path) -> None:
+    with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
+        case_id = make_case(store, seed=0)
+        with transactions_refused(sandbox.base_url, recorded=False) as (base, _), engine_on(store, base) as engine:
+            engine.run_once(poll=False)
+        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+        assert WORDS in str(store.platform_info(case_id)["last_error"])
+        assert store.platform_info(case_id)["task_id"] is None
+        assert _tasks(sandbox.base_url, case_id) == []
+
+        store.queue(case_id)  # corrected and sent again: it goes, once
+        with engine_on(store, sandbox.base_url) as engine:
+            engine.run_once(poll=False)
+        assert store.state(case_id) == CaseState.SENT
+        assert _tasks(sandbox.base_url, case_id) == [store.platform_info(case_id)["task_id"]]
+
+
+def test_a_case_refused_whose_task_was_not_found_is_one_task_once_sent_again(store: Store, tmp_path: Path) -> None:
+    """The sibling: a case held as refused while its Task is there (not found at the time) and sent again by the
+    user is not a second Task for the expert: the one there is found and followed."""
+    with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
+        case_id = make_case(store, seed=0)
+        with (
+            transactions_refused(sandbox.base_url, recorded=True, tasks_found=False) as (base, _),
+            engine_on(store, base) as engine,
+        ):
+            engine.run_once(poll=False)
+        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+        [kept] = _tasks(sandbox.base_url, case_id)  # (there all the same: the premise)
+
+        store.queue(case_id)  # the user sends it again
+        with engine_on(store, sandbox.base_url) as engine:
+            engine.run_once(poll=False)
+        assert store.state(case_id) == CaseState.SENT
+        assert _tasks(sandbox.base_url, case_id) == [kept]
+        assert store.platform_info(case_id)["task_id"] == kept
+        assert sandbox.count("ServiceRequest") == 1
