@@ -132,7 +132,9 @@ TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     # Held back by the user (Outbox.withdraw) while waiting, or while its photos leave, before its
     # transaction is claimed: a draft again.
     CaseState.SENDING: frozenset({CaseState.QUEUED, CaseState.SENT, CaseState.NEEDS_ATTENTION, CaseState.DRAFT}),
-    CaseState.NEEDS_ATTENTION: frozenset({CaseState.DRAFT, CaseState.READY, CaseState.QUEUED}),
+    # Refused, yet found on the platform afterwards (its transaction recorded there all the same): followed
+    # as sent (sync.engine, before each poll).
+    CaseState.NEEDS_ATTENTION: frozenset({CaseState.DRAFT, CaseState.READY, CaseState.QUEUED, CaseState.SENT}),
     **{state: _PLATFORM_TARGETS - {state} for state in FOLLOWED_STATES},
     # The expert may reopen an answered case by asking a question (on hold, in progress); the platform
     # may hand it to another expert (requested, received, accepted: found from outside, a request

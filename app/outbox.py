@@ -164,6 +164,17 @@ class Outbox:
         ).fetchall()
         return [str(r[0]) for r in rows]
 
+    def refused_after_posting(self) -> list[str]:
+        """The cases waiting for the user after their transaction was posted (claimed), for this platform:
+        the platform may hold them all the same (a refusal it answered after recording them), and
+        ``sync.engine`` looks them up before each poll."""
+        rows = self.conn.execute(
+            "SELECT c.id FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.state = ? AND o.step = ? "
+            "AND (c.destination IS NULL OR c.destination = ?) ORDER BY o.queued_at",
+            (CaseState.NEEDS_ATTENTION.value, STEP_TRANSACTION, self.here()),
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
     def row(self, case_id: str) -> OutboxRow | None:
         r = self.conn.execute("SELECT * FROM outbox WHERE case_id=?", (case_id,)).fetchone()
         return self._row(r) if r else None

@@ -123,6 +123,11 @@ M.add(
             "as sent (the expert's answer and questions will come here) and will not be sent a second time. "
             "See with the platform what it kept of it. What it said: {words}",
         },
+        "sync.refused_yet_found": {
+            "fr": "la plateforme avait refusé cet envoi, mais elle a bien enregistré la demande : elle est suivie "
+            "comme envoyée.",
+            "en": "the platform had refused this sending, yet it did record the request: it is followed as sent.",
+        },
         "sync.what.ins": {"fr": "INS", "en": "INS"},
         "sync.billing_number_patient": {
             "fr": "la plateforme a déjà un patient qui porte cet INS comme numéro de sécurité sociale de "
@@ -976,6 +981,7 @@ class Engine:
                 self._poll_failures += 1
             return
         if poll and self.follow and not self.client.stop.is_set():
+            self._refused_yet_kept()
             summary.answered += self._poll()
 
     def _send_case(self, case_id: str) -> CaseState:
@@ -1217,6 +1223,29 @@ class Engine:
         said = self.store.platform_info(case_id).get("last_error") or ""
         keys = ("sync.reply_waiting", "sync.reply_refused_words", "sync.reply_refused")
         return any(said.startswith(words.split("{", 1)[0]) for key in keys for words in M.CATALOGUE[key].values())
+
+    def _refused_yet_kept(self) -> None:
+        """The cases waiting for the user after their transaction was refused, looked up again before each
+        poll: one the platform holds all the same (its search late to find it when it was refused, or refused
+        by a Teleavis that did not look) is followed as sent, the expert's answer and questions seen. A
+        platform out of reach, or refusing the search, leaves them for the next poll."""
+        for case_id in self.outbox.refused_after_posting():
+            if self.client.stop.is_set():
+                return
+            try:
+                found = find_task(self.client, case_id)
+            except (TransientFault, PermanentFault) as fault:
+                log.info("refused cases not looked up (%s)", fault_for_log(fault))
+                return
+            if found is None:
+                continue
+            words = self.store.platform_info(case_id).get("last_error") or ""
+            try:
+                self.outbox.mark_sent(case_id, *found, words=M.tr("sync.refused_yet_kept", words=words))
+            except InvalidTransition:
+                continue  # taken back by the user meanwhile: its sending looks it up first (it was posted)
+            log.warning("case %s refused by the platform, yet its Task is there (Task/%s)", case_id, found[0])
+            self.listener.case_state(case_id, CaseState.SENT.value, M.tr("sync.refused_yet_found"))
 
     def _poll(self) -> list[str]:
         try:

@@ -132,3 +132,32 @@ def test_a_case_refused_whose_task_was_not_found_is_one_task_once_sent_again(sto
         assert _tasks(sandbox.base_url, case_id) == [kept]
         assert store.platform_info(case_id)["task_id"] == kept
         assert sandbox.count("ServiceRequest") == 1
+
+
+def test_a_case_refused_whose_task_was_not_found_then_is_followed_at_the_next_poll(
+    store: Store, tmp_path: Path
+) -> None:
+    """Its Task not found when it was refused (the platform's search late, or refused before this version of
+    Teleavis looked), the case waiting for the user is looked up again at the next poll: found, it is followed
+    as sent, its expert's answer seen, without the user having to send it again."""
+    with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
+        case_id = make_case(store, seed=0)
+        with (
+            transactions_refused(sandbox.base_url, recorded=True, tasks_found=False) as (base, _),
+            engine_on(store, base) as engine,
+        ):
+            engine.run_once(poll=False)
+        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+        [kept] = _tasks(sandbox.base_url, case_id)  # (there all the same: the premise)
+
+        with engine_on(store, sandbox.base_url) as engine:
+            engine.run_once()
+            assert store.state(case_id) == CaseState.SENT
+            assert store.platform_info(case_id)["task_id"] == kept
+            assert WORDS in str(store.platform_info(case_id)["last_error"])
+
+            sandbox.expert.run_until_idle()  # the expert answers it there
+            engine.run_once()
+        assert store.state(case_id) == CaseState.ANSWERED  # and the answer is seen here
+        assert _tasks(sandbox.base_url, case_id) == [kept]
+        assert sandbox.count("ServiceRequest") == 1
