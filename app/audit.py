@@ -94,6 +94,7 @@ ACTIONS = frozenset(
     {
         "created",
         "viewed",
+        "read",
         "edited",
         "queued",
         "taken-back",

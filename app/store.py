@@ -1353,6 +1353,8 @@ class Store:
                 ).fetchone()
                 tag = read_tag(self.key, case_id, news[0], news[1])
                 conn.execute("UPDATE cases SET read_tag=? WHERE id=?", (tag, case_id))
+            # When the requester saw the expert's answer or question is what a health unit is asked first.
+            audit.append(conn, self.key, "read", case_id, detail="news read")
         return True
 
     def message_state_holds(self, row: sqlite3.Row) -> bool:
@@ -1515,6 +1517,8 @@ class Store:
                 "WHERE messages.case_id = cases.id AND direction='from-expert'))",
                 (case_id,),
             ).rowcount
+            if marked == 1:
+                audit.append(conn, self.key, "read", case_id, detail="put back unread")
         return marked == 1
 
     # -- worklist ----------------------------------------------------------------------------
