@@ -171,13 +171,18 @@ def set_pin(store: Store, pin: str) -> None:
     problem = pin_problem(pin)
     if problem is not None:
         raise UsageError(problem)
-    _store_pin(store, pin)
+    from app import audit
+
+    with transaction(store.conn) as conn:
+        _store_pin(store, pin, in_transaction=True)
+        # Who set or changed the lock's code is audited as any setting (never the code: its name only).
+        audit.append(conn, store.key, "settings", detail="lock code")
 
 
-def _store_pin(store: Store, pin: str) -> None:
-    store.settings.set(PIN_SETTING, hash_pin(pin))
+def _store_pin(store: Store, pin: str, *, in_transaction: bool = False) -> None:
+    store.settings.set(PIN_SETTING, hash_pin(pin), in_transaction=in_transaction)
     if _row_exists(store, _LEGACY_PIN_SETTING):
-        store.settings.set(_LEGACY_PIN_SETTING, None)
+        store.settings.set(_LEGACY_PIN_SETTING, None, in_transaction=in_transaction)
 
 
 def _row_exists(store: Store, name: str) -> bool:

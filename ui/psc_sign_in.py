@@ -94,8 +94,6 @@ class PscSignIn(QWidget):
         run_task(work, self._signed_in, self._failed)
 
     def _signed_in(self, result: Any) -> None:
-        from sync.psc import save_sign_in
-
         token, professional = result
         if another_account(self.store, professional):
             self.pending = result
@@ -108,7 +106,7 @@ class PscSignIn(QWidget):
             return
         self.pending = None
         run_write(
-            on_own_connection(self.store, lambda own: save_sign_in(own.settings, token, professional)),
+            on_own_connection(self.store, lambda own: keep_sign_in(own, token, professional)),
             lambda _done: self._done(professional),
             self._failed,
         )
@@ -132,3 +130,15 @@ class PscSignIn(QWidget):
         with contextlib.suppress(RuntimeError):  # the widget is gone
             self.status.setText(words)
             self.button.setEnabled(done)
+
+
+def keep_sign_in(store: Store, token: dict[str, Any], professional: Any) -> None:
+    """Keep a sign-in made in the window with its audit line, in one transaction, as ``teleavis login`` keeps
+    it (found from outside: the window's wrote none, and who the cases left under was not in the log)."""
+    from app import audit
+    from app.db import transaction
+    from sync.psc import save_sign_in
+
+    with transaction(store.conn) as conn:
+        save_sign_in(store.settings, token, professional, in_transaction=True)
+        audit.append(conn, store.key, "settings", detail=f"psc sign-in {professional.number}")

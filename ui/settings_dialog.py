@@ -293,13 +293,11 @@ class SettingsDialog(QDialog):
         if (
             self.psc is not None and self.psc.pending is not None
         ):  # a sign-in as another professional, the code typed above
-            from sync.psc import save_sign_in
+            from ui.psc_sign_in import keep_sign_in
 
             token, professional = self.psc.pending
             try:
-                write_and_wait(
-                    on_own_connection(self.store, lambda own: save_sign_in(own.settings, token, professional))
-                )
+                write_and_wait(on_own_connection(self.store, lambda own: keep_sign_in(own, token, professional)))
             except TeleavisError as exc:
                 self.problem.setText(exc.message)
                 return
@@ -321,15 +319,17 @@ class SettingsDialog(QDialog):
         pin = self.pin.text()
 
         def write(own: Store) -> None:
+            from app import audit
             from app.screen_lock import set_pin
 
             if pin:
                 set_pin(own, pin)  # first: a code refused as too weak leaves every setting as it was
             changed = {key: value for key, value in values.items() if own.settings.get(key) != value}
             if changed:
-                with transaction(own.conn):
+                with transaction(own.conn) as conn:
                     for key, value in changed.items():
                         own.settings.set(key, value, in_transaction=True)
+                        audit.append(conn, own.key, "settings", detail=key)  # as `config set` does
 
         try:
             write_and_wait(on_own_connection(self.store, write))

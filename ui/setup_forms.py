@@ -402,9 +402,12 @@ def _save_platform(store: Store, values: dict[str, Any]) -> tuple[bool, list[str
     forgotten = secrets_left_behind(store.settings.get, values)
     changed.update(dict.fromkeys(forgotten, ""))
     was_training = training_mode(store)
-    with transaction(store.conn):
+    from app import audit
+
+    with transaction(store.conn) as conn:
         for key, value in changed.items():
             store.settings.set(key, value, in_transaction=True)
+            audit.append(conn, store.key, "settings", detail=key)  # as `config set` does: its name, never its value
     held, _ = where_cases_go_changed(store, was_training)  # queued in training: never to the real platform
     return True, held, forgotten
 
