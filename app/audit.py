@@ -95,6 +95,7 @@ ACTIONS = frozenset(
         "created",
         "viewed",
         "read",
+        "lock",
         "edited",
         "queued",
         "taken-back",

@@ -340,6 +340,12 @@ def try_secret(store: Store, secret: str) -> Attempt:
         _counted.pop(str(store.data_dir), None)
         _rebased.pop(str(store.data_dir), None)
         return Attempt(True)
+    from app import audit
+
+    # Someone trying codes at a workstation left locked is audited (never what was typed): the count alone
+    # was forgotten at the next right code.
+    with transaction(store.conn) as conn:
+        audit.append(conn, store.key, "lock", detail=f"wrong code or passphrase ({record['count']} in a row)")
     return Attempt(False, _wait_for(record["count"]))
 
 
