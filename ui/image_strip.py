@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QWidget
 from shiboken6 import isValid
 
@@ -97,9 +97,27 @@ class ImageStrip(QScrollArea):
         if not images:
             self._layout.addWidget(self.empty_label)
             self.empty_label.show()
+        self._fit_scroll_bar()
         wanted = select if select in self._tiles else (self.current if self.current in self._tiles else None)
         self.select(wanted or (images[-1].id if images else ""))
         self.load(images)
+
+    def _fit_scroll_bar(self) -> None:
+        """The scroll bar under the tiles, shown exactly when they are wider than the strip, decided now.
+        Left to Qt (« as needed »), it was shown or hidden a turn of the event loop after the tiles changed:
+        the strip then lost or took back the bar's height and the whole case page was laid out a second
+        time, each tile resized again, at every case opened with more tiles than the one before, or fewer
+        (issue 18.1)."""
+        wide = self._row.minimumSizeHint().width() > self.maximumViewportSize().width()
+        policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOn if wide else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        if self.horizontalScrollBarPolicy() != policy:
+            self.setHorizontalScrollBarPolicy(policy)
+            if not self.isVisible():  # (Qt places the bar and the tiles' view at once only when shown)
+                self.setViewportMargins(self.viewportMargins())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_scroll_bar()  # (a wider window holds more tiles)
 
     def update_images(self, images: list[CaseImage], changed: set[str]) -> bool:
         """The ``changed`` images' tiles say their new verdict (their checks were made again; their bytes and

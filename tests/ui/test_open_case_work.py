@@ -440,3 +440,53 @@ def test_a_case_asks_one_query_for_its_images_in_other_cases_and_still_says_anot
     found = store.images_elsewhere(durand)
     assert [(number, holder.id, there) for number, holder, there in found] == [(1, martin, 1)]
     assert [f.field for f in store.checklist(durand) if f.code == "image.elsewhere"] == ["images[0]"]
+
+
+def test_a_case_of_more_tiles_than_the_strip_holds_is_laid_out_once_when_opened(
+    qtbot: Any, store: Store, window: Any
+) -> None:
+    """The scroll bar under the tiles is shown (or hidden) as the page is written: decided by Qt a turn
+    of the event loop after the tiles changed, it took the strip's height and the whole page was laid out
+    a second time, each tile made shorter (a case of 8 images opened after one of 1; issue 18.1)."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    photo = jpeg_bytes(skin_photo(640, 480, seed=1))
+    one, eight = _case(store, photo, 1, "MARTIN"), _case(store, photo, 8, "BERNARD")
+    window.resize(1280, 760)
+    window.open_case(eight)
+    qtbot.waitExposed(window)
+    panel = window.case_page.capture.ensure()
+    bar = panel.strip.horizontalScrollBar()
+    QApplication.processEvents()
+    assert bar.isVisible()  # eight tiles are wider than the strip
+    heights = {tile.height() for tile in panel.tiles()}
+
+    class Resizes(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.sizes: list[tuple[int, int]] = []
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Resize:
+                self.sizes.append(event.size().toTuple())  # type: ignore[attr-defined]
+            return False
+
+    for case_id, count, wide in ((one, 1, False), (eight, 8, True), (one, 1, False)):
+        window.show_worklist()
+        QApplication.processEvents()
+        resizes = Resizes()
+        for tile in panel.strip._pool:
+            tile.installEventFilter(resizes)
+        window.open_case(case_id)
+        assert bar.isVisible() == wide  # as the page is first shown, not a turn later
+        qtbot.waitUntil(lambda count=count: len(panel.tiles()) == count)
+        QApplication.processEvents()
+        qtbot.wait(50)
+        assert bar.isVisible() == wide
+        for tile in panel.strip._pool:
+            tile.removeEventFilter(resizes)
+        if wide:
+            assert {tile.height() for tile in panel.tiles()} == heights
+            # Each tile shown again is sized once, at its height under the bar.
+            assert set(resizes.sizes) <= {(tile.width(), height) for tile in panel.tiles() for height in heights}
