@@ -672,6 +672,12 @@ class Store:
         with transaction(self.conn) as conn:
             audit.append(conn, self.key, "viewed", case_id, actor=actor)
 
+    def record_handed_out(self, case_id: str, detail: str, *, actor: str | None = None) -> None:
+        """Audit that the case's report left Teleavis from the window (opened in another program, printed),
+        as ``case export --pdf`` audits its file."""
+        with transaction(self.conn) as conn:
+            audit.append(conn, self.key, "exported", case_id, detail=detail, actor=actor)
+
     # -- the sealed list of a case's images -----------------------------------------------------
 
     def _image_list(

@@ -75,7 +75,7 @@ from ui.image_tile import decode_large, decode_picture, decode_thumbnail, eye_na
 from ui.lock import under_lock
 from ui.other_patient_question import send_despite_other_patient
 from ui.reply_places import PHOTOS, ReplyPlaces, ReplyReduce
-from ui.tasks import on_own_connection, run_task, run_write
+from ui.tasks import on_own_connection, run_note, run_task, run_write
 from ui.widgets import named, see_through
 from ui.worklist import local_time
 
@@ -1337,6 +1337,7 @@ class FollowView(QWidget):
             return
         if QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
             self.outside_note.show()
+            self._handed_out(self.case.id, "pdf report opened in another program")
             return
         from app.private_files import remove
 
@@ -1348,6 +1349,10 @@ class FollowView(QWidget):
             if self._several_pdfs
             else self.tr("Aucun programme de cet ordinateur n'a pu ouvrir le PDF. Le compte rendu reste lisible ici."),
         )
+
+    def _handed_out(self, case_id: str, detail: str) -> None:
+        """The audit line of the report handed out of Teleavis (a viewer, a printer), as its export writes one."""
+        run_note(on_own_connection(self.store, lambda own: own.record_handed_out(case_id, detail)))
 
     def _no_printer(self) -> None:
         """No printer here: said calmly, with saving the case's PDF report (the expert's letter in it) where
@@ -1391,6 +1396,7 @@ class FollowView(QWidget):
             # written in the private folder, in memory, and deleted once handed over.
             with temp_folder_for_printing():
                 painter = QPainter(printer)
+                began = painter.isActive()  # (a printer that refused the job: nothing printed)
                 try:
                     for page in range(self.pdf_document.pageCount()):
                         if page:
@@ -1405,6 +1411,8 @@ class FollowView(QWidget):
                         painter.drawImage(QPoint(0, 0), image)
                 finally:
                     painter.end()
+            if began and self.case is not None:
+                self._handed_out(self.case.id, f"pdf report printed, {self.pdf_document.pageCount()} pages")
         except OSError:
             log.warning("no private folder to print through")
             QMessageBox.warning(
