@@ -78,6 +78,13 @@ def padded(sealed: bytes) -> bool:
     return sealed.startswith(_MAGIC_PADDED)
 
 
+def lost(exc: StorageError) -> bool:
+    """Whether a blob's read failed for good (:meth:`ObjectStore.get`): its file gone, or no longer a blob's;
+    not a read refused for a moment (a locked file, a busy disk), nor one that does not open under its id
+    (``DataAltered``, said otherwise)."""
+    return isinstance(exc.__cause__, (FileNotFoundError, ValueError)) and not isinstance(exc, DataAltered)
+
+
 class ObjectStore:
     def __init__(self, root: Path, key: DataKey) -> None:
         self.root = root

@@ -24,6 +24,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app import blobs
 from app.errors import DataAltered, NotFound, StorageError
 from app.model import (
     CHECKS_VERSION,
@@ -85,7 +86,7 @@ def to_check_again(store: Store, case_id: str, specialty: str) -> list[tuple[Cas
 
 def _lost(exc: StorageError) -> bool:
     """Whether the image's file is gone or damaged for good (not a read refused for a moment)."""
-    return isinstance(exc, DataAltered) or isinstance(exc.__cause__, (FileNotFoundError, ValueError))
+    return isinstance(exc, DataAltered) or blobs.lost(exc)
 
 
 def _not_checked(image: CaseImage, specialty: str, key: str, level: Level) -> CheckedAgain:

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from app import audit
+from app import audit, blobs
 from app import messages as M
 from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisError
 from app.folding import fold
@@ -106,6 +106,24 @@ M.add(
             "Retirez-la (dans la fenêtre du dossier), ou reprenez la photo en plus petite définition.",
             "en": "image {n} ({mb} MB) is over the size the platform accepts, even reduced. Remove it (in the "
             "case's window), or take the photo again at a lower resolution.",
+        },
+        # An image's file gone or damaged here (deleted from the data folder, a disk's fault): by its number in
+        # the case, never a name; its case (or its reply) waits for the nurse, the others go.
+        "sync.image_unreadable": {
+            "fr": "le fichier de l'image {n} est introuvable ou abîmé sur ce poste : le dossier n'est pas parti. "
+            "Reprenez cette image ou retirez-la (dans la fenêtre du dossier), puis envoyez le dossier de nouveau. "
+            "Le reste du dossier est intact.",
+            "en": "the file of image {n} is missing or damaged on this computer: the case has not left. Take this "
+            "image again or remove it (in the case's window), then send the case again. The rest of the case is "
+            "intact.",
+        },
+        "sync.reply_image_unreadable": {
+            "fr": "Votre réponse à l'expert n'est pas partie : le fichier de l'image {n}, jointe à la réponse, est "
+            "introuvable ou abîmé sur ce poste. Ses mots sont revenus dans la réponse à écrire : retirez-en cette "
+            "image (reprenez la photo et joignez-la de nouveau s'il le faut), puis envoyez-la de nouveau.",
+            "en": "Your reply to the expert has not left: the file of image {n}, joined to the reply, is missing or "
+            "damaged on this computer. Its words are back in the reply to write: take this image off it (take the "
+            "photo again and join it again if need be), then send it again.",
         },
         "sync.other_patient": {
             "fr": "la plateforme a déjà, sous ce même {what}, un patient dont le nom, le prénom, la date de "
@@ -241,6 +259,29 @@ class ImageTooLarge(PermanentFault):
         #: A photo sent whole (a reply's, joined again, goes reduced: app/reply_drafts.py ``refused_too_large``).
         self.whole_photo = photo and not reduced
         self.position, self.size = position, size
+
+
+class ImageUnreadable(TeleavisError):
+    """An image to send whose file is missing or damaged on this workstation (:func:`app.blobs.lost`): no
+    sending makes it readable again, its case (or its reply) waits for the user, the others go. Found from
+    outside: raised as the store's error, it stopped every pass at that case, the other cases, the replies
+    and the answers held back behind it, for ever."""
+
+    def __init__(self, image_id: str, position: int) -> None:
+        super().__init__(f"image {image_id}: its file is missing or damaged here")
+        self.image_id, self.position = image_id, position
+
+
+def _image_bytes(store: Store, image: Any, position: int) -> bytes:
+    """``store.image_bytes(image)``, its file lost for good said as :class:`ImageUnreadable` (a read refused
+    for a moment goes up as ever: the next pass tries it again)."""
+    try:
+        return store.image_bytes(image)
+    except StorageError as exc:
+        if not blobs.lost(exc):
+            raise
+        log.warning("image %s: its file is missing or damaged on this workstation, it cannot be sent", image.id)
+        raise ImageUnreadable(image.id, position) from exc
 
 
 @dataclass
@@ -540,7 +581,7 @@ def upload_images(
         if still_wanted is not None and not still_wanted():
             # Held back by the user meanwhile: no more of its photos go to the platform.
             raise InvalidTransition(M.tr("withdraw.stopped"))
-        data = store.image_bytes(image)  # one image in memory at a time, dropped after its upload
+        data = _image_bytes(store, image, position)  # one image in memory at a time, dropped after its upload
         content_type: str = image.content_type
         reduced_now = reduced() if callable(reduced) else reduced
         copy = _copy_of(image, data, patient, reduced=reduced_now, training=training)
@@ -597,11 +638,11 @@ def _forget_stale_dicoms(
     the case now does (uploaded, then the case refused and its identity corrected) goes again: its Binary
     is forgotten."""
     sent = outbox.copies_sent(case_id)
-    for image in images:
+    for position, image in enumerate(images, 1):
         if not image.binary_id or image.content_type != "application/dicom":
             continue
         recorded = str(sent.get(image.id, {}).get("sha1") or image.sha1)
-        copy = _copy_of(image, store.image_bytes(image), patient, reduced=False, training=training)
+        copy = _copy_of(image, _image_bytes(store, image, position), patient, reduced=False, training=training)
         if (copy[1].sha1 if copy is not None else image.sha1) != recorded:
             log.info("case %s: a DICOM sent under another identity goes again", case_id)
             outbox.forget_binary(case_id, image.id)
@@ -995,7 +1036,14 @@ class Engine:
             return self._refuse(case_id, exc.message)
         try:
             job.run()
-        except (InvalidTransition, TransientFault, PermanentFault, ImageTooLarge, DataAltered) as fault:
+        except (
+            InvalidTransition,
+            TransientFault,
+            PermanentFault,
+            ImageTooLarge,
+            DataAltered,
+            ImageUnreadable,
+        ) as fault:
             # Held back by the user while it was being sent (before its transaction): nothing more goes,
             # and nothing of this try is recorded on a case that is a draft again.
             state = self.store.state(case_id)
@@ -1023,9 +1071,13 @@ class Engine:
         return CaseState.SENT
 
     def _send_failed(
-        self, case_id: str, fault: TransientFault | PermanentFault | ImageTooLarge | DataAltered
+        self, case_id: str, fault: TransientFault | PermanentFault | ImageTooLarge | DataAltered | ImageUnreadable
     ) -> CaseState:
-        """What a fault of a case's send makes of it: refused (the user corrects it), or tried again later."""
+        """What a fault of a case's send makes of it: refused (the user corrects it), or tried again later. One
+        whose transaction was claimed before (it may have arrived) is looked up before each poll
+        (``_refused_yet_kept``), never posted again blindly."""
+        if isinstance(fault, ImageUnreadable):
+            return self._refuse(case_id, M.tr("sync.image_unreadable", n=fault.position))
         if isinstance(fault, ImageTooLarge):
             log.warning("case %s: an image refused by the platform as too large", case_id)
             return self._refuse(case_id, fault.message, too_large=fault.image_id if fault.reducible else None)
@@ -1139,6 +1191,14 @@ class Engine:
             return False
         except TransientFault as fault:
             self._reply_postponed(case_id, message, fault)
+            return False
+        except ImageUnreadable as lost:
+            # Numbered as the case's images (as ``case show`` lists a reply's): not posted, its words back.
+            number = [image.id for image in case.images].index(lost.image_id) + 1
+            words = M.tr("sync.reply_image_unreadable", n=number)
+            self.outbox.reply_refused(case_id, message.id, words)
+            self._reply_gone(message.id)
+            self.listener.case_state(case_id, "reply-refused", words)
             return False
         location = ((response["entry"][-1] or {}).get("response") or {}).get("location", "")
         try:
