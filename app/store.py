@@ -595,6 +595,7 @@ class Store:
         from app.site import load_requester
         from app.validation import image_elsewhere, same_ins_elsewhere, same_local_id_elsewhere, validate_case
 
+        case = self._files_gone_said(case)
         p = case.patient
         by_ins = self.cases_sharing(p.ins, "ins", other_than=case.id) if p.ins else []
         by_local = self.cases_sharing(p.local_id, "local_id", other_than=case.id) if p.local_id else []
@@ -607,6 +608,30 @@ class Store:
                 for number, holder, there in self.images_elsewhere(case)
             ),
         ]
+
+    def _files_gone_said(self, case: Case) -> Case:
+        """``case`` with each image whose file is no longer on this workstation's disk given the finding of
+        one that could not be checked again for that (``capture.rechecks``: blocking, to retake or remove), so
+        the checklist of the window and of ``case send`` refuses it: found from outside, queued, the sync held
+        it then. Its file looked for, never read (a damaged one is said when it is sent: ``sync.engine``)."""
+        from app.model import RECHECKS_CHECK, UNREADABLE_KEY, QualityFinding
+
+        if case.state not in EDITABLE_STATES:
+            return case
+        gone = {
+            image.id
+            for image in case.images
+            if image.blob.isalnum()
+            and not any(finding.key == UNREADABLE_KEY for finding in image.quality)
+            and not self.objects.exists(image.blob)
+        }
+        if not gone:
+            return case
+        said = QualityFinding.said(RECHECKS_CHECK, "blocking", UNREADABLE_KEY)
+        images = [
+            replace(image, quality=[*image.quality, said]) if image.id in gone else image for image in case.images
+        ]
+        return replace(case, images=images)
 
     def cases_sharing(self, value: str, field: str, *, other_than: str) -> list[Case]:
         """The other cases here whose patient's ``field`` (``ins``, ``local_id``) is ``value``, found by
