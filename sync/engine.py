@@ -1077,7 +1077,7 @@ class Engine:
         whose transaction was claimed before (it may have arrived) is looked up before each poll
         (``_refused_yet_kept``), never posted again blindly."""
         if isinstance(fault, ImageUnreadable):
-            return self._refuse(case_id, M.tr("sync.image_unreadable", n=fault.position))
+            return self._unreadable(case_id, fault)
         if isinstance(fault, ImageTooLarge):
             log.warning("case %s: an image refused by the platform as too large", case_id)
             return self._refuse(case_id, fault.message, too_large=fault.image_id if fault.reducible else None)
@@ -1097,6 +1097,26 @@ class Engine:
         log.info("case %s postponed %.0f s (%s)", case_id, delay, fault_for_log(fault))
         self.listener.case_state(case_id, CaseState.QUEUED.value, fault_for_console(fault))
         return CaseState.QUEUED
+
+    def _unreadable(self, case_id: str, fault: ImageUnreadable) -> CaseState:
+        """A case one of whose images cannot be read here waits for the user; one whose transaction may have
+        arrived (a DICOM sent is read again before it goes, its header checked) is looked up first: found, it
+        is followed as sent, never posted again; the look-up cut, it is tried again later."""
+        row = self.outbox.row(case_id)
+        if row is not None and row.step == STEP_TRANSACTION:
+            try:
+                found = self.client.retrying(lambda: find_task(self.client, case_id), budget_s=self.case_budget_s)
+            except TransientFault as cut:
+                return self._send_failed(case_id, cut)
+            except PermanentFault as refused:
+                log.info("case %s not looked up (%s)", case_id, fault_for_log(refused))
+                found = None
+            if found is not None:
+                self.outbox.mark_sent(case_id, *found)
+                log.info("case %s: its transaction had arrived (Task/%s)", case_id, found[0])
+                self.listener.case_state(case_id, CaseState.SENT.value)
+                return CaseState.SENT
+        return self._refuse(case_id, M.tr("sync.image_unreadable", n=fault.position))
 
     def _whole_platform(self, fault: TransientFault | None) -> TransientFault | None:
         """The fault the other cases of the pass wait for, when the last case's is the whole platform's: no

@@ -23,7 +23,9 @@ from app.store import NewImage, Store
 from sync.follow import queue_reply
 from sync.mapping import CASE_SYSTEM
 from sync.sandbox import SandboxServer
-from tests.sync.sync_helpers import engine_on, make_case, setup_site
+from tests.sync.faultproxy import Exchange, FaultProxy
+from tests.sync.sync_helpers import engine_on, make_case, new_case, setup_site
+from tests.sync.test_dicom_identity_at_sending import dicom_image
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras"
 
@@ -136,3 +138,36 @@ def test_a_reply_whose_image_file_is_lost_is_held_and_the_other_replies_go(
         assert f"image {number}" in said and "ce poste" in said, said
         (message,) = [m for m in Outbox(store).messages(odd_case) if m.id == odd]
         assert message.state == "refused"
+
+
+def test_a_case_that_may_have_arrived_is_looked_up_not_held_when_its_dicom_file_is_lost(
+    store: Store, tmp_path: Path
+) -> None:
+    """Its transaction posted and its answer lost (the platform recorded it), then a retinograph's file lost
+    here: the DICOM sent is read again before anything goes (its header checked against the identity), and
+    cannot be. The case is looked up first: found, it is followed as sent, never posted again, and nothing says
+    the platform refused it (it did not)."""
+    with SandboxServer(tmp_path / "platform", run_expert=False, seed=1) as sandbox:
+        case = new_case("ophthalmology")
+        case_id = store.create_case(case, [dicom_image(case.patient, "R"), dicom_image(case.patient, "L")])
+        store.queue(case_id)
+        posted: list[str] = []
+
+        def answer_lost(exchange: Exchange, _headers: dict[str, str]) -> str | None:
+            # The transaction reaches the platform; its answer, and every look-up after it, are cut.
+            if exchange.method == "POST" and exchange.path.rstrip("/").endswith("/fhir"):
+                posted.append(exchange.path)
+            return "reset-after" if posted else None
+
+        with FaultProxy(sandbox.base_url, after=answer_lost) as proxy, engine_on(store, proxy.base_url) as engine:
+            engine.run_once(poll=False, timeout=3.0)
+        assert posted and sandbox.count("Task", identifier=f"{CASE_SYSTEM}|{case_id}") == 1
+        assert store.state(case_id) == CaseState.QUEUED
+        lose(store, store.get_case(case_id).images[0], "missing")
+        with engine_on(store, sandbox.base_url) as engine:
+            summary = engine.run_once()
+        assert summary.sent == [case_id] and summary.needs_attention == []
+        assert store.state(case_id) == CaseState.SENT
+        assert sandbox.count("Task", identifier=f"{CASE_SYSTEM}|{case_id}") == 1
+        said = str(store.platform_info(case_id).get("last_error") or "")
+        assert "refus" not in said, said
