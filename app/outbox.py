@@ -591,12 +591,20 @@ class Outbox:
             self.store.add_event(conn, case_id, REPLY_SENT, None, None)
 
     def reply_refused(
-        self, case_id: str, message_id: str, words: str, *, too_large: str | None = None, by_platform: bool = False
+        self,
+        case_id: str,
+        message_id: str,
+        words: str,
+        *,
+        too_large: str | None = None,
+        taken_off: str | None = None,
+        by_platform: bool = False,
     ) -> None:
         """The reply ``message_id`` refused (``by_platform``, or held back here), with ``words`` saying why;
         its words and its photos go back to the reply begun, but ``too_large``, the photo the platform refused
-        as over its size limit (app/reply_drafts.py). The history says « refusée par la plateforme » only when
-        it did (found by a nurse's pass: a reply held back here was said refused by the platform)."""
+        as over its size limit, and ``taken_off``, one that cannot be sent (app/reply_drafts.py). The history
+        says « refusée par la plateforme » only when it did (found by a nurse's pass: a reply held back here was
+        said refused by the platform)."""
         from app import reply_drafts
 
         with transaction(self.conn) as conn:
@@ -604,7 +612,7 @@ class Outbox:
             row = conn.execute("SELECT * FROM messages WHERE id=?", (message_id,)).fetchone()
             with suppress(DataAltered):  # its words back to the reply begun, to send again (not one altered)
                 text = self._message(row).text if row is not None else ""
-                reply_drafts.refused(self.store, case_id, text, why=words, too_large=too_large)
+                reply_drafts.refused(self.store, case_id, text, why=words, too_large=too_large, taken_off=taken_off)
             self.store.set_platform_words(conn, case_id, last_error=words)
             self.store.add_event(conn, case_id, REPLY_REFUSED, None, None, "by-platform" if by_platform else "")
 

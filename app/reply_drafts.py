@@ -232,14 +232,17 @@ def refused_why(store: Store, case_id: str) -> str:
     return _whys(store).get(case_id, "")
 
 
-def refused(store: Store, case_id: str, text: str, *, why: str = "", too_large: str | None = None) -> None:
+def refused(
+    store: Store, case_id: str, text: str, *, why: str = "", too_large: str | None = None, taken_off: str | None = None
+) -> None:
     """Inside the transaction that says ``case_id``'s reply refused (``Outbox.reply_refused``): its words
     ``text`` come back to the reply begun, sealed as the rest of it. Found in review: only its photos came
     back, and the nurse had to type her answer again (or sent the photos with no words); in the same
     transaction, a refusal that came with Teleavis closed, or a kill right after it, loses none of them.
     ``too_large``: the image the platform refused as over its size limit (413), taken off the reply begun
     (its photos come back, :func:`load_again`): found in review, « Retirer les images » took them all off,
-    and the others could not go without it. Joined again by hand, it goes."""
+    and the others could not go without it. Joined again by hand, it goes. ``taken_off``: an image taken off
+    the reply begun for another cause (its file missing or damaged here: ``sync.engine``), nothing more said."""
     drafts = _all(store)
     begun = drafts.get(case_id, "")
     back = with_refused(begun, text)
@@ -250,9 +253,12 @@ def refused(store: Store, case_id: str, text: str, *, why: str = "", too_large: 
         whys = _whys(store)
         whys[case_id] = why
         store.settings.set(WHY, whys, in_transaction=True)
-    if too_large:
+    if too_large or taken_off:
         every = _again(store)
-        every.setdefault(case_id, {})[too_large] = {"name": "", "off": True, "too_large": True}
+        if too_large:
+            every.setdefault(case_id, {})[too_large] = {"name": "", "off": True, "too_large": True}
+        if taken_off:
+            every.setdefault(case_id, {})[taken_off] = {"name": "", "off": True}
         store.settings.set(AGAIN, every, in_transaction=True)
 
 

@@ -119,11 +119,12 @@ M.add(
         },
         "sync.reply_image_unreadable": {
             "fr": "Votre réponse à l'expert n'est pas partie : le fichier de l'image {n}, jointe à la réponse, est "
-            "introuvable ou abîmé sur ce poste. Ses mots sont revenus dans la réponse à écrire : retirez-en cette "
-            "image (reprenez la photo et joignez-la de nouveau s'il le faut), puis envoyez-la de nouveau.",
+            "introuvable ou abîmé sur ce poste. Ses mots et ses autres images sont revenus dans la réponse à écrire, "
+            "cette image retirée de la réponse : reprenez la photo et joignez-la de nouveau s'il le faut, puis "
+            "envoyez la réponse de nouveau.",
             "en": "Your reply to the expert has not left: the file of image {n}, joined to the reply, is missing or "
-            "damaged on this computer. Its words are back in the reply to write: take this image off it (take the "
-            "photo again and join it again if need be), then send it again.",
+            "damaged on this computer. Its words and its other images are back in the reply to write, this image "
+            "taken off the reply: take the photo again and join it again if need be, then send the reply again.",
         },
         "sync.other_patient": {
             "fr": "la plateforme a déjà, sous ce même {what}, un patient dont le nom, le prénom, la date de "
@@ -1216,7 +1217,7 @@ class Engine:
             # Numbered as the case's images (as ``case show`` lists a reply's): not posted, its words back.
             number = [image.id for image in case.images].index(lost.image_id) + 1
             words = M.tr("sync.reply_image_unreadable", n=number)
-            self.outbox.reply_refused(case_id, message.id, words)
+            self.outbox.reply_refused(case_id, message.id, words, taken_off=lost.image_id)
             self._reply_gone(message.id)
             self.listener.case_state(case_id, "reply-refused", words)
             return False

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from app import reply_drafts
 from app.model import CaseImage, CaseState
 from app.outbox import Outbox
 from app.store import NewImage, Store
@@ -138,6 +139,12 @@ def test_a_reply_whose_image_file_is_lost_is_held_and_the_other_replies_go(
         assert f"image {number}" in said and "ce poste" in said, said
         (message,) = [m for m in Outbox(store).messages(odd_case) if m.id == odd]
         assert message.state == "refused"
+        # Its words are back in the reply begun; the image that cannot be read is taken off it (sent again as
+        # it came back, the reply would be refused again), said so.
+        assert "Depuis deux mois." in reply_drafts.load(store, odd_case)
+        assert reply_drafts.load_again(store, odd_case, [record.id]) == []
+        assert "retirée de la réponse" in said
+        assert record.id not in reply_drafts.refused_too_large(store, odd_case)  # (nothing to send reduced)
 
 
 def test_a_case_that_may_have_arrived_is_looked_up_not_held_when_its_dicom_file_is_lost(
