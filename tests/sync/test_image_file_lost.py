@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -103,7 +104,8 @@ def test_the_engine_holds_the_case_and_goes_on_in_the_same_pass(store: Store, tm
         other = make_case(store, image_bytes=_photos("tests_45-gps_ifd.jpg", "tests_35-empty.jpg"), local_id="D-2")
         lose(store, store.get_case(odd).images[0], "missing")
         with engine_on(store, sandbox.base_url) as engine:
-            summary = engine.run_once()
+            # As the window runs it (ui/sync_service.py): it went on, nothing raised to pause it.
+            summary = engine.run_forever(threading.Event(), timeout=2.0)
         assert summary.sent == [other] and summary.needs_attention == [odd]
         assert "image 1" in str(store.platform_info(odd)["last_error"])
         assert not Outbox(store).due()
