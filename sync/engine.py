@@ -1074,9 +1074,7 @@ class Engine:
     def _send_failed(
         self, case_id: str, fault: TransientFault | PermanentFault | ImageTooLarge | DataAltered | ImageUnreadable
     ) -> CaseState:
-        """What a fault of a case's send makes of it: refused (the user corrects it), or tried again later. One
-        whose transaction was claimed before (it may have arrived) is looked up before each poll
-        (``_refused_yet_kept``), never posted again blindly."""
+        """What a fault of a case's send makes of it: refused (the user corrects it), or tried again later."""
         if isinstance(fault, ImageUnreadable):
             return self._unreadable(case_id, fault)
         if isinstance(fault, ImageTooLarge):
