@@ -6,7 +6,6 @@ said the report was never out of the workstation."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +24,6 @@ from ui.tasks import wait_writes
 def _entries(store: Store, case_id: str) -> list[tuple[str, str]]:
     rows = store.conn.execute("SELECT action, detail FROM audit WHERE case_id=? ORDER BY seq", (case_id,))
     return [(str(action), str(detail)) for action, detail in rows]
-
-
-@pytest.fixture
-def window(qtbot: Any, store: Store, sync_runner: None) -> Iterator[MainWindow]:
-    made = MainWindow(store)
-    qtbot.addWidget(made)
-    made.show()
-    qtbot.waitExposed(made)
-    yield made
-    made.shutdown()
 
 
 def _answered(qtbot: Any, store: Store, window: MainWindow) -> str:
