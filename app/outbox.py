@@ -31,6 +31,12 @@ if TYPE_CHECKING:
 STEP_IMAGES = "images"
 STEP_TRANSACTION = "transaction"
 STEP_SENT = "sent"
+#: A case not changed since it was last queued (what its transaction carried is what it holds): the last of
+#: its audit entries that queue or change it is ``queued`` (``c``: the case's row).
+_UNCHANGED_SINCE_QUEUED = (
+    "(SELECT a.action FROM audit a WHERE a.case_id = c.id AND a.action IN ('queued', 'edited', 'deleted') "
+    "ORDER BY a.seq DESC LIMIT 1) = 'queued'"
+)
 #: The case's history events of a reply to the expert: saved to go, then gone.
 REPLY_QUEUED, REPLY_SENT, REPLY_REFUSED = "reply-queued", "reply-sent", "reply-refused"
 #: Case states whose outbox row is work to do.
@@ -165,15 +171,34 @@ class Outbox:
         return [str(r[0]) for r in rows]
 
     def refused_after_posting(self) -> list[str]:
-        """The cases waiting for the user after their transaction was posted (claimed), for this platform:
-        the platform may hold them all the same (a refusal it answered after recording them), and
-        ``sync.engine`` looks them up before each poll."""
+        """The cases waiting for the user after their transaction was posted (claimed), for this platform,
+        unchanged since: the platform may hold them all the same (a refusal it answered after recording them),
+        and ``sync.engine`` looks them up before each poll. One the user changed since it was queued is not
+        what the platform holds: hers to send again (found in review: followed as sent, her correction never
+        left)."""
         rows = self.conn.execute(
-            "SELECT c.id FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.state = ? AND o.step = ? "
-            "AND (c.destination IS NULL OR c.destination = ?) ORDER BY o.queued_at",
+            f"SELECT c.id FROM outbox o JOIN cases c ON c.id = o.case_id WHERE {_UNCHANGED_SINCE_QUEUED} "  # noqa: S608
+            "AND c.state = ? AND o.step = ? AND (c.destination IS NULL OR c.destination = ?) ORDER BY o.queued_at",
             (CaseState.NEEDS_ATTENTION.value, STEP_TRANSACTION, self.here()),
         ).fetchall()
         return [str(r[0]) for r in rows]
+
+    def found_after_refusal(
+        self, case_id: str, task_id: str, request_id: str, task_version: str | None, *, words: str
+    ) -> bool:
+        """A case refused after its transaction was posted, found on the platform all the same: followed as
+        sent, with ``words`` on it, only if it still waits for the user unchanged (one transaction: a case
+        corrected, queued again or held back meanwhile is left as it is, and False)."""
+        with transaction(self.conn) as conn:
+            still = conn.execute(
+                f"SELECT 1 FROM outbox o JOIN cases c ON c.id = o.case_id WHERE {_UNCHANGED_SINCE_QUEUED} "  # noqa: S608
+                "AND c.id = ? AND c.state = ? AND o.step = ?",
+                (case_id, CaseState.NEEDS_ATTENTION.value, STEP_TRANSACTION),
+            ).fetchone()
+            if still is None:
+                return False
+            self._mark_sent(conn, case_id, task_id, request_id, task_version, words=words)
+        return True
 
     def row(self, case_id: str) -> OutboxRow | None:
         r = self.conn.execute("SELECT * FROM outbox WHERE case_id=?", (case_id,)).fetchone()
@@ -367,27 +392,39 @@ class Outbox:
         """The platform holds the case: ids stored, case ``sent`` (audit ``sent``). ``words``: what is said on
         it (the platform refused its transaction, yet holds it), else nothing."""
         with transaction(self.conn) as conn:
-            conn.execute(
-                "UPDATE cases SET task_id=?, request_id=?, task_version=?, platform_status=? WHERE id=?",
-                (task_id, request_id, task_version, "requested", case_id),
-            )
-            self.store.set_platform_words(conn, case_id, last_error=words)
-            conn.execute("UPDATE outbox SET step=?, last_error=NULL WHERE case_id=?", (STEP_SENT, case_id))
-            # The expert's answer is due in a week (48 h when urgent) unless the platform says otherwise
-            # (sync/follow.py).
-            row = conn.execute("SELECT priority FROM cases WHERE id=?", (case_id,)).fetchone()
-            days = URGENT_ANSWER_DAYS if row is not None and row[0] == "urgent" else DEFAULT_ANSWER_DAYS
-            conn.execute(
-                "UPDATE cases SET due_at=COALESCE(due_at, ?) WHERE id=?",
-                (iso(utc_now() + timedelta(days=days)), case_id),
-            )
-            self.store.transition(case_id, CaseState.SENT, detail=f"Task/{task_id}", audit_action="sent", conn=conn)
-            # Here, not at the top: the window lists held cases through this module before it shows, and the acts'
-            # register (the site, its identifiers, CSV) is not needed for that. The sync engine, the one caller,
-            # has it loaded already (sync/follow.py).
-            from app import acts
+            self._mark_sent(conn, case_id, task_id, request_id, task_version, words=words)
 
-            acts.record(self.store, conn, case_id)
+    def _mark_sent(
+        self,
+        conn: sqlite3.Connection,
+        case_id: str,
+        task_id: str,
+        request_id: str,
+        task_version: str | None,
+        *,
+        words: str | None,
+    ) -> None:
+        conn.execute(
+            "UPDATE cases SET task_id=?, request_id=?, task_version=?, platform_status=? WHERE id=?",
+            (task_id, request_id, task_version, "requested", case_id),
+        )
+        self.store.set_platform_words(conn, case_id, last_error=words)
+        conn.execute("UPDATE outbox SET step=?, last_error=NULL WHERE case_id=?", (STEP_SENT, case_id))
+        # The expert's answer is due in a week (48 h when urgent) unless the platform says otherwise
+        # (sync/follow.py).
+        row = conn.execute("SELECT priority FROM cases WHERE id=?", (case_id,)).fetchone()
+        days = URGENT_ANSWER_DAYS if row is not None and row[0] == "urgent" else DEFAULT_ANSWER_DAYS
+        conn.execute(
+            "UPDATE cases SET due_at=COALESCE(due_at, ?) WHERE id=?",
+            (iso(utc_now() + timedelta(days=days)), case_id),
+        )
+        self.store.transition(case_id, CaseState.SENT, detail=f"Task/{task_id}", audit_action="sent", conn=conn)
+        # Here, not at the top: the window lists held cases through this module before it shows, and the acts'
+        # register (the site, its identifiers, CSV) is not needed for that. The sync engine, the one caller,
+        # has it loaded already (sync/follow.py).
+        from app import acts
+
+        acts.record(self.store, conn, case_id)
 
     def next_attempt_at(self, *, longest: timedelta = LONGEST_WAIT) -> str | None:
         """When the next case queued for this platform is due (now for one set before the clock was put

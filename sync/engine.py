@@ -1319,10 +1319,8 @@ class Engine:
             if found is None:
                 continue
             words = self.store.platform_info(case_id).get("last_error") or ""
-            try:
-                self.outbox.mark_sent(case_id, *found, words=M.tr("sync.refused_yet_kept", words=words))
-            except InvalidTransition:
-                continue  # taken back by the user meanwhile: its sending looks it up first (it was posted)
+            if not self.outbox.found_after_refusal(case_id, *found, words=M.tr("sync.refused_yet_kept", words=words)):
+                continue  # corrected, sent again or held back by the user meanwhile: hers (found in review)
             log.warning("case %s refused by the platform, yet its Task is there (Task/%s)", case_id, found[0])
             self.listener.case_state(case_id, CaseState.SENT.value, M.tr("sync.refused_yet_found"))
 

@@ -161,3 +161,30 @@ def test_a_case_refused_whose_task_was_not_found_then_is_followed_at_the_next_po
         assert store.state(case_id) == CaseState.ANSWERED  # and the answer is seen here
         assert _tasks(sandbox.base_url, case_id) == [kept]
         assert sandbox.count("ServiceRequest") == 1
+
+
+def test_a_refused_case_corrected_by_the_user_is_not_followed_as_sent_in_her_place(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found in review: the window asks the nurse to correct a refused case (« Corrigez-le puis envoyez-le à
+    nouveau ») and she can, the case staying refused while she does. The poll that found the Task of the first
+    sending then followed the case as sent: her correction (a question, a patient's name, a photo removed) never
+    left, the case showing it as sent and no longer editable. A case changed since it was last queued is left
+    for her to send again."""
+    with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
+        case_id = make_case(store, seed=0)
+        with (
+            transactions_refused(sandbox.base_url, recorded=True, tasks_found=False) as (base, _),
+            engine_on(store, base) as engine,
+        ):
+            engine.run_once(poll=False)
+        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+        corrected = store.get_case(case_id)
+        corrected.question = "Lésion corrigée : œil gauche, pas le droit."
+        store.update_case(corrected)  # the nurse corrects it, not sent again yet
+
+        with engine_on(store, sandbox.base_url) as engine:
+            engine.run_once()
+        assert store.state(case_id) == CaseState.NEEDS_ATTENTION  # hers to send: what the platform holds is not it
+        assert store.get_case(case_id).question == "Lésion corrigée : œil gauche, pas le droit."
+        assert store.platform_info(case_id)["task_id"] is None
