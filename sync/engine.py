@@ -466,7 +466,7 @@ class SendJob:
             # Held as refused without its Task's id, the case was never followed there: the expert's answer
             # or question never seen here (found from outside). Looked up first: found, it is followed as sent
             # with the platform's words on it, and never posted again; not found, refused as before.
-            kept = self._kept_all_the_same(lookup)
+            kept = self._kept_all_the_same(lambda: find_task(self.client, case.id, named=True))
             if kept is None:
                 raise
             task_id, request_id, version = kept
@@ -1312,7 +1312,7 @@ class Engine:
             if self.client.stop.is_set():
                 return
             try:
-                found = find_task(self.client, case_id)
+                found = find_task(self.client, case_id, named=True)
             except (TransientFault, PermanentFault) as fault:
                 log.info("refused cases not looked up (%s)", fault_for_log(fault))
                 return

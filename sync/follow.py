@@ -740,7 +740,7 @@ def _another_answer(known: Answer, new: Answer) -> bool:
     )
 
 
-def find_task(client: PlatformClient, case_id: str) -> tuple[str, str, str | None] | None:
+def find_task(client: PlatformClient, case_id: str, *, named: bool = False) -> tuple[str, str, str | None] | None:
     """(Task id, ServiceRequest id, version) of the case's Task when the platform has it.
 
     The version is given only for a Task still ``requested``, the status a case is recorded sent
@@ -750,13 +750,15 @@ def find_task(client: PlatformClient, case_id: str) -> tuple[str, str, str | Non
     Only this case's Task: a server that does not support the search parameter ignores it (FHIR's
     lenient default) and returns every Task, another patient's first (found in review: the case was
     bound to it, and would have shown its answer). A Task naming another case is never taken; one
-    naming no case only when the search returned nothing else."""
+    naming no case only when the search returned nothing else, and never with ``named``: a case the platform
+    said it refused is unlikely to be there, and one Task listed alone may be another case's (found in review:
+    a lenient platform's one Task, another patient's, taken by a refused case at each poll)."""
     tasks = [
         task for task in client.search("Task", {"identifier": f"{CASE_SYSTEM}|{case_id}"}) if isinstance(task, dict)
     ]
-    named = [task for task in tasks if case_id in _case_ids(task)]
+    naming = [task for task in tasks if case_id in _case_ids(task)]
     unnamed = [task for task in tasks if not _case_ids(task)]
-    for task in named or (unnamed if len(tasks) == 1 else []):
+    for task in naming or (unnamed if len(tasks) == 1 and not named else []):
         focus = (task.get("focus") or {}).get("reference", "")
         try:
             request_id = location_id(focus, "ServiceRequest")

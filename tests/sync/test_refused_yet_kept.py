@@ -29,11 +29,13 @@ REFUSAL = json.dumps(
 
 @contextmanager
 def transactions_refused(
-    sandbox: str, *, recorded: bool, tasks_found: bool = True
+    sandbox: str, *, recorded: bool, tasks_found: bool = True, search_ignored: bool = False
 ) -> Iterator[tuple[str, dict[str, int]]]:
     """In front of the sandbox: each case's transaction answered 400 with an OperationOutcome, after the
     sandbox has recorded it (``recorded``) or without it reaching the sandbox; without ``tasks_found``, every
-    search of Tasks answered empty (a platform whose search sees a new Task only later); everything else goes
+    search of Tasks answered empty (a platform whose search sees a new Task only later); with
+    ``search_ignored``, a search of Tasks by identifier answered with every Task, none naming its case (a
+    lenient server ignoring the parameter, its Tasks without the case's identifier); everything else goes
     through. Yields its base URL and the count of transactions posted (``"posted"``)."""
     seen = {"posted": 0}
 
@@ -54,6 +56,12 @@ def transactions_refused(
             if not tasks_found and self.command == "GET" and self.path.removeprefix("/fhir").startswith("/Task"):
                 empty = {"resourceType": "Bundle", "type": "searchset", "total": 0, "entry": []}
                 self.answer(200, json.dumps(empty).encode(), content_type="application/fhir+json")
+                return
+            if search_ignored and self.command == "GET" and self.path.startswith("/fhir/Task?identifier="):
+                every = requests.get(f"{sandbox}/Task", headers=headers, timeout=10).json()
+                for entry in every.get("entry", []):
+                    entry["resource"].pop("identifier", None)
+                self.answer(200, json.dumps(every).encode(), content_type="application/fhir+json")
                 return
             got = requests.request(
                 self.command, sandbox + self.path.removeprefix("/fhir"), data=body, headers=headers, timeout=10
@@ -188,3 +196,25 @@ def test_a_refused_case_corrected_by_the_user_is_not_followed_as_sent_in_her_pla
         assert store.state(case_id) == CaseState.NEEDS_ATTENTION  # hers to send: what the platform holds is not it
         assert store.get_case(case_id).question == "Lésion corrigée : œil gauche, pas le droit."
         assert store.platform_info(case_id)["task_id"] is None
+
+
+def test_a_refused_case_is_never_bound_to_a_task_that_does_not_name_it(store: Store, tmp_path: Path) -> None:
+    """Found in review: a platform ignoring the search's identifier (FHIR's lenient default) whose one Task, another
+    case's, did not carry its case's identifier: that Task was taken as the refused case's own (a search that
+    returned nothing else), the case followed as sent, its expert's answer about another patient to come on it.
+    A case the platform said it refused is followed only on a Task that names it."""
+    with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
+        other = make_case(store, seed=1)
+        with engine_on(store, sandbox.base_url) as engine:
+            assert engine.run_once(poll=False).sent == [other]
+        case_id = make_case(store, seed=0)
+        with (
+            transactions_refused(sandbox.base_url, recorded=False, search_ignored=True) as (base, _),
+            engine_on(store, base) as engine,
+        ):
+            engine.run_once(poll=False)  # refused: looked up at once
+            assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+            engine.run_once()  # and before the poll
+            assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+        assert store.platform_info(case_id)["task_id"] is None
+        assert _tasks(sandbox.base_url, case_id) == []
