@@ -1022,8 +1022,7 @@ class Engine:
             if every.retry_after is None:
                 self._poll_failures += 1
             return
-        if poll and self.follow and not self.client.stop.is_set():
-            self._refused_yet_kept()
+        if poll and self.follow and not self.client.stop.is_set() and self._refused_yet_kept():
             summary.answered += self._poll()
 
     def _send_case(self, case_id: str) -> CaseState:
@@ -1303,19 +1302,27 @@ class Engine:
         keys = ("sync.reply_waiting", "sync.reply_refused_words", "sync.reply_refused")
         return any(said.startswith(words.split("{", 1)[0]) for key in keys for words in M.CATALOGUE[key].values())
 
-    def _refused_yet_kept(self) -> None:
+    def _refused_yet_kept(self) -> bool:
         """The cases waiting for the user after their transaction was refused, looked up again before each
         poll: one the platform holds all the same (its search late to find it when it was refused, or refused
         by a Teleavis that did not look) is followed as sent, the expert's answer and questions seen. A
-        platform out of reach, or refusing the search, leaves them for the next poll."""
+        platform out of reach, or refusing the search, leaves them for the next poll. False when the poll is not
+        to follow: the platform out of reach or asking to wait (its Retry-After honoured, found in review: the
+        poll went on at once)."""
         for case_id in self.outbox.refused_after_posting():
             if self.client.stop.is_set():
-                return
+                return True
             try:
                 found = find_task(self.client, case_id, named=True)
-            except (TransientFault, PermanentFault) as fault:
+            except TransientFault as fault:
+                self._poll_failed()  # (the poll would meet it too: as a poll that failed)
+                if fault.retry_after is not None and fault.kind == "busy":
+                    self._hold(fault.retry_after)
+                log.info("refused cases not looked up, poll postponed (%s)", fault_for_log(fault))
+                return False
+            except PermanentFault as fault:
                 log.info("refused cases not looked up (%s)", fault_for_log(fault))
-                return
+                return True
             if found is None:
                 continue
             words = self.store.platform_info(case_id).get("last_error") or ""
@@ -1323,6 +1330,7 @@ class Engine:
                 continue  # corrected, sent again or held back by the user meanwhile: hers (found in review)
             log.warning("case %s refused by the platform, yet its Task is there (Task/%s)", case_id, found[0])
             self.listener.case_state(case_id, CaseState.SENT.value, M.tr("sync.refused_yet_found"))
+        return True
 
     def _poll(self) -> list[str]:
         try:

@@ -218,3 +218,35 @@ def test_a_refused_case_is_never_bound_to_a_task_that_does_not_name_it(store: St
             assert store.state(case_id) == CaseState.NEEDS_ATTENTION
         assert store.platform_info(case_id)["task_id"] is None
         assert _tasks(sandbox.base_url, case_id) == []
+
+
+def test_a_platform_asking_to_wait_at_the_look_up_is_not_polled_at_once(store: Store, tmp_path: Path) -> None:
+    """Found in review: the refused cases' look-up answered 429 with « Retry-After: 600 » was only logged, and
+    the poll went on at once, every open case asked (the contract: polling respects Retry-After). The platform
+    asking to wait is left alone, the poll too, until then."""
+    with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
+        other = make_case(store, seed=1)
+        with engine_on(store, sandbox.base_url) as engine:
+            assert engine.run_once(poll=False).sent == [other]
+        case_id = make_case(store, seed=0)
+        with transactions_refused(sandbox.base_url, recorded=False) as (base, _), engine_on(store, base) as engine:
+            engine.run_once(poll=False)
+        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+
+        asked: list[str] = []
+
+        class Busy(QuietHandler):
+            def do_GET(self) -> None:
+                asked.append(self.path)
+                if self.path.startswith("/fhir/Task?identifier="):
+                    busy = {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "throttled"}]}
+                    self.answer(429, json.dumps(busy).encode(), headers={"Retry-After": "600"})
+                    return
+                got = requests.get(sandbox.base_url + self.path.removeprefix("/fhir"), timeout=10)
+                self.answer(got.status_code, got.content, content_type=got.headers.get("Content-Type"))
+
+        with serving(Busy, path="/fhir") as busy, engine_on(store, busy) as engine:
+            engine.run_once()
+            assert len(asked) == 1, asked  # the look-up, nothing after it
+            assert engine._held_for() > 500  # and the next poll waits as asked
+        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
