@@ -48,6 +48,9 @@ HELD_BY_PLATFORM = "conflict"
 #: No wait before a case is tried again is longer (the platform's Retry-After is taken as an hour at most,
 #: ``sync.client.RetryPolicy``): one further ahead was set by a clock put back since (``Outbox.due``).
 LONGEST_WAIT = timedelta(hours=1)
+#: The longest time between two look-ups of a case refused after its transaction was posted
+#: (:meth:`Outbox.refused_after_posting`): a platform's search late by a day at most.
+LONGEST_LOOK_UP = timedelta(days=1)
 
 
 #: How far past the moment a message was kept here its ``sent`` may be and still be believed (two clocks).
@@ -175,13 +178,46 @@ class Outbox:
         unchanged since: the platform may hold them all the same (a refusal it answered after recording them),
         and ``sync.engine`` looks them up before each poll. One the user changed since it was queued is not
         what the platform holds: hers to send again (found in review: followed as sent, her correction never
-        left)."""
+        left).
+
+        Only those whose look-up is due (:meth:`looked_up`; found in review: every one of them searched before
+        every poll, for days); one due further ahead than a look-up's longest wait was set before the clock was
+        put back, and is due now."""
+        now = utc_now()
         rows = self.conn.execute(
             f"SELECT c.id FROM outbox o JOIN cases c ON c.id = o.case_id WHERE {_UNCHANGED_SINCE_QUEUED} "  # noqa: S608
-            "AND c.state = ? AND o.step = ? AND (c.destination IS NULL OR c.destination = ?) ORDER BY o.queued_at",
-            (CaseState.NEEDS_ATTENTION.value, STEP_TRANSACTION, self.here()),
+            "AND c.state = ? AND o.step = ? AND (c.destination IS NULL OR c.destination = ?) "
+            "AND (o.next_attempt_at <= ? OR o.next_attempt_at > ?) ORDER BY o.queued_at",
+            (
+                CaseState.NEEDS_ATTENTION.value,
+                STEP_TRANSACTION,
+                self.here(),
+                iso(now),
+                iso(now + LONGEST_LOOK_UP + LONGEST_WAIT),
+            ),
         ).fetchall()
         return [str(r[0]) for r in rows]
+
+    def looked_up(self, case_id: str) -> None:
+        """A refused case looked up and not found: its next look-up comes after a quarter of the time since it
+        was queued (each poll at first, a search being late by moments; daily at most), while it waits for the
+        user (queued again, it is due at once: ``Store.queue``)."""
+        now = utc_now()
+        with transaction(self.conn) as conn:
+            row = conn.execute("SELECT queued_at FROM outbox WHERE case_id=? AND step=?", (case_id, STEP_TRANSACTION))
+            queued = row.fetchone()
+            if queued is None:
+                return
+            try:
+                age = now - datetime.fromisoformat(str(queued[0]))
+            except ValueError:
+                age = LONGEST_LOOK_UP * 4
+            wait = min(max(age / 4, timedelta(0)), LONGEST_LOOK_UP)
+            conn.execute(
+                "UPDATE outbox SET next_attempt_at=? WHERE case_id=? AND step=? "
+                "AND (SELECT state FROM cases WHERE id=?)=?",
+                (iso(now + wait), case_id, STEP_TRANSACTION, case_id, CaseState.NEEDS_ATTENTION.value),
+            )
 
     def found_after_refusal(
         self, case_id: str, task_id: str, request_id: str, task_version: str | None, *, words: str
@@ -379,9 +415,10 @@ class Outbox:
 
         ``too_large``: the photo refused as too large, for the window to offer reduced copies."""
         with transaction(self.conn) as conn:
+            # (Its transaction posted, its first look-up is due at once: refused_after_posting.)
             conn.execute(
-                "UPDATE outbox SET attempts=attempts+1, last_error=?, too_large=? WHERE case_id=?",
-                (self._words(case_id, words), too_large, case_id),
+                "UPDATE outbox SET attempts=attempts+1, last_error=?, too_large=?, next_attempt_at=? WHERE case_id=?",
+                (self._words(case_id, words), too_large, iso(utc_now()), case_id),
             )
             self.store.set_platform_words(conn, case_id, last_error=words)
             self.store.transition(case_id, CaseState.NEEDS_ATTENTION, detail="refused", conn=conn)

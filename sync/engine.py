@@ -1324,6 +1324,7 @@ class Engine:
                 log.info("refused cases not looked up (%s)", fault_for_log(fault))
                 return True
             if found is None:
+                self.outbox.looked_up(case_id)  # (next time later: most refused cases are not there)
                 continue
             words = self.store.platform_info(case_id).get("last_error") or ""
             if not self.outbox.found_after_refusal(case_id, *found, words=M.tr("sync.refused_yet_kept", words=words)):

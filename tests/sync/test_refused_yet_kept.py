@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import requests
 
-from app.model import CaseState
+from app.model import CaseState, iso, utc_now
 from app.store import Store
 from sync.mapping import CASE_SYSTEM
 from sync.sandbox.server import SandboxServer
@@ -36,8 +37,9 @@ def transactions_refused(
     search of Tasks answered empty (a platform whose search sees a new Task only later); with
     ``search_ignored``, a search of Tasks by identifier answered with every Task, none naming its case (a
     lenient server ignoring the parameter, its Tasks without the case's identifier); everything else goes
-    through. Yields its base URL and the count of transactions posted (``"posted"``)."""
-    seen = {"posted": 0}
+    through. Yields its base URL and the counts of transactions posted (``"posted"``) and of Tasks searched
+    by identifier (``"searched"``)."""
+    seen = {"posted": 0, "searched": 0}
 
     class Handler(QuietHandler):
         protocol_version = "HTTP/1.1"
@@ -46,6 +48,7 @@ def transactions_refused(
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
             transaction = self.command == "POST" and self.path.rstrip("/") == "/fhir"
+            seen["searched"] += self.command == "GET" and self.path.startswith("/fhir/Task?identifier=")
             if transaction:
                 seen["posted"] += 1
                 if recorded:
@@ -249,4 +252,24 @@ def test_a_platform_asking_to_wait_at_the_look_up_is_not_polled_at_once(store: S
             engine.run_once()
             assert len(asked) == 1, asked  # the look-up, nothing after it
             assert engine._held_for() > 500  # and the next poll waits as asked
+        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+
+
+def test_a_case_refused_days_ago_is_not_looked_up_at_every_poll(store: Store, tmp_path: Path) -> None:
+    """Found in review: every refused case was looked up again before every poll, for as long as it waited for
+    the user (a search each 5 minutes each, for days, for cases the platform never held: most refusals). The
+    look-ups thin out with the refusal's age (a search late by a day at most), each still looked up daily."""
+    with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
+        case_id = make_case(store, seed=0)
+        with transactions_refused(sandbox.base_url, recorded=False) as (base, seen):
+            with engine_on(store, base) as engine:
+                engine.run_once(poll=False)
+            assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+            two_days_ago = iso(utc_now() - timedelta(days=2))  # refused two days ago
+            store.conn.execute("UPDATE outbox SET queued_at=? WHERE case_id=?", (two_days_ago, case_id))
+            seen["searched"] = 0
+            for _ in range(3):  # three polls, a window's sync left running, or a timer's sync --once
+                with engine_on(store, base) as engine:
+                    engine.run_once()
+            assert seen["searched"] == 1
         assert store.state(case_id) == CaseState.NEEDS_ATTENTION
