@@ -1022,7 +1022,7 @@ class Engine:
             if every.retry_after is None:
                 self._poll_failures += 1
             return
-        if poll and self.follow and not self.client.stop.is_set() and self._refused_yet_kept():
+        if poll and self.follow and not self.client.stop.is_set() and self._refused_yet_kept(summary):
             summary.answered += self._poll()
 
     def _send_case(self, case_id: str) -> CaseState:
@@ -1302,7 +1302,7 @@ class Engine:
         keys = ("sync.reply_waiting", "sync.reply_refused_words", "sync.reply_refused")
         return any(said.startswith(words.split("{", 1)[0]) for key in keys for words in M.CATALOGUE[key].values())
 
-    def _refused_yet_kept(self) -> bool:
+    def _refused_yet_kept(self, summary: SyncSummary) -> bool:
         """The cases waiting for the user after their transaction was refused, looked up again before each
         poll: one the platform holds all the same (its search late to find it when it was refused, or refused
         by a Teleavis that did not look) is followed as sent, the expert's answer and questions seen. A
@@ -1331,6 +1331,7 @@ class Engine:
                 continue  # corrected, sent again or held back by the user meanwhile: hers (found in review)
             log.warning("case %s refused by the platform, yet its Task is there (Task/%s)", case_id, found[0])
             self.listener.case_state(case_id, CaseState.SENT.value, M.tr("sync.refused_yet_found"))
+            summary.sent.append(case_id)  # (said with the cases sent: sync --once's summary, its JSON)
         return True
 
     def _poll(self) -> list[str]:
