@@ -1321,6 +1321,8 @@ class Engine:
                 log.info("refused cases not looked up, poll postponed (%s)", fault_for_log(fault))
                 return False
             except PermanentFault as fault:
+                # The platform refuses the search (a strict server): asked again later, as one not found.
+                self.outbox.looked_up(case_id)
                 log.info("refused cases not looked up (%s)", fault_for_log(fault))
                 return True
             if found is None:

@@ -275,3 +275,33 @@ def test_a_case_refused_days_ago_is_not_looked_up_at_every_poll(store: Store, tm
                     engine.run_once()
             assert seen["searched"] == 1
         assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+
+
+def test_a_platform_refusing_the_look_up_is_not_asked_it_again_at_every_poll(store: Store, tmp_path: Path) -> None:
+    """A strict platform refusing the search of Tasks by identifier (400): the refused case's look-up was asked
+    again before every poll, refused every time. It thins out as a look-up that found nothing does."""
+    with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
+        case_id = make_case(store, seed=0)
+        with transactions_refused(sandbox.base_url, recorded=False) as (base, _), engine_on(store, base) as engine:
+            engine.run_once(poll=False)
+        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+        two_days_ago = iso(utc_now() - timedelta(days=2))  # refused two days ago
+        store.conn.execute("UPDATE outbox SET queued_at=? WHERE case_id=?", (two_days_ago, case_id))
+
+        refused: list[str] = []
+
+        class Strict(QuietHandler):
+            def do_GET(self) -> None:
+                if self.path.startswith("/fhir/Task?identifier="):
+                    refused.append(self.path)
+                    self.answer(400, REFUSAL)
+                    return
+                got = requests.get(sandbox.base_url + self.path.removeprefix("/fhir"), timeout=10)
+                self.answer(got.status_code, got.content, content_type=got.headers.get("Content-Type"))
+
+        with serving(Strict, path="/fhir") as strict:
+            for _ in range(3):
+                with engine_on(store, strict) as engine:
+                    engine.run_once()
+        assert len(refused) == 1
+        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
