@@ -31,6 +31,16 @@ if TYPE_CHECKING:
 STEP_IMAGES = "images"
 STEP_TRANSACTION = "transaction"
 STEP_SENT = "sent"
+#: The history's detail of a case refused before its transaction went (held here for its patient, an image
+#: refused, a case that does not map) when its transaction had been claimed at an earlier try: it waits for
+#: the user, and is not looked up as one its transaction's answer refused (``REFUSED``).
+REFUSED_UNPOSTED = "refused-unposted"
+REFUSED = "refused"  # (its value in _REFUSED_AS_POSTED)
+#: A case refused as its transaction's answer (``c``: the case's row): its last state's detail.
+_REFUSED_AS_POSTED = (
+    "(SELECT e.detail FROM case_events e WHERE e.case_id = c.id AND e.kind = 'state' ORDER BY e.id DESC LIMIT 1) "
+    "= 'refused'"
+)
 #: A case not changed since it was last queued (what its transaction carried is what it holds): the last of
 #: its audit entries that queue or change it is ``queued`` (``c``: the case's row).
 _UNCHANGED_SINCE_QUEUED = (
@@ -186,6 +196,7 @@ class Outbox:
         now = utc_now()
         rows = self.conn.execute(
             f"SELECT c.id FROM outbox o JOIN cases c ON c.id = o.case_id WHERE {_UNCHANGED_SINCE_QUEUED} "  # noqa: S608
+            f"AND {_REFUSED_AS_POSTED} "
             "AND c.state = ? AND o.step = ? AND (c.destination IS NULL OR c.destination = ?) "
             "AND (o.next_attempt_at <= ? OR o.next_attempt_at > ?) ORDER BY o.queued_at",
             (
@@ -228,6 +239,7 @@ class Outbox:
         with transaction(self.conn) as conn:
             still = conn.execute(
                 f"SELECT 1 FROM outbox o JOIN cases c ON c.id = o.case_id WHERE {_UNCHANGED_SINCE_QUEUED} "  # noqa: S608
+                f"AND {_REFUSED_AS_POSTED} "
                 "AND c.id = ? AND c.state = ? AND o.step = ?",
                 (case_id, CaseState.NEEDS_ATTENTION.value, STEP_TRANSACTION),
             ).fetchone()
@@ -410,18 +422,26 @@ class Outbox:
             if self.store.state(case_id) == CaseState.SENDING:
                 self.store.transition(case_id, CaseState.QUEUED, detail=detail, conn=conn)
 
-    def needs_attention(self, case_id: str, words: str, *, too_large: str | None = None) -> None:
+    def needs_attention(self, case_id: str, words: str, *, too_large: str | None = None, posted: bool = False) -> None:
         """A permanent refusal: the case waits for the user, with the platform's words. Nothing is deleted.
 
-        ``too_large``: the photo refused as too large, for the window to offer reduced copies."""
+        ``too_large``: the photo refused as too large, for the window to offer reduced copies. ``posted``:
+        refused as the answer to its transaction; a case refused before it, its transaction claimed at an
+        earlier try, says so in its history (``REFUSED_UNPOSTED``): it is not looked up as one the platform may
+        hold all the same (found in review: one held here for its patient was followed as sent, its hold
+        lifted)."""
         with transaction(self.conn) as conn:
+            claimed = conn.execute("SELECT step FROM outbox WHERE case_id=?", (case_id,)).fetchone()
+            detail = (
+                REFUSED_UNPOSTED if not posted and claimed is not None and claimed[0] == STEP_TRANSACTION else REFUSED
+            )
             # (Its transaction posted, its first look-up is due at once: refused_after_posting.)
             conn.execute(
                 "UPDATE outbox SET attempts=attempts+1, last_error=?, too_large=?, next_attempt_at=? WHERE case_id=?",
                 (self._words(case_id, words), too_large, iso(utc_now()), case_id),
             )
             self.store.set_platform_words(conn, case_id, last_error=words)
-            self.store.transition(case_id, CaseState.NEEDS_ATTENTION, detail="refused", conn=conn)
+            self.store.transition(case_id, CaseState.NEEDS_ATTENTION, detail=detail, conn=conn)
 
     def mark_sent(
         self, case_id: str, task_id: str, request_id: str, task_version: str | None, *, words: str | None = None

@@ -254,6 +254,11 @@ _HISTORY = Catalogue(
             "en": "not recorded by the platform for now, tried again later",
         },
         "refused": {"fr": "refusé par la plateforme", "en": "refused by the platform"},
+        # (app.outbox.REFUSED_UNPOSTED: held here for its patient, an image refused, before its request went)
+        "refused-unposted": {
+            "fr": "arrêté avant l'envoi de sa demande",
+            "en": "stopped before its request was sent",
+        },
         "event": {"fr": "Événement", "en": "Event"},
     },
 )

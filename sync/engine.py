@@ -362,6 +362,9 @@ class SendJob:
         self.prepared: PreparedCase | None = None
         self.training = False
         self.patient_key: tuple[str, str] | None = None
+        #: Refused as the answer to its transaction (not before it was posted: held here for its patient, an
+        #: image refused): the one refusal after which the platform may hold it all the same.
+        self.refused_posted = False
 
     def prepare(self) -> PreparedCase:
         """Build and validate the whole transaction Bundle (Binary ids filled in by ``run``)."""
@@ -468,6 +471,7 @@ class SendJob:
             # with the platform's words on it, and never posted again; not found, refused as before.
             kept = self._kept_all_the_same(lambda: find_task(self.client, case.id, named=True))
             if kept is None:
+                self.refused_posted = True
                 raise
             task_id, request_id, version = kept
             said = M.tr("sync.refused_yet_kept", words=refusal.message)
@@ -1053,7 +1057,7 @@ class Engine:
                 return state
             if isinstance(fault, InvalidTransition):
                 raise
-            return self._send_failed(case_id, fault)
+            return self._send_failed(case_id, fault, posted=job.refused_posted)
         except StorageError as exc:
             if _said_full(exc) or not _disk_full(exc):
                 raise
@@ -1071,7 +1075,11 @@ class Engine:
         return CaseState.SENT
 
     def _send_failed(
-        self, case_id: str, fault: TransientFault | PermanentFault | ImageTooLarge | DataAltered | ImageUnreadable
+        self,
+        case_id: str,
+        fault: TransientFault | PermanentFault | ImageTooLarge | DataAltered | ImageUnreadable,
+        *,
+        posted: bool = False,
     ) -> CaseState:
         """What a fault of a case's send makes of it: refused (the user corrects it), or tried again later."""
         if isinstance(fault, ImageUnreadable):
@@ -1081,7 +1089,7 @@ class Engine:
             return self._refuse(case_id, fault.message, too_large=fault.image_id if fault.reducible else None)
         if isinstance(fault, PermanentFault):
             log.warning("case %s refused by the platform (%d)", case_id, fault.status)
-            return self._refuse(case_id, fault.message, said=fault_for_console(fault))
+            return self._refuse(case_id, fault.message, said=fault_for_console(fault), posted=posted)
         if isinstance(fault, DataAltered):
             return self._refuse(case_id, fault.message)
         self._last_fault = fault
@@ -1138,10 +1146,13 @@ class Engine:
         monotonic, wall, seconds = self._held
         return max(0.0, seconds - max(time.monotonic() - monotonic, wall_clock() - wall))
 
-    def _refuse(self, case_id: str, words: str, *, too_large: str | None = None, said: str | None = None) -> CaseState:
+    def _refuse(
+        self, case_id: str, words: str, *, too_large: str | None = None, said: str | None = None, posted: bool = False
+    ) -> CaseState:
         """The case waits for the user with ``words`` kept on it; the listener hears ``said`` (the kind
-        of refusal, without the platform's words) when ``words`` quote the platform."""
-        self.outbox.needs_attention(case_id, words, too_large=too_large)
+        of refusal, without the platform's words) when ``words`` quote the platform. ``posted``: refused as
+        the answer to its transaction (looked up again before the polls: ``_refused_yet_kept``)."""
+        self.outbox.needs_attention(case_id, words, too_large=too_large, posted=posted)
         self.listener.case_state(case_id, CaseState.NEEDS_ATTENTION.value, words if said is None else said)
         return CaseState.NEEDS_ATTENTION
 

@@ -30,14 +30,15 @@ REFUSAL = json.dumps(
 
 @contextmanager
 def transactions_refused(
-    sandbox: str, *, recorded: bool, tasks_found: bool = True, search_ignored: bool = False
+    sandbox: str, *, recorded: bool, tasks_found: bool = True, search_ignored: bool = False, cut: bool = False
 ) -> Iterator[tuple[str, dict[str, int]]]:
     """In front of the sandbox: each case's transaction answered 400 with an OperationOutcome, after the
     sandbox has recorded it (``recorded``) or without it reaching the sandbox; without ``tasks_found``, every
     search of Tasks answered empty (a platform whose search sees a new Task only later); with
     ``search_ignored``, a search of Tasks by identifier answered with every Task, none naming its case (a
     lenient server ignoring the parameter, its Tasks without the case's identifier); everything else goes
-    through. Yields its base URL and the counts of transactions posted (``"posted"``) and of Tasks searched
+    through. With ``cut``, the transaction is answered by a web page in place of the refusal (a proxy's: it may
+    have arrived). Yields its base URL and the counts of transactions posted (``"posted"``) and of Tasks searched
     by identifier (``"searched"``)."""
     seen = {"posted": 0, "searched": 0}
 
@@ -54,6 +55,9 @@ def transactions_refused(
                 if recorded:
                     kept = requests.post(sandbox, data=body, headers=headers, timeout=10)
                     assert kept.status_code == 200, kept.text
+                if cut:
+                    self.answer(200, b"<html>Proxy</html>", content_type="text/html")
+                    return
                 self.answer(400, REFUSAL, content_type="application/fhir+json")
                 return
             if not tasks_found and self.command == "GET" and self.path.removeprefix("/fhir").startswith("/Task"):
@@ -305,3 +309,51 @@ def test_a_platform_refusing_the_look_up_is_not_asked_it_again_at_every_poll(sto
                     engine.run_once()
         assert len(refused) == 1
         assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+
+
+def test_a_case_held_here_for_its_patient_is_not_followed_as_sent_by_the_poll(store: Store, tmp_path: Path) -> None:
+    """Found in review: the poll looked up every case waiting for the user whose transaction had once been
+    claimed, whatever held it. One whose sending was cut after its transaction went, then held here at its next
+    try because the platform's Patient under its INS is not this patient (identity vigilance: it would be filed
+    under that patient), was followed as sent at the next poll, the hold lifted, said « la plateforme a répondu
+    en refusant cet envoi ». Only a case the platform refused as its transaction's answer is looked up."""
+    with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
+        case_id = make_case(store, seed=0)
+        with (
+            transactions_refused(sandbox.base_url, recorded=True, tasks_found=False, cut=True) as (base, _),
+            engine_on(store, base, case_budget_s=1.0) as engine,
+        ):
+            engine.run_once(poll=False)  # it went, its answer a proxy's page: it may have arrived
+        assert store.state(case_id) == CaseState.QUEUED
+        assert len(_tasks(sandbox.base_url, case_id)) == 1  # (there: the premise)
+        patients = requests.get(f"{sandbox.base_url}/Patient", timeout=10).json()
+        [patient] = [e["resource"] for e in patients["entry"]]
+        other = {k: v for k, v in patient.items() if k != "id"} | {"birthDate": "1931-02-03"}
+        other["identifier"] = [*other["identifier"], {"system": "urn:oid:1.2.3.4", "value": "AUTRE-1"}]
+        bundle = {
+            "resourceType": "Bundle",
+            "type": "transaction",
+            "entry": [
+                {
+                    "fullUrl": "urn:uuid:0b7e6c58-2f7a-4d55-9a47-2c1f6f0e9d11",
+                    "resource": other,
+                    "request": {
+                        "method": "POST",
+                        "url": "Patient",
+                        "ifNoneExist": "identifier=urn:oid:1.2.3.4|AUTRE-1",
+                    },
+                }
+            ],
+        }
+        made = requests.post(
+            sandbox.base_url, json=bundle, headers={"Content-Type": "application/fhir+json"}, timeout=10
+        )
+        assert made.status_code == 200, made.text  # another patient under that INS (another workstation's)
+        store.conn.execute("UPDATE outbox SET next_attempt_at=? WHERE case_id=?", (iso(utc_now()), case_id))
+
+        with engine_on(store, sandbox.base_url) as engine:
+            engine.run_once(poll=False)
+            assert store.state(case_id) == CaseState.NEEDS_ATTENTION  # held here: identity vigilance
+            engine.run_once()
+        assert store.state(case_id) == CaseState.NEEDS_ATTENTION  # and held still
+        assert store.platform_info(case_id)["task_id"] is None
