@@ -210,20 +210,20 @@ class Outbox:
         return [str(r[0]) for r in rows]
 
     def looked_up(self, case_id: str) -> None:
-        """A refused case looked up and not found: its next look-up comes after a quarter of the time since it
-        was queued (each poll at first, a search being late by moments; daily at most), while it waits for the
-        user (queued again, it is due at once: ``Store.queue``)."""
+        """A refused case looked up and not found: looked up again at each poll the first hour after its refusal
+        (a search late by moments), then after a quarter of the time since its refusal (daily at most), while it
+        waits for the user (queued again, it is due at once: ``Store.queue``). The refusal's age, not the
+        queueing's: a row keeps its first queueing when the case is sent again."""
         now = utc_now()
         with transaction(self.conn) as conn:
-            row = conn.execute("SELECT queued_at FROM outbox WHERE case_id=? AND step=?", (case_id, STEP_TRANSACTION))
-            queued = row.fetchone()
-            if queued is None:
-                return
+            refused = conn.execute(
+                "SELECT at FROM case_events WHERE case_id=? AND kind='state' ORDER BY id DESC LIMIT 1", (case_id,)
+            ).fetchone()
             try:
-                age = now - datetime.fromisoformat(str(queued[0]))
+                age = now - datetime.fromisoformat(str(refused[0])) if refused else LONGEST_LOOK_UP * 4
             except ValueError:
                 age = LONGEST_LOOK_UP * 4
-            wait = min(max(age / 4, timedelta(0)), LONGEST_LOOK_UP)
+            wait = timedelta(0) if age < timedelta(hours=1) else min(age / 4, LONGEST_LOOK_UP)
             conn.execute(
                 "UPDATE outbox SET next_attempt_at=? WHERE case_id=? AND step=? "
                 "AND (SELECT state FROM cases WHERE id=?)=?",

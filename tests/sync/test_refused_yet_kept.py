@@ -85,6 +85,16 @@ def transactions_refused(
         yield base, seen
 
 
+def _refused_two_days_ago(store: Store, case_id: str) -> None:
+    """The case refused (and queued) two days ago: its history and its outbox row say so."""
+    two_days_ago = iso(utc_now() - timedelta(days=2))
+    store.conn.execute("UPDATE outbox SET queued_at=? WHERE case_id=?", (two_days_ago, case_id))
+    store.conn.execute(
+        "UPDATE case_events SET at=? WHERE id=(SELECT MAX(id) FROM case_events WHERE case_id=? AND kind='state')",
+        (two_days_ago, case_id),
+    )
+
+
 def _tasks(base: str, case_id: str) -> list[str]:
     found = requests.get(f"{base}/Task", params={"identifier": f"{CASE_SYSTEM}|{case_id}"}, timeout=10).json()
     return [e["resource"]["id"] for e in found.get("entry", [])]
@@ -271,8 +281,7 @@ def test_a_case_refused_days_ago_is_not_looked_up_at_every_poll(store: Store, tm
             with engine_on(store, base) as engine:
                 engine.run_once(poll=False)
             assert store.state(case_id) == CaseState.NEEDS_ATTENTION
-            two_days_ago = iso(utc_now() - timedelta(days=2))  # refused two days ago
-            store.conn.execute("UPDATE outbox SET queued_at=? WHERE case_id=?", (two_days_ago, case_id))
+            _refused_two_days_ago(store, case_id)
             seen["searched"] = 0
             for _ in range(3):  # three polls, a window's sync left running, or a timer's sync --once
                 with engine_on(store, base) as engine:
@@ -289,8 +298,7 @@ def test_a_platform_refusing_the_look_up_is_not_asked_it_again_at_every_poll(sto
         with transactions_refused(sandbox.base_url, recorded=False) as (base, _), engine_on(store, base) as engine:
             engine.run_once(poll=False)
         assert store.state(case_id) == CaseState.NEEDS_ATTENTION
-        two_days_ago = iso(utc_now() - timedelta(days=2))  # refused two days ago
-        store.conn.execute("UPDATE outbox SET queued_at=? WHERE case_id=?", (two_days_ago, case_id))
+        _refused_two_days_ago(store, case_id)
 
         refused: list[str] = []
 
@@ -357,3 +365,22 @@ def test_a_case_held_here_for_its_patient_is_not_followed_as_sent_by_the_poll(st
             engine.run_once()
         assert store.state(case_id) == CaseState.NEEDS_ATTENTION  # and held still
         assert store.platform_info(case_id)["task_id"] is None
+
+
+def test_a_case_queued_long_ago_and_refused_now_is_looked_up_at_the_next_polls(store: Store, tmp_path: Path) -> None:
+    """The look-ups thin out with the age of the refusal, not of the queueing: a case queued days ago (waiting for
+    the end of training mode, sent again after a correction: its row keeps its first queueing) and refused now was
+    looked up once, then not for half a day, a search late by moments missed for that long."""
+    with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
+        case_id = make_case(store, seed=0)
+        two_days_ago = iso(utc_now() - timedelta(days=2))
+        store.conn.execute("UPDATE outbox SET queued_at=? WHERE case_id=?", (two_days_ago, case_id))
+        with transactions_refused(sandbox.base_url, recorded=False) as (base, seen):
+            with engine_on(store, base) as engine:
+                engine.run_once(poll=False)
+            assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+            seen["searched"] = 0
+            for _ in range(3):
+                with engine_on(store, base) as engine:
+                    engine.run_once()
+            assert seen["searched"] == 3  # refused moments ago: looked up at each poll
