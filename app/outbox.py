@@ -36,6 +36,8 @@ STEP_SENT = "sent"
 #: the user, and is not looked up as one its transaction's answer refused (``REFUSED``).
 REFUSED_UNPOSTED = "refused-unposted"
 REFUSED = "refused"  # (its value in _REFUSED_AS_POSTED)
+#: The history's event of a case whose transaction the platform refused, found there all the same.
+REFUSED_YET_KEPT = "refused-yet-kept"
 #: A case refused as its transaction's answer (``c``: the case's row): its last state's detail.
 _REFUSED_AS_POSTED = (
     "(SELECT e.detail FROM case_events e WHERE e.case_id = c.id AND e.kind = 'state' ORDER BY e.id DESC LIMIT 1) "
@@ -475,7 +477,14 @@ class Outbox:
             "UPDATE cases SET due_at=COALESCE(due_at, ?) WHERE id=?",
             (iso(utc_now() + timedelta(days=days)), case_id),
         )
-        self.store.transition(case_id, CaseState.SENT, detail=f"Task/{task_id}", audit_action="sent", conn=conn)
+        if words is None:
+            self.store.transition(case_id, CaseState.SENT, detail=f"Task/{task_id}", audit_action="sent", conn=conn)
+        else:
+            # Refused, yet recorded there (the one reason for words here): its history and the audit log say it,
+            # not a sending of that moment (found in review: « À traiter → Envoyé », nothing said of why).
+            detail = f"Task/{task_id} {REFUSED_YET_KEPT}"
+            self.store.transition(case_id, CaseState.SENT, detail=detail, audit_action="sent", conn=conn)
+            self.store.add_event(conn, case_id, REFUSED_YET_KEPT, None, None)
         # Here, not at the top: the window lists held cases through this module before it shows, and the acts'
         # register (the site, its identifiers, CSV) is not needed for that. The sync engine, the one caller,
         # has it loaded already (sync/follow.py).

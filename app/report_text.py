@@ -254,6 +254,11 @@ _HISTORY = Catalogue(
             "en": "not recorded by the platform for now, tried again later",
         },
         "refused": {"fr": "refusé par la plateforme", "en": "refused by the platform"},
+        # (app.outbox.REFUSED_YET_KEPT)
+        "refused-yet-kept": {
+            "fr": "Refusé par la plateforme, mais enregistré par elle : suivi comme envoyé",
+            "en": "Refused by the platform, yet recorded there: followed as sent",
+        },
         # (app.outbox.REFUSED_UNPOSTED: held here for its patient, an image refused, before its request went)
         "refused-unposted": {
             "fr": "arrêté avant l'envoi de sa demande",

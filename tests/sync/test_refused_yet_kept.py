@@ -16,6 +16,7 @@ from pathlib import Path
 import requests
 
 from app.model import CaseState, iso, utc_now
+from app.report_text import history_words
 from app.store import Store
 from sync.mapping import CASE_SYSTEM
 from sync.sandbox.server import SandboxServer
@@ -182,6 +183,11 @@ def test_a_case_refused_whose_task_was_not_found_then_is_followed_at_the_next_po
             assert store.state(case_id) == CaseState.SENT
             assert store.platform_info(case_id)["task_id"] == kept
             assert WORDS in str(store.platform_info(case_id)["last_error"])
+            # Its history and the audit log say what happened, not a sending of that moment (found in review).
+            said = [history_words(event, "fr") for event in store.history(case_id)]
+            assert "Refusé par la plateforme, mais enregistré par elle : suivi comme envoyé" in said
+            [sent] = store.conn.execute("SELECT detail FROM audit WHERE case_id=? AND action='sent'", (case_id,))
+            assert sent[0] == f"Task/{kept} refused-yet-kept"
 
             sandbox.expert.run_until_idle()  # the expert answers it there
             engine.run_once()
