@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app import i18n, logs
@@ -125,7 +124,7 @@ def make_application(argv: list[str]) -> QApplication:
     app.setOrganizationDomain("teleavis.fr")
     app.setApplicationName("Teleavis")
     app.setApplicationDisplayName("Teleavis")
-    app.setWindowIcon(QIcon(str(resources.icon_path("teleavis.svg"))))
+    # The window icon: once the main window has drawn its first frame (resources.use_window_icon).
     set_style(app)
     app.setQuitOnLastWindowClosed(True)
     global _collector
@@ -249,6 +248,8 @@ def open_first_window(store: Store, argv: list[str]) -> MainWindow | None:
     # would fetch it from the keyring before the window shows (slow, and it would skip the lock at
     # start). The window reads the site with its tag checked before anything uses it.
     wizard_needed = store.settings.peek("site.requester") is None
+    if wizard_needed or (locked and training):
+        resources.use_window_icon()  # these show before the main window (which sets it once drawn)
     if locked and (training or wizard_needed):
         # What these write (where cases go, who asks) is asked by whoever is at the keyboard: on a
         # workstation with a lock code, the code comes first (found from outside: with the site's row
@@ -302,6 +303,7 @@ def _show_the_first_window(claim: WindowClaim, *, training: bool) -> str:
         app = QApplication.instance()
         if isinstance(app, QApplication):
             install_language(app, choose_language(stored_language(claim.root)))
+        resources.use_window_icon()
         QMessageBox.information(None, "Teleavis", already_open_words())
     return done
 
@@ -322,6 +324,7 @@ def _run(app: QApplication, root: Path, argv: list[str], claim: WindowClaim) -> 
     except TeleavisError as exc:
         from PySide6.QtWidgets import QMessageBox  # only on this path: its type costs the start
 
+        resources.use_window_icon()
         QMessageBox.critical(None, "Teleavis", exc.message)
         return 3 if isinstance(exc, DataLocked) else 1
     try:

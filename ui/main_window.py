@@ -15,10 +15,7 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import (
     QAction,
-    QClipboard,
-    QCloseEvent,
     QGuiApplication,
-    QIcon,
     QKeySequence,
     QShortcut,
     QShowEvent,
@@ -31,8 +28,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QStackedWidget,
-    QSystemTrayIcon,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -51,7 +46,8 @@ from ui.widgets import FRAME_GUESS, announce, key_sequence, named, room_on_scree
 from ui.worklist import Worklist, local_time
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QDialog
+    from PySide6.QtGui import QClipboard, QCloseEvent, QPaintEvent
+    from PySide6.QtWidgets import QDialog, QSystemTrayIcon
 
     from ui.case_page import CasePage
     from ui.settings_dialog import SettingsDialog
@@ -81,18 +77,34 @@ class Notifier(QObject):
         self.unread = 0  # the count the badge shows (the tray's tooltip, where there is a tray)
         self.tip = "Teleavis"  # the tray's tooltip (its words also where there is no tray)
         self.tray: QSystemTrayIcon | None = None
+        # Put in the tray once the window has drawn its first frame (show_tray), or to tell something first.
+        self._tray_shown = False
+
+    def show_tray(self) -> None:
+        """Teleavis's icon in the system tray, where there is one (once: later calls do nothing). Not while
+        the window starts: the tray's and the icon's Python types (QIcon's theme icons) and Qt's SVG icon
+        engine are not needed to draw the window's first frame."""
+        if self._tray_shown:
+            return
+        self._tray_shown = True
+        from PySide6.QtGui import QIcon
+        from PySide6.QtWidgets import QSystemTrayIcon
+
         if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = QSystemTrayIcon(QIcon(str(resources.icon_path("teleavis.svg"))), window)
-            self.tray.setToolTip("Teleavis")
-            self.tray.activated.connect(lambda _reason: window.bring_to_front())
-            self.tray.messageClicked.connect(window.bring_to_front)
+            self.tray = QSystemTrayIcon(QIcon(str(resources.icon_path("teleavis.svg"))), self.window)
+            self.tray.setToolTip(self.tip)
+            self.tray.activated.connect(lambda _reason: self.window.bring_to_front())
+            self.tray.messageClicked.connect(self.window.bring_to_front)
             self.tray.show()
 
     def notify(self, title: str, text: str, *, urgent: bool = False) -> None:
         """Told in the tray, by the window's alert, and to a screen reader (``urgent``: at once)."""
         self.shown.append((title, text))
         announce(self.window, f"{title} : {text}" if title != "Teleavis" else text, urgent=urgent)
+        self.show_tray()
         if self.tray is not None:
+            from PySide6.QtWidgets import QSystemTrayIcon
+
             self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 15000)
         QApplication.alert(self.window, 0)
 
@@ -126,6 +138,7 @@ class MainWindow(QMainWindow):
             min(MINIMUM_SIZE[1], room.height()) if room else MINIMUM_SIZE[1],
         )
         self._fitted = False
+        self._first_frame = False  # drawn (paintEvent)
         self.fit_to_screen()
         self.sync = sync or SyncService(store, self)
         self.notifier = Notifier(self)
@@ -262,6 +275,19 @@ class MainWindow(QMainWindow):
         if self._fitted and not area.contains(self.frameGeometry()):
             self.move(area.topLeft())
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._first_frame:
+            self._first_frame = True
+            # Once this frame is drawn (the whole window's, of which this is the first widget painted).
+            QTimer.singleShot(0, self._first_frame_drawn)
+
+    def _first_frame_drawn(self) -> None:
+        """What the window's first frame need not wait for: its icon (on the application) and the tray's."""
+        resources.use_window_icon()
+        if not self._closed:
+            self.notifier.show_tray()
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._fitted:
@@ -280,7 +306,7 @@ class MainWindow(QMainWindow):
     ) -> QAction:
         """A menu action; under the lock it does nothing unless ``while_locked`` (the greyed menu bar is
         one guard, this a second that does not depend on how a platform draws its menus)."""
-        action = QAction(text, self)
+        action = QAction(text, parent=self)  # (by name: the overload taking an icon is checked first, building QIcon)
         if shortcut is not None:
             keys = shortcut if isinstance(shortcut, QKeySequence) else key_sequence(shortcut)
             set_qt(action, shortcut=keys)  # (not setShortcut: its overloads' check builds the Qt namespace)
@@ -1264,6 +1290,8 @@ class MainWindow(QMainWindow):
             if popup is None:
                 break
             popup.close()
+        from PySide6.QtWidgets import QToolTip
+
         QToolTip.hideText()
         self._status.hold()  # its messages may name a file after the patient (a report saved)
         self._forget_copied()
@@ -1282,6 +1310,8 @@ class MainWindow(QMainWindow):
         """What was copied or selected here (a name, an INS) is not left for the next person to paste,
         under the lock or once Teleavis is closed (a desktop's clipboard manager keeps what a program
         leaves at its exit, some on disk)."""
+        from PySide6.QtGui import QClipboard  # (here: the start need not build its type)
+
         clipboard = QApplication.clipboard()
         if clipboard.ownsClipboard() or (self._copied_here is not None and self._copied_here == _digest(clipboard)):
             clipboard.clear(QClipboard.Mode.Clipboard)

@@ -18,6 +18,24 @@ def icon_path(name: str) -> Path:
     return ROOT / "icons" / name
 
 
+_icon_set = False
+
+
+def use_window_icon() -> None:
+    """Teleavis's icon on its windows (title bar, task bar), set on the application once. The main window
+    sets it once it has drawn its first frame (MainWindow.paintEvent), and a window shown before it (the
+    first-start wizard, the start's lock, a message) before it shows: QIcon's Python type (its 151 theme
+    icons, an enumeration PySide6 builds with it) and Qt's SVG icon engine cost ~1.5 ms of each start,
+    which the first frame need not wait for (the task bar may show its default icon for that frame)."""
+    global _icon_set
+    if _icon_set:
+        return
+    from PySide6.QtGui import QGuiApplication, QIcon
+
+    QGuiApplication.setWindowIcon(QIcon(str(icon_path("teleavis.svg"))))
+    _icon_set = True
+
+
 def style_sheet() -> str:
     """The window's style sheet, with its dark theme's colours after it when the system's theme is dark
     (read from the application's palette: call it once the QApplication exists).

@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +211,8 @@ def write_and_wait(func: Callable[[], T]) -> T:
     """Run the durable write ``func`` on the writer thread and wait for it, the window still painting
     (user input waits): for a dialog's "Save", which stays open to say what went wrong. Its result is
     returned, its error raised here, on the main thread."""
+    from PySide6.QtCore import QEventLoop  # (its type, with its flags, is not needed to start the window)
+
     outcome: list[tuple[bool, Any]] = []
     loop = QEventLoop()
 

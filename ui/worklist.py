@@ -468,7 +468,8 @@ class Worklist(QWidget):
         # Wide enough for its hint in either language (it was cut in French).
         self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 40)
         top.addWidget(self.search)
-        self.new_button = QPushButton(self.tr("Nouveau dossier"), self)
+        # (parent by name: QPushButton(text, parent) checks the overload taking an icon first, building QIcon)
+        self.new_button = QPushButton(self.tr("Nouveau dossier"), parent=self)
         self.new_button.setToolTip(self.tr("Créer un dossier (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_case)
         top.addWidget(self.new_button)

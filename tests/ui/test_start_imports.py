@@ -107,6 +107,11 @@ NOT_BEFORE_THE_WINDOW = (
     "QMessageBox",
     # Its many enumerations (~1.7 ms): the screen reader is told nothing while the window starts.
     "QAccessible",
+    # Its theme icons (151, an enumeration, ~1 ms) and Qt's SVG icon engine: the window's icon and the tray's
+    # once the window has drawn its first frame (tests/ui/test_window_icon.py). A button or an action made
+    # with its words and its parent by position builds it (the overload taking an icon is checked first).
+    "QIcon",
+    "QSystemTrayIcon",
     # Built, with QtGui's forty other event classes, when a Python ``event`` (or ``changeEvent``,
     # ``eventFilter``) first receives a plain QEvent: PySide6 builds them all to tell them apart.
     "QMouseEvent",
