@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 # long after the window shows: start-up only draws the worklist, which needs none of them.
 KEY_FETCH_DELAY_MS = 50
 SYNC_START_DELAY_MS = 300
+ICON_AT_LATEST_MS = 1000
 
 DEFAULT_SIZE = (1280, 760)
 MINIMUM_SIZE = (960, 600)
@@ -283,7 +284,8 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._first_frame_drawn)
 
     def _first_frame_drawn(self) -> None:
-        """What the window's first frame need not wait for: its icon (on the application) and the tray's."""
+        """What the window's first frame need not wait for: its icon (on the application) and the tray's
+        (each done once: this runs again, as a fallback, a second after the start)."""
         resources.use_window_icon()
         if not self._closed:
             self.notifier.show_tray()
@@ -427,6 +429,9 @@ class MainWindow(QMainWindow):
         # than these 50 ms to show, and the key's fetch (keyring, hashlib) came before its first paint.
         QTimer.singleShot(0, self._once_shown)
         QTimer.singleShot(SYNC_START_DELAY_MS, self._start_sync)
+        # The icon and the tray come once the first frame is drawn (paintEvent), or by then at the latest
+        # should a window never be painted (shown where nothing draws it).
+        QTimer.singleShot(ICON_AT_LATEST_MS, self._first_frame_drawn)
 
     def _once_shown(self) -> None:
         """What waits for the window to be on screen (its first turn of the event loop), then 50 ms more."""

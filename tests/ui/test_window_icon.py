@@ -48,6 +48,23 @@ def test_the_window_shows_teleavis_icon_once_it_has_drawn_its_first_frame(
         window.shutdown()
 
 
+def test_a_started_window_never_drawn_still_gets_its_icon_a_second_later(
+    qtbot: Any, store: Store, sync_runner: None, no_icon_yet: None
+) -> None:
+    from ui import main_window
+    from ui.main_window import MainWindow
+
+    window = MainWindow(store)  # not shown: nothing draws it (as where no frame ever comes)
+    qtbot.addWidget(window)
+    try:
+        window.start()
+        qtbot.wait(main_window.ICON_AT_LATEST_MS // 2)
+        assert QGuiApplication.windowIcon().isNull()
+        qtbot.waitUntil(lambda: has_teleavis_icon(QGuiApplication.windowIcon()), timeout=main_window.ICON_AT_LATEST_MS)
+    finally:
+        window.shutdown()
+
+
 def test_the_first_start_wizard_shows_with_teleavis_icon(
     teleavis_home: Path, monkeypatch: pytest.MonkeyPatch, qapp: Any, no_icon_yet: None
 ) -> None:
