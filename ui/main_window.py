@@ -125,6 +125,14 @@ def _digest(clipboard: QClipboard) -> str:
     return hashlib.sha256(clipboard.text().encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def give_keys(action: QAction, keys: QKeySequence) -> None:
+    """``action``'s shortcut, as ``setShortcut(keys)`` sets it (none for an empty sequence, as for a standard key
+    the platform does not bind). Not setShortcut: its overloads' check builds the Qt namespace; nor
+    ui.widgets.set_qt: a value that is not a string goes through QByteArray's type and its enumerations."""
+    if not keys.isEmpty():
+        action.setShortcuts([keys])
+
+
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, *, sync: SyncService | None = None) -> None:
         super().__init__()
@@ -311,7 +319,7 @@ class MainWindow(QMainWindow):
         action = QAction(text, parent=self)  # (by name: the overload taking an icon is checked first, building QIcon)
         if shortcut is not None:
             keys = shortcut if isinstance(shortcut, QKeySequence) else key_sequence(shortcut)
-            set_qt(action, shortcut=keys)  # (not setShortcut: its overloads' check builds the Qt namespace)
+            give_keys(action, keys)
         set_qt(action, shortcutContext="ApplicationShortcut")
 
         def run() -> None:
@@ -376,10 +384,10 @@ class MainWindow(QMainWindow):
         "Cancel") read as cancelling the case, or the request, to a nurse: the French says « Annuler la
         saisie » and the English "Undo", and the edit undone is named once there is one."""
         undo = QAction(self)
-        set_qt(undo, shortcut=key_sequence(QKeySequence.StandardKey.Undo))
+        give_keys(undo, key_sequence(QKeySequence.StandardKey.Undo))
         undo.triggered.connect(self.undo_group.undo)
         redo = QAction(self)
-        set_qt(redo, shortcut=key_sequence(QKeySequence.StandardKey.Redo))
+        give_keys(redo, key_sequence(QKeySequence.StandardKey.Redo))
         redo.triggered.connect(self.undo_group.redo)
 
         def name_undo(edit: str) -> None:

@@ -502,12 +502,14 @@ class Worklist(QWidget):
         self.table.doubleClicked.connect(self._activated)
         for enter in ("Return", "Enter"):
             shortcut = QShortcut(self.table)
-            set_qt(shortcut, key=key_sequence(enter), context="WidgetShortcut")
+            shortcut.setKey(key_sequence(enter))  # (not set_qt: a value not a string builds QByteArray's type)
+            set_qt(shortcut, context="WidgetShortcut")
             shortcut.activated.connect(self._open_current)
         # A draft never sent can be deleted: the Delete key, the row's context menu (right click, the menu
         # key, Shift+F10) and Dossiers > Supprimer le brouillon… all ask the window, which asks first.
         delete = QShortcut(self.table)
-        set_qt(delete, key=key_sequence(QKeySequence.StandardKey.Delete), context="WidgetShortcut")
+        delete.setKey(key_sequence(QKeySequence.StandardKey.Delete))
+        set_qt(delete, context="WidgetShortcut")
         delete.activated.connect(self._delete_current)
         set_qt(self.table, contextMenuPolicy="CustomContextMenu")
         self.table.customContextMenuRequested.connect(self._context_menu)

@@ -112,6 +112,9 @@ NOT_BEFORE_THE_WINDOW = (
     # with its words and its parent by position builds it (the overload taking an icon is checked first).
     "QIcon",
     "QSystemTrayIcon",
+    # Its enumerations (~2.4 M instructions): built when a property is set (ui.widgets.set_qt) to a value that is
+    # not a string, as the shortcuts' keys were; they are given by their own setters.
+    "QByteArray",
     # Built, with QtGui's forty other event classes, when a Python ``event`` (or ``changeEvent``,
     # ``eventFilter``) first receives a plain QEvent: PySide6 builds them all to tell them apart.
     "QMouseEvent",
