@@ -124,6 +124,22 @@ RUNS = 31  # the best of short runs on a shared machine needs enough samples
 # built to ask whether there is a tray). What is left is mostly PySide6's enums (~80 k instructions a member:
 # QEvent's Type, 179, ~14 M, built by any Python event handler; QIcon's ThemeIcon, 151, ~11 M, for the icon) and
 # Python's startup of the venv (its editable install's .pth imports pathlib, re, urllib.parse), which both pay.
+# 2026-12-06, seventh pass, by instructions to the marker (the same way, 2-3 runs each): bare 611.1-611.5 M,
+# Teleavis 818.9-819.5 -> 801.9-803.0 M (1.34 -> 1.31). Kept: the window's icon and the tray's set once the window
+# has drawn its first frame (MainWindow.paintEvent; a window shown before it sets the icon first), with the
+# parent of a button and of the menus' actions given by name (by position, their overload taking an icon was
+# checked first and built QIcon): ~15 M; the shortcuts given by their setters, not as properties (a value not a
+# string built QByteArray's type): ~2.6 M. Wall time at load 5.5-7, two runs each: 1.59, 1.53 before, 1.59, 1.38
+# after (pairs' medians 1.47-1.56 and 1.45-1.52): within this host's noise. Weighed and left: QKeySequence's
+# StandardKey (~6 M), which the shortcuts need from the first key pressed; QFont (~8 M) and QPainter (~4 M),
+# which the labels need to draw the first frame (moving them after the marker would only hide them: the marker
+# comes before the first paint, Qt's update request being posted at low priority, in the bare window too); the
+# scroll bars' type (~2.5 M), asked by the table's width cache during show (asking the viewport instead built
+# some fifty widget types: +49 M); shutil with bz2 and lzma (~2.7 ms), which tempfile imports for the start's
+# purge of private files. Also seen: the "once it shows" work posted with singleShot(0) (the second start's
+# socket with QtNetwork, the end-of-session watch) runs before the first paint, for the same reason; and
+# QLockFile's claim of the data folder calls fdatasync (0.5-16 ms by the host's disk load), which the
+# instructions do not count.
 LIMIT = 2.2
 
 BARE = """
