@@ -610,28 +610,30 @@ class Store:
         ]
 
     def _files_gone_said(self, case: Case) -> Case:
-        """``case`` with each image whose file is no longer on this workstation's disk given the finding of
-        one that could not be checked again for that (``capture.rechecks``: blocking, to retake or remove), so
-        the checklist of the window and of ``case send`` refuses it: found from outside, queued, the sync held
-        it then. Its file looked for, never read (a damaged one is said when it is sent: ``sync.engine``)."""
-        from app.model import RECHECKS_CHECK, UNREADABLE_KEY, QualityFinding
-
+        """``case`` with its images' files looked for (:meth:`files_gone_said`), so the checklist of the window
+        and of ``case send`` refuses it: found from outside, queued, the sync held it then."""
         if case.state not in EDITABLE_STATES:
             return case
+        return replace(case, images=self.files_gone_said(case.images))
+
+    def files_gone_said(self, images: list[CaseImage]) -> list[CaseImage]:
+        """``images``, each one whose file is no longer on this workstation's disk given the finding of one that
+        could not be checked again for that (``capture.rechecks``: blocking, to retake or remove), in memory
+        only: the checklist and the image's tile and findings say it. Its file looked for, never read (a
+        damaged one is said when it is sent: ``sync.engine``)."""
+        from app.model import RECHECKS_CHECK, UNREADABLE_KEY, QualityFinding
+
         gone = {
             image.id
-            for image in case.images
+            for image in images
             if image.blob.isalnum()
             and not any(finding.key == UNREADABLE_KEY for finding in image.quality)
             and not self.objects.exists(image.blob)
         }
         if not gone:
-            return case
+            return images
         said = QualityFinding.said(RECHECKS_CHECK, "blocking", UNREADABLE_KEY)
-        images = [
-            replace(image, quality=[*image.quality, said]) if image.id in gone else image for image in case.images
-        ]
-        return replace(case, images=images)
+        return [replace(image, quality=[*image.quality, said]) if image.id in gone else image for image in images]
 
     def cases_sharing(self, value: str, field: str, *, other_than: str) -> list[Case]:
         """The other cases here whose patient's ``field`` (``ins``, ``local_id``) is ``value``, found by

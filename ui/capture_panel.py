@@ -472,6 +472,8 @@ class CapturePanel(QWidget):
         self.images_changed.emit()
 
     def _show_images(self, images: list[CaseImage], select: str | None = None) -> None:
+        if self._editable():  # (found by looking: an image whose file is gone read « Bonne qualité » on its tile)
+            images = self._store.files_gone_said(images)
         self.strip.show_images(images, select, self._other_patients(images), self._names_only(images))
         self._update_checklist()
 

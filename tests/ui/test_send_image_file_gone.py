@@ -31,6 +31,13 @@ def test_the_window_refuses_to_send_a_case_whose_image_file_is_gone(qtbot: Any, 
     page = window.case_page
     said = [page.checklist.items.item(n).text() for n in range(page.checklist.items.count())]
     assert any(line.startswith("✗ Image 2 inutilisable") and "introuvable ou abîmé" in line for line in said), said
+    # Found by looking at the window: its tile said « ✓ Bonne qualité » and its findings « Image nette. » beside
+    # that line. The tile says it unusable, and so do the selected image's findings.
+    panel = page.capture.panel
+    assert panel is not None
+    assert panel.tile(close.id).level == "blocking" and panel.tile(_far.id).level != "blocking"
+    panel.select_image(close.id)
+    assert "introuvable ou abîmé" in panel.labels.findings.text()
     page.checklist.send.click()
     qtbot.wait(300)
     assert store.state(case_id) == CaseState.DRAFT
