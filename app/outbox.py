@@ -38,6 +38,9 @@ REFUSED_UNPOSTED = "refused-unposted"
 REFUSED = "refused"  # (its value in _REFUSED_AS_POSTED)
 #: The history's event of a case whose transaction the platform refused, found there all the same.
 REFUSED_YET_KEPT = "refused-yet-kept"
+#: The history's event of a case sent again after a correction, whose sending found the Task of an earlier
+#: posting: the platform holds the version before the correction (``Outbox.changed_since_posted``).
+FIRST_VERSION_KEPT = "first-version-kept"
 #: A case refused as its transaction's answer (``c``: the case's row): its last state's detail.
 _REFUSED_AS_POSTED = (
     "(SELECT e.detail FROM case_events e WHERE e.case_id = c.id AND e.kind = 'state' ORDER BY e.id DESC LIMIT 1) "
@@ -400,16 +403,34 @@ class Outbox:
         the platform was still recording it, did not find it, and posted it again: a second case)."""
         when = iso(utc_now() + timedelta(seconds=max(0.0, hold_s)))
         with transaction(self.conn) as conn:
+            # The audit log's last entry at its first posting (kept at the next tries): changed_since_posted.
             claimed = conn.execute(
-                "UPDATE outbox SET step=?, next_attempt_at=? WHERE case_id=? "
+                "UPDATE outbox SET step=?, next_attempt_at=?, "
+                "posted_after=COALESCE(posted_after, (SELECT COALESCE(MAX(seq), 0) FROM audit)) WHERE case_id=? "
                 "AND (SELECT state FROM cases WHERE id=?)=?",
                 (STEP_TRANSACTION, when, case_id, case_id, CaseState.SENDING.value),
             ).rowcount
         return claimed == 1
 
     def record_step(self, case_id: str, step: str) -> None:
+        """The case's step; back to ``STEP_IMAGES`` when its transaction certainly never reached the platform:
+        nothing of it was posted (``changed_since_posted`` counts from the next posting)."""
         with transaction(self.conn) as conn:
-            conn.execute("UPDATE outbox SET step=? WHERE case_id=?", (step, case_id))
+            conn.execute(
+                "UPDATE outbox SET step=?, posted_after=CASE WHEN ? THEN NULL ELSE posted_after END WHERE case_id=?",
+                (step, step == STEP_IMAGES, case_id),
+            )
+
+    def changed_since_posted(self, case_id: str) -> bool:
+        """Whether the user changed the case (its words, its patient, its images) since its transaction was first
+        posted: a Task of that posting the platform holds is the version before (an edit's audit entry after the
+        log's last one at that posting)."""
+        row = self.conn.execute(
+            "SELECT 1 FROM outbox o JOIN audit a ON a.case_id = o.case_id WHERE o.case_id=? "
+            "AND o.posted_after IS NOT NULL AND a.seq > o.posted_after AND a.action IN ('edited', 'deleted') LIMIT 1",
+            (case_id,),
+        ).fetchone()
+        return row is not None
 
     def postpone(self, case_id: str, words: str, delay_s: float, *, detail: str = "retry") -> None:
         """A transient fault: back to the queue, next attempt in ``delay_s`` seconds; ``detail`` says why
@@ -446,12 +467,20 @@ class Outbox:
             self.store.transition(case_id, CaseState.NEEDS_ATTENTION, detail=detail, conn=conn)
 
     def mark_sent(
-        self, case_id: str, task_id: str, request_id: str, task_version: str | None, *, words: str | None = None
+        self,
+        case_id: str,
+        task_id: str,
+        request_id: str,
+        task_version: str | None,
+        *,
+        words: str | None = None,
+        first_version: bool = False,
     ) -> None:
         """The platform holds the case: ids stored, case ``sent`` (audit ``sent``). ``words``: what is said on
-        it (the platform refused its transaction, yet holds it), else nothing."""
+        it (the platform refused its transaction, yet holds it; or, ``first_version``, it holds the version
+        before the user's correction), else nothing."""
         with transaction(self.conn) as conn:
-            self._mark_sent(conn, case_id, task_id, request_id, task_version, words=words)
+            self._mark_sent(conn, case_id, task_id, request_id, task_version, words=words, first_version=first_version)
 
     def _mark_sent(
         self,
@@ -462,6 +491,7 @@ class Outbox:
         task_version: str | None,
         *,
         words: str | None,
+        first_version: bool = False,
     ) -> None:
         conn.execute(
             "UPDATE cases SET task_id=?, request_id=?, task_version=?, platform_status=? WHERE id=?",
@@ -477,7 +507,13 @@ class Outbox:
             "UPDATE cases SET due_at=COALESCE(due_at, ?) WHERE id=?",
             (iso(utc_now() + timedelta(days=days)), case_id),
         )
-        if words is None:
+        if first_version:
+            # Found in review: said « envoyé » and nothing more, her corrections never left, the expert reading
+            # the version before them. Its history and the audit log say it.
+            detail = f"Task/{task_id} {FIRST_VERSION_KEPT}"
+            self.store.transition(case_id, CaseState.SENT, detail=detail, audit_action="sent", conn=conn)
+            self.store.add_event(conn, case_id, FIRST_VERSION_KEPT, None, None)
+        elif words is None:
             self.store.transition(case_id, CaseState.SENT, detail=f"Task/{task_id}", audit_action="sent", conn=conn)
         else:
             # Refused, yet recorded there (the one reason for words here): its history and the audit log say it,

@@ -259,6 +259,11 @@ _HISTORY = Catalogue(
             "fr": "Refusé par la plateforme, mais enregistré par elle : suivi comme envoyé",
             "en": "Refused by the platform, yet recorded there: followed as sent",
         },
+        # (app.outbox.FIRST_VERSION_KEPT)
+        "first-version-kept": {
+            "fr": "La plateforme avait déjà la première version de ce dossier : vos corrections ne sont pas parties",
+            "en": "The platform already held the first version of this case: your corrections have not left",
+        },
         # (app.outbox.REFUSED_UNPOSTED: held here for its patient, an image refused, before its request went)
         "refused-unposted": {
             "fr": "arrêté avant l'envoi de sa demande",

@@ -142,6 +142,21 @@ M.add(
             "as sent (the expert's answer and questions will come here) and will not be sent a second time. "
             "See with the platform what it kept of it. What it said: {words}",
         },
+        # A case corrected after a refusal and sent again, whose sending found the Task of its first posting:
+        # what the expert reads is the version before; what the nurse can do (``case cancel`` while the Task is
+        # requested or received; a reply only to the expert's question).
+        "sync.first_version_kept": {
+            "fr": "La plateforme avait déjà enregistré la première version de ce dossier : vos corrections ne sont "
+            "pas parties. L'expert voit la version d'avant. Si elles comptent : tant que l'expert n'a pas pris le "
+            "dossier, faites-le annuler (commande « teleavis case cancel {id} », ou en le demandant à la "
+            "plateforme), puis faites un nouveau dossier ; sinon, dites-les à l'expert en répondant à sa question "
+            "s'il vous en pose une, ou voyez avec la plateforme.",
+            "en": "The platform had already recorded the first version of this case: your corrections have not "
+            "left. The expert sees the version before them. If they matter: while the expert has not taken the "
+            "case, have it cancelled (command « teleavis case cancel {id} », or by asking the platform), then make "
+            "a new case; otherwise, tell the expert by answering their question if they ask one, or see with the "
+            "platform.",
+        },
         "sync.refused_yet_found": {
             "fr": "la plateforme avait refusé cet envoi, mais elle a bien enregistré la demande : elle est suivie "
             "comme envoyée.",
@@ -448,14 +463,21 @@ class SendJob:
             return find_task(self.client, case.id)
 
         may_have_arrived = maybe_sent
+        # The Task an earlier posting made, matched by this one's conditional create (at its first try: a
+        # retry's may be this posting's own).
+        matched, posts = False, 0
 
         def post() -> tuple[str, str, str | None]:
-            nonlocal may_have_arrived
+            nonlocal may_have_arrived, matched, posts
+            posts += 1
             try:
-                return _ids_from_response(bundle, self.client.transaction(bundle))
+                response = self.client.transaction(bundle)
+                ids = _ids_from_response(bundle, response)
             except TransientFault as fault:
                 may_have_arrived = may_have_arrived or fault.outcome_unknown
                 raise
+            matched = posts == 1 and _task_matched(bundle, response)
+            return ids
 
         found = self.client.retrying(lookup, budget_s=self.budget_s) if maybe_sent else None
         said = heard = None  # (the platform's words on the case; the listener hears their kind, never them)
@@ -483,7 +505,14 @@ class SendJob:
                 # still be held back, and is not looked up first next time.
                 self.outbox.record_step(case.id, STEP_IMAGES)
             raise
-        self.outbox.mark_sent(case.id, task_id, request_id, version, words=said)
+        # Bound to the Task of an earlier posting (found before this one, or matched by it) while the user changed
+        # the case since (corrected after a refusal): the expert reads the version before. Said to her (found in
+        # review: « envoyé » and nothing more, her corrections never left).
+        first_version = said is None and bool(found or matched) and self.outbox.changed_since_posted(case.id)
+        if first_version:
+            said = heard = M.tr("sync.first_version_kept", id=case.id)
+            log.warning("case %s sent again changed, followed on its first posting's Task/%s", case.id, task_id)
+        self.outbox.mark_sent(case.id, task_id, request_id, version, words=said, first_version=first_version)
         log.info("case %s sent (Task/%s)", case.id, task_id)
         self.listener.case_state(case.id, CaseState.SENT.value, heard or "")
 
@@ -830,6 +859,14 @@ def _ids_from_response(bundle: dict[str, Any], response: dict[str, Any]) -> tupl
     if not task_id or not request_id:
         raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True)
     return task_id, request_id, version
+
+
+def _task_matched(bundle: dict[str, Any], response: dict[str, Any]) -> bool:
+    """Whether the transaction-response says the Task was there already (its conditional create matched: 200)."""
+    for sent, got in zip(bundle["entry"], response["entry"], strict=True):
+        if sent["resource"]["resourceType"] == "Task":
+            return str(((got or {}).get("response") or {}).get("status", "")).startswith("200")
+    return False
 
 
 def _version_made(location: str, response: dict[str, Any], returned: dict[str, Any]) -> str | None:

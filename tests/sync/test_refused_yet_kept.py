@@ -7,6 +7,7 @@ words said on it), never posted a second time; one the platform does not hold is
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from app.model import CaseState, iso, utc_now
 from app.report_text import history_words
 from app.store import Store
 from sync.mapping import CASE_SYSTEM
+from sync.progress import PrintingListener, RecordingListener
 from sync.sandbox.server import SandboxServer
 from tests.support.http import QuietHandler, serving
 from tests.sync.sync_helpers import engine_on, make_case
@@ -31,7 +33,13 @@ REFUSAL = json.dumps(
 
 @contextmanager
 def transactions_refused(
-    sandbox: str, *, recorded: bool, tasks_found: bool = True, search_ignored: bool = False, cut: bool = False
+    sandbox: str,
+    *,
+    recorded: bool,
+    tasks_found: bool = True,
+    search_ignored: bool = False,
+    cut: bool = False,
+    refusing: bool = True,
 ) -> Iterator[tuple[str, dict[str, int]]]:
     """In front of the sandbox: each case's transaction answered 400 with an OperationOutcome, after the
     sandbox has recorded it (``recorded``) or without it reaching the sandbox; without ``tasks_found``, every
@@ -39,8 +47,9 @@ def transactions_refused(
     ``search_ignored``, a search of Tasks by identifier answered with every Task, none naming its case (a
     lenient server ignoring the parameter, its Tasks without the case's identifier); everything else goes
     through. With ``cut``, the transaction is answered by a web page in place of the refusal (a proxy's: it may
-    have arrived). Yields its base URL and the counts of transactions posted (``"posted"``) and of Tasks searched
-    by identifier (``"searched"``)."""
+    have arrived). Without ``refusing``, the transaction goes through to the sandbox and its answer back (a
+    platform that records it, its search still late). Yields its base URL and the counts of transactions posted
+    (``"posted"``) and of Tasks searched by identifier (``"searched"``)."""
     seen = {"posted": 0, "searched": 0}
 
     class Handler(QuietHandler):
@@ -51,8 +60,8 @@ def transactions_refused(
             headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
             transaction = self.command == "POST" and self.path.rstrip("/") == "/fhir"
             seen["searched"] += self.command == "GET" and self.path.startswith("/fhir/Task?identifier=")
-            if transaction:
-                seen["posted"] += 1
+            seen["posted"] += transaction
+            if transaction and refusing:
                 if recorded:
                     kept = requests.post(sandbox, data=body, headers=headers, timeout=10)
                     assert kept.status_code == 200, kept.text
@@ -158,6 +167,125 @@ def test_a_case_refused_whose_task_was_not_found_is_one_task_once_sent_again(sto
         assert _tasks(sandbox.base_url, case_id) == [kept]
         assert store.platform_info(case_id)["task_id"] == kept
         assert sandbox.count("ServiceRequest") == 1
+
+
+NOT_LEFT = (
+    "La plateforme avait déjà enregistré la première version de ce dossier : vos corrections ne sont pas parties."
+)
+
+
+def _sent_again(store: Store, sandbox: SandboxServer, case_id: str) -> str:
+    """The case queued again by the user and sent, to the sandbox itself (its search finds the Task now): what
+    ``teleavis sync`` says of it on stderr (its listener's lines)."""
+    store.queue(case_id)
+    stderr = io.StringIO()
+    with engine_on(store, sandbox.base_url) as engine:
+        engine.listener = PrintingListener(stderr)
+        engine.run_once(poll=False)
+    return stderr.getvalue()
+
+
+def test_a_case_refused_then_corrected_and_bound_to_its_first_task_says_the_corrections_did_not_leave(
+    store: Store, tmp_path: Path
+) -> None:
+    """A case refused after its transaction was posted, its Task not found then (it waits for the user), that the
+    nurse corrects and sends again: its re-sending finds the Task of its first posting and follows it (one Task,
+    never two), but that Task is the version before her correction. It was said « envoyé » and nothing more: the
+    expert saw the first version, her corrections never left, and she never knew. It is now said to her, on the
+    case (its words, its history) and on the sync's console line."""
+    with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
+        case_id = make_case(store, seed=0)
+        with (
+            transactions_refused(sandbox.base_url, recorded=True, tasks_found=False) as (base, _),
+            engine_on(store, base) as engine,
+        ):
+            engine.run_once(poll=False)
+        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+        [kept] = _tasks(sandbox.base_url, case_id)  # (there all the same: the premise)
+        corrected = store.get_case(case_id)
+        corrected.question = "Lésion corrigée : œil gauche, pas le droit."
+        store.update_case(corrected)  # the nurse corrects it
+
+        heard = _sent_again(store, sandbox, case_id)
+        assert store.state(case_id) == CaseState.SENT  # followed (the expert's answer will come here)
+        assert store.platform_info(case_id)["task_id"] == kept
+        assert sandbox.count("ServiceRequest") == 1  # never a second request
+        assert NOT_LEFT in str(store.platform_info(case_id)["last_error"])  # the follow view's, case show's words
+        said = [history_words(event, "fr") for event in store.history(case_id)]
+        assert any("vos corrections ne sont pas parties" in words for words in said), said
+        assert NOT_LEFT in heard  # on the sync's console line
+        assert "teleavis case cancel " + case_id in heard  # what she can do, with its case's number
+
+
+def test_a_photo_removed_after_the_refusal_matched_by_the_conditional_create_is_said_too(
+    store: Store, tmp_path: Path
+) -> None:
+    """The same when the platform's search is still late at the re-sending: its conditional create on the case's
+    identifier returns the Task of the first posting (200), the photo the nurse removed still in it."""
+    with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
+        case_id = make_case(store, seed=0, images=2)
+        with (
+            transactions_refused(sandbox.base_url, recorded=True, tasks_found=False) as (base, _),
+            engine_on(store, base) as engine,
+        ):
+            engine.run_once(poll=False)
+        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+        [kept] = _tasks(sandbox.base_url, case_id)
+        store.delete_image(case_id, store.get_case(case_id).images[1].id)  # the wrong photo, removed
+
+        store.queue(case_id)
+        heard = RecordingListener()
+        with (
+            transactions_refused(sandbox.base_url, recorded=False, tasks_found=False, refusing=False) as (base, _),
+            engine_on(store, base) as engine,
+        ):
+            engine.listener = heard
+            engine.run_once(poll=False)
+        assert store.state(case_id) == CaseState.SENT
+        assert store.platform_info(case_id)["task_id"] == kept
+        assert sandbox.count("ServiceRequest") == 1
+        assert NOT_LEFT in str(store.platform_info(case_id)["last_error"])
+        assert any(state == CaseState.SENT.value and NOT_LEFT in detail for _, state, detail in heard.states)
+
+
+def test_a_case_refused_and_sent_again_unchanged_says_nothing_more(store: Store, tmp_path: Path) -> None:
+    """Its sibling: sent again as it was posted, the Task found is the case as it stands: nothing to say."""
+    with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
+        case_id = make_case(store, seed=0)
+        with (
+            transactions_refused(sandbox.base_url, recorded=True, tasks_found=False) as (base, _),
+            engine_on(store, base) as engine,
+        ):
+            engine.run_once(poll=False)
+        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+
+        heard = _sent_again(store, sandbox, case_id)
+        assert store.state(case_id) == CaseState.SENT
+        assert NOT_LEFT not in str(store.platform_info(case_id)["last_error"])
+        said = [history_words(event, "fr") for event in store.history(case_id)]
+        assert not any("vos corrections ne sont pas parties" in words for words in said), said
+        assert NOT_LEFT not in heard
+
+
+def test_a_case_refused_not_recorded_then_corrected_goes_as_corrected_and_says_nothing_more(
+    store: Store, tmp_path: Path
+) -> None:
+    """A refusal the platform did not record: the corrected case sent again is a new Task, the corrected one:
+    nothing of a first version is said."""
+    with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
+        case_id = make_case(store, seed=0)
+        with transactions_refused(sandbox.base_url, recorded=False) as (base, _), engine_on(store, base) as engine:
+            engine.run_once(poll=False)
+        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+        corrected = store.get_case(case_id)
+        corrected.question = "Lésion corrigée : œil gauche, pas le droit."
+        store.update_case(corrected)
+
+        heard = _sent_again(store, sandbox, case_id)
+        assert store.state(case_id) == CaseState.SENT
+        assert _tasks(sandbox.base_url, case_id) == [store.platform_info(case_id)["task_id"]]
+        assert NOT_LEFT not in str(store.platform_info(case_id)["last_error"])
+        assert NOT_LEFT not in heard
 
 
 def test_a_case_refused_whose_task_was_not_found_then_is_followed_at_the_next_poll(
