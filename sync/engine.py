@@ -1155,9 +1155,12 @@ class Engine:
                 log.info("case %s not looked up (%s)", case_id, fault_for_log(refused))
                 found = None
             if found is not None:
-                self.outbox.mark_sent(case_id, *found)
+                # An earlier posting's Task: of a case changed since, the version before (as SendJob.run says).
+                first_version = self.outbox.changed_since_posted(case_id)
+                said = M.tr("sync.first_version_kept", id=case_id) if first_version else None
+                self.outbox.mark_sent(case_id, *found, words=said, first_version=first_version)
                 log.info("case %s: its transaction had arrived (Task/%s)", case_id, found[0])
-                self.listener.case_state(case_id, CaseState.SENT.value)
+                self.listener.case_state(case_id, CaseState.SENT.value, said or "")
                 return CaseState.SENT
         return self._refuse(case_id, M.tr("sync.image_unreadable", n=fault.position))
 

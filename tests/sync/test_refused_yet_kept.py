@@ -23,7 +23,9 @@ from sync.mapping import CASE_SYSTEM
 from sync.progress import PrintingListener, RecordingListener
 from sync.sandbox.server import SandboxServer
 from tests.support.http import QuietHandler, serving
-from tests.sync.sync_helpers import engine_on, make_case
+from tests.sync.sync_helpers import engine_on, make_case, new_case
+from tests.sync.test_dicom_identity_at_sending import dicom_image
+from tests.sync.test_image_file_lost import lose
 
 WORDS = "ServiceRequest.reasonCode : valeur refusée"
 REFUSAL = json.dumps(
@@ -246,6 +248,36 @@ def test_a_photo_removed_after_the_refusal_matched_by_the_conditional_create_is_
         assert sandbox.count("ServiceRequest") == 1
         assert NOT_LEFT in str(store.platform_info(case_id)["last_error"])
         assert any(state == CaseState.SENT.value and NOT_LEFT in detail for _, state, detail in heard.states)
+
+
+def test_a_corrected_case_found_when_one_of_its_retinographs_cannot_be_read_is_said_too(
+    store: Store, tmp_path: Path
+) -> None:
+    """Sent again corrected, one of its retinographs' files then lost here (a DICOM is read again before anything
+    goes): looked up before it is held, it is found and followed on the Task of its first posting, and that her
+    corrections did not leave is said as well."""
+    with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
+        case = new_case("ophthalmology")
+        case_id = store.create_case(case, [dicom_image(case.patient, "R"), dicom_image(case.patient, "L")])
+        store.queue(case_id)
+        with (
+            transactions_refused(sandbox.base_url, recorded=True, tasks_found=False) as (base, _),
+            engine_on(store, base) as engine,
+        ):
+            engine.run_once(poll=False)
+        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+        [kept] = _tasks(sandbox.base_url, case_id)
+        corrected = store.get_case(case_id)
+        corrected.question = "Rétinopathie : contrôle de l'œil gauche, pas du droit."
+        store.update_case(corrected)
+        store.queue(case_id)
+        lose(store, store.get_case(case_id).images[0], "missing")
+
+        with engine_on(store, sandbox.base_url) as engine:
+            engine.run_once(poll=False)
+        assert store.state(case_id) == CaseState.SENT
+        assert store.platform_info(case_id)["task_id"] == kept
+        assert NOT_LEFT in str(store.platform_info(case_id)["last_error"])
 
 
 def test_a_case_refused_and_sent_again_unchanged_says_nothing_more(store: Store, tmp_path: Path) -> None:
