@@ -153,9 +153,9 @@ M.add(
             "s'il vous en pose une, ou voyez avec la plateforme.",
             "en": "The platform had already recorded the first version of this case: your corrections have not "
             "left. The expert sees the version before them. If they matter: while the expert has not taken the "
-            "case, have it cancelled (command « teleavis case cancel {id} », or by asking the platform), then make "
-            "a new case; otherwise, tell the expert by answering their question if they ask one, or see with the "
-            "platform.",
+            "case, have it cancelled (the command 'teleavis case cancel {id}', or by asking the platform), then "
+            "make a new case; otherwise, tell the expert by answering their question if they ask one, or see with "
+            "the platform.",
         },
         "sync.refused_yet_found": {
             "fr": "la plateforme avait refusé cet envoi, mais elle a bien enregistré la demande : elle est suivie "
