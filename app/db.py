@@ -844,6 +844,14 @@ def _migrate_29(conn: sqlite3.Connection) -> None:
     # did not leave, and is said so (app.outbox.Outbox.changed_since_posted). (Not sealed: a count of the log.)
     if "posted_after" not in {row[1] for row in conn.execute("PRAGMA table_info(outbox)")}:
         conn.execute("ALTER TABLE outbox ADD COLUMN posted_after INTEGER")
+        # A row whose transaction was posted before: from its first queueing (its case's first « queued » since
+        # it was last taken back), the one mark kept. An edit before its posting (a refusal before it went) is
+        # counted too: said once too often rather than a correction lost without a word.
+        conn.execute(
+            "UPDATE outbox SET posted_after = (SELECT MIN(q.seq) FROM audit q WHERE q.case_id = outbox.case_id "
+            "AND q.action = 'queued' AND q.seq > COALESCE((SELECT MAX(t.seq) FROM audit t "
+            "WHERE t.case_id = outbox.case_id AND t.action = 'taken-back'), 0)) WHERE step = 'transaction'"
+        )
 
 
 #: Numbered migrations; migration N brings the database from version N-1 to N.

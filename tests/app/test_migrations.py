@@ -325,3 +325,37 @@ def test_images_stored_before_their_checks_version_was_kept_are_of_version_0_aft
         assert {image.checks for image in store.images(case_id)} == {0}
         later = make_case(store, queue=False, seed=3)
         assert {image.checks for image in store.images(later)} == {CHECKS_VERSION}
+
+
+def test_cases_posted_before_the_upgrade_count_their_corrections_from_their_first_queueing(
+    teleavis_home: Path,
+) -> None:
+    """A case refused after its transaction was posted by the version before, then corrected: its row kept no
+    mark of that posting (migration 29 adds it). Taken from its row's first queueing, its correction is seen, and
+    a case refused unchanged is still unchanged; a row whose transaction never went has nothing to count from."""
+    from tests.sync.sync_helpers import make_case
+
+    with Store.open(teleavis_home) as store:
+        outbox = Outbox(store)
+        corrected, unchanged, unposted = (make_case(store, seed=n) for n in range(3))
+        for case_id in (corrected, unchanged):
+            outbox.begin(case_id)
+            assert outbox.claim_transaction(case_id)
+            outbox.needs_attention(case_id, "refusé", posted=True)
+        case = store.get_case(corrected)
+        case.question = "Corrigée."
+        store.update_case(case)
+        outbox.begin(unposted)
+        outbox.needs_attention(unposted, "refusé")
+        case = store.get_case(unposted)
+        case.question = "Corrigée aussi."
+        store.update_case(case)
+        store.conn.execute("ALTER TABLE outbox DROP COLUMN posted_after")
+        store.conn.execute("PRAGMA user_version = 28")
+
+    with Store.open(teleavis_home) as store:
+        outbox = Outbox(store)
+        assert schema_version(store.conn) == len(MIGRATIONS) >= 29
+        assert outbox.changed_since_posted(corrected)
+        assert not outbox.changed_since_posted(unchanged)
+        assert not outbox.changed_since_posted(unposted)
