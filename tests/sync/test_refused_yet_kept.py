@@ -149,18 +149,25 @@ def test_a_case_refused_and_not_recorded_waits_for_the_user_as_before(store: Sto
         assert _tasks(sandbox.base_url, case_id) == [store.platform_info(case_id)["task_id"]]
 
 
+def _refused_not_found(store: Store, sandbox: SandboxServer, case_id: str) -> str:
+    """The queued case's transaction recorded by the sandbox but answered as refused, its Task not found by the
+    search then: the case waits for the user. Returns the one Task there all the same (the premise)."""
+    with (
+        transactions_refused(sandbox.base_url, recorded=True, tasks_found=False) as (base, _),
+        engine_on(store, base) as engine,
+    ):
+        engine.run_once(poll=False)
+    assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+    [kept] = _tasks(sandbox.base_url, case_id)
+    return kept
+
+
 def test_a_case_refused_whose_task_was_not_found_is_one_task_once_sent_again(store: Store, tmp_path: Path) -> None:
     """The sibling: a case held as refused while its Task is there (not found at the time) and sent again by the
     user is not a second Task for the expert: the one there is found and followed."""
     with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
         case_id = make_case(store, seed=0)
-        with (
-            transactions_refused(sandbox.base_url, recorded=True, tasks_found=False) as (base, _),
-            engine_on(store, base) as engine,
-        ):
-            engine.run_once(poll=False)
-        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
-        [kept] = _tasks(sandbox.base_url, case_id)  # (there all the same: the premise)
+        kept = _refused_not_found(store, sandbox, case_id)
 
         store.queue(case_id)  # the user sends it again
         with engine_on(store, sandbox.base_url) as engine:
@@ -197,13 +204,7 @@ def test_a_case_refused_then_corrected_and_bound_to_its_first_task_says_the_corr
     case (its words, its history) and on the sync's console line."""
     with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
         case_id = make_case(store, seed=0)
-        with (
-            transactions_refused(sandbox.base_url, recorded=True, tasks_found=False) as (base, _),
-            engine_on(store, base) as engine,
-        ):
-            engine.run_once(poll=False)
-        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
-        [kept] = _tasks(sandbox.base_url, case_id)  # (there all the same: the premise)
+        kept = _refused_not_found(store, sandbox, case_id)
         corrected = store.get_case(case_id)
         corrected.question = "Lésion corrigée : œil gauche, pas le droit."
         store.update_case(corrected)  # the nurse corrects it
@@ -226,13 +227,7 @@ def test_a_photo_removed_after_the_refusal_matched_by_the_conditional_create_is_
     identifier returns the Task of the first posting (200), the photo the nurse removed still in it."""
     with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
         case_id = make_case(store, seed=0, images=2)
-        with (
-            transactions_refused(sandbox.base_url, recorded=True, tasks_found=False) as (base, _),
-            engine_on(store, base) as engine,
-        ):
-            engine.run_once(poll=False)
-        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
-        [kept] = _tasks(sandbox.base_url, case_id)
+        kept = _refused_not_found(store, sandbox, case_id)
         store.delete_image(case_id, store.get_case(case_id).images[1].id)  # the wrong photo, removed
 
         store.queue(case_id)
@@ -260,13 +255,7 @@ def test_a_corrected_case_found_when_one_of_its_retinographs_cannot_be_read_is_s
         case = new_case("ophthalmology")
         case_id = store.create_case(case, [dicom_image(case.patient, "R"), dicom_image(case.patient, "L")])
         store.queue(case_id)
-        with (
-            transactions_refused(sandbox.base_url, recorded=True, tasks_found=False) as (base, _),
-            engine_on(store, base) as engine,
-        ):
-            engine.run_once(poll=False)
-        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
-        [kept] = _tasks(sandbox.base_url, case_id)
+        kept = _refused_not_found(store, sandbox, case_id)
         corrected = store.get_case(case_id)
         corrected.question = "Rétinopathie : contrôle de l'œil gauche, pas du droit."
         store.update_case(corrected)
@@ -284,12 +273,7 @@ def test_a_case_refused_and_sent_again_unchanged_says_nothing_more(store: Store,
     """Its sibling: sent again as it was posted, the Task found is the case as it stands: nothing to say."""
     with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
         case_id = make_case(store, seed=0)
-        with (
-            transactions_refused(sandbox.base_url, recorded=True, tasks_found=False) as (base, _),
-            engine_on(store, base) as engine,
-        ):
-            engine.run_once(poll=False)
-        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+        _refused_not_found(store, sandbox, case_id)
 
         heard = _sent_again(store, sandbox, case_id)
         assert store.state(case_id) == CaseState.SENT
@@ -328,13 +312,7 @@ def test_a_case_refused_whose_task_was_not_found_then_is_followed_at_the_next_po
     as sent, its expert's answer seen, without the user having to send it again."""
     with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
         case_id = make_case(store, seed=0)
-        with (
-            transactions_refused(sandbox.base_url, recorded=True, tasks_found=False) as (base, _),
-            engine_on(store, base) as engine,
-        ):
-            engine.run_once(poll=False)
-        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
-        [kept] = _tasks(sandbox.base_url, case_id)  # (there all the same: the premise)
+        kept = _refused_not_found(store, sandbox, case_id)
 
         with engine_on(store, sandbox.base_url) as engine:
             # Said among the cases sent (found in review: gone from those to see without a word in the summary
@@ -366,12 +344,7 @@ def test_a_refused_case_corrected_by_the_user_is_not_followed_as_sent_in_her_pla
     for her to send again."""
     with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
         case_id = make_case(store, seed=0)
-        with (
-            transactions_refused(sandbox.base_url, recorded=True, tasks_found=False) as (base, _),
-            engine_on(store, base) as engine,
-        ):
-            engine.run_once(poll=False)
-        assert store.state(case_id) == CaseState.NEEDS_ATTENTION
+        _refused_not_found(store, sandbox, case_id)
         corrected = store.get_case(case_id)
         corrected.question = "Lésion corrigée : œil gauche, pas le droit."
         store.update_case(corrected)  # the nurse corrects it, not sent again yet
