@@ -480,18 +480,24 @@ def _site_number(ds: Dataset, site_system: str) -> str:
     for none. Only exactly the site's: an OID written as the system is, or without its ``urn:oid:``, in
     Issuer of Patient ID or its qualifiers' Universal Entity ID (each written must be it: a name beside
     it is not the site's as configured). The documentation's example system is no site's own (other
-    structures may have kept it): nothing is the site's by it."""
+    structures may have kept it): nothing is the site's by it. Two numbers of the site that differ (the
+    site's issuer twice, or a Patient ID with no issuer, taken for the site's file number, beside another)
+    are one patient's and another's: none is (found in review)."""
     system = site_system.strip()
     if not system or system == EXAMPLE_PATIENT_SYSTEM:
         return ""
+    main = _patient_id(ds)
+    numbers = {main} if main and "^" not in main else set()
+    issued = False
     try:
         for item in (ds, *(getattr(ds, "OtherPatientIDsSequence", None) or [])):
             number = str(getattr(item, "PatientID", "") or "").strip()
             if number and "^" not in number and _issued_by(item, system):
-                return number
+                numbers.add(number)
+                issued = True
     except (TypeError, AttributeError, ValueError, IndexError):  # a sequence written wrong: nobody's
         return ""
-    return ""
+    return numbers.pop() if issued and len(numbers) == 1 else ""
 
 
 def _issued_by(item: Dataset, system: str) -> bool:

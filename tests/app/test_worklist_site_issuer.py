@@ -159,3 +159,18 @@ def test_case_import_with_the_sites_issuer_says_nothing(tmp_path: Path, capsys: 
         done = run_inprocess(capsys, "case", "import", str(case_file))
         assert done.code == 0, done.err
         assert (f"  ⚠ {NAMES_ONLY_WORDS}" in advice_lines(done.err)) == said, done.err
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        # The Patient ID with no issuer, taken for the site's file number, is another patient's there: the
+        # case's number among the Other Patient IDs does not make the image hers (found in review).
+        {"patient_id": "D-2292", "others": (("D-2291", OID, ""),)},
+        # The site's issuer with two numbers: one of them is another patient's file.
+        {"patient_id": "D-2291", "issuer": OID, "others": (("D-2292", OID, ""),)},
+        {"patient_id": "", "others": (("D-2291", OID, ""), ("D-2292", "", OID))},
+    ],
+)
+def test_two_file_numbers_of_the_site_that_disagree_confirm_nothing(written: dict[str, object]) -> None:
+    assert doubts(worklist_dicom(**written)) == [NAMES_ONLY]  # type: ignore[arg-type]
