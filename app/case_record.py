@@ -143,6 +143,9 @@ class DevicePatient:
     birth_date: str = ""  # PatientBirthDate: YYYYMMDD
     patient_id: str = ""  # PatientID: an INS, or the device's own number
     sex: str = ""  # PatientSex: M, F, O
+    #: The site's file number the device wrote beside the INS kept as ``patient_id`` (a worklist gives both:
+    #: the number as the Patient ID, the INS among the Other Patient IDs), else "".
+    file_number: str = ""
 
 
 @dataclass

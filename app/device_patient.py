@@ -111,7 +111,9 @@ def _site_file_number(recorded: DevicePatient, patient: Patient) -> bool:
     identifier of the patient, which says the image is hers as her birth date does. A number another
     structure issued (« D-2291^^^CLINIQUE », ``capture.dicom``) may be anyone's there."""
     local = (patient.local_id or "").strip()
-    return bool(local) and "^" not in recorded.patient_id and recorded.patient_id == local
+    # (beside an INS kept as its Patient ID, the number is its ``file_number``: a case without an INS)
+    written = (recorded.patient_id, recorded.file_number)
+    return bool(local) and any("^" not in number and number == local for number in written)
 
 
 #: The birth dates a device writes for a patient not entered, beside its placeholder name (DICOM's

@@ -110,7 +110,8 @@ def _device_patient(data: object) -> DevicePatient | None:
 
     if not isinstance(data, dict):
         return None
-    return DevicePatient(**{key: str(data.get(key) or "") for key in ("name", "birth_date", "patient_id", "sex")})
+    keys = ("name", "birth_date", "patient_id", "sex", "file_number")
+    return DevicePatient(**{key: str(data.get(key) or "") for key in keys})
 
 
 def _fixed_digest(image: CaseImage) -> str:

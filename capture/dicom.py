@@ -443,16 +443,19 @@ def device_patient(ds: Dataset, site_system: str = "") -> DevicePatient | None:
     or only its placeholder name (« DEMO^Patient »: nobody was entered on it). Its Patient ID is an INS a
     worklist wrote among the Other Patient IDs, else the Patient ID itself when it is an INS, else the
     number the site's own issuer was written with (``site_system``, :func:`_site_number`), without it: the
-    site's file number, as one written with no issuer is taken; else the Patient ID with its issuer."""
+    site's file number, as one written with no issuer is taken; else the Patient ID with its issuer. That
+    number of the site, beside an INS kept as the Patient ID, is its ``file_number`` (a case without an INS
+    compares it: found in review, it was dropped)."""
     written = _patient_id(ds)
+    ins = _ins_among_other_ids(ds) or (written if ins_written(written) else "")
+    number = _site_number(ds, site_system)
+    bare = written if written and "^" not in written and not ins_written(written) else ""
     recorded = DevicePatient(
         name=str(getattr(ds, "PatientName", "") or "").strip(),
         birth_date=str(getattr(ds, "PatientBirthDate", "") or "").strip(),
-        patient_id=_ins_among_other_ids(ds)
-        or (written if ins_written(written) else "")
-        or _site_number(ds, site_system)
-        or written,
+        patient_id=ins or number or written,
         sex=str(getattr(ds, "PatientSex", "") or "").strip().upper(),
+        file_number=(number or bare) if ins else "",
     )
     if is_placeholder(recorded.name) and recorded == DevicePatient(name=recorded.name):
         return None  # its placeholder and nothing else: its birth date, sex or ID are compared still
@@ -487,7 +490,7 @@ def _site_number(ds: Dataset, site_system: str) -> str:
     if not system or system == EXAMPLE_PATIENT_SYSTEM:
         return ""
     main = _patient_id(ds)
-    numbers = {main} if main and "^" not in main else set()
+    numbers = {main} if main and "^" not in main and not ins_written(main) else set()
     issued = False
     try:
         for item in (ds, *(getattr(ds, "OtherPatientIDsSequence", None) or [])):

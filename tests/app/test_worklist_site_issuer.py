@@ -174,3 +174,61 @@ def test_case_import_with_the_sites_issuer_says_nothing(tmp_path: Path, capsys: 
 )
 def test_two_file_numbers_of_the_site_that_disagree_confirm_nothing(written: dict[str, object]) -> None:
     assert doubts(worklist_dicom(**written)) == [NAMES_ONLY]  # type: ignore[arg-type]
+
+
+#: A valid INS (its key right), hers or not: the case compared has none.
+WORKLIST_INS = "285047512345607"
+INS_OID = "1.2.250.1.213.1.4.8"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        # IHE PAM France's worklist: her file number at the site, her INS among the Other Patient IDs.
+        {"patient_id": "D-2291", "issuer": OID, "others": ((WORKLIST_INS, INS_OID, ""),)},
+        {"patient_id": "D-2291", "others": ((WORKLIST_INS, "", INS_OID),)},
+        {"patient_id": WORKLIST_INS, "others": (("D-2291", OID, ""),)},
+    ],
+)
+def test_the_sites_file_number_beside_an_ins_the_case_has_not_confirms_her(written: dict[str, object]) -> None:
+    # The INS read first, the file number was dropped: her image said « names only » though the site's own
+    # identifier of the patient said it was hers, as it does with no INS beside it (found in review).
+    assert doubts(worklist_dicom(**written)) == []  # type: ignore[arg-type]
+
+
+def test_the_sites_file_number_beside_another_ins_is_another_patients() -> None:
+    her = Patient(
+        family="Dupont",
+        given=["Marie"],
+        birth_date="1985-04-02",
+        sex="female",
+        local_id="D-2291",
+        ins="285047512345706",
+    )
+    written = worklist_dicom(patient_id="D-2291", issuer=OID, others=((WORKLIST_INS, INS_OID, ""),))
+    assert doubts(written, patient=her) == [OTHER_PATIENT]
+    assert doubts(worklist_dicom(patient_id="D-2292", issuer=OID, others=((WORKLIST_INS, INS_OID, ""),))) == [
+        NAMES_ONLY
+    ]
+
+
+def test_the_file_number_beside_an_ins_is_kept_with_the_image(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Read back from the store (case show, the next day): the number kept with the image still confirms her.
+    from tests.app.test_names_only_shown import SAID
+
+    site = write_json(tmp_path / "site.json", {**SITE, "patient_id_system": SYSTEM})
+    assert run_inprocess(capsys, "init", "--site", str(site)).code == 0
+    case_file = retina_case(tmp_path / "case")
+    doc = json.loads(case_file.read_text())
+    doc["patient"].update(family="Dupont", given=["Marie"], birth_date="1985-04-02", sex="female")
+    del doc["patient"]["ins"]  # (Paul Martin's)
+    written = worklist_dicom(patient_id="D-2291", issuer=OID, others=((WORKLIST_INS, INS_OID, ""),))
+    (tmp_path / "case" / "OD.dcm").write_bytes(written)
+    doc["images"][0] = {"file": "OD.dcm", "eye": "right", "view": "macula"}
+    write_json(case_file, doc)
+    done = run_inprocess(capsys, "case", "import", str(case_file))
+    assert done.code == 0, done.err
+    assert NAMES_ONLY_WORDS not in done.err
+    assert SAID["fr"] not in run_inprocess(capsys, "case", "show", done.out.strip()).out
