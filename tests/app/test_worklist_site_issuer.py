@@ -232,3 +232,21 @@ def test_the_file_number_beside_an_ins_is_kept_with_the_image(
     assert done.code == 0, done.err
     assert NAMES_ONLY_WORDS not in done.err
     assert SAID["fr"] not in run_inprocess(capsys, "case", "show", done.out.strip()).out
+
+
+def test_the_device_folder_decides_as_the_import(tmp_path: Path) -> None:
+    from app.device_patient import names_only
+    from capture.watch import recorded_patient
+
+    path = tmp_path / "OD.dcm"
+    for written in (
+        {"patient_id": "D-2292", "others": (("D-2291", OID, ""),)},
+        {"patient_id": "D-2291", "issuer": OID, "others": (("D-2292", OID, ""),)},
+        {"patient_id": "D-2291", "issuer": OID, "others": ((WORKLIST_INS, INS_OID, ""),)},
+        {"patient_id": WORKLIST_INS, "others": (("D-2291", OID, ""),)},
+    ):
+        data = worklist_dicom(**written)  # type: ignore[arg-type]
+        path.write_bytes(data)
+        recorded = recorded_patient(path, SYSTEM)
+        assert recorded is not None
+        assert names_only(recorded, DAUGHTER) == (doubts(data) == [NAMES_ONLY]), written
