@@ -507,20 +507,14 @@ class Outbox:
             "UPDATE cases SET due_at=COALESCE(due_at, ?) WHERE id=?",
             (iso(utc_now() + timedelta(days=days)), case_id),
         )
-        if first_version:
-            # Found in review: said « envoyé » and nothing more, her corrections never left, the expert reading
-            # the version before them. Its history and the audit log say it.
-            detail = f"Task/{task_id} {FIRST_VERSION_KEPT}"
-            self.store.transition(case_id, CaseState.SENT, detail=detail, audit_action="sent", conn=conn)
-            self.store.add_event(conn, case_id, FIRST_VERSION_KEPT, None, None)
-        elif words is None:
-            self.store.transition(case_id, CaseState.SENT, detail=f"Task/{task_id}", audit_action="sent", conn=conn)
-        else:
-            # Refused, yet recorded there (the one reason for words here): its history and the audit log say it,
-            # not a sending of that moment (found in review: « À traiter → Envoyé », nothing said of why).
-            detail = f"Task/{task_id} {REFUSED_YET_KEPT}"
-            self.store.transition(case_id, CaseState.SENT, detail=detail, audit_action="sent", conn=conn)
-            self.store.add_event(conn, case_id, REFUSED_YET_KEPT, None, None)
+        # What its history and the audit log say besides the Task (found in review: « envoyé » and nothing more):
+        # the version before the user's correction held there, or a refused transaction recorded all the same
+        # (the one other reason for words here), not a sending of that moment.
+        event = FIRST_VERSION_KEPT if first_version else None if words is None else REFUSED_YET_KEPT
+        detail = f"Task/{task_id}" if event is None else f"Task/{task_id} {event}"
+        self.store.transition(case_id, CaseState.SENT, detail=detail, audit_action="sent", conn=conn)
+        if event is not None:
+            self.store.add_event(conn, case_id, event, None, None)
         # Here, not at the top: the window lists held cases through this module before it shows, and the acts'
         # register (the site, its identifiers, CSV) is not needed for that. The sync engine, the one caller,
         # has it loaded already (sync/follow.py).
