@@ -510,8 +510,7 @@ class SendJob:
         # review: « envoyé » and nothing more, her corrections never left).
         first_version = said is None and bool(found or matched) and self.outbox.changed_since_posted(case.id)
         if first_version:
-            said = heard = M.tr("sync.first_version_kept", id=case.id)
-            log.warning("case %s sent again changed, followed on its first posting's Task/%s", case.id, task_id)
+            said = heard = _first_version_words(case.id, task_id)
         self.outbox.mark_sent(case.id, task_id, request_id, version, words=said, first_version=first_version)
         log.info("case %s sent (Task/%s)", case.id, task_id)
         self.listener.case_state(case.id, CaseState.SENT.value, heard or "")
@@ -527,6 +526,13 @@ class SendJob:
         except PermanentFault as fault:
             log.info("case %s: its Task not looked up after the refusal (%s)", self.case_id, fault_for_log(fault))
             return None
+
+
+def _first_version_words(case_id: str, task_id: str) -> str:
+    """What is said of a case changed since its first posting and bound to that posting's Task: the expert reads
+    the version before (``SendJob.run``, ``Engine._unreadable``)."""
+    log.warning("case %s sent again changed, followed on its first posting's Task/%s", case_id, task_id)
+    return M.tr("sync.first_version_kept", id=case_id)
 
 
 def _patient_id(task: dict[str, Any]) -> str | None:
@@ -1157,7 +1163,7 @@ class Engine:
             if found is not None:
                 # An earlier posting's Task: of a case changed since, the version before (as SendJob.run says).
                 first_version = self.outbox.changed_since_posted(case_id)
-                said = M.tr("sync.first_version_kept", id=case_id) if first_version else None
+                said = _first_version_words(case_id, found[0]) if first_version else None
                 self.outbox.mark_sent(case_id, *found, words=said, first_version=first_version)
                 log.info("case %s: its transaction had arrived (Task/%s)", case_id, found[0])
                 self.listener.case_state(case_id, CaseState.SENT.value, said or "")
