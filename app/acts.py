@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from app import audit
 from app import messages as M
+from app.csv_cells import row_as_text
 from app.db import transaction
 from app.errors import StorageError, UsageError
 from app.folding import fold as _fold
@@ -349,22 +350,24 @@ def export_csv(store: Store, year: int) -> tuple[str, int]:
         patient = store.get_case(case_id).patient
         day = datetime.fromisoformat(at).astimezone().date().isoformat()
         writer.writerow(
-            [
-                day,
-                code,
-                rpps,
-                patient.birth_name(),  # as shown and sent: in capitals
-                name_text(" ".join(patient.given)),
-                patient.birth_date,
-                patient.sex,
-                patient.ins if patient.ins_sent() else "",  # an unqualified identity's INS identifies nothing
-                patient.local_id or "",
-                case_id,
-                M.tr("act.yes") if billable else M.tr("act.no"),
-                M.tr(f"act.reason.{reason}"),
-                patient.used_name_shown(),
-                adeli,
-            ]
+            row_as_text(  # (a file number imported as « =HYPERLINK(…) » was a live formula in a spreadsheet)
+                [
+                    day,
+                    code,
+                    rpps,
+                    patient.birth_name(),  # as shown and sent: in capitals
+                    name_text(" ".join(patient.given)),
+                    patient.birth_date,
+                    patient.sex,
+                    patient.ins if patient.ins_sent() else "",  # an unqualified identity's INS identifies nothing
+                    patient.local_id or "",
+                    case_id,
+                    M.tr("act.yes") if billable else M.tr("act.no"),
+                    M.tr(f"act.reason.{reason}"),
+                    patient.used_name_shown(),
+                    adeli,
+                ]
+            )
         )
     with transaction(store.conn) as conn:
         audit.append(conn, store.key, "exported", None, detail=f"acts csv {year}, {len(rows)} acts")

@@ -18,6 +18,7 @@ from pathlib import Path
 from app import audit
 from app import messages as M
 from app.audit import AuditCheck
+from app.csv_cells import row_as_text
 from app.db import transaction
 from app.errors import StorageError, TeleavisError
 from app.fsutil import atomic_write_raw, os_reason
@@ -119,7 +120,9 @@ def export_csv(
     writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow(
-            [row.seq, row.at, row.actor, row.action, row.case_id or "", row.detail, row.prev_hash, row.hash]
+            row_as_text(
+                [row.seq, row.at, row.actor, row.action, row.case_id or "", row.detail, row.prev_hash, row.hash]
+            )
         )
     _write(target, out.getvalue().encode("utf-8-sig"))
     period = f"{start or ''}..{end or ''}"
