@@ -52,6 +52,7 @@ from app.fsutil import (
     atomic_write,
     create_private,
     disk_full,
+    file_too_large,
     fsync_dir,
     fsync_file,
     os_reason,
@@ -119,6 +120,15 @@ M.add(
             "Nothing was written.",
         },
         "backup.disk_full": {"fr": "le disque est plein", "en": "the disk is full"},
+        "backup.file_too_large": {
+            "fr": "le fichier dépasse la taille que ce disque accepte pour un seul fichier (4 Go au plus sur une "
+            "clé USB ou un disque formaté en FAT32), quelle que soit la place libre. Sauvegardez sur un disque "
+            "formaté en exFAT ou NTFS (une clé se reformate ainsi après avoir copié ailleurs ce qu'elle "
+            "contient), ou prévenez le support informatique",
+            "en": "the file is larger than this drive accepts for a single file (4 GB at most on a USB stick or a "
+            "disk formatted FAT32), however much room is free. Back up to a drive formatted exFAT or NTFS (a stick "
+            "can be reformatted so once what it holds is copied elsewhere), or tell IT support",
+        },
         "backup.restore_no_space": {
             "fr": "Pas assez de place sur le disque pour restaurer « {path} » : la sauvegarde n'est pas en "
             "cause et vos données actuelles n'ont pas été touchées. Libérez de la place puis recommencez.",
@@ -263,7 +273,12 @@ def write_backup(
             os.replace(part, target)
         fsync_dir(target.parent)
     except OSError as exc:
-        reason = M.tr("backup.disk_full") if disk_full(exc) else os_reason(exc)
+        # EFBIG first: a FAT32 drive's cap on one file is no full disk (found from outside: « le disque est
+        # plein », and the nurse removed good backups to make room, every night in vain).
+        if file_too_large(exc):
+            reason = M.tr("backup.file_too_large")
+        else:
+            reason = M.tr("backup.disk_full") if disk_full(exc) else os_reason(exc)
         raise BackupError(M.tr("backup.cannot_write", path=str(target), reason=reason)) from exc
     finally:
         # (Where the stream could not even be made, a read-only drive refuses its unlink too, with EROFS, not

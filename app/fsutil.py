@@ -276,6 +276,20 @@ def disk_full(exc: BaseException) -> bool:
     return False
 
 
+def file_too_large(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what it was raised from) is a write refused because the file outgrew what the file
+    system takes for one file (EFBIG: 4 GB less a byte on FAT32, the format of most USB drives), not for want
+    of room: removing other files there changes nothing. (:func:`disk_full` counts it too.)"""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, OSError) and seen.errno == errno.EFBIG:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 _REASONS = {
     errno.ENOENT: "os.enoent",
     errno.ENOTDIR: "os.enotdir",

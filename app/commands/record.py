@@ -13,7 +13,7 @@ from typing import Any
 from app import messages as M
 from app.commands.common import emit_json, export_target, local_minute, open_store, say, say_replaced
 from app.errors import DataLocked, TeleavisError, UsageError
-from app.fsutil import disk_full, os_reason
+from app.fsutil import disk_full, file_too_large, os_reason
 from app.i18n import decimal_words
 from app.keystore import PASSPHRASE_ENV, passphrase_from_env_or_terminal
 from app.paths import data_dir
@@ -127,6 +127,12 @@ M.add(
             "teleavis backup {folder}/ --keep 14",
             "en": "The backups already in “{folder}” are intact. Free some space: remove the oldest, or have the "
             "command keep only the last ones, for example: teleavis backup {folder}/ --keep 14",
+        },
+        "record.folder_file_limit": {
+            "fr": "Les sauvegardes déjà dans « {folder} » sont intactes : gardez-les, en retirer ne changerait "
+            "rien (la place ne manque pas, c'est la taille d'un fichier qui est limitée sur ce disque).",
+            "en": "The backups already in “{folder}” are intact: keep them, removing some would change nothing "
+            "(room is not what is missing: this drive limits the size of one file).",
         },
         "record.backup_missing": {
             "fr": "Attention : {count} fichiers déjà absents du disque n'ont pas pu être sauvegardés.",
@@ -286,7 +292,9 @@ def run_backup(args: argparse.Namespace) -> int:
                     raise
                 # Found from outside: a nightly cron line filled the USB drive. Say what is safe and the way out.
                 folder = str(target).rstrip("/" + os.sep) or str(target)
-                raise BackupError(f"{exc}\n{M.tr('record.folder_full', folder=folder)}") from exc
+                # A file over what the drive takes for one (FAT32): removing backups is no way out there.
+                words = "record.folder_file_limit" if file_too_large(exc) else "record.folder_full"
+                raise BackupError(f"{exc}\n{M.tr(words, folder=folder)}") from exc
             # Those not found now are kept listed: a drive taken in turn with another at the same place has them
             # (found in review: forgotten on the other drive's nights, they were never removed again).
             written = _remembered([*(store.settings.get(_COMMAND_WRITTEN) or []), os.path.abspath(info.path)])
