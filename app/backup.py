@@ -43,7 +43,7 @@ from typing import IO, Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from app import __version__, audit
+from app import __version__, audit, in_use
 from app import messages as M
 from app.crypto import DataKey, DecryptionFailed
 from app.db import DB_FILE, backup_to, connect, schema_version, transaction
@@ -507,7 +507,16 @@ def restore_backup(
         finally:
             conn.close()
         atomic_write(staging / KEY_FILE, json.dumps(staged.key_file, indent=2).encode())
-        replaced = _swap(staging, data_dir)
+        # Never under a program that has the data open (the window, maybe only its icon in the tray; a command):
+        # found from outside, the window went on writing into the database swapped out from under it, a deleted
+        # file, and lost all it did after the restore. Refused before the swap, nothing changed, as a key
+        # rotation is; held through the swap, so that none opens the data meanwhile (app/in_use.py).
+        held = in_use.hold_shared(data_dir) if data_dir.is_dir() else None
+        try:
+            with in_use.alone(held):
+                replaced = _swap(staging, data_dir)
+        finally:
+            in_use.release(held)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

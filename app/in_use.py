@@ -1,5 +1,6 @@
 """Who has the data directory open: every opened store holds a shared lock on ``.in-use``; a key
-rotation needs it alone (a window still open would go on sealing with the old key).
+rotation needs it alone (a window still open would go on sealing with the old key), and so does a
+restore's swap (a window still open would go on writing into the database swapped out from under it).
 
 POSIX ``flock``; on Windows the check is skipped (the rotation's help says to close the window).
 """
