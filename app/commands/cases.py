@@ -14,7 +14,7 @@ from app.answers import earlier_words, follow_up_words, missing_words, state_wor
 from app.business_status import reason_repeats
 from app.casefile import images_folder, parse_case, read_json_file
 from app.commands.common import emit_json, local_minute, open_store, printable, say
-from app.errors import CaseFileError, DataAltered, ImageRejected, NotFound, StorageError
+from app.errors import CaseFileError, DataAltered, ImageRejected, NotFound, StorageError, TeleavisError
 from app.findings import Finding
 from app.i18n import date_words, moment_words
 from app.identifiers import birth_country_name
@@ -23,6 +23,7 @@ from app.model import (
     EDITABLE_STATES,
     IDENTITY_STATUSES,
     WAITING_FOR_EXPERT,
+    Answer,
     Case,
     CaseState,
     Patient,
@@ -400,6 +401,7 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
         "answer": {
             **asdict(answer),
             "missing_words": missing_words(answer),
+            "gone_words": gone_words(store, answer),
             "earlier_words": earlier_words(answer),
             "status_words": status_words(answer, state=case.state.value),
             "follow_up_words": follow_up_words(answer),
@@ -414,6 +416,27 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
         # A training case (Store.training_case): not one at the real platform, whose expert's answer is real.
         "training": store.training_case(case.id),
     }
+
+
+def gone_words(store: Store, answer: Answer) -> list[str]:
+    """What of the answer kept here can no longer be read (gone from the disk, damaged there), said as the
+    case's PDF report says it. Found from outside: ``case show`` said « Pièces jointes : 1 PDF » of a letter
+    lost from the disk, the report « introuvable ou endommagé »; the nurse took it as kept here."""
+    from app.answers import PDF
+
+    declared = {str(f.get("blob")): str(f.get("content_type") or "") for f in answer.files if f.get("blob")}
+    declared.update({blob: PDF for blob in answer.pdf_blobs})
+    pdfs = others = 0
+    for blob, kind in declared.items():
+        try:
+            store.objects.get(blob)
+        except TeleavisError:
+            if kind.split(";")[0].strip().lower() == PDF:
+                pdfs += 1
+            else:
+                others += 1
+    words = [M.tr_count("show.pdf_gone", pdfs, count=pdfs)] if pdfs else []
+    return words + ([M.tr_count("show.file_gone", others, count=others)] if others else [])
 
 
 def checked_now(store: Store, case: Case, *, to_send: bool = False) -> Case:
@@ -672,6 +695,7 @@ def _platform_lines(doc: dict[str, Any]) -> list[str]:
         if files:
             others = M.counted("others", len(files) - pdfs - images)
             out.append(f"  {M.tr('show.files', pdfs=pdfs, images=M.counted('images', images), others=others)}")
+        out.extend(f"  {line}" for line in answer["gone_words"])
         out.extend(f"  {line}" for line in answer["missing_words"])
         if answer["missing_words"]:
             out.append(f"  {M.tr('answer.missing_hint')}")
@@ -698,6 +722,24 @@ M.add(
         "show.no_conclusion": {
             "fr": "(pas de conclusion écrite : voir le compte rendu)",
             "en": "(no written conclusion: see the report)",
+        },
+        "show.pdf_gone": {
+            "fr": "{count} documents PDF introuvables ou endommagés sur ce poste : lisez-les sur la plateforme",
+            "en": "{count} PDF documents missing or damaged on this computer: read them on the platform",
+        },
+        "show.pdf_gone.one": {
+            "fr": "{count} document PDF introuvable ou endommagé sur ce poste : lisez-le sur la plateforme",
+            "en": "{count} PDF document missing or damaged on this computer: read it on the platform",
+        },
+        "show.file_gone": {
+            "fr": "{count} pièces jointes de l'expert introuvables ou endommagées sur ce poste : voyez-les sur la "
+            "plateforme",
+            "en": "{count} of the expert's attachments missing or damaged on this computer: see them on the platform",
+        },
+        "show.file_gone.one": {
+            "fr": "{count} pièce jointe de l'expert introuvable ou endommagée sur ce poste : voyez-la sur la "
+            "plateforme",
+            "en": "{count} of the expert's attachments missing or damaged on this computer: see it on the platform",
         },
         "show.files": {
             # {images}, {others}: counted in words (app.messages.counted).
