@@ -344,7 +344,8 @@ def retry_after_in(headers: Mapping[str, str]) -> float | None:
 
 def diagnostics_of(document: Any) -> str:
     """The words of an OperationOutcome: its issues' diagnostics, else their details' text, else the
-    details' codings (display, else code: a server may say why in codes only), joined.
+    details' codings (display, else code: a server may say why in codes only), joined; each with the element
+    its ``expression`` names when the words do not name it already.
 
     Only the errors (``fatal``, ``error``) when it has some that say anything: found by an outside
     conformance pass, a validating server (HAPI's) refuses a transaction with every message of its
@@ -361,6 +362,10 @@ def diagnostics_of(document: Any) -> str:
         said = [issue.get("diagnostics"), details.get("text")]
         said += [c.get("display") or c.get("code") for c in details.get("coding") or [] if isinstance(c, dict)]
         text = next((t.strip() for t in said if isinstance(t, str) and t.strip()), "")
+        # Some validators name the element in ``expression`` (or R4's deprecated ``location``) alone.
+        where = [w for w in (issue.get("expression") or issue.get("location") or []) if isinstance(w, str) and w]
+        if text and where and not any(w in text for w in where):
+            text = f"{text} ({', '.join(where)})"
         if text:
             (errors if issue.get("severity") in ("fatal", "error") else others).append(text)
     return " ; ".join(errors or others)

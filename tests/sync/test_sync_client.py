@@ -425,6 +425,36 @@ def test_an_outcome_coded_only_is_said_by_its_codings(serve: Any) -> None:
     assert "Lieu de naissance requis ; INS_KEY" in caught.value.message
 
 
+def test_a_refusal_names_the_element_a_validator_gives_apart_from_its_words(serve: Any) -> None:
+    """Found by a conformance pass: some validators (Firely's, HAPI's with its location off) say what is wrong
+    in ``diagnostics`` and which element only in ``expression``; the words shown said « cardinalité 1..1 non
+    respectée » without saying of what. The element is said beside the words, once when they already name it."""
+    outcome_of = {
+        "resourceType": "OperationOutcome",
+        "issue": [
+            {
+                "severity": "error",
+                "code": "structure",
+                "diagnostics": "Instance count is 0, which is not within the specified cardinality of 1..1",
+                "expression": ["Patient.extension:birthPlace"],
+            },
+            {
+                "severity": "error",
+                "code": "value",
+                "diagnostics": "Task.intent: code inconnu",
+                "expression": ["Task.intent"],
+            },
+            {"severity": "error", "code": "value", "diagnostics": "Valeur refusée", "location": ["/f:Consent/f:scope"]},
+        ],
+    }
+    _, client = serve([fhir(400, outcome_of)])
+    with pytest.raises(PermanentFault) as caught:
+        client.transaction({"resourceType": "Bundle", "entry": []})
+    assert "cardinality of 1..1 (Patient.extension:birthPlace)" in caught.value.message
+    assert "Task.intent: code inconnu ;" in caught.value.message
+    assert "Valeur refusée (/f:Consent/f:scope)" in caught.value.message
+
+
 def test_a_refusal_says_the_platforms_errors_not_its_warnings(serve: Any) -> None:
     """Found by an outside conformance pass: a validating FHIR server (HAPI's) refuses an invalid resource
     with every message of its validation, the warnings and notes of each resource of the transaction
@@ -446,7 +476,7 @@ def test_a_refusal_says_the_platforms_errors_not_its_warnings(serve: Any) -> Non
     )
     with pytest.raises(PermanentFault) as caught:
         client.transaction({"resourceType": "Bundle", "entry": []})
-    assert caught.value.diagnostics == "INS invalide : clé de contrôle"
+    assert caught.value.diagnostics == "INS invalide : clé de contrôle (Bundle.entry[0].resource.identifier[0].value)"
     assert "dom-6" not in caught.value.message and "fr-core-patient" not in caught.value.message
     with pytest.raises(PermanentFault) as caught:
         client.transaction({"resourceType": "Bundle", "entry": []})
