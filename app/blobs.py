@@ -79,10 +79,30 @@ def padded(sealed: bytes) -> bool:
 
 
 def lost(exc: StorageError) -> bool:
-    """Whether a blob's read failed for good (:meth:`ObjectStore.get`): its file gone, or no longer a blob's;
-    not a read refused for a moment (a locked file, a busy disk), nor one that does not open under its id
-    (``DataAltered``, said otherwise)."""
-    return isinstance(exc.__cause__, (FileNotFoundError, ValueError)) and not isinstance(exc, DataAltered)
+    """Whether a blob's read failed for good (:meth:`ObjectStore.get`): its file gone (a folder in its place,
+    or in its folder's), or no longer a blob's; not a read refused (:func:`refused`), nor one the disk failed
+    (:func:`not_read`), nor one that does not open under its id (``DataAltered``, said otherwise)."""
+    gone = (FileNotFoundError, NotADirectoryError, IsADirectoryError, ValueError)
+    return isinstance(exc.__cause__, gone) and not isinstance(exc, DataAltered)
+
+
+#: Windows' sharing and lock violations (a file held open by an antivirus, a backup tool): ``PermissionError``
+#: there, yet over in a moment.
+_HELD_OPEN = (32, 33)
+
+
+def refused(exc: StorageError) -> bool:
+    """Whether a blob's read was refused by the file's rights (EACCES, EPERM): they do not change by themselves,
+    someone must give its access back. Not Windows' sharing violation, which passes (:func:`not_read`)."""
+    cause = exc.__cause__
+    return isinstance(cause, PermissionError) and getattr(cause, "winerror", None) not in _HELD_OPEN
+
+
+def not_read(exc: StorageError) -> bool:
+    """Whether a blob's file is there but its read failed otherwise (:func:`lost`, :func:`refused`): the disk's
+    error (EIO: a bad sector, a USB disk or a network share gone), which may pass at another try."""
+    cause = exc.__cause__
+    return isinstance(cause, OSError) and not lost(exc) and not refused(exc) and not isinstance(exc, DataAltered)
 
 
 class ObjectStore:

@@ -48,7 +48,7 @@ from sync.client import (
     fault_for_console,
     fault_for_log,
 )
-from sync.follow import Follower, change_record, find_task, forget_in_record, kept_record
+from sync.follow import Follower, change_record, count_in_record, find_task, forget_in_record, kept_record
 from sync.frcore import held_only_as_billing_number, traits_complete
 from sync.mapping import (
     MappingError,
@@ -72,6 +72,13 @@ log = logging.getLogger(__name__)
 #: second. Kept in the store, not in the process (found in review: a restart, or ``teleavis sync
 #: --once`` from cron, a new process each time, posted it again at once, whatever the platform asked).
 REPLY_RETRY = "sync.reply_retry"
+#: image id -> the passes in a row its file failed to be read (a disk's error, :func:`app.blobs.not_read`),
+#: kept in the store as the replies' waits are (a ``sync --once`` from cron is a new process each time).
+READ_FAULTS = "sync.read_faults"
+#: The passes at which a disk fails to read an image's file before its case (or its reply) is held for the
+#: user: a bad sector is sometimes read at another try, a USB disk or a network share comes back; one that
+#: fails three passes running (minutes apart, the backoff growing) will not get better by itself.
+READ_TRIES = 3
 
 M.add(
     {
@@ -125,6 +132,59 @@ M.add(
             "en": "Your reply to the expert has not left: the file of image {n}, joined to the reply, is missing or "
             "damaged on this computer. Its words and its other images are back in the reply to write, this image "
             "taken off the reply: take the photo again and join it again if need be, then send the reply again.",
+        },
+        # An image's file there but not read: its access refused (its rights changed: someone must give it back,
+        # held at once), or the disk's error (tried again at the next passes, held after READ_TRIES of them).
+        "sync.image_access_refused": {
+            "fr": "l'accès au fichier de l'image {n} est refusé sur ce poste (ses droits ont été changés) : le "
+            "dossier n'est pas parti, rien n'est perdu. Faites rétablir l'accès au dossier de données de Teleavis "
+            "par le support informatique, puis envoyez le dossier de nouveau ; ou reprenez cette image ou "
+            "retirez-la (dans la fenêtre du dossier).",
+            "en": "access to the file of image {n} is refused on this computer (its permissions were changed): the "
+            "case has not left, nothing is lost. Have IT support give back access to Teleavis's data folder, then "
+            "send the case again; or take this image again or remove it (in the case's window).",
+        },
+        "sync.image_read_retry": {
+            "fr": "le fichier de l'image {n} n'a pas pu être lu sur ce poste (erreur de lecture du disque) : nouvel "
+            "essai plus tard, rien n'est perdu.",
+            "en": "the file of image {n} could not be read on this computer (disk read error): it will be tried "
+            "again later, nothing is lost.",
+        },
+        "sync.image_disk_error": {
+            "fr": "le fichier de l'image {n} n'a pas pu être lu sur ce poste, à plusieurs essais (erreur de lecture "
+            "du disque) : le dossier n'est pas parti. Prévenez le support informatique (le disque est peut-être "
+            "abîmé). Reprenez cette image ou retirez-la (dans la fenêtre du dossier), puis envoyez le dossier de "
+            "nouveau.",
+            "en": "the file of image {n} could not be read on this computer, at several tries (disk read error): "
+            "the case has not left. Call IT support (the disk may be failing). Take this image again or remove it "
+            "(in the case's window), then send the case again.",
+        },
+        "sync.reply_image_read_retry": {
+            "fr": "Le fichier de l'image {n}, jointe à la réponse, n'a pas pu être lu sur ce poste (erreur de "
+            "lecture du disque) : nouvel essai plus tard.",
+            "en": "The file of image {n}, joined to the reply, could not be read on this computer (disk read "
+            "error): it will be tried again later.",
+        },
+        "sync.reply_image_access_refused": {
+            "fr": "Votre réponse à l'expert n'est pas partie : l'accès au fichier de l'image {n}, jointe à la "
+            "réponse, est refusé sur ce poste (ses droits ont été changés ; prévenez le support informatique). Ses "
+            "mots et ses autres images sont revenus dans la réponse à écrire, cette image retirée de la réponse : "
+            "reprenez la photo et joignez-la de nouveau s'il le faut, puis envoyez la réponse de nouveau.",
+            "en": "Your reply to the expert has not left: access to the file of image {n}, joined to the reply, is "
+            "refused on this computer (its permissions were changed; call IT support). Its words and its other "
+            "images are back in the reply to write, this image taken off the reply: take the photo again and join "
+            "it again if need be, then send the reply again.",
+        },
+        "sync.reply_image_disk_error": {
+            "fr": "Votre réponse à l'expert n'est pas partie : le fichier de l'image {n}, jointe à la réponse, n'a "
+            "pas pu être lu sur ce poste, à plusieurs essais (erreur de lecture du disque ; prévenez le support "
+            "informatique). Ses mots et ses autres images sont revenus dans la réponse à écrire, cette image retirée "
+            "de la réponse : reprenez la photo et joignez-la de nouveau s'il le faut, puis envoyez la réponse de "
+            "nouveau.",
+            "en": "Your reply to the expert has not left: the file of image {n}, joined to the reply, could not be "
+            "read on this computer, at several tries (disk read error; call IT support). Its words and its other "
+            "images are back in the reply to write, this image taken off the reply: take the photo again and join "
+            "it again if need be, then send the reply again.",
         },
         "sync.other_patient": {
             "fr": "la plateforme a déjà, sous ce même {what}, un patient dont le nom, le prénom, la date de "
@@ -288,16 +348,32 @@ class ImageUnreadable(TeleavisError):
         self.image_id, self.position = image_id, position
 
 
+class ImageNotRead(TeleavisError):
+    """An image to send whose file is there but could not be read on this workstation: ``refused`` by its rights
+    (:func:`app.blobs.refused`), else by the disk (:func:`app.blobs.not_read`). Found in review: raised as the
+    store's error, it stopped every pass at that case, as a lost file did (:class:`ImageUnreadable`)."""
+
+    def __init__(self, image_id: str, position: int, *, refused: bool) -> None:
+        super().__init__(f"image {image_id}: its file could not be read here")
+        self.image_id, self.position, self.refused = image_id, position, refused
+
+
 def _image_bytes(store: Store, image: Any, position: int) -> bytes:
-    """``store.image_bytes(image)``, its file lost for good said as :class:`ImageUnreadable` (a read refused
-    for a moment goes up as ever: the next pass tries it again)."""
+    """``store.image_bytes(image)``, its file lost for good said as :class:`ImageUnreadable`, one there but not
+    read as :class:`ImageNotRead` (the disk's errors counted from pass to pass: ``Engine._not_read``)."""
     try:
-        return store.image_bytes(image)
+        data = store.image_bytes(image)
     except StorageError as exc:
-        if not blobs.lost(exc):
-            raise
-        log.warning("image %s: its file is missing or damaged on this workstation, it cannot be sent", image.id)
-        raise ImageUnreadable(image.id, position) from exc
+        if blobs.lost(exc):
+            log.warning("image %s: its file is missing or damaged on this workstation, it cannot be sent", image.id)
+            raise ImageUnreadable(image.id, position) from exc
+        if blobs.refused(exc) or blobs.not_read(exc):
+            why = getattr(exc.__cause__, "errno", None)
+            log.warning("image %s: its file could not be read on this workstation (errno %s)", image.id, why)
+            raise ImageNotRead(image.id, position, refused=blobs.refused(exc)) from exc
+        raise
+    forget_in_record(store, READ_FAULTS, image.id)  # (read: a disk's errors before it are forgotten)
+    return data
 
 
 @dataclass
@@ -1021,7 +1097,8 @@ class Engine:
             if state == CaseState.SENT:
                 summary.sent.append(row.case_id)
                 self._poll_failures = 0  # the platform is back: the answers of the cases sent are read again
-            elif state == CaseState.QUEUED:
+            elif state == CaseState.QUEUED and self._last_fault is not None:
+                # (Postponed for its own image file, not read here: ``_not_read``, nothing of the platform's.)
                 every = self._whole_platform(self._last_fault)
         if every is not None:
             # The replies and the poll would meet it too: at the next pass, the poll backing off or waiting.
@@ -1090,6 +1167,7 @@ class Engine:
             ImageTooLarge,
             DataAltered,
             ImageUnreadable,
+            ImageNotRead,
         ) as fault:
             # Held back by the user while it was being sent (before its transaction): nothing more goes,
             # and nothing of this try is recorded on a case that is a draft again.
@@ -1120,13 +1198,15 @@ class Engine:
     def _send_failed(
         self,
         case_id: str,
-        fault: TransientFault | PermanentFault | ImageTooLarge | DataAltered | ImageUnreadable,
+        fault: TransientFault | PermanentFault | ImageTooLarge | DataAltered | ImageUnreadable | ImageNotRead,
         *,
         posted: bool = False,
     ) -> CaseState:
         """What a fault of a case's send makes of it: refused (the user corrects it), or tried again later."""
         if isinstance(fault, ImageUnreadable):
-            return self._unreadable(case_id, fault)
+            return self._unreadable(case_id, M.tr("sync.image_unreadable", n=fault.position))
+        if isinstance(fault, ImageNotRead):
+            return self._not_read(case_id, fault)
         if isinstance(fault, ImageTooLarge):
             log.warning("case %s: an image refused by the platform as too large", case_id)
             return self._refuse(case_id, fault.message, too_large=fault.image_id if fault.reducible else None)
@@ -1147,8 +1227,26 @@ class Engine:
         self.listener.case_state(case_id, CaseState.QUEUED.value, fault_for_console(fault))
         return CaseState.QUEUED
 
-    def _unreadable(self, case_id: str, fault: ImageUnreadable) -> CaseState:
-        """A case one of whose images cannot be read here waits for the user; one whose transaction may have
+    def _not_read(self, case_id: str, fault: ImageNotRead) -> CaseState:
+        """A case one of whose image files is there but was not read. Its access refused (its rights changed:
+        no try makes it readable, someone must act): it waits for the user at once, saying so. The disk's error:
+        postponed as a cut link is (the backoff growing), said on it, the other cases going; held for the user
+        at the READ_TRIES-th pass in a row the file fails (counted per image, in the store: the next process
+        counts on)."""
+        if fault.refused:
+            return self._unreadable(case_id, M.tr("sync.image_access_refused", n=fault.position))
+        if count_in_record(self.store, READ_FAULTS, fault.image_id, forget_from=READ_TRIES) >= READ_TRIES:
+            return self._unreadable(case_id, M.tr("sync.image_disk_error", n=fault.position))
+        row = self.outbox.row(case_id)
+        delay = self.client.policy.delay(row.attempts if row else 0)
+        words = M.tr("sync.image_read_retry", n=fault.position)
+        self.outbox.postpone(case_id, words, delay)
+        log.info("case %s postponed %.0f s (an image's file not read)", case_id, delay)
+        self.listener.case_state(case_id, CaseState.QUEUED.value, words)
+        return CaseState.QUEUED
+
+    def _unreadable(self, case_id: str, words: str) -> CaseState:
+        """A case one of whose images cannot be read here waits for the user (``words``); one whose transaction may have
         arrived (a DICOM sent is read again before it goes, its header checked) is looked up first: found, it
         is followed as sent, never posted again; the look-up cut, it is tried again later."""
         row = self.outbox.row(case_id)
@@ -1168,7 +1266,7 @@ class Engine:
                 log.info("case %s: its transaction had arrived (Task/%s)", case_id, found[0])
                 self.listener.case_state(case_id, CaseState.SENT.value, said or "")
                 return CaseState.SENT
-        return self._refuse(case_id, M.tr("sync.image_unreadable", n=fault.position))
+        return self._refuse(case_id, words)
 
     def _whole_platform(self, fault: TransientFault | None) -> TransientFault | None:
         """The fault the other cases of the pass wait for, when the last case's is the whole platform's: no
@@ -1267,10 +1365,23 @@ class Engine:
         except TransientFault as fault:
             self._reply_postponed(case_id, message, fault)
             return False
-        except ImageUnreadable as lost:
-            # Numbered as the case's images (as ``case show`` lists a reply's): not posted, its words back.
+        except (ImageUnreadable, ImageNotRead) as lost:
+            # Numbered as the case's images (as ``case show`` lists a reply's): not posted, its words back. A file
+            # the disk failed to read waits as a case's does (``_not_read``), as a reply a cut link stopped.
             number = [image.id for image in case.images].index(lost.image_id) + 1
-            words = M.tr("sync.reply_image_unreadable", n=number)
+            key = "sync.reply_image_unreadable"
+            if isinstance(lost, ImageNotRead):
+                key = "sync.reply_image_access_refused" if lost.refused else "sync.reply_image_disk_error"
+                tries = (
+                    0
+                    if lost.refused
+                    else count_in_record(self.store, READ_FAULTS, lost.image_id, forget_from=READ_TRIES)
+                )
+                if not lost.refused and tries < READ_TRIES:
+                    retry = TransientFault(M.tr("sync.reply_image_read_retry", n=number), kind="read")
+                    self._reply_postponed(case_id, message, retry, platform=False)
+                    return False
+            words = M.tr(key, n=number)
             self.outbox.reply_refused(case_id, message.id, words, taken_off=lost.image_id)
             self._reply_gone(message.id)
             self.listener.case_state(case_id, "reply-refused", words)
@@ -1287,12 +1398,14 @@ class Engine:
         self.listener.case_state(case_id, "reply-sent")
         return True
 
-    def _reply_postponed(self, case_id: str, message: Message, fault: TransientFault) -> None:
+    def _reply_postponed(self, case_id: str, message: Message, fault: TransientFault, *, platform: bool = True) -> None:
         """A reply a transient fault stopped: tried again as a case's send would be (the platform's
         Retry-After, else a growing backoff), and why it waits said on its case. Its time is kept in
         the store: the next process (a restart, the next ``sync --once``) waits for it too. The fault is kept
-        (``_last_fault``): one of the whole platform holds back the other replies and the poll of the pass."""
-        self._last_fault = fault
+        (``_last_fault``): one of the whole platform holds back the other replies and the poll of the pass;
+        ``platform`` False: a fault of this reply alone (its image's file not read here), kept for none."""
+        if platform:
+            self._last_fault = fault
         delay = 0.0
         waiting = {m.id for _case, m in self.outbox.queued_replies()}
 
