@@ -119,6 +119,14 @@ CHECKED_TRAITS = (
 )
 
 
+def _edited_copy(case: Case) -> Case:
+    """``case`` with its own copy of what the editor changes in it (``_EDITED``), to compare her copy with."""
+    kept = copy.copy(case)
+    for name in _EDITED:
+        setattr(kept, name, copy.deepcopy(getattr(case, name)))
+    return kept
+
+
 def status_after_change(status: str, key: str) -> str | None:
     """The status an identity falls back to once ``key`` was changed by hand, None when it keeps its own:
     the INS changed, what INSi gave is lost (qualified is then validated, recovered provisional); a trait
@@ -167,9 +175,10 @@ class CaseEditor(QWidget):
     saved = Signal()
     save_failed = Signal(str)
     other_save_failed = Signal(str)  # a case left before its save was refused: the whole sentence
-    #: A save refused because the case changed elsewhere: its id, and ``sent`` (``case send`` queued it)
-    #: or ``changed`` (saved by another window).
-    changed_elsewhere = Signal(str, str)
+    #: A save refused because the case changed elsewhere: its id, ``sent`` (no longer editable: ``case send``
+    #: queued it, or the poll found it recorded on the platform) or ``changed`` (saved by another window), and
+    #: the user's copy of it, with what she typed that was not saved (:meth:`typed_words`).
+    changed_elsewhere = Signal(str, str, object)
     consent_changed = Signal(bool)
     specialty_changed = Signal(str)
 
@@ -188,6 +197,8 @@ class CaseEditor(QWidget):
         #: Each case's revision as this window last read or saved it: a save is written only over that one
         #: (``Store.update_case(revision=)``). Moved forward by the writer thread, save after save, in order.
         self._revisions: dict[str, int] = {}
+        #: Each case's content as this window read it from the store (:meth:`typed_words`: what she changed).
+        self._as_read: dict[str, Case] = {}
         self._form_specialty = ""
         self._form_language = ""
         self._forms: dict[tuple[str, str], _Form] = {}  # (specialty, language): its fields, made once
@@ -650,6 +661,7 @@ class CaseEditor(QWidget):
     def set_case(self, case: Case) -> None:
         self.flush()
         self._dates_filled_in.clear()
+        self._as_read[case.id] = _edited_copy(case)  # (before edits refused are put back: hers, not the store's)
         refused = self._refused.pop(case.id, None)
         if refused is not None and case.state in EDITABLE_STATES:
             # Its last edits could not be saved once the user had left it: they are back, to be saved.
@@ -900,11 +912,15 @@ class CaseEditor(QWidget):
         if isinstance(exc, CaseChanged | InvalidTransition):
             # Saved or sent elsewhere meanwhile: saving again would be refused again at every keystroke
             # (or, sent, never be sent). The case is read again as it is stored, and the user told.
+            # What she typed (up to now when it is still on screen, else up to the save) goes with it: shown to
+            # her, never dropped unseen (found in review: the poll followed a refused case as sent while she
+            # corrected it, and her words were gone).
+            typed = self.case if self.case is case else snapshot
             if self.case is not None and self.case.id == case.id:
                 self._save_timer.stop()
                 self._save_deadline.stop()
                 self._dirty = False
-            self.changed_elsewhere.emit(case.id, "sent" if isinstance(exc, InvalidTransition) else "changed")
+            self.changed_elsewhere.emit(case.id, "sent" if isinstance(exc, InvalidTransition) else "changed", typed)
             return
         if self.case is case:
             self._dirty = True  # saved again with the next edit, or when the case is left
@@ -948,9 +964,30 @@ class CaseEditor(QWidget):
     def pending(self) -> bool:
         return self._dirty
 
+    def as_read(self, case_id: str) -> Case | None:
+        """The case's content as this window last read it from the store (before it is read again)."""
+        return self._as_read.get(case_id)
+
+    def typed_words(self, typed: Case, stored: Case, read: Case | None) -> str:
+        """What the user changed in ``typed`` (her copy of a case) from ``read`` (as this window had read it,
+        :meth:`as_read`) that ``stored`` does not hold, each under its field's name: her text fields and
+        treatments, whole (a choice changed is said by its field's name). Not a field someone else changed."""
+        parts: list[str] = []
+        for key in self.bindings:
+            mine, theirs = get_value(typed, key), get_value(stored, key)
+            if mine == theirs or mine in (None, "", [], {}) or (read is not None and mine == get_value(read, key)):
+                continue
+            label = self.labels.get(key, key)
+            parts.append(f"{label} :\n{mine.strip()}" if isinstance(mine, str) else label)
+        if typed.treatments not in (stored.treatments, [], read.treatments if read is not None else None):
+            lines = [" — ".join(p for p in (t.name.strip(), t.dosage.strip()) if p) for t in typed.treatments]
+            parts.append(self.tr("Traitements en cours :") + "\n" + "\n".join(line for line in lines if line))
+        return "\n\n".join(parts)
+
     def forget(self, case_id: str) -> None:
         """``case_id`` is being deleted (a draft): none of its edits is saved any more, none undone."""
         self._refused.pop(case_id, None)
+        self._as_read.pop(case_id, None)
         self._revisions.pop(case_id, None)
         if self.case is not None and self.case.id == case_id:
             self._save_timer.stop()

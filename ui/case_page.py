@@ -43,6 +43,7 @@ from ui.worklist import training_words
 
 if TYPE_CHECKING:
     from ui.capture_panel import CapturePanel
+    from ui.kept_typing import KeptTyping
 
 log = logging.getLogger(__name__)
 
@@ -209,6 +210,9 @@ class CasePage(QWidget):
     send_refused = Signal(str)  # a case's queueing refused once another case was open (its id)
     left_case_problem = Signal(str)  # what went wrong for a case left (the window's status bar says it)
     told = Signal(str)  # what the window says in a message box (held under the lock)
+    #: What she typed in a case that moved out of her hands, in its box (ui/kept_typing.py): the window shows it
+    #: (held under the lock, as ``told``).
+    typing_kept = Signal(object)
     closed = Signal()
     export_pdf = Signal(str)
     delete_asked = Signal(str)  # « Supprimer le brouillon… » on a draft never sent (the window asks first)
@@ -221,6 +225,8 @@ class CasePage(QWidget):
         self.offline = False
         #: Why a case's queueing was refused while another case was open: said when it is opened again.
         self._send_refused: dict[str, str] = {}
+        #: The last box of words she typed in a case that moved before they were saved (ui/kept_typing.py).
+        self.kept_typing: KeptTyping | None = None
         self.findings: list[Finding] = []
         #: The case opened whose audit line waits for its thumbnails to be shown (see ``_note_view``).
         self._view_to_note: str | None = None
@@ -555,10 +561,15 @@ class CasePage(QWidget):
     def _save_failed(self, words: str) -> None:
         self.saved_state.setText(self.tr("Non enregistré : {words}").format(words=words))
 
-    def _changed_elsewhere(self, case_id: str, how: str) -> None:
-        """A save of ``case_id`` was refused: it was sent (``how`` ``sent``: a ``case send``) or saved by
-        another window (``changed``) since this one read it. Shown again as it is stored, and said."""
+    def _changed_elsewhere(self, case_id: str, how: str, typed: Case | None = None) -> None:
+        """A save of ``case_id`` was refused: it is no longer editable (``how`` ``sent``: a ``case send``, or the
+        poll found it recorded on the platform) or was saved by another window (``changed``) since this one read
+        it. Shown again as it is stored, and said; what she typed (``typed``, her copy) that the case does not
+        hold is kept and shown to her with what she can do with it (:meth:`_keep_typing`)."""
+        read = self.editor.as_read(case_id)  # (before the case is read again below)
         if self.case is None or self.case.id != case_id:
+            if typed is not None and self._keep_typing(case_id, how, typed, read, shown=False):
+                return
             self.left_case_problem.emit(
                 self.tr(
                     "Les dernières modifications du dossier {id} n'ont pas été enregistrées : il a été modifié "
@@ -567,7 +578,17 @@ class CasePage(QWidget):
             )
             return
         self.open(case_id, audit=False)
-        if how == "sent":
+        if typed is not None and self._keep_typing(case_id, how, typed, read, shown=True):
+            return
+        if how == "sent" and not self.editing() and self.case.state not in (CaseState.QUEUED, CaseState.SENDING):
+            # Not a command: the platform holds it (the poll found a refused case recorded all the same).
+            self.told.emit(
+                self.tr(
+                    "La plateforme avait bien enregistré ce dossier : il est maintenant « {state} » et ne se "
+                    "modifie plus ici."
+                ).format(state=state_words(self.case.state.value, None))
+            )
+        elif how == "sent":
             self.told.emit(
                 self.tr(
                     "Ce dossier a été envoyé d'ailleurs (une commande « teleavis case send ») pendant que vous le "
@@ -583,6 +604,56 @@ class CasePage(QWidget):
                     "saisies. Vérifiez-le et refaites-les s'il le faut."
                 )
             )
+
+    def _keep_typing(self, case_id: str, how: str, typed: Case, read: Case | None, *, shown: bool) -> bool:
+        """Her words of ``typed`` (changed since ``read``) that the stored case does not hold, in a box with why
+        and what she can do with them (ui/kept_typing.py); False when there are none (nothing of hers was lost).
+        ``shown``: the case is on screen (else named by its id: another case is open)."""
+        from ui.kept_typing import KeptTyping
+
+        try:
+            stored = self.store.get_case(case_id)
+        except TeleavisError:
+            return False
+        words = self.editor.typed_words(typed, stored, read)
+        if not words.strip():
+            return False
+        state = stored.state
+        followed = state not in EDITABLE_STATES and state not in (CaseState.QUEUED, CaseState.SENDING)
+        if how == "changed" or state in EDITABLE_STATES:
+            why = self.tr(
+                "Ce dossier a été modifié ailleurs (une autre fenêtre de Teleavis ou une commande) pendant que vous "
+                "le complétiez : il est affiché tel qu'il est enregistré. Ce que vous aviez tapé et qui n'a pas pu y "
+                "être enregistré est ci-dessous : recopiez-en dans le dossier ce qu'il faut."
+            )
+        elif not followed:
+            why = self.tr(
+                "Ce dossier a été envoyé d'ailleurs (une commande « teleavis case send ») pendant que vous le "
+                "complétiez : il est affiché tel qu'il est parti, sans vos dernières saisies, qui sont ci-dessous. "
+                "Pour le corriger, retenez-le avant qu'il ne parte (« Retenir le dossier »), puis recopiez-les."
+            )
+        else:
+            why = self.tr(
+                "La plateforme avait bien enregistré ce dossier pendant que vous le corrigiez : il est maintenant "
+                "« {state} » et ne se modifie plus ici. Ce que vous veniez d'y taper n'est pas "
+                "parti ; le voici. Copiez-le, ou gardez-le pour votre réponse à l'expert : elle ne part que si vous "
+                "l'envoyez, quand l'expert vous pose une question. Si c'est important pour l'avis, voyez avec la "
+                "plateforme."
+            ).format(state=state_words(state.value, None))
+        if not shown:
+            why = self.tr("Dossier {id} : {why}").format(id=case_id[:8], why=why)
+        reply = followed and state not in (
+            CaseState.ANSWERED,
+            CaseState.ARCHIVED,
+            CaseState.CANCELLED,
+            CaseState.REJECTED,
+        )
+        box = KeptTyping(case_id, why, words, reply=reply, parent=self)
+        box.for_the_reply.connect(self.follow.keep_for_reply)
+        self.kept_typing = box
+        log.info("case %s: typing not saved kept and shown (%s)", case_id, how)
+        self.typing_kept.emit(box)
+        return True
 
     # -- sending --------------------------------------------------------------------------------
 
@@ -640,7 +711,7 @@ class CasePage(QWidget):
                 else self.tr("Le dossier n'a pas pu partir (erreur interne, voir le journal).")
             )
             if isinstance(exc, CaseChanged | InvalidTransition):
-                self._changed_elsewhere(case_id, "sent" if isinstance(exc, InvalidTransition) else "changed")
+                self._changed_elsewhere(case_id, "sent" if isinstance(exc, InvalidTransition) else "changed", content)
                 return
             if self.case is not None and self.case.id == case_id:
                 self.checklist.blocked(words)

@@ -1591,6 +1591,22 @@ class FollowView(QWidget):
         )
         return shown + others
 
+    def keep_for_reply(self, case_id: str, text: str) -> None:
+        """``text`` added to ``case_id``'s reply begun, after its words, and kept on this workstation: what she
+        typed in the case as it moved out of her hands (ui/kept_typing.py), for the expert if they ask."""
+        if self.case is not None and self.case.id == case_id:
+            before = self.reply.toPlainText()
+            self.reply.setPlainText(f"{before.rstrip()}\n\n{text}" if before.strip() else text)
+            self.reply.moveCursor(QTextCursor.MoveOperation.End)
+            self.keep_draft()
+            return
+        begun = self._reply_drafts.get(case_id)  # (begun in this window while another case is shown)
+        before = begun[0] if begun is not None else self._stored_draft(case_id)
+        after = f"{before.rstrip()}\n\n{text}" if before.strip() else text
+        if begun is not None:
+            self._reply_drafts[case_id] = (after, begun[1])
+        self._keep_draft(case_id, after)
+
     def _reply_typed(self) -> None:
         self._draft_timer.start()
         if not self._draft_deadline.isActive():  # from the first key not kept, not from the last

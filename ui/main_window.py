@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QSystemTrayIcon
 
     from ui.case_page import CasePage
+    from ui.kept_typing import KeptTyping
     from ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
@@ -189,6 +190,9 @@ class MainWindow(QMainWindow):
         self._page_before_lock: QWidget = self.worklist
         #: Message boxes of work that ended under the lock (kind, title, text), shown once unlocked.
         self._held_messages: list[tuple[str, str, str]] = []
+        #: Boxes of words typed in a case that moved before they were saved (ui/kept_typing.py), until she
+        #: decides: hidden under the lock, shown again once unlocked.
+        self._kept_typing: list[KeptTyping] = []
         self._stack_before_lock: QUndoStack | None = None
         #: A digest of what the clipboard held when it was filled while Teleavis was the active
         #: application (a name, an INS copied here): not every platform says who owns the clipboard.
@@ -221,6 +225,7 @@ class MainWindow(QMainWindow):
             page.send_refused.connect(self._send_refused)
             page.left_case_problem.connect(self.statusBar().showMessage)
             page.told.connect(lambda text: self.tell("warning", "Teleavis", text))
+            page.typing_kept.connect(self._show_kept_typing)
             page.export_pdf.connect(self.export_report)
             page.closed.connect(self.show_worklist)
             page.delete_asked.connect(self.delete_draft)
@@ -1291,6 +1296,10 @@ class MainWindow(QMainWindow):
             )
             return
         self._leave_case()
+        # Her words typed in a case that moved (ui/kept_typing.py) are hidden, not let go: back once unlocked.
+        self._kept_typing = [box for box in self._kept_typing if not box.decided]
+        for box in self._kept_typing:
+            box.hide()
         # Nothing of a patient stays on screen above the lock: open dialogs (a photo being anonymised,
         # a report being saved) close as if cancelled, and say so where it matters. (Asked by class name:
         # a window that starts locked has no dialog, and need not build QDialog's type to know it.)
@@ -1350,7 +1359,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self._page_before_lock)
         self._status.release()
         self.idle.poke()
-        if self._held_messages:
+        if self._held_messages or self._kept_typing:
             QTimer.singleShot(0, self._tell_held)  # once the page is back on screen
 
     def tell(self, kind: str, title: str, text: str) -> None:
@@ -1369,8 +1378,18 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def _tell_held(self) -> None:
+        for box in list(self._kept_typing):
+            if not box.decided and not self.locked() and not self._closed:
+                box.show()
         while self._held_messages and not self.locked() and not self._closed:
             self.tell(*self._held_messages.pop(0))
+
+    def _show_kept_typing(self, box: KeptTyping) -> None:
+        """What she typed in a case that moved before it was saved, in its box (ui/kept_typing.py): shown now,
+        or once unlocked (her words name the patient)."""
+        self._kept_typing = [kept for kept in self._kept_typing if not kept.decided] + [box]
+        if not self.locked() and not self._closed:
+            box.show()
 
     def locked(self) -> bool:
         return self._lock_screen is not None and self.pages.currentWidget() is self._lock_screen

@@ -727,6 +727,11 @@
         <source>Les dernières modifications du dossier {id} n&apos;ont pas pu être enregistrées ({words}) ; elles sont gardées jusqu&apos;à la fermeture de Teleavis : rouvrez ce dossier pour les enregistrer.</source>
         <translation>The last changes to case {id} could not be saved ({words}); they are kept until Teleavis is closed: open that case again to save them.</translation>
     </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="968"/>
+        <source>Traitements en cours :</source>
+        <translation>Current treatments:</translation>
+    </message>
 </context>
 <context>
     <name>CasePage</name>
@@ -868,6 +873,31 @@ Le mettre en file d&apos;envoi ?</source>
         <translation>This case was prepared outside training mode, for the real platform. It does not go to the test platform: it will wait in the sending queue until training mode ends, then leave for the real platform, to a real expert.
 
 Queue it for sending?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_page.py" line="586"/>
+        <source>La plateforme avait bien enregistré ce dossier : il est maintenant « {state} » et ne se modifie plus ici.</source>
+        <translation>The platform had recorded this case after all: it is now “{state}” and is no longer changed here.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_page.py" line="624"/>
+        <source>Ce dossier a été modifié ailleurs (une autre fenêtre de Teleavis ou une commande) pendant que vous le complétiez : il est affiché tel qu&apos;il est enregistré. Ce que vous aviez tapé et qui n&apos;a pas pu y être enregistré est ci-dessous : recopiez-en dans le dossier ce qu&apos;il faut.</source>
+        <translation>This case was changed elsewhere (another Teleavis window or a command) while you were filling it in: it is shown as it is saved. What you had typed and could not be saved in it is below: copy into the case what is needed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_page.py" line="630"/>
+        <source>Ce dossier a été envoyé d&apos;ailleurs (une commande « teleavis case send ») pendant que vous le complétiez : il est affiché tel qu&apos;il est parti, sans vos dernières saisies, qui sont ci-dessous. Pour le corriger, retenez-le avant qu&apos;il ne parte (« Retenir le dossier »), puis recopiez-les.</source>
+        <translation>This case was sent from elsewhere (a “teleavis case send” command) while you were filling it in: it is shown as it left, without your last entries, which are below. To correct it, hold it back before it leaves (“Hold the case back”), then copy them in again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_page.py" line="636"/>
+        <source>La plateforme avait bien enregistré ce dossier pendant que vous le corrigiez : il est maintenant « {state} » et ne se modifie plus ici. Ce que vous veniez d&apos;y taper n&apos;est pas parti ; le voici. Copiez-le, ou gardez-le pour votre réponse à l&apos;expert : elle ne part que si vous l&apos;envoyez, quand l&apos;expert vous pose une question. Si c&apos;est important pour l&apos;avis, voyez avec la plateforme.</source>
+        <translation>The platform had recorded this case after all while you were correcting it: it is now “{state}” and is no longer changed here. What you had just typed in it has not left; here it is. Copy it, or keep it for your reply to the expert: it leaves only if you send it, when the expert asks you a question. If it matters for the opinion, see with the platform.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_page.py" line="643"/>
+        <source>Dossier {id} : {why}</source>
+        <translation>Case {id}: {why}</translation>
     </message>
 </context>
 <context>
@@ -1882,6 +1912,49 @@ Queue it for sending?</translation>
         <location filename="../../ui/image_tile.py" line="271"/>
         <source>Image {n}, {verdict} — {shows}</source>
         <translation>Image {n}, {verdict} — {shows}</translation>
+    </message>
+</context>
+<context>
+    <name>KeptTyping</name>
+    <message>
+        <location filename="../../ui/kept_typing.py" line="31"/>
+        <source>Vos saisies non enregistrées</source>
+        <translation>Your entries not saved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kept_typing.py" line="39"/>
+        <source>Vos saisies</source>
+        <translation>Your entries</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kept_typing.py" line="45"/>
+        <source>Copier</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kept_typing.py" line="46"/>
+        <source>Les copie, pour les coller ailleurs (Ctrl+V)</source>
+        <translation>Copies them, to paste them elsewhere (Ctrl+V)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kept_typing.py" line="49"/>
+        <source>Garder pour répondre à l&apos;expert</source>
+        <translation>Keep for replying to the expert</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kept_typing.py" line="51"/>
+        <source>Les met dans votre réponse à l&apos;expert, gardée sur ce poste : elle part quand vous l&apos;envoyez</source>
+        <translation>Puts them in your reply to the expert, kept on this computer: it leaves when you send it</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kept_typing.py" line="57"/>
+        <source>Les abandonner</source>
+        <translation>Let them go</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kept_typing.py" line="65"/>
+        <source>Copié : collez-le où il le faut (Ctrl+V).</source>
+        <translation>Copied: paste it where it is needed (Ctrl+V).</translation>
     </message>
 </context>
 <context>

@@ -65,7 +65,11 @@ def test_a_case_sent_by_the_command_is_not_written_over_and_shown_sent(
     assert case.question == question and "Vue ce matin" not in case.summary  # as it was checked and queued
     # Shown as it is now, sent, not as a draft whose every keystroke is refused; and said.
     qtbot.waitUntil(lambda: not window.case_page.editing(), timeout=10_000)
-    assert len(told) == 1 and "envoyé" in told[0] and "Retenir le dossier" in told[0]
+    # What she typed is kept, shown with why and what to do (tests/ui/test_typing_kept_when_moved.py).
+    kept = window.case_page.kept_typing
+    assert kept is not None and kept.isVisible() and told == []
+    assert "envoyé" in kept.why.text() and "Retenir le dossier" in kept.why.text()
+    assert "Vue ce matin." in kept.typed.toPlainText()
 
 
 def test_a_save_made_elsewhere_is_not_taken_back_by_the_window(
@@ -91,7 +95,11 @@ def test_a_save_made_elsewhere_is_not_taken_back_by_the_window(
     # The window shows the case as stored, the other's question in its field, and says so.
     qtbot.waitUntil(lambda: window.case_page.editor.question.toPlainText() == theirs, timeout=10_000)
     assert window.case_page.editing()
-    assert len(told) == 1 and "modifié ailleurs" in told[0]
+    kept = window.case_page.kept_typing
+    assert kept is not None and kept.isVisible() and told == []
+    assert "modifié ailleurs" in kept.why.text() and "Vue ce matin." in kept.typed.toPlainText()
+    assert "Question" not in kept.typed.toPlainText()  # (only what she typed: not the question they changed)
+    kept.let_go.click()
     # From there, its own edits save again (over the revision it now shows).
     _typed_and_saved(qtbot, window, " Revue.")
     assert "Revue." in store.get_case(case_id).summary
