@@ -1370,14 +1370,11 @@ class Engine:
             # the disk failed to read waits as a case's does (``_not_read``), as a reply a cut link stopped.
             number = [image.id for image in case.images].index(lost.image_id) + 1
             key = "sync.reply_image_unreadable"
-            if isinstance(lost, ImageNotRead):
-                key = "sync.reply_image_access_refused" if lost.refused else "sync.reply_image_disk_error"
-                tries = (
-                    0
-                    if lost.refused
-                    else count_in_record(self.store, READ_FAULTS, lost.image_id, forget_from=READ_TRIES)
-                )
-                if not lost.refused and tries < READ_TRIES:
+            if isinstance(lost, ImageNotRead) and lost.refused:
+                key = "sync.reply_image_access_refused"
+            elif isinstance(lost, ImageNotRead):
+                key = "sync.reply_image_disk_error"
+                if count_in_record(self.store, READ_FAULTS, lost.image_id, forget_from=READ_TRIES) < READ_TRIES:
                     retry = TransientFault(M.tr("sync.reply_image_read_retry", n=number), kind="read")
                     self._reply_postponed(case_id, message, retry, platform=False)
                     return False
