@@ -207,6 +207,8 @@ class FollowView(QWidget):
         self._reply_names: dict[str, str] = {}  # the file each image joined to a reply came from, by image id
         #: The pictures of the images sent with each reply, by message id, as its conversation line shows them.
         self._reply_pictures: dict[str, QIcon] = {}
+        #: The thumbnails of the photos joined to the reply begun, by image id, once decoded (ui/reply_places.py).
+        self._reply_thumbs: dict[str, QImage] = {}
         #: Why images for a case's reply were refused while another case was shown: said on coming back.
         self._reply_said: dict[str, list[str]] = {}
         #: Replies begun in other cases and not sent: each case keeps its own (words, images) until the
@@ -1668,6 +1670,42 @@ class FollowView(QWidget):
         case = self.case
         sites = sorted({image.body_site.strip() for image in case.images if image.body_site.strip()}) if case else []
         self.reply_places.show_images(self._reply_images, case.specialty if case else "", self._reply_names, sites)
+        self._show_reply_thumbs()
+
+    def _show_reply_thumbs(self) -> None:
+        """Each joined photo's thumbnail on its row, before the reply leaves: those decoded already at once, the
+        others read and decoded on a worker (a photo kept across a restart has its thumbnail in its file)."""
+        wanted = []
+        for image in self._reply_images:
+            record = image.record
+            if record.id in self._reply_thumbs:
+                self.reply_places.set_picture(record.id, self._reply_thumbs[record.id])
+            else:
+                wanted.append((record.id, image.thumbnail, record.thumb_blob))
+        if not wanted:
+            return
+        objects = self.store.objects  # files and the data key only: safe from a worker thread
+
+        def decode() -> list[tuple[str, QImage]]:
+            made = []
+            for image_id, data, blob in wanted:
+                try:
+                    data = data or (objects.get(blob) if blob else None)
+                except TeleavisError:
+                    data = None
+                picture = decode_thumbnail(data)
+                if picture is not None:
+                    made.append((image_id, picture))
+            return made
+
+        def shown(made: list[tuple[str, QImage]]) -> None:
+            if not isValid(self):
+                return
+            for image_id, picture in made:
+                self._reply_thumbs[image_id] = picture
+                self.reply_places.set_picture(image_id, picture)  # (a row taken off meanwhile: none)
+
+        run_task(decode, shown, lambda exc: log.warning("a reply's photos were not shown: %s", exc))
 
     def _say_reply_images(self, case_id: str | None = None) -> int:
         """The list of the images going with the reply, each with what its check found, else its eye to

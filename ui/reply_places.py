@@ -9,14 +9,18 @@ Each row also offers the image's view (far, close-up, dermoscopy…) or a retino
 disc), as a case's image has: « voici la dermoscopie demandée » means little to an expert if the image
 does not say it is one. Optional, as for a case's images; a DICOM that names it comes chosen.
 
+Each row begins with the photo's thumbnail (:meth:`ReplyPlaces.set_picture`, decoded by the caller off the
+window's thread): found at the cart, the row said only the file's name, and the morning's patients' photos
+sit side by side in the cart's folder; she saw which photo went only once it had left.
+
 A retinograph's row also says « ⚠ Œil à vérifier » when its optic disc lies on the other eye's side
 (``app.validation.reply_eye_sides``, as a case's tile says it), and follows the eye as it is chosen.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QImage, QPalette, QPixmap
 from PySide6.QtWidgets import QCompleter, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage, Message
@@ -25,6 +29,9 @@ from app.validation import eye_side_words
 from ui.choice_box import ChoiceBox
 from ui.image_tile import EYE_SIDE_COLOUR, eye_name, view_name
 from ui.widgets import readable
+
+#: The thumbnail at the start of each row: half a tile's, large enough to know the lesion (and the patient's skin).
+PICTURE_SIZE = QSize(88, 66)
 
 
 class ReplyPlaces(QWidget):
@@ -46,12 +53,16 @@ class ReplyPlaces(QWidget):
         self.eye_checks: list[QLabel] = []
         #: Per row, its « Retirer » (that image only).
         self.removes: list[QPushButton] = []
+        #: Per row, the photo's thumbnail (empty until :meth:`set_picture` gives it).
+        self.pictures: list[QLabel] = []
+        self._ids: list[str] = []
 
     def show_images(self, images: list[NewImage], specialty: str, names: dict[str, str], sites: list[str]) -> None:
         """Rows for ``images`` (named as joined), the body sites of the case's images offered."""
         while self._form.rowCount():
             self._form.removeRow(0)
         self.fields, self.views, self.eye_checks, self.removes = [], [], [], []
+        self.pictures, self._ids = [], []
         retina = specialty == "ophthalmology"
         for number, image in enumerate(images, start=1):
             name = names.get(image.record.id, "")
@@ -78,10 +89,27 @@ class ReplyPlaces(QWidget):
             remove.clicked.connect(lambda _checked=False, index=number - 1: self.removed.emit(index))
             line.addWidget(remove)
             self.removes.append(remove)
+            picture = QLabel()
+            picture.setFixedSize(PICTURE_SIZE)
+            picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            picture.setAccessibleName(self.tr("Photo jointe {n}").format(n=shown))
+            line.insertWidget(0, picture)
+            self.pictures.append(picture)
+            self._ids.append(image.record.id)
             self._form.addRow(QLabel(label), row)
             self.fields.append(field)
             self.views.append(view)
         self.setVisible(bool(images))
+
+    def set_picture(self, image_id: str, picture: QImage) -> None:
+        """Show ``picture`` on the row of the image ``image_id`` (none if it was taken off meanwhile)."""
+        for label, shown in zip(self.pictures, self._ids, strict=True):
+            if shown == image_id and not picture.isNull():
+                label.setPixmap(
+                    QPixmap.fromImage(picture).scaled(
+                        PICTURE_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                    )
+                )
 
     def _view(self, record: CaseImage, retina: bool) -> ChoiceBox:
         box = ChoiceBox()

@@ -2873,6 +2873,11 @@ Check each one (the patient&apos;s real identity, consent), then send those that
         <translation>Remove image {n}</translation>
     </message>
     <message>
+        <location filename="../../ui/reply_places.py" line="96"/>
+        <source>Photo jointe {n}</source>
+        <translation>Attached photo {n}</translation>
+    </message>
+    <message>
         <location filename="../../ui/reply_places.py" line="83"/>
         <source>Retire cette image seulement ; les autres et le texte sont gardés.</source>
         <translation>Removes this image only; the others and the text are kept.</translation>
