@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -424,6 +425,20 @@ class MainWindow(QMainWindow):
         self.waiting_label = status.permanent_label()
         self.last_sync_label = status.permanent_label()
         status.addWidget(self.connection_label, 1)
+        # An answer or a question to read, said in the window itself whatever page is in front: found at the
+        # cart, whose desktop has no tray, the notification went nowhere while she typed the next case.
+        self.news_button = QPushButton()
+        self.news_button.setFlat(True)
+        self.news_button.setAutoDefault(False)
+        self.news_button.setToolTip(
+            self.tr("Une réponse ou une question de l'expert attend d'être lue : cliquez pour voir la liste.")
+        )
+        self.news_button.clicked.connect(self.show_worklist)
+        self.news_button.hide()
+        # No taller than the bar's words: a button's frame made the bar, and the window's columns, 3 px shorter.
+        self.news_button.setStyleSheet("font-weight: bold; padding: 0px; border: none")
+        self.news_button.setMaximumHeight(self.waiting_label.sizeHint().height())
+        status.addPermanentWidget(self.news_button)
         status.addPermanentWidget(self.waiting_label)
         status.addPermanentWidget(self.last_sync_label)
 
@@ -1089,6 +1104,8 @@ class MainWindow(QMainWindow):
             self._unread = unread
             self.worklist.refresh()
         self.setWindowTitle(f"({unread}) Teleavis" if unread else "Teleavis")
+        self.news_button.setText(self.tr("● %n dossier(s) à lire", "", unread))
+        self.news_button.setVisible(bool(unread))
         self.notifier.badge(unread)
         self._tell_overdue()
 

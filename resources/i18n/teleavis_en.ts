@@ -1153,6 +1153,26 @@ Queue it for sending?</translation>
 <context>
     <name>FollowView</name>
     <message>
+        <location filename="../../ui/follow_view.py" line="1"/>
+        <source>Prendre une photo…</source>
+        <translation>Take a photo…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="1"/>
+        <source>Ouvre la caméra : chaque photo prise rejoint votre réponse.</source>
+        <translation>Opens the camera: each photo taken joins your reply.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="1"/>
+        <source>Photo prise à {time}</source>
+        <translation>Photo taken at {time}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="1"/>
+        <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
+        <translation>The camera gave no image: check it, then take the photo again.</translation>
+    </message>
+    <message>
         <location filename="../../ui/follow_view.py" line="176"/>
         <source>Envoyer des copies &amp;réduites</source>
         <extracomment>How long after the last key a reply begun is kept (written sealed by the writer thread). What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse move, which the system may make up when what is under the pointer changes). An unread answer was shown to a person (the view and its answer on screen, the window active). The platform cannot be reached (set by the case page): a case to send is said waiting. An unread answer that came while the case was on screen waits for a person&apos;s input. Per case, the images of a reply the platform refused joined again to the corrected one: (image id, file name). Already in the case (its place said), they go with the reply, not stored twice. Why images for a case&apos;s reply were refused while another case was shown: said on coming back. Replies begun in other cases and not sent: each case keeps its own (words, images) until the user comes back to it. Never carried into another patient&apos;s case. The answer on screen: the read mark is for it, not for one stored after it was shown. The row of the exchange holding the expert&apos;s newest message not shown before (None: the news is the answer, at the column&apos;s top): brought into view, and read only once in view.</extracomment>
@@ -2043,6 +2063,19 @@ Queue it for sending?</translation>
 </context>
 <context>
     <name>MainWindow</name>
+    <message numerus="yes">
+        <location filename="../../ui/main_window.py" line="1100"/>
+        <source>● %n dossier(s) à lire</source>
+        <translation>
+            <numerusform>● %n case to read</numerusform>
+            <numerusform>● %n cases to read</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="420"/>
+        <source>Une réponse ou une question de l&apos;expert attend d&apos;être lue : cliquez pour voir la liste.</source>
+        <translation>An answer or a question from the expert is waiting to be read: click to see the list.</translation>
+    </message>
     <message>
         <location filename="../../ui/main_window.py" line="591"/>
         <source>Mode formation : les dossiers partent vers une plateforme d&apos;essai, pas vers un expert réel.</source>
@@ -2858,6 +2891,42 @@ Check each one (the patient&apos;s real identity, consent), then send those that
         <location filename="../../ui/reply_places.py" line="1"/>
         <source>Copies réduites demandées pour la réponse : ses photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies asked for the reply: its photos not gone yet will be sent reduced.</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyCamera</name>
+    <message>
+        <location filename="../../ui/reply_camera.py" line="1"/>
+        <source>Photo pour l&apos;expert</source>
+        <translation>Photo for the expert</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_camera.py" line="1"/>
+        <source>Prendre la photo (Espace)</source>
+        <translation>Take the photo (Space)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_camera.py" line="1"/>
+        <source>Terminer</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_camera.py" line="1"/>
+        <source>Cadrez la zone demandée par l&apos;expert, puis prenez la photo.</source>
+        <translation>Frame the area the expert asked for, then take the photo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_camera.py" line="1"/>
+        <source>Aucune caméra n&apos;est active : choisissez-en une, ou fermez et importez une image.</source>
+        <translation>No camera is active: choose one, or close this and import an image.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/reply_camera.py" line="1"/>
+        <source>%n photo(s) prise(s) : elle(s) rejoigne(nt) votre réponse, sous le texte. Reprenez-en une, ou « Terminer ».</source>
+        <translation>
+            <numerusform>%n photo taken: it joins your reply, below the text. Take another, or “Done”.</numerusform>
+            <numerusform>%n photos taken: they join your reply, below the text. Take another, or “Done”.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

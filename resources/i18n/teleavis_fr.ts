@@ -83,6 +83,14 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
+        <location filename="../../ui/main_window.py" line="1100"/>
+        <source>● %n dossier(s) à lire</source>
+        <translation>
+            <numerusform>● %n dossier à lire</numerusform>
+            <numerusform>● %n dossiers à lire</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <location filename="../../ui/main_window.py" line="599"/>
         <source>%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation : leurs réponses arriveront quand vous quitterez le mode formation.</source>
         <translation>
@@ -145,6 +153,17 @@
         <translation>
             <numerusform>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier trouvé.</numerusform>
             <numerusform>Recherche dans tous les dossiers, quel que soit le filtre : %n dossiers trouvés.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReplyCamera</name>
+    <message numerus="yes">
+        <location filename="../../ui/reply_camera.py" line="1"/>
+        <source>%n photo(s) prise(s) : elle(s) rejoigne(nt) votre réponse, sous le texte. Reprenez-en une, ou « Terminer ».</source>
+        <translation>
+            <numerusform>%n photo prise : elle rejoint votre réponse, sous le texte. Prenez-en une autre, ou « Terminer ».</numerusform>
+            <numerusform>%n photos prises : elles rejoignent votre réponse, sous le texte. Prenez-en une autre, ou « Terminer ».</numerusform>
         </translation>
     </message>
 </context>
