@@ -9,7 +9,9 @@ import logging
 import re
 import sqlite3
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QPoint, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPainter, QPixmap, QRegion, QResizeEvent, QTextCursor
@@ -78,6 +80,10 @@ from ui.reply_places import PHOTOS, ReplyPlaces, ReplyReduce
 from ui.tasks import on_own_connection, run_note, run_task, run_write
 from ui.widgets import named, see_through
 from ui.worklist import local_time
+
+if TYPE_CHECKING:
+    from capture.pipeline import PreparedImage
+    from ui.reply_camera import ReplyCamera
 
 log = logging.getLogger(__name__)
 
@@ -419,7 +425,13 @@ class FollowView(QWidget):
         self.drop_images.setVisible(False)
         self.send_reply = QPushButton(self.tr("Envoyer la réponse"))
         self.send_reply.clicked.connect(self._send_reply)
+        # The cart's camera, for the photo the expert asks for while the patient is still there (ui/reply_camera.py).
+        self.take_photo = QPushButton(self.tr("Prendre une photo…"))
+        self.take_photo.setToolTip(self.tr("Ouvre la caméra : chaque photo prise rejoint votre réponse."))
+        self.take_photo.clicked.connect(self._open_reply_camera)
+        self.reply_camera: ReplyCamera | None = None
         reply_buttons.addWidget(self.add_images)
+        reply_buttons.addWidget(self.take_photo)
         reply_buttons.addWidget(self.reply_images, 1)
         reply_buttons.addWidget(self.drop_images)
         reply_buttons.addWidget(self.send_reply)
@@ -711,7 +723,7 @@ class FollowView(QWidget):
         if self._refused_photos_back(case.id, conversation, joined) or refused_now:
             self._show_reply_images(case.id)
         self._refused_words_back(case.id, conversation, refused_now)
-        for widget in (self.reply, self.add_images, self.send_reply):
+        for widget in (self.reply, self.add_images, self.take_photo, self.send_reply):
             widget.setEnabled(self._reply_open)
             widget.setVisible(not stranded)
         # Found at the cart: once the expert had answered, the box and its buttons stayed greyed under the
@@ -2012,37 +2024,79 @@ class FollowView(QWidget):
         if paths:
             self.add_reply_files(paths)
 
+    def _open_reply_camera(self) -> None:
+        """The camera's live preview for the reply: each still taken joins it (:meth:`add_reply_still`)."""
+        if self.case is None:
+            return
+        from ui.reply_camera import ReplyCamera
+
+        if self.reply_camera is not None:
+            self.reply_camera.close()
+            self.reply_camera.deleteLater()
+        self.reply_camera = ReplyCamera(self.store, self.case.specialty, self)
+        self.reply_camera.taken.connect(self.add_reply_still)
+        self.reply_camera.open()
+
+    def add_reply_still(self, take: Callable[[], Any], device: str) -> None:
+        """A camera still (``take`` waits for it, on the worker) checked and joined to the reply, as a file is."""
+        assert self.case is not None
+        specialty = self.case.specialty
+        name = self.tr("Photo prise à {time}").format(time=datetime.now().strftime("%H:%M:%S"))
+
+        def prepared() -> list[tuple[str, PreparedImage]]:
+            from capture.pipeline import prepare_frame
+
+            frame = take()
+            if frame is None:
+                raise TeleavisError(self.tr("La caméra n'a pas donné d'image : vérifiez-la puis reprenez la photo."))
+            return [(name, prepare_frame(frame, specialty=specialty, device=device))]
+
+        self._join_reply_images(prepared)
+
     def add_reply_files(self, paths: list[Path]) -> None:
         """Run the chosen files through the image pipeline (off the main thread)."""
         assert self.case is not None
-        specialty, case_id, patient = self.case.specialty, self.case.id, self.case.patient
-        store = self.store
+        specialty, patient = self.case.specialty, self.case.patient
         from app.site import site_patient_system
 
-        system = site_patient_system(store.settings)
+        system = site_patient_system(self.store.settings)
+
+        def prepared() -> list[tuple[str, PreparedImage]]:
+            from capture.pipeline import prepare_image_file
+
+            # With the patient: a DICOM recorded for someone else is said, and asked about before it goes.
+            return [
+                (path.name, prepare_image_file(path, specialty=specialty, patient=patient, site_system=system))
+                for path in paths
+            ]
+
+        self._join_reply_images(prepared)
+
+    def _join_reply_images(self, prepared: Callable[[], list[tuple[str, PreparedImage]]]) -> None:
+        """The images ``prepared`` makes (on a worker), each named, written encrypted and joined to the reply."""
+        assert self.case is not None
+        case_id = self.case.id
+        store = self.store
 
         def prepare() -> list[tuple[str, NewImage]]:
             from app.model import CaseImage
-            from capture.pipeline import prepare_image_file
 
             made = []
-            for path in paths:
-                # With the patient: a DICOM recorded for someone else is said, and asked about before it goes.
-                prepared = prepare_image_file(path, specialty=specialty, patient=patient, site_system=system)
+            for name, ready in prepared():
                 record = CaseImage(
-                    content_type=prepared.content_type,
-                    width=prepared.width,
-                    height=prepared.height,
-                    quality=prepared.quality,
-                    modality=prepared.modality,
-                    eye=prepared.eye,
-                    view=prepared.view or "",
-                    device=prepared.device,
-                    device_patient=prepared.device_patient,
-                    captured_at=prepared.captured_at or "",
+                    content_type=ready.content_type,
+                    width=ready.width,
+                    height=ready.height,
+                    quality=ready.quality,
+                    modality=ready.modality,
+                    eye=ready.eye,
+                    view=ready.view or "",
+                    device=ready.device,
+                    device_patient=ready.device_patient,
+                    captured_at=ready.captured_at or "",
                     note=self.tr("réponse à l'expert"),
                 )
-                made.append((path.name, NewImage(record, prepared.data, prepared.thumbnail, prepared.source_sha1)))
+                made.append((name, NewImage(record, ready.data, ready.thumbnail, ready.source_sha1)))
             # Written at once, encrypted, as a case's photos are (the object store: files and the data key only,
             # safe from a worker thread): kept across a crash once recorded against the reply.
             try:
