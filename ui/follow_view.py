@@ -2035,6 +2035,8 @@ class FollowView(QWidget):
             self.reply_camera.deleteLater()
         self.reply_camera = ReplyCamera(self.store, self.case.specialty, self)
         self.reply_camera.taken.connect(self.add_reply_still)
+        # Closed, the keyboard goes to the place of the first photo taken still to say (as after a file dialog).
+        self.reply_camera.finished.connect(lambda _result: self._place_keyboard_on_joined(0))
         self.reply_camera.open()
 
     def add_reply_still(self, take: Callable[[], Any], device: str) -> None:
@@ -2142,7 +2144,7 @@ class FollowView(QWidget):
         réponse » (found with a keyboard only). Not taken from a field the nurse went on typing in, nor given
         to a place already said (a DICOM's eye, its device's): a stray arrow key, or the wheel, turned it."""
         fields = self.reply_places.fields
-        if QApplication.focusWidget() not in (None, self.add_images):
+        if QApplication.focusWidget() not in (None, self.add_images, self.take_photo):
             return
         unsaid = [
             field

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from app import reply_drafts
 from app.store import Store
-from tests.support.ui import shown
+from tests.support.ui import activate, shown
 
 JOB_MS = 30_000
 
@@ -48,3 +49,5 @@ def test_a_photo_taken_with_the_camera_joins_the_reply(
     assert not dialog.isVisible()
     assert not dialog.camera.bridge.is_running(), "the camera is freed"
     assert len(view._reply_images) == 1
+    activate(qtbot, view)  # (the offscreen platform gives the window back its activation by hand)
+    assert QApplication.focusWidget() is view.reply_places.fields[0], "the keyboard on its body site, to say next"
