@@ -77,7 +77,10 @@ class PassphraseDialog(QDialog):
     def _say(self, problem: str) -> None:
         """Show ``problem`` whole: the dialog grows to the sentence's wrapped height (else it is cut)."""
         self.problem.setText(problem)
-        self._fit()
+        # Not yet shown (the passphrase asked again after a typo), it has Qt's default 640 × 480, not its own
+        # size: fitted against that, it opened four times as large as the first ask. ``showEvent`` fits it.
+        if self.isVisible():
+            self._fit()
 
     def _fit(self) -> None:
         """As tall as its wrapped sentences need at its width. (Its size hint is for a wider dialog: at
