@@ -79,6 +79,11 @@ READ_FAULTS = "sync.read_faults"
 #: user: a bad sector is sometimes read at another try, a USB disk or a network share comes back; one that
 #: fails three passes running (minutes apart, the backoff growing) will not get better by itself.
 READ_TRIES = 3
+#: The least wait before such a file is tried again, doubling at each failure (the retry policy's cap when lower):
+#: found in review, the cut link's backoff from a case's first try (half a second, a second or two) put the three
+#: passes within about three seconds in the window's loop, and a network share or a USB disk back within a minute
+#: left the case held all the same, saying the disk may be failing.
+READ_WAIT_S = 60.0
 
 M.add(
     {
@@ -1235,15 +1240,21 @@ class Engine:
         counts on)."""
         if fault.refused:
             return self._unreadable(case_id, M.tr("sync.image_access_refused", n=fault.position))
-        if count_in_record(self.store, READ_FAULTS, fault.image_id, forget_from=READ_TRIES) >= READ_TRIES:
+        failures = count_in_record(self.store, READ_FAULTS, fault.image_id, forget_from=READ_TRIES)
+        if failures >= READ_TRIES:
             return self._unreadable(case_id, M.tr("sync.image_disk_error", n=fault.position))
         row = self.outbox.row(case_id)
-        delay = self.client.policy.delay(row.attempts if row else 0)
+        delay = max(self.client.policy.delay(row.attempts if row else 0), self._read_wait(failures))
         words = M.tr("sync.image_read_retry", n=fault.position)
         self.outbox.postpone(case_id, words, delay)
         log.info("case %s postponed %.0f s (an image's file not read)", case_id, delay)
         self.listener.case_state(case_id, CaseState.QUEUED.value, words)
         return CaseState.QUEUED
+
+    def _read_wait(self, failures: int) -> float:
+        """The least wait before an image's file the disk failed to read ``failures`` times running is tried
+        again: READ_WAIT_S, doubling (the retry policy's cap when lower)."""
+        return min(self.client.policy.cap_s, READ_WAIT_S * 2.0 ** max(0, failures - 1))
 
     def _unreadable(self, case_id: str, words: str) -> CaseState:
         """A case one of whose images cannot be read here waits for the user (``words``); one whose transaction may have
@@ -1374,8 +1385,10 @@ class Engine:
                 key = "sync.reply_image_access_refused"
             elif isinstance(lost, ImageNotRead):
                 key = "sync.reply_image_disk_error"
-                if count_in_record(self.store, READ_FAULTS, lost.image_id, forget_from=READ_TRIES) < READ_TRIES:
-                    retry = TransientFault(M.tr("sync.reply_image_read_retry", n=number), kind="read")
+                failures = count_in_record(self.store, READ_FAULTS, lost.image_id, forget_from=READ_TRIES)
+                if failures < READ_TRIES:
+                    words = M.tr("sync.reply_image_read_retry", n=number)
+                    retry = TransientFault(words, kind="read", retry_after=self._read_wait(failures))
                     self._reply_postponed(case_id, message, retry, platform=False)
                     return False
             words = M.tr(key, n=number)

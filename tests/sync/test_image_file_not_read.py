@@ -235,3 +235,65 @@ def test_a_blob_cut_short_holds_its_case_and_the_others_go(store: Store, tmp_pat
             summary = engine.run_once()
         assert summary.sent == [other] and summary.needs_attention == [odd]
         assert sandbox.count("Task", identifier=f"{CASE_SYSTEM}|{odd}") == 0
+
+
+def test_a_disk_read_error_is_tried_again_minutes_apart_not_seconds(store: Store, tmp_path: Path) -> None:
+    """Found in review: the case's wait was the cut link's backoff from its first try (half a second, then a
+    second or two), so the three passes fell within about three seconds in the window's loop: a network share
+    or a USB disk back within a minute still left the case held, « the disk may be failing, call IT support ».
+    Now each try waits at least a minute, doubling, with the real retry policy (only the moments it sets are
+    read here: nothing is waited for)."""
+    from datetime import datetime, timedelta
+
+    from app.model import iso, utc_now
+    from sync.auth import StaticToken
+    from sync.client import ClientConfig, PlatformClient, RetryPolicy
+    from sync.engine import Engine
+
+    with SandboxServer(tmp_path / "platform", run_expert=False, seed=1) as sandbox:
+        setup_site(store)
+        odd = make_case(store, image_bytes=_photos("Canon_PowerShot_S40.jpg", "Nikon_COOLPIX_P1.jpg"))
+        disk_error(store, store.get_case(odd).images[0])
+        with PlatformClient(ClientConfig(sandbox.base_url, 2.0, 10.0), StaticToken(None), policy=RetryPolicy()) as c:
+            engine = Engine(store, c, case_budget_s=10.0)
+            waits = []
+            for _try in range(READ_TRIES - 1):
+                before = utc_now()
+                engine.run_once()
+                assert store.state(odd) == CaseState.QUEUED
+                row = Outbox(store).row(odd)
+                assert row is not None
+                waits.append(datetime.fromisoformat(row.next_attempt_at) - before)
+                with store.conn:  # (its time come: tried again now, as at the next pass minutes later)
+                    store.conn.execute("UPDATE outbox SET next_attempt_at=? WHERE case_id=?", (iso(before), odd))
+        assert all(wait >= timedelta(seconds=59) for wait in waits), waits
+        assert waits[1] > waits[0], waits
+
+
+def test_a_reply_whose_image_the_disk_fails_to_read_waits_a_minute_at_least(store: Store, tmp_path: Path) -> None:
+    """As a case's (above): the reply's next try, with the real retry policy, is a minute away at least."""
+    from datetime import datetime, timedelta
+
+    from app.model import utc_now
+    from sync.auth import StaticToken
+    from sync.client import ClientConfig, PlatformClient, RetryPolicy
+    from sync.engine import REPLY_RETRY, Engine
+    from sync.follow import kept_record
+
+    with SandboxServer(tmp_path / "platform", run_expert=False, question_rate=1.0, seed=3) as sandbox:
+        with engine_on(store, sandbox.base_url) as engine:
+            case_id = make_case(store, seed=1)
+            engine.run_once()
+            sandbox.expert.run_until_idle()
+            engine.run_once()
+        record = CaseImage(body_site="dos", view="close-up", content_type="image/jpeg", width=480, height=360)
+        reply = queue_reply(
+            store, case_id, "Depuis deux mois.", [NewImage(record, _photos("Canon_PowerShot_S40.jpg")[0])]
+        )
+        disk_error(store, store.image(case_id, record.id))
+        with PlatformClient(ClientConfig(sandbox.base_url, 2.0, 10.0), StaticToken(None), policy=RetryPolicy()) as c:
+            before = utc_now()
+            Engine(store, c, case_budget_s=10.0).run_once()
+        assert [m.id for _c, m in Outbox(store).queued_replies()] == [reply]
+        due = datetime.fromisoformat((kept_record(store, REPLY_RETRY) or {})[reply][1])
+        assert due - before >= timedelta(seconds=59), due - before
