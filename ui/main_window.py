@@ -590,9 +590,21 @@ class MainWindow(QMainWindow):
         application = QGuiApplication.instance()
         ending = isinstance(application, QGuiApplication) and application.isSavingSession()
         waiting = 0 if ending else self._waiting_to_leave()
-        if not unsent and not waiting:
+        # Her words typed in a case that moved, still in their box (ui/kept_typing.py): their only copy (found in
+        # review: the box closed with the window, not a word said).
+        kept = [box for box in self._kept_typing if not box.decided]
+        if not unsent and not waiting and not kept:
             return True
         said = []
+        if kept:
+            ids = ", ".join(dict.fromkeys(self._named(box.case_id) for box in kept))
+            said.append(
+                self.tr(
+                    "Ce que vous aviez tapé et qui n'a pas pu être enregistré dans le dossier ({ids}) est encore "
+                    "dans sa fenêtre : il sera perdu si vous fermez Teleavis. Copiez-le, ou gardez-le pour votre "
+                    "réponse à l'expert, d'abord."
+                ).format(ids=ids)
+            )
         if unsent:
             ids = ", ".join(self._named(case_id) for case_id in unsent)
             said.append(
@@ -658,7 +670,11 @@ class MainWindow(QMainWindow):
             )
         box = QMessageBox(QMessageBox.Icon.Warning, "Teleavis", "\n\n".join(said), parent=self)
         back = box.addButton(
-            self.tr("Revenir à la réponse") if unsent else self.tr("Laisser Teleavis ouvert"),
+            self.tr("Revenir à la réponse")
+            if unsent
+            else self.tr("Revenir à vos saisies")
+            if kept
+            else self.tr("Laisser Teleavis ouvert"),
             QMessageBox.ButtonRole.RejectRole,
         )
         close = box.addButton(
@@ -677,6 +693,10 @@ class MainWindow(QMainWindow):
         if unsent and not self.locked():
             self.open_case(unsent[0])
             self.case_page.follow.reply.setFocus()
+        elif kept and not self.locked():
+            for shown in kept:
+                shown.show()
+                shown.activateWindow()
         return False
 
     def _named(self, case_id: str) -> str:

@@ -2240,6 +2240,16 @@ Queue it for sending?</translation>
         <translation>Back to the reply</translation>
     </message>
     <message>
+        <location filename="../../ui/main_window.py" line="580"/>
+        <source>Ce que vous aviez tapé et qui n&apos;a pas pu être enregistré dans le dossier ({ids}) est encore dans sa fenêtre : il sera perdu si vous fermez Teleavis. Copiez-le, ou gardez-le pour votre réponse à l&apos;expert, d&apos;abord.</source>
+        <translation>What you had typed and could not be saved in the case ({ids}) is still in its window: it will be lost if you close Teleavis. Copy it, or keep it for your reply to the expert, first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="660"/>
+        <source>Revenir à vos saisies</source>
+        <translation>Back to what you typed</translation>
+    </message>
+    <message>
         <location filename="../../ui/main_window.py" line="531"/>
         <source>Laisser Teleavis ouvert</source>
         <translation>Leave Teleavis open</translation>

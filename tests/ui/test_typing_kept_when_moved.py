@@ -128,3 +128,33 @@ def test_her_words_are_hidden_under_the_lock_and_back_once_unlocked(
     assert not kept.isVisible()
     window.lock()
     assert not kept.isVisible()
+
+
+def test_quitting_with_her_words_still_shown_asks_first(
+    qtbot: Any, window: Any, store: Store, tmp_path: Path, told: list[str]
+) -> None:
+    """Found in review: the box is her words' only copy, and « Quitter » (or the window's cross) closed it with the
+    window, not a word said: her words were gone. Now the close asks first, as for a reply begun; « Revenir à vos
+    saisies » keeps the window and her words on screen."""
+    from PySide6.QtCore import QTimer
+
+    from tests.ui.test_case_switch import _answer_close_question
+
+    case_id = _refused_after_posting(store, tmp_path)
+    window.open_case(case_id)
+    page = window.case_page
+    type_text(page.editor.question, " Urgent ?")
+    _moved_by_the_poll(window, store, case_id)
+    qtbot.waitUntil(lambda: page.kept_typing is not None and page.kept_typing.isVisible(), timeout=10_000)
+    kept = page.kept_typing
+    kept.hide()  # (behind the window, forgotten: still undecided)
+    seen: list[str] = []
+    QTimer.singleShot(50, lambda: _answer_close_question(seen, "Revenir à vos saisies"))
+    window.quit_action.trigger()
+    assert window.isVisible(), "the window stays, with her words"
+    assert len(seen) == 1 and "perdu" in seen[0] and case_id[:8] in seen[0], seen
+    assert kept.isVisible() and "Urgent ?" in kept.typed.toPlainText()
+
+    QTimer.singleShot(50, lambda: _answer_close_question(seen, "Fermer quand même"))
+    window.quit_action.trigger()
+    assert not window.isVisible()
