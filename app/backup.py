@@ -461,6 +461,15 @@ def restore_backup(
     after it, the restore is refused unless ``force`` is set or ``confirm(newer)`` answers yes.
     """
     data_dir = data_dir.absolute()
+    # Open elsewhere: said first (found in review: said only at the swap, after the archive was unpacked, minutes
+    # for a large one, and after the question on the newer cases), and again at the swap below, held through it.
+    if data_dir.is_dir():
+        probe = in_use.hold_shared(data_dir)
+        try:
+            with in_use.alone(probe):
+                pass
+        finally:
+            in_use.release(probe)
     staging = data_dir.parent / f".{data_dir.name}.restore-{secrets.token_hex(4)}"
     try:
         data_dir.parent.mkdir(parents=True, exist_ok=True)

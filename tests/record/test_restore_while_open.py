@@ -46,3 +46,21 @@ def test_a_restore_while_the_data_is_open_elsewhere_is_refused_and_changes_nothi
     assert done.code == 0, done.err
     with Store.open(store.data_dir) as back:
         assert [c.id for c in back.list_cases()] == [first]
+
+
+def test_the_data_open_elsewhere_is_said_first_not_after_the_newer_cases_question(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found in review: the refusal came only at the swap, after the whole archive was unpacked (minutes for a
+    large one) and after the question on the newer cases: the nurse was told to add ``--force`` (or answered
+    « o »), and only then that Teleavis was open. Now it is said first, nothing unpacked."""
+    make_case(store, images=1)
+    archive = tmp_path / "veille.tvbak"
+    write_backup(store, archive)
+    make_case(store, "other", images=1)  # newer than the archive: without --force, it would be asked about
+
+    busy = run_process("restore", str(archive))
+    assert busy.code == 1, busy
+    assert "ouvert ailleurs" in busy.err, busy.err
+    assert "--force" not in busy.err, busy.err
+    assert not [p for p in store.data_dir.parent.iterdir() if ".restore-" in p.name]
