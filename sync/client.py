@@ -363,7 +363,10 @@ def diagnostics_of(document: Any) -> str:
         said += [c.get("display") or c.get("code") for c in details.get("coding") or [] if isinstance(c, dict)]
         text = next((t.strip() for t in said if isinstance(t, str) and t.strip()), "")
         # Some validators name the element in ``expression`` (or R4's deprecated ``location``) alone.
-        where = [w for w in (issue.get("expression") or issue.get("location") or []) if isinstance(w, str) and w]
+        # (A list, as FHIR has it; one string is its one element, a server's slip: never read letter by letter.)
+        named = issue.get("expression") or issue.get("location") or []
+        named = [named] if isinstance(named, str) else named if isinstance(named, list) else []
+        where = [w.strip() for w in named if isinstance(w, str) and w.strip()]
         if text and where and not any(w in text for w in where):
             text = f"{text} ({', '.join(where)})"
         if text:

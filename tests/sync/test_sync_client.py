@@ -455,6 +455,23 @@ def test_a_refusal_names_the_element_a_validator_gives_apart_from_its_words(serv
     assert "Valeur refusée (/f:Consent/f:scope)" in caught.value.message
 
 
+def test_an_expression_given_as_a_string_or_garbled_leaves_the_words_readable(serve: Any) -> None:
+    """Found in review: ``expression`` written as one string (not the list FHIR asks, a server's slip) was taken
+    letter by letter, « Valeur refusée (T, a, s, k, ., i, …) »; a number there raised ``TypeError`` out of the
+    fault's reading, the platform's refusal never said. A string is the one element; anything else is left out."""
+    outcome_of = {
+        "resourceType": "OperationOutcome",
+        "issue": [
+            {"severity": "error", "code": "value", "diagnostics": "Valeur refusée", "expression": "Task.intent"},
+            {"severity": "error", "code": "value", "diagnostics": "Code inconnu", "expression": 5, "location": 7},
+        ],
+    }
+    _, client = serve([fhir(400, outcome_of), fhir(400, outcome_of)])
+    with pytest.raises(PermanentFault) as caught:
+        client.transaction({"resourceType": "Bundle", "entry": []})
+    assert caught.value.diagnostics == "Valeur refusée (Task.intent) ; Code inconnu"
+
+
 def test_a_refusal_says_the_platforms_errors_not_its_warnings(serve: Any) -> None:
     """Found by an outside conformance pass: a validating FHIR server (HAPI's) refuses an invalid resource
     with every message of its validation, the warnings and notes of each resource of the transaction
