@@ -461,15 +461,6 @@ def restore_backup(
     after it, the restore is refused unless ``force`` is set or ``confirm(newer)`` answers yes.
     """
     data_dir = data_dir.absolute()
-    # Open elsewhere: said first (found in review: said only at the swap, after the archive was unpacked, minutes
-    # for a large one, and after the question on the newer cases), and again at the swap below, held through it.
-    if data_dir.is_dir():
-        probe = in_use.hold_shared(data_dir)
-        try:
-            with in_use.alone(probe):
-                pass
-        finally:
-            in_use.release(probe)
     staging = data_dir.parent / f".{data_dir.name}.restore-{secrets.token_hex(4)}"
     try:
         data_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -478,7 +469,16 @@ def restore_backup(
         message = "storage.dir_unusable" if data_dir.is_dir() else "storage.cannot_create"
         raise StorageError(M.tr(message, path=str(data_dir), reason=os_reason(exc))) from exc
     try:
-        staged = _unpack(source, staging, passphrase)
+        staged = _unpack(source, staging, passphrase)  # (an archive damaged is said first, whoever has the data open)
+        # Open elsewhere: said before the newer cases are (found in review: said only at the swap, after the nurse
+        # was told to add --force, or had answered yes to replacing them), and again at the swap, held through it.
+        if data_dir.is_dir():
+            probe = in_use.hold_shared(data_dir)
+            try:
+                with in_use.alone(probe):
+                    pass
+            finally:
+                in_use.release(probe)
         newer = _newer(data_dir, staging)
         if newer and not force and not (confirm is not None and confirm(newer)):
             raise BackupError(

@@ -277,12 +277,13 @@ def test_restore_never_replaces_newer_data_without_asking(
     later = make_case(store, "other", images=1)
     asked: list[Newer] = []
 
+    store.close()  # (open, it is Teleavis open: said before the newer cases are, tests/record/test_restore_while_open.py)
     with pytest.raises(BackupError, match="plus récentes que la sauvegarde"):
         restore_backup(archive, store.data_dir, PASSPHRASE, confirm=lambda newer: asked.append(newer) or False)
     assert asked and asked[0].cases == 1 and asked[0].audit_entries >= 1  # (the backup's own entry is not)
-    assert {c.id for c in store.list_cases()} == {first, later}
+    with Store.open(store.data_dir) as kept:
+        assert {c.id for c in kept.list_cases()} == {first, later}
 
-    store.close()
     refused = run_inprocess(capsys, "restore", str(archive))
     assert refused.code == 1 and "--force" in refused.err
     forced = run_inprocess(capsys, "restore", str(archive), "--force")

@@ -51,9 +51,9 @@ def test_a_restore_while_the_data_is_open_elsewhere_is_refused_and_changes_nothi
 def test_the_data_open_elsewhere_is_said_first_not_after_the_newer_cases_question(
     store: Store, tmp_path: Path
 ) -> None:
-    """Found in review: the refusal came only at the swap, after the whole archive was unpacked (minutes for a
-    large one) and after the question on the newer cases: the nurse was told to add ``--force`` (or answered
-    « o »), and only then that Teleavis was open. Now it is said first, nothing unpacked."""
+    """Found in review: the refusal came only at the swap, after the question on the newer cases: the nurse was
+    told to add ``--force`` (or answered « o » to replacing them), and only then that Teleavis was open. Now it is
+    said before the newer cases are (once the archive is read whole: a damaged one is said first)."""
     make_case(store, images=1)
     archive = tmp_path / "veille.tvbak"
     write_backup(store, archive)
