@@ -277,7 +277,7 @@ def test_restore_never_replaces_newer_data_without_asking(
     later = make_case(store, "other", images=1)
     asked: list[Newer] = []
 
-    store.close()  # (open, it is Teleavis open: said before the newer cases are, tests/record/test_restore_while_open.py)
+    store.close()  # (open, it is Teleavis open: said before the newer cases, test_restore_while_open.py)
     with pytest.raises(BackupError, match="plus récentes que la sauvegarde"):
         restore_backup(archive, store.data_dir, PASSPHRASE, confirm=lambda newer: asked.append(newer) or False)
     assert asked and asked[0].cases == 1 and asked[0].audit_entries >= 1  # (the backup's own entry is not)

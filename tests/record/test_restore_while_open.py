@@ -48,9 +48,7 @@ def test_a_restore_while_the_data_is_open_elsewhere_is_refused_and_changes_nothi
         assert [c.id for c in back.list_cases()] == [first]
 
 
-def test_the_data_open_elsewhere_is_said_first_not_after_the_newer_cases_question(
-    store: Store, tmp_path: Path
-) -> None:
+def test_the_data_open_elsewhere_is_said_first_not_after_the_newer_cases_question(store: Store, tmp_path: Path) -> None:
     """Found in review: the refusal came only at the swap, after the question on the newer cases: the nurse was
     told to add ``--force`` (or answered « o » to replacing them), and only then that Teleavis was open. Now it is
     said before the newer cases are (once the archive is read whole: a damaged one is said first)."""
