@@ -693,7 +693,7 @@ class MainWindow(QMainWindow):
         if unsent and not self.locked():
             self.open_case(unsent[0])
             self.case_page.follow.reply.setFocus()
-        elif kept and not self.locked():
+        if kept and not self.locked():  # (with a reply begun too: both are back on screen)
             for shown in kept:
                 shown.show()
                 shown.activateWindow()
