@@ -96,6 +96,7 @@ class CameraWorker:
         self._still_wanted = threading.Event()
         self._still_ready = threading.Event()
         self._still: Image8 | None = None
+        self._awaited = 0  # presses whose still is not read yet: it outlives the camera's stop for them
         self._preview_bounds = preview_bounds
         # A frame a little early still gets its preview (a camera's frames come unevenly): at 60 fps every
         # other one does, at 30 fps every one.
@@ -127,6 +128,12 @@ class CameraWorker:
         """Stop grabbing and free the camera."""
         with self._life:
             self._stopped = True
+        # A press whose frame has not come yet gets it before the camera goes (found in review: « Prendre la
+        # photo » then « Terminer » at once on the reply's camera lost the photo said taken). On this thread,
+        # never the window's (ui.camera_bridge stops a camera on a thread of its own).
+        if self._still_wanted.is_set() and self._thread is not None:
+            self._still_ready.wait(self.frame_timeout)
+        with self._life:
             self._halt.set()
         for thread in (self._thread, self._watchdog):
             if thread is not None:
@@ -138,7 +145,8 @@ class CameraWorker:
         # longer (its listener refers back to it), and a case opened, a specialty changed, restart one.
         with self._lock:
             self._newest = self._preview = None
-        self._still = None  # (and its last still, a full-resolution picture)
+            if not self._awaited:  # (else the last press to read it lets it go: :meth:`wait_still`)
+                self._still = None  # (and its last still, a full-resolution picture)
         self._set_status(CameraStatus.STOPPED)
 
     def show_at(self, bounds: tuple[int, int] | None) -> None:
@@ -160,17 +168,26 @@ class CameraWorker:
         """Ask for a still now (the press of the button); :meth:`wait_still` waits for it, on another
         thread if need be. Asked only once that thread ran, the still was the frame after the next one
         whenever a frame came in between."""
+        with self._lock:
+            self._awaited += 1
         self._still_ready.clear()
         self._still_wanted.set()
 
     def wait_still(self, timeout: float = 3.0) -> Image8 | None:
         """The still asked by :meth:`ask_still`, or None when the camera gives nothing within ``timeout``."""
-        if not self._still_ready.wait(timeout):
-            self._still_wanted.clear()
-            return None
-        # Kept until the camera stops: two quick presses wait for the same still, and each keeps it (a
-        # still handed over to the first press only left the second one without a photo).
-        return self._still
+        try:
+            if not self._still_ready.wait(timeout):
+                self._still_wanted.clear()
+                return None
+            # Kept until the camera stops: two quick presses wait for the same still, and each keeps it (a
+            # still handed over to the first press only left the second one without a photo). Kept past the
+            # stop for a press not read yet: a worker thread busy elsewhere read it only after « Terminer ».
+            return self._still
+        finally:
+            with self._lock:
+                self._awaited = max(0, self._awaited - 1)
+                if self._stopped and not self._awaited:
+                    self._still = None
 
     # --- worker thread ---------------------------------------------------------------------
 

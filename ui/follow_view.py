@@ -215,6 +215,9 @@ class FollowView(QWidget):
         self._reply_pictures: dict[str, QIcon] = {}
         #: The thumbnails of the photos joined to the reply begun, by image id, once decoded (ui/reply_places.py).
         self._reply_thumbs: dict[str, QImage] = {}
+        #: Images being prepared for each case's reply (read, checked, written on a worker): the reply waits for
+        #: them (a photo just taken, sent at once, left without it and came into the next reply).
+        self._reply_preparing: dict[str, int] = {}
         #: Why images for a case's reply were refused while another case was shown: said on coming back.
         self._reply_said: dict[str, list[str]] = {}
         #: Replies begun in other cases and not sent: each case keeps its own (words, images) until the
@@ -2079,6 +2082,14 @@ class FollowView(QWidget):
         assert self.case is not None
         case_id = self.case.id
         store = self.store
+        self._reply_preparing[case_id] = self._reply_preparing.get(case_id, 0) + 1
+
+        def prepared_no_more() -> None:
+            left = self._reply_preparing.get(case_id, 0) - 1
+            if left > 0:
+                self._reply_preparing[case_id] = left
+            else:
+                self._reply_preparing.pop(case_id, None)
 
         def prepare() -> list[tuple[str, NewImage]]:
             from app.model import CaseImage
@@ -2112,6 +2123,7 @@ class FollowView(QWidget):
             return made
 
         def done(made: list[tuple[str, NewImage]]) -> None:
+            prepared_no_more()
             try:
                 images, said = self._new_reply_images(case_id, made)
             except BaseException:
@@ -2133,6 +2145,7 @@ class FollowView(QWidget):
             self._place_keyboard_on_joined(first)
 
         def failed(exc: BaseException) -> None:
+            prepared_no_more()
             if self.case is not None and self.case.id == case_id:
                 self.reply_problem.setText(exc.message if isinstance(exc, TeleavisError) else str(exc))
 
@@ -2293,6 +2306,14 @@ class FollowView(QWidget):
         self.reply_saved.clear()
         if not text:
             self.reply_problem.setText(self.tr("Écrivez votre réponse avant de l'envoyer."))
+            return
+        if self._reply_preparing.get(self.case.id):
+            self.reply_problem.setText(
+                self.tr(
+                    "Une photo jointe est encore en préparation : rien n'est parti. "
+                    "Attendez qu'elle apparaisse sous le texte, puis envoyez la réponse."
+                )
+            )
             return
         if not self._reply_other_patients_confirmed() or not self._reply_eye_sides_confirmed():
             return

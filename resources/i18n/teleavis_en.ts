@@ -1623,6 +1623,11 @@ Queue it for sending?</translation>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
+        <location filename="../../ui/follow_view.py" line="2310"/>
+        <source>Une photo jointe est encore en préparation : rien n&apos;est parti. Attendez qu&apos;elle apparaisse sous le texte, puis envoyez la réponse.</source>
+        <translation>An attached photo is still being prepared: nothing was sent. Wait until it appears below the text, then send the reply.</translation>
+    </message>
+    <message>
         <location filename="../../ui/follow_view.py" line="1396"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>

@@ -1,0 +1,73 @@
+"""A photo taken for the reply is still being checked and written (on a worker) when the nurse sends it.
+
+Found in review of « Prendre une photo… » (ui/reply_camera.py): the still leaves the camera, is encoded,
+checked and written encrypted on a worker, and joins the reply only once that is done. The dialog says at
+once « 1 photo prise : elle rejoint votre réponse »; « Terminer » then « Envoyer la réponse » straight away
+sent the reply without it, and the photo came a moment later into the next reply, empty, as if it had gone.
+The reply now waits for it: « Envoyer » says the photo is still being prepared and sends nothing; once it is
+joined, the reply leaves with it. And « Terminer » at once after the shot lost it: the camera was stopped before
+the still was read (capture/camera_worker.py); it is now kept for the press that asked it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from app.outbox import Outbox
+from app.store import Store
+from tests.support.ui import shown
+
+JOB_MS = 30_000
+
+
+def _queued(store: Store, case_id: str) -> list[Any]:
+    return [m for m in Outbox(store).messages(case_id) if m.direction == "to-expert" and m.state == "queued"]
+
+
+def test_a_reply_sent_before_its_photo_is_joined_waits_for_it(qtbot: Any, store: Store, tmp_path: Path) -> None:
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    view = shown(qtbot, store, case_id)
+    view.take_photo.click()
+    dialog = view.reply_camera
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.camera.preview.frames_shown >= 2, timeout=JOB_MS)
+
+    # Shot, her words, « Envoyer »: all before the worker's result reaches the window's thread (it comes
+    # through the event loop, which none of these turns).
+    dialog.shoot.click()
+    view.reply.setPlainText("Voici la vue rapprochée avec la règle.")
+    view.send_reply.click()
+    assert not _queued(store, case_id), "the reply did not leave without the photo just taken"
+    assert view.reply.toPlainText(), "her words stay, to send once the photo is joined"
+    assert "photo" in view.reply_problem.text()
+
+    qtbot.waitUntil(lambda: len(view._reply_images) == 1, timeout=JOB_MS)
+    dialog.finish.click()
+    view.reply_places.fields[0].setText("avant-bras gauche")
+    view.send_reply.click()
+    (reply,) = _queued(store, case_id)
+    assert len(reply.image_ids) == 1, "the photo went with the reply it was taken for"
+
+
+def test_done_at_once_after_the_shot_keeps_the_photo(qtbot: Any, store: Store, tmp_path: Path) -> None:
+    """« Prendre la photo » then « Terminer » at once: the camera stopped before its next frame (or before the
+    worker read it), and the photo said taken never came."""
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    view = shown(qtbot, store, case_id)
+    view.take_photo.click()
+    dialog = view.reply_camera
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.camera.preview.frames_shown >= 2, timeout=JOB_MS)
+
+    dialog.shoot.click()
+    dialog.finish.click()
+    assert not dialog.camera.bridge.is_running()
+    qtbot.waitUntil(lambda: len(view._reply_images) == 1 or bool(view.reply_problem.text()), timeout=JOB_MS)
+    assert len(view._reply_images) == 1, view.reply_problem.text()
+    from ui.camera_bridge import wait_cameras_freed
+
+    assert wait_cameras_freed(), "the camera is freed all the same"
