@@ -2056,7 +2056,14 @@ class FollowView(QWidget):
                 raise TeleavisError(self.tr("La caméra n'a pas donné d'image : vérifiez-la puis reprenez la photo."))
             return [(name, prepare_frame(frame, specialty=specialty, device=device))]
 
-        self._join_reply_images(prepared)
+        camera = self.reply_camera
+
+        def told(joined: int, said: list[str]) -> None:
+            # Said in the camera's window, the patient still in the room: a photo refused is taken again now.
+            if camera is not None and isValid(camera) and camera.isVisible():
+                camera.checked(joined, said)
+
+        self._join_reply_images(prepared, told)
 
     def add_reply_files(self, paths: list[Path]) -> None:
         """Run the chosen files through the image pipeline (off the main thread)."""
@@ -2077,8 +2084,13 @@ class FollowView(QWidget):
 
         self._join_reply_images(prepared)
 
-    def _join_reply_images(self, prepared: Callable[[], list[tuple[str, PreparedImage]]]) -> None:
-        """The images ``prepared`` makes (on a worker), each named, written encrypted and joined to the reply."""
+    def _join_reply_images(
+        self,
+        prepared: Callable[[], list[tuple[str, PreparedImage]]],
+        told: Callable[[int, list[str]], None] | None = None,
+    ) -> None:
+        """The images ``prepared`` makes (on a worker), each named, written encrypted and joined to the reply;
+        ``told`` hears how many joined and why the others did not."""
         assert self.case is not None
         case_id = self.case.id
         store = self.store
@@ -2130,6 +2142,8 @@ class FollowView(QWidget):
                 self._discard_photos([image for _name, image in made])
                 raise
             self._discard_photos([image for _name, image in made if all(image is not kept for kept in images)])
+            if told is not None:
+                told(len(images), said)
             if self.case is None or self.case.id != case_id:  # the user opened another case meanwhile
                 text, kept = self._reply_drafts.get(case_id, ("", []))
                 self._reply_drafts[case_id] = (text, kept + images)
@@ -2146,6 +2160,8 @@ class FollowView(QWidget):
 
         def failed(exc: BaseException) -> None:
             prepared_no_more()
+            if told is not None:
+                told(0, [exc.message if isinstance(exc, TeleavisError) else str(exc)])
             if self.case is not None and self.case.id == case_id:
                 self.reply_problem.setText(exc.message if isinstance(exc, TeleavisError) else str(exc))
 

@@ -67,7 +67,18 @@ class ReplyCamera(QDialog):
             )
             return
         self.camera.preview.flash()
-        self.count += 1
+        # Said joined once checked and written (:meth:`checked`): a photo its check refuses is said here.
+        self.said.setText(self.tr("Photo prise : vérification…"))
+        self.taken.emit(take, self.camera.bridge.device_name)
+
+    def checked(self, joined: int, refused: list[str]) -> None:
+        """What became of a still: ``joined`` to the reply, or ``refused`` (why, each): said here, the patient
+        still in the room, to take it again now (found in review: « elle rejoint votre réponse » was said of a
+        photo too dark to go, seen only once « Terminer » showed the reply)."""
+        self.count += joined
+        if refused:
+            self.said.setText("\n".join([*refused, self.tr("Reprenez la photo, ou « Terminer ».")]))
+            return
         self.said.setText(
             self.tr(
                 "%n photo(s) prise(s) : elle(s) rejoigne(nt) votre réponse, sous le texte. "
@@ -76,7 +87,6 @@ class ReplyCamera(QDialog):
                 self.count,
             )
         )
-        self.taken.emit(take, self.camera.bridge.device_name)
 
     def hideEvent(self, event: QHideEvent) -> None:
         # Closed by « Terminer », Escape or the window's cross: the camera is freed for the case's panel.

@@ -2912,6 +2912,16 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     <name>ReplyCamera</name>
     <message>
         <location filename="../../ui/reply_camera.py" line="1"/>
+        <source>Photo prise : vérification…</source>
+        <translation>Photo taken: checking…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_camera.py" line="1"/>
+        <source>Reprenez la photo, ou « Terminer ».</source>
+        <translation>Take the photo again, or “Done”.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_camera.py" line="1"/>
         <source>Photo pour l&apos;expert</source>
         <translation>Photo for the expert</translation>
     </message>

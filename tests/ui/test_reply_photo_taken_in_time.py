@@ -15,6 +15,7 @@ from typing import Any
 
 from app.outbox import Outbox
 from app.store import Store
+from capture.demo import DemoCamera
 from tests.support.ui import shown
 
 JOB_MS = 30_000
@@ -71,3 +72,34 @@ def test_done_at_once_after_the_shot_keeps_the_photo(qtbot: Any, store: Store, t
     from ui.camera_bridge import wait_cameras_freed
 
     assert wait_cameras_freed(), "the camera is freed all the same"
+
+
+class _LensCovered(DemoCamera):
+    """The cart's camera with its cap left on: frames come, black but for the sensor's noise."""
+
+    def read(self) -> tuple[bool, Any]:
+        ok, frame = super().read()
+        return ok, (frame // 64 if frame is not None else None)
+
+
+def test_a_photo_refused_by_its_check_is_said_in_the_camera(qtbot: Any, store: Store, tmp_path: Path) -> None:
+    """The patient still in the room, the camera's window said « 1 photo prise : elle rejoint votre réponse »
+    of a photo its check refused (too dark): she learnt it only once « Terminer » showed the reply again, the
+    patient gone. The camera's window says it, to take it again there and then."""
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    view = shown(qtbot, store, case_id)
+    view.take_photo.click()
+    dialog = view.reply_camera
+    assert dialog is not None
+    dialog.camera.bridge.start(lambda: _LensCovered(width=1280, height=720), "Caméra du chariot")
+    qtbot.waitUntil(lambda: dialog.camera.preview.frames_shown >= 2, timeout=JOB_MS)
+
+    dialog.shoot.click()
+    qtbot.waitUntil(lambda: bool(view.reply_problem.text()), timeout=JOB_MS)
+    assert not view._reply_images, "refused by its check, as an imported photo is"
+    assert dialog.isVisible()
+    assert "n'est pas jointe" in dialog.said.text(), dialog.said.text()
+    assert "rejoign" not in dialog.said.text()
+    dialog.finish.click()
