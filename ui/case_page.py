@@ -805,3 +805,4 @@ class CasePage(QWidget):
         self.editor.flush()
         self._note_view_now()  # left before its thumbnails were shown: the line is written now
         self.follow.keep_draft()  # a reply to the expert begun, kept as typed so far
+        self.follow.close_reply_camera()  # the window quits with it open (the session's end): the camera freed

@@ -2042,6 +2042,13 @@ class FollowView(QWidget):
         self.reply_camera.finished.connect(lambda _result: self._place_keyboard_on_joined(0))
         self.reply_camera.open()
 
+    def close_reply_camera(self) -> None:
+        """The reply's camera closed, its camera freed: the case page is left (the lock, the window's end: found
+        in review, the window closed at the desktop session's end left it open, its camera grabbing)."""
+        camera = self.reply_camera
+        if camera is not None and isValid(camera) and camera.isVisible():
+            camera.reject()
+
     def add_reply_still(self, take: Callable[[], Any], device: str) -> None:
         """A camera still (``take`` waits for it, on the worker) checked and joined to the reply, as a file is."""
         assert self.case is not None

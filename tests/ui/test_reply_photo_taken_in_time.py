@@ -103,3 +103,25 @@ def test_a_photo_refused_by_its_check_is_said_in_the_camera(qtbot: Any, store: S
     assert "n'est pas jointe" in dialog.said.text(), dialog.said.text()
     assert "rejoign" not in dialog.said.text()
     dialog.finish.click()
+
+
+def test_the_window_closed_with_the_camera_open_frees_it(qtbot: Any, store: Store, tmp_path: Path) -> None:
+    """The desktop session ended (the cart shut down for the night) with the reply's camera open: the window
+    closed, the camera's window stayed, its camera grabbing while the program ended."""
+    from tests.support.scripted_platform import on_hold_with_a_question
+    from ui.main_window import MainWindow
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_case(case_id)
+    view = window.case_page.follow
+    view.take_photo.click()
+    dialog = view.reply_camera
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.camera.preview.frames_shown >= 2, timeout=JOB_MS)
+
+    window.close()  # (by the program, as at the session's end: not asked about)
+    assert not dialog.isVisible()
+    assert not dialog.camera.bridge.is_running(), "the camera is freed before the program ends"
