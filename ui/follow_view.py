@@ -1690,6 +1690,11 @@ class FollowView(QWidget):
     def _show_reply_thumbs(self) -> None:
         """Each joined photo's thumbnail on its row, before the reply leaves: those decoded already at once, the
         others read and decoded on a worker (a photo kept across a restart has its thumbnail in its file)."""
+        # Only the photos still waiting to go (this reply's, the other cases' replies begun): one taken off, or
+        # sent, gives its thumbnail back (found in review: each one was kept while the window stayed open).
+        pending = self._pending_reply_ids()
+        for image_id in [image_id for image_id in self._reply_thumbs if image_id not in pending]:
+            del self._reply_thumbs[image_id]
         wanted = []
         for image in self._reply_images:
             record = image.record
@@ -1716,11 +1721,18 @@ class FollowView(QWidget):
         def shown(made: list[tuple[str, QImage]]) -> None:
             if not isValid(self):
                 return
+            pending = self._pending_reply_ids()
             for image_id, picture in made:
-                self._reply_thumbs[image_id] = picture
+                if image_id in pending:
+                    self._reply_thumbs[image_id] = picture
                 self.reply_places.set_picture(image_id, picture)  # (a row taken off meanwhile: none)
 
         run_task(decode, shown, lambda exc: log.warning("a reply's photos were not shown: %s", exc))
+
+    def _pending_reply_ids(self) -> set[str]:
+        """The ids of the photos joined to a reply not sent yet: the case's shown, and those begun elsewhere."""
+        drafts = [image for _text, images in self._reply_drafts.values() for image in images]
+        return {image.record.id for image in [*self._reply_images, *drafts]}
 
     def _say_reply_images(self, case_id: str | None = None) -> int:
         """The list of the images going with the reply, each with what its check found, else its eye to

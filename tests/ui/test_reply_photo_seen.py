@@ -79,3 +79,27 @@ def test_each_photo_joined_to_a_reply_is_shown_before_it_leaves(
     (picture,) = again.reply_places.pictures
     assert picture.pixmap() is not None and not picture.pixmap().isNull()
     assert _blueness(picture) < 0
+
+
+def test_the_thumbnails_of_photos_gone_are_not_kept(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found in review: each joined photo's decoded thumbnail (some 300 KB) was kept for as long as the window
+    stayed open, the photo taken off or sent with its reply: a day of replies at the cart, never given back."""
+    from PySide6.QtCore import Qt
+
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    view = shown(qtbot, store, case_id)
+    view.add_reply_files(_photos(tmp_path / "photos"))
+    assert len(view._reply_thumbs) == 2
+
+    qtbot.mouseClick(view.reply_places.removes[1], Qt.MouseButton.LeftButton)
+    assert set(view._reply_thumbs) == {image.record.id for image in view._reply_images}, "the one taken off goes"
+
+    view.reply_places.fields[0].setText("avant-bras gauche")
+    view.reply.setPlainText("Voici la vue rapprochée.")
+    qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+    assert not view._reply_images, "sent"
+    assert not view._reply_thumbs, "its thumbnail went with it"
