@@ -729,6 +729,8 @@ class FollowView(QWidget):
         for widget in (self.reply, self.add_images, self.take_photo, self.send_reply):
             widget.setEnabled(self._reply_open)
             widget.setVisible(not stranded)
+        if not self._reply_open:  # the expert answered meanwhile: no photo taken for a reply that cannot go
+            self.close_reply_camera()
         # Found at the cart: once the expert had answered, the box and its buttons stayed greyed under the
         # exchange and nothing said why. Said, with what to do instead (a hint: nothing is wrong).
         closed = not waiting and self.question_box.isVisibleTo(self)

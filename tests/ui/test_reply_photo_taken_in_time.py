@@ -125,3 +125,27 @@ def test_the_window_closed_with_the_camera_open_frees_it(qtbot: Any, store: Stor
     window.close()  # (by the program, as at the session's end: not asked about)
     assert not dialog.isVisible()
     assert not dialog.camera.bridge.is_running(), "the camera is freed before the program ends"
+
+
+def test_the_camera_closes_when_the_expert_answers_meanwhile(qtbot: Any, store: Store, tmp_path: Path) -> None:
+    """The expert's answer came (by the sync) while the reply's camera was open: the reply box greyed behind
+    it, « Prendre une photo… » too, and the camera went on saying « elle rejoint votre réponse » of photos
+    that had no reply left to go with. It closes, its camera freed; the greyed box says why."""
+    from app.db import transaction
+    from app.model import Answer, CaseState
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    view = shown(qtbot, store, case_id)
+    view.take_photo.click()
+    dialog = view.reply_camera
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.camera.preview.frames_shown >= 2, timeout=JOB_MS)
+
+    with transaction(store.conn) as conn:
+        store.set_answer(conn, case_id, Answer(conclusion="Kératose séborrhéique.", expert="Hélène MOREAU"))
+        store.transition(case_id, CaseState.ANSWERED, conn=conn)
+    view.refresh()
+    assert not view.take_photo.isEnabled()
+    assert not dialog.isVisible(), "no photo taken for a reply that can no longer go"
+    assert not dialog.camera.bridge.is_running()
