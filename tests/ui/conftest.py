@@ -87,12 +87,22 @@ def panel(qtbot: Any, store: Store) -> Iterator[CapturePanel]:
     from PySide6.QtWidgets import QWidget
 
     from ui.capture_panel import CapturePanel
+    from ui.tasks import runner
 
     host = QWidget()
     host.resize(1200, 800)
-    qtbot.addWidget(host)
     widget = CapturePanel(store, host)
     widget.resize(1200, 800)
+
+    def drained(_host: QWidget) -> None:
+        # Done before pytest-qt closes the host and deletes it, panel and all, which comes before this
+        # fixture's own teardown: the panel counts a job's end when its result is back, and once deleted it
+        # no longer does. A label's save asked as the test ended, back after the deletion (a loaded host),
+        # stayed « pending » for ever here.
+        widget.stop_camera()
+        qtbot.waitUntil(lambda: widget.jobs.pending() == 0, timeout=20_000)
+
+    qtbot.addWidget(host, before_close_func=drained)
     yield widget
-    widget.stop_camera()
-    qtbot.waitUntil(lambda: widget.jobs.pending() == 0, timeout=20_000)
+    # and what the closing asked (a field left saves its labels) is done before the store closes
+    assert runner().wait(), "a job of the panel did not end"
