@@ -76,31 +76,43 @@ def test_sigkill_at_random_moments_loses_nothing_that_was_saved(tmp_path: Path, 
         while not condition() and child.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
 
+    def lines() -> list[str]:
+        return printed.read_text().split()
+
     try:
-        # How long one import takes on this machine now (unlocking the key is most of it), so that the
-        # kills fall inside imports whatever the machine's speed or load.
+        # How long a child's first import takes (unlocking the key is most of it, the store opened after the
+        # last kill and the modules loaded some more): measured again in the loop each time a child gets past
+        # it, so that the kills follow the machine's load as it is now, not as it was at the start.
         child = start_child()
         started = time.monotonic()
-        wait_for(lambda: len(printed.read_text().split()) >= 2, child)
-        one_import = time.monotonic() - started
+        wait_for(lambda: len(lines()) >= 2, child)
+        first_import = time.monotonic() - started
         child.kill()
         child.wait()
-        completed.update(line for line in printed.read_text().split() if len(line) == 36)
+        completed.update(line for line in lines() if len(line) == 36)
         mid_import = mid_write = 0
         for _ in range(KILLS):
             orphans_before = orphan_blobs(teleavis_home)
+            # Half the kills at a random moment of the child's first import (its start, the store opened
+            # after the last kill), half at a random moment of the next one, timed from its start as seen.
+            in_first = rng.random() < 0.5
+            moment = rng.random()
             child = start_child()
-            time.sleep(rng.uniform(0.0, 2.0 * one_import))
+            if not in_first:
+                started = time.monotonic()
+                wait_for(lambda: len(lines()) >= 2, child)
+                first_import = time.monotonic() - started
+            time.sleep(moment * first_import)
             child.send_signal(signal.SIGKILL)
             child.wait()
-            lines = printed.read_text().split()
-            completed.update(line for line in lines if len(line) == 36)
-            mid_import += bool(lines) and lines[-1] == "begin"
+            seen = lines()
+            completed.update(line for line in seen if len(line) == 36)
+            mid_import += bool(seen) and seen[-1] == "begin"
             _check_store(teleavis_home, completed)
             mid_write += orphan_blobs(teleavis_home) > orphans_before
         print(
-            f"\none import {one_import:.1f} s; {KILLS} kills, {mid_import} during an import, {mid_write} of them "
-            f"between writing its images and committing the case; {len(completed)} imports completed"
+            f"\na first import {first_import:.1f} s at the end; {KILLS} kills, {mid_import} during an import, "
+            f"{mid_write} of them between writing its images and committing the case; {len(completed)} completed"
         )
         assert len(completed) >= KILLS // 4, "the kills should interrupt a loop that does make progress"
         assert mid_import >= KILLS // 2, "the kills should land while a case is being imported, not at start-up"
