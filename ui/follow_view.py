@@ -630,8 +630,8 @@ class FollowView(QWidget):
             # Found by a nurse's day: « L'expert demande un complément » and nothing more above the box.
             self._answer_here = self.tr(
                 "Répondez à l'expert ci-dessous : écrivez votre réponse, ajoutez des photos si besoin "
-                "(« Ajouter des images… »), puis cliquez sur « Envoyer la réponse ». Il reprendra alors "
-                "son analyse."
+                "(« Ajouter des images… », ou « Prendre une photo… » avec la caméra), puis cliquez sur "
+                "« Envoyer la réponse ». Il reprendra alors son analyse."
             )
             words.append(self._answer_here)
         elsewhere = self._sent_elsewhere(case.id, state)

@@ -1323,8 +1323,8 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="532"/>
-        <source>Répondez à l&apos;expert ci-dessous : écrivez votre réponse, ajoutez des photos si besoin (« Ajouter des images… »), puis cliquez sur « Envoyer la réponse ». Il reprendra alors son analyse.</source>
-        <translation>Answer the expert below: write your answer, add photos if needed (“Add images…”), then click “Send the reply”. The expert then goes on with the review.</translation>
+        <source>Répondez à l&apos;expert ci-dessous : écrivez votre réponse, ajoutez des photos si besoin (« Ajouter des images… », ou « Prendre une photo… » avec la caméra), puis cliquez sur « Envoyer la réponse ». Il reprendra alors son analyse.</source>
+        <translation>Answer the expert below: write your answer, add photos if needed (“Add images…”, or “Take a photo…” with the camera), then click “Send the reply”. The expert then goes on with the review.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="469"/>

@@ -110,3 +110,24 @@ def test_a_question_of_the_expert_says_what_to_do(qtbot: Any, store: Store) -> N
     said = view.detail.text()
     assert "Répondez à l'expert ci-dessous" in said and "« Envoyer la réponse »" in said, said
     assert NEXT not in said
+
+
+def test_the_words_above_the_reply_name_both_ways_to_add_photos(qtbot: Any, qapp: Any, store: Store) -> None:
+    """Found in review: « Prendre une photo… » came beside « Ajouter des images… », but the words above the
+    reply named only the file dialog: the nurse with the patient in the room was not told she could take the
+    photo the expert asks for now. They name both buttons, as labelled, in either language."""
+    from ui.application import install_language
+
+    case_id = sent_case(store, then=(CaseState.RECEIVED, CaseState.IN_PROGRESS, CaseState.ON_HOLD))
+    view = shown(qtbot, store, case_id)
+    said = view.detail.text()
+    for button in (view.add_images, view.take_photo):
+        assert f"« {button.text()} »" in said, said
+    install_language(qapp, "en")
+    try:
+        view = shown(qtbot, store, case_id)
+        said = view.detail.text()
+        for button in (view.add_images, view.take_photo):
+            assert f"“{button.text()}”" in said, said
+    finally:
+        install_language(qapp, "fr")
