@@ -200,7 +200,8 @@ def patient_identifier(case: Case, requester: Requester, *, training: bool = Fal
 
 
 def _reliability(case: Case, *, ins: bool) -> dict[str, Any]:
-    """FR Core's identity-reliability extension: the status always, the document and date when known.
+    """FR Core's identity-reliability extension: the status always, the document and date when known (for a
+    validated or qualified identity).
     With the INS (fr-core-patient-ins), the document only when that profile's value set has it: another
     (a residence permit) stays in the case here and is not sent, the validation mode being optional."""
     p = case.patient
@@ -214,11 +215,15 @@ def _reliability(case: Case, *, ins: bool) -> dict[str, Any]:
             },
         }
     ]
-    if p.identity_document in modes:
+    # A provisional or recovered identity rests on no ID document checked (RNIV): a document and date kept from
+    # before (a trait corrected, the status fallen back; or given beside it in a case file) stay in the case,
+    # never sent as a check the status says was not done.
+    checked = p.identity_status in ("validated", "qualified")
+    if checked and p.identity_document in modes:
         parts.append(
             {"url": "validationMode", "valueCoding": {"system": C.CS_VALIDATION_MODE, "code": p.identity_document}}
         )
-    if p.identity_checked_on:
+    if checked and p.identity_checked_on:
         parts.append({"url": "validationDate", "valueDate": p.identity_checked_on})
     return {"url": C.EXT_IDENTITY_RELIABILITY, "extension": parts}
 

@@ -807,3 +807,17 @@ def test_a_practitioner_with_an_rpps_and_an_older_adeli_is_taken_when_the_rpps_a
     assert check_practitioner(both) == []
     both["identifier"][0]["value"] = "0349102665"
     assert any("0 suivi de l'ADELI" in words for _, words in check_practitioner(both))
+
+
+@pytest.mark.parametrize(("status", "code"), [("provisional", "PROV"), ("recovered", "RECUP")])
+def test_a_status_without_a_document_checked_sends_no_document_nor_date(store: Store, status: str, code: str) -> None:
+    """Found reviewing identity vigilance: a qualified identity whose trait was then corrected falls back to
+    « Récupérée » in the window (the document's fields greyed, their values kept), and a case file may give a
+    document beside « provisional »; the platform got RECUP or PROV with the old document and date of a check,
+    a check the status says was not done (RNIV: provisional and recovered identities rest on no ID document).
+    Only a validated or qualified identity's document and date go; they stay in the case."""
+    case = _qualified(store, identity_status=status)
+    patient = _by_type(prepare_case(case, REQUESTER).bundle, "Patient")[0]["resource"]
+    parts = patient["extension"][0]["extension"]
+    assert parts == [{"url": "identityStatus", "valueCoding": {"system": C.CS_IDENTITY_STATUS, "code": code}}]
+    assert (case.patient.identity_document, case.patient.identity_checked_on) == ("PA", "2026-11-20")
