@@ -311,6 +311,11 @@ M.add(
             "fr": "Date du contrôle de l'identité invalide (AAAA-MM-JJ, pas dans le futur).",
             "en": "Invalid identity check date (YYYY-MM-DD, not in the future).",
         },
+        "v.identity_date_unborn": {
+            "fr": "Date du contrôle de l'identité antérieure à la date de naissance : corrigez-la (le jour où la "
+            "pièce d'identité a été vue).",
+            "en": "Identity check date before the birth date: correct it (the day the ID document was seen).",
+        },
         "sex.male": {"fr": "un homme", "en": "a man"},
         "sex.female": {"fr": "une femme", "en": "a woman"},
         "sex.entered.male": {"fr": "Homme", "en": "Male"},
@@ -728,8 +733,13 @@ def _identity_status(case: Case, today: date) -> list[Finding]:
         )
     if p.identity_checked_on:
         checked = parse_date(p.identity_checked_on)
+        born = parse_date(p.birth_date)
         if checked is None or checked > today:
             out.append(_f("patient.identity_checked_on", "patient.identity_checked_on", "v.identity_date", "error"))
+        elif born is not None and checked < born:  # no check of this patient's document: a slip of the year
+            out.append(
+                _f("patient.identity_checked_on", "patient.identity_checked_on", "v.identity_date_unborn", "error")
+            )
     return out
 
 

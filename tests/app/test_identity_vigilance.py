@@ -86,6 +86,20 @@ def test_the_checklist_shows_a_disagreement_as_an_error_on_the_ins_field() -> No
     assert not _codes(_case())
 
 
+def test_an_id_document_checked_before_the_birth_is_refused() -> None:
+    """A sibling of the window's « Qualifiée » without a document (tests/ui/test_identity_editor.py): a check
+    dated before the patient was born (« 20/11/1926 » for 2026) is no check of this patient's document; it
+    was taken, the identity sent as validated on a date that cannot be. Said on the date, what to do with it."""
+    from datetime import date
+
+    checked = {"identity_status": "qualified", "identity_document": "PA", "birth_place": "85123"}
+    findings = validate_identity(_case(**checked, identity_checked_on="1926-11-20"), date(2026, 12, 6))
+    (wrong,) = [f for f in findings if f.code == "patient.identity_checked_on"]
+    assert wrong.blocks_sending() and wrong.field == "patient.identity_checked_on"
+    assert "naissance" in wrong.message, wrong.message
+    assert not validate_identity(_case(**checked, identity_checked_on="1950-02-03"), date(2026, 12, 6))
+
+
 def test_the_status_decides_which_identifier_is_needed() -> None:
     # Not qualified: the INS stays on the workstation, so the local id is what identifies the patient.
     assert "patient.local_id" in _codes(_case(local_id=None))
