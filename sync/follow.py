@@ -126,6 +126,12 @@ M.add(
             "fr": "L'expert n'attend pas de réponse sur ce dossier.",
             "en": "The expert is not waiting for an answer on this case.",
         },
+        "reply.training_gone": {
+            "fr": "Ce dossier d'entraînement ne peut plus joindre sa plateforme d'essai : votre réponse ne "
+            "peut pas partir, rien n'est parti. Aucun vrai patient n'est concerné.",
+            "en": "This training case can no longer reach its test platform: your reply cannot leave, nothing "
+            "has left. No real patient is concerned.",
+        },
         "reply.not_again": {
             "fr": "Une image jointe a déjà été envoyée à l'expert avec une autre réponse : rien n'est parti. "
             "Retirez les images et joignez les bonnes.",
@@ -2773,6 +2779,20 @@ def to_send_again(messages: list[Message]) -> set[str]:
     return refused - taken
 
 
+def training_platform_gone(store: Store, case_id: str) -> str:
+    """Why a training case's reply could never reach its expert: ``"elsewhere"``, a real platform is set now
+    (the training case is followed no more, its reply set aside: ``set_aside_elsewhere``); ``"erased"``,
+    training mode again, but its training platform's data was erased meanwhile (a real platform set, a key
+    rotation: the poll said ``follow.task_gone.training``); else ``""``, a case that is not a training one, or
+    whose training platform is there."""
+    if store.destination(case_id) != TRAINING:
+        return ""
+    if store.destination_now() != TRAINING:
+        return "elsewhere"
+    said = store.platform_info(case_id).get("last_error")
+    return "erased" if said is not None and said in M.CATALOGUE["follow.task_gone.training"].values() else ""
+
+
 def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage], again: Sequence[str] = ()) -> str:
     """The requester's answer to the expert's question (text and new images), queued for the engine.
     ``again``: images of the case joined to a reply the platform refused (``to_send_again``), sent with
@@ -2780,6 +2800,8 @@ def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage], a
     expert never got it)."""
     if store.state(case_id) != CaseState.ON_HOLD:
         raise InvalidTransition(M.tr("reply.not_waiting"))
+    if training_platform_gone(store, case_id):  # (found by a nurse's pass: queued, never to leave)
+        raise InvalidTransition(M.tr("reply.training_gone"))
     outbox = Outbox(store)
     conversation = outbox.messages(case_id)
     expert = [m for m in conversation if m.direction == "from-expert" and not m.withdrawn]

@@ -626,7 +626,8 @@ class FollowView(QWidget):
             words.extend(self._what_comes_next(case))
         replied = any(m.direction == "to-expert" and m.state == "queued" for m in conversation)
         self._answer_here = ""
-        if state == CaseState.ON_HOLD and not replied and not self._on_training_platform(case.id):
+        gone = self._training_platform_gone(case.id)
+        if state == CaseState.ON_HOLD and not replied and not gone:
             # Found by a nurse's day: « L'expert demande un complément » and nothing more above the box.
             self._answer_here = self.tr(
                 "Répondez à l'expert ci-dessous : écrivez votre réponse, ajoutez des photos si besoin "
@@ -717,8 +718,10 @@ class FollowView(QWidget):
         # a question waited for the nurse.
         self.question_box.setTitle(self.tr("Question de l'expert") if waiting else self.tr("Échanges avec l'expert"))
         # Sent to the training platform, now that a real one is set: its reply would never leave
-        # (Outbox.queued_replies(here=True) leaves it out, the engine sets it aside). Not offered.
-        stranded = waiting and self._on_training_platform(case.id)
+        # (Outbox.queued_replies(here=True) leaves it out, the engine sets it aside). Not offered; nor once that
+        # platform was erased (found by a nurse's pass: « aucune réponse d'entraînement ne viendra » above
+        # « Répondez à l'expert ci-dessous », the reply queued for an expert no longer there).
+        stranded = waiting and bool(gone)
         self._reply_open = waiting and not stranded
         refused_now = self._new_refusals(case.id, conversation)
         if refused_now:  # which of its photos she took off, and the one refused as too large: read again
@@ -735,6 +738,15 @@ class FollowView(QWidget):
         # exchange and nothing said why. Said, with what to do instead (a hint: nothing is wrong).
         closed = not waiting and self.question_box.isVisibleTo(self)
         if stranded:
+            # (its « elle part avec la prochaine synchronisation » too, queued before: set aside, never sent)
+            self.reply_saved.clear()
+        if stranded and gone == "erased":
+            why = self.tr(
+                "La plateforme d'essai de ce dossier d'entraînement a été effacée : votre réponse ne peut plus "
+                "partir, son expert n'est plus là. Aucun vrai patient n'est concerné : vous pouvez supprimer ce "
+                "dossier d'essai, et en préparer un nouveau pour vous entraîner à répondre."
+            )
+        elif stranded:
             why = self.tr(
                 "Ce dossier a été envoyé à la plateforme d'essai, pendant le mode formation : votre réponse ne "
                 "peut pas partir vers son expert. S'il s'agit d'un vrai patient, refaites une demande."
@@ -840,13 +852,15 @@ class FollowView(QWidget):
             else ""
         )
 
-    def _on_training_platform(self, case_id: str) -> bool:
-        """Whether the case was sent to the training platform while a real one is set now."""
+    def _training_platform_gone(self, case_id: str) -> str:
+        """Why the case's training platform cannot take a reply (``sync.follow.training_platform_gone``: sent
+        there while a real one is set now, ``"elsewhere"``; erased since, ``"erased"``), else ``""``."""
+        from sync.follow import training_platform_gone
+
         try:
-            destination = self.store.destination(case_id)
-            return destination == TRAINING and self.store.destination_now() != TRAINING
+            return training_platform_gone(self.store, case_id)
         except TeleavisError:
-            return False
+            return ""
 
     def _sent_elsewhere(self, case_id: str, state: CaseState) -> str:
         """What the case's status line says when it was sent to the other platform than the one set now:
@@ -1675,7 +1689,7 @@ class FollowView(QWidget):
                 waiting = True
             # Nor one to a case sent to the training platform, a real one set now: no reply leaves for it (a
             # reply queued there comes back set aside, its words to the reply begun: app/reply_drafts.py).
-            waiting = waiting and not self._on_training_platform(case_id)
+            waiting = waiting and not self._training_platform_gone(case_id)
             if waiting and (text.strip() or images):
                 unsent.append(case_id)
         return unsent
@@ -2338,6 +2352,13 @@ class FollowView(QWidget):
         from sync.follow import queue_reply
 
         if self.case is None:
+            return
+        if self._training_platform_gone(self.case.id):
+            # The settings changed since the page was drawn (found by a nurse's pass: `config set platform.url`
+            # in another process, then the reply to a training case queued for a platform it cannot reach, and
+            # said leaving beside « ne peut pas partir »). Nothing queued: the page, drawn again, says why.
+            self.reply_problem.clear()
+            self.refresh()
             return
         text = self.reply.toPlainText().strip()
         self.reply_saved.clear()

@@ -1407,6 +1407,11 @@ Queue it for sending?</translation>
         <translation>This case was sent to the test platform, in training mode: your reply cannot reach its expert. If this is a real patient, make a new request.</translation>
     </message>
     <message>
+        <location filename="../../ui/follow_view.py" line="532"/>
+        <source>La plateforme d&apos;essai de ce dossier d&apos;entraînement a été effacée : votre réponse ne peut plus partir, son expert n&apos;est plus là. Aucun vrai patient n&apos;est concerné : vous pouvez supprimer ce dossier d&apos;essai, et en préparer un nouveau pour vous entraîner à répondre.</source>
+        <translation>The test platform of this training case was erased: your reply can no longer leave, its expert is gone. No real patient is concerned: you may delete this test case, and prepare a new one to practise replying.</translation>
+    </message>
+    <message>
         <location filename="../../ui/follow_view.py" line="646"/>
         <source>L&apos;expert a répondu : l&apos;échange est clos, rien ne lui part plus d&apos;ici. Pour une nouvelle question sur ce patient, faites une nouvelle demande.</source>
         <translation>The expert has answered: the exchange is closed, nothing more goes to them from here. For a new question about this patient, make a new request.</translation>
