@@ -148,6 +148,22 @@ class DevicePatient:
     file_number: str = ""
 
 
+#: The note of a photo joined to a reply to the expert, as stored and as sent (Media.note): in the platform's
+#: language, French, whatever the window's was. Found in review: stored as the window said it, an English
+#: window's « answer to the expert » reached a French expert, and showed in a French report (or the reverse).
+REPLY_PHOTO_NOTE = "réponse à l'expert"
+#: Its words in each language; the English one, as an English window stored it before, is read as the same note.
+_REPLY_PHOTO_NOTE_WORDS = {"fr": REPLY_PHOTO_NOTE, "en": "answer to the expert"}
+
+
+def note_words(note: str, lang: str) -> str:
+    """An image's note as ``lang``'s reader reads it: the reply photo's (:data:`REPLY_PHOTO_NOTE`, in any
+    language it was stored in) in ``lang``'s words; any other note as written."""
+    if note.strip() in _REPLY_PHOTO_NOTE_WORDS.values():
+        return _REPLY_PHOTO_NOTE_WORDS.get(lang, REPLY_PHOTO_NOTE)
+    return note
+
+
 @dataclass
 class CaseImage:
     """An image of a case. Its bytes live encrypted in the object store under ``blob``."""

@@ -45,6 +45,7 @@ from app.answers import (
     status_words,
 )
 from app.business_status import BusinessStatus, reason_repeats, repeats_state
+from app.case_record import note_words
 from app.db import transaction
 from app.errors import StorageError
 from app.fsutil import atomic_write_raw, os_reason
@@ -618,7 +619,7 @@ class _ImageBox(Flowable):  # type: ignore[misc]
 def _image_caption(image: CaseImage, patient: Patient, t: T, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     rows = []
     if image.note:
-        rows.append((t("note"), image.note))
+        rows.append((t("note"), note_words(image.note, t.lang)))
     size = f"{image.width} × {image.height} px" if image.width and image.height else "—"
     kind = format_name(image.content_type) or kind_words(image.content_type, t.lang)
     rows.append((t("image_info"), ", ".join(x for x in (size, kind, image.device) if x)))

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from app import forms
 from app import messages as M
+from app.case_record import note_words
 from app.i18n import language
 from app.identifiers import ins_system, normalize_ins
 from app.messages import specialty_name
@@ -423,7 +424,8 @@ def media_resource(
         "hash": image.sha1,
         "title": title,
     }
-    notes = [image.note.strip()] if image.note.strip() else []
+    # In the platform's language (a reply photo's note stored by an English window before: in French too).
+    notes = [note_words(image.note.strip(), "fr")] if image.note.strip() else []
     if image.time_unknown:
         # The contract wants a time: the expert is told it is not when the photo was taken.
         notes.append(TIME_UNKNOWN_NOTE)

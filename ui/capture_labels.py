@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.case_record import note_words
 from app.i18n import language
 from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage, Level, Patient
 from app.quality_words import words as quality_words
@@ -215,7 +216,8 @@ class ImageLabels(QGroupBox):
         self._loading = True
         try:
             self.body_site.setText(image.body_site if image else "")
-            self.note.setText(image.note if image else "")
+            # (a reply photo's note, stored in the platform's language, in the reader's: app.case_record)
+            self.note.setText(note_words(image.note, language()) if image else "")
             self._select(self.eye, image.eye if image else "")
             self._select(self.view, image.view if image else "")
             self.findings.setText(self._findings_html(image) if image else "")
@@ -316,6 +318,12 @@ class ImageLabels(QGroupBox):
         if not self._typing_deadline.isActive():  # from the first key not saved, not from the last
             self._typing_deadline.start()
 
+    def _note_typed(self) -> str:
+        """The note as typed; the reply photo's shown in the reader's words and left as it is stays as stored."""
+        typed = self.note.text().strip()
+        stored = self.image.note if self.image is not None else ""
+        return stored if stored and typed == note_words(stored, language()).strip() else typed
+
     def _changed(self) -> None:
         self._typing_pause.stop()
         self._typing_deadline.stop()
@@ -326,7 +334,7 @@ class ImageLabels(QGroupBox):
             body_site=self.body_site.text().strip() if not self._retina else self.image.body_site,
             eye=(self.eye.currentData() or None) if self._retina else self.image.eye,
             view=self.view.currentData() or "",
-            note=self.note.text().strip(),
+            note=self._note_typed(),
         )
         if (edited.body_site, edited.eye, edited.view, edited.note) != (
             self.image.body_site,

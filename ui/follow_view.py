@@ -49,7 +49,7 @@ from app.answers import (
     state_words,
     status_words,
 )
-from app.case_record import Message
+from app.case_record import REPLY_PHOTO_NOTE, Message
 from app.errors import AlreadyStored, TeleavisError
 from app.findings import Finding
 from app.i18n import language
@@ -86,6 +86,20 @@ if TYPE_CHECKING:
     from ui.reply_camera import ReplyCamera
 
 log = logging.getLogger(__name__)
+
+#: A camera still's name as kept with the reply begun (app/reply_drafts.py): its time, in no language ("/" is in
+#: no file's name); shown in the reader's words (``FollowView._name_shown``). Found in review: kept as the window
+#: said it, « Photo prise à 10:12:03 » read back in an English window.
+CAMERA_NAME = "camera/"
+#: Such a name as the window says it, in either language (and as kept before).
+_TAKEN_AT = re.compile(r"(?:Photo prise à|Photo taken at) (\d{1,2}:\d{2}:\d{2})")
+
+
+def _name_kept(name: str) -> str:
+    """A joined image's name as the reply begun keeps it: a camera still's in no language (:data:`CAMERA_NAME`)."""
+    said = _TAKEN_AT.fullmatch(name)
+    return CAMERA_NAME + said.group(1) if said is not None else name
+
 
 #: How long after the last key a reply begun is kept (written sealed by the writer thread).
 DRAFT_DELAY_MS = 1000
@@ -1531,7 +1545,7 @@ class FollowView(QWidget):
             return []
         for name, image in photos:
             if name:
-                self._reply_names[image.record.id] = name
+                self._reply_names[image.record.id] = self._name_shown(name)
         self._kept_photos[case_id] = self._photo_marks(photos)
         return [image for _name, image in photos]
 
@@ -1547,7 +1561,11 @@ class FollowView(QWidget):
         over and removed (app/reply_drafts.py)."""
         from app import reply_drafts
 
-        photos = [(self._reply_names.get(image.record.id, ""), _as_kept(image)) for image in images if image.written]
+        photos = [
+            (_name_kept(self._reply_names.get(image.record.id, "")), _as_kept(image))
+            for image in images
+            if image.written
+        ]
         marks = self._photo_marks(photos)
         if self._kept_photos.get(case_id, "[]") == marks:
             return
@@ -1840,7 +1858,7 @@ class FollowView(QWidget):
             self._again_off[case_id] = {image_id for image_id in ordered if image_id not in going}
             for image_id, name in stored:
                 if name:
-                    self._reply_names.setdefault(image_id, name)
+                    self._reply_names.setdefault(image_id, self._name_shown(name))
         off = self._again_off.get(case_id, set())
         self._too_large[case_id] = self._too_large.get(case_id, set()) & off & set(ordered)
         self._again_images.update({image_id: images[image_id] for image_id in ordered})
@@ -1949,7 +1967,7 @@ class FollowView(QWidget):
         (by the writer thread, as the photos joined)."""
         from app import reply_drafts
 
-        joined = list(self._reply_again.get(case_id, []))
+        joined = [(image_id, _name_kept(name)) for image_id, name in self._reply_again.get(case_id, [])]
         refused = [image_id for image_id, _name in joined] + sorted(self._again_off.get(case_id, set()))
         marks = json.dumps([refused, joined])
         if self._kept_again.get(case_id, json.dumps([[], []])) == marks:
@@ -2077,6 +2095,14 @@ class FollowView(QWidget):
         if camera is not None and isValid(camera) and camera.isVisible():
             camera.reject()
 
+    def _name_shown(self, name: str) -> str:
+        """A joined image's name as kept (:func:`_name_kept`) in the reader's words: a camera still's « Photo prise
+        à 10:12:03 »; a file's, as it is."""
+        taken = name.removeprefix(CAMERA_NAME) if name.startswith(CAMERA_NAME) else None
+        if taken is None and (said := _TAKEN_AT.fullmatch(name)) is not None:  # (kept so before: in its words)
+            taken = said.group(1)
+        return self.tr("Photo prise à {time}").format(time=taken) if taken else name
+
     def add_reply_still(self, take: Callable[[], Any], device: str) -> None:
         """A camera still (``take`` waits for it, on the worker) checked and joined to the reply, as a file is."""
         assert self.case is not None
@@ -2154,7 +2180,7 @@ class FollowView(QWidget):
                     device=ready.device,
                     device_patient=ready.device_patient,
                     captured_at=ready.captured_at or "",
-                    note=self.tr("réponse à l'expert"),
+                    note=REPLY_PHOTO_NOTE,  # (the platform's language: shown in the reader's, note_words)
                 )
                 made.append((name, NewImage(record, ready.data, ready.thumbnail, ready.source_sha1)))
             # Written at once, encrypted, as a case's photos are (the object store: files and the data key only,

@@ -1608,11 +1608,6 @@ Queue it for sending?</translation>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1293"/>
-        <source>réponse à l&apos;expert</source>
-        <translation>answer to the expert</translation>
-    </message>
-    <message>
         <location filename="../../ui/follow_view.py" line="1374"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
