@@ -20,7 +20,6 @@ from urllib.parse import quote
 from app import forms
 from app import messages as M
 from app.case_record import note_words
-from app.i18n import language
 from app.identifiers import ins_system, normalize_ins
 from app.messages import specialty_name
 from app.model import Case, CaseImage, Message, Requester, iso, name_text, utc_now
@@ -51,6 +50,8 @@ from sync.codes import CASE_SYSTEM as CASE_SYSTEM  # re-exported: sync.follow re
 PLACEHOLDER = "Binary/pending"
 #: Said to the expert (in the platform's language) of a photo whose file gave no capture time: its
 #: ``createdDateTime``, which the contract requires, is then the time of its import.
+#: The language of what Teleavis writes for the expert (a Media's title and notes): the platform's, French.
+PLATFORM_LANGUAGE = "fr"
 TIME_UNKNOWN_NOTE = (
     "Date de prise de vue inconnue (le fichier ne la donne pas) : la date indiquée est celle de son import."
 )
@@ -416,7 +417,9 @@ def media_resource(
     if image.width > 0:
         resource["width"] = image.width
     # The title is for the expert to read, in words (found from outside: « Image 1 — far — copie réduite »).
-    title = f"Image {position + 1} — {view_words(image, language())}"
+    # In the platform's language, French, whatever the window's (found in review: « back, far view » sent from an
+    # English window to a French expert).
+    title = f"Image {position + 1} — {view_words(image, PLATFORM_LANGUAGE)}"
     resource["content"] = {
         "contentType": image.content_type,
         "url": binary_url,
@@ -425,7 +428,7 @@ def media_resource(
         "title": title,
     }
     # In the platform's language (a reply photo's note stored by an English window before: in French too).
-    notes = [note_words(image.note.strip(), "fr")] if image.note.strip() else []
+    notes = [note_words(image.note.strip(), PLATFORM_LANGUAGE)] if image.note.strip() else []
     if image.time_unknown:
         # The contract wants a time: the expert is told it is not when the photo was taken.
         notes.append(TIME_UNKNOWN_NOTE)

@@ -143,6 +143,32 @@ def test_a_media_title_says_the_image_in_words(store: Store) -> None:
     assert titles == ["Image 1 — dos, vue éloignée", "Image 2 — dos, vue rapprochée"]
 
 
+def test_what_the_expert_reads_of_an_image_is_in_french_whatever_the_window_language(store: Store) -> None:
+    """Found in review: the words Teleavis writes for the expert were in the window's language: an English
+    window sent a French expert « Image 1 — back, far view », « reduced copy », « Reduced copy (…) sent over a
+    slow link ». They are in the platform's language, French, whichever the window's."""
+    from app import i18n
+    from sync.reduced import CopySent, mark_copies
+
+    case = store.get_case(make_case(store, "dermatology"))
+    i18n.set_language("en")
+    try:
+        prepared = prepare_case(case, REQUESTER)
+        bundle = prepared.bundle_with({image.id: "b" for image in case.images})
+        first = case.images[0]
+        copy = CopySent("image/jpeg", 1000, "aGFzaA==", 800, 600)
+        mark_copies(bundle, prepared.media_entries, {first.id: copy}, {first.id: 3_800_000})
+    finally:
+        i18n.set_language("fr")
+    media = [entry["resource"] for entry in _by_type(bundle, "Media")]
+    assert [m["content"]["title"] for m in media] == [
+        "Image 1 — dos, vue éloignée — copie réduite",
+        "Image 2 — dos, vue rapprochée",
+    ]
+    note = media[0]["note"][-1]["text"]
+    assert note.startswith("Copie réduite (800 × 600 px") and "(3,8 Mo)" in note, note
+
+
 def test_missing_binary_id_is_refused(store: Store) -> None:
     case = store.get_case(make_case(store))
     prepared = prepare_case(case, REQUESTER)
