@@ -132,11 +132,11 @@ def language() -> str:
     return _current or system_language()
 
 
-def decimal_words(value: float, digits: int = 1) -> str:
-    """``value`` with ``digits`` decimals as the current language writes it: « 3,8 » in French, « 3.8 »
-    in English (every size a person reads: a backup, a photo too large, the free space)."""
+def decimal_words(value: float, digits: int = 1, lang: str | None = None) -> str:
+    """``value`` with ``digits`` decimals as ``lang`` (by default the current language) writes it: « 3,8 » in
+    French, « 3.8 » in English (every size a person reads: a backup, a photo too large, the free space)."""
     text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if language() == "fr" else text
+    return text.replace(".", ",") if (lang or language()) == "fr" else text
 
 
 def date_words(value: str, lang: str | None = None) -> str:

@@ -81,7 +81,7 @@ from sync.client import (
     TransientFault,
     fault_for_log,
 )
-from sync.mapping import CASE_SYSTEM, audit_heads, location_id, tag_audit_head
+from sync.mapping import CASE_SYSTEM, audit_heads, location_id, platform_words, tag_audit_head
 from sync.progress import NullListener, ProgressListener
 
 log = logging.getLogger(__name__)
@@ -2736,7 +2736,7 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
         if kept:
             body["meta"] = kept
         body["status"] = "cancelled"
-        body["statusReason"] = {"text": M.tr("cancel.reason")}
+        body["statusReason"] = {"text": platform_words("cancel.reason")}  # (the expert's language)
         # Never before authoredOn (R4 Task inv-1): a case made while the clock ran ahead has a later one.
         authored = parse_date_time(str(task.get("authoredOn") or ""))
         latest = utc_now()

@@ -48,10 +48,19 @@ from sync.codes import CASE_SYSTEM as CASE_SYSTEM  # re-exported: sync.follow re
 
 #: What ``content.url`` holds until the image is uploaded (a valid uri, never sent).
 PLACEHOLDER = "Binary/pending"
-#: Said to the expert (in the platform's language) of a photo whose file gave no capture time: its
-#: ``createdDateTime``, which the contract requires, is then the time of its import.
 #: The language of what Teleavis writes for the expert (a Media's title and notes): the platform's, French.
 PLATFORM_LANGUAGE = "fr"
+
+
+def platform_words(key: str, /, **params: object) -> str:
+    """A catalogue message as the platform's expert reads it (:data:`PLATFORM_LANGUAGE`), whatever the window's
+    language: every word Teleavis itself writes into what it sends (found in review: a Media's title, the
+    single-eye note and the cancellation's reason went in English from an English window)."""
+    return M.CATALOGUE.tr_in(key, PLATFORM_LANGUAGE, **params)
+
+
+#: Said to the expert (in the platform's language) of a photo whose file gave no capture time: its
+#: ``createdDateTime``, which the contract requires, is then the time of its import.
 TIME_UNKNOWN_NOTE = (
     "Date de prise de vue inconnue (le fichier ne la donne pas) : la date indiquée est celle de son import."
 )
@@ -569,7 +578,9 @@ def prepare_case(
         "supportingInfo": supporting,
     }
     if case.single_eye_reason.strip():
-        service_request["note"].append({"text": M.tr("fhir.single_eye", reason=case.single_eye_reason.strip())})
+        service_request["note"].append(
+            {"text": platform_words("fhir.single_eye", reason=case.single_eye_reason.strip())}
+        )
     body_sites = _body_sites(case.images)
     if body_sites:
         service_request["bodySite"] = body_sites

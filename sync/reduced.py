@@ -22,9 +22,10 @@ from typing import Any
 from PIL import Image
 
 from app import messages as M
+from app.i18n import decimal_words
 from app.model import Patient
 from app.store import sha1_b64
-from sync.mapping import PLATFORM_LANGUAGE
+from sync.mapping import PLATFORM_LANGUAGE, platform_words
 
 LONGEST_SIDE = 3000
 #: What may be reduced: photos. A DICOM file's header is part of it.
@@ -136,20 +137,16 @@ def mark_copies(
         content.update({"contentType": copy.content_type, "size": copy.size, "hash": copy.sha1})
         if not copy.reduced:
             continue
-
         # In the platform's language, French, whatever the window's (found in review: « reduced copy »).
-        def said(key: str, **params: object) -> str:
-            return M.CATALOGUE.tr_in(key, PLATFORM_LANGUAGE, **params)
-
-        content["title"] = f"{content.get('title', '')} — {said('reduced.title')}".lstrip(" —")
+        content["title"] = f"{content.get('title', '')} — {platform_words('reduced.title')}".lstrip(" —")
         media["width"], media["height"] = copy.width, copy.height
         original = original_sizes.get(image_id, 0)
-        megabytes = f"{original / 1e6:.1f}".replace(".", ",")  # (written as French does)
-        note = said(
+        megabytes = decimal_words(original / 1e6, lang=PLATFORM_LANGUAGE)
+        note = platform_words(
             "reduced.note",
             width=copy.width,
             height=copy.height,
             quality=JPEG_QUALITY,
-            original=said("reduced.megabytes", mb=megabytes) if original else "?",
+            original=platform_words("reduced.megabytes", mb=megabytes) if original else "?",
         )
         media.setdefault("note", []).append({"text": note})

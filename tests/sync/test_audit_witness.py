@@ -244,6 +244,23 @@ def test_a_cancellation_sends_back_no_stale_platform_words(
     assert store.state(case_id) == CaseState.CANCELLED
 
 
+def test_a_cancellation_from_an_english_window_gives_the_platform_its_reason_in_french(
+    store: Store, sandbox: SandboxServer, client: PlatformClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review (a sibling of the Media title's words): an English window cancelled with « Cancelled by
+    the requester », read by a French expert. The reason goes in the platform's language."""
+    from app import i18n
+
+    case_id, _task_id, sent = _sent_with_puts_kept(store, client, monkeypatch)
+    i18n.set_language("en")
+    try:
+        cancel(store, client, case_id)
+    finally:
+        i18n.set_language("fr")
+    [body] = sent
+    assert body["statusReason"] == {"text": "Annulée par le demandeur"}
+
+
 def test_a_cancellation_keeps_the_platforms_meta_but_what_the_server_manages(
     store: Store, sandbox: SandboxServer, client: PlatformClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -312,6 +312,24 @@ def test_a_single_eye_reason_travels_as_a_second_service_request_note(store: Sto
     assert sr["note"] == [{"text": case.summary.strip()}]
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_single_eye_reason_is_introduced_in_french_whatever_the_window_language(store: Store, lang: str) -> None:
+    """Found in review (a sibling of the Media title's words): « Only one eye photographed, because: … » went to
+    a French expert from an English window. The words Teleavis adds go in the platform's language."""
+    from app import i18n
+
+    case = store.get_case(make_case(store, "ophthalmology", queue=False))
+    case.images = [image for image in case.images if image.eye == "right"]
+    case.single_eye_reason = "Énucléation de l'œil gauche (2019)"
+    i18n.set_language(lang)
+    try:
+        bundle = prepare_case(case, REQUESTER).bundle
+    finally:
+        i18n.set_language("fr")
+    sr = _by_type(bundle, "ServiceRequest")[0]["resource"]
+    assert sr["note"][-1] == {"text": "Un seul œil photographié, parce que : Énucléation de l'œil gauche (2019)"}
+
+
 def test_a_file_number_holding_a_control_character_is_looked_up_as_it_is_sent(store: Store) -> None:
     """Found in review: the Patient left with its file number cleaned of a control character (a strict
     server refuses one), while its conditional create, and the look-up before the send, named it as typed:
