@@ -2165,23 +2165,14 @@ class FollowView(QWidget):
                 self._reply_preparing.pop(case_id, None)
 
         def prepare() -> list[tuple[str, NewImage]]:
-            from app.model import CaseImage
+            from ui.capture_work import Labels, record_for
 
+            # The record a case's photo gets (ui.capture_work.record_for), noted as joined to the reply: in the
+            # platform's language, shown in the reader's (app.case_record.note_words).
+            labels = Labels(note=REPLY_PHOTO_NOTE)
             made = []
             for name, ready in prepared():
-                record = CaseImage(
-                    content_type=ready.content_type,
-                    width=ready.width,
-                    height=ready.height,
-                    quality=ready.quality,
-                    modality=ready.modality,
-                    eye=ready.eye,
-                    view=ready.view or "",
-                    device=ready.device,
-                    device_patient=ready.device_patient,
-                    captured_at=ready.captured_at or "",
-                    note=REPLY_PHOTO_NOTE,  # (the platform's language: shown in the reader's, note_words)
-                )
+                record = record_for(ready, labels)
                 made.append((name, NewImage(record, ready.data, ready.thumbnail, ready.source_sha1)))
             # Written at once, encrypted, as a case's photos are (the object store: files and the data key only,
             # safe from a worker thread): kept across a crash once recorded against the reply.
