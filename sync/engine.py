@@ -1240,16 +1240,23 @@ class Engine:
         counts on)."""
         if fault.refused:
             return self._unreadable(case_id, M.tr("sync.image_access_refused", n=fault.position))
-        failures = count_in_record(self.store, READ_FAULTS, fault.image_id, forget_from=READ_TRIES)
-        if failures >= READ_TRIES:
+        wait = self._read_again_in(fault.image_id)
+        if wait is None:
             return self._unreadable(case_id, M.tr("sync.image_disk_error", n=fault.position))
         row = self.outbox.row(case_id)
-        delay = max(self.client.policy.delay(row.attempts if row else 0), self._read_wait(failures))
+        delay = max(self.client.policy.delay(row.attempts if row else 0), wait)
         words = M.tr("sync.image_read_retry", n=fault.position)
         self.outbox.postpone(case_id, words, delay)
         log.info("case %s postponed %.0f s (an image's file not read)", case_id, delay)
         self.listener.case_state(case_id, CaseState.QUEUED.value, words)
         return CaseState.QUEUED
+
+    def _read_again_in(self, image_id: str) -> float | None:
+        """One more pass in a row the disk failed to read ``image_id``'s file (counted in the store: the next process
+        counts on), for a case's send as for a reply's: the least wait before it is tried again, or None at the
+        READ_TRIES-th, when what carries it is held for the user."""
+        failures = count_in_record(self.store, READ_FAULTS, image_id, forget_from=READ_TRIES)
+        return self._read_wait(failures) if failures < READ_TRIES else None
 
     def _read_wait(self, failures: int) -> float:
         """The least wait before an image's file the disk failed to read ``failures`` times running is tried
@@ -1385,10 +1392,10 @@ class Engine:
                 key = "sync.reply_image_access_refused"
             elif isinstance(lost, ImageNotRead):
                 key = "sync.reply_image_disk_error"
-                failures = count_in_record(self.store, READ_FAULTS, lost.image_id, forget_from=READ_TRIES)
-                if failures < READ_TRIES:
+                wait = self._read_again_in(lost.image_id)
+                if wait is not None:
                     words = M.tr("sync.reply_image_read_retry", n=number)
-                    retry = TransientFault(words, kind="read", retry_after=self._read_wait(failures))
+                    retry = TransientFault(words, kind="read", retry_after=wait)
                     self._reply_postponed(case_id, message, retry, platform=False)
                     return False
             words = M.tr(key, n=number)
