@@ -158,3 +158,15 @@ def shown(qtbot: Any, store: Any, case_id: str) -> Any:
     view.set_case(store.get_case(case_id))
     view.show()
     return view
+
+
+def send_reply_with_a_photo(qtbot: Any, view: Any, photo: Any, site: str, words: str) -> None:
+    """On ``view`` (a follow view whose expert asked): ``photo`` joined to the reply, its place written, the
+    reply typed and sent by its button, as the nurse does."""
+    from PySide6.QtCore import Qt
+
+    view.add_reply_files([photo])
+    [field] = view.reply_places.fields
+    field.setText(site)
+    type_text(view.reply, words)
+    qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)

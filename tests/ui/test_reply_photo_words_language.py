@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
 
 from app import reply_drafts
 from app.report import build_report
 from app.store import Store
 from sync.mapping import media_resource
-from tests.support.ui import shown, type_text
+from tests.support.ui import send_reply_with_a_photo, shown
 
 
 def _pdf_text(data: bytes) -> str:
@@ -41,11 +40,7 @@ def test_a_reply_photo_joined_in_english_is_noted_in_french_and_read_in_either(
     install_language(qapp, "en")
     try:
         view = shown(qtbot, store, case_id)
-        view.add_reply_files([photo])
-        [field] = view.reply_places.fields
-        field.setText("back")
-        type_text(view.reply, "Here is the photo.")
-        qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+        send_reply_with_a_photo(qtbot, view, photo, "back", "Here is the photo.")
         assert not view.reply_problem.text(), view.reply_problem.text()
         english = _pdf_text(build_report(store, case_id, lang="en").pdf)
     finally:

@@ -13,7 +13,7 @@ from app.model import iso
 from app.moments import parse_date_time
 from app.outbox import Outbox
 from app.store import Store
-from tests.support.ui import shown
+from tests.support.ui import send_reply_with_a_photo, shown
 
 
 class HeldRunner:
@@ -52,22 +52,16 @@ def test_a_replys_pictures_stay_on_its_line_when_a_message_comes_in_before_it(
     """Found from outside: the thumbnails were put on the row the reply had when they were asked for.
     A message placed before it meanwhile (the expert's, dated before the reply: a clock set back) took
     the reply's pictures, and the nurse saw her photos against the expert's words."""
-    from PySide6.QtCore import Qt
 
     from tests.support.images import jpeg_bytes, skin_photo
     from tests.support.scripted_platform import on_hold_with_a_question
-    from tests.support.ui import type_text
     from ui import tasks
 
     (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
     photo = tmp_path / "dos.jpg"
     photo.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=41), quality=92))
     view = shown(qtbot, store, case_id)
-    view.add_reply_files([photo])
-    [field] = view.reply_places.fields
-    field.setText("dos")
-    type_text(view.reply, "Voici la photo demandée.")
-    qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+    send_reply_with_a_photo(qtbot, view, photo, "dos", "Voici la photo demandée.")
     question, reply = Outbox(store).messages(case_id)
     assert reply.image_ids and reply.direction == "to-expert"
 

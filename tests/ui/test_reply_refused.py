@@ -20,7 +20,7 @@ from app.store import Store
 from sync.engine import Engine
 from sync.follow import queue_reply
 from sync.sandbox import SandboxServer
-from tests.support.ui import shown, type_text
+from tests.support.ui import send_reply_with_a_photo, shown, type_text
 from tests.sync.sync_helpers import engine_on, make_case
 
 
@@ -134,10 +134,7 @@ def test_the_photo_of_a_refused_reply_can_be_joined_again_and_goes_once(
     photo = tmp_path / "dermoscopie.jpg"
     photo.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=32), quality=92))
     with asked(qtbot, store, answer_after_s=3600.0) as (sandbox, engine, case_id, view):
-        view.add_reply_files([photo])
-        view.reply_places.fields[0].setText("dos")
-        type_text(view.reply, "Voici la dermoscopie.")
-        qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+        send_reply_with_a_photo(qtbot, view, photo, "dos", "Voici la dermoscopie.")
         images_before = len(store.get_case(case_id).images)
         sandbox.inject_fault(422, count=1, retry_after=None)
         engine.run_once(poll=False)
@@ -203,10 +200,7 @@ def test_the_photo_of_a_refused_reply_comes_back_to_the_reply_begun_after_a_rest
     photo = tmp_path / "dermoscopie.jpg"
     photo.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=32), quality=92))
     with asked(qtbot, store, answer_after_s=3600.0) as (sandbox, engine, case_id, view):
-        view.add_reply_files([photo])
-        view.reply_places.fields[0].setText("dos")
-        type_text(view.reply, "Voici la dermoscopie.")
-        qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+        send_reply_with_a_photo(qtbot, view, photo, "dos", "Voici la dermoscopie.")
         [image_id] = Outbox(store).messages(case_id)[-1].image_ids
         sandbox.inject_fault(422, count=1, retry_after=None)
         engine.run_once(poll=False)
@@ -237,10 +231,7 @@ def test_the_photo_of_a_refused_reply_taken_off_stays_off_after_a_restart(
     photo = tmp_path / "dermoscopie.jpg"
     photo.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=32), quality=92))
     with asked(qtbot, store, answer_after_s=3600.0) as (sandbox, engine, case_id, view):
-        view.add_reply_files([photo])
-        view.reply_places.fields[0].setText("dos")
-        type_text(view.reply, "Voici la dermoscopie.")
-        qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+        send_reply_with_a_photo(qtbot, view, photo, "dos", "Voici la dermoscopie.")
         sandbox.inject_fault(422, count=1, retry_after=None)
         engine.run_once(poll=False)
         view.refresh()
