@@ -243,6 +243,9 @@ def _styles(f: Fonts) -> dict[str, ParagraphStyle]:
             spaceBefore=9,
             spaceAfter=3,
             textColor=colors.HexColor("#1f3d6b"),
+            # A heading goes on with what it heads: never alone at the foot of a page (« Traitements en
+            # cours » at the foot of page 1, its « Aucun. » on page 2).
+            keepWithNext=1,
         ),
         "label": ParagraphStyle("label", parent=body, fontName=f.bold, fontSize=9, leading=12),
         "urgent": ParagraphStyle("urgent", parent=body, fontName=f.bold, textColor=colors.HexColor("#b00020")),
