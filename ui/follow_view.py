@@ -1500,16 +1500,24 @@ class FollowView(QWidget):
         self.reply_saved.clear()
 
     def _request_words(self, case: Case) -> str:
-        """The question, the clinical summary and the images, as sent."""
-        from app.report_text import view_words
+        """The question, the clinical summary and the images, as sent; an image whose eye is to check
+        says so, as ``case show`` and the report do once the case is sent (the expert's advice may rest on
+        the wrong eye)."""
+        from app.report_text import eye_check_words, view_words
 
         lines = [
             self.tr("Question : {text}").format(text=case.question.strip() or "—"),
             self.tr("Résumé clinique : {text}").format(text=case.summary.strip() or "—"),
         ]
         if case.images:
-            where = ("\u00a0; " if language() == "fr" else "; ").join(
-                f"{number}. {view_words(image, language())}" for number, image in enumerate(case.images, start=1)
+            lang = language()
+
+            def said(image: CaseImage) -> str:
+                check = eye_check_words(image, lang)
+                return view_words(image, lang) + (f" — ⚠ {check}" if check else "")
+
+            where = ("\u00a0; " if lang == "fr" else "; ").join(
+                f"{number}. {said(image)}" for number, image in enumerate(case.images, start=1)
             )
             lines.append(self.tr("Images ({n}) : {where}").format(n=len(case.images), where=where))
         return "\n".join(lines)

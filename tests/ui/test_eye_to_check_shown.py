@@ -1,0 +1,28 @@
+"""A retinograph whose eye is to check keeps its doubt in the window once the case is sent, as ``case show``
+and the report keep it (found by an outside tester playing a nurse: the tile said « ⚠ Œil à vérifier »,
+she sent it all the same, and the sent case's « Votre demande » listed « 2. œil gauche (OG), centrée sur
+la macula » as if sure, beside the expert's advice on that eye)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.store import Store
+from tests.app.test_eye_side_said import sent_swapped_case
+from tests.support.cli import SITE, run_inprocess, write_json
+from tests.support.ui import shown
+
+
+def test_the_sent_request_says_which_eye_is_to_check(
+    qtbot: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], store: Store
+) -> None:
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    case_id = sent_swapped_case(tmp_path, capsys, store)
+    view = shown(qtbot, store, case_id)
+    images = view.request.text().splitlines()[2]
+    said = images.split(" : ", 1)[1].split("\u00a0; ")
+    assert [("⚠ œil à vérifier" in words) for words in said] == [True, False, True, False], images
+    assert said[0] == "1. œil droit (OD), centrée sur la macula — ⚠ œil à vérifier"
