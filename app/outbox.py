@@ -674,12 +674,8 @@ class Outbox:
 
     def waiting_count(self) -> int:
         """How many cases and replies to the expert wait to leave (counted, nothing opened)."""
-        row = self.conn.execute(
-            "SELECT (SELECT COUNT(*) FROM cases WHERE state IN (?, ?)) "
-            "+ (SELECT COUNT(*) FROM messages WHERE direction='to-expert' AND state='queued')",
-            SENDABLE,
-        ).fetchone()
-        return int(row[0])
+        row = self.conn.execute("SELECT COUNT(*) FROM cases WHERE state IN (?, ?)", SENDABLE).fetchone()
+        return int(row[0]) + self.store.replies_waiting()
 
     def queued_replies(self, *, here: bool = False) -> list[tuple[str, Message]]:
         """Replies waiting to be sent (with ``here``, only those about a case sent to the platform the

@@ -1764,6 +1764,13 @@ class Store:
         version = self.conn.execute("PRAGMA data_version").fetchone()[0]
         return id(self.conn), self.conn.total_changes, int(version)
 
+    def replies_waiting(self) -> int:
+        """How many replies to the expert wait to leave (counted, nothing opened): the status bar's « En attente
+        d'envoi » counts them with the cases (found from outside: a reply said waiting in its exchange, the bar
+        said 0)."""
+        row = self.conn.execute("SELECT COUNT(*) FROM messages WHERE direction='to-expert' AND state='queued'")
+        return int(row.fetchone()[0])
+
     def counts(self, *, training_only: bool = False) -> dict[str, int]:
         """Cases per state, from the table the triggers of migration 3 keep (``training_only``: the training
         cases', counted off the cases themselves), read again only once the database has changed: while training

@@ -223,6 +223,8 @@ class MainWindow(QMainWindow):
             page.set_offline(self._offline)
             self.pages.insertWidget(1, page)
             page.queued.connect(self._queued)
+            # A reply to the expert queued: counted waiting at once, and the sync woken, as for a case.
+            page.follow.reply_queued.connect(self._queued)
             page.send_refused.connect(self._send_refused)
             page.left_case_problem.connect(self.statusBar().showMessage)
             page.told.connect(lambda text: self.tell("warning", "Teleavis", text))
@@ -1080,12 +1082,13 @@ class MainWindow(QMainWindow):
         settings = self.store.settings
         try:
             counts = self.store.counts()
+            replies = self.store.replies_waiting()
             # Shown only: ``peek`` does not fetch a deferred key at start (settings.py).
             last = settings.peek("sync.last")
         except TeleavisError as exc:
             self.statusBar().showMessage(exc.message, 10000)
             return
-        waiting = sum(counts.get(s, 0) for s in ("queued", "sending"))
+        waiting = sum(counts.get(s, 0) for s in ("queued", "sending")) + replies  # a reply waits to leave too
         self.waiting_label.setText(self.tr("En attente d'envoi : {n}").format(n=waiting))
         self.last_sync_label.setText(
             self.tr("Dernière synchronisation : {when}").format(when=local_time(last) if last else self.tr("jamais"))
