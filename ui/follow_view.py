@@ -710,7 +710,8 @@ class FollowView(QWidget):
             )
             images = [joined[image_id] for image_id in message.image_ids if image_id in joined]
             if images:  # what went with it: she saw her words only, not what she had sent
-                shows = [self._image_words(image) for image in images]
+                # (an eye to check said, as the report says it: the expert's advice may rest on the wrong eye)
+                shows = [self._image_words(image) + self._eye_check(image) for image in images]
                 more = "\n" + self.tr("%n image(s) jointe(s) : ", "", len(images)) + " ; ".join(shows)
                 line, line_below = line + more, line_below + more
             item = QListWidgetItem(line)
@@ -1503,21 +1504,16 @@ class FollowView(QWidget):
         """The question, the clinical summary and the images, as sent; an image whose eye is to check
         says so, as ``case show`` and the report do once the case is sent (the expert's advice may rest on
         the wrong eye)."""
-        from app.report_text import eye_check_words, view_words
+        from app.report_text import view_words
 
         lines = [
             self.tr("Question : {text}").format(text=case.question.strip() or "—"),
             self.tr("Résumé clinique : {text}").format(text=case.summary.strip() or "—"),
         ]
         if case.images:
-            lang = language()
-
-            def said(image: CaseImage) -> str:
-                check = eye_check_words(image, lang)
-                return view_words(image, lang) + (f" — ⚠ {check}" if check else "")
-
-            where = ("\u00a0; " if lang == "fr" else "; ").join(
-                f"{number}. {said(image)}" for number, image in enumerate(case.images, start=1)
+            where = ("\u00a0; " if language() == "fr" else "; ").join(
+                f"{number}. {view_words(image, language())}{self._eye_check(image)}"
+                for number, image in enumerate(case.images, start=1)
             )
             lines.append(self.tr("Images ({n}) : {where}").format(n=len(case.images), where=where))
         return "\n".join(lines)
@@ -2305,6 +2301,15 @@ class FollowView(QWidget):
             return {image.id: image for image in self.store.images(case_id)}
         except TeleavisError:
             return {}
+
+    @staticmethod
+    def _eye_check(image: CaseImage) -> str:
+        """« — ⚠ œil à vérifier » after a retinograph whose optic disc lies on the other eye's side, as
+        ``case show`` and the report keep it once sent; "" otherwise."""
+        from app.report_text import eye_check_words
+
+        check = eye_check_words(image, language())
+        return f" — ⚠ {check}" if check else ""
 
     def _image_words(self, image: CaseImage) -> str:
         """What an image sent with a reply shows, as its tile says it."""

@@ -26,3 +26,21 @@ def test_the_sent_request_says_which_eye_is_to_check(
     said = images.split(" : ", 1)[1].split("\u00a0; ")
     assert [("⚠ œil à vérifier" in words) for words in said] == [True, False, True, False], images
     assert said[0] == "1. œil droit (OD), centrée sur la macula — ⚠ œil à vérifier"
+
+
+def test_a_reply_image_whose_eye_is_to_check_says_so_in_the_exchange(
+    qtbot: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], store: Store
+) -> None:
+    """The same doubt on a photo sent with a reply: its line in the exchange said « 1 image jointe :
+    Centrée sur la papille · Œil gauche (OG) », as if sure, as the report says it with « œil à vérifier »."""
+    from app.outbox import Outbox
+
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    case_id = sent_swapped_case(tmp_path, capsys, store)
+    first, second = (image.id for image in store.get_case(case_id).images[:2])
+    Outbox(store).queue_reply(case_id, "Voici les clichés.", [first, second], None)
+    view = shown(qtbot, store, case_id)
+    lines = [view.conversation.item(row).text() for row in range(view.conversation.count())]
+    joined = next(line for line in lines if "Voici les clichés." in line).splitlines()[-1]
+    said = joined.split(" : ", 1)[1].split(" ; ")
+    assert ["œil à vérifier" in words for words in said] == [True, False], joined
