@@ -155,7 +155,7 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
         top.append(_p(t.fit(t("urgent")), styles["urgent"]))
     # An answer is what the printed case is read for: first, under the title, then the request.
     if answer is not None:
-        story += [*top, *answered, _p(t.fit(t("the_request")), styles["h2"]), *request[1:]]
+        story += [*top, *answered, *_heading(t.fit(t("the_request")), styles), *request[1:]]
     else:
         story += [*top, *request[1:], *answered]
     story += _conversation_part(store, case, t, styles)
@@ -243,9 +243,6 @@ def _styles(f: Fonts) -> dict[str, ParagraphStyle]:
             spaceBefore=9,
             spaceAfter=3,
             textColor=colors.HexColor("#1f3d6b"),
-            # A heading goes on with what it heads: never alone at the foot of a page (« Traitements en
-            # cours » at the foot of page 1, its « Aucun. » on page 2).
-            keepWithNext=1,
         ),
         "label": ParagraphStyle("label", parent=body, fontName=f.bold, fontSize=9, leading=12),
         "urgent": ParagraphStyle("urgent", parent=body, fontName=f.bold, textColor=colors.HexColor("#b00020")),
@@ -272,6 +269,18 @@ def _p(text: str, style: ParagraphStyle) -> Flowable:
     if len(text) > _LONG_TEXT or right_to_left(text):  # (a right-to-left word is turned round line by line)
         return LongText(text, style)
     return Paragraph(fonts().markup(text).replace("\n", "<br/>"), style)
+
+
+#: The room a section's heading needs under it at the foot of a page: its own line and two of what it heads.
+#: Less, and it starts the next page (found on paper: « Traitements en cours » alone at the foot of page 1,
+#: its « Aucun. » on page 2). Not reportlab's keepWithNext: that carries the whole next block along (a
+#: form's grid went whole to page 2, a third of page 1 left blank).
+_HEADING_ROOM = 20 * mm
+
+
+def _heading(text: str, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """A section's heading, never left alone at the foot of a page."""
+    return [CondPageBreak(_HEADING_ROOM), _p(text, styles["h2"])]
 
 
 def _grid(
@@ -337,7 +346,7 @@ def _request_part(
         head.append((t("platform_reason"), str(info["status_reason"])))
     story.append(_grid(head, t, styles))
 
-    story.append(_p(t.fit(t("site")), styles["h2"]))
+    story += _heading(t.fit(t("site")), styles)
     if requester is None:
         story.append(_p(t.fit(t("no_site")), styles["body"]))
     else:
@@ -363,7 +372,7 @@ def _request_part(
         )
 
     p = case.patient
-    story.append(_p(t.fit(t("patient")), styles["h2"]))
+    story += _heading(t.fit(t("patient")), styles)
     # The birth name (a strict trait) said as such when a used name is beside it, each on its own line.
     used = p.used_name_shown()
     rows = [
@@ -392,19 +401,19 @@ def _request_part(
     rows.append((t("consent"), consent))
     story.append(_grid(rows, t, styles))
 
-    story.append(_p(t.fit(t("question")), styles["h2"]))
+    story += _heading(t.fit(t("question")), styles)
     story.append(_p(t.fit(case.question or "—"), styles["box"]))
-    story.append(_p(t.fit(t("summary")), styles["h2"]))
+    story += _heading(t.fit(t("summary")), styles)
     story.append(_p(t.fit(case.summary or "—"), styles["body"]))
     if case.single_eye_reason.strip():
-        story.append(_p(t.fit(t("single_eye")), styles["h2"]))
+        story += _heading(t.fit(t("single_eye")), styles)
         story.append(_p(t.fit(case.single_eye_reason.strip()), styles["body"]))
 
     answers = form_words(case, lang)
     if answers:
-        story.append(_p(t.fit(t("form")), styles["h2"]))
+        story += _heading(t.fit(t("form")), styles)
         story.append(_grid(answers, t, styles, (95 * mm, 85 * mm)))
-    story.append(_p(t.fit(t("treatments")), styles["h2"]))
+    story += _heading(t.fit(t("treatments")), styles)
     if case.treatments:
         treatments = [(x.name, x.dosage or "—") for x in case.treatments]
         story.append(_grid(treatments, t, styles, (80 * mm, 100 * mm)))
