@@ -11,6 +11,7 @@ import errno
 import json
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,13 @@ M.add(
             "programme qui l'a écrit a coupé un texte, un émoji par exemple). Corrigez ce texte puis réimportez.",
             "en": "The file “{name}” holds an invalid character ({char}, half a character: the program that wrote "
             "it cut a text, an emoji for instance). Correct that text, then import again.",
+        },
+        "cf.long_number": {
+            "fr": "Le fichier « {name} » contient un nombre de plus de {digits} chiffres (ligne {line}), qu'aucun "
+            "dossier ne peut tenir : le programme qui l'a écrit s'est sans doute trompé. Corrigez cette valeur "
+            "puis réimportez.",
+            "en": "The file “{name}” holds a number of more than {digits} digits (line {line}), which no case can "
+            "hold: the program that wrote it most likely went wrong. Correct that value, then import again.",
         },
         "cf.json": {
             # Python's own words ({msg}) are English: the French sentence gives where, not them.
@@ -265,6 +273,15 @@ def read_json_file(path: Path) -> Any:
         raise CaseFileError(M.tr("cf.json", name=name, line=exc.lineno, col=exc.colno, msg=exc.msg)) from exc
     except RecursionError as exc:
         raise CaseFileError(M.tr("cf.json", name=name, line=1, col=1, msg="nesting")) from exc
+    except ValueError as exc:
+        # Not a JSONDecodeError: a whole number longer than Python reads from text (4300 digits by default),
+        # which ended the import on an internal error.
+        digits = sys.get_int_max_str_digits()
+        found = re.search(rf"\d{{{digits + 1},}}", text)
+        if found is None:
+            raise
+        line = text.count("\n", 0, found.start()) + 1
+        raise CaseFileError(M.tr("cf.long_number", name=name, digits=digits, line=line)) from exc
     if repeated:
         keys = ", ".join(M.tr("cf.key", key=shown_name(key)) for key in repeated)
         raise CaseFileError(M.tr("cf.duplicate", name=name, keys=keys))
