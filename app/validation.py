@@ -484,9 +484,9 @@ M.add(
 _VIEW_MESSAGES = {"far": "v.far", "close-up": "v.close"}
 _FIELD_MESSAGES = {"macula": "v.macula", "disc": "v.disc"}
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # (another script's digits are no calendar's)
 #: A birth date whose day or month is unknown: 00 as the INSi service writes it, or left out (1950-02, 1950).
-_PARTIAL_DATE = re.compile(r"^\d{4}(?:-00-\d{2}|-\d{2}-00|-\d{2})?$")
+_PARTIAL_DATE = re.compile(r"^\d{4}(?:-00-\d{2}|-\d{2}-00|-\d{2})?$", re.ASCII)
 
 
 def parse_date(text: str) -> date | None:

@@ -428,6 +428,28 @@ def test_a_day_that_does_not_exist_or_is_to_come_is_said_as_such() -> None:
     assert said("3/2/1950") == ["Date de naissance invalide : attendue sous la forme AAAA-MM-JJ, dans le passé."]
 
 
+def test_a_date_written_in_other_digits_is_not_said_to_be_a_day_that_does_not_exist() -> None:
+    """Found from outside (tester A, session 36): a case file written by a program in another script's digits
+    (« ٢٠٢٦-١١-٢٠ », Arabic-Indic, or full-width « １９５０-０２-０３ ») matched the date's form, as ``\\d``
+    takes any script's digits, was no date for the calendar, and was said « ce jour n'existe pas (20
+    novembre ?) »: a day that exists, nothing the nurse could see to correct. It is said not to be in the
+    form AAAA-MM-JJ."""
+    from app.model import Consent
+    from app.validation import validate_case
+
+    arabic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    full_width = str.maketrans("0123456789", "０１２３４５６７８９")
+    for birth, consent in (("1950-02-03", "2026-11-20".translate(arabic)), ("1950-02-03".translate(full_width), "")):
+        case = Case(
+            patient=Patient(family="MARTIN", given=["Paul"], birth_date=birth, sex="male", local_id="D-1"),
+            consent=Consent(given=True, date=consent, recorded_by="Inf. Durand"),
+        )
+        said = [f.message for f in validate_case(case, None) if f.field in ("patient.birth_date", "consent.date")]
+        assert said, (birth, consent)
+        assert not any("n'existe pas" in words for words in said), said
+        assert all("AAAA-MM-JJ" in words for words in said), said
+
+
 @pytest.mark.parametrize("typed", ["1950-02-00", "1950-00-00", "1950-00-15", "1950", "1950-02"])
 def test_a_birth_date_with_an_unknown_day_or_month_is_refused_saying_what_to_type(typed: str) -> None:
     """The INSi service writes an unknown day or month as 00, and the RNIV has software complete such a
