@@ -35,7 +35,7 @@ from app import audit
 from app import messages as M
 from app.csv_cells import row_as_text
 from app.db import transaction
-from app.errors import StorageError, UsageError
+from app.errors import DataAltered, StorageError, UsageError
 from app.folding import fold as _fold
 from app.fsutil import os_reason
 from app.model import EDITABLE_STATES, Case, Requester, iso, name_text, utc_now
@@ -333,9 +333,13 @@ def act_of(store: Store, case_id: str) -> dict[str, object] | None:
     return {"at": row[0], "code": row[1], "billable": bool(row[2]), "reason": row[3]}
 
 
-def export_csv(store: Store, year: int) -> tuple[str, int]:
+def export_csv(store: Store, year: int, left_out: list[str] | None = None) -> tuple[str, int]:
     """The year's acts as CSV for the billing software (patient identity included: patient data),
-    and how many; the export is recorded in the audit trail."""
+    and how many; the export is recorded in the audit trail.
+
+    ``left_out``: given, the act of a case whose data was altered outside Teleavis (``DataAltered``) is left
+    out and its case id added there, the other acts exported (found from outside: one such case stopped the
+    whole year's export, without saying which); not given, that error goes up."""
     if not 2000 <= year <= 2100:
         raise UsageError(M.tr("act.bad_year", year=year))
     rows = store.conn.execute(
@@ -346,8 +350,16 @@ def export_csv(store: Store, year: int) -> tuple[str, int]:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
+    written = 0
     for case_id, at, code, rpps, billable, reason, adeli in rows:
-        patient = store.get_case(case_id).patient
+        try:
+            patient = store.get_case(case_id).patient
+        except DataAltered:
+            if left_out is None:
+                raise
+            left_out.append(case_id)
+            continue
+        written += 1
         day = datetime.fromisoformat(at).astimezone().date().isoformat()
         writer.writerow(
             row_as_text(  # (a file number imported as « =HYPERLINK(…) » was a live formula in a spreadsheet)
@@ -370,17 +382,20 @@ def export_csv(store: Store, year: int) -> tuple[str, int]:
             )
         )
     with transaction(store.conn) as conn:
-        audit.append(conn, store.key, "exported", None, detail=f"acts csv {year}, {len(rows)} acts")
-    return out.getvalue(), len(rows)
+        detail = f"acts csv {year}, {written} acts"
+        if left_out:
+            detail += f", {len(rows) - written} left out (altered)"
+        audit.append(conn, store.key, "exported", None, detail=detail)
+    return out.getvalue(), written
 
 
-def write_export(store: Store, year: int, target: Path | None) -> int:
+def write_export(store: Store, year: int, target: Path | None, left_out: list[str] | None = None) -> int:
     """``export_csv`` to ``target`` (made 0600, atomically) or to standard output."""
     import sys
 
     from app.fsutil import atomic_write_raw
 
-    text, n = export_csv(store, year)
+    text, n = export_csv(store, year, left_out)
     if target is None:
         sys.stdout.write(text)
         return n

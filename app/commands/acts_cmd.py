@@ -8,7 +8,7 @@ from typing import Any
 
 from app import messages as M
 from app.commands.common import export_target, open_store, say, say_replaced
-from app.errors import UsageError
+from app.errors import TeleavisError, UsageError
 
 M.add(
     {
@@ -36,6 +36,22 @@ M.add(
         "acts.exported.one": {
             "fr": "{n} acte de {year} exporté : {path} (données de patients : à garder pour vous).",
             "en": "{n} act of {year} exported: {path} (patient data: keep it to yourself).",
+        },
+        "acts.left_out": {
+            "fr": "Laissé hors de l'export : l'acte du dossier {ids}, dont les données ont été modifiées hors de "
+            "Teleavis (il ne s'ouvre plus). Les autres actes sont exportés. Restaurez la dernière sauvegarde et "
+            "prévenez le support, puis exportez de nouveau.",
+            "en": "Left out of the export: the act of case {ids}, whose data was changed outside Teleavis (it no "
+            "longer opens). The other acts are exported. Restore the last backup and call support, then export "
+            "again.",
+        },
+        "acts.left_out.many": {
+            "fr": "Laissés hors de l'export : les actes des dossiers {ids}, dont les données ont été modifiées hors "
+            "de Teleavis (ils ne s'ouvrent plus). Les autres actes sont exportés. Restaurez la dernière sauvegarde "
+            "et prévenez le support, puis exportez de nouveau.",
+            "en": "Left out of the export: the acts of cases {ids}, whose data was changed outside Teleavis (they no "
+            "longer open). The other acts are exported. Restore the last backup and call support, then export "
+            "again.",
         },
         "acts.exported_stdout": {"fr": "{n} actes de {year} exportés.", "en": "{n} acts of {year} exported."},
         "acts.exported_stdout.one": {"fr": "{n} acte de {year} exporté.", "en": "{n} act of {year} exported."},
@@ -66,12 +82,16 @@ def run_export(args: argparse.Namespace) -> int:
     if not 2000 <= args.year <= 2100:
         raise UsageError(M.tr("act.bad_year", year=args.year))
     replacing = args.out is not None and export_target(args.out, "acts")
+    left_out: list[str] = []
     with open_store() as store:
-        n = write_export(store, args.year, args.out)
+        n = write_export(store, args.year, args.out, left_out)
     if args.out is None:
         say(M.tr_count("acts.exported_stdout", n, n=n, year=args.year))
     else:
         say(M.tr_count("acts.exported", n, n=n, year=args.year, path=str(args.out)))
         if replacing:
             say_replaced(args.out)
+    if left_out:  # (exit 1: a script or a timer sees that acts are missing from the file)
+        ids = ", ".join(case_id[:8] for case_id in left_out)
+        raise TeleavisError(M.tr("acts.left_out.many" if len(left_out) > 1 else "acts.left_out", ids=ids))
     return 0
