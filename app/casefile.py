@@ -277,7 +277,7 @@ def read_json_file(path: Path) -> Any:
         # Not a JSONDecodeError: a whole number longer than Python reads from text (4300 digits by default),
         # which ended the import on an internal error.
         digits = sys.get_int_max_str_digits()
-        found = re.search(rf"\d{{{digits + 1},}}", text)
+        found = re.search(rf"[0-9]{{{digits + 1},}}", text)  # (JSON numbers are ASCII digits)
         if found is None:
             raise
         line = text.count("\n", 0, found.start()) + 1
