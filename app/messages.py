@@ -251,6 +251,8 @@ COUNTED = i18n.Catalogue(
     "counted",
     {
         "cases": {"fr": "{n} dossiers", "en": "{n} cases"},
+        "kept": {"fr": "{n} gardées", "en": "{n} kept"},  # (backups: « 1 gardée »)
+        "kept.one": {"fr": "{n} gardée", "en": "{n} kept"},
         "cases.one": {"fr": "{n} dossier", "en": "{n} case"},
         "cases-changed": {"fr": "{n} dossiers créés ou modifiés", "en": "{n} cases created or changed"},
         "cases-changed.one": {"fr": "{n} dossier créé ou modifié", "en": "{n} case created or changed"},

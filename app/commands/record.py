@@ -109,12 +109,12 @@ M.add(
             "folder. Nothing was written.",
         },
         "record.backups_removed": {
-            "fr": "{count} anciennes sauvegardes retirées de ce dossier ({kept} gardées).",
-            "en": "{count} older backups removed from this folder ({kept} kept).",
+            "fr": "{count} anciennes sauvegardes retirées de ce dossier ({kept}).",
+            "en": "{count} older backups removed from this folder ({kept}).",
         },
         "record.backups_removed.one": {
-            "fr": "{count} ancienne sauvegarde retirée de ce dossier ({kept} gardées).",
-            "en": "{count} older backup removed from this folder ({kept} kept).",
+            "fr": "{count} ancienne sauvegarde retirée de ce dossier ({kept}).",
+            "en": "{count} older backup removed from this folder ({kept}).",
         },
         "record.backup_not_removed": {
             "fr": "Une ancienne sauvegarde n'a pas pu être retirée : {path} ({reason}). Elle sera retentée la "
@@ -315,7 +315,7 @@ def run_backup(args: argparse.Namespace) -> int:
         )
     )
     if removed:
-        say(M.tr_count("record.backups_removed", removed, count=removed, kept=args.keep))
+        say(M.tr_count("record.backups_removed", removed, count=removed, kept=M.counted("kept", args.keep)))
     if info.missing_blobs:
         say(M.tr_count("record.backup_missing", info.missing_blobs, count=info.missing_blobs))
     return 0

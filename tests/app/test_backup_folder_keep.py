@@ -126,3 +126,16 @@ def test_drives_taken_in_turn_within_a_second_keep_their_last_backups(
     on_a += nights(1)
     assert [p.exists() for p in on_a] == [False, True, True]
     assert sorted(p.name for p in (tmp_path / "drive_b").iterdir()) == sorted(p.name for p in on_b)
+
+
+def test_one_backup_kept_is_said_in_the_singular(teleavis_home: Path, tmp_path: Path) -> None:
+    """Found from outside (tester A, session 36): ``--keep 1`` said « (1 gardées) »."""
+    _set_up(tmp_path)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    assert run_process("backup", str(usb)).code == 0
+    done = run_process("backup", str(usb), "--keep", "1")
+    assert done.code == 0, done.err
+    assert "(1 gardée)" in done.err, done.err
+    english = run_process("backup", str(usb), "--keep", "1", env={"LANG": "en_US.UTF-8"})
+    assert english.code == 0 and "(1 kept)" in english.err, english.err
