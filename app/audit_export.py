@@ -41,6 +41,10 @@ M.add(
             "fr": "Chaîne de hachage vérifiée à l'export : {rows} entrées intactes (n° 1 à {last})",
             "en": "Hash chain verified at export: {rows} entries intact (#1 to #{last})",
         },
+        "auditx.checked.one": {
+            "fr": "Chaîne de hachage vérifiée à l'export : {rows} entrée intacte (n° 1 à {last})",
+            "en": "Hash chain verified at export: {rows} entry intact (#1 to #{last})",
+        },
         "auditx.exported": {"fr": "Exporté le {at} par {actor}", "en": "Exported on {at} by {actor}"},
         "auditx.title": {"fr": "Teleavis — journal d'audit", "en": "Teleavis — audit trail"},
         "auditx.cannot_write": {
@@ -114,7 +118,7 @@ def export_csv(
         )
         + "\n"
     )
-    out.write(f"# {M.tr('auditx.checked', rows=check.rows, last=check.rows)}\n")
+    out.write(f"# {M.tr_count('auditx.checked', check.rows, rows=check.rows, last=check.rows)}\n")
     out.write(f"# {M.tr('auditx.exported', at=iso(utc_now()), actor=who)}\n")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)

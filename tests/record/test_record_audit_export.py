@@ -107,3 +107,16 @@ def test_cli_list_and_export(
         run_inprocess(capsys, "audit", "list", "--from", "31/03/2026")
     assert usage.value.code == 2
     assert "écrivez AAAA-MM-JJ" in capsys.readouterr().err
+
+
+def test_a_trail_of_one_entry_is_said_in_the_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found from outside (tester A, session 36): the export of a new workstation's trail (its one entry, the
+    site recorded) said « 1 entrées intactes » in its header."""
+    from tests.support.cli import SITE, write_json
+
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    target = tmp_path / "audit.csv"
+    assert run_inprocess(capsys, "audit", "export", "--csv", str(target)).code == 0
+    comments, rows = read_csv(target)
+    assert len(rows) == 1
+    assert any("1 entrée intacte (n° 1 à 1)" in line for line in comments), comments
