@@ -22,6 +22,25 @@ RANGES: dict[str, tuple[float, float | None, bool]] = {
     "sandbox.question_rate": (0, 1, False),
 }
 
+#: The smallest camera size asked for (``camera.resolution``): a photo under 800×600 cannot be sent
+#: (capture/quality.py's resolution check blocks it).
+SMALLEST_CAMERA_SIZE = (800, 600)
+
+
+def camera_resolution_ok(text: str) -> bool:
+    """Whether ``text`` can be ``camera.resolution``: empty (the largest the camera has), or ``WIDTHxHEIGHT`` in
+    ASCII digits whose photos can be sent. Found from outside: « 640x480 » was taken, and every photo taken
+    after it was too small to send; « abc » asked the camera nothing, « 1280x² » stopped it."""
+    if not text:
+        return True
+    width, x, height = text.partition("x")
+    if not x or not all(part.isascii() and part.isdigit() and len(part) <= 5 for part in (width, height)):
+        return False
+    low_long, low_short = SMALLEST_CAMERA_SIZE
+    long, short = max(int(width), int(height)), min(int(width), int(height))
+    return long >= low_long and short >= low_short
+
+
 #: Settings naming a folder of this computer.
 FOLDERS = ("backup.folder", "watch.folder")
 

@@ -202,7 +202,7 @@ def open_camera(camera_id: str, resolution: str = "") -> OpenCVCamera:
     size = FULL_RESOLUTION
     if "x" in resolution:
         width, _, height = resolution.partition("x")
-        if width.isdigit() and height.isdigit():
+        if width.isascii() and width.isdigit() and height.isascii() and height.isdigit():  # (« ² » is no int)
             size = (int(width), int(height))
     return OpenCVCamera(CameraIdentity.from_id(camera_id), resolution=size)
 

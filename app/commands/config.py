@@ -14,7 +14,15 @@ from app.commands.common import STDIN, emit_json, open_store, read_secret, say
 from app.db import transaction
 from app.errors import UsageError
 from app.model import Requester
-from app.setting_checks import FOLDERS, RANGES, CaProblem, ca_bundle_problem, in_range, whole_path
+from app.setting_checks import (
+    FOLDERS,
+    RANGES,
+    CaProblem,
+    ca_bundle_problem,
+    camera_resolution_ok,
+    in_range,
+    whole_path,
+)
 from app.settings import SECRET_KEYS, SETTINGS, parse, secrets_left_behind
 from app.site import parse_site, save_site, shared_system_warning
 from app.urls import (
@@ -141,6 +149,13 @@ M.add(
             "erased. Sign in again: “teleavis login”.",
         },
         "config.ask": {"fr": "Valeur de {key} (non affichée) : ", "en": "Value of {key} (not shown): "},
+        "config.camera_resolution": {
+            "fr": "Valeur refusée pour « {key} » : « {value} ». Donnez une taille LARGEURxHAUTEUR d'au moins 800x600 "
+            '(par exemple 1920x1080 ; une photo plus petite ne peut pas être envoyée), ou "" pour la meilleure '
+            "que la caméra offre. Rien n'a été enregistré.",
+            "en": "Value refused for “{key}”: “{value}”. Give a size WIDTHxHEIGHT of at least 800x600 (for instance "
+            '1920x1080; a smaller photo cannot be sent), or "" for the best the camera offers. Nothing was saved.',
+        },
         "config.secret_argument": {
             "fr": "« {key} » est un secret : il ne se donne pas sur la ligne de commande, où les autres "
             "utilisateurs de la machine (liste des processus) et l'historique du terminal le verraient. "
@@ -270,6 +285,8 @@ def run_set(args: argparse.Namespace) -> int:
         check_secure_url(args.key, str(value), usage=True)
     if args.key == "proxy":
         check_proxy(str(value), usage=True)
+    if args.key == "camera.resolution" and not camera_resolution_ok(str(value)):
+        raise UsageError(M.tr("config.camera_resolution", key=args.key, value=text.strip()))
     if args.key == "platform.ca_bundle" and value:
         value = _checked_ca_bundle(str(value))
     absent = ""

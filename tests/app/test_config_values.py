@@ -148,3 +148,28 @@ def test_a_refused_number_is_quoted_as_typed(capsys: pytest.CaptureFixture[str],
     refused = run_inprocess(capsys, "config", "set", key, value)
     assert refused.code == 2, refused.err
     assert f": {value} ne peut pas fonctionner" in refused.err, refused.err
+
+
+def test_a_camera_resolution_no_photo_could_be_sent_at_is_refused(
+    teleavis_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found from outside (tester A, session 36): ``camera.resolution 640x480`` was taken, and every photo
+    taken after it was « Image trop petite (640×480) : il faut au moins 800×600 », the case blocked; « abc »,
+    « 1920X1080 » were taken too and asked the camera nothing, and « 1280x² » stopped the camera on an internal
+    error (« ² » is a digit to ``isdigit``, no number to ``int``). The window offers sizes of its list only."""
+    for typed in ("640x480", "abc", "1920X1080", "1280x²", "1280x", "x720", "0x0"):
+        refused = run_inprocess(capsys, "config", "set", "camera.resolution", typed)
+        assert refused.code == 2, (typed, refused.err)
+        assert "800x600" in refused.err and "Rien n'a été enregistré" in refused.err, refused.err
+    for typed in ("1920x1080", "800x600", ""):
+        assert run_inprocess(capsys, "config", "set", "camera.resolution", typed).code == 0, typed
+    assert run_inprocess(capsys, "config", "set", "camera.resolution", "2592x1944").code == 0
+    with Store.open(teleavis_home) as store:
+        assert store.settings.get("camera.resolution") == "2592x1944"
+
+
+def test_a_camera_resolution_saved_before_it_was_checked_asks_the_largest_size() -> None:
+    from capture.camera import FULL_RESOLUTION, open_camera
+
+    assert open_camera("0", "1280x²").resolution == FULL_RESOLUTION
+    assert open_camera("0", "1920x1080").resolution == (1920, 1080)
