@@ -30,7 +30,7 @@ SMALLEST_CAMERA_SIZE = (800, 600)
 def camera_resolution_ok(text: str) -> bool:
     """Whether ``text`` can be ``camera.resolution``: empty (the largest the camera has), or ``WIDTHxHEIGHT`` in
     ASCII digits whose photos can be sent. Found from outside: « 640x480 » was taken, and every photo taken
-    after it was too small to send; « abc » asked the camera nothing, « 1280x² » stopped it."""
+    after it was too small to send; « abc » asked the camera nothing, « 1280x² » kept it from opening."""
     if not text:
         return True
     width, x, height = text.partition("x")

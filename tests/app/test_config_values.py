@@ -155,8 +155,8 @@ def test_a_camera_resolution_no_photo_could_be_sent_at_is_refused(
 ) -> None:
     """Found from outside (tester A, session 36): ``camera.resolution 640x480`` was taken, and every photo
     taken after it was « Image trop petite (640×480) : il faut au moins 800×600 », the case blocked; « abc »,
-    « 1920X1080 » were taken too and asked the camera nothing, and « 1280x² » stopped the camera on an internal
-    error (« ² » is a digit to ``isdigit``, no number to ``int``). The window offers sizes of its list only."""
+    « 1920X1080 » were taken too and asked the camera nothing, and « 1280x² » kept the camera from ever
+    opening (« ² » is a digit to ``isdigit``, no number to ``int``). The window offers sizes of its list only."""
     for typed in ("640x480", "abc", "1920X1080", "1280x²", "1280x", "x720", "0x0"):
         refused = run_inprocess(capsys, "config", "set", "camera.resolution", typed)
         assert refused.code == 2, (typed, refused.err)
