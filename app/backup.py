@@ -113,6 +113,15 @@ M.add(
             "en": "The data is protected by the system keyring only: give a passphrase (TELEAVIS_PASSPHRASE "
             "variable or at the prompt) so that a backup can be restored on another computer.",
         },
+        "backup.inside_data": {
+            "fr": "Impossible d'écrire la sauvegarde dans « {path} » : ce dossier est dans celui des données de "
+            "Teleavis ({data}). Une sauvegarde gardée là se perd avec elles (disque en panne, ordinateur volé) et "
+            "une restauration l'efface. Choisissez un dossier sur un autre disque (clé USB, disque externe, partage "
+            "réseau). Rien n'a été écrit.",
+            "en": "Cannot write the backup into “{path}”: that folder is inside Teleavis's data folder ({data}). A "
+            "backup kept there is lost with the data (a failed disk, a stolen computer) and a restore erases it. "
+            "Choose a folder on another drive (USB stick, external disk, network share). Nothing was written.",
+        },
         "backup.other_passphrase": {
             "fr": "Cette phrase secrète n'est pas celle qui protège les données : la sauvegarde ne s'ouvrirait "
             "pas avec. Rien n'a été écrit.",
@@ -231,6 +240,10 @@ def write_backup(
     ``new_file``: never over an existing file (a folder others write in too): when ``target`` is
     there, the archive is named ``target`` with ``-2``, ``-3``… (``BackupInfo.path`` says which).
     """
+    from app.setting_checks import inside_folder
+
+    if inside_folder(target.parent, store.data_dir):
+        raise BackupError(M.tr("backup.inside_data", path=str(target.parent), data=str(store.data_dir)))
     meta = _key_meta_for_backup(store, passphrase)
     archive_id = secrets.token_hex(16)
     archive_key = AESGCM.generate_key(bit_length=256)

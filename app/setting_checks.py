@@ -41,6 +41,16 @@ def camera_resolution_ok(text: str) -> bool:
     return long >= low_long and short >= low_short
 
 
+def inside_folder(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies under it, links and ``..`` followed (a backup folder inside
+    Teleavis's data folder: found from outside, a restore removed every backup kept there)."""
+    try:
+        path, folder = path.resolve(), folder.resolve()
+    except (OSError, RuntimeError):  # (a loop of links: as given)
+        path, folder = path.absolute(), folder.absolute()
+    return path == folder or folder in path.parents
+
+
 #: Settings naming a folder of this computer.
 FOLDERS = ("backup.folder", "watch.folder")
 

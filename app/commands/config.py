@@ -14,6 +14,7 @@ from app.commands.common import STDIN, emit_json, open_store, read_secret, say
 from app.db import transaction
 from app.errors import UsageError
 from app.model import Requester
+from app.paths import data_dir
 from app.setting_checks import (
     FOLDERS,
     RANGES,
@@ -21,6 +22,7 @@ from app.setting_checks import (
     ca_bundle_problem,
     camera_resolution_ok,
     in_range,
+    inside_folder,
     whole_path,
 )
 from app.settings import SECRET_KEYS, SETTINGS, parse, secrets_left_behind
@@ -149,6 +151,15 @@ M.add(
             "erased. Sign in again: “teleavis login”.",
         },
         "config.ask": {"fr": "Valeur de {key} (non affichée) : ", "en": "Value of {key} (not shown): "},
+        "config.backup_inside": {
+            "fr": "Valeur refusée pour « {key} » : « {path} » est dans le dossier des données de Teleavis ({data}). "
+            "Une sauvegarde gardée là se perd avec elles (disque en panne, ordinateur volé) et une restauration "
+            "l'efface. Choisissez un dossier sur un autre disque (clé USB, disque externe, partage réseau). Rien "
+            "n'a été enregistré.",
+            "en": "Value refused for “{key}”: “{path}” is inside Teleavis's data folder ({data}). A backup kept "
+            "there is lost with the data (a failed disk, a stolen computer) and a restore erases it. Choose a "
+            "folder on another drive (USB stick, external disk, network share). Nothing was saved.",
+        },
         "config.camera_resolution": {
             "fr": "Valeur refusée pour « {key} » : « {value} ». Donnez une taille LARGEURxHAUTEUR d'au moins 800x600 "
             '(par exemple 1920x1080 ; une photo plus petite ne peut pas être envoyée), ou "" pour la meilleure '
@@ -292,6 +303,8 @@ def run_set(args: argparse.Namespace) -> int:
     absent = ""
     if args.key in FOLDERS and value:
         value = whole_path(str(value))  # one not there now may be a drive to plug in: said, not refused
+        if args.key == "backup.folder" and inside_folder(Path(value), data_dir()):
+            raise UsageError(M.tr("config.backup_inside", key=args.key, path=value, data=str(data_dir())))
         absent = "" if Path(value).is_dir() else value
     with open_store() as store:
         was_training = training_mode(store)
