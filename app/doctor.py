@@ -250,9 +250,10 @@ def database(root: Path) -> Check:
     return Check("database", OK, M.tr("doctor.db.ok", version=version, cases=M.counted("cases", cases)))
 
 
-def backup(settings: dict[str, Any], now: datetime) -> Check:
-    """Whether the scheduled backup runs (app/backup.py): a folder chosen and there, and a backup made
-    within twice the interval. From the settings stored in clear (:func:`plain_settings`)."""
+def backup(settings: dict[str, Any], now: datetime, data_folder: Path | None = None) -> Check:
+    """Whether the scheduled backup runs (app/backup.py): a folder chosen and there, outside the data folder
+    ``data_folder`` (where no backup is written), and a backup made within twice the interval. From the
+    settings stored in clear (:func:`plain_settings`)."""
     from datetime import timedelta
 
     from app.i18n import moment_words
@@ -263,6 +264,13 @@ def backup(settings: dict[str, Any], now: datetime) -> Check:
         return Check("backup", WARNING, M.tr("doctor.backup.none"), M.tr("doctor.backup.none.advice"))
     if not isinstance(hours, int) or hours <= 0:
         return Check("backup", WARNING, M.tr("doctor.backup.off"), M.tr("doctor.backup.off.advice"))
+    if data_folder is not None:
+        from app.setting_checks import inside_folder
+
+        if inside_folder(Path(folder), data_folder):
+            return Check(
+                "backup", WARNING, M.tr("doctor.backup.inside", path=folder), M.tr("doctor.backup.inside.advice")
+            )
     if not Path(folder).is_dir():
         return Check(
             "backup", WARNING, M.tr("doctor.backup.missing", path=folder), M.tr("doctor.backup.missing.advice")

@@ -45,6 +45,16 @@ M.add(
             "fr": "Teleavis ne peut pas écrire dans le dossier de sauvegarde : {path}",
             "en": "Teleavis cannot write in the backup folder: {path}",
         },
+        "doctor.backup.inside": {
+            "fr": "Le dossier de sauvegarde est dans celui des données de Teleavis : aucune sauvegarde n'y est "
+            "faite (une restauration l'effacerait, un disque en panne l'emporterait avec les données) : {path}",
+            "en": "The backup folder is inside Teleavis's data folder: no backup is made there (a restore would "
+            "erase it, a failed disk would take it with the data): {path}",
+        },
+        "doctor.backup.inside.advice": {
+            "fr": "Choisissez un dossier sur un autre disque (clé USB, disque externe, partage réseau).",
+            "en": "Choose a folder on another drive (USB stick, external disk, network share).",
+        },
         "doctor.backup.missing.advice": {
             "fr": "Branchez le disque ou reconnectez le partage réseau, ou choisissez un autre dossier.",
             "en": "Plug the disk in or reconnect the network share, or choose another folder.",

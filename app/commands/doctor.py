@@ -82,7 +82,7 @@ def diagnose(
     done(doctor.data_dir(root))
     done(doctor.free_space(root, usage))
     done(doctor.database(root))
-    done(doctor.backup(doctor.plain_settings(root), now()))
+    done(doctor.backup(doctor.plain_settings(root), now(), root))
     probe = (platform_probe or probe_platform)(root)
     done(doctor.platform(probe))
     done(doctor.tls(probe))

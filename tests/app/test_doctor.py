@@ -573,3 +573,21 @@ def test_an_answer_cut_on_its_way_is_said_so_not_out_of_reach(
         finally:
             set_language("fr")
         assert "out of reach" not in checks["platform"]["detail"] and "cut" in checks["platform"]["detail"]
+
+
+def test_the_doctor_says_a_backup_folder_inside_the_data_folder_takes_no_backup(
+    teleavis_home: Path, tmp_path: Path
+) -> None:
+    """Found from outside (tester A, session 36): a backup folder inside the data folder (set before it was
+    refused) was « [OK] Sauvegarde automatique »; no backup is made there now (a restore erased them)."""
+    from app.store import Store
+
+    with Store.open(teleavis_home) as store:
+        store.settings.set("language", "fr")
+        store.settings.set("backup.folder", str(teleavis_home / "sauvegardes"))
+    (teleavis_home / "sauvegardes").mkdir()
+    (check,) = [
+        c for c in diagnose(teleavis_home, camera_probe=list, platform_probe=lambda _root: None) if c.name == "backup"
+    ]
+    assert check.status == doctor.WARNING, check
+    assert "données" in check.detail and "autre disque" in check.advice, check
