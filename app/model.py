@@ -164,6 +164,10 @@ IDENTITY_STATUSES: tuple[str, ...] = ("provisional", "recovered", "validated", "
 #: ID documents that validate an identity (FR Core's validation-mode codes): national identity card,
 #: passport, residence permit, family record book and birth certificate (a minor's identity).
 IDENTITY_DOCUMENTS: tuple[str, ...] = ("CN", "PA", "CS", "LE", "AN")
+#: The answer « no ID document checked » (the window's « Aucune », a case file's ``"none"``), told apart from
+#: the document not said (``""``: a case file without the key, a case stored before this answer existed).
+#: Beside a validated or qualified status it contradicts the status (RNIV) and blocks sending; never sent.
+NO_DOCUMENT = "none"
 
 
 #: The version of the image quality checks (``capture/quality.py``, ``capture/retina.py``, ``capture/faces.py``):

@@ -33,7 +33,9 @@ class Patient:
     ins: str | None = None
     local_id: str | None = None
     identity_status: str = "provisional"
-    identity_document: str = ""  # the ID document checked, one of IDENTITY_DOCUMENTS
+    #: The ID document checked, one of IDENTITY_DOCUMENTS; ``NO_DOCUMENT`` (« none ») when none was; empty when
+    #: not said (a case file without the key; any case stored before « none » was told apart loads so).
+    identity_document: str = ""
     identity_checked_on: str = ""  # ISO date the document was checked
 
     def ins_sent(self) -> bool:

@@ -38,6 +38,7 @@ from app.model import (
     EYES,
     IDENTITY_DOCUMENTS,
     IDENTITY_STATUSES,
+    NO_DOCUMENT,
     NOT_CHECKED_KEY,
     OTHER_PATIENT_CHECK,
     SEXES,
@@ -297,6 +298,19 @@ M.add(
         "v.identity_document_missing": {
             "fr": "Identité {status} : indiquez la pièce d'identité contrôlée et la date du contrôle.",
             "en": "{Status} identity: say which ID document was checked, and when.",
+        },
+        "v.identity_document_none": {
+            "fr": "Identité {status} mais pièce d'identité contrôlée « Aucune » : une identité n'est {status} qu'une "
+            "fois une pièce d'identité à haut niveau de confiance contrôlée{insi}. Choisissez la pièce vue et la "
+            "date du contrôle ; si aucune pièce n'a été vue, choisissez le statut « {instead} »{consequence}.",
+            "en": "{Status} identity but ID document checked “None”: an identity is {status} only once a high-trust "
+            "ID document has been checked{insi}. Choose the document seen and the date of the check; if no "
+            "document was seen, choose the status “{instead}”{consequence}.",
+        },
+        "v.identity_none.insi": {"fr": " (en plus de l'INSi)", "en": " (besides INSi)"},
+        "v.identity_none.ins_kept": {
+            "fr": " (l'INS ne sera alors pas transmis)",
+            "en": " (the INS will then not be sent)",
         },
         "v.identity_document": {"fr": "Pièce d'identité contrôlée inconnue.", "en": "Unknown ID document checked."},
         "v.identity_document_minor": {
@@ -709,7 +723,27 @@ def _identity_status(case: Case, today: date) -> list[Finding]:
         out.append(_f("patient.sex.ins", "patient.sex", "v.ins_sex_missing", "error"))
     if p.ins and not p.ins_sent() and not (p.local_id or "").strip():
         out.append(_f("patient.local_id", "patient.local_id", "v.local_needed"))
-    if p.identity_status in ("validated", "qualified") and not p.identity_document:
+    if p.identity_status in ("validated", "qualified") and p.identity_document == NO_DOCUMENT:
+        # Found from outside: « Qualifiée » with « Aucune » was a mere warning and the INS went for an identity whose
+        # document nobody had checked (RNIV: qualified = INSi AND a high-trust ID document; validated = the
+        # document). Said so, the status contradicts the answer: sending waits, what to do instead is said.
+        qualified = p.identity_status == "qualified"
+        out.append(
+            _f(
+                "patient.identity_document.none",
+                "patient.identity_document",
+                "v.identity_document_none",
+                "error",
+                status=M.tr(f"identity.{p.identity_status}"),
+                Status=M.tr(f"identity.{p.identity_status}").capitalize(),
+                instead=M.tr("identity.recovered" if qualified else "identity.provisional").capitalize(),
+                insi=M.tr("v.identity_none.insi") if qualified else "",
+                consequence=M.tr("v.identity_none.ins_kept") if qualified and p.ins else "",
+            )
+        )
+    elif p.identity_status in ("validated", "qualified") and not p.identity_document:
+        # Not said (a case file without the key: docs/cli.md's hospital system that checked it but does not say
+        # which; a case stored before « Aucune » was told apart): asked for, not blocking.
         out.append(
             _f(
                 "patient.identity_document.missing",
@@ -720,7 +754,7 @@ def _identity_status(case: Case, today: date) -> list[Finding]:
                 Status=M.tr(f"identity.{p.identity_status}").capitalize(),
             )
         )
-    if p.identity_document and p.identity_document not in IDENTITY_DOCUMENTS:
+    if p.identity_document and p.identity_document not in (*IDENTITY_DOCUMENTS, NO_DOCUMENT):
         out.append(_f("patient.identity_document", "patient.identity_document", "v.identity_document", "error"))
     elif (
         p.identity_status in ("validated", "qualified")

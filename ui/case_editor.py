@@ -44,7 +44,7 @@ from app.errors import CaseChanged, InvalidTransition, TeleavisError
 from app.findings import Finding
 from app.i18n import language
 from app.identifiers import birth_country_name, normalize_birth_place
-from app.model import EDITABLE_STATES, Case, Treatment
+from app.model import EDITABLE_STATES, IDENTITY_DOCUMENTS, NO_DOCUMENT, Case, Treatment
 from app.store import Store
 from app.views import PER_EYE
 from ui.choice_box import ChoiceBox
@@ -416,8 +416,12 @@ class CaseEditor(QWidget):
         )
         self.requalify_note.hide()
         self.identity_document = ChoiceBox()
+        # Not said (« — à préciser — »: a case stored before « Aucune » was an answer of its own, a case file
+        # without the key) is a warning; « Aucune » beside « Qualifiée » or « Validée » blocks (RNIV). The nurse
+        # sees which of the two the case holds.
         for code, text in (
-            ("", self.tr("Aucune")),
+            ("", self.tr("— à préciser —")),
+            (NO_DOCUMENT, self.tr("Aucune")),
             ("CN", self.tr("Carte nationale d'identité")),
             ("PA", self.tr("Passeport")),
             ("CS", self.tr("Titre de séjour")),
@@ -732,7 +736,7 @@ class CaseEditor(QWidget):
             self._specialty_changed()
         if binding.key == "consent.given" and new:
             self._prefill_consent()
-        if binding.key == "patient.identity_document" and new:
+        if binding.key == "patient.identity_document" and new in IDENTITY_DOCUMENTS:  # not « Aucune »
             self._prefill_checked_on()
         self._after_edit(binding.key)
 

@@ -528,6 +528,11 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="405"/>
+        <source>— à préciser —</source>
+        <translation>— to be specified —</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="405"/>
         <source>Aucune</source>
         <translation>None</translation>
     </message>

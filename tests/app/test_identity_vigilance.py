@@ -100,6 +100,24 @@ def test_an_id_document_checked_before_the_birth_is_refused() -> None:
     assert not validate_identity(_case(**checked, identity_checked_on="1950-02-03"), date(2026, 12, 6))
 
 
+@pytest.mark.parametrize(("status", "instead"), [("qualified", "« Récupérée »"), ("validated", "« Provisoire »")])
+def test_no_document_checked_is_told_apart_from_the_document_not_said(status: str, instead: str) -> None:
+    """Found from outside: « Qualifiée » with « Pièce d'identité contrôlée : Aucune » was a mere ⚠ and the case
+    went with its INS, though RNIV qualifies (or validates) an identity only once a high-trust ID document was
+    checked. The stored case could not tell « Aucune » chosen from the document not said (a case file without
+    the key, a hospital system that checked it but does not say which): both were "". « none » is the answer
+    « no document checked », which contradicts the status and blocks, saying what to do; "" stays not said."""
+    checked = {"identity_status": status, "birth_place": "85123", "identity_checked_on": ""}
+    (not_said,) = [f for f in validate_identity(_case(**checked)) if f.field == "patient.identity_document"]
+    assert not_said.code == "patient.identity_document.missing" and not not_said.blocks_sending()
+    (none,) = [f for f in validate_identity(_case(**checked, identity_document="none"))]
+    assert none.code == "patient.identity_document.none" and none.field == "patient.identity_document"
+    assert none.blocks_sending(), none
+    assert "« Aucune »" in none.message and instead in none.message and "date du contrôle" in none.message, none.message
+    for status_without_document in ("provisional", "recovered"):
+        assert not validate_identity(_case(identity_status=status_without_document, identity_document="none"))
+
+
 def test_the_status_decides_which_identifier_is_needed() -> None:
     # Not qualified: the INS stays on the workstation, so the local id is what identifies the patient.
     assert "patient.local_id" in _codes(_case(local_id=None))

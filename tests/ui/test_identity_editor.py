@@ -83,6 +83,86 @@ def test_a_status_alone_records_no_date_of_a_check(qtbot: Any, window: MainWindo
     assert editor.identity_checked_on.text() == ""
 
 
+def test_aucune_chosen_beside_a_status_that_rests_on_a_document_blocks_sending(
+    qtbot: Any, window: MainWindow, store: Store
+) -> None:
+    """Found from outside: « Qualifiée » with « Pièce d'identité contrôlée : Aucune » was a mere ⚠ and the case
+    went with its INS, though RNIV qualifies an identity only once INSi AND a high-trust ID document were
+    checked: the INS of an identity not qualified identified the patient on the platform. « Aucune » is now an
+    answer of its own, apart from the document not said yet (« — à préciser — », a warning as for a case file
+    without the key): chosen beside « Qualifiée » or « Validée », sending waits, the words under the field
+    saying what to do (the document seen and its date, or the status « Récupérée » / « Provisoire »)."""
+    page = _open_new(qtbot, window)
+    editor = page.editor
+    type_text(editor.ins, "150028512345615")
+    pick(qtbot, editor.identity_status, "qualified")
+    assert editor.identity_document.closed_text() == "— à préciser —"
+    (not_said,) = [f for f in page.findings if f.field == "patient.identity_document"]
+    assert not not_said.blocks_sending(), "not said yet: a warning"
+    pick(qtbot, editor.identity_document, "none")
+    assert editor.identity_document.closed_text() == "Aucune"
+    assert editor.identity_checked_on.text() == "", "no date of a check that was not done"
+    (none,) = [f for f in page.findings if f.field == "patient.identity_document"]
+    assert none.blocks_sending() and "« Récupérée »" in none.message, none.message
+    problem = editor.problems["patient.identity_document"]
+    assert problem.isVisible() and "Choisissez la pièce vue" in problem.text(), problem.text()
+    pick(qtbot, editor.identity_status, "validated")
+    (none,) = [f for f in page.findings if f.field == "patient.identity_document"]
+    assert none.blocks_sending() and "« Provisoire »" in none.message, none.message
+    assert editor.flush()
+    assert store.get_case(page.case.id).patient.identity_document == "none", "the answer is stored as such"
+    window.show_worklist()
+    window.open_case(page.case.id)
+    page = window.case_page
+    editor = page.editor
+    assert editor.identity_document.currentData() == "none" and editor.identity_document.closed_text() == "Aucune"
+    assert any(f.field == "patient.identity_document" and f.blocks_sending() for f in page.findings)
+    pick(qtbot, editor.identity_status, "provisional")  # what was done: nothing asked of the document
+    assert not any(f.field == "patient.identity_document" for f in page.findings)
+    pick(qtbot, editor.identity_status, "qualified")
+    pick(qtbot, editor.identity_document, "PA")
+    assert not any(f.field == "patient.identity_document" for f in page.findings)
+    assert editor.identity_checked_on.text() == date.today().strftime("%d/%m/%Y")
+
+
+def test_the_window_offers_the_document_not_said_none_and_the_high_trust_documents(window: MainWindow) -> None:
+    """« — à préciser — » (not said: an older case, a case file without the key), « Aucune » (none checked),
+    then the high-trust documents of the RNIV a case file takes (FR Core's codes); nothing else."""
+    from app.model import IDENTITY_DOCUMENTS
+
+    box = window.case_page.editor.identity_document
+    assert [box.itemData(i) for i in range(box.count())] == ["", "none", *IDENTITY_DOCUMENTS]
+    assert [box.itemText(i) for i in range(2)] == ["— à préciser —", "Aucune"]
+
+
+def test_a_qualified_case_stored_without_its_document_shows_it_not_said_and_stays_sendable(
+    qtbot: Any, window: MainWindow, store: Store
+) -> None:
+    """A case stored before « Aucune » was told apart (its document "", whether the window's « Aucune » or a
+    case file without the key) cannot say which: it opens with the document « — à préciser — », a warning,
+    sendable as before; nothing to migrate."""
+    case = Case(
+        patient=Patient(
+            family="MARTIN",
+            given=["Paul"],
+            birth_date="1950-02-03",
+            sex="male",
+            ins="150028512345615",
+            identity_status="qualified",
+            birth_place="75056",
+        ),
+        consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
+    )
+    content = case.content()
+    assert content["patient"]["identity_document"] == ""
+    case_id = store.create_case(case, [])
+    window.open_case(case_id)
+    page = window.case_page
+    assert page.editor.identity_document.closed_text() == "— à préciser —"
+    (finding,) = [f for f in page.findings if f.field == "patient.identity_document"]
+    assert not finding.blocks_sending(), finding
+
+
 def test_a_case_stored_before_the_status_asks_for_it_once(qtbot: Any, window: MainWindow, store: Store) -> None:
     case = Case(
         patient=Patient(family="MARTIN", given=["Paul"], ins="150028512345615", local_id="D-1"),
