@@ -26,6 +26,7 @@ from app.identifiers import normalize_birth_place
 from app.model import (
     IDENTITY_DOCUMENTS,
     IDENTITY_STATUSES,
+    NO_DOCUMENT,
     Case,
     CaseImage,
     Consent,
@@ -100,6 +101,16 @@ M.add(
         "cf.choice": {
             "fr": "{path} : valeur inconnue, choisissez parmi {choices}.",
             "en": "{path}: unknown value, choose among {choices}.",
+        },
+        "cf.document_none": {
+            "fr": "{path} : « none » (aucune pièce d'identité contrôlée) contredit patient.identity_status "
+            "« {status} » : une identité n'est {status_words} qu'une fois une pièce d'identité à haut niveau de "
+            "confiance contrôlée (RNIV). Donnez la pièce contrôlée ({choices}) et patient.identity_checked_on ; si "
+            "aucune pièce n'a été contrôlée, le statut est « {instead} ».",
+            "en": "{path}: “none” (no ID document checked) contradicts patient.identity_status “{status}”: an "
+            "identity is {status_words} only once a high-trust ID document has been checked (RNIV). Give the "
+            "document checked ({choices}) and patient.identity_checked_on; if no document was checked, the "
+            "status is “{instead}”.",
         },
         "cf.image_missing": {
             "fr": "{path} : fichier image introuvable « {name} » (cherché dans {folder}).",
@@ -398,9 +409,25 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
         identity_status=r.text(pdata, "identity_status", "patient", choices=IDENTITY_STATUSES) or "provisional",
         # The ID document checked and its day, as the window records them: the checklist asks for them
         # for a validated or qualified identity, and the document goes to the platform (validation mode).
-        identity_document=r.text(pdata, "identity_document", "patient", choices=IDENTITY_DOCUMENTS),
+        # ``none``: no document was checked (the window's « Aucune »); without the key, the document is not said.
+        identity_document=r.text(pdata, "identity_document", "patient", choices=(*IDENTITY_DOCUMENTS, NO_DOCUMENT)),
         identity_checked_on=r.text(pdata, "identity_checked_on", "patient"),
     )
+    status = case.patient.identity_status
+    if case.patient.identity_document == NO_DOCUMENT and status in ("validated", "qualified"):
+        # The file says no document was checked for a status RNIV gives only once one was: it contradicts itself,
+        # and which of the two is wrong only its author knows. Refused, on the field, saying what to give instead.
+        r.fail(
+            "patient.identity_document",
+            M.tr(
+                "cf.document_none",
+                path="patient.identity_document",
+                status=status,
+                status_words=M.tr(f"identity.{status}"),
+                choices=", ".join(IDENTITY_DOCUMENTS),
+                instead="recovered" if status == "qualified" else "provisional",
+            ),
+        )
     if word := marriage_word(case.patient.family):
         # Imported all the same (a warning of the checklist), but said now: a script's author reads this.
         notes.append(M.tr("cf.field_note", path="patient.family", text=M.tr("v.family_married", word=word)))

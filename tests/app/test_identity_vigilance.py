@@ -414,6 +414,40 @@ def test_a_case_file_says_which_id_document_was_checked_and_when(
     assert refused.code == 1 and "patient.identity_document" in refused.err and "CN, PA" in refused.err
 
 
+@pytest.mark.parametrize(("status", "instead"), [("qualified", "recovered"), ("validated", "provisional")])
+def test_a_case_file_saying_no_document_was_checked_is_refused_beside_a_status_resting_on_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], status: str, instead: str
+) -> None:
+    """A case file may now say that no ID document was checked (`"identity_document": "none"`), as the window's
+    « Aucune » does. Beside `qualified` or `validated`, statuses that RNIV gives only once a high-trust ID
+    document was checked, the file contradicts itself: refused, nothing stored, the field named with what to
+    give instead. Beside `provisional` or `recovered` it is what those statuses mean: imported, kept as said.
+    Without the key the document is not said (docs/cli.md's hospital system): imported, sendable, a warning."""
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    patient = {**EXAMPLE["patient"], "identity_status": status, "birth_place": "75056"}
+    refused = run_inprocess(
+        capsys, "case", "import", str(example_case(tmp_path / "none", patient={**patient, "identity_document": "none"}))
+    )
+    assert refused.code == 1 and refused.out == "", refused.err
+    assert "patient.identity_document" in refused.err and f"patient.identity_status « {status} »" in refused.err
+    assert f"le statut est « {instead} »" in refused.err and "CN, PA" in refused.err, refused.err
+    assert "Pièce d'identité contrôlée inconnue" not in refused.err, "said once, on the field"
+    assert run_inprocess(capsys, "case", "list", "--json").json() == []
+
+    told = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "told", patient=patient)))
+    assert told.code == 0, told.err
+    shown = run_inprocess(capsys, "case", "show", told.out.strip(), "--json").json()
+    (finding,) = [f for f in shown["checklist"] if f["field"] == "patient.identity_document"]
+    assert (finding["code"], finding["severity"]) == ("patient.identity_document.missing", "warning")
+
+    without = {**patient, "identity_status": instead, "identity_document": "none"}
+    kept = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "kept", patient=without)))
+    assert kept.code == 0, kept.err
+    shown = run_inprocess(capsys, "case", "show", kept.out.strip(), "--json").json()
+    assert shown["patient"]["identity_document"] == "none"
+    assert not [f for f in shown["checklist"] if f["field"] == "patient.identity_document"]
+
+
 def test_a_day_that_does_not_exist_or_is_to_come_is_said_as_such() -> None:
     """Found from outside: « 31/02/1950 » typed in the window's birth date was « attendue sous la forme
     JJ/MM/AAAA » — the very form the nurse had typed — and a birth date to come said the same: she
