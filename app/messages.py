@@ -294,8 +294,11 @@ def state_name(state: str, *, offline: bool = False) -> str:
     return STATE_NAMES.tr(str(state))
 
 
-def specialty_name(specialty: str) -> str:
-    return SPECIALTY_NAMES.tr(specialty) if specialty in SPECIALTY_NAMES else specialty
+def specialty_name(specialty: str, lang: str | None = None) -> str:
+    """The specialty's name in ``lang`` (by default the window's language); an unknown code as it is."""
+    if specialty not in SPECIALTY_NAMES:
+        return specialty
+    return SPECIALTY_NAMES.tr_in(specialty, lang) if lang else SPECIALTY_NAMES.tr(specialty)
 
 
 def sex_name(sex: str) -> str:

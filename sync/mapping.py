@@ -560,7 +560,7 @@ def prepare_case(
     supporting = [{"reference": ref} for ref in later_refs]
     specialty = {
         "coding": [{"system": SPECIALTY_SYSTEM, "code": case.specialty}],
-        "text": specialty_name(case.specialty),
+        "text": specialty_name(case.specialty, PLATFORM_LANGUAGE),  # (the expert's language, as the form's)
     }
     service_request: dict[str, Any] = {
         "resourceType": "ServiceRequest",

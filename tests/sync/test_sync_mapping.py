@@ -330,6 +330,23 @@ def test_the_single_eye_reason_is_introduced_in_french_whatever_the_window_langu
     assert sr["note"][-1] == {"text": "Un seul œil photographié, parce que : Énucléation de l'œil gauche (2019)"}
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_specialty_is_named_in_french_whatever_the_window_language(store: Store, lang: str) -> None:
+    """Found reviewing words36 (a sibling of the single-eye note it moved to French): the ServiceRequest's
+    code named the specialty in the window's language, « Dermatology » to a French expert from an English
+    window. Its words go in the platform's language, as the form's questions do."""
+    from app import i18n
+
+    case = store.get_case(make_case(store, "dermatology", queue=False))
+    i18n.set_language(lang)
+    try:
+        bundle = prepare_case(case, REQUESTER).bundle
+    finally:
+        i18n.set_language("fr")
+    sr = _by_type(bundle, "ServiceRequest")[0]["resource"]
+    assert sr["code"]["text"] == "Dermatologie"
+
+
 def test_a_file_number_holding_a_control_character_is_looked_up_as_it_is_sent(store: Store) -> None:
     """Found in review: the Patient left with its file number cleaned of a control character (a strict
     server refuses one), while its conditional create, and the look-up before the send, named it as typed:
