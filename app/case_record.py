@@ -8,10 +8,11 @@ the cost of the core's import). ``tests/ui/test_start_imports.py`` checks that i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from app import quality_words
+from app import i18n, quality_words
 from app.model import (
     CHECKS_VERSION,
     DEVICE_EYE_CHECK,
@@ -317,6 +318,60 @@ class Message:
     state: str = ""
     #: A reply's: the user chose to send its photos as reduced copies (a slow link); the originals stay here.
     reduced: bool = False
+    #: An expert's message: its own words, Teleavis's about it kept apart (``text`` says both in the window's
+    #: language, :func:`message_words` in another's); None for one kept before, its text as it was written.
+    words: str | None = None
+    #: The titles of what the expert joined that cannot be shown here (said after its words).
+    attached: list[str] = field(default_factory=list)
+    #: One Teleavis cannot read (a modifier extension it does not know): its words not taken as they read.
+    unreadable: bool = False
+
+
+#: What Teleavis says of an expert's message it cannot show whole: in the reader's language, never stored.
+EXPERT_MESSAGE_WORDS = i18n.Catalogue(
+    "expert_message_words",
+    {
+        "attachment_only": {
+            "fr": "(L'expert a joint un élément qui ne peut pas être affiché ici : consultez-le sur la plateforme.)",
+            "en": "(The expert attached something that cannot be shown here: see it on the platform.)",
+        },
+        "attachment_only_named": {
+            "fr": "(L'expert a joint « {titles} », qui ne peut pas être affiché ici : consultez-le sur la plateforme.)",
+            "en": "(The expert attached “{titles}”, which cannot be shown here: see it on the platform.)",
+        },
+        "attachment_also": {
+            "fr": "(L'expert a aussi joint « {titles} », qui ne peut pas être affiché ici : consultez-le sur la "
+            "plateforme.)",
+            "en": "(The expert also attached “{titles}”, which cannot be shown here: see it on the platform.)",
+        },
+        "message_modified": {
+            "fr": "L'expert a envoyé un message que Teleavis ne sait pas lire : consultez-le sur la plateforme.",
+            "en": "The expert sent a message Teleavis cannot read: see it on the platform.",
+        },
+    },
+)
+
+
+def expert_text(words: str, attached: Sequence[str], unreadable: bool, lang: str) -> str:
+    """An expert's message as ``lang``'s reader reads it: its ``words``, and what Teleavis says of the files
+    joined it cannot show (``attached``, their titles), or that it cannot read it at all (``unreadable``)."""
+    said = EXPERT_MESSAGE_WORDS
+    if unreadable:
+        return said.tr_in("message_modified", lang)
+    titles = ", ".join(attached)
+    if words and attached:  # found from outside: a file joined to a question's words went unsaid
+        return f"{words}\n\n{said.tr_in('attachment_also', lang, titles=titles)}"
+    if attached:
+        return said.tr_in("attachment_only_named", lang, titles=titles)
+    return words or said.tr_in("attachment_only", lang)
+
+
+def message_words(message: Message, lang: str) -> str:
+    """A message's words as ``lang``'s reader reads them (a report printed in another language): an expert's
+    with Teleavis's words about it in ``lang``; any other as it was written."""
+    if message.words is None:
+        return message.text
+    return expert_text(message.words, message.attached, message.unreadable, lang)
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,13 @@ from app import messages as M
 from app.crypto import DecryptionFailed
 from app.db import open_copy_sent, seal_copy_sent, transaction
 from app.errors import DataAltered
+from app.i18n import language
 from app.model import CaseState, iso, new_id, utc_now
 from app.store import Store
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from app.model import Message  # a case's record (app/case_record.py): not loaded at the window's start
     from app.outbox_row import OutboxRow as OutboxRow  # (at run time: __getattr__, at the end)
 
@@ -543,6 +546,7 @@ class Outbox:
         return value
 
     def _message(self, row: sqlite3.Row) -> Message:
+        from app.case_record import expert_text
         from app.model import Message
 
         body = self._open(row["case_id"], row["id"], row["body"])
@@ -558,10 +562,17 @@ class Outbox:
             # is said not sent).
             self.store.altered(row["case_id"], f"message {row['id']}: its state was changed")
             withdrawn, state = False, "refused" if row["direction"] == "to-expert" else "received"
+        text, words = body.get("text", ""), None
+        if row["direction"] == "from-expert" and "attached" in body:  # (Teleavis's words kept apart: words36 on)
+            words = text
+            text = expert_text(words, body["attached"], bool(body.get("unreadable")), language())
         return Message(
             id=row["id"],
             direction=row["direction"],
-            text=body.get("text", ""),
+            text=text,
+            words=words,
+            attached=list(body.get("attached", [])),
+            unreadable=bool(body.get("unreadable", False)),
             sent_at=body.get("sent_at", ""),
             platform_id=row["platform_id"],
             in_response_to=row["in_response_to"],
@@ -746,7 +757,16 @@ class Outbox:
             self.store.add_event(conn, case_id, REPLY_REFUSED, None, None, "by-platform" if by_platform else "")
 
     def add_expert_message(
-        self, conn: sqlite3.Connection, case_id: str, platform_id: str, text: str, sent_at: str, content: str = ""
+        self,
+        conn: sqlite3.Connection,
+        case_id: str,
+        platform_id: str,
+        text: str,
+        sent_at: str,
+        content: str = "",
+        *,
+        attached: Sequence[str] = (),
+        unreadable: bool = False,
     ) -> bool:
         """Keep a message from the expert (once per platform id, and again when the expert corrects its
         words); inside the caller's transaction. True when kept: news for the requester.
@@ -785,6 +805,12 @@ class Outbox:
                     message_id,
                     {
                         "text": text,
+                        # What Teleavis says of it, apart from the expert's words: in the reader's language
+                        # when read (app.case_record.expert_text). Found reviewing words36: written into the
+                        # text in the window's language at the poll, it stayed so in the other one and in a
+                        # report printed with --lang.
+                        "attached": list(attached),
+                        "unreadable": unreadable,
                         "sent_at": sent_at,
                         "content": content,
                         "direction": "from-expert",

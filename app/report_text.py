@@ -462,10 +462,12 @@ def conversation_words(
     the platform, said so before its words: filed in the record, it read as one the expert had). A reply
     with images says after its words how many, and which of the case's ``images`` (numbered as they are
     listed) with where they were taken."""
+    from app.case_record import message_words
+
     numbered = {image.id: (n, image) for n, image in enumerate(images, start=1)}
     rows = []
     for m in messages:
-        text = _pick(_WORDS, "message_withdrawn", lang) if m.withdrawn else m.text
+        text = _pick(_WORDS, "message_withdrawn", lang) if m.withdrawn else message_words(m, lang)
         if m.direction == "to-expert" and m.state in ("queued", "refused"):
             text = _pick(_WORDS, "reply_" + m.state, lang) + "\n" + (text or "—")
         joined = [numbered[i] for i in dict.fromkeys(m.image_ids) if i in numbered]

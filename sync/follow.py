@@ -148,19 +148,6 @@ M.add(
             "en": "An attached image is unusable ({reason}): nothing has left. Remove the images, then attach a "
             "sharp one.",
         },
-        "follow.attachment_only": {
-            "fr": "(L'expert a joint un élément qui ne peut pas être affiché ici : consultez-le sur la plateforme.)",
-            "en": "(The expert attached something that cannot be shown here: see it on the platform.)",
-        },
-        "follow.attachment_only_named": {
-            "fr": "(L'expert a joint « {titles} », qui ne peut pas être affiché ici : consultez-le sur la plateforme.)",
-            "en": "(The expert attached “{titles}”, which cannot be shown here: see it on the platform.)",
-        },
-        "follow.attachment_also": {
-            "fr": "(L'expert a aussi joint « {titles} », qui ne peut pas être affiché ici : consultez-le sur la "
-            "plateforme.)",
-            "en": "(The expert also attached “{titles}”, which cannot be shown here: see it on the platform.)",
-        },
         "cancel.reason": {"fr": "Annulée par le demandeur", "en": "Cancelled by the requester"},
         "cancel.other_platform": {
             "fr": "Ce dossier a été envoyé à une autre plateforme (d'essai ou réelle) que celle réglée maintenant : "
@@ -232,10 +219,6 @@ M.add(
             "la plateforme.",
             "en": "The platform changed this request in a way Teleavis cannot read: while that stays, Teleavis "
             "will not show its changes, the answer included. Follow it on the platform.",
-        },
-        "follow.message_modified": {
-            "fr": "L'expert a envoyé un message que Teleavis ne sait pas lire : consultez-le sur la plateforme.",
-            "en": "The expert sent a message Teleavis cannot read: see it on the platform.",
         },
         "follow.question_unread": {
             "fr": "L'expert demande des précisions, mais son message n'a pas pu être lu : il sera relu "
@@ -1855,21 +1838,28 @@ class Follower:
                 continue
             text = _payload_text(comm)
             extra = _not_shown(comm)
-            if _modified(comm):
+            unreadable = _modified(comm)
+            if unreadable:
                 # FHIR: a message whose modifier extension (on it, or on a payload) Teleavis does not know
                 # may not mean what its words say (« retracted »): found by a conformance pass, its words
                 # were shown as the expert's question. It is news all the same, to be read on the platform.
-                text, extra = M.tr("follow.message_modified"), []
-            if text and extra:  # found from outside: a file joined to a question's words went unsaid
-                text = f"{text}\n\n{M.tr('follow.attachment_also', titles=', '.join(extra))}"
-            if not text and extra:
-                text = M.tr("follow.attachment_only_named", titles=", ".join(extra))
-            text = text or M.tr("follow.attachment_only")
+                text, extra = "", []
+            # What Teleavis says of it (a file it cannot show, a message it cannot read) is kept apart from the
+            # expert's words, said in the reader's language (app.case_record.expert_text).
             content = hashlib.sha256(
                 json.dumps(comm.get("payload"), sort_keys=True, ensure_ascii=False).encode("utf-8")
             ).hexdigest()
             new = (
-                self.outbox.add_expert_message(conn, case_id, str(comm["id"]), text, str(comm.get("sent", "")), content)
+                self.outbox.add_expert_message(
+                    conn,
+                    case_id,
+                    str(comm["id"]),
+                    text,
+                    str(comm.get("sent", "")),
+                    content,
+                    attached=extra,
+                    unreadable=unreadable,
+                )
                 or new
             )
         return new, withdrawn
