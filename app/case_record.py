@@ -8,6 +8,7 @@ the cost of the core's import). ``tests/ui/test_start_imports.py`` checks that i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -319,7 +320,8 @@ class Message:
     #: A reply's: the user chose to send its photos as reduced copies (a slow link); the originals stay here.
     reduced: bool = False
     #: An expert's message: its own words, Teleavis's about it kept apart (``text`` says both in the window's
-    #: language, :func:`message_words` in another's); None for one kept before, its text as it was written.
+    #: language, :func:`message_words` in another's; in one kept before, told apart by :func:`expert_parts`).
+    #: None for a reply (its text is the requester's alone).
     words: str | None = None
     #: The titles of what the expert joined that cannot be shown here (said after its words).
     attached: list[str] = field(default_factory=list)
@@ -364,6 +366,29 @@ def expert_text(words: str, attached: Sequence[str], unreadable: bool, lang: str
     if attached:
         return said.tr_in("attachment_only_named", lang, titles=titles)
     return words or said.tr_in("attachment_only", lang)
+
+
+def _said_then(key: str, lang: str) -> re.Pattern[str]:
+    """``key``'s sentence in ``lang`` as a pattern, its titles caught."""
+    head, titles, tail = EXPERT_MESSAGE_WORDS.tr_in(key, lang, titles="\0").partition("\0")
+    return re.compile(re.escape(head) + ("(.+)" + re.escape(tail) if titles else ""), re.DOTALL)
+
+
+def expert_parts(text: str) -> tuple[str, list[str], bool]:
+    """The text of an expert's message kept before Teleavis's words were kept apart (they were written into it,
+    in the window's language then): the expert's words, the titles of what could not be shown, and whether it
+    could not be read, as :func:`expert_text` says them again in the reader's language."""
+    for lang in ("fr", "en"):
+        if text == EXPERT_MESSAGE_WORDS.tr_in("message_modified", lang):
+            return "", [], True
+        if text == EXPERT_MESSAGE_WORDS.tr_in("attachment_only", lang):
+            return "", [], False
+        if (named := _said_then("attachment_only_named", lang).fullmatch(text)) is not None:
+            return "", named.group(1).split(", "), False
+        words, _, also = text.rpartition("\n\n")
+        if words and (more := _said_then("attachment_also", lang).fullmatch(also)) is not None:
+            return words, more.group(1).split(", "), False
+    return text, [], False
 
 
 def message_words(message: Message, lang: str) -> str:

@@ -546,7 +546,7 @@ class Outbox:
         return value
 
     def _message(self, row: sqlite3.Row) -> Message:
-        from app.case_record import expert_text
+        from app.case_record import expert_parts, expert_text
         from app.model import Message
 
         body = self._open(row["case_id"], row["id"], row["body"])
@@ -562,17 +562,20 @@ class Outbox:
             # is said not sent).
             self.store.altered(row["case_id"], f"message {row['id']}: its state was changed")
             withdrawn, state = False, "refused" if row["direction"] == "to-expert" else "received"
-        text, words = body.get("text", ""), None
-        if row["direction"] == "from-expert" and "attached" in body:  # (Teleavis's words kept apart: words36 on)
-            words = text
-            text = expert_text(words, body["attached"], bool(body.get("unreadable")), language())
+        text, words, attached, unreadable = body.get("text", ""), None, [], False
+        if row["direction"] == "from-expert":
+            if "attached" in body:  # Teleavis's words kept apart from the expert's
+                words, attached, unreadable = text, list(body["attached"]), bool(body.get("unreadable"))
+            else:  # kept before: its text held them, in the window's language then
+                words, attached, unreadable = expert_parts(text)
+            text = expert_text(words, attached, unreadable, language())
         return Message(
             id=row["id"],
             direction=row["direction"],
             text=text,
             words=words,
-            attached=list(body.get("attached", [])),
-            unreadable=bool(body.get("unreadable", False)),
+            attached=attached,
+            unreadable=unreadable,
             sent_at=body.get("sent_at", ""),
             platform_id=row["platform_id"],
             in_response_to=row["in_response_to"],
