@@ -1226,6 +1226,23 @@ class MainWindow(QMainWindow):
         )
         if target is None:
             return
+        from app.setting_checks import inside_folder
+
+        if inside_folder(target.parent, self.store.data_dir):
+            # Found from outside: a report saved there was a patient's file in clear inside the encrypted
+            # folder, and the next restore (which replaces that folder) erased it; ``config`` and ``backup``
+            # refuse that folder for the same reason.
+            self.tell(
+                "warning",
+                self.tr("Rapport PDF du dossier"),
+                self.tr(
+                    "Le rapport n'est pas enregistré dans « {folder} » : ce dossier est dans celui des données de "
+                    "Teleavis, qu'une restauration remplace entièrement (le rapport serait effacé), et il y "
+                    "resterait lisible par tous, hors du chiffrement. Enregistrez-le sur une clé USB ou dans un "
+                    "autre dossier (Documents, par exemple). Rien n'a été écrit."
+                ).format(folder=target.parent),
+            )
+            return
         store = self.store
 
         def build() -> int:

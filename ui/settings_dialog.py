@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,13 +23,13 @@ from PySide6.QtWidgets import (
 
 from app.db import transaction
 from app.errors import TeleavisError
-from app.setting_checks import RANGES, whole_path
+from app.setting_checks import RANGES, inside_folder, whole_path
 from app.store import Store
 from ui.file_dialogs import existing_folder
 from ui.psc_sign_in import PscSignIn, uses_psc
 from ui.setup_forms import PlatformForm, SiteForm
 from ui.tasks import on_own_connection, write_and_wait
-from ui.widgets import fit_on_screen, named, scrolling
+from ui.widgets import WrappedLabel, fit_on_screen, named, scrolling
 
 RESOLUTIONS = ("", "1280x720", "1920x1080", "2592x1944", "3840x2160")
 
@@ -143,7 +145,21 @@ class SettingsDialog(QDialog):
         if available(store):
             form.addRow(self.tr("Code actuel ou phrase secrète :"), self.current_code)
         self.backup = QLineEdit(str(settings.get("backup.folder") or ""))
-        form.addRow(self.tr("Dossier de sauvegarde :"), _folder_row(self.backup, self))
+        # A folder inside the data folder is said under it as soon as it is there (chosen or typed), as
+        # ``config set backup.folder`` refuses it (app.setting_checks.inside_folder): found from outside, it was
+        # saved here and every scheduled backup then failed, « Sauvegarde non faite ».
+        self.backup_problem = named(WrappedLabel(), "fieldProblem")
+        self.backup_problem.hide()
+        backup_column = QWidget()
+        column = QVBoxLayout(backup_column)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(_folder_row(self.backup, self))
+        column.addWidget(self.backup_problem)
+        backup_caption = QLabel(self.tr("Dossier de sauvegarde :"))
+        backup_caption.setBuddy(self.backup)
+        form.addRow(backup_caption, backup_column)
+        self.backup.textChanged.connect(self._check_backup_folder)
         self.backup_hours = _spin_box("backup.every_hours")
         self.backup_hours.setSuffix(self.tr(" h"))
         self.backup_hours.setValue(int(settings.get("backup.every_hours") or 0))
@@ -172,6 +188,26 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self._check_backup_folder()  # one saved before it was refused: said on opening
+
+    def _backup_inside_data(self) -> bool:
+        """Whether the backup folder typed lies in Teleavis's data folder, which a restore replaces."""
+        typed = self.backup.text().strip()
+        return bool(typed) and inside_folder(Path(whole_path(typed)), self.store.data_dir)
+
+    def _backup_words(self) -> str:
+        return self.tr(
+            "Ce dossier est dans celui des données de Teleavis ({data}) : une restauration remplace tout ce "
+            "dossier et effacerait les sauvegardes gardées là (et un disque en panne les emporterait avec les "
+            "données). Choisissez une clé USB, un disque externe ou un autre dossier."
+        ).format(data=self.store.data_dir)
+
+    def _check_backup_folder(self) -> None:
+        inside = self._backup_inside_data()
+        self.backup_problem.setText(self._backup_words() if inside else "")
+        self.backup_problem.setVisible(inside)
+        if not inside and self.problem.text().startswith(self._backup_words()):
+            self.problem.clear()  # said on « Enregistrer », gone once corrected
 
     def _folder(self, edit: QLineEdit, key: str) -> str:
         """The folder typed, kept with its whole path as ``config set`` keeps it (the window may start in
@@ -266,6 +302,11 @@ class SettingsDialog(QDialog):
             area.ensureWidgetVisible(field)
 
     def save(self) -> None:
+        if self._backup_inside_data():  # before anything is saved (app.setting_checks.inside_folder)
+            self.problem.setText(" ".join((self._backup_words(), self.tr("Rien n'a été enregistré."))))
+            self.tabs.setCurrentIndex(self.security_tab)
+            self._ask_code_in(self.backup)
+            return
         # The platform's settings checked before anything is saved: the site saved, then a CA file refused,
         # would have kept half of what was typed.
         values = self.platform.checked_values()

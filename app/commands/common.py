@@ -27,6 +27,14 @@ M.add(
             "fr": "« {path} » est un dossier : donnez le nom du fichier à écrire dedans.",
             "en": "“{path}” is a folder: give the name of the file to write in it.",
         },
+        "export.inside_data": {
+            "fr": "Impossible d'écrire « {path} » : ce fichier serait dans le dossier des données de Teleavis "
+            "({data}), qu'une restauration remplace entièrement (il serait effacé), et il y resterait lisible, hors "
+            "du chiffrement. Écrivez-le sur une clé USB ou dans un autre dossier. Rien n'a été écrit.",
+            "en": "Cannot write “{path}”: that file would be inside Teleavis's data folder ({data}), which a restore "
+            "replaces entirely (it would be erased), and it would lie there readable, outside the encryption. "
+            "Write it to a USB stick or another folder. Nothing was written.",
+        },
         "export.replaced": {
             "fr": "(« {path} » remplace l'export précédent du même nom.)",
             "en": "(“{path}” replaces the earlier export of that name.)",
@@ -76,6 +84,10 @@ def export_target(path: Path, kind: str) -> bool:
     (a letter, a spreadsheet, another export's) is never written over: refused (exit 1), kept as it was."""
     if path.is_dir():
         raise TeleavisError(M.tr("export.folder", path=str(path)))
+    from app.setting_checks import inside_folder
+
+    if inside_folder(path.parent, data_dir()):  # as ``backup`` refuses it (a restore erases it)
+        raise TeleavisError(M.tr("export.inside_data", path=str(path), data=str(data_dir())))
     if not path.exists() and not path.is_symlink():
         return False
     if not path.is_symlink() and path.is_file() and _an_export_of_ours(path, kind):

@@ -2073,6 +2073,11 @@ Queue it for sending?</translation>
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="1"/>
+        <source>Le rapport n'est pas enregistré dans « {folder} » : ce dossier est dans celui des données de Teleavis, qu'une restauration remplace entièrement (le rapport serait effacé), et il y resterait lisible par tous, hors du chiffrement. Enregistrez-le sur une clé USB ou dans un autre dossier (Documents, par exemple). Rien n'a été écrit.</source>
+        <translation>The report is not saved in “{folder}”: that folder is inside Teleavis's data folder, which a restore replaces entirely (the report would be erased), and it would lie there readable by anyone, outside the encryption. Save it to a USB stick or another folder (Documents, for instance). Nothing was written.</translation>
+    </message>
     <message numerus="yes">
         <location filename="../../ui/main_window.py" line="1100"/>
         <source>● %n dossier(s) à lire</source>
@@ -3050,6 +3055,16 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 </context>
 <context>
     <name>SettingsDialog</name>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="1"/>
+        <source>Ce dossier est dans celui des données de Teleavis ({data}) : une restauration remplace tout ce dossier et effacerait les sauvegardes gardées là (et un disque en panne les emporterait avec les données). Choisissez une clé USB, un disque externe ou un autre dossier.</source>
+        <translation>This folder is inside Teleavis's data folder ({data}): a restore replaces that whole folder and would erase the backups kept there (and a failed disk would take them with the data). Choose a USB stick, an external disk or another folder.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="1"/>
+        <source>Rien n'a été enregistré.</source>
+        <translation>Nothing was saved.</translation>
+    </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="38"/>
         <source>Choisir…</source>

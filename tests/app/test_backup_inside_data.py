@@ -49,3 +49,21 @@ def test_the_data_folder_is_refused_as_the_backup_folder(
     with Store.open(teleavis_home) as store:
         assert not store.settings.get("backup.folder")
     assert run_inprocess(capsys, "config", "set", "backup.folder", str(tmp_path / "usb")).code == 0
+
+
+def test_an_export_into_the_data_folder_is_refused(
+    tmp_path: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A report or a CSV written there is a patient's file in clear inside the encrypted folder, erased by the
+    next restore as the backups were."""
+    case_id = run_inprocess(capsys, "case", "list", "--json").out.split('"id": "')[1].split('"')[0]
+    for args in (
+        ["case", "export", case_id, "--pdf", str(teleavis_home / "rapport.pdf")],
+        ["audit", "export", "--csv", str(teleavis_home / "logs" / "audit.csv")],
+        ["acts", "export", "--year", "2026", "--out", str(teleavis_home / "actes.csv")],
+    ):
+        refused = run_inprocess(capsys, *args)
+        assert refused.code == 1, (args, refused.err)
+        assert "restauration" in refused.err and "Rien n'a été écrit" in refused.err, refused.err
+    assert not [p for p in teleavis_home.rglob("*") if p.suffix in (".pdf", ".csv")]
+    assert run_inprocess(capsys, "case", "export", case_id, "--pdf", str(tmp_path / "rapport.pdf")).code == 0
