@@ -203,6 +203,9 @@ class BackupInfo:
     blobs: int
     size: int
     missing_blobs: int = 0
+    #: The cases that did not open when it was written (app.case_check): carried as they were, they will not
+    #: open once restored either; an older backup may hold them whole.
+    not_opening: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -245,6 +248,9 @@ def write_backup(
     if inside_folder(target.parent, store.data_dir):
         raise BackupError(M.tr("backup.inside_data", path=str(target.parent), data=str(store.data_dir)))
     meta = _key_meta_for_backup(store, passphrase)
+    from app.case_check import cases_not_opening
+
+    _total, not_opening = cases_not_opening(store)  # said, never silently carried (found from outside)
     archive_id = secrets.token_hex(16)
     archive_key = AESGCM.generate_key(bit_length=256)
     created = iso(utc_now())
@@ -307,6 +313,7 @@ def write_backup(
         blobs=counts["blobs"],
         size=target.stat().st_size,
         missing_blobs=counts["missing_blobs"],
+        not_opening=tuple(not_opening),
     )
     _record(store, "backup", f"{info.cases} cases, {info.blobs} files, {info.size} bytes", actor)
     log.info("backup written: %d cases, %d blobs, %d bytes", info.cases, info.blobs, info.size)

@@ -45,7 +45,7 @@ MIN_PIXELS = 1280 * 720
 @dataclass(frozen=True)
 class Check:
     """One line of the diagnosis: ``name`` is a stable id (camera, keyring, data_dir, free_space,
-    database, backup, platform, tls, clock); ``detail`` says what was found, ``advice`` what to do."""
+    database, cases, backup, platform, tls, clock); ``detail`` says what was found, ``advice`` what to do."""
 
     name: str
     status: Status
@@ -248,6 +248,25 @@ def database(root: Path) -> Check:
     if version > len(MIGRATIONS):
         return Check("database", FAILED, M.tr("doctor.db.too_new", version=version), M.tr("doctor.db.too_new.advice"))
     return Check("database", OK, M.tr("doctor.db.ok", version=version, cases=M.counted("cases", cases)))
+
+
+def cases(total: int, not_opening: Sequence[str]) -> Check:
+    """Whether every one of the ``total`` cases opens (decrypts): ``not_opening``, the ids of those that do not
+    (app.case_check), which SQLite's integrity check cannot see."""
+    if not not_opening:
+        return Check("cases", OK, M.tr("doctor.cases.ok", cases=M.counted("cases", total)))
+    ids = ", ".join(case_id[:8] for case_id in not_opening)
+    return Check(
+        "cases",
+        FAILED,
+        M.tr_count("doctor.cases.altered", len(not_opening), count=len(not_opening), total=total, ids=ids),
+        M.tr("doctor.cases.altered.advice"),
+    )
+
+
+def cases_not_opened(reason: str) -> Check:
+    """The cases could not be opened at all: the data key is not to be had here (no passphrase given)."""
+    return Check("cases", WARNING, M.tr("doctor.cases.locked", reason=reason), M.tr("doctor.cases.locked.advice"))
 
 
 def backup(settings: dict[str, Any], now: datetime, data_folder: Path | None = None) -> Check:

@@ -17,6 +17,41 @@ M.add(
         "doctor.title.free_space": {"fr": "Place libre sur le disque", "en": "Free disk space"},
         "doctor.title.database": {"fr": "Base de données", "en": "Database"},
         "doctor.title.backup": {"fr": "Sauvegarde automatique", "en": "Automatic backup"},
+        "doctor.title.cases": {"fr": "Dossiers", "en": "Cases"},
+        "doctor.cases.ok": {
+            "fr": "Chaque dossier s'ouvre ({cases}).",  # {cases}: app.messages.counted
+            "en": "Every case opens ({cases}).",
+        },
+        "doctor.cases.altered": {
+            "fr": "{count} dossiers sur {total} ne s'ouvrent plus (données abîmées ou modifiées hors de Teleavis) : "
+            "{ids}. Les autres s'ouvrent.",
+            "en": "{count} cases of {total} no longer open (data damaged or changed outside Teleavis): {ids}. The "
+            "others open.",
+        },
+        "doctor.cases.altered.one": {
+            "fr": "{count} dossier sur {total} ne s'ouvre plus (données abîmées ou modifiées hors de Teleavis) : "
+            "{ids}. Les autres s'ouvrent.",
+            "en": "{count} case of {total} no longer opens (data damaged or changed outside Teleavis): {ids}. The "
+            "others open.",
+        },
+        "doctor.cases.altered.advice": {
+            "fr": "Ce qui n'ouvre plus ne se répare pas ici : une sauvegarde faite avant le problème le contient "
+            "intact. Gardez les sauvegardes plus anciennes, et appelez le support pour restaurer la bonne "
+            "(teleavis restore FICHIER) : ce qui a été fait depuis cette sauvegarde serait à refaire.",
+            "en": "What no longer opens cannot be repaired here: a backup made before the problem holds it intact. "
+            "Keep the older backups, and call the support to restore the right one (teleavis restore FILE): what "
+            "was done since that backup would have to be done again.",
+        },
+        "doctor.cases.locked": {
+            "fr": "Dossiers non ouverts : la clé des données n'est pas disponible ({reason}).",
+            "en": "Cases not opened: the data key is not available ({reason}).",
+        },
+        "doctor.cases.locked.advice": {
+            "fr": "Pour les vérifier, donnez la phrase secrète (variable TELEAVIS_PASSPHRASE), ou lancez le "
+            "diagnostic depuis la fenêtre (Aide > Diagnostic).",
+            "en": "To check them, give the passphrase (TELEAVIS_PASSPHRASE variable), or run the diagnosis from "
+            "the window (Help > Diagnosis).",
+        },
         "doctor.backup.none": {
             "fr": "Aucune sauvegarde n'est faite : aucun dossier de sauvegarde n'est choisi.",
             "en": "No backup is made: no backup folder is chosen.",

@@ -3,7 +3,7 @@ as soon as it is done."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
@@ -12,12 +12,17 @@ from shiboken6 import isValid
 from ui.tasks import run_task, to_main
 from ui.widgets import fit_on_screen
 
+if TYPE_CHECKING:
+    from app.store import Store
+
 
 class DiagnosticDialog(QDialog):
-    """Cameras, keyring, data folder, disk, database, platform, TLS and clock, with what to do."""
+    """Cameras, keyring, data folder, disk, database, cases, platform, TLS and clock, with what to do."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, store: Store | None = None) -> None:
         super().__init__(parent)
+        #: The window's store: each case is opened with its key (to name those that no longer open).
+        self._store = store
         self.setWindowTitle(self.tr("Diagnostic de Teleavis"))
         fit_on_screen(self, 720, 520)
         layout = QVBoxLayout(self)
@@ -46,7 +51,13 @@ class DiagnosticDialog(QDialog):
         def arrived(check: Any) -> None:
             to_main(lambda: self._one(check))
 
-        return diagnose(on_check=arrived)
+        if self._store is None:
+            return diagnose(on_check=arrived)
+        clone = self._store.clone()  # (this worker's own connection)
+        try:
+            return diagnose(on_check=arrived, store=clone)
+        finally:
+            clone.close()
 
     def _one(self, check: Any) -> None:
         if not isValid(self) or self.done_checks is not None:

@@ -1194,15 +1194,15 @@ class MainWindow(QMainWindow):
     def backup_if_due(self) -> None:
         store = self.store
 
-        def backup() -> bool:
+        def backup() -> tuple[str, ...] | None:
+            """None when no backup was due; else the cases it carries that do not open."""
             from app.backup import backup_due, run_scheduled_backup
 
             clone = store.clone()
             try:
                 if not backup_due(clone):
-                    return False
-                run_scheduled_backup(clone)
-                return True
+                    return None
+                return run_scheduled_backup(clone).not_opening
             finally:
                 clone.close()
 
@@ -1210,8 +1210,20 @@ class MainWindow(QMainWindow):
             words = exc.message if isinstance(exc, TeleavisError) else self.tr("erreur interne")
             self.statusBar().showMessage(self.tr("Sauvegarde non faite : {words}").format(words=words), 15000)
 
-        def finished(done: bool) -> None:
-            if done:
+        def finished(not_opening: tuple[str, ...] | None) -> None:
+            if not_opening:
+                # Found from outside: made over a case that no longer opens, without a word.
+                self.statusBar().showMessage(
+                    self.tr(
+                        "Sauvegarde faite, mais %n dossier(s) ne s'ouvre(nt) plus (données abîmées hors de "
+                        "Teleavis) : {ids}. Elle le(s) contient tel(s) quel(s). Gardez les sauvegardes plus "
+                        "anciennes et appelez le support (Aide > Diagnostic le montre).",
+                        "",
+                        len(not_opening),
+                    ).format(ids=", ".join(case_id[:8] for case_id in not_opening)),
+                    60000,
+                )
+            elif not_opening is not None:
                 self.statusBar().showMessage(self.tr("Sauvegarde faite."), 5000)
 
         run_task(backup, finished, failed)
@@ -1282,7 +1294,7 @@ class MainWindow(QMainWindow):
     def open_diagnostic(self) -> None:
         from ui.diagnostic_dialog import DiagnosticDialog
 
-        dialog = DiagnosticDialog(self)
+        dialog = DiagnosticDialog(self, store=self.store)
         try:
             dialog.exec()
         finally:

@@ -3,7 +3,8 @@
 The checks themselves are pure (``app.doctor``); this module, part of the composition root, gathers
 the facts that need hardware or the network and hands them in. The window's "Aide > Diagnostic"
 calls :func:`diagnose` and shows :func:`app.doctor.render_text` of the result, so both say the
-same thing. Nothing here writes to the data folder or asks for the passphrase.
+same thing. Nothing here writes to the data folder or asks for the passphrase: the cases are opened (to find
+those that no longer do) with the key the keyring or ``TELEAVIS_PASSPHRASE`` gives, the base read-only.
 """
 
 from __future__ import annotations
@@ -13,19 +14,24 @@ import contextlib
 import logging
 import os
 import shutil
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import doctor
 from app import messages as M
 from app.commands.common import emit_json
+from app.db import DB_FILE
 from app.doctor import CameraProbe, Check, PlatformProbe
 from app.errors import TeleavisError
 from app.paths import data_dir
 from app.swap import finish_swap
 from app.urls import is_secure_url, proxy_in_use
+
+if TYPE_CHECKING:
+    from app.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +66,12 @@ def diagnose(
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     keyring_state: Callable[[], tuple[bool, str]] | None = None,
     on_check: Callable[[Check], None] | None = None,
+    store: Store | None = None,
 ) -> list[Check]:
     """Every check, in the order a technician would look. Each source of facts can be replaced.
-    ``on_check`` hears of each check as soon as it is done (the window shows them as they come)."""
+    ``on_check`` hears of each check as soon as it is done (the window shows them as they come). ``store``:
+    the window's (unlocked), whose cases are opened; without it, with the key the keyring or the passphrase
+    variable gives."""
     root = root or data_dir()
     with contextlib.suppress(OSError):  # (what cannot be moved back is the folder check's to say)
         finish_swap(root)  # a restore cut between its renames: its data is looked at where it belongs
@@ -81,13 +90,48 @@ def diagnose(
     done(doctor.keyring(usable, backend, root / "key.json", refused))
     done(doctor.data_dir(root))
     done(doctor.free_space(root, usage))
-    done(doctor.database(root))
+    database = doctor.database(root)
+    done(database)
+    if database.status == doctor.OK and (root / DB_FILE).exists():
+        # SQLite's integrity check cannot see a case whose sealed content no longer opens (found from
+        # outside: « Base intègre » over such a case).
+        cases = _cases_check(root, store)
+        if cases is not None:
+            done(cases)
     done(doctor.backup(doctor.plain_settings(root), now(), root))
     probe = (platform_probe or probe_platform)(root)
     done(doctor.platform(probe))
     done(doctor.tls(probe))
     done(doctor.clock(probe.date_header if probe else None, probe.received_at if probe else now()))
     return checks
+
+
+def _cases_check(root: Path, store: Store | None) -> Check | None:
+    """Whether each case opens; None when there is no key yet (the keyring check says so)."""
+    from app.case_check import cases_not_opening
+
+    if store is not None:
+        return doctor.cases(*cases_not_opening(store))
+    from app.keystore import PASSPHRASE_ENV, KeyStore
+    from app.store import Store
+
+    keys = KeyStore(root, lambda _confirm: os.environ.get(PASSPHRASE_ENV) or None)  # never asked: a diagnosis
+    if not keys.exists():
+        return None
+    try:
+        key = keys.unlock()
+        conn = sqlite3.connect(f"{(root / DB_FILE).resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+    except TeleavisError as exc:  # (no passphrase given, a wrong one, the keyring's entry lost)
+        return doctor.cases_not_opened(exc.message)
+    except sqlite3.Error as exc:
+        return doctor.cases_not_opened(str(exc))
+    conn.row_factory = sqlite3.Row
+    try:
+        return doctor.cases(*cases_not_opening(Store(root, key, conn)))
+    except sqlite3.Error as exc:  # (busy: a restore or a key rotation going on)
+        return doctor.cases_not_opened(str(exc))
+    finally:
+        conn.close()
 
 
 def _camera_check(probe: Callable[[], list[CameraProbe]]) -> Check:

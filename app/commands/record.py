@@ -134,6 +134,14 @@ M.add(
             "en": "The backups already in “{folder}” are intact: keep them, removing some would change nothing "
             "(room is not what is missing: this drive limits the size of one file).",
         },
+        "record.backup_not_opening": {
+            "fr": "Attention : le dossier {id} ne s'ouvre plus (données abîmées ou modifiées hors de Teleavis). "
+            "Cette sauvegarde le contient tel quel : restauré, il ne s'ouvrira pas davantage. Gardez les "
+            "sauvegardes plus anciennes (l'une d'elles peut le contenir intact) et appelez le support.",
+            "en": "Warning: case {id} no longer opens (data damaged or changed outside Teleavis). This backup holds "
+            "it as it is: restored, it will not open either. Keep the older backups (one of them may hold it "
+            "whole) and call the support.",
+        },
         "record.backup_missing": {
             "fr": "Attention : {count} fichiers déjà absents du disque n'ont pas pu être sauvegardés.",
             "en": "Warning: {count} files already missing from the disk could not be backed up.",
@@ -318,6 +326,8 @@ def run_backup(args: argparse.Namespace) -> int:
         say(M.tr_count("record.backups_removed", removed, count=removed, kept=M.counted("kept", args.keep)))
     if info.missing_blobs:
         say(M.tr_count("record.backup_missing", info.missing_blobs, count=info.missing_blobs))
+    for case_id in info.not_opening:
+        say(M.tr("record.backup_not_opening", id=case_id[:8]))
     return 0
 
 

@@ -2073,6 +2073,14 @@ Queue it for sending?</translation>
 </context>
 <context>
     <name>MainWindow</name>
+    <message numerus="yes">
+        <location filename="../../ui/main_window.py" line="1"/>
+        <source>Sauvegarde faite, mais %n dossier(s) ne s&apos;ouvre(nt) plus (données abîmées hors de Teleavis) : {ids}. Elle le(s) contient tel(s) quel(s). Gardez les sauvegardes plus anciennes et appelez le support (Aide &gt; Diagnostic le montre).</source>
+        <translation>
+            <numerusform>Backup made, but %n case no longer opens (data damaged outside Teleavis): {ids}. The backup holds it as it is. Keep the older backups and call the support (Help &gt; Diagnosis shows it).</numerusform>
+            <numerusform>Backup made, but %n cases no longer open (data damaged outside Teleavis): {ids}. The backup holds them as they are. Keep the older backups and call the support (Help &gt; Diagnosis shows them).</numerusform>
+        </translation>
+    </message>
     <message>
         <location filename="../../ui/main_window.py" line="1"/>
         <source>Le rapport n'est pas enregistré dans « {folder} » : ce dossier est dans celui des données de Teleavis, qu'une restauration remplace entièrement (le rapport serait effacé), et il y resterait lisible par tous, hors du chiffrement. Enregistrez-le sur une clé USB ou dans un autre dossier (Documents, par exemple). Rien n'a été écrit.</source>

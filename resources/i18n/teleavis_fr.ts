@@ -83,6 +83,14 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
+        <location filename="../../ui/main_window.py" line="1"/>
+        <source>Sauvegarde faite, mais %n dossier(s) ne s&apos;ouvre(nt) plus (données abîmées hors de Teleavis) : {ids}. Elle le(s) contient tel(s) quel(s). Gardez les sauvegardes plus anciennes et appelez le support (Aide &gt; Diagnostic le montre).</source>
+        <translation>
+            <numerusform>Sauvegarde faite, mais %n dossier ne s&apos;ouvre plus (données abîmées hors de Teleavis) : {ids}. Elle le contient tel quel. Gardez les sauvegardes plus anciennes et appelez le support (Aide &gt; Diagnostic le montre).</numerusform>
+            <numerusform>Sauvegarde faite, mais %n dossiers ne s&apos;ouvrent plus (données abîmées hors de Teleavis) : {ids}. Elle les contient tels quels. Gardez les sauvegardes plus anciennes et appelez le support (Aide &gt; Diagnostic le montre).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <location filename="../../ui/main_window.py" line="1100"/>
         <source>● %n dossier(s) à lire</source>
         <translation>
