@@ -71,6 +71,7 @@ NOT_BEFORE_THE_WINDOW = (
     "requests",  # the sync engine, started after the window shows
     "keyring",  # the data key is fetched once the window shows
     "hashlib",  # OpenSSL's digests: keyed tags, the PIN, random names, none of which the worklist needs
+    "signal",  # its three enums (~3 M instructions): app.main needs the numbers only, from _signal
     "cryptography.hazmat.primitives.kdf.scrypt",  # a passphrase only
     "app.validation",  # the case editor's checks, and the forms (~6 ms): the list's times need neither
     "app.report_text",
