@@ -14,7 +14,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QPoint, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPainter, QPixmap, QRegion, QResizeEvent, QTextCursor
+from PySide6.QtGui import (
+    QDesktopServices,
+    QIcon,
+    QImage,
+    QKeyEvent,
+    QPainter,
+    QPixmap,
+    QRegion,
+    QResizeEvent,
+    QTextCursor,
+)
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -115,11 +125,51 @@ def image_progress(case: Case, sent: int) -> tuple[int, int]:
     return done, len(case.images)
 
 
+#: How long the news stays in front of her after an input that is no sign she read it (a modifier alone, a
+#: key or a click outside the page) before it counts as read: leaving the page takes less.
+READ_AFTER_MS = 1500
+
+
 #: What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse
 #: move, which the system may make up when what is under the pointer changes).
 _PERSON_EVENTS = frozenset(
-    (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel, QEvent.Type.TouchBegin)
+    (
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonRelease,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+    )
 )
+#: The keys that move through the page she is reading (a key with a character acts on it too).
+_READING_KEYS = frozenset(
+    (
+        Qt.Key.Key_Up,
+        Qt.Key.Key_Down,
+        Qt.Key.Key_Left,
+        Qt.Key.Key_Right,
+        Qt.Key.Key_PageUp,
+        Qt.Key.Key_PageDown,
+        Qt.Key.Key_Home,
+        Qt.Key.Key_End,
+        Qt.Key.Key_Space,
+    )
+)
+#: With one of these held, a key is a shortcut (Alt+← back to the list, Ctrl+L the lock...): it may leave.
+_SHORTCUT_MODIFIERS = (
+    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
+)
+
+
+def acts_on_page(event: QKeyEvent) -> bool:
+    """Whether a key pressed in the page acts on it (moves through it, types in it): a sign she is reading
+    it. Not a modifier alone (the Alt of Alt+←), nor a shortcut, nor Escape, Tab or a function key."""
+    if event.modifiers() & _SHORTCUT_MODIFIERS:
+        return False
+    if event.key() in _READING_KEYS:
+        return True
+    text = event.text()
+    return bool(text) and text.isprintable()
 
 
 #: Where a line of the conversation keeps the id of its message.
@@ -212,6 +262,12 @@ class FollowView(QWidget):
         #: An unread answer that came while the case was on screen waits for a person's input.
         self._awaiting_person = False
         self._person_seen = False
+        #: A person's input that is no sign she read the news (a modifier alone, outside the page): read if
+        #: it is still in front of her a moment later, not if she left meanwhile.
+        self._still_there = QTimer(self)
+        self._still_there.setSingleShot(True)
+        self._still_there.setInterval(READ_AFTER_MS)
+        self._still_there.timeout.connect(lambda: self.note_seen(person=True))
         self._opening = False
         self._buffer: QBuffer | None = None
         self._reply_images: list[NewImage] = []
@@ -990,6 +1046,7 @@ class FollowView(QWidget):
                 app.installEventFilter(self)
 
     def _stop_waiting_for_a_person(self) -> None:
+        self._still_there.stop()
         if self._awaiting_person:
             self._awaiting_person = False
             app = QApplication.instance()
@@ -997,21 +1054,38 @@ class FollowView(QWidget):
                 app.removeEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A person's input while news waits. Found from outside: any key counted as « she saw it », and the
+        Alt of Alt+← marked the answer read as she left the page. A sign she reads the page (a click, the
+        wheel or a touch in it, a key that acts on it) reads the news in view at once; any other input (a
+        modifier alone, a key or a click outside the page, a shortcut) only if the news is still in front of
+        her a moment later (``READ_AFTER_MS``): the page left by then, it stays unread."""
+        kind = event.type()
         if (
             self._awaiting_person
-            and not self._person_seen
-            and event.type() in _PERSON_EVENTS
+            and kind in _PERSON_EVENTS
             and self.isVisible()
             and QApplication.activeWindow() is self.window()
         ):
-            self._person_seen = True  # one look per turn of the event loop, not one per widget the event crosses
+            if not self._a_sign_of_reading(watched, event):
+                if not self._still_there.isActive():
+                    self._still_there.start()
+            elif not self._person_seen:
+                self._person_seen = True  # one look per turn of the event loop, not one per widget it crosses
 
-            def look() -> None:
-                self._person_seen = False
-                self.note_seen(person=True)
+                def look() -> None:
+                    self._person_seen = False
+                    self.note_seen(person=True)
 
-            QTimer.singleShot(0, self, look)  # (never run once the view is gone)
+                QTimer.singleShot(0, self, look)  # (never run once the view is gone; after what the input did)
         return False
+
+    def _a_sign_of_reading(self, watched: QObject, event: QEvent) -> bool:
+        """Whether ``event``, delivered to ``watched``, is a sign she reads this page: made in it (not on the
+        « Liste des dossiers » button above it, nor elsewhere in the window), and for a key, one that acts on
+        the page (``acts_on_page``)."""
+        if not isinstance(watched, QWidget) or not (watched is self or self.isAncestorOf(watched)):
+            return False
+        return event.type() != QEvent.Type.KeyPress or (isinstance(event, QKeyEvent) and acts_on_page(event))
 
     def _show_answer(self, answer: object, state: CaseState | None = None) -> None:
         self.answer_box.setVisible(isinstance(answer, Answer))
