@@ -74,6 +74,10 @@ _MESSAGES = Catalogue(
             "fr": "La réponse à « {question} » doit être un nombre.",
             "en": "The answer to “{question}” must be a number.",
         },
+        "type.decimal_fraction": {
+            "fr": "La réponse à « {question} » doit être un nombre décimal : écrivez 0,8 pour 8/10.",
+            "en": "The answer to “{question}” must be a decimal number: write 0.8 for 8/10.",
+        },
         "type.text": {
             "fr": "La réponse à « {question} » doit être un texte.",
             "en": "The answer to “{question}” must be text.",
@@ -396,7 +400,9 @@ def _problem(q: _Question, value: Any, lang: str) -> tuple[str, str] | None:
     else:  # a form item type this module does not know how to check: a bug in the form
         raise ValueError(f"form item {q.link_id!r} has an unsupported type {q.type!r}")
     if not ok:
-        return "form.type", _say(lang, f"type.{q.type}", question=question)
+        # A fraction the window could not read as one (« 8/0 »), or written so in a case file: what to write.
+        fraction = q.type == "decimal" and isinstance(value, str) and "/" in value
+        return "form.type", _say(lang, "type.decimal_fraction" if fraction else f"type.{q.type}", question=question)
     if q.type in ("integer", "decimal"):
         return _range_problem(q, value, lang)
     return None

@@ -4,6 +4,7 @@ comma)."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date
@@ -200,10 +201,21 @@ def check_binding(key: str, widget: QCheckBox) -> Binding:
 
 
 def number_to_model(kind: str) -> Callable[[str], Any]:
+    """The field's text as the form stores it: a number, else the text as typed. A fraction in a decimal
+    field is the decimal it means (found from outside: « 8/10 » in the acuity field, whose label says
+    « 8/10 = 0,8 », was refused as « doit être un nombre »), to three places (2/3: 0,667)."""
+
     def convert(text: str) -> Any:
         cleaned = text.strip().replace(",", ".").replace(" ", "")
         try:
-            return int(cleaned) if kind == "integer" else float(cleaned)
+            if kind == "integer":
+                return int(cleaned)
+            if cleaned.count("/") == 1:
+                over, under = (float(part) for part in cleaned.split("/"))
+                if under > 0 and math.isfinite(over) and math.isfinite(under):
+                    return round(over / under, 3)
+                return text.strip()
+            return float(cleaned)
         except ValueError:
             return text.strip()  # kept as typed: the checklist says what is wrong
 
