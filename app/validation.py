@@ -8,7 +8,7 @@ cases of the workstation, ``same_ins_elsewhere`` adds an INS that already stands
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from app import forms, i18n, quality_words
 from app import messages as M
@@ -363,6 +363,13 @@ M.add(
             "doute mal réglée ; l'expert verra cette date.",
             "en": "Image {n}: its capture date is in the future. The device's clock is probably wrong; the "
             "expert will see this date.",
+        },
+        "v.captured_earlier": {
+            "fr": "Image {n} : prise le {when}, des heures avant les autres images du dossier. Elle peut être d'un "
+            "patient précédent, restée sur la carte de l'appareil : vérifiez qu'elle est bien de ce patient, "
+            "sinon supprimez-la.",
+            "en": "Image {n}: taken on {when}, hours before the case's other images. It may be a previous "
+            "patient's, left on the device's card: check that it is this patient's, else delete it.",
         },
         "v.consent_before_birth": {
             "fr": "Date du consentement antérieure à la naissance du patient : vérifiez-la.",
@@ -993,6 +1000,43 @@ def reply_other_patients(images: list[CaseImage], patient: Patient) -> list[Find
     ]
 
 
+#: The code of :func:`taken_earlier`'s warning.
+EARLIER_PHOTO = "image.captured.earlier"
+#: A photo taken this long before the newest of the others is of an earlier session: a previous patient's
+#: left on the camera's card, imported with this one's (as « Dossier de l'appareil » and « Importer un
+#: fichier… » say at the import, ui/capture_folder.py).
+EARLIER_SESSION = timedelta(hours=3)
+
+
+def earlier_sessions(images: list[CaseImage]) -> dict[int, datetime]:
+    """The images (by index) taken :data:`EARLIER_SESSION` before the newest of the others, with when each
+    was taken. Only a time the file gave counts (not an import's time, not a date alone). An earlier day
+    alone is said at the import only: a draft begun one day holds that day's images when it leaves the next."""
+    taken: dict[int, datetime] = {}
+    for index, image in enumerate(images):
+        moment = parse_date_time(image.captured_at) if len(image.captured_at) > 10 and not image.time_unknown else None
+        if moment is not None and moment.tzinfo is not None:
+            taken[index] = moment
+    newest = max(taken.values(), default=None)
+    return {
+        index: moment for index, moment in taken.items() if newest is not None and newest - moment > EARLIER_SESSION
+    }
+
+
+def taken_earlier(case: Case) -> list[Finding]:
+    """The case's photos that look taken in an earlier session (:func:`earlier_sessions`), a warning under its
+    own code that the window asks about before the case leaves, as it does for another patient's image:
+    imported, it was said once under the capture panel, and the case left in one click. The time as the
+    camera wrote it (its clock, as the import says it)."""
+    out = []
+    for index, moment in sorted(earlier_sessions(case.images).items()):
+        when = f"{i18n.date_words(moment.date().isoformat())} {moment:%H:%M}"
+        out.append(
+            _f(EARLIER_PHOTO, f"images[{index}].captured_at", "v.captured_earlier", "warning", n=index + 1, when=when)
+        )
+    return out
+
+
 def validate_images(case: Case) -> list[Finding]:
     """Image count, labels, the specialty's views or fields, and unusable images."""
     out: list[Finding] = []
@@ -1035,6 +1079,7 @@ def validate_images(case: Case) -> list[Finding]:
                         reason=finding.text(),
                     )
                 )
+    out.extend(taken_earlier(case))
     if retina:
         out.extend(same_eye_twice(images))
     out.extend(_view_findings(case))

@@ -451,6 +451,7 @@ class CapturePanel(QWidget):
                 "body_site": labels.body_site,
                 "quality": labels.retake_button,
                 "patient": labels.delete_button,  # another patient's image: removed, unless confirmed
+                "captured_at": labels.delete_button,  # an earlier session's photo: the same
             }.get(match.group(2), labels.view)
             self.right_column.ensureWidgetVisible(target)
             target.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -30,13 +30,13 @@ from app.findings import Finding
 from app.model import CHECKS_VERSION, EDITABLE_STATES, Case, CaseState
 from app.outbox import Outbox
 from app.store import PLATFORM, Store
-from app.validation import EYE_SIDE, NAMES_ONLY, OTHER_PATIENT
+from app.validation import EARLIER_PHOTO, EYE_SIDE, NAMES_ONLY, OTHER_PATIENT
 from ui.case_editor import CaseEditor
 from ui.checklist import ChecklistPanel
 from ui.eye_side_question import send_despite_eye_sides
 from ui.fields import window_dates
 from ui.follow_view import FollowView
-from ui.other_patient_question import send_despite_other_patient
+from ui.other_patient_question import send_despite_earlier_photos, send_despite_other_patient
 from ui.tasks import on_own_connection, run_note, run_write, wait_writes
 from ui.widgets import announce, named, see_through
 from ui.worklist import training_words
@@ -682,7 +682,7 @@ class CasePage(QWidget):
             self.checklist.refused_for_list()
             self.go_to(blocking[0].field)
             return False
-        if not self._other_patients_confirmed() or not self._eye_sides_confirmed():
+        if not self._other_patients_confirmed() or not self._eye_sides_confirmed() or not self._earlier_confirmed():
             return False
         if self._set_aside_in_training(self.case.id) and not self._real_patient_confirmed():
             return False
@@ -761,6 +761,20 @@ class CasePage(QWidget):
         if send_despite_eye_sides(self, [(str(index + 1), images[index]) for index in doubted]):
             return True
         self.go_to(f"images[{doubted[0]}].eye")
+        return False
+
+    def _earlier_confirmed(self) -> bool:
+        """Asked when the checklist says a photo looks taken in an earlier session (a previous patient's left
+        on the camera's card). « Vérifier les images » (the default) goes to the first such photo, its
+        « Supprimer » button at hand."""
+        assert self.case is not None
+        doubted = self._doubted(EARLIER_PHOTO, "captured_at")
+        if not doubted:
+            return True
+        said = [f.message for f in self.findings if f.code == EARLIER_PHOTO]
+        if send_despite_earlier_photos(self, said):
+            return True
+        self.go_to(f"images[{doubted[0]}].captured_at")
         return False
 
     def _real_patient_confirmed(self) -> bool:

@@ -128,6 +128,30 @@ def _send_despite_names_only(
     return _asked(parent, text)
 
 
+def send_despite_earlier_photos(parent: QWidget, said: Sequence[str]) -> bool:
+    """Whether to send: ``True`` at once when ``said`` (the checklist's words of each photo that looks taken
+    in an earlier session, ``app.validation.taken_earlier``) is empty; else only when the nurse answers
+    « C'est bien ce patient, envoyer » (checking is the default, and what Échap or closing the question
+    does). Found from outside: a photo taken in 2005 was said once, under the capture panel, at its import,
+    and the case left in one click, unlike another patient's image or an eye to check."""
+    if not said:
+        return True
+    text = "\n\n".join(said) + "\n\n"
+    text += QCoreApplication.translate(
+        "OtherPatient",
+        "Envoyée, l'expert lirait peut-être la photo d'un autre patient sous le nom de celui-ci. Si elle n'est "
+        "pas de ce patient, supprimez-la. Si c'est bien lui (une photo ancienne jointe pour comparer, ou "
+        "l'horloge de l'appareil mal réglée), vous pouvez envoyer.",
+    )
+    return sent_once_asked(
+        parent,
+        QCoreApplication.translate("OtherPatient", "Photo d'une séance précédente ?"),
+        text,
+        check=QCoreApplication.translate("OtherPatient", "Vérifier les images"),
+        send=QCoreApplication.translate("OtherPatient", "C'est bien ce patient, envoyer"),
+    )
+
+
 def _asked(parent: QWidget, text: str) -> bool:
     """Whether the nurse sends, asked ``text`` (« Vérifier les images » the default): the same question
     for an image of another patient and for one under the case's names alone."""

@@ -44,7 +44,15 @@ from app.report_text import (
 )
 from app.site import site_patient_system
 from app.store import PLATFORM, NewImage, Store
-from app.validation import EYE_SIDE, NAMES_ONLY, NOT_CHECKED_AGAIN, OTHER_PATIENT, blocking, eye_side_words
+from app.validation import (
+    EARLIER_PHOTO,
+    EYE_SIDE,
+    NAMES_ONLY,
+    NOT_CHECKED_AGAIN,
+    OTHER_PATIENT,
+    blocking,
+    eye_side_words,
+)
 
 M.add(
     {
@@ -263,7 +271,8 @@ def run_import(args: argparse.Namespace) -> int:
     # among what to check (it does not stop the case, which goes with its file number).
     # An image its device recorded for another patient too (found from outside: only `case show` said it).
     say_eye_sides(
-        [f for f in checklist if not f.blocks_sending()], (OTHER_PATIENT, NAMES_ONLY, EYE_SIDE, INS_ELSEWHERE)
+        [f for f in checklist if not f.blocks_sending()],
+        (OTHER_PATIENT, NAMES_ONLY, EYE_SIDE, EARLIER_PHOTO, INS_ELSEWHERE),
     )
     return 0
 
@@ -774,7 +783,9 @@ def run_send(args: argparse.Namespace) -> int:
         # So is an image its device recorded for another patient (found from outside: queued without a
         # word, the window's own question left to the window): as the eye to check, a warning. And an image
         # this release's checks failed on: it leaves with its older verdict (capture.rechecks), said so.
-        said = say_eye_sides(checklist, (OTHER_PATIENT, NAMES_ONLY, EYE_SIDE, IMAGE_ELSEWHERE, NOT_CHECKED_AGAIN))
+        said = say_eye_sides(
+            checklist, (OTHER_PATIENT, NAMES_ONLY, EYE_SIDE, EARLIER_PHOTO, IMAGE_ELSEWHERE, NOT_CHECKED_AGAIN)
+        )
         elsewhere = [finding for finding in said if finding.code == IMAGE_ELSEWHERE]
         others = [finding for finding in said if finding.code == OTHER_PATIENT]
         if findings:
