@@ -260,6 +260,15 @@ def site_patient_system(settings: Settings) -> str:
 SITE_HISTORY = "state.site.history"
 
 
+def site_ever_set(store: Store) -> bool:
+    """Whether this workstation's site was ever set up: its row (even deleted since, or altered), its
+    history, or the audit's record of it. Read as stored, without the data key (the start asks the lock's
+    code before fetching it): for words only, never to act on."""
+    conn = store.conn
+    rows = conn.execute("SELECT 1 FROM settings WHERE key IN ('site.requester', ?) LIMIT 1", (SITE_HISTORY,)).fetchone()
+    return rows is not None or conn.execute("SELECT 1 FROM audit WHERE action = 'site' LIMIT 1").fetchone() is not None
+
+
 def save_site(store: Store, requester: Requester) -> bool:
     """Record the site (one transaction with its audit row, and in the site's history); False when it was
     already so."""

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from app.errors import TeleavisError
+from app.site import site_ever_set
 from app.store import Store
 from ui.lock import LockScreen
 from ui.widgets import fit_on_screen
@@ -39,6 +40,13 @@ class StartLockDialog(QDialog):
             if for_training
             else self.tr(
                 "Les réglages du site de ce poste sont à refaire : ils s'ouvriront une fois le code ou la phrase "
+                "secrète tapé."
+            )
+            if site_ever_set(store)
+            # A data folder where only the command line was used (a lock code, no site): never made, not
+            # « à refaire » (found from outside).
+            else self.tr(
+                "Les réglages du site de ce poste sont à faire : ils s'ouvriront une fois le code ou la phrase "
                 "secrète tapé."
             )
         )

@@ -2595,6 +2595,16 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 <context>
     <name>OtherPatient</name>
     <message>
+        <location filename="../../ui/other_patient_question.py" line="1"/>
+        <source>Envoyée, l&apos;expert lirait peut-être la photo d&apos;un autre patient sous le nom de celui-ci. Si elle n&apos;est pas de ce patient, supprimez-la. Si c&apos;est bien lui (une photo ancienne jointe pour comparer, ou l&apos;horloge de l&apos;appareil mal réglée), vous pouvez envoyer.</source>
+        <translation>Sent, the expert might read another patient&apos;s photo under this one&apos;s name. If it is not this patient&apos;s, delete it. If it is (an old photo joined for comparison, or the device&apos;s clock set wrong), you can send.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/other_patient_question.py" line="1"/>
+        <source>Photo d&apos;une séance précédente ?</source>
+        <translation>Photo from an earlier session?</translation>
+    </message>
+    <message>
         <location filename="../../ui/other_patient_question.py" line="107"/>
         <source>L&apos;image {n} a été enregistrée par l&apos;appareil au seul nom de {recorded}, sans date de naissance ni INS à comparer avec ceux du dossier : le nom seul ne dit pas que c&apos;est {patient}, la patiente du dossier (une mère et sa fille peuvent porter les mêmes noms).</source>
         <translation>The device recorded image {n} under the name alone of {recorded}, without a birth date or an INS to compare with the case&apos;s: a name alone does not say it is {patient}, the case&apos;s patient (a mother and her daughter may bear the same names).</translation>
@@ -3462,6 +3472,11 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 </context>
 <context>
     <name>StartLockDialog</name>
+    <message>
+        <location filename="../../ui/start_lock.py" line="1"/>
+        <source>Les réglages du site de ce poste sont à faire : ils s&apos;ouvriront une fois le code ou la phrase secrète tapé.</source>
+        <translation>This workstation&apos;s site settings are still to be made: they will open once the code or the passphrase is typed.</translation>
+    </message>
     <message>
         <location filename="../../ui/start_lock.py" line="37"/>
         <source>Le mode formation est demandé : il ne sera mis en route qu&apos;une fois le code ou la phrase secrète tapé.</source>
