@@ -27,6 +27,7 @@ from app.device_patient import names_only, recorded_for_another, recorded_words
 from app.fsutil import open_ordinary_file
 from app.i18n import date_words
 from app.model import DevicePatient, Patient
+from app.validation import EARLIER_SESSION
 from capture.watch import FolderWatcher, Seen, pending_files, recorded_patient
 from ui.image_tile import OTHER_PATIENT_COLOUR
 from ui.tasks import run_task
@@ -42,10 +43,9 @@ WATCH_INTERVAL = 2.0
 #: The dialog shows the newest images only: each one listed is opened to check it is an image, on the
 #: window's thread, and a device share may hold years of exports.
 SHOWN_AT_MOST = 200
-#: Among the new images, one taken this long before the newest of them is of an earlier session: an SD
-#: card still holding the previous patient's photos, copied whole once this case was open. Both times
-#: are the camera's own clock: one never set does not matter.
-EARLIER_SESSION = timedelta(hours=3)
+# Among the new images, one taken EARLIER_SESSION before the newest of them is of an earlier session (the send
+# checklist's rule too): an SD card still holding the previous patient's photos, copied whole once this case was
+# open. Both times are the camera's own clock: one never set does not matter.
 #: A photo taken on an earlier day than today, by a camera whose clock looks set (within this long before
 #: the computer's), is of an earlier session too: the card may hold the previous patient's photos only,
 #: the newest of them as old as the rest. A camera whose clock was never set (its photos years old) says
