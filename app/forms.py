@@ -119,6 +119,15 @@ def _say(lang: str, key: str, /, **params: object) -> str:
 Number = int | float
 
 
+#: A question that writes its values as a fraction (« en décimal (8/10 = 0,8) »): the acuity's. Only such a
+#: question reads « 8/10 » typed as 0.8; a fraction anywhere else is no value of it (« 5/3 » in a wound's length).
+_WRITES_FRACTION = re.compile(r"\d/\d")
+
+
+def _takes_fraction(kind: str, text: str) -> bool:
+    return kind == "decimal" and _WRITES_FRACTION.search(text) is not None
+
+
 @dataclass(frozen=True)
 class FormItem:
     """One question as the window shows it, in one language."""
@@ -131,6 +140,11 @@ class FormItem:
     unit: str | None = None
     min: Number | None = None
     max: Number | None = None
+
+    @property
+    def takes_fraction(self) -> bool:
+        """Whether « 8/10 » typed is the decimal it means (the question writes it so)."""
+        return _takes_fraction(self.type, self.text)
 
     @property
     def label(self) -> str:
@@ -401,7 +415,7 @@ def _problem(q: _Question, value: Any, lang: str) -> tuple[str, str] | None:
         raise ValueError(f"form item {q.link_id!r} has an unsupported type {q.type!r}")
     if not ok:
         # A fraction the window could not read as one (« 8/0 »), or written so in a case file: what to write.
-        fraction = q.type == "decimal" and isinstance(value, str) and "/" in value
+        fraction = _takes_fraction(q.type, q.text_in("fr")) and isinstance(value, str) and "/" in value
         return "form.type", _say(lang, "type.decimal_fraction" if fraction else f"type.{q.type}", question=question)
     if q.type in ("integer", "decimal"):
         return _range_problem(q, value, lang)

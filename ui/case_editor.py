@@ -620,7 +620,11 @@ class CaseEditor(QWidget):
                 else:
                     edit.setPlaceholderText(self.tr("un nombre (virgule permise)"))
                 binding = text_binding(
-                    key, edit, empty=None, to_model=number_to_model(item.type), to_text=number_to_text
+                    key,
+                    edit,
+                    empty=None,
+                    to_model=number_to_model(item.type, fractions=item.takes_fraction),
+                    to_text=number_to_text,
                 )
             elif item.type == "date":
                 binding = date_binding(key, QLineEdit(placeholderText=self.tr("JJ/MM/AAAA")), empty=None)

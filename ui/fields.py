@@ -200,17 +200,19 @@ def check_binding(key: str, widget: QCheckBox) -> Binding:
     return Binding(key, widget, widget.isChecked, lambda v: widget.setChecked(bool(v)), widget.toggled)
 
 
-def number_to_model(kind: str) -> Callable[[str], Any]:
-    """The field's text as the form stores it: a number, else the text as typed. A fraction in a decimal
-    field is the decimal it means (found from outside: « 8/10 » in the acuity field, whose label says
-    « 8/10 = 0,8 », was refused as « doit être un nombre »), to three places (2/3: 0,667)."""
+def number_to_model(kind: str, *, fractions: bool = False) -> Callable[[str], Any]:
+    """The field's text as the form stores it: a number, else the text as typed. With ``fractions`` (a
+    decimal question that writes its values so, ``FormItem.takes_fraction``), a fraction is the decimal it
+    means (found from outside: « 8/10 » in the acuity field, whose label says « 8/10 = 0,8 », was refused as
+    « doit être un nombre »), to three places (2/3: 0,667). Elsewhere it is kept as typed: « 5/3 » in a
+    wound's length (5 by 3) was stored 1.667 cm without a word."""
 
     def convert(text: str) -> Any:
         cleaned = text.strip().replace(",", ".").replace(" ", "")
         try:
             if kind == "integer":
                 return int(cleaned)
-            if cleaned.count("/") == 1:
+            if fractions and cleaned.count("/") == 1:
                 over, under = (float(part) for part in cleaned.split("/"))
                 if under > 0 and math.isfinite(over) and math.isfinite(under):
                     return round(over / under, 3)
