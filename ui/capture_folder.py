@@ -145,7 +145,10 @@ def earlier_session(
     (True) or for being taken :data:`EARLIER_SESSION` before the newest of them (False). The camera's
     clock on both sides; an earlier day counts only when the clock looks set (:data:`CLOCK_SET`)."""
     now = now or datetime.now()
-    taken = {path: moment for path in paths if (moment := taken_at(path)) is not None}
+    # A time more than a day ahead is a clock set ahead (the checklist's « date dans le futur »), neither the
+    # newest nor earlier: found in review, it made the photos just taken look a previous patient's.
+    ahead = now + timedelta(days=1)
+    taken = {path: moment for path in paths if (moment := taken_at(path)) is not None and moment <= ahead}
     newest = max(taken.values(), default=None)
     found: dict[pathlib.Path, tuple[datetime, bool]] = {}
     for path, moment in taken.items():
