@@ -3,8 +3,11 @@ keyring, French messages, and Qt offscreen."""
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +18,26 @@ import pytest
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 PASSPHRASE = "cheval correct agrafe pile"
+
+#: This test process's own folders for what the app keeps per user outside its data folder: the private
+#: folder of decrypted files (app.private_files) under $XDG_RUNTIME_DIR, the shared memory or the temp
+#: folder, and the window's socket. Shared, a window started by a test of one xdist worker (or by another
+#: run on the computer) emptied `teleavis-<uid>*` there and deleted the files another worker's test had
+#: just written. The processes the tests start inherit them.
+PROCESS_FOLDERS = Path(tempfile.mkdtemp(prefix="teleavis-tests-"))
+atexit.register(shutil.rmtree, PROCESS_FOLDERS, ignore_errors=True)
+for _name, _mode in (("runtime", 0o700), ("temp", 0o700), ("memory", 0o1777)):
+    (PROCESS_FOLDERS / _name).mkdir()
+    os.chmod(PROCESS_FOLDERS / _name, _mode)
+os.environ["XDG_RUNTIME_DIR"] = str(PROCESS_FOLDERS / "runtime")
+os.environ["TMPDIR"] = str(PROCESS_FOLDERS / "temp")
+tempfile.tempdir = None  # read again from $TMPDIR
+
+
+@pytest.fixture(autouse=True)
+def own_memory_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """/dev/shm, the private files' folder where no $XDG_RUNTIME_DIR is set: this process's own here."""
+    monkeypatch.setattr("app.private_files.MEMORY_FOLDER", PROCESS_FOLDERS / "memory")
 
 
 @pytest.fixture(autouse=True)
