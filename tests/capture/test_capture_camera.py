@@ -183,15 +183,13 @@ def test_demo_camera_moves_and_gives_full_size_frames() -> None:
 def test_the_demo_camera_draws_its_scene_once_and_its_frames_cheaply() -> None:
     """Reopening the demo camera (each case opened, each change of specialty) took a second of drawing,
     and each frame a fifth of a second of one core: a 2-core machine's window was slowed by its preview."""
-    import time
-
     first = DemoCamera("dermatology", width=1920, height=1080, seed=7)
     assert first.open()
     again = DemoCamera("dermatology", width=1920, height=1080, seed=7)
-    started = time.perf_counter()
     assert again.open()
-    assert time.perf_counter() - started < 0.05, "the scene is drawn once per process"
-    assert again._scene is first._scene
+    # The scene is drawn once per process: the same one, not drawn again (timed, the open depended on the
+    # machine's load).
+    assert again._scene is first._scene, "the scene is drawn once per process"
     frames = [again.frame_at(n / 30) for n in range(10)]
     assert all(frame.shape == (1080, 1920, 3) and frame.flags["C_CONTIGUOUS"] for frame in frames)
     assert float(np.mean(np.abs(frames[0].astype(np.int16) - frames[9]))) > 1.0, "the picture moves"

@@ -38,7 +38,9 @@ def test_cases_wait_together_while_the_platform_is_out_of_reach_then_all_leave(s
         started = time.monotonic()
         summary = engine.run_once()
         took = time.monotonic() - started
-    assert took < 2 * budget, took  # one case's retries, not four cases' and the poll's
+    # One case's retries (one budget), not four cases' and the poll's (five budgets, 10 s): the bound leaves
+    # room for a loaded machine.
+    assert took < 4 * budget, took
     assert summary.sent == [] and sorted(summary.waiting) == sorted(cases)
     for case_id in cases:
         assert store.state(case_id) == CaseState.QUEUED

@@ -550,7 +550,8 @@ def test_an_answer_sent_a_byte_at_a_time_never_holds_a_stop_back() -> None:
         started = time.monotonic()
         with pytest.raises(Stopped):
             client.read("Task", "t")
-        assert time.monotonic() - started < 3.0  # the whole answer takes 20 s
+        # The whole answer takes 20 s; stopped at 0.5 s (the bound leaves room for a loaded machine).
+        assert time.monotonic() - started < 10.0
     finally:
         client.close()
         server.shutdown()
@@ -668,4 +669,6 @@ def test_an_answer_of_unknown_length_trickled_is_still_given_up() -> None:
         finally:
             done.set()
         assert fault.value.kind == "timeout"
-        assert time.monotonic() - started < 5.0  # the whole answer takes 50 s
+        # The whole answer takes 50 s; given up after the 1 s read timeout and a further piece (the bound
+        # leaves room for a loaded machine).
+        assert time.monotonic() - started < 20.0

@@ -1143,26 +1143,28 @@ def test_a_sent_case_shows_its_images_but_cannot_change(
 
 
 def test_the_window_stays_responsive_while_previewing_and_storing(
-    qtbot: Any, panel: CapturePanel, store: Store
+    qtbot: Any, panel: CapturePanel, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import time
+    # The still's checks, thumbnail and storing took 0.3 s of the window's thread when done there. Seen
+    # where they run, not timed: gaps of the window's timer measured it, and grow with the machine's load.
+    import threading
 
-    from PySide6.QtCore import QTimer
+    from ui import capture_work
 
+    on_window_thread: list[bool] = []
+    keep_still = capture_work.keep_still
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        on_window_thread.append(threading.current_thread() is threading.main_thread())
+        return keep_still(*args, **kwargs)
+
+    monkeypatch.setattr(capture_work, "keep_still", watched)
     panel.set_case(new_case(store))
     show(qtbot, panel)
     qtbot.waitUntil(lambda: panel.preview.frames_shown >= 1, timeout=JOB_MS)
-    ticks: list[float] = []
-    timer = QTimer()
-    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
-    timer.start(10)
     panel.capture_still()
     wait_images(qtbot, panel, 1)
-    qtbot.wait(300)
-    timer.stop()
-    gaps = np.diff(ticks)
-    # Measured here: about 0.05 s with the pool, 0.3 s when the still is processed on the main thread.
-    assert len(ticks) > 20 and gaps.max() < 0.2, f"the main thread stalled for {gaps.max():.2f} s"
+    assert on_window_thread == [False], "the still is checked and stored off the window's thread"
 
 
 def test_an_export_that_came_during_one_case_is_not_announced_in_the_next(
