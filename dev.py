@@ -221,14 +221,42 @@ def python_headers() -> list[str]:
     return [f"python3.{sys.version_info.minor}-dev"]
 
 
-def build_opencv() -> None:
-    """Compile the bundle's OpenCV now (once per release), so the packaging tests find it built."""
+# Where the OpenCV build's output goes while the checks and the first tests run beside it.
+OPENCV_LOG = ROOT / "build" / "opencv-build.log"
+
+
+def start_opencv_build() -> subprocess.Popen[bytes]:
+    """Start compiling the bundle's OpenCV (once per release, then kept in build/opencv) in the background.
+
+    Only tests/packaging needs it: the checks and every other test run meanwhile, and the compiler, at the lowest
+    priority, takes what they leave of the processors (see wait_opencv)."""
     say(
-        "OpenCV for the bundle (first time: 12 to 15 minutes on 2 idle cores, 40 or more on a busy machine; "
-        "then kept in build/opencv)"
+        "OpenCV for the bundle, compiled meanwhile (first time: 12 to 15 minutes on 2 idle cores, 40 or more on a "
+        f"busy machine; then kept in build/opencv); its output: {OPENCV_LOG.relative_to(ROOT)}"
     )
-    script = ROOT / "packaging" / "build_opencv.py"
-    subprocess.run([str(PY), str(script)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    OPENCV_LOG.parent.mkdir(parents=True, exist_ok=True)
+    lowest = ["nice", "-n", "19"] if shutil.which("nice") else []
+    with OPENCV_LOG.open("wb") as log:
+        return subprocess.Popen(
+            [*lowest, str(PY), str(ROOT / "packaging" / "build_opencv.py")],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def wait_opencv(build: subprocess.Popen[bytes]) -> bool:
+    """Wait for the OpenCV build; when it failed, say so with the end of its output (the packaging tests then fail)."""
+    if build.poll() is None:
+        say("waiting for the OpenCV build (the packaging tests need it)")
+    code = build.wait()
+    if code == 0:
+        say("OpenCV for the bundle: built")
+        return True
+    say(f"The OpenCV build failed (exit code {code}). The end of its output ({OPENCV_LOG}):")
+    lines = OPENCV_LOG.read_text(encoding="utf-8", errors="replace").splitlines()
+    print("\n".join(lines[-60:]), flush=True)
+    return False
 
 
 def has_display() -> bool:
@@ -245,28 +273,98 @@ def run() -> int:
     return subprocess.run([str(PY), str(ROOT / "packaging" / "demo.py")]).returncode
 
 
+# The tests run in two parts. The first, every test but tests/packaging and tests/bench, on WORKERS processes
+# (pytest-xdist), each test file whole on one of them. The second alone, one test after another, once the first is
+# done and OpenCV built: tests/packaging needs OpenCV and makes one bundle, tests/bench compares ratios measured in
+# the same run, which holds only on a machine doing nothing else (tests/conftest.py: --part).
+WORKERS = 2
+PARTS = [
+    (
+        f"pytest, all but packaging and benchmarks, on {WORKERS} processes",
+        ["--part", "parallel", "-n", str(WORKERS), "--dist", "loadfile"],
+    ),
+    ("pytest, packaging and benchmarks, one after another", ["--part", "serial"]),
+]
+NO_TESTS_COLLECTED = 5  # pytest's exit code
+COUNTED = ("passed", "failed", "errors", "skipped", "xfailed", "xpassed")
+
+
+def run_pytest(command: list[str], env: dict[str, str]) -> tuple[int, dict[str, int]]:
+    """Run pytest, its output shown as it comes; its exit code, and the counts its closing line gives."""
+    counts: dict[str, int] = {}
+    with subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+    ) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+            found = closing_counts(line)
+            if found is not None:
+                counts = found
+    return proc.returncode, counts
+
+
+def closing_counts(line: str) -> dict[str, int] | None:
+    """The counts of pytest's closing line (« ==== 3 failed, 5 passed in 2.1s ==== », or « 5 passed in 2.1s »
+    with -q); None for any other line."""
+    import re
+
+    text = re.sub(r"\x1b\[[0-9;]*m", "", line).strip().strip("=").strip()
+    if not re.fullmatch(r"(no tests ran|\d+ \w+.*) in [\d.]+s( \(.*\))?", text):
+        return None
+    counts: dict[str, int] = {}
+    for number, word in re.findall(r"(\d+) (\w+)", text.rsplit(" in ", 1)[0]):
+        word = {"error": "errors"}.get(word, word)
+        if word in COUNTED:
+            counts[word] = counts.get(word, 0) + int(number)
+    return counts
+
+
 def test() -> int:
     setup("test", APT_RUNTIME + APT_TEST + APT_BUILD + python_headers())
-    build_opencv()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONDONTWRITEBYTECODE="1")
     env.pop("TELEAVIS_HOME", None)
-    steps = [
+    checks = [
         ("ruff", [str(BIN / "ruff"), "check", "."]),
         ("ruff format", [str(BIN / "ruff"), "format", "--check", "."]),
         ("mypy", [str(BIN / "mypy")]),
         ("import contracts", [str(BIN / "lint-imports")]),
-        ("pytest", [str(PY), "-m", "pytest", "-p", "no:cacheprovider", *sys.argv[2:]]),
     ]
     failed = []
-    for name, command in steps:
-        say(f"--- {name}")
-        if subprocess.run(command, cwd=ROOT, env=env).returncode != 0:
-            failed.append(name)
+    build = start_opencv_build()
+    try:
+        for name, command in checks:
+            say(f"--- {name}")
+            if subprocess.run(command, cwd=ROOT, env=env).returncode != 0:
+                failed.append(name)
+        totals = dict.fromkeys(COUNTED, 0)
+        codes = []
+        for number, (name, part) in enumerate(PARTS):
+            if number == len(PARTS) - 1 and not wait_opencv(build):
+                failed.append("OpenCV build")
+            say(f"--- {name}")
+            code, counts = run_pytest([str(PY), "-m", "pytest", "-p", "no:cacheprovider", *part, *sys.argv[2:]], env)
+            codes.append(code)
+            for word, count in counts.items():
+                totals[word] += count
+            if code not in (0, NO_TESTS_COLLECTED):
+                failed.append(name)
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+    if all(code == NO_TESTS_COLLECTED for code in codes):
+        say("pytest: no test was collected (what was given after `test` selects none)")
+        failed.append("pytest")
     if failed:
         say(f"FAILED: {', '.join(failed)}")
-        return 1
-    say("all checks passed")
-    return 0
+    else:
+        say("all checks passed")
+    # The last line, as pytest's own closing line would be: both parts together.
+    summary = ", ".join(f"{totals[word]} {word}" for word in COUNTED if totals[word] or word in ("passed", "failed"))
+    print(f"{summary} (both parts of pytest)", flush=True)
+    return 1 if failed else 0
 
 
 def failed_step(exc: subprocess.CalledProcessError) -> int:

@@ -40,6 +40,55 @@ def own_memory_folder(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("app.private_files.MEMORY_FOLDER", PROCESS_FOLDERS / "memory")
 
 
+TESTS = Path(__file__).resolve().parent
+# Run alone, in the second part of `python3 dev.py test` (``--part serial``), one test after another:
+# tests/packaging needs OpenCV compiled (dev.py builds it meanwhile) and makes one bundle a session;
+# tests/bench compares ratios measured in the same run, which holds only on a machine doing nothing else.
+ALONE = ("packaging", "bench")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--part",
+        choices=("all", "parallel", "serial"),
+        default="all",
+        help="all: every test (the default); parallel: all but tests/"
+        + " and tests/".join(ALONE)
+        + " (what python3 dev.py test runs on two processes); serial: only those, run alone after",
+    )
+
+
+def _alone(path: Path) -> bool | None:
+    """Whether ``path`` is in a folder of ALONE; None outside tests/ or for tests/ itself."""
+    try:
+        parts = path.resolve().relative_to(TESTS).parts
+    except ValueError:
+        return None
+    return parts[0] in ALONE if parts else None
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Not even imported when of the other part (pytest asks only for what was not named on its command line)."""
+    part = config.getoption("--part")
+    alone = _alone(collection_path)
+    if part == "all" or alone is None:
+        return None
+    return True if alone != (part == "serial") else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test of the other part named on the command line (a path, a -k) is deselected, not run twice."""
+    part = config.getoption("--part")
+    if part == "all":
+        return
+    kept, other = [], []
+    for item in items:
+        (other if bool(_alone(item.path)) != (part == "serial") else kept).append(item)
+    if other:
+        config.hook.pytest_deselected(items=other)
+        items[:] = kept
+
+
 @pytest.fixture(autouse=True)
 def exception_hooks_kept() -> Iterator[None]:
     """The process's exception hooks are pytest's after each test: a test that starts the program in

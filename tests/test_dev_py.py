@@ -196,3 +196,99 @@ def test_an_old_python_is_told_which_newer_one_this_machine_has(tmp_path: Path) 
     )
     assert done.returncode == 1, done
     assert "Python 3.11 or newer is needed" in done.stdout and "python3.12 dev.py run" in done.stdout, done.stdout
+
+
+def test_pytests_closing_line_gives_the_counts_and_the_run_its_code(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # `python3 dev.py test` runs pytest in two parts (the benchmarks alone, after the rest): its last line adds up
+    # both parts' closing lines, and a failure in either fails the run.
+    import os
+    import sys
+
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (tmp_path / "test_some.py").write_text(
+        "import pytest\n\n"
+        "@pytest.fixture\ndef broken():\n    raise RuntimeError('set-up')\n\n"
+        "def test_a(): pass\n\ndef test_b(): pass\n\ndef test_c(): assert 1 == 2\n\n"
+        "def test_d(): pytest.skip('no')\n\n"
+        "@pytest.mark.xfail(strict=True)\ndef test_e(): assert False\n\n"
+        "def test_f(broken): pass\n",
+        encoding="utf-8",
+    )
+    dev = dev_py()
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", str(tmp_path)]
+    for quiet in ([], ["-q"]):
+        code, counts = dev.run_pytest([*command, *quiet], dict(os.environ))
+        assert code == 1
+        assert counts == {"passed": 2, "failed": 1, "skipped": 1, "xfailed": 1, "errors": 1}
+        assert "test_c" in capfd.readouterr().out, "pytest's output is shown as it comes"
+    code, counts = dev.run_pytest([*command, "-k", "test_a or test_b"], dict(os.environ))
+    assert (code, counts) == (0, {"passed": 2})
+
+
+def test_a_selection_that_collects_nothing_is_told_apart_on_two_processes(tmp_path: Path) -> None:
+    # The first part runs on pytest-xdist's processes: a `-k` naming nothing must still end in pytest's « no tests
+    # collected » code (dev.py fails the run when both parts collected nothing), not in a silent pass.
+    import os
+    import sys
+
+    pytest.importorskip("xdist")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (tmp_path / "test_one.py").write_text("def test_a(): pass\n", encoding="utf-8")
+    dev = dev_py()
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "2", str(tmp_path)]
+    assert dev.run_pytest([*command, "-k", "nothing_named_so"], dict(os.environ)) == (dev.NO_TESTS_COLLECTED, {})
+    assert dev.run_pytest(command, dict(os.environ)) == (0, {"passed": 1})
+
+
+def test_the_two_parts_hold_each_test_once() -> None:
+    # --part (tests/conftest.py) splits the suite for dev.py: the benchmarks and the packaging tests run alone,
+    # the others on two processes. Named on the command line or found in a folder, a test is in one part only.
+    import os
+    import sys
+
+    def collected(*extra: str) -> set[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--collect-only", *extra, *named],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")},
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        return {line for line in done.stdout.splitlines() if "::" in line}
+
+    named = [
+        "tests/test_docs.py",
+        "tests/bench/test_store_bench.py",
+        "tests/packaging",
+        "tests/sync/test_secure_urls.py",
+    ]
+    every, parallel, serial = collected(), collected("--part", "parallel"), collected("--part", "serial")
+    assert parallel and serial and not parallel & serial and parallel | serial == every
+    assert all(test.startswith(("tests/bench/", "tests/packaging/")) for test in serial), serial
+    assert any(test.startswith("tests/packaging/test_deb.py") for test in serial)
+
+
+def test_an_opencv_build_that_failed_fails_the_run_with_its_own_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # OpenCV compiles in the background while the checks and the first tests run: its failure must still be seen,
+    # with what the build said, before the packaging tests that need it.
+    import sys
+
+    dev = dev_py()
+    monkeypatch.setattr(dev, "OPENCV_LOG", tmp_path / "opencv-build.log")
+    script = (
+        "import sys; print('[opencv] building'); print('CMake Error: no C++ compiler', file=sys.stderr); sys.exit(3)"
+    )
+    with dev.OPENCV_LOG.open("wb") as log:
+        build = subprocess.Popen([sys.executable, "-c", script], stdout=log, stderr=subprocess.STDOUT)
+    assert dev.wait_opencv(build) is False
+    said = capsys.readouterr().out
+    assert "exit code 3" in said and "CMake Error: no C++ compiler" in said, said
+    with dev.OPENCV_LOG.open("wb") as log:
+        build = subprocess.Popen([sys.executable, "-c", "pass"], stdout=log, stderr=subprocess.STDOUT)
+    assert dev.wait_opencv(build) is True
