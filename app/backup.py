@@ -836,7 +836,10 @@ def run_scheduled_backup(store: Store, now: datetime | None = None) -> BackupInf
             settings.set(_FILE, str(info.path), in_transaction=True)
             settings.set(_WRITTEN, written, in_transaction=True)
             settings.set(_UNPROVEN, unproven, in_transaction=True)
-        settings.set(_WRITTEN, _prune(folder, written))
+        if not info.not_opening:
+            settings.set(_WRITTEN, _prune(folder, written))
+        # else none is removed (found in review): an older one may hold whole the case that no longer opens,
+        # and the window says to keep them; pruned again once every case opens.
     finally:
         conn.close()
     return info

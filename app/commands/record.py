@@ -142,6 +142,12 @@ M.add(
             "it as it is: restored, it will not open either. Keep the older backups (one of them may hold it "
             "whole) and call the support.",
         },
+        "record.backups_all_kept": {
+            "fr": "Aucune ancienne sauvegarde n'a été retirée de ce dossier (--keep) : tant qu'un dossier ne "
+            "s'ouvre pas, elles sont toutes gardées.",
+            "en": "No older backup was removed from this folder (--keep): while a case does not open, they are all "
+            "kept.",
+        },
         "record.backup_missing": {
             "fr": "Attention : {count} fichiers déjà absents du disque n'ont pas pu être sauvegardés.",
             "en": "Warning: {count} files already missing from the disk could not be backed up.",
@@ -290,6 +296,7 @@ def run_backup(args: argparse.Namespace) -> int:
     if not into_folder and (target.exists() or target.is_symlink()):  # (a rename over it would replace it)
         raise TeleavisError(M.tr("record.backup_exists", path=str(target)))
     removed = 0
+    kept_all = False
     with open_store() as store:
         passphrase = passphrase_from_env_or_terminal(True) if passphrase_needed(store.data_dir) else None
         if into_folder:  # a new dated file each time (a cron line), never over one already there
@@ -307,7 +314,11 @@ def run_backup(args: argparse.Namespace) -> int:
             # (found in review: forgotten on the other drive's nights, they were never removed again).
             written = _remembered([*(store.settings.get(_COMMAND_WRITTEN) or []), os.path.abspath(info.path)])
             store.settings.set(_COMMAND_WRITTEN, written)
-            if args.keep is not None:
+            if args.keep is not None and info.not_opening:
+                # Found in review: --keep removed the older backups, one of which may hold the case whole, while
+                # the message below says to keep them. None goes while a case does not open (pruned once all do).
+                kept_all = True
+            elif args.keep is not None:
                 written, removed = _keep_last(target, written, args.keep)
                 store.settings.set(_COMMAND_WRITTEN, written)
         else:
@@ -328,6 +339,8 @@ def run_backup(args: argparse.Namespace) -> int:
         say(M.tr_count("record.backup_missing", info.missing_blobs, count=info.missing_blobs))
     for case_id in info.not_opening:
         say(M.tr("record.backup_not_opening", id=case_id[:8]))
+    if kept_all:
+        say(M.tr("record.backups_all_kept"))
     return 0
 
 
