@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QIntValidator, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QIntValidator, QKeyEvent, QKeySequence, QStandardItemModel, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -431,6 +431,13 @@ class CaseEditor(QWidget):
             self.identity_document.addItem(text, code)
         for code, short in (("CN", self.tr("Carte d'identité")), ("AN", self.tr("Acte de naissance"))):
             self.identity_document.set_short(self.identity_document.findData(code), short)
+        # Shown, never chosen (found in review): « Aucune » blocked beside « Qualifiée », one step up the list
+        # made it a warning and the INS went, though the nurse had just said no document was seen. She knows
+        # whether she saw one; « — à préciser — » is what an older case or a case file holds (undo brings it back).
+        model = self.identity_document.model()
+        assert isinstance(model, QStandardItemModel)
+        not_said = model.item(self.identity_document.findData(""))
+        not_said.setFlags(not_said.flags() & ~Qt.ItemFlag.ItemIsEnabled)
         self._row(
             form,
             combo_binding("patient.identity_document", self.identity_document),

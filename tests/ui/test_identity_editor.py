@@ -125,6 +125,29 @@ def test_aucune_chosen_beside_a_status_that_rests_on_a_document_blocks_sending(
     assert editor.identity_checked_on.text() == date.today().strftime("%d/%m/%Y")
 
 
+def test_aucune_blocked_cannot_be_turned_back_into_not_said_to_send_the_ins(
+    qtbot: Any, window: MainWindow, store: Store
+) -> None:
+    """Found in review: « — à préciser — » (not said, a warning) was a choice like any other. A nurse told that
+    « Qualifiée » with « Aucune » cannot be sent went one step up the list, and the case went with its INS, a
+    warning confirmed, though she had just said no document was seen. « — à préciser — » shows what an older
+    case or a case file holds; the nurse, who saw the document or did not, cannot choose it."""
+    page = _open_new(qtbot, window)
+    editor = page.editor
+    type_text(editor.ins, "150028512345615")
+    pick(qtbot, editor.identity_status, "qualified")
+    pick(qtbot, editor.identity_document, "none")
+    for key in (Qt.Key.Key_Up, Qt.Key.Key_Home, Qt.Key.Key_PageUp):
+        qtbot.keyClick(editor.identity_document, key)
+        assert editor.identity_document.currentData() == "none", key
+    (none,) = [f for f in page.findings if f.field == "patient.identity_document"]
+    assert none.blocks_sending(), none
+    # Undone, the case holds again what it held: shown as such.
+    editor.undo_stack.undo()
+    assert editor.identity_document.currentData() == ""
+    assert editor.identity_document.closed_text() == "— à préciser —"
+
+
 def test_the_window_offers_the_document_not_said_none_and_the_high_trust_documents(window: MainWindow) -> None:
     """« — à préciser — » (not said: an older case, a case file without the key), « Aucune » (none checked),
     then the high-trust documents of the RNIV a case file takes (FR Core's codes); nothing else."""
