@@ -39,19 +39,19 @@ M.add(
         },
         "acts.left_out": {
             "fr": "Laissé hors de l'export : l'acte du dossier {ids}, dont les données ont été modifiées hors de "
-            "Teleavis (il ne s'ouvre plus). Les autres actes sont exportés. Restaurez la dernière sauvegarde et "
-            "prévenez le support, puis exportez de nouveau.",
+            "Teleavis (il ne s'ouvre plus). Les autres actes sont exportés. Gardez les sauvegardes (une plus ancienne "
+            "peut le contenir intact) et appelez le support ; le dossier rétabli, exportez de nouveau.",
             "en": "Left out of the export: the act of case {ids}, whose data was changed outside Teleavis (it no "
-            "longer opens). The other acts are exported. Restore the last backup and call support, then export "
-            "again.",
+            "longer opens). The other acts are exported. Keep the backups (an older one may hold it "
+            "whole) and call the support; once the case is back, export again.",
         },
         "acts.left_out.many": {
             "fr": "Laissés hors de l'export : les actes des dossiers {ids}, dont les données ont été modifiées hors "
-            "de Teleavis (ils ne s'ouvrent plus). Les autres actes sont exportés. Restaurez la dernière sauvegarde "
-            "et prévenez le support, puis exportez de nouveau.",
+            "de Teleavis (ils ne s'ouvrent plus). Les autres actes sont exportés. Gardez les sauvegardes (une plus "
+            "ancienne peut les contenir intacts) et appelez le support ; les dossiers rétablis, exportez de nouveau.",
             "en": "Left out of the export: the acts of cases {ids}, whose data was changed outside Teleavis (they no "
-            "longer open). The other acts are exported. Restore the last backup and call support, then export "
-            "again.",
+            "longer open). The other acts are exported. Keep the backups (an older one may hold "
+            "them whole) and call the support; once the cases are back, export again.",
         },
         "acts.exported_stdout": {"fr": "{n} actes de {year} exportés.", "en": "{n} acts of {year} exported."},
         "acts.exported_stdout.one": {"fr": "{n} acte de {year} exporté.", "en": "{n} act of {year} exported."},
