@@ -68,17 +68,20 @@ def national_system(system: str) -> str | None:
     return NATIONAL_SYSTEMS.get(text)
 
 
-_INS_RE = re.compile(r"^[1-478]\d{4}(?:\d{2}|2[AB])\d{6}\d{2}$")
+#: ASCII digits only (found in review): ``\d`` takes any script's, ``int`` reads them, and an INS « 1 » then
+#: Arabic-Indic digits passed its form and key and went to the platform so. The same for the patterns below.
+_INS_RE = re.compile(r"^[1-478]\d{4}(?:\d{2}|2[AB])\d{6}\d{2}$", re.ASCII)
 #: FINESS: a department (two digits, or 2A/2B for Corsica), six digits, a check digit.
-_FINESS_RE = re.compile(r"^(?:\d{2}|2[AB])\d{7}$")
+_FINESS_RE = re.compile(r"^(?:\d{2}|2[AB])\d{7}$", re.ASCII)
 #: An ADELI of Corsica (2A/2B) or of an overseas department (9A Guadeloupe … 9D La Réunion, 9F Mayotte).
-_ADELI_LETTERS_RE = re.compile(r"^(?:2[AB]|9[A-F])\d{7}$")
+_ADELI_LETTERS_RE = re.compile(r"^(?:2[AB]|9[A-F])\d{7}$", re.ASCII)
 #: INSEE code of a birth place (the fifth strict identity trait of the RNIV), as it was at the birth:
 #: a commune is its department (01–95, 2A/2B for Corsica since 1976, 20 before) and a number from
 #: 001, or an overseas department or collectivity (971–978, 984–989) and two digits; a birth abroad is
 #: 99, then the country's code (continent 1–5, then two digits: 99134 Spain).
 _BIRTH_PLACE_RE = re.compile(
-    r"^(?:(?:0[1-9]|1\d|2[0-9AB]|[3-8]\d|9[0-5])(?!000)\d{3}|97[1-8]\d{2}|98[4-9]\d{2}|99[1-5]\d{2})$"
+    r"^(?:(?:0[1-9]|1\d|2[0-9AB]|[3-8]\d|9[0-5])(?!000)\d{3}|97[1-8]\d{2}|98[4-9]\d{2}|99[1-5]\d{2})$",
+    re.ASCII,
 )
 #: Corsica became 2A and 2B on 1 January 1976; a commune's code of department 20 is older.
 CORSICA_SPLIT = "1976-01-01"

@@ -552,3 +552,37 @@ def test_a_sign_in_a_qualified_identitys_names_blocks_it_as_the_insi_traits_hold
     case.patient.identity_status = "validated"  # the INS stays here: the document has the last word
     said = {f.code: f for f in validate_identity(case, date(2026, 12, 4))}
     assert said["patient.family.signs"].severity == "warning"
+
+
+def test_an_ins_or_birth_place_written_in_other_digits_is_not_sent_as_well_formed() -> None:
+    """Found reviewing b244fcb (dates in another script's digits): the INS and the birth place were matched the
+    same way, ``\\d`` taking any script's digits, and ``int`` reading them. An INS « 1 » then Arabic-Indic digits
+    (a case file's program) passed its form and its key, and a qualified identity's INS went to the platform
+    so, as the birth place « 7 » then « ٥٠٥٦ »: neither is a number the INSi or INSEE knows. Both are said
+    not to be well formed, as a typing error is."""
+    from app.identifiers import adeli_is_valid, birth_place_is_valid, ins_format_ok, ins_is_valid
+
+    arabic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    ins = "1" + "50028512345615".translate(arabic)
+    place = "7" + "5056".translate(arabic)
+    assert ins_is_valid("150028512345615") and birth_place_is_valid("75056")
+    assert not ins_is_valid(ins) and not ins_format_ok(ins)
+    assert not birth_place_is_valid(place)
+    assert not adeli_is_valid("2A" + "1234567".translate(arabic))
+    case = Case(
+        patient=Patient(
+            family="MARTIN",
+            given=["Paul"],
+            birth_date="1950-02-03",
+            sex="male",
+            ins=ins,
+            identity_status="qualified",
+            identity_document="CN",
+            identity_checked_on="2026-11-20",
+            birth_place=place,
+            local_id="D-1",
+        )
+    )
+    said = {f.field: f for f in validate_identity(case)}
+    assert said["patient.ins"].severity == "error", said
+    assert said["patient.birth_place"].severity == "error", said
