@@ -3,9 +3,13 @@
 They go in a private folder of this user: ``teleavis-<uid>`` under ``$XDG_RUNTIME_DIR`` (per user,
 in memory, emptied at logout), else under ``/dev/shm`` (in memory), else the temp folder, used only
 when it is a real folder (not a link) owned by this user and closed to others (0700); otherwise a new
-private folder is made. Each file is created exclusively, without following a link, readable by this
-user only (0600), and deleted when Teleavis exits and, should it crash, at its next start, with the
-thumbnails a desktop made of it meanwhile (:func:`forget_thumbnails`).
+private folder is made. Each process writes in a folder of its own there (``<pid>-<random>``), holding
+its lock file locked for its whole life: two windows of the same user run at once on two data folders
+(the real one and a training one), and the second's start deleted the files the first had in use (the
+expert's report open in the viewer, a letter being printed). Each file is created exclusively, without
+following a link, readable by this user only (0600), and deleted when Teleavis exits and, should it
+crash, at the next start (the system released its lock), with the thumbnails a desktop made of it
+meanwhile (:func:`forget_thumbnails`).
 """
 
 from __future__ import annotations
@@ -28,6 +32,18 @@ log = logging.getLogger(__name__)
 _written: set[Path] = set()
 _lock = threading.Lock()
 _registered = False
+#: This process's own folders (one per place it wrote in: the first of :func:`_bases`), with the descriptor
+#: of each one's lock file, kept open (and locked) until the process ends; and the process they were made
+#: by (a child made by ``fork`` makes its own).
+_own: dict[Path, tuple[Path, int]] = {}
+_own_pid = 0
+#: Files a window's start deleted, whose thumbnails are forgotten once the window shows (``hashlib``).
+_thumbnails_later: list[Path] = []
+
+#: The lock file of a process's folder: locked while the process runs (``flock`` on POSIX; on Windows,
+#: held open, which keeps any other process from deleting it).
+LOCK_NAME = "lock"
+_OPEN_FLAGS = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 def _uid() -> str:
@@ -76,8 +92,45 @@ def _is_private(folder: Path, *, exact: bool = True) -> bool:
 
 
 def private_folder() -> Path:
-    """This user's private folder for decrypted files, made when needed (``OSError`` if impossible)."""
+    """This process's own folder for decrypted files, in this user's private folder, made when needed
+    (``OSError`` if impossible)."""
+    global _own_pid
     base = _bases()[0]
+    with _lock:
+        if _own_pid != os.getpid():
+            _own.clear()
+            _own_pid = os.getpid()
+        if base not in _own:
+            _own[base] = _make_own_folder(_shared_folder(base))
+        return _own[base][0]
+
+
+def _make_own_folder(shared: Path) -> tuple[Path, int]:
+    """A new folder of ``shared`` with its lock file, created and locked (made again under another name
+    should another process's purge take it meanwhile: see :func:`_claim`)."""
+    for _attempt in range(10):
+        folder = shared / f"{os.getpid()}-{os.urandom(4).hex()}"
+        try:
+            os.mkdir(folder, 0o700)
+            fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_EXCL | _OPEN_FLAGS, 0o600)
+        except (FileExistsError, FileNotFoundError):  # the name taken, or the folder purged meanwhile
+            continue
+        if os.name == "nt":  # held open: no other process can delete it
+            return folder, fd
+        import fcntl
+
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if os.path.samestat(os.fstat(fd), os.lstat(folder / LOCK_NAME)):
+                return folder, fd
+        except OSError:  # a purge holds it, or took it and let it go
+            pass
+        os.close(fd)
+    raise OSError("no folder of its own could be made in the private folder")
+
+
+def _shared_folder(base: Path) -> Path:
+    """This user's private folder in ``base``, shared by all its processes."""
     folder = base / f"teleavis-{_uid()}"
     with contextlib.suppress(FileExistsError):
         os.mkdir(folder, 0o700)
@@ -154,7 +207,7 @@ def _remember(path: Path) -> None:
     with _lock:
         _written.add(path)
         if not _registered:
-            atexit.register(remove_written)
+            atexit.register(_remove_own_folders)
             _registered = True
 
 
@@ -209,11 +262,27 @@ def remove(path: Path) -> None:
 
 
 def remove_written() -> None:
-    """Delete the files this process wrote (at exit)."""
+    """Delete the files this process wrote (at the lock, at exit)."""
     with _lock:
         paths = list(_written)
     for path in paths:
         remove(path)
+
+
+def _remove_own_folders() -> None:
+    """At exit: this process's folders, when nothing is left in them but their lock (what could not be
+    deleted now goes at the next start, once this process's lock is released)."""
+    remove_written()
+    with _lock:
+        if _own_pid != os.getpid():
+            return
+        for base, (folder, fd) in list(_own.items()):
+            with contextlib.suppress(OSError):
+                if [entry.name for entry in folder.iterdir()] == [LOCK_NAME]:
+                    _release(folder, fd)
+                    del _own[base]
+                    if folder.parent.name != f"teleavis-{_uid()}":
+                        folder.parent.rmdir()  # (a new private folder made where the usual one was not safe)
 
 
 #: The age from which a command of the command line deletes what a crashed window left (``purge_leftovers``):
@@ -221,42 +290,141 @@ def remove_written() -> None:
 STALE_FOR_COMMANDS_S = 12 * 3600.0
 
 
-def purge_leftovers(older_than_s: float | None = None) -> int:
+def purge_leftovers(older_than_s: float | None = None, *, thumbnails_later: bool = False) -> int:
     """Delete what an earlier run left (a crash skips the exit's clean-up); returns how many files.
 
-    Only this user's own private folders are emptied; anything else is left alone. ``older_than_s``:
-    only what was written at least that long ago (a command of the command line, while a window may be
-    open: found from outside, a crashed window's decrypted report stayed until the window was started
-    again, however many times the command line ran meanwhile).
+    Only this user's own private folders are looked at, and in them only what no running Teleavis
+    process owns: another window's folder stays while its lock is held (a crashed one's was released by
+    the system). ``older_than_s``: only what was written at least that long ago (a command of the command
+    line: found from outside, a crashed window's decrypted report stayed until the window was started
+    again, however many times the command line ran meanwhile). ``thumbnails_later``: the thumbnails of
+    what was deleted are forgotten at :func:`forget_purged_thumbnails` (a window's start: once it shows).
     """
     before = time.time() - older_than_s if older_than_s is not None else None
-    removed = 0
+    with _lock:
+        busy = set(_written)
+        mine = {folder for folder, _fd in _own.values()} if _own_pid == os.getpid() else set()
+    deleted: list[Path] = []
     for base in _bases():
         try:
             candidates = list(base.glob(f"teleavis-{_uid()}*"))
         except OSError:
             continue
-        for folder in candidates:
-            if not _is_private(folder):
+        for shared in candidates:
+            if not _is_private(shared):
                 continue
-            own = folder.name == f"teleavis-{_uid()}"
-            with _lock:
-                busy = {p for p in _written if p.parent == folder}
-            for entry in folder.iterdir():
-                if entry in busy:
-                    continue
-                try:
-                    if before is not None and entry.lstat().st_mtime > before:
-                        continue
-                    if entry.is_dir() and not entry.is_symlink():
-                        shutil.rmtree(entry)
-                    else:
-                        entry.unlink()
-                        forget_thumbnails(entry)
-                    removed += 1
-                except OSError:
-                    log.warning("a leftover opened file could not be deleted")
-            if not own and not busy:
+            try:
+                entries = list(shared.iterdir())
+            except OSError:
+                continue
+            for entry in entries:
+                if entry in mine:  # this process's own: what it no longer remembers (and not its lock)
+                    _empty(entry, busy | {entry / LOCK_NAME}, before, deleted)
+                elif entry.is_dir() and not entry.is_symlink():
+                    _purge_if_unowned(entry, before, deleted)
+                else:  # (written by a version before each process had its folder)
+                    _delete(entry, before, deleted)
+            if shared.name != f"teleavis-{_uid()}":
                 with contextlib.suppress(OSError):
-                    folder.rmdir()
-    return removed
+                    shared.rmdir()  # (a new private folder made where the usual one was not safe)
+    if thumbnails_later:
+        with _lock:
+            _thumbnails_later.extend(deleted)
+    else:
+        for path in deleted:
+            forget_thumbnails(path)
+    return len(deleted)
+
+
+def forget_purged_thumbnails() -> None:
+    """The thumbnails of what :func:`purge_leftovers` deleted at a window's start (``thumbnails_later``)."""
+    with _lock:
+        paths = list(_thumbnails_later)
+        _thumbnails_later.clear()
+    for path in paths:
+        forget_thumbnails(path)
+
+
+def _purge_if_unowned(folder: Path, before: float | None, deleted: list[Path]) -> None:
+    fd = _claim(folder)
+    if fd is None:
+        return  # a running process's
+    try:
+        _empty(folder, {folder / LOCK_NAME}, before, deleted)
+        if os.name == "nt":
+            os.close(fd)  # (an open file cannot be deleted there; its name keeps others out meanwhile)
+            fd = -1
+        with contextlib.suppress(OSError):
+            if [entry.name for entry in folder.iterdir()] == [LOCK_NAME]:
+                _release(folder, fd)
+                fd = -1
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _claim(folder: Path) -> int | None:
+    """The lock of another process's folder, taken when that process has ended (its descriptor), or
+    ``None`` while it runs. A folder with no lock (its process ended before making it, or still making
+    it) is given one: that process, finding its lock taken, makes another folder."""
+    lock = folder / LOCK_NAME
+    if os.name == "nt":
+        try:
+            os.unlink(lock)  # refused while its process holds it open
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return None
+        try:
+            return os.open(lock, os.O_RDWR | os.O_CREAT | os.O_EXCL | _OPEN_FLAGS, 0o600)
+        except OSError:
+            return None
+    import fcntl
+
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | _OPEN_FLAGS, 0o600)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _release(folder: Path, fd: int) -> None:
+    """Delete a folder's lock and the folder, then let the lock go: the lock's name goes first, so that
+    no process takes the lock in between and finds its folder gone."""
+    try:
+        (folder / LOCK_NAME).unlink(missing_ok=True)
+        folder.rmdir()
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _empty(folder: Path, keep: set[Path], before: float | None, deleted: list[Path]) -> None:
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if entry not in keep:
+            _delete(entry, before, deleted)
+
+
+def _delete(entry: Path, before: float | None, deleted: list[Path]) -> None:
+    """Delete a leftover file, or folder with what it holds (``before``: only if not changed since)."""
+    try:
+        if before is not None and entry.lstat().st_mtime > before:
+            return
+        if entry.is_dir() and not entry.is_symlink():
+            files = [path for path in entry.rglob("*") if not path.is_dir() or path.is_symlink()]
+            shutil.rmtree(entry)
+            deleted.extend(files)  # (a printing's folder: what Qt or CUPS wrote in it)
+        else:
+            entry.unlink()
+            deleted.append(entry)
+    except OSError:
+        log.warning("a leftover opened file could not be deleted")

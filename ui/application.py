@@ -315,9 +315,20 @@ def _end_with_the_system(app: QApplication) -> None:
 
 
 def _run(app: QApplication, root: Path, argv: list[str], claim: WindowClaim) -> int:
-    from app.private_files import purge_leftovers
+    from app.private_files import forget_purged_thumbnails, purge_leftovers
 
-    purge_leftovers()  # decrypted PDFs a crash kept from deleting at exit
+    # Decrypted PDFs a crash kept from deleting at exit (not another window's, running on another data
+    # folder); their thumbnails once the window shows (hashlib).
+    purge_leftovers(thumbnails_later=True)
+    try:
+        return _open_and_run(app, root, argv, claim)
+    finally:
+        forget_purged_thumbnails()  # (those the window's first turn did not: it failed, or quit at once)
+
+
+def _open_and_run(app: QApplication, root: Path, argv: list[str], claim: WindowClaim) -> int:
+    from app.private_files import forget_purged_thumbnails
+
     install_language(app, choose_language(stored_language(root)))
     try:
         store = open_store(root)
@@ -337,6 +348,7 @@ def _run(app: QApplication, root: Path, argv: list[str], claim: WindowClaim) -> 
             QTimer.singleShot(0, lambda: (print("TELEAVIS_READY", flush=True), app.quit()))
         QTimer.singleShot(0, lambda: claim.serve(window))  # once it shows: QtNetwork is not needed to draw it
         QTimer.singleShot(0, lambda: _end_with_the_system(app))
+        QTimer.singleShot(0, forget_purged_thumbnails)
         code = app.exec()
         window.shutdown()
         return int(code)

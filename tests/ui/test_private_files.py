@@ -80,7 +80,8 @@ def test_a_link_planted_at_the_folders_place_is_not_followed(
     _predictable(tmp_base).symlink_to(elsewhere)
     target = _open_report(qtbot, store, b"%PDF-1.4 secret", monkeypatch)
     assert list(elsewhere.iterdir()) == []
-    assert not target.parent.is_symlink() and target.parent.parent == tmp_base
+    assert not target.parent.is_symlink() and not target.parent.parent.is_symlink()
+    assert target.parent.parent.parent == tmp_base  # (in this process's own folder: app/private_files.py)
 
 
 def test_files_are_new_each_time_and_never_written_through_a_link(tmp_base: Path, tmp_path: Path) -> None:
@@ -89,7 +90,7 @@ def test_files_are_new_each_time_and_never_written_through_a_link(tmp_base: Path
     first = private_files.write_private("reponse-abcd.pdf", b"1")
     second = private_files.write_private("reponse-abcd.pdf", b"2")
     assert first != second and first.read_bytes() == b"1"
-    assert first.parent == _predictable(tmp_base)
+    assert first.parent.parent == _predictable(tmp_base)  # (in this process's own folder)
     private_files.remove_written()
     assert not first.exists() and not second.exists()
 
@@ -184,7 +185,7 @@ def test_without_a_runtime_folder_the_report_goes_to_memory_not_to_the_disk(
     shared.chmod(0o1777)
     monkeypatch.setattr("app.private_files.MEMORY_FOLDER", shared)
     target = _open_report(qtbot, store, b"%PDF-1.4 secret", monkeypatch)
-    assert target.parent == shared / f"teleavis-{os.getuid()}" and list(tmp_base.iterdir()) == []
+    assert target.parent.parent == shared / f"teleavis-{os.getuid()}" and list(tmp_base.iterdir()) == []
 
 
 def test_a_report_no_viewer_took_is_deleted_at_once(
