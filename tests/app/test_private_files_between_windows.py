@@ -10,16 +10,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support.cli import ROOT
 
 #: The app's private files as a process of its own writes them; MEMORY_FOLDER points nowhere (not the
 #: machine's /dev/shm, another run's), so only this test's folders are used.
 PREFIX = "import pathlib, sys, app.private_files as p\np.MEMORY_FOLDER = pathlib.Path(sys.argv[1])\n"
-#: A window holding the expert's report open: writes it, says where, and stays until killed.
+#: A window holding the expert's report open in the viewer and printing the letter: writes both (the
+#: letter as Qt spools it, in the temp folder printing names), says where, and stays until killed.
 HOLDS_A_REPORT = PREFIX + (
     "path = p.write_private('reponse-48de3da6.pdf', b'%PDF-1.7 MARTIN Paul')\n"
-    "print(path, flush=True)\n"
-    "sys.stdin.read()\n"
+    "with p.temp_folder_for_printing() as spool:\n"
+    "    (spool / 'qt_temp.pdf').write_bytes(b'%PDF-1.7 MARTIN Paul')\n"
+    "    print(path, spool / 'qt_temp.pdf', flush=True)\n"
+    "    sys.stdin.read()\n"
 )
 #: Another window starting (ui/application.py's _run): purges what earlier runs left.
 STARTS = PREFIX + "print(p.purge_leftovers())\n"
@@ -57,17 +62,67 @@ def test_a_window_starting_leaves_the_files_another_running_window_uses(tmp_path
     ) as first:
         try:
             assert first.stdout is not None
-            report = Path(first.stdout.readline().strip())
-            assert report.read_bytes() == b"%PDF-1.7 MARTIN Paul"
-            assert report.is_relative_to(tmp_path / "runtime")
+            written = [Path(name) for name in first.stdout.readline().split()]
+            assert len(written) == 2 and all(path.is_relative_to(tmp_path / "runtime") for path in written)
 
             assert _start_another_window(tmp_path) == 0
-            assert report.read_bytes() == b"%PDF-1.7 MARTIN Paul", "the first window's report was deleted"
+            assert [path.read_bytes() for path in written] == [b"%PDF-1.7 MARTIN Paul"] * 2, (
+                "the first window's report or letter was deleted"
+            )
         finally:
             first.kill()  # a crash: no exit's clean-up (SIGKILL)
             first.wait(timeout=60)
-    assert report.exists()  # left by the crash...
+    assert all(path.exists() for path in written)  # left by the crash...
 
-    assert _start_another_window(tmp_path) == 1  # ...and deleted at the next start
-    assert not report.exists()
+    assert _start_another_window(tmp_path) == 2  # ...and deleted at the next start
+    assert not any(path.exists() for path in written)
     assert [p for p in (tmp_path / "runtime").rglob("*") if not p.is_dir()] == []
+
+
+@pytest.mark.skipif(os.name == "nt", reason="flock: POSIX")
+@pytest.mark.parametrize("moment", ["folder made", "lock file made"])
+def test_a_start_purging_while_a_process_makes_its_folder_takes_nothing_it_then_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moment: str
+) -> None:
+    """Another window starting just as this process makes its folder (made, its lock not yet locked): that
+    purge finds a folder no process holds and deletes it. This process then makes another, and what it
+    writes is never in a folder a purge may take."""
+    import fcntl
+    import tempfile
+
+    from app import private_files
+
+    env = _env(tmp_path)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", env["XDG_RUNTIME_DIR"])
+    monkeypatch.setattr(tempfile, "tempdir", env["TMPDIR"])
+    monkeypatch.setattr(private_files, "MEMORY_FOLDER", tmp_path / "no-shared-memory")
+    purges: list[int] = []
+    real_mkdir, real_flock = os.mkdir, fcntl.flock
+
+    def purge_once() -> None:
+        if not purges:  # (the first time only: then this process goes its way)
+            purges.append(_start_another_window(tmp_path))
+
+    def mkdir_then_purge(path: object, mode: int = 0o777) -> None:
+        real_mkdir(path, mode)  # type: ignore[arg-type]
+        if moment == "folder made" and Path(str(path)).parent.name.startswith("teleavis-"):
+            purge_once()
+
+    def purge_then_flock(fd: int, operation: int) -> None:
+        if moment == "lock file made":
+            purge_once()
+        real_flock(fd, operation)
+
+    monkeypatch.setattr(os, "mkdir", mkdir_then_purge)
+    monkeypatch.setattr(fcntl, "flock", purge_then_flock)
+    report = private_files.write_private("reponse-48de3da6.pdf", b"%PDF-1.7 MARTIN Paul")
+    monkeypatch.setattr(os, "mkdir", real_mkdir)
+    monkeypatch.setattr(fcntl, "flock", real_flock)
+    try:
+        assert purges == [0]  # it ran, and deleted no file
+        assert _start_another_window(tmp_path) == 0  # the folder written in is held...
+        assert report.read_bytes() == b"%PDF-1.7 MARTIN Paul"
+        folders = [path for path in report.parent.parent.iterdir()]
+        assert folders == [report.parent]  # ...and the one the purge took is gone
+    finally:
+        private_files.remove(report)
