@@ -143,21 +143,16 @@ def send_despite_earlier_photos(parent: QWidget, said: Sequence[str]) -> bool:
         "pas de ce patient, supprimez-la. Si c'est bien lui (une photo ancienne jointe pour comparer, ou "
         "l'horloge de l'appareil mal réglée), vous pouvez envoyer.",
     )
-    return sent_once_asked(
-        parent,
-        QCoreApplication.translate("OtherPatient", "Photo d'une séance précédente ?"),
-        text,
-        check=QCoreApplication.translate("OtherPatient", "Vérifier les images"),
-        send=QCoreApplication.translate("OtherPatient", "C'est bien ce patient, envoyer"),
-    )
+    return _asked(parent, text, QCoreApplication.translate("OtherPatient", "Photo d'une séance précédente ?"))
 
 
-def _asked(parent: QWidget, text: str) -> bool:
+def _asked(parent: QWidget, text: str, title: str | None = None) -> bool:
     """Whether the nurse sends, asked ``text`` (« Vérifier les images » the default): the same question
-    for an image of another patient and for one under the case's names alone."""
+    for an image of another patient, for one under the case's names alone (``title`` « Image d'un autre
+    patient ? » by default) and for a photo of an earlier session."""
     return sent_once_asked(
         parent,
-        QCoreApplication.translate("OtherPatient", "Image d'un autre patient ?"),
+        title or QCoreApplication.translate("OtherPatient", "Image d'un autre patient ?"),
         text,
         check=QCoreApplication.translate("OtherPatient", "Vérifier les images"),
         send=QCoreApplication.translate("OtherPatient", "C'est bien ce patient, envoyer"),
