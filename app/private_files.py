@@ -100,9 +100,24 @@ def private_folder() -> Path:
         if _own_pid != os.getpid():
             _own.clear()
             _own_pid = os.getpid()
-        if base not in _own:
+        if base not in _own or not _still_held(*_own[base]):
+            if base in _own:  # deleted from outside (systemd-tmpfiles, a logout): a new one, or nothing opened
+                with contextlib.suppress(OSError):
+                    os.close(_own.pop(base)[1])
             _own[base] = _make_own_folder(_shared_folder(base))
         return _own[base][0]
+
+
+def _still_held(folder: Path, fd: int) -> bool:
+    """Whether this process's folder is still there with its lock: a window open for days saw it deleted
+    from outside (the temp folder's periodic clean-up, the runtime folder removed at a logout), and every
+    report after failed to open, every letter to print."""
+    try:
+        if os.name == "nt":
+            return stat.S_ISDIR(os.lstat(folder).st_mode)
+        return os.path.samestat(os.fstat(fd), os.lstat(folder / LOCK_NAME))
+    except OSError:
+        return False
 
 
 def _make_own_folder(shared: Path) -> tuple[Path, int]:

@@ -126,3 +126,40 @@ def test_a_start_purging_while_a_process_makes_its_folder_takes_nothing_it_then_
         assert folders == [report.parent]  # ...and the one the purge took is gone
     finally:
         private_files.remove(report)
+
+
+def _use_test_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process's private files go where :func:`_start_another_window` looks (its runtime folder)."""
+    import tempfile
+
+    from app import private_files
+
+    env = _env(tmp_path)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", env["XDG_RUNTIME_DIR"])
+    monkeypatch.setattr(tempfile, "tempdir", env["TMPDIR"])
+    monkeypatch.setattr(private_files, "MEMORY_FOLDER", tmp_path / "no-shared-memory")
+
+
+def test_a_folder_deleted_from_outside_while_the_window_runs_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The private folder emptied from outside while the window stays open for days (systemd-tmpfiles
+    cleaning the temp folder, the runtime folder removed at a logout): the process kept writing to its
+    folder, gone, and every report after failed to open (« le dossier temporaire n'accepte pas
+    l'écriture »), every letter failed to print, until Teleavis was started again."""
+    import shutil
+
+    from app import private_files
+
+    _use_test_folders(tmp_path, monkeypatch)
+    first = private_files.write_private("reponse-48de3da6.pdf", b"%PDF-1.7 MARTIN Paul")
+    shutil.rmtree(first.parent.parent)
+    second = private_files.write_private("reponse-48de3da6.pdf", b"%PDF-1.7 MARTIN Paul")
+    try:
+        assert second.read_bytes() == b"%PDF-1.7 MARTIN Paul"
+        with private_files.temp_folder_for_printing() as spool:
+            assert spool.parent == second.parent
+        assert _start_another_window(tmp_path) == 0  # the new folder is held as the first was
+        assert second.exists()
+    finally:
+        private_files.remove(second)
