@@ -294,8 +294,8 @@ def _remove_own_folders() -> None:
         for base, (folder, fd) in list(_own.items()):
             with contextlib.suppress(OSError):
                 if [entry.name for entry in folder.iterdir()] == [LOCK_NAME]:
-                    _release(folder, fd)
                     del _own[base]
+                    _release(folder, fd)
                     if folder.parent.name != f"teleavis-{_uid()}":
                         folder.parent.rmdir()  # (a new private folder made where the usual one was not safe)
 
@@ -371,8 +371,8 @@ def _purge_if_unowned(folder: Path, before: float | None, deleted: list[Path]) -
             fd = -1
         with contextlib.suppress(OSError):
             if [entry.name for entry in folder.iterdir()] == [LOCK_NAME]:
-                _release(folder, fd)
-                fd = -1
+                held, fd = fd, -1  # closed by _release, even when it fails (never twice: another thread's)
+                _release(folder, held)
     finally:
         if fd >= 0:
             os.close(fd)

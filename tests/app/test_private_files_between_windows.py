@@ -163,3 +163,33 @@ def test_a_folder_deleted_from_outside_while_the_window_runs_is_made_again(
         assert second.exists()
     finally:
         private_files.remove(second)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="flock: POSIX")
+def test_two_starts_purging_the_same_crashed_folder_at_once_both_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two windows starting at once (the real one and a training one) both purge a crashed run's folder:
+    the first deletes its lock, the second (finding no lock) takes a new one and removes the folder, and
+    the first's removal of the folder fails. Its lock's descriptor was then closed twice: ``EBADF`` out of
+    the purge ended the window's start (or, another thread having reused the number, closed its file)."""
+    from app import private_files
+
+    _use_test_folders(tmp_path, monkeypatch)
+    crashed = tmp_path / "runtime" / f"teleavis-{private_files._uid()}" / "4242-0badcafe"
+    crashed.mkdir(mode=0o700, parents=True)
+    crashed.parent.chmod(0o700)
+    (crashed / private_files.LOCK_NAME).touch(mode=0o600)
+    report = crashed / "reponse-48de3da6.pdf"
+    report.write_bytes(b"%PDF-1.7 MARTIN Paul")
+    others: list[int] = []
+    real_rmdir = os.rmdir
+
+    def the_other_start_first(path: object, *args: object, **kwargs: object) -> None:
+        if Path(str(path)) == crashed and not others:
+            others.append(_start_another_window(tmp_path))
+        real_rmdir(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "rmdir", the_other_start_first)
+    assert private_files.purge_leftovers() == 1
+    assert others == [0] and not crashed.exists()
