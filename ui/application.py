@@ -154,6 +154,7 @@ class StartPassphrase:
             return from_env
         from ui.unlock_dialog import ask_passphrase
 
+        _forget_purged_thumbnails_now()  # (the dialog may wait long before the window)
         return ask_passphrase(confirm, wrong=self.calls > 1, tries_left=self.tries - self.calls + 1)
 
 
@@ -250,6 +251,7 @@ def open_first_window(store: Store, argv: list[str]) -> MainWindow | None:
     wizard_needed = store.settings.peek("site.requester") is None
     if wizard_needed or (locked and training):
         resources.use_window_icon()  # these show before the main window (which sets it once drawn)
+        _forget_purged_thumbnails_now()
     if locked and (training or wizard_needed):
         # What these write (where cases go, who asks) is asked by whoever is at the keyboard: on a
         # workstation with a lock code, the code comes first (found from outside: with the site's row
@@ -308,6 +310,16 @@ def _show_the_first_window(claim: WindowClaim, *, training: bool) -> str:
     return done
 
 
+def _forget_purged_thumbnails_now() -> None:
+    """Before a dialog that waits ahead of the window (the passphrase, the first-start wizard, the lock
+    code, a data folder that does not open): the thumbnails of the crashed run's reports the start deleted,
+    put off until the window shows, stayed meanwhile, and forever if the session ended first (its SIGTERM
+    ends the process there, before ``_run``'s ``finally``)."""
+    from app.private_files import forget_purged_thumbnails
+
+    forget_purged_thumbnails()
+
+
 def _end_with_the_system(app: QApplication) -> None:
     from ui.ending import quit_on_terminate  # once it shows: nothing of it is needed to draw the window
 
@@ -336,6 +348,7 @@ def _open_and_run(app: QApplication, root: Path, argv: list[str], claim: WindowC
         from PySide6.QtWidgets import QMessageBox  # only on this path: its type costs the start
 
         resources.use_window_icon()
+        _forget_purged_thumbnails_now()
         QMessageBox.critical(None, "Teleavis", exc.message)
         return 3 if isinstance(exc, DataLocked) else 1
     try:

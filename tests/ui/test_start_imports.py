@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import SITE, run_process, write_json
+from tests.support.cli import ROOT, SITE, run_process, write_json
 from tests.support.keyring import file_keyring_env
 
 # Runs the window as ``teleavis`` does and, when it prints that it is ready (TELEAVIS_READY_MARKER),
@@ -236,3 +236,33 @@ def test_pysides_import_hook_says_the_same_of_every_module_read_as_bytes() -> No
     answers = {name: check(module) for name, module in list(sys.modules.items())}
     assert answers == {name: bool(check.upstream(module)) for name, module in list(sys.modules.items())}
     assert answers["ui.application"] and answers["PySide6.QtCore"] is False and not answers["app.store"]
+
+
+def test_a_crashs_thumbnails_go_while_a_dialog_holds_the_start(
+    tmp_path: Path, teleavis_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before the window, a dialog may wait (the passphrase, the first-start wizard, the lock code asked at
+    start, a data folder that cannot be opened): the start purged the crashed run's reports, and put their
+    thumbnails off until the window showed. Meanwhile the patient's name stayed in the desktop's thumbnails,
+    and forever if the computer was shut down before anyone answered (the session's SIGTERM ends the process there)."""
+    import time
+
+    monkeypatch.delenv("TELEAVIS_PASSPHRASE", raising=False)
+    left = _left_by_a_crash(tmp_path)
+    env = dict(os.environ, **file_keyring_env(tmp_path), QT_QPA_PLATFORM="offscreen")
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(XDG_RUNTIME_DIR=str(tmp_path / "runtime"), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    # A new data folder, its key under a passphrase: the dialog asking for one shows, and waits.
+    with subprocess.Popen(
+        [sys.executable, "-m", "app.main"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    ) as window:
+        try:
+            waited = 0.0
+            while [path for path in left if path.exists()] and window.poll() is None and waited < 90:
+                time.sleep(0.2)
+                waited += 0.2
+            assert window.poll() is None, "the wizard did not wait"
+            assert [path for path in left if path.exists()] == []
+        finally:
+            window.terminate()
+            window.wait(timeout=60)
