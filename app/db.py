@@ -12,6 +12,7 @@ import functools
 import logging
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -893,6 +894,65 @@ class ExclusiveConnection(sqlite3.Connection):
     connection of this process can be made while it is open (``Store.clone`` says so at once)."""
 
 
+#: ``SQLITE_FCNTL_PERSIST_WAL`` (sqlite3.h).
+_PERSIST_WAL = 10
+
+
+@functools.cache
+def _file_control() -> Any:
+    """``sqlite3_file_control`` of the very SQLite library Python's ``sqlite3`` runs on, or ``None``."""
+    import _sqlite3
+    import ctypes
+
+    try:
+        # The symbol looked up from the module's own handle: the module itself or the library it was linked
+        # to, never another copy of SQLite (a connection's handle means nothing to another copy).
+        library = ctypes.CDLL(_sqlite3.__file__)
+        file_control, filename = library.sqlite3_file_control, library.sqlite3_db_filename
+    except (OSError, AttributeError):
+        return None
+    file_control.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_int)]
+    file_control.restype = ctypes.c_int
+    filename.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+    filename.restype = ctypes.c_char_p
+    return file_control, filename
+
+
+def keep_wal_at_close(conn: sqlite3.Connection, path: Path) -> bool:
+    """Tell SQLite not to delete the ``-wal`` and ``-shm`` files when this connection closes last
+    (``SQLITE_FCNTL_PERSIST_WAL``); at its close the WAL is still checkpointed, and emptied
+    (``journal_size_limit`` 0: no page of the base is left in it).
+
+    Closing last, SQLite takes the base alone, checkpoints, then deletes both files. Whether it is last,
+    it learns from the POSIX locks of the other processes; and a process's locks on a file are all dropped
+    when it closes ANY descriptor of that file, even one SQLite never knew (a file dialog reading the
+    first bytes of ``teleavis.db``, a hash, a copy). A command run beside the window then deleted the
+    files under the window, which went on writing into them, saw nothing the commands wrote, and found its
+    base « malformed » (a tester's session). Not deleting them holds whatever opened the file.
+
+    Python 3.11's ``sqlite3`` has no way to it: the connection's ``sqlite3 *`` is read where CPython keeps
+    it (first field after the object header, 3.11 to 3.13) and checked against the base's own name before
+    use. ``False`` (nothing changed) where it cannot be done, and on Windows, whose locks are per handle."""
+    if sys.platform == "win32":
+        return False
+    import ctypes
+
+    functions = _file_control()
+    if functions is None:
+        return False
+    file_control, filename = functions
+    handle = ctypes.c_void_p.from_address(id(conn) + object.__basicsize__).value
+    if not handle:
+        return False
+    named = filename(handle, b"main")
+    if not named or os.path.realpath(os.fsdecode(named)) != os.path.realpath(path):
+        log.warning("the database's WAL cannot be kept at close (unexpected connection layout)")
+        return False
+    conn.execute("PRAGMA journal_size_limit=0")
+    on = ctypes.c_int(1)
+    return bool(file_control(handle, b"main", _PERSIST_WAL, ctypes.byref(on)) == 0)
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) the database with the project's durability settings."""
     try:
@@ -913,6 +973,7 @@ def connect(path: Path) -> sqlite3.Connection:
             conn.execute("PRAGMA journal_mode=WAL")
             log.warning("the disk is full: the database opened in exclusive mode, for reading")
         conn.execute("PRAGMA synchronous=FULL")
+        keep_wal_at_close(conn, path)
         conn.execute("PRAGMA foreign_keys=ON")
         # What a purge or an update removes is overwritten, not left in the file's free pages (some
         # builds of SQLite do it by default, the ones of Windows and macOS do not).
