@@ -508,7 +508,7 @@ def restore_backup(
                     entries=M.counted("audit-entries", newer.audit_entries),
                 )
             )
-        conn = connect(staging / DB_FILE)
+        conn = connect(staging / DB_FILE, keep_wal=False)
         try:
             # The archive's audit log must reach the head its manifest carries; the restored data
             # directory's head starts from there (an archive made before heads were kept has none).
@@ -705,7 +705,7 @@ def _verify(staged: _Staged, names: set[str], damaged: BackupError) -> None:
     blobs = {name.rsplit("/", 1)[1] for name in names if name.startswith("objects/")}
     if DB_FILE not in names or "manifest.json" not in names or len(blobs) != staged.manifest.get("blobs"):
         raise damaged
-    conn = connect(staged.folder / DB_FILE)
+    conn = connect(staged.folder / DB_FILE, keep_wal=False)
     try:
         if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise damaged

@@ -953,8 +953,12 @@ def keep_wal_at_close(conn: sqlite3.Connection, path: Path) -> bool:
     return bool(file_control(handle, b"main", _PERSIST_WAL, ctypes.byref(on)) == 0)
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) the database with the project's durability settings."""
+def connect(path: Path, *, keep_wal: bool | None = None) -> sqlite3.Connection:
+    """Open (creating if needed) the database with the project's durability settings.
+
+    ``keep_wal``: its ``-wal`` and ``-shm`` files are kept at close (``keep_wal_at_close``); by default for a
+    data folder's base (``teleavis.db``), which a window may have open beside, never for a copy of it (a
+    backup's snapshot, a restore's staging folder), whose files would be left behind."""
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
         try:
@@ -973,7 +977,8 @@ def connect(path: Path) -> sqlite3.Connection:
             conn.execute("PRAGMA journal_mode=WAL")
             log.warning("the disk is full: the database opened in exclusive mode, for reading")
         conn.execute("PRAGMA synchronous=FULL")
-        keep_wal_at_close(conn, path)
+        if (path.name == DB_FILE) if keep_wal is None else keep_wal:
+            keep_wal_at_close(conn, path)
         conn.execute("PRAGMA foreign_keys=ON")
         # What a purge or an update removes is overwritten, not left in the file's free pages (some
         # builds of SQLite do it by default, the ones of Windows and macOS do not).
