@@ -435,7 +435,7 @@ class MainWindow(QMainWindow):
         self.news_button.setToolTip(
             self.tr("Une réponse ou une question de l'expert attend d'être lue : cliquez pour voir la liste.")
         )
-        self.news_button.clicked.connect(self.show_worklist)
+        self.news_button.clicked.connect(self.show_news)
         self.news_button.hide()
         # No taller than the bar's words: a button's frame made the bar, and the window's columns, 3 px shorter.
         self.news_button.setStyleSheet("font-weight: bold; padding: 0px; border: none")
@@ -795,6 +795,13 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.worklist)
         self.worklist.refresh()
         self.worklist.table.setFocus()
+
+    def show_news(self) -> None:
+        """« ● N dossier(s) à lire » clicked: the list, showing the cases to read, whatever filter it was on."""
+        if self.locked():
+            return
+        self.show_worklist()
+        self.worklist.show_unread()
 
     def focus_search(self) -> None:
         self.show_worklist()

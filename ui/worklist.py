@@ -71,6 +71,12 @@ DISPLAY, FONT, FOREGROUND, BACKGROUND, TOOLTIP, USER = 0, 6, 9, 8, 3, 256
 _ROLES = frozenset((DISPLAY, FONT, FOREGROUND, BACKGROUND, TOOLTIP, USER))
 
 
+def _filter_showing(states: set[str]) -> str:
+    """The first filter under which every case in one of ``states`` is, else every case (« Tous »)."""
+    showing = [k for k, shown in FILTERS.items() if shown and states <= set(shown)]
+    return showing[0] if showing else "all"
+
+
 def short_id(case_id: str) -> str:
     return case_id[:8]
 
@@ -557,8 +563,7 @@ class Worklist(QWidget):
             return
         key = "all"
         if unread:
-            showing = [k for k, states in FILTERS.items() if states and unread <= set(states)]
-            key = showing[0] if showing else "all"
+            key = _filter_showing(unread)
         else:
             for candidate in ("attention", "to-finish"):
                 if any(counts.get(state, 0) for state in FILTERS[candidate]):
@@ -566,6 +571,32 @@ class Worklist(QWidget):
                     break
         self.filter_buttons[key].setChecked(True)
         self.refresh(keep_place=False)
+
+    def show_unread(self) -> None:
+        """The cases to read in front of her (« ● 1 dossier à lire » clicked): the filter kept if it shows
+        them all, else the one that does (every case when they are under several), a search cleared, and
+        the first of them selected. Found at the cart: the list left under « À traiter », the click showed
+        that filter, empty, the answer she was told of nowhere in sight."""
+        try:
+            from app.settings import is_training
+
+            unread = self.store.unread_states(training_only=is_training(self.store.settings.peek))
+        except TeleavisError as exc:
+            self.detail.setText(exc.message)
+            return
+        if not unread:
+            return
+        if self.searching():
+            self.search.blockSignals(True)  # no search run a moment later, over the filter chosen here
+            self.search.clear()
+            self.search.blockSignals(False)
+        shown = FILTERS[self.current_filter()]
+        if shown and not unread <= set(shown):
+            self.filter_buttons[_filter_showing(unread)].setChecked(True)
+        self.refresh(counts=False, keep_place=False)
+        first = next((n for n in range(self.model.rowCount()) if self.model.summary(n).unread), -1)
+        if first >= 0:
+            self.table.selectRow(first)
 
     def searching(self) -> str:
         return self.search.text().strip()

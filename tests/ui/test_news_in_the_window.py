@@ -55,11 +55,41 @@ def test_an_answer_arriving_while_she_fills_in_the_next_case_is_said_in_the_wind
     assert isinstance(said, QAbstractButton)
     qtbot.mouseClick(said, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is window.worklist
-    assert window.worklist.model.row_of(case_id) is not None
+    assert window.worklist.model.row_of(case_id) >= 0, "the answered case is in the list she is shown"
 
     # Opened, the answer read: it is said no more.
     open_from_list(qtbot, window, case_id)
     qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
     window.refresh_status()
     assert not _said_in_the_status_bar(window)
+    window.shutdown()
+
+
+def test_a_click_on_the_news_shows_the_case_to_read_whatever_filter_the_list_was_on(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found at the cart: back on the list under « À traiter » (where the expert's question had been), the
+    answer came; « ● 1 dossier à lire » clicked showed that same filter, empty (« Aucun dossier dans
+    « À traiter » »): the answer she was told of was nowhere in front of her. The click now shows a filter
+    where every case to read is, the case in it."""
+    case_id = complete_case(store, tmp_path / "case")
+    window = case_open(qtbot, store, case_id)
+    page = window.case_page
+    qtbot.keyClick(page.editor.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not page.editing(), timeout=LOOP_MS)
+    window.show_worklist()
+    window.worklist.set_filter("attention")  # « À traiter », as she had left it
+    qtbot.waitUntil(lambda: store.state(case_id) == CaseState.ANSWERED, timeout=LOOP_MS)
+    qtbot.waitUntil(lambda: any(title == "Réponse de l'expert" for title, _ in window.notifier.shown), timeout=LOOP_MS)
+    window.refresh_status()
+
+    (said,) = _said_in_the_status_bar(window)
+    assert isinstance(said, QAbstractButton)
+    qtbot.mouseClick(said, Qt.MouseButton.LeftButton)
+    worklist = window.worklist
+    assert window.pages.currentWidget() is worklist
+    row = worklist.model.row_of(case_id)
+    assert row >= 0, f"the case to read is not in the list shown (filter {worklist.current_filter()!r})"
+    assert worklist.model.summary(row).unread
+    assert worklist.selected_id() == case_id, "the case to read is the one selected: Enter opens it"
     window.shutdown()
