@@ -2386,8 +2386,9 @@ class FollowView(QWidget):
         return f" — ⚠ {check}" if check else ""
 
     def _image_words(self, image: CaseImage) -> str:
-        """What an image sent with a reply shows, as its tile says it."""
-        parts = [p for p in (view_name(image.view), eye_name(image.eye), image.body_site) if p]
+        """What an image sent with a reply shows, as its tile says it: the eye first (ui/image_tile.py), the
+        thing a wrong advice would hit, as « Votre demande » and the report name it."""
+        parts = [p for p in (eye_name(image.eye), view_name(image.view), image.body_site) if p]
         return " · ".join(parts) if parts else self.tr("non légendée")
 
     def _load_reply_pictures(self, case_id: str, conversation: list[Message], joined: dict[str, CaseImage]) -> None:

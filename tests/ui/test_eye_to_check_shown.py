@@ -44,3 +44,26 @@ def test_a_reply_image_whose_eye_is_to_check_says_so_in_the_exchange(
     joined = next(line for line in lines if "Voici les clichés." in line).splitlines()[-1]
     said = joined.split(" : ", 1)[1].split(" ; ")
     assert ["œil à vérifier" in words for words in said] == [True, False], joined
+
+
+def test_a_reply_image_in_the_exchange_names_its_eye_first_as_its_tile_does(
+    qtbot: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], store: Store
+) -> None:
+    """Found by an outside tester playing a nurse: her reply's retinograph showed in the exchange as
+    « 1 image jointe : Centrée sur la macula · Œil gauche (OG) », the field before the eye, where its tile,
+    « Votre demande » and the report all name the eye first (the thing a wrong advice would hit). The line
+    now says it as the tile does, eye first."""
+    from app.outbox import Outbox
+    from ui.image_tile import eye_name, view_name
+
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    case_id = sent_swapped_case(tmp_path, capsys, store)
+    images = store.get_case(case_id).images[:2]
+    Outbox(store).queue_reply(case_id, "Voici les clichés.", [image.id for image in images], None)
+    view = shown(qtbot, store, case_id)
+    lines = [view.conversation.item(row).text() for row in range(view.conversation.count())]
+    joined = next(line for line in lines if "Voici les clichés." in line).splitlines()[-1]
+    said = joined.split(" : ", 1)[1].split(" ; ")
+    for words, image in zip(said, images, strict=True):
+        assert image.eye and image.view, "retinographs with an eye and a field"
+        assert words.startswith(f"{eye_name(image.eye)} · {view_name(image.view)}"), joined
