@@ -41,7 +41,6 @@ from app.store import Store
 from ui import resources
 from ui.lock import IdleWatcher, LockScreen
 from ui.status_bar import StatusBar
-from ui.sync_service import SyncService
 from ui.tasks import on_own_connection, run_task, run_write, wait_writes
 from ui.widgets import FRAME_GUESS, announce, key_sequence, named, room_on_screen, set_qt
 from ui.worklist import Worklist, local_time
@@ -53,6 +52,7 @@ if TYPE_CHECKING:
     from ui.case_page import CasePage
     from ui.kept_typing import KeptTyping
     from ui.settings_dialog import SettingsDialog
+    from ui.sync_service import SyncService
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,10 @@ class MainWindow(QMainWindow):
         self._fitted = False
         self._first_frame = False  # drawn (paintEvent)
         self.fit_to_screen()
-        self.sync = sync or SyncService(store, self)
+        # The sync engine's service is built when sync starts (_start_sync, once the window shows) or first
+        # asked for: its module, QThread's type and its signals are not needed to draw the first frame.
+        self._sync = sync
+        self._sync_connected = False
         self.notifier = Notifier(self)
 
         # Each widget is made in its parent: one put in it afterwards went again through the application's
@@ -182,10 +185,6 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_status()
-        self.sync.case_state.connect(self._case_state)
-        self.sync.bytes_sent.connect(self._bytes_sent)
-        self.sync.link.connect(self._link)
-        self.sync.reachable.connect(self._reachable)
         self.idle = IdleWatcher(self)
         self.idle.idle.connect(self.lock)
         self._page_before_lock: QWidget = self.worklist
@@ -212,6 +211,21 @@ class MainWindow(QMainWindow):
         self.worklist.open_on_what_matters()
         self.refresh_status()
         self.worklist.table.setFocus()
+
+    @property
+    def sync(self) -> SyncService:
+        """The sync engine's service, built on first use (the sync starts once the window shows)."""
+        if self._sync is None:
+            from ui.sync_service import SyncService
+
+            self._sync = SyncService(self.store, self)
+        if not self._sync_connected:
+            self._sync_connected = True
+            self._sync.case_state.connect(self._case_state)
+            self._sync.bytes_sent.connect(self._bytes_sent)
+            self._sync.link.connect(self._link)
+            self._sync.reachable.connect(self._reachable)
+        return self._sync
 
     @property
     def case_page(self) -> CasePage:
@@ -428,21 +442,30 @@ class MainWindow(QMainWindow):
         self.last_sync_label = status.permanent_label()
         status.addWidget(self.connection_label, 1)
         # An answer or a question to read, said in the window itself whatever page is in front: found at the
-        # cart, whose desktop has no tray, the notification went nowhere while she typed the next case.
-        self.news_button = QPushButton()
-        self.news_button.setFlat(True)
-        self.news_button.setAutoDefault(False)
-        self.news_button.setToolTip(
-            self.tr("Une réponse ou une question de l'expert attend d'être lue : cliquez pour voir la liste.")
-        )
-        self.news_button.clicked.connect(self.show_news)
-        self.news_button.hide()
-        # No taller than the bar's words: a button's frame made the bar, and the window's columns, 3 px shorter.
-        self.news_button.setStyleSheet("font-weight: bold; padding: 0px; border: none")
-        self.news_button.setMaximumHeight(self.waiting_label.sizeHint().height())
-        status.addPermanentWidget(self.news_button)
+        # cart, whose desktop has no tray, the notification went nowhere while she typed the next case. Made
+        # when there is one to read (news_button): hidden, it is not on the first frame.
+        self._news: QPushButton | None = None
         status.addPermanentWidget(self.waiting_label)
         status.addPermanentWidget(self.last_sync_label)
+
+    @property
+    def news_button(self) -> QPushButton:
+        """The status bar's « ● n dossier(s) à lire », left of the counters; made on first use."""
+        if self._news is None:
+            button = QPushButton()
+            button.setFlat(True)
+            button.setAutoDefault(False)
+            button.setToolTip(
+                self.tr("Une réponse ou une question de l'expert attend d'être lue : cliquez pour voir la liste.")
+            )
+            button.clicked.connect(self.show_news)
+            button.hide()
+            # No taller than the bar's words: a button's frame made the bar, and the window's columns, 3 px shorter.
+            button.setStyleSheet("font-weight: bold; padding: 0px; border: none")
+            button.setMaximumHeight(self.waiting_label.sizeHint().height())
+            self._status.insertPermanentWidget(1, button)  # after the connection's words, left of the counters
+            self._news = button
+        return self._news
 
     # -- life -----------------------------------------------------------------------------------
 
@@ -546,7 +569,8 @@ class MainWindow(QMainWindow):
         for timer in (self._status_timer, self._reach_timer, self._backup_timer):
             timer.stop()
         self.idle.stop()
-        self.sync.stop()
+        if self._sync is not None:  # never built (closed before the sync started): nothing to stop
+            self._sync.stop()
         from ui.file_dialogs import forget_browsed_folders
 
         forget_browsed_folders()  # what a file dialog elsewhere (or an older version) left in Qt's settings
@@ -1134,8 +1158,9 @@ class MainWindow(QMainWindow):
             self._unread = unread
             self.worklist.refresh()
         self.setWindowTitle(f"({unread}) Teleavis" if unread else "Teleavis")
-        self.news_button.setText(self.tr("● %n dossier(s) à lire", "", unread))
-        self.news_button.setVisible(bool(unread))
+        if unread or self._news is not None:
+            self.news_button.setText(self.tr("● %n dossier(s) à lire", "", unread))
+            self.news_button.setVisible(bool(unread))
         self.notifier.badge(unread)
         self._tell_overdue()
 

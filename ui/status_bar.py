@@ -85,6 +85,10 @@ class StatusBar(QStatusBar):
         widget.setProperty("teleavis_permanent", True)
         super().addPermanentWidget(widget, stretch or 0)
 
+    def insertPermanentWidget(self, index: int, widget: QWidget, stretch: int | None = 0) -> int:
+        widget.setProperty("teleavis_permanent", True)
+        return super().insertPermanentWidget(index, widget, stretch or 0)
+
     def _reshow(self) -> None:
         if self._whole and super().currentMessage():
             self._show()

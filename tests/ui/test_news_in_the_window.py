@@ -50,6 +50,10 @@ def test_an_answer_arriving_while_she_fills_in_the_next_case_is_said_in_the_wind
     (said,) = _said_in_the_status_bar(window)
     assert said.text().startswith("● 1 dossier") and said.text().endswith("à lire"), said.text()
     assert window.case_page.editing(), "her new case is still in front of her"
+    # Made when there is a case to read (not at start), in its place: after the connection's words, left of the
+    # counters.
+    qtbot.waitUntil(lambda: said.x() > 0, timeout=LOOP_MS)
+    assert window.connection_label.x() < said.x() < window.waiting_label.x() < window.last_sync_label.x()
 
     # A click on it: the list, the answered case in it.
     assert isinstance(said, QAbstractButton)

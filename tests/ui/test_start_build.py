@@ -44,3 +44,27 @@ def test_the_worklist_page_and_its_parts_are_made_in_their_parents(
     assert moved == []
     # Where they were put all the same: the page in the window's pages, the table and the search in the page.
     assert window.pages.widget(0) is page and page.isAncestorOf(page.table) and page.isAncestorOf(page.search)
+
+
+def test_the_start_makes_neither_the_sync_service_nor_the_hidden_news_button(
+    qtbot: Any, qapp: QApplication, store: Store, sync_runner: None
+) -> None:
+    """Neither is on the first frame: the sync starts once the window shows (its service, QThread's type and
+    its signals, ~3.4 M instructions of every start), and « ● n dossier(s) à lire » is hidden while nothing
+    waits to be read (a button with a style sheet of its own, ~1.2 M). tests/ui/test_news_in_the_window.py
+    sees the button said when there is a case to read, tests/ui/test_answer_read.py the sync start on its own."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    assert [type(child).__name__ for child in window.children() if type(child).__name__ == "SyncService"] == []
+    assert window.statusBar().findChildren(QAbstractButton) == []
+    # Asked for, each is there: the sync's service with its news connected, the button hidden, left of the counters.
+    window.sync.case_state.emit("0123456789abcdef", "answered", "")  # heard: the window's state slot runs
+    assert [type(child).__name__ for child in window.children() if type(child).__name__ == "SyncService"] == [
+        "SyncService"
+    ]
+    button = window.news_button
+    assert window.statusBar().findChildren(QAbstractButton) == [button] and not button.isVisible()
+    window.shutdown()
