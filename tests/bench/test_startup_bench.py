@@ -149,6 +149,22 @@ RUNS = 31  # the best of short runs on a shared machine needs enough samples
 # sqlite3 4.4), the application 6.7 (the bare one's 2), the menus' actions 5.7, the status bar 7.2, showing 12
 # (the bare window's show, 40, pays Qt's font database, which Teleavis pays making the search box, 39). Timed at
 # load 8-10, two runs: 1.50, 1.55 (pairs' medians 1.41, 1.45).
+# 2026-12-06, ninth pass, the same way (PYTHONHASHSEED=0, pyc used, the process ending at the marker, app.main run by
+# runpy as -m does, 2 runs each, within 0.02 %): bare 610.3-610.4 M, Teleavis 798.9-799.0 -> 794.3-794.4 M (1.309 ->
+# 1.3015; 1.3 would be 793.5 M, ~1 M away). Kept: the sync engine's service (ui.sync_service, QThread's type, its four
+# signals) built when the sync starts 300 ms after the window shows, or when first asked (MainWindow.sync), -3.4 M;
+# the status bar's « ● n dossier(s) à lire », hidden while nothing waits to be read (a button with a style sheet of its
+# own), made when a case waits (MainWindow.news_button), -1.2 M. The window grabbed at the marker the same pixel for
+# pixel (796 and 784 px wide); under Xvfb the sync ran on its own. tests/ui/test_start_build.py and
+# test_start_imports.py say neither is made before the window shows. Weighed, not kept: the worklist's search box placed
+# only once the page has its width (-0.3 M); the elided label's one line without QTextLayout when it fits, its type
+# imported where used (-0.1 M, within noise). Weighed by dumps at each step (callgrind --dump-before=getppid): importing
+# ui.main_window 65 M (the Qt names of QtCore 14.7, with QEvent; ui.status_bar with ui.elided_label 15, ui.worklist
+# 12.7, ui.lock with ui.tasks and ui.widgets 6.5), the worklist 55.5 (its search box pays Qt's font database, 39),
+# the menus' actions 6, the status bar 3.4, its first figures 1.6, showing 14.6: of it the two wrapped labels on the
+# first frame (the training banner, the empty list's notice) 6.6 M laying out their words (QLabel's size hints, three
+# layouts each, and 14 heights for widths) and a font loaded 3.7 M (fontconfig, FreeType: the banner's bold, it
+# seems); the Python run during the show is small (~1,200 calls, cProfile).
 LIMIT = 2.2
 
 BARE = """
