@@ -103,6 +103,11 @@ _STATION = "state.backup.station"
 #: The backups named as before the workstation's id was in the names that the last scheduled backup
 #: found in the folder and could not prove this workstation's: never removed (``doctor`` counts them).
 _UNPROVEN = "state.backup.unproven"
+#: What each backup written from this data found of its cases: its path → ``{"created": iso, "not_opening": [ids]}``
+#: (``record_cases``): which older backups may hold whole a case that no longer opens (``holding_whole``).
+_CASES_SEEN = "state.backup.cases_seen"
+#: The most backups whose cases are remembered (the oldest of those no longer found are forgotten first).
+_SEEN_REMEMBERED = 1000
 
 M.add(
     {
@@ -282,7 +287,7 @@ def write_backup(
         with create_private(part) as out:  # 0600: the archive is this user's only
             out.write(prefix)
             sealed = SealedWriter(out, archive_key, prefix)
-            counts = _write_tar(store, snapshot, sealed, created)
+            counts = _write_tar(store, snapshot, sealed, created, not_opening)
             sealed.finish()
             out.flush()
             os.fsync(out.fileno())
@@ -316,6 +321,7 @@ def write_backup(
         not_opening=tuple(not_opening),
     )
     _record(store, "backup", f"{info.cases} cases, {info.blobs} files, {info.size} bytes", actor)
+    record_cases(store.settings, info)
     log.info("backup written: %d cases, %d blobs, %d bytes", info.cases, info.blobs, info.size)
     return info
 
@@ -374,7 +380,7 @@ def _key_meta_for_backup(store: Store, passphrase: str | None) -> dict[str, Any]
     return keys.read_meta()
 
 
-def _write_tar(store: Store, snapshot: Path, out: SealedWriter, created: str) -> dict[str, int]:
+def _write_tar(store: Store, snapshot: Path, out: SealedWriter, created: str, not_opening: list[str]) -> dict[str, int]:
     conn = connect(snapshot)
     try:
         view = Store(store.data_dir, store.key, conn)
@@ -411,6 +417,8 @@ def _write_tar(store: Store, snapshot: Path, out: SealedWriter, created: str) ->
             "blob_bytes": size,
             "missing_blobs": missing,
             "audit_head": {"seq": head.seq, "hash": head.hash},
+            # The cases that did not open (an older restore ignores what it does not know of a manifest).
+            "not_opening": list(not_opening),
         }
         _add(tar, "manifest.json", json.dumps(manifest, indent=2).encode("utf-8"))
     return {"cases": cases, "blobs": copied, "missing_blobs": missing}
@@ -836,10 +844,10 @@ def run_scheduled_backup(store: Store, now: datetime | None = None) -> BackupInf
             settings.set(_FILE, str(info.path), in_transaction=True)
             settings.set(_WRITTEN, written, in_transaction=True)
             settings.set(_UNPROVEN, unproven, in_transaction=True)
-        if not info.not_opening:
-            settings.set(_WRITTEN, _prune(folder, written))
-        # else none is removed (found in review): an older one may hold whole the case that no longer opens,
-        # and the window says to keep them; pruned again once every case opens.
+        # Pruned even while a case does not open (note 36: none removed then, the drive filled in time), but never
+        # the newest backup in which such a case still opened (found in review: pruned, no backup held it whole).
+        whole = holding_whole(settings, conn, written[:-1], info.not_opening)
+        settings.set(_WRITTEN, _prune(folder, written, set(whole)))
     finally:
         conn.close()
     return info
@@ -917,16 +925,68 @@ def _station(store: Store) -> str:
     return station
 
 
-def _prune(folder: Path, written: list[str]) -> list[str]:
+def record_cases(settings: Settings, info: BackupInfo) -> None:
+    """Remember which cases did not open when the backup ``info`` was written (``holding_whole`` asks)."""
+    seen = settings.get(_CASES_SEEN)
+    seen = dict(seen) if isinstance(seen, dict) else {}
+    seen[str(info.path)] = {"created": info.created, "not_opening": list(info.not_opening)}
+    extra = len(seen) - _SEEN_REMEMBERED
+    for path in list(seen):
+        if extra <= 0:
+            break
+        if not Path(path).exists():
+            del seen[path]
+            extra -= 1
+    settings.set(_CASES_SEEN, seen)
+
+
+def holding_whole(
+    settings: Settings, conn: sqlite3.Connection, older: list[str], not_opening: tuple[str, ...] | list[str]
+) -> dict[str, list[str]]:
+    """The backups among ``older`` (oldest first) to keep for the cases ``not_opening`` now: for each case, the
+    newest one written after the case was made in which it still opened, and the ones newer than it written by a
+    release that did not record its cases (which may be the one). Returns each such path with the cases it is kept
+    for. A case no backup held whole (made since the last one) keeps none."""
+    seen = settings.get(_CASES_SEEN)
+    seen = seen if isinstance(seen, dict) else {}
+    kept: dict[str, list[str]] = {}
+    for case_id in not_opening:
+        row = conn.execute("SELECT created_at FROM cases WHERE id = ?", (case_id,)).fetchone()
+        made = _moment(row[0]) if row is not None else None
+        for path in reversed(older):
+            record = seen.get(path)
+            if not isinstance(record, dict):  # written before backups recorded their cases: it may be the one
+                kept.setdefault(path, []).append(case_id)
+                continue
+            if case_id in (record.get("not_opening") or []):  # held it as it is now
+                continue
+            written = _moment(record.get("created"))
+            if made is not None and written is not None and written <= made:
+                break  # written before the case was made: neither it nor an older one holds it
+            kept.setdefault(path, []).append(case_id)
+            break
+    return kept
+
+
+def _moment(text: object) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _prune(folder: Path, written: list[str], whole: set[str] | None = None) -> list[str]:
     """Remove this workstation's older scheduled backups in ``folder`` beyond the last ``KEEP_SCHEDULED``
-    it wrote (``written``, oldest first; the last one is the backup just written). Only these: the names
+    it wrote (``written``, oldest first; the last one is the backup just written), but none of ``whole`` (the
+    last ones holding whole a case that no longer opens, ``holding_whole``). Only these: the names
     in the folder say nothing of who wrote them (another workstation sharing the folder, a person) nor,
     with a clock once wrong, of which is the latest. Returns the list to keep recording: the files still
     there (one written in another folder is forgotten, never removed)."""
     ours = [Path(p) for p in written if Path(p).parent == folder and _SCHEDULED.match(Path(p).name)]
     kept: list[str] = []
     for index, old in enumerate(ours):
-        if index >= len(ours) - KEEP_SCHEDULED:
+        if index >= len(ours) - KEEP_SCHEDULED or str(old) in (whole or set()):
             kept.append(str(old))
             continue
         try:

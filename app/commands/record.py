@@ -142,11 +142,9 @@ M.add(
             "it as it is: restored, it will not open either. Keep the older backups (one of them may hold it "
             "whole) and call the support.",
         },
-        "record.backups_all_kept": {
-            "fr": "Aucune ancienne sauvegarde n'a été retirée de ce dossier (--keep) : tant qu'un dossier ne "
-            "s'ouvre pas, elles sont toutes gardées.",
-            "en": "No older backup was removed from this folder (--keep): while a case does not open, they are all "
-            "kept.",
+        "record.backup_kept_whole": {
+            "fr": "Gardée au-delà de --keep : {path}, la dernière sauvegarde où le dossier {id} s'ouvrait encore.",
+            "en": "Kept beyond --keep: {path}, the last backup in which case {id} still opened.",
         },
         "record.backup_missing": {
             "fr": "Attention : {count} fichiers déjà absents du disque n'ont pas pu être sauvegardés.",
@@ -283,7 +281,7 @@ _COMMAND_WRITTEN = "state.backup.command_written"
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from app.backup import BackupError, dated_name, passphrase_needed, write_backup
+    from app.backup import BackupError, dated_name, holding_whole, passphrase_needed, write_backup
 
     target = Path(args.file)
     into_folder = target.is_dir()
@@ -296,7 +294,7 @@ def run_backup(args: argparse.Namespace) -> int:
     if not into_folder and (target.exists() or target.is_symlink()):  # (a rename over it would replace it)
         raise TeleavisError(M.tr("record.backup_exists", path=str(target)))
     removed = 0
-    kept_all = False
+    kept_whole: dict[str, list[str]] = {}
     with open_store() as store:
         passphrase = passphrase_from_env_or_terminal(True) if passphrase_needed(store.data_dir) else None
         if into_folder:  # a new dated file each time (a cron line), never over one already there
@@ -314,13 +312,14 @@ def run_backup(args: argparse.Namespace) -> int:
             # (found in review: forgotten on the other drive's nights, they were never removed again).
             written = _remembered([*(store.settings.get(_COMMAND_WRITTEN) or []), os.path.abspath(info.path)])
             store.settings.set(_COMMAND_WRITTEN, written)
-            if args.keep is not None and info.not_opening:
+            if args.keep is not None:
                 # Found in review: --keep removed the older backups, one of which may hold the case whole, while
-                # the message below says to keep them. None goes while a case does not open (pruned once all do).
-                kept_all = True
-            elif args.keep is not None:
-                written, removed = _keep_last(target, written, args.keep)
+                # the message below says to keep them; then (note 36) none went while a case did not open, and the
+                # drive filled. Pruned, but the newest one in which each such case still opened is kept.
+                whole = holding_whole(store.settings, store.conn, written[:-1], info.not_opening)
+                written, removed = _keep_last(target, written, args.keep, set(whole))
                 store.settings.set(_COMMAND_WRITTEN, written)
+                kept_whole = {path: ids for path, ids in whole.items() if Path(path).exists()}
         else:
             info = write_backup(store, target, passphrase=passphrase)
     print(info.path)  # for a script: which file was written
@@ -339,8 +338,9 @@ def run_backup(args: argparse.Namespace) -> int:
         say(M.tr_count("record.backup_missing", info.missing_blobs, count=info.missing_blobs))
     for case_id in info.not_opening:
         say(M.tr("record.backup_not_opening", id=case_id[:8]))
-    if kept_all:
-        say(M.tr("record.backups_all_kept"))
+    for path, ids in kept_whole.items():
+        for case_id in ids:
+            say(M.tr("record.backup_kept_whole", path=path, id=case_id[:8]))
     return 0
 
 
@@ -364,7 +364,7 @@ def _remembered(written: list[str]) -> list[str]:
     return kept
 
 
-def _keep_last(folder: Path, written: list[str], keep: int) -> tuple[list[str], int]:
+def _keep_last(folder: Path, written: list[str], keep: int, whole: set[str]) -> tuple[list[str], int]:
     """Remove the backups ``backup FOLDER`` wrote into ``folder`` (``written``, oldest first, the last one just
     written) beyond the last ``keep`` there now. Only those: what else is in the folder (another workstation's
     backups, the scheduled ones, a person's files) is never touched, and those not found there now (on another
@@ -373,6 +373,8 @@ def _keep_last(folder: Path, written: list[str], keep: int) -> tuple[list[str], 
     here = [p for p in written if Path(p).parent.resolve() == folder.resolve() and Path(p).exists()]
     gone = set()
     for path in here[: max(len(here) - keep, 0)]:
+        if path in whole:  # the last one holding whole a case that no longer opens (``holding_whole``)
+            continue
         try:
             Path(path).unlink()
             gone.add(path)

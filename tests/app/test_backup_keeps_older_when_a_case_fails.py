@@ -1,64 +1,100 @@
 """A backup made over a case that no longer opens says to keep the older backups (one of them may hold the case
 whole: 1518e71). Found in review: the scheduled backup (7 kept) and ``backup FOLDER --keep N`` then removed
-those very backups, the oldest first: a week later no backup held the case whole any more, while each backup
-said to keep them. While a case does not open, no older backup is removed; said, and pruned again once every
-case opens."""
+those very backups, the oldest first: a week later no backup held the case whole any more. Then (note 36) none
+was removed at all while a case did not open, and the drive filled in time. Now the older backups are pruned as
+usual, but the newest one in which each case that no longer opens still opened is never removed: each backup
+records which cases did not open (in its manifest, and in the data's own list of the backups it wrote)."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from app.backup import KEEP_SCHEDULED, run_scheduled_backup
-from app.model import utc_now
+from app.model import iso, utc_now
 from app.store import Store
-from tests.app.test_doctor_cases import _two_cases_one_altered
 from tests.support.cli import run_inprocess
 from tests.sync.sync_helpers import make_case
 
 
-def test_the_scheduled_backup_removes_no_older_backup_while_a_case_does_not_open(
+def _two_cases_made_yesterday(home: Path) -> tuple[str, str]:
+    with Store.open(home) as store:
+        store.settings.set("language", "fr")
+        healthy = make_case(store, seed=1)
+        doomed = make_case(store, seed=2)
+    with sqlite3.connect(home / "teleavis.db", isolation_level=None) as raw:  # (made before any backup below)
+        raw.execute("UPDATE cases SET created_at=?", (iso(utc_now() - timedelta(days=1)),))
+    return healthy, doomed
+
+
+def _alter(home: Path, healthy: str, doomed: str) -> None:
+    with sqlite3.connect(home / "teleavis.db", isolation_level=None) as raw:
+        (sealed,) = raw.execute("SELECT content FROM cases WHERE id=?", (healthy,)).fetchone()
+        raw.execute("UPDATE cases SET content=? WHERE id=?", (sealed, doomed))  # another case's sealed content
+
+
+def test_the_scheduled_backup_prunes_but_keeps_the_last_one_holding_the_broken_case_whole(
     teleavis_home: Path, tmp_path: Path
 ) -> None:
     usb = tmp_path / "usb"
     usb.mkdir()
     now = utc_now()
+    healthy, doomed = _two_cases_made_yesterday(teleavis_home)
     with Store.open(teleavis_home) as store:
         store.settings.set("backup.folder", str(usb))
-        make_case(store, seed=1)
-        for day in range(KEEP_SCHEDULED):  # a week of sound backups
+        for day in range(3):  # sound backups
             run_scheduled_backup(store, now + timedelta(days=day))
-    whole = sorted(usb.iterdir())
-    assert len(whole) == KEEP_SCHEDULED
-    _two_cases_one_altered(teleavis_home)  # (two more cases: one no longer opens)
+    sound = sorted(usb.iterdir())
+    _alter(teleavis_home, healthy, doomed)
+    with Store.open(teleavis_home) as store:
+        for day in range(3, 3 + KEEP_SCHEDULED + 3):  # ten days more with the case not opening
+            info = run_scheduled_backup(store, now + timedelta(days=day))
+            assert info.not_opening == (doomed,), info
+    left = sorted(usb.iterdir())
+    assert sound[-1] in left, left  # the last one made while the case still opened
+    assert not any(path in left for path in sound[:-1]), left  # older ones go as usual
+    assert len(left) == KEEP_SCHEDULED + 1, left  # the drive does not fill
+
+
+def test_the_scheduled_backup_keeps_none_for_a_case_no_backup_held_whole(teleavis_home: Path, tmp_path: Path) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    now = utc_now()
+    with Store.open(teleavis_home) as store:
+        store.settings.set("backup.folder", str(usb))
+        for day in range(KEEP_SCHEDULED):  # a week of backups made before the cases were
+            run_scheduled_backup(store, now + timedelta(days=day))
+    with Store.open(teleavis_home) as store:
+        healthy, doomed = make_case(store, seed=1), make_case(store, seed=2)
+    _alter(teleavis_home, healthy, doomed)
     with Store.open(teleavis_home) as store:
         for day in range(KEEP_SCHEDULED, KEEP_SCHEDULED + 3):
-            info = run_scheduled_backup(store, now + timedelta(days=day))
-            assert info.not_opening, info
-    assert all(path.exists() for path in whole), sorted(usb.iterdir())
-    assert len(list(usb.iterdir())) == KEEP_SCHEDULED + 3
+            assert run_scheduled_backup(store, now + timedelta(days=day)).not_opening
+    assert len(list(usb.iterdir())) == KEEP_SCHEDULED
 
 
-def test_backup_keep_removes_nothing_while_a_case_does_not_open(
+def test_backup_keep_keeps_the_last_backup_holding_the_broken_case_whole(
     teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     usb = tmp_path / "usb"
     usb.mkdir()
-    with Store.open(teleavis_home) as store:
-        make_case(store, seed=1)
+    healthy, doomed = _two_cases_made_yesterday(teleavis_home)
     first = run_inprocess(capsys, "backup", str(usb))
-    assert first.code == 0, first.err
-    older = Path(first.out.strip())
-    _healthy, altered = _two_cases_one_altered(teleavis_home)
-    made = run_inprocess(capsys, "backup", str(usb), "--keep", "1")
-    assert made.code == 0, made.err
-    assert older.exists(), made.err
-    assert altered[:8] in made.err and "sauvegarde retirée" not in made.err, made.err
-    assert "aucune ancienne sauvegarde n'a été retirée" in made.err.lower(), made.err
+    second = run_inprocess(capsys, "backup", str(usb))
+    assert first.code == second.code == 0, (first.err, second.err)
+    whole = Path(second.out.strip())
+    _alter(teleavis_home, healthy, doomed)
+    made = [run_inprocess(capsys, "backup", str(usb), "--keep", "1") for _ in range(3)]
+    assert all(m.code == 0 for m in made), [m.err for m in made]
+    left = sorted(usb.iterdir())
+    assert left == sorted([whole, Path(made[-1].out.strip())]), left
+    assert doomed[:8] in made[-1].err and whole.name in made[-1].err, made[-1].err
+    assert "encore" in made[-1].err, made[-1].err
     with Store.open(teleavis_home) as store:
         store.settings.set("language", "en")
     english = run_inprocess(capsys, "backup", str(usb), "--keep", "1")
-    assert english.code == 0 and older.exists(), english.err
-    assert "no older backup was removed" in english.err.lower(), english.err
+    assert english.code == 0 and whole.exists(), english.err
+    assert "still opened" in english.err, english.err
