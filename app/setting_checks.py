@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import enum
 import math
+import os
 from pathlib import Path
 
 #: The numbers a setting can work with: (lowest, highest or None, whether 0 turns it off, as the window's
@@ -43,12 +44,29 @@ def camera_resolution_ok(text: str) -> bool:
 
 def inside_folder(path: Path, folder: Path) -> bool:
     """Whether ``path`` is ``folder`` or lies under it, links and ``..`` followed (a backup folder inside
-    Teleavis's data folder: found from outside, a restore removed every backup kept there)."""
+    Teleavis's data folder: found from outside, a restore removed every backup kept there).
+
+    By the paths, then, for ``folder`` reached by another path (a bind mount, another letter case on a
+    case-insensitive filesystem: note 36), by device and inode, ``path`` and each of its parents against
+    ``folder`` as ``os.path.samefile`` compares them; the parts of ``path`` not created yet by their parents."""
     try:
         path, folder = path.resolve(), folder.resolve()
     except (OSError, RuntimeError):  # (a loop of links: as given)
         path, folder = path.absolute(), folder.absolute()
-    return path == folder or folder in path.parents
+    if path == folder or folder in path.parents:
+        return True
+    try:
+        target = os.stat(folder)
+    except OSError:  # (not made yet: the paths alone can tell)
+        return False
+    for candidate in (path, *path.parents):
+        try:
+            found = os.stat(candidate)
+        except OSError:  # not created yet (or not reachable): its parents tell
+            continue
+        if (found.st_dev, found.st_ino) == (target.st_dev, target.st_ino):
+            return True
+    return False
 
 
 #: Settings naming a folder of this computer.
