@@ -23,6 +23,19 @@ _MAX_OFFSET = timedelta(hours=14)
 _OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})")
 
 
+#: How far ahead of now a capture time may be before it is taken for a device's clock set ahead.
+CLOCK_AHEAD = timedelta(days=1)
+
+
+def clock_set_ahead(moment: datetime, now: datetime) -> bool:
+    """Whether a capture time is more than :data:`CLOCK_AHEAD` later than ``now``: a device whose clock was set
+    ahead (or never set), its time neither the newest nor an earlier one (found in review: a camera years ahead
+    made every photo taken today look a previous patient's). ``moment`` and ``now`` both with their zone (the
+    stored times, the send checklist's), or both the wall-clock time without one (a camera's EXIF, at the
+    import)."""
+    return moment > now + CLOCK_AHEAD
+
+
 def is_fhir_date_time(text: str) -> bool:
     """Whether ``text`` is a valid FHIR ``dateTime`` (a time of day only with its zone)."""
     return _FHIR_DATE_TIME.fullmatch(text) is not None

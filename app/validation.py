@@ -51,7 +51,7 @@ from app.model import (
     name_text,
     utc_now,
 )
-from app.moments import parse_date_time
+from app.moments import clock_set_ahead, parse_date_time
 from app.views import PER_EYE, canonical, expected_views, photographed_eyes
 
 MAX_IMAGES = 8
@@ -1008,21 +1008,17 @@ EARLIER_PHOTO = "image.captured.earlier"
 EARLIER_SESSION = timedelta(hours=3)
 
 
-def _in_the_future(moment: datetime) -> bool:
-    """Whether a capture time (with its offset) is later than a day from now: a device's clock set ahead."""
-    return moment > utc_now() + timedelta(days=1)
-
-
-def earlier_sessions(images: list[CaseImage]) -> dict[int, datetime]:
+def earlier_sessions(images: list[CaseImage], now: datetime | None = None) -> dict[int, datetime]:
     """The images (by index) taken :data:`EARLIER_SESSION` before the newest of the others, with when each
     was taken. Only a time the file gave counts (not an import's time, not a date alone). An earlier day
     alone is said at the import only: a draft begun one day holds that day's images when it leaves the next."""
+    now = now or utc_now()
     taken: dict[int, datetime] = {}
     for index, image in enumerate(images):
         moment = parse_date_time(image.captured_at) if len(image.captured_at) > 10 and not image.time_unknown else None
         # A time in the future is its own warning (« image.future »: a clock set ahead), neither newest nor
         # earlier: found in review, a camera years ahead made every photo taken today « earlier », to delete.
-        if moment is not None and moment.tzinfo is not None and not _in_the_future(moment):
+        if moment is not None and moment.tzinfo is not None and not clock_set_ahead(moment, now):
             taken[index] = moment
     newest = max(taken.values(), default=None)
     return {
@@ -1065,7 +1061,7 @@ def validate_images(case: Case) -> list[Finding]:
             if case.specialty in (Specialty.DERMATOLOGY, Specialty.WOUND_CARE) and not image.view.strip():
                 out.append(_f("image.view", f"{where}.view", "v.view", n=n))
         taken = parse_date_time(image.captured_at) if len(image.captured_at) > 10 else None
-        if taken is not None and taken.tzinfo is not None and _in_the_future(taken):
+        if taken is not None and taken.tzinfo is not None and clock_set_ahead(taken, utc_now()):
             # A device whose clock was never set: the expert would read the lesion's history wrong.
             out.append(_f("image.future", f"{where}.captured_at", "v.captured_future", "warning", n=n))
         out.extend(other_patient(image, case.patient, n, where))

@@ -27,6 +27,7 @@ from app.device_patient import names_only, recorded_for_another, recorded_words
 from app.fsutil import open_ordinary_file
 from app.i18n import date_words
 from app.model import DevicePatient, Patient
+from app.moments import clock_set_ahead
 from app.validation import EARLIER_SESSION
 from capture.watch import FolderWatcher, Seen, pending_files, recorded_patient
 from ui.image_tile import OTHER_PATIENT_COLOUR
@@ -145,10 +146,10 @@ def earlier_session(
     (True) or for being taken :data:`EARLIER_SESSION` before the newest of them (False). The camera's
     clock on both sides; an earlier day counts only when the clock looks set (:data:`CLOCK_SET`)."""
     now = now or datetime.now()
-    # A time more than a day ahead is a clock set ahead (the checklist's « date dans le futur »), neither the
-    # newest nor earlier: found in review, it made the photos just taken look a previous patient's.
-    ahead = now + timedelta(days=1)
-    taken = {path: moment for path in paths if (moment := taken_at(path)) is not None and moment <= ahead}
+    # A clock set ahead (the checklist's « date dans le futur »), neither the newest nor earlier: as at sending.
+    taken = {
+        path: moment for path in paths if (moment := taken_at(path)) is not None and not clock_set_ahead(moment, now)
+    }
     newest = max(taken.values(), default=None)
     found: dict[pathlib.Path, tuple[datetime, bool]] = {}
     for path, moment in taken.items():
