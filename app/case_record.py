@@ -186,6 +186,10 @@ class CaseImage:
     #: The nurse confirmed the photo is this patient's, though it is also in another patient's case (a
     #: case file took it so): the checklist no longer asks (``Store.images_elsewhere``).
     owner_checked: bool = False
+    #: A still taken with the camera in Teleavis, straight into this case (never on a device's card): the
+    #: earlier-session question says so (``app.validation.taken_earlier``). False for an image stored before it
+    #: was kept, asked about as before.
+    taken_here: bool = False
     device: str = ""
     #: Who the DICOM's device recorded the image for (``None``: a photo, or an image imported before it
     #: was kept, whose ``patient`` finding alone tells).

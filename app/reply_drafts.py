@@ -130,7 +130,10 @@ def _entry_blobs(entry: dict[str, Any]) -> list[str]:
 
 
 def _entry(name: str, image: NewImage) -> dict[str, Any]:
-    return {"image": asdict(image.record), "source_sha1": image.source_sha1, "name": name}
+    record = asdict(image.record)
+    if not record.get("taken_here"):  # (kept as an older release reads it back: its CaseImage has no such field)
+        record.pop("taken_here", None)
+    return {"image": record, "source_sha1": image.source_sha1, "name": name}
 
 
 def _image(entry: dict[str, Any]) -> tuple[str, NewImage]:

@@ -778,6 +778,7 @@ class Store:
                 device=meta.get("device", ""),
                 time_unknown=bool(meta.get("time_unknown", False)),
                 owner_checked=bool(meta.get("owner_checked", False)),
+                taken_here=bool(meta.get("taken_here", False)),
                 device_patient=_device_patient(meta.get("device_patient")),
                 content_type=row["content_type"],
                 # (in its sealed labels from schema 25, its row's blank)
@@ -941,6 +942,8 @@ class Store:
             meta["time_unknown"] = True
         if image.owner_checked:
             meta["owner_checked"] = True
+        if image.taken_here:  # (absent otherwise: labels sealed as an older release reads them)
+            meta["taken_here"] = True
         if image.device_patient is not None:  # sealed: another patient's identity, maybe
             meta["device_patient"] = asdict(image.device_patient)
         meta["fixed"] = _fixed_digest(image)

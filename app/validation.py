@@ -371,6 +371,13 @@ M.add(
             "en": "Image {n}: taken on {when}, hours before the case's other images. It may be a previous "
             "patient's, left on the device's card: check that it is this patient's, else delete it.",
         },
+        "v.captured_earlier_here": {
+            "fr": "Image {n} : prise avec la caméra dans Teleavis le {when}, des heures avant les images ajoutées "
+            "ensuite au dossier. Vérifiez qu'elle est bien de ce patient (le dossier ouvert à ce moment-là était-il "
+            "le sien ?), sinon supprimez-la.",
+            "en": "Image {n}: taken with the camera in Teleavis on {when}, hours before the images added to the case "
+            "later. Check that it is this patient's (was the case open then theirs?), else delete it.",
+        },
         "v.consent_before_birth": {
             "fr": "Date du consentement antérieure à la naissance du patient : vérifiez-la.",
             "en": "The consent's date is before the patient's birth: check it.",
@@ -1020,10 +1027,14 @@ def earlier_sessions(images: list[CaseImage], now: datetime | None = None) -> di
         # earlier: found in review, a camera years ahead made every photo taken today « earlier », to delete.
         if moment is not None and moment.tzinfo is not None and not clock_set_ahead(moment, now):
             taken[index] = moment
-    newest = max(taken.values(), default=None)
-    return {
-        index: moment for index, moment in taken.items() if newest is not None and newest - moment > EARLIER_SESSION
-    }
+    found = {}
+    for index, moment in taken.items():
+        later = [other for other, then in taken.items() if then - moment > EARLIER_SESSION]
+        # A still taken here that only stills taken here make earlier: the same case open hours later (a draft
+        # resumed), the patient in front of her both times, never a card's leftover (note 36).
+        if later and not (images[index].taken_here and all(images[other].taken_here for other in later)):
+            found[index] = moment
+    return found
 
 
 def taken_earlier(case: Case) -> list[Finding]:
@@ -1033,10 +1044,13 @@ def taken_earlier(case: Case) -> list[Finding]:
     camera wrote it (its clock, as the import says it)."""
     out = []
     for index, moment in sorted(earlier_sessions(case.images).items()):
+        # A still taken here: in the workstation's zone (stored in UTC), and never said left on a card (note 36).
+        here = case.images[index].taken_here
+        if here:
+            moment = moment.astimezone()
         when = f"{i18n.date_words(moment.date().isoformat())} {moment:%H:%M}"
-        out.append(
-            _f(EARLIER_PHOTO, f"images[{index}].captured_at", "v.captured_earlier", "warning", n=index + 1, when=when)
-        )
+        words = "v.captured_earlier_here" if here else "v.captured_earlier"
+        out.append(_f(EARLIER_PHOTO, f"images[{index}].captured_at", words, "warning", n=index + 1, when=when))
     return out
 
 

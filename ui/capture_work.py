@@ -135,6 +135,7 @@ def keep_still(
     )
     prepared = prepare_frame(frame_bgr, specialty=specialty, device=device, checked=False)
     new = NewImage(record_for(prepared, labels), prepared.data, prepared.thumbnail)
+    new.record.taken_here = True  # (the earlier-session question: never on a card)
     try:
         store.write_files(new)
         new.record.quality = findings.result()
