@@ -97,6 +97,10 @@ M.add(
             "fr": "Trop d'essais incorrects : rien n'a été enregistré. Réessayez dans {n} secondes.",
             "en": "Too many wrong tries: nothing was saved. Try again in {n} seconds.",
         },
+        "lock.change_wait.one": {
+            "fr": "Trop d'essais incorrects : rien n'a été enregistré. Réessayez dans {n} seconde.",
+            "en": "Too many wrong tries: nothing was saved. Try again in {n} second.",
+        },
     }
 )
 
@@ -389,7 +393,8 @@ def prove(store: Store, secret: str, *, asked_for: str = "lock") -> None:
         raise UsageError(M.tr("lock.change_wrong_code"))
     import math
 
-    raise UsageError(M.tr("lock.change_wait", n=math.ceil(waiting)))
+    seconds = math.ceil(waiting)
+    raise UsageError(M.tr_count("lock.change_wait", seconds, n=seconds))
 
 
 def __getattr__(name: str) -> Any:
