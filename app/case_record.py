@@ -443,6 +443,9 @@ class Case:
     created_at: str = ""
     updated_at: str = ""
     revision: int = 0
+    #: Where the case was made: ``app.model.ORIGIN_WINDOW`` in the window; "" for a case file's, or a case stored
+    #: before it was kept (kept in its sealed content only when set: an older release reads it as before).
+    origin: str = ""
     #: True when the stored case predates the identity status (read as provisional): the window asks
     #: for it once. Not stored: answering stores the status.
     identity_status_missing: bool = False
@@ -462,7 +465,7 @@ class Case:
             "treatments": [asdict(t) for t in self.treatments],
             "form": self.form,
             "form_id": self.form_id,
-        }
+        } | ({"origin": self.origin} if self.origin else {})
 
     def set_content(self, data: dict[str, Any]) -> None:
         self.question = data.get("question", "")
@@ -475,3 +478,4 @@ class Case:
         self.treatments = [Treatment(**t) for t in data.get("treatments", [])]
         self.form = dict(data.get("form", {}))
         self.form_id = data.get("form_id") or new_id()
+        self.origin = str(data.get("origin") or "")

@@ -27,6 +27,10 @@ if TYPE_CHECKING:  # the model's names too (at run time: __getattr__, at the end
     from app.case_record import Treatment as Treatment
     from app.patient import Patient as Patient
 
+#: ``Case.origin`` of a case made in the window (its identity's document then asked for, not only suggested:
+#: app/validation.py); a case file's, or a case stored before it was kept, has none.
+ORIGIN_WINDOW = "window"
+
 M.add(
     {
         # The RNIV keeps the birth name (a strict trait) and the used name apart: the birth name comes

@@ -40,6 +40,7 @@ from app.model import (
     IDENTITY_STATUSES,
     NO_DOCUMENT,
     NOT_CHECKED_KEY,
+    ORIGIN_WINDOW,
     OTHER_PATIENT_CHECK,
     SEXES,
     Case,
@@ -757,13 +758,14 @@ def _identity_status(case: Case, today: date) -> list[Finding]:
         )
     elif p.identity_status in ("validated", "qualified") and not p.identity_document:
         # Not said (a case file without the key: docs/cli.md's hospital system that checked it but does not say
-        # which; a case stored before « Aucune » was told apart): asked for, not blocking.
+        # which; a case stored before « Aucune » was told apart): asked for, not blocking. Made in the window, where
+        # the list of documents is in front of her: waited for, as « Aucune » is (note 36).
         out.append(
             _f(
                 "patient.identity_document.missing",
                 "patient.identity_document",
                 "v.identity_document_missing",
-                "warning",
+                "missing" if case.origin == ORIGIN_WINDOW else "warning",
                 status=M.tr(f"identity.{p.identity_status}"),
                 Status=M.tr(f"identity.{p.identity_status}").capitalize(),
             )

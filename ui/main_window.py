@@ -835,9 +835,9 @@ class MainWindow(QMainWindow):
     def new_case(self) -> None:
         if self.locked():
             return
-        from app.model import Case  # a case's record: not loaded at the window's start
+        from app.model import ORIGIN_WINDOW, Case  # a case's record: not loaded at the window's start
 
-        case = Case()
+        case = Case(origin=ORIGIN_WINDOW)  # (its identity's document asked for: app/validation.py)
         page = self._case_page
         if page is not None and self.pages.currentWidget() is page and page.editing() and _untouched(page.case, case):
             # Ctrl+N again on the new draft still empty: that draft, not a second « (patient sans nom) ».

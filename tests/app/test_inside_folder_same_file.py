@@ -29,9 +29,7 @@ def _in_a_bind_mount(data: Path, other: Path) -> str:
     unshare = shutil.which("unshare")
     if unshare is None:
         pytest.skip("no unshare here")
-    probe = subprocess.run(
-        [unshare, "--user", "--map-root-user", "--mount", "true"], capture_output=True, check=False
-    )
+    probe = subprocess.run([unshare, "--user", "--map-root-user", "--mount", "true"], capture_output=True, check=False)
     if probe.returncode != 0:
         pytest.skip("no mount namespace allowed here")
     script = 'mount --bind "$1" "$2" && exec "$3" -c "$4" "$1" "$2"'
