@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from app.findings import Finding
 from app.model import ORIGIN_WINDOW, Case, Patient
 from app.store import Store
 from app.validation import validate_identity
@@ -32,7 +33,7 @@ def _case(origin: str = "") -> Case:
     return Case(patient=patient, origin=origin)
 
 
-def _not_said(case: Case):  # type: ignore[no-untyped-def]
+def _not_said(case: Case) -> Finding:
     (finding,) = [f for f in validate_identity(case, date(2026, 12, 6)) if f.field == "patient.identity_document"]
     return finding
 
