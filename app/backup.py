@@ -929,7 +929,8 @@ def record_cases(settings: Settings, info: BackupInfo) -> None:
     """Remember which cases did not open when the backup ``info`` was written (``holding_whole`` asks)."""
     seen = settings.get(_CASES_SEEN)
     seen = dict(seen) if isinstance(seen, dict) else {}
-    seen[str(info.path)] = {"created": info.created, "not_opening": list(info.not_opening)}
+    # (Under its absolute name: ``backup FOLDER`` lists them so, a cron line giving a relative folder.)
+    seen[os.path.abspath(info.path)] = {"created": info.created, "not_opening": list(info.not_opening)}
     extra = len(seen) - _SEEN_REMEMBERED
     for path in list(seen):
         if extra <= 0:
@@ -954,7 +955,7 @@ def holding_whole(
         row = conn.execute("SELECT created_at FROM cases WHERE id = ?", (case_id,)).fetchone()
         made = _moment(row[0]) if row is not None else None
         for path in reversed(older):
-            record = seen.get(path)
+            record = seen.get(os.path.abspath(path))
             if not isinstance(record, dict):  # written before backups recorded their cases: it may be the one
                 kept.setdefault(path, []).append(case_id)
                 continue

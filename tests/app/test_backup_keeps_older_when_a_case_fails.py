@@ -98,3 +98,19 @@ def test_backup_keep_keeps_the_last_backup_holding_the_broken_case_whole(
     english = run_inprocess(capsys, "backup", str(usb), "--keep", "1")
     assert english.code == 0 and whole.exists(), english.err
     assert "still opened" in english.err, english.err
+
+
+def test_backup_keep_into_a_folder_given_relative(
+    teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder as a cron line may give it, relative: the backups it lists are absolute, what each recorded
+    of its cases must be found under the same name (else every older one looked like an older release's)."""
+    (tmp_path / "usb").mkdir()
+    monkeypatch.chdir(tmp_path)
+    healthy, doomed = _two_cases_made_yesterday(teleavis_home)
+    whole = Path(run_inprocess(capsys, "backup", "usb/").out.strip())
+    _alter(teleavis_home, healthy, doomed)
+    made = [run_inprocess(capsys, "backup", "usb/", "--keep", "1") for _ in range(3)]
+    assert all(m.code == 0 for m in made), [m.err for m in made]
+    left = sorted(p.name for p in (tmp_path / "usb").iterdir())
+    assert left == sorted([whole.name, Path(made[-1].out.strip()).name]), left
