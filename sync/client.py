@@ -406,6 +406,9 @@ class Answer:
 MAX_PAGES = 100
 #: Redirects a download may take, all under the platform's base.
 MAX_REDIRECTS = 3
+#: Other bases a platform may name its own resources under (an internal address, http and https): more
+#: is a server naming each resource elsewhere, not the platform's own.
+MAX_NAMED_BASES = 4
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
@@ -486,6 +489,9 @@ class PlatformClient:
         self.session.headers["User-Agent"] = "Teleavis"
         self._tus_endpoint: object = _UNKNOWN
         self._rebased_said = False  # (the warning that search pages are linked elsewhere, once)
+        #: Other bases the platform names its own resources under (the ``fullUrl``s of its search matches):
+        #: a server behind a reverse proxy may write its internal address into what it serves.
+        self._named_bases: set[str] = set()
         #: Told whether the platform can be reached, each time that changes: False when no connection
         #: could be made (refused, no such name, no network), True when the platform answered anything.
         #: Called on the thread that makes the request (the window turns it into a signal).
@@ -1055,6 +1061,7 @@ class PlatformClient:
                     and mode in (None, "match")
                 ):
                     found.resources.append(resource)
+                    self._learn_base(entry.get("fullUrl"), resource_type, resource.get("id"))
             next_url = next(
                 (
                     link.get("url")
@@ -1137,6 +1144,39 @@ class PlatformClient:
             self._rebased_said = True
             log.warning("search pages linked under another address than the platform's: asked under its base")
         return found
+
+    def _learn_base(self, full_url: Any, resource_type: str, resource_id: Any) -> None:
+        """Keep the base a search match's ``fullUrl`` names it under (R4 bundle.html: ``[base]/[type]/[id]``,
+        its version after ``_history`` may follow) when it is not the platform's base as configured."""
+        if not isinstance(full_url, str) or not isinstance(resource_id, str) or not resource_id:
+            return
+        named = re.fullmatch(
+            rf"(https?://[^?#]+?)/{re.escape(resource_type)}/{re.escape(resource_id)}(?:/_history/[^/?#]+)?",
+            full_url.strip(),
+            flags=re.IGNORECASE,
+        )
+        if named is None or ambiguous_url(full_url) or self.own_url(full_url) is not None:
+            return
+        base = named.group(1) + "/"
+        if base not in self._named_bases and len(self._named_bases) < MAX_NAMED_BASES:
+            self._named_bases.add(base)
+            log.warning("the platform names its resources under another address than its own: read under its base")
+
+    def platform_url(self, url: str) -> str | None:
+        """``own_url``, or, for an absolute address under another base the platform names its own resources
+        under (``_learn_base``), the same path asked under the platform's base: R4 takes an absolute reference
+        under the server's own base for the local one (references.html), and found by a conformance pass, a
+        server writing its internal address (FirelyTeam/spark#82: every reference made absolute under
+        ``http://localhost:<port>/fhir``) had the expert's report kept « off the platform », never shown.
+        The token goes to the platform's base only, never to the address named. None otherwise."""
+        own = self.own_url(url)
+        if own is not None or ambiguous_url(url):
+            return own
+        for base in self._named_bases:
+            tail = _under(base, url.strip())
+            if tail is not None:
+                return self.own_url(self.base_url + tail)
+        return None
 
     def own_url(self, url: str) -> str | None:
         """``url`` made absolute when it lies under the platform's base (given relative or absolute), else None.
@@ -1323,6 +1363,24 @@ def _entries_made(entries: list[Any]) -> None:
         # A moment's fault (5xx, 429, …), or no status R4 gives an entry made (a 3xx): sent again, the
         # conditional creates finding what was made.
         raise TransientFault(M.tr("net.busy", status=status), kind="busy", status=status)
+
+
+def _under(base: str, url: str) -> str | None:
+    """The path and query of the absolute ``url`` after ``base`` (ending with ``/``) when it lies under it, the
+    scheme and host whatever their case and the port written or not; else None."""
+    try:
+        here, there = urlsplit(base), urlsplit(url)
+        same_origin = (
+            there.scheme.lower() == here.scheme.lower()
+            and (there.hostname or "").lower() == (here.hostname or "").lower()
+            and _port(there) == _port(here)
+        )
+    except ValueError:  # a port that is not a number, a broken IPv6 host
+        return None
+    if not same_origin or there.username or there.password or not there.path.startswith(here.path):
+        return None
+    tail = there.path[len(here.path) :].lstrip("/")
+    return tail + (f"?{there.query}" if there.query else "")
 
 
 def _page_key(url: str | None) -> tuple[str, tuple[tuple[str, str], ...]]:

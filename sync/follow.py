@@ -1792,7 +1792,7 @@ class Follower:
         for payload in payloads:
             if _text_by_url(payload):
                 attachment = payload["contentAttachment"]
-                target = self.client.own_url(attachment["url"])
+                target = self.client.platform_url(attachment["url"])
                 kind = str(attachment.get("contentType") or "text/plain")
                 data: bytes | None = None
                 if target is not None:
@@ -1963,7 +1963,7 @@ class Follower:
             # its conclusion shown twice, its PDF kept twice), is one report. One off the platform is not
             # ours to name (``_read_report`` says so), and one carried inside the Task is its own.
             same = reference
-            if self.client.own_url(reference) is not None:
+            if self.client.platform_url(reference) is not None:
                 with contextlib.suppress(ValueError):  # no id in it: known by its words
                     same = "DiagnosticReport/" + location_id(reference, "DiagnosticReport")
             if same not in named:
@@ -2028,7 +2028,7 @@ class Follower:
         said answered, and the poll never whole. Failed at ``ATTACHMENT_TRIES`` polls in a row, like an
         attachment, it is kept missing (``UNREACHABLE``): the case is answered without it, says so,
         and ``retry_missing`` asks for it again."""
-        address = self.client.own_url(reference)
+        address = self.client.platform_url(reference)
         if address is None:
             raise _Missing(FOREIGN_URL)
         try:
@@ -2166,7 +2166,7 @@ class Follower:
             url = form.get("url")
             if not isinstance(url, str) or not url.strip():
                 raise _Missing(NO_CONTENT)
-            target = self.client.own_url(url)
+            target = self.client.platform_url(url)
             if target is None:
                 # Never with the platform's token, and not without it either: a link elsewhere is the
                 # platform's to fix, not ours to follow.

@@ -130,3 +130,38 @@ def test_bodies_and_headers_r4_allows_in_other_forms_are_read_alike() -> None:
         ):
             canned["/fhir/Binary"] = (201, headers, b"")
             assert client.create_binary(b"\xff\xd8 a photo", "image/jpeg") == made
+
+
+def test_an_address_under_the_base_the_platform_names_its_matches_under_is_asked_under_its_own() -> None:
+    """A server writing its internal base into its ``fullUrl``s (FirelyTeam/spark#82): an address under that
+    base is asked under the platform's; one under a base named only by an included resource, or never named,
+    is not the platform's (tests/sync/test_platform_own_address.py follows a whole answer so named)."""
+    inside = "http://LOCALHOST:49911/fhir"
+    found = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [
+            {"fullUrl": f"{inside}/Task/a/_history/2", "resource": {"resourceType": "Task", "id": "a"}},
+            {
+                "fullUrl": "http://included.example/fhir/Task/b",
+                "resource": {"resourceType": "Task", "id": "b"},
+                "search": {"mode": "include"},
+            },
+            {"fullUrl": "http://wrong.example/fhir/Task/other", "resource": {"resourceType": "Task", "id": "c"}},
+        ],
+    }
+    seen: list[tuple[str, str | None]] = []
+    canned: Canned = {"/fhir/Task": (200, {"Content-Type": FHIR_R4}, _json(found))}
+    with server(canned, seen) as root, PlatformClient(ClientConfig(root + "/fhir"), StaticToken("t")) as client:
+        assert client.platform_url("http://localhost:49911/fhir/Binary/b") is None  # nothing named yet
+        client.search_pages("Task", {"_id": "a,b,c"})
+        assert client.platform_url("http://localhost:49911/fhir/Binary/b?x=1") == f"{root}/fhir/Binary/b?x=1"
+        assert client.platform_url("Binary/b") == f"{root}/fhir/Binary/b"
+        for elsewhere in (
+            "http://localhost:49912/fhir/Binary/b",
+            "http://localhost:49911/other/Binary/b",
+            "http://user:pw@localhost:49911/fhir/Binary/b",
+            "http://included.example/fhir/Binary/b",
+            "http://wrong.example/fhir/Binary/b",
+        ):
+            assert client.platform_url(elsewhere) is None, elsewhere
