@@ -716,7 +716,8 @@ def upload_images(
         # found again by its image id alone (the contract), and would bring back the bytes (or the
         # Binary) of the identity before, when the length is the same.
         restamped = copy is not None and not copy[1].reduced
-        way = None if restamped else endpoint
+        # (Given up for this client when an upload came back named off the platform: ``tus_create``.)
+        way = None if restamped or endpoint is None else client.resumable_endpoint()
         try:
             binary_id = _upload(client, outbox, way, case_id, image.id, data, content_type, report, budget_s)
         except PermanentFault as fault:

@@ -324,3 +324,32 @@ def test_an_upload_offset_of_digits_that_are_no_number_is_the_platform_s_fault(t
         assert summary.sent == [case_id], store.platform_info(case_id)
         assert store.state(case_id) == CaseState.SENT
         assert sandbox.binary_uploads == 1
+
+
+@pytest.mark.parametrize("named", ["http://localhost:1080/files/{id}", "https://uploads.other-host.example/files/{id}"])
+def test_an_upload_named_off_the_platform_sends_the_images_by_a_plain_post(teleavis_home: Path, named: str) -> None:
+    """A tus server behind a reverse proxy that does not tell it the public address (tusd without
+    ``-behind-proxy``) names each upload under its own: ``Location: http://localhost:1080/files/<id>``.
+    Never used (the token would go there), yet found by a conformance pass: taken for an unreadable answer and
+    created again at every try, the case never left (« Réponse illisible… »). Unusable as offered, the
+    resumable upload gives way to the contract's ``POST Binary``, for every image after it too."""
+    images = [jpeg(200, 200, seed=s, noise=True) for s in (11, 12)]
+
+    def named_elsewhere(exchange: Exchange, headers: dict[str, str]) -> str | None:
+        if exchange.method == "POST" and exchange.path.endswith("/tus") and "location" in headers:
+            headers["location"] = named.format(id=headers["location"].rstrip("/").rsplit("/", 1)[-1])
+        return None
+
+    with (
+        Store.open(teleavis_home) as store,
+        SandboxServer(run_expert=False) as sandbox,
+        FaultProxy(sandbox.base_url, after=named_elsewhere) as proxy,
+    ):
+        setup_site(store)
+        case_id = make_case(store, image_bytes=images, images=2)
+        with _client(proxy.base_url) as client:
+            summary = Engine(store, client, case_budget_s=5.0).run_once(poll=False)
+        assert summary.sent == [case_id], store.platform_info(case_id)
+        created = [e for e in proxy.stats.exchanges if e.method == "POST" and e.path.endswith("/tus")]
+        assert len(created) == 1 and sandbox.binary_uploads == 2
+        assert not [e for e in proxy.stats.exchanges if e.method in ("PATCH", "HEAD")]
