@@ -1170,7 +1170,12 @@ class PlatformClient:
         if named is None or ambiguous_url(full_url) or self.own_url(full_url) is not None:
             return
         base = named.group(1) + "/"
-        if base not in self._named_bases and len(self._named_bases) < MAX_NAMED_BASES:
+        try:
+            parts = urlsplit(base)
+            readable = bool(parts.hostname) and _port(parts) > 0
+        except ValueError:  # a broken IPv6 host, a port that is not a number: no base to keep
+            readable = False
+        if readable and base not in self._named_bases and len(self._named_bases) < MAX_NAMED_BASES:
             self._named_bases.add(base)
             log.warning("the platform names its resources under another address than its own: read under its base")
 

@@ -148,13 +148,16 @@ def test_an_address_under_the_base_the_platform_names_its_matches_under_is_asked
                 "search": {"mode": "include"},
             },
             {"fullUrl": "http://wrong.example/fhir/Task/other", "resource": {"resourceType": "Task", "id": "c"}},
+            {"fullUrl": "http://[::1/fhir/Task/d", "resource": {"resourceType": "Task", "id": "d"}},
+            {"fullUrl": "http://localhost:x1/fhir/Task/e", "resource": {"resourceType": "Task", "id": "e"}},
+            {"fullUrl": 7, "resource": {"resourceType": "Task", "id": "f"}},
         ],
     }
     seen: list[tuple[str, str | None]] = []
     canned: Canned = {"/fhir/Task": (200, {"Content-Type": FHIR_R4}, _json(found))}
     with server(canned, seen) as root, PlatformClient(ClientConfig(root + "/fhir"), StaticToken("t")) as client:
         assert client.platform_url("http://localhost:49911/fhir/Binary/b") is None  # nothing named yet
-        client.search_pages("Task", {"_id": "a,b,c"})
+        assert [r["id"] for r in client.search_pages("Task", {"_id": "a,b,c"}).resources] == list("acdef")
         assert client.platform_url("http://localhost:49911/fhir/Binary/b?x=1") == f"{root}/fhir/Binary/b?x=1"
         assert client.platform_url("Binary/b") == f"{root}/fhir/Binary/b"
         for elsewhere in (
@@ -163,5 +166,7 @@ def test_an_address_under_the_base_the_platform_names_its_matches_under_is_asked
             "http://user:pw@localhost:49911/fhir/Binary/b",
             "http://included.example/fhir/Binary/b",
             "http://wrong.example/fhir/Binary/b",
+            "http://[::1/fhir/Binary/b",
+            "http://localhost:x1/fhir/Binary/b",
         ):
             assert client.platform_url(elsewhere) is None, elsewhere
