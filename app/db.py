@@ -932,13 +932,20 @@ def keep_wal_at_close(conn: sqlite3.Connection, path: Path) -> bool:
 
     Python 3.11's ``sqlite3`` has no way to it: the connection's ``sqlite3 *`` is read where CPython keeps
     it (first field after the object header, 3.11 to 3.13) and checked against the base's own name before
-    use. ``False`` (nothing changed) where it cannot be done, and on Windows, whose locks are per handle."""
+    use. ``False`` (nothing changed) where it cannot be done, and on Windows, whose locks are per handle.
+
+    The check cannot guard the read itself: SQLite follows whatever pointer it is given, and a wrong one
+    crashes the process. So the read is done only where ``id()`` is an address (CPython: on PyPy it is
+    not) and the connection is ``sqlite3``'s own (its C struct first, whatever a subclass adds); CPython
+    has kept ``sqlite3 *db`` first after ``PyObject_HEAD`` since pysqlite, in debug and free-threaded
+    builds too (``object.__basicsize__`` is that header's size in each). A closed connection's is NULL."""
     if sys.platform == "win32":
         return False
     import ctypes
 
-    functions = _file_control()
-    if functions is None:
+    functions = _file_control() if sys.implementation.name == "cpython" else None
+    if functions is None or not isinstance(conn, sqlite3.Connection):
+        log.warning("the database's WAL cannot be kept at close (no safe way to this Python's SQLite)")
         return False
     file_control, filename = functions
     handle = ctypes.c_void_p.from_address(id(conn) + object.__basicsize__).value

@@ -10,11 +10,15 @@ the window went on writing into deleted files, no longer saw what commands wrote
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import subprocess
 import sys
+import types
 from pathlib import Path
+
+import pytest
 
 from app.db import DB_FILE
 from app.store import Store
@@ -60,3 +64,30 @@ def test_a_command_beside_the_window_leaves_its_base_whole_after_a_file_of_it_wa
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         conn.close()
+
+
+def test_the_wal_is_kept_only_where_the_connections_handle_can_be_read_safely(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``keep_wal_at_close`` reads SQLite's handle at ``id(conn)`` + the object header: an address on
+    CPython only. On another Python (PyPy: ``id`` is no address) that read would land anywhere, and
+    SQLite, given what it found there, crash the process: nothing is read and a warning says so, and
+    the connection closes as SQLite always did. A closed connection has no handle: nothing is done."""
+    from app import db
+
+    base = tmp_path / DB_FILE
+    closed = db.connect(base)
+    closed.execute("CREATE TABLE t (x)")
+    closed.close()
+    assert base.with_name(DB_FILE + "-wal").exists()
+    assert db.keep_wal_at_close(closed, base) is False  # (its handle is NULL once closed)
+    for name in ("-wal", "-shm"):
+        base.with_name(DB_FILE + name).unlink()
+
+    monkeypatch.setattr(sys, "implementation", types.SimpleNamespace(name="pypy", cache_tag=None))
+    with caplog.at_level(logging.WARNING, logger="app.db"):
+        conn = db.connect(base)
+        conn.execute("INSERT INTO t VALUES (1)")
+        conn.close()
+    assert "WAL cannot be kept" in caplog.text
+    assert not base.with_name(DB_FILE + "-wal").exists()  # SQLite's own behaviour, untouched
