@@ -10,14 +10,24 @@ last ones came from: remembered in memory, for the session.
 The dialog is Qt's own, never the system's: GTK's file chooser (which Qt uses on a GNOME desktop) adds
 each file chosen to the desktop's recent files (``recently-used.xbel``), and Windows' to its recent
 items, a photo's name, a patient's folder, a report, beyond the reach of anything here.
+
+Each file's icon and « Type » are told by its name, never by reading it (:class:`NameOnlyIcons`): Qt's
+own would read the first bytes of every file of the folder shown, and closing those files dropped every
+lock the window's SQLite held on its base when the data folder was shown (POSIX locks belong to the
+process: any close of the file drops them all); a command run beside the window then took the base for
+its own alone (a tester's « database disk image is malformed »). Reading every file is slow on a network
+drive too. The dialogs are made here, not by ``QFileDialog``'s static functions, to set it.
 """
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtCore import QFileInfo, QMimeDatabase, QSettings, QStandardPaths
+from PySide6.QtGui import QAbstractFileIconProvider, QIcon
+from PySide6.QtWidgets import QDialog, QFileDialog, QFileIconProvider, QWidget
+from shiboken6 import delete
 
 #: Qt's own dialog, whatever the desktop (see above).
 _OWN_DIALOG = QFileDialog.Option.DontUseNativeDialog
@@ -45,6 +55,93 @@ def forget_browsed_folders() -> None:
     settings.sync()
 
 
+class NameOnlyIcons(QFileIconProvider):
+    """A file's icon and type from its name alone (its extension), never from its first bytes; folders
+    and drives as Qt gives them, without a folder's own custom icon (a file read inside each)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setOptions(QAbstractFileIconProvider.Option.DontUseCustomDirectoryIcons)
+
+    @staticmethod
+    def _named(info: QFileInfo) -> str | None:
+        """The MIME type of a regular file, by its name; None for anything else (Qt's own answer then)."""
+        if not info.isFile():
+            return None
+        return QMimeDatabase().mimeTypeForFile(info, QMimeDatabase.MatchMode.MatchExtension).name()
+
+    def icon(self, what: QFileInfo | QAbstractFileIconProvider.IconType) -> QIcon:  # type: ignore[override]
+        # Both of Qt's overloads come here: a file's, and a kind's (folder, drive…).
+        if isinstance(what, QFileInfo) and (named := self._named(what)) is not None:
+            mime = QMimeDatabase().mimeTypeForName(named)
+            for name in (mime.iconName(), mime.genericIconName()):
+                if QIcon.hasThemeIcon(name):
+                    return QIcon.fromTheme(name)
+            return super().icon(QAbstractFileIconProvider.IconType.File)
+        return super().icon(what)
+
+    def type(self, info: QFileInfo) -> str:
+        named = self._named(info)
+        if named is None:
+            return super().type(info)
+        mime = QMimeDatabase().mimeTypeForName(named)
+        return mime.comment() or mime.name()
+
+
+@functools.cache
+def name_only_icons() -> NameOnlyIcons:
+    """The one provider of every dialog here, kept for the process's life: Qt's thread that lists a folder
+    calls it, and a dialog does not own it."""
+    return NameOnlyIcons()
+
+
+def _dialog(
+    parent: QWidget, title: str, start: str, filters: str, mode: QFileDialog.FileMode, options: QFileDialog.Option
+) -> QFileDialog:
+    """A dialog as ``QFileDialog``'s static functions make it, Qt's own (``options``), naming files by
+    their names (:class:`NameOnlyIcons`)."""
+    dialog = QFileDialog(parent, title, start, filters)
+    dialog.setOptions(options)  # first: Qt's own widgets, and the model the provider is given to, exist then
+    dialog.setIconProvider(name_only_icons())
+    dialog.setFileMode(mode)
+    return dialog
+
+
+def _answer(dialog: QFileDialog) -> tuple[list[str], str]:
+    """Show ``dialog`` until it is answered: the files (or folder) chosen and the filter, nothing when
+    cancelled. The dialog is destroyed at once after: Qt writes the folders browsed to its settings as a
+    dialog is destroyed, and they are forgotten just after (:func:`forget_browsed_folders`)."""
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return [], ""
+        return dialog.selectedFiles(), dialog.selectedNameFilter()
+    finally:
+        delete(dialog)
+
+
+# The three below stand for QFileDialog's static functions of the same names (same arguments, same answers).
+
+
+def _get_open_file_names(
+    parent: QWidget, title: str, folder: str, filters: str, options: QFileDialog.Option
+) -> tuple[list[str], str]:
+    return _answer(_dialog(parent, title, folder, filters, QFileDialog.FileMode.ExistingFiles, options))
+
+
+def _get_save_file_name(
+    parent: QWidget, title: str, start: str, filters: str, options: QFileDialog.Option
+) -> tuple[str, str]:
+    dialog = _dialog(parent, title, start, filters, QFileDialog.FileMode.AnyFile, options)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    names, chosen = _answer(dialog)
+    return (names[0] if names else ""), chosen
+
+
+def _get_existing_directory(parent: QWidget, title: str, start: str, options: QFileDialog.Option) -> str:
+    names, _chosen = _answer(_dialog(parent, title, start, "", QFileDialog.FileMode.Directory, options))
+    return names[0] if names else ""
+
+
 #: What the import dialogs list first (any file may still be chosen: the format is read from the bytes).
 IMAGE_PATTERNS = (
     "*.jpg *.jpeg *.jfif *.mpo *.png *.tif *.tiff *.heic *.heif *.avif *.webp "
@@ -68,7 +165,7 @@ def open_images(parent: QWidget, title: str, filters: str) -> list[Path]:
     to the camera's card every time), else from the pictures folder."""
     folder = str(_last_or(_opened_in, QStandardPaths.StandardLocation.PicturesLocation))
     try:
-        names, _chosen = QFileDialog.getOpenFileNames(parent, title, folder, filters, options=_OWN_DIALOG)
+        names, _chosen = _get_open_file_names(parent, title, folder, filters, options=_OWN_DIALOG)
     finally:
         forget_browsed_folders()
     if names:
@@ -87,7 +184,7 @@ def save_file(parent: QWidget, title: str, name: str, filters: str) -> Path | No
     to hers every time), else in the documents folder; None when cancelled."""
     folder = _last_or(_saved_in, QStandardPaths.StandardLocation.DocumentsLocation)
     try:
-        target, _chosen = QFileDialog.getSaveFileName(parent, title, str(folder / name), filters, options=_OWN_DIALOG)
+        target, _chosen = _get_save_file_name(parent, title, str(folder / name), filters, options=_OWN_DIALOG)
     finally:
         forget_browsed_folders()
     if not target:
@@ -102,8 +199,6 @@ def existing_folder(parent: QWidget, title: str, current: str) -> str:
         current if current and Path(current).is_dir() else start_folder(QStandardPaths.StandardLocation.HomeLocation)
     )
     try:
-        return QFileDialog.getExistingDirectory(
-            parent, title, start, options=_OWN_DIALOG | QFileDialog.Option.ShowDirsOnly
-        )
+        return _get_existing_directory(parent, title, start, options=_OWN_DIALOG | QFileDialog.Option.ShowDirsOnly)
     finally:
         forget_browsed_folders()

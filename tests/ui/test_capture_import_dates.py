@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
 
 from app.model import Case, Patient
 from app.store import Store
+from ui import file_dialogs
 from ui.capture_panel import CapturePanel
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras"
@@ -58,7 +58,7 @@ def pick(qtbot: Any, panel: CapturePanel, store: Store, monkeypatch: pytest.Monk
     store.create_case(case, [])
     shown = store.get_case(case.id)
     panel.set_case(shown)
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_a, **_o: ([str(p) for p in paths], ""))
+    monkeypatch.setattr(file_dialogs, "_get_open_file_names", lambda *_a, **_o: ([str(p) for p in paths], ""))
     qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and len(shown.images) == len(paths), timeout=JOB_MS)
     return shown

@@ -13,13 +13,14 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMessageBox, QWidget
 
 from app.errors import StorageError
 from app.model import Case, CaseImage, Patient
 from app.store import Store
 from capture.demo import DemoCamera
 from tests.support.images import jpeg_bytes, png_bytes, skin_photo
+from ui import file_dialogs
 from ui.anonymise_dialog import AnonymiseChoice, AnonymiseDialog
 from ui.camera_bridge import DEMO_HEIGHT, DEMO_WIDTH
 from ui.capture_panel import CapturePanel
@@ -761,7 +762,7 @@ def test_files_chosen_in_the_file_dialog_are_imported(
         offered.append(filters)
         return [str(p) for p in paths], ""
 
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", choose)
+    monkeypatch.setattr(file_dialogs, "_get_open_file_names", choose)
     qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
     images = wait_images(qtbot, panel, 2)
     assert all(pattern in offered[0] for pattern in ("*.jpg", "*.png", "*.tiff", "*.heic", "*.dcm"))
@@ -790,7 +791,7 @@ def test_files_chosen_together_are_numbered_in_the_order_chosen(
         return prepare(path, **options)
 
     monkeypatch.setattr(ui.capture_work, "prepare_image_file", slower_when_bigger)
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_args, **_options: ([str(p) for p in paths], ""))
+    monkeypatch.setattr(file_dialogs, "_get_open_file_names", lambda *_args, **_options: ([str(p) for p in paths], ""))
     qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
     images = wait_images(qtbot, panel, 3)
     assert [(i.width, i.height) for i in images] == sizes
@@ -815,7 +816,7 @@ def test_files_chosen_with_one_whose_work_never_began_are_stored_at_once(
         return clone(self)
 
     monkeypatch.setattr(Store, "clone", first_fails)
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_args, **_options: ([str(p) for p in paths], ""))
+    monkeypatch.setattr(file_dialogs, "_get_open_file_names", lambda *_args, **_options: ([str(p) for p in paths], ""))
     qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.jobs.pending() == 0, timeout=20_000)  # not after two minutes
     assert len(case.images) == 2

@@ -68,9 +68,9 @@ def test_every_file_dialog_is_qts_own_never_the_desktops(monkeypatch: Any, qtbot
 
         return dialog
 
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", answer("open", ([], "")))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", answer("save", ("", "")))
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", answer("folder", ""))
+    monkeypatch.setattr(file_dialogs, "_get_open_file_names", answer("open", ([], "")))
+    monkeypatch.setattr(file_dialogs, "_get_save_file_name", answer("save", ("", "")))
+    monkeypatch.setattr(file_dialogs, "_get_existing_directory", answer("folder", ""))
     parent = QWidget()
     qtbot.addWidget(parent)
     file_dialogs.open_images(parent, "Importer", "Images (*.jpg)")
@@ -79,13 +79,18 @@ def test_every_file_dialog_is_qts_own_never_the_desktops(monkeypatch: Any, qtbot
     assert set(asked) == {"open", "save", "folder"}
     for name, options in asked.items():
         assert options is not None and options & QFileDialog.Option.DontUseNativeDialog, name
+        # The dialog made with them (in place of QFileDialog's static functions): Qt's own, and it tells a
+        # file's type by its name (tests/ui/test_file_dialogs_keep_locks.py for what reading them did).
+        made = file_dialogs._dialog(parent, name, "", "", QFileDialog.FileMode.AnyFile, options)
+        assert made.testOption(QFileDialog.Option.DontUseNativeDialog), name
+        assert made.iconProvider() is file_dialogs.name_only_icons(), name
 
 
 def test_a_second_import_starts_in_the_folder_of_the_first(monkeypatch: Any, qtbot: Any, tmp_path: Path) -> None:
     """Found from outside: each « Importer un fichier… » (and each reply's « Ajouter des images… ») started
     again in the pictures, else the home folder, and the nurse browsed back to the camera's card every time.
     The folder is remembered in memory for the session, never in Qt's settings (the test above)."""
-    from PySide6.QtWidgets import QFileDialog, QWidget
+    from PySide6.QtWidgets import QWidget
 
     from ui import file_dialogs
 
@@ -97,7 +102,7 @@ def test_a_second_import_starts_in_the_folder_of_the_first(monkeypatch: Any, qtb
         started.append(folder)
         return [str(card / "IMG_0001.JPG")], ""
 
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", dialog)
+    monkeypatch.setattr(file_dialogs, "_get_open_file_names", dialog)
     parent = QWidget()
     qtbot.addWidget(parent)
     assert file_dialogs.open_images(parent, "Importer", "Images (*.jpg)") == [card / "IMG_0001.JPG"]

@@ -24,6 +24,7 @@ from app.report_text import view_words
 from app.store import Store
 from app.views import ExpectedView
 from tests.support.ui import activate, complete_case, open_from_list, type_text
+from ui import file_dialogs
 from ui.application import install_language
 from ui.image_tile import view_name
 from ui.main_window import MainWindow
@@ -127,7 +128,7 @@ def test_the_history_is_in_words_in_the_window_and_the_pdf(
     assert any("dossier complet" in line for line in lines), lines
 
     target = tmp_path / "rapport.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), "PDF (*.pdf)"))
+    monkeypatch.setattr(file_dialogs, "_get_save_file_name", lambda *args, **kwargs: (str(target), "PDF (*.pdf)"))
     qtbot.mouseClick(page.follow.report_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(target.exists, timeout=LOOP_MS)
     from pypdf import PdfReader
