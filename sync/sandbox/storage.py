@@ -36,6 +36,7 @@ from typing import Any
 
 from app import blobs
 from app.crypto import DataKey, DecryptionFailed
+from app.db import keep_wal_at_close
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +167,9 @@ class Store:
             leftover.unlink(missing_ok=True)
         conn = sqlite3.connect(data_dir / DATABASE, check_same_thread=False, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
+        # Open in the window and in a command beside it: its -wal and -shm must outlive a close that
+        # believes itself last (the requester's base's reason, app.db.keep_wal_at_close).
+        keep_wal_at_close(conn, data_dir / DATABASE)
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA secure_delete=ON")
         return conn
