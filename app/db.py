@@ -897,6 +897,9 @@ class ExclusiveConnection(sqlite3.Connection):
 #: ``SQLITE_FCNTL_PERSIST_WAL`` (sqlite3.h).
 _PERSIST_WAL = 10
 
+#: The first CPython version whose ``sqlite3`` connection layout was not read (``keep_wal_at_close``).
+_LAYOUT_READ_UNTIL = (3, 15)
+
 
 @functools.cache
 def _file_control() -> Any:
@@ -938,12 +941,15 @@ def keep_wal_at_close(conn: sqlite3.Connection, path: Path) -> bool:
     crashes the process. So the read is done only where ``id()`` is an address (CPython: on PyPy it is
     not) and the connection is ``sqlite3``'s own (its C struct first, whatever a subclass adds); CPython
     has kept ``sqlite3 *db`` first after ``PyObject_HEAD`` since pysqlite, in debug and free-threaded
-    builds too (``object.__basicsize__`` is that header's size in each). A closed connection's is NULL."""
+    builds too (``object.__basicsize__`` is that header's size in each), read up to 3.14's sources: a
+    later version is not trusted until read again (the warning, and tests/app/test_store_beside_window.py
+    failing, say so). A closed connection's is NULL."""
     if sys.platform == "win32":
         return False
     import ctypes
 
-    functions = _file_control() if sys.implementation.name == "cpython" else None
+    known = sys.implementation.name == "cpython" and sys.version_info[:2] < _LAYOUT_READ_UNTIL
+    functions = _file_control() if known else None
     if functions is None or not isinstance(conn, sqlite3.Connection):
         log.warning("the database's WAL cannot be kept at close (no safe way to this Python's SQLite)")
         return False

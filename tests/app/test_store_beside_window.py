@@ -66,13 +66,18 @@ def test_a_command_beside_the_window_leaves_its_base_whole_after_a_file_of_it_wa
         conn.close()
 
 
+@pytest.mark.parametrize(
+    ("attribute", "value"),
+    [("implementation", types.SimpleNamespace(name="pypy", cache_tag=None)), ("version_info", (3, 15, 0, "final", 0))],
+)
 def test_the_wal_is_kept_only_where_the_connections_handle_can_be_read_safely(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, attribute: str, value: object
 ) -> None:
     """``keep_wal_at_close`` reads SQLite's handle at ``id(conn)`` + the object header: an address on
     CPython only. On another Python (PyPy: ``id`` is no address) that read would land anywhere, and
     SQLite, given what it found there, crash the process: nothing is read and a warning says so, and
-    the connection closes as SQLite always did. A closed connection has no handle: nothing is done."""
+    the connection closes as SQLite always did; so on a CPython whose connection layout was not read. A
+    closed connection has no handle: nothing is done."""
     from app import db
 
     base = tmp_path / DB_FILE
@@ -84,7 +89,7 @@ def test_the_wal_is_kept_only_where_the_connections_handle_can_be_read_safely(
     for name in ("-wal", "-shm"):
         base.with_name(DB_FILE + name).unlink()
 
-    monkeypatch.setattr(sys, "implementation", types.SimpleNamespace(name="pypy", cache_tag=None))
+    monkeypatch.setattr(sys, attribute, value)
     with caplog.at_level(logging.WARNING, logger="app.db"):
         conn = db.connect(base)
         conn.execute("INSERT INTO t VALUES (1)")
