@@ -23,7 +23,7 @@ from app.db import open_copy_sent, seal_copy_sent, transaction
 from app.errors import DataAltered
 from app.i18n import language
 from app.model import CaseState, iso, new_id, utc_now
-from app.store import Store
+from app.store import HELD_BY_PLATFORM, SENDABLE, Store
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -57,12 +57,6 @@ _UNCHANGED_SINCE_QUEUED = (
 )
 #: The case's history events of a reply to the expert: saved to go, then gone.
 REPLY_QUEUED, REPLY_SENT, REPLY_REFUSED = "reply-queued", "reply-sent", "reply-refused"
-#: Case states whose outbox row is work to do.
-SENDABLE = (CaseState.QUEUED.value, CaseState.SENDING.value)
-#: The history's detail of a case put back in the queue because the platform answered that it cannot
-#: record it as it stands (409/412: e.g. several Patients under its INS on the transaction, or an image it
-#: will not store yet; the words on the case say which): not a network cut, and said so.
-HELD_BY_PLATFORM = "conflict"
 #: No wait before a case is tried again is longer (the platform's Retry-After is taken as an hour at most,
 #: ``sync.client.RetryPolicy``): one further ahead was set by a clock put back since (``Outbox.due``).
 LONGEST_WAIT = timedelta(hours=1)
@@ -181,15 +175,7 @@ class Outbox:
 
     def held_by_platform(self) -> list[str]:
         """The cases waiting to be sent because the platform answered that it cannot record them yet."""
-        rows = self.conn.execute(
-            # From the outbox (a few rows), not from every case in a sendable state: CROSS JOIN keeps that
-            # order (found by the 10 000-case worklist benchmark, each refresh asking it).
-            "SELECT c.id FROM outbox o CROSS JOIN cases c ON c.id = o.case_id WHERE c.state IN (?, ?) AND "
-            "(SELECT e.detail FROM case_events e WHERE e.case_id = c.id AND e.kind = 'state' "
-            "ORDER BY e.id DESC LIMIT 1) = ? ORDER BY o.queued_at",
-            (*SENDABLE, HELD_BY_PLATFORM),
-        ).fetchall()
-        return [str(r[0]) for r in rows]
+        return self.store.held_by_platform()
 
     def refused_after_posting(self) -> list[str]:
         """The cases waiting for the user after their transaction was posted (claimed), for this platform,

@@ -44,8 +44,7 @@ from app import messages as M
 from app.errors import TeleavisError
 from app.i18n import language, moment_words
 from app.model import EDITABLE_STATES, AnswerNews, CaseState, CaseSummary
-from app.outbox import Outbox
-from app.store import PROVISIONAL_EVENT, Store
+from app.store import PROVISIONAL_EVENT, SENDABLE, Store
 from ui.widgets import key_sequence, marked, named, readable, set_qt
 
 if TYPE_CHECKING:
@@ -172,7 +171,9 @@ class WorklistModel(QAbstractTableModel):
         if self.training_only:
             late = [r for r in late if r.training]
         self._late = {r.id for r in late}
-        self._held = set(Outbox(self.store).held_by_platform())
+        # Only a case waiting to leave can be held back by the platform: with none shown, nothing to ask.
+        sendable = any(r.state in SENDABLE for r in late) or any(r.state in SENDABLE for r in rows[:limit])
+        self._held = set(self.store.held_by_platform()) if sendable else set()
         self.beginResetModel()
         self._more = len(rows) > limit
         self._fetched = min(len(rows), limit)

@@ -87,7 +87,6 @@ def open_window(argv: list[str]) -> int:
     # (tests/ui/test_start_imports.py checks that none of ours loads after PySide6 before the window.)
     import app.in_use
     import app.logs
-    import app.outbox  # (the worklist says which cases the platform holds back)
     import app.private_files
     import app.screen_lock
     import app.store  # noqa: F401 - imported for its side effect on start-up time only
