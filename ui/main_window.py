@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
         self._counts: dict[str, int] | None = None  # the cases per state at the last look (refresh_status)
         self._overdue_told: set[str] = set()  # the overdue cases the tray has told about
         self._closed = False
-        self.apply_settings()
+        self.apply_settings(banner=False)  # refresh_status, just below, shows the banner
         self.worklist.open_on_what_matters()
         self.refresh_status()
         self.worklist.table.setFocus()
@@ -746,11 +746,12 @@ class MainWindow(QMainWindow):
         except TeleavisError:
             return 0
 
-    def apply_settings(self) -> None:
+    def apply_settings(self, *, banner: bool = True) -> None:
         # Read with ``peek``: before the data key is fetched (it is deferred at start), settings are
         # only shown; ``_fetch_key`` applies them again, their tags checked, once the key is there.
         settings = self.store.settings
-        self._show_banner()
+        if banner:
+            self._show_banner()
         # No lock without a secret to open it (a PIN, or the passphrase): it would shut the user out.
         self.idle.set_minutes(int(settings.peek("lock.minutes") or 0) if screen_lock.available(self.store) else 0)
 

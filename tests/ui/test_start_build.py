@@ -68,3 +68,23 @@ def test_the_start_makes_neither_the_sync_service_nor_the_hidden_news_button(
     button = window.news_button
     assert window.statusBar().findChildren(QAbstractButton) == [button] and not button.isVisible()
     window.shutdown()
+
+
+def test_the_start_says_the_training_banner_once(
+    qtbot: Any, qapp: QApplication, store: Store, sync_runner: None, monkeypatch: Any
+) -> None:
+    """The banner's words (training mode read, the real platform's cases counted) were made twice as the window
+    was built: by ``apply_settings`` and again by ``refresh_status`` just after (~0.2 M instructions). Once
+    now, as the window shows it."""
+    asked: list[str] = []
+    followed_on = store.followed_on
+
+    def counting(destination: str) -> int:
+        asked.append(destination)
+        return followed_on(destination)
+
+    monkeypatch.setattr(store, "followed_on", counting)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    assert asked == ["platform"]
+    assert not window.banner.isHidden() and window.banner.text().startswith("Mode formation")
