@@ -34,9 +34,9 @@ from app.folding import fold
 from app.fsutil import disk_full
 from app.i18n import decimal_words
 from app.model import Case, CaseState, Message, Patient, iso, name_text, utc_now
-from app.outbox import HELD_BY_PLATFORM, STEP_IMAGES, STEP_TRANSACTION, Outbox
+from app.outbox import STEP_IMAGES, STEP_TRANSACTION, Outbox
 from app.site import load_requester
-from app.store import TRAINING, Store
+from app.store import HELD_BY_PLATFORM, TRAINING, Store
 from sync.auth import SignInRequired
 from sync.client import (
     OffPlatform,

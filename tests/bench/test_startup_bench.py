@@ -165,6 +165,17 @@ RUNS = 31  # the best of short runs on a shared machine needs enough samples
 # first frame (the training banner, the empty list's notice) 6.6 M laying out their words (QLabel's size hints, three
 # layouts each, and 14 heights for widths) and a font loaded 3.7 M (fontconfig, FreeType: the banner's bold, it
 # seems); the Python run during the show is small (~1,200 calls, cProfile).
+# 2026-12-06, tenth pass, the same way (2 runs each, bare and before measured beside): bare 610.0 M (609.96-610.04),
+# Teleavis 794.0-794.2 -> 792.2-792.3 M (1.302 -> 1.2987): 1.3 (793.0 M) is reached by instructions, ~0.7 M under
+# it. Kept: app.outbox no longer loaded before the window (-1.4 M): the worklist asked it at every load which cases
+# the platform holds back, even with no case waiting to leave; that query is now Store.held_by_platform, run only
+# when a row shown is queued or sending (-0.2 M of the 1.6); the training banner's words made once as the window is
+# built, not by apply_settings and again by refresh_status just after (-0.35 M). The window grabbed at the marker
+# the same pixel for pixel (796 and 784 px wide), the Xvfb screenshot the same. tests/ui/test_start_imports.py
+# says app.outbox is not loaded before the window, tests/ui/test_start_build.py that the banner's count is asked
+# once. Seen, left: the settings read ~20 times before the window (training and platform.url six times each, one
+# cached statement); the SQL compiled at start ~1.2 M besides the schema's read (1.7 M).
+# Timed once at load 5 (this test): 1.20 best to best, the pairs' median 1.37, CPU 1.46: this host's noise.
 LIMIT = 2.2
 
 BARE = """

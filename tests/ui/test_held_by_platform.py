@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.outbox import HELD_BY_PLATFORM, Outbox
-from app.store import Store
+from app.outbox import Outbox
+from app.store import HELD_BY_PLATFORM, Store
 from tests.sync.sync_helpers import make_case
 
 WORDS = (
