@@ -207,6 +207,22 @@ def forget_purged(store: Store) -> int:
         sandbox.close()
 
 
+def sandbox_running(store: ConfiguredStore) -> bool:
+    """Whether this process already runs the training sandbox of the store's data folder."""
+    with _lock:
+        return str(_data_dir(store).resolve()) in _running
+
+
+def stop_sandbox(store: ConfiguredStore) -> None:
+    """Stop the training sandbox of the store's data folder, if this process runs one. A command stops the
+    one it started once it is done: at exit, Python waits for the sandbox's threads (one still reading a
+    connection an interrupted upload left open) before atexit's ``stop_sandboxes`` could end them."""
+    with _lock:
+        server = _running.pop(str(_data_dir(store).resolve()), None)
+    if server is not None:
+        server.stop()
+
+
 def stop_sandboxes() -> None:
     """Stop every sandbox this process started."""
     with _lock:

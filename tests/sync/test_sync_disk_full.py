@@ -67,3 +67,15 @@ def test_sync_left_running_waits_for_space_instead_of_stopping(tmp_path: Path) -
     assert report["filled"] and report["state"] == "sending"
     assert report["again"] is None  # said once, not at every try
     assert report["done"] is True and report["once"], report
+
+
+def test_sync_once_in_training_mode_ends_on_a_full_disk(tmp_path: Path) -> None:
+    """Found from outside (a tester's training day on a nearly full disk): ``teleavis sync --once`` in training
+    mode said the disk was full, then never ended (a cron job or a cart's script stuck for good, its lock
+    held). The training platform runs inside the command; the photo upload the full disk cut left its
+    connection open, and Python waits at its end for the platform's thread still reading it, before the
+    clean-up that stops the platform. The command now stops the training platform it started when it is
+    done, and ends."""
+    report = on_a_small_disk(tmp_path, "training_sync_full_child")
+    assert report["ended"] is True, report
+    assert report["code"] in (0, 1), report
