@@ -24,6 +24,11 @@ M.add(
             "fr": "liaison lente : {left} restants, environ {eta}",
             "en": "slow link: {left} left, about {eta}",
         },
+        # Nothing went through over the measured seconds: no time can be said (it was « environ ? »).
+        "sync.stalled": {
+            "fr": "liaison lente : {left} restants, rien n'est passé depuis quelques secondes",
+            "en": "slow link: {left} left, nothing went through for a few seconds",
+        },
         "sync.megabytes": {"fr": "{n} Mo", "en": "{n} MB"},
         "sync.kilobytes": {"fr": "{n} ko", "en": "{n} kB"},
         "sync.minutes": {"fr": "{n} min", "en": "{n} min"},
@@ -117,8 +122,9 @@ class RateMeter:
         left, seconds = self.remaining()
         if seconds is None or left <= 0 or seconds < self.slow_after_s:
             return ""
-        eta = duration_words(seconds) if seconds != float("inf") else "?"
-        return M.tr("sync.slow_link", left=size_words(left), eta=eta)
+        if seconds == float("inf"):
+            return M.tr("sync.stalled", left=size_words(left))
+        return M.tr("sync.slow_link", left=size_words(left), eta=duration_words(seconds))
 
 
 class ProgressListener(Protocol):

@@ -43,6 +43,19 @@ def test_the_measured_rate_says_how_long_is_left() -> None:
     assert duration_words(250) == "4 min" and size_words(3_000_000) == "3 Mo" and size_words(450_000) == "450 ko"
 
 
+def test_a_stalled_upload_says_so_in_words_not_a_question_mark() -> None:
+    """Found from outside (a training sync on a nearly full disk, its platform no longer taking the photos):
+    « liaison lente : 668 ko restants, environ ? »: a question mark where a nurse expects a time. Nothing
+    went through over the measured seconds: it says so."""
+    now = [0.0]
+    meter = RateMeter(clock=lambda: now[0])
+    for second in range(12):
+        now[0] = float(second)
+        meter.add(min(second, 2) * 300_000, 1_300_000)
+    assert meter.rate() == 0.0
+    assert meter.slow_words() == "liaison lente : 700 ko restants, rien n'est passé depuis quelques secondes"
+
+
 def test_the_cli_says_the_link_is_slow_from_the_measured_rate(teleavis_home: Path) -> None:
     # ~650 kB: about 10 s at 64 kB/s, of which the computer's own buffers take the first ~300 kB at once.
     # Said once what is left needs more than half a second at the measured rate: with 2 s, a busy host
