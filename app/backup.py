@@ -945,9 +945,9 @@ def holding_whole(
     settings: Settings, conn: sqlite3.Connection, older: list[str], not_opening: tuple[str, ...] | list[str]
 ) -> dict[str, list[str]]:
     """The backups among ``older`` (oldest first) to keep for the cases ``not_opening`` now: for each case, the
-    newest one written after the case was made in which it still opened, and the ones newer than it written by a
-    release that did not record its cases (which may be the one). Returns each such path with the cases it is kept
-    for. A case no backup held whole (made since the last one) keeps none."""
+    newest one still found, written after the case was made, in which it still opened, and the ones newer than it
+    written by a release that did not record its cases (which may be the one). Returns each such path with the
+    cases it is kept for. A case no backup held whole (made since the last one) keeps none."""
     seen = settings.get(_CASES_SEEN)
     seen = seen if isinstance(seen, dict) else {}
     kept: dict[str, list[str]] = {}
@@ -960,6 +960,10 @@ def holding_whole(
                 kept.setdefault(path, []).append(case_id)
                 continue
             if case_id in (record.get("not_opening") or []):  # held it as it is now
+                continue
+            if not Path(path).exists():
+                # Removed by hand, or on a drive not plugged in: not counted on (found in review: taken as the one,
+                # the older one still here that held the case whole was removed). An older one is looked for.
                 continue
             written = _moment(record.get("created"))
             if made is not None and written is not None and written <= made:

@@ -114,3 +114,57 @@ def test_backup_keep_into_a_folder_given_relative(
     assert all(m.code == 0 for m in made), [m.err for m in made]
     left = sorted(p.name for p in (tmp_path / "usb").iterdir())
     assert left == sorted([whole.name, Path(made[-1].out.strip()).name]), left
+
+
+def test_backup_keep_keeps_an_older_whole_one_when_the_last_whole_one_was_removed_by_hand(
+    teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: the newest backup in which the case opened, removed by hand (space freed, a damaged
+    file thrown away), was still taken as the one holding it; the older one still there that held it whole
+    was removed, and then no backup held the case whole. (A night apart each: one in the same second would
+    take the removed one's name.)"""
+    from app import backup
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    healthy, doomed = _two_cases_made_yesterday(teleavis_home)
+    start = utc_now()
+
+    def night(n: int) -> str:
+        monkeypatch.setattr(backup, "utc_now", lambda: start + timedelta(days=n))
+        made = run_inprocess(capsys, "backup", str(usb), *(["--keep", "1"] if n >= 2 else []))
+        assert made.code == 0, made.err
+        return made.out.strip()
+
+    older, newer = Path(night(0)), Path(night(1))
+    _alter(teleavis_home, healthy, doomed)
+    newer.unlink()  # by hand
+    last = night(2)
+    assert sorted(usb.iterdir()) == sorted([older, Path(last)])
+    night(3)
+    assert older.exists()
+
+
+def test_the_scheduled_backup_keeps_an_older_whole_one_when_the_last_whole_one_was_removed_by_hand(
+    teleavis_home: Path, tmp_path: Path
+) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    now = utc_now()
+    healthy, doomed = _two_cases_made_yesterday(teleavis_home)
+    with Store.open(teleavis_home) as store:
+        store.settings.set("backup.folder", str(usb))
+        for day in range(3):  # sound backups
+            run_scheduled_backup(store, now + timedelta(days=day))
+    sound = sorted(usb.iterdir())
+    _alter(teleavis_home, healthy, doomed)
+    with Store.open(teleavis_home) as store:
+        for day in range(3, 3 + KEEP_SCHEDULED - 2):  # the oldest sound one is the next to go
+            run_scheduled_backup(store, now + timedelta(days=day))
+        assert sound[-2].exists()
+        sound[-1].unlink()  # by hand
+        for day in range(3 + KEEP_SCHEDULED - 2, 3 + KEEP_SCHEDULED + 3):
+            run_scheduled_backup(store, now + timedelta(days=day))
+    left = sorted(usb.iterdir())
+    assert sound[-2] in left, left  # now the last one still there holding the case whole
+    assert len(left) == KEEP_SCHEDULED + 1, left
