@@ -34,11 +34,23 @@ def _said(*images: CaseImage) -> list[str]:
     return [f.message for f in taken_earlier(case) if f.code == EARLIER_PHOTO]
 
 
-def test_a_still_taken_here_then_an_import_is_not_said_left_on_a_card() -> None:
+def test_a_still_taken_here_then_an_import_is_not_said_left_on_a_card(paris: None) -> None:
     (said,) = _said(_still(NOW - timedelta(hours=4)), _imported(NOW))
-    local = (NOW - timedelta(hours=4)).astimezone()
-    assert said.startswith("Image 1 : prise avec la caméra dans Teleavis le 06/12/2026 " + f"{local:%H:%M}"), said
+    assert said.startswith("Image 1 : prise avec la caméra dans Teleavis le 06/12/2026 10:00"), said
     assert "carte" not in said, said
+
+
+def test_a_still_taken_here_is_said_in_the_workstation_s_day_and_summer_time(paris: None) -> None:
+    """Its day too, not only its hour (found in review: the test read the day in UTC, failing west of it)."""
+    (said,) = _said(_still(datetime(2026, 7, 6, 8, 0, tzinfo=UTC)), _imported(datetime(2026, 7, 6, 12, 30, tzinfo=UTC)))
+    assert "Teleavis le 06/07/2026 10:00" in said, said  # Paris in summer: UTC+2
+
+
+def test_a_still_taken_here_late_in_utc_is_said_on_the_next_day_in_noumea(noumea: None) -> None:
+    (said,) = _said(
+        _still(datetime(2026, 12, 6, 14, 0, tzinfo=UTC)), _imported(datetime(2026, 12, 6, 19, 0, tzinfo=UTC))
+    )
+    assert "Teleavis le 07/12/2026 01:00" in said, said
 
 
 def test_two_stills_taken_here_hours_apart_are_not_asked_about() -> None:
