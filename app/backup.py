@@ -952,8 +952,7 @@ def holding_whole(
     seen = seen if isinstance(seen, dict) else {}
     kept: dict[str, list[str]] = {}
     for case_id in not_opening:
-        row = conn.execute("SELECT created_at FROM cases WHERE id = ?", (case_id,)).fetchone()
-        made = _moment(row[0]) if row is not None else None
+        made = _made(conn, case_id)
         for path in reversed(older):
             record = seen.get(os.path.abspath(path))
             if not isinstance(record, dict):  # written before backups recorded their cases: it may be the one
@@ -971,6 +970,18 @@ def holding_whole(
             kept.setdefault(path, []).append(case_id)
             break
     return kept
+
+
+def _made(conn: sqlite3.Connection, case_id: str) -> datetime | None:
+    """When the case was made, at the earliest of its row's time and its creation in the audit log: its row, in
+    clear, is the very one changed outside Teleavis (found in review: moved ahead with the damage, every backup
+    looked written before the case, none was kept for it); the audit log is chained and append-only."""
+    row = conn.execute("SELECT created_at FROM cases WHERE id = ?", (case_id,)).fetchone()
+    logged = conn.execute(
+        "SELECT at FROM audit WHERE case_id = ? AND action = 'created' ORDER BY seq LIMIT 1", (case_id,)
+    ).fetchone()
+    times = [moment for found in (row, logged) if found is not None and (moment := _moment(found[0])) is not None]
+    return min(times, default=None)
 
 
 def _moment(text: object) -> datetime | None:

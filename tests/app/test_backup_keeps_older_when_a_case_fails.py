@@ -168,3 +168,33 @@ def test_the_scheduled_backup_keeps_an_older_whole_one_when_the_last_whole_one_w
     left = sorted(usb.iterdir())
     assert sound[-2] in left, left  # now the last one still there holding the case whole
     assert len(left) == KEEP_SCHEDULED + 1, left
+
+
+def test_a_creation_time_moved_ahead_with_the_damage_does_not_unkeep_the_whole_one(
+    teleavis_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: the case's creation time is read from its row in clear, the very row changed outside
+    Teleavis; moved ahead with the damage, every backup looked written before the case was made, and all but
+    the last 7 went, the one holding it whole with them. Its creation as the audit log recorded it counts too."""
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    now = utc_now()
+    from app import audit
+
+    with monkeypatch.context() as clock:  # (its audit entry too made yesterday, as its row says)
+        clock.setattr(audit, "utc_now", lambda: now - timedelta(days=1))
+        healthy, doomed = _two_cases_made_yesterday(teleavis_home)
+    with Store.open(teleavis_home) as store:
+        store.settings.set("backup.folder", str(usb))
+        for day in range(3):
+            run_scheduled_backup(store, now + timedelta(days=day))
+    sound = sorted(usb.iterdir())
+    _alter(teleavis_home, healthy, doomed)
+    with sqlite3.connect(teleavis_home / "teleavis.db", isolation_level=None) as raw:
+        raw.execute("UPDATE cases SET created_at=? WHERE id=?", (iso(now + timedelta(days=3650)), doomed))
+    with Store.open(teleavis_home) as store:
+        for day in range(3, 3 + KEEP_SCHEDULED + 3):
+            assert run_scheduled_backup(store, now + timedelta(days=day)).not_opening == (doomed,)
+    left = sorted(usb.iterdir())
+    assert sound[-1] in left, left
+    assert len(left) == KEEP_SCHEDULED + 1, left
