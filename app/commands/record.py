@@ -317,9 +317,11 @@ def run_backup(args: argparse.Namespace) -> int:
                 # the message below says to keep them; then (note 36) none went while a case did not open, and the
                 # drive filled. Pruned, but the newest one in which each such case still opened is kept.
                 whole = holding_whole(store.settings, store.conn, written[:-1], info.not_opening)
-                written, removed = _keep_last(target, written, args.keep, set(whole))
+                written, removed, spared = _keep_last(target, written, args.keep, set(whole))
                 store.settings.set(_COMMAND_WRITTEN, written)
-                kept_whole = {path: ids for path, ids in whole.items() if Path(path).exists()}
+                # Said of those this --keep would have removed only (found in review: also of one among the last N,
+                # and of one on another drive, which it never touches).
+                kept_whole = {path: whole[path] for path in spared}
         else:
             info = write_backup(store, target, passphrase=passphrase)
     print(info.path)  # for a script: which file was written
@@ -364,16 +366,18 @@ def _remembered(written: list[str]) -> list[str]:
     return kept
 
 
-def _keep_last(folder: Path, written: list[str], keep: int, whole: set[str]) -> tuple[list[str], int]:
+def _keep_last(folder: Path, written: list[str], keep: int, whole: set[str]) -> tuple[list[str], int, list[str]]:
     """Remove the backups ``backup FOLDER`` wrote into ``folder`` (``written``, oldest first, the last one just
     written) beyond the last ``keep`` there now. Only those: what else is in the folder (another workstation's
     backups, the scheduled ones, a person's files) is never touched, and those not found there now (on another
-    drive taken in turn at the same place) are neither counted nor forgotten. Returns what stays listed and how
-    many went."""
+    drive taken in turn at the same place) are neither counted nor forgotten. Returns what stays listed, how
+    many went, and those of ``whole`` kept that would have gone."""
     here = [p for p in written if Path(p).parent.resolve() == folder.resolve() and Path(p).exists()]
     gone = set()
+    spared = []
     for path in here[: max(len(here) - keep, 0)]:
         if path in whole:  # the last one holding whole a case that no longer opens (``holding_whole``)
+            spared.append(path)
             continue
         try:
             Path(path).unlink()
@@ -382,7 +386,7 @@ def _keep_last(folder: Path, written: list[str], keep: int, whole: set[str]) -> 
             gone.add(path)
         except OSError as exc:
             say(M.tr("record.backup_not_removed", path=path, reason=os_reason(exc)))
-    return [p for p in written if p not in gone], len(gone)
+    return [p for p in written if p not in gone], len(gone), spared
 
 
 def run_restore(args: argparse.Namespace) -> int:

@@ -198,3 +198,22 @@ def test_a_creation_time_moved_ahead_with_the_damage_does_not_unkeep_the_whole_o
     left = sorted(usb.iterdir())
     assert sound[-1] in left, left
     assert len(left) == KEEP_SCHEDULED + 1, left
+
+
+def test_backup_keep_names_only_a_backup_it_kept_beyond_keep(
+    teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found in review: « Gardée au-delà de --keep » was said of the whole one though --keep kept it anyway (among
+    the last N), and of one on another drive, which this --keep never touches."""
+    usb, other = tmp_path / "usb", tmp_path / "other"
+    usb.mkdir()
+    other.mkdir()
+    healthy, doomed = _two_cases_made_yesterday(teleavis_home)
+    whole = Path(run_inprocess(capsys, "backup", str(usb)).out.strip())
+    _alter(teleavis_home, healthy, doomed)
+    within = run_inprocess(capsys, "backup", str(usb), "--keep", "3")
+    assert within.code == 0 and whole.exists(), within.err
+    assert "au-delà" not in within.err, within.err
+    elsewhere = run_inprocess(capsys, "backup", str(other), "--keep", "1")
+    assert elsewhere.code == 0 and whole.exists(), elsewhere.err
+    assert "au-delà" not in elsewhere.err, elsewhere.err
