@@ -941,6 +941,13 @@ def record_cases(settings: Settings, info: BackupInfo) -> None:
     settings.set(_CASES_SEEN, seen)
 
 
+def cases_recorded(settings: Settings, path: str) -> bool:
+    """Whether what the backup ``path`` found of its cases was recorded (``record_cases``): not for one written by
+    an earlier release, which ``holding_whole`` keeps as it may hold a case whole, without knowing it."""
+    seen = settings.get(_CASES_SEEN)
+    return isinstance(seen, dict) and isinstance(seen.get(os.path.abspath(path)), dict)
+
+
 def holding_whole(
     settings: Settings, conn: sqlite3.Connection, older: list[str], not_opening: tuple[str, ...] | list[str]
 ) -> dict[str, list[str]]:

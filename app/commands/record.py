@@ -146,6 +146,11 @@ M.add(
             "fr": "Gardée au-delà de --keep : {path}, la dernière sauvegarde où le dossier {id} s'ouvrait encore.",
             "en": "Kept beyond --keep: {path}, the last backup in which case {id} still opened.",
         },
+        "record.backup_kept_maybe_whole": {
+            "fr": "Gardée au-delà de --keep : {path}, écrite par une version antérieure de Teleavis : elle contient "
+            "peut-être le dossier {id} intact.",
+            "en": "Kept beyond --keep: {path}, written by an earlier release of Teleavis: it may hold case {id} whole.",
+        },
         "record.backup_missing": {
             "fr": "Attention : {count} fichiers déjà absents du disque n'ont pas pu être sauvegardés.",
             "en": "Warning: {count} files already missing from the disk could not be backed up.",
@@ -281,7 +286,7 @@ _COMMAND_WRITTEN = "state.backup.command_written"
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from app.backup import BackupError, dated_name, holding_whole, passphrase_needed, write_backup
+    from app.backup import BackupError, cases_recorded, dated_name, holding_whole, passphrase_needed, write_backup
 
     target = Path(args.file)
     into_folder = target.is_dir()
@@ -295,6 +300,7 @@ def run_backup(args: argparse.Namespace) -> int:
         raise TeleavisError(M.tr("record.backup_exists", path=str(target)))
     removed = 0
     kept_whole: dict[str, list[str]] = {}
+    recorded: set[str] = set()
     with open_store() as store:
         passphrase = passphrase_from_env_or_terminal(True) if passphrase_needed(store.data_dir) else None
         if into_folder:  # a new dated file each time (a cron line), never over one already there
@@ -322,6 +328,7 @@ def run_backup(args: argparse.Namespace) -> int:
                 # Said of those this --keep would have removed only (found in review: also of one among the last N,
                 # and of one on another drive, which it never touches).
                 kept_whole = {path: whole[path] for path in spared}
+                recorded = {path for path in spared if cases_recorded(store.settings, path)}
         else:
             info = write_backup(store, target, passphrase=passphrase)
     print(info.path)  # for a script: which file was written
@@ -341,8 +348,9 @@ def run_backup(args: argparse.Namespace) -> int:
     for case_id in info.not_opening:
         say(M.tr("record.backup_not_opening", id=case_id[:8]))
     for path, ids in kept_whole.items():
+        words = "record.backup_kept_whole" if path in recorded else "record.backup_kept_maybe_whole"
         for case_id in ids:
-            say(M.tr("record.backup_kept_whole", path=path, id=case_id[:8]))
+            say(M.tr(words, path=path, id=case_id[:8]))
     return 0
 
 

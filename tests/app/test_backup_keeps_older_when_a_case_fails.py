@@ -217,3 +217,23 @@ def test_backup_keep_names_only_a_backup_it_kept_beyond_keep(
     elsewhere = run_inprocess(capsys, "backup", str(other), "--keep", "1")
     assert elsewhere.code == 0 and whole.exists(), elsewhere.err
     assert "au-delà" not in elsewhere.err, elsewhere.err
+
+
+def test_backup_keep_says_an_earlier_release_s_backup_may_hold_the_case(
+    teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One written by an earlier release (which recorded nothing of its cases) is kept as it may be the one: found
+    in review, stderr said of it « la dernière sauvegarde où le dossier s'ouvrait encore », which nothing knows."""
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    healthy, doomed = _two_cases_made_yesterday(teleavis_home)
+    earlier = Path(run_inprocess(capsys, "backup", str(usb)).out.strip())
+    with Store.open(teleavis_home) as store:  # as an earlier release left it: nothing recorded of its cases
+        seen = dict(store.settings.get("state.backup.cases_seen"))
+        del seen[str(earlier)]
+        store.settings.set("state.backup.cases_seen", seen)
+    _alter(teleavis_home, healthy, doomed)
+    made = run_inprocess(capsys, "backup", str(usb), "--keep", "1")
+    assert made.code == 0 and earlier.exists(), made.err
+    assert earlier.name in made.err and "version antérieure" in made.err, made.err
+    assert "s'ouvrait encore" not in made.err, made.err
