@@ -47,7 +47,7 @@ from app import __version__, audit, in_use
 from app import messages as M
 from app.crypto import DataKey, DecryptionFailed
 from app.db import DB_FILE, backup_to, connect, schema_version, transaction
-from app.errors import DataLocked, StorageError, TeleavisError
+from app.errors import DataAltered, DataLocked, StorageError, TeleavisError
 from app.fsutil import (
     atomic_write,
     create_private,
@@ -927,8 +927,7 @@ def _station(store: Store) -> str:
 
 def record_cases(settings: Settings, info: BackupInfo) -> None:
     """Remember which cases did not open when the backup ``info`` was written (``holding_whole`` asks)."""
-    seen = settings.get(_CASES_SEEN)
-    seen = dict(seen) if isinstance(seen, dict) else {}
+    seen = dict(_seen(settings))
     # (Under its absolute name: ``backup FOLDER`` lists them so, a cron line giving a relative folder.)
     seen[os.path.abspath(info.path)] = {"created": info.created, "not_opening": list(info.not_opening)}
     extra = len(seen) - _SEEN_REMEMBERED
@@ -941,11 +940,22 @@ def record_cases(settings: Settings, info: BackupInfo) -> None:
     settings.set(_CASES_SEEN, seen)
 
 
+def _seen(settings: Settings) -> dict[str, Any]:
+    """What the backups recorded of their cases (``record_cases``); nothing when it was changed outside Teleavis
+    (found in review: every backup then failed once written, while data was damaged, when it matters most; read as
+    nothing, each older backup is kept while a case does not open, and it is recorded afresh)."""
+    try:
+        seen = settings.get(_CASES_SEEN)
+    except DataAltered:
+        log.warning("what the backups recorded of their cases was altered: recorded afresh")
+        return {}
+    return seen if isinstance(seen, dict) else {}
+
+
 def cases_recorded(settings: Settings, path: str) -> bool:
     """Whether what the backup ``path`` found of its cases was recorded (``record_cases``): not for one written by
     an earlier release, which ``holding_whole`` keeps as it may hold a case whole, without knowing it."""
-    seen = settings.get(_CASES_SEEN)
-    return isinstance(seen, dict) and isinstance(seen.get(os.path.abspath(path)), dict)
+    return isinstance(_seen(settings).get(os.path.abspath(path)), dict)
 
 
 def holding_whole(
@@ -955,8 +965,7 @@ def holding_whole(
     newest one still found, written after the case was made, in which it still opened, and the ones newer than it
     written by a release that did not record its cases (which may be the one). Returns each such path with the
     cases it is kept for. A case no backup held whole (made since the last one) keeps none."""
-    seen = settings.get(_CASES_SEEN)
-    seen = seen if isinstance(seen, dict) else {}
+    seen = _seen(settings)
     kept: dict[str, list[str]] = {}
     for case_id in not_opening:
         made = _made(conn, case_id)

@@ -237,3 +237,24 @@ def test_backup_keep_says_an_earlier_release_s_backup_may_hold_the_case(
     assert made.code == 0 and earlier.exists(), made.err
     assert earlier.name in made.err and "version antérieure" in made.err, made.err
     assert "s'ouvrait encore" not in made.err, made.err
+
+
+def test_a_damaged_record_of_the_backups_cases_neither_fails_the_backup_nor_unkeeps_one(
+    teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found in review: what the backups recorded of their cases, changed outside Teleavis with the rest, made every
+    backup fail once written (« modified outside Teleavis »), a ``backup FILE`` too: none could be made while data
+    was damaged, when it matters most. It is now as if nothing was recorded (each older backup kept while a case
+    does not open), and recorded afresh."""
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    healthy, doomed = _two_cases_made_yesterday(teleavis_home)
+    whole = Path(run_inprocess(capsys, "backup", str(usb)).out.strip())
+    _alter(teleavis_home, healthy, doomed)
+    with sqlite3.connect(teleavis_home / "teleavis.db", isolation_level=None) as raw:
+        raw.execute("UPDATE settings SET value='{}' WHERE key='state.backup.cases_seen'")
+    single = run_inprocess(capsys, "backup", str(tmp_path / "one.tvbak"))
+    assert single.code == 0, single.err
+    made = [run_inprocess(capsys, "backup", str(usb), "--keep", "1") for _ in range(2)]
+    assert all(m.code == 0 for m in made), [m.err for m in made]
+    assert whole.exists()
