@@ -1032,9 +1032,9 @@ def earlier_sessions(images: list[CaseImage], now: datetime | None = None) -> di
     found = {}
     for index, moment in taken.items():
         later = [other for other, then in taken.items() if then - moment > EARLIER_SESSION]
-        # A still taken here that only stills taken here make earlier: the same case open hours later (a draft
-        # resumed), the patient in front of her both times, never a card's leftover (note 36).
-        if later and not (images[index].taken_here and all(images[other].taken_here for other in later)):
+        # A still taken here is asked about too, only not as a card's leftover (taken_earlier): found in review,
+        # a draft resumed hours later may be open in front of another patient.
+        if later:
             found[index] = moment
     return found
 

@@ -1,8 +1,8 @@
 """The earlier-session question (a photo taken 3 h or more before the case's newest: ``app.validation``) said of
 every photo « restée sur la carte de l'appareil », also of a still taken with the camera in Teleavis, which went
 straight into this case and was never on a card (note 36). A still now says it was taken here (its time in the
-workstation's zone: it is stored in UTC); one that only stills taken here in the case make « earlier » (a draft
-resumed hours later, the patient in front of her both times) is not asked about at all. A still records that it
+workstation's zone: it is stored in UTC), and is still asked about (a draft resumed hours later may be open in
+front of another patient: found in review). A still records that it
 was taken here (``CaseImage.taken_here``, sealed with its labels; an image stored before says nothing: asked as
 before)."""
 
@@ -53,8 +53,11 @@ def test_a_still_taken_here_late_in_utc_is_said_on_the_next_day_in_noumea(noumea
     assert "Teleavis le 07/12/2026 01:00" in said, said
 
 
-def test_two_stills_taken_here_hours_apart_are_not_asked_about() -> None:
-    assert _said(_still(NOW - timedelta(hours=4)), _still(NOW)) == []
+def test_two_stills_taken_here_hours_apart_are_asked_about_as_stills() -> None:
+    """Found in review: a draft resumed hours later may be open in front of another patient; the still taken
+    first is asked about (its words say where it was taken), as before the wording by origin."""
+    (said,) = _said(_still(NOW - timedelta(hours=4)), _still(NOW))
+    assert "caméra dans Teleavis" in said and "carte" not in said, said
 
 
 def test_an_import_hours_before_a_still_is_still_said_left_on_a_card() -> None:
