@@ -595,9 +595,26 @@ class Worklist(QWidget):
         if shown and not unread <= set(shown):
             self.filter_buttons[_filter_showing(unread)].setChecked(True)
         self.refresh(counts=False, keep_place=False)
-        first = next((n for n in range(self.model.rowCount()) if self.model.summary(n).unread), -1)
+        first = self._first_unread()
+        # Found in review: the rows come a page at a time, newest change first; a case to read changed long
+        # ago (a withdrawal never opened, a hundred cases changed since) lay below the rows loaded, and the
+        # click selected nothing. Read down to it, twice as many rows each time (the query reads from the top).
+        fetched = max(self.model.fetched(), 1)
+        while first < 0 and self.model.canFetchMore():
+            fetched *= 2
+            try:
+                self.model.load(at_least=fetched)
+            except TeleavisError as exc:
+                self.detail.setText(exc.message)
+                return
+            first = self._first_unread()
         if first >= 0:
             self.table.selectRow(first)
+            self.table.doItemsLayout()  # the rows just read laid out, so the view can go down to it
+            self.table.scrollTo(self.model.index(first, 0))
+
+    def _first_unread(self) -> int:
+        return next((n for n in range(self.model.rowCount()) if self.model.summary(n).unread), -1)
 
     def searching(self) -> str:
         return self.search.text().strip()

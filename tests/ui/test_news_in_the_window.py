@@ -97,3 +97,37 @@ def test_a_click_on_the_news_shows_the_case_to_read_whatever_filter_the_list_was
     assert worklist.model.summary(row).unread
     assert worklist.selected_id() == case_id, "the case to read is the one selected: Enter opens it"
     window.shutdown()
+
+
+def test_a_click_on_the_news_shows_a_case_to_read_lying_below_the_first_page(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """Found in review: the list loads 100 rows at a time, newest change first, and the click looked for the
+    case to read among the rows loaded only. A case withdrawn by the platform weeks ago and never opened, a
+    hundred cases changed since: « ● 1 dossier à lire » clicked showed « Tous », nothing selected, the case
+    she was told of out of sight. The rows are now read down to it."""
+    from app.model import Case, Patient
+    from ui.main_window import MainWindow
+    from ui.worklist import PAGE
+
+    old = store.create_case(Case(patient=Patient(family="Ancien", given=["Paul"], birth_date="1950-02-03")), [])
+    for n in range(PAGE + 20):
+        store.create_case(Case(patient=Patient(family=f"Patient{n}", given=["X"], birth_date="1960-01-01")), [])
+    store.conn.execute(
+        "UPDATE cases SET state = 'cancelled', unread = 1, updated_at = '2020-01-01T00:00:00Z' WHERE id = ?", (old,)
+    )
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_worklist()
+    window.worklist.set_filter("to-finish")
+    window.refresh_status()
+    (said,) = _said_in_the_status_bar(window)
+    assert isinstance(said, QAbstractButton)
+    qtbot.mouseClick(said, Qt.MouseButton.LeftButton)
+    worklist = window.worklist
+    assert worklist.current_filter() == "all"
+    assert worklist.selected_id() == old, "the case to read is the one selected: Enter opens it"
+    shown = worklist.table.visualRect(worklist.model.index(worklist.model.row_of(old), 0))
+    assert worklist.table.viewport().rect().intersects(shown), "the case to read is scrolled into sight"
+    window.shutdown()
