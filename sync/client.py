@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 import requests.adapters
@@ -1172,7 +1172,7 @@ class PlatformClient:
         base = named.group(1) + "/"
         try:
             parts = urlsplit(base)
-            readable = bool(parts.hostname) and _port(parts) > 0
+            readable = bool(parts.hostname) and _port(parts) > 0 and _plain_path(parts.path)
         except ValueError:  # a broken IPv6 host, a port that is not a number: no base to keep
             readable = False
         if readable and base not in self._named_bases and len(self._named_bases) < MAX_NAMED_BASES:
@@ -1189,7 +1189,10 @@ class PlatformClient:
         own = self.own_url(url)
         if own is not None or ambiguous_url(url):
             return own
-        for base in self._named_bases:
+        # The longest base holding it: found in review, of ``http://node/`` and ``http://node/fhir/`` both named,
+        # the one a set gave first (by the hash of the words) re-based ``…/fhir/Binary/b`` at ``/fhir/fhir/`` one
+        # run in two.
+        for base in sorted(self._named_bases, key=len, reverse=True):
             tail = _under(base, url.strip())
             if tail is not None:
                 return self.own_url(self.base_url + tail)
@@ -1219,7 +1222,7 @@ class PlatformClient:
         except ValueError:  # a port that is not a number
             return None
         base_path = here.path if here.path.endswith("/") else here.path + "/"
-        if not same_origin or not (there.path + "/").startswith(base_path):
+        if not same_origin or not (there.path + "/").startswith(base_path) or not _plain_path(there.path):
             return None
         return resolved.split("#")[0]
 
@@ -1380,6 +1383,16 @@ def _entries_made(entries: list[Any]) -> None:
         # A moment's fault (5xx, 429, …), or no status R4 gives an entry made (a 3xx): sent again, the
         # conditional creates finding what was made.
         raise TransientFault(M.tr("net.busy", status=status), kind="busy", status=status)
+
+
+def _plain_path(path: str) -> bool:
+    """No ``.`` or ``..`` segment in ``path``, written or escaped (``%2e``), and no escaped ``/`` or ``\\``
+    (``%2f``, ``%5c``): found in review, ``<base>/../admin`` lay « under the base » as written, while ``requests``
+    asks ``/admin`` (the token with it, to whatever else the host serves), and a server decodes ``%2e%2e``
+    and ``%2f`` before it routes. No FHIR id holds any of them."""
+    if re.search(r"%(?:2f|5c)", path, flags=re.IGNORECASE):
+        return False
+    return all(unquote(segment) not in (".", "..") for segment in path.split("/"))
 
 
 def _under(base: str, url: str) -> str | None:

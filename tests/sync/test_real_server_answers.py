@@ -170,3 +170,54 @@ def test_an_address_under_the_base_the_platform_names_its_matches_under_is_asked
             "http://localhost:x1/fhir/Binary/b",
         ):
             assert client.platform_url(elsewhere) is None, elsewhere
+
+
+def test_of_two_bases_named_one_inside_the_other_an_address_is_rebased_on_the_longer() -> None:
+    """Found in review: a match named at the internal host's root (``http://node:8080/Task/y``) beside the
+    others under its ``/fhir`` made both bases kept, and the one an address was re-based on was the first a
+    set gave, by the hash of the words: ``…/fhir/Binary/b`` asked at ``<base>/fhir/Binary/b`` one run in two,
+    the report missing. The longest base that holds the address is the one it is named under."""
+    seen: list[tuple[str, str | None]] = []
+    canned: Canned = {}
+    with server(canned, seen) as root:
+        for n in range(16):  # each host its own hashes: the order a set gives differs from one to the next
+            inside = f"http://node{n}.internal:8080"
+            named = [f"{inside}/fhir/Task/a", f"{inside}/Task/b"][:: 1 if n % 2 else -1]
+            found = {
+                "resourceType": "Bundle",
+                "type": "searchset",
+                "entry": [
+                    {"fullUrl": url, "resource": {"resourceType": "Task", "id": url.rsplit("/", 1)[1]}} for url in named
+                ],
+            }
+            canned["/fhir/Task"] = (200, {"Content-Type": FHIR_R4}, _json(found))
+            with PlatformClient(ClientConfig(root + "/fhir"), StaticToken("t")) as client:
+                client.search_pages("Task", {"_id": "a,b"})
+                assert client.platform_url(f"{inside}/fhir/Binary/b") == f"{root}/fhir/Binary/b", inside
+                assert client.platform_url(f"{inside}/Binary/c") == f"{root}/fhir/Binary/c", inside
+
+
+def test_a_dot_segment_or_an_encoded_slash_never_takes_the_token_out_of_the_platforms_base() -> None:
+    """Found in review: ``<base>/../admin`` was taken for an address under the platform's base (its path
+    starts with the base's), and ``requests`` asks ``/admin``, the token with it, beside the platform (another
+    program on the same host); a re-based address (``http://localhost:49911/fhir/../admin``) the same, and a
+    ``fullUrl`` with ``..`` in it was kept as a base. A server reads ``%2e%2e`` and ``%2f`` as ``..`` and ``/``."""
+    found = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [
+            {"fullUrl": "http://localhost:49911/fhir/Task/a", "resource": {"resourceType": "Task", "id": "a"}},
+            {"fullUrl": "http://other.example/x/../Task/b", "resource": {"resourceType": "Task", "id": "b"}},
+            {"fullUrl": "http://other.example/y%2F..%2F/Task/c", "resource": {"resourceType": "Task", "id": "c"}},
+        ],
+    }
+    seen: list[tuple[str, str | None]] = []
+    canned: Canned = {"/fhir/Task": (200, {"Content-Type": FHIR_R4}, _json(found))}
+    with server(canned, seen) as root, PlatformClient(ClientConfig(root + "/fhir"), StaticToken("t")) as client:
+        client.search_pages("Task", {"_id": "a,b,c"})
+        for path in ("../admin", "%2e%2e/admin", ".%2E/admin", "Binary%2F..%2F..%2Fadmin", "x%5c..%5cadmin", "."):
+            for url in (f"{root}/fhir/{path}", f"http://localhost:49911/fhir/{path}"):
+                assert client.own_url(url) is None and client.platform_url(url) is None, url
+        for url in ("http://other.example/Binary/b", "http://other.example/x/Binary/b", "http://other.example/y/"):
+            assert client.platform_url(url) is None, url
+        assert client.platform_url("http://localhost:49911/fhir/Binary/b") == f"{root}/fhir/Binary/b"
