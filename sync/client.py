@@ -488,6 +488,9 @@ class PlatformClient:
         self.session.proxies = session_proxies(config.proxy)
         self.session.headers["User-Agent"] = "Teleavis"
         self._tus_endpoint: object = _UNKNOWN
+        #: The tus endpoint given up for this client (an upload named off the platform, ``tus_create``): an upload
+        #: recorded before, under the platform's base, is still asked there where it stands, never made again.
+        self.tus_given_up: str | None = None
         self._rebased_said = False  # (the warning that search pages are linked elsewhere, once)
         #: Other bases the platform names its own resources under (the ``fullUrl``s of its search matches):
         #: a server behind a reverse proxy may write its internal address into what it serves.
@@ -938,7 +941,7 @@ class PlatformClient:
             # was created again at every try, the case never sent. The resumable upload is unusable as offered:
             # this image and the next go by ``POST Binary`` (the contract), the upload made left to expire.
             log.warning("resumable upload named off the platform's base: images go by POST Binary")
-            self._tus_endpoint = None
+            self._tus_endpoint, self.tus_given_up = None, endpoint
             raise OffPlatform(location)
         if answer.status != 201 or url is None:
             raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True, kind="not_fhir")

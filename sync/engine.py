@@ -716,8 +716,13 @@ def upload_images(
         # found again by its image id alone (the contract), and would bring back the bytes (or the
         # Binary) of the identity before, when the length is the same.
         restamped = copy is not None and not copy[1].reduced
-        # (Given up for this client when an upload came back named off the platform: ``tus_create``.)
+        # (Given up for this client when an upload came back named off the platform: ``tus_create``.) An upload
+        # recorded before, under the platform's base, is still asked where it stands: found in review, one
+        # whose every byte had arrived (its Binary made, the last answer lost) went again by ``POST Binary``,
+        # the image twice on the platform.
         way = None if restamped or endpoint is None else client.resumable_endpoint()
+        if way is None and not restamped and outbox.upload_url(case_id, image.id) is not None:
+            way = client.tus_given_up
         try:
             binary_id = _upload(client, outbox, way, case_id, image.id, data, content_type, report, budget_s)
         except PermanentFault as fault:

@@ -353,3 +353,50 @@ def test_an_upload_named_off_the_platform_sends_the_images_by_a_plain_post(telea
         created = [e for e in proxy.stats.exchanges if e.method == "POST" and e.path.endswith("/tus")]
         assert len(created) == 1 and sandbox.binary_uploads == 2
         assert not [e for e in proxy.stats.exchanges if e.method in ("PATCH", "HEAD")]
+
+
+def test_an_upload_made_before_the_resumable_one_was_given_up_is_not_sent_again(teleavis_home: Path) -> None:
+    """Found in review: the resumable upload given up for the client (an upload named off the platform), a
+    later case's image whose upload was recorded, on the platform's own address, in a run before (every byte
+    there, the platform's Binary made, the last answer lost) went again by ``POST Binary``: the image sent
+    twice, a second Binary of the patient's photo left on the platform. A recorded upload is asked where it
+    stands first, as ever: its Binary is the one the Media names."""
+    first, second = (jpeg(300, 300, seed=s, noise=True) for s in (21, 22))
+
+    def named_elsewhere(exchange: Exchange, headers: dict[str, str]) -> str | None:
+        if exchange.method == "POST" and exchange.path.endswith("/tus") and "location" in headers:
+            headers["location"] = "http://localhost:1080/files/" + headers["location"].rstrip("/").rsplit("/", 1)[-1]
+        return None
+
+    with (
+        Store.open(teleavis_home) as store,
+        SandboxServer(run_expert=False) as sandbox,
+        FaultProxy(sandbox.base_url, after=named_elsewhere) as proxy,
+    ):
+        setup_site(store)
+        earlier = make_case(store, image_bytes=[first], images=1)
+        later = make_case(store, image_bytes=[second], images=1)
+        image_id = store.get_case(later).images[0].id
+        # A run before, straight to the platform: the upload made, every byte sent, its answer lost.
+        with _client(sandbox.base_url) as client:
+            endpoint = client.resumable_endpoint()
+            assert endpoint is not None
+            url = client.tus_create(endpoint, len(second), "image/jpeg", image_id)
+            client.request(
+                "PATCH",
+                url,
+                body=second,
+                content_type="application/offset+octet-stream",
+                headers={**TUS, "Upload-Offset": "0"},
+                bare=True,
+            )
+        assert sandbox.binary_uploads == 1
+        Outbox(store).record_upload(later, image_id, url.replace(sandbox.base_url, proxy.base_url))
+        with _client(proxy.base_url) as client:
+            summary = Engine(store, client, case_budget_s=5.0).run_once(poll=False)
+        assert sorted(summary.sent) == sorted([earlier, later]), store.platform_info(later)
+        assert sandbox.binary_uploads == 2, "each image once"
+        posted = [e for e in proxy.stats.exchanges if e.method == "POST" and e.path.endswith("/Binary")]
+        assert len(posted) == 1, "the earlier case's image only: the later one's upload was asked where it stands"
+        named = {m["content"]["url"].rsplit("/", 1)[-1] for m in sandbox.resources("Media")}
+        assert {sandbox.binary_bytes(b) for b in named} == {first, second}
