@@ -406,8 +406,8 @@ class Answer:
 MAX_PAGES = 100
 #: Redirects a download may take, all under the platform's base.
 MAX_REDIRECTS = 3
-#: Other bases a platform may name its own resources under (an internal address, http and https): more
-#: is a server naming each resource elsewhere, not the platform's own.
+#: Other bases a platform may name its own resources under (an internal address, http and https), the last
+#: named kept: more is a server naming each resource elsewhere, not the platform's own.
 MAX_NAMED_BASES = 4
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
@@ -494,7 +494,9 @@ class PlatformClient:
         self._rebased_said = False  # (the warning that search pages are linked elsewhere, once)
         #: Other bases the platform names its own resources under (the ``fullUrl``s of its search matches):
         #: a server behind a reverse proxy may write its internal address into what it serves.
-        self._named_bases: set[str] = set()
+        #: The last named, last (found in review: kept first come, one odd page took every place for the client's
+        #: life, the base named at every poll after never kept): one named again goes last, the oldest goes.
+        self._named_bases: dict[str, None] = {}
         #: Told whether the platform can be reached, each time that changes: False when no connection
         #: could be made (refused, no such name, no network), True when the platform answered anything.
         #: Called on the thread that makes the request (the window turns it into a signal).
@@ -1178,9 +1180,14 @@ class PlatformClient:
             readable = bool(parts.hostname) and _port(parts) > 0 and _plain_path(parts.path)
         except ValueError:  # a broken IPv6 host, a port that is not a number: no base to keep
             readable = False
-        if readable and base not in self._named_bases and len(self._named_bases) < MAX_NAMED_BASES:
-            self._named_bases.add(base)
+        if not readable:
+            return
+        if not self._named_bases:  # (said once: a server naming each match elsewhere would fill the log)
             log.warning("the platform names its resources under another address than its own: read under its base")
+        self._named_bases.pop(base, None)
+        self._named_bases[base] = None
+        while len(self._named_bases) > MAX_NAMED_BASES:
+            self._named_bases.pop(next(iter(self._named_bases)))
 
     def platform_url(self, url: str) -> str | None:
         """``own_url``, or, for an absolute address under another base the platform names its own resources

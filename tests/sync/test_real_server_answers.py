@@ -221,3 +221,37 @@ def test_a_dot_segment_or_an_encoded_slash_never_takes_the_token_out_of_the_plat
         for url in ("http://other.example/Binary/b", "http://other.example/x/Binary/b", "http://other.example/y/"):
             assert client.platform_url(url) is None, url
         assert client.platform_url("http://localhost:49911/fhir/Binary/b") == f"{root}/fhir/Binary/b"
+
+
+def test_a_few_odd_matches_once_do_not_keep_the_platforms_own_base_from_being_learnt() -> None:
+    """Found in review: the bases were kept first come, four at most, for as long as the client lives (the
+    window's sync keeps one for days). One odd page (four matches named under four other hosts, a node
+    misconfigured for an hour) took every place: the base the platform names its matches under at every poll
+    after was never kept, its reports « hors plateforme » until the program was restarted. The bases named
+    last are kept now; one named again stays."""
+    canned: Canned = {}
+    seen: list[tuple[str, str | None]] = []
+
+    def page(*named: str) -> bytes:
+        entries = [
+            {"fullUrl": f"{base}/Task/t{n}", "resource": {"resourceType": "Task", "id": f"t{n}"}}
+            for n, base in enumerate(named)
+        ]
+        return _json({"resourceType": "Bundle", "type": "searchset", "entry": entries})
+
+    inside = "http://localhost:49911/fhir"
+    with server(canned, seen) as root, PlatformClient(ClientConfig(root + "/fhir"), StaticToken("t")) as client:
+        canned["/fhir/Task"] = (
+            200,
+            {"Content-Type": FHIR_R4},
+            page(*(f"http://odd{n}.example/fhir" for n in range(5))),
+        )
+        client.search_pages("Task", {"_id": "t0,t1,t2,t3,t4"})
+        canned["/fhir/Task"] = (200, {"Content-Type": FHIR_R4}, page(inside))
+        client.search_pages("Task", {"_id": "t0"})
+        assert client.platform_url(f"{inside}/Binary/b") == f"{root}/fhir/Binary/b"
+        # Named at every poll, it stays among the kept whatever else comes between.
+        for n in range(3):
+            canned["/fhir/Task"] = (200, {"Content-Type": FHIR_R4}, page(f"http://other{n}.example/fhir", inside))
+            client.search_pages("Task", {"_id": "t0,t1"})
+        assert client.platform_url(f"{inside}/Binary/b") == f"{root}/fhir/Binary/b"
