@@ -135,6 +135,7 @@ class WorklistModel(QAbstractTableModel):
         self._late: set[str] = set()
         #: Cases waiting because the platform answered it cannot record them yet (409/412), not a cut.
         self._held: set[str] = set()
+        self._held_asked = False  # whether ``_held`` was read from the store for the rows loaded
         self._names: dict[tuple[str, str], str] = {}  # (case id, updated_at) -> "MARTIN Paul (03/02/1950)"
         self._texts: dict[int, tuple[str, ...]] = {}  # row number -> its cells' words
         #: Whether the words kept were made with the data key (names) or before it (initials): kept either
@@ -174,6 +175,7 @@ class WorklistModel(QAbstractTableModel):
         # Only a case waiting to leave can be held back by the platform: with none shown, nothing to ask.
         sendable = any(r.state in SENDABLE for r in late) or any(r.state in SENDABLE for r in rows[:limit])
         self._held = set(self.store.held_by_platform()) if sendable else set()
+        self._held_asked = sendable
         self.beginResetModel()
         self._more = len(rows) > limit
         self._fetched = min(len(rows), limit)
@@ -247,6 +249,10 @@ class WorklistModel(QAbstractTableModel):
         if not new:
             self._more = self._more and bool(page)
             return
+        if not self._held_asked and any(r.state in SENDABLE for r in new):
+            # The first one waiting to leave comes with this page (one held far down the list).
+            self._held = set(self.store.held_by_platform())
+            self._held_asked = True
         self.beginInsertRows(QModelIndex(), have, have + len(new) - 1)
         self._rows.extend(new)
         self.endInsertRows()

@@ -58,3 +58,28 @@ def model_tooltip() -> int:
     from PySide6.QtCore import Qt
 
     return Qt.ItemDataRole.ToolTipRole.value
+
+
+def test_a_held_case_below_the_first_page_is_said_held_once_scrolled_to(
+    qtbot: Any, store: Store, monkeypatch: Any
+) -> None:
+    """The worklist asks which cases the platform holds back only when a row it shows waits to leave; a
+    held case further down the list than the first page, reached by scrolling (fetchMore), was shown
+    « en attente d'envoi » alone, as if the network were down (review of start37)."""
+    from ui import worklist
+    from ui.worklist import WorklistModel
+
+    monkeypatch.setattr(worklist, "PAGE", 2)
+    case_id = held(store)
+    for seed in (3, 4, 5):  # newer drafts, listed first: none waits to leave
+        make_case(store, seed=seed, queue=False)
+    store.conn.execute("UPDATE cases SET updated_at = '2020-01-01T00:00:00Z' WHERE id = ?", (case_id,))
+    model = WorklistModel(store)
+    model.load([])
+    assert case_id not in {model.summary(n).id for n in range(model.rowCount())}
+    while model.canFetchMore():
+        model.fetchMore()
+    rows = {model.summary(n).id: n for n in range(model.rowCount())}
+    assert model.data(model.index(rows[case_id], model.STATE)) == (
+        "en attente d'envoi — refusé pour l'instant par la plateforme"
+    )
