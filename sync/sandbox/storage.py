@@ -178,6 +178,9 @@ class Store:
         assert self.key is not None
         try:
             with contextlib.closing(sqlite3.connect(path)) as conn:
+                # Closed before the base's own connection opens, and as that one it leaves the -wal and -shm
+                # in place: closing as if last, it deleted them under the window's engine beside.
+                keep_wal_at_close(conn, path)
                 if conn.execute("PRAGMA user_version").fetchone()[0] not in _UPGRADABLE:
                     return False
                 row = conn.execute("SELECT value FROM meta WHERE name='key_check'").fetchone()

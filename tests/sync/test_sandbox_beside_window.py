@@ -31,6 +31,9 @@ def test_a_command_beside_the_window_leaves_the_sandboxs_wal_in_place(tmp_path: 
     folder = tmp_path / "sandbox"
     window = SandboxStore(folder, DataKey(raw))
     try:
+        # The window's own files, not new ones of the same names: the command's first look at the base (is it
+        # sealed under this key?) closed a plain connection, which deleted them, and its next made new ones.
+        own = {name: os.open(folder / name, os.O_RDONLY) for name in (DATABASE + "-wal", DATABASE + "-shm")}
         for name in (DATABASE, DATABASE + "-wal", DATABASE + "-shm"):  # read outside SQLite, then closed
             os.close(os.open(folder / name, os.O_RDONLY))
         done = subprocess.run(
@@ -44,5 +47,11 @@ def test_a_command_beside_the_window_leaves_the_sandboxs_wal_in_place(tmp_path: 
         assert done.returncode == 0, done.stderr
         assert (folder / (DATABASE + "-wal")).exists()
         assert (folder / (DATABASE + "-shm")).exists()
+        assert {name: os.fstat(fd).st_nlink for name, fd in own.items()} == dict.fromkeys(own, 1), "deleted"
+        assert {name: os.stat(folder / name).st_ino for name in own} == {
+            n: os.fstat(fd).st_ino for n, fd in own.items()
+        }
+        for fd in own.values():
+            os.close(fd)
     finally:
         window.close()
