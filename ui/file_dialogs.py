@@ -22,6 +22,7 @@ drive too. The dialogs are made here, not by ``QFileDialog``'s static functions,
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QFileInfo, QMimeDatabase, QSettings, QStandardPaths
@@ -119,7 +120,8 @@ def _answer(dialog: QFileDialog) -> tuple[list[str], str]:
         delete(dialog)
 
 
-# The three below stand for QFileDialog's static functions of the same names (same arguments, same answers).
+# The three below stand for QFileDialog's static functions of the same names (same arguments, same answers, but
+# for the extension a save adds to a name typed without one).
 
 
 def _get_open_file_names(
@@ -128,11 +130,24 @@ def _get_open_file_names(
     return _answer(_dialog(parent, title, folder, filters, QFileDialog.FileMode.ExistingFiles, options))
 
 
+def _first_suffix(filters: str) -> str:
+    """The extension of the first filter's first pattern (« pdf » of « PDF (*.pdf) »), "" for « * »."""
+    first = filters.split(";;")[0]
+    listed = re.search(r"\(([^()]*)\)\s*$", first)
+    patterns = (listed.group(1) if listed else first).split()
+    found = re.fullmatch(r"\*\.(\w+)", patterns[0]) if patterns else None
+    return found.group(1) if found else ""
+
+
 def _get_save_file_name(
     parent: QWidget, title: str, start: str, filters: str, options: QFileDialog.Option
 ) -> tuple[str, str]:
     dialog = _dialog(parent, title, start, filters, QFileDialog.FileMode.AnyFile, options)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    # A name typed without an extension gets the first filter's (« rapport » saved as « rapport.pdf »: without
+    # it, no program opened the file on a double click). QFileDialog's static function adds none.
+    if suffix := _first_suffix(filters):
+        dialog.setDefaultSuffix(suffix)
     names, chosen = _answer(dialog)
     return (names[0] if names else ""), chosen
 

@@ -129,3 +129,33 @@ def test_a_saved_report_says_where_it_went(monkeypatch: Any, qtbot: Any, tmp_pat
         assert str(target) in said and target.exists(), said
     finally:
         window.shutdown()
+
+
+def test_a_report_named_without_its_extension_is_saved_as_a_pdf(qtbot: Any, tmp_path: Path) -> None:
+    """Typed « rapport » in the save dialog, the report was written to a file named « rapport », no « .pdf »:
+    no program opens it on a double click (Windows asks which one). The filter's extension is added, as
+    Qt's dialog does with a default suffix (a name with a dot in it is kept as typed)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
+
+    from ui import file_dialogs
+
+    def type_name(name: str, tries: int = 600) -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QFileDialog):
+            edit = dialog.findChild(QLineEdit, "fileNameEdit")
+            assert edit is not None
+            edit.setText(name)
+            dialog.accept()
+        elif tries:
+            QTimer.singleShot(20, lambda: type_name(name, tries - 1))
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    saved = []
+    for typed in ("rapport", "rapport.v2.pdf"):
+        file_dialogs._saved_in[:] = [tmp_path]
+        QTimer.singleShot(0, lambda typed=typed: type_name(typed))
+        saved.append(file_dialogs.save_file(parent, "Rapport PDF du dossier", "teleavis-1234.pdf", "PDF (*.pdf)"))
+    file_dialogs._saved_in.clear()
+    assert saved == [tmp_path / "rapport.pdf", tmp_path / "rapport.v2.pdf"]
