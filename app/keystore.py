@@ -56,6 +56,19 @@ M.add(
             "en": "Backups made before still open with the old passphrase, on any computer. If someone else may "
             "have known it, make a backup now, then delete the old ones (backup folder, USB drives).",
         },
+        "passphrase.same_key": {
+            "fr": "Les sauvegardes faites avant s'ouvrent encore avec l'ancienne phrase secrète, sur n'importe quel "
+            "ordinateur, et la clé des données n'a pas changé : une sauvegarde (ou le dossier des données) copiée "
+            "avant ouvre aussi, avec l'ancienne phrase secrète, les données d'aujourd'hui et les sauvegardes à venir. "
+            "Si elle a pu être connue de quelqu'un d'autre, changez-la encore une fois avec --rotate-key (nouvelle "
+            "clé, tout est rechiffré ; fenêtre fermée), puis faites une sauvegarde et supprimez les anciennes "
+            "(dossier de sauvegarde, clés USB).",
+            "en": "Backups made before still open with the old passphrase, on any computer, and the data key has not "
+            "changed: a backup (or the data folder) copied before also opens, with the old passphrase, today's data "
+            "and the backups to come. If someone else may have known it, change it once more with --rotate-key (a "
+            "new key, everything re-encrypted; window closed), then make a backup and delete the old ones (backup "
+            "folder, USB drives).",
+        },
         "passphrase.same": {
             "fr": "La nouvelle phrase secrète est la même que l'ancienne : rien n'a changé.",
             "en": "The new passphrase is the same as the old one: nothing changed.",

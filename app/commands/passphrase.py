@@ -102,7 +102,8 @@ def run_change(args: argparse.Namespace) -> int:
             audit.append(conn, store.key, "settings", detail="passphrase")
         say(M.tr("passphrase.changed"))
         if old is not None:  # (a keyring-only installation had none: no backup of it holds the key wrapped under one)
-            say(M.tr("passphrase.old_backups"))  # (their header keeps the key wrapped under the old one)
+            # (their header keeps the key wrapped under the old one; without a new key, that key is today's too)
+            say(M.tr("passphrase.old_backups" if args.rotate_key else "passphrase.same_key"))
         if args.rotate_key:
             from sync.training import wipe_sandbox
 
