@@ -221,6 +221,9 @@ class RestoreInfo:
     replaced: bool  # an existing data directory was replaced
     audit_ok: bool
     newer: Newer | None = None  # what the replaced data held that the archive lacked (with --force)
+    # The data replaced opened with another passphrase than the backup's: the one chosen since (maybe because
+    # the backup's leaked) no longer opens it, the backup's does (its key.json comes back with it).
+    passphrase_back: bool = False
 
 
 # -- backup --------------------------------------------------------------------------------------
@@ -544,6 +547,7 @@ def restore_backup(
         finally:
             conn.close()
         atomic_write(staging / KEY_FILE, json.dumps(staged.key_file, indent=2).encode())
+        passphrase_back = _other_passphrase(data_dir, passphrase)
         # Never under a program that has the data open (the window, maybe only its icon in the tray; a command):
         # found from outside, the window went on writing into the database swapped out from under it, a deleted
         # file, and lost all it did after the restore. Refused before the swap, nothing changed, as a key
@@ -565,7 +569,19 @@ def restore_backup(
         replaced=replaced,
         audit_ok=audit_ok,
         newer=newer if newer else None,
+        passphrase_back=passphrase_back,
     )
+
+
+def _other_passphrase(data_dir: Path, passphrase: str) -> bool:
+    """True when the data about to be replaced has a passphrase and ``passphrase`` (the backup's) does not open it."""
+    if not (data_dir / KEY_FILE).is_file():
+        return False
+    keys = KeyStore(data_dir)
+    try:
+        return keys.has_passphrase() and not keys.passphrase_opens(passphrase)
+    except DataLocked:  # (its key.json unreadable: the restore is what puts it right, nothing to compare)
+        return False
 
 
 def read_header(source: Path) -> dict[str, Any]:

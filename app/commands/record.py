@@ -169,6 +169,14 @@ M.add(
             "fr": "Sauvegarde du {created} restaurée : {cases}, {blobs}.",
             "en": "Backup of {created} restored: {cases}, {blobs}.",
         },
+        "record.restored_passphrase": {
+            "fr": "Les données s'ouvrent maintenant avec la phrase secrète de la sauvegarde (celle donnée pour la "
+            "restaurer), plus avec celle choisie depuis. Si l'ancienne a pu être connue de quelqu'un d'autre, "
+            "changez-la : teleavis passphrase change --rotate-key.",
+            "en": "The data now opens with the backup's passphrase (the one given to restore it), no longer with the "
+            "one chosen since. If the old one may have been known to someone else, change it: teleavis passphrase "
+            "change --rotate-key.",
+        },
         "record.restored_audit": {
             "fr": "Attention : le journal d'audit de cette sauvegarde est altéré (voyez « teleavis audit verify »).",
             "en": "Warning: the audit trail of this backup has been tampered with (see “teleavis audit verify”).",
@@ -423,6 +431,8 @@ def run_restore(args: argparse.Namespace) -> int:
             blobs=M.counted("files", info.blobs),
         )
     )
+    if info.passphrase_back:
+        say(M.tr("record.restored_passphrase"))
     if not info.audit_ok:
         say(M.tr("record.restored_audit"))
     return 0

@@ -183,3 +183,47 @@ def test_a_passphrase_added_to_a_keyring_only_installation_speaks_of_no_old_one(
     assert done.code == 0, done.err
     assert "Phrase secrète changée" in done.err
     assert "ancienne phrase secrète" not in done.err
+
+
+def test_a_change_that_keeps_the_key_says_that_a_copy_taken_before_still_opens_todays_data(
+    teleavis_home: Path, tmp_path: Path
+) -> None:
+    """Found from outside: a passphrase changed because it may have leaked was told to « make a backup now,
+    then delete the old ones », as if that were enough. Without --rotate-key the data key stays the same: a
+    backup (or key.json) copied before, with the old passphrase, gives that key, which opens today's data and
+    every backup made from now on. The command says so, and that --rotate-key is what closes it."""
+    Store.open(teleavis_home).close()
+    key_id = json.loads((teleavis_home / "key.json").read_text("utf-8"))["key_id"]
+    done = run_process("passphrase", "change", env={"TELEAVIS_NEW_PASSPHRASE": STRONG})
+    assert done.code == 0, done.err
+    assert json.loads((teleavis_home / "key.json").read_text("utf-8"))["key_id"] == key_id, "the same data key"
+    assert "--rotate-key" in done.err and "sauvegardes à venir" in done.err, done.err
+
+    rotated = run_process(
+        "passphrase",
+        "change",
+        "--rotate-key",
+        env={"TELEAVIS_PASSPHRASE": STRONG, "TELEAVIS_NEW_PASSPHRASE": "cornichon valise aurore 17"},
+    )
+    assert rotated.code == 0, rotated.err
+    assert json.loads((teleavis_home / "key.json").read_text("utf-8"))["key_id"] != key_id
+    assert "ancienne phrase secrète" in rotated.err and "sauvegardes à venir" not in rotated.err, rotated.err
+
+
+def test_a_restore_that_brings_back_the_backups_passphrase_says_so(teleavis_home: Path, tmp_path: Path) -> None:
+    """Found from outside: a backup made before a passphrase change, restored, brings back its own key.json:
+    the data then opens with the old passphrase only (the one typed for the restore), and no longer with
+    the one chosen since (maybe because the old one leaked). The restore said only « Sauvegarde … restaurée »;
+    the next start refused the new one as « incorrecte ». It now says which passphrase opens the data."""
+    Store.open(teleavis_home).close()
+    before = tmp_path / "avant.tvbak"
+    assert run_process("backup", str(before)).code == 0
+    same = run_process("restore", "--force", str(before))
+    assert same.code == 0, same.err
+    assert "phrase secrète de la sauvegarde" not in same.err, "nothing to say: the passphrase did not change"
+
+    assert run_process("passphrase", "change", env={"TELEAVIS_NEW_PASSPHRASE": STRONG}).code == 0
+    back = run_process("restore", "--force", str(before))
+    assert back.code == 0, back.err
+    assert "phrase secrète de la sauvegarde" in back.err and "passphrase change" in back.err, back.err
+    assert KeyStore(teleavis_home).passphrase_opens(PASSPHRASE) and not KeyStore(teleavis_home).passphrase_opens(STRONG)
