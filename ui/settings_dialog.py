@@ -189,6 +189,9 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._check_backup_folder()  # one saved before it was refused: said on opening
+        # What these tabs showed at the opening: only what is typed anew is saved (found from outside: a
+        # backup folder and a delay set by ``config set`` while the dialog was open were put back as shown).
+        self._shown = self._local_values()
 
     def _backup_inside_data(self) -> bool:
         """Whether the backup folder typed lies in Teleavis's data folder, which a restore replaces."""
@@ -208,6 +211,32 @@ class SettingsDialog(QDialog):
         self.backup_problem.setVisible(inside)
         if not inside and self.problem.text().startswith(self._backup_words()):
             self.problem.clear()  # said on « Enregistrer », gone once corrected
+
+    def _local_values(self) -> dict[str, object]:
+        """The settings of the capture, security and language tabs as they read now (folders as typed)."""
+        camera = (
+            self.camera.currentData()
+            if self.camera.currentText() == self.camera.itemText(self.camera.currentIndex())
+            else self.camera.currentText().strip()
+        )
+        return {
+            "camera.id": camera or "",
+            "camera.resolution": self.resolution.currentData(),
+            "watch.folder": self.watch.text().strip(),
+            "lock.minutes": self.lock_minutes.value(),
+            "backup.folder": self.backup.text().strip(),
+            "backup.every_hours": self.backup_hours.value(),
+            "language": self.language.currentData(),
+        }
+
+    def _typed_anew(self) -> dict[str, object]:
+        """The settings of those tabs changed since the opening, folders with their whole path; one left as
+        it showed is not in it, so what ``config set`` changed meanwhile stays."""
+        values = {key: value for key, value in self._local_values().items() if self._shown.get(key) != value}
+        for key, edit in (("watch.folder", self.watch), ("backup.folder", self.backup)):
+            if key in values:
+                values[key] = self._folder(edit, key)
+        return values
 
     def _folder(self, edit: QLineEdit, key: str) -> str:
         """The folder typed, kept with its whole path as ``config set`` keeps it (the window may start in
@@ -258,7 +287,8 @@ class SettingsDialog(QDialog):
             self.store,
             new_pin=bool(self.pin.text()),
             minutes_before=int(self.store.settings.get("lock.minutes") or 0),
-            minutes_after=self.lock_minutes.value(),
+            # The delay left as it showed changes nothing, whatever ``config set`` stored meanwhile.
+            minutes_after=int(self._typed_anew().get("lock.minutes", self.store.settings.get("lock.minutes") or 0)),
         )
         guarded = screen_lock.available(self.store)
         elsewhere = guarded and self._destination_changed(values)
@@ -343,20 +373,7 @@ class SettingsDialog(QDialog):
                 self.problem.setText(exc.message)
                 return
             self.psc.pending = None
-        camera = (
-            self.camera.currentData()
-            if self.camera.currentText() == self.camera.itemText(self.camera.currentIndex())
-            else self.camera.currentText().strip()
-        )
-        values = {
-            "camera.id": camera or "",
-            "camera.resolution": self.resolution.currentData(),
-            "watch.folder": self._folder(self.watch, "watch.folder"),
-            "lock.minutes": self.lock_minutes.value(),
-            "backup.folder": self._folder(self.backup, "backup.folder"),
-            "backup.every_hours": self.backup_hours.value(),
-            "language": self.language.currentData(),
-        }
+        values = self._typed_anew()
         pin = self.pin.text()
 
         def write(own: Store) -> None:
