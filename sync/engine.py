@@ -92,8 +92,14 @@ M.add(
             "en": "The site is not set up: run “teleavis init --site site.json”.",
         },
         "sync.busy": {
-            "fr": "Une autre synchronisation de Teleavis tourne déjà sur ces données.",
-            "en": "Another Teleavis sync is already running on this data.",
+            "fr": "Une autre synchronisation de Teleavis tourne déjà sur ces données : la fenêtre de Teleavis "
+            "ouverte, ou une autre commande « teleavis sync ». C'est elle qui envoie les dossiers et relève les "
+            "réponses : rien n'est perdu, il n'y a rien à faire. Relancez cette commande une fois la fenêtre "
+            "fermée ou l'autre synchronisation finie, si besoin.",
+            "en": "Another Teleavis sync is already running on this data: the open Teleavis window, or another "
+            "“teleavis sync” command. It sends the cases and fetches the answers: nothing is lost, there is "
+            "nothing to do. Run this command again once the window is closed or the other sync has ended, if "
+            "need be.",
         },
         "sync.too_large_photo": {
             "fr": "l'image {n} ({mb} Mo) dépasse la taille acceptée par la plateforme. Envoyez le dossier en "
