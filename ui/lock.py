@@ -101,6 +101,20 @@ class IdleWatcher(QObject):
             self.timer.setInterval(minutes * 60_000)
             self.poke()
 
+    def follow(self, minutes: int) -> None:
+        """The delay changed beside the window (``teleavis config set lock.minutes``): the idle time already
+        counted stays counted, so a shorter delay already passed locks at once; turned on, it counts from now."""
+        if minutes == self.minutes:
+            return
+        counting = self.timer.isActive()
+        if minutes <= 0 or not counting:
+            self.set_minutes(minutes)
+            return
+        self.minutes = minutes
+        self.timer.setInterval(minutes * 60_000)
+        self.timer.start()  # at the latest; ``check`` measures from the last input, on the suspend clock
+        self.check()
+
     def poke(self) -> None:
         """Start counting again (after unlocking)."""
         if self.minutes > 0:

@@ -755,6 +755,18 @@ class MainWindow(QMainWindow):
         # No lock without a secret to open it (a PIN, or the passphrase): it would shut the user out.
         self.idle.set_minutes(int(settings.peek("lock.minutes") or 0) if screen_lock.available(self.store) else 0)
 
+    def _follow_lock_delay(self) -> None:
+        """A lock delay set beside the window (``teleavis config set lock.minutes``) applies now, not at the
+        next start (found from outside: IT shortened it on a shared workstation, the open window kept its own)."""
+        if self.locked():
+            return  # followed at the first look once unlocked, when counting starts again
+        try:
+            minutes = int(self.store.settings.peek("lock.minutes") or 0)
+        except (TeleavisError, TypeError, ValueError):
+            return  # a setting altered outside Teleavis is said where the settings are applied
+        if minutes != self.idle.minutes and screen_lock.available(self.store):
+            self.idle.follow(minutes)
+
     def _show_banner(self) -> bool:
         """The training banner, shown in training mode; it also says how many cases sent earlier to the
         real platform wait meanwhile: they are followed there only, and their news comes once training
@@ -1126,6 +1138,7 @@ class MainWindow(QMainWindow):
             self.tr("Dernière synchronisation : {when}").format(when=local_time(last) if last else self.tr("jamais"))
         )
         training = self._show_banner()
+        self._follow_lock_delay()
         if training and not self.connection_label.text():
             self.connection_label.setText(self.tr("Plateforme d'essai sur cette machine"))
         if self._counts is not None and counts != self._counts and self.pages.currentWidget() is self.worklist:

@@ -378,3 +378,24 @@ def test_closing_leaves_nothing_copied_to_paste(qtbot: Any, window: MainWindow) 
     assert clipboard.text() == ""
     if clipboard.supportsSelection():
         assert clipboard.text(QClipboard.Mode.Selection) == ""
+
+
+def test_a_lock_delay_set_by_config_set_beside_the_window_applies_without_a_restart(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside (look37): on a shared workstation IT shortened the lock to 1 minute with
+    ``teleavis config set lock.minutes 1`` while the window was open; the window kept its 5 minutes until it
+    was started again, the cases on screen 4 minutes longer than asked. It now follows the delay at its
+    regular look at the data, the idle time already counted kept (so a shorter delay already passed locks)."""
+    from app.main import main
+
+    clock = SleepyClock()
+    window.idle.clock = clock
+    click_in(qtbot, window)
+    clock.now += 30
+    monkeypatch.setenv("TELEAVIS_PASSPHRASE", PASSPHRASE)  # the window withheld it from what it starts
+    assert main(["config", "set", "lock.minutes", "1"]) == 0
+    window.refresh_status()  # its regular look (every few seconds)
+    assert window.idle.minutes == 1 and not window.locked(), "30 s of 1 min: not yet"
+    clock.now += 40  # 70 s idle, the delay 1 min: locked at the next regular check, a few seconds at most
+    qtbot.waitUntil(window.locked, timeout=12_000)
