@@ -283,12 +283,14 @@ class SettingsDialog(QDialog):
         may go on; else the tab to show, what is wrong said under the tabs, nothing saved."""
         from app import screen_lock
 
+        minutes_before = int(self.store.settings.get("lock.minutes") or 0)
+        # The delay left as it showed changes nothing, whatever ``config set`` stored meanwhile.
+        typed = "lock.minutes" in self._typed_anew()
         lock_weaker = screen_lock.proof_needed(
             self.store,
             new_pin=bool(self.pin.text()),
-            minutes_before=int(self.store.settings.get("lock.minutes") or 0),
-            # The delay left as it showed changes nothing, whatever ``config set`` stored meanwhile.
-            minutes_after=int(self._typed_anew().get("lock.minutes", self.store.settings.get("lock.minutes") or 0)),
+            minutes_before=minutes_before,
+            minutes_after=self.lock_minutes.value() if typed else minutes_before,
         )
         guarded = screen_lock.available(self.store)
         elsewhere = guarded and self._destination_changed(values)
