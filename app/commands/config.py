@@ -79,6 +79,26 @@ M.add(
             "en": "Real platform set: the test platform's copy is erased. The training cases stay on this "
             "computer (their acts are not billable).",
         },
+        # Training turned off while no platform address is set: the copy is erased all the same, and the
+        # cases go nowhere until the address is given (found from outside: « Plateforme réelle configurée »).
+        "config.training_off_no_platform": {
+            "fr": "Mode formation arrêté : la copie de la plateforme d'essai est effacée. Les dossiers de formation "
+            "restent sur ce poste (leurs actes ne sont pas facturables). Aucune plateforme n'est encore "
+            "configurée : les dossiers attendent sur ce poste. Donnez son adresse (teleavis config set "
+            "platform.url https://…/fhir), ou remettez le mode formation (teleavis config set training on).",
+            "en": "Training mode turned off: the test platform's copy is erased. The training cases stay on this "
+            "computer (their acts are not billable). No platform is configured yet: the cases wait on this "
+            "computer. Give its address (teleavis config set platform.url https://…/fhir), or turn training mode "
+            "back on (teleavis config set training on).",
+        },
+        "config.no_platform": {
+            "fr": "Aucune plateforme n'est encore configurée, et le mode formation est arrêté : les dossiers "
+            "attendent sur ce poste. Donnez son adresse (teleavis config set platform.url https://…/fhir), ou "
+            "remettez le mode formation (teleavis config set training on).",
+            "en": "No platform is configured yet, and training mode is off: the cases wait on this computer. Give "
+            "its address (teleavis config set platform.url https://…/fhir), or turn training mode back on "
+            "(teleavis config set training on).",
+        },
         "config.value_help": {
             "fr": "la valeur, ou « - » pour la lire sur l'entrée standard (cachée au clavier) ; « - » est "
             "obligatoire pour un secret ({secrets}, un proxy avec identifiant ou mot de passe)",
@@ -323,8 +343,11 @@ def run_set(args: argparse.Namespace) -> int:
                     "config.training_held", len(held), n=len(held), ids=", ".join(case_id[:8] for case_id in held)
                 )
             )
+        nowhere = not training_mode(store) and not store.settings.get("platform.url")
         if erased:
-            say(M.tr("config.training_erased"))
+            say(M.tr("config.training_off_no_platform" if nowhere else "config.training_erased"))
+        elif nowhere and args.key in ("training", "platform.url"):
+            say(M.tr("config.no_platform"))
     say(M.tr("config.saved", key=args.key))
     named = [key for key in forgotten if key in SECRET_KEYS]
     if named:

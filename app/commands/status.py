@@ -10,6 +10,7 @@ from app import messages as M
 from app.commands.common import emit_json, local_minute, open_store
 from app.keystore import KeyStore
 from app.outbox import Outbox
+from app.settings import is_training
 
 M.add(
     {
@@ -47,6 +48,15 @@ M.add(
         "status.never": {"fr": "jamais", "en": "never"},
         "status.platform": {"fr": "Plateforme : {state}", "en": "Platform: {state}"},
         "status.not_configured": {"fr": "non configurée (mode formation)", "en": "not configured (training mode)"},
+        # Training mode off and no address (``config set training off``): the cases go nowhere, said so.
+        "status.nowhere": {
+            "fr": "non configurée, mode formation arrêté : les dossiers attendent sur ce poste. Donnez son adresse "
+            "(teleavis config set platform.url https://…/fhir), ou remettez le mode formation (teleavis config "
+            "set training on).",
+            "en": "not configured, training mode off: the cases wait on this computer. Give its address (teleavis "
+            "config set platform.url https://…/fhir), or turn training mode back on (teleavis config set "
+            "training on).",
+        },
         "status.reachable": {"fr": "joignable", "en": "reachable"},
         "status.unreachable": {"fr": "injoignable : {reason}", "en": "unreachable: {reason}"},
         "status.offline": {"fr": "injoignable ({why})", "en": "unreachable ({why})"},
@@ -96,6 +106,7 @@ def run_status(args: argparse.Namespace) -> int:
         unread = store.unread_count()
         last = store.settings.get("sync.last")
         platform = platform_reachability(store)
+        training = is_training(store.settings.get)
         key_mode = KeyStore(store.data_dir).mode()
         # Only what the sync recorded (app/audit.py): walking the whole chain is ``audit verify``'s.
         rewound = audit.rewound(store.conn)
@@ -120,7 +131,7 @@ def run_status(args: argparse.Namespace) -> int:
         lines.append(M.tr_count("status.unread", unread, n=unread))
     lines.append(M.tr("status.last_sync", when=local_minute(last) if last else M.tr("status.never")))
     if not platform["configured"]:
-        state = M.tr("status.not_configured")
+        state = M.tr("status.not_configured" if training else "status.nowhere")
     elif platform["reachable"] is None:
         state = platform.get("detail") or "?"
     elif platform["reachable"]:
