@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         self._backup_timer.timeout.connect(self.backup_if_due)
         self._unread = 0
         self._counts: dict[str, int] | None = None  # the cases per state at the last look (refresh_status)
+        self._training_seen: bool | None = None  # training mode at the last look (refresh_status)
         self._overdue_told: set[str] = set()  # the overdue cases the tray has told about
         self._closed = False
         self.apply_settings(banner=False)  # refresh_status, just below, shows the banner
@@ -1141,6 +1142,11 @@ class MainWindow(QMainWindow):
         self._follow_lock_delay()
         if training and not self.connection_label.text():
             self.connection_label.setText(self.tr("Plateforme d'essai sur cette machine"))
+        elif self._training_seen is not None and training != self._training_seen:
+            # Training mode turned on or off beside the window (``config set training``): the line said the
+            # other mode's platform until its next check, a minute later (found from outside).
+            self.check_connection()
+        self._training_seen = training
         if self._counts is not None and counts != self._counts and self.pages.currentWidget() is self.worklist:
             # A case made or moved by a command beside the window (``case import``, ``sync --once``): its
             # engine never said so, and the list did not show it.

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 from app.model import Case, Consent, Patient
 from app.store import Store
 from tests.app.test_doctor import _Platform, _self_signed, _serve
+from tests.conftest import PASSPHRASE
 from tests.support.cli import closed_port
 from tests.support.http import QuietHandler
 from ui.application import install_language
@@ -172,3 +173,24 @@ def test_an_answer_cut_on_its_way_is_said_so_and_the_cases_are_not_offline(
             _fits(window, words)
         finally:
             window.shutdown()
+
+
+def test_the_line_follows_training_mode_turned_off_and_on_beside_the_window(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside (look37): ``teleavis config set training off`` beside the open window took the
+    banner away at once, but the line kept « Plateforme d'essai sur cette machine » until its next check, a
+    minute later (and, training turned on again, « Aucune plateforme configurée » under the training banner).
+    The line is checked again as soon as the window sees the mode change."""
+    from app.main import main
+
+    window.refresh_status()
+    assert window.connection_label.text() == "Plateforme d'essai sur cette machine"
+    monkeypatch.setenv("TELEAVIS_PASSPHRASE", PASSPHRASE)
+    assert main(["config", "set", "training", "off"]) == 0
+    window.refresh_status()  # its regular look (every few seconds)
+    qtbot.waitUntil(lambda: window.connection_label.text().startswith("Aucune plateforme configurée"), timeout=10_000)
+
+    assert main(["config", "set", "training", "on"]) == 0
+    window.refresh_status()
+    assert window.connection_label.text() == "Plateforme d'essai sur cette machine"
