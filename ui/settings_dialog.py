@@ -115,7 +115,12 @@ class SettingsDialog(QDialog):
         self.resolution = QComboBox()
         for value in RESOLUTIONS:
             self.resolution.addItem(value or self.tr("La meilleure disponible"), value)
-        self.resolution.setCurrentIndex(max(0, self.resolution.findData(settings.get("camera.resolution") or "")))
+        size = str(settings.get("camera.resolution") or "")
+        if self.resolution.findData(size) < 0:
+            # A size ``config set`` took that the list lacks (found in review: shown as the largest, it could not
+            # be chosen back, only what is changed being saved): shown as it is, after the others.
+            self.resolution.addItem(size, size)
+        self.resolution.setCurrentIndex(self.resolution.findData(size))
         form.addRow(self.tr("Résolution :"), self.resolution)
         self.watch = QLineEdit(str(settings.get("watch.folder") or ""))
         self.watch.setPlaceholderText(self.tr("Dossier où le rétinographe dépose ses images"))

@@ -61,3 +61,22 @@ def test_a_delay_changed_in_the_dialog_is_still_weighed_against_the_one_in_force
     dialog.save()
     assert dialog.result(), dialog.problem.text()
     assert int(store.settings.get("lock.minutes")) == 4
+
+
+def test_a_camera_size_the_list_lacks_is_shown_and_the_largest_can_be_chosen_again(qtbot: Any, store: Store) -> None:
+    """Found in review (look37): ``config set camera.resolution 1024x768`` (any size of at least 800x600 is
+    accepted there) was shown as « La meilleure disponible », the list's first line. Since only what is
+    changed is saved, choosing that line, as shown, saved nothing: the camera kept 1024x768, and the dialog
+    gave no way to ask for the largest again. The size in force is shown as it is, and the first line saves."""
+    from ui.settings_dialog import SettingsDialog
+
+    assert main(["config", "set", "camera.resolution", "1024x768"]) == 0
+    dialog = SettingsDialog(store)
+    qtbot.addWidget(dialog)
+    assert dialog.resolution.currentData() == "1024x768"
+    assert "1024" in dialog.resolution.currentText()
+
+    dialog.resolution.setCurrentIndex(dialog.resolution.findData(""))  # « La meilleure disponible »
+    dialog.save()
+    assert dialog.result(), dialog.problem.text()
+    assert store.settings.get("camera.resolution") == ""
