@@ -353,6 +353,22 @@ def try_secret(store: Store, secret: str) -> Attempt:
     return Attempt(False, _wait_for(record["count"]))
 
 
+def lock_delay(value: Any) -> int:
+    """The lock's delay in minutes from ``lock.minutes`` as stored, within the bounds ``config set`` keeps
+    (app.setting_checks.RANGES). Found in review: one stored before they were checked, too long for Qt's timer,
+    broke the window's regular look, and a negative one turned the lock off without a word; the longest is
+    read for the first, the default for the second. ``ValueError`` / ``TypeError`` for one that is no number."""
+    from app.setting_checks import RANGES
+    from app.settings import declared
+
+    minutes = int(value or 0)
+    low, high, _ = RANGES["lock.minutes"]
+    if minutes < low:
+        setting = declared("lock.minutes")
+        return int(setting.default) if setting else 0
+    return min(minutes, int(high)) if high is not None else minutes
+
+
 def weakens(minutes_before: int, minutes_after: int) -> bool:
     """Whether the lock's delay going from ``minutes_before`` to ``minutes_after`` locks later, or never
     (0: never)."""

@@ -754,7 +754,9 @@ class MainWindow(QMainWindow):
         if banner:
             self._show_banner()
         # No lock without a secret to open it (a PIN, or the passphrase): it would shut the user out.
-        self.idle.set_minutes(int(settings.peek("lock.minutes") or 0) if screen_lock.available(self.store) else 0)
+        self.idle.set_minutes(
+            screen_lock.lock_delay(settings.peek("lock.minutes")) if screen_lock.available(self.store) else 0
+        )
 
     def _follow_lock_delay(self) -> None:
         """A lock delay set beside the window (``teleavis config set lock.minutes``) applies now, not at the
@@ -762,7 +764,7 @@ class MainWindow(QMainWindow):
         if self.locked():
             return  # followed at the first look once unlocked, when counting starts again
         try:
-            minutes = int(self.store.settings.peek("lock.minutes") or 0)
+            minutes = screen_lock.lock_delay(self.store.settings.peek("lock.minutes"))
         except (TeleavisError, TypeError, ValueError):
             return  # a setting altered outside Teleavis is said where the settings are applied
         if minutes != self.idle.minutes and screen_lock.available(self.store):

@@ -133,7 +133,9 @@ class SettingsDialog(QDialog):
         self.lock_minutes = _spin_box("lock.minutes")
         self.lock_minutes.setSuffix(self.tr(" min"))
         self.lock_minutes.setSpecialValueText(self.tr("jamais"))
-        self.lock_minutes.setValue(int(settings.get("lock.minutes") or 0))
+        from app.screen_lock import lock_delay
+
+        self.lock_minutes.setValue(lock_delay(settings.get("lock.minutes")))  # as the window reads it
         form.addRow(self.tr("Verrouiller après :"), self.lock_minutes)
         self.pin = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         from app.screen_lock import MIN_PIN, available, has_pin
@@ -288,7 +290,7 @@ class SettingsDialog(QDialog):
         may go on; else the tab to show, what is wrong said under the tabs, nothing saved."""
         from app import screen_lock
 
-        minutes_before = int(self.store.settings.get("lock.minutes") or 0)
+        minutes_before = screen_lock.lock_delay(self.store.settings.get("lock.minutes"))
         # The delay left as it showed changes nothing, whatever ``config set`` stored meanwhile.
         typed = "lock.minutes" in self._typed_anew()
         lock_weaker = screen_lock.proof_needed(

@@ -399,3 +399,25 @@ def test_a_lock_delay_set_by_config_set_beside_the_window_applies_without_a_rest
     assert window.idle.minutes == 1 and not window.locked(), "30 s of 1 min: not yet"
     clock.now += 40  # 70 s idle, the delay 1 min: locked at the next regular check, a few seconds at most
     qtbot.waitUntil(window.locked, timeout=12_000)
+
+
+@pytest.mark.parametrize("kept", [100_000, -1])
+def test_a_lock_delay_kept_out_of_bounds_neither_breaks_the_regular_look_nor_turns_the_lock_off(
+    qtbot: Any, window: MainWindow, kept: int
+) -> None:
+    """Found in review (look37): a delay stored before ``config set`` bounded it to 0-240 (b3b3654), found in
+    a data folder of that time or one restored from its backup beside the open window, was followed at the
+    window's regular look: 100000 minutes overflowed Qt's timer there (an error, the rest of the look
+    skipped), and -1 turned the lock off, saying nothing. A delay out of bounds is read within them: the
+    longest (240 min) for one too long, the default (5 min) for a negative one; the lock stays on."""
+    window.store.settings.set("lock.minutes", kept)  # as that older version wrote it, its tag valid
+    window.refresh_status()  # its regular look (every few seconds)
+    assert window.idle.minutes == (240 if kept > 0 else 5)
+    assert window.idle.timer.isActive() and window.idle.timer.interval() == window.idle.minutes * 60_000
+    window.apply_settings()  # as at the next start, or once the settings dialog is saved
+    assert window.idle.minutes == (240 if kept > 0 else 5)
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window.store)
+    qtbot.addWidget(dialog)
+    assert dialog.lock_minutes.value() == window.idle.minutes  # the dialog shows the delay in force
