@@ -33,6 +33,8 @@ from app import messages as M
 from app.db import transaction
 from app.errors import DataLocked, UsageError
 from app.keystore import KeyStore
+from app.setting_checks import RANGES
+from app.settings import declared
 from app.store import Store
 
 if TYPE_CHECKING:  # (at run time: __getattr__, at the end)
@@ -358,9 +360,6 @@ def lock_delay(value: Any) -> int:
     (app.setting_checks.RANGES). Found in review: one stored before they were checked, too long for Qt's timer,
     broke the window's regular look, and a negative one turned the lock off without a word; the longest is
     read for the first, the default for the second. ``ValueError`` / ``TypeError`` for one that is no number."""
-    from app.setting_checks import RANGES
-    from app.settings import declared
-
     minutes = int(value or 0)
     low, high, _ = RANGES["lock.minutes"]
     if minutes < low:
