@@ -1266,15 +1266,20 @@ class MainWindow(QMainWindow):
 
         def finished(not_opening: tuple[str, ...] | None) -> None:
             if not_opening:
-                # Found from outside: made over a case that no longer opens, without a word.
+                from app.backup import KEEP_SCHEDULED
+
+                # Found from outside: made over a case that no longer opens, without a word. What is kept is
+                # what ``run_scheduled_backup`` keeps (testers: « Gardez les sauvegardes plus anciennes » was
+                # asked of her while the backup itself removed them).
                 self.statusBar().showMessage(
                     self.tr(
                         "Sauvegarde faite, mais %n dossier(s) ne s'ouvre(nt) plus (données abîmées hors de "
-                        "Teleavis) : {ids}. Elle le(s) contient tel(s) quel(s). Gardez les sauvegardes plus "
-                        "anciennes et appelez le support (Aide > Diagnostic le montre).",
+                        "Teleavis) : {ids}. Elle le(s) contient tel(s) quel(s). Teleavis garde les {keep} "
+                        "dernières sauvegardes et, en plus, la dernière où il(s) s'ouvrai(en)t encore : n'en retirez "
+                        "aucune et appelez le support (Aide > Diagnostic le montre).",
                         "",
                         len(not_opening),
-                    ).format(ids=", ".join(case_id[:8] for case_id in not_opening)),
+                    ).format(ids=", ".join(case_id[:8] for case_id in not_opening), keep=KEEP_SCHEDULED),
                     60000,
                 )
             elif not_opening is not None:

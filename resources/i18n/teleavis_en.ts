@@ -2075,10 +2075,10 @@ Queue it for sending?</translation>
     <name>MainWindow</name>
     <message numerus="yes">
         <location filename="../../ui/main_window.py" line="1"/>
-        <source>Sauvegarde faite, mais %n dossier(s) ne s&apos;ouvre(nt) plus (données abîmées hors de Teleavis) : {ids}. Elle le(s) contient tel(s) quel(s). Gardez les sauvegardes plus anciennes et appelez le support (Aide &gt; Diagnostic le montre).</source>
+        <source>Sauvegarde faite, mais %n dossier(s) ne s&apos;ouvre(nt) plus (données abîmées hors de Teleavis) : {ids}. Elle le(s) contient tel(s) quel(s). Teleavis garde les {keep} dernières sauvegardes et, en plus, la dernière où il(s) s&apos;ouvrai(en)t encore : n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</source>
         <translation>
-            <numerusform>Backup made, but %n case no longer opens (data damaged outside Teleavis): {ids}. The backup holds it as it is. Keep the older backups and call the support (Help &gt; Diagnosis shows it).</numerusform>
-            <numerusform>Backup made, but %n cases no longer open (data damaged outside Teleavis): {ids}. The backup holds them as they are. Keep the older backups and call the support (Help &gt; Diagnosis shows them).</numerusform>
+            <numerusform>Backup made, but %n case no longer opens (data damaged outside Teleavis): {ids}. The backup holds it as it is. Teleavis keeps the last {keep} backups and, besides, the last one in which it still opened: remove none of them and call the support (Help &gt; Diagnosis shows it).</numerusform>
+            <numerusform>Backup made, but %n cases no longer open (data damaged outside Teleavis): {ids}. The backup holds them as they are. Teleavis keeps the last {keep} backups and, besides, the last one in which each still opened: remove none of them and call the support (Help &gt; Diagnosis shows them).</numerusform>
         </translation>
     </message>
     <message>

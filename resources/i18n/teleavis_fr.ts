@@ -84,10 +84,10 @@
     <name>MainWindow</name>
     <message numerus="yes">
         <location filename="../../ui/main_window.py" line="1"/>
-        <source>Sauvegarde faite, mais %n dossier(s) ne s&apos;ouvre(nt) plus (données abîmées hors de Teleavis) : {ids}. Elle le(s) contient tel(s) quel(s). Gardez les sauvegardes plus anciennes et appelez le support (Aide &gt; Diagnostic le montre).</source>
+        <source>Sauvegarde faite, mais %n dossier(s) ne s&apos;ouvre(nt) plus (données abîmées hors de Teleavis) : {ids}. Elle le(s) contient tel(s) quel(s). Teleavis garde les {keep} dernières sauvegardes et, en plus, la dernière où il(s) s&apos;ouvrai(en)t encore : n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</source>
         <translation>
-            <numerusform>Sauvegarde faite, mais %n dossier ne s&apos;ouvre plus (données abîmées hors de Teleavis) : {ids}. Elle le contient tel quel. Gardez les sauvegardes plus anciennes et appelez le support (Aide &gt; Diagnostic le montre).</numerusform>
-            <numerusform>Sauvegarde faite, mais %n dossiers ne s&apos;ouvrent plus (données abîmées hors de Teleavis) : {ids}. Elle les contient tels quels. Gardez les sauvegardes plus anciennes et appelez le support (Aide &gt; Diagnostic le montre).</numerusform>
+            <numerusform>Sauvegarde faite, mais %n dossier ne s&apos;ouvre plus (données abîmées hors de Teleavis) : {ids}. Elle le contient tel quel. Teleavis garde les {keep} dernières sauvegardes et, en plus, la dernière où il s&apos;ouvrait encore : n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</numerusform>
+            <numerusform>Sauvegarde faite, mais %n dossiers ne s&apos;ouvrent plus (données abîmées hors de Teleavis) : {ids}. Elle les contient tels quels. Teleavis garde les {keep} dernières sauvegardes et, en plus, pour chacun la dernière où il s&apos;ouvrait encore : n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</numerusform>
         </translation>
     </message>
     <message numerus="yes">

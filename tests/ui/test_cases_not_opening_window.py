@@ -57,3 +57,24 @@ def test_a_scheduled_backup_says_it_carries_a_case_that_does_not_open(
     said = window.statusBar().currentMessage()
     assert altered[:8] in said and "tel quel" in said, said
     assert list(usb.glob("*.tvbak"))
+
+
+def test_the_scheduled_backup_message_says_which_backups_are_kept(
+    qtbot: Any, qapp: Any, store: Store, tmp_path: Path, window: Any
+) -> None:
+    """Found by testers: it said « Gardez les sauvegardes plus anciennes » while the scheduled backup itself
+    removes them, keeping the last ``KEEP_SCHEDULED`` and the last one in which the case still opened."""
+    from app.backup import KEEP_SCHEDULED
+    from ui.application import install_language
+
+    install_language(qapp, "fr")
+    _healthy, _altered = _one_altered(store)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    store.settings.set("backup.folder", str(usb))
+    store.settings.set("backup.every_hours", 24)
+    window.backup_if_due()
+    qtbot.waitUntil(lambda: "Sauvegarde faite" in window.statusBar().currentMessage(), timeout=60_000)
+    said = window.statusBar().currentMessage()
+    assert "plus anciennes" not in said, said
+    assert f"les {KEEP_SCHEDULED} dernières sauvegardes" in said and "la dernière où il s'ouvrait encore" in said, said
