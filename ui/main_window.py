@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QGuiApplication,
@@ -465,6 +465,14 @@ class MainWindow(QMainWindow):
             button.setStyleSheet("font-weight: bold; padding: 0px; border: none")
             button.setMaximumHeight(self.waiting_label.sizeHint().height())
             self._status.insertPermanentWidget(1, button)  # after the connection's words, left of the counters
+            # And there in the tab order too: made late, Qt put it last in the window's chain, after the counters
+            # and any page field made before it (testers). Qt orders only two widgets that take focus: the words,
+            # which never do, take it for that call only.
+            words = self.connection_label
+            policy = words.focusPolicy()
+            words.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            QWidget.setTabOrder(words, button)
+            words.setFocusPolicy(policy)
             self._news = button
         return self._news
 
