@@ -53,7 +53,7 @@ from app.model import (
     utc_now,
 )
 from app.moments import clock_set_ahead, parse_date_time
-from app.views import PER_EYE, canonical, expected_views, photographed_eyes
+from app.views import PER_EYE, canonical, expected_views, offered_views, photographed_eyes
 
 MAX_IMAGES = 8
 
@@ -405,6 +405,11 @@ M.add(
         "v.view": {
             "fr": "Image {n} : indiquez la vue (éloignée, intermédiaire, rapprochée, dermoscopie).",
             "en": "Image {n}: give the view (far, medium, close-up, dermoscopy).",
+        },
+        # A wound's form expects no dermoscopy (app.views.offered_views): not named to her.
+        "v.view.wound": {
+            "fr": "Image {n} : indiquez la vue (éloignée, intermédiaire, rapprochée).",
+            "en": "Image {n}: give the view (far, medium, close-up).",
         },
         "v.eye": {
             "fr": "Image {n} : indiquez l'œil (droit ou gauche).",
@@ -1075,7 +1080,8 @@ def validate_images(case: Case) -> list[Finding]:
             out.extend(field_doubt(image, n, where))
         else:
             if case.specialty in (Specialty.DERMATOLOGY, Specialty.WOUND_CARE) and not image.view.strip():
-                out.append(_f("image.view", f"{where}.view", "v.view", n=n))
+                words = "v.view" if "dermoscopy" in offered_views(case.specialty) else "v.view.wound"
+                out.append(_f("image.view", f"{where}.view", words, n=n))
         taken = parse_date_time(image.captured_at) if len(image.captured_at) > 10 else None
         if taken is not None and taken.tzinfo is not None and clock_set_ahead(taken, utc_now()):
             # A device whose clock was never set: the expert would read the lesion's history wrong.

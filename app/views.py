@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from app import forms
 from app import messages as M
-from app.model import EYES, CaseImage, Specialty
+from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage, Specialty
 
 #: Specialties whose images are retinographs, labelled by eye and field.
 PER_EYE: frozenset[str] = frozenset({Specialty.OPHTHALMOLOGY.value})
@@ -119,6 +119,16 @@ def rules(specialty: str) -> tuple[tuple[str, bool], ...]:
     fields[ALWAYS_REQUIRED_FIELD] = True
     order = [ALWAYS_REQUIRED_FIELD] + [view for view, _ in declared if view != ALWAYS_REQUIRED_FIELD]
     return tuple((view, fields[view]) for view in order)
+
+
+def offered_views(specialty: str) -> tuple[str, ...]:
+    """The views a nurse is offered for an image of ``specialty``: a retinograph's fields, else the photo views
+    its form expects (a wound's form expects no dermoscopy: it was offered, and asked for, all the same), or all
+    of them for a specialty whose form names none. An image labelled otherwise keeps its label."""
+    if specialty in PER_EYE:
+        return RETINA_VIEWS
+    expected = {view for view, _ in rules(specialty)}
+    return tuple(view for view in DERMATOLOGY_VIEWS if view in expected) or DERMATOLOGY_VIEWS
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtGui import QResizeEvent
@@ -22,10 +23,11 @@ from PySide6.QtWidgets import (
 
 from app.case_record import note_words
 from app.i18n import language
-from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage, Level, Patient
+from app.model import EYES, CaseImage, Level, Patient
 from app.quality_words import words as quality_words
 from app.report_text import other_patient_words, quality_said
 from app.validation import eye_side_words, names_only_image
+from app.views import offered_views
 from ui.choice_box import ChoiceBox
 from ui.fields import SAVE_AT_LEAST_EVERY_MS, SAVE_DELAY_MS
 from ui.image_tile import LEVEL_COLOURS, eye_name, view_name
@@ -189,9 +191,8 @@ class ImageLabels(QGroupBox):
         """Retinographs are labelled by eye and field; photos by site and view."""
         self._retina = specialty == "ophthalmology"
         self._loading = True
-        views = [("", self.tr("— à préciser —"))] + [
-            (view, view_name(view)) for view in (RETINA_VIEWS if self._retina else DERMATOLOGY_VIEWS)
-        ]
+        # The specialty's own views: no dermoscopy for a wound (testers); an image labelled so keeps it (_select).
+        views = [("", self.tr("— à préciser —"))] + [(view, view_name(view)) for view in offered_views(specialty)]
         if [(self.view.itemData(i), self.view.itemText(i)) for i in range(self.view.count())] != views:
             # (The same views are not listed again: at each case opened, the list was laid out anew.)
             self.view.clear()
@@ -218,8 +219,8 @@ class ImageLabels(QGroupBox):
             self.body_site.setText(image.body_site if image else "")
             # (a reply photo's note, stored in the platform's language, in the reader's: app.case_record)
             self.note.setText(note_words(image.note, language()) if image else "")
-            self._select(self.eye, image.eye if image else "")
-            self._select(self.view, image.view if image else "")
+            self._select(self.eye, image.eye if image else "", eye_name)
+            self._select(self.view, image.view if image else "", view_name)
             self.findings.setText(self._findings_html(image) if image else "")
             self.findings.setToolTip(self._findings_details(image) if image else "")
         finally:
@@ -257,10 +258,12 @@ class ImageLabels(QGroupBox):
         self._fit_findings()
 
     @staticmethod
-    def _select(combo: QComboBox, value: str | None) -> None:
+    def _select(combo: QComboBox, value: str | None, name: Callable[[str], str]) -> None:
         index = combo.findData(value or "")
-        if index < 0:  # free text (a DICOM field name): shown as it is rather than lost
-            combo.addItem(value or "", value or "")
+        if index < 0:
+            # Free text (a DICOM field name) shown as it is, a view not offered for the specialty (a wound's
+            # dermoscopy) in its words: rather than lost.
+            combo.addItem(name(value or "") or value or "", value or "")
             index = combo.count() - 1
         combo.setCurrentIndex(index)
 

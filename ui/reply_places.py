@@ -23,9 +23,10 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPalette, QPixmap
 from PySide6.QtWidgets import QCompleter, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage, Message
+from app.model import EYES, CaseImage, Message
 from app.store import NewImage
 from app.validation import eye_side_words
+from app.views import offered_views
 from ui.choice_box import ChoiceBox
 from ui.image_tile import EYE_SIDE_COLOUR, eye_name, view_name
 from ui.widgets import readable
@@ -76,7 +77,7 @@ class ReplyPlaces(QWidget):
             line.setContentsMargins(0, 0, 0, 0)
             field = self._eye(image.record, line) if retina else self._site(image.record, sites)
             field.setAccessibleName(label)
-            view = self._view(image.record, retina)
+            view = self._view(image.record, specialty)
             view.setAccessibleName(label + " " + (self.tr("champ") if retina else self.tr("vue")))
             line.insertWidget(0, field, 0 if retina else 1)
             line.insertWidget(1, view)
@@ -111,19 +112,22 @@ class ReplyPlaces(QWidget):
                     )
                 )
 
-    def _view(self, record: CaseImage, retina: bool) -> ChoiceBox:
+    def _view(self, record: CaseImage, specialty: str) -> ChoiceBox:
+        retina = specialty == "ophthalmology"
         box = ChoiceBox()
         box.addItem(self.tr("— champ ? —") if retina else self.tr("— vue ? —"), "")
-        for view in RETINA_VIEWS if retina else DERMATOLOGY_VIEWS:
+        offered = offered_views(specialty)  # the specialty's own: no dermoscopy for a wound (testers)
+        for view in offered:
             box.addItem(view_name(view), view)
         if record.view and box.findData(record.view) < 0:  # a device's own words (DICOM), kept as said
             box.addItem(view_name(record.view), record.view)
         box.setCurrentIndex(max(0, box.findData(record.view)))
-        box.setToolTip(
-            self.tr("Le champ photographié (macula, papille), s'il est connu")
-            if retina
-            else self.tr("La vue : éloignée, intermédiaire, rapprochée ou dermoscopie, si elle est connue")
-        )
+        if retina:
+            box.setToolTip(self.tr("Le champ photographié (macula, papille), s'il est connu"))
+        elif "dermoscopy" in offered:
+            box.setToolTip(self.tr("La vue : éloignée, intermédiaire, rapprochée ou dermoscopie, si elle est connue"))
+        else:
+            box.setToolTip(self.tr("La vue : éloignée, intermédiaire ou rapprochée, si elle est connue"))
 
         def chosen(_index: int) -> None:
             record.view = str(box.currentData() or "")

@@ -3046,6 +3046,11 @@ Check each one (the patient&apos;s real identity, consent), then send those that
         <translation>The view: far, medium, close-up or dermoscopy, if known</translation>
     </message>
     <message>
+        <location filename="../../ui/reply_places.py" line="1"/>
+        <source>La vue : éloignée, intermédiaire ou rapprochée, si elle est connue</source>
+        <translation>The view: far, medium or close-up, if known</translation>
+    </message>
+    <message>
         <location filename="../../ui/reply_places.py" line="93"/>
         <source>— quel œil ? —</source>
         <translation>— which eye? —</translation>

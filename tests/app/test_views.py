@@ -61,6 +61,39 @@ def test_wound_care_offers_no_dermoscopy() -> None:
     ]
 
 
+def test_a_wound_s_image_without_a_view_is_not_told_of_dermoscopy() -> None:
+    """Found by testers: « indiquez la vue (éloignée, intermédiaire, rapprochée, dermoscopie) » for a wound, whose
+    form expects no dermoscopy. The dermatology case still names it."""
+    from app.views import offered_views
+
+    assert offered_views("wound-care") == ("far", "medium", "close-up")
+    assert offered_views("dermatology") == ("far", "medium", "close-up", "dermoscopy")
+    assert offered_views("other") == ("far", "medium", "close-up", "dermoscopy")  # no form's views: all offered
+    assert offered_views("ophthalmology") == ("macula", "disc")
+    (wound,) = [
+        f.message
+        for f in validate_images(case_of("wound-care", [CaseImage(body_site="talon")]))
+        if f.code == "image.view"
+    ]
+    assert wound == "Image 1 : indiquez la vue (éloignée, intermédiaire, rapprochée).", wound
+    (skin,) = [
+        f.message
+        for f in validate_images(case_of("dermatology", [CaseImage(body_site="dos")]))
+        if f.code == "image.view"
+    ]
+    assert skin == "Image 1 : indiquez la vue (éloignée, intermédiaire, rapprochée, dermoscopie).", skin
+    i18n.set_language("en")
+    try:
+        (wound,) = [
+            f.message
+            for f in validate_images(case_of("wound-care", [CaseImage(body_site="heel")]))
+            if f.code == "image.view"
+        ]
+        assert wound == "Image 1: give the view (far, medium, close-up).", wound
+    finally:
+        i18n.set_language(None)
+
+
 def test_labels_in_french_and_english() -> None:
     views = {v.key: v for v in expected_views("dermatology", [CaseImage(view="far")])}
     assert views["view:close-up"].missing_text == "vue rapprochée manquante"
