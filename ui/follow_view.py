@@ -451,6 +451,15 @@ class FollowView(QWidget):
         self.conversation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.conversation.setIconSize(QSize(REPLY_PICTURES.width(), REPLY_PICTURES.height()))
         question_layout.addWidget(self.conversation)
+        # The answer page's « Marquer comme non lu », for a question read here and kept for the doctor (testers:
+        # only the answer page had it); the same state, the same action. Shown while no answer is (one button).
+        self.keep_question_unread = QPushButton(self.tr("Marquer comme non lu"))
+        self.keep_question_unread.setToolTip(self.keep_unread.toolTip())
+        self.keep_question_unread.clicked.connect(self._mark_unread)
+        question_read = QHBoxLayout()
+        question_read.addStretch(1)
+        question_read.addWidget(self.keep_question_unread)
+        question_layout.addLayout(question_read)
         self.reply = QPlainTextEdit(placeholderText=self.tr("Votre réponse à l'expert"))
         # Else a screen reader names it by its box, « Question de l'expert »: the field to answer in.
         self.reply.setAccessibleName(self.tr("Votre réponse à l'expert"))
@@ -840,7 +849,7 @@ class FollowView(QWidget):
         self.reply_closed.setVisible(bool(why))
         self._say_reply_late()
         self._unread = bool(info.get("unread"))
-        self.keep_unread.setEnabled(not self._unread)
+        self._can_keep_unread(not self._unread)
         shown = ShownNews.of(state, answer, conversation)
         before = self._shown.questions if self._shown is not None else ()
         # The expert's newest message not shown before (a question, or one withdrawn since): found from
@@ -982,7 +991,7 @@ class FollowView(QWidget):
         def done(marked: bool) -> None:
             if marked:
                 if self.case is not None and self.case.id == case_id:
-                    self.keep_unread.setEnabled(True)
+                    self._can_keep_unread(True)
                 self.read.emit(case_id)
 
         def failed(exc: BaseException) -> None:
@@ -1024,7 +1033,7 @@ class FollowView(QWidget):
         case_id = case.id
         self._kept_unread = True
         self._unread = True
-        self.keep_unread.setEnabled(False)
+        self._can_keep_unread(False)
 
         def done(marked: bool) -> None:
             if marked:
@@ -1034,9 +1043,14 @@ class FollowView(QWidget):
             log.warning("marking the case unread failed: %s", type(exc).__name__)
             if self.case is not None and self.case.id == case_id:
                 self._kept_unread = False
-                self.keep_unread.setEnabled(True)
+                self._can_keep_unread(True)
 
         run_write(on_own_connection(self.store, lambda own: own.mark_unread(case_id)), done, failed)
+
+    def _can_keep_unread(self, enabled: bool) -> None:
+        """« Marquer comme non lu », under the answer and under the expert's question: one state, both buttons."""
+        self.keep_unread.setEnabled(enabled)
+        self.keep_question_unread.setEnabled(enabled)
 
     def _wait_for_a_person(self) -> None:
         if not self._awaiting_person:
@@ -1089,6 +1103,7 @@ class FollowView(QWidget):
 
     def _show_answer(self, answer: object, state: CaseState | None = None) -> None:
         self.answer_box.setVisible(isinstance(answer, Answer))
+        self.keep_question_unread.setVisible(not isinstance(answer, Answer))  # the answer's own says it then
         if not isinstance(answer, Answer):
             self._answer_readable = True
             self._files_shown = None
