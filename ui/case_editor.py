@@ -494,6 +494,9 @@ class CaseEditor(QWidget):
         self.specialty = ChoiceBox()
         for code in forms.FORM_SPECIALTIES:
             self.specialty.addItem(M.specialty_name(code), code)
+            # One name, closed or open: the part before « ( » made « Ophtalmologie (rétinographie) » a bare
+            # « Ophtalmologie » once chosen (testers), not the name she chose nor the one on the form's title.
+            self.specialty.set_short(self.specialty.count() - 1, M.specialty_name(code))
         self._row(form, combo_binding("specialty", self.specialty), self.tr("Spécialité :"))
         self.priority = ChoiceBox()
         self.priority.addItem(self.tr("Normale"), "routine")
