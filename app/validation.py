@@ -366,19 +366,24 @@ M.add(
             "expert will see this date.",
         },
         "v.captured_earlier": {
-            "fr": "Image {n} : prise le {when}, des heures avant les autres images du dossier. Elle peut être d'un "
+            "fr": "Image {n} : prise le {when}, {before} les autres images du dossier. Elle peut être d'un "
             "patient précédent, restée sur la carte de l'appareil : vérifiez qu'elle est bien de ce patient, "
             "sinon supprimez-la.",
-            "en": "Image {n}: taken on {when}, hours before the case's other images. It may be a previous "
+            "en": "Image {n}: taken on {when}, {before} the case's other images. It may be a previous "
             "patient's, left on the device's card: check that it is this patient's, else delete it.",
         },
         "v.captured_earlier_here": {
-            "fr": "Image {n} : prise avec la caméra dans Teleavis le {when}, des heures avant les images ajoutées "
+            "fr": "Image {n} : prise avec la caméra dans Teleavis le {when}, {before} les images ajoutées "
             "ensuite au dossier. Vérifiez qu'elle est bien de ce patient (le dossier ouvert à ce moment-là était-il "
             "le sien ?), sinon supprimez-la.",
-            "en": "Image {n}: taken with the camera in Teleavis on {when}, hours before the images added to the case "
+            "en": "Image {n}: taken with the camera in Teleavis on {when}, {before} the images added to the case "
             "later. Check that it is this patient's (was the case open then theirs?), else delete it.",
         },
+        # How long before the newest of the others (found by testers: a photo of 2015 said « des heures avant »).
+        "v.before.hours": {"fr": "des heures avant", "en": "hours before"},
+        "v.before.days": {"fr": "des jours avant", "en": "days before"},
+        "v.before.months": {"fr": "des mois avant", "en": "months before"},
+        "v.before.years": {"fr": "des années avant", "en": "years before"},
         "v.consent_before_birth": {
             "fr": "Date du consentement antérieure à la naissance du patient : vérifiez-la.",
             "en": "The consent's date is before the patient's birth: check it.",
@@ -1022,11 +1027,8 @@ EARLIER_PHOTO = "image.captured.earlier"
 EARLIER_SESSION = timedelta(hours=3)
 
 
-def earlier_sessions(images: list[CaseImage], now: datetime | None = None) -> dict[int, datetime]:
-    """The images (by index) taken :data:`EARLIER_SESSION` before the newest of the others, with when each
-    was taken. Only a time the file gave counts (not an import's time, not a date alone). An earlier day
-    alone is said at the import only: a draft begun one day holds that day's images when it leaves the next."""
-    now = now or utc_now()
+def _taken(images: list[CaseImage], now: datetime) -> dict[int, datetime]:
+    """When each image was taken (by index), of those whose file gave a time (not an import's, not a date alone)."""
     taken: dict[int, datetime] = {}
     for index, image in enumerate(images):
         moment = parse_date_time(image.captured_at) if len(image.captured_at) > 10 and not image.time_unknown else None
@@ -1034,6 +1036,25 @@ def earlier_sessions(images: list[CaseImage], now: datetime | None = None) -> di
         # earlier: found in review, a camera years ahead made every photo taken today « earlier », to delete.
         if moment is not None and moment.tzinfo is not None and not clock_set_ahead(moment, now):
             taken[index] = moment
+    return taken
+
+
+def _before(gap: timedelta) -> str:
+    """« des heures avant » under a day, else days, months or years: as long before as it was."""
+    if gap < timedelta(days=1):
+        return M.tr("v.before.hours")
+    if gap < timedelta(days=31):
+        return M.tr("v.before.days")
+    if gap < timedelta(days=365):
+        return M.tr("v.before.months")
+    return M.tr("v.before.years")
+
+
+def earlier_sessions(images: list[CaseImage], now: datetime | None = None) -> dict[int, datetime]:
+    """The images (by index) taken :data:`EARLIER_SESSION` before the newest of the others, with when each
+    was taken. Only a time the file gave counts (not an import's time, not a date alone). An earlier day
+    alone is said at the import only: a draft begun one day holds that day's images when it leaves the next."""
+    taken = _taken(images, now or utc_now())
     found = {}
     for index, moment in taken.items():
         later = [other for other, then in taken.items() if then - moment > EARLIER_SESSION]
@@ -1050,14 +1071,19 @@ def taken_earlier(case: Case) -> list[Finding]:
     imported, it was said once under the capture panel, and the case left in one click. The time as the
     camera wrote it (its clock, as the import says it)."""
     out = []
-    for index, moment in sorted(earlier_sessions(case.images).items()):
+    now = utc_now()
+    newest = max(_taken(case.images, now).values(), default=None)
+    for index, moment in sorted(earlier_sessions(case.images, now).items()):
+        before = _before(newest - moment) if newest is not None else M.tr("v.before.hours")
         # A still taken here: in the workstation's zone (stored in UTC), and never said left on a card (note 36).
         here = case.images[index].taken_here
         if here:
             moment = moment.astimezone()
         when = f"{i18n.date_words(moment.date().isoformat())} {moment:%H:%M}"
         words = "v.captured_earlier_here" if here else "v.captured_earlier"
-        out.append(_f(EARLIER_PHOTO, f"images[{index}].captured_at", words, "warning", n=index + 1, when=when))
+        out.append(
+            _f(EARLIER_PHOTO, f"images[{index}].captured_at", words, "warning", n=index + 1, when=when, before=before)
+        )
     return out
 
 

@@ -16,7 +16,7 @@ from tests.support.cases import example_case
 from tests.support.cli import run_inprocess
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras"
-SAID = "Image 2 : prise le 19/07/2005 10:12, des heures avant les autres images du dossier."
+SAID = "Image 2 : prise le 19/07/2005 10:12, des années avant les autres images du dossier."
 
 
 def camera_photo(path: Path, taken: datetime, source: str) -> None:
@@ -49,3 +49,39 @@ def test_case_import_and_send_say_a_photo_of_an_earlier_session(
     sent = run_inprocess(capsys, "case", "send", case_id)
     assert sent.code == 0, sent.err
     assert f"  ⚠ {SAID}" in sent.err, sent.err
+
+
+@pytest.mark.parametrize(
+    ("gap", "fr", "en"),
+    [
+        (timedelta(hours=5), "des heures avant", "hours before"),
+        (timedelta(days=3), "des jours avant", "days before"),
+        (timedelta(days=95), "des mois avant", "months before"),
+        (timedelta(days=365 * 11), "des années avant", "years before"),
+    ],
+)
+def test_the_photo_is_said_taken_as_long_before_as_it_was(gap: timedelta, fr: str, en: str) -> None:
+    """Found by testers: a photo of 2015 was said taken « des heures avant les autres images du dossier ». Hours
+    only under a day, else days, months or years, by the gap to the newest of the others."""
+    from app import i18n
+    from app.model import Case, CaseImage
+    from app.validation import taken_earlier
+
+    newest = datetime(2026, 11, 20, 10, 0).astimezone()
+    images = [CaseImage(captured_at=newest.isoformat()), CaseImage(captured_at=(newest - gap).isoformat())]
+    (said,) = taken_earlier(Case(images=images))
+    assert f", {fr} les autres images du dossier." in said.message, said.message
+    assert "des heures" not in said.message or gap < timedelta(days=1)
+    i18n.set_language("en")
+    try:
+        (said,) = taken_earlier(Case(images=images))
+        assert f", {en} the case's other images." in said.message, said.message
+    finally:
+        i18n.set_language(None)
+
+
+def test_cli_md_quotes_the_words_said() -> None:
+    """docs/cli.md quotes the warning as ``case import`` and ``case send`` say it for the photo of 2005."""
+    page = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+    quoted = "⚠ Image N : " + SAID.removeprefix("Image 2 : ").removesuffix(".") + "…"
+    assert page.count(quoted) == 2, quoted

@@ -41,7 +41,7 @@ def test_a_photo_of_an_earlier_session_is_a_warning_in_the_checklist(store: Stor
     findings = validate_images(store.get_case(case_id))
     (earlier,) = [f for f in findings if f.code == EARLIER_PHOTO]
     assert earlier.field == "images[1].captured_at" and not earlier.blocks_sending()
-    assert earlier.message.startswith("Image 2 : prise le 19/07/2005 10:12, des heures avant les autres images")
+    assert earlier.message.startswith("Image 2 : prise le 19/07/2005 10:12, des années avant les autres images")
     assert "patient précédent" in earlier.message
 
 
