@@ -493,10 +493,14 @@ class CaseEditor(QWidget):
         self._tune(form)
         self.specialty = ChoiceBox()
         for code in forms.FORM_SPECIALTIES:
-            self.specialty.addItem(M.specialty_name(code), code)
-            # One name, closed or open: the part before « ( » made « Ophtalmologie (rétinographie) » a bare
-            # « Ophtalmologie » once chosen (testers), not the name she chose nor the one on the form's title.
-            self.specialty.set_short(self.specialty.count() - 1, M.specialty_name(code))
+            # One name, in the list and once chosen: the closed box showed « Ophtalmologie » where the list said
+            # « Ophtalmologie (rétinographie) » (testers), and the whole name, shown closed, was cut mid-word in
+            # the column at 1280 × 720. The list says the short name too; the whole one is the item's tooltip and
+            # the form's title just below (« 4. Formulaire : Ophtalmologie (rétinographie) »).
+            whole = M.specialty_name(code)
+            self.specialty.addItem(whole.split(" (", 1)[0], code)
+            if whole != self.specialty.itemText(self.specialty.count() - 1):
+                self.specialty.setItemData(self.specialty.count() - 1, whole, Qt.ItemDataRole.ToolTipRole)
         self._row(form, combo_binding("specialty", self.specialty), self.tr("Spécialité :"))
         self.priority = ChoiceBox()
         self.priority.addItem(self.tr("Normale"), "routine")
