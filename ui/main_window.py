@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import (
     QAction,
     QGuiApplication,
@@ -468,6 +468,8 @@ class MainWindow(QMainWindow):
             # And there in the tab order too: made late, Qt put it last in the window's chain, after the counters
             # and any page field made before it (testers). Qt orders only two widgets that take focus: the words,
             # which never do, take it for that call only.
+            from PySide6.QtCore import Qt  # (Qt's namespace, built when named: not on the first frame)
+
             words = self.connection_label
             policy = words.focusPolicy()
             words.setFocusPolicy(Qt.FocusPolicy.TabFocus)
