@@ -446,6 +446,10 @@ class Case:
     #: Where the case was made: ``app.model.ORIGIN_WINDOW`` in the window; "" for a case file's, or a case stored
     #: before it was kept (kept in its sealed content only when set: an older release reads it as before).
     origin: str = ""
+    #: ``app.model.ORIGIN_WINDOW`` once the nurse set its identity's status, INS or document in the window (a case
+    #: file's case too: she then stated it in front of the list of documents); "" otherwise, or stored before
+    #: (kept in its sealed content only when set, as ``origin``; never sent).
+    identity_origin: str = ""
     #: True when the stored case predates the identity status (read as provisional): the window asks
     #: for it once. Not stored: answering stores the status.
     identity_status_missing: bool = False
@@ -465,7 +469,7 @@ class Case:
             "treatments": [asdict(t) for t in self.treatments],
             "form": self.form,
             "form_id": self.form_id,
-        } | ({"origin": self.origin} if self.origin else {})
+        } | {key: value for key, value in (("origin", self.origin), ("identity_origin", self.identity_origin)) if value}
 
     def set_content(self, data: dict[str, Any]) -> None:
         self.question = data.get("question", "")
@@ -479,3 +483,4 @@ class Case:
         self.form = dict(data.get("form", {}))
         self.form_id = data.get("form_id") or new_id()
         self.origin = str(data.get("origin") or "")
+        self.identity_origin = str(data.get("identity_origin") or "")

@@ -768,14 +768,15 @@ def _identity_status(case: Case, today: date) -> list[Finding]:
         )
     elif p.identity_status in ("validated", "qualified") and not p.identity_document:
         # Not said (a case file without the key: docs/cli.md's hospital system that checked it but does not say
-        # which; a case stored before « Aucune » was told apart): asked for, not blocking. Made in the window, where
-        # the list of documents is in front of her: waited for, as « Aucune » is (note 36).
+        # which; a case stored before « Aucune » was told apart): asked for, not blocking. Made in the window, or its
+        # status, INS or document set there, the list of documents in front of her: waited for, as « Aucune » is
+        # (notes 36, 37).
         out.append(
             _f(
                 "patient.identity_document.missing",
                 "patient.identity_document",
                 "v.identity_document_missing",
-                "missing" if case.origin == ORIGIN_WINDOW else "warning",
+                "missing" if ORIGIN_WINDOW in (case.origin, case.identity_origin) else "warning",
                 status=M.tr(f"identity.{p.identity_status}"),
                 Status=M.tr(f"identity.{p.identity_status}").capitalize(),
             )

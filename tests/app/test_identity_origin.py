@@ -59,3 +59,39 @@ def test_the_origin_is_kept_with_the_case_and_absent_from_older_ones(teleavis_ho
         assert store.get_case(made_here).origin == ORIGIN_WINDOW
         assert store.get_case(unknown).origin == ""
         assert "origin" not in _case().content(), "a case of unknown origin is stored as an older release stores it"
+
+
+# A case file's case whose status the nurse then sets in the window (note 37): she stated the qualification
+# herself, in front of the list of documents, so the window's rule holds for it too.
+
+
+@pytest.mark.parametrize("status", ["qualified", "validated"])
+def test_a_case_whose_identity_was_stated_in_the_window_waits_for_the_document(status: str) -> None:
+    case = _case()
+    case.identity_origin = ORIGIN_WINDOW
+    case.patient.identity_status = status
+    finding = _not_said(case)
+    assert finding.code == "patient.identity_document.missing" and finding.blocks_sending(), finding
+
+
+def test_where_the_identity_was_stated_is_kept_and_absent_from_older_cases(teleavis_home: Path) -> None:
+    case = _case()
+    assert "identity_origin" not in case.content(), "not stated in the window: stored as an older release stores it"
+    case.identity_origin = ORIGIN_WINDOW
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(case, [])
+        stored = store.get_case(case_id)
+        assert (stored.origin, stored.identity_origin) == ("", ORIGIN_WINDOW)
+        assert [f.blocks_sending() for f in store.checklist(stored) if f.field == "patient.identity_document"] == [
+            True
+        ], "case send runs this checklist: it waits too"
+
+
+def test_a_case_files_qualified_identity_without_its_document_stays_a_warning(tmp_path: Path) -> None:
+    from app.casefile import parse_case
+    from tests.support.cases import EXAMPLE
+
+    document = {**EXAMPLE, "images": [], "patient": {**EXAMPLE["patient"], "identity_status": "qualified"}}
+    case = parse_case(document, tmp_path).case
+    assert (case.origin, case.identity_origin) == ("", "")
+    assert not _not_said(case).blocks_sending()
