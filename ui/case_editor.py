@@ -44,7 +44,7 @@ from app.errors import CaseChanged, InvalidTransition, TeleavisError
 from app.findings import Finding
 from app.i18n import language
 from app.identifiers import birth_country_name, normalize_birth_place
-from app.model import EDITABLE_STATES, IDENTITY_DOCUMENTS, NO_DOCUMENT, Case, Treatment
+from app.model import EDITABLE_STATES, IDENTITY_DOCUMENTS, NO_DOCUMENT, ORIGIN_WINDOW, Case, Treatment
 from app.store import Store
 from app.views import PER_EYE
 from ui.choice_box import ChoiceBox
@@ -96,7 +96,12 @@ _EDITED = (
     "form",
     "form_id",
     "identity_status_missing",
+    "identity_origin",
 )
+
+
+#: The identity's fields whose change in the window makes the identity stated there (``Case.identity_origin``).
+_STATED = ("patient.identity_status", "patient.ins", "patient.identity_document")
 
 
 def _hint(form: QFormLayout, text: str) -> QLabel:
@@ -146,6 +151,8 @@ class FieldEdit(QUndoCommand):
         #: « Nom » » (English: "Undo" + "change to “Name”").
         super().__init__(QCoreApplication.translate("CaseEditor", "la saisie de « {field} »").format(field=label))
         self.editor, self.key, self.old, self.new = editor, key, old, new
+        #: Whether the identity was stated in the window before this edit: given back when it is undone.
+        self.stated = editor.case.identity_origin if editor.case is not None else ""
         self.at = time.monotonic()
         self._applied = True  # the widget already shows the new value
 
@@ -165,7 +172,7 @@ class FieldEdit(QUndoCommand):
         self.editor.apply(self.key, self.new)
 
     def undo(self) -> None:
-        self.editor.apply(self.key, self.old)
+        self.editor.apply(self.key, self.old, stated=self.stated)
 
 
 class CaseEditor(QWidget):
@@ -715,8 +722,9 @@ class CaseEditor(QWidget):
         self.scroll_area.verticalScrollBar().setValue(0)  # a case opens on its first section, the consent
         self.prepare_forms()
 
-    def apply(self, key: str, value: Any) -> None:
-        """Set a field (undo/redo and prefilled values) in the case and in its widget."""
+    def apply(self, key: str, value: Any, *, stated: str | None = None) -> None:
+        """Set a field (undo/redo and prefilled values) in the case and in its widget; ``stated``, an edit
+        undone: ``Case.identity_origin`` as it was before it."""
         assert self.case is not None
         set_value(self.case, key, value)
         if key == "specialty":
@@ -724,7 +732,7 @@ class CaseEditor(QWidget):
         binding = self.bindings.get(key)
         if binding is not None:
             binding.write(value)
-        self._after_edit(key)
+        self._after_edit(key, stated)
 
     def _edited(self, binding: Binding) -> None:
         if self.case is None:
@@ -822,7 +830,13 @@ class CaseEditor(QWidget):
         assert row is not None  # _row put the field in a holder widget: the form row it shows or hides
         self.request_form.setRowVisible(row, retina)
 
-    def _after_edit(self, key: str) -> None:
+    def _after_edit(self, key: str, stated: str | None = None) -> None:
+        if self.case is not None and stated is not None:
+            self.case.identity_origin = stated  # an edit undone: as the case was before it
+        elif key in _STATED and self.case is not None:
+            # She states the identity here, the list of documents in front of her: the window's rule for the
+            # document not said (app/validation.py), a case file's case too.
+            self.case.identity_origin = ORIGIN_WINDOW
         if key == "patient.identity_status" and self.case is not None:
             self.case.identity_status_missing = False  # answered: stored with the next save
             if self.case.patient.identity_status in ("recovered", "qualified"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -187,6 +188,98 @@ def test_a_qualified_case_stored_without_its_document_shows_it_not_said_and_stay
     assert page.editor.identity_document.closed_text() == "— à préciser —"
     (finding,) = [f for f in page.findings if f.field == "patient.identity_document"]
     assert not finding.blocks_sending(), finding
+
+
+def _imported_qualified(store: Store, folder: Path) -> str:
+    """The docs/cli.md example imported from its case file (``case import``), its identity « Qualifiée » by
+    the hospital system, no document said (no key for it)."""
+    from tests.support.cases import EXAMPLE
+    from tests.support.ui import complete_case
+
+    return complete_case(store, folder, patient={**EXAMPLE["patient"], "identity_status": "qualified"})
+
+
+def _document_findings(page: Any) -> list[bool]:
+    return [f.blocks_sending() for f in page.findings if f.code == "patient.identity_document.missing"]
+
+
+def test_an_imported_qualified_case_without_its_document_warns_while_its_identity_is_left_as_imported(
+    qtbot: Any, window: MainWindow, store: Store, tmp_path: Path
+) -> None:
+    """The case file's hospital system checked the identity and does not say with which document: a ⚠,
+    sendable, whatever else the nurse completes in the window."""
+    case_id = _imported_qualified(store, tmp_path / "file")
+    window.open_case(case_id)
+    page = window.case_page
+    assert page.editor.identity_document.closed_text() == "— à préciser —"
+    assert _document_findings(page) == [False]
+    type_text(page.editor.question, " Merci.")
+    assert _document_findings(page) == [False]
+    assert page.editor.flush()
+    stored = store.get_case(case_id)
+    assert [f.blocks_sending() for f in store.checklist(stored) if f.field == "patient.identity_document"] == [False]
+
+
+@pytest.mark.parametrize("again", ["qualified", "validated"])
+def test_an_imported_case_whose_status_the_nurse_sets_again_waits_for_the_document(
+    qtbot: Any, window: MainWindow, store: Store, tmp_path: Path, again: str
+) -> None:
+    """Note 37: a case file's case (a ⚠ for the document not said) whose status the nurse sets again in the
+    window, « Provisoire » then « Qualifiée » or « Validée »: she stated it herself, the list of documents in
+    front of her, so sending waits for the document, as in a case made in the window; kept when saved."""
+    case_id = _imported_qualified(store, tmp_path / "file")
+    window.open_case(case_id)
+    page = window.case_page
+    editor = page.editor
+    pick(qtbot, editor.identity_status, "provisional")
+    assert _document_findings(page) == []
+    pick(qtbot, editor.identity_status, again)
+    assert _document_findings(page) == [True], "stated in the window: waited for"
+    assert editor.flush()
+    window.show_worklist()
+    window.open_case(case_id)
+    page = window.case_page
+    assert _document_findings(page) == [True], "kept with the case"
+    stored = store.get_case(case_id)
+    assert stored.origin == "", "still a case file's case"
+    assert [f.blocks_sending() for f in store.checklist(stored) if f.field == "patient.identity_document"] == [True]
+    pick(qtbot, page.editor.identity_document, "PA")
+    assert _document_findings(page) == []
+
+
+def test_a_status_change_undone_leaves_the_imported_case_as_it_was(
+    qtbot: Any, window: MainWindow, store: Store, tmp_path: Path
+) -> None:
+    """A status changed by a slip and undone (Ctrl+Z) was not stated by her: the case file's ⚠ comes back,
+    as the status does; redone, it is hers again."""
+    case_id = _imported_qualified(store, tmp_path / "file")
+    window.open_case(case_id)
+    page = window.case_page
+    editor = page.editor
+    pick(qtbot, editor.identity_status, "validated")
+    assert _document_findings(page) == [True]
+    editor.undo_stack.undo()
+    assert editor.identity_status.currentData() == "qualified"
+    assert _document_findings(page) == [False], "undone: as imported"
+    assert editor.flush()
+    assert store.get_case(case_id).identity_origin == ""
+    editor.undo_stack.redo()
+    assert editor.identity_status.currentData() == "validated"
+    assert _document_findings(page) == [True]
+
+
+def test_an_imported_case_whose_ins_the_nurse_changes_waits_for_the_document(
+    qtbot: Any, window: MainWindow, store: Store, tmp_path: Path
+) -> None:
+    """The INS changed in the window (« Qualifiée » falls back to « Validée »): the identity is hers now too."""
+    case_id = _imported_qualified(store, tmp_path / "file")
+    window.open_case(case_id)
+    page = window.case_page
+    editor = page.editor
+    editor.ins.selectAll()
+    type_text(editor.ins, "150028512345714")
+    assert editor.identity_status.currentData() == "validated"
+    assert _document_findings(page) == [True]
 
 
 def test_a_case_stored_before_the_status_asks_for_it_once(qtbot: Any, window: MainWindow, store: Store) -> None:
