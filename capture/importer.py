@@ -1,4 +1,4 @@
-"""Reading an imported photo (JPEG, PNG, TIFF, HEIC, AVIF, WebP, BMP, JPEG 2000, GIF) into pixels, refusing
+"""Reading an imported photo (JPEG, PNG, TIFF, HEIC, AVIF, WebP, BMP, JPEG 2000, GIF, PPM/PGM) into pixels, refusing
 what cannot be used.
 
 Every failure becomes an :class:`app.errors.ImageRejected` with a sentence that names the file and
@@ -22,7 +22,15 @@ from capture.cv import cv2
 from capture.decode import coded_data_amiss
 from capture.metadata import ORIENTATION_TAG, PhotoFacts, broken_profile, icc_profile, photo_facts
 from capture.quality import jpeg_quality
-from capture.sniff import MAX_PIXELS, Format, header_size, heif_complete, j2k_reversible, webp_lossless
+from capture.sniff import (
+    MAX_PIXELS,
+    Format,
+    header_size,
+    heif_complete,
+    j2k_reversible,
+    netpbm_header,
+    webp_lossless,
+)
 
 # pi-heif: libheif's decoder only (the encoders of pillow-heif, x265 alone, are 23 MB to download).
 pi_heif.register_heif_opener()
@@ -120,6 +128,7 @@ _PIL_FORMAT: dict[str, str] = {
     "jpeg2000": "JPEG2000",
     "gif": "GIF",
     "avif": "AVIF",
+    "pnm": "PPM",  # (Pillow's one plugin for PPM and PGM, plain and binary)
 }
 
 
@@ -259,6 +268,25 @@ def _rgb_of_few_bits(data: bytes, image: Image.Image) -> RGB | None:
     return np.ascontiguousarray(eight[:, :, ::-1])
 
 
+def netpbm_deep(data: bytes) -> RGB | None:
+    """A binary PPM or PGM of two-byte samples (its largest sample over 255: a sensor's 10, 12 or 16 bits) as
+    8-bit RGB on that largest sample, its white; ``None`` for any other, or one cut short (Pillow then says
+    it is damaged). Pillow's own reading stretched a 16-bit PGM on its brightest pixel (a dim red-free
+    retinograph shown well exposed, another picture than its device's), and took seconds for a PPM."""
+    header = netpbm_header(data)
+    if header is None or data[1:2] not in (b"5", b"6") or header[2] <= 255:
+        return None
+    width, height, maxval, start = header
+    channels = 3 if data[1:2] == b"6" else 1
+    count = width * height * channels
+    if len(data) < start + 2 * count:
+        return None
+    values = np.frombuffer(data, dtype=">u2", count=count, offset=start).reshape(height, width, channels)
+    eight = np.asarray(cv2.convertScaleAbs(values.astype(np.uint16), alpha=255.0 / maxval), dtype=np.uint8)
+    eight = eight.reshape(height, width, channels)  # (OpenCV gives one channel without its axis)
+    return np.ascontiguousarray(np.repeat(eight, 3, axis=2) if channels == 1 else eight)
+
+
 def to_rgb_array(image: Image.Image) -> RGB:
     """8-bit RGB pixels of any Pillow image (16-bit greys are scaled, not clipped; transparent parts
     on white, as a viewer shows them: dropping the alpha would show what an editor erased)."""
@@ -279,7 +307,7 @@ def to_rgb_array(image: Image.Image) -> RGB:
 
 
 def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedImage:
-    """Decode a JPEG, PNG, TIFF, HEIC, WebP, BMP, JPEG 2000 or GIF into upright RGB pixels.
+    """Decode a JPEG, PNG, TIFF, HEIC, WebP, BMP, JPEG 2000, GIF or PPM/PGM into upright RGB pixels.
 
     With ``full=False`` a JPEG may be decoded at a reduced scale (enough for the quality checks
     and the thumbnail); the whole file is still read, so a truncated one is still refused.
@@ -305,8 +333,10 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
                 image.draft("RGB", (width // scale, height // scale))
                 reduced = image.size != (width, height)
         deep = facts.orientation == 1 and sixteen_bit_colour(data, image, fmt)
+        netpbm = netpbm_deep(data) if fmt == "pnm" else None
         try:
-            image.load()
+            if netpbm is None:
+                image.load()
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
             raise messages.rejected("damaged", name=name) from exc
         orientation = facts.orientation
@@ -317,7 +347,7 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
         # Transparent parts put on white, or fewer than 16 bits stretched: the pixels are not the file's.
         flattened = has_alpha(image) or fewer_bits_than_16(image)
         cmyk = image.mode == "CMYK"
-        few_bits = _rgb_of_few_bits(data, image) if deep else None
+        few_bits = _rgb_of_few_bits(data, image) if deep else netpbm
         if few_bits is not None:
             rgb, flattened = few_bits, True
         else:

@@ -35,9 +35,10 @@ CATALOGUE = Catalogue(
         },
         "unknown-format": {
             "fr": "Le fichier « {name} » n'est pas une image reconnue (JPEG, PNG, TIFF, HEIC, AVIF, WebP, "
-            "BMP, JPEG 2000, GIF ou DICOM attendu), quelle que soit son extension : choisissez la photo elle-même.",
+            "BMP, JPEG 2000, GIF, PPM ou DICOM attendu), quelle que soit son extension : "
+            "choisissez la photo elle-même.",
             "en": "The file “{name}” is not a recognised image (JPEG, PNG, TIFF, HEIC, AVIF, WebP, "
-            "BMP, JPEG 2000, GIF or DICOM expected), whatever its extension says: choose the photo itself.",
+            "BMP, JPEG 2000, GIF, PPM or DICOM expected), whatever its extension says: choose the photo itself.",
         },
         "too-many-pixels": {
             "fr": "L'image « {name} » est trop grande ({mp} mégapixels, au plus {limit}) : reprenez la photo "

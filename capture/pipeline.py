@@ -102,7 +102,7 @@ def prepare_image_file(
 def prepare_image_bytes(
     data: bytes, *, filename: str, specialty: str, patient: Patient | None = None, site_system: str = ""
 ) -> PreparedImage:
-    """Run an imported image (JPEG, PNG, TIFF, HEIC, WebP, BMP, JPEG 2000, GIF or DICOM) through the pipeline.
+    """Run an imported image (JPEG, PNG, TIFF, HEIC, WebP, BMP, JPEG 2000, GIF, PPM/PGM or DICOM) through the pipeline.
 
     The format is read from the bytes, not from ``filename`` (used only in messages, without
     its folder). ``patient`` replaces the patient tags of a DICOM file. ``site_system``: the site's
@@ -146,9 +146,9 @@ def prepare_image_bytes(
         except MalformedImage as exc:
             raise messages.rejected("damaged", name=name) from exc
         return _prepared(decoded, stripped, "image/png", specialty, modality, profile_dropped)
-    if fmt in ("png", "tiff", "webp", "bmp", "jpeg2000", "gif") and not decoded.lossy:
+    if fmt in ("png", "tiff", "webp", "bmp", "jpeg2000", "gif", "pnm") and not decoded.lossy:
         # Lossless sources stay lossless (a TIFF in JPEG is not one, nor a JPEG 2000 of the irreversible
-        # wavelet: as PNG they would weigh five times more). A BMP, a JPEG 2000 or a GIF is always written
+        # wavelet: as PNG they would weigh five times more). A BMP, a JPEG 2000, a GIF or a PPM is always written
         # again, from its pixels: the platform takes JPEG and PNG only, and nothing of the file's own
         # boxes, comments or extensions comes along.
         return _prepared(

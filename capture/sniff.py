@@ -7,10 +7,11 @@ image) be refused before a single pixel is allocated.
 
 from __future__ import annotations
 
+import re
 import struct
 from typing import Literal
 
-Format = Literal["jpeg", "png", "tiff", "heic", "webp", "dicom", "bmp", "jpeg2000", "gif", "avif"]
+Format = Literal["jpeg", "png", "tiff", "heic", "webp", "dicom", "bmp", "jpeg2000", "gif", "avif", "pnm"]
 
 #: Largest image accepted, in pixels. Pillow warns from 89.5 MP; staying under it means its own
 #: bomb warning never fires on an image we accepted, and 80 MP is well above any clinical camera.
@@ -27,6 +28,16 @@ _BMP_HEADERS = {12, 16, 40, 52, 56, 64, 108, 124}
 #: A JP2 file's signature box, and a bare JPEG 2000 codestream's SOC and SIZ markers (ISO 15444-1).
 _JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
 _J2K_START = b"\xff\x4f\xff\x51"
+#: Netpbm's grey and colour magics (plain P2 and P3, binary P5 and P6); bitmaps (P1, P4) are no photographs.
+_NETPBM_MAGIC = (b"P2", b"P3", b"P5", b"P6")
+#: A Netpbm header is read in this many first bytes (a comment or two, as software writes them, take far fewer).
+NETPBM_HEADER_BYTES = 4096
+#: A Netpbm header: its magic, then width, height and the largest sample, each after white space or
+#: comments (« # » to the end of the line), and one white space before the samples.
+_NETPBM_HEADER = re.compile(
+    rb"P([2356])(?:\s+|#[^\n\r]*[\n\r])+(\d+)(?:\s+|#[^\n\r]*[\n\r])+(\d+)"
+    rb"(?:\s+|#[^\n\r]*[\n\r])+(\d+)\s"
+)
 _JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
 
@@ -53,6 +64,10 @@ def sniff(data: bytes) -> Format | None:
         return "jpeg2000"
     if data[:6] in (b"GIF87a", b"GIF89a"):
         return "gif"
+    # Netpbm's grey and colour images, binary (P5, P6) or plain (P2, P3): public retinograph sets (STARE) and
+    # older capture software write them. The magic is two letters: a header's number or comment must follow.
+    if data[:2] in _NETPBM_MAGIC and len(data) >= 4 and data[2:3].isspace() and re.match(rb"\s*[0-9#]", data[2:]):
+        return "pnm"
     return None
 
 
@@ -132,12 +147,37 @@ def bmp_complete(data: bytes, size: int) -> bool:
     return declared == 0 or size >= declared  # (0: a writer that left it out; the decoder will tell)
 
 
+def netpbm_header(data: bytes) -> tuple[int, int, int, int] | None:
+    """A Netpbm file's width, height, largest sample and the size of its header, or ``None`` when its
+    header does not hold (cut short, or no Netpbm file)."""
+    found = _NETPBM_HEADER.match(data[:NETPBM_HEADER_BYTES])
+    if found is None:
+        return None
+    return int(found[2]), int(found[3]), int(found[4]), found.end()
+
+
+def netpbm_complete(data: bytes, size: int) -> bool:
+    """Whether a binary Netpbm file of ``size`` bytes holds all the samples its header declares (a plain
+    one's length cannot be told: it counts as complete); ``data`` is its beginning."""
+    header = netpbm_header(data)
+    if header is None:  # cut within its header; or none in its first bytes at all: damaged, the import says so
+        return len(data) >= NETPBM_HEADER_BYTES
+    width, height, maxval, start = header
+    if data[1:2] not in (b"5", b"6"):
+        return True
+    channels = 3 if data[1:2] == b"6" else 1
+    return size >= start + width * height * channels * (2 if maxval > 255 else 1)
+
+
 def header_size(data: bytes, fmt: Format) -> tuple[int, int] | None:
     """Width and height read without decoding, for the formats whose header we parse ourselves."""
     if fmt == "jpeg":
         return jpeg_size(data)
     if fmt == "png":
         return png_size(data)
+    if fmt == "pnm":
+        header = netpbm_header(data)
+        return None if header is None else header[:2]
     return None
 
 

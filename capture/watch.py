@@ -40,7 +40,7 @@ from stat import S_ISREG
 
 from app.fsutil import open_ordinary_file
 from app.model import DevicePatient
-from capture.sniff import bmp_complete, heif_complete, sniff
+from capture.sniff import NETPBM_HEADER_BYTES, bmp_complete, heif_complete, netpbm_complete, sniff
 
 log = logging.getLogger(__name__)
 
@@ -229,9 +229,10 @@ def listing(folder: pathlib.Path) -> list[pathlib.Path] | None:
 
 
 def looks_complete(path: pathlib.Path) -> bool:
-    """Whether a JPEG or a PNG has its end, a JPEG 2000 its end marker, a BMP the size its header declares,
-    a HEIC or an AVIF all its boxes whole, or a DICOM its whole pixel data (a copy stalled half-way keeps
-    its size for a while); other kinds cannot be told from their bytes and count as complete."""
+    """Whether a JPEG or a PNG has its end, a JPEG 2000 its end marker, a BMP or a binary PPM/PGM the size
+    its header declares, a HEIC or an AVIF all its boxes whole, or a DICOM its whole pixel data (a copy
+    stalled half-way keeps its size for a while); other kinds cannot be told from their bytes and count as
+    complete."""
     descriptor = _open_ordinary(path)
     if descriptor is None:
         return False
@@ -251,6 +252,9 @@ def looks_complete(path: pathlib.Path) -> bool:
                 # Its boxes say their sizes: a copy stalled half-way leaves the last one short.
                 handle.seek(0)
                 return heif_complete(handle.read())
+            if sniff(head) == "pnm":  # its header's comments may run past the first bytes
+                handle.seek(0)
+                head = handle.read(NETPBM_HEADER_BYTES)
             size = handle.seek(0, os.SEEK_END)
             handle.seek(max(0, size - _TAIL_BYTES))
             tail = handle.read()
@@ -261,6 +265,8 @@ def looks_complete(path: pathlib.Path) -> bool:
     kind = sniff(head)
     if kind == "bmp":
         return bmp_complete(head, size)
+    if kind == "pnm":
+        return netpbm_complete(head, size)
     if kind == "jpeg2000":
         return tail.rstrip(b"\x00").endswith(b"\xff\xd9")
     return True

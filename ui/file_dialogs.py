@@ -160,7 +160,7 @@ def _get_existing_directory(parent: QWidget, title: str, start: str, options: QF
 #: What the import dialogs list first (any file may still be chosen: the format is read from the bytes).
 IMAGE_PATTERNS = (
     "*.jpg *.jpeg *.jfif *.mpo *.png *.tif *.tiff *.heic *.heif *.avif *.webp "
-    "*.bmp *.dib *.jp2 *.j2k *.jpf *.jpx *.gif *.dcm"
+    "*.bmp *.dib *.jp2 *.j2k *.jpf *.jpx *.gif *.ppm *.pgm *.pnm *.dcm"
 )
 
 

@@ -209,3 +209,81 @@ def test_a_real_heic_still_being_copied_is_not_taken(tmp_path: pathlib.Path) -> 
     assert not looks_complete(path)
     path.write_bytes(data)
     assert looks_complete(path)
+
+
+def netpbm(rgb: np.ndarray, *, maxval: int = 255, comment: str = "") -> bytes:
+    """A binary Netpbm file as research sets and older capture software write it: P6 (colour, STARE's
+    ``im0001.ppm``) or P5 (grey), a comment line after the magic, samples of two bytes past 255."""
+    grey = rgb.ndim == 2
+    height, width = rgb.shape[:2]
+    header = b"P5\n" if grey else b"P6\n"
+    if comment:
+        header += b"# " + comment.encode() + b"\n"
+    header += f"{width} {height}\n{maxval}\n".encode()
+    samples = rgb.astype(">u2") if maxval > 255 else rgb.astype(np.uint8)
+    return header + samples.tobytes()
+
+
+def test_a_ppm_retinograph_is_imported_losslessly_as_png_without_its_comment(fundus: np.ndarray) -> None:
+    """A public set's retinographs (STARE: 700 × 605 PPM) were refused as « pas une image reconnue … choisissez
+    la photo elle-même », though they are the photos themselves."""
+    data = netpbm(fundus, comment=f"Patient {SECRET}")
+
+    prepared = prepare_image_bytes(data, filename="im0001.ppm", specialty="ophthalmology")
+
+    assert prepared.content_type == "image/png"
+    assert (prepared.width, prepared.height) == (1200, 900)
+    assert np.array_equal(pixels(prepared.data), fundus)
+    assert SECRET.encode() not in prepared.data
+    assert {f.check for f in prepared.quality} >= {"field-of-view", "sharpness", "gradability"}
+
+
+@pytest.mark.parametrize("colour", [False, True], ids=["pgm-red-free", "ppm-colour"])
+def test_a_ten_bit_netpbm_is_seen_as_its_device_shows_it(fundus: np.ndarray, colour: bool) -> None:
+    """A retinograph in a 10-bit PGM (red-free) or PPM: its samples over the 10 bits its header says are
+    white (read by Pillow, a PGM was stretched on its brightest pixel: not its device's picture)."""
+    expected = fundus if colour else np.repeat(fundus[:, :, 1:2], 3, axis=2)
+    samples = expected if colour else expected[:, :, 0]
+    data = netpbm(samples.astype(np.uint16) * 4, maxval=1023)  # 0..1020 of 1023
+
+    prepared = prepare_image_bytes(data, filename="im0001.ppm", specialty="ophthalmology")
+
+    shown = pixels(prepared.data)
+    assert prepared.content_type == "image/png"
+    assert float(np.abs(shown.astype(int) - expected.astype(int)).mean()) < 1.0
+    assert "field-of-view.missing" not in {f.key for f in prepared.quality}
+
+
+def test_a_text_beginning_like_a_netpbm_magic_is_still_no_image() -> None:
+    with pytest.raises(ImageRejected, match="n'est pas une image reconnue"):
+        prepare_image_bytes(b"P6 rapport de consultation\n", filename="notes.txt", specialty="ophthalmology")
+
+
+def test_a_netpbm_declaring_a_huge_image_is_refused_before_decoding() -> None:
+    with pytest.raises(ImageRejected, match="trop grande"):
+        prepare_image_bytes(b"P6\n100000 100000\n255\n" + bytes(64), filename="big.ppm", specialty="ophthalmology")
+
+
+def test_a_ppm_still_being_copied_is_not_taken(tmp_path: pathlib.Path, fundus: np.ndarray) -> None:
+    """Its header says its size: a copy stalled half-way is not handed over as a damaged image."""
+    from capture.watch import looks_complete
+
+    data = netpbm(fundus, comment="x" * 200)
+    path = tmp_path / "im0001.ppm"
+    path.write_bytes(data[: len(data) // 2])
+    assert not looks_complete(path)
+    path.write_bytes(data)
+    assert looks_complete(path)
+
+
+def test_netpbm_is_named_where_the_formats_read_are() -> None:
+    from ui.file_dialogs import IMAGE_PATTERNS
+
+    assert {"*.ppm", "*.pgm", "*.pnm"} <= set(IMAGE_PATTERNS.split())
+    with pytest.raises(ImageRejected) as french:
+        prepare_image_bytes(b"%PDF-1.7 compte rendu", filename="cr.pdf", specialty="ophthalmology")
+    assert "PPM" in str(french.value)
+    i18n.set_language("en")
+    with pytest.raises(ImageRejected) as english:
+        prepare_image_bytes(b"%PDF-1.7 compte rendu", filename="cr.pdf", specialty="ophthalmology")
+    assert "PPM" in str(english.value)
