@@ -150,9 +150,34 @@ def _lit_corners(rgb: npt.NDArray[np.uint8]) -> tuple[bool, bool, bool, bool]:
     return lit[0], lit[1], lit[2], lit[3]
 
 
+#: A device's bar of text above or below the field (the patient, the eye, the date, the angle) is at most
+#: this share of the frame's height…
+BAR_SHARE = 0.15
+#: …and lit from one side of the frame to the other: this share of each end of its rows (a field clipped
+#: by the frame's top or bottom, a Messidor's or an IDRiD's, leaves them black).
+BAR_END = 0.03
+
+
+def _without_bars(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """The frame without the bars of text some fundus cameras' exports put above and below the field, the
+    whole width of the image: rows lit at both ends (most of their pixels brighter than
+    :data:`SURROUND_DARK`), from the top or the bottom, :data:`BAR_SHARE` of the height at most each. Their
+    corners are the bars', not the field's surround: a retinograph between two was said « not a fundus ».
+    A photo of something else stays lit in its corners once they are gone."""
+    height, width = rgb.shape[:2]
+    end = max(2, round(BAR_END * width))
+    brightest = np.maximum(np.maximum(rgb[:, :, 0], rgb[:, :, 1]), rgb[:, :, 2]) > SURROUND_DARK
+    across = (brightest[:, :end].mean(axis=1) > 0.5) & (brightest[:, -end:].mean(axis=1) > 0.5)
+    most = int(BAR_SHARE * height)
+    top = int(np.argmin(across[:most])) if not across[:most].all() else most
+    bottom = int(np.argmin(across[::-1][:most])) if not across[::-1][:most].all() else most
+    return rgb[top : height - bottom] if top or bottom else rgb
+
+
 def _corner_squares(rgb: npt.NDArray[np.uint8]) -> list[npt.NDArray[np.uint8]]:
     """The frame's four corner squares (top left, top right, bottom left, bottom right), each pixel's
-    brightest channel."""
+    brightest channel; the frame's bars of text above and below left out (:func:`_without_bars`)."""
+    rgb = _without_bars(rgb)
     height, width = rgb.shape[:2]
     side = max(4, round(CORNER_SHARE * min(height, width)))
     return [

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageEnhance, ImageFilter
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter
 
 from app.model import QualityFinding
 from capture.pipeline import prepare_image_bytes
@@ -136,3 +136,36 @@ def test_an_over_exposed_photo_in_an_eye_case_that_is_no_fundus_keeps_the_photo_
     found = findings(ImageEnhance.Brightness(cup).enhance(2.5), "ophthalmology")
     assert "ne ressemble pas" in found["field-of-view"].message
     assert found["exposure"].level != "ok" and "rétinographie" not in found["exposure"].message.lower()
+
+
+@pytest.mark.parametrize("bar", [(255, 255, 255), (128, 128, 128), (40, 40, 90)], ids=["white", "grey", "navy"])
+def test_a_real_retinograph_between_its_device_text_bars_is_still_one(
+    retina: Image.Image, bar: tuple[int, int, int]
+) -> None:
+    """Some fundus cameras' exports frame the field between a bar of text above (the patient, the eye) and
+    one below (the date, the angle), the whole width of the image: the frame's four corners lit, it was said
+    « ne ressemble pas à une rétinographie … vérifiez que c'est le bon fichier », and its eye was not told
+    from its disc."""
+    framed = Image.new("RGB", (2000, 1500))
+    framed.paste(retina.resize((1300, 1300)), (350, 100))
+    pixels = np.asarray(framed).copy()
+    pixels[:80], pixels[-80:] = bar, bar
+    framed = Image.fromarray(pixels)
+    ImageDraw.Draw(framed).text((30, 25), "NOM Prenom  OS  45", fill=(0, 0, 0))
+    ImageDraw.Draw(framed).text((30, 1445), "06/12/2026 10:32", fill=(0, 0, 0))
+
+    found = findings(framed, "ophthalmology")
+
+    assert flagged(found) == set(), {c: f.message for c, f in found.items()}
+    assert found["optic-disc"].key == "optic-disc.left"
+
+
+def test_a_photo_with_bars_above_and_below_is_still_no_fundus() -> None:
+    """A photo lit to its corners is no fundus whatever its top and bottom rows hold."""
+    photo = Image.open(REAL / "coffee-cup.jpg").convert("RGB").resize((1600, 1200))
+    pixels = np.asarray(photo).copy()
+    pixels[:80], pixels[-80:] = 255, 255
+
+    found = findings(Image.fromarray(pixels), "ophthalmology")
+
+    assert found["field-of-view"].key == "field-of-view.not-fundus"
