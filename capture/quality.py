@@ -259,7 +259,9 @@ def colour_finding(image: Image8, *, specialty: str) -> QualityFinding:
         return QualityFinding.said("colour-cast", "ok", "colour-cast.ok", 0.0, CAST_HIGHLIGHTS)
     inner = inner_mask(fov)
     luma = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
-    return _retina_colour(small, inner, dark=_exposure_and_darkness(luma, inner, retina=True)[1])
+    disc = find_disc(small, fov) if fov.looks_like_a_fundus() and not fov.second else None
+    dark = _exposure_and_darkness(luma, inner, retina=True)[1]
+    return _retina_colour(small, inner, dark=dark, disc=disc is not None)
 
 
 def _retina_findings(small: Image8, *, side_for_eye: bool = True) -> list[QualityFinding]:
@@ -294,27 +296,28 @@ def _retina_findings(small: Image8, *, side_for_eye: bool = True) -> list[Qualit
             QualityFinding.said("colour-cast", "ok", "colour-cast.blank", None, None),
             QualityFinding.said("gradability", "blocking", "gradability.blank", 0.0, None),
         ]
+    disc = find_disc(small, fov) if fov.looks_like_a_fundus() and not fov.second else None
     findings = [
         field,
         # Vessels stand out best in the green channel.
         _sharpness(edge_blur(np.ascontiguousarray(small[:, :, 1]), inner), retina=True),
         exposure,
-        _retina_colour(small, inner, dark=dark),
+        _retina_colour(small, inner, dark=dark, disc=disc is not None),
         _gradability(vessel_contrast(small, fov), edge_uniformity(luma.astype(np.float32), fov)),
     ]
-    disc = find_disc(small, fov) if fov.looks_like_a_fundus() and not fov.second else None
     if disc is not None:
         findings.append(_disc_side(disc, for_eye=side_for_eye))
     return findings
 
 
-def _retina_colour(small: Image8, inner: npt.NDArray[np.bool_], *, dark: bool) -> QualityFinding:
+def _retina_colour(small: Image8, inner: npt.NDArray[np.bool_], *, dark: bool, disc: bool = True) -> QualityFinding:
     """The colour finding of a retinograph, knowing its exposure. An under-exposed fundus has no
     colour to judge: its disc loses its chroma (the red channel is low) and measures bluish, which
-    is the flash's or the pupil's doing, never a lamp's; the exposure finding says what to do."""
+    is the flash's or the pupil's doing, never a lamp's; the exposure finding says what to do.
+    ``disc``: its optic disc was found in the field (:func:`capture.retina.find_disc`)."""
     if dark:
         return QualityFinding.said("colour-cast", "ok", "colour-cast.dark-retina", None, None)
-    return _colour_cast(small, inner, retina=True)
+    return _colour_cast(small, inner, retina=True, disc=disc)
 
 
 def _disc_side(disc: OpticDisc, *, for_eye: bool = True) -> QualityFinding:
@@ -645,6 +648,12 @@ CAST_COMPACT_HUES, CAST_COMPACT_CHROMA = (28.0, 91.0), 9.0
 #: any exposure). 0.30 is the middle of the gap on the tuning half (blue casts up to 0.14, good discs
 #: from 0.48); on a well-exposed disc (L* near 72) it is the chroma of 26 once used alone.
 RETINA_DISC_HUES, RETINA_DISC_SATURATION = (42.0, 90.0), 0.30
+#: A field without its disc (none found): its brightest part is the retina itself, red-orange. A real
+#: healthy field aimed away from the disc puts its highlights near 40° (a good disc 54°), and a blue or a
+#: magenta cast on it near 22°: the disc's hues said « dominante rouge » of every such field. 30° is the
+#: middle of that gap. (A green cast on such a field reads 65–73°, inside the disc's hues too: missed as
+#: before.)
+RETINA_FIELD_HUES = (30.0, 90.0)
 _RETINA_DISC_REFERENCE = (16.0, 41.0)
 #: A picture whose most coloured pixels stay this close to grey (CIELAB chroma; JPEG noise on a grey
 #: picture stays under 2, the palest skin is near 14) has no colour to judge.
@@ -685,7 +694,9 @@ def _lab_pixels(rgb: Image8, mask: npt.NDArray[np.bool_] | None) -> npt.NDArray[
     return pixels
 
 
-def colour_cast_cues(rgb: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: bool) -> tuple[bool, float, float]:
+def colour_cast_cues(
+    rgb: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: bool, disc: bool = True
+) -> tuple[bool, float, float]:
     """Whether the light casts a colour, its strength (CIELAB units) and its hue angle.
 
     Photographs (no mask): a cast tints what should be white or grey, and the brightest pixels are
@@ -693,7 +704,9 @@ def colour_cast_cues(rgb: Image8, mask: npt.NDArray[np.bool_] | None, *, retina:
     bright-pixels estimate of the illuminant); they must lie in the natural hues, unless a fifth of
     the picture is skin of a natural colour (then the highlights are a drape). A close-up of one
     dominant colour has no highlight worth the name: its mean colour must be that of skin, never
-    grey. Retinographs: the optic disc (brightest part of the field) must stay pale yellow-orange.
+    grey. Retinographs: the optic disc (brightest part of the field) must stay pale yellow-orange; in a
+    field where no disc was found (``disc`` false: a 30° macular or a temporal field, a small handheld
+    one), the brightest part is retina, redder (:data:`RETINA_FIELD_HUES`).
     """
     pixels = _lab_pixels(rgb, mask)
     if len(pixels) < 100:
@@ -704,7 +717,7 @@ def colour_cast_cues(rgb: Image8, mask: npt.NDArray[np.bool_] | None, *, retina:
     top_a, top_b = float(a[top].mean()), float(b[top].mean())
     if retina:
         hue, chroma = _hue(top_a, top_b), math.hypot(top_a, top_b)
-        low, high = RETINA_DISC_HUES
+        low, high = RETINA_DISC_HUES if disc else RETINA_FIELD_HUES
         shift = (top_a - _RETINA_DISC_REFERENCE[0], top_b - _RETINA_DISC_REFERENCE[1])
         disc_lightness = float(lightness[top].mean()) * 100.0 / 255.0  # OpenCV's L is 0–255
         cast = not (low <= hue <= high) or chroma < RETINA_DISC_SATURATION * (disc_lightness + 16.0)
@@ -770,7 +783,7 @@ def red_free_in_colour(rgb: Image8, mask: npt.NDArray[np.bool_] | None) -> bool:
     return bool(max(top[0], top[2]) < RED_FREE_SHARE * top[1])
 
 
-def _colour_cast(rgb: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: bool) -> QualityFinding:
+def _colour_cast(rgb: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: bool, disc: bool = True) -> QualityFinding:
     if retina and red_free_in_colour(rgb, mask):
         # Not a cast: a red-free image has no colours to judge, as a black-and-white one.
         return QualityFinding.said("colour-cast", "warning", "colour-cast.monochrome-retina", None, None)
@@ -779,7 +792,7 @@ def _colour_cast(rgb: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: boo
         # No light to change: the expert sees no colour at all (redness, pigment, a haemorrhage's red).
         key = "colour-cast.monochrome-retina" if retina else "colour-cast.monochrome"
         return QualityFinding.said("colour-cast", "warning", key, round(grey, 2), MONOCHROME_CHROMA)
-    cast, strength, hue = colour_cast_cues(rgb, mask, retina=retina)
+    cast, strength, hue = colour_cast_cues(rgb, mask, retina=retina, disc=disc)
     if cast:
         # A fundus is lit by the camera's flash in a dark room: the room's lamps have nothing to do with it.
         key = "colour-cast.warning-retina" if retina else "colour-cast.warning"

@@ -169,3 +169,32 @@ def test_a_photo_with_bars_above_and_below_is_still_no_fundus() -> None:
     found = findings(Image.fromarray(pixels), "ophthalmology")
 
     assert found["field-of-view"].key == "field-of-view.not-fundus"
+
+
+def field_without_its_disc(retina: Image.Image, cast: str | None = None) -> Image.Image:
+    """The real retinograph's field aimed further from the disc, as a 30° macular field, a temporal field or
+    a small handheld field sees it: the disc out of the field, the retina lit as before."""
+    from tests.capture.capture_labelled import colour_cast
+
+    pixels = np.asarray(retina).copy()
+    rows, cols = np.mgrid[0 : pixels.shape[0], 0 : pixels.shape[1]]
+    pixels[np.hypot(cols - 955, rows - 705) >= 600] = 0
+    framed = np.zeros((1411, 1500, 3), np.uint8)
+    framed[:, : pixels.shape[1] - 305] = pixels[:, 305:]
+    return Image.fromarray(framed if cast is None else colour_cast(framed, cast))
+
+
+def test_a_real_field_without_its_disc_is_not_said_off_colour(retina: Image.Image) -> None:
+    """Its brightest part is retina, redder than a disc: it was said « Couleurs du fond d'œil inhabituelles
+    (dominante rouge) : vérifiez les réglages couleur du rétinographe … reprenez le cliché »."""
+    found = findings(field_without_its_disc(retina), "ophthalmology")
+
+    assert found["colour-cast"].level == "ok", found["colour-cast"].message
+    assert "optic-disc" not in found
+
+
+@pytest.mark.parametrize("cast", ["blue", "magenta"])
+def test_a_real_field_without_its_disc_under_a_cast_is_still_caught(retina: Image.Image, cast: str) -> None:
+    found = findings(field_without_its_disc(retina, cast), "ophthalmology")
+
+    assert found["colour-cast"].key == "colour-cast.warning-retina"
