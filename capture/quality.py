@@ -261,7 +261,7 @@ def colour_finding(image: Image8, *, specialty: str) -> QualityFinding:
     luma = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
     disc = find_disc(small, fov) if fov.looks_like_a_fundus() and not fov.second else None
     dark = _exposure_and_darkness(luma, inner, retina=True)[1]
-    return _retina_colour(small, inner, dark=dark, disc=disc is not None)
+    return _retina_colour(small, inner, dark=dark, disc=_disc_lights(disc))
 
 
 def _retina_findings(small: Image8, *, side_for_eye: bool = True) -> list[QualityFinding]:
@@ -302,7 +302,7 @@ def _retina_findings(small: Image8, *, side_for_eye: bool = True) -> list[Qualit
         # Vessels stand out best in the green channel.
         _sharpness(edge_blur(np.ascontiguousarray(small[:, :, 1]), inner), retina=True),
         exposure,
-        _retina_colour(small, inner, dark=dark, disc=disc is not None),
+        _retina_colour(small, inner, dark=dark, disc=_disc_lights(disc)),
         _gradability(vessel_contrast(small, fov), edge_uniformity(luma.astype(np.float32), fov)),
     ]
     if disc is not None:
@@ -310,11 +310,21 @@ def _retina_findings(small: Image8, *, side_for_eye: bool = True) -> list[Qualit
     return findings
 
 
+#: A disc farther than this from the field's centre (in field radii) lies on its rim, half out of it: the
+#: field's brightest part is then mostly retina (a macula-centred 45° field puts the disc near 0.5 to 0.65).
+DISC_ON_RIM = 0.85
+
+
+def _disc_lights(disc: OpticDisc | None) -> bool:
+    """Whether the field's brightest part is its optic disc: one was found, not on the field's rim."""
+    return disc is not None and math.hypot(disc.offset, disc.vertical) < DISC_ON_RIM
+
+
 def _retina_colour(small: Image8, inner: npt.NDArray[np.bool_], *, dark: bool, disc: bool = True) -> QualityFinding:
     """The colour finding of a retinograph, knowing its exposure. An under-exposed fundus has no
     colour to judge: its disc loses its chroma (the red channel is low) and measures bluish, which
     is the flash's or the pupil's doing, never a lamp's; the exposure finding says what to do.
-    ``disc``: its optic disc was found in the field (:func:`capture.retina.find_disc`)."""
+    ``disc``: its optic disc was found in the field, not on its rim (:func:`_disc_lights`)."""
     if dark:
         return QualityFinding.said("colour-cast", "ok", "colour-cast.dark-retina", None, None)
     return _colour_cast(small, inner, retina=True, disc=disc)
@@ -706,7 +716,7 @@ def colour_cast_cues(
     dominant colour has no highlight worth the name: its mean colour must be that of skin, never
     grey. Retinographs: the optic disc (brightest part of the field) must stay pale yellow-orange; in a
     field where no disc was found (``disc`` false: a 30° macular or a temporal field, a small handheld
-    one), the brightest part is retina, redder (:data:`RETINA_FIELD_HUES`).
+    one) or only on its rim, the brightest part is retina, redder (:data:`RETINA_FIELD_HUES`).
     """
     pixels = _lab_pixels(rgb, mask)
     if len(pixels) < 100:

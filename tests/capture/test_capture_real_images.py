@@ -171,16 +171,17 @@ def test_a_photo_with_bars_above_and_below_is_still_no_fundus() -> None:
     assert found["field-of-view"].key == "field-of-view.not-fundus"
 
 
-def field_without_its_disc(retina: Image.Image, cast: str | None = None) -> Image.Image:
+def field_without_its_disc(retina: Image.Image, cast: str | None = None, *, aside: int = 250) -> Image.Image:
     """The real retinograph's field aimed further from the disc, as a 30° macular field, a temporal field or
-    a small handheld field sees it: the disc out of the field, the retina lit as before."""
+    a small handheld field sees it: the disc out of the field (``aside`` 150: on its rim), the retina lit
+    as before."""
     from tests.capture.capture_labelled import colour_cast
 
     pixels = np.asarray(retina).copy()
     rows, cols = np.mgrid[0 : pixels.shape[0], 0 : pixels.shape[1]]
-    pixels[np.hypot(cols - 955, rows - 705) >= 600] = 0
+    pixels[np.hypot(cols - 705 - aside, rows - 705) >= 600] = 0
     framed = np.zeros((1411, 1500, 3), np.uint8)
-    framed[:, : pixels.shape[1] - 305] = pixels[:, 305:]
+    framed[:, : pixels.shape[1] - aside - 55] = pixels[:, aside + 55 :]
     return Image.fromarray(framed if cast is None else colour_cast(framed, cast))
 
 
@@ -193,8 +194,18 @@ def test_a_real_field_without_its_disc_is_not_said_off_colour(retina: Image.Imag
     assert "optic-disc" not in found
 
 
+def test_a_real_field_with_its_disc_on_its_rim_is_not_said_off_colour(retina: Image.Image) -> None:
+    """Half the disc in the field: its brightest part is mostly retina (it was said « dominante rouge »);
+    the disc's side is still told."""
+    found = findings(field_without_its_disc(retina, aside=150), "ophthalmology")
+
+    assert found["colour-cast"].level == "ok", found["colour-cast"].message
+    assert found["optic-disc"].key == "optic-disc.left"
+
+
+@pytest.mark.parametrize("aside", [150, 250], ids=["disc-on-rim", "no-disc"])
 @pytest.mark.parametrize("cast", ["blue", "magenta"])
-def test_a_real_field_without_its_disc_under_a_cast_is_still_caught(retina: Image.Image, cast: str) -> None:
-    found = findings(field_without_its_disc(retina, cast), "ophthalmology")
+def test_a_real_field_without_its_disc_under_a_cast_is_still_caught(retina: Image.Image, cast: str, aside: int) -> None:
+    found = findings(field_without_its_disc(retina, cast, aside=aside), "ophthalmology")
 
     assert found["colour-cast"].key == "colour-cast.warning-retina"
