@@ -34,13 +34,14 @@ from ui.widgets import WrappedLabel, fit_on_screen, named, scrolling
 RESOLUTIONS = ("", "1280x720", "1920x1080", "2592x1944", "3840x2160")
 
 
-def _folder_row(edit: QLineEdit, parent: QWidget) -> QWidget:
+def _folder_row(edit: QLineEdit, parent: QWidget, title: str) -> QWidget:
+    """``edit`` with its « Choisir… » button, whose folder dialog says which folder it asks for (``title``)."""
     holder = QWidget()
     row = QHBoxLayout(holder)
     row.setContentsMargins(0, 0, 0, 0)
     row.addWidget(edit, 1)
     pick = QPushButton(QCoreApplication.translate("SettingsDialog", "Choisir…"))
-    pick.clicked.connect(lambda: edit.setText(existing_folder(parent, "", edit.text()) or edit.text()))
+    pick.clicked.connect(lambda: edit.setText(existing_folder(parent, title, edit.text()) or edit.text()))
     row.addWidget(pick)
     return holder
 
@@ -124,7 +125,9 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Résolution :"), self.resolution)
         self.watch = QLineEdit(str(settings.get("watch.folder") or ""))
         self.watch.setPlaceholderText(self.tr("Dossier où le rétinographe dépose ses images"))
-        form.addRow(self.tr("Dossier surveillé :"), _folder_row(self.watch, self))
+        form.addRow(
+            self.tr("Dossier surveillé :"), _folder_row(self.watch, self, self.tr("Choisir le dossier surveillé"))
+        )
         self.tabs.addTab(scrolling(capture), self.tr("Prise de vue"))
 
         security = QWidget()
@@ -161,7 +164,7 @@ class SettingsDialog(QDialog):
         column = QVBoxLayout(backup_column)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        column.addWidget(_folder_row(self.backup, self))
+        column.addWidget(_folder_row(self.backup, self, self.tr("Choisir le dossier des sauvegardes")))
         column.addWidget(self.backup_problem)
         backup_caption = QLabel(self.tr("Dossier de sauvegarde :"))
         backup_caption.setBuddy(self.backup)

@@ -3159,6 +3159,16 @@ Check each one (the patient&apos;s real identity, consent), then send those that
         <translation>Watched folder:</translation>
     </message>
     <message>
+        <location filename="../../ui/settings_dialog.py" line="128"/>
+        <source>Choisir le dossier surveillé</source>
+        <translation>Choose the watched folder</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="165"/>
+        <source>Choisir le dossier des sauvegardes</source>
+        <translation>Choose the backups folder</translation>
+    </message>
+    <message>
         <location filename="../../ui/settings_dialog.py" line="90"/>
         <source>Prise de vue</source>
         <translation>Capture</translation>
