@@ -1054,16 +1054,14 @@ def _before(gap: timedelta) -> str:
 def earlier_sessions(images: list[CaseImage], now: datetime | None = None) -> dict[int, datetime]:
     """The images (by index) taken :data:`EARLIER_SESSION` before the newest of the others, with when each
     was taken. Only a time the file gave counts (not an import's time, not a date alone). An earlier day
-    alone is said at the import only: a draft begun one day holds that day's images when it leaves the next."""
+    alone is said at the import only: a draft begun one day holds that day's images when it leaves the next.
+    A still taken here is one of them too, only not said a card's leftover (``taken_earlier``): found in
+    review, a draft resumed hours later may be open in front of another patient."""
     taken = _taken(images, now or utc_now())
-    found = {}
-    for index, moment in taken.items():
-        later = [other for other, then in taken.items() if then - moment > EARLIER_SESSION]
-        # A still taken here is asked about too, only not as a card's leftover (taken_earlier): found in review,
-        # a draft resumed hours later may be open in front of another patient.
-        if later:
-            found[index] = moment
-    return found
+    newest = max(taken.values(), default=None)
+    return {
+        index: moment for index, moment in taken.items() if newest is not None and newest - moment > EARLIER_SESSION
+    }
 
 
 def taken_earlier(case: Case) -> list[Finding]:
@@ -1075,7 +1073,8 @@ def taken_earlier(case: Case) -> list[Finding]:
     now = utc_now()
     newest = max(_taken(case.images, now).values(), default=None)
     for index, moment in sorted(earlier_sessions(case.images, now).items()):
-        before = _before(newest - moment) if newest is not None else M.tr("v.before.hours")
+        assert newest is not None  # (an earlier one is earlier than the newest)
+        before = _before(newest - moment)
         # A still taken here: in the workstation's zone (stored in UTC), and never said left on a card (note 36).
         here = case.images[index].taken_here
         if here:
