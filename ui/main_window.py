@@ -153,8 +153,9 @@ class MainWindow(QMainWindow):
         self.fit_to_screen()
         # The sync engine's service is built when sync starts (_start_sync, once the window shows) or first
         # asked for: its module, QThread's type and its signals are not needed to draw the first frame.
-        self._sync = sync
-        self._sync_connected = False
+        self._sync: SyncService | None = None
+        if sync is not None:
+            self._use_sync(sync)
         self.notifier = Notifier(self)
 
         # Each widget is made in its parent: one put in it afterwards went again through the application's
@@ -219,14 +220,17 @@ class MainWindow(QMainWindow):
         if self._sync is None:
             from ui.sync_service import SyncService
 
-            self._sync = SyncService(self.store, self)
-        if not self._sync_connected:
-            self._sync_connected = True
-            self._sync.case_state.connect(self._case_state)
-            self._sync.bytes_sent.connect(self._bytes_sent)
-            self._sync.link.connect(self._link)
-            self._sync.reachable.connect(self._reachable)
+            return self._use_sync(SyncService(self.store, self))
         return self._sync
+
+    def _use_sync(self, service: SyncService) -> SyncService:
+        """Keep ``service`` as the window's sync, its signals connected (once: it is kept for the window's life)."""
+        self._sync = service
+        service.case_state.connect(self._case_state)
+        service.bytes_sent.connect(self._bytes_sent)
+        service.link.connect(self._link)
+        service.reachable.connect(self._reachable)
+        return service
 
     @property
     def case_page(self) -> CasePage:
