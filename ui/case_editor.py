@@ -100,10 +100,6 @@ _EDITED = (
 )
 
 
-#: The identity's fields whose change in the window makes the identity stated there (``Case.identity_origin``).
-_STATED = ("patient.identity_status", "patient.ins", "patient.identity_document")
-
-
 def _hint(form: QFormLayout, text: str) -> QLabel:
     """A sentence under a field, across the row, in a hint's colour, wrapped."""
     label = named(QLabel(text), "fieldHint")
@@ -123,6 +119,11 @@ CHECKED_TRAITS = (
     "patient.ins",
 )
 
+#: The identity's fields whose change in the window makes the identity stated there (``Case.identity_origin``):
+#: its status, its document, and the INS and strict traits too, a trait typed in a « Qualifiée » identity
+#: opened without it (a case file's without its birth place) included: she then states the identity herself.
+_STATED = ("patient.identity_status", "patient.identity_document", *CHECKED_TRAITS)
+
 
 def _edited_copy(case: Case) -> Case:
     """``case`` with its own copy of what the editor changes in it (``_EDITED``), to compare her copy with."""
@@ -134,12 +135,13 @@ def _edited_copy(case: Case) -> Case:
 
 def status_after_change(status: str, key: str) -> str | None:
     """The status an identity falls back to once ``key`` was changed by hand, None when it keeps its own:
-    the INS changed, what INSi gave is lost (qualified is then validated, recovered provisional); a trait
-    changed, the document check of it is lost too (provisional)."""
-    if status not in ("recovered", "qualified") or key not in CHECKED_TRAITS:
+    the INS changed, what INSi gave is lost (qualified is then validated, recovered provisional; a validated
+    identity's INS was not INSi's); a trait changed, the document check of it is lost too (provisional, a
+    validated identity's as a qualified one's: RNIV, the traits checked on the ID document)."""
+    if status not in ("recovered", "validated", "qualified") or key not in CHECKED_TRAITS:
         return None
-    if key == "patient.ins" and status == "qualified":
-        return "validated"
+    if key == "patient.ins":
+        return {"qualified": "validated", "recovered": "provisional"}.get(status)
     return "provisional"
 
 
@@ -839,7 +841,7 @@ class CaseEditor(QWidget):
             self.case.identity_origin = ORIGIN_WINDOW
         if key == "patient.identity_status" and self.case is not None:
             self.case.identity_status_missing = False  # answered: stored with the next save
-            if self.case.patient.identity_status in ("recovered", "qualified"):
+            if self.case.patient.identity_status in ("recovered", "validated", "qualified"):
                 self.requalify_note.hide()  # chosen again (or the change undone)
         if key.startswith("patient.identity") or key in ("patient.given", "patient.birth_place"):
             self._identity_shown()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -544,3 +545,72 @@ def test_a_strict_trait_or_the_ins_changed_in_a_qualified_identity_takes_its_qua
     pick(qtbot, editor.identity_status, "qualified")
     type_text(editor.ins, "150028512345615")
     assert page.case.patient.identity_status == "qualified" and not editor.requalify_note.isVisibleTo(window)
+
+
+def test_a_trait_filled_in_an_imported_qualified_identity_makes_it_hers_and_undo_gives_it_back(
+    qtbot: Any, window: MainWindow, store: Store, tmp_path: Path
+) -> None:
+    """Found by ident38: a case file's « Qualifiée » identity came without its birth place (the platform
+    contract's do); the nurse typed it in the window, a trait of the INS that INSi gives, and the case still
+    went as the hospital system's qualification, the document « — à préciser — » a mere ⚠. A trait typed in
+    the window is the identity stated there, as its status, INS or document are: sending waits for the
+    document checked (the same words as for a status set there), kept when saved; undone, as imported."""
+    case_id = _imported_qualified(store, tmp_path / "file")
+    window.open_case(case_id)
+    page = window.case_page
+    editor = page.editor
+    assert _document_findings(page) == [False]
+    type_text(editor.birth_place, "75056")
+    assert page.case.patient.birth_place == "75056"
+    assert editor.identity_status.currentData() == "qualified", "a trait filled where there was none"
+    assert _document_findings(page) == [True], "a trait typed in the window: the identity is hers"
+    editor.undo_stack.undo()
+    assert page.case.patient.birth_place == ""
+    assert _document_findings(page) == [False], "undone: as imported"
+    editor.undo_stack.redo()
+    assert _document_findings(page) == [True]
+    assert editor.flush()
+    stored = store.get_case(case_id)
+    assert stored.identity_origin == "window"
+    assert [f.blocks_sending() for f in store.checklist(stored) if f.field == "patient.identity_document"] == [True]
+
+
+def _imported_validated(store: Store, folder: Path) -> str:
+    from tests.support.cases import EXAMPLE
+    from tests.support.ui import complete_case
+
+    patient = {key: value for key, value in EXAMPLE["patient"].items() if key != "ins"}  # no INSi
+    return complete_case(store, folder, patient={**patient, "identity_status": "validated", "birth_place": "75056"})
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"), [("family", "E"), ("birth_date", ""), ("sex", "female"), ("birth_place", "")]
+)
+def test_a_strict_trait_changed_in_a_validated_identity_takes_its_validation_back(
+    qtbot: Any, window: MainWindow, store: Store, tmp_path: Path, field: str, typed: str
+) -> None:
+    """« Validée » is the traits checked on the ID document: one of them retyped by hand was not checked, as
+    for « Qualifiée » (which falls back to « Provisoire » then). The status goes back to « Provisoire », said
+    under it; one undo brings the trait and the status back, the case as imported."""
+    case_id = _imported_validated(store, tmp_path / "file")
+    window.open_case(case_id)
+    page = window.case_page
+    editor = page.editor
+    assert editor.identity_status.currentData() == "validated"
+    before = copy.deepcopy(page.case.patient)
+    if field == "sex":
+        pick(qtbot, editor.sex, typed)
+    else:
+        widget = getattr(editor, field)
+        widget.end(False)
+        if typed:  # one key, one step to undo
+            type_text(widget, typed)
+        else:
+            qtbot.keyClick(widget, Qt.Key.Key_Backspace)
+    assert page.case.patient.identity_status == "provisional"
+    assert editor.identity_status.currentData() == "provisional"
+    assert editor.requalify_note.isVisibleTo(window)
+    editor.undo_stack.undo()
+    assert page.case.patient == before
+    assert editor.identity_status.currentData() == "validated" and not editor.requalify_note.isVisibleTo(window)
+    assert _document_findings(page) == [False], "undone: as imported"
