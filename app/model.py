@@ -166,8 +166,9 @@ Level = Literal["ok", "warning", "blocking"]
 #: identity's INS is sent.
 IDENTITY_STATUSES: tuple[str, ...] = ("provisional", "recovered", "validated", "qualified")
 #: ID documents that validate an identity (FR Core's validation-mode codes): national identity card,
-#: passport, residence permit, family record book and birth certificate (a minor's identity).
-IDENTITY_DOCUMENTS: tuple[str, ...] = ("CN", "PA", "CS", "LE", "AN")
+#: passport, residence permit; family record book, birth certificate and a foreign minor's travel document
+#: (document de circulation pour étranger mineur: RNIV 2024, volet 1, 3.3.3), a minor's identity only.
+IDENTITY_DOCUMENTS: tuple[str, ...] = ("CN", "PA", "CS", "LE", "AN", "DC")
 #: The answer « no ID document checked » (the window's « Aucune », a case file's ``"none"``), told apart from
 #: the document not said (``""``: a case file without the key, a case stored before this answer existed).
 #: Beside a validated or qualified status it contradicts the status (RNIV) and blocks sending; never sent.

@@ -315,12 +315,12 @@ M.add(
         },
         "v.identity_document": {"fr": "Pièce d'identité contrôlée inconnue.", "en": "Unknown ID document checked."},
         "v.identity_document_minor": {
-            "fr": "Le livret de famille et l'acte de naissance ne valident que l'identité d'un mineur : pour un "
-            "adulte, il faut une carte d'identité, un passeport ou un titre de séjour (sinon, laissez le statut "
-            "« Récupérée » ou « Provisoire »).",
-            "en": "A family record book or a birth certificate validates a minor's identity only: an adult needs "
-            "an identity card, a passport or a residence permit (else keep the status “Recovered” or "
-            "“Provisional”).",
+            "fr": "Le livret de famille, l'acte de naissance et le document de circulation pour étranger mineur ne "
+            "valident que l'identité d'un mineur : pour un adulte, il faut une carte d'identité, un passeport ou "
+            "un titre de séjour (sinon, laissez le statut « Récupérée » ou « Provisoire »).",
+            "en": "A family record book, a birth certificate or a travel document for a foreign minor validates a "
+            "minor's identity only: an adult needs an identity card, a passport or a residence permit (else keep "
+            "the status “Recovered” or “Provisional”).",
         },
         "v.identity_date": {
             "fr": "Date du contrôle de l'identité invalide (AAAA-MM-JJ, pas dans le futur).",
@@ -804,8 +804,9 @@ def _identity_status(case: Case, today: date) -> list[Finding]:
     return out
 
 
-#: ID documents that validate a minor's identity only (RNIV): the family record book, the birth certificate.
-MINORS_DOCUMENTS = ("LE", "AN")
+#: ID documents that validate a minor's identity only (RNIV 2024, volet 1, 3.3.3): the family record book and
+#: the birth certificate (with a parent's own ID document), a foreign minor's travel document.
+MINORS_DOCUMENTS = ("LE", "AN", "DC")
 
 
 def _adult_on(birth_date: str, day: date) -> bool:

@@ -436,9 +436,14 @@ class CaseEditor(QWidget):
             ("CS", self.tr("Titre de séjour")),
             ("LE", self.tr("Livret de famille")),
             ("AN", self.tr("Extrait d'acte de naissance")),
+            ("DC", self.tr("Document de circulation pour étranger mineur")),
         ):
             self.identity_document.addItem(text, code)
-        for code, short in (("CN", self.tr("Carte d'identité")), ("AN", self.tr("Acte de naissance"))):
+        for code, short in (
+            ("CN", self.tr("Carte d'identité")),
+            ("AN", self.tr("Acte de naissance")),
+            ("DC", self.tr("Document de circulation")),
+        ):
             self.identity_document.set_short(self.identity_document.findData(code), short)
         # Shown, never chosen (found in review): « Aucune » blocked beside « Qualifiée », one step up the list
         # made it a warning and the INS went, though the nurse had just said no document was seen. She knows
@@ -452,6 +457,16 @@ class CaseEditor(QWidget):
             combo_binding("patient.identity_document", self.identity_document),
             self.tr("Pièce d'identité contrôlée :"),
         )
+        # RNIV 2024 (volet 1, 3.3.3): for a minor without an ID document of his own, with a parent's (an adult's
+        # is refused by the checklist: app/validation.py's MINORS_DOCUMENTS).
+        self.parent_document_note = _hint(
+            form,
+            self.tr(
+                "Pour un mineur sans pièce d'identité : valable seulement avec la pièce d'identité d'un parent "
+                "(ou du tuteur, avec la décision de justice), vue elle aussi."
+            ),
+        )
+        self.parent_document_note.hide()
         self.identity_checked_on = QLineEdit(placeholderText=self.tr("JJ/MM/AAAA"))
         self._row(
             form, date_binding("patient.identity_checked_on", self.identity_checked_on), self.tr("Contrôlée le :")
@@ -494,6 +509,8 @@ class CaseEditor(QWidget):
         self._birth_place_said()
         self.identity_document.setEnabled(checked)
         self.identity_checked_on.setEnabled(checked)
+        document = self.case.patient.identity_document if self.case else ""
+        self.parent_document_note.setVisible(checked and document in ("LE", "AN"))
         self.status_prompt.setVisible(bool(self.case and self.case.identity_status_missing))
 
     def _build_request(self) -> None:

@@ -572,6 +572,21 @@
         <translation>Birth certificate</translation>
     </message>
     <message>
+        <location filename="../../ui/case_editor.py" line="439"/>
+        <source>Document de circulation pour étranger mineur</source>
+        <translation>Travel document for a foreign minor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="444"/>
+        <source>Document de circulation</source>
+        <translation>Travel document</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="460"/>
+        <source>Pour un mineur sans pièce d&apos;identité : valable seulement avec la pièce d&apos;identité d&apos;un parent (ou du tuteur, avec la décision de justice), vue elle aussi.</source>
+        <translation>For a minor without an ID document: valid only with a parent&apos;s ID document (or the guardian&apos;s, with the court decision), seen too.</translation>
+    </message>
+    <message>
         <location filename="../../ui/case_editor.py" line="418"/>
         <source>Pièce d&apos;identité contrôlée :</source>
         <translation>ID document checked:</translation>

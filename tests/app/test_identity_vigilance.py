@@ -151,6 +151,33 @@ def test_a_family_record_book_or_a_birth_certificate_validates_a_minor_only() ->
     assert "patient.identity_document.minor" not in _codes(_case(**checked, identity_document="PA"))
 
 
+def test_a_foreign_minors_travel_document_validates_a_minor_only(tmp_path: Path) -> None:
+    """Checked by ident38 against RNIV 2024 (volet 1, 3.3.3: a minor without an official ID document): the
+    travel document of a foreign minor (document de circulation pour étranger mineur, with its photo) is
+    accepted for a minor, as the family record book or birth certificate with a parent's document; FR Core
+    codes it ``DC``. The window and the case file had no code for it: a case file giving it was refused. It
+    is a minor's document, so an adult's identity is not validated on it."""
+    from app.casefile import parse_case
+
+    checked = {"identity_status": "validated", "identity_checked_on": "2026-11-20", "birth_place": "99134"}
+    child = _case(**checked, identity_document="DC", birth_date="2015-02-03", ins=None)
+    assert not [f for f in validate_identity(child) if f.field == "patient.identity_document"]
+    adult = validate_identity(_case(**checked, identity_document="DC", ins=None))
+    assert [f.code for f in adult if f.severity == "error"] == ["patient.identity_document.minor"]
+    assert "document de circulation pour étranger mineur" in " ".join(f.message for f in adult)
+    document = {
+        **EXAMPLE,
+        "images": [],
+        "patient": {
+            **{key: value for key, value in EXAMPLE["patient"].items() if key != "ins"},
+            "birth_date": "2015-02-03",
+            "identity_status": "validated",
+            "identity_document": "DC",
+        },
+    }
+    assert parse_case(document, tmp_path).case.patient.identity_document == "DC"
+
+
 def test_a_qualified_identity_without_its_sex_is_not_sent() -> None:
     """Left « non renseigné », the INS's sex digit was checked against nothing: an INS of someone of the
     other sex went unnoticed (an outside identity-vigilance audit)."""

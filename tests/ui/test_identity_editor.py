@@ -614,3 +614,28 @@ def test_a_strict_trait_changed_in_a_validated_identity_takes_its_validation_bac
     assert page.case.patient == before
     assert editor.identity_status.currentData() == "validated" and not editor.requalify_note.isVisibleTo(window)
     assert _document_findings(page) == [False], "undone: as imported"
+
+
+def test_a_family_record_book_chosen_says_a_parents_document_goes_with_it(qtbot: Any, window: MainWindow) -> None:
+    """RNIV 2024 (volet 1, 3.3.3): a minor without an ID document of his own is validated on the family record
+    book or the birth certificate only with a parent's (or the guardian's) high-trust ID document, seen too.
+    The window offered them with no word of it; now said under the document once one of them is chosen, and
+    the foreign minor's travel document (its photo: enough) is in the list."""
+    page = _open_new(qtbot, window)
+    editor = page.editor
+    type_text(editor.birth_date, "03/02/2015")
+    pick(qtbot, editor.identity_status, "validated")
+    assert not editor.parent_document_note.isVisibleTo(window)
+    for document in ("LE", "AN"):
+        pick(qtbot, editor.identity_document, document)
+        assert editor.parent_document_note.isVisibleTo(window), document
+        assert "parent" in editor.parent_document_note.text()
+    pick(qtbot, editor.identity_document, "DC")
+    assert editor.identity_document.closed_text() == "Document de circulation"
+    assert not editor.parent_document_note.isVisibleTo(window)
+    editor.undo_stack.undo()  # (the quick picks of one field are one step: back to before them)
+    undone = page.case.patient.identity_document
+    assert editor.parent_document_note.isVisibleTo(window) == (undone in ("LE", "AN")), undone
+    pick(qtbot, editor.identity_document, "AN")
+    pick(qtbot, editor.identity_status, "provisional")
+    assert not editor.parent_document_note.isVisibleTo(window), "no document asked for"
