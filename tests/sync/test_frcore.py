@@ -131,7 +131,7 @@ def _type_of(code: str) -> dict[str, Any]:
     return {"coding": [{"system": C.FR_V2_0203, "code": code}]}
 
 
-@pytest.mark.parametrize("document", ["CS", "PC", "TC"])
+@pytest.mark.parametrize("document", ["CS", "PC", "TC", "DC"])
 def test_a_document_fr_core_does_not_take_with_the_ins_stays_here(store: Store, document: str) -> None:
     """fr-core-patient-ins binds the validation mode to passport, identity card, birth certificate and
     family record book (required): a residence permit sent with the INS was refused by a strict server.
