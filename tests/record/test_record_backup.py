@@ -568,3 +568,35 @@ def test_a_disk_too_small_for_the_restore_says_so_and_never_blames_the_backup(
     with pytest.raises(BackupError) as unwritten:
         write_backup(store, tmp_path / "c.tvbak")
     assert "le disque est plein" in unwritten.value.message and "No space" not in unwritten.value.message
+
+
+def test_where_the_identity_was_stated_comes_back_with_a_restored_case(store: Store, tmp_path: Path) -> None:
+    """A case leaves this workstation whole only by a backup (``case export`` writes the PDF report, no case
+    file): a « Qualifiée » identity the nurse stated in the window without its document still waits for it once
+    restored elsewhere (Case.origin and identity_origin are in its sealed content)."""
+    from app.model import ORIGIN_WINDOW, Case, Patient
+
+    case = Case(
+        patient=Patient(
+            family="MARTIN",
+            given=["Paul"],
+            birth_date="1950-02-03",
+            sex="male",
+            ins="150028512345615",
+            identity_status="qualified",
+            birth_place="85123",
+        ),
+        identity_origin=ORIGIN_WINDOW,
+    )
+    made_here = Case(patient=Patient(**asdict(case.patient)), origin=ORIGIN_WINDOW)
+    ids = [store.create_case(case, []), store.create_case(made_here, [])]
+    archive = tmp_path / "sauvegarde.tvbak"
+    write_backup(store, archive)
+    elsewhere = tmp_path / "other-machine" / "teleavis"
+    restore_backup(archive, elsewhere, PASSPHRASE)
+    with Store.open(elsewhere, passphrase=lambda _confirm: PASSPHRASE) as copy:
+        restored = [copy.get_case(case_id) for case_id in ids]
+        assert [(c.origin, c.identity_origin) for c in restored] == [("", ORIGIN_WINDOW), (ORIGIN_WINDOW, "")]
+        for one in restored:
+            document = [f for f in copy.checklist(one) if f.field == "patient.identity_document"]
+            assert [f.blocks_sending() for f in document] == [True]
