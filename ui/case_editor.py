@@ -442,7 +442,7 @@ class CaseEditor(QWidget):
         for code, short in (
             ("CN", self.tr("Carte d'identité")),
             ("AN", self.tr("Acte de naissance")),
-            ("DC", self.tr("Document de circulation")),
+            ("DC", self.tr("Doc. de circulation")),
         ):
             self.identity_document.set_short(self.identity_document.findData(code), short)
         # Shown, never chosen (found in review): « Aucune » blocked beside « Qualifiée », one step up the list

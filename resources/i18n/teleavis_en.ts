@@ -578,7 +578,7 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="444"/>
-        <source>Document de circulation</source>
+        <source>Doc. de circulation</source>
         <translation>Travel document</translation>
     </message>
     <message>

@@ -631,7 +631,7 @@ def test_a_family_record_book_chosen_says_a_parents_document_goes_with_it(qtbot:
         assert editor.parent_document_note.isVisibleTo(window), document
         assert "parent" in editor.parent_document_note.text()
     pick(qtbot, editor.identity_document, "DC")
-    assert editor.identity_document.closed_text() == "Document de circulation"
+    assert editor.identity_document.closed_text() == "Doc. de circulation"  # the whole name was cut at 1280 × 720
     assert not editor.parent_document_note.isVisibleTo(window)
     editor.undo_stack.undo()  # (the quick picks of one field are one step: back to before them)
     undone = page.case.patient.identity_document
