@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         self.banner.setWordWrap(True)
         column.addWidget(self.banner)
         self.pages = QStackedWidget(central)
+        self.pages.setObjectName("pages")  # (ui/reader_pages.py: a screen reader is given the page shown only)
         column.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
@@ -324,6 +325,8 @@ class MainWindow(QMainWindow):
         resources.use_window_icon()
         if not self._closed:
             self.notifier.show_tray()
+            if self.locked():
+                self._hide_pages_from_readers()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -1469,6 +1472,15 @@ class MainWindow(QMainWindow):
         self.menuBar().setEnabled(False)
         self.pages.setCurrentWidget(self.lock_screen)
         self.lock_screen.reset()
+        if self._first_frame:  # (a window that starts locked: once its first frame is drawn)
+            self._hide_pages_from_readers()
+
+    def _hide_pages_from_readers(self) -> None:
+        """The pages behind the lock out of a screen reader's reach (found by an attacker's pass: the
+        worklist's names and the expert's answer were there to walk through with its object navigation)."""
+        from ui.reader_pages import show_readers_the_page_shown
+
+        show_readers_the_page_shown(self.pages)
 
     def _forget_copied(self) -> None:
         """What was copied or selected here (a name, an INS) is not left for the next person to paste,
