@@ -28,6 +28,8 @@ class KeptTyping(QDialog):
         self.case_id = case_id
         #: She chose what becomes of them (kept for the reply, or let go): nothing more to show.
         self.decided = False
+        #: Her words while the box is put away under the lock (``put_away``).
+        self._put_away: str | None = None
         self.setWindowTitle(self.tr("Vos saisies non enregistrées"))
         self.setWindowModality(Qt.WindowModality.NonModal)
         layout = QVBoxLayout(self)
@@ -59,6 +61,21 @@ class KeptTyping(QDialog):
         buttons.addWidget(self.let_go)
         layout.addLayout(buttons)
         self.resize(560, 360)
+
+    def put_away(self) -> None:
+        """Hidden under the lock, her words out of it meanwhile: a hidden window is still one of the
+        application's, and a screen reader walking them from the top read them (found by an attacker's pass)."""
+        self.hide()
+        if self._put_away is None:
+            self._put_away = self.typed.toPlainText()
+            self.typed.clear()
+
+    def bring_back(self) -> None:
+        """Once unlocked: her words back in the box, and the box on screen."""
+        if self._put_away is not None:
+            self.typed.setPlainText(self._put_away)
+            self._put_away = None
+        self.show()
 
     def _copy(self) -> None:
         QGuiApplication.clipboard().setText(self.typed.toPlainText())

@@ -1444,7 +1444,7 @@ class MainWindow(QMainWindow):
         # Her words typed in a case that moved (ui/kept_typing.py) are hidden, not let go: back once unlocked.
         self._kept_typing = [box for box in self._kept_typing if not box.decided]
         for box in self._kept_typing:
-            box.hide()
+            box.put_away()
         # Nothing of a patient stays on screen above the lock: open dialogs (a photo being anonymised,
         # a report being saved) close as if cancelled, and say so where it matters. (Asked by class name:
         # a window that starts locked has no dialog, and need not build QDialog's type to know it.)
@@ -1534,7 +1534,7 @@ class MainWindow(QMainWindow):
     def _tell_held(self) -> None:
         for box in list(self._kept_typing):
             if not box.decided and not self.locked() and not self._closed:
-                box.show()
+                box.bring_back()
         while self._held_messages and not self.locked() and not self._closed:
             self.tell(*self._held_messages.pop(0))
 
@@ -1542,7 +1542,9 @@ class MainWindow(QMainWindow):
         """What she typed in a case that moved before it was saved, in its box (ui/kept_typing.py): shown now,
         or once unlocked (her words name the patient)."""
         self._kept_typing = [kept for kept in self._kept_typing if not kept.decided] + [box]
-        if not self.locked() and not self._closed:
+        if self.locked():
+            box.put_away()  # (never shown yet: no window of it a screen reader could walk, but not kept so)
+        elif not self._closed:
             box.show()
 
     def locked(self) -> bool:

@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 from PySide6.QtGui import QAccessible, QAccessibleInterface
+from PySide6.QtWidgets import QApplication
 
 from app.store import Store
 from tests.support.ui import answered_case
 from tests.ui.test_under_the_lock import made_window, unlock
+from ui.kept_typing import KeptTyping
 from ui.main_window import MainWindow
 
 CONCLUSION = "Lésion suspecte de carcinome basocellulaire"
@@ -33,6 +35,15 @@ def words(face: QAccessibleInterface | None, depth: int = 0) -> list[str]:
 
 def readable(window: MainWindow) -> str:
     return "\n".join(words(QAccessible.queryAccessibleInterface(window)))
+
+
+def ours(*windows: object) -> str:
+    """What a screen reader reads walking from the application's top, in these windows (those of the
+    earlier tests, still there, are left out), hidden ones included: a hidden window is still one of the
+    application's."""
+    application = QAccessible.queryAccessibleInterface(QApplication.instance())
+    tops = [application.child(number) for number in range(application.childCount())]
+    return "\n".join(text for top in tops if top.object() in windows for text in words(top))
 
 
 @pytest.fixture
@@ -84,3 +95,28 @@ def test_a_window_that_starts_locked_gives_the_screen_reader_its_lock_screen_onl
         qtbot.waitUntil(lambda: "Teleavis est verrouillé" in readable(window) and "MARTIN" not in readable(window))
     finally:
         window.shutdown()
+
+
+def test_her_words_kept_in_their_box_are_not_read_under_the_lock(qtbot: Any, store: Store, window: MainWindow) -> None:
+    """The box of her words not saved (ui/kept_typing.py) is hidden under the lock, but a window hidden is still
+    one of the application's, which a screen reader walks from its top: her words (the patient's name in them)
+    were there to read under the lock."""
+    case_id = answered_case(store)
+    window.open_case(case_id)
+    typed = "Mme MARTIN Paul : saigne depuis hier"
+    box = KeptTyping(case_id, "Le dossier est parti pendant que vous tapiez.", typed, reply=False, parent=window)
+    window._show_kept_typing(box)
+    qtbot.waitExposed(box)
+    assert typed in ours(window, box)
+
+    window.lock()
+
+    assert not box.isVisible()
+    under = ours(window, box)
+    assert "saigne" not in under
+    assert "MARTIN" not in under
+
+    unlock(qtbot, window)
+    qtbot.waitUntil(box.isVisible)
+    assert box.typed.toPlainText() == typed  # kept, back with her once unlocked
+    assert typed in ours(window, box)
