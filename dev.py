@@ -114,6 +114,31 @@ def what_to_ask(missing: list[str]) -> tuple[list[str], list[str]]:
     return known, [p for p in missing if p not in known]
 
 
+# apt-get reads only the lowercase names; pip, and the README's `export HTTPS_PROXY=… HTTP_PROXY=…`, the capitals.
+APT_PROXIES = ("http_proxy", "https_proxy")
+
+
+def apt_env() -> dict[str, str]:
+    """The environment of the apt-get dev.py runs: the proxy given as HTTP_PROXY/HTTPS_PROXY, as the README says,
+    also under the lowercase names apt-get reads (without them it went straight to the mirror)."""
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for name in APT_PROXIES:
+        if not env.get(name) and env.get(name.upper()):
+            env[name] = env[name.upper()]
+    return env
+
+
+def sudo_proxies() -> list[str]:
+    """What the printed `sudo apt-get …` needs to reach the proxy given here: sudo drops the environment, so
+    each proxy is passed by the name of the variable holding it (its value, maybe with a password, not printed)."""
+    words = []
+    for name in APT_PROXIES:
+        given = next((n for n in (name, name.upper()) if os.environ.get(n)), None)
+        if given:
+            words.append(f'{name}="${given}"')
+    return words
+
+
 def ensure_system(packages: list[str]) -> None:
     """Install the Debian packages that are missing (as root), or say how to."""
     missing = missing_debs(packages)
@@ -127,10 +152,11 @@ def ensure_system(packages: list[str]) -> None:
         if not asked:
             return
         say("Missing system packages. Run, then start again:")
-        print(f"    sudo apt-get update && sudo {' '.join([*command[:4], *asked])}")
+        sudo = " ".join(["sudo", *sudo_proxies()])
+        print(f"    {sudo} apt-get update && {sudo} {' '.join([*command[:4], *asked])}")
         sys.exit(1)
     say(f"installing system packages: {' '.join(missing)}")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    env = apt_env()
     subprocess.run(["apt-get", "update", "-q"], check=True, env=env, stdout=subprocess.DEVNULL)
     # Package names differ between Debian and Ubuntu releases: install what exists, report the rest.
     available = known_to_apt(missing)
@@ -170,7 +196,7 @@ def ensure_venv() -> None:
             subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
         else:
             say("Python's venv module is missing. Run, then start again:")
-            print(f"    sudo apt-get install -y python3-venv {version}")
+            print(f"    {' '.join(['sudo', *sudo_proxies()])} apt-get install -y python3-venv {version}")
             sys.exit(1)
 
 
@@ -375,7 +401,6 @@ def failed_step(exc: subprocess.CalledProcessError) -> int:
     say("Its own message is just above. Most often the network: this machine must reach the package servers")
     say("(PyPI for pip, the distribution's mirrors for apt-get). Behind a proxy, give it first, for instance:")
     print("    export HTTPS_PROXY=http://proxy.example:3128 HTTP_PROXY=http://proxy.example:3128")
-    print("    export http_proxy=$HTTP_PROXY   # apt-get's (or Acquire::http::Proxy in /etc/apt/apt.conf.d/)")
     say(f"Then run the same command again (python3 dev.py {sys.argv[1] if len(sys.argv) > 1 else 'run'}): what is")
     say("already installed is kept.")
     return 1

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import socket
 import subprocess
+import threading
 from pathlib import Path
 from types import ModuleType
 
@@ -292,3 +294,85 @@ def test_an_opencv_build_that_failed_fails_the_run_with_its_own_words(
     with dev.OPENCV_LOG.open("wb") as log:
         build = subprocess.Popen([sys.executable, "-c", "pass"], stdout=log, stderr=subprocess.STDOUT)
     assert dev.wait_opencv(build) is True
+
+
+def _proxy_catcher() -> tuple[socket.socket, list[bytes]]:
+    """A local port that answers like a broken proxy, keeping the first line of each request it got."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    got: list[bytes] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn:
+                got.append(conn.recv(4096).split(b"\r\n", 1)[0])
+                conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+    threading.Thread(target=serve, daemon=True).start()
+    return server, got
+
+
+def test_apt_get_goes_through_the_proxy_the_readme_says_to_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found following the README behind a proxy: it says `export HTTPS_PROXY=… HTTP_PROXY=…`, which pip reads,
+    # but apt-get reads only the lowercase http_proxy: run as root, dev.py's apt-get went straight to the
+    # mirror, and on a network where only the proxy goes out the system packages never came. Here apt-get,
+    # run with the environment dev.py gives it and a source that exists nowhere, must ask the proxy.
+    if not shutil.which("apt-get"):
+        pytest.skip("apt-get is needed")
+    server, got = _proxy_catcher()
+    with server:
+        for name in ("http_proxy", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.getsockname()[1]}")
+        sources = tmp_path / "sources.list"
+        sources.write_text("deb [trusted=yes] http://teleavis-mirror.invalid/debian stable main\n", encoding="utf-8")
+        (tmp_path / "lists" / "partial").mkdir(parents=True)
+        subprocess.run(
+            [
+                "apt-get",
+                "update",
+                "-q",
+                f"-o=Dir::Etc::SourceList={sources}",
+                "-o=Dir::Etc::SourceParts=-",
+                f"-o=Dir::State::Lists={tmp_path / 'lists'}",
+                "-o=Debug::NoLocking=1",
+                "-o=APT::Sandbox::User=root",
+                "-o=Acquire::Retries=0",
+            ],
+            env=dev_py().apt_env(),
+            capture_output=True,
+            timeout=120,
+        )
+    assert any(b"teleavis-mirror.invalid" in line for line in got), got
+
+
+def test_the_printed_sudo_command_passes_the_proxy_by_its_name(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The same, for a user without root: sudo drops the environment, so the printed `sudo apt-get …` went straight
+    # to the mirror. It now passes each proxy to apt-get under the name apt reads, by the variable that holds it
+    # (a proxy's password is never printed).
+    dev = dev_py()
+    if not shutil.which("apt-cache") or not dev.apt_lists_present():
+        pytest.skip("apt's package lists are needed")
+    present = set(installed())
+    names = subprocess.run(["apt-cache", "pkgnames"], capture_output=True, text=True, check=True).stdout.split()
+    known = next(name for name in sorted(names) if name not in present and dev.known_to_apt([name]))
+    for name in ("http_proxy", "https_proxy", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", "http://agent:s3cret@proxy.example:3128")
+    monkeypatch.setenv("https_proxy", "http://agent:s3cret@proxy.example:3128")
+    monkeypatch.setattr(dev.os, "geteuid", lambda: 1000)
+    with pytest.raises(SystemExit):
+        dev.ensure_system([known])
+    printed = capsys.readouterr().out
+    sudo = 'sudo http_proxy="$HTTP_PROXY" https_proxy="$https_proxy"'
+    assert f"{sudo} apt-get update && {sudo} apt-get install -y --no-install-recommends {known}" in printed, printed
+    assert "s3cret" not in printed
