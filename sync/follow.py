@@ -163,11 +163,12 @@ M.add(
         },
         "follow.task_gone.training": {
             "fr": "Cette demande d'entraînement n'est plus sur la plateforme d'essai, dont les données ont été "
-            "effacées (changement de clé ou de plateforme) : aucune réponse d'entraînement ne viendra. Aucun vrai "
-            "patient n'est concerné ; vous pouvez supprimer ce dossier d'essai.",
+            "effacées (changement de clé ou de plateforme, ou sauvegarde restaurée) : aucune réponse "
+            "d'entraînement ne viendra. Aucun vrai patient n'est concerné ; vous pouvez supprimer ce dossier "
+            "d'essai.",
             "en": "This training request is no longer on the test platform, whose data was erased (a change of "
-            "key or of platform): no training answer will come. No real patient is concerned; you may delete "
-            "this test case.",
+            "key or of platform, or a backup restored): no training answer will come. No real patient is "
+            "concerned; you may delete this test case.",
         },
         "follow.task_gone.answered": {
             "fr": "La demande n'est plus sur la plateforme (elle y a été supprimée après sa réponse) : la réponse "
@@ -177,11 +178,11 @@ M.add(
         },
         "follow.task_gone.answered.training": {
             "fr": "Ce dossier d'entraînement n'est plus sur la plateforme d'essai, dont les données ont été "
-            "effacées (changement de clé ou de plateforme) : sa réponse reste ici. Aucun vrai patient n'est "
-            "concerné ; vous pouvez supprimer ce dossier d'essai.",
+            "effacées (changement de clé ou de plateforme, ou sauvegarde restaurée) : sa réponse reste ici. "
+            "Aucun vrai patient n'est concerné ; vous pouvez supprimer ce dossier d'essai.",
             "en": "This training case is no longer on the test platform, whose data was erased (a change of key "
-            "or of platform): its answer stays here. No real patient is concerned; you may delete this test "
-            "case.",
+            "or of platform, or a backup restored): its answer stays here. No real patient is concerned; you may "
+            "delete this test case.",
         },
         "follow.other_case": {
             "fr": "La demande suivie pour ce dossier sur la plateforme est celle d'un autre dossier : rien n'en "
@@ -473,6 +474,31 @@ _WITNESS_MARK = "sync.witness_at"
 #: Notes that are news for the requester, as a cancelled request is: the request deleted on the platform,
 #: no answer will come (seen from outside: said on the case, the case not marked to read, so nobody saw it).
 _NEWS_NOTES = ("follow.task_gone", "follow.task_gone.training")
+#: The words a message had before (notes are kept as said): still that message. The training platform's erasure
+#: named only a key or platform change, not the restore of a backup (which holds no ``sandbox/``).
+_FORMER_WORDS = {
+    "follow.task_gone.training": (
+        "Cette demande d'entraînement n'est plus sur la plateforme d'essai, dont les données ont été effacées "
+        "(changement de clé ou de plateforme) : aucune réponse d'entraînement ne viendra. Aucun vrai patient n'est "
+        "concerné ; vous pouvez supprimer ce dossier d'essai.",
+        "This training request is no longer on the test platform, whose data was erased (a change of key or of "
+        "platform): no training answer will come. No real patient is concerned; you may delete this test case.",
+    ),
+    "follow.task_gone.answered.training": (
+        "Ce dossier d'entraînement n'est plus sur la plateforme d'essai, dont les données ont été effacées "
+        "(changement de clé ou de plateforme) : sa réponse reste ici. Aucun vrai patient n'est concerné ; vous "
+        "pouvez supprimer ce dossier d'essai.",
+        "This training case is no longer on the test platform, whose data was erased (a change of key or of "
+        "platform): its answer stays here. No real patient is concerned; you may delete this test case.",
+    ),
+}
+
+
+def is_said(words: str | None, key: str) -> bool:
+    """Whether ``words`` (a case's note) are the message ``key``, in either language, as said now or before."""
+    return words is not None and (words in M.CATALOGUE[key].values() or words in _FORMER_WORDS.get(key, ()))
+
+
 WITNESS_EVERY = timedelta(hours=24)
 #: When the answered cases' reports were last searched whatever their date (``poll_reports``): a report deleted on
 #: the platform leaves no trace in a search narrowed by ``_lastUpdated``, so that one is not narrowed; a report
@@ -1571,7 +1597,7 @@ class Follower:
     def _note(self, case_id: str, words: str) -> None:
         """Say ``words`` on the case. A note that is news (``_NEWS_NOTES``: no answer will come) marks
         it unread when it first says it, not again at each poll that finds the same."""
-        news = [key for key in _NEWS_NOTES if words in M.CATALOGUE[key].values()]
+        news = [key for key in _NEWS_NOTES if is_said(words, key)]
         fresh = bool(news) and not self._says(case_id, news[0])
         with transaction(self.store.conn) as conn:
             self.store.set_platform_words(conn, case_id, last_error=words)
@@ -1814,8 +1840,7 @@ class Follower:
     def _says(self, case_id: str, key: str) -> bool:
         """Whether the case's note is the message ``key``, in either language (it may have been written
         before the language changed, or by another process: a timer's sync, the window)."""
-        said = self.store.platform_info(case_id).get("last_error")
-        return said is not None and said in M.CATALOGUE[key].values()
+        return is_said(self.store.platform_info(case_id).get("last_error"), key)
 
     def _keep_expert_messages(self, conn: Any, case_id: str, comms: list[dict[str, Any]]) -> tuple[bool, bool]:
         """Keep the expert's messages among ``comms`` (ours are witnessed): whether one is new (or corrected),
@@ -2780,7 +2805,7 @@ def training_platform_gone(store: Store, case_id: str) -> str:
     if store.destination_now() != TRAINING:
         return "elsewhere"
     said = store.platform_info(case_id).get("last_error")
-    return "erased" if said is not None and said in M.CATALOGUE["follow.task_gone.training"].values() else ""
+    return "erased" if is_said(said, "follow.task_gone.training") else ""
 
 
 def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage], again: Sequence[str] = ()) -> str:

@@ -607,3 +607,31 @@ def test_the_sandbox_in_memory_keeps_its_binaries_as_they_came() -> None:
     info = sandbox.put_binary("image/jpeg", b"a photo", "upload")
     assert sandbox.binary_info(info.id) == info and info.size == 7
     assert sandbox.binary_bytes(info.id) == b"a photo"
+
+
+def test_a_training_case_whose_platform_a_restore_left_behind_names_the_restore(teleavis_home: Path) -> None:
+    """Found from outside (a restore --force in training mode): a backup holds no ``sandbox/``, so the training
+    cases sent before said that the test platform's data was erased « (changement de clé ou de plateforme) »,
+    neither of which had happened. The restore is named among the causes, and a note written in the former words
+    is still taken for that news (a reply to such a case is still refused, not queued for good)."""
+    import shutil
+
+    from sync.follow import training_platform_gone
+
+    with Store.open(teleavis_home) as store:
+        case_id = _sent_and_polled_in_training(store)
+        training.stop_sandboxes()
+        shutil.rmtree(teleavis_home / training.SANDBOX_DIR)  # as a restored backup leaves it
+        url = training.ensure_sandbox(store)
+        with PlatformClient.from_store(store, base_url=url, policy=FAST) as client:
+            Engine(store, client, RecordingListener(), case_budget_s=10.0).run_once()
+        said = str(store.platform_info(case_id)["last_error"])
+        assert "sauvegarde restaurée" in said, said
+        former = (
+            "Cette demande d'entraînement n'est plus sur la plateforme d'essai, dont les données ont été "
+            "effacées (changement de clé ou de plateforme) : aucune réponse d'entraînement ne viendra. Aucun vrai "
+            "patient n'est concerné ; vous pouvez supprimer ce dossier d'essai."
+        )
+        with store.conn:
+            store.set_platform_words(store.conn, case_id, last_error=former)
+        assert training_platform_gone(store, case_id) == "erased"
