@@ -22,7 +22,9 @@ from app.commands.common import STDIN, emit_json, open_store, read_secret, say
 from app.commands.usage import port, seconds
 from app.errors import StorageError, TeleavisError, UsageError
 from app.fsutil import os_reason
-from app.model import CaseState
+from app.i18n import language, moment_words
+from app.model import CaseState, iso, utc_now
+from app.outbox import STEP_TRANSACTION
 
 if TYPE_CHECKING:
     from sync.engine import Engine, SyncSummary
@@ -99,6 +101,17 @@ M.add(
             "teleavis case show {short}",
             "en": "Case {id} needs attention: its sending is held, it has not left. To see why: "
             "teleavis case show {short}",
+        },
+        # A case whose transaction was being posted when its process died (a power cut, kill -9): held on purpose
+        # until the platform has surely recorded it, then looked up there before anything goes again.
+        "sync.cut": {
+            "fr": "Dossier {id} en attente : son envoi a été coupé pendant que la plateforme l'enregistrait (arrêt, "
+            "coupure de courant ou de réseau). Il sera vérifié sur la plateforme puis repris de lui-même après "
+            "{time} : rien ne partira deux fois. Relancez « teleavis sync » après cette heure, ou laissez faire la "
+            "fenêtre Teleavis.",
+            "en": "Case {id} waiting: its sending was cut off while the platform was recording it (a shutdown, a "
+            "power or network cut). It will be looked up on the platform, then resumed by itself after {time}: "
+            "nothing will leave twice. Run “teleavis sync” again after that time, or let the Teleavis window do it.",
         },
         # Never the platform's words either: they name the patient's INS or file number.
         "sync.held": {
@@ -266,7 +279,16 @@ def run_sync(args: argparse.Namespace) -> int:
                         say(M.tr("sync.portal"))
             else:
                 summary = sync_until_stopped(engine, stop, args.timeout)
-            waiting = [row.case_id for row in engine.outbox.pending()]
+            pending = engine.outbox.pending()
+            waiting = [row.case_id for row in pending]
+            now = iso(utc_now())
+            cut = [
+                row
+                for row in pending
+                if row.step == STEP_TRANSACTION
+                and row.next_attempt_at > now
+                and store.state(row.case_id) == CaseState.SENDING
+            ]
             held = engine.outbox.held_by_platform()
             attention = [c.id for c in store.list_cases(states=[CaseState.NEEDS_ATTENTION.value])]
             asked = [c.id for c in store.list_cases(states=[CaseState.ON_HOLD.value])]
@@ -299,6 +321,8 @@ def run_sync(args: argparse.Namespace) -> int:
             say(M.tr("sync.attention", id=case_id, short=case_id[:8]))
         for case_id in held:
             say(M.tr("sync.held", id=case_id, short=case_id[:8]))
+        for row in cut:
+            say(M.tr("sync.cut", id=row.case_id, time=moment_words(row.next_attempt_at, language())))
     if summary.audit_rewound is not None:
         say(M.tr("audit.rewound_notice", seq=summary.audit_rewound))
     return code
