@@ -281,15 +281,17 @@ def run_sync(args: argparse.Namespace) -> int:
                 summary = sync_until_stopped(engine, stop, args.timeout)
             pending = engine.outbox.pending()
             waiting = [row.case_id for row in pending]
+            held = engine.outbox.held_by_platform()
             now = iso(utc_now())
+            # (one the platform answered 409/412 for waits too, its transaction posted: said by sync.held)
             cut = [
                 row
                 for row in pending
                 if row.step == STEP_TRANSACTION
                 and row.next_attempt_at > now
+                and row.case_id not in held
                 and store.state(row.case_id) == CaseState.SENDING
             ]
-            held = engine.outbox.held_by_platform()
             attention = [c.id for c in store.list_cases(states=[CaseState.NEEDS_ATTENTION.value])]
             asked = [c.id for c in store.list_cases(states=[CaseState.ON_HOLD.value])]
     finally:
