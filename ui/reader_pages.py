@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtGui import QAccessible, QAccessibleInterface
-from PySide6.QtWidgets import QAccessibleWidget, QStackedWidget
+from PySide6.QtWidgets import QAccessibleWidget, QStackedWidget, QWidget
 
 #: The object name of the stacks given the page shown only (the main window's).
 PAGES = "pages"
@@ -52,7 +52,8 @@ def _factory(_key: str, thing: Any) -> QAccessibleInterface | None:
 
 def show_readers_the_page_shown(stack: QStackedWidget) -> None:
     """From now on, ``stack`` (named :data:`PAGES`) gives a screen reader its page shown only. Its interface
-    made earlier by Qt (a screen reader walked the window before the first lock) is made again."""
+    made earlier by Qt (a screen reader walked the window before the first lock) is made again, and those of
+    the pages not shown are let go (:func:`_forget_hidden_pages`)."""
     global _installed
     if not _installed:
         QAccessible.installFactory(_factory)
@@ -62,3 +63,22 @@ def show_readers_the_page_shown(stack: QStackedWidget) -> None:
         QAccessible.deleteAccessibleInterface(QAccessible.uniqueId(face))
         del face
         QAccessible.queryAccessibleInterface(stack)
+    _forget_hidden_pages(stack)
+
+
+def _forget_hidden_pages(stack: QStackedWidget) -> None:
+    """The interfaces Qt made for the pages not shown, and for everything in them, let go: a screen reader
+    keeps the objects it met by their id (AT-SPI's object paths, UI Automation's runtime ids) and asks them
+    again without walking from the window, so a worklist's row met before the lock still said its patient
+    under it (found in review). Made again, with new ids, when a screen reader meets them once unlocked. (Qt
+    has no way to ask whether one was made: one is made to be let go, for each widget, at the lock only.)"""
+    shown = stack.currentWidget()
+    for number in range(stack.count()):
+        page = stack.widget(number)
+        if page is None or page is shown:
+            continue
+        for widget in [page, *page.findChildren(QWidget)]:
+            face = QAccessible.queryAccessibleInterface(widget)
+            if face is not None and not isinstance(face, ShownPageOnly):
+                QAccessible.deleteAccessibleInterface(QAccessible.uniqueId(face))
+            del face  # (its wrapper not left to a new interface made where it was)

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAccessible, QAccessibleInterface
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from app.store import Store
 from tests.support.ui import answered_case
@@ -120,3 +121,86 @@ def test_her_words_kept_in_their_box_are_not_read_under_the_lock(qtbot: Any, sto
     qtbot.waitUntil(box.isVisible)
     assert box.typed.toPlainText() == typed  # kept, back with her once unlocked
     assert typed in ours(window, box)
+
+
+def named(face: QAccessibleInterface | None, text: str, depth: int = 0) -> list[int]:
+    """The ids of the interfaces under ``face`` that say ``text``: what a screen reader (or any program on the
+    accessibility bus) keeps to come back to an object, by its id, without walking the tree again."""
+    if face is None or not face.isValid() or depth > 60:
+        return []
+    kinds = (QAccessible.Text.Name, QAccessible.Text.Description, QAccessible.Text.Value)
+    found = [QAccessible.uniqueId(face)] if any(text in face.text(kind) for kind in kinds) else []
+    for number in range(face.childCount()):
+        found += named(face.child(number), text, depth + 1)
+    return found
+
+
+def said_by_id(ids: list[int]) -> str:
+    faces = [QAccessible.accessibleInterface(face_id) for face_id in ids]
+    return "\n".join("\n".join(words(face)) for face in faces if face is not None)
+
+
+@pytest.mark.parametrize("where", ["worklist", "case page"])
+def test_what_a_screen_reader_kept_before_the_lock_is_not_read_by_its_id_under_it(
+    qtbot: Any, store: Store, window: MainWindow, where: str
+) -> None:
+    """A screen reader keeps the objects it has met by their id (AT-SPI's object paths, UI Automation's
+    runtime ids) and asks them again without walking from the window: a row of the worklist met before the
+    lock still said its patient under it, the page stack's children hidden or not."""
+    case_id = answered_case(store)
+    window.worklist.refresh()
+    if where == "case page":
+        window.open_case(case_id)
+    ids = named(QAccessible.queryAccessibleInterface(window), "MARTIN")
+    assert ids and "MARTIN" in said_by_id(ids)
+
+    window.lock()
+
+    assert "MARTIN" not in said_by_id(ids)
+
+    unlock(qtbot, window)
+    assert "MARTIN Paul" in readable(window)  # met again from the window once unlocked
+
+
+def test_a_screen_reader_reads_each_page_shown_across_locks(qtbot: Any, store: Store, window: MainWindow) -> None:
+    """Unlocked, the GP who reads with a screen reader reads the page shown, whichever it is, after pages
+    switched and the window locked and unlocked more than once."""
+    case_id = answered_case(store)
+    window.worklist.refresh()
+    for _cycle in range(2):
+        window.open_case(case_id)
+        assert CONCLUSION in readable(window)
+        window.show_worklist()
+        assert "MARTIN Paul" in readable(window) and CONCLUSION not in readable(window)
+        window.lock()
+        assert "MARTIN" not in readable(window)
+        unlock(qtbot, window)
+        assert "MARTIN Paul" in readable(window)
+    window.open_case(case_id)
+    assert CONCLUSION in readable(window)
+
+
+def test_a_question_answered_before_the_lock_is_not_read_under_it(qtbot: Any, store: Store, window: MainWindow) -> None:
+    """« Quitter » with her words still in their box asks first, naming the patient (« MARTIN Paul, dossier… »).
+    Answered « Revenir à vos saisies », the question was only hidden: a window of the application's still,
+    which a screen reader walks from its top, the patient's name in it, under the lock."""
+    case_id = answered_case(store)
+    window.open_case(case_id)
+    box = KeptTyping(
+        case_id, "Le dossier est parti pendant que vous tapiez.", "Vue ce matin.", reply=False, parent=window
+    )
+    window._show_kept_typing(box)
+    qtbot.waitExposed(box)
+
+    def back_to_her_words() -> None:
+        asked = QApplication.activeModalWidget()
+        assert asked is not None and "MARTIN Paul" in asked.findChild(QLabel, "qt_msgbox_label").text()
+        asked.reject()
+
+    QTimer.singleShot(0, back_to_her_words)
+    window.quit_asked()
+    assert not window._closed
+
+    window.lock()
+
+    assert "MARTIN" not in ours(*QApplication.topLevelWidgets())
