@@ -150,6 +150,8 @@ class MainWindow(QMainWindow):
         )
         self._fitted = False
         self._first_frame = False  # drawn (paintEvent)
+        #: What waits for the first frame is done (_first_frame_drawn): drawn, or a second after the start.
+        self._first_frame_passed = False
         self.fit_to_screen()
         # The sync engine's service is built when sync starts (_start_sync, once the window shows) or first
         # asked for: its module, QThread's type and its signals are not needed to draw the first frame.
@@ -322,6 +324,7 @@ class MainWindow(QMainWindow):
     def _first_frame_drawn(self) -> None:
         """What the window's first frame need not wait for: its icon (on the application) and the tray's
         (each done once: this runs again, as a fallback, a second after the start)."""
+        self._first_frame_passed = True
         resources.use_window_icon()
         if not self._closed:
             self.notifier.show_tray()
@@ -1472,7 +1475,9 @@ class MainWindow(QMainWindow):
         self.menuBar().setEnabled(False)
         self.pages.setCurrentWidget(self.lock_screen)
         self.lock_screen.reset()
-        if self._first_frame:  # (a window that starts locked: once its first frame is drawn)
+        # (A window that starts locked: once its first frame is drawn, or a second after its start if no frame
+        # ever comes: found in review, a window never drawn and locked later left its pages to a screen reader.)
+        if self._first_frame or self._first_frame_passed:
             self._hide_pages_from_readers()
 
     def _hide_pages_from_readers(self) -> None:

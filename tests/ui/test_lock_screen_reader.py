@@ -204,3 +204,29 @@ def test_a_question_answered_before_the_lock_is_not_read_under_it(qtbot: Any, st
     window.lock()
 
     assert "MARTIN" not in ours(*QApplication.topLevelWidgets())
+
+
+def test_a_window_never_drawn_locked_later_gives_the_screen_reader_its_lock_screen_only(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """A window no frame ever comes to (shown where nothing draws it) does what waits for its first frame a
+    second after its start all the same (ui/main_window.py): locked later, its pages were there for a screen
+    reader to walk, the page stack given its page shown only at a lock after a first frame."""
+    from ui import main_window
+
+    answered_case(store)
+    store.settings.set("lock.minutes", 5)
+    window = MainWindow(store)  # not shown: nothing draws it
+    qtbot.addWidget(window)
+    try:
+        window.start()
+        qtbot.waitUntil(lambda: window.notifier._tray_shown, timeout=3 * main_window.ICON_AT_LATEST_MS)
+        window.worklist.refresh()
+        assert "MARTIN Paul" in readable(window)
+
+        window.lock()
+
+        assert "Teleavis est verrouillé" in readable(window)
+        assert "MARTIN" not in readable(window)
+    finally:
+        window.shutdown()
