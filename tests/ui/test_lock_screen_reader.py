@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from app.store import Store
 from tests.support.ui import answered_case
+from tests.ui.test_lock import unlock_with
 from tests.ui.test_under_the_lock import made_window, unlock
 from ui.kept_typing import KeptTyping
 from ui.main_window import MainWindow
@@ -230,3 +231,24 @@ def test_a_window_never_drawn_locked_later_gives_the_screen_reader_its_lock_scre
         assert "MARTIN" not in readable(window)
     finally:
         window.shutdown()
+
+
+def test_her_words_come_back_only_with_the_right_passphrase(qtbot: Any, store: Store, window: MainWindow) -> None:
+    """Under the lock a wrong passphrase brings nothing back (neither her box nor her words); the right one
+    brings back both, whole, and the box is put away and brought back as often as the window locks."""
+    case_id = answered_case(store)
+    window.open_case(case_id)
+    typed = "Mme MARTIN Paul : saigne depuis hier\nà revoir demain"
+    box = KeptTyping(case_id, "Le dossier est parti pendant que vous tapiez.", typed, reply=False, parent=window)
+    window._show_kept_typing(box)
+    qtbot.waitExposed(box)
+    for _cycle in range(2):
+        window.lock()
+        window.lock()  # (locked already: nothing more)
+        unlock_with(qtbot, window, "pas le bon code")
+        qtbot.wait(50)
+        assert window.locked() and not box.isVisible()
+        assert "saigne" not in ours(window, box)
+        unlock(qtbot, window)
+        qtbot.waitUntil(box.isVisible)
+        assert box.typed.toPlainText() == typed
