@@ -446,9 +446,9 @@ class Case:
     #: Where the case was made: ``app.model.ORIGIN_WINDOW`` in the window; "" for a case file's, or a case stored
     #: before it was kept (kept in its sealed content only when set: an older release reads it as before).
     origin: str = ""
-    #: ``app.model.ORIGIN_WINDOW`` once the nurse set its identity's status, INS or document in the window (a case
-    #: file's case too: she then stated it in front of the list of documents); "" otherwise, or stored before
-    #: (kept in its sealed content only when set, as ``origin``; never sent).
+    #: ``app.model.ORIGIN_WINDOW`` once the nurse set its identity's status, document, INS or a strict trait in
+    #: the window (a case file's case too: she then stated it in front of the list of documents); "" otherwise,
+    #: or stored before (kept in its sealed content only when set, as ``origin``; never sent).
     identity_origin: str = ""
     #: True when the stored case predates the identity status (read as provisional): the window asks
     #: for it once. Not stored: answering stores the status.

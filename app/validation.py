@@ -769,8 +769,8 @@ def _identity_status(case: Case, today: date) -> list[Finding]:
     elif p.identity_status in ("validated", "qualified") and not p.identity_document:
         # Not said (a case file without the key: docs/cli.md's hospital system that checked it but does not say
         # which; a case stored before « Aucune » was told apart): asked for, not blocking. Made in the window, or its
-        # status, INS or document set there, the list of documents in front of her: waited for, as « Aucune » is
-        # (notes 36, 37).
+        # status, document, INS or a strict trait set there, the list of documents in front of her: waited for, as
+        # « Aucune » is (notes 36, 37).
         out.append(
             _f(
                 "patient.identity_document.missing",
