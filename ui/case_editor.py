@@ -766,7 +766,27 @@ class CaseEditor(QWidget):
         status = self.case.patient.identity_status
         checked = self._opened_traits.get(binding.key) not in (None, "", [], "unknown")  # (a sex not told)
         fallback = status_after_change(status, binding.key) if checked else None
-        if fallback is not None:
+        today = date.today().isoformat()
+        # The status chosen (again) once a trait was changed by hand: she has just checked the traits on the ID
+        # document (the sentence under the status asked her to), the date of that check is today's, not the
+        # earlier one's (the hospital system's, of the trait before it was corrected). In the same undo step.
+        redate = (
+            binding.key == "patient.identity_status"
+            and new in ("validated", "qualified")
+            and self._traits_changed()
+            and self.case.patient.identity_document in IDENTITY_DOCUMENTS
+            and self.case.patient.identity_checked_on != today
+        )
+        if redate:
+            self.undo_stack.beginMacro(edit.text())
+            self.undo_stack.push(edit)
+            dated = self.case.patient.identity_checked_on
+            self.apply("patient.identity_checked_on", today)
+            label = self.labels.get("patient.identity_checked_on", "patient.identity_checked_on")
+            self.undo_stack.push(FieldEdit(self, "patient.identity_checked_on", label, dated, today))
+            self.undo_stack.endMacro()
+            self._dates_filled_in[self.identity_checked_on] = self.identity_checked_on.text()
+        elif fallback is not None:
             # One step: undone, the trait and the status come back together.
             self.undo_stack.beginMacro(edit.text())
             self.undo_stack.push(edit)
@@ -774,7 +794,7 @@ class CaseEditor(QWidget):
             label = self.labels.get("patient.identity_status", "patient.identity_status")
             self.undo_stack.push(FieldEdit(self, "patient.identity_status", label, status, fallback))
             self.undo_stack.endMacro()
-            self.requalify_note.show()
+            self._requalify_said(status, binding.key)
         else:
             self.undo_stack.push(edit)
         if binding.key == "specialty":
@@ -784,6 +804,34 @@ class CaseEditor(QWidget):
         if binding.key == "patient.identity_document" and new in IDENTITY_DOCUMENTS:  # not « Aucune »
             self._prefill_checked_on()
         self._after_edit(binding.key)
+
+    def _traits_changed(self) -> bool:
+        """Whether a strict trait the case was opened with (the INS aside: INSi's, not the document's) was
+        changed by hand since."""
+        assert self.case is not None
+        return any(
+            get_value(self.case, key) != opened
+            for key, opened in self._opened_traits.items()
+            if key != "patient.ins" and opened not in (None, "", [], "unknown")
+        )
+
+    def _requalify_said(self, status: str, key: str) -> None:
+        """Under the status, what a change by hand took from it and the way back. A trait of a validated
+        identity: not checked on the ID document, she checks it there (no INSi: a validated identity never
+        used it) and chooses « Validée » again; the INS, or a recovered identity: INSi and the document."""
+        if key != "patient.ins" and status == "validated":
+            text = self.tr(
+                "Un trait d'identité a été modifié : il n'a pas été contrôlé sur la pièce d'identité, l'identité "
+                "n'est plus « Validée ». Vérifiez-le sur la pièce d'identité, puis choisissez de nouveau "
+                "« Validée » : la date du contrôle devient celle du jour."
+            )
+        else:
+            text = self.tr(
+                "Un trait d'identité ou l'INS a été modifié : l'identité n'a plus le statut qu'elle avait. "
+                "Vérifiez-la de nouveau (téléservice INSi, pièce d'identité), puis choisissez son statut."
+            )
+        self.requalify_note.setText(text)
+        self.requalify_note.show()
 
     def _prefill_consent(self) -> None:
         assert self.case is not None

@@ -527,6 +527,11 @@
         <translation>An identity trait or the INS was changed: the identity no longer has the status it had. Check it again (INSi service, ID document), then choose its status.</translation>
     </message>
     <message>
+        <location filename="../../ui/case_editor.py" line="824"/>
+        <source>Un trait d&apos;identité a été modifié : il n&apos;a pas été contrôlé sur la pièce d&apos;identité, l&apos;identité n&apos;est plus « Validée ». Vérifiez-le sur la pièce d&apos;identité, puis choisissez de nouveau « Validée » : la date du contrôle devient celle du jour.</source>
+        <translation>An identity trait was changed: it was not checked on the ID document, the identity is no longer “Validated”. Check it on the ID document, then choose “Validated” again: the date of the check becomes today&apos;s.</translation>
+    </message>
+    <message>
         <location filename="../../ui/case_editor.py" line="405"/>
         <source>— à préciser —</source>
         <translation>— to be specified —</translation>

@@ -639,3 +639,105 @@ def test_a_family_record_book_chosen_says_a_parents_document_goes_with_it(qtbot:
     pick(qtbot, editor.identity_document, "AN")
     pick(qtbot, editor.identity_status, "provisional")
     assert not editor.parent_document_note.isVisibleTo(window), "no document asked for"
+
+
+def test_a_typo_fixed_on_a_validated_identity_is_validated_again_in_one_choice_dated_today(
+    qtbot: Any, window: MainWindow, store: Store, tmp_path: Path
+) -> None:
+    """Found by review38a: the nurse, the patient's ID card in hand, corrects a typo of the birth name of a
+    « Validée » identity. It falls back to « Provisoire » (ident38), but the sentence under the status sent her
+    to the INSi service, which a validated identity never used, and said neither which status was lost nor
+    that choosing it again was the way back; chosen again, the identity went with the date of the earlier
+    check (the hospital system's, of the misspelt name) as the date its traits were checked. Now the sentence
+    names « Validée » and the ID document, and choosing it again dates the check today, in one undo step."""
+    from tests.support.cases import EXAMPLE
+    from tests.support.ui import complete_case
+
+    patient = {key: value for key, value in EXAMPLE["patient"].items() if key != "ins"}
+    case_id = complete_case(
+        store,
+        tmp_path / "file",
+        patient={
+            **patient,
+            "identity_status": "validated",
+            "birth_place": "75056",
+            "identity_document": "CN",
+            "identity_checked_on": "2026-11-20",
+        },
+    )
+    window.open_case(case_id)
+    page = window.case_page
+    editor = page.editor
+    editor.family.end(False)
+    type_text(editor.family, "E")
+    assert page.case.patient.identity_status == "provisional"
+    note = editor.requalify_note.text()
+    assert editor.requalify_note.isVisibleTo(window)
+    assert "INSi" not in note and "« Validée »" in note and "pièce d'identité" in note, note
+    pick(qtbot, editor.identity_status, "validated")
+    today = date.today()
+    patient_now = page.case.patient
+    assert (patient_now.identity_status, patient_now.identity_document) == ("validated", "CN")
+    assert patient_now.identity_checked_on == today.isoformat(), "the check just made, not the hospital's"
+    assert editor.identity_checked_on.text() == today.strftime("%d/%m/%Y")
+    assert not editor.requalify_note.isVisibleTo(window)
+    assert not [f for f in page.findings if f.field.startswith("patient.identity") and f.blocks_sending()]
+    editor.undo_stack.undo()  # the status and its date together
+    assert page.case.patient.identity_status != "validated"
+    assert page.case.patient.identity_checked_on == "2026-11-20"
+    while editor.undo_stack.canUndo():
+        editor.undo_stack.undo()
+    assert page.case.patient.family == "MARTIN" and page.case.patient.identity_status == "validated"
+    assert page.case.patient.identity_checked_on == "2026-11-20"
+
+
+def test_a_qualified_identity_whose_ins_was_retyped_keeps_its_document_check_date(
+    qtbot: Any, window: MainWindow, store: Store
+) -> None:
+    """The INS retyped takes « Qualifiée » back to « Validée »: the traits checked on the ID document still
+    are, and so is the day they were; qualified again (INSi called again), the date of the check stays. The
+    sentence under the status says what the INS change lost (INSi)."""
+    case = Case(
+        patient=Patient(
+            family="MARTIN",
+            given=["Paul"],
+            birth_date="1950-02-03",
+            sex="male",
+            ins="150028512345615",
+            local_id="D-1",
+            identity_status="qualified",
+            identity_document="CN",
+            identity_checked_on="2026-11-20",
+        ),
+        consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
+    )
+    case_id = store.create_case(case, [])
+    window.open_case(case_id)
+    page = window.case_page
+    editor = page.editor
+    editor.ins.end(False)
+    qtbot.keyClick(editor.ins, Qt.Key.Key_Backspace)
+    type_text(editor.ins, "5")
+    assert page.case.patient.identity_status == "validated" and "INSi" in editor.requalify_note.text()
+    pick(qtbot, editor.identity_status, "qualified")
+    assert page.case.patient.identity_status == "qualified"
+    assert page.case.patient.identity_checked_on == "2026-11-20"
+
+
+def test_a_birth_name_pasted_over_a_validated_identitys_takes_its_validation_back(
+    qtbot: Any, window: MainWindow, store: Store, tmp_path: Path
+) -> None:
+    """A trait pasted (Ctrl+V, from the hospital's software) is a trait changed by hand as a typed one is
+    (review38a, guard: passes on ident38): « Validée » falls back to « Provisoire », the case stated here."""
+    case_id = _imported_validated(store, tmp_path / "file")
+    window.open_case(case_id)
+    page = window.case_page
+    editor = page.editor
+    clipboard = QApplication.clipboard()
+    clipboard.setText("MARTINEZ")
+    editor.family.setFocus()
+    editor.family.selectAll()
+    qtbot.keyClick(editor.family, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert page.case.patient.family == "MARTINEZ"
+    assert page.case.patient.identity_status == "provisional" and editor.requalify_note.isVisibleTo(window)
+    assert page.case.identity_origin == "window"
