@@ -64,7 +64,7 @@ from ui.fields import (
     text_binding,
 )
 from ui.tasks import on_own_connection, run_write
-from ui.widgets import WrappedLabel, marked, named, see_through
+from ui.widgets import WrappedLabel, clicks_through, marked, named, see_through
 
 log = logging.getLogger(__name__)
 
@@ -336,7 +336,7 @@ class CaseEditor(QWidget):
         self.consent_by_completer = QCompleter(self.consent_by_names, self.consent_by)
         self.consent_by_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.consent_by_completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.consent_by.setCompleter(self.consent_by_completer)
+        self.consent_by.setCompleter(clicks_through(self.consent_by_completer))
         self.consent_by_completer.activated.connect(lambda text, b=by: self._consent_by_picked(b, text))
         self.consent_box = box
         self.layout_.addWidget(box)

@@ -29,7 +29,7 @@ from app.validation import eye_side_words
 from app.views import offered_views
 from ui.choice_box import ChoiceBox
 from ui.image_tile import EYE_SIDE_COLOUR, eye_name, view_name
-from ui.widgets import readable
+from ui.widgets import clicks_through, readable
 
 #: The thumbnail at the start of each row: half a tile's, large enough to know the lesion (and the patient's skin).
 PICTURE_SIZE = QSize(88, 66)
@@ -173,7 +173,7 @@ class ReplyPlaces(QWidget):
             completer = QCompleter(sites, edit)
             completer.setCaseSensitivity(completer.caseSensitivity().CaseInsensitive)
             completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-            edit.setCompleter(completer)
+            edit.setCompleter(clicks_through(completer))
 
         def typed(text: str) -> None:
             record.body_site = text.strip()

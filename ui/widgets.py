@@ -6,9 +6,9 @@ from collections import deque
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from PySide6.QtCore import QObject, QSize
-from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QResizeEvent
-from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
+from PySide6.QtCore import QEvent, QObject, QPointF, QSize
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import QApplication, QCompleter, QLabel, QScrollArea, QWidget
 
 from ui import resources
 
@@ -251,3 +251,50 @@ class WrappedLabel(QLabel):
         if needed != self._height:  # the layout is asked again only when its lines change
             self._height = needed
             self.updateGeometry()
+
+
+class _ClickThrough(QObject):
+    """The event filter of :func:`clicks_through`."""
+
+    def __init__(self, completer: QCompleter) -> None:
+        super().__init__(completer)
+        self._completer = completer
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.MouseButtonPress or not isinstance(watched, QWidget):
+            return False
+        assert isinstance(event, QMouseEvent)
+        spot = event.globalPosition().toPoint()
+        if watched.rect().contains(watched.mapFromGlobal(spot)):
+            return False  # a suggestion picked: the completer's own work
+        owner = self._completer.widget()  # (the list itself is a window of its own, without a parent)
+        watched.hide()
+        target = QApplication.widgetAt(spot)
+        window = target.window().windowHandle() if target is not None else None
+        if target is None or window is None or owner is None or target.window() is not owner.window():
+            return True  # elsewhere (another window, outside Teleavis): the list closed, as before
+        # Given to the window as the system gives it: the focus moves and the release that follows ends
+        # the click on the widget pressed (a button clicked, a list opened).
+        QApplication.sendEvent(
+            window,
+            QMouseEvent(
+                QEvent.Type.MouseButtonPress,
+                QPointF(window.mapFromGlobal(spot)),
+                event.globalPosition(),
+                event.button(),
+                event.buttons(),
+                event.modifiers(),
+            ),
+        )
+        return True
+
+
+def clicks_through(completer: QCompleter) -> QCompleter:
+    """``completer`` whose list of suggestions, open under its field, lets a click made beside it reach
+    what it was made on. Qt's list took that click only to close itself: the focus stayed in the field,
+    and what the nurse typed next (the patient's name, after clicking « Nom de naissance ») went on
+    after the suggested words."""
+    popup = completer.popup()
+    if popup is not None:  # (Qt builds it on the first call)
+        popup.installEventFilter(_ClickThrough(completer))
+    return completer

@@ -1,0 +1,90 @@
+"""A click made while a field's list of suggestions is open reaches what it was made on.
+
+Found by a tester playing a nurse: she typed « Sophie » in « Recueilli par » (the name kept from the last
+case was offered under it), clicked « Nom de naissance » and typed the patient's name. Qt's list of
+suggestions took the click only to close itself: the focus stayed in « Recueilli par », and the patient's
+name was typed after the nurse's (« Sophie Martin, IDEBERNARD »). The same in an answer to the expert:
+the body site typed, the click on « vue ? » under its suggestion did not open the list of views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QCompleter, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from app.store import Store
+from tests.support.ui import type_text
+from ui.main_window import MainWindow
+from ui.widgets import clicks_through
+
+QUIET = pytest.mark.qt_log_ignore("This plugin does not support raise", "This plugin does not support grabbing")
+
+
+def _click(window: QWidget, widget: QWidget) -> None:
+    """A click as the system gives it: to the window, at the widget's place (not sent to the widget)."""
+    handle = window.windowHandle()
+    assert handle is not None
+    QTest.mouseClick(
+        handle,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        widget.mapTo(window, QPoint(8, widget.height() // 2)),
+    )
+
+
+@QUIET
+def test_a_click_on_another_field_under_the_suggestions_moves_there(
+    qtbot: Any, window: MainWindow, store: Store
+) -> None:
+    store.settings.set("state.consent_recorded_by", "Sophie Martin, IDE")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.worklist.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    editor = window.case_page.editor
+    editor.consent_given.setFocus()
+    qtbot.keyClick(editor.consent_given, Qt.Key.Key_Space)
+    editor.consent_by.setFocus()
+    popup = editor.consent_by_completer.popup()
+    type_text(editor.consent_by, "Sophie")
+    qtbot.waitUntil(popup.isVisible)
+
+    _click(window, editor.family)
+
+    qtbot.waitUntil(lambda: not popup.isVisible())
+    assert QApplication.focusWidget() is editor.family, "the click on « Nom de naissance » took the focus there"
+    type_text(QApplication.focusWidget(), "BERNARD")
+    assert editor.family.text() == "BERNARD"
+    assert editor.consent_by.text() == "Sophie", "nothing typed after the click went to « Recueilli par »"
+
+
+@QUIET
+def test_a_button_clicked_under_the_suggestions_is_clicked_once(qtbot: Any) -> None:
+    """The click given on to what it was made on is given once: a button under the list is pressed and
+    released once (« Envoyer la réponse » must not be sent twice, nor missed)."""
+    form = QWidget()
+    qtbot.addWidget(form)
+    field, button = QLineEdit(), QPushButton("Envoyer")
+    column = QVBoxLayout(form)
+    column.addWidget(field)
+    column.addStretch()
+    column.addWidget(button)
+    field.setCompleter(clicks_through(QCompleter(["haut du dos, côté gauche"], field)))
+    clicked: list[bool] = []
+    button.clicked.connect(lambda: clicked.append(True))
+    form.resize(320, 240)
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(form.isActiveWindow)
+    field.setFocus()
+    popup = field.completer().popup()
+    type_text(field, "haut")
+    qtbot.waitUntil(popup.isVisible)
+
+    _click(form, button)
+
+    assert not popup.isVisible()
+    assert len(clicked) == 1
+    assert field.text() == "haut"
