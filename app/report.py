@@ -273,7 +273,7 @@ def _p(text: str, style: ParagraphStyle) -> Flowable:
 
 #: The room a section's heading needs under it at the foot of a page: its own line and two of what it heads.
 #: Less, and it starts the next page (found on paper: « Traitements en cours » alone at the foot of page 1,
-#: its « Aucun. » on page 2). Not reportlab's keepWithNext: that carries the whole next block along (a
+#: what it said on page 2). Not reportlab's keepWithNext: that carries the whole next block along (a
 #: form's grid went whole to page 2, a third of page 1 left blank).
 _HEADING_ROOM = 20 * mm
 

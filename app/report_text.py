@@ -66,7 +66,10 @@ _WORDS = Catalogue(
         "single_eye": {"fr": "Un seul œil photographié, parce que", "en": "Only one eye photographed, because"},
         "form": {"fr": "Formulaire de la spécialité", "en": "Specialty form"},
         "treatments": {"fr": "Traitements en cours", "en": "Current treatments"},
-        "none": {"fr": "Aucun.", "en": "None."},
+        "none": {
+            "fr": "Aucun traitement indiqué dans la demande.",  # (not « Aucun. »: nobody said the patient takes none)
+            "en": "No treatment entered in the request.",
+        },
         "answer": {"fr": "Réponse de l'expert", "en": "Expert's answer"},
         "no_answer": {"fr": "Pas encore de réponse.", "en": "No answer yet."},
         "expert": {"fr": "Expert", "en": "Expert"},

@@ -21,8 +21,9 @@ def page_lines(pdf: bytes) -> list[list[str]]:
 
 
 def test_a_heading_is_never_left_alone_at_the_foot_of_a_page(store: Store) -> None:
-    """Whatever the summary's length, « Traitements en cours » and what it says (« Aucun. ») share a page:
-    the summary grown a line at a time brings the heading to every place on the page, its foot included."""
+    """Whatever the summary's length, « Traitements en cours » and what it says (« Aucun traitement
+    indiqué… ») share a page: the summary grown a line at a time brings the heading to every place on the
+    page, its foot included."""
     setup_site(store)
     case_id = make_case(store, images=0, queue=False)
     case = store.get_case(case_id)
@@ -32,4 +33,6 @@ def test_a_heading_is_never_left_alone_at_the_foot_of_a_page(store: Store) -> No
         case = store.get_case(case_id)
         pages = page_lines(build_report(store, case_id, lang="fr").pdf)
         heading = next(i for i, page in enumerate(pages) if "Traitements en cours" in page)
-        assert "Aucun." in pages[heading], f"{lines} lines of summary: the heading alone at the foot of the page"
+        assert "Aucun traitement indiqué dans la demande." in pages[heading], (
+            f"{lines} lines of summary: the heading alone at the foot of the page"
+        )
