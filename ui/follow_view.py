@@ -621,7 +621,7 @@ class FollowView(QWidget):
         """Show ``case``, opened by the user: an answer it holds is in front of them now. Not ``by_person``
         (the sync engine moved the case shown out of the editor): its news waits for a person's input."""
         if self.case is None or self.case.id != case.id:
-            self._switch_reply(self.case.id if self.case is not None else None, case.id)
+            self._switch_reply(self.case.id if self.case is not None else None, case)
             self._news_row = None
             # Another case's sending is not this one's: its progress shows again with its next bytes.
             self.progress.hide()
@@ -1563,9 +1563,10 @@ class FollowView(QWidget):
 
     # -- replying -------------------------------------------------------------------------------
 
-    def _switch_reply(self, previous: str | None, case_id: str) -> None:
-        """Put the reply begun in ``previous`` aside, and show ``case_id``'s own (or an empty one): the one
+    def _switch_reply(self, previous: str | None, case: Case) -> None:
+        """Put the reply begun in ``previous`` aside, and show ``case``'s own (or an empty one): the one
         in this window, else the one kept on this workstation (Teleavis closed, or stopped by a crash)."""
+        case_id = case.id
         text = self.reply.toPlainText()
         if previous is not None:
             self._keep_draft(previous, text)
@@ -1581,7 +1582,8 @@ class FollowView(QWidget):
         self.reply.blockSignals(False)
         # What she types next goes on where her words end (found trying it: before them, at the start).
         self.reply.moveCursor(QTextCursor.MoveOperation.End)
-        self._show_reply_images(case_id)
+        # Its rows as ``case``'s (not yet ``self.case``): a retinograph's eye and field, that case's body sites.
+        self._show_reply_images(case_id, case)
         said = self._reply_said.pop(case_id, [])
         if case_id in self._unkept:  # (joined while another case was shown, or before it)
             said.append(self._unkept[case_id][0])
@@ -1805,11 +1807,14 @@ class FollowView(QWidget):
                 unsent.append(case_id)
         return unsent
 
-    def _show_reply_images(self, case_id: str | None = None) -> None:
-        """How many images go with the reply, and what their check found (as an imported photo's tile)."""
+    def _show_reply_images(self, case_id: str | None = None, case: Case | None = None) -> None:
+        """How many images go with the reply, and what their check found (as an imported photo's tile); the
+        rows saying where each was taken, as ``case``'s (the case shown when not given). Found by a tester:
+        built for the case opened before ``self.case`` was it, a retinograph's row asked a body site after a
+        restart (no case yet), its eye lost."""
         count = self._say_reply_images(case_id)
         self.drop_images.setVisible(bool(count))
-        case = self.case
+        case = case if case is not None else self.case
         sites = sorted({image.body_site.strip() for image in case.images if image.body_site.strip()}) if case else []
         self.reply_places.show_images(self._reply_images, case.specialty if case else "", self._reply_names, sites)
         self._show_reply_thumbs()

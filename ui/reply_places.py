@@ -38,7 +38,7 @@ PICTURE_SIZE = QSize(88, 66)
 class ReplyPlaces(QWidget):
     """One row per image joined to the reply: its eye (ophthalmology) or its body site (any other)."""
 
-    placed = Signal()  # an image's eye chosen, or its body site typed
+    placed = Signal()  # an image's eye chosen, its body site typed, or its view (a retinograph's field) chosen
     #: The row's « Retirer » clicked: that image (its index) taken off the reply, the others kept. Found
     #: by a nurse's pass: the only button, « Retirer les images », took off every photo to drop one.
     removed = Signal(int)
@@ -131,6 +131,7 @@ class ReplyPlaces(QWidget):
 
         def chosen(_index: int) -> None:
             record.view = str(box.currentData() or "")
+            self.placed.emit()  # kept with the photos as an eye chosen is (a crash lost the field chosen last)
 
         box.currentIndexChanged.connect(chosen)
         return box
