@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QSize
-from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QMouseEvent, QResizeEvent
-from PySide6.QtWidgets import QApplication, QCompleter, QLabel, QScrollArea, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 
 from ui import resources
+
+if TYPE_CHECKING:  # (QMouseEvent built at import cost the window's start: tests/ui/test_start_imports.py)
+    from PySide6.QtWidgets import QCompleter
 
 W = TypeVar("W", bound=QObject)
 T = TypeVar("T")
@@ -263,6 +266,9 @@ class _ClickThrough(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.MouseButtonPress or not isinstance(watched, QWidget):
             return False
+        from PySide6.QtCore import QPointF
+        from PySide6.QtGui import QMouseEvent  # (here: a list of suggestions shows after the window)
+
         assert isinstance(event, QMouseEvent)
         spot = event.globalPosition().toPoint()
         if watched.rect().contains(watched.mapFromGlobal(spot)):
