@@ -10,6 +10,10 @@ Every call is one attempt that ends in a FHIR answer or a typed fault:
   diagnostics in words; the case waits for the user and nothing is deleted.
 - ``SignInRequired``: 401, and again 401 after one token refresh; ``PlatformMoved``: 301/308, the
   platform moved for good (never followed: the token would go there).
+- A redirect under the platform's base (a slash added), or to its base in https on the same host, is
+  followed (``request``, at most ``MAX_REDIRECTS``): a 307/308 with the same method and body, a 303 read
+  with GET, a 301/302 after a POST only to the same address written otherwise (RFC 9110 §15.4). Any other
+  is never followed: a ``TransientFault`` of kind ``redirects`` says where it leads.
 
 ``retrying`` wraps a call in the retry loop; it gives up (re-raising the last transient fault)
 when a time budget is spent, so that a caller serving several cases can move on, and raises
@@ -111,6 +115,22 @@ M.add(
             "en": "The platform keeps sending Teleavis from one address to another (a redirect loop): retrying "
             "automatically. If this goes on, tell the platform's support.",
         },
+        "net.redirected_elsewhere": {
+            "fr": "La plateforme renvoie Teleavis vers une autre adresse ({host}) : Teleavis n'y va pas (l'accès "
+            "au compte n'est envoyé qu'à la plateforme). Nouvel essai automatique ; si cela dure, vérifiez "
+            "l'adresse de la plateforme (réglage platform.url) avec son support.",
+            "en": "The platform sends Teleavis to another address ({host}): Teleavis does not go there (the "
+            "account's access is sent to the platform only). Retrying automatically; if this goes on, check the "
+            "platform's address (setting platform.url) with its support.",
+        },
+        "net.redirected_send": {
+            "fr": "La plateforme a répondu à l'envoi par une redirection {status} vers une autre adresse, sans "
+            "dire s'il a été enregistré : il n'est pas renvoyé à l'aveugle. Teleavis vérifie auprès de la "
+            "plateforme avant tout nouvel essai, automatique ; si cela dure, signalez-le à son support.",
+            "en": "The platform answered the sending with a redirection {status} to another address, without "
+            "saying whether it was recorded: it is not sent again blindly. Teleavis checks with the platform "
+            "before any new attempt, automatic; if this goes on, tell its support.",
+        },
         "net.tls": {
             "fr": "Le certificat de la plateforme n'est pas reconnu : vérifiez l'adresse et le "
             "certificat (réglage platform.ca_bundle) avec le support.",
@@ -164,7 +184,7 @@ class TransientFault(Exception):
 
     ``kind`` says which: ``offline`` (no answer), ``timeout``, ``tls`` (the certificate was refused),
     ``not_fhir`` (something else than the platform answered), ``cut`` (its answer cut while it came),
-    ``redirects`` (a file redirected without end),
+    ``redirects`` (redirected without end, or to where the token may not go),
     ``busy`` (the platform said to wait),
     ``conflict`` (409/412: the platform answered that it cannot record the request as it stands, e.g.
     several Patients match a conditional create; retried, as the contract asks, but never at once).
@@ -572,6 +592,8 @@ class PlatformClient:
         """One request with one token refresh on 401. ``raw`` answers are bytes, others FHIR JSON;
         ``bare`` answers (tus) are their status and headers: any 2xx or ``pass_status`` is returned."""
         refreshed = False
+        hops = 0
+        asked = {self._absolute(path)}
         while True:
             answer = self._attempt(
                 method,
@@ -586,6 +608,27 @@ class PlatformClient:
                 on_bytes=on_bytes,
                 bare=bare,
             )
+            if answer.status in REDIRECTS and answer.status not in pass_status:
+                here = self._absolute(path)
+                if params:
+                    here += ("&" if "?" in here else "?") + urlencode(params)
+                target = self._redirect_target(method, answer.status, here, answer.headers.get("Location"))
+                if target is None:  # (``_attempt`` returns only those it may follow)
+                    raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir")
+                hops += 1
+                if hops > MAX_REDIRECTS or target in asked:
+                    raise TransientFault(
+                        M.tr("net.redirects"), outcome_unknown=method not in ("GET", "HEAD"), kind="redirects"
+                    )
+                asked.add(target)
+                if answer.status == 303 and method != "HEAD":
+                    # « See other »: the request was acted on, its result is there, read (R4 http.html: never
+                    # sent again). What the caller makes of it says whether it is the answer it waits for.
+                    method, json_body, body, content_type = "GET", None, None, None
+                    headers = {k: v for k, v in (headers or {}).items() if k.lower() in ("accept",)}
+                    on_bytes = None
+                path, params = target, None
+                continue
             if answer.status != 401:
                 return answer
             if refreshed:
@@ -635,7 +678,10 @@ class PlatformClient:
         # The token goes to the platform's base only: an absolute URL must lie under it.
         # (A transaction goes to the base with its slash: nginx, proxying ``location /fhir/``, answers a
         # POST to ``/fhir`` with a redirect that is not followed.)
-        url = self.own_url(path) if path.startswith(("http://", "https://")) else self.base_url + path.lstrip("/")
+        if path.startswith(("http://", "https://")):
+            url = self.own_url(path) or self._upgraded(path)
+        else:
+            url = self.base_url + path.lstrip("/")
         if url is None:
             raise OffPlatform(path)
         may_have_arrived = method not in ("GET", "HEAD")
@@ -705,9 +751,25 @@ class PlatformClient:
             if document is None and not self._said_without_fhir(method, status, response.headers, content, pass_status):
                 raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=may_have_arrived, kind="not_fhir")
             return Answer(status, response.headers, document, content)
-        moved_to = self._moved_to(url, response.headers.get("Location")) if status in (301, 308) else None
+        location = response.headers.get("Location")
+        asked = url + (("&" if "?" in url else "?") + urlencode(params) if params else "")
+        if status in REDIRECTS and self._redirect_target(method, status, asked, location) is not None:
+            return Answer(status, response.headers, None, content)  # ``request`` follows it
+        if status in (301, 302) and may_have_arrived and self._followable(asked, location) is not None:
+            # RFC 9110 §15.4.2-3: a client may turn it into a GET (the case lost), and a server may answer so a
+            # request it carried out (before 303 was): neither sent again nor read, the engine looks it up first.
+            raise TransientFault(M.tr("net.redirected_send", status=status), outcome_unknown=True, kind="redirects")
+        moved_to = self._moved_to(url, location) if status in (301, 308) else None
         if moved_to is not None:
             raise PlatformMoved(moved_to, status)
+        if status in REDIRECTS and location and location.strip() and self._followable(asked, location) is None:
+            # Off the platform's base (another host, another port or path): never followed, the token would go
+            # with it; said as such (found by a conformance pass: « Réponse illisible », retried for ever).
+            try:
+                host = urlsplit(urljoin(url, location.strip())).netloc.rsplit("@", 1)[-1][:100] or location[:100]
+            except ValueError:  # no parser reads it
+                host = location.strip()[:100]
+            raise TransientFault(M.tr("net.redirected_elsewhere", host=host), outcome_unknown=False, kind="redirects")
         if status == 401:
             return Answer(status, response.headers, document)
         if status in (409, 412):
@@ -737,6 +799,54 @@ class PlatformClient:
             raise TransientFault(M.tr("net.not_fhir"), retry_after=retry_after, kind="not_fhir")
         words = diagnostics_of(document) or M.tr("net.no_words")
         raise PermanentFault(M.tr("net.refused", status=status, diagnostics=words), status=status, diagnostics=words)
+
+    def _absolute(self, path: str) -> str:
+        return path if path.startswith(("http://", "https://")) else self.base_url + path.lstrip("/")
+
+    def _followable(self, asked: str, location: str | None) -> str | None:
+        """Where a redirect of ``asked`` to ``location`` may be followed with the platform's token: an address
+        under the platform's base, or under the same base on the same host in https when the base is in clear
+        (a reverse proxy's upgrade). None for any other: another host, port or path is never sent the token."""
+        if not location or not location.strip():
+            return None
+        try:
+            resolved = urljoin(asked, location.strip()).split("#")[0]
+        except ValueError:  # no parser reads it
+            return None
+        return self.own_url(resolved) or self._upgraded(resolved)
+
+    def _redirect_target(self, method: str, status: int, asked: str, location: str | None) -> str | None:
+        """Where a redirect (``status``) of ``method`` at ``asked`` is followed with the platform's token, else None.
+
+        Only to an address ``_followable`` accepts (the platform's base, or it in https on the same host). The
+        same address written otherwise (a slash, https: a proxy's doing, before any application read the
+        request) is followed whatever the status. Another address: a 302 (a GET), 303 (read with GET: the
+        request was acted on, its result is there) or 307 (the same request, this time there); never a 301 or
+        308 (that resource is now another one: found from outside, a record merged into another), nor a 302
+        after a POST or a PUT (RFC 9110 §15.4.3: it may have been carried out)."""
+        target = self._followable(asked, location)
+        if target is None or _same_address(asked, target):
+            return target
+        if status in (301, 308) or (status == 302 and method not in ("GET", "HEAD")):
+            return None
+        return target
+
+    def _upgraded(self, url: str) -> str | None:
+        """``url`` when it lies under the platform's base as in https on the same host (any port), the base being
+        ``http://`` (loopback only, app/urls.py): the same server, reached safer. Else None."""
+        if ambiguous_url(url):
+            return None
+        try:
+            here, there = urlsplit(self.base_url), urlsplit(url)
+            same_host = (there.hostname or "").lower() == (here.hostname or "").lower() and _port(there) > 0
+        except ValueError:  # a port that is not a number, a broken IPv6 host
+            return None
+        if here.scheme.lower() != "http" or there.scheme.lower() != "https" or not same_host:
+            return None
+        if there.username or there.password or not _plain_path(there.path):
+            return None
+        base_path = here.path if here.path.endswith("/") else here.path + "/"
+        return url if (there.path + "/").startswith(base_path) else None
 
     def _moved_to(self, asked: str, location: str | None, *, probe: bool = True) -> str | None:
         """The platform's new base, as a permanent redirect of ``asked`` to ``location`` gives it (the
@@ -1315,7 +1425,7 @@ class PlatformClient:
             location = answer.headers.get("Location") or ""
             try:
                 resolved = urljoin(here, location.strip())
-                followed = self.own_url(resolved) if location else None
+                followed = self._followable(here, location) if location else None
             except ValueError:  # no parser reads it: that request's fault, not a link elsewhere
                 raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir") from None
             if followed is None:
@@ -1393,6 +1503,23 @@ def _entries_made(entries: list[Any]) -> None:
         # A moment's fault (5xx, 429, …), or no status R4 gives an entry made (a 3xx): sent again, the
         # conditional creates finding what was made.
         raise TransientFault(M.tr("net.busy", status=status), kind="busy", status=status)
+
+
+def _same_address(asked: str, target: str) -> bool:
+    """Whether ``target`` is the address ``asked`` written otherwise, as a proxy rewrites it before any application
+    reads the request: a slash added or taken off its path, ``https`` for ``http``, the default port written or
+    not; the host, the path's words and the query the same."""
+    try:
+        here, there = urlsplit(asked), urlsplit(target)
+        return (
+            (there.hostname or "").lower() == (here.hostname or "").lower()
+            and there.path.rstrip("/") == here.path.rstrip("/")
+            and sorted(parse_qsl(there.query, keep_blank_values=True))
+            == sorted(parse_qsl(here.query, keep_blank_values=True))
+            and (there.scheme.lower() == here.scheme.lower() or there.scheme.lower() == "https")
+        )
+    except ValueError:
+        return False
 
 
 def _plain_path(path: str) -> bool:
