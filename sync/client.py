@@ -986,6 +986,7 @@ class PlatformClient:
                 headers={"Prefer": "return=minimal"},
             )
         location = answer.headers.get("Location") or answer.headers.get("Content-Location") or ""
+        self._learn_made(location, "Binary")
         try:
             return location_id(location, "Binary")
         except ValueError:
@@ -1127,6 +1128,11 @@ class PlatformClient:
         ):
             raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True)
         _entries_made(entries)
+        for sent, got in zip(bundle.get("entry", []), entries, strict=False):
+            kind = (sent.get("resource") or {}).get("resourceType") if isinstance(sent, dict) else None
+            response = got.get("response") if isinstance(got, dict) else None
+            if isinstance(kind, str) and isinstance(response, dict):
+                self._learn_made(response.get("location"), kind)
         return document
 
     def search(self, resource_type: str, params: Mapping[str, str], *, post: bool = False) -> list[dict[str, Any]]:
@@ -1299,6 +1305,28 @@ class PlatformClient:
         while len(self._named_bases) > MAX_NAMED_BASES:
             self._named_bases.pop(next(iter(self._named_bases)))
 
+    def _learn_own_address(self, answer: Answer, resource_type: str, resource_id: str) -> None:
+        """Keep the base a resource's own address names, as the server gives it with the resource: a read's
+        ``Content-Location`` (R4 http.html, vread: « the version id … from a content location returned from a
+        read »), an update's or create's ``Location`` (``[base]/[type]/[id]/_history/[vid]``). Only when it
+        names this very resource (its type and id): found by a conformance pass, a server writing its internal
+        base into references taught it only through a search's ``fullUrl``, and a report reached through a Task
+        read alone stayed « adresse hors plateforme ». (``meta.source`` names the system the resource came from,
+        not the server's base: never taken.)"""
+        for header in ("Content-Location", "Location"):
+            value = answer.headers.get(header)
+            if value and value.strip().lower().startswith(("http://", "https://")):
+                self._learn_base(value, resource_type, resource_id)
+
+    def _learn_made(self, location: Any, resource_type: str) -> None:
+        """Keep the base a transaction entry's ``response.location`` (bundle.html: « the location header created
+        by processing this operation ») names the resource it made under, the type being the one sent."""
+        if not isinstance(location, str) or not re.match(r"\s*https?://", location, flags=re.IGNORECASE):
+            return
+        named = re.search(rf"/{re.escape(resource_type)}/([A-Za-z0-9\-.]{{1,64}})(?:/_history/[^/?#]+)?/?$", location)
+        if named is not None:
+            self._learn_base(location.strip().rstrip("/"), resource_type, named.group(1))
+
     def platform_url(self, url: str) -> str | None:
         """``own_url``, or, for an absolute address under another base the platform names its own resources
         under (``_learn_base``), the same path asked under the platform's base: R4 takes an absolute reference
@@ -1353,6 +1381,7 @@ class PlatformClient:
         read, and absent from the search of reports, made the answer « amended » at every poll)."""
         answer = self.request("GET", f"{resource_type}/{resource_id}")
         resource = _resource(answer, resource_type)
+        self._learn_own_address(answer, resource_type, resource_id)
         meta: dict[str, Any] = resource["meta"] if isinstance(resource.get("meta"), dict) else {}
         tagged = re.fullmatch(r'(?:W/)?"([^"]+)"', answer.headers.get("ETag", "").strip())
         if etag_version and not meta.get("versionId") and tagged:
@@ -1364,13 +1393,16 @@ class PlatformClient:
     ) -> Answer:
         # The resource as stored comes back (R4 lets a server choose what a PUT answers otherwise).
         headers = {"Prefer": "return=representation", **({"If-Match": if_match} if if_match else {})}
-        return self.request(
+        answer = self.request(
             "PUT",
             f"{resource['resourceType']}/{resource['id']}",
             json_body=resource,
             headers=headers,
             pass_status=pass_status,
         )
+        if 200 <= answer.status < 300:
+            self._learn_own_address(answer, str(resource["resourceType"]), str(resource["id"]))
+        return answer
 
     def binary(self, binary_id: str, accept: str) -> bytes:
         """The raw bytes of a Binary (``GET Binary/<id>`` with ``Accept`` set to its type, §4)."""
