@@ -198,6 +198,9 @@ class MainWindow(QMainWindow):
         #: decides: hidden under the lock, shown again once unlocked.
         self._kept_typing: list[KeptTyping] = []
         self._stack_before_lock: QUndoStack | None = None
+        #: Cases the sync engine moved under the lock, shown on the pages behind it once unlocked (Qt tells a
+        #: screen reader of a text changed in a hidden widget too: the expert's answer, the patient's name).
+        self._news_under_lock: list[str] = []
         #: A digest of what the clipboard held when it was filled while Teleavis was the active
         #: application (a name, an INS copied here): not every platform says who owns the clipboard.
         self._copied_here: str | None = None
@@ -1050,7 +1053,10 @@ class MainWindow(QMainWindow):
     def _case_state(self, case_id: str, state: str, detail: str) -> None:
         if self._closed:
             return
-        if self._case_page is not None:
+        if self.locked():
+            if case_id not in self._news_under_lock:
+                self._news_under_lock.append(case_id)  # the hidden pages follow it once unlocked
+        elif self._case_page is not None:
             self._case_page.refresh_state(case_id)
         # A notification shows on a screen others may see: it says that something happened, never
         # the platform's words (a refusal's reason may quote the patient); the case page says why.
@@ -1120,6 +1126,8 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         page = self._case_page
+        if self.locked():
+            return  # (the hidden page's bar: the next bytes sent once unlocked move it, or its news ends it)
         if page is not None and page.case is not None and page.case.id == case_id and not page.editing():
             page.follow.show_progress(sent, total)
 
@@ -1129,6 +1137,8 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._offline = not reachable
+        if self.locked():
+            return  # said on the pages once unlocked (the list's line under it names the selected patient)
         self.worklist.set_offline(self._offline)
         if self._case_page is not None:
             self._case_page.set_offline(self._offline)
@@ -1198,7 +1208,8 @@ class MainWindow(QMainWindow):
             return
         if unread != self._unread:
             self._unread = unread
-            self.worklist.refresh()
+            if not self.locked():  # (the list behind the lock is refreshed once unlocked)
+                self.worklist.refresh()
         self.setWindowTitle(f"({unread}) Teleavis" if unread else "Teleavis")
         if unread or self._news is not None:
             self.news_button.setText(self.tr("● %n dossier(s) à lire", "", unread))
@@ -1516,10 +1527,25 @@ class MainWindow(QMainWindow):
         self._stack_before_lock = None
         self.menuBar().setEnabled(True)
         self.pages.setCurrentWidget(self._page_before_lock)
+        self._news_held_by_the_lock()
         self._status.release()
         self.idle.poke()
         if self._held_messages or self._kept_typing:
             QTimer.singleShot(0, self._tell_held)  # once the page is back on screen
+
+    def _news_held_by_the_lock(self) -> None:
+        """What the sync engine said under the lock, now on the pages: the platform reached or not, the cases
+        moved (an answer that came shown as one come on screen: read at her next input on it, not by the
+        unlock), and the list, which news under the lock did not refresh."""
+        news, self._news_under_lock = self._news_under_lock, []
+        self.worklist.set_offline(self._offline)
+        page = self._case_page
+        if page is not None:
+            page.set_offline(self._offline)
+            for case_id in news:
+                page.refresh_state(case_id)
+        if self.pages.currentWidget() is self.worklist:
+            self.worklist.refresh()
 
     def tell(self, kind: str, title: str, text: str) -> None:
         """A message box (``kind``: ``information`` or ``warning``) for work that ended on its own time (a
