@@ -320,10 +320,11 @@ def _forget_purged_thumbnails_now() -> None:
     forget_purged_thumbnails()
 
 
-def _end_with_the_system(app: QApplication) -> None:
-    from ui.ending import quit_on_terminate  # once it shows: nothing of it is needed to draw the window
+def _end_with_the_system(app: QApplication, window: MainWindow) -> None:
+    from ui.ending import quit_on_terminate, save_at_session_end  # once it shows: not needed to draw the window
 
     quit_on_terminate(app)
+    save_at_session_end(app, window.save_typed)
 
 
 def _run(app: QApplication, root: Path, argv: list[str], claim: WindowClaim) -> int:
@@ -360,7 +361,7 @@ def _open_and_run(app: QApplication, root: Path, argv: list[str], claim: WindowC
             # For the cold-start benchmark: ready once the first event-loop turn has drawn the window.
             QTimer.singleShot(0, lambda: (print("TELEAVIS_READY", flush=True), app.quit()))
         QTimer.singleShot(0, lambda: claim.serve(window))  # once it shows: QtNetwork is not needed to draw it
-        QTimer.singleShot(0, lambda: _end_with_the_system(app))
+        QTimer.singleShot(0, lambda: _end_with_the_system(app, window))
         QTimer.singleShot(0, forget_purged_thumbnails)
         code = app.exec()
         window.shutdown()

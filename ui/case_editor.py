@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -98,6 +99,19 @@ _EDITED = (
     "identity_status_missing",
     "identity_origin",
 )
+
+
+class _TypedCells(QStyledItemDelegate):
+    """A treatment's cell hands what is typed in it to the table at each key, not only once the cell is left:
+    a name or dosage being typed lived in the cell's editor alone, outside the case, and a shutdown (SIGTERM,
+    the session's end) or a crash while the cell was open lost it however long it had been typed. Each key
+    now reaches the case and its autosave, as the editor's other fields do."""
+
+    def createEditor(self, parent: QWidget, option: Any, index: Any) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        if isinstance(editor, QLineEdit):
+            editor.textEdited.connect(lambda _text, e=editor: self.commitData.emit(e))
+        return editor
 
 
 def _hint(form: QFormLayout, text: str) -> QLabel:
@@ -564,6 +578,7 @@ class CaseEditor(QWidget):
         self.treatments.setMinimumHeight(90)
         self.treatments.setMaximumHeight(150)
         self.treatments.setTabKeyNavigation(False)
+        self.treatments.setItemDelegate(_TypedCells(self.treatments))
         self.treatments.itemChanged.connect(self._treatments_edited)
         column.addWidget(self.treatments)
         buttons = QHBoxLayout()

@@ -814,6 +814,12 @@ class CasePage(QWidget):
         )
         return answer == QMessageBox.StandardButton.Yes
 
+    def save_typed(self) -> None:
+        """What is typed on the page (the case's fields, a reply to the expert) asked to be written now; the
+        page stays open."""
+        self.editor.flush()
+        self.follow.keep_draft()
+
     def leave(self) -> None:
         """Before the page is left (the list, the lock, the settings): nothing typed stays unsaved."""
         self.editor.flush()

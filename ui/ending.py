@@ -26,8 +26,10 @@ import contextlib
 import logging
 import signal
 import socket
+from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QSocketNotifier
+from PySide6.QtCore import QCoreApplication, QSocketNotifier, Qt
+from PySide6.QtGui import QGuiApplication
 
 log = logging.getLogger(__name__)
 
@@ -70,3 +72,21 @@ def quit_on_terminate(app: QCoreApplication) -> None:
 
     notifier.activated.connect(woken)
     _kept[:] = [reader, writer, notifier]  # as long as the application
+
+
+def save_at_session_end(app: QGuiApplication, save: Callable[[], None]) -> None:
+    """``save`` (what is typed written to the store, waited for) called when the desktop's session ends as
+    Qt tells it (``commitDataRequest``, then ``saveStateRequest``: Windows' end of session, macOS's logout;
+    an X11 session manager where Qt speaks XSMP). Nothing else is done then: the session manager may kill the
+    process, or its display may go, right after, with no turn of the loop left for the autosave's pause; and
+    the session's end may still be cancelled, so the window stays as it is.
+
+    The handlers take no argument: PySide6 cannot hand Python the ``QSessionManager&`` these signals carry
+    (a slot taking it crashed the process)."""
+
+    def asked() -> None:
+        log.info("the session ends: what was typed is saved")
+        save()
+
+    for request in (app.commitDataRequest, app.saveStateRequest):
+        request.connect(asked, Qt.ConnectionType.DirectConnection)

@@ -610,6 +610,21 @@ class MainWindow(QMainWindow):
         if bridge is not None and not bridge.wait_cameras_freed():
             log.warning("a camera was still being freed when the window closed")
 
+    def save_typed(self) -> None:
+        """Everything typed so far written to the store now, this call waiting for the writer: the desktop's
+        session ends (Qt's ``commitDataRequest``/``saveStateRequest``, see ui.ending.save_at_session_end),
+        after which the process may be killed or its display may go, with no turn of the loop left for the
+        autosave's pause. The page stays as it is: the session's end may still be cancelled."""
+        if self._closed:
+            return
+        page = self._case_page
+        if page is not None:
+            page.save_typed()
+        from ui.tasks import runner
+
+        if not runner().wait_writes():
+            log.warning("the session ends: what was typed is still being written")
+
     def quit_asked(self) -> None:
         """« Quitter »: as the window's cross, once what would be lost or stopped is said."""
         if self._closed or self._may_close():
