@@ -25,10 +25,12 @@ import functools
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QFileInfo, QMimeDatabase, QSettings, QStandardPaths
+from PySide6.QtCore import QCoreApplication, QFileInfo, QMimeDatabase, QSettings, QStandardPaths
 from PySide6.QtGui import QAbstractFileIconProvider, QIcon
 from PySide6.QtWidgets import QDialog, QFileDialog, QFileIconProvider, QWidget
 from shiboken6 import delete
+
+from ui.lock import CLOSED_BY_LOCK
 
 #: Qt's own dialog, whatever the desktop (see above).
 _OWN_DIALOG = QFileDialog.Option.DontUseNativeDialog
@@ -108,16 +110,33 @@ def _dialog(
     return dialog
 
 
-def _answer(dialog: QFileDialog) -> tuple[list[str], str]:
+def _answer(dialog: QFileDialog, not_done: str = "") -> tuple[list[str], str]:
     """Show ``dialog`` until it is answered: the files (or folder) chosen and the filter, nothing when
     cancelled. The dialog is destroyed at once after: Qt writes the folders browsed to its settings as a
-    dialog is destroyed, and they are forgotten just after (:func:`forget_browsed_folders`)."""
+    dialog is destroyed, and they are forgotten just after (:func:`forget_browsed_folders`).
+
+    Closed by the window's lock (it closes every dialog as if cancelled, ui/main_window.py), ``not_done`` is
+    said once unlocked: the dialog went without a word, and the nurse back at the desk believed her report
+    saved or her photos imported (found in review)."""
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
+            if dialog.property(CLOSED_BY_LOCK) and not_done:
+                _say_after_the_lock(dialog.parentWidget(), dialog.windowTitle(), not_done)
             return [], ""
         return dialog.selectedFiles(), dialog.selectedNameFilter()
     finally:
         delete(dialog)
+
+
+def _say_after_the_lock(parent: QWidget | None, title: str, words: str) -> None:
+    """``words`` told by the main window, which holds them while locked and shows them once unlocked."""
+    holder = parent
+    while holder is not None:
+        tell = getattr(holder, "tell", None)
+        if callable(tell):
+            tell("information", title, words)
+            return
+        holder = holder.parentWidget()
 
 
 # The three below stand for QFileDialog's static functions of the same names (same arguments, same answers, but
@@ -127,7 +146,12 @@ def _answer(dialog: QFileDialog) -> tuple[list[str], str]:
 def _get_open_file_names(
     parent: QWidget, title: str, folder: str, filters: str, options: QFileDialog.Option
 ) -> tuple[list[str], str]:
-    return _answer(_dialog(parent, title, folder, filters, QFileDialog.FileMode.ExistingFiles, options))
+    not_done = QCoreApplication.translate(
+        "FileDialogs",
+        "La fenêtre de choix des fichiers a été fermée par le verrouillage : aucune image n'a été importée. "
+        "Recommencez l'import.",
+    )
+    return _answer(_dialog(parent, title, folder, filters, QFileDialog.FileMode.ExistingFiles, options), not_done)
 
 
 def _first_suffix(filters: str) -> str:
@@ -148,11 +172,17 @@ def _get_save_file_name(
     # it, no program opened the file on a double click). QFileDialog's static function adds none.
     if suffix := _first_suffix(filters):
         dialog.setDefaultSuffix(suffix)
-    names, chosen = _answer(dialog)
+    not_done = QCoreApplication.translate(
+        "FileDialogs",
+        "La fenêtre d'enregistrement a été fermée par le verrouillage : rien n'a été enregistré. "
+        "Recommencez l'enregistrement.",
+    )
+    names, chosen = _answer(dialog, not_done)
     return (names[0] if names else ""), chosen
 
 
 def _get_existing_directory(parent: QWidget, title: str, start: str, options: QFileDialog.Option) -> str:
+    # (Nothing said here when the lock closes it: the Settings dialog it was opened from is closed with it.)
     names, _chosen = _answer(_dialog(parent, title, start, "", QFileDialog.FileMode.Directory, options))
     return names[0] if names else ""
 

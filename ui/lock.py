@@ -143,6 +143,11 @@ class IdleWatcher(QObject):
         return False
 
 
+#: The dynamic property the lock sets on each dialog it closes (before closing it as if cancelled): what the
+#: dialog was for can then say, once unlocked, that it was not done (ui/file_dialogs.py).
+CLOSED_BY_LOCK = "teleavisClosedByLock"
+
+
 def under_lock(widget: QWidget) -> bool:
     """Whether the window holding ``widget`` is locked now: its lock screen is the page shown. Asked by
     what acts after a dialog the lock could not close (the system's print dialog on Windows): the person

@@ -39,7 +39,7 @@ from app.keystore import withhold_passphrases
 from app.model import QUESTION_WITHDRAWN, AnswerNews, CaseState
 from app.store import Store
 from ui import resources
-from ui.lock import IdleWatcher, LockScreen
+from ui.lock import CLOSED_BY_LOCK, IdleWatcher, LockScreen
 from ui.status_bar import StatusBar
 from ui.tasks import on_own_connection, run_task, run_write, wait_writes
 from ui.widgets import FRAME_GUESS, announce, key_sequence, named, room_on_screen, set_qt
@@ -1479,6 +1479,9 @@ class MainWindow(QMainWindow):
         # a window that starts locked has no dialog, and need not build QDialog's type to know it.)
         for widget in QApplication.topLevelWidgets():
             if widget.inherits("QDialog") and widget.isVisible():
+                # Told apart from « Annuler »: a file dialog closed so says, once unlocked, that nothing was
+                # saved or imported (ui/file_dialogs.py).
+                widget.setProperty(CLOSED_BY_LOCK, True)
                 cast("QDialog", widget).reject()
         # A context menu left open would stay above the lock and still paste into the hidden case.
         for _ in range(8):

@@ -1,0 +1,86 @@
+"""A file dialog closed by the window's lock says so once unlocked: nothing was saved (or imported).
+
+The lock closes every dialog as if cancelled (nothing of a patient stays above the lock screen). The save
+dialog of « Rapport PDF du dossier » (also reached by « Enregistrer le PDF… » when no printer is installed)
+went without a word: back at the desk, the nurse believed the report saved, and looked for it in vain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from app.store import Store
+from tests.support.ui import answered_case
+from tests.ui.test_under_the_lock import made_window, unlock
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: Any, store: Store, sync_runner: None) -> Iterator[MainWindow]:
+    made = made_window(qtbot, store)
+    yield made
+    made.shutdown()
+
+
+def _boxes(seen: list[tuple[bool, str]], window: MainWindow) -> None:
+    """Every message box shown, with whether the window was locked then; answered at once."""
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.isVisible():
+            seen.append((window.locked(), widget.text()))
+            widget.accept()
+    if not window._closed:
+        QTimer.singleShot(20, lambda: _boxes(seen, window))
+
+
+def test_the_report_save_dialog_closed_by_the_lock_says_nothing_was_saved(
+    qtbot: Any, store: Store, window: MainWindow
+) -> None:
+    case_id = answered_case(store)
+    seen: list[tuple[bool, str]] = []
+    dialogs: list[QFileDialog] = []
+
+    def lock_over_the_dialog() -> None:
+        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, QFileDialog) and w.isVisible()]
+        if not shown:
+            QTimer.singleShot(20, lock_over_the_dialog)
+            return
+        dialogs.extend(shown)
+        window.lock()  # the idle lock comes while she chooses where to save
+
+    QTimer.singleShot(0, lock_over_the_dialog)
+    QTimer.singleShot(0, lambda: _boxes(seen, window))
+    window.export_report(case_id)
+    assert dialogs, "the save dialog was shown"
+    assert window.locked()
+    qtbot.wait(200)
+    assert seen == [], "nothing shown above the lock screen"
+
+    unlock(qtbot, window)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
+    ((locked, text),) = seen
+    assert not locked
+    assert "fermée par le verrouillage" in text and "rien n'a été enregistré" in text
+
+
+def test_the_save_dialog_cancelled_by_the_nurse_says_nothing(qtbot: Any, store: Store, window: MainWindow) -> None:
+    """« Annuler » is her own choice: no message then."""
+    case_id = answered_case(store)
+    seen: list[tuple[bool, str]] = []
+
+    def cancel() -> None:
+        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, QFileDialog) and w.isVisible()]
+        if not shown:
+            QTimer.singleShot(20, cancel)
+            return
+        shown[0].reject()
+
+    QTimer.singleShot(0, cancel)
+    QTimer.singleShot(0, lambda: _boxes(seen, window))
+    window.export_report(case_id)
+    qtbot.wait(200)
+    assert seen == []
