@@ -492,6 +492,10 @@ def restore_backup(
     after it, the restore is refused unless ``force`` is set or ``confirm(newer)`` answers yes.
     """
     data_dir = data_dir.absolute()
+    # Open elsewhere (the window, maybe only its icon in the tray; a command): said first, before the archive is
+    # read and unpacked beside the data (found in review: minutes of reading, a copy of it all written to the
+    # disk, and only then « ouvert ailleurs »); said again at the swap, held through it.
+    _not_open_elsewhere(data_dir)
     staging = data_dir.parent / f".{data_dir.name}.restore-{secrets.token_hex(4)}"
     try:
         data_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -500,16 +504,10 @@ def restore_backup(
         message = "storage.dir_unusable" if data_dir.is_dir() else "storage.cannot_create"
         raise StorageError(M.tr(message, path=str(data_dir), reason=os_reason(exc))) from exc
     try:
-        staged = _unpack(source, staging, passphrase)  # (an archive damaged is said first, whoever has the data open)
-        # Open elsewhere: said before the newer cases are (found in review: said only at the swap, after the nurse
-        # was told to add --force, or had answered yes to replacing them), and again at the swap, held through it.
-        if data_dir.is_dir():
-            probe = in_use.hold_shared(data_dir)
-            try:
-                with in_use.alone(probe):
-                    pass
-            finally:
-                in_use.release(probe)
+        staged = _unpack(source, staging, passphrase)
+        # Opened meanwhile (the archive takes a while to read): said before the newer cases are (found in review:
+        # said only at the swap, after the nurse was told to add --force, or had answered yes to replacing them).
+        _not_open_elsewhere(data_dir)
         newer = _newer(data_dir, staging)
         if newer and not force and not (confirm is not None and confirm(newer)):
             raise BackupError(
@@ -571,6 +569,18 @@ def restore_backup(
         newer=newer if newer else None,
         passphrase_back=passphrase_back,
     )
+
+
+def _not_open_elsewhere(data_dir: Path) -> None:
+    """Refused (:func:`in_use.alone`'s « ouvert ailleurs ») while another program has ``data_dir`` open."""
+    if not data_dir.is_dir():
+        return
+    probe = in_use.hold_shared(data_dir)
+    try:
+        with in_use.alone(probe):
+            pass
+    finally:
+        in_use.release(probe)
 
 
 def _other_passphrase(data_dir: Path, passphrase: str) -> bool:

@@ -51,7 +51,7 @@ def test_a_restore_while_the_data_is_open_elsewhere_is_refused_and_changes_nothi
 def test_the_data_open_elsewhere_is_said_first_not_after_the_newer_cases_question(store: Store, tmp_path: Path) -> None:
     """Found in review: the refusal came only at the swap, after the question on the newer cases: the nurse was
     told to add ``--force`` (or answered « o » to replacing them), and only then that Teleavis was open. Now it is
-    said before the newer cases are (once the archive is read whole: a damaged one is said first)."""
+    said before the newer cases are."""
     make_case(store, images=1)
     archive = tmp_path / "veille.tvbak"
     write_backup(store, archive)
@@ -61,4 +61,21 @@ def test_the_data_open_elsewhere_is_said_first_not_after_the_newer_cases_questio
     assert busy.code == 1, busy
     assert "ouvert ailleurs" in busy.err, busy.err
     assert "--force" not in busy.err, busy.err
+    assert not [p for p in store.data_dir.parent.iterdir() if ".restore-" in p.name]
+
+
+def test_the_data_open_elsewhere_is_said_before_the_archive_is_read(store: Store, tmp_path: Path) -> None:
+    """Found in review: the archive was read whole and unpacked beside the data (minutes for a year of photos,
+    a copy of it all written to the disk) before « ouvert ailleurs » was said, which was known from the start.
+    Here the archive is damaged past its header: read first, it was « endommagée » that was said; now the window
+    left open is said, and nothing is unpacked."""
+    make_case(store, images=1)
+    archive = tmp_path / "veille.tvbak"
+    write_backup(store, archive)
+    whole = archive.read_bytes()
+    archive.write_bytes(whole[: len(whole) // 2])  # cut half-way: only reading it through finds it out
+
+    busy = run_process("restore", "--force", str(archive))
+    assert busy.code == 1, busy
+    assert "ouvert ailleurs" in busy.err, busy.err
     assert not [p for p in store.data_dir.parent.iterdir() if ".restore-" in p.name]
