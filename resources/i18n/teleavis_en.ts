@@ -1176,6 +1176,19 @@ Queue it for sending?</translation>
     </message>
 </context>
 <context>
+    <name>FileDialogs</name>
+    <message>
+        <location filename="../../ui/file_dialogs.py" line="1"/>
+        <source>La fenêtre de choix des fichiers a été fermée par le verrouillage : aucune image n'a été importée. Recommencez l'import.</source>
+        <translation>The file chooser was closed when Teleavis locked: no image was imported. Import them again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/file_dialogs.py" line="1"/>
+        <source>La fenêtre d'enregistrement a été fermée par le verrouillage : rien n'a été enregistré. Recommencez l'enregistrement.</source>
+        <translation>The save window was closed when Teleavis locked: nothing was saved. Save it again.</translation>
+    </message>
+</context>
+<context>
     <name>FollowView</name>
     <message>
         <location filename="../../ui/follow_view.py" line="1"/>
