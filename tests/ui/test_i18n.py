@@ -122,7 +122,7 @@ def test_every_translation_context_is_one_the_window_looks_up() -> None:
     import re
 
     source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "ui").glob("*.py"))
-    known = set(re.findall(r"^class (\w+)", source, re.M)) | set(re.findall(r'translate\("(\w+)"', source))
+    known = set(re.findall(r"^class (\w+)", source, re.M)) | set(re.findall(r'translate\(\s*"(\w+)"', source))
     contexts = set()
     for ts in (ROOT / "resources" / "i18n").glob("teleavis_*.ts"):
         contexts |= set(re.findall(r"<name>([^<]+)</name>", ts.read_text(encoding="utf-8")))
