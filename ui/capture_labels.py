@@ -321,6 +321,13 @@ class ImageLabels(QGroupBox):
         if not self._typing_deadline.isActive():  # from the first key not saved, not from the last
             self._typing_deadline.start()
 
+    def save_typed(self) -> None:
+        """A site or note being typed (its pause not over) saved now: the page left, the window closing, the
+        session ending. The session's end (Qt's commitDataRequest, the process killed right after) did not
+        save it; the window's close saved it only through the field losing the keyboard as it hid."""
+        if self._typing_pause.isActive() or self._typing_deadline.isActive():
+            self._changed()
+
     def _note_typed(self) -> str:
         """The note as typed; the reply photo's shown in the reader's words and left as it is stays as stored."""
         typed = self.note.text().strip()

@@ -817,11 +817,18 @@ class CasePage(QWidget):
     def save_typed(self) -> None:
         """What is typed on the page (the case's fields, a reply to the expert) asked to be written now; the
         page stays open."""
+        self._save_labels()
         self.editor.flush()
         self.follow.keep_draft()
 
+    def _save_labels(self) -> None:
+        panel = self.capture.panel
+        if panel is not None:
+            panel.labels.save_typed()
+
     def leave(self) -> None:
         """Before the page is left (the list, the lock, the settings): nothing typed stays unsaved."""
+        self._save_labels()
         self.editor.flush()
         self._note_view_now()  # left before its thumbnails were shown: the line is written now
         self.follow.keep_draft()  # a reply to the expert begun, kept as typed so far

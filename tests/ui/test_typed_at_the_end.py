@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from app.store import Store
+from tests.record.record_cases import make_case
 from tests.support.cli import ROOT
 from tests.support.ui import REQUESTER
 
@@ -26,6 +27,7 @@ QUESTION = "Plaie du talon qui ne cicatrise pas depuis trois mois : avis ?"
 SUMMARY = "Diabetique de type 2, artériopathie connue, pansements quotidiens."
 DURATION = "3 mois"
 TREATMENT = "Metformine"
+SITE = "Malleole externe gauche"
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGTERM and SIGKILL as POSIX systems send them")
@@ -71,3 +73,38 @@ def test_words_typed_just_before_the_end_are_saved(teleavis_home: Path, ending: 
     assert case.summary == SUMMARY
     assert case.form.get("lesion-duration") == DURATION
     assert [t.name for t in case.treatments] == [TREATMENT]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGTERM and SIGKILL as POSIX systems send them")
+@pytest.mark.parametrize("ending", [pytest.param("sigterm", id="sigterm"), pytest.param("session", id="session-end")])
+def test_a_photos_site_typed_just_before_the_end_is_saved(teleavis_home: Path, ending: str) -> None:
+    """The site typed for a photo waited for its pause (or for the field to lose the keyboard) to be saved: the
+    session's end did not save it (seen failing); the window's close (SIGTERM) did, through the field losing
+    the keyboard as the window hid, and still does."""
+    with Store.open(teleavis_home) as store:
+        store.settings.set("site.requester", asdict(REQUESTER))
+        store.settings.set("lock.minutes", 0)
+        case_id = make_case(store, images=1)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.ui.label_at_end_child", ending, case_id, SITE],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        if ending == "sigterm":
+            typed = child.stdout.readline().strip()
+            assert typed == "TYPED", child.communicate(timeout=30)[1][-3000:]
+            child.send_signal(signal.SIGTERM)
+        _out, err = child.communicate(timeout=60)
+    finally:
+        child.kill()
+        child.communicate()
+    assert child.returncode == (0 if ending == "sigterm" else -signal.SIGKILL), err[-3000:]
+    with Store.open(teleavis_home) as store:
+        (image,) = store.get_case(case_id).images
+    assert image.body_site == SITE
