@@ -239,6 +239,7 @@ def test_a_damaged_or_truncated_archive_is_refused_and_nothing_is_touched(
         data = bytearray(b"%PDF-1.4 not a backup at all" * 100)
     archive.write_bytes(bytes(data))
     before = sorted(p.name for p in tmp_path.iterdir())
+    store.close()  # (open, the data is said « ouvert ailleurs » before the archive is read)
 
     with pytest.raises(BackupError) as refused:
         restore_backup(archive, store.data_dir, PASSPHRASE, force=True)
@@ -246,7 +247,8 @@ def test_a_damaged_or_truncated_archive_is_refused_and_nothing_is_touched(
     expected = "n'est pas une sauvegarde" if damage in ("empty", "not-a-backup") else "endommagée ou incomplète"
     assert expected in refused.value.message
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no staging folder left
-    assert len(store.list_cases()) == 1 and store.get_case(store.list_cases()[0].id).question
+    with Store.open(store.data_dir) as back:
+        assert len(back.list_cases()) == 1 and back.get_case(back.list_cases()[0].id).question
 
 
 def test_wrong_passphrase_restores_nothing(
@@ -554,10 +556,12 @@ def test_a_disk_too_small_for_the_restore_says_so_and_never_blames_the_backup(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(backup_module, "_extract", full)
+    store.close()  # (open, the data is said « ouvert ailleurs » before the archive is read)
     with pytest.raises(BackupError) as refused:
         restore_backup(archive, store.data_dir, PASSPHRASE, force=True)
     assert "Pas assez de place sur le disque" in refused.value.message
     assert "endommagée" not in refused.value.message
+    store = Store.open(store.data_dir)
     assert snapshot(store) == before
     assert not list(store.data_dir.parent.glob(f".{store.data_dir.name}.restore-*")), "its folder is removed"
 
@@ -568,6 +572,7 @@ def test_a_disk_too_small_for_the_restore_says_so_and_never_blames_the_backup(
     with pytest.raises(BackupError) as unwritten:
         write_backup(store, tmp_path / "c.tvbak")
     assert "le disque est plein" in unwritten.value.message and "No space" not in unwritten.value.message
+    store.close()  # (the one opened again above)
 
 
 def test_where_the_identity_was_stated_comes_back_with_a_restored_case(store: Store, tmp_path: Path) -> None:
