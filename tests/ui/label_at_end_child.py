@@ -20,6 +20,9 @@ from ui.main_window import MainWindow
 
 ENDING, CASE_ID, SITE = sys.argv[1:4]
 
+#: Read now: the window takes it out of the environment once it has opened the data.
+PASSPHRASE = os.environ["TELEAVIS_PASSPHRASE"]
+
 
 def start() -> None:
     shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
@@ -30,7 +33,7 @@ def start() -> None:
     if window.locked():  # (started with the passphrase from the environment: the lock asks it again)
         secret = window.lock_screen.secret
         secret.setFocus()
-        type_text(secret, os.environ["TELEAVIS_PASSPHRASE"])
+        type_text(secret, PASSPHRASE)
         QTest.keyClick(secret, Qt.Key.Key_Return)
         QTimer.singleShot(50, start)
         return

@@ -31,6 +31,10 @@ def window() -> MainWindow:
     return found[0]
 
 
+#: Read now: the window takes it out of the environment once it has opened the data.
+PASSPHRASE = os.environ["TELEAVIS_PASSPHRASE"]
+
+
 def start() -> None:
     shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
     if not shown:  # the store still opening (the passphrase's scrypt)
@@ -39,7 +43,7 @@ def start() -> None:
     if shown[0].locked():  # (started with the passphrase from the environment: the lock asks it again)
         secret = shown[0].lock_screen.secret
         secret.setFocus()
-        type_text(secret, os.environ["TELEAVIS_PASSPHRASE"])
+        type_text(secret, PASSPHRASE)
         QTest.keyClick(secret, Qt.Key.Key_Return)
         QTimer.singleShot(50, start)
         return
