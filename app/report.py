@@ -84,7 +84,7 @@ from app.report_text import (
 from app.settings import is_training
 from app.site import requester_when_sent
 from app.store import Store
-from app.validation import eye_side_words
+from app.validation import eye_side_words, field_doubt_words
 
 log = logging.getLogger(__name__)
 
@@ -659,6 +659,12 @@ def _image_caption(image: CaseImage, patient: Patient, t: T, styles: dict[str, P
     if side:
         warn = t.level("warning")
         findings.append(f"{warn} : {side}" if t.lang == "fr" else f"{warn}: {side}")
+    # And a field that looks like the other one (found by a tester: the window warned « La papille est loin
+    # du centre », the report said « aucune remarque » under the same image).
+    field = field_doubt_words(image, t.lang)
+    if field:
+        warn = t.level("warning")
+        findings.append(f"{warn} : {field}" if t.lang == "fr" else f"{warn}: {field}")
     rows.append((t("quality"), "\n".join(findings) if findings else t("quality_ok")))
     return [Spacer(1, 2 * mm), _grid(rows, t, styles, (40 * mm, 140 * mm))]
 

@@ -932,18 +932,29 @@ def field_doubt(image: CaseImage, n: int, where: str) -> list[Finding]:
     disc-centred whose disc is far from it (a warning): the expert reads the two fields of the screening
     protocol, and the eye may lack one. Nothing is said of a field named otherwise, or whose disc was not
     found with confidence (``DISC_SIDE_CHECK``)."""
+    sentence = field_doubt_words(image)
+    if sentence is None:
+        return []
+    return [_f(FIELD_DOUBT, f"{where}.view", "v.quality_warn", "warning", n=n, reason=sentence)]
+
+
+def field_doubt_words(image: CaseImage, lang: str | None = None) -> str | None:
+    """What :func:`field_doubt` says of this image, without its number, or ``None``: in ``lang`` when
+    given (a report printed in another language), else the user's. Found by a tester: the window's
+    checklist said it, the report's image page said « aucune remarque » for the same image."""
     view = canonical(image.view)
     disc = next((f for f in image.quality if f.check == DISC_SIDE_CHECK and f.measure is not None), None)
     if view not in ("macula", "disc") or disc is None or disc.measure is None:
-        return []
+        return None
     offset = abs(disc.measure)
     if view == "macula" and offset < DISC_CENTRED_WITHIN:
         looks = "disc"
     elif view == "disc" and offset >= MACULA_CENTRED_FROM:
         looks = "macula"
     else:
-        return []
-    return [_f(FIELD_DOUBT, f"{where}.view", "v.quality_warn", "warning", n=n, reason=M.tr(f"v.field_doubt.{looks}"))]
+        return None
+    key = f"v.field_doubt.{looks}"
+    return M.CATALOGUE.tr_in(key, lang) if lang else M.tr(key)
 
 
 def looks_like(image: CaseImage) -> str | None:

@@ -52,6 +52,7 @@ from app.validation import (
     OTHER_PATIENT,
     blocking,
     eye_side_words,
+    field_doubt_words,
 )
 
 M.add(
@@ -552,6 +553,9 @@ def run_show(args: argparse.Namespace) -> int:
         side = eye_side_words(image) if not editable else None
         if side:
             out.append(f"      ⚠ {side}")
+        field = field_doubt_words(image) if not editable else None  # (the report says it too)
+        if field:
+            out.append(f"      ⚠ {field}")
     # What is missing before sending, only while it can still be sent (found from outside: an answered
     # case listed an image joined to a reply as « missing before sending »).
     missing = [f for f in doc["checklist"] if f["severity"] != "warning"] if editable else []
