@@ -266,7 +266,7 @@ class _ClickThrough(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.MouseButtonPress or not isinstance(watched, QWidget):
             return False
-        from PySide6.QtCore import QPointF
+        from PySide6.QtCore import QPointF, Qt
         from PySide6.QtGui import QMouseEvent  # (here: a list of suggestions shows after the window)
 
         assert isinstance(event, QMouseEvent)
@@ -274,11 +274,15 @@ class _ClickThrough(QObject):
         if watched.rect().contains(watched.mapFromGlobal(spot)):
             return False  # a suggestion picked: the completer's own work
         owner = self._completer.widget()  # (the list itself is a window of its own, without a parent)
-        watched.hide()
-        target = QApplication.widgetAt(spot)
+        target = QApplication.widgetAt(spot)  # (not the list: the click is beside it)
         window = target.window().windowHandle() if target is not None else None
         if target is None or window is None or owner is None or target.window() is not owner.window():
+            watched.hide()
             return True  # elsewhere (another window, outside Teleavis): the list closed, as before
+        # Given on here alone: where the system replays the press that closed a list (Qt's default, kept
+        # by platforms that grab for it), Qt would post it again, a second press; its menus say so too.
+        watched.setAttribute(Qt.WidgetAttribute.WA_NoMouseReplay)
+        watched.hide()
         # Given to the window as the system gives it: the focus moves and the release that follows ends
         # the click on the widget pressed (a button clicked, a list opened).
         QApplication.sendEvent(

@@ -88,3 +88,34 @@ def test_a_button_clicked_under_the_suggestions_is_clicked_once(qtbot: Any) -> N
     assert not popup.isVisible()
     assert len(clicked) == 1
     assert field.text() == "haut"
+
+
+@QUIET
+def test_the_list_closed_by_the_click_leaves_qt_nothing_to_give_again(qtbot: Any) -> None:
+    """The click is given on by the list's filter alone. Where the system replays the click that closed a
+    list (Qt's ReplayMousePressOutsidePopup: its default, kept by platforms that grab for a list), Qt
+    would post the same press again to the widget under it: a second press (a list opened, then closed
+    by its own second press). The list says so as Qt's menus do (WA_NoMouseReplay), set with the click."""
+    form = QWidget()
+    qtbot.addWidget(form)
+    field, other = QLineEdit(), QLineEdit()
+    column = QVBoxLayout(form)
+    column.addWidget(field)
+    column.addStretch()
+    column.addWidget(other)
+    field.setCompleter(clicks_through(QCompleter(["haut du dos, côté gauche"], field)))
+    form.resize(320, 240)
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(form.isActiveWindow)
+    field.setFocus()
+    popup = field.completer().popup()
+    type_text(field, "haut")
+    qtbot.waitUntil(popup.isVisible)
+    assert not popup.testAttribute(Qt.WidgetAttribute.WA_NoMouseReplay)  # (a list closed by Escape: nothing said)
+
+    _click(form, other)
+
+    assert not popup.isVisible()
+    assert QApplication.focusWidget() is other
+    assert popup.testAttribute(Qt.WidgetAttribute.WA_NoMouseReplay), "Qt may give the press a second time"
