@@ -68,6 +68,7 @@ from app.report_pdf import (
 from app.report_text import (
     T,
     birth_place_words,
+    camera_clock_words,
     conversation_words,
     eye_check_words,
     form_words,
@@ -638,7 +639,9 @@ def _image_caption(image: CaseImage, patient: Patient, t: T, styles: dict[str, P
     if image.time_unknown:
         rows.append((t("captured"), t("captured_unknown", when=moment_words(image.captured_at, t.lang))))
     elif image.captured_at:
-        rows.append((t("captured"), moment_words(image.captured_at, t.lang)))
+        clock = camera_clock_words(image, t.lang)  # (the window's warning says the device's clock)
+        taken = moment_words(image.captured_at, t.lang)
+        rows.append((t("captured"), f"{taken} ({clock})" if clock else taken))
     findings = [
         f"{t.level(f.level)} : {f.text(t.lang)}" if t.lang == "fr" else f"{t.level(f.level)}: {f.text(t.lang)}"
         for f in quality_said(image)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from app import messages as M
 from app import quality_words
-from app.i18n import Catalogue, moment_words
+from app.i18n import Catalogue, date_words, moment_words
 from app.identifiers import birth_country_name
 from app.model import OTHER_PATIENT_CHECK, Case, CaseImage, Message, Patient, QualityFinding
 from app.validation import looks_like, names_only_image, recorded_for_another
@@ -190,6 +190,10 @@ _WORDS = Catalogue(
         "kind.file": {"fr": "fichier {format}", "en": "{format} file"},
         "kind.unknown": {"fr": "fichier", "en": "file"},
         "captured": {"fr": "Prise le", "en": "Taken"},
+        "camera_clock": {
+            "fr": "{when} à l'horloge de l'appareil, {zone}",
+            "en": "{when} on the device's clock, {zone}",
+        },
         "captured_unknown": {
             "fr": "date inconnue (le fichier ne la donne pas) ; importée le {when}",
             "en": "date unknown (the file does not give it); imported on {when}",
@@ -496,12 +500,35 @@ def _joined_label(image: CaseImage, lang: str) -> str:
     return f"{label} — {check}" if check else label
 
 
+def _utc_words(offset: timedelta | None) -> str:
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def camera_clock_words(image: CaseImage, lang: str) -> str | None:
+    """The time as the device's clock wrote it, with its zone, when that zone is not the workstation's then:
+    the window's warning of a photo of an earlier session says that clock (as the import lists the photos),
+    the report's times are the workstation's. Found by a tester: one HEIC « prise le 11/04/2021 15:47 » in
+    the window, « 20:47 » in the PDF, nothing said of why. ``None`` for a still taken here (stored in UTC),
+    a time without its zone, or a device on the workstation's zone."""
+    if image.taken_here or image.time_unknown or len(image.captured_at) <= 10:
+        return None
+    try:
+        taken = datetime.fromisoformat(image.captured_at)
+    except ValueError:
+        return None
+    offset = taken.utcoffset()
+    if offset is None or offset == taken.astimezone().utcoffset():
+        return None
+    same_day = taken.date() == taken.astimezone().date()
+    when = f"{taken:%H:%M}" if same_day else f"{date_words(taken.date().isoformat(), lang)} {taken:%H:%M}"
+    return _pick(_WORDS, "camera_clock", lang).format(when=when, zone=_utc_words(offset))
+
+
 def zone_words() -> str:
     """The workstation's time zone as a reader checks it: its offset from UTC now, and its name."""
     now = datetime.now().astimezone()
-    offset = now.utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    sign = "+" if minutes >= 0 else "-"
-    utc = f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    utc = _utc_words(now.utcoffset())
     name = now.tzname() or ""
     return f"{utc}, {name}" if name and name != "UTC" and not name.startswith(("+", "-")) else utc
