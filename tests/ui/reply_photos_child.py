@@ -1,6 +1,6 @@
-"""Child process of the reply photos' kill test: opens the case's follow-up view, joins the photos given
-to the reply, gives each its body site, types a few words, waits until all of it is kept, says so, and
-then waits to be killed."""
+"""Child process of the reply photos' kill tests: opens the case's follow-up view, joins the photos given
+to the reply, types a few words, gives each photo its body site (a retinograph its eye, then its field),
+waits until all of it is kept, says so, and then waits to be killed."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from PySide6.QtTest import QTest
 
 from tests.support.ui import type_text
 from ui import application
+from ui.choice_box import ChoiceBox
 from ui.follow_view import DRAFT_DELAY_MS, FollowView
 from ui.tasks import wait_writes
 
@@ -27,9 +28,17 @@ QTest.qWaitForWindowExposed(view)
 view.add_reply_files([Path(path) for path in paths])
 while len(view.reply_places.fields) < len(paths):  # prepared by a worker, then joined
     QTest.qWait(20)
-for field, site in zip(view.reply_places.fields, ("dos", "bras gauche"), strict=False):
-    field.setText(site)  # type: ignore[union-attr]
 type_text(view.reply, "Voici les photos demandées.")
+for field, site in zip(view.reply_places.fields, ("dos", "bras gauche"), strict=False):
+    if isinstance(field, ChoiceBox):  # a retinograph's row: its eye, then its field, chosen last
+        field.setCurrentIndex(field.findData("left"))
+        QTest.qWait(DRAFT_DELAY_MS + 300)  # the eye kept, as the draft's timer keeps it
+        while not wait_writes(0):
+            QTest.qWait(20)
+        [chosen] = view.reply_places.views
+        chosen.setCurrentIndex(chosen.findData("macula"))
+    else:
+        field.setText(site)
 QTest.qWait(DRAFT_DELAY_MS + 300)
 while not wait_writes(0):
     QTest.qWait(20)

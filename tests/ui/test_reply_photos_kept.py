@@ -196,3 +196,29 @@ def test_photos_the_store_refused_to_keep_are_kept_at_the_retry(
     assert view.reply_problem.text() == "" and not view.keep_photos_again.isVisibleTo(view)
     assert "gardées" in view.reply_saved.text()
     assert len(reply_drafts.load_photos(store, case_id)) == 2
+
+
+def test_a_retinograph_s_eye_and_field_chosen_last_come_back_after_a_kill(
+    qtbot: Any, store: Store, teleavis_home: Path, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found by a tester: the left eye's macular field joined to a reply, « Œil gauche » then « Centrée sur la
+    macula » chosen, Teleavis killed: reopened, its row asked a body site (built before the case was known)
+    and the field chosen last was gone (kept only with the next change). Both come back now."""
+    from tests.support.scripted_platform import on_hold_with_a_question
+    from tests.ui.test_eye_side_confirm import REAL_LEFT
+    from ui.choice_box import ChoiceBox
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1, "ophthalmology")
+    photo = tmp_path / "OG.jpg"
+    photo.write_bytes(REAL_LEFT.read_bytes())
+    _kill_after_joining(case_id, [photo])
+
+    with Store.open(teleavis_home) as reopened:  # Teleavis started again, this case opened first
+        [(_name, kept)] = reply_drafts.load_photos(reopened, case_id)
+        assert (kept.record.eye, kept.record.view) == ("left", "macula"), "what was chosen was kept"
+        view = shown(qtbot, reopened, case_id)
+        [eye] = view.reply_places.fields
+        assert isinstance(eye, ChoiceBox), "a retinograph's row asks its eye, not a body site"
+        assert eye.currentData() == "left"
+        [field] = view.reply_places.views
+        assert field.currentData() == "macula"
