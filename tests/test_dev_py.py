@@ -331,22 +331,38 @@ def test_apt_get_goes_through_the_proxy_the_readme_says_to_export(
         for name in ("http_proxy", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.getsockname()[1]}")
-        sources = tmp_path / "sources.list"
-        sources.write_text("deb [trusted=yes] http://teleavis-mirror.invalid/debian stable main\n", encoding="utf-8")
-        (tmp_path / "lists" / "partial").mkdir(parents=True)
+        # apt-get alone, run with a configuration of its own: this machine's apt.conf.d is never read (its proxy
+        # would come first, its update hooks would run as root: appstreamcli, packagekit), and nothing of the
+        # machine's apt is written or locked (lists, caches, logs all here), so it runs beside dev.py's own apt-get.
+        config = tmp_path / "apt.conf"
+        config.write_text(
+            "".join(
+                f'{name} "{value}";\n'
+                for name, value in (
+                    ("Dir::Etc::Main", tmp_path / "none.conf"),
+                    ("Dir::Etc::Parts", tmp_path / "none.d"),
+                    ("Dir::Etc::SourceList", tmp_path / "sources.list"),
+                    ("Dir::Etc::SourceParts", tmp_path / "none.d"),
+                    ("Dir::State", tmp_path / "state"),
+                    ("Dir::Cache", tmp_path / "cache"),
+                    ("Dir::Log", tmp_path / "log"),
+                    ("Debug::NoLocking", "true"),
+                    ("APT::Sandbox::User", "root"),  # (as root, apt's _apt could not write in this test's folder)
+                    ("Acquire::Retries", "0"),
+                    ("Acquire::http::Timeout", "20"),
+                )
+            ),
+            encoding="utf-8",
+        )
+        (tmp_path / "sources.list").write_text(
+            "deb [trusted=yes] http://teleavis-mirror.invalid/debian stable main\n", encoding="utf-8"
+        )
+        (tmp_path / "none.d").mkdir()
+        (tmp_path / "state" / "lists" / "partial").mkdir(parents=True)
+        (tmp_path / "cache" / "archives" / "partial").mkdir(parents=True)
         subprocess.run(
-            [
-                "apt-get",
-                "update",
-                "-q",
-                f"-o=Dir::Etc::SourceList={sources}",
-                "-o=Dir::Etc::SourceParts=-",
-                f"-o=Dir::State::Lists={tmp_path / 'lists'}",
-                "-o=Debug::NoLocking=1",
-                "-o=APT::Sandbox::User=root",
-                "-o=Acquire::Retries=0",
-            ],
-            env=dev_py().apt_env(),
+            ["apt-get", "update", "-q"],
+            env=dict(dev_py().apt_env(), APT_CONFIG=str(config)),
             capture_output=True,
             timeout=120,
         )
