@@ -128,15 +128,17 @@ def apt_env() -> dict[str, str]:
     return env
 
 
-def sudo_proxies() -> list[str]:
-    """What the printed `sudo apt-get …` needs to reach the proxy given here: sudo drops the environment, so
-    each proxy is passed by the name of the variable holding it (its value, maybe with a password, not printed)."""
-    words = []
+def sudo_apt_get() -> str:
+    """The printed `sudo apt-get`, with the proxy given here: sudo drops the environment, so each proxy goes as an
+    apt option (`-o Acquire::http::Proxy=…`), which any sudo rule allowing apt-get lets through (a variable set
+    on sudo's command line, `sudo http_proxy=… apt-get`, is refused by a rule that allows only apt-get). The
+    shell fills it in from the variable holding it: its value, maybe with a password, is not printed."""
+    words = ["sudo", "apt-get"]
     for name in APT_PROXIES:
         given = next((n for n in (name, name.upper()) if os.environ.get(n)), None)
         if given:
-            words.append(f'{name}="${given}"')
-    return words
+            words.append(f'-o Acquire::{name.removesuffix("_proxy")}::Proxy="${given}"')
+    return " ".join(words)
 
 
 def ensure_system(packages: list[str]) -> None:
@@ -152,8 +154,8 @@ def ensure_system(packages: list[str]) -> None:
         if not asked:
             return
         say("Missing system packages. Run, then start again:")
-        sudo = " ".join(["sudo", *sudo_proxies()])
-        print(f"    {sudo} apt-get update && {sudo} {' '.join([*command[:4], *asked])}")
+        apt_get = sudo_apt_get()
+        print(f"    {apt_get} update && {apt_get} {' '.join([*command[1:4], *asked])}")
         sys.exit(1)
     say(f"installing system packages: {' '.join(missing)}")
     env = apt_env()
@@ -196,7 +198,7 @@ def ensure_venv() -> None:
             subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
         else:
             say("Python's venv module is missing. Run, then start again:")
-            print(f"    {' '.join(['sudo', *sudo_proxies()])} apt-get install -y python3-venv {version}")
+            print(f"    {sudo_apt_get()} install -y python3-venv {version}")
             sys.exit(1)
 
 

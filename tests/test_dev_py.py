@@ -317,6 +317,40 @@ def _proxy_catcher() -> tuple[socket.socket, list[bytes]]:
     return server, got
 
 
+def _apt_alone(tmp_path: Path) -> Path:
+    """An APT_CONFIG for an apt-get run of a test's own, its one source existing nowhere."""
+    # apt-get alone, run with a configuration of its own: this machine's apt.conf.d is never read (its proxy
+    # would come first, its update hooks would run as root: appstreamcli, packagekit), and nothing of the
+    # machine's apt is written or locked (lists, caches, logs all here), so it runs beside dev.py's own apt-get.
+    config = tmp_path / "apt.conf"
+    config.write_text(
+        "".join(
+            f'{name} "{value}";\n'
+            for name, value in (
+                ("Dir::Etc::Main", tmp_path / "none.conf"),
+                ("Dir::Etc::Parts", tmp_path / "none.d"),
+                ("Dir::Etc::SourceList", tmp_path / "sources.list"),
+                ("Dir::Etc::SourceParts", tmp_path / "none.d"),
+                ("Dir::State", tmp_path / "state"),
+                ("Dir::Cache", tmp_path / "cache"),
+                ("Dir::Log", tmp_path / "log"),
+                ("Debug::NoLocking", "true"),
+                ("APT::Sandbox::User", "root"),  # (as root, apt's _apt could not write in this test's folder)
+                ("Acquire::Retries", "0"),
+                ("Acquire::http::Timeout", "20"),
+            )
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "sources.list").write_text(
+        "deb [trusted=yes] http://teleavis-mirror.invalid/debian stable main\n", encoding="utf-8"
+    )
+    (tmp_path / "none.d").mkdir()
+    (tmp_path / "state" / "lists" / "partial").mkdir(parents=True)
+    (tmp_path / "cache" / "archives" / "partial").mkdir(parents=True)
+    return config
+
+
 def test_apt_get_goes_through_the_proxy_the_readme_says_to_export(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -331,35 +365,7 @@ def test_apt_get_goes_through_the_proxy_the_readme_says_to_export(
         for name in ("http_proxy", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.getsockname()[1]}")
-        # apt-get alone, run with a configuration of its own: this machine's apt.conf.d is never read (its proxy
-        # would come first, its update hooks would run as root: appstreamcli, packagekit), and nothing of the
-        # machine's apt is written or locked (lists, caches, logs all here), so it runs beside dev.py's own apt-get.
-        config = tmp_path / "apt.conf"
-        config.write_text(
-            "".join(
-                f'{name} "{value}";\n'
-                for name, value in (
-                    ("Dir::Etc::Main", tmp_path / "none.conf"),
-                    ("Dir::Etc::Parts", tmp_path / "none.d"),
-                    ("Dir::Etc::SourceList", tmp_path / "sources.list"),
-                    ("Dir::Etc::SourceParts", tmp_path / "none.d"),
-                    ("Dir::State", tmp_path / "state"),
-                    ("Dir::Cache", tmp_path / "cache"),
-                    ("Dir::Log", tmp_path / "log"),
-                    ("Debug::NoLocking", "true"),
-                    ("APT::Sandbox::User", "root"),  # (as root, apt's _apt could not write in this test's folder)
-                    ("Acquire::Retries", "0"),
-                    ("Acquire::http::Timeout", "20"),
-                )
-            ),
-            encoding="utf-8",
-        )
-        (tmp_path / "sources.list").write_text(
-            "deb [trusted=yes] http://teleavis-mirror.invalid/debian stable main\n", encoding="utf-8"
-        )
-        (tmp_path / "none.d").mkdir()
-        (tmp_path / "state" / "lists" / "partial").mkdir(parents=True)
-        (tmp_path / "cache" / "archives" / "partial").mkdir(parents=True)
+        config = _apt_alone(tmp_path)
         subprocess.run(
             ["apt-get", "update", "-q"],
             env=dict(dev_py().apt_env(), APT_CONFIG=str(config)),
@@ -369,19 +375,21 @@ def test_apt_get_goes_through_the_proxy_the_readme_says_to_export(
     assert any(b"teleavis-mirror.invalid" in line for line in got), got
 
 
-def test_the_printed_sudo_command_passes_the_proxy_by_its_name(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_the_printed_sudo_command_passes_the_proxy_to_apt_get_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The same, for a user without root: sudo drops the environment, so the printed `sudo apt-get …` went straight
-    # to the mirror. It now passes each proxy to apt-get under the name apt reads, by the variable that holds it
-    # (a proxy's password is never printed).
+    # to the mirror. Passed as `sudo http_proxy="$HTTP_PROXY" apt-get …`, a sudo rule allowing only apt-get refused
+    # it (« you are not allowed to set the following environment variables »): it goes as apt-get's own option,
+    # from the variable that holds it (a proxy's password is never printed). Run by a shell with sudo's emptied
+    # environment (`env -i`), the printed update asks the proxy.
     dev = dev_py()
     if not shutil.which("apt-cache") or not dev.apt_lists_present():
         pytest.skip("apt's package lists are needed")
     present = set(installed())
     names = subprocess.run(["apt-cache", "pkgnames"], capture_output=True, text=True, check=True).stdout.split()
     known = next(name for name in sorted(names) if name not in present and dev.known_to_apt([name]))
-    for name in ("http_proxy", "https_proxy", "HTTPS_PROXY"):
+    for name in ("http_proxy", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HTTP_PROXY", "http://agent:s3cret@proxy.example:3128")
     monkeypatch.setenv("https_proxy", "http://agent:s3cret@proxy.example:3128")
@@ -389,6 +397,15 @@ def test_the_printed_sudo_command_passes_the_proxy_by_its_name(
     with pytest.raises(SystemExit):
         dev.ensure_system([known])
     printed = capsys.readouterr().out
-    sudo = 'sudo http_proxy="$HTTP_PROXY" https_proxy="$https_proxy"'
-    assert f"{sudo} apt-get update && {sudo} apt-get install -y --no-install-recommends {known}" in printed, printed
+    apt_get = 'sudo apt-get -o Acquire::http::Proxy="$HTTP_PROXY" -o Acquire::https::Proxy="$https_proxy"'
+    assert f"{apt_get} update && {apt_get} install -y --no-install-recommends {known}" in printed, printed
     assert "s3cret" not in printed
+    update = next(line for line in printed.splitlines() if " update && " in line).strip().split(" && ")[0]
+    server, got = _proxy_catcher()
+    with server:
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.getsockname()[1]}")
+        config = _apt_alone(tmp_path)
+        assert update.startswith("sudo ")
+        as_sudo_runs_it = f"env -i APT_CONFIG='{config}' {update.removeprefix('sudo ')} -q"
+        subprocess.run(["sh", "-c", as_sudo_runs_it], capture_output=True, timeout=120)
+    assert any(b"teleavis-mirror.invalid" in line for line in got), got
