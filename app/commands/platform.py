@@ -103,15 +103,16 @@ M.add(
             "teleavis case show {short}",
         },
         # A case whose transaction was being posted when its process died (a power cut, kill -9): held on purpose
-        # until the platform has surely recorded it, then looked up there before anything goes again.
+        # until the platform has surely recorded it if it got it, then looked up there before anything goes again.
         "sync.cut": {
-            "fr": "Dossier {id} en attente : son envoi a été coupé pendant que la plateforme l'enregistrait (arrêt, "
-            "coupure de courant ou de réseau). Il sera vérifié sur la plateforme puis repris de lui-même après "
-            "{time} : rien ne partira deux fois. Relancez « teleavis sync » après cette heure, ou laissez faire la "
-            "fenêtre Teleavis.",
-            "en": "Case {id} waiting: its sending was cut off while the platform was recording it (a shutdown, a "
-            "power or network cut). It will be looked up on the platform, then resumed by itself after {time}: "
-            "nothing will leave twice. Run “teleavis sync” again after that time, or let the Teleavis window do it.",
+            "fr": "Dossier {id} en attente : son envoi a été coupé au moment où il partait (arrêt, coupure de "
+            "courant ou de réseau) ; la plateforme l'a peut-être reçu. Il y sera vérifié puis repris de lui-même "
+            "après {time} : rien ne partira deux fois. Relancez « teleavis sync » après cette heure, ou laissez "
+            "faire la fenêtre Teleavis.",
+            "en": "Case {id} waiting: its sending was cut off just as it was leaving (a shutdown, a power or network "
+            "cut); the platform may have received it. It will be looked up there, then resumed by itself after "
+            "{time}: nothing will leave twice. Run “teleavis sync” again after that time, or let the Teleavis "
+            "window do it.",
         },
         # Never the platform's words either: they name the patient's INS or file number.
         "sync.held": {
