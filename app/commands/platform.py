@@ -285,9 +285,10 @@ def run_sync(args: argparse.Namespace) -> int:
             held = engine.outbox.held_by_platform()
             now = iso(utc_now())
             # (one the platform answered 409/412 for waits too, its transaction posted: said by sync.held)
+            # (one queued for the other platform, training or real, waits for it: not resumed by itself)
             cut = [
                 row
-                for row in pending
+                for row in engine.outbox.pending(here=True)
                 if row.step == STEP_TRANSACTION
                 and row.next_attempt_at > now
                 and row.case_id not in held

@@ -47,3 +47,26 @@ def test_sync_once_says_a_sending_cut_off_is_looked_up_and_resumed_by_itself(
     from app.i18n import moment_words
 
     assert moment_words(resumed.next_attempt_at, "fr")[-5:] in line, line
+
+
+def test_a_sending_cut_for_the_training_platform_is_not_said_to_resume_once_a_real_platform_is_set(
+    teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found in review: cut while leaving for the training platform, then a real platform set, the case waits for
+    training mode to come back (it never goes to the real one), yet each `sync --once` said it would be resumed by
+    itself after HH:MM. Only a case waiting for the platform set now is said so."""
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    case_id = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "case"))).out.strip()
+    assert run_inprocess(capsys, "case", "send", case_id).code == 0
+    with Store.open(teleavis_home) as store:
+        outbox = Outbox(store)
+        outbox.begin(case_id)
+        assert outbox.claim_transaction(case_id, hold_s=600)
+        store.settings.set("platform.url", "http://127.0.0.1:9/fhir")  # (nothing listens there)
+        assert outbox.elsewhere() == [(case_id, "training")]
+    try:
+        done = run_inprocess(capsys, "sync", "--once")
+    finally:
+        training.stop_sandboxes()
+    assert done.code == 0, done.err
+    assert case_id not in done.err and "repris de lui-même" not in done.err, done.err
