@@ -46,6 +46,7 @@ def test_cancel_and_status_against_a_configured_platform(teleavis_home: Path, tm
         assert done.returncode == 0, done.stderr
         assert "Envoyés : 1" in done.stdout
         status = teleavis("status", "--json")
+        assert status.returncode == 0, status.stderr
         platform = json.loads(status.stdout)["platform"]
         assert platform["reachable"] is True
         cancelled = teleavis("case", "cancel", case_id[:8])
@@ -56,6 +57,7 @@ def test_cancel_and_status_against_a_configured_platform(teleavis_home: Path, tm
     with Store.open(teleavis_home) as store:
         assert store.state(case_id) == CaseState.CANCELLED
     status = teleavis("status", "--json")
+    assert status.returncode == 0, status.stderr
     assert json.loads(status.stdout)["platform"]["reachable"] is False
 
 
