@@ -38,7 +38,7 @@ from app.device_patient import recorded_words
 from app.model import EDITABLE_STATES, Case, CaseImage
 from app.site import site_patient_system
 from app.store import Store
-from app.validation import names_only_image, recorded_for_another
+from app.validation import MAX_IMAGES, names_only_image, recorded_for_another
 from capture import rechecks
 from ui import capture_work as work
 from ui.anonymise_dialog import DISPLAY_LONG_SIDE, AnonymiseChoice, AnonymiseDialog, rgb_to_qimage
@@ -873,6 +873,17 @@ class CapturePanel(QWidget):
         """
         case = self._case
         if case is None or not self._editable():
+            return
+        if len(paths) > MAX_IMAGES:
+            # A whole folder chosen (Ctrl+A on a card of 200 photos): each one was imported, for minutes,
+            # then the checklist asked to remove all but 8, one at a time. No case holds them: a slip.
+            self._say(
+                self.tr(
+                    "{n} fichiers choisis : un dossier contient {max} images au plus. Aucun n'est importé ; ce "
+                    "qui est déjà dans le dossier est gardé. Choisissez les photos de ce patient, {max} au plus."
+                ).format(n=len(paths), max=MAX_IMAGES),
+                error=True,
+            )
             return
         remove = from_device_folder and bool(self._store.settings.get("watch.delete_originals"))
         # Prepared in parallel, numbered in the order chosen (the dialog's, the device folder list's).

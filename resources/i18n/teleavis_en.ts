@@ -233,6 +233,11 @@
         <translation>{n} images imported.</translation>
     </message>
     <message>
+        <location filename="../../ui/capture_panel.py" line="882"/>
+        <source>{n} fichiers choisis : un dossier contient {max} images au plus. Aucun n&apos;est importé ; ce qui est déjà dans le dossier est gardé. Choisissez les photos de ce patient, {max} au plus.</source>
+        <translation>{n} files chosen: a case holds {max} images at most. None is imported; what is already in the case is kept. Choose this patient&apos;s photos, {max} at most.</translation>
+    </message>
+    <message>
         <location filename="../../ui/capture_panel.py" line="652"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>

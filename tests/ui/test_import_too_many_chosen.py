@@ -1,0 +1,77 @@
+"""More files chosen at once than a case can hold: nothing is imported, and the line says why.
+
+Found from outside under Xvfb: a nurse who chose a whole folder (Ctrl+A in « Importer un fichier… »,
+200 photos) saw every one imported into the case, for minutes, then the checklist asked her to remove
+192 of them, one at a time. A case holds at most 8 images: such a choice is a slip, never a case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.model import Case, Patient
+from app.store import Store
+from app.validation import MAX_IMAGES
+from tests.support.images import jpeg_bytes, skin_photo
+from ui.capture_panel import CapturePanel
+
+JOB_MS = 20_000
+
+
+@pytest.fixture
+def store(teleavis_home: Path) -> Iterator[Store]:
+    opened = Store.open(teleavis_home)
+    yield opened
+    opened.close()
+
+
+def photos(folder: Path, count: int) -> list[Path]:
+    paths = []
+    for index in range(count):
+        path = folder / f"IMG_{index:04}.jpg"
+        path.write_bytes(jpeg_bytes(skin_photo(1024, 768, seed=index), quality=90))
+        paths.append(path)
+    return paths
+
+
+def a_case(store: Store) -> Case:
+    case = Case(specialty="dermatology", patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"))
+    store.create_case(case, [])
+    return store.get_case(case.id)
+
+
+def test_more_files_chosen_than_a_case_holds_are_not_imported_and_said(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
+    case = a_case(store)
+    panel.set_case(case)
+    kept = photos(tmp_path, 1)
+    panel.import_files(kept)
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and len(panel.case().images) == 1, timeout=JOB_MS)  # type: ignore[union-attr]
+
+    card = tmp_path / "card"
+    card.mkdir()
+    panel.import_files(photos(card, MAX_IMAGES + 1))
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0, timeout=JOB_MS)
+
+    assert len(store.get_case(case.id).images) == 1  # the image already there kept, none of the 9 added
+    said = panel.status.text()
+    assert "9 fichiers choisis" in said and "8 images au plus" in said, said
+    assert "Aucun n'est importé" in said and "ce qui est déjà dans le dossier est gardé" in said, said
+    assert panel.status.styleSheet(), "said as a refusal (red)"
+
+
+def test_as_many_files_as_a_case_holds_are_imported(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
+    case = a_case(store)
+    panel.set_case(case)
+    panel.import_files(photos(tmp_path, MAX_IMAGES))
+    qtbot.waitUntil(
+        lambda: panel.jobs.pending() == 0 and len(panel.case().images) == MAX_IMAGES,  # type: ignore[union-attr]
+        timeout=JOB_MS * 2,
+    )
+    assert len(store.get_case(case.id).images) == MAX_IMAGES
