@@ -241,6 +241,7 @@ class CasePage(QWidget):
         self.saved_state = QLabel()
         self.saved_state.setToolTip(self.tr("Chaque modification est enregistrée automatiquement."))
         top.addWidget(self.saved_state, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._top = top
         # A draft never sent (made by mistake, a duplicate) can go: shown only then (app/deletion.py).
         self.delete_draft = QPushButton(self.tr("Supprimer le brouillon…"))
         self.delete_draft.setToolTip(
@@ -306,7 +307,7 @@ class CasePage(QWidget):
 
         self.editor.changed.connect(self.revalidate)
         self.editor.changed.connect(self.capture.refresh_views)
-        self.editor.changed.connect(lambda: self.saved_state.setText(self.tr("Modification en cours…")))
+        self.editor.changed.connect(lambda: self._say_saved(self.tr("Modification en cours…")))
         self.editor.saved.connect(self._saved)
         self.editor.save_failed.connect(self._save_failed)
         self.editor.other_save_failed.connect(self.left_case_problem)
@@ -358,7 +359,7 @@ class CasePage(QWidget):
             self.views.setCurrentWidget(self.split)
             self._offer_deletion()
             # Found by a nurse's day at 1280 px: the long sentence pushed the case's title onto two lines.
-            self.saved_state.setText(self.tr("Enregistré automatiquement."))
+            self._say_saved(self.tr("Enregistré automatiquement."))
             self.saved_state.show()
             self.checklist.message.hide()
             self.revalidate()
@@ -423,7 +424,7 @@ class CasePage(QWidget):
         """A queued case held back: it opens in the editor, if it is still the one shown."""
         if self.case is not None and self.case.id == case_id:
             self.open(case_id, audit=False)
-            self.saved_state.setText(self.tr("Dossier retenu : il n'est pas parti. Corrigez-le, puis envoyez-le."))
+            self._say_saved(self.tr("Dossier retenu : il n'est pas parti. Corrigez-le, puis envoyez-le."))
 
     def _order_tabs(self) -> None:
         """Tab goes down the editor, then through the capture panel (made on first use, so last in Qt's
@@ -556,10 +557,18 @@ class CasePage(QWidget):
             self.go_to(field)
 
     def _saved(self) -> None:
-        self.saved_state.setText(self.tr("Enregistré."))
+        self._say_saved(self.tr("Enregistré."))
 
     def _save_failed(self, words: str) -> None:
-        self.saved_state.setText(self.tr("Non enregistré : {words}").format(words=words))
+        self._say_saved(self.tr("Non enregistré : {words}").format(words=words), failed=True)
+
+    def _say_saved(self, text: str, *, failed: bool = False) -> None:
+        """Whether the case is saved, beside its title. A refusal (« Non enregistré : Le disque est plein … »)
+        wraps and shares the line with the title: on one line it squeezed the title to a column and was cut
+        at the window's edge, what to do lost (found under Xvfb at 1280 × 720)."""
+        self.saved_state.setText(text)
+        self.saved_state.setWordWrap(failed)
+        self._top.setStretchFactor(self.saved_state, 1 if failed else 0)
 
     def _changed_elsewhere(self, case_id: str, how: str, typed: Case | None = None) -> None:
         """A save of ``case_id`` was refused: it is no longer editable (``how`` ``sent``: a ``case send``, or the
