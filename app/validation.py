@@ -348,8 +348,10 @@ M.add(
             "en": "Record the patient's consent to tele-expertise before sending.",
         },
         "v.consent_date_future": {
-            "fr": "Date du consentement dans le futur : vérifiez-la.",
-            "en": "Consent date in the future: check it.",
+            "fr": "Date du consentement ({day}) après la date du jour de ce poste ({today}) : vérifiez-la, "
+            "ou l'horloge de l'ordinateur si c'est elle qui retarde.",
+            "en": "Consent date ({day}) after this workstation's date ({today}): check it, or the computer's "
+            "clock if it is behind.",
         },
         "v.consent_date_no_day": {
             "fr": "Date du consentement invalide : ce jour n'existe pas ({day} ?) ; vérifiez le jour et le mois.",
@@ -838,8 +840,17 @@ def validate_content(case: Case, today: date | None = None) -> list[Finding]:
             out.append(_f("consent.date", "consent.date", "v.consent_date_no_day", day=day))
         elif signed is None:
             out.append(_f("consent.date", "consent.date", "v.consent_date"))
-        elif signed > (today or date.today()):
-            out.append(_f("consent.date", "consent.date", "v.consent_date_future"))
+        elif signed > (now := today or date.today()):
+            # Named, with the workstation's own today: a clock fallen behind is told from a slip of the date.
+            out.append(
+                _f(
+                    "consent.date",
+                    "consent.date",
+                    "v.consent_date_future",
+                    day=i18n.date_words(signed.isoformat()),
+                    today=i18n.date_words(now.isoformat()),
+                )
+            )
         elif born is not None and signed < born:
             # A slip of the year (1952 for 2025): the legal record of the consent would be false.
             out.append(_f("consent.date", "consent.date", "v.consent_before_birth"))

@@ -364,7 +364,10 @@ def test_a_date_refused_says_what_is_wrong_with_it() -> None:
         consent=Consent(given=True, date="2031-01-01", recorded_by="Inf. Durand"),
     )
     said = [f.message for f in validate_case(later, None, today=date(2026, 12, 3)) if f.field == "consent.date"]
-    assert said == ["Date du consentement dans le futur : vérifiez-la."]
+    assert said == [
+        "Date du consentement (01/01/2031) après la date du jour de ce poste (03/12/2026) : vérifiez-la, "
+        "ou l'horloge de l'ordinateur si c'est elle qui retarde."
+    ]
 
 
 def test_the_names_sent_and_shown_have_one_space_and_the_plain_apostrophe_and_hyphen() -> None:
