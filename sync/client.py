@@ -594,20 +594,32 @@ class PlatformClient:
         refreshed = False
         hops = 0
         asked = {self._absolute(path)}
+        acted = False  # a 303 said the request (not a GET) was carried out: its result is read now
         while True:
-            answer = self._attempt(
-                method,
-                path,
-                params=params,
-                json_body=json_body,
-                body=body,
-                content_type=content_type,
-                headers=headers,
-                raw=raw,
-                pass_status=pass_status,
-                on_bytes=on_bytes,
-                bare=bare,
-            )
+            try:
+                answer = self._attempt(
+                    method,
+                    path,
+                    params=params,
+                    json_body=json_body,
+                    body=body,
+                    content_type=content_type,
+                    headers=headers,
+                    raw=raw,
+                    pass_status=pass_status,
+                    on_bytes=on_bytes,
+                    bare=bare,
+                )
+            except TransientFault as fault:
+                # Found in review: the GET of a 303's result failing was said as a GET's, outcome known, while the
+                # request it reads the result of was carried out (the case posted again at once, never looked up).
+                fault.outcome_unknown = fault.outcome_unknown or acted
+                raise
+            except PermanentFault as fault:
+                if not acted:
+                    raise
+                # That read refused (a 404 there), not the request: it was carried out (never said refused).
+                raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True, kind="not_fhir") from fault
             if answer.status in REDIRECTS and answer.status not in pass_status:
                 here = self._absolute(path)
                 if params:
@@ -618,10 +630,11 @@ class PlatformClient:
                 hops += 1
                 if hops > MAX_REDIRECTS or target in asked:
                     raise TransientFault(
-                        M.tr("net.redirects"), outcome_unknown=method not in ("GET", "HEAD"), kind="redirects"
+                        M.tr("net.redirects"), outcome_unknown=acted or method not in ("GET", "HEAD"), kind="redirects"
                     )
                 asked.add(target)
                 if answer.status == 303 and method != "HEAD":
+                    acted = acted or method != "GET"
                     # « See other »: the request was acted on, its result is there, read (R4 http.html: never
                     # sent again). What the caller makes of it says whether it is the answer it waits for.
                     method, json_body, body, content_type = "GET", None, None, None

@@ -35,6 +35,10 @@ RESPONSE = json.dumps(
     {"resourceType": "Bundle", "type": "transaction-response", "entry": [{"response": {"status": "201 Created"}}]}
 ).encode()
 
+OUTCOME = json.dumps(
+    {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "processing", "diagnostics": "x"}]}
+).encode()
+
 
 @dataclass
 class Seen:
@@ -56,7 +60,8 @@ Rule = Callable[[str, str], tuple[int, str] | None]
 @contextmanager
 def platform(rule: Rule, *, context: ssl.SSLContext | None = None) -> Iterator[Platform]:
     """A platform under ``/fhir/``: ``rule(method, path)`` gives a redirect (status, Location) or None for the
-    answer itself (a searchset to GET, a transaction-response to POST)."""
+    answer itself (a searchset to GET, a transaction-response to POST); a status of 400 or more is answered with
+    an OperationOutcome."""
     box: list[Platform] = []
 
     class Handler(QuietHandler):
@@ -66,7 +71,9 @@ def platform(rule: Rule, *, context: ssl.SSLContext | None = None) -> Iterator[P
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             box[0].seen.append(Seen(self.command, self.path, body, self.headers.get("Authorization")))
             redirect = rule(self.command, self.path)
-            if redirect is not None:
+            if redirect is not None and redirect[0] >= 400:  # a fault, said in an OperationOutcome
+                self.answer(redirect[0], OUTCOME)
+            elif redirect is not None:
                 self.answer(redirect[0], headers={"Location": redirect[1]})
             elif self.command == "POST":
                 self.answer(200, RESPONSE)
@@ -155,6 +162,27 @@ def test_a_post_answered_303_is_read_at_the_address_given_and_never_posted_again
         ("GET", "/fhir/Bundle/made-1", b""),
     ]
     assert fault.value.outcome_unknown
+
+
+@pytest.mark.parametrize(
+    ("answer", "kind"),
+    [((503, ""), "busy"), ((404, ""), "not_fhir"), ((307, "/fhir/Bundle/made-1"), "redirects")],
+)
+def test_a_post_answered_303_whose_result_cannot_be_read_may_have_been_recorded(
+    answer: tuple[int, str], kind: str
+) -> None:
+    """Found in review: the POST was acted on (303), yet a fault of the GET that reads its result was said as a
+    GET's (outcome known: posted again at once, never looked up, the case left to be held back while on the
+    platform; a 404 there said the case refused by the platform)."""
+
+    def rule(method: str, path: str) -> tuple[int, str] | None:
+        return (303, "/fhir/Bundle/made-1") if method == "POST" else answer
+
+    with platform(rule) as server, client(server.base) as api, pytest.raises(TransientFault) as fault:
+        api.transaction(TRANSACTION)
+    assert [s.method for s in server.seen][:2] == ["POST", "GET"]
+    assert [s.method for s in server.seen].count("POST") == 1
+    assert fault.value.outcome_unknown and fault.value.kind == kind
 
 
 def test_a_redirect_to_another_host_is_not_followed_and_the_token_never_goes_there() -> None:
