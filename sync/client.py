@@ -1394,6 +1394,11 @@ class PlatformClient:
         read, and absent from the search of reports, made the answer « amended » at every poll)."""
         answer = self.request("GET", f"{resource_type}/{resource_id}")
         resource = _resource(answer, resource_type)
+        said = resource.get("id")
+        if isinstance(said, str) and said and said != resource_id:
+            # Another resource than the one asked (found in review: a 302 of ``Task/t1`` to ``Task/t2`` followed,
+            # another patient's Task read as this case's): that read's fault, never taken for it.
+            raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir")
         self._learn_own_address(answer, resource_type, resource_id)
         meta: dict[str, Any] = resource["meta"] if isinstance(resource.get("meta"), dict) else {}
         tagged = re.fullmatch(r'(?:W/)?"([^"]+)"', answer.headers.get("ETag", "").strip())

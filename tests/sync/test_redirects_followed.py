@@ -225,3 +225,22 @@ def test_an_http_base_sent_to_https_on_the_same_host_is_followed(tmp_path: Path)
             assert api.transaction(TRANSACTION)["type"] == "transaction-response"
     assert [(s.method, s.path, s.token) for s in secure.seen] == [("POST", "/fhir/", "Bearer TOKEN")]
     assert json.loads(secure.seen[0].body) == TRANSACTION
+
+
+def test_a_read_redirected_to_another_resource_is_never_taken_for_the_one_asked() -> None:
+    """Found in review: a 302 of ``GET Task/t1`` to ``Task/t2`` under the base was followed, and Task t2 (another
+    patient's case) read as t1, its status and its report mirrored on this case. A read answers the resource asked
+    (R4 http.html); one redirected elsewhere is that read's fault, never another resource taken for it."""
+
+    class Handler(QuietHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            if self.path == "/fhir/Task/t1":
+                self.answer(302, headers={"Location": "/fhir/Task/t2"})
+            else:
+                self.answer(200, json.dumps({"resourceType": "Task", "id": "t2", "status": "completed"}).encode())
+
+    with serving(Handler, path="/fhir/") as base, client(base) as api, pytest.raises(TransientFault) as fault:
+        api.read("Task", "t1")
+    assert fault.value.kind == "not_fhir"
