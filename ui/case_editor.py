@@ -16,9 +16,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QStringListModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QIntValidator, QKeyEvent, QKeySequence, QStandardItemModel, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -107,11 +118,28 @@ class _TypedCells(QStyledItemDelegate):
     the session's end) or a crash while the cell was open lost it however long it had been typed. Each key
     now reaches the case and its autosave, as the editor's other fields do."""
 
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        #: Each cell open, with where it is and what it held when opened: « Échap » gives that back.
+        self._opened: dict[QWidget, tuple[QPersistentModelIndex, Any]] = {}
+        self.closeEditor.connect(self._closed)
+
     def createEditor(self, parent: QWidget, option: Any, index: Any) -> QWidget:
         editor = super().createEditor(parent, option, index)
         if isinstance(editor, QLineEdit):
+            self._opened[editor] = (QPersistentModelIndex(index), index.data(Qt.ItemDataRole.EditRole))
+            editor.destroyed.connect(lambda _obj=None, e=editor: self._opened.pop(e, None))
             editor.textEdited.connect(lambda _text, e=editor: self.commitData.emit(e))
         return editor
+
+    def _closed(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        """« Échap » cancels the edit as in any table (found in review: with each key in the case, the half-typed
+        dosage stayed, and was saved, the nurse believing her edit cancelled): what the cell held comes back."""
+        where, before = self._opened.pop(editor, (None, None))
+        if where is not None and hint == QAbstractItemDelegate.EndEditHint.RevertModelCache and where.isValid():
+            model = where.model()
+            if model.data(where, Qt.ItemDataRole.EditRole) != before:
+                model.setData(model.index(where.row(), where.column()), before, Qt.ItemDataRole.EditRole)
 
 
 def _hint(form: QFormLayout, text: str) -> QLabel:
