@@ -132,6 +132,13 @@ class _TypedCells(QStyledItemDelegate):
             editor.textEdited.connect(lambda _text, e=editor: self.commitData.emit(e))
         return editor
 
+    def close_open(self) -> None:
+        """The cells being typed closed, as they are (each key is already in the case), nothing given back:
+        the table is about to show another case."""
+        opened, self._opened = self._opened, {}
+        for editor in opened:
+            self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
     def _closed(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
         """« Échap » cancels the edit as in any table (found in review: with each key in the case, the half-typed
         dosage stayed, and was saved, the nurse believing her edit cancelled): what the cell held comes back."""
@@ -606,7 +613,8 @@ class CaseEditor(QWidget):
         self.treatments.setMinimumHeight(90)
         self.treatments.setMaximumHeight(150)
         self.treatments.setTabKeyNavigation(False)
-        self.treatments.setItemDelegate(_TypedCells(self.treatments))
+        self._cells = _TypedCells(self.treatments)
+        self.treatments.setItemDelegate(self._cells)
         self.treatments.itemChanged.connect(self._treatments_edited)
         column.addWidget(self.treatments)
         buttons = QHBoxLayout()
@@ -760,6 +768,9 @@ class CaseEditor(QWidget):
                 setattr(case, name, getattr(refused, name))
             self._dirty = True
             self._save_timer.start()
+        # A treatment's cell left open from the case shown until now (another case opened from a notification
+        # while it was typed): closed, or its keys, and « Échap », went into this case's table (found in review).
+        self._cells.close_open()
         self.case = case
         if refused is None:  # (refused edits keep the revision they were made over)
             self._revisions[case.id] = case.revision

@@ -9,8 +9,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
+from app.model import Treatment
 from app.store import Store
-from tests.support.ui import type_text
+from tests.support.ui import complete_case, type_text
 from tests.ui.test_case_page import new_case, started
 from ui.tasks import wait_writes
 
@@ -76,4 +77,35 @@ def test_escape_in_a_new_treatments_first_cell_leaves_it_empty(qtbot: Any, store
     editor.flush()
     assert wait_writes()
     assert [t.name for t in store.get_case(page.case.id).treatments] == [""]
+    window.shutdown()
+
+
+def test_a_cell_being_typed_does_not_follow_into_the_next_case_opened(
+    qtbot: Any, store: Store, sync_runner: None, tmp_path: Any
+) -> None:
+    """Found in review: another case opened while a treatment's cell was being typed (a notification's « Compte
+    rendu reçu » clicked) left the cell's editor open over the new case's table: a key more went into that
+    patient's treatment (each key reaches the case), « Échap » wrote the first case's value over it. The cell
+    is closed as the case changes; what was typed stays with the first case."""
+    other = complete_case(store, tmp_path / "other")
+    case = store.get_case(other)
+    case.treatments = [Treatment(name="Kardegic", dosage="75 mg")]
+    store.update_case(case)
+    window = started(qtbot, store)
+    page = new_case(qtbot, window)
+    first = page.case.id
+    editor = page.editor
+    editor._add_treatment()
+    type_text(_cell_editor(editor), "Metformine")
+
+    window.open_case(other)  # as a notification's click opens it
+    assert page.case.id == other
+    for cell in _open_cells(editor):  # (none should be left: keys in one would go to this patient)
+        type_text(cell, "X")
+        qtbot.keyClick(cell, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not _open_cells(editor))
+    assert [(t.name, t.dosage) for t in page.case.treatments] == [("Kardegic", "75 mg")]
+    assert wait_writes()
+    assert [(t.name, t.dosage) for t in store.get_case(other).treatments] == [("Kardegic", "75 mg")]
+    assert [t.name for t in store.get_case(first).treatments] == ["Metformine"]
     window.shutdown()
