@@ -63,6 +63,7 @@ from ui.choice_box import ChoiceBox
 from ui.fields import (
     SAVE_AT_LEAST_EVERY_MS,
     SAVE_DELAY_MS,
+    SAVE_RETRY_MS,
     Binding,
     check_binding,
     combo_binding,
@@ -266,6 +267,9 @@ class CaseEditor(QWidget):
         self._save_timer.timeout.connect(self.flush)
         self._save_deadline = QTimer(self, singleShot=True, interval=SAVE_AT_LEAST_EVERY_MS)
         self._save_deadline.timeout.connect(self.flush)
+        #: A save refused (a full disk) of the case on screen: tried again by itself, calmly, until written.
+        self._retry_timer = QTimer(self, singleShot=True, interval=SAVE_RETRY_MS)
+        self._retry_timer.timeout.connect(self._retry)
         self._prepare_timer = QTimer(self, interval=PREPARE_EVERY_MS)
         self._prepare_timer.timeout.connect(self._prepare_next)
 
@@ -1028,6 +1032,7 @@ class CaseEditor(QWidget):
         edits stay to be saved again."""
         self._save_timer.stop()
         self._save_deadline.stop()
+        self._retry_timer.stop()  # this save is the try: planned again only if it is refused too
         if not self._dirty or self.case is None:
             return True
         case = self.case
@@ -1080,7 +1085,9 @@ class CaseEditor(QWidget):
             self.changed_elsewhere.emit(case.id, "sent" if isinstance(exc, InvalidTransition) else "changed", typed)
             return
         if self.case is case:
-            self._dirty = True  # saved again with the next edit, or when the case is left
+            self._dirty = True  # saved again with the next edit, when the case is left, or by the next try
+            if self.isVisible():  # not once the case is left for the list or the lock (saved when reopened)
+                self._retry_timer.start()
             self.save_failed.emit(words)
             return
         self._refused[case.id] = snapshot
@@ -1121,6 +1128,14 @@ class CaseEditor(QWidget):
     def pending(self) -> bool:
         return self._dirty
 
+    def retrying(self) -> bool:
+        """Whether a refused save of the case on screen is to be tried again by itself."""
+        return self._retry_timer.isActive()
+
+    def _retry(self) -> None:
+        if self.isVisible():  # the case still on screen: left, it is saved when opened again, or at the close
+            self.flush()
+
     def as_read(self, case_id: str) -> Case | None:
         """The case's content as this window last read it from the store (before it is read again)."""
         return self._as_read.get(case_id)
@@ -1149,6 +1164,7 @@ class CaseEditor(QWidget):
         if self.case is not None and self.case.id == case_id:
             self._save_timer.stop()
             self._save_deadline.stop()
+            self._retry_timer.stop()
             self._dirty = False
             self.case = None
             self.undo_stack.clear()

@@ -20,6 +20,9 @@ SAVE_DELAY_MS = 400
 #: … and at least this often: the pause alone never came while a nurse typed steadily, and a crash lost
 #: the whole paragraph (the editor's fields, and an image's site and note).
 SAVE_AT_LEAST_EVERY_MS = 2000
+#: A save refused (a full disk) is tried again this long after, until it is written: the words were saved only
+#: at the next edit or when the case was left, and a crash in between lost them (found from outside).
+SAVE_RETRY_MS = 5000
 
 #: Day, month, year: with « / », « . », « - » or a space between them, or eight figures run together
 #: (« 12031948 », as many a form has them typed: found by a nurse's day, refused before).
