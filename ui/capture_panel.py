@@ -94,6 +94,8 @@ class CapturePanel(QWidget):
         self._line_follows = False
         self._prefetched: str | None = None  # the case whose thumbnails are being read ahead (prefetch)
         self._new_in_folder: list[pathlib.Path] = []  # arrived in the device folder since the case opened
+        #: Files chosen for each case (its id) not yet stored or refused: counted as its images already.
+        self._arriving: dict[str, int] = {}
         self._copied_before: set[pathlib.Path] = set()  # brought by a copy under way when it opened
         self._folder_monitor: DeviceFolderMonitor | None = None  # made when first needed
         self._watched_folder: pathlib.Path | None = None  # the device folder being watched, if any
@@ -874,21 +876,21 @@ class CapturePanel(QWidget):
         case = self._case
         if case is None or not self._editable():
             return
-        if len(paths) > MAX_IMAGES:
+        if not self.jobs.pending():
+            self._arriving.clear()  # (none can be on its way: never a count left behind)
+        held = len(case.images) + self._arriving.get(case.id, 0)
+        if held + len(paths) > MAX_IMAGES:
             # A whole folder chosen (Ctrl+A on a card of 200 photos): each one was imported, for minutes,
-            # then the checklist asked to remove all but 8, one at a time. No case holds them: a slip.
-            self._say(
-                self.tr(
-                    "{n} fichiers choisis : un dossier contient {max} images au plus. Aucun n'est importé ; ce "
-                    "qui est déjà dans le dossier est gardé. Choisissez les photos de ce patient, {max} au plus."
-                ).format(n=len(paths), max=MAX_IMAGES),
-                error=True,
-            )
+            # then the checklist asked to remove all but 8, one at a time. Counted with the images the case
+            # holds already (6 there and 3 chosen were all stored, one to remove): none is imported, and
+            # the line says how many still fit. Not the first ones only: the dialog's order is not hers.
+            self._say(self._too_many_words(len(paths), held), error=True)
             return
         remove = from_device_folder and bool(self._store.settings.get("watch.delete_originals"))
         # Prepared in parallel, numbered in the order chosen (the dialog's, the device folder list's).
         in_turn = work.InTurn()
         left, stored = [len(paths)], [0]
+        self._arriving[case.id] = held + len(paths) - len(case.images)
         unconfirmed: dict[int, str] = {}  # each file stored whose device wrote the case's names only: what it says
 
         def one_done(index: int, image_id: str | None) -> None:
@@ -896,6 +898,11 @@ class CapturePanel(QWidget):
             # beside another selected tile); a refusal stays said; the count is said at the end.
             in_turn.release(index)  # (a job that never began never took its turn: the next files go on)
             left[0] -= 1
+            arriving = self._arriving.get(case.id, 1) - 1
+            if arriving > 0:
+                self._arriving[case.id] = arriving
+            else:
+                self._arriving.pop(case.id, None)
             stored[0] += image_id is not None
             if image_id is not None and self._case is not None and self._case.id == case.id:
                 said = self._names_only_words(image_id)
@@ -942,6 +949,24 @@ class CapturePanel(QWidget):
                 then=functools.partial(one_done, index),
                 quiet=len(paths) > 1,
             )
+
+    def _too_many_words(self, chosen: int, held: int) -> str:
+        """Why ``chosen`` files are not imported into a case holding (or receiving) ``held`` images."""
+        if held == 0:
+            return self.tr(
+                "{n} fichiers choisis : un dossier contient {max} images au plus. Aucun n'est importé ; ce "
+                "qui est déjà dans le dossier est gardé. Choisissez les photos de ce patient, {max} au plus."
+            ).format(n=chosen, max=MAX_IMAGES)
+        if held >= MAX_IMAGES:
+            return self.tr(
+                "{n} fichiers choisis : un dossier contient {max} images au plus, celui-ci en a déjà {held}. "
+                "Aucun n'est importé ; ce qui est déjà dans le dossier est gardé. Pour en ajouter, supprimez "
+                "d'abord une image."
+            ).format(n=chosen, held=held, max=MAX_IMAGES)
+        return self.tr(
+            "{n} fichiers choisis : un dossier contient {max} images au plus, celui-ci en a déjà {held}. Aucun "
+            "n'est importé ; ce qui est déjà dans le dossier est gardé. Choisissez-en {room} au plus."
+        ).format(n=chosen, held=held, max=MAX_IMAGES, room=MAX_IMAGES - held)
 
     # -- labels, delete, anonymise -----------------------------------------------------------
 

@@ -238,6 +238,16 @@
         <translation>{n} files chosen: a case holds {max} images at most. None is imported; what is already in the case is kept. Choose this patient&apos;s photos, {max} at most.</translation>
     </message>
     <message>
+        <location filename="../../ui/capture_panel.py" line="884"/>
+        <source>{n} fichiers choisis : un dossier contient {max} images au plus, celui-ci en a déjà {held}. Aucun n&apos;est importé ; ce qui est déjà dans le dossier est gardé. Pour en ajouter, supprimez d&apos;abord une image.</source>
+        <translation>{n} files chosen: a case holds {max} images at most, and this one already has {held}. None is imported; what is already in the case is kept. To add one, first delete an image.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_panel.py" line="884"/>
+        <source>{n} fichiers choisis : un dossier contient {max} images au plus, celui-ci en a déjà {held}. Aucun n&apos;est importé ; ce qui est déjà dans le dossier est gardé. Choisissez-en {room} au plus.</source>
+        <translation>{n} files chosen: a case holds {max} images at most, and this one already has {held}. None is imported; what is already in the case is kept. Choose {room} at most.</translation>
+    </message>
+    <message>
         <location filename="../../ui/capture_panel.py" line="652"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>

@@ -28,9 +28,9 @@ def store(teleavis_home: Path) -> Iterator[Store]:
     opened.close()
 
 
-def photos(folder: Path, count: int) -> list[Path]:
+def photos(folder: Path, count: int, first: int = 0) -> list[Path]:
     paths = []
-    for index in range(count):
+    for index in range(first, first + count):
         path = folder / f"IMG_{index:04}.jpg"
         path.write_bytes(jpeg_bytes(skin_photo(1024, 768, seed=index), quality=90))
         paths.append(path)
@@ -75,3 +75,49 @@ def test_as_many_files_as_a_case_holds_are_imported(
         timeout=JOB_MS * 2,
     )
     assert len(store.get_case(case.id).images) == MAX_IMAGES
+
+
+def test_files_chosen_past_what_the_case_still_holds_are_not_imported_and_the_room_left_is_said(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
+    """A case holding 6 and 3 more chosen: 9 stored, and the checklist asked to remove one (the refusal
+    looked at the 3 alone). Now none of the 3 is imported, and the line says how many still fit."""
+    case = a_case(store)
+    panel.set_case(case)
+    panel.import_files(photos(tmp_path, MAX_IMAGES - 2))
+    qtbot.waitUntil(
+        lambda: panel.jobs.pending() == 0 and len(panel.case().images) == MAX_IMAGES - 2,  # type: ignore[union-attr]
+        timeout=JOB_MS * 2,
+    )
+    card = tmp_path / "card"
+    card.mkdir()
+    more = photos(card, 3, first=MAX_IMAGES)  # other pictures than the six
+    panel.import_files(more)
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0, timeout=JOB_MS)
+    assert len(store.get_case(case.id).images) == MAX_IMAGES - 2
+    said = panel.status.text()
+    assert "3 fichiers choisis" in said and "en a déjà 6" in said and "2 au plus" in said, said
+    assert panel.status.styleSheet(), "said as a refusal (red)"
+
+    panel.import_files(more[:2])  # as many as still fit
+    qtbot.waitUntil(
+        lambda: panel.jobs.pending() == 0 and len(panel.case().images) == MAX_IMAGES,  # type: ignore[union-attr]
+        timeout=JOB_MS * 2,
+    )
+
+
+def test_files_chosen_while_others_are_still_being_imported_count_them(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
+    """Two choices in a row (5, then 5 more before the first are stored): the second counts the first."""
+    case = a_case(store)
+    panel.set_case(case)
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    panel.import_files(photos(first, 5))
+    panel.import_files(photos(second, 5))
+    said = panel.status.text()  # (said at once; the first five's count follows once they are stored)
+    assert "5 fichiers choisis" in said and "3 au plus" in said, said
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0, timeout=JOB_MS * 2)
+    assert len(store.get_case(case.id).images) == 5
