@@ -80,7 +80,7 @@ from app.store import PLATFORM, TRAINING, NewImage, Store
 from app.validation import eye_side_words, image_place, reply_eye_sides, reply_other_patients
 from sync.progress import RateMeter
 from ui.eye_side_question import send_despite_eye_sides
-from ui.fields import SAVE_AT_LEAST_EVERY_MS
+from ui.fields import SAVE_AT_LEAST_EVERY_MS, SAVE_RETRY_MS
 from ui.file_dialogs import IMAGE_PATTERNS, open_images
 from ui.flow_layout import FlowLayout
 from ui.image_tile import decode_large, decode_picture, decode_thumbnail, eye_name, view_name, worst_finding
@@ -472,6 +472,9 @@ class FollowView(QWidget):
         # each key, never came, and a crash lost the whole reply.
         self._draft_deadline = QTimer(self, singleShot=True, interval=SAVE_AT_LEAST_EVERY_MS)
         self._draft_deadline.timeout.connect(self.keep_draft)
+        # … and, refused (a full disk), tried again by itself while the case is on screen, until kept.
+        self._draft_retry = QTimer(self, singleShot=True, interval=SAVE_RETRY_MS)
+        self._draft_retry.timeout.connect(self._retry_draft)
         self._kept_drafts: dict[str, str] = {}  # what was last written, by case (nothing written twice)
         self._kept_photos: dict[str, str] = {}  # the same of the photos joined to each reply
         #: Why the photos joined to a case's reply could not be kept on this workstation (in the window only).
@@ -1768,6 +1771,7 @@ class FollowView(QWidget):
     def _keep_draft(self, case_id: str, text: str) -> None:
         self._draft_timer.stop()
         self._draft_deadline.stop()
+        self._draft_retry.stop()
         if self._kept_drafts.get(case_id, "") == text:
             return
         from app import reply_drafts
@@ -1779,8 +1783,25 @@ class FollowView(QWidget):
             before = None
         run_write(
             on_own_connection(self.store, lambda own: reply_drafts.save(own, case_id, text, replies_before=before)),
-            error=lambda exc: log.warning("the reply begun could not be kept: %s", type(exc).__name__),
+            error=lambda exc: self._draft_refused(case_id, text, exc),
         )
+
+    def _draft_refused(self, case_id: str, text: str, exc: BaseException) -> None:
+        """The reply begun not kept (a full disk): no longer noted as kept (it was, and neither the next keep
+        nor leaving the case wrote it), and tried again by itself while its case is on screen."""
+        log.warning("the reply begun could not be kept: %s", type(exc).__name__)
+        if self._kept_drafts.get(case_id) == text:
+            del self._kept_drafts[case_id]
+        if self.case is not None and self.case.id == case_id and self.isVisible():
+            self._draft_retry.start()
+
+    def _retry_draft(self) -> None:
+        if self.case is not None and self.isVisible():
+            self.keep_draft()
+
+    def retrying_draft(self) -> bool:
+        """Whether a reply begun, refused, is to be kept again by itself."""
+        return self._draft_retry.isActive()
 
     def unsent_photos(self, cases: list[str]) -> int:
         """How many photos are joined to the replies begun and not sent of ``cases`` (``unsent_replies``):

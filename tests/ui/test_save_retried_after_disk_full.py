@@ -121,3 +121,33 @@ def test_no_try_again_once_the_case_is_left_for_the_list(
     disk["full"] = False
     window.open_case(case_id)
     qtbot.waitUntil(lambda: store.get_case(case_id).summary == "Saigne depuis hier.", timeout=WAIT_MS)
+
+
+def test_a_reply_begun_whose_keeping_a_full_disk_refused_is_kept_by_itself_once_space_is_freed(
+    qtbot: Any, threaded_window: Any, store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """The reply to the expert shared it, worse: refused, its words were noted as kept all the same, so
+    neither a later keep nor leaving the case wrote them; a crash then lost the reply."""
+    from app import reply_drafts
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    window = threaded_window
+    first, _second = on_hold_with_a_question(store, tmp_path / "sandbox", 2)
+    real = reply_drafts.save
+    disk = {"full": True}
+
+    def save(own: Store, case_id: str, text: str, **kwargs: Any) -> None:
+        if disk["full"]:
+            raise storage_error(OSError(errno.ENOSPC, "No space left on device"))
+        real(own, case_id, text, **kwargs)
+
+    monkeypatch.setattr(reply_drafts, "save", save)
+    activate(qtbot, window)
+    window.open_case(first)
+    follow = window.case_page.follow
+    type_text(follow.reply, "Depuis trois semaines.")
+    follow.keep_draft()
+    qtbot.waitUntil(follow.retrying_draft, timeout=WAIT_MS)  # refused: to be tried again
+    disk["full"] = False
+    qtbot.waitUntil(lambda: reply_drafts.load(store, first) == "Depuis trois semaines.", timeout=WAIT_MS)
+    assert not follow.retrying_draft()
