@@ -7,6 +7,7 @@ processed and stored in the thread pool (:class:`ImageJobs`), so the window neve
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import pathlib
@@ -46,6 +47,7 @@ from ui.capture_camera import LiveCamera
 from ui.capture_checklist import ViewChecklist
 from ui.capture_cue import CaptureCue
 from ui.capture_labels import ImageLabels
+from ui.fields import SAVE_RETRY_MS
 from ui.file_dialogs import IMAGE_PATTERNS, open_images
 from ui.image_jobs import ImageJobs
 from ui.image_strip import ImageStrip
@@ -77,6 +79,9 @@ class CapturePanel(QWidget):
     """Images of one case: take, import, check, label, anonymise, retake, delete."""
 
     images_changed = Signal()
+    #: A photo's labels (site, eye, view, note) not saved (a full disk): the words, as the case's own are said.
+    labels_save_failed = Signal(str)
+    labels_saved = Signal()  # … then saved, by a later edit or by the try again
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +94,11 @@ class CapturePanel(QWidget):
         #: What went wrong for a case after the user had opened another (an import refused, labels not
         #: saved): said when that case is shown again, never on the case then shown.
         self._said_later: dict[str, str] = {}
+        #: The labels a save refused (a full disk), by case and image: kept on screen (read back from the store,
+        #: what she had just typed vanished), shown again when the case is, and saved again by themselves.
+        self._unsaved_labels: dict[str, dict[str, CaseImage]] = {}
+        self._labels_retry = QTimer(self, singleShot=True, interval=SAVE_RETRY_MS)
+        self._labels_retry.timeout.connect(self._retry_labels)
         # Whether the line above the photos speaks of the images as a whole or of the selected one (its
         # tile's sentence): then it follows the selection, so it never contradicts the selected tile.
         self._line_follows = False
@@ -277,6 +287,9 @@ class CapturePanel(QWidget):
         """Show ``case``'s images; its specialty decides the views, its state whether it can change."""
         self._case = case
         self._retake_id = None
+        self._labels_retry.stop()  # (another case's labels: tried again when it is shown again)
+        if case is not None:
+            self._with_unsaved_labels(case.images)  # refused, then the case left: still hers, on screen
         self._live_after_thumbnails = False
         self._check_after_thumbnails = False
         if case is None or self._prefetched != case.id:
@@ -418,7 +431,7 @@ class CapturePanel(QWidget):
             if written is None or self._case is None or self._case.id != case_id:
                 return
             images, changed = written
-            self._case.images[:] = images  # the editor's Case object sees the same list
+            self._case.images[:] = self._with_unsaved_labels(images)  # the editor's Case object sees the same list
             if not self.isVisible():  # the page left, or the window closed (its store perhaps with it):
                 return  # the findings are stored, and the case is read again when it is shown
             if self.strip.update_images(images, changed):
@@ -470,7 +483,7 @@ class CapturePanel(QWidget):
         """Read the images back from the store; the editor's Case object sees the same list."""
         if self._case is None:
             return
-        self._case.images[:] = list(self._store.images(self._case.id))
+        self._case.images[:] = self._with_unsaved_labels(list(self._store.images(self._case.id)))
         self._show_images(self._case.images, select=select)
         self.images_changed.emit()
 
@@ -593,6 +606,8 @@ class CapturePanel(QWidget):
             self._start_live()
         if self._editable():
             self._watch_device_folder()
+            if self.labels_unsaved():
+                self._labels_retry.start()
 
     def hideEvent(self, event: QHideEvent) -> None:
         # A hidden panel keeps no camera busy (and its light off), and watches no folder.
@@ -991,20 +1006,79 @@ class CapturePanel(QWidget):
                 self._say_selected()  # « Image de bonne qualité. » or the eye to check, as the tile now says
         self._update_checklist()
 
+        self._labels_retry.stop()  # this save is the try: planned again only if it is refused too
+
+        def saved(_none: None) -> None:
+            # (the writer takes them in turn: any refused before this one is older, and this one holds it)
+            unsaved = self._unsaved_labels.get(case.id)
+            if unsaved is not None:
+                unsaved.pop(edited.id, None)
+            if unsaved is not None and not unsaved:  # the last refused now written: said so
+                del self._unsaved_labels[case.id]
+                if self._case is case:
+                    self._labels_retry.stop()
+                    self.labels_saved.emit()
+            elif unsaved and self._case is case and self.isVisible() and not self._labels_retry.isActive():
+                self._labels_retry.start()  # another image's, refused before this one was written: still tried
+            self.images_changed.emit()
+
         def refused(message: str) -> None:
+            # Kept on screen, not read back from the store (what she had just typed vanished: lost), said
+            # « Non enregistré » as the case's fields are, and tried again by itself while the case is shown.
+            self._unsaved_labels.setdefault(case.id, {})[edited.id] = edited
             if self._case is not case:
                 self._fail_for(case.id)(message)  # the labels of a case left: said when it is back
                 return
             self._fail(message)
-            self._reload()  # back to what is stored
+            self.labels_save_failed.emit(message)
+            if self.isVisible():  # not once the case is left for the list or the lock (tried when shown)
+                self._labels_retry.start()
 
         # Stored by the writer thread; the case page reads the images back once it is done.
-        self.jobs.run(
-            lambda store: store.update_image_labels(case.id, edited),
-            lambda _none: self.images_changed.emit(),
-            refused,
-            write=True,
-        )
+        self.jobs.run(lambda store: store.update_image_labels(case.id, edited), saved, refused, write=True)
+
+    def _with_unsaved_labels(self, images: list[CaseImage]) -> list[CaseImage]:
+        """``images`` as read from the store, with the labels a save refused as she typed them; each is tried
+        again when the panel is shown."""
+        unsaved = self._unsaved_labels.get(self._case.id, {}) if self._case is not None else {}
+        for gone in set(unsaved) - {image.id for image in images}:
+            del unsaved[gone]  # (the image deleted: nothing of it to save)
+        for image in images:
+            typed = unsaved.get(image.id)
+            if typed is not None:
+                image.body_site, image.eye, image.view, image.note, image.owner_checked = (
+                    typed.body_site,
+                    typed.eye,
+                    typed.view,
+                    typed.note,
+                    typed.owner_checked,
+                )
+        if unsaved and self.isVisible():
+            self._labels_retry.start()
+        return images
+
+    def labels_retrying(self) -> bool:
+        """Whether labels a save refused are to be saved again by themselves."""
+        return self._labels_retry.isActive()
+
+    def labels_unsaved(self) -> bool:
+        """Whether the case shown has labels a save refused, not saved since."""
+        return self._case is not None and bool(self._unsaved_labels.get(self._case.id))
+
+    @Slot()
+    def save_unsaved_labels(self) -> None:
+        """The labels of the case shown a save refused, saved again (the try again, the case left)."""
+        case = self._case
+        if case is None or not self._editable():
+            return
+        unsaved = self._unsaved_labels.get(case.id, {})
+        for image in list(case.images):
+            if image.id in unsaved:
+                self._save_labels(dataclasses.replace(image))
+
+    def _retry_labels(self) -> None:
+        if self.isVisible():  # the case still on screen: left, they are tried when it is shown again
+            self.save_unsaved_labels()
 
     @Slot(str)
     def delete_image(self, image_id: str) -> None:
@@ -1167,7 +1241,7 @@ class CapturePanel(QWidget):
                 if nothing is not None:
                     nothing()
                 return
-            self._case.images[:] = shown.images  # the editor's Case object sees the same list
+            self._case.images[:] = self._with_unsaved_labels(shown.images)  # the editor's Case object sees it too
             self.strip.add_thumbnail(shown.image_id, shown.thumbnail)
             self._show_images(self._case.images, select=shown.image_id)
             self.images_changed.emit()

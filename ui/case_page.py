@@ -69,6 +69,8 @@ class CaptureSlot(QWidget):
 
     images_changed = Signal()
     thumbnails_shown = Signal()  # every tile of the case shows its thumbnail (or says it has none)
+    labels_save_failed = Signal(str)  # a photo's labels not saved (a full disk): the words
+    labels_saved = Signal()
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,6 +97,8 @@ class CaptureSlot(QWidget):
             self._layout.addWidget(self.scroll_area)
             self._arrange()
             self.panel.images_changed.connect(self.images_changed)
+            self.panel.labels_save_failed.connect(self.labels_save_failed)
+            self.panel.labels_saved.connect(self.labels_saved)
             self.panel.strip.thumbnails_shown.connect(self.thumbnails_shown)
         return self.panel
 
@@ -317,6 +321,8 @@ class CasePage(QWidget):
         self.checklist.go_to.connect(self.go_to)
         self.checklist.send_clicked.connect(self.send)
         self.capture.images_changed.connect(self._images_changed)
+        self.capture.labels_save_failed.connect(self._save_failed)  # a photo's site or note: said as the case's
+        self.capture.labels_saved.connect(self._labels_saved)
         # In the next turn of the loop: the tiles are painted first.
         self.capture.thumbnails_shown.connect(lambda: QTimer.singleShot(0, self, self._note_view_now))
 
@@ -557,7 +563,14 @@ class CasePage(QWidget):
             self.go_to(field)
 
     def _saved(self) -> None:
+        panel = self.capture.panel
+        if panel is not None and panel.labels_unsaved():
+            return  # a photo's labels still refused: « Non enregistré » stays said until they are written
         self._say_saved(self.tr("Enregistré."))
+
+    def _labels_saved(self) -> None:
+        if not self.editor.pending():  # (the case's own fields, being typed or refused: said by the editor)
+            self._saved()
 
     def _save_failed(self, words: str) -> None:
         self._say_saved(self.tr("Non enregistré : {words}").format(words=words), failed=True)
@@ -834,6 +847,7 @@ class CasePage(QWidget):
         panel = self.capture.panel
         if panel is not None:
             panel.labels.save_typed()
+            panel.save_unsaved_labels()  # refused before (a full disk): tried once more now
 
     def leave(self) -> None:
         """Before the page is left (the list, the lock, the settings): nothing typed stays unsaved."""

@@ -1,0 +1,114 @@
+"""A photo's site or note whose saving a full disk refused stays on screen, said « Non enregistré », and is
+saved again by itself while the case is on screen.
+
+Found in review: refused, the capture panel said the error and read the image back from the store, so what
+the nurse had just typed vanished from the field: lost. The case's own fields (tests/ui/
+test_save_retried_after_disk_full.py) kept them and tried again; the photo's labels now do the same."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.fsutil import storage_error
+from app.model import CaseImage
+from app.store import Store
+from tests.support.ui import activate, complete_case, type_text
+
+WAIT_MS = 30_000
+
+
+def _full_disk(monkeypatch: pytest.MonkeyPatch) -> dict[str, bool]:
+    """The disk full (ENOSPC, said as the store says it) for the images' labels until ``full`` is False."""
+    disk = {"full": True}
+    real = Store.update_image_labels
+
+    def update_image_labels(self: Store, case_id: str, image: CaseImage) -> None:
+        if disk["full"]:
+            raise storage_error(OSError(errno.ENOSPC, "No space left on device"))
+        real(self, case_id, image)
+
+    monkeypatch.setattr(Store, "update_image_labels", update_image_labels)
+    return disk
+
+
+def _type_site(qtbot: Any, window: Any, case_id: str, site: str) -> Any:
+    activate(qtbot, window)
+    window.open_case(case_id)
+    page = window.case_page
+    panel = page.capture.ensure()
+    image = page.case.images[0]
+    panel.select_image(image.id)
+    labels = panel.labels
+    labels.body_site.setFocus()
+    labels.body_site.selectAll()
+    type_text(labels.body_site, site)
+    qtbot.keyClick(labels.body_site, Qt.Key.Key_Return)
+    return panel
+
+
+def test_a_site_refused_by_a_full_disk_stays_on_screen_and_is_saved_once_space_is_freed(
+    qtbot: Any, threaded_window: Any, store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    window = threaded_window
+    case_id = complete_case(store, tmp_path)
+    image_id = store.get_case(case_id).images[0].id
+    disk = _full_disk(monkeypatch)
+    panel = _type_site(qtbot, window, case_id, "talon droit")
+    page = window.case_page
+    qtbot.waitUntil(lambda: "disque est plein" in panel.status.text().lower(), timeout=WAIT_MS)
+    qtbot.wait(0)  # (whatever the refusal does next, in the same turn of the loop, is done)
+    assert panel.labels.body_site.text() == "talon droit", "what she typed stays on screen"
+    assert panel.tile(image_id).image.body_site == "talon droit"
+    assert page.saved_state.text().startswith("Non enregistré")
+    assert "disque est plein" in page.saved_state.text().lower()
+    assert panel.labels_retrying(), "tried again by itself"
+    assert store.get_case(case_id).images[0].body_site != "talon droit"
+    disk["full"] = False  # space freed; she types nothing more, stays on the case
+    qtbot.waitUntil(lambda: store.get_case(case_id).images[0].body_site == "talon droit", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.saved_state.text() == "Enregistré.", timeout=WAIT_MS)
+    assert not panel.labels_retrying()
+    assert panel.labels.body_site.text() == "talon droit"
+
+
+def test_labels_refused_are_tried_again_until_written_and_not_once_another_case_is_opened(
+    qtbot: Any, threaded_window: Any, store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    window = threaded_window
+    case_id = complete_case(store, tmp_path / "a")
+    other = complete_case(store, tmp_path / "b")
+    _full_disk(monkeypatch)
+    panel = _type_site(qtbot, window, case_id, "talon droit")
+    qtbot.waitUntil(panel.labels_retrying, timeout=WAIT_MS)
+    panel._labels_retry.timeout.emit()  # the try comes: the disk still full
+    qtbot.waitUntil(panel.labels_retrying, timeout=WAIT_MS)
+    assert panel.labels.body_site.text() == "talon droit"
+    assert "Non enregistré" in window.case_page.saved_state.text()
+    window.open_case(other)
+    assert not panel.labels_retrying(), "the next case is not the one refused"
+
+
+def test_labels_refused_then_the_case_left_come_back_with_it_and_are_saved(
+    qtbot: Any, threaded_window: Any, store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Left for the list after the refusal: opened again, what she typed is shown (not what is stored), and
+    saved by itself once space is freed."""
+    window = threaded_window
+    case_id = complete_case(store, tmp_path)
+    disk = _full_disk(monkeypatch)
+    panel = _type_site(qtbot, window, case_id, "talon droit")
+    qtbot.waitUntil(lambda: "disque est plein" in panel.status.text().lower(), timeout=WAIT_MS)
+    window.show_worklist()
+    assert not panel.labels_retrying(), "not tried while the case is not on screen"
+    window.open_case(case_id)
+    image = window.case_page.case.images[0]
+    assert image.body_site == "talon droit"
+    panel.select_image(image.id)
+    assert panel.labels.body_site.text() == "talon droit"
+    disk["full"] = False
+    qtbot.waitUntil(lambda: store.get_case(case_id).images[0].body_site == "talon droit", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.case_page.saved_state.text() == "Enregistré.", timeout=WAIT_MS)
