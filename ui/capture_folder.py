@@ -28,11 +28,11 @@ from app.fsutil import open_ordinary_file
 from app.i18n import date_words
 from app.model import DevicePatient, Patient
 from app.moments import clock_set_ahead
-from app.validation import EARLIER_SESSION
+from app.validation import EARLIER_SESSION, MAX_IMAGES
 from capture.watch import FolderWatcher, Seen, pending_files, recorded_patient
 from ui.image_tile import OTHER_PATIENT_COLOUR
 from ui.tasks import run_task
-from ui.widgets import fit_on_screen, readable
+from ui.widgets import announce, fit_on_screen, readable
 from ui.worklist import local_time
 
 if TYPE_CHECKING:
@@ -298,13 +298,16 @@ class DeviceFolderDialog(QDialog):
         held: Held | None = None,
         copied_before: set[pathlib.Path] | None = None,
         site_system: str = "",
+        in_case: int | None = None,
     ) -> None:
         """``ticked``: the files to come ticked (the new ones), unless a DICOM's device recorded it for
         another patient than ``patient``, the case's, or it is already in a case (``held`` says where).
         ``copied_before``: the files a copy under way when the case opened brought (not ticked, said so).
         ``site_system``: the site's patient-id system, the issuer its worklist may write with her file
-        number (``capture.dicom.device_patient``)."""
+        number (``capture.dicom.device_patient``). ``in_case``: the images the case holds (or is receiving):
+        more ticked than still fit are refused here, the list kept open with its ticks."""
         super().__init__(parent)
+        self._in_case = in_case
         self._patient = patient
         self._site_system = site_system
         self._held = held
@@ -395,6 +398,15 @@ class DeviceFolderDialog(QDialog):
                     self._headers_read,
                     lambda _exc: self._headers_read([]),
                 )
+        #: Why « Importer » did not close the list (more ticked than the case still takes), said above the buttons.
+        self.refusal = QLabel()
+        self.refusal.setWordWrap(True)
+        self.refusal.setStyleSheet(
+            f"color: {readable('#c62828', self.palette().color(QPalette.ColorRole.Window)).name()}; font-weight: bold;"
+        )
+        self.refusal.hide()
+        layout.addWidget(self.refusal)
+        self.list.itemChanged.connect(self._ticks_changed)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("&Importer"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annuler"))
@@ -405,6 +417,42 @@ class DeviceFolderDialog(QDialog):
     def reading(self) -> bool:
         """Whether the headers of the files not ticked are still being read."""
         return self._reading
+
+    def accept(self) -> None:
+        """Imported, unless more are ticked than the case still takes: the import refused them all (by what
+        the case holds) and the list closed, her ticks gone; she opened it and ticked again. Said here, the
+        list kept open with her ticks."""
+        ticked = len(self.chosen())
+        if self._in_case is not None and self._in_case + ticked > MAX_IMAGES:
+            self.refusal.setText(self._too_many_words(ticked, self._in_case))
+            self.refusal.show()
+            announce(self.refusal, self.refusal.text(), urgent=True)
+            return
+        super().accept()
+
+    def _ticks_changed(self, _item: QListWidgetItem) -> None:
+        if self.refusal.isVisible() and self._in_case is not None and self._in_case + len(self.chosen()) <= MAX_IMAGES:
+            self.refusal.hide()  # as many ticked as fit now: nothing left to say
+
+    def _too_many_words(self, ticked: int, held: int) -> str:
+        """Why ``ticked`` images are not imported into a case holding (or receiving) ``held``: as the panel's
+        line says it for files chosen (« … celui-ci en a déjà 6 … Choisissez-en 2 au plus »), the case named
+        (« ce dossier » alone, in the device folder's list, read as that folder)."""
+        if held == 0:
+            return self.tr(
+                "{n} images cochées : le dossier d'un patient contient {max} images au plus. Aucune n'est importée "
+                "pour l'instant : cochez-en {max} au plus."
+            ).format(n=ticked, max=MAX_IMAGES)
+        if held >= MAX_IMAGES:
+            return self.tr(
+                "{n} images cochées : le dossier d'un patient contient {max} images au plus, celui de ce patient "
+                "en a déjà {held}. Aucune n'est importée : pour en ajouter, supprimez d'abord une image du dossier "
+                "du patient."
+            ).format(n=ticked, held=held, max=MAX_IMAGES)
+        return self.tr(
+            "{n} images cochées : le dossier d'un patient contient {max} images au plus, celui de ce patient en a "
+            "déjà {held}. Aucune n'est importée pour l'instant : cochez-en {room} au plus."
+        ).format(n=ticked, held=held, max=MAX_IMAGES, room=MAX_IMAGES - held)
 
     def _read_others(
         self, others: list[pathlib.Path], headers: bool, hashes: bool

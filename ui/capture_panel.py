@@ -776,6 +776,7 @@ class CapturePanel(QWidget):
             held=held,
             copied_before=self._copied_before,
             site_system=site_patient_system(self._store.settings),
+            in_case=self._held_for_import(),
         )
         self._forget_new_files()
         if dialog.exec() == DeviceFolderDialog.DialogCode.Accepted:
@@ -891,9 +892,7 @@ class CapturePanel(QWidget):
         case = self._case
         if case is None or not self._editable():
             return
-        if not self.jobs.pending():
-            self._arriving.clear()  # (none can be on its way: never a count left behind)
-        held = len(case.images) + self._arriving.get(case.id, 0)
+        held = self._held_for_import() or 0  # (the case is shown)
         if held + len(paths) > MAX_IMAGES:
             # A whole folder chosen (Ctrl+A on a card of 200 photos): each one was imported, for minutes,
             # then the checklist asked to remove all but 8, one at a time. Counted with the images the case
@@ -964,6 +963,15 @@ class CapturePanel(QWidget):
                 then=functools.partial(one_done, index),
                 quiet=len(paths) > 1,
             )
+
+    def _held_for_import(self) -> int | None:
+        """The images the case shown holds, with the files chosen for it still on their way."""
+        case = self._case
+        if case is None:
+            return None
+        if not self.jobs.pending():
+            self._arriving.clear()  # (none can be on its way: never a count left behind)
+        return len(case.images) + self._arriving.get(case.id, 0)
 
     def _too_many_words(self, chosen: int, held: int) -> str:
         """Why ``chosen`` files are not imported into a case holding (or receiving) ``held`` images."""

@@ -987,6 +987,21 @@ Queue it for sending?</translation>
 <context>
     <name>DeviceFolderDialog</name>
     <message>
+        <location filename="../../ui/capture_folder.py" line="420"/>
+        <source>{n} images cochées : le dossier d&apos;un patient contient {max} images au plus. Aucune n&apos;est importée pour l&apos;instant : cochez-en {max} au plus.</source>
+        <translation>{n} images ticked: a patient&apos;s case holds {max} images at most. None is imported yet: tick {max} at most.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_folder.py" line="420"/>
+        <source>{n} images cochées : le dossier d&apos;un patient contient {max} images au plus, celui de ce patient en a déjà {held}. Aucune n&apos;est importée : pour en ajouter, supprimez d&apos;abord une image du dossier du patient.</source>
+        <translation>{n} images ticked: a patient&apos;s case holds {max} images at most, and this patient&apos;s already has {held}. None is imported: to add one, first delete an image from the patient&apos;s case.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_folder.py" line="420"/>
+        <source>{n} images cochées : le dossier d&apos;un patient contient {max} images au plus, celui de ce patient en a déjà {held}. Aucune n&apos;est importée pour l&apos;instant : cochez-en {room} au plus.</source>
+        <translation>{n} images ticked: a patient&apos;s case holds {max} images at most, and this patient&apos;s already has {held}. None is imported yet: tick {room} at most.</translation>
+    </message>
+    <message>
         <location filename="../../ui/capture_folder.py" line="362"/>
         <source>⚠ Arrivée pendant une copie commencée avant l&apos;ouverture de ce dossier : elle peut être du patient précédent. Non cochée : cochez-la seulement si elle est bien de ce patient.</source>
         <translation>⚠ Arrived during a copy begun before this case was opened: it may be the previous patient&apos;s. Not ticked: tick it only if it is this patient&apos;s.</translation>

@@ -121,3 +121,55 @@ def test_files_chosen_while_others_are_still_being_imported_count_them(
     assert "5 fichiers choisis" in said and "3 au plus" in said, said
     qtbot.waitUntil(lambda: panel.jobs.pending() == 0, timeout=JOB_MS * 2)
     assert len(store.get_case(case.id).images) == 5
+
+
+def test_the_device_folder_list_with_more_ticked_than_still_fit_stays_open_with_its_ticks(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: « Dossier de l'appareil » with 3 ticked on a case holding 6: « Importer » refused
+    them all (rightly) but closed the list, her ticks gone; she had to open it again and tick again. Now the
+    list stays open with her ticks and says how many still fit; with as many as fit, they are imported."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ui.capture_folder import DeviceFolderDialog
+
+    case = a_case(store)
+    panel.set_case(case)
+    panel.import_files(photos(tmp_path, MAX_IMAGES - 2))
+    qtbot.waitUntil(
+        lambda: panel.jobs.pending() == 0 and len(panel.case().images) == MAX_IMAGES - 2,  # type: ignore[union-attr]
+        timeout=JOB_MS * 2,
+    )
+    card = tmp_path / "card"
+    card.mkdir()
+    photos(card, 3, first=MAX_IMAGES)
+    store.settings.set("watch.folder", str(card))
+    seen: dict[str, Any] = {}
+
+    def exec_(dialog: DeviceFolderDialog) -> int:
+        dialog.show()
+        qtbot.waitUntil(lambda: not dialog.reading(), timeout=JOB_MS)
+        items = [dialog.list.item(i) for i in range(dialog.list.count())]
+        for item in items:
+            item.setCheckState(Qt.CheckState.Checked)
+        importer = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(importer, Qt.MouseButton.LeftButton)
+        seen["open"] = dialog.isVisible()
+        seen["ticked"] = len(dialog.chosen())
+        seen["said"] = dialog.refusal.text() if dialog.refusal.isVisible() else ""
+        items[0].setCheckState(Qt.CheckState.Unchecked)  # she unticks one: 2 fit
+        qtbot.mouseClick(importer, Qt.MouseButton.LeftButton)
+        return dialog.result()
+
+    monkeypatch.setattr(DeviceFolderDialog, "exec", exec_)
+    qtbot.mouseClick(panel.folder_button, Qt.MouseButton.LeftButton)
+    assert seen["open"], "the list stays open"
+    assert seen["ticked"] == 3, "her ticks kept"
+    said = seen["said"]
+    assert "3 images cochées" in said and "en a déjà 6" in said and "2 au plus" in said, said
+    qtbot.waitUntil(
+        lambda: panel.jobs.pending() == 0 and len(panel.case().images) == MAX_IMAGES,  # type: ignore[union-attr]
+        timeout=JOB_MS * 2,
+    )
+    assert len(store.get_case(case.id).images) == MAX_IMAGES
