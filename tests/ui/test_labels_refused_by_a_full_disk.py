@@ -112,3 +112,19 @@ def test_labels_refused_then_the_case_left_come_back_with_it_and_are_saved(
     disk["full"] = False
     qtbot.waitUntil(lambda: store.get_case(case_id).images[0].body_site == "talon droit", timeout=WAIT_MS)
     qtbot.waitUntil(lambda: window.case_page.saved_state.text() == "Enregistré.", timeout=WAIT_MS)
+
+
+def test_on_a_real_full_disk_the_site_typed_stays_and_is_saved_once_space_is_freed(tmp_path: Path) -> None:
+    """The same on a disk really full to its last byte (a private tmpfs: tests/support/small_disk.py), the
+    store's own refusal (SQLite's « disk is full », said as the store says it)."""
+    from tests.support.small_disk import on_a_small_disk
+
+    report = on_a_small_disk(tmp_path, "labels_disk_full_child")
+    assert report["stored_before"] == "dos" and report["stored_while_full"] == "dos"
+    assert "disque est plein" in report["said"].lower()
+    assert report["field"] == "talon droit", "what she typed stays on screen"
+    assert report["tile"] == "talon droit"
+    assert report["retrying"], "tried again by itself"
+    assert report["saved"], "saved by itself once space is freed"
+    assert report["retrying_after"], "and no more tries once written"
+    assert report["integrity"] == "ok"
