@@ -91,6 +91,7 @@ class CameraWorker:
         self._source: FrameSource | None = None
         self._thread: threading.Thread | None = None
         self._watchdog: threading.Thread | None = None
+        self._started: tuple[threading.Thread, ...] = ()  # kept past the stop: :meth:`wait_ended`
         self._life = threading.Lock()  # start and stop may be called from different threads
         self._stopped = False
         self._still_wanted = threading.Event()
@@ -121,6 +122,7 @@ class CameraWorker:
             self._set_status(CameraStatus.STARTING)
             self._thread = threading.Thread(target=self._run, name="camera-grab", daemon=True)
             self._watchdog = threading.Thread(target=self._watch, name="camera-watchdog", daemon=True)
+            self._started = (self._thread, self._watchdog)
             self._thread.start()
             self._watchdog.start()
 
@@ -148,6 +150,16 @@ class CameraWorker:
             if not self._awaited:  # (else the last press to read it lets it go: :meth:`wait_still`)
                 self._still = None  # (and its last still, a full-resolution picture)
         self._set_status(CameraStatus.STOPPED)
+
+    def wait_ended(self, timeout: float | None = None) -> bool:
+        """After :meth:`stop`: until this worker's threads have ended, at most ``timeout`` seconds (None: as long
+        as they take); whether they have. :meth:`stop` waits for them a few seconds only and the grab thread
+        may still be inside the driver after (a camera still opening: the demo's scene took 4.5 s to draw on a
+        loaded machine), where the interpreter's end aborts the process (ui.camera_bridge waits with this)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for thread in self._started:
+            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        return not any(thread.is_alive() for thread in self._started)
 
     def show_at(self, bounds: tuple[int, int] | None) -> None:
         """Make the previews of the next frames fit in ``bounds`` (width, height in pixels; None: no

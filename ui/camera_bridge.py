@@ -49,6 +49,15 @@ def wait_cameras_freed(timeout: float = 5.0) -> bool:
     return not _stopping
 
 
+def _free(worker: CameraWorker) -> None:
+    """Stop ``worker`` and wait for its threads to end, however long they take: this thread ends only once
+    they have, so that :func:`wait_cameras_freed` says a camera freed only then. ``CameraWorker.stop`` gives
+    up on its grab thread after 3 s, and this thread ended then with the grab thread still in OpenCV (a demo
+    camera drawing its scene): the window's close went on to exit, and the process aborted as it ended."""
+    worker.stop()
+    worker.wait_ended()
+
+
 @dataclass(frozen=True)
 class CameraChoice:
     """A camera the user can pick: a stable identity (kept in settings) and a readable name."""
@@ -172,7 +181,7 @@ class CameraBridge(QObject):
         self._timer.stop()
         worker, self._worker = self._worker, None
         if worker is not None:
-            stopping = threading.Thread(target=worker.stop, name="camera-stop", daemon=True)
+            stopping = threading.Thread(target=_free, args=(worker,), name="camera-stop", daemon=True)
             _stopping[:] = [thread for thread in _stopping if thread.is_alive()] + [stopping]
             stopping.start()
 

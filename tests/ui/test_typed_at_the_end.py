@@ -30,15 +30,13 @@ TREATMENT = "Metformine"
 SITE = "Malleole externe gauche"
 
 
-def _ended_as_asked(code: int | None, ending: str, err: str) -> bool:
-    """The child ended by the session's end (killed) or closed on SIGTERM (0). Also accepted: an abort after the
-    window had closed and the data was closed, as the interpreter exits (« terminate called without an active
-    exception », no Python frame: seen here about once in ten runs on two loaded workers, in both children,
-    found in review and left to be found out; tests/ui/test_terminated.py guards a clean exit). What these
-    tests are for, the words in the store, is asserted after."""
+def _ended_as_asked(code: int | None, ending: str) -> bool:
+    """The child ended by the session's end (killed) or closed on SIGTERM (0: it also aborted, about once in ten
+    runs on two loaded workers, as the interpreter exited with the demo camera's thread still drawing its
+    scene inside OpenCV; tests/ui/test_camera_freed_at_exit.py)."""
     if ending != "sigterm":
         return code == -signal.SIGKILL
-    return code == 0 or (code == -signal.SIGABRT and "terminate called without an active exception" in err)
+    return code == 0
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGTERM and SIGKILL as POSIX systems send them")
@@ -77,7 +75,7 @@ def test_words_typed_just_before_the_end_are_saved(teleavis_home: Path, ending: 
     finally:
         child.kill()
         child.communicate()
-    assert _ended_as_asked(child.returncode, ending, err), err[-3000:]
+    assert _ended_as_asked(child.returncode, ending), err[-3000:]
     with Store.open(teleavis_home) as store:
         case = store.get_case(case_id)
     assert case.question == QUESTION
@@ -115,7 +113,7 @@ def test_a_photos_site_typed_just_before_the_end_is_saved(teleavis_home: Path, e
     finally:
         child.kill()
         child.communicate()
-    assert _ended_as_asked(child.returncode, ending, err), err[-3000:]
+    assert _ended_as_asked(child.returncode, ending), err[-3000:]
     with Store.open(teleavis_home) as store:
         (image,) = store.get_case(case_id).images
     assert image.body_site == SITE
