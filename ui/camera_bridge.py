@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -35,6 +36,20 @@ DEMO_ID = "demo"
 
 #: Cameras being freed on threads of their own (see ``CameraBridge.stop``).
 _stopping: list[threading.Thread] = []
+#: The cameras grabbing now, stopped by :func:`free_cameras` as the window ends.
+_running: weakref.WeakSet[CameraBridge] = weakref.WeakSet()
+
+
+def free_cameras(timeout: float = 5.0) -> bool:
+    """Stop every camera still grabbing, then :func:`wait_cameras_freed`. Called as the window ends: a camera
+    is stopped when its panel hides, and the window ended by the system (SIGTERM: its loop quits, then
+    ``MainWindow.shutdown``) did not hide before the process exited; its grab thread went on inside OpenCV
+    until the interpreter's end, which aborted the process (« terminate called without an active exception »,
+    about once in ten on a loaded machine: tests/ui/test_camera_freed_at_exit.py)."""
+    for bridge in list(_running):
+        if isValid(bridge):
+            bridge.stop()
+    return wait_cameras_freed(timeout)
 
 
 def wait_cameras_freed(timeout: float = 5.0) -> bool:
@@ -159,6 +174,7 @@ class CameraBridge(QObject):
             factory, name=device_name, on_status=on_status, preview_bounds=self._bounds, preview_fps=rate
         )
         self._worker = worker
+        _running.add(self)
         # Its threads are started by a worker: Thread.start() waits for each new thread to run, and on a
         # busy machine that wait was the longest part of opening a case. Stopped meanwhile, it stays so.
         run_task(worker.start)
@@ -180,6 +196,7 @@ class CameraBridge(QObject):
         waited for on a thread of its own, never on the window's (that wait was a visible stall)."""
         self._timer.stop()
         worker, self._worker = self._worker, None
+        _running.discard(self)
         if worker is not None:
             stopping = threading.Thread(target=_free, args=(worker,), name="camera-stop", daemon=True)
             _stopping[:] = [thread for thread in _stopping if thread.is_alive()] + [stopping]

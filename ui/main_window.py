@@ -604,10 +604,10 @@ class MainWindow(QMainWindow):
         wait = getattr(runner(), "wait", None)
         if wait is not None:
             wait()
-        # Cameras are opened through ui.camera_bridge: never loaded, none to wait for (loading it would
+        # Cameras are opened through ui.camera_bridge: never loaded, none to stop or wait for (loading it would
         # load numpy and OpenCV, some 100 ms of every exit, for nothing).
         bridge = sys.modules.get("ui.camera_bridge")
-        if bridge is not None and not bridge.wait_cameras_freed():
+        if bridge is not None and not bridge.free_cameras():
             log.warning("a camera was still being freed when the window closed")
 
     def save_typed(self) -> None:

@@ -1,4 +1,9 @@
-"""A camera stopped as the window closes is said freed only once its grab thread has ended.
+"""The window's end stops its cameras and waits for them: none is left grabbing as the process exits.
+
+The window ended by the system (SIGTERM: its loop quits, then ``MainWindow.shutdown``) waited for the cameras
+being stopped, but stopped none: the case's live camera is stopped when its panel hides, and the window did not
+hide before the process exited. Its grab thread went on inside OpenCV until the interpreter's end, and a camera
+stopped as the window closes was said freed before its grab thread ended (below).
 
 The window's close waits for its cameras (``wait_cameras_freed``) because a grab thread still inside OpenCV
 while the interpreter ends aborts the process (« terminate called without an active exception »: Python ends
@@ -15,7 +20,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from app.store import Store
 from capture.demo import DemoCamera
+from tests.ui.test_capture_panel import JOB_MS, new_case
 from ui.camera_bridge import CameraBridge, wait_cameras_freed
 
 #: Longer than the camera's own stop waits for its grab thread (``CameraWorker.stop``'s 3 s).
@@ -46,3 +53,18 @@ def test_a_camera_still_opening_when_stopped_is_not_said_freed_until_its_thread_
     assert wait_cameras_freed(30.0)
     assert not any(t.name == "camera-grab" for t in threading.enumerate())
     bridge.deleteLater()
+
+
+def _grabbing() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "camera-grab" and t.is_alive()]
+
+
+def test_the_window_s_end_stops_the_case_s_camera_and_waits_for_it(qtbot: Any, window: Any, store: Store) -> None:
+    """As at SIGTERM: the window's loop quits and the window ends, still shown (it hides only as it is deleted)."""
+    window.open_case(new_case(store).id)
+    panel = window.case_page.capture.ensure()
+    qtbot.waitUntil(lambda: panel.preview.frames_shown >= 2, timeout=JOB_MS)
+    assert _grabbing()
+    window.shutdown()
+    assert not panel.camera.is_running()
+    assert not _grabbing(), "no camera thread left to the interpreter's end"
