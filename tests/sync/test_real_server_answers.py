@@ -91,11 +91,14 @@ def test_the_answers_of_a_strict_server_are_read_as_r4_lets_it_give_them(
             assert client.read("Task", "t-gz")["id"] == "t-gz"
             found = client.search_pages("Task", {"_id": "a,b"})
             assert [r["id"] for r in found.resources] == ["a"] and not found.complete  # next page elsewhere
-            for odd in ("moved", "portal"):
-                with pytest.raises(TransientFault) as fault:
-                    client.read("Task", odd)
-                assert fault.value.kind == "not_fhir"
-                assert fault.value.words.startswith("Réponse illisible (portail d'accès, proxy ou coupure)")
+            with pytest.raises(TransientFault) as fault:
+                client.read("Task", "portal")
+            assert fault.value.kind == "not_fhir"
+            assert fault.value.words.startswith("Réponse illisible (portail d'accès, proxy ou coupure)")
+            with pytest.raises(TransientFault) as fault:  # a redirect off the platform: never followed, said so
+                client.read("Task", "moved")
+            assert fault.value.kind == "redirects"
+            assert fault.value.words.startswith("La plateforme renvoie Teleavis vers une autre adresse (127.0.0.1")
     assert seen_elsewhere == []  # neither the redirect nor the next page went there: the token stays home
     assert {token for _path, token in seen} == {"Bearer the-token"}
 
@@ -104,21 +107,24 @@ def test_bodies_and_headers_r4_allows_in_other_forms_are_read_alike() -> None:
     """A byte-order mark, ``charset`` and ``fhirVersion`` in the Content-Type, plain ``application/json``, gzip
     over a BOM, a strong ETag as the only version; a Binary's id from a relative Location without
     ``_history``, or from Content-Location alone (checked in session 32: all read already, kept so)."""
-    task = _json({"resourceType": "Task", "id": "t", "status": "completed", "unknownElement": {"a": 1}})
+
+    def task(task_id: str) -> bytes:  # (a read answered with another id is refused: test_redirects_followed.py)
+        return _json({"resourceType": "Task", "id": task_id, "status": "completed", "unknownElement": {"a": 1}})
+
     seen: list[tuple[str, str | None]] = []
     canned: Canned = {
         "/fhir/Task/bom": (
             200,
             {"Content-Type": "application/fhir+json; charset=utf-8; fhirVersion=4.0"},
-            b"\xef\xbb\xbf" + task,
+            b"\xef\xbb\xbf" + task("bom"),
         ),
-        "/fhir/Task/json": (200, {"Content-Type": "application/json;charset=UTF-8"}, task),
+        "/fhir/Task/json": (200, {"Content-Type": "application/json;charset=UTF-8"}, task("json")),
         "/fhir/Task/gz": (
             200,
             {"Content-Type": "application/fhir+json", "Content-Encoding": "gzip"},
-            gzip.compress(b"\xef\xbb\xbf" + task),
+            gzip.compress(b"\xef\xbb\xbf" + task("gz")),
         ),
-        "/fhir/Task/strong": (200, {"Content-Type": "application/fhir+json", "ETag": '"7"'}, task),
+        "/fhir/Task/strong": (200, {"Content-Type": "application/fhir+json", "ETag": '"7"'}, task("strong")),
     }
     with server(canned, seen) as root, PlatformClient(ClientConfig(root + "/fhir"), StaticToken("t")) as client:
         for name in ("bom", "json", "gz"):
