@@ -27,7 +27,15 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QIntValidator, QKeyEvent, QKeySequence, QStandardItemModel, QUndoCommand, QUndoStack
+from PySide6.QtGui import (
+    QIntValidator,
+    QKeyEvent,
+    QKeySequence,
+    QShowEvent,
+    QStandardItemModel,
+    QUndoCommand,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QApplication,
@@ -1135,6 +1143,13 @@ class CaseEditor(QWidget):
     def _retry(self) -> None:
         if self.isVisible():  # the case still on screen: left, it is saved when opened again, or at the close
             self.flush()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The case back on screen with a save refused (its try came under the lock, or none was planned while
+        # it was hidden): tried again by itself as before, not at her next edit only (found in review).
+        if self._dirty and self.case is not None and not self._save_timer.isActive():
+            self._retry_timer.start()
 
     def as_read(self, case_id: str) -> Case | None:
         """The case's content as this window last read it from the store (before it is read again)."""

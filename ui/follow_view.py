@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QPixmap,
     QRegion,
     QResizeEvent,
+    QShowEvent,
     QTextCursor,
 )
 from PySide6.QtPdf import QPdfDocument
@@ -476,6 +477,7 @@ class FollowView(QWidget):
         self._draft_retry = QTimer(self, singleShot=True, interval=SAVE_RETRY_MS)
         self._draft_retry.timeout.connect(self._retry_draft)
         self._kept_drafts: dict[str, str] = {}  # what was last written, by case (nothing written twice)
+        self._drafts_refused: set[str] = set()  # the cases whose reply begun a full disk refused, not kept since
         self._kept_photos: dict[str, str] = {}  # the same of the photos joined to each reply
         #: Why the photos joined to a case's reply could not be kept on this workstation (in the window only).
         #: (its words, whether trying again may help: a file gone never comes back, taken off and joined again)
@@ -1783,6 +1785,7 @@ class FollowView(QWidget):
             before = None
         run_write(
             on_own_connection(self.store, lambda own: reply_drafts.save(own, case_id, text, replies_before=before)),
+            lambda _none: self._drafts_refused.discard(case_id),
             error=lambda exc: self._draft_refused(case_id, text, exc),
         )
 
@@ -1792,12 +1795,23 @@ class FollowView(QWidget):
         log.warning("the reply begun could not be kept: %s", type(exc).__name__)
         if self._kept_drafts.get(case_id) == text:
             del self._kept_drafts[case_id]
+        self._drafts_refused.add(case_id)
         if self.case is not None and self.case.id == case_id and self.isVisible():
             self._draft_retry.start()
 
     def _retry_draft(self) -> None:
         if self.case is not None and self.isVisible():
             self.keep_draft()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._retry_draft_when_shown()
+
+    def _retry_draft_when_shown(self) -> None:
+        """The case back on screen (unlocked, opened again) with its reply refused: tried again by itself, as
+        before it was hidden (its try under the lock did nothing, and none came after: found in review)."""
+        if self.case is not None and self.case.id in self._drafts_refused and not self._draft_timer.isActive():
+            self._draft_retry.start()
 
     def retrying_draft(self) -> bool:
         """Whether a reply begun, refused, is to be kept again by itself."""

@@ -151,3 +151,71 @@ def test_a_reply_begun_whose_keeping_a_full_disk_refused_is_kept_by_itself_once_
     disk["full"] = False
     qtbot.waitUntil(lambda: reply_drafts.load(store, first) == "Depuis trois semaines.", timeout=WAIT_MS)
     assert not follow.retrying_draft()
+
+
+def test_a_refused_save_is_tried_again_once_the_lock_is_lifted(
+    qtbot: Any, threaded_window: Any, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: the lock left the case (its save refused again), its try came under the lock and did
+    nothing, and once unlocked, the case back on screen with « Non enregistré », nothing was tried again:
+    her words waited for her next edit, and a crash lost them. The photo's labels were tried again."""
+    from tests.ui.test_under_the_lock import unlock
+
+    window = threaded_window
+    case_id = _draft(store, "GARNIER")
+    disk = _full_disk(monkeypatch, case_id)
+    activate(qtbot, window)
+    window.open_case(case_id)
+    page = window.case_page
+    editor = page.editor
+    editor.summary.setFocus()
+    type_text(editor.summary, "Saigne depuis hier.")
+    editor.flush()
+    qtbot.waitUntil(lambda: "Non enregistré" in page.saved_state.text(), timeout=WAIT_MS)
+    window.lock()
+    qtbot.waitUntil(lambda: not editor.isVisible(), timeout=WAIT_MS)
+    if editor.retrying():
+        editor._retry_timer.timeout.emit()  # its try comes under the lock: nothing shown, nothing tried
+    disk["full"] = False
+    unlock(qtbot, window)
+    assert window.case_page.editor is editor and editor.isVisible()
+    assert editor.retrying(), "the case back on screen, its refused save is to be tried again"
+    editor._retry_timer.timeout.emit()
+    qtbot.waitUntil(lambda: store.get_case(case_id).summary == "Saigne depuis hier.", timeout=WAIT_MS)
+
+
+def test_a_reply_begun_refused_is_kept_again_once_the_lock_is_lifted(
+    qtbot: Any, threaded_window: Any, store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """The reply to the expert shared it: its try under the lock did nothing, and none came after."""
+    from app import reply_drafts
+    from tests.support.scripted_platform import on_hold_with_a_question
+    from tests.ui.test_under_the_lock import unlock
+
+    window = threaded_window
+    first, _second = on_hold_with_a_question(store, tmp_path / "sandbox", 2)
+    real = reply_drafts.save
+    disk = {"full": True}
+
+    def save(own: Store, case_id: str, text: str, **kwargs: Any) -> None:
+        if disk["full"]:
+            raise storage_error(OSError(errno.ENOSPC, "No space left on device"))
+        real(own, case_id, text, **kwargs)
+
+    monkeypatch.setattr(reply_drafts, "save", save)
+    activate(qtbot, window)
+    window.open_case(first)
+    follow = window.case_page.follow
+    type_text(follow.reply, "Depuis trois semaines.")
+    follow.keep_draft()
+    qtbot.waitUntil(follow.retrying_draft, timeout=WAIT_MS)
+    window.lock()
+    qtbot.waitUntil(lambda: not follow.isVisible(), timeout=WAIT_MS)
+    if follow.retrying_draft():
+        follow._draft_retry.timeout.emit()  # its try comes under the lock: nothing tried
+    disk["full"] = False
+    unlock(qtbot, window)
+    assert follow.isVisible()
+    assert follow.retrying_draft(), "the case back on screen, the reply refused is to be kept again"
+    follow._draft_retry.timeout.emit()
+    qtbot.waitUntil(lambda: reply_drafts.load(store, first) == "Depuis trois semaines.", timeout=WAIT_MS)
