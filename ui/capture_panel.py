@@ -1073,6 +1073,27 @@ class CapturePanel(QWidget):
         """Whether the case shown has labels a save refused, not saved since."""
         return self._case is not None and bool(self._unsaved_labels.get(self._case.id))
 
+    def unsaved_labels(self) -> list[CaseImage]:
+        """Copies of the case shown's images whose labels a save refused, as she typed them: written with the
+        case when it is sent (ui/case_page.py), before its next try has come."""
+        case = self._case
+        if case is None:
+            return []
+        unsaved = self._unsaved_labels.get(case.id, {})
+        return [dataclasses.replace(image) for image in case.images if image.id in unsaved]
+
+    def labels_written(self, case_id: str, image_ids: list[str]) -> None:
+        """The labels of ``image_ids`` a save had refused, written since (with the case sent)."""
+        unsaved = self._unsaved_labels.get(case_id)
+        if unsaved is None:
+            return
+        for image_id in image_ids:
+            unsaved.pop(image_id, None)
+        if not unsaved:
+            del self._unsaved_labels[case_id]
+            if self._case is not None and self._case.id == case_id:
+                self._labels_retry.stop()
+
     @Slot()
     def save_unsaved_labels(self) -> None:
         """The labels of the case shown a save refused, saved again (the try again, the case left)."""

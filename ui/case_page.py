@@ -543,9 +543,23 @@ class CasePage(QWidget):
         self.revalidate()
 
     def _images_from_store(self) -> None:
+        """The case's images as stored, with the labels a save refused as she typed them (written with it)."""
         if self.case is None:
             return
-        self.case.images = list(self.store.images(self.case.id))
+        panel = self.capture.panel
+        typed = {image.id: image for image in (panel.unsaved_labels() if panel is not None else [])}
+        images = list(self.store.images(self.case.id))
+        for image in images:
+            if image.id in typed:
+                mine = typed[image.id]
+                image.body_site, image.eye, image.view, image.note, image.owner_checked = (
+                    mine.body_site,
+                    mine.eye,
+                    mine.view,
+                    mine.note,
+                    mine.owner_checked,
+                )
+        self.case.images = images
         self.revalidate()
 
     def go_to(self, field: str) -> None:
@@ -690,6 +704,9 @@ class CasePage(QWidget):
         ``reduced``: its photos go as reduced copies (chosen before it is queued, so none leaves whole)."""
         if self.case is None or not self.editing():
             return False
+        panel = self.capture.panel
+        if panel is not None:
+            panel.labels.save_typed()  # (a site being typed, its pause not over: saved before the case goes)
         self.editor.flush()
         if self.capture.checks_pending(self.case.id) or self.capture.check_again_if_failed(self.case.id):
             # Its images' verdicts of older checks, or of the specialty before, are being made again: sent now,
@@ -712,14 +729,21 @@ class CasePage(QWidget):
             return False
         case_id, store = self.case.id, self.store
         content = copy.deepcopy(self.case)
+        # A photo's labels a full disk refused, still on its tile (its next try not come yet): written with the
+        # case, or it left with the labels stored before while the window showed hers (found in review).
+        labels = panel.unsaved_labels() if panel is not None else []
 
         def queue(own: Store) -> None:
             # After the autosaves asked before it (one writer, in order); the content as checked here
             # is saved again first, so a refused autosave cannot send an older version.
+            for image in labels:
+                own.update_image_labels(case_id, image)
             self.editor.write_content(own, content)
             own.queue(case_id, reduced=reduced)
 
         def queued(_none: None) -> None:
+            if panel is not None:
+                panel.labels_written(case_id, [image.id for image in labels])
             if self.case is not None and self.case.id == case_id:
                 self.open(case_id, audit=False)
                 # The editor gives way to the case's progress: said, for who does not see the page change.

@@ -128,3 +128,22 @@ def test_on_a_real_full_disk_the_site_typed_stays_and_is_saved_once_space_is_fre
     assert report["saved"], "saved by itself once space is freed"
     assert report["retrying_after"], "and no more tries once written"
     assert report["integrity"] == "ok"
+
+
+def test_a_case_sent_before_its_refused_labels_were_tried_again_leaves_with_them(
+    qtbot: Any, threaded_window: Any, store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Found in review: space freed and « Envoyer » pressed before the labels' next try, the case was queued
+    with the site stored before (the send saved the case's fields again, not a photo's labels), while its
+    tile, and the case once sent, still showed the site she had typed."""
+    window = threaded_window
+    case_id = complete_case(store, tmp_path)
+    disk = _full_disk(monkeypatch)
+    panel = _type_site(qtbot, window, case_id, "talon droit")
+    page = window.case_page
+    qtbot.waitUntil(lambda: "disque est plein" in panel.status.text().lower(), timeout=WAIT_MS)
+    panel._labels_retry.stop()  # (its try not come yet)
+    disk["full"] = False
+    assert page.send()
+    qtbot.waitUntil(lambda: store.get_case(case_id).state.value != "draft", timeout=WAIT_MS)
+    assert store.get_case(case_id).images[0].body_site == "talon droit", "sent with the site on screen"
