@@ -10,10 +10,11 @@ Every call is one attempt that ends in a FHIR answer or a typed fault:
   diagnostics in words; the case waits for the user and nothing is deleted.
 - ``SignInRequired``: 401, and again 401 after one token refresh; ``PlatformMoved``: 301/308, the
   platform moved for good (never followed: the token would go there).
-- A redirect under the platform's base (a slash added), or to its base in https on the same host, is
-  followed (``request``, at most ``MAX_REDIRECTS``): a 307/308 with the same method and body, a 303 read
-  with GET, a 301/302 after a POST only to the same address written otherwise (RFC 9110 §15.4). Any other
-  is never followed: a ``TransientFault`` of kind ``redirects`` says where it leads.
+- A redirect under the platform's base, or to its base in https on the same host, is followed (``request``,
+  at most ``MAX_REDIRECTS``): to the same address written otherwise (a slash, https) whatever its status;
+  to another address, a 302 of a GET, a 303 (read with GET) or a 307 (the same method and body), never a
+  301/308 (that resource is now another), nor a 301/302 after a POST or PUT (RFC 9110 §15.4: said, outcome
+  unknown). Off the base it is never followed: a ``TransientFault`` of kind ``redirects`` says where it leads.
 
 ``retrying`` wraps a call in the retry loop; it gives up (re-raising the last transient fault)
 when a time budget is spent, so that a caller serving several cases can move on, and raises
