@@ -1774,7 +1774,9 @@ class FollowView(QWidget):
         self._draft_timer.stop()
         self._draft_deadline.stop()
         self._draft_retry.stop()
-        if self._kept_drafts.get(case_id, "") == text:
+        # (refused since: written whatever it holds now, an empty reply too, or the words kept before the
+        # refusal stayed, and came back with the case though she had wiped them: found in review)
+        if case_id not in self._drafts_refused and self._kept_drafts.get(case_id, "") == text:
             return
         from app import reply_drafts
 

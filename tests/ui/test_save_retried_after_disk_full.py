@@ -219,3 +219,42 @@ def test_a_reply_begun_refused_is_kept_again_once_the_lock_is_lifted(
     assert follow.retrying_draft(), "the case back on screen, the reply refused is to be kept again"
     follow._draft_retry.timeout.emit()
     qtbot.waitUntil(lambda: reply_drafts.load(store, first) == "Depuis trois semaines.", timeout=WAIT_MS)
+
+
+def test_a_reply_refused_then_wiped_is_not_kept_as_it_was_before(
+    qtbot: Any, threaded_window: Any, store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """Found in review: a reply kept, then a longer one refused, then wiped by her: the refusal had dropped the
+    note of what was kept, and an empty reply was taken for « nothing kept, nothing to write », so the words
+    kept before stayed on the workstation and came back with the case, though she had wiped them."""
+    from app import reply_drafts
+    from tests.support.scripted_platform import on_hold_with_a_question
+    from ui.tasks import wait_writes
+
+    window = threaded_window
+    first, _second = on_hold_with_a_question(store, tmp_path / "sandbox", 2)
+    real = reply_drafts.save
+    disk = {"full": False}
+
+    def save(own: Store, case_id: str, text: str, **kwargs: Any) -> None:
+        if disk["full"]:
+            raise storage_error(OSError(errno.ENOSPC, "No space left on device"))
+        real(own, case_id, text, **kwargs)
+
+    monkeypatch.setattr(reply_drafts, "save", save)
+    activate(qtbot, window)
+    window.open_case(first)
+    follow = window.case_page.follow
+    type_text(follow.reply, "Depuis trois")
+    follow.keep_draft()
+    qtbot.waitUntil(lambda: reply_drafts.load(store, first) == "Depuis trois", timeout=WAIT_MS)
+    disk["full"] = True
+    type_text(follow.reply, " semaines.")
+    follow.keep_draft()
+    qtbot.waitUntil(follow.retrying_draft, timeout=WAIT_MS)  # refused
+    disk["full"] = False
+    follow.reply.clear()  # she wipes it
+    follow.keep_draft()
+    wait_writes()
+    qtbot.wait(50)
+    assert reply_drafts.load(store, first) == "", "her wiped reply does not come back"
