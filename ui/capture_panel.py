@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app.device_patient import recorded_words
+from app.errors import StorageError, TeleavisError
 from app.model import EDITABLE_STATES, Case, CaseImage
 from app.site import site_patient_system
 from app.store import Store
@@ -1030,7 +1031,31 @@ class CapturePanel(QWidget):
                 self._labels_retry.start()  # another image's, refused before this one was written: still tried
             self.images_changed.emit()
 
+        refusal: list[TeleavisError] = []
+
+        def write(store: Store) -> None:
+            try:
+                store.update_image_labels(case.id, edited)
+            except TeleavisError as exc:
+                refusal.append(exc)  # (told apart below: only the disk's refusal is tried again)
+                raise
+
         def refused(message: str) -> None:
+            if refusal and not isinstance(refusal[0], StorageError):
+                # Refused for good (the case sent or changed beside the window, the image gone): never tried
+                # again, nor kept on its tile as if hers were still to be saved (found in review: a case sent
+                # from a terminal showed, once followed as sent, the site she had typed); read back as stored.
+                unsaved = self._unsaved_labels.get(case.id)
+                if unsaved is not None:
+                    unsaved.pop(edited.id, None)
+                    if not unsaved:
+                        del self._unsaved_labels[case.id]
+                if self._case is not case:
+                    self._fail_for(case.id)(message)
+                    return
+                self._fail(message)
+                self._reload()  # back to what is stored
+                return
             # Kept on screen, not read back from the store (what she had just typed vanished: lost), said
             # « Non enregistré » as the case's fields are, and tried again by itself while the case is shown.
             self._unsaved_labels.setdefault(case.id, {})[edited.id] = edited
@@ -1043,7 +1068,7 @@ class CapturePanel(QWidget):
                 self._labels_retry.start()
 
         # Stored by the writer thread; the case page reads the images back once it is done.
-        self.jobs.run(lambda store: store.update_image_labels(case.id, edited), saved, refused, write=True)
+        self.jobs.run(write, saved, refused, write=True)
 
     def _with_unsaved_labels(self, images: list[CaseImage]) -> list[CaseImage]:
         """``images`` as read from the store, with the labels a save refused as she typed them; each is tried

@@ -147,3 +147,24 @@ def test_a_case_sent_before_its_refused_labels_were_tried_again_leaves_with_them
     assert page.send()
     qtbot.waitUntil(lambda: store.get_case(case_id).state.value != "draft", timeout=WAIT_MS)
     assert store.get_case(case_id).images[0].body_site == "talon droit", "sent with the site on screen"
+
+
+def test_labels_refused_because_the_case_was_sent_elsewhere_are_not_kept_as_unsaved(
+    qtbot: Any, threaded_window: Any, store: Store, tmp_path: Path
+) -> None:
+    """Found in review: every refusal of a photo's labels was taken for a full disk's. A case sent beside the
+    window (``case send``) refuses them for good: they were tried again every few seconds, refused each time,
+    and once the window followed the case as sent, its tile showed the site she had typed, never sent, « Non
+    enregistré » never lifted. Refused so, the labels are read back as stored (and the refusal said), as before."""
+    window = threaded_window
+    case_id = complete_case(store, tmp_path)
+    activate(qtbot, window)
+    window.open_case(case_id)
+    store.queue(case_id)  # sent from a terminal while the case is on screen
+    panel = _type_site(qtbot, window, case_id, "talon droit")
+    image_id = store.get_case(case_id).images[0].id
+    qtbot.waitUntil(lambda: panel.tile(image_id).image.body_site != "talon droit", timeout=WAIT_MS)
+    assert not panel.labels_retrying(), "a refusal for good is not tried again"
+    assert not panel.labels_unsaved()
+    window.open_case(case_id)  # the window follows it as sent
+    assert window.case_page.case.images[0].body_site == store.get_case(case_id).images[0].body_site
