@@ -1054,7 +1054,8 @@ class CapturePanel(QWidget):
                     self._fail_for(case.id)(message)
                     return
                 self._fail(message)
-                self._reload()  # back to what is stored
+                if self.isVisible():  # (the window closed, its store perhaps with it: read when shown again)
+                    self._reload()  # back to what is stored
                 return
             # Kept on screen, not read back from the store (what she had just typed vanished: lost), said
             # « Non enregistré » as the case's fields are, and tried again by itself while the case is shown.

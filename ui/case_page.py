@@ -861,8 +861,8 @@ class CasePage(QWidget):
         return answer == QMessageBox.StandardButton.Yes
 
     def save_typed(self) -> None:
-        """What is typed on the page (the case's fields, a reply to the expert) asked to be written now; the
-        page stays open."""
+        """What is typed on the page (the case's fields, a photo's labels, a reply to the expert) asked to be
+        written now; the page stays open."""
         self._save_labels()
         self.editor.flush()
         self.follow.keep_draft()
