@@ -160,9 +160,15 @@ def test_labels_refused_because_the_case_was_sent_elsewhere_are_not_kept_as_unsa
     case_id = complete_case(store, tmp_path)
     activate(qtbot, window)
     window.open_case(case_id)
-    store.queue(case_id)  # sent from a terminal while the case is on screen
-    panel = _type_site(qtbot, window, case_id, "talon droit")
+    panel = window.case_page.capture.ensure()
     image_id = store.get_case(case_id).images[0].id
+    panel.select_image(image_id)
+    store.queue(case_id)  # sent from a terminal while the case is on screen
+    panel.labels.body_site.setFocus()
+    panel.labels.body_site.selectAll()
+    type_text(panel.labels.body_site, "talon droit")
+    qtbot.keyClick(panel.labels.body_site, Qt.Key.Key_Return)
+    assert panel.isVisible()
     qtbot.waitUntil(lambda: panel.tile(image_id).image.body_site != "talon droit", timeout=WAIT_MS)
     assert not panel.labels_retrying(), "a refusal for good is not tried again"
     assert not panel.labels_unsaved()
