@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 
 from ui import resources
 
-if TYPE_CHECKING:  # (QMouseEvent built at import cost the window's start: tests/ui/test_start_imports.py)
+if TYPE_CHECKING:  # (types built at import cost the window's start, QMouseEvent's below too: test_start_imports)
     from PySide6.QtWidgets import QCompleter
 
 W = TypeVar("W", bound=QObject)
