@@ -179,8 +179,10 @@ def test_a_refused_save_is_tried_again_once_the_lock_is_lifted(
     disk["full"] = False
     unlock(qtbot, window)
     assert window.case_page.editor is editor and editor.isVisible()
-    assert editor.retrying(), "the case back on screen, its refused save is to be tried again"
-    editor._retry_timer.timeout.emit()
+    # The case back on screen, its refused save is to be tried again by itself: planned (fired at once here), or
+    # already made while the unlock's own work let the loop run past SAVE_RETRY_MS.
+    if editor.retrying():
+        editor._retry_timer.timeout.emit()
     qtbot.waitUntil(lambda: store.get_case(case_id).summary == "Saigne depuis hier.", timeout=WAIT_MS)
 
 
@@ -216,8 +218,10 @@ def test_a_reply_begun_refused_is_kept_again_once_the_lock_is_lifted(
     disk["full"] = False
     unlock(qtbot, window)
     assert follow.isVisible()
-    assert follow.retrying_draft(), "the case back on screen, the reply refused is to be kept again"
-    follow._draft_retry.timeout.emit()
+    # The case back on screen, the reply refused is to be kept again by itself: its try planned (fired at once
+    # here), or already made while the unlock's own work let the loop run past SAVE_RETRY_MS (seen under load).
+    if follow.retrying_draft():
+        follow._draft_retry.timeout.emit()
     qtbot.waitUntil(lambda: reply_drafts.load(store, first) == "Depuis trois semaines.", timeout=WAIT_MS)
 
 
