@@ -36,6 +36,8 @@ SIRENE_SYSTEM = "https://sirene.fr"
 INS_DEMO_SYSTEM = "urn:oid:1.2.250.1.213.1.4.11"
 #: The computed INS of the carte Vitale (FR Core slice ``INS-C`` of fr-core-patient), obsolete.
 INS_C_SYSTEM = "urn:oid:1.2.250.1.213.1.4.2"
+#: The number of a patient's pharmaceutical record (FR Core slice ``NDP`` of fr-core-patient).
+NDP_SYSTEM = "urn:oid:1.2.250.1.176.1.2"
 #: The systems FR Core gives to national identifiers (FRCorePatientINSProfile, FRCorePatientProfile,
 #: FRCorePractitionerProfile, FRCoreOrganizationProfile), each with the number it names: never the system
 #: of a site's file numbers, which a French platform would refuse (a PI under an INS slice's system) or take
@@ -47,6 +49,7 @@ NATIONAL_SYSTEMS = {
     INS_TEST_SYSTEM: "INS",
     INS_DEMO_SYSTEM: "INS",
     INS_C_SYSTEM: "INS",
+    NDP_SYSTEM: "NDP",
     RPPS_SYSTEM: "RPPS",
     RPPS_DIRECTORY: "RPPS",
     ADELI_DIRECTORY: "ADELI",
@@ -65,7 +68,38 @@ def national_system(system: str) -> str | None:
         text = "urn:oid:" + text[8:]
     elif text.lower().startswith(("http://", "https://")):
         text = text.lower().rstrip("/").replace("http://", "https://", 1)
-    return NATIONAL_SYSTEMS.get(text)
+    if found := NATIONAL_SYSTEMS.get(text):
+        return found
+    root = national_arc(text)
+    return NATIONAL_SYSTEMS[root] if root else None
+
+
+#: The INS OIDs belong to the national INS authority, which gives no structure an arc below them (found by
+#: an outside tester: ``urn:oid:1.2.250.1.213.1.4.8.1`` passed as a site's file-number system).
+_INS_ARCS = (INS_SYSTEM, INS_NIA_SYSTEM, INS_TEST_SYSTEM, INS_DEMO_SYSTEM, INS_C_SYSTEM)
+
+
+def national_arc(system: str) -> str | None:
+    """The INS OID ``system`` is a branch of (``urn:oid:1.2.250.1.213.1.4.8.1`` → the INS-NIR's), else None."""
+    text = system.strip()
+    if not text.lower().startswith("urn:oid:"):
+        return None
+    text = "urn:oid:" + text[8:]
+    return next((root for root in _INS_ARCS if text.startswith(root + ".")), None)
+
+
+#: Where code systems live (FR Core's canonical https://hl7.fr/ig/fhir/core/CodeSystem/…, HL7's
+#: http://terminology.hl7.org/CodeSystem/…, the ANS's nomenclatures https://mos.esante.gouv.fr/NOS/TRE_…):
+#: their codes name kinds of things (an identifier type, a profession), never one structure's file numbers.
+_CODE_SYSTEM_URL = re.compile(
+    r"^https?://(?:[^/]+/(?:.*/)?(?:codesystem|valueset)(?:/|$)|terminology\.hl7\.org(?:/|$)|mos\.esante\.gouv\.fr/nos/)",
+    re.IGNORECASE,
+)
+
+
+def is_code_system(system: str) -> bool:
+    """Whether ``system`` is the address of a code system (or value set), not of a series of identifiers."""
+    return bool(_CODE_SYSTEM_URL.match(system.strip()))
 
 
 #: ASCII digits only (found in review): ``\d`` takes any script's, ``int`` reads them, and an INS « 1 » then

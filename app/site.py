@@ -13,6 +13,8 @@ from app.errors import CaseFileError
 from app.identifiers import (
     adeli_is_valid,
     finess_is_valid,
+    is_code_system,
+    national_arc,
     national_system,
     rpps_is_valid,
     siren_is_valid,
@@ -105,6 +107,26 @@ M.add(
             "en": "patient_id_system: “{system}” is the system of a national identifier ({what}), not of your file "
             "numbers: the platform would refuse your patients or mix them up with another organisation's. Use "
             "your IT department's, or {own}, proper to your organisation.",
+        },
+        "site.system_national_arc": {
+            "fr": "patient_id_system : « {system} » est une branche de {root}, l'OID d'un identifiant national "
+            "({what}) : seul l'organisme de cet identifiant en attribue, jamais à une structure. Vos patients "
+            "seraient refusés par la plateforme ou confondus avec ceux d'une autre structure. Mettez l'OID de "
+            "votre structure donné par votre service informatique (urn:oid:…), ou {own}.",
+            "en": "patient_id_system: “{system}” is a branch of {root}, the OID of a national identifier ({what}): "
+            "only that identifier's authority assigns them, never to an organisation. Your patients would be "
+            "refused by the platform or mixed up with another organisation's. Use your organisation's OID from "
+            "your IT department (urn:oid:…), or {own}.",
+        },
+        "site.system_code": {
+            "fr": "patient_id_system : « {system} » est l'adresse d'une terminologie (une liste de codes, comme "
+            "les types d'identifiant), pas l'origine de vos n° de dossier : toute structure qui la met aurait "
+            "la même, et la plateforme confondrait ses patients avec les vôtres. Mettez l'OID de votre "
+            "structure donné par votre service informatique (urn:oid:…), ou {own}.",
+            "en": "patient_id_system: “{system}” is the address of a terminology (a list of codes, such as the "
+            "kinds of identifier), not the origin of your file numbers: any organisation that puts it would "
+            "have the same, and the platform would mix its patients up with yours. Use your organisation's OID "
+            "from your IT department (urn:oid:…), or {own}.",
         },
         "site.example_system": {
             "fr": "Attention : l'origine des n° de dossier ({system}) est l'exemple de la documentation. Une "
@@ -218,9 +240,14 @@ def parse_site(document: Any) -> Requester:
         # It goes as Identifier.system of every patient without an INS (R4 oid, RFC 3061): a strict platform
         # would refuse each of them.
         errors.append(M.tr("site.system_oid", system=system))
+    elif root := national_arc(system):
+        own = own_patient_system(finess or siret or siren)
+        errors.append(M.tr("site.system_national_arc", system=system, root=root, what=national_system(root), own=own))
     elif what := national_system(system):
         own = own_patient_system(finess or siret or siren)
         errors.append(M.tr("site.system_national", system=system, what=what, own=own))
+    elif is_code_system(system):
+        errors.append(M.tr("site.system_code", system=system, own=own_patient_system(finess or siret or siren)))
     requester = Requester(
         rpps=rpps,
         family=text(prac, "family", "practitioner"),

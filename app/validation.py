@@ -27,6 +27,7 @@ from app.identifiers import (
     ins_format_ok,
     ins_is_valid,
     ins_sex,
+    is_code_system,
     national_system,
     rpps_is_valid,
     siren_is_valid,
@@ -508,6 +509,14 @@ M.add(
             "en": "The origin of file numbers set for the site is that of a national identifier ({what}): the "
             "platform would refuse this patient or mix them up with another. Have it replaced in the site's "
             "settings by your IT department's.",
+        },
+        "v.patient_system_code": {
+            "fr": "L'origine des n° de dossier réglée pour le site est l'adresse d'une terminologie (une liste de "
+            "codes), pas celle de vos n° de dossier : la plateforme confondrait ce patient avec celui d'une autre "
+            "structure. Faites-la remplacer dans les réglages du site par celle de votre service informatique.",
+            "en": "The origin of file numbers set for the site is the address of a terminology (a list of codes), "
+            "not that of your file numbers: the platform would mix this patient up with another organisation's. "
+            "Have it replaced in the site's settings by your IT department's.",
         },
         "v.rpps": {
             "fr": "Le numéro RPPS (ou ADELI) du demandeur est invalide.",
@@ -1265,6 +1274,8 @@ def validate_site(requester: Requester | None) -> list[Finding]:
         out.append(
             _f("site.patient_id_system", "site.patient_id_system", "v.patient_system_national", "error", what=what)
         )
+    elif is_code_system(requester.patient_id_system):
+        out.append(_f("site.patient_id_system", "site.patient_id_system", "v.patient_system_code", "error"))
     return out
 
 

@@ -38,6 +38,7 @@ NATIONAL = [
     identifiers.FINESS_SYSTEM,
     identifiers.FINESS_DIRECTORY,
     "http://FINESS.esante.gouv.fr/",  # as a person may type it
+    "urn:oid:1.2.250.1.176.1.2",  # the pharmaceutical record's number (FRCorePatientProfile.fsh, slice NDP)
 ]
 
 
@@ -49,9 +50,53 @@ def test_a_national_identifier_system_is_refused_as_the_sites_patient_system(sys
     assert said and "national" in said[0], refused.value.details
 
 
-@pytest.mark.parametrize("system", ["urn:oid:1.2.250.1.213.1.4.8.1", "urn:oid:1.2.250.1.71.4.2.22"])
-def test_a_system_that_only_begins_like_a_national_one_is_taken(system: str) -> None:
+#: Found by an outside tester: a branch under an INS OID passed. The INS OIDs are the national INS authority's
+#: (FRCorePatientINSProfile.fsh); no structure is given an arc below them, so a file-number system there is a
+#: technician's guess at « the INS's OID », shared by every site that guessed the same.
+@pytest.mark.parametrize("system", ["urn:oid:1.2.250.1.213.1.4.8.1", "urn:oid:1.2.250.1.213.1.4.9.3.7"])
+def test_a_branch_under_an_ins_oid_is_refused(system: str) -> None:
+    with pytest.raises(CaseFileError) as refused:
+        parse_site({**SITE, "patient_id_system": system})
+    said = [d for d in refused.value.details if "patient_id_system" in d]
+    assert said and "branche" in said[0] and "urn:oid:1.2.250.1.213.1.4." in said[0], refused.value.details
+    assert validate_site(replace(REQUESTER, patient_id_system=system)), "a site set up before: stopped too"
+
+
+#: A code system names codes (the kinds of identifier, a sex, a profession), never a series of file numbers:
+#: FR Core's identifier types (https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203, FRCoreCodeSystemv2-0203.fsh),
+#: HL7's (http://terminology.hl7.org/CodeSystem/v2-0203), the ANS's terminologies (https://mos.esante.gouv.fr/NOS/TRE_…).
+CODE_SYSTEMS = [
+    "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203",
+    "http://terminology.hl7.org/CodeSystem/v2-0203",
+    "http://hl7.org/fhir/CodeSystem/identifier-type",
+    "http://hl7.org/fhir/ValueSet/identifier-type",  # a value set: codes too
+    "HTTPS://HL7.FR/ig/fhir/core/codesystem/fr-core-cs-v2-0203/",
+    "https://mos.esante.gouv.fr/NOS/TRE_G08-TypeIdentifiantStructure/FHIR/TRE-G08-TypeIdentifiantStructure",
+]
+
+
+@pytest.mark.parametrize("system", CODE_SYSTEMS)
+def test_a_code_system_is_refused_as_the_sites_patient_system(system: str) -> None:
+    with pytest.raises(CaseFileError) as refused:
+        parse_site({**SITE, "patient_id_system": system})
+    said = [d for d in refused.value.details if "patient_id_system" in d]
+    assert said and "terminologie" in said[0] and "urn:oid:" in said[0], refused.value.details
+    found = validate_site(replace(REQUESTER, patient_id_system=system))
+    assert [f.code for f in found] == ["site.patient_id_system"] and found[0].severity == "error"
+
+
+@pytest.mark.parametrize(
+    "system",
+    [
+        "urn:oid:1.2.250.1.213.1.4.80",  # begins like the INS's, another arc
+        "urn:oid:1.2.250.1.71.4.2.22",
+        "https://chu-exemple.fr/fhir/ipp",
+        "https://dpi.chu-exemple.fr/patients/codesystems-ipp",  # the word alone, not a CodeSystem path
+    ],
+)
+def test_a_system_that_only_begins_like_a_refused_one_is_taken(system: str) -> None:
     assert parse_site({**SITE, "patient_id_system": system}).patient_id_system == system
+    assert validate_site(replace(REQUESTER, patient_id_system=system)) == []
 
 
 def test_a_site_set_up_before_with_the_ins_oid_is_stopped_by_the_checklist(store: Store) -> None:
