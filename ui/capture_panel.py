@@ -53,6 +53,7 @@ from ui.file_dialogs import IMAGE_PATTERNS, open_images
 from ui.image_jobs import ImageJobs
 from ui.image_strip import ImageStrip
 from ui.image_tile import ImageTile
+from ui.lock import CLOSED_BY_LOCK, say_after_the_lock
 from ui.tasks import run_task
 from ui.widgets import announce, readable, see_through
 
@@ -782,6 +783,17 @@ class CapturePanel(QWidget):
         self._forget_new_files()
         if dialog.exec() == DeviceFolderDialog.DialogCode.Accepted:
             self.import_files(dialog.chosen(), from_device_folder=True, as_listed=dialog.listed)
+        elif dialog.property(CLOSED_BY_LOCK):
+            # Closed by the window's lock as if cancelled: said once unlocked, as the file dialogs say it (the
+            # nurse back at the desk believed the images she had ticked imported).
+            say_after_the_lock(
+                self,
+                dialog.windowTitle(),
+                self.tr(
+                    "La fenêtre « Dossier de l'appareil » a été fermée par le verrouillage : aucune image n'a "
+                    "été importée. Rouvrez « Dossier de l'appareil » et cochez de nouveau les images de ce patient."
+                ),
+            )
 
     def _no_folder_words(self) -> str:
         return self.tr(

@@ -30,7 +30,7 @@ from PySide6.QtGui import QAbstractFileIconProvider, QIcon
 from PySide6.QtWidgets import QDialog, QFileDialog, QFileIconProvider, QWidget
 from shiboken6 import delete
 
-from ui.lock import CLOSED_BY_LOCK
+from ui.lock import CLOSED_BY_LOCK, say_after_the_lock
 
 #: Qt's own dialog, whatever the desktop (see above).
 _OWN_DIALOG = QFileDialog.Option.DontUseNativeDialog
@@ -121,22 +121,11 @@ def _answer(dialog: QFileDialog, not_done: str = "") -> tuple[list[str], str]:
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             if dialog.property(CLOSED_BY_LOCK) and not_done:
-                _say_after_the_lock(dialog.parentWidget(), dialog.windowTitle(), not_done)
+                say_after_the_lock(dialog.parentWidget(), dialog.windowTitle(), not_done)
             return [], ""
         return dialog.selectedFiles(), dialog.selectedNameFilter()
     finally:
         delete(dialog)
-
-
-def _say_after_the_lock(parent: QWidget | None, title: str, words: str) -> None:
-    """``words`` told by the main window, which holds them while locked and shows them once unlocked."""
-    holder = parent
-    while holder is not None:
-        tell = getattr(holder, "tell", None)
-        if callable(tell):
-            tell("information", title, words)
-            return
-        holder = holder.parentWidget()
 
 
 # The three below stand for QFileDialog's static functions of the same names (same arguments, same answers, but

@@ -148,6 +148,18 @@ class IdleWatcher(QObject):
 CLOSED_BY_LOCK = "teleavisClosedByLock"
 
 
+def say_after_the_lock(parent: QWidget | None, title: str, words: str) -> None:
+    """``words`` told by the main window, which holds them while locked and shows them once unlocked: what a
+    dialog closed by the lock was for, that it was not done (ui/file_dialogs.py, ui/capture_panel.py)."""
+    holder = parent
+    while holder is not None:
+        tell = getattr(holder, "tell", None)
+        if callable(tell):
+            tell("information", title, words)
+            return
+        holder = holder.parentWidget()
+
+
 def under_lock(widget: QWidget) -> bool:
     """Whether the window holding ``widget`` is locked now: its lock screen is the page shown. Asked by
     what acts after a dialog the lock could not close (the system's print dialog on Windows): the person

@@ -223,6 +223,11 @@
         <translation>The device folder cannot be reached (device, USB stick or network share unplugged): new images cannot be announced.</translation>
     </message>
     <message>
+        <location filename="../../ui/capture_panel.py" line="1"/>
+        <source>La fenêtre « Dossier de l&apos;appareil » a été fermée par le verrouillage : aucune image n&apos;a été importée. Rouvrez « Dossier de l&apos;appareil » et cochez de nouveau les images de ce patient.</source>
+        <translation>The “Device folder” window was closed when Teleavis locked: no image was imported. Open “Device folder” again and tick this patient&apos;s images again.</translation>
+    </message>
+    <message>
         <location filename="../../ui/capture_panel.py" line="591"/>
         <source>Dossier de l&apos;appareil de nouveau accessible. Les images arrivées entre-temps ne sont pas annoncées : ouvrez « Dossier de l&apos;appareil » pour choisir celles de ce patient.</source>
         <translation>The device folder can be reached again. Images that came meanwhile are not announced: open “Device folder” to pick this patient&apos;s.</translation>

@@ -1,0 +1,97 @@
+"""« Dossier de l'appareil… » closed by the window's lock says so once unlocked: no image was imported.
+
+The lock closes every dialog as if cancelled (nothing of a patient stays above the lock screen). The file
+dialogs say, once unlocked, that they were closed so (ui/file_dialogs.py); the device folder's list went
+without a word: back at the desk, the nurse believed the retinograph's images she had ticked imported.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.store import Store
+from tests.support.ui import complete_case
+from tests.ui.test_under_the_lock import made_window, unlock
+from ui.capture_folder import DeviceFolderDialog
+from ui.main_window import MainWindow
+
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras"
+
+
+@pytest.fixture
+def window(qtbot: Any, store: Store, sync_runner: None) -> Iterator[MainWindow]:
+    made = made_window(qtbot, store)
+    yield made
+    made.shutdown()
+
+
+def _boxes(seen: list[tuple[bool, str]], window: MainWindow) -> None:
+    """Every message box shown, with whether the window was locked then; answered at once."""
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.isVisible():
+            seen.append((window.locked(), widget.text()))
+            widget.accept()
+    if not window._closed:
+        QTimer.singleShot(20, lambda: _boxes(seen, window))
+
+
+def _open_list(qtbot: Any, window: MainWindow, store: Store, tmp_path: Path, then: Any) -> Any:
+    device = tmp_path / "device"
+    device.mkdir()
+    shutil.copyfile(REAL / "gps_DSCN0012.jpg", device / "gps_DSCN0012.jpg")
+    store.settings.set("watch.folder", str(device))
+    case_id = complete_case(store, tmp_path / "patient")
+    window.open_case(case_id)
+    panel = window.case_page.capture.ensure()
+    before = len(store.get_case(case_id).images)
+    shown: list[DeviceFolderDialog] = []
+
+    def act_on_the_list() -> None:
+        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, DeviceFolderDialog) and w.isVisible()]
+        if not found:
+            QTimer.singleShot(20, act_on_the_list)
+            return
+        shown.extend(found)
+        then(found[0])
+
+    QTimer.singleShot(0, act_on_the_list)
+    qtbot.mouseClick(panel.folder_button, Qt.MouseButton.LeftButton)
+    assert shown, "the device folder's list was shown"
+    return case_id, before
+
+
+def test_the_device_folder_list_closed_by_the_lock_says_no_image_was_imported(
+    qtbot: Any, store: Store, window: MainWindow, tmp_path: Path
+) -> None:
+    seen: list[tuple[bool, str]] = []
+    QTimer.singleShot(0, lambda: _boxes(seen, window))
+    case_id, before = _open_list(qtbot, window, store, tmp_path, lambda _dialog: window.lock())
+    assert window.locked()
+    qtbot.wait(200)
+    assert seen == [], "nothing shown above the lock screen"
+
+    unlock(qtbot, window)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
+    ((locked, text),) = seen
+    assert not locked
+    assert "fermée par le verrouillage" in text and "aucune image n'a été importée" in text, text
+    assert "Dossier de l'appareil" in text, text
+    assert len(store.get_case(case_id).images) == before
+
+
+def test_the_device_folder_list_closed_by_the_nurse_says_nothing(
+    qtbot: Any, store: Store, window: MainWindow, tmp_path: Path
+) -> None:
+    """« Annuler » is her own choice: no message then."""
+    seen: list[tuple[bool, str]] = []
+    QTimer.singleShot(0, lambda: _boxes(seen, window))
+    _open_list(qtbot, window, store, tmp_path, lambda dialog: dialog.reject())
+    qtbot.wait(300)
+    assert seen == []
