@@ -2,7 +2,8 @@
 
 A token comes from the platform's OAuth 2.0 token endpoint (client credentials, or a refresh
 token kept from a password sign-in) or is a personal access token pasted by the user. The client
-asks for a new one once after a 401; when that fails, the user must sign in again. Tokens and
+asks for a new one once after a 401; when that fails, syncing stops and says what to do: sign in again
+(Pro Santé Connect), or call whoever set Teleavis up for a new token or secret (``sign_in_message``). Tokens and
 secrets live in the encrypted settings (secret settings), never in logs.
 
 The identity provider is never asked at every request: a refresh that finds it down or busy waits
@@ -36,6 +37,38 @@ M.add(
             "La synchronisation est arrêtée ; rien n'a été perdu.",
             "en": "The platform refuses the credentials: sign in again (token expired or revoked). "
             "Syncing has stopped; nothing was lost.",
+        },
+        # A site whose access is set once, by whoever set Teleavis up, has no sign-in to do again (found by an
+        # outside tester: « reconnectez-vous » told the nurse nothing): who to call, and what they give again.
+        "auth.token_refused": {
+            "fr": "La plateforme refuse le jeton d'accès enregistré sur ce poste (expiré ou révoqué). La "
+            "synchronisation est arrêtée ; rien n'a été perdu. Appelez la personne qui a installé Teleavis : "
+            "elle demandera un nouveau jeton à la plateforme et l'enregistrera dans Édition > Réglages…, "
+            "onglet Plateforme, « Jeton d'accès » (ou par « teleavis config set platform.token - »).",
+            "en": "The platform refuses the access token saved on this workstation (expired or revoked). Syncing "
+            "has stopped; nothing was lost. Call the person who set Teleavis up: they will ask the platform for a "
+            "new token and save it in Edit > Settings…, Platform tab, “Access token” (or with “teleavis config "
+            "set platform.token -”).",
+        },
+        "auth.client_refused": {
+            "fr": "La plateforme refuse l'identifiant et le secret client enregistrés sur ce poste (changés ou "
+            "révoqués). La synchronisation est arrêtée ; rien n'a été perdu. Appelez la personne qui a installé "
+            "Teleavis : elle enregistrera ceux que donne la plateforme dans Édition > Réglages…, onglet "
+            "Plateforme, « Identifiant client » et « Secret client » (ou par « teleavis config set "
+            "platform.client_secret - »).",
+            "en": "The platform refuses the client id and secret saved on this workstation (changed or revoked). "
+            "Syncing has stopped; nothing was lost. Call the person who set Teleavis up: they will save the ones "
+            "the platform gives in Edit > Settings…, Platform tab, “Client id” and “Client secret” (or with "
+            "“teleavis config set platform.client_secret -”).",
+        },
+        "auth.refresh_refused": {
+            "fr": "La plateforme refuse le jeton de renouvellement enregistré sur ce poste (expiré ou révoqué). "
+            "La synchronisation est arrêtée ; rien n'a été perdu. Appelez la personne qui a installé Teleavis : "
+            "elle en demandera un nouveau à la plateforme et l'enregistrera par « teleavis config set "
+            "platform.refresh_token - ».",
+            "en": "The platform refuses the renewal token saved on this workstation (expired or revoked). Syncing "
+            "has stopped; nothing was lost. Call the person who set Teleavis up: they will ask the platform for a "
+            "new one and save it with “teleavis config set platform.refresh_token -”.",
         },
         "auth.redirected": {
             "fr": "L'adresse de connexion (OAuth) renvoie ailleurs (HTTP {status}) : le secret ne lui a pas été "
@@ -196,6 +229,11 @@ class StaticToken:
     def refresh(self, session: requests.Session, timeout: tuple[float, float]) -> bool:
         return False
 
+    @staticmethod
+    def sign_in_message() -> str:
+        """Words for the user when the platform refuses the token: no sign-in here, a new token to save."""
+        return M.tr("auth.token_refused")
+
 
 class OAuthToken:
     """Client-credentials or refresh-token grant against the platform's token endpoint.
@@ -259,6 +297,11 @@ class OAuthToken:
         self._unsaved = None
         if refresh is not None:
             self._stored_refresh = refresh
+
+    def sign_in_message(self) -> str:
+        """Words for the user when the platform refuses the token and no refresh helps: the credentials set
+        here to give again (a confidential client's secret, else the refresh token it lives on)."""
+        return M.tr("auth.client_refused" if self.client_secret else "auth.refresh_refused")
 
     def refresh(self, session: requests.Session, timeout: tuple[float, float]) -> bool:
         with self._lock:

@@ -91,7 +91,8 @@ def test_sync_stops_with_sign_in_again_when_the_token_is_refused(teleavis_home: 
             make_case(store)
         done = teleavis("sync", "--once")
     assert done.returncode == 1
-    assert "reconnectez-vous" in done.stderr
+    assert "Appelez la personne qui a installé Teleavis" in done.stderr, done.stderr
+    assert "teleavis config set platform.token -" in done.stderr
 
 
 def test_sync_once_with_the_platform_unreachable_returns_at_once_and_says_why(

@@ -230,7 +230,7 @@ def test_401_twice_asks_to_sign_in_again(serve: Any) -> None:
     token_reply = fhir(200, {"access_token": "t1"})
     server, client = serve([fhir(401, outcome("expired")), token_reply, fhir(401, outcome("revoked"))])
     client.tokens = OAuthToken(server.url + "/oauth/token", "teleavis", "secret", access_token="t0")
-    with pytest.raises(SignInRequired, match="reconnectez-vous"):
+    with pytest.raises(SignInRequired, match="Appelez la personne qui a installé Teleavis"):
         client.metadata()
     assert len(server.requests) == 3
 

@@ -250,7 +250,7 @@ def test_refused_refresh_stops_with_sign_in_again(store: Store, tmp_path: Path) 
     with SandboxServer(tmp_path / "p", token="static-secret", run_expert=False) as server:
         tokens = OAuthToken(server.token_url, "teleavis", "wrong-secret", access_token="stale")
         case_id = make_case(store)
-        with client_for(server, tokens) as client, pytest.raises(SignInRequired, match="reconnectez-vous"):
+        with client_for(server, tokens) as client, pytest.raises(SignInRequired, match="« Secret client »"):
             Engine(store, client, case_budget_s=10.0).run_once()
         assert store.state(case_id) == CaseState.QUEUED
         assert server.count("Task") == 0
@@ -276,7 +276,10 @@ def test_a_refresh_token_refused_is_forgotten_and_not_sent_again(
         for key, value in settings.items():
             store.settings.set(key, value)
         for _ in range(3):
-            with PlatformClient.from_store(store) as client, pytest.raises(SignInRequired, match="reconnectez-vous"):
+            with (
+                PlatformClient.from_store(store) as client,
+                pytest.raises(SignInRequired, match=r"config set platform\.refresh_token -"),
+            ):
                 client.request("GET", "metadata")
         assert server.auth.asked == 1
         assert not store.settings.get("platform.refresh_token")

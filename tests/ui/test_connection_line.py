@@ -74,8 +74,9 @@ WORDS = {
         "en": "The platform's certificate is not trusted",
     },
     "sign_in": {
-        "fr": "La plateforme refuse l'identification : reconnectez-vous",
-        "en": "The platform refuses the credentials: sign in again",
+        # A fixed token: who to call, not « reconnectez-vous » (tests/sync/test_refused_token_words.py).
+        "fr": "La plateforme refuse le jeton d'accès enregistré sur ce poste",
+        "en": "The platform refuses the access token saved on this workstation",
     },
     "offline": {"fr": "Hors ligne", "en": "Offline"},
     "cut": {
