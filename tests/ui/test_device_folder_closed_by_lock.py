@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from app.store import Store
 from tests.support.ui import complete_case
-from tests.ui.test_under_the_lock import made_window, unlock
+from tests.ui.test_under_the_lock import answer_boxes, made_window, unlock
 from ui.capture_folder import DeviceFolderDialog
 from ui.main_window import MainWindow
 
@@ -30,16 +30,6 @@ def window(qtbot: Any, store: Store, sync_runner: None) -> Iterator[MainWindow]:
     made = made_window(qtbot, store)
     yield made
     made.shutdown()
-
-
-def _boxes(seen: list[tuple[bool, str]], window: MainWindow) -> None:
-    """Every message box shown, with whether the window was locked then; answered at once."""
-    for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, QMessageBox) and widget.isVisible():
-            seen.append((window.locked(), widget.text()))
-            widget.accept()
-    if not window._closed:
-        QTimer.singleShot(20, lambda: _boxes(seen, window))
 
 
 def _open_list(qtbot: Any, window: MainWindow, store: Store, tmp_path: Path, then: Any) -> Any:
@@ -71,7 +61,7 @@ def test_the_device_folder_list_closed_by_the_lock_says_no_image_was_imported(
     qtbot: Any, store: Store, window: MainWindow, tmp_path: Path
 ) -> None:
     seen: list[tuple[bool, str]] = []
-    QTimer.singleShot(0, lambda: _boxes(seen, window))
+    QTimer.singleShot(0, lambda: answer_boxes(seen, window))
     case_id, before = _open_list(qtbot, window, store, tmp_path, lambda _dialog: window.lock())
     assert window.locked()
     qtbot.wait(200)
@@ -91,7 +81,7 @@ def test_the_device_folder_list_closed_by_the_nurse_says_nothing(
 ) -> None:
     """« Annuler » is her own choice: no message then."""
     seen: list[tuple[bool, str]] = []
-    QTimer.singleShot(0, lambda: _boxes(seen, window))
+    QTimer.singleShot(0, lambda: answer_boxes(seen, window))
     _open_list(qtbot, window, store, tmp_path, lambda dialog: dialog.reject())
     qtbot.wait(300)
     assert seen == []

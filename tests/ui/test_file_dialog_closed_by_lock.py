@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from app.store import Store
 from tests.support.ui import answered_case
-from tests.ui.test_under_the_lock import made_window, unlock
+from tests.ui.test_under_the_lock import answer_boxes, made_window, unlock
 from ui.main_window import MainWindow
 
 
@@ -25,16 +25,6 @@ def window(qtbot: Any, store: Store, sync_runner: None) -> Iterator[MainWindow]:
     made = made_window(qtbot, store)
     yield made
     made.shutdown()
-
-
-def _boxes(seen: list[tuple[bool, str]], window: MainWindow) -> None:
-    """Every message box shown, with whether the window was locked then; answered at once."""
-    for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, QMessageBox) and widget.isVisible():
-            seen.append((window.locked(), widget.text()))
-            widget.accept()
-    if not window._closed:
-        QTimer.singleShot(20, lambda: _boxes(seen, window))
 
 
 def test_the_report_save_dialog_closed_by_the_lock_says_nothing_was_saved(
@@ -53,7 +43,7 @@ def test_the_report_save_dialog_closed_by_the_lock_says_nothing_was_saved(
         window.lock()  # the idle lock comes while she chooses where to save
 
     QTimer.singleShot(0, lock_over_the_dialog)
-    QTimer.singleShot(0, lambda: _boxes(seen, window))
+    QTimer.singleShot(0, lambda: answer_boxes(seen, window))
     window.export_report(case_id)
     assert dialogs, "the save dialog was shown"
     assert window.locked()
@@ -80,7 +70,7 @@ def test_the_save_dialog_cancelled_by_the_nurse_says_nothing(qtbot: Any, store: 
         shown[0].reject()
 
     QTimer.singleShot(0, cancel)
-    QTimer.singleShot(0, lambda: _boxes(seen, window))
+    QTimer.singleShot(0, lambda: answer_boxes(seen, window))
     window.export_report(case_id)
     qtbot.wait(200)
     assert seen == []
@@ -115,7 +105,7 @@ def test_lock_over_a_save_dialog_with_news_and_her_kept_words_loses_nothing_and_
         window.sync.case_state.emit(answered, CaseState.ANSWERED.value, "")  # news under the lock
 
     QTimer.singleShot(0, lock_over_the_dialog)
-    QTimer.singleShot(0, lambda: _boxes(seen, window))
+    QTimer.singleShot(0, lambda: answer_boxes(seen, window))
     window.export_report(answered)
     assert window.locked() and not kept.isVisible()
     assert window._news_under_lock == [answered]

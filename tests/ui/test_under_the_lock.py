@@ -43,6 +43,16 @@ def unlock(qtbot: Any, window: MainWindow) -> None:
     assert not window.locked()
 
 
+def answer_boxes(seen: list[tuple[bool, str]], window: MainWindow) -> None:
+    """Every message box shown, with whether the window was locked then; answered at once."""
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.isVisible():
+            seen.append((window.locked(), widget.text()))
+            widget.accept()
+    if not window._closed:
+        QTimer.singleShot(20, lambda: answer_boxes(seen, window))
+
+
 def test_print_pressed_in_a_dialog_left_open_under_the_lock_prints_nothing(
     qtbot: Any, store: Store, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
