@@ -522,6 +522,11 @@ class MainWindow(QMainWindow):
         self._ask_for_a_lock_code()
         self.idle.watch()
         self._watch_clipboard()
+        from ui.private_typing import keep_typing_private
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            keep_typing_private(app)  # no input method learns the patients' names typed from now on
 
     def _fetch_key(self) -> bool:
         """Fetch the data key from the OS keyring on the main thread (a passphrase dialog may be needed

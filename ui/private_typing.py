@@ -1,0 +1,36 @@
+"""What is typed in Teleavis is private to the system's input method: it must not learn it.
+
+An input method that learns the words typed to suggest them again (IBus's typing booster, an on-screen
+keyboard's word prediction, Windows' text suggestions, a phone-like keyboard on a touch cart) keeps them in
+its own files in the user's folder, in clear, and offers them to whoever types their first letters in any
+other program: the patients' names, their INS, the clinical words, beyond the reach of the encryption and of
+the lock (found by an attacker's pass). Every field of the window may hold such words (a patient's name in
+the worklist's search, a file named after her in a file dialog), so each one that takes the keyboard's focus
+is marked ``ImhSensitiveData``, which Qt passes on to the input method as « private, do not store » (Wayland's
+text-input ``sensitive_data``, the Qt Virtual Keyboard's prediction turned off), with the hints it already had.
+
+An input method that ignores the hint (some do under X11) is the machine's to configure: docs/maintainer-guide.md.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+def keep_typing_private(app: QApplication) -> None:
+    """From now on, mark private each field given the focus, and the one that has it now."""
+    app.focusChanged.connect(_focused)
+    _focused(None, app.focusWidget())
+
+
+def _focused(_old: QWidget | None, new: QWidget | None) -> None:
+    if new is None:
+        return
+    from PySide6.QtCore import Qt  # (not at start: naming Qt's namespace costs every start, ui.widgets.set_qt)
+
+    if not new.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled):
+        return
+    hints = new.inputMethodHints()
+    if not hints & Qt.InputMethodHint.ImhSensitiveData:
+        # (Set on the widget, Qt tells the input method at once when the widget has the focus.)
+        new.setInputMethodHints(hints | Qt.InputMethodHint.ImhSensitiveData)
