@@ -65,3 +65,34 @@ def test_the_patients_words_are_private_to_the_input_method(
     reply = window.case_page.follow.reply
     qtbot.waitUntil(reply.isVisible, timeout=10_000)
     assert told_private(qtbot, reply)
+
+
+def test_a_file_name_typed_in_a_file_dialog_is_private_to_the_input_method(
+    qtbot: Any, store: Store, window: MainWindow, tmp_path: Path
+) -> None:
+    """The report saved under a name she types, often the patient's (« MARTIN_Paul_dermato »)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
+
+    from ui import file_dialogs
+
+    draft = complete_case(store, tmp_path)
+    told: list[bool] = []
+
+    def look(tries: int = 600) -> None:
+        dialog = QApplication.activeModalWidget()
+        edit = dialog.findChild(QLineEdit, "fileNameEdit") if isinstance(dialog, QFileDialog) else None
+        if edit is not None and edit.hasFocus():
+            hints = QGuiApplication.inputMethod().queryFocusObject(Qt.InputMethodQuery.ImHints, None)
+            told.append(bool(int(hints) & Qt.InputMethodHint.ImhSensitiveData.value))
+            dialog.reject()
+        elif tries:
+            QTimer.singleShot(20, lambda: look(tries - 1))
+
+    file_dialogs._saved_in[:] = [tmp_path]
+    try:
+        QTimer.singleShot(0, look)
+        window.export_report(draft)
+    finally:
+        file_dialogs._saved_in.clear()
+    assert told == [True]
