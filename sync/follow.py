@@ -148,6 +148,19 @@ M.add(
             "en": "An attached image is unusable ({reason}): nothing has left. Remove the images, then attach a "
             "sharp one.",
         },
+        "cancel.gone": {
+            "fr": "La demande n'existe plus sur la plateforme (elle y a été supprimée) : il n'y a rien à y "
+            "annuler, et aucune réponse ne viendra par Teleavis. Le dossier reste ici tel quel. Appelez la "
+            "plateforme.",
+            "en": "The request no longer exists on the platform (it was deleted there): there is nothing to cancel "
+            "there, and no answer will come through Teleavis. The case stays here as it is. Call the platform.",
+        },
+        "cancel.refused": {
+            "fr": "La plateforme refuse l'annulation ({status}) : {diagnostics} La demande reste en cours sur la "
+            "plateforme, le dossier ici tel quel. Pour l'annuler, appelez la plateforme.",
+            "en": "The platform refuses the cancellation ({status}): {diagnostics} The request is still under way "
+            "on the platform, the case here as it is. To cancel it, call the platform.",
+        },
         "cancel.reason": {"fr": "Annulée par le demandeur", "en": "Cancelled by the requester"},
         "cancel.other_platform": {
             "fr": "Ce dossier a été envoyé à une autre plateforme (d'essai ou réelle) que celle réglée maintenant : "
@@ -2700,7 +2713,23 @@ SERVER_META = frozenset({"versionId", "lastUpdated", "source"})
 
 
 def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float | None = 60.0) -> None:
-    """Ask the platform to cancel the case (only while its Task is requested or received; §4)."""
+    """Ask the platform to cancel the case (only while its Task is requested or received; §4).
+
+    A refusal is the cancellation's, never the case's: found by a conformance pass, a Task the platform deleted
+    (``410 Gone``, ``404``) and a ``PUT`` its rules refused (``422``, ``400``, ``403``) were said « La plateforme
+    refuse le dossier », the words of a case refused at its sending. The request gone says so; a refusal says
+    that the request stays as it was on the platform, with the platform's words."""
+    try:
+        _cancel(store, client, case_id, budget_s)
+    except PermanentFault as fault:
+        if fault.status in (404, 410):
+            raise TeleavisError(M.tr("cancel.gone")) from fault
+        words = (fault.diagnostics or M.tr("net.no_words")).rstrip()
+        words += "" if words.endswith((".", "!", "?", "…")) else "."
+        raise TeleavisError(M.tr("cancel.refused", status=fault.status, diagnostics=words)) from fault
+
+
+def _cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float | None) -> None:
     info = store.platform_info(case_id)
     if not info["task_id"]:
         from app.deletion import deletable

@@ -27,6 +27,8 @@ from tests.sync.sync_helpers import engine_on, make_case
 Reply = tuple[int, dict[str, str], bytes]
 Query = dict[str, list[str]]
 Hook = Callable[[str, Query], Reply | None]
+#: An update's answer of a test's own: the path and the resource sent (``PUT``).
+PutHook = Callable[[str, dict[str, Any]], Reply | None]
 
 __all__ = [
     "PDF",
@@ -136,6 +138,7 @@ class ScriptedPlatform:
     #: ServiceRequest id → its Task's id (filled from the store by :func:`following`).
     task_of_request: dict[str, str] = field(default_factory=dict)
     hooks: list[Hook] = field(default_factory=list)
+    put_hooks: list[PutHook] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
 
     def answer(self, path: str, query: Query) -> Reply:
@@ -166,6 +169,28 @@ class ScriptedPlatform:
             )
         return outcome(404, "not found")
 
+    def update(self, path: str, if_match: str | None, body: bytes) -> Reply:
+        """A ``PUT`` of a Task as a strict server takes it (R4 http.html#concurrency): refused with 412 when
+        ``If-Match`` does not name its current version, else stored as its next version and returned."""
+        try:
+            resource = json.loads(body)
+        except ValueError:
+            return outcome(400, "the body is not JSON")
+        for hook in self.put_hooks:
+            reply = hook(path, resource)
+            if reply is not None:
+                return reply
+        parts = path.strip("/").split("/")[1:]
+        if len(parts) != 2 or parts[0] != "Task" or parts[1] not in self.tasks:
+            return outcome(404, "not found")
+        current = self.tasks[parts[1]]
+        version = str(current.get("meta", {}).get("versionId", "1"))
+        if if_match not in (f'W/"{version}"', f'"{version}"'):
+            return outcome(412, f"Task/{parts[1]} is at version {version}")
+        meta = {**resource.get("meta", {}), "versionId": str(int(version) + 1), "lastUpdated": "2026-11-21T11:00:00Z"}
+        self.tasks[parts[1]] = {**resource, "meta": meta}
+        return fhir(self.tasks[parts[1]])
+
 
 @contextmanager
 def scripted_platform() -> Iterator[ScriptedPlatform]:
@@ -184,6 +209,17 @@ def scripted_platform() -> Iterator[ScriptedPlatform]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        def do_PUT(self) -> None:
+            platform.requests.append(f"PUT {self.path}")
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            status, headers, answer = platform.update(urlsplit(self.path).path, self.headers.get("If-Match"), body)
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
 
         def log_message(self, *_args: Any) -> None:
             pass
