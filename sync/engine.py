@@ -49,7 +49,7 @@ from sync.client import (
     fault_for_log,
 )
 from sync.follow import Follower, change_record, count_in_record, find_task, forget_in_record, kept_record
-from sync.frcore import held_only_as_billing_number, traits_complete
+from sync.frcore import held_only_as_billing_number, may_hold_identifier, traits_complete
 from sync.mapping import (
     MappingError,
     PreparedCase,
@@ -506,6 +506,13 @@ class SendJob:
         except PermanentFault as fault:
             log.info("case %s: the platform's Patient not looked up (%s)", case.id, fault_for_log(fault))
             return
+        # Only those holding the number: found by a conformance pass, a server that did not apply the search
+        # (lenient, or behind a gateway dropping the form) answered with every Patient it held, each taken for
+        # one holding this patient's number, and the case was stopped as another patient's.
+        holding = [p for p in found if isinstance(p, dict) and may_hold_identifier(p, system, value)]
+        if len(holding) < len(found):
+            log.warning("case %s: the Patient search answered Patients without the number looked up", case.id)
+        found = holding
         if any(isinstance(p, dict) and not same_person(p, case.patient) for p in found):
             what = M.tr("sync.what.ins" if case.patient.ins_sent() else "sync.what.local_id")
             raise PermanentFault(M.tr("sync.other_patient", what=what), status=409)

@@ -336,6 +336,20 @@ def held_only_as_billing_number(resource: dict[str, Any], system: str, value: st
     return bool(carrying) and not any(_has_code(i.get("type"), C.FR_V2_0203, C.INS_SLICES[system]) for i in carrying)
 
 
+def may_hold_identifier(resource: dict[str, Any], system: str, value: str) -> bool:
+    """Whether ``resource`` may be a Patient an identifier search on ``system|value`` matched: it carries that
+    identifier (its value whatever its case and blanks around it: a server may match it so), or it shows no
+    identifier at all (masked: it cannot be told apart). A Patient showing only other identifiers was returned by
+    a server that did not apply the search (FHIR's lenient default: a parameter it does not read is ignored), and
+    is not the one the case's conditional create would file it under."""
+    shown = _identifiers(resource)
+    wanted = value.strip().casefold()
+    return not shown or any(
+        i.get("system") == system and isinstance(i.get("value"), str) and i["value"].strip().casefold() == wanted
+        for _, i in shown
+    )
+
+
 def traits_complete(resource: dict[str, Any]) -> bool:
     """Whether a Patient gives every strict trait compared before reuse: a birth name with a family and a
     first given name, the birth date, a sex of male or female."""

@@ -1,0 +1,97 @@
+"""The Patient looked up before a case goes (the one its conditional create would file the case under) is one
+holding the case's INS or file number: found by a conformance pass, a server that does not apply a search
+parameter it is given ignores it (FHIR's lenient default, search.html), and so does one behind a gateway that
+drops a ``POST _search``'s form: it answers with every Patient it holds. Each of them, another patient, was taken
+for the one holding this patient's number, and the case was stopped « un patient dont le nom … diffère », sent
+by no one. A Patient not holding the number is now not the one the platform would file the case under; one
+holding it still stops the case (tests/sync/test_same_patient.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.model import CaseState
+from app.store import Store
+from sync.sandbox import SandboxServer
+from tests.sync.sync_helpers import engine_on, make_case
+
+
+def _lenient(sandbox: SandboxServer) -> list[str]:
+    """The sandbox answering ``POST Patient/_search`` as a server that read none of its parameters."""
+    platform = sandbox.platform
+    serve = platform.handle
+    searched: list[str] = []
+
+    def handle(request: Any) -> Any:
+        if request.method == "POST" and request.path.rstrip("/").endswith("/Patient/_search"):
+            searched.append(request.body.decode())
+            request.body = b""
+        return serve(request)
+
+    platform.handle = handle
+    return searched
+
+
+def test_a_server_ignoring_the_patient_search_never_stops_a_case_as_another_patients(
+    store: Store, tmp_path: Path
+) -> None:
+    from dataclasses import replace as changed
+
+    with SandboxServer(tmp_path / "platform", run_expert=False) as sandbox:
+        other = make_case(store, ins=False, local_id="D-1111", queue=False)
+        case = store.get_case(other)
+        case.patient = changed(case.patient, family="BERNARD", given=["Anne"], birth_date="1961-03-02", sex="female")
+        store.update_case(case)
+        store.queue(other)
+        with engine_on(store, sandbox.base_url) as engine:
+            assert engine.run_once(poll=False).sent == [other]
+            searched = _lenient(sandbox)
+            ours = make_case(store, ins=False, local_id="D-2291")
+            result = engine.run_once(poll=False)
+        assert searched, "the Patient was looked up"
+        assert result.sent == [ours], store.platform_info(ours)["last_error"]
+        assert store.state(ours) == CaseState.SENT
+        assert len(sandbox.resources("Patient")) == 2
+
+
+def test_a_server_ignoring_the_search_still_shows_the_other_patient_holding_the_number(
+    store: Store, tmp_path: Path
+) -> None:
+    """Among every Patient the lenient server answers, the one holding this file number under other traits
+    stops the case as before (the conditional create would file it under that patient)."""
+    from dataclasses import replace as changed
+
+    with SandboxServer(tmp_path / "platform", run_expert=False) as sandbox:
+        holder = make_case(store, ins=False, local_id="D-2291", queue=False)
+        case = store.get_case(holder)
+        case.patient = changed(case.patient, family="LEROY", given=["Sophie"], birth_date="1988-07-14", sex="female")
+        store.update_case(case)
+        store.queue(holder)
+        with engine_on(store, sandbox.base_url) as engine:
+            assert engine.run_once(poll=False).sent == [holder]
+            _lenient(sandbox)
+            ours = make_case(store, ins=False, local_id="D-2291")
+            assert engine.run_once(poll=False).needs_attention == [ours]
+        assert "sous ce même n° de dossier" in str(store.platform_info(ours)["last_error"])
+        assert sandbox.count("Task") == 1
+
+
+@pytest.mark.parametrize(
+    ("identifiers", "holds"),
+    [
+        ([{"system": "urn:oid:1.2.3", "value": "D-2291"}], True),
+        ([{"system": "urn:oid:1.2.3", "value": " d-2291 "}], True),  # a server may match it so: kept, the safe side
+        ([{"system": "urn:oid:1.2.3", "value": "D-1111"}], False),
+        ([{"system": "urn:oid:9.9", "value": "D-2291"}], False),
+        ([{"system": "urn:oid:1.2.3"}], False),
+        (None, True),  # no identifier shown (masked): cannot be told apart, kept
+    ],
+)
+def test_a_patient_may_hold_the_number_looked_up(identifiers: Any, holds: bool) -> None:
+    from sync.frcore import may_hold_identifier
+
+    patient: dict[str, Any] = {"resourceType": "Patient", **({"identifier": identifiers} if identifiers else {})}
+    assert may_hold_identifier(patient, "urn:oid:1.2.3", "D-2291") is holds
