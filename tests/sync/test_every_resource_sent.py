@@ -162,3 +162,49 @@ def test_the_strict_reading_refuses_a_code_outside_a_required_binding(resource: 
     assert not any(element in p for p in _r4b_problems(resource, "")), "R4B checks this one itself"
     found = [str(p) for p in problems_of_resource(resource)]
     assert any(words in p and "required binding" in p for p in found), found
+
+
+def test_reduced_copies_and_dicom_retinographs_are_sent_valid_too(store: Store, tmp_path: Path) -> None:
+    """Two paths the cases above do not take (conformance pass, session 39): photos sent as reduced copies
+    (``case send --reduced``: each Media then carries the copy's size, hash and dimensions, « copie réduite »
+    in its title and a note) and retinographs imported as DICOM (``application/dicom``, the eye read from the
+    header). Both read by the R4B models and the strict reading, as the others."""
+    from app.model import CaseImage
+    from sync.reduced import LONGEST_SIDE as MAX_SIDE
+    from tests.sync.sync_helpers import new_case
+    from tests.sync.test_dicom_identity_at_sending import dicom_image
+
+    requester = parse_site(next(b for b in _blocks() if isinstance(b, dict) and "practitioner" in b))
+    store.settings.set("site.requester", asdict(requester))
+    store.settings.set("training", "off")
+    with (
+        SandboxServer(tmp_path / "p", answer_after_s=3600.0, run_expert=False, seed=3, national=True) as server,
+        PlatformClient(ClientConfig(server.base_url, 2.0, 20.0), StaticToken(None), policy=FAST) as client,
+    ):
+        kept = record(server)
+        big = [
+            NewImage(
+                CaseImage(body_site="dos", view="far", width=MAX_SIDE + 1000, height=MAX_SIDE),
+                jpeg(MAX_SIDE + 1000, MAX_SIDE, seed=60),
+            ),
+            NewImage(
+                CaseImage(body_site="dos", view="close-up", width=MAX_SIDE + 500, height=MAX_SIDE - 200),
+                jpeg(MAX_SIDE + 500, MAX_SIDE - 200, seed=61),
+            ),
+        ]
+        reduced = store.create_case(new_case("dermatology", local_id="D-4001"), big)
+        store.queue(reduced, reduced=True)
+        retinographs = store.create_case(
+            new_case("ophthalmology", local_id="D-4002"), [dicom_image(None, "R"), dicom_image(None, "L")]
+        )
+        store.queue(retinographs)
+        Engine(store, client, case_budget_s=20.0).run_once(poll=False)
+        for case_id in (reduced, retinographs):
+            assert store.state(case_id) == CaseState.SENT, store.platform_info(case_id)["last_error"]
+        problems, _kinds = _read_all(kept, server)
+        media = [r for s in kept.of("POST") if s.path.rstrip("/").endswith("/fhir") for r in _resources(s.json())]
+    titles = [m["content"]["title"] for m in media if m["resourceType"] == "Media"]
+    assert sum("copie réduite" in t for t in titles) == 2, titles
+    kinds = {m["content"]["contentType"] for m in media if m["resourceType"] == "Media"}
+    assert kinds == {"image/jpeg", "application/dicom"}
+    assert problems == []
