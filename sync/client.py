@@ -164,6 +164,14 @@ M.add(
             "en": "The platform has moved (new address: {url}): update the platform's setting (platform.url).",
         },
         "net.no_words": {"fr": "aucun détail donné", "en": "no detail given"},
+        "net.more_issues": {
+            "fr": "et {n} autres erreurs signalées par la plateforme",
+            "en": "and {n} more errors reported by the platform",
+        },
+        "net.more_issues.one": {
+            "fr": "et 1 autre erreur signalée par la plateforme",
+            "en": "and 1 more error reported by the platform",
+        },
         "net.refused_kind": {
             "fr": "La plateforme refuse le dossier ({status}).",
             "en": "The platform refuses the case ({status}).",
@@ -363,6 +371,10 @@ def retry_after_in(headers: Mapping[str, str]) -> float | None:
     return parse_retry_after(said, server_now)
 
 
+#: The platform's errors said of one refusal at most, each once: more are counted (``net.more_issues``).
+MAX_ISSUES_SAID = 5
+
+
 def diagnostics_of(document: Any) -> str:
     """The words of an OperationOutcome: its issues' diagnostics, else their details' text, else the
     details' codings (display, else code: a server may say why in codes only), joined; each with the element
@@ -392,7 +404,13 @@ def diagnostics_of(document: Any) -> str:
             text = f"{text} ({', '.join(where)})"
         if text:
             (errors if issue.get("severity") in ("fatal", "error") else others).append(text)
-    return " ; ".join(errors or others)
+    # Each once, a few of them (found by a conformance pass: HAPI's validator says the same words for every
+    # Media of the case, and the refusal read as one sentence dozens of times over).
+    said = list(dict.fromkeys(errors or others))
+    if len(said) <= MAX_ISSUES_SAID:
+        return " ; ".join(said)
+    more = M.tr_count("net.more_issues", len(said) - MAX_ISSUES_SAID, n=len(said) - MAX_ISSUES_SAID)
+    return " ; ".join([*said[:MAX_ISSUES_SAID], more])
 
 
 class ProgressBody:

@@ -672,3 +672,32 @@ def test_an_answer_of_unknown_length_trickled_is_still_given_up() -> None:
         # The whole answer takes 50 s; given up after the 1 s read timeout and a further piece (the bound
         # leaves room for a loaded machine).
         assert time.monotonic() - started < 20.0
+
+
+def test_a_refusal_says_each_error_once_and_a_few_of_them(serve: Any) -> None:
+    """Found by a conformance pass: a validating server (HAPI's RequestValidatingInterceptor) refuses a
+    transaction with one issue per resource it validated, the same words for each of the case's Media, and
+    every error of the Bundle: the case's refusal read as a wall of the same sentence, dozens of times over.
+    Each error is said once, in the platform's order; past ``MAX_ISSUES_SAID``, how many more there are."""
+    from sync.client import MAX_ISSUES_SAID
+
+    same = {"severity": "error", "code": "code-invalid", "diagnostics": "Unknown code 'urn:teleavis:specialty#x'"}
+    distinct = [
+        {"severity": "error", "code": "invalid", "diagnostics": f"Erreur {n}", "expression": [f"Task.input[{n}]"]}
+        for n in range(MAX_ISSUES_SAID + 3)
+    ]
+    _, client = serve(
+        [
+            fhir(422, {"resourceType": "OperationOutcome", "issue": [same] * 8 + [distinct[0]]}),
+            fhir(422, {"resourceType": "OperationOutcome", "issue": [same, *distinct, same]}),
+        ]
+    )
+    with pytest.raises(PermanentFault) as caught:
+        client.transaction({"resourceType": "Bundle", "entry": []})
+    assert caught.value.diagnostics == "Unknown code 'urn:teleavis:specialty#x' ; Erreur 0 (Task.input[0])"
+    with pytest.raises(PermanentFault) as caught:
+        client.transaction({"resourceType": "Bundle", "entry": []})
+    said = caught.value.diagnostics
+    shown = ["Unknown code 'urn:teleavis:specialty#x'"] + [f"Erreur {n} (Task.input[{n}])" for n in range(4)]
+    assert said == " ; ".join(shown[:MAX_ISSUES_SAID]) + " ; et 4 autres erreurs signalées par la plateforme", said
+    assert caught.value.message.startswith("La plateforme refuse le dossier (422) : Unknown code")
