@@ -248,6 +248,13 @@ M.add(
             "fr": "La plateforme refuse la réponse à l'expert ({status}).",
             "en": "The platform refuses the reply to the expert ({status}).",
         },
+        "sync.reply_task_gone": {
+            "fr": "La demande n'existe plus sur la plateforme (elle y a été supprimée) : votre réponse ne peut pas "
+            "parvenir à l'expert. Elle n'est pas partie ; ses mots sont gardés dans la réponse à écrire. Appelez la "
+            "plateforme.",
+            "en": "The request no longer exists on the platform (it was deleted there): your reply cannot reach the "
+            "expert. It has not left; its words are kept in the reply to write. Call the platform.",
+        },
         "sync.reply_refused_words": {
             "fr": "La plateforme refuse la réponse à l'expert ({status}) : {diagnostics} Elle n'est pas partie : "
             "ses mots sont revenus dans la réponse à écrire, corrigez-la puis envoyez-la de nouveau.",
@@ -1345,8 +1352,10 @@ class Engine:
         case = self.store.get_case(case_id)
         images = [image for image in case.images if image.id in set(message.image_ids)]
         training = training_mode(self.store)
+        task_read = False
         try:
             task = self.client.retrying(lambda: self.client.read("Task", info["task_id"]), budget_s=self.case_budget_s)
+            task_read = True
             prepared = prepare_reply(
                 case,
                 requester,
@@ -1386,6 +1395,15 @@ class Engine:
             self.listener.case_state(case_id, "reply-refused", M.tr("sync.bug"))
             return False
         except PermanentFault as fault:
+            if not task_read and fault.status in (404, 410):
+                # The request deleted on the platform (found by a conformance pass: HAPI's 410 Gone was said « refuse
+                # la réponse … corrigez-la puis envoyez-la de nouveau », and no correction could make it arrive).
+                gone = self.store.destination(case_id) == TRAINING
+                words = M.tr("reply.training_gone" if gone else "sync.reply_task_gone")
+                self.outbox.reply_refused(case_id, message.id, words, by_platform=True)
+                self._reply_gone(message.id)
+                self.listener.case_state(case_id, "reply-refused", words)
+                return False
             # Of the reply, not « le dossier »: the case itself went and stays followed. A photo over the size
             # limit says which, in Teleavis's words (found from outside: « aucun détail donné »).
             why = fault.message if isinstance(fault, ImageTooLarge) else fault.diagnostics
