@@ -406,11 +406,11 @@ def diagnostics_of(document: Any) -> str:
             (errors if issue.get("severity") in ("fatal", "error") else others).append(text)
     # Each once, a few of them (found by a conformance pass: HAPI's validator says the same words for every
     # Media of the case, and the refusal read as one sentence dozens of times over).
-    said = list(dict.fromkeys(errors or others))
-    if len(said) <= MAX_ISSUES_SAID:
-        return " ; ".join(said)
-    more = M.tr_count("net.more_issues", len(said) - MAX_ISSUES_SAID, n=len(said) - MAX_ISSUES_SAID)
-    return " ; ".join([*said[:MAX_ISSUES_SAID], more])
+    distinct = list(dict.fromkeys(errors or others))
+    if len(distinct) <= MAX_ISSUES_SAID:
+        return " ; ".join(distinct)
+    more = M.tr_count("net.more_issues", len(distinct) - MAX_ISSUES_SAID, n=len(distinct) - MAX_ISSUES_SAID)
+    return " ; ".join([*distinct[:MAX_ISSUES_SAID], more])
 
 
 class ProgressBody:
