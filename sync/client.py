@@ -1457,8 +1457,10 @@ class PlatformClient:
             except ValueError:
                 return answer.content
             if isinstance(document, dict) and document.get("resourceType") == "Binary":
+                # R4's base64Binary allows whitespace between its groups (a Java server's MIME encoder breaks a
+                # line every 76): found by a conformance pass, such a PDF was an unreadable answer at every poll.
                 try:
-                    return base64.b64decode(str(document.get("data") or ""), validate=True)
+                    return base64.b64decode("".join(str(document.get("data") or "").split()), validate=True)
                 except (binascii.Error, ValueError):
                     raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir") from None
         return answer.content

@@ -1,0 +1,51 @@
+"""A report's PDF served as the Binary resource itself, its ``data`` in base64 broken into lines.
+
+R4 lets a server answer ``GET Binary/<id>`` with the Binary resource (FHIR JSON) whatever the ``Accept`` asked,
+and its base64Binary datatype allows whitespace between the groups of four characters (datatypes.html, the
+regex ``(\\s*([0-9a-zA-Z\\+\\=]){4}\\s*)+``): a Java server's MIME encoder writes a line break every 76. Found by a
+conformance pass: such a PDF was taken for an unreadable answer at every poll, the expert's letter never kept,
+while the same base64 inline in the report (``presentedForm.data``) was read. Now read alike."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from app.store import Store
+from tests.support.scripted_platform import (
+    PDF,
+    Reply,
+    fhir,
+    following,
+    report,
+    scripted_platform,
+    send_to_sandbox,
+    task,
+)
+
+
+def _mime_lines(data: bytes) -> str:
+    text = base64.b64encode(data).decode("ascii")
+    return "\r\n".join(text[n : n + 76] for n in range(0, len(text), 76))
+
+
+def test_a_binary_resource_whose_base64_is_in_lines_is_read(store: Store, tmp_path: Path) -> None:
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    assert len(base64.b64encode(PDF)) > 76, "the PDF spans several lines"
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r",))
+        platform.reports["r"] = report("r", "Naevus bénin, surveillance.", pdf="b")
+
+        def as_resource(path: str, _query: dict[str, list[str]]) -> Reply | None:
+            if not path.endswith("/Binary/b"):
+                return None
+            return fhir(
+                {"resourceType": "Binary", "id": "b", "contentType": "application/pdf", "data": _mime_lines(PDF)}
+            )
+
+        platform.hooks.append(as_resource)
+        with following(store, platform) as engine:
+            engine.run_once()
+    answer = store.answer(case_id)
+    assert answer is not None and answer.missing == [], answer and answer.missing
+    assert [store.objects.get(blob) for blob in answer.pdf_blobs] == [PDF]
