@@ -684,7 +684,8 @@ def _attachment_text(attachment: Any) -> str | None:
         if name.strip().lower() == "charset" and value.strip().strip('"'):
             charset = value.strip().strip('"')
     try:
-        return base64.b64decode(attachment["data"], validate=True).decode(charset)
+        # (R4's base64Binary allows whitespace between its groups: a line break every 76 from a MIME encoder.)
+        return base64.b64decode("".join(attachment["data"].split()), validate=True).decode(charset)
     except (binascii.Error, ValueError, LookupError):  # (UnicodeDecodeError is a ValueError)
         return None
 

@@ -1,4 +1,5 @@
-"""A report's PDF served as the Binary resource itself, its ``data`` in base64 broken into lines.
+"""A report's PDF served as the Binary resource itself, or an expert's question as a text attachment, its base64
+broken into lines.
 
 R4 lets a server answer ``GET Binary/<id>`` with the Binary resource (FHIR JSON) whatever the ``Accept`` asked,
 and its base64Binary datatype allows whitespace between the groups of four characters (datatypes.html, the
@@ -49,3 +50,24 @@ def test_a_binary_resource_whose_base64_is_in_lines_is_read(store: Store, tmp_pa
     answer = store.answer(case_id)
     assert answer is not None and answer.missing == [], answer and answer.missing
     assert [store.objects.get(blob) for blob in answer.pdf_blobs] == [PDF]
+
+
+def test_a_question_in_a_text_attachment_whose_base64_is_in_lines_is_read(store: Store, tmp_path: Path) -> None:
+    """The expert's question as a ``text/plain`` attachment given inline, its base64 in lines: it was shown as
+    « an element that cannot be displayed here », the question never read by the nurse."""
+    from app.outbox import Outbox
+    from tests.support.scripted_platform import communication
+
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    words = "Depuis quand la lésion évolue-t-elle ? Saigne-t-elle au contact, et a-t-elle changé de couleur ?"
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        asked = communication("a", task_id, "")
+        data = _mime_lines(words.encode("utf-8"))
+        assert "\r\n" in data
+        asked["payload"] = [{"contentAttachment": {"contentType": "text/plain; charset=utf-8", "data": data}}]
+        platform.communications[task_id] = [asked]
+        with following(store, platform) as engine:
+            engine.run_once()
+    questions = [m.text for m in Outbox(store).messages(case_id) if m.direction == "from-expert"]
+    assert questions == [words]
