@@ -7,9 +7,12 @@ platform, refuses what they refuse).
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from functools import cache
 from importlib.resources import files
+
+from app.model import name_text
 
 #: The INS-NIR: national health identifier of a qualified identity (FR Core slice ``INS-NIR``).
 INS_SYSTEM = "urn:oid:1.2.250.1.213.1.4.8"
@@ -242,6 +245,19 @@ def birth_place_agrees(ins: str, birth_place: str) -> bool:
         return True
     prefix = _ARRONDISSEMENTS.get(birth_place)
     return prefix is not None and encoded.startswith(prefix)
+
+
+#: Letters the INS writes as two (ligatures): no accent to drop, a letter to spell out.
+_LIGATURES = str.maketrans({"Œ": "OE", "Æ": "AE", "ß": "SS"})
+
+
+def ins_trait(name: str) -> str:
+    """A name as an INS trait is written (birth name, birth given names): the INSi teleservice's writing, in
+    capitals without accents or other diacritics (« N'GUESSAN-LEVEQUE »), hyphens, apostrophes and single
+    spaces kept; the ligatures spelt out (« LAETITIA »)."""
+    capitals = name_text(name).upper().translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFKD", capitals)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def luhn_is_valid(number: str) -> bool:

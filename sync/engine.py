@@ -30,10 +30,10 @@ from typing import IO, Any
 from app import audit, blobs
 from app import messages as M
 from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisError
-from app.folding import fold
 from app.fsutil import disk_full
 from app.i18n import decimal_words
-from app.model import Case, CaseState, Message, Patient, iso, name_text, utc_now
+from app.identifiers import ins_trait
+from app.model import Case, CaseState, Message, Patient, iso, utc_now
 from app.outbox import STEP_IMAGES, STEP_TRANSACTION, Outbox
 from app.site import load_requester
 from app.store import HELD_BY_PLATFORM, TRAINING, Store
@@ -678,8 +678,10 @@ def _same_name(name: dict[str, Any], patient: Patient) -> bool:
         (name.get("family"), patient.family),
         (given[0] if given else None, patient.given[0] if patient.given else None),
     ]
+    # As INS traits are written (capitals, no accent, ligatures spelt out): a qualified identity's names go so
+    # (« LAETITIA » for « Lætitia »), and folding alone kept « æ » and « œ » apart from « ae » and « oe ».
     return not any(
-        isinstance(theirs, str) and theirs.strip() and ours and fold(name_text(theirs)) != fold(name_text(ours))
+        isinstance(theirs, str) and theirs.strip() and ours and ins_trait(theirs) != ins_trait(ours)
         for theirs, ours in pairs
     )
 

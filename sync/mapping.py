@@ -20,7 +20,7 @@ from urllib.parse import quote
 from app import forms
 from app import messages as M
 from app.case_record import note_words
-from app.identifiers import ins_system, normalize_ins
+from app.identifiers import ins_system, ins_trait, normalize_ins
 from app.messages import specialty_name
 from app.model import Case, CaseImage, Message, Requester, iso, name_text, utc_now
 from app.moments import fhir_date_time
@@ -282,11 +282,15 @@ def _patient(case: Case, requester: Requester, *, training: bool = False) -> tup
         "identifier": identifiers,
     }
     name: dict[str, Any] = {"use": "official"}
+    # With the INS, the birth name and birth given names are its traits, written as the INSi teleservice
+    # writes them: in capitals without accents (« LEVEQUE », « JEAN-NOEL »). They went as typed (« LÉVÊQUE »,
+    # « Jean-Noël »), traits the national identity does not hold beside its number. Without the INS, as the
+    # window and the PDF show them: the birth name in capitals (a name typed in lower case reached the
+    # expert's letter as typed), accents kept.
+    trait = ins_trait if ins else name_text
     if p.birth_name():
-        # In capitals, as the window and the PDF show it (and as INS traits are written): a name typed
-        # in lower case reached the expert's letter as typed.
-        name["family"] = p.birth_name()
-    given = [name_text(g) for g in p.given if g.strip()]
+        name["family"] = ins_trait(p.family) if ins else p.birth_name()
+    given = [trait(g) for g in p.given if g.strip()]
     if given:
         # FR Core: the first given name, and every given name of the birth certificate in the list.
         name["given"] = given[:1]

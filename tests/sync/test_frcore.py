@@ -95,15 +95,16 @@ def test_a_qualified_identity_goes_as_fr_core_patient_ins_with_its_ins(store: St
     assert parts["identityStatus"]["valueCoding"] == {"system": C.CS_IDENTITY_STATUS, "code": "QUAL"}
     assert parts["validationMode"]["valueCoding"] == {"system": C.CS_VALIDATION_MODE, "code": "PA"}
     assert parts["validationDate"]["valueDate"] == "2026-11-20"
-    assert patient["name"][0]["use"] == "official" and patient["name"][0]["given"] == ["Paul"]
+    # The INS traits, as the INSi teleservice writes them: in capitals (tests/sync/test_ins_traits.py).
+    assert patient["name"][0]["use"] == "official" and patient["name"][0]["given"] == ["PAUL"]
 
 
 def test_a_first_given_name_written_with_a_space_goes_whole_and_the_list_keeps_every_name(store: Store) -> None:
     """The first given name is compared with the national identity's: « Marie Thérèse » is not « Marie »."""
     bundle = prepare_case(_qualified(store, given=["Marie Thérèse", "Jeanne"]), REQUESTER).bundle
     (name,) = _by_type(bundle, "Patient")[0]["resource"]["name"]
-    assert name["given"] == ["Marie Thérèse"]
-    assert name["extension"] == [{"url": C.EXT_BIRTH_LIST_GIVEN_NAME, "valueString": "Marie Thérèse Jeanne"}]
+    assert name["given"] == ["MARIE THERESE"]  # an INS trait: in capitals without accents
+    assert name["extension"] == [{"url": C.EXT_BIRTH_LIST_GIVEN_NAME, "valueString": "MARIE THERESE JEANNE"}]
 
 
 NIA = "785079934104512"  # a temporary number (first digit 7: a man), born in July 1985

@@ -30,7 +30,8 @@ def test_the_used_name_goes_as_a_second_name_and_the_birth_name_is_left_as_it_is
     bundle = prepare_case(case, REQUESTER).bundle
     patient = _patient(bundle)
     official, usual = patient["name"]
-    assert official["use"] == "official" and official["family"] == "MARTIN" and official["given"] == ["Paul"]
+    given = ["PAUL"] if status == "qualified" else ["Paul"]  # INS traits in capitals (test_ins_traits.py)
+    assert official["use"] == "official" and official["family"] == "MARTIN" and official["given"] == given
     # The family name alone: its given names would be the « prénom utilisé », not collected.
     assert usual == {"use": "usual", "family": "LEROY MARTIN"}  # in capitals, as it is shown
     assert platform_issues(bundle, national=True) == []
@@ -39,11 +40,12 @@ def test_the_used_name_goes_as_a_second_name_and_the_birth_name_is_left_as_it_is
 
 def test_the_names_go_in_capitals_as_the_window_and_the_pdf_show_them(store: Store) -> None:
     """A birth name typed in lower case was shown and printed in capitals but sent as typed: the expert's
-    letter read « N'GUESSAN-LéVêQUE » (a tester's finding). One writing everywhere, accents kept."""
+    letter read « N'GUESSAN-LéVêQUE » (a tester's finding). One writing on screen and paper, accents kept; the
+    qualified identity's birth name goes as its INS trait, without them (tests/sync/test_ins_traits.py)."""
     case = _qualified(store, family=" n'guessan-lévêque ", given=["Awa"], used_name="kouamé")
     bundle = prepare_case(case, REQUESTER).bundle
     official, usual = _patient(bundle)["name"]
-    assert official["family"] == "N'GUESSAN-LÉVÊQUE" and usual["family"] == "KOUAMÉ"
+    assert official["family"] == "N'GUESSAN-LEVEQUE" and usual["family"] == "KOUAMÉ"
     shown = case.patient.shown_name("fr")
     assert shown.startswith("N'GUESSAN-LÉVÊQUE Awa") and "KOUAMÉ" in shown, shown
     assert platform_issues(bundle, national=True) == []
