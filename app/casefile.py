@@ -202,6 +202,7 @@ _PATIENT = {
     "identity_status",
     "identity_document",
     "identity_checked_on",
+    "identity_ehpad_vitale",
     "local_id",
 }
 _CONSENT = {"given", "date", "recorded_by"}
@@ -412,6 +413,9 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
         # ``none``: no document was checked (the window's « Aucune »); without the key, the document is not said.
         identity_document=r.text(pdata, "identity_document", "patient", choices=(*IDENTITY_DOCUMENTS, NO_DOCUMENT)),
         identity_checked_on=r.text(pdata, "identity_checked_on", "patient"),
+        # RNIV 2024 (volet 1, 3.3.3): a resident admitted directly to an EHPAD, the carte Vitale with photograph
+        # seen beside the family record book or birth certificate.
+        identity_ehpad_vitale=r.boolean(pdata, "identity_ehpad_vitale", "patient"),
     )
     status = case.patient.identity_status
     if case.patient.identity_document == NO_DOCUMENT and status in ("validated", "qualified"):

@@ -37,6 +37,10 @@ class Patient:
     #: not said (a case file without the key; any case stored before « none » was told apart loads so).
     identity_document: str = ""
     identity_checked_on: str = ""  # ISO date the document was checked
+    #: RNIV 2024 (volet 1, 3.3.3): a resident admitted directly to an EHPAD whose own carte Vitale bearing a
+    #: photograph was seen beside the family record book or birth certificate (``LE``, ``AN``), which then
+    #: validate an adult's identity. False when not said (cases stored before it existed load so).
+    identity_ehpad_vitale: bool = False
 
     def ins_sent(self) -> bool:
         """Whether the INS goes to the platform: only a qualified identity's (RNIV)."""

@@ -318,10 +318,14 @@ M.add(
         "v.identity_document_minor": {
             "fr": "Le livret de famille, l'acte de naissance et le document de circulation pour étranger mineur ne "
             "valident que l'identité d'un mineur : pour un adulte, il faut une carte d'identité, un passeport ou "
-            "un titre de séjour (sinon, laissez le statut « Récupérée » ou « Provisoire »).",
+            "un titre de séjour (sinon, laissez le statut « Récupérée » ou « Provisoire »). Seule exception : un "
+            "résident admis directement en EHPAD dont la carte Vitale avec photo a été vue aussi (la case « Admis "
+            "directement en EHPAD » sous la pièce ; patient.identity_ehpad_vitale dans un fichier de dossier).",
             "en": "A family record book, a birth certificate or a travel document for a foreign minor validates a "
             "minor's identity only: an adult needs an identity card, a passport or a residence permit (else keep "
-            "the status “Recovered” or “Provisional”).",
+            "the status “Recovered” or “Provisional”). One exception: a resident admitted directly to an EHPAD "
+            "(care home) whose carte Vitale with photo was seen too (the box “Admitted directly to an "
+            "EHPAD” under the document; patient.identity_ehpad_vitale in a case file).",
         },
         "v.identity_date": {
             "fr": "Date du contrôle de l'identité invalide (AAAA-MM-JJ, pas dans le futur).",
@@ -797,6 +801,7 @@ def _identity_status(case: Case, today: date) -> list[Finding]:
     elif (
         p.identity_status in ("validated", "qualified")
         and p.identity_document in MINORS_DOCUMENTS
+        and not (p.identity_ehpad_vitale and p.identity_document in EHPAD_DOCUMENTS)
         and _adult_on(p.birth_date, parse_date(p.identity_checked_on) or today)
     ):
         # RNIV: these documents are of high trust for a minor only (with a parent's own ID document).
@@ -818,6 +823,9 @@ def _identity_status(case: Case, today: date) -> list[Finding]:
 #: ID documents that validate a minor's identity only (RNIV 2024, volet 1, 3.3.3): the family record book and
 #: the birth certificate (with a parent's own ID document), a foreign minor's travel document.
 MINORS_DOCUMENTS = ("LE", "AN", "DC")
+#: ... and an adult's too for a resident admitted directly to an EHPAD, with the resident's carte Vitale bearing
+#: a photograph (RNIV 2024, volet 1, 3.3.3: ``Patient.identity_ehpad_vitale``).
+EHPAD_DOCUMENTS = ("LE", "AN")
 
 
 def _adult_on(birth_date: str, day: date) -> bool:

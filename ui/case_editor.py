@@ -528,6 +528,18 @@ class CaseEditor(QWidget):
             ),
         )
         self.parent_document_note.hide()
+        # RNIV 2024 (volet 1, 3.3.3): the same documents validate an adult's identity at a direct admission to an
+        # EHPAD, with the resident's own carte Vitale bearing a photograph (app/validation.py's EHPAD_DOCUMENTS).
+        self.ehpad_vitale = QCheckBox(self.tr("Admis directement en EHPAD, carte Vitale à photo vue"))
+        self._row(
+            form,
+            check_binding("patient.identity_ehpad_vitale", self.ehpad_vitale),
+            self.tr("Carte Vitale avec photo (EHPAD) :"),
+        )
+        row = self.ehpad_vitale.parentWidget()  # (its holder, over its problem line)
+        assert row is not None
+        self.ehpad_vitale_row: QWidget = row
+        row.hide()
         self.identity_checked_on = QLineEdit(placeholderText=self.tr("JJ/MM/AAAA"))
         self._row(
             form, date_binding("patient.identity_checked_on", self.identity_checked_on), self.tr("Contrôlée le :")
@@ -572,6 +584,9 @@ class CaseEditor(QWidget):
         self.identity_checked_on.setEnabled(checked)
         document = self.case.patient.identity_document if self.case else ""
         self.parent_document_note.setVisible(checked and document in ("LE", "AN"))
+        # Shown with the documents it concerns, and whenever it is ticked (never hidden while it counts).
+        ehpad = bool(self.case and self.case.patient.identity_ehpad_vitale)
+        self.ehpad_vitale_row.setVisible((checked and document in ("LE", "AN")) or ehpad)
         self.status_prompt.setVisible(bool(self.case and self.case.identity_status_missing))
 
     def _build_request(self) -> None:

@@ -617,6 +617,16 @@
         <translation>ID document checked:</translation>
     </message>
     <message>
+        <location filename="../../ui/case_editor.py" line="521"/>
+        <source>Admis directement en EHPAD, carte Vitale à photo vue</source>
+        <translation>Admitted directly to an EHPAD, photo carte Vitale seen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="524"/>
+        <source>Carte Vitale avec photo (EHPAD) :</source>
+        <translation>Carte Vitale with photo (EHPAD):</translation>
+    </message>
+    <message>
         <location filename="../../ui/case_editor.py" line="422"/>
         <source>Contrôlée le :</source>
         <translation>Checked on:</translation>
