@@ -9,3 +9,13 @@ def fold(text: str) -> str:
     """``text`` in lower case without its accents (NFKD, combining marks dropped)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+#: The ligatures a name may be written with, spelt out as the INS writes them (« LAETITIA », « OEUVRAY »).
+_LIGATURES = str.maketrans({"æ": "ae", "œ": "oe"})
+
+
+def fold_name(text: str) -> str:
+    """A name as two records of one patient are compared: folded, its ligatures spelt out (« Lætitia » is
+    « laetitia », as the INSi teleservice writes it), hyphens as spaces, single spaces."""
+    return " ".join(fold(text).translate(_LIGATURES).replace("-", " ").split())

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app import messages as M
-from app.folding import fold
+from app.folding import fold, fold_name
 from app.model import name_text
 
 
@@ -100,7 +100,7 @@ class Patient:
 
     def _traits(self) -> tuple[str, str, str]:
         def name(text: str) -> str:
-            return " ".join(fold(name_text(text)).replace("-", " ").split())
+            return fold_name(name_text(text))
 
         return name(self.family), name(self.given[0] if self.given else ""), self.birth_date.strip()
 

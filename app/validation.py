@@ -15,7 +15,7 @@ from app import messages as M
 from app.device_patient import names_only
 from app.device_patient import recorded_for_another as another_patient
 from app.findings import Finding
-from app.folding import fold
+from app.folding import fold, fold_name
 from app.identifiers import (
     CORSICA_SPLIT,
     adeli_is_valid,
@@ -1379,7 +1379,7 @@ def _traits(p: Patient) -> tuple[str, str, str, str]:
     """The strict traits two cases of one patient share: names folded, hyphens and spaces alike."""
 
     def name(text: str) -> str:
-        return " ".join(fold(name_text(text)).replace("-", " ").split())
+        return fold_name(name_text(text))
 
     return name(p.family), name(p.given[0] if p.given else ""), p.birth_date, p.sex
 
