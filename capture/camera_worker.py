@@ -238,6 +238,10 @@ class CameraWorker:
                 self._halt.wait(0.02)
                 continue
             failures = 0
+            if self._halt.is_set() and not self._still_wanted.is_set():
+                # Stopped while the driver read (up to a frame's time): its preview would be made and the
+                # frame handed on for nobody, on the next case's time (issue 18.1). A press waiting still gets it.
+                return None
             now = time.monotonic()
             # A frozen driver repeats the same buffer; a sparse sample is enough to tell.
             signature = np.asarray(image)[::37, ::29].tobytes()

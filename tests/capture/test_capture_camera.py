@@ -338,3 +338,42 @@ def test_a_camera_faster_than_the_screen_gets_no_more_previews_than_the_screen_s
     assert previews, "the display still gets its previews"
     gaps = [b.time - a.time for a, b in pairwise(previews)]
     assert max(gaps) < 0.2, gaps  # no frame long without a preview
+
+
+class GatedSource(GreySource):
+    """A driver whose reads after the first wait for ``gate``: the window stops the camera while it reads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.reading = threading.Event()
+
+    def read(self) -> tuple[bool, np.ndarray]:
+        if self.count:
+            self.reading.set()
+            self.gate.wait(10.0)
+        self.count += 1
+        return True, np.full((240, 320, 3), self.count % 200, np.uint8)
+
+
+def test_a_frame_read_while_the_camera_stops_is_not_handed_on() -> None:
+    """Found measuring issue 18.1: the window stops a case's camera as the case is left, and the grab thread,
+    then inside the driver's read (waiting up to a frame), still made the preview of the frame it got and
+    handed it on once the camera was stopped, on the next case's time (and Python's lock), for nobody."""
+    source = GatedSource()
+    record: list[Frame] = []
+    worker = CameraWorker(lambda: source, preview_bounds=(160, 120), on_frame=record.append)
+    worker.start()
+    stopping = threading.Thread(target=worker.stop)
+    try:
+        assert wait_for(lambda: len(record) == 1 and source.reading.is_set(), timeout=10.0)
+        stopping.start()
+        assert wait_for(lambda: worker._halt.is_set(), timeout=10.0)  # the window asked it to stop
+    finally:
+        source.gate.set()
+        if stopping.ident is not None:
+            stopping.join(10.0)
+        worker.stop()
+    assert worker.wait_ended(10.0)
+    assert len(record) == 1, "the frame read while stopping was handed on"
+    assert worker.latest() is None and worker.latest_preview() is None
