@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QWidget
 from shiboken6 import isValid
@@ -201,7 +201,17 @@ class ImageStrip(QScrollArea):
         self.current = image_id if image_id in self._tiles else None
         for tile_id, tile in self._tiles.items():
             tile.set_selected(tile_id == self.current)
+        # Its tile comes into view: an image selected out of sight (the last one imported, the one F6 goes
+        # to) had its eye and field offered beside other tiles, the ones a nurse then thought she was filing.
+        # Tiles just laid out have their places only once the strip's layout has run: hence the next turn too.
+        self._bring_into_view()
+        QTimer.singleShot(0, self, self._bring_into_view)
         self.selected.emit(self._tiles[self.current].image if self.current else None)
+
+    def _bring_into_view(self) -> None:
+        tile = self._tiles.get(self.current or "")
+        if tile is not None and tile.isVisible():
+            self.ensureWidgetVisible(tile, 6, 0)
 
     def tile(self, image_id: str) -> ImageTile:
         return self._tiles[image_id]
