@@ -1062,6 +1062,8 @@ def reply_other_patients(images: list[CaseImage], patient: Patient) -> list[Find
 
 #: The code of :func:`taken_earlier`'s warning.
 EARLIER_PHOTO = "image.captured.earlier"
+#: An image also in another patient's case (a case file brought it; the window refuses it at its import).
+IMAGE_ELSEWHERE = "image.elsewhere"
 #: A photo taken this long before the newest of the others is of an earlier session: a previous patient's
 #: left on the camera's card, imported with this one's (as « Dossier de l'appareil » and « Importer un
 #: fichier… » say at the import, ui/capture_folder.py).
@@ -1355,7 +1357,7 @@ def image_elsewhere(number: int, other: Case, there: int, *, named: bool = True,
     o = other.patient
     key = "v.image_elsewhere_unnamed" if not named else "v.image_elsewhere" if window else "v.image_elsewhere_terminal"
     return _f(
-        "image.elsewhere",
+        IMAGE_ELSEWHERE,
         f"images[{number - 1}]",
         key,
         "warning",

@@ -30,13 +30,17 @@ from app.findings import Finding
 from app.model import CHECKS_VERSION, EDITABLE_STATES, Case, CaseState
 from app.outbox import Outbox
 from app.store import PLATFORM, Store
-from app.validation import EARLIER_PHOTO, EYE_SIDE, NAMES_ONLY, OTHER_PATIENT
+from app.validation import EARLIER_PHOTO, EYE_SIDE, IMAGE_ELSEWHERE, NAMES_ONLY, OTHER_PATIENT
 from ui.case_editor import CaseEditor
 from ui.checklist import ChecklistPanel
 from ui.eye_side_question import send_despite_eye_sides
 from ui.fields import window_dates
 from ui.follow_view import FollowView
-from ui.other_patient_question import send_despite_earlier_photos, send_despite_other_patient
+from ui.other_patient_question import (
+    send_despite_earlier_photos,
+    send_despite_other_patient,
+    send_despite_photos_elsewhere,
+)
 from ui.tasks import on_own_connection, run_note, run_write, wait_writes
 from ui.widgets import announce, named, see_through
 from ui.worklist import training_words
@@ -721,7 +725,12 @@ class CasePage(QWidget):
             self.checklist.refused_for_list()
             self.go_to(blocking[0].field)
             return False
-        if not self._other_patients_confirmed() or not self._eye_sides_confirmed() or not self._earlier_confirmed():
+        if not (
+            self._other_patients_confirmed()
+            and self._elsewhere_confirmed()
+            and self._eye_sides_confirmed()
+            and self._earlier_confirmed()
+        ):
             return False
         if self._set_aside_in_training(self.case.id) and not self._real_patient_confirmed():
             return False
@@ -793,6 +802,19 @@ class CasePage(QWidget):
         if send_despite_other_patient(self, self.case.patient, [(str(index + 1), images[index]) for index in doubted]):
             return True
         self.go_to(f"images[{doubted[0]}].patient")
+        return False
+
+    def _elsewhere_confirmed(self) -> bool:
+        """Asked when the checklist says a photo is also in another patient's case (a case file brought it:
+        the window refuses it at its import). « Vérifier les images » (the default) goes to the first such
+        photo, its « Supprimer » button at hand, « C'est bien ce patient » beside it."""
+        assert self.case is not None
+        said = [f for f in self.findings if f.code == IMAGE_ELSEWHERE]
+        doubted = [int(m.group(1)) for f in said if (m := re.fullmatch(r"images\[(\d+)\]", f.field))]
+        if not said or send_despite_photos_elsewhere(self, [f.message for f in said]):
+            return True
+        if doubted:
+            self.go_to(f"images[{doubted[0]}].patient")
         return False
 
     def _eye_sides_confirmed(self) -> bool:

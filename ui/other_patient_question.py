@@ -146,6 +146,23 @@ def send_despite_earlier_photos(parent: QWidget, said: Sequence[str]) -> bool:
     return _asked(parent, text, QCoreApplication.translate("OtherPatient", "Photo d'une séance précédente ?"))
 
 
+def send_despite_photos_elsewhere(parent: QWidget, said: Sequence[str]) -> bool:
+    """Whether to send: ``True`` at once when ``said`` (the checklist's words of each photo also in another
+    patient's case, ``app.validation.image_elsewhere``) is empty; else only when the nurse answers « C'est
+    bien ce patient, envoyer » (checking is the default, and what Échap or closing the question does). Found
+    from outside: a case file's retinograph already in another patient's case was said in the checklist
+    only, and the case left in one click, unlike an image its device recorded for another patient."""
+    if not said:
+        return True
+    text = "\n\n".join(said) + "\n\n"
+    text += QCoreApplication.translate(
+        "OtherPatient",
+        "Envoyée, l'expert lirait peut-être la photo d'un autre patient sous le nom de celui-ci. Si elle n'est "
+        "pas de ce patient, supprimez-la. Si c'est bien lui, vous pouvez envoyer.",
+    )
+    return _asked(parent, text)
+
+
 def _asked(parent: QWidget, text: str, title: str | None = None) -> bool:
     """Whether the nurse sends, asked ``text`` (« Vérifier les images » the default): the same question
     for an image of another patient, for one under the case's names alone (``title`` « Image d'un autre

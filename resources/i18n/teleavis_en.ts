@@ -2674,6 +2674,11 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     <name>OtherPatient</name>
     <message>
         <location filename="../../ui/other_patient_question.py" line="1"/>
+        <source>Envoyée, l&apos;expert lirait peut-être la photo d&apos;un autre patient sous le nom de celui-ci. Si elle n&apos;est pas de ce patient, supprimez-la. Si c&apos;est bien lui, vous pouvez envoyer.</source>
+        <translation>Sent, the expert might read another patient&apos;s photo under this one&apos;s name. If it is not this patient&apos;s, delete it. If it is, you can send.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/other_patient_question.py" line="1"/>
         <source>Envoyée, l&apos;expert lirait peut-être la photo d&apos;un autre patient sous le nom de celui-ci. Si elle n&apos;est pas de ce patient, supprimez-la. Si c&apos;est bien lui (une photo ancienne jointe pour comparer, ou l&apos;horloge de l&apos;appareil mal réglée), vous pouvez envoyer.</source>
         <translation>Sent, the expert might read another patient&apos;s photo under this one&apos;s name. If it is not this patient&apos;s, delete it. If it is (an old photo joined for comparison, or the device&apos;s clock set wrong), you can send.</translation>
     </message>
