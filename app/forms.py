@@ -341,6 +341,16 @@ def response_items(specialty: str, answers: dict[str, Any]) -> list[dict[str, An
     return items
 
 
+def unit_words(unit: str, value: float, lang: str) -> str:
+    """A unit as a sentence says it after its figure: a form's « an(s) » (« year(s) »), written so for a
+    label, is « 1 an », « 20 ans » (« 1 year », « 20 years »); in French the plural begins at 2, in English
+    anywhere but 1. Any other unit (« % », « cm ») is said as written."""
+    if not unit.endswith("(s)"):
+        return unit
+    plural = abs(value) >= 2 if lang == "fr" else abs(value) != 1
+    return unit[:-3] + ("s" if plural else "")
+
+
 def display_answers(specialty: str, answers: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     """(question, answer in words) for the answered questions, in form order, for the report and
     the window. Wrong answers are left out: they show as findings instead."""
@@ -355,7 +365,7 @@ def display_answers(specialty: str, answers: dict[str, Any], lang: str) -> list[
         elif q.type in ("integer", "decimal"):
             words = number_words(value, lang)
             if q.unit:
-                words = f"{words} {q.unit.get(lang) or q.unit['fr']}"
+                words = f"{words} {unit_words(q.unit.get(lang) or q.unit['fr'], value, lang)}"
         elif q.type == "date":
             words = date.fromisoformat(value).strftime("%d/%m/%Y") if lang == "fr" else value
         else:

@@ -507,7 +507,7 @@ def test_response_items_refuse_a_wrong_answer() -> None:
 def test_display_answers_in_words() -> None:
     fr = dict(display_answers("ophthalmology", FULL_ANSWERS["ophthalmology"], "fr"))
     assert fr["Type de diabète"] == "Diabète de type 2"
-    assert fr["Ancienneté du diabète (en années)"] == "12 an(s)"
+    assert fr["Ancienneté du diabète (en années)"] == "12 ans"
     assert fr["Dernière HbA1c (%)"] == "7,4 %"
     assert fr["Date de la dernière HbA1c"] == "14/09/2026"
     assert fr["Les pupilles ont-elles été dilatées pour les photographies ?"] == "Oui"
@@ -731,3 +731,16 @@ def test_answers_without_error_can_be_sent_and_shown(data: st.DataObject, specia
         # An acuity said in words (« compte les doigts ») disables its decimal: then not required.
         if required and link_id not in answered and f"{link_id}-qualitative" not in answered
     }
+
+
+def test_a_unit_said_in_the_singular_or_the_plural_as_its_figure_asks() -> None:
+    """Found by an outside tester reading the printed report as a doctor would: « Ancienneté du diabète :
+    20 an(s) », the form's unit as written for a label, not as French (or English) says a duration."""
+    said = {
+        (years, lang): dict(display_answers("ophthalmology", {"diabetes-duration": years}, lang))
+        for years in (1, 2, 20)
+        for lang in ("fr", "en")
+    }
+    assert [said[years, "fr"]["Ancienneté du diabète (en années)"] for years in (1, 2, 20)] == ["1 an", "2 ans", "20 ans"]
+    assert [said[years, "en"]["Duration of diabetes (in years)"] for years in (1, 2, 20)] == ["1 year", "2 years", "20 years"]
+
