@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QImage, QResizeEvent
+from PySide6.QtGui import QImage, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QWidget
 from shiboken6 import isValid
 
@@ -53,6 +53,9 @@ class ImageStrip(QScrollArea):
         self.empty_label = QLabel(self.tr("Aucune image pour l'instant : prenez une photo ou importez-en une."))
         self.setWidget(self._row)
         see_through(self)
+        # The tiles laid out again (the strip shown at last, their thumbnails come, the window resized): the
+        # selected one is brought into view where it now stands. A scroll of the user's changes no range.
+        self.horizontalScrollBar().rangeChanged.connect(self._bring_into_view_soon)
 
     def loading(self) -> bool:
         """Whether thumbnails asked of a worker are not shown yet."""
@@ -118,6 +121,11 @@ class ImageStrip(QScrollArea):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_scroll_bar()  # (a wider window holds more tiles)
+        self._bring_into_view_soon()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._bring_into_view_soon()  # (filled in while the case's page was being built, off screen)
 
     def update_images(self, images: list[CaseImage], changed: set[str]) -> bool:
         """The ``changed`` images' tiles say their new verdict (their checks were made again; their bytes and
@@ -207,6 +215,10 @@ class ImageStrip(QScrollArea):
         self._bring_into_view()
         QTimer.singleShot(0, self, self._bring_into_view)
         self.selected.emit(self._tiles[self.current].image if self.current else None)
+
+    @Slot()
+    def _bring_into_view_soon(self) -> None:
+        QTimer.singleShot(0, self, self._bring_into_view)
 
     def _bring_into_view(self) -> None:
         tile = self._tiles.get(self.current or "")

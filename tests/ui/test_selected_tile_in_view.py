@@ -6,6 +6,7 @@ was filing."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QRect
@@ -52,3 +53,46 @@ def test_an_image_selected_out_of_view_is_brought_into_view(qtbot: Any, store: S
     qtbot.waitUntil(lambda: in_view(strip, images[4].id))
     strip.select(images[1].id)
     qtbot.waitUntil(lambda: in_view(strip, images[1].id))
+
+
+def test_a_case_opened_shows_its_selected_images_tile(qtbot: Any, window: Any, store: Store, tmp_path: Path) -> None:
+    """The same at a case's opening (found again on a 1024 × 600 cart): the last image was selected, its
+    checks shown (« Image trop petite »), and the strip showed tiles 1 and 2, laid out only once the case's
+    page was on screen."""
+    from app.casefile import parse_case, read_json_file
+    from app.commands.cases import load_images
+    from tests.support.cases import retina_case
+    from tests.support.ui import activate
+
+    parsed = parse_case(read_json_file(retina_case(tmp_path / "retina")), tmp_path / "retina")
+    case_id = str(store.create_case(parsed.case, load_images(parsed.images, parsed.case.specialty, parsed.case)))
+    activate(qtbot, window)
+    window.open_case(case_id)
+    strip = window.case_page.capture.ensure().strip
+    images = store.get_case(case_id).images
+    qtbot.waitUntil(lambda: strip.current == images[-1].id and not strip.loading())
+    assert strip.horizontalScrollBar().maximum() > 0, "four tiles are wider than the strip"
+    qtbot.waitUntil(lambda: in_view(strip, images[-1].id))
+
+
+def test_tiles_laid_out_after_the_selection_still_show_it(qtbot: Any, store: Store) -> None:
+    """The tiles filled in while the strip is not on screen yet (a case's page being built), or laid out again
+    after its selection (its thumbnails come, the window is resized): the selected tile is brought into view
+    once they have their places, not where they were before."""
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+    page = QWidget()  # (the keyboard on a field of the page, as in the window: a tile given it is selected)
+    qtbot.addWidget(page)
+    layout = QVBoxLayout(page)
+    layout.addWidget(QLineEdit())
+    strip = ImageStrip(store)
+    layout.addWidget(strip)
+    page.resize(600, strip.minimumHeight() + 60)
+    images = retinographs(6)
+    strip.show_images(images)
+    page.show()
+    qtbot.waitExposed(page)
+    assert strip.current == images[-1].id
+    qtbot.waitUntil(lambda: in_view(strip, images[-1].id))
+    page.resize(400, page.height())
+    qtbot.waitUntil(lambda: in_view(strip, images[-1].id))
