@@ -741,6 +741,6 @@ def test_a_unit_said_in_the_singular_or_the_plural_as_its_figure_asks() -> None:
         for years in (1, 2, 20)
         for lang in ("fr", "en")
     }
-    assert [said[years, "fr"]["Ancienneté du diabète (en années)"] for years in (1, 2, 20)] == ["1 an", "2 ans", "20 ans"]
-    assert [said[years, "en"]["Duration of diabetes (in years)"] for years in (1, 2, 20)] == ["1 year", "2 years", "20 years"]
-
+    fr, en = "Ancienneté du diabète (en années)", "Duration of diabetes (in years)"
+    assert [said[years, "fr"][fr] for years in (1, 2, 20)] == ["1 an", "2 ans", "20 ans"]
+    assert [said[years, "en"][en] for years in (1, 2, 20)] == ["1 year", "2 years", "20 years"]
