@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
+from shiboken6 import isValid
 
 from ui import resources
 
@@ -262,14 +263,20 @@ class _ClickThrough(QObject):
     def __init__(self, completer: QCompleter) -> None:
         super().__init__(completer)
         self._completer = completer
+        #: The widget a press was given on to (through its window), its release not come yet.
+        self._pressed: QWidget | None = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.MouseButtonPress or not isinstance(watched, QWidget):
+        if event.type() == QEvent.Type.MouseButtonRelease:
+            return self._release(event)
+        if event.type() != QEvent.Type.MouseButtonPress or watched is not self._completer.popup():
             return False
+        assert isinstance(watched, QWidget)
         from PySide6.QtCore import QPointF, Qt
         from PySide6.QtGui import QMouseEvent  # (here: a list of suggestions shows after the window)
 
         assert isinstance(event, QMouseEvent)
+        self._pressed = None
         spot = event.globalPosition().toPoint()
         if watched.rect().contains(watched.mapFromGlobal(spot)):
             return False  # a suggestion picked: the completer's own work
@@ -296,6 +303,32 @@ class _ClickThrough(QObject):
                 event.modifiers(),
             ),
         )
+        # X gives the release to the list's window, which held the pointer since it opened (found at a cart:
+        # « Envoyer la réponse » stayed pressed, and nothing left): it is given on to the window too.
+        self._pressed = QApplication.widgetAt(spot)
+        return True
+
+    def _release(self, event: QEvent) -> bool:
+        """The release of a press given on, come to the list (closed meanwhile): given to the widget that press
+        reached, which ends the click there. ``False`` (Qt's own) for any other."""
+        from PySide6.QtCore import QPointF
+        from PySide6.QtGui import QMouseEvent
+
+        target, self._pressed = self._pressed, None
+        if target is None or not isValid(target) or not isinstance(event, QMouseEvent):
+            return False
+        spot = event.globalPosition()
+        QApplication.sendEvent(
+            target,
+            QMouseEvent(
+                QEvent.Type.MouseButtonRelease,
+                QPointF(target.mapFromGlobal(spot.toPoint())),
+                spot,
+                event.button(),
+                event.buttons(),
+                event.modifiers(),
+            ),
+        )
         return True
 
 
@@ -306,5 +339,7 @@ def clicks_through(completer: QCompleter) -> QCompleter:
     after the suggested words."""
     popup = completer.popup()
     if popup is not None:  # (Qt builds it on the first call)
-        popup.installEventFilter(_ClickThrough(completer))
+        through = _ClickThrough(completer)
+        popup.installEventFilter(through)
+        popup.viewport().installEventFilter(through)  # (a release given to the list goes to its rows' view)
     return completer
