@@ -15,7 +15,13 @@ def fold(text: str) -> str:
 _LIGATURES = str.maketrans({"æ": "ae", "œ": "oe"})
 
 
+def fold_spelt(text: str) -> str:
+    """``text`` folded, its ligatures spelt out (« Lætitia » is « laetitia »): as the INSi teleservice and an
+    ASCII device (DICOM's default character set) write it."""
+    return fold(text).translate(_LIGATURES)
+
+
 def fold_name(text: str) -> str:
     """A name as two records of one patient are compared: folded, its ligatures spelt out (« Lætitia » is
     « laetitia », as the INSi teleservice writes it), hyphens as spaces, single spaces."""
-    return " ".join(fold(text).translate(_LIGATURES).replace("-", " ").split())
+    return " ".join(fold_spelt(text).replace("-", " ").split())

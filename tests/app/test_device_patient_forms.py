@@ -151,3 +151,20 @@ def test_one_field_whose_last_word_may_be_a_given_name_is_compared_with_hers(nam
     birth and used names together, the longest reading, with no given name left to compare: another
     patient's image went in unsaid. A reading that leaves a given name is compared with hers."""
     assert recorded_for_another(DevicePatient(name=name, birth_date="19500302"), MARIE)
+
+
+@pytest.mark.parametrize(
+    ("name", "patient"),
+    [
+        ("OEUVRAY^LAETITIA", Patient(family="Œuvray", given=["Lætitia"], birth_date="1950-03-02")),
+        ("CŒUR^Lætitia", Patient(family="Coeur", given=["Laetitia"], birth_date="1950-03-02")),
+        ("DUPONT^LAETITIA MARIE", Patient(family="Dupont", given=["Lætitia", "Marie"], birth_date="1950-03-02")),
+    ],
+)
+def test_a_ligature_spelt_out_by_the_device_is_the_same_name(name: str, patient: Patient) -> None:
+    """Found in review: DICOM's default character set is ASCII, and a device writes « Œuvray » as
+    « OEUVRAY », « Lætitia » as « LAETITIA » (as the INS does); folding kept « œ » and « æ », so the right
+    patient's images were said to be another patient's."""
+    assert not recorded_for_another(DevicePatient(name=name, birth_date="19500302"), patient)
+    # (another name is still another's)
+    assert recorded_for_another(DevicePatient(name="OEUVRE^LAETITIA", birth_date="19500302"), patient)
