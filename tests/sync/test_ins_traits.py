@@ -77,3 +77,52 @@ def test_the_platform_patient_sent_with_the_ins_traits_is_still_this_patient(sto
     assert same_person(patient, case.patient)
     patient["name"][0]["given"] = ["LETITIA"]
     assert not same_person(patient, case.patient)
+
+
+def test_a_patient_sent_with_accents_before_the_ins_traits_is_found_again_as_this_patient(
+    store: Store, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cases sent before this change carried the names as typed (« Lévêque », « Lætitia »): the platform's
+    Patient keeps them. A new case of the patient, now with « LEVEQUE », « LAETITIA », is checked against it
+    before it goes (sync.engine's look-up of the Patient under the INS): it must be this patient, filed
+    under the same Patient, not held as another one's nor a second Patient made."""
+    from app.model import CaseState, name_text
+    from sync import mapping
+    from sync.sandbox import SandboxServer
+    from tests.sync.sync_helpers import engine_on, make_case
+
+    def qualified(seed: int, given: str = "Lætitia") -> str:
+        case_id = make_case(store, seed=seed, queue=False)
+        case = store.get_case(case_id)
+        p = case.patient
+        p.family, p.given = "Œuvray-Lévêque", [given, "Zoé"]
+        p.identity_status, p.identity_document, p.identity_checked_on = "qualified", "CN", "2026-11-20"
+        store.update_case(case)
+        store.queue(case_id)
+        return case_id
+
+    with SandboxServer(tmp_path / "platform", answer_after_s=3600.0, run_expert=False, seed=1) as sandbox:
+        with engine_on(store, sandbox.base_url, case_budget_s=2.0) as engine:
+            with monkeypatch.context() as before:  # the names as an earlier version sent them
+                before.setattr(mapping, "ins_trait", name_text)
+                first = qualified(1)
+                engine.run_once(poll=False)
+            held = sandbox.resources("Patient")
+            assert store.state(first) == CaseState.SENT and len(held) == 1
+            assert held[0]["name"][0]["given"] == ["Lætitia"]
+            second = qualified(2)
+            engine.run_once(poll=False)
+            assert store.state(second) == CaseState.SENT, _why(store, second)
+            assert len(sandbox.resources("Patient")) == 1  # filed under the Patient it already has
+            # (the look-up is made: under the same INS, another first given name is stopped)
+            other = qualified(3, given="Zoé")
+            engine.run_once(poll=False)
+            assert store.state(other) != CaseState.SENT and len(sandbox.resources("Patient")) == 1
+            assert "INS" in _why(store, other), _why(store, other)
+
+
+def _why(store: Store, case_id: str) -> str:
+    from app.outbox import Outbox
+
+    row = Outbox(store).row(case_id)
+    return row.last_error or "" if row else ""
