@@ -76,3 +76,38 @@ def test_a_case_file_says_it_with_patient_identity_ehpad_vitale(tmp_path: Path) 
     del doc["patient"]["identity_ehpad_vitale"]
     doc["patient"]["identity_document"] = "PA"  # (a birth certificate alone: an adult's identity is refused)
     assert parse_case(doc, tmp_path).case.patient.identity_ehpad_vitale is False
+
+
+def test_it_is_kept_across_a_restart_and_a_backup_restored_and_a_case_stored_before_reads_false(
+    teleavis_home: Path, tmp_path: Path
+) -> None:
+    from app.backup import restore_backup, write_backup
+    from app.store import Store
+    from tests.conftest import PASSPHRASE
+
+    resident = _case(identity_status="validated", identity_document="LE", identity_ehpad_vitale=True)
+    resident.id = "resident"
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(resident, [])
+        # What an older release sealed: the patient without the key.
+        old = _case(identity_status="validated", identity_document="LE")
+        old.id = "older"
+        old_id = store.create_case(old, [])
+        content = store.get_case(old_id).content()
+        del content["patient"]["identity_ehpad_vitale"]
+        with store.conn:
+            store.conn.execute(
+                "UPDATE cases SET content=? WHERE id=?", (store._seal_json(content, f"case:{old_id}:content"), old_id)
+            )
+        write_backup(store, tmp_path / "sauvegarde.tvbak")
+    with Store.open(teleavis_home, passphrase=lambda _confirm: PASSPHRASE) as store:  # a restart
+        assert store.get_case(case_id).patient.identity_ehpad_vitale is True
+        assert store.get_case(old_id).patient.identity_ehpad_vitale is False
+        assert _document_errors(store.get_case(old_id)) == ["patient.identity_document.minor"]
+        changed = store.get_case(case_id)
+        changed.patient.identity_ehpad_vitale = False
+        store.update_case(changed)
+    restore_backup(tmp_path / "sauvegarde.tvbak", teleavis_home, PASSPHRASE, force=True)
+    with Store.open(teleavis_home, passphrase=lambda _confirm: PASSPHRASE) as store:
+        assert store.get_case(case_id).patient.identity_ehpad_vitale is True
+        assert _document_errors(store.get_case(case_id)) == []
