@@ -315,7 +315,17 @@ M.add(
             "en": " (the INS will then not be sent)",
         },
         "v.identity_document": {"fr": "Pièce d'identité contrôlée inconnue.", "en": "Unknown ID document checked."},
+        # (a foreign minor's travel document: no exception, no box under it)
         "v.identity_document_minor": {
+            "fr": "Le livret de famille, l'acte de naissance et le document de circulation pour étranger mineur ne "
+            "valident que l'identité d'un mineur : pour un adulte, il faut une carte d'identité, un passeport ou "
+            "un titre de séjour (sinon, laissez le statut « Récupérée » ou « Provisoire »).",
+            "en": "A family record book, a birth certificate or a travel document for a foreign minor validates a "
+            "minor's identity only: an adult needs an identity card, a passport or a residence permit (else keep "
+            "the status “Recovered” or “Provisional”).",
+        },
+        # (the family record book, the birth certificate: RNIV's EHPAD exception said, its box being under them)
+        "v.identity_document_minor_ehpad": {
             "fr": "Le livret de famille, l'acte de naissance et le document de circulation pour étranger mineur ne "
             "valident que l'identité d'un mineur : pour un adulte, il faut une carte d'identité, un passeport ou "
             "un titre de séjour (sinon, laissez le statut « Récupérée » ou « Provisoire »). Seule exception : un "
@@ -805,9 +815,10 @@ def _identity_status(case: Case, today: date) -> list[Finding]:
         and _adult_on(p.birth_date, parse_date(p.identity_checked_on) or today)
     ):
         # RNIV: these documents are of high trust for a minor only (with a parent's own ID document).
-        out.append(
-            _f("patient.identity_document.minor", "patient.identity_document", "v.identity_document_minor", "error")
+        said = (
+            "v.identity_document_minor_ehpad" if p.identity_document in EHPAD_DOCUMENTS else "v.identity_document_minor"
         )
+        out.append(_f("patient.identity_document.minor", "patient.identity_document", said, "error"))
     if p.identity_checked_on:
         checked = parse_date(p.identity_checked_on)
         born = parse_date(p.birth_date)

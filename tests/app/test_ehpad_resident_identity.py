@@ -62,6 +62,16 @@ def test_the_carte_vitale_does_not_make_a_foreign_minors_travel_document_an_adul
     ]
 
 
+def test_a_foreign_minors_travel_document_is_not_told_of_the_ehpad_box_it_has_none() -> None:
+    """Found in review: refused for an adult, the travel document was told « Seule exception : … la case
+    « Admis directement en EHPAD » sous la pièce »: no such box shows under it (the exception is the family
+    record book's and the birth certificate's), and no carte Vitale makes it an adult's."""
+    travel = _case(identity_status="validated", identity_document="DC")
+    words = " ".join(f.message for f in validate_identity(travel) if f.field == "patient.identity_document")
+    assert "carte d'identité, un passeport ou un titre de séjour" in words
+    assert "EHPAD" not in words and "Vitale" not in words
+
+
 def test_a_case_file_says_it_with_patient_identity_ehpad_vitale(tmp_path: Path) -> None:
     doc = copy.deepcopy(EXAMPLE)
     doc["images"] = []
