@@ -24,7 +24,7 @@ import re
 
 from app import i18n
 from app import messages as M
-from app.folding import fold, fold_spelt
+from app.folding import fold_spelt
 from app.identifiers import ins_is_valid, normalize_ins
 from app.model import DevicePatient, Patient
 

@@ -101,24 +101,24 @@ def test_a_patient_sent_with_accents_before_the_ins_traits_is_found_again_as_thi
         store.queue(case_id)
         return case_id
 
-    with SandboxServer(tmp_path / "platform", answer_after_s=3600.0, run_expert=False, seed=1) as sandbox:
-        with engine_on(store, sandbox.base_url, case_budget_s=2.0) as engine:
-            with monkeypatch.context() as before:  # the names as an earlier version sent them
-                before.setattr(mapping, "ins_trait", name_text)
-                first = qualified(1)
-                engine.run_once(poll=False)
-            held = sandbox.resources("Patient")
-            assert store.state(first) == CaseState.SENT and len(held) == 1
-            assert held[0]["name"][0]["given"] == ["Lætitia"]
-            second = qualified(2)
+    platform = SandboxServer(tmp_path / "platform", answer_after_s=3600.0, run_expert=False, seed=1)
+    with platform as sandbox, engine_on(store, sandbox.base_url, case_budget_s=2.0) as engine:
+        with monkeypatch.context() as before:  # the names as an earlier version sent them
+            before.setattr(mapping, "ins_trait", name_text)
+            first = qualified(1)
             engine.run_once(poll=False)
-            assert store.state(second) == CaseState.SENT, _why(store, second)
-            assert len(sandbox.resources("Patient")) == 1  # filed under the Patient it already has
-            # (the look-up is made: under the same INS, another first given name is stopped)
-            other = qualified(3, given="Zoé")
-            engine.run_once(poll=False)
-            assert store.state(other) != CaseState.SENT and len(sandbox.resources("Patient")) == 1
-            assert "INS" in _why(store, other), _why(store, other)
+        held = sandbox.resources("Patient")
+        assert store.state(first) == CaseState.SENT and len(held) == 1
+        assert held[0]["name"][0]["given"] == ["Lætitia"]
+        second = qualified(2)
+        engine.run_once(poll=False)
+        assert store.state(second) == CaseState.SENT, _why(store, second)
+        assert len(sandbox.resources("Patient")) == 1  # filed under the Patient it already has
+        # (the look-up is made: under the same INS, another first given name is stopped)
+        other = qualified(3, given="Zoé")
+        engine.run_once(poll=False)
+        assert store.state(other) != CaseState.SENT and len(sandbox.resources("Patient")) == 1
+        assert "INS" in _why(store, other), _why(store, other)
 
 
 def _why(store: Store, case_id: str) -> str:
