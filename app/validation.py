@@ -839,6 +839,16 @@ MINORS_DOCUMENTS = ("LE", "AN", "DC")
 EHPAD_DOCUMENTS = ("LE", "AN")
 
 
+def ehpad_vitale_asked(p: Patient, today: date | None = None) -> bool:
+    """Whether the EHPAD resident's carte Vitale (RNIV 2024, volet 1, 3.3.3) is a question for this identity:
+    validated or qualified on the family record book or the birth certificate, the patient no known minor (a
+    minor's identity is validated on them with a parent's ID document; a birth date not known yet asks)."""
+    if p.identity_status not in ("validated", "qualified") or p.identity_document not in EHPAD_DOCUMENTS:
+        return False
+    day = parse_date(p.identity_checked_on) or today or date.today()
+    return parse_date(p.birth_date) is None or _adult_on(p.birth_date, day)
+
+
 def _adult_on(birth_date: str, day: date) -> bool:
     """Whether someone born on ``birth_date`` (ISO) was 18 on ``day``; False when the date is not known."""
     born = parse_date(birth_date)

@@ -66,6 +66,7 @@ from app.i18n import language
 from app.identifiers import birth_country_name, normalize_birth_place
 from app.model import EDITABLE_STATES, IDENTITY_DOCUMENTS, NO_DOCUMENT, ORIGIN_WINDOW, Case, Treatment
 from app.store import Store
+from app.validation import ehpad_vitale_asked
 from app.views import PER_EYE
 from ui.choice_box import ChoiceBox
 from ui.fields import (
@@ -584,9 +585,10 @@ class CaseEditor(QWidget):
         self.identity_checked_on.setEnabled(checked)
         document = self.case.patient.identity_document if self.case else ""
         self.parent_document_note.setVisible(checked and document in ("LE", "AN"))
-        # Shown with the documents it concerns, and whenever it is ticked (never hidden while it counts).
-        ehpad = bool(self.case and self.case.patient.identity_ehpad_vitale)
-        self.ehpad_vitale_row.setVisible((checked and document in ("LE", "AN")) or ehpad)
+        # Shown with the documents it concerns for an adult (a birth date not known yet too), and whenever it is
+        # ticked (never hidden while it counts).
+        ehpad = bool(self.case and (self.case.patient.identity_ehpad_vitale or ehpad_vitale_asked(self.case.patient)))
+        self.ehpad_vitale_row.setVisible(ehpad)
         self.status_prompt.setVisible(bool(self.case and self.case.identity_status_missing))
 
     def _build_request(self) -> None:
@@ -989,7 +991,7 @@ class CaseEditor(QWidget):
             self.case.identity_status_missing = False  # answered: stored with the next save
             if self.case.patient.identity_status in ("recovered", "validated", "qualified"):
                 self.requalify_note.hide()  # chosen again (or the change undone)
-        if key.startswith("patient.identity") or key in ("patient.given", "patient.birth_place"):
+        if key.startswith("patient.identity") or key in ("patient.given", "patient.birth_place", "patient.birth_date"):
             self._identity_shown()
         if key.startswith("form."):
             self._show_enabled_questions()

@@ -43,3 +43,22 @@ def test_the_carte_vitale_of_a_resident_admitted_to_an_ehpad_validates_on_a_birt
     pick(qtbot, editor.identity_document, "DC")
     assert box.isVisibleTo(window), "ticked: never hidden while it is kept"
     assert _minor_only(page) == [True], "a foreign minor's travel document stays a minor's"
+
+
+def test_the_box_is_not_offered_for_a_minor_whose_birth_certificate_validates_already(
+    qtbot: Any, window: MainWindow
+) -> None:
+    """Found in review: the box showed under a child's birth certificate too. RNIV's exception is an adult
+    resident's (a minor's identity is validated on it with a parent's ID document): a nurse asked about an
+    EHPAD for a child is asked something that does not apply to her."""
+    page = _open_new(qtbot, window)
+    editor = page.editor
+    box = editor.ehpad_vitale
+    type_text(editor.birth_date, "03/02/2015")
+    pick(qtbot, editor.identity_status, "validated")
+    pick(qtbot, editor.identity_document, "AN")
+    assert not box.isVisibleTo(window)
+    assert _minor_only(page) == []
+    editor.birth_date.selectAll()
+    type_text(editor.birth_date, "03/02/1938")  # (a slip of the year corrected: an adult)
+    assert box.isVisibleTo(window)
