@@ -15,6 +15,8 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from app import casefile
 from app import site as site_file
 from app.casefile import parse_case
@@ -185,3 +187,73 @@ def test_every_command_and_option_is_in_the_readme_table() -> None:
                 if option.startswith("--") and option != "--help" and option not in rows:
                     absent.append(f"option {option} of `teleavis {name}`")
     assert not absent, "README.md's table of commands does not name:\n" + "\n".join(absent)
+
+
+def test_the_settings_cli_md_lists_are_those_config_knows() -> None:
+    # A setting added (or renamed) without its line in docs/cli.md is one a technician never hears of.
+    from app.settings import SETTINGS
+
+    page = (DOCS / "cli.md").read_text(encoding="utf-8")
+    paragraph = page.split("Settings known to `config`:", 1)[1].split("\n\n", 1)[0]
+    assert set(re.findall(r"`([\w.]+)`", paragraph)) == set(SETTINGS)
+
+
+def _section(page: str, title: str) -> str:
+    return page.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def _table_after(page: str, header: str) -> list[str]:
+    """The first cells of the rows of the Markdown table whose header line is ``header``."""
+    lines = page.split(f"\n{header}\n", 1)[1].splitlines()[1:]  # (the line of dashes)
+    return [line.split("|")[1].strip() for line in lines[: next(n for n, line in enumerate(lines) if not line)]]
+
+
+def test_the_diagnosis_tables_of_the_user_guides_name_every_check() -> None:
+    # The guides' table of *Aide > Diagnostic* lacked « Dossiers » (every case opens), and the English one
+    # called two points otherwise than the window does: a nurse reading the window could not find them.
+    import app.doctor  # noqa: F401 - registers the diagnosis's words
+    from app import messages as M
+
+    keys = [key for key in M.CATALOGUE if key.startswith("doctor.title.")]
+    assert len(keys) >= 9  # the words were found at all
+    for lang, header in (("fr", "| point | ce qui est vérifié |"), ("en", "| point | what is checked |")):
+        page = (DOCS / f"user-guide.{lang}.md").read_text(encoding="utf-8")
+        # The window's title of each point, its parentheses aside: « Trousseau (clé des données) ».
+        titles = {M.CATALOGUE.tr_in(key, lang).split(" (")[0] for key in keys}
+        assert set(_table_after(page, header)) == titles, lang
+
+
+def test_the_recipe_for_a_specialty_names_every_module_that_lists_them() -> None:
+    # « Add a specialty form » sent a maintainer to app/casefile.py (which takes the enum as it is) and
+    # left out app/validation.py, which names the specialties whose photos need a view: a new one
+    # followed the recipe and its photos went without that check, unsaid.
+    page = (DOCS / "maintainer-guide.md").read_text(encoding="utf-8")
+    recipe = _section(page, "Add a specialty form")
+    listing = set()
+    for path in tracked_files():
+        relative = path.relative_to(ROOT)
+        if path.suffix != ".py" or relative.parts[0] not in ("app", "capture", "sync", "ui"):
+            continue
+        if re.search(r'"wound-care"|\bWOUND_CARE\b', text_of(path)):
+            listing.add(relative.as_posix())
+    assert "app/model.py" in listing  # the search found the specialties at all
+    unnamed = sorted(m for m in listing if m not in recipe and m[:-3].replace("/", ".") not in recipe)
+    assert not unnamed, "modules listing the specialties that the recipe does not name: " + ", ".join(unnamed)
+    for module in re.findall(r"`((?:app|capture|sync|ui)/[\w/]+\.py)`", recipe):
+        assert (ROOT / module).is_file(), module
+
+
+def test_the_data_folder_holds_only_what_architecture_md_names(
+    teleavis_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A maintainer looking into a data folder met sync.lock, .in-use and .key.json.lock, which the page
+    # that describes the folder did not name: is it ours, may it go?
+    from tests.support.cli import run_inprocess
+
+    assert run_inprocess(capsys, "sync", "--once").code == 0  # (training mode: the sandbox's folder too)
+    page = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    bullet = _section(page, "Storage").split("\n- **Sealed**", 1)[0]
+    written = sorted(path.name for path in teleavis_home.iterdir())
+    assert "teleavis.db" in written  # the command did make its data
+    unnamed = [name for name in written if f"`{re.sub(r'-(wal|shm)$', '', name)}" not in bullet.replace("/`", "`")]
+    assert not unnamed, "in the data folder, not named by architecture.md's Storage: " + ", ".join(unnamed)
