@@ -481,7 +481,7 @@ def prepare_case(
     """The whole transaction Bundle of §3 for ``case``, validated (``MappingError`` when invalid).
 
     ``training``: the platform is the training sandbox, so a qualified INS goes as a test INS.
-    ``audit_head``: the workstation's audit head (``app.audit.witness_code``), tagged on the Task."""
+    ``audit_head``: the workstation's audit head (``app.audit.current_witness``), tagged on the Task."""
     if not case.consent.given:
         raise MappingError("no consent, no sending")
     if not case.images:
