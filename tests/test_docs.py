@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import re
 import subprocess
@@ -257,3 +258,59 @@ def test_the_data_folder_holds_only_what_architecture_md_names(
     assert "teleavis.db" in written  # the command did make its data
     unnamed = [name for name in written if f"`{re.sub(r'-(wal|shm)$', '', name)}" not in bullet.replace("/`", "`")]
     assert not unnamed, "in the data folder, not named by architecture.md's Storage: " + ", ".join(unnamed)
+
+
+def _members(node: ast.ClassDef) -> set[str]:
+    """The names a class defines: methods, nested classes, class attributes, and those set on ``self``."""
+    names = set()
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(inner.name)
+        elif isinstance(inner, ast.Name | ast.Attribute) and isinstance(inner.ctx, ast.Store):
+            names.add(inner.id if isinstance(inner, ast.Name) else inner.attr)
+    return names
+
+
+def _top_level_names(path: Path) -> dict[str, set[str]]:
+    """A module's names (its definitions, assignments and imports), each class's with what it defines."""
+    names: dict[str, set[str]] = {}
+    for node in ast.parse(text_of(path)).body:
+        for inner in ast.walk(node) if isinstance(node, ast.If) else [node]:  # (TYPE_CHECKING's imports)
+            if isinstance(inner, ast.ClassDef):
+                names[inner.name] = _members(inner)
+            elif isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef):
+                names[inner.name] = set()
+            elif isinstance(inner, ast.Assign | ast.AnnAssign):
+                for target in [inner.target] if isinstance(inner, ast.AnnAssign) else inner.targets:
+                    names.update({t.id: set() for t in ast.walk(target) if isinstance(t, ast.Name)})
+            elif isinstance(inner, ast.Import | ast.ImportFrom):
+                names.update({(a.asname or a.name).split(".")[0]: set() for a in inner.names})
+    return names
+
+
+def test_every_dotted_name_of_the_docs_and_docstrings_exists() -> None:
+    # sync/mapping.py's docstring named app.audit.witness_code, which never existed: a reader looked for it.
+    modules = {
+        path.relative_to(ROOT).with_suffix("").as_posix().replace("/", ".").removesuffix(".__init__"): path
+        for path in tracked_files()
+        if path.suffix == ".py" and path.relative_to(ROOT).parts[0] in ("app", "capture", "sync", "ui")
+    }
+    texts = [(page, text_of(page)) for page in [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]]
+    for path in modules.values():
+        for node in ast.walk(ast.parse(text_of(path))):
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                texts.append((path, ast.get_docstring(node) or ""))
+    quoted = set(re.findall(r'"([\w.]+)"', "\n".join(text_of(path) for path in modules.values())))
+    known: dict[str, dict[str, set[str]]] = {}
+    absent = set()
+    for path, text in texts:
+        for name in re.findall(r"(?<![\w./-])((?:app|capture|sync|ui)(?:\.[A-Za-z_]\w*)+)", text):
+            parts = name.split(".")
+            module = next(".".join(parts[:n]) for n in range(len(parts), 0, -1) if ".".join(parts[:n]) in modules)
+            rest = parts[len(module.split(".")) :]
+            if not rest or "." not in module or name in quoted:
+                continue  # a module; a package's name, or a setting's key ("sync.interval_s"); a variable (app.exec)
+            names = known.setdefault(module, _top_level_names(modules[module]))
+            if rest[0] not in names or (len(rest) > 1 and names[rest[0]] and rest[1] not in names[rest[0]]):
+                absent.add(f"{path.relative_to(ROOT)}: {name}")
+    assert not absent, "names that do not exist:\n" + "\n".join(sorted(absent))
