@@ -344,3 +344,16 @@ def test_every_file_the_docs_and_docstrings_name_exists() -> None:
             ):
                 absent.add(f"{path.relative_to(ROOT)}: {name}")
     assert not absent, "files named that do not exist:\n" + "\n".join(sorted(absent))
+
+
+def test_the_states_of_architecture_md_are_the_models() -> None:
+    # The page a newcomer reads for a case's life: every state in its drawing, and the editable and followed
+    # ones as app/model.py has them.
+    from app.model import EDITABLE_STATES, FOLLOWED_STATES, CaseState
+
+    section = _section((DOCS / "architecture.md").read_text(encoding="utf-8"), "The case and its states")
+    drawing = section.split("```")[1]
+    assert {s.value for s in CaseState} <= set(re.findall(r"[a-z]+(?:-[a-z]+)*", drawing))
+    for states, name in ((EDITABLE_STATES, "EDITABLE_STATES"), (FOLLOWED_STATES, "FOLLOWED_STATES")):
+        sentence = next(line for line in section.split("\n- ") if f"(`{name}`)" in line).split(f"(`{name}`)")[0]
+        assert set(re.findall(r"`([a-z-]+)`", sentence)) == {s.value for s in states}, name
