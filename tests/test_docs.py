@@ -357,3 +357,14 @@ def test_the_states_of_architecture_md_are_the_models() -> None:
     for states, name in ((EDITABLE_STATES, "EDITABLE_STATES"), (FOLLOWED_STATES, "FOLLOWED_STATES")):
         sentence = next(line for line in section.split("\n- ") if f"(`{name}`)" in line).split(f"(`{name}`)")[0]
         assert set(re.findall(r"`([a-z-]+)`", sentence)) == {s.value for s in states}, name
+
+
+def test_the_exit_codes_of_cli_md_are_the_errors_own() -> None:
+    # Scripts on the carts branch on these numbers: the table names the error class behind each.
+    from app import errors
+
+    table = _section((DOCS / "cli.md").read_text(encoding="utf-8"), "Exit codes")
+    rows = re.findall(r"^\| (\d+) \|.*\(`(\w+)`\) \|$", table, flags=re.MULTILINE)
+    assert len(rows) == 3  # 1, 2, 3: the table was read
+    for code, name in rows:
+        assert getattr(errors, name).exit_code == int(code), name
