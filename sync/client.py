@@ -6,7 +6,7 @@ Every call is one attempt that ends in a FHIR answer or a typed fault:
   that is not FHIR (an HTML page from a captive portal, a truncated body). Retried with exponential
   backoff and jitter, capped, with no limit on the count; ``Retry-After`` is honoured.
   ``outcome_unknown`` says the request may have reached the platform.
-- ``PermanentFault``: a 4xx other than 401/408/409/412/429, with the OperationOutcome's
+- ``PermanentFault``: a 4xx other than 401/408/409/412/425/429, with the OperationOutcome's
   diagnostics in words; the case waits for the user and nothing is deleted.
 - ``SignInRequired``: 401, and again 401 after one token refresh; ``PlatformMoved``: 301/308, the
   platform moved for good (never followed: the token would go there).
