@@ -1,14 +1,16 @@
 """Bearer tokens for the platform (docs/platform-api.md §1).
 
 A token comes from the platform's OAuth 2.0 token endpoint (client credentials, or a refresh
-token kept from a password sign-in) or is a personal access token pasted by the user. The client
+token saved with ``config set platform.refresh_token -``: Teleavis has no password sign-in), from Pro
+Santé Connect (sync/psc.py), or is a personal access token pasted by the user. The client
 asks for a new one once after a 401; when that fails, syncing stops and says what to do: sign in again
 (Pro Santé Connect), or call whoever set Teleavis up for a new token or secret (``sign_in_message``). Tokens and
 secrets live in the encrypted settings (secret settings), never in logs.
 
 The identity provider is never asked at every request: a refresh that finds it down or busy waits
 (``RefreshBackoff``: its Retry-After, else a growing wait) before it is asked again, and a refresh
-token it refuses (``invalid_grant``) is dropped: no more refresh until the user signs in again.
+token it refuses (``invalid_grant``) is dropped: no more refresh until the user signs in again (Pro
+Santé Connect) or a new refresh token is saved.
 """
 
 from __future__ import annotations
@@ -307,7 +309,7 @@ class OAuthToken:
         with self._lock:
             if self._refused:
                 return False
-            # A confidential client asks afresh; a password sign-in lives on its (rotating) refresh token.
+            # A confidential client asks afresh; one without a secret lives on its (rotating) refresh token.
             # The client's secret goes in HTTP Basic, its id and secret form-encoded first, as RFC 6749
             # §2.3.1 requires every token endpoint to take it (found by a conformance pass: sent in the
             # form's body, which the RFC does not recommend, it was refused by an endpoint taking Basic
