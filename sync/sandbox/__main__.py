@@ -1,4 +1,4 @@
-"""`python -m sync.sandbox [--host H] [--port P] [--answer-after S]`."""
+"""`python -m sync.sandbox [--host H] [--port P] [--answer-after S] [--question-rate P] [--seed N] [--token T]`."""
 
 import sys
 
