@@ -647,7 +647,7 @@ class Outbox:
         return message_id
 
     def set_reply_reduced(self, case_id: str, message_id: str, reduced: bool = True) -> bool:
-        """Send the photos of this reply still to leave as reduced copies (issue 18.5: a slow link), as a case's
+        """Send the photos of this reply still to leave as reduced copies (a slow link), as a case's
         may be (``set_reduced``); its photos already on the platform stay as sent, the originals stay here.
         Kept in the reply's sealed body: the case's send record is gone once the case has left, and the choice
         survives a restart. False when the reply is no longer waiting to leave (nothing changed)."""

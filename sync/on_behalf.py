@@ -1,4 +1,4 @@
-"""A request made by a signed-in professional on behalf of the site's requester (issue 16.6).
+"""A request made by a signed-in professional on behalf of the site's requester.
 
 The site file names the requester (``ServiceRequest.requester`` → their PractitionerRole). When the
 professional signed in with Pro Santé Connect is someone else (a nurse of a cart requesting for the

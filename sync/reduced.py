@@ -1,4 +1,4 @@
-"""Reduced copies of a case's images, for a link too slow for the originals (issue 18.5).
+"""Reduced copies of a case's images, for a link too slow for the originals.
 
 The user chooses it per case (``teleavis case send ID --reduced``, or the window's "Envoyer des
 copies réduites"). Each photo then goes as a copy whose longest side is at most 3000 px, in JPEG

@@ -368,3 +368,14 @@ def test_the_exit_codes_of_cli_md_are_the_errors_own() -> None:
     assert len(rows) == 3  # 1, 2, 3: the table was read
     for code, name in rows:
         assert getattr(errors, name).exit_code == int(code), name
+
+
+def test_no_docstring_or_page_sends_the_reader_to_an_issue_list_it_cannot_read() -> None:
+    # « (issue 16.6) », « (issue 18.5) » in module docstrings named a numbered list of issues that is not
+    # in the repository nor anywhere public: the docstring says what it means in its own words instead.
+    cited = sorted(
+        f"{path.relative_to(ROOT)}: {match}"
+        for path, text in _docs_and_docstrings(_code_modules())
+        for match in re.findall(r"\bissues? \d+\.\d+", text)
+    )
+    assert not cited, "issues the reader cannot look up:\n" + "\n".join(cited)

@@ -30,7 +30,7 @@ class ViewChecklist(QListWidget):
 
         The lines already listed are rewritten in place (Qt leaves a line whose words and marks are the same
         untouched): cleared and added again at each case opened, the list was laid out again, its lines
-        wrapped anew, after the page's first paint (issue 18.1)."""
+        wrapped anew, after the page's first paint (tests/bench/test_wait_bench.py measures the wait)."""
         entries = expected_views(case.specialty, case.images, case.single_eye_reason)
         if len(entries) != self.count():
             self.clear()

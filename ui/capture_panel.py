@@ -352,7 +352,7 @@ class CapturePanel(QWidget):
     def check_again_when_shown(self) -> None:
         """The case's images whose verdict is of older checks (and any of another specialty's) checked again,
         as for a change of specialty, once its thumbnails are shown: decoded and checked meanwhile, they took
-        Python's lock from the worker decoding them (issue 18.1)."""
+        Python's lock from the worker decoding them (tests/bench/test_wait_bench.py)."""
         case = self._case
         if case is None or not self._editable():
             return

@@ -390,7 +390,7 @@ class CasePage(QWidget):
         cases opened before are not waited for: nothing reads them here). While its thumbnails are being
         decoded, the line waits for them to be shown, or for the page to be left: written meanwhile, it
         took Python's lock from the worker decoding them and from this thread (a quarter of the time the
-        user waits for the case, issue 18.1)."""
+        user waits for the case: tests/bench/test_wait_bench.py)."""
         self._view_to_note = case_id
         if not self.capture.loading():
             self._note_view_now()
@@ -529,7 +529,7 @@ class CasePage(QWidget):
         self._header()
 
     def _act_words(self) -> str:
-        """Whether sending records a billable RQD act for this patient (issue 16.7)."""
+        """Whether sending records a billable RQD act for this patient (app/acts.py)."""
         from app.acts import judge
 
         if self.case is None or not self.editing():

@@ -110,7 +110,7 @@ class ImageStrip(QScrollArea):
         Left to Qt (« as needed »), it was shown or hidden a turn of the event loop after the tiles changed:
         the strip then lost or took back the bar's height and the whole case page was laid out a second
         time, each tile resized again, at every case opened with more tiles than the one before, or fewer
-        (issue 18.1)."""
+        (tests/bench/test_wait_bench.py)."""
         wide = self._row.minimumSizeHint().width() > self.maximumViewportSize().width()
         policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOn if wide else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
         if self.horizontalScrollBarPolicy() != policy:

@@ -1238,7 +1238,7 @@ class MainWindow(QMainWindow):
         self._tell_overdue()
 
     def _tell_overdue(self) -> None:
-        """The tray says once (not at every poll) that a case's expert answer is overdue (issue 16.8)."""
+        """The tray says once (not at every poll) that a case's expert answer is overdue (``Store.overdue``)."""
         from app.settings import is_training
 
         try:

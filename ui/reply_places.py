@@ -207,7 +207,7 @@ def large_photos(message: Message, images: list[CaseImage]) -> list[CaseImage]:
 
 class ReplyReduce(QWidget):
     """A reply to the expert waiting to leave with large photos: « Envoyer la réponse en copies réduites »,
-    as a case's « Envoyer des copies réduites » (issue 18.5: a slow link without resumable uploads). Once
+    as a case's « Envoyer des copies réduites » (a slow link without resumable uploads). Once
     chosen (kept with the reply, app/outbox.py ``set_reply_reduced``) it says so, and is offered no more."""
 
     #: The reply (its message id) whose photos are to go reduced: the caller records it.
