@@ -339,13 +339,16 @@ def held_only_as_billing_number(resource: dict[str, Any], system: str, value: st
 def may_hold_identifier(resource: dict[str, Any], system: str, value: str) -> bool:
     """Whether ``resource`` may be a Patient an identifier search on ``system|value`` matched: it carries that
     identifier (its value whatever its case and blanks around it: a server may match it so), or it shows no
-    identifier at all (masked: it cannot be told apart). A Patient showing only other identifiers was returned by
-    a server that did not apply the search (FHIR's lenient default: a parameter it does not read is ignored), and
-    is not the one the case's conditional create would file it under."""
+    identifier at all, or one under ``system`` showing no value (masked, FHIR's data-absent-reason: it cannot be
+    told apart; found in review, the holder under other traits whose value was masked was left out, and the case
+    filed under it). A Patient showing only other identifiers was returned by a server that did not apply the
+    search (FHIR's lenient default: a parameter it does not read is ignored), and is not the one the case's
+    conditional create would file it under."""
     shown = _identifiers(resource)
     wanted = value.strip().casefold()
     return not shown or any(
-        i.get("system") == system and isinstance(i.get("value"), str) and i["value"].strip().casefold() == wanted
+        i.get("system") == system
+        and (not isinstance(i.get("value"), str) or not i["value"].strip() or i["value"].strip().casefold() == wanted)
         for _, i in shown
     )
 

@@ -79,6 +79,9 @@ def test_a_server_ignoring_the_search_still_shows_the_other_patient_holding_the_
         assert sandbox.count("Task") == 1
 
 
+_MASKED = {"url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason", "valueCode": "masked"}
+
+
 @pytest.mark.parametrize(
     ("identifiers", "holds"),
     [
@@ -86,7 +89,12 @@ def test_a_server_ignoring_the_search_still_shows_the_other_patient_holding_the_
         ([{"system": "urn:oid:1.2.3", "value": " d-2291 "}], True),  # a server may match it so: kept, the safe side
         ([{"system": "urn:oid:1.2.3", "value": "D-1111"}], False),
         ([{"system": "urn:oid:9.9", "value": "D-2291"}], False),
-        ([{"system": "urn:oid:1.2.3"}], False),
+        # The number's system shown, its value not (masked, FHIR's data-absent-reason; found in review: taken for
+        # another number, the holder under other traits was left out and the case filed under it): kept.
+        ([{"system": "urn:oid:1.2.3"}], True),
+        ([{"system": "urn:oid:1.2.3", "_value": {"extension": [_MASKED]}}], True),
+        ([{"system": "urn:oid:9.9", "value": "D-1111"}, {"system": "urn:oid:1.2.3", "value": "D-2291"}], True),
+        ([{"system": "urn:oid:1.2.3", "value": "D-2291-B"}, {"system": "urn:oid:9.9"}], False),
         (None, True),  # no identifier shown (masked): cannot be told apart, kept
     ],
 )
@@ -95,3 +103,75 @@ def test_a_patient_may_hold_the_number_looked_up(identifiers: Any, holds: bool) 
 
     patient: dict[str, Any] = {"resourceType": "Patient", **({"identifier": identifiers} if identifiers else {})}
     assert may_hold_identifier(patient, "urn:oid:1.2.3", "D-2291") is holds
+
+
+def _masking(sandbox: SandboxServer, system: str) -> None:
+    """The sandbox's Patient search showing the value of the number under ``system`` masked (FHIR's
+    data-absent-reason), as a server withholding an identifier's value from a search answer may."""
+    import json
+
+    platform = sandbox.platform
+    serve = platform.handle
+
+    def handle(request: Any) -> Any:
+        reply = serve(request)
+        if request.method == "POST" and request.path.rstrip("/").endswith("/Patient/_search") and reply.status == 200:
+            bundle = json.loads(reply.body)
+            for entry in bundle.get("entry") or []:
+                for identifier in entry["resource"].get("identifier") or []:
+                    if identifier.get("system") == system:
+                        del identifier["value"]
+                        identifier["_value"] = {"extension": [_MASKED]}
+            reply.body = json.dumps(bundle).encode()
+        return reply
+
+    platform.handle = handle
+
+
+def test_the_holder_showing_its_number_masked_still_stops_the_case(store: Store, tmp_path: Path) -> None:
+    """Found in review: the Patient holding the file number under other traits, its value masked in the search
+    answer, was taken for one holding another number and left out: the case went, filed by the conditional create
+    under that other patient. Shown under the number's system with no value, it is compared as one showing none."""
+    from dataclasses import replace as changed
+
+    with SandboxServer(tmp_path / "platform", run_expert=False) as sandbox:
+        holder = make_case(store, ins=False, local_id="D-2291", queue=False)
+        case = store.get_case(holder)
+        case.patient = changed(case.patient, family="LEROY", given=["Sophie"], birth_date="1988-07-14", sex="female")
+        store.update_case(case)
+        store.queue(holder)
+        with engine_on(store, sandbox.base_url) as engine:
+            assert engine.run_once(poll=False).sent == [holder]
+            [patient] = sandbox.resources("Patient")
+            systems = {i["system"] for i in patient["identifier"] if i.get("value") == "D-2291"}
+            for system in systems:
+                _masking(sandbox, system)
+            _lenient(sandbox)
+            ours = make_case(store, ins=False, local_id="D-2291")
+            assert engine.run_once(poll=False).needs_attention == [ours]
+        assert "sous ce même n° de dossier" in str(store.platform_info(ours)["last_error"])
+        assert sandbox.count("Task") == 1
+
+
+def test_the_holder_on_a_later_page_of_a_lenient_answer_still_stops_the_case(store: Store, tmp_path: Path) -> None:
+    """A server ignoring the search pages every Patient it holds: the holder on the third page is read all the
+    same (the ``next`` links followed) and stops the case."""
+    from dataclasses import replace as changed
+
+    from sync.sandbox.shapes import SearchShape
+
+    with SandboxServer(tmp_path / "platform", run_expert=False) as sandbox:
+        with engine_on(store, sandbox.base_url) as engine:
+            for n, (number, family) in enumerate([("D-1111", "BERNARD"), ("D-1112", "MARTIN"), ("D-2291", "LEROY")]):
+                sent = make_case(store, ins=False, local_id=number, queue=False, seed=n + 1)
+                case = store.get_case(sent)
+                case.patient = changed(case.patient, family=family, given=["Sophie"], birth_date="1988-07-14")
+                store.update_case(case)
+                store.queue(sent)
+                assert engine.run_once(poll=False).sent == [sent]
+            sandbox.platform.search_shape = SearchShape(page_size=1)
+            _lenient(sandbox)
+            ours = make_case(store, ins=False, local_id="D-2291")
+            assert engine.run_once(poll=False).needs_attention == [ours]
+        assert "sous ce même n° de dossier" in str(store.platform_info(ours)["last_error"])
+        assert sandbox.count("Task") == 3
