@@ -1525,7 +1525,15 @@ class Engine:
         """Whether the case's note is a reply's « not left yet », or its refusal (in either language): a reply
         gone since makes it untrue (found from outside: a refusal stayed said once the corrected reply went)."""
         said = self.store.platform_info(case_id).get("last_error") or ""
-        keys = ("sync.reply_waiting", "sync.reply_refused_words", "sync.reply_refused")
+        # (A reply refused as its request was deleted there too: found in review, the request back and a reply
+        # gone since, the case still said « La demande n'existe plus sur la plateforme … Appelez la plateforme ».)
+        keys = (
+            "sync.reply_waiting",
+            "sync.reply_refused_words",
+            "sync.reply_refused",
+            "sync.reply_task_gone",
+            "reply.training_gone",
+        )
         return any(said.startswith(words.split("{", 1)[0]) for key in keys for words in M.CATALOGUE[key].values())
 
     def _refused_yet_kept(self, summary: SyncSummary) -> bool:

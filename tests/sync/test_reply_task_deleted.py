@@ -63,3 +63,65 @@ def test_a_training_reply_whose_request_is_gone_says_no_real_patient_is_concerne
     said, posted = _reply_to_a_deleted_request(store, tmp_path, 404)
     assert "Aucun vrai patient n'est concerné" in said and "corrigez-la" not in said, said
     assert posted == []
+
+
+def test_the_reply_to_a_deleted_request_is_kept_across_a_restart_and_never_sent_when_it_comes_back(
+    teleavis_home: Path, tmp_path: Path
+) -> None:
+    """Its words and its photo are kept for the nurse (the Teleavis closed and opened again), and once the request
+    is back on the platform (a deletion undone), the refused reply is not sent by itself: only when queued again.
+    Found in review: sent then, the case still said « La demande n'existe plus sur la plateforme … »."""
+    from app import reply_drafts
+    from app.model import CaseImage
+    from app.outbox import Outbox
+    from app.store import NewImage
+    from sync.follow import to_send_again
+    from tests.sync.sync_helpers import jpeg, setup_site
+
+    with SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=5) as server:
+        with Store.open(teleavis_home) as store:
+            setup_site(store)
+            store.settings.set("platform.url", "https://platform.example/fhir")
+            case_id = make_case(store)
+            with engine_on(store, server.base_url) as engine:
+                engine.run_once()
+                server.expert.run_until_idle()
+                engine.run_once()
+                assert store.state(case_id) == CaseState.ON_HOLD
+                task_id = str(store.platform_info(case_id)["task_id"])
+                photo = NewImage(
+                    CaseImage(body_site="dos", view="close-up", content_type="image/jpeg", width=64, height=48),
+                    jpeg(seed=4),
+                )
+                message_id = queue_reply(store, case_id, "Depuis trois semaines.", [photo])
+                serve = server.platform.handle
+                posted: list[str] = []
+
+                def deleted(request: Any) -> Reply:
+                    if request.path.rstrip("/").endswith(f"/Task/{task_id}"):
+                        return error_reply(FhirError.one(410, f"HAPI-2001: Resource Task/{task_id} is gone/deleted"))
+                    if request.method == "POST":
+                        posted.append(request.path)
+                    return serve(request)
+
+                server.platform.handle = deleted
+                assert engine.run_once(poll=False).replies_sent == 0
+            assert posted == []
+        with Store.open(teleavis_home) as store:  # Teleavis closed and opened again
+            assert "Depuis trois semaines." in reply_drafts.load(store, case_id)
+            [message] = [m for m in Outbox(store).messages(case_id) if m.id == message_id]
+            assert message.state == "refused"
+            again = [i for i in message.image_ids if i in to_send_again(Outbox(store).messages(case_id))]
+            assert again == list(message.image_ids) and again
+            assert [i for i, _name in reply_drafts.load_again(store, case_id, again)] == again  # goes with the reply
+            server.platform.handle = serve  # the request back on the platform
+            with engine_on(store, server.base_url) as engine:
+                summary = engine.run_once()
+                assert summary.replies_sent == 0
+            assert [m.state for m in Outbox(store).messages(case_id) if m.id == message_id] == ["refused"]
+            assert not [c for c in server.resources("Communication") if "Depuis trois semaines." in str(c)]
+            # Sent again by the nurse, it goes once, and the case no longer says the request gone.
+            queue_reply(store, case_id, reply_drafts.load(store, case_id), [], again=again)
+            with engine_on(store, server.base_url) as engine:
+                assert engine.run_once().replies_sent == 1
+            assert "n'existe plus" not in str(store.platform_info(case_id)["last_error"])
