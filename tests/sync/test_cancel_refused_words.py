@@ -18,6 +18,7 @@ from app import i18n
 from app.errors import TeleavisError
 from app.model import CaseState
 from app.store import Store
+from sync.client import TransientFault
 from sync.follow import cancel
 from tests.support.scripted_platform import outcome, scripted_platform, send_to_sandbox, task
 from tests.sync.sync_helpers import client_for_url
@@ -92,3 +93,32 @@ def test_the_scripted_platform_updates_a_task_as_a_strict_server_does(store: Sto
         assert platform.tasks[task_id]["status"] == "cancelled"
         assert platform.tasks[task_id]["meta"]["versionId"] == "3"
     assert store.state(case_id) == CaseState.CANCELLED
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        (404, {"Content-Type": "text/html"}, b"<html><body><h1>404 Not Found</h1>nginx</body></html>"),
+        (404, {}, b""),
+        (404, {"Content-Type": "application/fhir+json"}, b'{"resourceType": "Bundle", "type": "searchset"}'),
+    ],
+    ids=["html", "empty", "not-an-outcome"],
+)
+@pytest.mark.parametrize("when", ["read", "update"])
+def test_a_404_not_from_the_platform_never_says_the_request_gone(
+    store: Store, tmp_path: Path, answer: tuple[int, dict[str, str], bytes], when: str
+) -> None:
+    """A gateway's or a proxy's 404 (an HTML page, no body, no OperationOutcome) is not the platform saying the
+    request deleted: the cancellation is said not asked (the network), never « n'existe plus »."""
+    store.settings.set("platform.url", "https://platform.example/fhir")
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "requested")
+        if when == "read":
+            platform.hooks.append(lambda path, _query: answer if path.endswith(f"/Task/{task_id}") else None)
+        else:
+            platform.put_hooks.append(lambda _path, _sent: answer)
+        with client_for_url(platform.base_url) as client, pytest.raises(TransientFault):
+            cancel(store, client, case_id, budget_s=1.0)
+        assert platform.tasks[task_id]["status"] == "requested"
+    assert store.state(case_id) == CaseState.SENT
