@@ -12,6 +12,8 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+import pytest
+
 from app.store import Store
 from tests.support.scripted_platform import (
     PDF,
@@ -71,3 +73,37 @@ def test_a_question_in_a_text_attachment_whose_base64_is_in_lines_is_read(store:
             engine.run_once()
     questions = [m.text for m in Outbox(store).messages(case_id) if m.direction == "from-expert"]
     assert questions == [words]
+
+
+@pytest.mark.parametrize("damage", ["cut", "garbled"])
+def test_a_binary_resource_whose_base64_in_lines_is_damaged_is_not_kept(
+    store: Store, tmp_path: Path, damage: str
+) -> None:
+    """The blanks between groups are read past, nothing more: base64 whose last group is short (a body cut on
+    the way) or holding a character base64 has not (garbled) stays an unreadable answer, the PDF never kept as
+    garbage, even when the report gives neither the file's size nor its hash to check it by."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    whole = _mime_lines(PDF)
+    if damage == "cut":
+        data = whole[: len(whole) * 2 // 3]
+        if len("".join(data.split())) % 4 == 0:
+            data = data[:-1]
+    else:
+        data = whole[:40] + "****" + whole[44:]  # a group replaced (a bad copy): dropped, it would decode
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r",))
+        unchecked = report("r", "Naevus bénin, surveillance.", pdf="b")
+        for form in unchecked["presentedForm"]:
+            del form["size"], form["hash"]
+        platform.reports["r"] = unchecked
+
+        def as_resource(path: str, _query: dict[str, list[str]]) -> Reply | None:
+            if not path.endswith("/Binary/b"):
+                return None
+            return fhir({"resourceType": "Binary", "id": "b", "contentType": "application/pdf", "data": data})
+
+        platform.hooks.append(as_resource)
+        with following(store, platform) as engine:
+            engine.run_once()
+    answer = store.answer(case_id)
+    assert answer is None or answer.pdf_blobs == [], [len(store.objects.get(b)) for b in answer.pdf_blobs]
