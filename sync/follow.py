@@ -1246,16 +1246,8 @@ class Follower:
                 destination = self.store.destination(case_id)
                 if fault.status in (404, 410) and destination is not None:
                     # Found from outside: a Task the platform deleted left the case « sent », waiting for
-                    # an answer that could not come, nothing said. A training case's platform was erased
-                    # (sync/training.py): no platform to call, no real patient. An answered case keeps its
-                    # answer: a platform deleting its requests once answered is no news (found from outside:
-                    # « aucune réponse ne viendra … Appelez la plateforme » beside the answer, the case unread).
-                    training = destination == TRAINING
-                    if self.store.state(case_id) == CaseState.ANSWERED:
-                        gone = "follow.task_gone.answered.training" if training else "follow.task_gone.answered"
-                    else:
-                        gone = "follow.task_gone.training" if training else "follow.task_gone"
-                    self._note(case_id, M.tr(gone))
+                    # an answer that could not come, nothing said.
+                    self._note(case_id, M.tr(task_gone_key(self.store, case_id)))
                 continue
             answers = True
             returned.add(task_id)
@@ -2713,6 +2705,17 @@ def _minus_second(instant: str) -> str:
 SERVER_META = frozenset({"versionId", "lastUpdated", "source"})
 
 
+def task_gone_key(store: Store, case_id: str) -> str:
+    """What a case whose Task the platform deleted (404, 410) says (``follow.task_gone…``). A training case's
+    platform was erased (sync/training.py): no platform to call, no real patient. An answered case keeps its
+    answer: a platform deleting its requests once answered is no news (found from outside: « aucune réponse ne
+    viendra … Appelez la plateforme » beside the answer, the case unread)."""
+    training = store.destination(case_id) == TRAINING
+    if store.state(case_id) == CaseState.ANSWERED:
+        return "follow.task_gone.answered.training" if training else "follow.task_gone.answered"
+    return "follow.task_gone.training" if training else "follow.task_gone"
+
+
 def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float | None = 60.0) -> None:
     """Ask the platform to cancel the case (only while its Task is requested or received; §4).
 
@@ -2724,7 +2727,13 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
         _cancel(store, client, case_id, budget_s)
     except PermanentFault as fault:
         if fault.status in (404, 410):
-            raise TeleavisError(M.tr("cancel.gone")) from fault
+            # Said on the case at once, as a poll would (found in review: the case stayed « sent » in the list,
+            # nothing said, until a later poll marked it news, the nurse told twice); not news, she is told now.
+            # A training case's words (found in review: « Appelez la plateforme » of an erased test platform).
+            key = task_gone_key(store, case_id)
+            with transaction(store.conn) as conn:
+                store.set_platform_words(conn, case_id, last_error=M.tr(key))
+            raise TeleavisError(M.tr("cancel.gone" if key == "follow.task_gone" else key)) from fault
         words = (fault.diagnostics or M.tr("net.no_words")).rstrip()
         words += "" if words.endswith((".", "!", "?", "…")) else "."
         raise TeleavisError(M.tr("cancel.refused", status=fault.status, diagnostics=words)) from fault

@@ -20,7 +20,7 @@ from app.model import CaseState
 from app.store import Store
 from sync.client import TransientFault
 from sync.follow import cancel
-from tests.support.scripted_platform import outcome, scripted_platform, send_to_sandbox, task
+from tests.support.scripted_platform import following, outcome, scripted_platform, send_to_sandbox, task
 from tests.sync.sync_helpers import client_for_url
 
 
@@ -122,3 +122,42 @@ def test_a_404_not_from_the_platform_never_says_the_request_gone(
             cancel(store, client, case_id, budget_s=1.0)
         assert platform.tasks[task_id]["status"] == "requested"
     assert store.state(case_id) == CaseState.SENT
+
+
+def test_a_request_found_deleted_on_cancelling_is_said_on_the_case_at_once(store: Store, tmp_path: Path) -> None:
+    """Found in review: told « n'existe plus » at the command, the case stayed in the list as sent with nothing
+    said, until a later poll found the Task gone and marked it as news to read, the nurse told twice. Now the case
+    says it at once, as the poll would (not news: she has just been told), and a poll since adds nothing."""
+    from sync.follow import M as FOLLOW_M
+
+    store.settings.set("platform.url", "https://platform.example/fhir")
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:  # the Task deleted there: read, 404 (searched, not found)
+        with client_for_url(platform.base_url) as client, pytest.raises(TeleavisError):
+            cancel(store, client, case_id, budget_s=2.0)
+        assert store.platform_info(case_id)["last_error"] == FOLLOW_M.tr("follow.task_gone")
+        assert store.unread_count() == 0
+        with following(store, platform) as engine:
+            engine.run_once()
+        assert any(f"/Task/{task_id}" in asked for asked in platform.requests), "polled since"
+    assert store.platform_info(case_id)["last_error"] == FOLLOW_M.tr("follow.task_gone")
+    assert store.unread_count() == 0
+    assert store.state(case_id) == CaseState.SENT
+
+
+def test_a_training_request_found_deleted_on_cancelling_says_no_real_patient_is_concerned(
+    store: Store, tmp_path: Path
+) -> None:
+    """A training case's platform erased (a key or platform change, a backup restored): no platform to call."""
+    from sync.follow import M as FOLLOW_M
+
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    gone = outcome(404, f"HAPI-2001: Resource Task/{task_id} is not known")
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "requested")
+        platform.hooks.append(lambda path, _query: gone if f"/Task/{task_id}" in path else None)
+        with client_for_url(platform.base_url) as client, pytest.raises(TeleavisError) as refused:
+            cancel(store, client, case_id, budget_s=2.0)
+    said = refused.value.message
+    assert "Aucun vrai patient n'est concerné" in said and "Appelez la plateforme" not in said, said
+    assert store.platform_info(case_id)["last_error"] == FOLLOW_M.tr("follow.task_gone.training")
