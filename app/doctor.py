@@ -399,6 +399,11 @@ class PlatformProbe:
     date_header: str | None = None
     ca_bundle: str = ""
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # A sign-in refused that no one signs in to again (a fixed token, an OAuth client's credentials): what the
+    # platform refuses and who gives it again, the sync's own words (sync.auth.refused_words); empty for
+    # Pro Santé Connect, a sign-in of the user's.
+    refused: str = ""
+    refused_advice: str = ""
 
 
 def platform(probe: PlatformProbe | None) -> Check:
@@ -414,6 +419,10 @@ def platform(probe: PlatformProbe | None) -> Check:
         return Check("platform", FAILED, M.tr("doctor.platform.proxy", url=url), M.tr("doctor.platform.proxy.advice"))
     if probe.outcome == "ok":
         return Check("platform", OK, M.tr("doctor.platform.ok", url=url, software=reason or "FHIR"))
+    if probe.outcome == "sign_in" and probe.refused:
+        return Check(
+            "platform", WARNING, M.tr("doctor.platform.refused", url=url, what=probe.refused), probe.refused_advice
+        )
     if probe.outcome == "sign_in":
         return Check(
             "platform", WARNING, M.tr("doctor.platform.sign_in", url=url), M.tr("doctor.platform.sign_in.advice")

@@ -412,6 +412,10 @@ M.add(
             "fr": "{url} répond mais demande de se reconnecter.",
             "en": "{url} answers but asks to sign in again.",
         },
+        "doctor.platform.refused": {
+            "fr": "{url} répond mais refuse {what}.",
+            "en": "{url} answers but refuses {what}.",
+        },
         "doctor.platform.sign_in.advice": {
             "fr": "Reconnectez-vous dans Réglages > Plateforme (ou collez un nouveau jeton d'accès).",
             "en": "Sign in again in Settings > Platform (or paste a new access token).",

@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 from urllib.parse import quote_plus
 
 import requests
@@ -42,35 +42,44 @@ M.add(
         },
         # A site whose access is set once, by whoever set Teleavis up, has no sign-in to do again (found by an
         # outside tester: « reconnectez-vous » told the nurse nothing): who to call, and what they give again.
-        "auth.token_refused": {
-            "fr": "La plateforme refuse le jeton d'accès enregistré sur ce poste (expiré ou révoqué). La "
-            "synchronisation est arrêtée ; rien n'a été perdu. Appelez la personne qui a installé Teleavis : "
-            "elle demandera un nouveau jeton à la plateforme et l'enregistrera dans Édition > Réglages…, "
-            "onglet Plateforme, « Jeton d'accès » (ou par « teleavis config set platform.token - »).",
-            "en": "The platform refuses the access token saved on this workstation (expired or revoked). Syncing "
-            "has stopped; nothing was lost. Call the person who set Teleavis up: they will ask the platform for a "
-            "new token and save it in Edit > Settings…, Platform tab, “Access token” (or with “teleavis config "
-            "set platform.token -”).",
+        # The sentence is built from two parts each, shared with ``teleavis doctor`` (refused_words): what is
+        # refused, and who gives it again.
+        "auth.refused": {
+            "fr": "La plateforme refuse {what}. La synchronisation est arrêtée ; rien n'a été perdu. {advice}",
+            "en": "The platform refuses {what}. Syncing has stopped; nothing was lost. {advice}",
         },
-        "auth.client_refused": {
-            "fr": "La plateforme refuse l'identifiant et le secret client enregistrés sur ce poste (changés ou "
-            "révoqués). La synchronisation est arrêtée ; rien n'a été perdu. Appelez la personne qui a installé "
-            "Teleavis : elle enregistrera ceux que donne la plateforme dans Édition > Réglages…, onglet "
-            "Plateforme, « Identifiant client » et « Secret client » (ou par « teleavis config set "
-            "platform.client_secret - »).",
-            "en": "The platform refuses the client id and secret saved on this workstation (changed or revoked). "
-            "Syncing has stopped; nothing was lost. Call the person who set Teleavis up: they will save the ones "
-            "the platform gives in Edit > Settings…, Platform tab, “Client id” and “Client secret” (or with "
-            "“teleavis config set platform.client_secret -”).",
+        "auth.token_refused.what": {
+            "fr": "le jeton d'accès enregistré sur ce poste (expiré ou révoqué)",
+            "en": "the access token saved on this workstation (expired or revoked)",
         },
-        "auth.refresh_refused": {
-            "fr": "La plateforme refuse le jeton de renouvellement enregistré sur ce poste (expiré ou révoqué). "
-            "La synchronisation est arrêtée ; rien n'a été perdu. Appelez la personne qui a installé Teleavis : "
-            "elle en demandera un nouveau à la plateforme et l'enregistrera par « teleavis config set "
-            "platform.refresh_token - ».",
-            "en": "The platform refuses the renewal token saved on this workstation (expired or revoked). Syncing "
-            "has stopped; nothing was lost. Call the person who set Teleavis up: they will ask the platform for a "
-            "new one and save it with “teleavis config set platform.refresh_token -”.",
+        "auth.token_refused.advice": {
+            "fr": "Appelez la personne qui a installé Teleavis : elle demandera un nouveau jeton à la plateforme et "
+            "l'enregistrera dans Édition > Réglages…, onglet Plateforme, « Jeton d'accès » (ou par « teleavis "
+            "config set platform.token - »).",
+            "en": "Call the person who set Teleavis up: they will ask the platform for a new token and save it in "
+            "Edit > Settings…, Platform tab, “Access token” (or with “teleavis config set platform.token -”).",
+        },
+        "auth.client_refused.what": {
+            "fr": "l'identifiant et le secret client enregistrés sur ce poste (changés ou révoqués)",
+            "en": "the client id and secret saved on this workstation (changed or revoked)",
+        },
+        "auth.client_refused.advice": {
+            "fr": "Appelez la personne qui a installé Teleavis : elle enregistrera ceux que donne la plateforme "
+            "dans Édition > Réglages…, onglet Plateforme, « Identifiant client » et « Secret client » (ou par "
+            "« teleavis config set platform.client_secret - »).",
+            "en": "Call the person who set Teleavis up: they will save the ones the platform gives in Edit > "
+            "Settings…, Platform tab, “Client id” and “Client secret” (or with “teleavis config set "
+            "platform.client_secret -”).",
+        },
+        "auth.refresh_refused.what": {
+            "fr": "le jeton de renouvellement enregistré sur ce poste (expiré ou révoqué)",
+            "en": "the renewal token saved on this workstation (expired or revoked)",
+        },
+        "auth.refresh_refused.advice": {
+            "fr": "Appelez la personne qui a installé Teleavis : elle en demandera un nouveau à la plateforme et "
+            "l'enregistrera par « teleavis config set platform.refresh_token - ».",
+            "en": "Call the person who set Teleavis up: they will ask the platform for a new one and save it with "
+            "“teleavis config set platform.refresh_token -”.",
         },
         "auth.redirected": {
             "fr": "L'adresse de connexion (OAuth) renvoie ailleurs (HTTP {status}) : le secret ne lui a pas été "
@@ -231,10 +240,13 @@ class StaticToken:
     def refresh(self, session: requests.Session, timeout: tuple[float, float]) -> bool:
         return False
 
+    #: What the platform refuses when it refuses this source (:func:`refused_words`).
+    refused = "token"
+
     @staticmethod
     def sign_in_message() -> str:
         """Words for the user when the platform refuses the token: no sign-in here, a new token to save."""
-        return M.tr("auth.token_refused")
+        return refused_message("token")
 
 
 class OAuthToken:
@@ -303,7 +315,12 @@ class OAuthToken:
     def sign_in_message(self) -> str:
         """Words for the user when the platform refuses the token and no refresh helps: the credentials set
         here to give again (a confidential client's secret, else the refresh token it lives on)."""
-        return M.tr("auth.client_refused" if self.client_secret else "auth.refresh_refused")
+        return refused_message(self.refused)
+
+    @property
+    def refused(self) -> Refused:
+        """What the platform refuses when no refresh helps (:func:`refused_words`)."""
+        return "client" if self.client_secret else "refresh"
 
     def refresh(self, session: requests.Session, timeout: tuple[float, float]) -> bool:
         with self._lock:
@@ -413,6 +430,22 @@ class OAuthToken:
                     self._save(self._access or "", "")
                 except StorageError:
                     log.warning("the refresh token refused could not be forgotten in the settings")
+
+
+Refused = Literal["token", "client", "refresh"]
+
+
+def refused_words(refused: Refused) -> tuple[str, str]:
+    """What the platform refuses that is saved on this workstation (``token``: a fixed token; ``client``: an
+    OAuth client's id and secret; ``refresh``: a refresh token), and who gives it again: the two parts of the
+    sync's sentence (:func:`refused_message`), said by ``teleavis doctor`` as its diagnosis and its advice."""
+    return M.tr(f"auth.{refused}_refused.what"), M.tr(f"auth.{refused}_refused.advice")
+
+
+def refused_message(refused: Refused) -> str:
+    """The sync's words when the platform refuses what is saved here: no sign-in to do again, whom to call."""
+    what, advice = refused_words(refused)
+    return M.tr("auth.refused", what=what, advice=advice)
 
 
 def token_source_from_settings(settings: SettingsStore) -> TokenSource:

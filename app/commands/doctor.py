@@ -193,25 +193,35 @@ def _probe_one(cv2: Any, index: int, backend: int, name: str) -> CameraProbe:
 # -- the platform -------------------------------------------------------------------------------------
 
 
-def _sealed(root: Path, url: str) -> tuple[str | None, str]:
-    """The pasted access token and the proxy (sealed: it may hold a password) when the data unlocks
-    without asking (keyring, or the environment), and only for the platform address the settings'
-    tags vouch for (read without the key, ``url`` could have been rewritten in the database to send
-    the token elsewhere). ``(None, "")`` otherwise."""
+#: The sealed settings the doctor's probe reads, as the sync does (sync.auth.token_source_from_settings).
+_SEALED_READ = (
+    "platform.token",
+    "proxy",
+    "platform.token_url",
+    "platform.client_id",
+    "platform.client_secret",
+    "platform.refresh_token",
+    "platform.oidc_issuer",
+)
+
+
+def _sealed(root: Path, url: str) -> dict[str, Any]:
+    """The access token, how the site gets one (the OAuth client's, Pro Santé Connect's issuer) and the proxy
+    (sealed: it may hold a password) when the data unlocks without asking (keyring, or the environment), and
+    only for the platform address the settings' tags vouch for (read without the key, ``url`` could have been
+    rewritten in the database to send the token elsewhere). Empty otherwise."""
     if not (root / "key.json").exists():
-        return None, ""
+        return {}
     from app.keystore import PASSPHRASE_ENV
     from app.store import Store
 
     try:
         with Store.open(root, passphrase=lambda _confirm: os.environ.get(PASSPHRASE_ENV)) as store:
             if store.settings.get("platform.url") != url:
-                return None, ""
-            token = store.settings.get("platform.token")
-            proxy = store.settings.get("proxy")
+                return {}
+            return {key: store.settings.get(key) for key in _SEALED_READ}
     except TeleavisError:
-        return None, ""
-    return (str(token) if token else None), str(proxy or "")
+        return {}
 
 
 def probe_platform(root: Path) -> PlatformProbe | None:
@@ -222,7 +232,7 @@ def probe_platform(root: Path) -> PlatformProbe | None:
     settings = doctor.plain_settings(root)
     if is_training(settings.get):
         return None
-    from sync.auth import StaticToken
+    from sync.auth import OAuthToken, StaticToken, TokenSource, refused_words
     from sync.client import ClientConfig, PlatformClient, probe_metadata
 
     url = str(settings.get("platform.url") or "")
@@ -234,20 +244,43 @@ def probe_platform(root: Path) -> PlatformProbe | None:
     ca_bundle = str(settings.get("platform.ca_bundle") or "")
     if ca_bundle and not Path(ca_bundle).is_file():
         return PlatformProbe(url, "ca_missing", ca_bundle=ca_bundle)
-    token, proxy = _sealed(root, url)
-    proxy = proxy or str(settings.get("proxy") or "")
+    sealed = _sealed(root, url)
+    token = str(sealed.get("platform.token") or "") or None
+    proxy = str(sealed.get("proxy") or "") or str(settings.get("proxy") or "")
     try:
         proxy_in_use(proxy)
     except TeleavisError:  # kept so by an older version: nothing is sent, with it or without it
         return PlatformProbe(url, "proxy")
     config = ClientConfig(url, PROBE_CONNECT_TIMEOUT_S, PROBE_READ_TIMEOUT_S, ca_bundle, proxy)
-    with PlatformClient(config, StaticToken(token)) as client:
+    tokens: TokenSource = StaticToken(token)
+    refused: Any = None if sealed.get("platform.oidc_issuer") or not sealed else "token"
+    if sealed.get("platform.token_url") and not sealed.get("platform.oidc_issuer"):
+        refused = "client" if sealed.get("platform.client_secret") else "refresh"
+        if refused == "client":
+            # An expired access token is no fault: the sync asks the client's for a new one, and so does the
+            # probe (kept in memory, nothing written). A refresh token is not spent here: the platform may
+            # give a new one for it, which the doctor, writing nothing, would lose.
+            tokens = OAuthToken(
+                str(sealed["platform.token_url"]),
+                str(sealed.get("platform.client_id") or ""),
+                str(sealed["platform.client_secret"]),
+                access_token=token or "",
+            )
+    with PlatformClient(config, tokens) as client:
         probe = probe_metadata(client)
     detail = probe.words if probe.outcome == "ok" else probe.reason
     if probe.outcome == "not_fhir" and detail == probe.words:
         # The client's sentence for a page that is no platform's (a portal's), with its « retrying »: no
         # technical detail to add to the diagnosis's own words, which name the portal already.
         detail = ""
+    what, advice = refused_words(refused) if probe.outcome == "sign_in" and refused else ("", "")
     return PlatformProbe(
-        url, probe.outcome, detail, probe.date_header, ca_bundle, probe.received_at or datetime.now(UTC)
+        url,
+        probe.outcome,
+        detail,
+        probe.date_header,
+        ca_bundle,
+        probe.received_at or datetime.now(UTC),
+        refused=what,
+        refused_advice=advice,
     )

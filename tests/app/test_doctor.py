@@ -591,3 +591,84 @@ def test_the_doctor_says_a_backup_folder_inside_the_data_folder_takes_no_backup(
     ]
     assert check.status == doctor.WARNING, check
     assert "données" in check.detail and "autre disque" in check.advice, check
+
+
+# -- a platform that refuses what is saved on this workstation -----------------------------------------
+
+
+def _refused_by_the_sandbox(
+    tmp_path: Path, teleavis_home: Path, configured: Any, capsys: pytest.CaptureFixture[str], **saved: str
+) -> dict[str, str]:
+    """``doctor``'s platform check against a sandbox that takes only its own token, with ``saved`` kept."""
+    from app.store import Store
+    from sync.sandbox import SandboxServer
+
+    with SandboxServer(
+        tmp_path / "sandbox", "127.0.0.1", 0, run_expert=False, token="the-good-one", oauth_clients={"teleavis": "s3"}
+    ) as sandbox:
+        configured("platform.url", sandbox.base_url)
+        with Store.open(teleavis_home) as store:
+            for key, value in saved.items():
+                store.settings.set(
+                    key, value.replace("{oauth}", sandbox.base_url.rsplit("/fhir", 1)[0] + "/oauth/token")
+                )
+        _code, checks = _doctor(capsys)
+    return checks["platform"]
+
+
+def test_a_fixed_token_refused_is_said_as_the_window_and_sync_say_it(
+    tmp_path: Path, teleavis_home: Path, configured: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """« Reconnectez-vous » told a site whose access is a fixed token nothing (e068383 for the sync): the
+    doctor says the same words as the sync, who to call and the setting to give again."""
+    from sync.auth import StaticToken
+
+    platform = _refused_by_the_sandbox(tmp_path, teleavis_home, configured, capsys, **{"platform.token": "revoked"})
+    assert platform["status"] == "warning"
+    said = platform["detail"] + " " + platform["advice"]
+    assert "reconnectez-vous" not in said.lower(), said
+    assert "jeton d'accès enregistré sur ce poste" in platform["detail"], platform
+    assert "installé Teleavis" in platform["advice"] and "config set platform.token -" in platform["advice"]
+    assert platform["advice"] in StaticToken.sign_in_message()  # the sync's words, not a copy
+
+
+def test_an_oauth_client_secret_refused_is_said_as_the_window_and_sync_say_it(
+    tmp_path: Path, teleavis_home: Path, configured: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    platform = _refused_by_the_sandbox(
+        tmp_path,
+        teleavis_home,
+        configured,
+        capsys,
+        **{"platform.token_url": "{oauth}", "platform.client_id": "teleavis", "platform.client_secret": "wrong"},
+    )
+    assert platform["status"] == "warning"
+    assert "reconnectez-vous" not in (platform["detail"] + platform["advice"]).lower(), platform
+    assert "secret client enregistrés sur ce poste" in platform["detail"], platform
+    assert "installé Teleavis" in platform["advice"] and "config set platform.client_secret -" in platform["advice"]
+    set_language("en")
+    try:
+        check = doctor.platform(PlatformProbe("https://p.example/fhir", "sign_in"))
+    finally:
+        set_language(None)
+    assert "sign in again" in check.advice.lower()  # the probe naming nothing refused: a sign-in (PSC)
+
+
+def test_an_oauth_client_accepted_is_no_warning(
+    tmp_path: Path, teleavis_home: Path, configured: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The access token saved has expired, the client's secret is good: the sync would get a new token, so
+    the doctor does too (kept in memory, nothing written) and finds nothing wrong."""
+    platform = _refused_by_the_sandbox(
+        tmp_path,
+        teleavis_home,
+        configured,
+        capsys,
+        **{
+            "platform.token_url": "{oauth}",
+            "platform.client_id": "teleavis",
+            "platform.client_secret": "s3",
+            "platform.token": "expired",
+        },
+    )
+    assert platform["status"] == "ok", platform
