@@ -184,8 +184,14 @@ def _image_class(ds: Dataset) -> bool:
     return any(uid.startswith(_VL_IMAGE_CLASSES) for uid in classes) or _modality(ds) is not None
 
 
-def read_dicom(data: bytes, *, name: str) -> DicomImage:
-    """Parse and decode a DICOM file's first frame, or refuse it with a clear message."""
+#: What a DICOM file without pixels is told, by the specialty of the case it was imported into: only an eye
+#: case's images come from a retinograph.
+_NO_PIXELS = {"ophthalmology": "dicom-no-pixels", "dermatology": "dicom-no-pixels-skin"}
+
+
+def read_dicom(data: bytes, *, name: str, specialty: str = "") -> DicomImage:
+    """Parse and decode a DICOM file's first frame, or refuse it with a clear message (naming the device of
+    a case of ``specialty``)."""
     # A file without its 128-byte preamble (some devices write it so) is read as the standard file.
     whole = bytes(128) + data if data[:4] == b"DICM" else data
     check_inflated_size(whole, name=name)
@@ -198,7 +204,9 @@ def read_dicom(data: bytes, *, name: str) -> DicomImage:
                 # An image header without its pixels, or a file that ends early (in its file meta too),
                 # is a file cut short, not a report.
                 image = cut_short or "Rows" in ds or _meta(whole) is None
-                raise messages.rejected("damaged" if image else "dicom-no-pixels", name=name)
+                raise messages.rejected(
+                    "damaged" if image else _NO_PIXELS.get(specialty, "dicom-no-pixels-device"), name=name
+                )
             rows, cols = int(ds.Rows), int(ds.Columns)
             frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
         except (*READ_ERRORS, AttributeError) as exc:

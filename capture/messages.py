@@ -93,6 +93,23 @@ CATALOGUE = Catalogue(
             "en": "The DICOM file “{name}” holds no image: export the image itself from the "
             "retinograph (ophthalmic photography).",
         },
+        # The same file in a case whose images come from no retinograph (a tester's dermatology case was told to
+        # export it « depuis le rétinographe »): what it is, and the device she has.
+        "dicom-no-pixels-skin": {
+            "fr": "Le fichier DICOM « {name} » ne contient pas d'image (c'est un compte rendu ou une autre pièce sans "
+            "photo) : il n'est pas importé. Exportez la photo elle-même depuis le dermatoscope ou l'appareil qui "
+            "l'a prise (en JPEG ou en DICOM).",
+            "en": "The DICOM file “{name}” holds no image (it is a report or another document without a photo): it "
+            "is not imported. Export the photo itself from the dermatoscope or the device that took it (as JPEG "
+            "or DICOM).",
+        },
+        "dicom-no-pixels-device": {
+            "fr": "Le fichier DICOM « {name} » ne contient pas d'image (c'est un compte rendu ou une autre pièce sans "
+            "photo) : il n'est pas importé. Exportez la photo elle-même depuis l'appareil qui l'a prise (en JPEG "
+            "ou en DICOM).",
+            "en": "The DICOM file “{name}” holds no image (it is a report or another document without a photo): it "
+            "is not imported. Export the photo itself from the device that took it (as JPEG or DICOM).",
+        },
         "dicom-no-uid": {
             "fr": "Le fichier DICOM « {name} » n'a pas d'identifiant d'image (SOP Class / SOP Instance "
             "UID) : la plateforme ne pourrait pas le distinguer d'un autre. Exportez-le à nouveau "

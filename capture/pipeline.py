@@ -224,7 +224,7 @@ def _prepare_dicom(
     # Imported lazily: pydicom's import is slow and most cases hold only photos.
     from capture.dicom import device_patient, read_dicom, recorded_for_another, rewrite_dicom
 
-    image = read_dicom(data, name=name)
+    image = read_dicom(data, name=name, specialty=specialty)
     modality = "OP" if specialty == "ophthalmology" or image.modality == "OP" else "XC"
     checks_as = "ophthalmology" if modality == "OP" else specialty
     height, width = image.rgb.shape[:2]
@@ -321,7 +321,7 @@ def recheck_stored(
     if fmt == "dicom":
         from capture.dicom import read_dicom
 
-        image = read_dicom(data, name="image")
+        image = read_dicom(data, name="image", specialty=specialty)
         modality = "OP" if specialty == "ophthalmology" or image.modality == "OP" else "XC"
         upright = image.modality == "OP" or side_tells_eye(image.device or device)
         checked = check_quality(

@@ -501,6 +501,39 @@ def test_a_dicom_that_is_no_image_is_still_said_to_hold_none() -> None:
         prepared(out.getvalue())
 
 
+def _structured_report() -> bytes:
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+    report = Dataset()
+    report.file_meta = FileMetaDataset()
+    report.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    report.SOPClassUID = "1.2.840.10008.5.1.4.1.1.88.22"  # Enhanced SR: a report, not an image
+    report.SOPInstanceUID = generate_uid()
+    report.Modality = "SR"
+    out = io.BytesIO()
+    report.save_as(out, enforce_file_format=True)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("specialty", ["dermatology", "wound-care", "other"])
+def test_a_dicom_report_in_a_case_without_a_retinograph_names_no_retinograph(specialty: str) -> None:
+    """A structured report (SR, no pixels) imported into a dermatology case was told to be exported « depuis le
+    rétinographe »: the nurse has none. She is told what the file is and to export the photo from her device."""
+    with pytest.raises(ImageRejected) as refused:
+        prepared(_structured_report(), specialty)
+    said = str(refused.value)
+    assert "ne contient pas d'image" in said and "rétinographe" not in said, said
+    assert "compte rendu" in said and "l'appareil qui l'a prise" in said, said
+    if specialty == "dermatology":
+        assert "dermatoscope" in said, said
+
+
+def test_a_dicom_report_in_an_eye_case_still_names_the_retinograph() -> None:
+    with pytest.raises(ImageRejected, match="depuis le rétinographe"):
+        prepared(_structured_report(), "ophthalmology")
+
+
 def _jp2_with_boxes(rgb: np.ndarray, secret: str) -> bytes:
     """A JPEG 2000 frame as some devices write it inside DICOM: a whole JP2 file, an XML box (XMP) and a
     comment in its codestream each carrying ``secret``."""
