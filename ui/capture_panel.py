@@ -162,7 +162,7 @@ class CapturePanel(QWidget):
         left.addWidget(self.status)
 
         self.checklist = ViewChecklist()
-        checklist_box = QGroupBox(self.tr("Vues attendues"))
+        checklist_box = self._checklist_box = QGroupBox(self.tr("Vues attendues"))
         inside = QVBoxLayout(checklist_box)
         # Tight above and below its lines: the selected photo's findings, under it, need the room at 1366 × 768.
         sides = inside.contentsMargins()
@@ -561,6 +561,8 @@ class CapturePanel(QWidget):
             self.checklist.clear()
         else:
             self.checklist.show_views(self._case)
+        # « Autre spécialité » expects no view: its box, shown empty, looked as if its lines had failed to load.
+        self._checklist_box.setVisible(self.checklist.count() > 0)
 
     def refresh_views(self) -> None:
         """The case changed outside the panel (its single-eye reason): tick the expected views again."""

@@ -448,6 +448,22 @@ def test_labels_are_saved_and_the_checklist_follows(
     assert len(changes) >= 4
 
 
+def test_a_specialty_expecting_no_view_shows_no_empty_expected_views_box(
+    qtbot: Any, panel: CapturePanel, store: Store
+) -> None:
+    """« Autre spécialité » expects no view: its « Vues attendues » box was shown empty, as if its lines had
+    failed to load. It is hidden there, and comes back for a case whose specialty expects views."""
+    show(qtbot, panel)
+    panel.set_case(new_case(store, "other"))
+    box = panel.checklist.parentWidget()
+    assert panel.checklist.count() == 0
+    assert not box.isVisible()
+    panel.set_case(new_case(store, "dermatology", "DURAND"))
+    assert panel.checklist.count() > 0 and box.isVisible()
+    panel.set_case(None)
+    assert not box.isVisible()
+
+
 def test_a_site_typed_is_saved_without_leaving_the_field(
     qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
 ) -> None:
