@@ -782,8 +782,14 @@ class CapturePanel(QWidget):
             site_system=site_patient_system(self._store.settings),
             in_case=self._held_for_import(),
         )
-        self._forget_new_files()
-        if dialog.exec() == DeviceFolderDialog.DialogCode.Accepted:
+        shown = list(self._new_in_folder)
+        accepted = dialog.exec() == DeviceFolderDialog.DialogCode.Accepted
+        if not dialog.property(CLOSED_BY_LOCK):
+            # Seen in the list, they are no longer new; those that came while it was open still are. Closed by
+            # the lock, she saw nothing: they stay ticked for the list opened again once unlocked (they were
+            # forgotten as the list opened, and it came back with nothing marked).
+            self._forget_new_files(shown)
+        if accepted:
             self.import_files(dialog.chosen(), from_device_folder=True, as_listed=dialog.listed)
         elif dialog.property(CLOSED_BY_LOCK):
             # Closed by the window's lock as if cancelled: said once unlocked, as the file dialogs say it (the
@@ -847,13 +853,10 @@ class CapturePanel(QWidget):
         if not self._editable():
             return
         self._new_in_folder.append(path)
-        count = len(self._new_in_folder)
         # The button keeps its words (no room for more at 150 %) and turns amber; the line below says
         # what came.
         self.folder_button.setStyleSheet(_WAITING_STYLE)
-        self.folder_button.setToolTip(
-            self.tr("%n nouvelle(s) image(s) reçue(s) de l'appareil depuis l'ouverture de ce dossier", "", count)
-        )
+        self.folder_button.setToolTip(self._new_files_words())
         self._say(
             self.tr(
                 "Nouvelle image reçue de l'appareil : « {name} ». Cliquez sur « Dossier de "
@@ -884,8 +887,16 @@ class CapturePanel(QWidget):
                 )
             )
 
-    def _forget_new_files(self) -> None:
-        self._new_in_folder.clear()
+    def _new_files_words(self) -> str:
+        count = len(self._new_in_folder)
+        return self.tr("%n nouvelle(s) image(s) reçue(s) de l'appareil depuis l'ouverture de ce dossier", "", count)
+
+    def _forget_new_files(self, shown: list[pathlib.Path] | None = None) -> None:
+        """No image is new any more (``shown``: only these, seen in the list)."""
+        self._new_in_folder = [path for path in self._new_in_folder if shown is not None and path not in shown]
+        if self._new_in_folder:  # came while the list was open: still new, counted again
+            self.folder_button.setToolTip(self._new_files_words())
+            return
         self.folder_button.setStyleSheet("")
         self.folder_button.setToolTip("")
 

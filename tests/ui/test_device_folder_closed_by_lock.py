@@ -85,3 +85,49 @@ def test_the_device_folder_list_closed_by_the_nurse_says_nothing(
     _open_list(qtbot, window, store, tmp_path, lambda dialog: dialog.reject())
     qtbot.wait(300)
     assert seen == []
+
+
+def test_the_images_just_arrived_are_still_marked_when_the_list_is_opened_again_after_the_lock(
+    qtbot: Any, store: Store, window: MainWindow, tmp_path: Path
+) -> None:
+    """The images the device dropped while the case was open come ticked in the list and the button is amber.
+    The list closed by the lock forgot them: opened again once unlocked, nothing was ticked, the button plain,
+    and the nurse had to find the retinograph's new images among the old ones. They are kept across the lock."""
+    device = tmp_path / "device"
+    device.mkdir()
+    store.settings.set("watch.folder", str(device))
+    case_id = complete_case(store, tmp_path / "patient")
+    window.open_case(case_id)
+    panel = window.case_page.capture.ensure()
+    new = device / "gps_DSCN0012.jpg"
+    shutil.copyfile(REAL / "gps_DSCN0012.jpg", new)
+    qtbot.waitUntil(lambda: bool(panel.folder_button.toolTip()), timeout=30_000)  # the folder's watch saw it
+    seen: list[tuple[bool, str]] = []
+    QTimer.singleShot(0, lambda: answer_boxes(seen, window))
+    ticks: list[dict[str, bool]] = []
+
+    def open_then(act: Any) -> None:
+        def on_the_list() -> None:
+            found = [w for w in QApplication.topLevelWidgets() if isinstance(w, DeviceFolderDialog) and w.isVisible()]
+            if not found:
+                QTimer.singleShot(20, on_the_list)
+                return
+            dialog = found[0]
+            items = [dialog.list.item(i) for i in range(dialog.list.count())]
+            ticks.append({item.text(): item.checkState() == Qt.CheckState.Checked for item in items})
+            act(dialog)
+
+        QTimer.singleShot(0, on_the_list)
+        qtbot.mouseClick(panel.folder_button, Qt.MouseButton.LeftButton)
+
+    open_then(lambda _dialog: window.lock())
+    assert window.locked()
+    unlock(qtbot, window)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5_000)  # « fermée par le verrouillage », answered
+    assert panel.folder_button.toolTip(), "the button still says new images came"
+    open_then(lambda dialog: dialog.reject())
+    assert len(ticks) == 2
+    assert list(ticks[0].values()) == [True], ticks
+    assert ticks[1] == ticks[0], "the new image is ticked again once unlocked"
+    # Her own « Annuler », having seen them: they are no longer new.
+    assert not panel.folder_button.toolTip()
