@@ -39,15 +39,29 @@ PROMISE_DAYS = {"urgent": 2, "routine": 7}
 
 
 def promised_end(task: dict[str, Any]) -> str:
-    """When the sandbox's expert promises the answer: from the Task's ``authoredOn``."""
-    try:
-        start = datetime.fromisoformat(str(task.get("authoredOn", "")).replace("Z", "+00:00"))
-    except ValueError:
-        start = datetime.now(UTC)
-    if start.tzinfo is None:
-        start = start.replace(tzinfo=UTC)
+    """When the sandbox's expert promises the answer, as she accepts the request: counted from when the platform
+    received it (the Task's ``lastModified`` then, its move to ``received``), up to the next whole minute.
+
+    Not from ``authoredOn``, when the nurse began the case: found in training, the promise came out earlier
+    than the week the workstation counts from the sending (a case begun at 9:00 and sent at 9:40, due 40
+    minutes sooner once accepted). A platform's week starts when the request reaches it."""
+    start = _instant(task.get("lastModified")) or _instant(task.get("authoredOn")) or datetime.now(UTC)
+    authored = _instant(task.get("authoredOn"))
+    if authored is not None and authored > start:
+        start = authored
     days = PROMISE_DAYS.get(str(task.get("priority", "routine")), 7)
-    return (start + timedelta(days=days)).astimezone(UTC).isoformat(timespec="seconds")
+    end = start + timedelta(days=days)
+    if end.second or end.microsecond:  # never before the instant itself: said to the second, rounded up
+        end = end.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return end.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _instant(value: Any) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(value or "").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _ref_id(reference: Any, rtype: str) -> str | None:

@@ -423,3 +423,27 @@ def test_a_key_rotation_keeps_counting_a_patients_acts(teleavis_home: Path) -> N
     with Store.open(teleavis_home) as store:
         fifth = make_case(store, seed=9, queue=False)
         assert acts.judge(store, store.get_case(fifth)).reason == acts.LIMIT
+
+
+def test_the_training_platforms_promise_never_moves_the_answer_time_earlier(
+    store: Store, engine: Engine, sandbox: SandboxServer
+) -> None:
+    """Found in training: the promised answer time moved a few minutes earlier once the expert took the case
+    (and stayed so after her reply to the expert's question). The sandbox's expert promised from the Task's
+    ``authoredOn``, when the nurse began the case, while the workstation counts the week from the sending: a
+    case prepared at 9:00 and sent at 9:40 was due 40 minutes earlier than the window had said. A platform
+    counts from when it received the request."""
+    case_id = make_case(store, queue=False)
+    began = iso(utc_now() - timedelta(minutes=40))
+    with transaction(store.conn):
+        store.conn.execute("UPDATE cases SET created_at=? WHERE id=?", (began, case_id))
+    store.queue(case_id)
+    engine.run_once(poll=False)
+    said_at_sending = store.due_at(case_id)
+    assert said_at_sending is not None
+    sandbox.expert.step()  # received
+    sandbox.expert.step()  # accepted: the expert promises the answer
+    engine.run_once()
+    promised = store.due_at(case_id)
+    assert promised is not None and promised >= said_at_sending, (said_at_sending, promised)
+    assert datetime.fromisoformat(promised) - datetime.fromisoformat(said_at_sending) < timedelta(minutes=2)
