@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -122,10 +123,19 @@ def apt_env() -> dict[str, str]:
     """The environment of the apt-get dev.py runs: the proxy given as HTTP_PROXY/HTTPS_PROXY, as the README says,
     also under the lowercase names apt-get reads (without them it went straight to the mirror)."""
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for name in APT_PROXIES:
+    # NO_PROXY too: a mirror inside the site's network, named there, was asked of the proxy.
+    for name in (*APT_PROXIES, "no_proxy"):
         if not env.get(name) and env.get(name.upper()):
             env[name] = env[name.upper()]
     return env
+
+
+def no_proxy_hosts() -> list[str]:
+    """The host names NO_PROXY (or no_proxy) gives that apt-get can be told to reach directly: a domain suffix
+    (``.example.org``), an address range or ``*`` has no such apt option and is left out."""
+    given = os.environ.get("no_proxy") or os.environ.get("NO_PROXY") or ""
+    hosts = [word.strip() for word in given.split(",")]
+    return [host for host in hosts if re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?", host)]
 
 
 def sudo_apt_get() -> str:
@@ -138,6 +148,9 @@ def sudo_apt_get() -> str:
         given = next((n for n in (name, name.upper()) if os.environ.get(n)), None)
         if given:
             words.append(f'-o Acquire::{name.removesuffix("_proxy")}::Proxy="${given}"')
+    if len(words) > 2:  # a proxy given: the hosts NO_PROXY names are reached directly, as apt-get run here does
+        for host in no_proxy_hosts():
+            words += [f"-o Acquire::{scheme}::Proxy::{host}=DIRECT" for scheme in ("http", "https")]
     return " ".join(words)
 
 
@@ -198,7 +211,10 @@ def ensure_venv() -> None:
             subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
         else:
             say("Python's venv module is missing. Run, then start again:")
-            print(f"    {sudo_apt_get()} install -y python3-venv {version}")
+            # The package lists first, as the other printed command does: never fetched (a fresh machine), apt-get
+            # could not find python3-venv.
+            apt_get = sudo_apt_get()
+            print(f"    {apt_get} update && {apt_get} install -y python3-venv {version}")
             sys.exit(1)
 
 

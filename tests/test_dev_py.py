@@ -409,3 +409,71 @@ def test_the_printed_sudo_command_passes_the_proxy_to_apt_get_itself(
         as_sudo_runs_it = f"env -i APT_CONFIG='{config}' {update.removeprefix('sudo ')} -q"
         subprocess.run(["sh", "-c", as_sudo_runs_it], capture_output=True, timeout=120)
     assert any(b"teleavis-mirror.invalid" in line for line in got), got
+
+
+def test_apt_get_goes_straight_to_the_hosts_no_proxy_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # dev.py gave apt-get the README's HTTP_PROXY/HTTPS_PROXY and not NO_PROXY: a site whose package mirror is
+    # inside its network (named in NO_PROXY, the proxy refusing to reach it) saw apt-get ask the proxy for it.
+    if not shutil.which("apt-get"):
+        pytest.skip("apt-get is needed")
+    server, got = _proxy_catcher()
+    with server:
+        for name in ("http_proxy", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.getsockname()[1]}")
+        monkeypatch.setenv("NO_PROXY", "localhost,teleavis-mirror.invalid")
+        config = _apt_alone(tmp_path)
+        subprocess.run(
+            ["apt-get", "update", "-q"],
+            env=dict(dev_py().apt_env(), APT_CONFIG=str(config)),
+            capture_output=True,
+            timeout=120,
+        )
+    assert not any(b"teleavis-mirror.invalid" in line for line in got), got
+
+
+def test_the_printed_sudo_command_keeps_the_no_proxy_hosts_off_the_proxy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same through the printed `sudo apt-get`, whose environment sudo empties: each host NO_PROXY names goes
+    # as apt-get's own option (DIRECT); a domain suffix or an address range has no such option and is not given.
+    dev = dev_py()
+    for name in ("http_proxy", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "localhost, teleavis-mirror.invalid,.hopital.example,10.0.0.0/8,*")
+    monkeypatch.setenv("HTTP_PROXY", "http://agent:s3cret@proxy.example:3128")
+    printed = dev.sudo_apt_get()
+    assert "-o Acquire::http::Proxy::teleavis-mirror.invalid=DIRECT" in printed, printed
+    assert "-o Acquire::https::Proxy::teleavis-mirror.invalid=DIRECT" in printed, printed
+    assert "hopital.example" not in printed and "10.0.0.0" not in printed and "*" not in printed, printed
+    if not shutil.which("apt-get"):
+        return
+    server, got = _proxy_catcher()
+    with server:
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.getsockname()[1]}")
+        config = _apt_alone(tmp_path)
+        update = f"env -i APT_CONFIG='{config}' HTTP_PROXY='{dev.os.environ['HTTP_PROXY']}' "
+        update += dev.sudo_apt_get().removeprefix("sudo ") + " update -q"
+        subprocess.run(["sh", "-c", update], capture_output=True, timeout=120)
+    assert not any(b"teleavis-mirror.invalid" in line for line in got), got
+
+
+def test_the_printed_venv_command_fetches_the_package_lists_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The line printed when Python has no venv module was `sudo apt-get install -y python3-venv …` alone: on a
+    # machine whose package lists were never fetched (a fresh container, a new install) apt-get answered
+    # « Unable to locate package » and the technician was left there. It runs `update` first, as the other does.
+    dev = dev_py()
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setattr(dev, "VENV", blocked / ".venv")  # under a file: venv cannot be made there, for real
+    monkeypatch.setattr(dev, "PY", blocked / ".venv" / "bin" / "python")
+    monkeypatch.setattr(dev.os, "geteuid", lambda: 1000)
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(SystemExit):
+        dev.ensure_venv()
+    printed = capsys.readouterr().out
+    minor = dev.sys.version_info.minor
+    assert f"sudo apt-get update && sudo apt-get install -y python3-venv python3.{minor}-venv" in printed, printed
