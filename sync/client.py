@@ -1578,8 +1578,10 @@ def _entries_made(entries: list[Any]) -> None:
 
 def _same_address(asked: str, target: str) -> bool:
     """Whether ``target`` is the address ``asked`` written otherwise, as a proxy rewrites it before any application
-    reads the request: a slash added or taken off its path, ``https`` for ``http``, the default port written or
-    not; the host, the path's words and the query the same."""
+    reads the request: a slash added or taken off its path, ``https`` for ``http``; the host (any case), the path's
+    words and the query (in any order) the same. The port is not compared: ``target`` comes from
+    ``_followable``, which took it only at the platform's own port (``own_url``) or, the base being ``http://``,
+    in ``https`` on the same host at any port (``_upgraded``)."""
     try:
         here, there = urlsplit(asked), urlsplit(target)
         return (
