@@ -44,7 +44,7 @@ from app.answers import (
     state_words,
     status_words,
 )
-from app.business_status import BusinessStatus, reason_repeats, repeats_state
+from app.business_status import BusinessStatus, every_language, reason_repeats, repeats_state
 from app.case_record import note_words
 from app.db import transaction
 from app.errors import StorageError
@@ -342,8 +342,11 @@ def _request_part(
         if not repeats_state(info.get("business_code"), case.state.value):
             head.append((t("platform_words"), said))
     # Not when it only says again what the status or the state says (« L'expert demande un complément »,
-    # then « Motif… : Complément demandé par l'expert »).
-    if info.get("status_reason") and not reason_repeats(str(info["status_reason"]), said, state):
+    # then « Motif… : Complément demandé par l'expert »), in any language: the training platform's French
+    # reason printed under the English status was French on an English page, saying the same thing.
+    if info.get("status_reason") and not reason_repeats(
+        str(info["status_reason"]), said, state, *every_language(info.get("business_code"))
+    ):
         head.append((t("platform_reason"), str(info["status_reason"])))
     story.append(_grid(head, t, styles))
 

@@ -11,7 +11,7 @@ from app import i18n
 from app import messages as M
 from app.acts import act_of, judge
 from app.answers import earlier_words, follow_up_words, missing_words, state_words, status_words
-from app.business_status import reason_repeats
+from app.business_status import every_language, reason_repeats
 from app.casefile import images_folder, parse_case, read_json_file
 from app.commands.common import emit_json, local_minute, open_store, printable, say
 from app.errors import CaseFileError, DataAltered, ImageRejected, NotFound, StorageError, TeleavisError
@@ -673,9 +673,13 @@ def _platform_lines(doc: dict[str, Any]) -> list[str]:
     if info.get("business_status"):
         out.append(f"{M.tr('show.platform')} {info['business_status']}")
     # Not when it only says again what the status or the state says (« L'expert demande un complément »,
-    # then « Motif… : Complément demandé par l'expert »).
+    # then « Motif… : Complément demandé par l'expert »), in any language: the training platform's French
+    # reason under the English status was French in an English listing, saying the same thing.
     if info.get("status_reason") and not reason_repeats(
-        info["status_reason"], info.get("business_status"), M.state_name(doc["state"])
+        info["status_reason"],
+        info.get("business_status"),
+        M.state_name(doc["state"]),
+        *every_language(info.get("business_code")),
     ):
         out.append(f"{M.tr('show.reason')} {info['status_reason']}")
     if info.get("last_error"):

@@ -85,3 +85,31 @@ def test_a_platforms_own_words_and_words_kept_before_are_shown_as_written(store:
         store.set_platform_words(conn, case_id, business_status="Réponse rendue")
     assert store.platform_info(case_id)["business_status"] == "Réponse rendue"
     assert store.platform_info(case_id)["business_code"] is None
+
+
+def test_the_training_experts_french_reason_is_not_repeated_under_its_english_status(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found from outside (en39): the English ``case show`` and PDF of a case the training expert asked a
+    question on said « Reason given by the platform: Complément demandé par l'expert » under "The expert
+    asks for more information": French in an English page, saying again what the status line says. The
+    window leaves it out (it compares the reason with the status in each language); so do they now."""
+    with (
+        SandboxServer(
+            tmp_path / "asking", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=1, token=TOKEN
+        ) as server,
+        PlatformClient(ClientConfig(server.base_url, 2.0, 10.0), StaticToken(TOKEN), policy=FAST) as client,
+    ):
+        engine = Engine(store, client, case_budget_s=10.0)
+        case_id = make_case(store)
+        assert engine.run_once().sent == [case_id]
+        server.expert.run_until_idle()
+        engine.run_once()
+    assert store.platform_info(case_id)["status_reason"] == "Complément demandé par l'expert"
+    english, french = report_text(store, case_id, "en"), report_text(store, case_id, "fr")
+    assert "The expert asks for more information" in english and "Complément" not in english, english
+    assert "Complément" not in french  # (as before: the French status says it already)
+    shown = run_process("case", "show", case_id, env={"LANG": "en_GB.UTF-8"})
+    assert shown.code == 0, shown.err
+    assert "The expert asks for more information" in shown.out and "Complément" not in shown.out, shown.out
+    assert "Reason given by the platform" not in shown.out, shown.out
