@@ -1371,8 +1371,10 @@ class FollowView(QWidget):
             self._meter = (self.case.id, self.meter_factory())
         meter = self._meter[1]
         meter.add(sent, total)
-        words = self.tr("Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio").format(
-            done=done, count=count, sent=sent // 1024, total=total // 1024
+        # The word agrees with the count (« Envoi : 0 sur 1 image », "Sending: 0 of 1 image"): it said
+        # « image(s) », and "0 of 1 image(s)" in English.
+        words = self.tr("Envoi : {done} sur %n image(s) — {sent} Kio sur {total} Kio", "", count).format(
+            done=done, sent=sent // 1024, total=total // 1024
         )
         slow = meter.slow_words()
         if slow:

@@ -1599,10 +1599,13 @@ Queue it for sending?</translation>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
-    <message>
-        <location filename="../../ui/follow_view.py" line="965"/>
-        <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
-        <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
+    <message numerus="yes">
+        <location filename="../../ui/follow_view.py" line="1376"/>
+        <source>Envoi : {done} sur %n image(s) — {sent} Kio sur {total} Kio</source>
+        <translation>
+            <numerusform>Sending: {done} of %n image — {sent} KiB of {total} KiB</numerusform>
+            <numerusform>Sending: {done} of %n images — {sent} KiB of {total} KiB</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="974"/>

@@ -53,6 +53,14 @@
 <context>
     <name>FollowView</name>
     <message numerus="yes">
+        <location filename="../../ui/follow_view.py" line="1376"/>
+        <source>Envoi : {done} sur %n image(s) — {sent} Kio sur {total} Kio</source>
+        <translation>
+            <numerusform>Envoi : {done} sur %n image — {sent} Kio sur {total} Kio</numerusform>
+            <numerusform>Envoi : {done} sur %n images — {sent} Kio sur {total} Kio</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <location filename="../../ui/follow_view.py" line="1184"/>
         <source>%n image(s) jointe(s)</source>
         <translation>

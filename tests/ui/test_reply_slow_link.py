@@ -41,7 +41,7 @@ def test_a_reply_with_a_large_photo_on_a_slow_link_offers_reduced_copies(
     words = view.progress_words.text()
     assert "Liaison lente : 3 Mo restants, environ 45 s" in words, words
     assert "« Envoyer la réponse en copies réduites »" in words, words
-    assert "image(s) sur 1" in words, words  # the reply's photos, not the case's
+    assert "sur 1 image —" in words, words  # the reply's photos, not the case's
 
     qtbot.mouseClick(offer.button, Qt.MouseButton.LeftButton)
     assert Outbox(store).reply_reduced(case_id, message_id)

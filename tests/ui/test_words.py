@@ -289,3 +289,32 @@ def test_the_file_number_field_is_not_read_as_the_teleavis_code(
     assert ("votre structure" if language == "fr" else "your practice") in hint, hint
     assert "INS" not in hint, hint
     window.shutdown()
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_sending_progress_counts_its_images_in_words(
+    qtbot: Any, store: Store, sync_runner: None, language: str, count: int
+) -> None:
+    """Found from outside (en39): the case's progress while it leaves said "Sending: 0 of 1 image(s)" in
+    English (« Envoi : 0 image(s) sur 1 » in French): the count is known, the word agrees with it."""
+    from app.model import Case, Consent, Patient
+    from app.store import NewImage
+    from tests.support.ui import shown
+    from tests.sync.sync_helpers import jpeg
+
+    case = Case(
+        patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"),
+        consent=Consent(given=True, recorded_by="Inf. Durand"),
+    )
+    images = [
+        NewImage(CaseImage(body_site="dos", view="far", content_type="image/jpeg", width=64, height=48), jpeg(seed=i))
+        for i in range(count)
+    ]
+    case_id = store.create_case(case, images)
+    view = shown(qtbot, store, case_id)
+    view.show_progress(0, 300_000)
+    words = view.progress_words.text()
+    assert "(s)" not in words, words
+    noun = "image" if count == 1 else "images"
+    wanted = f"Sending: 0 of {count} {noun} —" if language == "en" else f"Envoi : 0 sur {count} {noun} —"
+    assert words.startswith(wanted), words
