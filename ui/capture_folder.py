@@ -187,7 +187,10 @@ def earlier_session_words(paths: Iterable[pathlib.Path]) -> str:
                 "patient, sinon supprimez-la.",
             )
         return text.format(name=path.name, when=when(moment))
-    names = ", ".join(f"« {path.name} » ({when(moment)})" for path, (moment, _day) in sorted(found.items()))
+    # Each name quoted as the language quotes it: « a.jpg » in French, “a.jpg” in English (it said « a.jpg »
+    # in the English sentence).
+    named = QCoreApplication.translate("DeviceFolderDialog", "« {name} » ({when})")
+    names = ", ".join(named.format(name=path.name, when=when(moment)) for path, (moment, _day) in sorted(found.items()))
     return QCoreApplication.translate(
         "DeviceFolderDialog",
         "⚠ Prises un jour précédent ou des heures avant les autres images choisies : {names}. Elles peuvent "

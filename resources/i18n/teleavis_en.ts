@@ -1002,6 +1002,11 @@ Queue it for sending?</translation>
 <context>
     <name>DeviceFolderDialog</name>
     <message>
+        <location filename="../../ui/capture_folder.py" line="192"/>
+        <source>« {name} » ({when})</source>
+        <translation>“{name}” ({when})</translation>
+    </message>
+    <message>
         <location filename="../../ui/capture_folder.py" line="420"/>
         <source>{n} images cochées : le dossier d&apos;un patient contient {max} images au plus. Aucune n&apos;est importée pour l&apos;instant : cochez-en {max} au plus.</source>
         <translation>{n} images ticked: a patient&apos;s case holds {max} images at most. None is imported yet: tick {max} at most.</translation>

@@ -318,3 +318,24 @@ def test_the_sending_progress_counts_its_images_in_words(
     noun = "image" if count == 1 else "images"
     wanted = f"Sending: 0 of {count} {noun} —" if language == "en" else f"Envoi : 0 sur {count} {noun} —"
     assert words.startswith(wanted), words
+
+
+def test_the_photos_of_an_earlier_session_are_named_with_the_languages_quotes(
+    qapp: QApplication, tmp_path: Path, language: str
+) -> None:
+    """Found from outside (en39): two photos picked by hand from an earlier day were named « a.jpg » in the
+    English sentence ("Taken on an earlier day …: « a.jpg » (…), « b.jpg » (…)"), French quotes in an English
+    line whose one-photo form says “a.jpg”."""
+    from datetime import datetime, timedelta
+
+    from tests.ui.test_capture_import_dates import camera_photo
+    from ui.capture_folder import earlier_session_words
+
+    yesterday = datetime.now().replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    photos = [camera_photo(tmp_path, name, yesterday) for name in ("a.jpg", "b.jpg")]
+    said = earlier_session_words(photos)
+    assert "a.jpg" in said and "b.jpg" in said, said
+    if language == "en":
+        assert "“a.jpg” (" in said and "“b.jpg” (" in said and "«" not in said, said
+    else:
+        assert "« a.jpg » (" in said and "« b.jpg » (" in said and "“" not in said, said
