@@ -782,7 +782,9 @@ class FollowView(QWidget):
             if images:  # what went with it: she saw her words only, not what she had sent
                 # (an eye to check said, as the report says it: the expert's advice may rest on the wrong eye)
                 shows = [self._image_words(image) + self._eye_check(image) for image in images]
-                more = "\n" + self.tr("%n image(s) jointe(s) : ", "", len(images)) + " ; ".join(shows)
+                # As the language separates them: « dos ; bras » in French, "back; arm" in English.
+                separator = " ; " if language() == "fr" else "; "
+                more = "\n" + self.tr("%n image(s) jointe(s) : ", "", len(images)) + separator.join(shows)
                 line, line_below = line + more, line_below + more
             item = QListWidgetItem(line)
             if below:

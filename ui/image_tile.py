@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from app.i18n import language
 from app.model import OTHER_PATIENT_CHECK, CaseImage, Level, QualityFinding
 from app.quality_words import words as quality_words
 from app.report_text import quality_said
@@ -297,7 +298,8 @@ class ImageTile(QFrame):
             "warning": self.tr("à vérifier"),
             "blocking": self.tr("inutilisable"),
         }[self.level]
-        shows = self.caption.text().replace("\n⚠ ", " ; ").replace(" · ", ", ")
+        # Separated as the language does (it said " ; " in English too).
+        shows = self.caption.text().replace("\n⚠ ", " ; " if language() == "fr" else "; ").replace(" · ", ", ")
         if self.sentence.text():
             name = self.tr("Image {n}, {verdict} : {quality} — {shows}").format(
                 n=self.number, verdict=verdict, quality=self.sentence.text(), shows=shows

@@ -339,3 +339,45 @@ def test_the_photos_of_an_earlier_session_are_named_with_the_languages_quotes(
         assert "“a.jpg” (" in said and "“b.jpg” (" in said and "«" not in said, said
     else:
         assert "« a.jpg » (" in said and "« b.jpg » (" in said and "“" not in said, said
+
+
+def test_a_reply_with_two_photos_lists_them_as_its_language_does(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None, language: str
+) -> None:
+    """Found from outside (en39): the conversation listed a reply's photos with French spacing in English,
+    "2 images attached: back, far view ; arm, close-up"; and a tile's name read by a screen reader joined
+    its warning the same way."""
+    from app.store import NewImage
+    from sync.follow import queue_reply
+    from tests.support.scripted_platform import on_hold_with_a_question
+    from tests.support.ui import shown
+    from tests.sync.sync_helpers import jpeg
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    photos = [
+        NewImage(
+            CaseImage(body_site=site, view="close-up", content_type="image/jpeg", width=64, height=48), jpeg(seed=n)
+        )
+        for n, site in enumerate(("dos", "bras"), start=7)
+    ]
+    queue_reply(store, case_id, "Voici les photos.", photos)
+    view = shown(qtbot, store, case_id)
+    lines = [view.conversation.item(row).text() for row in range(view.conversation.count())]
+    [listed] = [line.split("\n", 1)[1] for line in lines if "\n" in line]
+    separator = " ; " if language == "fr" else "; "
+    assert separator in listed and (language == "fr" or " ; " not in listed), listed
+
+
+def test_a_tile_whose_eye_is_to_check_is_named_as_its_language_separates(qtbot: Any, language: str) -> None:
+    """The same found from outside (en39): the tile's name for a screen reader joined « Œil à vérifier » with
+    the French " ; " in English ("… — Right eye (OD), Macula-centred ; Check the eye")."""
+    from app.case_record import DEVICE_EYE_CHECK, QualityFinding
+    from ui.image_tile import ImageTile
+
+    device = QualityFinding(DEVICE_EYE_CHECK, "ok", "", key=f"{DEVICE_EYE_CHECK}.left")
+    tile = ImageTile(CaseImage(eye="right", view="macula", modality="OP", quality=[device]), None, 1)
+    qtbot.addWidget(tile)
+    name = tile.accessibleName()
+    check = "Œil à vérifier" if language == "fr" else "Check the eye"
+    assert (" ; " if language == "fr" else "; ") + check in name, name
+    assert language == "fr" or " ; " not in name, name
