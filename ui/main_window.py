@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from app import private_files, screen_lock
 from app.errors import TeleavisError
+from app.i18n import language
 from app.keystore import withhold_passphrases
 from app.model import QUESTION_WITHDRAWN, AnswerNews, CaseState
 from app.store import Store
@@ -103,7 +104,9 @@ class Notifier(QObject):
     def notify(self, title: str, text: str, *, urgent: bool = False) -> None:
         """Told in the tray, by the window's alert, and to a screen reader (``urgent``: at once)."""
         self.shown.append((title, text))
-        announce(self.window, f"{title} : {text}" if title != "Teleavis" else text, urgent=urgent)
+        # « Titre : texte » in French, "Title: text" in English (it said "Expert's answer : …" in English).
+        colon = " : " if language() == "fr" else ": "
+        announce(self.window, f"{title}{colon}{text}" if title != "Teleavis" else text, urgent=urgent)
         self.show_tray()
         if self.tray is not None:
             from PySide6.QtWidgets import QSystemTrayIcon

@@ -233,3 +233,27 @@ def test_tab_from_a_settings_tab_goes_to_its_first_field_not_to_a_blank_stop(qtb
         assert type(focus).__name__ != "QScrollArea", f"tab {bar.tabText(index)!r}: a blank stop"
         face = QAccessible.queryAccessibleInterface(focus)
         assert face.text(QAccessible.Text.Name).strip() or isinstance(focus, QComboBox), bar.tabText(index)
+
+
+def test_an_answer_said_to_the_screen_reader_in_english_reads_as_english(
+    qtbot: Any, qapp: Any, store: Any, sync_runner: None
+) -> None:
+    """Found from outside (en39): the English window said "Expert's answer : Case 01234567 has received its
+    answer." to the screen reader, the title joined to the text with the French " : "."""
+    from ui.application import install_language
+    from ui.main_window import MainWindow
+    from ui.widgets import SAID
+
+    install_language(qapp, "en")
+    try:
+        window = MainWindow(store)
+        qtbot.addWidget(window)
+        SAID.clear()
+        window.sync.case_state.emit("0123456789abcdef", "answered", "")
+        qtbot.waitUntil(lambda: len(window.notifier.shown) == 1, timeout=30_000)
+        [(said, _urgent)] = list(SAID)
+        title, text = window.notifier.shown[0]
+        assert said == f"{title}: {text}", said
+        window.shutdown()
+    finally:
+        install_language(qapp, "fr")
