@@ -6,7 +6,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, QSize
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from shiboken6 import isValid
@@ -265,14 +265,19 @@ class _ClickThrough(QObject):
         self._completer = completer
         #: The widget a press was given on to (through its window), its release not come yet.
         self._pressed: QWidget | None = None
+        self._button = Qt.MouseButton.NoButton  # (its button)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.MouseButtonRelease:
             return self._release(event)
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.Show):
+            # A press given on whose release went elsewhere (to the window, as Wayland, Windows and macOS
+            # give it; to a list that press opened, « vue ? »'s) is forgotten: a release to come is its own.
+            self._pressed = None
         if event.type() != QEvent.Type.MouseButtonPress or watched is not self._completer.popup():
             return False
         assert isinstance(watched, QWidget)
-        from PySide6.QtCore import QPointF, Qt
+        from PySide6.QtCore import QPointF
         from PySide6.QtGui import QMouseEvent  # (here: a list of suggestions shows after the window)
 
         assert isinstance(event, QMouseEvent)
@@ -304,8 +309,9 @@ class _ClickThrough(QObject):
             ),
         )
         # X gives the release to the list's window, which held the pointer since it opened (found at a cart:
-        # « Envoyer la réponse » stayed pressed, and nothing left): it is given on to the window too.
-        self._pressed = QApplication.widgetAt(spot)
+        # « Envoyer la réponse » stayed pressed, and nothing left): it is given on to the widget pressed too.
+        # (That widget, not the one there after the press: a list the press opened stands there then.)
+        self._pressed, self._button = target, event.button()
         return True
 
     def _release(self, event: QEvent) -> bool:
@@ -317,6 +323,9 @@ class _ClickThrough(QObject):
         target, self._pressed = self._pressed, None
         if target is None or not isValid(target) or not isinstance(event, QMouseEvent):
             return False
+        popup = self._completer.popup()
+        if (popup is not None and popup.isVisible()) or event.button() != self._button:
+            return False  # the list's own release (shown again since), or another button's
         spot = event.globalPosition()
         QApplication.sendEvent(
             target,
