@@ -6,7 +6,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from shiboken6 import isValid
@@ -14,6 +14,7 @@ from shiboken6 import isValid
 from ui import resources
 
 if TYPE_CHECKING:  # (types built at import cost the window's start, QMouseEvent's below too: test_start_imports)
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QCompleter
 
 W = TypeVar("W", bound=QObject)
@@ -265,7 +266,7 @@ class _ClickThrough(QObject):
         self._completer = completer
         #: The widget a press was given on to (through its window), its release not come yet.
         self._pressed: QWidget | None = None
-        self._button = Qt.MouseButton.NoButton  # (its button)
+        self._button: Qt.MouseButton | None = None  # (its button; Qt's namespace not named before a click)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.MouseButtonRelease:
@@ -277,7 +278,7 @@ class _ClickThrough(QObject):
         if event.type() != QEvent.Type.MouseButtonPress or watched is not self._completer.popup():
             return False
         assert isinstance(watched, QWidget)
-        from PySide6.QtCore import QPointF
+        from PySide6.QtCore import QPointF, Qt
         from PySide6.QtGui import QMouseEvent  # (here: a list of suggestions shows after the window)
 
         assert isinstance(event, QMouseEvent)
