@@ -252,6 +252,7 @@ def open_first_window(store: Store, argv: list[str]) -> MainWindow | None:
     if wizard_needed or (locked and training):
         resources.use_window_icon()  # these show before the main window (which sets it once drawn)
         _forget_purged_thumbnails_now()
+        _keep_typing_private()  # her names, her RPPS typed in the wizard: as private as in the window
     if locked and (training or wizard_needed):
         # What these write (where cases go, who asks) is asked by whoever is at the keyboard: on a
         # workstation with a lock code, the code comes first (found from outside: with the site's row
@@ -271,6 +272,14 @@ def open_first_window(store: Store, argv: list[str]) -> MainWindow | None:
         if not wizard.exec():
             return None
     return start_window(store, locked=locked)
+
+
+def _keep_typing_private() -> None:
+    from ui.private_typing import keep_typing_private
+
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        keep_typing_private(app)
 
 
 def run(argv: list[str]) -> int:

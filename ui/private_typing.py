@@ -16,10 +16,16 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication, QWidget
 
+# Set on the application once its watch is on: each window (and the first start's wizard, before any) asks.
+WATCHING = "teleavisTypingPrivate"
+
 
 def keep_typing_private(app: QApplication) -> None:
-    """From now on, mark private each field given the focus, and the one that has it now."""
-    app.focusChanged.connect(_focused)
+    """From now on, mark private each field given the focus, and the one that has it now. Once per
+    application: a second call (a second window, the wizard then the window) adds no second watch."""
+    if not app.property(WATCHING):
+        app.setProperty(WATCHING, True)
+        app.focusChanged.connect(_focused)
     _focused(None, app.focusWidget())
 
 

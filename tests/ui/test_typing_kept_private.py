@@ -96,3 +96,60 @@ def test_a_file_name_typed_in_a_file_dialog_is_private_to_the_input_method(
     finally:
         file_dialogs._saved_in.clear()
     assert told == [True]
+
+
+@pytest.fixture
+def as_at_start(qapp: Any) -> None:
+    """The application as a new process has it: no field yet told private (a window of an earlier test, in
+    this shared application, had set its watch on the focus)."""
+    import warnings
+
+    from ui import private_typing
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (« Failed to disconnect » where no earlier window had set it)
+        while qapp.focusChanged.disconnect(private_typing._focused):
+            pass
+    qapp.setProperty(private_typing.WATCHING, None)
+
+
+def test_the_first_start_wizard_s_fields_are_private_to_the_input_method(
+    qtbot: Any, teleavis_home: Path, as_at_start: None
+) -> None:
+    """The wizard of a first start comes before the window: her own name, her RPPS, her structure's numbers."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    from ui import application
+    from ui.setup_wizard import SetupWizard
+
+    told: list[bool] = []
+
+    def look(tries: int = 300) -> None:
+        wizard = QApplication.activeModalWidget()
+        if isinstance(wizard, SetupWizard) and wizard.isVisible():
+            wizard.next()  # (past « Bienvenue »: her site's page)
+            told.append(told_private(qtbot, wizard.site.family))
+            wizard.reject()
+        elif tries:
+            QTimer.singleShot(20, lambda: look(tries - 1))
+        elif isinstance(wizard, QDialog):
+            wizard.reject()  # (never left waiting)
+
+    QTimer.singleShot(0, look)
+    with Store.open(teleavis_home) as store:
+        assert application.open_first_window(store, []) is None  # (the wizard cancelled: no window)
+    assert told == [True]
+
+
+def test_the_watch_on_the_focus_is_set_once_however_many_windows_start(qapp: Any, as_at_start: None) -> None:
+    """A window started again in the same process (as the tests do, each with its own) added a second call
+    of the same mark at each change of focus, then a third..."""
+    from PySide6.QtCore import SIGNAL
+
+    from ui.private_typing import keep_typing_private
+
+    before = qapp.receivers(SIGNAL("focusChanged(QWidget*,QWidget*)"))
+    keep_typing_private(qapp)
+    keep_typing_private(qapp)
+    assert qapp.receivers(SIGNAL("focusChanged(QWidget*,QWidget*)")) == before + 1
