@@ -6,10 +6,9 @@ its own files in the user's folder, in clear, and offers them to whoever types t
 other program: the patients' names, their INS, the clinical words, beyond the reach of the encryption and of
 the lock (found by an attacker's pass). Every field of the window may hold such words (a patient's name in
 the worklist's search, a file named after her in a file dialog), so each one that takes the keyboard's focus
-is marked ``ImhSensitiveData``, which Qt passes on to the input method as « private, do not store » (Wayland's
-text-input ``sensitive_data``, the Qt Virtual Keyboard's prediction turned off), with the hints it already had.
-
-An input method that ignores the hint (some do under X11) is the machine's to configure: docs/maintainer-guide.md.
+is marked ``ImhSensitiveData``, with the hints it already had, which Qt passes on as « private, do not store »
+where it can (Wayland's text-input ``sensitive_data``). Qt's IBus module (X11, GNOME) and Qt on Windows pass
+no hint to the input method: there it is the machine's to configure (docs/maintainer-guide.md).
 """
 
 from __future__ import annotations
