@@ -1380,13 +1380,15 @@ class FollowView(QWidget):
         )
         slow = meter.slow_words()
         if slow:
-            faster = (
-                self.tr(
+            # Advice points at a button the page shows: once reduced copies are chosen (the button hidden),
+            # the photo already leaving goes on as it is and the link is only said slow.
+            faster = ""
+            if self.reply_reduce.offered:
+                faster = self.tr(
                     " — pour aller plus vite : « Envoyer la réponse en copies réduites » (les originaux restent ici)."
                 )
-                if self.reply_reduce.offered
-                else self.tr(" — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).")
-            )
+            elif not self.reduce_button.isHidden():
+                faster = self.tr(" — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).")
             words += "\n" + slow[:1].upper() + slow[1:] + faster
         self.progress_words.setText(words)
         self.progress.show()

@@ -35,6 +35,14 @@ def test_the_case_page_says_the_link_is_slow_and_offers_reduced_copies(
     assert row is not None and row.reduced
     assert not view.reduce_button.isVisible()
     assert "Copies réduites demandées" in view.detail.text()
+    # The photo already leaving goes on (its upload resumes where the platform has it): the link is still
+    # said slow, but never pointing at the button the choice just hid.
+    for second in range(8, 12):
+        now[0] = float(second)
+        view.show_progress(second * 64_000, total)
+    words = view.progress_words.text()
+    assert "Liaison lente" in words, words
+    assert "Envoyer des copies réduites" not in words, words
 
 
 def qtbot_button() -> Any:
