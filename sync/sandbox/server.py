@@ -73,6 +73,10 @@ class _TooLarge(Exception):
     pass
 
 
+class _CutShort(Exception):
+    """The connection ended before the body's declared end."""
+
+
 class Served(Protocol):
     """What the HTTP layer serves: the FHIR platform, or the PSC-like provider (sync/sandbox/psc.py)."""
 
@@ -159,6 +163,11 @@ class _Handler(BaseHTTPRequestHandler):
         except _TooLarge as too_large:
             self._send(error_reply(platform.too_large(int(str(too_large)))))
             return
+        except _CutShort:
+            # A body cut on the way (a satellite link dropping the connection) is no request: a real
+            # platform's front discards it, nothing stored (a truncated photo would count as an upload).
+            self.close_connection = True
+            return
         except ValueError as error:
             self.close_connection = True
             self._send(error_reply(FhirError.one(400, f"Requête HTTP mal formée : {error}", code="structure")))
@@ -204,12 +213,16 @@ class _Handler(BaseHTTPRequestHandler):
             chunks, size = [], 0
             while True:
                 line = self.rfile.readline(1024)
+                if not line:
+                    raise _CutShort(size)
                 length = int(line.split(b";")[0].strip() or b"0", 16)
                 if length == 0:
                     while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
                         pass
                     break
                 chunk = self.rfile.read(length)
+                if len(chunk) < length:
+                    raise _CutShort(size + len(chunk))
                 self.rfile.readline(8)
                 size += length
                 if size <= limit:
@@ -228,7 +241,10 @@ class _Handler(BaseHTTPRequestHandler):
                     break
                 remaining -= len(chunk)
             raise _TooLarge(length)
-        return self.rfile.read(length) if length else b""
+        body = self.rfile.read(length) if length else b""
+        if len(body) < length:  # The connection ended mid-body (a cut link): no request to serve.
+            raise _CutShort(len(body))
+        return body
 
     def _send(self, reply: Reply) -> None:
         self.send_response(reply.status)

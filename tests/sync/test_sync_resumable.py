@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from pathlib import Path
 
 import pytest
@@ -400,3 +401,36 @@ def test_an_upload_made_before_the_resumable_one_was_given_up_is_not_sent_again(
         assert len(posted) == 1, "the earlier case's image only: the later one's upload was asked where it stands"
         named = {m["content"]["url"].rsplit("/", 1)[-1] for m in sandbox.resources("Media")}
         assert {sandbox.binary_bytes(b) for b in named} == {first, second}
+
+
+def test_a_plain_upload_cut_on_the_way_leaves_no_binary_on_the_sandbox() -> None:
+    """A `POST Binary` whose connection a satellite link cut mid-body is no image: the platform keeps nothing.
+
+    Seen through the satellite link without resumable uploads: the sandbox stored each cut body (the
+    bytes before the cut, a JPEG's magic intact), six Binaries for one image never sent whole, so its
+    count of uploads said images had arrived that never did."""
+    image = jpeg(900, 900, seed=5, noise=True, quality=95)  # ~1 MB: 4 s of this link, cut every second
+    with (
+        SandboxServer(run_expert=False, resumable=False) as sandbox,
+        FaultProxy(sandbox.base_url, rate=256_000, cut_every_s=1.0, latency_s=0.02) as proxy,
+    ):
+        with pytest.raises(requests.ConnectionError):
+            requests.post(
+                f"{proxy.base_url}/Binary", data=image, headers={"Content-Type": "image/jpeg"}, timeout=30
+            )
+        assert proxy.cuts >= 1
+        _wait_until_every_request_handled(sandbox)
+        assert sandbox.binary_uploads == 0
+
+
+def _wait_until_every_request_handled(sandbox: SandboxServer) -> None:
+    """The platform's side of a cut ends in its own thread: wait for it (an event, bounded), never a sleep."""
+    httpd = sandbox._httpd
+    assert httpd is not None
+    deadline = time.monotonic() + 20.0
+    while time.monotonic() < deadline:
+        with httpd._connections_lock:
+            if not httpd._connections:
+                return
+        time.sleep(0.05)
+    raise AssertionError("the sandbox never finished the request cut on the way")
