@@ -531,6 +531,10 @@ class SendJob:
         ):
             raise PermanentFault(M.tr("sync.billing_number_patient"), status=409)
 
+    def _reduced_chosen(self, case_id: str) -> bool:
+        row = self.outbox.row(case_id)
+        return bool(row and row.reduced)
+
     def run(self) -> None:
         case, prepared = self.case, self.prepared
         assert case is not None and prepared is not None, "prepare() first"
@@ -547,7 +551,9 @@ class SendJob:
             case.patient,
             self.listener,
             self.budget_s,
-            reduced=bool(row and row.reduced),
+            # The nurse's choice, read before each photo: the window offers it while the photos leave (the slow
+            # link's words point at it); read once here, chosen during the first photo, all went full size.
+            reduced=lambda: self._reduced_chosen(case.id),
             still_wanted=lambda: self.store.state(case.id) == CaseState.SENDING,
             training=self.training,
         )

@@ -15,7 +15,7 @@ from app.store import Store
 from sync.auth import StaticToken
 from sync.client import ClientConfig, PlatformClient, RetryPolicy
 from sync.engine import Engine
-from sync.progress import PrintingListener, RateMeter, duration_words, size_words
+from sync.progress import PrintingListener, RateMeter, RecordingListener, duration_words, size_words
 from sync.sandbox import SandboxServer
 from tests.support.cli import run_inprocess
 from tests.sync.faultproxy import FaultProxy
@@ -222,3 +222,39 @@ def test_the_hash_of_a_reduced_copy_sent_is_not_kept_in_clear(teleavis_home: Pat
         assert Outbox(store).upload_url(case_id, image_id) is None
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     assert not [h for h in _hash_forms(copy) if h in _db_bytes(teleavis_home)]
+
+
+def test_reduced_chosen_while_the_photos_leave_holds_for_those_not_gone_yet(teleavis_home: Path) -> None:
+    """The window offers « Envoyer des copies réduites » while a case's photos leave (the slow link's words
+    point at it). Seen live on a 64 kB/s link: chosen during the first photo, the page said « les photos pas
+    encore parties seront envoyées réduites », yet all eight went full size (the choice was read once, when
+    the send began). The choice is read before each photo, as a reply's is."""
+    first, large = _photo(1200, 900, 40), _photo(3600, 2400)
+
+    class ChoosesMidway(RecordingListener):
+        def bytes_sent(self, case_id: str, sent: int, total: int) -> None:
+            super().bytes_sent(case_id, sent, total)
+            if 0 < sent < len(first) and not chosen:
+                Outbox(store).set_reduced(case_id)  # the nurse's click, while the first photo leaves
+                chosen.append(sent)
+
+    chosen: list[int] = []
+    with (
+        Store.open(teleavis_home) as store,
+        SandboxServer(run_expert=False) as sandbox,
+        FaultProxy(sandbox.base_url, rate=512_000, latency_s=0.02) as link,
+    ):
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[first, large], images=2)
+        with PlatformClient(
+            ClientConfig(link.base_url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy(base_s=0.1)
+        ) as client:
+            assert Engine(store, client, ChoosesMidway(), case_budget_s=60.0).run_once(poll=False).sent == [case_id]
+        assert chosen, "the choice was made while the first photo left"
+        widths = sorted(m.get("width") for m in sandbox.resources("Media"))
+        # The photo leaving went on as it was (the helper's records say width 1); the one not gone yet went
+        # reduced, and the expert is told.
+        assert widths == [1, 3000], widths
+        media = next(m for m in sandbox.resources("Media") if m.get("width") == 3000)
+        assert any("Copie réduite" in note["text"] for note in media["note"])
+        assert store.image_bytes(store.get_case(case_id).images[1]) == large  # the original kept here
