@@ -107,6 +107,26 @@ M.add(
             "en": "image {n} ({mb} MB) is over the size the platform accepts. Send the case as reduced copies "
             "(the originals stay on this computer), or remove this image.",
         },
+        # No resumable uploads, and a link that drops every connection before a photo has crossed it whole
+        # (a satellite link cut every 20 s): the platform answers, but this photo never arrives.
+        "sync.cut_before_whole": {
+            "fr": "La liaison se coupe avant que l'image {n} ({mb} Mo) arrive entière, et la plateforme ne sait "
+            "pas reprendre un envoi coupé. Le dossier reste en attente, rien n'est perdu ; nouvel essai "
+            "automatique. Pour qu'il parte : « Envoyer des copies réduites » (les originaux restent sur ce "
+            "poste), ou envoyez-le depuis une connexion plus stable.",
+            "en": "The link drops before image {n} ({mb} MB) arrives whole, and the platform cannot resume a cut "
+            "upload. The case waits, nothing is lost; retrying automatically. To get it through: « Send reduced "
+            "copies » (the originals stay on this computer), or send it from a steadier connection.",
+        },
+        # (Its copy already reduced, or a reply's photo: no other way offered here.)
+        "sync.cut_before_whole_reduced": {
+            "fr": "La liaison se coupe avant que l'image {n} ({mb} Mo) arrive entière, et la "
+            "plateforme ne sait pas reprendre un envoi coupé. Le dossier reste en attente, rien n'est perdu ; "
+            "nouvel essai automatique. Pour qu'il parte : envoyez-le depuis une connexion plus stable.",
+            "en": "The link drops before image {n} ({mb} MB) arrives whole, and the platform "
+            "cannot resume a cut upload. The case waits, nothing is lost; retrying automatically. To get it "
+            "through: send it from a steadier connection.",
+        },
         "sync.too_large": {
             "fr": "l'image {n} ({mb} Mo) dépasse la taille acceptée par la plateforme. Retirez-la, ou "
             "exportez-la à nouveau de l'appareil en plus petit.",
@@ -737,7 +757,10 @@ def upload_images(
         if copy is not None:
             data, content_type = copy[0], copy[1].content_type
 
+        latest = [0]  # bytes of this image's last attempt (each plain POST starts again from 0)
+
         def report(n: int, base: int = done) -> None:
+            latest[0] = n
             listener.bytes_sent(case_id, base + n, total)
 
         # A DICOM restamped for the identity as it is now goes by a plain POST: a resumable upload is
@@ -753,6 +776,13 @@ def upload_images(
             way = client.tus_given_up
         try:
             binary_id = _upload(client, outbox, way, case_id, image.id, data, content_type, report, budget_s)
+        except TransientFault as fault:
+            if way is not None or fault.kind != "offline" or latest[0] <= 0:
+                raise
+            # Its last try was cut with bytes on the way: the platform answered, the link dropped mid-photo.
+            key = "sync.cut_before_whole_reduced" if reduced_now or not reducible else "sync.cut_before_whole"
+            words = M.tr(key, n=position, mb=decimal_words(round(len(data) / 1e6, 1)))
+            raise TransientFault(words, outcome_unknown=fault.outcome_unknown, retry_after=fault.retry_after) from fault
         except PermanentFault as fault:
             if fault.status != 413:
                 raise

@@ -258,3 +258,28 @@ def test_reduced_chosen_while_the_photos_leave_holds_for_those_not_gone_yet(tele
         media = next(m for m in sandbox.resources("Media") if m.get("width") == 3000)
         assert any("Copie réduite" in note["text"] for note in media["note"])
         assert store.image_bytes(store.get_case(case_id).images[1]) == large  # the original kept here
+
+
+def test_a_photo_the_link_cuts_every_time_is_said_so_not_the_platform_out_of_reach(teleavis_home: Path) -> None:
+    """A platform without resumable uploads, a link that drops every connection before a photo can cross
+    it whole (seen live: 64 kB/s cut every 20 s, a 5 MB photo needs 83 s). The sync said « Plateforme
+    injoignable (réseau) » though it answered every request; the nurse is told what happens and what to do."""
+    photo = _photo(900, 700)  # ~1 MB: 4 s of this link, cut every second
+    with (
+        Store.open(teleavis_home) as store,
+        SandboxServer(run_expert=False, resumable=False) as sandbox,
+        FaultProxy(sandbox.base_url, rate=256_000, cut_every_s=1.0, latency_s=0.02) as link,
+    ):
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[photo], images=1)
+        listener = RecordingListener()
+        with PlatformClient(
+            ClientConfig(link.base_url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy(base_s=0.1, cap_s=0.5)
+        ) as client:
+            summary = Engine(store, client, listener, case_budget_s=4.0).run_once(poll=False)
+        assert summary.sent == []
+        assert store.state(case_id) == CaseState.QUEUED  # it waits, nothing lost
+        said = [detail for cid, state, detail in listener.states if cid == case_id and state == "queued"]
+        assert said, listener.states
+        assert "injoignable" not in said[-1], said[-1]
+        assert "arrive entière" in said[-1] and "copies réduites" in said[-1], said[-1]
