@@ -759,7 +759,7 @@ def upload_images(
 
         latest = [0]  # bytes of this image's last attempt (each plain POST starts again from 0)
 
-        def report(n: int, base: int = done) -> None:
+        def report(n: int, base: int = done, latest: list[int] = latest) -> None:
             latest[0] = n
             listener.bytes_sent(case_id, base + n, total)
 

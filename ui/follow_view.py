@@ -1388,7 +1388,9 @@ class FollowView(QWidget):
                     " — pour aller plus vite : « Envoyer la réponse en copies réduites » (les originaux restent ici)."
                 )
             elif not self.reduce_button.isHidden():
-                faster = self.tr(" — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).")
+                faster = self.tr(
+                    " — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici)."
+                )
             words += "\n" + slow[:1].upper() + slow[1:] + faster
         self.progress_words.setText(words)
         self.progress.show()

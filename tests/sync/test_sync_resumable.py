@@ -415,9 +415,7 @@ def test_a_plain_upload_cut_on_the_way_leaves_no_binary_on_the_sandbox() -> None
         FaultProxy(sandbox.base_url, rate=256_000, cut_every_s=1.0, latency_s=0.02) as proxy,
     ):
         with pytest.raises(requests.ConnectionError):
-            requests.post(
-                f"{proxy.base_url}/Binary", data=image, headers={"Content-Type": "image/jpeg"}, timeout=30
-            )
+            requests.post(f"{proxy.base_url}/Binary", data=image, headers={"Content-Type": "image/jpeg"}, timeout=30)
         assert proxy.cuts >= 1
         _wait_until_every_request_handled(sandbox)
         assert sandbox.binary_uploads == 0
