@@ -722,26 +722,20 @@ class FollowView(QWidget):
         elsewhere = self._sent_elsewhere(case.id, state)
         if elsewhere:
             words.append(elsewhere)
+        row = Outbox(self.store).row(case.id) if state in (CaseState.QUEUED, CaseState.SENDING) else None
+        if row is not None and row.reduced:
+            # One of the case's own words (not written over them): once it left, the page says where it is.
+            words.append(self.tr("Copies réduites demandées : les photos pas encore parties seront envoyées réduites."))
         self._detail_words = words
         self._show_detail()
         if state not in (CaseState.QUEUED, CaseState.SENDING):
             self.progress.hide()
             self.progress_words.hide()
-        row = Outbox(self.store).row(case.id) if state in (CaseState.QUEUED, CaseState.SENDING) else None
         self.reduce_button.setVisible(row is not None and not row.reduced)
         queued_reply = next((m for m in conversation if m.direction == "to-expert" and m.state == "queued"), None)
         self.reply_reduce.show_for(queued_reply, case.images)
         # Until its transaction goes: waiting, or its photos leaving (retried on a dead link for minutes).
         self.take_back_button.setVisible(row is not None and row.step != STEP_TRANSACTION)
-        if row is not None and row.reduced:
-            self.detail.setText(
-                "\n".join(
-                    [
-                        *words,
-                        self.tr("Copies réduites demandées : les photos pas encore parties seront envoyées réduites."),
-                    ]
-                )
-            )
         self.request.setText(self._request_words(case))
         self.history.clear()
         for event in history:

@@ -49,3 +49,35 @@ def qtbot_button() -> Any:
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_the_case_page_after_reduced_copies_says_where_the_case_is_once_sent(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """Seen live on a 64 kB/s link: reduced copies chosen, the case then received by the platform, and its
+    page still said « Le dossier partira dès que la plateforme sera joignable » and « Copies réduites
+    demandées : les photos pas encore parties seront envoyées réduites » under « reçu par la plateforme »:
+    the note written with the choice was taken for another message and never replaced."""
+    from sync.auth import StaticToken
+    from sync.client import ClientConfig, PlatformClient, RetryPolicy
+    from sync.engine import Engine
+    from sync.sandbox import SandboxServer
+    from ui.follow_view import FollowView
+
+    case_id = make_case(store)  # queued
+    view = FollowView(store)
+    qtbot.addWidget(view)
+    view.set_case(store.get_case(case_id))
+    view.show()
+    qtbot.mouseClick(view.reduce_button, qtbot_button())
+    assert "Copies réduites demandées" in view.detail.text()
+    with (
+        SandboxServer(run_expert=False) as sandbox,
+        PlatformClient(ClientConfig(sandbox.base_url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy()) as client,
+    ):
+        assert Engine(store, client, case_budget_s=30.0).run_once(poll=False).sent == [case_id]
+    view.set_case(store.get_case(case_id))
+    words = view.detail.text()
+    assert "Copies réduites demandées" not in words, words
+    assert "partira dès que" not in words, words
+    assert "La réponse de l'expert arrivera ici" in words, words
