@@ -31,3 +31,15 @@ def test_the_same_ins_under_both_writings_is_no_conflict() -> None:
     assert same_ins_elsewhere(ours, [theirs]) == []
     theirs.patient.given = ["LETITIA"]
     assert [f.severity for f in same_ins_elsewhere(ours, [theirs])] == ["error"]
+
+
+def test_a_used_name_that_is_the_birth_name_spelt_out_is_no_used_name() -> None:
+    """« OEUVRAY » (as INSi and a hospital's label write it) typed as the used name of « Œuvray » is her birth
+    name: shown « ŒUVRAY Lætitia (nom utilisé : OEUVRAY) » and sent as a usual name, it said she goes by
+    another. Found in review: the strict traits spelt the ligatures out, the used name's check did not."""
+    patient = _patient("Œuvray", "Lætitia")
+    patient.used_name = "OEUVRAY"
+    assert patient.used_name_shown() == ""
+    assert "OEUVRAY" not in patient.shown_name("fr")
+    patient.used_name = "Lætitia-Leroy"
+    assert patient.used_name_shown() == "LÆTITIA-LEROY"  # another name: kept as typed, in capitals
