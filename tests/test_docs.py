@@ -224,6 +224,24 @@ def test_the_diagnosis_tables_of_the_user_guides_name_every_check() -> None:
         assert set(_table_after(page, header)) == titles, lang
 
 
+def test_the_user_guides_name_the_ehpad_residents_box_as_the_window_does() -> None:
+    """The guides said the family record book and the birth certificate validate a minor's identity only: an
+    EHPAD's nurse read there that her adult resident could not be validated on them, while the window offers the
+    exception (RNIV 2024, volet 1, 3.3.3) under the document. Each guide names its box in its own language."""
+    import xml.etree.ElementTree as ET
+
+    source = "Admis directement en EHPAD, carte Vitale à photo vue"
+    assert source in (ROOT / "ui" / "case_editor.py").read_text(encoding="utf-8")
+    english = {
+        m.findtext("source"): m.findtext("translation")
+        for m in ET.parse(ROOT / "resources" / "i18n" / "teleavis_en.ts").iter("message")
+    }[source]
+    assert english
+    for lang, label in (("fr", source), ("en", english)):
+        page = " ".join((DOCS / f"user-guide.{lang}.md").read_text(encoding="utf-8").split())
+        assert label in page, lang
+
+
 def test_the_recipe_for_a_specialty_names_every_module_that_lists_them() -> None:
     # « Add a specialty form » sent a maintainer to app/casefile.py (which takes the enum as it is) and
     # left out app/validation.py, which names the specialties whose photos need a view: a new one
