@@ -404,6 +404,10 @@ class PlatformProbe:
     # Pro Santé Connect, a sign-in of the user's.
     refused: str = ""
     refused_advice: str = ""
+    # An access token not taken beside a refresh token saved: the sync asks for a new one with it, which the
+    # probe does not (the platform may give a new refresh token for it, which the doctor, writing nothing,
+    # would lose). Nothing is said refused: the refresh token was never shown to the platform.
+    renewed_by_sync: bool = False
 
 
 def platform(probe: PlatformProbe | None) -> Check:
@@ -419,6 +423,8 @@ def platform(probe: PlatformProbe | None) -> Check:
         return Check("platform", FAILED, M.tr("doctor.platform.proxy", url=url), M.tr("doctor.platform.proxy.advice"))
     if probe.outcome == "ok":
         return Check("platform", OK, M.tr("doctor.platform.ok", url=url, software=reason or "FHIR"))
+    if probe.outcome == "sign_in" and probe.renewed_by_sync:
+        return Check("platform", OK, M.tr("doctor.platform.renewed_by_sync", url=url))
     if probe.outcome == "sign_in" and probe.refused:
         return Check(
             "platform", WARNING, M.tr("doctor.platform.refused", url=url, what=probe.refused), probe.refused_advice

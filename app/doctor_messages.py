@@ -416,6 +416,12 @@ M.add(
             "fr": "{url} répond mais refuse {what}.",
             "en": "{url} answers but refuses {what}.",
         },
+        "doctor.platform.renewed_by_sync": {
+            "fr": "{url} répond ; il faut un nouveau jeton d'accès, que la synchronisation demandera avec le jeton "
+            "de renouvellement enregistré (le diagnostic ne l'essaie pas : il n'enregistre rien).",
+            "en": "{url} answers; a new access token is needed, which syncing will ask for with the renewal token "
+            "saved (the diagnosis does not try it: it saves nothing).",
+        },
         "doctor.platform.sign_in.advice": {
             "fr": "Reconnectez-vous dans Réglages > Plateforme (ou collez un nouveau jeton d'accès).",
             "en": "Sign in again in Settings > Platform (or paste a new access token).",

@@ -273,7 +273,10 @@ def probe_platform(root: Path) -> PlatformProbe | None:
         # The client's sentence for a page that is no platform's (a portal's), with its « retrying »: no
         # technical detail to add to the diagnosis's own words, which name the portal already.
         detail = ""
-    what, advice = refused_words(refused) if probe.outcome == "sign_in" and refused else ("", "")
+    # A refresh token is not spent here (above): an access token refused beside it is renewed by the sync.
+    # (One the sync dropped, refused by the identity provider, is gone: then it is said refused, who to call.)
+    renewed = probe.outcome == "sign_in" and refused == "refresh" and bool(sealed.get("platform.refresh_token"))
+    what, advice = refused_words(refused) if probe.outcome == "sign_in" and refused and not renewed else ("", "")
     return PlatformProbe(
         url,
         probe.outcome,
@@ -283,4 +286,5 @@ def probe_platform(root: Path) -> PlatformProbe | None:
         probe.received_at or datetime.now(UTC),
         refused=what,
         refused_advice=advice,
+        renewed_by_sync=renewed,
     )

@@ -672,3 +672,50 @@ def test_an_oauth_client_accepted_is_no_warning(
         },
     )
     assert platform["status"] == "ok", platform
+
+
+def test_an_access_token_expired_beside_a_refresh_token_is_not_said_refused(
+    tmp_path: Path, teleavis_home: Path, configured: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A site living on a refresh token: the access token saved expires within the hour, and the sync renews it.
+    The doctor, which rightly does not spend the refresh token (it writes nothing), met the expired access token
+    and said « La plateforme refuse le jeton de renouvellement enregistré sur ce poste … Appelez la personne qui
+    a installé Teleavis »: the renewal token was never shown to the platform, and the site's support was called
+    for nothing (found in review). It says the access token expired, to be renewed by the sync."""
+    platform = _refused_by_the_sandbox(
+        tmp_path,
+        teleavis_home,
+        configured,
+        capsys,
+        **{
+            "platform.token_url": "{oauth}",
+            "platform.client_id": "teleavis",
+            "platform.refresh_token": "r-1",
+            "platform.token": "expired",
+        },
+    )
+    said = platform["detail"] + " " + platform["advice"]
+    assert "refuse" not in said and "installé Teleavis" not in said and "reconnectez" not in said.lower(), platform
+    assert platform["status"] == "ok", platform
+    assert "renouvellement" in platform["detail"], platform
+
+
+def test_a_refresh_token_the_sync_dropped_is_said_refused_with_whom_to_call(
+    tmp_path: Path, teleavis_home: Path, configured: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Refused by the identity provider, the sync forgot it (saved empty): nothing renews the access token."""
+    platform = _refused_by_the_sandbox(
+        tmp_path,
+        teleavis_home,
+        configured,
+        capsys,
+        **{
+            "platform.token_url": "{oauth}",
+            "platform.client_id": "teleavis",
+            "platform.refresh_token": "",
+            "platform.token": "expired",
+        },
+    )
+    assert platform["status"] == "warning", platform
+    assert "jeton de renouvellement enregistré sur ce poste" in platform["detail"], platform
+    assert "config set platform.refresh_token -" in platform["advice"], platform
