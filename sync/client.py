@@ -45,6 +45,7 @@ import urllib3
 
 from app import messages as M
 from app.errors import TeleavisError
+from app.i18n import language
 from app.urls import ambiguous_url, check_secure_url, is_secure_url, session_proxies
 from sync.auth import RefreshUnavailable, SignInRequired, StaticToken, TokenSource, token_source_from_settings
 from sync.mapping import location_id
@@ -407,10 +408,12 @@ def diagnostics_of(document: Any) -> str:
     # Each once, a few of them (found by a conformance pass: HAPI's validator says the same words for every
     # Media of the case, and the refusal read as one sentence dozens of times over).
     distinct = list(dict.fromkeys(errors or others))
+    # Separated as the language of the sentence around them does: « ; » in French, "; " in English.
+    separator = " ; " if language() == "fr" else "; "
     if len(distinct) <= MAX_ISSUES_SAID:
-        return " ; ".join(distinct)
+        return separator.join(distinct)
     more = M.tr_count("net.more_issues", len(distinct) - MAX_ISSUES_SAID, n=len(distinct) - MAX_ISSUES_SAID)
-    return " ; ".join([*distinct[:MAX_ISSUES_SAID], more])
+    return separator.join([*distinct[:MAX_ISSUES_SAID], more])
 
 
 class ProgressBody:

@@ -701,3 +701,24 @@ def test_a_refusal_says_each_error_once_and_a_few_of_them(serve: Any) -> None:
     shown = ["Unknown code 'urn:teleavis:specialty#x'"] + [f"Erreur {n} (Task.input[{n}])" for n in range(4)]
     assert said == " ; ".join(shown[:MAX_ISSUES_SAID]) + " ; et 4 autres erreurs signalées par la plateforme", said
     assert caught.value.message.startswith("La plateforme refuse le dossier (422) : Unknown code")
+
+
+def test_a_refusals_errors_are_separated_as_the_language_does() -> None:
+    """The English refusal read "The platform refuses the case (422): Erreur 0 ; Erreur 1 ; … ; and 2 more errors
+    reported by the platform": the French « ; » around an English list (found in review, conf39's count of the
+    errors left out meeting en39's punctuation per language). "; " in English, « ; » kept in French."""
+    from app.i18n import set_language
+    from sync.client import MAX_ISSUES_SAID, diagnostics_of
+
+    outcome = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "invalid", "diagnostics": f"E{n}"} for n in range(MAX_ISSUES_SAID + 2)],
+    }
+    shown = [f"E{n}" for n in range(MAX_ISSUES_SAID)]
+    assert diagnostics_of(outcome) == " ; ".join([*shown, "et 2 autres erreurs signalées par la plateforme"])
+    set_language("en")
+    try:
+        said = diagnostics_of(outcome)
+    finally:
+        set_language(None)
+    assert said == "; ".join([*shown, "and 2 more errors reported by the platform"]), said
