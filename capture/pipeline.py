@@ -13,6 +13,7 @@ import io
 import pathlib
 import struct
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +37,9 @@ from capture.importer import DecodedImage, decode_photo
 from capture.metadata import MalformedImage, png_chunk, strip_jpeg, strip_png, without_broken_profile
 from capture.quality import check_quality, compression_finding, reduced, side_tells_eye
 from capture.sniff import MAX_BYTES, sniff
+
+if TYPE_CHECKING:
+    from capture.dicom import DicomImage
 
 JPEG_QUALITY = 92
 #: A photo turned by the user is encoded once more: above the capture's quality, so that the turn (and
@@ -85,9 +89,33 @@ def prepare_image_file(
     Only an ordinary file is read: a device (/dev/zero), a named pipe (which blocks), a folder are refused
     at once, and a symbolic link too unless ``follow_links`` (a file of the device folder: a link there
     would bring in a file from anywhere on this workstation)."""
+    data = _file_bytes(path, follow_links=follow_links)
+    return prepare_image_bytes(data, filename=path.name, specialty=specialty, patient=patient, site_system=site_system)
+
+
+def check_image_file(path: pathlib.Path, *, specialty: str = "", follow_links: bool = True) -> frozenset[str]:
+    """Refuse the file as :func:`prepare_image_file` would (the same :class:`app.errors.ImageRejected`, the
+    same words), reading and decoding it without the rest of the work: no quality checks, no thumbnail, no
+    new encoding (a TIFF written again as PNG takes seconds). For a case file refused anyway, whose images
+    are still each said readable or not.
+
+    Returns the SHA-1s (base64) the same picture is known by among its case's images: the file's, and the
+    bytes that would be stored when they are its own minus metadata (the full pipeline's keys, but for a
+    picture written again from its pixels)."""
+    name = path.name
+    data = _file_bytes(path, follow_links=follow_links)
+    read = _read(data, name=name, specialty=specialty)
+    if read.dicom is not None:
+        from capture.dicom import rewrite_dicom
+
+        rewrite_dicom(read.dicom.dataset, None, name=name)  # (a later frame damaged refuses it there)
+    return frozenset({sha1_b64(data), *([sha1_b64(read.kept)] if read.kept is not None else [])})
+
+
+def _file_bytes(path: pathlib.Path, *, follow_links: bool) -> bytes:
     name = path.name
     try:
-        data = read_ordinary_file(path, limit=MAX_BYTES, follow_links=follow_links)
+        return read_ordinary_file(path, limit=MAX_BYTES, follow_links=follow_links)
     except NotOrdinaryFile as exc:
         raise messages.rejected("link-file" if exc.kind == "link" else "not-ordinary-file", name=name) from exc
     except FileTooLarge as exc:
@@ -96,7 +124,55 @@ def prepare_image_file(
         raise messages.rejected("unreadable-file", name=name) from exc
     except OSError as exc:
         raise messages.rejected("unreadable-file", name=name) from exc
-    return prepare_image_bytes(data, filename=name, specialty=specialty, patient=patient, site_system=site_system)
+
+
+@dataclass
+class _Read:
+    """A file as the pipeline reads it: past everything that may refuse it, before its quality checks."""
+
+    fmt: str
+    data: bytes  # the file's bytes, a broken colour profile left out
+    profile_dropped: bool = False
+    decoded: DecodedImage | None = None  # a photo's upright pixels (a JPEG kept as it came: a reduced decode)
+    kept: bytes | None = None  # the file's own bytes minus metadata, when they are what is stored
+    dicom: DicomImage | None = None
+
+
+def _read(data: bytes, *, name: str, specialty: str = "") -> _Read:
+    if not data:
+        raise messages.rejected("empty", name=name)
+    if len(data) > MAX_BYTES:
+        raise messages.rejected("too-big-file", name=name, mb=len(data) // 2**20, limit=MAX_BYTES // 2**20)
+    fmt = sniff(data)
+    if fmt is None:
+        raise messages.rejected("unknown-format", name=name)
+    if fmt == "dicom":
+        # Imported lazily: pydicom's import is slow and most cases hold only photos.
+        from capture.dicom import read_dicom
+
+        return _Read(fmt, data, dicom=read_dicom(data, name=name, specialty=specialty))
+    # A broken colour profile goes before anything reads the file: it made the photo refused as damaged,
+    # or reach the expert with a profile no viewer reads. Its colours are then taken as sRGB, and said so.
+    data, profile_dropped = without_broken_profile(data, fmt)
+    if fmt == "jpeg":
+        # Stripping first also proves the file is whole: a truncated scan has no end marker.
+        try:
+            stripped = strip_jpeg(data)
+        except MalformedImage as exc:
+            raise messages.rejected("damaged", name=name) from exc
+        probe = decode_photo(data, name=name, fmt=fmt, full=False)
+        # A CMYK JPEG is written again in RGB: as it came, many viewers show it in wrong colours.
+        if probe.facts.orientation == 1 and probe.halved_from is None and not probe.cmyk:
+            return _Read(fmt, data, profile_dropped, probe, kept=stripped)
+        return _Read(fmt, data, profile_dropped, decode_photo(data, name=name, fmt=fmt, full=True))
+    decoded = decode_photo(data, name=name, fmt=fmt, full=True)
+    if fmt == "png" and decoded.facts.orientation == 1 and not decoded.flattened:
+        try:
+            stripped = strip_png(data)
+        except MalformedImage as exc:
+            raise messages.rejected("damaged", name=name) from exc
+        return _Read(fmt, data, profile_dropped, decoded, kept=stripped)
+    return _Read(fmt, data, profile_dropped, decoded)
 
 
 def prepare_image_bytes(
@@ -111,50 +187,22 @@ def prepare_image_bytes(
     :class:`app.errors.ImageRejected` for anything that cannot be used.
     """
     name = pathlib.PurePath(filename).name or "image"
-    if not data:
-        raise messages.rejected("empty", name=name)
-    if len(data) > MAX_BYTES:
-        raise messages.rejected("too-big-file", name=name, mb=len(data) // 2**20, limit=MAX_BYTES // 2**20)
-    fmt = sniff(data)
-    if fmt is None:
-        raise messages.rejected("unknown-format", name=name)
-    if fmt == "dicom":
-        prepared = _prepare_dicom(data, name=name, specialty=specialty, patient=patient, site_system=site_system)
+    read = _read(data, name=name, specialty=specialty)
+    if read.dicom is not None:
+        prepared = _prepare_dicom(read.dicom, name=name, specialty=specialty, patient=patient, site_system=site_system)
         return replace(prepared, source_sha1=sha1_b64(data))
+    decoded, fmt, dropped = read.decoded, read.fmt, read.profile_dropped
+    assert decoded is not None  # (a photo: decoded by _read)
     modality = "OP" if specialty == "ophthalmology" else "XC"
-    # A broken colour profile goes before anything reads the file: it made the photo refused as damaged,
-    # or reach the expert with a profile no viewer reads. Its colours are then taken as sRGB, and said so.
-    data, profile_dropped = without_broken_profile(data, fmt)
-    if fmt == "jpeg":
-        # Stripping first also proves the file is whole: a truncated scan has no end marker.
-        try:
-            stripped = strip_jpeg(data)
-        except MalformedImage as exc:
-            raise messages.rejected("damaged", name=name) from exc
-        probe = decode_photo(data, name=name, fmt=fmt, full=False)
-        # A CMYK JPEG is written again in RGB: as it came, many viewers show it in wrong colours.
-        if probe.facts.orientation == 1 and probe.halved_from is None and not probe.cmyk:
-            return _prepared(probe, stripped, "image/jpeg", specialty, modality, profile_dropped)
-        decoded = decode_photo(data, name=name, fmt=fmt, full=True)
-        return _prepared(
-            decoded, encode_jpeg(decoded.rgb, decoded.icc), "image/jpeg", specialty, modality, profile_dropped
-        )
-    decoded = decode_photo(data, name=name, fmt=fmt, full=True)
-    if fmt == "png" and decoded.facts.orientation == 1 and not decoded.flattened:
-        try:
-            stripped = strip_png(data)
-        except MalformedImage as exc:
-            raise messages.rejected("damaged", name=name) from exc
-        return _prepared(decoded, stripped, "image/png", specialty, modality, profile_dropped)
+    if read.kept is not None:  # an upright JPEG or PNG, kept as it came minus its metadata
+        return _prepared(decoded, read.kept, f"image/{fmt}", specialty, modality, dropped)
     if fmt in ("png", "tiff", "webp", "bmp", "jpeg2000", "gif", "pnm") and not decoded.lossy:
         # Lossless sources stay lossless (a TIFF in JPEG is not one, nor a JPEG 2000 of the irreversible
         # wavelet: as PNG they would weigh five times more). A BMP, a JPEG 2000, a GIF or a PPM is always written
         # again, from its pixels: the platform takes JPEG and PNG only, and nothing of the file's own
         # boxes, comments or extensions comes along.
-        return _prepared(
-            decoded, encode_png(decoded.rgb, decoded.icc), "image/png", specialty, modality, profile_dropped
-        )
-    return _prepared(decoded, encode_jpeg(decoded.rgb, decoded.icc), "image/jpeg", specialty, modality, profile_dropped)
+        return _prepared(decoded, encode_png(decoded.rgb, decoded.icc), "image/png", specialty, modality, dropped)
+    return _prepared(decoded, encode_jpeg(decoded.rgb, decoded.icc), "image/jpeg", specialty, modality, dropped)
 
 
 def prepare_frame(frame_bgr: Image8, *, specialty: str, device: str = "", checked: bool = True) -> PreparedImage:
@@ -219,12 +267,10 @@ def _prepared(
 
 
 def _prepare_dicom(
-    data: bytes, *, name: str, specialty: str, patient: Patient | None, site_system: str
+    image: DicomImage, *, name: str, specialty: str, patient: Patient | None, site_system: str
 ) -> PreparedImage:
-    # Imported lazily: pydicom's import is slow and most cases hold only photos.
-    from capture.dicom import device_patient, read_dicom, recorded_for_another, rewrite_dicom
+    from capture.dicom import device_patient, recorded_for_another, rewrite_dicom
 
-    image = read_dicom(data, name=name, specialty=specialty)
     modality = "OP" if specialty == "ophthalmology" or image.modality == "OP" else "XC"
     checks_as = "ophthalmology" if modality == "OP" else specialty
     height, width = image.rgb.shape[:2]
