@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -246,7 +247,17 @@ def shown_name(name: str, limit: int = 60) -> str:
 
 
 def read_json_file(path: Path) -> Any:
-    """A JSON file, with a clear sentence for each way it can be unreadable."""
+    """A JSON file, with a clear sentence for each way it can be unreadable (a key given twice too)."""
+    document, repeated = read_case_file(path)
+    if repeated:
+        raise CaseFileError(repeated[0])
+    return document
+
+
+def read_case_file(path: Path) -> tuple[Any, list[str]]:
+    """A JSON file and, apart, a line saying the keys it gives twice in one object (``[]`` when none): a problem
+    that refuses the file, but leaves it read (the last value of each kept), so that its other problems are
+    said with it. ``CaseFileError`` for each way it cannot be read at all."""
     name = shown_name(path.name)
     try:
         # An ordinary file only: a named pipe waited for ever for a writer, /dev/zero was read without end.
@@ -294,15 +305,13 @@ def read_json_file(path: Path) -> Any:
             raise
         line = text.count("\n", 0, found.start()) + 1
         raise CaseFileError(M.tr("cf.long_number", name=name, digits=digits, line=line)) from exc
-    if repeated:
-        keys = ", ".join(M.tr("cf.key", key=shown_name(key)) for key in repeated)
-        raise CaseFileError(M.tr("cf.duplicate", name=name, keys=keys))
+    keys = ", ".join(M.tr("cf.key", key=shown_name(key)) for key in repeated)
     # JSON escapes may name half of a surrogate pair (\ud800): read, but no UTF-8 text (the sealed record,
     # the platform's FHIR string) can hold it, and the import failed on an internal error.
     half = re.search(r"[\ud800-\udfff]", json.dumps(document, ensure_ascii=False)) if "\\u" in text else None
     if half is not None:
         raise CaseFileError(M.tr("cf.surrogate", name=name, char=f"\\u{ord(half.group()):04x}"))
-    return document
+    return document, [M.tr("cf.duplicate", name=name, keys=keys)] if repeated else []
 
 
 class _Reader:
@@ -367,14 +376,43 @@ class _Reader:
         return value
 
 
-def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) -> ParsedCase:
-    """A ``Case`` from a case-file document, or ``CaseFileError`` listing every wrong item.
+#: What reading the images of a refused case file finds, by ``images[i]`` (the import's, which reads them).
+ReadImages = Callable[[list[ImageRef]], dict[str, list[str]]]
 
-    Image files are located (relative to ``base_dir``) but not read here. They must lie inside
-    ``base_dir`` once links are followed (``../``, absolute paths and symbolic links pointing
-    elsewhere are refused) unless ``allow_outside``: a case file received from someone else must
+
+def parse_case(
+    document: Any,
+    base_dir: Path,
+    *,
+    allow_outside: bool = False,
+    file_problems: Sequence[str] = (),
+    read_images: ReadImages | None = None,
+) -> ParsedCase:
+    """A ``Case`` from a case-file document, or ``CaseFileError`` listing every wrong item at once, a line each:
+    ``file_problems`` (found reading the file: a key given twice), the fields' (their structure, then their
+    content), then image by image what the file says of it and what ``read_images`` finds in the images
+    located. Those are read only when the file is refused anyway, to say every problem in one go (found from
+    outside: refused on its INS alone, a damaged photo was said only once the INS was right).
+
+    Image files are located (relative to ``base_dir``) but not read here: ``images`` holds those found.
+    They must lie inside ``base_dir`` once links are followed (``../``, absolute paths and symbolic links
+    pointing elsewhere are refused) unless ``allow_outside``: a case file received from someone else must
     not make the import read, and send, any file of this workstation.
     """
+    parsed, errors, image_errors = _read_case(document, base_dir, allow_outside)
+    if file_problems or errors or any(image_errors.values()):
+        read = read_images(parsed.images) if read_images is not None else {}
+        lines = [*file_problems, *errors]
+        for where in dict.fromkeys([*image_errors, *read]):
+            lines += image_errors.get(where, []) + read.get(where, [])
+        raise CaseFileError(M.tr("cf.refused"), details=lines)
+    return parsed
+
+
+def _read_case(
+    document: Any, base_dir: Path, allow_outside: bool
+) -> tuple[ParsedCase, list[str], dict[str, list[str]]]:
+    """The case, what refuses it in its fields, and in each image's entry (by ``images[i]``, every image)."""
     r = _Reader()
     top = r.obj(document, M.tr("cf.root"), _TOP)
     case = Case()
@@ -464,8 +502,10 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
     image_items = r.items(top, "images")
     if len(image_items) > 8:
         r.errors.append(M.tr("cf.too_many_images"))
+    fields_errors, image_errors = r.errors, dict[str, list[str]]()
     for i, item in enumerate(image_items):
         where = f"images[{i}]"
+        r.errors = image_errors[where] = []  # (each image's lines together, said after the fields')
         idata = r.obj(item, where, _IMAGE)
         name = r.text(idata, "file", where, required=True)
         record = CaseImage(
@@ -478,14 +518,14 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
             path = _image_path(r, base_dir, name, f"{where}.file", allow_outside)
             if path is not None:
                 refs.append(ImageRef(record, path, where))
+    r.errors = fields_errors
 
     # The content is judged even when the structure is wrong somewhere, so that every mistake is said in
     # one go, except where a structural problem already made the value unusable.
     findings = [f for f in validate_content(case) if not r.judged_already(f.field)] if top else []
     errors = r.errors + [f.message for f in findings if f.severity == "error"]
-    if errors:
-        raise CaseFileError(M.tr("cf.refused"), details=errors)
-    return ParsedCase(case, refs, [f for f in findings if f.severity != "error"], notes)
+    kept = [f for f in findings if f.severity != "error"]
+    return ParsedCase(case, refs, kept, notes), errors, image_errors
 
 
 def images_folder(given: Path) -> Path:
@@ -504,7 +544,8 @@ def images_folder(given: Path) -> Path:
 
 
 def _image_path(r: _Reader, base_dir: Path, name: str, where: str, allow_outside: bool) -> Path | None:
-    """Where an image named by the case file is, or ``None`` with the reason added to ``r``."""
+    """Where an image named by the case file is, or ``None`` with the reason added to ``r`` (nothing there
+    to read: a missing image is said once, not again as unreadable)."""
     try:
         base = base_dir.resolve()  # (``--dir`` a loop of links too)
         path = (base / name).resolve()
@@ -532,4 +573,5 @@ def _image_path(r: _Reader, base_dir: Path, name: str, where: str, allow_outside
             r.errors.append(M.tr("cf.image_not_file", path=where, name=shown_name(name)))
         else:  # (the folder: a case file run from elsewhere, or a wrong --dir, is seen at once)
             r.errors.append(M.tr("cf.image_missing", path=where, name=shown_name(name), folder=path.parent))
+        return None
     return path

@@ -12,7 +12,7 @@ from app import messages as M
 from app.acts import act_of, judge
 from app.answers import earlier_words, follow_up_words, missing_words, state_words, status_words
 from app.business_status import every_language, reason_repeats
-from app.casefile import images_folder, parse_case, read_json_file
+from app.casefile import ImageRef, images_folder, parse_case, read_case_file
 from app.commands.common import emit_json, local_minute, open_store, printable, say
 from app.errors import CaseFileError, DataAltered, ImageRejected, NotFound, StorageError, TeleavisError
 from app.findings import Finding
@@ -225,10 +225,42 @@ def load_images(parsed_images: list[Any], specialty: str, case: Case, site_syste
     return ready
 
 
+def unreadable_images(parsed_images: list[ImageRef], specialty: str = "") -> dict[str, list[str]]:
+    """What :func:`load_images` would refuse in each image, by ``images[i]``, in the same words, for a case
+    file refused anyway (``parse_case``'s ``read_images``): each file read and decoded, without the quality
+    checks and new encodings that only an image stored needs. ``specialty``: as the file gives it, if it
+    does (a DICOM without pixels is told of the case's device)."""
+    from capture.pipeline import check_image_file
+
+    problems: dict[str, list[str]] = {}
+    seen: dict[str, str] = {}  # a hash of each file read → where the case file lists it
+    for ref in parsed_images:
+        try:
+            keys = check_image_file(ref.path, specialty=specialty, follow_links=False)
+        except ImageRejected as exc:
+            problems[ref.where] = [M.tr("case.image_refused", where=ref.where, name=ref.path.name, reason=exc.message)]
+            continue
+        first = next((seen[key] for key in keys if key in seen), None)
+        if first is not None:
+            problems[ref.where] = [M.tr("case.image_repeated", where=ref.where, name=ref.path.name, first=first)]
+            continue
+        seen.update(dict.fromkeys(keys, ref.where))
+    return problems
+
+
 def run_import(args: argparse.Namespace) -> int:
-    document = read_json_file(args.file)
+    document, repeated = read_case_file(args.file)  # (a key given twice: said with the others)
     folder = args.file.parent if args.dir is None else images_folder(args.dir)
-    parsed = parse_case(document, folder, allow_outside=args.allow_outside)
+    # Refused, with every problem at once, the images' too (docs/cli.md), before the data is opened.
+    given = document.get("specialty") if isinstance(document, dict) else None
+    specialty = given if isinstance(given, str) else ""
+    parsed = parse_case(
+        document,
+        folder,
+        allow_outside=args.allow_outside,
+        file_problems=repeated,
+        read_images=lambda refs: unreadable_images(refs, specialty),
+    )
     with open_store() as store:  # (closed while the images are read: they may take a while)
         system = site_patient_system(store.settings)
     images = load_images(parsed.images, parsed.case.specialty, parsed.case, system)
