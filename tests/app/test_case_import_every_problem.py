@@ -179,3 +179,36 @@ def test_a_key_given_twice_is_one_problem_among_the_others(
     assert "deux fois la clé « question »" in lines[0] and "clé de contrôle du matricule INS" in lines[1], lines
     assert "images[2] (coupee.jpg)" in lines[2] and "images[3].file" in lines[3], lines
     assert run_inprocess(capsys, "case", "list", "--json").json() == []
+
+
+def test_a_dicom_without_pixels_in_a_refused_file_is_told_of_the_case_files_device(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
+) -> None:
+    """A refused file's images are read as the import reads them, in a case of the specialty the file gives:
+    a structured report (no pixels) in a dermatology case file is told of the dermatoscope, as the import of
+    the same file once right tells it, never of a device of no specialty."""
+    import io
+
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+    report = Dataset()
+    report.file_meta = FileMetaDataset()
+    report.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    report.SOPClassUID = "1.2.840.10008.5.1.4.1.1.88.22"  # Enhanced SR: a report, not an image
+    report.SOPInstanceUID = generate_uid()
+    report.Modality = "SR"
+    out = io.BytesIO()
+    report.save_as(out, enforce_file_format=True)
+    folder = tmp_path / "cas"
+    case_file = example_case(folder)
+    (folder / "rapport.dcm").write_bytes(out.getvalue())
+    doc = {
+        **EXAMPLE,
+        "patient": {**EXAMPLE["patient"], "ins": WRONG_KEY_INS},
+        "images": [*EXAMPLE["images"], {"file": "rapport.dcm", "body_site": "dos"}],
+    }
+    refused = run_inprocess(capsys, "case", "import", str(write_json(case_file, doc)))
+    assert refused.code == 1, refused
+    said = [line for line in refused.err.splitlines() if "rapport.dcm" in line]
+    assert len(said) == 1 and "dermatoscope" in said[0], refused.err
