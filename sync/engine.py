@@ -754,6 +754,9 @@ def upload_images(
         content_type: str = image.content_type
         reduced_now = reduced() if callable(reduced) else reduced
         copy = _copy_of(image, data, patient, reduced=reduced_now, training=training)
+        # The image as stored, when a reduced copy goes in its place: an upload of it may have arrived whole
+        # before the choice (its answer lost, or the program killed before recording it).
+        stored_length = len(data) if copy is not None and copy[1].reduced else None
         if copy is not None:
             data, content_type = copy[0], copy[1].content_type
 
@@ -775,7 +778,13 @@ def upload_images(
         if way is None and not restamped and outbox.upload_url(case_id, image.id) is not None:
             way = client.tus_given_up
         try:
-            binary_id = _upload(client, outbox, way, case_id, image.id, data, content_type, report, budget_s)
+            binary_id = _upload(
+                client, outbox, way, case_id, image.id, data, content_type, report, budget_s, stored_length
+            )
+        except _StoredArrived as arrived:
+            # Gone whole as stored before reduced copies were chosen: that is the photo sent, described as
+            # sent (found in review: the copy went as well, the photo twice on the platform).
+            binary_id, copy = arrived.binary_id, None
         except TransientFault as fault:
             if way is not None or fault.kind != "offline" or latest[0] <= 0:
                 raise
@@ -844,11 +853,15 @@ def _upload(
     content_type: str,
     report: Callable[[int], None],
     budget_s: float | None,
+    stored_length: int | None = None,
 ) -> str:
-    """One image's bytes to the platform, resumable where it offers it; its Binary id."""
+    """One image's bytes to the platform, resumable where it offers it; its Binary id. (``stored_length``:
+    see :func:`upload_resumable`.)"""
     if endpoint is not None:
         try:
-            return upload_resumable(client, outbox, endpoint, case_id, image_id, data, content_type, report, budget_s)
+            return upload_resumable(
+                client, outbox, endpoint, case_id, image_id, data, content_type, report, budget_s, stored_length
+            )
         except (OffPlatform, _PlainUpload, TusRefused):
             log.warning("the platform's resumable upload is unusable for this image: plain upload")
     return client.retrying(lambda: client.create_binary(data, content_type, report), budget_s=budget_s)
@@ -864,6 +877,7 @@ def upload_resumable(
     content_type: str,
     report: Callable[[int], None],
     budget_s: float | None,
+    stored_length: int | None = None,
 ) -> str:
     """One image through tus 1.0; its Binary id.
 
@@ -876,7 +890,11 @@ def upload_resumable(
     An upload whose every byte arrived but whose Binary the platform has not named (the last PATCH's
     answer lost: the contract names it there only, not in a ``HEAD``) asks that PATCH again with no byte,
     answered as it was; only a platform that does not name it then gets the plain ``POST`` (found in
-    review: the whole image went again, minutes of a satellite link, a second Binary)."""
+    review: the whole image went again, minutes of a satellite link, a second Binary).
+
+    ``data`` a reduced copy of an image ``stored_length`` bytes long as stored: the recorded upload, made for
+    the image as stored before reduced copies were chosen, is dropped unfinished; arrived whole (its Binary
+    made), :class:`_StoredArrived` names that Binary."""
     url = outbox.upload_url(case_id, image_id)
     offset: int | None = None  # the platform's offset, when known to be current
     known = -1  # the highest offset the platform reported
@@ -898,6 +916,8 @@ def upload_resumable(
                     outbox.record_upload(case_id, image_id, None)
                     raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir")
                 if state.length is not None and state.length != len(data):
+                    if state.binary_id is not None and state.length == stored_length:
+                        raise _StoredArrived(state.binary_id)
                     # Made for other bytes (the original, before the user chose reduced copies): drop it.
                     client.tus_delete(url)
                     url = None
@@ -969,6 +989,14 @@ def _stopped_after(stop: threading.Event, timeout: float | None) -> Iterator[Non
     finally:
         if timer is not None:
             timer.cancel()
+
+
+class _StoredArrived(Exception):
+    """The image as stored arrived whole before reduced copies were chosen: its Binary."""
+
+    def __init__(self, binary_id: str) -> None:
+        super().__init__(binary_id)
+        self.binary_id = binary_id
 
 
 class _PlainUpload(Exception):

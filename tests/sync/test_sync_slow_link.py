@@ -163,6 +163,49 @@ def test_reduced_chosen_mid_upload_starts_the_copy_afresh(teleavis_home: Path) -
         assert media["content"]["size"] == len(copy)
 
 
+def test_reduced_chosen_after_the_original_arrived_whole_keeps_the_original(teleavis_home: Path) -> None:
+    """Every byte of the original went by tus (its Binary made) but the answer naming it was lost, or the
+    program was killed before recording it; then the user chose reduced copies. Found in review: the upload
+    made for the original was terminated and the copy sent, the photo twice on the platform (the original's
+    Binary left there, named by nothing). The original arrived: it is the photo sent, described as sent."""
+    from sync.client import TUS_HEADERS
+
+    original, close_up = _photo(3200, 2000), _photo(1000, 800, 40)
+    with Store.open(teleavis_home) as store, SandboxServer(run_expert=False) as sandbox:
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[original, close_up], images=2)
+        image_id = store.get_case(case_id).images[0].id
+        with PlatformClient(
+            ClientConfig(sandbox.base_url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy(base_s=0.1)
+        ) as client:
+            endpoint = client.resumable_endpoint()
+            assert endpoint is not None
+            url = client.tus_create(endpoint, len(original), "image/jpeg", image_id)
+            Outbox(store).record_upload(case_id, image_id, url)
+            client.request(
+                "PATCH",
+                url,
+                body=original,
+                content_type="application/offset+octet-stream",
+                headers={**TUS_HEADERS, "Upload-Offset": "0"},
+                bare=True,
+            )
+            assert sandbox.binary_uploads == 1  # (then killed: its Binary never recorded here)
+            Outbox(store).set_reduced(case_id)
+            assert Engine(store, client, case_budget_s=30.0).run_once(poll=False).sent == [case_id]
+        assert sandbox.binary_uploads == 2, "the original once, the photo not gone yet (reduced) once"
+        sent = {sandbox.binary_bytes(m["content"]["url"].rsplit("/", 1)[-1]): m for m in sandbox.resources("Media")}
+        assert original in sent, "the Media names the original that arrived"
+        media = sent[original]
+        assert media["content"]["size"] == len(original)
+        assert media["content"]["hash"] == _hash_forms(original)[2].decode()
+        assert "copie réduite" not in media["content"]["title"]
+        assert not any("Copie réduite" in note["text"] for note in media.get("note", []))
+        (other,) = (m for data, m in sent.items() if data != original)
+        assert "copie réduite" in other["content"]["title"]  # the photo not gone yet went reduced
+        assert Outbox(store).upload_url(case_id, image_id) is None
+
+
 def _db_bytes(home: Path) -> bytes:
     return b"".join(path.read_bytes() for path in (home / "teleavis.db", home / "teleavis.db-wal") if path.exists())
 
