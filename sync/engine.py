@@ -760,11 +760,19 @@ def upload_images(
         if copy is not None:
             data, content_type = copy[0], copy[1].content_type
 
-        latest = [0]  # bytes of this image's last attempt (each plain POST starts again from 0)
+        latest = [0]  # bytes of this image's attempt under way (each plain POST starts again from 0)
+        cuts = [0, 0]  # its tries cut mid-body, and whether the last one was
 
         def report(n: int, base: int = done, latest: list[int] = latest) -> None:
             latest[0] = n
             listener.bytes_sent(case_id, base + n, total)
+
+        def tried(fault: TransientFault, latest: list[int] = latest, cuts: list[int] = cuts) -> None:
+            # Cut mid-body: connected (its outcome unknown), some of the photo on the way, no answer. Not a
+            # refused connection (an outage), nor the platform's error (found in review: a try cut once, then
+            # every later one refused, was said « the link drops before image N arrives whole »).
+            cut = int(fault.kind == "offline" and fault.outcome_unknown and latest[0] > 0)
+            cuts[0], cuts[1], latest[0] = cuts[0] + cut, cut, 0
 
         # A DICOM restamped for the identity as it is now goes by a plain POST: a resumable upload is
         # found again by its image id alone (the contract), and would bring back the bytes (or the
@@ -779,16 +787,16 @@ def upload_images(
             way = client.tus_given_up
         try:
             binary_id = _upload(
-                client, outbox, way, case_id, image.id, data, content_type, report, budget_s, stored_length
+                client, outbox, way, case_id, image.id, data, content_type, report, budget_s, stored_length, tried
             )
         except _StoredArrived as arrived:
             # Gone whole as stored before reduced copies were chosen: that is the photo sent, described as
             # sent (found in review: the copy went as well, the photo twice on the platform).
             binary_id, copy = arrived.binary_id, None
         except TransientFault as fault:
-            if way is not None or fault.kind != "offline" or latest[0] <= 0:
+            if way is not None or cuts[0] < 2 or not cuts[1]:
                 raise
-            # Its last try was cut with bytes on the way: the platform answered, the link dropped mid-photo.
+            # Its tries cut mid-body, the last one too: the link drops before the photo is through.
             key = "sync.cut_before_whole_reduced" if reduced_now or not reducible else "sync.cut_before_whole"
             words = M.tr(key, n=position, mb=decimal_words(round(len(data) / 1e6, 1)))
             raise TransientFault(words, outcome_unknown=fault.outcome_unknown, retry_after=fault.retry_after) from fault
@@ -854,9 +862,10 @@ def _upload(
     report: Callable[[int], None],
     budget_s: float | None,
     stored_length: int | None = None,
+    on_fault: Callable[[TransientFault], None] | None = None,
 ) -> str:
     """One image's bytes to the platform, resumable where it offers it; its Binary id. (``stored_length``:
-    see :func:`upload_resumable`.)"""
+    see :func:`upload_resumable`; ``on_fault``: told each fault of a plain upload's tries.)"""
     if endpoint is not None:
         try:
             return upload_resumable(
@@ -864,7 +873,9 @@ def _upload(
             )
         except (OffPlatform, _PlainUpload, TusRefused):
             log.warning("the platform's resumable upload is unusable for this image: plain upload")
-    return client.retrying(lambda: client.create_binary(data, content_type, report), budget_s=budget_s)
+    return client.retrying(
+        lambda: client.create_binary(data, content_type, report), budget_s=budget_s, on_fault=on_fault
+    )
 
 
 def upload_resumable(

@@ -326,3 +326,39 @@ def test_a_photo_the_link_cuts_every_time_is_said_so_not_the_platform_out_of_rea
         assert said, listener.states
         assert "injoignable" not in said[-1], said[-1]
         assert "arrive entière" in said[-1] and "copies réduites" in said[-1], said[-1]
+
+
+def test_one_cut_then_an_outage_is_said_as_the_platform_out_of_reach(teleavis_home: Path) -> None:
+    """« The link cuts every time » is said from evidence only: cuts mid-photo, the last try among them. Found in
+    review: the bytes of the first try, cut once, were still counted when every later try was refused (the link
+    down, the platform out of reach), and the nurse was told the link drops mid-photo and to send reduced copies."""
+    import threading
+
+    photo = _photo(900, 700)  # ~1 MB: 4 s of this link
+
+    class GoesDown(RecordingListener):
+        def bytes_sent(self, case_id: str, sent: int, total: int) -> None:
+            super().bytes_sent(case_id, sent, total)
+            if sent > 200_000 and not down.is_set():
+                down.set()
+                link.close()  # mid-photo, the link goes down for good: every later connection refused
+
+    down = threading.Event()
+    with (
+        Store.open(teleavis_home) as store,
+        SandboxServer(run_expert=False, resumable=False) as sandbox,
+        FaultProxy(sandbox.base_url, rate=256_000, latency_s=0.02) as link,
+    ):
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[photo], images=1)
+        listener = GoesDown()
+        with PlatformClient(
+            ClientConfig(link.base_url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy(base_s=0.1, cap_s=0.5)
+        ) as client:
+            summary = Engine(store, client, listener, case_budget_s=3.0).run_once(poll=False)
+        assert down.is_set() and summary.sent == []
+        assert store.state(case_id) == CaseState.QUEUED
+        said = [detail for cid, state, detail in listener.states if cid == case_id and state == "queued"]
+        assert said, listener.states
+        assert "arrive entière" not in said[-1], said[-1]
+        assert "injoignable" in said[-1], said[-1]
