@@ -187,22 +187,11 @@ def test_a_dicom_without_pixels_in_a_refused_file_is_told_of_the_case_files_devi
     """A refused file's images are read as the import reads them, in a case of the specialty the file gives:
     a structured report (no pixels) in a dermatology case file is told of the dermatoscope, as the import of
     the same file once right tells it, never of a device of no specialty."""
-    import io
+    from tests.support.dicom import structured_report
 
-    from pydicom.dataset import Dataset, FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
-
-    report = Dataset()
-    report.file_meta = FileMetaDataset()
-    report.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    report.SOPClassUID = "1.2.840.10008.5.1.4.1.1.88.22"  # Enhanced SR: a report, not an image
-    report.SOPInstanceUID = generate_uid()
-    report.Modality = "SR"
-    out = io.BytesIO()
-    report.save_as(out, enforce_file_format=True)
     folder = tmp_path / "cas"
     case_file = example_case(folder)
-    (folder / "rapport.dcm").write_bytes(out.getvalue())
+    (folder / "rapport.dcm").write_bytes(structured_report())
     doc = {
         **EXAMPLE,
         "patient": {**EXAMPLE["patient"], "ins": WRONG_KEY_INS},

@@ -25,7 +25,7 @@ from capture.demo import fundus_scene, skin_scene
 from capture.pipeline import PreparedImage, prepare_image_bytes
 from tests.support.cases import retina_case
 from tests.support.cli import run_inprocess, write_json
-from tests.support.dicom import SECRETS, all_keywords, retinograph, vl_photograph
+from tests.support.dicom import SECRETS, all_keywords, retinograph, structured_report, vl_photograph
 from tests.support.sending import import_and_send
 
 PATIENT = Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male", local_id="D-2291")
@@ -486,34 +486,8 @@ def test_a_dicom_cut_anywhere_in_its_header_is_refused_with_a_clear_message(fund
 
 
 def test_a_dicom_that_is_no_image_is_still_said_to_hold_none() -> None:
-    from pydicom.dataset import Dataset, FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
-
-    report = Dataset()
-    report.file_meta = FileMetaDataset()
-    report.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    report.SOPClassUID = "1.2.840.10008.5.1.4.1.1.88.22"  # Enhanced SR: a report, not an image
-    report.SOPInstanceUID = generate_uid()
-    report.Modality = "SR"
-    out = io.BytesIO()
-    report.save_as(out, enforce_file_format=True)
     with pytest.raises(ImageRejected, match="ne contient pas d'image"):
-        prepared(out.getvalue())
-
-
-def _structured_report() -> bytes:
-    from pydicom.dataset import Dataset, FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
-
-    report = Dataset()
-    report.file_meta = FileMetaDataset()
-    report.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    report.SOPClassUID = "1.2.840.10008.5.1.4.1.1.88.22"  # Enhanced SR: a report, not an image
-    report.SOPInstanceUID = generate_uid()
-    report.Modality = "SR"
-    out = io.BytesIO()
-    report.save_as(out, enforce_file_format=True)
-    return out.getvalue()
+        prepared(structured_report())
 
 
 @pytest.mark.parametrize("specialty", ["dermatology", "wound-care", "other"])
@@ -521,7 +495,7 @@ def test_a_dicom_report_in_a_case_without_a_retinograph_names_no_retinograph(spe
     """A structured report (SR, no pixels) imported into a dermatology case was told to be exported « depuis le
     rétinographe »: the nurse has none. She is told what the file is and to export the photo from her device."""
     with pytest.raises(ImageRejected) as refused:
-        prepared(_structured_report(), specialty)
+        prepared(structured_report(), specialty)
     said = str(refused.value)
     assert "ne contient pas d'image" in said and "rétinographe" not in said, said
     assert "compte rendu" in said and "l'appareil qui l'a prise" in said, said
@@ -531,7 +505,7 @@ def test_a_dicom_report_in_a_case_without_a_retinograph_names_no_retinograph(spe
 
 def test_a_dicom_report_in_an_eye_case_still_names_the_retinograph() -> None:
     with pytest.raises(ImageRejected, match="depuis le rétinographe"):
-        prepared(_structured_report(), "ophthalmology")
+        prepared(structured_report(), "ophthalmology")
 
 
 def _jp2_with_boxes(rgb: np.ndarray, secret: str) -> bytes:

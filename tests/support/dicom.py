@@ -12,6 +12,8 @@
   clinical camera; with ``dermoscopy=True``, as dermatoscopes write it (the attributes the DICOM
   dermoscopy work group asks for: the anatomic region coded, the acquisition context saying
   dermoscopy, polarised light and contact, the dermatoscope's model).
+- :func:`structured_report`: an Enhanced SR, a report without pixels, as a device's export folder holds
+  beside its images.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from PIL import Image
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.encaps import encapsulate
 from pydicom.sequence import Sequence
-from pydicom.uid import JPEGBaseline8Bit, generate_uid
+from pydicom.uid import ExplicitVRLittleEndian, JPEGBaseline8Bit, generate_uid
 
 OP_8BIT = "1.2.840.10008.5.1.4.1.1.77.1.5.1"
 VL_PHOTOGRAPHIC = "1.2.840.10008.5.1.4.1.1.77.1.4"
@@ -203,6 +205,19 @@ def vl_photograph(rgb: npt.NDArray[np.uint8], *, dermoscopy: bool = False) -> by
         ds.Manufacturer, ds.ManufacturerModelName = "Canon", "EOS 250D"
         ds.AcquisitionContextSequence = Sequence([])
     return _saved(ds)
+
+
+def structured_report() -> bytes:
+    """An Enhanced SR (a report, not an image): no pixels."""
+    report = Dataset()
+    report.file_meta = FileMetaDataset()
+    report.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    report.SOPClassUID = "1.2.840.10008.5.1.4.1.1.88.22"
+    report.SOPInstanceUID = generate_uid()
+    report.Modality = "SR"
+    out = io.BytesIO()
+    report.save_as(out, enforce_file_format=True)
+    return out.getvalue()
 
 
 def _saved(ds: Dataset) -> bytes:
