@@ -136,14 +136,15 @@ def send_despite_earlier_photos(parent: QWidget, said: Sequence[str]) -> bool:
     and the case left in one click, unlike another patient's image or an eye to check."""
     if not said:
         return True
-    text = "\n\n".join(said) + "\n\n"
-    text += QCoreApplication.translate(
+    advice = QCoreApplication.translate(
         "OtherPatient",
         "Envoyée, l'expert lirait peut-être la photo d'un autre patient sous le nom de celui-ci. Si elle n'est "
         "pas de ce patient, supprimez-la. Si c'est bien lui (une photo ancienne jointe pour comparer, ou "
         "l'horloge de l'appareil mal réglée), vous pouvez envoyer.",
     )
-    return _asked(parent, text, QCoreApplication.translate("OtherPatient", "Photo d'une séance précédente ?"))
+    return _asked(
+        parent, _said_then(said, advice), QCoreApplication.translate("OtherPatient", "Photo d'une séance précédente ?")
+    )
 
 
 def send_despite_photos_elsewhere(parent: QWidget, said: Sequence[str]) -> bool:
@@ -154,13 +155,17 @@ def send_despite_photos_elsewhere(parent: QWidget, said: Sequence[str]) -> bool:
     only, and the case left in one click, unlike an image its device recorded for another patient."""
     if not said:
         return True
-    text = "\n\n".join(said) + "\n\n"
-    text += QCoreApplication.translate(
+    advice = QCoreApplication.translate(
         "OtherPatient",
         "Envoyée, l'expert lirait peut-être la photo d'un autre patient sous le nom de celui-ci. Si elle n'est "
         "pas de ce patient, supprimez-la. Si c'est bien lui, vous pouvez envoyer.",
     )
-    return _asked(parent, text)
+    return _asked(parent, _said_then(said, advice))
+
+
+def _said_then(said: Sequence[str], advice: str) -> str:
+    """The question's text: what the checklist said of each photo, then what to do."""
+    return "\n\n".join(said) + "\n\n" + advice
 
 
 def _asked(parent: QWidget, text: str, title: str | None = None) -> bool:
