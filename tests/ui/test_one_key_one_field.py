@@ -98,8 +98,21 @@ def in_sight(widget: QWidget) -> bool:
 def test_the_eye_reached_by_its_letter_is_in_sight_on_a_small_screen(qtbot: Any, store: Store, window: Any) -> None:
     """1280×720 at 125 % (1024×576): the capture column scrolled sideways, and Alt+L put the keyboard on
     an eye box out of sight, to the right; the Down arrow then changed an eye the nurse could not see.
-    (The column now stacks the labels under the camera: the eye box is out of sight below it.)"""
+    (The column now stacks the labels under the camera: the eye box is out of sight below it, here with the
+    system's text a size larger, as a nurse's eyesight may ask: at 1024×576 the column of this case now
+    holds it in sight, its « Vues attendues » box no longer stretched empty.)"""
     case_id, image_id = filed_as_right(store)
+    usual = QApplication.font()
+    larger = QApplication.font()
+    larger.setPointSizeF(usual.pointSizeF() * 1.25)
+    QApplication.setFont(larger)
+    try:
+        _reached_in_sight(qtbot, window, case_id, image_id)
+    finally:
+        QApplication.setFont(usual)
+
+
+def _reached_in_sight(qtbot: Any, window: Any, case_id: str, image_id: str) -> None:
     window.resize(1024, 576)
     activate(qtbot, window)
     window.open_case(case_id)
