@@ -99,17 +99,52 @@ def check_image_file(path: pathlib.Path, *, specialty: str = "", follow_links: b
     new encoding (a TIFF written again as PNG takes seconds). For a case file refused anyway, whose images
     are still each said readable or not.
 
-    Returns the SHA-1s (base64) the same picture is known by among its case's images: the file's, and the
-    bytes that would be stored when they are its own minus metadata (the full pipeline's keys, but for a
-    picture written again from its pixels)."""
+    Returns the keys the same picture is known by among its case's images, two files being one image for
+    the import when their stored bytes are the same: the file's SHA-1 (base64), and the stored bytes' when
+    they are its own minus metadata; for a picture written again from its pixels, those pixels' (with what
+    its new encoding is made of), and for a DICOM, its header rewritten's (the same for two exports of one
+    image that differ only in what is not kept). Without them, two files of one picture passed here and
+    refused the file put right (a phone's portrait photo saved twice, a TIFF or a DICOM exported twice)."""
     name = path.name
     data = _file_bytes(path, follow_links=follow_links)
     read = _read(data, name=name, specialty=specialty)
+    keys = {sha1_b64(data)}
     if read.dicom is not None:
         from capture.dicom import rewrite_dicom
 
-        rewrite_dicom(read.dicom.dataset, None, name=name)  # (a later frame damaged refuses it there)
-    return frozenset({sha1_b64(data), *([sha1_b64(read.kept)] if read.kept is not None else [])})
+        # (a later frame damaged refuses it there; without the case's patient, the same for two files or not)
+        keys.add("dicom:" + sha1_b64(rewrite_dicom(read.dicom.dataset, None, name=name)))
+    elif read.kept is not None:
+        keys.add(sha1_b64(read.kept))
+    else:
+        assert read.decoded is not None  # (a photo: decoded by _read)
+        keys.add("pixels:" + _encoded_from(read.decoded, _new_type(read.fmt, read.decoded)))
+    return frozenset(keys)
+
+
+def _new_type(fmt: str, decoded: DecodedImage) -> str:
+    """The type a photo written again from its pixels is stored as. Lossless sources stay lossless (a TIFF
+    in JPEG is not one, nor a JPEG 2000 of the irreversible wavelet: as PNG they would weigh five times
+    more). A BMP, a JPEG 2000, a GIF or a PPM is always written again, from its pixels: the platform takes
+    JPEG and PNG only, and nothing of the file's own boxes, comments or extensions comes along."""
+    lossless = fmt in ("png", "tiff", "webp", "bmp", "jpeg2000", "gif", "pnm") and not decoded.lossy
+    return "image/png" if lossless else "image/jpeg"
+
+
+def _encoded_from(decoded: DecodedImage, content_type: str) -> str:
+    """A SHA-1 (base64) of what a new encoding of ``decoded`` is made of: the same for two photos whose new
+    encodings are the same bytes, without encoding them. Hashed band by band: an upright view is not copied."""
+    import base64
+    import hashlib
+
+    rgb = decoded.rgb
+    digest = hashlib.sha1(usedforsecurity=False)
+    digest.update(f"{content_type} {rgb.shape} {len(decoded.icc or b'')}\n".encode("ascii"))
+    digest.update(decoded.icc or b"")
+    rows = max(1, _BAND_BYTES // (3 * max(1, rgb.shape[1])))
+    for top in range(0, rgb.shape[0], rows):
+        digest.update(np.ascontiguousarray(rgb[top : top + rows]).data)
+    return base64.b64encode(digest.digest()).decode("ascii")
 
 
 def _file_bytes(path: pathlib.Path, *, follow_links: bool) -> bytes:
@@ -196,11 +231,7 @@ def prepare_image_bytes(
     modality = "OP" if specialty == "ophthalmology" else "XC"
     if read.kept is not None:  # an upright JPEG or PNG, kept as it came minus its metadata
         return _prepared(decoded, read.kept, f"image/{fmt}", specialty, modality, dropped)
-    if fmt in ("png", "tiff", "webp", "bmp", "jpeg2000", "gif", "pnm") and not decoded.lossy:
-        # Lossless sources stay lossless (a TIFF in JPEG is not one, nor a JPEG 2000 of the irreversible
-        # wavelet: as PNG they would weigh five times more). A BMP, a JPEG 2000, a GIF or a PPM is always written
-        # again, from its pixels: the platform takes JPEG and PNG only, and nothing of the file's own
-        # boxes, comments or extensions comes along.
+    if _new_type(fmt, decoded) == "image/png":  # (written again from its pixels: _new_type says why)
         return _prepared(decoded, encode_png(decoded.rgb, decoded.icc), "image/png", specialty, modality, dropped)
     return _prepared(decoded, encode_jpeg(decoded.rgb, decoded.icc), "image/jpeg", specialty, modality, dropped)
 

@@ -201,3 +201,55 @@ def test_a_dicom_without_pixels_in_a_refused_file_is_told_of_the_case_files_devi
     assert refused.code == 1, refused
     said = [line for line in refused.err.splitlines() if "rapport.dcm" in line]
     assert len(said) == 1 and "dermatoscope" in said[0], refused.err
+
+
+def _same_picture_twice(folder: Path) -> list[dict[str, Any]]:
+    """Three pictures each written in two files differing only in what the import does not keep: a phone's
+    portrait JPEG (turned upright: encoded again) saved twice a few seconds apart, a TIFF exported twice with
+    another description (stored as PNG), a retinograph's DICOM exported twice with another institution (its
+    header rewritten): each pair is one image stored twice, refused by the import."""
+    import io
+
+    import numpy as np
+    import pydicom
+    from PIL import Image
+
+    from tests.support.dicom import retinograph
+    from tests.support.images import fundus_photo
+
+    photo = skin_photo(1200, 900, seed=11)
+    for name, when in (("portrait.jpg", "2026:11:20 10:00:00"), ("portrait-2.jpg", "2026:11:20 10:00:05")):
+        exif = Image.Exif()
+        exif[0x0112], exif[0x0132] = 6, when  # Orientation: turned; DateTime
+        photo.save(folder / name, "JPEG", quality=90, exif=exif.tobytes())
+    tiff = skin_photo(1000, 800, seed=12)
+    for name, description in (("export.tif", "premier export"), ("export-2.tif", "second export")):
+        tiff.save(folder / name, "TIFF", description=description)
+    fundus = retinograph([np.asarray(fundus_photo(900, seed=13))])
+    for name, institution in (("fond.dcm", "Centre A"), ("fond-2.dcm", "Centre B")):
+        ds = pydicom.dcmread(io.BytesIO(fundus))
+        ds.InstitutionName = institution
+        ds.save_as(folder / name)
+    names = ["portrait.jpg", "portrait-2.jpg", "export.tif", "export-2.tif", "fond.dcm", "fond-2.dcm"]
+    return [{"file": name, "body_site": "dos"} for name in names]
+
+
+def test_the_same_picture_in_two_files_is_said_listed_twice_when_the_fields_refuse_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
+) -> None:
+    """The images of a refused file are read, not prepared: a picture stored written again from its pixels
+    (or its DICOM header rewritten) was known only by its file's bytes there, so two files of one picture
+    passed unsaid, and the file with its fields put right was refused a second time for them."""
+    folder = tmp_path / "cas"
+    case_file = example_case(folder)
+    images = _same_picture_twice(folder)
+    right = run_inprocess(capsys, "case", "import", str(write_json(case_file, {**EXAMPLE, "images": images})))
+    assert right.code == 1 and right.out == "", right
+    said_right = [line for line in right.err.splitlines() if "images[" in line]
+    assert len(said_right) == 3, right.err
+    for line, (twice, first) in zip(said_right, ((1, 0), (3, 2), (5, 4)), strict=True):
+        assert f"images[{twice}] (" in line and f"même image que images[{first}]" in line, right.err
+    wrong = {**EXAMPLE, "images": images, "patient": {**EXAMPLE["patient"], "ins": WRONG_KEY_INS}}
+    refused = run_inprocess(capsys, "case", "import", str(write_json(case_file, wrong)))
+    assert refused.code == 1 and refused.out == "", refused
+    assert [line for line in refused.err.splitlines() if "images[" in line] == said_right, refused.err
