@@ -408,6 +408,9 @@ class PlatformProbe:
     # probe does not (the platform may give a new refresh token for it, which the doctor, writing nothing,
     # would lose). Nothing is said refused: the refresh token was never shown to the platform.
     renewed_by_sync: bool = False
+    # The access token could not be renewed because of the sign-in address itself (it redirects, or is no
+    # https: the secret was not sent): the sync's words for it (sync.auth.UnsafeSignIn), nothing refused.
+    sign_in_fault: str = ""
 
 
 def platform(probe: PlatformProbe | None) -> Check:
@@ -425,6 +428,8 @@ def platform(probe: PlatformProbe | None) -> Check:
         return Check("platform", OK, M.tr("doctor.platform.ok", url=url, software=reason or "FHIR"))
     if probe.outcome == "sign_in" and probe.renewed_by_sync:
         return Check("platform", OK, M.tr("doctor.platform.renewed_by_sync", url=url))
+    if probe.outcome == "sign_in" and probe.sign_in_fault:
+        return Check("platform", WARNING, M.tr("doctor.platform.sign_in_fault", url=url), probe.sign_in_fault)
     if probe.outcome == "sign_in" and probe.refused:
         return Check(
             "platform", WARNING, M.tr("doctor.platform.refused", url=url, what=probe.refused), probe.refused_advice

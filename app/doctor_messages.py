@@ -416,6 +416,10 @@ M.add(
             "fr": "{url} répond mais refuse {what}.",
             "en": "{url} answers but refuses {what}.",
         },
+        "doctor.platform.sign_in_fault": {
+            "fr": "{url} répond, mais le jeton d'accès n'a pas pu être renouvelé à l'adresse de connexion (OAuth).",
+            "en": "{url} answers, but the access token could not be renewed at the sign-in (OAuth) address.",
+        },
         "doctor.platform.renewed_by_sync": {
             "fr": "{url} répond ; il faut un nouveau jeton d'accès, que la synchronisation demandera avec le jeton "
             "de renouvellement enregistré (le diagnostic ne l'essaie pas : il n'enregistre rien).",

@@ -276,6 +276,11 @@ def probe_platform(root: Path) -> PlatformProbe | None:
     # A refresh token is not spent here (above): an access token refused beside it is renewed by the sync.
     # (One the sync dropped, refused by the identity provider, is gone: then it is said refused, who to call.)
     renewed = probe.outcome == "sign_in" and refused == "refresh" and bool(sealed.get("platform.refresh_token"))
+    fault = ""
+    if probe.outcome == "sign_in" and isinstance(tokens, OAuthToken) and probe.words != tokens.sign_in_message():
+        # Not a refusal: the sign-in address itself kept the secret from being sent (it redirects, or is no
+        # https), which the sync says in its own words; the client's id and secret were never shown to anyone.
+        fault, refused = probe.words, None
     what, advice = refused_words(refused) if probe.outcome == "sign_in" and refused and not renewed else ("", "")
     return PlatformProbe(
         url,
@@ -287,4 +292,5 @@ def probe_platform(root: Path) -> PlatformProbe | None:
         refused=what,
         refused_advice=advice,
         renewed_by_sync=renewed,
+        sign_in_fault=fault,
     )

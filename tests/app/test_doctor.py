@@ -719,3 +719,40 @@ def test_a_refresh_token_the_sync_dropped_is_said_refused_with_whom_to_call(
     assert platform["status"] == "warning", platform
     assert "jeton de renouvellement enregistré sur ce poste" in platform["detail"], platform
     assert "config set platform.refresh_token -" in platform["advice"], platform
+
+
+def test_a_sign_in_address_that_redirects_is_said_as_the_sync_says_it_not_as_a_secret_refused(
+    tmp_path: Path, teleavis_home: Path, configured: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The sign-in (OAuth) address moved (a 301 elsewhere): the secret is never posted on, and the sync says the
+    address redirects, to check platform.token_url with the platform. The doctor's probe meets the same fault
+    renewing the expired access token, and said « refuse l'identifiant et le secret client enregistrés sur ce
+    poste (changés ou révoqués) », sending the site's support to give again a secret never shown (found in
+    review): it says the sync's words."""
+    from sync.auth import M as auth_messages
+
+    posted: list[str] = []
+
+    class Moved(QuietHandler):
+        def do_POST(self) -> None:
+            posted.append(self.path)
+            self.answer(301, headers={"Location": "https://sso.example.org/oauth/token"})
+
+    with serving(Moved, path="/oauth/token") as token_url:
+        platform = _refused_by_the_sandbox(
+            tmp_path,
+            teleavis_home,
+            configured,
+            capsys,
+            **{
+                "platform.token_url": token_url,
+                "platform.client_id": "teleavis",
+                "platform.client_secret": "s3",
+                "platform.token": "expired",
+            },
+        )
+    assert posted, "the probe renews the expired access token, as the sync would"
+    said = platform["detail"] + " " + platform["advice"]
+    assert "secret client enregistrés" not in said and "reconnectez" not in said.lower(), platform
+    assert auth_messages.tr("auth.redirected", status=301) in said, platform
+    assert platform["status"] == "warning", platform
