@@ -409,8 +409,10 @@ class PlatformProbe:
     # would lose). Nothing is said refused: the refresh token was never shown to the platform.
     renewed_by_sync: bool = False
     # The access token could not be renewed because of the sign-in address itself (it redirects, or is no
-    # https: the secret was not sent): the sync's words for it (sync.auth.UnsafeSignIn), nothing refused.
+    # https: the secret was not sent; or it does not answer): the sync's words for it, nothing refused; and
+    # that address (``platform.token_url``).
     sign_in_fault: str = ""
+    sign_in_url: str = ""
 
 
 def platform(probe: PlatformProbe | None) -> Check:
@@ -428,8 +430,15 @@ def platform(probe: PlatformProbe | None) -> Check:
         return Check("platform", OK, M.tr("doctor.platform.ok", url=url, software=reason or "FHIR"))
     if probe.outcome == "sign_in" and probe.renewed_by_sync:
         return Check("platform", OK, M.tr("doctor.platform.renewed_by_sync", url=url))
-    if probe.outcome == "sign_in" and probe.sign_in_fault:
-        return Check("platform", WARNING, M.tr("doctor.platform.sign_in_fault", url=url), probe.sign_in_fault)
+    if probe.sign_in_fault:
+        # A sign-in address that does not answer keeps the cases here as an unreachable platform does: a failure;
+        # one that redirects, or is no https, a warning, as the other sign-in faults.
+        return Check(
+            "platform",
+            WARNING if probe.outcome == "sign_in" else FAILED,
+            M.tr("doctor.platform.sign_in_fault", url=url, token_url=probe.sign_in_url),
+            probe.sign_in_fault,
+        )
     if probe.outcome == "sign_in" and probe.refused:
         return Check(
             "platform", WARNING, M.tr("doctor.platform.refused", url=url, what=probe.refused), probe.refused_advice

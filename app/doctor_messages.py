@@ -417,8 +417,10 @@ M.add(
             "en": "{url} answers but refuses {what}.",
         },
         "doctor.platform.sign_in_fault": {
-            "fr": "{url} répond, mais le jeton d'accès n'a pas pu être renouvelé à l'adresse de connexion (OAuth).",
-            "en": "{url} answers, but the access token could not be renewed at the sign-in (OAuth) address.",
+            "fr": "{url} répond, mais le jeton d'accès n'a pas pu être renouvelé à l'adresse de connexion (OAuth) "
+            "{token_url}.",
+            "en": "{url} answers, but the access token could not be renewed at the sign-in (OAuth) address "
+            "{token_url}.",
         },
         "doctor.platform.renewed_by_sync": {
             "fr": "{url} répond ; il faut un nouveau jeton d'accès, que la synchronisation demandera avec le jeton "

@@ -281,6 +281,10 @@ def probe_platform(root: Path) -> PlatformProbe | None:
         # Not a refusal: the sign-in address itself kept the secret from being sent (it redirects, or is no
         # https), which the sync says in its own words; the client's id and secret were never shown to anyone.
         fault, refused = probe.words, None
+    elif isinstance(tokens, OAuthToken) and probe.outcome != "ok" and probe.words == M.tr("auth.refresh_later"):
+        # The platform answered (a 401: the access token expired) and the sign-in address did not: not the
+        # platform unreachable (« injoignable (RefreshUnavailable) »), the address to look at is the other one.
+        fault = probe.words
     what, advice = refused_words(refused) if probe.outcome == "sign_in" and refused and not renewed else ("", "")
     return PlatformProbe(
         url,
@@ -293,4 +297,5 @@ def probe_platform(root: Path) -> PlatformProbe | None:
         refused_advice=advice,
         renewed_by_sync=renewed,
         sign_in_fault=fault,
+        sign_in_url=str(sealed.get("platform.token_url") or "") if fault else "",
     )

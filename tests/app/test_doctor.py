@@ -756,3 +756,33 @@ def test_a_sign_in_address_that_redirects_is_said_as_the_sync_says_it_not_as_a_s
     assert "secret client enregistrés" not in said and "reconnectez" not in said.lower(), platform
     assert auth_messages.tr("auth.redirected", status=301) in said, platform
     assert platform["status"] == "warning", platform
+
+
+def test_a_sign_in_service_that_does_not_answer_is_not_said_the_platform_unreachable(
+    tmp_path: Path, teleavis_home: Path, configured: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The platform answered (its 401: the access token saved expired) and the OAuth client's sign-in address did
+    not (down, or mistyped): the probe, renewing the token as the sync would, said « http://…/fhir injoignable
+    (RefreshUnavailable). », a class name, with the advice to check the Internet access and the platform's
+    address, both fine (found in review). It says the platform answers and names the sign-in address that did not,
+    with the sync's words; still a failure (exit 1): no case can leave meanwhile."""
+    from sync.auth import M as auth_messages
+
+    token_url = f"http://127.0.0.1:{closed_port()}/oauth/token"
+    platform = _refused_by_the_sandbox(
+        tmp_path,
+        teleavis_home,
+        configured,
+        capsys,
+        **{
+            "platform.token_url": token_url,
+            "platform.client_id": "teleavis",
+            "platform.client_secret": "s3",
+            "platform.token": "expired",
+        },
+    )
+    said = platform["detail"] + " " + platform["advice"]
+    assert "RefreshUnavailable" not in said and "injoignable" not in platform["detail"], platform
+    assert "répond" in platform["detail"] and token_url in platform["detail"], platform
+    assert auth_messages.tr("auth.refresh_later") in platform["advice"], platform
+    assert platform["status"] == "failed", platform
