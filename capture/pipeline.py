@@ -133,7 +133,11 @@ def _new_type(fmt: str, decoded: DecodedImage) -> str:
 
 def _encoded_from(decoded: DecodedImage, content_type: str) -> str:
     """A SHA-1 (base64) of what a new encoding of ``decoded`` is made of: the same for two photos whose new
-    encodings are the same bytes, without encoding them. Hashed band by band: an upright view is not copied."""
+    encodings are the same bytes, without encoding them. Hashed band by band: an upright view is not copied.
+
+    A portrait picture is read column by column: most often a phone's landscape sensor turned upright (a view of
+    its pixels as stored), it is then read in the order of its memory (0.02 s for 50 MP, 0.55 s row by row). The
+    order follows the picture's shape alone, so one picture has one key whatever its file."""
     import base64
     import hashlib
 
@@ -141,9 +145,10 @@ def _encoded_from(decoded: DecodedImage, content_type: str) -> str:
     digest = hashlib.sha1(usedforsecurity=False)
     digest.update(f"{content_type} {rgb.shape} {len(decoded.icc or b'')}\n".encode("ascii"))
     digest.update(decoded.icc or b"")
-    rows = max(1, _BAND_BYTES // (3 * max(1, rgb.shape[1])))
-    for top in range(0, rgb.shape[0], rows):
-        digest.update(np.ascontiguousarray(rgb[top : top + rows]).data)
+    pixels = rgb.transpose(1, 0, 2) if rgb.shape[0] > rgb.shape[1] else rgb
+    rows = max(1, _BAND_BYTES // (3 * max(1, pixels.shape[1])))
+    for top in range(0, pixels.shape[0], rows):
+        digest.update(np.ascontiguousarray(pixels[top : top + rows]).data)
     return base64.b64encode(digest.digest()).decode("ascii")
 
 

@@ -95,3 +95,24 @@ def test_a_readable_file_passes_and_is_known_again_as_the_stored_image(tmp_path:
         (tmp_path / name).write_bytes(jpeg_bytes(photo, comment=name.encode()))
         copies.append(check_image_file(tmp_path / name))
     assert copies[0] & copies[1]
+
+
+def test_a_picture_written_again_has_one_key_however_its_pixels_lie_in_memory(tmp_path: Path) -> None:
+    """A portrait photo turned upright is a view of its pixels as stored: the key of the pixels its new encoding is
+    made of is read in an order of the picture's shape alone, the same for that view and for a copy of it (two
+    files of one picture are found whatever way each was decoded)."""
+    from dataclasses import replace
+
+    from capture.pipeline import _encoded_from, _read
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # a phone's portrait photo, stored sideways
+    out = io.BytesIO()
+    skin_photo(900, 600, seed=9).save(out, "JPEG", quality=90, exif=exif.tobytes())
+    decoded = _read(out.getvalue(), name="portrait.jpg").decoded
+    assert decoded is not None and not decoded.rgb.flags.c_contiguous  # (a view, turned)
+    copy = replace(decoded, rgb=np.ascontiguousarray(decoded.rgb))
+    assert _encoded_from(decoded, "image/jpeg") == _encoded_from(copy, "image/jpeg")
+    turned_back = replace(decoded, rgb=np.ascontiguousarray(decoded.rgb[::-1]))
+    assert _encoded_from(turned_back, "image/jpeg") != _encoded_from(decoded, "image/jpeg")
+    assert _encoded_from(decoded, "image/png") != _encoded_from(decoded, "image/jpeg")
