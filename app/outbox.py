@@ -297,8 +297,17 @@ class Outbox:
             self.store.update_platform_copy(conn, case_id, image_id, upload_url=upload_url)
 
     def set_reduced(self, case_id: str, reduced: bool = True) -> None:
-        """Send this queued case's photos as reduced copies (images already on the platform stay as sent)."""
+        """Send this queued case's photos as reduced copies (images already on the platform stay as sent).
+
+        Chosen while the case waits for its next try (its original cut by a slow link, the backoff growing to
+        minutes), that try is now: found live, the choice changed nothing until then. (The engine sending it
+        meanwhile gives way to the copy at the photo's next try: ``sync.engine.upload_images``.)"""
+        now = iso(utc_now())
         with transaction(self.conn) as conn:
+            conn.execute(
+                "UPDATE outbox SET next_attempt_at=? WHERE case_id=? AND ? AND reduced=0 AND next_attempt_at>?",
+                (now, case_id, int(reduced), now),
+            )
             conn.execute("UPDATE outbox SET reduced=? WHERE case_id=?", (int(reduced), case_id))
 
     def copies_sent(self, case_id: str) -> dict[str, dict[str, Any]]:

@@ -318,6 +318,10 @@ class RetryPolicy:
         return ceiling / 2 + random.uniform(0.0, ceiling / 2)
 
 
+#: How often a wait between attempts asks whether the caller has another way to go (``retrying``'s ``give_way``).
+GIVE_WAY_EVERY_S = 1.0
+
+
 @dataclass(frozen=True)
 class ClientConfig:
     base_url: str
@@ -965,6 +969,7 @@ class PlatformClient:
         budget_s: float | None = None,
         before_retry: Callable[[], T | None] | None = None,
         on_fault: Callable[[TransientFault], None] | None = None,
+        give_way: Callable[[], bool] | None = None,
     ) -> T:
         """``call()`` until it succeeds, backing off on transient faults.
 
@@ -974,6 +979,10 @@ class PlatformClient:
         waiting would exceed it. A conflict (409/412) is re-raised at once: the platform gave its answer,
         which seconds do not change; the caller postpones the work with its growing backoff (found from
         outside: a 412 was posted again every few seconds, for ever).
+
+        ``give_way()`` True after a fault (asked then, and every ``GIVE_WAY_EVERY_S`` of the wait before the next
+        attempt): that fault is re-raised at once, the caller having another way to go (reduced copies chosen
+        while a photo's original was cut again and again). The attempt under way is never cut short by it.
         """
         started = time.monotonic()
         attempt = 0
@@ -992,13 +1001,20 @@ class PlatformClient:
                 unknown = unknown or fault.outcome_unknown
                 if on_fault is not None:
                     on_fault(fault)
-                if fault.kind == "conflict":
+                if fault.kind == "conflict" or (give_way is not None and give_way()):
                     raise
                 delay = self.policy.delay(attempt, fault.retry_after)
                 if budget_s is not None and time.monotonic() - started + delay > budget_s:
                     raise
                 log.info("transient fault (%s), next attempt in %.1f s", fault_for_log(fault), delay)
-                self.wait(delay)
+                if give_way is None:
+                    self.wait(delay)
+                else:
+                    waited_until = time.monotonic() + delay
+                    while (left := waited_until - time.monotonic()) > 0:
+                        self.wait(min(left, GIVE_WAY_EVERY_S))
+                        if give_way():
+                            raise
                 attempt += 1
 
     # -- the operations of the contract --------------------------------------------------------

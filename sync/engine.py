@@ -62,7 +62,7 @@ from sync.mapping import (
 )
 from sync.on_behalf import record_on_behalf
 from sync.progress import NullListener, ProgressListener
-from sync.reduced import PHOTO_TYPES, CopySent, copy_to_send, mark_copies
+from sync.reduced import PHOTO_TYPES, CopySent, copy_to_send, estimated_copy_size, mark_copies
 from sync.training import poll_interval, training_mode
 
 log = logging.getLogger(__name__)
@@ -738,8 +738,27 @@ def upload_images(
     platform (a DICOM's INS then issued as a test patient's)."""
     _forget_stale_dicoms(store, outbox, case_id, images, patient, training)
     binary_ids = {image.id: image.binary_id for image in images if image.binary_id}
-    total = sum(image.size for image in images)
-    done = sum(image.size for image in images if image.binary_id)
+    # What crosses the link, counted in the progress (found live: reduced copies chosen, « N Mo restants »
+    # still counted the originals): an image gone as the copy recorded with it, or as stored; one not gone yet
+    # as a fair estimate of its reduced copy while they are chosen, then (its turn come) as the bytes that go.
+    recorded = copies_sent(outbox, case_id)
+
+    def count(reduced_now: bool, current: Any = None, current_size: int = 0) -> tuple[int, int]:
+        """(bytes gone, bytes in all) as the choice stands now, ``current`` weighing ``current_size``."""
+        crossing: dict[str, int] = {}
+        for image in images:
+            if image.id in binary_ids:
+                copy = recorded.get(image.id)
+                crossing[image.id] = copy.size if copy is not None else image.size
+            elif image is current:
+                crossing[image.id] = current_size
+            elif reduced_now:
+                crossing[image.id] = estimated_copy_size(image.size, image.width, image.height, image.content_type)
+            else:
+                crossing[image.id] = image.size
+        return sum(crossing[image_id] for image_id in binary_ids), sum(crossing.values())
+
+    done, total = count(bool(reduced() if callable(reduced) else reduced))
     listener.bytes_sent(case_id, done, total)
     endpoint: str | None = None
     if any(not image.binary_id for image in images):
@@ -750,68 +769,99 @@ def upload_images(
         if still_wanted is not None and not still_wanted():
             # Held back by the user meanwhile: no more of its photos go to the platform.
             raise InvalidTransition(M.tr("withdraw.stopped"))
-        data = _image_bytes(store, image, position)  # one image in memory at a time, dropped after its upload
-        content_type: str = image.content_type
-        reduced_now = reduced() if callable(reduced) else reduced
-        copy = _copy_of(image, data, patient, reduced=reduced_now, training=training)
-        # The image as stored, when a reduced copy goes in its place: an upload of it may have arrived whole
-        # before the choice (its answer lost, or the program killed before recording it).
-        stored_length = len(data) if copy is not None and copy[1].reduced else None
-        if copy is not None:
-            data, content_type = copy[0], copy[1].content_type
-
-        latest = [0]  # bytes of this image's attempt under way (each plain POST starts again from 0)
-        cuts = [0, 0]  # its tries cut mid-body, and whether the last one was
-
-        def report(n: int, base: int = done, latest: list[int] = latest) -> None:
-            latest[0] = n
-            listener.bytes_sent(case_id, base + n, total)
-
-        def tried(fault: TransientFault, latest: list[int] = latest, cuts: list[int] = cuts) -> None:
-            # Cut mid-body: connected (its outcome unknown), some of the photo on the way, no answer. Not a
-            # refused connection (an outage), nor the platform's error (found in review: a try cut once, then
-            # every later one refused, was said « the link drops before image N arrives whole »).
-            cut = int(fault.kind == "offline" and fault.outcome_unknown and latest[0] > 0)
-            cuts[0], cuts[1], latest[0] = cuts[0] + cut, cut, 0
-
-        # A DICOM restamped for the identity as it is now goes by a plain POST: a resumable upload is
-        # found again by its image id alone (the contract), and would bring back the bytes (or the
-        # Binary) of the identity before, when the length is the same.
-        restamped = copy is not None and not copy[1].reduced
-        # (Given up for this client when an upload came back named off the platform: ``tus_create``.) An upload
-        # recorded before, under the platform's base, is still asked where it stands: found in review, one
-        # whose every byte had arrived (its Binary made, the last answer lost) went again by ``POST Binary``,
-        # the image twice on the platform.
-        way = None if restamped or endpoint is None else client.resumable_endpoint()
-        if way is None and not restamped and outbox.upload_url(case_id, image.id) is not None:
-            way = client.tus_given_up
-        try:
-            binary_id = _upload(
-                client, outbox, way, case_id, image.id, data, content_type, report, budget_s, stored_length, tried
+        while True:  # once more, as a reduced copy, when they are chosen while the original is cut again and again
+            data = _image_bytes(store, image, position)  # one image in memory at a time, dropped after its upload
+            content_type: str = image.content_type
+            reduced_now = reduced() if callable(reduced) else reduced
+            copy = _copy_of(image, data, patient, reduced=reduced_now, training=training)
+            # The image as stored, when a reduced copy goes in its place: an upload of it may have arrived whole
+            # before the choice (its answer lost, or the program killed before recording it).
+            stored_length = len(data) if copy is not None and copy[1].reduced else None
+            if copy is not None:
+                data, content_type = copy[0], copy[1].content_type
+            done, total = count(reduced_now, image, len(data))
+            listener.bytes_sent(case_id, done, total)
+            # Going whole while the user may still choose reduced copies: the plain upload's retries give way
+            # to the copy at the choice (found live: the original tried again for the rest of the case's time
+            # allowance, minutes, then the case waited its backoff). The try under way ends as it does.
+            give_way = (
+                reduced
+                if callable(reduced) and not reduced_now and copy is None and content_type in PHOTO_TYPES
+                else None
             )
-        except _StoredArrived as arrived:
-            # Gone whole as stored before reduced copies were chosen: that is the photo sent, described as
-            # sent (found in review: the copy went as well, the photo twice on the platform).
-            binary_id, copy = arrived.binary_id, None
-        except TransientFault as fault:
-            if way is not None or cuts[0] < 2 or not cuts[1]:
-                raise
-            # Its tries cut mid-body, the last one too: the link drops before the photo is through.
-            key = "sync.cut_before_whole_reduced" if reduced_now or not reducible else "sync.cut_before_whole"
-            words = M.tr(key, n=position, mb=decimal_words(round(len(data) / 1e6, 1)))
-            raise TransientFault(words, outcome_unknown=fault.outcome_unknown, retry_after=fault.retry_after) from fault
-        except PermanentFault as fault:
-            if fault.status != 413:
-                raise
-            photo = content_type in PHOTO_TYPES
-            way_out = reducible and not reduced_now and photo
-            raise ImageTooLarge(
-                image.id, position, len(data), reducible=way_out, reduced=reduced_now and photo, photo=photo
-            ) from fault
+
+            latest = [0]  # bytes of this image's attempt under way (each plain POST starts again from 0)
+            cuts = [0, 0]  # its tries cut mid-body, and whether the last one was
+
+            def report(n: int, base: int = done, whole: int = total, latest: list[int] = latest) -> None:
+                latest[0] = n
+                listener.bytes_sent(case_id, base + n, whole)
+
+            def tried(fault: TransientFault, latest: list[int] = latest, cuts: list[int] = cuts) -> None:
+                # Cut mid-body: connected (its outcome unknown), some of the photo on the way, no answer. Not a
+                # refused connection (an outage), nor the platform's error (found in review: a try cut once, then
+                # every later one refused, was said « the link drops before image N arrives whole »).
+                cut = int(fault.kind == "offline" and fault.outcome_unknown and latest[0] > 0)
+                cuts[0], cuts[1], latest[0] = cuts[0] + cut, cut, 0
+
+            # A DICOM restamped for the identity as it is now goes by a plain POST: a resumable upload is
+            # found again by its image id alone (the contract), and would bring back the bytes (or the
+            # Binary) of the identity before, when the length is the same.
+            restamped = copy is not None and not copy[1].reduced
+            # (Given up for this client when an upload came back named off the platform: ``tus_create``.) An
+            # upload recorded before, under the platform's base, is still asked where it stands: found in review,
+            # one whose every byte had arrived (its Binary made, the last answer lost) went again by
+            # ``POST Binary``, the image twice on the platform.
+            way = None if restamped or endpoint is None else client.resumable_endpoint()
+            if way is None and not restamped and outbox.upload_url(case_id, image.id) is not None:
+                way = client.tus_given_up
+            try:
+                binary_id = _upload(
+                    client,
+                    outbox,
+                    way,
+                    case_id,
+                    image.id,
+                    data,
+                    content_type,
+                    report,
+                    budget_s,
+                    stored_length,
+                    tried,
+                    give_way,
+                )
+            except _StoredArrived as arrived:
+                # Gone whole as stored before reduced copies were chosen: that is the photo sent, described as
+                # sent (found in review: the copy went as well, the photo twice on the platform).
+                binary_id, copy = arrived.binary_id, None
+            except TransientFault as fault:
+                if give_way is not None and give_way():
+                    log.info("case %s: reduced copies chosen, image %d goes again as one", case_id, position)
+                    del data
+                    continue
+                if way is not None or cuts[0] < 2 or not cuts[1]:
+                    raise
+                # Its tries cut mid-body, the last one too: the link drops before the photo is through.
+                key = "sync.cut_before_whole_reduced" if reduced_now or not reducible else "sync.cut_before_whole"
+                words = M.tr(key, n=position, mb=decimal_words(round(len(data) / 1e6, 1)))
+                raise TransientFault(
+                    words, outcome_unknown=fault.outcome_unknown, retry_after=fault.retry_after
+                ) from fault
+            except PermanentFault as fault:
+                if fault.status != 413:
+                    raise
+                photo = content_type in PHOTO_TYPES
+                way_out = reducible and not reduced_now and photo
+                raise ImageTooLarge(
+                    image.id, position, len(data), reducible=way_out, reduced=reduced_now and photo, photo=photo
+                ) from fault
+            break
         del data
         outbox.record_binary(case_id, image.id, binary_id, copy[1].to_json() if copy is not None else None)
         binary_ids[image.id] = binary_id
-        done += image.size
+        if copy is not None:
+            recorded[image.id] = copy[1]
+        done, total = count(reduced_now)
         listener.bytes_sent(case_id, done, total)
     return binary_ids
 
@@ -863,9 +913,11 @@ def _upload(
     budget_s: float | None,
     stored_length: int | None = None,
     on_fault: Callable[[TransientFault], None] | None = None,
+    give_way: Callable[[], bool] | None = None,
 ) -> str:
     """One image's bytes to the platform, resumable where it offers it; its Binary id. (``stored_length``:
-    see :func:`upload_resumable`; ``on_fault``: told each fault of a plain upload's tries.)"""
+    see :func:`upload_resumable`; ``on_fault``: told each fault of a plain upload's tries; ``give_way``: its
+    retries stop at the next fault or wait once it says so, ``PlatformClient.retrying``.)"""
     if endpoint is not None:
         try:
             return upload_resumable(
@@ -874,7 +926,10 @@ def _upload(
         except (OffPlatform, _PlainUpload, TusRefused):
             log.warning("the platform's resumable upload is unusable for this image: plain upload")
     return client.retrying(
-        lambda: client.create_binary(data, content_type, report), budget_s=budget_s, on_fault=on_fault
+        lambda: client.create_binary(data, content_type, report),
+        budget_s=budget_s,
+        on_fault=on_fault,
+        give_way=give_way,
     )
 
 
@@ -979,6 +1034,10 @@ def _shifted(report: Callable[[int], None], start: int, n: int) -> None:
 #: The engine's waits between passes look at the clocks at least this often (seconds): the wait of an
 #: event stops while the computer sleeps, and a night asleep must count (``Engine._sleep``).
 AWAKE_SLICE_S = 30.0
+
+
+#: ... and look at the outbox this often, for a case another process made due now (``Engine._due_now``).
+DUE_CHECK_S = 5.0
 
 
 def wall_clock() -> float:
@@ -1698,8 +1757,16 @@ class Engine:
             left = seconds - max(time.monotonic() - monotonic, wall_clock() - wall)
             if left <= 0:
                 return False
-            if self._wake.wait(min(left, AWAKE_SLICE_S)):
+            if self._wake.wait(min(left, AWAKE_SLICE_S, DUE_CHECK_S)):
                 return True
+            if self._due_now():
+                return True
+
+    def _due_now(self) -> bool:
+        """A case due now while the engine sleeps: made due by another process (``teleavis case send ID
+        --reduced`` while the window or a ``sync`` runs: app/outbox.py ``set_reduced``)."""
+        soonest = self.outbox.next_attempt_at(longest=self._longest_wait())
+        return soonest is not None and soonest <= iso(utc_now())
 
     # -- forever -------------------------------------------------------------------------------
 

@@ -24,6 +24,15 @@ M.add(
             "fr": "liaison lente : {left} restants, environ {eta}",
             "en": "slow link: {left} left, about {eta}",
         },
+        # Reduced copies chosen: what is left is counted as they weigh (an estimate until each is made).
+        "sync.slow_link_reduced": {
+            "fr": "liaison lente : {left} restants en copies réduites, environ {eta}",
+            "en": "slow link: {left} left as reduced copies, about {eta}",
+        },
+        "sync.stalled_reduced": {
+            "fr": "liaison lente : {left} restants en copies réduites, rien n'est passé depuis quelques secondes",
+            "en": "slow link: {left} left as reduced copies, nothing went through for a few seconds",
+        },
         # Nothing went through over the measured seconds: no time can be said (it was « environ ? »).
         "sync.stalled": {
             "fr": "liaison lente : {left} restants, rien n'est passé depuis quelques secondes",
@@ -118,13 +127,16 @@ class RateMeter:
             return left, None
         return left, (left / rate if rate > 0 else float("inf"))
 
-    def slow_words(self) -> str:
+    def slow_words(self, *, reduced: bool = False) -> str:
+        """``reduced``: the user chose reduced copies (what is left is counted as they weigh: ``sync.engine``),
+        said so."""
         left, seconds = self.remaining()
         if seconds is None or left <= 0 or seconds < self.slow_after_s:
             return ""
         if seconds == float("inf"):
-            return M.tr("sync.stalled", left=size_words(left))
-        return M.tr("sync.slow_link", left=size_words(left), eta=duration_words(seconds))
+            return M.tr("sync.stalled_reduced" if reduced else "sync.stalled", left=size_words(left))
+        key = "sync.slow_link_reduced" if reduced else "sync.slow_link"
+        return M.tr(key, left=size_words(left), eta=duration_words(seconds))
 
 
 class ProgressListener(Protocol):
@@ -167,9 +179,16 @@ class PrintingListener:
     SLOW_EVERY_S = 30.0
 
     def __init__(
-        self, stream: TextIO | None = None, *, step_percent: int = 25, meter: Callable[[], RateMeter] = RateMeter
+        self,
+        stream: TextIO | None = None,
+        *,
+        step_percent: int = 25,
+        meter: Callable[[], RateMeter] = RateMeter,
+        reduced: Callable[[str], bool] | None = None,
     ) -> None:
+        """``reduced(case_id)``: whether reduced copies were chosen for the case (the slow-link line says so)."""
         self.stream = stream or sys.stderr
+        self._reduced = reduced
         self.step = step_percent
         self._shown: dict[str, int] = {}
         self._meter = meter
@@ -198,6 +217,8 @@ class PrintingListener:
         meter = self._meters.setdefault(case_id, self._meter())
         meter.add(sent, total)
         words = meter.slow_words()
+        if words and self._reduced is not None and self._reduced(case_id):
+            words = meter.slow_words(reduced=True)
         now = meter.clock()
         if words and now - self._slow_said.get(case_id, -self.SLOW_EVERY_S) >= self.SLOW_EVERY_S:
             self._slow_said[case_id] = now

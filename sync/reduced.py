@@ -97,6 +97,16 @@ def reduced_copy(data: bytes, content_type: str) -> tuple[bytes, CopySent] | Non
     return reduced, CopySent("image/jpeg", len(reduced), sha1_b64(reduced), copy.width, copy.height)
 
 
+def estimated_copy_size(size: int, width: int, height: int, content_type: str) -> int:
+    """What a stored image of ``size`` bytes will weigh as sent reduced, before its copy is made (the progress
+    counts it): its pixels kept (longest side brought to ``LONGEST_SIDE``), the bytes in proportion; a photo
+    already under that side, or not a photo, as it is (its copy is not always smaller)."""
+    longest = max(width, height)
+    if content_type not in PHOTO_TYPES or longest <= LONGEST_SIDE:
+        return size
+    return max(1, round(size * (LONGEST_SIDE / longest) ** 2))
+
+
 def copy_to_send(
     data: bytes,
     content_type: str,

@@ -247,6 +247,9 @@ def _as_kept(image: NewImage) -> NewImage:
 
 class FollowView(QWidget):
     reply_queued = Signal(str)
+    #: Reduced copies chosen for a case waiting to be sent: its next try is now (app/outbox.py ``set_reduced``),
+    #: the sync woken for it.
+    reduced_chosen = Signal(str)
     export_pdf = Signal(str)
     taken_back = Signal(str)  # a queued case held back: a draft again, to be opened in the editor
     #: An unread answer was shown to a person (the view and its answer on screen, the window active).
@@ -319,6 +322,7 @@ class FollowView(QWidget):
         self.progress_words.hide()
         # The measured upload rate of the case being sent: says why it is slow, and how long is left.
         self._meter: tuple[str, RateMeter] | None = None
+        self._reduced = False  # reduced copies chosen for the case shown, queued or being sent
         self.meter_factory: Callable[[], RateMeter] = RateMeter
         layout.addWidget(self.progress)
         layout.addWidget(self.progress_words)
@@ -732,6 +736,7 @@ class FollowView(QWidget):
             self.progress.hide()
             self.progress_words.hide()
         self.reduce_button.setVisible(row is not None and not row.reduced)
+        self._reduced = row is not None and row.reduced
         queued_reply = next((m for m in conversation if m.direction == "to-expert" and m.state == "queued"), None)
         self.reply_reduce.show_for(queued_reply, case.images)
         # Until its transaction goes: waiting, or its photos leaving (retried on a dead link for minutes).
@@ -1372,7 +1377,8 @@ class FollowView(QWidget):
         words = self.tr("Envoi : {done} sur %n image(s) — {sent} Kio sur {total} Kio", "", count).format(
             done=done, sent=sent // 1024, total=total // 1024
         )
-        slow = meter.slow_words()
+        # Reduced copies chosen: what is left is counted as they weigh (sync/engine.py), and said so.
+        slow = meter.slow_words(reduced=self._reduced and self.case.state in (CaseState.QUEUED, CaseState.SENDING))
         if slow:
             # Advice points at a button the page shows: once reduced copies are chosen (the button hidden),
             # the photo already leaving goes on as it is and the link is only said slow.
@@ -1421,6 +1427,7 @@ class FollowView(QWidget):
 
         def done(_none: None) -> None:
             self.reduce_button.setEnabled(True)
+            self.reduced_chosen.emit(case_id)  # its next try now: the sync woken (found live: minutes unchanged)
             if self.case is not None and self.case.id == case_id:
                 self.refresh()
 

@@ -253,6 +253,8 @@ class MainWindow(QMainWindow):
             page.queued.connect(self._queued)
             # A reply to the expert queued: counted waiting at once, and the sync woken, as for a case.
             page.follow.reply_queued.connect(self._queued)
+            # Reduced copies chosen: the case's next try is now, the sync woken for it.
+            page.follow.reduced_chosen.connect(self._queued)
             page.send_refused.connect(self._send_refused)
             page.left_case_problem.connect(self.statusBar().showMessage)
             page.told.connect(lambda text: self.tell("warning", "Teleavis", text))

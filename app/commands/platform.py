@@ -24,9 +24,10 @@ from app.errors import StorageError, TeleavisError, UsageError
 from app.fsutil import os_reason
 from app.i18n import language, moment_words
 from app.model import CaseState, iso, utc_now
-from app.outbox import STEP_TRANSACTION
+from app.outbox import STEP_TRANSACTION, Outbox
 
 if TYPE_CHECKING:
+    from app.store import Store
     from sync.engine import Engine, SyncSummary
 
 log = logging.getLogger(__name__)
@@ -261,7 +262,7 @@ def run_sync(args: argparse.Namespace) -> int:
         previous = signal.signal(signal.SIGTERM, lambda _n, _f: stop.set())
     try:
         with open_store() as store, _client(store, stop) as client:
-            engine = Engine(store, client, PrintingListener())
+            engine = Engine(store, client, PrintingListener(reduced=lambda case_id: reduced_chosen(store, case_id)))
             if args.once:
                 unreachable = _unreachable(client, args.timeout)
                 if unreachable == "tls":
@@ -330,6 +331,14 @@ def run_sync(args: argparse.Namespace) -> int:
     if summary.audit_rewound is not None:
         say(M.tr("audit.rewound_notice", seq=summary.audit_rewound))
     return code
+
+
+def reduced_chosen(store: Store, case_id: str) -> bool:
+    """Whether the photos of this case, being sent, go as reduced copies (the slow-link line says so)."""
+    if store.state(case_id) not in (CaseState.QUEUED, CaseState.SENDING):
+        return False  # (a reply's photos: their own choice)
+    row = Outbox(store).row(case_id)
+    return row is not None and row.reduced
 
 
 def sync_until_stopped(

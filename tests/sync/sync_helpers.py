@@ -122,13 +122,17 @@ def make_case(
     queue: bool = True,
     ins: bool = True,
     local_id: str = "D-2291",
+    sizes: list[tuple[int, int]] | None = None,
 ) -> str:
-    """A complete case stored (and queued) through the store."""
+    """A complete case stored (and queued) through the store; ``sizes``: the images' width and height as
+    recorded (else 1 × 1 for ``image_bytes``)."""
     case = new_case(specialty, ins=ins, local_id=local_id)
     new_images = []
     for n, record in enumerate(image_records(specialty, images)):
         data = image_bytes[n] if image_bytes else jpeg(seed=seed * 100 + n)
         record.width, record.height = (64, 48) if not image_bytes else (record.width or 1, record.height or 1)
+        if sizes:
+            record.width, record.height = sizes[n]
         new_images.append(NewImage(record, data, None))
     case_id = store.create_case(case, new_images)
     if queue:

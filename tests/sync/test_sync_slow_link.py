@@ -362,3 +362,190 @@ def test_one_cut_then_an_outage_is_said_as_the_platform_out_of_reach(teleavis_ho
         assert said, listener.states
         assert "arrive entière" not in said[-1], said[-1]
         assert "injoignable" in said[-1], said[-1]
+
+
+def _smooth_photo(width: int, height: int) -> bytes:
+    """A photo as a camera's: smooth, so its reduced copy is a fraction of it (noise would hardly shrink)."""
+    small = Image.effect_noise((width // 16, height // 16), 60).convert("RGB")
+    out = io.BytesIO()
+    small.resize((width, height), Image.Resampling.BICUBIC).save(out, "JPEG", quality=98)
+    return out.getvalue()
+
+
+def _binary_posts(link: FaultProxy, after: float) -> int:
+    with link.stats.lock:
+        return sum(
+            1 for e in link.stats.exchanges if e.method == "POST" and e.path.endswith("/Binary") and e.at > after
+        )
+
+
+def test_reduced_chosen_while_the_link_cuts_the_photo_goes_reduced_at_the_next_try(teleavis_home: Path) -> None:
+    """No resumable uploads, a link that cuts every photo mid-body (~6 MB: 3 s of this link, cut every 1.5 s).
+    The nurse chose « Envoyer des copies réduites » while the original was leaving: found live, nothing changed
+    for minutes, the original tried again and again for the rest of the case's time allowance (and the case then
+    waited its backoff). The try in flight ends as it does (cut here); the next try is the reduced copy."""
+    import time
+
+    original = _smooth_photo(6000, 4000)
+
+    class ChoosesWhileCut(RecordingListener):
+        def bytes_sent(self, case_id: str, sent: int, total: int) -> None:
+            super().bytes_sent(case_id, sent, total)
+            if sent > 0 and not chosen:
+                Outbox(store).set_reduced(case_id)  # the nurse's click, the original on its way
+                chosen.append(time.monotonic())
+
+    chosen: list[float] = []
+    with (
+        Store.open(teleavis_home) as store,
+        SandboxServer(run_expert=False, resumable=False) as sandbox,
+        FaultProxy(sandbox.base_url, rate=2_000_000, cut_every_s=1.5, latency_s=0.02) as link,
+    ):
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[original], images=1, sizes=[(6000, 4000)])
+        with PlatformClient(
+            ClientConfig(link.base_url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy(base_s=0.1, cap_s=0.5)
+        ) as client:
+            summary = Engine(store, client, ChoosesWhileCut(), case_budget_s=20.0).run_once(poll=False)
+        assert chosen, "the choice was made while the original left"
+        # After the try in flight (cut), the copy's tries only: never the original again.
+        posts = _binary_posts(link, chosen[0])
+        assert summary.sent == [case_id], (summary, posts)
+        assert posts <= 3, posts
+        media = sandbox.resources("Media")
+        assert [m.get("width") for m in media] == [3000], media
+        assert store.image_bytes(store.get_case(case_id).images[0]) == original  # the original kept here
+
+
+def test_reduced_chosen_for_a_case_waiting_its_backoff_brings_its_next_try_now(
+    teleavis_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The original cut mid-body, the case waits its backoff (here half a minute or more; it grows to five).
+    Found live: `case send ID --reduced` (or the window's button) changed nothing until then. The choice makes
+    the case due now, and the next pass sends the copy."""
+    original = _smooth_photo(6000, 4000)
+    with (
+        SandboxServer(run_expert=False, resumable=False) as sandbox,
+        FaultProxy(sandbox.base_url, rate=2_000_000, cut_every_s=1.5, latency_s=0.02) as link,
+    ):
+        with Store.open(teleavis_home) as store:
+            setup_site(store)
+            case_id = make_case(store, image_bytes=[original], images=1, sizes=[(6000, 4000)])
+            # Backing off from 30 s: the first cut is the only try of the pass.
+            with PlatformClient(
+                ClientConfig(link.base_url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy(base_s=60.0)
+            ) as client:
+                assert Engine(store, client, case_budget_s=2.0).run_once(poll=False).sent == []
+            assert store.state(case_id) == CaseState.QUEUED
+            assert [row.case_id for row in Outbox(store).due()] == [], "waiting its backoff"
+        said = run_inprocess(capsys, "case", "send", case_id, "--reduced")
+        assert said.code == 0, said
+        with Store.open(teleavis_home) as store:
+            assert [row.case_id for row in Outbox(store).due()] == [case_id], "due at once, not after the backoff"
+            with PlatformClient(
+                ClientConfig(link.base_url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy(base_s=0.1, cap_s=0.5)
+            ) as client:
+                assert Engine(store, client, case_budget_s=20.0).run_once(poll=False).sent == [case_id]
+        assert [m.get("width") for m in sandbox.resources("Media")] == [3000]
+
+
+def test_after_reduced_copies_are_chosen_the_progress_counts_what_crosses_the_link(teleavis_home: Path) -> None:
+    """Found live: reduced copies chosen, the progress and « liaison lente : N Mo restants » still counted the
+    originals' sizes (the 6 MB of a photo whose 1 MB copy was what left). The total counts a fair estimate of each
+    copy until it is made, then the copy's own size; a photo that goes whole counts as itself."""
+    first, large = _photo(300, 200, 40), _smooth_photo(6000, 4000)
+    totals: list[int] = []
+
+    class Totals(RecordingListener):
+        def bytes_sent(self, case_id: str, sent: int, total: int) -> None:
+            super().bytes_sent(case_id, sent, total)
+            totals.append(total)
+
+    listener = Totals()
+    with (
+        Store.open(teleavis_home) as store,
+        SandboxServer(run_expert=False, resumable=False) as sandbox,
+        FaultProxy(sandbox.base_url, rate=4_000_000, latency_s=0.01) as link,
+    ):
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[first, large], images=2, sizes=[(300, 200), (6000, 4000)])
+        Outbox(store).set_reduced(case_id)
+        with PlatformClient(ClientConfig(link.base_url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy()) as client:
+            assert Engine(store, client, listener, case_budget_s=30.0).run_once(poll=False).sent == [case_id]
+        media = sandbox.resources("Media")
+    crossed = sum(m["content"]["size"] for m in media)
+    copy = next(m for m in media if m.get("width") == 3000)["content"]["size"]
+    originals = len(first) + len(large)
+    # Before the large photo's copy is made: a fair estimate of it (the pixels kept), far under the originals.
+    assert totals[0] < originals / 2, (totals[0], originals)
+    assert abs(totals[0] - crossed) < copy / 2, (totals[0], crossed)
+    # Once made: what crosses, exactly; and the last report says it all went.
+    assert totals[-1] == crossed, (totals[-1], crossed)
+    assert listener.progress[case_id] == (crossed, crossed)
+
+
+def test_the_slow_link_words_say_the_count_is_of_the_reduced_copies() -> None:
+    now = [0.0]
+    meter = RateMeter(clock=lambda: now[0])
+    for second in range(8):  # 64 kB/s measured
+        now[0] = float(second)
+        meter.add(second * 64_000, 3_300_000)
+    assert meter.slow_words() == "liaison lente : 3 Mo restants, environ 45 s"
+    assert meter.slow_words(reduced=True) == "liaison lente : 3 Mo restants en copies réduites, environ 45 s"
+    out = io.StringIO()
+    listener = PrintingListener(out, meter=lambda: RateMeter(clock=lambda: now[0]), reduced=lambda case_id: True)
+    for second in range(8):
+        now[0] = float(second)
+        listener.bytes_sent("c" * 36, second * 64_000, 3_300_000)
+    assert "liaison lente : 3 Mo restants en copies réduites, environ " in out.getvalue(), out.getvalue()
+
+
+def test_reduced_chosen_by_another_process_wakes_a_sleeping_sync_for_the_case(teleavis_home: Path) -> None:
+    """`teleavis case send ID --reduced` while the window's sync (or a `teleavis sync` left running) sleeps until the
+    case's next try, minutes ahead: it was not woken, the choice waited for that try. A case made due meanwhile
+    wakes it (the outbox looked at between its waits): the case leaves before its backoff's time."""
+    import threading
+
+    original = _smooth_photo(6000, 4000)
+    stop, sent = threading.Event(), threading.Event()
+    summaries: list[object] = []
+    engines: list[Engine] = []
+    with Store.open(teleavis_home) as store, SandboxServer(run_expert=False, resumable=False) as sandbox:
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[original], images=1, sizes=[(6000, 4000)])
+        Outbox(store).postpone(case_id, "Coupé", 600.0)  # its original cut: the next try in ten minutes
+
+        class Sent(RecordingListener):
+            def case_state(self, case_id: str, state: str, detail: str = "") -> None:
+                super().case_state(case_id, state, detail)
+                if state == CaseState.SENT.value:
+                    sent.set()
+
+        def engine() -> None:
+            own = store.clone()
+            try:
+                with PlatformClient(
+                    ClientConfig(sandbox.base_url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy()
+                ) as client:
+                    sync = Engine(own, client, Sent(), poll_interval_s=3600.0)
+                    engines.append(sync)
+                    summaries.append(sync.run_forever(stop, timeout=120.0))
+            finally:
+                own.close()
+
+        thread = threading.Thread(target=engine, daemon=True)
+        thread.start()
+        for _ in range(600):  # its first pass done (nothing due): asleep until the case's try, or the poll's
+            if store.settings.get("sync.last"):
+                break
+            stop.wait(0.1)
+        assert store.settings.get("sync.last"), "the sync made its first pass"
+        assert store.state(case_id) == CaseState.QUEUED
+        Outbox(store).set_reduced(case_id)  # as another process would: its own connection, no wake() here
+        # Before its backoff's time (ten minutes) or the poll's (an hour); the engine's own limit is two minutes.
+        sent.wait(150.0)
+        stop.set()
+        engines[0].wake()
+        thread.join(30.0)
+        assert summaries and getattr(summaries[0], "sent", None) == [case_id], summaries
+        assert [m.get("width") for m in sandbox.resources("Media")] == [3000]

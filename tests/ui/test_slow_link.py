@@ -81,3 +81,31 @@ def test_the_case_page_after_reduced_copies_says_where_the_case_is_once_sent(
     assert "Copies réduites demandées" not in words, words
     assert "partira dès que" not in words, words
     assert "La réponse de l'expert arrivera ici" in words, words
+
+
+def test_reduced_copies_chosen_for_a_case_waiting_its_backoff_wake_the_sync_for_it_now(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """Found live on a link cutting every photo mid-body: « Envoyer des copies réduites » pressed, nothing changed for
+    minutes (the case waited its backoff, growing to five). The choice makes the case due now and wakes the sync
+    (the window connects ``reduced_chosen`` as it does a case queued); the progress then counts the copies, said so."""
+    from ui.follow_view import FollowView
+
+    case_id = make_case(store)  # queued
+    Outbox(store).postpone(case_id, "Coupé", 300.0)  # its original cut: the next try in five minutes
+    assert Outbox(store).due() == []
+    view = FollowView(store)
+    qtbot.addWidget(view)
+    now = [0.0]
+    view.meter_factory = lambda: RateMeter(clock=lambda: now[0])
+    view.set_case(store.get_case(case_id))
+    view.show()
+    with qtbot.waitSignal(view.reduced_chosen, timeout=10_000) as woken:
+        qtbot.mouseClick(view.reduce_button, qtbot_button())
+    assert woken.args == [case_id]
+    assert [row.case_id for row in Outbox(store).due()] == [case_id], "due now, not after the backoff"
+    for second in range(8):  # 64 kB/s measured
+        now[0] = float(second)
+        view.show_progress(second * 64_000, 3_300_000)
+    words = view.progress_words.text()
+    assert "Liaison lente : 3 Mo restants en copies réduites, environ 45 s" in words, words
