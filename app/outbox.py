@@ -301,12 +301,16 @@ class Outbox:
 
         Chosen while the case waits for its next try (its original cut by a slow link, the backoff growing to
         minutes), that try is now: found live, the choice changed nothing until then. (The engine sending it
-        meanwhile gives way to the copy at the photo's next try: ``sync.engine.upload_images``.)"""
+        meanwhile gives way to the copy at the photo's next try: ``sync.engine.upload_images``.) Only while its
+        photos are still to go: one whose transaction was being posted when its sending was cut is held until the
+        platform would surely have recorded it (``claim_transaction``; found in review: made due at once, it was
+        looked up while the platform may still be recording it, and posted again, a second case)."""
         now = iso(utc_now())
         with transaction(self.conn) as conn:
             conn.execute(
-                "UPDATE outbox SET next_attempt_at=? WHERE case_id=? AND ? AND reduced=0 AND next_attempt_at>?",
-                (now, case_id, int(reduced), now),
+                "UPDATE outbox SET next_attempt_at=? WHERE case_id=? AND ? AND reduced=0 AND step=? "
+                "AND next_attempt_at>?",
+                (now, case_id, int(reduced), STEP_IMAGES, now),
             )
             conn.execute("UPDATE outbox SET reduced=? WHERE case_id=?", (int(reduced), case_id))
 

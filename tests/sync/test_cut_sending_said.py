@@ -70,3 +70,28 @@ def test_a_sending_cut_for_the_training_platform_is_not_said_to_resume_once_a_re
         training.stop_sandboxes()
     assert done.code == 0, done.err
     assert case_id not in done.err and "repris de lui-même" not in done.err, done.err
+
+
+def test_reduced_copies_chosen_for_a_sending_cut_as_its_transaction_left_keep_its_hold(
+    teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found in review: `case send ID --reduced` made any waiting case due at once, one cut just as its transaction
+    was being posted too (a process killed then). That one is held on purpose until the platform would surely have
+    recorded it (looked up then, never posted twice); due at once, the next sync looks it up while the platform may
+    still be recording it, does not find it, and posts it again: a second case. Its photos are all gone: the choice
+    has nothing to bring forward, the hold stays."""
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    case_id = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "case"))).out.strip()
+    assert run_inprocess(capsys, "case", "send", case_id).code == 0
+    with Store.open(teleavis_home) as store:
+        outbox = Outbox(store)
+        outbox.begin(case_id)
+        assert outbox.claim_transaction(case_id, hold_s=600)  # as a process killed while posting leaves it
+        held = outbox.row(case_id)
+        assert held is not None
+    assert run_inprocess(capsys, "case", "send", case_id, "--reduced").code == 0
+    with Store.open(teleavis_home) as store:
+        outbox = Outbox(store)
+        assert outbox.due() == []  # still held: not looked up (nor posted) before the platform recorded it
+        after = outbox.row(case_id)
+        assert after is not None and after.next_attempt_at == held.next_attempt_at and after.reduced
