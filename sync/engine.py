@@ -835,7 +835,8 @@ def upload_images(
                 # sent (found in review: the copy went as well, the photo twice on the platform).
                 binary_id, copy = arrived.binary_id, None
             except TransientFault as fault:
-                if give_way is not None and give_way():
+                # (Never ahead of a wait the platform asked for, Retry-After: the case waits it, the copy after.)
+                if give_way is not None and fault.retry_after is None and give_way():
                     log.info("case %s: reduced copies chosen, image %d goes again as one", case_id, position)
                     del data
                     continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from sync.engine import Engine
 from sync.progress import PrintingListener, RateMeter, RecordingListener, duration_words, size_words
 from sync.sandbox import SandboxServer
 from tests.support.cli import run_inprocess
-from tests.sync.faultproxy import FaultProxy
+from tests.sync.faultproxy import Exchange, FaultProxy
 from tests.sync.sync_helpers import jpeg, make_case, setup_site
 
 
@@ -549,3 +550,37 @@ def test_reduced_chosen_by_another_process_wakes_a_sleeping_sync_for_the_case(te
         thread.join(30.0)
         assert summaries and getattr(summaries[0], "sent", None) == [case_id], summaries
         assert [m.get("width") for m in sandbox.resources("Media")] == [3000]
+
+
+def test_reduced_chosen_while_the_platform_asks_to_wait_waits_as_it_asked(teleavis_home: Path) -> None:
+    """Found in review: the photo's original answered « 429, Retry-After: 120 », the nurse choosing reduced copies
+    meanwhile, the copy was posted at once: the platform's wait ignored (the contract: the client honours it).
+    The choice gives way to the copy only after a cut, never ahead of the platform's own wait."""
+    original = _smooth_photo(6000, 4000)
+    asked: list[float] = []
+
+    def busy_once(exchange: Exchange) -> tuple[int, dict[str, str], bytes] | None:
+        if exchange.method != "POST" or not exchange.path.endswith("/Binary") or asked:
+            return None
+        with Store.open(teleavis_home) as own:  # the nurse's click, as another connection makes it
+            Outbox(own).set_reduced(case_id)
+        asked.append(time.monotonic())
+        return 429, {"Retry-After": "120"}, b""
+
+    with (
+        Store.open(teleavis_home) as store,
+        SandboxServer(run_expert=False, resumable=False) as sandbox,
+        FaultProxy(sandbox.base_url, before=busy_once) as link,
+    ):
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[original], images=1, sizes=[(6000, 4000)])
+        with PlatformClient(
+            ClientConfig(link.base_url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy(base_s=0.1, cap_s=0.5)
+        ) as client:
+            summary = Engine(store, client, case_budget_s=5.0).run_once(poll=False)
+        assert asked, "the platform asked to wait"
+        assert summary.sent == [], summary
+        assert _binary_posts(link, asked[0]) == 0, "nothing posted within the platform's wait"
+        assert sandbox.resources("Media") == []
+        row = Outbox(store).row(case_id)
+        assert row is not None and row.reduced and Outbox(store).due() == []  # its next try after the wait
