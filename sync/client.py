@@ -983,7 +983,7 @@ class PlatformClient:
         ``give_way()`` True after a fault (asked then, and every ``GIVE_WAY_EVERY_S`` of the wait before the next
         attempt): that fault is re-raised at once, the caller having another way to go (reduced copies chosen
         while a photo's original was cut again and again). The attempt under way is never cut short by it, nor a
-        wait the platform asked for (Retry-After).
+        wait the platform asked for (Retry-After): given way at its end, raised then without it.
         """
         started = time.monotonic()
         attempt = 0
@@ -1013,6 +1013,16 @@ class PlatformClient:
                 log.info("transient fault (%s), next attempt in %.1f s", fault_for_log(fault), delay)
                 if giving_way is None:
                     self.wait(delay)
+                    if give_way is not None and give_way():
+                        # The platform's wait honoured: the caller's other way goes now, not this call again
+                        # (found in review: the original went again, whole, after « Retry-After: 1 »).
+                        raise TransientFault(
+                            fault.words,
+                            outcome_unknown=fault.outcome_unknown,
+                            kind=fault.kind,
+                            status=fault.status,
+                            diagnostics=fault.diagnostics,
+                        ) from fault
                 else:
                     waited_until = time.monotonic() + delay
                     while (left := waited_until - time.monotonic()) > 0:

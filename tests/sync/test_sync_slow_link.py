@@ -584,3 +584,34 @@ def test_reduced_chosen_while_the_platform_asks_to_wait_waits_as_it_asked(teleav
         assert sandbox.resources("Media") == []
         row = Outbox(store).row(case_id)
         assert row is not None and row.reduced and Outbox(store).due() == []  # its next try after the wait
+
+
+def test_reduced_chosen_during_the_platforms_short_wait_sends_the_copy_once_it_is_waited(teleavis_home: Path) -> None:
+    """The platform asked to wait a second (« 429, Retry-After: 1 ») and reduced copies were chosen meanwhile: once
+    the wait is over, the next try is the copy (found in review: the original went again, whole)."""
+    original = _smooth_photo(6000, 4000)
+    asked: list[float] = []
+
+    def busy_once(exchange: Exchange) -> tuple[int, dict[str, str], bytes] | None:
+        if exchange.method != "POST" or not exchange.path.endswith("/Binary") or asked:
+            return None
+        with Store.open(teleavis_home) as own:  # the nurse's click, as another connection makes it
+            Outbox(own).set_reduced(case_id)
+        asked.append(time.monotonic())
+        return 429, {"Retry-After": "1"}, b""
+
+    with (
+        Store.open(teleavis_home) as store,
+        SandboxServer(run_expert=False, resumable=False) as sandbox,
+        FaultProxy(sandbox.base_url, before=busy_once) as link,
+    ):
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[original], images=1, sizes=[(6000, 4000)])
+        with PlatformClient(
+            ClientConfig(link.base_url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy(base_s=0.1, cap_s=0.5)
+        ) as client:
+            summary = Engine(store, client, case_budget_s=60.0).run_once(poll=False)
+        assert asked, "the platform asked to wait"
+        assert summary.sent == [case_id], summary
+        assert _binary_posts(link, asked[0]) == 1
+        assert [m.get("width") for m in sandbox.resources("Media")] == [3000]
