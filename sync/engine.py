@@ -1760,7 +1760,9 @@ class Engine:
                 return False
             if self._wake.wait(min(left, AWAKE_SLICE_S, DUE_CHECK_S)):
                 return True
-            if self._due_now():
+            # Told to stop (SIGTERM to `sync`: its handler sets the stop only). Found in review: asleep until the
+            # next poll, five minutes, a service manager killing it first.
+            if self.client.stop.is_set() or self._due_now():
                 return True
 
     def _due_now(self) -> bool:

@@ -613,3 +613,24 @@ def test_the_version_of_a_task_made_now_is_read_from_the_etag_or_the_task_return
     assert _ids_from_response(sent, answer) == ("t1", "s1", "4")
     response["status"] = "200 OK"  # matched: the Task may have moved on since, read by the next poll
     assert _ids_from_response(sent, answer) == ("t1", "s1", None)
+
+
+def test_a_sync_left_running_stops_when_asked_while_it_sleeps(store: Store, sandbox: SandboxServer) -> None:
+    """Found in review: `teleavis sync` told to stop (SIGTERM, a service stopped) while the engine slept between two
+    polls went on sleeping until the next poll, five minutes with the default interval (a service manager kills it
+    long before): the sleep looked at the engine's wake only, never at the stop."""
+    import threading
+
+    with PlatformClient(ClientConfig(sandbox.base_url, 5.0, 30.0), StaticToken(None)) as client:
+        engine = Engine(store, client, poll_interval_s=600.0)
+        stop = threading.Event()
+        worker = threading.Thread(target=engine.run_forever, args=(stop,), daemon=True)
+        worker.start()
+        asked = threading.Timer(1.0, stop.set)  # (as SIGTERM's handler does: app/commands/platform.py)
+        asked.start()
+        worker.join(120.0)
+        stopped = not worker.is_alive()
+        engine.wake()  # (the code before: let it end, the test said)
+        worker.join()
+        asked.cancel()
+    assert stopped, "still asleep, the poll ten minutes away"
