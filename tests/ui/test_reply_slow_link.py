@@ -18,13 +18,17 @@ from sync.follow import queue_reply
 from sync.progress import RateMeter
 from tests.support.ui import shown
 from tests.sync.sync_helpers import jpeg
+from ui.application import install_language
 
 
 def test_a_reply_with_a_large_photo_on_a_slow_link_offers_reduced_copies(
-    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+    qtbot: Any, qapp: Any, store: Store, tmp_path: Path, sync_runner: None
 ) -> None:
     from tests.support.scripted_platform import on_hold_with_a_question
 
+    # The French window as it runs, its plural forms from its own translation (« sur 1 image »): without it
+    # the source's « image(s) » showed, and this test passed only after another that had installed it.
+    install_language(qapp, "fr")
     (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
     large = CaseImage(body_site="dos", view="close-up", content_type="image/jpeg", width=4000, height=3000)
     message_id = queue_reply(store, case_id, "Voici la photo demandée.", [NewImage(large, jpeg(4000, 3000))])
