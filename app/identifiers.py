@@ -7,11 +7,11 @@ platform, refuses what they refuse).
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from functools import cache
 from importlib.resources import files
 
+from app.folding import spelt, without_accents
 from app.model import name_text
 
 #: The INS-NIR: national health identifier of a qualified identity (FR Core slice ``INS-NIR``).
@@ -247,17 +247,11 @@ def birth_place_agrees(ins: str, birth_place: str) -> bool:
     return prefix is not None and encoded.startswith(prefix)
 
 
-#: Letters the INS writes as two (ligatures): no accent to drop, a letter to spell out.
-_LIGATURES = str.maketrans({"Œ": "OE", "Æ": "AE", "ß": "SS"})
-
-
 def ins_trait(name: str) -> str:
     """A name as an INS trait is written (birth name, birth given names): the INSi teleservice's writing, in
     capitals without accents or other diacritics (« N'GUESSAN-LEVEQUE »), hyphens, apostrophes and single
-    spaces kept; the ligatures spelt out (« LAETITIA »)."""
-    capitals = name_text(name).upper().translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", capitals)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    spaces kept; the ligatures spelt out (« LAETITIA »; « ß » is « SS » in capitals already)."""
+    return without_accents(spelt(name_text(name).upper()))
 
 
 def luhn_is_valid(number: str) -> bool:
