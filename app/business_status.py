@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from app import i18n
 from app import messages as M
+from app.folding import fold
 
 #: The codes said in the reader's language (``business.<code>`` in the core catalogue).
 KNOWN = (
@@ -55,8 +55,7 @@ _FILLERS = frozenset(
 
 def _words(text: str) -> set[str]:
     """The words of ``text`` that tell something, without case or accents."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
-    return {word for word in re.findall(r"\w+", plain) if word not in _FILLERS}
+    return {word for word in re.findall(r"\w+", fold(text)) if word not in _FILLERS}
 
 
 def reason_repeats(reason: str, *said: str | None) -> bool:
