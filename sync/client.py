@@ -376,6 +376,12 @@ def retry_after_in(headers: Mapping[str, str]) -> float | None:
     return parse_retry_after(said, server_now)
 
 
+def base64_binary(text: str) -> bytes:
+    """FHIR's ``base64Binary`` decoded: R4 allows whitespace between its groups (a Java server's MIME encoder
+    breaks a line every 76 characters); anything else that is not base64 is refused (``binascii.Error``)."""
+    return base64.b64decode("".join(text.split()), validate=True)
+
+
 #: The platform's errors said of one refusal at most, each once: more are counted (``net.more_issues``).
 MAX_ISSUES_SAID = 5
 
@@ -1490,10 +1496,9 @@ class PlatformClient:
             except ValueError:
                 return answer.content
             if isinstance(document, dict) and document.get("resourceType") == "Binary":
-                # R4's base64Binary allows whitespace between its groups (a Java server's MIME encoder breaks a
-                # line every 76): found by a conformance pass, such a PDF was an unreadable answer at every poll.
+                # (Lines in its base64: found by a conformance pass, such a PDF was unreadable at every poll.)
                 try:
-                    return base64.b64decode("".join(str(document.get("data") or "").split()), validate=True)
+                    return base64_binary(str(document.get("data") or ""))
                 except (binascii.Error, ValueError):
                     raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir") from None
         return answer.content

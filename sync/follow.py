@@ -79,6 +79,7 @@ from sync.client import (
     Stopped,
     StorageFault,
     TransientFault,
+    base64_binary,
     fault_for_log,
 )
 from sync.mapping import CASE_SYSTEM, audit_heads, location_id, platform_words, tag_audit_head
@@ -684,8 +685,7 @@ def _attachment_text(attachment: Any) -> str | None:
         if name.strip().lower() == "charset" and value.strip().strip('"'):
             charset = value.strip().strip('"')
     try:
-        # (R4's base64Binary allows whitespace between its groups: a line break every 76 from a MIME encoder.)
-        return base64.b64decode("".join(attachment["data"].split()), validate=True).decode(charset)
+        return base64_binary(attachment["data"]).decode(charset)
     except (binascii.Error, ValueError, LookupError):  # (UnicodeDecodeError is a ValueError)
         return None
 
@@ -2190,7 +2190,7 @@ class Follower:
         inline = form.get("data")
         if isinstance(inline, str) and inline.strip():
             try:
-                data = base64.b64decode("".join(inline.split()), validate=True)
+                data = base64_binary(inline)
             except (binascii.Error, ValueError):
                 raise _Missing(UNREADABLE) from None
         else:
