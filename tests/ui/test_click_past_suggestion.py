@@ -13,7 +13,15 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QCompleter, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCompleter,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.store import Store
 from tests.support.ui import type_text
@@ -21,6 +29,30 @@ from ui.main_window import MainWindow
 from ui.widgets import clicks_through
 
 QUIET = pytest.mark.qt_log_ignore("This plugin does not support raise", "This plugin does not support grabbing")
+
+
+def _suggestions_open(
+    qtbot: Any, below: QWidget, suggestions: list[str] | None = None
+) -> tuple[QWidget, QLineEdit, QAbstractItemView]:
+    """A window with a field and ``below`` under it, the field's suggestions (clicked through) open after
+    « haut » typed, the window active: the window, the field and the list."""
+    form = QWidget()
+    qtbot.addWidget(form)
+    field = QLineEdit()
+    column = QVBoxLayout(form)
+    column.addWidget(field)
+    column.addStretch()
+    column.addWidget(below)
+    field.setCompleter(clicks_through(QCompleter(suggestions or ["haut du dos, côté gauche"], field)))
+    form.resize(320, 240)
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(form.isActiveWindow)
+    field.setFocus()
+    popup = field.completer().popup()
+    type_text(field, "haut")
+    qtbot.waitUntil(popup.isVisible)
+    return form, field, popup
 
 
 def _click(window: QWidget, widget: QWidget) -> None:
@@ -64,24 +96,10 @@ def test_a_click_on_another_field_under_the_suggestions_moves_there(
 def test_a_button_clicked_under_the_suggestions_is_clicked_once(qtbot: Any) -> None:
     """The click given on to what it was made on is given once: a button under the list is pressed and
     released once (« Envoyer la réponse » must not be sent twice, nor missed)."""
-    form = QWidget()
-    qtbot.addWidget(form)
-    field, button = QLineEdit(), QPushButton("Envoyer")
-    column = QVBoxLayout(form)
-    column.addWidget(field)
-    column.addStretch()
-    column.addWidget(button)
-    field.setCompleter(clicks_through(QCompleter(["haut du dos, côté gauche"], field)))
+    button = QPushButton("Envoyer")
+    form, field, popup = _suggestions_open(qtbot, button)
     clicked: list[bool] = []
     button.clicked.connect(lambda: clicked.append(True))
-    form.resize(320, 240)
-    form.show()
-    form.activateWindow()
-    qtbot.waitUntil(form.isActiveWindow)
-    field.setFocus()
-    popup = field.completer().popup()
-    type_text(field, "haut")
-    qtbot.waitUntil(popup.isVisible)
 
     _click(form, button)
 
@@ -96,22 +114,8 @@ def test_the_list_closed_by_the_click_leaves_qt_nothing_to_give_again(qtbot: Any
     list (Qt's ReplayMousePressOutsidePopup: its default, kept by platforms that grab for a list), Qt
     would post the same press again to the widget under it: a second press (a list opened, then closed
     by its own second press). The list says so as Qt's menus do (WA_NoMouseReplay), set with the click."""
-    form = QWidget()
-    qtbot.addWidget(form)
-    field, other = QLineEdit(), QLineEdit()
-    column = QVBoxLayout(form)
-    column.addWidget(field)
-    column.addStretch()
-    column.addWidget(other)
-    field.setCompleter(clicks_through(QCompleter(["haut du dos, côté gauche"], field)))
-    form.resize(320, 240)
-    form.show()
-    form.activateWindow()
-    qtbot.waitUntil(form.isActiveWindow)
-    field.setFocus()
-    popup = field.completer().popup()
-    type_text(field, "haut")
-    qtbot.waitUntil(popup.isVisible)
+    other = QLineEdit()
+    form, _field, popup = _suggestions_open(qtbot, other)
     assert not popup.testAttribute(Qt.WidgetAttribute.WA_NoMouseReplay)  # (a list closed by Escape: nothing said)
 
     _click(form, other)
@@ -130,24 +134,10 @@ def test_a_button_clicked_under_the_suggestions_is_clicked_when_x_gives_the_rele
     nothing left, nothing said; only a second click sent the reply. X gives the release of that click to the
     list's window, which holds the pointer since it opened (the press, given on to the window, pressed the
     button, whose release never came). The release is given on as the press was."""
-    form = QWidget()
-    qtbot.addWidget(form)
-    field, button = QLineEdit(), QPushButton("Envoyer")
-    column = QVBoxLayout(form)
-    column.addWidget(field)
-    column.addStretch()
-    column.addWidget(button)
-    field.setCompleter(clicks_through(QCompleter(["haut du dos, côté gauche"], field)))
+    button = QPushButton("Envoyer")
+    form, field, popup = _suggestions_open(qtbot, button)
     clicked: list[bool] = []
     button.clicked.connect(lambda: clicked.append(True))
-    form.resize(320, 240)
-    form.show()
-    form.activateWindow()
-    qtbot.waitUntil(form.isActiveWindow)
-    field.setFocus()
-    popup = field.completer().popup()
-    type_text(field, "haut")
-    qtbot.waitUntil(popup.isVisible)
     window, lists = form.windowHandle(), popup.window().windowHandle()
     assert window is not None and lists is not None
     spot = button.mapTo(form, QPoint(8, button.height() // 2))
@@ -173,24 +163,10 @@ def test_a_suggestion_is_picked_after_a_click_whose_release_the_list_did_not_get
     to the window, as Wayland, Windows and macOS do). The press given on was remembered all the same, and
     the next release the suggestions got (a suggestion clicked, later) was given to it instead: the
     suggestion was not picked, the list stayed open. A press, or the list shown again, forgets it."""
-    form = QWidget()
-    qtbot.addWidget(form)
-    field, button = QLineEdit(), QPushButton("Envoyer")
-    column = QVBoxLayout(form)
-    column.addWidget(field)
-    column.addStretch()
-    column.addWidget(button)
-    field.setCompleter(clicks_through(QCompleter(["haut du dos, côté gauche", "haut du bras"], field)))
+    button = QPushButton("Envoyer")
+    form, field, popup = _suggestions_open(qtbot, button, ["haut du dos, côté gauche", "haut du bras"])
     clicked: list[bool] = []
     button.clicked.connect(lambda: clicked.append(True))
-    form.resize(320, 240)
-    form.show()
-    form.activateWindow()
-    qtbot.waitUntil(form.isActiveWindow)
-    field.setFocus()
-    popup = field.completer().popup()
-    type_text(field, "haut")
-    qtbot.waitUntil(popup.isVisible)
     _click(form, button)  # (its release given to the window, not to the list)
     assert len(clicked) == 1 and not popup.isVisible()
 
