@@ -3,7 +3,8 @@
 The code logs ids and counts only; as a second line of defence a filter masks anything shaped
 like an INS/NIR, a date of birth or an e-mail address before a record is written. Exception text
 and stack traces go through the same filter, and there the quoted values of an exception's message
-(a file name, a value a validator quotes back) are masked too: only the code's own lines stay.
+(a file name, a value a validator quotes back) are masked too: only the code's own lines stay. So are
+those of an exception given as a record's argument (``log.warning("… : %s", exc)``).
 """
 
 from __future__ import annotations
@@ -31,11 +32,10 @@ MASK = "[masqué]"
 # In an exception's text: what it quotes ('…', "…", «…») and what validators echo (input_value=…).
 _QUOTED = r"""'[^'\n]*'|"[^"\n]*"|«[^»\n]*»|“[^”\n]*”"""
 _ECHOED = r"(input_value|input|value)=(?:'[^'\n]*'|\"[^\"\n]*\"|[^,\s)\]]+)"
-# A traceback's own lines: "Traceback …", '  File "…", line N, in f', the source lines under them.
-_CODE_LINE = (
-    r"^(Traceback \(most recent call last\):|Stack \(most recent call last\):"
-    r'|  File "[^"]*", line \d+.*|    .*|\s*[\^~]+\s*)$'
-)
+# A traceback's own lines: '  File "…", line N, in f' and, indented under it, its source and carets; before
+# them, an exception group's margin ("  | ", "  + "), which holds no words.
+_FILE_LINE = r'^\s*File "[^"]*", line \d+'
+_MARGIN = r"^\s*[|+] ?"
 
 
 @functools.cache
@@ -44,8 +44,8 @@ def _masks() -> tuple[re.Pattern[str], ...]:
 
 
 @functools.cache
-def _trace_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    return re.compile(_ECHOED), re.compile(_CODE_LINE), re.compile(_QUOTED)
+def _trace_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    return re.compile(_ECHOED), re.compile(_QUOTED), re.compile(_FILE_LINE), re.compile(_MARGIN)
 
 
 def redact(text: str) -> str:
@@ -54,20 +54,56 @@ def redact(text: str) -> str:
     return text
 
 
+def redact_words(text: str) -> str:
+    """An exception's own words with what they quote or echo masked (a path, a value a validator read)."""
+    echoed, quoted, _file_line, _margin = _trace_patterns()
+    return redact(quoted.sub(MASK, echoed.sub(r"\1=" + MASK, text)))
+
+
 def redact_trace(text: str) -> str:
-    """A traceback or stack with what it says of the data masked; the code's own lines kept."""
-    echoed, code_line, quoted = _trace_patterns()
+    """A traceback or stack with what it says of the data masked; the code's own lines kept: a ``File``
+    line and the lines indented under it (its source, its carets). Any other line is the exception's
+    words, an indented line of its message or an exception group's inner exception too."""
+    echoed, quoted, file_line, margin = _trace_patterns()
     lines = []
+    source_under = -1  # the indentation of the last File line while the lines under it are its source
     for line in text.splitlines():
+        edge = margin.match(line)
+        rest = line[edge.end() :] if edge else line
+        indent = len(rest) - len(rest.lstrip(" "))
         line = echoed.sub(r"\1=" + MASK, line)
-        if not code_line.match(line):
+        if file_line.match(rest):
+            source_under = indent
+        elif not (0 <= source_under < indent and rest.strip()):
+            source_under = -1
             line = quoted.sub(MASK, line)
         lines.append(redact(line))
     return "\n".join(lines)
 
 
+class _Words:
+    """An exception given as a record's argument (``log.warning("… : %s", exc)``), said masked."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    def __str__(self) -> str:
+        return redact_words(str(self.exc))
+
+    def __repr__(self) -> str:
+        return redact_words(repr(self.exc))
+
+
+def _said(value: object) -> object:
+    return _Words(value) if isinstance(value, BaseException) else value
+
+
 class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_said(value) for value in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {key: _said(value) for key, value in record.args.items()}
         record.msg, record.args = redact(record.getMessage()), None
         if record.exc_info and record.exc_info[0] is not None:
             # Formatted here, once, so the handler writes this redacted text and not the exception's own.
