@@ -1328,12 +1328,19 @@ class FollowView(QWidget):
 
         dialog = QDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # else kept, its picture too, once closed
-        dialog.setWindowTitle(title)
+        # Its title, the platform's words, is shown in the dialog, not as the window's title: that one leaves the
+        # window (the taskbar, Alt+Tab, any program of the session, activity trackers writing it to their files).
+        dialog.setWindowTitle(self.tr("Image de l'expert — Teleavis"))
+        caption = QLabel(title)
+        caption.setWordWrap(True)
+        caption.setTextFormat(Qt.TextFormat.PlainText)
         area = QScrollArea(dialog)
         picture = QLabel()
         picture.setPixmap(pixmap)
         area.setWidget(picture)
-        QVBoxLayout(dialog).addWidget(area)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(caption)
+        layout.addWidget(area)
         dialog.resize(min(pixmap.width() + 40, 1000), min(pixmap.height() + 40, 700))
         dialog.open()
 

@@ -1242,6 +1242,11 @@ Queue it for sending?</translation>
     <name>FollowView</name>
     <message>
         <location filename="../../ui/follow_view.py" line="1"/>
+        <source>Image de l&apos;expert — Teleavis</source>
+        <translation>Expert&apos;s image — Teleavis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="1"/>
         <source>Prendre une photo…</source>
         <translation>Take a photo…</translation>
     </message>
