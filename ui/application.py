@@ -13,7 +13,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtCore import (
+    QLibraryInfo,
+    QLocale,
+    QMessageLogContext,
+    QObject,
+    QTimer,
+    QtMsgType,
+    QTranslator,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication
 
 from app import i18n, logs
@@ -282,12 +291,36 @@ def _keep_typing_private() -> None:
         keep_typing_private(app)
 
 
+_qt_log = logging.getLogger("ui.qt")
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def _qt_said(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    category = context.category if context.category and context.category != "default" else "qt"
+    _qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), "%s: %s", category, logs.redact_words(message))
+
+
+def route_qt_messages() -> None:
+    """Qt's own messages go to the log, what they quote masked, not to stderr: they quote a file's path
+    (« QIODevice::read (QFile, "…") », « Unable to detect a launcher for 'file:///…' »), which may bear the
+    patient's name, and a session's journal keeps stderr. (Those of the application's making, before it,
+    stay on stderr: the display not reached, said before any data.)"""
+    qInstallMessageHandler(_qt_said)
+
+
 def run(argv: list[str]) -> int:
     """Open the window; returns the process exit code (3 when the data stays locked)."""
     app = make_application([a for a in argv if a != "--training"])
     root = data_dir()
     logs.setup(log_dir(root))
     logs.route_uncaught()
+    route_qt_messages()
     # One window per data folder: a second start shows the first window and ends, before it reads, purges
     # (the first window's open reports) or asks anything.
     from ui.single_instance import MINE, WindowClaim
