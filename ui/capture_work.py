@@ -183,6 +183,7 @@ def import_file(
     """
     if as_listed is not None and Seen.of(path) != as_listed:
         raise rejected("changed_since_listed", name=path.name)
+    read = Seen.of(path) if remove_after else None
     # The site's patient-id system: a worklist of the site may write it with her file number.
     system = site_patient_system(store.settings)
     prepared = prepare_image_file(
@@ -203,6 +204,13 @@ def import_file(
         raise rejected("in_another_case", name=path.name, case=exc.case_id[:8]) from exc
     kept = Kept(new.record.id, new.thumbnail or b"")
     if remove_after:
+        # Written over first: unlinked only, the photo (a DICOM's name and birth date) stayed whole in the free
+        # blocks of the camera's card or the USB key, for a recovery tool. Only the file read: one the device
+        # wrote again meanwhile is not this image (and a name the device also keeps it under stays whole).
+        if read is not None and Seen.of(path) == read:
+            from app.fsutil import write_over
+
+            write_over(path)
         try:
             path.unlink()
         except OSError:

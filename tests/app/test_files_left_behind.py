@@ -289,6 +289,73 @@ def test_a_photo_taken_from_the_device_folder_and_deleted_there_leaves_no_thumbn
     assert [t for t in thumbs if t.exists()] == []
 
 
+def test_a_device_folders_original_removed_after_import_is_written_over_first(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside (leak40): with « delete the originals » on, the device's photo (a DICOM: the patient's
+    name and birth date in it) was unlinked only: its blocks stayed whole and in clear in the free space of the
+    device folder's disk, a camera's card or a USB key, where a recovery tool (photorec) finds them. They are
+    written over first, as Teleavis's own files are."""
+    from app.model import Patient
+    from tests.support.images import jpeg_bytes, skin_photo
+    from ui.capture_work import Labels, import_file
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "export-appareil"
+    folder.mkdir()
+    photo = folder / "IMG0001.jpg"
+    photo.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=5), quality=92))
+    witness = HeldOpen(photo)
+    case_id = make_case(store, queue=False)
+    case = store.get_case(case_id)
+    import_file(
+        store,
+        case_id,
+        photo,
+        specialty=case.specialty,
+        patient=case.patient or Patient(),
+        labels=Labels(),
+        remove_after=True,
+        follow_links=False,
+    )
+    assert not photo.exists()
+    left = witness.read_bytes()
+    assert left and left == bytes(len(left)), "the photo's bytes left in the disk's free blocks"
+
+
+def test_a_device_folders_original_with_another_name_is_removed_not_written_over(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A photo the device also keeps under another name (a hard link in its archive) keeps it: only this
+    name goes."""
+    from app.model import Patient
+    from tests.support.images import jpeg_bytes, skin_photo
+    from ui.capture_work import Labels, import_file
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "export-appareil"
+    folder.mkdir()
+    photo = folder / "IMG0002.jpg"
+    data = jpeg_bytes(skin_photo(1600, 1200, seed=6), quality=92)
+    photo.write_bytes(data)
+    archived = tmp_path / "archive-IMG0002.jpg"
+    os.link(photo, archived)
+    case_id = make_case(store, queue=False)
+    case = store.get_case(case_id)
+    import_file(
+        store,
+        case_id,
+        photo,
+        specialty=case.specialty,
+        patient=case.patient or Patient(),
+        labels=Labels(),
+        remove_after=True,
+        follow_links=False,
+    )
+    assert not photo.exists()
+    assert archived.read_bytes() == data
+
+
 def test_a_snapshot_left_in_clear_by_a_version_before_is_written_over_as_it_is_sealed(
     teleavis_home: Path, tmp_path: Path
 ) -> None:
