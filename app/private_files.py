@@ -9,7 +9,8 @@ its lock file locked for its whole life: two windows of the same user run at onc
 expert's report open in the viewer, a letter being printed). Each file is created exclusively, without
 following a link, readable by this user only (0600), and deleted when Teleavis exits and, should it
 crash, at the next start (the system released its lock), with the thumbnails a desktop made of it
-meanwhile (:func:`forget_thumbnails`).
+meanwhile (:func:`forget_thumbnails`); those, and a file of the temp folder (on the disk), are written over
+before they are unlinked.
 """
 
 from __future__ import annotations
@@ -63,6 +64,15 @@ def _in_memory(folder: Path) -> bool:
     except OSError:
         return False
     return stat.S_ISDIR(info.st_mode) and bool(info.st_mode & stat.S_ISVTX)
+
+
+def _in_memory_folder(path: Path) -> bool:
+    """Whether ``path`` lies in one of the folders in memory :func:`_bases` offers (gone at logout or shutdown)."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    memory = [Path(runtime)] if runtime else []
+    if os.name == "posix":
+        memory.append(MEMORY_FOLDER)
+    return any(path.is_relative_to(folder) for folder in memory)
 
 
 def _bases() -> list[Path]:
@@ -257,14 +267,24 @@ def forget_thumbnails(path: Path) -> None:
     folders = [cache / size for size in _THUMBNAIL_SIZES]
     with contextlib.suppress(OSError):
         folders += [entry for entry in (cache / "fail").iterdir() if entry.is_dir()]
+    from app.fsutil import write_over
+
     for folder in folders:
+        # Written over first (on the disk, in ~/.cache): unlinked only, its blocks kept the page whole.
+        write_over(folder / name)
         with contextlib.suppress(OSError):
             (folder / name).unlink(missing_ok=True)
 
 
 def remove(path: Path) -> None:
     """Delete ``path`` (and its thumbnails); one that cannot be deleted now (held open by a viewer, on
-    Windows) stays remembered, to be deleted at the next lock, at exit or at the next start."""
+    Windows) stays remembered, to be deleted at the next lock, at exit or at the next start. One on the disk
+    (the temp folder, where no folder in memory is at hand) is written over first: unlinked only, its blocks
+    kept the document whole and in clear. (Not one in memory: a viewer still reading it would show zeros.)"""
+    if not _in_memory_folder(path):
+        from app.fsutil import write_over
+
+        write_over(path)  # (best effort: one a viewer holds on Windows is neither written over nor deleted now)
     try:
         path.unlink()
     except FileNotFoundError:

@@ -289,6 +289,35 @@ def test_a_photo_taken_from_the_device_folder_and_deleted_there_leaves_no_thumbn
     assert [t for t in thumbs if t.exists()] == []
 
 
+def test_the_reports_copy_on_the_disk_and_its_thumbnails_are_written_over_before_they_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside (leak40): where no folder in memory is at hand (no ``XDG_RUNTIME_DIR`` nor
+    ``/dev/shm``; Windows' temp folder), the expert's report opened in the viewer is written to the temp folder,
+    on the disk; its copy and the thumbnails a desktop made of it (its first page: the patient's name) were
+    unlinked only, their blocks left whole and in clear for a recovery tool. They are written over first."""
+    import tempfile
+
+    from app import private_files
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setattr(private_files, "MEMORY_FOLDER", tmp_path / "no-shared-memory")
+    base = tmp_path / "tmp"
+    base.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(base))
+
+    copy = private_files.write_private("reponse-9abcdef0.pdf", b"%PDF-1.7 ZORGLUB Hector, 1950")
+    thumbs = _thumbnails(cache, copy)
+    witnesses = [HeldOpen(copy)] + [HeldOpen(t) for t in thumbs]
+    private_files.remove(copy)  # (the lock, or the exit)
+    assert not copy.exists() and not [t for t in thumbs if t.exists()]
+    for witness in witnesses:
+        left = witness.read_bytes()
+        assert left == bytes(len(left)), f"{witness.name}: its bytes left in the disk's free blocks"
+
+
 def test_a_device_folders_original_removed_after_import_is_written_over_first(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
