@@ -855,6 +855,33 @@ def _migrate_29(conn: sqlite3.Connection) -> None:
         )
 
 
+def _migrate_30(conn: sqlite3.Connection, key: DataKey) -> None:
+    # The worklist finds « Lætitia » by « laetitia » and « Łukasz » by « lukasz », as the INSi teleservice and a
+    # hospital's label write them: a name's search words are now spelt in a–z (app.folding.fold), and those of
+    # the cases already here are made again as their next save makes them (Store._index: the same words, as
+    # many tokens as any other case's). A case that does not open keeps the words it had; reads will say it is
+    # altered.
+    import json
+
+    from app.crypto import DecryptionFailed
+    from app.model import Patient
+    from app.search_words import filler_word, padded, patient_words
+
+    for case_id, content in conn.execute("SELECT id, content FROM cases").fetchall():
+        try:
+            patient = Patient(**dict(json.loads(key.open(content, contexts.case_content(case_id))).get("patient", {})))
+            words = patient_words(patient)
+        except (DecryptionFailed, ValueError, TypeError, AttributeError):  # (a name stored as null, say)
+            log.warning("migration 30: case %s does not open; its search words are left as they are", case_id)
+            continue
+        real = {key.index_token(word) for word in words}
+        tokens = padded(real, lambda n, case=str(case_id): key.index_token(filler_word(case, n)))
+        conn.execute("DELETE FROM search_tokens WHERE case_id = ?", (case_id,))
+        conn.executemany(
+            "INSERT OR IGNORE INTO search_tokens(case_id, token) VALUES (?, ?)", [(case_id, t) for t in tokens]
+        )
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1,
@@ -886,6 +913,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_27,
     _migrate_28,
     _migrate_29,
+    Keyed(_migrate_30),
 ]
 
 

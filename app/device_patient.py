@@ -24,7 +24,7 @@ import re
 
 from app import i18n
 from app import messages as M
-from app.folding import fold_spelt
+from app.folding import fold
 from app.identifiers import ins_is_valid, normalize_ins
 from app.model import DevicePatient, Patient
 
@@ -207,7 +207,7 @@ _ABBREVIATED = {"st": "saint", "ste": "sainte"}
 def _name_words(text: str) -> list[str]:
     # (« _ » too: a device that takes no space in a field, « DUPONT_MARIE »; ligatures spelt out, as an ASCII
     # device writes them: « OEUVRAY » for Œuvray)
-    return [_ABBREVIATED.get(word, word) for word in re.split(r"[\s\-.,'_]+", fold_spelt(text)) if word]
+    return [_ABBREVIATED.get(word, word) for word in re.split(r"[\s\-.,'_]+", fold(text)) if word]
 
 
 def _joined(words: list[str]) -> str:

@@ -1,4 +1,7 @@
-"""Words compared as people read them: lower case, accents set aside ("Élodie" is "elodie")."""
+"""Words compared as people read them: lower case, accents set aside ("Élodie" is "elodie"), every letter
+written as the INSi teleservice writes the traits of an identity, in A–Z (« Lætitia » is « laetitia »,
+« Łukasz » is « lukasz »). The one rule of the duplicate checks, the worklist's search, the device lists'
+matching and the traits sent (``app.identifiers.ins_trait``)."""
 
 from __future__ import annotations
 
@@ -11,27 +14,54 @@ def without_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def fold(text: str) -> str:
-    """``text`` in lower case without its accents (NFKD, combining marks dropped)."""
-    return without_accents(text.casefold())
-
-
-#: The ligatures a name may be written with, spelt out as the INS writes them (« LAETITIA », « OEUVRAY »).
-_LIGATURES = str.maketrans({"æ": "ae", "œ": "oe", "Æ": "AE", "Œ": "OE"})
+#: The letters NFKD leaves whole, spelt as the INS writes them (capitals A–Z): the ligatures spelt out
+#: (« LAETITIA », « OEUVRAY »), « ß » as « SS », « Þ » as « TH », and the letters whose stroke, bar or
+#: missing dot is a diacritic as an accent is written as their base letter (« Ł » « L », « Ø » « O »,
+#: « Đ » and « Ð » « D », « ı » « I »): ICAO Doc 9303's recommended transliteration for the
+#: machine-readable zone of travel documents, which has A–Z only, as the INS traits have.
+_LETTERS = str.maketrans(
+    {
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+        "ẞ": "SS",
+        "þ": "th",
+        "Þ": "TH",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "ħ": "h",
+        "Ħ": "H",
+        "ŧ": "t",
+        "Ŧ": "T",
+        "ŋ": "n",
+        "Ŋ": "N",
+        "ı": "i",
+        "ĸ": "k",
+    }
+)
 
 
 def spelt(text: str) -> str:
-    """``text`` with its ligatures spelt out, in the case they are written in (« Lætitia » is « Laetitia »)."""
-    return text.translate(_LIGATURES)
+    """``text`` with its ligatures spelt out and the letters NFKD leaves whole written in A–Z, in the case
+    they are written in (« Lætitia » is « Laetitia », « Łukasz » « Lukasz », « Þór » « Thór »)."""
+    return text.translate(_LETTERS)
 
 
-def fold_spelt(text: str) -> str:
-    """``text`` folded, its ligatures spelt out (« Lætitia » is « laetitia »): as the INSi teleservice and an
-    ASCII device (DICOM's default character set) write it."""
-    return spelt(fold(text))
+def fold(text: str) -> str:
+    """``text`` in lower case, without its accents, its other letters spelt in a–z (« Lætitia » is
+    « laetitia », « Łukasz » « lukasz »): as the INSi teleservice and an ASCII device (DICOM's default
+    character set) write it."""
+    return without_accents(spelt(text.casefold()))
 
 
 def fold_name(text: str) -> str:
-    """A name as two records of one patient are compared: folded, its ligatures spelt out (« Lætitia » is
-    « laetitia », as the INSi teleservice writes it), hyphens as spaces, single spaces."""
-    return " ".join(fold_spelt(text).replace("-", " ").split())
+    """A name as two records of one patient are compared: folded, hyphens as spaces, single spaces."""
+    return " ".join(fold(text).replace("-", " ").split())

@@ -250,7 +250,8 @@ def birth_place_agrees(ins: str, birth_place: str) -> bool:
 def ins_trait(name: str) -> str:
     """A name as an INS trait is written (birth name, birth given names): the INSi teleservice's writing, in
     capitals without accents or other diacritics (« N'GUESSAN-LEVEQUE »), hyphens, apostrophes and single
-    spaces kept; the ligatures spelt out (« LAETITIA »; « ß » is « SS » in capitals already)."""
+    spaces kept; the ligatures spelt out (« LAETITIA »), the letters no accent makes written in A–Z as
+    ``app.folding.spelt`` writes them (« Łukasz » is « LUKASZ », « Þór » « THOR », « ß » « SS »)."""
     return without_accents(spelt(name_text(name).upper()))
 
 

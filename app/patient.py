@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app import messages as M
-from app.folding import fold_name, fold_spelt
+from app.folding import fold, fold_name
 from app.model import name_text
 
 
@@ -59,7 +59,7 @@ class Patient:
         """The used name as it is shown beside the birth name, in capitals; empty when none, or when it
         is the birth name itself (accents and case set aside, ligatures spelt out: « OEUVRAY » is « Œuvray »)."""
         used = name_text(self.used_name).upper()
-        return used if used and fold_spelt(used) != fold_spelt(name_text(self.family)) else ""
+        return used if used and fold(used) != fold(name_text(self.family)) else ""
 
     def shown_name(self, lang: str | None = None) -> str:
         """The name a person reads: the birth name and given names, then the used name said as such

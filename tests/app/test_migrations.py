@@ -359,3 +359,54 @@ def test_cases_posted_before_the_upgrade_count_their_corrections_from_their_firs
         assert outbox.changed_since_posted(corrected)
         assert not outbox.changed_since_posted(unchanged)
         assert not outbox.changed_since_posted(unposted)
+
+
+def test_cases_stored_before_names_were_spelt_in_a_to_z_are_found_either_way_after_the_upgrade(
+    teleavis_home: Path,
+) -> None:
+    """Version 29 kept a name's search words folded as typed, ligatures and « Ł » whole (« lætitia »,
+    « łukasz »): « laetitia » typed, as the INSi and a hospital's label write it, found nothing. Migration 30
+    makes each case's search words again as its next save does (spelt in a–z, as many as any other case's);
+    a case that does not open keeps what it had."""
+    import unicodedata
+
+    from app.model import Case, Patient
+    from app.search_words import TOKENS_PER_CASE, filler_word, padded
+
+    def old_fold(text: str) -> str:  # (app.folding.fold as version 29 had it)
+        return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+    with Store.open(teleavis_home) as store:
+        lae = store.create_case(Case(question="Q", patient=Patient(family="Œuvray", given=["Lætitia"])), [])
+        luk = store.create_case(Case(question="Q", patient=Patient(family="Wałęsa", given=["Łukasz"])), [])
+        broken = store.create_case(Case(question="Q", patient=Patient(family="Østergård")), [])
+        key = store.key
+        store.conn.execute("DELETE FROM search_tokens")
+        for case_id, names in ((lae, ("Œuvray", "Lætitia")), (luk, ("Wałęsa", "Łukasz")), (broken, ("Østergård",))):
+            words = {w[:n] for w in map(old_fold, names) for n in range(2, len(w) + 1)}
+            tokens = padded({key.index_token(w) for w in words}, lambda n, c=case_id: key.index_token(filler_word(c, n)))
+            store.conn.executemany(
+                "INSERT INTO search_tokens(case_id, token) VALUES (?, ?)", [(case_id, t) for t in tokens]
+            )
+        store.conn.execute("UPDATE cases SET content = x'00' WHERE id = ?", (broken,))
+        store.conn.execute("PRAGMA user_version = 29")
+        assert store.list_cases(search="laetitia") == []
+        before = {row[0] for row in store.conn.execute("SELECT token FROM search_tokens WHERE case_id = ?", (broken,))}
+
+    with Store.open(teleavis_home) as store:
+        assert schema_version(store.conn) == len(MIGRATIONS)
+        for typed, case_id in (
+            ("laetitia", lae),
+            ("Lætitia", lae),
+            ("OEUVRAY", lae),
+            ("œuv", lae),
+            ("lukasz", luk),
+            ("Łukasz", luk),
+            ("walesa luk", luk),
+        ):
+            assert [r.id for r in store.list_cases(search=typed)] == [case_id], typed
+        counts = dict(store.conn.execute("SELECT case_id, COUNT(*) FROM search_tokens GROUP BY case_id").fetchall())
+        assert counts == {lae: TOKENS_PER_CASE, luk: TOKENS_PER_CASE, broken: TOKENS_PER_CASE}
+        after = {row[0] for row in store.conn.execute("SELECT token FROM search_tokens WHERE case_id = ?", (broken,))}
+        assert after == before
+    assert len(list(teleavis_home.glob("teleavis.db.v29-*.bak"))) == 1
