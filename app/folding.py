@@ -63,5 +63,8 @@ def fold(text: str) -> str:
 
 
 def fold_name(text: str) -> str:
-    """A name as two records of one patient are compared: folded, hyphens as spaces, single spaces."""
-    return " ".join(fold(text).replace("-", " ").split())
+    """A name folded, single spaces (``app.model.name_key``, the one rule two records of a patient are compared
+    by). The hyphen, the apostrophe and the space stay apart, as in the INS traits: « JEAN-NOEL » is one
+    composed first name, « JEAN NOEL » two; taken for one name, a record of another person was taken for this
+    patient's, nothing said (tests/app/test_one_name_rule.py)."""
+    return " ".join(fold(text).split())

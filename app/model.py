@@ -53,6 +53,16 @@ def name_text(text: str) -> str:
     return " ".join(text.translate(_NAME_MARKS).split())
 
 
+def name_key(text: str) -> str:
+    """A name as two records of one patient are compared, by the workstation's duplicate checks and against the
+    platform's Patient alike: as shown (:func:`name_text`), folded and spelt in a–z as the INS traits are
+    (``app.folding.fold_name``: « Lætitia » is « laetitia », « Łukasz » « lukasz »), hyphens, apostrophes and
+    spaces kept apart."""
+    from app.folding import fold_name
+
+    return fold_name(name_text(text))
+
+
 def new_id() -> str:
     """A fresh identifier: a lower-case UUID, as the platform contract wants (docs/platform-api.md §2)."""
     import uuid  # here, not at start-up: the window's first paint needs no new id

@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app import messages as M
-from app.folding import fold, fold_name
-from app.model import name_text
+from app.model import name_key, name_text
 
 
 @dataclass
@@ -59,7 +58,7 @@ class Patient:
         """The used name as it is shown beside the birth name, in capitals; empty when none, or when it
         is the birth name itself (accents and case set aside, ligatures spelt out: « OEUVRAY » is « Œuvray »)."""
         used = name_text(self.used_name).upper()
-        return used if used and fold(used) != fold(name_text(self.family)) else ""
+        return used if used and name_key(used) != name_key(self.family) else ""
 
     def shown_name(self, lang: str | None = None) -> str:
         """The name a person reads: the birth name and given names, then the used name said as such
@@ -99,10 +98,7 @@ class Patient:
         return shared and self._traits() != other._traits()
 
     def _traits(self) -> tuple[str, str, str]:
-        def name(text: str) -> str:
-            return fold_name(name_text(text))
-
-        return name(self.family), name(self.given[0] if self.given else ""), self.birth_date.strip()
+        return name_key(self.family), name_key(self.given[0] if self.given else ""), self.birth_date.strip()
 
 
 def _number(value: str) -> str:

@@ -15,7 +15,7 @@ from app import messages as M
 from app.device_patient import names_only
 from app.device_patient import recorded_for_another as another_patient
 from app.findings import Finding
-from app.folding import fold, fold_name
+from app.folding import fold
 from app.identifiers import (
     CORSICA_SPLIT,
     adeli_is_valid,
@@ -50,6 +50,7 @@ from app.model import (
     Priority,
     Requester,
     Specialty,
+    name_key,
     name_text,
     utc_now,
 )
@@ -1399,12 +1400,9 @@ def _elsewhere(field: str, key: str, other: Case, severity: str = "error") -> Fi
 
 
 def _traits(p: Patient) -> tuple[str, str, str, str]:
-    """The strict traits two cases of one patient share: names folded, hyphens and spaces alike."""
-
-    def name(text: str) -> str:
-        return fold_name(name_text(text))
-
-    return name(p.family), name(p.given[0] if p.given else ""), p.birth_date, p.sex
+    """The strict traits two cases of one patient share: names as ``name_key`` compares them (the platform's
+    Patient is compared so too), birth date, sex."""
+    return name_key(p.family), name_key(p.given[0] if p.given else ""), p.birth_date, p.sex
 
 
 def blocking(findings: list[Finding]) -> list[Finding]:

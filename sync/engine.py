@@ -32,8 +32,7 @@ from app import messages as M
 from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisError
 from app.fsutil import disk_full
 from app.i18n import decimal_words
-from app.identifiers import ins_trait
-from app.model import Case, CaseState, Message, Patient, iso, utc_now
+from app.model import Case, CaseState, Message, Patient, iso, name_key, utc_now
 from app.outbox import STEP_IMAGES, STEP_TRANSACTION, Outbox
 from app.site import load_requester
 from app.store import HELD_BY_PLATFORM, TRAINING, Store
@@ -704,10 +703,11 @@ def _same_name(name: dict[str, Any], patient: Patient) -> bool:
         (name.get("family"), patient.family),
         (given[0] if given else None, patient.given[0] if patient.given else None),
     ]
-    # As INS traits are written (capitals, no accent, ligatures spelt out): a qualified identity's names go so
-    # (« LAETITIA » for « Lætitia »), and folding alone kept « æ » and « œ » apart from « ae » and « oe ».
+    # As the workstation's duplicate checks compare two records (app.model.name_key): spelt as INS traits are
+    # (« LAETITIA » for « Lætitia »), hyphens and spaces apart (« JEAN-NOEL » is not « JEAN NOEL »: found in
+    # review, the two checks disagreed; a record of another person is never taken for this patient's).
     return not any(
-        isinstance(theirs, str) and theirs.strip() and ours and ins_trait(theirs) != ins_trait(ours)
+        isinstance(theirs, str) and theirs.strip() and ours and name_key(theirs) != name_key(ours)
         for theirs, ours in pairs
     )
 

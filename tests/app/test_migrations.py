@@ -384,7 +384,9 @@ def test_cases_stored_before_names_were_spelt_in_a_to_z_are_found_either_way_aft
         store.conn.execute("DELETE FROM search_tokens")
         for case_id, names in ((lae, ("Œuvray", "Lætitia")), (luk, ("Wałęsa", "Łukasz")), (broken, ("Østergård",))):
             words = {w[:n] for w in map(old_fold, names) for n in range(2, len(w) + 1)}
-            tokens = padded({key.index_token(w) for w in words}, lambda n, c=case_id: key.index_token(filler_word(c, n)))
+            tokens = padded(
+                {key.index_token(w) for w in words}, lambda n, c=case_id: key.index_token(filler_word(c, n))
+            )
             store.conn.executemany(
                 "INSERT INTO search_tokens(case_id, token) VALUES (?, ?)", [(case_id, t) for t in tokens]
             )
