@@ -74,6 +74,7 @@ from app.report_text import (
     form_words,
     format_name,
     history_words,
+    identity_check_words,
     kind_words,
     names_only_words,
     other_patient_words,
@@ -394,6 +395,9 @@ def _request_part(
     if place:
         rows.append(place)
     rows.append((t("identity_status"), t(f"status_{p.identity_status}")))
+    checked = identity_check_words(p, lang)
+    if checked:
+        rows.append((t("identity_checked"), checked[:1].upper() + checked[1:]))
     if p.ins_sent():
         rows.append(("INS", p.ins or ""))
     if p.local_id:

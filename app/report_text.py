@@ -15,7 +15,7 @@ from app import messages as M
 from app import quality_words
 from app.i18n import Catalogue, date_words, moment_words
 from app.identifiers import birth_country_name
-from app.model import OTHER_PATIENT_CHECK, Case, CaseImage, Message, Patient, QualityFinding
+from app.model import IDENTITY_DOCUMENTS, OTHER_PATIENT_CHECK, Case, CaseImage, Message, Patient, QualityFinding
 from app.validation import looks_like, names_only_image, recorded_for_another
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,20 @@ _WORDS = Catalogue(
         "status_recovered": {"fr": "récupérée", "en": "recovered"},
         "status_validated": {"fr": "validée", "en": "validated"},
         "status_qualified": {"fr": "qualifiée", "en": "qualified"},
+        # On what a validated or qualified identity rests: the ID document checked (and the carte Vitale with
+        # photograph of a resident admitted directly to an EHPAD, RNIV 2024, volet 1, 3.3.3), the day it was.
+        "identity_checked": {"fr": "Identité vérifiée sur", "en": "Identity checked on"},
+        "doc_CN": {"fr": "carte nationale d'identité", "en": "national identity card"},
+        "doc_PA": {"fr": "passeport", "en": "passport"},
+        "doc_CS": {"fr": "titre de séjour", "en": "residence permit"},
+        "doc_LE": {"fr": "livret de famille", "en": "family record book"},
+        "doc_AN": {"fr": "extrait d'acte de naissance", "en": "birth certificate extract"},
+        "doc_DC": {"fr": "document de circulation pour étranger mineur", "en": "foreign minor's travel document"},
+        "ehpad_vitale": {
+            "fr": "{document} et carte Vitale à photo vue (admis directement en EHPAD)",
+            "en": "{document} and carte Vitale with photograph seen (admitted directly to an EHPAD)",
+        },
+        "checked_on": {"fr": "{what}, le {date}", "en": "{what}, on {date}"},
         "local_id": {"fr": "N° de dossier", "en": "File number"},
         "consent": {"fr": "Consentement du patient", "en": "Patient's consent"},
         "yes": {"fr": "oui", "en": "yes"},
@@ -290,6 +304,26 @@ def form_words(case: Case, lang: str) -> list[tuple[str, str]]:
     except (ImportError, ValueError, KeyError, TypeError):
         log.warning("case %s: form answers shown as recorded", case.id)
         return [(str(k), str(v)) for k, v in case.form.items()]
+
+
+def identity_check_words(patient: Patient, lang: str) -> str | None:
+    """On what a validated or qualified identity rests, in words (« livret de famille et carte Vitale à photo vue
+    (admis directement en EHPAD), le 20/11/2026 »): the ID document checked, the EHPAD resident's carte Vitale
+    with photograph beside a family record book or birth certificate (``validation.EHPAD_DOCUMENTS``), the day
+    of the check; None for an identity no document was checked for (provisional, recovered, none said). The
+    report and ``case show`` say it: FR Core's identity reliability carries the document and the date to the
+    platform but has no code for the carte Vitale."""
+    from app.validation import EHPAD_DOCUMENTS
+
+    document = patient.identity_document
+    if patient.identity_status not in ("validated", "qualified") or document not in IDENTITY_DOCUMENTS:
+        return None
+    what = _pick(_WORDS, f"doc_{document}", lang)
+    if patient.identity_ehpad_vitale and document in EHPAD_DOCUMENTS:
+        what = _pick(_WORDS, "ehpad_vitale", lang).format(document=what)
+    if patient.identity_checked_on:
+        what = _pick(_WORDS, "checked_on", lang).format(what=what, date=date_words(patient.identity_checked_on, lang))
+    return what
 
 
 def birth_place_words(code: str, lang: str) -> tuple[str, str] | None:

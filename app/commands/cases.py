@@ -36,6 +36,7 @@ from app.report_text import (
     eye_check_words,
     form_words,
     history_words,
+    identity_check_words,
     level_words,
     names_only_words,
     other_patient_words,
@@ -542,11 +543,7 @@ def run_show(args: argparse.Namespace) -> int:
         + (f" ({place})" if place else "")
         + f", {M.sex_name(p.sex)}"
         + (f", INS {p.ins}" if p.ins else f", {p.local_id}")
-        + (
-            f", {M.tr('show.identity', status=M.tr('identity.' + p.identity_status))}"
-            if p.identity_status in IDENTITY_STATUSES
-            else ""
-        ),
+        + (_identity_words(p, lang) if p.identity_status in IDENTITY_STATUSES else ""),
         f"{M.tr('show.consent')} {M.tr('show.yes') if case.consent.given else M.tr('show.no')}"
         + (_consent_details(case, lang) if case.consent.given else ""),
         f"{M.tr('show.question')} {case.question}",
@@ -666,6 +663,7 @@ M.add(
             "en": "place of birth {country}, INSEE {code}",
         },
         "show.identity": {"fr": "identité {status}", "en": "{status} identity"},
+        "show.identity_on": {"fr": "identité {status} sur {what}", "en": "{status} identity, checked on {what}"},
         "show.consent": {"fr": "Consentement :", "en": "Consent:"},
         "show.question": {"fr": "Question :", "en": "Question:"},
         "show.summary": {"fr": "Résumé :", "en": "Summary:"},
@@ -689,6 +687,14 @@ def _training_key(state: CaseState, *, to_platform: bool) -> str:
     if state in EDITABLE_STATES:
         return "show.training_draft"
     return "show.training_real" if to_platform else "show.training"
+
+
+def _identity_words(p: Patient, lang: str) -> str:
+    """« , identité validée sur livret de famille, le 20/11/2026 » for the Patient line: the status, and on what
+    a validated or qualified identity rests (the EHPAD resident's carte Vitale too) as the report says it."""
+    status = M.tr("identity." + p.identity_status)
+    what = identity_check_words(p, lang)
+    return ", " + (M.tr("show.identity_on", status=status, what=what) if what else M.tr("show.identity", status=status))
 
 
 def _consent_details(case: Case, lang: str) -> str:
