@@ -50,6 +50,17 @@ class Patient:
         accents kept as typed (« LÉVÊQUE »)."""
         return name_text(self.family).upper()
 
+    def names_sent(self, *, with_ins: bool) -> tuple[str, list[str]]:
+        """The birth name and the birth given names (in order, blanks left out) as they are written for another
+        system, the platform's Patient and a DICOM header alike. ``with_ins`` (the INS goes beside them): its
+        traits, as the INSi teleservice writes them (``app.identifiers.ins_trait``: « OEUVRAY », « LAETITIA »);
+        else as the window and the PDF show them, the birth name in capitals, accents kept."""
+        from app.identifiers import ins_trait
+
+        if with_ins:
+            return ins_trait(self.family), [ins_trait(g) for g in self.given if g.strip()]
+        return self.birth_name(), [name_text(g) for g in self.given if g.strip()]
+
     def full_name(self) -> str:
         """The birth name as French identity rules write it: family name in capitals, then the given names."""
         return " ".join(part for part in (self.birth_name(), name_text(" ".join(self.given))) if part)

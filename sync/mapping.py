@@ -20,9 +20,9 @@ from urllib.parse import quote
 from app import forms
 from app import messages as M
 from app.case_record import note_words
-from app.identifiers import ins_system, ins_trait, normalize_ins
+from app.identifiers import ins_system, normalize_ins
 from app.messages import specialty_name
-from app.model import Case, CaseImage, Message, Requester, iso, name_text, utc_now
+from app.model import Case, CaseImage, Message, Requester, iso, utc_now
 from app.moments import fhir_date_time
 from app.report_text import view_words
 from sync import codes as C
@@ -287,10 +287,9 @@ def _patient(case: Case, requester: Requester, *, training: bool = False) -> tup
     # « Jean-Noël »), traits the national identity does not hold beside its number. Without the INS, as the
     # window and the PDF show them: the birth name in capitals (a name typed in lower case reached the
     # expert's letter as typed), accents kept.
-    trait = ins_trait if ins else name_text
-    if p.birth_name():
-        name["family"] = ins_trait(p.family) if ins else p.birth_name()
-    given = [trait(g) for g in p.given if g.strip()]
+    family, given = p.names_sent(with_ins=ins is not None)  # (a DICOM header sent is written by the same rule)
+    if family:
+        name["family"] = family
     if given:
         # FR Core: the first given name, and every given name of the birth certificate in the list.
         name["given"] = given[:1]

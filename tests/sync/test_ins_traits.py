@@ -86,8 +86,8 @@ def test_a_patient_sent_with_accents_before_the_ins_traits_is_found_again_as_thi
     Patient keeps them. A new case of the patient, now with « LEVEQUE », « LAETITIA », is checked against it
     before it goes (sync.engine's look-up of the Patient under the INS): it must be this patient, filed
     under the same Patient, not held as another one's nor a second Patient made."""
+    from app import identifiers
     from app.model import CaseState, name_text
-    from sync import mapping
     from sync.sandbox import SandboxServer
     from tests.sync.sync_helpers import engine_on, make_case
 
@@ -104,7 +104,7 @@ def test_a_patient_sent_with_accents_before_the_ins_traits_is_found_again_as_thi
     platform = SandboxServer(tmp_path / "platform", answer_after_s=3600.0, run_expert=False, seed=1)
     with platform as sandbox, engine_on(store, sandbox.base_url, case_budget_s=2.0) as engine:
         with monkeypatch.context() as before:  # the names as an earlier version sent them
-            before.setattr(mapping, "ins_trait", name_text)
+            before.setattr(identifiers, "ins_trait", name_text)  # (Patient.names_sent's, read at each call)
             first = qualified(1)
             engine.run_once(poll=False)
         held = sandbox.resources("Patient")
