@@ -38,7 +38,7 @@ from app.db import transaction
 from app.errors import DataAltered, StorageError, UsageError
 from app.folding import fold as _fold
 from app.fsutil import os_reason
-from app.model import EDITABLE_STATES, Case, Requester, iso, name_text, utc_now
+from app.model import EDITABLE_STATES, Case, Requester, iso, utc_now
 from app.settings import is_training
 from app.site import load_requester, requester_when_sent
 
@@ -361,14 +361,16 @@ def export_csv(store: Store, year: int, left_out: list[str] | None = None) -> tu
             continue
         written += 1
         day = datetime.fromisoformat(at).astimezone().date().isoformat()
+        # As the platform's Patient and the DICOM header name the patient: beside the INS, its traits.
+        family, given = patient.names_sent(with_ins=patient.ins_sent())
         writer.writerow(
             row_as_text(  # (a file number imported as « =HYPERLINK(…) » was a live formula in a spreadsheet)
                 [
                     day,
                     code,
                     rpps,
-                    patient.birth_name(),  # as shown and sent: in capitals
-                    name_text(" ".join(patient.given)),
+                    family,
+                    " ".join(given),
                     patient.birth_date,
                     patient.sex,
                     patient.ins if patient.ins_sent() else "",  # an unqualified identity's INS identifies nothing
