@@ -27,6 +27,7 @@ from app.identifiers import (
     ins_format_ok,
     ins_is_valid,
     ins_sex,
+    ins_trait,
     is_code_system,
     national_system,
     rpps_is_valid,
@@ -85,10 +86,10 @@ M.add(
         },
         "v.name_signs_ins": {
             "fr": "{what} contient « {signs} », qui n'est pas dans les traits que donne le téléservice INSi "
-            "(des lettres, des espaces, des traits d'union, des apostrophes). Identité qualifiée : recopiez-le "
-            "tel que l'INSi l'a retourné.",
-            "en": "{what} holds “{signs}”, which is not in the traits the INSi teleservice gives (letters, "
-            "spaces, hyphens, apostrophes). Qualified identity: copy it as INSi returned it.",
+            "(des lettres de A à Z, des espaces, des traits d'union, des apostrophes). Identité qualifiée : "
+            "recopiez-le tel que l'INSi l'a retourné.",
+            "en": "{what} holds “{signs}”, which is not in the traits the INSi teleservice gives (letters A to "
+            "Z, spaces, hyphens, apostrophes). Qualified identity: copy it as INSi returned it.",
         },
         "v.what.family": {"fr": "Le nom de naissance du patient", "en": "The patient's birth name"},
         "v.what.given": {"fr": "Le prénom du patient", "en": "The patient's first name"},
@@ -588,10 +589,11 @@ def no_such_day(text: str) -> str | None:
     return f"{day:02d}/{month:02d}"
 
 
-def _name_signs(text: str) -> str:
+def _name_signs(text: str, *, trait: bool = False) -> str:
     """The characters of ``text`` a name does not hold (digits, punctuation, symbols), each once, in the
     order typed: a name is letters (accents kept), spaces, hyphens and apostrophes. Control and invisible
-    characters are left to :func:`_hidden_characters`."""
+    characters are left to :func:`_hidden_characters`. ``trait`` (an INS trait): a letter no A–Z writing
+    holds too (another script: « Иванов »), which the INSi teleservice never returns (``ins_trait``)."""
     import unicodedata
 
     kept = {" ", "-", "'"}
@@ -599,10 +601,17 @@ def _name_signs(text: str) -> str:
         ch
         for ch in name_text(text)
         if ch not in kept
-        and unicodedata.category(ch)[0] not in ("L", "M")
         and unicodedata.category(ch) not in ("Cc", "Cf")
+        and (
+            unicodedata.category(ch)[0] not in ("L", "M")
+            or (trait and unicodedata.category(ch)[0] == "L" and not _A_TO_Z.fullmatch(ins_trait(ch)))
+        )
     ]
     return " ".join(dict.fromkeys(signs))
+
+
+#: An INS trait's letters, as the INSi teleservice writes them.
+_A_TO_Z = re.compile(r"[A-Z]+")
 
 
 def _hidden_characters(text: str) -> bool:
@@ -687,11 +696,12 @@ def validate_identity(case: Case, today: date | None = None) -> list[Finding]:
     for field, text in (("family", p.family), ("given", " ".join(p.given)), ("used_name", p.used_name)):
         # Said, not blocking: the ID document has the last word (found by an identity-vigilance review:
         # « MARTIN2 » or « P@ul » were sent as strict traits).
-        if field not in hidden and (signs := _name_signs(text)):
+        # A qualified identity's birth name and given names are the INS traits, which hold no such sign, nor
+        # a letter of another script: one typed there is a trait typed wrong, sent as the official name beside
+        # the INS.
+        trait = p.ins_sent() and field in ("family", "given")
+        if field not in hidden and (signs := _name_signs(text, trait=trait)):
             what = M.tr(f"v.what.{field}")
-            # A qualified identity's birth name and given names are the INS traits, which hold no such sign:
-            # one typed there is a trait typed wrong, sent as the official name beside the INS.
-            trait = p.ins_sent() and field in ("family", "given")
             key, severity = ("v.name_signs_ins", "error") if trait else ("v.name_signs", "warning")
             out.append(_f(f"patient.{field}.signs", f"patient.{field}", key, severity, what=what, signs=signs))
     for field in hidden:

@@ -62,3 +62,22 @@ def test_the_worklist_finds_either_writing_by_the_other() -> None:
     words = patient_words(Patient(family="Østergård", given=["Łukasz"], birth_date="1950-02-03"))
     for typed in ("lukasz", "LUK", "ostergard", "Łuk", "øster"):
         assert all(word in words for word in typed_words(typed)[0]), typed
+
+
+@pytest.mark.parametrize("family", ["Иванов", "ΠΑΠΑΣ", "MÜLLERſ", "李"])
+def test_a_letter_no_ins_trait_holds_beside_a_qualified_ins_is_an_error(family: str) -> None:
+    """A letter that has no A–Z writing (another script) is no INS trait: beside a qualified identity's INS, it
+    is a trait typed wrong (INSi returns A–Z), said as the other signs are; provisional, a warning no more."""
+    from app.validation import validate_identity
+
+    def said(status: str) -> list[tuple[str, str]]:
+        patient = Patient(family=family, given=["Paul"], birth_date="1950-02-03", sex="male", ins=INS, local_id="D-1")
+        patient.identity_status = status
+        case = Case(id="c", patient=patient)
+        return [(f.code, f.severity) for f in validate_identity(case) if f.code == "patient.family.signs"]
+
+    if family == "MÜLLERſ":  # (« ſ », the long s, is an « s »: NFKD writes it so)
+        assert said("qualified") == [] and ins_trait(family) == "MULLERS"
+        return
+    assert said("qualified") == [("patient.family.signs", "error")]
+    assert said("provisional") == []
