@@ -865,7 +865,7 @@ def _migrate_30(conn: sqlite3.Connection, key: DataKey) -> None:
 
     from app.crypto import DecryptionFailed
     from app.model import Patient
-    from app.search_words import filler_word, padded, patient_words
+    from app.search_words import padded, patient_words
 
     for case_id, content in conn.execute("SELECT id, content FROM cases").fetchall():
         try:
@@ -875,7 +875,7 @@ def _migrate_30(conn: sqlite3.Connection, key: DataKey) -> None:
             log.warning("migration 30: case %s does not open; its search words are left as they are", case_id)
             continue
         real = {key.index_token(word) for word in words}
-        tokens = padded(real, lambda n, case=str(case_id): key.index_token(filler_word(case, n)))
+        tokens = padded(real, functools.partial(_filler, key, str(case_id)))
         conn.execute("DELETE FROM search_tokens WHERE case_id = ?", (case_id,))
         conn.executemany(
             "INSERT OR IGNORE INTO search_tokens(case_id, token) VALUES (?, ?)", [(case_id, t) for t in tokens]
