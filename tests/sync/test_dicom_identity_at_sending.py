@@ -92,7 +92,8 @@ def test_an_identity_corrected_after_import_is_the_one_in_the_dicom_sent(store: 
 
     for image in store.get_case(case_id).images:
         media, binary = sent(sandbox, image.id)
-        assert header(binary) == ("MARTIN^Paul", "150028512345615", "19500203", "M")
+        # Beside the INS, its traits (« PAUL », as INSi writes it: tests/capture/test_dicom_ins_traits.py).
+        assert header(binary) == ("MARTIN^PAUL", "150028512345615", "19500203", "M")
         assert pydicom.dcmread(io.BytesIO(binary)).IssuerOfPatientID == "ASIP-SANTE-INS-NIR"  # the INS, said so
         # The Media describes the bytes sent (the platform checks them), and calls them nothing else.
         assert media["content"]["hash"] == sha1(binary) and media["content"]["size"] == len(binary)
