@@ -882,6 +882,17 @@ def _migrate_30(conn: sqlite3.Connection, key: DataKey) -> None:
         )
 
 
+def _migrate_31(conn: sqlite3.Connection) -> None:
+    # Why a case waits: its own backoff (a cut link: 0), or the wait the platform asked for (Retry-After on a 429
+    # or 503: 1). Reduced copies chosen bring forward a case waiting its own backoff only (app.outbox
+    # Outbox.set_reduced); found from outside, one the platform had asked to wait was posted again inside that
+    # wait. A case already waiting at the upgrade: why is not known, and the platform's wait is the one never to
+    # cut, so it is taken as the platform's (the choice then acts at its next try, its backoff minutes at most).
+    if "platform_wait" not in {row[1] for row in conn.execute("PRAGMA table_info(outbox)")}:
+        conn.execute("ALTER TABLE outbox ADD COLUMN platform_wait INTEGER NOT NULL DEFAULT 0")
+        conn.execute("UPDATE outbox SET platform_wait = 1 WHERE attempts > 0")
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1,
@@ -914,6 +925,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_28,
     _migrate_29,
     Keyed(_migrate_30),
+    _migrate_31,
 ]
 
 

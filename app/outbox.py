@@ -304,12 +304,14 @@ class Outbox:
         meanwhile gives way to the copy at the photo's next try: ``sync.engine.upload_images``.) Only while its
         photos are still to go: one whose transaction was being posted when its sending was cut is held until the
         platform would surely have recorded it (``claim_transaction``; found in review: made due at once, it was
-        looked up while the platform may still be recording it, and posted again, a second case)."""
+        looked up while the platform may still be recording it, and posted again, a second case). Nor one waiting
+        the wait the platform asked for (``postpone``'s ``asked``, a Retry-After): found from outside, one request
+        went inside it; the copy goes at its end."""
         now = iso(utc_now())
         with transaction(self.conn) as conn:
             conn.execute(
                 "UPDATE outbox SET next_attempt_at=? WHERE case_id=? AND ? AND reduced=0 AND step=? "
-                "AND next_attempt_at>?",
+                "AND next_attempt_at>? AND platform_wait=0",
                 (now, case_id, int(reduced), STEP_IMAGES, now),
             )
             conn.execute("UPDATE outbox SET reduced=? WHERE case_id=?", (int(reduced), case_id))
@@ -434,14 +436,16 @@ class Outbox:
         ).fetchone()
         return row is not None
 
-    def postpone(self, case_id: str, words: str, delay_s: float, *, detail: str = "retry") -> None:
+    def postpone(self, case_id: str, words: str, delay_s: float, *, detail: str = "retry", asked: bool = False) -> None:
         """A transient fault: back to the queue, next attempt in ``delay_s`` seconds; ``detail`` says why
-        in the history (``retry``: a cut; ``HELD_BY_PLATFORM``: the platform's answer)."""
+        in the history (``retry``: a cut; ``HELD_BY_PLATFORM``: the platform's answer). ``asked``: the wait is the
+        one the platform asked for (Retry-After), which nothing here cuts short (``set_reduced``)."""
         when = iso(utc_now() + timedelta(seconds=max(0.0, delay_s)))
         with transaction(self.conn) as conn:
             conn.execute(
-                "UPDATE outbox SET attempts=attempts+1, next_attempt_at=?, last_error=? WHERE case_id=?",
-                (when, self._words(case_id, words), case_id),
+                "UPDATE outbox SET attempts=attempts+1, next_attempt_at=?, last_error=?, platform_wait=? "
+                "WHERE case_id=?",
+                (when, self._words(case_id, words), int(asked), case_id),
             )
             self.store.set_platform_words(conn, case_id, last_error=words)
             if self.store.state(case_id) == CaseState.SENDING:
@@ -462,7 +466,8 @@ class Outbox:
             )
             # (Its transaction posted, its first look-up is due at once: refused_after_posting.)
             conn.execute(
-                "UPDATE outbox SET attempts=attempts+1, last_error=?, too_large=?, next_attempt_at=? WHERE case_id=?",
+                "UPDATE outbox SET attempts=attempts+1, last_error=?, too_large=?, next_attempt_at=?, platform_wait=0 "
+                "WHERE case_id=?",
                 (self._words(case_id, words), too_large, iso(utc_now()), case_id),
             )
             self.store.set_platform_words(conn, case_id, last_error=words)

@@ -1162,7 +1162,7 @@ class Store:
             conn.execute(
                 "INSERT INTO outbox(case_id, queued_at, next_attempt_at, reduced) VALUES (?,?,?,?) "
                 "ON CONFLICT(case_id) DO UPDATE SET next_attempt_at=excluded.next_attempt_at, last_error=NULL, "
-                "too_large=NULL, reduced=MAX(reduced, excluded.reduced)",
+                "platform_wait=0, too_large=NULL, reduced=MAX(reduced, excluded.reduced)",
                 (case_id, now, now, int(reduced)),
             )
             # Where it goes is decided now: the engine never sends it to the other platform (sync.engine).

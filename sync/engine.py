@@ -1390,7 +1390,9 @@ class Engine:
         # the history does not call it a cut.
         delay = self.client.policy.delay(row.attempts if row else 0, fault.retry_after)
         conflict = fault.kind == "conflict"
-        self.outbox.postpone(case_id, fault.words, delay, detail=HELD_BY_PLATFORM if conflict else "retry")
+        # (The platform's own wait recorded as such: a choice of reduced copies does not cut it short.)
+        asked = fault.retry_after is not None and fault.retry_after >= 1.0  # (client.RetryPolicy.delay)
+        self.outbox.postpone(case_id, fault.words, delay, detail=HELD_BY_PLATFORM if conflict else "retry", asked=asked)
         log.info("case %s postponed %.0f s (%s)", case_id, delay, fault_for_log(fault))
         self.listener.case_state(case_id, CaseState.QUEUED.value, fault_for_console(fault))
         return CaseState.QUEUED

@@ -412,3 +412,29 @@ def test_cases_stored_before_names_were_spelt_in_a_to_z_are_found_either_way_aft
         after = {row[0] for row in store.conn.execute("SELECT token FROM search_tokens WHERE case_id = ?", (broken,))}
         assert after == before
     assert len(list(teleavis_home.glob("teleavis.db.v29-*.bak"))) == 1
+
+
+def test_cases_waiting_before_the_upgrade_keep_their_wait_when_reduced_copies_are_chosen(teleavis_home: Path) -> None:
+    """Migration 31 records why a case waits (the platform's Retry-After, or its own backoff). A case already
+    waiting at the upgrade may wait the platform's: its wait is kept when reduced copies are chosen (never a
+    request inside a wait the platform asked for); one queued since and waiting its own backoff is brought
+    forward by the choice."""
+    from tests.sync.sync_helpers import make_case
+
+    with Store.open(teleavis_home) as store:
+        outbox = Outbox(store)
+        before, fresh = make_case(store, seed=1), make_case(store, seed=2)
+        outbox.begin(before)
+        outbox.postpone(before, "occupée", 120.0)
+        store.conn.execute("ALTER TABLE outbox DROP COLUMN platform_wait")
+        store.conn.execute("PRAGMA user_version = 30")
+
+    with Store.open(teleavis_home) as store:
+        outbox = Outbox(store)
+        assert schema_version(store.conn) == len(MIGRATIONS) >= 31
+        outbox.set_reduced(before)
+        assert before not in [row.case_id for row in outbox.due()]
+        outbox.begin(fresh)
+        outbox.postpone(fresh, "coupé", 600.0)
+        outbox.set_reduced(fresh)
+        assert fresh in [row.case_id for row in outbox.due()]

@@ -615,3 +615,53 @@ def test_reduced_chosen_during_the_platforms_short_wait_sends_the_copy_once_it_i
         assert summary.sent == [case_id], summary
         assert _binary_posts(link, asked[0]) == 1
         assert [m.get("width") for m in sandbox.resources("Media")] == [3000]
+
+
+def test_reduced_chosen_after_the_platform_asked_to_wait_does_not_cut_its_wait(teleavis_home: Path) -> None:
+    """Left alone last session: the photo's original answered « 429, Retry-After: 120 », the case postponed for
+    the platform's wait; reduced copies chosen then (the case waiting in the outbox, no sending under way) made
+    it due at once, one request inside the platform's wait. The outbox now records why a case waits: the
+    platform's own wait is honoured, the choice acts at its end; a case waiting its own backoff (a cut) is still
+    brought forward by the choice."""
+    original = _smooth_photo(6000, 4000)
+    asked: list[float] = []
+
+    def busy_once(exchange: Exchange) -> tuple[int, dict[str, str], bytes] | None:
+        if exchange.method != "POST" or not exchange.path.endswith("/Binary") or asked:
+            return None
+        asked.append(time.monotonic())
+        return 429, {"Retry-After": "120"}, b""
+
+    with (
+        Store.open(teleavis_home) as store,
+        SandboxServer(run_expert=False, resumable=False) as sandbox,
+        FaultProxy(sandbox.base_url, before=busy_once) as link,
+    ):
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[original], images=1, sizes=[(6000, 4000)])
+        with PlatformClient(
+            ClientConfig(link.base_url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy(base_s=0.1, cap_s=0.5)
+        ) as client:
+            engine = Engine(store, client, case_budget_s=5.0)
+            assert engine.run_once(poll=False).sent == []
+            assert asked and Outbox(store).due() == []
+            with Store.open(teleavis_home) as own:  # the nurse's click, the case waiting the platform's wait
+                Outbox(own).set_reduced(case_id)
+            assert Outbox(store).due() == [], "brought forward inside the platform's wait"
+            assert engine.run_once(poll=False).sent == []
+        assert _binary_posts(link, asked[0]) == 0, "nothing posted within the platform's wait"
+        assert Outbox(store).row(case_id).reduced  # type: ignore[union-attr]
+
+
+def test_reduced_chosen_while_a_case_waits_its_own_backoff_brings_it_forward(teleavis_home: Path) -> None:
+    """The other side of the above: a case postponed by a cut (no Retry-After, its own backoff) is due at once
+    when reduced copies are chosen (the choice is for a slow link: waiting the backoff changed nothing)."""
+    with Store.open(teleavis_home) as store:
+        setup_site(store)
+        case_id = make_case(store, images=1)
+        outbox = Outbox(store)
+        outbox.begin(case_id)
+        outbox.postpone(case_id, "coupé", 600.0)
+        assert outbox.due() == []
+        outbox.set_reduced(case_id)
+        assert [row.case_id for row in outbox.due()] == [case_id]
