@@ -60,6 +60,15 @@ REPLY_QUEUED, REPLY_SENT, REPLY_REFUSED = "reply-queued", "reply-sent", "reply-r
 #: No wait before a case is tried again is longer (the platform's Retry-After is taken as an hour at most,
 #: ``sync.client.RetryPolicy``): one further ahead was set by a clock put back since (``Outbox.due``).
 LONGEST_WAIT = timedelta(hours=1)
+#: The setting holding, message id -> [failed tries in a row, when it may be tried again (UTC), why it waits],
+#: the replies a transient fault postponed (``sync.engine``). Found from outside: a reply answered 429
+#: Retry-After: 600 was posted again every second. Kept in the store, not in the process (found in review: a
+#: restart, or ``teleavis sync --once`` from cron, a new process each time, posted it again at once, whatever
+#: the platform asked). Why it waits: its own backoff (nothing said), the wait the platform asked for
+#: (``REPLY_ASKED_WAIT``, its Retry-After), or its transaction being posted (``REPLY_POSTING``: held until the
+#: platform would surely have recorded it); only the first is cut short by reduced copies chosen.
+REPLY_RETRY = "sync.reply_retry"
+REPLY_ASKED_WAIT, REPLY_POSTING = "asked", "posting"
 #: The longest time between two look-ups of a case refused after its transaction was posted
 #: (:meth:`Outbox.refused_after_posting`): a platform's search late by a day at most.
 LONGEST_LOOK_UP = timedelta(days=1)
@@ -680,7 +689,25 @@ class Outbox:
                 return True
             body["reduced"] = reduced
             conn.execute("UPDATE messages SET body=? WHERE id=?", (self._seal(case_id, message_id, body), message_id))
+            if reduced:
+                self._reply_due_now(message_id)
             return True
+
+    def _reply_due_now(self, message_id: str) -> None:
+        """A reply waiting its own backoff is tried at its next pass, as a case is (``set_reduced``; left alone
+        before: found from outside, the choice changed nothing until that backoff ended); never one waiting the
+        platform's Retry-After, nor one whose transaction may be on its way (``REPLY_RETRY``). In the caller's
+        transaction; a record altered outside Teleavis is left to the engine (it starts it afresh)."""
+        try:
+            record = self.store.settings.get(REPLY_RETRY)
+        except DataAltered:
+            return
+        kept = record.get(message_id) if isinstance(record, dict) else None
+        if not isinstance(kept, list) or len(kept) != 2:
+            return  # not waiting, or waiting for the platform (its wait or its recording)
+        now = iso(utc_now())
+        if isinstance(kept[1], str) and kept[1] > now:
+            self.store.settings.set(REPLY_RETRY, {**record, message_id: [kept[0], now]}, in_transaction=True)
 
     def reply_reduced(self, case_id: str, message_id: str) -> bool:
         """Whether the user chose reduced copies for this reply's photos (read now: it may be chosen while the

@@ -33,7 +33,7 @@ from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisErr
 from app.fsutil import disk_full
 from app.i18n import decimal_words
 from app.model import Case, CaseState, Message, Patient, iso, name_key, utc_now
-from app.outbox import STEP_IMAGES, STEP_TRANSACTION, Outbox
+from app.outbox import REPLY_ASKED_WAIT, REPLY_POSTING, REPLY_RETRY, STEP_IMAGES, STEP_TRANSACTION, Outbox
 from app.site import load_requester
 from app.store import HELD_BY_PLATFORM, TRAINING, Store
 from sync.auth import SignInRequired
@@ -66,11 +66,6 @@ from sync.training import poll_interval, training_mode
 
 log = logging.getLogger(__name__)
 
-#: message id -> [failed tries in a row, when it may be tried again (UTC)] of the replies a transient
-#: fault postponed. Found from outside: a reply answered 429 Retry-After: 600 was posted again every
-#: second. Kept in the store, not in the process (found in review: a restart, or ``teleavis sync
-#: --once`` from cron, a new process each time, posted it again at once, whatever the platform asked).
-REPLY_RETRY = "sync.reply_retry"
 #: image id -> the passes in a row its file failed to be read (a disk's error, :func:`app.blobs.not_read`),
 #: kept in the store as the replies' waits are (a ``sync --once`` from cron is a new process each time).
 READ_FAULTS = "sync.read_faults"
@@ -1607,7 +1602,12 @@ class Engine:
             kept = record.get(message.id)
             tries = kept[0] if isinstance(kept, list) and kept and isinstance(kept[0], int) else 0
             delay = self.client.policy.delay(tries, fault.retry_after)
-            record[message.id] = [tries + 1, iso(utc_now() + timedelta(seconds=delay))]
+            # Why it waits, kept with its time: the platform's own wait is not cut short by a choice of reduced
+            # copies (app/outbox.py ``set_reply_reduced``), its own backoff is.
+            asked = platform and fault.retry_after is not None and fault.retry_after >= 1.0
+            record[message.id] = [tries + 1, iso(utc_now() + timedelta(seconds=delay))] + (
+                [REPLY_ASKED_WAIT] if asked else []
+            )
             for gone in [key for key in record if key not in waiting]:  # sent or refused meanwhile, withdrawn
                 del record[gone]
 
@@ -1633,7 +1633,7 @@ class Engine:
         def posting(record: dict[str, Any]) -> None:
             kept = record.get(message.id)
             tries = kept[0] if isinstance(kept, list) and kept and isinstance(kept[0], int) else 0
-            record[message.id] = [tries, iso(utc_now() + hold)]
+            record[message.id] = [tries, iso(utc_now() + hold), REPLY_POSTING]
 
         change_record(self.store, REPLY_RETRY, posting)
 

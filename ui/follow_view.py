@@ -1456,7 +1456,9 @@ class FollowView(QWidget):
             return
         case_id = self.case.id
 
-        def done(_kept: bool) -> None:
+        def done(kept: bool) -> None:
+            if kept:  # its next try now, as a case's (a reply waiting its own backoff): the sync woken
+                self.reduced_chosen.emit(case_id)
             if self.case is not None and self.case.id == case_id:
                 self.refresh()
 

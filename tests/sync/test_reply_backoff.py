@@ -293,3 +293,38 @@ def test_a_reply_photo_over_the_platforms_size_limit_says_which_and_why(store: S
     assert "aucun détail" not in said, said
     assert "l'image 1" in said and "dépasse la taille acceptée par la plateforme" in said, said
     assert [m.state for m in Outbox(store).messages(case_id) if m.id == message_id] == ["refused"]
+
+
+UNAVAILABLE: Reply = (503, {"Content-Type": "text/plain"}, b"unavailable")
+
+
+@pytest.mark.parametrize(("answer", "brought_forward"), [(UNAVAILABLE, True), (THROTTLED, False)])
+def test_reduced_copies_chosen_for_a_postponed_reply_act_as_they_do_for_a_case(
+    store: Store, tmp_path: Path, answer: Reply, brought_forward: bool
+) -> None:
+    """Left alone last session: reduced copies chosen for a case waiting its backoff bring its next try to now
+    (app/outbox.py ``set_reduced``), for a reply they changed nothing until its backoff ended. Now a reply
+    waiting its own backoff (a 503 without Retry-After) is tried at once too; one waiting the wait the platform
+    asked for (429, Retry-After: 600) still waits it, as a case does."""
+    from sync.client import RetryPolicy
+
+    [case_id] = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    task_id = str(store.platform_info(case_id)["task_id"])
+    message_id = queue_reply(store, case_id, "Depuis 3 semaines.", [])
+    refusing = True
+
+    def post(path: str, body: bytes) -> Reply:
+        return answer if refusing else accepted(path, body)
+
+    with platform_with_posts(post) as (platform, posts):
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+        with following(store, platform) as engine:
+            engine.client.policy = RetryPolicy(base_s=600.0, cap_s=1200.0)  # a backoff of minutes
+            assert engine.run_once(poll=False).replies_sent == 0
+            assert len(posts) == 1
+            refusing = False
+            assert engine.run_once(poll=False).replies_sent == 0  # its time has not come
+            assert Outbox(store).set_reply_reduced(case_id, message_id)
+            assert engine.run_once(poll=False).replies_sent == (1 if brought_forward else 0)
+    assert len(posts) == (2 if brought_forward else 1)
