@@ -773,12 +773,14 @@ class Outbox:
         too_large: str | None = None,
         taken_off: str | None = None,
         by_platform: bool = False,
+        news: bool = False,
     ) -> None:
         """The reply ``message_id`` refused (``by_platform``, or held back here), with ``words`` saying why;
         its words and its photos go back to the reply begun, but ``too_large``, the photo the platform refused
         as over its size limit, and ``taken_off``, one that cannot be sent (app/reply_drafts.py). The history
         says « refusée par la plateforme » only when it did (found by a nurse's pass: a reply held back here was
-        said refused by the platform)."""
+        said refused by the platform). ``news``: the case is marked to read (its request deleted on the platform:
+        no answer will come, as ``sync.follow`` says of a Task gone, which then says nothing more)."""
         from app import reply_drafts
 
         with transaction(self.conn) as conn:
@@ -789,6 +791,8 @@ class Outbox:
                 reply_drafts.refused(self.store, case_id, text, why=words, too_large=too_large, taken_off=taken_off)
             self.store.set_platform_words(conn, case_id, last_error=words)
             self.store.add_event(conn, case_id, REPLY_REFUSED, None, None, "by-platform" if by_platform else "")
+            if news:
+                self.store.mark_news(conn, case_id)
 
     def add_expert_message(
         self,

@@ -262,13 +262,6 @@ M.add(
             "fr": "La plateforme refuse la réponse à l'expert ({status}).",
             "en": "The platform refuses the reply to the expert ({status}).",
         },
-        "sync.reply_task_gone": {
-            "fr": "La demande n'existe plus sur la plateforme (elle y a été supprimée) : votre réponse ne peut pas "
-            "parvenir à l'expert. Elle n'est pas partie ; ses mots sont gardés dans la réponse à écrire. Appelez la "
-            "plateforme.",
-            "en": "The request no longer exists on the platform (it was deleted there): your reply cannot reach the "
-            "expert. It has not left; its words are kept in the reply to write. Call the platform.",
-        },
         "sync.reply_refused_words": {
             "fr": "La plateforme refuse la réponse à l'expert ({status}) : {diagnostics} Elle n'est pas partie : "
             "ses mots sont revenus dans la réponse à écrire, corrigez-la puis envoyez-la de nouveau.",
@@ -1534,7 +1527,7 @@ class Engine:
                 # la réponse … corrigez-la puis envoyez-la de nouveau », and no correction could make it arrive).
                 gone = self.store.destination(case_id) == TRAINING
                 words = M.tr("reply.training_gone" if gone else "sync.reply_task_gone")
-                self.outbox.reply_refused(case_id, message.id, words, by_platform=True)
+                self.outbox.reply_refused(case_id, message.id, words, by_platform=True, news=True)
                 self._reply_gone(message.id)
                 self.listener.case_state(case_id, "reply-refused", words)
                 return False

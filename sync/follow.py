@@ -127,6 +127,14 @@ M.add(
             "fr": "L'expert n'attend pas de réponse sur ce dossier.",
             "en": "The expert is not waiting for an answer on this case.",
         },
+        # (Here, not in sync/engine.py which says it: the poll that finds the Task gone knows it said.)
+        "sync.reply_task_gone": {
+            "fr": "La demande n'existe plus sur la plateforme (elle y a été supprimée) : votre réponse ne peut pas "
+            "parvenir à l'expert. Elle n'est pas partie ; ses mots sont gardés dans la réponse à écrire. Appelez la "
+            "plateforme.",
+            "en": "The request no longer exists on the platform (it was deleted there): your reply cannot reach the "
+            "expert. It has not left; its words are kept in the reply to write. Call the platform.",
+        },
         "reply.training_gone": {
             "fr": "Ce dossier d'entraînement ne peut plus joindre sa plateforme d'essai : votre réponse ne "
             "peut pas partir, rien n'est parti. Aucun vrai patient n'est concerné.",
@@ -488,6 +496,11 @@ _WITNESS_MARK = "sync.witness_at"
 #: Notes that are news for the requester, as a cancelled request is: the request deleted on the platform,
 #: no answer will come (seen from outside: said on the case, the case not marked to read, so nobody saw it).
 _NEWS_NOTES = ("follow.task_gone", "follow.task_gone.training")
+#: The notes that said it already, of a reply refused as its request was deleted (sync/engine.py), news for her
+#: then (« Réponse à l'expert non envoyée »): the poll that finds the Task gone next keeps them (they say her
+#: reply's words are kept, and to call the platform) and says nothing again (found from outside: announced twice,
+#: the second time, the case on hold, as « L'expert pose une question »).
+_SAID_BY_THE_REPLY = ("sync.reply_task_gone", "reply.training_gone")
 #: The words a message had before (notes are kept as said): still that message. The training platform's erasure
 #: named only a key or platform change, not the restore of a backup (which holds no ``sandbox/``).
 _FORMER_WORDS = {
@@ -1604,6 +1617,8 @@ class Follower:
         """Say ``words`` on the case. A note that is news (``_NEWS_NOTES``: no answer will come) marks
         it unread when it first says it, not again at each poll that finds the same."""
         news = [key for key in _NEWS_NOTES if is_said(words, key)]
+        if news and any(self._says(case_id, key) for key in _SAID_BY_THE_REPLY):
+            return  # said with the reply it stopped, in more words
         fresh = bool(news) and not self._says(case_id, news[0])
         with transaction(self.store.conn) as conn:
             self.store.set_platform_words(conn, case_id, last_error=words)

@@ -125,3 +125,47 @@ def test_the_reply_to_a_deleted_request_is_kept_across_a_restart_and_never_sent_
             with engine_on(store, server.base_url) as engine:
                 assert engine.run_once().replies_sent == 1
             assert "n'existe plus" not in str(store.platform_info(case_id)["last_error"])
+
+
+def test_a_reply_refused_as_its_request_was_deleted_is_announced_once(store: Store, tmp_path: Path) -> None:
+    """Left alone last session: the reply refused as the request was deleted was announced (« Réponse à
+    l'expert non envoyée »), then the poll of the same pass found the Task gone and announced the case again,
+    on hold, which the window says as « L'expert pose une question sur le dossier »; its note, which said the
+    reply's words are kept, replaced. Once, with the reply's words, and at the next passes nothing more."""
+    from sync.auth import StaticToken
+    from sync.client import ClientConfig, PlatformClient, RetryPolicy
+    from sync.engine import Engine
+    from sync.progress import RecordingListener
+
+    store.settings.set("platform.url", "https://platform.example/fhir")  # a real platform's case
+    with SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=5) as server:
+        case_id = make_case(store)
+        listener = RecordingListener()
+        with PlatformClient(
+            ClientConfig(server.base_url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy(base_s=0.05)
+        ) as client:
+            engine = Engine(store, client, listener, case_budget_s=10.0)
+            engine.run_once()
+            server.expert.run_until_idle()
+            engine.run_once()
+            assert store.state(case_id) == CaseState.ON_HOLD
+            task_id = str(store.platform_info(case_id)["task_id"])
+            queue_reply(store, case_id, "Depuis trois semaines.", [])
+            serve = server.platform.handle
+
+            def deleted(request: Any) -> Reply:
+                if f"Task/{task_id}" in request.path or task_id in str(getattr(request, "query", "")):
+                    return error_reply(FhirError.one(410, f"HAPI-2001: Resource Task/{task_id} is gone/deleted"))
+                return serve(request)
+
+            server.platform.handle = deleted
+            store.mark_read(case_id)  # the question read, and answered
+            del listener.states[:]
+            engine.run_once()
+            engine.run_once()
+    said = [(state, detail) for case, state, detail in listener.states if case == case_id]
+    assert [state for state, _ in said] == ["reply-refused"], said
+    assert "n'existe plus sur la plateforme" in str(store.platform_info(case_id)["last_error"])
+    assert "réponse à écrire" in str(store.platform_info(case_id)["last_error"])
+    # News for her all the same (no answer will come): the case « à lire » in the list, as a Task gone is.
+    assert store.conn.execute("SELECT unread FROM cases WHERE id=?", (case_id,)).fetchone()[0] == 1
