@@ -746,8 +746,16 @@ def upload_images(
                 crossing[image.id] = image.size
         return sum(crossing[image_id] for image_id in binary_ids), sum(crossing.values())
 
+    def resumed(image: Any) -> bool:
+        """Whether ``image``'s upload was begun before (recorded): where it stands is known only once the
+        platform says (the resumable upload's ``HEAD``), which reports it. Not reported before: found from
+        outside, ``case send`` printed « 0 % » first, then « 50 % », and the nurse read that it started over."""
+        return outbox.upload_url(case_id, image.id) is not None
+
     done, total = count(bool(reduced() if callable(reduced) else reduced))
-    listener.bytes_sent(case_id, done, total)
+    first = next((image for image in images if not image.binary_id), None)
+    if first is None or not resumed(first):
+        listener.bytes_sent(case_id, done, total)
     endpoint: str | None = None
     if any(not image.binary_id for image in images):
         endpoint = client.retrying(client.resumable_endpoint, budget_s=budget_s)
@@ -768,7 +776,8 @@ def upload_images(
             if copy is not None:
                 data, content_type = copy[0], copy[1].content_type
             done, total = count(reduced_now, image, len(data))
-            listener.bytes_sent(case_id, done, total)
+            if not resumed(image):
+                listener.bytes_sent(case_id, done, total)
             # Going whole while the user may still choose reduced copies: the plain upload's retries give way
             # to the copy at the choice (found live: the original tried again for the rest of the case's time
             # allowance, minutes, then the case waited its backoff). The try under way ends as it does.

@@ -665,3 +665,28 @@ def test_reduced_chosen_while_a_case_waits_its_own_backoff_brings_it_forward(tel
         assert outbox.due() == []
         outbox.set_reduced(case_id)
         assert [row.case_id for row in outbox.due()] == [case_id]
+
+
+def test_a_resumed_upload_prints_where_it_stands_not_zero_first(teleavis_home: Path) -> None:
+    """Left alone last session: ``case send``/``sync`` resuming a photo half on the platform (its tus upload
+    recorded, a restart) printed « 0 % » first, then « 50 % » once the platform said where it stood: the nurse
+    read that it started over. The first percentage printed is where the platform stands."""
+    import io as io_module
+
+    from sync.engine import _image_bytes
+
+    with Store.open(teleavis_home) as store, SandboxServer(run_expert=False) as sandbox:
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[_photo(1600, 1200, 20)], images=1)
+        (image,) = store.images(case_id)
+        data = _image_bytes(store, image, 1)
+        with PlatformClient(ClientConfig(sandbox.base_url, 5.0, 30.0), StaticToken(None)) as client:
+            endpoint = client.resumable_endpoint()
+            assert endpoint is not None
+            url = client.tus_create(endpoint, len(data), image.content_type, image.id)
+            Outbox(store).record_upload(case_id, image.id, url)
+            client.tus_patch(url, data[: len(data) * 6 // 10], 0)  # 60 % arrived, then the program stopped
+            out = io_module.StringIO()
+            assert Engine(store, client, PrintingListener(out)).run_once(poll=False).sent == [case_id]
+    marks = [line.split()[1] for line in out.getvalue().splitlines() if line.split()[1:3][-1:] == ["%"]]
+    assert marks and marks[0] == "50", out.getvalue()
