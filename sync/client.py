@@ -318,6 +318,10 @@ class RetryPolicy:
         return ceiling / 2 + random.uniform(0.0, ceiling / 2)
 
 
+#: Connections to the platform not made in a row before it is said out of reach (``PlatformClient._reached``).
+OUT_OF_REACH_AFTER = 2
+
+
 #: How often a wait between attempts asks whether the caller has another way to go (``retrying``'s ``give_way``).
 GIVE_WAY_EVERY_S = 1.0
 
@@ -554,6 +558,8 @@ class PlatformClient:
         #: Called on the thread that makes the request (the window turns it into a signal).
         self.on_reachable: Callable[[bool], None] | None = None
         self._reachable: bool | None = None
+        self._not_made = 0  # connections not made in a row
+        self._told: bool | None = None  # what on_reachable was last told
 
     @property
     def reachable(self) -> bool | None:
@@ -561,8 +567,17 @@ class PlatformClient:
         return self._reachable
 
     def _reached(self, reachable: bool) -> None:
-        if reachable != self._reachable:
-            self._reachable = reachable
+        """``reachable``: the platform answered, else no connection could be made. ``on_reachable`` is told
+        out of reach only after ``OUT_OF_REACH_AFTER`` connections not made in a row: found from outside, one a
+        flaky link failed (the sends before and after going through) had the window say « hors ligne »; a real
+        outage fails the retries of the same request too, and is said at the second. (``reachable``, the
+        engine's, stays the last request's.)"""
+        self._reachable = reachable
+        self._not_made = 0 if reachable else self._not_made + 1
+        if not reachable and self._not_made < OUT_OF_REACH_AFTER:
+            return
+        if reachable != self._told:
+            self._told = reachable
             if self.on_reachable is not None:
                 self.on_reachable(reachable)
 

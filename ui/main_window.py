@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
         # The case page (editor, capture, answer view) is built when a case is first opened.
         self._case_page: CasePage | None = None
         self._offline = False  # the platform could not be reached at the last try (_reachable)
+        self._checks_failed = 0  # the connection checks in a row that found no network (check_connection)
         self.undo_group = QUndoGroup(self)
         self.worklist.open_case.connect(self.open_case)
         self.worklist.new_case.connect(self.new_case)
@@ -1294,10 +1295,18 @@ class MainWindow(QMainWindow):
                     self._reachable(True)
                 self.connection_label.setText(words)
             else:
-                self._reachable(False)
-                self.connection_label.setText(
-                    self.tr("Hors ligne : {words} — les dossiers attendent, rien n'est perdu.").format(words=words)
-                )
+                # Said after two checks in a row (a minute apart) found no network, or at once when the sync found
+                # none either: found from outside, one check a flaky link failed, the sends going through before
+                # and after, said « Hors ligne » and the cases « hors ligne » for a minute. The line is left as it
+                # was until then.
+                self._checks_failed += 1
+                if self._checks_failed >= 2 or self._offline:
+                    self._reachable(False)
+                    self.connection_label.setText(
+                        self.tr("Hors ligne : {words} — les dossiers attendent, rien n'est perdu.").format(words=words)
+                    )
+                return
+            self._checks_failed = 0
 
         run_task(probe, done, lambda exc: log.warning("connection check failed: %s", type(exc).__name__))
 

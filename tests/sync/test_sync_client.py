@@ -165,6 +165,34 @@ def test_the_client_tells_when_the_platform_can_no_longer_or_again_be_reached(se
     assert told == [False, True]
 
 
+def test_one_connection_not_made_between_answers_is_not_said_out_of_reach(serve: Any) -> None:
+    """Left alone last session: one connection a flaky link failed (the others, before and after, answered:
+    the sends went) made the window say « hors ligne » until the next answer. The platform is said out of reach
+    only after two connections not made in a row (a real outage: the retries of the same send), and said back
+    only once it was said gone."""
+    from tests.support.cli import closed_port
+
+    _, client = serve([fhir(200, {"resourceType": "CapabilityStatement"})] * 3)
+    told: list[bool] = []
+    client.on_reachable = told.append
+    base = client.base_url
+    client.metadata()
+    client.base_url = f"http://127.0.0.1:{closed_port()}/fhir/"
+    with pytest.raises(TransientFault):
+        client.metadata()  # a moment the link drops
+    assert client.reachable is False  # (the engine's own view: this connection was not made)
+    client.base_url = base
+    client.metadata()
+    assert told == [True], told
+    client.base_url = f"http://127.0.0.1:{closed_port()}/fhir/"
+    for _ in range(2):
+        with pytest.raises(TransientFault):
+            client.metadata()
+    client.base_url = base
+    client.metadata()
+    assert told == [True, False, True], told
+
+
 def test_retrying_honours_retry_after_then_succeeds(serve: Any) -> None:
     ok = fhir(200, {"resourceType": "Bundle", "type": "transaction-response", "entry": []})
     server, client = serve([(503, {"Retry-After": "1"}, b""), (429, {"Retry-After": "0"}, b""), ok])

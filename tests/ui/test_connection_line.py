@@ -142,13 +142,43 @@ def test_a_sign_in_to_renew_is_said_and_the_cases_are_not_offline(
 
 
 def test_no_network_is_still_said_offline(qtbot: Any, store: Store, sync_runner: None, language: str) -> None:
+    """Said at the second check in a row that finds no network (a minute on), or at once when the sync found it
+    too (``test_one_check_cut_by_a_flaky_link_is_not_said_offline``)."""
     window = _window(qtbot, store, f"http://127.0.0.1:{closed_port()}/fhir")
     try:
+        _check(qtbot, window)
         words = _check(qtbot, window)
         assert words.startswith(WORDS["offline"][language]), words
         assert window._offline
     finally:
         window.shutdown()
+
+
+def test_one_check_cut_by_a_flaky_link_is_not_said_offline(
+    qtbot: Any, store: Store, sync_runner: None, tmp_path: Path
+) -> None:
+    """Left alone last session: one check of the minute whose connection a flaky link failed (the sends going
+    through before and after) said « Hors ligne : … — les dossiers attendent » and the cases « hors ligne »: the
+    nurse told she is offline when she is not. One check alone is not said so; the sync having found no network
+    either, it is said at once."""
+    from sync.sandbox import SandboxServer
+
+    with SandboxServer(tmp_path / "sandbox", "127.0.0.1", 0, run_expert=False) as sandbox:
+        window = _window(qtbot, store, sandbox.base_url)
+        try:
+            assert not _check(qtbot, window).startswith(WORDS["offline"]["fr"])
+            store.settings.set("platform.url", f"http://127.0.0.1:{closed_port()}/fhir")  # the link drops a moment
+            words = _check(qtbot, window)
+            assert WORDS["offline"]["fr"] not in words, words
+            assert not window._offline and not window.worklist.model.offline
+            store.settings.set("platform.url", sandbox.base_url)
+            assert not _check(qtbot, window).startswith(WORDS["offline"]["fr"])
+            store.settings.set("platform.url", f"http://127.0.0.1:{closed_port()}/fhir")
+            window._reachable(False)  # the sync's connections not made either: a real outage
+            words = _check(qtbot, window)
+            assert words.startswith(WORDS["offline"]["fr"]), words
+        finally:
+            window.shutdown()
 
 
 def test_an_answer_cut_on_its_way_is_said_so_and_the_cases_are_not_offline(
