@@ -58,12 +58,15 @@ def quality_findings(image: CaseImage) -> list[QualityFinding]:
 
 
 def tile_level(image: CaseImage, other_patient: bool, names_only: bool = False) -> Level:
-    """The tile's level: the worst of its quality findings, at least « à vérifier » for another patient's, or
-    for one its device recorded under the case's names alone."""
+    """The tile's level: the worst of its quality findings, at least « à vérifier » for another patient's, for
+    one its device recorded under the case's names alone, or a retinograph whose eye is in doubt (its device
+    or its optic disc says the other eye: found from outside, its tile stayed green beside « ⚠ Œil à
+    vérifier », where the checklist warns)."""
     levels = {finding.level for finding in quality_findings(image)}
     if "blocking" in levels:
         return "blocking"
-    return "warning" if "warning" in levels or other_patient or names_only else "ok"
+    doubt = eye_side_words(image) is not None
+    return "warning" if "warning" in levels or other_patient or names_only or doubt else "ok"
 
 
 def decode_thumbnail(data: bytes | None) -> QImage | None:
@@ -274,6 +277,9 @@ class ImageTile(QFrame):
         the other eye or its optic disc lies on the other eye's side, that the eye is to be checked
         (app/validation.py)."""
         self.image = image
+        if tile_level(image, self.other_patient, self.names_only) != self.level:
+            self._say_verdict()  # the eye chosen now agrees with the photo, or no longer: the tile's state says it
+            self.set_selected(self.selected)
         # The eye first: when « Œil à vérifier » takes the second line, the end of the first is cut, and it
         # was the eye (« Centrée sur la macula · Œil … »), the very thing to check.
         parts = [p for p in (eye_name(image.eye), view_name(image.view), image.body_site) if p]

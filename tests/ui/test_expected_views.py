@@ -180,10 +180,10 @@ def test_the_checklist_says_a_left_eye_filed_as_the_right_and_follows_the_eye_ch
         ]
         assert not any(f.code == "image.eye.side" and f.blocks_sending() for f in page.findings)
 
-        # The tile keeps its quality verdict (the photo is a good one) and says the eye is to be checked;
-        # the labels of the selected image say why.
+        # The tile's state says the eye is to be checked (not green: found from outside, « ✓ Bonne qualité »
+        # read first); the labels of the selected image say why.
         tile = panel.tile(image_id)
-        assert tile.badge.text() == "1. ✓ Bonne qualité"
+        assert tile.badge.text() == "1. ! À vérifier"
         assert tile.caption.text().endswith("\n⚠ Œil à vérifier") and "Œil droit" in tile.caption.text()
         assert "papille est à gauche" in tile.caption.toolTip()
         panel.select_image(image_id)
@@ -194,11 +194,12 @@ def test_the_checklist_says_a_left_eye_filed_as_the_right_and_follows_the_eye_ch
         qtbot.waitUntil(lambda: eye_side_lines(page) == [], timeout=10_000)
         assert next(iter(store.images(case_id))).eye == "left"
         assert "Œil à vérifier" not in tile.caption.text() and not tile.caption.toolTip()
+        assert tile.badge.text() == "1. ✓ Bonne qualité"  # a good photo, its eye as it shows
         assert "La papille est à gauche de l'image :" not in panel.labels.findings.text()
         assert "Papille à gauche de l'image, comme sur un œil gauche." in panel.labels.findings.text()
         panel.labels.eye.setCurrentIndex(panel.labels.eye.findData("right"))
         qtbot.waitUntil(lambda: len(eye_side_lines(page)) == 1, timeout=10_000)
-        assert "Œil à vérifier" in tile.caption.text()
+        assert "Œil à vérifier" in tile.caption.text() and tile.badge.text() == "1. ! À vérifier"
         assert "La papille est à gauche de l'image" in panel.labels.findings.text()
     finally:
         page.capture.stop_camera()  # the demo camera's thread, before the window goes

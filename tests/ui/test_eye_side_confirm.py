@@ -256,7 +256,7 @@ def test_a_good_retinograph_with_its_eye_to_check_is_not_said_good_above_the_pho
     first = case.images[0]
     tile = ImageTile(first, None, 1)
     qtbot.addWidget(tile)
-    assert tile.level == "ok" and "Œil à vérifier" in tile.caption.text()
+    assert tile.level == "warning" and "Œil à vérifier" in tile.caption.text()  # (its state says it too)
     assert "bonne qualité" not in tile.said()
     assert tile.said().startswith("La papille est à gauche de l'image") and "Vérifiez l'œil choisi." in tile.said()
     right = ImageTile(replace(first, eye="left"), None, 1)
@@ -280,3 +280,24 @@ def test_a_good_retinograph_joined_to_a_reply_with_its_eye_to_check_is_not_said_
     assert "1. OD.jpg — ⚠ La papille est à gauche de l'image" in said and "Vérifiez l'œil choisi." in said
     field.setCurrentIndex(field.findData("left"))
     assert view.reply_images.text().endswith("1. OD.jpg — bonne qualité")
+
+
+def test_a_retinograph_with_its_eye_in_doubt_has_its_tile_to_check_not_green(qtbot: Any, store: Store) -> None:
+    """Left alone last session: the real left eye classed as the right kept its tile green (« ✓ Bonne qualité »,
+    a green border) beside « ⚠ Œil à vérifier »: the state a nurse glances at said nothing was to check, where the
+    checklist warns. The tile's state is « À vérifier » (orange) while the eye is in doubt, and green again once
+    the eye agrees (the eye chosen as the photo shows it)."""
+    from dataclasses import replace
+
+    from ui.image_tile import LEVEL_COLOURS, ImageTile
+
+    case = store.get_case(swapped_eyes(store))
+    first = case.images[0]
+    tile = ImageTile(first, None, 1)
+    qtbot.addWidget(tile)
+    assert tile.level == "warning" and tile.border_colour() == LEVEL_COLOURS["warning"]
+    assert tile.badge.text() == "1. ! À vérifier" and "Œil à vérifier" in tile.caption.text()
+    assert "à vérifier" in tile.accessibleName()
+    tile.set_caption(replace(first, eye="left"))  # the nurse picks the eye the photo shows
+    assert tile.level == "ok" and tile.badge.text() == "1. ✓ Bonne qualité"
+    assert tile.border_colour() == LEVEL_COLOURS["ok"]
