@@ -429,3 +429,27 @@ def test_an_answer_whose_report_is_damaged_says_so_and_is_read_only_if_something
         assert store.platform_info(case_id)["unread"] == 1, "read though nothing of it could be read"
         shown_unread(window, case_id)
     window.shutdown()
+
+
+def test_an_answer_arriving_on_the_open_case_left_at_once_for_the_list_stays_to_read_until_opened(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Left alone last session: an answer on screen left with « ← Liste des dossiers » stays « à lire ». Looked
+    at: that is when it arrived on the case left open and the first input after it is the click on that
+    button, outside the page, no sign she read it (the rule: never read unless seen; the Alt of Alt+← once
+    marked it read as she left). Kept so; opened again from the list, by her, it is read at once (it does not
+    keep alerting once she has it in front of her)."""
+    case_id = complete_case(store, tmp_path / "case")
+    window = case_open(qtbot, store, case_id)
+    send_and_wait_for_answer(qtbot, window, store, case_id, back_to_list=False)
+    page = window.case_page
+    assert page.follow.answer_box.isVisible() and store.platform_info(case_id)["unread"] == 1
+    qtbot.mouseClick(page.back, Qt.MouseButton.LeftButton)
+    assert window.pages.currentWidget() is window.worklist
+    # (The look a moment after that input, READ_AFTER_MS, has come: the page was gone by then.)
+    qtbot.waitUntil(lambda: not page.follow._still_there.isActive(), timeout=LOOP_MS)
+    assert store.platform_info(case_id)["unread"] == 1
+    shown_unread(window, case_id)
+    open_from_list(qtbot, window, case_id)
+    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
+    window.shutdown()
