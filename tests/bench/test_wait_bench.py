@@ -236,7 +236,13 @@ def _window_open(window: Any, case_id: str, count: int) -> float:
     "line's 1.1-1.6 ms of CPU) was not made: it would keep the data key past the window's lock. Fields written "
     "with their signals blocked and only when changed, marks polished only when changed, lists rewritten in "
     "place: already so. This bench (honest) then, load 7.7-10: ratio 3.29-16.1, one false pass at 1.42 whose "
-    "irreducible best of 7 was itself slowed to 27 ms. "
+    "irreducible best of 7 was itself slowed to 27 ms. Since, the same day: the irreducible side is the best of 3 "
+    "a round (another false pass at 1.80, its best 34 ms, load 9.5), and the window is 1280 x 720, the nurse's, "
+    "as Xvfb's 1280 x 720 screen gives it: at 796 x 760 its tiles lay below the fold, never painted; in view, 3 of "
+    "them are painted each open (the window thread's CPU 20.5 -> 22.7 ms best, load 9). This bench then, load 8-13, "
+    "interleaved with the code of the morning (4 runs a side): ratio 1.94-7.64 (the 1.94 with its baseline at 35 "
+    "ms) -> 1.80-4.24 (the 1.80 likewise); with all three changes, load 8.3-8.4: 4.54-5.38. No light-load run was "
+    "possible (other sessions' runs all along). "
     "Not strict: it passes now and then",
     strict=False,
 )
@@ -276,7 +282,9 @@ def test_opening_a_case_with_8_images_takes_at_most_twice_reading_it_and_decodin
             window.show_worklist()  # and back to the list, where a user opens a case from
             QApplication.processEvents()
             rounds["window"].append(_window_open(window, eight, 8))
-            rounds["irreducible"].append(_irreducible_open(reader, eight))
+            # Its best of 3 a round: on a loaded host the baseline's best of 7 was itself slowed (27-35 ms
+            # against 6-8), and the ratio then passed for a window as slow as ever (1.42, 1.80).
+            rounds["irreducible"].append(min(_irreducible_open(reader, eight) for _ in range(3)))
     finally:
         reader.close()
         window.close()
@@ -286,7 +294,7 @@ def test_opening_a_case_with_8_images_takes_at_most_twice_reading_it_and_decodin
     ratio = best["window"] / best["irreducible"]
     print(
         f"\nopen a case of 8 images, best of {ROUNDS}: window {best['window'] * 1000:.0f} ms (median "
-        f"{statistics.median(rounds['window']) * 1000:.0f}), reading it + decoding 8 thumbnails "
+        f"{statistics.median(rounds['window']) * 1000:.0f}), reading it + decoding 8 thumbnails (best of 3 a round) "
         f"{best['irreducible'] * 1000:.0f} ms (median {statistics.median(rounds['irreducible']) * 1000:.0f}), "
         f"ratio {ratio:.2f} (limit 2)"
     )
