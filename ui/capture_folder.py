@@ -310,6 +310,7 @@ class DeviceFolderDialog(QDialog):
         number (``capture.dicom.device_patient``). ``in_case``: the images the case holds (or is receiving):
         more ticked than still fit are refused here, the list kept open with its ticks."""
         super().__init__(parent)
+        self._folder = folder
         self._in_case = in_case
         self._patient = patient
         self._site_system = site_system
@@ -389,18 +390,20 @@ class DeviceFolderDialog(QDialog):
         # for the others (a share may hold a couple of hundred, each read over the network).
         # And whether it is already in a case: the same at once for those, on the worker for the others (their
         # bytes read up to :data:`HELD_READ_AT_MOST`, newest first).
+        # And, for the others, when the camera took each photo: a card copied before the case was opened
+        # lists every photo at the copy's minute, years-old ones too (_say_taken).
         if patient is not None or held is not None:
             for path in [path for path in self.files if path in ticked]:
                 self._say_recorded(path, recorded_patient(path, site_system) if patient is not None else None)
                 self._say_held(path, stored_hashes(path) if held is not None else set())
-            others = [path for path in self.files if path not in ticked]
-            if others:
-                self._reading = True
-                run_task(
-                    lambda: self._read_others(others, patient is not None, held is not None),
-                    self._headers_read,
-                    lambda _exc: self._headers_read([]),
-                )
+        others = [path for path in self.files if path not in ticked]
+        if others:
+            self._reading = True
+            run_task(
+                lambda: self._read_others(others, patient is not None, held is not None),
+                self._headers_read,
+                lambda _exc: self._headers_read([]),
+            )
         #: Why « Importer » did not close the list (more ticked than the case still takes), said above the buttons.
         self.refusal = QLabel()
         self.refusal.setWordWrap(True)
@@ -459,25 +462,47 @@ class DeviceFolderDialog(QDialog):
 
     def _read_others(
         self, others: list[pathlib.Path], headers: bool, hashes: bool
-    ) -> list[tuple[pathlib.Path, DevicePatient | None, set[str]]]:
-        """(On a worker.) Who each device recorded the file for, and the hashes it may be stored under."""
-        found: list[tuple[pathlib.Path, DevicePatient | None, set[str]]] = []
+    ) -> list[tuple[pathlib.Path, DevicePatient | None, set[str], datetime | None]]:
+        """(On a worker.) Who each device recorded the file for, the hashes it may be stored under, and when
+        its camera took it."""
+        found: list[tuple[pathlib.Path, DevicePatient | None, set[str], datetime | None]] = []
         budget = HELD_READ_AT_MOST
         for path in others:
             hashed: set[str] = set()
             if hashes and budget > 0:
                 hashed = stored_hashes(path)
                 budget -= self.listed[path].size if path in self.listed else 0
-            found.append((path, recorded_patient(path, self._site_system) if headers else None, hashed))
+            found.append((path, recorded_patient(path, self._site_system) if headers else None, hashed, taken_at(path)))
         return found
 
-    def _headers_read(self, found: list[tuple[pathlib.Path, DevicePatient | None, set[str]]]) -> None:
+    def _headers_read(self, found: list[tuple[pathlib.Path, DevicePatient | None, set[str], datetime | None]]) -> None:
         if not isValid(self):  # closed meanwhile
             return
         self._reading = False
-        for path, recorded, hashed in found:
+        for path, recorded, hashed, taken in found:
+            self._say_taken(path, taken)
             self._say_recorded(path, recorded)
             self._say_held(path, hashed)
+
+    def _say_taken(self, path: pathlib.Path, taken: datetime | None) -> None:
+        """A photo its camera took on another day than its file's (a card copied at the practice, minutes or
+        years after): its first line says both, the file's time (the list's order) and the camera's. Listed
+        with the copy's time alone, a years-old photo, perhaps a previous patient's, read as this morning's."""
+        item = self._items.get(path)
+        seen = self.listed.get(path)
+        if item is None or seen is None or taken is None:
+            return
+        written = datetime.fromtimestamp(seen.mtime_ns / 1e9)
+        if taken.date() == written.date():
+            return
+        when = local_time(written.astimezone().isoformat())
+        first = self.tr("{name} — fichier du {written}, photo prise le {taken} (horloge de l'appareil)").format(
+            name=shown_path(path, self._folder),
+            written=when,
+            taken=f"{date_words(taken.date().isoformat())} {taken:%H:%M}",
+        )
+        lines = item.text().split("\n")
+        item.setText("\n".join([first, *lines[1:]]))
 
     def _say_held(self, path: pathlib.Path, hashes: set[str]) -> None:
         """A file already imported: in this case (not ticked, its line says which image it is), or in

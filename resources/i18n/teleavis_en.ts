@@ -1032,6 +1032,11 @@ Queue it for sending?</translation>
         <translation>Already imported into this patient&apos;s case (image no. {n}): not ticked.</translation>
     </message>
     <message>
+        <location filename="../../ui/capture_folder.py" line="500"/>
+        <source>{name} — fichier du {written}, photo prise le {taken} (horloge de l&apos;appareil)</source>
+        <translation>{name} — file of {written}, photo taken on {taken} (the device&apos;s clock)</translation>
+    </message>
+    <message>
         <location filename="../../ui/capture_folder.py" line="404"/>
         <source>⚠ Déjà dans le dossier d&apos;un autre patient : non cochée, elle ne peut pas être importée ici.</source>
         <translation>⚠ Already in another patient&apos;s case: not ticked, it cannot be imported here.</translation>
