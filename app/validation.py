@@ -1161,6 +1161,39 @@ def taken_earlier(case: Case) -> list[Finding]:
     return out
 
 
+def reply_taken_earlier(case: Case, images: list[CaseImage]) -> list[Finding]:
+    """The photos joined to a reply that look taken in an earlier session, numbered as the reply numbers them:
+    taken :data:`EARLIER_SESSION` before the newest of the case's images and the reply's, or before the case
+    was begun (its images may give no time). The expert asked once the case was sent: a photo years older
+    may be a previous patient's, left on the card, and reaches the expert as a case's does (found from
+    outside: a 2001 photo joined to a reply left in one click). A still taken here is of now: never one."""
+    now = utc_now()
+    taken = {index: moment for index, moment in _taken(images, now).items() if not images[index].taken_here}
+    if not taken:
+        return []
+    moments = [*_taken(case.images, now).values(), *taken.values()]
+    begun = parse_date_time(case.created_at) if len(case.created_at) > 10 else None
+    if begun is not None and begun.tzinfo is not None and not clock_set_ahead(begun, now):
+        moments.append(begun)
+    newest = max(moments)
+    out = []
+    for index, moment in sorted(taken.items()):
+        if newest - moment > EARLIER_SESSION:
+            when = f"{i18n.date_words(moment.date().isoformat())} {moment:%H:%M}"
+            out.append(
+                _f(
+                    EARLIER_PHOTO,
+                    f"reply.images[{index}].captured_at",
+                    "v.captured_earlier",
+                    "warning",
+                    n=index + 1,
+                    when=when,
+                    before=_before(newest - moment),
+                )
+            )
+    return out
+
+
 def validate_images(case: Case) -> list[Finding]:
     """Image count, labels, the specialty's views or fields, and unusable images."""
     out: list[Finding] = []

@@ -1,0 +1,89 @@
+"""A photo of an earlier session joined to a reply is asked about before it goes, as a case's is.
+
+Found from outside (a GP's training case, real camera files): the expert asked for a dermoscopy; the
+photo joined with « Ajouter des images… » had been taken in 2001 by its camera (« exif-org_nikon-e950.jpg »),
+years before the case was begun: perhaps a previous patient's, left on the card. Its row said only
+« Image de faible définition », and « Envoyer la réponse » sent it at once, where the same photo imported
+into a case is in the checklist and « Envoyer à l'expert » asks first (« Photo d'une séance précédente ? »,
+« Vérifier les images » the default). The reply asks the same now; a photo taken today goes without a word.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from app.outbox import Outbox
+from app.store import Store
+from tests.app.test_earlier_photo_said import camera_photo
+from tests.support.ui import shown, type_text
+from tests.ui.test_eye_side_confirm import (
+    CHECK,
+    asked,
+    no_answer_left,  # noqa: F401 - (autouse: no question left to answer)
+)
+
+TITLE = "Photo d'une séance précédente ?"
+SEND = "C'est bien ce patient, envoyer"
+
+
+def _reply_with(qtbot: Any, store: Store, tmp_path: Path, taken: datetime) -> tuple[str, Any]:
+    """A dermatology case on hold with the expert's question, shown, its reply typed with a photo its camera
+    took at ``taken`` joined and placed: the case's id and the view."""
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1, "dermatology")
+    path = tmp_path / "dermoscopie.jpg"
+    camera_photo(path, taken, "hdr_canon_hdr_YES.jpg")
+    view = shown(qtbot, store, case_id)
+    view.add_reply_files([path])
+    assert len(view._reply_images) == 1, view.reply_problem.text()
+    [site] = view.reply_places.fields
+    [chosen] = view.reply_places.views
+    site.setText("coude gauche")
+    chosen.setCurrentIndex(chosen.findData("dermoscopy"))
+    type_text(view.reply, "Voici la dermoscopie.")
+    return case_id, view
+
+
+def _replies(store: Store, case_id: str) -> list[Any]:
+    return [m for m in Outbox(store).messages(case_id) if m.direction != "from-expert"]
+
+
+def test_a_photo_taken_years_before_the_case_is_asked_about_before_the_reply_goes(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    from PySide6.QtCore import Qt
+
+    case_id, view = _reply_with(qtbot, store, tmp_path, datetime(2001, 4, 5, 10, 12))
+    said = view.reply_images.text()
+    assert "1. dermoscopie.jpg — ⚠ Image 1 : prise le 05/04/2001 10:12, des années avant" in said, said
+    assert "bonne qualité" not in said
+    seen = asked(CHECK)
+    qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+    assert len(seen) == 1, seen
+    title, words, default, escape = seen[0]
+    assert (title, default, escape) == (TITLE, CHECK, CHECK)
+    assert "05/04/2001 10:12" in words and "patient précédent" in words
+    assert _replies(store, case_id) == [] and len(view._reply_images) == 1
+    assert view.reply.toPlainText() == "Voici la dermoscopie."
+
+    seen = asked(SEND)
+    qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+    assert len(seen) == 1
+    assert len(_replies(store, case_id)) == 1
+
+
+def test_a_photo_taken_today_goes_without_a_question(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    from PySide6.QtCore import Qt
+
+    now = datetime.now()
+    case_id, view = _reply_with(qtbot, store, tmp_path, max(now - timedelta(minutes=2), now.replace(hour=0)))
+    assert view.reply_images.text().endswith("1. dermoscopie.jpg — bonne qualité")
+    seen = asked(CHECK)
+    qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+    assert seen == []
+    assert len(_replies(store, case_id)) == 1
