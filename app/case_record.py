@@ -350,6 +350,12 @@ EXPERT_MESSAGE_WORDS = i18n.Catalogue(
             "plateforme.)",
             "en": "(The expert also attached “{titles}”, which cannot be shown here: see it on the platform.)",
         },
+        "attachment_also_unnamed": {
+            "fr": "(L'expert a aussi joint un élément qui ne peut pas être affiché ici : consultez-le sur la "
+            "plateforme.)",
+            "en": "(The expert also attached something that cannot be shown here: see it on the platform.)",
+        },
+        "unnamed": {"fr": "un élément sans nom", "en": "an item with no name"},
         "message_modified": {
             "fr": "L'expert a envoyé un message que Teleavis ne sait pas lire : consultez-le sur la plateforme.",
             "en": "The expert sent a message Teleavis cannot read: see it on the platform.",
@@ -364,10 +370,15 @@ def expert_text(words: str, attached: Sequence[str], unreadable: bool, lang: str
     said = EXPERT_MESSAGE_WORDS
     if unreadable:
         return said.tr_in("message_modified", lang)
-    titles = ", ".join(attached)
+    # A file with neither title nor type has no name (« ? » in messages kept before): found by a conformance
+    # pass, it was said « L'expert a joint « ? » », a question mark read as the file's name.
+    named = [title for title in attached if title.strip() and title != "?"]
+    titles = ", ".join(title if title in named else said.tr_in("unnamed", lang) for title in attached)
     if words and attached:  # found from outside: a file joined to a question's words went unsaid
+        if not named:
+            return f"{words}\n\n{said.tr_in('attachment_also_unnamed', lang)}"
         return f"{words}\n\n{said.tr_in('attachment_also', lang, titles=titles)}"
-    if attached:
+    if named:
         return said.tr_in("attachment_only_named", lang, titles=titles)
     return words or said.tr_in("attachment_only", lang)
 

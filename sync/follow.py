@@ -718,7 +718,8 @@ def _text_by_url(payload: Any) -> bool:
 
 
 def _not_shown(comm: dict[str, Any]) -> list[str]:
-    """The titles (or types) of what a message carries besides words: files, references."""
+    """The titles (or types) of what a message carries besides words: files, references; "" for one that
+    has neither (``app.case_record.expert_text`` says it in words)."""
     found = []
     for payload in _list(comm.get("payload")):
         if not isinstance(payload, dict):
@@ -728,10 +729,10 @@ def _not_shown(comm: dict[str, Any]) -> list[str]:
             if _attachment_text(attachment) is not None:
                 continue  # (its words are the message's)
             kind = str(attachment.get("contentType") or "").split(";")[0].strip().lower()
-            found.append(str(attachment.get("title") or kind or "?"))
+            found.append(str(attachment.get("title") or kind or ""))  # ("": no name, said so in words)
         elif isinstance(payload.get("contentReference"), dict):
             found.append(
-                str(payload["contentReference"].get("display") or payload["contentReference"].get("reference") or "?")
+                str(payload["contentReference"].get("display") or payload["contentReference"].get("reference") or "")
             )
     return found
 

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from app.case_record import message_words
 from app.model import CaseState
 from app.outbox import Outbox
 from app.store import Store
@@ -467,3 +468,34 @@ def test_one_answer_shaped_by_a_real_server_never_holds_the_others_back(
             said = [m.text for m in Outbox(store).messages(odd.case_id) if m.direction == "from-expert"]
             event(f"{shape}: {said!r} / {note!r}")
             assert said or note, shape
+
+
+@pytest.mark.parametrize("words", ["Depuis quand ?", ""])
+def test_a_file_of_no_name_nor_type_joined_to_a_question_is_said_in_words_never_as_a_question_mark(
+    words: str, sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+) -> None:
+    """Found by this pass: an attachment with neither title nor contentType (a platform's scan) was said
+    « L'expert a joint « ? » »: the nurse read a question mark for a file's name. It is said « un élément »."""
+    template, cases = sent_three
+    home = tmp_path / "home"
+    shutil.copytree(template, home)
+    with Store.open(home) as store, scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+            comm = communication(f"q{n}", task_id, words)
+            comm["payload"] = [
+                *([{"contentString": words}] if words else []),
+                {"contentAttachment": {"data": "JVBERi0="}},
+            ]
+            platform.communications[task_id] = [comm]
+        with following(store, platform) as engine:
+            engine.run_once(timeout=60.0)
+        for case_id, _ in cases:
+            assert store.state(case_id) == CaseState.ON_HOLD
+            (said,) = [m for m in Outbox(store).messages(case_id) if m.direction == "from-expert"]
+            french = message_words(said, "fr")
+            english = message_words(said, "en")
+            assert "« ? »" not in french and "“?”" not in english, (french, english)
+            assert french.startswith(words) and english.startswith(words)
+            assert "un élément qui ne peut pas être affiché ici : consultez-le sur la plateforme" in french
+            assert "something that cannot be shown here: see it on the platform" in english
