@@ -330,6 +330,23 @@ def _question_as(payload: list[dict[str, Any]]) -> Callable[[Odd], None]:
     return shape
 
 
+def _huge_pdf(odd: Odd) -> None:
+    """A 50 MB PDF (a scan at full resolution), its size declared, no hash."""
+    big = PDF[:-6] + b" " * (50 * 1024 * 1024) + PDF[-6:]
+    odd.form.pop("hash")
+    odd.form["size"] = len(big)
+    odd.platform.binaries[f"b{odd.n}"] = big
+
+
+def _huge_conclusion(odd: Odd) -> None:
+    """A report whose conclusion is 20 MB (a platform's export pasted whole)."""
+    odd.report["conclusion"] = "Réponse. " + "x" * (20 * 1024 * 1024)
+
+
+def _huge_question(odd: Odd) -> None:
+    _question_as([{"contentString": "Depuis quand ? " + "x" * (20 * 1024 * 1024)}])(odd)
+
+
 #: The shape's name → (how, whether the odd case is then read whole, its answer the same as the others').
 SHAPES: dict[str, tuple[Callable[[Odd], None], bool]] = {
     "reference-absolute-under-base": (_ref_absolute, True),
@@ -366,6 +383,9 @@ SHAPES: dict[str, tuple[Callable[[Odd], None], bool]] = {
     "task-search-next-to-itself": (_task_search_next_to_itself, True),
     "report-search-empty-page-then-next": (_report_search_empty_page_then_next, True),
     "report-gone-410": (_report_gone, False),
+    "pdf-of-50-mb": (_huge_pdf, False),
+    "conclusion-of-20-mb": (_huge_conclusion, False),
+    "question-of-20-mb": (_huge_question, False),
     "report-read-html-200": (
         _report_read_as(200, {"Content-Type": "text/html"}, b"<html><body>Maintenance</body></html>"),
         False,
@@ -466,7 +486,7 @@ def test_one_answer_shaped_by_a_real_server_never_holds_the_others_back(
         if shape.startswith("question-"):
             # The expert's question is never lost: shown, or the case says it cannot be.
             said = [m.text for m in Outbox(store).messages(odd.case_id) if m.direction == "from-expert"]
-            event(f"{shape}: {said!r} / {note!r}")
+            event(f"{shape}: {[text[:80] for text in said]!r} / {note[:80]!r}")
             assert said or note, shape
 
 
