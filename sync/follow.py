@@ -737,6 +737,27 @@ def _not_shown(comm: dict[str, Any]) -> list[str]:
     return found
 
 
+def _with_contained_data(form: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
+    """An attachment whose ``url`` is ``#id`` (FHIR's local reference: a Binary carried inside the report) with
+    that Binary's ``data`` given inline. Found left alone a session, then by a conformance pass: the PDF was
+    fetched at the platform's base, which answered with something else, and the report was said not found.
+    A ``#id`` naming nothing inside the report (or no Binary with data) is no file: unreadable, never fetched
+    (``_Missing``)."""
+    url = form.get("url")
+    if not isinstance(url, str) or not url.startswith("#") or (isinstance(form.get("data"), str) and form["data"]):
+        return form
+    local = url[1:]
+    for resource in _list(report.get("contained")):
+        if (
+            isinstance(resource, dict)
+            and resource.get("resourceType") == "Binary"
+            and resource.get("id") == local
+            and isinstance(resource.get("data"), str)
+        ):
+            return {**form, "data": resource["data"]}
+    raise _Missing(UNREADABLE)
+
+
 def _contained(task: dict[str, Any], reference: str) -> dict[str, Any] | None:
     """The DiagnosticReport carried inside the Task (``contained``) that ``reference`` ("#id") names.
 
@@ -2167,7 +2188,7 @@ class Follower:
                 room.beyond += 1  # neither downloaded nor kept: said once, as the files past the limits
                 continue
             try:
-                data = self._attachment_bytes(form, kind, budget_s)
+                data = self._attachment_bytes(_with_contained_data(form, report), kind, budget_s)
             except _Missing as missing:
                 answer.missing.append(missing_item(REPORT if kind == PDF else title, missing.reason))
                 continue

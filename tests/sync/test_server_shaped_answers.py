@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -109,6 +110,20 @@ def _inline_pdf_type_parameters(odd: Odd) -> None:
     odd.form.pop("url")
     odd.form["data"] = base64.b64encode(PDF).decode()
     odd.form["contentType"] = "application/pdf; charset=binary"
+
+
+def _pdf_in_contained_binary(odd: Odd) -> None:
+    """The PDF carried inside the report, as a contained Binary its attachment names by ``#id`` (FHIR's local
+    reference): found left alone last session, it was fetched at the platform's base instead."""
+    odd.report["contained"] = [
+        {
+            "resourceType": "Binary",
+            "id": "pdf",
+            "contentType": "application/pdf",
+            "data": base64.b64encode(PDF).decode(),
+        }
+    ]
+    odd.form["url"] = "#pdf"
 
 
 def _binary_as_fhir_json(odd: Odd) -> None:
@@ -364,6 +379,7 @@ SHAPES: dict[str, tuple[Callable[[Odd], None], bool]] = {
     "inline-pdf-without-type": (_inline_pdf_no_type, True),
     "inline-pdf-type-with-parameters": (_inline_pdf_type_parameters, True),
     "binary-as-fhir-json": (_binary_as_fhir_json, True),
+    "pdf-in-contained-binary": (_pdf_in_contained_binary, True),
     "binary-type-with-parameters": (_binary_type_parameters, True),
     "extensions-everywhere": (_extensions_everywhere, True),
     "modifier-extension-on-report": (lambda odd: odd.report.update(modifierExtension=_MODIFIER), False),
@@ -480,7 +496,7 @@ def test_one_answer_shaped_by_a_real_server_never_holds_the_others_back(
         note = store.platform_info(odd.case_id).get("last_error") or ""
         got = store.answer(odd.case_id)
         missing = sorted(f"{m.get('what')}: {m.get('reason')}" for m in got.missing) if got else []
-        event(f"{shape}: {state.value}, {'said' if note else 'nothing said'}, missing {missing}")
+        event(f"{shape}: {state.value}, {note[:150] if note else 'nothing said'}, missing {missing}")
         # The odd case moved, or says why not (a Task still « requested » is only waiting).
         assert state != CaseState.SENT or note or shape == "task-requested", (shape, store.platform_info(odd.case_id))
         if shape.startswith("question-"):
@@ -519,3 +535,24 @@ def test_a_file_of_no_name_nor_type_joined_to_a_question_is_said_in_words_never_
             assert french.startswith(words) and english.startswith(words)
             assert "un élément qui ne peut pas être affiché ici : consultez-le sur la plateforme" in french
             assert "something that cannot be shown here: see it on the platform" in english
+
+
+def test_a_pdf_named_inside_its_report_that_is_not_there_is_said_unreadable_never_fetched_at_the_base(
+    sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+) -> None:
+    template, cases = sent_three
+    home = tmp_path / "home"
+    shutil.copytree(template, home)
+    with Store.open(home) as store, scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
+            platform.reports[f"r{n}"]["presentedForm"][0]["url"] = "#nothing"
+        with following(store, platform) as engine:
+            engine.run_once(timeout=60.0)
+        for n, (case_id, _) in enumerate(cases):
+            assert store.state(case_id) == CaseState.ANSWERED
+            got = store.answer(case_id)
+            assert got is not None and got.conclusion == f"Réponse {n}." and got.pdf_blobs == []
+            assert got.missing == [{"what": "report", "reason": "unreadable"}]
+        assert not [r for r in platform.requests if urlsplit(r).path.rstrip("/") in ("/fhir", "")]
