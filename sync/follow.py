@@ -1861,6 +1861,13 @@ class Follower:
         for payload in payloads:
             if _text_by_url(payload):
                 attachment = payload["contentAttachment"]
+                if attachment["url"].startswith("#"):
+                    # Its words in a Binary carried inside the message (a local reference): never fetched at the
+                    # platform's base (found by a conformance pass: the words were only named, as « text/plain »).
+                    with contextlib.suppress(_Missing):
+                        payload = {**payload, "contentAttachment": _with_contained_data(attachment, comm)}
+                    read.append(payload)
+                    continue
                 target = self.client.platform_url(attachment["url"])
                 kind = str(attachment.get("contentType") or "text/plain")
                 data: bytes | None = None

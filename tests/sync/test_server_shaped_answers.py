@@ -362,6 +362,17 @@ def _huge_question(odd: Odd) -> None:
     _question_as([{"contentString": "Depuis quand ? " + "x" * (20 * 1024 * 1024)}])(odd)
 
 
+def _question_in_contained_binary(odd: Odd) -> None:
+    """The question's words in a Binary carried inside the message, its attachment naming it ``#id``."""
+    _question_as([{"contentAttachment": {"contentType": "text/plain", "url": "#words"}}])(odd)
+    words = base64.b64encode(b"Depuis quand ?").decode()
+    comm = odd.platform.communications[odd.task_id][0]
+    comm["contained"] = [{"resourceType": "Binary", "id": "words", "contentType": "text/plain", "data": words}]
+
+
+#: The questions whose words are read whole, whatever their shape.
+WORDS_READ = {"question-attachment-url-no-data", "question-attachment-text-charset", "question-in-contained-binary"}
+
 #: The shape's name → (how, whether the odd case is then read whole, its answer the same as the others').
 SHAPES: dict[str, tuple[Callable[[Odd], None], bool]] = {
     "reference-absolute-under-base": (_ref_absolute, True),
@@ -424,6 +435,7 @@ SHAPES: dict[str, tuple[Callable[[Odd], None], bool]] = {
         _question_as([{"contentAttachment": {"contentType": "text/plain", "url": "Binary/qtext"}}]),
         False,
     ),
+    "question-in-contained-binary": (_question_in_contained_binary, False),
     "question-attachment-data-no-type": (
         _question_as([{"contentAttachment": {"data": base64.b64encode(b"Depuis quand ?").decode()}}]),
         False,
@@ -504,6 +516,8 @@ def test_one_answer_shaped_by_a_real_server_never_holds_the_others_back(
             said = [m.text for m in Outbox(store).messages(odd.case_id) if m.direction == "from-expert"]
             event(f"{shape}: {[text[:80] for text in said]!r} / {note[:80]!r}")
             assert said or note, shape
+            if shape in WORDS_READ:
+                assert said == ["Depuis quand ?"], (shape, said)
 
 
 @pytest.mark.parametrize("words", ["Depuis quand ?", ""])
