@@ -570,3 +570,55 @@ def test_a_pdf_named_inside_its_report_that_is_not_there_is_said_unreadable_neve
             assert got is not None and got.conclusion == f"Réponse {n}." and got.pdf_blobs == []
             assert got.missing == [{"what": "report", "reason": "unreadable"}]
         assert not [r for r in platform.requests if urlsplit(r).path.rstrip("/") in ("/fhir", "")]
+
+
+#: How a platform shows an amended report (its conclusion changed after the first was read): its version and
+#: last update as a strict server writes them, or not at all, and the Task pointing to it otherwise. (A report
+#: changed under the same ``versionId`` is left out: R4 says the version changes with the content, and one read
+#: by search and by id may differ in its writing, not its content: that is no amendment.)
+AMENDMENTS = {
+    "version-bumped": lambda r, t: r["meta"].update(versionId="2", lastUpdated="2026-11-21T12:00:00Z"),
+    "meta-absent-both-times": None,
+    "versioned-reference": lambda r, t: (
+        r["meta"].update(versionId="2"),
+        t["output"][0]["valueReference"].update(reference=f"DiagnosticReport/{r['id']}/_history/2"),
+        t["meta"].update(versionId="3"),
+    ),
+    "status-amended-no-meta": lambda r, t: (r.pop("meta"), r.update(status="amended")),
+}
+
+
+@pytest.mark.parametrize("how", list(AMENDMENTS))
+def test_an_amended_report_is_never_lost_nor_left_read_whatever_its_meta(
+    how: str, sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+) -> None:
+    template, cases = sent_three
+    home = tmp_path / "home"
+    shutil.copytree(template, home)
+    with Store.open(home) as store, scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
+            platform.binaries[f"b{n}"] = PDF
+            if how == "meta-absent-both-times":
+                platform.reports[f"r{n}"].pop("meta")
+        with following(store, platform) as engine:
+            engine.run_once(timeout=60.0)
+            for case_id, _ in cases:
+                assert store.state(case_id) == CaseState.ANSWERED
+                store.mark_read(case_id)
+            odd_case, odd_task = cases[1]
+            amended = platform.reports["r1"]
+            amended["conclusion"] = "Réponse 1, corrigée : exérèse."
+            change = AMENDMENTS[how]
+            if change is not None:
+                change(amended, platform.tasks[odd_task])
+            for _ in range(2):
+                engine.run_once(timeout=60.0)
+        got = store.answer(odd_case)
+        info = store.platform_info(odd_case)
+        assert got is not None and got.conclusion == "Réponse 1, corrigée : exérèse.", (how, got, info)
+        assert info["unread"], how
+        for n in (0, 2):
+            assert not store.platform_info(cases[n][0])["unread"]
+            assert store.answer(cases[n][0]).conclusion == f"Réponse {n}."  # type: ignore[union-attr]
