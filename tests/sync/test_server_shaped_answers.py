@@ -370,8 +370,28 @@ def _question_in_contained_binary(odd: Odd) -> None:
     comm["contained"] = [{"resourceType": "Binary", "id": "words", "contentType": "text/plain", "data": words}]
 
 
+def _question_dated(**fields: Any) -> Callable[[Odd], None]:
+    def shape(odd: Odd) -> None:
+        _question_as([{"contentString": "Depuis quand ?"}])(odd)
+        comm = odd.platform.communications[odd.task_id][0]
+        comm.update(fields)
+        for key, value in list(comm.items()):
+            if value is None:
+                comm.pop(key)
+
+    return shape
+
+
 #: The questions whose words are read whole, whatever their shape.
-WORDS_READ = {"question-attachment-url-no-data", "question-attachment-text-charset", "question-in-contained-binary"}
+WORDS_READ = {
+    "question-sent-without-zone",
+    "question-sent-date-only",
+    "question-sent-absent",
+    "question-status-unknown",
+    "question-attachment-url-no-data",
+    "question-attachment-text-charset",
+    "question-in-contained-binary",
+}
 
 #: The shape's name → (how, whether the odd case is then read whole, its answer the same as the others').
 SHAPES: dict[str, tuple[Callable[[Odd], None], bool]] = {
@@ -436,6 +456,10 @@ SHAPES: dict[str, tuple[Callable[[Odd], None], bool]] = {
         False,
     ),
     "question-in-contained-binary": (_question_in_contained_binary, False),
+    "question-sent-without-zone": (_question_dated(sent="2026-11-21T10:00:00"), False),
+    "question-sent-date-only": (_question_dated(sent="2026-11-21"), False),
+    "question-sent-absent": (_question_dated(sent=None), False),
+    "question-status-unknown": (_question_dated(status="unknown"), False),
     "question-attachment-data-no-type": (
         _question_as([{"contentAttachment": {"data": base64.b64encode(b"Depuis quand ?").decode()}}]),
         False,
