@@ -88,8 +88,9 @@ def _problems(bundle: dict[str, Any]) -> list[str]:
     dosage=_text(),
     recorded_by=_text(),
     form_value=_text(),
+    qualified=st.booleans(),
 )
-@example(*["Pr\x7furit"] * 9)
+@example(*["Pr\x7furit"] * 9, True)
 def test_a_case_of_odd_words_is_sent_valid_or_refused_before_it_leaves(
     question: str,
     summary: str,
@@ -100,8 +101,12 @@ def test_a_case_of_odd_words_is_sent_valid_or_refused_before_it_leaves(
     dosage: str,
     recorded_by: str,
     form_value: str,
+    qualified: bool,
 ) -> None:
-    case = new_case("dermatology", ins=False)
+    case = new_case("dermatology", ins=qualified)
+    if qualified:  # sent with its INS, under FR Core's INS profile
+        case.patient.identity_status, case.patient.identity_document = "qualified", "CNI"
+        case.patient.identity_checked_on = "2026-11-01"
     case.images = _images()
     case.question, case.summary = question, summary
     case.patient.family, case.patient.given, case.patient.used_name = family, [given_name], used
