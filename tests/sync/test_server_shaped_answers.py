@@ -271,23 +271,27 @@ def _task_search_next_to_itself(odd: Odd) -> None:
     _search_entries(odd, "Task", odd.platform.tasks, looping)
 
 
-def _report_search_empty_page_then_next(odd: Odd) -> None:
-    def answer(path: str, query: dict[str, list[str]]) -> Reply | None:
-        if not path.endswith("/DiagnosticReport") or "_id" not in query:
-            return None
-        asked = ",".join(query["_id"]).split(",")
-        if "page" not in query:
-            ids = ",".join(asked)
-            nxt = f"{odd.platform.base_url}/DiagnosticReport?_id={ids}&page=2"
-            return fhir({"resourceType": "Bundle", "type": "searchset", "link": [{"relation": "next", "url": nxt}]})
-        entries = [
-            {"fullUrl": f"{odd.platform.base_url}/DiagnosticReport/{i}", "resource": odd.platform.reports[i]}
-            for i in asked
-            if i in odd.platform.reports
-        ]
-        return fhir(_bundle(entries))
+def _empty_page_then_next(kind: str) -> Callable[[Odd], None]:
+    """A search whose first page holds no entry and a next link to the page that holds them."""
 
-    odd.hook(answer)
+    def shape(odd: Odd) -> None:
+        held = odd.platform.reports if kind == "DiagnosticReport" else odd.platform.tasks
+
+        def answer(path: str, query: dict[str, list[str]]) -> Reply | None:
+            if not path.endswith(f"/{kind}") or "_id" not in query:
+                return None
+            asked = ",".join(query["_id"]).split(",")
+            if "page" not in query:
+                nxt = f"{odd.platform.base_url}/{kind}?_id={','.join(asked)}&page=2"
+                return fhir({"resourceType": "Bundle", "type": "searchset", "link": [{"relation": "next", "url": nxt}]})
+            entries = [
+                {"fullUrl": f"{odd.platform.base_url}/{kind}/{i}", "resource": held[i]} for i in asked if i in held
+            ]
+            return fhir(_bundle(entries))
+
+        odd.hook(answer)
+
+    return shape
 
 
 def _report_gone(odd: Odd) -> None:
@@ -428,7 +432,8 @@ SHAPES: dict[str, tuple[Callable[[Odd], None], bool]] = {
     "task-search-same-task-twice": (_task_search_twice, True),
     "report-search-same-report-twice": (_report_search_twice, True),
     "task-search-next-to-itself": (_task_search_next_to_itself, True),
-    "report-search-empty-page-then-next": (_report_search_empty_page_then_next, True),
+    "report-search-empty-page-then-next": (_empty_page_then_next("DiagnosticReport"), True),
+    "task-search-empty-page-then-next": (_empty_page_then_next("Task"), True),
     "report-gone-410": (_report_gone, False),
     "pdf-of-50-mb": (_huge_pdf, False),
     "conclusion-of-20-mb": (_huge_conclusion, False),
