@@ -386,8 +386,52 @@ def _question_dated(**fields: Any) -> Callable[[Odd], None]:
     return shape
 
 
+def _question_search(extra: Callable[[Odd, list[dict[str, Any]], str], dict[str, Any]]) -> Callable[[Odd], None]:
+    """The question's search answered otherwise (its Bundle made by ``extra`` from its entries and own url)."""
+
+    def shape(odd: Odd) -> None:
+        _question_as([{"contentString": "Depuis quand ?"}])(odd)
+
+        def answer(path: str, query: dict[str, list[str]]) -> Reply | None:
+            if not path.endswith("/Communication"):
+                return None
+            request_id = query.get("based-on", [""])[0].rsplit("/", 1)[-1]
+            comms = odd.platform.communications.get(odd.platform.task_of_request.get(request_id, ""), [])
+            entries = [
+                {
+                    "fullUrl": f"{odd.platform.base_url}/Communication/{c['id']}",
+                    "resource": c,
+                    "search": {"mode": "match"},
+                }
+                for c in comms
+            ]
+            url = f"{odd.platform.base_url}/Communication?based-on=ServiceRequest/{request_id}"
+            return fhir(extra(odd, entries, url))
+
+        odd.hook(answer)
+
+    return shape
+
+
+def _twice(_odd: Odd, entries: list[dict[str, Any]], _url: str) -> dict[str, Any]:
+    return _bundle(entries + [{**e, "search": {"mode": "include"}} for e in entries])
+
+
+def _with_outcome(_odd: Odd, entries: list[dict[str, Any]], _url: str) -> dict[str, Any]:
+    issue = {"severity": "information", "code": "informational", "diagnostics": "2 résultats"}
+    warning = {"resource": {"resourceType": "OperationOutcome", "issue": [issue]}, "search": {"mode": "outcome"}}
+    return _bundle([warning, *entries])
+
+
+def _next_to_itself(_odd: Odd, entries: list[dict[str, Any]], url: str) -> dict[str, Any]:
+    return _bundle(entries, link=[{"relation": "self", "url": url}, {"relation": "next", "url": url}])
+
+
 #: The questions whose words are read whole, whatever their shape.
 WORDS_READ = {
+    "question-search-same-twice",
+    "question-search-with-outcome",
+    "question-search-next-to-itself",
     "question-sent-without-zone",
     "question-sent-date-only",
     "question-sent-absent",
@@ -461,6 +505,9 @@ SHAPES: dict[str, tuple[Callable[[Odd], None], bool]] = {
         False,
     ),
     "question-in-contained-binary": (_question_in_contained_binary, False),
+    "question-search-same-twice": (_question_search(_twice), False),
+    "question-search-with-outcome": (_question_search(_with_outcome), False),
+    "question-search-next-to-itself": (_question_search(_next_to_itself), False),
     "question-sent-without-zone": (_question_dated(sent="2026-11-21T10:00:00"), False),
     "question-sent-date-only": (_question_dated(sent="2026-11-21"), False),
     "question-sent-absent": (_question_dated(sent=None), False),
