@@ -480,6 +480,24 @@ SHAPES: dict[str, tuple[Callable[[Odd], None], bool]] = {
     "task-search-empty-page-then-next": (_empty_page_then_next("Task"), True),
     "report-gone-410": (_report_gone, False),
     "pdf-of-50-mb": (_huge_pdf, False),
+    "pdf-gone-410": (
+        lambda odd: odd.hook(
+            lambda path, _q: (
+                fhir({"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "deleted"}]}, 410)
+                if path.endswith(f"/Binary/b{odd.n}")
+                else None
+            )
+        ),
+        False,
+    ),
+    "pdf-served-as-fhir-json-content-type": (
+        lambda odd: odd.hook(
+            lambda path, _q: (
+                (200, {"Content-Type": "application/fhir+json"}, PDF) if path.endswith(f"/Binary/b{odd.n}") else None
+            )
+        ),
+        False,
+    ),
     "conclusion-of-20-mb": (_huge_conclusion, False),
     "question-of-20-mb": (_huge_question, False),
     "report-read-html-200": (
