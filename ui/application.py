@@ -161,10 +161,26 @@ class StartPassphrase:
         from_env = os.environ.get(PASSPHRASE_ENV)
         if from_env and self.calls == 1:
             return from_env
+        from ui.ending import quit_on_terminate
         from ui.unlock_dialog import ask_passphrase
 
         _forget_purged_thumbnails_now()  # (the dialog may wait long before the window)
-        return ask_passphrase(confirm, wrong=self.calls > 1, tries_left=self.tries - self.calls + 1)
+        # Left as the window is left (found from outside, at a first start): Ctrl+C said « internal error
+        # (KeyboardInterrupt) » and the dialog stayed, SIGTERM ended the process at once.
+        app = QApplication.instance()
+        if app is not None and not self.calls > 1:
+            quit_on_terminate(app, before_the_window=True)
+        passphrase = ask_passphrase(confirm, wrong=self.calls > 1, tries_left=self.tries - self.calls + 1)
+        if passphrase is None:
+            # « Quitter » (or a signal): the nurse chose to leave, which no error box has to explain (one told
+            # her to set TELEAVIS_PASSPHRASE or to use a terminal, then exit code 3 though nothing was locked).
+            raise LeftAtStart
+        return passphrase
+
+
+class LeftAtStart(Exception):
+    """The start's passphrase dialog left by its « Quitter », Ctrl+C or the system: the start ends, exit code 0,
+    as the window's « Quitter » ends it."""
 
 
 def open_store(root: Path | None = None) -> Store:
@@ -387,6 +403,8 @@ def _open_and_run(app: QApplication, root: Path, argv: list[str], claim: WindowC
     install_language(app, choose_language(stored_language(root)))
     try:
         store = open_store(root)
+    except LeftAtStart:
+        return 0
     except TeleavisError as exc:
         from PySide6.QtWidgets import QMessageBox  # only on this path: its type costs the start
 

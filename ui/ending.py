@@ -40,11 +40,16 @@ _kept: list[object] = []
 ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name))
 
 
-def quit_on_terminate(app: QCoreApplication) -> None:
+def quit_on_terminate(app: QCoreApplication, *, before_the_window: bool = False) -> None:
     """From now on, SIGTERM, SIGHUP and SIGINT (Ctrl+C) make ``app`` quit (its loop ends, ``app.exec`` returns
-    0). Main thread only."""
+    0). Main thread only. ``before_the_window``: while a dialog of the start waits in its own loop, before
+    ``app.exec`` (``quit`` does nothing then): every loop running ends, the dialog's answered as left."""
     if not hasattr(signal, "SIGTERM"):
         return
+    for earlier in _kept:  # (the start's, before the window: its socket is closed below, its number reused)
+        if isinstance(earlier, QSocketNotifier):
+            earlier.setEnabled(False)
+            earlier.deleteLater()
     try:
         reader, writer = socket.socketpair()
         for end in (reader, writer):
@@ -68,7 +73,10 @@ def quit_on_terminate(app: QCoreApplication) -> None:
             reader.recv(64)
         if asked:
             log.info("ended by the system (%s): closing", signal.Signals(asked[0]).name)
-            app.quit()
+            if before_the_window:
+                app.exit(0)
+            else:
+                app.quit()
 
     notifier.activated.connect(woken)
     _kept[:] = [reader, writer, notifier]  # as long as the application
