@@ -37,7 +37,7 @@ from app.csv_cells import row_as_text
 from app.db import transaction
 from app.errors import DataAltered, StorageError, UsageError
 from app.folding import fold as _fold
-from app.fsutil import os_reason
+from app.fsutil import os_reason, write_advice
 from app.model import EDITABLE_STATES, Case, Requester, iso, utc_now
 from app.settings import is_training
 from app.site import load_requester, requester_when_sent
@@ -141,8 +141,8 @@ M.add(
         "act.yes": {"fr": "oui", "en": "yes"},
         "act.no": {"fr": "non", "en": "no"},
         "act.cannot_write": {
-            "fr": "Impossible d'écrire {path} : {reason}. Rien n'a été modifié.",
-            "en": "Cannot write {path}: {reason}. Nothing was changed.",
+            "fr": "Impossible d'écrire {path} : {reason}.",
+            "en": "Cannot write {path}: {reason}.",
         },
         "act.bad_year": {
             "fr": "Année invalide : {year} (attendu : 2000 à 2100).",
@@ -404,5 +404,6 @@ def write_export(store: Store, year: int, target: Path | None, left_out: list[st
     try:
         atomic_write_raw(target, text.encode("utf-8"))
     except OSError as exc:
-        raise StorageError(M.tr("act.cannot_write", path=str(target), reason=os_reason(exc))) from exc
+        said = M.tr("act.cannot_write", path=str(target), reason=os_reason(exc))
+        raise StorageError(f"{said} {write_advice(exc)}") from exc
     return n

@@ -21,7 +21,7 @@ from app.audit import AuditCheck
 from app.csv_cells import row_as_text
 from app.db import transaction
 from app.errors import StorageError, TeleavisError
-from app.fsutil import atomic_write_raw, os_reason
+from app.fsutil import atomic_write_raw, os_reason, write_advice
 from app.model import iso, utc_now
 from app.store import Store
 
@@ -139,4 +139,5 @@ def _write(target: Path, data: bytes) -> None:
     try:
         atomic_write_raw(target, data)
     except OSError as exc:
-        raise StorageError(M.tr("auditx.cannot_write", path=str(target), reason=os_reason(exc))) from exc
+        said = M.tr("auditx.cannot_write", path=str(target), reason=os_reason(exc))
+        raise StorageError(f"{said} {write_advice(exc)}") from exc

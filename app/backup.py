@@ -57,6 +57,7 @@ from app.fsutil import (
     fsync_file,
     os_reason,
     remove_stale,
+    write_advice,
     write_over,
 )
 from app.keystore import KEY_FILE, KeyStore
@@ -199,6 +200,9 @@ M.add(
 class BackupError(TeleavisError):
     """A backup that cannot be written, or an archive that cannot be restored."""
 
+    #: A backup not written: the message without its way out (``backup FOLDER`` gives its own).
+    unwritten = ""
+
 
 @dataclass(frozen=True)
 class BackupInfo:
@@ -306,7 +310,13 @@ def write_backup(
             reason = M.tr("backup.file_too_large")
         else:
             reason = M.tr("backup.disk_full") if disk_full(exc) else os_reason(exc)
-        raise BackupError(M.tr("backup.cannot_write", path=str(target), reason=reason)) from exc
+        said = M.tr("backup.cannot_write", path=str(target), reason=reason)
+        # What is kept and the way out (found from outside: « le disque est plein. » alone); the backup into a
+        # folder says its own way out after ``said`` (its backups there intact, --keep).
+        advice = write_advice(exc)
+        refused = BackupError(f"{said} {advice}")
+        refused.unwritten = said
+        raise refused from exc
     finally:
         # (Where the stream could not even be made, a read-only drive refuses its unlink too, with EROFS, not
         # ENOENT: that must not hide the refusal said above behind an internal error.)

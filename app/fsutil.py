@@ -321,6 +321,43 @@ M.add(
 )
 
 
+M.add(
+    {
+        "os.write.nothing": {"fr": "Rien n'a été écrit.", "en": "Nothing was written."},
+        "os.write.full": {
+            "fr": "Rien n'a été écrit. Libérez de la place sur ce disque, ou choisissez-en un autre, puis recommencez.",
+            "en": "Nothing was written. Free some space on this drive, or choose another one, then try again.",
+        },
+        "os.write.no_folder": {
+            "fr": "Rien n'a été écrit. Vérifiez le chemin : le dossier où écrire doit déjà exister (créez-le, ou "
+            "branchez la clé ou le disque), puis recommencez.",
+            "en": "Nothing was written. Check the path: the folder to write into must already exist (create it, or "
+            "plug in the USB stick or drive), then try again.",
+        },
+        "os.write.denied": {
+            "fr": "Rien n'a été écrit. Choisissez un dossier où vous pouvez écrire (votre dossier personnel, une "
+            "clé USB), puis recommencez.",
+            "en": "Nothing was written. Choose a folder you can write into (your home folder, a USB stick), then "
+            "try again.",
+        },
+    }
+)
+
+
+def write_advice(exc: OSError) -> str:
+    """After a file that could not be written (an export, a backup): that nothing was, and the way out, in the
+    user's language (found from outside: « disque plein. » alone left the technician with nothing to do)."""
+    if file_too_large(exc):  # a drive's cap on one file (FAT32): no room to free would help
+        return M.tr("os.write.nothing")
+    if disk_full(exc):
+        return M.tr("os.write.full")
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return M.tr("os.write.no_folder")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return M.tr("os.write.denied")
+    return M.tr("os.write.nothing")
+
+
 def os_reason(exc: OSError) -> str:
     """Why an OS call failed, in the user's language (the C library's own words are English)."""
     key = _REASONS.get(exc.errno or 0)

@@ -48,7 +48,7 @@ from app.business_status import BusinessStatus, every_language, reason_repeats, 
 from app.case_record import note_words
 from app.db import transaction
 from app.errors import StorageError
-from app.fsutil import atomic_write_raw, os_reason
+from app.fsutil import atomic_write_raw, os_reason, write_advice
 from app.i18n import date_words, moment_words
 from app.model import Answer, Case, CaseImage, Patient, Requester
 from app.outbox import Outbox
@@ -224,7 +224,8 @@ def _write_file(target: Path, data: bytes) -> None:
     try:
         atomic_write_raw(target, data)
     except OSError as exc:
-        raise StorageError(M.tr("report.cannot_write", path=str(target), reason=os_reason(exc))) from exc
+        said = M.tr("report.cannot_write", path=str(target), reason=os_reason(exc))
+        raise StorageError(f"{said} {write_advice(exc)}") from exc
 
 
 # -- styles --------------------------------------------------------------------------------------

@@ -321,7 +321,7 @@ def run_backup(args: argparse.Namespace) -> int:
                 folder = str(target).rstrip("/" + os.sep) or str(target)
                 # A file over what the drive takes for one (FAT32): removing backups is no way out there.
                 words = "record.folder_file_limit" if file_too_large(exc) else "record.folder_full"
-                raise BackupError(f"{exc}\n{M.tr(words, folder=folder)}") from exc
+                raise BackupError(f"{exc.unwritten or exc}\n{M.tr(words, folder=folder)}") from exc
             # Those not found now are kept listed: a drive taken in turn with another at the same place has them
             # (found in review: forgotten on the other drive's nights, they were never removed again).
             written = _remembered([*(store.settings.get(_COMMAND_WRITTEN) or []), os.path.abspath(info.path)])

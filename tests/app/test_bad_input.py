@@ -269,7 +269,7 @@ def test_a_report_written_into_a_missing_folder_says_why_in_the_users_language(
     case_id = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "cas"))).out.strip()
     refused = run_inprocess(capsys, "case", "export", case_id, "--pdf", str(tmp_path / "absent" / "r.pdf"))
     assert refused.code == 1
-    assert refused.err.strip().endswith(": ce fichier ou ce dossier n'existe pas.")
+    assert ": ce fichier ou ce dossier n'existe pas. Rien n'a été écrit. Vérifiez le chemin" in refused.err
     assert "No such file" not in refused.err
     i18n.set_language("en")
     refused = run_inprocess(capsys, "case", "export", case_id, "--pdf", str(tmp_path / "absent" / "r.pdf"))
