@@ -134,8 +134,14 @@ M.add(
             "Pro Santé Connect”, or “teleavis login”). Syncing has stopped; nothing was lost.",
         },
         "psc.not_configured": {
-            "fr": "Aucun fournisseur Pro Santé Connect n'est configuré (réglage platform.oidc_issuer).",
-            "en": "No Pro Santé Connect provider is configured (platform.oidc_issuer setting).",
+            "fr": "Aucun fournisseur Pro Santé Connect n'est configuré (réglage platform.oidc_issuer). Rien n'a "
+            "été changé. Donnez d'abord l'adresse Pro Santé Connect que la plateforme vous indique (teleavis config "
+            "set platform.oidc_issuer https://…), puis recommencez ; si elle vous a donné un jeton d'accès à la "
+            "place, donnez-le ainsi : teleavis config set platform.token -",
+            "en": "No Pro Santé Connect provider is configured (platform.oidc_issuer setting). Nothing was changed. "
+            "First give the Pro Santé Connect address the platform tells you (teleavis config set "
+            "platform.oidc_issuer https://…), then try again; if it gave you an access token instead, give it so: "
+            "teleavis config set platform.token -",
         },
     }
 )

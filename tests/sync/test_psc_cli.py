@@ -14,7 +14,7 @@ import pytest
 from app.store import Store
 from sync.psc import signed_in
 from sync.sandbox.psc import PscProvider
-from tests.support.cli import ROOT, run_inprocess
+from tests.support.cli import ROOT, SITE, closed_port, run_inprocess, write_json
 from tests.sync.sync_helpers import setup_site
 from tests.sync.test_psc import Browser
 
@@ -121,3 +121,19 @@ def test_login_uses_the_device_flow_when_offered_without_ciba(teleavis_home: Pat
             rest = proc.stderr.read()
             assert proc.wait(60) == 0, rest
         assert "Connecté avec Pro Santé Connect : Anne DURAND (RPPS 10101010105)." in rest
+
+
+def test_login_with_no_provider_set_says_where_to_give_its_address(
+    teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's way to a real platform: its address, then its token or ``teleavis login``. Found from
+    outside: a technician who ran ``login`` before the platform had given its Pro Santé Connect address read
+    « Aucun fournisseur Pro Santé Connect n'est configuré (réglage platform.oidc_issuer). » and no way on."""
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    url = f"http://127.0.0.1:{closed_port()}/fhir"
+    assert run_inprocess(capsys, "config", "set", "platform.url", url).code == 0
+    result = run_inprocess(capsys, "login", "--timeout", "1")
+    assert result.code == 1, result.err
+    assert "teleavis config set platform.oidc_issuer https://" in result.err, result.err
+    assert "teleavis config set platform.token -" in result.err, result.err  # (the other way the README gives)
+    assert "Rien n'a été changé." in result.err, result.err
