@@ -156,19 +156,19 @@ M.add(
         },
         "backup.cannot_read": {
             "fr": "Impossible de lire « {path} » : {reason}. Rien n'a été restauré : vos données actuelles n'ont "
-            "pas été touchées. Donnez le fichier de la sauvegarde lui-même (un nom en .tvbak ; la dernière faite "
-            "par ce poste : teleavis config get state.backup.file).",
+            "pas été touchées. Donnez le fichier de la sauvegarde lui-même (un nom en .tvbak ; la dernière "
+            "sauvegarde automatique de ce poste : teleavis config get state.backup.file).",
             "en": "Cannot read “{path}”: {reason}. Nothing was restored: your current data was not touched. Give "
-            "the backup file itself (a name ending in .tvbak; the last one this workstation made: teleavis config "
-            "get state.backup.file).",
+            "the backup file itself (a name ending in .tvbak; this workstation's last scheduled backup: teleavis "
+            "config get state.backup.file).",
         },
         "backup.not_backup": {
             "fr": "« {path} » n'est pas une sauvegarde Teleavis. Rien n'a été restauré : vos données actuelles "
-            "n'ont pas été touchées. Une sauvegarde Teleavis est un fichier en .tvbak (la dernière faite par ce "
-            "poste : teleavis config get state.backup.file).",
+            "n'ont pas été touchées. Une sauvegarde Teleavis est un fichier en .tvbak (la dernière sauvegarde "
+            "automatique de ce poste : teleavis config get state.backup.file).",
             "en": "“{path}” is not a Teleavis backup. Nothing was restored: your current data was not touched. A "
-            "Teleavis backup is a file ending in .tvbak (the last one this workstation made: teleavis config get "
-            "state.backup.file).",
+            "Teleavis backup is a file ending in .tvbak (this workstation's last scheduled backup: teleavis config "
+            "get state.backup.file).",
         },
         "backup.too_new": {
             "fr": "Cette sauvegarde vient d'une version plus récente de Teleavis : mettez Teleavis à jour.",

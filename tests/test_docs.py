@@ -394,3 +394,22 @@ def test_no_docstring_or_page_sends_the_reader_to_an_issue_list_it_cannot_read()
         for match in re.findall(r"\bissues? \d+\.\d+", text)
     )
     assert not cited, "issues the reader cannot look up:\n" + "\n".join(cited)
+
+
+def test_the_last_backup_setting_is_named_as_the_scheduled_ones_only(
+    teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``state.backup.file`` is the window's last scheduled backup: one made by ``teleavis backup`` (the
+    README's cron line) leaves it empty. Found from outside: the user guides sent the reader to it for « the
+    last one this workstation made » after a ``teleavis backup`` that it does not know."""
+    from tests.support.cli import SITE, run_inprocess, write_json
+
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    (tmp_path / "usb").mkdir()
+    assert run_inprocess(capsys, "backup", f"{tmp_path / 'usb'}/").code == 0
+    assert run_inprocess(capsys, "config", "get", "state.backup.file").out.strip() == ""
+    for page in ("user-guide.fr.md", "user-guide.en.md"):
+        text = " ".join((DOCS / page).read_text(encoding="utf-8").split())
+        for at in (m.start() for m in re.finditer(re.escape("state.backup.file"), text)):
+            before = text[max(0, at - 160) : at]
+            assert "automatique" in before or "scheduled" in before, (page, before)
