@@ -152,9 +152,11 @@ class StartPassphrase:
     (The dialog's module is imported only when it is asked: with the key in the OS keyring it never
     is, and building its widgets' types would delay the first window.)"""
 
-    def __init__(self, tries: int = START_TRIES) -> None:
+    def __init__(self, tries: int = START_TRIES, *, ending_watched: bool = False) -> None:
         self.tries = tries
         self.calls = 0
+        #: The window's start (not a test opening the store): the ending signals are watched from the dialog on.
+        self.ending_watched = ending_watched
 
     def __call__(self, confirm: bool) -> str | None:
         self.calls += 1
@@ -168,7 +170,7 @@ class StartPassphrase:
         # Left as the window is left (found from outside, at a first start): Ctrl+C said « internal error
         # (KeyboardInterrupt) » and the dialog stayed, SIGTERM ended the process at once.
         app = QApplication.instance()
-        if app is not None and not self.calls > 1:
+        if self.ending_watched and app is not None and not self.calls > 1:
             quit_on_terminate(app, before_the_window=True)
         passphrase = ask_passphrase(confirm, wrong=self.calls > 1, tries_left=self.tries - self.calls + 1)
         if passphrase is None:
@@ -183,12 +185,13 @@ class LeftAtStart(Exception):
     as the window's « Quitter » ends it."""
 
 
-def open_store(root: Path | None = None) -> Store:
+def open_store(root: Path | None = None, *, ending_watched: bool = False) -> Store:
     """The unlocked store; the passphrase comes from the environment or from the unlock dialog, which
     asks again after a wrong one (``START_TRIES`` in all) instead of closing at the first typo."""
     # A key in the OS keyring is fetched just after the window shows (MainWindow.start): the worklist
     # needs none. A key under a passphrase is asked for here, before anything is shown.
-    return Store.open(root or data_dir(), passphrase=StartPassphrase(), defer_key=True, passphrase_tries=START_TRIES)
+    asked = StartPassphrase(ending_watched=ending_watched)
+    return Store.open(root or data_dir(), passphrase=asked, defer_key=True, passphrase_tries=START_TRIES)
 
 
 def stored_language(root: Path) -> str | None:
@@ -402,7 +405,7 @@ def _open_and_run(app: QApplication, root: Path, argv: list[str], claim: WindowC
 
     install_language(app, choose_language(stored_language(root)))
     try:
-        store = open_store(root)
+        store = open_store(root, ending_watched=True)
     except LeftAtStart:
         return 0
     except TeleavisError as exc:

@@ -46,10 +46,6 @@ def quit_on_terminate(app: QCoreApplication, *, before_the_window: bool = False)
     ``app.exec`` (``quit`` does nothing then): every loop running ends, the dialog's answered as left."""
     if not hasattr(signal, "SIGTERM"):
         return
-    for earlier in _kept:  # (the start's, before the window: its socket is closed below, its number reused)
-        if isinstance(earlier, QSocketNotifier):
-            earlier.setEnabled(False)
-            earlier.deleteLater()
     try:
         reader, writer = socket.socketpair()
         for end in (reader, writer):
@@ -58,6 +54,13 @@ def quit_on_terminate(app: QCoreApplication, *, before_the_window: bool = False)
     except (OSError, ValueError) as exc:  # (ValueError: not the main thread)
         log.warning("the window cannot close itself when the system ends it: %s", exc)
         return
+    # The start's dialog's, before the window: its notifier off, then its sockets closed.
+    for earlier in sorted(_kept, key=lambda kept: not isinstance(kept, QSocketNotifier)):
+        if isinstance(earlier, QSocketNotifier):
+            earlier.setEnabled(False)
+            earlier.deleteLater()
+        elif isinstance(earlier, socket.socket):
+            earlier.close()
     asked: list[int] = []
 
     def received(number: int, _frame: object) -> None:
