@@ -444,7 +444,12 @@ def test_an_answer_arriving_on_the_open_case_left_at_once_for_the_list_stays_to_
     send_and_wait_for_answer(qtbot, window, store, case_id, back_to_list=False)
     page = window.case_page
     assert page.follow.answer_box.isVisible() and store.platform_info(case_id)["unread"] == 1
-    qtbot.mouseClick(page.back, Qt.MouseButton.LeftButton)
+    # Pressed, a moment, released, as a hand clicks (a click sent at once would leave no turn of the event loop
+    # between the press and the page's change: a press on the button taken for reading would go unseen).
+    qtbot.mousePress(page.back, Qt.MouseButton.LeftButton)
+    qtbot.wait(100)
+    assert store.platform_info(case_id)["unread"] == 1, "read by the press on « ← Liste »"
+    qtbot.mouseRelease(page.back, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is window.worklist
     # (The look a moment after that input, READ_AFTER_MS, has come: the page was gone by then.)
     qtbot.waitUntil(lambda: not page.follow._still_there.isActive(), timeout=LOOP_MS)
