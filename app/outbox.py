@@ -67,8 +67,11 @@ LONGEST_WAIT = timedelta(hours=1)
 #: the platform asked). Why it waits: its own backoff (nothing said), the wait the platform asked for
 #: (``REPLY_ASKED_WAIT``, its Retry-After), or its transaction being posted (``REPLY_POSTING``: held until the
 #: platform would surely have recorded it); only the first is cut short by reduced copies chosen.
+#: Its own backoff is said too (``REPLY_OWN_WAIT``): a wait without its reason was recorded by the release before,
+#: which did not say why; it may be either of the others, and is kept (found in review: taken for its own backoff,
+#: a reply whose POST may have reached the platform was posted again at once; as migration 31 does for a case).
 REPLY_RETRY = "sync.reply_retry"
-REPLY_ASKED_WAIT, REPLY_POSTING = "asked", "posting"
+REPLY_ASKED_WAIT, REPLY_POSTING, REPLY_OWN_WAIT = "asked", "posting", "own"
 #: The longest time between two look-ups of a case refused after its transaction was posted
 #: (:meth:`Outbox.refused_after_posting`): a platform's search late by a day at most.
 LONGEST_LOOK_UP = timedelta(days=1)
@@ -703,11 +706,12 @@ class Outbox:
         except DataAltered:
             return
         kept = record.get(message_id) if isinstance(record, dict) else None
-        if not isinstance(kept, list) or len(kept) != 2:
-            return  # not waiting, or waiting for the platform (its wait or its recording)
+        if not isinstance(kept, list) or len(kept) != 3 or kept[2] != REPLY_OWN_WAIT:
+            return  # not waiting, waiting for the platform (its wait or its recording), or why not known
         now = iso(utc_now())
         if isinstance(kept[1], str) and kept[1] > now:
-            self.store.settings.set(REPLY_RETRY, {**record, message_id: [kept[0], now]}, in_transaction=True)
+            record = {**record, message_id: [kept[0], now, REPLY_OWN_WAIT]}
+            self.store.settings.set(REPLY_RETRY, record, in_transaction=True)
 
     def reply_reduced(self, case_id: str, message_id: str) -> bool:
         """Whether the user chose reduced copies for this reply's photos (read now: it may be chosen while the

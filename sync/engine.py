@@ -33,7 +33,15 @@ from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisErr
 from app.fsutil import disk_full
 from app.i18n import decimal_words
 from app.model import Case, CaseState, Message, Patient, iso, name_key, utc_now
-from app.outbox import REPLY_ASKED_WAIT, REPLY_POSTING, REPLY_RETRY, STEP_IMAGES, STEP_TRANSACTION, Outbox
+from app.outbox import (
+    REPLY_ASKED_WAIT,
+    REPLY_OWN_WAIT,
+    REPLY_POSTING,
+    REPLY_RETRY,
+    STEP_IMAGES,
+    STEP_TRANSACTION,
+    Outbox,
+)
 from app.site import load_requester
 from app.store import HELD_BY_PLATFORM, TRAINING, Store
 from sync.auth import SignInRequired
@@ -1607,9 +1615,11 @@ class Engine:
             # Why it waits, kept with its time: the platform's own wait is not cut short by a choice of reduced
             # copies (app/outbox.py ``set_reply_reduced``), its own backoff is.
             asked = platform and fault.retry_after is not None and fault.retry_after >= 1.0
-            record[message.id] = [tries + 1, iso(utc_now() + timedelta(seconds=delay))] + (
-                [REPLY_ASKED_WAIT] if asked else []
-            )
+            record[message.id] = [
+                tries + 1,
+                iso(utc_now() + timedelta(seconds=delay)),
+                REPLY_ASKED_WAIT if asked else REPLY_OWN_WAIT,
+            ]
             for gone in [key for key in record if key not in waiting]:  # sent or refused meanwhile, withdrawn
                 del record[gone]
 

@@ -328,3 +328,28 @@ def test_reduced_copies_chosen_for_a_postponed_reply_act_as_they_do_for_a_case(
             assert Outbox(store).set_reply_reduced(case_id, message_id)
             assert engine.run_once(poll=False).replies_sent == (1 if brought_forward else 0)
     assert len(posts) == (2 if brought_forward else 1)
+
+
+def test_reduced_copies_do_not_bring_forward_a_reply_wait_recorded_before_its_reason_was(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found in review: a reply's wait recorded by the release before (``[tries, when]``, no reason) may be its
+    transaction's hold (its POST may have reached the platform, a process stopped meanwhile) or the platform's
+    Retry-After; reduced copies chosen after the upgrade took it for its own backoff and posted it at once, inside
+    the platform's recording (a second Communication on a platform whose conditional creates run side by side)
+    or its wait. As a case waiting at the upgrade (migration 31), such a wait is kept; one recorded since with
+    its reason, its own backoff, is brought forward."""
+    from app.model import iso
+    from app.outbox import REPLY_RETRY
+
+    [case_id] = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    task_id = str(store.platform_info(case_id)["task_id"])
+    message_id = queue_reply(store, case_id, "Depuis 3 semaines.", [])
+    store.settings.set(REPLY_RETRY, {message_id: [0, iso(utc_now() + timedelta(seconds=60))]})  # (the old form)
+    with platform_with_posts(accepted) as (platform, posts):
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+        with following(store, platform) as engine:
+            assert Outbox(store).set_reply_reduced(case_id, message_id)
+            assert engine.run_once(poll=False).replies_sent == 0
+    assert posts == [], "posted inside a wait recorded before the upgrade"
