@@ -68,6 +68,9 @@ MINIMUM_SIZE = (960, 600)
 
 STATUS_EVERY_MS = 3000
 REACH_EVERY_MS = 60_000
+#: A check that found no network checks again this soon: a real outage said within moments, a moment's cut not
+#: (``check_connection``).
+RECHECK_MS = 10_000
 BACKUP_EVERY_MS = 15 * 60_000
 
 
@@ -212,6 +215,8 @@ class MainWindow(QMainWindow):
         self._status_timer.timeout.connect(self.refresh_status)
         self._reach_timer = QTimer(self, interval=REACH_EVERY_MS)
         self._reach_timer.timeout.connect(self.check_connection)
+        self._recheck = QTimer(self, interval=RECHECK_MS, singleShot=True)
+        self._recheck.timeout.connect(self.check_connection)
         self._backup_timer = QTimer(self, interval=BACKUP_EVERY_MS)
         self._backup_timer.timeout.connect(self.backup_if_due)
         self._unread = 0
@@ -601,7 +606,7 @@ class MainWindow(QMainWindow):
         self._leave_case()
         if self._case_page is not None:
             self._case_page.editor.save_refused_again()  # waited for below, with every write
-        for timer in (self._status_timer, self._reach_timer, self._backup_timer):
+        for timer in (self._status_timer, self._reach_timer, self._recheck, self._backup_timer):
             timer.stop()
         self.idle.stop()
         if self._sync is not None:  # never built (closed before the sync started): nothing to stop
@@ -1295,17 +1300,22 @@ class MainWindow(QMainWindow):
                     self._reachable(True)
                 self.connection_label.setText(words)
             else:
-                # Said after two checks in a row (a minute apart) found no network, or at once when the sync found
-                # none either: found from outside, one check a flaky link failed, the sends going through before
-                # and after, said « Hors ligne » and the cases « hors ligne » for a minute. The line is left as it
-                # was until then.
+                # Said after two checks in a row found no network, or at once when the sync found none either:
+                # found from outside, one check a flaky link failed, the sends going through before and after,
+                # said « Hors ligne » and the cases « hors ligne » for a minute. The line is left as it was until
+                # then; the second check is made moments after the first (found in review: a minute later, a
+                # real outage went unsaid for up to two minutes, a case queued meanwhile « envoi en cours »).
                 self._checks_failed += 1
                 if self._checks_failed >= 2 or self._offline:
+                    self._recheck.stop()
                     self._reachable(False)
                     self.connection_label.setText(
                         self.tr("Hors ligne : {words} — les dossiers attendent, rien n'est perdu.").format(words=words)
                     )
+                elif not self._closed:
+                    self._recheck.start()
                 return
+            self._recheck.stop()
             self._checks_failed = 0
 
         run_task(probe, done, lambda exc: log.warning("connection check failed: %s", type(exc).__name__))

@@ -181,6 +181,27 @@ def test_one_check_cut_by_a_flaky_link_is_not_said_offline(
             window.shutdown()
 
 
+def test_a_real_outage_is_said_moments_after_the_check_that_found_it_not_a_minute_later(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """Found in review: « Hors ligne » waiting for the second check in a row, a minute after the first, a real
+    outage with nothing to send (the sync's poll every five minutes) went unsaid for up to two minutes: the line
+    said « Plateforme joignable » and a case queued then « envoi en cours ». The check that finds no network
+    checks again moments later: a real outage is said then, a moment's cut (the next check answered) not."""
+    from ui.main_window import REACH_EVERY_MS
+
+    window = _window(qtbot, store, f"http://127.0.0.1:{closed_port()}/fhir")
+    try:
+        assert not _check(qtbot, window).startswith(WORDS["offline"]["fr"])
+        assert window._recheck.isActive() and window._recheck.interval() <= REACH_EVERY_MS // 4
+        window._recheck.start(200)  # (moments: shortened here, as they pass)
+        qtbot.waitUntil(lambda: window.connection_label.text().startswith(WORDS["offline"]["fr"]), timeout=30_000)
+        assert window._offline and window.worklist.model.offline
+        assert not window._recheck.isActive()  # said: the minute's checks go on
+    finally:
+        window.shutdown()
+
+
 def test_an_answer_cut_on_its_way_is_said_so_and_the_cases_are_not_offline(
     qtbot: Any, store: Store, sync_runner: None, language: str, tmp_path: Path
 ) -> None:
