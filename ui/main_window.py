@@ -244,8 +244,17 @@ class MainWindow(QMainWindow):
         service.case_state.connect(self._case_state)
         service.bytes_sent.connect(self._bytes_sent)
         service.link.connect(self._link)
-        service.reachable.connect(self._reachable)
+        service.reachable.connect(self._sync_reachable)
         return service
+
+    def _sync_reachable(self, reachable: bool) -> None:
+        """The sync found the platform out of reach, or back: the cases say it at once (``_reachable``), and the
+        line is checked now (found in review: the cases « hors ligne », the line « Plateforme joignable » until the
+        minute's check)."""
+        changed = self._offline == reachable
+        self._reachable(reachable)
+        if changed and not self._closed:
+            self.check_connection()
 
     @property
     def case_page(self) -> CasePage:

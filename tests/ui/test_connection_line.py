@@ -202,6 +202,42 @@ def test_a_real_outage_is_said_moments_after_the_check_that_found_it_not_a_minut
         window.shutdown()
 
 
+def test_the_line_says_offline_as_soon_as_the_sync_marks_the_cases_so(
+    qtbot: Any, store: Store, sync_runner: None, tmp_path: Path
+) -> None:
+    """Found in review: the sync finding no network (its connections not made twice in a row) marked the cases
+    « hors ligne » at once, while the line said « Plateforme joignable » until the minute's check: the two said
+    opposite things. What the sync finds is checked at once, the line saying it with the cases; and its finding
+    the platform again, the line says that too."""
+    from sync.auth import StaticToken
+    from sync.client import ClientConfig, PlatformClient, RetryPolicy, TransientFault
+    from sync.sandbox import SandboxServer
+
+    with SandboxServer(tmp_path / "sandbox", "127.0.0.1", 0, run_expert=False) as sandbox:
+        window = _window(qtbot, store, sandbox.base_url)
+        try:
+            assert _check(qtbot, window) == "Plateforme joignable"
+            gone = f"http://127.0.0.1:{closed_port()}/fhir"
+            store.settings.set("platform.url", gone)
+            # The sync's own client, telling the window as its engine does (ui/sync_service.py).
+            with PlatformClient(ClientConfig(gone, 2.0, 5.0), StaticToken(None), policy=RetryPolicy()) as client:
+                client.on_reachable = window.sync.reachable.emit
+                for _ in range(2):
+                    with pytest.raises(TransientFault):
+                        client.metadata()
+                assert window._offline and window.worklist.model.offline
+                qtbot.waitUntil(
+                    lambda: window.connection_label.text().startswith(WORDS["offline"]["fr"]), timeout=10_000
+                )
+                store.settings.set("platform.url", sandbox.base_url)
+                client.base_url = sandbox.base_url.rstrip("/") + "/"
+                client.metadata()
+                assert not window._offline
+                qtbot.waitUntil(lambda: window.connection_label.text() == "Plateforme joignable", timeout=10_000)
+        finally:
+            window.shutdown()
+
+
 def test_an_answer_cut_on_its_way_is_said_so_and_the_cases_are_not_offline(
     qtbot: Any, store: Store, sync_runner: None, language: str, tmp_path: Path
 ) -> None:
