@@ -198,13 +198,15 @@ def test_a_reply_answered_429_waits_for_retry_after_across_separate_sync_runs(
     assert store.platform_info(case_id)["last_error"] is None
 
 
+@pytest.mark.parametrize("reduced_chosen", [False, True])
 def test_a_reply_posted_by_a_process_that_died_is_not_posted_again_while_it_may_be_recorded(
-    store: Store, teleavis_home: Path, tmp_path: Path
+    store: Store, teleavis_home: Path, tmp_path: Path, reduced_chosen: bool
 ) -> None:
     """Found in review: a reply's transaction posted by a sync that died before the platform answered (the
     window closed by force) was posted again at once by the next one, while the platform was still
     recording the first: a second Communication on a platform whose conditional creates run side by side.
-    As a case's transaction, it is taken up only twice the read timeout after it was posted."""
+    As a case's transaction, it is taken up only twice the read timeout after it was posted; reduced copies
+    chosen meanwhile (they bring a reply waiting its own backoff forward) do not bring it forward."""
     [case_id] = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
     task_id = str(store.platform_info(case_id)["task_id"])
     queue_reply(store, case_id, "Depuis 3 semaines.", [])
@@ -228,6 +230,8 @@ def test_a_reply_posted_by_a_process_that_died_is_not_posted_again_while_it_may_
         first.start()
         try:
             assert recording.wait(15)
+            if reduced_chosen:  # the nurse, on a slow link, in the window
+                assert Outbox(store).set_reply_reduced(case_id, message.id)
             # The next process, its predecessor gone (its lock with it) while the platform records the reply.
             with Store.open(teleavis_home) as process, following(process, platform) as engine:
                 assert engine.run_once(poll=False).replies_sent == 0

@@ -20,7 +20,10 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from app.model import CaseState
+from app.outbox import Outbox
 from app.store import Store
 from sync.auth import StaticToken
 from sync.client import ClientConfig, PlatformClient, RetryPolicy
@@ -161,8 +164,9 @@ def test_a_transaction_cut_before_its_answer_is_looked_up_at_once(store: Store) 
         assert (platform.created, platform.posts) == (1, 1)
 
 
+@pytest.mark.parametrize("reduced_chosen", [False, True])
 def test_a_transaction_posted_by_a_process_that_died_is_not_posted_again_while_it_may_be_recorded(
-    store: Store,
+    store: Store, reduced_chosen: bool
 ) -> None:
     """Found in review: a sync killed while the platform was recording its case's transaction (the window
     closed by force, the computer's power cut) left the case claimed; the next process, started at once,
@@ -189,6 +193,8 @@ def test_a_transaction_posted_by_a_process_that_died_is_not_posted_again_while_i
         finally:
             child.kill()  # while the platform records it
             child.wait()
+        if reduced_chosen:  # the nurse, on a slow link, as the window starts again: it waits all the same
+            Outbox(store).set_reduced(case_id)
         with PlatformClient(
             ClientConfig(base_url, 2.0, 1.0), StaticToken(None), policy=RetryPolicy(base_s=0.02, cap_s=0.2)
         ) as client:
