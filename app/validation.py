@@ -8,6 +8,7 @@ cases of the workstation, ``same_ins_elsewhere`` adds an INS that already stands
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from app import forms, i18n, quality_words
@@ -1125,72 +1126,68 @@ def _before(gap: timedelta) -> str:
     return M.tr("v.before.years")
 
 
-def earlier_sessions(images: list[CaseImage], now: datetime | None = None) -> dict[int, datetime]:
-    """The images (by index) taken :data:`EARLIER_SESSION` before the newest of the others, with when each
-    was taken. Only a time the file gave counts (not an import's time, not a date alone). An earlier day
-    alone is said at the import only: a draft begun one day holds that day's images when it leaves the next.
-    A still taken here is one of them too, only not said a card's leftover (``taken_earlier``): found in
-    review, a draft resumed hours later may be open in front of another patient."""
+def earlier_sessions(
+    images: list[CaseImage], now: datetime | None = None, also: Iterable[datetime] = ()
+) -> dict[int, datetime]:
+    """The images (by index) taken :data:`EARLIER_SESSION` before the newest of the others (and of ``also``,
+    the moments they are compared with besides: a reply's, the case's), with when each was taken. Only a time
+    the file gave counts (not an import's time, not a date alone). An earlier day alone is said at the import
+    only: a draft begun one day holds that day's images when it leaves the next. A still taken here is one of
+    them too, only not said a card's leftover (``taken_earlier``): found in review, a draft resumed hours later
+    may be open in front of another patient."""
     taken = _taken(images, now or utc_now())
-    newest = max(taken.values(), default=None)
+    newest = max([*taken.values(), *also], default=None)
     return {
         index: moment for index, moment in taken.items() if newest is not None and newest - moment > EARLIER_SESSION
     }
 
 
+def _earlier_finding(image: CaseImage, moment: datetime, gap: timedelta, field: str, n: int) -> Finding:
+    """What the checklist says of a photo of an earlier session, ``gap`` before the newest: the time as the
+    camera wrote it (its clock, as the import says it)."""
+    # A still taken here: in the workstation's zone (stored in UTC), and never said left on a card (note 36).
+    if image.taken_here:
+        moment = moment.astimezone()
+    when = f"{i18n.date_words(moment.date().isoformat())} {moment:%H:%M}"
+    words = "v.captured_earlier_here" if image.taken_here else "v.captured_earlier"
+    return _f(EARLIER_PHOTO, field, words, "warning", n=n, when=when, before=_before(gap))
+
+
 def taken_earlier(case: Case) -> list[Finding]:
     """The case's photos that look taken in an earlier session (:func:`earlier_sessions`), a warning under its
     own code that the window asks about before the case leaves, as it does for another patient's image:
-    imported, it was said once under the capture panel, and the case left in one click. The time as the
-    camera wrote it (its clock, as the import says it)."""
-    out = []
+    imported, it was said once under the capture panel, and the case left in one click."""
     now = utc_now()
     newest = max(_taken(case.images, now).values(), default=None)
+    out = []
     for index, moment in sorted(earlier_sessions(case.images, now).items()):
         assert newest is not None  # (an earlier one is earlier than the newest)
-        before = _before(newest - moment)
-        # A still taken here: in the workstation's zone (stored in UTC), and never said left on a card (note 36).
-        here = case.images[index].taken_here
-        if here:
-            moment = moment.astimezone()
-        when = f"{i18n.date_words(moment.date().isoformat())} {moment:%H:%M}"
-        words = "v.captured_earlier_here" if here else "v.captured_earlier"
         out.append(
-            _f(EARLIER_PHOTO, f"images[{index}].captured_at", words, "warning", n=index + 1, when=when, before=before)
+            _earlier_finding(case.images[index], moment, newest - moment, f"images[{index}].captured_at", index + 1)
         )
     return out
 
 
 def reply_taken_earlier(case: Case, images: list[CaseImage]) -> list[Finding]:
     """The photos joined to a reply that look taken in an earlier session, numbered as the reply numbers them:
-    taken :data:`EARLIER_SESSION` before the newest of the case's images and the reply's, or before the case
-    was begun (its images may give no time). The expert asked once the case was sent: a photo years older
-    may be a previous patient's, left on the card, and reaches the expert as a case's does (found from
-    outside: a 2001 photo joined to a reply left in one click). A still taken here is of now: never one."""
+    the case's rule (:func:`earlier_sessions`), the reply's photos compared with each other and with the
+    case's images, or, when none of those gives a time, with the moment the case was begun. The expert asked
+    once the case was sent: a photo years older may be a previous patient's, left on the card, and reaches
+    the expert as a case's does (found from outside: a 2001 photo joined to a reply left in one click); one
+    taken since the case, for the expert's question, is the newest. Found in review: the begun moment counted
+    beside the images' own times, and a photo of the case's own session (taken at a visit, the case begun
+    hours later) was asked about, where in the case it is not."""
     now = utc_now()
-    taken = {index: moment for index, moment in _taken(images, now).items() if not images[index].taken_here}
-    if not taken:
-        return []
-    moments = [*_taken(case.images, now).values(), *taken.values()]
+    others = list(_taken(case.images, now).values())
     begun = parse_date_time(case.created_at) if len(case.created_at) > 10 else None
-    if begun is not None and begun.tzinfo is not None and not clock_set_ahead(begun, now):
-        moments.append(begun)
-    newest = max(moments)
+    if not others and begun is not None and begun.tzinfo is not None and not clock_set_ahead(begun, now):
+        others = [begun]
+    newest = max([*_taken(images, now).values(), *others], default=None)
     out = []
-    for index, moment in sorted(taken.items()):
-        if newest - moment > EARLIER_SESSION:
-            when = f"{i18n.date_words(moment.date().isoformat())} {moment:%H:%M}"
-            out.append(
-                _f(
-                    EARLIER_PHOTO,
-                    f"reply.images[{index}].captured_at",
-                    "v.captured_earlier",
-                    "warning",
-                    n=index + 1,
-                    when=when,
-                    before=_before(newest - moment),
-                )
-            )
+    for index, moment in sorted(earlier_sessions(images, now, also=others).items()):
+        assert newest is not None  # (an earlier one is earlier than the newest)
+        field = f"reply.images[{index}].captured_at"
+        out.append(_earlier_finding(images[index], moment, newest - moment, field, index + 1))
     return out
 
 
