@@ -2280,7 +2280,7 @@ class FollowView(QWidget):
             if camera is not None and isValid(camera) and camera.isVisible():
                 camera.checked(joined, said)
 
-        self._join_reply_images(prepared, told)
+        self._join_reply_images(prepared, told, here=True)
 
     def add_reply_files(self, paths: list[Path]) -> None:
         """Run the chosen files through the image pipeline (off the main thread)."""
@@ -2305,9 +2305,12 @@ class FollowView(QWidget):
         self,
         prepared: Callable[[], list[tuple[str, PreparedImage]]],
         told: Callable[[int, list[str]], None] | None = None,
+        here: bool = False,
     ) -> None:
         """The images ``prepared`` makes (on a worker), each named, written encrypted and joined to the reply;
-        ``told`` hears how many joined and why the others did not."""
+        ``told`` hears how many joined and why the others did not. ``here``: stills of the reply's camera,
+        recorded as taken here as a case's are (``CaseImage.taken_here``: never said left on a card, their
+        time said at the workstation's, in ``app.validation.reply_taken_earlier``; found in review)."""
         assert self.case is not None
         case_id = self.case.id
         store = self.store
@@ -2329,6 +2332,7 @@ class FollowView(QWidget):
             made = []
             for name, ready in prepared():
                 record = record_for(ready, labels)
+                record.taken_here = here
                 made.append((name, NewImage(record, ready.data, ready.thumbnail, ready.source_sha1)))
             # Written at once, encrypted, as a case's photos are (the object store: files and the data key only,
             # safe from a worker thread): kept across a crash once recorded against the reply.

@@ -87,3 +87,25 @@ def test_a_photo_taken_today_goes_without_a_question(
     qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
     assert seen == []
     assert len(_replies(store, case_id)) == 1
+
+
+def test_a_still_taken_with_the_reply_s_camera_records_it_was_taken_here(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found in review: a still of the reply's camera was not marked taken here, as a case's is: the reply's
+    earlier-session question (a reply begun is kept for days) would have said it « restée sur la carte de
+    l'appareil », its time in UTC."""
+    import numpy as np
+
+    from app import reply_drafts
+    from tests.support.images import skin_photo
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1, "dermatology")
+    frame = np.ascontiguousarray(np.asarray(skin_photo(800, 600, seed=7))[:, :, ::-1])  # (BGR, as a camera)
+    view = shown(qtbot, store, case_id)
+    view.add_reply_still(lambda: frame, "USB camera")
+    qtbot.waitUntil(lambda: len(view._reply_images) == 1, timeout=30_000)
+    assert view._reply_images[0].record.taken_here
+    ((_name, kept),) = reply_drafts.load_photos(store, case_id)  # the reply begun, read back
+    assert kept.record.taken_here
