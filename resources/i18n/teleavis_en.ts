@@ -1034,7 +1034,7 @@ Queue it for sending?</translation>
     <message>
         <location filename="../../ui/capture_folder.py" line="500"/>
         <source>{name} — fichier du {written}, photo prise le {taken} (horloge de l&apos;appareil)</source>
-        <translation>{name} — file of {written}, photo taken on {taken} (the device&apos;s clock)</translation>
+        <translation>{name} — file dated {written}, photo taken on {taken} (by the device&apos;s clock)</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="404"/>

@@ -64,3 +64,21 @@ def test_a_photo_taken_the_day_its_file_was_written_reads_as_before(qtbot: Any, 
     lines = _lines(qtbot, dialog)
     assert lines["IMG_0002.JPG"] == f"IMG_0002.JPG — {written:%d/%m/%Y %H:%M}"
     assert "prise le" not in lines["scan.png"]
+
+
+def test_the_line_reads_in_english(qtbot: Any, qapp: Any, tmp_path: Path) -> None:
+    """Found in review: the English line read « file of 2026-12-07 03:56, photo taken on … (the device's clock) »."""
+    from ui.application import install_language
+
+    copied = datetime.now().replace(second=0, microsecond=0)
+    _photo(tmp_path, "IMG_0003.JPG", "2001:04:06 11:51:40", copied)
+    install_language(qapp, "en")
+    try:
+        dialog = DeviceFolderDialog(tmp_path, ticked=set(), patient=PAUL)
+        qtbot.addWidget(dialog)
+        line = _lines(qtbot, dialog)["IMG_0003.JPG"]
+    finally:
+        install_language(qapp, "fr")
+    assert line == (
+        f"IMG_0003.JPG — file dated {copied:%Y-%m-%d %H:%M}, photo taken on 2001-04-06 11:51 (by the device's clock)"
+    ), line
