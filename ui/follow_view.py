@@ -1928,14 +1928,21 @@ class FollowView(QWidget):
         again = self._reply_again.get(case_id or (self.case.id if self.case is not None else ""), [])
         count = len(self._reply_images) + len(again)
         lines = [self.tr("%n image(s) jointe(s)", "", count)] if count else []
-        # A photo of an earlier session is said on its row, as the case's checklist says it (not « bonne qualité »).
+        # A photo of an earlier session is said on its row, as the case's checklist says it (not « bonne qualité »),
+        # after its own worst finding or eye side: found in review, a photo with a warning of its own (its
+        # exposure, its definition) said that alone, the earlier session only in the question.
         earlier = self._reply_earlier_words()
         for number, image in enumerate(self._reply_images, start=1):
             finding = worst_finding(image.record)
             eye_side = eye_side_words(image.record) if finding is None else None
-            doubt = eye_side or earlier.get(number - 1)
-            words = finding.text() if finding else doubt or self.tr("bonne qualité")
-            mark = {"blocking": "✗ ", "warning": "⚠ "}.get(finding.level, "") if finding else "⚠ " if doubt else ""
+            said = [finding.text()] if finding else [eye_side] if eye_side else []
+            if number - 1 in earlier:
+                said.append(earlier[number - 1])
+            words = " ".join(said) or self.tr("bonne qualité")
+            level = finding.level if finding else ""
+            if level != "blocking" and (eye_side or number - 1 in earlier):
+                level = "warning"
+            mark = {"blocking": "✗ ", "warning": "⚠ "}.get(level, "")
             name = self._reply_names.get(image.record.id, "")
             lines.append(f"{number}. {name} — {mark}{words}" if name else f"{number}. {mark}{words}")
         if again:  # (back by themselves: she sees they will go)

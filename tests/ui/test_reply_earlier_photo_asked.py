@@ -109,3 +109,25 @@ def test_a_still_taken_with_the_reply_s_camera_records_it_was_taken_here(
     assert view._reply_images[0].record.taken_here
     ((_name, kept),) = reply_drafts.load_photos(store, case_id)  # the reply begun, read back
     assert kept.record.taken_here
+
+
+def test_a_low_definition_photo_of_an_earlier_session_says_both_on_its_row(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found in review: a photo with a warning of its own (« tests_45-gps_ifd.jpg », 2012: its exposure) had
+    its row say that alone, the earlier session only in the question, as the « faible définition » of the
+    2001 photo found from outside would have been."""
+    import shutil
+
+    from tests.app.test_earlier_photo_said import REAL
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1, "dermatology")
+    path = tmp_path / "tests_45-gps_ifd.jpg"
+    shutil.copy(REAL / path.name, path)
+    view = shown(qtbot, store, case_id)
+    view.add_reply_files([path])
+    qtbot.waitUntil(lambda: len(view._reply_images) == 1, timeout=30_000)
+    said = view.reply_images.text()
+    assert "prise le 23/06/2012 06:55, des années avant" in said, said
+    assert "1. tests_45-gps_ifd.jpg — ⚠ Image trop claire ou reflet du flash" in said, said
