@@ -374,8 +374,14 @@ class DeviceFolderDialog(QDialog):
             self._items[path] = item
         layout.addWidget(self.list, 1)
         # A new photo taken hours before the newest of the others: an earlier session's, not ticked.
-        for path, (moment, day) in earlier_session([path for path in self.files if path in ticked]).items():
+        earlier = earlier_session([path for path in self.files if path in ticked])
+        for path, (moment, day) in earlier.items():
             self._say_earlier(path, moment, day=day)
+        # The other new ones (a few: read here) say when their camera took them as the files already there do
+        # (_say_taken): found in review, a card copied while the case was open brought a photo its camera
+        # dated years ago, ticked (a clock never set, for CLOCK_SET), its line the copy's time alone.
+        for path in [path for path in self.files if path in ticked and path not in earlier]:
+            self._say_taken(path, taken_at(path))
         for path in [path for path in self.files if path in (copied_before or set()) and path not in ticked]:
             self._add_line(
                 self._items[path],
@@ -487,7 +493,8 @@ class DeviceFolderDialog(QDialog):
     def _say_taken(self, path: pathlib.Path, taken: datetime | None) -> None:
         """A photo its camera took on another day than its file's (a card copied at the practice, minutes or
         years after): its first line says both, the file's time (the list's order) and the camera's. Listed
-        with the copy's time alone, a years-old photo, perhaps a previous patient's, read as this morning's."""
+        with the copy's time alone, a years-old photo, perhaps a previous patient's, read as this morning's.
+        Not one a line says already was taken on an earlier day (``_say_earlier``)."""
         item = self._items.get(path)
         seen = self.listed.get(path)
         if item is None or seen is None or taken is None:

@@ -82,3 +82,16 @@ def test_the_line_reads_in_english(qtbot: Any, qapp: Any, tmp_path: Path) -> Non
     assert line == (
         f"IMG_0003.JPG — file dated {copied:%Y-%m-%d %H:%M}, photo taken on 2001-04-06 11:51 (by the device's clock)"
     ), line
+
+
+def test_a_new_photo_whose_camera_says_years_ago_says_it_too(qtbot: Any, tmp_path: Path) -> None:
+    """Found in review: a card copied while the case was open brings its photos as new ones, ticked. One taken
+    years ago is not held back (its camera's clock may never have been set: ``CLOCK_SET``), and its line said
+    the copy's time alone, as the photos already there did."""
+    copied = datetime.now().replace(second=0, microsecond=0)
+    path = _photo(tmp_path, "IMG_0004.JPG", "2015:02:09 22:48:00", copied)
+    dialog = DeviceFolderDialog(tmp_path, ticked={path}, patient=PAUL)
+    qtbot.addWidget(dialog)
+    line = _lines(qtbot, dialog)["IMG_0004.JPG"]
+    assert "fichier du" in line and "photo prise le 09/02/2015 22:48" in line, line
+    assert dialog.chosen() == [path]  # (still ticked: held back by the earlier-session rule alone)
