@@ -1935,10 +1935,10 @@ class FollowView(QWidget):
         for number, image in enumerate(self._reply_images, start=1):
             finding = worst_finding(image.record)
             eye_side = eye_side_words(image.record) if finding is None else None
-            said = [finding.text()] if finding else [eye_side] if eye_side else []
+            doubts = [finding.text()] if finding else [eye_side] if eye_side else []
             if number - 1 in earlier:
-                said.append(earlier[number - 1])
-            words = " ".join(said) or self.tr("bonne qualité")
+                doubts.append(earlier[number - 1])
+            words = " ".join(doubts) or self.tr("bonne qualité")
             level = finding.level if finding else ""
             if level != "blocking" and (eye_side or number - 1 in earlier):
                 level = "warning"
