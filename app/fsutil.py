@@ -196,6 +196,60 @@ def _zeroed(fd: int) -> None:
         os.close(fd)
 
 
+def remove_original(path: Path, digest: bytes) -> bool:
+    """Remove ``path``, a file of the device folder just imported, only while it still holds the bytes that
+    were imported (``digest``: their SHA-256), written over first when this name alone holds them (see
+    :func:`write_over`); whether it is gone. Read again through the descriptor that writes it over, never
+    through a link: a device that writes one name for each exam may have written the next patient's image
+    there meanwhile, with the same size within the same two seconds of a card's clock (FAT), which its size
+    and time cannot tell: that one is kept whole, to be imported."""
+    import hashlib
+    import stat
+
+    flags = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, os.O_RDWR | flags)
+        writable = True
+    except OSError:  # (read-only: removed unwritten over, as before, once its bytes are checked)
+        try:
+            fd = os.open(path, os.O_RDONLY | flags)
+        except OSError:
+            return False
+        writable = False
+    try:
+        status = os.fstat(fd)
+        same = stat.S_ISREG(status.st_mode)
+        read = hashlib.sha256()
+        while same:
+            chunk = os.read(fd, _OVER_CHUNK)
+            if not chunk:
+                break
+            read.update(chunk)
+        same = same and read.digest() == digest and os.path.samestat(status, os.lstat(path))
+    except OSError:
+        same = False
+    if not same:
+        os.close(fd)
+        return False
+    if writable and status.st_nlink <= 1:  # (another name keeps its blocks, which this one's going does not free)
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+        except OSError:
+            os.close(fd)
+        else:
+            _zeroed(fd)
+    else:
+        os.close(fd)
+    try:
+        # (Closed first: Windows deletes no file held open. Still the file checked, or another one now.)
+        if not os.path.samestat(status, os.lstat(path)):
+            return False
+        path.unlink()
+    except OSError:
+        return False
+    return True
+
+
 def create_private(path: Path) -> BinaryIO:
     """A new file open for writing, readable by this user only (0600), never through a link."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)

@@ -89,7 +89,7 @@ def prepare_image_file(
     Only an ordinary file is read: a device (/dev/zero), a named pipe (which blocks), a folder are refused
     at once, and a symbolic link too unless ``follow_links`` (a file of the device folder: a link there
     would bring in a file from anywhere on this workstation)."""
-    data = _file_bytes(path, follow_links=follow_links)
+    data = read_image_file(path, follow_links=follow_links)
     return prepare_image_bytes(data, filename=path.name, specialty=specialty, patient=patient, site_system=site_system)
 
 
@@ -106,7 +106,7 @@ def check_image_file(path: pathlib.Path, *, specialty: str = "", follow_links: b
     image that differ only in what is not kept). Without them, two files of one picture passed here and
     refused the file put right (a phone's portrait photo saved twice, a TIFF or a DICOM exported twice)."""
     name = path.name
-    data = _file_bytes(path, follow_links=follow_links)
+    data = read_image_file(path, follow_links=follow_links)
     read = _read(data, name=name, specialty=specialty)
     keys = {sha1_b64(data)}
     if read.dicom is not None:
@@ -152,7 +152,8 @@ def _encoded_from(decoded: DecodedImage, content_type: str) -> str:
     return base64.b64encode(digest.digest()).decode("ascii")
 
 
-def _file_bytes(path: pathlib.Path, *, follow_links: bool) -> bytes:
+def read_image_file(path: pathlib.Path, *, follow_links: bool) -> bytes:
+    """The bytes of an image file to import (refused as :func:`prepare_image_file` refuses it)."""
     name = path.name
     try:
         return read_ordinary_file(path, limit=MAX_BYTES, follow_links=follow_links)

@@ -10,6 +10,7 @@ just made, neither read back and decrypted nor decoded on the window's thread.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import pathlib
 import threading
@@ -30,7 +31,8 @@ from capture.messages import rejected
 from capture.pipeline import (
     PreparedImage,
     prepare_frame,
-    prepare_image_file,
+    prepare_image_bytes,
+    read_image_file,
     rotate_stored,
 )
 from capture.quality import check_quality, side_tells_eye
@@ -183,12 +185,13 @@ def import_file(
     """
     if as_listed is not None and Seen.of(path) != as_listed:
         raise rejected("changed_since_listed", name=path.name)
-    read = Seen.of(path) if remove_after else None
     # The site's patient-id system: a worklist of the site may write it with her file number.
     system = site_patient_system(store.settings)
-    prepared = prepare_image_file(
-        path, specialty=specialty, patient=patient, follow_links=follow_links, site_system=system
-    )
+    data = read_image_file(path, follow_links=follow_links)
+    # What is removed after: only the file that still holds these bytes (its size and time do not tell).
+    imported = hashlib.sha256(data).digest() if remove_after else None
+    prepared = prepare_image_bytes(data, filename=path.name, specialty=specialty, patient=patient, site_system=system)
+    del data
     if before_storing is not None:
         before_storing()
     # The same file already in a case: a second import of one export (the device wrote it again), or
@@ -203,18 +206,15 @@ def import_file(
             raise rejected("in_conflict_case", name=path.name, case=exc.case_id[:8]) from exc
         raise rejected("in_another_case", name=path.name, case=exc.case_id[:8]) from exc
     kept = Kept(new.record.id, new.thumbnail or b"")
-    if remove_after:
+    if imported is not None:
         # Written over first: unlinked only, the photo (a DICOM's name and birth date) stayed whole in the free
         # blocks of the camera's card or the USB key, for a recovery tool. Only the file read: one the device
-        # wrote again meanwhile is not this image (and a name the device also keeps it under stays whole).
-        if read is not None and Seen.of(path) == read:
-            from app.fsutil import write_over
+        # wrote again meanwhile is the next exam's image, kept whole, neither written over nor removed (and a
+        # name the device also keeps it under stays whole).
+        from app.fsutil import remove_original
 
-            write_over(path)
-        try:
-            path.unlink()
-        except OSError:
-            log.warning("an imported file could not be removed from the device folder")
+        if not remove_original(path, imported):
+            log.warning("an imported file was not removed from the device folder (changed since, or held)")
         else:
             from app.private_files import forget_thumbnails
 

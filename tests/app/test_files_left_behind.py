@@ -385,6 +385,74 @@ def test_a_device_folders_original_with_another_name_is_removed_not_written_over
     assert archived.read_bytes() == data
 
 
+def _import_rewritten(store: Store, photo: Path, rewrite: object) -> None:
+    """``photo`` imported with « delete the originals » on, ``rewrite`` run once it is read, before it is stored
+    (the device writing its next exam under the same name meanwhile)."""
+    from app.model import Patient
+    from ui.capture_work import Labels, import_file
+
+    case_id = make_case(store, queue=False)
+    case = store.get_case(case_id)
+    import_file(
+        store,
+        case_id,
+        photo,
+        specialty=case.specialty,
+        patient=case.patient or Patient(),
+        labels=Labels(),
+        remove_after=True,
+        before_storing=rewrite,  # type: ignore[arg-type]
+        follow_links=False,
+    )
+
+
+def test_a_device_folders_file_written_again_during_its_import_is_kept_whole(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review40b: a device that writes one name for each exam (IMG0001.jpg) wrote the next patient's
+    image there while the first was being imported. Seen changed, it was not written over, but it was unlinked
+    all the same: the next patient's image, never imported, was lost. It stays, whole, to be imported."""
+    from tests.support.images import jpeg_bytes, skin_photo
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "export-appareil"
+    folder.mkdir()
+    photo = folder / "IMG0001.jpg"
+    photo.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=7), quality=92))
+    following = jpeg_bytes(skin_photo(1600, 1200, seed=8), quality=80)
+    _import_rewritten(store, photo, lambda: photo.write_bytes(following))
+    assert photo.exists(), "the next exam's image, written under the same name, was deleted"
+    assert photo.read_bytes() == following
+
+
+def test_a_device_folders_file_written_again_with_the_same_size_and_time_is_kept_whole(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review40b: a camera's card (FAT) keeps a file's time to two seconds; a device writing its next exam
+    under the same name, the same size (an uncompressed DICOM of one device always has it) within them, left the
+    size and time the import had read: the next patient's image was written over with zeros, then deleted. A
+    file is written over and removed only when it still holds the bytes that were imported."""
+    from tests.support.images import jpeg_bytes, skin_photo
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "export-appareil"
+    folder.mkdir()
+    photo = folder / "IMG0001.jpg"
+    data = jpeg_bytes(skin_photo(1600, 1200, seed=9), quality=92)
+    photo.write_bytes(data)
+    stamp = photo.stat().st_mtime_ns
+    following = data[: len(data) // 2] + bytes(255 - b for b in data[len(data) // 2 : -2]) + data[-2:]
+    assert len(following) == len(data) and following != data
+
+    def rewrite() -> None:
+        with photo.open("r+b") as handle:  # written in place, as a device rewrites its file
+            handle.write(following)
+        os.utime(photo, ns=(stamp, stamp))  # (the card's clock: the same two seconds)
+
+    _import_rewritten(store, photo, rewrite)
+    assert photo.exists() and photo.read_bytes() == following, "the next exam's image was written over"
+
+
 def test_a_snapshot_left_in_clear_by_a_version_before_is_written_over_as_it_is_sealed(
     teleavis_home: Path, tmp_path: Path
 ) -> None:
