@@ -276,15 +276,21 @@ def forget_thumbnails(path: Path) -> None:
             (folder / name).unlink(missing_ok=True)
 
 
+def _write_over_on_disk(path: Path) -> None:
+    """``path`` written over before it is unlinked when it is on the disk (the temp folder, where no folder in
+    memory is at hand): unlinked only, its blocks kept the document whole and in clear."""
+    if not _in_memory_folder(path):
+        from app.fsutil import write_over
+
+        write_over(path)
+
+
 def remove(path: Path) -> None:
     """Delete ``path`` (and its thumbnails); one that cannot be deleted now (held open by a viewer, on
     Windows) stays remembered, to be deleted at the next lock, at exit or at the next start. One on the disk
     (the temp folder, where no folder in memory is at hand) is written over first: unlinked only, its blocks
     kept the document whole and in clear. (Not one in memory: a viewer still reading it would show zeros.)"""
-    if not _in_memory_folder(path):
-        from app.fsutil import write_over
-
-        write_over(path)  # (best effort: one a viewer holds on Windows is neither written over nor deleted now)
+    _write_over_on_disk(path)  # (best effort: one a viewer holds on Windows is neither written over nor deleted now)
     try:
         path.unlink()
     except FileNotFoundError:
@@ -456,9 +462,12 @@ def _delete(entry: Path, before: float | None, deleted: list[Path]) -> None:
             return
         if entry.is_dir() and not entry.is_symlink():
             files = [path for path in entry.rglob("*") if not path.is_dir() or path.is_symlink()]
+            for path in files:
+                _write_over_on_disk(path)  # (a printing's folder: the letter Qt wrote there)
             shutil.rmtree(entry)
             deleted.extend(files)  # (a printing's folder: what Qt or CUPS wrote in it)
         else:
+            _write_over_on_disk(entry)  # a crashed window's: on the disk the longest of all
             entry.unlink()
             deleted.append(entry)
     except OSError:

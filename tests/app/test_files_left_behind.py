@@ -318,6 +318,37 @@ def test_the_reports_copy_on_the_disk_and_its_thumbnails_are_written_over_before
         assert left == bytes(len(left)), f"{witness.name}: its bytes left in the disk's free blocks"
 
 
+def test_a_crashed_windows_report_on_the_disk_is_written_over_when_the_next_start_deletes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review40b: the copy of the report on the disk was written over when Teleavis deleted it itself
+    (the lock, the exit), not when the next start deleted what a crashed window left (a power cut, a kill):
+    the copy that stayed longest, its page and the letter printed then (a printing folder) unlinked only, whole
+    and in clear in the disk's free blocks."""
+    import tempfile
+
+    from app import private_files
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setattr(private_files, "MEMORY_FOLDER", tmp_path / "no-shared-memory")
+    base = tmp_path / "tmp"
+    base.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(base))
+
+    copy = private_files.write_private("reponse-9abcdef0.pdf", b"%PDF-1.7 ZORGLUB Hector, 1950")
+    printing = Path(tempfile.mkdtemp(prefix="print-", dir=private_files.private_folder()))
+    letter = printing / "qt_temp.pdf"
+    letter.write_bytes(b"%PDF-1.7 ZORGLUB Hector, lettre")
+    witnesses = [HeldOpen(copy), HeldOpen(letter)]
+    private_files._written.discard(copy)  # a crash: the next start finds them
+    assert private_files.purge_leftovers() == 2
+    assert not copy.exists() and not letter.exists()
+    for witness in witnesses:
+        left = witness.read_bytes()
+        assert left == bytes(len(left)), f"{witness.name}: its bytes left in the disk's free blocks"
+
+
 def test_a_device_folders_original_removed_after_import_is_written_over_first(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
