@@ -416,7 +416,7 @@ def test_a_device_folders_original_with_another_name_is_removed_not_written_over
     assert archived.read_bytes() == data
 
 
-def _import_rewritten(store: Store, photo: Path, rewrite: object) -> None:
+def _import_rewritten(store: Store, photo: Path, rewrite: object) -> str:
     """``photo`` imported with « delete the originals » on, ``rewrite`` run once it is read, before it is stored
     (the device writing its next exam under the same name meanwhile)."""
     from app.model import Patient
@@ -435,6 +435,7 @@ def _import_rewritten(store: Store, photo: Path, rewrite: object) -> None:
         before_storing=rewrite,  # type: ignore[arg-type]
         follow_links=False,
     )
+    return case_id
 
 
 def test_a_device_folders_file_written_again_during_its_import_is_kept_whole(
@@ -482,6 +483,26 @@ def test_a_device_folders_file_written_again_with_the_same_size_and_time_is_kept
 
     _import_rewritten(store, photo, rewrite)
     assert photo.exists() and photo.read_bytes() == following, "the next exam's image was written over"
+
+
+def test_a_device_folders_original_on_a_write_protected_card_is_kept_whole_and_the_image_stored(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A card write-protected (its switch), or mounted read-only: « delete the originals » cannot remove its
+    photo; the import is not refused for it, and the photo is left as it was (never half written over)."""
+    from tests.support.images import jpeg_bytes, skin_photo
+    from tests.support.read_only import read_only
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "carte"
+    folder.mkdir()
+    photo = folder / "IMG0003.jpg"
+    data = jpeg_bytes(skin_photo(1600, 1200, seed=10), quality=92)
+    photo.write_bytes(data)
+    with read_only(folder):
+        case_id = _import_rewritten(store, photo, lambda: None)
+        assert photo.read_bytes() == data
+    assert len(store.get_case(case_id).images) == 3  # (make_case's two, and the card's)
 
 
 def test_a_snapshot_left_in_clear_by_a_version_before_is_written_over_as_it_is_sealed(
