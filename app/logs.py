@@ -88,7 +88,12 @@ class _Words:
         self.exc = exc
 
     def __str__(self) -> str:
-        return redact_words(str(self.exc))
+        words = redact_words(str(self.exc))
+        if not words.replace(MASK, "").strip(" :,."):
+            # Nothing of its own left (a KeyError's text is its key, quoted; a time-out has none): its kind.
+            kind = type(self.exc).__name__
+            return f"{kind}: {words}" if words else kind
+        return words
 
     def __repr__(self) -> str:
         return redact_words(repr(self.exc))

@@ -49,3 +49,19 @@ def test_an_indented_line_of_an_exceptions_text_is_masked_as_its_first(tmp_path:
     text = _logged(tmp_path)
     assert "the folder was not read:" in text and "    [masqué]" in text
     assert NAME not in text
+
+
+def test_an_exception_argument_whose_words_are_all_masked_still_says_its_kind(tmp_path: Path) -> None:
+    """Found in review40b: a backup refused for a member missing from its archive logged « backup refused:
+    [masqué] » (a KeyError's text is its key, quoted), and one refused for a time-out « backup refused: » (no
+    text): nothing for support to go on. Such an argument says its kind, its words still masked."""
+    logs.setup(tmp_path)
+    log = logging.getLogger("app.test_words")
+    log.warning("backup refused: %s", KeyError(f"{NAME}/manifest.json"))
+    log.warning("backup refused: %s", TimeoutError())
+    log.warning("backup refused: %s", OSError(5, "Input/output error", f"/media/usb/{NAME}.tvbak"))
+    text = _logged(tmp_path)
+    assert "backup refused: KeyError: [masqué]" in text
+    assert "backup refused: TimeoutError\n" in text
+    assert "backup refused: [Errno 5] Input/output error: [masqué]" in text  # (its words say enough)
+    assert NAME not in text
