@@ -799,14 +799,14 @@ def test_files_chosen_together_are_numbered_in_the_order_chosen(
     for n, (width, height) in enumerate(sizes):
         paths.append(tmp_path / f"photo-{n}.jpg")
         paths[-1].write_bytes(jpeg_bytes(skin_photo(width, height, seed=n), quality=92))
-    prepare = ui.capture_work.prepare_image_file
+    prepare = ui.capture_work.prepare_image_bytes
 
-    def slower_when_bigger(path: Path, **options: Any) -> Any:
-        if path == paths[0]:
+    def slower_when_bigger(data: bytes, **options: Any) -> Any:
+        if options["filename"] == paths[0].name:
             threading.Event().wait(1.5)  # as on a slow disk or a busy machine: surely the last one ready
-        return prepare(path, **options)
+        return prepare(data, **options)
 
-    monkeypatch.setattr(ui.capture_work, "prepare_image_file", slower_when_bigger)
+    monkeypatch.setattr(ui.capture_work, "prepare_image_bytes", slower_when_bigger)
     monkeypatch.setattr(file_dialogs, "_get_open_file_names", lambda *_args, **_options: ([str(p) for p in paths], ""))
     qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
     images = wait_images(qtbot, panel, 3)
