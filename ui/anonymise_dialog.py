@@ -190,9 +190,9 @@ class AnonymiseDialog(QDialog):
         for face in faces:
             self.canvas.add_region(self.canvas.shown_to_full(tuple(int(v) for v in face)))  # type: ignore[arg-type]
         if faces:
-            self.status.setText(self.tr("Visage trouvé : vérifiez le rectangle, ajoutez-en si besoin."))
+            self.status.setText(self.tr("Visage trouvé : vérifiez le rectangle, ajoutez-en si besoin."))
         else:
-            self.status.setText(self.tr("Aucun visage trouvé : tracez le rectangle à la main."))
+            self.status.setText(self.tr("Aucun visage trouvé : tracez le rectangle à la main."))
 
     def _update_state(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)

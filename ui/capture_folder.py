@@ -176,24 +176,24 @@ def earlier_session_words(paths: Iterable[pathlib.Path]) -> str:
         if day:
             text = QCoreApplication.translate(
                 "DeviceFolderDialog",
-                "⚠ « {name} » a été prise le {when}, un jour précédent : elle peut être d'un patient précédent, "
+                "⚠ « {name} » a été prise le {when}, un jour précédent : elle peut être d'un patient précédent, "
                 "restée sur la carte de l'appareil. Vérifiez qu'elle est bien de ce patient, sinon supprimez-la.",
             )
         else:
             text = QCoreApplication.translate(
                 "DeviceFolderDialog",
-                "⚠ « {name} » a été prise le {when}, des heures avant les autres images choisies : elle peut être "
+                "⚠ « {name} » a été prise le {when}, des heures avant les autres images choisies : elle peut être "
                 "d'un patient précédent, restée sur la carte de l'appareil. Vérifiez qu'elle est bien de ce "
                 "patient, sinon supprimez-la.",
             )
         return text.format(name=path.name, when=when(moment))
     # Each name quoted as the language quotes it: « a.jpg » in French, “a.jpg” in English (it said « a.jpg »
     # in the English sentence).
-    named = QCoreApplication.translate("DeviceFolderDialog", "« {name} » ({when})")
+    named = QCoreApplication.translate("DeviceFolderDialog", "« {name} » ({when})")
     names = ", ".join(named.format(name=path.name, when=when(moment)) for path, (moment, _day) in sorted(found.items()))
     return QCoreApplication.translate(
         "DeviceFolderDialog",
-        "⚠ Prises un jour précédent ou des heures avant les autres images choisies : {names}. Elles peuvent "
+        "⚠ Prises un jour précédent ou des heures avant les autres images choisies : {names}. Elles peuvent "
         "être d'un patient précédent, restées sur la carte de l'appareil. Vérifiez qu'elles sont bien de ce "
         "patient, sinon supprimez-les.",
     ).format(names=names)
@@ -323,7 +323,7 @@ class DeviceFolderDialog(QDialog):
         self.files = found or []
         if found is None:
             text = self.tr(
-                "Le dossier de l'appareil ({folder}) est inaccessible : vérifiez que l'appareil, la clé USB ou "
+                "Le dossier de l'appareil ({folder}) est inaccessible : vérifiez que l'appareil, la clé USB ou "
                 "le partage réseau est bien branché, puis rouvrez cette fenêtre."
             ).format(folder=folder.name)
         elif self.files:
@@ -331,16 +331,16 @@ class DeviceFolderDialog(QDialog):
             if any(path.parent != folder for path in self.files):
                 text += " " + self.tr(
                     "Une image rangée dans un sous-dossier est montrée avec son chemin (date, examen, nom du "
-                    "patient selon l'appareil) : vérifiez qu'elle est bien de ce patient."
+                    "patient selon l'appareil) : vérifiez qu'elle est bien de ce patient."
                 )
             if len(self.files) >= SHOWN_AT_MOST:
                 text += " " + self.tr(
-                    "Seules les {n} images les plus récentes sont montrées : pour une plus ancienne, utilisez "
-                    "« Importer un fichier… »."
+                    "Seules les {n} images les plus récentes sont montrées : pour une plus ancienne, utilisez "
+                    "« Importer un fichier… »."
                 ).format(n=SHOWN_AT_MOST)
         else:
             text = self.tr(
-                "Aucune image dans le dossier de l'appareil ({folder}) : vérifiez que l'appareil "
+                "Aucune image dans le dossier de l'appareil ({folder}) : vérifiez que l'appareil "
                 "a bien exporté les clichés."
             ).format(folder=folder.name)
         label = QLabel(text)
@@ -386,8 +386,8 @@ class DeviceFolderDialog(QDialog):
             self._add_line(
                 self._items[path],
                 self.tr(
-                    "⚠ Arrivée pendant une copie commencée avant l'ouverture de ce dossier : elle peut être du "
-                    "patient précédent. Non cochée : cochez-la seulement si elle est bien de ce patient."
+                    "⚠ Arrivée pendant une copie commencée avant l'ouverture de ce dossier : elle peut être du "
+                    "patient précédent. Non cochée : cochez-la seulement si elle est bien de ce patient."
                 ),
                 True,
             )
@@ -452,18 +452,18 @@ class DeviceFolderDialog(QDialog):
         (« ce dossier » alone, in the device folder's list, read as that folder)."""
         if held == 0:
             return self.tr(
-                "{n} images cochées : le dossier d'un patient contient {max} images au plus. Aucune n'est importée "
-                "pour l'instant : cochez-en {max} au plus."
+                "{n} images cochées : le dossier d'un patient contient {max} images au plus. Aucune n'est importée "
+                "pour l'instant : cochez-en {max} au plus."
             ).format(n=ticked, max=MAX_IMAGES)
         if held >= MAX_IMAGES:
             return self.tr(
-                "{n} images cochées : le dossier d'un patient contient {max} images au plus, celui de ce patient "
-                "en a déjà {held}. Aucune n'est importée : pour en ajouter, supprimez d'abord une image du dossier "
+                "{n} images cochées : le dossier d'un patient contient {max} images au plus, celui de ce patient "
+                "en a déjà {held}. Aucune n'est importée : pour en ajouter, supprimez d'abord une image du dossier "
                 "du patient."
             ).format(n=ticked, held=held, max=MAX_IMAGES)
         return self.tr(
-            "{n} images cochées : le dossier d'un patient contient {max} images au plus, celui de ce patient en a "
-            "déjà {held}. Aucune n'est importée pour l'instant : cochez-en {room} au plus."
+            "{n} images cochées : le dossier d'un patient contient {max} images au plus, celui de ce patient en a "
+            "déjà {held}. Aucune n'est importée pour l'instant : cochez-en {room} au plus."
         ).format(n=ticked, held=held, max=MAX_IMAGES, room=MAX_IMAGES - held)
 
     def _read_others(
@@ -523,13 +523,13 @@ class DeviceFolderDialog(QDialog):
         if here:
             self._add_line(
                 item,
-                self.tr("Déjà importée dans le dossier de ce patient (image n° {n}) : non cochée.").format(n=number),
+                self.tr("Déjà importée dans le dossier de ce patient (image n° {n}) : non cochée.").format(n=number),
                 False,
             )
         else:
             self._add_line(
                 item,
-                self.tr("⚠ Déjà dans le dossier d'un autre patient : non cochée, elle ne peut pas être importée ici."),
+                self.tr("⚠ Déjà dans le dossier d'un autre patient : non cochée, elle ne peut pas être importée ici."),
                 True,
             )
 
@@ -549,13 +549,13 @@ class DeviceFolderDialog(QDialog):
         when = f"{date_words(moment.date().isoformat())} {moment:%H:%M}"
         if day:
             why = self.tr(
-                "⚠ Prise le {when}, un jour précédent : elle peut être d'un patient précédent, restée sur la "
-                "carte de l'appareil. Non cochée : cochez-la seulement si elle est bien de ce patient."
+                "⚠ Prise le {when}, un jour précédent : elle peut être d'un patient précédent, restée sur la "
+                "carte de l'appareil. Non cochée : cochez-la seulement si elle est bien de ce patient."
             ).format(when=when)
         else:
             why = self.tr(
-                "⚠ Prise le {when}, des heures avant les autres nouvelles images : elle peut être d'un patient "
-                "précédent, restée sur la carte de l'appareil. Non cochée : cochez-la seulement si elle est "
+                "⚠ Prise le {when}, des heures avant les autres nouvelles images : elle peut être d'un patient "
+                "précédent, restée sur la carte de l'appareil. Non cochée : cochez-la seulement si elle est "
                 "bien de ce patient."
             ).format(when=when)
         self._add_line(item, why, True)
@@ -572,8 +572,8 @@ class DeviceFolderDialog(QDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             why = self.tr(
                 "⚠ L'appareil l'a enregistrée pour {who}, sans date de naissance ni INS à comparer avec ceux du "
-                "dossier : le nom seul ne dit pas que c'est ce patient (une mère et sa fille peuvent porter les "
-                "mêmes noms). Non cochée : cochez-la seulement si vous avez vérifié que c'est bien lui."
+                "dossier : le nom seul ne dit pas que c'est ce patient (une mère et sa fille peuvent porter les "
+                "mêmes noms). Non cochée : cochez-la seulement si vous avez vérifié que c'est bien lui."
             ).format(who=recorded_words(recorded))
             self._add_line(item, why, True)
             return
@@ -582,7 +582,7 @@ class DeviceFolderDialog(QDialog):
         self.other_patients.add(path)
         item.setCheckState(Qt.CheckState.Unchecked)
         why = self.tr(
-            "⚠ L'appareil l'a enregistrée pour {who}, pas pour le patient de ce dossier : non cochée. "
+            "⚠ L'appareil l'a enregistrée pour {who}, pas pour le patient de ce dossier : non cochée. "
             "Cochez-la seulement si vous avez vérifié que c'est bien lui."
         ).format(who=recorded_words(recorded))
         self._add_line(item, why, True)

@@ -58,7 +58,7 @@ class ImageLabels(QGroupBox):
         self.body_site = QLineEdit()
         self.body_site.setPlaceholderText(self.tr("ex. dos, talon droit"))
         self.body_site.setToolTip(self.tr("La zone du corps photographiée, ex. dos, avant-bras gauche, talon droit"))
-        self.body_site_label = QLabel(self.tr("&Localisation :"))
+        self.body_site_label = QLabel(self.tr("&Localisation :"))
         self.body_site_label.setBuddy(self.body_site)
         form.addRow(self.body_site_label, self.body_site)
 
@@ -66,19 +66,19 @@ class ImageLabels(QGroupBox):
         self.eye.addItem(self.tr("— à préciser —"), "")
         for eye in EYES:
             self.eye.addItem(eye_name(eye), eye)
-        self.eye_label = QLabel(self.tr("Œi&l :"))
+        self.eye_label = QLabel(self.tr("Œi&l :"))
         self.eye_label.setBuddy(self.eye)
         form.addRow(self.eye_label, self.eye)
 
         self.view = ChoiceBox()
-        self.view_label = QLabel(self.tr("&Vue :"))
+        self.view_label = QLabel(self.tr("&Vue :"))
         self.view_label.setBuddy(self.view)
         form.addRow(self.view_label, self.view)
 
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("Remarque (facultatif)"))
         self.note.setToolTip(self.tr("Une remarque pour l'expert sur cette image (facultatif)"))
-        note_label = QLabel(self.tr("&Note :"))
+        note_label = QLabel(self.tr("&Note :"))
         note_label.setBuddy(self.note)
         form.addRow(note_label, self.note)
 
@@ -88,7 +88,7 @@ class ImageLabels(QGroupBox):
         # until the nurse deletes it, or confirms here that it is this patient's.
         self.owner_button = QPushButton(self.tr("C'est bien ce patient"))
         self.owner_button.setToolTip(
-            self.tr("Cette photo est aussi dans le dossier d'un autre patient : confirmez qu'elle est de ce patient")
+            self.tr("Cette photo est aussi dans le dossier d'un autre patient : confirmez qu'elle est de ce patient")
         )
         self.owner_button.clicked.connect(self._owner_checked)
         self.owner_button.hide()
@@ -200,7 +200,7 @@ class ImageLabels(QGroupBox):
                 self.view.addItem(name, view)
         else:
             self.view.setCurrentIndex(0)  # as cleared: the image selected next says its own
-        self.view_label.setText(self.tr("&Champ :") if self._retina else self.tr("&Vue :"))
+        self.view_label.setText(self.tr("&Champ :") if self._retina else self.tr("&Vue :"))
         widget: QWidget
         for widget in (self.eye, self.eye_label):
             widget.setVisible(self._retina)
@@ -313,7 +313,7 @@ class ImageLabels(QGroupBox):
             lines.append(line)
         if not lines:
             return ""
-        return self.tr("Détails des contrôles :") + "\n" + "\n".join(lines)
+        return self.tr("Détails des contrôles :") + "\n" + "\n".join(lines)
 
     @Slot()
     def _typed(self) -> None:

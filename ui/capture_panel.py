@@ -319,7 +319,7 @@ class CapturePanel(QWidget):
             self._fail(later)
         if not editable:
             self._stop_watching()
-            self.live.stop(self.tr("Cette demande n'est plus modifiable : les images ne peuvent plus changer."))
+            self.live.stop(self.tr("Cette demande n'est plus modifiable : les images ne peuvent plus changer."))
             return
         # The cameras listed again once the thumbnails are shown: the worker listing them took Python's
         # lock from the one decoding them (issue 18.1).
@@ -532,8 +532,8 @@ class CapturePanel(QWidget):
             return ""
         assert image.device_patient is not None
         return self.tr(
-            "⚠ Image {n} : l'appareil l'a enregistrée pour {who}, sans date de naissance ni INS à comparer avec "
-            "ceux du dossier : le nom seul ne dit pas que c'est ce patient (une mère et sa fille peuvent porter les "
+            "⚠ Image {n} : l'appareil l'a enregistrée pour {who}, sans date de naissance ni INS à comparer avec "
+            "ceux du dossier : le nom seul ne dit pas que c'est ce patient (une mère et sa fille peuvent porter les "
             "mêmes noms). Vérifiez sur l'appareil qu'elle est bien la sienne, sinon supprimez-la."
         ).format(n=self.strip.number(image_id), who=recorded_words(image.device_patient))
 
@@ -642,7 +642,7 @@ class CapturePanel(QWidget):
             if take is not None:
                 self._keep_still(take)
         if not asked:
-            self._say(self.tr("Aucune caméra n'est active : choisissez-en une, ou importez une image."))
+            self._say(self.tr("Aucune caméra n'est active : choisissez-en une, ou importez une image."))
             return
         self.preview.flash()
         self.cue.play()
@@ -698,12 +698,12 @@ class CapturePanel(QWidget):
         if case_id != case.id:
             # Asked in another patient's case (the user opened this one meanwhile): never kept here, and
             # said in that case when it is shown again, not in this one.
-            self._fail_for(case_id)(self.tr("Photo abandonnée : rien n'a été enregistré."))
+            self._fail_for(case_id)(self.tr("Photo abandonnée : rien n'a été enregistré."))
             return
         if self.anonymise_first.isChecked() and not self.isVisible():
             # Taken just before the window locked (or the case was left): its anonymising dialog would
             # open above the lock screen, and the photo could be stored from there.
-            self._say(self.tr("Photo abandonnée : rien n'a été enregistré."))
+            self._say(self.tr("Photo abandonnée : rien n'a été enregistré."))
             return
         anonymise: AnonymiseChoice | None = None
         if self.anonymise_first.isChecked():
@@ -712,7 +712,7 @@ class CapturePanel(QWidget):
             height, width = frame.shape[:2]
             anonymise = self._ask_anonymisation(to_qimage(frame, DISPLAY_LONG_SIDE), QSize(width, height))
             if anonymise is None:
-                self._say(self.tr("Photo abandonnée : rien n'a été enregistré."))
+                self._say(self.tr("Photo abandonnée : rien n'a été enregistré."))
                 return
         self._keep_still(lambda: frame, anonymise)
 
@@ -728,7 +728,7 @@ class CapturePanel(QWidget):
 
     @Slot()
     def _on_still_failed(self) -> None:
-        self._fail(self.tr("La caméra n'a pas donné d'image : vérifiez-la puis reprenez la photo."))
+        self._fail(self.tr("La caméra n'a pas donné d'image : vérifiez-la puis reprenez la photo."))
 
     def _labels_for(self, replaces: str | None) -> work.Labels:
         """A retake keeps the replaced image's labels; a new photo the site of the last one."""
@@ -743,7 +743,7 @@ class CapturePanel(QWidget):
         """The next still replaces ``image_id`` (with its labels)."""
         self._retake_id = image_id
         number = self.strip.number(image_id)
-        self._say(self.tr("Reprise de l'image {n} : prenez la nouvelle photo (Espace ou F8).").format(n=number))
+        self._say(self.tr("Reprise de l'image {n} : prenez la nouvelle photo (Espace ou F8).").format(n=number))
         self.preview.setFocus()
 
     # -- imports -----------------------------------------------------------------------------
@@ -798,15 +798,15 @@ class CapturePanel(QWidget):
                 self,
                 dialog.windowTitle(),
                 self.tr(
-                    "La fenêtre « Dossier de l'appareil » a été fermée par le verrouillage : aucune image n'a "
-                    "été importée. Rouvrez « Dossier de l'appareil » et cochez de nouveau les images de ce patient."
+                    "La fenêtre « Dossier de l'appareil » a été fermée par le verrouillage : aucune image n'a "
+                    "été importée. Rouvrez « Dossier de l'appareil » et cochez de nouveau les images de ce patient."
                 ),
             )
 
     def _no_folder_words(self) -> str:
         return self.tr(
-            "Aucun dossier d'appareil n'est réglé : indiquez le dossier où le rétinographe ou "
-            "l'appareil dépose ses images dans Édition > Réglages…, onglet Prise de vue, « Dossier surveillé »."
+            "Aucun dossier d'appareil n'est réglé : indiquez le dossier où le rétinographe ou "
+            "l'appareil dépose ses images dans Édition > Réglages…, onglet Prise de vue, « Dossier surveillé »."
         )
 
     def settings_saved(self) -> None:
@@ -859,8 +859,8 @@ class CapturePanel(QWidget):
         self.folder_button.setToolTip(self._new_files_words())
         self._say(
             self.tr(
-                "Nouvelle image reçue de l'appareil : « {name} ». Cliquez sur « Dossier de "
-                "l'appareil » pour l'ajouter à ce patient."
+                "Nouvelle image reçue de l'appareil : « {name} ». Cliquez sur « Dossier de "
+                "l'appareil » pour l'ajouter à ce patient."
             ).format(name=path.name)
         )
 
@@ -874,7 +874,7 @@ class CapturePanel(QWidget):
         if not reachable:
             self._say(
                 self.tr(
-                    "Le dossier de l'appareil est inaccessible (appareil, clé USB ou partage réseau débranché) : "
+                    "Le dossier de l'appareil est inaccessible (appareil, clé USB ou partage réseau débranché) : "
                     "les nouvelles images ne peuvent pas être annoncées."
                 ),
                 error=True,
@@ -883,7 +883,7 @@ class CapturePanel(QWidget):
             self._say(
                 self.tr(
                     "Dossier de l'appareil de nouveau accessible. Les images arrivées entre-temps ne sont pas "
-                    "annoncées : ouvrez « Dossier de l'appareil » pour choisir celles de ce patient."
+                    "annoncées : ouvrez « Dossier de l'appareil » pour choisir celles de ce patient."
                 )
             )
 
@@ -985,7 +985,7 @@ class CapturePanel(QWidget):
 
             self._run(
                 job,
-                self.tr("Import de « {name} »…").format(name=path.name),
+                self.tr("Import de « {name} »…").format(name=path.name),
                 then=functools.partial(one_done, index),
                 quiet=len(paths) > 1,
             )
@@ -1003,18 +1003,18 @@ class CapturePanel(QWidget):
         """Why ``chosen`` files are not imported into a case holding (or receiving) ``held`` images."""
         if held == 0:
             return self.tr(
-                "{n} fichiers choisis : un dossier contient {max} images au plus. Aucun n'est importé ; ce "
+                "{n} fichiers choisis : un dossier contient {max} images au plus. Aucun n'est importé ; ce "
                 "qui est déjà dans le dossier est gardé. Choisissez les photos de ce patient, {max} au plus."
             ).format(n=chosen, max=MAX_IMAGES)
         if held >= MAX_IMAGES:
             return self.tr(
-                "{n} fichiers choisis : un dossier contient {max} images au plus, celui-ci en a déjà {held}. "
-                "Aucun n'est importé ; ce qui est déjà dans le dossier est gardé. Pour en ajouter, supprimez "
+                "{n} fichiers choisis : un dossier contient {max} images au plus, celui-ci en a déjà {held}. "
+                "Aucun n'est importé ; ce qui est déjà dans le dossier est gardé. Pour en ajouter, supprimez "
                 "d'abord une image."
             ).format(n=chosen, held=held, max=MAX_IMAGES)
         return self.tr(
-            "{n} fichiers choisis : un dossier contient {max} images au plus, celui-ci en a déjà {held}. Aucun "
-            "n'est importé ; ce qui est déjà dans le dossier est gardé. Choisissez-en {room} au plus."
+            "{n} fichiers choisis : un dossier contient {max} images au plus, celui-ci en a déjà {held}. Aucun "
+            "n'est importé ; ce qui est déjà dans le dossier est gardé. Choisissez-en {room} au plus."
         ).format(n=chosen, held=held, max=MAX_IMAGES, room=MAX_IMAGES - held)
 
     # -- labels, delete, anonymise -----------------------------------------------------------
@@ -1169,7 +1169,7 @@ class CapturePanel(QWidget):
         answer = QMessageBox.question(
             self,
             self.tr("Supprimer l'image"),
-            self.tr("Supprimer définitivement l'image {n} de cette demande ?").format(n=number),
+            self.tr("Supprimer définitivement l'image {n} de cette demande ?").format(n=number),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -1215,7 +1215,7 @@ class CapturePanel(QWidget):
             if result is None:
                 self._say(
                     self.tr(
-                        "Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l'appareil ou "
+                        "Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l'appareil ou "
                         "reprenez-la."
                     )
                 )
@@ -1253,12 +1253,12 @@ class CapturePanel(QWidget):
         if case is None or not self.strip.number(image_id):
             return
         if not self._editable():
-            self._say(self.tr("Cette demande n'est plus modifiable : les images ne peuvent plus changer."), error=True)
+            self._say(self.tr("Cette demande n'est plus modifiable : les images ne peuvent plus changer."), error=True)
             return
         if self.strip.tile(image_id).image.content_type == "application/dicom":
             self._say(
                 self.tr(
-                    "Cette image (DICOM) ne peut pas être pivotée ici : pivotez-la sur l'appareil "
+                    "Cette image (DICOM) ne peut pas être pivotée ici : pivotez-la sur l'appareil "
                     "et importez-la à nouveau, ou reprenez-la."
                 ),
                 error=True,
@@ -1357,7 +1357,7 @@ class CapturePanel(QWidget):
     @Slot(str)
     def _fail(self, message: str) -> None:
         self._say(
-            message or self.tr("Une erreur inattendue est survenue ; elle a été notée dans le journal."), error=True
+            message or self.tr("Une erreur inattendue est survenue ; elle a été notée dans le journal."), error=True
         )
 
     @Slot(bool)

@@ -41,7 +41,7 @@ class CapturePreview(QWidget):
         self._flash_anim.setEndValue(0.0)
         self._flash_anim.setDuration(FLASH_MS)
         self._flash_anim.valueChanged.connect(self._set_flash)
-        self.setAccessibleName(self.tr("Aperçu de la caméra (Espace : prendre la photo)"))
+        self.setAccessibleName(self.tr("Aperçu de la caméra (Espace : prendre la photo)"))
 
     @Slot(QImage)
     def show_frame(self, frame: QImage) -> None:

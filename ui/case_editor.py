@@ -210,7 +210,7 @@ class FieldEdit(QUndoCommand):
     def __init__(self, editor: CaseEditor, key: str, label: str, old: Any, new: Any) -> None:
         #: The edit, as the Edit menu names it after « Annuler » / « Rétablir »: « Annuler la saisie de
         #: « Nom » » (English: "Undo" + "change to “Name”").
-        super().__init__(QCoreApplication.translate("CaseEditor", "la saisie de « {field} »").format(field=label))
+        super().__init__(QCoreApplication.translate("CaseEditor", "la saisie de « {field} »").format(field=label))
         self.editor, self.key, self.old, self.new = editor, key, old, new
         #: Whether the identity was stated in the window before this edit: given back when it is undone.
         self.stated = editor.case.identity_origin if editor.case is not None else ""
@@ -365,7 +365,7 @@ class CaseEditor(QWidget):
 
     def _bind(self, binding: Binding, label: str, into: _Form | None = None) -> None:
         (into.bindings if into else self.bindings)[binding.key] = binding
-        (into.labels if into else self.labels)[binding.key] = label.rstrip(" :")
+        (into.labels if into else self.labels)[binding.key] = label.rstrip(" \u00a0:")
         for signal in binding.changed if isinstance(binding.changed, tuple) else (binding.changed,):
             signal.connect(lambda *_a, b=binding: self._edited(b))
         binding.widget.installEventFilter(self)
@@ -383,14 +383,14 @@ class CaseEditor(QWidget):
         hint.setWordWrap(True)
         form.addRow(hint)
         self.consent_given = QCheckBox(self.tr("Le patient accepte la télé-expertise"))
-        self._row(form, check_binding("consent.given", self.consent_given), self.tr("Consentement :"))
+        self._row(form, check_binding("consent.given", self.consent_given), self.tr("Consentement :"))
         self.consent_date = QLineEdit(placeholderText=self.tr("JJ/MM/AAAA"))
         # Today's date as filled in for the nurse (consent ticked, identity document chosen), per field.
         self._dates_filled_in: dict[QLineEdit, str] = {}
-        self._row(form, date_binding("consent.date", self.consent_date), self.tr("Date du consentement :"))
+        self._row(form, date_binding("consent.date", self.consent_date), self.tr("Date du consentement :"))
         self.consent_by = QLineEdit(placeholderText=self.tr("Nom de la personne qui l'a recueilli"))
         by = text_binding("consent.recorded_by", self.consent_by)
-        self._row(form, by, self.tr("Recueilli par :"))
+        self._row(form, by, self.tr("Recueilli par :"))
         # The name typed on the last case is a suggestion to pick, never a value filled in: on a shared
         # cart, another nurse would record consents in her colleague's name. Offered in a list when the
         # empty field is entered, or as she types; picking it is an edit of hers.
@@ -410,19 +410,19 @@ class CaseEditor(QWidget):
         # The birth name alone (a strict trait, never altered: RNIV); a spouse's name has its own field
         # just under it, so that « DUPONT épouse LEROY » is never typed here (the checklist says so).
         self.family = QLineEdit(placeholderText=self.tr("Tel que sur la pièce d'identité"))
-        self._row(form, text_binding("patient.family", self.family), self.tr("Nom de naissance :"))
+        self._row(form, text_binding("patient.family", self.family), self.tr("Nom de naissance :"))
         self.used_name = QLineEdit(placeholderText=self.tr("Facultatif"))
-        self._row(form, text_binding("patient.used_name", self.used_name), self.tr("Nom utilisé :"))
+        self._row(form, text_binding("patient.used_name", self.used_name), self.tr("Nom utilisé :"))
         # What it is for does not fit in the field on a small screen: said under it.
         self.used_name_note = _hint(
-            form, self.tr("Nom d'usage, ex. celui de l'époux : il ne s'écrit jamais dans le nom de naissance.")
+            form, self.tr("Nom d'usage, ex. celui de l'époux : il ne s'écrit jamais dans le nom de naissance.")
         )
         self.given = QLineEdit(placeholderText=self.tr("Tous, dans l'ordre de la pièce d'identité"))
         self.first_given = ChoiceBox()
-        self._row(form, given_binding("patient.given", self.given, self.first_given), self.tr("Prénoms de naissance :"))
+        self._row(form, given_binding("patient.given", self.given, self.first_given), self.tr("Prénoms de naissance :"))
         # The first given name is an identity trait of its own: a composed one may be written with a
         # space on the document, and the platform compares it with the national identity's.
-        form.addRow(self.tr("Premier prénom :"), self.first_given)
+        form.addRow(self.tr("Premier prénom :"), self.first_given)
         self.first_given.setAccessibleName(self.tr("Premier prénom"))
         self.first_given_note = _hint(
             form,
@@ -432,13 +432,13 @@ class CaseEditor(QWidget):
             ),
         )
         self.birth_date = QLineEdit(placeholderText=self.tr("JJ/MM/AAAA"))
-        self._row(form, date_binding("patient.birth_date", self.birth_date), self.tr("Date de naissance :"))
+        self._row(form, date_binding("patient.birth_date", self.birth_date), self.tr("Date de naissance :"))
         self.birth_place = QLineEdit(placeholderText=self.tr("code INSEE, ex. 75056"))
         self.birth_place.setMaxLength(7)  # 5 characters, a space or two typed in the middle
         self._row(
             form,
             text_binding("patient.birth_place", self.birth_place, to_model=normalize_birth_place),
-            self.tr("Lieu de naissance :"),  # longer, it would widen the label column and narrow every field
+            self.tr("Lieu de naissance :"),  # longer, it would widen the label column and narrow every field
         )
         # The rule for a birth abroad does not fit in the field on a small screen: said under it. A country's
         # code, once typed, is named there as the report and ``case show`` name it (« ALLEMAGNE »).
@@ -452,12 +452,12 @@ class CaseEditor(QWidget):
             ("other", self.tr("Autre")),
         ):
             self.sex.addItem(text, code)
-        self._row(form, combo_binding("patient.sex", self.sex), self.tr("Sexe :"))
+        self._row(form, combo_binding("patient.sex", self.sex), self.tr("Sexe :"))
         # A case stored before the identity status existed: asked once, here, when it is opened.
         self.status_prompt = named(
             QLabel(
                 self.tr(
-                    "Ce dossier a été créé avant le statut de l'identité : il "
+                    "Ce dossier a été créé avant le statut de l'identité : il "
                     "est considéré comme provisoire. Indiquez le statut "
                     "ci-dessous."
                 )
@@ -476,12 +476,12 @@ class CaseEditor(QWidget):
         ):
             self.identity_status.addItem(text, code)
         self._row(
-            form, combo_binding("patient.identity_status", self.identity_status), self.tr("Statut de l'identité :")
+            form, combo_binding("patient.identity_status", self.identity_status), self.tr("Statut de l'identité :")
         )
         self.requalify_note = _hint(
             form,
             self.tr(
-                "Un trait d'identité ou l'INS a été modifié : l'identité n'a plus le statut qu'elle avait. "
+                "Un trait d'identité ou l'INS a été modifié : l'identité n'a plus le statut qu'elle avait. "
                 "Vérifiez-la de nouveau (téléservice INSi, pièce d'identité), puis choisissez son statut."
             ),
         )
@@ -517,14 +517,14 @@ class CaseEditor(QWidget):
         self._row(
             form,
             combo_binding("patient.identity_document", self.identity_document),
-            self.tr("Pièce d'identité contrôlée :"),
+            self.tr("Pièce d'identité contrôlée :"),
         )
         # RNIV 2024 (volet 1, 3.3.3): for a minor without an ID document of his own, with a parent's (an adult's
         # is refused by the checklist: app/validation.py's MINORS_DOCUMENTS).
         self.parent_document_note = _hint(
             form,
             self.tr(
-                "Pour un mineur sans pièce d'identité : valable seulement avec la pièce d'identité d'un parent "
+                "Pour un mineur sans pièce d'identité : valable seulement avec la pièce d'identité d'un parent "
                 "(ou du tuteur, avec la décision de justice), vue elle aussi."
             ),
         )
@@ -535,7 +535,7 @@ class CaseEditor(QWidget):
         self._row(
             form,
             check_binding("patient.identity_ehpad_vitale", self.ehpad_vitale),
-            self.tr("Carte Vitale avec photo (EHPAD) :"),
+            self.tr("Carte Vitale avec photo (EHPAD) :"),
         )
         row = self.ehpad_vitale.parentWidget()  # (its holder, over its problem line)
         assert row is not None
@@ -543,24 +543,24 @@ class CaseEditor(QWidget):
         row.hide()
         self.identity_checked_on = QLineEdit(placeholderText=self.tr("JJ/MM/AAAA"))
         self._row(
-            form, date_binding("patient.identity_checked_on", self.identity_checked_on), self.tr("Contrôlée le :")
+            form, date_binding("patient.identity_checked_on", self.identity_checked_on), self.tr("Contrôlée le :")
         )
         self.ins = QLineEdit(placeholderText=self.tr("15 caractères, obtenus par le téléservice INSi"))
         self.ins.setMaxLength(21)
         self._row(
             form,
             text_binding("patient.ins", self.ins, empty=None, to_model=lambda t: t.replace(" ", "").upper()),
-            self.tr("Matricule INS :"),
+            self.tr("Matricule INS :"),
         )
         self.ins_note = _hint(
             form,
             self.tr(
-                "L'INS n'est transmis à l'expert que si l'identité est qualifiée ; "
+                "L'INS n'est transmis à l'expert que si l'identité est qualifiée ; "
                 "sinon, c'est son n° de dossier qui l'est."
             ),
         )
         self.local_id = QLineEdit(placeholderText=self.tr("Celui de votre structure"))
-        self._row(form, text_binding("patient.local_id", self.local_id, empty=None), self.tr("N° de dossier :"))
+        self._row(form, text_binding("patient.local_id", self.local_id, empty=None), self.tr("N° de dossier :"))
         self.identity_box = box
         self.layout_.addWidget(box)
 
@@ -569,9 +569,9 @@ class CaseEditor(QWidget):
         one ships with Teleavis), else the rule for a commune and for a birth abroad."""
         country = birth_country_name(normalize_birth_place(self.birth_place.text()))
         self.birth_place_note.setText(
-            self.tr("Pays de naissance (nom INSEE) : {country}.").format(country=country)
+            self.tr("Pays de naissance (nom INSEE) : {country}.").format(country=country)
             if country
-            else self.tr("Commune de naissance ; né à l'étranger : 99 + code du pays (ex. 99134).")
+            else self.tr("Commune de naissance ; né à l'étranger : 99 + code du pays (ex. 99134).")
         )
 
     def _identity_shown(self) -> None:
@@ -605,30 +605,30 @@ class CaseEditor(QWidget):
             self.specialty.addItem(whole.split(" (", 1)[0], code)
             if whole != self.specialty.itemText(self.specialty.count() - 1):
                 self.specialty.setItemData(self.specialty.count() - 1, whole, Qt.ItemDataRole.ToolTipRole)
-        self._row(form, combo_binding("specialty", self.specialty), self.tr("Spécialité :"))
+        self._row(form, combo_binding("specialty", self.specialty), self.tr("Spécialité :"))
         self.priority = ChoiceBox()
         self.priority.addItem(self.tr("Normale"), "routine")
         self.priority.addItem(self.tr("Urgente"), "urgent")
-        self._row(form, combo_binding("priority", self.priority), self.tr("Priorité :"))
+        self._row(form, combo_binding("priority", self.priority), self.tr("Priorité :"))
         self.question = QPlainTextEdit(placeholderText=self.tr("La question posée à l'expert"))
         self.question.setTabChangesFocus(True)
         self.question.setMinimumHeight(60)
         self.question.setMaximumHeight(110)
-        self._row(form, plain_binding("question", self.question), self.tr("Question :"))
+        self._row(form, plain_binding("question", self.question), self.tr("Question :"))
         self.summary = QPlainTextEdit(placeholderText=self.tr("Histoire, examen, durée, évolution"))
         self.summary.setTabChangesFocus(True)
         self.summary.setMinimumHeight(80)
         self.summary.setMaximumHeight(160)
-        self._row(form, plain_binding("summary", self.summary), self.tr("Résumé clinique :"))
+        self._row(form, plain_binding("summary", self.summary), self.tr("Résumé clinique :"))
         # Retinography: each eye is photographed unless this says why one cannot be (app/views.py).
         self.single_eye_reason = QLineEdit(placeholderText=self.tr("ex. œil énucléé"))
         self.single_eye_reason.setToolTip(
             self.tr(
-                "À remplir seulement si un œil ne peut pas être photographié : "
+                "À remplir seulement si un œil ne peut pas être photographié : "
                 "l'expert lit cette raison avec les images."
             )
         )
-        self._row(form, text_binding("single_eye_reason", self.single_eye_reason), self.tr("Un seul œil, pourquoi ?"))
+        self._row(form, text_binding("single_eye_reason", self.single_eye_reason), self.tr("Un seul œil, pourquoi ?"))
         self.request_box, self.request_form = box, form
         self.layout_.addWidget(box)
 
@@ -685,7 +685,7 @@ class CaseEditor(QWidget):
         self.labels.update(form.labels)  # two forms may ask the same question (link id) in other words
         form.holder.show()
         self._form_specialty, self._form_language = wanted
-        self.form_box.setTitle(self.tr("4. Formulaire : {specialty}").format(specialty=M.specialty_name(specialty)))
+        self.form_box.setTitle(self.tr("4. Formulaire : {specialty}").format(specialty=M.specialty_name(specialty)))
         # The form's fields are made after the treatments': put them back in the page's order for Tab.
         chain = [self.summary, *(b.widget for b in form.bindings.values()), self.treatments]
         for first, second in itertools.pairwise(chain):
@@ -904,13 +904,13 @@ class CaseEditor(QWidget):
         used it) and chooses « Validée » again; the INS, or a recovered identity: INSi and the document."""
         if key != "patient.ins" and status == "validated":
             text = self.tr(
-                "Un trait d'identité a été modifié : il n'a pas été contrôlé sur la pièce d'identité, l'identité "
-                "n'est plus « Validée ». Vérifiez-le sur la pièce d'identité, puis choisissez de nouveau "
-                "« Validée » : la date du contrôle devient celle du jour."
+                "Un trait d'identité a été modifié : il n'a pas été contrôlé sur la pièce d'identité, l'identité "
+                "n'est plus « Validée ». Vérifiez-le sur la pièce d'identité, puis choisissez de nouveau "
+                "« Validée » : la date du contrôle devient celle du jour."
             )
         else:
             text = self.tr(
-                "Un trait d'identité ou l'INS a été modifié : l'identité n'a plus le statut qu'elle avait. "
+                "Un trait d'identité ou l'INS a été modifié : l'identité n'a plus le statut qu'elle avait. "
                 "Vérifiez-la de nouveau (téléservice INSi, pièce d'identité), puis choisissez son statut."
             )
         self.requalify_note.setText(text)
@@ -1127,8 +1127,8 @@ class CaseEditor(QWidget):
         # Said by its id, not its patient's name: the status bar stays on screen under the lock.
         self.other_save_failed.emit(
             self.tr(
-                "Les dernières modifications du dossier {id} n'ont pas pu être enregistrées ({words}) ; "
-                "elles sont gardées jusqu'à la fermeture de Teleavis : rouvrez ce dossier pour les enregistrer."
+                "Les dernières modifications du dossier {id} n'ont pas pu être enregistrées ({words}) ; "
+                "elles sont gardées jusqu'à la fermeture de Teleavis : rouvrez ce dossier pour les enregistrer."
             ).format(id=case.id[:8], words=words.rstrip(". "))
         )
 
@@ -1185,7 +1185,7 @@ class CaseEditor(QWidget):
             parts.append(f"{label} :\n{mine.strip()}" if isinstance(mine, str) else label)
         if typed.treatments not in (stored.treatments, [], read.treatments if read is not None else None):
             lines = [" — ".join(p for p in (t.name.strip(), t.dosage.strip()) if p) for t in typed.treatments]
-            parts.append(self.tr("Traitements en cours :") + "\n" + "\n".join(line for line in lines if line))
+            parts.append(self.tr("Traitements en cours :") + "\n" + "\n".join(line for line in lines if line))
         return "\n\n".join(parts)
 
     def forget(self, case_id: str) -> None:

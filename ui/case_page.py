@@ -282,7 +282,7 @@ class CasePage(QWidget):
         self.send_reduced.setToolTip(
             self.tr(
                 "Les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, "
-                "JPEG qualité 90) ; l'expert voit qu'il s'agit de copies, les originaux restent sur ce poste."
+                "JPEG qualité 90) ; l'expert voit qu'il s'agit de copies, les originaux restent sur ce poste."
             )
         )
         self.send_reduced.setAutoDefault(False)
@@ -359,7 +359,7 @@ class CasePage(QWidget):
             else:
                 self.attention.setText(
                     self.tr(
-                        "La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau."
+                        "La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau."
                     ).format(words=info["last_error"] or "")
                 )
             self.editor.set_case(case)
@@ -434,7 +434,7 @@ class CasePage(QWidget):
         """A queued case held back: it opens in the editor, if it is still the one shown."""
         if self.case is not None and self.case.id == case_id:
             self.open(case_id, audit=False)
-            self._say_saved(self.tr("Dossier retenu : il n'est pas parti. Corrigez-le, puis envoyez-le."))
+            self._say_saved(self.tr("Dossier retenu : il n'est pas parti. Corrigez-le, puis envoyez-le."))
 
     def _order_tabs(self) -> None:
         """Tab goes down the editor, then through the capture panel (made on first use, so last in Qt's
@@ -591,7 +591,7 @@ class CasePage(QWidget):
             self._saved()
 
     def _save_failed(self, words: str) -> None:
-        self._say_saved(self.tr("Non enregistré : {words}").format(words=words), failed=True)
+        self._say_saved(self.tr("Non enregistré : {words}").format(words=words), failed=True)
 
     def _say_saved(self, text: str, *, failed: bool = False) -> None:
         """Whether the case is saved, beside its title. A refusal (« Non enregistré : Le disque est plein … »)
@@ -612,7 +612,7 @@ class CasePage(QWidget):
                 return
             self.left_case_problem.emit(
                 self.tr(
-                    "Les dernières modifications du dossier {id} n'ont pas été enregistrées : il a été modifié "
+                    "Les dernières modifications du dossier {id} n'ont pas été enregistrées : il a été modifié "
                     "ailleurs entre-temps. Rouvrez-le pour le vérifier."
                 ).format(id=case_id[:8])
             )
@@ -624,23 +624,23 @@ class CasePage(QWidget):
             # Not a command: the platform holds it (the poll found a refused case recorded all the same).
             self.told.emit(
                 self.tr(
-                    "La plateforme avait bien enregistré ce dossier : il est maintenant « {state} » et ne se "
+                    "La plateforme avait bien enregistré ce dossier : il est maintenant « {state} » et ne se "
                     "modifie plus ici."
                 ).format(state=state_words(self.case.state.value, None))
             )
         elif how == "sent":
             self.told.emit(
                 self.tr(
-                    "Ce dossier a été envoyé d'ailleurs (une commande « teleavis case send ») pendant que vous le "
-                    "complétiez : il est affiché tel qu'il est parti, sans vos dernières saisies. Pour le "
-                    "corriger, retenez-le avant qu'il ne parte (« Retenir le dossier »), puis refaites-les."
+                    "Ce dossier a été envoyé d'ailleurs (une commande « teleavis case send ») pendant que vous le "
+                    "complétiez : il est affiché tel qu'il est parti, sans vos dernières saisies. Pour le "
+                    "corriger, retenez-le avant qu'il ne parte (« Retenir le dossier »), puis refaites-les."
                 )
             )
         else:
             self.told.emit(
                 self.tr(
                     "Ce dossier a été modifié ailleurs (une autre fenêtre de Teleavis ou une commande) pendant "
-                    "que vous le complétiez : il est affiché tel qu'il est enregistré, sans vos dernières "
+                    "que vous le complétiez : il est affiché tel qu'il est enregistré, sans vos dernières "
                     "saisies. Vérifiez-le et refaites-les s'il le faut."
                 )
             )
@@ -663,25 +663,25 @@ class CasePage(QWidget):
         if how == "changed" or state in EDITABLE_STATES:
             why = self.tr(
                 "Ce dossier a été modifié ailleurs (une autre fenêtre de Teleavis ou une commande) pendant que vous "
-                "le complétiez : il est affiché tel qu'il est enregistré. Ce que vous aviez tapé et qui n'a pas pu y "
-                "être enregistré est ci-dessous : recopiez-en dans le dossier ce qu'il faut."
+                "le complétiez : il est affiché tel qu'il est enregistré. Ce que vous aviez tapé et qui n'a pas pu y "
+                "être enregistré est ci-dessous : recopiez-en dans le dossier ce qu'il faut."
             )
         elif not followed:
             why = self.tr(
-                "Ce dossier a été envoyé d'ailleurs (une commande « teleavis case send ») pendant que vous le "
-                "complétiez : il est affiché tel qu'il est parti, sans vos dernières saisies, qui sont ci-dessous. "
-                "Pour le corriger, retenez-le avant qu'il ne parte (« Retenir le dossier »), puis recopiez-les."
+                "Ce dossier a été envoyé d'ailleurs (une commande « teleavis case send ») pendant que vous le "
+                "complétiez : il est affiché tel qu'il est parti, sans vos dernières saisies, qui sont ci-dessous. "
+                "Pour le corriger, retenez-le avant qu'il ne parte (« Retenir le dossier »), puis recopiez-les."
             )
         else:
             why = self.tr(
-                "La plateforme avait bien enregistré ce dossier pendant que vous le corrigiez : il est maintenant "
-                "« {state} » et ne se modifie plus ici. Ce que vous veniez d'y taper n'est pas "
-                "parti ; le voici. Copiez-le, ou gardez-le pour votre réponse à l'expert : elle ne part que si vous "
+                "La plateforme avait bien enregistré ce dossier pendant que vous le corrigiez : il est maintenant "
+                "« {state} » et ne se modifie plus ici. Ce que vous veniez d'y taper n'est pas "
+                "parti ; le voici. Copiez-le, ou gardez-le pour votre réponse à l'expert : elle ne part que si vous "
                 "l'envoyez, quand l'expert vous pose une question. Si c'est important pour l'avis, voyez avec la "
                 "plateforme."
             ).format(state=state_words(state.value, None))
         if not shown:
-            why = self.tr("Dossier {id} : {why}").format(id=case_id[:8], why=why)
+            why = self.tr("Dossier {id} : {why}").format(id=case_id[:8], why=why)
         reply = followed and state not in (
             CaseState.ANSWERED,
             CaseState.ARCHIVED,
@@ -716,7 +716,7 @@ class CasePage(QWidget):
             # Its images' verdicts of older checks, or of the specialty before, are being made again: sent now,
             # one today's checks find unusable would leave as « good ». Their tiles say them in a moment.
             self.checklist.blocked(
-                self.tr("Les images sont en cours de vérification : envoyez le dossier dans un instant.")
+                self.tr("Les images sont en cours de vérification : envoyez le dossier dans un instant.")
             )
             return False
         self._images_from_store()
@@ -856,7 +856,7 @@ class CasePage(QWidget):
             self.tr(
                 "Ce dossier a été préparé en mode formation. Il partira cette fois vers la plateforme réelle, "
                 "chez un vrai expert, et l'acte sera facturable.\n\nEst-ce bien un vrai patient, avec sa "
-                "vraie identité et son consentement ?"
+                "vraie identité et son consentement ?"
             ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
@@ -874,8 +874,8 @@ class CasePage(QWidget):
             self.tr("Dossier préparé pour la plateforme réelle"),
             self.tr(
                 "Ce dossier a été préparé hors du mode formation, pour la plateforme réelle. Il ne part pas "
-                "vers la plateforme d'essai : il attendra dans la file d'envoi la fin du mode formation, puis "
-                "partira vers la plateforme réelle, chez un vrai expert.\n\nLe mettre en file d'envoi ?"
+                "vers la plateforme d'essai : il attendra dans la file d'envoi la fin du mode formation, puis "
+                "partira vers la plateforme réelle, chez un vrai expert.\n\nLe mettre en file d'envoi ?"
             ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,

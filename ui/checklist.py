@@ -27,7 +27,7 @@ class ChecklistPanel(QWidget):
         self.items.setAccessibleName(self.tr("Ce qu'il reste à faire avant l'envoi"))
         self.items.setWordWrap(True)
         self.items.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.items.setToolTip(self.tr("Entrée ou double-clic : aller au champ (F6 : élément suivant)"))
+        self.items.setToolTip(self.tr("Entrée ou double-clic : aller au champ (F6 : élément suivant)"))
         self.items.itemActivated.connect(self._activated)
         self.items.itemDoubleClicked.connect(self._activated)
         layout.addWidget(self.items, 1)
@@ -60,13 +60,13 @@ class ChecklistPanel(QWidget):
             item.setForeground(QBrush(readable(colour, self.items.palette().color(QPalette.ColorRole.Base))))
             self.items.addItem(item)
         if blocking:
-            self.title.setText(self.tr("Il reste %n élément(s) à compléter avant l'envoi :", "", len(blocking)))
+            self.title.setText(self.tr("Il reste %n élément(s) à compléter avant l'envoi :", "", len(blocking)))
             if self._refused_for_list and not self.message.isHidden():
                 # Said again with the count of the heading above (found in the real window: the count of
                 # the click stayed, 11, under a heading that said 9, then 1). Not read out at each key.
                 self.message.setText(self._refused_words(len(blocking)))
         else:
-            self.title.setText(self.tr("Dossier complet : il peut partir."))
+            self.title.setText(self.tr("Dossier complet : il peut partir."))
             self.message.hide()
         self._next = 0
 
@@ -76,7 +76,7 @@ class ChecklistPanel(QWidget):
         self.act.setVisible(bool(text))
 
     def _refused_words(self, count: int) -> str:
-        return self.tr("Pas encore envoyé : complétez d'abord la liste ci-dessus (%n élément(s)).", "", count)
+        return self.tr("Pas encore envoyé : complétez d'abord la liste ci-dessus (%n élément(s)).", "", count)
 
     def refused_for_list(self) -> None:
         """Say that sending waits for the items listed: their count then follows the list as it shrinks."""

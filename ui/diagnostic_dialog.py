@@ -80,4 +80,4 @@ class DiagnosticDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         if not isValid(self):
             return
-        self.summary.setText(self.tr("Le diagnostic n'a pas pu se terminer : {reason}").format(reason=str(exc)))
+        self.summary.setText(self.tr("Le diagnostic n'a pas pu se terminer : {reason}").format(reason=str(exc)))

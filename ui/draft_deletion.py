@@ -14,16 +14,16 @@ class DraftDeletionQuestion(QMessageBox):
         self.setIcon(QMessageBox.Icon.Warning)
         self.setWindowTitle(self.tr("Supprimer le brouillon"))
         self.setText(
-            self.tr("Supprimer définitivement le brouillon de {name} (%n image(s)) ?", "", images).replace(
+            self.tr("Supprimer définitivement le brouillon de {name} (%n image(s)) ?", "", images).replace(
                 "{name}", name
             )
             if name
-            else self.tr("Supprimer définitivement ce brouillon sans nom de patient (%n image(s)) ?", "", images)
+            else self.tr("Supprimer définitivement ce brouillon sans nom de patient (%n image(s)) ?", "", images)
         )
         self.setInformativeText(
             self.tr(
                 "Dossier {id}. Ce qui y a été saisi et ses photos seront effacés de ce poste, sans retour "
-                "possible. Il n'a jamais été envoyé : la plateforme n'en a aucune copie."
+                "possible. Il n'a jamais été envoyé : la plateforme n'en a aucune copie."
             ).replace("{id}", case_id[:8])
         )
         self.delete_button = self.addButton(self.tr("Supprimer le brouillon"), QMessageBox.ButtonRole.DestructiveRole)

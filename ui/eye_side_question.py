@@ -63,7 +63,7 @@ def send_despite_eye_sides(parent: QWidget, images: Sequence[tuple[str, CaseImag
     text = "\n\n".join(doubts) + "\n\n"  # each image apart: the nurse goes through them one by one
     text += QCoreApplication.translate(
         "EyeSide",
-        "Vérifiez avant d'envoyer : l'avis de l'expert (laser, injection…) porterait sur l'autre œil. "
+        "Vérifiez avant d'envoyer : l'avis de l'expert (laser, injection…) porterait sur l'autre œil. "
         "Si l'appareil enregistre ses images en miroir, vous pouvez envoyer quand même.",
     )
     return sent_once_asked(

@@ -137,7 +137,7 @@ def _get_open_file_names(
 ) -> tuple[list[str], str]:
     not_done = QCoreApplication.translate(
         "FileDialogs",
-        "La fenêtre de choix des fichiers a été fermée par le verrouillage : aucune image n'a été importée. "
+        "La fenêtre de choix des fichiers a été fermée par le verrouillage : aucune image n'a été importée. "
         "Recommencez l'import.",
     )
     return _answer(_dialog(parent, title, folder, filters, QFileDialog.FileMode.ExistingFiles, options), not_done)
@@ -163,7 +163,7 @@ def _get_save_file_name(
         dialog.setDefaultSuffix(suffix)
     not_done = QCoreApplication.translate(
         "FileDialogs",
-        "La fenêtre d'enregistrement a été fermée par le verrouillage : rien n'a été enregistré. "
+        "La fenêtre d'enregistrement a été fermée par le verrouillage : rien n'a été enregistré. "
         "Recommencez l'enregistrement.",
     )
     names, chosen = _answer(dialog, not_done)

@@ -330,8 +330,8 @@ class FollowView(QWidget):
         self.reduce_button = QPushButton(self.tr("Envoyer des copies &réduites"))
         self.reduce_button.setToolTip(
             self.tr(
-                "Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites "
-                "(côté le plus long 3000 px, JPEG qualité 90) ; l'expert voit qu'il s'agit de copies, "
+                "Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites "
+                "(côté le plus long 3000 px, JPEG qualité 90) ; l'expert voit qu'il s'agit de copies, "
                 "les originaux restent sur ce poste."
             )
         )
@@ -340,7 +340,7 @@ class FollowView(QWidget):
         # Not gone yet: the wrong photo, the wrong patient can still be held back (a draft again).
         self.take_back_button = QPushButton(self.tr("Retenir le dossier (ne pas l'envoyer)"))
         self.take_back_button.setToolTip(
-            self.tr("Le dossier n'est pas encore parti : il redevient un brouillon, à corriger puis envoyer à nouveau.")
+            self.tr("Le dossier n'est pas encore parti : il redevient un brouillon, à corriger puis envoyer à nouveau.")
         )
         self.take_back_button.clicked.connect(self._take_back)
         self.take_back_button.hide()
@@ -416,7 +416,7 @@ class FollowView(QWidget):
         self.expert_images.setIconSize(QSize(96, 96))
         self.expert_images.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.expert_images.setMaximumHeight(140)
-        self.expert_images.setToolTip(self.tr("Images jointes par l'expert : double-clic pour les agrandir"))
+        self.expert_images.setToolTip(self.tr("Images jointes par l'expert : double-clic pour les agrandir"))
         self.expert_images.itemActivated.connect(self._show_expert_image)
         answer_layout.addWidget(self.expert_images)
         # Its buttons go on to a second row where the column is narrow (found at 1280 × 720 and 125 %,
@@ -429,7 +429,7 @@ class FollowView(QWidget):
         self.print_pdf.clicked.connect(self._print)
         # Read here, kept for someone else (the doctor): bold again in the list, until the case is opened.
         self.keep_unread = QPushButton(self.tr("Marquer comme non lu"))
-        self.keep_unread.setToolTip(self.tr("Le dossier redevient « à lire » dans la liste, pour un collègue"))
+        self.keep_unread.setToolTip(self.tr("Le dossier redevient « à lire » dans la liste, pour un collègue"))
         self.keep_unread.clicked.connect(self._mark_unread)
         answer_buttons.addWidget(self.open_pdf)
         answer_buttons.addWidget(self.print_pdf)
@@ -511,14 +511,14 @@ class FollowView(QWidget):
         self.reply_images.setWordWrap(True)
         # Each image's row has its own « Retirer » (ReplyPlaces): this one takes them all.
         self.drop_images = QPushButton(self.tr("Retirer toutes les images"))
-        self.drop_images.setToolTip(self.tr("Retire toutes les images jointes ; le texte de la réponse est gardé."))
+        self.drop_images.setToolTip(self.tr("Retire toutes les images jointes ; le texte de la réponse est gardé."))
         self.drop_images.clicked.connect(self._drop_reply_images)
         self.drop_images.setVisible(False)
         self.send_reply = QPushButton(self.tr("Envoyer la réponse"))
         self.send_reply.clicked.connect(self._send_reply)
         # The cart's camera, for the photo the expert asks for while the patient is still there (ui/reply_camera.py).
         self.take_photo = QPushButton(self.tr("Prendre une photo…"))
-        self.take_photo.setToolTip(self.tr("Ouvre la caméra : chaque photo prise rejoint votre réponse."))
+        self.take_photo.setToolTip(self.tr("Ouvre la caméra : chaque photo prise rejoint votre réponse."))
         self.take_photo.clicked.connect(self._open_reply_camera)
         self.reply_camera: ReplyCamera | None = None
         reply_buttons.addWidget(self.add_images)
@@ -677,7 +677,7 @@ class FollowView(QWidget):
             if self.offline and state in (CaseState.QUEUED, CaseState.SENDING)
             else state_words(state.value, answer)
         )
-        self.state.setText(self.tr("État : {state}").format(state=said))
+        self.state.setText(self.tr("État : {state}").format(state=said))
         from app.business_status import (
             every_language,
             reason_repeats,
@@ -688,7 +688,7 @@ class FollowView(QWidget):
         words = [w for w in (status, info.get("last_error")) if w]
         if info.get("last_error") and held_by_platform(state.value, history):
             # The platform's answer (409/412: several patients under its INS), not a cut: why it waits.
-            words[words.index(info["last_error"])] = self.tr("Pourquoi il n'est pas parti : {words}").format(
+            words[words.index(info["last_error"])] = self.tr("Pourquoi il n'est pas parti : {words}").format(
                 words=info["last_error"]
             )
         # The platform's reason, unless it only says again what the status or the state says (« L'expert
@@ -702,13 +702,13 @@ class FollowView(QWidget):
         ):
             words.insert(
                 1 if status else 0,
-                self.tr("Motif donné par la plateforme, dans ses propres mots : « {reason} »").format(
+                self.tr("Motif donné par la plateforme, dans ses propres mots : « {reason} »").format(
                     reason=info["status_reason"]
                 ),
             )
         if state in (CaseState.QUEUED, CaseState.SENDING) and not words:
             words.append(
-                self.tr("Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.")
+                self.tr("Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.")
             )
         if state.value in WAITING_FOR_EXPERT:
             words.extend(self._what_comes_next(case))
@@ -718,9 +718,9 @@ class FollowView(QWidget):
         if state == CaseState.ON_HOLD and not replied and not gone:
             # Found by a nurse's day: « L'expert demande un complément » and nothing more above the box.
             self._answer_here = self.tr(
-                "Répondez à l'expert ci-dessous : écrivez votre réponse, ajoutez des photos si besoin "
-                "(« Ajouter des images… », ou « Prendre une photo… » avec la caméra), puis cliquez sur "
-                "« Envoyer la réponse ». Il reprendra alors son analyse."
+                "Répondez à l'expert ci-dessous : écrivez votre réponse, ajoutez des photos si besoin "
+                "(« Ajouter des images… », ou « Prendre une photo… » avec la caméra), puis cliquez sur "
+                "« Envoyer la réponse ». Il reprendra alors son analyse."
             )
             words.append(self._answer_here)
         elsewhere = self._sent_elsewhere(case.id, state)
@@ -729,7 +729,7 @@ class FollowView(QWidget):
         row = Outbox(self.store).row(case.id) if state in (CaseState.QUEUED, CaseState.SENDING) else None
         if row is not None and row.reduced:
             # One of the case's own words (not written over them): once it left, the page says where it is.
-            words.append(self.tr("Copies réduites demandées : les photos pas encore parties seront envoyées réduites."))
+            words.append(self.tr("Copies réduites demandées : les photos pas encore parties seront envoyées réduites."))
         self._detail_words = words
         self._show_detail()
         if state not in (CaseState.QUEUED, CaseState.SENDING):
@@ -753,7 +753,7 @@ class FollowView(QWidget):
             who = self.tr("Expert") if message.direction == "from-expert" else self.tr("Vous")
             when = local_time(message.sent_at or message.created_at)
             said = (
-                self.tr("message retiré par l'expert (envoyé par erreur) : n'en tenez pas compte.")
+                self.tr("message retiré par l'expert (envoyé par erreur) : n'en tenez pas compte.")
                 if message.withdrawn
                 else message.text
             )
@@ -771,9 +771,9 @@ class FollowView(QWidget):
                 ).format(when=when or "—")
             line, line_below = (
                 (
-                    self.tr("{who}, {when} : {said}").format(who=who, when=told, said=said)
+                    self.tr("{who}, {when} : {said}").format(who=who, when=told, said=said)
                     if told
-                    else self.tr("{who} : {said}").format(who=who, said=said)
+                    else self.tr("{who} : {said}").format(who=who, said=said)
                 )
                 for told in (when, below or when)
             )
@@ -782,8 +782,8 @@ class FollowView(QWidget):
                 # (an eye to check said, as the report says it: the expert's advice may rest on the wrong eye)
                 shows = [self._image_words(image) + self._eye_check(image) for image in images]
                 # As the language separates them: « dos ; bras » in French, "back; arm" in English.
-                separator = " ; " if language() == "fr" else "; "
-                more = "\n" + self.tr("%n image(s) jointe(s) : ", "", len(images)) + separator.join(shows)
+                separator = "\u202f; " if language() == "fr" else "; "  # a narrow no-break space, as tr()'s
+                more = "\n" + self.tr("%n image(s) jointe(s) : ", "", len(images)) + separator.join(shows)
                 line, line_below = line + more, line_below + more
             item = QListWidgetItem(line)
             if below:
@@ -828,22 +828,22 @@ class FollowView(QWidget):
             self.reply_saved.clear()
         if stranded and gone == "erased":
             why = self.tr(
-                "La plateforme d'essai de ce dossier d'entraînement a été effacée : votre réponse ne peut plus "
-                "partir, son expert n'est plus là. Aucun vrai patient n'est concerné : vous pouvez supprimer ce "
+                "La plateforme d'essai de ce dossier d'entraînement a été effacée : votre réponse ne peut plus "
+                "partir, son expert n'est plus là. Aucun vrai patient n'est concerné : vous pouvez supprimer ce "
                 "dossier d'essai, et en préparer un nouveau pour vous entraîner à répondre."
             )
         elif stranded:
             why = self.tr(
-                "Ce dossier a été envoyé à la plateforme d'essai, pendant le mode formation : votre réponse ne "
+                "Ce dossier a été envoyé à la plateforme d'essai, pendant le mode formation : votre réponse ne "
                 "peut pas partir vers son expert. S'il s'agit d'un vrai patient, refaites une demande."
             )
         elif closed and state == CaseState.ANSWERED:
             why = self.tr(
-                "L'expert a répondu : l'échange est clos, rien ne lui part plus d'ici. Pour une nouvelle "
+                "L'expert a répondu : l'échange est clos, rien ne lui part plus d'ici. Pour une nouvelle "
                 "question sur ce patient, faites une nouvelle demande."
             )
         elif closed:
-            why = self.tr("L'expert n'attend pas de réponse : vous pourrez lui écrire ici s'il pose une question.")
+            why = self.tr("L'expert n'attend pas de réponse : vous pourrez lui écrire ici s'il pose une question.")
         else:
             why = ""
         self.reply_closed.setText(why)
@@ -895,14 +895,14 @@ class FollowView(QWidget):
         words = [
             self.tr(
                 "La réponse de l'expert arrivera ici, dans ce dossier, et une alerte vous préviendra (Teleavis "
-                "fermé : à sa prochaine ouverture). Demande urgente : la télé-expertise n'est pas un service "
+                "fermé : à sa prochaine ouverture). Demande urgente : la télé-expertise n'est pas un service "
                 "d'urgence. Si l'état du patient ne peut pas attendre la réponse, ou s'il s'aggrave, appelez "
                 "sans attendre le spécialiste de garde ou le 15."
             )
             if case.priority == "urgent"
             else self.tr(
                 "La réponse de l'expert arrivera ici, dans ce dossier, et une alerte vous préviendra (Teleavis "
-                "fermé : à sa prochaine ouverture). Vous n'avez rien d'autre à faire d'ici là."
+                "fermé : à sa prochaine ouverture). Vous n'avez rien d'autre à faire d'ici là."
             )
         ]
         try:
@@ -916,7 +916,7 @@ class FollowView(QWidget):
             late = instant is not None and instant.tzinfo is not None and instant < utc_now()
             words.append(
                 (
-                    self.tr("Réponse promise pour le {when} : elle n'est pas encore arrivée.")
+                    self.tr("Réponse promise pour le {when} : elle n'est pas encore arrivée.")
                     if late
                     else self.tr("Réponse promise pour le {when}.")
                 ).format(when=local_time(due))
@@ -931,7 +931,7 @@ class FollowView(QWidget):
         self.reply_late.setVisible(late)
         self.reply_late.setText(
             self.tr(
-                "Le dossier n'attend plus de réponse de votre part : la réponse commencée ci-dessus n'est pas "
+                "Le dossier n'attend plus de réponse de votre part : la réponse commencée ci-dessus n'est pas "
                 "partie et ne peut pas partir. Effacez-la, ou gardez-la si l'expert pose une nouvelle question."
             )
             if late
@@ -959,12 +959,12 @@ class FollowView(QWidget):
             return ""
         if destination == PLATFORM and now == TRAINING:
             return self.tr(
-                "Envoyé à la plateforme réelle : ce dossier n'est pas suivi pendant le mode formation. La "
+                "Envoyé à la plateforme réelle : ce dossier n'est pas suivi pendant le mode formation. La "
                 "réponse de l'expert et ses questions arriveront quand le mode formation sera arrêté."
             )
         if destination == TRAINING and now == PLATFORM:
             return self.tr(
-                "Envoyé à la plateforme d'essai pendant le mode formation : ce dossier n'est plus suivi, "
+                "Envoyé à la plateforme d'essai pendant le mode formation : ce dossier n'est plus suivi, "
                 "aucune réponse ne viendra."
             )
         return ""
@@ -1130,17 +1130,17 @@ class FollowView(QWidget):
         self.conclusion.setText(
             answer.conclusion
             or (
-                self.tr("(pas de conclusion écrite : voir les documents joints)")
+                self.tr("(pas de conclusion écrite : voir les documents joints)")
                 if len(files.pdfs) > 1
-                else self.tr("(pas de conclusion écrite : voir le compte rendu)")
+                else self.tr("(pas de conclusion écrite : voir le compte rendu)")
             )
         )
         self.expert.setText(
-            self.tr("Expert : {name} — {when}").format(name=answer.expert or "—", when=local_time(answer.issued))
+            self.tr("Expert : {name} — {when}").format(name=answer.expert or "—", when=local_time(answer.issued))
         )
         advice = follow_up_words(answer)
         if advice:
-            self.follow_up.setText(self.tr("Conseil de suivi : {advice}.").format(advice=advice))
+            self.follow_up.setText(self.tr("Conseil de suivi : {advice}.").format(advice=advice))
             self.follow_up.show()
         else:
             self.follow_up.hide()
@@ -1174,7 +1174,7 @@ class FollowView(QWidget):
         )
         lines = [self._damaged_words(item, len(files.pdfs)) for item in damaged]
         if damaged and not self._answer_readable:
-            lines.append(self.tr("Rien de cette réponse ne peut être lu ici : le dossier reste « à lire »."))
+            lines.append(self.tr("Rien de cette réponse ne peut être lu ici : le dossier reste « à lire »."))
         self.damaged.setText("\n".join(lines))
         self.damaged.setVisible(bool(damaged))
 
@@ -1196,11 +1196,11 @@ class FollowView(QWidget):
         title = str(item.get("title") or "").strip()
         if count > 1 and title:
             return self.tr(
-                "Le document « {title} » joint par l'expert est endommagé : Teleavis ne peut pas l'afficher. "
+                "Le document « {title} » joint par l'expert est endommagé : Teleavis ne peut pas l'afficher. "
                 "Demandez-le à l'expert, ou lisez-le sur la plateforme."
             ).format(title=title)
         return self.tr(
-            "Le compte rendu joint par l'expert est endommagé : Teleavis ne peut pas l'afficher. Demandez-le à "
+            "Le compte rendu joint par l'expert est endommagé : Teleavis ne peut pas l'afficher. Demandez-le à "
             "l'expert, ou lisez-le sur la plateforme."
         )
 
@@ -1214,11 +1214,11 @@ class FollowView(QWidget):
             title = str(item.get("title") or "").strip()
             words = (
                 self.tr(
-                    "Pièce jointe « {title} » ({kind}) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme."
+                    "Pièce jointe « {title} » ({kind}) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme."
                 )
                 if title
                 else self.tr(
-                    "Pièce jointe sans titre ({kind}) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme."
+                    "Pièce jointe sans titre ({kind}) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme."
                 )
             )
             lines.append(words.format(title=title, kind=kind))
@@ -1239,7 +1239,7 @@ class FollowView(QWidget):
         self.pdf_choice.blockSignals(False)
         several = len(files.pdfs) > 1
         self.pdf_choice_words.setText(
-            self.tr("L'expert a joint {n} documents PDF : choisissez celui à afficher, ouvrir ou imprimer.").replace(
+            self.tr("L'expert a joint {n} documents PDF : choisissez celui à afficher, ouvrir ou imprimer.").replace(
                 "{n}", str(len(files.pdfs))
             )
             if several
@@ -1260,7 +1260,7 @@ class FollowView(QWidget):
             self.print_pdf.setText(self.tr("Imprimer le document choisi…"))
             self.outside_note.setText(
                 self.tr(
-                    "Le document est ouvert dans le lecteur PDF de l'ordinateur : il ne se verrouille pas "
+                    "Le document est ouvert dans le lecteur PDF de l'ordinateur : il ne se verrouille pas "
                     "avec Teleavis. Fermez-le avant de quitter le poste."
                 )
             )
@@ -1269,7 +1269,7 @@ class FollowView(QWidget):
             self.print_pdf.setText(self.tr("Imprimer le compte rendu…"))
             self.outside_note.setText(
                 self.tr(
-                    "Le compte rendu est ouvert dans le lecteur PDF de l'ordinateur : il ne se verrouille pas "
+                    "Le compte rendu est ouvert dans le lecteur PDF de l'ordinateur : il ne se verrouille pas "
                     "avec Teleavis. Fermez-le avant de quitter le poste."
                 )
             )
@@ -1381,7 +1381,7 @@ class FollowView(QWidget):
         meter.add(sent, total)
         # The word agrees with the count (« Envoi : 0 sur 1 image », "Sending: 0 of 1 image"): it said
         # « image(s) », and "0 of 1 image(s)" in English.
-        words = self.tr("Envoi : {done} sur %n image(s) — {sent} Kio sur {total} Kio", "", count).format(
+        words = self.tr("Envoi : {done} sur %n image(s) — {sent} Kio sur {total} Kio", "", count).format(
             done=done, sent=sent // 1024, total=total // 1024
         )
         # Reduced copies chosen: what is left is counted as they weigh (sync/engine.py), and said so.
@@ -1392,11 +1392,11 @@ class FollowView(QWidget):
             faster = ""
             if self.reply_reduce.offered:
                 faster = self.tr(
-                    " — pour aller plus vite : « Envoyer la réponse en copies réduites » (les originaux restent ici)."
+                    " — pour aller plus vite : « Envoyer la réponse en copies réduites » (les originaux restent ici)."
                 )
             elif not self.reduce_button.isHidden():
                 faster = self.tr(
-                    " — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici)."
+                    " — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici)."
                 )
             words += "\n" + slow[:1].upper() + slow[1:] + faster
         self.progress_words.setText(words)
@@ -1492,7 +1492,7 @@ class FollowView(QWidget):
             QMessageBox.warning(
                 self,
                 "Teleavis",
-                self.tr("Le PDF n'a pas pu être ouvert : le dossier temporaire n'accepte pas l'écriture."),
+                self.tr("Le PDF n'a pas pu être ouvert : le dossier temporaire n'accepte pas l'écriture."),
             )
             return
         if QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
@@ -1520,7 +1520,7 @@ class FollowView(QWidget):
         box = QMessageBox(QMessageBox.Icon.Information, "Teleavis", "", parent=self)
         box.setText(
             self.tr(
-                "Aucune imprimante n'est installée sur cet ordinateur : le document ne peut pas être imprimé "
+                "Aucune imprimante n'est installée sur cet ordinateur : le document ne peut pas être imprimé "
                 "d'ici. Vous pouvez l'enregistrer en PDF, avec le dossier, pour l'imprimer depuis un autre poste."
             )
         )
@@ -1579,7 +1579,7 @@ class FollowView(QWidget):
                 self,
                 "Teleavis",
                 self.tr(
-                    "Le document n'a pas pu être imprimé : le dossier privé de cet ordinateur n'accepte pas "
+                    "Le document n'a pas pu être imprimé : le dossier privé de cet ordinateur n'accepte pas "
                     "l'écriture. Rien n'a été envoyé à l'imprimante."
                 ),
             )
@@ -1621,15 +1621,15 @@ class FollowView(QWidget):
         from app.report_text import view_words
 
         lines = [
-            self.tr("Question : {text}").format(text=case.question.strip() or "—"),
-            self.tr("Résumé clinique : {text}").format(text=case.summary.strip() or "—"),
+            self.tr("Question : {text}").format(text=case.question.strip() or "—"),
+            self.tr("Résumé clinique : {text}").format(text=case.summary.strip() or "—"),
         ]
         if case.images:
             where = ("\u00a0; " if language() == "fr" else "; ").join(
                 f"{number}. {view_words(image, language())}{self._eye_check(image)}"
                 for number, image in enumerate(case.images, start=1)
             )
-            lines.append(self.tr("Images ({n}) : {where}").format(n=len(case.images), where=where))
+            lines.append(self.tr("Images ({n}) : {where}").format(n=len(case.images), where=where))
         return "\n".join(lines)
 
     def _stored_draft(self, case_id: str) -> str:
@@ -1710,7 +1710,7 @@ class FollowView(QWidget):
         why = why.strip()
         why = why[:1].lower() + why[1:] + ("" if why.endswith((".", "!", "?")) else ".")
         words = self.tr(
-            "Les photos jointes à la réponse n'ont pas été gardées sur ce poste : {why} Elles restent jointes "
+            "Les photos jointes à la réponse n'ont pas été gardées sur ce poste : {why} Elles restent jointes "
             "dans cette fenêtre, mais seraient perdues si Teleavis se fermait."
         ).format(why=why)
         # (tr_in, not tr: the translation tool would take the key for a window string)
@@ -1718,7 +1718,7 @@ class FollowView(QWidget):
         retry = not (isinstance(exc, TeleavisError) and exc.message == gone)
         if retry:
             words += " " + self.tr(
-                "Laissez Teleavis ouvert : une fois le problème réglé, cliquez « Réessayer de garder les photos », "
+                "Laissez Teleavis ouvert : une fois le problème réglé, cliquez « Réessayer de garder les photos », "
                 "ou envoyez la réponse."
             )
         self._unkept[case_id] = (words, retry)
@@ -1949,12 +1949,12 @@ class FollowView(QWidget):
             lines.insert(
                 1,
                 self.tr(
-                    "La photo de votre réponse refusée est de nouveau jointe : elle part avec celle-ci, sauf si "
+                    "La photo de votre réponse refusée est de nouveau jointe : elle part avec celle-ci, sauf si "
                     "vous la retirez."
                 )
                 if len(again) == 1
                 else self.tr(
-                    "Les photos de votre réponse refusée sont de nouveau jointes : elles partent avec celle-ci, "
+                    "Les photos de votre réponse refusée sont de nouveau jointes : elles partent avec celle-ci, "
                     "sauf si vous les retirez."
                 ),
             )
@@ -1973,7 +1973,7 @@ class FollowView(QWidget):
                     for w in (
                         f"{number}. {name}",
                         verdict,
-                        self.tr("image de la réponse refusée : elle part avec celle-ci"),
+                        self.tr("image de la réponse refusée : elle part avec celle-ci"),
                     )
                     if w
                 )
@@ -1983,14 +1983,14 @@ class FollowView(QWidget):
             said = (
                 # A photo joined again goes reduced (app/reply_drafts.py ``refused_too_large``); a DICOM never is.
                 self.tr(
-                    "L'image « {image} » de votre réponse refusée est retirée : elle dépasse la taille acceptée "
-                    "par la plateforme. Les autres partent avec votre réponse ; pour l'envoyer aussi, joignez-la "
-                    "de nouveau : elle partira en copie réduite (l'original reste sur ce poste)."
+                    "L'image « {image} » de votre réponse refusée est retirée : elle dépasse la taille acceptée "
+                    "par la plateforme. Les autres partent avec votre réponse ; pour l'envoyer aussi, joignez-la "
+                    "de nouveau : elle partira en copie réduite (l'original reste sur ce poste)."
                 )
                 if record is not None and record.content_type in PHOTOS
                 else self.tr(
-                    "L'image « {image} » de votre réponse refusée est retirée : elle dépasse la taille acceptée "
-                    "par la plateforme. Les autres partent avec votre réponse ; pour l'envoyer aussi, exportez-la "
+                    "L'image « {image} » de votre réponse refusée est retirée : elle dépasse la taille acceptée "
+                    "par la plateforme. Les autres partent avec votre réponse ; pour l'envoyer aussi, exportez-la "
                     "de nouveau de l'appareil en plus petit, puis joignez-la."
                 )
             )
@@ -2083,15 +2083,15 @@ class FollowView(QWidget):
         if back and self._refused_why:
             self.reply_back.setText(
                 self.tr(
-                    "Votre réponse n'est pas partie. Raison : {why} Ses mots sont revenus ci-dessous, prêts à "
-                    "être renvoyés : corrigez-les si besoin, puis cliquez « Envoyer la réponse »."
+                    "Votre réponse n'est pas partie. Raison : {why} Ses mots sont revenus ci-dessous, prêts à "
+                    "être renvoyés : corrigez-les si besoin, puis cliquez « Envoyer la réponse »."
                 ).format(why=self._reason_alone(self._refused_why))
             )
         elif back:
             self.reply_back.setText(
                 self.tr(
-                    "Votre réponse n'est pas partie : elle a été refusée. Ses mots sont revenus ci-dessous, prêts à "
-                    "être renvoyés : corrigez-les si besoin, puis cliquez « Envoyer la réponse »."
+                    "Votre réponse n'est pas partie : elle a été refusée. Ses mots sont revenus ci-dessous, prêts à "
+                    "être renvoyés : corrigez-les si besoin, puis cliquez « Envoyer la réponse »."
                 )
             )
         self.reply_back.setVisible(back)
@@ -2196,7 +2196,7 @@ class FollowView(QWidget):
             unusable = next((f for f in image.record.quality if f.level == "blocking"), None)
             held = self.store.copy_held(case_id, image, patient)
             if unusable is not None:  # as a case's photo, an unusable one never goes to the expert
-                said.append(self.tr("« {name} » n'est pas jointe : {reason}").format(name=name, reason=unusable.text()))
+                said.append(self.tr("« {name} » n'est pas jointe : {reason}").format(name=name, reason=unusable.text()))
             elif (
                 held is not None
                 and held[2]
@@ -2205,7 +2205,7 @@ class FollowView(QWidget):
             ):
                 image_id = case.images[held[1] - 1].id
                 if any(image_id == joined_id for joined_id, _name in again):
-                    said.append(self.tr("« {name} » est déjà jointe à cette réponse.").format(name=name))
+                    said.append(self.tr("« {name} » est déjà jointe à cette réponse.").format(name=name))
                 else:
                     again.append((image_id, name))
                     self._again_off.get(case_id, set()).discard(image_id)
@@ -2217,7 +2217,7 @@ class FollowView(QWidget):
             elif held is not None:
                 said.append(message("in_another_case", name=name, case=held[0][:8]))
             elif keys(image) & joined:
-                said.append(self.tr("« {name} » est déjà jointe à cette réponse.").format(name=name))
+                said.append(self.tr("« {name} » est déjà jointe à cette réponse.").format(name=name))
             else:
                 joined |= keys(image)
                 kept.append(image)
@@ -2277,7 +2277,7 @@ class FollowView(QWidget):
 
             frame = take()
             if frame is None:
-                raise TeleavisError(self.tr("La caméra n'a pas donné d'image : vérifiez-la puis reprenez la photo."))
+                raise TeleavisError(self.tr("La caméra n'a pas donné d'image : vérifiez-la puis reprenez la photo."))
             return [(name, prepare_frame(frame, specialty=specialty, device=device))]
 
         camera = self.reply_camera
@@ -2577,7 +2577,7 @@ class FollowView(QWidget):
         if self._reply_preparing.get(self.case.id):
             self.reply_problem.setText(
                 self.tr(
-                    "Une photo jointe est encore en préparation : rien n'est parti. "
+                    "Une photo jointe est encore en préparation : rien n'est parti. "
                     "Attendez qu'elle apparaisse sous le texte, puis envoyez la réponse."
                 )
             )
@@ -2599,7 +2599,7 @@ class FollowView(QWidget):
             )
             self.reply_problem.setText(
                 self.tr(
-                    "Une image jointe est déjà {where} : rien n'est parti. Retirez les images et joignez les bonnes."
+                    "Une image jointe est déjà {where} : rien n'est parti. Retirez les images et joignez les bonnes."
                 ).format(where=where)
             )
             return
@@ -2620,7 +2620,7 @@ class FollowView(QWidget):
         self._show_reply_images()
         self.reply_problem.clear()
         self.reply_saved.setText(
-            self.tr("Votre réponse à l'expert est enregistrée : elle part avec la prochaine synchronisation.")
+            self.tr("Votre réponse à l'expert est enregistrée : elle part avec la prochaine synchronisation.")
         )
         self.reply_queued.emit(self.case.id)
         self.refresh()

@@ -64,7 +64,7 @@ def about_text(store: Store, licences: Path | None = None) -> str:
     what = tr("demandes de télé-expertise et leurs réponses")
     parts = tr(
         "Teleavis utilise Qt (LGPL-3.0), OpenCV (Apache-2.0), Python et d'autres logiciels libres, chacun "
-        "sous sa licence : la liste et les textes sont installés avec le programme."
+        "sous sa licence : la liste et les textes sont installés avec le programme."
     )
     return f"<p><b>Teleavis</b> — {what}</p><table>{lines}</table><p>{parts}</p>"
 

@@ -50,7 +50,7 @@ class ImageStrip(QScrollArea):
         self._layout = QHBoxLayout(self._row)
         self._layout.setContentsMargins(6, 2, 6, 2)  # the room is the tiles' words (a 1366 × 768 screen)
         self._layout.setAlignment(Qt.AlignmentFlag.AlignLeft)
-        self.empty_label = QLabel(self.tr("Aucune image pour l'instant : prenez une photo ou importez-en une."))
+        self.empty_label = QLabel(self.tr("Aucune image pour l'instant : prenez une photo ou importez-en une."))
         self.setWidget(self._row)
         see_through(self)
         # The tiles laid out again (the strip shown at last, their thumbnails come, the window resized): the

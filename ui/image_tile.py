@@ -238,7 +238,7 @@ class ImageTile(QFrame):
         if other and self.level != "blocking" and self.other_patient:
             sentence = "⚠ " + self.tr("Autre patient selon l'appareil")
         elif other and self.level != "blocking":
-            sentence = "⚠ " + self.tr("Nom seul : identité non confirmée")
+            sentence = "⚠ " + self.tr("Nom seul : identité non confirmée")
         else:
             # A good image: its badge says « ✓ Bonne qualité », said again under it (and a line taken from
             # the caption's room at 1366 × 768); the line above the photos says it when it is selected.
@@ -305,9 +305,9 @@ class ImageTile(QFrame):
             "blocking": self.tr("inutilisable"),
         }[self.level]
         # Separated as the language does (it said " ; " in English too).
-        shows = self.caption.text().replace("\n⚠ ", " ; " if language() == "fr" else "; ").replace(" · ", ", ")
+        shows = self.caption.text().replace("\n⚠ ", "\u202f; " if language() == "fr" else "; ").replace(" · ", ", ")
         if self.sentence.text():
-            name = self.tr("Image {n}, {verdict} : {quality} — {shows}").format(
+            name = self.tr("Image {n}, {verdict} : {quality} — {shows}").format(
                 n=self.number, verdict=verdict, quality=self.sentence.text(), shows=shows
             )
         else:

@@ -50,7 +50,7 @@ class KeptTyping(QDialog):
         buttons.addWidget(self.copy)
         self.for_reply = QPushButton(self.tr("Garder pour répondre à l'expert"))
         self.for_reply.setToolTip(
-            self.tr("Les met dans votre réponse à l'expert, gardée sur ce poste : elle part quand vous l'envoyez")
+            self.tr("Les met dans votre réponse à l'expert, gardée sur ce poste : elle part quand vous l'envoyez")
         )
         self.for_reply.clicked.connect(self._keep_for_reply)
         self.for_reply.setVisible(reply)
@@ -79,7 +79,7 @@ class KeptTyping(QDialog):
 
     def _copy(self) -> None:
         QGuiApplication.clipboard().setText(self.typed.toPlainText())
-        self.said.setText(self.tr("Copié : collez-le où il le faut (Ctrl+V)."))
+        self.said.setText(self.tr("Copié : collez-le où il le faut (Ctrl+V)."))
         announce(self.said, self.said.text())
 
     def _keep_for_reply(self) -> None:

@@ -238,7 +238,7 @@ class LockScreen(QWidget):
             return
         # Found by a nurse's day: « incorrect » and nothing to do next.
         self._tell(
-            self.tr("Ce n'est pas le bon code ou la bonne phrase secrète : retapez-le, en vérifiant les majuscules.")
+            self.tr("Ce n'est pas le bon code ou la bonne phrase secrète : retapez-le, en vérifiant les majuscules.")
         )
         self._show_wait()
 

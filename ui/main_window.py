@@ -108,7 +108,7 @@ class Notifier(QObject):
         """Told in the tray, by the window's alert, and to a screen reader (``urgent``: at once)."""
         self.shown.append((title, text))
         # « Titre : texte » in French, "Title: text" in English (it said "Expert's answer : …" in English).
-        colon = " : " if language() == "fr" else ": "
+        colon = "\u00a0: " if language() == "fr" else ": "  # a no-break space: « : » never starts a line
         announce(self.window, f"{title}{colon}{text}" if title != "Teleavis" else text, urgent=urgent)
         self.show_tray()
         if self.tray is not None:
@@ -490,7 +490,7 @@ class MainWindow(QMainWindow):
             button.setFlat(True)
             button.setAutoDefault(False)
             button.setToolTip(
-                self.tr("Une réponse ou une question de l'expert attend d'être lue : cliquez pour voir la liste.")
+                self.tr("Une réponse ou une question de l'expert attend d'être lue : cliquez pour voir la liste.")
             )
             button.clicked.connect(self.show_news)
             button.hide()
@@ -590,7 +590,7 @@ class MainWindow(QMainWindow):
         dialog.rejected.connect(
             lambda: self.statusBar().showMessage(
                 self.tr(
-                    "Sans code, Teleavis ne se verrouille pas quand vous vous absentez : choisissez-en un dans "
+                    "Sans code, Teleavis ne se verrouille pas quand vous vous absentez : choisissez-en un dans "
                     "Édition > Réglages, onglet Sécurité."
                 )
             )
@@ -691,7 +691,7 @@ class MainWindow(QMainWindow):
             said.append(
                 self.tr(
                     "Ce que vous aviez tapé et qui n'a pas pu être enregistré dans le dossier ({ids}) est encore "
-                    "dans sa fenêtre : il sera perdu si vous fermez Teleavis. Copiez-le, ou gardez-le pour votre "
+                    "dans sa fenêtre : il sera perdu si vous fermez Teleavis. Copiez-le, ou gardez-le pour votre "
                     "réponse à l'expert, d'abord."
                 ).format(ids=ids)
             )
@@ -701,12 +701,12 @@ class MainWindow(QMainWindow):
                 (
                     self.tr(
                         "Votre réponse à l'expert n'est pas envoyée ({ids}). Elle est gardée sur ce poste, "
-                        "mais l'expert ne la recevra qu'une fois « Envoyer la réponse » cliqué."
+                        "mais l'expert ne la recevra qu'une fois « Envoyer la réponse » cliqué."
                     )
                     if len(unsent) == 1
                     else self.tr(
                         "Des réponses aux experts ne sont pas envoyées ({ids}). Elles sont gardées sur ce poste, "
-                        "mais les experts ne les recevront qu'une fois « Envoyer la réponse » cliqué."
+                        "mais les experts ne les recevront qu'une fois « Envoyer la réponse » cliqué."
                     )
                 ).format(ids=ids)
             )
@@ -717,36 +717,36 @@ class MainWindow(QMainWindow):
             if unkept:
                 said[-1] += " " + (
                     self.tr(
-                        "La photo jointe n'a pas pu être gardée sur ce poste : elle sera perdue si vous fermez "
+                        "La photo jointe n'a pas pu être gardée sur ce poste : elle sera perdue si vous fermez "
                         "Teleavis."
                     )
                     if unkept == 1
                     else self.tr(
-                        "{n} photos jointes n'ont pas pu être gardées sur ce poste : elles seront perdues si vous "
+                        "{n} photos jointes n'ont pas pu être gardées sur ce poste : elles seront perdues si vous "
                         "fermez Teleavis."
                     ).format(n=unkept)
                 )
             if photos:
                 said[-1] += " " + (
                     self.tr(
-                        "La photo jointe à la réponse est gardée avec elle : vous la retrouverez à la prochaine "
+                        "La photo jointe à la réponse est gardée avec elle : vous la retrouverez à la prochaine "
                         "ouverture du dossier."
                     )
                     if photos == 1
                     else self.tr(
-                        "Les {n} photos jointes aux réponses sont gardées avec elles : vous les retrouverez à la "
+                        "Les {n} photos jointes aux réponses sont gardées avec elles : vous les retrouverez à la "
                         "prochaine ouverture du dossier."
                     ).format(n=photos)
                 )
         if waiting:
             said.append(
                 self.tr(
-                    "Un envoi à la plateforme n'est pas encore parti : il partira à la prochaine ouverture de "
+                    "Un envoi à la plateforme n'est pas encore parti : il partira à la prochaine ouverture de "
                     "Teleavis. Pour qu'il parte dès que le réseau le permet, laissez Teleavis ouvert."
                 )
                 if waiting == 1
                 else self.tr(
-                    "{n} envois à la plateforme ne sont pas encore partis : ils partiront à la prochaine "
+                    "{n} envois à la plateforme ne sont pas encore partis : ils partiront à la prochaine "
                     "ouverture de Teleavis. Pour qu'ils partent dès que le réseau le permet, laissez Teleavis "
                     "ouvert."
                 ).format(n=waiting)
@@ -754,7 +754,7 @@ class MainWindow(QMainWindow):
         if waiting and not screen_lock.available(self.store):
             said.append(
                 self.tr(
-                    "Sans code de verrouillage, Teleavis ne se verrouille pas seul : si vous le laissez ouvert, "
+                    "Sans code de verrouillage, Teleavis ne se verrouille pas seul : si vous le laissez ouvert, "
                     "verrouillez la session de l'ordinateur."
                 )
             )
@@ -843,7 +843,7 @@ class MainWindow(QMainWindow):
         settings = self.store.settings
         mode = settings.peek("training")
         training = mode == "on" or (mode == "auto" and not settings.peek("platform.url"))
-        words = [self.tr("Mode formation : les dossiers partent vers une plateforme d'essai, pas vers un expert réel.")]
+        words = [self.tr("Mode formation : les dossiers partent vers une plateforme d'essai, pas vers un expert réel.")]
         try:
             waiting = self.store.followed_on(PLATFORM) if training else 0
         except TeleavisError:
@@ -851,7 +851,7 @@ class MainWindow(QMainWindow):
         if waiting:
             words.append(
                 self.tr(
-                    "%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation : "
+                    "%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation : "
                     "leurs réponses arriveront quand vous quitterez le mode formation.",
                     "",
                     waiting,
@@ -871,7 +871,7 @@ class MainWindow(QMainWindow):
             "information",
             "Teleavis",
             self.tr(
-                "Teleavis est déjà ouvert, hors mode formation : les dossiers faits ici partent vers un expert "
+                "Teleavis est déjà ouvert, hors mode formation : les dossiers faits ici partent vers un expert "
                 "réel. Pour vous former, quittez-le (Dossiers > Quitter), puis relancez-le en mode formation."
             ),
         )
@@ -975,7 +975,7 @@ class MainWindow(QMainWindow):
         if not self.worklist.deletable(case_id):
             self.statusBar().showMessage(
                 self.tr(
-                    "Ce dossier ne peut pas être supprimé : il a été mis en file d'envoi ou envoyé, et la plateforme "
+                    "Ce dossier ne peut pas être supprimé : il a été mis en file d'envoi ou envoyé, et la plateforme "
                     "peut en avoir une copie. Seul un brouillon jamais envoyé se supprime."
                 ),
                 10000,
@@ -1077,7 +1077,7 @@ class MainWindow(QMainWindow):
     def _send_refused(self, case_id: str) -> None:
         """A case left before its queueing was refused: the status bar names it (its id, no name)."""
         self.statusBar().showMessage(
-            self.tr("Le dossier {id} n'est pas parti : ouvrez-le pour voir pourquoi.").format(id=case_id[:8])
+            self.tr("Le dossier {id} n'est pas parti : ouvrez-le pour voir pourquoi.").format(id=case_id[:8])
         )
 
     def _queued(self, _case_id: str) -> None:
@@ -1108,7 +1108,7 @@ class MainWindow(QMainWindow):
         elif state == CaseState.ANSWERED.value and detail == AnswerNews.WITHDRAWN:
             self.notifier.notify(
                 self.tr("Réponse de l'expert retirée"),
-                self.tr("La réponse du dossier {id} a été retirée : n'en tenez pas compte.").format(id=case_id[:8]),
+                self.tr("La réponse du dossier {id} a été retirée : n'en tenez pas compte.").format(id=case_id[:8]),
             )
         elif state == CaseState.ANSWERED.value and detail == AnswerNews.AMENDED:
             self.notifier.notify(
@@ -1123,19 +1123,19 @@ class MainWindow(QMainWindow):
             # Taken back by the platform after its answer (reassigned to another expert).
             self.notifier.notify(
                 self.tr("Réponse retirée par la plateforme"),
-                self.tr("La plateforme a retiré la réponse du dossier {id} : attendez la nouvelle réponse.").format(
+                self.tr("La plateforme a retiré la réponse du dossier {id} : attendez la nouvelle réponse.").format(
                     id=case_id[:8]
                 ),
             )
         elif state != CaseState.ON_HOLD.value and detail == AnswerNews.REOPENED:
             self.notifier.notify(
                 self.tr("Dossier repris par l'expert"),
-                self.tr("L'expert a repris le dossier {id} : sa réponse peut changer.").format(id=case_id[:8]),
+                self.tr("L'expert a repris le dossier {id} : sa réponse peut changer.").format(id=case_id[:8]),
             )
         elif state == CaseState.ON_HOLD.value and detail == QUESTION_WITHDRAWN:
             self.notifier.notify(
                 self.tr("Question de l'expert retirée"),
-                self.tr("L'expert a retiré une question du dossier {id} : n'en tenez pas compte.").format(
+                self.tr("L'expert a retiré une question du dossier {id} : n'en tenez pas compte.").format(
                     id=case_id[:8]
                 ),
             )
@@ -1149,7 +1149,7 @@ class MainWindow(QMainWindow):
             # was said so too; the case says who stopped it, found in review)
             self.notifier.notify(
                 self.tr("Réponse à l'expert non envoyée"),
-                self.tr("Votre réponse sur le dossier {id} n'est pas partie : ouvrez-le pour voir pourquoi.").format(
+                self.tr("Votre réponse sur le dossier {id} n'est pas partie : ouvrez-le pour voir pourquoi.").format(
                     id=case_id[:8]
                 ),
                 urgent=True,
@@ -1188,7 +1188,7 @@ class MainWindow(QMainWindow):
             return
         if not running:
             self.connection_label.setText(
-                self.tr("Synchronisation en pause : {words}").format(
+                self.tr("Synchronisation en pause : {words}").format(
                     words=words or self.tr("erreur interne (voir le journal)")
                 )
             )
@@ -1206,9 +1206,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(exc.message, 10000)
             return
         waiting = sum(counts.get(s, 0) for s in ("queued", "sending")) + replies  # a reply waits to leave too
-        self.waiting_label.setText(self.tr("En attente d'envoi : {n}").format(n=waiting))
+        self.waiting_label.setText(self.tr("En attente d'envoi : {n}").format(n=waiting))
         self.last_sync_label.setText(
-            self.tr("Dernière synchronisation : {when}").format(when=local_time(last) if last else self.tr("jamais"))
+            self.tr("Dernière synchronisation : {when}").format(when=local_time(last) if last else self.tr("jamais"))
         )
         training = self._show_banner()
         self._follow_lock_delay()
@@ -1346,7 +1346,7 @@ class MainWindow(QMainWindow):
 
         def failed(exc: BaseException) -> None:
             words = exc.message if isinstance(exc, TeleavisError) else self.tr("erreur interne")
-            self.statusBar().showMessage(self.tr("Sauvegarde non faite : {words}").format(words=words), 15000)
+            self.statusBar().showMessage(self.tr("Sauvegarde non faite : {words}").format(words=words), 15000)
 
         def finished(not_opening: tuple[str, ...] | None) -> None:
             if not_opening:
@@ -1358,8 +1358,8 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(
                     self.tr(
                         "Sauvegarde faite, mais %n dossier(s) ne s'ouvre(nt) plus (données abîmées hors de "
-                        "Teleavis) : {ids}. Elle le(s) contient tel(s) quel(s). Teleavis garde les {keep} "
-                        "dernières sauvegardes et, en plus, la dernière où il(s) s'ouvrai(en)t encore : n'en retirez "
+                        "Teleavis) : {ids}. Elle le(s) contient tel(s) quel(s). Teleavis garde les {keep} "
+                        "dernières sauvegardes et, en plus, la dernière où il(s) s'ouvrai(en)t encore : n'en retirez "
                         "aucune et appelez le support (Aide > Diagnostic le montre).",
                         "",
                         len(not_opening),
@@ -1391,7 +1391,7 @@ class MainWindow(QMainWindow):
                 "warning",
                 self.tr("Rapport PDF du dossier"),
                 self.tr(
-                    "Le rapport n'est pas enregistré dans « {folder} » : ce dossier est dans celui des données de "
+                    "Le rapport n'est pas enregistré dans « {folder} » : ce dossier est dans celui des données de "
                     "Teleavis, qu'une restauration remplace entièrement (le rapport serait effacé), et il y "
                     "resterait lisible par tous, hors du chiffrement. Enregistrez-le sur une clé USB ou dans un "
                     "autre dossier (Documents, par exemple). Rien n'a été écrit."
@@ -1476,7 +1476,7 @@ class MainWindow(QMainWindow):
                     self.tr("Adresse de la plateforme changée"),
                     self.tr(
                         "Le jeton d'accès et les identifiants de connexion enregistrés pour l'ancienne adresse sont "
-                        "effacés : ils ne sont jamais envoyés à une autre.\n\nTapez le jeton d'accès (ou le secret "
+                        "effacés : ils ne sont jamais envoyés à une autre.\n\nTapez le jeton d'accès (ou le secret "
                         "client) de la nouvelle plateforme dans Réglages > Plateforme, ou reconnectez-vous avec Pro "
                         "Santé Connect si elle le demande."
                     ),
@@ -1489,8 +1489,8 @@ class MainWindow(QMainWindow):
                     "information",
                     self.tr("Fin du mode formation"),
                     self.tr(
-                        "Dossiers préparés en mode formation et pas encore partis : {n}. Ils ne partent pas vers la "
-                        "plateforme réelle : vous les trouvez dans la liste, « à corriger ».\n\nVérifiez chacun "
+                        "Dossiers préparés en mode formation et pas encore partis : {n}. Ils ne partent pas vers la "
+                        "plateforme réelle : vous les trouvez dans la liste, « à corriger ».\n\nVérifiez chacun "
                         "(identité réelle du patient, consentement), puis envoyez ceux qui doivent partir."
                     ).replace("{n}", str(len(dialog.platform.held))),
                 )
@@ -1504,7 +1504,7 @@ class MainWindow(QMainWindow):
             return
         if not screen_lock.available(self.store):
             self.statusBar().showMessage(
-                self.tr("Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité."), 10000
+                self.tr("Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité."), 10000
             )
             return
         self._leave_case()

@@ -66,13 +66,13 @@ def send_despite_other_patient(parent: QWidget, patient: Patient, images: Sequen
         elif several:  # imported before the device's identity was kept: only their doubt is known
             line = QCoreApplication.translate(
                 "OtherPatient",
-                "Les images {n} ont été enregistrées par l'appareil pour un autre patient que {patient} : nom, "
+                "Les images {n} ont été enregistrées par l'appareil pour un autre patient que {patient} : nom, "
                 "prénom, date de naissance, sexe ou INS différents de ceux du dossier.",
             ).format(n=n, patient=who)
         else:
             line = QCoreApplication.translate(
                 "OtherPatient",
-                "L'image {n} a été enregistrée par l'appareil pour un autre patient que {patient} : nom, prénom, "
+                "L'image {n} a été enregistrée par l'appareil pour un autre patient que {patient} : nom, prénom, "
                 "date de naissance, sexe ou INS différents de ceux du dossier.",
             ).format(n=n, patient=who)
         lines.append(line)
@@ -98,14 +98,14 @@ def _names_only_lines(patient: Patient, images: Sequence[tuple[str, CaseImage]],
             line = QCoreApplication.translate(
                 "OtherPatient",
                 "L'image {n} a été enregistrée par l'appareil au seul nom de {recorded}, sans date de naissance "
-                "ni INS à comparer avec ceux du dossier : le nom seul ne dit pas que c'est {patient}, la patiente "
+                "ni INS à comparer avec ceux du dossier : le nom seul ne dit pas que c'est {patient}, la patiente "
                 "du dossier (une mère et sa fille peuvent porter les mêmes noms).",
             )
         else:
             line = QCoreApplication.translate(
                 "OtherPatient",
                 "L'image {n} a été enregistrée par l'appareil au seul nom de {recorded}, sans date de naissance "
-                "ni INS à comparer avec ceux du dossier : le nom seul ne dit pas que c'est {patient}, le patient "
+                "ni INS à comparer avec ceux du dossier : le nom seul ne dit pas que c'est {patient}, le patient "
                 "du dossier (un père et son fils peuvent porter les mêmes noms).",
             )
         lines.append(line.format(n=number, recorded=recorded, patient=who))
@@ -143,7 +143,7 @@ def send_despite_earlier_photos(parent: QWidget, said: Sequence[str]) -> bool:
         "l'horloge de l'appareil mal réglée), vous pouvez envoyer.",
     )
     return _asked(
-        parent, _said_then(said, advice), QCoreApplication.translate("OtherPatient", "Photo d'une séance précédente ?")
+        parent, _said_then(said, advice), QCoreApplication.translate("OtherPatient", "Photo d'une séance précédente ?")
     )
 
 
@@ -174,7 +174,7 @@ def _asked(parent: QWidget, text: str, title: str | None = None) -> bool:
     patient ? » by default) and for a photo of an earlier session."""
     return sent_once_asked(
         parent,
-        title or QCoreApplication.translate("OtherPatient", "Image d'un autre patient ?"),
+        title or QCoreApplication.translate("OtherPatient", "Image d'un autre patient ?"),
         text,
         check=QCoreApplication.translate("OtherPatient", "Vérifier les images"),
         send=QCoreApplication.translate("OtherPatient", "C'est bien ce patient, envoyer"),

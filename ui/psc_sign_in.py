@@ -65,7 +65,7 @@ class PscSignIn(QWidget):
 
         who = signed_in(store.settings)
         if who is not None:
-            self.status.setText(self.tr("Connecté : {name} ({number})").format(name=who.name, number=who.number))
+            self.status.setText(self.tr("Connecté : {name} ({number})").format(name=who.name, number=who.number))
 
     def sign_in(self) -> None:
         from sync.psc import PscClient, client_from_settings
@@ -99,8 +99,8 @@ class PscSignIn(QWidget):
             self.pending = result
             self._show(
                 self.tr(
-                    "Connecté : {name} (RPPS {rpps}). Pour que les dossiers partent sous ce compte, tapez le code "
-                    "actuel (ou la phrase secrète) ci-dessus, puis « Enregistrer »."
+                    "Connecté : {name} (RPPS {rpps}). Pour que les dossiers partent sous ce compte, tapez le code "
+                    "actuel (ou la phrase secrète) ci-dessus, puis « Enregistrer »."
                 ).format(name=professional.name, rpps=professional.rpps)
             )
             return
@@ -114,7 +114,7 @@ class PscSignIn(QWidget):
     def _done(self, professional: Any) -> None:
         with contextlib.suppress(RuntimeError):  # the settings were closed meanwhile: the sign-in is kept
             self._show(
-                self.tr("Connecté : {name} ({number})").format(name=professional.name, number=professional.number)
+                self.tr("Connecté : {name} ({number})").format(name=professional.name, number=professional.number)
             )
 
     def _failed(self, exc: BaseException) -> None:
@@ -122,7 +122,7 @@ class PscSignIn(QWidget):
             self._show(
                 exc.message
                 if isinstance(exc, TeleavisError)
-                else self.tr("Connexion impossible : {why}").format(why=type(exc).__name__)
+                else self.tr("Connexion impossible : {why}").format(why=type(exc).__name__)
             )
 
     def _show(self, words: str, *, done: bool = True) -> None:

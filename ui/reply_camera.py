@@ -63,12 +63,12 @@ class ReplyCamera(QDialog):
         take: Callable[[], np.ndarray | None] | None = self.camera.bridge.ask_still()
         if take is None:
             self.said.setText(
-                self.tr("Aucune caméra n'est active : choisissez-en une, ou fermez et importez une image.")
+                self.tr("Aucune caméra n'est active : choisissez-en une, ou fermez et importez une image.")
             )
             return
         self.camera.preview.flash()
         # Said joined once checked and written (:meth:`checked`): a photo its check refuses is said here.
-        self.said.setText(self.tr("Photo prise : vérification…"))
+        self.said.setText(self.tr("Photo prise : vérification…"))
         self.taken.emit(take, self.camera.bridge.device_name)
 
     def checked(self, joined: int, refused: list[str]) -> None:
@@ -77,12 +77,12 @@ class ReplyCamera(QDialog):
         photo too dark to go, seen only once « Terminer » showed the reply)."""
         self.count += joined
         if refused:
-            self.said.setText("\n".join([*refused, self.tr("Reprenez la photo, ou « Terminer ».")]))
+            self.said.setText("\n".join([*refused, self.tr("Reprenez la photo, ou « Terminer ».")]))
             return
         self.said.setText(
             self.tr(
-                "%n photo(s) prise(s) : elle(s) rejoigne(nt) votre réponse, sous le texte. "
-                "Reprenez-en une, ou « Terminer ».",
+                "%n photo(s) prise(s) : elle(s) rejoigne(nt) votre réponse, sous le texte. "
+                "Reprenez-en une, ou « Terminer ».",
                 "",
                 self.count,
             )

@@ -68,9 +68,9 @@ class ReplyPlaces(QWidget):
         for number, image in enumerate(images, start=1):
             name = names.get(image.record.id, "")
             label = (
-                self.tr("Image {n} ({name}) :").format(n=number, name=name)
+                self.tr("Image {n} ({name}) :").format(n=number, name=name)
                 if name
-                else self.tr("Image {n} :").format(n=number)
+                else self.tr("Image {n} :").format(n=number)
             )
             row = QWidget()
             line = QHBoxLayout(row)
@@ -86,7 +86,7 @@ class ReplyPlaces(QWidget):
             remove = QPushButton(self.tr("Retirer"))
             shown = f"{number} ({name})" if name else str(number)
             remove.setAccessibleName(self.tr("Retirer l'image {n}").format(n=shown))
-            remove.setToolTip(self.tr("Retire cette image seulement ; les autres et le texte sont gardés."))
+            remove.setToolTip(self.tr("Retire cette image seulement ; les autres et le texte sont gardés."))
             remove.clicked.connect(lambda _checked=False, index=number - 1: self.removed.emit(index))
             line.addWidget(remove)
             self.removes.append(remove)
@@ -115,7 +115,7 @@ class ReplyPlaces(QWidget):
     def _view(self, record: CaseImage, specialty: str) -> ChoiceBox:
         retina = specialty == "ophthalmology"
         box = ChoiceBox()
-        box.addItem(self.tr("— champ ? —") if retina else self.tr("— vue ? —"), "")
+        box.addItem(self.tr("— champ ? —") if retina else self.tr("— vue ? —"), "")
         offered = offered_views(specialty)  # the specialty's own: no dermoscopy for a wound (testers)
         for view in offered:
             box.addItem(view_name(view), view)
@@ -125,9 +125,9 @@ class ReplyPlaces(QWidget):
         if retina:
             box.setToolTip(self.tr("Le champ photographié (macula, papille), s'il est connu"))
         elif "dermoscopy" in offered:
-            box.setToolTip(self.tr("La vue : éloignée, intermédiaire, rapprochée ou dermoscopie, si elle est connue"))
+            box.setToolTip(self.tr("La vue : éloignée, intermédiaire, rapprochée ou dermoscopie, si elle est connue"))
         else:
-            box.setToolTip(self.tr("La vue : éloignée, intermédiaire ou rapprochée, si elle est connue"))
+            box.setToolTip(self.tr("La vue : éloignée, intermédiaire ou rapprochée, si elle est connue"))
 
         def chosen(_index: int) -> None:
             record.view = str(box.currentData() or "")
@@ -138,11 +138,11 @@ class ReplyPlaces(QWidget):
 
     def _eye(self, record: CaseImage, line: QHBoxLayout) -> ChoiceBox:
         box = ChoiceBox()
-        box.addItem(self.tr("— quel œil ? —"), "")
+        box.addItem(self.tr("— quel œil ? —"), "")
         for eye in EYES:
             box.addItem(eye_name(eye), eye)
         box.setCurrentIndex(max(0, box.findData(record.eye)))
-        box.setToolTip(self.tr("L'œil photographié : l'expert doit le savoir"))
+        box.setToolTip(self.tr("L'œil photographié : l'expert doit le savoir"))
         check = QLabel("⚠ " + self.tr("Œil à vérifier"))
         check.setStyleSheet(
             f"color: {readable(EYE_SIDE_COLOUR, self.palette().color(QPalette.ColorRole.Window)).name()}"
@@ -169,7 +169,7 @@ class ReplyPlaces(QWidget):
     def _site(self, record: CaseImage, sites: list[str]) -> QLineEdit:
         edit = QLineEdit(record.body_site)
         edit.setPlaceholderText(self.tr("Localisation, ex. dos, talon droit"))
-        edit.setToolTip(self.tr("La zone du corps photographiée : l'expert doit la savoir"))
+        edit.setToolTip(self.tr("La zone du corps photographiée : l'expert doit la savoir"))
         if sites:  # most often the lesion the expert asked about: the case's sites are offered
             completer = QCompleter(sites, edit)
             completer.setCaseSensitivity(completer.caseSensitivity().CaseInsensitive)
@@ -221,15 +221,15 @@ class ReplyReduce(QWidget):
         self.button.setAutoDefault(False)
         self.button.setToolTip(
             self.tr(
-                "Pour une liaison lente : les photos de votre réponse pas encore parties sont envoyées en copies "
-                "réduites (côté le plus long 3000 px, JPEG qualité 90) ; l'expert voit qu'il s'agit de copies, "
+                "Pour une liaison lente : les photos de votre réponse pas encore parties sont envoyées en copies "
+                "réduites (côté le plus long 3000 px, JPEG qualité 90) ; l'expert voit qu'il s'agit de copies, "
                 "les originaux restent sur ce poste."
             )
         )
         self.button.clicked.connect(self._choose)
         self.said = QLabel(
             self.tr(
-                "Copies réduites demandées pour la réponse : ses photos pas encore parties seront envoyées réduites."
+                "Copies réduites demandées pour la réponse : ses photos pas encore parties seront envoyées réduites."
             )
         )
         self.said.setWordWrap(True)

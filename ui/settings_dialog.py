@@ -76,7 +76,7 @@ class SettingsDialog(QDialog):
         if available(store):
             site_form = self.site.layout()
             assert isinstance(site_form, QFormLayout)  # SiteForm lays itself out in its constructor
-            site_form.addRow(self.tr("Code actuel ou phrase secrète :"), self.site_code)
+            site_form.addRow(self.tr("Code actuel ou phrase secrète :"), self.site_code)
         self.site_tab = self.tabs.addTab(scrolling(self.site), self.tr("Site"))
         self.platform = PlatformForm(store)
         self.platform_tab = self.tabs.addTab(scrolling(self.platform), self.tr("Plateforme"))
@@ -93,7 +93,7 @@ class SettingsDialog(QDialog):
         if available(store):
             code_row = QFormLayout()
             code_row.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-            code_row.addRow(self.tr("Code actuel ou phrase secrète :"), self.platform_code)
+            code_row.addRow(self.tr("Code actuel ou phrase secrète :"), self.platform_code)
             column.insertLayout(max(0, column.count() - 1), code_row)  # above the stretch at its end
         if self.psc is not None:
             column.addWidget(self.psc)
@@ -112,7 +112,7 @@ class SettingsDialog(QDialog):
             self.camera.setCurrentIndex(index)
         else:
             self.camera.setEditText(current)
-        form.addRow(self.tr("Caméra :"), self.camera)
+        form.addRow(self.tr("Caméra :"), self.camera)
         self.resolution = QComboBox()
         for value in RESOLUTIONS:
             self.resolution.addItem(value or self.tr("La meilleure disponible"), value)
@@ -122,11 +122,11 @@ class SettingsDialog(QDialog):
             # be chosen back, only what is changed being saved): shown as it is, after the others.
             self.resolution.addItem(size, size)
         self.resolution.setCurrentIndex(self.resolution.findData(size))
-        form.addRow(self.tr("Résolution :"), self.resolution)
+        form.addRow(self.tr("Résolution :"), self.resolution)
         self.watch = QLineEdit(str(settings.get("watch.folder") or ""))
         self.watch.setPlaceholderText(self.tr("Dossier où le rétinographe dépose ses images"))
         form.addRow(
-            self.tr("Dossier surveillé :"), _folder_row(self.watch, self, self.tr("Choisir le dossier surveillé"))
+            self.tr("Dossier surveillé :"), _folder_row(self.watch, self, self.tr("Choisir le dossier surveillé"))
         )
         self.tabs.addTab(scrolling(capture), self.tr("Prise de vue"))
 
@@ -139,21 +139,21 @@ class SettingsDialog(QDialog):
         from app.screen_lock import lock_delay
 
         self.lock_minutes.setValue(lock_delay(settings.get("lock.minutes")))  # as the window reads it
-        form.addRow(self.tr("Verrouiller après :"), self.lock_minutes)
+        form.addRow(self.tr("Verrouiller après :"), self.lock_minutes)
         self.pin = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         from app.screen_lock import MIN_PIN, available, has_pin
 
         self.pin.setPlaceholderText(
             self.tr("Laisser vide pour garder le code actuel")
             if has_pin(store)
-            else self.tr("Aucun code pour l'instant : tapez-en un ({n} caractères au moins)").format(n=MIN_PIN)
+            else self.tr("Aucun code pour l'instant : tapez-en un ({n} caractères au moins)").format(n=MIN_PIN)
         )
-        form.addRow(self.tr("Code de déverrouillage :"), self.pin)
+        form.addRow(self.tr("Code de déverrouillage :"), self.pin)
         # A new code or a longer delay needs the current one (app.screen_lock.proof_needed), where one exists.
         self.current_code = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.current_code.setPlaceholderText(self.tr("Pour changer le code ou allonger le délai"))
         if available(store):
-            form.addRow(self.tr("Code actuel ou phrase secrète :"), self.current_code)
+            form.addRow(self.tr("Code actuel ou phrase secrète :"), self.current_code)
         self.backup = QLineEdit(str(settings.get("backup.folder") or ""))
         # A folder inside the data folder is said under it as soon as it is there (chosen or typed), as
         # ``config set backup.folder`` refuses it (app.setting_checks.inside_folder): found from outside, it was
@@ -166,14 +166,14 @@ class SettingsDialog(QDialog):
         column.setSpacing(2)
         column.addWidget(_folder_row(self.backup, self, self.tr("Choisir le dossier des sauvegardes")))
         column.addWidget(self.backup_problem)
-        backup_caption = QLabel(self.tr("Dossier de sauvegarde :"))
+        backup_caption = QLabel(self.tr("Dossier de sauvegarde :"))
         backup_caption.setBuddy(self.backup)
         form.addRow(backup_caption, backup_column)
         self.backup.textChanged.connect(self._check_backup_folder)
         self.backup_hours = _spin_box("backup.every_hours")
         self.backup_hours.setSuffix(self.tr(" h"))
         self.backup_hours.setValue(int(settings.get("backup.every_hours") or 0))
-        form.addRow(self.tr("Sauvegarder toutes les :"), self.backup_hours)
+        form.addRow(self.tr("Sauvegarder toutes les :"), self.backup_hours)
         self.security_tab = self.tabs.addTab(scrolling(security), self.tr("Sécurité"))
 
         language = QWidget()
@@ -183,7 +183,7 @@ class SettingsDialog(QDialog):
         self.language.addItem("Français", "fr")
         self.language.addItem("English", "en")
         self.language.setCurrentIndex(max(0, self.language.findData(settings.get("language"))))
-        form.addRow(self.tr("Langue :"), self.language)
+        form.addRow(self.tr("Langue :"), self.language)
         note = QLabel(self.tr("La nouvelle langue s'applique au prochain démarrage de Teleavis."))
         note.setWordWrap(True)
         form.addRow(note)
@@ -210,7 +210,7 @@ class SettingsDialog(QDialog):
 
     def _backup_words(self) -> str:
         return self.tr(
-            "Ce dossier est dans celui des données de Teleavis ({data}) : une restauration remplace tout ce "
+            "Ce dossier est dans celui des données de Teleavis ({data}) : une restauration remplace tout ce "
             "dossier et effacerait les sauvegardes gardées là (et un disque en panne les emporterait avec les "
             "données). Choisissez une clé USB, un disque externe ou un autre dossier."
         ).format(data=self.store.data_dir)

@@ -75,43 +75,43 @@ class SiteForm(QWidget):
             placeholderText=self.tr("Proposé dès le n° FINESS ou SIRET saisi (ou donné par votre informatique)")
         )
         self.field_problems: dict[str, QLabel] = {}
-        form.addRow(named(QLabel(self.tr("Le praticien qui demande l'avis :")), "sectionTitle"))
-        self._row(form, "rpps", self.tr("N° RPPS :"), self.rpps)
-        self._row(form, "adeli", self.tr("ou n° ADELI :"), self.adeli)
+        form.addRow(named(QLabel(self.tr("Le praticien qui demande l'avis :")), "sectionTitle"))
+        self._row(form, "rpps", self.tr("N° RPPS :"), self.rpps)
+        self._row(form, "adeli", self.tr("ou n° ADELI :"), self.adeli)
         form.addRow(
             named(
                 WrappedLabel(
                     self.tr(
                         "Le n° RPPS, ou à défaut le n° ADELI (professionnel pas encore inscrit au RPPS, comme "
-                        "certain(e)s infirmier(e)s) : l'un des deux suffit."
+                        "certain(e)s infirmier(e)s) : l'un des deux suffit."
                     )
                 ),
                 "fieldHint",
             )
         )
-        self._row(form, "family", self.tr("Nom :"), self.family)
-        self._row(form, "given", self.tr("Prénom :"), self.given)
-        self._row(form, "role", self.tr("Fonction :"), self.role)
-        form.addRow(named(QLabel(self.tr("La structure :")), "sectionTitle"))
-        self._row(form, "finess", self.tr("N° FINESS :"), self.finess)
-        self._row(form, "siret", self.tr("ou n° SIRET :"), self.siret)
-        self._row(form, "siren", self.tr("ou n° SIREN :"), self.siren)
+        self._row(form, "family", self.tr("Nom :"), self.family)
+        self._row(form, "given", self.tr("Prénom :"), self.given)
+        self._row(form, "role", self.tr("Fonction :"), self.role)
+        form.addRow(named(QLabel(self.tr("La structure :")), "sectionTitle"))
+        self._row(form, "finess", self.tr("N° FINESS :"), self.finess)
+        self._row(form, "siret", self.tr("ou n° SIRET :"), self.siret)
+        self._row(form, "siren", self.tr("ou n° SIREN :"), self.siren)
         form.addRow(
             named(
                 WrappedLabel(
                     self.tr(
-                        "Le n° FINESS ; une structure qui n'en a pas (un centre de santé, par exemple) donne son "
+                        "Le n° FINESS ; une structure qui n'en a pas (un centre de santé, par exemple) donne son "
                         "n° SIRET, ou à défaut son n° SIREN (les 9 premiers chiffres du SIRET)."
                     )
                 ),
                 "fieldHint",
             )
         )
-        self._row(form, "organization", self.tr("Nom de la structure :"), self.organization)
-        system_column = self._row(form, "system", self.tr("Origine des n° de dossier :"), self.system)
+        self._row(form, "organization", self.tr("Nom de la structure :"), self.organization)
+        system_column = self._row(form, "system", self.tr("Origine des n° de dossier :"), self.system)
         system_hint = WrappedLabel(
             self.tr(
-                "Un patient sans INS est désigné par son numéro de dossier dans votre structure ; ce réglage dit "
+                "Un patient sans INS est désigné par son numéro de dossier dans votre structure ; ce réglage dit "
                 "d'où vient ce numéro. Gardez la valeur proposée, sauf si votre service informatique vous en "
                 "donne une autre."
             )
@@ -203,17 +203,17 @@ class SiteForm(QWidget):
         """What is wrong with each field, in words (empty when it is right)."""
         rpps, adeli, finess, siret, siren = self._numbers()
         required = self.tr("À remplir.")
-        key_typo = self.tr("Ce numéro {what} contient une faute de frappe (sa clé ne correspond pas) : vérifiez-le.")
+        key_typo = self.tr("Ce numéro {what} contient une faute de frappe (sa clé ne correspond pas) : vérifiez-le.")
         words = {
             "rpps": (
-                self.tr("À remplir : le n° RPPS, ou à défaut le n° ADELI.")
+                self.tr("À remplir : le n° RPPS, ou à défaut le n° ADELI.")
                 if not rpps and not adeli
                 else ""
                 if not rpps
                 else ""
                 if rpps_is_valid(rpps)
                 # Her ADELI typed in the first field: the field for it is named.
-                else self.tr("Ce numéro de 9 chiffres est un n° ADELI : mettez-le dans le champ « ou n° ADELI ».")
+                else self.tr("Ce numéro de 9 chiffres est un n° ADELI : mettez-le dans le champ « ou n° ADELI ».")
                 if adeli_is_valid(rpps) and not adeli
                 else self.tr("Le numéro RPPS compte 11 chiffres (carte CPS ou annuaire santé).")
                 if len(rpps) != 11 or not rpps.isdigit()
@@ -234,16 +234,16 @@ class SiteForm(QWidget):
             "given": "" if self.given.text().strip() else required,
             "role": "",
             "finess": (
-                self.tr("À remplir : le n° FINESS, ou à défaut le n° SIRET ou SIREN.")
+                self.tr("À remplir : le n° FINESS, ou à défaut le n° SIRET ou SIREN.")
                 if not finess and not siret and not siren
                 else ""
                 if not finess
                 else ""
                 if finess_is_valid(finess)
-                else self.tr("Ce numéro de 14 chiffres est un n° SIRET : mettez-le dans le champ « ou n° SIRET ».")
+                else self.tr("Ce numéro de 14 chiffres est un n° SIRET : mettez-le dans le champ « ou n° SIRET ».")
                 if siret_is_valid(finess) and not siret
                 # Found by a nurse's day: nine digits with one mistyped were told « compte 9 caractères ».
-                else self.tr("Le numéro FINESS compte 9 caractères (chiffres ; 2A ou 2B au début en Corse).")
+                else self.tr("Le numéro FINESS compte 9 caractères (chiffres ; 2A ou 2B au début en Corse).")
                 if len(finess) != 9
                 else key_typo.format(what="FINESS")
             ),
@@ -263,7 +263,7 @@ class SiteForm(QWidget):
                 if len(siren) != 9 or not siren.isdigit()
                 else key_typo.format(what="SIREN")
                 if not siren_is_valid(siren)
-                else self.tr("Ce SIREN n'est pas celui du SIRET (ses 9 premiers chiffres) : corrigez l'un des deux.")
+                else self.tr("Ce SIREN n'est pas celui du SIRET (ses 9 premiers chiffres) : corrigez l'un des deux.")
                 if siret and siret[:9] != siren
                 else ""
             ),
@@ -465,7 +465,7 @@ class PlatformForm(QWidget):
         # The secrets the last save forgot, kept for an address moved to another host (to say so).
         self.forgotten: list[str] = []
         column = QVBoxLayout(self)
-        self.training = QRadioButton(self.tr("Mode formation : plateforme d'essai intégrée, aucun envoi réel"))
+        self.training = QRadioButton(self.tr("Mode formation : plateforme d'essai intégrée, aucun envoi réel"))
         self.real = QRadioButton(self.tr("Plateforme régionale de télé-expertise"))
         group = QButtonGroup(self)
         group.addButton(self.training)
@@ -482,12 +482,12 @@ class PlatformForm(QWidget):
         self.client_secret = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.proxy = QLineEdit(placeholderText="http://proxy:3128")
         self.ca_bundle = QLineEdit(placeholderText=self.tr("Fichier des autorités de certification (facultatif)"))
-        form.addRow(self.tr("Adresse de la plateforme :"), self.url)
-        form.addRow(self.tr("Jeton d'accès :"), self.token)
-        form.addRow(self.tr("Adresse de connexion (OAuth) :"), self.token_url)
-        form.addRow(self.tr("Identifiant client :"), self.client_id)
-        form.addRow(self.tr("Secret client :"), self.client_secret)
-        form.addRow(self.tr("Proxy :"), self.proxy)
+        form.addRow(self.tr("Adresse de la plateforme :"), self.url)
+        form.addRow(self.tr("Jeton d'accès :"), self.token)
+        form.addRow(self.tr("Adresse de connexion (OAuth) :"), self.token_url)
+        form.addRow(self.tr("Identifiant client :"), self.client_id)
+        form.addRow(self.tr("Secret client :"), self.client_secret)
+        form.addRow(self.tr("Proxy :"), self.proxy)
         # What is wrong with the CA file shows under it (app.setting_checks, as ``config set`` says it).
         self.ca_problem = _problem()
         holder = QWidget()
@@ -496,7 +496,7 @@ class PlatformForm(QWidget):
         ca_column.setSpacing(2)
         ca_column.addWidget(self.ca_bundle)
         ca_column.addWidget(self.ca_problem)
-        ca_caption = QLabel(self.tr("Certificats (CA) :"))
+        ca_caption = QLabel(self.tr("Certificats (CA) :"))
         ca_caption.setBuddy(self.ca_bundle)
         # Not the field's sibling (the field sits in its holder): a screen reader would find no name.
         self.ca_bundle.setAccessibleName(self.tr("Certificats (CA)"))
@@ -593,20 +593,20 @@ class PlatformForm(QWidget):
         path, problem = ca_bundle_problem(typed)
         if problem is CaProblem.MISSING:
             words = self.tr(
-                "Le fichier « {path} » est introuvable. Vérifiez le chemin du fichier que le support de la "
+                "Le fichier « {path} » est introuvable. Vérifiez le chemin du fichier que le support de la "
                 "plateforme a fourni."
             )
         elif problem is CaProblem.NOT_FILE:
-            words = self.tr("« {path} » n'est pas un fichier : donnez le chemin du fichier de certificats lui-même.")
+            words = self.tr("« {path} » n'est pas un fichier : donnez le chemin du fichier de certificats lui-même.")
         elif problem is CaProblem.UNREADABLE:
             words = self.tr(
-                "Le fichier « {path} » ne peut pas être lu (droits d'accès) : demandez au support informatique "
+                "Le fichier « {path} » ne peut pas être lu (droits d'accès) : demandez au support informatique "
                 "de le rendre lisible."
             )
         elif problem is CaProblem.NOT_PEM:
             words = self.tr(
-                "« {path} » n'est pas un fichier de certificats au format PEM (des blocs « -----BEGIN "
-                "CERTIFICATE----- » lisibles) : demandez au support de la plateforme le certificat de son "
+                "« {path} » n'est pas un fichier de certificats au format PEM (des blocs « -----BEGIN "
+                "CERTIFICATE----- » lisibles) : demandez au support de la plateforme le certificat de son "
                 "autorité au format PEM."
             )
         else:
@@ -652,7 +652,7 @@ class PlatformForm(QWidget):
 
         if self._proxy_still_masked():
             self.result.setText(
-                self.tr("Retapez le mot de passe du proxy : « *** » ne fait que masquer celui enregistré.")
+                self.tr("Retapez le mot de passe du proxy : « *** » ne fait que masquer celui enregistré.")
             )
             return None
         try:
@@ -737,7 +737,7 @@ class PlatformForm(QWidget):
                 if ok
                 else " ".join(
                     (
-                        self.tr("Échec : {words}").format(words=without_retry(words)),
+                        self.tr("Échec : {words}").format(words=without_retry(words)),
                         self.tr("Vérifiez le réglage, puis testez à nouveau."),
                     )
                 )
@@ -747,7 +747,7 @@ class PlatformForm(QWidget):
         def failed(exc: BaseException) -> None:
             self._testing = False
             self.result.setText(
-                self.tr("Échec : {words}").format(
+                self.tr("Échec : {words}").format(
                     words=exc.message if isinstance(exc, TeleavisError) else type(exc).__name__
                 )
             )

@@ -50,8 +50,8 @@ class SetupWizard(QWizard):
             self.tr(
                 "Teleavis envoie vos demandes de télé-expertise (dermatologie, rétinographie, plaies) à un "
                 "médecin expert et vous rapporte sa réponse.\n\n"
-                "Deux réglages suffisent pour commencer : qui demande l'avis (votre site), et où partent les "
-                "dossiers. Sans plateforme, Teleavis démarre en mode formation : vous pouvez essayer tout le "
+                "Deux réglages suffisent pour commencer : qui demande l'avis (votre site), et où partent les "
+                "dossiers. Sans plateforme, Teleavis démarre en mode formation : vous pouvez essayer tout le "
                 "parcours avec une plateforme d'essai et une caméra de démonstration."
             )
         )
@@ -89,9 +89,9 @@ class PinForm(QWidget):
         layout.addWidget(intro)
         form = QFormLayout()
         self.first = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        form.addRow(self.tr("Code :"), self.first)
+        form.addRow(self.tr("Code :"), self.first)
         self.second = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        form.addRow(self.tr("Répétez-le :"), self.second)
+        form.addRow(self.tr("Répétez-le :"), self.second)
         layout.addLayout(form)
         self.problem = named(QLabel(), "fieldProblem")
         self.problem.setWordWrap(True)

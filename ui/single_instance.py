@@ -278,5 +278,5 @@ def already_open_words() -> str:
     return QCoreApplication.translate(
         "WindowClaim",
         "Teleavis est déjà ouvert sur ce poste. Sa fenêtre est peut-être cachée derrière une autre, "
-        "ou attend encore votre mot de passe : retrouvez-la dans la barre des tâches.",
+        "ou attend encore votre mot de passe : retrouvez-la dans la barre des tâches.",
     )

@@ -35,18 +35,18 @@ class StartLockDialog(QDialog):
         self.lock_screen = LockScreen(store)
         self.why = QLabel(
             self.tr(
-                "Le mode formation est demandé : il ne sera mis en route qu'une fois le code ou la phrase secrète tapé."
+                "Le mode formation est demandé : il ne sera mis en route qu'une fois le code ou la phrase secrète tapé."
             )
             if for_training
             else self.tr(
-                "Les réglages du site de ce poste sont à refaire : ils s'ouvriront une fois le code ou la phrase "
+                "Les réglages du site de ce poste sont à refaire : ils s'ouvriront une fois le code ou la phrase "
                 "secrète tapé."
             )
             if site_ever_set(store)
             # A data folder where only the command line was used (a lock code, no site): never made, not
             # « à refaire » (found from outside).
             else self.tr(
-                "Les réglages du site de ce poste sont à faire : ils s'ouvriront une fois le code ou la phrase "
+                "Les réglages du site de ce poste sont à faire : ils s'ouvriront une fois le code ou la phrase "
                 "secrète tapé."
             )
         )

@@ -27,7 +27,7 @@ class PassphraseDialog(QDialog):
         intro = QLabel(
             self.tr(
                 "Choisissez la phrase secrète qui protège les dossiers de cette machine. "
-                "Sans elle, les données ne peuvent pas être lues : notez-la en lieu sûr. "
+                "Sans elle, les données ne peuvent pas être lues : notez-la en lieu sûr. "
                 "Quatre mots sans lien entre eux font une bonne phrase."
             )
             if confirm
@@ -37,11 +37,11 @@ class PassphraseDialog(QDialog):
         layout.addWidget(intro)
         form = QFormLayout()
         self.first = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        form.addRow(self.tr("Phrase secrète :"), self.first)
+        form.addRow(self.tr("Phrase secrète :"), self.first)
         self.second: QLineEdit | None = None
         if confirm:
             self.second = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-            form.addRow(self.tr("Répétez-la :"), self.second)
+            form.addRow(self.tr("Répétez-la :"), self.second)
         layout.addLayout(form)
         self.problem = named(QLabel(), "fieldProblem")
         self.problem.setWordWrap(True)

@@ -98,16 +98,16 @@ class TrainingWords:
 
         if state in {s.value for s in EDITABLE_STATES}:
             return QCoreApplication.translate(
-                "TrainingWords", "Dossier préparé en mode formation : patient fictif, pour la plateforme d'essai."
+                "TrainingWords", "Dossier préparé en mode formation : patient fictif, pour la plateforme d'essai."
             )
         if to_platform:
             return QCoreApplication.translate(
                 "TrainingWords",
-                "Dossier préparé en mode formation, pour la plateforme réelle (vrai expert, acte facturable) : "
+                "Dossier préparé en mode formation, pour la plateforme réelle (vrai expert, acte facturable) : "
                 "vérifiez qu'il s'agit bien d'un vrai patient.",
             )
         return QCoreApplication.translate(
-            "TrainingWords", "Dossier d'entraînement (mode formation) : patient fictif, réponse simulée."
+            "TrainingWords", "Dossier d'entraînement (mode formation) : patient fictif, réponse simulée."
         )
 
 
@@ -318,7 +318,7 @@ class WorklistModel(QAbstractTableModel):
                 return self.tr("Réponse de l'expert promise pour le {when}").format(when=local_time(row.due_at))
             if column == self.STATE and row.id in self._held:
                 return self.tr(
-                    "La plateforme ne peut pas enregistrer ce dossier pour l'instant : il n'est pas parti. "
+                    "La plateforme ne peut pas enregistrer ce dossier pour l'instant : il n'est pas parti. "
                     "Ouvrez-le pour voir pourquoi."
                 )
             if column != self.PATIENT:
@@ -472,8 +472,8 @@ class Worklist(QWidget):
         self.search.setToolTip(
             self.tr(
                 "Trouve un patient par son nom, son INS (avec ou sans espaces), le n° de dossier que votre "
-                "structure lui donne (avec ou sans tiret : D-2291, D2291 ou 2291), ou un dossier par son "
-                "code Teleavis, celui qui suit « dossier » en haut du dossier ouvert."
+                "structure lui donne (avec ou sans tiret : D-2291, D2291 ou 2291), ou un dossier par son "
+                "code Teleavis, celui qui suit « dossier » en haut du dossier ouvert."
             )
         )
         self.search.setAccessibleName(self.tr("Rechercher un dossier"))
@@ -676,30 +676,30 @@ class Worklist(QWidget):
         if searched:
             text = (
                 self.tr(
-                    "Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).", "", rows
+                    "Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).", "", rows
                 )
                 if rows
                 else self.tr(
-                    "Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l'orthographe, "
+                    "Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l'orthographe, "
                     "ou cherchez par INS, par votre n° de dossier ou par le code Teleavis du dossier."
                 ).format(search=searched)
             )
         elif self._hidden:
             text = self.tr(
-                "Mode formation : seuls les dossiers de formation sont affichés. %n dossier(s) réel(s) masqué(s) "
-                "pendant la formation : ils reviennent, et ceux en attente partent, quand vous la quittez.",
+                "Mode formation : seuls les dossiers de formation sont affichés. %n dossier(s) réel(s) masqué(s) "
+                "pendant la formation : ils reviennent, et ceux en attente partent, quand vous la quittez.",
                 "",
                 self._hidden,
             )
         elif rows:
             text = ""
         elif not sum(self._counts.values()):
-            text = self.tr("Aucun dossier pour l'instant. Créez le premier avec « Nouveau dossier » (Ctrl+N).")
+            text = self.tr("Aucun dossier pour l'instant. Créez le premier avec « Nouveau dossier » (Ctrl+N).")
         else:
             name = self.filter_buttons[self.current_filter()].text().rpartition(" (")[0]
             text = self.tr(
-                "Aucun dossier dans « {filter} ». Les autres sont sous « Tous » ; un nouveau dossier "
-                "se crée avec « Nouveau dossier » (Ctrl+N)."
+                "Aucun dossier dans « {filter} ». Les autres sont sous « Tous » ; un nouveau dossier "
+                "se crée avec « Nouveau dossier » (Ctrl+N)."
             ).format(filter=name)
         self.notice.setText(text)
         self.notice.setVisible(bool(text))

@@ -16,18 +16,18 @@
     <name>ChecklistPanel</name>
     <message numerus="yes">
         <location filename="../../ui/checklist.py" line="82"/>
-        <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
+        <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
-            <numerusform>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément).</numerusform>
-            <numerusform>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n éléments).</numerusform>
+            <numerusform>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément).</numerusform>
+            <numerusform>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n éléments).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/checklist.py" line="61"/>
-        <source>Il reste %n élément(s) à compléter avant l&apos;envoi :</source>
+        <source>Il reste %n élément(s) à compléter avant l&apos;envoi :</source>
         <translation>
-            <numerusform>Il reste %n élément à compléter avant l&apos;envoi :</numerusform>
-            <numerusform>Il reste %n éléments à compléter avant l&apos;envoi :</numerusform>
+            <numerusform>Il reste %n élément à compléter avant l&apos;envoi :</numerusform>
+            <numerusform>Il reste %n éléments à compléter avant l&apos;envoi :</numerusform>
         </translation>
     </message>
 </context>
@@ -35,18 +35,18 @@
     <name>DraftDeletionQuestion</name>
     <message numerus="yes">
         <location filename="../../ui/draft_deletion.py" line="17"/>
-        <source>Supprimer définitivement le brouillon de {name} (%n image(s)) ?</source>
+        <source>Supprimer définitivement le brouillon de {name} (%n image(s)) ?</source>
         <translation>
-            <numerusform>Supprimer définitivement le brouillon de {name} (%n image) ?</numerusform>
-            <numerusform>Supprimer définitivement le brouillon de {name} (%n images) ?</numerusform>
+            <numerusform>Supprimer définitivement le brouillon de {name} (%n image) ?</numerusform>
+            <numerusform>Supprimer définitivement le brouillon de {name} (%n images) ?</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/draft_deletion.py" line="21"/>
-        <source>Supprimer définitivement ce brouillon sans nom de patient (%n image(s)) ?</source>
+        <source>Supprimer définitivement ce brouillon sans nom de patient (%n image(s)) ?</source>
         <translation>
-            <numerusform>Supprimer définitivement ce brouillon sans nom de patient (%n image) ?</numerusform>
-            <numerusform>Supprimer définitivement ce brouillon sans nom de patient (%n images) ?</numerusform>
+            <numerusform>Supprimer définitivement ce brouillon sans nom de patient (%n image) ?</numerusform>
+            <numerusform>Supprimer définitivement ce brouillon sans nom de patient (%n images) ?</numerusform>
         </translation>
     </message>
 </context>
@@ -54,10 +54,10 @@
     <name>FollowView</name>
     <message numerus="yes">
         <location filename="../../ui/follow_view.py" line="1376"/>
-        <source>Envoi : {done} sur %n image(s) — {sent} Kio sur {total} Kio</source>
+        <source>Envoi : {done} sur %n image(s) — {sent} Kio sur {total} Kio</source>
         <translation>
-            <numerusform>Envoi : {done} sur %n image — {sent} Kio sur {total} Kio</numerusform>
-            <numerusform>Envoi : {done} sur %n images — {sent} Kio sur {total} Kio</numerusform>
+            <numerusform>Envoi : {done} sur %n image — {sent} Kio sur {total} Kio</numerusform>
+            <numerusform>Envoi : {done} sur %n images — {sent} Kio sur {total} Kio</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -70,10 +70,10 @@
     </message>
     <message numerus="yes">
         <location filename="../../ui/follow_view.py" line="560"/>
-        <source>%n image(s) jointe(s) : </source>
+        <source>%n image(s) jointe(s) : </source>
         <translation>
-            <numerusform>%n image jointe : </numerusform>
-            <numerusform>%n images jointes : </numerusform>
+            <numerusform>%n image jointe : </numerusform>
+            <numerusform>%n images jointes : </numerusform>
         </translation>
     </message>
 </context>
@@ -92,10 +92,10 @@
     <name>MainWindow</name>
     <message numerus="yes">
         <location filename="../../ui/main_window.py" line="1"/>
-        <source>Sauvegarde faite, mais %n dossier(s) ne s&apos;ouvre(nt) plus (données abîmées hors de Teleavis) : {ids}. Elle le(s) contient tel(s) quel(s). Teleavis garde les {keep} dernières sauvegardes et, en plus, la dernière où il(s) s&apos;ouvrai(en)t encore : n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</source>
+        <source>Sauvegarde faite, mais %n dossier(s) ne s&apos;ouvre(nt) plus (données abîmées hors de Teleavis) : {ids}. Elle le(s) contient tel(s) quel(s). Teleavis garde les {keep} dernières sauvegardes et, en plus, la dernière où il(s) s&apos;ouvrai(en)t encore : n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</source>
         <translation>
-            <numerusform>Sauvegarde faite, mais %n dossier ne s&apos;ouvre plus (données abîmées hors de Teleavis) : {ids}. Elle le contient tel quel. Teleavis garde les {keep} dernières sauvegardes et, en plus, la dernière où il s&apos;ouvrait encore : n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</numerusform>
-            <numerusform>Sauvegarde faite, mais %n dossiers ne s&apos;ouvrent plus (données abîmées hors de Teleavis) : {ids}. Elle les contient tels quels. Teleavis garde les {keep} dernières sauvegardes et, en plus, pour chacun la dernière où il s&apos;ouvrait encore : n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</numerusform>
+            <numerusform>Sauvegarde faite, mais %n dossier ne s&apos;ouvre plus (données abîmées hors de Teleavis) : {ids}. Elle le contient tel quel. Teleavis garde les {keep} dernières sauvegardes et, en plus, la dernière où il s&apos;ouvrait encore : n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</numerusform>
+            <numerusform>Sauvegarde faite, mais %n dossiers ne s&apos;ouvrent plus (données abîmées hors de Teleavis) : {ids}. Elle les contient tels quels. Teleavis garde les {keep} dernières sauvegardes et, en plus, pour chacun la dernière où il s&apos;ouvrait encore : n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -108,10 +108,10 @@
     </message>
     <message numerus="yes">
         <location filename="../../ui/main_window.py" line="599"/>
-        <source>%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation : leurs réponses arriveront quand vous quitterez le mode formation.</source>
+        <source>%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation : leurs réponses arriveront quand vous quitterez le mode formation.</source>
         <translation>
-            <numerusform>%n dossier envoyé à la plateforme réelle n&apos;est pas suivi pendant la formation : sa réponse arrivera quand vous quitterez le mode formation.</numerusform>
-            <numerusform>%n dossiers envoyés à la plateforme réelle ne sont pas suivis pendant la formation : leurs réponses arriveront quand vous quitterez le mode formation.</numerusform>
+            <numerusform>%n dossier envoyé à la plateforme réelle n&apos;est pas suivi pendant la formation : sa réponse arrivera quand vous quitterez le mode formation.</numerusform>
+            <numerusform>%n dossiers envoyés à la plateforme réelle ne sont pas suivis pendant la formation : leurs réponses arriveront quand vous quitterez le mode formation.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -157,18 +157,18 @@
     <name>Worklist</name>
     <message numerus="yes">
         <location filename="../../ui/worklist.py" line="610"/>
-        <source>Mode formation : seuls les dossiers de formation sont affichés. %n dossier(s) réel(s) masqué(s) pendant la formation : ils reviennent, et ceux en attente partent, quand vous la quittez.</source>
+        <source>Mode formation : seuls les dossiers de formation sont affichés. %n dossier(s) réel(s) masqué(s) pendant la formation : ils reviennent, et ceux en attente partent, quand vous la quittez.</source>
         <translation>
-            <numerusform>Mode formation : seuls les dossiers de formation sont affichés. %n dossier réel masqué pendant la formation : il revient, et part s'il est en attente, quand vous la quittez.</numerusform>
-            <numerusform>Mode formation : seuls les dossiers de formation sont affichés. %n dossiers réels masqués pendant la formation : ils reviennent, et ceux en attente partent, quand vous la quittez.</numerusform>
+            <numerusform>Mode formation : seuls les dossiers de formation sont affichés. %n dossier réel masqué pendant la formation : il revient, et part s'il est en attente, quand vous la quittez.</numerusform>
+            <numerusform>Mode formation : seuls les dossiers de formation sont affichés. %n dossiers réels masqués pendant la formation : ils reviennent, et ceux en attente partent, quand vous la quittez.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/worklist.py" line="572"/>
-        <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
+        <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
-            <numerusform>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier trouvé.</numerusform>
-            <numerusform>Recherche dans tous les dossiers, quel que soit le filtre : %n dossiers trouvés.</numerusform>
+            <numerusform>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier trouvé.</numerusform>
+            <numerusform>Recherche dans tous les dossiers, quel que soit le filtre : %n dossiers trouvés.</numerusform>
         </translation>
     </message>
 </context>
@@ -176,10 +176,10 @@
     <name>ReplyCamera</name>
     <message numerus="yes">
         <location filename="../../ui/reply_camera.py" line="1"/>
-        <source>%n photo(s) prise(s) : elle(s) rejoigne(nt) votre réponse, sous le texte. Reprenez-en une, ou « Terminer ».</source>
+        <source>%n photo(s) prise(s) : elle(s) rejoigne(nt) votre réponse, sous le texte. Reprenez-en une, ou « Terminer ».</source>
         <translation>
-            <numerusform>%n photo prise : elle rejoint votre réponse, sous le texte. Prenez-en une autre, ou « Terminer ».</numerusform>
-            <numerusform>%n photos prises : elles rejoignent votre réponse, sous le texte. Prenez-en une autre, ou « Terminer ».</numerusform>
+            <numerusform>%n photo prise : elle rejoint votre réponse, sous le texte. Prenez-en une autre, ou « Terminer ».</numerusform>
+            <numerusform>%n photos prises : elles rejoignent votre réponse, sous le texte. Prenez-en une autre, ou « Terminer ».</numerusform>
         </translation>
     </message>
 </context>
