@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractScrollArea, QComboBox, QWidget
 
+from tests.support.french import fr_spaced
 from tests.support.ui import activate
 
 #: Containers a reader walks through rather than stops on.
@@ -73,7 +74,7 @@ def test_an_answer_and_a_refused_send_are_said_to_the_screen_reader(qtbot: Any, 
     SAID.clear()
     window.sync.case_state.emit("0123456789abcdef", "answered", "")
     qtbot.waitUntil(lambda: len(window.notifier.shown) == 1, timeout=30_000)
-    assert list(SAID) == [("Réponse de l'expert : Le dossier 01234567 a reçu sa réponse.", False)]
+    assert list(SAID) == [(fr_spaced("Réponse de l'expert : Le dossier 01234567 a reçu sa réponse."), False)]
     window.sync.case_state.emit("0123456789abcdef", "needs-attention", "Refus : motif de la plateforme")
     qtbot.waitUntil(lambda: len(window.notifier.shown) == 2, timeout=30_000)
     assert SAID[-1] == ("Le dossier 01234567 demande votre attention.", True)
@@ -139,7 +140,7 @@ def test_a_wrong_code_at_the_lock_is_said_at_once(qtbot: Any, store: Any) -> Non
     qtbot.keyClick(lock.secret, Qt.Key.Key_Return)
     # Found by a nurse's day: « incorrect » and nothing to do next. It says what to do: type it again,
     # minding the capitals.
-    wrong = "Ce n'est pas le bon code ou la bonne phrase secrète : retapez-le, en vérifiant les majuscules."
+    wrong = fr_spaced("Ce n'est pas le bon code ou la bonne phrase secrète : retapez-le, en vérifiant les majuscules.")
     assert lock.problem.text() == wrong
     assert list(SAID) == [(wrong, True)]
 
@@ -174,7 +175,9 @@ def test_a_send_refused_by_the_checklist_and_a_send_queued_are_said(
     page = window.case_page
     SAID.clear()
     qtbot.keyClick(page.editor.consent_given, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert SAID and SAID[-1][1] is True and SAID[-1][0].startswith("Pas encore envoyé : complétez"), list(SAID)
+    assert SAID and SAID[-1][1] is True and SAID[-1][0].startswith(fr_spaced("Pas encore envoyé : complétez")), list(
+        SAID
+    )
 
     case_id = complete_case(store, tmp_path / "case")
     window.open_case(case_id)
@@ -183,7 +186,7 @@ def test_a_send_refused_by_the_checklist_and_a_send_queued_are_said(
     qtbot.waitUntil(lambda: not page.editing(), timeout=30_000)
     said = [words for words, _urgent in SAID]
     assert said[0] == "Envoi demandé…"
-    assert said[-1].startswith("État : ") and "attente d'envoi" in said[-1], said
+    assert said[-1].startswith(fr_spaced("État : ")) and "attente d'envoi" in said[-1], said
     window.shutdown()
 
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from app.db import transaction
 from app.model import Answer, CaseState
 from app.store import Store
+from tests.support.french import fr_spaced
 from tests.support.ui import answered_case, shown
 
 #: What an expert wrote (ECHO): a tag Qt knows, a drug name in angle brackets, a line break.
@@ -270,11 +271,11 @@ def test_the_pdf_buttons_words_follow_the_answer_shown(qtbot: Any, store: Store)
     two = Answer(conclusion="", pdf_blobs=[first, second], files=[{"blob": first}, {"blob": second}])
     view = shown(qtbot, store, answered_case(store, answer=two))
     assert view.open_pdf.text() == "Ouvrir le document choisi"
-    assert view.conclusion.text() == "(pas de conclusion écrite : voir les documents joints)"
+    assert view.conclusion.text() == fr_spaced("(pas de conclusion écrite : voir les documents joints)")
     one = store.objects.put(letter("Naevus bénin."))
     view.set_case(store.get_case(answered_case(store, answer=Answer(conclusion="", pdf_blobs=[one]))))
     assert view.open_pdf.text() == "Ouvrir le compte rendu"
-    assert view.conclusion.text() == "(pas de conclusion écrite : voir le compte rendu)"
+    assert view.conclusion.text() == fr_spaced("(pas de conclusion écrite : voir le compte rendu)")
 
 
 def test_a_report_part_the_window_cannot_show_is_said_by_its_title(qtbot: Any, store: Store, tmp_path: Any) -> None:
@@ -300,8 +301,10 @@ def test_a_report_part_the_window_cannot_show_is_said_by_its_title(qtbot: Any, s
     assert view.unshown.isVisible()
     assert view.unshown.text().splitlines() == [
         # Their kind in words, not their MIME type (« text/html », « application/msword »).
-        "Pièce jointe « Lettre » (page web) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme.",
-        "Pièce jointe sans titre (fichier Word) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme.",
+        fr_spaced("Pièce jointe « Lettre » (page web) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme."),
+        fr_spaced(
+            "Pièce jointe sans titre (fichier Word) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme."
+        ),
     ]
 
 

@@ -19,6 +19,7 @@ from app.errors import StorageError
 from app.model import Case, CaseImage, Patient
 from app.store import Store
 from capture.demo import DemoCamera
+from tests.support.french import fr_spaced
 from tests.support.images import jpeg_bytes, png_bytes, skin_photo
 from ui import file_dialogs
 from ui.anonymise_dialog import AnonymiseChoice, AnonymiseDialog
@@ -293,7 +294,7 @@ def test_unplugged_camera_shows_the_banner_and_comes_back(qtbot: Any, panel: Cap
 
     cable.plugged.clear()
     qtbot.waitUntil(panel.banner.isVisible, timeout=JOB_MS)
-    assert "Caméra débranchée — rebranchez-la : la reprise est automatique" in panel.banner.text()
+    assert fr_spaced("Caméra débranchée — rebranchez-la : la reprise est automatique") in panel.banner.text()
     shown = panel.preview.frames_shown
 
     cable.plugged.set()
@@ -571,7 +572,7 @@ def test_a_tile_says_its_verdict_in_words_to_the_screen_reader(
     tile = panel.tile(blurred.id)
     assert "mollet droit" in tile.caption.text()
     name = QAccessible.queryAccessibleInterface(tile).text(QAccessible.Text.Name)
-    assert name == f"Image 1, inutilisable : {tile.sentence.text()} — mollet droit", name
+    assert name == fr_spaced("Image 1, inutilisable : ") + f"{tile.sentence.text()} — mollet droit", name
 
 
 def test_retake_replaces_the_image_and_keeps_its_labels(
@@ -1112,7 +1113,7 @@ def test_the_same_image_is_never_imported_twice_nor_into_two_patients_cases(
 def test_no_device_folder_set_says_where_to_set_it(panel: CapturePanel, store: Store) -> None:
     panel.set_case(new_case(store))
     panel.choose_from_device_folder()
-    assert "Édition > Réglages…, onglet Prise de vue, « Dossier surveillé »" in panel.status.text()
+    assert fr_spaced("Édition > Réglages…, onglet Prise de vue, « Dossier surveillé »") in panel.status.text()
 
 
 def test_anonymise_before_keeping_a_still(

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.model import CaseState
 from app.store import Store
+from tests.support.french import fr_spaced
 from tests.support.ui import activate, complete_case, open_from_list, pick, type_text
 from ui.main_window import MainWindow
 
@@ -46,7 +47,7 @@ def test_changing_the_specialty_changes_the_capture_panel_at_once(qtbot: Any, st
     assert page.case.specialty == "ophthalmology"
     qtbot.waitUntil(lambda: panel.camera_choice.currentData() == "demo:ophthalmology", timeout=1000)
     assert panel.labels.eye.isVisible() and not panel.labels.body_site.isVisible()
-    assert panel.labels.view_label.text() == "&Champ :"
+    assert panel.labels.view_label.text() == fr_spaced("&Champ :")
     assert list(panel.checklist.marks()) != skin_views
 
     # A still taken now is a fundus, checked as a retinograph.

@@ -11,6 +11,7 @@ import pytest
 
 from app.model import Case, Consent, Patient
 from app.store import Store
+from tests.support.french import fr_spaced
 from tests.support.ui import activate
 
 WAIT_MS = 20_000
@@ -277,8 +278,10 @@ def test_quitting_asks_before_a_reply_begun_to_the_expert_is_lost(
     window.quit_action.trigger()
     assert window.isVisible(), "the window stays, with the reply"
     assert seen == [
-        f"Votre réponse à l'expert n'est pas envoyée ({name}, dossier {first[:8]}). "
-        "Elle est gardée sur ce poste, mais l'expert ne la recevra qu'une fois « Envoyer la réponse » cliqué."
+        fr_spaced(
+            f"Votre réponse à l'expert n'est pas envoyée ({name}, dossier {first[:8]}). "
+            "Elle est gardée sur ce poste, mais l'expert ne la recevra qu'une fois « Envoyer la réponse » cliqué."
+        )
     ]
     assert window.pages.currentWidget() is window.case_page and follow.case.id == first
     assert follow.reply.toPlainText() == "Depuis trois semaines."
@@ -312,8 +315,10 @@ def test_quitting_says_what_waits_to_leave_and_offers_to_stay_open(
     window.quit_action.trigger()
     assert window.isVisible()
     assert seen == [
-        "2 envois à la plateforme ne sont pas encore partis : ils partiront à la prochaine ouverture de "
-        "Teleavis. Pour qu'ils partent dès que le réseau le permet, laissez Teleavis ouvert."
+        fr_spaced(
+            "2 envois à la plateforme ne sont pas encore partis : ils partiront à la prochaine ouverture de "
+            "Teleavis. Pour qu'ils partent dès que le réseau le permet, laissez Teleavis ouvert."
+        )
     ]
     # From a nurse's pass: left open without a lock code, it never locks; that is said too.
     from app import screen_lock
@@ -323,8 +328,10 @@ def test_quitting_says_what_waits_to_leave_and_offers_to_stay_open(
         QTimer.singleShot(50, lambda: _answer_close_question(seen, "Laisser Teleavis ouvert"))
         window.quit_action.trigger()
     assert seen.pop().endswith(
-        "\n\nSans code de verrouillage, Teleavis ne se verrouille pas seul : si vous le laissez ouvert, "
-        "verrouillez la session de l'ordinateur."
+        fr_spaced(
+            "\n\nSans code de verrouillage, Teleavis ne se verrouille pas seul : si vous le laissez ouvert, "
+            "verrouillez la session de l'ordinateur."
+        )
     )
     # Asked, then left: the idle lock closes the question (no button pressed) and Teleavis stays open.
     from app import screen_lock
@@ -355,7 +362,7 @@ def test_a_queued_case_is_held_back_from_its_page_and_opens_in_the_editor(
     follow.take_back_button.click()
     qtbot.waitUntil(lambda: page.views.currentWidget() is page.split, timeout=WAIT_MS)
     assert store.state(case_id) == CaseState.DRAFT and Outbox(store).row(case_id) is None
-    assert "Dossier retenu : il n'est pas parti" in page.saved_state.text()
+    assert fr_spaced("Dossier retenu : il n'est pas parti") in page.saved_state.text()
     # Sent again, its photos leaving: still offered. Its transaction going: no longer.
     store.queue(case_id)
     store.transition(case_id, CaseState.SENDING)
@@ -391,7 +398,10 @@ def test_quitting_says_the_photos_joined_to_a_reply_are_kept(
     window.quit_action.trigger()
     assert window.isVisible()
     assert len(seen) == 1 and seen[0].endswith(
-        "La photo jointe à la réponse est gardée avec elle : vous la retrouverez à la prochaine ouverture du dossier."
+        fr_spaced(
+            "La photo jointe à la réponse est gardée avec elle : vous la retrouverez "
+            "à la prochaine ouverture du dossier."
+        )
     ), seen
 
 
@@ -425,5 +435,5 @@ def test_quitting_says_the_photos_joined_to_a_reply_not_kept_would_be_lost(
     assert window.isVisible()
     assert len(seen) == 1 and "gardée avec elle" not in seen[0], seen
     assert seen[0].endswith(
-        "La photo jointe n'a pas pu être gardée sur ce poste : elle sera perdue si vous fermez Teleavis."
+        fr_spaced("La photo jointe n'a pas pu être gardée sur ce poste : elle sera perdue si vous fermez Teleavis.")
     ), seen

@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt
 from app.model import DevicePatient, Patient
 from capture.demo import fundus_scene
 from tests.support.dicom import retinograph
+from tests.support.french import fr_spaced
 from ui.capture_folder import DeviceFolderDialog
 
 #: The daughter, whose case is open.
@@ -50,9 +51,11 @@ def test_a_dicom_named_as_her_without_a_birth_date_does_not_come_ticked(qtbot: A
     listed = lines(dialog)
     assert listed["IM000001"].checkState() == Qt.CheckState.Unchecked
     assert listed["IM000001"].text().split("\n")[1:] == [
-        "⚠ L'appareil l'a enregistrée pour DUPONT Marie, femme, sans date de naissance ni INS à comparer avec "
-        "ceux du dossier : le nom seul ne dit pas que c'est ce patient (une mère et sa fille peuvent porter les "
-        "mêmes noms). Non cochée : cochez-la seulement si vous avez vérifié que c'est bien lui."
+        fr_spaced(
+            "⚠ L'appareil l'a enregistrée pour DUPONT Marie, femme, sans date de naissance ni INS à comparer avec "
+            "ceux du dossier : le nom seul ne dit pas que c'est ce patient (une mère et sa fille peuvent porter les "
+            "mêmes noms). Non cochée : cochez-la seulement si vous avez vérifié que c'est bien lui."
+        )
     ]
     assert listed["IM000002"].checkState() == Qt.CheckState.Checked
     assert "\n" not in listed["IM000002"].text()

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication, QTabWidget
 
+from tests.support.french import fr_spaced
 from ui.application import install_language
 from ui.main_window import MainWindow
 from ui.settings_dialog import SettingsDialog
@@ -33,7 +34,9 @@ def test_the_french_line_names_the_menu_the_tab_and_the_field(qtbot: Any, window
     said, menus, tabs = _said_and_shown(qtbot, window)
     assert "paramètres" not in said
     assert "Édition" in menus and "Réglages…" in menus and "Prise de vue" in tabs
-    assert "Édition > Réglages…" in said and "onglet Prise de vue" in said and "« Dossier surveillé »" in said
+    assert (
+        "Édition > Réglages…" in said and "onglet Prise de vue" in said and fr_spaced("« Dossier surveillé »") in said
+    )
 
 
 @pytest.fixture

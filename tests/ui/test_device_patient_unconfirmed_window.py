@@ -15,6 +15,7 @@ from app.model import Case, CaseState, Patient
 from app.store import Store
 from app.validation import NAMES_ONLY
 from tests.app.test_device_patient_unconfirmed import device_dicom
+from tests.support.french import fr_spaced
 from tests.support.ui import activate
 from tests.ui.test_capture_panel import wait_images
 from tests.ui.test_eye_side_confirm import (
@@ -26,7 +27,7 @@ from tests.ui.test_other_patient_confirm import SEND, TITLE, retina_case_of, sop
 
 DAUGHTER = Patient(family="DUPONT", given=["Marie"], birth_date="1985-04-02", sex="female", local_id="D-2291")
 
-SAID_AT_IMPORT = (
+SAID_AT_IMPORT = fr_spaced(
     "⚠ Image 1 : l'appareil l'a enregistrée pour DUPONT Marie, femme, sans date de naissance ni INS à comparer "
     "avec ceux du dossier : le nom seul ne dit pas que c'est ce patient (une mère et sa fille peuvent porter les "
     "mêmes noms). Vérifiez sur l'appareil qu'elle est bien la sienne, sinon supprimez-la."
@@ -79,12 +80,14 @@ def test_sending_a_case_with_an_image_of_her_names_only_asks_first(qtbot: Any, w
         assert seen == [
             (
                 TITLE,
-                "L'image 1 a été enregistrée par l'appareil au seul nom de DUPONT Marie, femme, sans date de "
-                "naissance ni INS à comparer avec ceux du dossier : le nom seul ne dit pas que c'est DUPONT Marie, "
-                "02/04/1985, la patiente du dossier (une mère et sa fille peuvent porter les mêmes noms).\n\n"
-                "Envoyée, l'expert lirait peut-être l'image d'un autre patient sous le nom de celui-ci. Vérifiez "
-                "sur l'appareil à qui elle appartient. Si elle n'est pas de ce patient, supprimez-la. Si c'est "
-                "bien lui, vous pouvez envoyer.",
+                fr_spaced(
+                    "L'image 1 a été enregistrée par l'appareil au seul nom de DUPONT Marie, femme, sans date de "
+                    "naissance ni INS à comparer avec ceux du dossier : le nom seul ne dit pas que c'est DUPONT Marie, "
+                    "02/04/1985, la patiente du dossier (une mère et sa fille peuvent porter les mêmes noms).\n\n"
+                    "Envoyée, l'expert lirait peut-être l'image d'un autre patient sous le nom de celui-ci. Vérifiez "
+                    "sur l'appareil à qui elle appartient. Si elle n'est pas de ce patient, supprimez-la. Si c'est "
+                    "bien lui, vous pouvez envoyer."
+                ),
                 CHECK,
                 CHECK,
             )
@@ -108,4 +111,4 @@ def test_an_ins_the_case_cannot_compare_is_not_said_missing() -> None:
     image = CaseImage(device_patient=DevicePatient(name="DUPONT^Marie", sex="F", patient_id="285047512345607"))
     [line] = _names_only_lines(mother, [("1", image)], "DUPONT Marie")
     assert "INS 285047512345607" in line
-    assert "sans date de naissance ni INS à comparer avec ceux du dossier :" in line
+    assert fr_spaced("sans date de naissance ni INS à comparer avec ceux du dossier :") in line

@@ -16,6 +16,7 @@ from typing import Any
 from app.model import CaseState
 from app.store import Store
 from app.validation import EARLIER_PHOTO, validate_images
+from tests.support.french import fr_spaced
 from tests.support.ui import activate, complete_case
 from tests.ui.test_capture_import_dates import camera_photo, earlier_today
 from tests.ui.test_eye_side_confirm import (
@@ -25,7 +26,7 @@ from tests.ui.test_eye_side_confirm import (
 )
 
 SEND = "C'est bien ce patient, envoyer"
-TITLE = "Photo d'une séance précédente ?"
+TITLE = fr_spaced("Photo d'une séance précédente ?")
 
 
 def case_with_a_photo_of_2005(store: Store, folder: Path) -> str:

@@ -18,6 +18,7 @@ from PIL import Image, ImageOps
 from app.model import Case, CaseImage, CaseState, Consent, Patient
 from app.outbox import Outbox
 from app.store import NewImage, Store
+from tests.support.french import fr_spaced
 from tests.support.ui import activate, shown, type_text
 
 REAL_LEFT = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "retina-normal-left-eye.jpg"
@@ -113,7 +114,7 @@ def no_answer_left() -> Iterator[None]:
     ASKED.clear()
 
 
-EXPECTED = (
+EXPECTED = fr_spaced(
     "L'image 1 est classée œil droit, mais sa papille est à gauche de l'image, comme sur un œil gauche.\n\n"
     "L'image 2 est classée œil gauche, mais sa papille est à droite de l'image, comme sur un œil droit.\n\n"
     "Vérifiez avant d'envoyer : l'avis de l'expert (laser, injection…) porterait sur l'autre œil. "

@@ -19,6 +19,7 @@ from sync.client import ClientConfig, PlatformClient, RetryPolicy
 from sync.engine import Engine
 from sync.sandbox import SandboxServer
 from sync.sandbox.shapes import AnswerShape
+from tests.support.french import fr_spaced
 from tests.support.ui import sent_case, shown
 from tests.sync.recording_server import RecordingServer, recording_server
 from tests.sync.sync_helpers import make_case
@@ -102,7 +103,9 @@ def test_each_shape_of_answer_shows_in_the_case_page(
         assert store.state(ids[name]) == state
         assert not view.answer_box.isVisible()
         assert (
-            f"Motif donné par la plateforme, dans ses propres mots : « {answer_shape(name).reason} »"
+            fr_spaced("Motif donné par la plateforme, dans ses propres mots : « WORDS »").replace(
+                "WORDS", answer_shape(name).reason
+            )
             in view.detail.text()
         )
         assert view.state.text().lower().endswith(("refusé", "annulé"))
@@ -177,7 +180,7 @@ def test_a_new_user_in_training_gets_a_question_and_tries_the_reply_loop(
     qtbot.waitUntil(lambda: follow.question_box.isVisible() and follow.send_reply.isEnabled(), timeout=60_000)
     assert follow.conversation.count() == 1 and "?" in follow.conversation.item(0).text()
     # Who asked and when, as on paper (the question had neither).
-    assert re.match(r"Expert, \d\d/\d\d/\d{4} \d\d:\d\d : ", follow.conversation.item(0).text())
+    assert re.match(fr_spaced(r"Expert, \d\d/\d\d/\d{4} \d\d:\d\d : "), follow.conversation.item(0).text())
     follow.reply.setFocus()
     type_text(follow.reply, "Voici les précisions demandées.")
     qtbot.mouseClick(follow.send_reply, Qt.MouseButton.LeftButton)
@@ -209,7 +212,7 @@ def test_a_withdrawn_report_is_said_before_its_conclusion_and_in_the_colour_of_a
     assert layout.indexOf(view.status_warning) < layout.indexOf(view.conclusion)  # read before the conclusion
     assert view.conclusion.objectName() == "attentionBanner" and view.amended.isVisible()
     # Found by an outside run: « État : réponse reçue », and its follow-up still given as advice.
-    assert view.state.text() == "État : réponse retirée par l'expert"
+    assert view.state.text() == fr_spaced("État : réponse retirée par l'expert")
     assert not view.follow_up.isVisible()
 
 
@@ -261,7 +264,7 @@ def test_an_answer_the_platform_took_back_says_so_and_is_not_shown_as_current(qt
     window._case_state(case_id, CaseState.ACCEPTED.value, AnswerNews.WITHDRAWN)
     assert window.notifier.shown[-1] == (
         "Réponse retirée par la plateforme",
-        f"La plateforme a retiré la réponse du dossier {case_id[:8]} : attendez la nouvelle réponse.",
+        fr_spaced(f"La plateforme a retiré la réponse du dossier {case_id[:8]} : attendez la nouvelle réponse."),
     )
     window.shutdown()
 
@@ -362,7 +365,7 @@ def test_images_joined_to_a_reply_are_checked_as_an_import_and_can_be_taken_back
     view.add_reply_files([other_patients, near, near])
     problem = view.reply_problem.text()
     assert f"« BERNARD.jpg » est déjà dans le dossier {other_id[:8]} d'un autre patient" in problem
-    assert "« vue-rapprochée.jpg » est déjà jointe à cette réponse" in problem
+    assert fr_spaced("« vue-rapprochée.jpg » est déjà jointe à cette réponse") in problem
     assert (
         len(view._reply_images) == 1
         and view.reply_images.text().splitlines()[1] == "1. vue-rapprochée.jpg — bonne qualité"
@@ -495,7 +498,7 @@ def test_a_sent_case_shows_what_was_asked_and_sent(qtbot: Any, store: Store, tmp
     view = shown(qtbot, store, case_id)
     assert view.request_box.isVisibleTo(view)
     lines = view.request.text().splitlines()
-    assert lines[0] == f"Question : {case.question.strip()}"
+    assert lines[0] == fr_spaced("Question : ") + case.question.strip()
     assert lines[1] == f"Résumé clinique : {case.summary.strip()}"
     assert lines[2].startswith(f"Images ({len(case.images)}) : 1. ") and len(case.images) >= 1
 
@@ -523,7 +526,7 @@ def test_an_image_refused_for_a_reply_left_meanwhile_is_said_in_that_case_on_com
     done(work())  # the check's answer, after the switch
     assert view.reply_problem.text() == "" and view.reply_images.text() == ""
     view.set_case(store.get_case(first))
-    assert "« vue.jpg » est déjà jointe à cette réponse" in view.reply_problem.text()
+    assert fr_spaced("« vue.jpg » est déjà jointe à cette réponse") in view.reply_problem.text()
     assert view.reply_images.text().splitlines()[1] == "1. vue.jpg — bonne qualité"
     qtbot.mouseClick(view.drop_images, Qt.MouseButton.LeftButton)
     assert view.reply_problem.text() == "" and view._reply_names == {}

@@ -8,6 +8,7 @@ from typing import Any
 
 from app.outbox import Outbox
 from app.store import HELD_BY_PLATFORM, Store
+from tests.support.french import fr_spaced
 from tests.sync.sync_helpers import make_case
 
 WORDS = (
@@ -33,7 +34,7 @@ def test_the_case_page_says_why_a_case_the_platform_cannot_record_has_not_left(
     view = FollowView(store)
     qtbot.addWidget(view)
     view.set_case(store.get_case(case_id))
-    assert f"Pourquoi il n'est pas parti : {WORDS}" in view.detail.text()
+    assert fr_spaced("Pourquoi il n'est pas parti : ") + WORDS in view.detail.text()
     lines = [view.history.item(n).text() for n in range(view.history.count())]
     assert any("pas enregistré par la plateforme" in line for line in lines)
     assert not any("coupure" in line for line in lines)

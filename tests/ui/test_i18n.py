@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from app import i18n
 from app.store import Store
+from tests.support.french import fr_spaced
 from ui.application import choose_language, install_language
 from ui.main_window import MainWindow
 
@@ -99,11 +100,11 @@ def test_french_counts_agree_with_their_number(qapp: QApplication, tmp_path: Pat
     from PySide6.QtCore import QCoreApplication
 
     install_language(qapp, "fr")
-    source = "Il reste %n élément(s) à compléter avant l'envoi :"
+    source = fr_spaced("Il reste %n élément(s) à compléter avant l'envoi :")
     one, three = (QCoreApplication.translate("ChecklistPanel", source, "", n) for n in (1, 3))
     assert (one, three) == (
-        "Il reste 1 élément à compléter avant l'envoi :",
-        "Il reste 3 éléments à compléter avant l'envoi :",
+        fr_spaced("Il reste 1 élément à compléter avant l'envoi :"),
+        fr_spaced("Il reste 3 éléments à compléter avant l'envoi :"),
     )
     copy = tmp_path / "teleavis_fr.ts"
     shutil.copy(ROOT / "resources" / "i18n" / "teleavis_fr.ts", copy)
@@ -204,7 +205,11 @@ def test_undo_in_the_edit_menu_says_undo_not_cancel(
         type_text(editor.family, "DURAND")
         qtbot.waitUntil(lambda: window.undo_group.canUndo())
         label = editor.labels["patient.family"]
-        wanted = f"Annuler la saisie de « {label} »" if language == "fr" else f"Undo change to “{label}”"
+        wanted = (
+            fr_spaced("Annuler la saisie de « LABEL »").replace("LABEL", label)
+            if language == "fr"
+            else f"Undo change to “{label}”"
+        )
         assert undo.text() == wanted and undo.isEnabled()
         undo.trigger()
         assert editor.family.text() == ""
@@ -231,7 +236,9 @@ def test_what_the_expert_sends_afterwards_or_attaches_reads_as_english(
     view = FollowView(store)
     qtbot.addWidget(view)
     assert view.expert_images.toolTip() == "Images attached by the expert: double-click to enlarge"
-    said = view.tr("« {name} » n'est pas jointe : {reason}").format(name="blurred.jpg", reason="Blurred photo.")
+    said = view.tr(fr_spaced("« {name} » n'est pas jointe : {reason}")).format(
+        name="blurred.jpg", reason="Blurred photo."
+    )
     assert said == "“blurred.jpg” is not attached: Blurred photo."
 
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.model import Case, Consent, Patient
 from app.store import Store
+from tests.support.french import fr_spaced
 from tests.support.ui import pick, type_text
 from ui.main_window import MainWindow
 
@@ -485,7 +486,7 @@ def test_a_country_of_birth_is_named_under_its_code(qtbot: Any, window: MainWind
     page = _open_new(qtbot, window)
     editor = page.editor
     type_text(editor.birth_place, "99 109")
-    assert editor.birth_place_note.text() == "Pays de naissance (nom INSEE) : ALLEMAGNE."
+    assert editor.birth_place_note.text() == fr_spaced("Pays de naissance (nom INSEE) : ALLEMAGNE.")
     editor.undo_stack.undo()
     assert editor.birth_place.text() == "" and "99 + code du pays" in editor.birth_place_note.text()
     type_text(editor.birth_place, "75056")
@@ -493,7 +494,9 @@ def test_a_country_of_birth_is_named_under_its_code(qtbot: Any, window: MainWind
     assert editor.flush()
     window.show_worklist()
     window.open_case(born_abroad)
-    assert window.case_page.editor.birth_place_note.text() == "Pays de naissance (nom INSEE) : COTE D'IVOIRE."
+    assert window.case_page.editor.birth_place_note.text() == fr_spaced(
+        "Pays de naissance (nom INSEE) : COTE D'IVOIRE."
+    )
 
 
 def test_a_strict_trait_or_the_ins_changed_in_a_qualified_identity_takes_its_qualification_back(
@@ -673,7 +676,7 @@ def test_a_typo_fixed_on_a_validated_identity_is_validated_again_in_one_choice_d
     assert page.case.patient.identity_status == "provisional"
     note = editor.requalify_note.text()
     assert editor.requalify_note.isVisibleTo(window)
-    assert "INSi" not in note and "« Validée »" in note and "pièce d'identité" in note, note
+    assert "INSi" not in note and fr_spaced("« Validée »") in note and "pièce d'identité" in note, note
     pick(qtbot, editor.identity_status, "validated")
     today = date.today()
     patient_now = page.case.patient

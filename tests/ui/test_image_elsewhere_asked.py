@@ -16,6 +16,7 @@ from typing import Any
 from app.model import CaseState
 from app.store import Store
 from tests.support.cases import EXAMPLE
+from tests.support.french import fr_spaced
 from tests.support.ui import activate, complete_case
 from tests.ui.test_eye_side_confirm import (
     CHECK,
@@ -24,7 +25,7 @@ from tests.ui.test_eye_side_confirm import (
 )
 
 SEND = "C'est bien ce patient, envoyer"
-TITLE = "Image d'un autre patient ?"
+TITLE = fr_spaced("Image d'un autre patient ?")
 
 
 def test_sending_a_photo_also_in_another_patients_case_asks_first(

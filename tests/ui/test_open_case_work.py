@@ -9,6 +9,7 @@ from typing import Any
 from app.model import Case, CaseImage, Consent, Patient
 from app.store import NewImage, Store
 from tests.support.cases import DERMATOLOGY_FORM
+from tests.support.french import fr_spaced
 from tests.support.images import jpeg_bytes, skin_photo
 from ui import tasks
 
@@ -276,7 +277,7 @@ def test_changing_the_specialty_shows_fields_made_beforehand(qtbot: Any, store: 
     assert {key: b.widget for key, b in editor.bindings.items() if key.startswith("form.")} == skin_fields
     assert all(widget.isVisibleTo(editor) for widget in skin_fields.values())
     assert len(editor.findChildren(QWidget)) == widgets, "no widget made (nor left behind) by the changes"
-    assert editor.form_box.title() == "4. Formulaire : Dermatologie"
+    assert editor.form_box.title() == fr_spaced("4. Formulaire : Dermatologie")
 
 
 def test_opening_a_case_paints_each_column_once(qtbot: Any, store: Store, window: Any) -> None:

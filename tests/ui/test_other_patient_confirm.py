@@ -17,6 +17,7 @@ from app.outbox import Outbox
 from app.store import NewImage, Store
 from app.validation import OTHER_PATIENT
 from tests.app.test_other_patient_said import sophies_retinograph
+from tests.support.french import fr_spaced
 from tests.support.ui import activate
 from tests.ui.test_eye_side_confirm import (
     CHECK,
@@ -27,7 +28,7 @@ from tests.ui.test_eye_side_confirm import (
 )
 
 SEND = "C'est bien ce patient, envoyer"
-TITLE = "Image d'un autre patient ?"
+TITLE = fr_spaced("Image d'un autre patient ?")
 WHAT_TO_DO = (
     "Envoyée, l'expert lirait l'image d'un autre patient sous le nom de celui-ci. Vérifiez sur l'appareil à qui "
     "elle appartient. Si elle n'est pas de ce patient, supprimez-la. Si c'est bien lui (un nom mal saisi sur "

@@ -9,6 +9,7 @@ from app.db import transaction
 from app.model import CaseState, Patient
 from app.outbox import Outbox
 from app.store import Store
+from tests.support.french import fr_spaced
 from tests.support.ui import sent_case, shown
 
 
@@ -47,7 +48,10 @@ def test_a_real_case_says_it_is_not_followed_while_training_mode_is_on(qtbot: An
     assert "formation" not in view.detail.text()
     store.settings.set("training", "on")
     view.refresh()
-    assert "Envoyé à la plateforme réelle : ce dossier n'est pas suivi pendant le mode formation" in view.detail.text()
+    assert (
+        fr_spaced("Envoyé à la plateforme réelle : ce dossier n'est pas suivi pendant le mode formation")
+        in view.detail.text()
+    )
     assert view.reply.isVisible() and view.send_reply.isEnabled() and not view.reply_closed.isVisible()
 
 
@@ -67,8 +71,11 @@ def test_the_training_banner_says_how_many_real_cases_wait_for_its_end(qtbot: An
     window.show()
     assert window.banner.isVisible()
     assert (
-        "1 dossier envoyé à la plateforme réelle n'est pas suivi pendant la formation : sa réponse arrivera quand "
-        "vous quitterez le mode formation." in window.banner.text()
+        fr_spaced(
+            "1 dossier envoyé à la plateforme réelle n'est pas suivi pendant la formation : sa réponse arrivera quand "
+            "vous quitterez le mode formation."
+        )
+        in window.banner.text()
     )
     asked_again = asked(store)  # (queued in training mode: it goes to the training platform)
     assert store.destination(asked_again) == "training"
@@ -110,6 +117,8 @@ def test_a_training_case_is_marked_in_the_worklist_and_on_its_page_once_training
     window.open_case(training)
     page = window.case_page
     assert not page.training_mark.isHidden()
-    assert page.training_mark.text() == "Dossier d'entraînement (mode formation) : patient fictif, réponse simulée."
+    assert page.training_mark.text() == fr_spaced(
+        "Dossier d'entraînement (mode formation) : patient fictif, réponse simulée."
+    )
     window.open_case(real)
     assert page.training_mark.isHidden()

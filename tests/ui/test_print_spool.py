@@ -17,6 +17,7 @@ from PySide6.QtGui import QPainter
 
 from app.model import Answer
 from app.store import Store
+from tests.support.french import fr_spaced
 from tests.support.ui import answered_case
 from tests.ui.test_answer_shown_whole import letter
 from ui.main_window import MainWindow
@@ -193,6 +194,8 @@ def test_without_a_private_folder_nothing_is_printed_and_it_is_said(
     qtbot.mouseClick(view.print_pdf, Qt.MouseButton.LeftButton)
     assert not printed.exists(), "nothing printed"
     assert said == [
-        "Le document n'a pas pu être imprimé : le dossier privé de cet ordinateur n'accepte pas l'écriture. "
-        "Rien n'a été envoyé à l'imprimante."
+        fr_spaced(
+            "Le document n'a pas pu être imprimé : le dossier privé de cet ordinateur n'accepte pas l'écriture. "
+            "Rien n'a été envoyé à l'imprimante."
+        )
     ]

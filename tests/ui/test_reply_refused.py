@@ -20,6 +20,7 @@ from app.store import Store
 from sync.engine import Engine
 from sync.follow import queue_reply
 from sync.sandbox import SandboxServer
+from tests.support.french import fr_spaced
 from tests.support.ui import send_reply_with_a_photo, shown, type_text
 from tests.sync.sync_helpers import engine_on, make_case
 
@@ -143,7 +144,7 @@ def test_the_photo_of_a_refused_reply_can_be_joined_again_and_goes_once(
 
         assert "dermoscopie.jpg" in view.reply_images.text(), "back by itself to the reply begun"
         view.add_reply_files([photo])  # the same file, joined again to the corrected reply
-        assert view.reply_problem.text() == "« dermoscopie.jpg » est déjà jointe à cette réponse."
+        assert view.reply_problem.text() == fr_spaced("« dermoscopie.jpg » est déjà jointe à cette réponse.")
         assert view.reply_images.text().count("dermoscopie.jpg") == 1
         type_text(view.reply, "Voici la dermoscopie, lésion du dos.")
         qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
@@ -326,7 +327,9 @@ def test_a_photo_refused_as_too_large_comes_back_taken_off_and_the_others_still_
     assert len(listed) == 1 and "dos" in listed[0], said
     [note] = [line for line in said.splitlines() if "bras" in line]
     assert "retirée" in note and "dépasse la taille acceptée" in note, said
-    assert "joignez-la de nouveau : elle partira en copie réduite" in note, said  # (found in review: « exportez-la »)
+    assert fr_spaced("joignez-la de nouveau : elle partira en copie réduite") in note, (
+        said
+    )  # (found in review: « exportez-la »)
     with Store.open(teleavis_home) as reopened:  # Teleavis started again: still off, still said
         again = shown(qtbot, reopened, case_id)
         assert again.reply_images.text() == said

@@ -16,6 +16,7 @@ from app.outbox import Outbox
 from app.store import NewImage, Store
 from sync.follow import queue_reply
 from sync.progress import RateMeter
+from tests.support.french import fr_spaced
 from tests.support.ui import shown
 from tests.sync.sync_helpers import jpeg
 from ui.application import install_language
@@ -44,7 +45,7 @@ def test_a_reply_with_a_large_photo_on_a_slow_link_offers_reduced_copies(
         view.show_progress(second * 64_000, total)
     words = view.progress_words.text()
     assert "Liaison lente : 3 Mo restants, environ 45 s" in words, words
-    assert "« Envoyer la réponse en copies réduites »" in words, words
+    assert fr_spaced("« Envoyer la réponse en copies réduites »") in words, words
     assert "sur 1 image —" in words, words  # the reply's photos, not the case's
 
     qtbot.mouseClick(offer.button, Qt.MouseButton.LeftButton)

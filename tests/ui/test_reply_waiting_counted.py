@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from app.model import CaseState
 from app.store import Store
+from tests.support.french import fr_spaced
 from tests.support.ui import activate, open_from_list, sent_case, type_text
 from ui.main_window import MainWindow
 
@@ -20,7 +21,7 @@ def test_a_reply_queued_is_counted_waiting_at_once(qtbot: Any, store: Store, syn
     qtbot.addWidget(window)
     window.resize(1280, 720)
     activate(qtbot, window)
-    assert window.waiting_label.text() == "En attente d'envoi : 0"
+    assert window.waiting_label.text() == fr_spaced("En attente d'envoi : 0")
     open_from_list(qtbot, window, asked)
     follow = window.case_page.follow
     follow.reply.setFocus()
@@ -28,5 +29,5 @@ def test_a_reply_queued_is_counted_waiting_at_once(qtbot: Any, store: Store, syn
     qtbot.keyClick(follow.reply, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert "enregistrée" in follow.reply_saved.text()
     # Said as it is queued, not at the status bar's next look a while later.
-    assert window.waiting_label.text() == "En attente d'envoi : 1"
+    assert window.waiting_label.text() == fr_spaced("En attente d'envoi : 1")
     window.shutdown()

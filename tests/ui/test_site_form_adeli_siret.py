@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.site import load_requester, own_patient_system, parse_site
 from app.store import Store
+from tests.support.french import fr_spaced
 from tests.support.ui import activate
 
 ADELI = "879101558"  # a real ADELI of the ANS directory (tests/app/test_site_without_rpps_or_finess.py)
@@ -139,8 +140,8 @@ def test_an_adeli_typed_where_the_rpps_goes_or_a_siret_where_the_finess_goes_is_
     form.rpps.setText(ADELI)
     form.finess.setText(SIRET)
     words = form.field_words()
-    assert "ADELI" in words["rpps"] and "« ou n° ADELI »" in words["rpps"], words["rpps"]
-    assert "SIRET" in words["finess"] and "« ou n° SIRET »" in words["finess"], words["finess"]
+    assert "ADELI" in words["rpps"] and fr_spaced("« ou n° ADELI »") in words["rpps"], words["rpps"]
+    assert "SIRET" in words["finess"] and fr_spaced("« ou n° SIRET »") in words["finess"], words["finess"]
     form.rpps.setText("1234567")  # nothing like an ADELI: the RPPS's own words
     assert "11 chiffres" in form.field_words()["rpps"]
 

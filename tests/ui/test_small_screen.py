@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from app import forms
 from app.model import Case, Consent, Patient
 from app.store import Store
+from tests.support.french import fr_spaced
 from tests.ui import test_layout as layout_tests
 from ui.capture_panel import CapturePanel
 from ui.elided_label import ElidedLabel
@@ -312,7 +313,7 @@ def test_the_status_bar_fits_its_words_and_says_them_whole_in_its_tooltip(
 
     # A message of the moment (a backup that could not be made) is cut the same way; the bar's tooltip
     # and currentMessage() hold it whole.
-    message = window.tr("Sauvegarde non faite : {words}").format(words=LONG_WORDS)
+    message = window.tr(fr_spaced("Sauvegarde non faite : {words}")).format(words=LONG_WORDS)
     bar.showMessage(message, 15000)
     qtbot.wait(50)
     on_screen = str(getattr(bar, "shown_message", bar.currentMessage)())

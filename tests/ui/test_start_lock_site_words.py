@@ -15,11 +15,16 @@ import pytest
 from app import screen_lock
 from app.site import save_site, site_ever_set
 from app.store import Store
+from tests.support.french import fr_spaced
 from tests.support.ui import REQUESTER
 from ui.start_lock import StartLockDialog
 
-NEVER = "Les réglages du site de ce poste sont à faire : ils s'ouvriront une fois le code ou la phrase secrète tapé."
-AGAIN = "Les réglages du site de ce poste sont à refaire : ils s'ouvriront une fois le code ou la phrase secrète tapé."
+NEVER = fr_spaced(
+    "Les réglages du site de ce poste sont à faire : ils s'ouvriront une fois le code ou la phrase secrète tapé."
+)
+AGAIN = fr_spaced(
+    "Les réglages du site de ce poste sont à refaire : ils s'ouvriront une fois le code ou la phrase secrète tapé."
+)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from app import business_status
 from app.db import transaction
 from app.model import CaseState
 from app.store import Store
+from tests.support.french import fr_spaced
 from tests.support.ui import sent_case, shown
 
 
@@ -56,7 +57,9 @@ def test_a_platform_reason_that_repeats_the_status_is_not_shown_again(qtbot: Any
         store.set_platform_words(conn, case_id, status_reason="Complément demandé par l'expert : photo floue")
     view = shown(qtbot, store, case_id)
     assert (
-        "Motif donné par la plateforme, dans ses propres mots : « Complément demandé par l'expert : photo floue »"
+        fr_spaced("Motif donné par la plateforme, dans ses propres mots : « WORDS »").replace(
+            "WORDS", "Complément demandé par l'expert : photo floue"
+        )
         in view.detail.text()
     )
 
@@ -98,4 +101,4 @@ def test_a_reason_in_the_platform_s_words_is_labelled_so(qtbot: Any, qapp: Any, 
         install_language(qapp, "fr")
     assert f"in its own words: “{reason}”" in said, said
     said = shown(qtbot, store, case_id).detail.text()
-    assert f"dans ses propres mots : « {reason} »" in said, said
+    assert fr_spaced("dans ses propres mots : « WORDS »").replace("WORDS", reason) in said, said

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.model import Answer
 from app.store import Store
 from tests.conftest import PASSPHRASE
+from tests.support.french import fr_spaced
 from tests.support.ui import answered_case, type_text
 from tests.ui.test_answer_shown_whole import letter
 from ui.main_window import MainWindow
@@ -142,7 +143,7 @@ def test_the_end_of_training_said_by_a_save_ending_under_the_lock_waits_for_the_
         unlock(qtbot, window)
         qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
         ((locked, text),) = seen
-        assert not locked and "Dossiers préparés en mode formation et pas encore partis : 1" in text
+        assert not locked and fr_spaced("Dossiers préparés en mode formation et pas encore partis : 1") in text
         assert case_id
     finally:
         window.shutdown()

@@ -10,6 +10,7 @@ import pytest
 from app.db import transaction
 from app.model import CaseState
 from app.store import Store
+from tests.support.french import fr_spaced
 from tests.support.ui import sent_case, shown
 
 NEXT = "La réponse de l'expert arrivera ici, dans ce dossier"
@@ -108,7 +109,7 @@ def test_a_question_of_the_expert_says_what_to_do(qtbot: Any, store: Store) -> N
     page says what to do: answer below, photos if need be, then send the reply."""
     view = shown(qtbot, store, sent_case(store, then=(CaseState.RECEIVED, CaseState.IN_PROGRESS, CaseState.ON_HOLD)))
     said = view.detail.text()
-    assert "Répondez à l'expert ci-dessous" in said and "« Envoyer la réponse »" in said, said
+    assert "Répondez à l'expert ci-dessous" in said and fr_spaced("« Envoyer la réponse »") in said, said
     assert NEXT not in said
 
 
@@ -122,7 +123,7 @@ def test_the_words_above_the_reply_name_both_ways_to_add_photos(qtbot: Any, qapp
     view = shown(qtbot, store, case_id)
     said = view.detail.text()
     for button in (view.add_images, view.take_photo):
-        assert f"« {button.text()} »" in said, said
+        assert fr_spaced("« BUTTON »").replace("BUTTON", button.text()) in said, said
     install_language(qapp, "en")
     try:
         view = shown(qtbot, store, case_id)

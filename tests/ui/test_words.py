@@ -23,6 +23,7 @@ from app.model import DERMATOLOGY_VIEWS, RETINA_VIEWS, CaseImage, CaseState
 from app.report_text import view_words
 from app.store import Store
 from app.views import ExpectedView
+from tests.support.french import NARROW_NO_BREAK, fr_spaced
 from tests.support.ui import activate, complete_case, open_from_list, type_text
 from ui import file_dialogs
 from ui.application import install_language
@@ -316,7 +317,7 @@ def test_the_sending_progress_counts_its_images_in_words(
     words = view.progress_words.text()
     assert "(s)" not in words, words
     noun = "image" if count == 1 else "images"
-    wanted = f"Sending: 0 of {count} {noun} —" if language == "en" else f"Envoi : 0 sur {count} {noun} —"
+    wanted = f"Sending: 0 of {count} {noun} —" if language == "en" else fr_spaced(f"Envoi : 0 sur {count} {noun} —")
     assert words.startswith(wanted), words
 
 
@@ -338,7 +339,7 @@ def test_the_photos_of_an_earlier_session_are_named_with_the_languages_quotes(
     if language == "en":
         assert "“a.jpg” (" in said and "“b.jpg” (" in said and "«" not in said, said
     else:
-        assert "« a.jpg » (" in said and "« b.jpg » (" in said and "“" not in said, said
+        assert fr_spaced("« a.jpg » (") in said and fr_spaced("« b.jpg » (") in said and "“" not in said, said
 
 
 def test_a_reply_with_two_photos_lists_them_as_its_language_does(
@@ -364,7 +365,7 @@ def test_a_reply_with_two_photos_lists_them_as_its_language_does(
     view = shown(qtbot, store, case_id)
     lines = [view.conversation.item(row).text() for row in range(view.conversation.count())]
     [listed] = [line.split("\n", 1)[1] for line in lines if "\n" in line]
-    separator = " ; " if language == "fr" else "; "
+    separator = NARROW_NO_BREAK + "; " if language == "fr" else "; "
     assert separator in listed and (language == "fr" or " ; " not in listed), listed
 
 
@@ -379,5 +380,5 @@ def test_a_tile_whose_eye_is_to_check_is_named_as_its_language_separates(qtbot: 
     qtbot.addWidget(tile)
     name = tile.accessibleName()
     check = "Œil à vérifier" if language == "fr" else "Check the eye"
-    assert (" ; " if language == "fr" else "; ") + check in name, name
+    assert (NARROW_NO_BREAK + "; " if language == "fr" else "; ") + check in name, name
     assert language == "fr" or " ; " not in name, name

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from app.crypto import DataKey
 from app.model import Case, CaseState, Patient
 from app.store import Store
+from tests.support.french import fr_spaced
 from tests.support.ui import activate, answered_case, type_text
 from ui.main_window import MainWindow
 
@@ -209,7 +210,7 @@ def test_a_search_finds_the_patient_whatever_the_filter(qtbot: Any, store: Store
     search_for(qtbot, window, "Durandal")
     assert window.worklist.model.rowCount() == 0
     notice = window.worklist.notice
-    assert notice.isVisible() and "Aucun dossier ne correspond à « Durandal »" in notice.text()
+    assert notice.isVisible() and fr_spaced("Aucun dossier ne correspond à « Durandal »") in notice.text()
 
     # The search cleared: the filter again, and an empty filter says where the cases are.
     search_for(qtbot, window, "")
@@ -326,10 +327,10 @@ def test_a_case_to_send_is_said_waiting_while_the_platform_cannot_be_reached(
     window.open_case(sending)
     header = window.case_page.header
     assert header.text().endswith("en attente d'envoi (hors ligne)"), header.text()
-    assert window.case_page.follow.state.text() == "État : en attente d'envoi (hors ligne)"
+    assert window.case_page.follow.state.text() == fr_spaced("État : en attente d'envoi (hors ligne)")
     window.sync.reachable.emit(True)
     assert header.text().endswith("envoi en cours") and state_of(sending) == "envoi en cours"
-    assert window.case_page.follow.state.text() == "État : envoi en cours"
+    assert window.case_page.follow.state.text() == fr_spaced("État : envoi en cours")
     window.shutdown()
 
 

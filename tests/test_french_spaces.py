@@ -1,0 +1,59 @@
+"""French puts a no-break space before « ? ! : ; » and inside « »: the window's French keeps it.
+
+A plain space there lets a wrapped label start a line with « ? » or leave « » alone at a line's start
+(found on the window's labels, which wrap). The rule is tests/support/french.py's: U+202F before
+« ? ! ; », U+00A0 before « : » and inside « ». English puts no space there and is left alone.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from tests.support.french import NARROW_NO_BREAK, NO_BREAK, fr_spaced, plain_spaces
+
+ROOT = Path(__file__).resolve().parents[1]
+I18N = ROOT / "resources" / "i18n"
+
+
+def _window_french() -> list[str]:
+    """The window's French: the tr() sources (the .ts files hold them all) and the French plural forms."""
+    said = []
+    for ts in sorted(I18N.glob("teleavis_*.ts")):
+        for message in ET.parse(ts).iter("message"):  # noqa: S314 - our own .ts files
+            said.append(message.findtext("source") or "")
+            if ts.name == "teleavis_fr.ts":
+                said += [form.text or "" for form in message.iter("numerusform")]
+    return said
+
+
+def test_the_window_s_french_has_no_plain_space_before_its_punctuation_nor_inside_quotes() -> None:
+    window = _window_french()
+    assert len(window) > 500  # the .ts files were read
+    wrong = {text: plain_spaces(text) for text in window if plain_spaces(text)}
+    assert not wrong, "plain spaces in the window's French (write them as fr_spaced does):\n" + "\n".join(
+        f"{places} in {text!r}" for text, places in wrong.items()
+    )
+
+
+def test_a_case_file_s_key_is_left_out_of_a_core_message_whatever_its_quotes_spaces() -> None:
+    from ui.fields import window_dates
+
+    for space in (" ", NO_BREAK):
+        said = f"Nom utilisé manquant («{space}used_name{space}» dans un fichier de dossier)."
+        assert window_dates(said) == "Nom utilisé manquant."
+
+
+def test_english_is_left_without_a_space_before_its_punctuation() -> None:
+    for message in ET.parse(I18N / "teleavis_en.ts").iter("message"):  # noqa: S314 - our own .ts file
+        translation = message.find("translation")
+        assert translation is not None
+        for text in [translation.text or "", *(form.text or "" for form in translation.iter("numerusform"))]:
+            assert NARROW_NO_BREAK not in text and NO_BREAK + ":" not in text, text
+
+
+def test_the_rule_puts_the_narrow_space_before_a_question_and_the_whole_one_before_a_colon() -> None:
+    assert fr_spaced("Envoyer ? Oui ! Non ; « Terminer » : 10:30") == (
+        "Envoyer\u202f? Oui\u202f! Non\u202f; «\u00a0Terminer\u00a0»\u00a0: 10:30"
+    )
+    assert fr_spaced("https://x : ok") == "https://x\u00a0: ok"
