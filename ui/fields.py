@@ -46,7 +46,7 @@ def date_to_iso(text: str) -> str:
 _ISO_WORDS = (("AAAA-MM-JJ", "JJ/MM/AAAA"),)
 #: A core message may name the case file's key beside the window's field, for ``case import``:
 #: « Nom utilisé » (« used_name » dans un fichier de dossier). The window has only its field.
-_FILE_KEY = re.compile(r" \((?:«\u00a0[a-z_.]+\u00a0» dans un fichier de dossier|“[a-z_.]+” in a case file)\)")
+_FILE_KEY = re.compile(r" \((?:«[ \u00a0][a-z_.]+[ \u00a0]» dans un fichier de dossier|“[a-z_.]+” in a case file)\)")
 
 
 def window_dates(message: str) -> str:

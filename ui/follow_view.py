@@ -1625,7 +1625,7 @@ class FollowView(QWidget):
             self.tr("Résumé clinique : {text}").format(text=case.summary.strip() or "—"),
         ]
         if case.images:
-            where = ("\u00a0; " if language() == "fr" else "; ").join(
+            where = ("\u202f; " if language() == "fr" else "; ").join(
                 f"{number}. {view_words(image, language())}{self._eye_check(image)}"
                 for number, image in enumerate(case.images, start=1)
             )

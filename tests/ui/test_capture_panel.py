@@ -1325,7 +1325,7 @@ def test_a_new_dicom_its_device_recorded_for_another_patient_does_not_come_ticke
         Path(dialog.list.item(i).data(Qt.ItemDataRole.UserRole)).name: dialog.list.item(i)
         for i in range(dialog.list.count())
     }
-    said = (
+    said = fr_spaced(
         "⚠ L'appareil l'a enregistrée pour LEROY Sophie, 14/07/1988, femme, pas pour le patient de ce dossier : "
         "non cochée. Cochez-la seulement si vous avez vérifié que c'est bien lui."
     )

@@ -293,10 +293,12 @@ def test_quitting_asks_before_a_reply_begun_to_the_expert_is_lost(
     QTimer.singleShot(50, lambda: _answer_close_question(seen, "Fermer sans l'envoyer"))
     window.quit_action.trigger()
     assert seen[1:] == [
-        f"Votre réponse à l'expert n'est pas envoyée ({name}, dossier {first[:8]}). "
-        "Elle est gardée sur ce poste, mais l'expert ne la recevra qu'une fois « Envoyer la réponse » cliqué.\n\n"
-        "Un envoi à la plateforme n'est pas encore parti : il partira à la prochaine ouverture de Teleavis. "
-        "Pour qu'il parte dès que le réseau le permet, laissez Teleavis ouvert."
+        fr_spaced(
+            f"Votre réponse à l'expert n'est pas envoyée ({name}, dossier {first[:8]}). "
+            "Elle est gardée sur ce poste, mais l'expert ne la recevra qu'une fois « Envoyer la réponse » cliqué.\n\n"
+            "Un envoi à la plateforme n'est pas encore parti : il partira à la prochaine ouverture de Teleavis. "
+            "Pour qu'il parte dès que le réseau le permet, laissez Teleavis ouvert."
+        )
     ]
     assert not window.isVisible()
 

@@ -373,7 +373,7 @@ def test_images_joined_to_a_reply_are_checked_as_an_import_and_can_be_taken_back
     # Unusable (✗), as a case's photo it would block the sending: it is not joined, and says why.
     view.add_reply_files([blurred])
     assert len(view._reply_images) == 1
-    assert view.reply_problem.text().startswith("« floue.jpg » n'est pas jointe : ")
+    assert view.reply_problem.text().startswith(fr_spaced("« floue.jpg » n'est pas jointe : "))
 
     # Taken back before sending: the text goes alone.
     assert view.drop_images.isVisible()
@@ -499,8 +499,8 @@ def test_a_sent_case_shows_what_was_asked_and_sent(qtbot: Any, store: Store, tmp
     assert view.request_box.isVisibleTo(view)
     lines = view.request.text().splitlines()
     assert lines[0] == fr_spaced("Question : ") + case.question.strip()
-    assert lines[1] == f"Résumé clinique : {case.summary.strip()}"
-    assert lines[2].startswith(f"Images ({len(case.images)}) : 1. ") and len(case.images) >= 1
+    assert lines[1] == fr_spaced("Résumé clinique : ") + case.summary.strip()
+    assert lines[2].startswith(fr_spaced(f"Images ({len(case.images)}) : 1. ")) and len(case.images) >= 1
 
 
 def test_an_image_refused_for_a_reply_left_meanwhile_is_said_in_that_case_on_coming_back(

@@ -216,7 +216,7 @@ def test_a_search_finds_the_patient_whatever_the_filter(qtbot: Any, store: Store
     search_for(qtbot, window, "")
     qtbot.mouseClick(window.worklist.filter_buttons["attention"], Qt.MouseButton.LeftButton)
     assert window.worklist.model.rowCount() == 0
-    assert notice.isVisible() and "« À traiter »" in notice.text() and "Tous" in notice.text()
+    assert notice.isVisible() and fr_spaced("« À traiter »") in notice.text() and "Tous" in notice.text()
     qtbot.mouseClick(window.worklist.filter_buttons["all"], Qt.MouseButton.LeftButton)
     assert window.worklist.model.rowCount() == 3 and not notice.isVisible()
     window.shutdown()
