@@ -13,6 +13,7 @@ import pytest
 from app.store import Store
 from tests.app.test_eye_side_said import sent_swapped_case
 from tests.support.cli import SITE, run_inprocess, write_json
+from tests.support.french import NARROW_NO_BREAK, NO_BREAK
 from tests.support.ui import shown
 
 
@@ -23,7 +24,7 @@ def test_the_sent_request_says_which_eye_is_to_check(
     case_id = sent_swapped_case(tmp_path, capsys, store)
     view = shown(qtbot, store, case_id)
     images = view.request.text().splitlines()[2]
-    said = images.split(" : ", 1)[1].split("\u00a0; ")
+    said = images.split(NO_BREAK + ": ", 1)[1].split(NARROW_NO_BREAK + "; ")
     assert [("⚠ œil à vérifier" in words) for words in said] == [True, False, True, False], images
     assert said[0] == "1. œil droit (OD), centrée sur la macula — ⚠ œil à vérifier"
 
@@ -42,7 +43,7 @@ def test_a_reply_image_whose_eye_is_to_check_says_so_in_the_exchange(
     view = shown(qtbot, store, case_id)
     lines = [view.conversation.item(row).text() for row in range(view.conversation.count())]
     joined = next(line for line in lines if "Voici les clichés." in line).splitlines()[-1]
-    said = joined.split(" : ", 1)[1].split(" ; ")
+    said = joined.split(NO_BREAK + ": ", 1)[1].split(NARROW_NO_BREAK + "; ")
     assert ["œil à vérifier" in words for words in said] == [True, False], joined
 
 
@@ -63,7 +64,7 @@ def test_a_reply_image_in_the_exchange_names_its_eye_first_as_its_tile_does(
     view = shown(qtbot, store, case_id)
     lines = [view.conversation.item(row).text() for row in range(view.conversation.count())]
     joined = next(line for line in lines if "Voici les clichés." in line).splitlines()[-1]
-    said = joined.split(" : ", 1)[1].split(" ; ")
+    said = joined.split(NO_BREAK + ": ", 1)[1].split(NARROW_NO_BREAK + "; ")
     for words, image in zip(said, images, strict=True):
         assert image.eye and image.view, "retinographs with an eye and a field"
         assert words.startswith(f"{eye_name(image.eye)} · {view_name(image.view)}"), joined
