@@ -1319,7 +1319,7 @@ class MainWindow(QMainWindow):
                     self._recheck.stop()
                     self._reachable(False)
                     self.connection_label.setText(
-                        self.tr("Hors ligne : {words} — les dossiers attendent, rien n'est perdu.").format(words=words)
+                        self.tr("Hors ligne : {words} — les dossiers attendent, rien n'est perdu.").format(words=words)
                     )
                 elif not self._closed:
                     self._recheck.start()
