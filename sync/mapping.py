@@ -114,13 +114,17 @@ def conditional(system: str, value: str) -> str:
 #: processor brings its line breaks as vertical tabs, from a PDF its page breaks as form feeds; a camera
 #: pads its model with NULs. The breaks leave as line breaks, the other controls as nothing; so does DEL, a
 #: control too (a terminal's backspace; found by a conformance pass: a reply holding one went out as it was,
-#: which the strict reading refuses, as a platform filing the request as XML 1.1 or CDA does).
-_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e]")
-_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f]")
+#: which the strict reading refuses, as a platform filing the request as XML 1.1 or CDA does). So do, found in
+#: review, the C1 controls XML 1.1 takes only escaped (U+0080 to U+009F, NEL leaving as a line break, which it
+#: is there), U+FFFE and U+FFFF, and a lone surrogate (half an emoji pasted broken): no XML carries those (.NET's
+#: and Java's XML writers refuse them), and the last made the case refused as « not valid FHIR R4 ».
+_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def fhir_text(text: str) -> str:
-    """``text`` as a FHIR string holds it: no control character but tab, CR and LF."""
+    """``text`` as a FHIR string holds it: no control character but tab, CR and LF, no character XML cannot
+    carry."""
     return _CONTROLS.sub("", _BREAKS.sub("\n", text))
 
 

@@ -55,8 +55,10 @@ NUMBERS = {"Integer": (-(2**31), 2**31 - 1), "PositiveInt": (1, 2**31 - 1), "Uns
 TEXTS = {"String", "Markdown", "Xhtml"}
 #: R4 datatypes: strings SHOULD hold no character below 32 but tab, CR and LF; XML cannot carry them at
 #: all (a platform that files the request as a CDA document fails on them), and Java's ``\S`` of the
-#: string regex ``[ \r\n\t\S]+`` excludes vertical tab and form feed.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: string regex ``[ \r\n\t\S]+`` excludes vertical tab and form feed. Nor can XML carry U+FFFE, U+FFFF or
+#: a lone surrogate (not XML characters: .NET's and Java's XML writers refuse them), and XML 1.1 takes DEL
+#: and the C1 controls (U+0080 to U+009F) only as character references.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 #: The OIDs a French national platform reads identifiers under (``urn:oid:`` + a well-formed OID).
 _OID_SYSTEM = re.compile(r"urn:oid:[0-2](\.(0|[1-9][0-9]*))+")
 _LITERAL = re.compile(r"([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(/_history/[A-Za-z0-9\-.]{1,64})?")
@@ -137,7 +139,11 @@ def _primitive(kind: str, value: Any, path: str, out: list[Problem]) -> None:
     if not value.strip():
         out.append(Problem(path, "empty or blank string (ele-1)"))
     if _CONTROL.search(value):
-        out.append(Problem(path, "control character in a string (R4 datatypes: none below 32 but tab, CR, LF)"))
+        out.append(
+            Problem(
+                path, "control character or non-XML character in a string (R4 datatypes: none below 32 but tab, CR, LF)"
+            )
+        )
     pattern = PRIMITIVE_PATTERNS.get(kind)
     if pattern is not None and not pattern.fullmatch(value):
         out.append(Problem(path, f"not a valid {kind}"))
