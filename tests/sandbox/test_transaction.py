@@ -6,6 +6,7 @@ import copy
 import threading
 from typing import Any
 
+import pytest
 import requests
 
 from sync.sandbox import SandboxServer
@@ -253,6 +254,20 @@ def test_a_control_character_in_a_string_is_refused_naming_the_element(sandbox: 
     _entry(bundle, "ServiceRequest")["resource"]["reasonCode"][0]["text"] = "Avis\r\n\tmerci"
     _entry(bundle, "Media")["resource"]["deviceName"] = "Canon"
     assert post_bundle(sandbox.base_url, bundle).status_code == 200
+
+
+@pytest.mark.parametrize("odd", ["\x7f", "\x85", "\x9f", "\ufffe", "\uffff", "\ud800"])
+def test_a_character_no_xml_carries_plainly_is_refused_as_a_strict_platform_does(
+    sandbox: SandboxServer, odd: str
+) -> None:
+    """Found in review: DEL went through the sandbox, which a strict platform filing the request as XML 1.1
+    or CDA refuses (as tests/support/strict_fhir.py does), so do the C1 controls, U+FFFE, U+FFFF and a lone
+    surrogate (no XML character at all): the training platform refuses what the real one would."""
+    bundle = new_case(sandbox.base_url).bundle()
+    _entry(bundle, "ServiceRequest")["resource"]["reasonCode"][0]["text"] = f"Avis{odd}merci"
+    issues = _refused(post_bundle(sandbox.base_url, bundle))
+    assert "Bundle.entry[4].resource.reasonCode[0].text" in [x for i in issues for x in i.get("expression", [])]
+    _nothing_created(sandbox)
 
 
 def test_numbers_booleans_and_uris_are_read_as_fhir_json_writes_them(sandbox: SandboxServer) -> None:
