@@ -744,17 +744,13 @@ def _with_contained_data(form: dict[str, Any], report: dict[str, Any]) -> dict[s
     A ``#id`` naming nothing inside the report (or no Binary with data) is no file: unreadable, never fetched
     (``_Missing``)."""
     url = form.get("url")
-    if not isinstance(url, str) or not url.startswith("#") or (isinstance(form.get("data"), str) and form["data"]):
+    local = url if isinstance(url, str) else ""
+    if not local.startswith("#") or (isinstance(form.get("data"), str) and form["data"]):
         return form
-    local = url[1:]
-    for resource in _list(report.get("contained")):
-        if (
-            isinstance(resource, dict)
-            and resource.get("resourceType") == "Binary"
-            and resource.get("id") == local
-            and isinstance(resource.get("data"), str)
-        ):
-            return {**form, "data": resource["data"]}
+    named = [r for r in _list(report.get("contained")) if isinstance(r, dict) and r.get("id") == local[1:]]
+    if len(named) == 1 and named[0].get("resourceType") == "Binary" and isinstance(named[0].get("data"), str):
+        # (Two resources of one id: which one is meant cannot be told, as for a performer.)
+        return {**form, "data": named[0]["data"]}
     raise _Missing(UNREADABLE)
 
 
@@ -762,17 +758,40 @@ def _contained(task: dict[str, Any], reference: str) -> dict[str, Any] | None:
     """The DiagnosticReport carried inside the Task (``contained``) that ``reference`` ("#id") names.
 
     It is the Task's own content: it has no id on the platform (its id is cleared, so it is never
-    searched for as one, where it could name another report), and it changes with the Task's version."""
+    searched for as one, where it could name another report), and it changes with the Task's version.
+
+    In R4 a contained resource contains nothing (dom-2): its own local references (``#pdf``, ``#p1``) name the
+    Task's other contained resources. Those it names are given as its ``contained`` (found in review: its PDF, a
+    Binary carried beside it, was looked for inside it alone and said unreadable); what it carries itself, which
+    R4 forbids, is not read."""
     if not reference.startswith("#"):
         return None
-    for resource in _list(task.get("contained")):
-        if (
-            isinstance(resource, dict)
-            and resource.get("resourceType") == "DiagnosticReport"
-            and resource.get("id") == reference[1:]
-        ):
-            return {**resource, "id": ""}
+    siblings = [r for r in _list(task.get("contained")) if isinstance(r, dict)]
+    for resource in siblings:
+        if resource.get("resourceType") == "DiagnosticReport" and resource.get("id") == reference[1:]:
+            report = {key: value for key, value in resource.items() if key != "contained"}
+            named: list[dict[str, Any]] = []
+            wanted = _local_ids(report)
+            while wanted:  # (and what those name: a role's practitioner)
+                found = [r for r in siblings if r.get("id") in wanted and r is not resource and r not in named]
+                named += found
+                wanted = set().union(*(_local_ids(r) for r in found))
+            return {**report, "id": "", **({"contained": named} if named else {})}
     return None
+
+
+def _local_ids(value: Any) -> set[str]:
+    """The ids a resource names by local reference (``reference`` or an attachment's ``url`` « #id »)."""
+    if isinstance(value, list):
+        return set().union(*(_local_ids(item) for item in value))
+    if not isinstance(value, dict):
+        return set()
+    found = {
+        value[key][1:]
+        for key in ("reference", "url")
+        if isinstance(value.get(key), str) and value[key].startswith("#") and value[key][1:]
+    }
+    return found.union(*(_local_ids(item) for key, item in value.items() if key != "contained"))
 
 
 def _same_subject(report: dict[str, Any], task: dict[str, Any]) -> bool:

@@ -5,11 +5,12 @@ from it (and what a cancellation then puts back)."""
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 from app.model import CaseState
 from app.store import Store
-from tests.support.scripted_platform import following, report, scripted_platform, send_to_sandbox, task
+from tests.support.scripted_platform import PDF, following, report, scripted_platform, send_to_sandbox, task
 
 SECURITY = {
     "security": [
@@ -17,6 +18,7 @@ SECURITY = {
         {"system": "http://terminology.hl7.org/CodeSystem/v3-ActReason", "code": "HTEST"},
     ]
 }
+PDF_DATA = base64.b64encode(PDF).decode()
 UNKNOWN = [{"url": "http://platform.example/fhir/StructureDefinition/signed-with", "valueString": "CPS"}]
 
 
@@ -50,6 +52,34 @@ def test_an_expert_named_in_a_resource_contained_in_the_report_is_the_answers_ex
     taken = store.answer(case_id)
     assert taken is not None and taken.conclusion == "Naevus bénin, surveillance."
     assert taken.expert == "Dr Claire LEGRAND, CHU de Nulle-Part, dermatologie"
+
+
+def test_a_report_contained_in_the_task_names_its_expert_and_its_pdf_beside_it(store: Store, tmp_path: Path) -> None:
+    """In R4 a contained resource contains nothing (dom-2): a report carried inside the Task names its expert (a
+    role and its practitioner) and its PDF by local references to the Task's other contained resources. Found
+    in review: they were looked for inside the report alone, the expert left unnamed and the PDF unreadable."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    inside = report("rep", "Naevus bénin, surveillance.", pdf="b1")
+    inside.pop("meta")
+    inside["performer"] = [{"reference": "#role"}]
+    inside["presentedForm"][0]["url"] = "#pdf"
+    with scripted_platform() as platform:
+        completed = task(case_id, task_id, "completed", report_ids=("r1",))
+        completed["output"][0]["valueReference"]["reference"] = "#rep"
+        completed["contained"] = [
+            inside,
+            {"resourceType": "PractitionerRole", "id": "role", "practitioner": {"reference": "#p1"}},
+            {"resourceType": "Practitioner", "id": "p1", "name": [{"family": "LEGRAND", "given": ["Claire"]}]},
+            {"resourceType": "Binary", "id": "pdf", "contentType": "application/pdf", "data": PDF_DATA},
+        ]
+        platform.tasks[task_id] = completed
+        with following(store, platform) as engine:
+            engine.run_once()
+    assert store.state(case_id) == CaseState.ANSWERED
+    taken = store.answer(case_id)
+    assert taken is not None and taken.conclusion == "Naevus bénin, surveillance."
+    assert taken.expert == "Claire LEGRAND"
+    assert [store.objects.get(blob) for blob in taken.pdf_blobs] == [PDF], taken.missing
 
 
 def test_a_cancellation_never_puts_back_a_narrative_generated_from_the_task_it_changes(
