@@ -744,7 +744,9 @@ def _with_contained_data(form: dict[str, Any], report: dict[str, Any]) -> dict[s
     A ``#id`` naming nothing inside the report (or no Binary with data) is no file: unreadable, never fetched
     (``_Missing``)."""
     url = form.get("url")
-    local = url if isinstance(url, str) else ""
+    # (Stripped as an address is: found in review, « #pdf » written with a space or a line break around it was
+    # taken for an address, and the platform's base was fetched as the report's PDF.)
+    local = url.strip() if isinstance(url, str) else ""
     if not local.startswith("#") or (isinstance(form.get("data"), str) and form["data"]):
         return form
     named = [r for r in _list(report.get("contained")) if isinstance(r, dict) and r.get("id") == local[1:]]
@@ -1880,7 +1882,7 @@ class Follower:
         for payload in payloads:
             if _text_by_url(payload):
                 attachment = payload["contentAttachment"]
-                if attachment["url"].startswith("#"):
+                if attachment["url"].strip().startswith("#"):
                     # Its words in a Binary carried inside the message (a local reference): never fetched at the
                     # platform's base (found by a conformance pass: the words were only named, as « text/plain »).
                     with contextlib.suppress(_Missing):

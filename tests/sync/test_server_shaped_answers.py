@@ -391,6 +391,12 @@ def _question_in_contained_binary(odd: Odd, url: str = "#words") -> None:
     comm["contained"] = [{"resourceType": "Binary", "id": "words", "contentType": "text/plain", "data": words}]
 
 
+def _question_in_contained_binary_spaced(odd: Odd) -> None:
+    """As above, its ``#id`` written with a space before and a line break after: found in review, it was not
+    taken as a local reference, and the platform's base was fetched for the words."""
+    _question_in_contained_binary(odd, " #words\n")
+
+
 def _question_dated(**fields: Any) -> Callable[[Odd], None]:
     def shape(odd: Odd) -> None:
         _question_as([{"contentString": "Depuis quand ?"}])(odd)
@@ -456,6 +462,7 @@ WORDS_READ = {
     "question-attachment-url-no-data",
     "question-attachment-text-charset",
     "question-in-contained-binary",
+    "question-in-contained-binary-spaced",
 }
 
 #: The shape's name → (how, whether the odd case is then read whole, its answer the same as the others').
@@ -541,6 +548,7 @@ SHAPES: dict[str, tuple[Callable[[Odd], None], bool]] = {
         False,
     ),
     "question-in-contained-binary": (_question_in_contained_binary, False),
+    "question-in-contained-binary-spaced": (_question_in_contained_binary_spaced, False),
     "question-search-same-twice": (_question_search(_twice), False),
     "question-search-with-outcome": (_question_search(_with_outcome), False),
     "question-search-next-to-itself": (_question_search(_next_to_itself), False),
@@ -665,9 +673,12 @@ def test_a_file_of_no_name_nor_type_joined_to_a_question_is_said_in_words_never_
             assert "something that cannot be shown here: see it on the platform" in english
 
 
+@pytest.mark.parametrize("url", ["#nothing", " #nothing", "#nothing\n", "#"])
 def test_a_pdf_named_inside_its_report_that_is_not_there_is_said_unreadable_never_fetched_at_the_base(
-    sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+    url: str, sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
 ) -> None:
+    """Found in review: a local reference with a space or a line break around it (« #nothing\\n ») was not taken
+    as one, and the platform's base was fetched as the report's PDF."""
     template, cases = sent_three
     home = tmp_path / "home"
     shutil.copytree(template, home)
@@ -675,7 +686,7 @@ def test_a_pdf_named_inside_its_report_that_is_not_there_is_said_unreadable_neve
         for n, (case_id, task_id) in enumerate(cases):
             platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
             platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
-            platform.reports[f"r{n}"]["presentedForm"][0]["url"] = "#nothing"
+            platform.reports[f"r{n}"]["presentedForm"][0]["url"] = url
         with following(store, platform) as engine:
             engine.run_once(timeout=60.0)
         for n, (case_id, _) in enumerate(cases):
