@@ -750,9 +750,10 @@ def _with_contained_data(form: dict[str, Any], report: dict[str, Any]) -> dict[s
     if not local.startswith("#") or (isinstance(form.get("data"), str) and form["data"]):
         return form
     named = [r for r in _list(report.get("contained")) if isinstance(r, dict) and r.get("id") == local[1:]]
-    if len(named) == 1 and named[0].get("resourceType") == "Binary" and isinstance(named[0].get("data"), str):
+    data = named[0].get("data") if len(named) == 1 and named[0].get("resourceType") == "Binary" else None
+    if isinstance(data, str) and data.strip():
         # (Two resources of one id: which one is meant cannot be told, as for a performer.)
-        return {**form, "data": named[0]["data"]}
+        return {**form, "data": data}
     raise _Missing(UNREADABLE)
 
 
@@ -2262,6 +2263,10 @@ class Follower:
             url = form.get("url")
             if not isinstance(url, str) or not url.strip():
                 raise _Missing(NO_CONTENT)
+            if url.strip().startswith("#"):
+                # A local reference is never an address (found in review: a contained Binary with empty data
+                # left its « #pdf » to be fetched, at the platform's base).
+                raise _Missing(UNREADABLE)
             target = self.client.platform_url(url)
             if target is None:
                 # Never with the platform's token, and not without it either: a link elsewhere is the

@@ -697,6 +697,37 @@ def test_a_pdf_named_inside_its_report_that_is_not_there_is_said_unreadable_neve
         assert not [r for r in platform.requests if urlsplit(r).path.rstrip("/") in ("/fhir", "")]
 
 
+@pytest.mark.parametrize(
+    "inside",
+    [b"<html><body>Session expired</body></html>", PDF + b"% another version\n", b""],
+    ids=["html", "another-pdf", "empty"],
+)
+def test_a_pdf_carried_inside_its_report_is_checked_as_a_fetched_one(
+    inside: bytes, sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+) -> None:
+    """A contained Binary's bytes are kept as the report's PDF only when they are one and what the attachment
+    declares (its size and hash), as fetched ones are: else said unreadable, never kept nor shown. Found in
+    review: one with empty data left its « #pdf » to be fetched, at the platform's base (said not found)."""
+    template, cases = sent_three
+    home = tmp_path / "home"
+    shutil.copytree(template, home)
+    with Store.open(home) as store, scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")  # (PDF's size and hash)
+            platform.reports[f"r{n}"]["presentedForm"][0]["url"] = "#pdf"
+            data = base64.b64encode(inside).decode()
+            platform.reports[f"r{n}"]["contained"] = [{"resourceType": "Binary", "id": "pdf", "data": data}]
+        with following(store, platform) as engine:
+            engine.run_once(timeout=60.0)
+        for n, (case_id, _) in enumerate(cases):
+            assert store.state(case_id) == CaseState.ANSWERED
+            got = store.answer(case_id)
+            assert got is not None and got.conclusion == f"Réponse {n}." and got.pdf_blobs == [] and got.files == []
+            assert got.missing == [{"what": "report", "reason": "unreadable"}]
+        assert not [r for r in platform.requests if urlsplit(r).path.rstrip("/") in ("/fhir", "")]
+
+
 #: How a platform shows an amended report (its conclusion changed after the first was read): its version and
 #: last update as a strict server writes them, or not at all, and the Task pointing to it otherwise. (A report
 #: changed under the same ``versionId`` is left out: R4 says the version changes with the content, and one read
