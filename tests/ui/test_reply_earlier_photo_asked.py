@@ -17,6 +17,7 @@ from typing import Any
 from app.outbox import Outbox
 from app.store import Store
 from tests.app.test_earlier_photo_said import camera_photo
+from tests.support.french import fr_spaced
 from tests.support.ui import shown, type_text
 from tests.ui.test_eye_side_confirm import (
     CHECK,
@@ -24,7 +25,7 @@ from tests.ui.test_eye_side_confirm import (
     no_answer_left,  # noqa: F401 - (autouse: no question left to answer)
 )
 
-TITLE = "Photo d'une séance précédente ?"
+TITLE = fr_spaced("Photo d'une séance précédente ?")
 SEND = "C'est bien ce patient, envoyer"
 
 
