@@ -83,6 +83,11 @@ def remove_case(store: Store, conn: sqlite3.Connection, case_id: str) -> set[str
     answer = store.answer(case_id)
     if answer:
         blobs.update(answer.blobs())
+    # Its search words, by the table's key (made again from its content): the table is keyed by word, a delete by
+    # case reads all of it (40 ms at 3 000 cases); only for a case whose content does not open (migration 32).
+    content = conn.execute("SELECT content FROM cases WHERE id = ?", (case_id,)).fetchone()
+    if not store.drop_tokens(conn, case_id, store.stored_tokens(case_id, content[0] if content else None)):
+        conn.execute("DELETE FROM search_tokens WHERE case_id = ?", (case_id,))
     conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
     blobs |= reply_drafts.forget(store, case_id, in_transaction=True)  # a reply begun, its photos too
     # Each file is written for one row (ObjectStore.put names it anew), but a file still named by another

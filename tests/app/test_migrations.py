@@ -441,3 +441,31 @@ def test_cases_waiting_before_the_upgrade_keep_their_wait_when_reduced_copies_ar
         outbox.postpone(fresh, "coupé", 600.0)
         outbox.set_reduced(fresh)
         assert fresh in [row.case_id for row in outbox.due()]
+
+
+def test_search_words_kept_at_the_upgrade_that_drops_their_reference_to_the_case(teleavis_home: Path) -> None:
+    """Migration 32 makes the search words' table again without its reference to the case (whose ON DELETE CASCADE
+    read the whole table at each case deleted): every token kept, the table still keyed by (token, case)."""
+    from tests.app.test_store import make_case
+
+    with Store.open(teleavis_home) as store:
+        kept, other = store.create_case(make_case("MARTIN", "Paul"), []), store.create_case(make_case("Lefèvre"), [])
+        before = sorted(tuple(r) for r in store.conn.execute("SELECT case_id, token FROM search_tokens"))
+        store.conn.executescript(
+            "BEGIN; CREATE TABLE old_tokens (case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE, "
+            "token TEXT NOT NULL, PRIMARY KEY (token, case_id)) WITHOUT ROWID; "
+            "INSERT INTO old_tokens SELECT case_id, token FROM search_tokens; DROP TABLE search_tokens; "
+            "ALTER TABLE old_tokens RENAME TO search_tokens; PRAGMA user_version = 31; COMMIT;"
+        )
+        assert store.conn.execute("PRAGMA foreign_key_list(search_tokens)").fetchall()
+
+    with Store.open(teleavis_home) as store:
+        assert schema_version(store.conn) == len(MIGRATIONS) >= 32
+        assert sorted(tuple(r) for r in store.conn.execute("SELECT case_id, token FROM search_tokens")) == before
+        assert store.conn.execute("PRAGMA foreign_key_list(search_tokens)").fetchall() == []
+        plan = store.conn.execute(
+            "EXPLAIN QUERY PLAN DELETE FROM search_tokens WHERE token = ? AND case_id = ?", ("a", "b")
+        )
+        assert "PRIMARY KEY" in str([tuple(r) for r in plan])
+        assert [r.id for r in store.list_cases(search="martin")] == [kept]
+        assert [r.id for r in store.list_cases(search="lefev")] == [other]
