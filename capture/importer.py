@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import pi_heif
 from PIL import Image
 
 from capture import messages
 from capture.cv import cv2
 from capture.decode import coded_data_amiss
+from capture.heif_child import HeifTooLarge, HeifUnreadable, decode_heif
 from capture.metadata import ORIENTATION_TAG, PhotoFacts, broken_profile, icc_profile, photo_facts
 from capture.quality import jpeg_quality
 from capture.sniff import (
@@ -31,9 +31,6 @@ from capture.sniff import (
     netpbm_header,
     webp_lossless,
 )
-
-# pi-heif: libheif's decoder only (the encoders of pillow-heif, x265 alone, are 23 MB to download).
-pi_heif.register_heif_opener()
 
 RGB = npt.NDArray[np.uint8]
 
@@ -102,7 +99,11 @@ def _open(data: bytes, name: str, fmt: Format) -> tuple[Image.Image, PhotoFacts,
         warnings.filterwarnings("ignore", category=UserWarning, module="PIL")
         pillow_limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, limit
         try:
-            image = Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[fmt]])
+            image = (
+                _open_heif(data, name, limit)
+                if fmt == "heic"
+                else Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[fmt]])
+            )
             facts = photo_facts(image)
             icc = icc_profile(image)
             dropped = broken_profile(image)
@@ -116,6 +117,22 @@ def _open(data: bytes, name: str, fmt: Format) -> tuple[Image.Image, PhotoFacts,
             Image.MAX_IMAGE_PIXELS = pillow_limit
     check_pixels(name, *image.size, limit=limit)
     return image, facts, icc, dropped
+
+
+def _open_heif(data: bytes, name: str, limit: int) -> Image.Image:
+    """A HEIC decoded in a child process (:mod:`capture.heif_child`: libheif is never loaded here, its
+    crashes on damaged files killed the program), as an image holding its pixels and its metadata."""
+    try:
+        decoded = decode_heif(data, limit)
+    except HeifTooLarge as exc:
+        raise messages.rejected(
+            "too-many-pixels", name=name, mp=round(exc.width * exc.height / 1e6), limit=limit // 1_000_000
+        ) from exc
+    except HeifUnreadable as exc:
+        raise messages.rejected("damaged", name=name) from exc
+    image = Image.frombytes(decoded.mode, decoded.size, decoded.pixels)
+    image.info.update(decoded.info)
+    return image
 
 
 _PIL_FORMAT: dict[str, str] = {

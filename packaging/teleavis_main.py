@@ -2,7 +2,11 @@
 
 import sys
 
-from app.main import run
-
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--teleavis-heif-child"]:  # capture.heif_child.CHILD_FLAG: a HEIC decoded apart
+        from capture.heif_child import main as heif_child
+
+        sys.exit(heif_child(sys.argv[2:]))
+    from app.main import run
+
     sys.exit(run())

@@ -114,22 +114,28 @@ def taken_at(path: pathlib.Path) -> datetime | None:
     """When a photo was taken, by its camera's clock (its EXIF, as the camera wrote it, its zone left
     out: the images compared come from one camera); None for a file without that time (a DICOM, a
     scan) or that cannot be read. The header only is read, never through a link."""
-    import pi_heif
     from PIL import Image
 
+    from capture.heif_child import MAX_FILE_BYTES, heif_photo_facts
     from capture.metadata import photo_facts
-
-    # A phone's HEIC is read by the HEIF reader, registered by the import's module: until a first image
-    # was imported, none had a time (registered again here, as many times as it is, the same reader).
-    pi_heif.register_heif_opener()
+    from capture.sniff import sniff
 
     try:
         descriptor = open_ordinary_file(path, follow_links=False)[0]
     except OSError:
         return None
     try:
-        with os.fdopen(descriptor, "rb") as handle, Image.open(handle) as image:
-            captured = photo_facts(image).captured_at
+        with os.fdopen(descriptor, "rb") as handle:
+            if sniff(handle.read(64)) == "heic":
+                # A phone's HEIC is read in a child process (capture/heif_child.py): a damaged one crashed
+                # libheif, and with it the whole program as soon as the folder's list was shown.
+                handle.seek(0)
+                facts = heif_photo_facts(handle.read(MAX_FILE_BYTES))
+                captured = facts.captured_at if facts is not None else None
+            else:
+                handle.seek(0)
+                with Image.open(handle) as image:
+                    captured = photo_facts(image).captured_at
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         return None
     try:

@@ -1,0 +1,261 @@
+"""HEIC/HEIF files decoded in a short-lived child process, never in the program itself.
+
+libheif (through pi-heif) has crashed on damaged or hostile files again and again (a phone's HEIC with
+one byte changed killed the whole program with a segmentation fault, at the import and as soon as the
+device folder's list read the photo's date). A crash of C code cannot be caught: so this program never
+loads libheif. Each HEIC is handed to a child process (the same Python, or the same frozen program),
+which decodes it and sends back its pixels and its EXIF, colour profile and XMP over a pipe: nothing
+decoded is written to disk. The child's crash, its running past :data:`TIMEOUT`, its memory over
+:data:`MEMORY_LIMIT` or an answer that is not what was asked all become :class:`HeifUnreadable`, which the
+import turns into its ordinary « image illisible » refusal.
+
+The child inherits only what it needs: the file's bytes on its standard input, an environment reduced to
+:data:`_KEPT_ENVIRONMENT` (never the passphrase, never a key), no other open file.
+
+The parent side (:func:`open_heif`, :func:`heif_metadata`) uses only the standard library and Pillow;
+the child side (:func:`main`, run as ``python -m capture.heif_child`` or as the frozen program with
+:data:`CHILD_FLAG`) alone imports pi-heif.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pathlib
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from capture.metadata import PhotoFacts
+
+#: The frozen program's first argument that makes it this child instead of Teleavis (packaging/teleavis_main.py).
+CHILD_FLAG = "--teleavis-heif-child"
+#: Longest a child may take: a 12 MP phone HEIC decodes in well under a second; a 48 MP one in a few.
+TIMEOUT = 60.0
+#: Address space the child may take (its libraries, the file, the decoded planes and their RGB copy).
+MEMORY_LIMIT = 3 * 1024**3
+#: Largest file handed to a child (the import refuses larger files before).
+MAX_FILE_BYTES = 512 * 1024**2
+#: Largest metadata block (EXIF, colour profile, XMP) taken back from the child.
+_MAX_BLOCK = 16 * 1024**2
+#: Bytes per pixel of each mode the child may answer with.
+_MODES = {"RGB": 3, "RGBA": 4, "L": 1, "LA": 2}
+#: What the child's environment keeps: where to find programs and libraries, the locale, the temp
+#: folder (Windows), nothing of Teleavis's own (TELEAVIS_PASSPHRASE, TELEAVIS_HOME) nor any other secret.
+_KEPT_ENVIRONMENT = (
+    "PATH",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "LD_LIBRARY_PATH",
+    "DYLD_LIBRARY_PATH",
+    "SYSTEMROOT",
+    "WINDIR",
+    "TEMP",
+    "TMP",
+)
+# Exit codes of the child for what it refused itself (a crash is a signal, or anything else).
+_EXIT_TOO_LARGE = 3
+_EXIT_UNREADABLE = 4
+
+
+class HeifUnreadable(Exception):
+    """The HEIC could not be decoded: damaged, its decoder crashed or ran too long."""
+
+
+@dataclass
+class HeifTooLarge(Exception):
+    """The HEIC declares more pixels than allowed (its size, in pixels)."""
+
+    width: int
+    height: int
+
+
+@dataclass
+class HeifDecoded:
+    """What the child sent back: the pixels (``mode``, ``size``, raw rows) and the metadata blocks."""
+
+    mode: str
+    size: tuple[int, int]
+    pixels: bytes
+    info: dict[str, bytes] = field(default_factory=dict)
+
+
+def child_command() -> list[str]:
+    """How to start the child: the frozen program with :data:`CHILD_FLAG`, else this Python ``-m``."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, CHILD_FLAG]
+    return [sys.executable, "-E", "-s", "-m", "capture.heif_child"]
+
+
+def child_environment() -> dict[str, str]:
+    """The child's environment: :data:`_KEPT_ENVIRONMENT` only, and where this project's modules are
+    (``-E`` ignores PYTHONPATH: the project's folder is the child's working directory instead)."""
+    return {name: os.environ[name] for name in _KEPT_ENVIRONMENT if name in os.environ}
+
+
+def _project_root() -> pathlib.Path:
+    return pathlib.Path(__file__).resolve().parent.parent
+
+
+def _run(data: bytes, *, pixels: bool, max_pixels: int) -> tuple[dict[str, object], bytes]:
+    if len(data) > MAX_FILE_BYTES:
+        raise HeifUnreadable("file too large")
+    command = [*child_command(), "pixels" if pixels else "metadata", str(max_pixels)]
+    cwd = None if getattr(sys, "frozen", False) else _project_root()
+    try:
+        done = subprocess.run(
+            command,
+            input=data,
+            capture_output=True,
+            timeout=TIMEOUT,
+            env=child_environment(),
+            cwd=cwd,
+            close_fds=True,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:  # (run kills the child itself)
+        raise HeifUnreadable("timed out") from exc
+    except OSError as exc:
+        raise HeifUnreadable(f"could not start: {exc}") from exc
+    out = done.stdout
+    header_end = out.find(b"\n")
+    header: dict[str, object] = {}
+    if header_end > 0:
+        try:
+            loaded = json.loads(out[:header_end])
+            header = loaded if isinstance(loaded, dict) else {}
+        except ValueError:
+            header = {}
+    if done.returncode == _EXIT_TOO_LARGE:
+        width, height = header.get("width"), header.get("height")
+        if isinstance(width, int) and isinstance(height, int):
+            raise HeifTooLarge(width, height)
+    if done.returncode != 0 or not header:
+        raise HeifUnreadable(f"child ended with {done.returncode}")
+    return header, out[header_end + 1 :]
+
+
+def _blocks(header: dict[str, object], body: bytes) -> tuple[dict[str, bytes], int]:
+    """The metadata blocks the header announces, from the start of ``body``; and where they end."""
+    info: dict[str, bytes] = {}
+    offset = 0
+    blocks = header.get("blocks")
+    if not isinstance(blocks, dict):
+        raise HeifUnreadable("no blocks")
+    for name, length in blocks.items():
+        if name not in ("exif", "icc_profile", "xmp") or not isinstance(length, int) or not 0 <= length <= _MAX_BLOCK:
+            raise HeifUnreadable("bad block")
+        info[name] = body[offset : offset + length]
+        offset += length
+    if offset > len(body):
+        raise HeifUnreadable("short answer")
+    return info, offset
+
+
+def decode_heif(data: bytes, max_pixels: int) -> HeifDecoded:
+    """Decode a HEIC/HEIF file (its primary image) in a child process. :class:`HeifTooLarge` when it
+    declares more than ``max_pixels``; :class:`HeifUnreadable` for anything else that went wrong."""
+    header, body = _run(data, pixels=True, max_pixels=max_pixels)
+    info, offset = _blocks(header, body)
+    mode, width, height = header.get("mode"), header.get("width"), header.get("height")
+    if mode not in _MODES or not isinstance(width, int) or not isinstance(height, int):
+        raise HeifUnreadable("bad header")
+    if width <= 0 or height <= 0 or width * height > max_pixels:
+        raise HeifUnreadable("bad size")
+    pixels = body[offset:]
+    if len(pixels) != width * height * _MODES[str(mode)]:
+        raise HeifUnreadable("short pixels")
+    return HeifDecoded(str(mode), (width, height), pixels, info)
+
+
+def heif_metadata(data: bytes) -> dict[str, bytes]:
+    """A HEIC/HEIF file's EXIF, colour profile and XMP (those it has), read in a child process without
+    decoding its pixels; :class:`HeifUnreadable` when it cannot be read."""
+    header, body = _run(data, pixels=False, max_pixels=0)
+    return _blocks(header, body)[0]
+
+
+def heif_photo_facts(data: bytes) -> PhotoFacts | None:
+    """Orientation, capture time and camera of a HEIC/HEIF (:func:`capture.metadata.photo_facts`), read in
+    a child process; ``None`` when the file cannot be read."""
+    from PIL import Image
+
+    from capture.metadata import photo_facts
+
+    try:
+        blocks = heif_metadata(data)
+    except HeifUnreadable:
+        return None
+    with Image.new("L", (1, 1)) as holder:
+        holder.info.update(blocks)
+        return photo_facts(holder)
+
+
+# --- The child's side ---------------------------------------------------------------------------------
+
+
+def _limit_memory() -> None:
+    try:
+        import resource
+    except ImportError:  # (Windows: no such limit; the timeout still holds)
+        return
+    with contextlib.suppress(ValueError, OSError):  # (a lower limit already set stays)
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def _answer(header: dict[str, object], *parts: bytes) -> None:
+    out = sys.stdout.buffer
+    out.write(json.dumps(header).encode() + b"\n")
+    for part in parts:
+        out.write(part)
+    out.flush()
+
+
+def main(argv: list[str]) -> int:
+    """The child: read a HEIC from standard input; write a JSON header line, then the EXIF, colour profile
+    and XMP, then (``pixels``) the raw pixels, to standard output."""
+    _limit_memory()
+    what, max_pixels = [*argv, "", ""][:2]
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if what not in ("pixels", "metadata") or len(data) > MAX_FILE_BYTES:
+        return _EXIT_UNREADABLE
+    import io
+    import warnings
+
+    import pi_heif
+    from PIL import Image
+
+    pi_heif.register_heif_opener()
+    warnings.simplefilter("ignore")
+    Image.MAX_IMAGE_PIXELS = None  # (the limit is ours, below)
+    try:
+        image: Image.Image = Image.open(io.BytesIO(data), formats=["HEIF"])
+        blocks = {
+            name: value
+            for name in ("exif", "icc_profile", "xmp")
+            if isinstance(value := image.info.get(name), bytes) and len(value) <= _MAX_BLOCK
+        }
+        width, height = image.size
+        if what == "metadata":
+            _answer({"blocks": {k: len(v) for k, v in blocks.items()}}, *blocks.values())
+            return 0
+        if width * height > int(max_pixels):
+            _answer({"width": width, "height": height})
+            return _EXIT_TOO_LARGE
+        image.load()
+        if image.mode not in _MODES:
+            image = image.convert("RGBA" if "A" in image.mode else "RGB")
+        raw = image.tobytes()
+    except (OSError, ValueError, SyntaxError, EOFError, MemoryError):
+        return _EXIT_UNREADABLE
+    header = {"mode": image.mode, "width": width, "height": height, "blocks": {k: len(v) for k, v in blocks.items()}}
+    _answer(header, *blocks.values(), raw)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,143 @@
+"""A damaged HEIC crashed the whole program (found in review: an iPhone's HEIC with byte 1086 set to 0xAA made
+libheif, through pi-heif, die of a segmentation fault) at the import, at a reply's images, at ``case import``
+and as soon as the device folder's list read the photo's date. HEIC is now decoded in a child process
+(capture/heif_child.py): its crash is the ordinary « image illisible » refusal, nothing else is lost.
+
+Each path is run in a process of its own, so that a crash is a failed test, not a dead test run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.cases import example_case
+from tests.support.cli import SITE, run_process, write_json
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL_HEIC = ROOT / "tests" / "fixtures" / "real-cameras" / "IMG_5195.HEIC"
+DAMAGED_WORDS = "est incomplète ou abîmée et ne peut pas être lue"
+
+
+def damaged_heic(folder: Path, name: str = "IMG_5195.HEIC") -> Path:
+    """The iPhone's HEIC with one byte changed: libheif 1.19 (pi-heif 1.4.0) dies on it."""
+    data = bytearray(REAL_HEIC.read_bytes())
+    data[1086] = 0xAA
+    path = folder / name
+    path.write_bytes(bytes(data))
+    return path
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), LANG="fr_FR.UTF-8", **env),
+        timeout=300,
+    )
+
+
+def test_a_damaged_heic_is_refused_at_the_import_and_the_program_lives_on(tmp_path: Path) -> None:
+    """The capture panel's « Importer un fichier… » and a reply's « Ajouter des images… » both read the file
+    with prepare_image_file: the damaged HEIC is refused in words, then a good HEIC still imports upright."""
+    bad = damaged_heic(tmp_path)
+    code = (
+        "import pathlib, sys\n"
+        "from app.errors import ImageRejected\n"
+        "from capture.pipeline import prepare_image_file\n"
+        "try:\n"
+        f"    prepare_image_file(pathlib.Path({str(bad)!r}), specialty='dermatology')\n"
+        "except ImageRejected as exc:\n"
+        "    print('REFUSED', exc)\n"
+        f"good = prepare_image_file(pathlib.Path({str(REAL_HEIC)!r}), specialty='dermatology')\n"
+        "print('GOOD', good.width, good.height)\n"
+        "print('LIBHEIF_HERE', 'pi_heif' in sys.modules or 'pillow_heif' in sys.modules)\n"
+    )
+    done = run_python(code)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"REFUSED L'image « {bad.name} » {DAMAGED_WORDS}" in done.stdout
+    assert "GOOD 2566 3313" in done.stdout  # (stored upright, as before)
+    assert "LIBHEIF_HERE False" in done.stdout  # the program itself never loads libheif
+
+
+def test_a_damaged_heic_on_the_device_folder_has_no_date_and_the_list_is_shown(tmp_path: Path) -> None:
+    """The device folder's list reads each photo's date (ui/capture_folder.py, in the background): the damaged
+    HEIC has none, the good one beside it still has its own."""
+    bad = damaged_heic(tmp_path, "IMG_5196.HEIC")
+    good = tmp_path / "IMG_5195.HEIC"
+    good.write_bytes(REAL_HEIC.read_bytes())
+    code = (
+        "import pathlib\n"
+        "from ui.capture_folder import earlier_session, taken_at\n"
+        f"print('BAD', taken_at(pathlib.Path({str(bad)!r})))\n"
+        f"print('GOOD', taken_at(pathlib.Path({str(good)!r})))\n"
+        f"earlier_session([pathlib.Path({str(bad)!r}), pathlib.Path({str(good)!r})])\n"
+        "print('LISTED')\n"
+    )
+    done = run_python(code)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "BAD None" in done.stdout
+    assert "GOOD 2021-04-11 15:47:53" in done.stdout
+    assert "LISTED" in done.stdout
+
+
+def test_case_import_refuses_a_damaged_heic_in_words(tmp_path: Path) -> None:
+    """``case import`` of a case file naming the damaged HEIC: refused (exit 1) with the file's name and what
+    to do, no crash, nothing stored; with a good image instead, the case imports."""
+    home = tmp_path / "home"
+    env = {"TELEAVIS_HOME": str(home), "LANG": "fr_FR.UTF-8", "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    env["TELEAVIS_PASSPHRASE"] = "correct horse battery staple 42"
+    assert run_process("init", "--site", str(write_json(tmp_path / "site.json", SITE)), env=env).code == 0
+    folder = tmp_path / "case"
+    case_file = example_case(folder)
+    doc = json.loads(case_file.read_text(encoding="utf-8"))
+    doc["images"][1]["file"] = damaged_heic(folder).name
+    case_file.write_text(json.dumps(doc), encoding="utf-8")
+    done = run_process("case", "import", str(case_file), env=env)
+    assert done.code == 1, (done.code, done.err[-2000:])
+    assert f"« IMG_5195.HEIC » {DAMAGED_WORDS}" in done.err
+    assert "Segmentation" not in done.err
+    listed = run_process("case", "list", "--json", env=env)
+    assert listed.code == 0 and listed.json() == []
+    doc["images"][1]["file"] = "dos-loin.jpg"
+    doc["images"] = doc["images"][:1]
+    case_file.write_text(json.dumps(doc), encoding="utf-8")
+    assert run_process("case", "import", str(case_file), env=env).code == 0
+
+
+def test_the_child_gets_neither_the_passphrase_nor_the_home(monkeypatch: pytest.MonkeyPatch) -> None:
+    from capture.heif_child import child_environment
+
+    monkeypatch.setenv("TELEAVIS_PASSPHRASE", "never to the child")
+    monkeypatch.setenv("TELEAVIS_HOME", "/somewhere")
+    env = child_environment()
+    assert not any(name.startswith("TELEAVIS") for name in env)
+    assert "never to the child" not in env.values()
+
+
+def test_a_heic_over_the_pixel_limit_is_refused_before_its_pixels_come_back() -> None:
+    from capture.heif_child import HeifTooLarge, decode_heif
+
+    with pytest.raises(HeifTooLarge) as raised:
+        decode_heif(REAL_HEIC.read_bytes(), 1_000_000)
+    assert (raised.value.width, raised.value.height) == (2566, 3313)
+
+
+def test_the_childs_pixels_and_metadata_are_the_files() -> None:
+    """Pixels, EXIF and colour profile come back whole (orientation and date are read from that EXIF)."""
+    from capture.heif_child import decode_heif, heif_photo_facts
+
+    data = REAL_HEIC.read_bytes()
+    decoded = decode_heif(data, 100_000_000)
+    assert decoded.mode == "RGB" and decoded.size == (2566, 3313)
+    assert len(decoded.pixels) == 2566 * 3313 * 3
+    assert decoded.info["exif"].startswith(b"Exif\x00\x00") or decoded.info["exif"][:2] in (b"MM", b"II")
+    assert decoded.info["icc_profile"][36:40] == b"acsp"
+    facts = heif_photo_facts(data)
+    assert facts is not None and facts.captured_at is not None and facts.captured_at.startswith("2021-04-11T15:47:53")
