@@ -10,7 +10,9 @@ decoded is written to disk. The child's crash, its running past :data:`TIMEOUT`,
 import turns into its ordinary « image illisible » refusal.
 
 The child inherits only what it needs: the file's bytes on its standard input, an environment reduced to
-:data:`_KEPT_ENVIRONMENT` (never the passphrase, never a key), no other open file.
+:data:`_KEPT_ENVIRONMENT` (never the passphrase, never a key), no other open file. It makes itself private
+as the program does (:func:`app.hardening.keep_private`): it holds a patient's photo, and its crash, expected
+on a damaged file, must leave no core dump of it.
 
 The parent side (:func:`open_heif`, :func:`heif_metadata`) uses only the standard library and Pillow;
 the child side (:func:`main`, run as ``python -m capture.heif_child`` or as the frozen program with
@@ -218,6 +220,10 @@ def _answer(header: dict[str, object], *parts: bytes) -> None:
 def main(argv: list[str]) -> int:
     """The child: read a HEIC from standard input; write a JSON header line, then the EXIF, colour profile
     and XMP, then (``pixels``) the raw pixels, to standard output."""
+    from app.hardening import keep_private
+
+    # The child holds a patient's photo and is expected to crash on a damaged file: never a core dump of it.
+    keep_private()
     _limit_memory()
     what, max_pixels = [*argv, "", ""][:2]
     data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)

@@ -77,7 +77,7 @@ def reduced_copy(data: bytes, content_type: str) -> tuple[bytes, CopySent] | Non
     """The reduced copy of a photo and its facts; None when it is not to be reduced."""
     if content_type not in PHOTO_TYPES:
         return None
-    # Imported here: numpy and the HEIC decoder are not needed until a case goes reduced.
+    # Imported here: numpy is not needed until a case goes reduced.
     from capture.importer import to_rgb_array
     from capture.metadata import icc_profile
 

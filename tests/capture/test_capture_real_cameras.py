@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pillow_heif
 import pytest
 from PIL import ExifTags, Image, ImageDraw, ImageFilter, ImageOps
 
@@ -25,6 +26,10 @@ from tests.support.cases import example_case
 from tests.support.cli import run_inprocess
 from tests.support.jpeg import jpeg_layout, metadata_left
 from tests.support.sending import import_and_send
+
+# The tests read the corpus themselves (its sizes, its EXIF), the iPhone's HEIC too: the program never registers
+# a HEIF reader in its own process (capture/heif_child.py decodes HEIC in a child), so these tests do.
+pillow_heif.register_heif_opener()
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras"
 FILES = sorted(p.name for p in CORPUS.iterdir() if p.name != "README.md")
