@@ -141,3 +141,30 @@ def test_the_childs_pixels_and_metadata_are_the_files() -> None:
     assert decoded.info["icc_profile"][36:40] == b"acsp"
     facts = heif_photo_facts(data)
     assert facts is not None and facts.captured_at is not None and facts.captured_at.startswith("2021-04-11T15:47:53")
+
+
+def test_the_frozen_programs_entry_point_runs_the_child_before_anything_else() -> None:
+    """The bundle has no ``-m``: its program, given :data:`CHILD_FLAG` first, is the child (packaging/teleavis_main.py,
+    run here as PyInstaller runs it, as ``__main__``), and answers without the window's or the CLI's modules."""
+    from capture.heif_child import CHILD_FLAG
+
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['teleavis', {CHILD_FLAG!r}, 'metadata', '0']\n"
+        "try:\n"
+        "    runpy.run_path('packaging/teleavis_main.py', run_name='__main__')\n"
+        "finally:\n"
+        "    sys.stderr.write('APP_LOADED %s' % ('app.main' in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        input=REAL_HEIC.read_bytes(),
+        capture_output=True,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    header = json.loads(done.stdout.split(b"\n", 1)[0])
+    assert set(header["blocks"]) == {"exif", "icc_profile", "xmp"}
+    assert b"APP_LOADED False" in done.stderr
