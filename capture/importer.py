@@ -92,6 +92,8 @@ def _open(data: bytes, name: str, fmt: Format) -> tuple[Image.Image, PhotoFacts,
     limit = MAX_JPEG_PIXELS if fmt == "jpeg" and declared is not None else MAX_PIXELS
     if declared is not None:
         check_pixels(name, *declared, limit=limit)
+    # (Decoded whole by its child, outside the lock: other imports go on meanwhile.)
+    heif = _open_heif(data, name, limit) if fmt == "heic" else None
     with _WARNINGS_LOCK, warnings.catch_warnings():
         # Pillow's own bomb check would only warn between 89 and 179 MP: make it an error (at our own
         # limit). Broken EXIF makes Pillow warn too; the pixels are still good, so that warning is not shown.
@@ -99,11 +101,7 @@ def _open(data: bytes, name: str, fmt: Format) -> tuple[Image.Image, PhotoFacts,
         warnings.filterwarnings("ignore", category=UserWarning, module="PIL")
         pillow_limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, limit
         try:
-            image = (
-                _open_heif(data, name, limit)
-                if fmt == "heic"
-                else Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[fmt]])
-            )
+            image = heif if heif is not None else Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[fmt]])
             facts = photo_facts(image)
             icc = icc_profile(image)
             dropped = broken_profile(image)
@@ -139,7 +137,6 @@ _PIL_FORMAT: dict[str, str] = {
     "jpeg": "JPEG",
     "png": "PNG",
     "tiff": "TIFF",
-    "heic": "HEIF",
     "webp": "WEBP",
     "bmp": "BMP",
     "jpeg2000": "JPEG2000",
