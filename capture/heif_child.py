@@ -82,7 +82,7 @@ class HeifDecoded:
 
     mode: str
     size: tuple[int, int]
-    pixels: bytes
+    pixels: memoryview
     info: dict[str, bytes] = field(default_factory=dict)
 
 
@@ -103,7 +103,7 @@ def _project_root() -> pathlib.Path:
     return pathlib.Path(__file__).resolve().parent.parent
 
 
-def _run(data: bytes, *, pixels: bool, max_pixels: int) -> tuple[dict[str, object], bytes]:
+def _run(data: bytes, *, pixels: bool, max_pixels: int) -> tuple[dict[str, object], memoryview]:
     if len(data) > MAX_FILE_BYTES:
         raise HeifUnreadable("file too large")
     command = [*child_command(), "pixels" if pixels else "metadata", str(max_pixels)]
@@ -138,10 +138,10 @@ def _run(data: bytes, *, pixels: bool, max_pixels: int) -> tuple[dict[str, objec
             raise HeifTooLarge(width, height)
     if done.returncode != 0 or not header:
         raise HeifUnreadable(f"child ended with {done.returncode}")
-    return header, out[header_end + 1 :]
+    return header, memoryview(out)[header_end + 1 :]  # (a view: the pixels are not copied again)
 
 
-def _blocks(header: dict[str, object], body: bytes) -> tuple[dict[str, bytes], int]:
+def _blocks(header: dict[str, object], body: memoryview) -> tuple[dict[str, bytes], int]:
     """The metadata blocks the header announces, from the start of ``body``; and where they end."""
     info: dict[str, bytes] = {}
     offset = 0
@@ -151,7 +151,7 @@ def _blocks(header: dict[str, object], body: bytes) -> tuple[dict[str, bytes], i
     for name, length in blocks.items():
         if name not in ("exif", "icc_profile", "xmp") or not isinstance(length, int) or not 0 <= length <= _MAX_BLOCK:
             raise HeifUnreadable("bad block")
-        info[name] = body[offset : offset + length]
+        info[name] = bytes(body[offset : offset + length])
         offset += length
     if offset > len(body):
         raise HeifUnreadable("short answer")
