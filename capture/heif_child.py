@@ -118,6 +118,8 @@ def _run(data: bytes, *, pixels: bool, max_pixels: int) -> tuple[dict[str, objec
             cwd=cwd,
             close_fds=True,
             check=False,
+            # (Windows: the bundle is a console program; started from the window it would open a console.)
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
         )
     except subprocess.TimeoutExpired as exc:  # (run kills the child itself)
         raise HeifUnreadable("timed out") from exc
