@@ -394,6 +394,10 @@ M.add(
             "en": "Nothing was written. Choose a folder you can write into (your home folder, a USB stick), then "
             "try again.",
         },
+        "os.write.shorter": {
+            "fr": "Rien n'a été écrit. Choisissez un nom plus court, puis recommencez.",
+            "en": "Nothing was written. Choose a shorter name, then try again.",
+        },
     }
 )
 
@@ -409,6 +413,8 @@ def write_advice(exc: OSError) -> str:
         return M.tr("os.write.no_folder")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return M.tr("os.write.denied")
+    if exc.errno == errno.ENAMETOOLONG:  # (a path pasted twice: found in review, said with no way out)
+        return M.tr("os.write.shorter")
     return M.tr("os.write.nothing")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -82,13 +83,15 @@ def export_target(path: Path, kind: str) -> bool:
     """Checks where an export (``kind``: ``pdf``, ``audit``, ``acts``) is about to write: a new file, or the same
     export's earlier file, which is replaced (True: the command says so once written). Another file of that name
     (a letter, a spreadsheet, another export's) is never written over: refused (exit 1), kept as it was."""
-    if path.is_dir():
+    # (os.path's tests, not pathlib's: a name too long for the file system, ENAMETOOLONG, went through those as
+    # « Erreur interne » (found in review); the write then says it, nothing written, and the way out.)
+    if os.path.isdir(path):
         raise TeleavisError(M.tr("export.folder", path=str(path)))
     from app.setting_checks import inside_folder
 
     if inside_folder(path.parent, data_dir()):  # as ``backup`` refuses it (a restore erases it)
         raise TeleavisError(M.tr("export.inside_data", path=str(path), data=str(data_dir())))
-    if not path.exists() and not path.is_symlink():
+    if not os.path.lexists(path):
         return False
     if not path.is_symlink() and path.is_file() and _an_export_of_ours(path, kind):
         return True

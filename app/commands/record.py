@@ -297,14 +297,14 @@ def run_backup(args: argparse.Namespace) -> int:
     from app.backup import BackupError, cases_recorded, dated_name, holding_whole, passphrase_needed, write_backup
 
     target = Path(args.file)
-    into_folder = target.is_dir()
+    into_folder = os.path.isdir(target)  # (not pathlib's: a name too long went through as « Erreur interne »)
     if not into_folder and args.file.endswith(("/", os.sep)):
         # A folder meant (its trailing slash) that is not there, a USB drive not plugged in: not a file of
         # that name beside where it should be mounted.
         raise TeleavisError(M.tr("backup.folder_missing", path=str(target)))
     if args.keep is not None and not into_folder:
         raise UsageError(M.tr("record.keep_needs_folder", path=str(target)))
-    if not into_folder and (target.exists() or target.is_symlink()):  # (a rename over it would replace it)
+    if not into_folder and os.path.lexists(target):  # (a rename over it would replace it)
         raise TeleavisError(M.tr("record.backup_exists", path=str(target)))
     removed = 0
     kept_whole: dict[str, list[str]] = {}

@@ -59,3 +59,32 @@ def test_an_export_on_a_full_disk_says_nothing_was_written_and_the_way_out(
         assert "disque plein" in result.err or "disque est plein" in result.err, (command, result.err)
         assert "Rien n'a été écrit." in result.err and WAY_OUT_FULL in result.err, (command, result.err)
     assert list(folder.iterdir()) == []
+
+
+WAY_OUT_SHORTER = "Choisissez un nom plus court, puis recommencez."
+
+
+def test_an_export_to_a_name_too_long_says_so_and_what_to_do(
+    teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found in review: a name over what the file system takes (255 bytes on Linux), a path pasted twice, made
+    ``acts export``, ``audit export`` and ``backup`` say « Erreur interne inattendue » (pathlib's ``is_dir`` lets
+    ENAMETOOLONG through, before the write that says what happened)."""
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    long = "x" * 300
+    commands = [
+        ["audit", "export", "--csv", str(folder / f"{long}.csv")],
+        ["acts", "export", "--year", "2026", "--out", str(folder / f"{long}.csv")],
+        ["backup", str(folder / f"{long}.tvbak")],
+    ]
+    for command in commands:
+        result = run_inprocess(capsys, *command)
+        assert result.code == 1, (command, result.err)
+        assert "Erreur interne" not in result.err, (command, result.err)
+        assert "nom trop long. Rien n'a été écrit." in result.err and WAY_OUT_SHORTER in result.err, (
+            command,
+            result.err,
+        )
+    assert list(folder.iterdir()) == []
