@@ -34,6 +34,8 @@ from PySide6.QtGui import QGuiApplication
 log = logging.getLogger(__name__)
 
 _kept: list[object] = []
+#: The ending signals received and not yet acted on: kept from the start's dialog's watcher to the window's.
+_asked: list[int] = []
 
 
 #: The signals that end the window as its « Quitter » does, those of this system (Windows has no SIGHUP).
@@ -61,10 +63,9 @@ def quit_on_terminate(app: QCoreApplication, *, before_the_window: bool = False)
             earlier.deleteLater()
         elif isinstance(earlier, socket.socket):
             earlier.close()
-    asked: list[int] = []
 
     def received(number: int, _frame: object) -> None:
-        asked.append(number)  # the wake-up byte does the rest, once Qt's loop turns
+        _asked.append(number)  # the wake-up byte does the rest, once Qt's loop turns
 
     for number in ENDING_SIGNALS:
         if signal.getsignal(number) is not signal.SIG_IGN:  # (``nohup teleavis``: the user's wish kept)
@@ -74,8 +75,9 @@ def quit_on_terminate(app: QCoreApplication, *, before_the_window: bool = False)
     def woken() -> None:
         with contextlib.suppress(OSError):
             reader.recv(64)
-        if asked:
-            log.info("ended by the system (%s): closing", signal.Signals(asked[0]).name)
+        if _asked:
+            log.info("ended by the system (%s): closing", signal.Signals(_asked[0]).name)
+            _asked.clear()
             if before_the_window:
                 app.exit(0)
             else:
@@ -83,6 +85,12 @@ def quit_on_terminate(app: QCoreApplication, *, before_the_window: bool = False)
 
     notifier.activated.connect(woken)
     _kept[:] = [reader, writer, notifier]  # as long as the application
+    if _asked:
+        # Received by the start's watcher after its dialog was answered (the data opening, the wizard's end), its
+        # sockets closed above unread: acted on here (found in review: the window stayed, until the system killed
+        # it, what was typed meanwhile lost).
+        with contextlib.suppress(OSError):
+            writer.send(b"\0")
 
 
 def save_at_session_end(app: QGuiApplication, save: Callable[[], None]) -> None:

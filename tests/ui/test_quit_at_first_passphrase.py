@@ -55,3 +55,35 @@ def test_leaving_the_first_passphrase_dialog_ends_quietly_with_exit_0(
     assert "KeyboardInterrupt" not in err and "internal error" not in err, err[-2000:]
     # Nothing was chosen, nothing is written: the next start asks the passphrase again, as the first time.
     assert not (teleavis_home / "key.json").exists()
+
+
+_HANDED_OVER = """
+import os, signal, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from ui.ending import quit_on_terminate
+
+app = QApplication([])
+quit_on_terminate(app, before_the_window=True)  # the start's passphrase dialog's, answered
+os.kill(os.getpid(), signal.SIGTERM)  # the session ends while the data opens (a second of scrypt): no loop turns
+quit_on_terminate(app)  # the window's, at its loop's first turn
+QTimer.singleShot(60_000, lambda: app.exit(7))  # (the signal lost: the window would stay)
+sys.exit(app.exec())
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals as POSIX systems send them")
+def test_a_signal_come_before_the_window_took_over_still_closes_it() -> None:
+    """Found in review: a SIGTERM received after the passphrase was typed and before the window's first turn
+    (the data opening, the wizard's end) was noted by the dialog's watcher, whose sockets the window's then
+    closed unread: the window stayed open, until the system killed it, what was typed meanwhile lost."""
+    child = subprocess.run(
+        [sys.executable, "-c", _HANDED_OVER],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == 0, child.stderr[-2000:]
