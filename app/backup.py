@@ -44,6 +44,7 @@ from typing import IO, Any
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from app import __version__, audit, in_use
+from app import db as app_db
 from app import messages as M
 from app.crypto import DataKey, DecryptionFailed
 from app.db import DB_FILE, backup_to, connect, schema_version, transaction
@@ -171,8 +172,10 @@ M.add(
             "get state.backup.file).",
         },
         "backup.too_new": {
-            "fr": "Cette sauvegarde vient d'une version plus récente de Teleavis : mettez Teleavis à jour.",
-            "en": "This backup comes from a newer Teleavis: update Teleavis.",
+            "fr": "Cette sauvegarde vient d'une version plus récente de Teleavis : rien n'a été restauré, vos "
+            "données actuelles n'ont pas été touchées. Mettez Teleavis à jour, puis recommencez.",
+            "en": "This backup comes from a newer Teleavis: nothing was restored, your current data was not "
+            "touched. Update Teleavis, then try again.",
         },
         "backup.damaged": {
             "fr": "La sauvegarde « {path} » est endommagée ou incomplète (copie interrompue ?) : elle est "
@@ -759,6 +762,10 @@ def _verify(staged: _Staged, names: set[str], damaged: BackupError) -> None:
         raise damaged
     conn = connect(staged.folder / DB_FILE, keep_wal=False)
     try:
+        # A newer Teleavis's database in an archive of the same format: found in review, it was restored over the
+        # data here, which nothing then opened (« mettez Teleavis à jour »). Refused as a newer archive is.
+        if schema_version(conn) > len(app_db.MIGRATIONS):
+            raise BackupError(M.tr("backup.too_new"))
         if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise damaged
         view = Store(staged.folder, staged.key, conn)
