@@ -340,6 +340,18 @@ def export_csv(store: Store, year: int, left_out: list[str] | None = None) -> tu
     ``left_out``: given, the act of a case whose data was altered outside Teleavis (``DataAltered``) is left
     out and its case id added there, the other acts exported (found from outside: one such case stopped the
     whole year's export, without saying which); not given, that error goes up."""
+    text, written, detail = _export(store, year, left_out)
+    _record_export(store, detail)
+    return text, written
+
+
+def _record_export(store: Store, detail: str) -> None:
+    with transaction(store.conn) as conn:
+        audit.append(conn, store.key, "exported", None, detail=detail)
+
+
+def _export(store: Store, year: int, left_out: list[str] | None) -> tuple[str, int, str]:
+    """``export_csv``'s text and count, and the audit entry's detail, not recorded yet."""
     if not 2000 <= year <= 2100:
         raise UsageError(M.tr("act.bad_year", year=year))
     rows = store.conn.execute(
@@ -383,12 +395,10 @@ def export_csv(store: Store, year: int, left_out: list[str] | None = None) -> tu
                 ]
             )
         )
-    with transaction(store.conn) as conn:
-        detail = f"acts csv {year}, {written} acts"
-        if left_out:
-            detail += f", {len(rows) - written} left out (altered)"
-        audit.append(conn, store.key, "exported", None, detail=detail)
-    return out.getvalue(), written
+    detail = f"acts csv {year}, {written} acts"
+    if left_out:
+        detail += f", {len(rows) - written} left out (altered)"
+    return out.getvalue(), written, detail
 
 
 def write_export(store: Store, year: int, target: Path | None, left_out: list[str] | None = None) -> int:
@@ -397,13 +407,17 @@ def write_export(store: Store, year: int, target: Path | None, left_out: list[st
 
     from app.fsutil import atomic_write_raw
 
-    text, n = export_csv(store, year, left_out)
     if target is None:
+        text, n = export_csv(store, year, left_out)
         sys.stdout.write(text)
         return n
+    text, n, detail = _export(store, year, left_out)
     try:
         atomic_write_raw(target, text.encode("utf-8"))
     except OSError as exc:
         said = M.tr("act.cannot_write", path=str(target), reason=os_reason(exc))
         raise StorageError(f"{said} {write_advice(exc)}") from exc
+    # Recorded once written (found in review: recorded before, a write refused left the trail saying the
+    # patients' identities were exported, while « Rien n'a été écrit »).
+    _record_export(store, detail)
     return n

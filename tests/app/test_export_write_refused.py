@@ -88,3 +88,22 @@ def test_an_export_to_a_name_too_long_says_so_and_what_to_do(
             result.err,
         )
     assert list(folder.iterdir()) == []
+
+
+def test_an_export_not_written_is_not_recorded_as_made(
+    teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found in review: ``acts export`` recorded « exported » in the audit trail before writing its file, so a
+    write refused (« Rien n'a été écrit ») left the trail saying the patients' identities had been exported."""
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    missing = tmp_path / "pas-de-dossier"
+    for command in _commands(tmp_path, missing)[:2]:  # (the exports: a backup's entry is written once made)
+        assert run_inprocess(capsys, *command).code == 1, command
+    entries = run_inprocess(capsys, "audit", "list", "--json").json()
+    assert [entry["detail"] for entry in entries if entry["action"] == "exported"] == []
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    for command in _commands(tmp_path, folder)[:2]:
+        assert run_inprocess(capsys, *command).code == 0, command
+    entries = run_inprocess(capsys, "audit", "list", "--json").json()
+    assert len([entry for entry in entries if entry["action"] == "exported"]) == 2
