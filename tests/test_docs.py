@@ -408,7 +408,7 @@ def test_the_last_backup_setting_is_named_as_the_scheduled_ones_only(
     (tmp_path / "usb").mkdir()
     assert run_inprocess(capsys, "backup", f"{tmp_path / 'usb'}/").code == 0
     assert run_inprocess(capsys, "config", "get", "state.backup.file").out.strip() == ""
-    for page in ("user-guide.fr.md", "user-guide.en.md"):
+    for page in ("user-guide.fr.md", "user-guide.en.md", "cli.md"):
         text = " ".join((DOCS / page).read_text(encoding="utf-8").split())
         for at in (m.start() for m in re.finditer(re.escape("state.backup.file"), text)):
             before = text[max(0, at - 160) : at]
