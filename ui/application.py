@@ -157,6 +157,7 @@ class StartPassphrase:
         self.calls = 0
         #: The window's start (not a test opening the store): the ending signals are watched from the dialog on.
         self.ending_watched = ending_watched
+        self._watching = False
 
     def __call__(self, confirm: bool) -> str | None:
         self.calls += 1
@@ -170,8 +171,11 @@ class StartPassphrase:
         # Left as the window is left (found from outside, at a first start): Ctrl+C said « internal error
         # (KeyboardInterrupt) » and the dialog stayed, SIGTERM ended the process at once.
         app = QApplication.instance()
-        if self.ending_watched and app is not None and not self.calls > 1:
+        # (From the first dialog shown: found in review, the one asked after a wrong TELEAVIS_PASSPHRASE, the source's
+        # second call, was not watched.)
+        if self.ending_watched and app is not None and not self._watching:
             quit_on_terminate(app, before_the_window=True)
+            self._watching = True
         passphrase = ask_passphrase(confirm, wrong=self.calls > 1, tries_left=self.tries - self.calls + 1)
         if passphrase is None:
             # « Quitter » (or a signal): the nurse chose to leave, which no error box has to explain (one told

@@ -87,3 +87,40 @@ def test_a_signal_come_before_the_window_took_over_still_closes_it() -> None:
         timeout=120,
     )
     assert child.returncode == 0, child.stderr[-2000:]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals as POSIX systems send them")
+def test_the_dialog_asked_after_a_wrong_passphrase_from_the_environment_ends_as_the_first(
+    teleavis_home: Path, tmp_path: Path
+) -> None:
+    """Found in review: with ``TELEAVIS_PASSPHRASE`` set to a passphrase no longer right (changed since), the
+    dialog then asked was the second call of the start's source, which watched the ending signals at its first
+    call only: SIGTERM there still ended the process at once (exit -15), Ctrl+C said « internal error »."""
+    from tests.support.cli import SITE, run_process, write_json
+
+    assert run_process("init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.ui.passphrase_quit_child"],
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "QT_QPA_PLATFORM": "offscreen",
+            "TELEAVIS_PASSPHRASE": "plus la bonne phrase du tout",
+        },
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_as_from_a_terminal,
+    )
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline().split()
+        assert line == ["ASKED", "PassphraseDialog"], child.communicate(timeout=30)[1][-2000:]
+        child.send_signal(signal.SIGTERM)
+        _out, err = child.communicate(timeout=30)
+    finally:
+        child.kill()
+        child.communicate()
+    assert child.returncode == 0, err[-2000:]
