@@ -43,6 +43,10 @@ _JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0
 
 def sniff(data: bytes) -> Format | None:
     """The format of ``data`` from its signature, or ``None`` when it is none we take."""
+    # DICOM first: its 128-byte preamble may begin with another format's signature (PS3.10 7.1 lets it hold
+    # a TIFF header, a « dual-format » file): « DICM » after it is what the file is.
+    if (len(data) >= 132 and data[128:132] == b"DICM") or data[:4] == b"DICM":
+        return "dicom"  # (some devices write the file without its 128-byte preamble)
     if data[:3] == b"\xff\xd8\xff":
         return "jpeg"
     if data[:8] == b"\x89PNG\r\n\x1a\n":
@@ -55,8 +59,6 @@ def sniff(data: bytes) -> Format | None:
         return "heic"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "webp"  # (a browser's or a cloud gallery's download)
-    if (len(data) >= 132 and data[128:132] == b"DICM") or data[:4] == b"DICM":
-        return "dicom"  # (some devices write the file without its 128-byte preamble)
     # Older fundus cameras and devices export BMP or JPEG 2000; a GIF comes from a web page or a message.
     if data[:2] == b"BM" and len(data) >= 18 and struct.unpack("<I", data[14:18])[0] in _BMP_HEADERS:
         return "bmp"

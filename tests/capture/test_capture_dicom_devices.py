@@ -708,3 +708,21 @@ def test_an_image_of_one_eye_in_a_series_of_both_eyes_is_filed_under_its_eye(fun
 
     assert prepared_image.eye == "right"
     assert [f.key for f in prepared_image.quality if f.check == "device-eye"] == ["device-eye.right"]
+
+
+def test_a_dicom_whose_preamble_is_a_tiff_header_is_read_as_the_dicom_it_is(tmp_path: Path) -> None:
+    """Found from outside (dicom40): PS3.10 lets the 128-byte preamble hold a TIFF header (a « dual-format »
+    file some devices and archives write; pydicom's own CT and MR samples start with « II* »). The file was
+    taken for a TIFF by its first bytes and refused as « incomplète ou abîmée : copiez-la à nouveau », a copy
+    that could never help; the device folder's watch and the file dialog read it as the DICOM it is."""
+    from capture.pipeline import prepare_image_file
+    from capture.sniff import sniff
+
+    whole = retinograph([fundus_scene(800, 800, seed=5, eye="left")], eye="L")
+    dual = b"II*\x00" + bytes(124) + whole[128:]
+    assert sniff(dual) == "dicom"
+    path = tmp_path / "IM000001.dcm"
+    path.write_bytes(dual)
+    out = prepare_image_file(path, specialty="ophthalmology", patient=PATIENT)
+    assert out.content_type == "application/dicom" and (out.width, out.height, out.eye) == (800, 800, "left")
+    assert_nothing_of_the_site_left(out)
