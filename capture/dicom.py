@@ -29,6 +29,7 @@ from pydicom.pixels.decoders.base import get_decoder
 from pydicom.pixels.processing import apply_color_lut, convert_color_space
 from pydicom.pixels.utils import as_pixel_options
 from pydicom.tag import Tag
+from pydicom.uid import UID
 
 from app.device_patient import ins_written, is_placeholder
 from app.device_patient import recorded_for_another as another
@@ -221,14 +222,16 @@ def read_dicom(data: bytes, *, name: str, specialty: str = "") -> DicomImage:
         try:
             pixels = _first_frame(ds, frames)
         except NotImplementedError as exc:
-            raise messages.rejected("dicom-unsupported", name=name) from exc
+            raise messages.rejected("dicom-unsupported", name=name, compression=_compression(ds)) from exc
         except RuntimeError as exc:
             # pydicom says its plugins are "missing dependencies" for a compression it cannot decode; one
             # it can decode but whose frame is cut or broken makes "exceptions raised by all available
-            # plugins": that file is damaged, and exporting it in JPEG again would not help.
+            # plugins": that file is damaged, and exporting it in JPEG again would not help. Unless a plugin
+            # said it "does not support" the frame (Pillow and a 12-bit JPEG): a compression it cannot decode.
             said = str(exc).lower()
-            if "exceptions were raised" not in said and ("plugin" in said or "decoder" in said):
-                raise messages.rejected("dicom-unsupported", name=name) from exc
+            unsupported = "does not support" in said
+            if unsupported or ("exceptions were raised" not in said and ("plugin" in said or "decoder" in said)):
+                raise messages.rejected("dicom-unsupported", name=name, compression=_compression(ds)) from exc
             raise messages.rejected("damaged", name=name) from exc
         except (ValueError, OSError, AttributeError, KeyError, TypeError, EOFError) as exc:
             raise messages.rejected("damaged", name=name) from exc
@@ -249,6 +252,28 @@ def read_dicom(data: bytes, *, name: str, specialty: str = "") -> DicomImage:
         eyes_disagree=len(_eyes(ds)) > 1,
         both_eyes=_both_eyes(ds),
     )
+
+
+#: The compressions no plugin shipped decodes (no pylibjpeg, no GDCM), by the name a device's export settings
+#: give them: the nurse is told which one to change (their formal names are a line long).
+_COMPRESSIONS = {
+    "1.2.840.10008.1.2.4.57": "JPEG Lossless",
+    "1.2.840.10008.1.2.4.70": "JPEG Lossless",
+    "1.2.840.10008.1.2.4.80": "JPEG-LS",
+    "1.2.840.10008.1.2.4.81": "JPEG-LS",
+    "1.2.840.10008.1.2.4.201": "HTJ2K",
+    "1.2.840.10008.1.2.4.202": "HTJ2K",
+    "1.2.840.10008.1.2.4.203": "HTJ2K",
+}
+_JPEG_EXTENDED = "1.2.840.10008.1.2.4.51"
+
+
+def _compression(ds: Dataset) -> str:
+    """The name of the file's compression, as the nurse is told it is not supported."""
+    uid = UID(str(getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", "") or ""))
+    if uid == _JPEG_EXTENDED and int(getattr(ds, "BitsStored", 8) or 8) > 8:
+        return "JPEG 12 bits"  # (Pillow decodes JPEG Extended in 8 bits)
+    return _COMPRESSIONS.get(uid) or (uid.name if uid.is_valid else "") or "?"
 
 
 def _uid(ds: Dataset, keyword: str, meta_keyword: str) -> bool:

@@ -119,9 +119,11 @@ CATALOGUE = Catalogue(
             "standard DICOM.",
         },
         "dicom-unsupported": {
-            "fr": "L'image DICOM « {name} » utilise une compression non prise en charge : "
-            "exportez-la en JPEG ou en DICOM non compressé.",
-            "en": "The DICOM image “{name}” uses an unsupported compression: export it as JPEG or uncompressed DICOM.",
+            "fr": "L'image DICOM « {name} » utilise une compression non prise en charge ({compression}) : elle "
+            "n'est pas importée. Réglez l'export de l'appareil en JPEG standard ou en DICOM non compressé, puis "
+            "exportez-la à nouveau.",
+            "en": "The DICOM image “{name}” uses an unsupported compression ({compression}): it is not imported. Set "
+            "the device's export to standard JPEG or uncompressed DICOM, then export it again.",
         },
         "rotate-dicom": {
             "fr": "Une image DICOM ne peut pas être pivotée ici (ses données resteraient dans l'ancien sens) : "

@@ -726,3 +726,41 @@ def test_a_dicom_whose_preamble_is_a_tiff_header_is_read_as_the_dicom_it_is(tmp_
     out = prepare_image_file(path, specialty="ophthalmology", patient=PATIENT)
     assert out.content_type == "application/dicom" and (out.width, out.height, out.eye) == (800, 800, "left")
     assert_nothing_of_the_site_left(out)
+
+
+#: Compressions no plugin shipped with Teleavis decodes (no pylibjpeg, no GDCM), as a device may write them,
+#: and the name the nurse is told, so that she asks for another export setting, not for a copy.
+_UNDECODED = [
+    ("1.2.840.10008.1.2.4.70", "JPEG Lossless"),
+    ("1.2.840.10008.1.2.4.57", "JPEG Lossless"),
+    ("1.2.840.10008.1.2.4.80", "JPEG-LS"),
+    ("1.2.840.10008.1.2.4.81", "JPEG-LS"),
+    ("1.2.840.10008.1.2.4.201", "HTJ2K"),
+]
+
+
+@pytest.mark.parametrize(("syntax", "said"), _UNDECODED)
+def test_a_compression_without_a_decoder_is_named_to_the_nurse(
+    fundus_frames: list[np.ndarray], syntax: str, said: str
+) -> None:
+    """Found from outside (dicom40): « utilise une compression non prise en charge » never said which; the
+    nurse at the retinograph's export settings could not tell lossless JPEG from the JPEG it asks for."""
+    whole = retinograph(fundus_frames[:1])
+    with pytest.raises(ImageRejected) as refused:
+        prepared(_recompressed(whole, syntax, b"\xff\xd8\xff\xc3" + bytes(64), "RGB"))
+    assert "non prise en charge" in str(refused.value) and said in str(refused.value)
+
+
+def test_a_twelve_bit_jpeg_is_said_unsupported_and_named_not_damaged() -> None:
+    """Found from outside (dicom40): a 12-bit JPEG (JPEG Extended, 1.2.840.10008.1.2.4.51: red-free and
+    angiography exports of some cameras) was refused as « incomplète ou abîmée : copiez-la à nouveau » —
+    Pillow decodes no 12-bit JPEG, and no copy would help. pydicom's own 12-bit sample is such a file."""
+    from pydicom.data import get_testdata_file
+
+    sample = get_testdata_file("JPGExtended.dcm")
+    if sample is None:
+        pytest.skip("pydicom's 12-bit JPEG sample is not installed")
+    with pytest.raises(ImageRejected) as refused:
+        prepared(Path(str(sample)).read_bytes())
+    said = str(refused.value)
+    assert "non prise en charge" in said and "JPEG 12 bits" in said and "abîmée" not in said
