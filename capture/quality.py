@@ -54,6 +54,12 @@ from capture.retina import (
 
 Image8 = npt.NDArray[np.uint8]
 ANALYSIS_LONG_SIDE = 1000
+#: A retinograph's field narrower than this share of its frame's long side (a phone through a fundus adapter,
+#: a handheld's wide black surround; a fundus camera's 4:3 or 3:2 frame holds one of 0.65 to 0.8) is analysed
+#: cut out of its frame (:func:`_around_the_field`), so that it spans :data:`FIELD_SHARE` of the copy as a
+#: fundus camera's does: reduced with its black, its blur shrank below what the thresholds see.
+SMALL_FIELD_SHARE = 0.6
+FIELD_SHARE = 0.75
 
 # --- thresholds (see the module docstring for what each measure is) --------------------------
 SHARPNESS_WARNING, SHARPNESS_BLOCKING = 1.3, 2.2  # edge blur σ, pixels at 1000 px
@@ -191,9 +197,9 @@ def check_quality(
     """
     height, width = image.shape[:2]
     full_w, full_h = full_size or (width, height)
-    small = analysis_copy(image)
-    if order == "bgr":
-        small = np.ascontiguousarray(small[:, :, ::-1])
+    small = _rgb(analysis_copy(image), order)
+    if is_retina(specialty):
+        small = _around_the_field(image, small, order)
     findings = [_resolution(full_w, full_h, retina=is_retina(specialty), recorded=recorded)]
     if is_retina(specialty):
         findings += _retina_findings(small, side_for_eye=side_for_eye)
@@ -227,6 +233,29 @@ def check_quality(
     return findings
 
 
+def _rgb(small: Image8, order: Literal["rgb", "bgr"]) -> Image8:
+    return np.ascontiguousarray(small[:, :, ::-1]) if order == "bgr" else small
+
+
+def _around_the_field(image: Image8, small: Image8, order: Literal["rgb", "bgr"] = "rgb") -> Image8:
+    """The analysis copy of a retinograph (``small``, RGB, reduced from ``image``), or, when its field is
+    narrower than :data:`SMALL_FIELD_SHARE` of the frame and ``image`` has more pixels, a copy of ``image``
+    cut around the field (black left around it, as a fundus camera's frame has) and reduced: the retina is
+    then judged at the scale a fundus camera's is. Only a single round field on black is cut out."""
+    fov = find_field(small)
+    long_side = max(small.shape[:2])
+    if fov is None or fov.second or not fov.looks_like_a_fundus() or 2 * fov.radius >= SMALL_FIELD_SHARE * long_side:
+        return small
+    height, width = image.shape[:2]
+    scale = max(height, width) / long_side
+    if scale <= 1.0:  # (the image is the copy: no more pixels to look at)
+        return small
+    half = fov.radius / FIELD_SHARE * scale
+    x0, x1 = max(0, round(fov.cx * scale - half)), min(width, round(fov.cx * scale + half))
+    y0, y1 = max(0, round(fov.cy * scale - half)), min(height, round(fov.cy * scale + half))
+    return _rgb(analysis_copy(image[y0:y1, x0:x1]), order)
+
+
 def jpeg_quality(luminance: Sequence[int]) -> int | None:
     """The quality (1–100) libjpeg would have been given to write this luminance quantisation table (64
     values, natural order): the one whose table is nearest, step for step in proportion. Exact for files
@@ -254,6 +283,7 @@ def colour_finding(image: Image8, *, specialty: str) -> QualityFinding:
     small = analysis_copy(image)
     if not is_retina(specialty):
         return _colour_cast(small, None, retina=False)
+    small = _around_the_field(image, small)
     fov = find_field(small)
     if fov is None:
         return QualityFinding.said("colour-cast", "ok", "colour-cast.ok", 0.0, CAST_HIGHLIGHTS)
