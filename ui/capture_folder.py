@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import pathlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -145,16 +145,20 @@ def taken_at(path: pathlib.Path) -> datetime | None:
 
 
 def earlier_session(
-    paths: Iterable[pathlib.Path], now: datetime | None = None
+    paths: Iterable[pathlib.Path],
+    now: datetime | None = None,
+    moments: Mapping[pathlib.Path, datetime | None] | None = None,
 ) -> dict[pathlib.Path, tuple[datetime, bool]]:
     """The photos among ``paths`` that look like an earlier session's (a previous patient's left on the
     camera's card), with when each was taken and whether it is for being of an earlier day than today
     (True) or for being taken :data:`EARLIER_SESSION` before the newest of them (False). The camera's
-    clock on both sides; an earlier day counts only when the clock looks set (:data:`CLOCK_SET`)."""
+    clock on both sides; an earlier day counts only when the clock looks set (:data:`CLOCK_SET`).
+    ``moments``: their times (:func:`taken_at`) read already, not read again."""
     now = now or datetime.now()
+    read = moments if moments is not None else {path: taken_at(path) for path in paths}
     # A clock set ahead (the checklist's « date dans le futur »), neither the newest nor earlier: as at sending.
     taken = {
-        path: moment for path in paths if (moment := taken_at(path)) is not None and not clock_set_ahead(moment, now)
+        path: moment for path in paths if (moment := read.get(path)) is not None and not clock_set_ahead(moment, now)
     }
     newest = max(taken.values(), default=None)
     found: dict[pathlib.Path, tuple[datetime, bool]] = {}
@@ -380,14 +384,16 @@ class DeviceFolderDialog(QDialog):
             self._items[path] = item
         layout.addWidget(self.list, 1)
         # A new photo taken hours before the newest of the others: an earlier session's, not ticked.
-        earlier = earlier_session([path for path in self.files if path in ticked])
+        # (Each new photo's time read once, here: a phone's HEIC is read whole for it.)
+        moments = {path: taken_at(path) for path in self.files if path in ticked}
+        earlier = earlier_session(list(moments), moments=moments)
         for path, (moment, day) in earlier.items():
             self._say_earlier(path, moment, day=day)
         # The other new ones (a few: read here) say when their camera took them as the files already there do
         # (_say_taken): found in review, a card copied while the case was open brought a photo its camera
         # dated years ago, ticked (a clock never set, for CLOCK_SET), its line the copy's time alone.
-        for path in [path for path in self.files if path in ticked and path not in earlier]:
-            self._say_taken(path, taken_at(path))
+        for path in [path for path in moments if path not in earlier]:
+            self._say_taken(path, moments[path])
         for path in [path for path in self.files if path in (copied_before or set()) and path not in ticked]:
             self._add_line(
                 self._items[path],

@@ -95,3 +95,29 @@ def test_a_new_photo_whose_camera_says_years_ago_says_it_too(qtbot: Any, tmp_pat
     line = _lines(qtbot, dialog)["IMG_0004.JPG"]
     assert "fichier du" in line and "photo prise le 09/02/2015 22:48" in line, line
     assert dialog.chosen() == [path]  # (still ticked: held back by the earlier-session rule alone)
+
+
+def test_a_new_photos_camera_time_is_read_once_as_the_list_opens(qtbot: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    """Found in the review of the whole change (review40w): the new photos' times were read twice in the window's
+    thread as the list opened, once for the earlier-session rule, once for their lines (a phone's HEIC is read
+    whole to find its time: a card's worth of photos twice, over a share perhaps). Read once each now."""
+    import ui.capture_folder as capture_folder
+
+    copied = datetime.now().replace(second=0, microsecond=0)
+    paths = {
+        _photo(tmp_path, "IMG_0005.JPG", "2015:02:09 22:48:00", copied),
+        _photo(tmp_path, "IMG_0006.JPG", "2015:02:09 22:50:00", copied),
+    }
+    read: list[Path] = []
+    real = capture_folder.taken_at
+
+    def counted(path: Path) -> datetime | None:
+        read.append(path)
+        return real(path)
+
+    monkeypatch.setattr(capture_folder, "taken_at", counted)
+    dialog = DeviceFolderDialog(tmp_path, ticked=paths, patient=PAUL)
+    qtbot.addWidget(dialog)
+    lines = _lines(qtbot, dialog)
+    assert "photo prise le 09/02/2015 22:48" in lines["IMG_0005.JPG"]  # (its line still says it)
+    assert sorted(read) == sorted(paths), read
