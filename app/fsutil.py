@@ -198,11 +198,11 @@ def _zeroed(fd: int) -> None:
 
 def remove_original(path: Path, digest: bytes) -> bool:
     """Remove ``path``, a file of the device folder just imported, only while it still holds the bytes that
-    were imported (``digest``: their SHA-256), written over first when this name alone holds them (see
-    :func:`write_over`); whether it is gone. Read again through the descriptor that writes it over, never
-    through a link: a device that writes one name for each exam may have written the next patient's image
-    there meanwhile, with the same size within the same two seconds of a card's clock (FAT), which its size
-    and time cannot tell: that one is kept whole, to be imported."""
+    were imported (``digest``: their SHA-256), written over as it goes when this name alone holds them (see
+    :func:`write_over`); whether it is gone (one its folder does not let go is left whole). Read again through
+    the descriptor that writes it over, never through a link: a device that writes one name for each exam may
+    have written the next patient's image there meanwhile, with the same size within the same two seconds of a
+    card's clock (FAT), which its size and time cannot tell: that one is kept whole, to be imported."""
     import hashlib
     import stat
 
@@ -231,22 +231,37 @@ def remove_original(path: Path, digest: bytes) -> bool:
     if not same:
         os.close(fd)
         return False
-    if writable and status.st_nlink <= 1:  # (another name keeps its blocks, which this one's going does not free)
+    # (Another name keeps its blocks, which this one's going does not free: not written over then.)
+    alone = writable and status.st_nlink <= 1
+
+    def written_over_and_closed() -> None:
+        if not alone:
+            os.close(fd)
+            return
         try:
             os.lseek(fd, 0, os.SEEK_SET)
         except OSError:
             os.close(fd)
         else:
             _zeroed(fd)
-    else:
-        os.close(fd)
+
+    if os.name == "nt":  # (Windows deletes no file held open: written over first, then removed)
+        written_over_and_closed()
     try:
-        # (Closed first: Windows deletes no file held open. Still the file checked, or another one now.)
+        # Still the file checked, or another one now. Elsewhere removed first, then written over through the
+        # descriptor still open (its blocks are its own until it is closed): found in review, a folder whose files
+        # may be written but not removed (a share's « modify » without « delete », a sticky folder the device's
+        # account owns) had the original written over with zeros, then its removal refused: the device's photo
+        # lost, a file of zeros left in its place. Kept whole now.
         if not os.path.samestat(status, os.lstat(path)):
-            return False
+            raise FileNotFoundError(path)
         path.unlink()
     except OSError:
+        if os.name != "nt":
+            os.close(fd)
         return False
+    if os.name != "nt":
+        written_over_and_closed()
     return True
 
 
