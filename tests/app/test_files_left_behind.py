@@ -513,10 +513,8 @@ def test_a_device_folders_original_its_folder_will_not_let_go_is_kept_whole(
     « delete the originals » on, the photo was written over with zeros, then its removal refused. The device's
     original, its archive perhaps, was lost and a file of zeros left in its place (before, it was kept whole).
     Removed first, then written over: where it cannot go, it stays as it was."""
-    import contextlib
-    import subprocess
-
     from tests.support.images import jpeg_bytes, skin_photo
+    from tests.support.read_only import names_kept
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     folder = tmp_path / "partage"
@@ -525,24 +523,7 @@ def test_a_device_folders_original_its_folder_will_not_let_go_is_kept_whole(
     data = jpeg_bytes(skin_photo(1600, 1200, seed=11), quality=92)
     photo.write_bytes(data)
 
-    @contextlib.contextmanager
-    def undeletable() -> Iterator[None]:
-        """Its names kept, its files writable: the folder's mode, or as root (who ignores modes) append-only."""
-        if os.geteuid() != 0:
-            folder.chmod(0o555)
-            try:
-                yield
-            finally:
-                folder.chmod(0o700)
-            return
-        if subprocess.run(["chattr", "+a", str(folder)], capture_output=True).returncode != 0:
-            pytest.skip("no append-only folder here (chattr)")
-        try:
-            yield
-        finally:
-            subprocess.run(["chattr", "-a", str(folder)], check=True, capture_output=True)
-
-    with undeletable():
+    with names_kept(folder):
         case_id = _import_rewritten(store, photo, lambda: None)
         assert photo.exists()
         assert photo.read_bytes() == data, "the device's original was written over, though it stays"
