@@ -260,7 +260,9 @@ def _reindex(conn: sqlite3.Connection, new: DataKey, root: Path) -> None:
             case = view.get_case(case_id)
         except TeleavisError:
             continue  # altered: not findable by name, as before
-        view._index(conn, case)
+        # The table emptied above: the case has no token to delete (``new``). Without it, each case's tokens were
+        # deleted by case, a read of the whole table at each case, and logged as not those of its content (review).
+        view._index(conn, case, new=True)
         _rekey_act(conn, view, case)
 
 

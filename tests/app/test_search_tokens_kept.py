@@ -4,15 +4,21 @@ and at each case deleted. Each case keeps as many tokens as ``padded`` gives it,
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
+from app import rotation
 from app.deletion import delete_draft
+from app.keystore import KeyStore
 from app.model import Case, Patient
 from app.search_words import TOKENS_PER_CASE, padded, patient_words
 from app.store import Store
 from tests.app.test_store import make_case
+from tests.conftest import PASSPHRASE
 
 
 def tokens_of(store: Store, case_id: str) -> set[str]:
@@ -120,3 +126,26 @@ def test_a_new_case_has_its_count_of_tokens(teleavis_home: Path) -> None:
     with Store.open(teleavis_home) as store:
         case_id = store.create_case(Case(question="Q", patient=Patient(family="NOM", given=["Prénom"])), [])
         assert len(tokens_of(store, case_id)) == TOKENS_PER_CASE
+
+
+def test_a_key_rotation_makes_every_case_s_tokens_again_without_a_read_of_the_whole_table_per_case(
+    teleavis_home: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The rotation empties the table and makes each case's tokens under the new key: a case it reaches has none,
+    so none to delete (a delete by case per case read the growing table, and logged each case as not as its content
+    says). An autosave after it then finds them all, by the new key, and writes nothing."""
+    with Store.open(teleavis_home) as store:
+        ids = [store.create_case(make_case(f"NOM{n}", "Paul"), []) for n in range(4)]
+        before = {case_id: tokens_of(store, case_id) for case_id in ids}
+        with statements(store) as run, caplog.at_level(logging.WARNING, logger="app.store"):
+            rotation.rotate(teleavis_home, store.conn, KeyStore(teleavis_home), store.key, PASSPHRASE)
+        assert reads_every_token(run) == []
+        assert [r.getMessage() for r in caplog.records if "search words" in r.getMessage()] == []
+    with Store.open(teleavis_home) as store:
+        for n, case_id in enumerate(ids):
+            now = tokens_of(store, case_id)
+            assert len(now) == TOKENS_PER_CASE and not now & before[case_id]  # all made again, under the new key
+            assert [row.id for row in store.list_cases(search=f"nom{n} paul")] == [case_id]
+        with statements(store) as run:
+            store.update_case(store.get_case(ids[0]))  # an autosave
+        assert [s for s in run if "search_tokens" in s and ("DELETE" in s or "INSERT" in s)] == []
