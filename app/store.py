@@ -212,6 +212,10 @@ def remove_leftovers(root: Path, *, snapshots_older_than_s: float = MIGRATION_SN
     return removed
 
 
+#: How many tokens ``Store.holds_tokens`` looks up in one statement (under SQLite's oldest parameter limit, 999).
+_LOOKUPS_AT_ONCE = 500
+
+
 class Store:
     def __init__(self, data_dir: Path, key: DataKey, conn: sqlite3.Connection) -> None:
         self.data_dir = data_dir
@@ -643,13 +647,19 @@ class Store:
 
     @staticmethod
     def holds_tokens(conn: sqlite3.Connection, case_id: str, tokens: set[str]) -> bool:
-        """Whether ``case_id`` has every one of ``tokens``, each looked up by the table's key."""
-        listed = ",".join("?" * len(tokens))
-        found = conn.execute(
-            f"SELECT COUNT(*) FROM search_tokens WHERE case_id = ? AND token IN ({listed})",  # noqa: S608
-            (case_id, *tokens),
-        ).fetchone()[0]
-        return bool(found == len(tokens))
+        """Whether ``case_id`` has every one of ``tokens``, each looked up by the table's key. Asked
+        :data:`_LOOKUPS_AT_ONCE` at a time: a patient's names pasted by mistake give thousands of tokens, more
+        parameters than a statement takes in some builds of SQLite (999 before 3.32; found in review)."""
+        ordered = sorted(tokens)
+        found = 0
+        for start in range(0, len(ordered), _LOOKUPS_AT_ONCE):
+            part = ordered[start : start + _LOOKUPS_AT_ONCE]
+            listed = ",".join("?" * len(part))
+            found += conn.execute(
+                f"SELECT COUNT(*) FROM search_tokens WHERE case_id = ? AND token IN ({listed})",  # noqa: S608
+                (case_id, *part),
+            ).fetchone()[0]
+        return found == len(tokens)
 
     def checklist(self, case: Case, *, named: bool = True, window: bool = True) -> list[Finding]:
         """The case's checklist (``validation.validate_case``) with what only the workstation's other cases

@@ -149,3 +149,23 @@ def test_a_key_rotation_makes_every_case_s_tokens_again_without_a_read_of_the_wh
         with statements(store) as run:
             store.update_case(store.get_case(ids[0]))  # an autosave
         assert [s for s in run if "search_tokens" in s and ("DELETE" in s or "INSERT" in s)] == []
+
+
+def test_an_autosave_of_a_patient_with_more_words_than_sqlite_takes_parameters_is_saved(teleavis_home: Path) -> None:
+    """Whether a case still holds its tokens is asked by point lookups, in statements of a bounded size: names pasted
+    by mistake (a letter in the given names) give thousands of words, more than one statement may take parameters in
+    the SQLite Python is built with on some systems (999 before SQLite 3.32, 32 766 since): the autosave failed."""
+    import sqlite3
+
+    words = [f"{chr(97 + n % 26)}{chr(97 + n // 26 % 26)}{'x' * 40}{n}" for n in range(40)]
+    with Store.open(teleavis_home) as store:
+        store.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+        case_id = store.create_case(make_case(), [])
+        case = store.get_case(case_id)
+        case.patient = Patient(family="MARTIN", given=words)
+        store.update_case(case)  # the letter pasted
+        assert len(tokens_of(store, case_id)) == expected_count(case.patient) > 999
+        with statements(store) as run:
+            store.update_case(store.get_case(case_id))  # an autosave, nothing changed
+        assert [s for s in run if "search_tokens" in s and ("DELETE" in s or "INSERT" in s)] == []
+        assert [row.id for row in store.list_cases(search=words[7][:12])] == [case_id]
