@@ -1318,8 +1318,13 @@ class MainWindow(QMainWindow):
                 if self._checks_failed >= 2 or self._offline:
                     self._recheck.stop()
                     self._reachable(False)
+                    # The sync's words end their sentence; « Les dossiers attendent » is one of its own (found
+                    # from outside: « … nouvel essai automatique. — les dossiers attendent » read as a slip).
+                    said = words.strip()
+                    if said and not said.endswith((".", "!", "?", "…")):
+                        said += "."
                     self.connection_label.setText(
-                        self.tr("Hors ligne : {words} — les dossiers attendent, rien n'est perdu.").format(words=words)
+                        self.tr("Hors ligne : {words} Les dossiers attendent, rien n'est perdu.").format(words=said)
                     )
                 elif not self._closed:
                     self._recheck.start()

@@ -2602,8 +2602,8 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="981"/>
-        <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
-        <translation>Offline: {words} — cases wait, nothing is lost.</translation>
+        <source>Hors ligne : {words} Les dossiers attendent, rien n&apos;est perdu.</source>
+        <translation>Offline: {words} Cases wait, nothing is lost.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1002"/>

@@ -20,6 +20,7 @@ from app.store import Store
 from tests.app.test_doctor import _Platform, _self_signed, _serve
 from tests.conftest import PASSPHRASE
 from tests.support.cli import closed_port
+from tests.support.french import fr_spaced
 from tests.support.http import QuietHandler
 from ui.application import install_language
 from ui.main_window import MainWindow
@@ -150,6 +151,26 @@ def test_no_network_is_still_said_offline(qtbot: Any, store: Store, sync_runner:
         words = _check(qtbot, window)
         assert words.startswith(WORDS["offline"][language]), words
         assert window._offline
+    finally:
+        window.shutdown()
+
+
+def test_the_offline_line_reads_as_two_sentences(qtbot: Any, store: Store, sync_runner: None, language: str) -> None:
+    """Found from outside (a nurse's platform stopped for two minutes under Xvfb): the line read « Hors ligne :
+    Plateforme injoignable (réseau) : nouvel essai automatique. — les dossiers attendent, rien n'est perdu. »,
+    the sync's sentence ended, then a dash and a sentence in lower case. Now the sync's words, then « Les dossiers
+    attendent, rien n'est perdu. » as a sentence of its own."""
+    window = _window(qtbot, store, f"http://127.0.0.1:{closed_port()}/fhir")
+    try:
+        _check(qtbot, window)
+        words = _check(qtbot, window)
+        expected = {
+            "fr": fr_spaced("Hors ligne : ")
+            + "Plateforme injoignable (réseau) : nouvel essai automatique. Les dossiers attendent, rien n'est perdu.",
+            "en": "Offline: Platform out of reach (network): retrying automatically. Cases wait, nothing is lost.",
+        }[language]
+        assert words == expected
+        assert ". —" not in words and ".." not in words
     finally:
         window.shutdown()
 
