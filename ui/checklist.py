@@ -7,7 +7,8 @@ from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from app.findings import Finding
-from ui.widgets import announce, named, readable
+from app.i18n import language
+from ui.widgets import announce, french_spaced, named, readable
 
 
 class ChecklistPanel(QWidget):
@@ -53,8 +54,12 @@ class ChecklistPanel(QWidget):
         self.findings = findings
         self.items.clear()
         blocking = [f for f in findings if f.blocks_sending()]
+        french = language() == "fr"
         for finding in findings:
-            item = QListWidgetItem(("⚠ " if not finding.blocks_sending() else "✗ ") + finding.message)
+            # The core's words keep plain spaces: said with the window's no-break ones, a wrapped item never
+            # leaves « alone at a line's end nor starts a line with « : » (found at 1280 × 720).
+            words = french_spaced(finding.message) if french else finding.message
+            item = QListWidgetItem(("⚠ " if not finding.blocks_sending() else "✗ ") + words)
             item.setData(Qt.ItemDataRole.UserRole, finding.field)
             colour = "#8a5a00" if not finding.blocks_sending() else "#a4161a"
             item.setForeground(QBrush(readable(colour, self.items.palette().color(QPalette.ColorRole.Base))))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -24,6 +25,26 @@ T = TypeVar("T")
 SAID: deque[tuple[str, bool]] = deque(maxlen=20)
 
 FRAME_GUESS = (16, 40)  # a title bar and borders, before the window manager says
+
+
+#: French spacing (Imprimerie nationale), as the window's own French is written (its tr() sources): a narrow
+#: no-break space before « ? ! ; », a no-break space before « : » and inside « » (a « : » of a time or an
+#: address, with no space before it, is left alone).
+_FRENCH_SPACES = (
+    (re.compile(r"(?<=\S) ([?!;])"), "\u202f\\1"),
+    (re.compile(r"(?<=\S) :(?=\s|$)"), "\u00a0:"),
+    (re.compile(r"(?<=\S) »"), "\u00a0»"),
+    (re.compile(r"« (?=\S)"), "«\u00a0"),
+)
+
+
+def french_spaced(text: str) -> str:
+    """``text`` (French) with the no-break spaces the window's own French uses, for words the core wrote with
+    plain ones (the checklist's findings): a wrapped line then never starts with « ? » or « : », nor leaves
+    « alone at its end. A text already spaced so is returned as it is."""
+    for pattern, replacement in _FRENCH_SPACES:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def room_on_screen(window: QWidget) -> QSize | None:

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from app.model import Case, CaseImage, Consent, Patient
 from app.store import NewImage, Store
+from tests.support.french import fr_spaced
 from tests.support.images import fundus_photo, jpeg_bytes
 from tests.support.ui import activate, pick, type_text
 from tests.support.views import covered
@@ -175,8 +176,11 @@ def test_the_checklist_says_a_left_eye_filed_as_the_right_and_follows_the_eye_ch
     panel = page.capture.ensure()
     try:
         assert eye_side_lines(page) == [
-            "⚠ Image 1 : La papille est à gauche de l'image : cela ressemble à un œil gauche, pas à l'œil droit "
-            "indiqué. Vérifiez l'œil choisi."
+            "⚠ "
+            + fr_spaced(
+                "Image 1 : La papille est à gauche de l'image : cela ressemble à un œil gauche, pas à l'œil droit "
+                "indiqué. Vérifiez l'œil choisi."
+            )
         ]
         assert not any(f.code == "image.eye.side" and f.blocks_sending() for f in page.findings)
 

@@ -16,6 +16,7 @@ from app.errors import ImageRejected
 from app.model import Case, Patient
 from app.store import NewImage, Store
 from tests.support.dicom import retinograph
+from tests.support.french import fr_spaced
 from tests.support.images import fundus_photo, jpeg_bytes, skin_photo
 from ui.capture_work import Labels, import_file
 
@@ -143,7 +144,10 @@ def test_a_photo_a_case_file_put_in_two_patients_cases_is_said_in_the_window_unt
         return [items.item(n).text() for n in range(items.count()) if "autre patient" in items.item(n).text()]
 
     assert len(said()) == 2, said()
-    assert f"Image 1 : cette photo est aussi dans le dossier {martin[:8]} d'un autre patient (MARTIN Paul" in said()[0]
+    assert (
+        fr_spaced(f"Image 1 : cette photo est aussi dans le dossier {martin[:8]} d'un autre patient (MARTIN Paul")
+        in said()[0]
+    )
     labels = page.capture.ensure().labels
     strip = page.capture.ensure().strip
     first, second = (image.id for image in store.images(durand))
@@ -151,7 +155,7 @@ def test_a_photo_a_case_file_put_in_two_patients_cases_is_said_in_the_window_unt
     qtbot.waitUntil(lambda: labels.owner_button.isVisible())  # type: ignore[attr-defined]
     qtbot.mouseClick(labels.owner_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: len(said()) == 1)  # type: ignore[attr-defined]
-    assert said()[0].startswith("⚠ Image 2 :") and not labels.owner_button.isVisible()
+    assert said()[0].startswith("⚠ " + fr_spaced("Image 2 :")) and not labels.owner_button.isVisible()
     window.shutdown()
     # Kept: the next look at the case (the window again, ``case show``) says image 2 only.
     findings = [f for f in store.checklist(store.get_case(durand)) if f.code == "image.elsewhere"]
