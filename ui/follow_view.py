@@ -1867,9 +1867,9 @@ class FollowView(QWidget):
         rows saying where each was taken, as ``case``'s (the case shown when not given). Found by a tester:
         built for the case opened before ``self.case`` was it, a retinograph's row asked a body site after a
         restart (no case yet), its eye lost."""
-        count = self._say_reply_images(case_id)
-        self.drop_images.setVisible(bool(count))
         case = case if case is not None else self.case
+        count = self._say_reply_images(case_id, case)
+        self.drop_images.setVisible(bool(count))
         sites = sorted({image.body_site.strip() for image in case.images if image.body_site.strip()}) if case else []
         self.reply_places.show_images(self._reply_images, case.specialty if case else "", self._reply_names, sites)
         self._show_reply_thumbs()
@@ -1921,7 +1921,7 @@ class FollowView(QWidget):
         drafts = [image for _text, images in self._reply_drafts.values() for image in images]
         return {image.record.id for image in [*self._reply_images, *drafts]}
 
-    def _say_reply_images(self, case_id: str | None = None) -> int:
+    def _say_reply_images(self, case_id: str | None = None, case: Case | None = None) -> int:
         """The list of the images going with the reply, each with what its check found, else its eye to
         check (found from outside: « bonne qualité » beside its row's orange « ⚠ Œil à vérifier », as the
         tile said it above the photos), else that it is good; how many there are."""
@@ -1931,7 +1931,9 @@ class FollowView(QWidget):
         # A photo of an earlier session is said on its row, as the case's checklist says it (not « bonne qualité »),
         # after its own worst finding or eye side: found in review, a photo with a warning of its own (its
         # exposure, its definition) said that alone, the earlier session only in the question.
-        earlier = self._reply_earlier_words()
+        # (Judged against ``case``, the one shown: a reply kept across a restart is shown before it is ``self.case``,
+        # found from outside: its photo of 2007 came back « bonne qualité ».)
+        earlier = self._reply_earlier_words(case if case is not None else self.case)
         for number, image in enumerate(self._reply_images, start=1):
             finding = worst_finding(image.record)
             eye_side = eye_side_words(image.record) if finding is None else None
@@ -2456,11 +2458,12 @@ class FollowView(QWidget):
             fields[doubted[0]].setFocus()
         return False
 
-    def _reply_earlier_words(self) -> dict[int, str]:
-        """The checklist's words of each joined photo of an earlier session, by its index."""
-        if self.case is None or not self._reply_images:
+    def _reply_earlier_words(self, case: Case | None) -> dict[int, str]:
+        """The checklist's words of each joined photo of an earlier session, by its index, ``case``'s photos
+        as the rule's reference."""
+        if case is None or not self._reply_images:
             return {}
-        findings = reply_taken_earlier(self.case, [image.record for image in self._reply_images])
+        findings = reply_taken_earlier(case, [image.record for image in self._reply_images])
         return {index: f.message for f in findings for index in self._reply_doubted([f], "captured_at")}
 
     def _reply_earlier_confirmed(self) -> bool:

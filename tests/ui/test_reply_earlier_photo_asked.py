@@ -25,7 +25,7 @@ from tests.ui.test_eye_side_confirm import (
     no_answer_left,  # noqa: F401 - (autouse: no question left to answer)
 )
 
-TITLE = fr_spaced("Photo d'une séance précédente ?")
+TITLE = fr_spaced("Photo d'une séance précédente ?")  # (the window's French: a no-break space before « ? »)
 SEND = "C'est bien ce patient, envoyer"
 
 
@@ -132,3 +132,21 @@ def test_a_low_definition_photo_of_an_earlier_session_says_both_on_its_row(
     said = view.reply_images.text()
     assert "prise le 23/06/2012 06:55, des années avant" in said, said
     assert "1. tests_45-gps_ifd.jpg — ⚠ Image trop claire ou reflet du flash" in said, said
+
+
+def test_a_photo_of_an_earlier_session_is_still_said_on_its_row_once_teleavis_is_opened_again(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found from outside (a nurse's reply begun, Teleavis closed and opened again under Xvfb): the photo of
+    2007 her row had said « des années avant les autres images » came back « bonne qualité », and
+    « Envoyer la réponse » then asked « Photo d'une séance précédente ? » about a photo the row called good.
+    The rows of the reply kept were written before the case was the view's (no case yet at a start)."""
+    from app import reply_drafts
+
+    case_id, _view = _reply_with(qtbot, store, tmp_path, datetime(2001, 4, 5, 10, 12))
+    assert len(reply_drafts.load_photos(store, case_id)) == 1, "kept as soon as joined"
+    again = shown(qtbot, store, case_id)  # the window opened again: the reply begun comes back
+    assert len(again._reply_images) == 1
+    said = again.reply_images.text()
+    assert "1. dermoscopie.jpg — ⚠ Image 1 : prise le 05/04/2001 10:12, des années avant" in said, said
+    assert "bonne qualité" not in said
