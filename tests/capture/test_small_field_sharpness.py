@@ -9,6 +9,7 @@ blur that makes it « floue » alone (blocking) vanished in the reduction: the s
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import cv2
@@ -16,6 +17,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from app.model import QualityFinding
+from capture.pipeline import prepare_image_bytes, recheck_stored
 from capture.quality import check_quality
 
 REAL_RETINA = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "retina-normal-left-eye.jpg"
@@ -55,3 +58,31 @@ def test_the_field_found_in_a_bgr_frame_is_judged_the_same(retina: np.ndarray) -
     bgr = np.ascontiguousarray(photo[:, :, ::-1])
     [finding] = [f for f in check_quality(bgr, specialty="ophthalmology", order="bgr") if f.check == "sharpness"]
     assert finding.level == "blocking"
+
+
+def _jpeg(rgb: np.ndarray) -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(rgb).save(out, "JPEG", quality=95)
+    return out.getvalue()
+
+
+def _jpeg_sharpness(data: bytes, name: str) -> tuple[str, list[QualityFinding], bytes]:
+    prepared = prepare_image_bytes(data, filename=name, specialty="ophthalmology")
+    [finding] = [f for f in prepared.quality if f.check == "sharpness"]
+    return finding.level, prepared.quality, prepared.data
+
+
+def test_a_phones_jpeg_of_a_small_blurred_field_is_judged_as_the_field_alone_on_import_and_check_again(
+    retina: np.ndarray,
+) -> None:
+    """Found in review (review40j): a phone's photo comes as a JPEG, which the import (and a draft's check
+    again) decoded at a quarter of its size for the checks: the field cut out of it was the 350 px it was in
+    the reduced copy, and the blurred retina still passed as « nette » (1.41: ok) as it did before the cut.
+    (A JPEG's blocks read as edges: the field alone in a JPEG measures some 2.2, a warning.)"""
+    field = np.ascontiguousarray(cv2.GaussianBlur(retina, (0, 0), 7.0))
+    alone, _, _ = _jpeg_sharpness(_jpeg(field), "field.jpg")
+    assert alone != "ok"
+    imported, findings, stored = _jpeg_sharpness(_jpeg(_in_a_phone_photo(field)), "phone.jpg")
+    assert imported == alone
+    again, _ = recheck_stored(stored, specialty="ophthalmology", findings=findings)
+    assert [f.level for f in again if f.check == "sharpness"] == [alone]
