@@ -33,6 +33,7 @@ from pydicom.uid import UID
 
 from app.device_patient import ins_written, is_placeholder
 from app.device_patient import recorded_for_another as another
+from app.errors import ImageRejected
 from app.identifiers import INS_NIA_SYSTEM, INS_SYSTEM, INS_TEST_SYSTEM, ins_system, normalize_ins
 from app.model import DevicePatient, Patient
 from app.moments import fhir_date_time, parse_offset
@@ -222,7 +223,7 @@ def read_dicom(data: bytes, *, name: str, specialty: str = "") -> DicomImage:
         try:
             pixels = _first_frame(ds, frames)
         except NotImplementedError as exc:
-            raise messages.rejected("dicom-unsupported", name=name, compression=_compression(ds)) from exc
+            raise _unsupported(ds, name) from exc
         except RuntimeError as exc:
             # pydicom says its plugins are "missing dependencies" for a compression it cannot decode; one
             # it can decode but whose frame is cut or broken makes "exceptions raised by all available
@@ -231,7 +232,7 @@ def read_dicom(data: bytes, *, name: str, specialty: str = "") -> DicomImage:
             said = str(exc).lower()
             unsupported = "does not support" in said
             if unsupported or ("exceptions were raised" not in said and ("plugin" in said or "decoder" in said)):
-                raise messages.rejected("dicom-unsupported", name=name, compression=_compression(ds)) from exc
+                raise _unsupported(ds, name) from exc
             raise messages.rejected("damaged", name=name) from exc
         except (ValueError, OSError, AttributeError, KeyError, TypeError, EOFError) as exc:
             raise messages.rejected("damaged", name=name) from exc
@@ -269,11 +270,20 @@ _JPEG_EXTENDED = "1.2.840.10008.1.2.4.51"
 
 
 def _compression(ds: Dataset) -> str:
-    """The name of the file's compression, as the nurse is told it is not supported."""
+    """The name of the file's compression, as the nurse is told it is not supported ("" when it has none)."""
     uid = UID(str(getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", "") or ""))
     if uid == _JPEG_EXTENDED and int(getattr(ds, "BitsStored", 8) or 8) > 8:
         return "JPEG 12 bits"  # (Pillow decodes JPEG Extended in 8 bits)
-    return _COMPRESSIONS.get(uid) or (uid.name if uid.is_valid else "") or "?"
+    return _COMPRESSIONS.get(uid) or (uid.name if uid.is_valid else "")
+
+
+def _unsupported(ds: Dataset, name: str) -> ImageRejected:
+    """The refusal of a compression no plugin here decodes, naming it when it has a name (a transfer syntax
+    that is no UID, a device's bug, was named « (?) »)."""
+    compression = _compression(ds)
+    if not compression:
+        return messages.rejected("dicom-unsupported-unnamed", name=name)
+    return messages.rejected("dicom-unsupported", name=name, compression=compression)
 
 
 def _uid(ds: Dataset, keyword: str, meta_keyword: str) -> bool:

@@ -125,6 +125,12 @@ CATALOGUE = Catalogue(
             "en": "The DICOM image “{name}” uses an unsupported compression ({compression}): it is not imported. Set "
             "the device's export to standard JPEG or uncompressed DICOM, then export it again.",
         },
+        "dicom-unsupported-unnamed": {  # (its transfer syntax is no UID: no name to tell)
+            "fr": "L'image DICOM « {name} » utilise une compression non prise en charge : elle n'est pas importée. "
+            "Réglez l'export de l'appareil en JPEG standard ou en DICOM non compressé, puis exportez-la à nouveau.",
+            "en": "The DICOM image “{name}” uses an unsupported compression: it is not imported. Set the device's "
+            "export to standard JPEG or uncompressed DICOM, then export it again.",
+        },
         "rotate-dicom": {
             "fr": "Une image DICOM ne peut pas être pivotée ici (ses données resteraient dans l'ancien sens) : "
             "pivotez-la sur l'appareil puis importez-la à nouveau, ou reprenez-la.",

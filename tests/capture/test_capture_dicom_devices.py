@@ -764,3 +764,21 @@ def test_a_twelve_bit_jpeg_is_said_unsupported_and_named_not_damaged() -> None:
         prepared(Path(str(sample)).read_bytes())
     said = str(refused.value)
     assert "non prise en charge" in said and "JPEG 12 bits" in said and "abîmée" not in said
+
+
+def test_a_compression_whose_name_is_unreadable_is_said_unsupported_without_a_question_mark(
+    fundus_frames: list[np.ndarray],
+) -> None:
+    """Found in review (review40j): a transfer syntax that is no UID (a device's bug) was named « (?) » in the
+    refusal, a question mark the nurse cannot pass on; the sentence now names no compression then."""
+    import warnings
+
+    whole = retinograph(fundus_frames[:1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (pydicom warns that it is no UID, as it writes it)
+        bad = _recompressed(whole, "JPEG-LS?", b"\xff\xd8\xff\xc3" + bytes(64), "RGB")
+    with pytest.raises(ImageRejected) as refused:
+        prepared(bad)
+    said = str(refused.value)
+    assert "non prise en charge" in said and "DICOM non compressé" in said
+    assert "?" not in said and "()" not in said
