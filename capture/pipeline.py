@@ -35,8 +35,8 @@ from capture import messages
 from capture.cv import cv2
 from capture.importer import DecodedImage, decode_photo
 from capture.metadata import MalformedImage, png_chunk, strip_jpeg, strip_png, without_broken_profile
-from capture.quality import check_quality, compression_finding, is_retina, reduced, side_tells_eye
-from capture.sniff import MAX_BYTES, sniff
+from capture.quality import check_quality, compression_finding, is_retina, reduced, side_tells_eye, small_field
+from capture.sniff import MAX_BYTES, Format, sniff
 
 if TYPE_CHECKING:
     from capture.dicom import DicomImage
@@ -179,6 +179,16 @@ class _Read:
     dicom: DicomImage | None = None
 
 
+def _for_checks(data: bytes, name: str, fmt: Format, specialty: str) -> DecodedImage:
+    """A photo decoded for its checks: a JPEG at a reduced scale, but whole for a retinograph whose field is
+    small in its frame (a phone through a fundus adapter), which its checks cut out of the full image: from the
+    quarter-size decode its blur was not seen (judged « nette »)."""
+    decoded = decode_photo(data, name=name, fmt=fmt, full=False)
+    if decoded.reduced and is_retina(specialty) and small_field(decoded.rgb):
+        return decode_photo(data, name=name, fmt=fmt, full=True)
+    return decoded
+
+
 def _read(data: bytes, *, name: str, specialty: str = "") -> _Read:
     if not data:
         raise messages.rejected("empty", name=name)
@@ -201,9 +211,7 @@ def _read(data: bytes, *, name: str, specialty: str = "") -> _Read:
             stripped = strip_jpeg(data)
         except MalformedImage as exc:
             raise messages.rejected("damaged", name=name) from exc
-        # A retinograph is decoded whole: its field, small in a phone's frame, is cut out of the full image for
-        # the checks (``capture.quality``); from the quarter-size decode its blur was not seen.
-        probe = decode_photo(data, name=name, fmt=fmt, full=is_retina(specialty))
+        probe = _for_checks(data, name, fmt, specialty)
         # A CMYK JPEG is written again in RGB: as it came, many viewers show it in wrong colours.
         if probe.facts.orientation == 1 and probe.halved_from is None and not probe.cmyk:
             return _Read(fmt, data, profile_dropped, probe, kept=stripped)
@@ -414,7 +422,7 @@ def recheck_stored(
         )
         kept = _FILE_NOTES | _HEADER_NOTES
     elif fmt in ("jpeg", "png"):  # what the pipeline stores besides DICOM (HEIC and TIFF are converted)
-        decoded = decode_photo(data, name="image", fmt=fmt, full=is_retina(specialty))  # (as on import)
+        decoded = _for_checks(data, "image", fmt, specialty)  # (as on import)
         modality = modality_for(specialty)
         # An image whose disc was told for no eye stays so, as on a turn.
         for_eye = side_tells_eye(device) and not any(

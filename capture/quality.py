@@ -237,6 +237,19 @@ def _rgb(small: Image8, order: Literal["rgb", "bgr"]) -> Image8:
     return np.ascontiguousarray(small[:, :, ::-1]) if order == "bgr" else small
 
 
+def small_field(image: Image8) -> bool:
+    """Whether a retinograph's field (RGB) is narrower than :data:`SMALL_FIELD_SHARE` of its frame: its checks
+    then look at the full image (:func:`_around_the_field`), and a decode reduced for them would hide its blur."""
+    small = analysis_copy(image)
+    fov = find_field(small)
+    return (
+        fov is not None
+        and not fov.second
+        and fov.looks_like_a_fundus()
+        and 2 * fov.radius < SMALL_FIELD_SHARE * max(small.shape[:2])
+    )
+
+
 def _around_the_field(image: Image8, small: Image8, order: Literal["rgb", "bgr"] = "rgb") -> Image8:
     """The analysis copy of a retinograph (``small``, RGB, reduced from ``image``), or, when its field is
     narrower than :data:`SMALL_FIELD_SHARE` of the frame and ``image`` has more pixels, a copy of ``image``
