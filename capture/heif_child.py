@@ -22,6 +22,7 @@ the child side (:func:`main`, run as ``python -m capture.heif_child`` or as the 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import pathlib
@@ -184,19 +185,150 @@ def heif_metadata(data: bytes) -> dict[str, bytes]:
 
 
 def heif_photo_facts(data: bytes) -> PhotoFacts | None:
-    """Orientation, capture time and camera of a HEIC/HEIF (:func:`capture.metadata.photo_facts`), read in
-    a child process; ``None`` when the file cannot be read."""
+    """Orientation, capture time and camera of a HEIC/HEIF (:func:`capture.metadata.photo_facts`), from its
+    EXIF read from its boxes (:func:`heif_exif`, no child), else read in a child process; ``None`` when the
+    file cannot be read."""
     from PIL import Image
 
     from capture.metadata import photo_facts
 
-    try:
-        blocks = heif_metadata(data)
-    except HeifUnreadable:
-        return None
+    exif = heif_exif(data)
+    if exif is not None:
+        blocks = {"exif": exif}
+    else:
+        try:
+            blocks = heif_metadata(data)
+        except HeifUnreadable:
+            return None
     with Image.new("L", (1, 1)) as holder:
         holder.info.update(blocks)
-        return photo_facts(holder)
+        facts = photo_facts(holder)
+    # A HEIC's turn is its 'irot'/'imir' boxes, applied by libheif to the pixels it gives; pi-heif resets the EXIF's
+    # orientation to 1 (the child's EXIF says 1): so does this reading of the EXIF from the boxes.
+    return dataclasses.replace(facts, orientation=1)
+
+
+# --- A HEIC's EXIF read from its boxes, in this process (no libheif) -------------------------------------
+#: Most boxes read, and most extents of the EXIF item: a hostile file cannot make the reading long.
+_MAX_BOXES = 4096
+
+
+def _boxes(data: bytes, start: int, end: int) -> list[tuple[bytes, int, int]]:
+    """The ISOBMFF boxes between ``start`` and ``end``: (type, start of their content, their end)."""
+    found: list[tuple[bytes, int, int]] = []
+    at = start
+    while at + 8 <= end and len(found) < _MAX_BOXES:
+        size = int.from_bytes(data[at : at + 4], "big")
+        kind = data[at + 4 : at + 8]
+        content = at + 8
+        if size == 1:
+            if content + 8 > end:
+                break
+            size = int.from_bytes(data[content : content + 8], "big")
+            content += 8
+        elif size == 0:
+            size = end - at
+        if size < content - at or at + size > end:
+            break
+        found.append((kind, content, at + size))
+        at += size
+    return found
+
+
+def _uint(data: bytes, at: int, size: int, end: int) -> tuple[int, int]:
+    """The big-endian integer of ``size`` bytes at ``at`` (0 bytes: 0), and where it ends; ValueError past ``end``."""
+    if at + size > end:
+        raise ValueError("past the box")
+    return int.from_bytes(data[at : at + size], "big"), at + size
+
+
+def _exif_item(data: bytes, start: int, end: int) -> int | None:
+    """The item ID of the 'Exif' item in an 'iinf' box's content."""
+    version = data[start]
+    count, at = _uint(data, start + 4, 2 if version == 0 else 4, end)
+    for kind, content, box_end in _boxes(data, at, end)[:count]:
+        if kind != b"infe" or content + 4 > box_end:
+            continue
+        infe_version = data[content]
+        if infe_version < 2:
+            continue
+        item, at = _uint(data, content + 4, 2 if infe_version == 2 else 4, box_end)
+        _protection, at = _uint(data, at, 2, box_end)
+        if data[at : at + 4] == b"Exif":
+            return item
+    return None
+
+
+def _item_extents(data: bytes, start: int, end: int, wanted: int) -> tuple[int, list[tuple[int, int]]] | None:
+    """The construction method and the (offset, length) extents of item ``wanted`` in an 'iloc' box's content."""
+    version = data[start]
+    sizes, at = _uint(data, start + 4, 2, end)
+    offset_size, length_size, base_size, index_size = sizes >> 12, (sizes >> 8) & 15, (sizes >> 4) & 15, sizes & 15
+    if version not in (1, 2):
+        index_size = 0
+    if any(size not in (0, 4, 8) for size in (offset_size, length_size, base_size, index_size)) or version > 2:
+        return None
+    count, at = _uint(data, at, 2 if version < 2 else 4, end)
+    for _ in range(min(count, _MAX_BOXES)):
+        item, at = _uint(data, at, 2 if version < 2 else 4, end)
+        method = 0
+        if version in (1, 2):
+            method, at = _uint(data, at, 2, end)
+            method &= 15
+        _reference, at = _uint(data, at, 2, end)
+        base, at = _uint(data, at, base_size, end)
+        extent_count, at = _uint(data, at, 2, end)
+        extents = []
+        for _ in range(extent_count):
+            _index, at = _uint(data, at, index_size, end)
+            offset, at = _uint(data, at, offset_size, end)
+            length, at = _uint(data, at, length_size, end)
+            extents.append((base + offset, length))
+        if item == wanted:
+            return method, extents
+    return None
+
+
+def heif_exif(data: bytes) -> bytes | None:
+    """A HEIC/HEIF file's EXIF (``Exif\0\0`` and its TIFF block), read from its boxes by this process alone:
+    the 'meta' box's 'iinf' names the 'Exif' item, its 'iloc' says where its bytes are (in the file or in
+    'idat'). Pure Python, every length checked against the file's: a damaged file gives ``None``, never a
+    crash. Nothing is decoded: the date of a phone's photo without starting a child (the device folder's list)."""
+    try:
+        meta = next((box for box in _boxes(data, 0, len(data)) if box[0] == b"meta"), None)
+        if meta is None or meta[1] + 4 > meta[2]:
+            return None
+        inside = {kind: (content, end) for kind, content, end in _boxes(data, meta[1] + 4, meta[2])}
+        if b"iinf" not in inside or b"iloc" not in inside:
+            return None
+        item = _exif_item(data, *inside[b"iinf"])
+        if item is None:
+            return None
+        located = _item_extents(data, *inside[b"iloc"], item)
+        if located is None:
+            return None
+        method, extents = located
+        if method == 1 and b"idat" in inside:
+            origin, limit = inside[b"idat"]
+        elif method == 0:
+            origin, limit = 0, len(data)
+        else:
+            return None
+        parts = []
+        for offset, length in extents:
+            if length == 0 or origin + offset + length > limit:  # (0: "to the end", never written for EXIF)
+                return None
+            parts.append(data[origin + offset : origin + offset + length])
+        item_data = b"".join(parts)
+        if len(item_data) < 4 or len(item_data) > _MAX_BLOCK:
+            return None
+        skip = int.from_bytes(item_data[:4], "big")  # (exif_tiff_header_offset: bytes before the TIFF header)
+        tiff = item_data[4 + skip :]
+        if tiff[:4] not in (b"MM\x00*", b"II*\x00"):
+            return None
+        return b"Exif\x00\x00" + tiff
+    except (ValueError, IndexError):
+        return None
 
 
 # --- The child's side ---------------------------------------------------------------------------------
