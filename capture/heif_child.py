@@ -269,6 +269,7 @@ def _item_extents(data: bytes, start: int, end: int, wanted: int) -> tuple[int, 
     if any(size not in (0, 4, 8) for size in (offset_size, length_size, base_size, index_size)) or version > 2:
         return None
     count, at = _uint(data, at, 2 if version < 2 else 4, end)
+    left = _MAX_BOXES  # (extents of all the items: 0-byte sizes make an extent take no byte of the box)
     for _ in range(min(count, _MAX_BOXES)):
         item, at = _uint(data, at, 2 if version < 2 else 4, end)
         method = 0
@@ -278,6 +279,9 @@ def _item_extents(data: bytes, start: int, end: int, wanted: int) -> tuple[int, 
         _reference, at = _uint(data, at, 2, end)
         base, at = _uint(data, at, base_size, end)
         extent_count, at = _uint(data, at, 2, end)
+        left -= extent_count
+        if left < 0:
+            return None
         extents = []
         for _ in range(extent_count):
             _index, at = _uint(data, at, index_size, end)
