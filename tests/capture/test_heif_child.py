@@ -263,3 +263,22 @@ def test_a_hostile_heics_item_locations_are_not_read_on_and_on(monkeypatch: pyte
     monkeypatch.setattr(heif_child, "_uint", counted)
     assert heif_child.heif_exif(data) is None
     assert len(read) < 50_000
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no resource limits on Windows (the timeout still holds)")
+def test_a_child_left_alone_cannot_decode_for_ever() -> None:
+    """The 60 s timeout is the parent's: if the program is ended (SIGTERM, kill -9) while a child decodes a hostile
+    HEIC that makes libheif loop, nothing stops that child any more. The child limits its own CPU time, which the
+    system enforces on it without the parent (SIGXCPU then SIGKILL)."""
+    code = (
+        "import resource, sys\n"
+        "sys.argv = ['x', 'metadata', '0']\n"
+        "from capture.heif_child import main\n"
+        "main(sys.argv[1:])\n"
+        "print('CPU', *resource.getrlimit(resource.RLIMIT_CPU))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=REAL_HEIC.read_bytes(), capture_output=True, cwd=ROOT, timeout=300
+    )
+    soft, hard = (int(n) for n in done.stdout.rsplit(b"CPU", 1)[1].split())
+    assert 0 < soft <= hard < 1000, (soft, hard)
