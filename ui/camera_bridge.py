@@ -99,9 +99,13 @@ def plugged_cameras() -> list[CameraChoice]:
 
 
 def available_cameras(specialty: str, plugged: list[CameraChoice], *, training: bool = False) -> list[CameraChoice]:
-    """The ``plugged`` cameras, then the demo camera when none is found (or in training)."""
+    """The ``plugged`` cameras, then the demo camera in training mode only.
+
+    Its frames are realistic skin or fundus pictures with no mark on them: offered outside training when
+    no camera was found (a loose cable), a nurse could capture one into a real patient's case and send it
+    to a real expert (tests/ui/test_no_demo_outside_training.py)."""
     found = list(plugged)
-    if training or not found:
+    if training:
         found.append(demo_choice(specialty))
     return found
 

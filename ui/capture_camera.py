@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
+from app.settings import is_training
 from app.store import Store
 from ui.camera_bridge import DEMO_ID, CameraBridge, CameraChoice, available_cameras, open_source, plugged_cameras
 from ui.capture_preview import CapturePreview
 from ui.tasks import on_own_connection, run_task, run_write
 
 log = logging.getLogger(__name__)
+
+#: While no camera is found (outside training), the system is asked again this often: the camera plugged
+#: back in starts by itself, as the unplugged banner promises.
+LOOK_AGAIN_MS = 2_000
 
 
 class LiveCamera(QWidget):
@@ -35,6 +40,9 @@ class LiveCamera(QWidget):
         self._specialty = ""
         self._plugged: list[CameraChoice] | None = None  # as last listed
         self._listing = False
+        self._looking = QTimer(self)  # no camera found: asked again until one is plugged in
+        self._looking.setInterval(LOOK_AGAIN_MS)
+        self._looking.timeout.connect(self._look_again)
 
         row = QHBoxLayout()
         row.addWidget(label)
@@ -53,8 +61,7 @@ class LiveCamera(QWidget):
         self.choice.activated.connect(self._chosen)
 
     def _training(self) -> bool:
-        mode = self._store.settings.get("training")
-        return bool(mode == "on" or (mode == "auto" and not self._store.settings.get("platform.url")))
+        return is_training(self._store.settings.get)
 
     def fill(self, specialty: str, *, list_again: bool = True) -> None:
         """List the cameras for ``specialty`` (the demo draws skin or a fundus), the saved one chosen.
@@ -117,6 +124,8 @@ class LiveCamera(QWidget):
             self._show_choices(running)
             if running is not None and self.choice.currentData() != running.id:
                 self.start()  # the saved camera is back, or a camera came where the demo was previewing
+            elif running is None and self._looking.isActive() and self.isVisible() and self.choice.currentData():
+                self.start()  # a camera plugged in where none was found
 
         def failed(exc: BaseException) -> None:
             if isValid(self):
@@ -128,11 +137,27 @@ class LiveCamera(QWidget):
     def start(self) -> None:
         """Start the chosen camera's live preview."""
         choice_id = self.choice.currentData()
+        if choice_id and str(choice_id).startswith(DEMO_ID) and not self._training():
+            # (Never listed outside training; a demo camera remembered or chosen there is not started.)
+            choice_id = None
         if not choice_id:
+            self.bridge.stop()
+            self.banner.setVisible(False)
+            self.preview.clear(self.no_camera())
+            self._looking.start()
             return
+        self._looking.stop()
         resolution = str(self._store.settings.get("camera.resolution") or "")
         self.starting()
         self.bridge.start(lambda: open_source(choice_id, resolution), self.choice.currentText())
+
+    def no_camera(self) -> str:
+        """What the preview says when no camera is found (never the demo camera's drawings, outside training)."""
+        return self.tr(
+            "Aucune caméra trouvée. Branchez la caméra sur l'ordinateur : elle démarre dès qu'elle est "
+            "reconnue. Sans caméra, importez les images avec « Importer un fichier… » ou « Dossier de "
+            "l'appareil… »."
+        )
 
     def starting(self) -> None:
         """Say that the preview is about to start."""
@@ -140,6 +165,7 @@ class LiveCamera(QWidget):
         self.preview.clear(self.tr("Démarrage de la caméra…"))
 
     def stop(self, message: str = "") -> None:
+        self._looking.stop()
         self.bridge.stop()
         self.banner.setVisible(False)
         self.preview.clear(message or self.tr("Caméra arrêtée."))
@@ -160,6 +186,13 @@ class LiveCamera(QWidget):
     def _lost(self, reason: str) -> None:
         self.banner.setToolTip(reason)
         self.banner.setVisible(True)
+
+    @Slot()
+    def _look_again(self) -> None:
+        if self.isVisible() and not self.bridge.is_running():
+            self.list_again()
+        else:  # hidden (its camera stopped with it: started again when shown) or a camera started meanwhile
+            self._looking.stop()
 
     @Slot()
     def _back(self) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.db import transaction
 from app.errors import TeleavisError
 from app.setting_checks import RANGES, inside_folder, whole_path
+from app.settings import is_training
 from app.store import Store
 from ui.file_dialogs import existing_folder
 from ui.psc_sign_in import PscSignIn, uses_psc
@@ -102,11 +103,19 @@ class SettingsDialog(QDialog):
         form = QFormLayout(capture)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.camera = QComboBox(editable=True)
-        self.camera.addItem(self.tr("Automatique (caméra branchée, sinon démonstration)"), "")
-        self.camera.addItem(self.tr("Caméra de démonstration"), "demo")
+        # The demo camera's drawings look like real skin or a real fundus: offered in training mode only, and
+        # one remembered from training is not kept once a real platform is set (shown as « Automatique »).
+        self._training = is_training(settings.get)
+        if self._training:
+            self.camera.addItem(self.tr("Automatique (caméra branchée, sinon démonstration)"), "")
+            self.camera.addItem(self.tr("Caméra de démonstration"), "demo")
+        else:
+            self.camera.addItem(self.tr("Automatique (caméra branchée)"), "")
         for n in range(4):
             self.camera.addItem(self.tr("Caméra USB n° {n}").format(n=n), str(n))
         current = str(settings.get("camera.id") or "")
+        if current.startswith("demo") and not self._training:
+            current = ""
         index = self.camera.findData(current)
         if index >= 0:
             self.camera.setCurrentIndex(index)
@@ -229,6 +238,8 @@ class SettingsDialog(QDialog):
             if self.camera.currentText() == self.camera.itemText(self.camera.currentIndex())
             else self.camera.currentText().strip()
         )
+        if str(camera or "").startswith("demo") and not self._training:
+            camera = ""  # (typed outside training: never remembered, never started)
         return {
             "camera.id": camera or "",
             "camera.resolution": self.resolution.currentData(),
@@ -263,8 +274,6 @@ class SettingsDialog(QDialog):
             kept = str(self.store.settings.get(key) or "").strip()
             # A proxy an older version kept without its scheme, given back with it: the same proxy.
             return f"http://{kept}" if key == "proxy" and kept and "://" not in kept else kept
-
-        from app.settings import is_training
 
         settings = self.store.settings
         # Training mode turned on or off (found from outside: turned on at a window left unlocked, the real
