@@ -667,7 +667,13 @@ class Store:
         (on screen), else by the case only (a command's output may end in a log or a mail). Not ``window``:
         what to do is said for a terminal (``case show``)."""
         from app.site import load_requester
-        from app.validation import image_elsewhere, same_ins_elsewhere, same_local_id_elsewhere, validate_case
+        from app.validation import (
+            demo_images,
+            image_elsewhere,
+            same_ins_elsewhere,
+            same_local_id_elsewhere,
+            validate_case,
+        )
 
         case = self._files_gone_said(case)
         p = case.patient
@@ -675,6 +681,8 @@ class Store:
         by_local = self.cases_sharing(p.local_id, "local_id", other_than=case.id) if p.local_id else []
         return [
             *validate_case(case, load_requester(self.settings)),
+            # A demo camera's still never reaches a real expert (tests/app/test_demo_image_refused.py).
+            *(demo_images(case) if self.goes_to(case.id) == PLATFORM else []),
             *same_ins_elsewhere(case, by_ins, named=named),
             *same_local_id_elsewhere(case, by_local, named=named),
             *(

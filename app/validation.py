@@ -411,6 +411,12 @@ M.add(
         "v.consent_by": {"fr": "Indiquez qui a recueilli le consentement.", "en": "Say who recorded the consent."},
         "v.treatment": {"fr": "Traitement sans nom.", "en": "A treatment has no name."},
         "v.no_image": {"fr": "Ajoutez au moins une image.", "en": "Add at least one image."},
+        "v.demo_image": {
+            "fr": "Image {n} : prise avec la caméra de démonstration (une image fabriquée par le programme, pas "
+            "une photo de ce patient). Supprimez-la, branchez la caméra et reprenez la photo, ou importez-la.",
+            "en": "Image {n}: taken with the demo camera (a picture made by the program, not a photo of this "
+            "patient). Delete it, plug the camera in and take the photo again, or import it.",
+        },
         "v.too_many": {
             "fr": "Huit images au plus par dossier : retirez-en {extra}.",
             "en": "At most eight images per case: remove {extra}.",
@@ -1035,6 +1041,26 @@ def reply_eye_sides(specialty: str, images: list[CaseImage]) -> list[Finding]:
 
 
 #: The code of :func:`other_patient`'s warning.
+#: The code of the finding refusing a demo camera's still in a real case (:func:`demo_image`).
+DEMO_IMAGE = "image.demo"
+#: The names the demo camera (``capture.demo.DemoCamera``) gives its stills' device, in every language
+#: (tests/app/test_demo_image_refused.py checks they are its own).
+DEMO_DEVICES = frozenset(
+    {"Caméra de démonstration", "Demo camera", "Rétinographe de démonstration", "Demo retinograph"}
+)
+
+
+def demo_images(case: Case) -> list[Finding]:
+    """The demo camera's stills of a case going to the real platform (``Store.checklist`` asks only for
+    those): blocking. Its pictures are realistic skin or fundus drawings with no mark; sent, a real expert
+    would read a synthetic image as this patient's."""
+    return [
+        _f(DEMO_IMAGE, f"images[{n - 1}].device", "v.demo_image", "error", n=n)
+        for n, image in enumerate(case.images, start=1)
+        if image.device in DEMO_DEVICES
+    ]
+
+
 OTHER_PATIENT = "image.patient.other"
 
 

@@ -469,6 +469,7 @@ class CapturePanel(QWidget):
                 "quality": labels.retake_button,
                 "patient": labels.delete_button,  # another patient's image: removed, unless confirmed
                 "captured_at": labels.delete_button,  # an earlier session's photo: the same
+                "device": labels.delete_button,  # a demo camera's still in a real case: removed
             }.get(match.group(2), labels.view)
             self.right_column.ensureWidgetVisible(target)
             target.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -2101,6 +2101,11 @@ Queue it for sending?</translation>
         <translation>Camera unplugged — plug it back in: it resumes by itself</translation>
     </message>
     <message>
+        <location filename="../../ui/capture_camera.py" line="150"/>
+        <source>Aucune caméra trouvée. Branchez la caméra sur l&apos;ordinateur : elle démarre dès qu&apos;elle est reconnue. Sans caméra, importez les images avec « Importer un fichier… » ou « Dossier de l&apos;appareil… ».</source>
+        <translation>No camera found. Plug the camera into the computer: it starts as soon as it is recognised. Without a camera, import the images with “Import a file…” or “Device folder…”.</translation>
+    </message>
+    <message>
         <location filename="../../ui/capture_camera.py" line="134"/>
         <source>Démarrage de la caméra…</source>
         <translation>Starting the camera…</translation>
@@ -3218,6 +3223,11 @@ Check each one (the patient&apos;s real identity, consent), then send those that
         <location filename="../../ui/settings_dialog.py" line="59"/>
         <source>Plateforme</source>
         <translation>Platform</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="114"/>
+        <source>Automatique (caméra branchée)</source>
+        <translation>Automatic (plugged-in camera)</translation>
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="71"/>
