@@ -34,9 +34,11 @@ OTHER = (
 )
 
 
-def sophies_retinograph() -> bytes:
-    """The right eye's macula-centred field, as the device filed it for LEROY Sophie."""
-    ds = pydicom.dcmread(io.BytesIO(retinograph([fundus_scene(1400, 1050, seed=3, eye="right")], eye="R")))
+def sophies_retinograph(acquired: str = "20261120101112") -> bytes:
+    """The right eye's macula-centred field, as the device filed it for LEROY Sophie (``acquired``: its
+    AcquisitionDateTime)."""
+    frames = [fundus_scene(1400, 1050, seed=3, eye="right")]
+    ds = pydicom.dcmread(io.BytesIO(retinograph(frames, eye="R", acquired=acquired)))
     ds.PatientName, ds.PatientBirthDate = "LEROY^Sophie", "19880714"
     out = io.BytesIO()
     ds.save_as(out, enforce_file_format=True)

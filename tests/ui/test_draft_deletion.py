@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.model import CaseState
 from app.store import Store
 from tests.app.test_store import make_case, new_image
+from tests.support.french import fr_spaced
 from tests.support.ui import activate, open_from_list
 from ui import tasks
 from ui.main_window import MainWindow
@@ -80,7 +81,7 @@ def test_a_draft_made_by_mistake_is_deleted_from_its_page(qtbot: Any, window: An
     # Enter at the question keeps it: « Garder le brouillon » is the default.
     kept = Answer(key=Qt.Key.Key_Return)
     window.delete_action.trigger()
-    assert kept.texts[1] == "Supprimer définitivement ce brouillon sans nom de patient (0 image) ?"
+    assert kept.texts[1] == fr_spaced("Supprimer définitivement ce brouillon sans nom de patient (0 image) ?")
     assert kept.default == "Garder le brouillon"
     assert store.state(case_id) == CaseState.DRAFT and window.pages.currentWidget() is page
 
@@ -126,7 +127,7 @@ def test_from_the_list_by_its_context_menu_and_the_delete_key(qtbot: Any, window
     assert delete.isEnabled()
     asked = Answer(button="Supprimer le brouillon")
     delete.trigger()
-    assert asked.texts[1] == "Supprimer définitivement le brouillon de MARTIN Paul (3 images) ?"
+    assert asked.texts[1] == fr_spaced("Supprimer définitivement le brouillon de MARTIN Paul (3 images) ?")
     assert "MARTIN" not in asked.texts[2] and martin[:8] in asked.texts[2]
     assert martin not in ids_listed(window)
     assert not any(f.exists() for f in files)
@@ -139,7 +140,7 @@ def test_from_the_list_by_its_context_menu_and_the_delete_key(qtbot: Any, window
     table.selectRow(worklist.model.row_of(first))
     kept = Answer(key=Qt.Key.Key_Escape)
     qtbot.keyClick(table, Qt.Key.Key_Delete)
-    assert kept.texts[1] == "Supprimer définitivement le brouillon de ARNAUD Léa (1 image) ?"
+    assert kept.texts[1] == fr_spaced("Supprimer définitivement le brouillon de ARNAUD Léa (1 image) ?")
     assert first in ids_listed(window) and store.state(first) == CaseState.DRAFT
     assert {first, last, sent} == {c.id for c in store.list_cases()}
     audit = store.conn.execute("SELECT action, detail FROM audit WHERE case_id=? ORDER BY seq", (martin,)).fetchall()

@@ -9,6 +9,7 @@ to do (delete it, or send once the identity is checked); checking is the default
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -111,8 +112,11 @@ def test_a_reply_with_another_patients_image_asks_before_it_goes(
 ) -> None:
     from PySide6.QtCore import Qt
 
+    # Taken now, as the case's photos on hold: acquired on a fixed day, the retinograph became « a photo of an
+    # earlier session » once the clock passed that day by three hours, and its question came as well.
+    now = datetime.now().strftime("%Y%m%d%H%M%S")
     case_id, view, field, _check = retinograph_in_a_reply(
-        qtbot, store, tmp_path, "OD.dcm", sophies_retinograph(), "Voici l'œil droit demandé."
+        qtbot, store, tmp_path, "OD.dcm", sophies_retinograph(now), "Voici l'œil droit demandé."
     )
     field.setCurrentIndex(field.findData("right"))  # the eye its device recorded: nothing else to ask
 
