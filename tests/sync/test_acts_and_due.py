@@ -263,7 +263,7 @@ def test_acts_export_writes_the_year_for_the_billing_software_privately(
         first["patient_ins"],
         first["billable"],
         first["reason"],
-    ) == ("RQD", REQUESTER.rpps, "MARTIN", "Paul", "1950-02-03", "150028512345615", "oui", "facturable")
+    ) == ("RQD", REQUESTER.rpps, "MARTIN", "PAUL", "1950-02-03", "150028512345615", "oui", "facturable")  # (INS traits)
     assert (first["patient_used_name"], other_row["patient_used_name"]) == ("LEROY", "")
     assert first["date"] == datetime.now().astimezone().date().isoformat()
     other = teleavis("acts", "export", "--year", str(year - 1))
