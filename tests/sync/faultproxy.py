@@ -162,8 +162,8 @@ class FaultProxy:
         started = time.monotonic()
         n = 1
         while not self._closing.wait(max(0.0, started + n * period - time.monotonic())):
+            self.cuts += 1  # counted before the cut: a client that sees its connection cut sees it counted
             self._cut_all()
-            self.cuts += 1
             n += 1
 
     def _cut_all(self) -> None:
