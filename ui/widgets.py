@@ -28,11 +28,13 @@ FRAME_GUESS = (16, 40)  # a title bar and borders, before the window manager say
 
 
 #: French spacing (Imprimerie nationale), as the window's own French is written (its tr() sources): a narrow
-#: no-break space before « ? ! ; », a no-break space before « : » and inside « » (a « : » of a time or an
-#: address, with no space before it, is left alone).
-_FRENCH_SPACES = (
+#: no-break space before « ? ! ; », a no-break space before « : » and inside « ». A « : » of a time or an address,
+#: with no space before it, is left alone; one before a tag, an entity, a field or a quote (« Note :<br> »,
+#: « :{name} » in a tr() source) is French punctuation too. The tests write the window's expected French with the
+#: same rules (tests/support/french.py).
+FRENCH_SPACES = (
     (re.compile(r"(?<=\S) ([?!;])"), "\u202f\\1"),
-    (re.compile(r"(?<=\S) :(?=\s|$)"), "\u00a0:"),
+    (re.compile(r"(?<=\S) :(?=\s|$|<|&|\{|\")"), "\u00a0:"),
     (re.compile(r"(?<=\S) »"), "\u00a0»"),
     (re.compile(r"« (?=\S)"), "«\u00a0"),
 )
@@ -42,7 +44,7 @@ def french_spaced(text: str) -> str:
     """``text`` (French) with the no-break spaces the window's own French uses, for words the core wrote with
     plain ones (the checklist's findings): a wrapped line then never starts with « ? » or « : », nor leaves
     « alone at its end. A text already spaced so is returned as it is."""
-    for pattern, replacement in _FRENCH_SPACES:
+    for pattern, replacement in FRENCH_SPACES:
         text = pattern.sub(replacement, text)
     return text
 

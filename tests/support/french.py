@@ -11,26 +11,17 @@ reads as plain French and still checks the exact text; :func:`plain_spaces` find
 
 from __future__ import annotations
 
-import re
+from ui.widgets import FRENCH_SPACES as _RULES
+from ui.widgets import french_spaced
 
 NO_BREAK = "\u00a0"
 NARROW_NO_BREAK = "\u202f"
 
-# What follows « : » when it is French punctuation, not a time (« 10:30 ») nor a URL (« https: »).
-_COLON_END = r"(?=\s|$|<|&|\{|\")"
-_RULES = (
-    (re.compile(r"(?<=\S) ([?!;])"), NARROW_NO_BREAK + r"\1"),
-    (re.compile(r"(?<=\S) :" + _COLON_END), NO_BREAK + ":"),
-    (re.compile(r"(?<=\S) »"), NO_BREAK + "»"),
-    (re.compile(r"« (?=\S)"), "«" + NO_BREAK),
-)
-
 
 def fr_spaced(text: str) -> str:
-    """``text`` with the spaces before « ? ! : ; » and inside « » made the no-break ones the window uses."""
-    for pattern, replacement in _RULES:
-        text = pattern.sub(replacement, text)
-    return text
+    """``text`` with the spaces before « ? ! : ; » and inside « » made the no-break ones the window uses: the
+    window's own rules (``ui.widgets.french_spaced``), so a test and the window can never disagree on them."""
+    return french_spaced(text)
 
 
 def plain_spaces(text: str) -> list[str]:
