@@ -880,7 +880,8 @@ def follow_up_days(duration: Any) -> float | None:
         return None
     factor = _UCUM_DAYS.get(str(duration.get("code", "d")))
     if factor is None:
-        log.warning("a follow-up advice in a unit not known (%r): not shown", duration.get("code"))
+        # Its length only: the platform's words may name the patient, and the log is kept in clear (attack41).
+        log.warning("a follow-up advice in a unit not known (%d characters): not shown", len(str(duration.get("code"))))
         return None
     try:
         days = float(duration["value"]) * factor
