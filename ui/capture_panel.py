@@ -20,6 +20,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QHideEvent, QImage, QKeySequence, QPalette, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QBoxLayout,
     QCheckBox,
     QGridLayout,
@@ -251,6 +252,19 @@ class CapturePanel(QWidget):
         height = max(height, column.minimumSizeHint().height(), column.sizeHint().height() if height < 0 else 0)
         if self.right_column.minimumHeight() != height or self.right_column.maximumHeight() != height:
             self.right_column.setFixedHeight(height)
+
+    def lay_out_column_now(self) -> None:
+        """Give the column beside the camera its size for the case just written, before the page is painted.
+
+        Its lines changed (another case's expected views and findings): Qt lays the column out, then its scroll
+        area resizes it, each a turn of the loop later, the second after the page's first paint: every case
+        opened painted the column and the 34 widgets under and around it twice, the first time at the last
+        case's height (372 then 344 pixels in tests/bench/test_wait_bench.py's window)."""
+        layout = self._column.layout()
+        if layout is None or not self.isVisible():
+            return
+        layout.activate()  # (its minimum height now; the scroll area is told by a posted request)
+        QApplication.sendPostedEvents(self.right_column.viewport(), QEvent.Type.LayoutRequest)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Stacked, the column's height follows its lines (a finding, a wrapped line more) and its width."""

@@ -1033,6 +1033,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(exc.message, 10000)
             return
         self.pages.setCurrentWidget(self.case_page)
+        if self.case_page.editing() and self.case_page.capture.panel is not None:
+            self.case_page.capture.panel.lay_out_column_now()  # painted once, at its size (not twice)
         if not self.case_page.editing():
             self.case_page.follow.take_keyboard()  # not left on « ← Liste des dossiers »
         else:

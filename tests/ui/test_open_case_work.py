@@ -491,3 +491,30 @@ def test_a_case_of_more_tiles_than_the_strip_holds_is_laid_out_once_when_opened(
             assert {tile.height() for tile in panel.tiles()} == heights
             # Each tile shown again is sized once, at its height under the bar.
             assert set(resizes.sizes) <= {(tile.width(), height) for tile in panel.tiles() for height in heights}
+
+
+def test_the_column_beside_the_camera_has_its_size_for_the_case_when_the_page_is_first_painted(
+    qtbot: Any, store: Store, threaded_window: Any
+) -> None:
+    """Laid out a turn after the page's first paint, the column (the expected views, the selected photo's
+    labels and findings) was painted at the last case's height, then again with the 34 widgets under and
+    around it: twice at each case opened (tests/bench/test_wait_bench.py's window and sequence)."""
+    from PySide6.QtWidgets import QApplication
+
+    photo = jpeg_bytes(skin_photo(1200, 900, seed=1))
+    one, eight = _case(store, photo, 1, "BERNARD"), _case(store, photo, 8, "MARTIN")
+    window = threaded_window  # the thumbnails decoded by a worker, back after the page's first paint
+    window.resize(1280, 720)  # the window a nurse has, the bench's
+    window.open_case(one)
+    panel = window.case_page.capture.ensure()
+    qtbot.waitUntil(lambda: all(not tile.picture.pixmap().isNull() for tile in panel.tiles()))
+    qtbot.wait(50)
+    window.show_worklist()
+    QApplication.processEvents()
+    window.open_case(eight)
+    column = panel.right_column
+    as_painted = column.widget().size()
+    qtbot.waitUntil(lambda: all(not tile.picture.pixmap().isNull() for tile in panel.tiles()))
+    qtbot.wait(50)  # every posted layout request handled
+    assert column.widget().size() == as_painted
+    assert column.widget().height() >= column.widget().minimumSizeHint().height()
