@@ -682,7 +682,7 @@ class Store:
         return [
             *validate_case(case, load_requester(self.settings)),
             # A demo camera's still never reaches a real expert (tests/app/test_demo_image_refused.py).
-            *(demo_images(case) if self.goes_to(case.id) == PLATFORM else []),
+            *(demo_images(case.images) if self.goes_to(case.id) == PLATFORM else []),
             *same_ins_elsewhere(case, by_ins, named=named),
             *same_local_id_elsewhere(case, by_local, named=named),
             *(

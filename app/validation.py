@@ -417,6 +417,14 @@ M.add(
             "en": "Image {n}: taken with the demo camera (a picture made by the program, not a photo of this "
             "patient). Delete it, plug the camera in and take the photo again, or import it.",
         },
+        "v.demo_image.reply": {
+            "fr": "Image {n} : prise avec la caméra de démonstration (une image fabriquée par le programme, pas "
+            "une photo de ce patient) : rien n'est parti, votre texte est gardé. Retirez-la, branchez la caméra "
+            "et reprenez la photo, ou joignez-la avec « Ajouter des images… ».",
+            "en": "Image {n}: taken with the demo camera (a picture made by the program, not a photo of this "
+            "patient): nothing has left, your text is kept. Remove it, plug the camera in and take the photo "
+            "again, or attach it with “Add images…”.",
+        },
         "v.too_many": {
             "fr": "Huit images au plus par dossier : retirez-en {extra}.",
             "en": "At most eight images per case: remove {extra}.",
@@ -1050,13 +1058,16 @@ DEMO_DEVICES = frozenset(
 )
 
 
-def demo_images(case: Case) -> list[Finding]:
-    """The demo camera's stills of a case going to the real platform (``Store.checklist`` asks only for
-    those): blocking. Its pictures are realistic skin or fundus drawings with no mark; sent, a real expert
-    would read a synthetic image as this patient's."""
+def demo_images(images: list[CaseImage], where: str = "images") -> list[Finding]:
+    """The demo camera's stills among the ``images`` of a case going to the real platform, numbered from 1:
+    blocking. Its pictures are realistic skin or fundus drawings with no mark; sent, a real expert would
+    read a synthetic image as this patient's. Asked by ``Store.checklist`` for a case's images, and by
+    ``sync.follow.queue_reply`` for a reply's (``where`` ``"reply.images"``: its words say what to do
+    there), only when they go to the real platform."""
+    key = "v.demo_image.reply" if where.startswith("reply.") else "v.demo_image"
     return [
-        _f(DEMO_IMAGE, f"images[{n - 1}].device", "v.demo_image", "error", n=n)
-        for n, image in enumerate(case.images, start=1)
+        _f(DEMO_IMAGE, f"{where}[{n - 1}].device", key, "error", n=n)
+        for n, image in enumerate(images, start=1)
         if image.device in DEMO_DEVICES
     ]
 
