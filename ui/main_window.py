@@ -1282,9 +1282,16 @@ class MainWindow(QMainWindow):
     def check_connection(self) -> None:
         from sync.training import training_mode
 
+        training_words = self.tr("Plateforme d'essai sur cette machine")
         if training_mode(self.store):
-            self.connection_label.setText(self.tr("Plateforme d'essai sur cette machine"))
+            self.connection_label.setText(training_words)
             return
+        if self.connection_label.text() in ("", training_words):
+            # Nothing known of this platform yet (the window's start, training mode just turned off): said at
+            # once, and kept while a first failed check waits for the second (found from outside: the platform
+            # out of reach at start, the line stayed empty for about a minute, each check waiting for its
+            # connection's time-out).
+            self.connection_label.setText(self.tr("Connexion en cours de vérification…"))
         store = self.store
 
         def probe() -> tuple[str, str]:

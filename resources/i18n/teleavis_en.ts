@@ -2606,6 +2606,11 @@ Queue it for sending?</translation>
         <translation>Platform reachable</translation>
     </message>
     <message>
+        <location filename="../../ui/main_window.py" line="1291"/>
+        <source>Connexion en cours de vérification…</source>
+        <translation>Checking the connection…</translation>
+    </message>
+    <message>
         <location filename="../../ui/main_window.py" line="981"/>
         <source>Hors ligne : {words} Les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} Cases wait, nothing is lost.</translation>

@@ -303,3 +303,29 @@ def test_the_line_follows_training_mode_turned_off_and_on_beside_the_window(
     assert main(["config", "set", "training", "on"]) == 0
     window.refresh_status()
     assert window.connection_label.text() == "Plateforme d'essai sur cette machine"
+
+
+CHECKING = {"fr": "Connexion en cours de vérification…", "en": "Checking the connection…"}
+
+
+def test_at_start_the_line_says_the_check_under_way_then_offline_never_empty(
+    qtbot: Any, store: Store, language: str
+) -> None:
+    """Found from outside: the window started with the platform out of reach, the first check failed, and the
+    line stayed empty for about a minute (nothing said until the second check in a row, each waiting for its
+    connection's time-out). It says at once that the connection is being checked, and still after the first
+    failed check, then « Hors ligne » at the second (the two-failure rule, RECHECK_MS apart). Checks run on the
+    window's real worker threads here: the line is read while the first check is under way."""
+    window = _window(qtbot, store, f"http://127.0.0.1:{closed_port()}/fhir")
+    try:
+        assert window.connection_label.text() == ""  # nothing checked yet: nothing claimed
+        window.check_connection()
+        assert window.connection_label.text() == CHECKING[language], "said at once, the check under way"
+        qtbot.waitUntil(lambda: window._recheck.isActive(), timeout=30_000)  # the first check failed
+        assert window.connection_label.text() == CHECKING[language]
+        assert not window._offline
+        window._recheck.start(200)  # (its 10 s, shortened here, as they pass)
+        qtbot.waitUntil(lambda: window.connection_label.text().startswith(WORDS["offline"][language]), timeout=30_000)
+        assert window._offline
+    finally:
+        window.shutdown()
