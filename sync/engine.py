@@ -1780,10 +1780,28 @@ class Engine:
                 return True
 
     def _due_now(self) -> bool:
-        """A case due now while the engine sleeps: made due by another process (``teleavis case send ID
-        --reduced`` while the window or a ``sync`` runs: app/outbox.py ``set_reduced``)."""
+        """A case or a reply due now while the engine sleeps: made due by another process (``teleavis case send
+        ID --reduced`` while the window or a ``sync`` runs: app/outbox.py ``set_reduced``; a reply's reduced
+        copies chosen on another connection: ``set_reply_reduced``)."""
         soonest = self.outbox.next_attempt_at(longest=self._longest_wait())
-        return soonest is not None and soonest <= iso(utc_now())
+        return (soonest is not None and soonest <= iso(utc_now())) or self._reply_due_now()
+
+    def _reply_due_now(self) -> bool:
+        """Whether a reply still to go here waits for a time already come (found from outside: one brought
+        forward on another connection waited for the engine's next wake, the end of its backoff). The same
+        rule as the pass's (``_postponed_replies``), so it never wakes the engine for a reply the pass would
+        not try: a sealed record read, and one query only when one's time has come."""
+        now = utc_now()
+        due = [message_id for message_id, (_tries, when) in self._postponed_replies().items() if when <= now]
+        if not due:
+            return False
+        marks = ",".join("?" * len(due))
+        row = self.store.conn.execute(
+            "SELECT 1 FROM messages m JOIN cases c ON c.id = m.case_id WHERE m.direction='to-expert' "  # noqa: S608
+            f"AND m.state='queued' AND m.id IN ({marks}) AND (c.destination IS NULL OR c.destination = ?) LIMIT 1",
+            (*due, self.outbox.here()),
+        ).fetchone()
+        return row is not None
 
     # -- forever -------------------------------------------------------------------------------
 

@@ -357,3 +357,70 @@ def test_reduced_copies_do_not_bring_forward_a_reply_wait_recorded_before_its_re
             assert Outbox(store).set_reply_reduced(case_id, message_id)
             assert engine.run_once(poll=False).replies_sent == 0
     assert posts == [], "posted inside a wait recorded before the upgrade"
+
+
+def test_a_reply_brought_forward_by_another_connection_is_sent_within_seconds_not_at_its_backoffs_end(
+    store: Store, tmp_path: Path
+) -> None:
+    """Left open last session: the engine asleep (the window's, between two passes) looks at the outbox every few
+    seconds for a case another process made due (``Engine._due_now``: ``case send ID --reduced``), but not at the
+    replies: a reply brought forward by another connection (its reduced copies chosen, app/outbox.py
+    ``set_reply_reduced``) waited for the engine's next wake, its backoff's end (ten minutes here). Now it goes
+    within the outbox's look (``DUE_CHECK_S``), nobody calling ``wake()``."""
+    from sync.client import RetryPolicy
+    from sync.engine import DUE_CHECK_S, Engine
+    from tests.sync.sync_helpers import client_for_url
+
+    [case_id] = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    task_id = str(store.platform_info(case_id)["task_id"])
+    message_id = queue_reply(store, case_id, "Depuis 3 semaines.", [])
+    refusing = True
+    stop = threading.Event()
+    engines: list[Engine] = []
+
+    def post(path: str, body: bytes) -> Reply:
+        return UNAVAILABLE if refusing else accepted(path, body)
+
+    with platform_with_posts(post) as (platform, posts):
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+        platform.task_of_request[str(store.platform_info(case_id)["request_id"])] = task_id
+
+        def run() -> None:
+            own = store.clone()  # the engine's own connection, as the window's sync thread has
+            try:
+                with client_for_url(platform.base_url) as client:
+                    client.policy = RetryPolicy(base_s=600.0, cap_s=1200.0)  # a backoff of minutes
+                    engine = Engine(own, client, poll_interval_s=3600.0)
+                    engines.append(engine)
+                    engine.run_forever(stop, timeout=120.0)
+            finally:
+                own.close()
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        try:
+            for _ in range(300):  # its first pass: the reply refused (503), put off for its backoff
+                if posts:
+                    break
+                stop.wait(0.1)
+            assert len(posts) == 1
+            stop.wait(1.0)  # asleep now, until the backoff's end or the hour's poll
+            refusing = False
+            assert Outbox(store).set_reply_reduced(case_id, message_id)  # another connection: no wake() here
+            for _ in range(int((DUE_CHECK_S + 10.0) * 10)):
+                if len(posts) == 2 and states(store, case_id) != ["queued"]:  # posted, and its sending recorded
+                    break
+                stop.wait(0.1)
+            assert len(posts) == 2, "brought forward, it waited for its backoff's end"
+            assert states(store, case_id) != ["queued"]
+        finally:
+            stop.set()
+            if engines:
+                engines[0].wake()
+            thread.join(30.0)
+    assert not thread.is_alive()
+
+
+def states(store: Store, case_id: str) -> list[str]:
+    return [m.state for m in Outbox(store).messages(case_id) if m.direction == "to-expert"]
