@@ -1359,8 +1359,27 @@ class MainWindow(QMainWindow):
                 clone.close()
 
         def failed(exc: BaseException) -> None:
-            words = exc.message if isinstance(exc, TeleavisError) else self.tr("erreur interne")
-            self.statusBar().showMessage(self.tr("Sauvegarde non faite : {words}").format(words=words), 15000)
+            from datetime import datetime, timedelta
+
+            # What happened without the advice of a backup made by hand (found in review: « … ou choisissez-en
+            # un autre, puis recommencez. », though nothing is hers to do again: the timer tries again by
+            # itself), then that nothing here is lost, when it tries again, and what she may do meanwhile.
+            if isinstance(exc, TeleavisError):
+                words = str(getattr(exc, "unwritten", "") or exc.message)
+            else:
+                words = self.tr("erreur interne (voir le journal)") + "."
+            timer = self._backup_timer
+            left = timer.remainingTime() if timer.isActive() else BACKUP_EVERY_MS
+            when = (datetime.now() + timedelta(milliseconds=max(0, left))).strftime("%H:%M")
+            self.statusBar().showMessage(
+                self.tr(
+                    "Sauvegarde automatique non faite : {words} Vos dossiers sont intacts sur ce poste, et "
+                    "Teleavis réessaie tout seul vers {time}. Pour qu'elle réussisse, libérez de la place sur le "
+                    "disque de sauvegarde, branchez-le, ou choisissez un autre dossier dans Édition > Réglages, "
+                    "onglet Sécurité."
+                ).format(words=words, time=when),
+                60000,
+            )
 
         def finished(not_opening: tuple[str, ...] | None) -> None:
             if not_opening:
