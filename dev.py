@@ -307,14 +307,20 @@ def has_display() -> bool:
     return sys.platform in ("win32", "darwin") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def exit_status(returncode: int) -> int:
+    """The code a shell gives for a child's ``returncode``: 128 + the signal's number when a signal killed it
+    (``subprocess`` says -N; passed to ``sys.exit`` as it is, -15 became 241), else the code itself."""
+    return 128 - returncode if returncode < 0 else returncode
+
+
 def run() -> int:
     setup("", APT_RUNTIME)
     teleavis = str(BIN / "teleavis")
     if has_display():
         say("starting Teleavis (training mode until a platform is configured)")
-        return subprocess.run([teleavis]).returncode
+        return exit_status(subprocess.run([teleavis]).returncode)
     say("No graphical display here: the window cannot open. Here is a headless demo of the commands instead.")
-    return subprocess.run([str(PY), str(ROOT / "packaging" / "demo.py")]).returncode
+    return exit_status(subprocess.run([str(PY), str(ROOT / "packaging" / "demo.py")]).returncode)
 
 
 # The tests run in two parts. The first, every test but tests/packaging and tests/bench, on WORKERS processes

@@ -477,3 +477,22 @@ def test_the_printed_venv_command_fetches_the_package_lists_first(
     printed = capsys.readouterr().out
     minor = dev.sys.version_info.minor
     assert f"sudo apt-get update && sudo apt-get install -y python3-venv python3.{minor}-venv" in printed, printed
+
+
+@pytest.mark.parametrize(("ending", "code"), [("kill -TERM $$", 143), ("kill -KILL $$", 137), ("exit 3", 3)])
+def test_run_exits_as_a_shell_would_when_the_window_is_killed_by_a_signal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ending: str, code: int
+) -> None:
+    """Left open last session: Teleavis killed by a signal (SIGTERM at a session's end, the OOM killer's SIGKILL)
+    gave ``subprocess`` its negative code, -15, and ``sys.exit(-15)`` left ``dev.py run`` with 241, which reads
+    as an error of its own. A shell says 128 + the signal's number (143, 137); an exit code stays as it is."""
+    dev = dev_py()
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    teleavis = bin_dir / "teleavis"
+    teleavis.write_text(f"#!/bin/sh\n{ending}\n", encoding="utf-8")
+    teleavis.chmod(0o755)
+    monkeypatch.setattr(dev, "BIN", bin_dir)
+    monkeypatch.setattr(dev, "setup", lambda *_args: None)  # (the venv's installation: not this test's part)
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert dev.run() == code  # (main() hands it to sys.exit: the code the shell reads after `python3 dev.py run`)
