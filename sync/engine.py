@@ -44,6 +44,7 @@ from app.outbox import (
 )
 from app.site import load_requester
 from app.store import HELD_BY_PLATFORM, TRAINING, Store
+from app.validation import DEMO_DEVICES, demo_images
 from sync.auth import SignInRequired
 from sync.client import (
     OffPlatform,
@@ -1496,6 +1497,20 @@ class Engine:
         case = self.store.get_case(case_id)
         images = [image for image in case.images if image.id in set(message.image_ids)]
         training = training_mode(self.store)
+        if not training:
+            # A demo camera's still never reaches a real expert, whatever queued the reply (found in review: one
+            # queued by the release before, with no check at its queuing, went after the upgrade; so would one
+            # retried after a restart). Refused here, nothing posted: her words back to the reply begun, that
+            # still taken off it (numbered as the reply's rows, ``sync.follow.queue_reply``).
+            by_id = {image.id: image for image in images}
+            joined = [by_id[image_id] for image_id in dict.fromkeys(message.image_ids) if image_id in by_id]
+            demo = demo_images(joined, "reply.images")
+            if demo:
+                first = next(image for image in joined if image.device in DEMO_DEVICES)
+                self.outbox.reply_refused(case_id, message.id, demo[0].message, taken_off=first.id)
+                self._reply_gone(message.id)
+                self.listener.case_state(case_id, "reply-refused", demo[0].message)
+                return False
         task_read = False
         try:
             task = self.client.retrying(lambda: self.client.read("Task", info["task_id"]), budget_s=self.case_budget_s)

@@ -86,3 +86,37 @@ def test_a_demo_still_joined_to_a_training_reply_goes(store: Store, asking: Sand
     assert store.destination(case_id) == TRAINING
     queue_reply(store, case_id, "Voici la photo.", [photo("Caméra de démonstration")])
     assert replies(store, case_id) == ["Voici la photo."]
+
+
+def test_a_reply_queued_with_a_demo_still_before_the_check_never_reaches_the_real_expert(
+    store: Store, asking: SandboxServer
+) -> None:
+    """A reply queued by the release before (no check at its queuing), or by any path but ``queue_reply``, is
+    refused at its sending: found in review, the engine posted a queued reply's demo still to the real expert
+    after the upgrade, and at each try after a restart."""
+    from app import reply_drafts
+    from sync.follow import to_send_again
+
+    store.settings.set("platform.url", REAL)
+    case_id = on_hold(store, asking)
+    outbox = Outbox(store)
+    expert = [m for m in outbox.messages(case_id) if m.direction == "from-expert"]
+    demo = photo("Caméra de démonstration", 5)
+    # As the release before queued it: the photo made the case's, the reply queued, no demo check.
+    store.add_images(case_id, [photo("Dermatoscope USB", 4), demo], joined_to_reply=True)
+    ids = [image.id for image in store.get_case(case_id).images][-2:]
+    outbox.queue_reply(case_id, "Voici les photos.", ids, expert[-1].platform_id)
+    posted_before = len(asking.resources("Communication"))
+    with engine_on(store, asking.base_url) as engine:
+        engine.run_once()
+    posted = asking.resources("Communication")
+    assert len(posted) == posted_before, "nothing posted to the expert"
+    states = [m.state for m in outbox.messages(case_id) if m.direction == "to-expert"]
+    assert states == ["refused"], states
+    assert "Voici les photos." in reply_drafts.load(store, case_id), "her words back to the reply begun"
+    said = store.platform_info(case_id).get("last_error") or ""
+    assert "Image 2" in said and "démonstration" in said, said
+    # The demo still is not offered to go again; the real one is.
+    gone = to_send_again(outbox.messages(case_id))
+    again = [image_id for image_id, _name in reply_drafts.load_again(store, case_id, gone)]
+    assert again == [ids[0]], again
