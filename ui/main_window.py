@@ -1283,6 +1283,7 @@ class MainWindow(QMainWindow):
         from sync.training import training_mode
 
         training_words = self.tr("Plateforme d'essai sur cette machine")
+        checking = self.tr("Connexion en cours de vérification…")
         if training_mode(self.store):
             self.connection_label.setText(training_words)
             return
@@ -1291,7 +1292,7 @@ class MainWindow(QMainWindow):
             # once, and kept while a first failed check waits for the second (found from outside: the platform
             # out of reach at start, the line stayed empty for about a minute, each check waiting for its
             # connection's time-out).
-            self.connection_label.setText(self.tr("Connexion en cours de vérification…"))
+            self.connection_label.setText(checking)
         store = self.store
 
         def probe() -> tuple[str, str]:
@@ -1341,7 +1342,15 @@ class MainWindow(QMainWindow):
             self._recheck.stop()
             self._checks_failed = 0
 
-        run_task(probe, done, lambda exc: log.warning("connection check failed: %s", type(exc).__name__))
+        def not_run(exc: BaseException) -> None:
+            log.warning("connection check failed: %s", type(exc).__name__)
+            # Found in review: a check that could not run at all (the base held alone on a full disk: no worker
+            # may open it) left « en cours de vérification » on the line for as long as the window was open.
+            if self.connection_label.text() == checking:
+                words = exc.message if isinstance(exc, TeleavisError) else self.tr("erreur interne (voir le journal)")
+                self.connection_label.setText(self.tr("Connexion non vérifiée : {words}").format(words=words))
+
+        run_task(probe, done, not_run)
 
     def backup_if_due(self) -> None:
         store = self.store

@@ -2611,6 +2611,11 @@ Queue it for sending?</translation>
         <translation>Checking the connection…</translation>
     </message>
     <message>
+        <location filename="../../ui/main_window.py" line="1350"/>
+        <source>Connexion non vérifiée : {words}</source>
+        <translation>Connection not checked: {words}</translation>
+    </message>
+    <message>
         <location filename="../../ui/main_window.py" line="981"/>
         <source>Hors ligne : {words} Les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} Cases wait, nothing is lost.</translation>

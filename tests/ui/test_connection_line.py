@@ -329,3 +329,38 @@ def test_at_start_the_line_says_the_check_under_way_then_offline_never_empty(
         assert window._offline
     finally:
         window.shutdown()
+
+
+def test_a_check_that_cannot_run_does_not_say_checking_for_ever(
+    qtbot: Any, teleavis_home: Path, sync_runner: None, language: str
+) -> None:
+    """Found in review: a check that could not run at all (here the base held alone, as Teleavis opens it on a
+    full disk: no worker may open it, ``Store.clone``) left « Connexion en cours de vérification… » on the line,
+    every minute again, for as long as the window stayed open: it claimed a check that never came. The line
+    says the connection is not checked, and why."""
+    import sqlite3
+
+    from app.db import DB_FILE, ExclusiveConnection
+
+    with Store.open(teleavis_home) as opened:
+        key = opened.key
+    conn = sqlite3.connect(
+        teleavis_home / DB_FILE, isolation_level=None, check_same_thread=False, factory=ExclusiveConnection
+    )
+    conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.row_factory = sqlite3.Row
+    alone = Store(teleavis_home, key, conn)
+    try:
+        window = _window(qtbot, alone, f"http://127.0.0.1:{closed_port()}/fhir")
+        try:
+            words = _check(qtbot, window)
+            assert words != CHECKING[language], words
+            assert words.startswith({"fr": "Connexion non vérifiée", "en": "Connection not checked"}[language]), words
+            # What kept it from running, in the words the store says it (here: the disk full when opened).
+            assert {"fr": "disque", "en": "disk"}[language] in words, words
+        finally:
+            window.shutdown()
+    finally:
+        conn.close()
