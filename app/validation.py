@@ -425,6 +425,15 @@ M.add(
             "patient): nothing has left, your text is kept. Remove it, plug the camera in and take the photo "
             "again, or attach it with “Add images…”.",
         },
+        "v.demo_image.reply_sent": {
+            "fr": "Image {n} : prise avec la caméra de démonstration (une image fabriquée par le programme, pas "
+            "une photo de ce patient) : la réponse n'est pas partie, votre texte est gardé et cette image retirée. "
+            "Branchez la caméra et reprenez la photo, ou joignez-la avec « Ajouter des images… », puis envoyez "
+            "la réponse.",
+            "en": "Image {n}: taken with the demo camera (a picture made by the program, not a photo of this "
+            "patient): the reply has not left, your text is kept and that image taken off. Plug the camera in and "
+            "take the photo again, or attach it with “Add images…”, then send the reply.",
+        },
         "v.too_many": {
             "fr": "Huit images au plus par dossier : retirez-en {extra}.",
             "en": "At most eight images per case: remove {extra}.",

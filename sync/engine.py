@@ -1506,10 +1506,12 @@ class Engine:
             joined = [by_id[image_id] for image_id in dict.fromkeys(message.image_ids) if image_id in by_id]
             demo = demo_images(joined, "reply.images")
             if demo:
-                first = next(image for image in joined if image.device in DEMO_DEVICES)
-                self.outbox.reply_refused(case_id, message.id, demo[0].message, taken_off=first.id)
+                # (Said as taken off: found in review, « Retirez-la » sent her looking for a photo already gone.)
+                number = next(n for n, image in enumerate(joined, 1) if image.device in DEMO_DEVICES)
+                words = M.tr("v.demo_image.reply_sent", n=number)
+                self.outbox.reply_refused(case_id, message.id, words, taken_off=joined[number - 1].id)
                 self._reply_gone(message.id)
-                self.listener.case_state(case_id, "reply-refused", demo[0].message)
+                self.listener.case_state(case_id, "reply-refused", words)
                 return False
         task_read = False
         try:
