@@ -272,6 +272,9 @@ class Answer:
     #: (the request handed to another expert). Kept on the record, never shown as the current answer;
     #: the next answer replaces it.
     platform_withdrawn: bool = False
+    #: Report id → digest of what the requester reads of it (:func:`sync.follow.shown_digest`): a report
+    #: changed under the same ``meta.versionId`` (a server that does not bump it) is told by it.
+    report_digests: dict[str, str] = field(default_factory=dict)
 
     def blobs(self) -> list[str]:
         """Every stored blob of the answer (PDFs and other attachments), its earlier versions' too."""
@@ -334,8 +337,67 @@ class Message:
 
 
 #: What Teleavis says of an expert's message it cannot show whole: in the reader's language, never stored.
+#: French typography: U+00A0 inside « » and before « : ».
 EXPERT_MESSAGE_WORDS = i18n.Catalogue(
     "expert_message_words",
+    {
+        "attachment_only": {
+            "fr": "(L'expert a joint un élément qui ne peut pas être affiché ici\u00a0: consultez-le sur la "
+            "plateforme.)",
+            "en": "(The expert attached something that cannot be shown here: see it on the platform.)",
+        },
+        "attachment_only_named": {
+            "fr": "(L'expert a joint «\u00a0{titles}\u00a0», qui ne peut pas être affiché ici\u00a0: consultez-le sur "
+            "la plateforme.)",
+            "en": "(The expert attached “{titles}”, which cannot be shown here: see it on the platform.)",
+        },
+        "attachment_also": {
+            "fr": "(L'expert a aussi joint «\u00a0{titles}\u00a0», qui ne peut pas être affiché ici\u00a0: "
+            "consultez-le sur la plateforme.)",
+            "en": "(The expert also attached “{titles}”, which cannot be shown here: see it on the platform.)",
+        },
+        "attachment_also_unnamed": {
+            "fr": "(L'expert a aussi joint un élément qui ne peut pas être affiché ici\u00a0: consultez-le sur la "
+            "plateforme.)",
+            "en": "(The expert also attached something that cannot be shown here: see it on the platform.)",
+        },
+        # Several files: counted, each named one quoted alone, the unnamed ones said outside the quotes (found
+        # left open: « L'expert a joint « photo.jpg, un élément sans nom » » read as one file's name).
+        "attachments": {
+            "fr": "(L'expert a joint {n} fichiers qui ne peuvent pas être affichés ici\u00a0: {titles}. Consultez-les "
+            "sur la plateforme.)",
+            "en": "(The expert attached {n} files that cannot be shown here: {titles}. See them on the platform.)",
+        },
+        "attachments_also": {
+            "fr": "(L'expert a aussi joint {n} fichiers qui ne peuvent pas être affichés ici\u00a0: {titles}. "
+            "Consultez-les sur la plateforme.)",
+            "en": "(The expert also attached {n} files that cannot be shown here: {titles}. See them on the platform.)",
+        },
+        "attachments_unnamed": {
+            "fr": "(L'expert a joint {n} fichiers sans nom qui ne peuvent pas être affichés ici\u00a0: consultez-les "
+            "sur la plateforme.)",
+            "en": "(The expert attached {n} files with no name that cannot be shown here: see them on the platform.)",
+        },
+        "attachments_also_unnamed": {
+            "fr": "(L'expert a aussi joint {n} fichiers sans nom qui ne peuvent pas être affichés ici\u00a0: "
+            "consultez-les sur la plateforme.)",
+            "en": "(The expert also attached {n} files with no name that cannot be shown here: see them on the "
+            "platform.)",
+        },
+        "named": {"fr": "«\u00a0{title}\u00a0»", "en": "“{title}”"},
+        "unnamed": {"fr": "un fichier sans nom", "en": "a file with no name"},
+        "unnamed_several": {"fr": "{n} fichiers sans nom", "en": "{n} files with no name"},
+        "and": {"fr": "{first} et {last}", "en": "{first} and {last}"},
+        "message_modified": {
+            "fr": "L'expert a envoyé un message que Teleavis ne sait pas lire\u00a0: consultez-le sur la plateforme.",
+            "en": "The expert sent a message Teleavis cannot read: see it on the platform.",
+        },
+    },
+)
+#: The same words as Teleavis wrote them into an expert's message kept before they were kept apart (plain
+#: spaces, the titles of several files in one pair of quotes): only read back (:func:`expert_parts`).
+_WORDS_OF_BEFORE = i18n.Catalogue(
+    "expert_message_words_of_before",
     {
         "attachment_only": {
             "fr": "(L'expert a joint un élément qui ne peut pas être affiché ici : consultez-le sur la plateforme.)",
@@ -350,18 +412,31 @@ EXPERT_MESSAGE_WORDS = i18n.Catalogue(
             "plateforme.)",
             "en": "(The expert also attached “{titles}”, which cannot be shown here: see it on the platform.)",
         },
-        "attachment_also_unnamed": {
-            "fr": "(L'expert a aussi joint un élément qui ne peut pas être affiché ici : consultez-le sur la "
-            "plateforme.)",
-            "en": "(The expert also attached something that cannot be shown here: see it on the platform.)",
-        },
-        "unnamed": {"fr": "un élément sans nom", "en": "an item with no name"},
         "message_modified": {
             "fr": "L'expert a envoyé un message que Teleavis ne sait pas lire : consultez-le sur la plateforme.",
             "en": "The expert sent a message Teleavis cannot read: see it on the platform.",
         },
     },
 )
+
+
+def _unnamed(title: str) -> bool:
+    """A file with neither title nor type has no name (« ? » in messages kept before)."""
+    return not title.strip() or title == "?"
+
+
+def _files_words(attached: Sequence[str], lang: str) -> str:
+    """Several files in words: each named one quoted, the unnamed ones counted, « a, b et c »."""
+    said = EXPERT_MESSAGE_WORDS
+    parts = [said.tr_in("named", lang, title=title) for title in attached if not _unnamed(title)]
+    unnamed = sum(1 for title in attached if _unnamed(title))
+    if unnamed == 1:
+        parts.append(said.tr_in("unnamed", lang))
+    elif unnamed:
+        parts.append(said.tr_in("unnamed_several", lang, n=unnamed))
+    if len(parts) == 1:
+        return parts[0]
+    return said.tr_in("and", lang, first=", ".join(parts[:-1]), last=parts[-1])
 
 
 def expert_text(words: str, attached: Sequence[str], unreadable: bool, lang: str) -> str:
@@ -372,38 +447,52 @@ def expert_text(words: str, attached: Sequence[str], unreadable: bool, lang: str
         return said.tr_in("message_modified", lang)
     # A file with neither title nor type has no name (« ? » in messages kept before): found by a conformance
     # pass, it was said « L'expert a joint « ? » », a question mark read as the file's name.
-    named = [title for title in attached if title.strip() and title != "?"]
-    titles = ", ".join(title if title in named else said.tr_in("unnamed", lang) for title in attached)
-    if words and attached:  # found from outside: a file joined to a question's words went unsaid
-        if not named:
-            return f"{words}\n\n{said.tr_in('attachment_also_unnamed', lang)}"
-        return f"{words}\n\n{said.tr_in('attachment_also', lang, titles=titles)}"
-    if named:
-        return said.tr_in("attachment_only_named", lang, titles=titles)
-    return words or said.tr_in("attachment_only", lang)
+    named = [title for title in attached if not _unnamed(title)]
+    also = "_also" if words else ""
+    if not attached:
+        return words or said.tr_in("attachment_only", lang)
+    if len(attached) > 1:
+        key = f"attachments{also}" if named else f"attachments{also}_unnamed"
+        sentence = said.tr_in(key, lang, n=len(attached), titles=_files_words(attached, lang))
+    elif named:
+        sentence = said.tr_in("attachment_also" if words else "attachment_only_named", lang, titles=named[0])
+    else:
+        sentence = said.tr_in("attachment_also_unnamed" if words else "attachment_only", lang)
+    # (found from outside: a file joined to a question's words went unsaid)
+    return f"{words}\n\n{sentence}" if words else sentence
 
 
-def _said_then(key: str, lang: str) -> re.Pattern[str]:
+def _said_then(said: i18n.Catalogue, key: str, lang: str) -> re.Pattern[str]:
     """``key``'s sentence in ``lang`` as a pattern, its titles caught."""
-    head, titles, tail = EXPERT_MESSAGE_WORDS.tr_in(key, lang, titles="\0").partition("\0")
+    head, titles, tail = said.tr_in(key, lang, titles="\0").partition("\0")
     return re.compile(re.escape(head) + ("(.+)" + re.escape(tail) if titles else ""), re.DOTALL)
 
 
 def expert_parts(text: str) -> tuple[str, list[str], bool]:
     """The text of an expert's message kept before Teleavis's words were kept apart (they were written into it,
-    in the window's language then): the expert's words, the titles of what could not be shown, and whether it
-    could not be read, as :func:`expert_text` says them again in the reader's language."""
-    for lang in ("fr", "en"):
-        if text == EXPERT_MESSAGE_WORDS.tr_in("message_modified", lang):
-            return "", [], True
-        if text == EXPERT_MESSAGE_WORDS.tr_in("attachment_only", lang):
-            return "", [], False
-        if (named := _said_then("attachment_only_named", lang).fullmatch(text)) is not None:
-            return "", named.group(1).split(", "), False
-        words, _, also = text.rpartition("\n\n")
-        if words and (more := _said_then("attachment_also", lang).fullmatch(also)) is not None:
-            return words, more.group(1).split(", "), False
+    in the window's language then, in the wording of then): the expert's words, the titles of what could not be
+    shown, and whether it could not be read, as :func:`expert_text` says them again in the reader's language."""
+    for said in (_WORDS_OF_BEFORE, EXPERT_MESSAGE_WORDS):
+        for lang in ("fr", "en"):
+            if text == said.tr_in("message_modified", lang):
+                return "", [], True
+            if text == said.tr_in("attachment_only", lang):
+                return "", [], False
+            if (named := _said_then(said, "attachment_only_named", lang).fullmatch(text)) is not None:
+                return "", _titles_of_before(named.group(1), lang), False
+            words, _, also = text.rpartition("\n\n")
+            if words and (more := _said_then(said, "attachment_also", lang).fullmatch(also)) is not None:
+                return words, _titles_of_before(more.group(1), lang), False
     return text, [], False
+
+
+def _titles_of_before(titles: str, lang: str) -> list[str]:
+    """The titles of the files a message kept before named in one pair of quotes (« a, un élément sans nom »):
+    the unnamed ones' words of then are no title; the rest is kept whole (a title may hold a comma)."""
+    unnamed = {"fr": "un élément sans nom", "en": "an item with no name"}[lang]
+    parts = titles.split(", ")
+    named = ", ".join(part for part in parts if part != unnamed)
+    return ([named] if named else []) + [""] * sum(1 for part in parts if part == unnamed)
 
 
 def message_words(message: Message, lang: str) -> str:

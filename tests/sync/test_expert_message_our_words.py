@@ -43,12 +43,17 @@ def test_our_words_about_an_expert_message_follow_the_reader_s_language(store: S
     ]
     french = [m.text for m in Outbox(store).messages(case_id) if m.direction == "from-expert"]
     assert french == [
-        "Merci de refaire les photos selon le protocole joint.\n\n(L'expert a aussi joint « Protocole », qui ne "
-        "peut pas être affiché ici : consultez-le sur la plateforme.)",
-        "(L'expert a joint « Questionnaire », qui ne peut pas être affiché ici : consultez-le sur la plateforme.)",
+        "Merci de refaire les photos selon le protocole joint.\n\n(L'expert a aussi joint «\u00a0Protocole\u00a0», "
+        "qui ne "
+        "peut pas être affiché ici\u00a0: consultez-le sur la plateforme.)",
+        "(L'expert a joint «\u00a0Questionnaire\u00a0», qui ne peut pas être affiché ici\u00a0: consultez-le sur "
+        "la plateforme.)",
     ]
     (unread,) = [m for m in Outbox(store).messages(other_case) if m.direction == "from-expert"]
-    assert unread.text == "L'expert a envoyé un message que Teleavis ne sait pas lire : consultez-le sur la plateforme."
+    assert (
+        unread.text
+        == "L'expert a envoyé un message que Teleavis ne sait pas lire\u00a0: consultez-le sur la plateforme."
+    )
 
     # The report printed in English (`--lang en`) from a French session: our words in English, hers as she wrote.
     said = [row[2] for row in conversation_words(Outbox(store).messages(case_id), "en")[1]]
@@ -83,13 +88,18 @@ def test_our_words_kept_in_a_message_by_an_earlier_version_are_read_in_the_reade
             conn.execute("UPDATE messages SET body=? WHERE id=?", (outbox._seal(case, row["id"], body), row["id"]))
     said = [m.text for m in outbox.messages(case_id) if m.direction == "from-expert"]
     assert said == [
-        "Merci de refaire les photos.\n\n(L'expert a aussi joint « Protocole, v2 », qui ne peut pas être affiché "
-        "ici : consultez-le sur la plateforme.)",
-        "(L'expert a joint un élément qui ne peut pas être affiché ici : consultez-le sur la plateforme.)",
-        "(L'expert a joint « Questionnaire », qui ne peut pas être affiché ici : consultez-le sur la plateforme.)",
+        "Merci de refaire les photos.\n\n(L'expert a aussi joint «\u00a0Protocole, v2\u00a0», qui ne peut pas "
+        "être affiché "
+        "ici\u00a0: consultez-le sur la plateforme.)",
+        "(L'expert a joint un élément qui ne peut pas être affiché ici\u00a0: consultez-le sur la plateforme.)",
+        "(L'expert a joint «\u00a0Questionnaire\u00a0», qui ne peut pas être affiché ici\u00a0: consultez-le sur "
+        "la plateforme.)",
         "Depuis quand ? (see it on the platform.)",  # the expert's own words: as written
     ]
     (unread,) = [m for m in outbox.messages(other_case) if m.direction == "from-expert"]
-    assert unread.text == "L'expert a envoyé un message que Teleavis ne sait pas lire : consultez-le sur la plateforme."
+    assert (
+        unread.text
+        == "L'expert a envoyé un message que Teleavis ne sait pas lire\u00a0: consultez-le sur la plateforme."
+    )
     english = [row[2] for row in conversation_words(outbox.messages(case_id), "en")[1]]
     assert english == list(kept_before.values())[:4], english

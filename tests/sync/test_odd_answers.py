@@ -297,7 +297,7 @@ def test_a_question_about_the_case_by_its_identifier_with_a_file_or_in_markdown_
     assert _questions(store, first_case) == ["Quelle est la taille exacte de la lésion en mm ?"]
     file_said, markdown_said = _questions(store, second_case)
     assert file_said.startswith("Merci de refaire les photos selon le protocole joint.\n\n")
-    assert "« Protocole photo »" in file_said and "plateforme" in file_said
+    assert "«\u00a0Protocole photo\u00a0»" in file_said and "plateforme" in file_said
     assert markdown_said == "**Depuis quand ?**"
 
 
@@ -311,7 +311,8 @@ def test_a_question_made_of_a_file_alone_names_it(store: Store, tmp_path: Path) 
         with following(store, platform) as engine:
             engine.run_once()
     assert _questions(store, case_id) == [
-        "(L'expert a joint « Questionnaire », qui ne peut pas être affiché ici : consultez-le sur la plateforme.)"
+        "(L'expert a joint «\u00a0Questionnaire\u00a0», qui ne peut pas être affiché ici\u00a0: consultez-le sur "
+        "la plateforme.)"
     ]
 
 

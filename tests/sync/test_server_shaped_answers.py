@@ -669,7 +669,7 @@ def test_a_file_of_no_name_nor_type_joined_to_a_question_is_said_in_words_never_
             english = message_words(said, "en")
             assert "« ? »" not in french and "“?”" not in english, (french, english)
             assert french.startswith(words) and english.startswith(words)
-            assert "un élément qui ne peut pas être affiché ici : consultez-le sur la plateforme" in french
+            assert "un élément qui ne peut pas être affiché ici\u00a0: consultez-le sur la plateforme" in french
             assert "something that cannot be shown here: see it on the platform" in english
 
 

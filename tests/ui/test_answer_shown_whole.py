@@ -327,7 +327,8 @@ def test_an_attachment_beside_the_experts_words_is_said_by_its_title(qtbot: Any,
     said = view.conversation.item(0).text()
     assert "Merci de refaire les photos selon le protocole joint." in said
     assert (
-        "(L'expert a aussi joint « Protocole photo », qui ne peut pas être affiché ici : consultez-le sur la "
+        "(L'expert a aussi joint «\u00a0Protocole photo\u00a0», qui ne peut pas être affiché ici\u00a0: "
+        "consultez-le sur la "
         "plateforme.)" in said
     )
 
