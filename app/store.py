@@ -1409,16 +1409,26 @@ class Store:
             return None
         return Answer.from_dict(self.open_json(row[0], contexts.case_answer(case_id), case_id))
 
-    def set_answer(self, conn: sqlite3.Connection, case_id: str, answer: Answer, *, event: str | None = None) -> None:
+    def set_answer(
+        self, conn: sqlite3.Connection, case_id: str, answer: Answer, *, event: str | None = None, news: bool = True
+    ) -> None:
         """Keep the expert's answer (sealed) and show it as unread; ``event`` (e.g. ``amended``) goes to the
         case's history. The case's last change is now: the list, newest first, shows it at the top.
 
         An answer that replaces another (``event`` amended or withdrawn) keeps it in ``earlier``; any
-        other keeps the versions already kept (a part that came later completes, it replaces nothing)."""
+        other keeps the versions already kept (a part that came later completes, it replaces nothing).
+        ``news`` False: the same answer kept under the platform's new version, still read, nothing said."""
         from app.model import Answer
 
         row = conn.execute("SELECT answer FROM cases WHERE id=?", (case_id,)).fetchone()
         previous: Answer | None = None
+        read_held = False  # (news False) the case was read with the answer it held: still read with this one
+        if not news and self._state_tags:
+            mark = conn.execute(
+                f"SELECT c.unread, c.read_tag, c.answer, {QUESTIONS_SQL} FROM cases c WHERE c.id=?",  # noqa: S608
+                (case_id,),
+            ).fetchone()
+            read_held = mark is not None and not mark[0] and not self.shown_unread(case_id, *mark)
         if row is not None and row[0] is not None:
             previous = Answer.from_dict(self.open_json(row[0], contexts.case_answer(case_id), case_id))
             if event in _REPLACING:
@@ -1434,6 +1444,16 @@ class Store:
                 case_id,
             ),
         )
+        if not news:
+            if read_held:
+                kept = conn.execute(
+                    f"SELECT c.answer, {QUESTIONS_SQL} FROM cases c WHERE c.id=?",  # noqa: S608 - constants only
+                    (case_id,),
+                ).fetchone()
+                conn.execute(
+                    "UPDATE cases SET read_tag=? WHERE id=?", (read_tag(self.key, case_id, kept[0], kept[1]), case_id)
+                )
+            return
         self.mark_news(conn, case_id)
         if event:
             self.add_event(conn, case_id, event, None, None)

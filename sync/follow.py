@@ -987,6 +987,52 @@ def _report_version(report: dict[str, Any]) -> str:
     return f"sha256:{digest}"
 
 
+#: The elements of a DiagnosticReport the requester reads (the window, ``case show``, the printed report):
+#: a change there is an amendment whatever its ``meta`` says, a change elsewhere (``meta``, narrative) none.
+SHOWN_ELEMENTS = ("status", "conclusion", "conclusionCode", "issued", "performer", "presentedForm", "media")
+
+
+def shown_digest(report: dict[str, Any]) -> str:
+    """A digest of what the requester reads of ``report`` (:data:`SHOWN_ELEMENTS`, and the resources it
+    carries that they name), its keys in order: one report written otherwise has the same."""
+    shown = {key: report.get(key) for key in SHOWN_ELEMENTS if key in report}
+    shown["contained"] = report.get("contained")
+    return hashlib.sha256(json.dumps(shown, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _shown_words(report: dict[str, Any]) -> tuple[str, str, str, str]:
+    """(status, conclusion, issued, expert) of ``report`` as an answer keeps them (``_read_content``)."""
+    conclusion = report["conclusion"] if isinstance(report.get("conclusion"), str) else ""
+    if not conclusion.strip():
+        # Coded only (conclusionCode): its words are the conclusion, never « no written conclusion ».
+        conclusion = "; ".join(filter(None, (_text(code) for code in _list(report.get("conclusionCode")))))
+    issued = report["issued"] if isinstance(report.get("issued"), str) else ""
+    expert = ", ".join(filter(None, (_performer(report, p) for p in _list(report.get("performer")))))
+    return _status(report), conclusion, issued, expert
+
+
+def _status(report: dict[str, Any]) -> str:
+    """A report's ``status`` when it is a code (a string), else "": a status Teleavis does not know, said so
+    beside the answer (``app.answers.status_words``). Found by a pass of one odd report: a status written as a
+    list or an object stopped its answer at every poll (« nouvel essai à la prochaine synchronisation »), the
+    expert's conclusion never shown."""
+    status = report.get("status")
+    return status if isinstance(status, str) else ""
+
+
+def _same_shown(known: Answer, report: dict[str, Any]) -> bool:
+    """Whether the requester reads in ``report`` what ``known`` was read from, whatever its version says.
+    Found left open: a server changing a report under the same ``meta.versionId`` (or its ``lastUpdated``
+    alone) had its new conclusion never read. An answer kept before its digests were (no digest of this
+    report) is compared by its words, the attachments then told by the version alone."""
+    digest = known.report_digests.get(str(report.get("id", "")))
+    if digest:
+        return digest == shown_digest(report)
+    if _several(known):
+        return True
+    return _shown_words(report) == (known.report_status, known.conclusion, known.issued, known.expert)
+
+
 def _reports_version(reports: list[dict[str, Any]]) -> str:
     """The version of an answer read from several reports: each one's id and version."""
     return " + ".join(f"{report.get('id', '')}@{_report_version(report)}" for report in reports)
@@ -2105,12 +2151,12 @@ class Follower:
                 log.warning("a report about another patient than its Task's left out (Task/%s)", task.get("id"))
                 unread = unread or (reference, OTHER_PATIENT)
                 continue
-            if report.get("status") not in WITHDRAWN:
+            if _status(report) not in WITHDRAWN:
                 standing.append((reference, report))
             else:
                 withdrawn = (reference, report)
         if standing:
-            signed = [(ref, report) for ref, report in standing if report.get("status") in SIGNED]
+            signed = [(ref, report) for ref, report in standing if _status(report) in SIGNED]
             chosen = signed or standing
             return chosen[0][0], [report for _, report in chosen], ""
         if withdrawn is not None:
@@ -2187,6 +2233,7 @@ class Follower:
                 answer.conclusion = "\n\n".join(filter(None, (answer.conclusion.strip(), more.conclusion.strip())))
             answer.files.extend(more.files)
             answer.pdf_blobs.extend(more.pdf_blobs)
+            answer.report_digests = {**answer.report_digests, **more.report_digests}
             answer.missing.extend(more.missing)
         if len(reports) > 1:
             answer.report_version = _reports_version(reports)
@@ -2196,14 +2243,9 @@ class Follower:
         self, report: dict[str, Any], answer: Answer, budget_s: float | None, room: _Room | None = None
     ) -> None:
         answer.report_id = str(report.get("id", ""))
-        answer.report_status = str(report.get("status", ""))
         answer.report_version = _report_version(report)
-        answer.conclusion = report["conclusion"] if isinstance(report.get("conclusion"), str) else ""
-        if not answer.conclusion.strip():
-            # Coded only (conclusionCode): its words are the conclusion, never « no written conclusion ».
-            answer.conclusion = "; ".join(filter(None, (_text(code) for code in _list(report.get("conclusionCode")))))
-        answer.issued = report["issued"] if isinstance(report.get("issued"), str) else ""
-        answer.expert = ", ".join(filter(None, (_performer(report, p) for p in _list(report.get("performer")))))
+        answer.report_digests = {answer.report_id: shown_digest(report)}
+        answer.report_status, answer.conclusion, answer.issued, answer.expert = _shown_words(report)
         held: TransientFault | None = None
         own = room is None  # (a report read by itself: its own room, said at its end)
         room = room or _Room()
@@ -2213,33 +2255,117 @@ class Follower:
                 continue
             kind = str(form.get("contentType") or PDF).split(";")[0].strip().lower()
             title = str(form.get("title") or "")
-            declared = form.get("size")
-            if not room.fits(kind, declared if isinstance(declared, int) and declared > 0 else 0):
-                room.beyond += 1  # neither downloaded nor kept: said once, as the files past the limits
-                continue
+            held = (
+                self._take_file(form, report, kind, REPORT if kind == PDF else title, title, answer, room, budget_s)
+                or held
+            )
+        # The images the expert attached inside the report (R4 ``media``: ``link`` → Media, its ``content`` an
+        # Attachment), titled by its comment: the expert's attached files like the others. Found left open: never
+        # read, the expert's annotated images were lost to the requester.
+        for entry in _list(report.get("media")):
+            comment = entry.get("comment") if isinstance(entry, dict) else None
             try:
-                data = self._attachment_bytes(_with_contained_data(form, report), kind, budget_s)
+                media, holder = self._report_media(report, entry, budget_s)
             except _Missing as missing:
-                answer.missing.append(missing_item(REPORT if kind == PDF else title, missing.reason))
+                answer.missing.append(missing_item(comment if isinstance(comment, str) else "", missing.reason))
                 continue
             except TransientFault as fault:
                 if _asks_to_wait(fault):
-                    raise  # the platform asked to wait: nothing more asked of it now, not the other files either
-                held = fault  # the others are tried all the same: each counts its polls (ATTACHMENT_TRIES)
+                    raise
+                held = fault
                 continue
-            kind = file_kind(data, kind)  # what it holds, whatever its label (a PDF labelled a picture…)
-            if not room.fits(kind, len(data)):  # (its size said nothing, or said less)
-                room.beyond += 1
+            content = media.get("content")
+            title = comment if isinstance(comment, str) and comment.strip() else ""
+            if not title and isinstance(content, dict) and isinstance(content.get("title"), str):
+                title = content["title"]
+            if not isinstance(content, dict):
+                answer.missing.append(missing_item(title, NO_CONTENT))
                 continue
-            room.take(kind, len(data))
-            blob = self.store.objects.put(data)
-            answer.files.append({"blob": blob, "content_type": kind, "title": title})
-            if kind == PDF:
-                answer.pdf_blobs.append(blob)
+            kind = str(content.get("contentType") or "").split(";")[0].strip().lower()
+            held = self._take_file(content, holder, kind, title, title, answer, room, budget_s) or held
         if held is not None:
             raise held  # the whole answer is read again at the next poll
         if own:
             room.say(answer)
+
+    def _take_file(
+        self,
+        form: dict[str, Any],
+        holder: dict[str, Any],
+        kind: str,
+        what: str,
+        title: str,
+        answer: Answer,
+        room: _Room,
+        budget_s: float | None,
+    ) -> TransientFault | None:
+        """One attachment of the answer (``form``, carried in ``holder``, whose ``contained`` its ``#id``
+        names) downloaded and kept in ``answer``, or said missing as ``what``; the fault to raise once the
+        others are tried when it failed for a moment (each counts its polls, ``ATTACHMENT_TRIES``)."""
+        declared = form.get("size")
+        if not room.fits(kind, declared if isinstance(declared, int) and declared > 0 else 0):
+            room.beyond += 1  # neither downloaded nor kept: said once, as the files past the limits
+            return None
+        try:
+            data = self._attachment_bytes(_with_contained_data(form, holder), kind, budget_s)
+        except _Missing as missing:
+            answer.missing.append(missing_item(what, missing.reason))
+            return None
+        except TransientFault as fault:
+            if _asks_to_wait(fault):
+                raise  # the platform asked to wait: nothing more asked of it now, not the other files either
+            return fault
+        kind = file_kind(data, kind)  # what it holds, whatever its label (a PDF labelled a picture…)
+        if not room.fits(kind, len(data)):  # (its size said nothing, or said less)
+            room.beyond += 1
+            return None
+        room.take(kind, len(data))
+        blob = self.store.objects.put(data)
+        answer.files.append({"blob": blob, "content_type": kind, "title": title})
+        if kind == PDF:
+            answer.pdf_blobs.append(blob)
+        return None
+
+    def _report_media(
+        self, report: dict[str, Any], entry: Any, budget_s: float | None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(the Media a report's ``media`` entry links to, the resource whose ``contained`` its ``#id`` name):
+        carried inside the report (``#id``), or read on the platform (never elsewhere); else ``_Missing``."""
+        link = entry.get("link") if isinstance(entry, dict) else None
+        reference = link.get("reference") if isinstance(link, dict) else None
+        if not isinstance(reference, str) or not reference.strip():
+            raise _Missing(NO_CONTENT)
+        reference = reference.strip()
+        if reference.startswith("#"):
+            named = [r for r in _list(report.get("contained")) if isinstance(r, dict) and r.get("id") == reference[1:]]
+            if len(named) != 1 or named[0].get("resourceType") != "Media":
+                raise _Missing(UNREADABLE)
+            media, holder = named[0], report
+        else:
+            address = self.client.platform_url(reference)
+            if address is None:
+                raise _Missing(FOREIGN_URL)
+            try:
+                media_id = location_id(reference, "Media")
+            except ValueError:
+                raise _Missing(UNREADABLE) from None
+            try:
+                media = self.client.retrying(
+                    functools.partial(self.client.read, "Media", media_id, etag_version=False), budget_s=budget_s
+                )
+            except PermanentFault as fault:
+                raise _Missing(_missing_for(fault.status)) from None
+            except TransientFault as fault:
+                if fault.kind in ("offline", "tls") or _asks_to_wait(fault) or not self._read_failed(address):
+                    raise
+                raise _Missing(UNREACHABLE) from None
+            self._read_succeeded(address)
+            holder = media
+        if not isinstance(media, dict) or media.get("resourceType", "Media") != "Media":
+            raise _Missing(UNREADABLE)
+        if _modified(media):
+            raise _Missing(MODIFIED)
+        return media, holder
 
     def _room_on_disk(self, size: int) -> None:
         """A full disk (``StorageError``, said by the engine) when the store's cannot hold ``size`` more
@@ -2341,12 +2467,51 @@ class Follower:
             if why in (NOT_FOUND, GONE) and reference is not None and _read_from(known, reference):
                 self._report_gone(case_id)  # read before, deleted since: said withdrawn, once
             return None  # keep the answer read before
-        unchanged = known is not None and _same_reports(known, reports)
+        unchanged = known is not None and _same_reports(known, reports) and all(_same_shown(known, r) for r in reports)
         if unchanged and not again and known is not None and known.follow_up_days == fresh.follow_up_days:
             return None
         self._read_reports(reports, fresh, budget_s)
+        if not again and known is not None and self._kept_quietly(case_id, known, fresh):
+            return None
         fresh.amended = True
         return fresh
+
+    def _content_digest(self, answer: Answer) -> str:
+        """A digest of what the requester reads of ``answer``: its words, status, advice, and its files by
+        their bytes (a file that cannot be read counts as changed)."""
+        files: list[list[str]] = []
+        named = [f for f in answer.files if f.get("blob")]
+        named += [{"blob": b} for b in answer.pdf_blobs if b not in {f["blob"] for f in named}]
+        for item in named:
+            try:
+                bytes_digest = hashlib.sha256(self.store.objects.get(str(item["blob"]))).hexdigest()
+            except TeleavisError:
+                bytes_digest = "unread:" + str(item["blob"])
+            files.append([str(item.get("title", "")), bytes_digest])
+        shown = {
+            "words": [answer.report_status, answer.conclusion, answer.issued, answer.expert],
+            "follow_up_days": answer.follow_up_days,
+            "files": files,
+            "missing": answer.missing,
+        }
+        return hashlib.sha256(json.dumps(shown, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+    def _kept_quietly(self, case_id: str, known: Answer, fresh: Answer) -> bool:
+        """When ``fresh``, read again, says to the requester what ``known`` said (its meta alone changed, or
+        the report's writing), the answer kept takes its version and digests, still read, nothing
+        announced, and ``fresh``'s copies of the same files go: True. Else False (an amendment)."""
+        if known.platform_withdrawn or self._content_digest(known) != self._content_digest(fresh):
+            return False
+        with transaction(self.store.conn) as conn:
+            self.store.set_answer(
+                conn,
+                case_id,
+                replace(known, report_version=fresh.report_version, report_digests=dict(fresh.report_digests)),
+                news=False,
+            )
+        self.store.remove_files(set(fresh.blobs()) - set(known.blobs()), "an answer read again, the same")
+        log.info("case %s: its report's meta changed, not what it says: no amendment", case_id)
+        return True
 
     def answered_reports(self) -> dict[str, tuple[str, Answer]]:
         """report id → (case id, answer) of the answered cases whose report is known (every report of an
@@ -2396,7 +2561,7 @@ class Follower:
             if entry is None:
                 return
             case_id, answer = entry
-            if _same_part(answer, report) or _report_itself_missing(answer):
+            if (_same_part(answer, report) and _same_shown(answer, report)) or _report_itself_missing(answer):
                 return  # (a report that was not there yet is ``retry_missing``'s: completed, not amended)
             if _several(answer):
                 fresh, read = self._whole_again(case_id, budget_s)
@@ -2405,9 +2570,10 @@ class Follower:
                     changed.append(case_id)
                 complete = complete and read
                 return
-            if self._store_amended(case_id, answer, report, budget_s):
+            amended = self._store_amended(case_id, answer, report, budget_s)
+            if amended:
                 changed.append(case_id)
-            else:
+            elif amended is not None:
                 complete = False
 
         for start in range(0, len(ids), BATCH):
@@ -2487,7 +2653,11 @@ class Follower:
             self.store.settings.set(self._mark(_REPORT_MARK), following)
         return changed, complete
 
-    def _store_amended(self, case_id: str, known: Answer, report: dict[str, Any], budget_s: float | None) -> bool:
+    def _store_amended(
+        self, case_id: str, known: Answer, report: dict[str, Any], budget_s: float | None
+    ) -> bool | None:
+        """Read ``report`` again and keep it as the case's amended answer: True; None when it says what the
+        answer kept says (:meth:`_kept_quietly`); False when it could not be read now."""
         fresh = self._read_again(
             case_id,
             Answer(follow_up_days=known.follow_up_days, amended=True, missing=_task_parts(known)),
@@ -2496,6 +2666,8 @@ class Follower:
         )
         if fresh is None:
             return False
+        if self._kept_quietly(case_id, known, fresh):
+            return None
         self._keep_again(case_id, fresh, _amendment(fresh))
         log.info("case %s: the expert's report was amended", case_id)
         return True

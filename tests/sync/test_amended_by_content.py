@@ -1,0 +1,148 @@
+"""An expert's report changed on the platform under the same ``meta.versionId`` (a server that does not bump
+it, or bumps only ``lastUpdated``) is an amendment all the same: told by what the requester reads (the
+conclusion, the status, the expert, the files' bytes), never by the version alone. And a report whose meta
+alone changed is no amendment: the answer stays read, nothing announced."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.model import AnswerNews, CaseState
+from app.store import Store
+from tests.support.scripted_platform import PDF, following, report, scripted_platform, send_to_sandbox, task
+from tests.sync.sync_helpers import setup_site
+
+OTHER_PDF = PDF.replace(b"%%EOF", b"% corrected by the expert\n%%EOF") if b"%%EOF" in PDF else PDF + b"\n% corrected\n"
+
+
+@pytest.fixture(scope="module")
+def sent_three(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, str]]]:
+    from tests.conftest import PASSPHRASE
+
+    home = tmp_path_factory.mktemp("three") / "home"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TELEAVIS_PASSPHRASE", PASSPHRASE)
+        patch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+        patch.setattr("app.keystore.SCRYPT_N", 2**14)
+        with Store.open(home) as store:
+            setup_site(store)
+            cases = send_to_sandbox(store, home.parent / "sandbox", 3)
+    return home, cases
+
+
+def _new_conclusion(r: dict[str, Any], platform: Any) -> None:
+    r["conclusion"] = "Réponse 1, corrigée : exérèse urgente."
+
+
+def _new_conclusion_last_updated(r: dict[str, Any], platform: Any) -> None:
+    r["conclusion"] = "Réponse 1, corrigée : exérèse urgente."
+    r["meta"]["lastUpdated"] = r["meta"]["lastUpdated"].replace("10:01", "10:05")
+
+
+def _new_pdf(r: dict[str, Any], platform: Any) -> None:
+    platform.binaries["b1"] = OTHER_PDF
+    form = r["presentedForm"][0]
+    form.update(size=len(OTHER_PDF), hash=base64.b64encode(hashlib.sha1(OTHER_PDF).digest()).decode())  # noqa: S324
+
+
+def _new_status(r: dict[str, Any], platform: Any) -> None:
+    r["status"] = "entered-in-error"
+
+
+#: What the expert changed, the report's meta.versionId left as it was.
+SAME_VERSION: dict[str, Callable[[dict[str, Any], Any], None]] = {
+    "conclusion": _new_conclusion,
+    "conclusion-and-last-updated": _new_conclusion_last_updated,
+    "pdf-bytes": _new_pdf,
+    "status-withdrawn": _new_status,
+}
+
+
+def _answered_and_read(store: Store, platform: Any, cases: list[tuple[str, str]]) -> None:
+    for n, (case_id, task_id) in enumerate(cases):
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+        platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
+        platform.binaries[f"b{n}"] = PDF
+
+
+@pytest.mark.parametrize("how", list(SAME_VERSION))
+def test_a_report_changed_under_the_same_version_is_announced_amended(
+    how: str, sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+) -> None:
+    template, cases = sent_three
+    home = tmp_path / "home"
+    shutil.copytree(template, home)
+    with Store.open(home) as store, scripted_platform() as platform:
+        _answered_and_read(store, platform, cases)
+        with following(store, platform) as engine:
+            engine.run_once(timeout=60.0)
+            for case_id, _ in cases:
+                assert store.state(case_id) == CaseState.ANSWERED
+                store.mark_read(case_id)
+            odd_case = cases[1][0]
+            before = store.answer(odd_case)
+            assert before is not None
+            SAME_VERSION[how](platform.reports["r1"], platform)
+            assert platform.reports["r1"]["meta"]["versionId"] == "1"
+            for _ in range(2):
+                engine.run_once(timeout=60.0)
+        got = store.answer(odd_case)
+        assert got is not None and got.amended, (how, got)
+        assert store.platform_info(odd_case)["unread"], how  # never marked read unseen
+        events = [e["kind"] for e in store.history(odd_case)]
+        expected = AnswerNews.WITHDRAWN if how == "status-withdrawn" else AnswerNews.AMENDED
+        assert events.count(expected) == 1, (how, events)  # announced once, not at every poll
+        assert got.earlier and got.earlier[0]["conclusion"] == "Réponse 1.", how  # the history kept
+        if how.startswith("conclusion"):
+            assert got.conclusion == "Réponse 1, corrigée : exérèse urgente."
+        if how == "pdf-bytes":
+            assert [store.objects.get(b) for b in got.pdf_blobs] == [OTHER_PDF]
+            assert [store.objects.get(b) for b in got.earlier[0]["pdf_blobs"]] == [PDF]
+        for n in (0, 2):
+            assert not store.platform_info(cases[n][0])["unread"]
+
+
+def _version_bumped(r: dict[str, Any], platform: Any) -> None:
+    r["meta"].update(versionId="2", lastUpdated=r["meta"]["lastUpdated"].replace("10:01", "10:07"))
+
+
+def _last_updated_only(r: dict[str, Any], platform: Any) -> None:
+    r["meta"]["lastUpdated"] = r["meta"]["lastUpdated"].replace("10:01", "10:07")
+
+
+def _meta_dropped(r: dict[str, Any], platform: Any) -> None:
+    r.pop("meta")
+
+
+@pytest.mark.parametrize("change", [_version_bumped, _last_updated_only, _meta_dropped], ids=lambda f: f.__name__)
+def test_a_report_whose_meta_alone_changed_is_no_amendment(
+    change: Callable[[dict[str, Any], Any], None], sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+) -> None:
+    template, cases = sent_three
+    home = tmp_path / "home"
+    shutil.copytree(template, home)
+    with Store.open(home) as store, scripted_platform() as platform:
+        _answered_and_read(store, platform, cases)
+        with following(store, platform) as engine:
+            engine.run_once(timeout=60.0)
+            for case_id, _ in cases:
+                store.mark_read(case_id)
+            odd_case = cases[1][0]
+            before = store.answer(odd_case)
+            change(platform.reports["r1"], platform)
+            for _ in range(2):
+                engine.run_once(timeout=60.0)
+        got = store.answer(odd_case)
+        assert got is not None and before is not None
+        assert not store.platform_info(odd_case)["unread"]
+        events = [e["kind"] for e in store.history(odd_case)]
+        assert AnswerNews.AMENDED not in events, events
+        assert not got.amended and not got.earlier
+        assert (got.conclusion, got.pdf_blobs) == (before.conclusion, before.pdf_blobs)

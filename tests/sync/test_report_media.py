@@ -1,0 +1,101 @@
+"""The images an expert attaches inside the report (R4 ``DiagnosticReport.media``: ``link`` → Media, its
+``content`` an Attachment) are the expert's attached files like the others: read, kept, shown in the
+window and printed in the report. Found left open: they were never read, the expert's annotated images
+lost to the requester. One that cannot be read is said missing, never blocks the rest of the answer."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.answers import answer_files
+from app.model import CaseState
+from app.report import build_report
+from app.store import Store
+from tests.support.images import jpeg_bytes, png_bytes, skin_photo
+from tests.support.scripted_platform import (
+    PDF,
+    Reply,
+    fhir,
+    following,
+    report,
+    scripted_platform,
+    send_to_sandbox,
+    task,
+)
+from tests.sync.sync_helpers import setup_site
+
+ANNOTATED = png_bytes(skin_photo(320, 240, seed=3))
+CLOSE_UP = jpeg_bytes(skin_photo(320, 240, seed=4))
+
+
+@pytest.fixture(scope="module")
+def sent_three(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, str]]]:
+    from tests.conftest import PASSPHRASE
+
+    home = tmp_path_factory.mktemp("three") / "home"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TELEAVIS_PASSPHRASE", PASSPHRASE)
+        patch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+        patch.setattr("app.keystore.SCRYPT_N", 2**14)
+        with Store.open(home) as store:
+            setup_site(store)
+            cases = send_to_sandbox(store, home.parent / "sandbox", 3)
+    return home, cases
+
+
+def _media(media_id: str, content: dict[str, Any]) -> dict[str, Any]:
+    return {"resourceType": "Media", "id": media_id, "status": "completed", "content": content}
+
+
+def test_images_the_expert_attached_in_the_report_are_read_shown_and_printed(
+    sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+) -> None:
+    template, cases = sent_three
+    home = tmp_path / "home"
+    shutil.copytree(template, home)
+    served: dict[str, Any] = {
+        "Media/m1": fhir(_media("m1", {"contentType": "image/png", "url": "Binary/img1", "title": "annotée.png"})),
+        "Binary/img1": (200, {"Content-Type": "image/png"}, ANNOTATED),
+        "Media/gone": (404, {"Content-Type": "application/fhir+json"}, b'{"resourceType": "OperationOutcome"}'),
+    }
+
+    def serve(path: str, query: Any) -> Reply | None:
+        return served.get(path.split("/fhir/", 1)[-1])  # type: ignore[no-any-return]
+
+    with Store.open(home) as store, scripted_platform() as platform:
+        platform.hooks.append(serve)
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
+            platform.binaries[f"b{n}"] = PDF
+        odd = platform.reports["r1"]
+        odd["media"] = [
+            {"comment": "Lésion annotée", "link": {"reference": "Media/m1"}},
+            {"link": {"reference": "#m2"}},  # carried inside the report, its bytes inline
+            {"comment": "Cliché supprimé", "link": {"reference": "Media/gone"}},
+        ]
+        odd["contained"] = [
+            _media("m2", {"contentType": "image/jpeg", "data": base64.b64encode(CLOSE_UP).decode(), "title": "zoom"})
+        ]
+        with following(store, platform) as engine:
+            engine.run_once(timeout=60.0)
+        for n, (case_id, _) in enumerate(cases):
+            assert store.state(case_id) == CaseState.ANSWERED
+            got = store.answer(case_id)
+            assert got is not None and got.conclusion == f"Réponse {n}." and len(got.pdf_blobs) == 1
+        got = store.answer(cases[1][0])
+        assert got is not None
+        pictures = answer_files(got, store.objects.get).pictures  # what the window shows (ui/follow_view.py)
+        assert [(p["title"], store.objects.get(p["blob"])) for p in pictures] == [
+            ("Lésion annotée", ANNOTATED),
+            ("zoom", CLOSE_UP),
+        ]
+        assert got.missing == [{"what": "Cliché supprimé", "reason": "not-found"}]
+        assert build_report(store, cases[1][0]).answer_images == 2  # printed, as other attached pictures are
+        for n in (0, 2):
+            assert build_report(store, cases[n][0]).answer_images == 0
