@@ -1024,13 +1024,12 @@ def _same_shown(known: Answer, report: dict[str, Any]) -> bool:
     """Whether the requester reads in ``report`` what ``known`` was read from, whatever its version says.
     Found left open: a server changing a report under the same ``meta.versionId`` (or its ``lastUpdated``
     alone) had its new conclusion never read. An answer kept before its digests were (no digest of this
-    report) is compared by its words, the attachments then told by the version alone."""
+    report) is not known the same: read again once, whole, and compared by what it says, files' bytes
+    included (:meth:`Follower._kept_quietly`: the same, it takes its digest quietly). Found in review: compared
+    by its words alone, a PDF replaced under the same version was never said, then or ever after (the
+    digest, never taken, never came)."""
     digest = known.report_digests.get(str(report.get("id", "")))
-    if digest:
-        return digest == shown_digest(report)
-    if _several(known):
-        return True
-    return _shown_words(report) == (known.report_status, known.conclusion, known.issued, known.expert)
+    return bool(digest) and digest == shown_digest(report)
 
 
 def _reports_version(reports: list[dict[str, Any]]) -> str:
@@ -2506,7 +2505,14 @@ class Follower:
             self.store.set_answer(
                 conn,
                 case_id,
-                replace(known, report_version=fresh.report_version, report_digests=dict(fresh.report_digests)),
+                # (its report's id too: found in review, a Task pointing to a new report saying the same kept
+                # the old id, and that report's later amendment, its Task untouched, was never looked for)
+                replace(
+                    known,
+                    report_id=fresh.report_id,
+                    report_version=fresh.report_version,
+                    report_digests=dict(fresh.report_digests),
+                ),
                 news=False,
             )
         self.store.remove_files(set(fresh.blobs()) - set(known.blobs()), "an answer read again, the same")

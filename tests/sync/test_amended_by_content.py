@@ -6,14 +6,19 @@ alone changed is no amendment: the answer stays read, nothing announced."""
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
+import json
 import shutil
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from app import contexts
+from app.db import transaction
 from app.model import AnswerNews, CaseState
 from app.store import Store
 from tests.support.scripted_platform import PDF, following, report, scripted_platform, send_to_sandbox, task
@@ -146,3 +151,79 @@ def test_a_report_whose_meta_alone_changed_is_no_amendment(
         assert AnswerNews.AMENDED not in events, events
         assert not got.amended and not got.earlier
         assert (got.conclusion, got.pdf_blobs) == (before.conclusion, before.pdf_blobs)
+
+
+def test_a_report_replaced_by_one_saying_the_same_is_followed_under_its_own_id(
+    sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+) -> None:
+    """The Task points to a new report saying the same (no news), then that report is amended, the Task
+    untouched: announced, unread. Found in review: the answer kept the old report's id, the new one's
+    amendment was never looked for."""
+    template, cases = sent_three
+    home = tmp_path / "home"
+    shutil.copytree(template, home)
+    with Store.open(home) as store, scripted_platform() as platform:
+        _answered_and_read(store, platform, cases)
+        with following(store, platform) as engine:
+            engine.run_once(timeout=60.0)
+            for case_id, _ in cases:
+                store.mark_read(case_id)
+            odd_case, odd_task = cases[1]
+            platform.reports["r1b"] = {**copy.deepcopy(platform.reports["r1"]), "id": "r1b"}
+            platform.tasks[odd_task] = task(odd_case, odd_task, "completed", version="3", report_ids=("r1b",))
+            engine.run_once(timeout=60.0)
+            assert not store.platform_info(odd_case)["unread"]  # the same words, the same PDF: no news
+            assert AnswerNews.AMENDED not in [e["kind"] for e in store.history(odd_case)]
+            platform.reports["r1b"]["conclusion"] = "Réponse 1, corrigée : exérèse urgente."
+            platform.reports["r1b"]["meta"]["versionId"] = "2"
+            for _ in range(2):
+                engine.run_once(timeout=60.0)
+        got = store.answer(odd_case)
+        assert got is not None and got.conclusion == "Réponse 1, corrigée : exérèse urgente."
+        assert store.platform_info(odd_case)["unread"]
+        assert [e["kind"] for e in store.history(odd_case)].count(AnswerNews.AMENDED) == 1
+
+
+def _as_kept_before_digests(store: Store, case_id: str) -> None:
+    """The case's answer as a Teleavis without report digests kept it, read."""
+    answer = asdict(store.answer(case_id))  # type: ignore[arg-type]
+    del answer["report_digests"]
+    sealed = store.key.seal(json.dumps(answer, ensure_ascii=False).encode("utf-8"), contexts.case_answer(case_id))
+    with transaction(store.conn) as conn:
+        conn.execute("UPDATE cases SET answer=? WHERE id=?", (sealed, case_id))
+    store.mark_read(case_id)
+
+
+@pytest.mark.parametrize("how", ["nothing", "pdf-bytes", "conclusion"])
+def test_answers_kept_before_digests_are_not_all_amended_nor_a_change_swallowed(
+    how: str, sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+) -> None:
+    """The first polls after the upgrade: answers kept without a digest announce nothing when their report
+    says the same (still read, their digest taken), and one changed meanwhile under the same version (its
+    PDF replaced) is announced. Found in review: compared by its words alone, the new PDF was never said."""
+    template, cases = sent_three
+    home = tmp_path / "home"
+    shutil.copytree(template, home)
+    with Store.open(home) as store, scripted_platform() as platform:
+        _answered_and_read(store, platform, cases)
+        with following(store, platform) as engine:
+            engine.run_once(timeout=60.0)
+            for case_id, _ in cases:
+                _as_kept_before_digests(store, case_id)
+                kept = store.answer(case_id)
+                assert kept is not None and kept.report_digests == {}
+                assert not store.platform_info(case_id)["unread"]
+            if how != "nothing":
+                SAME_VERSION[how](platform.reports["r1"], platform)
+            for _ in range(2):
+                engine.run_once(timeout=60.0)
+        changed = {cases[1][0]} if how != "nothing" else set()
+        for case_id, _ in cases:
+            events = [e["kind"] for e in store.history(case_id)]
+            got = store.answer(case_id)
+            assert got is not None and got.report_digests, (how, case_id)  # taken, so compared from now on
+            assert bool(store.platform_info(case_id)["unread"]) == (case_id in changed), (how, events)
+            assert events.count(AnswerNews.AMENDED) == (case_id in changed), (how, events)
+        if how == "pdf-bytes":
+            got = store.answer(cases[1][0])
+            assert got is not None and [store.objects.get(b) for b in got.pdf_blobs] == [OTHER_PDF]
