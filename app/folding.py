@@ -16,7 +16,7 @@ def without_accents(text: str) -> str:
 
 #: The letters NFKD leaves whole, spelt as the INS writes them (capitals A–Z): the ligatures spelt out
 #: (« LAETITIA », « OEUVRAY »), « ß » as « SS », « Þ » as « TH », and the letters whose stroke, bar or
-#: missing dot is a diacritic as an accent is written as their base letter (« Ł » « L », « Ø » « O »,
+#: missing dot is a diacritic as an accent is written as their base letter (« Ł » and « Ŀ » « L », « Ø » « O »,
 #: « Đ » and « Ð » « D », « ı » « I »): ICAO Doc 9303's recommended transliteration for the
 #: machine-readable zone of travel documents, which has A–Z only, as the INS traits have.
 _LETTERS = str.maketrans(
@@ -45,6 +45,10 @@ _LETTERS = str.maketrans(
         "Ŋ": "N",
         "ı": "i",
         "ĸ": "k",
+        # The Catalan « ŀ »: NFKD writes it « l » and a middle dot (« · », a sign no INS trait holds); ICAO
+        # Doc 9303 writes it « L » (« Paraŀlel » is « PARALLEL »).
+        "ŀ": "l",
+        "Ŀ": "L",
     }
 )
 

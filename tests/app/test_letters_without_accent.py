@@ -81,3 +81,13 @@ def test_a_letter_no_ins_trait_holds_beside_a_qualified_ins_is_an_error(family: 
         return
     assert said("qualified") == [("patient.family.signs", "error")]
     assert said("provisional") == []
+
+
+@pytest.mark.parametrize(("typed", "insi"), [("Paraŀlel", "PARALLEL"), ("COŀLELL", "COLLELL"), ("ĿLULL", "LLULL")])
+def test_the_catalan_l_with_a_middle_dot_is_an_l(typed: str, insi: str) -> None:
+    # NFKD writes « ŀ » as « l » and a middle dot, a sign no INS trait holds; ICAO Doc 9303 writes it « L »,
+    # as it writes « Ł » (found in review: « PARAL·LEL » went as a trait, and « Paraŀlel » and « PARALLEL »
+    # were two names to the duplicate checks).
+    assert ins_trait(typed) == insi
+    assert fold(typed) == fold(insi) == insi.lower()
+    assert fold_name(typed) == fold_name(insi)
