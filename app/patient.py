@@ -61,6 +61,18 @@ class Patient:
             return ins_trait(self.family), [ins_trait(g) for g in self.given if g.strip()]
         return self.birth_name(), [name_text(g) for g in self.given if g.strip()]
 
+    def dicom_name(self) -> str:
+        """The Patient's Name of a DICOM header Teleavis writes (PS3.5 6.2.1: family^first given name^the
+        others), named as the FHIR Patient beside it (:meth:`names_sent`: with the INS, by its traits).
+
+        A sign that cuts a Person Name (:data:`PN_SIGNS`) or a control character in a name is written as a
+        space: typed, it would have moved a given name into the family name (found in review: « DUPONT^Jean »
+        read as family « DUPONT », given « JEAN »). The checklist refuses such a name before it is sent
+        (``app.validation``); this keeps the header's structure for one stored before."""
+        family, given = self.names_sent(with_ins=self.ins_sent())
+        parts = (family, given[0] if given else "", " ".join(given[1:]))
+        return "^".join(_pn_component(part) for part in parts).rstrip("^")
+
     def full_name(self) -> str:
         """The birth name as French identity rules write it: family name in capitals, then the given names."""
         return " ".join(part for part in (self.birth_name(), name_text(" ".join(self.given))) if part)
@@ -110,6 +122,24 @@ class Patient:
 
     def _traits(self) -> tuple[str, str, str]:
         return name_key(self.family), name_key(self.given[0] if self.given else ""), self.birth_date.strip()
+
+
+#: The signs that cut a DICOM Person Name (PS3.5 6.2, VR PN): « ^ » parts its components (family, given,
+#: middle…), « = » its component groups (alphabetic, ideographic, phonetic), « \\ » its values. No name holds
+#: them, nor do the INS traits (A–Z, space, hyphen, apostrophe).
+PN_SIGNS = "^=\\"
+#: The most characters a Person Name's component group holds (PS3.5 6.2), its « ^ » included.
+PN_GROUP_MAX = 64
+
+
+def _pn_component(text: str) -> str:
+    """``text`` as one component of a DICOM Person Name: its PN signs and control or format characters
+    written as spaces, single spaces."""
+    import unicodedata
+
+    return " ".join(
+        "".join(" " if ch in PN_SIGNS or unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text).split()
+    )
 
 
 def _number(value: str) -> str:

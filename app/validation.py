@@ -92,6 +92,26 @@ M.add(
             "en": "{what} holds “{signs}”, which is not in the traits the INSi teleservice gives (letters A to "
             "Z, spaces, hyphens, apostrophes). Qualified identity: copy it as INSi returned it.",
         },
+        # « ^ », « = » and « \\ » cut a DICOM Person Name: typed in a name, they move a given name into the
+        # family name of the images' header (tests/capture/test_dicom_person_name.py).
+        "v.name_dicom_signs": {
+            "fr": "{what} contient « {signs} », qui ne s'écrit pas dans un nom et qui, dans les images envoyées "
+            "(DICOM), ferait lire un prénom comme le nom (ou l'inverse) : retirez-le (un nom s'écrit avec des "
+            "lettres, des espaces, des traits d'union, des apostrophes). Rien de ce qui est enregistré n'est perdu.",
+            "en": "{what} holds “{signs}”, which is not written in a name and which, in the images sent (DICOM), "
+            "would make a first name read as the family name (or the reverse): remove it (a name is written with "
+            "letters, spaces, hyphens, apostrophes). Nothing saved is lost.",
+        },
+        "v.name_dicom_length": {
+            "fr": "Le nom et les prénoms du patient font {n} caractères dans l'en-tête des images DICOM, qui n'en "
+            "admet que {most} : ils ne peuvent pas y être écrits sans être coupés, et un nom coupé est un autre nom. "
+            "Vérifiez-les sur la pièce d'identité ; s'ils sont justes, retirez les images DICOM et importez-les "
+            "de l'appareil en JPEG (ou photographiez-les). Le dossier reste ici, rien n'est perdu.",
+            "en": "The patient's names come to {n} characters in the DICOM images' header, which holds {most} at "
+            "most: they cannot be written there without being cut, and a name cut short is another name. Check "
+            "them against the identity document; if they are right, remove the DICOM images and import them from "
+            "the device as JPEG (or photograph them). The case stays here, nothing is lost.",
+        },
         "v.what.family": {"fr": "Le nom de naissance du patient", "en": "The patient's birth name"},
         "v.what.given": {"fr": "Le prénom du patient", "en": "The patient's first name"},
         "v.what.local_id": {"fr": "Le n° de dossier du patient", "en": "The patient's file number"},
@@ -674,6 +694,8 @@ def _f(code: str, field: str, key: str, severity: str = "missing", **params: obj
 
 def validate_identity(case: Case, today: date | None = None) -> list[Finding]:
     """Patient identity: names, birth date, sex, INS key (Corsica included) or local id."""
+    from app.patient import PN_SIGNS
+
     out: list[Finding] = []
     p = case.patient
     today = today or date.today()
@@ -724,7 +746,21 @@ def validate_identity(case: Case, today: date | None = None) -> list[Finding]:
         # a letter of another script: one typed there is a trait typed wrong, sent as the official name beside
         # the INS.
         trait = p.ins_sent() and field in ("family", "given")
-        if field not in hidden and (signs := _name_signs(text, trait=trait)):
+        if pn_signs := " ".join(dict.fromkeys(ch for ch in text if ch in PN_SIGNS)):
+            # Blocking whatever the identity's status: no name holds them, and in a DICOM header they move
+            # one name into another (a patient mis-identified).
+            what = M.tr(f"v.what.{field}")
+            out.append(
+                _f(
+                    f"patient.{field}.signs",
+                    f"patient.{field}",
+                    "v.name_dicom_signs",
+                    "error",
+                    what=what,
+                    signs=pn_signs,
+                )
+            )
+        elif field not in hidden and (signs := _name_signs(text, trait=trait)):
             what = M.tr(f"v.what.{field}")
             key, severity = ("v.name_signs_ins", "error") if trait else ("v.name_signs", "warning")
             out.append(_f(f"patient.{field}.signs", f"patient.{field}", key, severity, what=what, signs=signs))
@@ -1237,6 +1273,20 @@ def reply_taken_earlier(case: Case, images: list[CaseImage]) -> list[Finding]:
     return out
 
 
+def dicom_name_length(case: Case) -> list[Finding]:
+    """The patient's names as a DICOM image's header writes them (``Patient.dicom_name``) longer than a Person
+    Name's component group holds (64 characters, PS3.5 6.2): refused when the case has a DICOM image, never
+    cut (a name cut short is another name). A photo's file carries no name."""
+    from app.patient import PN_GROUP_MAX  # (a case's patient is loaded by then: app.patient's docstring)
+
+    if not any(image.content_type == "application/dicom" for image in case.images):
+        return []
+    n = len(case.patient.dicom_name())
+    if n <= PN_GROUP_MAX:
+        return []
+    return [_f("patient.name.dicom_length", "patient.family", "v.name_dicom_length", "error", n=n, most=PN_GROUP_MAX)]
+
+
 def validate_images(case: Case) -> list[Finding]:
     """Image count, labels, the specialty's views or fields, and unusable images."""
     out: list[Finding] = []
@@ -1245,6 +1295,7 @@ def validate_images(case: Case) -> list[Finding]:
         return [_f("images.none", "images", "v.no_image")]
     if len(images) > MAX_IMAGES:
         out.append(_f("images.too_many", "images", "v.too_many", extra=len(images) - MAX_IMAGES))
+    out.extend(dicom_name_length(case))
     retina = case.specialty == Specialty.OPHTHALMOLOGY
     for n, image in enumerate(images, start=1):
         where = f"images[{n - 1}]"

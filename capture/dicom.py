@@ -659,9 +659,9 @@ def _stamped(ds: Dataset, patient: Patient | None, *, training: bool = False) ->
         # The INS only as the platform gets it (a qualified identity, RNIV); else the site's file number.
         ins = normalize_ins(patient.ins) if patient.ins_sent() and patient.ins else None
         # Named as the FHIR Patient beside it (Patient.names_sent): with the INS, by its traits (found in review:
-        # the names as typed went beside the INS); family^first given name^the others (PS3.5 6.2.1).
-        family, given = patient.names_sent(with_ins=ins is not None)
-        ds.PatientName = "^".join((family, given[0] if given else "", " ".join(given[1:]))).rstrip("^")
+        # the names as typed went beside the INS); family^first given name^the others (PS3.5 6.2.1), no typed
+        # sign moving one into another (Patient.dicom_name).
+        ds.PatientName = patient.dicom_name()
         ds.PatientID = ins or patient.local_id or ""
         _issue(ds, None if ins is None else ins_system(ins, training=training))
         ds.PatientBirthDate = patient.birth_date.replace("-", "")

@@ -1,0 +1,89 @@
+"""A DICOM Person Name (PS3.5 6.2, VR PN) is cut by signs: « ^ » parts its components (family^given^middle),
+« = » its component groups (alphabetic=ideographic=phonetic), « \\ » its values; and a component group holds at
+most 64 characters. Found in review: a birth name typed « DUPONT^Jean » (a copy from another program) was
+written into the header Teleavis makes, and a viewer or PACS read « DUPONT » as the family name and « JEAN » as
+the given name: another identity beside this patient's images.
+
+No typed character changes the name's structure: these signs are refused under the name fields (blocking, both
+languages: no name holds them, nor do the INS traits, A–Z, space, hyphen, apostrophe), and a header written for
+a case stored before that has them replaced by a space. A name longer than a component group holds is refused
+at send when the case has DICOM images, never cut: a name cut short is another name."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import pydicom
+import pytest
+
+from app import i18n
+from app.model import Case, CaseImage, Patient
+from app.validation import blocking, validate_identity, validate_images
+from capture.dicom import restamp_dicom
+from capture.pipeline import prepare_image_bytes
+from tests.capture.test_dicom_issuer import _device_file
+
+PATIENT = Patient(family="DUPONT", given=["Marie", "Anne"], birth_date="1950-02-03", sex="female", local_id="D-2291")
+
+
+def _header(patient: Patient) -> pydicom.Dataset:
+    imported = prepare_image_bytes(_device_file(), filename="OD.dcm", specialty="ophthalmology", patient=PATIENT)
+    return pydicom.dcmread(io.BytesIO(restamp_dicom(imported.data, patient)))
+
+
+@pytest.mark.parametrize("sign", ["^", "=", "\\", "\x1b", "\x00", "\u202e"])
+def test_a_sign_typed_in_a_name_never_moves_the_given_name_into_the_family_name(sign: str) -> None:
+    ds = _header(replace(PATIENT, family=f"DUPONT{sign}Jean", given=[f"Marie{sign}Claire", "Anne"]))
+    name = ds.PatientName
+    assert ds["PatientName"].VM == 1
+    assert name.family_name == "DUPONT JEAN"
+    assert name.given_name == "Marie Claire"
+    assert name.middle_name == "Anne"
+    assert not name.ideographic and not name.phonetic
+
+
+@pytest.mark.parametrize("status", ["provisional", "qualified"])
+@pytest.mark.parametrize("field", ["family", "given", "used_name"])
+@pytest.mark.parametrize("sign", ["^", "=", "\\"])
+def test_a_name_sign_of_dicom_is_refused_under_the_field(status: str, field: str, sign: str) -> None:
+    patient = replace(PATIENT, ins="250028512345662", identity_status=status, identity_document="PA")
+    if field == "given":
+        patient = replace(patient, given=[f"Marie{sign}Claire"])
+    else:
+        patient = replace(patient, **{field: f"DUPONT{sign}LEROY"})
+    found = [f for f in blocking(validate_identity(Case(patient=patient))) if f.field == f"patient.{field}"]
+    assert len(found) == 1, found
+    assert f"« {sign} »" in found[0].message
+    assert "images" in found[0].message
+
+
+def test_the_refusal_says_why_in_english_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(i18n, "language", lambda: "en")
+    found = blocking(validate_identity(Case(patient=replace(PATIENT, family="DUPONT^JEAN"))))
+    assert [f.field for f in found] == ["patient.family"]
+    assert "“^”" in found[0].message and "images" in found[0].message
+
+
+LONG = replace(
+    PATIENT,
+    family="DE LA TOUR D'AUVERGNE-LAURAGAIS DE SAINT-EXUPERY",
+    given=["Marie-Christine", "Anne-Sophie", "Jeanne"],
+)
+
+
+def _case(patient: Patient, content_type: str) -> Case:
+    image = CaseImage(content_type=content_type, view="macula", eye="right", modality="OP")
+    return Case(patient=patient, specialty="ophthalmology", images=[image])
+
+
+def test_a_name_longer_than_a_dicom_header_holds_is_refused_at_send_with_dicom_images() -> None:
+    found = [f for f in blocking(validate_images(_case(LONG, "application/dicom"))) if f.field == "patient.family"]
+    assert len(found) == 1, found
+    assert "83" in found[0].message and "64" in found[0].message
+    # A photo carries no name: nothing is said.
+    assert [f for f in validate_images(_case(LONG, "image/jpeg")) if f.field == "patient.family"] == []
+    # 64 characters are written whole.
+    fits = replace(LONG, given=["Marie-Christine"])
+    assert len(str(_header(fits).PatientName)) == 64
+    assert [f for f in validate_images(_case(fits, "application/dicom")) if f.field == "patient.family"] == []
