@@ -74,8 +74,12 @@ class Patient:
         return "^".join(_pn_component(part) for part in parts).rstrip("^")
 
     def full_name(self) -> str:
-        """The birth name as French identity rules write it: family name in capitals, then the given names."""
-        return " ".join(part for part in (self.birth_name(), name_text(" ".join(self.given))) if part)
+        """The birth name as French identity rules write it: family name in capitals, then the given names.
+        A qualified identity by its INS traits, as the platform and the DICOM header get them (:meth:`names_sent`:
+        « OEUVRAY LAETITIA MARIE-ELOISE »): once qualified, the traits shown are the INSi teleservice's (RNIV;
+        found in review, the window, ``case show`` and the PDF showed « ŒUVRAY Lætitia » beside the INS)."""
+        family, given = self.names_sent(with_ins=self.ins_sent())
+        return " ".join(part for part in (family, " ".join(given)) if part)
 
     def used_name_shown(self) -> str:
         """The used name as it is shown beside the birth name, in capitals; empty when none, or when it

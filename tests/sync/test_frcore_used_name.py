@@ -40,21 +40,22 @@ def test_the_used_name_goes_as_a_second_name_and_the_birth_name_is_left_as_it_is
 
 def test_the_names_go_in_capitals_as_the_window_and_the_pdf_show_them(store: Store) -> None:
     """A birth name typed in lower case was shown and printed in capitals but sent as typed: the expert's
-    letter read « N'GUESSAN-LéVêQUE » (a tester's finding). One writing on screen and paper, accents kept; the
-    qualified identity's birth name goes as its INS trait, without them (tests/sync/test_ins_traits.py)."""
+    letter read « N'GUESSAN-LéVêQUE » (a tester's finding). One writing on screen, on paper and sent: a qualified
+    identity's names are its INS traits, without accents, everywhere (tests/sync/test_ins_traits.py,
+    tests/app/test_qualified_traits_shown.py); the used name, no INS trait, in capitals as typed."""
     case = _qualified(store, family=" n'guessan-lévêque ", given=["Awa"], used_name="kouamé")
     bundle = prepare_case(case, REQUESTER).bundle
     official, usual = _patient(bundle)["name"]
     assert official["family"] == "N'GUESSAN-LEVEQUE" and usual["family"] == "KOUAMÉ"
     shown = case.patient.shown_name("fr")
-    assert shown.startswith("N'GUESSAN-LÉVÊQUE Awa") and "KOUAMÉ" in shown, shown
+    assert shown.startswith("N'GUESSAN-LEVEQUE AWA") and "KOUAMÉ" in shown, shown
     assert platform_issues(bundle, national=True) == []
     store.update_case(case)
     printed = " ".join(
         " ".join((page.extract_text() or "").split())
         for page in PdfReader(io.BytesIO(build_report(store, case.id).pdf)).pages
     )
-    assert "N'GUESSAN-LÉVÊQUE Awa" in printed and "KOUAMÉ" in printed
+    assert "N'GUESSAN-LEVEQUE AWA" in printed and "KOUAMÉ" in printed
     assert "guessan" not in printed and "GUESSAN-LéVêQUE" not in printed
 
 
