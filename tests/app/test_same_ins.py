@@ -40,7 +40,8 @@ def test_an_ins_already_standing_for_another_patient_stops_the_case(
     assert "MARTIN" not in refused.err and "1950-02-03" not in refused.err
     shown = run_inprocess(capsys, "case", "show", durand, "--json").json()
     assert any(item["code"] == "patient.ins.elsewhere" for item in shown["checklist"])
-    assert "MARTIN Paul, né(e) le 03/02/1950" in run_inprocess(capsys, "case", "show", durand).out
+    # MARTIN's identity is qualified: named by its INS traits (tests/app/test_qualified_traits_shown.py).
+    assert "MARTIN PAUL, né(e) le 03/02/1950" in run_inprocess(capsys, "case", "show", durand).out
     # While DURAND's qualified file holds it, MARTIN's next case is stopped too: which one is right is
     # for the nurse to check. The same patient in two cases is no conflict.
     again = _import(capsys, tmp_path / "again", 3)
@@ -172,7 +173,7 @@ def test_the_import_says_an_ins_of_another_patient_by_their_case_only(
     with Store.open(teleavis_home) as store:
         case = store.get_case(durand.out.strip())
         messages = [f.message for f in store.checklist(case) if f.code == "patient.ins.elsewhere"]
-    assert messages and "MARTIN Paul, né(e) le 03/02/1950" in messages[0]
+    assert messages and "MARTIN PAUL, né(e) le 03/02/1950" in messages[0]
 
 
 def test_a_photo_listed_twice_in_a_case_file_refuses_it(
@@ -228,7 +229,7 @@ def test_a_parents_number_typed_as_a_childs_ins_is_said_for_what_it_is(
             finding.message
         )
         assert "carte Vitale d'un parent" in finding.message and "téléservice INSi" in finding.message
-    assert "MARTIN Paul, né(e) le 03/02/1950" in named.message and "MARTIN" not in unnamed.message
+    assert "MARTIN PAUL, né(e) le 03/02/1950" in named.message and "MARTIN" not in unnamed.message
 
 
 def test_a_photo_in_a_case_of_the_same_ins_but_other_traits_is_an_identity_conflict(
