@@ -38,6 +38,7 @@ from app.identifiers import (
 from app.model import (
     DERMATOLOGY_VIEWS,
     DISC_SIDE_CHECK,
+    EDITABLE_STATES,
     EYES,
     IDENTITY_DOCUMENTS,
     IDENTITY_STATUSES,
@@ -239,6 +240,42 @@ M.add(
             "{born}) : vérifiez-le dans le dossier du patient.",
             "en": "This file number already belongs to another patient here (case {id}: {name}, born {born}): "
             "check it in the patient's record.",
+        },
+        # The same number on the same patient's traits written apart by a hyphen or an apostrophe in place of a
+        # space (« JEAN-NOEL » / « JEAN NOEL »): two traits to every check (tests/app/test_one_name_rule.py), never
+        # merged; what to correct where, and who corrects a case already sent
+        # (tests/app/test_local_id_written_apart.py).
+        "v.local_id_written": {
+            "fr": "Ce n° de dossier est déjà celui du dossier {id} ({name}, né(e) le {born}), où le nom ou le prénom "
+            "s'écrit autrement : « {theirs} » là-bas, « {ours} » ici. Un trait d'union (prénom composé) et une "
+            "espace (deux prénoms) ne disent pas la même identité : un seul numéro ne part pas sous deux écritures. "
+            "Vérifiez sur la pièce d'identité. Si ce dossier-ci est faux, corrigez-le comme la pièce. {other}",
+            "en": "This file number already belongs to case {id} ({name}, born {born}), where the name or first name "
+            "is written otherwise: “{theirs}” there, “{ours}” here. A hyphen (a composed first name) and a space "
+            "(two first names) are not the same identity: one number does not leave under two writings. Check the "
+            "identity document. If this case is wrong, correct it as the document reads. {other}",
+        },
+        "v.local_id_written_unnamed": {
+            "fr": "Ce n° de dossier est déjà celui du dossier {id} (à voir avec « teleavis case show {id} »), même "
+            "date de naissance, où le nom ou le prénom s'écrit autrement (un trait d'union ou une apostrophe à la "
+            "place d'une espace, ou l'inverse) : un seul numéro ne part pas sous deux écritures. Vérifiez sur la "
+            "pièce d'identité. Si ce dossier-ci est faux, corrigez-le comme la pièce. {other}",
+            "en": "This file number already belongs to case {id} (see “teleavis case show {id}”), same birth date, "
+            "where the name or first name is written otherwise (a hyphen or an apostrophe in place of a space, or "
+            "the reverse): one number does not leave under two writings. Check the identity document. If this case "
+            "is wrong, correct it as the document reads. {other}",
+        },
+        "v.other_case_open": {
+            "fr": "Si c'est l'autre, corrigez-le dans le dossier {id}.",
+            "en": "If the other one is, correct it in case {id}.",
+        },
+        "v.other_case_sent": {
+            "fr": "Si c'est l'autre, il est déjà parti et ne peut plus être corrigé ici : signalez-le à la "
+            "cellule d'identitovigilance de votre structure, qui fait corriger l'identité avec la plateforme. Ce "
+            "dossier attend ici en attendant, rien n'est perdu.",
+            "en": "If the other one is, it has already left and can no longer be corrected here: report it to your "
+            "organisation's identity-vigilance team, who have the identity corrected with the platform. This case "
+            "waits here meanwhile, nothing is lost.",
         },
         # The same, for output that may end in a log or a mail (the command line): the other patient
         # is named by the case only; the window, before the user's eyes, names them.
@@ -1500,11 +1537,49 @@ def same_local_id_elsewhere(case: Case, others: list[Case], *, named: bool = Tru
     """The site's file number of this patient already stands here for a patient of other strict traits:
     a patient sent without the INS is filed on the platform by it, under the other patient's identity.
     ``named`` as for :func:`same_ins_elsewhere`."""
-    return [
-        _elsewhere("patient.local_id", "v.local_id_elsewhere" if named else "v.local_id_elsewhere_unnamed", other)
-        for other in others
-        if _traits(other.patient) != _traits(case.patient)
-    ]
+    out = []
+    for other in others:
+        if _traits(other.patient) == _traits(case.patient):
+            continue
+        written = _written_apart(case.patient, other.patient)
+        if written is None:
+            key = "v.local_id_elsewhere" if named else "v.local_id_elsewhere_unnamed"
+            out.append(_elsewhere("patient.local_id", key, other))
+            continue
+        # Never one patient for that (no merge, nothing let through): said so that the nurse knows which
+        # record to correct, and who corrects one that has left (found in review: no way on was said).
+        ours, theirs = written
+        what = "v.other_case_open" if other.state in EDITABLE_STATES else "v.other_case_sent"
+        key = "v.local_id_written" if named else "v.local_id_written_unnamed"
+        o = other.patient
+        message = M.tr(
+            key,
+            id=other.id[:8],
+            name=o.shown_name(),
+            born=i18n.date_words(o.birth_date) or "?",
+            ours=ours,
+            theirs=theirs,
+            other=M.tr(what, id=other.id[:8]),
+        )
+        out.append(Finding("patient.local_id.elsewhere", "patient.local_id", message, "error"))
+    return out
+
+
+def _written_apart(p: Patient, o: Patient) -> tuple[str, str] | None:
+    """The trait (birth name, else first given name) two records write apart by a hyphen or an apostrophe in
+    place of a space (or the reverse), as each typed it, when that is all that differs (the other traits the
+    same): ``(ours, theirs)``; None otherwise."""
+    if (p.birth_date, p.sex) != (o.birth_date, o.sex):
+        return None
+
+    def loose(text: str) -> str:
+        return " ".join(name_key(text).replace("-", " ").replace("'", " ").split())
+
+    pairs = [(p.family, o.family), (p.given[0] if p.given else "", o.given[0] if o.given else "")]
+    if any(loose(ours) != loose(theirs) for ours, theirs in pairs):
+        return None
+    ours, theirs = next((a, b) for a, b in pairs if name_key(a) != name_key(b))
+    return name_text(ours), name_text(theirs)
 
 
 def image_elsewhere(number: int, other: Case, there: int, *, named: bool = True, window: bool = True) -> Finding:
