@@ -49,6 +49,7 @@ from app.model import (
     SEXES,
     Case,
     CaseImage,
+    CaseState,
     Patient,
     Priority,
     Requester,
@@ -268,6 +269,14 @@ M.add(
         "v.other_case_open": {
             "fr": "Si c'est l'autre, corrigez-le dans le dossier {id}.",
             "en": "If the other one is, correct it in case {id}.",
+        },
+        # A case queued and not yet sent can still be held back (a draft again) and corrected here; it leaves at
+        # the next sync otherwise (found in review: it was said gone, to be reported to identity vigilance).
+        "v.other_case_queued": {
+            "fr": "Si c'est l'autre, il attend de partir : retenez-le avant la prochaine synchronisation (dans le "
+            "dossier {id}, « Retenir le dossier », ou « teleavis case cancel {id} »), puis corrigez-le.",
+            "en": "If the other one is, it is waiting to leave: hold it back before the next synchronisation (in case "
+            "{id}, “Hold the case back”, or “teleavis case cancel {id}”), then correct it.",
         },
         "v.other_case_sent": {
             "fr": "Si c'est l'autre, il est déjà parti et ne peut plus être corrigé ici : signalez-le à la "
@@ -1549,7 +1558,13 @@ def same_local_id_elsewhere(case: Case, others: list[Case], *, named: bool = Tru
         # Never one patient for that (no merge, nothing let through): said so that the nurse knows which
         # record to correct, and who corrects one that has left (found in review: no way on was said).
         ours, theirs = written
-        what = "v.other_case_open" if other.state in EDITABLE_STATES else "v.other_case_sent"
+        what = (
+            "v.other_case_open"
+            if other.state in EDITABLE_STATES
+            else "v.other_case_queued"
+            if other.state == CaseState.QUEUED
+            else "v.other_case_sent"
+        )
         key = "v.local_id_written" if named else "v.local_id_written_unnamed"
         o = other.patient
         message = M.tr(

@@ -48,3 +48,13 @@ def test_another_patient_under_the_number_is_said_as_before() -> None:
     other = _case("bbbbbbbb-2", "PIERRE", CaseState.SENT)
     (found,) = blocking(same_local_id_elsewhere(ours, [other]))
     assert "vérifiez-le dans le dossier du patient" in found.message
+
+
+def test_a_queued_case_holding_the_number_is_said_held_back_then_corrected_not_gone() -> None:
+    """Found in review: a case queued and not yet sent was said « déjà parti », to be reported to identity
+    vigilance; it can still be held back (a draft again) and corrected here, and it leaves at the next sync."""
+    ours, theirs = _case("aaaaaaaa-1", "Jean-Noël"), _case("bbbbbbbb-2", "JEAN NOEL", CaseState.QUEUED)
+    (found,) = blocking(same_local_id_elsewhere(ours, [theirs]))
+    text = found.message
+    assert "déjà parti" not in text and "identitovigilance" not in text, text
+    assert "Retenir le dossier" in text and "teleavis case cancel bbbbbbbb" in text, text
