@@ -58,3 +58,13 @@ def test_a_queued_case_holding_the_number_is_said_held_back_then_corrected_not_g
     text = found.message
     assert "déjà parti" not in text and "identitovigilance" not in text, text
     assert "Retenir le dossier" in text and "teleavis case cancel bbbbbbbb" in text, text
+
+
+def test_another_birth_date_is_another_patient_not_a_writing() -> None:
+    """A hyphen apart and another birth date: two patients under one number, said as before (never « même date de
+    naissance », « s'écrit autrement »)."""
+    ours = _case("aaaaaaaa-1", "Jean-Noël")
+    other = _case("bbbbbbbb-2", "JEAN NOEL", CaseState.SENT)
+    other.patient.birth_date = "1951-02-03"
+    (found,) = blocking(same_local_id_elsewhere(ours, [other]))
+    assert "vérifiez-le dans le dossier du patient" in found.message and "autrement" not in found.message

@@ -87,3 +87,11 @@ def test_a_name_longer_than_a_dicom_header_holds_is_refused_at_send_with_dicom_i
     fits = replace(LONG, given=["Marie-Christine"])
     assert len(str(_header(fits).PatientName)) == 64
     assert [f for f in validate_images(_case(fits, "application/dicom")) if f.field == "patient.family"] == []
+
+
+def test_one_character_over_is_refused() -> None:
+    """65 characters, the first over PS3.5's 64, with the « ^ » separators counted."""
+    over = replace(LONG, given=["Marie-Christinee"])
+    assert len(over.dicom_name()) == 65
+    found = [f for f in blocking(validate_images(_case(over, "application/dicom"))) if f.field == "patient.family"]
+    assert len(found) == 1 and "65" in found[0].message, found
