@@ -50,8 +50,10 @@ def test_a_name_sign_of_dicom_is_refused_under_the_field(status: str, field: str
     patient = replace(PATIENT, ins="250028512345662", identity_status=status, identity_document="PA")
     if field == "given":
         patient = replace(patient, given=[f"Marie{sign}Claire"])
+    elif field == "family":
+        patient = replace(patient, family=f"DUPONT{sign}LEROY")
     else:
-        patient = replace(patient, **{field: f"DUPONT{sign}LEROY"})
+        patient = replace(patient, used_name=f"DUPONT{sign}LEROY")
     found = [f for f in blocking(validate_identity(Case(patient=patient))) if f.field == f"patient.{field}"]
     assert len(found) == 1, found
     assert f"« {sign} »" in found[0].message
