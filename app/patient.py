@@ -98,9 +98,15 @@ class Patient:
         return M.tr("name.with_used", name=name, used=used)
 
     def initials(self) -> str:
-        """Initials only, as the worklist shows them (``M.P.``)."""
-        family = self.family.strip()[:1].upper()
-        given = self.given[0].strip()[:1].upper() if self.given and self.given[0].strip() else ""
+        """Initials only, as the worklist shows them (``M.P.``): of the name shown (:meth:`full_name`), a qualified
+        identity's INS traits (« O.L. » beside « OEUVRAY LAETITIA »; found in review: « Œ.L. »)."""
+        family, first = self.family, self.given[0] if self.given else ""
+        if self.ins_sent():
+            from app.identifiers import ins_trait
+
+            family, first = ins_trait(family), ins_trait(first)
+        family = family.strip()[:1].upper()
+        given = first.strip()[:1].upper()
         return ".".join(part for part in (family, given) if part) + ("." if family or given else "")
 
     def same_person(self, other: Patient) -> bool:

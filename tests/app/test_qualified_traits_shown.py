@@ -58,3 +58,12 @@ def test_case_show_and_the_pdf_show_the_ins_traits(teleavis_home: Path, capsys: 
     assert "LÉVÊQUE" in text
     [line] = [line for line in run_inprocess(capsys, "case", "show", case_id).out.splitlines() if "Patient" in line]
     assert f"Patient : {TRAITS} (nom utilisé : LÉVÊQUE), " in line, line
+
+
+def test_the_initials_are_those_of_the_name_shown() -> None:
+    """The worklist shows the initials until the names can be read, and ``case list`` always: of a qualified
+    identity, those of its INS traits (« O.L. » beside « OEUVRAY LAETITIA », not « Œ.L. »); else as typed."""
+    assert QUALIFIED.initials() == "O.L."
+    assert replace(QUALIFIED, family="Éluard", given=["Ærø"]).initials() == "E.A."
+    assert replace(QUALIFIED, identity_status="validated").initials() == "Œ.L."
+    assert replace(QUALIFIED, identity_status="provisional", family=" martin", given=["", "Paul"]).initials() == "M."
