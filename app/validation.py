@@ -104,6 +104,14 @@ M.add(
             "would make a first name read as the family name (or the reverse): remove it (a name is written with "
             "letters, spaces, hyphens, apostrophes). Nothing saved is lost.",
         },
+        # The used name, which no DICOM header Teleavis writes holds (Patient.dicom_name): refused all the same, with
+        # no DICOM reason (found in review: the nurse read that it would make a first name read as the family name).
+        "v.name_pn_signs": {
+            "fr": "{what} contient « {signs} », qui ne s'écrit pas dans un nom : retirez-le (un nom s'écrit avec des "
+            "lettres, des espaces, des traits d'union, des apostrophes). Rien de ce qui est enregistré n'est perdu.",
+            "en": "{what} holds “{signs}”, which is not written in a name: remove it (a name is written with letters, "
+            "spaces, hyphens, apostrophes). Nothing saved is lost.",
+        },
         "v.name_dicom_length": {
             "fr": "Le nom et les prénoms du patient font {n} caractères dans l'en-tête des images DICOM, qui n'en "
             "admet que {most} : ils ne peuvent pas y être écrits sans être coupés, et un nom coupé est un autre nom. "
@@ -800,7 +808,7 @@ def validate_identity(case: Case, today: date | None = None) -> list[Finding]:
                 _f(
                     f"patient.{field}.signs",
                     f"patient.{field}",
-                    "v.name_dicom_signs",
+                    "v.name_pn_signs" if field == "used_name" else "v.name_dicom_signs",
                     "error",
                     what=what,
                     signs=pn_signs,

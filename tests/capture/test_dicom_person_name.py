@@ -57,7 +57,8 @@ def test_a_name_sign_of_dicom_is_refused_under_the_field(status: str, field: str
     found = [f for f in blocking(validate_identity(Case(patient=patient))) if f.field == f"patient.{field}"]
     assert len(found) == 1, found
     assert f"« {sign} »" in found[0].message
-    assert "images" in found[0].message
+    # (the used name is in no DICOM header: its refusal gives no DICOM reason)
+    assert ("images" in found[0].message) == (field != "used_name")
 
 
 def test_the_refusal_says_why_in_english_too(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -97,3 +98,12 @@ def test_one_character_over_is_refused() -> None:
     assert len(over.dicom_name()) == 65
     found = [f for f in blocking(validate_images(_case(over, "application/dicom"))) if f.field == "patient.family"]
     assert len(found) == 1 and "65" in found[0].message, found
+
+
+def test_the_used_name_which_no_dicom_header_holds_is_refused_without_a_dicom_reason() -> None:
+    """Found in review: a « ^ » in the used name was refused as making « a first name read as the family name »
+    in the DICOM images, which never hold the used name (``Patient.dicom_name``): the nurse read a false reason."""
+    patient = replace(PATIENT, used_name="LEROY^MARTIN")
+    assert "LEROY" not in patient.dicom_name()
+    (found,) = [f for f in blocking(validate_identity(Case(patient=patient))) if f.field == "patient.used_name"]
+    assert "« ^ »" in found.message and "DICOM" not in found.message and "prénom" not in found.message, found
