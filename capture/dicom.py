@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import pydicom
 from pydicom.dataset import Dataset
+from pydicom.encaps import generate_frames
 from pydicom.errors import BytesLengthException, InvalidDicomError
 from pydicom.pixels.decoders.base import get_decoder
 from pydicom.pixels.processing import apply_color_lut, convert_color_space
@@ -42,7 +43,7 @@ from capture import messages
 from capture.cv import cv2
 from capture.deidentify import allowed_copy
 from capture.importer import RGB, check_pixels
-from capture.sniff import MAX_BYTES
+from capture.sniff import MAX_BYTES, j2k_size, jpeg_size
 
 OP_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.77.1.5.1"
 VL_PHOTO_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.77.1.4"
@@ -164,8 +165,10 @@ _UNDEFINED_LENGTH = 0xFFFFFFFF
 
 
 #: What pydicom raises on a file cut short or damaged: its own errors beside Python's (a value cut in
-#: the middle makes struct.error, or BytesLengthException, neither a ValueError).
+#: the middle makes struct.error, or BytesLengthException, neither a ValueError; an element's VR damaged
+#: into none the standard has makes NotImplementedError when the element is read).
 READ_ERRORS = (
+    NotImplementedError,
     InvalidDicomError,
     OSError,
     ValueError,
@@ -201,6 +204,11 @@ def read_dicom(data: bytes, *, name: str, specialty: str = "") -> DicomImage:
         warnings.simplefilter("always")
         try:
             ds = pydicom.dcmread(io.BytesIO(whole))
+            # pydicom reads an element's value when it is first asked for: one damaged (a VR no standard
+            # has) raised NotImplementedError later, out of this refusal, when its device's name was read
+            # (found by damaging files). Every element is read here, once.
+            for _element in ds.iterall():
+                pass
             cut_short = any("end of file" in str(warning.message).lower() for warning in caught)
             if "PixelData" not in ds:
                 # An image header without its pixels, or a file that ends early (in its file meta too),
@@ -220,6 +228,12 @@ def read_dicom(data: bytes, *, name: str, specialty: str = "") -> DicomImage:
             raise messages.rejected("dicom-no-uid", name=name)
         # One frame is decoded (the first: checked and shown); a series of small frames is no large image.
         check_pixels(name, cols, rows)
+        declared = _frame_declared_size(ds, frames)
+        if declared is not None and declared[0] * declared[1] > cols * rows:
+            # A frame whose JPEG or JPEG 2000 says it is larger than the header's image: refused before its
+            # decoder makes all of it (a 2 KB file whose J2K frame said 13 000 × 13 000 took 3.2 GB and 12 s of
+            # the window's process, found by damaging files, to be refused as damaged after all).
+            raise messages.rejected("damaged", name=name)
         try:
             pixels = _first_frame(ds, frames)
         except NotImplementedError as exc:
@@ -298,6 +312,19 @@ def _uid(ds: Dataset, keyword: str, meta_keyword: str) -> bool:
 
 #: The photometric interpretations of a JPEG's own colours (JFIF's full-range YCbCr), which pydicom decodes raw.
 _YBR = frozenset({"YBR_FULL", "YBR_FULL_422"})
+
+
+def _frame_declared_size(ds: Dataset, frames: int) -> tuple[int, int] | None:
+    """The width and height a compressed file's first frame declares in its own header (a JPEG's frame
+    header, a JPEG 2000's SIZ), read without decoding it; ``None`` for native pixels or when not found."""
+    syntax = UID(str(getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", "") or ""))
+    if not syntax.is_valid or not syntax.is_encapsulated:
+        return None
+    try:
+        frame = next(generate_frames(ds.PixelData, number_of_frames=frames), b"")
+    except (*READ_ERRORS, AttributeError, StopIteration):
+        return None
+    return jpeg_size(frame) if frame[:2] == b"\xff\xd8" else j2k_size(frame)
 
 
 def _first_frame(ds: Dataset, frames: int) -> np.ndarray[Any, Any]:

@@ -76,6 +76,12 @@ class DecodedImage:
     cmyk: bool = False
 
 
+#: What Pillow's readers raise on a damaged file. Its AVIF plugin (libavif) raises RuntimeError, at the
+#: open (« Missing or empty image item ») and at the decode (« Decoding of color planes failed »): found by
+#: damaging AVIF files, it went past the import's refusal as an error of the program.
+DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, RuntimeError)
+
+
 def check_pixels(name: str, width: int, height: int, limit: int = MAX_PIXELS) -> None:
     """Refuse a declared size over ``limit`` pixels before anything is decoded."""
     if width <= 0 or height <= 0:
@@ -109,7 +115,7 @@ def _open(data: bytes, name: str, fmt: Format) -> tuple[Image.Image, PhotoFacts,
             raise messages.rejected(
                 "too-many-pixels", name=name, mp=f"> {limit // 1_000_000}", limit=limit // 1_000_000
             ) from exc
-        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        except DECODE_ERRORS as exc:
             raise messages.rejected("damaged", name=name) from exc
         finally:
             Image.MAX_IMAGE_PIXELS = pillow_limit
@@ -351,7 +357,7 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
         try:
             if netpbm is None:
                 image.load()
-        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        except DECODE_ERRORS as exc:
             raise messages.rejected("damaged", name=name) from exc
         orientation = facts.orientation
         if fmt == "tiff" and image.getexif().get(ORIENTATION_TAG, 1) in (None, 1):

@@ -122,6 +122,16 @@ def png_size(data: bytes) -> tuple[int, int] | None:
     return width, height
 
 
+def j2k_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from a JPEG 2000 codestream's SIZ marker (its image area less its offset), or
+    ``None`` when it has none where the standard puts it (right after the codestream's start)."""
+    at = data.find(_J2K_START)
+    if at < 0 or at + 24 > len(data):
+        return None
+    width, height, left, top = struct.unpack(">IIII", data[at + 8 : at + 24])
+    return (width - left, height - top) if width > left and height > top else None
+
+
 def j2k_reversible(data: bytes) -> bool:
     """Whether a JPEG 2000 file (or bare codestream) was compressed without loss: the wavelet of its main
     header's coding style (COD) is the reversible 5-3 one. ``False`` when that cannot be read."""

@@ -117,6 +117,7 @@ def taken_at(path: pathlib.Path) -> datetime | None:
     from PIL import Image
 
     from capture.heif_child import MAX_FILE_BYTES, heif_photo_facts
+    from capture.importer import DECODE_ERRORS
     from capture.metadata import photo_facts
     from capture.sniff import sniff
 
@@ -136,7 +137,8 @@ def taken_at(path: pathlib.Path) -> datetime | None:
                 handle.seek(0)
                 with Image.open(handle) as image:
                     captured = photo_facts(image).captured_at
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except (*DECODE_ERRORS, Image.DecompressionBombError):
+        # (A damaged AVIF made Pillow raise RuntimeError here: the device folder's list did not open.)
         return None
     try:
         return datetime.fromisoformat(captured[:19]) if captured and len(captured) >= 19 else None

@@ -1,0 +1,183 @@
+"""Damaged files that the decoders running in this process (Pillow's AVIF, TIFF, WebP, JPEG 2000; pydicom)
+turned into an error of the program instead of the import's refusal, or into gigabytes of memory.
+
+Found by damaging valid files many ways (cut short, bytes changed in the header and the data, huge sizes in
+the header, tiles and fragments of no length or of a huge one: 4 900 files, each imported in a process of its
+own, measured for death by signal, more than 20 s, or memory). None of these decoders died, hung or ran
+past its memory there; what these tests hold is what was wrong:
+
+- a damaged AVIF made Pillow raise RuntimeError (at the open, and at the decode), not an error the import
+  refuses: the device folder's list (which reads each photo's date) did not open, and the import failed as
+  a fault of the program;
+- a DICOM element whose VR was damaged made pydicom raise NotImplementedError when it was first read, after
+  the file was taken (the device's name);
+- a 2 KB DICOM whose JPEG 2000 frame said 13 000 × 13 000 pixels (its header 400 × 400) took 3.2 GB and
+  12 s of CPU of the window's process to be refused as damaged after all.
+
+The offsets in ``retina.avif`` were found by changing each of its first 400 bytes to 0x00, 0xFF and 0x01
+and opening it with Pillow: the first offset of each kind of RuntimeError."""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from app.errors import ImageRejected
+from capture import messages
+from capture.pipeline import prepare_image_bytes
+from tests.support import dicom as device
+
+ROOT = Path(__file__).resolve().parents[2]
+AVIF = ROOT / "tests" / "fixtures" / "damaged" / "retina.avif"
+
+#: (offset, new byte) in retina.avif, and what Pillow raised there.
+AVIF_DAMAGES = {
+    "Missing or empty image item (at the open)": (81, 0x00),
+    "Decoding of color planes failed": (115, 0x00),
+    "Not implemented": (209, 0x00),
+    "Conversion from YUV failed": (241, 0xFF),
+}
+
+
+def damaged(data: bytes, at: int, value: int) -> bytes:
+    changed = bytearray(data)
+    changed[at] = value
+    return bytes(changed)
+
+
+def refusal(name: str) -> str:
+    return str(messages.rejected("damaged", name=name))
+
+
+def test_the_avif_before_its_damage_imports() -> None:
+    prepared = prepare_image_bytes(AVIF.read_bytes(), filename="retina.avif", specialty="ophthalmology")
+    assert (prepared.width, prepared.height) == (400, 400)
+
+
+@pytest.mark.parametrize("what", list(AVIF_DAMAGES))
+def test_a_damaged_avif_is_refused_in_words(what: str) -> None:
+    data = damaged(AVIF.read_bytes(), *AVIF_DAMAGES[what])
+    with pytest.raises(ImageRejected) as raised:
+        prepare_image_bytes(data, filename="IMG_0042.avif", specialty="dermatology")
+    assert str(raised.value) == refusal("IMG_0042.avif")
+    assert "incomplète ou abîmée" in str(raised.value)
+
+
+def test_a_damaged_avif_in_the_device_folder_has_no_date(tmp_path: Path) -> None:
+    """The device folder's list reads each photo's date when it opens: a damaged AVIF has none, the list opens."""
+    from ui.capture_folder import earlier_session, taken_at
+
+    bad = tmp_path / "IMG_0042.avif"
+    bad.write_bytes(damaged(AVIF.read_bytes(), *AVIF_DAMAGES["Missing or empty image item (at the open)"]))
+    good = tmp_path / "retina.avif"
+    good.write_bytes(AVIF.read_bytes())
+    assert taken_at(bad) is None
+    assert earlier_session([bad, good]) == {}
+
+
+def retinograph_with_vr(element: bytes, vr: bytes) -> bytes:
+    """A retinograph DICOM (explicit VR) whose ``element`` (its tag's 4 bytes) has the VR ``vr``."""
+    data = bytearray(device.retinograph([np.full((64, 64, 3), 90, np.uint8)]))
+    at = data.find(element, 132)
+    assert at > 0
+    data[at + 4 : at + 6] = vr
+    return bytes(data)
+
+
+def test_a_dicom_with_a_damaged_element_is_refused_in_words() -> None:
+    """(0008,0070) Manufacturer with the VR « L\\xff »: pydicom read it only when the device's name was asked."""
+    data = retinograph_with_vr(b"\x08\x00\x70\x00", b"L\xff")
+    with pytest.raises(ImageRejected) as raised:
+        prepare_image_bytes(data, filename="OD.dcm", specialty="ophthalmology")
+    assert str(raised.value) == refusal("OD.dcm")
+
+
+def test_a_dicom_with_a_damaged_patient_element_in_the_device_folder_says_no_patient(tmp_path: Path) -> None:
+    """The device folder's list reads whom each DICOM was recorded for: a damaged patient's name says nobody."""
+    from capture.watch import recorded_patient
+
+    path = tmp_path / "OD.dcm"
+    path.write_bytes(retinograph_with_vr(b"\x10\x00\x10\x00", b"L\xff"))  # (0010,0010) PatientName
+    assert recorded_patient(path) is None
+
+
+def j2k_retinograph(claimed: int) -> bytes:
+    """A 400 × 400 retinograph in JPEG 2000 whose frame's SIZ says ``claimed`` × ``claimed`` (one tile)."""
+    from pydicom import dcmread
+    from pydicom.encaps import encapsulate
+    from pydicom.uid import JPEG2000Lossless
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), (120, 60, 30)).save(out, "JPEG2000", irreversible=False, no_jp2=True)
+    frame = bytearray(out.getvalue())
+    siz = frame.find(b"\xff\x51")
+    struct.pack_into(">IIIIII", frame, siz + 6, claimed, claimed, 0, 0, claimed, claimed)
+    ds = dcmread(io.BytesIO(device.retinograph([np.zeros((400, 400, 3), np.uint8)])))
+    ds.file_meta.TransferSyntaxUID = JPEG2000Lossless
+    ds.PhotometricInterpretation = "RGB"
+    ds.PixelData = encapsulate([bytes(frame)])
+    ds["PixelData"].VR = "OB"
+    saved = io.BytesIO()
+    ds.save_as(saved, enforce_file_format=True)
+    return saved.getvalue()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the peak memory is read with the resource module")
+def test_a_dicom_whose_frame_says_more_pixels_than_its_header_is_refused_before_it_is_decoded(tmp_path: Path) -> None:
+    """Its frame's JPEG 2000 says 8 000 × 8 000 (its header 400 × 400): refused as damaged, and without decoding
+    (OpenJPEG made the whole claimed image first: 1.2 GB and 3.5 s of CPU here, 3.2 GB for 13 000 × 13 000).
+    Run apart, its own peak memory measured."""
+    path = tmp_path / "OD.dcm"
+    path.write_bytes(j2k_retinograph(8000))
+    code = (
+        "import pathlib, resource\n"
+        "from app.errors import ImageRejected\n"
+        "from capture.pipeline import prepare_image_bytes\n"
+        "import capture.dicom, pydicom.pixels.decoders.pillow\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "try:\n"
+        f"    data = pathlib.Path({str(path)!r}).read_bytes()\n"
+        "    prepare_image_bytes(data, filename='OD.dcm', specialty='ophthalmology')\n"
+        "except ImageRejected as exc:\n"
+        "    print('REFUSED', exc)\n"
+        "print('GREW_MB', (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), LANG="fr_FR.UTF-8"),
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "REFUSED L'image « OD.dcm » est incomplète ou abîmée" in done.stdout
+    grew = int(done.stdout.rsplit("GREW_MB", 1)[1])
+    assert grew < 100, f"{grew} MB for a 400 x 400 image"
+
+
+def test_a_dicom_in_jpeg_2000_of_its_header_size_still_imports() -> None:
+    """The same file, its frame's size its header's: decoded (the check compares sizes, it refuses no J2K)."""
+    from pydicom import dcmread
+    from pydicom.encaps import encapsulate
+    from pydicom.uid import JPEG2000Lossless
+
+    out = io.BytesIO()
+    Image.new("RGB", (400, 400), (120, 60, 30)).save(out, "JPEG2000", irreversible=False, no_jp2=True)
+    ds = dcmread(io.BytesIO(device.retinograph([np.zeros((400, 400, 3), np.uint8)])))
+    ds.file_meta.TransferSyntaxUID = JPEG2000Lossless
+    ds.PhotometricInterpretation = "RGB"
+    ds.PixelData = encapsulate([out.getvalue()])
+    ds["PixelData"].VR = "OB"
+    saved = io.BytesIO()
+    ds.save_as(saved, enforce_file_format=True)
+    prepared = prepare_image_bytes(saved.getvalue(), filename="OD.dcm", specialty="ophthalmology")
+    assert (prepared.width, prepared.height) == (400, 400)
