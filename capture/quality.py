@@ -493,7 +493,10 @@ def photo_blur(luma: Image8) -> float:
     for share in CENTRE_SHARES:
         rows = slice(round(height * (1 - share) / 2), round(height * (1 + share) / 2))
         cols = slice(round(width * (1 - share) / 2), round(width * (1 + share) / 2))
-        middle, seen = _edge_blur(np.ascontiguousarray(luma[rows, cols]))
+        part = np.ascontiguousarray(luma[rows, cols])
+        if part.size == 0:  # (an image 2 pixels high or wide: its middle has no row; OpenCV's blur raised on it)
+            continue
+        middle, seen = _edge_blur(part)
         if seen >= max(directions, CENTRE_DIRECTIONS) and middle <= whole * CENTRE_SHARPER:
             blur = min(blur, middle)
     return blur

@@ -181,3 +181,13 @@ def test_a_dicom_in_jpeg_2000_of_its_header_size_still_imports() -> None:
     ds.save_as(saved, enforce_file_format=True)
     prepared = prepare_image_bytes(saved.getvalue(), filename="OD.dcm", specialty="ophthalmology")
     assert (prepared.width, prepared.height) == (400, 400)
+
+
+@pytest.mark.parametrize("size", [(2, 2), (480, 2), (2, 360)])
+def test_an_image_two_pixels_high_or_wide_is_not_an_error_of_the_program(size: tuple[int, int]) -> None:
+    """A damaged AVIF that still decoded, 2 × 360 pixels: the quality checks took the middle of its 2 columns,
+    none, and OpenCV's blur raised on it (an error of the program at the import). Any such image did."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (100, 80, 60)).save(out, "PNG")
+    prepared = prepare_image_bytes(out.getvalue(), filename="x.png", specialty="dermatology")
+    assert (prepared.width, prepared.height) == size
