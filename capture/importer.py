@@ -377,7 +377,12 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
             if fmt == "jpeg" and (closed_after_a_cut(pixels) or (not full and _coded_data_amiss(data, pixels))):
                 raise messages.rejected("damaged", name=name)
             rgb = upright(pixels, orientation)
-        pages = int(getattr(image, "n_frames", 1) or 1) if fmt in ("tiff", "webp", "gif") else 1
+        try:
+            pages = int(getattr(image, "n_frames", 1) or 1) if fmt in ("tiff", "webp", "gif") else 1
+        except (*DECODE_ERRORS, TypeError, KeyError) as exc:
+            # Counting a TIFF's pages reads each page's header: one without its size (a damaged later page) made
+            # Pillow raise TypeError, an error of the program at the import (found by damaging files).
+            raise messages.rejected("damaged", name=name) from exc
         lossy = (
             fmt == "jpeg"
             or (fmt == "tiff" and image.info.get("compression") in ("jpeg", "tiff_jpeg"))

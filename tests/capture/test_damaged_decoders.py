@@ -2,13 +2,14 @@
 turned into an error of the program instead of the import's refusal, or into gigabytes of memory.
 
 Found by damaging valid files many ways (cut short, bytes changed in the header and the data, huge sizes in
-the header, tiles and fragments of no length or of a huge one: 4 900 files, each imported in a process of its
+the header, tiles and fragments of no length or of a huge one: 3 400 files, each imported in a process of its
 own, measured for death by signal, more than 20 s, or memory). None of these decoders died, hung or ran
 past its memory there; what these tests hold is what was wrong:
 
 - a damaged AVIF made Pillow raise RuntimeError (at the open, and at the decode), not an error the import
   refuses: the device folder's list (which reads each photo's date) did not open, and the import failed as
   a fault of the program;
+- a TIFF whose later page had lost its size made Pillow raise TypeError when its pages were counted;
 - a DICOM element whose VR was damaged made pydicom raise NotImplementedError when it was first read, after
   the file was taken (the device's name);
 - a 2 KB DICOM whose JPEG 2000 frame said 13 000 × 13 000 pixels (its header 400 × 400) took 3.2 GB and
@@ -191,3 +192,20 @@ def test_an_image_two_pixels_high_or_wide_is_not_an_error_of_the_program(size: t
     Image.new("RGB", size, (100, 80, 60)).save(out, "PNG")
     prepared = prepare_image_bytes(out.getvalue(), filename="x.png", specialty="dermatology")
     assert (prepared.width, prepared.height) == size
+
+
+def test_a_tiff_whose_second_page_has_no_width_is_refused_in_words() -> None:
+    """Its pages are counted (the import says when only the first is taken): reading the damaged second page's
+    header made Pillow raise TypeError (« Missing dimensions »), an error of the program at the import."""
+    out = io.BytesIO()
+    pages = [Image.new("RGB", (64, 48), colour) for colour in ((10, 20, 30), (90, 20, 30))]
+    pages[0].save(out, "TIFF", save_all=True, append_images=pages[1:])
+    data = bytearray(out.getvalue())
+    first = struct.unpack_from("<I", data, 4)[0]
+    second = struct.unpack_from("<I", data, first + 2 + 12 * struct.unpack_from("<H", data, first)[0])[0]
+    entries = [second + 2 + 12 * k for k in range(struct.unpack_from("<H", data, second)[0])]
+    (width,) = [at for at in entries if struct.unpack_from("<H", data, at)[0] == 256]  # ImageWidth
+    struct.pack_into("<H", data, width, 255)  # (a tag no reader knows: the page has no width)
+    with pytest.raises(ImageRejected) as raised:
+        prepare_image_bytes(bytes(data), filename="scan.tif", specialty="dermatology")
+    assert str(raised.value) == refusal("scan.tif")
