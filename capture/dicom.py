@@ -207,8 +207,7 @@ def read_dicom(data: bytes, *, name: str, specialty: str = "") -> DicomImage:
             # pydicom reads an element's value when it is first asked for: one damaged (a VR no standard
             # has) raised NotImplementedError later, out of this refusal, when its device's name was read
             # (found by damaging files). Every element is read here, once.
-            for _element in ds.iterall():
-                pass
+            _read_every_element(ds)
             cut_short = any("end of file" in str(warning.message).lower() for warning in caught)
             if "PixelData" not in ds:
                 # An image header without its pixels, or a file that ends early (in its file meta too),
@@ -314,17 +313,45 @@ def _uid(ds: Dataset, keyword: str, meta_keyword: str) -> bool:
 _YBR = frozenset({"YBR_FULL", "YBR_FULL_422"})
 
 
+def _read_every_element(ds: Dataset) -> None:
+    """Read each element's value (in sequences too), so that a damaged one is refused here. A device's private
+    element that cannot be read (its VR is none the standard has: devices write odd private tags) is dropped
+    instead: it is never kept (the copy keeps only the allow-listed attributes) and is no damage to the image."""
+    for tag in list(ds.keys()):
+        try:
+            element = ds[tag]
+            if element.VR == "SQ":
+                for item in element.value or []:
+                    _read_every_element(item)
+        except READ_ERRORS:
+            if not tag.is_private:
+                raise
+            del ds[tag]
+
+
+#: The transfer syntaxes whose frames are JPEG streams, and those whose frames are JPEG 2000 codestreams (or
+#: JP2 files): the frame-size check reads a size only where the frame is one (an RLE frame's bytes are pixels).
+_JPEG_FRAMES = frozenset(
+    {"1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70"}
+)
+_J2K_FRAMES = frozenset(
+    {"1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91", "1.2.840.10008.1.2.4.92", "1.2.840.10008.1.2.4.93"}
+)
+
+
 def _frame_declared_size(ds: Dataset, frames: int) -> tuple[int, int] | None:
     """The width and height a compressed file's first frame declares in its own header (a JPEG's frame
     header, a JPEG 2000's SIZ), read without decoding it; ``None`` for native pixels or when not found."""
-    syntax = UID(str(getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", "") or ""))
-    if not syntax.is_valid or not syntax.is_encapsulated:
+    syntax = str(getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", "") or "")
+    if syntax not in _JPEG_FRAMES and syntax not in _J2K_FRAMES:
         return None
     try:
         frame = next(generate_frames(ds.PixelData, number_of_frames=frames), b"")
     except (*READ_ERRORS, AttributeError, StopIteration):
         return None
-    return jpeg_size(frame) if frame[:2] == b"\xff\xd8" else j2k_size(frame)
+    if syntax in _JPEG_FRAMES:
+        return jpeg_size(frame) if frame[:2] == b"\xff\xd8" else None
+    return j2k_size(frame)
 
 
 def _first_frame(ds: Dataset, frames: int) -> np.ndarray[Any, Any]:

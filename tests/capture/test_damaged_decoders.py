@@ -209,3 +209,57 @@ def test_a_tiff_whose_second_page_has_no_width_is_refused_in_words() -> None:
     with pytest.raises(ImageRejected) as raised:
         prepare_image_bytes(bytes(data), filename="scan.tif", specialty="dermatology")
     assert str(raised.value) == refusal("scan.tif")
+
+
+def rle_retinograph_whose_pixels_hold_a_j2k_start() -> bytes:
+    """A valid grey RLE Lossless retinograph whose pixels, by chance, hold the bytes that begin a JPEG 2000
+    codestream and a size larger than the image (FF 4F FF 51, then what would be its SIZ): bytes an image of
+    a few megabytes may hold anywhere. No two bytes alike in a row, so RLE keeps them as they are."""
+    from pydicom import dcmread
+    from pydicom.uid import ExplicitVRLittleEndian, RLELossless
+
+    pixels = np.random.default_rng(7).integers(0, 255, (64, 64), dtype=np.uint8)
+    chance = bytes.fromhex("ff4fff51002f010210203040112131410102030405060708")
+    pixels[10, : len(chance)] = np.frombuffer(chance, np.uint8)
+    ds = dcmread(io.BytesIO(device.retinograph([np.zeros((8, 8, 3), np.uint8)])))
+    ds.Rows, ds.Columns, ds.SamplesPerPixel, ds.PhotometricInterpretation = 64, 64, 1, "MONOCHROME2"
+    del ds.PlanarConfiguration
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.PixelData = pixels.tobytes()
+    ds.compress(RLELossless, pixels)
+    assert chance in bytes(ds.PixelData)
+    saved = io.BytesIO()
+    ds.save_as(saved, enforce_file_format=True)
+    return saved.getvalue()
+
+
+def test_an_rle_dicom_whose_pixels_hold_a_j2k_start_still_imports() -> None:
+    """The frame-size check reads a JPEG 2000 size only in a JPEG 2000 file: in an RLE one it took the pixels'
+    bytes for a codestream of 253 million pixels wide and refused a valid retinograph as damaged."""
+    image = prepare_image_bytes(
+        rle_retinograph_whose_pixels_hold_a_j2k_start(), filename="OD.dcm", specialty="ophthalmology"
+    )
+    assert image.width == image.height == 64
+
+
+def retinograph_with_private_vr(vr: bytes) -> bytes:
+    """A retinograph with a device's private element (0009,1010) whose VR is ``vr``, as some devices write."""
+    from pydicom import dcmread
+
+    ds = dcmread(io.BytesIO(device.retinograph([np.full((64, 64, 3), 90, np.uint8)])))
+    ds.private_block(0x0009, "ACME FUNDUS", create=True).add_new(0x10, "LO", "MARKERVALUE1")
+    out = io.BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+    data = bytearray(out.getvalue())
+    at = data.find(b"LO\x0c\x00MARKERVALUE1")
+    assert at > 0
+    data[at : at + 2] = vr
+    return bytes(data)
+
+
+@pytest.mark.parametrize("vr", [b"XX", b"L\xff"])
+def test_a_retinograph_whose_private_element_has_an_odd_vr_still_imports(vr: bytes) -> None:
+    """A device's private element is never kept (the copy keeps only what the allow-list names): one whose VR
+    no standard has is no damage to the image. Reading every element up front refused the retinograph."""
+    image = prepare_image_bytes(retinograph_with_private_vr(vr), filename="OD.dcm", specialty="ophthalmology")
+    assert image.width == image.height == 64
