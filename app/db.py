@@ -15,11 +15,10 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app import contexts
+from app import clock, contexts
 from app import messages as M
 from app.errors import StorageError
 from app.fsutil import no_space_left, storage_error, write_over, written_over_after
@@ -1095,7 +1094,7 @@ def migrate(
 
         # Its own name: two commands started at once on an older base each take one (a name to the
         # second made the later one fail with « File exists »).
-        moment = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}"
+        moment = f"{clock.utc_now():%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}"
         snapshot = path.with_name(f"{path.name}.v{current}-{moment}.bak")
         if key is None:  # (a test's, or a migration without the data key: cleared after it, below)
             backup_to(conn, snapshot)

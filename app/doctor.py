@@ -24,6 +24,7 @@ from typing import Any, Literal
 import app.doctor_messages  # noqa: F401 - registers the messages used below
 from app import i18n
 from app import messages as M
+from app.clock import utc_now
 from app.db import DB_FILE, MIGRATIONS
 from app.fsutil import existing_ancestor, no_space_left, os_reason
 
@@ -398,7 +399,7 @@ class PlatformProbe:
     detail: str = ""
     date_header: str | None = None
     ca_bundle: str = ""
-    received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    received_at: datetime = field(default_factory=utc_now)
     # A sign-in refused that no one signs in to again (a fixed token, an OAuth client's credentials): what the
     # platform refuses and who gives it again, the sync's own words (sync.auth.refused_words); empty for
     # Pro Santé Connect, a sign-in of the user's.

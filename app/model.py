@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
 from app import messages as M
+from app.clock import utc_now as utc_now  # the app's clock (app/clock.py), imported from here by most modules
 
 if TYPE_CHECKING:  # the model's names too (at run time: __getattr__, at the end)
     from app.case_record import Answer as Answer
@@ -68,10 +69,6 @@ def new_id() -> str:
     import uuid  # here, not at start-up: the window's first paint needs no new id
 
     return str(uuid.uuid4())
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def iso(moment: datetime) -> str:

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from app import clock, quality_words
 from app import messages as M
-from app import quality_words
 from app.i18n import Catalogue, date_words, moment_words
 from app.identifiers import birth_country_name
 from app.model import IDENTITY_DOCUMENTS, OTHER_PATIENT_CHECK, Case, CaseImage, Message, Patient, QualityFinding
@@ -562,7 +562,7 @@ def camera_clock_words(image: CaseImage, lang: str) -> str | None:
 
 def zone_words() -> str:
     """The workstation's time zone as a reader checks it: its offset from UTC now, and its name."""
-    now = datetime.now().astimezone()
+    now = clock.now()
     utc = _utc_words(now.utcoffset())
     name = now.tzname() or ""
     return f"{utc}, {name}" if name and name != "UTC" and not name.startswith(("+", "-")) else utc

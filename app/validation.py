@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from app import forms, i18n, quality_words
+from app import clock, forms, i18n, quality_words
 from app import messages as M
 from app.device_patient import names_only
 from app.device_patient import recorded_for_another as another_patient
@@ -752,7 +752,7 @@ def validate_identity(case: Case, today: date | None = None) -> list[Finding]:
 
     out: list[Finding] = []
     p = case.patient
-    today = today or date.today()
+    today = today or clock.today()
     if not p.family.strip():
         out.append(_f("patient.family", "patient.family", "v.family"))
     elif word := marriage_word(p.family):
@@ -970,7 +970,7 @@ def ehpad_vitale_asked(p: Patient, today: date | None = None) -> bool:
     minor's identity is validated on them with a parent's ID document; a birth date not known yet asks)."""
     if p.identity_status not in ("validated", "qualified") or p.identity_document not in EHPAD_DOCUMENTS:
         return False
-    day = parse_date(p.identity_checked_on) or today or date.today()
+    day = parse_date(p.identity_checked_on) or today or clock.today()
     return parse_date(p.birth_date) is None or _adult_on(p.birth_date, day)
 
 
@@ -1003,7 +1003,7 @@ def validate_content(case: Case, today: date | None = None) -> list[Finding]:
             out.append(_f("consent.date", "consent.date", "v.consent_date_no_day", day=day))
         elif signed is None:
             out.append(_f("consent.date", "consent.date", "v.consent_date"))
-        elif signed > (now := today or date.today()):
+        elif signed > (now := today or clock.today()):
             # Named, with the workstation's own today: a clock fallen behind is told from a slip of the date.
             out.append(
                 _f(

@@ -43,6 +43,7 @@ import requests
 import requests.adapters
 import urllib3
 
+from app import clock
 from app import messages as M
 from app.errors import TeleavisError
 from app.i18n import language
@@ -360,7 +361,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
+    return max(0.0, (moment - (now or clock.utc_now())).total_seconds())
 
 
 def retry_after_in(headers: Mapping[str, str]) -> float | None:
@@ -1873,7 +1874,7 @@ def probe_metadata(client: PlatformClient) -> MetadataProbe:
         return MetadataProbe("not_fhir", fault.message, f"HTTP {fault.status}")
     finally:
         client.config = config  # the short timeouts were for the probe only
-    received = datetime.now(UTC)
+    received = clock.utc_now()
     date = answer.headers.get("Date")
     statement = answer.document
     if not isinstance(statement, dict) or statement.get("resourceType") != "CapabilityStatement":

@@ -56,6 +56,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         + " and tests/".join(ALONE)
         + " (what python3 dev.py test runs on two processes); serial: only those, run alone after",
     )
+    parser.addoption(
+        "--shift-days",
+        type=float,
+        default=0.0,
+        metavar="N",
+        help="run as N days later (or earlier, N < 0): the app's clock (app/clock.py) moved in-process, to find the"
+        " tests whose fixed dates turn stale as the calendar goes on. Processes the tests start (the CLI through"
+        " run_process, the packaged program) keep the real clock: not shifted",
+    )
+    parser.addoption(
+        "--shift-to",
+        default=None,
+        metavar="HH:MM[:SS]",
+        help="each test starts at this local time of day (of the day --shift-days gives), e.g. 23:59:30 to see"
+        " which ones cross midnight. In-process only, as --shift-days",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """--shift-days for the whole run, before any fixture (a module's or a session's too) reads the clock."""
+    days = config.getoption("--shift-days")
+    if days:
+        from datetime import timedelta
+
+        from app import clock
+
+        clock.shift = timedelta(days=days)
 
 
 def _alone(path: Path) -> bool | None:
@@ -87,6 +114,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if other:
         config.hook.pytest_deselected(items=other)
         items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def shifted_time_of_day(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--shift-to: the app's clock at that local time of day as the test starts (then it runs on)."""
+    at = request.config.getoption("--shift-to")
+    if at is None:
+        return
+    from datetime import datetime
+    from datetime import time as day_time
+
+    from app import clock
+
+    moment = clock.now().replace(tzinfo=None)
+    wanted = datetime.combine(moment.date(), day_time.fromisoformat(at))
+    monkeypatch.setattr(clock, "shift", clock.shift + (wanted - moment))
 
 
 @pytest.fixture(autouse=True)

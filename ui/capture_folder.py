@@ -23,6 +23,7 @@ from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
+from app import clock
 from app.device_patient import names_only, recorded_for_another, recorded_words
 from app.fsutil import open_ordinary_file
 from app.i18n import date_words
@@ -156,7 +157,7 @@ def earlier_session(
     (True) or for being taken :data:`EARLIER_SESSION` before the newest of them (False). The camera's
     clock on both sides; an earlier day counts only when the clock looks set (:data:`CLOCK_SET`).
     ``moments``: their times (:func:`taken_at`) read already, not read again."""
-    now = now or datetime.now()
+    now = now or clock.now().replace(tzinfo=None)
     read = moments if moments is not None else {path: taken_at(path) for path in paths}
     # A clock set ahead (the checklist's « date dans le futur »), neither the newest nor earlier: as at sending.
     taken = {

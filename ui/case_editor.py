@@ -13,7 +13,6 @@ import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -58,7 +57,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import forms
+from app import clock, forms
 from app import messages as M
 from app.errors import CaseChanged, InvalidTransition, TeleavisError
 from app.findings import Finding
@@ -849,7 +848,7 @@ class CaseEditor(QWidget):
         status = self.case.patient.identity_status
         checked = self._opened_traits.get(binding.key) not in (None, "", [], "unknown")  # (a sex not told)
         fallback = status_after_change(status, binding.key) if checked else None
-        today = date.today().isoformat()
+        today = clock.today().isoformat()
         # The status chosen (again) once a trait was changed by hand: she has just checked the traits on the ID
         # document (the sentence under the status asked her to), the date of that check is today's, not the
         # earlier one's (the hospital system's, of the trait before it was corrected). In the same undo step.
@@ -919,7 +918,7 @@ class CaseEditor(QWidget):
     def _prefill_consent(self) -> None:
         assert self.case is not None
         if not self.case.consent.date:
-            self.apply("consent.date", date.today().isoformat())
+            self.apply("consent.date", clock.today().isoformat())
             self._dates_filled_in[self.consent_date] = self.consent_date.text()
         self._suggest_consent_by()
 
@@ -940,7 +939,7 @@ class CaseEditor(QWidget):
         assert self.case is not None
         patient = self.case.patient
         if patient.identity_status in ("validated", "qualified") and not patient.identity_checked_on:
-            self.apply("patient.identity_checked_on", date.today().isoformat())
+            self.apply("patient.identity_checked_on", clock.today().isoformat())
             self._dates_filled_in[self.identity_checked_on] = self.identity_checked_on.text()
 
     def _specialty_changed(self) -> None:

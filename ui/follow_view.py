@@ -9,7 +9,6 @@ import logging
 import re
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +47,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from app import clock
 from app import messages as M
 from app.answers import (
     AnswerFiles,
@@ -2272,7 +2272,7 @@ class FollowView(QWidget):
         """A camera still (``take`` waits for it, on the worker) checked and joined to the reply, as a file is."""
         assert self.case is not None
         specialty = self.case.specialty
-        name = self.tr("Photo prise à {time}").format(time=datetime.now().strftime("%H:%M:%S"))
+        name = self.tr("Photo prise à {time}").format(time=clock.now().strftime("%H:%M:%S"))
 
         def prepared() -> list[tuple[str, PreparedImage]]:
             from capture.pipeline import prepare_frame

@@ -16,11 +16,11 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app import doctor
+from app import clock, doctor
 from app import messages as M
 from app.commands.common import emit_json
 from app.db import DB_FILE
@@ -63,7 +63,7 @@ def diagnose(
     camera_probe: Callable[[], list[CameraProbe]] | None = None,
     platform_probe: Callable[[Path], PlatformProbe | None] | None = None,
     usage: Callable[[Path], Any] = shutil.disk_usage,
-    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    now: Callable[[], datetime] = clock.utc_now,
     keyring_state: Callable[[], tuple[bool, str]] | None = None,
     on_check: Callable[[Check], None] | None = None,
     store: Store | None = None,
@@ -292,7 +292,7 @@ def probe_platform(root: Path) -> PlatformProbe | None:
         detail,
         probe.date_header,
         ca_bundle,
-        probe.received_at or datetime.now(UTC),
+        probe.received_at or clock.utc_now(),
         refused=what,
         refused_advice=advice,
         renewed_by_sync=renewed,

@@ -19,6 +19,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from app import clock
 from sync import codes as C
 from sync.sandbox.contract import CASE_ID, INS, RPPS
 from sync.sandbox.letter import AnswerLetter, render_letter
@@ -45,7 +46,7 @@ def promised_end(task: dict[str, Any]) -> str:
     Not from ``authoredOn``, when the nurse began the case: found in training, the promise came out earlier
     than the week the workstation counts from the sending (a case begun at 9:00 and sent at 9:40, due 40
     minutes sooner once accepted). A platform's week starts when the request reaches it."""
-    start = _instant(task.get("lastModified")) or _instant(task.get("authoredOn")) or datetime.now(UTC)
+    start = _instant(task.get("lastModified")) or _instant(task.get("authoredOn")) or clock.utc_now()
     authored = _instant(task.get("authoredOn"))
     if authored is not None and authored > start:
         start = authored
@@ -196,7 +197,7 @@ class SimulatedExpert:
     def _due(self, task: dict[str, Any], delay_s: float, ignore_delays: bool) -> bool:
         if ignore_delays or delay_s <= 0:
             return True
-        elapsed = (datetime.now(UTC) - parse_instant(task["meta"]["lastUpdated"])).total_seconds()
+        elapsed = (clock.utc_now() - parse_instant(task["meta"]["lastUpdated"])).total_seconds()
         return elapsed >= delay_s
 
     def _case_id(self, task: dict[str, Any]) -> str:

@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
+from app import clock
 from app.crypto import DataKey
 from app.urls import is_loopback
 from sync.sandbox.api import Fault, Platform, Reply, Request, error_reply
@@ -92,6 +93,11 @@ class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     #: Whether the connection comes from this account's programs (``_HTTPServer.own_account``).
     _own_account: bool | None = None
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The Date header on the app's clock (app/clock.py): the sandbox stands for a platform whose clock
+        agrees with the workstation's, a test run on a later day (tests/conftest.py ``--shift-days``) too."""
+        return super().date_time_string(clock.utc_now().timestamp() if timestamp is None else timestamp)
 
     def do_GET(self) -> None:
         self._dispatch()

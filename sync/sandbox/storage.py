@@ -34,7 +34,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from app import blobs
+from app import blobs, clock
 from app.crypto import DataKey, DecryptionFailed
 from app.db import keep_wal_at_close
 
@@ -231,7 +231,7 @@ class Store:
     def next_instant(self) -> str:
         """A lastUpdated later than every one given before, so `_lastUpdated=gt` never misses a change."""
         with self.lock:
-            now = datetime.now(UTC)
+            now = clock.utc_now()
             now = now.replace(microsecond=now.microsecond // 1000 * 1000)
             self._last_instant = max(now, self._last_instant + timedelta(milliseconds=1))
             return format_instant(self._last_instant)

@@ -1,0 +1,44 @@
+"""One clock for the app's dates (app/clock.py): moved, every date the app stamps or compares with today moves.
+
+The tests run « later » through it (tests/conftest.py ``--shift-days``) to find the ones whose fixed dates go
+stale as the calendar goes on (one passed at 10:00 and failed at 13:00 last session). A module that read the
+system's clock on its own stayed on today and such a run could not see it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from app import clock
+from app.model import Case, Consent, Patient
+from app.store import Store
+from app.validation import validate_case
+
+LATER = timedelta(days=400)
+
+
+def _case(consent_on: date) -> Case:
+    return Case(
+        patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male"),
+        consent=Consent(given=True, date=consent_on.isoformat(), recorded_by="Inf. Durand"),
+    )
+
+
+def test_the_clock_is_the_systems_moved_by_the_shift_alone() -> None:
+    assert abs(clock.utc_now() - clock.shift - datetime.now(UTC)) < timedelta(seconds=5)
+    assert clock.now().tzinfo is not None and clock.today() == clock.now().date()
+
+
+def test_a_case_is_stamped_and_checked_on_the_clocks_day(teleavis_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock, "shift", clock.shift + LATER)
+    later = clock.today()
+    # A consent given on that later day is not « dans le futur »: the checks' today is the clock's.
+    assert [f for f in validate_case(_case(later), None) if f.field == "consent.date"] == []
+    assert [f.field for f in validate_case(_case(later + timedelta(days=1)), None)].count("consent.date") == 1
+    # And the case saved that day is stamped that day.
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(_case(later), [])
+        created = datetime.fromisoformat(str(store.get_case(case_id).created_at))
+    assert abs(created - clock.utc_now()) < timedelta(minutes=1)
