@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from app import doctor
+from app import clock, doctor
 from app.commands.doctor import diagnose, probe_platform
 from app.doctor import CameraProbe, PlatformProbe
 from app.i18n import set_language
@@ -44,7 +44,7 @@ class _Platform(QuietHandler):
     skew = dt.timedelta(0)
 
     def date_time_string(self, timestamp: float | None = None) -> str:
-        return email.utils.format_datetime(dt.datetime.now(dt.UTC) + self.skew, usegmt=True)
+        return email.utils.format_datetime(clock.utc_now() + self.skew, usegmt=True)
 
     def do_GET(self) -> None:
         body = json.dumps(
@@ -82,7 +82,7 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "plateforme-essai.local")])
-    now = dt.datetime.now(dt.UTC)
+    now = clock.utc_now()
     public = key.public_key()
     cert = (
         x509.CertificateBuilder()
@@ -529,7 +529,7 @@ def test_the_doctor_says_when_no_backup_is_made(teleavis_home: Path, tmp_path: P
         dt.datetime(2026, 11, 3, 9, 0, tzinfo=dt.UTC),
     )
     assert late.status == doctor.WARNING and "2026" in late.detail and late.advice
-    off = doctor.backup({"backup.folder": str(folder), "backup.every_hours": 0}, dt.datetime.now(dt.UTC))
+    off = doctor.backup({"backup.folder": str(folder), "backup.every_hours": 0}, clock.utc_now())
     assert off.status == doctor.WARNING and "arrêtées" in off.detail
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from app import clock
 from app.store import Store
 from tests.support.cases import example_case
 from tests.support.cli import run_inprocess
@@ -34,7 +35,7 @@ def test_case_import_and_send_say_a_photo_of_an_earlier_session(
 ) -> None:
     folder = tmp_path / "case"
     folder.mkdir()
-    now = datetime.now()
+    now = clock.now().replace(tzinfo=None)
     camera_photo(
         folder / "dos-loin.jpg",
         max(now - timedelta(minutes=5), now.replace(hour=0, minute=0)),

@@ -31,9 +31,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.utils import format_datetime
 from urllib.parse import urlsplit
+
+from app import clock
 
 FAULTS = ("503", "429", "reset-before", "reset-after", "stall", "truncate", "html")
 #: Asked for by name only (``faults=``), after the platform processed the request: a 200 holding an
@@ -303,7 +305,7 @@ class FaultProxy:
                 self._reply(conn, 503, {"Retry-After": self._choice(["0", "1"])}, b"")
                 return
             if fault == "429":
-                when = format_datetime(datetime.now(UTC) + timedelta(seconds=1), usegmt=True)
+                when = format_datetime(clock.utc_now() + timedelta(seconds=1), usegmt=True)
                 self._reply(conn, 429, {"Retry-After": self._choice(["1", when])}, b"")
                 return
             if fault == "reset-before":

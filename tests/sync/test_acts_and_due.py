@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from app import acts
+from app import acts, clock
 from app.db import transaction
 from app.model import CaseState, iso, utc_now
 from app.outbox import Outbox
@@ -265,7 +265,7 @@ def test_acts_export_writes_the_year_for_the_billing_software_privately(
         first["reason"],
     ) == ("RQD", REQUESTER.rpps, "MARTIN", "PAUL", "1950-02-03", "150028512345615", "oui", "facturable")  # (INS traits)
     assert (first["patient_used_name"], other_row["patient_used_name"]) == ("LEROY", "")
-    assert first["date"] == datetime.now().astimezone().date().isoformat()
+    assert first["date"] == clock.now().date().isoformat()
     other = teleavis("acts", "export", "--year", str(year - 1))
     assert other.returncode == 0 and other.stdout.splitlines()[1:] == []
     assert teleavis("acts", "export", "--year", "26").returncode == 2

@@ -8,12 +8,13 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
 
+from app import clock as app_clock
 from app.model import CaseState
 from app.outbox import Outbox
 from app.store import Store
@@ -59,7 +60,7 @@ def test_a_platform_asking_to_wait_with_a_date_is_left_alone_until_then_by_every
     the pass went on with the next case at once, and the next, each the platform had asked to wait. The
     contract asks the client to honour it: every case waits until then, saying so, and all leave after."""
     cases = [make_case(store, seed=n) for n in range(3)]
-    later = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
+    later = format_datetime(app_clock.utc_now() + timedelta(seconds=120), usegmt=True)
     with SandboxServer(tmp_path / "sandbox", run_expert=False) as sandbox:
         sandbox.inject_fault(429, count=1, retry_after=later)
         with engine_on(store, sandbox.base_url) as engine:
@@ -82,7 +83,7 @@ def test_a_poll_answered_429_with_retry_after_is_not_asked_again_before_it(store
     """The contract: polling respects Retry-After. Found in review: the poll came back at its own interval
     (doubled), whatever the platform asked."""
     cases = send_to_sandbox(store, tmp_path / "sandbox", 1)
-    later = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
+    later = format_datetime(app_clock.utc_now() + timedelta(seconds=120), usegmt=True)
     throttled: Reply = (429, {"Retry-After": later, "Content-Type": "application/fhir+json"}, b"{}")
     with scripted_platform() as platform:
         platform.hooks.append(lambda path, _query: throttled if path.endswith("/Task") else None)

@@ -5,12 +5,13 @@ could not give its Task, and the other Tasks were read one by one at once, each 
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
 
+from app import clock
 from app.model import CaseState
 from app.store import Store
 from tests.support.scripted_platform import Reply, answer_each, following, scripted_platform, send_to_sandbox
@@ -25,7 +26,7 @@ def test_a_task_read_alone_answered_429_holds_the_poll_and_says_nothing_on_the_c
     bad_case, bad_task = min(cases, key=lambda c: c[1])
     headers = {"Content-Type": "application/fhir+json"}
     if retry_after:
-        headers["Retry-After"] = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
+        headers["Retry-After"] = format_datetime(clock.utc_now() + timedelta(seconds=120), usegmt=True)
     throttled: Reply = (429, headers, b"{}")
     with scripted_platform() as platform:
         answer_each(platform, cases)
@@ -58,7 +59,7 @@ def test_a_report_read_answered_429_holds_the_poll_and_counts_no_failed_read(sto
     """The same for the expert's report read after its Task: the platform asking to slow down is no failed
     read of that report (three of which keep the answer without it)."""
     cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
-    later = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
+    later = format_datetime(clock.utc_now() + timedelta(seconds=120), usegmt=True)
     throttled: Reply = (429, {"Content-Type": "application/fhir+json", "Retry-After": later}, b"{}")
     with scripted_platform() as platform:
         answer_each(platform, cases)

@@ -6,11 +6,12 @@ hour. It is counted from the platform's own clock, the ``Date`` of the same answ
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.utils import format_datetime
 
 import pytest
 
+from app import clock
 from sync.auth import StaticToken
 from sync.client import ClientConfig, PlatformClient, TransientFault
 from tests.support.http import QuietHandler, serving
@@ -18,7 +19,7 @@ from tests.support.http import QuietHandler, serving
 
 @pytest.mark.parametrize("platform_clock_off", [-3600, 3600])
 def test_retry_after_as_a_date_is_counted_from_the_platforms_clock(platform_clock_off: int) -> None:
-    platform_now = datetime.now(UTC) + timedelta(seconds=platform_clock_off)
+    platform_now = clock.utc_now() + timedelta(seconds=platform_clock_off)
 
     class Busy(QuietHandler):
         def date_time_string(self, timestamp: float | None = None) -> str:
@@ -45,7 +46,7 @@ def test_retry_after_as_a_date_without_the_platforms_clock_is_counted_from_this_
                 super().send_header(keyword, value)
 
         def do_GET(self) -> None:
-            back = format_datetime(datetime.now(UTC) + timedelta(seconds=60), usegmt=True)
+            back = format_datetime(clock.utc_now() + timedelta(seconds=60), usegmt=True)
             self.answer(429, b'{"resourceType": "OperationOutcome"}', headers={"Retry-After": back})
 
     with (

@@ -6,12 +6,13 @@ Task and report reads already hold the poll, and set the case aside once it last
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
 
+from app import clock
 from app.model import CaseState
 from app.outbox import Outbox
 from app.store import Store
@@ -31,7 +32,7 @@ from tests.support.scripted_platform import (
 
 
 def _wait_reply(status: int = 429) -> Reply:
-    later = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
+    later = format_datetime(clock.utc_now() + timedelta(seconds=120), usegmt=True)
     return (
         status,
         {"Content-Type": "application/fhir+json", "Retry-After": later},

@@ -19,6 +19,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 
+from app import clock
 from app.model import Case, Patient
 from app.store import Store
 from ui import file_dialogs
@@ -67,7 +68,7 @@ def pick(qtbot: Any, panel: CapturePanel, store: Store, monkeypatch: pytest.Monk
 def test_a_photo_picked_by_hand_taken_on_an_earlier_day_is_imported_and_said(
     qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    now = datetime.now().replace(microsecond=0)
+    now = clock.now().replace(tzinfo=None).replace(microsecond=0)
     yesterday = (now - timedelta(days=1)).replace(hour=16, minute=40)
     old = camera_photo(tmp_path, "DSCN0038.JPG", yesterday)
     new = camera_photo(tmp_path, "DSCN0041.JPG", earlier_today(now, minutes=3), "orientation_landscape_1.jpg")
@@ -81,7 +82,7 @@ def test_a_photo_picked_by_hand_taken_on_an_earlier_day_is_imported_and_said(
 def test_a_single_photo_picked_taken_on_an_earlier_day_is_said(
     qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    taken = datetime.now().replace(microsecond=0) - timedelta(days=3)
+    taken = clock.now().replace(tzinfo=None).replace(microsecond=0) - timedelta(days=3)
     pick(qtbot, panel, store, monkeypatch, [camera_photo(tmp_path, "DSCN0012.JPG", taken)])
     assert "DSCN0012.JPG" in panel.status.text() and "patient précédent" in panel.status.text()
 
@@ -89,7 +90,7 @@ def test_a_single_photo_picked_taken_on_an_earlier_day_is_said(
 def test_photos_taken_together_today_or_by_a_clock_never_set_are_imported_without_a_word(
     qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    now = datetime.now().replace(microsecond=0)
+    now = clock.now().replace(tzinfo=None).replace(microsecond=0)
     paths = [
         camera_photo(tmp_path, "DSCN0041.JPG", earlier_today(now, minutes=4)),
         camera_photo(tmp_path, "DSCN0042.JPG", earlier_today(now, minutes=2), "orientation_landscape_1.jpg"),

@@ -3,12 +3,13 @@ she types takes the place of the date filled in for her (it was added to it: « 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
+from app import clock
 from app.store import Store
 from tests.support.ui import activate, pick
 from tests.ui.test_case_page import new_case
@@ -25,7 +26,7 @@ def test_a_date_typed_over_the_one_filled_in_replaces_it(
     activate(qtbot, window)
     page = new_case(qtbot, window)
     field = page.editor.consent_date
-    today = date.today()
+    today = clock.today()
     assert field.text() == today.strftime("%d/%m/%Y")
     if reach == "click":  # at the end of the date, where a click after its last figure puts the cursor
         qtbot.mouseClick(field, Qt.MouseButton.LeftButton, pos=QPoint(field.width() - 5, field.height() // 2))
@@ -71,7 +72,7 @@ def test_a_date_typed_over_the_identity_checks_filled_in_replaces_it(
     pick(qtbot, editor.identity_status, "qualified")
     pick(qtbot, editor.identity_document, "CS")
     field = editor.identity_checked_on
-    today = date.today()
+    today = clock.today()
     assert field.text() == today.strftime("%d/%m/%Y")
     editor.scroll_area.ensureWidgetVisible(field)
     qtbot.mouseClick(field, Qt.MouseButton.LeftButton, pos=QPoint(field.width() - 5, field.height() // 2))

@@ -5,12 +5,12 @@ question before « Envoyer à l'expert », and a reply's images. Found from outs
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 
+from app import clock
 from app.model import CaseState
 from app.outbox import Outbox
 from app.store import Store
@@ -122,7 +122,7 @@ def test_a_dicom_joined_to_a_reply_put_on_the_other_eye_says_it_and_asks(
     # Taken now, as the case's photos on hold: a retinograph acquired on a fixed day became « a photo of an
     # earlier session » once the clock passed it by three hours (the reply's rule, app.validation), and its
     # question (« C'est bien ce patient, envoyer ») waited for an answer this test never gave, until the timeout.
-    now = datetime.now().strftime("%Y%m%d%H%M%S")
+    now = clock.now().replace(tzinfo=None).strftime("%Y%m%d%H%M%S")
     case_id, view, field, check = retinograph_in_a_reply(
         qtbot, store, tmp_path, "OS.dcm", left_eye_dicom(now), "Voici l'œil demandé."
     )

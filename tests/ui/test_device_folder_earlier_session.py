@@ -17,6 +17,7 @@ from typing import Any
 
 from PIL import Image
 
+from app import clock
 from app.model import Patient
 from ui.capture_folder import DeviceFolderDialog
 
@@ -81,9 +82,9 @@ def test_photos_all_taken_on_an_earlier_day_come_unticked_and_said(qtbot: Any, t
     the reference, itself yesterday's, and every one came ticked without a word. A photo taken on an
     earlier day than today, by a camera whose clock is set (its photos from the last weeks), comes unticked
     and said; one taken this morning (a home visit's, copied at the practice) comes ticked."""
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
-    yesterday = datetime.now() - timedelta(days=1)
+    yesterday = clock.now().replace(tzinfo=None) - timedelta(days=1)
     old = [_photo(tmp_path, f"IMG_03{n}.JPG", yesterday.strftime(f"%Y:%m:%d %H:%M:0{n}"), 40 + n) for n in (1, 2)]
     dialog = DeviceFolderDialog(tmp_path, ticked=set(old), patient=PAUL)
     qtbot.addWidget(dialog)
@@ -93,9 +94,8 @@ def test_photos_all_taken_on_an_earlier_day_come_unticked_and_said(qtbot: Any, t
 
 
 def test_photos_taken_earlier_today_or_by_a_clock_never_set_come_ticked(qtbot: Any, tmp_path: Path) -> None:
-    from datetime import datetime
 
-    today = datetime.now().replace(hour=0, minute=5)
+    today = clock.now().replace(tzinfo=None).replace(hour=0, minute=5)
     morning = [_photo(tmp_path, f"IMG_04{n}.JPG", today.strftime(f"%Y:%m:%d %H:%M:0{n}"), 40 + n) for n in (1, 2)]
     unset = [_photo(tmp_path, f"IMG_05{n}.JPG", f"2000:01:01 00:0{n}:00", 60 + n) for n in (1, 2)]
     for photos in (morning, unset):

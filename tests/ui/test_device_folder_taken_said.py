@@ -19,6 +19,7 @@ from typing import Any
 
 from PIL import Image
 
+from app import clock
 from app.model import Patient
 from ui.capture_folder import DeviceFolderDialog
 
@@ -43,7 +44,7 @@ def _lines(qtbot: Any, dialog: DeviceFolderDialog) -> dict[str, str]:
 
 
 def test_a_photo_copied_today_but_taken_years_ago_says_when_it_was_taken(qtbot: Any, tmp_path: Path) -> None:
-    copied = datetime.now().replace(second=0, microsecond=0)
+    copied = clock.now().replace(tzinfo=None).replace(second=0, microsecond=0)
     _photo(tmp_path, "IMG_0001.JPG", "2015:02:09 22:48:00", copied)
     dialog = DeviceFolderDialog(tmp_path, ticked=set(), patient=PAUL)  # there before the case: not ticked
     qtbot.addWidget(dialog)
@@ -55,7 +56,7 @@ def test_a_photo_copied_today_but_taken_years_ago_says_when_it_was_taken(qtbot: 
 
 
 def test_a_photo_taken_the_day_its_file_was_written_reads_as_before(qtbot: Any, tmp_path: Path) -> None:
-    written = datetime.now().replace(hour=9, minute=30, second=0, microsecond=0)
+    written = clock.now().replace(tzinfo=None).replace(hour=9, minute=30, second=0, microsecond=0)
     _photo(tmp_path, "IMG_0002.JPG", written.strftime("%Y:%m:%d 09:29:40"), written)
     undated = tmp_path / "scan.png"
     Image.new("RGB", (32, 32), (10, 20, 30)).save(undated)
@@ -70,7 +71,7 @@ def test_the_line_reads_in_english(qtbot: Any, qapp: Any, tmp_path: Path) -> Non
     """Found in review: the English line read « file of 2026-12-07 03:56, photo taken on … (the device's clock) »."""
     from ui.application import install_language
 
-    copied = datetime.now().replace(second=0, microsecond=0)
+    copied = clock.now().replace(tzinfo=None).replace(second=0, microsecond=0)
     _photo(tmp_path, "IMG_0003.JPG", "2001:04:06 11:51:40", copied)
     install_language(qapp, "en")
     try:
@@ -88,7 +89,7 @@ def test_a_new_photo_whose_camera_says_years_ago_says_it_too(qtbot: Any, tmp_pat
     """Found in review: a card copied while the case was open brings its photos as new ones, ticked. One taken
     years ago is not held back (its camera's clock may never have been set: ``CLOCK_SET``), and its line said
     the copy's time alone, as the photos already there did."""
-    copied = datetime.now().replace(second=0, microsecond=0)
+    copied = clock.now().replace(tzinfo=None).replace(second=0, microsecond=0)
     path = _photo(tmp_path, "IMG_0004.JPG", "2015:02:09 22:48:00", copied)
     dialog = DeviceFolderDialog(tmp_path, ticked={path}, patient=PAUL)
     qtbot.addWidget(dialog)
@@ -103,7 +104,7 @@ def test_a_new_photos_camera_time_is_read_once_as_the_list_opens(qtbot: Any, tmp
     whole to find its time: a card's worth of photos twice, over a share perhaps). Read once each now."""
     import ui.capture_folder as capture_folder
 
-    copied = datetime.now().replace(second=0, microsecond=0)
+    copied = clock.now().replace(tzinfo=None).replace(second=0, microsecond=0)
     paths = {
         _photo(tmp_path, "IMG_0005.JPG", "2015:02:09 22:48:00", copied),
         _photo(tmp_path, "IMG_0006.JPG", "2015:02:09 22:50:00", copied),

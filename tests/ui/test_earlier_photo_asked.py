@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from app import clock
 from app.model import CaseState
 from app.store import Store
 from app.validation import EARLIER_PHOTO, validate_images
@@ -32,7 +33,9 @@ TITLE = fr_spaced("Photo d'une séance précédente ?")
 def case_with_a_photo_of_2005(store: Store, folder: Path) -> str:
     """The example case, its far photo taken a few minutes ago, its close-up by the same camera in 2005."""
     folder.mkdir(parents=True)
-    camera_photo(folder, "dos-loin.jpg", earlier_today(datetime.now(), minutes=5), "tests_22-canon_tags.jpg")
+    camera_photo(
+        folder, "dos-loin.jpg", earlier_today(clock.now().replace(tzinfo=None), minutes=5), "tests_22-canon_tags.jpg"
+    )
     camera_photo(folder, "dos-proche.jpg", datetime(2005, 7, 19, 10, 12), "hdr_canon_hdr_YES.jpg")
     return complete_case(store, folder)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from app import clock
 from app.model import Case, Consent, Patient
 from app.store import Store
 from tests.support.french import fr_spaced
@@ -61,7 +61,7 @@ def test_the_status_is_asked_with_the_document_and_the_ins_note_says_when_it_is_
     assert editor.identity_document.isEnabled() and editor.identity_checked_on.isEnabled()
     pick(qtbot, editor.identity_document, "CS")
     # The document chosen, the date of its check is offered (today), in the field under it.
-    assert editor.identity_checked_on.text() == date.today().strftime("%d/%m/%Y")
+    assert editor.identity_checked_on.text() == clock.today().strftime("%d/%m/%Y")
     assert not any(f.code == "patient.local_id" for f in page.findings)
     assert editor.flush()
     stored = store.get_case(page.case.id).patient
@@ -128,7 +128,7 @@ def test_aucune_chosen_beside_a_status_that_rests_on_a_document_blocks_sending(
     pick(qtbot, editor.identity_status, "qualified")
     pick(qtbot, editor.identity_document, "PA")
     assert not any(f.field == "patient.identity_document" for f in page.findings)
-    assert editor.identity_checked_on.text() == date.today().strftime("%d/%m/%Y")
+    assert editor.identity_checked_on.text() == clock.today().strftime("%d/%m/%Y")
 
 
 def test_aucune_blocked_cannot_be_turned_back_into_not_said_to_send_the_ins(
@@ -679,7 +679,7 @@ def test_a_typo_fixed_on_a_validated_identity_is_validated_again_in_one_choice_d
     assert editor.requalify_note.isVisibleTo(window)
     assert "INSi" not in note and fr_spaced("« Validée »") in note and "pièce d'identité" in note, note
     pick(qtbot, editor.identity_status, "validated")
-    today = date.today()
+    today = clock.today()
     patient_now = page.case.patient
     assert (patient_now.identity_status, patient_now.identity_document) == ("validated", "CN")
     assert patient_now.identity_checked_on == today.isoformat(), "the check just made, not the hospital's"

@@ -9,10 +9,10 @@ to do (delete it, or send once the identity is checked); checking is the default
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from app import clock
 from app.model import Case, CaseImage, CaseState, Consent, Patient
 from app.outbox import Outbox
 from app.store import NewImage, Store
@@ -114,7 +114,7 @@ def test_a_reply_with_another_patients_image_asks_before_it_goes(
 
     # Taken now, as the case's photos on hold: acquired on a fixed day, the retinograph became « a photo of an
     # earlier session » once the clock passed that day by three hours, and its question came as well.
-    now = datetime.now().strftime("%Y%m%d%H%M%S")
+    now = clock.now().replace(tzinfo=None).strftime("%Y%m%d%H%M%S")
     case_id, view, field, _check = retinograph_in_a_reply(
         qtbot, store, tmp_path, "OD.dcm", sophies_retinograph(now), "Voici l'œil droit demandé."
     )

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from app import clock
 from app.outbox import Outbox
 from app.store import Store
 from tests.app.test_earlier_photo_said import camera_photo
@@ -81,7 +82,7 @@ def test_a_photo_taken_today_goes_without_a_question(
 ) -> None:
     from PySide6.QtCore import Qt
 
-    now = datetime.now()
+    now = clock.now().replace(tzinfo=None)
     case_id, view = _reply_with(qtbot, store, tmp_path, max(now - timedelta(minutes=2), now.replace(hour=0)))
     assert view.reply_images.text().endswith("1. dermoscopie.jpg — bonne qualité")
     seen = asked(CHECK)

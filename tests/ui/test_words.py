@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import forms
+from app import clock, forms
 from app.model import DERMATOLOGY_VIEWS, RETINA_VIEWS, CaseImage, CaseState
 from app.report_text import view_words
 from app.store import Store
@@ -327,12 +327,12 @@ def test_the_photos_of_an_earlier_session_are_named_with_the_languages_quotes(
     """Found from outside (en39): two photos picked by hand from an earlier day were named « a.jpg » in the
     English sentence ("Taken on an earlier day …: « a.jpg » (…), « b.jpg » (…)"), French quotes in an English
     line whose one-photo form says “a.jpg”."""
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     from tests.ui.test_capture_import_dates import camera_photo
     from ui.capture_folder import earlier_session_words
 
-    yesterday = datetime.now().replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    yesterday = clock.now().replace(tzinfo=None).replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(days=1)
     photos = [camera_photo(tmp_path, name, yesterday) for name in ("a.jpg", "b.jpg")]
     said = earlier_session_words(photos)
     assert "a.jpg" in said and "b.jpg" in said, said
