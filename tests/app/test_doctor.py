@@ -82,7 +82,7 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "plateforme-essai.local")])
-    now = clock.utc_now()
+    now = dt.datetime.now(dt.UTC)  # OpenSSL checks the certificate on the system's clock, never shifted
     public = key.public_key()
     cert = (
         x509.CertificateBuilder()
