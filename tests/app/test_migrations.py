@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -77,9 +76,7 @@ def test_a_migration_started_twice_in_the_same_second_is_not_refused(
     """Found from outside: the pre-migration copy was named to the second, and made exclusively. Two
     commands started at once on an older base (or a migration retried at once after a full disk) failed
     with « Erreur d'écriture sur le disque (File exists) »."""
-    from datetime import UTC, datetime
-
-    from app import db
+    from app import clock
     from app.errors import StorageError
 
     teleavis_home.mkdir(parents=True)
@@ -87,12 +84,8 @@ def test_a_migration_started_twice_in_the_same_second_is_not_refused(
     conn = connect(db_path)
     assert migrate(conn, db_path, MIGRATIONS[:1]) == 1
 
-    class Frozen(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> Frozen:
-            return cls(2026, 12, 2, 9, 0, 0, 0, tzinfo=UTC)
-
-    monkeypatch.setattr(db, "datetime", Frozen)
+    frozen = clock.utc_now()  # both copies made at the same instant, to the microsecond
+    monkeypatch.setattr(clock, "utc_now", lambda: frozen)
 
     def full(conn: sqlite3.Connection) -> None:
         raise StorageError("Le disque est plein")
