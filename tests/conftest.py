@@ -122,14 +122,10 @@ def shifted_time_of_day(request: pytest.FixtureRequest, monkeypatch: pytest.Monk
     at = request.config.getoption("--shift-to")
     if at is None:
         return
-    from datetime import datetime
-    from datetime import time as day_time
-
     from app import clock
+    from tests.support.clock import to_time_of_day
 
-    moment = clock.now().replace(tzinfo=None)
-    wanted = datetime.combine(moment.date(), day_time.fromisoformat(at))
-    monkeypatch.setattr(clock, "shift", clock.shift + (wanted - moment))
+    monkeypatch.setattr(clock, "shift", clock.shift + to_time_of_day(at))
 
 
 @pytest.fixture(autouse=True)

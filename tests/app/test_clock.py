@@ -42,3 +42,36 @@ def test_a_case_is_stamped_and_checked_on_the_clocks_day(teleavis_home: Path, mo
         case_id = store.create_case(_case(later), [])
         created = datetime.fromisoformat(str(store.get_case(case_id).created_at))
     assert abs(created - clock.utc_now()) < timedelta(minutes=1)
+
+
+def test_shift_to_reads_that_local_time_on_a_day_the_clocks_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--shift-to (tests/conftest.py) on a day summer time begins or ends, in France: counted as a wall-clock
+    difference, 23:59:30 asked at 00:30 came out at 00:59:30 the next day (or 22:59:30), the hour the clocks
+    moved missing or counted twice, and the test meant to cross midnight started past it or an hour early."""
+    import os
+    import time
+    from zoneinfo import ZoneInfo
+
+    from tests.support.clock import to_time_of_day
+
+    paris = ZoneInfo("Europe/Paris")
+    zone = os.environ.get("TZ")
+    os.environ["TZ"] = "Europe/Paris"  # the process's local time (read by astimezone()), as a workstation's
+    time.tzset()
+    try:
+        day = clock.today()
+        while (datetime.combine(day, datetime.min.time(), paris) + timedelta(days=1)).utcoffset() == datetime.combine(
+            day, datetime.min.time(), paris
+        ).utcoffset():
+            day += timedelta(days=1)  # the next day the clocks change (within the year)
+        half_past_midnight = datetime.combine(day, datetime.min.time(), paris).replace(minute=30)
+        monkeypatch.setattr(clock, "shift", clock.shift + (half_past_midnight - clock.utc_now()))
+        monkeypatch.setattr(clock, "shift", clock.shift + to_time_of_day("23:59:30"))
+        moment = clock.now()
+        assert (moment.date(), moment.hour, moment.minute) == (day, 23, 59), moment
+    finally:
+        if zone is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = zone
+        time.tzset()
