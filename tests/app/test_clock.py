@@ -75,3 +75,35 @@ def test_shift_to_reads_that_local_time_on_a_day_the_clocks_change(monkeypatch: 
         else:
             os.environ["TZ"] = zone
         time.tzset()
+
+
+def test_the_app_reads_the_calendar_clock_here_only_and_nothing_moves_it() -> None:
+    """The branch's promise kept: a module reading the system's clock on its own stays on today in a shifted
+    run (the stale dates it hides are missed), and the shift is the tests' alone: no module of the application
+    sets it, and the clock reads nothing from the environment, a setting or a file."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    reads = re.compile(
+        r"\b(datetime\.(now|today|utcnow)|date\.today|QDateTime\.currentDateTime(UTC)?|QDate\.currentDate)\("
+    )
+    moves = re.compile(r"\bclock\.shift\s*[+-]?=|setattr\([^)]*[\"']shift[\"']")
+    found = [
+        f"{path.relative_to(root)}:{n}: {line.strip()}"
+        for package in ("app", "ui", "capture", "sync")
+        for path in sorted((root / package).rglob("*.py"))
+        if path != root / "app" / "clock.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if reads.search(line) or moves.search(line)
+    ]
+    assert found == []
+    import ast
+
+    tree = ast.parse((root / "app" / "clock.py").read_text(encoding="utf-8"))
+    imported = {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported == {"__future__", "datetime"}  # no os, no settings, no file: nothing to read a shift from
