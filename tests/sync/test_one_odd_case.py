@@ -33,10 +33,8 @@ from tests.support.scripted_platform import (
     following,
     report,
     scripted_platform,
-    send_to_sandbox,
     task,
 )
-from tests.sync.sync_helpers import setup_site
 
 #: Words that could be a patient's: put in the odd case's resources, never to be logged or said in a note.
 QUOTE = "Mme VERDIER Odile, née le 12/03/1941"
@@ -127,22 +125,6 @@ def _spoil(draw: Any, doc: dict[str, Any]) -> dict[str, Any]:
         else:
             parent[path[-1]] = draw(JUNK)
     return doc
-
-
-@pytest.fixture(scope="module")
-def sent_three(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, str]]]:
-    """A data folder with three cases sent to a sandbox (copied for each example), and their (case, Task) ids."""
-    from tests.conftest import PASSPHRASE
-
-    home = tmp_path_factory.mktemp("three") / "home"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TELEAVIS_PASSPHRASE", PASSPHRASE)
-        patch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-        patch.setattr("app.keystore.SCRYPT_N", 2**14)
-        with Store.open(home) as store:
-            setup_site(store)
-            cases = send_to_sandbox(store, home.parent / "sandbox", 3)
-    return home, cases
 
 
 _STATUSES = ["completed", "on-hold", "in-progress", "rejected", "cancelled", "failed", "entered-in-error", "bogus", ""]

@@ -14,23 +14,7 @@ import pytest
 from app.answers import status_words
 from app.model import CaseState
 from app.store import Store
-from tests.support.scripted_platform import PDF, following, report, scripted_platform, send_to_sandbox, task
-from tests.sync.sync_helpers import setup_site
-
-
-@pytest.fixture(scope="module")
-def sent_three(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, str]]]:
-    from tests.conftest import PASSPHRASE
-
-    home = tmp_path_factory.mktemp("three") / "home"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TELEAVIS_PASSPHRASE", PASSPHRASE)
-        patch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-        patch.setattr("app.keystore.SCRYPT_N", 2**14)
-        with Store.open(home) as store:
-            setup_site(store)
-            cases = send_to_sandbox(store, home.parent / "sandbox", 3)
-    return home, cases
+from tests.support.scripted_platform import PDF, following, report, scripted_platform, task
 
 
 def _no_conclusion(r: dict[str, Any], binaries: dict[str, bytes]) -> None:

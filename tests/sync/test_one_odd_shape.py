@@ -28,10 +28,8 @@ from tests.support.scripted_platform import (
     following,
     report,
     scripted_platform,
-    send_to_sandbox,
     task,
 )
-from tests.sync.sync_helpers import setup_site
 
 _DOCUMENT = {
     "resourceType": "DocumentReference",
@@ -82,22 +80,6 @@ SHAPES = [
     "report-slash-redirect",
     "report-redirect-loop",
 ]
-
-
-@pytest.fixture(scope="module")
-def sent_three(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, str]]]:
-    """A data folder with three cases sent to a sandbox (copied for each example), and their (case, Task) ids."""
-    from tests.conftest import PASSPHRASE
-
-    home = tmp_path_factory.mktemp("three") / "home"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TELEAVIS_PASSPHRASE", PASSPHRASE)
-        patch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-        patch.setattr("app.keystore.SCRYPT_N", 2**14)
-        with Store.open(home) as store:
-            setup_site(store)
-            cases = send_to_sandbox(store, home.parent / "sandbox", 3)
-    return home, cases
 
 
 @settings(

@@ -10,8 +10,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from app.answers import answer_files
 from app.model import CaseState
 from app.report import build_report
@@ -24,28 +22,11 @@ from tests.support.scripted_platform import (
     following,
     report,
     scripted_platform,
-    send_to_sandbox,
     task,
 )
-from tests.sync.sync_helpers import setup_site
 
 ANNOTATED = png_bytes(skin_photo(320, 240, seed=3))
 CLOSE_UP = jpeg_bytes(skin_photo(320, 240, seed=4))
-
-
-@pytest.fixture(scope="module")
-def sent_three(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, str]]]:
-    from tests.conftest import PASSPHRASE
-
-    home = tmp_path_factory.mktemp("three") / "home"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TELEAVIS_PASSPHRASE", PASSPHRASE)
-        patch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-        patch.setattr("app.keystore.SCRYPT_N", 2**14)
-        with Store.open(home) as store:
-            setup_site(store)
-            cases = send_to_sandbox(store, home.parent / "sandbox", 3)
-    return home, cases
 
 
 def _media(media_id: str, content: dict[str, Any]) -> dict[str, Any]:

@@ -33,10 +33,8 @@ from tests.support.scripted_platform import (
     following,
     report,
     scripted_platform,
-    send_to_sandbox,
     task,
 )
-from tests.sync.sync_helpers import setup_site
 
 _EXT = [{"url": "http://example.org/fhir/StructureDefinition/x", "valueString": "x"}]
 _MODIFIER = [{"url": "http://example.org/fhir/StructureDefinition/not-for-use", "valueBoolean": True}]
@@ -575,21 +573,6 @@ SHAPES: dict[str, tuple[Callable[[Odd], None], bool]] = {
         False,
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def sent_three(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, str]]]:
-    from tests.conftest import PASSPHRASE
-
-    home = tmp_path_factory.mktemp("three") / "home"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TELEAVIS_PASSPHRASE", PASSPHRASE)
-        patch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-        patch.setattr("app.keystore.SCRYPT_N", 2**14)
-        with Store.open(home) as store:
-            setup_site(store)
-            cases = send_to_sandbox(store, home.parent / "sandbox", 3)
-    return home, cases
 
 
 @settings(
