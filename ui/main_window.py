@@ -1368,7 +1368,9 @@ class MainWindow(QMainWindow):
                 clone.close()
 
         def failed(exc: BaseException) -> None:
-            from datetime import datetime, timedelta
+            from datetime import timedelta
+
+            from app import clock
 
             # What happened without the advice of a backup made by hand (found in review: « … ou choisissez-en
             # un autre, puis recommencez. », though nothing is hers to do again: the timer tries again by
@@ -1379,7 +1381,7 @@ class MainWindow(QMainWindow):
                 words = self.tr("erreur interne (voir le journal)") + "."
             timer = self._backup_timer
             left = timer.remainingTime() if timer.isActive() else BACKUP_EVERY_MS
-            when = (datetime.now() + timedelta(milliseconds=max(0, left))).strftime("%H:%M")
+            when = (clock.now() + timedelta(milliseconds=max(0, left))).strftime("%H:%M")
             self.statusBar().showMessage(
                 self.tr(
                     "Sauvegarde automatique non faite : {words} Vos dossiers sont intacts sur ce poste, et "

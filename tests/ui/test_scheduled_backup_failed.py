@@ -6,13 +6,14 @@ A folder made read-only for real (tests/support/read_only.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from app import clock
 from app.store import Store
 from tests.support.read_only import read_only
 from ui.application import install_language
@@ -46,7 +47,7 @@ def test_a_scheduled_backup_not_written_says_it_retries_when_and_what_to_do(
         assert "Réglages" in said if language == "fr" else "Settings" in said, said
         # « vers HH:MM »: the timer's next tick, a quarter hour on (give or take the minute it turns)
         when = said.split(retry, 1)[1].strip()[:5]
-        soon = datetime.now() + timedelta(milliseconds=BACKUP_EVERY_MS)
+        soon = clock.now() + timedelta(milliseconds=BACKUP_EVERY_MS)
         assert when in {(soon + timedelta(minutes=d)).strftime("%H:%M") for d in (-1, 0, 1)}, said
     finally:
         window.shutdown()
