@@ -1700,7 +1700,22 @@ class Engine:
             "sync.reply_task_gone",
             "reply.training_gone",
         )
-        return any(said.startswith(words.split("{", 1)[0]) for key in keys for words in M.CATALOGUE[key].values())
+        if any(said.startswith(words.split("{", 1)[0]) for key in keys for words in M.CATALOGUE[key].values()):
+            return True
+        # The refusals of a reply's photo, said whole (found in review, whole41: added since the list above, the
+        # corrected reply went and its case still said « la réponse n'est pas partie »). Matched as they are
+        # written, their number anywhere: « Image {n} : » alone would take a case's own « Image 2 : … » too.
+        photo_keys = (
+            "v.demo_image.reply_sent",
+            "sync.reply_image_unreadable",
+            "sync.reply_image_access_refused",
+            "sync.reply_image_disk_error",
+        )
+        return any(
+            re.fullmatch(".+?".join(map(re.escape, re.split(r"\{[^}]*\}", words))), said, re.DOTALL)
+            for key in photo_keys
+            for words in M.CATALOGUE[key].values()
+        )
 
     def _refused_yet_kept(self, summary: SyncSummary) -> bool:
         """The cases waiting for the user after their transaction was refused, looked up again before each
