@@ -289,7 +289,7 @@ M.add(
         "v.other_case_sent": {
             "fr": "Si c'est l'autre, il est déjà parti et ne peut plus être corrigé ici : signalez-le à la "
             "cellule d'identitovigilance de votre structure, qui fait corriger l'identité avec la plateforme. Ce "
-            "dossier attend ici en attendant, rien n'est perdu.",
+            "dossier-ci reste ici en attendant, rien n'est perdu.",
             "en": "If the other one is, it has already left and can no longer be corrected here: report it to your "
             "organisation's identity-vigilance team, who have the identity corrected with the platform. This case "
             "waits here meanwhile, nothing is lost.",

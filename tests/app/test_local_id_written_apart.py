@@ -26,6 +26,8 @@ def test_a_sent_case_holding_the_number_under_another_writing_says_who_corrects_
     text = found.message
     assert "bbbbbbbb" in text and "« JEAN NOEL »" in text and "« Jean-Noël »" in text, text
     assert "déjà parti" in text and "identitovigilance" in text and "rien n'est perdu" in text, text
+    # Said once, as a nurse reads it (found in review, whole41: « Ce dossier attend ici en attendant »).
+    assert "attend ici en attendant" not in text and "Ce dossier-ci reste ici en attendant" in text, text
 
 
 def test_an_open_case_holding_the_number_is_the_one_to_correct_if_it_is_wrong() -> None:
