@@ -1501,15 +1501,18 @@ class Engine:
             # A demo camera's still never reaches a real expert, whatever queued the reply (found in review: one
             # queued by the release before, with no check at its queuing, went after the upgrade; so would one
             # retried after a restart). Refused here, nothing posted: her words back to the reply begun, that
-            # still taken off it (numbered as the reply's rows, ``sync.follow.queue_reply``).
+            # still taken off it. Numbered as the case's images, as the other refusals of a reply's photo below
+            # and ``case show`` listing the reply (found in review, whole41: by the reply's rows, gone by then, its
+            # « Image 2 » was the case's image 2 listed under it, a real photo).
             by_id = {image.id: image for image in images}
             joined = [by_id[image_id] for image_id in dict.fromkeys(message.image_ids) if image_id in by_id]
             demo = demo_images(joined, "reply.images")
             if demo:
                 # (Said as taken off: found in review, « Retirez-la » sent her looking for a photo already gone.)
-                number = next(n for n, image in enumerate(joined, 1) if image.device in DEMO_DEVICES)
+                still = next(image for image in joined if image.device in DEMO_DEVICES)
+                number = [image.id for image in case.images].index(still.id) + 1
                 words = M.tr("v.demo_image.reply_sent", n=number)
-                self.outbox.reply_refused(case_id, message.id, words, taken_off=joined[number - 1].id)
+                self.outbox.reply_refused(case_id, message.id, words, taken_off=still.id)
                 self._reply_gone(message.id)
                 self.listener.case_state(case_id, "reply-refused", words)
                 return False

@@ -115,7 +115,8 @@ def test_a_reply_queued_with_a_demo_still_before_the_check_never_reaches_the_rea
     assert states == ["refused"], states
     assert "Voici les photos." in reply_drafts.load(store, case_id), "her words back to the reply begun"
     said = store.platform_info(case_id).get("last_error") or ""
-    assert "Image 2" in said and "démonstration" in said and "cette image retirée" in said, said
+    number = [image.id for image in store.get_case(case_id).images].index(ids[1]) + 1  # the case's numbering
+    assert f"Image {number} " in said and "démonstration" in said and "cette image retirée" in said, said
     assert "Retirez-la" not in said, "already taken off: not asked of her"
     # The demo still is not offered to go again; the real one is.
     gone = to_send_again(outbox.messages(case_id))

@@ -37,3 +37,22 @@ def test_the_demo_still_refusal_goes_once_the_corrected_reply_has_left(store: St
     assert states[-1] == "sent", states
     said = store.platform_info(case_id).get("last_error") or ""
     assert "démonstration" not in said and "n'est pas partie" not in said, said
+
+
+def test_the_demo_still_refused_at_sending_is_numbered_as_the_case_s_images(
+    store: Store, asking: SandboxServer
+) -> None:
+    """The case's note says which image by the number ``case show`` and the report give it (the case's images,
+    as the engine's other refusals of a reply's photo do): found in review, whole41, it said « Image 2 » by the
+    reply's rows, gone by then, while the case's image 2, listed under the same note, was the real photo."""
+    store.settings.set("platform.url", REAL)
+    case_id = on_hold(store, asking)
+    outbox = Outbox(store)
+    expert = [m for m in outbox.messages(case_id) if m.direction == "from-expert"]
+    store.add_images(case_id, [photo("Dermatoscope USB", 4), photo("Caméra de démonstration", 5)], joined_to_reply=True)
+    images = store.get_case(case_id).images
+    outbox.queue_reply(case_id, "Voici les photos.", [image.id for image in images[-2:]], expert[-1].platform_id)
+    with engine_on(store, asking.base_url) as engine:
+        engine.run_once()
+    said = store.platform_info(case_id).get("last_error") or ""
+    assert len(images) > 2 and said.startswith(f"Image {len(images)} :"), said
