@@ -95,17 +95,8 @@ M.add(
             "Z, spaces, hyphens, apostrophes). Qualified identity: copy it as INSi returned it.",
         },
         # « ^ », « = » and « \\ » cut a DICOM Person Name: typed in a name, they move a given name into the
-        # family name of the images' header (tests/capture/test_dicom_person_name.py).
-        "v.name_dicom_signs": {
-            "fr": "{what} contient « {signs} », qui ne s'écrit pas dans un nom et qui, dans les images envoyées "
-            "(DICOM), ferait lire un prénom comme le nom (ou l'inverse) : retirez-le (un nom s'écrit avec des "
-            "lettres, des espaces, des traits d'union, des apostrophes). Rien de ce qui est enregistré n'est perdu.",
-            "en": "{what} holds “{signs}”, which is not written in a name and which, in the images sent (DICOM), "
-            "would make a first name read as the family name (or the reverse): remove it (a name is written with "
-            "letters, spaces, hyphens, apostrophes). Nothing saved is lost.",
-        },
-        # The used name, which no DICOM header Teleavis writes holds (Patient.dicom_name): refused all the same, with
-        # no DICOM reason (found in review: the nurse read that it would make a first name read as the family name).
+        # family name of the images' header (tests/capture/test_dicom_person_name.py). Said without that reason: a
+        # dermatology nurse sends no DICOM, and « DICOM » tells her nothing (found reading the session's change).
         "v.name_pn_signs": {
             "fr": "{what} contient « {signs} », qui ne s'écrit pas dans un nom : retirez-le (un nom s'écrit avec des "
             "lettres, des espaces, des traits d'union, des apostrophes). Rien de ce qui est enregistré n'est perdu.",
@@ -808,7 +799,7 @@ def validate_identity(case: Case, today: date | None = None) -> list[Finding]:
                 _f(
                     f"patient.{field}.signs",
                     f"patient.{field}",
-                    "v.name_pn_signs" if field == "used_name" else "v.name_dicom_signs",
+                    "v.name_pn_signs",
                     "error",
                     what=what,
                     signs=pn_signs,
