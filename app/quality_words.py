@@ -183,6 +183,19 @@ CATALOGUE = i18n.Catalogue(
             "retinograph recorded (DICOM file): exporting it again will not change it. A shot from a "
             "retinograph of higher resolution is needed.",
         },
+        "resolution.field-warning": {
+            "fr": "Rétine petite dans l'image ({diameter} px de diamètre, 768 px ou plus est conseillé) : "
+            "rapprochez l'appareil de l'œil ou zoomez pour que la rétine remplisse l'image, puis reprenez le cliché.",
+            "en": "Retina small in the image ({diameter} px across, 768 px or more is advised): move closer to "
+            "the eye or zoom in so that the retina fills the image, then take it again.",
+        },
+        "resolution.field-blocking": {
+            "fr": "Rétine trop petite dans l'image ({diameter} px de diamètre) : il faut au moins 600 px pour que "
+            "l'expert puisse la lire. Rapprochez l'appareil de l'œil ou zoomez pour que la rétine remplisse "
+            "l'image, puis reprenez le cliché.",
+            "en": "Retina too small in the image ({diameter} px across): at least 600 px is needed for the expert "
+            "to read it. Move closer to the eye or zoom in so that the retina fills the image, then take it again.",
+        },
         "field-of-view.ok": {"fr": "Champ rétinien complet.", "en": "Retinal field complete."},
         "field-of-view.warning": {
             "fr": "Champ rétinien incomplet ({percent} % visible) : centrez l'œil et reprenez le cliché.",

@@ -10,7 +10,8 @@ are normalised so that they mean the same on any camera and any skin:
 - exposure: mean luminance and the shares of clipped highlights and crushed shadows.
 - colour cast: the colour of the highlights (what should be white takes the light's colour), the
   mean colour of a close-up of skin, the colour of the optic disc (:func:`colour_cast_cues`).
-- resolution: the full image size against 800×600 / 1024×768.
+- resolution: the full image size against 800×600 / 1024×768; a retinograph's field narrower than its frame,
+  its diameter against 600 / 768 px (the frames' short sides).
 - retinographs (:mod:`capture.retina`): field of view, vessel contrast, edge shading, and where
   the optic disc lies (a fact the checklist compares with the eye chosen).
 - dermatology: a visible face (:mod:`capture.faces`).
@@ -80,6 +81,11 @@ RETINA_TOP_BLOCKING = 45.0
 RETINA_BRIGHT_WARNING, RETINA_BRIGHT_BLOCKING = 175.0, 215.0
 MIN_PIXELS_BLOCKING = 800 * 600
 MIN_PIXELS_WARNING = 1024 * 768
+#: A retinograph's field cut out of its frame (:func:`small_field`) is judged for its resolution by its own
+#: diameter in the image's pixels, against the short side of the frame's floors (800×600 blocks, 1024×768 is
+#: advised): a fundus camera's field spans its frame's short side, so that is the retina such a frame gives.
+#: (The screening standards the checks follow give no floor for the field itself.)
+FIELD_DIAMETER_BLOCKING, FIELD_DIAMETER_WARNING = 600, 768
 FIELD_WARNING, FIELD_BLOCKING = 0.75, 0.50  # share of the field visible (NHS: three quarters)
 VESSELS_WARNING, VESSELS_BLOCKING = 0.085, 0.05
 UNIFORMITY_WARNING = 0.30
@@ -198,9 +204,12 @@ def check_quality(
     height, width = image.shape[:2]
     full_w, full_h = full_size or (width, height)
     small = _rgb(analysis_copy(image), order)
-    if is_retina(specialty):
-        small = _around_the_field(image, small, order)
-    findings = [_resolution(full_w, full_h, retina=is_retina(specialty), recorded=recorded)]
+    field = _small_field(small) if is_retina(specialty) else None
+    diameter = None
+    if field is not None:
+        diameter = round(2 * field.radius * max(full_w, full_h) / max(small.shape[:2]))
+        small = _cut_around(image, small, field, order)
+    findings = [_resolution(full_w, full_h, retina=is_retina(specialty), recorded=recorded, field=diameter)]
     if is_retina(specialty):
         findings += _retina_findings(small, side_for_eye=side_for_eye)
     else:
@@ -240,14 +249,17 @@ def _rgb(small: Image8, order: Literal["rgb", "bgr"]) -> Image8:
 def small_field(image: Image8) -> bool:
     """Whether a retinograph's field (RGB) is narrower than :data:`SMALL_FIELD_SHARE` of its frame: its checks
     then look at the full image (:func:`_around_the_field`), and a decode reduced for them would hide its blur."""
-    small = analysis_copy(image)
+    return _small_field(analysis_copy(image)) is not None
+
+
+def _small_field(small: Image8) -> FieldOfView | None:
+    """The field of a retinograph's analysis copy (RGB) when it is narrower than :data:`SMALL_FIELD_SHARE` of
+    the frame: a single round field on black, cut out for the checks and judged for its resolution by its own
+    diameter (:func:`_resolution`). ``None`` for any other picture (a fundus camera's field, no field)."""
     fov = find_field(small)
-    return (
-        fov is not None
-        and not fov.second
-        and fov.looks_like_a_fundus()
-        and 2 * fov.radius < SMALL_FIELD_SHARE * max(small.shape[:2])
-    )
+    if fov is None or fov.second or not fov.looks_like_a_fundus():
+        return None
+    return fov if 2 * fov.radius < SMALL_FIELD_SHARE * max(small.shape[:2]) else None
 
 
 def _around_the_field(image: Image8, small: Image8, order: Literal["rgb", "bgr"] = "rgb") -> Image8:
@@ -255,10 +267,13 @@ def _around_the_field(image: Image8, small: Image8, order: Literal["rgb", "bgr"]
     narrower than :data:`SMALL_FIELD_SHARE` of the frame and ``image`` has more pixels, a copy of ``image``
     cut around the field (black left around it, as a fundus camera's frame has) and reduced: the retina is
     then judged at the scale a fundus camera's is. Only a single round field on black is cut out."""
-    fov = find_field(small)
+    fov = _small_field(small)
+    return small if fov is None else _cut_around(image, small, fov, order)
+
+
+def _cut_around(image: Image8, small: Image8, fov: FieldOfView, order: Literal["rgb", "bgr"] = "rgb") -> Image8:
+    """:func:`_around_the_field` for the small field ``fov`` found in ``small``."""
     long_side = max(small.shape[:2])
-    if fov is None or fov.second or not fov.looks_like_a_fundus() or 2 * fov.radius >= SMALL_FIELD_SHARE * long_side:
-        return small
     height, width = image.shape[:2]
     scale = max(height, width) / long_side
     if scale <= 1.0:  # (the image is the copy: no more pixels to look at)
@@ -858,7 +873,9 @@ def _colour_cast(rgb: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: boo
     return QualityFinding.said("colour-cast", "ok", "colour-cast.ok", round(strength, 2), CAST_HIGHLIGHTS)
 
 
-def _resolution(width: int, height: int, *, retina: bool = False, recorded: bool = False) -> QualityFinding:
+def _resolution(
+    width: int, height: int, *, retina: bool = False, recorded: bool = False, field: int | None = None
+) -> QualityFinding:
     """The size against 800×600 (blocking) and 1024×768 (advised). A retinograph too small is told to be
     exported at full size from the retinograph: there is no camera setting to change at a fundus camera.
     One the retinograph recorded at that size (its DICOM: an older camera's 768×576 video capture) is
@@ -866,7 +883,12 @@ def _resolution(width: int, height: int, *, retina: bool = False, recorded: bool
 
     The floor is the same for retinographs. Screening programmes ask more of a fundus camera, not less:
     the NHS programme uses only cameras it has tested to show subtle diabetic lesions, and an older
-    camera's 768×576 capture puts its 45° field on some 13 pixels a degree."""
+    camera's 768×576 capture puts its 45° field on some 13 pixels a degree.
+
+    ``field``: the diameter in pixels of a retinograph's field narrower than its frame (:func:`_small_field`),
+    what the expert reads of a phone's photo through an adapter: judged against :data:`FIELD_DIAMETER_BLOCKING`
+    and :data:`FIELD_DIAMETER_WARNING`, the nurse told to move closer or zoom. A frame itself too small keeps
+    its words when the field is not worse (its remedy, the full-size export, comes first)."""
     pixels = width * height
     short, long = sorted((width, height))
     if pixels < MIN_PIXELS_BLOCKING or short < 600 or long < 800:
@@ -878,9 +900,19 @@ def _resolution(width: int, height: int, *, retina: bool = False, recorded: bool
     key = f"resolution.{level}"
     if retina and level == "blocking":
         key = "resolution.blocking-retina-recorded" if recorded else "resolution.blocking-retina"
+    if field is not None:
+        on_field = _level(float(field), FIELD_DIAMETER_WARNING, FIELD_DIAMETER_BLOCKING)
+        if level == "ok" or _SEVERITY[on_field] > _SEVERITY[level]:
+            key = "resolution.ok" if on_field == "ok" else f"resolution.field-{on_field}"
+            return QualityFinding.said(
+                "resolution", on_field, key, float(field), float(FIELD_DIAMETER_WARNING), diameter=field
+            )
     return QualityFinding.said(
         "resolution", level, key, float(pixels), float(MIN_PIXELS_WARNING), width=width, height=height
     )
+
+
+_SEVERITY: dict[Level, int] = {"ok": 0, "warning": 1, "blocking": 2}
 
 
 def _field(fov: FieldOfView) -> QualityFinding:

@@ -1,0 +1,87 @@
+"""A retinograph's resolution is judged on its retina, not on its frame, when the field spans a small part of
+the frame (a phone through a fundus adapter, a handheld's wide black surround: the field the sharpness check
+cuts out, :func:`capture.quality.small_field`).
+
+Found in review (quality41): a 4032 × 3024 phone photo was « Définition suffisante » whatever the size of the
+retina in it, though what the expert reads is the retina's own pixels. The field's diameter is judged against
+the short side of the frame's floors (800×600 blocks, 1024×768 advised): 600 px blocks, under 768 px warns, and
+the words tell the nurse to move closer or zoom so that the retina fills the image."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from app.model import QualityFinding
+from capture.pipeline import prepare_image_bytes
+from capture.quality import FIELD_DIAMETER_BLOCKING, FIELD_DIAMETER_WARNING, check_quality
+from tests.support.images import fundus_photo
+
+
+def _in_a_phone_photo(diameter: int, frame: tuple[int, int] = (4032, 3024)) -> np.ndarray:
+    """A synthetic retina whose field is ``diameter`` px across (``fundus_photo``'s field is 0.92 of its size),
+    in the middle of a phone's black photo (12 MP, or ``frame``)."""
+    field = np.asarray(fundus_photo(size=round(diameter / 0.92)))
+    canvas = np.zeros((frame[1], frame[0], 3), np.uint8)
+    height, width = field.shape[:2]
+    y, x = (frame[1] - height) // 2, (frame[0] - width) // 2
+    canvas[y : y + height, x : x + width] = field
+    return canvas
+
+
+def _resolution(findings: list[QualityFinding]) -> QualityFinding:
+    [finding] = [f for f in findings if f.check == "resolution"]
+    return finding
+
+
+@pytest.mark.parametrize(
+    ("diameter", "frame", "level"),
+    [
+        (500, (2560, 1920), "blocking"),  # (a 5 MP phone: in 12 MP no field this small is found, retina.py)
+        (700, (4032, 3024), "warning"),
+        (700, (2560, 1920), "warning"),
+        (900, (4032, 3024), "ok"),
+        (1400, (4032, 3024), "ok"),
+    ],
+)
+def test_a_small_field_in_a_phone_photo_is_judged_by_its_diameter(
+    diameter: int, frame: tuple[int, int], level: str
+) -> None:
+    finding = _resolution(check_quality(_in_a_phone_photo(diameter, frame), specialty="ophthalmology"))
+    assert finding.level == level
+    # The field's diameter in the image's pixels, as found on the copy reduced to 1000 px: its edge's blur
+    # puts it up to 3 % wider.
+    assert finding.measure == pytest.approx(diameter * 1.015, rel=0.025)
+    assert finding.threshold == FIELD_DIAMETER_WARNING
+
+
+def test_the_words_say_to_move_closer_in_both_languages() -> None:
+    warned = _resolution(check_quality(_in_a_phone_photo(700), specialty="ophthalmology"))
+    blocked = _resolution(check_quality(_in_a_phone_photo(500, (2560, 1920)), specialty="ophthalmology"))
+    assert "rapprochez" in warned.text("fr") and "zoomez" in warned.text("fr")
+    assert "move closer" in warned.text("en") and "zoom" in warned.text("en")
+    assert "rapprochez" in blocked.text("fr").lower() and f"{FIELD_DIAMETER_BLOCKING} px" in blocked.text("fr")
+    assert "move closer" in blocked.text("en").lower() and f"{FIELD_DIAMETER_BLOCKING} px" in blocked.text("en")
+    assert "800×600" not in blocked.text("fr")  # (the frame is large: exporting it again would change nothing)
+
+
+def test_a_phones_jpeg_is_judged_by_its_field_on_import() -> None:
+    """The import decodes a JPEG reduced for its checks (whole for a small field): the field's diameter is
+    still said in the photo's own pixels."""
+    out = io.BytesIO()
+    Image.fromarray(_in_a_phone_photo(700)).save(out, "JPEG", quality=92)
+    prepared = prepare_image_bytes(out.getvalue(), filename="phone.jpg", specialty="ophthalmology")
+    finding = _resolution(prepared.quality)
+    assert finding.level == "warning"
+    assert finding.measure == pytest.approx(700 * 1.015, rel=0.025)
+
+
+def test_the_same_photo_in_another_specialty_and_a_fundus_cameras_frame_are_judged_as_before() -> None:
+    photo = _in_a_phone_photo(700)
+    assert _resolution(check_quality(photo, specialty="dermatology")).key == "resolution.ok"
+    camera = np.asarray(fundus_photo(size=1400))  # a fundus camera's field fills its frame
+    finding = _resolution(check_quality(camera, specialty="ophthalmology"))
+    assert (finding.key, finding.measure) == ("resolution.ok", 1400.0 * 1400.0)
