@@ -98,6 +98,13 @@ CATALOGUE = i18n.Catalogue(
             "en": "This file holds {n} images: only the first is imported. If the others matter, export them "
             "one by one from the device.",
         },
+        "pages.unreadable": {
+            "fr": "Ce fichier contient plusieurs images, dont les suivantes sont abîmées et illisibles : seule la "
+            "première est importée, entière. Si les autres comptent, exportez-les de nouveau une par une depuis "
+            "l'appareil.",
+            "en": "This file holds several images, the later ones damaged and unreadable: only the first is "
+            "imported, whole. If the others matter, export them again one by one from the device.",
+        },
         "compression.warning": {
             "fr": "Photo très compressée (qualité JPEG estimée à {quality} sur 100, comme après un envoi par "
             "messagerie) : des détails fins peuvent manquer à l'expert. Si possible, importez plutôt la photo "

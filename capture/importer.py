@@ -62,6 +62,8 @@ class DecodedImage:
     halved_from: tuple[int, int] | None = None
     #: Images the file holds (a multi-page TIFF); only the first is read.
     pages: int = 1
+    #: A later page could not be read (damaged): ``pages`` is then 2, the least the file holds.
+    pages_unread: bool = False
     #: The file's pixels were JPEG-compressed already (a TIFF in JPEG): kept as JPEG, not made lossless.
     lossy: bool = False
     #: Transparent parts were put on white, or 16-bit samples of fewer bits stretched to be seen: what is
@@ -377,12 +379,6 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
             if fmt == "jpeg" and (closed_after_a_cut(pixels) or (not full and _coded_data_amiss(data, pixels))):
                 raise messages.rejected("damaged", name=name)
             rgb = upright(pixels, orientation)
-        try:
-            pages = int(getattr(image, "n_frames", 1) or 1) if fmt in ("tiff", "webp", "gif") else 1
-        except (*DECODE_ERRORS, TypeError, KeyError) as exc:
-            # Counting a TIFF's pages reads each page's header: one without its size (a damaged later page) made
-            # Pillow raise TypeError, an error of the program at the import (found by damaging files).
-            raise messages.rejected("damaged", name=name) from exc
         lossy = (
             fmt == "jpeg"
             or (fmt == "tiff" and image.info.get("compression") in ("jpeg", "tiff_jpeg"))
@@ -391,6 +387,15 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
         )
         tables = getattr(image, "quantization", None) if fmt == "jpeg" else None
         estimated = jpeg_quality(tables[min(tables)]) if tables else None
+        pages_unread = False
+        try:
+            # (Counted after what is read of the first page: a damaged later page leaves Pillow on it.)
+            pages = int(getattr(image, "n_frames", 1) or 1) if fmt in ("tiff", "webp", "gif") else 1
+        except (*DECODE_ERRORS, TypeError, KeyError):
+            # Counting a TIFF's pages reads each page's header: one without its size (a damaged later page) made
+            # Pillow raise TypeError (found by damaging files). Only the first page is imported, and it decoded
+            # whole above (a damaged one is refused there): it is imported, the nurse told the others are unread.
+            pages, pages_unread = 2, True
     finally:
         image.close()
     if orientation in (5, 6, 7, 8):
@@ -405,6 +410,7 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
         flattened=flattened,
         halved_from=halved_from,
         pages=pages,
+        pages_unread=pages_unread,
         lossy=lossy,
         jpeg_quality=estimated,
         profile_dropped=profile_dropped,

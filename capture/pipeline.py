@@ -298,7 +298,9 @@ def _prepared(
     compressed = compression_finding(decoded.jpeg_quality)
     if compressed is not None:
         findings.append(compressed)
-    if decoded.pages > 1:
+    if decoded.pages_unread:  # (how many images the file holds is not known: a later one is damaged)
+        findings.append(QualityFinding.said("pages", "warning", "pages.unreadable", None, None))
+    elif decoded.pages > 1:
         findings.append(QualityFinding.said("pages", "warning", "pages", float(decoded.pages), n=decoded.pages))
     return PreparedImage(
         data=data,

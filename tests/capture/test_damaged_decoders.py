@@ -9,7 +9,8 @@ past its memory there; what these tests hold is what was wrong:
 - a damaged AVIF made Pillow raise RuntimeError (at the open, and at the decode), not an error the import
   refuses: the device folder's list (which reads each photo's date) did not open, and the import failed as
   a fault of the program;
-- a TIFF whose later page had lost its size made Pillow raise TypeError when its pages were counted;
+- a TIFF whose later page had lost its size made Pillow raise TypeError when its pages were counted (its
+  first page, whole, is now imported, the nurse told the others could not be read);
 - a DICOM element whose VR was damaged made pydicom raise NotImplementedError when it was first read, after
   the file was taken (the device's name);
 - a 2 KB DICOM whose JPEG 2000 frame said 13 000 × 13 000 pixels (its header 400 × 400) took 3.2 GB and
@@ -215,18 +216,51 @@ def test_an_image_two_pixels_high_or_wide_is_not_an_error_of_the_program(size: t
     assert (prepared.width, prepared.height) == size
 
 
-def test_a_tiff_whose_second_page_has_no_width_is_refused_in_words() -> None:
-    """Its pages are counted (the import says when only the first is taken): reading the damaged second page's
-    header made Pillow raise TypeError (« Missing dimensions »), an error of the program at the import."""
+def _two_page_tiff() -> bytearray:
+    """A TIFF of two 64 × 48 pages, the first dark blue-grey (10, 20, 30), the second red (90, 20, 30)."""
     out = io.BytesIO()
     pages = [Image.new("RGB", (64, 48), colour) for colour in ((10, 20, 30), (90, 20, 30))]
     pages[0].save(out, "TIFF", save_all=True, append_images=pages[1:])
-    data = bytearray(out.getvalue())
-    first = struct.unpack_from("<I", data, 4)[0]
-    second = struct.unpack_from("<I", data, first + 2 + 12 * struct.unpack_from("<H", data, first)[0])[0]
-    entries = [second + 2 + 12 * k for k in range(struct.unpack_from("<H", data, second)[0])]
-    (width,) = [at for at in entries if struct.unpack_from("<H", data, at)[0] == 256]  # ImageWidth
-    struct.pack_into("<H", data, width, 255)  # (a tag no reader knows: the page has no width)
+    return bytearray(out.getvalue())
+
+
+def _tags(data: bytearray, page: int) -> dict[int, int]:
+    """Where each tag of the TIFF's ``page`` (0, 1) lies: its entry's offset in ``data``."""
+    ifd = struct.unpack_from("<I", data, 4)[0]
+    for _ in range(page):
+        ifd = struct.unpack_from("<I", data, ifd + 2 + 12 * struct.unpack_from("<H", data, ifd)[0])[0]
+    entries = [ifd + 2 + 12 * k for k in range(struct.unpack_from("<H", data, ifd)[0])]
+    return {struct.unpack_from("<H", data, at)[0]: at for at in entries}
+
+
+def test_a_tiff_whose_second_page_has_no_width_imports_its_first_page_and_says_so() -> None:
+    """Its pages are counted (the import says when only the first is taken): reading the damaged second page's
+    header made Pillow raise TypeError (« Missing dimensions »), an error of the program at the import; then
+    the file was refused as damaged, though only its first page is imported and it decodes whole. The first
+    page is imported as it is, and the nurse is told the other images could not be read."""
+    data = _two_page_tiff()
+    struct.pack_into("<H", data, _tags(data, 1)[256], 255)  # (ImageWidth made a tag no reader knows)
+    prepared = prepare_image_bytes(bytes(data), filename="scan.tif", specialty="dermatology")
+    assert (prepared.width, prepared.height) == (64, 48)
+    with Image.open(io.BytesIO(prepared.data)) as stored:
+        assert stored.convert("RGB").getpixel((32, 24)) == (10, 20, 30)  # the first page's pixels
+    [said] = [f for f in prepared.quality if f.check == "pages"]
+    assert (said.level, said.key) == ("warning", "pages.unreadable")
+    assert "seule la première est importée" in said.text("fr") and "abîmées" in said.text("fr")
+    assert "only the first is imported" in said.text("en") and "damaged" in said.text("en")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: struct.pack_into("<H", data, _tags(data, 0)[256], 255),  # no width
+        lambda data: struct.pack_into("<I", data, _tags(data, 0)[273] + 8, len(data) + 100),  # strip past the end
+    ],
+    ids=["no-width", "strip-past-the-end"],
+)
+def test_a_tiff_whose_first_page_is_damaged_is_still_refused(damage: Callable[[bytearray], None]) -> None:
+    data = _two_page_tiff()
+    damage(data)
     with pytest.raises(ImageRejected) as raised:
         prepare_image_bytes(bytes(data), filename="scan.tif", specialty="dermatology")
     assert str(raised.value) == refusal("scan.tif")
