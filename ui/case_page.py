@@ -10,9 +10,10 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -263,7 +264,10 @@ class CasePage(QWidget):
         self.back = QPushButton(self.tr("← Liste des dossiers"))
         self.back.setToolTip(self.tr("Retour à la liste des dossiers (Alt+←)"))
         self.back.setAutoDefault(False)
-        self.back.clicked.connect(self.closed)
+        self.back.clicked.connect(self._back_clicked)
+        #: Since when « Nouveau dossier » was asked for: « ← Liste des dossiers » stands where it stood in the
+        #: list, and a double click on it made a draft and came straight back (``_back_clicked``).
+        self._new_case_asked = QElapsedTimer()
         top.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
         # A training case says so in every mode, above the editor and the follow view (found from outside:
@@ -331,6 +335,18 @@ class CasePage(QWidget):
         self.capture.thumbnails_shown.connect(lambda: QTimer.singleShot(0, self, self._note_view_now))
 
     # -- showing a case -------------------------------------------------------------------------
+
+    def new_case_asked(self) -> None:
+        """« Nouveau dossier » was clicked (or Ctrl+N pressed): the draft's page comes under the pointer."""
+        self._new_case_asked.start()
+
+    def _back_clicked(self) -> None:
+        """Back to the list, unless the click is the second of a double click on « Nouveau dossier »: meant for
+        that button, it landed on this one, which stands in its place, and left a new empty draft behind
+        without the nurse ever seeing the draft's page."""
+        if self._new_case_asked.isValid() and self._new_case_asked.elapsed() < QApplication.doubleClickInterval():
+            return
+        self.closed.emit()
 
     def open(self, case_id: str, *, audit: bool = True) -> None:
         """Show the case; ``audit`` records that the user opened it (not when the engine moves it)."""

@@ -1,0 +1,29 @@
+"""A double click on « Nouveau dossier » (a habit of many: a desktop icon opens so) made a draft and went
+straight back to the list: the new case's page opens under the pointer, and its « ← Liste des dossiers »
+stands where « Nouveau dossier » was, so the second click of the pair landed on it. The nurse saw nothing
+happen but an empty « (patient sans nom) » draft in the list, one more at each try (found from outside,
+1366 × 768)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from ui.main_window import MainWindow
+
+
+def test_the_second_click_of_a_double_click_does_not_leave_the_new_case(qtbot: Any, window: MainWindow) -> None:
+    qtbot.mouseClick(window.worklist.new_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window._case_page is not None and window.pages.currentWidget() is window.case_page)
+    page = window.case_page
+    # The pair's second click, where the pointer is: on the page's back button, at once.
+    qtbot.mouseClick(page.back, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    assert window.pages.currentWidget() is page
+
+    # Later, a click of its own on the same button goes back to the list, as ever.
+    time.sleep(QApplication.doubleClickInterval() / 1000 + 0.05)
+    qtbot.mouseClick(page.back, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.worklist)
