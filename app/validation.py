@@ -464,6 +464,22 @@ M.add(
             "en": "Image {n}: taken with the camera in Teleavis on {when}, {before} the images added to the case "
             "later. Check that it is this patient's (was the case open then theirs?), else delete it.",
         },
+        # The same, of a photo joined to a reply: named as the reply numbers it (the case has its own image 1),
+        # and « retirez-la », the reply's button (it has no « Supprimer »; found from outside).
+        "v.reply_captured_earlier": {
+            "fr": "Photo {n} de la réponse : prise le {when}, {before} les autres images du dossier. Elle peut être "
+            "d'un patient précédent, restée sur la carte de l'appareil : vérifiez qu'elle est bien de ce patient, "
+            "sinon retirez-la.",
+            "en": "Reply photo {n}: taken on {when}, {before} the case's other images. It may be a previous "
+            "patient's, left on the device's card: check that it is this patient's, else remove it.",
+        },
+        "v.reply_captured_earlier_here": {
+            "fr": "Photo {n} de la réponse : prise avec la caméra dans Teleavis le {when}, {before} les images "
+            "ajoutées ensuite. Vérifiez qu'elle est bien de ce patient (le dossier ouvert à ce moment-là était-il "
+            "le sien ?), sinon retirez-la.",
+            "en": "Reply photo {n}: taken with the camera in Teleavis on {when}, {before} the images added later. "
+            "Check that it is this patient's (was the case open then theirs?), else remove it.",
+        },
         # How long before the newest of the others (found by testers: a photo of 2015 said « des heures avant »).
         "v.before.hours": {"fr": "des heures avant", "en": "hours before"},
         "v.before.days": {"fr": "des jours avant", "en": "days before"},
@@ -1269,14 +1285,18 @@ def earlier_sessions(
     }
 
 
-def _earlier_finding(image: CaseImage, moment: datetime, gap: timedelta, field: str, n: int) -> Finding:
+def _earlier_finding(
+    image: CaseImage, moment: datetime, gap: timedelta, field: str, n: int, *, reply: bool = False
+) -> Finding:
     """What the checklist says of a photo of an earlier session, ``gap`` before the newest: the time as the
-    camera wrote it (its clock, as the import says it)."""
+    camera wrote it (its clock, as the import says it). ``reply``: a photo joined to a reply, in its words."""
     # A still taken here: in the workstation's zone (stored in UTC), and never said left on a card (note 36).
     if image.taken_here:
         moment = moment.astimezone()
     when = f"{i18n.date_words(moment.date().isoformat())} {moment:%H:%M}"
     words = "v.captured_earlier_here" if image.taken_here else "v.captured_earlier"
+    if reply:
+        words = words.replace("v.", "v.reply_", 1)
     return _f(EARLIER_PHOTO, field, words, "warning", n=n, when=when, before=_before(gap))
 
 
@@ -1314,7 +1334,7 @@ def reply_taken_earlier(case: Case, images: list[CaseImage]) -> list[Finding]:
     for index, moment in sorted(earlier_sessions(images, now, also=others).items()):
         assert newest is not None  # (an earlier one is earlier than the newest)
         field = f"reply.images[{index}].captured_at"
-        out.append(_earlier_finding(images[index], moment, newest - moment, field, index + 1))
+        out.append(_earlier_finding(images[index], moment, newest - moment, field, index + 1, reply=True))
     return out
 
 

@@ -2472,7 +2472,7 @@ class FollowView(QWidget):
         about, « Vérifier les images » the default (found from outside: a 2001 photo left in one click)."""
         assert self.case is not None
         findings = reply_taken_earlier(self.case, [image.record for image in self._reply_images])
-        return send_despite_earlier_photos(self, [finding.message for finding in findings])
+        return send_despite_earlier_photos(self, [finding.message for finding in findings], reply=True)
 
     def _joined_images(self, case_id: str, conversation: list[Message]) -> dict[str, CaseImage]:
         """The case's images sent with a reply, by id (none read when no reply has any)."""

@@ -128,20 +128,29 @@ def _send_despite_names_only(
     return _asked(parent, text)
 
 
-def send_despite_earlier_photos(parent: QWidget, said: Sequence[str]) -> bool:
+def send_despite_earlier_photos(parent: QWidget, said: Sequence[str], *, reply: bool = False) -> bool:
     """Whether to send: ``True`` at once when ``said`` (the checklist's words of each photo that looks taken
     in an earlier session, ``app.validation.taken_earlier``) is empty; else only when the nurse answers
     « C'est bien ce patient, envoyer » (checking is the default, and what Échap or closing the question
     does). Found from outside: a photo taken in 2005 was said once, under the capture panel, at its import,
-    and the case left in one click, unlike another patient's image or an eye to check."""
+    and the case left in one click, unlike another patient's image or an eye to check. ``reply``: photos
+    joined to a reply, which has « Retirer » where the case has « Supprimer » (found from outside)."""
     if not said:
         return True
-    advice = QCoreApplication.translate(
-        "OtherPatient",
-        "Envoyée, l'expert lirait peut-être la photo d'un autre patient sous le nom de celui-ci. Si elle n'est "
-        "pas de ce patient, supprimez-la. Si c'est bien lui (une photo ancienne jointe pour comparer, ou "
-        "l'horloge de l'appareil mal réglée), vous pouvez envoyer.",
-    )
+    if reply:
+        advice = QCoreApplication.translate(
+            "OtherPatient",
+            "Envoyée, l'expert lirait peut-être la photo d'un autre patient sous le nom de celui-ci. Si elle "
+            "n'est pas de ce patient, retirez-la de la réponse. Si c'est bien lui (une photo ancienne jointe pour "
+            "comparer, ou l'horloge de l'appareil mal réglée), vous pouvez envoyer.",
+        )
+    else:
+        advice = QCoreApplication.translate(
+            "OtherPatient",
+            "Envoyée, l'expert lirait peut-être la photo d'un autre patient sous le nom de celui-ci. Si elle "
+            "n'est pas de ce patient, supprimez-la. Si c'est bien lui (une photo ancienne jointe pour comparer, "
+            "ou l'horloge de l'appareil mal réglée), vous pouvez envoyer.",
+        )
     return _asked(
         parent, _said_then(said, advice), QCoreApplication.translate("OtherPatient", "Photo d'une séance précédente ?")
     )

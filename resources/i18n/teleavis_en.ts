@@ -2717,6 +2717,11 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/other_patient_question.py" line="1"/>
+        <source>Envoyée, l&apos;expert lirait peut-être la photo d&apos;un autre patient sous le nom de celui-ci. Si elle n&apos;est pas de ce patient, retirez-la de la réponse. Si c&apos;est bien lui (une photo ancienne jointe pour comparer, ou l&apos;horloge de l&apos;appareil mal réglée), vous pouvez envoyer.</source>
+        <translation>Sent, the expert might read another patient&apos;s photo under this one&apos;s name. If it is not this patient&apos;s, remove it from the reply. If it is (an old photo joined for comparison, or the device&apos;s clock set wrong), you can send.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/other_patient_question.py" line="1"/>
         <source>Photo d&apos;une séance précédente ?</source>
         <translation>Photo from an earlier session?</translation>
     </message>

@@ -60,7 +60,7 @@ def test_a_photo_taken_years_before_the_case_is_asked_about_before_the_reply_goe
 
     case_id, view = _reply_with(qtbot, store, tmp_path, datetime(2001, 4, 5, 10, 12))
     said = view.reply_images.text()
-    assert "1. dermoscopie.jpg — ⚠ Image 1 : prise le 05/04/2001 10:12, des années avant" in said, said
+    assert "1. dermoscopie.jpg — ⚠ Photo 1 de la réponse : prise le 05/04/2001 10:12, des années avant" in said, said
     assert "bonne qualité" not in said
     seen = asked(CHECK)
     qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
@@ -149,5 +149,5 @@ def test_a_photo_of_an_earlier_session_is_still_said_on_its_row_once_teleavis_is
     again = shown(qtbot, store, case_id)  # the window opened again: the reply begun comes back
     assert len(again._reply_images) == 1
     said = again.reply_images.text()
-    assert "1. dermoscopie.jpg — ⚠ Image 1 : prise le 05/04/2001 10:12, des années avant" in said, said
+    assert "1. dermoscopie.jpg — ⚠ Photo 1 de la réponse : prise le 05/04/2001 10:12, des années avant" in said, said
     assert "bonne qualité" not in said
