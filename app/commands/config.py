@@ -54,6 +54,13 @@ M.add(
         },
         "config.set_help": {"fr": "modifie un réglage", "en": "changes a setting"},
         "config.saved": {"fr": "Réglage « {key} » enregistré.", "en": "Setting “{key}” saved."},
+        # The training platform reads its settings as it starts, with the window (sync/training.py).
+        "config.sandbox_next_start": {
+            "fr": "La plateforme d'essai du mode formation en tiendra compte à son prochain démarrage : si "
+            "Teleavis est ouvert, fermez-le et rouvrez Teleavis.",
+            "en": "The training platform will use it from its next start: if Teleavis is open, close it and "
+            "reopen Teleavis.",
+        },
         "config.unset": {
             "fr": "(« {key} » n'est pas renseigné)",
             "en": "(“{key}” is not set)",
@@ -349,6 +356,8 @@ def run_set(args: argparse.Namespace) -> int:
         elif nowhere and args.key in ("training", "platform.url"):
             say(M.tr("config.no_platform"))
     say(M.tr("config.saved", key=args.key))
+    if args.key.startswith("sandbox."):
+        say(M.tr("config.sandbox_next_start"))
     named = [key for key in forgotten if key in SECRET_KEYS]
     if named:
         say(M.tr("config.secrets_forgotten", keys=", ".join(named), first=named[0]))
