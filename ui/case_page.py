@@ -336,15 +336,23 @@ class CasePage(QWidget):
 
     # -- showing a case -------------------------------------------------------------------------
 
-    def new_case_asked(self) -> None:
-        """« Nouveau dossier » was clicked (or Ctrl+N pressed): the draft's page comes under the pointer."""
+    def new_case_asked(self) -> bool:
+        """« Nouveau dossier » was clicked (or Ctrl+N pressed): the draft's page comes under the pointer.
+        False when it is the second half of a double click (no second draft: the page was not there yet, the
+        second click landed on « Nouveau dossier » again and made another « (patient sans nom) »)."""
+        if self._double_click_half():
+            return False
         self._new_case_asked.start()
+        return True
+
+    def _double_click_half(self) -> bool:
+        return self._new_case_asked.isValid() and self._new_case_asked.elapsed() < QApplication.doubleClickInterval()
 
     def _back_clicked(self) -> None:
         """Back to the list, unless the click is the second of a double click on « Nouveau dossier »: meant for
         that button, it landed on this one, which stands in its place, and left a new empty draft behind
         without the nurse ever seeing the draft's page."""
-        if self._new_case_asked.isValid() and self._new_case_asked.elapsed() < QApplication.doubleClickInterval():
+        if self._double_click_half():
             return
         self.closed.emit()
 

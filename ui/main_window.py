@@ -917,7 +917,8 @@ class MainWindow(QMainWindow):
         from app.model import ORIGIN_WINDOW, Case  # a case's record: not loaded at the window's start
 
         case = Case(origin=ORIGIN_WINDOW)  # (its identity's document asked for: app/validation.py)
-        self.case_page.new_case_asked()  # (a double click's second half is not « ← Liste des dossiers »)
+        if not self.case_page.new_case_asked():
+            return  # a double click's second half: one draft, and not « ← Liste des dossiers » either
         page = self._case_page
         if page is not None and self.pages.currentWidget() is page and page.editing() and _untouched(page.case, case):
             # Ctrl+N again on the new draft still empty: that draft, not a second « (patient sans nom) ».

@@ -27,3 +27,14 @@ def test_the_second_click_of_a_double_click_does_not_leave_the_new_case(qtbot: A
     time.sleep(QApplication.doubleClickInterval() / 1000 + 0.05)
     qtbot.mouseClick(page.back, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.worklist)
+
+
+def test_a_double_click_before_the_page_comes_makes_one_draft(qtbot: Any, threaded_window: MainWindow) -> None:
+    """The page built the first time, or the writer busy: the draft's page was not there yet at the second
+    click, which landed on « Nouveau dossier » again and made a second empty draft (found from outside)."""
+    window = threaded_window
+    qtbot.mouseClick(window.worklist.new_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.worklist.new_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window._case_page is not None and window.pages.currentWidget() is window.case_page)
+    qtbot.wait(300)  # (a second draft, were one asked, would be written by now)
+    assert len(window.store.list_cases()) == 1
