@@ -35,10 +35,13 @@ def test_the_second_click_of_a_double_click_does_not_leave_the_new_case(
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.worklist)
 
 
-def test_a_double_click_before_the_page_comes_makes_one_draft(qtbot: Any, threaded_window: MainWindow) -> None:
+def test_a_double_click_before_the_page_comes_makes_one_draft(
+    qtbot: Any, threaded_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The page built the first time, or the writer busy: the draft's page was not there yet at the second
     click, which landed on « Nouveau dossier » again and made a second empty draft (found from outside)."""
     window = threaded_window
+    monkeypatch.setattr(QApplication, "doubleClickInterval", staticmethod(lambda: 60_000))  # (a loaded host)
     qtbot.mouseClick(window.worklist.new_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(window.worklist.new_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window._case_page is not None and window.pages.currentWidget() is window.case_page)
