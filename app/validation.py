@@ -1164,6 +1164,11 @@ DEMO_DEVICES = frozenset(
 )
 
 
+def demo_still(image: CaseImage) -> bool:
+    """Whether ``image`` is a still of the demo camera (its device's name, in either language)."""
+    return image.device in DEMO_DEVICES
+
+
 def demo_images(images: list[CaseImage], where: str = "images") -> list[Finding]:
     """The demo camera's stills among the ``images`` of a case going to the real platform, numbered from 1:
     blocking. Its pictures are realistic skin or fundus drawings with no mark; sent, a real expert would
@@ -1174,7 +1179,7 @@ def demo_images(images: list[CaseImage], where: str = "images") -> list[Finding]
     return [
         _f(DEMO_IMAGE, f"{where}[{n - 1}].device", key, "error", n=n)
         for n, image in enumerate(images, start=1)
-        if image.device in DEMO_DEVICES
+        if demo_still(image)
     ]
 
 

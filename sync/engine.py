@@ -44,7 +44,7 @@ from app.outbox import (
 )
 from app.site import load_requester
 from app.store import HELD_BY_PLATFORM, TRAINING, Store
-from app.validation import DEMO_DEVICES, demo_images
+from app.validation import demo_still
 from sync.auth import SignInRequired
 from sync.client import (
     OffPlatform,
@@ -1506,10 +1506,9 @@ class Engine:
             # « Image 2 » was the case's image 2 listed under it, a real photo).
             by_id = {image.id: image for image in images}
             joined = [by_id[image_id] for image_id in dict.fromkeys(message.image_ids) if image_id in by_id]
-            demo = demo_images(joined, "reply.images")
-            if demo:
+            still = next((image for image in joined if demo_still(image)), None)
+            if still is not None:
                 # (Said as taken off: found in review, « Retirez-la » sent her looking for a photo already gone.)
-                still = next(image for image in joined if image.device in DEMO_DEVICES)
                 number = [image.id for image in case.images].index(still.id) + 1
                 words = M.tr("v.demo_image.reply_sent", n=number)
                 self.outbox.reply_refused(case_id, message.id, words, taken_off=still.id)
