@@ -992,12 +992,17 @@ def _report_version(report: dict[str, Any]) -> str:
 SHOWN_ELEMENTS = ("status", "conclusion", "conclusionCode", "issued", "performer", "presentedForm", "media")
 
 
+def _json_digest(value: object) -> str:
+    """A SHA-256 of ``value`` as JSON, its keys sorted: the same for the same content in any order."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
 def shown_digest(report: dict[str, Any]) -> str:
     """A digest of what the requester reads of ``report`` (:data:`SHOWN_ELEMENTS`, and the resources it
     carries that they name), its keys in order: one report written otherwise has the same."""
     shown = {key: report.get(key) for key in SHOWN_ELEMENTS if key in report}
     shown["contained"] = report.get("contained")
-    return hashlib.sha256(json.dumps(shown, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return _json_digest(shown)
 
 
 def _shown_words(report: dict[str, Any]) -> tuple[str, str, str, str]:
@@ -2493,7 +2498,7 @@ class Follower:
             "files": files,
             "missing": answer.missing,
         }
-        return hashlib.sha256(json.dumps(shown, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+        return _json_digest(shown)
 
     def _kept_quietly(self, case_id: str, known: Answer, fresh: Answer) -> bool:
         """When ``fresh``, read again, says to the requester what ``known`` said (its meta alone changed, or
