@@ -336,10 +336,14 @@ class CasePage(QWidget):
 
     # -- showing a case -------------------------------------------------------------------------
 
-    def new_case_asked(self) -> bool:
-        """« Nouveau dossier » was clicked (or Ctrl+N pressed): the draft's page comes under the pointer.
-        False when it is the second half of a double click (no second draft: the page was not there yet, the
-        second click landed on « Nouveau dossier » again and made another « (patient sans nom) »)."""
+    def new_case_asked(self, *, clicked: bool) -> bool:
+        """« Nouveau dossier » was clicked (``clicked``) or Ctrl+N pressed: the draft's page comes under the
+        pointer. False when it is the second half of a double click (no second draft: the page was not there
+        yet, the second click landed on « Nouveau dossier » again and made another « (patient sans nom) »).
+        A key press is never half of a double click: Ctrl+N pressed again soon after is a new case."""
+        if not clicked:
+            self._new_case_asked.invalidate()
+            return True
         if self._double_click_half():
             return False
         self._new_case_asked.start()

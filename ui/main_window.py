@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
         self._checks_failed = 0  # the connection checks in a row that found no network (check_connection)
         self.undo_group = QUndoGroup(self)
         self.worklist.open_case.connect(self.open_case)
-        self.worklist.new_case.connect(self.new_case)
+        self.worklist.new_case.connect(lambda: self.new_case(clicked=True))
         self.worklist.delete_draft.connect(self.delete_draft)
         self.pages.currentChanged.connect(lambda _index: self._answer_seen())
 
@@ -911,13 +911,15 @@ class MainWindow(QMainWindow):
         self.worklist.search.setFocus()
         self.worklist.search.selectAll()
 
-    def new_case(self) -> None:
+    def new_case(self, *, clicked: bool = False) -> None:
+        """A new draft, opened; ``clicked`` when it comes from the list's « Nouveau dossier » button (a double
+        click's second half is then ignored), not from Ctrl+N or the menu."""
         if self.locked():
             return
         from app.model import ORIGIN_WINDOW, Case  # a case's record: not loaded at the window's start
 
         case = Case(origin=ORIGIN_WINDOW)  # (its identity's document asked for: app/validation.py)
-        if not self.case_page.new_case_asked():
+        if not self.case_page.new_case_asked(clicked=clicked):
             return  # a double click's second half: one draft, and not « ← Liste des dossiers » either
         page = self._case_page
         if page is not None and self.pages.currentWidget() is page and page.editing() and _untouched(page.case, case):

@@ -47,3 +47,18 @@ def test_a_double_click_before_the_page_comes_makes_one_draft(
     qtbot.waitUntil(lambda: window._case_page is not None and window.pages.currentWidget() is window.case_page)
     qtbot.wait(300)  # (a second draft, were one asked, would be written by now)
     assert len(window.store.list_cases()) == 1
+
+
+def test_ctrl_n_pressed_again_soon_is_a_new_case_not_half_a_double_click(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key press is never half of a double click: the rule above, applied to Ctrl+N too, dropped the second
+    of two cases made quickly (two tests typing at machine speed waited for ever on the first case's page)."""
+    monkeypatch.setattr(QApplication, "doubleClickInterval", staticmethod(lambda: 60_000))
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window._case_page is not None and window.pages.currentWidget() is window.case_page)
+    first = window.case_page.case.id
+    qtbot.keyClick(window.case_page.editor.consent_given, Qt.Key.Key_Space)  # no longer an untouched draft
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.case_page.case.id != first)
+    assert len(window.store.list_cases()) == 2
