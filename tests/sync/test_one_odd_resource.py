@@ -38,7 +38,6 @@ from tests.support.scripted_platform import (
     scripted_platform,
     task,
 )
-from tests.sync.test_one_odd_case import sent_three  # noqa: F401 - the fixture
 
 Shape = Callable[[ScriptedPlatform, int, list[tuple[str, str]]], None]
 SHAPES: dict[str, Shape] = {}
@@ -282,7 +281,7 @@ def test_one_odd_resource_never_holds_the_other_cases_back(
     odd: int,
     others_ask: list[bool],
     two_polls: bool,
-    sent_three: tuple[Path, list[tuple[str, str]]],  # noqa: F811
+    sent_three: tuple[Path, list[tuple[str, str]]],
     tmp_path: Path,
 ) -> None:
     template, cases = sent_three
@@ -356,7 +355,7 @@ def test_one_odd_resource_never_holds_the_other_cases_back(
 
 
 def test_a_task_pointing_to_another_cases_report_never_files_that_answer_under_it(
-    sent_three: tuple[Path, list[tuple[str, str]]],  # noqa: F811
+    sent_three: tuple[Path, list[tuple[str, str]]],
     tmp_path: Path,
 ) -> None:
     """The report naming no request: the one kept as another case's answer is that case's; one that two
@@ -394,7 +393,7 @@ def test_a_task_pointing_to_another_cases_report_never_files_that_answer_under_i
 
 
 def test_a_report_based_on_a_request_of_the_platforms_own_is_still_the_answer(
-    sent_three: tuple[Path, list[tuple[str, str]]],  # noqa: F811
+    sent_three: tuple[Path, list[tuple[str, str]]],
     tmp_path: Path,
 ) -> None:
     """A platform may file its own request behind ours and name it in the report's ``basedOn``: a request
