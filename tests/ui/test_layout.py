@@ -180,27 +180,27 @@ def test_the_other_screens_fit_full_hd_at_150(qtbot: Any, store: Store, sync_run
     window.show()
     qtbot.waitExposed(window)
     window.worklist.set_filter("all")
-    problems = [f"worklist: {p}" for p in cut_off(window)]
+    problems = [f"worklist: {p}" for p in settled_whole(qtbot, window)]
     window.open_case(case_id)
     qtbot.wait(100)
     assert not window.case_page.editing()
-    problems += [f"answer: {p}" for p in cut_off(window)]
+    problems += [f"answer: {p}" for p in settled_whole(qtbot, window)]
     window.lock()
-    problems += [f"lock: {p}" for p in cut_off(window)]
+    problems += [f"lock: {p}" for p in settled_whole(qtbot, window)]
 
     dialog = SettingsDialog(store, window)
     dialog.show()
     for tab in range(dialog.tabs.count()):
         dialog.tabs.setCurrentIndex(tab)
         qtbot.wait(20)
-        problems += [f"settings, {dialog.tabs.tabText(tab)}: {p}" for p in cut_off(dialog)]
+        problems += [f"settings, {dialog.tabs.tabText(tab)}: {p}" for p in settled_whole(qtbot, dialog)]
     dialog.close()
     wizard = SetupWizard(store)
     qtbot.addWidget(wizard)
     wizard.show()
     while True:
         qtbot.wait(20)
-        problems += [f"first start, page {wizard.currentId()}: {p}" for p in cut_off(wizard)]
+        problems += [f"first start, page {wizard.currentId()}: {p}" for p in settled_whole(qtbot, wizard)]
         if wizard.nextId() < 0 or not wizard.currentPage().isComplete():
             break
         wizard.next()
@@ -226,14 +226,14 @@ def test_the_first_starts_field_problems_read_whole(qtbot: Any, store: Store, sy
     qtbot.wait(20)
     shown = [key for key, label in site.field_problems.items() if label.isVisible()]
     assert {"rpps", "system"} <= set(shown), shown
-    problems = cut_off(wizard)
+    problems = settled_whole(qtbot, wizard)
     # The RPPS's other sentence (11 digits, a wrong key), and the documentation's example kept as the
     # origin of file numbers (a warning under its field, beside its problem).
     site.rpps.setText("12345678901")
     site.system.setText("urn:oid:1.2.250.1.999.1.1")
     qtbot.wait(20)
     assert site.system_warning.isVisible() and site.field_problems["rpps"].isVisible()
-    problems += cut_off(wizard)
+    problems += settled_whole(qtbot, wizard)
     assert problems == [], "\n".join(problems)
     wizard.close()
 
@@ -285,7 +285,7 @@ def test_the_worklist_fits_a_scaled_laptop(
     window.worklist.set_filter("all")
     qtbot.wait(50)
     worklist = window.worklist
-    problems = cut_off(worklist)
+    problems = settled_whole(qtbot, worklist)
     for widget in (*worklist.filter_buttons.values(), worklist.search, worklist.new_button):
         place = QRect(widget.mapTo(worklist, QPoint(0, 0)), widget.size())
         if not worklist.rect().contains(place):
