@@ -58,6 +58,7 @@ from app.fsutil import (
     fsync_file,
     os_reason,
     remove_stale,
+    retry_advice,
     write_advice,
     write_over,
 )
@@ -108,6 +109,8 @@ _UNPROVEN = "state.backup.unproven"
 #: What each backup written from this data found of its cases: its path → ``{"created": iso, "not_opening": [ids]}``
 #: (``record_cases``): which older backups may hold whole a case that no longer opens (``holding_whole``).
 _CASES_SEEN = "state.backup.cases_seen"
+#: The backup folder and the mount point it lay on at the last scheduled backup: ``{"folder", "mount"}``.
+_MOUNT = "state.backup.mount"
 #: The most backups whose cases are remembered (the oldest of those no longer found are forgotten first).
 _SEEN_REMEMBERED = 1000
 
@@ -204,6 +207,17 @@ M.add(
             "fr": "Le dossier de sauvegarde « {path} » est introuvable : branchez la clé ou le disque.",
             "en": "The backup folder “{path}” cannot be found: plug in the USB drive or disk.",
         },
+        # The scheduled backup's words without the way out (the window says it, ``retry_advice``).
+        "backup.folder_gone": {
+            "fr": "le dossier de sauvegarde « {path} » est introuvable (clé ou disque débranché ?).",
+            "en": "the backup folder “{path}” cannot be found (USB stick or drive unplugged?).",
+        },
+        "backup.drive_gone": {
+            "fr": "la clé ou le disque de sauvegarde n'est plus branché à « {mount} » : le dossier « {path} » "
+            "est celui, vide, de l'ordinateur lui-même, où rien n'est écrit.",
+            "en": "the backup stick or drive is no longer plugged in at “{mount}”: the folder “{path}” is the "
+            "computer's own, empty one, where nothing is written.",
+        },
     }
 )
 
@@ -213,6 +227,9 @@ class BackupError(TeleavisError):
 
     #: A backup not written: the message without its way out (``backup FOLDER`` gives its own).
     unwritten = ""
+    #: The way out when it is tried again by itself (the window's scheduled backup): one per cause
+    #: (``app.fsutil.retry_advice``); empty for a refusal no retry changes.
+    retry = ""
 
 
 @dataclass(frozen=True)
@@ -327,6 +344,7 @@ def write_backup(
         advice = write_advice(exc)
         refused = BackupError(f"{said} {advice}")
         refused.unwritten = said
+        refused.retry = retry_advice(exc)
         raise refused from exc
     finally:
         # (Where the stream could not even be made, a read-only drive refuses its unlink too, with EROFS, not
@@ -857,11 +875,12 @@ def last_backup_gone(settings: Settings) -> bool:
 
 
 def backup_due(store: Store, now: datetime | None = None) -> bool:
-    """True when a backup folder is set and reachable and the last backup is older than
-    ``backup.every_hours`` (the window calls this from its timer)."""
+    """True when a backup folder is set and the last backup is older than ``backup.every_hours`` (the window
+    calls this from its timer). Due too when the folder is not there (a drive unplugged): found from outside,
+    no backup was made for weeks and nothing said so; ``run_scheduled_backup`` then says why."""
     folder = str(store.settings.get("backup.folder") or "")
     hours = int(store.settings.get("backup.every_hours"))
-    if not folder or hours <= 0 or not Path(folder).is_dir():
+    if not folder or hours <= 0:
         return False
     last = last_backup(store)
     if last is None or last_backup_gone(store.settings):
@@ -879,7 +898,18 @@ def run_scheduled_backup(store: Store, now: datetime | None = None) -> BackupInf
         raise BackupError(M.tr("backup.folder_unset"))
     folder = Path(folder_text)
     if not folder.is_dir():
-        raise BackupError(M.tr("backup.folder_missing", path=folder_text))
+        missing = BackupError(M.tr("backup.folder_missing", path=folder_text))
+        missing.unwritten = M.tr("backup.folder_gone", path=folder_text)
+        missing.retry = retry_advice(None)
+        raise missing
+    gone = _drive_gone(store.settings, folder)
+    if gone is not None:
+        # Found from outside: the drive's mount point (``/media/usb``, an fstab line) stays when it is unplugged,
+        # an empty folder of the computer's own disk; the backups went there, with the data on the same disk.
+        unplugged = BackupError(M.tr("backup.folder_missing", path=folder_text))
+        unplugged.unwritten = M.tr("backup.drive_gone", mount=str(gone), path=folder_text)
+        unplugged.retry = retry_advice(None)
+        raise unplugged
     moment = now or utc_now()
     remove_stale(folder, f".teleavis-*{SUFFIX}.*.part")  # a scheduled backup killed mid-way
     info = write_backup(store, folder / dated_name(store, moment), new_file=True)
@@ -895,6 +925,7 @@ def run_scheduled_backup(store: Store, now: datetime | None = None) -> BackupInf
             settings.set(_FILE, str(info.path), in_transaction=True)
             settings.set(_WRITTEN, written, in_transaction=True)
             settings.set(_UNPROVEN, unproven, in_transaction=True)
+            settings.set(_MOUNT, {"folder": str(folder), "mount": str(mount_of(folder))}, in_transaction=True)
         # Pruned even while a case does not open (note 36: none removed then, the drive filled in time), but never
         # the newest backup in which such a case still opened (found in review: pruned, no backup held it whole).
         whole = holding_whole(settings, conn, written[:-1], info.not_opening)
@@ -902,6 +933,34 @@ def run_scheduled_backup(store: Store, now: datetime | None = None) -> BackupInf
     finally:
         conn.close()
     return info
+
+
+def mount_of(folder: Path) -> Path:
+    """The mount point ``folder`` lies on (its nearest ancestor that is one; a drive's root on Windows)."""
+    current = Path(os.path.abspath(folder))
+    while not os.path.ismount(current) and current.parent != current:
+        current = current.parent
+    return current
+
+
+def _drive_gone(settings: Settings, folder: Path) -> Path | None:
+    """The mount point that held ``folder`` at the last scheduled backup, when ``folder`` is now on a mount
+    above it (the drive unplugged, its mount point left as an empty folder of the disk above); else ``None``.
+    Never made: Teleavis creates no backup folder, nor any folder above it."""
+    recorded = settings.get(_MOUNT)
+    if not isinstance(recorded, dict) or recorded.get("folder") != str(folder):
+        return None
+    return unplugged_from(recorded.get("mount"), folder)
+
+
+def unplugged_from(mount: object, folder: Path) -> Path | None:
+    """``mount`` (the mount point ``folder`` lay on when last written into, or ``None``) when ``folder`` is now
+    on a mount above it: the drive unplugged, its mount point left as an empty folder of the disk above."""
+    was = Path(str(mount or ""))
+    now = mount_of(folder)
+    if not was.is_absolute() or now == was or not was.is_relative_to(now):
+        return None
+    return was
 
 
 def _old_backups(key: DataKey, conn: sqlite3.Connection, folder: Path, known: set[str]) -> tuple[list[str], list[str]]:

@@ -371,6 +371,12 @@ _REASONS = {
     errno.EEXIST: "os.eexist",
     errno.ENAMETOOLONG: "os.enametoolong",
     errno.EADDRNOTAVAIL: "os.eaddrnotavail",
+    errno.EIO: "os.eio",
+    errno.ETIMEDOUT: "os.unreachable",
+    errno.EHOSTDOWN: "os.unreachable",
+    errno.EHOSTUNREACH: "os.unreachable",
+    errno.ENETDOWN: "os.unreachable",
+    errno.ENETUNREACH: "os.unreachable",
 }
 M.add(
     {
@@ -386,6 +392,15 @@ M.add(
         "os.enospc": {"fr": "disque plein", "en": "disk full"},
         "os.eexist": {"fr": "existe déjà", "en": "already exists"},
         "os.enametoolong": {"fr": "nom trop long", "en": "name too long"},
+        # (The C library's words were said in a French sentence: « Connection timed out ».)
+        "os.eio": {
+            "fr": "le disque ne répond plus (débranché, ou abîmé)",
+            "en": "the drive no longer answers (unplugged, or damaged)",
+        },
+        "os.unreachable": {
+            "fr": "le partage réseau ne répond pas (délai dépassé)",
+            "en": "the network share does not answer (timed out)",
+        },
     }
 )
 
@@ -409,12 +424,115 @@ M.add(
             "en": "Nothing was written. Choose a folder you can write into (your home folder, a USB stick), then "
             "try again.",
         },
+        "os.write.unreachable": {
+            "fr": "Rien n'a été écrit. Vérifiez que le disque est bien branché, ou que le réseau et le serveur de "
+            "partage marchent, puis recommencez.",
+            "en": "Nothing was written. Check that the drive is plugged in, or that the network and the share's "
+            "server work, then try again.",
+        },
         "os.write.shorter": {
             "fr": "Rien n'a été écrit. Choisissez un nom plus court, puis recommencez.",
             "en": "Nothing was written. Choose a shorter name, then try again.",
         },
     }
 )
+
+
+M.add(
+    {
+        # What to do for a write that tries again by itself (the window's scheduled backup): nothing for her to
+        # « recommencer », only the cause to remove, one way out per cause.
+        "os.retry.full": {
+            "fr": "Pour qu'elle réussisse, libérez de la place sur le disque de sauvegarde, ou choisissez-en un autre.",
+            "en": "For it to succeed, free some space on the backup drive, or choose another one.",
+        },
+        "os.retry.file_limit": {
+            "fr": "Retirer des sauvegardes n'y changerait rien : pour qu'elle réussisse, choisissez un disque "
+            "formaté en exFAT ou NTFS.",
+            "en": "Removing backups would change nothing: for it to succeed, choose a drive formatted exFAT or NTFS.",
+        },
+        "os.retry.no_folder": {
+            "fr": "Pour qu'elle réussisse, branchez la clé ou le disque de sauvegarde, ou choisissez un autre dossier.",
+            "en": "For it to succeed, plug in the backup USB stick or drive, or choose another folder.",
+        },
+        "os.retry.read_only": {
+            "fr": "La clé ou le disque n'accepte que la lecture : pour qu'elle réussisse, poussez le petit verrou "
+            "de la clé ou de la carte (s'il y en a un), rebranchez-la, ou choisissez un autre dossier.",
+            "en": "The stick or drive is read-only: for it to succeed, slide its small lock switch (if it has "
+            "one), plug it in again, or choose another folder.",
+        },
+        "os.retry.denied": {
+            "fr": "Votre session n'a pas le droit d'écrire dans ce dossier : pour qu'elle réussisse, choisissez un "
+            "dossier où vous pouvez écrire, ou demandez ce droit au support informatique.",
+            "en": "Your session may not write into this folder: for it to succeed, choose a folder you can write "
+            "into, or ask IT support for that right.",
+        },
+        "os.retry.shorter": {
+            "fr": "Pour qu'elle réussisse, choisissez un dossier au chemin plus court.",
+            "en": "For it to succeed, choose a folder with a shorter path.",
+        },
+        "os.retry.unreachable": {
+            "fr": "Le disque ou le partage réseau ne répond plus : pour qu'elle réussisse, vérifiez qu'il est "
+            "bien branché, ou que le réseau et le serveur de partage marchent, ou choisissez un autre dossier.",
+            "en": "The drive or network share no longer answers: for it to succeed, check that it is plugged in, "
+            "or that the network and the share's server work, or choose another folder.",
+        },
+        "os.retry.other": {
+            "fr": "Si cela se répète, choisissez un autre dossier ou appelez le support.",
+            "en": "If it happens again, choose another folder or call support.",
+        },
+    }
+)
+
+#: A drive or a network share that stopped answering (unplugged mid-write, a share's server gone, Wi-Fi lost).
+_UNREACHABLE = {
+    code
+    for code in (
+        getattr(errno, name, None)
+        for name in (
+            "ETIMEDOUT",
+            "EHOSTDOWN",
+            "EHOSTUNREACH",
+            "ENETDOWN",
+            "ENETUNREACH",
+            "ENETRESET",
+            "ECONNABORTED",
+            "ECONNRESET",
+            "ECONNREFUSED",
+            "ESTALE",
+            "EIO",
+            "ENODEV",
+            "ENXIO",
+            "ENOLINK",
+            "EREMOTEIO",
+        )
+    )
+    if code is not None
+}
+
+
+def retry_advice(exc: OSError | None) -> str:
+    """The way out of a write that Teleavis tries again by itself (the scheduled backup), one per cause, in the
+    user's language: no « recommencez » (found in review: nothing is hers to do again), no advice of another
+    cause's (found from outside: « libérez de la place, branchez-le, ou choisissez un autre dossier » for a
+    read-only stick, every time). ``None``: the folder is not there (a drive not plugged in)."""
+    if exc is None:
+        return M.tr("os.retry.no_folder")
+    if file_too_large(exc):
+        return M.tr("os.retry.file_limit")
+    if disk_full(exc):
+        return M.tr("os.retry.full")
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return M.tr("os.retry.no_folder")
+    if exc.errno == errno.EROFS:
+        return M.tr("os.retry.read_only")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return M.tr("os.retry.denied")
+    if exc.errno == errno.ENAMETOOLONG:
+        return M.tr("os.retry.shorter")
+    if exc.errno in _UNREACHABLE:
+        return M.tr("os.retry.unreachable")
+    return M.tr("os.retry.other")
 
 
 def write_advice(exc: OSError) -> str:
@@ -430,6 +548,8 @@ def write_advice(exc: OSError) -> str:
         return M.tr("os.write.denied")
     if exc.errno == errno.ENAMETOOLONG:  # (a path pasted twice: found in review, said with no way out)
         return M.tr("os.write.shorter")
+    if exc.errno in _UNREACHABLE:  # (a share timing out: « Rien n'a été écrit. » alone, found in review)
+        return M.tr("os.write.unreachable")
     return M.tr("os.write.nothing")
 
 

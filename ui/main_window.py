@@ -481,6 +481,13 @@ class MainWindow(QMainWindow):
         self._news: QPushButton | None = None
         status.addPermanentWidget(self.waiting_label)
         status.addPermanentWidget(self.last_sync_label)
+        # Backups not being made, said as long as they are not (a drive unplugged, a full one): found from
+        # outside, the scheduled backup's message went after a minute, and nothing was made for weeks. Shown
+        # only then: the bar gains no word while backups are made.
+        self.backup_label = status.permanent_label()
+        self.backup_label.setObjectName("backupProblem")
+        self.backup_label.hide()
+        status.addPermanentWidget(self.backup_label)
 
     @property
     def news_button(self) -> QPushButton:
@@ -1383,20 +1390,27 @@ class MainWindow(QMainWindow):
                 words = str(getattr(exc, "unwritten", "") or exc.message)
             else:
                 words = self.tr("erreur interne (voir le journal)") + "."
+            # The way out of this cause only (app.fsutil.retry_advice): found from outside, « libérez de la
+            # place, branchez-le, ou choisissez un autre dossier » was said for a read-only stick, a share gone.
+            advice = str(getattr(exc, "retry", "") or "")
             timer = self._backup_timer
             left = timer.remainingTime() if timer.isActive() else BACKUP_EVERY_MS
             when = (clock.now() + timedelta(milliseconds=max(0, left))).strftime("%H:%M")
-            self.statusBar().showMessage(
-                self.tr(
-                    "Sauvegarde automatique non faite : {words} Vos dossiers sont intacts sur ce poste, et "
-                    "Teleavis réessaie tout seul vers {time}. Pour qu'elle réussisse, libérez de la place sur le "
-                    "disque de sauvegarde, branchez-le, ou choisissez un autre dossier dans Édition > Réglages, "
-                    "onglet Sécurité."
-                ).format(words=words, time=when),
-                60000,
-            )
+            said = self.tr(
+                "Sauvegarde automatique non faite : {words} Vos dossiers sont intacts sur ce poste, et "
+                "Teleavis réessaie tout seul vers {time}. {advice} Le dossier se choisit dans Édition > "
+                "Réglages, onglet Sécurité."
+            ).format(words=words, time=when, advice=advice)
+            said = said.replace("  ", " ")  # (no advice: an internal error)
+            self.statusBar().showMessage(said, 60000)
+            # And kept in the bar until a backup is made: a status line, never a box (one each quarter hour).
+            self.backup_label.setText(self.tr("⚠ Sauvegardes non faites"))
+            self.backup_label.setToolTip(said)
+            self.backup_label.show()
 
         def finished(not_opening: tuple[str, ...] | None) -> None:
+            if not_opening is not None:  # one made: the bar's « not made » goes
+                self.backup_label.hide()
             if not_opening:
                 from app.backup import KEEP_SCHEDULED
 

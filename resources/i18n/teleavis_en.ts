@@ -2627,8 +2627,13 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1003"/>
-        <source>Sauvegarde automatique non faite : {words} Vos dossiers sont intacts sur ce poste, et Teleavis réessaie tout seul vers {time}. Pour qu&apos;elle réussisse, libérez de la place sur le disque de sauvegarde, branchez-le, ou choisissez un autre dossier dans Édition &gt; Réglages, onglet Sécurité.</source>
-        <translation>Automatic backup not made: {words} Your cases are intact on this computer, and Teleavis tries again by itself around {time}. For it to work, free some space on the backup drive, plug it in, or choose another folder in Edit &gt; Settings, Security tab.</translation>
+        <source>Sauvegarde automatique non faite : {words} Vos dossiers sont intacts sur ce poste, et Teleavis réessaie tout seul vers {time}. {advice} Le dossier se choisit dans Édition &gt; Réglages, onglet Sécurité.</source>
+        <translation>Automatic backup not made: {words} Your cases are intact on this computer, and Teleavis tries again by itself around {time}. {advice} The folder is chosen in Edit &gt; Settings, Security tab.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="1007"/>
+        <source>⚠ Sauvegardes non faites</source>
+        <translation>⚠ Backups not being made</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1007"/>

@@ -1,0 +1,147 @@
+"""The window's scheduled backup says, for each cause, what happened and the way out of that cause only, keeps
+« réessaie tout seul vers HH:MM », and says in the status bar that backups are not being made until one is.
+
+Found from outside: every failure said « libérez de la place sur le disque de sauvegarde, branchez-le, ou
+choisissez un autre dossier » (a read-only stick, a share gone, a path too long alike), and an unplugged drive
+said nothing at all: ``backup_due`` answered « not due » while the folder was not there, for weeks.
+
+Real conditions where they can be made: a folder read-only for real (tests/support/read_only.py), a folder not
+there, a path too long for the system. The others (a full disk, a share timing out, a file over FAT32's 4 GB,
+permission denied as root) are refused at the OS call that makes the archive, with the real errno.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from app import clock
+from app.store import Store
+from tests.support.read_only import read_only
+from ui.application import install_language
+from ui.main_window import BACKUP_EVERY_MS, MainWindow
+
+RETRY = {"fr": "réessaie tout seul vers", "en": "tries again by itself around"}
+#: Each cause's way out, and words of the other causes' that must not be said.
+ADVICE = {
+    "full": ({"fr": "libérez de la place", "en": "free some space"}),
+    "read_only": ({"fr": "petit verrou", "en": "lock switch"}),
+    "denied": ({"fr": "n'a pas le droit d'écrire", "en": "may not write"}),
+    "missing": ({"fr": "branchez la clé", "en": "plug in the backup"}),
+    "unreachable": ({"fr": "partage réseau ne répond plus", "en": "network share no longer answers"}),
+    "too_long": ({"fr": "chemin plus court", "en": "shorter path"}),
+    "file_limit": ({"fr": "exFAT ou NTFS", "en": "exFAT or NTFS"}),
+}
+
+
+def _refused(code: int) -> Callable[..., Any]:
+    def create_private(path: Path) -> Any:
+        raise OSError(code, os.strerror(code), str(path))
+
+    return create_private
+
+
+def _deep_folder(tmp_path: Path) -> Path:
+    """A folder that exists, whose path leaves no room for a backup's name within the system's PATH_MAX."""
+    limit = os.pathconf("/", "PC_PATH_MAX") if hasattr(os, "pathconf") else 4096
+    folder = tmp_path
+    while len(str(folder)) < limit - 20:
+        folder = folder / ("d" * min(200, limit - 20 - len(str(folder))))
+        os.mkdir(folder)
+    return folder
+
+
+def _failed_once(window: MainWindow, cause: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    import app.backup
+
+    window._backup_timer.start()  # as start() does: the next try a quarter hour on
+    codes = {"full": errno.ENOSPC, "unreachable": errno.ETIMEDOUT, "file_limit": errno.EFBIG, "denied": errno.EACCES}
+    if cause in codes:
+        monkeypatch.setattr(app.backup, "create_private", _refused(codes[cause]))
+        window.backup_if_due()
+        monkeypatch.undo()
+    elif cause == "read_only":
+        with read_only(folder):
+            window.backup_if_due()
+    else:
+        window.backup_if_due()
+    return window.statusBar().currentMessage()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("cause", list(ADVICE))
+def test_each_cause_says_its_own_way_out_and_when_it_retries(
+    qtbot: Any,
+    qapp: QApplication,
+    store: Store,
+    sync_runner: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    cause: str,
+) -> None:
+    if cause == "too_long":
+        folder = _deep_folder(tmp_path)
+    else:
+        folder = tmp_path / "usb"
+        if cause != "missing":
+            folder.mkdir()
+    store.settings.set("backup.folder", str(folder))
+    install_language(qapp, language)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    try:
+        said = _failed_once(window, cause, folder, monkeypatch)
+        assert ADVICE[cause][language] in said, said
+        for other, words in ADVICE.items():
+            if other != cause:
+                assert words[language] not in said, (other, said)
+        assert RETRY[language] in said, said
+        when = said.split(RETRY[language], 1)[1].strip()[:5]
+        soon = clock.now() + timedelta(milliseconds=BACKUP_EVERY_MS)
+        assert when in {(soon + timedelta(minutes=d)).strftime("%H:%M") for d in (-1, 0, 1)}, said
+        assert "Connection timed out" not in said and "  " not in said, said
+        # Kept in the bar once the message has gone, its whole words in the tooltip.
+        assert window.backup_label.isVisibleTo(window) and window.backup_label.toolTip() == said
+        if cause == "missing":
+            assert not folder.exists(), "the missing folder is never made (it would be on this computer's disk)"
+        else:
+            assert list(folder.iterdir()) == [], "nothing half-written left there"
+    finally:
+        window.shutdown()
+        install_language(qapp, "fr")
+
+
+def test_an_unplugged_drive_is_said_at_the_time_and_until_a_backup_is_made(
+    qtbot: Any, qapp: QApplication, store: Store, sync_runner: None, tmp_path: Path
+) -> None:
+    """A drive not plugged in: the backup was not due, nothing said (found from outside). Due now, said, kept in
+    the bar (no box: one status line each quarter hour), gone once the drive is back and a backup made."""
+    from PySide6.QtWidgets import QMessageBox
+
+    folder = tmp_path / "usb"
+    store.settings.set("backup.folder", str(folder))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        for _ in range(3):  # three quarter hours without the drive
+            window.backup_if_due()
+        assert "branchez la clé" in window.statusBar().currentMessage()
+        assert window.backup_label.isVisible() and "Sauvegardes non faites" in window.backup_label.text()
+        assert not [w for w in qapp.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+        assert not folder.exists()
+        folder.mkdir()
+        window.backup_if_due()
+        assert window.statusBar().currentMessage() == "Sauvegarde faite."
+        assert not window.backup_label.isVisible()
+        assert len(list(folder.glob("teleavis-*.tvbak"))) == 1
+    finally:
+        window.shutdown()
