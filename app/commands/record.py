@@ -291,10 +291,23 @@ def _how_many(text: str) -> int:
 
 #: The backups ``backup FOLDER`` wrote from this data, oldest first: the only ones its ``--keep`` removes.
 _COMMAND_WRITTEN = "state.backup.command_written"
+#: The mount point each folder ``backup FOLDER`` wrote into lay on: ``{folder: mount point}`` (a drive unplugged).
+_COMMAND_MOUNTS = "state.backup.command_mounts"
+#: The most folders whose mount point is remembered (a cron line uses one or two).
+_MOUNTS_REMEMBERED = 50
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from app.backup import BackupError, cases_recorded, dated_name, holding_whole, passphrase_needed, write_backup
+    from app.backup import (
+        BackupError,
+        cases_recorded,
+        dated_name,
+        holding_whole,
+        mount_of,
+        passphrase_needed,
+        unplugged_from,
+        write_backup,
+    )
 
     target = Path(args.file)
     into_folder = os.path.isdir(target)  # (not pathlib's: a name too long went through as « Erreur interne »)
@@ -310,6 +323,12 @@ def run_backup(args: argparse.Namespace) -> int:
     kept_whole: dict[str, list[str]] = {}
     recorded: set[str] = set()
     with open_store() as store:
+        mounts = store.settings.get(_COMMAND_MOUNTS) or {}
+        folder_key = os.path.abspath(target)
+        if into_folder and isinstance(mounts, dict) and unplugged_from(mounts.get(folder_key), target) is not None:
+            # The drive's mount point left empty (``/media/usb/``, unplugged): a folder of this computer's own
+            # disk, the data's, which a backup there would share its fate with. Said as a drive not plugged in.
+            raise TeleavisError(M.tr("backup.folder_missing", path=str(target)))
         passphrase = passphrase_from_env_or_terminal(True) if passphrase_needed(store.data_dir) else None
         if into_folder:  # a new dated file each time (a cron line), never over one already there
             try:
@@ -326,6 +345,8 @@ def run_backup(args: argparse.Namespace) -> int:
             # (found in review: forgotten on the other drive's nights, they were never removed again).
             written = _remembered([*(store.settings.get(_COMMAND_WRITTEN) or []), os.path.abspath(info.path)])
             store.settings.set(_COMMAND_WRITTEN, written)
+            if isinstance(mounts, dict) and (folder_key in mounts or len(mounts) < _MOUNTS_REMEMBERED):
+                store.settings.set(_COMMAND_MOUNTS, {**mounts, folder_key: str(mount_of(target))})
             if args.keep is not None:
                 # Found in review: --keep removed the older backups, one of which may hold the case whole, while
                 # the message below says to keep them; then (note 36) none went while a case did not open, and the

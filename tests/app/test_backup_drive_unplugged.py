@@ -1,0 +1,152 @@
+"""A backup drive unplugged while its mount point stays (``/media/usb``, an fstab line, a share's folder): that
+folder is then an empty one of the computer's own disk. Found from outside: the scheduled backup went on there,
+« Sauvegarde faite », onto the disk that holds the data, lost with it. Refused now, said as an unplugged drive,
+and the folder is never made nor written into. A real mount (a tmpfs, as root; skipped where it cannot be made).
+
+Also: a share that times out is said in the user's words, not the C library's (« Connection timed out » in a
+French sentence), by ``teleavis backup`` as by the window, and a backup cut off mid-way leaves nothing there that
+a restore could take for a backup."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+
+from app.backup import BackupError, backup_due, run_scheduled_backup
+from app.store import Store
+from tests.support.cases import example_case
+from tests.support.cli import run_inprocess
+
+
+@contextlib.contextmanager
+def plugged_drive(mount_point: Path) -> Iterator[Path]:
+    """A real file system mounted on ``mount_point`` (a small tmpfs: a USB drive plugged in), unmounted after."""
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a drive needs root here")
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount_point)]).returncode != 0:
+        pytest.skip("cannot mount here")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], capture_output=True)
+
+
+def unplug(mount_point: Path) -> None:
+    subprocess.run(["umount", str(mount_point)], check=True, capture_output=True)
+
+
+def test_a_drive_unplugged_from_its_mount_point_is_said_and_nothing_written_on_the_computers_disk(
+    store: Store, tmp_path: Path
+) -> None:
+    usb = tmp_path / "media" / "usb"
+    usb.mkdir(parents=True)
+    store.settings.set("backup.folder", str(usb))
+    with plugged_drive(usb):
+        written = run_scheduled_backup(store).path
+        assert written.parent == usb and written.exists()
+        unplug(usb)
+        assert usb.is_dir() and list(usb.iterdir()) == [], "the mount point stays, empty"
+        assert backup_due(store), "the last backup is not there any more: one is due"
+        with pytest.raises(BackupError) as refused:
+            run_scheduled_backup(store)
+        assert list(usb.iterdir()) == [], "nothing written onto the computer's own disk"
+        said = refused.value
+        assert "n'est plus branché" in said.unwritten and str(usb) in said.unwritten, said.unwritten
+        assert "branchez la clé" in said.retry, said.retry
+
+
+def test_a_folder_on_the_drive_unplugged_is_not_made_again(store: Store, tmp_path: Path) -> None:
+    """``/media/usb/sauvegardes`` with the drive gone: not there, said, never made (no mkdir of it, nor of a folder
+    above it)."""
+    usb = tmp_path / "media" / "usb"
+    usb.mkdir(parents=True)
+    with plugged_drive(usb):
+        folder = usb / "sauvegardes"
+        folder.mkdir()
+        store.settings.set("backup.folder", str(folder))
+        run_scheduled_backup(store)
+        unplug(usb)
+        with pytest.raises(BackupError, match="introuvable"):
+            run_scheduled_backup(store)
+        assert not folder.exists() and list(usb.iterdir()) == []
+
+
+def test_another_folder_chosen_on_the_same_disk_is_no_unplugged_drive(store: Store, tmp_path: Path) -> None:
+    """What was recorded is of the folder it was recorded for: a folder chosen since is backed up into."""
+    usb = tmp_path / "media" / "usb"
+    usb.mkdir(parents=True)
+    store.settings.set("backup.folder", str(usb))
+    with plugged_drive(usb):
+        run_scheduled_backup(store)
+    other = tmp_path / "sauvegardes"
+    other.mkdir()
+    store.settings.set("backup.folder", str(other))
+    assert run_scheduled_backup(store).path.parent == other
+
+
+def _timing_out(after: int) -> Any:
+    """``create_private`` whose file stops taking bytes after ``after`` of them: a share that timed out."""
+    from app import fsutil
+
+    def create_private(path: Path) -> IO[bytes]:
+        handle = fsutil.create_private(path)
+        written = [0]
+        real_write = handle.write
+
+        def write(data: Any) -> int:
+            if written[0] + len(data) > after:
+                raise TimeoutError(errno.ETIMEDOUT, os.strerror(errno.ETIMEDOUT))
+            written[0] += len(data)
+            return real_write(data)
+
+        handle.write = write  # type: ignore[method-assign]
+        return handle
+
+    return create_private
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_backup_command_to_a_share_that_times_out_says_so_in_words_and_leaves_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, site: Path, language: str
+) -> None:
+    import app.backup
+
+    run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex")))
+    share = tmp_path / "share"
+    share.mkdir()
+    if language == "en":
+        monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.setattr(app.backup, "create_private", _timing_out(after=100_000))
+    for target in (str(share) + "/", str(share / "b.tvbak")):
+        refused = run_inprocess(capsys, "backup", target)
+        assert refused.code == 1, refused.err
+        assert "timed out" not in refused.err.replace("(timed out)", ""), refused.err
+        words = "partage réseau ne répond pas" if language == "fr" else "network share does not answer"
+        assert words in refused.err and "interne" not in refused.err, refused.err
+        advice = "Vérifiez que le disque est bien branché" if language == "fr" else "Check that the drive"
+        assert advice in refused.err, refused.err
+        assert list(share.iterdir()) == [], "nothing a restore could take for a backup"
+
+
+def test_backup_command_into_a_drive_unplugged_from_its_mount_point_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
+) -> None:
+    """``0 2 * * * teleavis backup /media/usb/`` with the drive unplugged, its mount point left: said as a drive not
+    plugged in (exit 1), as a folder not there is, nothing written onto this computer's own disk."""
+    usb = tmp_path / "media" / "usb"
+    usb.mkdir(parents=True)
+    with plugged_drive(usb):
+        assert run_inprocess(capsys, "backup", str(usb) + "/").code == 0
+        unplug(usb)
+        refused = run_inprocess(capsys, "backup", str(usb) + "/")
+        assert refused.code == 1, refused.err
+        assert f"Le dossier de sauvegarde « {usb} » est introuvable : branchez la clé ou le disque." in refused.err
+        assert list(usb.iterdir()) == []
