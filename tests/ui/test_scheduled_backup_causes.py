@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -143,5 +144,61 @@ def test_an_unplugged_drive_is_said_at_the_time_and_until_a_backup_is_made(
         assert window.statusBar().currentMessage() == "Sauvegarde faite."
         assert not window.backup_label.isVisible()
         assert len(list(folder.glob("teleavis-*.tvbak"))) == 1
+    finally:
+        window.shutdown()
+
+
+@pytest.mark.parametrize("turned_off", [{"backup.every_hours": 0}, {"backup.folder": ""}])
+def test_the_bars_not_made_goes_once_scheduled_backups_are_turned_off(
+    qtbot: Any, qapp: QApplication, store: Store, sync_runner: None, tmp_path: Path, turned_off: dict[str, Any]
+) -> None:
+    """Found in review: « ⚠ Sauvegardes non faites » went only with a backup made; the folder emptied or the
+    interval set to 0 in the settings (no backup is due any more), it stayed for as long as the window was open,
+    its tooltip naming a drive no longer used."""
+    store.settings.set("backup.folder", str(tmp_path / "usb"))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        window.backup_if_due()
+        assert window.backup_label.isVisible()
+        for key, value in turned_off.items():
+            store.settings.set(key, value)
+        window.backup_if_due()
+        assert not window.backup_label.isVisible(), window.backup_label.toolTip()
+    finally:
+        window.shutdown()
+
+
+def test_the_same_failure_each_quarter_hour_is_not_said_over_the_other_messages_again(
+    qtbot: Any, qapp: QApplication, store: Store, sync_runner: None, tmp_path: Path
+) -> None:
+    """Found in review: an unplugged drive is due every quarter hour now, and each try put its minute-long sentence
+    over whatever the bar said (« Dossier envoyé », a sending problem), all day for a stick plugged in on Fridays.
+    Said once, then kept in « ⚠ Sauvegardes non faites » (its tooltip up to date); said again for another cause,
+    and for a failure after a backup made."""
+    folder = tmp_path / "usb"
+    store.settings.set("backup.folder", str(folder))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    bar = window.statusBar()
+    try:
+        window.show()
+        window.backup_if_due()
+        assert "branchez la clé" in bar.currentMessage()
+        bar.showMessage("Dossier envoyé.", 60000)
+        window.backup_if_due()  # a quarter hour on, still unplugged
+        assert bar.currentMessage() == "Dossier envoyé."
+        assert window.backup_label.isVisible() and "branchez la clé" in window.backup_label.toolTip()
+        folder.mkdir()
+        with read_only(folder):  # another cause: said
+            window.backup_if_due()
+        assert "petit verrou" in bar.currentMessage() and "petit verrou" in window.backup_label.toolTip()
+        window.backup_if_due()  # made
+        assert bar.currentMessage() == "Sauvegarde faite." and not window.backup_label.isVisible()
+        shutil.rmtree(folder)  # the drive unplugged again (its backup gone with it: one is due)
+        bar.showMessage("Dossier envoyé.", 60000)
+        window.backup_if_due()
+        assert "branchez la clé" in bar.currentMessage() and window.backup_label.isVisible()
     finally:
         window.shutdown()
