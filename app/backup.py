@@ -936,8 +936,10 @@ def run_scheduled_backup(store: Store, now: datetime | None = None) -> BackupInf
 
 
 def mount_of(folder: Path) -> Path:
-    """The mount point ``folder`` lies on (its nearest ancestor that is one; a drive's root on Windows)."""
-    current = Path(os.path.abspath(folder))
+    """The mount point ``folder`` lies on (its nearest ancestor that is one; a drive's root on Windows), links
+    followed: found in review, a folder chosen as a link to the drive (``~/Sauvegardes`` → ``/media/usb``) was
+    no mount point itself, the drive's never recorded, and unplugged the backups went into its empty mount point."""
+    current = Path(os.path.realpath(folder))
     while not os.path.ismount(current) and current.parent != current:
         current = current.parent
     return current

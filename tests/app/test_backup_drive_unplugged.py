@@ -150,3 +150,37 @@ def test_backup_command_into_a_drive_unplugged_from_its_mount_point_says_so(
         assert refused.code == 1, refused.err
         assert f"Le dossier de sauvegarde « {usb} » est introuvable : branchez la clé ou le disque." in refused.err
         assert list(usb.iterdir()) == []
+
+
+def test_a_drive_reached_through_a_link_is_said_unplugged_too(store: Store, tmp_path: Path) -> None:
+    """Found in review: the backup folder chosen as a link to the drive (``~/Sauvegardes`` → ``/media/usb``, made
+    by the support for the nurse): the link itself is no mount point, so the drive's was never recorded, and
+    unplugged the backups went on into the empty mount point, on the disk that holds the data."""
+    usb = tmp_path / "media" / "usb"
+    usb.mkdir(parents=True)
+    link = tmp_path / "Sauvegardes"
+    link.symlink_to(usb, target_is_directory=True)
+    store.settings.set("backup.folder", str(link))
+    with plugged_drive(usb):
+        assert run_scheduled_backup(store).path.parent == link
+        unplug(usb)
+        with pytest.raises(BackupError) as refused:
+            run_scheduled_backup(store)
+        assert list(usb.iterdir()) == [], "nothing written onto the computer's own disk"
+        assert "n'est plus branché" in refused.value.unwritten, refused.value.unwritten
+
+
+def test_backup_command_into_a_link_to_a_drive_unplugged_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
+) -> None:
+    """The same through ``teleavis backup LINK/`` (a cron line written with the link)."""
+    usb = tmp_path / "media" / "usb"
+    usb.mkdir(parents=True)
+    link = tmp_path / "Sauvegardes"
+    link.symlink_to(usb, target_is_directory=True)
+    with plugged_drive(usb):
+        assert run_inprocess(capsys, "backup", str(link) + "/").code == 0
+        unplug(usb)
+        refused = run_inprocess(capsys, "backup", str(link) + "/")
+        assert refused.code == 1, refused.err
+        assert list(usb.iterdir()) == []
