@@ -939,7 +939,9 @@ def mount_of(folder: Path) -> Path:
     """The mount point ``folder`` lies on (its nearest ancestor that is one; a drive's root on Windows), links
     followed: found in review, a folder chosen as a link to the drive (``~/Sauvegardes`` → ``/media/usb``) was
     no mount point itself, the drive's never recorded, and unplugged the backups went into its empty mount point."""
-    current = Path(os.path.realpath(folder))
+    # (Not on Windows: there a volume mounted in a folder resolves to its ``\\?\Volume{…}`` name, no drive
+    # root above it, and ``ismount`` already knows such a folder; a link to a drive is a POSIX habit.)
+    current = Path(os.path.realpath(folder) if os.name == "posix" else os.path.abspath(folder))
     while not os.path.ismount(current) and current.parent != current:
         current = current.parent
     return current
