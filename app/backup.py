@@ -212,6 +212,10 @@ M.add(
             "fr": "le dossier de sauvegarde « {path} » est introuvable (clé ou disque débranché ?).",
             "en": "the backup folder “{path}” cannot be found (USB stick or drive unplugged?).",
         },
+        "backup.folder_unreachable": {
+            "fr": "le dossier de sauvegarde « {path} » n'a pas pu être atteint : {reason}.",
+            "en": "the backup folder “{path}” could not be reached: {reason}.",
+        },
         "backup.drive_gone": {
             "fr": "la clé ou le disque de sauvegarde n'est plus branché à « {mount} » : le dossier « {path} » "
             "est celui, vide, de l'ordinateur lui-même, où rien n'est écrit.",
@@ -897,7 +901,17 @@ def run_scheduled_backup(store: Store, now: datetime | None = None) -> BackupInf
     if not folder_text:
         raise BackupError(M.tr("backup.folder_unset"))
     folder = Path(folder_text)
-    if not folder.is_dir():
+    try:
+        there = folder.is_dir()
+    except OSError as exc:
+        # Found in review: ``is_dir`` lets every error through but « not there »: a share timing out or whose server
+        # is down (ETIMEDOUT, EHOSTDOWN, EIO), a name too long; the window said « erreur interne », no way out.
+        said = M.tr("backup.folder_unreachable", path=folder_text, reason=os_reason(exc))
+        unreachable = BackupError(f"{said[:1].upper()}{said[1:]} {write_advice(exc)}")
+        unreachable.unwritten = said
+        unreachable.retry = retry_advice(exc)
+        raise unreachable from exc
+    if not there:
         missing = BackupError(M.tr("backup.folder_missing", path=folder_text))
         missing.unwritten = M.tr("backup.folder_gone", path=folder_text)
         missing.retry = retry_advice(None)

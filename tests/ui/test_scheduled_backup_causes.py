@@ -202,3 +202,29 @@ def test_the_same_failure_each_quarter_hour_is_not_said_over_the_other_messages_
         assert "branchez la clé" in bar.currentMessage() and window.backup_label.isVisible()
     finally:
         window.shutdown()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_folder_that_cannot_even_be_looked_at_is_said_with_its_cause_not_as_an_internal_error(
+    qtbot: Any, qapp: QApplication, store: Store, sync_runner: None, tmp_path: Path, language: str
+) -> None:
+    """Found in review: the folder's own check (``is_dir``) lets through every error but « not there »: a share
+    that times out or whose server is down (ETIMEDOUT, EHOSTDOWN, EIO) or a name too long, and the window said
+    « erreur interne (voir le journal) », with no way out, every quarter hour. A name over the system's limit for
+    one folder name (NAME_MAX) is refused so, for real, by the stat itself."""
+    limit = os.pathconf(tmp_path, "PC_NAME_MAX")
+    folder = tmp_path / ("d" * (limit + 1))
+    store.settings.set("backup.folder", str(folder))
+    install_language(qapp, language)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    try:
+        window.backup_if_due()
+        said = window.statusBar().currentMessage()
+        assert ("interne" if language == "fr" else "internal") not in said, said
+        assert ADVICE["too_long"][language] in said, said
+        assert ("nom trop long" if language == "fr" else "name too long") in said, said
+        assert window.backup_label.toolTip() == said
+    finally:
+        window.shutdown()
+        install_language(qapp, "fr")
