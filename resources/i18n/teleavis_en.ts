@@ -2637,6 +2637,11 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1007"/>
+        <source>Sauvegarde automatique toujours en cours depuis {time}, sans avancer. Vos dossiers sont intacts sur ce poste. {advice} Le dossier se choisit dans Édition &gt; Réglages, onglet Sécurité.</source>
+        <translation>Automatic backup still running since {time}, getting nowhere. Your cases are intact on this computer. {advice} The folder is chosen in Edit &gt; Settings, Security tab.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="1007"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>

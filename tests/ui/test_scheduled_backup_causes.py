@@ -228,3 +228,44 @@ def test_a_folder_that_cannot_even_be_looked_at_is_said_with_its_cause_not_as_an
     finally:
         window.shutdown()
         install_language(qapp, "fr")
+
+
+def test_a_backup_hung_on_a_share_is_not_started_again_each_quarter_hour_and_is_said(
+    qtbot: Any, threaded_window: MainWindow, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: a share that hangs (a « hard » NFS mount whose server went away) holds the backup's thread
+    for as long as it hangs; each quarter hour started one more, until the window's thread pool (one thread per
+    core) was all held there and nothing else it does in the background ran, with nothing said. The stand-in
+    for the hang is the archive's file that does not open until released (no share to hang here)."""
+    import threading
+
+    import app.backup
+    from app import fsutil
+
+    window = threaded_window
+    folder = tmp_path / "share"
+    folder.mkdir()
+    store.settings.set("backup.folder", str(folder))
+    released = threading.Event()
+    started: list[Path] = []
+
+    def hanging(path: Path) -> Any:
+        started.append(path)
+        released.wait(60)
+        return fsutil.create_private(path)
+
+    monkeypatch.setattr(app.backup, "create_private", hanging)
+    try:
+        window.backup_if_due()
+        qtbot.waitUntil(lambda: len(started) == 1, timeout=30000)
+        for _ in range(3):  # three quarter hours on, still hung
+            window.backup_if_due()
+            qtbot.wait(200)
+        assert len(started) == 1, "one backup at a time"
+        said = window.statusBar().currentMessage()
+        assert "ne répond plus" in said and "toujours en cours" in said, said
+        assert window.backup_label.isVisible() and window.backup_label.toolTip() == said
+    finally:
+        released.set()
+    qtbot.waitUntil(lambda: not window.backup_label.isVisible(), timeout=60000)
+    assert len(list(folder.glob("teleavis-*.tvbak"))) == 1
