@@ -975,6 +975,13 @@ def unplugged_from(mount: object, folder: Path) -> Path | None:
     """``mount`` (the mount point ``folder`` lay on when last written into, or ``None``) when ``folder`` is now
     on a mount above it: the drive unplugged, its mount point left as an empty folder of the disk above."""
     was = Path(str(mount or ""))
+    try:
+        # Looked into first: a share mounted on demand is mounted by being opened, seen above its mount until then.
+        with os.scandir(folder) as entries:
+            if next(entries, None) is not None:
+                return None  # an unplugged drive leaves its mount point empty: a folder holding something is in use
+    except OSError:
+        pass  # (unreadable: judged by its mount alone)
     now = mount_of(folder)
     if not was.is_absolute() or now == was or not was.is_relative_to(now):
         return None

@@ -92,6 +92,19 @@ def test_another_folder_chosen_on_the_same_disk_is_no_unplugged_drive(store: Sto
     assert run_scheduled_backup(store).path.parent == other
 
 
+def test_a_mount_point_with_something_in_it_is_no_unplugged_drive(store: Store, tmp_path: Path) -> None:
+    """An unplugged drive leaves its mount point empty. A folder below the recorded mount that holds something (a
+    share mounted on demand, seen above its mount until opened; the folder taken over by the computer's disk and
+    used since) is written into, not refused for good with « débranché » and no way out."""
+    usb = tmp_path / "media" / "usb"
+    usb.mkdir(parents=True)
+    store.settings.set("backup.folder", str(usb))
+    with plugged_drive(usb):
+        run_scheduled_backup(store)
+    (usb / "lisez-moi.txt").write_text("sauvegardes du centre")
+    assert run_scheduled_backup(store).path.parent == usb
+
+
 def _timing_out(after: int) -> Any:
     """``create_private`` whose file stops taking bytes after ``after`` of them: a share that timed out."""
     from app import fsutil
