@@ -7,7 +7,7 @@ import pytest
 
 from app.store import Store
 from tests.support.scripted_platform import send_to_sandbox
-from tests.sync.sync_helpers import setup_site
+from tests.sync.sync_helpers import copy_of_three, setup_site
 
 
 @pytest.fixture
@@ -32,3 +32,9 @@ def sent_three(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tup
             setup_site(store)
             cases = send_to_sandbox(store, home.parent / "sandbox", 3)
     return home, cases
+
+
+@pytest.fixture
+def three(sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path) -> tuple[Path, list[tuple[str, str]]]:
+    """This test's own copy of ``sent_three``'s data folder, and the cases' (case, Task) ids."""
+    return copy_of_three(sent_three, tmp_path)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import random
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from PIL import Image
@@ -168,3 +171,12 @@ def on_hold_with_a_question(store: Store, server: Any, client: PlatformClient) -
     engine.run_once()
     assert store.state(case_id) == CaseState.ON_HOLD
     return case_id, engine
+
+
+def copy_of_three(sent_three: tuple[Path, list[tuple[str, str]]], where: Path) -> tuple[Path, list[tuple[str, str]]]:
+    """A copy of ``sent_three``'s data folder under ``where`` (a new folder there each call: a hypothesis
+    test copies it for each example), and the cases' (case, Task) ids."""
+    template, cases = sent_three
+    home = Path(tempfile.mkdtemp(dir=where)) / "home"
+    shutil.copytree(template, home)
+    return home, cases

@@ -12,8 +12,6 @@ import copy
 import json
 import logging
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +33,7 @@ from tests.support.scripted_platform import (
     scripted_platform,
     task,
 )
+from tests.sync.sync_helpers import copy_of_three
 
 #: Words that could be a patient's: put in the odd case's resources, never to be logged or said in a note.
 QUOTE = "Mme VERDIER Odile, née le 12/03/1941"
@@ -162,9 +161,7 @@ def test_one_cases_odd_answer_never_holds_the_others_back(
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    template, cases = sent_three
-    home = Path(tempfile.mkdtemp(dir=tmp_path)) / "home"
-    shutil.copytree(template, home)
+    home, cases = copy_of_three(sent_three, tmp_path)
     odd = data.draw(st.integers(0, 2), label="odd case")
     others_ask = data.draw(st.lists(st.booleans(), min_size=3, max_size=3), label="others on hold")
     where = data.draw(st.sampled_from(_WHERE), label="where")

@@ -4,7 +4,6 @@ with what could be read, or says why not (never a crash, never the poll stopped)
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -59,12 +58,8 @@ ODD: dict[str, Callable[[dict[str, Any], dict[str, bytes]], None]] = {
 
 
 @pytest.mark.parametrize("how", list(ODD))
-def test_one_odd_report_never_holds_the_other_answers_back(
-    how: str, sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
-) -> None:
-    template, cases = sent_three
-    home = tmp_path / "home"
-    shutil.copytree(template, home)
+def test_one_odd_report_never_holds_the_other_answers_back(how: str, three: tuple[Path, list[tuple[str, str]]]) -> None:
+    home, cases = three
     with Store.open(home) as store, scripted_platform() as platform:
         for n, (case_id, task_id) in enumerate(cases):
             platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))

@@ -13,8 +13,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,7 @@ from tests.support.scripted_platform import (
     scripted_platform,
     task,
 )
+from tests.sync.sync_helpers import copy_of_three
 
 Shape = Callable[[ScriptedPlatform, int, list[tuple[str, str]]], None]
 SHAPES: dict[str, Shape] = {}
@@ -284,9 +283,7 @@ def test_one_odd_resource_never_holds_the_other_cases_back(
     sent_three: tuple[Path, list[tuple[str, str]]],
     tmp_path: Path,
 ) -> None:
-    template, cases = sent_three
-    home = Path(tempfile.mkdtemp(dir=tmp_path)) / "home"
-    shutil.copytree(template, home)
+    home, cases = copy_of_three(sent_three, tmp_path)
     with Store.open(home) as store, scripted_platform() as platform:
         for n, (case_id, task_id) in enumerate(cases):
             if n != odd and others_ask[n]:
@@ -355,14 +352,11 @@ def test_one_odd_resource_never_holds_the_other_cases_back(
 
 
 def test_a_task_pointing_to_another_cases_report_never_files_that_answer_under_it(
-    sent_three: tuple[Path, list[tuple[str, str]]],
-    tmp_path: Path,
+    three: tuple[Path, list[tuple[str, str]]],
 ) -> None:
     """The report naming no request: the one kept as another case's answer is that case's; one that two
     cases' Tasks point to at once is neither's (which is right cannot be told), each followed again."""
-    template, cases = sent_three
-    home = tmp_path / "home"
-    shutil.copytree(template, home)
+    home, cases = three
     (a_case, a_task), (b_case, b_task), (c_case, c_task) = cases
     with Store.open(home) as store, scripted_platform() as platform:
         platform.tasks[a_task] = task(a_case, a_task, "completed", report_ids=("ra",))
@@ -393,14 +387,11 @@ def test_a_task_pointing_to_another_cases_report_never_files_that_answer_under_i
 
 
 def test_a_report_based_on_a_request_of_the_platforms_own_is_still_the_answer(
-    sent_three: tuple[Path, list[tuple[str, str]]],
-    tmp_path: Path,
+    three: tuple[Path, list[tuple[str, str]]],
 ) -> None:
     """A platform may file its own request behind ours and name it in the report's ``basedOn``: a request
     Teleavis does not know decides nothing (else every answer of such a platform would be refused)."""
-    template, cases = sent_three
-    home = tmp_path / "home"
-    shutil.copytree(template, home)
+    home, cases = three
     with Store.open(home) as store, scripted_platform() as platform:
         for n, (case_id, task_id) in enumerate(cases):
             platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))

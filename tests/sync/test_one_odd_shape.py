@@ -8,8 +8,6 @@ no body where a resource was read, a read redirected to the same address with a 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +28,7 @@ from tests.support.scripted_platform import (
     scripted_platform,
     task,
 )
+from tests.sync.sync_helpers import copy_of_three
 
 _DOCUMENT = {
     "resourceType": "DocumentReference",
@@ -92,9 +91,7 @@ SHAPES = [
 def test_one_case_answered_in_a_shape_not_expected_never_holds_the_others_back(
     shape: str, data: st.DataObject, sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
 ) -> None:
-    template, cases = sent_three
-    home = Path(tempfile.mkdtemp(dir=tmp_path)) / "home"
-    shutil.copytree(template, home)
+    home, cases = copy_of_three(sent_three, tmp_path)
     odd = data.draw(st.integers(0, 2), label="odd case")
     others_ask = data.draw(st.lists(st.booleans(), min_size=3, max_size=3), label="others on hold")
     with Store.open(home) as store, scripted_platform() as platform:

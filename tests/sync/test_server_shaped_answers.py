@@ -9,8 +9,6 @@ from __future__ import annotations
 import base64
 import copy
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,6 +33,7 @@ from tests.support.scripted_platform import (
     scripted_platform,
     task,
 )
+from tests.sync.sync_helpers import copy_of_three
 
 _EXT = [{"url": "http://example.org/fhir/StructureDefinition/x", "valueString": "x"}]
 _MODIFIER = [{"url": "http://example.org/fhir/StructureDefinition/not-for-use", "valueBoolean": True}]
@@ -587,9 +586,7 @@ SHAPES: dict[str, tuple[Callable[[Odd], None], bool]] = {
 def test_one_answer_shaped_by_a_real_server_never_holds_the_others_back(
     shape: str, data: st.DataObject, sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
 ) -> None:
-    template, cases = sent_three
-    home = Path(tempfile.mkdtemp(dir=tmp_path)) / "home"
-    shutil.copytree(template, home)
+    home, cases = copy_of_three(sent_three, tmp_path)
     odd_n = data.draw(st.integers(0, 2), label="odd case")
     how, whole = SHAPES[shape]
     with Store.open(home) as store, scripted_platform() as platform:
@@ -627,13 +624,11 @@ def test_one_answer_shaped_by_a_real_server_never_holds_the_others_back(
 
 @pytest.mark.parametrize("words", ["Depuis quand ?", ""])
 def test_a_file_of_no_name_nor_type_joined_to_a_question_is_said_in_words_never_as_a_question_mark(
-    words: str, sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+    words: str, three: tuple[Path, list[tuple[str, str]]]
 ) -> None:
     """Found by this pass: an attachment with neither title nor contentType (a platform's scan) was said
     « L'expert a joint « ? » »: the nurse read a question mark for a file's name. It is said « un élément »."""
-    template, cases = sent_three
-    home = tmp_path / "home"
-    shutil.copytree(template, home)
+    home, cases = three
     with Store.open(home) as store, scripted_platform() as platform:
         for n, (case_id, task_id) in enumerate(cases):
             platform.tasks[task_id] = task(case_id, task_id, "on-hold")
@@ -658,13 +653,11 @@ def test_a_file_of_no_name_nor_type_joined_to_a_question_is_said_in_words_never_
 
 @pytest.mark.parametrize("url", ["#nothing", " #nothing", "#nothing\n", "#"])
 def test_a_pdf_named_inside_its_report_that_is_not_there_is_said_unreadable_never_fetched_at_the_base(
-    url: str, sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+    url: str, three: tuple[Path, list[tuple[str, str]]]
 ) -> None:
     """Found in review: a local reference with a space or a line break around it (« #nothing\\n ») was not taken
     as one, and the platform's base was fetched as the report's PDF."""
-    template, cases = sent_three
-    home = tmp_path / "home"
-    shutil.copytree(template, home)
+    home, cases = three
     with Store.open(home) as store, scripted_platform() as platform:
         for n, (case_id, task_id) in enumerate(cases):
             platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
@@ -686,14 +679,12 @@ def test_a_pdf_named_inside_its_report_that_is_not_there_is_said_unreadable_neve
     ids=["html", "another-pdf", "empty"],
 )
 def test_a_pdf_carried_inside_its_report_is_checked_as_a_fetched_one(
-    inside: bytes, sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+    inside: bytes, three: tuple[Path, list[tuple[str, str]]]
 ) -> None:
     """A contained Binary's bytes are kept as the report's PDF only when they are one and what the attachment
     declares (its size and hash), as fetched ones are: else said unreadable, never kept nor shown. Found in
     review: one with empty data left its « #pdf » to be fetched, at the platform's base (said not found)."""
-    template, cases = sent_three
-    home = tmp_path / "home"
-    shutil.copytree(template, home)
+    home, cases = three
     with Store.open(home) as store, scripted_platform() as platform:
         for n, (case_id, task_id) in enumerate(cases):
             platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
@@ -729,11 +720,9 @@ AMENDMENTS = {
 
 @pytest.mark.parametrize("how", list(AMENDMENTS))
 def test_an_amended_report_is_never_lost_nor_left_read_whatever_its_meta(
-    how: str, sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+    how: str, three: tuple[Path, list[tuple[str, str]]]
 ) -> None:
-    template, cases = sent_three
-    home = tmp_path / "home"
-    shutil.copytree(template, home)
+    home, cases = three
     with Store.open(home) as store, scripted_platform() as platform:
         for n, (case_id, task_id) in enumerate(cases):
             platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
