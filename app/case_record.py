@@ -356,10 +356,17 @@ EXPERT_MESSAGE_WORDS = i18n.Catalogue(
             "consultez-le sur la plateforme.)",
             "en": "(The expert also attached “{titles}”, which cannot be shown here: see it on the platform.)",
         },
-        "attachment_also_unnamed": {
-            "fr": "(L'expert a aussi joint un élément qui ne peut pas être affiché ici\u00a0: consultez-le sur la "
+        # One file with no name: said a file, with no name (found left open: « un élément » told the nurse nothing
+        # of what the expert had joined).
+        "attachment_only_unnamed": {
+            "fr": "(L'expert a joint un fichier sans nom qui ne peut pas être affiché ici\u00a0: consultez-le sur la "
             "plateforme.)",
-            "en": "(The expert also attached something that cannot be shown here: see it on the platform.)",
+            "en": "(The expert attached a file with no name that cannot be shown here: see it on the platform.)",
+        },
+        "attachment_also_unnamed": {
+            "fr": "(L'expert a aussi joint un fichier sans nom qui ne peut pas être affiché ici\u00a0: consultez-le "
+            "sur la plateforme.)",
+            "en": "(The expert also attached a file with no name that cannot be shown here: see it on the platform.)",
         },
         # Several files: counted, each named one quoted alone, the unnamed ones said outside the quotes (found
         # left open: « L'expert a joint « photo.jpg, un élément sans nom » » read as one file's name).
@@ -457,7 +464,7 @@ def expert_text(words: str, attached: Sequence[str], unreadable: bool, lang: str
     elif named:
         sentence = said.tr_in("attachment_also" if words else "attachment_only_named", lang, titles=named[0])
     else:
-        sentence = said.tr_in("attachment_also_unnamed" if words else "attachment_only", lang)
+        sentence = said.tr_in("attachment_also_unnamed" if words else "attachment_only_unnamed", lang)
     # (found from outside: a file joined to a question's words went unsaid)
     return f"{words}\n\n{sentence}" if words else sentence
 

@@ -19,7 +19,7 @@ def test_a_file_kept_before_as_a_question_mark_is_said_unnamed_as_one_received_n
         assert said == message_words(now, lang)
         assert "?»" not in said.replace(" ", "") and "“?”" not in said, said
         assert said.startswith(words)
-    assert "un élément" in message_words(before, "fr") and "something" in message_words(before, "en")
+    assert "un fichier sans nom" in message_words(before, "fr") and "a file with no name" in message_words(before, "en")
 
 
 def test_an_unnamed_file_beside_a_named_one_is_said_to_have_no_name() -> None:

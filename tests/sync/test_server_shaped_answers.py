@@ -627,7 +627,8 @@ def test_a_file_of_no_name_nor_type_joined_to_a_question_is_said_in_words_never_
     words: str, three: tuple[Path, list[tuple[str, str]]]
 ) -> None:
     """Found by this pass: an attachment with neither title nor contentType (a platform's scan) was said
-    « L'expert a joint « ? » »: the nurse read a question mark for a file's name. It is said « un élément »."""
+    « L'expert a joint « ? » »: the nurse read a question mark for a file's name. Then it was said « un élément »,
+    which told her nothing of what it was: it is a file the expert joined, said so, « un fichier sans nom »."""
     home, cases = three
     with Store.open(home) as store, scripted_platform() as platform:
         for n, (case_id, task_id) in enumerate(cases):
@@ -647,8 +648,17 @@ def test_a_file_of_no_name_nor_type_joined_to_a_question_is_said_in_words_never_
             english = message_words(said, "en")
             assert "« ? »" not in french and "“?”" not in english, (french, english)
             assert french.startswith(words) and english.startswith(words)
-            assert "un élément qui ne peut pas être affiché ici\u00a0: consultez-le sur la plateforme" in french
-            assert "something that cannot be shown here: see it on the platform" in english
+            also = " aussi" if words else ""
+            assert (
+                f"(L'expert a{also} joint un fichier sans nom qui ne peut pas être affiché ici\u00a0: consultez-le sur la plateforme.)"
+                in french
+            )
+            also = " also" if words else ""
+            assert (
+                f"(The expert{also} attached a file with no name that cannot be shown here: see it on the platform.)"
+                in english
+            )
+            assert "un élément" not in french and "something" not in english
 
 
 @pytest.mark.parametrize("url", ["#nothing", " #nothing", "#nothing\n", "#"])
