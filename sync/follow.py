@@ -18,7 +18,7 @@ import logging
 import re
 import shutil
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -923,6 +923,12 @@ class _Room:
     pdfs: int = 0
     size: int = 0
     beyond: int = 0
+    #: The Media already read for this answer, by their id on the platform: one named twice is one file.
+    media: set[str] = field(default_factory=set)
+
+    def left(self) -> int:
+        """How many more files it may keep: none once its size is reached."""
+        return 0 if self.size >= MAX_ANSWER_BYTES else max(0, MAX_ANSWER_FILES - self.files)
 
     def fits(self, kind: str, size: int) -> bool:
         if self.files >= MAX_ANSWER_FILES or (kind == PDF and self.pdfs >= MAX_ANSWER_PDFS):
@@ -1008,9 +1014,16 @@ def shown_digest(report: dict[str, Any]) -> str:
 def _shown_words(report: dict[str, Any]) -> tuple[str, str, str, str]:
     """(status, conclusion, issued, expert) of ``report`` as an answer keeps them (``_read_content``)."""
     conclusion = report["conclusion"] if isinstance(report.get("conclusion"), str) else ""
+    # The coded conclusion (conclusionCode) is the expert's diagnosis as much as the text: coded only, its words
+    # are the conclusion, never « no written conclusion »; beside a text, its words the text does not already
+    # hold follow it. Found left open: read only without a text, a code changed under the same text (« naevus
+    # bénin » to « mélanome malin ») was never shown, its amendment kept quietly.
+    codes = [words for words in (_text(code).strip() for code in _list(report.get("conclusionCode"))) if words]
+    more = [words for words in dict.fromkeys(codes) if words.casefold() not in conclusion.casefold()]
     if not conclusion.strip():
-        # Coded only (conclusionCode): its words are the conclusion, never « no written conclusion ».
-        conclusion = "; ".join(filter(None, (_text(code) for code in _list(report.get("conclusionCode")))))
+        conclusion = "; ".join(more)
+    elif more:
+        conclusion = f"{conclusion.rstrip()}\n\n{'; '.join(more)}"
     issued = report["issued"] if isinstance(report.get("issued"), str) else ""
     expert = ", ".join(filter(None, (_performer(report, p) for p in _list(report.get("performer")))))
     return _status(report), conclusion, issued, expert
@@ -2266,7 +2279,12 @@ class Follower:
         # The images the expert attached inside the report (R4 ``media``: ``link`` → Media, its ``content`` an
         # Attachment), titled by its comment: the expert's attached files like the others. Found left open: never
         # read, the expert's annotated images were lost to the requester.
-        for entry in _list(report.get("media")):
+        # Only as many as the answer may still keep are read, each once (found left open: a report naming 300
+        # images had every Media read before the limit refused them, one named twice read twice); the others
+        # are counted past the limits, never asked for.
+        entries = self._distinct_media(report, room)
+        room.beyond += max(0, len(entries) - room.left())
+        for entry in entries[: room.left()]:
             comment = entry.get("comment") if isinstance(entry, dict) else None
             try:
                 media, holder = self._report_media(report, entry, budget_s)
@@ -2329,6 +2347,30 @@ class Follower:
         if kind == PDF:
             answer.pdf_blobs.append(blob)
         return None
+
+    def _distinct_media(self, report: dict[str, Any], room: _Room) -> list[Any]:
+        """``report``'s ``media`` entries, a Media named twice (in it, or in another report of the answer
+        ``room`` is) kept the first time only."""
+        entries: list[Any] = []
+        inside: set[str] = set()
+        for entry in _list(report.get("media")):
+            link = entry.get("link") if isinstance(entry, dict) else None
+            reference = link.get("reference") if isinstance(link, dict) else None
+            if isinstance(reference, str) and reference.strip().startswith("#"):
+                if reference.strip() in inside:
+                    continue
+                inside.add(reference.strip())
+            elif isinstance(reference, str) and self.client.platform_url(reference.strip()) is not None:
+                try:
+                    media_id = location_id(reference.strip(), "Media")
+                except ValueError:
+                    media_id = ""  # (unreadable: said so where it is read)
+                if media_id in room.media:
+                    continue
+                if media_id:
+                    room.media.add(media_id)
+            entries.append(entry)
+        return entries
 
     def _report_media(
         self, report: dict[str, Any], entry: Any, budget_s: float | None
@@ -2470,6 +2512,13 @@ class Follower:
         if not reports:
             if why in (NOT_FOUND, GONE) and reference is not None and _read_from(known, reference):
                 self._report_gone(case_id)  # read before, deleted since: said withdrawn, once
+            if why == MODIFIED and known is not None and not _report_itself_missing(known):
+                # An answer read before, its report now with a modifier extension (or the Task pointing to such
+                # a one): as on a first read, the answer says its report cannot be read here (found left open:
+                # nothing said, the answer read before kept as if it stood).
+                fresh.missing.append(missing_item(REPORT, MODIFIED))
+                fresh.amended = True
+                return fresh
             return None  # keep the answer read before
         unchanged = known is not None and _same_reports(known, reports) and all(_same_shown(known, r) for r in reports)
         if unchanged and not again and known is not None and known.follow_up_days == fresh.follow_up_days:
@@ -2797,7 +2846,17 @@ class Follower:
 
     def _read_again(self, case_id: str, fresh: Answer, report: dict[str, Any], budget_s: float | None) -> Answer | None:
         """``fresh`` filled from a report read again (amended, or with a part that was missing); None,
-        logged, when the report's shape stops it (the case's answer then stays as it was)."""
+        logged, when the report's shape stops it (the case's answer then stays as it was). One with a modifier
+        extension is not read as it reads (``_current_reports``): ``fresh`` says so, without its words or files
+        (found left open: a report read, then given a modifier extension under a new version, was read again
+        as if it had none)."""
+        if _modified(report):
+            log.warning("case %s: its report, read again, has a modifier extension: left unread", case_id)
+            return Answer(
+                follow_up_days=fresh.follow_up_days,
+                amended=fresh.amended,
+                missing=[*_task_parts(fresh), missing_item(REPORT, MODIFIED)],
+            )
         try:
             self._read_content(report, fresh, budget_s)
         except (Stopped, SignInRequired, StorageError):

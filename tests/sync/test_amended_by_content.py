@@ -9,7 +9,6 @@ import base64
 import copy
 import hashlib
 import json
-import shutil
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -63,11 +62,9 @@ def _answered_and_read(store: Store, platform: Any, cases: list[tuple[str, str]]
 
 @pytest.mark.parametrize("how", list(SAME_VERSION))
 def test_a_report_changed_under_the_same_version_is_announced_amended(
-    how: str, sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+    how: str, three: tuple[Path, list[tuple[str, str]]]
 ) -> None:
-    template, cases = sent_three
-    home = tmp_path / "home"
-    shutil.copytree(template, home)
+    home, cases = three
     with Store.open(home) as store, scripted_platform() as platform:
         _answered_and_read(store, platform, cases)
         with following(store, platform) as engine:
@@ -112,11 +109,9 @@ def _meta_dropped(r: dict[str, Any], platform: Any) -> None:
 
 @pytest.mark.parametrize("change", [_version_bumped, _last_updated_only, _meta_dropped], ids=lambda f: f.__name__)
 def test_a_report_whose_meta_alone_changed_is_no_amendment(
-    change: Callable[[dict[str, Any], Any], None], sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+    change: Callable[[dict[str, Any], Any], None], three: tuple[Path, list[tuple[str, str]]]
 ) -> None:
-    template, cases = sent_three
-    home = tmp_path / "home"
-    shutil.copytree(template, home)
+    home, cases = three
     with Store.open(home) as store, scripted_platform() as platform:
         _answered_and_read(store, platform, cases)
         with following(store, platform) as engine:
@@ -138,14 +133,12 @@ def test_a_report_whose_meta_alone_changed_is_no_amendment(
 
 
 def test_a_report_replaced_by_one_saying_the_same_is_followed_under_its_own_id(
-    sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+    three: tuple[Path, list[tuple[str, str]]],
 ) -> None:
     """The Task points to a new report saying the same (no news), then that report is amended, the Task
     untouched: announced, unread. Found in review: the answer kept the old report's id, the new one's
     amendment was never looked for."""
-    template, cases = sent_three
-    home = tmp_path / "home"
-    shutil.copytree(template, home)
+    home, cases = three
     with Store.open(home) as store, scripted_platform() as platform:
         _answered_and_read(store, platform, cases)
         with following(store, platform) as engine:
@@ -180,14 +173,12 @@ def _as_kept_before_digests(store: Store, case_id: str) -> None:
 
 @pytest.mark.parametrize("how", ["nothing", "pdf-bytes", "conclusion"])
 def test_answers_kept_before_digests_are_not_all_amended_nor_a_change_swallowed(
-    how: str, sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+    how: str, three: tuple[Path, list[tuple[str, str]]]
 ) -> None:
     """The first polls after the upgrade: answers kept without a digest announce nothing when their report
     says the same (still read, their digest taken), and one changed meanwhile under the same version (its
     PDF replaced) is announced. Found in review: compared by its words alone, the new PDF was never said."""
-    template, cases = sent_three
-    home = tmp_path / "home"
-    shutil.copytree(template, home)
+    home, cases = three
     with Store.open(home) as store, scripted_platform() as platform:
         _answered_and_read(store, platform, cases)
         with following(store, platform) as engine:
@@ -211,3 +202,91 @@ def test_answers_kept_before_digests_are_not_all_amended_nor_a_change_swallowed(
         if how == "pdf-bytes":
             got = store.answer(cases[1][0])
             assert got is not None and [store.objects.get(b) for b in got.pdf_blobs] == [OTHER_PDF]
+
+
+MODIFIER = [{"url": "http://platform.example/fhir/StructureDefinition/not-for-clinical-use", "valueBoolean": True}]
+
+
+@pytest.mark.parametrize("where", ["report-alone", "task-too", "new-report"])
+def test_a_modifier_extension_added_to_a_report_read_is_announced_as_on_a_first_read(
+    where: str, three: tuple[Path, list[tuple[str, str]]]
+) -> None:
+    """FHIR: a resource with a modifier extension its reader does not know is not to be used as it reads (it
+    may say « not for clinical use »). Read first so, a report is kept unread, said « modified » (see it on
+    the platform). Found left open: added to a report already read, under a new version, nothing was said
+    (its Task touched) or the report was read as if it were not there (the report alone changed). Now the
+    same as a first read: the answer is amended, its report said unread here, the one read before kept."""
+    home, cases = three
+    with Store.open(home) as store, scripted_platform() as platform:
+        _answered_and_read(store, platform, cases)
+        with following(store, platform) as engine:
+            engine.run_once(timeout=60.0)
+            for case_id, _ in cases:
+                store.mark_read(case_id)
+            odd_case, odd_task = cases[1]
+            r1 = platform.reports["r1"] if where != "new-report" else copy.deepcopy(platform.reports["r1"])
+            r1.update(modifierExtension=MODIFIER, conclusion="Réponse 1, hors usage clinique.")
+            r1["meta"].update(versionId="2", lastUpdated=r1["meta"]["lastUpdated"].replace("10:01", "10:07"))
+            if where == "new-report":  # the Task now points to another report, which carries it
+                platform.reports["r1b"] = {**r1, "id": "r1b"}
+            if where != "report-alone":
+                named = "r1b" if where == "new-report" else "r1"
+                platform.tasks[odd_task] = task(odd_case, odd_task, "completed", version="3", report_ids=(named,))
+            for _ in range(3):
+                engine.run_once(timeout=60.0)
+        got = store.answer(odd_case)
+        assert got is not None and got.amended, (where, got)
+        assert {"what": "report", "reason": "modified"} in got.missing, got.missing
+        assert got.conclusion == "" and not got.pdf_blobs  # never read as it reads
+        assert got.earlier and got.earlier[0]["conclusion"] == "Réponse 1."  # what was read stays on record
+        assert store.platform_info(odd_case)["unread"]
+        assert [e["kind"] for e in store.history(odd_case)].count(AnswerNews.AMENDED) == 1  # said once
+        for n in (0, 2):
+            assert not store.platform_info(cases[n][0])["unread"]
+
+
+def _coded(display: str) -> list[dict[str, Any]]:
+    return [{"coding": [{"system": "http://snomed.info/sct", "code": "0", "display": display}]}]
+
+
+@pytest.mark.parametrize("version", ["same", "bumped"])
+def test_a_conclusion_whose_codes_alone_changed_is_announced_amended(
+    version: str, three: tuple[Path, list[tuple[str, str]]]
+) -> None:
+    """The coded conclusion (``conclusionCode``) is the expert's diagnosis as much as its words: found left open,
+    « naevus bénin » changed to « mélanome malin », the text left as it was, was kept quietly (the text alone
+    was read when there was one). Its words are read with the text, and a change is an amendment."""
+    home, cases = three
+    with Store.open(home) as store, scripted_platform() as platform:
+        _answered_and_read(store, platform, cases)
+        platform.reports["r1"].update(conclusion="Lésion pigmentée du dos.", conclusionCode=_coded("Naevus bénin"))
+        with following(store, platform) as engine:
+            engine.run_once(timeout=60.0)
+            odd_case = cases[1][0]
+            got = store.answer(odd_case)
+            assert got is not None and "Lésion pigmentée du dos." in got.conclusion and "Naevus bénin" in got.conclusion
+            for case_id, _ in cases:
+                store.mark_read(case_id)
+            r1 = platform.reports["r1"]
+            r1["conclusionCode"] = _coded("Mélanome malin")
+            if version == "bumped":
+                r1["meta"].update(versionId="2", lastUpdated=r1["meta"]["lastUpdated"].replace("10:01", "10:07"))
+            for _ in range(2):
+                engine.run_once(timeout=60.0)
+        got = store.answer(odd_case)
+        assert got is not None and got.amended, got
+        assert "Mélanome malin" in got.conclusion and "Naevus bénin" not in got.conclusion
+        assert got.earlier and "Naevus bénin" in got.earlier[0]["conclusion"]
+        assert store.platform_info(odd_case)["unread"]
+        assert [e["kind"] for e in store.history(odd_case)].count(AnswerNews.AMENDED) == 1
+
+
+def test_a_code_saying_what_the_text_says_is_not_said_twice(three: tuple[Path, list[tuple[str, str]]]) -> None:
+    home, cases = three
+    with Store.open(home) as store, scripted_platform() as platform:
+        _answered_and_read(store, platform, cases)
+        platform.reports["r1"].update(conclusion="Mélanome malin : exérèse.", conclusionCode=_coded("mélanome malin"))
+        with following(store, platform) as engine:
+            engine.run_once(timeout=60.0)
+        got = store.answer(cases[1][0])
+        assert got is not None and got.conclusion == "Mélanome malin : exérèse."

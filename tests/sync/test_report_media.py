@@ -6,7 +6,6 @@ lost to the requester. One that cannot be read is said missing, never blocks the
 from __future__ import annotations
 
 import base64
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +33,9 @@ def _media(media_id: str, content: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_images_the_expert_attached_in_the_report_are_read_shown_and_printed(
-    sent_three: tuple[Path, list[tuple[str, str]]], tmp_path: Path
+    three: tuple[Path, list[tuple[str, str]]],
 ) -> None:
-    template, cases = sent_three
-    home = tmp_path / "home"
-    shutil.copytree(template, home)
+    home, cases = three
     served: dict[str, Any] = {
         "Media/m1": fhir(_media("m1", {"contentType": "image/png", "url": "Binary/img1", "title": "annotée.png"})),
         "Binary/img1": (200, {"Content-Type": "image/png"}, ANNOTATED),
@@ -80,3 +77,43 @@ def test_images_the_expert_attached_in_the_report_are_read_shown_and_printed(
         assert build_report(store, cases[1][0]).answer_images == 2  # printed, as other attached pictures are
         for n in (0, 2):
             assert build_report(store, cases[n][0]).answer_images == 0
+
+
+def test_an_answer_of_hundreds_of_images_reads_only_those_it_may_keep_each_once(
+    three: tuple[Path, list[tuple[str, str]]],
+) -> None:
+    """An answer keeps 20 files (``app.answers.MAX_ANSWER_FILES``): found left open, a report naming 300 images
+    had every one of its Media read before the limit refused them (300 requests, on a satellite link), and an
+    image named twice was read twice. Now only those the answer may keep are asked for, each once; the others
+    are said past the limits, never asked."""
+    home, cases = three
+    served: dict[str, Any] = {}
+    for n in range(300):
+        served[f"Media/m{n}"] = fhir(_media(f"m{n}", {"contentType": "image/png", "url": f"Binary/img{n}"}))
+        served[f"Binary/img{n}"] = (200, {"Content-Type": "image/png"}, ANNOTATED)
+
+    def serve(path: str, query: Any) -> Reply | None:
+        return served.get(path.split("/fhir/", 1)[-1])  # type: ignore[no-any-return]
+
+    with Store.open(home) as store, scripted_platform() as platform:
+        platform.hooks.append(serve)
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
+            platform.binaries[f"b{n}"] = PDF
+        platform.reports["r1"]["media"] = [
+            {"comment": "Lésion annotée", "link": {"reference": "Media/m0"}},
+            {"comment": "La même, nommée deux fois", "link": {"reference": "Media/m0"}},
+        ] + [{"link": {"reference": f"Media/m{n}"}} for n in range(1, 300)]
+        with following(store, platform) as engine:
+            engine.run_once(timeout=60.0)
+        got = store.answer(cases[1][0])
+        assert store.state(cases[1][0]) == CaseState.ANSWERED and got is not None
+        media_read = [p for p in platform.requests if "/Media/" in p]
+        images_read = [p for p in platform.requests if "/Binary/img" in p]
+        # The report's PDF and 19 images: 20 files, each image asked for once.
+        assert len(got.files) == 20 and len(answer_files(got, store.objects.get).pictures) == 19
+        assert len(media_read) == 19 and len(set(media_read)) == 19, media_read
+        assert len(images_read) == 19 and len(set(images_read)) == 19, images_read
+        # The 300 images less the 19 kept: said past the limits, once.
+        assert got.missing == [{"what": "more-files", "reason": "beyond-limits", "count": "281"}]
