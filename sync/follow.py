@@ -1029,6 +1029,21 @@ def _shown_words(report: dict[str, Any]) -> tuple[str, str, str, str]:
     return _status(report), conclusion, issued, expert
 
 
+def _conclusion_before_codes(reports: Sequence[dict[str, Any]]) -> str:
+    """The conclusion an answer read from ``reports`` held before the codes were read beside a text (the codes'
+    words only with no text), joined as ``Follower._read_reports`` joins them: what an answer kept then says."""
+    said = ""
+    for n, report in enumerate(reports):
+        words = report["conclusion"] if isinstance(report.get("conclusion"), str) else ""
+        if not words.strip():
+            words = "; ".join(filter(None, (_text(code) for code in _list(report.get("conclusionCode")))))
+        if n == 0:
+            said = words
+        elif words.strip():
+            said = "\n\n".join(filter(None, (said.strip(), words.strip())))
+    return said
+
+
 def _status(report: dict[str, Any]) -> str:
     """A report's ``status`` when it is a code (a string), else "": a status Teleavis does not know, said so
     beside the answer (``app.answers.status_words``). Found by a pass of one odd report: a status written as a
@@ -2233,6 +2248,10 @@ class Follower:
             if reference is not None and why in _MAY_STILL_COME:
                 # Its id is kept, so the report is asked for again (``retry_missing``) until it comes.
                 answer.report_id = location_id(reference, "DiagnosticReport")
+            elif reference is not None and why == MODIFIED:
+                # Its id is kept, so the report search reads it once its modifier extension goes (found in
+                # review: never followed, the expert's answer put right was never read).
+                answer.report_id = _report_id(reference)
             return answer
         self._read_reports(reports, answer, budget_s)
         return answer
@@ -2518,13 +2537,14 @@ class Follower:
                 # nothing said, the answer read before kept as if it stood).
                 fresh.missing.append(missing_item(REPORT, MODIFIED))
                 fresh.amended = True
+                fresh.report_id = _report_id(reference) if reference else ""  # followed: read once its modifier goes
                 return fresh
             return None  # keep the answer read before
         unchanged = known is not None and _same_reports(known, reports) and all(_same_shown(known, r) for r in reports)
         if unchanged and not again and known is not None and known.follow_up_days == fresh.follow_up_days:
             return None
         self._read_reports(reports, fresh, budget_s)
-        if not again and known is not None and self._kept_quietly(case_id, known, fresh):
+        if not again and known is not None and self._kept_quietly(case_id, known, fresh, reports):
             return None
         fresh.amended = True
         return fresh
@@ -2549,12 +2569,30 @@ class Follower:
         }
         return _json_digest(shown)
 
-    def _kept_quietly(self, case_id: str, known: Answer, fresh: Answer) -> bool:
+    def _kept_quietly(self, case_id: str, known: Answer, fresh: Answer, reports: Sequence[dict[str, Any]] = ()) -> bool:
         """When ``fresh``, read again, says to the requester what ``known`` said (its meta alone changed, or
         the report's writing), the answer kept takes its version and digests, still read, nothing
-        announced, and ``fresh``'s copies of the same files go: True. Else False (an amendment)."""
-        if known.platform_withdrawn or self._content_digest(known) != self._content_digest(fresh):
+        announced, and ``fresh``'s copies of the same files go: True. Else False (an amendment).
+
+        ``known`` kept before a report's codes were read beside its text (``_shown_words``) says what it said
+        then when its text is the one ``reports`` give read so, their shown elements unchanged since (or no
+        digest of them kept): it takes ``fresh``'s conclusion quietly, the codes' words shown from then on.
+        Found in review: every such answer read again was announced « réponse modifiée » once, the expert having
+        changed nothing."""
+        if known.platform_withdrawn:
             return False
+        conclusion = known.conclusion
+        if self._content_digest(known) != self._content_digest(fresh):
+            if not (
+                reports
+                and all(
+                    known.report_digests.get(str(r.get("id", "")), shown_digest(r)) == shown_digest(r) for r in reports
+                )
+                and known.conclusion == _conclusion_before_codes(reports)
+                and self._content_digest(known) == self._content_digest(replace(fresh, conclusion=known.conclusion))
+            ):
+                return False
+            conclusion = fresh.conclusion
         with transaction(self.store.conn) as conn:
             self.store.set_answer(
                 conn,
@@ -2563,6 +2601,7 @@ class Follower:
                 # the old id, and that report's later amendment, its Task untouched, was never looked for)
                 replace(
                     known,
+                    conclusion=conclusion,
                     report_id=fresh.report_id,
                     report_version=fresh.report_version,
                     report_digests=dict(fresh.report_digests),
@@ -2621,6 +2660,16 @@ class Follower:
             if entry is None:
                 return
             case_id, answer = entry
+            if _said_modified(answer) and not _modified(report):
+                # Said « modified » (a modifier extension: see it on the platform), now without it: read, and
+                # said amended when an answer was read before it, completed when none was. Found in review: such
+                # an answer kept no report to follow, the expert's answer put right never read.
+                amended = self._store_amended(case_id, answer, report, budget_s, amended=bool(answer.earlier))
+                if amended:
+                    changed.append(case_id)
+                elif amended is not None:
+                    complete = False
+                return
             if (_same_part(answer, report) and _same_shown(answer, report)) or _report_itself_missing(answer):
                 return  # (a report that was not there yet is ``retry_missing``'s: completed, not amended)
             if _several(answer):
@@ -2714,21 +2763,22 @@ class Follower:
         return changed, complete
 
     def _store_amended(
-        self, case_id: str, known: Answer, report: dict[str, Any], budget_s: float | None
+        self, case_id: str, known: Answer, report: dict[str, Any], budget_s: float | None, *, amended: bool = True
     ) -> bool | None:
-        """Read ``report`` again and keep it as the case's amended answer: True; None when it says what the
-        answer kept says (:meth:`_kept_quietly`); False when it could not be read now."""
+        """Read ``report`` again and keep it as the case's amended answer (or, not ``amended``, as its answer
+        completed): True; None when it says what the answer kept says (:meth:`_kept_quietly`); False when it
+        could not be read now."""
         fresh = self._read_again(
             case_id,
-            Answer(follow_up_days=known.follow_up_days, amended=True, missing=_task_parts(known)),
+            Answer(follow_up_days=known.follow_up_days, amended=amended, missing=_task_parts(known)),
             report,
             budget_s,
         )
         if fresh is None:
             return False
-        if self._kept_quietly(case_id, known, fresh):
+        if self._kept_quietly(case_id, known, fresh, [report]):
             return None
-        self._keep_again(case_id, fresh, _amendment(fresh))
+        self._keep_again(case_id, fresh, _amendment(fresh) if amended else AnswerNews.COMPLETED)
         log.info("case %s: the expert's report was amended", case_id)
         return True
 
@@ -2855,6 +2905,7 @@ class Follower:
             return Answer(
                 follow_up_days=fresh.follow_up_days,
                 amended=fresh.amended,
+                report_id=str(report.get("id", "")),  # still followed: read once its modifier goes
                 missing=[*_task_parts(fresh), missing_item(REPORT, MODIFIED)],
             )
         try:
@@ -2917,6 +2968,25 @@ def _report_unreachable(answer: Answer | None) -> bool:
         and _report_itself_missing(answer)
         and any(item.get("what") == REPORT and item.get("reason") == UNREACHABLE for item in answer.missing)
     )
+
+
+def _said_modified(answer: Answer) -> bool:
+    """Whether the answer holds no report because the one it names carries a modifier extension."""
+    return (
+        _report_itself_missing(answer)
+        and bool(answer.report_id)
+        and any(item.get("what") == REPORT and item.get("reason") == MODIFIED for item in answer.missing)
+    )
+
+
+def _report_id(reference: str) -> str:
+    """The id of the report on the platform ``reference`` names, "" for none (one carried inside its Task)."""
+    if reference.startswith("#"):
+        return ""
+    try:
+        return location_id(reference, "DiagnosticReport")
+    except ValueError:
+        return ""
 
 
 def _report_itself_missing(answer: Answer) -> bool:

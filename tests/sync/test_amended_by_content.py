@@ -290,3 +290,97 @@ def test_a_code_saying_what_the_text_says_is_not_said_twice(three: tuple[Path, l
             engine.run_once(timeout=60.0)
         got = store.answer(cases[1][0])
         assert got is not None and got.conclusion == "Mélanome malin : exérèse."
+
+
+@pytest.mark.parametrize("where", ["report-alone", "task-too", "first-read"])
+def test_a_report_said_modified_is_still_followed_and_read_once_its_modifier_goes(
+    where: str, three: tuple[Path, list[tuple[str, str]]]
+) -> None:
+    """A report read, then given a modifier extension (the answer says « see it on the platform »), then put
+    right by the expert (the modifier gone, a new conclusion), its Task untouched since. Found in review: the
+    answer said « modified » kept no report to follow, and the expert's corrected answer was never read. So
+    for a report that had one at its first read: completed then, not amended."""
+    home, cases = three
+    with Store.open(home) as store, scripted_platform() as platform:
+        _answered_and_read(store, platform, cases)
+        odd_case, odd_task = cases[1]
+        r1 = platform.reports["r1"]
+        if where == "first-read":
+            r1.update(modifierExtension=MODIFIER)
+        with following(store, platform) as engine:
+            engine.run_once(timeout=60.0)
+            for case_id, _ in cases:
+                store.mark_read(case_id)
+            r1.update(modifierExtension=MODIFIER)
+            r1["meta"].update(versionId="2", lastUpdated=r1["meta"]["lastUpdated"].replace("10:01", "10:07"))
+            if where == "task-too":
+                platform.tasks[odd_task] = task(odd_case, odd_task, "completed", version="3", report_ids=("r1",))
+            for _ in range(2):
+                engine.run_once(timeout=60.0)
+            said = store.answer(odd_case)
+            assert said is not None and {"what": "report", "reason": "modified"} in said.missing
+            store.mark_read(odd_case)
+            del r1["modifierExtension"]
+            r1.update(conclusion="Réponse 1, corrigée : exérèse urgente.")
+            r1["meta"].update(versionId="3", lastUpdated=r1["meta"]["lastUpdated"].replace("10:07", "10:09"))
+            for _ in range(2):
+                engine.run_once(timeout=60.0)
+        got = store.answer(odd_case)
+        assert got is not None and got.conclusion == "Réponse 1, corrigée : exérèse urgente.", got
+        assert not any(item.get("reason") == "modified" for item in got.missing), got.missing
+        assert len(got.pdf_blobs) == 1
+        assert got.amended == (where != "first-read")
+        assert store.platform_info(odd_case)["unread"]
+        events = [e["kind"] for e in store.history(odd_case)]
+        assert events.count(AnswerNews.AMENDED) == (0 if where == "first-read" else 2), events
+        for n in (0, 2):
+            assert not store.platform_info(cases[n][0])["unread"]
+
+
+def _as_kept_before_codes(store: Store, case_id: str, text: str, *, digests: bool) -> None:
+    """The case's answer as a Teleavis reading a report's ``conclusionCode`` only without a text kept it (its
+    conclusion the text alone), read; ``digests`` False: one older still, without report digests."""
+    answer = asdict(store.answer(case_id))  # type: ignore[arg-type]
+    answer["conclusion"] = text
+    if not digests:
+        del answer["report_digests"]
+    sealed = store.key.seal(json.dumps(answer, ensure_ascii=False).encode("utf-8"), contexts.case_answer(case_id))
+    with transaction(store.conn) as conn:
+        conn.execute("UPDATE cases SET answer=? WHERE id=?", (sealed, case_id))
+    store.mark_read(case_id)
+
+
+@pytest.mark.parametrize("how", ["meta-only", "no-digest", "code-changed"])
+def test_answers_kept_before_codes_were_read_are_not_all_announced_amended(
+    how: str, three: tuple[Path, list[tuple[str, str]]]
+) -> None:
+    """Answers kept before a report's codes were read beside its text hold the text alone. Found in review: the
+    first time such a report was read again (its meta alone changed, or an answer kept before digests), every
+    one was announced « réponse modifiée », the expert having changed nothing: noise that teaches the nurse to
+    pass over the word. Now it is taken quietly (the codes' words shown from then on), and a code changed is
+    still announced."""
+    home, cases = three
+    text = "Lésion pigmentée du dos."
+    with Store.open(home) as store, scripted_platform() as platform:
+        _answered_and_read(store, platform, cases)
+        platform.reports["r1"].update(conclusion=text, conclusionCode=_coded("Naevus bénin"))
+        with following(store, platform) as engine:
+            engine.run_once(timeout=60.0)
+            odd_case = cases[1][0]
+            for case_id, _ in cases:
+                store.mark_read(case_id)
+            _as_kept_before_codes(store, odd_case, text, digests=how != "no-digest")
+            r1 = platform.reports["r1"]
+            if how == "code-changed":
+                r1["conclusionCode"] = _coded("Mélanome malin")
+            if how != "no-digest":
+                r1["meta"].update(versionId="2", lastUpdated=r1["meta"]["lastUpdated"].replace("10:01", "10:07"))
+            for _ in range(2):
+                engine.run_once(timeout=60.0)
+        got = store.answer(odd_case)
+        assert got is not None and got.report_digests
+        events = [e["kind"] for e in store.history(odd_case)]
+        announced = how == "code-changed"
+        assert bool(store.platform_info(odd_case)["unread"]) == announced, events
+        assert events.count(AnswerNews.AMENDED) == announced, events
+        assert got.conclusion == f"{text}\n\n{'Mélanome malin' if announced else 'Naevus bénin'}"
