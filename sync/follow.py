@@ -2805,7 +2805,10 @@ class Follower:
             try:
                 if _several(known):
                     whole, _ = self._whole_again(case_id, budget_s, again=True)
-                    if whole is not None and len(whole.missing) < len(known.missing):
+                    if whole is not None and _now_said_modified(known, whole):
+                        self._keep_again(case_id, replace(whole, amended=True), _amendment(whole))
+                        completed.append(case_id)
+                    elif whole is not None and len(whole.missing) < len(known.missing):
                         whole.amended = known.amended
                         self._keep_again(case_id, whole, AnswerNews.COMPLETED)
                         completed.append(case_id)
@@ -2836,6 +2839,14 @@ class Follower:
                 log.exception("case %s: its report could not be read again", case_id)
                 continue
             self._not_waited_on(report_id, waited_on)
+            if fresh is not None and _now_said_modified(known, fresh):
+                # Its report given a modifier extension meanwhile (under the same version: the report search saw
+                # nothing). Found in review: said « modified », it held fewer missing parts than the answer and
+                # was kept as its completion, the conclusion read before gone, not even kept as an earlier
+                # version. An amendment: what was read stays in earlier.
+                self._keep_again(case_id, replace(fresh, amended=True), _amendment(fresh))
+                completed.append(case_id)
+                continue
             if fresh is None or len(fresh.missing) >= len(known.missing):
                 continue
             self._keep_again(case_id, fresh, AnswerNews.COMPLETED)
@@ -2977,6 +2988,12 @@ def _said_modified(answer: Answer) -> bool:
         and bool(answer.report_id)
         and any(item.get("what") == REPORT and item.get("reason") == MODIFIED for item in answer.missing)
     )
+
+
+def _now_said_modified(known: Answer, fresh: Answer) -> bool:
+    """Whether ``fresh`` says « modified » of the report ``known`` was read from (an answer then replaced, not
+    completed: what was read stays in ``earlier``)."""
+    return _said_modified(fresh) and not _report_itself_missing(known)
 
 
 def _report_id(reference: str) -> str:

@@ -384,3 +384,43 @@ def test_answers_kept_before_codes_were_read_are_not_all_announced_amended(
         assert bool(store.platform_info(odd_case)["unread"]) == announced, events
         assert events.count(AnswerNews.AMENDED) == announced, events
         assert got.conclusion == f"{text}\n\n{'Mélanome malin' if announced else 'Naevus bénin'}"
+
+
+@pytest.mark.parametrize("reports", [1, 2])
+def test_an_answer_waiting_for_its_files_keeps_what_was_read_when_its_report_gets_a_modifier(
+    reports: int, three: tuple[Path, list[tuple[str, str]]]
+) -> None:
+    """An answer read with two files not on the platform yet (asked again later), then its report given a
+    modifier extension under the same version (the report search sees nothing new). Found in review: asked
+    again, the report said « modified » held fewer missing parts than the answer, so it was kept as the answer
+    « completed »: the conclusion read before gone, not even kept as an earlier version. Now an amendment, the
+    answer read before kept in earlier."""
+    home, cases = three
+    with Store.open(home) as store, scripted_platform() as platform:
+        _answered_and_read(store, platform, cases)
+        odd_case = cases[1][0]
+        r1 = platform.reports["r1"]
+        del platform.binaries["b1"]  # not there yet (404)
+        r1["presentedForm"].append({**r1["presentedForm"][0], "url": "Binary/b1-annexe", "title": "annexe.pdf"})
+        said = "Réponse 1."
+        if reports == 2:  # an answer read from two reports, both given the modifier
+            platform.reports["r1b"] = report("r1b", "Complément.")
+            platform.tasks[cases[1][1]] = task(odd_case, cases[1][1], "completed", report_ids=("r1", "r1b"))
+            said = "Réponse 1.\n\nComplément."
+        with following(store, platform) as engine:
+            engine.run_once(timeout=60.0)
+        kept = store.answer(odd_case)
+        assert kept is not None and kept.conclusion == said and len(kept.missing) == 2, kept
+        for case_id, _ in cases:
+            store.mark_read(case_id)
+        for r in [r1, platform.reports["r1b"]] if reports == 2 else [r1]:
+            r.update(modifierExtension=MODIFIER)
+        with following(store, platform) as engine:  # (another start: the missing parts asked again at once)
+            for _ in range(2):
+                engine.run_once(timeout=60.0)
+        got = store.answer(odd_case)
+        assert got is not None and {"what": "report", "reason": "modified"} in got.missing, got
+        assert got.amended and got.earlier and got.earlier[0]["conclusion"] == said, got
+        events = [e["kind"] for e in store.history(odd_case)]
+        assert events.count(AnswerNews.AMENDED) == 1 and AnswerNews.COMPLETED not in events, events
+        assert store.platform_info(odd_case)["unread"]
