@@ -38,6 +38,7 @@ from app.errors import ImageRejected
 from app.identifiers import INS_NIA_SYSTEM, INS_SYSTEM, INS_TEST_SYSTEM, ins_system, normalize_ins
 from app.model import DevicePatient, Patient
 from app.moments import fhir_date_time, parse_offset
+from app.patient import PN_GROUP_MAX
 from app.site import EXAMPLE_PATIENT_SYSTEM
 from capture import messages
 from capture.cv import cv2
@@ -714,8 +715,12 @@ def _stamped(ds: Dataset, patient: Patient | None, *, training: bool = False) ->
         ins = normalize_ins(patient.ins) if patient.ins_sent() and patient.ins else None
         # Named as the FHIR Patient beside it (Patient.names_sent): with the INS, by its traits (found in review:
         # the names as typed went beside the INS); family^first given name^the others (PS3.5 6.2.1), no typed
-        # sign moving one into another (Patient.dicom_name).
-        ds.PatientName = patient.dicom_name()
+        # sign moving one into another (Patient.dicom_name). A name longer than a component group holds is
+        # written neither cut (another name) nor whole (a reader cuts or refuses it): not at all, as DICOM allows
+        # (type 2). The checklist refuses to send it (app.validation.dicom_name_length), so only a stored copy
+        # holds none until the name is corrected (found in review: the import wrote the 83 characters whole).
+        name = patient.dicom_name()
+        ds.PatientName = name if len(name) <= PN_GROUP_MAX else ""
         ds.PatientID = ins or patient.local_id or ""
         _issue(ds, None if ins is None else ins_system(ins, training=training))
         ds.PatientBirthDate = patient.birth_date.replace("-", "")

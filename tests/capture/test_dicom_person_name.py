@@ -108,3 +108,26 @@ def test_the_used_name_which_no_dicom_header_holds_is_refused_without_a_dicom_re
     assert "LEROY" not in patient.dicom_name()
     (found,) = [f for f in blocking(validate_identity(Case(patient=patient))) if f.field == "patient.used_name"]
     assert "« ^ »" in found.message and "DICOM" not in found.message and "prénom" not in found.message, found
+
+
+def _imported(patient: Patient) -> pydicom.Dataset:
+    """The stored copy of a device's DICOM file imported into ``patient``'s case, as the store keeps it."""
+    imported = prepare_image_bytes(_device_file(), filename="OD.dcm", specialty="ophthalmology", patient=patient)
+    return pydicom.dcmread(io.BytesIO(imported.data))
+
+
+def test_a_name_longer_than_a_dicom_header_holds_is_not_written_into_the_stored_copy_at_import() -> None:
+    """Found in review: refused at send, the 83 characters were still written whole into the copy kept at import,
+    a header a DICOM reader cuts (another name) or refuses. Neither cut nor the device's name (another record's,
+    perhaps another patient's): nothing, as DICOM allows (type 2); the checklist says why under the name, and the
+    header is written whole at send once the name fits."""
+    ds = _imported(LONG)
+    assert len(LONG.dicom_name()) == 83
+    assert str(ds.PatientName) == ""
+    # The rest of the patient's header is still the case's.
+    assert ds.PatientID == "D-2291" and ds.PatientBirthDate == "19500203"
+    # A name that fits is written whole at import, and at send once corrected.
+    fits = replace(LONG, given=["Marie-Christine"])
+    assert str(_imported(fits).PatientName) == fits.dicom_name()
+    assert str(_header(fits).PatientName) == fits.dicom_name()
+    assert str(_header(LONG).PatientName) == ""
