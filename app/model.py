@@ -50,8 +50,12 @@ _NAME_MARKS = str.maketrans(
 
 def name_text(text: str) -> str:
     """A name as it is shown, printed, sent and compared: single spaces (a no-break space is one), the plain
-    apostrophe and hyphen; letters and accents as typed."""
-    return " ".join(text.translate(_NAME_MARKS).split())
+    apostrophe and hyphen; letters and accents as typed, composed (Unicode NFC): a name pasted decomposed (a
+    Mac's NFD, « É » as « E » and a combining accent) is the one typed, and counted so against a DICOM Person
+    Name's 64 characters (found in review: each accent counted as a character, the name refused)."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFC", text).translate(_NAME_MARKS).split())
 
 
 def name_key(text: str) -> str:

@@ -131,3 +131,23 @@ def test_a_name_longer_than_a_dicom_header_holds_is_not_written_into_the_stored_
     assert str(_imported(fits).PatientName) == fits.dicom_name()
     assert str(_header(fits).PatientName) == fits.dicom_name()
     assert str(_header(LONG).PatientName) == ""
+
+
+def test_a_name_pasted_decomposed_is_counted_and_written_composed() -> None:
+    """Found in review: a name pasted from a Mac (Unicode NFD: « É » as « E » and a combining accent) counted
+    each accent in the 64 characters, and was refused where its typed twin was sent. The name goes as its
+    composed form (NFC, as the FHIR Patient beside it), counted as written."""
+    import unicodedata
+
+    typed = replace(PATIENT, family="DE LA TOUR D'AUVERGNE-LAURAGAIS", given=["Hélène-Élisabeth", "Bénédicte", "Renée"])
+    pasted = replace(
+        typed,
+        family=unicodedata.normalize("NFD", typed.family),
+        given=[unicodedata.normalize("NFD", g) for g in typed.given],
+    )
+    assert pasted.given != typed.given
+    assert len(typed.dicom_name()) == 64
+    assert pasted.dicom_name() == typed.dicom_name()
+    assert pasted.names_sent(with_ins=False) == typed.names_sent(with_ins=False)
+    assert [f for f in validate_images(_case(pasted, "application/dicom")) if f.field == "patient.family"] == []
+    assert str(_header(pasted).PatientName) == typed.dicom_name()
