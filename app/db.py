@@ -915,6 +915,27 @@ def _migrate_32(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE search_tokens_32 RENAME TO search_tokens")
 
 
+def _migrate_33(conn: sqlite3.Connection, key: DataKey) -> None:
+    # The initials the worklist and ``case list`` show are kept in clear, made at each save. A qualified identity's
+    # are now its INS traits' (app.patient.Patient.initials: « O.L. » beside « OEUVRAY LAETITIA »); a case saved
+    # before kept « Œ.L. » until its next save (found in review). Made again here from each case's content, as
+    # its next save makes them; a case that does not open keeps the ones it had (reads will say it is altered).
+    import json
+
+    from app.crypto import DecryptionFailed
+    from app.model import Patient
+
+    for case_id, content, initials in conn.execute("SELECT id, content, initials FROM cases").fetchall():
+        try:
+            patient = Patient(**dict(json.loads(key.open(content, contexts.case_content(case_id))).get("patient", {})))
+            now = patient.initials()
+        except (DecryptionFailed, ValueError, TypeError, AttributeError):  # (a name stored as null, say)
+            log.warning("migration 33: case %s does not open; its initials are left as they are", case_id)
+            continue
+        if now != initials:
+            conn.execute("UPDATE cases SET initials = ? WHERE id = ?", (now, case_id))
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1,
@@ -949,6 +970,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     Keyed(_migrate_30),
     _migrate_31,
     _migrate_32,
+    Keyed(_migrate_33),
 ]
 
 

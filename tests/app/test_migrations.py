@@ -462,3 +462,33 @@ def test_search_words_kept_at_the_upgrade_that_drops_their_reference_to_the_case
         assert "PRIMARY KEY" in str([tuple(r) for r in plan])
         assert [r.id for r in store.list_cases(search="martin")] == [kept]
         assert [r.id for r in store.list_cases(search="lefev")] == [other]
+
+
+def test_initials_stored_as_typed_before_the_upgrade_follow_the_ins_traits_after_it(teleavis_home: Path) -> None:
+    """Found in review: the initials the worklist and ``case list`` show are kept in clear with the case, made at
+    its save. A qualified identity's are its INS traits' (``Patient.initials``: « O.L. » beside « OEUVRAY
+    LAETITIA »), but a case saved before that rule kept « Œ.L. » until its next save. Migration 33 makes them
+    again from the case's content; a case that does not open keeps the ones it had."""
+    from app.model import Case, Patient
+
+    qualified = Patient(
+        family="Œuvray",
+        given=["Lætitia"],
+        birth_date="1950-02-03",
+        sex="female",
+        ins="250028512345662",
+        identity_status="qualified",
+        identity_document="PA",
+    )
+    with Store.open(teleavis_home) as store:
+        sent = store.create_case(Case(question="Q", patient=qualified), [])
+        broken = store.create_case(Case(question="Q", patient=Patient(family="Œuvray", given=["Léa"])), [])
+        assert [r.initials for r in store.list_cases() if r.id == sent] == ["O.L."]
+        store.conn.execute("UPDATE cases SET initials = 'Œ.L.'")
+        store.conn.execute("UPDATE cases SET content = x'00' WHERE id = ?", (broken,))
+        store.conn.execute("PRAGMA user_version = 32")
+
+    with Store.open(teleavis_home) as store:
+        assert schema_version(store.conn) == len(MIGRATIONS) >= 33
+        initials = {r.id: r.initials for r in store.list_cases()}
+        assert initials == {sent: "O.L.", broken: "Œ.L."}
