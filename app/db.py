@@ -860,30 +860,44 @@ def _migrate_30(conn: sqlite3.Connection, key: DataKey) -> None:
     # the cases already here are made again as their next save makes them (Store._index: the same words, as
     # many tokens as any other case's). A case that does not open keeps the words it had; reads will say it is
     # altered.
+    for case_id, patient in _patients(conn, key, 30, "search words"):
+        _remake_search_words(conn, key, case_id, patient)
+    conn.execute("DROP INDEX search_tokens_by_case")
+
+
+def _patients(conn: sqlite3.Connection, key: DataKey, number: int, kept: str) -> Iterator[tuple[str, Any]]:
+    """Each case's id and patient (``app.patient.Patient``) as its content holds them, for a migration that makes
+    again what is kept in clear from it; a case that does not open is left out, its ``kept`` said left as they
+    are. The search words' table indexed by case for the time of the migration (found in review: without it each
+    case's delete read the whole table, 40 ms a case at 3 000 cases and growing with them, an hour's wait at the
+    window's start for a large store; tests/bench): the migration drops that index at its end."""
     import json
 
     from app.crypto import DecryptionFailed
     from app.model import Patient
-    from app.search_words import padded, patient_words
 
-    # The table is keyed by token: each case's words are found by this index for the time of the migration
-    # (found in review: without it each case's delete read the whole table, 40 ms a case at 3 000 cases and
-    # growing with them, an hour's wait at the window's start for a large store; tests/bench).
     conn.execute("CREATE INDEX IF NOT EXISTS search_tokens_by_case ON search_tokens(case_id)")
     for case_id, content in conn.execute("SELECT id, content FROM cases").fetchall():
         try:
             patient = Patient(**dict(json.loads(key.open(content, contexts.case_content(case_id))).get("patient", {})))
-            words = patient_words(patient)
-        except (DecryptionFailed, ValueError, TypeError, AttributeError):  # (a name stored as null, say)
-            log.warning("migration 30: case %s does not open; its search words are left as they are", case_id)
+            patient.initials()  # (a name stored as null, say, fails here)
+        except (DecryptionFailed, ValueError, TypeError, AttributeError):
+            log.warning("migration %d: case %s does not open; its %s are left as they are", number, case_id, kept)
             continue
-        real = {key.index_token(word) for word in words}
-        tokens = padded(real, functools.partial(_filler, key, str(case_id)))
-        conn.execute("DELETE FROM search_tokens WHERE case_id = ?", (case_id,))
-        conn.executemany(
-            "INSERT OR IGNORE INTO search_tokens(case_id, token) VALUES (?, ?)", [(case_id, t) for t in tokens]
-        )
-    conn.execute("DROP INDEX search_tokens_by_case")
+        yield str(case_id), patient
+
+
+def _remake_search_words(conn: sqlite3.Connection, key: DataKey, case_id: str, patient: Any) -> None:
+    """The case's search words made again as its next save makes them (``Store._index``: the same words, as many
+    tokens as any other case's)."""
+    from app.search_words import padded, patient_words
+
+    real = {key.index_token(word) for word in patient_words(patient)}
+    tokens = padded(real, functools.partial(_filler, key, case_id))
+    conn.execute("DELETE FROM search_tokens WHERE case_id = ?", (case_id,))
+    conn.executemany(
+        "INSERT OR IGNORE INTO search_tokens(case_id, token) VALUES (?, ?)", [(case_id, t) for t in tokens]
+    )
 
 
 def _migrate_31(conn: sqlite3.Connection) -> None:
@@ -916,24 +930,17 @@ def _migrate_32(conn: sqlite3.Connection) -> None:
 
 
 def _migrate_33(conn: sqlite3.Connection, key: DataKey) -> None:
-    # The initials the worklist and ``case list`` show are kept in clear, made at each save. A qualified identity's
-    # are now its INS traits' (app.patient.Patient.initials: « O.L. » beside « OEUVRAY LAETITIA »); a case saved
-    # before kept « Œ.L. » until its next save (found in review). Made again here from each case's content, as
-    # its next save makes them; a case that does not open keeps the ones it had (reads will say it is altered).
-    import json
-
-    from app.crypto import DecryptionFailed
-    from app.model import Patient
-
-    for case_id, content, initials in conn.execute("SELECT id, content, initials FROM cases").fetchall():
-        try:
-            patient = Patient(**dict(json.loads(key.open(content, contexts.case_content(case_id))).get("patient", {})))
-            now = patient.initials()
-        except (DecryptionFailed, ValueError, TypeError, AttributeError):  # (a name stored as null, say)
-            log.warning("migration 33: case %s does not open; its initials are left as they are", case_id)
-            continue
-        if now != initials:
-            conn.execute("UPDATE cases SET initials = ? WHERE id = ?", (now, case_id))
+    # What is kept in clear from each case's patient, made again with today's rules, as its next save makes it
+    # (found in review: a case stored before kept the older until then). Its initials, which the worklist and
+    # ``case list`` show: a qualified identity's are now its INS traits' (app.patient.Patient.initials: « O.L. »
+    # beside « OEUVRAY LAETITIA », not « Œ.L. »). Its search words: « ŀ » is now spelt « l »
+    # (app.folding.fold: « parallel » finds « Paraŀlel »), since migration 30 made every case's. A case that
+    # does not open keeps what it had; reads will say it is altered.
+    for case_id, patient in _patients(conn, key, 33, "initials and search words"):
+        initials = patient.initials()
+        conn.execute("UPDATE cases SET initials = ? WHERE id = ? AND initials != ?", (initials, case_id, initials))
+        _remake_search_words(conn, key, case_id, patient)
+    conn.execute("DROP INDEX search_tokens_by_case")
 
 
 #: Numbered migrations; migration N brings the database from version N-1 to N.

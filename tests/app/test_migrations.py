@@ -492,3 +492,50 @@ def test_initials_stored_as_typed_before_the_upgrade_follow_the_ins_traits_after
         assert schema_version(store.conn) == len(MIGRATIONS) >= 33
         initials = {r.id: r.initials for r in store.list_cases()}
         assert initials == {sent: "O.L.", broken: "Œ.L."}
+
+
+def test_a_case_stored_before_a_letter_was_folded_is_found_by_its_a_to_z_spelling_after_the_upgrade(
+    teleavis_home: Path,
+) -> None:
+    """Found in review: « ŀ » (Catalan) was spelt « l » in the search words after migration 30 had made every
+    case's words; a case stored between them kept « paraŀlel » folded as NFKD writes it (« paral·lel »), and
+    « parallel » found it only after its next save. Migration 33 makes every case's search words again with the
+    fold of today; a case that does not open keeps what it had."""
+    import unicodedata
+
+    from app.model import Case, Patient
+    from app.search_words import TOKENS_PER_CASE, filler_word, padded
+
+    def old_fold(text: str) -> str:  # (app.folding.fold without its « ŀ »: NFKD writes it « l· »)
+        spelt = text.casefold().replace("ŀ", "\0").translate(str.maketrans({"æ": "ae", "œ": "oe"}))
+        decomposed = unicodedata.normalize("NFKD", spelt.replace("\0", "ŀ"))
+        return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+    with Store.open(teleavis_home) as store:
+        found = store.create_case(Case(question="Q", patient=Patient(family="Paraŀlel", given=["Núria"])), [])
+        broken = store.create_case(Case(question="Q", patient=Patient(family="Coŀlell")), [])
+        key = store.key
+        store.conn.execute("DELETE FROM search_tokens")
+        for case_id, names in ((found, ("Paraŀlel", "Núria")), (broken, ("Coŀlell",))):
+            words = {w[:n] for w in map(old_fold, names) for n in range(2, len(w) + 1)}
+            tokens = padded(
+                {key.index_token(w) for w in words}, lambda n, c=case_id: key.index_token(filler_word(c, n))
+            )
+            store.conn.executemany(
+                "INSERT INTO search_tokens(case_id, token) VALUES (?, ?)", [(case_id, t) for t in tokens]
+            )
+        store.conn.execute("UPDATE cases SET content = x'00' WHERE id = ?", (broken,))
+        store.conn.execute("PRAGMA user_version = 32")
+        assert store.list_cases(search="parallel") == []
+        before = {row[0] for row in store.conn.execute("SELECT token FROM search_tokens WHERE case_id = ?", (broken,))}
+
+    with Store.open(teleavis_home) as store:
+        assert schema_version(store.conn) == len(MIGRATIONS) >= 33
+        for typed in ("parallel", "PARALLEL", "Paraŀlel", "paral", "nuria parallel"):
+            assert [r.id for r in store.list_cases(search=typed)] == [found], typed
+        counts = dict(store.conn.execute("SELECT case_id, COUNT(*) FROM search_tokens GROUP BY case_id").fetchall())
+        assert counts == {found: TOKENS_PER_CASE, broken: TOKENS_PER_CASE}
+        after = {row[0] for row in store.conn.execute("SELECT token FROM search_tokens WHERE case_id = ?", (broken,))}
+        assert after == before
+        indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'search_tokens'")}
+        assert "search_tokens_by_case" not in indexes
