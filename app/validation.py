@@ -15,7 +15,7 @@ from app import clock, forms, i18n, quality_words
 from app import messages as M
 from app.device_patient import names_only
 from app.device_patient import recorded_for_another as another_patient
-from app.findings import Finding
+from app.findings import Finding, Severity
 from app.folding import fold
 from app.identifiers import (
     CORSICA_SPLIT,
@@ -264,6 +264,33 @@ M.add(
             "where the name or first name is written otherwise (a hyphen or an apostrophe in place of a space, or "
             "the reverse): one number does not leave under two writings. Check the identity document. If this case "
             "is wrong, correct it as the document reads. {other}",
+        },
+        # The same INS on the same patient's traits written apart by a hyphen or an apostrophe in place of a space:
+        # said as the file number's, with the INSi teleservice's writing the one to follow once qualified
+        # (tests/app/test_ins_written_apart.py; found in review: the generic « not its patient's INS, a parent's
+        # carte Vitale » was a false lead).
+        "v.ins_written": {
+            "fr": "Cet INS est déjà celui du dossier {id} ({name}, né(e) le {born}), où le nom ou le prénom s'écrit "
+            "autrement : « {theirs} » là-bas, « {ours} » ici. Un trait d'union (prénom composé) et une espace (deux "
+            "prénoms) ne disent pas la même identité : un seul INS ne part pas sous deux écritures. Vérifiez sur la "
+            "pièce d'identité et sur le résultat du téléservice INSi, qui fait foi pour une identité qualifiée. Si "
+            "ce dossier-ci est faux, corrigez-le comme l'écrit l'INSi. {other}",
+            "en": "This INS already belongs to case {id} ({name}, born {born}), where the name or first name is "
+            "written otherwise: “{theirs}” there, “{ours}” here. A hyphen (a composed first name) and a space (two "
+            "first names) are not the same identity: one INS does not leave under two writings. Check the identity "
+            "document and what the INSi teleservice returned, which is the reference for a qualified identity. If "
+            "this case is wrong, correct it as the INSi writes it. {other}",
+        },
+        "v.ins_written_unnamed": {
+            "fr": "Cet INS est déjà celui du dossier {id} (à voir avec « teleavis case show {id} »), même date de "
+            "naissance, où le nom ou le prénom s'écrit autrement (un trait d'union ou une apostrophe à la place "
+            "d'une espace, ou l'inverse) : un seul INS ne part pas sous deux écritures. Vérifiez sur la pièce "
+            "d'identité et sur le résultat du téléservice INSi. Si ce dossier-ci est faux, corrigez-le comme "
+            "l'écrit l'INSi. {other}",
+            "en": "This INS already belongs to case {id} (see “teleavis case show {id}”), same birth date, where "
+            "the name or first name is written otherwise (a hyphen or an apostrophe in place of a space, or the "
+            "reverse): one INS does not leave under two writings. Check the identity document and what the INSi "
+            "teleservice returned. If this case is wrong, correct it as the INSi writes it. {other}",
         },
         "v.other_case_open": {
             "fr": "Si c'est l'autre, corrigez-le dans le dossier {id}.",
@@ -1539,9 +1566,48 @@ def same_ins_elsewhere(case: Case, others: list[Case], *, named: bool = True) ->
         if not _conflicting(p, o):
             continue
         blocking = p.ins_sent() and o.ins_sent()
+        severity: Severity = "error" if blocking else "warning"
+        if (written := _written_apart(p, o)) is not None:
+            # One person's traits written two ways: which to correct where, as for a file number.
+            ours, theirs = _as_shown(p, written[0]), _as_shown(o, written[1])
+            key = "v.ins_written" if named else "v.ins_written_unnamed"
+            out.append(_written_elsewhere("patient.ins", key, other, ours, theirs, severity))
+            continue
         key = _ins_elsewhere_key(p, o, named=named)
-        out.append(_elsewhere("patient.ins", key, other, "error" if blocking else "warning"))
+        out.append(_elsewhere("patient.ins", key, other, severity))
     return out
+
+
+def _as_shown(p: Patient, name: str) -> str:
+    """A trait of ``p`` as its full name shows it (``Patient.full_name``): a qualified identity's by its INS
+    traits (« JEAN-NOEL »), else as typed."""
+    from app.identifiers import ins_trait
+
+    return ins_trait(name) if p.ins_sent() else name
+
+
+def _written_elsewhere(field: str, key: str, other: Case, ours: str, theirs: str, severity: Severity) -> Finding:
+    """The finding on ``field`` for ``other``'s case holding the same number under this patient's traits written
+    otherwise (``ours``, ``theirs``), with what to do by that case's state: corrected there while it is open,
+    held back first while it waits to leave, reported to identity vigilance once it has left."""
+    what = (
+        "v.other_case_open"
+        if other.state in EDITABLE_STATES
+        else "v.other_case_queued"
+        if other.state == CaseState.QUEUED
+        else "v.other_case_sent"
+    )
+    o = other.patient
+    message = M.tr(
+        key,
+        id=other.id[:8],
+        name=o.shown_name(),
+        born=i18n.date_words(o.birth_date) or "?",
+        ours=ours,
+        theirs=theirs,
+        other=M.tr(what, id=other.id[:8]),
+    )
+    return Finding(f"{field}.elsewhere", field, message, severity)
 
 
 def _conflicting(p: Patient, o: Patient) -> bool:
@@ -1581,26 +1647,8 @@ def same_local_id_elsewhere(case: Case, others: list[Case], *, named: bool = Tru
             continue
         # Never one patient for that (no merge, nothing let through): said so that the nurse knows which
         # record to correct, and who corrects one that has left (found in review: no way on was said).
-        ours, theirs = written
-        what = (
-            "v.other_case_open"
-            if other.state in EDITABLE_STATES
-            else "v.other_case_queued"
-            if other.state == CaseState.QUEUED
-            else "v.other_case_sent"
-        )
         key = "v.local_id_written" if named else "v.local_id_written_unnamed"
-        o = other.patient
-        message = M.tr(
-            key,
-            id=other.id[:8],
-            name=o.shown_name(),
-            born=i18n.date_words(o.birth_date) or "?",
-            ours=ours,
-            theirs=theirs,
-            other=M.tr(what, id=other.id[:8]),
-        )
-        out.append(Finding("patient.local_id.elsewhere", "patient.local_id", message, "error"))
+        out.append(_written_elsewhere("patient.local_id", key, other, *written, "error"))
     return out
 
 
