@@ -539,3 +539,54 @@ def test_a_case_stored_before_a_letter_was_folded_is_found_by_its_a_to_z_spellin
         assert after == before
         indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'search_tokens'")}
         assert "search_tokens_by_case" not in indexes
+
+
+@pytest.mark.parametrize("version", [29, 32])
+@pytest.mark.parametrize(
+    "odd",
+    [{"used_name": None}, {"given": ["Léa", None]}, {"local_id": 5502}],
+    ids=["used-null", "given-null", "number"],
+)
+def test_a_case_whose_content_opens_with_an_odd_name_keeps_its_words_and_the_upgrade_goes_on(
+    teleavis_home: Path, version: int, odd: dict[str, object]
+) -> None:
+    """Found in review: migrations 30 and 33 made a case's search words outside the guard that leaves a case
+    which does not read as a patient as it is (« a name stored as null, say »). A case whose content opens but
+    holds a used name or a given name stored as null, or a number stored as a number, stopped the upgrade: rolled
+    back at each start, the window never opened, no case reachable. It keeps its words and initials; the others
+    are made again."""
+    import json
+
+    from app import contexts
+    from app.model import Case, Patient
+
+    qualified = Patient(
+        family="Œuvray",
+        given=["Lætitia"],
+        birth_date="1950-02-03",
+        sex="female",
+        ins="250028512345662",
+        identity_status="qualified",
+        identity_document="PA",
+    )
+    with Store.open(teleavis_home) as store:
+        good = store.create_case(Case(question="Q", patient=qualified), [])
+        oddly = store.create_case(Case(question="Q", patient=Patient(family="Œuvray", given=["Léa"])), [])
+        content = store.key.open(
+            store.conn.execute("SELECT content FROM cases WHERE id = ?", (oddly,)).fetchone()[0],
+            contexts.case_content(oddly),
+        )
+        data = json.loads(content)
+        data["patient"].update(odd)
+        sealed = store.key.seal(json.dumps(data).encode(), contexts.case_content(oddly))
+        store.conn.execute("UPDATE cases SET content = ? WHERE id = ?", (sealed, oddly))
+        store.conn.execute("UPDATE cases SET initials = 'Œ.L.'")
+        before = {row[0] for row in store.conn.execute("SELECT token FROM search_tokens WHERE case_id = ?", (oddly,))}
+        store.conn.execute(f"PRAGMA user_version = {version}")
+
+    with Store.open(teleavis_home) as store:
+        assert schema_version(store.conn) == len(MIGRATIONS)
+        assert {r.id: r.initials for r in store.list_cases()} == {good: "O.L.", oddly: "Œ.L."}
+        after = {row[0] for row in store.conn.execute("SELECT token FROM search_tokens WHERE case_id = ?", (oddly,))}
+        assert after == before
+        assert [r.id for r in store.list_cases(search="laetitia")] == [good]
