@@ -99,8 +99,9 @@ class Patient:
 
     def initials(self) -> str:
         """Initials only, as the worklist shows them (``M.P.``): of the name shown (:meth:`full_name`), a qualified
-        identity's INS traits (« O.L. » beside « OEUVRAY LAETITIA »; found in review: « Œ.L. »)."""
-        family, first = self.family, self.given[0] if self.given else ""
+        identity's INS traits (« O.L. » beside « OEUVRAY LAETITIA »; found in review: « Œ.L. »), else the names as
+        shown (:func:`name_text`: composed, found in review: a name pasted decomposed gave « E. » for « É. »)."""
+        family, first = name_text(self.family), name_text(self.given[0] if self.given else "")
         if self.ins_sent():
             from app.identifiers import ins_trait
 

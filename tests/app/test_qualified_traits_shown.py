@@ -67,3 +67,18 @@ def test_the_initials_are_those_of_the_name_shown() -> None:
     assert replace(QUALIFIED, family="Éluard", given=["Ærø"]).initials() == "E.A."
     assert replace(QUALIFIED, identity_status="validated").initials() == "Œ.L."
     assert replace(QUALIFIED, identity_status="provisional", family=" martin", given=["", "Paul"]).initials() == "M."
+
+
+def test_initials_of_a_name_pasted_decomposed_are_those_of_the_name_typed() -> None:
+    """Found in review: the names are shown composed (``name_text``, NFC), but the initials were cut from the name
+    as stored: pasted from a Mac (NFD, « É » as « E » and a combining accent), « Émile Éric » showed « E.E. » in
+    the worklist where its typed twin showed « É.É. », one patient under two initials; a typographic apostrophe
+    (« ’t Hooft ») gave « ’. » where the name shown has « ' »."""
+    import unicodedata
+
+    typed = replace(QUALIFIED, identity_status="provisional", family="Émile", given=["Éric"])
+    pasted = replace(typed, family=unicodedata.normalize("NFD", "Émile"), given=[unicodedata.normalize("NFD", "Éric")])
+    assert pasted.family != typed.family
+    assert typed.initials() == "É.É."
+    assert pasted.initials() == typed.initials()
+    assert replace(typed, family="\u2019t Hooft").initials() == "'.É."
