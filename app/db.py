@@ -899,15 +899,19 @@ def _patients(
 
 def _remake_search_words(conn: sqlite3.Connection, key: DataKey, case_id: str, words: set[str]) -> None:
     """The case's search words (``app.search_words.patient_words``) kept as its next save keeps them
-    (``Store._index``: the same words, as many tokens as any other case's)."""
+    (``Store._index``: the same words, as many tokens as any other case's). Only the tokens that differ are
+    deleted or written (found in review: each case's 64 deleted and written again, a third of migration 33's
+    time at 10 000 cases, when most cases' are already today's)."""
     from app.search_words import padded
 
     real = {key.index_token(word) for word in words}
-    tokens = padded(real, functools.partial(_filler, key, case_id))
-    conn.execute("DELETE FROM search_tokens WHERE case_id = ?", (case_id,))
+    tokens = set(padded(real, functools.partial(_filler, key, case_id)))
+    had = {str(row[0]) for row in conn.execute("SELECT token FROM search_tokens WHERE case_id = ?", (case_id,))}
     conn.executemany(
-        "INSERT OR IGNORE INTO search_tokens(case_id, token) VALUES (?, ?)", [(case_id, t) for t in tokens]
+        "DELETE FROM search_tokens WHERE case_id = ? AND token = ?", [(case_id, t) for t in sorted(had - tokens)]
     )
+    added = [(case_id, t) for t in sorted(tokens - had)]
+    conn.executemany("INSERT OR IGNORE INTO search_tokens(case_id, token) VALUES (?, ?)", added)
 
 
 def _migrate_31(conn: sqlite3.Connection) -> None:
