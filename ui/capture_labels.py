@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -60,6 +60,10 @@ class ImageLabels(QGroupBox):
         self.body_site.setToolTip(self.tr("La zone du corps photographiée, ex. dos, avant-bras gauche, talon droit"))
         self.body_site_label = QLabel(self.tr("&Localisation :"))
         self.body_site_label.setBuddy(self.body_site)
+        #: The site shown was filled in from the photo before (not typed for this one): selected when she comes
+        #: into the field, so that what she types replaces it (found from outside: « bras droitbras droit »).
+        self._site_filled_in = False
+        self.body_site.installEventFilter(self)
         form.addRow(self.body_site_label, self.body_site)
 
         self.eye = ChoiceBox()  # the wheel turns it only once it is chosen (ui/choice_box.py)
@@ -146,6 +150,7 @@ class ImageLabels(QGroupBox):
         for timer in (self._typing_pause, self._typing_deadline):
             timer.timeout.connect(self._changed)
         self.body_site.textEdited.connect(self._typed)
+        self.body_site.textEdited.connect(self._site_typed)
         self.note.textEdited.connect(self._typed)
         self.eye.currentIndexChanged.connect(self._changed)
         self.view.currentIndexChanged.connect(self._changed)
@@ -208,8 +213,12 @@ class ImageLabels(QGroupBox):
             widget.setVisible(not self._retina)
         self._loading = False
 
-    def show_image(self, image: CaseImage | None, patient: Patient | None = None) -> None:
-        """``patient``: the case's, as typed now (a DICOM's device identity is compared with it)."""
+    def show_image(
+        self, image: CaseImage | None, patient: Patient | None = None, *, site_filled_in: bool = False
+    ) -> None:
+        """``patient``: the case's, as typed now (a DICOM's device identity is compared with it);
+        ``site_filled_in``: the image's site is the one filled in from the photo before, not typed for it."""
+        self._site_filled_in = site_filled_in and bool(image is not None and image.body_site)
         self._typing_pause.stop()  # (what was typed for the image shown before was saved as focus left it)
         self._typing_deadline.stop()
         self.image = image
@@ -316,6 +325,19 @@ class ImageLabels(QGroupBox):
         return self.tr("Détails des contrôles :") + "\n" + "\n".join(lines)
 
     @Slot()
+    def _site_typed(self) -> None:
+        self._site_filled_in = False  # her own words now: her cursor goes where she puts it
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.body_site and event.type() == QEvent.Type.FocusIn and self._site_filled_in:
+            # After the click that brought the focus is handled (it puts the cursor where it lands).
+            QTimer.singleShot(0, self._select_filled_in_site)
+        return super().eventFilter(watched, event)
+
+    def _select_filled_in_site(self) -> None:
+        if self._site_filled_in and self.body_site.hasFocus():
+            self.body_site.selectAll()
+
     def _typed(self) -> None:
         self._typing_pause.start()
         if not self._typing_deadline.isActive():  # from the first key not saved, not from the last

@@ -552,6 +552,14 @@ class CapturePanel(QWidget):
             "mêmes noms). Vérifiez sur l'appareil qu'elle est bien la sienne, sinon supprimez-la."
         ).format(n=self.strip.number(image_id), who=recorded_words(image.device_patient))
 
+    def _site_filled_in(self, image: CaseImage | None) -> bool:
+        """Whether ``image``'s site is the one a new photo is given from the photo before it (``_labels_for``)."""
+        images = self._case.images if self._case is not None and image is not None else []
+        index = next((i for i, other in enumerate(images) if image is not None and other.id == image.id), 0)
+        return (
+            index > 0 and image is not None and bool(image.body_site) and images[index - 1].body_site == image.body_site
+        )
+
     def tile(self, image_id: str) -> ImageTile:
         return self.strip.tile(image_id)
 
@@ -565,7 +573,9 @@ class CapturePanel(QWidget):
     def _on_selected(self, image: CaseImage | None) -> None:
         if self._line_follows:
             self._say_selected()
-        self.labels.show_image(image, self._case.patient if self._case is not None else None)
+        self.labels.show_image(
+            image, self._case.patient if self._case is not None else None, site_filled_in=self._site_filled_in(image)
+        )
         # An image being turned is replaced by another when the turn is done: an edit of it meanwhile
         # would be lost (found in review), so its labels wait for the turned image.
         self.labels.setEnabled(image is not None and self._editable())
