@@ -285,6 +285,10 @@ class DemoCamera:
         self._seed = seed
         self._rng = np.random.default_rng(seed)
         self._scene: Image8 | None = None
+        self._mirrored: Image8 | None = None  # the fundus as the other eye's (its disc on the other side)
+        #: The eye a demo retinograph draws: ``right`` or ``left`` (set from the window's thread as the case asks
+        #: for the other eye; read once a frame).
+        self.eye = "right"
         self._noise: Image8 | None = None
         self._started = 0.0
         self._next = 0.0
@@ -297,6 +301,10 @@ class DemoCamera:
             if self._scene is None:
                 margin_w, margin_h = self.width + self.width // 10, self.height + self.height // 10
                 self._scene = _scene(self.kind, margin_w, margin_h, self._seed)
+                if self.kind == "ophthalmology":
+                    # A left eye is a right one seen in a mirror: its disc on the left of the image (the
+                    # eye-side check); drawn from it once, not a second fundus drawn.
+                    self._mirrored = np.ascontiguousarray(self._scene[:, ::-1])
             self._started = self._next = time.monotonic()
             self.is_open = True
         return True
@@ -318,12 +326,13 @@ class DemoCamera:
     def frame_at(self, t: float) -> Image8:
         """The frame at ``t`` seconds: the scene drifted and breathing light, with sensor noise."""
         assert self._scene is not None
+        scene = self._mirrored if self.eye == "left" and self._mirrored is not None else self._scene
         dx = (self.width // 20) * (1 + math.sin(0.7 * t)) + 3 * math.sin(5.1 * t)
         dy = (self.height // 20) * (1 + math.sin(0.45 * t + 1.0)) + 2 * math.cos(4.3 * t)
         # Whole pixels: a crop of the scene (resampling it cost tens of ms a frame on a busy machine).
-        x = min(max(round(dx), 0), self._scene.shape[1] - self.width)
-        y = min(max(round(dy), 0), self._scene.shape[0] - self.height)
-        frame = self._scene[y : y + self.height, x : x + self.width]
+        x = min(max(round(dx), 0), scene.shape[1] - self.width)
+        y = min(max(round(dy), 0), scene.shape[0] - self.height)
+        frame = scene[y : y + self.height, x : x + self.width]
         gain = 1.0 + 0.03 * math.sin(1.3 * t)
         # Sensor noise, centred on zero: add a noise image and subtract another, each a window at a random
         # place in a field drawn once. Drawing two full-size fields for every frame cost more than the rest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -10,9 +11,13 @@ from shiboken6 import isValid
 
 from app.settings import is_training
 from app.store import Store
+from capture.camera import FrameSource
 from ui.camera_bridge import DEMO_ID, CameraBridge, CameraChoice, available_cameras, open_source, plugged_cameras
 from ui.capture_preview import CapturePreview
 from ui.tasks import on_own_connection, run_task, run_write
+
+if TYPE_CHECKING:
+    from capture.demo import DemoCamera
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +43,9 @@ class LiveCamera(QWidget):
         self.banner.setVisible(False)
         self.preview = CapturePreview()
         self._specialty = ""
+        #: The eye the case asks for next: what the demo retinograph draws (``set_eye``).
+        self._eye = "right"
+        self._demo: DemoCamera | None = None  # the demo camera opened last, if it is the one shown
         self._plugged: list[CameraChoice] | None = None  # as last listed
         self._listing = False
         self._looking = QTimer(self)  # no camera found: asked again until one is plugged in
@@ -149,7 +157,24 @@ class LiveCamera(QWidget):
         self._looking.stop()
         resolution = str(self._store.settings.get("camera.resolution") or "")
         self.starting()
-        self.bridge.start(lambda: open_source(choice_id, resolution), self.choice.currentText())
+        self.bridge.start(lambda: self._opened(open_source(choice_id, resolution)), self.choice.currentText())
+
+    def _opened(self, source: FrameSource) -> FrameSource:
+        """``source``, made on the camera's thread: a demo retinograph draws the eye asked for."""
+        from capture.demo import DemoCamera
+
+        if isinstance(source, DemoCamera):
+            source.eye = self._eye
+            self._demo = source
+        return source
+
+    def set_eye(self, eye: str) -> None:
+        """The eye the case asks for next (``right`` or ``left``): the demo retinograph draws it from its next
+        frame on (found from outside: it drew a right eye only, and every training left eye said « œil à
+        vérifier »). A real camera shows what it sees."""
+        self._eye = eye
+        if self._demo is not None:
+            self._demo.eye = eye
 
     def no_camera(self) -> str:
         """What the preview says when no camera is found (never the demo camera's drawings, outside training)."""

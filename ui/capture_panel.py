@@ -38,10 +38,11 @@ from shiboken6 import isValid
 
 from app.device_patient import recorded_words
 from app.errors import StorageError, TeleavisError
-from app.model import EDITABLE_STATES, Case, CaseImage
+from app.model import EDITABLE_STATES, EYES, Case, CaseImage
 from app.site import site_patient_system
 from app.store import Store
 from app.validation import MAX_IMAGES, names_only_image, recorded_for_another
+from app.views import missing_views, photographed_eyes
 from capture import rechecks
 from ui import capture_work as work
 from ui.anonymise_dialog import DISPLAY_LONG_SIDE, AnonymiseChoice, AnonymiseDialog, rgb_to_qimage
@@ -76,6 +77,17 @@ _WAITING_STYLE = (
 #: How long after the last change of specialty its images are checked again: the arrow keys go through
 #: several specialties, and the switch's own work (the editor's form, the camera) comes first.
 CHECK_AGAIN_MS = 300
+
+
+def eye_asked(case: Case) -> str:
+    """The eye the case asks for next, what the demo retinograph draws: one no image is labelled with yet
+    (right first; the one photographed when the case says why one eye only), else one a required field still
+    lacks, else the right one."""
+    taken = photographed_eyes(case.images)
+    if len(taken) == 1 and case.single_eye_reason.strip():  # one eye only, and why said: that eye again
+        return taken[0]
+    missing = [view.eye for view in missing_views(case.specialty, case.images, case.single_eye_reason) if view.eye]
+    return next((eye for eye in EYES if eye not in taken), None) or next(iter(missing), "right")
 
 
 class CapturePanel(QWidget):
@@ -586,6 +598,7 @@ class CapturePanel(QWidget):
             self.checklist.clear()
         else:
             self.checklist.show_views(self._case)
+            self.live.set_eye(eye_asked(self._case))
         # « Autre spécialité » expects no view: its box, shown empty, looked as if its lines had failed to load.
         self._checklist_box.setVisible(self.checklist.count() > 0)
 
