@@ -136,7 +136,7 @@ M.add(
             "expert. It has not left; its words are kept in the reply to write. Call the platform.",
         },
         "reply.training_gone": {
-            "fr": "Ce dossier d'entraînement ne peut plus joindre sa plateforme d'essai : votre réponse ne "
+            "fr": "Ce dossier de formation ne peut plus joindre sa plateforme d'essai : votre réponse ne "
             "peut pas partir, rien n'est parti. Aucun vrai patient n'est concerné.",
             "en": "This training case can no longer reach its test platform: your reply cannot leave, nothing "
             "has left. No real patient is concerned.",
@@ -184,10 +184,10 @@ M.add(
             "through Teleavis. Call the platform.",
         },
         "follow.task_gone.training": {
-            "fr": "Cette demande d'entraînement n'est plus sur la plateforme d'essai, dont les données ont été "
+            "fr": "Cette demande de formation n'est plus sur la plateforme d'essai, dont les données ont été "
             "effacées (changement de clé ou de plateforme, ou sauvegarde restaurée) : aucune réponse "
-            "d'entraînement ne viendra. Aucun vrai patient n'est concerné ; vous pouvez supprimer ce dossier "
-            "d'essai.",
+            "de formation ne viendra. Aucun vrai patient n'est concerné ; vous pouvez supprimer ce dossier "
+            "de formation.",
             "en": "This training request is no longer on the test platform, whose data was erased (a change of "
             "key or of platform, or a backup restored): no training answer will come. No real patient is "
             "concerned; you may delete this test case.",
@@ -199,9 +199,9 @@ M.add(
             "received stays in Teleavis, but a change by the expert would no longer come through Teleavis.",
         },
         "follow.task_gone.answered.training": {
-            "fr": "Ce dossier d'entraînement n'est plus sur la plateforme d'essai, dont les données ont été "
+            "fr": "Ce dossier de formation n'est plus sur la plateforme d'essai, dont les données ont été "
             "effacées (changement de clé ou de plateforme, ou sauvegarde restaurée) : sa réponse reste ici. "
-            "Aucun vrai patient n'est concerné ; vous pouvez supprimer ce dossier d'essai.",
+            "Aucun vrai patient n'est concerné ; vous pouvez supprimer ce dossier de formation.",
             "en": "This training case is no longer on the test platform, whose data was erased (a change of key "
             "or of platform, or a backup restored): its answer stays here. No real patient is concerned; you may "
             "delete this test case.",
@@ -504,7 +504,15 @@ _SAID_BY_THE_REPLY = ("sync.reply_task_gone", "reply.training_gone")
 #: The words a message had before (notes are kept as said): still that message. The training platform's erasure
 #: named only a key or platform change, not the restore of a backup (which holds no ``sandbox/``).
 _FORMER_WORDS = {
+    "reply.training_gone": (
+        "Ce dossier d'entraînement ne peut plus joindre sa plateforme d'essai : votre réponse ne peut pas partir, "
+        "rien n'est parti. Aucun vrai patient n'est concerné.",
+    ),
     "follow.task_gone.training": (
+        # (« d'entraînement », « dossier d'essai »: the words before one term, « formation », was used everywhere)
+        "Cette demande d'entraînement n'est plus sur la plateforme d'essai, dont les données ont été effacées "
+        "(changement de clé ou de plateforme, ou sauvegarde restaurée) : aucune réponse d'entraînement ne viendra. "
+        "Aucun vrai patient n'est concerné ; vous pouvez supprimer ce dossier d'essai.",
         "Cette demande d'entraînement n'est plus sur la plateforme d'essai, dont les données ont été effacées "
         "(changement de clé ou de plateforme) : aucune réponse d'entraînement ne viendra. Aucun vrai patient n'est "
         "concerné ; vous pouvez supprimer ce dossier d'essai.",
@@ -512,6 +520,9 @@ _FORMER_WORDS = {
         "platform): no training answer will come. No real patient is concerned; you may delete this test case.",
     ),
     "follow.task_gone.answered.training": (
+        "Ce dossier d'entraînement n'est plus sur la plateforme d'essai, dont les données ont été effacées "
+        "(changement de clé ou de plateforme, ou sauvegarde restaurée) : sa réponse reste ici. Aucun vrai patient "
+        "n'est concerné ; vous pouvez supprimer ce dossier d'essai.",
         "Ce dossier d'entraînement n'est plus sur la plateforme d'essai, dont les données ont été effacées "
         "(changement de clé ou de plateforme) : sa réponse reste ici. Aucun vrai patient n'est concerné ; vous "
         "pouvez supprimer ce dossier d'essai.",

@@ -828,9 +828,9 @@ class FollowView(QWidget):
             self.reply_saved.clear()
         if stranded and gone == "erased":
             why = self.tr(
-                "La plateforme d'essai de ce dossier d'entraînement a été effacée : votre réponse ne peut plus "
+                "La plateforme d'essai de ce dossier de formation a été effacée : votre réponse ne peut plus "
                 "partir, son expert n'est plus là. Aucun vrai patient n'est concerné : vous pouvez supprimer ce "
-                "dossier d'essai, et en préparer un nouveau pour vous entraîner à répondre."
+                "dossier de formation, et en préparer un nouveau pour vous entraîner à répondre."
             )
         elif stranded:
             why = self.tr(

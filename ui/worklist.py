@@ -106,9 +106,7 @@ class TrainingWords:
                 "Dossier préparé en mode formation, pour la plateforme réelle (vrai expert, acte facturable) : "
                 "vérifiez qu'il s'agit bien d'un vrai patient.",
             )
-        return QCoreApplication.translate(
-            "TrainingWords", "Dossier d'entraînement (mode formation) : patient fictif, réponse simulée."
-        )
+        return QCoreApplication.translate("TrainingWords", "Dossier de formation : patient fictif, réponse simulée.")
 
 
 def training_words(state: str, *, to_platform: bool = False) -> str:

@@ -640,8 +640,8 @@ M.add(
     {
         "show.case": {"fr": "Dossier", "en": "Case"},
         "show.training": {
-            "fr": "Dossier d'entraînement (mode formation) : patient fictif, réponse simulée.",
-            "en": "Practice case (training mode): fictitious patient, simulated answer.",
+            "fr": "Dossier de formation : patient fictif, réponse simulée.",
+            "en": "Training case: fictitious patient, simulated answer.",
         },
         "show.training_real": {
             "fr": "Dossier préparé en mode formation, pour la plateforme réelle (vrai expert, acte "

@@ -1506,7 +1506,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="532"/>
-        <source>La plateforme d&apos;essai de ce dossier d&apos;entraînement a été effacée : votre réponse ne peut plus partir, son expert n&apos;est plus là. Aucun vrai patient n&apos;est concerné : vous pouvez supprimer ce dossier d&apos;essai, et en préparer un nouveau pour vous entraîner à répondre.</source>
+        <source>La plateforme d&apos;essai de ce dossier de formation a été effacée : votre réponse ne peut plus partir, son expert n&apos;est plus là. Aucun vrai patient n&apos;est concerné : vous pouvez supprimer ce dossier de formation, et en préparer un nouveau pour vous entraîner à répondre.</source>
         <translation>The test platform of this training case was erased: your reply can no longer leave, its expert is gone. No real patient is concerned: you may delete this test case, and prepare a new one to practise replying.</translation>
     </message>
     <message>
@@ -3658,8 +3658,8 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
     </message>
     <message>
         <location filename="../../ui/worklist.py" line="102"/>
-        <source>Dossier d&apos;entraînement (mode formation) : patient fictif, réponse simulée.</source>
-        <translation>Practice case (training mode): fictitious patient, simulated answer.</translation>
+        <source>Dossier de formation : patient fictif, réponse simulée.</source>
+        <translation>Training case: fictitious patient, simulated answer.</translation>
     </message>
 </context>
 <context>

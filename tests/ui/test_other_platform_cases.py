@@ -117,8 +117,6 @@ def test_a_training_case_is_marked_in_the_worklist_and_on_its_page_once_training
     window.open_case(training)
     page = window.case_page
     assert not page.training_mark.isHidden()
-    assert page.training_mark.text() == fr_spaced(
-        "Dossier d'entraînement (mode formation) : patient fictif, réponse simulée."
-    )
+    assert page.training_mark.text() == fr_spaced("Dossier de formation : patient fictif, réponse simulée.")
     window.open_case(real)
     assert page.training_mark.isHidden()

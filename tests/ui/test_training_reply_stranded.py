@@ -72,10 +72,10 @@ def test_a_training_case_whose_training_platform_was_erased_offers_no_reply(
     assert store.destination(case_id) == TRAINING and store.destination_now() == TRAINING
     with scripted_platform() as platform, following(store, platform) as engine:  # an empty training platform
         engine.run_once()
-    assert "aucune réponse d'entraînement ne viendra" in str(store.platform_info(case_id)["last_error"])
+    assert "aucune réponse de formation ne viendra" in str(store.platform_info(case_id)["last_error"])
 
     view = shown(qtbot, store, case_id)
     _offers_no_reply(view)
-    assert "aucune réponse d'entraînement ne viendra" in view.detail.text(), view.detail.text()
+    assert "aucune réponse de formation ne viendra" in view.detail.text(), view.detail.text()
     said = view.reply_closed.text()
-    assert "ne peut plus partir" in said and "supprimer ce dossier d'essai" in said, said
+    assert "ne peut plus partir" in said and "supprimer ce dossier de formation" in said, said
