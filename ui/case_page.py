@@ -34,6 +34,7 @@ from app.store import PLATFORM, Store
 from app.validation import EARLIER_PHOTO, EYE_SIDE, IMAGE_ELSEWHERE, NAMES_ONLY, OTHER_PATIENT
 from ui.case_editor import CaseEditor
 from ui.checklist import ChecklistPanel
+from ui.elided_label import ElidedLabel
 from ui.eye_side_question import send_despite_eye_sides
 from ui.fields import window_dates
 from ui.follow_view import FollowView
@@ -241,9 +242,10 @@ class CasePage(QWidget):
         self._view_to_note: str | None = None
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        self.header = named(QLabel(), "caseHeader")
-        self.header.setWordWrap(True)
-        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # One line that holds still: wrapped, the title took a second line as she typed a used name, and the whole
+        # form jumped down under her fingers (found from outside at 1280 × 760). What does not fit ends with « … »,
+        # whole in its tooltip (and read whole by a screen reader).
+        self.header = named(ElidedLabel(1), "caseHeader")
         top.addWidget(self.header, 1)
         # Whether the case is saved, on the header's line: on a line of its own it took the room the
         # selected photo's findings lacked at 1366 × 768 in training mode (they scrolled, cut).

@@ -1,0 +1,53 @@
+"""The case page's title line holds still while she types: found from outside (a nurse tester on a
+1280 × 760 laptop), typing a used name (« nom utilisé ») made the title « NOM Prénom (nom utilisé : …) —
+Dermatologie — dossier … — brouillon » wrap onto a second line, and the whole form jumped down under her
+fingers. The title keeps one line; what does not fit ends with « … », whole in its tooltip."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint
+
+from app.model import Case, Consent, Patient
+from app.store import Store
+from tests.support.ui import type_text
+from ui.main_window import MainWindow
+
+
+@pytest.mark.parametrize("size", [(1280, 760), (1366, 768)])
+def test_typing_a_used_name_moves_nothing_under_her_fingers(
+    qtbot: Any, store: Store, sync_runner: None, size: tuple[int, int]
+) -> None:
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        case = Case(
+            specialty="dermatology",
+            patient=Patient(family="DE LA FONTAINE-MARTIN", given=["Marie-Christine", "Élodie"]),
+            consent=Consent(given=True, recorded_by="Inf. Durand"),
+        )
+        store.create_case(case, [])
+        window.open_case(case.id)
+        page = window.case_page
+        editor = page.editor
+        qtbot.wait(100)
+        field = editor.used_name
+        where = field.mapTo(window, QPoint(0, 0))
+        header_height = page.header.height()
+        field.setFocus()
+        for part in ("BERTRAND-", "DE ", "SAINT-", "EXUPÉRY"):
+            type_text(field, part)
+            qtbot.wait(50)
+            assert field.mapTo(window, QPoint(0, 0)) == where, f"the field moved as « {field.text()} » was typed"
+            assert page.header.height() == header_height
+        assert "BERTRAND-DE SAINT-EXUPÉRY" in page.header.text()
+        whole = page.header.text()
+        shown = page.header.shown_text()
+        assert shown == whole or (shown.endswith("…") and whole in page.header.toolTip()), (shown, whole)
+    finally:
+        window.shutdown()
