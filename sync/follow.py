@@ -190,7 +190,7 @@ M.add(
             "de formation.",
             "en": "This training request is no longer on the test platform, whose data was erased (a change of "
             "key or of platform, or a backup restored): no training answer will come. No real patient is "
-            "concerned; you may delete this test case.",
+            "concerned; you may delete this training case.",
         },
         "follow.task_gone.answered": {
             "fr": "La demande n'est plus sur la plateforme (elle y a été supprimée après sa réponse) : la réponse "
@@ -204,7 +204,7 @@ M.add(
             "Aucun vrai patient n'est concerné ; vous pouvez supprimer ce dossier de formation.",
             "en": "This training case is no longer on the test platform, whose data was erased (a change of key "
             "or of platform, or a backup restored): its answer stays here. No real patient is concerned; you may "
-            "delete this test case.",
+            "delete this training case.",
         },
         "follow.other_case": {
             "fr": "La demande suivie pour ce dossier sur la plateforme est celle d'un autre dossier : rien n'en "
@@ -513,6 +513,9 @@ _FORMER_WORDS = {
         "Cette demande d'entraînement n'est plus sur la plateforme d'essai, dont les données ont été effacées "
         "(changement de clé ou de plateforme, ou sauvegarde restaurée) : aucune réponse d'entraînement ne viendra. "
         "Aucun vrai patient n'est concerné ; vous pouvez supprimer ce dossier d'essai.",
+        "This training request is no longer on the test platform, whose data was erased (a change of key or of "
+        "platform, or a backup restored): no training answer will come. No real patient is concerned; you may "
+        "delete this test case.",
         "Cette demande d'entraînement n'est plus sur la plateforme d'essai, dont les données ont été effacées "
         "(changement de clé ou de plateforme) : aucune réponse d'entraînement ne viendra. Aucun vrai patient n'est "
         "concerné ; vous pouvez supprimer ce dossier d'essai.",
@@ -523,6 +526,9 @@ _FORMER_WORDS = {
         "Ce dossier d'entraînement n'est plus sur la plateforme d'essai, dont les données ont été effacées "
         "(changement de clé ou de plateforme, ou sauvegarde restaurée) : sa réponse reste ici. Aucun vrai patient "
         "n'est concerné ; vous pouvez supprimer ce dossier d'essai.",
+        "This training case is no longer on the test platform, whose data was erased (a change of key or of "
+        "platform, or a backup restored): its answer stays here. No real patient is concerned; you may delete this "
+        "test case.",
         "Ce dossier d'entraînement n'est plus sur la plateforme d'essai, dont les données ont été effacées "
         "(changement de clé ou de plateforme) : sa réponse reste ici. Aucun vrai patient n'est concerné ; vous "
         "pouvez supprimer ce dossier d'essai.",

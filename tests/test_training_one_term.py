@@ -14,7 +14,7 @@ from app import messages
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The training words that are not « formation »: « d'entraînement », « dossier(s) d'essai », « practice case ».
-OTHER_NAMES = re.compile(r"d'entra[îi]nement|dossiers? d'essai|practice case", re.IGNORECASE)
+OTHER_NAMES = re.compile(r"d'entra[îi]nement|dossiers? d'essai|practice case|test case", re.IGNORECASE)
 
 
 def test_the_catalogue_names_training_one_way() -> None:

@@ -1507,7 +1507,7 @@ Queue it for sending?</translation>
     <message>
         <location filename="../../ui/follow_view.py" line="532"/>
         <source>La plateforme d&apos;essai de ce dossier de formation a été effacée : votre réponse ne peut plus partir, son expert n&apos;est plus là. Aucun vrai patient n&apos;est concerné : vous pouvez supprimer ce dossier de formation, et en préparer un nouveau pour vous entraîner à répondre.</source>
-        <translation>The test platform of this training case was erased: your reply can no longer leave, its expert is gone. No real patient is concerned: you may delete this test case, and prepare a new one to practise replying.</translation>
+        <translation>The test platform of this training case was erased: your reply can no longer leave, its expert is gone. No real patient is concerned: you may delete this training case, and prepare a new one to practise replying.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="646"/>
