@@ -598,9 +598,19 @@ class CapturePanel(QWidget):
             self.checklist.clear()
         else:
             self.checklist.show_views(self._case)
-            self.live.set_eye(eye_asked(self._case))
+            self._ask_eye()
         # « Autre spécialité » expects no view: its box, shown empty, looked as if its lines had failed to load.
         self._checklist_box.setVisible(self.checklist.count() > 0)
+
+    def _ask_eye(self) -> None:
+        """The eye the demo retinograph draws: a retaken photo's, as its label is kept for the new one (found in
+        review: the right eye retaken once the left was asked for came as a left fundus labelled « œil droit »),
+        else the one the case asks for next."""
+        case = self._case
+        if case is None:
+            return
+        retaken = next((image for image in case.images if image.id == self._retake_id), None)
+        self.live.set_eye(retaken.eye if retaken is not None and retaken.eye else eye_asked(case))
 
     def refresh_views(self) -> None:
         """The case changed outside the panel (its single-eye reason): tick the expected views again."""
@@ -780,6 +790,7 @@ class CapturePanel(QWidget):
     def start_retake(self, image_id: str) -> None:
         """The next still replaces ``image_id`` (with its labels)."""
         self._retake_id = image_id
+        self._ask_eye()
         number = self.strip.number(image_id)
         self._say(self.tr("Reprise de l'image {n} : prenez la nouvelle photo (Espace ou F8).").format(n=number))
         self.preview.setFocus()
