@@ -63,6 +63,10 @@ class ImageLabels(QGroupBox):
         #: The site shown was filled in from the photo before (not typed for this one): selected when she comes
         #: into the field, so that what she types replaces it (found from outside: « bras droitbras droit »).
         self._site_filled_in = False
+        #: The images whose site she typed herself: never « filled in » again, even when the photo before says the
+        #: same words (found in review: her own « bras droit », the same as the first photo's, was selected under
+        #: the click meant to add to it, and replaced).
+        self._sites_typed: set[str] = set()
         self.body_site.installEventFilter(self)
         form.addRow(self.body_site_label, self.body_site)
 
@@ -218,7 +222,9 @@ class ImageLabels(QGroupBox):
     ) -> None:
         """``patient``: the case's, as typed now (a DICOM's device identity is compared with it);
         ``site_filled_in``: the image's site is the one filled in from the photo before, not typed for it."""
-        self._site_filled_in = site_filled_in and bool(image is not None and image.body_site)
+        self._site_filled_in = (
+            site_filled_in and image is not None and bool(image.body_site) and image.id not in self._sites_typed
+        )
         self._typing_pause.stop()  # (what was typed for the image shown before was saved as focus left it)
         self._typing_deadline.stop()
         self.image = image
@@ -327,6 +333,8 @@ class ImageLabels(QGroupBox):
     @Slot()
     def _site_typed(self) -> None:
         self._site_filled_in = False  # her own words now: her cursor goes where she puts it
+        if self.image is not None and not self._loading:
+            self._sites_typed.add(self.image.id)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.body_site and event.type() == QEvent.Type.FocusIn and self._site_filled_in:

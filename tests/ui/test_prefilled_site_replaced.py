@@ -45,3 +45,49 @@ def test_a_site_filled_in_from_the_last_photo_is_replaced_by_what_she_types(
     # Her own words, come back to: the cursor goes where she clicks, nothing is selected under her fingers.
     type_site(qtbot, panel, ", face interne")
     assert panel.labels.body_site.text() == "bras gauche, face interne"
+
+
+def test_a_site_she_typed_is_hers_even_when_the_photo_before_says_the_same(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
+    """Found in review: « filled in » was guessed from the photo before saying the same words. Both photos
+    taken first, she typed « bras droit » for the second, then the same for the first: coming back to the second
+    to add to it, her click at the end selected her own words, and « , face interne » replaced them."""
+    case = new_case(store)
+    panel.set_case(case)
+    show(qtbot, panel)
+    first = import_one(qtbot, panel, write_photo(tmp_path, "a.jpg"))
+    second = import_one(qtbot, panel, write_photo(tmp_path, "b.jpg", seed=1))
+    assert panel.labels.body_site.text() == ""  # (nothing to fill in from)
+    for image in (second, first):
+        panel.select_image(image.id)
+        type_site(qtbot, panel, "bras droit")
+    qtbot.waitUntil(
+        lambda: panel.jobs.pending() == 0 and [i.body_site for i in wait_images(qtbot, panel, 2)] == ["bras droit"] * 2
+    )
+
+    panel.select_image(second.id)
+    type_site(qtbot, panel, ", face interne")
+    assert panel.labels.body_site.text() == "bras droit, face interne"
+
+
+def test_alt_l_selects_a_site_filled_in_and_typing_replaces_it(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
+    """The keyboard path (Alt+L, « &Localisation ») as the click: a site filled in is replaced."""
+    case = new_case(store)
+    panel.set_case(case)
+    show(qtbot, panel)
+    first = import_one(qtbot, panel, write_photo(tmp_path, "a.jpg"))
+    panel.select_image(first.id)
+    type_site(qtbot, panel, "bras droit")
+    second = import_one(qtbot, panel, write_photo(tmp_path, "b.jpg", seed=1))
+    panel.select_image(second.id)
+    assert panel.labels.body_site.text() == "bras droit"
+    panel.activateWindow()
+    panel.strip.setFocus()
+    qtbot.keyClick(panel.strip, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: panel.labels.body_site.hasFocus())
+    qtbot.wait(50)
+    qtbot.keyClicks(panel.labels.body_site, "bras gauche")
+    assert panel.labels.body_site.text() == "bras gauche"
