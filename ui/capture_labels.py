@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, SignalInstance, Slot
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFocusEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -337,7 +337,15 @@ class ImageLabels(QGroupBox):
             self._sites_typed.add(self.image.id)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.body_site and event.type() == QEvent.Type.FocusIn and self._site_filled_in:
+        if (
+            watched is self.body_site
+            and event.type() == QEvent.Type.FocusIn
+            and self._site_filled_in
+            # She comes into it; not the window or a popup giving the focus back where her cursor stood (found in
+            # review: back from another window, « , gros plan » replaced the site she had put her cursor after).
+            and isinstance(event, QFocusEvent)
+            and event.reason() not in (Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason)
+        ):
             # After the click that brought the focus is handled (it puts the cursor where it lands).
             QTimer.singleShot(0, self._select_filled_in_site)
         return super().eventFilter(watched, event)

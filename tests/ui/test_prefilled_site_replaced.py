@@ -91,3 +91,29 @@ def test_alt_l_selects_a_site_filled_in_and_typing_replaces_it(
     qtbot.wait(50)
     qtbot.keyClicks(panel.labels.body_site, "bras gauche")
     assert panel.labels.body_site.text() == "bras gauche"
+
+
+def test_coming_back_to_the_window_keeps_her_cursor_in_a_filled_in_site(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
+    """Found in review: in a site filled in, she put her cursor at its end, went to another window (the referral
+    letter) and came back: the focus given back to the field selected it all again, and « , gros plan » replaced
+    « bras droit ». Only coming into the field (a click, Tab, Alt+L) selects it; the window given back does not."""
+    case = new_case(store)
+    panel.set_case(case)
+    show(qtbot, panel)
+    first = import_one(qtbot, panel, write_photo(tmp_path, "a.jpg"))
+    panel.select_image(first.id)
+    type_site(qtbot, panel, "bras droit")
+    second = import_one(qtbot, panel, write_photo(tmp_path, "b.jpg", seed=1))
+    panel.select_image(second.id)
+    site = panel.labels.body_site
+    qtbot.mouseClick(site, Qt.MouseButton.LeftButton, pos=QPoint(site.width() - 4, site.height() // 2))
+    qtbot.wait(50)
+    assert site.selectedText() == "bras droit"  # (filled in: selected as she comes in)
+    qtbot.keyClick(site, Qt.Key.Key_End)
+    site.clearFocus()  # another window
+    site.setFocus(Qt.FocusReason.ActiveWindowFocusReason)  # and back
+    qtbot.wait(50)
+    qtbot.keyClicks(site, ", gros plan")
+    assert site.text() == "bras droit, gros plan"
