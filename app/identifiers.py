@@ -142,6 +142,24 @@ def normalize_ins(value: str) -> str:
     return re.sub(r"\s+", "", value).upper()
 
 
+#: The INS's parts as France writes them (carte Vitale, the INSi's answer): sex, year, month, department,
+#: commune, order, key: « 1 84 12 75 056 123 45 ».
+_INS_GROUPS = (1, 2, 2, 2, 3, 3, 2)
+
+
+def ins_grouped(value: str) -> str:
+    """The INS as a reader takes it in, in its seven groups joined by no-break spaces (a wrapped line never
+    cuts it): « 1 50 02 85 123 456 15 ». A value that is not 15 characters is returned as it was written."""
+    ins = normalize_ins(value)
+    if len(ins) != sum(_INS_GROUPS):
+        return value
+    parts, start = [], 0
+    for size in _INS_GROUPS:
+        parts.append(ins[start : start + size])
+        start += size
+    return "\u00a0".join(parts)
+
+
 def ins_key(first13: str) -> int:
     """The control key of the 13 first characters: 97 - (n mod 97), with 2A→19 and 2B→18."""
     digits = first13.upper().replace("2A", "19").replace("2B", "18")

@@ -50,6 +50,7 @@ from app.db import transaction
 from app.errors import StorageError
 from app.fsutil import atomic_write_raw, os_reason, write_advice
 from app.i18n import date_words, moment_words
+from app.identifiers import ins_grouped
 from app.model import Answer, Case, CaseImage, Patient, Requester
 from app.outbox import Outbox
 from app.report_pdf import (
@@ -391,7 +392,7 @@ def _request_part(
     # show them. The INS only for a qualified identity: an INS may identify a document only then (it is
     # sent to the platform on the same rule).
     # Born abroad: the country in words, its code beside it (« COTE D'IVOIRE (99326) »); a commune by its
-    # code, as ``case show`` says it.
+    # code, said as such (« 75056 (code INSEE de la commune) »). The INS in its groups (« 1 50 02 85 … »).
     place = birth_place_words(p.birth_place, lang)
     if place:
         rows.append(place)
@@ -400,7 +401,7 @@ def _request_part(
     if checked:
         rows.append((t("identity_checked"), checked[:1].upper() + checked[1:]))
     if p.ins_sent():
-        rows.append(("INS", p.ins or ""))
+        rows.append(("INS", ins_grouped(p.ins or "")))
     if p.local_id:
         rows.append((t("local_id"), p.local_id))
     consent = t("yes") if case.consent.given else t("no")
@@ -534,7 +535,7 @@ def _identity_line(case: Case, t: T) -> str:
     if p.sex in ("male", "female"):
         parts.append(sex_words(p.sex, t.lang))
     if p.ins_sent() and p.ins:
-        parts.append(f"INS {p.ins}")
+        parts.append(f"INS {ins_grouped(p.ins)}")
     return ", ".join(part for part in parts if part)
 
 

@@ -48,7 +48,12 @@ _WORDS = Catalogue(
         "used_name": {"fr": "Nom utilisé", "en": "Used name"},
         "birth_date": {"fr": "Date de naissance", "en": "Date of birth"},
         "sex": {"fr": "Sexe", "en": "Sex"},
-        "birth_place": {"fr": "Lieu de naissance (code INSEE)", "en": "Place of birth (INSEE code)"},
+        # A commune by its code only: no list of the communes ships with Teleavis (only the countries'), and a
+        # code names the commune as it was at the birth, so no name is guessed; the code is said as such, on the
+        # value's side (the label cut in two beside a bare « 75056 » left a reader with a number).
+        "birth_place": {"fr": "Lieu de naissance", "en": "Place of birth"},
+        "commune_code": {"fr": "{code} (code INSEE de la commune)", "en": "{code} (INSEE code of the municipality)"},
+        "country_code": {"fr": "{code} (code INSEE du pays)", "en": "{code} (INSEE code of the country)"},
         # Abroad: the country, its code. INSEE names it in French only, and no list bundled with Teleavis
         # gives its English name: the English label says whose name it is (« ALLEMAGNE » read as such).
         "birth_country": {"fr": "Lieu de naissance", "en": "Country of birth (INSEE name, in French)"},
@@ -328,14 +333,16 @@ def identity_check_words(patient: Patient, lang: str) -> str | None:
 
 def birth_place_words(code: str, lang: str) -> tuple[str, str] | None:
     """The birth place as the report says it, (label, value): a country abroad in words with its code
-    (« ALLEMAGNE (99109) »), a commune by its INSEE code; None when not given. (``case show`` says it
-    inside its Patient line, naming the country by ``app.identifiers.birth_country_name`` too.)"""
+    (« ALLEMAGNE (99109) »), a commune by its INSEE code said as such (« 75056 (code INSEE de la commune) »);
+    None when not given. (``case show`` says it inside its Patient line, naming the country by
+    ``app.identifiers.birth_country_name`` too.)"""
     if not code:
         return None
     country = birth_country_name(code)
     if country:
         return _pick(_WORDS, "birth_country", lang), f"{country} ({code})"
-    return _pick(_WORDS, "birth_place", lang), code
+    kind = "country_code" if code.startswith("99") else "commune_code"
+    return _pick(_WORDS, "birth_place", lang), _WORDS.tr_in(kind, lang, code=code)
 
 
 def history_words(event: dict[str, object], lang: str) -> str:

@@ -192,8 +192,8 @@ def test_a_case_sealed_before_the_birth_place_existed_loads_without_one(teleavis
     [
         ("99326", "Lieu de naissance COTE D'IVOIRE (99326)", "code INSEE"),
         ("99134", "Lieu de naissance ESPAGNE (99134)", "code INSEE"),
-        ("75056", "Lieu de naissance (code INSEE) 75056", "COTE"),  # no list of the communes ships
-        ("99999", "Lieu de naissance (code INSEE) 99999", "COTE"),  # not a country INSEE lists
+        ("75056", "Lieu de naissance 75056 (code INSEE de la commune)", "COTE"),  # no list of the communes ships
+        ("99999", "Lieu de naissance 99999 (code INSEE du pays)", "COTE"),  # not a country INSEE lists
     ],
 )
 def test_the_pdf_names_the_country_of_a_birth_abroad(
