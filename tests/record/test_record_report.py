@@ -148,10 +148,10 @@ def test_the_report_shows_the_identity_traits_and_status_and_the_ins_only_when_q
         export_report(store, case.id, tmp_path / f"{status}.pdf")
         texts[status] = flat(" ".join(page_texts(tmp_path / f"{status}.pdf")))
     for status, words in (("provisional", "provisoire"), ("qualified", "qualifiée")):
-        assert "Lieu de naissance (code INSEE) 2A004" in texts[status]
+        assert "Lieu de naissance 2A004 (code INSEE de la commune)" in texts[status]
         assert f"Statut de l'identité {words}" in texts[status]
-    assert "250028512345644" in texts["qualified"]
-    assert "250028512345644" not in texts["provisional"]
+    assert "INS 2 50 02 85 123 456 44" in texts["qualified"]
+    assert "INS 2 50 02 85 123 456 44" not in texts["provisional"]
 
 
 @pytest.mark.parametrize(
