@@ -103,6 +103,9 @@ class Fonts:
         is said by its code (« [U+5F20] ») instead of an empty box, but for an invisible format character
         (an isolate mark), left out. With Helvetica, what WinAnsi lacks becomes close kin."""
         value = _LINE_BREAKS.sub("\n", value)
+        # The narrow no-break space of French (« avis ? ») as the no-break one: reportlab breaks a paragraph at
+        # U+202F as at a plain space (and prints it so), and WinAnsi (Helvetica) lacks it.
+        value = value.replace("\u202f", "\u00a0")
         if self.embedded:
             if _ARABIC.search(value):
                 value = _joined(value, self.glyphs)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from app import clock, quality_words
 from app import messages as M
+from app.french import french_spaced
 from app.i18n import Catalogue, date_words, moment_words
 from app.identifiers import birth_country_name
 from app.model import IDENTITY_DOCUMENTS, OTHER_PATIENT_CHECK, Case, CaseImage, Message, Patient, QualityFinding
@@ -383,12 +384,19 @@ class T:
         self._fonts = fonts
 
     def __call__(self, key: str, /, **params: object) -> str:
-        text = _pick(_WORDS, key, self.lang)
+        text = self._spaced(_pick(_WORDS, key, self.lang))
         return text.format(**params) if params else text
 
     def count(self, key: str, count: int, /, **params: object) -> str:
         """The sentence ``key`` about ``count`` things, singular or plural."""
-        return _WORDS.tr_in_count(key, self.lang, count, **params)
+        text = self._spaced(_WORDS.tr_in_count(key, self.lang, count))  # the template: its fields come after
+        return text.format(**params) if params else text
+
+    def _spaced(self, text: str) -> str:
+        """The report's own French words with French spacing (app.french; the fields' words, a patient's, the
+        expert's, are put in after and left as given). The catalogue keeps plain spaces: ``case show`` prints
+        some of its sentences, as docs/cli.md quotes them."""
+        return french_spaced(text) if self.lang == "fr" else text
 
     def fit(self, text: str) -> str:
         return self._fonts.text(text)

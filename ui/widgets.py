@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -12,6 +11,8 @@ from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from shiboken6 import isValid
 
+from app.french import FRENCH_SPACES as _FRENCH_SPACES
+from app.french import french_spaced as _french_spaced
 from ui import resources
 
 if TYPE_CHECKING:  # (types built at import cost the window's start, QMouseEvent's below too: test_start_imports)
@@ -27,26 +28,11 @@ SAID: deque[tuple[str, bool]] = deque(maxlen=20)
 FRAME_GUESS = (16, 40)  # a title bar and borders, before the window manager says
 
 
-#: French spacing (Imprimerie nationale), as the window's own French is written (its tr() sources): a narrow
-#: no-break space before « ? ! ; », a no-break space before « : » and inside « ». A « : » of a time or an address,
-#: with no space before it, is left alone; one before a tag, an entity, a field or a quote (« Note :<br> »,
-#: « :{name} » in a tr() source) is French punctuation too. The tests write the window's expected French with the
-#: same rules (tests/support/french.py).
-FRENCH_SPACES = (
-    (re.compile(r"(?<=\S) ([?!;])"), "\u202f\\1"),
-    (re.compile(r"(?<=\S) :(?=\s|$|<|&|\{|\")"), "\u00a0:"),
-    (re.compile(r"(?<=\S) »"), "\u00a0»"),
-    (re.compile(r"« (?=\S)"), "«\u00a0"),
-)
-
-
-def french_spaced(text: str) -> str:
-    """``text`` (French) with the no-break spaces the window's own French uses, for words the core wrote with
-    plain ones (the checklist's findings): a wrapped line then never starts with « ? » or « : », nor leaves
-    « alone at its end. A text already spaced so is returned as it is."""
-    for pattern, replacement in FRENCH_SPACES:
-        text = pattern.sub(replacement, text)
-    return text
+#: French spacing: the core's rule (app.french), which its catalogues apply to their French at the source. The
+#: checklist still passes the core's findings through it: idempotent, and a finding composed outside a catalogue
+#: gets it too. The tests write the window's expected French with the same rules (tests/support/french.py).
+FRENCH_SPACES = _FRENCH_SPACES
+french_spaced = _french_spaced
 
 
 def room_on_screen(window: QWidget) -> QSize | None:
