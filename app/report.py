@@ -48,6 +48,7 @@ from app.business_status import BusinessStatus, every_language, reason_repeats, 
 from app.case_record import note_words
 from app.db import transaction
 from app.errors import StorageError
+from app.french import french_spaced
 from app.fsutil import atomic_write_raw, os_reason, write_advice
 from app.i18n import date_words, moment_words
 from app.identifiers import ins_grouped
@@ -638,6 +639,31 @@ class _ImageBox(Flowable):  # type: ignore[misc]
         self.canv.drawImage(self._reader, (self._avail - width) / 2, 2 * mm, width, height, mask=None)
 
 
+def image_findings(image: CaseImage, patient: Patient, t: T) -> list[str]:
+    """What the report says under an image of its checks and of whose it is, one finding a line, each « level:
+    words ». In French spaced as the report's own words (app.french): the core's sentences (« Nom seul sur
+    l'appareil, sans date de naissance ni INS : identité non confirmée ») keep their plain spaces for ``case
+    show``, and printed so a wrapped line could start with « : » (found in review). They name nobody."""
+    said = [(f.level, f.text(t.lang)) for f in quality_said(image)]
+    # Found from outside: an identity typed after the DICOM was imported printed nothing of its device's
+    # other patient; the device's identity is compared with the case's as it is.
+    # Nor that its device wrote her names alone (no birth date nor INS): a mother's image, maybe.
+    # Found from outside: a retinography with both eyes swapped printed « aucune remarque » under each.
+    # And a field that looks like the other one (found by a tester: the window warned « La papille est loin
+    # du centre », the report said « aucune remarque » under the same image).
+    for words in (
+        other_patient_words(image, patient, t.lang),
+        names_only_words(image, patient, t.lang),
+        eye_side_words(image, t.lang),
+        field_doubt_words(image, t.lang),
+    ):
+        if words:
+            said.append(("warning", words))
+    if t.lang == "fr":
+        return [french_spaced(f"{t.level(level)} : {words}") for level, words in said]
+    return [f"{t.level(level)}: {words}" for level, words in said]
+
+
 def _image_caption(image: CaseImage, patient: Patient, t: T, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     rows = []
     if image.note:
@@ -651,32 +677,7 @@ def _image_caption(image: CaseImage, patient: Patient, t: T, styles: dict[str, P
         clock = camera_clock_words(image, t.lang)  # (the window's warning says the device's clock)
         taken = moment_words(image.captured_at, t.lang)
         rows.append((t("captured"), f"{taken} ({clock})" if clock else taken))
-    findings = [
-        f"{t.level(f.level)} : {f.text(t.lang)}" if t.lang == "fr" else f"{t.level(f.level)}: {f.text(t.lang)}"
-        for f in quality_said(image)
-    ]
-    # Found from outside: an identity typed after the DICOM was imported printed nothing of its device's
-    # other patient; the device's identity is compared with the case's as it is.
-    other = other_patient_words(image, patient, t.lang)
-    if other:
-        warn = t.level("warning")
-        findings.append(f"{warn} : {other}" if t.lang == "fr" else f"{warn}: {other}")
-    # Nor that its device wrote her names alone (no birth date nor INS): a mother's image, maybe.
-    names = names_only_words(image, patient, t.lang)
-    if names:
-        warn = t.level("warning")
-        findings.append(f"{warn} : {names}" if t.lang == "fr" else f"{warn}: {names}")
-    # Found from outside: a retinography with both eyes swapped printed « aucune remarque » under each.
-    side = eye_side_words(image, t.lang)
-    if side:
-        warn = t.level("warning")
-        findings.append(f"{warn} : {side}" if t.lang == "fr" else f"{warn}: {side}")
-    # And a field that looks like the other one (found by a tester: the window warned « La papille est loin
-    # du centre », the report said « aucune remarque » under the same image).
-    field = field_doubt_words(image, t.lang)
-    if field:
-        warn = t.level("warning")
-        findings.append(f"{warn} : {field}" if t.lang == "fr" else f"{warn}: {field}")
+    findings = image_findings(image, patient, t)
     rows.append((t("quality"), "\n".join(findings) if findings else t("quality_ok")))
     return [Spacer(1, 2 * mm), _grid(rows, t, styles, (40 * mm, 140 * mm))]
 
