@@ -61,17 +61,19 @@ def test_the_rule_puts_the_narrow_space_before_a_question_and_the_whole_one_befo
 
 def _core_catalogues() -> list[object]:
     """Every catalogue of the core, capture and sync, whole: each module that makes one or adds to one imported
-    (they register at import; what a test happened to import before must not change the list)."""
-    import gc
+    (they register at import; what a test happened to import before must not change the list), and the
+    catalogues read from those modules' names, not from all alive (a test's own catalogue is not the core's)."""
     import importlib
 
     from app.i18n import Catalogue
 
+    found: dict[int, object] = {}
     for package in ("app", "capture", "sync"):
         for path in sorted((ROOT / package).rglob("*.py")):
             if path.name != "__main__.py" and ("Catalogue(" in (text := path.read_text("utf-8")) or ".add(" in text):
-                importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
-    return [found for found in gc.get_objects() if isinstance(found, Catalogue)]
+                module = importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+                found.update((id(v), v) for v in vars(module).values() if isinstance(v, Catalogue))
+    return list(found.values())
 
 
 #: The core's French messages still written with plain spaces, by « catalogue:key »: the CLI prints them, docs/cli.md
@@ -96,10 +98,17 @@ def test_the_core_s_french_has_no_new_plain_space_before_its_punctuation_nor_ins
     assert len(said) > 400
     wrong = {key for key, text in said.items() if plain_spaces(text)}
     still = set(STILL_PLAIN.read_text("utf-8").splitlines())
-    assert not wrong - still, "plain spaces in the core's French (write them as fr_spaced does):\n" + "\n".join(
-        f"{key}: {plain_spaces(said[key])}" for key in sorted(wrong - still)
+    where = STILL_PLAIN.relative_to(ROOT)
+    assert not wrong - still, (
+        "plain spaces in these French messages of the core: write them with U+202F before « ? ! ; » and U+00A0 "
+        "before « : » and inside « » (app.french.french_spaced gives the text), and update the CLI tests and "
+        f"docs/cli.md that quote them; never add them to {where}.\n"
+        + "\n".join(f"{key}: {plain_spaces(said[key])}" for key in sorted(wrong - still))
     )
-    assert not still - wrong, f"spaced now, or gone: take them out of {STILL_PLAIN.name}: {sorted(still - wrong)}"
+    assert not still - wrong, (
+        f"these messages are spaced now, renamed or gone (a wording changed, which is fine): delete their lines "
+        f"from {where}, nothing else to do:\n" + "\n".join(sorted(still - wrong))
+    )
 
 
 def test_the_report_s_own_french_words_are_spaced_and_the_fields_given_left_alone() -> None:
@@ -110,3 +119,12 @@ def test_the_report_s_own_french_words_are_spaced_and_the_fields_given_left_alon
     assert fr("banner_training") == "FORMATION\u00a0: patient fictif, ne pas classer"
     assert fr("checked_on", what="x : y", date="1") == "x : y, le 1"  # a field's words as given
     assert en("banner_training") == "TRAINING: fictitious patient, do not file"
+
+
+def test_the_ratchet_reads_the_core_s_catalogues_and_no_test_s() -> None:
+    """Found in review: the catalogues were every one alive (gc), so a test's own catalogue with « Envoyer ? » in
+    it failed the ratchet in a whole run and not alone, with a key no line of the list could name."""
+    from app.i18n import Catalogue
+
+    own = Catalogue("a test's own", {"send": {"fr": "Envoyer ?", "en": "Send?"}})
+    assert not [key for key in _core_french() if key.startswith(f"{own.name}:")]
