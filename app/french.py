@@ -1,9 +1,11 @@
 """French spacing (Imprimerie nationale) of every French message Teleavis writes: a narrow no-break space
 (U+202F) before « ? ! ; », a no-break space (U+00A0) before « : » and inside « ».
 
-One rule, applied where a message is written: the core's catalogues (:class:`app.i18n.Catalogue`) space their
-French as they are registered, so the CLI, the PDF, the checklist and the platform get the same words; the
-window's own tr() strings are written so (tests/test_french_spaces.py checks both). A line that wraps then never
+One rule, applied where a message is printed: the report spaces its own French words (``app.report_text.T``) and
+the findings under an image (``app.report.image_findings``), the checklist the core's findings it shows; the
+window's own tr() strings are written so. The core's catalogues (:class:`app.i18n.Catalogue`) are not spaced as
+they are registered: the CLI prints them as docs/cli.md quotes them, and those still plain are listed in
+tests/fixtures/french_still_plain.txt, which only shrinks (tests/test_french_spaces.py). A line that wraps then never
 starts with « ? » or « : », nor leaves « alone at its end. English puts no space there and is left alone.
 """
 

@@ -28,9 +28,9 @@ SAID: deque[tuple[str, bool]] = deque(maxlen=20)
 FRAME_GUESS = (16, 40)  # a title bar and borders, before the window manager says
 
 
-#: French spacing: the core's rule (app.french), which its catalogues apply to their French at the source. The
-#: checklist still passes the core's findings through it: idempotent, and a finding composed outside a catalogue
-#: gets it too. The tests write the window's expected French with the same rules (tests/support/french.py).
+#: French spacing: the core's rule (app.french). The checklist passes the core's findings through it (the core's
+#: catalogues keep plain spaces for the CLI; idempotent on a message already spaced). The tests write the
+#: window's expected French with the same rules (tests/support/french.py).
 FRENCH_SPACES = _FRENCH_SPACES
 french_spaced = _french_spaced
 
