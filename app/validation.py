@@ -271,8 +271,8 @@ M.add(
         # carte Vitale » was a false lead).
         "v.ins_written": {
             "fr": "Cet INS est déjà celui du dossier {id} ({name}, né(e) le {born}), où le nom ou le prénom s'écrit "
-            "autrement : « {theirs} » là-bas, « {ours} » ici. Un trait d'union (prénom composé) et une espace (deux "
-            "prénoms) ne disent pas la même identité : un seul INS ne part pas sous deux écritures. Vérifiez sur la "
+            "autrement : « {theirs} » là-bas, « {ours} » ici. Un trait d'union (prénom composé) et une espace (deux "
+            "prénoms) ne disent pas la même identité : un seul INS ne part pas sous deux écritures. Vérifiez sur la "
             "pièce d'identité et sur le résultat du téléservice INSi, qui fait foi pour une identité qualifiée. Si "
             "ce dossier-ci est faux, corrigez-le comme l'écrit l'INSi. {other}",
             "en": "This INS already belongs to case {id} ({name}, born {born}), where the name or first name is "
@@ -282,9 +282,9 @@ M.add(
             "this case is wrong, correct it as the INSi writes it. {other}",
         },
         "v.ins_written_unnamed": {
-            "fr": "Cet INS est déjà celui du dossier {id} (à voir avec « teleavis case show {id} »), même date de "
+            "fr": "Cet INS est déjà celui du dossier {id} (à voir avec « teleavis case show {id} »), même date de "
             "naissance, où le nom ou le prénom s'écrit autrement (un trait d'union ou une apostrophe à la place "
-            "d'une espace, ou l'inverse) : un seul INS ne part pas sous deux écritures. Vérifiez sur la pièce "
+            "d'une espace, ou l'inverse) : un seul INS ne part pas sous deux écritures. Vérifiez sur la pièce "
             "d'identité et sur le résultat du téléservice INSi. Si ce dossier-ci est faux, corrigez-le comme "
             "l'écrit l'INSi. {other}",
             "en": "This INS already belongs to case {id} (see “teleavis case show {id}”), same birth date, where "

@@ -35,7 +35,7 @@ def test_a_sent_case_holding_the_ins_under_another_writing_says_both_and_who_cor
     (found,) = blocking(same_ins_elsewhere(ours, [theirs]))
     text = found.message
     assert found.code == "patient.ins.elsewhere" and found.field == "patient.ins"
-    assert "bbbbbbbb" in text and "« JEAN NOEL »" in text and "« JEAN-NOEL »" in text, text
+    assert "bbbbbbbb" in text and "«\u00a0JEAN NOEL\u00a0»" in text and "«\u00a0JEAN-NOEL\u00a0»" in text, text
     assert "INSi" in text and "carte Vitale" not in text, text
     assert "déjà parti" in text and "identitovigilance" in text and "rien n'est perdu" in text, text
 
@@ -58,7 +58,7 @@ def test_one_of_them_not_qualified_is_a_warning_in_the_same_words() -> None:
     generic message is (tests/app/test_identity_vigilance.py)."""
     ours, theirs = _case("aaaaaaaa-1", "Jean-Noël", status="provisional"), _case("bbbbbbbb-2", "JEAN NOEL")
     (found,) = same_ins_elsewhere(ours, [theirs])
-    assert not found.blocks_sending() and "« Jean-Noël »" in found.message, found.message
+    assert not found.blocks_sending() and "«\u00a0Jean-Noël\u00a0»" in found.message, found.message
 
 
 def test_in_english_and_unnamed_for_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:

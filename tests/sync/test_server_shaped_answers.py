@@ -650,8 +650,8 @@ def test_a_file_of_no_name_nor_type_joined_to_a_question_is_said_in_words_never_
             assert french.startswith(words) and english.startswith(words)
             also = " aussi" if words else ""
             assert (
-                f"(L'expert a{also} joint un fichier sans nom qui ne peut pas être affiché ici\u00a0: consultez-le sur la plateforme.)"
-                in french
+                f"(L'expert a{also} joint un fichier sans nom qui ne peut pas être affiché ici\u00a0: "
+                "consultez-le sur la plateforme.)" in french
             )
             also = " also" if words else ""
             assert (
