@@ -193,7 +193,7 @@ NO_DOCUMENT = "none"
 #: then checked again by the new checks once, when their case is next opened in the window or by ``case show``
 #: or ``case send`` (``capture.rechecks``); a sent case keeps the verdict its expert saw. A change that gives
 #: every image the same verdict (a rename, a faster way to the same measure) leaves it as it is.
-CHECKS_VERSION = 4
+CHECKS_VERSION = 5
 
 #: The quality check that says where a retinograph's optic disc lies (level ``ok``: a fact). Its measure
 #: is the disc's horizontal offset from the field's centre in field radii, negative on the left of the

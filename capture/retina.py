@@ -55,6 +55,28 @@ SURROUND_DARK = 20.0
 SURROUND_EVEN, SURROUND_FLAT, SURROUND_LIFTED = 6.0, 8.0, 50.0
 
 
+#: A lit area this share of the frame at least is a field, whatever its shape (a clipped or cut field too).
+FIELD_AREA = 0.03
+#: A smaller one is a field when it is a round disc (it fills this share of its enclosing circle at least, a
+#: whole field about 0.95) on a dark surround (no lit corner), this share of the frame's long side across at
+#: least: a phone's photo through a fundus adapter taken from too far, the retina small in a 12 MP frame. It
+#: was « missing » (« vérifiez que l'image est bien une rétinographie ») under some 680 px across in 12 MP,
+#: where the nurse must be told to come closer: its diameter is judged for that (quality._resolution).
+SMALL_FIELD_FILL = 0.8
+SMALL_FIELD_ACROSS = 0.04
+
+
+def _small_round_field(rgb: npt.NDArray[np.uint8], contour: cv2.typing.MatLike) -> bool:
+    """Whether ``contour``, a lit area under :data:`FIELD_AREA` of the frame, is a small field (see
+    :data:`SMALL_FIELD_FILL`): round, on a dark surround, not too small to be one."""
+    (_, _), radius = cv2.minEnclosingCircle(contour)
+    if 2 * radius < SMALL_FIELD_ACROSS * max(rgb.shape[:2]):
+        return False
+    if cv2.contourArea(contour) < SMALL_FIELD_FILL * math.pi * radius * radius:
+        return False
+    return not any(_lit_corners(rgb))
+
+
 def find_field(rgb: npt.NDArray[np.uint8]) -> FieldOfView | None:
     """The field of view of a retinograph, or ``None`` when there is no lit area at all."""
     height, width = rgb.shape[:2]
@@ -73,7 +95,7 @@ def find_field(rgb: npt.NDArray[np.uint8]) -> FieldOfView | None:
     if not contours:
         return None
     contour = max(contours, key=cv2.contourArea)
-    if cv2.contourArea(contour) < 0.03 * width * height:
+    if cv2.contourArea(contour) < FIELD_AREA * width * height and not _small_round_field(rgb, contour):
         return None
     filled = np.zeros((height, width), np.uint8)
     cv2.drawContours(filled, [contour], -1, 1, thickness=-1)

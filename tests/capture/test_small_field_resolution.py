@@ -40,7 +40,9 @@ def _resolution(findings: list[QualityFinding]) -> QualityFinding:
 @pytest.mark.parametrize(
     ("diameter", "frame", "level"),
     [
-        (500, (2560, 1920), "blocking"),  # (a 5 MP phone: in 12 MP no field this small is found, retina.py)
+        (500, (2560, 1920), "blocking"),  # a 5 MP phone
+        (500, (4032, 3024), "blocking"),  # 12 MP: under ~680 px such a field was « missing » (session 42)
+        (650, (4032, 3024), "warning"),
         (700, (4032, 3024), "warning"),
         (700, (2560, 1920), "warning"),
         (900, (4032, 3024), "ok"),
@@ -85,3 +87,28 @@ def test_the_same_photo_in_another_specialty_and_a_fundus_cameras_frame_are_judg
     camera = np.asarray(fundus_photo(size=1400))  # a fundus camera's field fills its frame
     finding = _resolution(check_quality(camera, specialty="ophthalmology"))
     assert (finding.key, finding.measure) == ("resolution.ok", 1400.0 * 1400.0)
+
+
+@pytest.mark.parametrize("diameter", [260, 400, 560, 650])
+def test_a_small_field_in_a_12_mp_photo_is_found_and_the_nurse_told_to_come_closer(diameter: int) -> None:
+    """Found in session 41: in a 12 MP phone photo a retina under some 680 px across (3 % of the analysis
+    copy's area) was not found at all: « Aucun champ rétinien reconnu : vérifiez que l'image est bien une
+    rétinographie », where the nurse must be told to come closer. It is found and judged by its diameter."""
+    findings = check_quality(_in_a_phone_photo(diameter), specialty="ophthalmology")
+    assert [f.key for f in findings if f.check == "field-of-view"] == ["field-of-view.ok"]
+    finding = _resolution(findings)
+    assert finding.key == (
+        "resolution.field-blocking" if diameter < FIELD_DIAMETER_BLOCKING else "resolution.field-warning"
+    )
+    # Its edge is found on the copy reduced to 1000 px, blurred there (σ 2 px): up to 6 of its pixels wider, 24
+    # of the photo's (4032 / 1000 each), whatever the field's size.
+    assert finding.measure is not None and diameter <= finding.measure <= diameter + 24
+    assert "rapprochez" in finding.text("fr").lower() and "move closer" in finding.text("en").lower()
+
+
+def test_a_dark_photo_with_a_small_lamp_is_still_no_retina() -> None:
+    """What is found must be a round field on black: a small bright rectangle (a screen, a window) is not."""
+    photo = np.zeros((3024, 4032, 3), np.uint8)
+    photo[1300:1700, 1800:2300] = (200, 180, 150)
+    findings = check_quality(photo, specialty="ophthalmology")
+    assert [f.key for f in findings if f.check == "field-of-view"] == ["field-of-view.missing"]
