@@ -14,6 +14,7 @@ kilobytes may inflate to gigabytes: pydicom inflates it whole, without a limit).
 from __future__ import annotations
 
 import io
+import re
 import struct
 import threading
 import warnings
@@ -195,6 +196,31 @@ def _image_class(ds: Dataset) -> bool:
 _NO_PIXELS = {"ophthalmology": "dicom-no-pixels", "dermatology": "dicom-no-pixels-skin"}
 
 
+def _dataset(whole: bytes) -> Dataset:
+    """The file's dataset, as pydicom reads it (under :data:`_LOCK`). A VR that is not two capital letters is
+    taken by pydicom for a writer switching to implicit VR: a device's private element whose VR it wrote in
+    lower case (« lo ») had its next bytes read as a length, and the file ended there without a word, its
+    pixels unread: « ne contient pas d'image ». Such a file without pixels is read again taking each VR as
+    written (a short one's 2-byte length: « lo », « us », « ds »…); the element itself is dropped later, as a
+    private one pydicom cannot read (:func:`_read_every_element`)."""
+    ds = pydicom.dcmread(io.BytesIO(whole))
+    if "PixelData" in ds or not _PIXEL_DATA_HEADER.search(whole):
+        return ds
+    switch = pydicom.config.assume_implicit_vr_switch
+    pydicom.config.assume_implicit_vr_switch = False
+    try:
+        again = pydicom.dcmread(io.BytesIO(whole))
+    except READ_ERRORS:
+        return ds
+    finally:
+        pydicom.config.assume_implicit_vr_switch = switch
+    return again if "PixelData" in again else ds
+
+
+#: The Pixel Data element's header as an explicit VR little-endian file writes it (its tag, OB or OW).
+_PIXEL_DATA_HEADER = re.compile(rb"\xe0\x7f\x10\x00O[BW]\x00\x00", re.DOTALL)
+
+
 def read_dicom(data: bytes, *, name: str, specialty: str = "") -> DicomImage:
     """Parse and decode a DICOM file's first frame, or refuse it with a clear message (naming the device of
     a case of ``specialty``)."""
@@ -204,7 +230,7 @@ def read_dicom(data: bytes, *, name: str, specialty: str = "") -> DicomImage:
     with _LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            ds = pydicom.dcmread(io.BytesIO(whole))
+            ds = _dataset(whole)
             # pydicom reads an element's value when it is first asked for: one damaged (a VR no standard
             # has) raised NotImplementedError later, out of this refusal, when its device's name was read
             # (found by damaging files). Every element is read here, once.
