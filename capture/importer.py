@@ -43,6 +43,12 @@ _ANALYSIS_LONG_SIDE = 1000
 #: height by libjpeg itself (DCT scaling, never the whole image in memory) and kept so: its sensor
 #: groups its pixels, and half of 200 Mpx still holds more detail than the lens gives. Up to this.
 MAX_JPEG_PIXELS = 4 * MAX_PIXELS
+#: A JPEG 2000 over this many pixels is decoded at half its width and height by OpenJPEG itself (its
+#: « reduce »: the finest resolution level is never made) and kept so. OpenJPEG holds each component in 32
+#: bits while it decodes, beside Pillow's image: some 16 bytes a pixel, 1.45 GB more for a 79 MP file
+#: (session 42), where a JPEG of that size takes 4. Above 40 MP it is decoded in a quarter of that; no
+#: retinograph's export comes near (fundus cameras' are 24 MP at most), and half of 40 MP is still 10.
+MAX_J2K_WHOLE_PIXELS = MAX_PIXELS // 2
 
 
 @dataclass
@@ -348,6 +354,9 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
             if width * height > MAX_PIXELS:
                 mp = round(halved_from[0] * halved_from[1] / 1e6)
                 raise messages.rejected("too-many-pixels", name=name, mp=mp, limit=MAX_PIXELS // 1_000_000)
+        if fmt == "jpeg2000" and width * height > MAX_J2K_WHOLE_PIXELS:
+            halved_from = (width, height)
+            setattr(image, "reduce", 1)  # noqa: B010  (Jpeg2KImageFile's property, read at its load)
         if fmt == "jpeg" and not full:
             scale = max(1, max(width, height) // _ANALYSIS_LONG_SIDE)
             # (Never below one pixel on the short side: a panorama one pixel high made draft divide by 0.)
@@ -362,6 +371,8 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
         except DECODE_ERRORS as exc:
             raise messages.rejected("damaged", name=name) from exc
         orientation = facts.orientation
+        if fmt == "jpeg2000":
+            width, height = image.size  # (halved by its reduce: OpenJPEG's size at level 1)
         if fmt == "tiff" and image.getexif().get(ORIENTATION_TAG, 1) in (None, 1):
             # Pillow turns a TIFF upright itself (13 does: its size is already turned at open) and then
             # drops the tag: turning it again sent it mirrored or upside down.
