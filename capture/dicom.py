@@ -13,11 +13,13 @@ kilobytes may inflate to gigabytes: pydicom inflates it whole, without a limit).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import struct
 import threading
 import warnings
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timezone
 from typing import Any, BinaryIO
@@ -206,15 +208,40 @@ def _dataset(whole: bytes) -> Dataset:
     ds = pydicom.dcmread(io.BytesIO(whole))
     if "PixelData" in ds or not _PIXEL_DATA_HEADER.search(whole):
         return ds
+    try:
+        with _switch_off():
+            again = pydicom.dcmread(io.BytesIO(whole))
+    except READ_ERRORS:
+        return ds
+    return again if "PixelData" in again else ds
+
+
+@contextlib.contextmanager
+def _switch_off() -> Iterator[None]:
+    """pydicom's ``assume_implicit_vr_switch`` off, the caller holding :data:`_LOCK`. pydicom reads it from its
+    module, never per call: the whole process reads so meanwhile. Every pydicom read in Teleavis holds the
+    lock (:func:`read_header` for the device folder's watch, in its own thread: it read a file whose writer
+    switched to implicit VR as having no patient while an import turned it off)."""
     switch = pydicom.config.assume_implicit_vr_switch
     pydicom.config.assume_implicit_vr_switch = False
     try:
-        again = pydicom.dcmread(io.BytesIO(whole))
-    except READ_ERRORS:
-        return ds
+        yield
     finally:
         pydicom.config.assume_implicit_vr_switch = switch
-    return again if "PixelData" in again else ds
+
+
+@contextlib.contextmanager
+def implicit_vr_switch_off() -> Iterator[None]:
+    """:func:`_switch_off` under :data:`_LOCK`, as :func:`_dataset` holds it (for tests of other readers)."""
+    with _LOCK, _switch_off():
+        yield
+
+
+def read_header(stream: BinaryIO, tags: Sequence[str]) -> Dataset:
+    """``tags`` of a DICOM's header (``stop_before_pixels``), read under :data:`_LOCK` with pydicom's settings
+    as they are by default (see :func:`_switch_off`)."""
+    with _LOCK:
+        return pydicom.dcmread(stream, stop_before_pixels=True, specific_tags=list(tags), force=True)
 
 
 #: The Pixel Data element's header as an explicit VR little-endian file writes it (its tag, OB or OW).

@@ -192,13 +192,11 @@ def recorded_patient(path: pathlib.Path, site_system: str = "") -> DevicePatient
         except OSError:
             return None
         # Imported here: pydicom's import is slow, and most device folders hold photos only.
-        import pydicom
-
-        from capture.dicom import READ_ERRORS, device_patient
+        from capture.dicom import READ_ERRORS, device_patient, read_header
 
         try:
             with os.fdopen(os.dup(handle), "rb") as stream:
-                ds = pydicom.dcmread(stream, stop_before_pixels=True, specific_tags=list(_PATIENT_TAGS), force=True)
+                ds = read_header(stream, _PATIENT_TAGS)  # (under the import's lock: capture.dicom._switch_off)
             return device_patient(ds, site_system)
         except (*READ_ERRORS, AttributeError):  # a damaged header says nothing of its patient
             return None
