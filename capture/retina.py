@@ -64,15 +64,25 @@ FIELD_AREA = 0.03
 #: where the nurse must be told to come closer: its diameter is judged for that (quality._resolution).
 SMALL_FIELD_FILL = 0.8
 SMALL_FIELD_ACROSS = 0.04
+#: …and when it is red as a retina is: its median red this many times its median green at least (a retina's
+#: some 2.2 to 2.6). Round on black alone, a skin photo through a dermatoscope from too far, a round lesion, a
+#: face or the moon was taken for a retina, the nurse told to come closer (skin, a face 1.3 to 1.7, grey 1).
+SMALL_FIELD_RED = 1.8
 
 
 def _small_round_field(rgb: npt.NDArray[np.uint8], contour: cv2.typing.MatLike) -> bool:
     """Whether ``contour``, a lit area under :data:`FIELD_AREA` of the frame, is a small field (see
-    :data:`SMALL_FIELD_FILL`): round, on a dark surround, not too small to be one."""
+    :data:`SMALL_FIELD_FILL`): round, red as a retina (:data:`SMALL_FIELD_RED`), on a dark surround, not too
+    small to be one."""
     (_, _), radius = cv2.minEnclosingCircle(contour)
     if 2 * radius < SMALL_FIELD_ACROSS * max(rgb.shape[:2]):
         return False
     if cv2.contourArea(contour) < SMALL_FIELD_FILL * math.pi * radius * radius:
+        return False
+    inside = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.drawContours(inside, [contour], -1, 1, thickness=-1)
+    red, green = np.median(rgb[inside > 0][:, :2].astype(np.float32), axis=0)
+    if red < SMALL_FIELD_RED * max(float(green), 1.0):
         return False
     return not any(_lit_corners(rgb))
 

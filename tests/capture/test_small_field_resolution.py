@@ -10,6 +10,7 @@ the words tell the nurse to move closer or zoom so that the retina fills the ima
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,7 +19,10 @@ from PIL import Image
 from app.model import QualityFinding
 from capture.pipeline import prepare_image_bytes
 from capture.quality import FIELD_DIAMETER_BLOCKING, FIELD_DIAMETER_WARNING, check_quality
-from tests.support.images import fundus_photo
+from tests.support.images import fundus_photo, skin_photo
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+REAL, REAL_CAMERAS = FIXTURES / "real", FIXTURES / "real-cameras"
 
 
 def _in_a_phone_photo(diameter: int, frame: tuple[int, int] = (4032, 3024)) -> np.ndarray:
@@ -112,3 +116,43 @@ def test_a_dark_photo_with_a_small_lamp_is_still_no_retina() -> None:
     photo[1300:1700, 1800:2300] = (200, 180, 150)
     findings = check_quality(photo, specialty="ophthalmology")
     assert [f.key for f in findings if f.check == "field-of-view"] == ["field-of-view.missing"]
+
+
+def _round_cut_of(photo: np.ndarray, diameter: int) -> np.ndarray:
+    """``photo`` (its square middle) cut round, ``diameter`` px across, in a 12 MP phone's black frame: a
+    skin photo through a dermatoscope from too far, a round lesion or the moon at night, in an eye's case."""
+    side = min(photo.shape[:2])
+    y, x = (photo.shape[0] - side) // 2, (photo.shape[1] - side) // 2
+    square = np.asarray(Image.fromarray(photo[y : y + side, x : x + side]).resize((diameter, diameter)))
+    yy, xx = np.mgrid[:diameter, :diameter]
+    inside = (yy - diameter / 2 + 0.5) ** 2 + (xx - diameter / 2 + 0.5) ** 2 <= (diameter / 2) ** 2
+    canvas = np.zeros((3024, 4032, 3), np.uint8)
+    top, left = (3024 - diameter) // 2, (4032 - diameter) // 2
+    canvas[top : top + diameter, left : left + diameter] = square * inside[:, :, None]
+    return canvas
+
+
+@pytest.mark.parametrize(
+    "photo",
+    [
+        np.asarray(skin_photo(1200, 1200)),
+        np.full((600, 600, 3), (200, 140, 130), np.uint8),  # a pink lesion
+        np.full((600, 600, 3), (140, 90, 60), np.uint8),  # a brown one
+        np.full((600, 600, 3), (190, 190, 185), np.uint8),  # the moon, a lamp's round shade
+        np.asarray(Image.open(REAL / "astronaut-portrait.jpg").convert("RGB")),
+        np.asarray(Image.open(REAL_CAMERAS / "hdr_canon_hdr_YES.jpg").convert("RGB")),
+    ],
+    ids=["skin", "pink-lesion", "brown-lesion", "grey-disc", "portrait", "camera-photo"],
+)
+@pytest.mark.parametrize("diameter", [400, 650])
+def test_a_small_round_photo_of_something_else_is_still_no_retina(photo: np.ndarray, diameter: int) -> None:
+    """Found in review (review42m): any round picture on black under 3 % of the frame was taken for a small
+    retina: « champ » found, the nurse told to come closer, never that it may be no retinograph (« Aucun
+    champ rétinien reconnu : vérifiez que l'image est bien une rétinographie », as it was). A retina is red
+    (its median red twice its green, some 2.2 to 2.6); skin, a lesion, a face, grey are not."""
+    findings = check_quality(_round_cut_of(photo, diameter), specialty="ophthalmology")
+    assert [f.key for f in findings if f.check == "field-of-view"] == ["field-of-view.missing"]
+    # The same cut of a real retinograph is found (the rule still finds what it was made for).
+    retina = np.asarray(Image.open(REAL / "retina-normal-left-eye.jpg").convert("RGB"))
+    findings = check_quality(_round_cut_of(retina, diameter), specialty="ophthalmology")
+    assert [f.key for f in findings if f.check == "field-of-view"] == ["field-of-view.ok"]
