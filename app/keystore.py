@@ -20,7 +20,6 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -165,16 +164,24 @@ def _file_lock(path: Path) -> Iterator[None]:
         handle.close()  # releases the lock
 
 
-@dataclass
 class KeyStore:
-    """Opens or creates the data key of one data directory."""
+    """Opens or creates the data key of one data directory.
 
-    data_dir: Path
-    passphrase: PassphraseSource = passphrase_from_env_or_terminal
-    #: How many times a wrong passphrase is asked again before giving up (the window asks a few).
-    tries: int = 1
-    #: The passphrase that opened the key, kept only to finish an interrupted key rotation.
-    _secret: str | None = field(default=None, init=False, repr=False)
+    A plain class, not a dataclass: the window's start makes one before it shows, and defining a dataclass
+    costs ~3.3 M instructions (it compiles the methods it writes); nothing compares or prints a KeyStore."""
+
+    def __init__(
+        self, data_dir: Path, passphrase: PassphraseSource = passphrase_from_env_or_terminal, tries: int = 1
+    ) -> None:
+        self.data_dir = data_dir
+        self.passphrase = passphrase
+        #: How many times a wrong passphrase is asked again before giving up (the window asks a few).
+        self.tries = tries
+        #: The passphrase that opened the key, kept only to finish an interrupted key rotation.
+        self._secret: str | None = None
+
+    def __repr__(self) -> str:
+        return f"KeyStore(data_dir={self.data_dir!r}, tries={self.tries!r})"
 
     @property
     def path(self) -> Path:

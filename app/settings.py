@@ -12,8 +12,7 @@ import base64
 import json
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from app import contexts
 from app import messages as M
@@ -23,9 +22,11 @@ from app.errors import DataAltered, UsageError
 from app.urls import same_host
 
 
-@dataclass(frozen=True)
-class Setting:
-    """A setting Teleavis knows: its key, type and default, whether it is a secret, the values it may take."""
+class Setting(NamedTuple):
+    """A setting Teleavis knows: its key, type and default, whether it is a secret, the values it may take.
+
+    A named tuple, not a frozen dataclass: the window's start declares them all before it shows, and the
+    dataclass (~3.3 M instructions to define, and the module's import) cost ~2 % of the start."""
 
     key: str
     type: type

@@ -15,7 +15,6 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -696,6 +695,8 @@ class Store:
         and of ``case send`` refuses it: found from outside, queued, the sync held it then."""
         if case.state not in EDITABLE_STATES:
             return case
+        from dataclasses import replace  # (not loaded by the window's start: the list reads no case)
+
         return replace(case, images=self.files_gone_said(case.images))
 
     def files_gone_said(self, images: list[CaseImage]) -> list[CaseImage]:
@@ -703,6 +704,8 @@ class Store:
         could not be checked again for that (``capture.rechecks``: blocking, to retake or remove), in memory
         only: the checklist and the image's tile and findings say it. Its file looked for, never read (a
         damaged one is said when it is sent: ``sync.engine``)."""
+        from dataclasses import replace
+
         from app.model import RECHECKS_CHECK, UNREADABLE_KEY, QualityFinding
 
         gone = {
@@ -1026,6 +1029,8 @@ class Store:
         if image.taken_here:  # (absent otherwise: labels sealed as an older release reads them)
             meta["taken_here"] = True
         if image.device_patient is not None:  # sealed: another patient's identity, maybe
+            from dataclasses import asdict
+
             meta["device_patient"] = asdict(image.device_patient)
         meta["fixed"] = _fixed_digest(image)
         if self._photo_digests:
@@ -1086,6 +1091,8 @@ class Store:
             raise NotFound(M.tr("image.not_found"))
         context, sha1, facts = found
         current = self.image(case_id, image.id)  # its labels as last saved, not the caller's copy
+        from dataclasses import replace
+
         checked = replace(current, quality=list(quality), modality=modality)
         if checks is not None:
             checked.checks = checks
@@ -1418,6 +1425,8 @@ class Store:
         An answer that replaces another (``event`` amended or withdrawn) keeps it in ``earlier``; any
         other keeps the versions already kept (a part that came later completes, it replaces nothing).
         ``news`` False: the same answer kept under the platform's new version, still read, nothing said."""
+        from dataclasses import asdict, replace
+
         from app.model import Answer
 
         row = conn.execute("SELECT answer FROM cases WHERE id=?", (case_id,)).fetchone()
@@ -1822,7 +1831,7 @@ class Store:
             and self.key.loaded
             and self.shown_unread(summary.id, 0, row[13], row[14], row[15])
         ):
-            return replace(summary, unread=True)
+            return summary._replace(unread=True)
         return summary
 
     def _summaries(self, ids: list[str]) -> list[CaseSummary]:

@@ -92,6 +92,10 @@ NOT_BEFORE_THE_WINDOW = (
     # rows (CaseSummary) only.
     "app.case_record",
     "app.quality_words",
+    # Defining a dataclass compiles the methods it writes (~3.3 M instructions each, the module ~3 M more with
+    # copy): the start's own records (the settings' declarations, the key store, the worklist's rows) are a
+    # named tuple and a plain class; a case's records are dataclasses, loaded when a case is read.
+    "dataclasses",
     "getpass",  # the terminal's passphrase prompt and the audit's user name (~0.6 ms with termios)
     "termios",
     "locale",  # its tables of locale names (~1 ms): only the Windows desktop's language is looked up in them
@@ -175,7 +179,7 @@ def test_the_first_window_shows_before_the_case_page_camera_network_or_dialogs_a
     ]
     assert signature_docs == []
     # Each dataclass costs ~0.3 ms to define (~3.3 M instructions: it exec's the code it generates). The start
-    # defines those it uses before the window shows (the settings' rows, the key file, the worklist's rows); a
+    # defines none (the settings' rows and the worklist's rows are named tuples, the key store a plain class); a
     # patient, the audit's records, an image to store, an outbox row, a lock's try are defined apart, where
     # they are first used.
     defined = sorted(
@@ -184,7 +188,7 @@ def test_the_first_window_shows_before_the_case_page_camera_network_or_dialogs_a
         for value in vars(importlib.import_module(name)).values()
         if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == name
     )
-    assert defined == ["app.keystore.KeyStore", "app.model.CaseSummary", "app.settings.Setting"]
+    assert defined == []
     # Teleavis's own Qt-free modules load before PySide6 (app/commands/window.py): after it, PySide6 reads
     # the source of each module imported (its "__feature__" switches), ~1 ms a module.
     order = json.loads(lines[0].removeprefix("MODULES "))
