@@ -230,13 +230,6 @@ def _switch_off() -> Iterator[None]:
         pydicom.config.assume_implicit_vr_switch = switch
 
 
-@contextlib.contextmanager
-def implicit_vr_switch_off() -> Iterator[None]:
-    """:func:`_switch_off` under :data:`_LOCK`, as :func:`_dataset` holds it (for tests of other readers)."""
-    with _LOCK, _switch_off():
-        yield
-
-
 def read_header(stream: BinaryIO, tags: Sequence[str]) -> Dataset:
     """``tags`` of a DICOM's header (``stop_before_pixels``), read under :data:`_LOCK` with pydicom's settings
     as they are by default (see :func:`_switch_off`)."""

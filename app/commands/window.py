@@ -85,6 +85,7 @@ def open_window(argv: list[str]) -> int:
     # the Qt-free modules the window's start uses (the lock's rules, the clear files purged at start,
     # the data directory's lock, the resources' paths): ~3.5 ms more after Qt.
     # (tests/ui/test_start_imports.py checks that none of ours loads after PySide6 before the window.)
+    import app.french  # (ui.widgets spaces French by its rule)
     import app.in_use
     import app.logs
     import app.private_files

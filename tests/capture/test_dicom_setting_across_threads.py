@@ -17,7 +17,7 @@ from pydicom.filewriter import write_dataset, write_file_meta_info
 from pydicom.uid import UID, ExplicitVRLittleEndian
 
 from app.case_record import DevicePatient
-from capture.dicom import implicit_vr_switch_off
+from capture import dicom
 from capture.watch import recorded_patient
 
 
@@ -50,7 +50,7 @@ def test_the_watch_reads_the_patient_while_an_import_reads_a_lower_case_vr(tmp_p
     assert recorded_patient(path) is not None  # read alone
     read: list[DevicePatient | None] = []
     watch = threading.Thread(target=lambda: read.append(recorded_patient(path)))
-    with implicit_vr_switch_off():  # as an import re-reading a lower-case VR holds it
+    with dicom._LOCK, dicom._switch_off():  # as an import re-reading a lower-case VR holds it
         assert not pydicom.config.assume_implicit_vr_switch
         watch.start()
         watch.join(timeout=1.0)  # (it waits: it must not read now)
