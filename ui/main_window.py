@@ -74,6 +74,9 @@ REACH_EVERY_MS = 60_000
 #: (``check_connection``).
 RECHECK_MS = 10_000
 BACKUP_EVERY_MS = 15 * 60_000
+#: A scheduled backup still running after this is said stuck (a share that hangs), not before: a large store
+#: written onto a slow USB stick takes more than one round.
+BACKUP_HUNG_AFTER_MS = 60 * 60_000
 
 
 class Notifier(QObject):
@@ -1371,13 +1374,15 @@ class MainWindow(QMainWindow):
 
     def backup_if_due(self) -> None:
         store = self.store
+        from app import clock
+
         if self._backup_since is not None:
             # The one started before still runs (found in review: a share that hangs held its thread, one more each
             # quarter hour, until the pool was all held there and nothing else ran in the background, unsaid).
-            self._backup_hung(self._backup_since)
+            # Said once it has run an hour: a whole store onto a slow USB stick may take more than a quarter.
+            if (clock.now() - self._backup_since).total_seconds() * 1000 >= BACKUP_HUNG_AFTER_MS:
+                self._backup_hung(self._backup_since)
             return
-        from app import clock
-
         self._backup_since = clock.now()
 
         def backup() -> tuple[str, ...] | None:
