@@ -511,46 +511,55 @@ _UNREACHABLE = {
 }
 
 
+def write_cause(exc: OSError) -> str:
+    """Why a file could not be written, as one of ``full``, ``file_limit`` (a drive's cap on one file, FAT32: no
+    room to free would help), ``no_folder``, ``read_only``, ``denied``, ``shorter`` (a path too long: a path pasted
+    twice), ``unreachable`` (a drive or share that stopped answering) or ``other``: the one reading of an OS error
+    that ``write_advice`` and ``retry_advice`` each give their own words to."""
+    if file_too_large(exc):
+        return "file_limit"
+    if disk_full(exc):
+        return "full"
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return "no_folder"
+    if exc.errno == errno.EROFS:
+        return "read_only"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "denied"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "shorter"
+    if exc.errno in _UNREACHABLE:
+        return "unreachable"
+    return "other"
+
+
 def retry_advice(exc: OSError | None) -> str:
     """The way out of a write that Teleavis tries again by itself (the scheduled backup), one per cause, in the
     user's language: no « recommencez » (found in review: nothing is hers to do again), no advice of another
     cause's (found from outside: « libérez de la place, branchez-le, ou choisissez un autre dossier » for a
     read-only stick, every time). ``None``: the folder is not there (a drive not plugged in)."""
-    if exc is None:
-        return M.tr("os.retry.no_folder")
-    if file_too_large(exc):
-        return M.tr("os.retry.file_limit")
-    if disk_full(exc):
-        return M.tr("os.retry.full")
-    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        return M.tr("os.retry.no_folder")
-    if exc.errno == errno.EROFS:
-        return M.tr("os.retry.read_only")
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return M.tr("os.retry.denied")
-    if exc.errno == errno.ENAMETOOLONG:
-        return M.tr("os.retry.shorter")
-    if exc.errno in _UNREACHABLE:
-        return M.tr("os.retry.unreachable")
-    return M.tr("os.retry.other")
+    return M.tr(f"os.retry.{'no_folder' if exc is None else write_cause(exc)}")
+
+
+#: ``write_advice``'s words for each ``write_cause``: a drive's cap on one file has no room to free, a read-only
+#: drive is refused as a folder one may not write into; a share timing out said « Rien n'a été écrit. » alone
+#: (found in review), and so did a path pasted twice.
+_WRITE_ADVICE = {
+    "file_limit": "os.write.nothing",
+    "full": "os.write.full",
+    "no_folder": "os.write.no_folder",
+    "read_only": "os.write.denied",
+    "denied": "os.write.denied",
+    "shorter": "os.write.shorter",
+    "unreachable": "os.write.unreachable",
+    "other": "os.write.nothing",
+}
 
 
 def write_advice(exc: OSError) -> str:
     """After a file that could not be written (an export, a backup): that nothing was, and the way out, in the
     user's language (found from outside: « disque plein. » alone left the technician with nothing to do)."""
-    if file_too_large(exc):  # a drive's cap on one file (FAT32): no room to free would help
-        return M.tr("os.write.nothing")
-    if disk_full(exc):
-        return M.tr("os.write.full")
-    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        return M.tr("os.write.no_folder")
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return M.tr("os.write.denied")
-    if exc.errno == errno.ENAMETOOLONG:  # (a path pasted twice: found in review, said with no way out)
-        return M.tr("os.write.shorter")
-    if exc.errno in _UNREACHABLE:  # (a share timing out: « Rien n'a été écrit. » alone, found in review)
-        return M.tr("os.write.unreachable")
-    return M.tr("os.write.nothing")
+    return M.tr(_WRITE_ADVICE[write_cause(exc)])
 
 
 def os_reason(exc: OSError) -> str:
