@@ -1423,16 +1423,7 @@ class MainWindow(QMainWindow):
                 "Réglages, onglet Sécurité."
             ).format(words=words, time=when, advice=advice)
             said = said.replace("  ", " ")  # (no advice: an internal error)
-            # Said in the bar's line once per cause (found in review: an unplugged drive is due each quarter hour,
-            # and each try put this minute-long sentence over « Dossier envoyé » or a sending problem, all day);
-            # the label below keeps it, up to date, until a backup is made.
-            if (words, advice) != self._backup_failure:
-                self.statusBar().showMessage(said, 60000)
-            self._backup_failure = (words, advice)
-            # And kept in the bar until a backup is made: a status line, never a box (one each quarter hour).
-            self.backup_label.setText(self.tr("⚠ Sauvegardes non faites"))
-            self.backup_label.setToolTip(said)
-            self.backup_label.show()
+            self._say_backup_failure((words, advice), said)
 
         def finished(not_opening: tuple[str, ...] | None) -> None:
             # One made, or none due (found in review: the folder emptied or the interval set to 0, the bar's
@@ -1472,9 +1463,16 @@ class MainWindow(QMainWindow):
             "Sauvegarde automatique toujours en cours depuis {time}, sans avancer. Vos dossiers sont intacts sur "
             "ce poste. {advice} Le dossier se choisit dans Édition > Réglages, onglet Sécurité."
         ).format(time=since.strftime("%H:%M"), advice=retry_advice(TimeoutError(errno.ETIMEDOUT, "hung")))
-        if self._backup_failure != ("hung", ""):
+        self._say_backup_failure(("hung", ""), said)
+
+    def _say_backup_failure(self, cause: tuple[str, str], said: str) -> None:
+        """``said`` in the bar's line once per ``cause`` (found in review: an unplugged drive is due each quarter
+        hour, and each try put this minute-long sentence over « Dossier envoyé » or a sending problem, all day),
+        and kept, up to date, under « ⚠ Sauvegardes non faites » until a backup is made: a status line, never a
+        box (one each quarter hour)."""
+        if cause != self._backup_failure:
             self.statusBar().showMessage(said, 60000)
-        self._backup_failure = ("hung", "")
+        self._backup_failure = cause
         self.backup_label.setText(self.tr("⚠ Sauvegardes non faites"))
         self.backup_label.setToolTip(said)
         self.backup_label.show()
