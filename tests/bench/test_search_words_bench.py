@@ -66,9 +66,14 @@ def test_a_save_costs_about_the_same_at_2000_cases_as_at_100(tmp_path: Path) -> 
 
 
 def test_a_draft_deleted_costs_about_the_same_at_2000_cases_as_at_100(tmp_path: Path) -> None:
-    """A draft deleted (and each case the retention purges): at 2 000 cases at most 1.5× its cost at 100 (interleaved
+    """A draft deleted (and each case the retention purges): at 2 000 cases at most 2× its cost at 100 (interleaved
     rounds, best of each). Found in review: its search words went by the table's reference to the case (ON DELETE
-    CASCADE), a read of the whole table even with them gone, 40 ms a case at 3 000 cases."""
+    CASCADE), a read of the whole table even with them gone, 40 ms a case at 3 000 cases: 7.04× here.
+
+    Not 1.5× as a save: a deletion removes its 64 words each by its key, scattered through a table 20 times larger
+    at 2 000 cases, whose index has one more level (the cost of any index, not of a read of the table): 1.04–1.45×
+    on a quiet 2-core host, 1.56× in one CI run (stop 51), 1.1–1.4× at 10 000 cases. A read of the table costs
+    5× and more."""
     from app.deletion import delete_draft
 
     stores: dict[int, Store] = {}
@@ -88,7 +93,7 @@ def test_a_draft_deleted_costs_about_the_same_at_2000_cases_as_at_100(tmp_path: 
         return (time.perf_counter() - start) / len(made)
 
     rounds: dict[int, list[float]] = {count: [] for count in stores}
-    for _ in range(7):
+    for _ in range(11):
         for count in stores:
             rounds[count].append(deleted(count))
     for store in stores.values():
@@ -97,6 +102,6 @@ def test_a_draft_deleted_costs_about_the_same_at_2000_cases_as_at_100(tmp_path: 
     ratio = best[2000] / best[100]
     print(
         f"[bench] a draft deleted: {best[100] * 1e3:.2f} ms at 100 cases, {best[2000] * 1e3:.2f} ms at 2 000, "
-        f"ratio {ratio:.2f} (limit 1.5)"
+        f"ratio {ratio:.2f} (limit 2)"
     )
-    assert ratio <= 1.5
+    assert ratio <= 2
