@@ -4,7 +4,8 @@ The code logs ids and counts only; as a second line of defence a filter masks an
 like an INS/NIR, a date of birth or an e-mail address before a record is written. Exception text
 and stack traces go through the same filter, and there the quoted values of an exception's message
 (a file name, a value a validator quotes back) are masked too: only the code's own lines stay. So are
-those of an exception given as a record's argument (``log.warning("… : %s", exc)``).
+those of an exception given as a record's argument (``log.warning("… : %s", exc)``). Qt's warnings lose the
+paths they write bare too (:func:`redact_paths`): a folder is often named after the patient.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ MASK = "[masqué]"
 # In an exception's text: what it quotes ('…', "…", «…») and what validators echo (input_value=…).
 _QUOTED = r"""'[^'\n]*'|"[^"\n]*"|«[^»\n]*»|“[^”\n]*”"""
 _ECHOED = r"(input_value|input|value)=(?:'[^'\n]*'|\"[^\"\n]*\"|[^,\s)\]]+)"
+# A path in another program's words (Qt's), written bare: from its root (/, ~/, C:\, \\server, a file: URL)
+# to what closes it (a bracket, a quote, a comma, a semicolon) or the line's end. A folder's name may
+# hold spaces (« DUPONT Jeanne 03-02-1950 »): no word of it is told apart, the rest of the line goes with it.
+_PATH = r"""(?:\bfile:/*|(?<![\w.:/])/|(?<![\w.])~/|\b[A-Za-z]:[\\/]|(?<![\w\\])\\\\)[^)\]'"«»“”,;\n]*"""
 # A traceback's own lines: '  File "…", line N, in f' and, indented under it, its source and carets; before
 # them, an exception group's margin ("  | ", "  + "), which holds no words.
 _FILE_LINE = r'^\s*File "[^"]*", line \d+'
@@ -41,6 +46,18 @@ _MARGIN = r"^\s*[|+] ?"
 @functools.cache
 def _masks() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(pattern) for pattern in _PATTERNS)
+
+
+@functools.cache
+def _path_pattern() -> re.Pattern[str]:
+    return re.compile(_PATH)
+
+
+def redact_paths(text: str) -> str:
+    """Words of another program (Qt's warnings) with the paths they give bare masked, then as :func:`redact_words`.
+    Qt names the folder it could not watch or the file it could not open without quotes (« inotify_add_watch(/…/
+    DUPONT Jeanne) failed »), and folders and files are often named after the patient."""
+    return redact_words(_path_pattern().sub(MASK, text))
 
 
 @functools.cache

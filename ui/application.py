@@ -326,7 +326,7 @@ _QT_LEVELS = {
 
 def _qt_said(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
     category = context.category if context.category and context.category != "default" else "qt"
-    _qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), "%s: %s", category, logs.redact_words(message))
+    _qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), "%s: %s", category, logs.redact_paths(message))
 
 
 def route_qt_messages() -> None:
