@@ -25,7 +25,12 @@ _PATTERNS = (
     r"\b[1-478]\s?\d{2}\s?\d{2}\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}(?:\s?\d{2})?\b",  # INS / NIR
     r"\b\d{4}-\d{2}-\d{2}(?![T\d:])",  # bare dates (timestamps keep their time part)
     r"\b\d{2}/\d{2}/\d{4}\b",
-    r"[\w.+-]+@[\w-]+\.[\w.]+",
+    # 03-02-1950, 3.2.1950 (device folders, DICOM headers, French forms), after a word too (DUPONT_03-02-1950);
+    # not a piece of a version or a DICOM UID (1.2.840.10008.5.1.4). 19500203 is not masked: bare, it is
+    # told apart from a count or a size in bytes by nothing, and pydicom, which writes it, quotes it.
+    r"(?<![\d./-])\d{1,2}([-.])\d{1,2}\1\d{4}(?!\.?\d)",
+    # (from the start of a word only: retried at each of its letters, a 100 kB word took minutes)
+    r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+",
 )
 
 
@@ -33,10 +38,17 @@ MASK = "[masqué]"
 # In an exception's text: what it quotes ('…', "…", «…») and what validators echo (input_value=…).
 _QUOTED = r"""'[^'\n]*'|"[^"\n]*"|«[^»\n]*»|“[^”\n]*”"""
 _ECHOED = r"(input_value|input|value)=(?:'[^'\n]*'|\"[^\"\n]*\"|[^,\s)\]]+)"
-# A path in another program's words (Qt's), written bare: from its root (/, ~/, C:\, \\server, a file: URL)
-# to what closes it (a bracket, a quote, a comma, a semicolon) or the line's end. A folder's name may
-# hold spaces (« DUPONT Jeanne 03-02-1950 »): no word of it is told apart, the rest of the line goes with it.
-_PATH = r"""(?:\bfile:/*|(?<![\w.:/])/|(?<![\w.])~/|\b[A-Za-z]:[\\/]|(?<![\w\\])\\\\)[^)\]'"«»“”,;\n]*"""
+# A path in another program's words (Qt's, a library's), written bare: from its root (/, ~/, ./, ../, C:\,
+# \\server, a file: URL) to what closes it (a bracket it did not open, a double quote, a quote a word does not
+# follow, a line number « :12: ») or the line's end. A folder's name may hold spaces, commas, apostrophes and
+# brackets (« DUPONT, Jeanne (née MARTIN) », « D'ARTAGNAN »): no word of it is told apart, the rest of the
+# line goes with it, several paths at once.
+_PATH = (
+    r"""(?:\bfile:/+|(?<![\w.:/])/|(?<![\w.])~/|(?<![\w.])\.\.?[\\/]|\b[A-Za-z]:[\\/]|(?<![\w\\])\\\\)"""
+    r"""(?:\([^()\n]*\)|\[[^\[\]\n]*\]|(?!:\d+(?::\d+)?(?::|\n|$))(?!'(?!\w))[^)\]"«»“”\n])*"""
+)
+# A web address: its scheme and host kept (what support needs), its path and query masked (a search by name).
+_URL = r"""\b((?!file:)[A-Za-z][\w+.-]*://[^/?#\s'"<>]*)[/?#][^\s'"<>]*"""
 # A traceback's own lines: '  File "…", line N, in f' and, indented under it, its source and carets; before
 # them, an exception group's margin ("  | ", "  + "), which holds no words.
 _FILE_LINE = r'^\s*File "[^"]*", line \d+'
@@ -49,15 +61,22 @@ def _masks() -> tuple[re.Pattern[str], ...]:
 
 
 @functools.cache
-def _path_pattern() -> re.Pattern[str]:
-    return re.compile(_PATH)
+def _path_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return re.compile(_PATH), re.compile(_URL)
 
 
 def redact_paths(text: str) -> str:
-    """Words of another program (Qt's warnings) with the paths they give bare masked, then as :func:`redact_words`.
-    Qt names the folder it could not watch or the file it could not open without quotes (« inotify_add_watch(/…/
-    DUPONT Jeanne) failed »), and folders and files are often named after the patient."""
-    return redact_words(_path_pattern().sub(MASK, text))
+    """Words of another program (Qt's warnings, a library's) with the paths and web addresses they give bare
+    masked, then as :func:`redact_words`. Qt names the folder it could not watch or the file it could not open
+    without quotes (« inotify_add_watch(/…/DUPONT Jeanne) failed »), and folders and files are often named after
+    the patient."""
+    path, url = _path_patterns()
+    return redact_words(url.sub(r"\1/" + MASK, path.sub(MASK, text)))
+
+
+# The loggers of the code (app.…, capture.…, sync.…, ui.…): they log ids and counts. Any other is a library's
+# (pydicom's, urllib3's), which says what it could not read: its words go through :func:`redact_paths`.
+_OURS = frozenset({"app", "capture", "sync", "ui"})
 
 
 @functools.cache
@@ -126,7 +145,9 @@ class RedactingFilter(logging.Filter):
             record.args = tuple(_said(value) for value in record.args)
         elif isinstance(record.args, dict):
             record.args = {key: _said(value) for key, value in record.args.items()}
-        record.msg, record.args = redact(record.getMessage()), None
+        said = record.getMessage()
+        record.msg = redact(said) if record.name.partition(".")[0] in _OURS else redact_paths(said)
+        record.args = None
         if record.exc_info and record.exc_info[0] is not None:
             # Formatted here, once, so the handler writes this redacted text and not the exception's own.
             record.exc_text = redact_trace(logging.Formatter().formatException(record.exc_info))

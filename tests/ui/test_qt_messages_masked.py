@@ -53,6 +53,14 @@ def logged(path: Path) -> str:
         # Windows and a file URL, as Qt writes them in other warnings:
         f"QFileSystemWatcher: failed to add paths: C:\\Users\\infirmiere\\Pictures\\{NAME}",
         f"Cannot open file:///home/infirmiere/Documents/{NAME}/rapport.pdf, skipping",
+        # Found in review: a folder's name with a comma, an apostrophe or brackets stopped the mask there and
+        # the rest of the name went to the log; a relative path and a web address were not masked at all.
+        "inotify_add_watch(/home/infirmiere/Images/DUPONT, Jeanne) failed: (Permission denied)",
+        "inotify_add_watch(/home/infirmiere/Images/L'HÔTE DUPONT Jeanne) failed: (Permission denied)",
+        "inotify_add_watch(/home/infirmiere/Images/DUPONT (MARTIN) Jeanne) failed: (Permission denied)",
+        f"QFile::open: cannot open ./{NAME}/rapport.pdf for reading",
+        f"QFile::open: cannot open ..\\EXPORT\\{NAME}\\rapport.pdf for reading",
+        "QNetworkReply: https://fhir.example.org/fhir/Patient?name=DUPONT&given=Jeanne failed",
     ],
 )
 @pytest.mark.qt_log_ignore(".*")
@@ -67,3 +75,15 @@ def test_a_folder_path_qt_warns_about_is_masked_in_the_log(log_file: Path, said:
 def test_what_qt_says_without_a_path_is_kept(log_file: Path) -> None:
     qWarning("QFont::setPointSize: Point size <= 0 (0), must be greater than 0")
     assert "QFont::setPointSize: Point size <= 0 (0), must be greater than 0" in logged(log_file)
+
+
+@pytest.mark.qt_log_ignore(".*")
+def test_what_qt_says_after_a_path_and_its_line_number_is_kept(log_file: Path) -> None:
+    """Found in review: a QML warning (« file:///…/x.qml:12: TypeError: … ») lost its line number and its
+    words with the path, all that support reads in it; a web address lost its host."""
+    qWarning(f"file:///home/infirmiere/{NAME}/x.qml:12:5: TypeError: Cannot read property 'width' of null")
+    qWarning("QNetworkReply: https://fhir.example.org:8443/fhir/Patient?name=DUPONT failed")
+    text = logged(log_file)
+    assert "[masqué]:12:5: TypeError: Cannot read property [masqué] of null" in text, text
+    assert "https://fhir.example.org:8443/[masqué] failed" in text, text
+    assert "DUPONT" not in text and "Jeanne" not in text, text
