@@ -45,6 +45,18 @@ _TUS_ROUTE = re.compile(rf"^/fhir/tus(?:/(?P<id>{_ID}))?/?$")
 _ROUTE = re.compile(rf"^/fhir(?:/(?P<type>[A-Za-z]+)(?:/(?P<id>{_ID}|_search)(?:/_history/(?P<vid>\d+))?)?)?/?$")
 
 
+def _route(path: str) -> str:
+    """The route a request took for the log, its id left out: a client chooses the id it PUTs, and a site's
+    file number is one it may choose."""
+    for route in (_ROUTE, _TUS_ROUTE):
+        match = route.match(path)
+        if match:
+            if match.group("id") in (None, "_search"):
+                return path
+            return path[: match.start("id")] + "{id}" + path[match.end("id") :]
+    return path if path.rstrip("/") == "/oauth/token" else "{path}"
+
+
 @dataclass
 class Request:
     """What the HTTP layer read: path without query, query pairs, lower-case headers, body."""
@@ -168,7 +180,7 @@ class Platform:
         except FhirError as error:
             return error_reply(error)
         except Exception:
-            log.exception("sandbox bug serving %s %s", request.method, request.path)
+            log.exception("sandbox bug serving %s %s", request.method, _route(request.path))
             return error_reply(FhirError.one(500, "Erreur interne du bac à sable", code="exception"))
         finally:
             with self._lock:
