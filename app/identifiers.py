@@ -143,21 +143,26 @@ def normalize_ins(value: str) -> str:
 
 
 #: The INS's parts as France writes them (carte Vitale, the INSi's answer): sex, year, month, department,
-#: commune, order, key: « 1 84 12 75 056 123 45 ».
+#: commune, order, key: « 1 84 12 75 056 123 45 ». A birth in an overseas department (971 Guadeloupe … 976
+#: Mayotte) has a department of three digits and a commune of two, as its INSEE code (97105 Basse-Terre):
+#: « 1 84 12 971 05 123 45 »; a birth abroad keeps the first grouping (99, then the country: « 99 134 »).
 _INS_GROUPS = (1, 2, 2, 2, 3, 3, 2)
+_INS_GROUPS_OVERSEAS = (1, 2, 2, 3, 2, 3, 2)
 
 
-def ins_grouped(value: str) -> str:
-    """The INS as a reader takes it in, in its seven groups joined by no-break spaces (a wrapped line never
-    cuts it): « 1 50 02 85 123 456 15 ». A value that is not 15 characters is returned as it was written."""
+def ins_grouped(value: str, space: str = "\u00a0") -> str:
+    """The INS as a reader takes it in, in its seven groups joined by ``space``, no-break ones by default (a
+    wrapped line never cuts it): « 1 50 02 85 123 456 15 », « 2 55 08 971 05 123 45 » for a birth overseas.
+    A value that is not 15 characters is returned as it was written."""
     ins = normalize_ins(value)
     if len(ins) != sum(_INS_GROUPS):
         return value
+    groups = _INS_GROUPS_OVERSEAS if ins[5:7] == "97" else _INS_GROUPS
     parts, start = [], 0
-    for size in _INS_GROUPS:
+    for size in groups:
         parts.append(ins[start : start + size])
         start += size
-    return "\u00a0".join(parts)
+    return space.join(parts)
 
 
 def ins_key(first13: str) -> int:

@@ -17,7 +17,7 @@ from app.commands.common import emit_json, local_minute, open_store, printable, 
 from app.errors import CaseFileError, DataAltered, ImageRejected, NotFound, StorageError, TeleavisError
 from app.findings import Finding
 from app.i18n import date_words, moment_words
-from app.identifiers import birth_country_name
+from app.identifiers import birth_country_name, ins_grouped
 from app.model import (
     CHECKS_VERSION,
     EDITABLE_STATES,
@@ -546,7 +546,10 @@ def run_show(args: argparse.Namespace) -> int:
         f"{M.tr('show.patient')} {p.shown_name()}, {date_words(p.birth_date, lang)}"
         + (f" ({place})" if place else "")
         + f", {M.sex_name(p.sex)}"
-        + (f", INS {p.ins}" if p.ins else f", {p.local_id}")
+        # In its groups as the PDF prints it (found from outside: 15 digits in a row here, grouped on paper, and
+        # a nurse comparing the two read them twice); plain spaces, pasted into a search as they are. --json
+        # keeps the 15 characters.
+        + (f", INS {ins_grouped(p.ins, ' ')}" if p.ins else f", {p.local_id}")
         + (_identity_words(p, lang) if p.identity_status in IDENTITY_STATUSES else ""),
         f"{M.tr('show.consent')} {M.tr('show.yes') if case.consent.given else M.tr('show.no')}"
         + (_consent_details(case, lang) if case.consent.given else ""),

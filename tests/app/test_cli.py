@@ -554,3 +554,18 @@ def test_reading_an_answer_from_the_command_line_leaves_it_to_read(
     assert "[à lire]" in run_inprocess(capsys, "case", "list").out
     assert run_inprocess(capsys, "case", "list", "--json").json()[0]["unread"] is True
     assert run_inprocess(capsys, "status", "--json").json()["unread"] == 1
+
+
+def test_show_prints_the_ins_in_its_groups_as_the_report_and_json_keeps_it_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
+) -> None:
+    """Found from outside: `case show` printed the INS as 15 digits in a row, the PDF in its seven groups: a
+    nurse comparing the two read them twice. Grouped with plain spaces (pasted into the window's search, which
+    takes an INS with or without spaces);
+    --json keeps the 15 characters, for scripts."""
+    case_id = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex"))).out.strip()
+    shown = run_inprocess(capsys, "case", "show", case_id).out
+    [patient] = [line for line in shown.splitlines() if line.startswith("Patient")]
+    assert ", INS 1 50 02 85 123 456 15" in patient and "150028512345615" not in patient, patient
+    data = json.loads(run_inprocess(capsys, "case", "show", case_id, "--json").out)
+    assert data["patient"]["ins"] == "150028512345615"

@@ -53,3 +53,11 @@ def test_a_commune_is_said_as_its_insee_code_and_a_country_in_words(store: Store
     assert "Place of birth 75056 (INSEE code of the municipality)" in en, en
     abroad = qualified_case(store, "99109")
     assert "Lieu de naissance ALLEMAGNE (99109)" in pages_text(build_report(store, abroad, lang="fr").pdf)[0]
+
+
+def test_an_ins_of_a_birth_overseas_is_grouped_with_its_three_digit_department() -> None:
+    # A birth in Guadeloupe … Mayotte: department 971–976, commune of two digits (INSEE 97105). Grouped as a
+    # mainland one, « 1 84 12 97 105 … », the department read 97 and the commune 105.
+    assert ins_grouped("184129710512345") == "1\u00a084\u00a012\u00a0971\u00a005\u00a0123\u00a045"
+    assert ins_grouped("255089760112345", " ") == "2 55 08 976 01 123 45"
+    assert ins_grouped("184129913412345", " ") == "1 84 12 99 134 123 45"  # abroad: 99, then the country
