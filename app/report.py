@@ -179,9 +179,13 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
     banner = [t("banner_training")] if training else []
     if status_words(answer, lang, state=case.state.value):
         banner.append(t("banner_attention"))
+    names, traits, used = _identity_parts(case, t)
     furniture = Furniture(
         title=t("title"),
         patient=_identity_line(case, t),
+        patient_names=names,
+        patient_traits=traits,
+        used_name_end=used,
         case_line=t("case_line", id=case.id),
         page_word=t("page"),
         banner=" — ".join(banner),
@@ -528,6 +532,19 @@ def _expert_images_part(
 def _identity_line(case: Case, t: T) -> str:
     """Whom every page is about, as identity vigilance wants it read: the names, the birth date, the sex,
     and the INS when the identity is qualified (the only one sent)."""
+    return ", ".join(part for part in _identity_words(case, t) if part)
+
+
+def _identity_parts(case: Case, t: T) -> tuple[str, str, int]:
+    """:func:`_identity_line` in two: the names (the used name with them), and the traits after them; and how
+    many characters end the names with the used name (« (nom utilisé : LEROY) »), 0 when none."""
+    names, *traits = _identity_words(case, t)
+    named = case.patient.full_name()
+    used = len(names) - len(named) - 1 if case.patient.used_name_shown() and names.startswith(named) else 0
+    return names, ", ".join(part for part in traits if part), max(used, 0)
+
+
+def _identity_words(case: Case, t: T) -> list[str]:
     p = case.patient
     parts = [p.shown_name(t.lang)]
     if p.birth_date:
@@ -537,7 +554,7 @@ def _identity_line(case: Case, t: T) -> str:
         parts.append(sex_words(p.sex, t.lang))
     if p.ins_sent() and p.ins:
         parts.append(f"INS {ins_grouped(p.ins)}")
-    return ", ".join(part for part in parts if part)
+    return parts
 
 
 def _conversation_part(store: Store, case: Case, t: T, styles: dict[str, ParagraphStyle]) -> list[Flowable]:

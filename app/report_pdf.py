@@ -490,66 +490,129 @@ class Furniture:
     banner: str = ""
     #: Under the footer: in which zone the times of the document are written.
     zone_line: str = ""
+    #: ``patient`` in its two parts, for a page where it does not fit on one line: the names (birth name, given
+    #: names, used name) and the traits after them (birth date, sex, INS). Empty: ``patient`` is cut at its
+    #: first comma.
+    patient_names: str = ""
+    patient_traits: str = ""
+    #: How many characters end ``patient_names`` with the used name (« (nom utilisé : LEROY) »): kept whole
+    #: before anything else when a name too long for any line is shortened.
+    used_name_end: int = 0
+
+    def identity_parts(self) -> tuple[str, str]:
+        """The names and the traits of the patient, as two lines print them."""
+        if self.patient_names:
+            return self.patient_names, self.patient_traits
+        names, _, traits = self.patient.partition(", ")
+        return names, traits
 
 
-def _fitted(c: Any, text: str, font: str, size: float, room: float, fonts_: Fonts) -> float:
-    """The font size at which ``text`` fits in ``room`` (points), from ``size`` down to 5: the identity
+#: The smallest size the identity is printed at on one line (points): under it, it goes on two lines.
+_ONE_LINE_FLOOR = 7.0
+#: The smallest size of each of its two lines: read without a magnifier on a page filed alone.
+_FLOOR = 6.5
+
+
+def _fitted(c: Any, text: str, font: str, size: float, room: float, fonts_: Fonts, floor: float = 5) -> float:
+    """The font size at which ``text`` fits in ``room`` (points), from ``size`` down to ``floor``: the identity
     and the warnings are printed whole, never cut at the page's edge nor over the words beside them."""
-    while size > 5 and fonts_.width(text, font, size) > room:
+    while size > floor and fonts_.width(text, font, size) > room:
         size -= 0.25
     return size
 
 
-def _shortened(text: str, font: str, size: float, room: float, fonts_: Fonts) -> str:
+def _shortened(text: str, font: str, size: float, room: float, fonts_: Fonts, end: int = 0) -> str:
     """``text`` as it fits in ``room`` at ``size``: whole when it fits, else shortened in its middle with
-    « … », its start (the family name) and its end (birth date, sex, INS) kept. Found from outside: a
-    name of hundreds of letters ran past the page's edge even at the smallest size (page 1 says it whole)."""
+    « … », its start (the family name) and its end (the used name, on the names' line) kept. Found from
+    outside: a name of hundreds of letters ran past the page's edge even at the smallest size (page 1 says
+    it whole). Only such a name is shortened: any real one fits on two lines (:func:`draw_furniture`). The
+    last ``end`` characters (the used name) are kept whole while a few of the start can be kept beside them."""
     if fonts_.width(text, font, size) <= room:
         return text
     low, high = 0, len(text)  # characters kept: the most that fit
     while low < high:
         keep = (low + high + 1) // 2
-        if fonts_.width(_cut(text, keep), font, size) <= room:
+        if fonts_.width(_cut(text, keep, end), font, size) <= room:
             low = keep
         else:
             high = keep - 1
-    return _cut(text, low)
+    return _cut(text, low, end)
 
 
-def _cut(text: str, keep: int) -> str:
-    tail = min(keep, max(keep // 2, 60))  # the traits after the name, whole when there is room
+def _cut(text: str, keep: int, end: int = 0) -> str:
+    # The end (the used name, or the traits) whole when there is room, the start (the family name) never
+    # left out for it.
+    tail = min(keep - min(keep // 3, 20), max(keep // 2, 60, end))
     return text[: keep - tail] + "…" + text[len(text) - tail :] if keep else "…"
+
+
+def _line(fonts_: Fonts, text: str) -> str:
+    return visual_line(fonts_.text(text).replace("\n", " "))
+
+
+def _draw_fitted(
+    c: Any,
+    fonts_: Fonts,
+    x: float,
+    y: float,
+    text: str,
+    font: str,
+    size: float,
+    room: float,
+    floor: float,
+    end: int = 0,
+) -> None:
+    """``text`` drawn from ``x`` at the size that fits ``room`` (down to ``floor``), shortened only past it,
+    its last ``end`` characters kept first."""
+    size = _fitted(c, text, font, size, room, fonts_, floor)
+    c.setFont(font, size)
+    fonts_.draw_string(c, x, y, _shortened(text, font, size, room, fonts_, end), font, size)
 
 
 def draw_furniture(
     c: Any, furniture: Furniture, fonts_: Fonts, number: int, total: int, width: float, height: float
 ) -> None:
-    """Header and footer of one page, on a reportlab canvas."""
+    """Header and footer of one page, on a reportlab canvas.
+
+    Each carries the patient's whole identity, names, used name, birth date, sex and INS: a page separated
+    from the others must still say whose it is (identity vigilance). On one line while it fits at a legible
+    size; else on two, the names above and the traits below (found from outside: a long used name was cut in
+    the middle of the line, « nom utilisé » lost in the footer)."""
     c.saveState()
     c.setFillColorRGB(0.15, 0.15, 0.15)
-    inner = width - 30 * mm
+    left, inner = 15 * mm, width - 30 * mm
     title = fonts_.text(furniture.title)
     c.setFont(fonts_.regular, 8)
     c.drawRightString(width - 15 * mm, height - 11 * mm, title)
-    patient = visual_line(fonts_.text(furniture.patient).replace("\n", " "))
+    patient = _line(fonts_, furniture.patient)
+    names, traits = (_line(fonts_, part) for part in furniture.identity_parts())
+    used = furniture.used_name_end if furniture.patient_names else 0
     room = inner - c.stringWidth(title, fonts_.regular, 8) - 4 * mm
-    size = _fitted(c, patient, fonts_.bold, 9, room, fonts_)
-    c.setFont(fonts_.bold, size)
-    fonts_.draw_string(
-        c, 15 * mm, height - 11 * mm, _shortened(patient, fonts_.bold, size, room, fonts_), fonts_.bold, size
-    )
+    size = _fitted(c, patient, fonts_.bold, 9, room, fonts_, _ONE_LINE_FLOOR)
+    if fonts_.width(patient, fonts_.bold, size) <= room or not traits:
+        _draw_fitted(c, fonts_, left, height - 11 * mm, patient, fonts_.bold, 9, room, 5)
+    else:  # the names over the whole width, the traits beside the title
+        _draw_fitted(c, fonts_, left, height - 7.5 * mm, names, fonts_.bold, 8.5, inner, _FLOOR, used)
+        _draw_fitted(c, fonts_, left, height - 11 * mm, traits, fonts_.bold, 8.5, room, _FLOOR)
     c.setStrokeColorRGB(0.6, 0.6, 0.6)
     c.setLineWidth(0.5)
     c.line(15 * mm, height - 13 * mm, width - 15 * mm, height - 13 * mm)
-    c.line(15 * mm, 12 * mm, width - 15 * mm, 12 * mm)
     page = fonts_.text(furniture.page_word.format(n=number, total=total))
-    c.setFont(fonts_.regular, 8)
-    c.drawRightString(width - 15 * mm, 8 * mm, page)
-    footer = visual_line(fonts_.text(f"{furniture.case_line} — {furniture.patient}").replace("\n", " "))
-    room = inner - c.stringWidth(page, fonts_.regular, 8) - 4 * mm
-    size = _fitted(c, footer, fonts_.regular, 8, room, fonts_)
-    c.setFont(fonts_.regular, size)
-    fonts_.draw_string(c, 15 * mm, 8 * mm, _shortened(footer, fonts_.regular, size, room, fonts_), fonts_.regular, size)
+    page_room = inner - c.stringWidth(page, fonts_.regular, 8) - 4 * mm
+    footer = _line(fonts_, f"{furniture.case_line} — {furniture.patient}")
+    size = _fitted(c, footer, fonts_.regular, 8, page_room, fonts_, _ONE_LINE_FLOOR)
+    if fonts_.width(footer, fonts_.regular, size) <= page_room or not traits:
+        c.line(15 * mm, 12 * mm, width - 15 * mm, 12 * mm)
+        c.setFont(fonts_.regular, 8)
+        c.drawRightString(width - 15 * mm, 8 * mm, page)
+        _draw_fitted(c, fonts_, left, 8 * mm, footer, fonts_.regular, 8, page_room, 5)
+    else:  # the names beside the page number, the traits and the case under them (the rule raised for them)
+        c.line(15 * mm, 14.5 * mm, width - 15 * mm, 14.5 * mm)
+        c.setFont(fonts_.regular, 8)
+        c.drawRightString(width - 15 * mm, 11.3 * mm, page)
+        _draw_fitted(c, fonts_, left, 11.3 * mm, names, fonts_.regular, 8, page_room, _FLOOR, used)
+        rest = _line(fonts_, f"{traits} — {furniture.case_line}")
+        _draw_fitted(c, fonts_, left, 8 * mm, rest, fonts_.regular, 8, inner, _FLOOR)
     if furniture.zone_line:
         c.setFont(fonts_.regular, 7)
         c.drawString(15 * mm, 4.5 * mm, fonts_.text(furniture.zone_line))

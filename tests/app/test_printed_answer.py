@@ -149,8 +149,10 @@ def test_a_long_identity_fits_beside_the_title_and_the_page_number() -> None:
     identity = [d for d in drawn if "INS 250027512345619" in d[3]]
     assert len(identity) == 2  # the header and the footer
     for line, _left, right, _text in identity:
-        beside = [d for d in drawn if d[0] == line and d[3] != _text]  # the title, the page number
-        assert beside and right < min(d[1] for d in beside) and right <= width - 15 * mm
+        beside = [d for d in drawn if d[0] == line and d[3] != _text]  # the title (the page number is higher)
+        assert (not beside or right < min(d[1] for d in beside)) and right <= width - 15 * mm
+    # Too long for one line at a legible size, it is on two, whole: the names above the traits.
+    assert sum(d[3] == "DE LA TOUR D'AUVERGNE-LAURAGUAIS Marie-Thérèse Geneviève Élisabeth" for d in drawn) == 2
 
 
 def test_a_row_that_fits_on_a_page_is_never_split_across_two() -> None:

@@ -156,12 +156,16 @@ def test_a_name_too_long_for_the_header_is_shortened_in_its_middle_never_run_off
     furniture = Furniture("Demande de télé-expertise", patient, "Dossier 7d11c691", "page {n} / {total}")
     width, height = A4
     draw_furniture(Recording(io.BytesIO(), pagesize=A4), furniture, fonts(), 1, 6, width, height)
-    identity = [d for d in drawn if d[3].endswith("INS 250027512345619")]
-    assert len(identity) == 2  # the header and the footer, each ending with the birth date, sex and INS
-    for line, left, right, text in identity:
-        assert "…" in text and text.startswith(("AAAA", "Dossier 7d11c691 — AAAA"))
+    # The names on a line of their own, shortened in their middle; the birth date, sex and INS whole under
+    # them (in the footer with the case's code), in the header and in the footer.
+    names = [d for d in drawn if d[3].startswith("AAAA")]
+    traits = [d for d in drawn if "née le 03/02/1950, féminin, INS 250027512345619" in d[3]]
+    assert len(names) == 2 and len(traits) == 2, drawn
+    for line, left, right, text in names + traits:
+        assert ("…" in text and text.endswith("A Bérénice")) if text.startswith("AAAA") else "…" not in text
         beside = [d for d in drawn if d[0] == line and d[3] != text]  # the title, the page number
-        assert beside and left >= 15 * mm and right < min(d[1] for d in beside) and right <= width - 15 * mm
+        assert left >= 15 * mm and right <= width - 15 * mm
+        assert not beside or right < min(d[1] for d in beside)
 
 
 def test_characters_the_font_cannot_draw_are_said_not_printed_as_empty_boxes(store: Store, tmp_path: Path) -> None:
