@@ -321,7 +321,8 @@ class WorklistModel(QAbstractTableModel):
                 )
             if column != self.PATIENT:
                 return None
-            case = self.tr("Dossier {id}").format(id=row.id)
+            # The patient whole first: a long used name is cut with « … » in its column (WorklistTable).
+            case = self._patient(number) + "\n" + self.tr("Dossier {id}").format(id=row.id)
             return f"{case}\n{training_words(row.state, to_platform=row.to_platform)}" if row.training else case
         return row.id  # UserRole
 
@@ -417,6 +418,23 @@ class WorklistTable(QTableView):
         self.horizontalHeader().doItemsLayout()
 
     def sizeHintForColumn(self, column: int) -> int:
+        hint = self._content_width(column)
+        if column == WorklistModel.PATIENT:
+            # The patient's column gives way before the state: sized to its names, a long used name squeezed
+            # « État » to « répo… » at 1366 × 768 (found from outside). It keeps what the state and the other
+            # columns leave, and at least a sensible width; past it, its names end with « … », whole in the
+            # tooltip.
+            header = self.horizontalHeader()
+            others = sum(
+                max(self._content_width(n), header.sectionSizeHint(n))
+                for n in range(WorklistModel.SPECIALTY, WorklistModel.IMAGES + 1)
+            )
+            floor = 18 * self.fontMetrics().horizontalAdvance("M")
+            hint = min(hint, max(floor, self.viewport().width() - others - 2))
+        return hint
+
+    def _content_width(self, column: int) -> int:
+        """The width ``column``'s contents need, kept until the rows change."""
         key = (
             column,
             self.isVisible(),
@@ -504,6 +522,9 @@ class Worklist(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
+        # A patient's line too long for its column (WorklistTable) loses its middle, never its family name nor
+        # the birth date at its end that tells two namesakes apart.
+        set_qt(self.table, textElideMode="ElideMiddle")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)

@@ -297,3 +297,46 @@ def test_the_worklist_fits_a_scaled_laptop(
                 problems.append(f"«{getattr(one, 'text', str)()}» over «{getattr(other, 'text', str)()}»")
     assert problems == [], "\n".join(problems)
     window.shutdown()
+
+
+LONG_NAMED = Patient(
+    family="DE LA FONTAINE-MONTMORENCY",
+    given=["Marie-Françoise", "Anne-Sophie"],
+    used_name="MARTIN-DELACROIX-BEAUREGARD",
+    birth_date="1950-02-03",
+    sex="female",
+)
+
+
+@pytest.mark.parametrize("screen", ["1366x768", "full-hd-at-150", "1366x768-at-125"])
+def test_a_long_used_name_leaves_the_worklist_s_state_readable(
+    qtbot: Any, store: Store, sync_runner: None, language: str, screen: str
+) -> None:
+    """Found from outside: the patient's column took the width of a long used name, and « État » was
+    squeezed to « répo… ». The state reads whole; the patient's names, cut with « … » past a sensible width,
+    are whole in the cell's tooltip."""
+    from PySide6.QtWidgets import QTableView
+
+    from ui.worklist import WorklistModel
+
+    answered_case(store, LONG_NAMED)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.setMinimumSize(*SCREENS[screen])
+    window.resize(*SCREENS[screen])
+    window.show()
+    qtbot.waitExposed(window)
+    window.worklist.set_filter("all")
+    table, model = window.worklist.table, window.worklist.model
+    header = table.horizontalHeader()
+    state_needs = QTableView.sizeHintForColumn(table, WorklistModel.STATE)  # its words, measured afresh
+    qtbot.waitUntil(lambda: header.sectionSize(WorklistModel.STATE) >= state_needs, timeout=3000)
+    assert sum(header.sectionSize(n) for n in range(model.columnCount())) <= table.viewport().width()
+    assert header.sectionSize(WorklistModel.PATIENT) >= 18 * table.fontMetrics().horizontalAdvance("M")
+    # Cut in its middle: the family name and the birth date (namesakes told apart) stay in view.
+    assert table.textElideMode() == Qt.TextElideMode.ElideMiddle
+    tip = model.data(model.index(0, WorklistModel.PATIENT), Qt.ItemDataRole.ToolTipRole)
+    used = "nom utilisé" if language == "fr" else "used name"
+    assert tip.startswith(f"DE LA FONTAINE-MONTMORENCY Marie-Françoise Anne-Sophie ({used}"), tip
+    assert "MARTIN-DELACROIX-BEAUREGARD)" in tip.splitlines()[0]
+    window.shutdown()
