@@ -495,18 +495,30 @@ class CasePage(QWidget):
         case = self.case
         if case is None:
             return
-        name = case.patient.shown_name()
-        self.header.setText(
-            self.tr("{name} — {specialty} — dossier {id} — {state}").format(
-                name=name or self.tr("Nouveau patient"),
-                specialty=M.specialty_name(case.specialty),
-                id=case.id[:8],
-                # An answered case as its answer stands: not « réponse reçue » for one withdrawn.
-                state=state_words(case.state.value, self.store.answer(case.id))
-                if case.state == CaseState.ANSWERED
-                else M.state_name(case.state, offline=self.offline),
-            )
+        name = case.patient.shown_name() or self.tr("Nouveau patient")
+        text = self.tr("{name} — {specialty} — dossier {id} — {state}").format(
+            name=name,
+            specialty=M.specialty_name(case.specialty),
+            id=case.id[:8],
+            # An answered case as its answer stands: not « réponse reçue » for one withdrawn.
+            state=state_words(case.state.value, self.store.answer(case.id))
+            if case.state == CaseState.ANSWERED
+            else M.state_name(case.state, offline=self.offline),
         )
+        # Where the line is too narrow (a long used name at 1280–1366 px), the given names give way first, then
+        # the rest of the name: the birth name, the used name, the case's code and its state stay in view (the
+        # guides tell her to read the code there; the follow view shows the identity nowhere else); the whole
+        # line in the tooltip and to a screen reader.
+        start = text.find(name)
+        cuts: tuple[tuple[int, int], ...] = ()
+        if start >= 0:
+            birth, given = case.patient.full_name(), ""
+            family = case.patient.names_sent(with_ins=case.patient.ins_sent())[0]
+            if name.startswith(birth) and birth.startswith(family + " "):
+                given = birth[len(family) + 1 :]
+            cuts = ((start + len(family) + 1, start + len(birth)),) if given else ()
+            cuts += ((start, start + len(name)),)
+        self.header.set_text(text, cuts)
 
     def set_offline(self, offline: bool) -> None:
         """The platform can be reached again, or no longer: a case to send is said accordingly."""

@@ -62,6 +62,9 @@ class ElidedLabel(QLabel):
         #: layout asks the same few widths again and again (heightForWidth), one case page ~200 times.
         self._fits = PerWidth(self, self._fit, most=64)
         self._line_count = 0  # the lines shown at the last resize
+        #: The parts of a one-line text that may be cut first, (start, end) each, tried in their order: the rest
+        #: kept whole while it fits.
+        self._first_cut: tuple[tuple[int, int], ...] = ()
         set_qt(self, textFormat="PlainText")
         self.setWordWrap(False)
 
@@ -75,7 +78,17 @@ class ElidedLabel(QLabel):
         self._refit()
 
     def clear(self) -> None:
-        self.setText("")
+        self.set_text("")
+
+    def set_text(self, text: str, first_cut: tuple[tuple[int, int], ...] = ()) -> None:
+        """``text``, and on one line a part of it, (start, end), cut first with « … » where the whole does not
+        fit: the first of ``first_cut`` whose cutting lets the rest fit whole (on the case page, the patient's
+        given names, else the whole name: the code and the state after it stay in view)."""
+        if first_cut != self._first_cut:
+            self._first_cut = first_cut
+            self._fits.clear()
+        self.setText(text)
+        self._refit()
 
     def setToolTip(self, tip: str) -> None:
         self._own_tip = tip
@@ -112,6 +125,10 @@ class ElidedLabel(QLabel):
         return self._fits(width)
 
     def _fit(self, width: int) -> tuple[list[str], bool]:
+        if self._first_cut and self._max_lines == 1 and "\n" not in self.text():
+            shortened = self._cut_first(width)
+            if shortened is not None:
+                return [shortened], shortened != self.text()
         cut = False
         lines: list[str] = []
         paragraphs = self.text().split("\n")
@@ -140,6 +157,21 @@ class ElidedLabel(QLabel):
                 else:
                     lines.append(paragraph[start:end].rstrip())
         return lines, cut
+
+    def _cut_first(self, width: int) -> str | None:
+        """The text on one line of ``width``, a part of ``first_cut`` cut; ``None`` when none lets the rest fit
+        (then the text is cut at its end, as any)."""
+        text = self.text()
+        metrics = QFontMetricsF(self.font())
+        if math.ceil(metrics.horizontalAdvance(text)) <= width:
+            return text
+        for start, end in self._first_cut:
+            before, part, after = text[:start], text[start:end], text[end:]
+            room = width - math.ceil(metrics.horizontalAdvance(before) + metrics.horizontalAdvance(after)) - 1
+            shown = elided(part, self.font(), room) if room > 0 else ""
+            if shown and shown != ELLIPSIS:
+                return before + shown + after
+        return None
 
     # -- size and paint ------------------------------------------------------------------------
 
