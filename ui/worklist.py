@@ -430,7 +430,11 @@ class WorklistTable(QTableView):
                 for n in range(WorklistModel.SPECIALTY, WorklistModel.IMAGES + 1)
             )
             floor = 18 * self.fontMetrics().horizontalAdvance("M")
-            hint = min(hint, max(floor, self.viewport().width() - others - 2))
+            # (Its room without naming the viewport: a QWidget handed to Python builds the types of the dialogs
+            # it might be, ~4 of them before the window shows: tests/ui/test_start_imports.py.)
+            bar = self.verticalScrollBar()
+            room = self.maximumViewportSize().width() - (bar.width() if bar.isVisible() else 0)
+            hint = min(hint, max(floor, room - others - 2))
         return hint
 
     def _content_width(self, column: int) -> int:
