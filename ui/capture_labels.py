@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, SignalInstance, Slot
-from PySide6.QtGui import QFocusEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal, SignalInstance, Slot
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -67,6 +67,8 @@ class ImageLabels(QGroupBox):
         #: same words (found in review: her own « bras droit », the same as the first photo's, was selected under
         #: the click meant to add to it, and replaced).
         self._sites_typed: set[str] = set()
+        #: Where the mouse went down in a site filled in: a click (not a drag choosing part of it) keeps it whole.
+        self._site_pressed_at: QPointF | None = None
         self.body_site.installEventFilter(self)
         form.addRow(self.body_site_label, self.body_site)
 
@@ -348,7 +350,25 @@ class ImageLabels(QGroupBox):
         ):
             # After the click that brought the focus is handled (it puts the cursor where it lands).
             QTimer.singleShot(0, self._select_filled_in_site)
+        if watched is self.body_site and self._site_filled_in:
+            self._keep_filled_in_site_whole(event)
         return super().eventFilter(watched, event)
+
+    def _keep_filled_in_site_whole(self, event: QEvent) -> None:
+        """A site filled in is a suggestion, not her words: a second click in it (or a double-click) put the
+        cursor at its end or chose one word, and what she typed was added to it (found from outside: « bras
+        gaucheventre » sent as the photo's site). A click keeps it whole; a drag chooses what she drags over; the
+        keyboard (End, Home, the arrows) puts her cursor in it to add to it, and it is hers from then on."""
+        kind = event.type()
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick) and isinstance(event, QMouseEvent):
+            self._site_pressed_at = event.position()
+        elif kind == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
+            pressed_at, self._site_pressed_at = self._site_pressed_at, None
+            moved = (event.position() - pressed_at).manhattanLength() if pressed_at is not None else 0.0
+            if moved < QApplication.startDragDistance():
+                QTimer.singleShot(0, self._select_filled_in_site)  # once the line edit has placed its cursor
+        elif kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() in _CURSOR_KEYS:
+            self._site_filled_in = False  # her cursor, put where she wants to add
 
     def _select_filled_in_site(self) -> None:
         if self._site_filled_in and self.body_site.hasFocus():
@@ -404,6 +424,10 @@ class ImageLabels(QGroupBox):
     def _turn(self, quarter_turns: int) -> None:
         if self.image is not None:
             self.rotate_requested.emit(self.image.id, quarter_turns)
+
+
+#: The keys that put her cursor inside a site filled in, to add to it.
+_CURSOR_KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Home, Qt.Key.Key_End})
 
 
 class FindingsLabel(QLabel):

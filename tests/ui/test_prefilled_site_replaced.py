@@ -117,3 +117,52 @@ def test_coming_back_to_the_window_keeps_her_cursor_in_a_filled_in_site(
     qtbot.wait(50)
     qtbot.keyClicks(site, ", gros plan")
     assert site.text() == "bras droit, gros plan"
+
+
+def click_at_end(qtbot: Any, panel: CapturePanel) -> None:
+    site = panel.labels.body_site
+    qtbot.mouseClick(site, Qt.MouseButton.LeftButton, pos=QPoint(site.width() - 4, site.height() // 2))
+    qtbot.wait(50)
+
+
+def test_a_second_click_in_a_site_filled_in_keeps_it_whole_for_what_she_types(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
+    """Found from outside: the site filled in from the photo before, clicked once (selected), then clicked again
+    (as one does when nothing seems to happen), then typed: « bras gaucheventre » went as the photo's site. The
+    site filled in is a suggestion, not her words: a click (one, two, a double-click) keeps it whole so that what
+    she types replaces it; the keyboard (End, the arrows) puts her cursor in it to add to it."""
+    case = new_case(store)
+    panel.set_case(case)
+    show(qtbot, panel)
+    first = import_one(qtbot, panel, write_photo(tmp_path, "a.jpg"))
+    panel.select_image(first.id)
+    type_site(qtbot, panel, "bras gauche")
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and panel.case().images[0].body_site == "bras gauche")  # type: ignore[union-attr]
+    second = import_one(qtbot, panel, write_photo(tmp_path, "b.jpg", seed=1))
+    panel.select_image(second.id)
+    site = panel.labels.body_site
+    assert site.text() == "bras gauche"
+
+    click_at_end(qtbot, panel)
+    click_at_end(qtbot, panel)
+    assert site.selectedText() == "bras gauche"
+    qtbot.keyClicks(site, "ventre")
+    assert site.text() == "ventre"
+    qtbot.keyClick(site, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and wait_images(qtbot, panel, 2)[1].body_site == "ventre")
+
+    third = import_one(qtbot, panel, write_photo(tmp_path, "c.jpg", seed=2))
+    panel.select_image(third.id)
+    assert site.text() == "ventre"
+    click_at_end(qtbot, panel)
+    qtbot.mouseDClick(site, Qt.MouseButton.LeftButton, pos=QPoint(4, site.height() // 2))
+    qtbot.wait(50)
+    assert site.selectedText() == "ventre"  # a double-click too: not one word of it
+
+    # The keyboard puts her cursor in it: what she types then is added where she put it, and later clicks leave it.
+    qtbot.keyClick(site, Qt.Key.Key_End)
+    qtbot.keyClicks(site, " droit")
+    click_at_end(qtbot, panel)
+    qtbot.keyClicks(site, ", flanc")
+    assert site.text() == "ventre droit, flanc"
