@@ -8,7 +8,7 @@ needs it (the cold-start benchmark measured the difference).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPaintEvent, QWheelEvent
+from PySide6.QtGui import QFocusEvent, QMouseEvent, QPaintEvent, QWheelEvent
 from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QStylePainter, QWidget
 
 
@@ -27,12 +27,24 @@ class ChoiceBox(QComboBox):
         super().__init__(parent)
         # The wheel scrolls the page it is on: passing under the pointer while the nurse scrolls the
         # form, a drop-down changed its clinical answer unseen (and it was saved). It turns the choice
-        # only once clicked or tabbed into.
+        # only once clicked: one the keyboard came to (F6, the next missing item; Tab) took the wheel too
+        # (found from outside: F6 to « Type de diabète », then the form scrolled, « Autre » chosen unseen).
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._clicked = False
         self.currentIndexChanged.connect(self._explain)
 
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        # Its list closed, or the window come back to: as it was. Otherwise clicked only if the mouse brought it.
+        if event.reason() not in (Qt.FocusReason.PopupFocusReason, Qt.FocusReason.ActiveWindowFocusReason):
+            self._clicked = event.reason() == Qt.FocusReason.MouseFocusReason
+        super().focusInEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._clicked = True
+        super().mousePressEvent(event)
+
     def wheelEvent(self, event: QWheelEvent) -> None:
-        if self.hasFocus():
+        if self.hasFocus() and self._clicked:
             super().wheelEvent(event)
         else:
             event.ignore()  # to the scroll area around it

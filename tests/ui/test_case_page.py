@@ -203,7 +203,7 @@ def test_the_wheel_over_a_drop_down_scrolls_the_form_and_never_changes_an_answer
     """Found by a nurse's outside pass: scrolling the dermatology form with the wheel, a drop-down that
     passed under the pointer took the wheel — « Comment la lésion évolue-t-elle ? » went from « — » to
     « Stable », then further, and was saved. The wheel scrolls the page; a drop-down turns only once
-    chosen (clicked or tabbed into)."""
+    clicked (tests/ui/test_choice_box_wheel.py: not when F6 or Tab brought the keyboard to it)."""
     from PySide6.QtCore import QPointF
     from PySide6.QtGui import QWheelEvent
 
@@ -234,9 +234,13 @@ def test_the_wheel_over_a_drop_down_scrolls_the_form_and_never_changes_an_answer
         wheel(combo)
     assert [combo.currentIndex() for combo in combos] == before, "no answer changed by the wheel"
     combo = combos[-1]
-    combo.setFocus()
+    combo.setFocus()  # as F6 or Tab bring the keyboard to it: the wheel still scrolls the page
     wheel(combo)
-    assert combo.currentIndex() != before[-1], "chosen, it still turns with the wheel"
+    assert combo.currentIndex() == before[-1], "reached by the keyboard, it does not turn with the wheel"
+    combo.clearFocus()
+    combo.setFocus(Qt.FocusReason.MouseFocusReason)  # clicked
+    wheel(combo)
+    assert combo.currentIndex() != before[-1], "clicked, it still turns with the wheel"
     window.shutdown()
 
 
