@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import sqlite3
 from collections.abc import Callable
@@ -920,6 +921,23 @@ class FollowView(QWidget):
                     if late
                     else self.tr("Réponse promise pour le {when}.")
                 ).format(when=local_time(due))
+            )
+        if self.store.destination(case_id) == TRAINING and self.store.destination_now() == TRAINING:
+            # Found from outside (a nurse's first day): a week promised, « nothing else to do », and the guide
+            # saying the simulated expert answers in about a minute; she did not know whether to wait at the screen.
+            after = float(self.store.settings.get("sandbox.answer_after_s"))
+            minutes = max(1, math.ceil((after + 30) / 60))  # (and the next synchronisation that brings it)
+            words.append(
+                (
+                    self.tr(
+                        "Formation : l'expert simulé répond (ou pose une question) environ {minutes} min après "
+                        "l'envoi, quelle que soit la date promise."
+                    )
+                    if due
+                    else self.tr(
+                        "Formation : l'expert simulé répond (ou pose une question) environ {minutes} min après l'envoi."
+                    )
+                ).format(minutes=minutes)
             )
         return words
 

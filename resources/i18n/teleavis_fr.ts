@@ -4,7 +4,7 @@
 <context>
     <name>CapturePanel</name>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="564"/>
+        <location filename="../../ui/capture_panel.py" line="941"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n nouvelle image reçue de l&apos;appareil depuis l&apos;ouverture de ce dossier</numerusform>
@@ -15,7 +15,7 @@
 <context>
     <name>ChecklistPanel</name>
     <message numerus="yes">
-        <location filename="../../ui/checklist.py" line="82"/>
+        <location filename="../../ui/checklist.py" line="84"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément).</numerusform>
@@ -23,8 +23,9 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/checklist.py" line="61"/>
+        <location filename="../../ui/checklist.py" line="68"/>
         <source>Il reste %n élément(s) à compléter avant l&apos;envoi :</source>
+        <extracomment>The message says sending was refused for the items listed: its count follows the list.</extracomment>
         <translation>
             <numerusform>Il reste %n élément à compléter avant l&apos;envoi :</numerusform>
             <numerusform>Il reste %n éléments à compléter avant l&apos;envoi :</numerusform>
@@ -53,7 +54,7 @@
 <context>
     <name>FollowView</name>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1376"/>
+        <location filename="../../ui/follow_view.py" line="1402"/>
         <source>Envoi : {done} sur %n image(s) — {sent} Kio sur {total} Kio</source>
         <translation>
             <numerusform>Envoi : {done} sur %n image — {sent} Kio sur {total} Kio</numerusform>
@@ -61,7 +62,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1184"/>
+        <location filename="../../ui/follow_view.py" line="1948"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image jointe</numerusform>
@@ -69,7 +70,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="560"/>
+        <location filename="../../ui/follow_view.py" line="787"/>
         <source>%n image(s) jointe(s) : </source>
         <translation>
             <numerusform>%n image jointe : </numerusform>
@@ -80,7 +81,7 @@
 <context>
     <name>LockScreen</name>
     <message numerus="yes">
-        <location filename="../../ui/lock.py" line="219"/>
+        <location filename="../../ui/lock.py" line="257"/>
         <source>Trop d&apos;essais incorrects. Réessayez dans %n seconde(s).</source>
         <translation>
             <numerusform>Trop d&apos;essais incorrects. Réessayez dans %n seconde.</numerusform>
@@ -91,7 +92,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="1"/>
+        <location filename="../../ui/main_window.py" line="1442"/>
         <source>Sauvegarde faite, mais %n dossier(s) ne s&apos;ouvre(nt) plus (données abîmées hors de Teleavis) : {ids}. Elle le(s) contient tel(s) quel(s). Teleavis garde les {keep} dernières sauvegardes et, en plus, la dernière où il(s) s&apos;ouvrai(en)t encore : n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</source>
         <translation>
             <numerusform>Sauvegarde faite, mais %n dossier ne s&apos;ouvre plus (données abîmées hors de Teleavis) : {ids}. Elle le contient tel quel. Teleavis garde les {keep} dernières sauvegardes et, en plus, la dernière où il s&apos;ouvrait encore : n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</numerusform>
@@ -99,7 +100,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="1100"/>
+        <location filename="../../ui/main_window.py" line="1277"/>
         <source>● %n dossier(s) à lire</source>
         <translation>
             <numerusform>● %n dossier à lire</numerusform>
@@ -107,7 +108,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="599"/>
+        <location filename="../../ui/main_window.py" line="870"/>
         <source>%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation : leurs réponses arriveront quand vous quitterez le mode formation.</source>
         <translation>
             <numerusform>%n dossier envoyé à la plateforme réelle n&apos;est pas suivi pendant la formation : sa réponse arrivera quand vous quitterez le mode formation.</numerusform>
@@ -115,7 +116,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="943"/>
+        <location filename="../../ui/main_window.py" line="1297"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n dossier attend une réponse de l&apos;expert au-delà du délai promis.</numerusform>
@@ -123,7 +124,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="1066"/>
+        <location filename="../../ui/main_window.py" line="1522"/>
         <source>Rapport enregistré dans {file} (%n page(s)).</source>
         <translation>
             <numerusform>Rapport enregistré dans {file} (%n page).</numerusform>
@@ -134,8 +135,9 @@
 <context>
     <name>Notifier</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="103"/>
+        <location filename="../../ui/main_window.py" line="129"/>
         <source>Teleavis — %n dossier(s) à lire</source>
+        <extracomment>A check that found no network checks again this soon: a real outage said within moments, a moment&apos;s cut not (``check_connection``). A scheduled backup still running after this is said stuck (a share that hangs), not before: a large store written onto a slow USB stick takes more than one round.</extracomment>
         <translation>
             <numerusform>Teleavis — %n dossier à lire</numerusform>
             <numerusform>Teleavis — %n dossiers à lire</numerusform>
@@ -154,32 +156,32 @@
     </message>
 </context>
 <context>
-    <name>Worklist</name>
-    <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="610"/>
-        <source>Mode formation : seuls les dossiers de formation sont affichés. %n dossier(s) réel(s) masqué(s) pendant la formation : ils reviennent, et ceux en attente partent, quand vous la quittez.</source>
-        <translation>
-            <numerusform>Mode formation : seuls les dossiers de formation sont affichés. %n dossier réel masqué pendant la formation : il revient, et part s'il est en attente, quand vous la quittez.</numerusform>
-            <numerusform>Mode formation : seuls les dossiers de formation sont affichés. %n dossiers réels masqués pendant la formation : ils reviennent, et ceux en attente partent, quand vous la quittez.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="572"/>
-        <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
-        <translation>
-            <numerusform>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier trouvé.</numerusform>
-            <numerusform>Recherche dans tous les dossiers, quel que soit le filtre : %n dossiers trouvés.</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
     <name>ReplyCamera</name>
     <message numerus="yes">
-        <location filename="../../ui/reply_camera.py" line="1"/>
+        <location filename="../../ui/reply_camera.py" line="84"/>
         <source>%n photo(s) prise(s) : elle(s) rejoigne(nt) votre réponse, sous le texte. Reprenez-en une, ou « Terminer ».</source>
         <translation>
             <numerusform>%n photo prise : elle rejoint votre réponse, sous le texte. Prenez-en une autre, ou « Terminer ».</numerusform>
             <numerusform>%n photos prises : elles rejoignent votre réponse, sous le texte. Prenez-en une autre, ou « Terminer ».</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Worklist</name>
+    <message numerus="yes">
+        <location filename="../../ui/worklist.py" line="687"/>
+        <source>Mode formation : seuls les dossiers de formation sont affichés. %n dossier(s) réel(s) masqué(s) pendant la formation : ils reviennent, et ceux en attente partent, quand vous la quittez.</source>
+        <translation>
+            <numerusform>Mode formation : seuls les dossiers de formation sont affichés. %n dossier réel masqué pendant la formation : il revient, et part s&apos;il est en attente, quand vous la quittez.</numerusform>
+            <numerusform>Mode formation : seuls les dossiers de formation sont affichés. %n dossiers réels masqués pendant la formation : ils reviennent, et ceux en attente partent, quand vous la quittez.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/worklist.py" line="677"/>
+        <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
+        <translation>
+            <numerusform>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier trouvé.</numerusform>
+            <numerusform>Recherche dans tous les dossiers, quel que soit le filtre : %n dossiers trouvés.</numerusform>
         </translation>
     </message>
 </context>

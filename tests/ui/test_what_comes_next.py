@@ -132,3 +132,39 @@ def test_the_words_above_the_reply_name_both_ways_to_add_photos(qtbot: Any, qapp
             assert f"“{button.text()}”" in said, said
     finally:
         install_language(qapp, "fr")
+
+
+def test_a_training_case_says_when_the_simulated_expert_answers(qtbot: Any, qapp: Any, store: Store) -> None:
+    """Found from outside (a nurse's first day in training mode): sent, the case said « Answer promised for »
+    a week later and « nothing else to do meanwhile »; the guide says the simulated expert answers about a
+    minute after sending. She did not know whether to wait at the screen for a minute or for a week. A case at
+    the training platform says when its simulated expert answers (or asks a question), from the setting."""
+    from app.store import TRAINING
+    from ui.application import install_language
+
+    store.settings.set("sandbox.answer_after_s", 30.0)
+    case_id = sent_case(store, then=(CaseState.RECEIVED,))
+    with transaction(store.conn) as conn:
+        store.set_due(conn, case_id, "2099-12-09T17:00:00+00:00")
+    assert store.destination(case_id) == TRAINING and store.destination_now() == TRAINING
+    said = shown(qtbot, store, case_id).detail.text()
+    assert NEXT in said and fr_spaced("l'expert simulé répond (ou pose une question) environ 1 min") in said, said
+    store.settings.set("sandbox.answer_after_s", 600.0)
+    said = shown(qtbot, store, case_id).detail.text()
+    assert "environ 11 min" in said, said
+    install_language(qapp, "en")
+    try:
+        said = shown(qtbot, store, case_id).detail.text()
+    finally:
+        install_language(qapp, "fr")
+    assert "the simulated expert answers (or asks a question) about 11 min after" in said, said
+
+
+def test_a_case_for_the_real_platform_does_not_speak_of_a_simulated_expert(qtbot: Any, store: Store) -> None:
+    from app.store import PLATFORM
+
+    store.settings.set("platform.url", "https://plateforme.example/fhir")
+    case_id = sent_case(store, then=(CaseState.RECEIVED,))
+    assert store.destination(case_id) == PLATFORM
+    said = shown(qtbot, store, case_id).detail.text()
+    assert NEXT in said and "simulé" not in said, said
