@@ -1218,7 +1218,7 @@ class CapturePanel(QWidget):
         answer = QMessageBox.question(
             self,
             self.tr("Supprimer l'image"),
-            self.tr("Supprimer définitivement l'image {n} de cette demande ?").format(n=number),
+            self.tr("Supprimer définitivement l'image {n} de ce dossier ?").format(n=number),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )

@@ -175,6 +175,11 @@
         <translation>Photo discarded: nothing was saved.</translation>
     </message>
     <message>
+        <location filename="../../ui/capture_panel.py" line="1221"/>
+        <source>Supprimer définitivement l&apos;image {n} de ce dossier ?</source>
+        <translation>Permanently delete image {n} from this case?</translation>
+    </message>
+    <message>
         <location filename="../../ui/capture_panel.py" line="726"/>
         <source>Analyse de la photo…</source>
         <translation>Checking the photo…</translation>
@@ -261,11 +266,6 @@
         <location filename="../../ui/capture_panel.py" line="1220"/>
         <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
-    </message>
-    <message>
-        <location filename="../../ui/capture_panel.py" line="1221"/>
-        <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
-        <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="1236"/>

@@ -529,6 +529,9 @@ def test_delete_asks_first(
     tile.setFocus()
     qtbot.keyClick(tile, Qt.Key.Key_Delete)
     assert asked and [i.id for i in reopened(store, case.id)] == [first.id, second.id]
+    # Found from outside: « de cette demande » (« from this request »), where every other word of the window
+    # says « dossier » (« case »): a nurse on her first day wondered whether a request was something else.
+    assert asked[0] == fr_spaced("Supprimer définitivement l'image 1 de ce dossier ?")
 
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
     qtbot.keyClick(panel.tile(first.id), Qt.Key.Key_Delete)

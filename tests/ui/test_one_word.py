@@ -46,3 +46,10 @@ def test_the_patients_number_is_a_file_number_everywhere() -> None:
     assert "n° de dossier" in M.CATALOGUE.tr_in("v.identity", "fr")
     assert "file number" in M.CATALOGUE.tr_in("v.identity", "en")
     assert report_text._WORDS["local_id"] == {"fr": "N° de dossier", "en": "File number"}
+
+
+def test_an_image_is_deleted_from_the_case_in_english_too() -> None:
+    """Found from outside: « Permanently delete image 3 from this request? », the one place the window called the
+    case a request: a nurse on her first day wondered whether it was something else than the case."""
+    asked = [english for french, english in translations() if "Supprimer définitivement l'image {n}" in french]
+    assert asked == ["Permanently delete image {n} from this case?"]
