@@ -23,7 +23,17 @@ from app import clock
 from sync import codes as C
 from sync.sandbox.contract import CASE_ID, INS, RPPS
 from sync.sandbox.letter import AnswerLetter, render_letter
-from sync.sandbox.phrases import ANSWERS, EXPERTS, QUESTIONS, SPECIALTY_LABELS, Answer, Expert, business_status
+from sync.sandbox.phrases import (
+    ANSWERS,
+    EXPERTS,
+    QUESTIONS,
+    SPECIALTY_LABELS,
+    Answer,
+    Expert,
+    Photos,
+    business_status,
+    fitting,
+)
 from sync.sandbox.shapes import AnswerShape, AttachmentBytes, asks_question, picture, presented_form
 from sync.sandbox.storage import Store, identifiers_of, parse_instant
 from sync.sandbox.validation import validate_resource
@@ -280,6 +290,22 @@ class SimulatedExpert:
                 return str(coding["code"])
         return "other"
 
+    def _photos(self, task: dict[str, Any]) -> Photos:
+        """The views and eyes of the case's photos (its Media, the reply photos included): the expert asks and
+        answers about those, not about a photo the case does not have."""
+        request = task.get("focus", {}).get("reference")
+        views: set[str] = set()
+        eyes: set[str] = set()
+        for media in self.store.all("Media"):
+            if not any(b.get("reference") == request for b in media.get("basedOn", [])):
+                continue
+            view = (media.get("view") or {}).get("text")
+            if view:
+                views.add(str(view))
+            for coding in (media.get("bodySite") or {}).get("coding", []):
+                eyes.update(eye for eye, (code, _) in C.EYE_CODES.items() if coding.get("code") == code)
+        return Photos(frozenset(views), frozenset(eyes))
+
     def _expert_for(self, task: dict[str, Any]) -> dict[str, Any]:
         expert: Expert = EXPERTS[self._specialty(task)]
         found = self.store.find_by_identifier("Practitioner", RPPS, "8" + expert.rpps)
@@ -317,7 +343,7 @@ class SimulatedExpert:
 
     def _ask(self, task: dict[str, Any], rng: random.Random) -> None:
         expert = self._expert_for(task)
-        question = rng.choice(QUESTIONS[self._specialty(task)])
+        question = rng.choice(fitting(QUESTIONS[self._specialty(task)], self._photos(task))).text
         comm: dict[str, Any] = {
             "resourceType": "Communication",
             "identifier": [{"system": QUESTION_ID, "value": f"{task['id']}-1"}],
@@ -338,7 +364,7 @@ class SimulatedExpert:
     def _answer(self, task: dict[str, Any], rng: random.Random, shape: AnswerShape) -> None:
         expert = self._expert_for(task)
         specialty = self._specialty(task)
-        answer: Answer = rng.choice(ANSWERS[specialty])
+        answer: Answer = rng.choice(fitting(ANSWERS[specialty], self._photos(task)))
         sr = self._service_request(task)
         patient_id = _ref_id(task.get("for"), "Patient")
         patient = self.store.read("Patient", patient_id) if patient_id else None

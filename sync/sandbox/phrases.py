@@ -19,12 +19,55 @@ class Expert:
 
 
 @dataclass(frozen=True)
+class Photos:
+    """What the case's photos are, as its Media say: their views (``far``, ``dermoscopy``, ``disc``…) and the eyes
+    photographed (``right``, ``left``)."""
+
+    views: frozenset[str] = frozenset()
+    eyes: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Question:
+    """One possible question, asked only of a case it fits (found from outside: a retake of « the disc-centred
+    photo » asked of a case that had none; she looked for a photo that did not exist)."""
+
+    text: str
+    #: Asked only of a case with a photo of this view (a retake of it).
+    retakes: str = ""
+    #: Asked only of a case without a photo of this view (one asked for).
+    lacks: str = ""
+    #: Asked only of a case where one eye alone is photographed (the other asked for).
+    one_eye: bool = False
+
+    def fits(self, photos: Photos) -> bool:
+        return (
+            (not self.retakes or self.retakes in photos.views)
+            and (not self.lacks or self.lacks not in photos.views)
+            and (not self.one_eye or len(photos.eyes) == 1)
+        )
+
+
+@dataclass(frozen=True)
 class Answer:
-    """One possible answer: the conclusion, the advice, and how soon to see the patient (days or None)."""
+    """One possible answer: the conclusion, the advice, and how soon to see the patient (days or None); ``eyes``:
+    given only to a case where those eyes are photographed (« sur les deux yeux » of a one-eye case was found from
+    outside)."""
 
     conclusion: str
     follow_up: str
     within_days: int | None
+    eyes: frozenset[str] = frozenset()
+    #: Given only to a case where one eye alone is photographed.
+    one_eye: bool = False
+
+    def fits(self, photos: Photos) -> bool:
+        return self.eyes <= photos.eyes and (not self.one_eye or len(photos.eyes) == 1)
+
+
+def fitting(choices: tuple[Question, ...] | tuple[Answer, ...], photos: Photos) -> list[Any]:
+    """The choices that fit the case's photos (each specialty has some that fit any case)."""
+    return [choice for choice in choices if choice.fits(photos)]
 
 
 EXPERTS: dict[str, Expert] = {
@@ -41,23 +84,25 @@ SPECIALTY_LABELS = {
     "other": "Autre spécialité",
 }
 
-QUESTIONS: dict[str, tuple[str, ...]] = {
+QUESTIONS: dict[str, tuple[Question, ...]] = {
     "dermatology": (
-        "Pouvez-vous envoyer une vue rapprochée avec une règle ?",
-        "Pourriez-vous joindre une photo en dermoscopie de la lésion ?",
-        "La lésion a-t-elle saigné ou changé de couleur récemment ? Merci d'ajouter une vue de près.",
+        Question("Pouvez-vous envoyer une vue rapprochée avec une règle ?"),
+        Question("Pourriez-vous joindre une photo en dermoscopie de la lésion ?", lacks="dermoscopy"),
+        Question("La lésion a-t-elle saigné ou changé de couleur récemment ? Merci d'ajouter une vue de près."),
     ),
     "ophthalmology": (
-        "Le cliché centré sur la papille est flou : pouvez-vous en refaire un ?",
-        "Pouvez-vous envoyer le champ centré sur la macula de l'autre œil ?",
-        "Quelle est la dernière HbA1c du patient ? Merci de joindre un nouveau cliché si possible.",
+        Question("Le cliché centré sur la papille est flou : pouvez-vous en refaire un ?", retakes="disc"),
+        Question("Pouvez-vous envoyer le champ centré sur la macula de l'autre œil ?", one_eye=True),
+        Question("Quelle est la dernière HbA1c du patient ? Merci de joindre un nouveau cliché si possible."),
     ),
     "wound-care": (
-        "Pouvez-vous envoyer une vue rapprochée avec une règle ?",
-        "Pourriez-vous photographier la plaie après détersion, avec un repère de taille ?",
-        "Quel pansement est utilisé actuellement ? Merci d'ajouter une photo des berges.",
+        Question("Pouvez-vous envoyer une vue rapprochée avec une règle ?"),
+        Question("Pourriez-vous photographier la plaie après détersion, avec un repère de taille ?"),
+        Question("Quel pansement est utilisé actuellement ? Merci d'ajouter une photo des berges."),
     ),
-    "other": ("Pouvez-vous préciser l'évolution depuis la première consultation et joindre une nouvelle photo ?",),
+    "other": (
+        Question("Pouvez-vous préciser l'évolution depuis la première consultation et joindre une nouvelle photo ?"),
+    ),
 }
 
 ANSWERS: dict[str, tuple[Answer, ...]] = {
@@ -84,11 +129,19 @@ ANSWERS: dict[str, tuple[Answer, ...]] = {
             "Pas de signe de rétinopathie diabétique sur les deux yeux.",
             "Dépistage à renouveler dans deux ans si l'équilibre glycémique reste stable.",
             None,
+            frozenset({"right", "left"}),
         ),
         Answer(
             "Rétinopathie diabétique non proliférante minime à l'œil droit, pas d'œdème maculaire.",
             "Renforcer l'équilibre glycémique et tensionnel ; nouvelle rétinographie dans un an.",
             365,
+            frozenset({"right"}),
+        ),
+        Answer(
+            "Pas de signe de rétinopathie diabétique sur l'œil photographié.",
+            "Photographier l'autre œil au prochain dépistage si possible ; dépistage à renouveler dans un an.",
+            365,
+            one_eye=True,
         ),
         Answer(
             "Rétinopathie diabétique non proliférante sévère avec suspicion d'œdème maculaire.",
