@@ -14,6 +14,7 @@ from app.store import Store
 from capture.camera import FrameSource
 from ui.camera_bridge import DEMO_ID, CameraBridge, CameraChoice, available_cameras, open_source, plugged_cameras
 from ui.capture_preview import CapturePreview
+from ui.choice_box import WheelOnceClicked
 from ui.tasks import on_own_connection, run_task, run_write
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ class LiveCamera(QWidget):
         self.bridge = CameraBridge(self)
         self.choice = QComboBox()
         self.choice.setAccessibleName(self.tr("Caméra"))
+        # The wheel passing over it changed the camera (and the live picture) unseen: it turns only once clicked.
+        WheelOnceClicked(self.choice)
         label = QLabel(self.tr("Ca&méra :"))  # Alt+C is the field's (« &Champ »)
         label.setBuddy(self.choice)
         self.banner = QLabel(self.tr("Caméra débranchée — rebranchez-la : la reprise est automatique"))

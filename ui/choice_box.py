@@ -7,9 +7,35 @@ needs it (the cold-start benchmark measured the difference).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFocusEvent, QMouseEvent, QPaintEvent, QWheelEvent
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFocusEvent, QPaintEvent
 from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QStylePainter, QWidget
+
+
+class WheelOnceClicked(QObject):
+    """Leaves the wheel to the page around ``widget`` (a drop-down, a number) until she clicks it: passing under the
+    pointer while she scrolls, it changed its value unseen (and it was saved). One the keyboard came to (F6, the
+    next missing item; Tab) took the wheel too (found from outside: F6 to « Type de diabète », then the form
+    scrolled, « Autre » chosen unseen). Its list closed, or the window come back to, it stays as it was; the
+    keyboard (the arrows) still changes it."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # (not WheelFocus: the wheel gave it the keyboard)
+        self.clicked = False
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.FocusIn and isinstance(event, QFocusEvent):
+            if event.reason() not in (Qt.FocusReason.PopupFocusReason, Qt.FocusReason.ActiveWindowFocusReason):
+                self.clicked = event.reason() == Qt.FocusReason.MouseFocusReason
+        elif kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
+            self.clicked = True
+        elif kind == QEvent.Type.Wheel and not (isinstance(watched, QWidget) and watched.hasFocus() and self.clicked):
+            event.ignore()  # to the scroll area around it
+            return True
+        return False
 
 
 class ChoiceBox(QComboBox):
@@ -25,29 +51,9 @@ class ChoiceBox(QComboBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        # The wheel scrolls the page it is on: passing under the pointer while the nurse scrolls the
-        # form, a drop-down changed its clinical answer unseen (and it was saved). It turns the choice
-        # only once clicked: one the keyboard came to (F6, the next missing item; Tab) took the wheel too
-        # (found from outside: F6 to « Type de diabète », then the form scrolled, « Autre » chosen unseen).
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self._clicked = False
+        # The wheel scrolls the page it is on; it turns the choice only once clicked.
+        WheelOnceClicked(self)
         self.currentIndexChanged.connect(self._explain)
-
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        # Its list closed, or the window come back to: as it was. Otherwise clicked only if the mouse brought it.
-        if event.reason() not in (Qt.FocusReason.PopupFocusReason, Qt.FocusReason.ActiveWindowFocusReason):
-            self._clicked = event.reason() == Qt.FocusReason.MouseFocusReason
-        super().focusInEvent(event)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._clicked = True
-        super().mousePressEvent(event)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if self.hasFocus() and self._clicked:
-            super().wheelEvent(event)
-        else:
-            event.ignore()  # to the scroll area around it
 
     def set_short(self, index: int, short: str) -> None:
         self.setItemData(index, short, self.SHORT)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -26,6 +27,7 @@ from app.errors import TeleavisError
 from app.setting_checks import RANGES, inside_folder, whole_path
 from app.settings import is_training
 from app.store import Store
+from ui.choice_box import WheelOnceClicked
 from ui.file_dialogs import existing_folder
 from ui.psc_sign_in import PscSignIn, uses_psc
 from ui.setup_forms import PlatformForm, SiteForm
@@ -197,6 +199,10 @@ class SettingsDialog(QDialog):
         note.setWordWrap(True)
         form.addRow(note)
         self.tabs.addTab(scrolling(language), self.tr("Langue"))
+        # The tabs scroll: the wheel passing over a drop-down or a number changed it unseen (« Langue », the lock's
+        # delay), saved with the rest. Each turns with the wheel only once clicked, as the case's drop-downs do.
+        for box in (*self.findChildren(QComboBox), *self.findChildren(QAbstractSpinBox)):
+            WheelOnceClicked(box)
 
         self.problem = named(QLabel(), "fieldProblem")
         self.problem.setWordWrap(True)

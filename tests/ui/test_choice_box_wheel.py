@@ -82,3 +82,37 @@ def test_a_drop_down_she_clicked_turns_with_the_wheel(qtbot: Any) -> None:
     box.setFocus(Qt.FocusReason.TabFocusReason)
     wheel(box)
     assert box.currentIndex() == 1
+
+
+def test_every_drop_down_and_number_of_the_settings_leaves_the_wheel_to_the_page(qtbot: Any, store: Any) -> None:
+    """Reviewed: the rule held for the case's drop-downs only. The settings' tabs scroll too; the wheel passing over
+    « Langue », « Caméra », « Résolution » or a number (« Verrouiller après ») changed it unseen, saved with
+    Enregistrer. Each turns only once clicked, as the case's do."""
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox
+
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    boxes = dialog.findChildren(QComboBox) + dialog.findChildren(QAbstractSpinBox)
+    assert len(boxes) >= 5
+    for box in boxes:
+        before = box.currentIndex() if isinstance(box, QComboBox) else box.text()
+        box.setFocus(Qt.FocusReason.TabFocusReason)
+        wheel(box)
+        after = box.currentIndex() if isinstance(box, QComboBox) else box.text()
+        assert after == before, f"the wheel changed {box.accessibleName() or type(box).__name__}"
+
+
+def test_the_camera_choice_leaves_the_wheel_to_the_page(qtbot: Any, store: Any) -> None:
+    from ui.capture_camera import LiveCamera
+
+    panel = LiveCamera(store)
+    qtbot.addWidget(panel)
+    panel.choice.addItems(["a", "b", "c"])
+    panel.choice.setCurrentIndex(0)
+    panel.show()
+    wheel(panel.choice)
+    assert panel.choice.currentIndex() == 0
