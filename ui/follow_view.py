@@ -927,17 +927,19 @@ class FollowView(QWidget):
             # saying the simulated expert answers in about a minute; she did not know whether to wait at the screen.
             after = float(self.store.settings.get("sandbox.answer_after_s"))
             minutes = max(1, math.ceil((after + 30) / 60))  # (and the next synchronisation that brings it)
+            # The setting goes up to a week: « environ 10081 min » was no wait to read (found in review).
+            delay = f"{minutes} min" if minutes < 90 else f"{round(minutes / 60)} h"  # (the same in English)
             words.append(
                 (
                     self.tr(
-                        "Formation : l'expert simulé répond (ou pose une question) environ {minutes} min après "
+                        "Formation : l'expert simulé répond (ou pose une question) environ {delay} après "
                         "l'envoi, quelle que soit la date promise."
                     )
                     if due
                     else self.tr(
-                        "Formation : l'expert simulé répond (ou pose une question) environ {minutes} min après l'envoi."
+                        "Formation : l'expert simulé répond (ou pose une question) environ {delay} après l'envoi."
                     )
-                ).format(minutes=minutes)
+                ).format(delay=delay)
             )
         return words
 

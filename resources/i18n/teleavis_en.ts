@@ -1253,7 +1253,7 @@ Queue it for sending?</translation>
 <context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="1351"/>
+        <location filename="../../ui/follow_view.py" line="1353"/>
         <source>Image de l&apos;expert — Teleavis</source>
         <translation>Expert&apos;s image — Teleavis</translation>
     </message>
@@ -1268,13 +1268,13 @@ Queue it for sending?</translation>
         <translation>Opens the camera: each photo taken joins your reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2287"/>
-        <location filename="../../ui/follow_view.py" line="2293"/>
+        <location filename="../../ui/follow_view.py" line="2289"/>
+        <location filename="../../ui/follow_view.py" line="2295"/>
         <source>Photo prise à {time}</source>
         <translation>Photo taken at {time}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2300"/>
+        <location filename="../../ui/follow_view.py" line="2302"/>
         <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
@@ -1310,7 +1310,7 @@ Queue it for sending?</translation>
         <translation>Images attached by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1286"/>
+        <location filename="../../ui/follow_view.py" line="1288"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
@@ -1331,7 +1331,7 @@ Queue it for sending?</translation>
         <translation>The case is “to read” again in the list, for a colleague</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1290"/>
+        <location filename="../../ui/follow_view.py" line="1292"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
@@ -1370,22 +1370,22 @@ Queue it for sending?</translation>
         <translation>Remove all the images</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2012"/>
+        <location filename="../../ui/follow_view.py" line="2014"/>
         <source>L&apos;image « {image} » de votre réponse refusée est retirée : elle dépasse la taille acceptée par la plateforme. Les autres partent avec votre réponse ; pour l&apos;envoyer aussi, exportez-la de nouveau de l&apos;appareil en plus petit, puis joignez-la.</source>
         <translation>The image “{image}” of your refused reply is taken off: it is over the size the platform accepts. The others go with your reply; to send it too, export it again from the device in a smaller size, then attach it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2006"/>
+        <location filename="../../ui/follow_view.py" line="2008"/>
         <source>L&apos;image « {image} » de votre réponse refusée est retirée : elle dépasse la taille acceptée par la plateforme. Les autres partent avec votre réponse ; pour l&apos;envoyer aussi, joignez-la de nouveau : elle partira en copie réduite (l&apos;original reste sur ce poste).</source>
         <translation>The image “{image}” of your refused reply is taken off: it is over the size the platform accepts. The others go with your reply; to send it too, attach it again: it will go as a reduced copy (the original stays on this computer).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2113"/>
+        <location filename="../../ui/follow_view.py" line="2115"/>
         <source>Votre réponse n&apos;est pas partie : elle a été refusée. Ses mots sont revenus ci-dessous, prêts à être renvoyés : corrigez-les si besoin, puis cliquez « Envoyer la réponse ».</source>
         <translation>Your reply has not left: it was refused. Its words are back below, ready to be sent again: correct them if need be, then click “Send the reply”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2106"/>
+        <location filename="../../ui/follow_view.py" line="2108"/>
         <source>Votre réponse n&apos;est pas partie. Raison : {why} Ses mots sont revenus ci-dessous, prêts à être renvoyés : corrigez-les si besoin, puis cliquez « Envoyer la réponse ».</source>
         <translation>Your reply has not left. Reason: {why} Its words are back below, ready to be sent again: correct them if need be, then click “Send the reply”.</translation>
     </message>
@@ -1531,112 +1531,102 @@ Queue it for sending?</translation>
         <translation>The expert is not waiting for a reply: you can write to them here if they ask a question.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="933"/>
-        <source>Formation : l&apos;expert simulé répond (ou pose une question) environ {minutes} min après l&apos;envoi, quelle que soit la date promise.</source>
-        <translation>Training: the simulated expert answers (or asks a question) about {minutes} min after sending, whatever the promised date.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/follow_view.py" line="938"/>
-        <source>Formation : l&apos;expert simulé répond (ou pose une question) environ {minutes} min après l&apos;envoi.</source>
-        <translation>Training: the simulated expert answers (or asks a question) about {minutes} min after sending.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/follow_view.py" line="952"/>
+        <location filename="../../ui/follow_view.py" line="954"/>
         <source>Le dossier n&apos;attend plus de réponse de votre part : la réponse commencée ci-dessus n&apos;est pas partie et ne peut pas partir. Effacez-la, ou gardez-la si l&apos;expert pose une nouvelle question.</source>
         <translation>The case no longer waits for a reply from you: the reply begun above has not left and cannot leave. Erase it, or keep it in case the expert asks a new question.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="980"/>
+        <location filename="../../ui/follow_view.py" line="982"/>
         <source>Envoyé à la plateforme réelle : ce dossier n&apos;est pas suivi pendant le mode formation. La réponse de l&apos;expert et ses questions arriveront quand le mode formation sera arrêté.</source>
         <translation>Sent to the real platform: this case is not followed during training mode. The expert&apos;s answer and questions will come once training mode is turned off.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="985"/>
+        <location filename="../../ui/follow_view.py" line="987"/>
         <source>Envoyé à la plateforme d&apos;essai pendant le mode formation : ce dossier n&apos;est plus suivi, aucune réponse ne viendra.</source>
         <translation>Sent to the test platform in training mode: this case is no longer followed, no answer will come.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1151"/>
+        <location filename="../../ui/follow_view.py" line="1153"/>
         <source>(pas de conclusion écrite : voir les documents joints)</source>
         <translation>(no written conclusion: see the attached documents)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1153"/>
+        <location filename="../../ui/follow_view.py" line="1155"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1157"/>
+        <location filename="../../ui/follow_view.py" line="1159"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1161"/>
+        <location filename="../../ui/follow_view.py" line="1163"/>
         <source>Conseil de suivi : {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1195"/>
+        <location filename="../../ui/follow_view.py" line="1197"/>
         <source>Rien de cette réponse ne peut être lu ici : le dossier reste « à lire ».</source>
         <translation>Nothing of this answer can be read here: the case stays “to read”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1217"/>
+        <location filename="../../ui/follow_view.py" line="1219"/>
         <source>Le document « {title} » joint par l&apos;expert est endommagé : Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
         <translation>The document “{title}” the expert joined is damaged: Teleavis cannot show it. Ask the expert for it, or read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1221"/>
+        <location filename="../../ui/follow_view.py" line="1223"/>
         <source>Le compte rendu joint par l&apos;expert est endommagé : Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
         <translation>The report the expert joined is damaged: Teleavis cannot show it. Ask the expert for it, or read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1235"/>
+        <location filename="../../ui/follow_view.py" line="1237"/>
         <source>Pièce jointe « {title} » ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Attachment “{title}” ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1239"/>
+        <location filename="../../ui/follow_view.py" line="1241"/>
         <source>Pièce jointe sans titre ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Untitled attachment ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1254"/>
+        <location filename="../../ui/follow_view.py" line="1256"/>
         <source>Document {n}</source>
         <translation>Document {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1260"/>
+        <location filename="../../ui/follow_view.py" line="1262"/>
         <source>L&apos;expert a joint {n} documents PDF : choisissez celui à afficher, ouvrir ou imprimer.</source>
         <translation>The expert attached {n} PDF documents: choose the one to show, open or print.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1277"/>
+        <location filename="../../ui/follow_view.py" line="1279"/>
         <source>Ouvrir le document choisi</source>
         <translation>Open the chosen document</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1278"/>
+        <location filename="../../ui/follow_view.py" line="1280"/>
         <source>Imprimer le document choisi…</source>
         <translation>Print the chosen document…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1281"/>
+        <location filename="../../ui/follow_view.py" line="1283"/>
         <source>Le document est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The document is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1287"/>
+        <location filename="../../ui/follow_view.py" line="1289"/>
         <source>Imprimer le compte rendu…</source>
         <translation>Print the report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1308"/>
+        <location filename="../../ui/follow_view.py" line="1310"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1402"/>
+        <location filename="../../ui/follow_view.py" line="1404"/>
         <source>Envoi : {done} sur %n image(s) — {sent} Kio sur {total} Kio</source>
         <translation>
             <numerusform>Sending: {done} of %n image — {sent} KiB of {total} KiB</numerusform>
@@ -1644,120 +1634,130 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1417"/>
+        <location filename="../../ui/follow_view.py" line="1419"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1413"/>
+        <location filename="../../ui/follow_view.py" line="1415"/>
         <source> — pour aller plus vite : « Envoyer la réponse en copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send the reply as reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1442"/>
+        <location filename="../../ui/follow_view.py" line="1444"/>
         <source>Le dossier n&apos;a pas pu être retenu (erreur interne, voir le journal).</source>
         <translation>The case could not be held back (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1466"/>
-        <location filename="../../ui/follow_view.py" line="1490"/>
+        <location filename="../../ui/follow_view.py" line="1468"/>
+        <location filename="../../ui/follow_view.py" line="1492"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1513"/>
+        <location filename="../../ui/follow_view.py" line="1515"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1526"/>
+        <location filename="../../ui/follow_view.py" line="1528"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le document reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The document can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1528"/>
+        <location filename="../../ui/follow_view.py" line="1530"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le compte rendu reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The report can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1541"/>
+        <location filename="../../ui/follow_view.py" line="1543"/>
         <source>Aucune imprimante n&apos;est installée sur cet ordinateur : le document ne peut pas être imprimé d&apos;ici. Vous pouvez l&apos;enregistrer en PDF, avec le dossier, pour l&apos;imprimer depuis un autre poste.</source>
         <translation>No printer is installed on this computer: the document cannot be printed from here. You can save it as a PDF, with the case, to print it from another computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1600"/>
+        <location filename="../../ui/follow_view.py" line="1602"/>
         <source>Le document n&apos;a pas pu être imprimé : le dossier privé de cet ordinateur n&apos;accepte pas l&apos;écriture. Rien n&apos;a été envoyé à l&apos;imprimante.</source>
         <translation>The document could not be printed: this computer&apos;s private folder does not accept writing. Nothing was sent to the printer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1545"/>
+        <location filename="../../ui/follow_view.py" line="1547"/>
         <source>Enregistrer le PDF…</source>
         <translation>Save the PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1546"/>
+        <location filename="../../ui/follow_view.py" line="935"/>
+        <source>Formation : l&apos;expert simulé répond (ou pose une question) environ {delay} après l&apos;envoi, quelle que soit la date promise.</source>
+        <translation>Training: the simulated expert answers (or asks a question) about {delay} after sending, whatever the promised date.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="940"/>
+        <source>Formation : l&apos;expert simulé répond (ou pose une question) environ {delay} après l&apos;envoi.</source>
+        <translation>Training: the simulated expert answers (or asks a question) about {delay} after sending.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="1548"/>
         <source>Fermer</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1642"/>
+        <location filename="../../ui/follow_view.py" line="1644"/>
         <source>Question : {text}</source>
         <translation>Question: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1643"/>
+        <location filename="../../ui/follow_view.py" line="1645"/>
         <source>Résumé clinique : {text}</source>
         <translation>Clinical summary: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1961"/>
-        <location filename="../../ui/follow_view.py" line="1985"/>
+        <location filename="../../ui/follow_view.py" line="1963"/>
+        <location filename="../../ui/follow_view.py" line="1987"/>
         <source>bonne qualité</source>
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2228"/>
-        <location filename="../../ui/follow_view.py" line="2240"/>
+        <location filename="../../ui/follow_view.py" line="2230"/>
+        <location filename="../../ui/follow_view.py" line="2242"/>
         <source>« {name} » est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2253"/>
+        <location filename="../../ui/follow_view.py" line="2255"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2254"/>
+        <location filename="../../ui/follow_view.py" line="2256"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2617"/>
+        <location filename="../../ui/follow_view.py" line="2619"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2619"/>
+        <location filename="../../ui/follow_view.py" line="2621"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
         <translation>in another patient&apos;s case ({case})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2623"/>
+        <location filename="../../ui/follow_view.py" line="2625"/>
         <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2601"/>
+        <location filename="../../ui/follow_view.py" line="2603"/>
         <source>Une photo jointe est encore en préparation : rien n&apos;est parti. Attendez qu&apos;elle apparaisse sous le texte, puis envoyez la réponse.</source>
         <translation>An attached photo is still being prepared: nothing was sent. Wait until it appears below the text, then send the reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2644"/>
+        <location filename="../../ui/follow_view.py" line="2646"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1948"/>
+        <location filename="../../ui/follow_view.py" line="1950"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1773,7 +1773,7 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2517"/>
+        <location filename="../../ui/follow_view.py" line="2519"/>
         <source>non légendée</source>
         <translation>not labelled</translation>
     </message>
@@ -1783,22 +1783,22 @@ Queue it for sending?</translation>
         <translation>Removes all the attached images; the reply&apos;s text is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1650"/>
+        <location filename="../../ui/follow_view.py" line="1652"/>
         <source>Images ({n}) : {where}</source>
         <translation>Images ({n}): {where}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1996"/>
+        <location filename="../../ui/follow_view.py" line="1998"/>
         <source>image de la réponse refusée : elle part avec celle-ci</source>
         <translation>image of the refused reply: it goes with this one</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1972"/>
+        <location filename="../../ui/follow_view.py" line="1974"/>
         <source>La photo de votre réponse refusée est de nouveau jointe : elle part avec celle-ci, sauf si vous la retirez.</source>
         <translation>The photo of your refused reply is attached again: it goes with this one, unless you take it off.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1977"/>
+        <location filename="../../ui/follow_view.py" line="1979"/>
         <source>Les photos de votre réponse refusée sont de nouveau jointes : elles partent avec celle-ci, sauf si vous les retirez.</source>
         <translation>The photos of your refused reply are attached again: they go with this one, unless you take them off.</translation>
     </message>
@@ -1808,32 +1808,32 @@ Queue it for sending?</translation>
         <translation>Try again to keep the photos</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1726"/>
+        <location filename="../../ui/follow_view.py" line="1728"/>
         <source>erreur inattendue ({kind})</source>
         <translation>unexpected error ({kind})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1731"/>
+        <location filename="../../ui/follow_view.py" line="1733"/>
         <source>Les photos jointes à la réponse n&apos;ont pas été gardées sur ce poste : {why} Elles restent jointes dans cette fenêtre, mais seraient perdues si Teleavis se fermait.</source>
         <translation>The photos attached to the reply were not kept on this workstation: {why} They stay attached in this window, but would be lost if Teleavis closed.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1739"/>
+        <location filename="../../ui/follow_view.py" line="1741"/>
         <source>Laissez Teleavis ouvert : une fois le problème réglé, cliquez « Réessayer de garder les photos », ou envoyez la réponse.</source>
         <translation>Leave Teleavis open: once the problem is solved, click “Try again to keep the photos”, or send the reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1758"/>
+        <location filename="../../ui/follow_view.py" line="1760"/>
         <source>Les photos jointes sont maintenant gardées sur ce poste.</source>
         <translation>The attached photos are now kept on this workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2219"/>
+        <location filename="../../ui/follow_view.py" line="2221"/>
         <source>« {name} » n&apos;est pas jointe : {reason}</source>
         <translation>“{name}” is not attached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2596"/>
+        <location filename="../../ui/follow_view.py" line="2598"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
@@ -2110,34 +2110,34 @@ Queue it for sending?</translation>
 <context>
     <name>LiveCamera</name>
     <message>
-        <location filename="../../ui/capture_camera.py" line="37"/>
+        <location filename="../../ui/capture_camera.py" line="38"/>
         <source>Caméra</source>
         <extracomment>While no camera is found (outside training), the system is asked again this often: the camera plugged back in starts by itself, as the unplugged banner promises.</extracomment>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="38"/>
+        <location filename="../../ui/capture_camera.py" line="41"/>
         <source>Ca&amp;méra :</source>
         <translation>Ca&amp;mera:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="40"/>
+        <location filename="../../ui/capture_camera.py" line="43"/>
         <source>Caméra débranchée — rebranchez-la : la reprise est automatique</source>
         <translation>Camera unplugged — plug it back in: it resumes by itself</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="182"/>
+        <location filename="../../ui/capture_camera.py" line="185"/>
         <source>Aucune caméra trouvée. Branchez la caméra sur l&apos;ordinateur : elle démarre dès qu&apos;elle est reconnue. Sans caméra, importez les images avec « Importer un fichier… » ou « Dossier de l&apos;appareil… ».</source>
         <extracomment>The eye the case asks for next: what the demo retinograph draws (``set_eye``).</extracomment>
         <translation>No camera found. Plug the camera into the computer: it starts as soon as it is recognised. Without a camera, import the images with “Import a file…” or “Device folder…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="190"/>
+        <location filename="../../ui/capture_camera.py" line="193"/>
         <source>Démarrage de la caméra…</source>
         <translation>Starting the camera…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="196"/>
+        <location filename="../../ui/capture_camera.py" line="199"/>
         <source>Caméra arrêtée.</source>
         <translation>Camera stopped.</translation>
     </message>
@@ -3239,199 +3239,199 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="222"/>
+        <location filename="../../ui/settings_dialog.py" line="228"/>
         <source>Ce dossier est dans celui des données de Teleavis ({data}) : une restauration remplace tout ce dossier et effacerait les sauvegardes gardées là (et un disque en panne les emporterait avec les données). Choisissez une clé USB, un disque externe ou un autre dossier.</source>
         <translation>This folder is inside Teleavis&apos;s data folder ({data}): a restore replaces that whole folder and would erase the backups kept there (and a failed disk would take them with the data). Choose a USB stick, an external disk or another folder.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="357"/>
+        <location filename="../../ui/settings_dialog.py" line="363"/>
         <source>Rien n&apos;a été enregistré.</source>
         <translation>Nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="44"/>
+        <location filename="../../ui/settings_dialog.py" line="46"/>
         <source>Choisir…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="61"/>
+        <location filename="../../ui/settings_dialog.py" line="63"/>
         <source>Réglages de Teleavis</source>
         <translation>Teleavis settings</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="65"/>
+        <location filename="../../ui/settings_dialog.py" line="67"/>
         <source>Réglages</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="74"/>
+        <location filename="../../ui/settings_dialog.py" line="76"/>
         <source>Pour changer le praticien ou la structure</source>
         <translation>To change the practitioner or the organisation</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="81"/>
+        <location filename="../../ui/settings_dialog.py" line="83"/>
         <source>Site</source>
         <translation>Site</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="83"/>
+        <location filename="../../ui/settings_dialog.py" line="85"/>
         <source>Plateforme</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="113"/>
+        <location filename="../../ui/settings_dialog.py" line="115"/>
         <source>Automatique (caméra branchée)</source>
         <translation>Automatic (plugged-in camera)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="110"/>
+        <location filename="../../ui/settings_dialog.py" line="112"/>
         <source>Automatique (caméra branchée, sinon démonstration)</source>
         <translation>Automatic (plugged-in camera, else demo)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="111"/>
+        <location filename="../../ui/settings_dialog.py" line="113"/>
         <source>Caméra de démonstration</source>
         <translation>Demo camera</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="115"/>
+        <location filename="../../ui/settings_dialog.py" line="117"/>
         <source>Caméra USB n° {n}</source>
         <translation>USB camera no. {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="124"/>
+        <location filename="../../ui/settings_dialog.py" line="126"/>
         <source>Caméra :</source>
         <translation>Camera:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="127"/>
+        <location filename="../../ui/settings_dialog.py" line="129"/>
         <source>La meilleure disponible</source>
         <translation>The best available</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="134"/>
+        <location filename="../../ui/settings_dialog.py" line="136"/>
         <source>Résolution :</source>
         <translation>Resolution:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="136"/>
+        <location filename="../../ui/settings_dialog.py" line="138"/>
         <source>Dossier où le rétinographe dépose ses images</source>
         <translation>Folder where the retinograph drops its images</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="138"/>
+        <location filename="../../ui/settings_dialog.py" line="140"/>
         <source>Dossier surveillé :</source>
         <translation>Watched folder:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="138"/>
+        <location filename="../../ui/settings_dialog.py" line="140"/>
         <source>Choisir le dossier surveillé</source>
         <translation>Choose the watched folder</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="176"/>
+        <location filename="../../ui/settings_dialog.py" line="178"/>
         <source>Choisir le dossier des sauvegardes</source>
         <translation>Choose the backups folder</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="140"/>
+        <location filename="../../ui/settings_dialog.py" line="142"/>
         <source>Prise de vue</source>
         <translation>Capture</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="146"/>
+        <location filename="../../ui/settings_dialog.py" line="148"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="147"/>
+        <location filename="../../ui/settings_dialog.py" line="149"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="151"/>
+        <location filename="../../ui/settings_dialog.py" line="153"/>
         <source>Verrouiller après :</source>
         <translation>Lock after:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="156"/>
+        <location filename="../../ui/settings_dialog.py" line="158"/>
         <source>Laisser vide pour garder le code actuel</source>
         <translation>Leave empty to keep the current code</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="163"/>
+        <location filename="../../ui/settings_dialog.py" line="165"/>
         <source>Pour changer le code ou allonger le délai</source>
         <translation>To change the code or lengthen the delay</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="80"/>
-        <location filename="../../ui/settings_dialog.py" line="97"/>
-        <location filename="../../ui/settings_dialog.py" line="165"/>
+        <location filename="../../ui/settings_dialog.py" line="82"/>
+        <location filename="../../ui/settings_dialog.py" line="99"/>
+        <location filename="../../ui/settings_dialog.py" line="167"/>
         <source>Code actuel ou phrase secrète :</source>
         <translation>Current code or passphrase:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="92"/>
+        <location filename="../../ui/settings_dialog.py" line="94"/>
         <source>Pour changer le mode, l&apos;adresse, le compte, le proxy ou les certificats</source>
         <translation>To change the mode, the address, the account, the proxy or the certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="158"/>
+        <location filename="../../ui/settings_dialog.py" line="160"/>
         <source>Aucun code pour l&apos;instant : tapez-en un ({n} caractères au moins)</source>
         <translation>No code yet: type one (at least {n} characters)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="160"/>
+        <location filename="../../ui/settings_dialog.py" line="162"/>
         <source>Code de déverrouillage :</source>
         <translation>Unlock code:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="178"/>
+        <location filename="../../ui/settings_dialog.py" line="180"/>
         <source>Dossier de sauvegarde :</source>
         <translation>Backup folder:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="183"/>
+        <location filename="../../ui/settings_dialog.py" line="185"/>
         <source> h</source>
         <translation> h</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="185"/>
+        <location filename="../../ui/settings_dialog.py" line="187"/>
         <source>Sauvegarder toutes les :</source>
         <translation>Back up every:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="186"/>
+        <location filename="../../ui/settings_dialog.py" line="188"/>
         <source>Sécurité</source>
         <translation>Security</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="191"/>
+        <location filename="../../ui/settings_dialog.py" line="193"/>
         <source>Celle du système</source>
         <translation>The system&apos;s</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="195"/>
+        <location filename="../../ui/settings_dialog.py" line="197"/>
         <source>Langue :</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="196"/>
+        <location filename="../../ui/settings_dialog.py" line="198"/>
         <source>La nouvelle langue s&apos;applique au prochain démarrage de Teleavis.</source>
         <translation>The new language applies the next time Teleavis starts.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="199"/>
+        <location filename="../../ui/settings_dialog.py" line="201"/>
         <source>Langue</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="205"/>
+        <location filename="../../ui/settings_dialog.py" line="211"/>
         <source>Enregistrer</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="206"/>
+        <location filename="../../ui/settings_dialog.py" line="212"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>

@@ -54,7 +54,7 @@
 <context>
     <name>FollowView</name>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1402"/>
+        <location filename="../../ui/follow_view.py" line="1404"/>
         <source>Envoi : {done} sur %n image(s) — {sent} Kio sur {total} Kio</source>
         <translation>
             <numerusform>Envoi : {done} sur %n image — {sent} Kio sur {total} Kio</numerusform>
@@ -62,7 +62,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1948"/>
+        <location filename="../../ui/follow_view.py" line="1950"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image jointe</numerusform>

@@ -168,3 +168,23 @@ def test_a_case_for_the_real_platform_does_not_speak_of_a_simulated_expert(qtbot
     assert store.destination(case_id) == PLATFORM
     said = shown(qtbot, store, case_id).detail.text()
     assert NEXT in said and "simulé" not in said, said
+
+
+def test_a_long_wait_of_the_simulated_expert_is_said_in_hours(qtbot: Any, qapp: Any, store: Store) -> None:
+    """Reviewed: the setting goes up to a week; « environ 10081 min » is no wait a nurse reads. Past an hour and a
+    half, in hours."""
+    from ui.application import install_language
+
+    store.settings.set("sandbox.answer_after_s", 7 * 24 * 3600.0)
+    case_id = sent_case(store, then=(CaseState.RECEIVED,))
+    said = shown(qtbot, store, case_id).detail.text()
+    assert "environ 168 h après l'envoi" in said and " min " not in said, said
+    store.settings.set("sandbox.answer_after_s", 3600.0)
+    assert "environ 61 min après" in shown(qtbot, store, case_id).detail.text()
+    store.settings.set("sandbox.answer_after_s", 2 * 3600.0)
+    install_language(qapp, "en")
+    try:
+        said = shown(qtbot, store, case_id).detail.text()
+    finally:
+        install_language(qapp, "fr")
+    assert "about 2 h after sending" in said, said
