@@ -269,6 +269,8 @@ M.add(
             "en": "The platform gives another case's report as this case's answer: it is not taken in here, so "
             "that two patients are never mixed. Call the platform to have it corrected.",
         },
+        # Before the words of the expert's coded diagnosis (conclusionCode), after their own written conclusion.
+        "answer.coded": {"fr": "Diagnostic codé\u00a0:", "en": "Coded diagnosis:"},
         "follow.platform_waits": {
             "fr": "La plateforme demande d'attendre chaque fois que Teleavis lit ce dossier (trop de demandes, ou "
             "service indisponible) : les autres dossiers sont suivis, celui-ci sera relu à chaque synchronisation. "
@@ -834,12 +836,20 @@ def _amendment(answer: Answer) -> AnswerNews:
     return AnswerNews.WITHDRAWN if answer.report_status in WITHDRAWN else AnswerNews.AMENDED
 
 
-def _another_answer(known: Answer, new: Answer) -> bool:
-    """Whether ``new`` is not the answer already kept (another report, another version, other words)."""
-    return (known.report_id, known.report_version, known.conclusion) != (
-        new.report_id,
-        new.report_version,
-        new.conclusion,
+def _another_answer(known: Answer, new: Answer, reports: Sequence[dict[str, Any]] = ()) -> bool:
+    """Whether ``new``, read from ``reports``, is not the answer already kept (another report, another version,
+    other words). Words Teleavis wrote otherwise then (``_former_conclusions``: before the codes beside a text
+    were read, before their label) are the same words when the report's shown elements are unchanged (or no
+    digest of them was kept): found left open, such an answer given again after a question, from the same
+    report, was announced « réponse modifiée », the expert having changed nothing."""
+    if (known.report_id, known.report_version) != (new.report_id, new.report_version):
+        return True
+    if known.conclusion == new.conclusion:
+        return False
+    return not (
+        reports
+        and all(known.report_digests.get(str(r.get("id", "")), shown_digest(r)) == shown_digest(r) for r in reports)
+        and known.conclusion in _former_conclusions(reports)
     )
 
 
@@ -940,6 +950,8 @@ class _Room:
     pdfs: int = 0
     size: int = 0
     beyond: int = 0
+    #: The attached images it tried and could not keep (said missing): they take no place, up to a number.
+    failed: int = 0
     #: The Media already read for this answer, by their id on the platform: one named twice is one file.
     media: set[str] = field(default_factory=set)
 
@@ -1028,36 +1040,77 @@ def shown_digest(report: dict[str, Any]) -> str:
     return _json_digest(shown)
 
 
-def _shown_words(report: dict[str, Any]) -> tuple[str, str, str, str]:
-    """(status, conclusion, issued, expert) of ``report`` as an answer keeps them (``_read_content``)."""
+#: Code systems named in words after a code given alone (no display, no text): any other by its address.
+_SYSTEM_NAMES = {
+    "http://snomed.info/sct": "SNOMED CT",
+    "http://hl7.org/fhir/sid/icd-10": "ICD-10",
+    "http://hl7.org/fhir/sid/icd-10-cm": "ICD-10-CM",
+    "http://loinc.org": "LOINC",
+}
+#: The ways an answer's conclusion has been written (``_conclusion_of``): now, in each language, before the label,
+#: before the codes were read beside a text.
+_LABELLED = ("fr", "en")
+_PLAIN, _BEFORE_CODES = "plain", "before-codes"
+
+
+def _code_words(concept: Any) -> str:
+    """A coded conclusion's words: its text or display, else its code as given, with its system (found left open:
+    a code without words gave none, and a change of it, the expert's diagnosis, was never shown nor said)."""
+    words = _text(concept).strip()
+    if words or not isinstance(concept, dict):
+        return words
+    for coding in _list(concept.get("coding")):
+        code = coding.get("code") if isinstance(coding, dict) else None
+        if isinstance(code, str) and code.strip():
+            system = coding.get("system")
+            named = _SYSTEM_NAMES.get(system, system) if isinstance(system, str) and system.strip() else ""
+            return f"{code.strip()} ({named})" if named else code.strip()
+    return ""
+
+
+def _conclusion_of(report: dict[str, Any], way: str = "") -> str:
+    """The conclusion an answer keeps of ``report``: its text, then the words of its codes the text does not hold,
+    labelled « Diagnostic codé » (in the user's language, or ``way``'s) so that the expert's own words and the code
+    are told apart; the codes' words alone without a text. ``_PLAIN``, ``_BEFORE_CODES``: as kept before the label,
+    before the codes beside a text were read (what older answers hold, ``Follower._kept_quietly``)."""
     conclusion = report["conclusion"] if isinstance(report.get("conclusion"), str) else ""
     # The coded conclusion (conclusionCode) is the expert's diagnosis as much as the text: coded only, its words
     # are the conclusion, never « no written conclusion »; beside a text, its words the text does not already
     # hold follow it. Found left open: read only without a text, a code changed under the same text (« naevus
     # bénin » to « mélanome malin ») was never shown, its amendment kept quietly.
-    codes = [words for words in (_text(code).strip() for code in _list(report.get("conclusionCode"))) if words]
+    words_of = _code_words if way not in (_PLAIN, _BEFORE_CODES) else _text
+    codes = [words for words in (words_of(code).strip() for code in _list(report.get("conclusionCode"))) if words]
+    if way == _BEFORE_CODES:
+        return conclusion if conclusion.strip() else "; ".join(codes)
     more = [words for words in dict.fromkeys(codes) if words.casefold() not in conclusion.casefold()]
     if not conclusion.strip():
-        conclusion = "; ".join(more)
-    elif more:
-        conclusion = f"{conclusion.rstrip()}\n\n{'; '.join(more)}"
+        return "; ".join(more)
+    if more:
+        label = "" if way == _PLAIN else f"{M.CATALOGUE.tr_in('answer.coded', way) if way else M.tr('answer.coded')} "
+        return f"{conclusion.rstrip()}\n\n{label}{'; '.join(more)}"
+    return conclusion
+
+
+def _shown_words(report: dict[str, Any]) -> tuple[str, str, str, str]:
+    """(status, conclusion, issued, expert) of ``report`` as an answer keeps them (``_read_content``)."""
     issued = report["issued"] if isinstance(report.get("issued"), str) else ""
     expert = ", ".join(filter(None, (_performer(report, p) for p in _list(report.get("performer")))))
-    return _status(report), conclusion, issued, expert
+    return _status(report), _conclusion_of(report), issued, expert
 
 
-def _conclusion_before_codes(reports: Sequence[dict[str, Any]]) -> str:
-    """The conclusion an answer read from ``reports`` held before the codes were read beside a text (the codes'
-    words only with no text), joined as ``Follower._read_reports`` joins them: what an answer kept then says."""
-    said = ""
-    for n, report in enumerate(reports):
-        words = report["conclusion"] if isinstance(report.get("conclusion"), str) else ""
-        if not words.strip():
-            words = "; ".join(filter(None, (_text(code) for code in _list(report.get("conclusionCode")))))
-        if n == 0:
-            said = words
-        elif words.strip():
-            said = "\n\n".join(filter(None, (said.strip(), words.strip())))
+def _former_conclusions(reports: Sequence[dict[str, Any]]) -> set[str]:
+    """The conclusions an answer read from ``reports`` may hold, written as Teleavis wrote them (``_conclusion_of``):
+    joined as ``Follower._read_reports`` joins them, a report with a modifier extension adding none."""
+    said: set[str] = set()
+    for way in (*_LABELLED, _PLAIN, _BEFORE_CODES):
+        joined = ""
+        for n, report in enumerate(r for r in reports if not _modified(r)):
+            words = _conclusion_of(report, way)
+            if n == 0:
+                joined = words
+            elif words.strip():
+                joined = "\n\n".join(filter(None, (joined.strip(), words.strip())))
+        said.add(joined)
     return said
 
 
@@ -1800,8 +1853,9 @@ class Follower:
         if status == "completed":
             if self.store.state(case_id) != CaseState.ANSWERED:
                 known = self.store.answer(case_id)
-                answer = self.fetch_answer(task, budget_s, case_id=case_id)
-                if answer is not None and known is not None and _another_answer(known, answer):
+                read: list[dict[str, Any]] = []
+                answer = self.fetch_answer(task, budget_s, case_id=case_id, read=read)
+                if answer is not None and known is not None and _another_answer(known, answer, read):
                     # Answered, then a question (or the case taken back), then answered again: this
                     # answer replaces one already read, and says so like an amended one.
                     answer.amended, news = True, _amendment(answer)
@@ -2181,6 +2235,7 @@ class Follower:
         standing: list[tuple[str, dict[str, Any]]] = []
         withdrawn: tuple[str, dict[str, Any]] | None = None
         unread: tuple[str, str] | None = None
+        set_aside: list[dict[str, Any]] = []  # read, with a modifier extension: said, never used (``_read_reports``)
         for reference in references:
             try:
                 report = _contained(task, reference) or self._read_report(reference, budget_s, first=first)
@@ -2194,6 +2249,7 @@ class Follower:
                 # (it may say "not for clinical use", "refers to another request"...).
                 log.warning("a report with a modifier extension left unread (Task/%s)", task.get("id"))
                 unread = unread or (reference, MODIFIED)
+                set_aside.append(report)
                 continue
             if not _same_subject(report, task):
                 # Another patient's report among this Task's outputs: never this patient's answer.
@@ -2204,12 +2260,15 @@ class Follower:
                 standing.append((reference, report))
             else:
                 withdrawn = (reference, report)
+        # One with a modifier extension among reports that read comes after them (never the first, which gives the
+        # answer its status and expert): said « see it on the platform », and followed, read once its modifier
+        # goes. Found left open: dropped with a log line, the requester never knew that part of the answer existed.
         if standing:
             signed = [(ref, report) for ref, report in standing if _status(report) in SIGNED]
             chosen = signed or standing
-            return chosen[0][0], [report for _, report in chosen], ""
+            return chosen[0][0], [report for _, report in chosen] + set_aside, ""
         if withdrawn is not None:
-            return withdrawn[0], [withdrawn[1]], ""
+            return withdrawn[0], [withdrawn[1], *set_aside], ""
         assert unread is not None
         return unread[0], [], unread[1]
 
@@ -2255,11 +2314,21 @@ class Follower:
         """``address`` was read: its failures, if any were counted, are forgotten."""
         forget_in_record(self.store, self._mark(_READ_FAILURES), address)
 
-    def fetch_answer(self, task: dict[str, Any], budget_s: float | None, *, case_id: str = "") -> Answer:
+    def fetch_answer(
+        self,
+        task: dict[str, Any],
+        budget_s: float | None,
+        *,
+        case_id: str = "",
+        read: list[dict[str, Any]] | None = None,
+    ) -> Answer:
         """The answer of a completed Task: its DiagnosticReport, every attachment that can be read stored
-        encrypted, and what could not be read noted in ``Answer.missing``."""
+        encrypted, and what could not be read noted in ``Answer.missing``; ``read`` given the reports it was
+        read from."""
         answer = Answer()
         reference, reports, why = self._current_reports(task, answer, budget_s, first=True, case_id=case_id)
+        if read is not None:
+            read.extend(reports)
         if not reports:
             answer.missing.append(missing_item(REPORT, why))
             if reference is not None and why in _MAY_STILL_COME:
@@ -2281,6 +2350,10 @@ class Follower:
         self._read_content(reports[0], answer, budget_s, room)
         for report in reports[1:]:
             more = Answer()
+            if _modified(report):  # (``_current_reports``: said, its words and files never used)
+                answer.report_digests = {**answer.report_digests, str(report.get("id", "")): shown_digest(report)}
+                answer.missing.append(missing_item(REPORT, MODIFIED))
+                continue
             self._read_content(report, more, budget_s, room)
             if more.conclusion.strip():
                 answer.conclusion = "\n\n".join(filter(None, (answer.conclusion.strip(), more.conclusion.strip())))
@@ -2302,10 +2375,18 @@ class Follower:
         held: TransientFault | None = None
         own = room is None  # (a report read by itself: its own room, said at its end)
         room = room or _Room()
+        listed: set[str] = set()  # what tells the files of ``presentedForm`` taken so far (``_form_keys``)
         for form in _list(report.get("presentedForm")):
             if not isinstance(form, dict):
                 answer.missing.append(missing_item(REPORT, UNREADABLE))
                 continue
+            keys = self._form_keys(form)
+            if keys & listed:
+                # The same file listed again (its title, and its address, relative or absolute, its inline data or its
+                # hash): found left open, one PDF listed twice was fetched twice and kept twice, two reports to read.
+                # (Files of other titles are the expert's several files, whatever their bytes.)
+                continue
+            listed |= keys
             kind = str(form.get("contentType") or PDF).split(";")[0].strip().lower()
             title = str(form.get("title") or "")
             held = (
@@ -2318,19 +2399,27 @@ class Follower:
         # Only as many as the answer may still keep are read, each once (found left open: a report naming 300
         # images had every Media read before the limit refused them, one named twice read twice); the others
         # are counted past the limits, never asked for.
+        # A file that could not be read (said missing, asked again when it may still come) takes no place: found
+        # left open, one image whose download failed still took one, and a later image that read well was said
+        # past the limits. At most ``MAX_ANSWER_FILES`` such failures an answer: a report naming hundreds of
+        # images the platform fails on is not asked hundreds of times at each poll (the rest said past the limits).
         entries = self._distinct_media(report, room)
-        room.beyond += max(0, len(entries) - room.left())
-        for entry in entries[: room.left()]:
+        for index, entry in enumerate(entries):
+            if not room.left() or room.failed >= MAX_ANSWER_FILES:
+                room.beyond += len(entries) - index
+                break
             comment = entry.get("comment") if isinstance(entry, dict) else None
             try:
                 media, holder = self._report_media(report, entry, budget_s)
             except _Missing as missing:
                 answer.missing.append(missing_item(comment if isinstance(comment, str) else "", missing.reason))
+                room.failed += 1
                 continue
             except TransientFault as fault:
                 if _asks_to_wait(fault):
                     raise
                 held = fault
+                room.failed += 1
                 continue
             content = media.get("content")
             title = comment if isinstance(comment, str) and comment.strip() else ""
@@ -2338,9 +2427,13 @@ class Follower:
                 title = content["title"]
             if not isinstance(content, dict):
                 answer.missing.append(missing_item(title, NO_CONTENT))
+                room.failed += 1
                 continue
             kind = str(content.get("contentType") or "").split(";")[0].strip().lower()
-            held = self._take_file(content, holder, kind, title, title, answer, room, budget_s) or held
+            missed = len(answer.missing)
+            failed = self._take_file(content, holder, kind, title, title, answer, room, budget_s)
+            room.failed += failed is not None or len(answer.missing) > missed
+            held = failed or held
         if held is not None:
             raise held  # the whole answer is read again at the next poll
         if own:
@@ -2383,6 +2476,23 @@ class Follower:
         if kind == PDF:
             answer.pdf_blobs.append(blob)
         return None
+
+    def _form_keys(self, form: dict[str, Any]) -> set[str]:
+        """What tells the file an attachment names, under its title: its address on the platform (relative or
+        absolute, the same), its inline data, its declared hash (SHA-1: the same bytes wherever they are)."""
+        keys: set[str] = set()
+        title = str(form.get("title") or "").strip()
+        url = form.get("url")
+        if isinstance(url, str) and url.strip():
+            address = url.strip()
+            keys.add("url:" + (address if address.startswith("#") else self.client.platform_url(address) or address))
+        data = form.get("data")
+        if isinstance(data, str) and data.strip():
+            keys.add("data:" + "".join(data.split()))
+        digest = form.get("hash")
+        if isinstance(digest, str) and digest.strip():
+            keys.add("hash:" + digest.strip())
+        return {f"{title}\n{key}" for key in keys}
 
     def _distinct_media(self, report: dict[str, Any], room: _Room) -> list[Any]:
         """``report``'s ``media`` entries, a Media named twice (in it, or in another report of the answer
@@ -2591,8 +2701,9 @@ class Follower:
         the report's writing), the answer kept takes its version and digests, still read, nothing
         announced, and ``fresh``'s copies of the same files go: True. Else False (an amendment).
 
-        ``known`` kept before a report's codes were read beside its text (``_shown_words``) says what it said
-        then when its text is the one ``reports`` give read so, their shown elements unchanged since (or no
+        ``known`` kept before a report's codes were read beside its text, or before their words were labelled
+        « Diagnostic codé » (or labelled in the other language) says what it said then when its conclusion is the
+        one ``reports`` give written so (``_former_conclusions``), their shown elements unchanged since (or no
         digest of them kept): it takes ``fresh``'s conclusion quietly, the codes' words shown from then on.
         Found in review: every such answer read again was announced « réponse modifiée » once, the expert having
         changed nothing."""
@@ -2605,7 +2716,7 @@ class Follower:
                 and all(
                     known.report_digests.get(str(r.get("id", "")), shown_digest(r)) == shown_digest(r) for r in reports
                 )
-                and known.conclusion == _conclusion_before_codes(reports)
+                and known.conclusion in _former_conclusions(reports)
                 and self._content_digest(known) == self._content_digest(replace(fresh, conclusion=known.conclusion))
             ):
                 return False
@@ -2825,7 +2936,7 @@ class Follower:
                     if whole is not None and _now_said_modified(known, whole):
                         self._keep_again(case_id, replace(whole, amended=True), _amendment(whole))
                         completed.append(case_id)
-                    elif whole is not None and len(whole.missing) < len(known.missing):
+                    elif whole is not None and _more_came(known, whole):
                         whole.amended = known.amended
                         self._keep_again(case_id, whole, AnswerNews.COMPLETED)
                         completed.append(case_id)
@@ -2864,7 +2975,7 @@ class Follower:
                 self._keep_again(case_id, replace(fresh, amended=True), _amendment(fresh))
                 completed.append(case_id)
                 continue
-            if fresh is None or len(fresh.missing) >= len(known.missing):
+            if fresh is None or not _more_came(known, fresh):
                 continue
             self._keep_again(case_id, fresh, AnswerNews.COMPLETED)
             log.info(
@@ -2987,6 +3098,14 @@ def _read_from(known: Answer | None, reference: str) -> bool:
     if _several(known):
         return any(part.split("@", 1)[0] == report_id for part in known.report_version.split(" + "))
     return known.report_id == report_id
+
+
+def _more_came(known: Answer, fresh: Answer) -> bool:
+    """Whether ``fresh``, read again, holds a part ``known`` lacked: fewer parts missing, or fewer still to come.
+    Found left open: a file that came once the answer was full took the place of its last file, now said past the
+    limits; as many parts missing as before, it was never kept, and was said « will be asked again » for good."""
+    to_come = [sum(item.get("reason") in _MAY_STILL_COME for item in a.missing) for a in (known, fresh)]
+    return len(fresh.missing) < len(known.missing) or to_come[1] < to_come[0]
 
 
 def _report_unreachable(answer: Answer | None) -> bool:

@@ -383,7 +383,8 @@ def test_answers_kept_before_codes_were_read_are_not_all_announced_amended(
         announced = how == "code-changed"
         assert bool(store.platform_info(odd_case)["unread"]) == announced, events
         assert events.count(AnswerNews.AMENDED) == announced, events
-        assert got.conclusion == f"{text}\n\n{'Mélanome malin' if announced else 'Naevus bénin'}"
+        # (the codes' words labelled now, told apart from the expert's text: test_every_part_once.py)
+        assert got.conclusion == f"{text}\n\nDiagnostic codé\u00a0: {'Mélanome malin' if announced else 'Naevus bénin'}"
 
 
 @pytest.mark.parametrize("reports", [1, 2])
