@@ -916,7 +916,7 @@ def run_scheduled_backup(store: Store, now: datetime | None = None) -> BackupInf
         missing.unwritten = M.tr("backup.folder_gone", path=folder_text)
         missing.retry = retry_advice(None)
         raise missing
-    gone = _drive_gone(store.settings, folder)
+    gone = drive_gone(store.settings.get(_MOUNT), folder)
     if gone is not None:
         # Found from outside: the drive's mount point (``/media/usb``, an fstab line) stays when it is unplugged,
         # an empty folder of the computer's own disk; the backups went there, with the data on the same disk.
@@ -961,11 +961,11 @@ def mount_of(folder: Path) -> Path:
     return current
 
 
-def _drive_gone(settings: Settings, folder: Path) -> Path | None:
-    """The mount point that held ``folder`` at the last scheduled backup, when ``folder`` is now on a mount
-    above it (the drive unplugged, its mount point left as an empty folder of the disk above); else ``None``.
+def drive_gone(recorded: object, folder: Path) -> Path | None:
+    """The mount point that held ``folder`` at the last scheduled backup (``recorded``: ``state.backup.mount``),
+    when ``folder`` is now on a mount above it (the drive unplugged, its mount point left as an empty folder of the
+    disk above); else ``None``. The scheduled backup refuses then, and ``doctor`` says so (one test for both).
     Never made: Teleavis creates no backup folder, nor any folder above it."""
-    recorded = settings.get(_MOUNT)
     if not isinstance(recorded, dict) or recorded.get("folder") != str(folder):
         return None
     return unplugged_from(recorded.get("mount"), folder)

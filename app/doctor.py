@@ -299,6 +299,16 @@ def backup(settings: dict[str, Any], now: datetime, data_folder: Path | None = N
         return Check(
             "backup", WARNING, M.tr("doctor.backup.readonly", path=folder), M.tr("doctor.backup.missing.advice")
         )
+    from app.backup import drive_gone
+
+    gone = drive_gone(settings.get("state.backup.mount"), Path(folder))
+    if gone is not None:  # the scheduled backup refuses there (found from outside: said « OK », or « supprimée »)
+        return Check(
+            "backup",
+            WARNING,
+            M.tr("doctor.backup.unplugged", mount=str(gone), path=folder),
+            M.tr("doctor.backup.unplugged.advice"),
+        )
     last_text = settings.get("state.backup.last")
     try:
         last = datetime.fromisoformat(str(last_text)) if last_text else None

@@ -94,6 +94,20 @@ M.add(
             "fr": "Branchez le disque ou reconnectez le partage réseau, ou choisissez un autre dossier.",
             "en": "Plug the disk in or reconnect the network share, or choose another folder.",
         },
+        "doctor.backup.unplugged": {
+            "fr": "Aucune sauvegarde n'est faite : la clé ou le disque de sauvegarde n'est plus branché à "
+            "« {mount} », et le dossier {path} est celui, vide, de l'ordinateur lui-même.",
+            "en": "No backup is made: the backup stick or drive is no longer plugged in at “{mount}”, and the "
+            "folder {path} is the computer's own, empty one.",
+        },
+        "doctor.backup.unplugged.advice": {
+            "fr": "Branchez la clé ou le disque : la sauvegarde se fait dans le quart d'heure si Teleavis est "
+            "ouvert. S'il ne sert plus, choisissez à nouveau le dossier (Édition > Réglages, onglet Sécurité ; "
+            "ou teleavis config set backup.folder DOSSIER), sur un autre disque que celui des données.",
+            "en": "Plug the stick or drive in: the backup is made within a quarter of an hour if Teleavis is "
+            "open. If it is no longer used, choose the folder again (Edit > Settings, Security tab; or teleavis "
+            "config set backup.folder FOLDER), on another disk than the data's.",
+        },
         "doctor.backup.late": {
             "fr": "La dernière sauvegarde date du {when} ({path}).",
             "en": "The last backup is from {when} ({path}).",

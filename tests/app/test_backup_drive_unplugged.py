@@ -197,3 +197,24 @@ def test_backup_command_into_a_link_to_a_drive_unplugged_says_so(
         refused = run_inprocess(capsys, "backup", str(link) + "/")
         assert refused.code == 1, refused.err
         assert list(usb.iterdir()) == []
+
+
+def test_doctor_warns_of_a_drive_unplugged_from_its_mount_point_as_the_scheduled_backup_refuses(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found from outside: ``teleavis doctor`` said « [OK] Sauvegarde automatique » for the empty mount point of a
+    drive unplugged, while each scheduled backup was refused there: the same test as the backup's, said as such."""
+    from app import clock, doctor
+
+    usb = tmp_path / "media" / "usb"
+    usb.mkdir(parents=True)
+    store.settings.set("backup.folder", str(usb))
+    with plugged_drive(usb):
+        run_scheduled_backup(store)
+        plugged = doctor.backup(doctor.plain_settings(store.data_dir), clock.now(), store.data_dir)
+        assert plugged.status == doctor.OK, plugged
+        unplug(usb)
+        check = doctor.backup(doctor.plain_settings(store.data_dir), clock.now(), store.data_dir)
+        assert check.status == doctor.WARNING, check
+        assert "n'est plus branché" in check.detail and str(usb) in check.detail, check
+        assert "Branchez" in check.advice, check
