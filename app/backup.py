@@ -961,6 +961,23 @@ def mount_of(folder: Path) -> Path:
     return current
 
 
+def remember_mount(settings: Settings, folder_text: str, *, in_transaction: bool = False) -> None:
+    """Record the mount point the backup folder ``folder_text`` lies on now, as it is chosen or chosen again
+    (``config set``, the settings dialog): found from outside, a drive retired for good left its mount point an
+    ordinary empty folder, and choosing that same folder again did not clear the drive recorded there, every
+    scheduled backup refused for ever (« branchez la clé »). A folder not there now (a drive to plug in later)
+    records nothing: the next backup made there records its mount."""
+    if not folder_text:
+        return
+    folder = Path(folder_text)
+    try:
+        there = folder.is_dir()
+    except OSError:
+        there = False
+    if there:
+        settings.set(_MOUNT, {"folder": str(folder), "mount": str(mount_of(folder))}, in_transaction=in_transaction)
+
+
 def drive_gone(recorded: object, folder: Path) -> Path | None:
     """The mount point that held ``folder`` at the last scheduled backup (``recorded``: ``state.backup.mount``),
     when ``folder`` is now on a mount above it (the drive unplugged, its mount point left as an empty folder of the

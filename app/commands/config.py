@@ -340,6 +340,10 @@ def run_set(args: argparse.Namespace) -> int:
         forgotten = secrets_left_behind(store.settings.get, {args.key: value})
         with transaction(store.conn) as conn:
             store.settings.set(args.key, value, in_transaction=True)
+            if args.key == "backup.folder":  # chosen (again): the drive it is on now, not a retired one's
+                from app.backup import remember_mount
+
+                remember_mount(store.settings, str(value), in_transaction=True)
             for key in forgotten:
                 store.settings.set(key, "", in_transaction=True)
             audit.append(conn, store.key, "settings", detail=args.key)

@@ -218,3 +218,23 @@ def test_doctor_warns_of_a_drive_unplugged_from_its_mount_point_as_the_scheduled
         assert check.status == doctor.WARNING, check
         assert "n'est plus branché" in check.detail and str(usb) in check.detail, check
         assert "Branchez" in check.advice, check
+
+
+def test_a_retired_drive_s_folder_chosen_again_with_config_set_is_backed_up_into(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path, teleavis_home: Path
+) -> None:
+    """Found from outside: the drive retired for good, its mount point now an ordinary empty folder; choosing that
+    same folder again did not clear what was recorded, and every scheduled backup was refused there for ever, the
+    message saying to plug in a drive that no longer exists. Chosen again, it is taken as it is now."""
+    usb = tmp_path / "media" / "usb"
+    usb.mkdir(parents=True)
+    assert run_inprocess(capsys, "config", "set", "backup.folder", str(usb)).code == 0
+    with plugged_drive(usb):
+        with Store.open(teleavis_home) as opened:
+            run_scheduled_backup(opened)
+        unplug(usb)
+    with Store.open(teleavis_home) as opened, pytest.raises(BackupError):
+        run_scheduled_backup(opened)  # still refused until chosen again
+    assert run_inprocess(capsys, "config", "set", "backup.folder", str(usb)).code == 0
+    with Store.open(teleavis_home) as opened:
+        assert run_scheduled_backup(opened).path.parent == usb
