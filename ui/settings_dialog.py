@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
@@ -37,14 +39,27 @@ from ui.widgets import WrappedLabel, fit_on_screen, named, scrolling
 RESOLUTIONS = ("", "1280x720", "1920x1080", "2592x1944", "3840x2160")
 
 
-def _folder_row(edit: QLineEdit, parent: QWidget, title: str) -> QWidget:
-    """``edit`` with its « Choisir… » button, whose folder dialog says which folder it asks for (``title``)."""
+def _folder_row(
+    edit: QLineEdit, parent: QWidget, title: str, chosen: Callable[[], None] | None = None, name: str = ""
+) -> QWidget:
+    """``edit`` with its « Choisir… » button, whose folder dialog says which folder it asks for (``title``);
+    ``chosen`` is called once a folder is chosen there (the one shown chosen again too)."""
     holder = QWidget()
     row = QHBoxLayout(holder)
     row.setContentsMargins(0, 0, 0, 0)
     row.addWidget(edit, 1)
     pick = QPushButton(QCoreApplication.translate("SettingsDialog", "Choisir…"))
-    pick.clicked.connect(lambda: edit.setText(existing_folder(parent, title, edit.text()) or edit.text()))
+    if name:
+        pick.setObjectName(name)
+
+    def choose() -> None:
+        folder = existing_folder(parent, title, edit.text())
+        if folder:
+            edit.setText(folder)
+            if chosen is not None:
+                chosen()
+
+    pick.clicked.connect(choose)
     row.addWidget(pick)
     return holder
 
@@ -175,7 +190,18 @@ class SettingsDialog(QDialog):
         column = QVBoxLayout(backup_column)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        column.addWidget(_folder_row(self.backup, self, self.tr("Choisir le dossier des sauvegardes")))
+        #: The backup folder chosen with « Choisir… » (the one shown, chosen again: a drive retired, its empty mount
+        #: point now the folder meant), its mount recorded as it is now on « Enregistrer ».
+        self._backup_chosen = False
+        column.addWidget(
+            _folder_row(
+                self.backup,
+                self,
+                self.tr("Choisir le dossier des sauvegardes"),
+                self._backup_folder_chosen,
+                "backupFolderPick",
+            )
+        )
         column.addWidget(self.backup_problem)
         backup_caption = QLabel(self.tr("Dossier de sauvegarde :"))
         backup_caption.setBuddy(self.backup)
@@ -230,10 +256,50 @@ class SettingsDialog(QDialog):
             "données). Choisissez une clé USB, un disque externe ou un autre dossier."
         ).format(data=self.store.data_dir)
 
+    def _backup_folder_chosen(self) -> None:
+        self._backup_chosen = True
+        self._check_backup_folder()
+
+    def _no_backup_there(self) -> str:
+        """Why no backup would be made in the folder typed (empty: none known). Found from outside: a folder not
+        there or not writable was saved without a word, said only at the next scheduled round."""
+        typed = self.backup.text().strip()
+        if not typed:
+            return ""
+        folder = Path(whole_path(typed))
+        try:
+            there = folder.is_dir()
+        except OSError:
+            there = False
+        if not there:
+            # Not refused: a drive to plug in later is a fair choice made in advance (``config set`` takes it too).
+            return self.tr(
+                "Ce dossier est introuvable pour l'instant : aucune sauvegarde ne s'y fera tant qu'il n'est pas là. "
+                "Branchez la clé ou le disque, ou choisissez un dossier avec « Choisir… » (qui peut en créer un)."
+            )
+        if not os.access(folder, os.W_OK):
+            return self.tr(
+                "Teleavis ne peut pas écrire dans ce dossier (clé verrouillée, dossier en lecture seule ou "
+                "interdit) : aucune sauvegarde ne s'y fera. Choisissez-en un autre, ou demandez au support "
+                "informatique d'y autoriser l'écriture."
+            )
+        if not self._backup_chosen and typed == str(self.store.settings.get("backup.folder") or ""):
+            from app.backup import drive_gone
+
+            gone = drive_gone(self.store.settings.get("state.backup.mount"), Path(typed))
+            if gone is not None:  # as the scheduled backup refuses (one test: app.backup.drive_gone)
+                return self.tr(
+                    "La clé ou le disque de sauvegarde n'est plus branché à « {mount} » : ce dossier est celui, "
+                    "vide, de l'ordinateur, et aucune sauvegarde ne s'y fait. Branchez-le. S'il ne sert plus, "
+                    "choisissez un dossier sur un autre disque avec « Choisir… »."
+                ).format(mount=gone)
+        return ""
+
     def _check_backup_folder(self) -> None:
         inside = self._backup_inside_data()
-        self.backup_problem.setText(self._backup_words() if inside else "")
-        self.backup_problem.setVisible(inside)
+        words = self._backup_words() if inside else self._no_backup_there()
+        self.backup_problem.setText(words)
+        self.backup_problem.setVisible(bool(words))
         if not inside and self.problem.text().startswith(self._backup_words()):
             self.problem.clear()  # said on « Enregistrer », gone once corrected
 
@@ -402,6 +468,10 @@ class SettingsDialog(QDialog):
             self.psc.pending = None
         values = self._typed_anew()
         pin = self.pin.text()
+        # Chosen (again): the mount it is on now recorded, a retired drive's forgotten (app.backup.remember_mount).
+        confirmed = str(values["backup.folder"]) if "backup.folder" in values else ""
+        if not confirmed and self._backup_chosen:
+            confirmed = self._folder(self.backup, "backup.folder")
 
         def write(own: Store) -> None:
             from app import audit
@@ -410,11 +480,14 @@ class SettingsDialog(QDialog):
             if pin:
                 set_pin(own, pin)  # first: a code refused as too weak leaves every setting as it was
             changed = {key: value for key, value in values.items() if own.settings.get(key) != value}
-            if changed:
+            if changed or confirmed:
+                from app.backup import remember_mount
+
                 with transaction(own.conn) as conn:
                     for key, value in changed.items():
                         own.settings.set(key, value, in_transaction=True)
                         audit.append(conn, own.key, "settings", detail=key)  # as `config set` does
+                    remember_mount(own.settings, confirmed, in_transaction=True)
 
         try:
             write_and_wait(on_own_connection(self.store, write))

@@ -55,7 +55,7 @@
     </message>
     <message>
         <location filename="../../ui/help_dialogs.py" line="66"/>
-        <source>Teleavis utilise Qt (LGPL-3.0), OpenCV (Apache-2.0), Python et d&apos;autres logiciels libres, chacun sous sa licence : la liste et les textes sont installés avec le programme.</source>
+        <source>Teleavis utilise Qt (LGPL-3.0), OpenCV (Apache-2.0), Python et d&apos;autres logiciels libres, chacun sous sa licence&#xa0;: la liste et les textes sont installés avec le programme.</source>
         <translation>Teleavis uses Qt (LGPL-3.0), OpenCV (Apache-2.0), Python and other free software, each under its own licence: their list and texts are installed with the program.</translation>
     </message>
     <message>
@@ -114,12 +114,12 @@
     </message>
     <message>
         <location filename="../../ui/anonymise_dialog.py" line="193"/>
-        <source>Visage trouvé : vérifiez le rectangle, ajoutez-en si besoin.</source>
+        <source>Visage trouvé&#xa0;: vérifiez le rectangle, ajoutez-en si besoin.</source>
         <translation>Face found: check the rectangle, add more if needed.</translation>
     </message>
     <message>
         <location filename="../../ui/anonymise_dialog.py" line="195"/>
-        <source>Aucun visage trouvé : tracez le rectangle à la main.</source>
+        <source>Aucun visage trouvé&#xa0;: tracez le rectangle à la main.</source>
         <translation>No face found: draw the rectangle by hand.</translation>
     </message>
 </context>
@@ -127,7 +127,7 @@
     <name>CapturePanel</name>
     <message>
         <location filename="../../ui/capture_panel.py" line="562"/>
-        <source>⚠ Image {n} : l&apos;appareil l&apos;a enregistrée pour {who}, sans date de naissance ni INS à comparer avec ceux du dossier : le nom seul ne dit pas que c&apos;est ce patient (une mère et sa fille peuvent porter les mêmes noms). Vérifiez sur l&apos;appareil qu&apos;elle est bien la sienne, sinon supprimez-la.</source>
+        <source>⚠ Image {n}&#xa0;: l&apos;appareil l&apos;a enregistrée pour {who}, sans date de naissance ni INS à comparer avec ceux du dossier&#xa0;: le nom seul ne dit pas que c&apos;est ce patient (une mère et sa fille peuvent porter les mêmes noms). Vérifiez sur l&apos;appareil qu&apos;elle est bien la sienne, sinon supprimez-la.</source>
         <translation>⚠ Image {n}: the device recorded it for {who}, without a birth date or an INS to compare with the case&apos;s: a name alone does not say it is this patient (a mother and her daughter may bear the same names). Check on the device that it is this patient&apos;s, otherwise delete it.</translation>
     </message>
     <message>
@@ -159,24 +159,24 @@
     <message>
         <location filename="../../ui/capture_panel.py" line="348"/>
         <location filename="../../ui/capture_panel.py" line="1305"/>
-        <source>Cette demande n&apos;est plus modifiable : les images ne peuvent plus changer.</source>
+        <source>Cette demande n&apos;est plus modifiable&#xa0;: les images ne peuvent plus changer.</source>
         <translation>This request can no longer be edited: its images cannot change.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="693"/>
-        <source>Aucune caméra n&apos;est active : choisissez-en une, ou importez une image.</source>
+        <source>Aucune caméra n&apos;est active&#xa0;: choisissez-en une, ou importez une image.</source>
         <translation>No camera is active: choose one, or import an image.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="749"/>
         <location filename="../../ui/capture_panel.py" line="754"/>
         <location filename="../../ui/capture_panel.py" line="763"/>
-        <source>Photo abandonnée : rien n&apos;a été enregistré.</source>
+        <source>Photo abandonnée&#xa0;: rien n&apos;a été enregistré.</source>
         <translation>Photo discarded: nothing was saved.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="1221"/>
-        <source>Supprimer définitivement l&apos;image {n} de ce dossier ?</source>
+        <source>Supprimer définitivement l&apos;image {n} de ce dossier&#x202f;?</source>
         <translation>Permanently delete image {n} from this case?</translation>
     </message>
     <message>
@@ -186,12 +186,12 @@
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="779"/>
-        <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
+        <source>La caméra n&apos;a pas donné d&apos;image&#xa0;: vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="795"/>
-        <source>Reprise de l&apos;image {n} : prenez la nouvelle photo (Espace ou F8).</source>
+        <source>Reprise de l&apos;image {n}&#xa0;: prenez la nouvelle photo (Espace ou F8).</source>
         <translation>Retaking image {n}: take the new photo (Space or F8).</translation>
     </message>
     <message>
@@ -206,7 +206,7 @@
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="857"/>
-        <source>Aucun dossier d&apos;appareil n&apos;est réglé : indiquez le dossier où le rétinographe ou l&apos;appareil dépose ses images dans Édition &gt; Réglages…, onglet Prise de vue, « Dossier surveillé ».</source>
+        <source>Aucun dossier d&apos;appareil n&apos;est réglé&#xa0;: indiquez le dossier où le rétinographe ou l&apos;appareil dépose ses images dans Édition &gt; Réglages…, onglet Prise de vue, «&#xa0;Dossier surveillé&#xa0;».</source>
         <translation>No device folder is set: give the folder where the retinograph or device drops its images in Edit &gt; Settings…, Capture tab, “Watched folder”.</translation>
     </message>
     <message numerus="yes">
@@ -219,22 +219,22 @@
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="911"/>
-        <source>Nouvelle image reçue de l&apos;appareil : « {name} ». Cliquez sur « Dossier de l&apos;appareil » pour l&apos;ajouter à ce patient.</source>
+        <source>Nouvelle image reçue de l&apos;appareil&#xa0;: «&#xa0;{name}&#xa0;». Cliquez sur «&#xa0;Dossier de l&apos;appareil&#xa0;» pour l&apos;ajouter à ce patient.</source>
         <translation>New image from the device: “{name}”. Click “Device folder” to add it to this patient’s case.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="926"/>
-        <source>Le dossier de l&apos;appareil est inaccessible (appareil, clé USB ou partage réseau débranché) : les nouvelles images ne peuvent pas être annoncées.</source>
+        <source>Le dossier de l&apos;appareil est inaccessible (appareil, clé USB ou partage réseau débranché)&#xa0;: les nouvelles images ne peuvent pas être annoncées.</source>
         <translation>The device folder cannot be reached (device, USB stick or network share unplugged): new images cannot be announced.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="850"/>
-        <source>La fenêtre « Dossier de l&apos;appareil » a été fermée par le verrouillage : aucune image n&apos;a été importée. Rouvrez « Dossier de l&apos;appareil » et cochez de nouveau les images de ce patient.</source>
+        <source>La fenêtre «&#xa0;Dossier de l&apos;appareil&#xa0;» a été fermée par le verrouillage&#xa0;: aucune image n&apos;a été importée. Rouvrez «&#xa0;Dossier de l&apos;appareil&#xa0;» et cochez de nouveau les images de ce patient.</source>
         <translation>The “Device folder” window was closed when Teleavis locked: no image was imported. Open “Device folder” again and tick this patient&apos;s images again.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="934"/>
-        <source>Dossier de l&apos;appareil de nouveau accessible. Les images arrivées entre-temps ne sont pas annoncées : ouvrez « Dossier de l&apos;appareil » pour choisir celles de ce patient.</source>
+        <source>Dossier de l&apos;appareil de nouveau accessible. Les images arrivées entre-temps ne sont pas annoncées&#xa0;: ouvrez «&#xa0;Dossier de l&apos;appareil&#xa0;» pour choisir celles de ce patient.</source>
         <translation>The device folder can be reached again. Images that came meanwhile are not announced: open “Device folder” to pick this patient&apos;s.</translation>
     </message>
     <message>
@@ -244,22 +244,22 @@
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="1055"/>
-        <source>{n} fichiers choisis : un dossier contient {max} images au plus. Aucun n&apos;est importé ; ce qui est déjà dans le dossier est gardé. Choisissez les photos de ce patient, {max} au plus.</source>
+        <source>{n} fichiers choisis&#xa0;: un dossier contient {max} images au plus. Aucun n&apos;est importé&#x202f;; ce qui est déjà dans le dossier est gardé. Choisissez les photos de ce patient, {max} au plus.</source>
         <translation>{n} files chosen: a case holds {max} images at most. None is imported; what is already in the case is kept. Choose this patient&apos;s photos, {max} at most.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="1060"/>
-        <source>{n} fichiers choisis : un dossier contient {max} images au plus, celui-ci en a déjà {held}. Aucun n&apos;est importé ; ce qui est déjà dans le dossier est gardé. Pour en ajouter, supprimez d&apos;abord une image.</source>
+        <source>{n} fichiers choisis&#xa0;: un dossier contient {max} images au plus, celui-ci en a déjà {held}. Aucun n&apos;est importé&#x202f;; ce qui est déjà dans le dossier est gardé. Pour en ajouter, supprimez d&apos;abord une image.</source>
         <translation>{n} files chosen: a case holds {max} images at most, and this one already has {held}. None is imported; what is already in the case is kept. To add one, first delete an image.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="1065"/>
-        <source>{n} fichiers choisis : un dossier contient {max} images au plus, celui-ci en a déjà {held}. Aucun n&apos;est importé ; ce qui est déjà dans le dossier est gardé. Choisissez-en {room} au plus.</source>
+        <source>{n} fichiers choisis&#xa0;: un dossier contient {max} images au plus, celui-ci en a déjà {held}. Aucun n&apos;est importé&#x202f;; ce qui est déjà dans le dossier est gardé. Choisissez-en {room} au plus.</source>
         <translation>{n} files chosen: a case holds {max} images at most, and this one already has {held}. None is imported; what is already in the case is kept. Choose {room} at most.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="1037"/>
-        <source>Import de « {name} »…</source>
+        <source>Import de «&#xa0;{name}&#xa0;»…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
@@ -274,7 +274,7 @@
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="1267"/>
-        <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
+        <source>Cette image (DICOM) ne peut pas être anonymisée ici&#xa0;: anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
@@ -289,7 +289,7 @@
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="1310"/>
-        <source>Cette image (DICOM) ne peut pas être pivotée ici : pivotez-la sur l&apos;appareil et importez-la à nouveau, ou reprenez-la.</source>
+        <source>Cette image (DICOM) ne peut pas être pivotée ici&#xa0;: pivotez-la sur l&apos;appareil et importez-la à nouveau, ou reprenez-la.</source>
         <translation>This image (DICOM) cannot be rotated here: rotate it on the device and import it again, or retake it.</translation>
     </message>
     <message>
@@ -299,7 +299,7 @@
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="1409"/>
-        <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
+        <source>Une erreur inattendue est survenue&#x202f;; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
 </context>
@@ -307,7 +307,7 @@
     <name>CapturePreview</name>
     <message>
         <location filename="../../ui/capture_preview.py" line="44"/>
-        <source>Aperçu de la caméra (Espace : prendre la photo)</source>
+        <source>Aperçu de la caméra (Espace&#xa0;: prendre la photo)</source>
         <translation>Camera preview (Space: take the photo)</translation>
     </message>
 </context>
@@ -379,7 +379,7 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="385"/>
-        <source>Consentement :</source>
+        <source>Consentement&#xa0;:</source>
         <translation>Consent:</translation>
     </message>
     <message>
@@ -392,7 +392,7 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="389"/>
-        <source>Date du consentement :</source>
+        <source>Date du consentement&#xa0;:</source>
         <translation>Consent date:</translation>
     </message>
     <message>
@@ -402,7 +402,7 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="392"/>
-        <source>Recueilli par :</source>
+        <source>Recueilli par&#xa0;:</source>
         <translation>Recorded by:</translation>
     </message>
     <message>
@@ -417,7 +417,7 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="412"/>
-        <source>Nom de naissance :</source>
+        <source>Nom de naissance&#xa0;:</source>
         <translation>Birth name:</translation>
     </message>
     <message>
@@ -427,12 +427,12 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="414"/>
-        <source>Nom utilisé :</source>
+        <source>Nom utilisé&#xa0;:</source>
         <translation>Used name:</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="417"/>
-        <source>Nom d&apos;usage, ex. celui de l&apos;époux : il ne s&apos;écrit jamais dans le nom de naissance.</source>
+        <source>Nom d&apos;usage, ex. celui de l&apos;époux&#xa0;: il ne s&apos;écrit jamais dans le nom de naissance.</source>
         <translation>The name the patient goes by, e.g. the spouse&apos;s: never written into the birth name.</translation>
     </message>
     <message>
@@ -442,12 +442,12 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="421"/>
-        <source>Prénoms de naissance :</source>
+        <source>Prénoms de naissance&#xa0;:</source>
         <translation>Birth given names:</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="424"/>
-        <source>Premier prénom :</source>
+        <source>Premier prénom&#xa0;:</source>
         <translation>First given name:</translation>
     </message>
     <message>
@@ -457,7 +457,7 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="434"/>
-        <source>Date de naissance :</source>
+        <source>Date de naissance&#xa0;:</source>
         <translation>Date of birth:</translation>
     </message>
     <message>
@@ -467,12 +467,12 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="440"/>
-        <source>Lieu de naissance :</source>
+        <source>Lieu de naissance&#xa0;:</source>
         <translation>Place of birth:</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="573"/>
-        <source>Commune de naissance ; né à l&apos;étranger : 99 + code du pays (ex. 99134).</source>
+        <source>Commune de naissance&#x202f;; né à l&apos;étranger&#xa0;: 99 + code du pays (ex. 99134).</source>
         <translation>The commune of birth; born abroad: 99 + the country code (e.g. 99134).</translation>
     </message>
     <message>
@@ -482,7 +482,7 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="212"/>
-        <source>la saisie de « {field} »</source>
+        <source>la saisie de «&#xa0;{field}&#xa0;»</source>
         <extracomment>What the editor changes in a case (its images&apos; labels are the capture panel&apos;s, saved on their own). Each cell open, with where it is and what it held when opened: « Échap » gives that back. The RNIV&apos;s strict traits and the INS. A qualified identity is the INS fetched from INSi and these traits checked on the ID document: one of them changed by hand, the check no longer holds for it. The identity&apos;s fields whose change in the window makes the identity stated there (``Case.identity_origin``): its status, its document, and the INS and strict traits too, a trait typed in a « Qualifiée » identity opened without it (a case file&apos;s without its birth place) included: she then states the identity herself. The edit, as the Edit menu names it after « Annuler » / « Rétablir »: « Annuler la saisie de « Nom » » (English: &quot;Undo&quot; + &quot;change to “Name”&quot;).</extracomment>
         <translation>change to “{field}”</translation>
     </message>
@@ -508,12 +508,12 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="454"/>
-        <source>Sexe :</source>
+        <source>Sexe&#xa0;:</source>
         <translation>Sex:</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="459"/>
-        <source>Ce dossier a été créé avant le statut de l&apos;identité : il est considéré comme provisoire. Indiquez le statut ci-dessous.</source>
+        <source>Ce dossier a été créé avant le statut de l&apos;identité&#xa0;: il est considéré comme provisoire. Indiquez le statut ci-dessous.</source>
         <translation>This case was created before the identity status existed: it is taken as provisional. Give the status below.</translation>
     </message>
     <message>
@@ -538,18 +538,18 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="478"/>
-        <source>Statut de l&apos;identité :</source>
+        <source>Statut de l&apos;identité&#xa0;:</source>
         <translation>Identity status:</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="483"/>
         <location filename="../../ui/case_editor.py" line="912"/>
-        <source>Un trait d&apos;identité ou l&apos;INS a été modifié : l&apos;identité n&apos;a plus le statut qu&apos;elle avait. Vérifiez-la de nouveau (téléservice INSi, pièce d&apos;identité), puis choisissez son statut.</source>
+        <source>Un trait d&apos;identité ou l&apos;INS a été modifié&#xa0;: l&apos;identité n&apos;a plus le statut qu&apos;elle avait. Vérifiez-la de nouveau (téléservice INSi, pièce d&apos;identité), puis choisissez son statut.</source>
         <translation>An identity trait or the INS was changed: the identity no longer has the status it had. Check it again (INSi service, ID document), then choose its status.</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="906"/>
-        <source>Un trait d&apos;identité a été modifié : il n&apos;a pas été contrôlé sur la pièce d&apos;identité, l&apos;identité n&apos;est plus « Validée ». Vérifiez-le sur la pièce d&apos;identité, puis choisissez de nouveau « Validée » : la date du contrôle devient celle du jour.</source>
+        <source>Un trait d&apos;identité a été modifié&#xa0;: il n&apos;a pas été contrôlé sur la pièce d&apos;identité, l&apos;identité n&apos;est plus «&#xa0;Validée&#xa0;». Vérifiez-le sur la pièce d&apos;identité, puis choisissez de nouveau «&#xa0;Validée&#xa0;»&#xa0;: la date du contrôle devient celle du jour.</source>
         <extracomment>The checked traits as the case was opened: a trait changed from one of them (not one filled where there was none, the INS typed after the status was chosen) takes the status back.</extracomment>
         <translation>An identity trait was changed: it was not checked on the ID document, the identity is no longer “Validated”. Check it on the ID document, then choose “Validated” again: the date of the check becomes today&apos;s.</translation>
     </message>
@@ -610,12 +610,12 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="526"/>
-        <source>Pour un mineur sans pièce d&apos;identité : valable seulement avec la pièce d&apos;identité d&apos;un parent (ou du tuteur, avec la décision de justice), vue elle aussi.</source>
+        <source>Pour un mineur sans pièce d&apos;identité&#xa0;: valable seulement avec la pièce d&apos;identité d&apos;un parent (ou du tuteur, avec la décision de justice), vue elle aussi.</source>
         <translation>For a minor without an ID document: valid only with a parent&apos;s ID document (or the guardian&apos;s, with the court decision), seen too.</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="519"/>
-        <source>Pièce d&apos;identité contrôlée :</source>
+        <source>Pièce d&apos;identité contrôlée&#xa0;:</source>
         <translation>ID document checked:</translation>
     </message>
     <message>
@@ -625,12 +625,12 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="537"/>
-        <source>Carte Vitale avec photo (EHPAD) :</source>
+        <source>Carte Vitale avec photo (EHPAD)&#xa0;:</source>
         <translation>Carte Vitale with photo (EHPAD):</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="545"/>
-        <source>Contrôlée le :</source>
+        <source>Contrôlée le&#xa0;:</source>
         <translation>Checked on:</translation>
     </message>
     <message>
@@ -640,12 +640,12 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="552"/>
-        <source>Matricule INS :</source>
+        <source>Matricule INS&#xa0;:</source>
         <translation>INS number:</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="557"/>
-        <source>L&apos;INS n&apos;est transmis à l&apos;expert que si l&apos;identité est qualifiée ; sinon, c&apos;est son n° de dossier qui l&apos;est.</source>
+        <source>L&apos;INS n&apos;est transmis à l&apos;expert que si l&apos;identité est qualifiée&#x202f;; sinon, c&apos;est son n° de dossier qui l&apos;est.</source>
         <translation>The INS is sent to the expert only when the identity is qualified; otherwise their file number is.</translation>
     </message>
     <message>
@@ -655,12 +655,12 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="562"/>
-        <source>N° de dossier :</source>
+        <source>N° de dossier&#xa0;:</source>
         <translation>File number:</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="571"/>
-        <source>Pays de naissance (nom INSEE) : {country}.</source>
+        <source>Pays de naissance (nom INSEE)&#xa0;: {country}.</source>
         <translation>Country of birth (INSEE name, in French): {country}.</translation>
     </message>
     <message>
@@ -670,7 +670,7 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="607"/>
-        <source>Spécialité :</source>
+        <source>Spécialité&#xa0;:</source>
         <translation>Specialty:</translation>
     </message>
     <message>
@@ -685,7 +685,7 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="611"/>
-        <source>Priorité :</source>
+        <source>Priorité&#xa0;:</source>
         <translation>Priority:</translation>
     </message>
     <message>
@@ -695,7 +695,7 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="616"/>
-        <source>Question :</source>
+        <source>Question&#xa0;:</source>
         <translation>Question:</translation>
     </message>
     <message>
@@ -705,7 +705,7 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="621"/>
-        <source>Résumé clinique :</source>
+        <source>Résumé clinique&#xa0;:</source>
         <translation>Clinical summary:</translation>
     </message>
     <message>
@@ -715,12 +715,12 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="626"/>
-        <source>À remplir seulement si un œil ne peut pas être photographié : l&apos;expert lit cette raison avec les images.</source>
+        <source>À remplir seulement si un œil ne peut pas être photographié&#xa0;: l&apos;expert lit cette raison avec les images.</source>
         <translation>Fill in only if one eye cannot be photographed: the expert reads this reason with the images.</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="630"/>
-        <source>Un seul œil, pourquoi ?</source>
+        <source>Un seul œil, pourquoi&#x202f;?</source>
         <translation>One eye only, why?</translation>
     </message>
     <message>
@@ -750,7 +750,7 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="687"/>
-        <source>4. Formulaire : {specialty}</source>
+        <source>4. Formulaire&#xa0;: {specialty}</source>
         <translation>4. Form: {specialty}</translation>
     </message>
     <message>
@@ -780,12 +780,12 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="1129"/>
-        <source>Les dernières modifications du dossier {id} n&apos;ont pas pu être enregistrées ({words}) ; elles sont gardées jusqu&apos;à la fermeture de Teleavis : rouvrez ce dossier pour les enregistrer.</source>
+        <source>Les dernières modifications du dossier {id} n&apos;ont pas pu être enregistrées ({words})&#x202f;; elles sont gardées jusqu&apos;à la fermeture de Teleavis&#xa0;: rouvrez ce dossier pour les enregistrer.</source>
         <translation>The last changes to case {id} could not be saved ({words}); they are kept until Teleavis is closed: open that case again to save them.</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="1187"/>
-        <source>Traitements en cours :</source>
+        <source>Traitements en cours&#xa0;:</source>
         <translation>Current treatments:</translation>
     </message>
 </context>
@@ -819,7 +819,7 @@
     </message>
     <message>
         <location filename="../../ui/case_page.py" line="290"/>
-        <source>Les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
+        <source>Les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90)&#x202f;; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>The photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
@@ -829,7 +829,7 @@
     </message>
     <message>
         <location filename="../../ui/case_page.py" line="392"/>
-        <source>La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.</source>
+        <source>La plateforme a refusé le dossier&#xa0;: {words} Corrigez-le puis envoyez-le à nouveau.</source>
         <translation>The platform refused the case: {words} Correct it, then send it again.</translation>
     </message>
     <message>
@@ -845,115 +845,115 @@
     </message>
     <message>
         <location filename="../../ui/case_page.py" line="467"/>
-        <source>Dossier retenu : il n&apos;est pas parti. Corrigez-le, puis envoyez-le.</source>
+        <source>Dossier retenu&#xa0;: il n&apos;est pas parti. Corrigez-le, puis envoyez-le.</source>
         <translation>Case held back: it has not left. Correct it, then send it.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="500"/>
+        <location filename="../../ui/case_page.py" line="499"/>
         <source>{name} — {specialty} — dossier {id} — {state}</source>
         <translation>{name} — {specialty} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="501"/>
+        <location filename="../../ui/case_page.py" line="498"/>
         <source>Nouveau patient</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="604"/>
+        <location filename="../../ui/case_page.py" line="616"/>
         <source>Le site se règle dans Réglages (Ctrl+,).</source>
         <translation>The site is set in Settings (Ctrl+,).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="617"/>
+        <location filename="../../ui/case_page.py" line="629"/>
         <source>Enregistré.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="624"/>
-        <source>Non enregistré : {words}</source>
+        <location filename="../../ui/case_page.py" line="636"/>
+        <source>Non enregistré&#xa0;: {words}</source>
         <translation>Not saved: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="645"/>
-        <source>Les dernières modifications du dossier {id} n&apos;ont pas été enregistrées : il a été modifié ailleurs entre-temps. Rouvrez-le pour le vérifier.</source>
+        <location filename="../../ui/case_page.py" line="657"/>
+        <source>Les dernières modifications du dossier {id} n&apos;ont pas été enregistrées&#xa0;: il a été modifié ailleurs entre-temps. Rouvrez-le pour le vérifier.</source>
         <translation>The latest changes to case {id} were not saved: it was changed elsewhere in the meantime. Open it again to check it.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="664"/>
-        <source>Ce dossier a été envoyé d&apos;ailleurs (une commande « teleavis case send ») pendant que vous le complétiez : il est affiché tel qu&apos;il est parti, sans vos dernières saisies. Pour le corriger, retenez-le avant qu&apos;il ne parte (« Retenir le dossier »), puis refaites-les.</source>
+        <location filename="../../ui/case_page.py" line="676"/>
+        <source>Ce dossier a été envoyé d&apos;ailleurs (une commande «&#xa0;teleavis case send&#xa0;») pendant que vous le complétiez&#xa0;: il est affiché tel qu&apos;il est parti, sans vos dernières saisies. Pour le corriger, retenez-le avant qu&apos;il ne parte («&#xa0;Retenir le dossier&#xa0;»), puis refaites-les.</source>
         <translation>This case was sent from elsewhere (a “teleavis case send” command) while you were completing it: it is shown as it left, without your latest entries. To correct it, hold it back before it leaves (“Hold the case back”), then enter them again.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="672"/>
-        <source>Ce dossier a été modifié ailleurs (une autre fenêtre de Teleavis ou une commande) pendant que vous le complétiez : il est affiché tel qu&apos;il est enregistré, sans vos dernières saisies. Vérifiez-le et refaites-les s&apos;il le faut.</source>
+        <location filename="../../ui/case_page.py" line="684"/>
+        <source>Ce dossier a été modifié ailleurs (une autre fenêtre de Teleavis ou une commande) pendant que vous le complétiez&#xa0;: il est affiché tel qu&apos;il est enregistré, sans vos dernières saisies. Vérifiez-le et refaites-les s&apos;il le faut.</source>
         <translation>This case was changed elsewhere (another Teleavis window or a command) while you were completing it: it is shown as it is saved, without your latest entries. Check it and enter them again if need be.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="796"/>
+        <location filename="../../ui/case_page.py" line="808"/>
         <source>Le dossier n&apos;a pas pu partir (erreur interne, voir le journal).</source>
         <translation>The case could not be sent (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="809"/>
+        <location filename="../../ui/case_page.py" line="821"/>
         <source>Envoi demandé…</source>
         <translation>Sending requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="749"/>
-        <source>Les images sont en cours de vérification : envoyez le dossier dans un instant.</source>
+        <location filename="../../ui/case_page.py" line="761"/>
+        <source>Les images sont en cours de vérification&#xa0;: envoyez le dossier dans un instant.</source>
         <translation>The images are being checked: send the case in a moment.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="885"/>
+        <location filename="../../ui/case_page.py" line="897"/>
         <source>Dossier préparé en mode formation</source>
         <translation>Case prepared in training mode</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="887"/>
+        <location filename="../../ui/case_page.py" line="899"/>
         <source>Ce dossier a été préparé en mode formation. Il partira cette fois vers la plateforme réelle, chez un vrai expert, et l&apos;acte sera facturable.
 
-Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</source>
+Est-ce bien un vrai patient, avec sa vraie identité et son consentement&#x202f;?</source>
         <translation>This case was prepared in training mode. This time it will go to the real platform, to a real expert, and the act will be billable.
 
 Is this really a real patient, with their real identity and consent?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="904"/>
+        <location filename="../../ui/case_page.py" line="916"/>
         <source>Dossier préparé pour la plateforme réelle</source>
         <translation>Case prepared for the real platform</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="906"/>
-        <source>Ce dossier a été préparé hors du mode formation, pour la plateforme réelle. Il ne part pas vers la plateforme d&apos;essai : il attendra dans la file d&apos;envoi la fin du mode formation, puis partira vers la plateforme réelle, chez un vrai expert.
+        <location filename="../../ui/case_page.py" line="918"/>
+        <source>Ce dossier a été préparé hors du mode formation, pour la plateforme réelle. Il ne part pas vers la plateforme d&apos;essai&#xa0;: il attendra dans la file d&apos;envoi la fin du mode formation, puis partira vers la plateforme réelle, chez un vrai expert.
 
-Le mettre en file d&apos;envoi ?</source>
+Le mettre en file d&apos;envoi&#x202f;?</source>
         <translation>This case was prepared outside training mode, for the real platform. It does not go to the test platform: it will wait in the sending queue until training mode ends, then leave for the real platform, to a real expert.
 
 Queue it for sending?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="657"/>
-        <source>La plateforme avait bien enregistré ce dossier : il est maintenant « {state} » et ne se modifie plus ici.</source>
+        <location filename="../../ui/case_page.py" line="669"/>
+        <source>La plateforme avait bien enregistré ce dossier&#xa0;: il est maintenant «&#xa0;{state}&#xa0;» et ne se modifie plus ici.</source>
         <translation>The platform had recorded this case after all: it is now “{state}” and is no longer changed here.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="695"/>
-        <source>Ce dossier a été modifié ailleurs (une autre fenêtre de Teleavis ou une commande) pendant que vous le complétiez : il est affiché tel qu&apos;il est enregistré. Ce que vous aviez tapé et qui n&apos;a pas pu y être enregistré est ci-dessous : recopiez-en dans le dossier ce qu&apos;il faut.</source>
+        <location filename="../../ui/case_page.py" line="707"/>
+        <source>Ce dossier a été modifié ailleurs (une autre fenêtre de Teleavis ou une commande) pendant que vous le complétiez&#xa0;: il est affiché tel qu&apos;il est enregistré. Ce que vous aviez tapé et qui n&apos;a pas pu y être enregistré est ci-dessous&#xa0;: recopiez-en dans le dossier ce qu&apos;il faut.</source>
         <translation>This case was changed elsewhere (another Teleavis window or a command) while you were filling it in: it is shown as it is saved. What you had typed and could not be saved in it is below: copy into the case what is needed.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="701"/>
-        <source>Ce dossier a été envoyé d&apos;ailleurs (une commande « teleavis case send ») pendant que vous le complétiez : il est affiché tel qu&apos;il est parti, sans vos dernières saisies, qui sont ci-dessous. Pour le corriger, retenez-le avant qu&apos;il ne parte (« Retenir le dossier »), puis recopiez-les.</source>
+        <location filename="../../ui/case_page.py" line="713"/>
+        <source>Ce dossier a été envoyé d&apos;ailleurs (une commande «&#xa0;teleavis case send&#xa0;») pendant que vous le complétiez&#xa0;: il est affiché tel qu&apos;il est parti, sans vos dernières saisies, qui sont ci-dessous. Pour le corriger, retenez-le avant qu&apos;il ne parte («&#xa0;Retenir le dossier&#xa0;»), puis recopiez-les.</source>
         <translation>This case was sent from elsewhere (a “teleavis case send” command) while you were filling it in: it is shown as it left, without your last entries, which are below. To correct it, hold it back before it leaves (“Hold the case back”), then copy them in again.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="707"/>
-        <source>La plateforme avait bien enregistré ce dossier pendant que vous le corrigiez : il est maintenant « {state} » et ne se modifie plus ici. Ce que vous veniez d&apos;y taper n&apos;est pas parti ; le voici. Copiez-le, ou gardez-le pour votre réponse à l&apos;expert : elle ne part que si vous l&apos;envoyez, quand l&apos;expert vous pose une question. Si c&apos;est important pour l&apos;avis, voyez avec la plateforme.</source>
+        <location filename="../../ui/case_page.py" line="719"/>
+        <source>La plateforme avait bien enregistré ce dossier pendant que vous le corrigiez&#xa0;: il est maintenant «&#xa0;{state}&#xa0;» et ne se modifie plus ici. Ce que vous veniez d&apos;y taper n&apos;est pas parti&#x202f;; le voici. Copiez-le, ou gardez-le pour votre réponse à l&apos;expert&#xa0;: elle ne part que si vous l&apos;envoyez, quand l&apos;expert vous pose une question. Si c&apos;est important pour l&apos;avis, voyez avec la plateforme.</source>
         <translation>The platform had recorded this case after all while you were correcting it: it is now “{state}” and is no longer changed here. What you had just typed in it has not left; here it is. Copy it, or keep it for your reply to the expert: it leaves only if you send it, when the expert asks you a question. If it matters for the opinion, see with the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="714"/>
-        <source>Dossier {id} : {why}</source>
+        <location filename="../../ui/case_page.py" line="726"/>
+        <source>Dossier {id}&#xa0;: {why}</source>
         <translation>Case {id}: {why}</translation>
     </message>
 </context>
@@ -961,7 +961,7 @@ Queue it for sending?</translation>
     <name>ChecklistPanel</name>
     <message numerus="yes">
         <location filename="../../ui/checklist.py" line="84"/>
-        <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
+        <source>Pas encore envoyé&#xa0;: complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
             <numerusform>Not sent yet: first complete the list above (%n items).</numerusform>
@@ -974,7 +974,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/checklist.py" line="31"/>
-        <source>Entrée ou double-clic : aller au champ (F6 : élément suivant)</source>
+        <source>Entrée ou double-clic&#xa0;: aller au champ (F6&#xa0;: élément suivant)</source>
         <translation>Enter or double-click: go to the field (F6: next item)</translation>
     </message>
     <message>
@@ -989,7 +989,7 @@ Queue it for sending?</translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/checklist.py" line="68"/>
-        <source>Il reste %n élément(s) à compléter avant l&apos;envoi :</source>
+        <source>Il reste %n élément(s) à compléter avant l&apos;envoi&#xa0;:</source>
         <extracomment>The message says sending was refused for the items listed: its count follows the list.</extracomment>
         <translation>
             <numerusform>%n item still to complete before sending:</numerusform>
@@ -998,7 +998,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/checklist.py" line="74"/>
-        <source>Dossier complet : il peut partir.</source>
+        <source>Dossier complet&#xa0;: il peut partir.</source>
         <translation>Case complete: it can be sent.</translation>
     </message>
 </context>
@@ -1006,33 +1006,33 @@ Queue it for sending?</translation>
     <name>DeviceFolderDialog</name>
     <message>
         <location filename="../../ui/capture_folder.py" line="205"/>
-        <source>« {name} » ({when})</source>
+        <source>«&#xa0;{name}&#xa0;» ({when})</source>
         <translation>“{name}” ({when})</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="470"/>
-        <source>{n} images cochées : le dossier d&apos;un patient contient {max} images au plus. Aucune n&apos;est importée pour l&apos;instant : cochez-en {max} au plus.</source>
+        <source>{n} images cochées&#xa0;: le dossier d&apos;un patient contient {max} images au plus. Aucune n&apos;est importée pour l&apos;instant&#xa0;: cochez-en {max} au plus.</source>
         <translation>{n} images ticked: a patient&apos;s case holds {max} images at most. None is imported yet: tick {max} at most.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="475"/>
-        <source>{n} images cochées : le dossier d&apos;un patient contient {max} images au plus, celui de ce patient en a déjà {held}. Aucune n&apos;est importée : pour en ajouter, supprimez d&apos;abord une image du dossier du patient.</source>
+        <source>{n} images cochées&#xa0;: le dossier d&apos;un patient contient {max} images au plus, celui de ce patient en a déjà {held}. Aucune n&apos;est importée&#xa0;: pour en ajouter, supprimez d&apos;abord une image du dossier du patient.</source>
         <translation>{n} images ticked: a patient&apos;s case holds {max} images at most, and this patient&apos;s already has {held}. None is imported: to add one, first delete an image from the patient&apos;s case.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="480"/>
-        <source>{n} images cochées : le dossier d&apos;un patient contient {max} images au plus, celui de ce patient en a déjà {held}. Aucune n&apos;est importée pour l&apos;instant : cochez-en {room} au plus.</source>
+        <source>{n} images cochées&#xa0;: le dossier d&apos;un patient contient {max} images au plus, celui de ce patient en a déjà {held}. Aucune n&apos;est importée pour l&apos;instant&#xa0;: cochez-en {room} au plus.</source>
         <translation>{n} images ticked: a patient&apos;s case holds {max} images at most, and this patient&apos;s already has {held}. None is imported yet: tick {room} at most.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="404"/>
-        <source>⚠ Arrivée pendant une copie commencée avant l&apos;ouverture de ce dossier : elle peut être du patient précédent. Non cochée : cochez-la seulement si elle est bien de ce patient.</source>
+        <source>⚠ Arrivée pendant une copie commencée avant l&apos;ouverture de ce dossier&#xa0;: elle peut être du patient précédent. Non cochée&#xa0;: cochez-la seulement si elle est bien de ce patient.</source>
         <extracomment>Each file&apos;s size and modification time as listed: one changed before it is imported is refused (ui/capture_work.py ``import_file``). The files whose device recorded them for another patient than the case&apos;s (not ticked for it).</extracomment>
         <translation>⚠ Arrived during a copy begun before this case was opened: it may be the previous patient&apos;s. Not ticked: tick it only if it is this patient&apos;s.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="541"/>
-        <source>Déjà importée dans le dossier de ce patient (image n° {n}) : non cochée.</source>
+        <source>Déjà importée dans le dossier de ce patient (image n° {n})&#xa0;: non cochée.</source>
         <translation>Already imported into this patient&apos;s case (image no. {n}): not ticked.</translation>
     </message>
     <message>
@@ -1042,23 +1042,23 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="547"/>
-        <source>⚠ Déjà dans le dossier d&apos;un autre patient : non cochée, elle ne peut pas être importée ici.</source>
+        <source>⚠ Déjà dans le dossier d&apos;un autre patient&#xa0;: non cochée, elle ne peut pas être importée ici.</source>
         <translation>⚠ Already in another patient&apos;s case: not ticked, it cannot be imported here.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="190"/>
-        <source>⚠ « {name} » a été prise le {when}, un jour précédent : elle peut être d&apos;un patient précédent, restée sur la carte de l&apos;appareil. Vérifiez qu&apos;elle est bien de ce patient, sinon supprimez-la.</source>
+        <source>⚠ «&#xa0;{name}&#xa0;» a été prise le {when}, un jour précédent&#xa0;: elle peut être d&apos;un patient précédent, restée sur la carte de l&apos;appareil. Vérifiez qu&apos;elle est bien de ce patient, sinon supprimez-la.</source>
         <extracomment>Seconds between two looks at the folder; a file counts once two looks in a row agree on it. The dialog shows the newest images only: each one listed is opened to check it is an image, on the window&apos;s thread, and a device share may hold years of exports. A photo taken on an earlier day than today, by a camera whose clock looks set (within this long before the computer&apos;s), is of an earlier session too: the card may hold the previous patient&apos;s photos only, the newest of them as old as the rest. A camera whose clock was never set (its photos years old) says nothing so. Bytes of the files not ticked read at most (newest first) to tell those already in a case: a share may hold years of exports, each read over the network. Where an image already is, given the hashes it may be stored under: (its number there, whether it is in this case; else in another patient&apos;s), or None.</extracomment>
         <translation>⚠ “{name}” was taken on {when}, on an earlier day: it may be a previous patient&apos;s, left on the device&apos;s card. Check that it is this patient&apos;s, or else delete it.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="196"/>
-        <source>⚠ « {name} » a été prise le {when}, des heures avant les autres images choisies : elle peut être d&apos;un patient précédent, restée sur la carte de l&apos;appareil. Vérifiez qu&apos;elle est bien de ce patient, sinon supprimez-la.</source>
+        <source>⚠ «&#xa0;{name}&#xa0;» a été prise le {when}, des heures avant les autres images choisies&#xa0;: elle peut être d&apos;un patient précédent, restée sur la carte de l&apos;appareil. Vérifiez qu&apos;elle est bien de ce patient, sinon supprimez-la.</source>
         <translation>⚠ “{name}” was taken on {when}, hours before the other images chosen: it may be a previous patient&apos;s, left on the device&apos;s card. Check that it is this patient&apos;s, or else delete it.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="207"/>
-        <source>⚠ Prises un jour précédent ou des heures avant les autres images choisies : {names}. Elles peuvent être d&apos;un patient précédent, restées sur la carte de l&apos;appareil. Vérifiez qu&apos;elles sont bien de ce patient, sinon supprimez-les.</source>
+        <source>⚠ Prises un jour précédent ou des heures avant les autres images choisies&#xa0;: {names}. Elles peuvent être d&apos;un patient précédent, restées sur la carte de l&apos;appareil. Vérifiez qu&apos;elles sont bien de ce patient, sinon supprimez-les.</source>
         <translation>⚠ Taken on an earlier day or hours before the other images chosen: {names}. They may be a previous patient&apos;s, left on the device&apos;s card. Check that they are this patient&apos;s, or else delete them.</translation>
     </message>
     <message>
@@ -1069,7 +1069,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="339"/>
-        <source>Le dossier de l&apos;appareil ({folder}) est inaccessible : vérifiez que l&apos;appareil, la clé USB ou le partage réseau est bien branché, puis rouvrez cette fenêtre.</source>
+        <source>Le dossier de l&apos;appareil ({folder}) est inaccessible&#xa0;: vérifiez que l&apos;appareil, la clé USB ou le partage réseau est bien branché, puis rouvrez cette fenêtre.</source>
         <translation>The device folder ({folder}) cannot be reached: check that the device, the USB stick or the network share is plugged in, then open this window again.</translation>
     </message>
     <message>
@@ -1079,17 +1079,17 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="346"/>
-        <source>Une image rangée dans un sous-dossier est montrée avec son chemin (date, examen, nom du patient selon l&apos;appareil) : vérifiez qu&apos;elle est bien de ce patient.</source>
+        <source>Une image rangée dans un sous-dossier est montrée avec son chemin (date, examen, nom du patient selon l&apos;appareil)&#xa0;: vérifiez qu&apos;elle est bien de ce patient.</source>
         <translation>An image kept in a subfolder is shown with its path (date, exam, the patient&apos;s name depending on the device): check that it is this patient&apos;s.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="351"/>
-        <source>Seules les {n} images les plus récentes sont montrées : pour une plus ancienne, utilisez « Importer un fichier… ».</source>
+        <source>Seules les {n} images les plus récentes sont montrées&#xa0;: pour une plus ancienne, utilisez «&#xa0;Importer un fichier…&#xa0;».</source>
         <translation>Only the {n} newest images are shown: for an older one, use “Import a file…”.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="356"/>
-        <source>Aucune image dans le dossier de l&apos;appareil ({folder}) : vérifiez que l&apos;appareil a bien exporté les clichés.</source>
+        <source>Aucune image dans le dossier de l&apos;appareil ({folder})&#xa0;: vérifiez que l&apos;appareil a bien exporté les clichés.</source>
         <translation>No image in the device folder ({folder}): check that the device exported the pictures.</translation>
     </message>
     <message>
@@ -1110,22 +1110,22 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="600"/>
-        <source>⚠ L&apos;appareil l&apos;a enregistrée pour {who}, pas pour le patient de ce dossier : non cochée. Cochez-la seulement si vous avez vérifié que c&apos;est bien lui.</source>
+        <source>⚠ L&apos;appareil l&apos;a enregistrée pour {who}, pas pour le patient de ce dossier&#xa0;: non cochée. Cochez-la seulement si vous avez vérifié que c&apos;est bien lui.</source>
         <translation>⚠ The device recorded it for {who}, not for this case&apos;s patient: not ticked. Tick it only once you have checked it is this patient.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="589"/>
-        <source>⚠ L&apos;appareil l&apos;a enregistrée pour {who}, sans date de naissance ni INS à comparer avec ceux du dossier : le nom seul ne dit pas que c&apos;est ce patient (une mère et sa fille peuvent porter les mêmes noms). Non cochée : cochez-la seulement si vous avez vérifié que c&apos;est bien lui.</source>
+        <source>⚠ L&apos;appareil l&apos;a enregistrée pour {who}, sans date de naissance ni INS à comparer avec ceux du dossier&#xa0;: le nom seul ne dit pas que c&apos;est ce patient (une mère et sa fille peuvent porter les mêmes noms). Non cochée&#xa0;: cochez-la seulement si vous avez vérifié que c&apos;est bien lui.</source>
         <translation>⚠ The device recorded it for {who}, without a birth date or an INS to compare with the case&apos;s: a name alone does not say it is this patient (a mother and her daughter may bear the same names). Not ticked: tick it only once you have checked it is this patient.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="572"/>
-        <source>⚠ Prise le {when}, des heures avant les autres nouvelles images : elle peut être d&apos;un patient précédent, restée sur la carte de l&apos;appareil. Non cochée : cochez-la seulement si elle est bien de ce patient.</source>
+        <source>⚠ Prise le {when}, des heures avant les autres nouvelles images&#xa0;: elle peut être d&apos;un patient précédent, restée sur la carte de l&apos;appareil. Non cochée&#xa0;: cochez-la seulement si elle est bien de ce patient.</source>
         <translation>⚠ Taken on {when}, hours before the other new images: it may be a previous patient&apos;s, left on the device&apos;s card. Not ticked: tick it only if it is this patient&apos;s.</translation>
     </message>
     <message>
         <location filename="../../ui/capture_folder.py" line="567"/>
-        <source>⚠ Prise le {when}, un jour précédent : elle peut être d&apos;un patient précédent, restée sur la carte de l&apos;appareil. Non cochée : cochez-la seulement si elle est bien de ce patient.</source>
+        <source>⚠ Prise le {when}, un jour précédent&#xa0;: elle peut être d&apos;un patient précédent, restée sur la carte de l&apos;appareil. Non cochée&#xa0;: cochez-la seulement si elle est bien de ce patient.</source>
         <translation>⚠ Taken on {when}, on an earlier day: it may be a previous patient&apos;s, left on the device&apos;s card. Not ticked: tick it only if it is this patient&apos;s.</translation>
     </message>
 </context>
@@ -1154,7 +1154,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/diagnostic_dialog.py" line="83"/>
-        <source>Le diagnostic n&apos;a pas pu se terminer : {reason}</source>
+        <source>Le diagnostic n&apos;a pas pu se terminer&#xa0;: {reason}</source>
         <translation>The diagnosis could not finish: {reason}</translation>
     </message>
 </context>
@@ -1168,7 +1168,7 @@ Queue it for sending?</translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/draft_deletion.py" line="17"/>
-        <source>Supprimer définitivement le brouillon de {name} (%n image(s)) ?</source>
+        <source>Supprimer définitivement le brouillon de {name} (%n image(s))&#x202f;?</source>
         <translation>
             <numerusform>Delete the draft of {name} (%n image) for good?</numerusform>
             <numerusform>Delete the draft of {name} (%n images) for good?</numerusform>
@@ -1176,7 +1176,7 @@ Queue it for sending?</translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/draft_deletion.py" line="21"/>
-        <source>Supprimer définitivement ce brouillon sans nom de patient (%n image(s)) ?</source>
+        <source>Supprimer définitivement ce brouillon sans nom de patient (%n image(s))&#x202f;?</source>
         <translation>
             <numerusform>Delete this draft with no patient name (%n image) for good?</numerusform>
             <numerusform>Delete this draft with no patient name (%n images) for good?</numerusform>
@@ -1184,7 +1184,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/draft_deletion.py" line="25"/>
-        <source>Dossier {id}. Ce qui y a été saisi et ses photos seront effacés de ce poste, sans retour possible. Il n&apos;a jamais été envoyé : la plateforme n&apos;en a aucune copie.</source>
+        <source>Dossier {id}. Ce qui y a été saisi et ses photos seront effacés de ce poste, sans retour possible. Il n&apos;a jamais été envoyé&#xa0;: la plateforme n&apos;en a aucune copie.</source>
         <translation>Case {id}. What was typed in it and its photos will be erased from this computer and cannot be restored. It was never sent: the platform has no copy of it.</translation>
     </message>
     <message>
@@ -1217,7 +1217,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/eye_side_question.py" line="64"/>
-        <source>Vérifiez avant d&apos;envoyer : l&apos;avis de l&apos;expert (laser, injection…) porterait sur l&apos;autre œil. Si l&apos;appareil enregistre ses images en miroir, vous pouvez envoyer quand même.</source>
+        <source>Vérifiez avant d&apos;envoyer&#xa0;: l&apos;avis de l&apos;expert (laser, injection…) porterait sur l&apos;autre œil. Si l&apos;appareil enregistre ses images en miroir, vous pouvez envoyer quand même.</source>
         <translation>Check before sending: the expert&apos;s advice (laser, injection…) would be for the other eye. If the device saves its images mirrored, you may send anyway.</translation>
     </message>
     <message>
@@ -1240,13 +1240,13 @@ Queue it for sending?</translation>
     <name>FileDialogs</name>
     <message>
         <location filename="../../ui/file_dialogs.py" line="138"/>
-        <source>La fenêtre de choix des fichiers a été fermée par le verrouillage : aucune image n&apos;a été importée. Recommencez l&apos;import.</source>
+        <source>La fenêtre de choix des fichiers a été fermée par le verrouillage&#xa0;: aucune image n&apos;a été importée. Recommencez l&apos;import.</source>
         <extracomment>Qt&apos;s own dialog, whatever the desktop (see above). What Qt&apos;s file dialog records of the folders it went through (group &quot;FileDialog&quot; of QtProject).</extracomment>
         <translation>The file chooser was closed when Teleavis locked: no image was imported. Import them again.</translation>
     </message>
     <message>
         <location filename="../../ui/file_dialogs.py" line="164"/>
-        <source>La fenêtre d&apos;enregistrement a été fermée par le verrouillage : rien n&apos;a été enregistré. Recommencez l&apos;enregistrement.</source>
+        <source>La fenêtre d&apos;enregistrement a été fermée par le verrouillage&#xa0;: rien n&apos;a été enregistré. Recommencez l&apos;enregistrement.</source>
         <translation>The save window was closed when Teleavis locked: nothing was saved. Save it again.</translation>
     </message>
 </context>
@@ -1264,7 +1264,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="522"/>
-        <source>Ouvre la caméra : chaque photo prise rejoint votre réponse.</source>
+        <source>Ouvre la caméra&#xa0;: chaque photo prise rejoint votre réponse.</source>
         <translation>Opens the camera: each photo taken joins your reply.</translation>
     </message>
     <message>
@@ -1275,7 +1275,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="2302"/>
-        <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
+        <source>La caméra n&apos;a pas donné d&apos;image&#xa0;: vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
     <message>
@@ -1286,7 +1286,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="334"/>
-        <source>Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
+        <source>Pour une liaison lente&#xa0;: les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90)&#x202f;; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>For a slow link: the photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
@@ -1296,7 +1296,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="344"/>
-        <source>Le dossier n&apos;est pas encore parti : il redevient un brouillon, à corriger puis envoyer à nouveau.</source>
+        <source>Le dossier n&apos;est pas encore parti&#xa0;: il redevient un brouillon, à corriger puis envoyer à nouveau.</source>
         <translation>The case has not left yet: it becomes a draft again, to correct and send again.</translation>
     </message>
     <message>
@@ -1306,7 +1306,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="420"/>
-        <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
+        <source>Images jointes par l&apos;expert&#xa0;: double-clic pour les agrandir</source>
         <translation>Images attached by the expert: double-click to enlarge</translation>
     </message>
     <message>
@@ -1327,12 +1327,12 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="433"/>
-        <source>Le dossier redevient « à lire » dans la liste, pour un collègue</source>
+        <source>Le dossier redevient «&#xa0;à lire&#xa0;» dans la liste, pour un collègue</source>
         <translation>The case is “to read” again in the list, for a colleague</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1292"/>
-        <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
+        <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur&#xa0;: il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
@@ -1371,22 +1371,22 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="2014"/>
-        <source>L&apos;image « {image} » de votre réponse refusée est retirée : elle dépasse la taille acceptée par la plateforme. Les autres partent avec votre réponse ; pour l&apos;envoyer aussi, exportez-la de nouveau de l&apos;appareil en plus petit, puis joignez-la.</source>
+        <source>L&apos;image «&#xa0;{image}&#xa0;» de votre réponse refusée est retirée&#xa0;: elle dépasse la taille acceptée par la plateforme. Les autres partent avec votre réponse&#x202f;; pour l&apos;envoyer aussi, exportez-la de nouveau de l&apos;appareil en plus petit, puis joignez-la.</source>
         <translation>The image “{image}” of your refused reply is taken off: it is over the size the platform accepts. The others go with your reply; to send it too, export it again from the device in a smaller size, then attach it.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="2008"/>
-        <source>L&apos;image « {image} » de votre réponse refusée est retirée : elle dépasse la taille acceptée par la plateforme. Les autres partent avec votre réponse ; pour l&apos;envoyer aussi, joignez-la de nouveau : elle partira en copie réduite (l&apos;original reste sur ce poste).</source>
+        <source>L&apos;image «&#xa0;{image}&#xa0;» de votre réponse refusée est retirée&#xa0;: elle dépasse la taille acceptée par la plateforme. Les autres partent avec votre réponse&#x202f;; pour l&apos;envoyer aussi, joignez-la de nouveau&#xa0;: elle partira en copie réduite (l&apos;original reste sur ce poste).</source>
         <translation>The image “{image}” of your refused reply is taken off: it is over the size the platform accepts. The others go with your reply; to send it too, attach it again: it will go as a reduced copy (the original stays on this computer).</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="2115"/>
-        <source>Votre réponse n&apos;est pas partie : elle a été refusée. Ses mots sont revenus ci-dessous, prêts à être renvoyés : corrigez-les si besoin, puis cliquez « Envoyer la réponse ».</source>
+        <source>Votre réponse n&apos;est pas partie&#xa0;: elle a été refusée. Ses mots sont revenus ci-dessous, prêts à être renvoyés&#xa0;: corrigez-les si besoin, puis cliquez «&#xa0;Envoyer la réponse&#xa0;».</source>
         <translation>Your reply has not left: it was refused. Its words are back below, ready to be sent again: correct them if need be, then click “Send the reply”.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="2108"/>
-        <source>Votre réponse n&apos;est pas partie. Raison : {why} Ses mots sont revenus ci-dessous, prêts à être renvoyés : corrigez-les si besoin, puis cliquez « Envoyer la réponse ».</source>
+        <source>Votre réponse n&apos;est pas partie. Raison&#xa0;: {why} Ses mots sont revenus ci-dessous, prêts à être renvoyés&#xa0;: corrigez-les si besoin, puis cliquez «&#xa0;Envoyer la réponse&#xa0;».</source>
         <translation>Your reply has not left. Reason: {why} Its words are back below, ready to be sent again: correct them if need be, then click “Send the reply”.</translation>
     </message>
     <message>
@@ -1416,43 +1416,43 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="681"/>
-        <source>État : {state}</source>
+        <source>État&#xa0;: {state}</source>
         <extracomment>The answer&apos;s files as sorted and shown, and what they were sorted from (the case, its answer&apos;s files and PDFs): shown again only when that changes.</extracomment>
         <translation>State: {state}</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="692"/>
-        <source>Pourquoi il n&apos;est pas parti : {words}</source>
+        <source>Pourquoi il n&apos;est pas parti&#xa0;: {words}</source>
         <translation>Why it has not left: {words}</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="706"/>
-        <source>Motif donné par la plateforme, dans ses propres mots : « {reason} »</source>
+        <source>Motif donné par la plateforme, dans ses propres mots&#xa0;: «&#xa0;{reason}&#xa0;»</source>
         <translation>Reason given by the platform, in its own words: “{reason}”</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="722"/>
-        <source>Répondez à l&apos;expert ci-dessous : écrivez votre réponse, ajoutez des photos si besoin (« Ajouter des images… », ou « Prendre une photo… » avec la caméra), puis cliquez sur « Envoyer la réponse ». Il reprendra alors son analyse.</source>
+        <source>Répondez à l&apos;expert ci-dessous&#xa0;: écrivez votre réponse, ajoutez des photos si besoin («&#xa0;Ajouter des images…&#xa0;», ou «&#xa0;Prendre une photo…&#xa0;» avec la caméra), puis cliquez sur «&#xa0;Envoyer la réponse&#xa0;». Il reprendra alors son analyse.</source>
         <translation>Answer the expert below: write your answer, add photos if needed (“Add images…”, or “Take a photo…” with the camera), then click “Send the reply”. The expert then goes on with the review.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="712"/>
-        <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
+        <source>Le dossier partira dès que la plateforme sera joignable&#x202f;; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="905"/>
-        <source>La réponse de l&apos;expert arrivera ici, dans ce dossier, et une alerte vous préviendra (Teleavis fermé : à sa prochaine ouverture). Vous n&apos;avez rien d&apos;autre à faire d&apos;ici là.</source>
+        <source>La réponse de l&apos;expert arrivera ici, dans ce dossier, et une alerte vous préviendra (Teleavis fermé&#xa0;: à sa prochaine ouverture). Vous n&apos;avez rien d&apos;autre à faire d&apos;ici là.</source>
         <translation>The expert&apos;s answer will come here, in this case, and an alert will tell you (Teleavis closed: when it is next opened). There is nothing else to do meanwhile.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="898"/>
-        <source>La réponse de l&apos;expert arrivera ici, dans ce dossier, et une alerte vous préviendra (Teleavis fermé : à sa prochaine ouverture). Demande urgente : la télé-expertise n&apos;est pas un service d&apos;urgence. Si l&apos;état du patient ne peut pas attendre la réponse, ou s&apos;il s&apos;aggrave, appelez sans attendre le spécialiste de garde ou le 15.</source>
+        <source>La réponse de l&apos;expert arrivera ici, dans ce dossier, et une alerte vous préviendra (Teleavis fermé&#xa0;: à sa prochaine ouverture). Demande urgente&#xa0;: la télé-expertise n&apos;est pas un service d&apos;urgence. Si l&apos;état du patient ne peut pas attendre la réponse, ou s&apos;il s&apos;aggrave, appelez sans attendre le spécialiste de garde ou le 15.</source>
         <translation>The expert&apos;s answer will come here, in this case, and an alert will tell you (Teleavis closed: when it is next opened). Urgent request: tele-expertise is not an emergency service. If the patient&apos;s condition cannot wait for the answer, or gets worse, call the on-call specialist or the emergency number (15 in France) straight away.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="920"/>
-        <source>Réponse promise pour le {when} : elle n&apos;est pas encore arrivée.</source>
+        <source>Réponse promise pour le {when}&#xa0;: elle n&apos;est pas encore arrivée.</source>
         <translation>Answer promised for {when}: it has not come yet.</translation>
     </message>
     <message>
@@ -1467,7 +1467,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="733"/>
-        <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
+        <source>Copies réduites demandées&#xa0;: les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
@@ -1482,7 +1482,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="757"/>
-        <source>message retiré par l&apos;expert (envoyé par erreur) : n&apos;en tenez pas compte.</source>
+        <source>message retiré par l&apos;expert (envoyé par erreur)&#xa0;: n&apos;en tenez pas compte.</source>
         <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
     </message>
     <message>
@@ -1502,92 +1502,92 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="775"/>
-        <source>{who}, {when} : {said}</source>
+        <source>{who}, {when}&#xa0;: {said}</source>
         <translation>{who}, {when}: {said}</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="777"/>
-        <source>{who} : {said}</source>
+        <source>{who}&#xa0;: {said}</source>
         <translation>{who}: {said}</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="838"/>
-        <source>Ce dossier a été envoyé à la plateforme d&apos;essai, pendant le mode formation : votre réponse ne peut pas partir vers son expert. S&apos;il s&apos;agit d&apos;un vrai patient, refaites une demande.</source>
+        <source>Ce dossier a été envoyé à la plateforme d&apos;essai, pendant le mode formation&#xa0;: votre réponse ne peut pas partir vers son expert. S&apos;il s&apos;agit d&apos;un vrai patient, refaites une demande.</source>
         <translation>This case was sent to the test platform, in training mode: your reply cannot reach its expert. If this is a real patient, make a new request.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="832"/>
-        <source>La plateforme d&apos;essai de ce dossier de formation a été effacée : votre réponse ne peut plus partir, son expert n&apos;est plus là. Aucun vrai patient n&apos;est concerné : vous pouvez supprimer ce dossier de formation, et en préparer un nouveau pour vous entraîner à répondre.</source>
+        <source>La plateforme d&apos;essai de ce dossier de formation a été effacée&#xa0;: votre réponse ne peut plus partir, son expert n&apos;est plus là. Aucun vrai patient n&apos;est concerné&#xa0;: vous pouvez supprimer ce dossier de formation, et en préparer un nouveau pour vous entraîner à répondre.</source>
         <translation>The test platform of this training case was erased: your reply can no longer leave, its expert is gone. No real patient is concerned: you may delete this training case, and prepare a new one to practise replying.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="843"/>
-        <source>L&apos;expert a répondu : l&apos;échange est clos, rien ne lui part plus d&apos;ici. Pour une nouvelle question sur ce patient, faites une nouvelle demande.</source>
+        <source>L&apos;expert a répondu&#xa0;: l&apos;échange est clos, rien ne lui part plus d&apos;ici. Pour une nouvelle question sur ce patient, faites une nouvelle demande.</source>
         <translation>The expert has answered: the exchange is closed, nothing more goes to them from here. For a new question about this patient, make a new request.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="847"/>
-        <source>L&apos;expert n&apos;attend pas de réponse : vous pourrez lui écrire ici s&apos;il pose une question.</source>
+        <source>L&apos;expert n&apos;attend pas de réponse&#xa0;: vous pourrez lui écrire ici s&apos;il pose une question.</source>
         <translation>The expert is not waiting for a reply: you can write to them here if they ask a question.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="954"/>
-        <source>Le dossier n&apos;attend plus de réponse de votre part : la réponse commencée ci-dessus n&apos;est pas partie et ne peut pas partir. Effacez-la, ou gardez-la si l&apos;expert pose une nouvelle question.</source>
+        <source>Le dossier n&apos;attend plus de réponse de votre part&#xa0;: la réponse commencée ci-dessus n&apos;est pas partie et ne peut pas partir. Effacez-la, ou gardez-la si l&apos;expert pose une nouvelle question.</source>
         <translation>The case no longer waits for a reply from you: the reply begun above has not left and cannot leave. Erase it, or keep it in case the expert asks a new question.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="982"/>
-        <source>Envoyé à la plateforme réelle : ce dossier n&apos;est pas suivi pendant le mode formation. La réponse de l&apos;expert et ses questions arriveront quand le mode formation sera arrêté.</source>
+        <source>Envoyé à la plateforme réelle&#xa0;: ce dossier n&apos;est pas suivi pendant le mode formation. La réponse de l&apos;expert et ses questions arriveront quand le mode formation sera arrêté.</source>
         <translation>Sent to the real platform: this case is not followed during training mode. The expert&apos;s answer and questions will come once training mode is turned off.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="987"/>
-        <source>Envoyé à la plateforme d&apos;essai pendant le mode formation : ce dossier n&apos;est plus suivi, aucune réponse ne viendra.</source>
+        <source>Envoyé à la plateforme d&apos;essai pendant le mode formation&#xa0;: ce dossier n&apos;est plus suivi, aucune réponse ne viendra.</source>
         <translation>Sent to the test platform in training mode: this case is no longer followed, no answer will come.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1153"/>
-        <source>(pas de conclusion écrite : voir les documents joints)</source>
+        <source>(pas de conclusion écrite&#xa0;: voir les documents joints)</source>
         <translation>(no written conclusion: see the attached documents)</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1155"/>
-        <source>(pas de conclusion écrite : voir le compte rendu)</source>
+        <source>(pas de conclusion écrite&#xa0;: voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1159"/>
-        <source>Expert : {name} — {when}</source>
+        <source>Expert&#xa0;: {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1163"/>
-        <source>Conseil de suivi : {advice}.</source>
+        <source>Conseil de suivi&#xa0;: {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1197"/>
-        <source>Rien de cette réponse ne peut être lu ici : le dossier reste « à lire ».</source>
+        <source>Rien de cette réponse ne peut être lu ici&#xa0;: le dossier reste «&#xa0;à lire&#xa0;».</source>
         <translation>Nothing of this answer can be read here: the case stays “to read”.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1219"/>
-        <source>Le document « {title} » joint par l&apos;expert est endommagé : Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
+        <source>Le document «&#xa0;{title}&#xa0;» joint par l&apos;expert est endommagé&#xa0;: Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
         <translation>The document “{title}” the expert joined is damaged: Teleavis cannot show it. Ask the expert for it, or read it on the platform.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1223"/>
-        <source>Le compte rendu joint par l&apos;expert est endommagé : Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
+        <source>Le compte rendu joint par l&apos;expert est endommagé&#xa0;: Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
         <translation>The report the expert joined is damaged: Teleavis cannot show it. Ask the expert for it, or read it on the platform.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1237"/>
-        <source>Pièce jointe « {title} » ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
+        <source>Pièce jointe «&#xa0;{title}&#xa0;» ({kind})&#xa0;: Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Attachment “{title}” ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1241"/>
-        <source>Pièce jointe sans titre ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
+        <source>Pièce jointe sans titre ({kind})&#xa0;: Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Untitled attachment ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
@@ -1597,7 +1597,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1262"/>
-        <source>L&apos;expert a joint {n} documents PDF : choisissez celui à afficher, ouvrir ou imprimer.</source>
+        <source>L&apos;expert a joint {n} documents PDF&#xa0;: choisissez celui à afficher, ouvrir ou imprimer.</source>
         <translation>The expert attached {n} PDF documents: choose the one to show, open or print.</translation>
     </message>
     <message>
@@ -1612,7 +1612,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1283"/>
-        <source>Le document est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
+        <source>Le document est ouvert dans le lecteur PDF de l&apos;ordinateur&#xa0;: il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The document is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
@@ -1627,7 +1627,7 @@ Queue it for sending?</translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/follow_view.py" line="1404"/>
-        <source>Envoi : {done} sur %n image(s) — {sent} Kio sur {total} Kio</source>
+        <source>Envoi&#xa0;: {done} sur %n image(s) — {sent} Kio sur {total} Kio</source>
         <translation>
             <numerusform>Sending: {done} of %n image — {sent} KiB of {total} KiB</numerusform>
             <numerusform>Sending: {done} of %n images — {sent} KiB of {total} KiB</numerusform>
@@ -1635,12 +1635,12 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1419"/>
-        <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
+        <source> — pour aller plus vite&#xa0;: «&#xa0;Envoyer des copies réduites&#xa0;» (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1415"/>
-        <source> — pour aller plus vite : « Envoyer la réponse en copies réduites » (les originaux restent ici).</source>
+        <source> — pour aller plus vite&#xa0;: «&#xa0;Envoyer la réponse en copies réduites&#xa0;» (les originaux restent ici).</source>
         <translation> — to go faster: “Send the reply as reduced copies” (the originals stay here).</translation>
     </message>
     <message>
@@ -1656,7 +1656,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1515"/>
-        <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
+        <source>Le PDF n&apos;a pas pu être ouvert&#xa0;: le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
@@ -1671,12 +1671,12 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1543"/>
-        <source>Aucune imprimante n&apos;est installée sur cet ordinateur : le document ne peut pas être imprimé d&apos;ici. Vous pouvez l&apos;enregistrer en PDF, avec le dossier, pour l&apos;imprimer depuis un autre poste.</source>
+        <source>Aucune imprimante n&apos;est installée sur cet ordinateur&#xa0;: le document ne peut pas être imprimé d&apos;ici. Vous pouvez l&apos;enregistrer en PDF, avec le dossier, pour l&apos;imprimer depuis un autre poste.</source>
         <translation>No printer is installed on this computer: the document cannot be printed from here. You can save it as a PDF, with the case, to print it from another computer.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1602"/>
-        <source>Le document n&apos;a pas pu être imprimé : le dossier privé de cet ordinateur n&apos;accepte pas l&apos;écriture. Rien n&apos;a été envoyé à l&apos;imprimante.</source>
+        <source>Le document n&apos;a pas pu être imprimé&#xa0;: le dossier privé de cet ordinateur n&apos;accepte pas l&apos;écriture. Rien n&apos;a été envoyé à l&apos;imprimante.</source>
         <translation>The document could not be printed: this computer&apos;s private folder does not accept writing. Nothing was sent to the printer.</translation>
     </message>
     <message>
@@ -1686,12 +1686,12 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="935"/>
-        <source>Formation : l&apos;expert simulé répond (ou pose une question) environ {delay} après l&apos;envoi, quelle que soit la date promise.</source>
+        <source>Formation&#xa0;: l&apos;expert simulé répond (ou pose une question) environ {delay} après l&apos;envoi, quelle que soit la date promise.</source>
         <translation>Training: the simulated expert answers (or asks a question) about {delay} after sending, whatever the promised date.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="940"/>
-        <source>Formation : l&apos;expert simulé répond (ou pose une question) environ {delay} après l&apos;envoi.</source>
+        <source>Formation&#xa0;: l&apos;expert simulé répond (ou pose une question) environ {delay} après l&apos;envoi.</source>
         <translation>Training: the simulated expert answers (or asks a question) about {delay} after sending.</translation>
     </message>
     <message>
@@ -1701,12 +1701,12 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1644"/>
-        <source>Question : {text}</source>
+        <source>Question&#xa0;: {text}</source>
         <translation>Question: {text}</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1645"/>
-        <source>Résumé clinique : {text}</source>
+        <source>Résumé clinique&#xa0;: {text}</source>
         <translation>Clinical summary: {text}</translation>
     </message>
     <message>
@@ -1718,7 +1718,7 @@ Queue it for sending?</translation>
     <message>
         <location filename="../../ui/follow_view.py" line="2230"/>
         <location filename="../../ui/follow_view.py" line="2242"/>
-        <source>« {name} » est déjà jointe à cette réponse.</source>
+        <source>«&#xa0;{name}&#xa0;» est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
@@ -1743,17 +1743,17 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="2625"/>
-        <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
+        <source>Une image jointe est déjà {where}&#xa0;: rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="2603"/>
-        <source>Une photo jointe est encore en préparation : rien n&apos;est parti. Attendez qu&apos;elle apparaisse sous le texte, puis envoyez la réponse.</source>
+        <source>Une photo jointe est encore en préparation&#xa0;: rien n&apos;est parti. Attendez qu&apos;elle apparaisse sous le texte, puis envoyez la réponse.</source>
         <translation>An attached photo is still being prepared: nothing was sent. Wait until it appears below the text, then send the reply.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="2646"/>
-        <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
+        <source>Votre réponse à l&apos;expert est enregistrée&#xa0;: elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
@@ -1766,7 +1766,7 @@ Queue it for sending?</translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/follow_view.py" line="787"/>
-        <source>%n image(s) jointe(s) : </source>
+        <source>%n image(s) jointe(s)&#xa0;: </source>
         <translation>
             <numerusform>%n image attached: </numerusform>
             <numerusform>%n images attached: </numerusform>
@@ -1779,27 +1779,27 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="515"/>
-        <source>Retire toutes les images jointes ; le texte de la réponse est gardé.</source>
+        <source>Retire toutes les images jointes&#x202f;; le texte de la réponse est gardé.</source>
         <translation>Removes all the attached images; the reply&apos;s text is kept.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1652"/>
-        <source>Images ({n}) : {where}</source>
+        <source>Images ({n})&#xa0;: {where}</source>
         <translation>Images ({n}): {where}</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1998"/>
-        <source>image de la réponse refusée : elle part avec celle-ci</source>
+        <source>image de la réponse refusée&#xa0;: elle part avec celle-ci</source>
         <translation>image of the refused reply: it goes with this one</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1974"/>
-        <source>La photo de votre réponse refusée est de nouveau jointe : elle part avec celle-ci, sauf si vous la retirez.</source>
+        <source>La photo de votre réponse refusée est de nouveau jointe&#xa0;: elle part avec celle-ci, sauf si vous la retirez.</source>
         <translation>The photo of your refused reply is attached again: it goes with this one, unless you take it off.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1979"/>
-        <source>Les photos de votre réponse refusée sont de nouveau jointes : elles partent avec celle-ci, sauf si vous les retirez.</source>
+        <source>Les photos de votre réponse refusée sont de nouveau jointes&#xa0;: elles partent avec celle-ci, sauf si vous les retirez.</source>
         <translation>The photos of your refused reply are attached again: they go with this one, unless you take them off.</translation>
     </message>
     <message>
@@ -1814,12 +1814,12 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1733"/>
-        <source>Les photos jointes à la réponse n&apos;ont pas été gardées sur ce poste : {why} Elles restent jointes dans cette fenêtre, mais seraient perdues si Teleavis se fermait.</source>
+        <source>Les photos jointes à la réponse n&apos;ont pas été gardées sur ce poste&#xa0;: {why} Elles restent jointes dans cette fenêtre, mais seraient perdues si Teleavis se fermait.</source>
         <translation>The photos attached to the reply were not kept on this workstation: {why} They stay attached in this window, but would be lost if Teleavis closed.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1741"/>
-        <source>Laissez Teleavis ouvert : une fois le problème réglé, cliquez « Réessayer de garder les photos », ou envoyez la réponse.</source>
+        <source>Laissez Teleavis ouvert&#xa0;: une fois le problème réglé, cliquez «&#xa0;Réessayer de garder les photos&#xa0;», ou envoyez la réponse.</source>
         <translation>Leave Teleavis open: once the problem is solved, click “Try again to keep the photos”, or send the reply.</translation>
     </message>
     <message>
@@ -1829,7 +1829,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="2221"/>
-        <source>« {name} » n&apos;est pas jointe : {reason}</source>
+        <source>«&#xa0;{name}&#xa0;» n&apos;est pas jointe&#xa0;: {reason}</source>
         <translation>“{name}” is not attached: {reason}</translation>
     </message>
     <message>
@@ -1847,7 +1847,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/capture_labels.py" line="61"/>
-        <source>&amp;Localisation :</source>
+        <source>&amp;Localisation&#xa0;:</source>
         <translation>Body &amp;site:</translation>
     </message>
     <message>
@@ -1859,13 +1859,13 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/capture_labels.py" line="79"/>
-        <source>Œi&amp;l :</source>
+        <source>Œi&amp;l&#xa0;:</source>
         <translation>E&amp;ye:</translation>
     </message>
     <message>
         <location filename="../../ui/capture_labels.py" line="84"/>
         <location filename="../../ui/capture_labels.py" line="214"/>
-        <source>&amp;Vue :</source>
+        <source>&amp;Vue&#xa0;:</source>
         <translation>&amp;View:</translation>
     </message>
     <message>
@@ -1890,7 +1890,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/capture_labels.py" line="91"/>
-        <source>&amp;Note :</source>
+        <source>&amp;Note&#xa0;:</source>
         <translation>&amp;Note:</translation>
     </message>
     <message>
@@ -1900,7 +1900,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/capture_labels.py" line="101"/>
-        <source>Cette photo est aussi dans le dossier d&apos;un autre patient : confirmez qu&apos;elle est de ce patient</source>
+        <source>Cette photo est aussi dans le dossier d&apos;un autre patient&#xa0;: confirmez qu&apos;elle est de ce patient</source>
         <translation>This photo is also in another patient&apos;s case: confirm that it is this patient&apos;s</translation>
     </message>
     <message>
@@ -1951,7 +1951,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/capture_labels.py" line="214"/>
-        <source>&amp;Champ :</source>
+        <source>&amp;Champ&#xa0;:</source>
         <translation>&amp;Field:</translation>
     </message>
     <message>
@@ -1966,7 +1966,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/capture_labels.py" line="333"/>
-        <source>Détails des contrôles :</source>
+        <source>Détails des contrôles&#xa0;:</source>
         <translation>Details of the checks:</translation>
     </message>
     <message>
@@ -1984,7 +1984,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/image_strip.py" line="53"/>
-        <source>Aucune image pour l&apos;instant : prenez une photo ou importez-en une.</source>
+        <source>Aucune image pour l&apos;instant&#xa0;: prenez une photo ou importez-en une.</source>
         <extracomment>The images their device recorded for another patient than the case&apos;s as it is now. Those it recorded under the case&apos;s names alone (no birth date nor INS to confirm them).</extracomment>
         <translation>No image yet: take a photo or import one.</translation>
     </message>
@@ -2009,7 +2009,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/image_tile.py" line="241"/>
-        <source>Nom seul : identité non confirmée</source>
+        <source>Nom seul&#xa0;: identité non confirmée</source>
         <translation>Name only: identity not confirmed</translation>
     </message>
     <message>
@@ -2054,7 +2054,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/image_tile.py" line="310"/>
-        <source>Image {n}, {verdict} : {quality} — {shows}</source>
+        <source>Image {n}, {verdict}&#xa0;: {quality} — {shows}</source>
         <translation>Image {n}, {verdict}: {quality} — {shows}</translation>
     </message>
     <message>
@@ -2093,7 +2093,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/kept_typing.py" line="53"/>
-        <source>Les met dans votre réponse à l&apos;expert, gardée sur ce poste : elle part quand vous l&apos;envoyez</source>
+        <source>Les met dans votre réponse à l&apos;expert, gardée sur ce poste&#xa0;: elle part quand vous l&apos;envoyez</source>
         <translation>Puts them in your reply to the expert, kept on this computer: it leaves when you send it</translation>
     </message>
     <message>
@@ -2103,7 +2103,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/kept_typing.py" line="82"/>
-        <source>Copié : collez-le où il le faut (Ctrl+V).</source>
+        <source>Copié&#xa0;: collez-le où il le faut (Ctrl+V).</source>
         <translation>Copied: paste it where it is needed (Ctrl+V).</translation>
     </message>
 </context>
@@ -2117,17 +2117,17 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/capture_camera.py" line="41"/>
-        <source>Ca&amp;méra :</source>
+        <source>Ca&amp;méra&#xa0;:</source>
         <translation>Ca&amp;mera:</translation>
     </message>
     <message>
         <location filename="../../ui/capture_camera.py" line="43"/>
-        <source>Caméra débranchée — rebranchez-la : la reprise est automatique</source>
+        <source>Caméra débranchée — rebranchez-la&#xa0;: la reprise est automatique</source>
         <translation>Camera unplugged — plug it back in: it resumes by itself</translation>
     </message>
     <message>
         <location filename="../../ui/capture_camera.py" line="185"/>
-        <source>Aucune caméra trouvée. Branchez la caméra sur l&apos;ordinateur : elle démarre dès qu&apos;elle est reconnue. Sans caméra, importez les images avec « Importer un fichier… » ou « Dossier de l&apos;appareil… ».</source>
+        <source>Aucune caméra trouvée. Branchez la caméra sur l&apos;ordinateur&#xa0;: elle démarre dès qu&apos;elle est reconnue. Sans caméra, importez les images avec «&#xa0;Importer un fichier…&#xa0;» ou «&#xa0;Dossier de l&apos;appareil…&#xa0;».</source>
         <extracomment>The eye the case asks for next: what the demo retinograph draws (``set_eye``).</extracomment>
         <translation>No camera found. Plug the camera into the computer: it starts as soon as it is recognised. Without a camera, import the images with “Import a file…” or “Device folder…”.</translation>
     </message>
@@ -2186,7 +2186,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/lock.py" line="241"/>
-        <source>Ce n&apos;est pas le bon code ou la bonne phrase secrète : retapez-le, en vérifiant les majuscules.</source>
+        <source>Ce n&apos;est pas le bon code ou la bonne phrase secrète&#xa0;: retapez-le, en vérifiant les majuscules.</source>
         <translation>That is not the right code or passphrase: type it again, minding capital letters.</translation>
     </message>
     <message numerus="yes">
@@ -2202,7 +2202,7 @@ Queue it for sending?</translation>
     <name>MainWindow</name>
     <message numerus="yes">
         <location filename="../../ui/main_window.py" line="1442"/>
-        <source>Sauvegarde faite, mais %n dossier(s) ne s&apos;ouvre(nt) plus (données abîmées hors de Teleavis) : {ids}. Elle le(s) contient tel(s) quel(s). Teleavis garde les {keep} dernières sauvegardes et, en plus, la dernière où il(s) s&apos;ouvrai(en)t encore : n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</source>
+        <source>Sauvegarde faite, mais %n dossier(s) ne s&apos;ouvre(nt) plus (données abîmées hors de Teleavis)&#xa0;: {ids}. Elle le(s) contient tel(s) quel(s). Teleavis garde les {keep} dernières sauvegardes et, en plus, la dernière où il(s) s&apos;ouvrai(en)t encore&#xa0;: n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</source>
         <translation>
             <numerusform>Backup made, but %n case no longer opens (data damaged outside Teleavis): {ids}. The backup holds it as it is. Teleavis keeps the last {keep} backups and, besides, the last one in which it still opened: remove none of them and call the support (Help &gt; Diagnosis shows it).</numerusform>
             <numerusform>Backup made, but %n cases no longer open (data damaged outside Teleavis): {ids}. The backup holds them as they are. Teleavis keeps the last {keep} backups and, besides, the last one in which each still opened: remove none of them and call the support (Help &gt; Diagnosis shows them).</numerusform>
@@ -2210,7 +2210,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1500"/>
-        <source>Le rapport n&apos;est pas enregistré dans « {folder} » : ce dossier est dans celui des données de Teleavis, qu&apos;une restauration remplace entièrement (le rapport serait effacé), et il y resterait lisible par tous, hors du chiffrement. Enregistrez-le sur une clé USB ou dans un autre dossier (Documents, par exemple). Rien n&apos;a été écrit.</source>
+        <source>Le rapport n&apos;est pas enregistré dans «&#xa0;{folder}&#xa0;»&#xa0;: ce dossier est dans celui des données de Teleavis, qu&apos;une restauration remplace entièrement (le rapport serait effacé), et il y resterait lisible par tous, hors du chiffrement. Enregistrez-le sur une clé USB ou dans un autre dossier (Documents, par exemple). Rien n&apos;a été écrit.</source>
         <translation>The report is not saved in “{folder}”: that folder is inside Teleavis&apos;s data folder, which a restore replaces entirely (the report would be erased), and it would lie there readable by anyone, outside the encryption. Save it to a USB stick or another folder (Documents, for instance). Nothing was written.</translation>
     </message>
     <message numerus="yes">
@@ -2223,18 +2223,18 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="509"/>
-        <source>Une réponse ou une question de l&apos;expert attend d&apos;être lue : cliquez pour voir la liste.</source>
+        <source>Une réponse ou une question de l&apos;expert attend d&apos;être lue&#xa0;: cliquez pour voir la liste.</source>
         <extracomment>The last scheduled backup&apos;s failure said (its words, its way out), ``None`` while none fails. When the scheduled backup running now started, ``None`` while none runs (one at a time).</extracomment>
         <translation>An answer or a question from the expert is waiting to be read: click to see the list.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="862"/>
-        <source>Mode formation : les dossiers partent vers une plateforme d&apos;essai, pas vers un expert réel.</source>
+        <source>Mode formation&#xa0;: les dossiers partent vers une plateforme d&apos;essai, pas vers un expert réel.</source>
         <translation>Training mode: cases go to a test platform, not to a real expert.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1102"/>
-        <source>Le dossier {id} n&apos;est pas parti : ouvrez-le pour voir pourquoi.</source>
+        <source>Le dossier {id} n&apos;est pas parti&#xa0;: ouvrez-le pour voir pourquoi.</source>
         <translation>Case {id} was not sent: open it to see why.</translation>
     </message>
     <message>
@@ -2352,7 +2352,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="609"/>
-        <source>Sans code, Teleavis ne se verrouille pas quand vous vous absentez : choisissez-en un dans Édition &gt; Réglages, onglet Sécurité.</source>
+        <source>Sans code, Teleavis ne se verrouille pas quand vous vous absentez&#xa0;: choisissez-en un dans Édition &gt; Réglages, onglet Sécurité.</source>
         <translation>Without a code, Teleavis does not lock while you are away: choose one in Edit &gt; Settings, Security tab.</translation>
     </message>
     <message>
@@ -2362,27 +2362,27 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="719"/>
-        <source>Votre réponse à l&apos;expert n&apos;est pas envoyée ({ids}). Elle est gardée sur ce poste, mais l&apos;expert ne la recevra qu&apos;une fois « Envoyer la réponse » cliqué.</source>
+        <source>Votre réponse à l&apos;expert n&apos;est pas envoyée ({ids}). Elle est gardée sur ce poste, mais l&apos;expert ne la recevra qu&apos;une fois «&#xa0;Envoyer la réponse&#xa0;» cliqué.</source>
         <translation>Your reply to the expert has not been sent ({ids}). It is kept on this workstation, but the expert will receive it only once “Send the reply” is clicked.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="724"/>
-        <source>Des réponses aux experts ne sont pas envoyées ({ids}). Elles sont gardées sur ce poste, mais les experts ne les recevront qu&apos;une fois « Envoyer la réponse » cliqué.</source>
+        <source>Des réponses aux experts ne sont pas envoyées ({ids}). Elles sont gardées sur ce poste, mais les experts ne les recevront qu&apos;une fois «&#xa0;Envoyer la réponse&#xa0;» cliqué.</source>
         <translation>Replies to the experts have not been sent ({ids}). They are kept on this workstation, but the experts will receive them only once “Send the reply” is clicked.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="760"/>
-        <source>Un envoi à la plateforme n&apos;est pas encore parti : il partira à la prochaine ouverture de Teleavis. Pour qu&apos;il parte dès que le réseau le permet, laissez Teleavis ouvert.</source>
+        <source>Un envoi à la plateforme n&apos;est pas encore parti&#xa0;: il partira à la prochaine ouverture de Teleavis. Pour qu&apos;il parte dès que le réseau le permet, laissez Teleavis ouvert.</source>
         <translation>A case or a reply to the expert has not left for the platform yet: it will leave the next time Teleavis is opened. To have it leave as soon as the network allows, leave Teleavis open.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="765"/>
-        <source>{n} envois à la plateforme ne sont pas encore partis : ils partiront à la prochaine ouverture de Teleavis. Pour qu&apos;ils partent dès que le réseau le permet, laissez Teleavis ouvert.</source>
+        <source>{n} envois à la plateforme ne sont pas encore partis&#xa0;: ils partiront à la prochaine ouverture de Teleavis. Pour qu&apos;ils partent dès que le réseau le permet, laissez Teleavis ouvert.</source>
         <translation>{n} cases or replies have not been sent yet: they will be sent the next time Teleavis is opened. To have them sent as soon as the network allows, leave Teleavis open.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="773"/>
-        <source>Sans code de verrouillage, Teleavis ne se verrouille pas seul : si vous le laissez ouvert, verrouillez la session de l&apos;ordinateur.</source>
+        <source>Sans code de verrouillage, Teleavis ne se verrouille pas seul&#xa0;: si vous le laissez ouvert, verrouillez la session de l&apos;ordinateur.</source>
         <translation>Without a lock code, Teleavis does not lock by itself: if you leave it open, lock the computer&apos;s session.</translation>
     </message>
     <message>
@@ -2392,7 +2392,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="709"/>
-        <source>Ce que vous aviez tapé et qui n&apos;a pas pu être enregistré dans le dossier ({ids}) est encore dans sa fenêtre : il sera perdu si vous fermez Teleavis. Copiez-le, ou gardez-le pour votre réponse à l&apos;expert, d&apos;abord.</source>
+        <source>Ce que vous aviez tapé et qui n&apos;a pas pu être enregistré dans le dossier ({ids}) est encore dans sa fenêtre&#xa0;: il sera perdu si vous fermez Teleavis. Copiez-le, ou gardez-le pour votre réponse à l&apos;expert, d&apos;abord.</source>
         <translation>What you had typed and could not be saved in the case ({ids}) is still in its window: it will be lost if you close Teleavis. Copy it, or keep it for your reply to the expert, first.</translation>
     </message>
     <message>
@@ -2417,22 +2417,22 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="748"/>
-        <source>La photo jointe à la réponse est gardée avec elle : vous la retrouverez à la prochaine ouverture du dossier.</source>
+        <source>La photo jointe à la réponse est gardée avec elle&#xa0;: vous la retrouverez à la prochaine ouverture du dossier.</source>
         <translation>The photo attached to the reply is kept with it: you will find it again the next time you open the case.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="736"/>
-        <source>La photo jointe n&apos;a pas pu être gardée sur ce poste : elle sera perdue si vous fermez Teleavis.</source>
+        <source>La photo jointe n&apos;a pas pu être gardée sur ce poste&#xa0;: elle sera perdue si vous fermez Teleavis.</source>
         <translation>The attached photo could not be kept on this workstation: it will be lost if you close Teleavis.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="741"/>
-        <source>{n} photos jointes n&apos;ont pas pu être gardées sur ce poste : elles seront perdues si vous fermez Teleavis.</source>
+        <source>{n} photos jointes n&apos;ont pas pu être gardées sur ce poste&#xa0;: elles seront perdues si vous fermez Teleavis.</source>
         <translation>{n} attached photos could not be kept on this workstation: they will be lost if you close Teleavis.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="753"/>
-        <source>Les {n} photos jointes aux réponses sont gardées avec elles : vous les retrouverez à la prochaine ouverture du dossier.</source>
+        <source>Les {n} photos jointes aux réponses sont gardées avec elles&#xa0;: vous les retrouverez à la prochaine ouverture du dossier.</source>
         <translation>The {n} photos attached to the replies are kept with them: you will find them again the next time you open the case.</translation>
     </message>
     <message>
@@ -2447,7 +2447,7 @@ Queue it for sending?</translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/main_window.py" line="870"/>
-        <source>%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation : leurs réponses arriveront quand vous quitterez le mode formation.</source>
+        <source>%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation&#xa0;: leurs réponses arriveront quand vous quitterez le mode formation.</source>
         <translation>
             <numerusform>%n case sent to the real platform is not followed during training: its answer will come when you leave training mode.</numerusform>
             <numerusform>%n cases sent to the real platform are not followed during training: their answers will come when you leave training mode.</numerusform>
@@ -2455,7 +2455,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="890"/>
-        <source>Teleavis est déjà ouvert, hors mode formation : les dossiers faits ici partent vers un expert réel. Pour vous former, quittez-le (Dossiers &gt; Quitter), puis relancez-le en mode formation.</source>
+        <source>Teleavis est déjà ouvert, hors mode formation&#xa0;: les dossiers faits ici partent vers un expert réel. Pour vous former, quittez-le (Dossiers &gt; Quitter), puis relancez-le en mode formation.</source>
         <translation>Teleavis is already open, not in training mode: the cases made here go to a real expert. To train, quit it (Cases &gt; Quit), then start it again in training mode.</translation>
     </message>
     <message>
@@ -2470,7 +2470,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="998"/>
-        <source>Ce dossier ne peut pas être supprimé : il a été mis en file d&apos;envoi ou envoyé, et la plateforme peut en avoir une copie. Seul un brouillon jamais envoyé se supprime.</source>
+        <source>Ce dossier ne peut pas être supprimé&#xa0;: il a été mis en file d&apos;envoi ou envoyé, et la plateforme peut en avoir une copie. Seul un brouillon jamais envoyé se supprime.</source>
         <translation>This case cannot be deleted: it was queued or sent, and the platform may hold a copy. Only a draft never sent can be deleted.</translation>
     </message>
     <message>
@@ -2505,7 +2505,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1133"/>
-        <source>La réponse du dossier {id} a été retirée : n&apos;en tenez pas compte.</source>
+        <source>La réponse du dossier {id} a été retirée&#xa0;: n&apos;en tenez pas compte.</source>
         <translation>The answer of case {id} was withdrawn: disregard it.</translation>
     </message>
     <message>
@@ -2535,7 +2535,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1148"/>
-        <source>La plateforme a retiré la réponse du dossier {id} : attendez la nouvelle réponse.</source>
+        <source>La plateforme a retiré la réponse du dossier {id}&#xa0;: attendez la nouvelle réponse.</source>
         <translation>The platform took back the answer of case {id}: wait for the new answer.</translation>
     </message>
     <message>
@@ -2545,7 +2545,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1155"/>
-        <source>L&apos;expert a repris le dossier {id} : sa réponse peut changer.</source>
+        <source>L&apos;expert a repris le dossier {id}&#xa0;: sa réponse peut changer.</source>
         <translation>The expert took case {id} back: the answer may change.</translation>
     </message>
     <message>
@@ -2555,7 +2555,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1160"/>
-        <source>L&apos;expert a retiré une question du dossier {id} : n&apos;en tenez pas compte.</source>
+        <source>L&apos;expert a retiré une question du dossier {id}&#xa0;: n&apos;en tenez pas compte.</source>
         <translation>The expert withdrew a question of case {id}: disregard it.</translation>
     </message>
     <message>
@@ -2575,7 +2575,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1174"/>
-        <source>Votre réponse sur le dossier {id} n&apos;est pas partie : ouvrez-le pour voir pourquoi.</source>
+        <source>Votre réponse sur le dossier {id} n&apos;est pas partie&#xa0;: ouvrez-le pour voir pourquoi.</source>
         <translation>Your reply on case {id} was not sent: open it to see why.</translation>
     </message>
     <message>
@@ -2585,7 +2585,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1213"/>
-        <source>Synchronisation en pause : {words}</source>
+        <source>Synchronisation en pause&#xa0;: {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
@@ -2597,12 +2597,12 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1231"/>
-        <source>En attente d&apos;envoi : {n}</source>
+        <source>En attente d&apos;envoi&#xa0;: {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1233"/>
-        <source>Dernière synchronisation : {when}</source>
+        <source>Dernière synchronisation&#xa0;: {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
@@ -2641,17 +2641,17 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1371"/>
-        <source>Connexion non vérifiée : {words}</source>
+        <source>Connexion non vérifiée&#xa0;: {words}</source>
         <translation>Connection not checked: {words}</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1357"/>
-        <source>Hors ligne : {words} Les dossiers attendent, rien n&apos;est perdu.</source>
+        <source>Hors ligne&#xa0;: {words} Les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} Cases wait, nothing is lost.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1421"/>
-        <source>Sauvegarde automatique non faite : {words} Vos dossiers sont intacts sur ce poste, et Teleavis réessaie tout seul vers {time}. {advice} Le dossier se choisit dans Édition &gt; Réglages, onglet Sécurité.</source>
+        <source>Sauvegarde automatique non faite&#xa0;: {words} Vos dossiers sont intacts sur ce poste, et Teleavis réessaie tout seul vers {time}. {advice} Le dossier se choisit dans Édition &gt; Réglages, onglet Sécurité.</source>
         <translation>Automatic backup not made: {words} Your cases are intact on this computer, and Teleavis tries again by itself around {time}. {advice} The folder is chosen in Edit &gt; Settings, Security tab.</translation>
     </message>
     <message>
@@ -2705,7 +2705,7 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1584"/>
-        <source>Le jeton d&apos;accès et les identifiants de connexion enregistrés pour l&apos;ancienne adresse sont effacés : ils ne sont jamais envoyés à une autre.
+        <source>Le jeton d&apos;accès et les identifiants de connexion enregistrés pour l&apos;ancienne adresse sont effacés&#xa0;: ils ne sont jamais envoyés à une autre.
 
 Tapez le jeton d&apos;accès (ou le secret client) de la nouvelle plateforme dans Réglages &gt; Plateforme, ou reconnectez-vous avec Pro Santé Connect si elle le demande.</source>
         <translation>The access token and the sign-in credentials saved for the old address are erased: they are never sent to another one.
@@ -2714,7 +2714,7 @@ Type the new platform&apos;s access token (or client secret) in Settings &gt; Pl
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1598"/>
-        <source>Dossiers préparés en mode formation et pas encore partis : {n}. Ils ne partent pas vers la plateforme réelle : vous les trouvez dans la liste, « à corriger ».
+        <source>Dossiers préparés en mode formation et pas encore partis&#xa0;: {n}. Ils ne partent pas vers la plateforme réelle&#xa0;: vous les trouvez dans la liste, «&#xa0;à corriger&#xa0;».
 
 Vérifiez chacun (identité réelle du patient, consentement), puis envoyez ceux qui doivent partir.</source>
         <translation>Cases prepared in training mode and not yet sent: {n}. They do not go to the real platform: you find them in the list, “Needs attention”.
@@ -2723,7 +2723,7 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1613"/>
-        <source>Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité.</source>
+        <source>Verrouillage impossible sans code&#xa0;: choisissez-en un dans Réglages, onglet Sécurité.</source>
         <translation>No lock without a code: choose one in Settings, Security tab.</translation>
     </message>
 </context>
@@ -2758,17 +2758,17 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/other_patient_question.py" line="155"/>
-        <source>Photo d&apos;une séance précédente ?</source>
+        <source>Photo d&apos;une séance précédente&#x202f;?</source>
         <translation>Photo from an earlier session?</translation>
     </message>
     <message>
         <location filename="../../ui/other_patient_question.py" line="98"/>
-        <source>L&apos;image {n} a été enregistrée par l&apos;appareil au seul nom de {recorded}, sans date de naissance ni INS à comparer avec ceux du dossier : le nom seul ne dit pas que c&apos;est {patient}, la patiente du dossier (une mère et sa fille peuvent porter les mêmes noms).</source>
+        <source>L&apos;image {n} a été enregistrée par l&apos;appareil au seul nom de {recorded}, sans date de naissance ni INS à comparer avec ceux du dossier&#xa0;: le nom seul ne dit pas que c&apos;est {patient}, la patiente du dossier (une mère et sa fille peuvent porter les mêmes noms).</source>
         <translation>The device recorded image {n} under the name alone of {recorded}, without a birth date or an INS to compare with the case&apos;s: a name alone does not say it is {patient}, the case&apos;s patient (a mother and her daughter may bear the same names).</translation>
     </message>
     <message>
         <location filename="../../ui/other_patient_question.py" line="105"/>
-        <source>L&apos;image {n} a été enregistrée par l&apos;appareil au seul nom de {recorded}, sans date de naissance ni INS à comparer avec ceux du dossier : le nom seul ne dit pas que c&apos;est {patient}, le patient du dossier (un père et son fils peuvent porter les mêmes noms).</source>
+        <source>L&apos;image {n} a été enregistrée par l&apos;appareil au seul nom de {recorded}, sans date de naissance ni INS à comparer avec ceux du dossier&#xa0;: le nom seul ne dit pas que c&apos;est {patient}, le patient du dossier (un père et son fils peuvent porter les mêmes noms).</source>
         <translation>The device recorded image {n} under the name alone of {recorded}, without a birth date or an INS to compare with the case&apos;s: a name alone does not say it is {patient}, the case&apos;s patient (a father and his son may bear the same names).</translation>
     </message>
     <message>
@@ -2793,12 +2793,12 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/other_patient_question.py" line="67"/>
-        <source>Les images {n} ont été enregistrées par l&apos;appareil pour un autre patient que {patient} : nom, prénom, date de naissance, sexe ou INS différents de ceux du dossier.</source>
+        <source>Les images {n} ont été enregistrées par l&apos;appareil pour un autre patient que {patient}&#xa0;: nom, prénom, date de naissance, sexe ou INS différents de ceux du dossier.</source>
         <translation>Images {n} were recorded by the device for another patient than {patient}: a name, given name, birth date, sex or INS other than the case&apos;s.</translation>
     </message>
     <message>
         <location filename="../../ui/other_patient_question.py" line="73"/>
-        <source>L&apos;image {n} a été enregistrée par l&apos;appareil pour un autre patient que {patient} : nom, prénom, date de naissance, sexe ou INS différents de ceux du dossier.</source>
+        <source>L&apos;image {n} a été enregistrée par l&apos;appareil pour un autre patient que {patient}&#xa0;: nom, prénom, date de naissance, sexe ou INS différents de ceux du dossier.</source>
         <translation>Image {n} was recorded by the device for another patient than {patient}: a name, given name, birth date, sex or INS other than the case&apos;s.</translation>
     </message>
     <message>
@@ -2808,7 +2808,7 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/other_patient_question.py" line="186"/>
-        <source>Image d&apos;un autre patient ?</source>
+        <source>Image d&apos;un autre patient&#x202f;?</source>
         <translation>Another patient&apos;s image?</translation>
     </message>
     <message>
@@ -2841,7 +2841,7 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/unlock_dialog.py" line="29"/>
-        <source>Choisissez la phrase secrète qui protège les dossiers de cette machine. Sans elle, les données ne peuvent pas être lues : notez-la en lieu sûr. Quatre mots sans lien entre eux font une bonne phrase.</source>
+        <source>Choisissez la phrase secrète qui protège les dossiers de cette machine. Sans elle, les données ne peuvent pas être lues&#xa0;: notez-la en lieu sûr. Quatre mots sans lien entre eux font une bonne phrase.</source>
         <translation>Choose the passphrase that protects the cases on this computer. Without it the data cannot be read: write it down somewhere safe. Four unrelated words make a good passphrase.</translation>
     </message>
     <message>
@@ -2851,12 +2851,12 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/unlock_dialog.py" line="40"/>
-        <source>Phrase secrète :</source>
+        <source>Phrase secrète&#xa0;:</source>
         <translation>Passphrase:</translation>
     </message>
     <message>
         <location filename="../../ui/unlock_dialog.py" line="44"/>
-        <source>Répétez-la :</source>
+        <source>Répétez-la&#xa0;:</source>
         <translation>Repeat it:</translation>
     </message>
     <message numerus="yes">
@@ -2902,12 +2902,12 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/setup_wizard.py" line="92"/>
-        <source>Code :</source>
+        <source>Code&#xa0;:</source>
         <translation>Code:</translation>
     </message>
     <message>
         <location filename="../../ui/setup_wizard.py" line="94"/>
-        <source>Répétez-le :</source>
+        <source>Répétez-le&#xa0;:</source>
         <translation>Repeat it:</translation>
     </message>
     <message>
@@ -2925,22 +2925,22 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="596"/>
-        <source>Le fichier « {path} » est introuvable. Vérifiez le chemin du fichier que le support de la plateforme a fourni.</source>
+        <source>Le fichier «&#xa0;{path}&#xa0;» est introuvable. Vérifiez le chemin du fichier que le support de la plateforme a fourni.</source>
         <translation>The file “{path}” cannot be found. Check the path of the file the platform&apos;s support gave.</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="600"/>
-        <source>« {path} » n&apos;est pas un fichier : donnez le chemin du fichier de certificats lui-même.</source>
+        <source>«&#xa0;{path}&#xa0;» n&apos;est pas un fichier&#xa0;: donnez le chemin du fichier de certificats lui-même.</source>
         <translation>“{path}” is not a file: give the path of the certificate file itself.</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="603"/>
-        <source>Le fichier « {path} » ne peut pas être lu (droits d&apos;accès) : demandez au support informatique de le rendre lisible.</source>
+        <source>Le fichier «&#xa0;{path}&#xa0;» ne peut pas être lu (droits d&apos;accès)&#xa0;: demandez au support informatique de le rendre lisible.</source>
         <translation>The file “{path}” cannot be read (access rights): ask IT support to make it readable.</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="608"/>
-        <source>« {path} » n&apos;est pas un fichier de certificats au format PEM (des blocs « -----BEGIN CERTIFICATE----- » lisibles) : demandez au support de la plateforme le certificat de son autorité au format PEM.</source>
+        <source>«&#xa0;{path}&#xa0;» n&apos;est pas un fichier de certificats au format PEM (des blocs «&#xa0;-----BEGIN CERTIFICATE-----&#xa0;» lisibles)&#xa0;: demandez au support de la plateforme le certificat de son autorité au format PEM.</source>
         <translation>“{path}” is not a certificate file in PEM format (readable “-----BEGIN CERTIFICATE-----” blocks): ask the platform&apos;s support for its authority&apos;s certificate in PEM format.</translation>
     </message>
     <message>
@@ -2960,7 +2960,7 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="468"/>
-        <source>Mode formation : plateforme d&apos;essai intégrée, aucun envoi réel</source>
+        <source>Mode formation&#xa0;: plateforme d&apos;essai intégrée, aucun envoi réel</source>
         <extracomment>What the sync&apos;s words say of its own retries (sync/client.py): true of the cases it sends, not of a connection test, which is made once. Whether the last ``save()`` changed where cases go (the sync engine must then start afresh).</extracomment>
         <translation>Training mode: built-in test platform, nothing really sent</translation>
     </message>
@@ -2981,37 +2981,37 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="485"/>
-        <source>Adresse de la plateforme :</source>
+        <source>Adresse de la plateforme&#xa0;:</source>
         <translation>Platform address:</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="486"/>
-        <source>Jeton d&apos;accès :</source>
+        <source>Jeton d&apos;accès&#xa0;:</source>
         <translation>Access token:</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="487"/>
-        <source>Adresse de connexion (OAuth) :</source>
+        <source>Adresse de connexion (OAuth)&#xa0;:</source>
         <translation>Sign-in address (OAuth):</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="488"/>
-        <source>Identifiant client :</source>
+        <source>Identifiant client&#xa0;:</source>
         <translation>Client id:</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="489"/>
-        <source>Secret client :</source>
+        <source>Secret client&#xa0;:</source>
         <translation>Client secret:</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="490"/>
-        <source>Proxy :</source>
+        <source>Proxy&#xa0;:</source>
         <translation>Proxy:</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="499"/>
-        <source>Certificats (CA) :</source>
+        <source>Certificats (CA)&#xa0;:</source>
         <translation>Certificates (CA):</translation>
     </message>
     <message>
@@ -3026,7 +3026,7 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="655"/>
-        <source>Retapez le mot de passe du proxy : « *** » ne fait que masquer celui enregistré.</source>
+        <source>Retapez le mot de passe du proxy&#xa0;: «&#xa0;***&#xa0;» ne fait que masquer celui enregistré.</source>
         <translation>Type the proxy&apos;s password again: “***” only hides the saved one.</translation>
     </message>
     <message>
@@ -3042,7 +3042,7 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     <message>
         <location filename="../../ui/setup_forms.py" line="740"/>
         <location filename="../../ui/setup_forms.py" line="750"/>
-        <source>Échec : {words}</source>
+        <source>Échec&#xa0;: {words}</source>
         <translation>Failed: {words}</translation>
     </message>
 </context>
@@ -3057,12 +3057,12 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     <message>
         <location filename="../../ui/psc_sign_in.py" line="68"/>
         <location filename="../../ui/psc_sign_in.py" line="117"/>
-        <source>Connecté : {name} ({number})</source>
+        <source>Connecté&#xa0;: {name} ({number})</source>
         <translation>Signed in: {name} ({number})</translation>
     </message>
     <message>
         <location filename="../../ui/psc_sign_in.py" line="102"/>
-        <source>Connecté : {name} (RPPS {rpps}). Pour que les dossiers partent sous ce compte, tapez le code actuel (ou la phrase secrète) ci-dessus, puis « Enregistrer ».</source>
+        <source>Connecté&#xa0;: {name} (RPPS {rpps}). Pour que les dossiers partent sous ce compte, tapez le code actuel (ou la phrase secrète) ci-dessus, puis «&#xa0;Enregistrer&#xa0;».</source>
         <translation>Signed in: {name} (RPPS {rpps}). For the cases to be sent under this account, type the current code (or the passphrase) above, then “Save”.</translation>
     </message>
     <message>
@@ -3072,7 +3072,7 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/psc_sign_in.py" line="125"/>
-        <source>Connexion impossible : {why}</source>
+        <source>Connexion impossible&#xa0;: {why}</source>
         <translation>Sign-in failed: {why}</translation>
     </message>
 </context>
@@ -3080,12 +3080,12 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     <name>ReplyCamera</name>
     <message>
         <location filename="../../ui/reply_camera.py" line="71"/>
-        <source>Photo prise : vérification…</source>
+        <source>Photo prise&#xa0;: vérification…</source>
         <translation>Photo taken: checking…</translation>
     </message>
     <message>
         <location filename="../../ui/reply_camera.py" line="80"/>
-        <source>Reprenez la photo, ou « Terminer ».</source>
+        <source>Reprenez la photo, ou «&#xa0;Terminer&#xa0;».</source>
         <translation>Take the photo again, or “Done”.</translation>
     </message>
     <message>
@@ -3111,12 +3111,12 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/reply_camera.py" line="66"/>
-        <source>Aucune caméra n&apos;est active : choisissez-en une, ou fermez et importez une image.</source>
+        <source>Aucune caméra n&apos;est active&#xa0;: choisissez-en une, ou fermez et importez une image.</source>
         <translation>No camera is active: choose one, or close this and import an image.</translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/reply_camera.py" line="84"/>
-        <source>%n photo(s) prise(s) : elle(s) rejoigne(nt) votre réponse, sous le texte. Reprenez-en une, ou « Terminer ».</source>
+        <source>%n photo(s) prise(s)&#xa0;: elle(s) rejoigne(nt) votre réponse, sous le texte. Reprenez-en une, ou «&#xa0;Terminer&#xa0;».</source>
         <translation>
             <numerusform>%n photo taken: it joins your reply, below the text. Take another, or “Done”.</numerusform>
             <numerusform>%n photos taken: they join your reply, below the text. Take another, or “Done”.</numerusform>
@@ -3142,18 +3142,18 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/reply_places.py" line="89"/>
-        <source>Retire cette image seulement ; les autres et le texte sont gardés.</source>
+        <source>Retire cette image seulement&#x202f;; les autres et le texte sont gardés.</source>
         <translation>Removes this image only; the others and the text are kept.</translation>
     </message>
     <message>
         <location filename="../../ui/reply_places.py" line="71"/>
-        <source>Image {n} ({name}) :</source>
+        <source>Image {n} ({name})&#xa0;:</source>
         <extracomment>The thumbnail at the start of each row: half a tile&apos;s, large enough to know the lesion (and the patient&apos;s skin). The row&apos;s « Retirer » clicked: that image (its index) taken off the reply, the others kept. Found by a nurse&apos;s pass: the only button, « Retirer les images », took off every photo to drop one. Per row, the image&apos;s view or a retinograph&apos;s field. Per retinograph&apos;s row, its « ⚠ Œil à vérifier » (hidden while the eye and the disc agree). Per row, its « Retirer » (that image only). Per row, the photo&apos;s thumbnail (empty until :meth:`set_picture` gives it).</extracomment>
         <translation>Image {n} ({name}):</translation>
     </message>
     <message>
         <location filename="../../ui/reply_places.py" line="73"/>
-        <source>Image {n} :</source>
+        <source>Image {n}&#xa0;:</source>
         <translation>Image {n}:</translation>
     </message>
     <message>
@@ -3168,12 +3168,12 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/reply_places.py" line="118"/>
-        <source>— champ ? —</source>
+        <source>— champ&#x202f;? —</source>
         <translation>— field? —</translation>
     </message>
     <message>
         <location filename="../../ui/reply_places.py" line="118"/>
-        <source>— vue ? —</source>
+        <source>— vue&#x202f;? —</source>
         <translation>— view? —</translation>
     </message>
     <message>
@@ -3183,22 +3183,22 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/reply_places.py" line="128"/>
-        <source>La vue : éloignée, intermédiaire, rapprochée ou dermoscopie, si elle est connue</source>
+        <source>La vue&#xa0;: éloignée, intermédiaire, rapprochée ou dermoscopie, si elle est connue</source>
         <translation>The view: far, medium, close-up or dermoscopy, if known</translation>
     </message>
     <message>
         <location filename="../../ui/reply_places.py" line="130"/>
-        <source>La vue : éloignée, intermédiaire ou rapprochée, si elle est connue</source>
+        <source>La vue&#xa0;: éloignée, intermédiaire ou rapprochée, si elle est connue</source>
         <translation>The view: far, medium or close-up, if known</translation>
     </message>
     <message>
         <location filename="../../ui/reply_places.py" line="141"/>
-        <source>— quel œil ? —</source>
+        <source>— quel œil&#x202f;? —</source>
         <translation>— which eye? —</translation>
     </message>
     <message>
         <location filename="../../ui/reply_places.py" line="145"/>
-        <source>L&apos;œil photographié : l&apos;expert doit le savoir</source>
+        <source>L&apos;œil photographié&#xa0;: l&apos;expert doit le savoir</source>
         <translation>The eye photographed: the expert must know it</translation>
     </message>
     <message>
@@ -3213,7 +3213,7 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/reply_places.py" line="172"/>
-        <source>La zone du corps photographiée : l&apos;expert doit la savoir</source>
+        <source>La zone du corps photographiée&#xa0;: l&apos;expert doit la savoir</source>
         <translation>The body site photographed: the expert must know it</translation>
     </message>
 </context>
@@ -3227,211 +3227,227 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/reply_places.py" line="224"/>
-        <source>Pour une liaison lente : les photos de votre réponse pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
+        <source>Pour une liaison lente&#xa0;: les photos de votre réponse pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90)&#x202f;; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>For a slow link: the photos of your reply not gone yet are sent as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees that they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
         <location filename="../../ui/reply_places.py" line="232"/>
-        <source>Copies réduites demandées pour la réponse : ses photos pas encore parties seront envoyées réduites.</source>
+        <source>Copies réduites demandées pour la réponse&#xa0;: ses photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies asked for the reply: its photos not gone yet will be sent reduced.</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="228"/>
-        <source>Ce dossier est dans celui des données de Teleavis ({data}) : une restauration remplace tout ce dossier et effacerait les sauvegardes gardées là (et un disque en panne les emporterait avec les données). Choisissez une clé USB, un disque externe ou un autre dossier.</source>
+        <location filename="../../ui/settings_dialog.py" line="254"/>
+        <source>Ce dossier est dans celui des données de Teleavis ({data})&#xa0;: une restauration remplace tout ce dossier et effacerait les sauvegardes gardées là (et un disque en panne les emporterait avec les données). Choisissez une clé USB, un disque externe ou un autre dossier.</source>
         <translation>This folder is inside Teleavis&apos;s data folder ({data}): a restore replaces that whole folder and would erase the backups kept there (and a failed disk would take them with the data). Choose a USB stick, an external disk or another folder.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="363"/>
+        <location filename="../../ui/settings_dialog.py" line="429"/>
         <source>Rien n&apos;a été enregistré.</source>
         <translation>Nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="46"/>
+        <location filename="../../ui/settings_dialog.py" line="51"/>
         <source>Choisir…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="63"/>
+        <location filename="../../ui/settings_dialog.py" line="78"/>
         <source>Réglages de Teleavis</source>
         <translation>Teleavis settings</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="67"/>
+        <location filename="../../ui/settings_dialog.py" line="82"/>
         <source>Réglages</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="76"/>
+        <location filename="../../ui/settings_dialog.py" line="91"/>
         <source>Pour changer le praticien ou la structure</source>
         <translation>To change the practitioner or the organisation</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="83"/>
+        <location filename="../../ui/settings_dialog.py" line="98"/>
         <source>Site</source>
         <translation>Site</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="85"/>
+        <location filename="../../ui/settings_dialog.py" line="100"/>
         <source>Plateforme</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="115"/>
+        <location filename="../../ui/settings_dialog.py" line="130"/>
         <source>Automatique (caméra branchée)</source>
         <translation>Automatic (plugged-in camera)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="112"/>
+        <location filename="../../ui/settings_dialog.py" line="127"/>
         <source>Automatique (caméra branchée, sinon démonstration)</source>
         <translation>Automatic (plugged-in camera, else demo)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="113"/>
+        <location filename="../../ui/settings_dialog.py" line="128"/>
         <source>Caméra de démonstration</source>
         <translation>Demo camera</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="117"/>
+        <location filename="../../ui/settings_dialog.py" line="132"/>
         <source>Caméra USB n° {n}</source>
         <translation>USB camera no. {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="126"/>
-        <source>Caméra :</source>
+        <location filename="../../ui/settings_dialog.py" line="141"/>
+        <source>Caméra&#xa0;:</source>
         <translation>Camera:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="129"/>
+        <location filename="../../ui/settings_dialog.py" line="144"/>
         <source>La meilleure disponible</source>
         <translation>The best available</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="136"/>
-        <source>Résolution :</source>
+        <location filename="../../ui/settings_dialog.py" line="151"/>
+        <source>Résolution&#xa0;:</source>
         <translation>Resolution:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="138"/>
+        <location filename="../../ui/settings_dialog.py" line="153"/>
         <source>Dossier où le rétinographe dépose ses images</source>
         <translation>Folder where the retinograph drops its images</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="140"/>
-        <source>Dossier surveillé :</source>
+        <location filename="../../ui/settings_dialog.py" line="155"/>
+        <source>Dossier surveillé&#xa0;:</source>
         <translation>Watched folder:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="140"/>
+        <location filename="../../ui/settings_dialog.py" line="155"/>
         <source>Choisir le dossier surveillé</source>
         <translation>Choose the watched folder</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="178"/>
+        <location filename="../../ui/settings_dialog.py" line="200"/>
         <source>Choisir le dossier des sauvegardes</source>
+        <extracomment>The backup folder chosen with « Choisir… » (the one shown, chosen again: a drive retired, its empty mount point now the folder meant), its mount recorded as it is now on « Enregistrer ».</extracomment>
         <translation>Choose the backups folder</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="142"/>
+        <location filename="../../ui/settings_dialog.py" line="277"/>
+        <source>Ce dossier est introuvable pour l&apos;instant&#xa0;: aucune sauvegarde ne s&apos;y fera tant qu&apos;il n&apos;est pas là. Branchez la clé ou le disque, ou choisissez un dossier avec «&#xa0;Choisir…&#xa0;» (qui peut en créer un).</source>
+        <translation>This folder cannot be found for now: no backup will be made there until it is. Plug in the USB stick or drive, or choose a folder with “Choose…” (which can create one).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="282"/>
+        <source>Teleavis ne peut pas écrire dans ce dossier (clé verrouillée, dossier en lecture seule ou interdit)&#xa0;: aucune sauvegarde ne s&apos;y fera. Choisissez-en un autre, ou demandez au support informatique d&apos;y autoriser l&apos;écriture.</source>
+        <translation>Teleavis cannot write into this folder (a locked stick, a read-only or forbidden folder): no backup will be made there. Choose another one, or ask IT support to allow writing there.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="292"/>
+        <source>La clé ou le disque de sauvegarde n&apos;est plus branché à «&#xa0;{mount}&#xa0;»&#xa0;: ce dossier est celui, vide, de l&apos;ordinateur, et aucune sauvegarde ne s&apos;y fait. Branchez-le. S&apos;il ne sert plus, choisissez un dossier sur un autre disque avec «&#xa0;Choisir…&#xa0;».</source>
+        <translation>The backup stick or drive is no longer plugged in at “{mount}”: this folder is the computer&apos;s own, empty one, and no backup is made there. Plug it in. If it is no longer used, choose a folder on another drive with “Choose…”.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="157"/>
         <source>Prise de vue</source>
         <translation>Capture</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="148"/>
+        <location filename="../../ui/settings_dialog.py" line="163"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="149"/>
+        <location filename="../../ui/settings_dialog.py" line="164"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="153"/>
-        <source>Verrouiller après :</source>
+        <location filename="../../ui/settings_dialog.py" line="168"/>
+        <source>Verrouiller après&#xa0;:</source>
         <translation>Lock after:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="158"/>
+        <location filename="../../ui/settings_dialog.py" line="173"/>
         <source>Laisser vide pour garder le code actuel</source>
         <translation>Leave empty to keep the current code</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="165"/>
+        <location filename="../../ui/settings_dialog.py" line="180"/>
         <source>Pour changer le code ou allonger le délai</source>
         <translation>To change the code or lengthen the delay</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="82"/>
-        <location filename="../../ui/settings_dialog.py" line="99"/>
-        <location filename="../../ui/settings_dialog.py" line="167"/>
-        <source>Code actuel ou phrase secrète :</source>
+        <location filename="../../ui/settings_dialog.py" line="97"/>
+        <location filename="../../ui/settings_dialog.py" line="114"/>
+        <location filename="../../ui/settings_dialog.py" line="182"/>
+        <source>Code actuel ou phrase secrète&#xa0;:</source>
         <translation>Current code or passphrase:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="94"/>
+        <location filename="../../ui/settings_dialog.py" line="109"/>
         <source>Pour changer le mode, l&apos;adresse, le compte, le proxy ou les certificats</source>
         <translation>To change the mode, the address, the account, the proxy or the certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="160"/>
-        <source>Aucun code pour l&apos;instant : tapez-en un ({n} caractères au moins)</source>
+        <location filename="../../ui/settings_dialog.py" line="175"/>
+        <source>Aucun code pour l&apos;instant&#xa0;: tapez-en un ({n} caractères au moins)</source>
         <translation>No code yet: type one (at least {n} characters)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="162"/>
-        <source>Code de déverrouillage :</source>
+        <location filename="../../ui/settings_dialog.py" line="177"/>
+        <source>Code de déverrouillage&#xa0;:</source>
         <translation>Unlock code:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="180"/>
-        <source>Dossier de sauvegarde :</source>
+        <location filename="../../ui/settings_dialog.py" line="206"/>
+        <source>Dossier de sauvegarde&#xa0;:</source>
         <translation>Backup folder:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="185"/>
+        <location filename="../../ui/settings_dialog.py" line="211"/>
         <source> h</source>
         <translation> h</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="187"/>
-        <source>Sauvegarder toutes les :</source>
+        <location filename="../../ui/settings_dialog.py" line="213"/>
+        <source>Sauvegarder toutes les&#xa0;:</source>
         <translation>Back up every:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="188"/>
+        <location filename="../../ui/settings_dialog.py" line="214"/>
         <source>Sécurité</source>
         <translation>Security</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="193"/>
+        <location filename="../../ui/settings_dialog.py" line="219"/>
         <source>Celle du système</source>
         <translation>The system&apos;s</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="197"/>
-        <source>Langue :</source>
+        <location filename="../../ui/settings_dialog.py" line="223"/>
+        <source>Langue&#xa0;:</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="198"/>
+        <location filename="../../ui/settings_dialog.py" line="224"/>
         <source>La nouvelle langue s&apos;applique au prochain démarrage de Teleavis.</source>
         <translation>The new language applies the next time Teleavis starts.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="201"/>
+        <location filename="../../ui/settings_dialog.py" line="227"/>
         <source>Langue</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="211"/>
+        <location filename="../../ui/settings_dialog.py" line="237"/>
         <source>Enregistrer</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="212"/>
+        <location filename="../../ui/settings_dialog.py" line="238"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
@@ -3467,7 +3483,7 @@ Check each one (the patient&apos;s real identity, consent), then send those that
         <location filename="../../ui/setup_wizard.py" line="51"/>
         <source>Teleavis envoie vos demandes de télé-expertise (dermatologie, rétinographie, plaies) à un médecin expert et vous rapporte sa réponse.
 
-Deux réglages suffisent pour commencer : qui demande l&apos;avis (votre site), et où partent les dossiers. Sans plateforme, Teleavis démarre en mode formation : vous pouvez essayer tout le parcours avec une plateforme d&apos;essai et une caméra de démonstration.</source>
+Deux réglages suffisent pour commencer&#xa0;: qui demande l&apos;avis (votre site), et où partent les dossiers. Sans plateforme, Teleavis démarre en mode formation&#xa0;: vous pouvez essayer tout le parcours avec une plateforme d&apos;essai et une caméra de démonstration.</source>
         <translation>Teleavis sends your tele-expertise requests (dermatology, retinography, wound care) to an expert physician and brings back the answer.
 
 Two settings are enough to start: who asks for the opinion (your site), and where the cases go. Without a platform, Teleavis starts in training mode: you can try the whole loop with a test platform and a demo camera.</translation>
@@ -3517,52 +3533,52 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="78"/>
-        <source>Le praticien qui demande l&apos;avis :</source>
+        <source>Le praticien qui demande l&apos;avis&#xa0;:</source>
         <translation>The practitioner asking for the opinion:</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="79"/>
-        <source>N° RPPS :</source>
+        <source>N° RPPS&#xa0;:</source>
         <translation>RPPS no.:</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="92"/>
-        <source>Nom :</source>
+        <source>Nom&#xa0;:</source>
         <translation>Name:</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="93"/>
-        <source>Prénom :</source>
+        <source>Prénom&#xa0;:</source>
         <translation>First name:</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="94"/>
-        <source>Fonction :</source>
+        <source>Fonction&#xa0;:</source>
         <translation>Role:</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="95"/>
-        <source>La structure :</source>
+        <source>La structure&#xa0;:</source>
         <translation>The organisation:</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="96"/>
-        <source>N° FINESS :</source>
+        <source>N° FINESS&#xa0;:</source>
         <translation>FINESS no.:</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="110"/>
-        <source>Nom de la structure :</source>
+        <source>Nom de la structure&#xa0;:</source>
         <translation>Organisation name:</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="111"/>
-        <source>Origine des n° de dossier :</source>
+        <source>Origine des n° de dossier&#xa0;:</source>
         <translation>Origin of file numbers:</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="114"/>
-        <source>Un patient sans INS est désigné par son numéro de dossier dans votre structure ; ce réglage dit d&apos;où vient ce numéro. Gardez la valeur proposée, sauf si votre service informatique vous en donne une autre.</source>
+        <source>Un patient sans INS est désigné par son numéro de dossier dans votre structure&#x202f;; ce réglage dit d&apos;où vient ce numéro. Gardez la valeur proposée, sauf si votre service informatique vous en donne une autre.</source>
         <translation>A patient without an INS is named by their file number in your organisation; this setting says where that number comes from. Keep the proposed value unless your IT department gives you another one.</translation>
     </message>
     <message>
@@ -3577,12 +3593,12 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="206"/>
-        <source>Ce numéro {what} contient une faute de frappe (sa clé ne correspond pas) : vérifiez-le.</source>
+        <source>Ce numéro {what} contient une faute de frappe (sa clé ne correspond pas)&#xa0;: vérifiez-le.</source>
         <translation>This {what} number has a typing mistake (its check digit does not match): please check it.</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="246"/>
-        <source>Le numéro FINESS compte 9 caractères (chiffres ; 2A ou 2B au début en Corse).</source>
+        <source>Le numéro FINESS compte 9 caractères (chiffres&#x202f;; 2A ou 2B au début en Corse).</source>
         <translation>A FINESS number has 9 characters (digits; 2A or 2B at the start in Corsica).</translation>
     </message>
     <message>
@@ -3607,37 +3623,37 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="80"/>
-        <source>ou n° ADELI :</source>
+        <source>ou n° ADELI&#xa0;:</source>
         <translation>or ADELI no.:</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="97"/>
-        <source>ou n° SIRET :</source>
+        <source>ou n° SIRET&#xa0;:</source>
         <translation>or SIRET no.:</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="98"/>
-        <source>ou n° SIREN :</source>
+        <source>ou n° SIREN&#xa0;:</source>
         <translation>or SIREN no.:</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="85"/>
-        <source>Le n° RPPS, ou à défaut le n° ADELI (professionnel pas encore inscrit au RPPS, comme certain(e)s infirmier(e)s) : l&apos;un des deux suffit.</source>
+        <source>Le n° RPPS, ou à défaut le n° ADELI (professionnel pas encore inscrit au RPPS, comme certain(e)s infirmier(e)s)&#xa0;: l&apos;un des deux suffit.</source>
         <translation>The RPPS number, or else the ADELI number (a professional not yet registered in the RPPS, as some nurses are): either one is enough.</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="103"/>
-        <source>Le n° FINESS ; une structure qui n&apos;en a pas (un centre de santé, par exemple) donne son n° SIRET, ou à défaut son n° SIREN (les 9 premiers chiffres du SIRET).</source>
+        <source>Le n° FINESS&#x202f;; une structure qui n&apos;en a pas (un centre de santé, par exemple) donne son n° SIRET, ou à défaut son n° SIREN (les 9 premiers chiffres du SIRET).</source>
         <translation>The FINESS number; an organisation without one (a health centre, for instance) gives its SIRET number, or else its SIREN number (the first 9 digits of the SIRET).</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="209"/>
-        <source>À remplir : le n° RPPS, ou à défaut le n° ADELI.</source>
+        <source>À remplir&#xa0;: le n° RPPS, ou à défaut le n° ADELI.</source>
         <translation>Required: the RPPS number, or else the ADELI number.</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="237"/>
-        <source>À remplir : le n° FINESS, ou à défaut le n° SIRET ou SIREN.</source>
+        <source>À remplir&#xa0;: le n° FINESS, ou à défaut le n° SIRET ou SIREN.</source>
         <translation>Required: the FINESS number, or else the SIRET or SIREN number.</translation>
     </message>
     <message>
@@ -3657,17 +3673,17 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="266"/>
-        <source>Ce SIREN n&apos;est pas celui du SIRET (ses 9 premiers chiffres) : corrigez l&apos;un des deux.</source>
+        <source>Ce SIREN n&apos;est pas celui du SIRET (ses 9 premiers chiffres)&#xa0;: corrigez l&apos;un des deux.</source>
         <translation>This SIREN is not the SIRET&apos;s (its first 9 digits): correct one of them.</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="216"/>
-        <source>Ce numéro de 9 chiffres est un n° ADELI : mettez-le dans le champ « ou n° ADELI ».</source>
+        <source>Ce numéro de 9 chiffres est un n° ADELI&#xa0;: mettez-le dans le champ «&#xa0;ou n° ADELI&#xa0;».</source>
         <translation>This 9-digit number is an ADELI number: put it in the “or ADELI no.” field.</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="243"/>
-        <source>Ce numéro de 14 chiffres est un n° SIRET : mettez-le dans le champ « ou n° SIRET ».</source>
+        <source>Ce numéro de 14 chiffres est un n° SIRET&#xa0;: mettez-le dans le champ «&#xa0;ou n° SIRET&#xa0;».</source>
         <translation>This 14-digit number is a SIRET number: put it in the “or SIRET no.” field.</translation>
     </message>
 </context>
@@ -3675,17 +3691,17 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
     <name>StartLockDialog</name>
     <message>
         <location filename="../../ui/start_lock.py" line="49"/>
-        <source>Les réglages du site de ce poste sont à faire : ils s&apos;ouvriront une fois le code ou la phrase secrète tapé.</source>
+        <source>Les réglages du site de ce poste sont à faire&#xa0;: ils s&apos;ouvriront une fois le code ou la phrase secrète tapé.</source>
         <translation>This workstation&apos;s site settings are still to be made: they will open once the code or the passphrase is typed.</translation>
     </message>
     <message>
         <location filename="../../ui/start_lock.py" line="38"/>
-        <source>Le mode formation est demandé : il ne sera mis en route qu&apos;une fois le code ou la phrase secrète tapé.</source>
+        <source>Le mode formation est demandé&#xa0;: il ne sera mis en route qu&apos;une fois le code ou la phrase secrète tapé.</source>
         <translation>Training mode was asked for: it will only be turned on once the code or the passphrase is typed.</translation>
     </message>
     <message>
         <location filename="../../ui/start_lock.py" line="42"/>
-        <source>Les réglages du site de ce poste sont à refaire : ils s&apos;ouvriront une fois le code ou la phrase secrète tapé.</source>
+        <source>Les réglages du site de ce poste sont à refaire&#xa0;: ils s&apos;ouvriront une fois le code ou la phrase secrète tapé.</source>
         <translation>This workstation&apos;s site settings need to be set again: they will open once the code or the passphrase is typed.</translation>
     </message>
     <message>
@@ -3698,17 +3714,17 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
     <name>TrainingWords</name>
     <message>
         <location filename="../../ui/worklist.py" line="100"/>
-        <source>Dossier préparé en mode formation : patient fictif, pour la plateforme d&apos;essai.</source>
+        <source>Dossier préparé en mode formation&#xa0;: patient fictif, pour la plateforme d&apos;essai.</source>
         <translation>Case prepared in training mode: fictitious patient, for the test platform.</translation>
     </message>
     <message>
         <location filename="../../ui/worklist.py" line="104"/>
-        <source>Dossier préparé en mode formation, pour la plateforme réelle (vrai expert, acte facturable) : vérifiez qu&apos;il s&apos;agit bien d&apos;un vrai patient.</source>
+        <source>Dossier préparé en mode formation, pour la plateforme réelle (vrai expert, acte facturable)&#xa0;: vérifiez qu&apos;il s&apos;agit bien d&apos;un vrai patient.</source>
         <translation>Case prepared in training mode, for the real platform (a real expert, a billable act): check that it is a real patient.</translation>
     </message>
     <message>
         <location filename="../../ui/worklist.py" line="109"/>
-        <source>Dossier de formation : patient fictif, réponse simulée.</source>
+        <source>Dossier de formation&#xa0;: patient fictif, réponse simulée.</source>
         <translation>Training case: fictitious patient, simulated answer.</translation>
     </message>
 </context>
@@ -3729,7 +3745,7 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
     <name>WindowClaim</name>
     <message>
         <location filename="../../ui/single_instance.py" line="278"/>
-        <source>Teleavis est déjà ouvert sur ce poste. Sa fenêtre est peut-être cachée derrière une autre, ou attend encore votre mot de passe : retrouvez-la dans la barre des tâches.</source>
+        <source>Teleavis est déjà ouvert sur ce poste. Sa fenêtre est peut-être cachée derrière une autre, ou attend encore votre mot de passe&#xa0;: retrouvez-la dans la barre des tâches.</source>
         <extracomment>A name the window may have written: ``teleavis-`` and 32 hexadecimal digits, in a folder or not. The longest path a local socket may have (``sun_path`` holds 108 bytes on Linux, 104 on macOS).</extracomment>
         <translation>Teleavis is already open on this computer. Its window may be hidden behind another one, or still waiting for your passphrase: find it in the taskbar.</translation>
     </message>
@@ -3737,119 +3753,119 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>Worklist</name>
     <message>
-        <location filename="../../ui/worklist.py" line="483"/>
+        <location filename="../../ui/worklist.py" line="505"/>
         <source>Nouveau dossier</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="484"/>
+        <location filename="../../ui/worklist.py" line="506"/>
         <source>Créer un dossier (Ctrl+N)</source>
         <translation>Create a case (Ctrl+N)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="687"/>
-        <source>Mode formation : seuls les dossiers de formation sont affichés. %n dossier(s) réel(s) masqué(s) pendant la formation : ils reviennent, et ceux en attente partent, quand vous la quittez.</source>
+        <location filename="../../ui/worklist.py" line="712"/>
+        <source>Mode formation&#xa0;: seuls les dossiers de formation sont affichés. %n dossier(s) réel(s) masqué(s) pendant la formation&#xa0;: ils reviennent, et ceux en attente partent, quand vous la quittez.</source>
         <translation>
             <numerusform>Training mode: only the training cases are shown. %n real case is hidden during training: it comes back, and leaves if it is waiting, when you leave training mode.</numerusform>
             <numerusform>Training mode: only the training cases are shown. %n real cases are hidden during training: they come back, and those waiting leave, when you leave training mode.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="677"/>
-        <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
+        <location filename="../../ui/worklist.py" line="702"/>
+        <source>Recherche dans tous les dossiers, quel que soit le filtre&#xa0;: %n dossier(s) trouvé(s).</source>
         <translation>
             <numerusform>Searching every case, whatever the filter: %n case found.</numerusform>
             <numerusform>Searching every case, whatever the filter: %n cases found.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="469"/>
+        <location filename="../../ui/worklist.py" line="491"/>
         <source>Nom, INS, votre n° de dossier ou code Teleavis</source>
         <extracomment>The person asked to delete this case (a draft never sent; the window checks and asks first).</extracomment>
         <translation>Name, INS, your file number or Teleavis code</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="472"/>
-        <source>Trouve un patient par son nom, son INS (avec ou sans espaces), le n° de dossier que votre structure lui donne (avec ou sans tiret : D-2291, D2291 ou 2291), ou un dossier par son code Teleavis, celui qui suit « dossier » en haut du dossier ouvert.</source>
+        <location filename="../../ui/worklist.py" line="494"/>
+        <source>Trouve un patient par son nom, son INS (avec ou sans espaces), le n° de dossier que votre structure lui donne (avec ou sans tiret&#xa0;: D-2291, D2291 ou 2291), ou un dossier par son code Teleavis, celui qui suit «&#xa0;dossier&#xa0;» en haut du dossier ouvert.</source>
         <translation>Finds a patient by name, by INS (with or without spaces), by the file number your organisation gives them (with or without its dash: D-2291, D2291 or 2291), or a case by its Teleavis code, the one after “case” at the top of the open case.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="477"/>
+        <location filename="../../ui/worklist.py" line="499"/>
         <source>Rechercher un dossier</source>
         <translation>Search for a case</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="500"/>
+        <location filename="../../ui/worklist.py" line="522"/>
         <source>Liste des dossiers</source>
         <translation>List of cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="681"/>
-        <source>Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l&apos;orthographe, ou cherchez par INS, par votre n° de dossier ou par le code Teleavis du dossier.</source>
+        <location filename="../../ui/worklist.py" line="706"/>
+        <source>Aucun dossier ne correspond à «&#xa0;{search}&#xa0;», dans aucun filtre. Vérifiez l&apos;orthographe, ou cherchez par INS, par votre n° de dossier ou par le code Teleavis du dossier.</source>
         <translation>No case matches “{search}”, in any filter. Check the spelling, or search by INS, by your file number or by the case&apos;s Teleavis code.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="695"/>
-        <source>Aucun dossier pour l&apos;instant. Créez le premier avec « Nouveau dossier » (Ctrl+N).</source>
+        <location filename="../../ui/worklist.py" line="720"/>
+        <source>Aucun dossier pour l&apos;instant. Créez le premier avec «&#xa0;Nouveau dossier&#xa0;» (Ctrl+N).</source>
         <translation>No cases yet. Create the first one with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="699"/>
-        <source>Aucun dossier dans « {filter} ». Les autres sont sous « Tous » ; un nouveau dossier se crée avec « Nouveau dossier » (Ctrl+N).</source>
+        <location filename="../../ui/worklist.py" line="724"/>
+        <source>Aucun dossier dans «&#xa0;{filter}&#xa0;». Les autres sont sous «&#xa0;Tous&#xa0;»&#x202f;; un nouveau dossier se crée avec «&#xa0;Nouveau dossier&#xa0;» (Ctrl+N).</source>
         <translation>No case in “{filter}”. The others are under “All”; a new case is created with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="716"/>
+        <location filename="../../ui/worklist.py" line="741"/>
         <source>À terminer</source>
         <translation>To finish</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="717"/>
+        <location filename="../../ui/worklist.py" line="742"/>
         <source>En attente</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="718"/>
+        <location filename="../../ui/worklist.py" line="743"/>
         <source>Réponses</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="719"/>
+        <location filename="../../ui/worklist.py" line="744"/>
         <source>À traiter</source>
         <translation>Needs attention</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="720"/>
+        <location filename="../../ui/worklist.py" line="745"/>
         <source>Tous</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="726"/>
+        <location filename="../../ui/worklist.py" line="751"/>
         <source>Tous les dossiers</source>
         <translation>All cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="779"/>
+        <location filename="../../ui/worklist.py" line="804"/>
         <source>{name} — dossier {id} — {state}</source>
         <translation>{name} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="780"/>
+        <location filename="../../ui/worklist.py" line="805"/>
         <source>(patient sans nom)</source>
         <translation>(patient without a name)</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="816"/>
+        <location filename="../../ui/worklist.py" line="841"/>
         <source>&amp;Ouvrir</source>
         <translation>&amp;Open</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="818"/>
+        <location filename="../../ui/worklist.py" line="843"/>
         <source>&amp;Supprimer le brouillon…</source>
         <translation>&amp;Delete draft…</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="822"/>
+        <location filename="../../ui/worklist.py" line="847"/>
         <source>Seul un brouillon jamais envoyé se supprime.</source>
         <translation>Only a draft never sent can be deleted.</translation>
     </message>
@@ -3899,56 +3915,56 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
     </message>
     <message>
         <location filename="../../ui/worklist.py" line="319"/>
-        <source>La plateforme ne peut pas enregistrer ce dossier pour l&apos;instant : il n&apos;est pas parti. Ouvrez-le pour voir pourquoi.</source>
+        <source>La plateforme ne peut pas enregistrer ce dossier pour l&apos;instant&#xa0;: il n&apos;est pas parti. Ouvrez-le pour voir pourquoi.</source>
         <translation>The platform cannot record this case for now: it has not left. Open it to see why.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="341"/>
+        <location filename="../../ui/worklist.py" line="342"/>
         <source>réponse retirée par l&apos;expert</source>
         <translation>answer withdrawn by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="343"/>
+        <location filename="../../ui/worklist.py" line="344"/>
         <source>réponse modifiée par l&apos;expert</source>
         <translation>answer amended by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="345"/>
+        <location filename="../../ui/worklist.py" line="346"/>
         <source>réponse provisoire</source>
         <translation>provisional answer</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="347"/>
+        <location filename="../../ui/worklist.py" line="348"/>
         <source>{state} — refusé pour l&apos;instant par la plateforme</source>
         <translation>{state} — refused by the platform for now</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="352"/>
+        <location filename="../../ui/worklist.py" line="353"/>
         <source>[Formation]</source>
         <translation>[Training]</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="355"/>
+        <location filename="../../ui/worklist.py" line="356"/>
         <source>Urgent</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="355"/>
+        <location filename="../../ui/worklist.py" line="356"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="356"/>
+        <location filename="../../ui/worklist.py" line="357"/>
         <source>{state} — à lire</source>
         <translation>{state} — not read yet</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="358"/>
+        <location filename="../../ui/worklist.py" line="359"/>
         <source>{state} — en retard</source>
         <translation>{state} — overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="324"/>
+        <location filename="../../ui/worklist.py" line="325"/>
         <source>Dossier {id}</source>
         <translation>Case {id}</translation>
     </message>

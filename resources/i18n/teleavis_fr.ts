@@ -16,19 +16,19 @@
     <name>ChecklistPanel</name>
     <message numerus="yes">
         <location filename="../../ui/checklist.py" line="84"/>
-        <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
+        <source>Pas encore envoyé&#xa0;: complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
-            <numerusform>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément).</numerusform>
-            <numerusform>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n éléments).</numerusform>
+            <numerusform>Pas encore envoyé&#xa0;: complétez d&apos;abord la liste ci-dessus (%n élément).</numerusform>
+            <numerusform>Pas encore envoyé&#xa0;: complétez d&apos;abord la liste ci-dessus (%n éléments).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/checklist.py" line="68"/>
-        <source>Il reste %n élément(s) à compléter avant l&apos;envoi :</source>
+        <source>Il reste %n élément(s) à compléter avant l&apos;envoi&#xa0;:</source>
         <extracomment>The message says sending was refused for the items listed: its count follows the list.</extracomment>
         <translation>
-            <numerusform>Il reste %n élément à compléter avant l&apos;envoi :</numerusform>
-            <numerusform>Il reste %n éléments à compléter avant l&apos;envoi :</numerusform>
+            <numerusform>Il reste %n élément à compléter avant l&apos;envoi&#xa0;:</numerusform>
+            <numerusform>Il reste %n éléments à compléter avant l&apos;envoi&#xa0;:</numerusform>
         </translation>
     </message>
 </context>
@@ -36,18 +36,18 @@
     <name>DraftDeletionQuestion</name>
     <message numerus="yes">
         <location filename="../../ui/draft_deletion.py" line="17"/>
-        <source>Supprimer définitivement le brouillon de {name} (%n image(s)) ?</source>
+        <source>Supprimer définitivement le brouillon de {name} (%n image(s))&#x202f;?</source>
         <translation>
-            <numerusform>Supprimer définitivement le brouillon de {name} (%n image) ?</numerusform>
-            <numerusform>Supprimer définitivement le brouillon de {name} (%n images) ?</numerusform>
+            <numerusform>Supprimer définitivement le brouillon de {name} (%n image)&#x202f;?</numerusform>
+            <numerusform>Supprimer définitivement le brouillon de {name} (%n images)&#x202f;?</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/draft_deletion.py" line="21"/>
-        <source>Supprimer définitivement ce brouillon sans nom de patient (%n image(s)) ?</source>
+        <source>Supprimer définitivement ce brouillon sans nom de patient (%n image(s))&#x202f;?</source>
         <translation>
-            <numerusform>Supprimer définitivement ce brouillon sans nom de patient (%n image) ?</numerusform>
-            <numerusform>Supprimer définitivement ce brouillon sans nom de patient (%n images) ?</numerusform>
+            <numerusform>Supprimer définitivement ce brouillon sans nom de patient (%n image)&#x202f;?</numerusform>
+            <numerusform>Supprimer définitivement ce brouillon sans nom de patient (%n images)&#x202f;?</numerusform>
         </translation>
     </message>
 </context>
@@ -55,10 +55,10 @@
     <name>FollowView</name>
     <message numerus="yes">
         <location filename="../../ui/follow_view.py" line="1404"/>
-        <source>Envoi : {done} sur %n image(s) — {sent} Kio sur {total} Kio</source>
+        <source>Envoi&#xa0;: {done} sur %n image(s) — {sent} Kio sur {total} Kio</source>
         <translation>
-            <numerusform>Envoi : {done} sur %n image — {sent} Kio sur {total} Kio</numerusform>
-            <numerusform>Envoi : {done} sur %n images — {sent} Kio sur {total} Kio</numerusform>
+            <numerusform>Envoi&#xa0;: {done} sur %n image — {sent} Kio sur {total} Kio</numerusform>
+            <numerusform>Envoi&#xa0;: {done} sur %n images — {sent} Kio sur {total} Kio</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -71,10 +71,10 @@
     </message>
     <message numerus="yes">
         <location filename="../../ui/follow_view.py" line="787"/>
-        <source>%n image(s) jointe(s) : </source>
+        <source>%n image(s) jointe(s)&#xa0;: </source>
         <translation>
-            <numerusform>%n image jointe : </numerusform>
-            <numerusform>%n images jointes : </numerusform>
+            <numerusform>%n image jointe&#xa0;: </numerusform>
+            <numerusform>%n images jointes&#xa0;: </numerusform>
         </translation>
     </message>
 </context>
@@ -93,10 +93,10 @@
     <name>MainWindow</name>
     <message numerus="yes">
         <location filename="../../ui/main_window.py" line="1442"/>
-        <source>Sauvegarde faite, mais %n dossier(s) ne s&apos;ouvre(nt) plus (données abîmées hors de Teleavis) : {ids}. Elle le(s) contient tel(s) quel(s). Teleavis garde les {keep} dernières sauvegardes et, en plus, la dernière où il(s) s&apos;ouvrai(en)t encore : n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</source>
+        <source>Sauvegarde faite, mais %n dossier(s) ne s&apos;ouvre(nt) plus (données abîmées hors de Teleavis)&#xa0;: {ids}. Elle le(s) contient tel(s) quel(s). Teleavis garde les {keep} dernières sauvegardes et, en plus, la dernière où il(s) s&apos;ouvrai(en)t encore&#xa0;: n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</source>
         <translation>
-            <numerusform>Sauvegarde faite, mais %n dossier ne s&apos;ouvre plus (données abîmées hors de Teleavis) : {ids}. Elle le contient tel quel. Teleavis garde les {keep} dernières sauvegardes et, en plus, la dernière où il s&apos;ouvrait encore : n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</numerusform>
-            <numerusform>Sauvegarde faite, mais %n dossiers ne s&apos;ouvrent plus (données abîmées hors de Teleavis) : {ids}. Elle les contient tels quels. Teleavis garde les {keep} dernières sauvegardes et, en plus, pour chacun la dernière où il s&apos;ouvrait encore : n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</numerusform>
+            <numerusform>Sauvegarde faite, mais %n dossier ne s&apos;ouvre plus (données abîmées hors de Teleavis)&#xa0;: {ids}. Elle le contient tel quel. Teleavis garde les {keep} dernières sauvegardes et, en plus, la dernière où il s&apos;ouvrait encore&#xa0;: n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</numerusform>
+            <numerusform>Sauvegarde faite, mais %n dossiers ne s&apos;ouvrent plus (données abîmées hors de Teleavis)&#xa0;: {ids}. Elle les contient tels quels. Teleavis garde les {keep} dernières sauvegardes et, en plus, pour chacun la dernière où il s&apos;ouvrait encore&#xa0;: n&apos;en retirez aucune et appelez le support (Aide &gt; Diagnostic le montre).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -109,10 +109,10 @@
     </message>
     <message numerus="yes">
         <location filename="../../ui/main_window.py" line="870"/>
-        <source>%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation : leurs réponses arriveront quand vous quitterez le mode formation.</source>
+        <source>%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation&#xa0;: leurs réponses arriveront quand vous quitterez le mode formation.</source>
         <translation>
-            <numerusform>%n dossier envoyé à la plateforme réelle n&apos;est pas suivi pendant la formation : sa réponse arrivera quand vous quitterez le mode formation.</numerusform>
-            <numerusform>%n dossiers envoyés à la plateforme réelle ne sont pas suivis pendant la formation : leurs réponses arriveront quand vous quitterez le mode formation.</numerusform>
+            <numerusform>%n dossier envoyé à la plateforme réelle n&apos;est pas suivi pendant la formation&#xa0;: sa réponse arrivera quand vous quitterez le mode formation.</numerusform>
+            <numerusform>%n dossiers envoyés à la plateforme réelle ne sont pas suivis pendant la formation&#xa0;: leurs réponses arriveront quand vous quitterez le mode formation.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -159,29 +159,29 @@
     <name>ReplyCamera</name>
     <message numerus="yes">
         <location filename="../../ui/reply_camera.py" line="84"/>
-        <source>%n photo(s) prise(s) : elle(s) rejoigne(nt) votre réponse, sous le texte. Reprenez-en une, ou « Terminer ».</source>
+        <source>%n photo(s) prise(s)&#xa0;: elle(s) rejoigne(nt) votre réponse, sous le texte. Reprenez-en une, ou «&#xa0;Terminer&#xa0;».</source>
         <translation>
-            <numerusform>%n photo prise : elle rejoint votre réponse, sous le texte. Prenez-en une autre, ou « Terminer ».</numerusform>
-            <numerusform>%n photos prises : elles rejoignent votre réponse, sous le texte. Prenez-en une autre, ou « Terminer ».</numerusform>
+            <numerusform>%n photo prise&#xa0;: elle rejoint votre réponse, sous le texte. Prenez-en une autre, ou «&#xa0;Terminer&#xa0;».</numerusform>
+            <numerusform>%n photos prises&#xa0;: elles rejoignent votre réponse, sous le texte. Prenez-en une autre, ou «&#xa0;Terminer&#xa0;».</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>Worklist</name>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="687"/>
-        <source>Mode formation : seuls les dossiers de formation sont affichés. %n dossier(s) réel(s) masqué(s) pendant la formation : ils reviennent, et ceux en attente partent, quand vous la quittez.</source>
+        <location filename="../../ui/worklist.py" line="712"/>
+        <source>Mode formation&#xa0;: seuls les dossiers de formation sont affichés. %n dossier(s) réel(s) masqué(s) pendant la formation&#xa0;: ils reviennent, et ceux en attente partent, quand vous la quittez.</source>
         <translation>
-            <numerusform>Mode formation : seuls les dossiers de formation sont affichés. %n dossier réel masqué pendant la formation : il revient, et part s&apos;il est en attente, quand vous la quittez.</numerusform>
-            <numerusform>Mode formation : seuls les dossiers de formation sont affichés. %n dossiers réels masqués pendant la formation : ils reviennent, et ceux en attente partent, quand vous la quittez.</numerusform>
+            <numerusform>Mode formation&#xa0;: seuls les dossiers de formation sont affichés. %n dossier réel masqué pendant la formation&#xa0;: il revient, et part s&apos;il est en attente, quand vous la quittez.</numerusform>
+            <numerusform>Mode formation&#xa0;: seuls les dossiers de formation sont affichés. %n dossiers réels masqués pendant la formation&#xa0;: ils reviennent, et ceux en attente partent, quand vous la quittez.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="677"/>
-        <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
+        <location filename="../../ui/worklist.py" line="702"/>
+        <source>Recherche dans tous les dossiers, quel que soit le filtre&#xa0;: %n dossier(s) trouvé(s).</source>
         <translation>
-            <numerusform>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier trouvé.</numerusform>
-            <numerusform>Recherche dans tous les dossiers, quel que soit le filtre : %n dossiers trouvés.</numerusform>
+            <numerusform>Recherche dans tous les dossiers, quel que soit le filtre&#xa0;: %n dossier trouvé.</numerusform>
+            <numerusform>Recherche dans tous les dossiers, quel que soit le filtre&#xa0;: %n dossiers trouvés.</numerusform>
         </translation>
     </message>
 </context>

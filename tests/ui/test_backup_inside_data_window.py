@@ -38,6 +38,7 @@ def test_the_settings_dialog_refuses_a_backup_folder_inside_the_data_folder(
         assert dialog.backup.text() == str(inside)  # nothing typed lost
         assert not store.settings.get("backup.folder") and store.settings.get("lock.minutes") == 0
     usb = tmp_path / "usb"
+    usb.mkdir()  # (one not there is said too: tests/ui/test_backup_folder_said_in_settings.py)
     dialog.backup.setText(str(usb))
     assert dialog.backup_problem.isHidden() and not dialog.problem.text()  # said until corrected, gone once right
     dialog.save()
