@@ -1454,15 +1454,15 @@ class MainWindow(QMainWindow):
         run_task(backup, finished, failed)
 
     def _backup_hung(self, since: datetime.datetime) -> None:
-        """Said while the scheduled backup started at ``since`` is still running at the next round."""
-        import errno
-
-        from app.fsutil import retry_advice
-
+        """Said while the scheduled backup started at ``since`` is still running at the next round, an hour on.
+        As known: started then, not finished (found in review: « sans avancer » claimed no progress, never
+        measured; measuring it means looking at the file on the share, which hangs too, from this thread)."""
         said = self.tr(
-            "Sauvegarde automatique toujours en cours depuis {time}, sans avancer. Vos dossiers sont intacts sur "
-            "ce poste. {advice} Le dossier se choisit dans Édition > Réglages, onglet Sécurité."
-        ).format(time=since.strftime("%H:%M"), advice=retry_advice(TimeoutError(errno.ETIMEDOUT, "hung")))
+            "Sauvegarde automatique commencée à {time}, toujours pas terminée plus d'une heure après. Vos dossiers "
+            "sont intacts sur ce poste. Le disque ou le partage réseau ne répond peut-être plus : vérifiez qu'il "
+            "est bien branché, ou que le réseau et le serveur de partage marchent, ou choisissez un autre dossier. "
+            "Le dossier se choisit dans Édition > Réglages, onglet Sécurité."
+        ).format(time=since.strftime("%H:%M"))
         self._say_backup_failure(("hung", ""), said)
 
     def _say_backup_failure(self, cause: tuple[str, str], said: str) -> None:

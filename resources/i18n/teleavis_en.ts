@@ -1531,6 +1531,16 @@ Queue it for sending?</translation>
         <translation>The expert is not waiting for a reply: you can write to them here if they ask a question.</translation>
     </message>
     <message>
+        <location filename="../../ui/follow_view.py" line="935"/>
+        <source>Formation&#xa0;: l&apos;expert simulé répond (ou pose une question) environ {delay} après l&apos;envoi, quelle que soit la date promise.</source>
+        <translation>Training: the simulated expert answers (or asks a question) about {delay} after sending, whatever the promised date.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="940"/>
+        <source>Formation&#xa0;: l&apos;expert simulé répond (ou pose une question) environ {delay} après l&apos;envoi.</source>
+        <translation>Training: the simulated expert answers (or asks a question) about {delay} after sending.</translation>
+    </message>
+    <message>
         <location filename="../../ui/follow_view.py" line="954"/>
         <source>Le dossier n&apos;attend plus de réponse de votre part&#xa0;: la réponse commencée ci-dessus n&apos;est pas partie et ne peut pas partir. Effacez-la, ou gardez-la si l&apos;expert pose une nouvelle question.</source>
         <translation>The case no longer waits for a reply from you: the reply begun above has not left and cannot leave. Erase it, or keep it in case the expert asks a new question.</translation>
@@ -1683,16 +1693,6 @@ Queue it for sending?</translation>
         <location filename="../../ui/follow_view.py" line="1547"/>
         <source>Enregistrer le PDF…</source>
         <translation>Save the PDF…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/follow_view.py" line="935"/>
-        <source>Formation&#xa0;: l&apos;expert simulé répond (ou pose une question) environ {delay} après l&apos;envoi, quelle que soit la date promise.</source>
-        <translation>Training: the simulated expert answers (or asks a question) about {delay} after sending, whatever the promised date.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/follow_view.py" line="940"/>
-        <source>Formation&#xa0;: l&apos;expert simulé répond (ou pose une question) environ {delay} après l&apos;envoi.</source>
-        <translation>Training: the simulated expert answers (or asks a question) about {delay} after sending.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1548"/>
@@ -2660,9 +2660,9 @@ Queue it for sending?</translation>
         <translation>⚠ Backups not being made</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1463"/>
-        <source>Sauvegarde automatique toujours en cours depuis {time}, sans avancer. Vos dossiers sont intacts sur ce poste. {advice} Le dossier se choisit dans Édition &gt; Réglages, onglet Sécurité.</source>
-        <translation>Automatic backup still running since {time}, getting nowhere. Your cases are intact on this computer. {advice} The folder is chosen in Edit &gt; Settings, Security tab.</translation>
+        <location filename="../../ui/main_window.py" line="1461"/>
+        <source>Sauvegarde automatique commencée à {time}, toujours pas terminée plus d&apos;une heure après. Vos dossiers sont intacts sur ce poste. Le disque ou le partage réseau ne répond peut-être plus&#xa0;: vérifiez qu&apos;il est bien branché, ou que le réseau et le serveur de partage marchent, ou choisissez un autre dossier. Le dossier se choisit dans Édition &gt; Réglages, onglet Sécurité.</source>
+        <translation>Automatic backup started at {time}, still not finished more than an hour later. Your cases are intact on this computer. The drive or network share may no longer be answering: check that it is plugged in, or that the network and the share&apos;s server work, or choose another folder. The folder is chosen in Edit &gt; Settings, Security tab.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="1452"/>
