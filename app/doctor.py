@@ -297,7 +297,7 @@ def backup(settings: dict[str, Any], now: datetime, data_folder: Path | None = N
         )
     if not os.access(folder, os.W_OK):  # every backup would fail there
         return Check(
-            "backup", WARNING, M.tr("doctor.backup.readonly", path=folder), M.tr("doctor.backup.missing.advice")
+            "backup", WARNING, M.tr("doctor.backup.readonly", path=folder), M.tr("doctor.backup.readonly.advice")
         )
     from app.backup import drive_gone
 

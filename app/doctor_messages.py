@@ -80,6 +80,13 @@ M.add(
             "fr": "Teleavis ne peut pas écrire dans le dossier de sauvegarde : {path}",
             "en": "Teleavis cannot write in the backup folder: {path}",
         },
+        "doctor.backup.readonly.advice": {
+            "fr": "Aucune sauvegarde ne s'y fait. Déverrouillez la clé ou la carte (son petit curseur), ou demandez au "
+            "support informatique d'ouvrir ce dossier en écriture, ou choisissez-en un autre (Édition > Réglages, "
+            "onglet Sécurité).",
+            "en": "No backup is made there. Unlock the stick or card (its small switch), or ask IT support to allow "
+            "writing into this folder, or choose another one (Edit > Settings, Security tab).",
+        },
         "doctor.backup.inside": {
             "fr": "Le dossier de sauvegarde est dans celui des données de Teleavis : aucune sauvegarde n'y est "
             "faite (une restauration l'effacerait, un disque en panne l'emporterait avec les données) : {path}",

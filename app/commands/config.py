@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +165,15 @@ M.add(
             "enregistré ; branchez le disque ou créez le dossier, sinon rien n'y sera fait.",
             "en": "Warning: the folder “{path}” ({key}) cannot be found for now. The setting is saved; plug in "
             "the drive or create the folder, otherwise nothing will be done there.",
+        },
+        "config.folder_read_only": {
+            "fr": "Attention : Teleavis ne peut pas écrire dans le dossier « {path} » ({key}) : clé "
+            "verrouillée, dossier en lecture seule ou interdit. Le réglage est enregistré, mais aucune sauvegarde ne "
+            "s'y fera tant que l'écriture n'y est pas permise ; choisissez un autre dossier, ou demandez au "
+            "support informatique de l'ouvrir en écriture.",
+            "en": "Warning: Teleavis cannot write into the folder “{path}” ({key}): a locked stick, a read-only or "
+            "forbidden folder. The setting is saved, but no backup will be made there until writing is allowed; "
+            "choose another folder, or ask IT support to allow writing there.",
         },
         "config.secrets_forgotten": {
             "fr": "Adresse changée de serveur : ce qui était enregistré pour l'ancienne ({keys}) est effacé, jamais "
@@ -328,11 +338,14 @@ def run_set(args: argparse.Namespace) -> int:
     if args.key == "platform.ca_bundle" and value:
         value = _checked_ca_bundle(str(value))
     absent = ""
+    read_only = False
     if args.key in FOLDERS and value:
         value = whole_path(str(value))  # one not there now may be a drive to plug in: said, not refused
         if args.key == "backup.folder" and inside_folder(Path(value), data_dir()):
             raise UsageError(M.tr("config.backup_inside", key=args.key, path=value, data=str(data_dir())))
         absent = "" if Path(value).is_dir() else value
+        # One there but not writable (a locked stick, a read-only share): no backup is made there either, said.
+        read_only = args.key == "backup.folder" and not absent and not os.access(value, os.W_OK)
     with open_store() as store:
         was_training = training_mode(store)
         # A secret kept for the old address's host is never sent to the new one (found from outside: the
@@ -369,4 +382,6 @@ def run_set(args: argparse.Namespace) -> int:
         say(M.tr("config.psc_forgotten"))
     if absent:
         say(M.tr("config.folder_absent", key=args.key, path=absent))
+    elif read_only:
+        say(M.tr("config.folder_read_only", key=args.key, path=str(value)))
     return 0

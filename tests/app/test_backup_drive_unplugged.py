@@ -238,3 +238,38 @@ def test_a_retired_drive_s_folder_chosen_again_with_config_set_is_backed_up_into
     assert run_inprocess(capsys, "config", "set", "backup.folder", str(usb)).code == 0
     with Store.open(teleavis_home) as opened:
         assert run_scheduled_backup(opened).path.parent == usb
+
+
+@contextlib.contextmanager
+def read_only_folder(folder: Path) -> Iterator[Path]:
+    """``folder`` made one no backup can be written into: a read-only file system as root (root writes through any
+    permission: a locked SD card or stick), its permissions otherwise."""
+    folder.mkdir(parents=True)
+    if os.geteuid() == 0:
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)]).returncode != 0:
+            pytest.skip("cannot mount here")
+    else:
+        folder.chmod(0o555)
+    try:
+        yield folder
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["umount", str(folder)], capture_output=True)
+        else:
+            folder.chmod(0o755)
+
+
+def test_config_set_says_a_backup_folder_it_cannot_write_into_and_doctor_says_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path, teleavis_home: Path
+) -> None:
+    """Found from outside: ``config set backup.folder`` took a read-only folder without a word (it says one not there),
+    and ``doctor`` then said to plug the disk in or reconnect the share, which changes nothing for a locked stick."""
+    from app import clock, doctor
+
+    with read_only_folder(tmp_path / "verrouillee") as folder:
+        done = run_inprocess(capsys, "config", "set", "backup.folder", str(folder))
+        assert done.code == 0, done.err  # said, not refused (the rights may be opened), as the window does
+        assert "ne peut pas écrire" in done.err and str(folder) in done.err, done.err
+        check = doctor.backup(doctor.plain_settings(teleavis_home), clock.now(), teleavis_home)
+        assert check.status == doctor.WARNING, check
+        assert "Branchez" not in check.advice and "en écriture" in check.advice, check
