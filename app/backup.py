@@ -260,6 +260,8 @@ class RestoreInfo:
     # The data replaced opened with another passphrase than the backup's: the one chosen since (maybe because
     # the backup's leaked) no longer opens it, the backup's does (its key.json comes back with it).
     passphrase_back: bool = False
+    # Where the data replaced is kept, when it held what the archive lacks (``newer``): beside the data folder.
+    kept: Path | None = None
 
 
 # -- backup --------------------------------------------------------------------------------------
@@ -596,7 +598,7 @@ def restore_backup(
         held = in_use.hold_shared(data_dir) if data_dir.is_dir() else None
         try:
             with in_use.alone(held):
-                replaced = _swap(staging, data_dir)
+                replaced, kept = _swap(staging, data_dir, bool(newer))
         finally:
             in_use.release(held)
     except BaseException:
@@ -611,6 +613,7 @@ def restore_backup(
         audit_ok=audit_ok,
         newer=newer if newer else None,
         passphrase_back=passphrase_back,
+        kept=kept,
     )
 
 
@@ -839,16 +842,32 @@ def _newer(data_dir: Path, staging: Path) -> Newer:
     return Newer(cases, entries)
 
 
-def _swap(staging: Path, data_dir: Path) -> bool:
-    """Put the verified folder in place of the data directory (journaled, ``app/swap.py``; logs are kept)."""
+def _swap(staging: Path, data_dir: Path, keep: bool = False) -> tuple[bool, Path | None]:
+    """Put the verified folder in place of the data directory (journaled, ``app/swap.py``; logs are kept):
+    whether one was replaced, and where it is kept (``keep``: it held what the archive lacks), else removed.
+
+    Found in review: ``restore --force`` removed for good the data it replaced, the cases made since the backup
+    with it. Kept as it was (its own key file, encrypted the same), private, named for the moment it was replaced:
+    ``<data folder>.avant-restauration-YYYYMMDD-HHMMSS``; put back by renaming it, Teleavis closed."""
     old = swap_in(staging, data_dir)
     if old is None:
-        return False
+        return False, None
     logs = log_dir(old)
     if logs.is_dir():
         shutil.move(str(logs), str(log_dir(data_dir)))
-    shutil.rmtree(old, ignore_errors=True)
-    return True
+    if not keep:
+        shutil.rmtree(old, ignore_errors=True)
+        return True, None
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = data_dir.parent / f"{data_dir.name}.avant-restauration-{stamp}"
+    n = 1
+    while kept.exists():  # (two restores within a second)
+        n += 1
+        kept = data_dir.parent / f"{data_dir.name}.avant-restauration-{stamp}-{n}"
+    os.rename(old, kept)
+    os.chmod(kept, 0o700)
+    fsync_dir(data_dir.parent)
+    return True, kept
 
 
 # -- scheduled backups (the window) ----------------------------------------------------------------

@@ -160,10 +160,18 @@ M.add(
             "en": "Warning: {count} file already missing from the disk could not be backed up.",
         },
         "record.restore_ask": {
-            "fr": "Ce poste a des données plus récentes que la sauvegarde ({cases}, {entries}) : elles seront "
-            "perdues. Remplacer quand même ? [o/N] ",
-            "en": "This computer has data newer than the backup ({cases}, {entries}): it will be lost. "
-            "Replace anyway? [y/N] ",
+            "fr": "Ce poste a des données plus récentes que la sauvegarde ({cases}, {entries}) : elles seront "
+            "remplacées, et gardées à part à côté du dossier des données. Remplacer quand même ? [o/N] ",
+            "en": "This computer has data newer than the backup ({cases}, {entries}): it will be replaced, and "
+            "kept apart beside the data folder. Replace anyway? [y/N] ",
+        },
+        "record.restored_kept": {
+            "fr": "Les données remplacées ({cases}, {entries} plus récents que la sauvegarde) ne sont pas effacées : "
+            "elles sont gardées telles quelles, chiffrées, dans « {kept} ». Pour les retrouver : fermez Teleavis, "
+            "renommez « {home} » (par exemple en « {home}.restauree »), puis renommez « {kept} » en « {home} ».",
+            "en": "The data replaced ({cases}, {entries} newer than the backup) is not erased: it is kept as it "
+            "was, encrypted, in “{kept}”. To get it back: close Teleavis, rename “{home}” (for example to "
+            "“{home}.restored”), then rename “{kept}” to “{home}”.",
         },
         "record.restored": {
             "fr": "Sauvegarde du {created} restaurée : {cases}, {blobs}.",
@@ -452,6 +460,16 @@ def run_restore(args: argparse.Namespace) -> int:
             blobs=M.counted("files", info.blobs),
         )
     )
+    if info.kept is not None and info.newer is not None:
+        say(
+            M.tr(
+                "record.restored_kept",
+                cases=M.counted("cases", info.newer.cases),
+                entries=M.counted("audit-entries", info.newer.audit_entries),
+                kept=str(info.kept),
+                home=str(data_dir()),
+            )
+        )
     if info.passphrase_back:
         say(M.tr("record.restored_passphrase"))
     if not info.audit_ok:
