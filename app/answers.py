@@ -67,6 +67,10 @@ SIGNED_REPORT = frozenset({"final", "amended", "corrected", "appended"})
 
 M.add(
     {
+        # Before the words of the expert's coded diagnosis (conclusionCode), after their own written conclusion
+        # (``sync.follow``): kept in the conclusion in the language when read, said in the reader's
+        # (``conclusion_words``).
+        "answer.coded": {"fr": "Diagnostic codé\u00a0:", "en": "Coded diagnosis:"},
         "answer.what.report": {"fr": "compte rendu", "en": "report"},
         "answer.what.file": {"fr": "pièce jointe « {title} »", "en": "attachment “{title}”"},
         "answer.what.file_untitled": {"fr": "pièce jointe", "en": "attachment"},
@@ -307,6 +311,20 @@ def _say(key: str, lang: str, **params: object) -> str:
     return M.CATALOGUE.tr_in(key, lang, **params)
 
 
+def conclusion_words(conclusion: str, lang: str | None = None) -> str:
+    """An answer's conclusion said in ``lang`` (the user's language by default): the label Teleavis put before the
+    words of the expert's codes (« Diagnostic codé : », in the language it had when it read the answer) said in
+    ``lang``; the expert's words as written. Found in review: a nurse switching to English read « Diagnostic
+    codé : » in an English window (and the other way round), the conclusion half in each language."""
+    lang = lang or language()
+    said = M.CATALOGUE.tr_in("answer.coded", lang)
+    for other in ("fr", "en"):
+        label = M.CATALOGUE.tr_in("answer.coded", other)
+        if other != lang and label != said:
+            conclusion = conclusion.replace(f"\n\n{label} ", f"\n\n{said} ")
+    return conclusion
+
+
 def missing_words(answer: Answer | None, lang: str | None = None) -> list[str]:
     """One sentence per missing part of the answer, in ``lang`` (the user's language by default)."""
     if answer is None:
@@ -397,7 +415,8 @@ def earlier_words(answer: Answer | None, lang: str | None = None) -> list[str]:
             lang,
             when=moment_words(str(version.get("issued") or ""), lang) or "—",
             expert=str(version.get("expert") or "—"),
-            conclusion=str(version.get("conclusion") or "") or _say("answer.earlier_no_conclusion", lang),
+            conclusion=conclusion_words(str(version.get("conclusion") or ""), lang)
+            or _say("answer.earlier_no_conclusion", lang),
         )
         for version in answer.earlier
     ]

@@ -37,6 +37,7 @@ from app.answers import (
     AnswerFiles,
     amended_words,
     answer_files,
+    conclusion_words,
     earlier_words,
     follow_up_words,
     hint_words,
@@ -473,7 +474,9 @@ def _answer_part(
     # case taken back) is said before its conclusion, in the colour of an urgency.
     warning = status_words(answer, t.lang, state=state)
     said = [_p(t.fit(warning), styles["urgent"])] if warning else []
-    story: list[Flowable] = [KeepTogether([head, *said, _p(t.fit(answer.conclusion or "—"), styles["box"])])]
+    story: list[Flowable] = [
+        KeepTogether([head, *said, _p(t.fit(conclusion_words(answer.conclusion, t.lang) or "—"), styles["box"])])
+    ]
     rows = [(t("expert"), answer.expert or "—"), (t("issued"), moment_words(answer.issued, t.lang) or "—")]
     advice = follow_up_words(answer, t.lang)
     if advice:

@@ -269,8 +269,6 @@ M.add(
             "en": "The platform gives another case's report as this case's answer: it is not taken in here, so "
             "that two patients are never mixed. Call the platform to have it corrected.",
         },
-        # Before the words of the expert's coded diagnosis (conclusionCode), after their own written conclusion.
-        "answer.coded": {"fr": "Diagnostic codé\u00a0:", "en": "Coded diagnosis:"},
         "follow.platform_waits": {
             "fr": "La plateforme demande d'attendre chaque fois que Teleavis lit ce dossier (trop de demandes, ou "
             "service indisponible) : les autres dossiers sont suivis, celui-ci sera relu à chaque synchronisation. "
@@ -954,6 +952,9 @@ class _Room:
     failed: int = 0
     #: The Media already read for this answer, by their id on the platform: one named twice is one file.
     media: set[str] = field(default_factory=set)
+    #: The addresses of the ``presentedForm`` files taken for this answer (``Follower._form_keys``): one file two of
+    #: its reports list is one file (by its address only: two reports' files of the same bytes are two files).
+    forms: set[str] = field(default_factory=set)
 
     def left(self) -> int:
         """How many more files it may keep: none once its size is reached."""
@@ -1145,6 +1146,30 @@ def _task_parts(answer: Answer) -> list[dict[str, str]]:
     not known): kept when the report alone is read again (found by review, the warning went, which
     reads as « no visit needed », and the answer was said completed)."""
     return [dict(item) for item in answer.missing if item.get("what") == FOLLOW_UP]
+
+
+#: The key of a stand-in for a report of several that was not read (``_current_reports``): why.
+_LACKING = "_teleavis_lacking"
+#: Its version in the answer's (with why): found again as it was, nothing changed.
+_LACKING_VERSION = "lacking"
+
+
+def _lacking(reference: str, why: str) -> dict[str, Any]:
+    """A stand-in for the report ``reference`` names, not read (``why``) among several that were: it holds its
+    place in the answer's version (``_reports_version``), never a word or a file."""
+    return {
+        "resourceType": "DiagnosticReport",
+        "id": _report_id(reference),
+        "meta": {"versionId": f"{_LACKING_VERSION}:{why}"},
+        _LACKING: why,
+    }
+
+
+def _lacking_part(answer: Answer, report_id: str) -> bool:
+    """Whether ``answer``, read from several reports, holds ``report_id`` as one not read then."""
+    return any(
+        part.startswith(f"{report_id}@versionId:{_LACKING_VERSION}:") for part in answer.report_version.split(" + ")
+    )
 
 
 def _several(answer: Answer) -> bool:
@@ -2236,11 +2261,13 @@ class Follower:
         withdrawn: tuple[str, dict[str, Any]] | None = None
         unread: tuple[str, str] | None = None
         set_aside: list[dict[str, Any]] = []  # read, with a modifier extension: said, never used (``_read_reports``)
+        lacking: list[dict[str, Any]] = []  # not read, or about another patient: said, never used (``_lacking``)
         for reference in references:
             try:
                 report = _contained(task, reference) or self._read_report(reference, budget_s, first=first)
             except _Missing as missing:
                 unread = unread or (reference, missing.reason)
+                lacking.append(_lacking(reference, missing.reason))
                 continue
             if case_id and not reference.startswith("#") and self._of_another_case(case_id, report):
                 raise _OfAnotherCase(reference)
@@ -2255,6 +2282,7 @@ class Follower:
                 # Another patient's report among this Task's outputs: never this patient's answer.
                 log.warning("a report about another patient than its Task's left out (Task/%s)", task.get("id"))
                 unread = unread or (reference, OTHER_PATIENT)
+                lacking.append(_lacking(reference, OTHER_PATIENT))
                 continue
             if _status(report) not in WITHDRAWN:
                 standing.append((reference, report))
@@ -2263,12 +2291,16 @@ class Follower:
         # One with a modifier extension among reports that read comes after them (never the first, which gives the
         # answer its status and expert): said « see it on the platform », and followed, read once its modifier
         # goes. Found left open: dropped with a log line, the requester never knew that part of the answer existed.
+        # Likewise one not read (not on the platform yet, unreachable, off the platform) or about another patient
+        # among reports that read: said missing by its reason, its place kept in the answer's version, so that the
+        # answer is one of several and the one that may still come is asked again (``retry_missing``). Found left
+        # open: dropped without a word, the answer counted as one report, never asked again.
         if standing:
             signed = [(ref, report) for ref, report in standing if _status(report) in SIGNED]
             chosen = signed or standing
-            return chosen[0][0], [report for _, report in chosen] + set_aside, ""
+            return chosen[0][0], [report for _, report in chosen] + set_aside + lacking, ""
         if withdrawn is not None:
-            return withdrawn[0], [withdrawn[1], *set_aside], ""
+            return withdrawn[0], [withdrawn[1], *set_aside, *lacking], ""
         assert unread is not None
         return unread[0], [], unread[1]
 
@@ -2350,6 +2382,9 @@ class Follower:
         self._read_content(reports[0], answer, budget_s, room)
         for report in reports[1:]:
             more = Answer()
+            if _LACKING in report:  # (``_current_reports``: not read, or another patient's: said, never shown)
+                answer.missing.append(missing_item(REPORT, str(report[_LACKING])))
+                continue
             if _modified(report):  # (``_current_reports``: said, its words and files never used)
                 answer.report_digests = {**answer.report_digests, str(report.get("id", "")): shown_digest(report)}
                 answer.missing.append(missing_item(REPORT, MODIFIED))
@@ -2381,12 +2416,14 @@ class Follower:
                 answer.missing.append(missing_item(REPORT, UNREADABLE))
                 continue
             keys = self._form_keys(form)
-            if keys & listed:
+            if keys & (listed | room.forms):
                 # The same file listed again (its title, and its address, relative or absolute, its inline data or its
-                # hash): found left open, one PDF listed twice was fetched twice and kept twice, two reports to read.
+                # hash), in this report or another of the answer's: found left open, one PDF listed twice was
+                # fetched twice and kept twice, two reports to read.
                 # (Files of other titles are the expert's several files, whatever their bytes.)
                 continue
             listed |= keys
+            room.forms |= {key for key in keys if key.split("\n", 1)[-1].startswith("url:")}
             kind = str(form.get("contentType") or PDF).split(";")[0].strip().lower()
             title = str(form.get("title") or "")
             held = (
@@ -2667,7 +2704,23 @@ class Follower:
                 fresh.report_id = _report_id(reference) if reference else ""  # followed: read once its modifier goes
                 return fresh
             return None  # keep the answer read before
-        unchanged = known is not None and _same_reports(known, reports) and all(_same_shown(known, r) for r in reports)
+        # One of several read before and now not on the platform (404) was deleted there: said so (ask the expert),
+        # not « not on the platform yet, asked again » for ever.
+        read_before = {known.report_id} if known is not None else set()
+        if known is not None and _several(known):
+            read_before = {
+                part.split("@", 1)[0]
+                for part in known.report_version.split(" + ")
+                if f"@versionId:{_LACKING_VERSION}:" not in part or part.endswith(f":{GONE}")
+            }
+        for report in reports:
+            if report.get(_LACKING) == NOT_FOUND and report.get("id") and str(report["id"]) in read_before:
+                report.update(_lacking(f"DiagnosticReport/{report['id']}", GONE))
+        unchanged = (
+            known is not None
+            and _same_reports(known, reports)
+            and all(_same_shown(known, r) for r in reports if _LACKING not in r)
+        )
         if unchanged and not again and known is not None and known.follow_up_days == fresh.follow_up_days:
             return None
         self._read_reports(reports, fresh, budget_s)
@@ -2800,6 +2853,10 @@ class Follower:
                 return
             if (_same_part(answer, report) and _same_shown(answer, report)) or _report_itself_missing(answer):
                 return  # (a report that was not there yet is ``retry_missing``'s: completed, not amended)
+            if _lacking_part(answer, str(report.get("id"))) and any(
+                item.get("what") == REPORT and item.get("reason") in _MAY_STILL_COME for item in answer.missing
+            ):
+                return  # (one of several not there yet: ``retry_missing``'s too)
             if _several(answer):
                 fresh, read = self._whole_again(case_id, budget_s)
                 if fresh is not None:
@@ -2931,6 +2988,9 @@ class Follower:
             if not self._time_to_ask_again(report_id, known):
                 continue
             try:
+                if _several(known) and self._still_lacking(known, budget_s):
+                    self._not_waited_on(report_id, waited_on)
+                    continue
                 if _several(known):
                     whole, _ = self._whole_again(case_id, budget_s, again=True)
                     if whole is not None and _now_said_modified(known, whole):
@@ -2983,6 +3043,33 @@ class Follower:
             )
             completed.append(case_id)
         return completed
+
+    def _still_lacking(self, known: Answer, budget_s: float | None) -> bool:
+        """Whether the only parts ``known`` (read from several reports) still waits for are reports not on the
+        platform yet (``_lacking``), and each of them still answers 404: then nothing else is read. Found in
+        review: the whole answer was read again at each try, its files downloaded again (megabytes on a slow
+        link) for a report still not there."""
+        to_come = [item for item in known.missing if item.get("reason") in _MAY_STILL_COME]
+        lacking = [
+            part.split("@", 1)[0]
+            for part in known.report_version.split(" + ")
+            if f"@versionId:{_LACKING_VERSION}:" in part
+            and part.rsplit(":", 1)[-1] in _MAY_STILL_COME
+            and part.split("@", 1)[0]
+        ]
+        if not to_come or not lacking or any(item.get("what") != REPORT for item in to_come):
+            return False
+        for report_id in lacking:
+            try:
+                self.client.retrying(
+                    functools.partial(self.client.read, "DiagnosticReport", report_id, etag_version=False),
+                    budget_s=budget_s,
+                )
+            except PermanentFault as fault:
+                if fault.status == 404:
+                    continue
+            return False  # there now (or refused otherwise): the whole answer read again
+        return True
 
     def _waited_on(self, report_id: str, answered: set[str]) -> None:
         """The platform asked to wait on this answer's missing part: asked after the others from now on (those

@@ -54,6 +54,7 @@ from app.answers import (
     AnswerFiles,
     amended_words,
     answer_files,
+    conclusion_words,
     earlier_words,
     follow_up_words,
     hint_words,
@@ -1148,7 +1149,7 @@ class FollowView(QWidget):
             # Each file shown as what its bytes are (a PDF, a picture), whatever type the platform declared.
             files = self._answer_files = answer_files(answer, self.store.objects.get)
         self.conclusion.setText(
-            answer.conclusion
+            conclusion_words(answer.conclusion)
             or (
                 self.tr("(pas de conclusion écrite : voir les documents joints)")
                 if len(files.pdfs) > 1

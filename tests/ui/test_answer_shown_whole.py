@@ -429,3 +429,30 @@ def test_the_experts_photos_are_shown_upright_and_their_icons_decoded_small(qtbo
     assert sizes[1].width() / sizes[1].height() == pytest.approx(4 / 3, rel=0.02)
     upright = decode_picture(sideways.read_bytes())
     assert (upright.width(), upright.height()) == (600, 450)
+
+
+def test_the_coded_diagnosis_label_is_said_in_the_language_of_the_window(qtbot: Any, store: Store) -> None:
+    """The label before the codes' words (« Diagnostic codé : ») is kept in the language Teleavis had when the
+    answer was read. Found in review: a nurse switching the window to English read « Diagnostic codé : » in an
+    English screen (and the other way round), the conclusion half in one language, half in the other."""
+    from app import i18n
+    from app.answers import earlier_words
+
+    text = "Lésion pigmentée du dos : exérèse.\n\nSecond avis."
+    read_in_french = f"{text}\n\nDiagnostic codé\u00a0: 400010006 (SNOMED CT)"
+    case_id = answered_case(store, answer=Answer(conclusion=read_in_french, expert="Dr MOREAU"))
+    try:
+        i18n.set_language("en")
+        view = shown(qtbot, store, case_id)
+        assert view.conclusion.text() == f"{text}\n\nCoded diagnosis: 400010006 (SNOMED CT)"
+        i18n.set_language("fr")
+        view.refresh()
+        assert view.conclusion.text() == read_in_french
+        read_in_english = f"{text}\n\nCoded diagnosis: Naevus bénin"
+        english = answered_case(store, answer=Answer(conclusion=read_in_english, expert="Dr MOREAU"))
+        view = shown(qtbot, store, english)
+        assert view.conclusion.text() == f"{text}\n\nDiagnostic codé\u00a0: Naevus bénin"
+        replaced = Answer(conclusion="Exérèse.", earlier=[{"conclusion": read_in_french, "expert": "Dr MOREAU"}])
+        assert f"{text}\n\nCoded diagnosis: 400010006" in earlier_words(replaced, "en")[0]  # the version replaced
+    finally:
+        i18n.set_language(None)
