@@ -111,6 +111,18 @@ _UNPROVEN = "state.backup.unproven"
 _CASES_SEEN = "state.backup.cases_seen"
 #: The backup folder and the mount point it lay on at the last scheduled backup: ``{"folder", "mount"}``.
 _MOUNT = "state.backup.mount"
+#: What a workstation records of its own scheduled backups and ``teleavis backup FOLDER``'s: not brought back by a
+#: restore (another computer, or this one: the copy draws its own id, records its own drive, is backed up at once).
+WORKSTATION_RECORDS = (
+    _STATION,
+    _WRITTEN,
+    _MOUNT,
+    _LAST,
+    _FILE,
+    _UNPROVEN,
+    "state.backup.command_written",
+    "state.backup.command_mounts",
+)
 #: The most backups whose cases are remembered (the oldest of those no longer found are forgotten first).
 _SEEN_REMEMBERED = 1000
 
@@ -574,6 +586,10 @@ def restore_backup(
             audit.establish_head(conn, staged.key)
             audit_ok = audit.verify(conn, staged.key).ok
             with transaction(conn):
+                # The workstation's own backup records do not come back (found in review: restored on another
+                # computer, its backups were refused as « clé débranchée », the original's drive recorded; beside
+                # the original, on a shared folder, it removed the original's backups as its own). Drawn anew.
+                conn.executemany("DELETE FROM settings WHERE key = ?", [(key,) for key in WORKSTATION_RECORDS])
                 audit.append(
                     conn,
                     staged.key,
