@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -37,6 +40,65 @@ from ui.tasks import on_own_connection, write_and_wait
 from ui.widgets import WrappedLabel, fit_on_screen, named, scrolling
 
 RESOLUTIONS = ("", "1280x720", "1920x1080", "2592x1944", "3840x2160")
+
+T = TypeVar("T")
+
+#: How long the window waits for a look at the backup folder before going on without it: a local disk answers
+#: in a few milliseconds; a network share whose server went away blocks the call for minutes (an NFS hard mount:
+#: until it comes back), found in review freezing Réglages, then the whole window.
+ANSWERS_AT_ONCE_S = 0.5
+#: After this, a look at the backup folder still running is said under it: the folder does not answer.
+NOT_ANSWERING_S = 3.0
+
+
+def in_time(work: Callable[[], T], seconds: float) -> tuple[bool, T | None]:
+    """``work()`` run on a thread of its own, waited for ``seconds`` at most: (answered, its result). One that
+    does not answer is left to its thread (blocked in the system on a share, it cannot be stopped)."""
+    answer: list[T] = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            answer.append(work())
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="folder-look", daemon=True).start()
+    if not done.wait(seconds) or not answer:
+        return False, None
+    return True, answer[0]
+
+
+def backup_folder_state(typed: str, data_dir: Path, stored: str, recorded: object, chosen: bool) -> tuple[str, str]:
+    """Why no backup would be made in the backup folder ``typed`` (``""`` when none is known): ``inside`` the data
+    folder, ``absent``, ``read_only``, or ``gone`` (a drive unplugged from its mount point, the mount given). Looks at
+    the folder: run off the window's thread (``SettingsDialog._look_at_backup_folder``)."""
+    if not typed:
+        return "", ""
+    folder = Path(whole_path(typed))
+    if inside_folder(folder, data_dir):
+        return "inside", ""
+    try:
+        there = folder.is_dir()
+    except OSError:
+        there = False
+    if not there:
+        return "absent", ""
+    if not os.access(folder, os.W_OK):
+        return "read_only", ""
+    if not chosen and typed == stored:
+        from app.backup import drive_gone
+
+        gone = drive_gone(recorded, Path(typed))
+        if gone is not None:  # as the scheduled backup refuses (one test: app.backup.drive_gone)
+            return "gone", str(gone)
+    return "", ""
+
+
+class _Looks(QObject):
+    """Carries a finished look at the backup folder, from its thread to the window's."""
+
+    answered = Signal(int, object)
 
 
 def _folder_row(
@@ -193,6 +255,13 @@ class SettingsDialog(QDialog):
         #: The backup folder chosen with « Choisir… » (the one shown, chosen again: a drive retired, its empty mount
         #: point now the folder meant), its mount recorded as it is now on « Enregistrer ».
         self._backup_chosen = False
+        #: The look at the backup folder running (its number), a new one asked meanwhile (``_again``): one at a time,
+        #: a share that does not answer holding one thread, not one more at each key typed.
+        self._looks = _Looks(self)
+        self._looks.answered.connect(self._backup_folder_looked_at)
+        self._looked = 0
+        self._looking: int | None = None
+        self._again = False
         column.addWidget(
             _folder_row(
                 self.backup,
@@ -245,9 +314,14 @@ class SettingsDialog(QDialog):
         self._shown = self._local_values()
 
     def _backup_inside_data(self) -> bool:
-        """Whether the backup folder typed lies in Teleavis's data folder, which a restore replaces."""
+        """Whether the backup folder typed lies in Teleavis's data folder, which a restore replaces. Looked at off
+        the window's thread: a folder on a share that does not answer is not the data folder (the window, whose
+        data does answer, would not be running), and « Enregistrer » goes on."""
         typed = self.backup.text().strip()
-        return bool(typed) and inside_folder(Path(whole_path(typed)), self.store.data_dir)
+        if not typed:
+            return False
+        _answered, inside = in_time(lambda: inside_folder(Path(whole_path(typed)), self.store.data_dir), 2.0)
+        return bool(inside)
 
     def _backup_words(self) -> str:
         return self.tr(
@@ -260,44 +334,82 @@ class SettingsDialog(QDialog):
         self._backup_chosen = True
         self._check_backup_folder()
 
-    def _no_backup_there(self) -> str:
-        """Why no backup would be made in the folder typed (empty: none known). Found from outside: a folder not
-        there or not writable was saved without a word, said only at the next scheduled round."""
-        typed = self.backup.text().strip()
-        if not typed:
-            return ""
-        folder = Path(whole_path(typed))
-        try:
-            there = folder.is_dir()
-        except OSError:
-            there = False
-        if not there:
-            # Not refused: a drive to plug in later is a fair choice made in advance (``config set`` takes it too).
-            return self.tr(
+    def _check_backup_folder(self) -> None:
+        """Look at the backup folder typed, off the window's thread, and say under it why no backup would be made
+        there. Found in review: looked at from the window's thread at the opening and at each key typed, a share
+        that no longer answered froze Réglages, then the whole window."""
+        if self._looking is not None:  # the last look not answered yet (a share): looked again once it answers
+            self._again = True
+            return
+        self._looked += 1
+        number = self._looked
+        self._looking = number
+        args = (
+            self.backup.text().strip(),
+            self.store.data_dir,
+            str(self.store.settings.get("backup.folder") or ""),
+            self.store.settings.get("state.backup.mount"),
+            self._backup_chosen,
+        )
+        answer: list[tuple[str, str]] = []
+        done = threading.Event()
+        looks = self._looks
+
+        def look() -> None:
+            try:
+                answer.append(backup_folder_state(*args))
+            except OSError:  # (nothing known to say)
+                answer.append(("", ""))
+            finally:
+                done.set()
+            with contextlib.suppress(RuntimeError, IndexError):  # (the dialog closed meanwhile)
+                looks.answered.emit(number, answer[0])
+
+        threading.Thread(target=look, name="backup-folder-look", daemon=True).start()
+        if done.wait(ANSWERS_AT_ONCE_S):  # (a local disk: said at once)
+            self._backup_folder_looked_at(number, answer[0])
+        else:
+            QTimer.singleShot(int(NOT_ANSWERING_S * 1000), lambda: self._not_answering(number))
+
+    def _not_answering(self, number: int) -> None:
+        if self._looking == number:
+            self._say_backup_folder(
+                self.tr(
+                    "Ce dossier ne répond pas pour l'instant (partage réseau ou disque qui ne répond plus) : aucune "
+                    "sauvegarde ne s'y fera tant qu'il ne répond pas. Vérifiez le réseau ou le disque, ou choisissez "
+                    "un autre dossier."
+                ),
+                inside=False,
+            )
+
+    def _backup_folder_looked_at(self, number: int, state: Any) -> None:
+        if self._looking != number:  # (said already, at once)
+            return
+        self._looking = None
+        kind, mount = state
+        words = {
+            "inside": self._backup_words(),
+            "absent": self.tr(
                 "Ce dossier est introuvable pour l'instant : aucune sauvegarde ne s'y fera tant qu'il n'est pas là. "
                 "Branchez la clé ou le disque, ou choisissez un dossier avec « Choisir… » (qui peut en créer un)."
-            )
-        if not os.access(folder, os.W_OK):
-            return self.tr(
+            ),
+            "read_only": self.tr(
                 "Teleavis ne peut pas écrire dans ce dossier (clé verrouillée, dossier en lecture seule ou "
                 "interdit) : aucune sauvegarde ne s'y fera. Choisissez-en un autre, ou demandez au support "
                 "informatique d'y autoriser l'écriture."
-            )
-        if not self._backup_chosen and typed == str(self.store.settings.get("backup.folder") or ""):
-            from app.backup import drive_gone
+            ),
+            "gone": self.tr(
+                "La clé ou le disque de sauvegarde n'est plus branché à « {mount} » : ce dossier est celui, "
+                "vide, de l'ordinateur, et aucune sauvegarde ne s'y fait. Branchez-le. S'il ne sert plus, "
+                "choisissez un dossier sur un autre disque avec « Choisir… »."
+            ).format(mount=mount),
+        }.get(kind, "")
+        self._say_backup_folder(words, inside=kind == "inside")
+        if self._again:  # typed or chosen meanwhile: looked at as it is now
+            self._again = False
+            self._check_backup_folder()
 
-            gone = drive_gone(self.store.settings.get("state.backup.mount"), Path(typed))
-            if gone is not None:  # as the scheduled backup refuses (one test: app.backup.drive_gone)
-                return self.tr(
-                    "La clé ou le disque de sauvegarde n'est plus branché à « {mount} » : ce dossier est celui, "
-                    "vide, de l'ordinateur, et aucune sauvegarde ne s'y fait. Branchez-le. S'il ne sert plus, "
-                    "choisissez un dossier sur un autre disque avec « Choisir… »."
-                ).format(mount=gone)
-        return ""
-
-    def _check_backup_folder(self) -> None:
-        inside = self._backup_inside_data()
-        words = self._backup_words() if inside else self._no_backup_there()
+    def _say_backup_folder(self, words: str, *, inside: bool) -> None:
         self.backup_problem.setText(words)
         self.backup_problem.setVisible(bool(words))
         if not inside and self.problem.text().startswith(self._backup_words()):
@@ -472,6 +584,13 @@ class SettingsDialog(QDialog):
         confirmed = str(values["backup.folder"]) if "backup.folder" in values else ""
         if not confirmed and self._backup_chosen:
             confirmed = self._folder(self.backup, "backup.folder")
+        mount = None
+        if confirmed:
+            from app.backup import mount_record
+
+            # (Off the window's thread, and not on the writer's every save goes through: a share that does not
+            # answer records nothing; the next backup made there records its drive.)
+            _answered, mount = in_time(lambda: mount_record(confirmed), 2.0)
 
         def write(own: Store) -> None:
             from app import audit
@@ -480,14 +599,14 @@ class SettingsDialog(QDialog):
             if pin:
                 set_pin(own, pin)  # first: a code refused as too weak leaves every setting as it was
             changed = {key: value for key, value in values.items() if own.settings.get(key) != value}
-            if changed or confirmed:
-                from app.backup import remember_mount
+            if changed or mount is not None:
+                from app.backup import keep_mount
 
                 with transaction(own.conn) as conn:
                     for key, value in changed.items():
                         own.settings.set(key, value, in_transaction=True)
                         audit.append(conn, own.key, "settings", detail=key)  # as `config set` does
-                    remember_mount(own.settings, confirmed, in_transaction=True)
+                    keep_mount(own.settings, mount, in_transaction=True)
 
         try:
             write_and_wait(on_own_connection(self.store, write))

@@ -346,6 +346,11 @@ def run_set(args: argparse.Namespace) -> int:
         absent = "" if Path(value).is_dir() else value
         # One there but not writable (a locked stick, a read-only share): no backup is made there either, said.
         read_only = args.key == "backup.folder" and not absent and not os.access(value, os.W_OK)
+    mount = None
+    if args.key == "backup.folder" and value:
+        from app.backup import mount_record
+
+        mount = mount_record(str(value))  # (looked at before the data is written to, never inside a transaction)
     with open_store() as store:
         was_training = training_mode(store)
         # A secret kept for the old address's host is never sent to the new one (found from outside: the
@@ -354,9 +359,9 @@ def run_set(args: argparse.Namespace) -> int:
         with transaction(store.conn) as conn:
             store.settings.set(args.key, value, in_transaction=True)
             if args.key == "backup.folder":  # chosen (again): the drive it is on now, not a retired one's
-                from app.backup import remember_mount
+                from app.backup import keep_mount
 
-                remember_mount(store.settings, str(value), in_transaction=True)
+                keep_mount(store.settings, mount, in_transaction=True)
             for key in forgotten:
                 store.settings.set(key, "", in_transaction=True)
             audit.append(conn, store.key, "settings", detail=args.key)

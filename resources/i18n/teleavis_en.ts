@@ -1253,390 +1253,390 @@ Queue it for sending?</translation>
 <context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="1353"/>
+        <location filename="../../ui/follow_view.py" line="1354"/>
         <source>Image de l&apos;expert — Teleavis</source>
         <translation>Expert&apos;s image — Teleavis</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="521"/>
+        <location filename="../../ui/follow_view.py" line="522"/>
         <source>Prendre une photo…</source>
         <translation>Take a photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="522"/>
+        <location filename="../../ui/follow_view.py" line="523"/>
         <source>Ouvre la caméra&#xa0;: chaque photo prise rejoint votre réponse.</source>
         <translation>Opens the camera: each photo taken joins your reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2289"/>
-        <location filename="../../ui/follow_view.py" line="2295"/>
+        <location filename="../../ui/follow_view.py" line="2290"/>
+        <location filename="../../ui/follow_view.py" line="2296"/>
         <source>Photo prise à {time}</source>
         <translation>Photo taken at {time}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2302"/>
+        <location filename="../../ui/follow_view.py" line="2303"/>
         <source>La caméra n&apos;a pas donné d&apos;image&#xa0;: vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="331"/>
+        <location filename="../../ui/follow_view.py" line="332"/>
         <source>Envoyer des copies &amp;réduites</source>
         <extracomment>A camera still&apos;s name as kept with the reply begun (app/reply_drafts.py): its time, in no language (&quot;/&quot; is in no file&apos;s name); shown in the reader&apos;s words (``FollowView._name_shown``). Found in review: kept as the window said it, « Photo prise à 10:12:03 » read back in an English window. Such a name as the window says it, in either language (and as kept before). How long after the last key a reply begun is kept (written sealed by the writer thread). How long the news stays in front of her after an input that is no sign she read it (a modifier alone, a key or a click outside the page) before it counts as read: leaving the page takes less. What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse move, which the system may make up when what is under the pointer changes). The keys that move through the page she is reading (a key with a character acts on it too). With one of these held, a key is a shortcut (Alt+← back to the list, Ctrl+L the lock...): it may leave. Where a line of the conversation keeps the id of its message. The last reply&apos;s line, refused, pointing below (at the line above her words back in the box) and above. The room of the pictures sent with a reply, on its line of the conversation (half a tile&apos;s thumbnail tall). What ``FollowView._kept_photos`` says of photos whose recording failed: equal to no photos&apos; marks. Reduced copies chosen for a case waiting to be sent: its next try is now (app/outbox.py ``set_reduced``), the sync woken for it. An unread answer was shown to a person (the view and its answer on screen, the window active). The platform cannot be reached (set by the case page): a case to send is said waiting. An unread answer that came while the case was on screen waits for a person&apos;s input. A person&apos;s input that is no sign she read the news (a modifier alone, outside the page): read if it is still in front of her a moment later, not if she left meanwhile. Per case, the images of a reply the platform refused joined again to the corrected one: (image id, file name). Already in the case (its place said), they go with the reply, not stored twice. They come back by themselves, unless taken off (``_again_off``), kept so on this workstation (app/reply_drafts.py). Those the platform refused as over its size limit (413), taken off by themselves, by case: said. The pictures of the images sent with each reply, by message id, as its conversation line shows them. The thumbnails of the photos joined to the reply begun, by image id, once decoded (ui/reply_places.py). Images being prepared for each case&apos;s reply (read, checked, written on a worker): the reply waits for them (a photo just taken, sent at once, left without it and came into the next reply). Why images for a case&apos;s reply were refused while another case was shown: said on coming back. Replies begun in other cases and not sent: each case keeps its own (words, images) until the user comes back to it. Never carried into another patient&apos;s case. The replies refused by case, as this window last saw them: the words of one refused since come back. The answer on screen: the read mark is for it, not for one stored after it was shown. The row of the exchange holding the expert&apos;s newest message not shown before (None: the news is the answer, at the column&apos;s top): brought into view, and read only once in view.</extracomment>
         <translation>Send &amp;reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="334"/>
+        <location filename="../../ui/follow_view.py" line="335"/>
         <source>Pour une liaison lente&#xa0;: les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90)&#x202f;; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>For a slow link: the photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="342"/>
+        <location filename="../../ui/follow_view.py" line="343"/>
         <source>Retenir le dossier (ne pas l&apos;envoyer)</source>
         <translation>Hold the case back (do not send it)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="344"/>
+        <location filename="../../ui/follow_view.py" line="345"/>
         <source>Le dossier n&apos;est pas encore parti&#xa0;: il redevient un brouillon, à corriger puis envoyer à nouveau.</source>
         <translation>The case has not left yet: it becomes a draft again, to correct and send again.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="367"/>
+        <location filename="../../ui/follow_view.py" line="368"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="420"/>
+        <location filename="../../ui/follow_view.py" line="421"/>
         <source>Images jointes par l&apos;expert&#xa0;: double-clic pour les agrandir</source>
         <translation>Images attached by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1288"/>
+        <location filename="../../ui/follow_view.py" line="1289"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="427"/>
+        <location filename="../../ui/follow_view.py" line="428"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="432"/>
-        <location filename="../../ui/follow_view.py" line="462"/>
+        <location filename="../../ui/follow_view.py" line="433"/>
+        <location filename="../../ui/follow_view.py" line="463"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="433"/>
+        <location filename="../../ui/follow_view.py" line="434"/>
         <source>Le dossier redevient «&#xa0;à lire&#xa0;» dans la liste, pour un collègue</source>
         <translation>The case is “to read” again in the list, for a colleague</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1292"/>
+        <location filename="../../ui/follow_view.py" line="1293"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur&#xa0;: il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="448"/>
-        <location filename="../../ui/follow_view.py" line="806"/>
+        <location filename="../../ui/follow_view.py" line="449"/>
+        <location filename="../../ui/follow_view.py" line="807"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="415"/>
+        <location filename="../../ui/follow_view.py" line="416"/>
         <source>Images jointes par l&apos;expert</source>
         <extracomment>Whether anything of the answer shown can be read (its conclusion, a PDF shown, a picture): an answer whose only PDFs are damaged leaves the case « à lire ».</extracomment>
         <translation>Images attached by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="451"/>
+        <location filename="../../ui/follow_view.py" line="452"/>
         <source>Questions de l&apos;expert et vos réponses</source>
         <translation>The expert&apos;s questions and your replies</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="469"/>
-        <location filename="../../ui/follow_view.py" line="471"/>
+        <location filename="../../ui/follow_view.py" line="470"/>
+        <location filename="../../ui/follow_view.py" line="472"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="509"/>
+        <location filename="../../ui/follow_view.py" line="510"/>
         <source>Ajouter des images…</source>
         <extracomment>Why the photos joined to a case&apos;s reply could not be kept on this workstation (in the window only). (its words, whether trying again may help: a file gone never comes back, taken off and joined again)</extracomment>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="514"/>
+        <location filename="../../ui/follow_view.py" line="515"/>
         <source>Retirer toutes les images</source>
         <translation>Remove all the images</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2014"/>
+        <location filename="../../ui/follow_view.py" line="2015"/>
         <source>L&apos;image «&#xa0;{image}&#xa0;» de votre réponse refusée est retirée&#xa0;: elle dépasse la taille acceptée par la plateforme. Les autres partent avec votre réponse&#x202f;; pour l&apos;envoyer aussi, exportez-la de nouveau de l&apos;appareil en plus petit, puis joignez-la.</source>
         <translation>The image “{image}” of your refused reply is taken off: it is over the size the platform accepts. The others go with your reply; to send it too, export it again from the device in a smaller size, then attach it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2008"/>
+        <location filename="../../ui/follow_view.py" line="2009"/>
         <source>L&apos;image «&#xa0;{image}&#xa0;» de votre réponse refusée est retirée&#xa0;: elle dépasse la taille acceptée par la plateforme. Les autres partent avec votre réponse&#x202f;; pour l&apos;envoyer aussi, joignez-la de nouveau&#xa0;: elle partira en copie réduite (l&apos;original reste sur ce poste).</source>
         <translation>The image “{image}” of your refused reply is taken off: it is over the size the platform accepts. The others go with your reply; to send it too, attach it again: it will go as a reduced copy (the original stays on this computer).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2115"/>
+        <location filename="../../ui/follow_view.py" line="2116"/>
         <source>Votre réponse n&apos;est pas partie&#xa0;: elle a été refusée. Ses mots sont revenus ci-dessous, prêts à être renvoyés&#xa0;: corrigez-les si besoin, puis cliquez «&#xa0;Envoyer la réponse&#xa0;».</source>
         <translation>Your reply has not left: it was refused. Its words are back below, ready to be sent again: correct them if need be, then click “Send the reply”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2108"/>
+        <location filename="../../ui/follow_view.py" line="2109"/>
         <source>Votre réponse n&apos;est pas partie. Raison&#xa0;: {why} Ses mots sont revenus ci-dessous, prêts à être renvoyés&#xa0;: corrigez-les si besoin, puis cliquez «&#xa0;Envoyer la réponse&#xa0;».</source>
         <translation>Your reply has not left. Reason: {why} Its words are back below, ready to be sent again: correct them if need be, then click “Send the reply”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="518"/>
+        <location filename="../../ui/follow_view.py" line="519"/>
         <source>Envoyer la réponse</source>
         <translation>Send the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="561"/>
+        <location filename="../../ui/follow_view.py" line="562"/>
         <source>Votre demande</source>
         <translation>Your request</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="570"/>
+        <location filename="../../ui/follow_view.py" line="571"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="573"/>
+        <location filename="../../ui/follow_view.py" line="574"/>
         <source>Historique du dossier</source>
         <translation>Case history</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="575"/>
+        <location filename="../../ui/follow_view.py" line="576"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="681"/>
+        <location filename="../../ui/follow_view.py" line="682"/>
         <source>État&#xa0;: {state}</source>
         <extracomment>The answer&apos;s files as sorted and shown, and what they were sorted from (the case, its answer&apos;s files and PDFs): shown again only when that changes.</extracomment>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="692"/>
+        <location filename="../../ui/follow_view.py" line="693"/>
         <source>Pourquoi il n&apos;est pas parti&#xa0;: {words}</source>
         <translation>Why it has not left: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="706"/>
+        <location filename="../../ui/follow_view.py" line="707"/>
         <source>Motif donné par la plateforme, dans ses propres mots&#xa0;: «&#xa0;{reason}&#xa0;»</source>
         <translation>Reason given by the platform, in its own words: “{reason}”</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="722"/>
+        <location filename="../../ui/follow_view.py" line="723"/>
         <source>Répondez à l&apos;expert ci-dessous&#xa0;: écrivez votre réponse, ajoutez des photos si besoin («&#xa0;Ajouter des images…&#xa0;», ou «&#xa0;Prendre une photo…&#xa0;» avec la caméra), puis cliquez sur «&#xa0;Envoyer la réponse&#xa0;». Il reprendra alors son analyse.</source>
         <translation>Answer the expert below: write your answer, add photos if needed (“Add images…”, or “Take a photo…” with the camera), then click “Send the reply”. The expert then goes on with the review.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="712"/>
+        <location filename="../../ui/follow_view.py" line="713"/>
         <source>Le dossier partira dès que la plateforme sera joignable&#x202f;; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="905"/>
+        <location filename="../../ui/follow_view.py" line="906"/>
         <source>La réponse de l&apos;expert arrivera ici, dans ce dossier, et une alerte vous préviendra (Teleavis fermé&#xa0;: à sa prochaine ouverture). Vous n&apos;avez rien d&apos;autre à faire d&apos;ici là.</source>
         <translation>The expert&apos;s answer will come here, in this case, and an alert will tell you (Teleavis closed: when it is next opened). There is nothing else to do meanwhile.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="898"/>
+        <location filename="../../ui/follow_view.py" line="899"/>
         <source>La réponse de l&apos;expert arrivera ici, dans ce dossier, et une alerte vous préviendra (Teleavis fermé&#xa0;: à sa prochaine ouverture). Demande urgente&#xa0;: la télé-expertise n&apos;est pas un service d&apos;urgence. Si l&apos;état du patient ne peut pas attendre la réponse, ou s&apos;il s&apos;aggrave, appelez sans attendre le spécialiste de garde ou le 15.</source>
         <translation>The expert&apos;s answer will come here, in this case, and an alert will tell you (Teleavis closed: when it is next opened). Urgent request: tele-expertise is not an emergency service. If the patient&apos;s condition cannot wait for the answer, or gets worse, call the on-call specialist or the emergency number (15 in France) straight away.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="920"/>
+        <location filename="../../ui/follow_view.py" line="921"/>
         <source>Réponse promise pour le {when}&#xa0;: elle n&apos;est pas encore arrivée.</source>
         <translation>Answer promised for {when}: it has not come yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="922"/>
+        <location filename="../../ui/follow_view.py" line="923"/>
         <source>Réponse promise pour le {when}.</source>
         <translation>Answer promised for {when}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="806"/>
+        <location filename="../../ui/follow_view.py" line="807"/>
         <source>Échanges avec l&apos;expert</source>
         <translation>Exchange with the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="733"/>
+        <location filename="../../ui/follow_view.py" line="734"/>
         <source>Copies réduites demandées&#xa0;: les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="754"/>
+        <location filename="../../ui/follow_view.py" line="755"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="754"/>
+        <location filename="../../ui/follow_view.py" line="755"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="757"/>
+        <location filename="../../ui/follow_view.py" line="758"/>
         <source>message retiré par l&apos;expert (envoyé par erreur)&#xa0;: n&apos;en tenez pas compte.</source>
         <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="769"/>
+        <location filename="../../ui/follow_view.py" line="770"/>
         <source>{when}, en attente d&apos;envoi</source>
         <translation>{when}, waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="771"/>
+        <location filename="../../ui/follow_view.py" line="772"/>
         <source>{when}, non envoyée (voir pourquoi ci-dessus)</source>
         <translation>{when}, not sent (see why above)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="767"/>
+        <location filename="../../ui/follow_view.py" line="768"/>
         <source>{when}, non envoyée (voir pourquoi ci-dessous)</source>
         <translation>{when}, not sent (see why below)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="775"/>
+        <location filename="../../ui/follow_view.py" line="776"/>
         <source>{who}, {when}&#xa0;: {said}</source>
         <translation>{who}, {when}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="777"/>
+        <location filename="../../ui/follow_view.py" line="778"/>
         <source>{who}&#xa0;: {said}</source>
         <translation>{who}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="838"/>
+        <location filename="../../ui/follow_view.py" line="839"/>
         <source>Ce dossier a été envoyé à la plateforme d&apos;essai, pendant le mode formation&#xa0;: votre réponse ne peut pas partir vers son expert. S&apos;il s&apos;agit d&apos;un vrai patient, refaites une demande.</source>
         <translation>This case was sent to the test platform, in training mode: your reply cannot reach its expert. If this is a real patient, make a new request.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="832"/>
+        <location filename="../../ui/follow_view.py" line="833"/>
         <source>La plateforme d&apos;essai de ce dossier de formation a été effacée&#xa0;: votre réponse ne peut plus partir, son expert n&apos;est plus là. Aucun vrai patient n&apos;est concerné&#xa0;: vous pouvez supprimer ce dossier de formation, et en préparer un nouveau pour vous entraîner à répondre.</source>
         <translation>The test platform of this training case was erased: your reply can no longer leave, its expert is gone. No real patient is concerned: you may delete this training case, and prepare a new one to practise replying.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="843"/>
+        <location filename="../../ui/follow_view.py" line="844"/>
         <source>L&apos;expert a répondu&#xa0;: l&apos;échange est clos, rien ne lui part plus d&apos;ici. Pour une nouvelle question sur ce patient, faites une nouvelle demande.</source>
         <translation>The expert has answered: the exchange is closed, nothing more goes to them from here. For a new question about this patient, make a new request.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="847"/>
+        <location filename="../../ui/follow_view.py" line="848"/>
         <source>L&apos;expert n&apos;attend pas de réponse&#xa0;: vous pourrez lui écrire ici s&apos;il pose une question.</source>
         <translation>The expert is not waiting for a reply: you can write to them here if they ask a question.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="935"/>
+        <location filename="../../ui/follow_view.py" line="936"/>
         <source>Formation&#xa0;: l&apos;expert simulé répond (ou pose une question) environ {delay} après l&apos;envoi, quelle que soit la date promise.</source>
         <translation>Training: the simulated expert answers (or asks a question) about {delay} after sending, whatever the promised date.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="940"/>
+        <location filename="../../ui/follow_view.py" line="941"/>
         <source>Formation&#xa0;: l&apos;expert simulé répond (ou pose une question) environ {delay} après l&apos;envoi.</source>
         <translation>Training: the simulated expert answers (or asks a question) about {delay} after sending.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="954"/>
+        <location filename="../../ui/follow_view.py" line="955"/>
         <source>Le dossier n&apos;attend plus de réponse de votre part&#xa0;: la réponse commencée ci-dessus n&apos;est pas partie et ne peut pas partir. Effacez-la, ou gardez-la si l&apos;expert pose une nouvelle question.</source>
         <translation>The case no longer waits for a reply from you: the reply begun above has not left and cannot leave. Erase it, or keep it in case the expert asks a new question.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="982"/>
+        <location filename="../../ui/follow_view.py" line="983"/>
         <source>Envoyé à la plateforme réelle&#xa0;: ce dossier n&apos;est pas suivi pendant le mode formation. La réponse de l&apos;expert et ses questions arriveront quand le mode formation sera arrêté.</source>
         <translation>Sent to the real platform: this case is not followed during training mode. The expert&apos;s answer and questions will come once training mode is turned off.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="987"/>
+        <location filename="../../ui/follow_view.py" line="988"/>
         <source>Envoyé à la plateforme d&apos;essai pendant le mode formation&#xa0;: ce dossier n&apos;est plus suivi, aucune réponse ne viendra.</source>
         <translation>Sent to the test platform in training mode: this case is no longer followed, no answer will come.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1153"/>
+        <location filename="../../ui/follow_view.py" line="1154"/>
         <source>(pas de conclusion écrite&#xa0;: voir les documents joints)</source>
         <translation>(no written conclusion: see the attached documents)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1155"/>
+        <location filename="../../ui/follow_view.py" line="1156"/>
         <source>(pas de conclusion écrite&#xa0;: voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1159"/>
+        <location filename="../../ui/follow_view.py" line="1160"/>
         <source>Expert&#xa0;: {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1163"/>
+        <location filename="../../ui/follow_view.py" line="1164"/>
         <source>Conseil de suivi&#xa0;: {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1197"/>
+        <location filename="../../ui/follow_view.py" line="1198"/>
         <source>Rien de cette réponse ne peut être lu ici&#xa0;: le dossier reste «&#xa0;à lire&#xa0;».</source>
         <translation>Nothing of this answer can be read here: the case stays “to read”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1219"/>
+        <location filename="../../ui/follow_view.py" line="1220"/>
         <source>Le document «&#xa0;{title}&#xa0;» joint par l&apos;expert est endommagé&#xa0;: Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
         <translation>The document “{title}” the expert joined is damaged: Teleavis cannot show it. Ask the expert for it, or read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1223"/>
+        <location filename="../../ui/follow_view.py" line="1224"/>
         <source>Le compte rendu joint par l&apos;expert est endommagé&#xa0;: Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
         <translation>The report the expert joined is damaged: Teleavis cannot show it. Ask the expert for it, or read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1237"/>
+        <location filename="../../ui/follow_view.py" line="1238"/>
         <source>Pièce jointe «&#xa0;{title}&#xa0;» ({kind})&#xa0;: Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Attachment “{title}” ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1241"/>
+        <location filename="../../ui/follow_view.py" line="1242"/>
         <source>Pièce jointe sans titre ({kind})&#xa0;: Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Untitled attachment ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1256"/>
+        <location filename="../../ui/follow_view.py" line="1257"/>
         <source>Document {n}</source>
         <translation>Document {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1262"/>
+        <location filename="../../ui/follow_view.py" line="1263"/>
         <source>L&apos;expert a joint {n} documents PDF&#xa0;: choisissez celui à afficher, ouvrir ou imprimer.</source>
         <translation>The expert attached {n} PDF documents: choose the one to show, open or print.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1279"/>
+        <location filename="../../ui/follow_view.py" line="1280"/>
         <source>Ouvrir le document choisi</source>
         <translation>Open the chosen document</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1280"/>
+        <location filename="../../ui/follow_view.py" line="1281"/>
         <source>Imprimer le document choisi…</source>
         <translation>Print the chosen document…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1283"/>
+        <location filename="../../ui/follow_view.py" line="1284"/>
         <source>Le document est ouvert dans le lecteur PDF de l&apos;ordinateur&#xa0;: il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The document is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1289"/>
+        <location filename="../../ui/follow_view.py" line="1290"/>
         <source>Imprimer le compte rendu…</source>
         <translation>Print the report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1310"/>
+        <location filename="../../ui/follow_view.py" line="1311"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1404"/>
+        <location filename="../../ui/follow_view.py" line="1405"/>
         <source>Envoi&#xa0;: {done} sur %n image(s) — {sent} Kio sur {total} Kio</source>
         <translation>
             <numerusform>Sending: {done} of %n image — {sent} KiB of {total} KiB</numerusform>
@@ -1644,120 +1644,120 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1419"/>
+        <location filename="../../ui/follow_view.py" line="1420"/>
         <source> — pour aller plus vite&#xa0;: «&#xa0;Envoyer des copies réduites&#xa0;» (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1415"/>
+        <location filename="../../ui/follow_view.py" line="1416"/>
         <source> — pour aller plus vite&#xa0;: «&#xa0;Envoyer la réponse en copies réduites&#xa0;» (les originaux restent ici).</source>
         <translation> — to go faster: “Send the reply as reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1444"/>
+        <location filename="../../ui/follow_view.py" line="1445"/>
         <source>Le dossier n&apos;a pas pu être retenu (erreur interne, voir le journal).</source>
         <translation>The case could not be held back (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1468"/>
-        <location filename="../../ui/follow_view.py" line="1492"/>
+        <location filename="../../ui/follow_view.py" line="1469"/>
+        <location filename="../../ui/follow_view.py" line="1493"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1515"/>
+        <location filename="../../ui/follow_view.py" line="1516"/>
         <source>Le PDF n&apos;a pas pu être ouvert&#xa0;: le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1528"/>
+        <location filename="../../ui/follow_view.py" line="1529"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le document reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The document can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1530"/>
+        <location filename="../../ui/follow_view.py" line="1531"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le compte rendu reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The report can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1543"/>
+        <location filename="../../ui/follow_view.py" line="1544"/>
         <source>Aucune imprimante n&apos;est installée sur cet ordinateur&#xa0;: le document ne peut pas être imprimé d&apos;ici. Vous pouvez l&apos;enregistrer en PDF, avec le dossier, pour l&apos;imprimer depuis un autre poste.</source>
         <translation>No printer is installed on this computer: the document cannot be printed from here. You can save it as a PDF, with the case, to print it from another computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1602"/>
+        <location filename="../../ui/follow_view.py" line="1603"/>
         <source>Le document n&apos;a pas pu être imprimé&#xa0;: le dossier privé de cet ordinateur n&apos;accepte pas l&apos;écriture. Rien n&apos;a été envoyé à l&apos;imprimante.</source>
         <translation>The document could not be printed: this computer&apos;s private folder does not accept writing. Nothing was sent to the printer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1547"/>
+        <location filename="../../ui/follow_view.py" line="1548"/>
         <source>Enregistrer le PDF…</source>
         <translation>Save the PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1548"/>
+        <location filename="../../ui/follow_view.py" line="1549"/>
         <source>Fermer</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1644"/>
+        <location filename="../../ui/follow_view.py" line="1645"/>
         <source>Question&#xa0;: {text}</source>
         <translation>Question: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1645"/>
+        <location filename="../../ui/follow_view.py" line="1646"/>
         <source>Résumé clinique&#xa0;: {text}</source>
         <translation>Clinical summary: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1963"/>
-        <location filename="../../ui/follow_view.py" line="1987"/>
+        <location filename="../../ui/follow_view.py" line="1964"/>
+        <location filename="../../ui/follow_view.py" line="1988"/>
         <source>bonne qualité</source>
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2230"/>
-        <location filename="../../ui/follow_view.py" line="2242"/>
+        <location filename="../../ui/follow_view.py" line="2231"/>
+        <location filename="../../ui/follow_view.py" line="2243"/>
         <source>«&#xa0;{name}&#xa0;» est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2255"/>
+        <location filename="../../ui/follow_view.py" line="2256"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2256"/>
+        <location filename="../../ui/follow_view.py" line="2257"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2619"/>
+        <location filename="../../ui/follow_view.py" line="2620"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2621"/>
+        <location filename="../../ui/follow_view.py" line="2622"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
         <translation>in another patient&apos;s case ({case})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2625"/>
+        <location filename="../../ui/follow_view.py" line="2626"/>
         <source>Une image jointe est déjà {where}&#xa0;: rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2603"/>
+        <location filename="../../ui/follow_view.py" line="2604"/>
         <source>Une photo jointe est encore en préparation&#xa0;: rien n&apos;est parti. Attendez qu&apos;elle apparaisse sous le texte, puis envoyez la réponse.</source>
         <translation>An attached photo is still being prepared: nothing was sent. Wait until it appears below the text, then send the reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2646"/>
+        <location filename="../../ui/follow_view.py" line="2647"/>
         <source>Votre réponse à l&apos;expert est enregistrée&#xa0;: elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1950"/>
+        <location filename="../../ui/follow_view.py" line="1951"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1765,7 +1765,7 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="787"/>
+        <location filename="../../ui/follow_view.py" line="788"/>
         <source>%n image(s) jointe(s)&#xa0;: </source>
         <translation>
             <numerusform>%n image attached: </numerusform>
@@ -1773,67 +1773,67 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2519"/>
+        <location filename="../../ui/follow_view.py" line="2520"/>
         <source>non légendée</source>
         <translation>not labelled</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="515"/>
+        <location filename="../../ui/follow_view.py" line="516"/>
         <source>Retire toutes les images jointes&#x202f;; le texte de la réponse est gardé.</source>
         <translation>Removes all the attached images; the reply&apos;s text is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1652"/>
+        <location filename="../../ui/follow_view.py" line="1653"/>
         <source>Images ({n})&#xa0;: {where}</source>
         <translation>Images ({n}): {where}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1998"/>
+        <location filename="../../ui/follow_view.py" line="1999"/>
         <source>image de la réponse refusée&#xa0;: elle part avec celle-ci</source>
         <translation>image of the refused reply: it goes with this one</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1974"/>
+        <location filename="../../ui/follow_view.py" line="1975"/>
         <source>La photo de votre réponse refusée est de nouveau jointe&#xa0;: elle part avec celle-ci, sauf si vous la retirez.</source>
         <translation>The photo of your refused reply is attached again: it goes with this one, unless you take it off.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1979"/>
+        <location filename="../../ui/follow_view.py" line="1980"/>
         <source>Les photos de votre réponse refusée sont de nouveau jointes&#xa0;: elles partent avec celle-ci, sauf si vous les retirez.</source>
         <translation>The photos of your refused reply are attached again: they go with this one, unless you take them off.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="541"/>
+        <location filename="../../ui/follow_view.py" line="542"/>
         <source>Réessayer de garder les photos</source>
         <translation>Try again to keep the photos</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1728"/>
+        <location filename="../../ui/follow_view.py" line="1729"/>
         <source>erreur inattendue ({kind})</source>
         <translation>unexpected error ({kind})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1733"/>
+        <location filename="../../ui/follow_view.py" line="1734"/>
         <source>Les photos jointes à la réponse n&apos;ont pas été gardées sur ce poste&#xa0;: {why} Elles restent jointes dans cette fenêtre, mais seraient perdues si Teleavis se fermait.</source>
         <translation>The photos attached to the reply were not kept on this workstation: {why} They stay attached in this window, but would be lost if Teleavis closed.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1741"/>
+        <location filename="../../ui/follow_view.py" line="1742"/>
         <source>Laissez Teleavis ouvert&#xa0;: une fois le problème réglé, cliquez «&#xa0;Réessayer de garder les photos&#xa0;», ou envoyez la réponse.</source>
         <translation>Leave Teleavis open: once the problem is solved, click “Try again to keep the photos”, or send the reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1760"/>
+        <location filename="../../ui/follow_view.py" line="1761"/>
         <source>Les photos jointes sont maintenant gardées sur ce poste.</source>
         <translation>The attached photos are now kept on this workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2221"/>
+        <location filename="../../ui/follow_view.py" line="2222"/>
         <source>«&#xa0;{name}&#xa0;» n&apos;est pas jointe&#xa0;: {reason}</source>
         <translation>“{name}” is not attached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="2598"/>
+        <location filename="../../ui/follow_view.py" line="2599"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
@@ -3239,215 +3239,221 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="254"/>
+        <location filename="../../ui/settings_dialog.py" line="328"/>
         <source>Ce dossier est dans celui des données de Teleavis ({data})&#xa0;: une restauration remplace tout ce dossier et effacerait les sauvegardes gardées là (et un disque en panne les emporterait avec les données). Choisissez une clé USB, un disque externe ou un autre dossier.</source>
         <translation>This folder is inside Teleavis&apos;s data folder ({data}): a restore replaces that whole folder and would erase the backups kept there (and a failed disk would take them with the data). Choose a USB stick, an external disk or another folder.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="429"/>
+        <location filename="../../ui/settings_dialog.py" line="541"/>
         <source>Rien n&apos;a été enregistré.</source>
         <translation>Nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="51"/>
+        <location filename="../../ui/settings_dialog.py" line="113"/>
         <source>Choisir…</source>
+        <extracomment>How long the window waits for a look at the backup folder before going on without it: a local disk answers in a few milliseconds; a network share whose server went away blocks the call for minutes (an NFS hard mount: until it comes back), found in review freezing Réglages, then the whole window. After this, a look at the backup folder still running is said under it: the folder does not answer.</extracomment>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="78"/>
+        <location filename="../../ui/settings_dialog.py" line="140"/>
         <source>Réglages de Teleavis</source>
         <translation>Teleavis settings</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="82"/>
+        <location filename="../../ui/settings_dialog.py" line="144"/>
         <source>Réglages</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="91"/>
+        <location filename="../../ui/settings_dialog.py" line="153"/>
         <source>Pour changer le praticien ou la structure</source>
         <translation>To change the practitioner or the organisation</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="98"/>
+        <location filename="../../ui/settings_dialog.py" line="160"/>
         <source>Site</source>
         <translation>Site</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="100"/>
+        <location filename="../../ui/settings_dialog.py" line="162"/>
         <source>Plateforme</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="130"/>
+        <location filename="../../ui/settings_dialog.py" line="192"/>
         <source>Automatique (caméra branchée)</source>
         <translation>Automatic (plugged-in camera)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="127"/>
+        <location filename="../../ui/settings_dialog.py" line="189"/>
         <source>Automatique (caméra branchée, sinon démonstration)</source>
         <translation>Automatic (plugged-in camera, else demo)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="128"/>
+        <location filename="../../ui/settings_dialog.py" line="190"/>
         <source>Caméra de démonstration</source>
         <translation>Demo camera</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="132"/>
+        <location filename="../../ui/settings_dialog.py" line="194"/>
         <source>Caméra USB n° {n}</source>
         <translation>USB camera no. {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="141"/>
+        <location filename="../../ui/settings_dialog.py" line="203"/>
         <source>Caméra&#xa0;:</source>
         <translation>Camera:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="144"/>
+        <location filename="../../ui/settings_dialog.py" line="206"/>
         <source>La meilleure disponible</source>
         <translation>The best available</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="151"/>
+        <location filename="../../ui/settings_dialog.py" line="213"/>
         <source>Résolution&#xa0;:</source>
         <translation>Resolution:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="153"/>
+        <location filename="../../ui/settings_dialog.py" line="215"/>
         <source>Dossier où le rétinographe dépose ses images</source>
         <translation>Folder where the retinograph drops its images</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="155"/>
+        <location filename="../../ui/settings_dialog.py" line="217"/>
         <source>Dossier surveillé&#xa0;:</source>
         <translation>Watched folder:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="155"/>
+        <location filename="../../ui/settings_dialog.py" line="217"/>
         <source>Choisir le dossier surveillé</source>
         <translation>Choose the watched folder</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="200"/>
+        <location filename="../../ui/settings_dialog.py" line="269"/>
         <source>Choisir le dossier des sauvegardes</source>
-        <extracomment>The backup folder chosen with « Choisir… » (the one shown, chosen again: a drive retired, its empty mount point now the folder meant), its mount recorded as it is now on « Enregistrer ».</extracomment>
+        <extracomment>The backup folder chosen with « Choisir… » (the one shown, chosen again: a drive retired, its empty mount point now the folder meant), its mount recorded as it is now on « Enregistrer ». The look at the backup folder running (its number), a new one asked meanwhile (``_again``): one at a time, a share that does not answer holding one thread, not one more at each key typed.</extracomment>
         <translation>Choose the backups folder</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="277"/>
+        <location filename="../../ui/settings_dialog.py" line="378"/>
+        <source>Ce dossier ne répond pas pour l&apos;instant (partage réseau ou disque qui ne répond plus)&#xa0;: aucune sauvegarde ne s&apos;y fera tant qu&apos;il ne répond pas. Vérifiez le réseau ou le disque, ou choisissez un autre dossier.</source>
+        <translation>This folder does not answer for now (a network share or a drive no longer answering): no backup will be made there until it answers. Check the network or the drive, or choose another folder.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="393"/>
         <source>Ce dossier est introuvable pour l&apos;instant&#xa0;: aucune sauvegarde ne s&apos;y fera tant qu&apos;il n&apos;est pas là. Branchez la clé ou le disque, ou choisissez un dossier avec «&#xa0;Choisir…&#xa0;» (qui peut en créer un).</source>
         <translation>This folder cannot be found for now: no backup will be made there until it is. Plug in the USB stick or drive, or choose a folder with “Choose…” (which can create one).</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="282"/>
+        <location filename="../../ui/settings_dialog.py" line="397"/>
         <source>Teleavis ne peut pas écrire dans ce dossier (clé verrouillée, dossier en lecture seule ou interdit)&#xa0;: aucune sauvegarde ne s&apos;y fera. Choisissez-en un autre, ou demandez au support informatique d&apos;y autoriser l&apos;écriture.</source>
         <translation>Teleavis cannot write into this folder (a locked stick, a read-only or forbidden folder): no backup will be made there. Choose another one, or ask IT support to allow writing there.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="292"/>
+        <location filename="../../ui/settings_dialog.py" line="402"/>
         <source>La clé ou le disque de sauvegarde n&apos;est plus branché à «&#xa0;{mount}&#xa0;»&#xa0;: ce dossier est celui, vide, de l&apos;ordinateur, et aucune sauvegarde ne s&apos;y fait. Branchez-le. S&apos;il ne sert plus, choisissez un dossier sur un autre disque avec «&#xa0;Choisir…&#xa0;».</source>
         <translation>The backup stick or drive is no longer plugged in at “{mount}”: this folder is the computer&apos;s own, empty one, and no backup is made there. Plug it in. If it is no longer used, choose a folder on another drive with “Choose…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="157"/>
+        <location filename="../../ui/settings_dialog.py" line="219"/>
         <source>Prise de vue</source>
         <translation>Capture</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="163"/>
+        <location filename="../../ui/settings_dialog.py" line="225"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="164"/>
+        <location filename="../../ui/settings_dialog.py" line="226"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="168"/>
+        <location filename="../../ui/settings_dialog.py" line="230"/>
         <source>Verrouiller après&#xa0;:</source>
         <translation>Lock after:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="173"/>
+        <location filename="../../ui/settings_dialog.py" line="235"/>
         <source>Laisser vide pour garder le code actuel</source>
         <translation>Leave empty to keep the current code</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="180"/>
+        <location filename="../../ui/settings_dialog.py" line="242"/>
         <source>Pour changer le code ou allonger le délai</source>
         <translation>To change the code or lengthen the delay</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="97"/>
-        <location filename="../../ui/settings_dialog.py" line="114"/>
-        <location filename="../../ui/settings_dialog.py" line="182"/>
+        <location filename="../../ui/settings_dialog.py" line="159"/>
+        <location filename="../../ui/settings_dialog.py" line="176"/>
+        <location filename="../../ui/settings_dialog.py" line="244"/>
         <source>Code actuel ou phrase secrète&#xa0;:</source>
         <translation>Current code or passphrase:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="109"/>
+        <location filename="../../ui/settings_dialog.py" line="171"/>
         <source>Pour changer le mode, l&apos;adresse, le compte, le proxy ou les certificats</source>
         <translation>To change the mode, the address, the account, the proxy or the certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="175"/>
+        <location filename="../../ui/settings_dialog.py" line="237"/>
         <source>Aucun code pour l&apos;instant&#xa0;: tapez-en un ({n} caractères au moins)</source>
         <translation>No code yet: type one (at least {n} characters)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="177"/>
+        <location filename="../../ui/settings_dialog.py" line="239"/>
         <source>Code de déverrouillage&#xa0;:</source>
         <translation>Unlock code:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="206"/>
+        <location filename="../../ui/settings_dialog.py" line="275"/>
         <source>Dossier de sauvegarde&#xa0;:</source>
         <translation>Backup folder:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="211"/>
+        <location filename="../../ui/settings_dialog.py" line="280"/>
         <source> h</source>
         <translation> h</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="213"/>
+        <location filename="../../ui/settings_dialog.py" line="282"/>
         <source>Sauvegarder toutes les&#xa0;:</source>
         <translation>Back up every:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="214"/>
+        <location filename="../../ui/settings_dialog.py" line="283"/>
         <source>Sécurité</source>
         <translation>Security</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="219"/>
+        <location filename="../../ui/settings_dialog.py" line="288"/>
         <source>Celle du système</source>
         <translation>The system&apos;s</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="223"/>
+        <location filename="../../ui/settings_dialog.py" line="292"/>
         <source>Langue&#xa0;:</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="224"/>
+        <location filename="../../ui/settings_dialog.py" line="293"/>
         <source>La nouvelle langue s&apos;applique au prochain démarrage de Teleavis.</source>
         <translation>The new language applies the next time Teleavis starts.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="227"/>
+        <location filename="../../ui/settings_dialog.py" line="296"/>
         <source>Langue</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="237"/>
+        <location filename="../../ui/settings_dialog.py" line="306"/>
         <source>Enregistrer</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="238"/>
+        <location filename="../../ui/settings_dialog.py" line="307"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>

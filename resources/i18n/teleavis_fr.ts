@@ -54,7 +54,7 @@
 <context>
     <name>FollowView</name>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1404"/>
+        <location filename="../../ui/follow_view.py" line="1405"/>
         <source>Envoi&#xa0;: {done} sur %n image(s) — {sent} Kio sur {total} Kio</source>
         <translation>
             <numerusform>Envoi&#xa0;: {done} sur %n image — {sent} Kio sur {total} Kio</numerusform>
@@ -62,7 +62,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1950"/>
+        <location filename="../../ui/follow_view.py" line="1951"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image jointe</numerusform>
@@ -70,7 +70,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="787"/>
+        <location filename="../../ui/follow_view.py" line="788"/>
         <source>%n image(s) jointe(s)&#xa0;: </source>
         <translation>
             <numerusform>%n image jointe&#xa0;: </numerusform>
