@@ -548,9 +548,12 @@ def run_show(args: argparse.Namespace) -> int:
         + f", {M.sex_name(p.sex)}"
         # In its groups as the PDF prints it (found from outside: 15 digits in a row here, grouped on paper, and
         # a nurse comparing the two read them twice); plain spaces, pasted into a search as they are. --json
-        # keeps the 15 characters.
-        + (f", INS {ins_grouped(p.ins, ' ')}" if p.ins else f", {p.local_id}")
-        + (_identity_words(p, lang) if p.identity_status in IDENTITY_STATUSES else ""),
+        # keeps the 15 characters. Only a qualified identity's, as the PDF and the platform (RNIV: only a
+        # qualified identity's INS may identify a patient's data; found in review: printed here whatever the
+        # status); else the file number, and the line says why the INS is not there.
+        + (f", INS {ins_grouped(p.ins or '', ' ')}" if p.ins_sent() else f", {p.local_id}" if p.local_id else "")
+        + (_identity_words(p, lang) if p.identity_status in IDENTITY_STATUSES else "")
+        + (", " + M.tr("show.ins_not_shown") if p.ins and not p.ins_sent() else ""),
         f"{M.tr('show.consent')} {M.tr('show.yes') if case.consent.given else M.tr('show.no')}"
         + (_consent_details(case, lang) if case.consent.given else ""),
         f"{M.tr('show.question')} {case.question}",
@@ -671,6 +674,10 @@ M.add(
         },
         "show.identity": {"fr": "identité {status}", "en": "{status} identity"},
         "show.identity_on": {"fr": "identité {status} sur {what}", "en": "{status} identity, checked on {what}"},
+        "show.ins_not_shown": {
+            "fr": "INS non affiché tant que l'identité n'est pas qualifiée (identitovigilance)",
+            "en": "INS not shown until the identity is qualified (identity vigilance)",
+        },
         "show.consent": {"fr": "Consentement :", "en": "Consent:"},
         "show.question": {"fr": "Question :", "en": "Question:"},
         "show.summary": {"fr": "Résumé :", "en": "Summary:"},

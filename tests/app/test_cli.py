@@ -569,3 +569,20 @@ def test_show_prints_the_ins_in_its_groups_as_the_report_and_json_keeps_it_whole
     assert ", INS 1 50 02 85 123 456 15" in patient and "150028512345615" not in patient, patient
     data = json.loads(run_inprocess(capsys, "case", "show", case_id, "--json").out)
     assert data["patient"]["ins"] == "150028512345615"
+
+
+@pytest.mark.parametrize("status", ["provisional", "recovered", "validated"])
+def test_show_prints_no_ins_of_an_identity_not_qualified_and_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path, status: str
+) -> None:
+    """Found in review: `case show` printed the INS of any identity, the PDF only a qualified one's (RNIV: only
+    a qualified identity's INS may identify a patient's data). The same rule here, and the line says why the INS
+    is missing; the file number identifies the patient instead. --json keeps the data as stored."""
+    patient = {**EXAMPLE["patient"], "identity_status": status}
+    case_id = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex", patient=patient))).out.strip()
+    shown = run_inprocess(capsys, "case", "show", case_id).out
+    [line] = [line for line in shown.splitlines() if line.startswith("Patient")]
+    assert "150028512345615" not in shown and "1 50 02 85 123 456 15" not in shown, line
+    assert ", D-2291," in line, line
+    assert "INS non affiché tant que l'identité n'est pas qualifiée" in line, line
+    assert run_inprocess(capsys, "case", "show", case_id, "--json").json()["patient"]["ins"] == "150028512345615"
