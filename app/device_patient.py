@@ -25,7 +25,7 @@ import re
 from app import i18n
 from app import messages as M
 from app.folding import fold
-from app.identifiers import ins_is_valid, normalize_ins
+from app.identifiers import ins_grouped, ins_is_valid, normalize_ins
 from app.model import DevicePatient, Patient
 
 #: What devices name a patient who was not entered (folded): whole words of the name (« DEMO^Patient »,
@@ -184,8 +184,9 @@ def recorded_words(recorded: DevicePatient, lang: str | None = None) -> str:
     words = i18n.date_words(day, lang) if day else ""
     key = f"device_patient.{recorded.sex}"
     sex = (M.CATALOGUE.tr_in(key, lang) if lang else M.tr(key)) if recorded.sex in _SEXES else ""
-    # Its INS, when it wrote one (an image flagged for it alone would otherwise show the case's own words).
-    ins = ins_written(recorded.patient_id)
+    # Its INS, when it wrote one (an image flagged for it alone would otherwise show the case's own words); in its
+    # groups, no-break, as the report and `case show` print one (found in review: 15 digits in a row here).
+    ins = ins_grouped(ins_written(recorded.patient_id))
     return ", ".join(part for part in (name, words, sex, f"INS {ins}" if ins else "") if part)
 
 

@@ -207,9 +207,12 @@ def test_an_ins_a_worklist_gave_among_the_other_patient_ids_is_compared(tmp_path
 
 def test_the_ins_the_device_recorded_is_said_with_its_identity() -> None:
     """An image flagged for its INS alone was said recorded for « DURAND PAUL, 02/03/1950, homme », the
-    case's very words: the nurse saw nothing to check. The INS is said beside them."""
+    case's very words: the nurse saw nothing to check. The INS is said beside them, in its groups as the report
+    and `case show` print it (found in review: 15 digits in a row, compared with a grouped one), no-break spaces
+    that a wrapped line never cuts."""
     from app.device_patient import recorded_words
 
     recorded = DevicePatient(name="DURAND^PAUL", birth_date="19500302", sex="M", patient_id=OTHER_INS)
-    assert recorded_words(recorded, "fr") == "DURAND PAUL, 02/03/1950, homme, INS 150037510204680"
+    grouped = "1\u00a050\u00a003\u00a075\u00a0102\u00a0046\u00a080"
+    assert recorded_words(recorded, "fr") == f"DURAND PAUL, 02/03/1950, homme, INS {grouped}"
     assert recorded_words(DevicePatient(name="DURAND^PAUL", patient_id="0042137"), "fr") == "DURAND PAUL"
