@@ -543,7 +543,12 @@ def _cut(text: str, keep: int, end: int = 0) -> str:
     # The end (the used name, or the traits) whole when there is room, the start (the family name) never
     # left out for it.
     tail = min(keep - min(keep // 3, 20), max(keep // 2, 60, end))
-    return text[: keep - tail] + "…" + text[len(text) - tail :] if keep else "…"
+    if not keep:
+        return "…"
+    # The space before the end kept (found in review: « FONTAINE…(nom utilisé : … »): the used name reads as a
+    # word of its own, not glued to the cut family name.
+    space = " " if tail and text[len(text) - tail - 1 : len(text) - tail] == " " else ""
+    return text[: keep - tail] + "…" + space + text[len(text) - tail :]
 
 
 def _line(fonts_: Fonts, text: str) -> str:

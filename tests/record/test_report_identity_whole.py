@@ -137,5 +137,7 @@ def test_a_name_too_long_for_any_line_keeps_its_start_and_its_whole_used_name(st
     assert len(names) == 2, drawn
     for _line, _left, _right, text, size in names:
         assert text.startswith("DE LA FONTAINE-MONTMORENCY") and text.endswith(f"(nom utilisé : {used})"), text
+        # The space before the used name's parenthesis kept (found in review: « FONTAINE…(nom utilisé »).
+        assert f"… (nom utilisé : {used})" in text, text
         assert size >= 6.5
     assert sum(WORDS["fr"][1] in d[3] for d in drawn) == 2
