@@ -145,7 +145,8 @@ def normalize_ins(value: str) -> str:
 #: The INS's parts as France writes them (carte Vitale, the INSi's answer): sex, year, month, department,
 #: commune, order, key: « 1 84 12 75 056 123 45 ». A birth in an overseas department (971 Guadeloupe … 976
 #: Mayotte) has a department of three digits and a commune of two, as its INSEE code (97105 Basse-Terre):
-#: « 1 84 12 971 05 123 45 »; a birth abroad keeps the first grouping (99, then the country: « 99 134 »).
+#: « 1 84 12 971 05 123 45 », and so does one in a collectivity (975–978, 984–989: « 987 35 », Papeete), as
+#: :data:`_BIRTH_PLACE_RE` reads them; a birth abroad keeps the first grouping (99, then the country: « 99 134 »).
 _INS_GROUPS = (1, 2, 2, 2, 3, 3, 2)
 _INS_GROUPS_OVERSEAS = (1, 2, 2, 3, 2, 3, 2)
 
@@ -157,7 +158,7 @@ def ins_grouped(value: str, space: str = "\u00a0") -> str:
     ins = normalize_ins(value)
     if len(ins) != sum(_INS_GROUPS):
         return value
-    groups = _INS_GROUPS_OVERSEAS if ins[5:7] == "97" else _INS_GROUPS
+    groups = _INS_GROUPS_OVERSEAS if ins[5:7] in ("97", "98") else _INS_GROUPS
     parts, start = [], 0
     for size in groups:
         parts.append(ins[start : start + size])

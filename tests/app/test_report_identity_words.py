@@ -61,3 +61,9 @@ def test_an_ins_of_a_birth_overseas_is_grouped_with_its_three_digit_department()
     assert ins_grouped("184129710512345") == "1\u00a084\u00a012\u00a0971\u00a005\u00a0123\u00a045"
     assert ins_grouped("255089760112345", " ") == "2 55 08 976 01 123 45"
     assert ins_grouped("184129913412345", " ") == "1 84 12 99 134 123 45"  # abroad: 99, then the country
+    # A collectivity overseas (984–989: 987 French Polynesia, INSEE 98735 Papeete) as the birth places the INS is
+    # checked against (app.identifiers._BIRTH_PLACE_RE): found in review grouped « 98 735 »; Corsica, a temporary
+    # NIA (7) as any.
+    assert ins_grouped("298129873512345", " ") == "2 98 12 987 35 123 45"
+    assert ins_grouped("284122B04512345", " ") == "2 84 12 2B 045 123 45"
+    assert ins_grouped("798059913412345", " ") == "7 98 05 99 134 123 45"
