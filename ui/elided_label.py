@@ -165,12 +165,20 @@ class ElidedLabel(QLabel):
         metrics = QFontMetricsF(self.font())
         if math.ceil(metrics.horizontalAdvance(text)) <= width:
             return text
-        for start, end in self._first_cut:
+        cuts = list(self._first_cut)
+        for n, (start, end) in enumerate(cuts):
             before, part, after = text[:start], text[start:end], text[end:]
             room = width - math.ceil(metrics.horizontalAdvance(before) + metrics.horizontalAdvance(after)) - 1
             shown = elided(part, self.font(), room) if room > 0 else ""
             if shown and shown != ELLIPSIS:
                 return before + shown + after
+            if n < len(cuts) - 1:
+                # Not enough: this part stays cut to « … » while the next gives way too (found in review: the
+                # whole name was cut at its end from its original, the given names kept whole and the used
+                # name lost). The later parts' bounds follow the shorter text.
+                text = before + ELLIPSIS + after
+                delta = len(part) - len(ELLIPSIS)
+                cuts[n + 1 :] = [(s - delta if s >= end else s, e - delta if e >= end else e) for s, e in cuts[n + 1 :]]
         return None
 
     # -- size and paint ------------------------------------------------------------------------

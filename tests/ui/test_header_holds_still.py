@@ -96,3 +96,37 @@ def test_with_a_long_used_name_the_title_still_shows_the_case_code_and_state(
         window.shutdown()
         resources.use_style(False)
         install_language(qapp, "fr")
+
+
+def test_a_title_too_long_for_part_of_the_given_names_loses_them_before_the_used_name(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """Found in review: where even a few given-name letters left no room, the whole name was cut at its end and
+    the used name lost (« … Françoise (nom u… — dossier … »), the given names whole. The given names give way
+    first, down to « … » alone, then the rest of the name: the used name's start stays in view."""
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        case = Case(
+            specialty="dermatology",
+            patient=Patient(
+                family="Lefèvre-Dûchateau-Saint-Léger",
+                given=["Hélène-Éléonore", "Françoise"],
+                used_name="MARTIN-DELACROIX-BEAUREGARD",
+            ),
+            consent=Consent(given=True, recorded_by="Inf. Durand"),
+        )
+        store.create_case(case, [])
+        window.open_case(case.id)
+        qtbot.wait(100)
+        header = window.case_page.header
+        shown = header.shown_text()
+        assert shown != header.text(), shown  # too long for the line
+        assert shown.startswith("LEFÈVRE-DÛCHATEAU-SAINT-LÉGER … (nom utilisé : MARTIN-DELACROIX"), shown
+        assert "Hélène" not in shown and shown.endswith(f" — Dermatologie — dossier {case.id[:8]} — brouillon"), shown
+        assert header.fontMetrics().horizontalAdvance(shown) <= header.contentsRect().width()
+    finally:
+        window.shutdown()
