@@ -997,9 +997,12 @@ def mount_of(folder: Path) -> Path:
 
 
 def mount_record(folder_text: str) -> dict[str, str] | None:
-    """What ``remember_mount`` records for the backup folder ``folder_text`` as it is now: the folder and the mount
-    point it lies on; ``None`` for a folder not there now (a drive to plug in later: the next backup made there
-    records its mount). Looks at the folder: never from the window's thread (a network share may not answer)."""
+    """What is recorded (``keep_mount``) for the backup folder ``folder_text`` as it is chosen or chosen again
+    (``config set``, the settings dialog): the folder and the mount point it lies on now. Found from outside: a drive
+    retired for good left its mount point an ordinary empty folder, and choosing that same folder again did not clear
+    the drive recorded there, every scheduled backup refused for ever. ``None`` for a folder not there now (a drive to
+    plug in later: the next backup made there records its mount). Looks at the folder: never from the window's
+    thread (a network share may not answer)."""
     if not folder_text:
         return None
     folder = Path(folder_text)
@@ -1014,15 +1017,6 @@ def keep_mount(settings: Settings, record: dict[str, str] | None, *, in_transact
     """Record ``record`` (``mount_record``'s) as the backup folder's drive; nothing for ``None``."""
     if record is not None:
         settings.set(_MOUNT, record, in_transaction=in_transaction)
-
-
-def remember_mount(settings: Settings, folder_text: str, *, in_transaction: bool = False) -> None:
-    """Record the mount point the backup folder ``folder_text`` lies on now, as it is chosen or chosen again
-    (``config set``, the settings dialog): found from outside, a drive retired for good left its mount point an
-    ordinary empty folder, and choosing that same folder again did not clear the drive recorded there, every
-    scheduled backup refused for ever (« branchez la clé »). A folder not there now (a drive to plug in later)
-    records nothing: the next backup made there records its mount."""
-    keep_mount(settings, mount_record(folder_text), in_transaction=in_transaction)
 
 
 def drive_gone(recorded: object, folder: Path) -> Path | None:

@@ -580,7 +580,7 @@ class SettingsDialog(QDialog):
             self.psc.pending = None
         values = self._typed_anew()
         pin = self.pin.text()
-        # Chosen (again): the mount it is on now recorded, a retired drive's forgotten (app.backup.remember_mount).
+        # Chosen (again): the mount it is on now recorded, a retired drive's forgotten (app.backup.mount_record).
         confirmed = str(values["backup.folder"]) if "backup.folder" in values else ""
         if not confirmed and self._backup_chosen:
             confirmed = self._folder(self.backup, "backup.folder")
