@@ -43,7 +43,7 @@ from typing import IO, Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from app import __version__, audit, in_use
+from app import __version__, audit, clock, in_use
 from app import db as app_db
 from app import messages as M
 from app.crypto import DataKey, DecryptionFailed
@@ -874,7 +874,7 @@ def _swap(staging: Path, data_dir: Path, keep: bool = False) -> tuple[bool, Path
     if not keep:
         shutil.rmtree(old, ignore_errors=True)
         return True, None
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")  # (the workstation's local time, as a person reads it)
     kept = data_dir.parent / f"{data_dir.name}.avant-restauration-{stamp}"
     n = 1
     while kept.exists():  # (two restores within a second)
