@@ -51,9 +51,10 @@ ANSWERS_AT_ONCE_S = 0.5
 NOT_ANSWERING_S = 3.0
 
 
-def in_time(work: Callable[[], T], seconds: float) -> tuple[bool, T | None]:
+def in_time(work: Callable[[], T], seconds: float, then: Callable[[T], None] | None = None) -> tuple[bool, T | None]:
     """``work()`` run on a thread of its own, waited for ``seconds`` at most: (answered, its result). One that
-    does not answer is left to its thread (blocked in the system on a share, it cannot be stopped)."""
+    does not answer is left to its thread (blocked in the system on a share, it cannot be stopped); ``then``, on
+    that thread, is given its result whenever it comes, in time or not."""
     answer: list[T] = []
     done = threading.Event()
 
@@ -62,6 +63,8 @@ def in_time(work: Callable[[], T], seconds: float) -> tuple[bool, T | None]:
             answer.append(work())
         finally:
             done.set()
+        if then is not None:
+            then(answer[0])
 
     threading.Thread(target=run, name="folder-look", daemon=True).start()
     if not done.wait(seconds) or not answer:
@@ -351,23 +354,21 @@ class SettingsDialog(QDialog):
             self.store.settings.get("state.backup.mount"),
             self._backup_chosen,
         )
-        answer: list[tuple[str, str]] = []
-        done = threading.Event()
         looks = self._looks
 
-        def look() -> None:
+        def look() -> tuple[str, str]:
             try:
-                answer.append(backup_folder_state(*args))
+                return backup_folder_state(*args)
             except OSError:  # (nothing known to say)
-                answer.append(("", ""))
-            finally:
-                done.set()
-            with contextlib.suppress(RuntimeError, IndexError):  # (the dialog closed meanwhile)
-                looks.answered.emit(number, answer[0])
+                return "", ""
 
-        threading.Thread(target=look, name="backup-folder-look", daemon=True).start()
-        if done.wait(ANSWERS_AT_ONCE_S):  # (a local disk: said at once)
-            self._backup_folder_looked_at(number, answer[0])
+        def answered(state: object) -> None:
+            with contextlib.suppress(RuntimeError):  # (the dialog closed meanwhile)
+                looks.answered.emit(number, state)
+
+        at_once, state = in_time(look, ANSWERS_AT_ONCE_S, answered)
+        if at_once:  # (a local disk: said at once)
+            self._backup_folder_looked_at(number, state)
         else:
             QTimer.singleShot(int(NOT_ANSWERING_S * 1000), lambda: self._not_answering(number))
 
