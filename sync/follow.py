@@ -1165,11 +1165,18 @@ def _lacking(reference: str, why: str) -> dict[str, Any]:
     }
 
 
+def _lacking_reports(answer: Answer) -> dict[str, str]:
+    """The reports ``answer``, read from several, holds as not read then (``_lacking``): each id with why, in the
+    answer's order. The one reading of the stand-ins' place in the answer's version."""
+    marker = f"@versionId:{_LACKING_VERSION}:"
+    return {
+        part.split("@", 1)[0]: part.split(marker, 1)[1] for part in answer.report_version.split(" + ") if marker in part
+    }
+
+
 def _lacking_part(answer: Answer, report_id: str) -> bool:
     """Whether ``answer``, read from several reports, holds ``report_id`` as one not read then."""
-    return any(
-        part.startswith(f"{report_id}@versionId:{_LACKING_VERSION}:") for part in answer.report_version.split(" + ")
-    )
+    return report_id in _lacking_reports(answer)
 
 
 def _several(answer: Answer) -> bool:
@@ -2708,11 +2715,8 @@ class Follower:
         # not « not on the platform yet, asked again » for ever.
         read_before = {known.report_id} if known is not None else set()
         if known is not None and _several(known):
-            read_before = {
-                part.split("@", 1)[0]
-                for part in known.report_version.split(" + ")
-                if f"@versionId:{_LACKING_VERSION}:" not in part or part.endswith(f":{GONE}")
-            }
+            not_read = {report_id for report_id, why in _lacking_reports(known).items() if why != GONE}
+            read_before = {part.split("@", 1)[0] for part in known.report_version.split(" + ")} - not_read
         for report in reports:
             if report.get(_LACKING) == NOT_FOUND and report.get("id") and str(report["id"]) in read_before:
                 report.update(_lacking(f"DiagnosticReport/{report['id']}", GONE))
@@ -3051,11 +3055,7 @@ class Follower:
         link) for a report still not there."""
         to_come = [item for item in known.missing if item.get("reason") in _MAY_STILL_COME]
         lacking = [
-            part.split("@", 1)[0]
-            for part in known.report_version.split(" + ")
-            if f"@versionId:{_LACKING_VERSION}:" in part
-            and part.rsplit(":", 1)[-1] in _MAY_STILL_COME
-            and part.split("@", 1)[0]
+            report_id for report_id, why in _lacking_reports(known).items() if why in _MAY_STILL_COME and report_id
         ]
         if not to_come or not lacking or any(item.get("what") != REPORT for item in to_come):
             return False
