@@ -46,9 +46,10 @@ def test_the_ehpad_exception_is_said_by_case_show_and_the_report(
     case_id = _resident(store, ehpad=True)
     shown = run_inprocess(capsys, "case", "show", case_id).out
     patient_line = next(line for line in shown.splitlines() if line.startswith("Patient"))
+    # (A validated identity's INS is not shown: only a qualified one's files health data.)
     assert patient_line.endswith(
         ", identité validée sur livret de famille et carte Vitale à photo vue (admis directement en EHPAD),"
-        " le 20/11/2026"
+        " le 20/11/2026, INS non affiché tant que l'identité n'est pas qualifiée (identitovigilance)"
     )
     text = _pdf_text(capsys, case_id, tmp_path / "fr.pdf")
     assert (
@@ -82,6 +83,8 @@ def test_a_provisional_identity_says_no_document(
     case_id = _resident(store, ehpad=True, status="provisional")
     shown = run_inprocess(capsys, "case", "show", case_id).out
     patient_line = next(line for line in shown.splitlines() if line.startswith("Patient"))
-    assert patient_line.endswith(", identité provisoire")
+    assert patient_line.endswith(
+        ", identité provisoire, INS non affiché tant que l'identité n'est pas qualifiée (identitovigilance)"
+    )
     text = _pdf_text(capsys, case_id, tmp_path / "p.pdf")
     assert "Livret" not in text and "Vitale" not in text
