@@ -43,7 +43,7 @@ from typing import IO, Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from app import __version__, audit, clock, in_use
+from app import __version__, audit, clock, in_use, interruption
 from app import db as app_db
 from app import messages as M
 from app.crypto import DataKey, DecryptionFailed
@@ -344,6 +344,7 @@ def write_backup(
             sealed.finish()
             out.flush()
             os.fsync(out.fileno())
+        interruption.finish_from_here()  # the archive under its name is the backup made: said so, recorded
         if new_file:
             target = _place_new(part, target)
         else:
@@ -613,6 +614,7 @@ def restore_backup(
         # rotation is; held through the swap, so that none opens the data meanwhile (app/in_use.py).
         held = in_use.hold_shared(data_dir) if data_dir.is_dir() else None
         try:
+            interruption.finish_from_here()  # the swap, then what it replaced kept beside: never one alone
             with in_use.alone(held):
                 replaced, kept = _swap(staging, data_dir, bool(newer))
         finally:

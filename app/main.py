@@ -99,6 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     setup_logging()  # before the command runs: its errors go to the log the message points at
     _purge_stale_leftovers()
+    from app import interruption
+
+    interruption.command_begins()
     try:
         return handler(args)
     except TeleavisError as exc:
@@ -117,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("internal error in command %s", getattr(args, "command", "?"))
         print(M.tr("cli.internal", log=current_log_path()), file=sys.stderr)
         return 1
+    finally:
+        interruption.command_ends()
 
 
 #: The exit code of a program interrupted by Ctrl+C, as shells give it (128 + SIGINT's number).

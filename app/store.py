@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app import audit, contexts
+from app import audit, contexts, interruption
 from app import messages as M
 from app.blobs import ObjectStore
 from app.crypto import DataKey, DecryptionFailed
@@ -389,6 +389,7 @@ class Store:
         now = iso(utc_now())
         case.created_at = case.updated_at = now
         case.revision = 1
+        interruption.finish_from_here()  # (`case import`: the case committed is the case imported, said so)
         try:
             with transaction(self.conn) as conn:
                 conn.execute(
@@ -502,14 +503,33 @@ class Store:
                 raise StorageError(M.tr("image.files_gone"))
 
     def _discard(self, images: list[NewImage]) -> None:
+        """Remove the files of ``images`` the database does not name. Found by a Ctrl+C sent just after a case's
+        commit: the clean-up of a failed write ran on a write that had succeeded, and removed the photos of the
+        case just made. Named by a committed row (or the base unreadable now), a file stays; one left over in
+        error is the orphans' collection's."""
         for image in images:
             image.written = False
+            if self._named(image):
+                continue
             for blob in (image.record.blob, image.record.thumb_blob):
                 if blob:
                     try:
                         self.objects.delete(blob)
                     except StorageError:
                         log.warning("could not remove an unused blob")
+
+    def _named(self, image: NewImage) -> bool:
+        """Whether a row of the database names ``image``'s content (read outside a transaction only: inside one,
+        a row not yet committed may still be rolled back)."""
+        if not image.record.blob or self.conn.in_transaction:
+            return False
+        try:
+            return (
+                self.conn.execute("SELECT 1 FROM images WHERE blob=? LIMIT 1", (image.record.blob,)).fetchone()
+                is not None
+            )
+        except sqlite3.Error:
+            return True
 
     def _digest(self, sha1: str | None) -> str | None:
         """A photo's hash as the database keeps it: keyed under the photos' key (sealed as a setting,
