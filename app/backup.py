@@ -867,25 +867,29 @@ def _swap(staging: Path, data_dir: Path, keep: bool = False) -> tuple[bool, Path
     Found in review: ``restore --force`` removed for good the data it replaced, the cases made since the backup
     with it. Kept as it was (its own key file, encrypted the same), private, named for the moment it was replaced:
     ``<data folder>.avant-restauration-YYYYMMDD-HHMMSS``; put back by renaming it, Teleavis closed."""
-    old = swap_in(staging, data_dir)
+    kept = _kept_name(data_dir) if keep else None
+    old = swap_in(staging, data_dir, kept)
     if old is None:
         return False, None
     logs = log_dir(old)
     if logs.is_dir():
         shutil.move(str(logs), str(log_dir(data_dir)))
-    if not keep:
+    if kept is None:
         shutil.rmtree(old, ignore_errors=True)
         return True, None
+    os.chmod(kept, 0o700)
+    return True, kept
+
+
+def _kept_name(data_dir: Path) -> Path:
+    """Where the data a restore replaces is kept: ``<data folder>.avant-restauration-YYYYMMDD-HHMMSS``."""
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")  # (the workstation's local time, as a person reads it)
     kept = data_dir.parent / f"{data_dir.name}.avant-restauration-{stamp}"
     n = 1
     while kept.exists():  # (two restores within a second)
         n += 1
         kept = data_dir.parent / f"{data_dir.name}.avant-restauration-{stamp}-{n}"
-    os.rename(old, kept)
-    os.chmod(kept, 0o700)
-    fsync_dir(data_dir.parent)
-    return True, kept
+    return kept
 
 
 # -- scheduled backups (the window) ----------------------------------------------------------------

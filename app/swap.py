@@ -83,9 +83,11 @@ def _take(path: Path) -> int | None:
         os.close(fd)  # removed by the process that held it, as it let go: the file there now is taken
 
 
-def swap_in(staging: Path, target: Path) -> Path | None:
+def swap_in(staging: Path, target: Path, aside: Path | None = None) -> Path | None:
     """Put ``staging`` in place of ``target``; returns the folder it replaced (now beside it, for the
-    caller to empty), or None when there was none."""
+    caller to empty), or None when there was none. ``aside``: where the replaced folder goes when it is to
+    be kept, named so by the swap's own rename (found in review: renamed after the swap, a crash in between
+    left it under the hidden name that is removed a day later, the newer cases it held with it)."""
     import secrets
 
     with _swapping(target):
@@ -93,7 +95,7 @@ def swap_in(staging: Path, target: Path) -> Path | None:
             os.rename(staging, target)
             fsync_dir(target.parent)
             return None
-        old = target.parent / f".{target.name}.replaced-{secrets.token_hex(4)}"
+        old = aside or target.parent / f".{target.name}.replaced-{secrets.token_hex(4)}"
         journal = _journal(target)
         atomic_write_raw(journal, json.dumps({"staging": staging.name, "old": old.name}).encode())
         os.rename(target, old)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,43 @@ def test_a_restore_replacing_nothing_newer_keeps_no_copy(
     done = run_inprocess(capsys, "restore", str(archive))
     assert done.code == 0, done.err
     assert _kept(teleavis_home) == [] and "avant-restauration" not in done.err, done.err
+
+
+class _PowerCut(BaseException):
+    """The process stops here: nothing after it runs (no clean-up a Python exception would run is relied on)."""
+
+
+def test_a_power_cut_just_after_the_swap_leaves_the_replaced_data_kept_not_hidden(
+    store: Store, teleavis_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review (noted last session): the replaced folder went aside under a hidden name, renamed to its kept
+    name only after the swap; a power cut in between left it hidden, and the next start's clean-up removed it a day
+    later with the newer cases it held. It goes aside under its kept name by the swap's own rename now."""
+    from app import backup
+    from app.backup import restore_backup
+    from app.store import remove_leftovers
+
+    first = make_case(store, images=1)
+    archive = tmp_path / "lundi.tvbak"
+    write_backup(store, archive)
+    later = make_case(store, "wound-care", images=1)
+    store.close()
+    real = backup.swap_in
+
+    def cut_after(*args: object) -> object:
+        real(*args)  # type: ignore[arg-type]
+        raise _PowerCut
+
+    monkeypatch.setattr(backup, "swap_in", cut_after)
+    with pytest.raises(_PowerCut):
+        restore_backup(archive, teleavis_home, "cheval correct agrafe pile", force=True)
+    a_day_ago = time.time() - 2 * 86400
+    for entry in teleavis_home.parent.iterdir():
+        os.utime(entry, (a_day_ago, a_day_ago))
+    remove_leftovers(teleavis_home)
+    kept = _kept(teleavis_home)
+    assert len(kept) == 1, sorted(p.name for p in teleavis_home.parent.iterdir())
+    with Store.open(kept[0]) as before:
+        assert {c.id for c in before.list_cases()} == {first, later}
+    with Store.open(teleavis_home) as restored:
+        assert [c.id for c in restored.list_cases()] == [first]
