@@ -64,7 +64,6 @@ from app.model import (
     utc_now,
 )
 from app.paths import data_dir as default_data_dir
-from app.search_words import filler_word, id_word, padded, patient_words, typed_words
 from app.settings import Settings, is_training
 from app.swap import finish_swap
 
@@ -610,6 +609,9 @@ class Store:
 
     def _tokens(self, case_id: str, patient: Patient) -> set[str]:
         """The search tokens a case of ``patient`` has (``_index``): always :data:`TOKENS_PER_CASE` or a multiple."""
+        # (imported here: the list shows without the search's words and unicodedata, tests/ui/test_start_imports.py)
+        from app.search_words import filler_word, padded, patient_words
+
         real = {self.key.index_token(word) for word in patient_words(patient)}
         return set(padded(real, lambda n: self.key.index_token(filler_word(case_id, n))))
 
@@ -743,6 +745,8 @@ class Store:
     def cases_sharing(self, value: str, field: str, *, other_than: str) -> list[Case]:
         """The other cases here whose patient's ``field`` (``ins``, ``local_id``) is ``value``, found by
         its keyed search token, then read to compare."""
+        from app.search_words import id_word
+
         wanted = value.replace(" ", "").upper()
         token = self.key.index_token(id_word(value))
         rows = self.conn.execute(
@@ -1725,6 +1729,8 @@ class Store:
         params: list[Any] = []
         text = (search or "").strip().lower()
         if text:
+            from app.search_words import typed_words
+
             words, whole = typed_words(text)
             # The whole text without its separators, when it is not already the one word: an INS typed
             # in groups, a file number typed with its dash or a space (app/search_words.py).

@@ -98,6 +98,11 @@ NOT_BEFORE_THE_WINDOW = (
     "dataclasses",
     "getpass",  # the terminal's passphrase prompt and the audit's user name (~0.6 ms with termios)
     "termios",
+    # The search's words (its patterns) and unicodedata's tables (a C module, ~1.8 MB mapped), which fold the
+    # words typed or written: the store uses them on a search or a patient's write, never to show the list.
+    "app.search_words",
+    "app.folding",
+    "unicodedata",
     "locale",  # its tables of locale names (~1 ms): only the Windows desktop's language is looked up in them
     "ui.unlock_dialog",
     "ui.choice_box",  # the case editor's drop-downs
