@@ -14,7 +14,6 @@ threads (its scheduled backups) and code called directly (tests) are left as the
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 from typing import Any
 
@@ -34,6 +33,8 @@ def command_ends() -> None:
     global _in_command, _before
     _in_command = False
     if _before is not None:
+        import signal
+
         signal.signal(signal.SIGINT, _before)
         _before = None
 
@@ -45,6 +46,8 @@ def finish_from_here() -> None:
     global _before
     if not _in_command or _before is not None or threading.current_thread() is not threading.main_thread():
         return
+    import signal  # (here: the window's start loads no more than it shows, tests/ui/test_start_imports.py)
+
     _before = signal.signal(signal.SIGINT, _too_late)
 
 
