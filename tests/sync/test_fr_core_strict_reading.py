@@ -5,6 +5,7 @@ strict national platform."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -144,3 +145,125 @@ def test_the_independent_reader_reads_the_birth_place_as_fr_core_types_it(
     change(_birth_place(_entry(bundle, "Patient")))
     found = [str(p) for p in problems_of_transaction(bundle)]
     assert any(words in p for p in found), found
+
+
+# -- every system, profile and extension url a case or a reply sends, read against its source --------------
+
+#: What was checked, each against its source (FR Core's FSH in Interop-Sante/hl7.fhir.fr.core, input/fsh: the
+#: profiles' fixed systems and ids, FRCoreCodeSystemv2-0203, FRCoreCodeSystemIdentityStatus,
+#: FRCoreCodeSystemIdentityModeValidation, FRCorePatientIdentityReliabilityExtension, FRCoreAddressInseeCodeExtension,
+#: the birth-list-given-name extension, the TRE systems of its examples and aliases; the platform contract's own
+#: urn:teleavis systems; HL7's code systems the contract names). A new one fails here until it is checked too.
+AUDITED = {
+    "profile": {
+        FR_CORE + name
+        for name in (
+            "fr-core-patient",
+            "fr-core-patient-ins",
+            "fr-core-practitioner",
+            "fr-core-organization",
+            "fr-core-practitioner-role",
+        )
+    },
+    "url": {
+        "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-identity-reliability",
+        "identityStatus",
+        "validationMode",
+        "validationDate",
+        "http://hl7.org/fhir/StructureDefinition/patient-birthPlace",
+        "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-address-insee-code",
+        "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-patient-birth-list-given-name",
+    },
+    "system": {
+        "urn:oid:1.2.250.1.213.1.4.8",
+        "urn:oid:1.2.250.1.213.1.4.9",
+        "urn:oid:1.2.250.1.71.4.2.1",
+        "urn:oid:1.2.250.1.71.4.2.2",
+        "https://rpps.esante.gouv.fr",
+        "https://finess.esante.gouv.fr",
+        REQUESTER.patient_id_system,
+        "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203",
+        "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-identity-status",
+        "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-mode-validation-identity",
+        "https://mos.esante.gouv.fr/NOS/TRE_R13-CommuneOM/FHIR/TRE-R13-CommuneOM",
+        "https://mos.esante.gouv.fr/NOS/TRE_G15-ProfessionSante/FHIR/TRE-G15-ProfessionSante",
+        "https://mos.esante.gouv.fr/NOS/TRE_R38-SpecialiteOrdinale/FHIR/TRE-R38-SpecialiteOrdinale",
+        "http://terminology.hl7.org/CodeSystem/v2-0203",
+        "http://terminology.hl7.org/CodeSystem/media-type",
+        "http://terminology.hl7.org/CodeSystem/consentscope",
+        "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+        "http://hl7.org/fhir/CodeSystem/task-code",
+        "http://dicom.nema.org/resources/ontology/DCM",
+        "http://snomed.info/sct",
+        "http://loinc.org",
+        *(
+            f"urn:teleavis:{name}"
+            for name in (
+                "case-id",
+                "image-id",
+                "consent-id",
+                "treatment-id",
+                "form-id",
+                "message-id",
+                "practitioner-role-id",
+                "act",
+                "specialty",
+            )
+        ),
+    },
+}
+
+#: The patients an outside reviewer named: a minor, a used name, born overseas (Guadeloupe) or abroad (Spain),
+#: with a NIA: each with its identity checked as the checklist lets it go.
+ODD_PATIENTS: dict[str, dict[str, Any]] = {
+    "minor": {
+        "identity_status": "validated",
+        "identity_document": "LE",
+        "identity_checked_on": date.today().isoformat(),
+        "ins": None,
+    },
+    "used name": {"identity_status": "qualified", "identity_document": "CN", "used_name": "LEROY"},
+    "born in Guadeloupe": {"identity_status": "validated", "identity_document": "CN", "birth_place": "97105"},
+    "born abroad": {"identity_status": "provisional", "ins": None, "birth_place": "99134"},
+    "NIA": {"identity_status": "qualified", "identity_document": "PA", "ins": NIA, "birth_date": "1985-07-14"},
+}
+
+
+def _sent_urls(value: Any, found: dict[str, set[str]]) -> None:
+    """Each identifier and coding ``system``, extension ``url`` and ``meta.profile`` in ``value`` (a resource)."""
+    if isinstance(value, list):
+        for item in value:
+            _sent_urls(item, found)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("system", "url") and isinstance(item, str) and not item.startswith("Binary/"):
+                found[key].add(item)
+            elif key == "profile" and isinstance(item, list):
+                found["profile"].update(item)
+            else:
+                _sent_urls(item, found)
+
+
+@pytest.mark.parametrize("specialty", ["dermatology", "ophthalmology", "wound-care", "other"])
+def test_every_url_a_case_and_its_reply_send_is_one_read_against_its_source(store: Store, specialty: str) -> None:
+    found: dict[str, set[str]] = {"profile": set(), "url": set(), "system": set()}
+    for patient in ODD_PATIENTS.values():
+        case = _case(store, specialty, **patient)
+        # A minor's birth date, relative to today (no fixed date in a test).
+        if patient.get("identity_document") == "LE":
+            case.patient.birth_date = f"{date.today().year - 9}-03-04"
+        bundle = prepare_case(case, REQUESTER).bundle
+        reply = Message(id=new_id(), direction="to-expert", text="Voici les photos demandées.")
+        replied = prepare_reply(
+            case, REQUESTER, reply, case.images[:2], task_id="t1", request_id="s1", expert_message_id="c1"
+        ).bundle
+        for sent in (bundle, replied):
+            assert [str(p) for p in problems_of_transaction(sent)] == []
+            for entry in sent["entry"]:
+                _sent_urls(entry["resource"], found)
+    forms = {s for s in found["system"] if s.startswith("https://teleavis.fr/fhir/CodeSystem/")}
+    assert {kind: urls - AUDITED[kind] for kind, urls in found.items()} == {
+        "profile": set(),
+        "url": set(),
+        "system": forms,  # the forms' own answer codes (resources/forms), Teleavis's
+    }
