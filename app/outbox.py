@@ -39,6 +39,9 @@ STEP_SENT = "sent"
 #: the user, and is not looked up as one its transaction's answer refused (``REFUSED``).
 REFUSED_UNPOSTED = "refused-unposted"
 REFUSED = "refused"  # (its value in _REFUSED_AS_POSTED)
+#: The history's detail of a queued case this release's checklist refuses at its sending (queued by an older
+#: release, or before the rules it breaks were tightened): stopped here, never posted (``sync.engine``).
+CHECKLIST_REFUSED = "checklist-refused"
 #: The history's event of a case whose transaction the platform refused, found there all the same.
 REFUSED_YET_KEPT = "refused-yet-kept"
 #: The history's event of a case sent again after a correction, whose sending found the Task of an earlier
@@ -463,17 +466,25 @@ class Outbox:
             if self.store.state(case_id) == CaseState.SENDING:
                 self.store.transition(case_id, CaseState.QUEUED, detail=detail, conn=conn)
 
-    def needs_attention(self, case_id: str, words: str, *, too_large: str | None = None, posted: bool = False) -> None:
+    def needs_attention(
+        self,
+        case_id: str,
+        words: str,
+        *,
+        too_large: str | None = None,
+        posted: bool = False,
+        detail: str | None = None,
+    ) -> None:
         """A permanent refusal: the case waits for the user, with the platform's words. Nothing is deleted.
 
         ``too_large``: the photo refused as too large, for the window to offer reduced copies. ``posted``:
         refused as the answer to its transaction; a case refused before it, its transaction claimed at an
         earlier try, says so in its history (``REFUSED_UNPOSTED``): it is not looked up as one the platform may
         hold all the same (found in review: one held here for its patient was followed as sent, its hold
-        lifted)."""
+        lifted). ``detail``: the history's, when not the platform's refusal (``CHECKLIST_REFUSED``)."""
         with transaction(self.conn) as conn:
             claimed = conn.execute("SELECT step FROM outbox WHERE case_id=?", (case_id,)).fetchone()
-            detail = (
+            detail = detail or (
                 REFUSED_UNPOSTED if not posted and claimed is not None and claimed[0] == STEP_TRANSACTION else REFUSED
             )
             # (Its transaction posted, its first look-up is due at once: refused_after_posting.)

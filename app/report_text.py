@@ -296,6 +296,11 @@ _HISTORY = Catalogue(
             "fr": "arrêté avant l'envoi de sa demande",
             "en": "stopped before its request was sent",
         },
+        # (app.outbox.CHECKLIST_REFUSED: queued by an older release, or before its rules were tightened)
+        "checklist-refused": {
+            "fr": "arrêté avant l'envoi\u00a0: il ne passe plus les contrôles de cette version de Teleavis",
+            "en": "stopped before it was sent: it no longer passes this version of Teleavis's checks",
+        },
         "event": {"fr": "Événement", "en": "Event"},
     },
 )

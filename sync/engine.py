@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
@@ -30,10 +30,12 @@ from typing import IO, Any
 from app import audit, blobs
 from app import messages as M
 from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisError
+from app.findings import Finding
 from app.fsutil import disk_full
 from app.i18n import decimal_words
-from app.model import Case, CaseState, Message, Patient, iso, name_key, utc_now
+from app.model import CHECKS_VERSION, Case, CaseState, Message, Patient, iso, name_key, utc_now
 from app.outbox import (
+    CHECKLIST_REFUSED,
     REPLY_ASKED_WAIT,
     REPLY_OWN_WAIT,
     REPLY_POSTING,
@@ -44,7 +46,7 @@ from app.outbox import (
 )
 from app.site import load_requester
 from app.store import HELD_BY_PLATFORM, TRAINING, Store
-from app.validation import demo_still
+from app.validation import blocking, demo_still
 from sync.auth import SignInRequired
 from sync.client import (
     OffPlatform,
@@ -67,6 +69,7 @@ from sync.mapping import (
     prepare_case,
     prepare_reply,
     token_value,
+    validate_bundle,
 )
 from sync.on_behalf import record_on_behalf
 from sync.progress import NullListener, ProgressListener
@@ -323,6 +326,18 @@ M.add(
             "en": "The disk is full: the sync could not record where it stands. Nothing is lost: it will resume by "
             "itself. Free some space (or call IT support), then close Teleavis and open it again.",
         },
+        # A queued case this release's checklist refuses (queued by an older release, or before the rules it
+        # breaks were tightened): it comes back to the nurse, the checklist's lines after these words.
+        "sync.checklist_refused": {
+            "fr": "Ce dossier n'est pas parti\u00a0: il ne passe plus les contrôles d'avant envoi de cette version "
+            "de Teleavis (ils ont changé depuis qu'il a été mis en file). Rien n'est perdu. À corriger\u00a0:",
+            "en": "This case has not left: it no longer passes this version of Teleavis's checks before sending "
+            "(they changed since it was queued). Nothing is lost. To correct:",
+        },
+        "sync.checklist_then": {
+            "fr": "Puis envoyez-le de nouveau.",
+            "en": "Then send it again.",
+        },
         "sync.bug": {
             "fr": "Le dossier n'a pas pu être mis au format de la plateforme (erreur interne, détails dans "
             "le journal) : prévenez le support.",
@@ -350,6 +365,20 @@ def stopped_by_a_full_disk(exc: StorageError) -> bool:
     """Whether the engine stopped because the disk is full (said in its own words or not): once space
     is freed, a pass started again takes everything up where it was."""
     return _said_full(exc) or _disk_full(exc)
+
+
+class ChecklistRefused(TeleavisError):
+    """A queued case this release's checklist (``Store.checklist``, the one run before a case is queued)
+    refuses: queued by an older release, or before the rules it breaks were tightened. It never leaves as it
+    is; it comes back to the nurse with what to correct. ``message``: the case's words (its note, the window,
+    ``case show``); ``said``: what an unattended command's output may print (the headline, no finding: a
+    finding may quote the patient's names or numbers)."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        self.said = M.tr("sync.checklist_refused").rstrip(" \u00a0:")
+        lines = "\n".join(f"– {finding.message}" for finding in findings)
+        super().__init__(f"{M.tr('sync.checklist_refused')}\n{lines}\n{M.tr('sync.checklist_then')}")
 
 
 class ImageTooLarge(PermanentFault):
@@ -497,6 +526,14 @@ class SendJob:
         if requester is None:
             raise TeleavisError(M.tr("sync.no_site"))
         self.case = self.store.get_case(self.case_id)
+        # What leaves is what this release would queue (found in review: not checked again at sending, a case
+        # queued by an older release with names too long for a DICOM header left with an empty PatientName).
+        # The checklist the window and ``case send`` run, not a copy of its rules; by the case only (``named``):
+        # its words may reach an unattended command's output.
+        self.case = self._judged_now(self.case)
+        refused = blocking(self.store.checklist(self.case, named=False))
+        if refused:
+            raise ChecklistRefused(refused)
         self.training = training_mode(self.store)
         self.patient_key = patient_identifier(self.case, requester, training=self.training)
         # The Task carries the audit head as it stands now (committed): the platform's witness of it.
@@ -509,6 +546,36 @@ class SendJob:
         # Signed in with Pro Santé Connect as someone else than the site's requester: said in the request.
         record_on_behalf(self.prepared.bundle, self.case.id, self.store.settings, requester)
         return self.prepared
+
+    def _judged_now(self, case: Case) -> Case:
+        """``case`` with its images judged by an older release's quality checks (``CaseImage.checks``) judged
+        again by this release's, on their stored bytes, for the checklist: a photo they now refuse stops the case
+        as it would have stopped it in the window. In memory only: a queued case is not rewritten; back with the
+        nurse, its page checks it again and writes it (``capture.rechecks``). An image whose file does not read
+        is left as it is: its sending says so, in its own words. Stopped meanwhile, nothing goes unjudged."""
+        older = [image for image in case.images if image.checks < CHECKS_VERSION]
+        if not older:
+            return case
+        from capture.rechecks import checks_again  # (OpenCV: loaded for such a case only)
+
+        readable = []
+        for image in older:
+            try:
+                readable.append((image, self.store.image_bytes(image)))
+            except StorageError:  # (DataAltered too: said at its upload, as for any case)
+                continue
+        checked = checks_again(readable, case.specialty, self.client.stop.is_set)
+        if checked is None:
+            raise Stopped
+        again = {item.image.id: item for item in checked}
+        log.info("case %s: %d image(s) judged again by checks %d at its sending", case.id, len(again), CHECKS_VERSION)
+        images = [
+            replace(image, quality=again[image.id].quality, modality=again[image.id].modality)
+            if image.id in again
+            else image
+            for image in case.images
+        ]
+        return replace(case, images=images)
 
     def _check_platform_patient(self, case: Case) -> None:
         """Before anything goes: the Patient the platform already holds under this INS or file number
@@ -576,6 +643,10 @@ class SendJob:
         bundle = prepared.bundle_with(binary_ids)
         copies = copies_sent(self.outbox, case.id)
         mark_copies(bundle, prepared.media_entries, copies, {image.id: image.size for image in case.images})
+        # Validated as it is posted, not only as ``prepare`` built it: the Binary ids and the copies sent (recorded
+        # by this release or an older one) are put in since (found in review: a copy recorded with no size made
+        # a Media of height 0, posted unchecked, refused by the platform).
+        validate_bundle(bundle)
         maybe_sent = row is not None and row.step == STEP_TRANSACTION
         # Claimed in one transaction with the case still being sent: held back by the user before it,
         # nothing goes; held back after it is refused (it may arrive).
@@ -653,7 +724,7 @@ class SendJob:
 
 def _first_version_words(case_id: str, task_id: str) -> str:
     """What is said of a case changed since its first posting and bound to that posting's Task: the expert reads
-    the version before (``SendJob.run``, ``Engine._unreadable``)."""
+    the version before (``SendJob.run``, ``Engine._back_to_the_nurse``)."""
     log.warning("case %s sent again changed, followed on its first posting's Task/%s", case_id, task_id)
     return M.tr("sync.first_version_kept", id=case_id)
 
@@ -1332,8 +1403,22 @@ class Engine:
             return self._refuse(case_id, M.tr("sync.bug"))
         except DataAltered as exc:  # moved or swapped outside Teleavis: never sent; the others go
             return self._refuse(case_id, exc.message)
+        except ChecklistRefused as refused:
+            # Back to the nurse (needs-attention), the others going; one whose transaction may have arrived is
+            # looked up first (a crash after it was posted, the release changed since): there, it is followed.
+            log.warning(
+                "case %s not sent: this release's checklist refuses it (%s)",
+                case_id,
+                ", ".join(finding.code for finding in refused.findings),
+            )
+            return self._back_to_the_nurse(case_id, refused.message, said=refused.said, detail=CHECKLIST_REFUSED)
         try:
             job.run()
+        except MappingError:
+            # Before its transaction (validated as posted): nothing of it went but its photos; it waits for the
+            # user, the others go (found in review: this escaped the pass, every other case held behind it).
+            log.exception("case %s does not map to valid FHIR as posted", case_id)
+            return self._refuse(case_id, M.tr("sync.bug"))
         except (
             InvalidTransition,
             TransientFault,
@@ -1378,7 +1463,7 @@ class Engine:
     ) -> CaseState:
         """What a fault of a case's send makes of it: refused (the user corrects it), or tried again later."""
         if isinstance(fault, ImageUnreadable):
-            return self._unreadable(case_id, M.tr("sync.image_unreadable", n=fault.position))
+            return self._back_to_the_nurse(case_id, M.tr("sync.image_unreadable", n=fault.position))
         if isinstance(fault, ImageNotRead):
             return self._not_read(case_id, fault)
         if isinstance(fault, ImageTooLarge):
@@ -1410,10 +1495,10 @@ class Engine:
         at the READ_TRIES-th pass in a row the file fails (counted per image, in the store: the next process
         counts on)."""
         if fault.refused:
-            return self._unreadable(case_id, M.tr("sync.image_access_refused", n=fault.position))
+            return self._back_to_the_nurse(case_id, M.tr("sync.image_access_refused", n=fault.position))
         wait = self._read_again_in(fault.image_id)
         if wait is None:
-            return self._unreadable(case_id, M.tr("sync.image_disk_error", n=fault.position))
+            return self._back_to_the_nurse(case_id, M.tr("sync.image_disk_error", n=fault.position))
         row = self.outbox.row(case_id)
         delay = max(self.client.policy.delay(row.attempts if row else 0), wait)
         words = M.tr("sync.image_read_retry", n=fault.position)
@@ -1434,10 +1519,14 @@ class Engine:
         again: READ_WAIT_S, doubling (the retry policy's cap when lower)."""
         return min(self.client.policy.cap_s, READ_WAIT_S * 2.0 ** max(0, failures - 1))
 
-    def _unreadable(self, case_id: str, words: str) -> CaseState:
-        """A case one of whose images cannot be read here waits for the user (``words``); one whose transaction may have
-        arrived (a DICOM sent is read again before it goes, its header checked) is looked up first: found, it
-        is followed as sent, never posted again; the look-up cut, it is tried again later."""
+    def _back_to_the_nurse(
+        self, case_id: str, words: str, *, said: str | None = None, detail: str | None = None
+    ) -> CaseState:
+        """A case that cannot leave as it is here (one of its images cannot be read, this release's checklist
+        refuses it) waits for the user (``words``; the listener hears ``said`` when given); one whose transaction
+        may have arrived (a DICOM sent is read again before it goes, its header checked; a crash after its
+        posting) is looked up first: found, it is followed as sent, never posted again; the look-up cut, it is
+        tried again later."""
         row = self.outbox.row(case_id)
         if row is not None and row.step == STEP_TRANSACTION:
             try:
@@ -1455,7 +1544,7 @@ class Engine:
                 log.info("case %s: its transaction had arrived (Task/%s)", case_id, found[0])
                 self.listener.case_state(case_id, CaseState.SENT.value, said or "")
                 return CaseState.SENT
-        return self._refuse(case_id, words)
+        return self._refuse(case_id, words, said=said, detail=detail)
 
     def _whole_platform(self, fault: TransientFault | None) -> TransientFault | None:
         """The fault the other cases of the pass wait for, when the last case's is the whole platform's: no
@@ -1480,12 +1569,19 @@ class Engine:
         return max(0.0, seconds - max(time.monotonic() - monotonic, wall_clock() - wall))
 
     def _refuse(
-        self, case_id: str, words: str, *, too_large: str | None = None, said: str | None = None, posted: bool = False
+        self,
+        case_id: str,
+        words: str,
+        *,
+        too_large: str | None = None,
+        said: str | None = None,
+        posted: bool = False,
+        detail: str | None = None,
     ) -> CaseState:
         """The case waits for the user with ``words`` kept on it; the listener hears ``said`` (the kind
         of refusal, without the platform's words) when ``words`` quote the platform. ``posted``: refused as
         the answer to its transaction (looked up again before the polls: ``_refused_yet_kept``)."""
-        self.outbox.needs_attention(case_id, words, too_large=too_large, posted=posted)
+        self.outbox.needs_attention(case_id, words, too_large=too_large, posted=posted, detail=detail)
         self.listener.case_state(case_id, CaseState.NEEDS_ATTENTION.value, words if said is None else said)
         return CaseState.NEEDS_ATTENTION
 

@@ -29,6 +29,9 @@ from tests.sync.sync_helpers import engine_on, new_case, setup_site
 
 pytestmark = pytest.mark.usefixtures("site")
 
+#: Why a case of one retinograph shows one eye (the checklist asks it before the case is queued, and as it is sent).
+ONE_EYE = "Œil gauche non photographiable (cataracte dense)"
+
 
 @pytest.fixture
 def site(store: Store) -> None:
@@ -119,6 +122,7 @@ def test_an_identity_corrected_after_import_is_the_one_in_the_dicom_sent(store: 
 
 def test_a_dicom_already_naming_the_patient_goes_as_stored(store: Store, sandbox: SandboxServer) -> None:
     case = new_case("ophthalmology")
+    case.single_eye_reason = ONE_EYE  # (one retinograph: the checklist asks why, at the sending too)
     case_id = store.create_case(case, [dicom_image(case.patient)])
     store.queue(case_id)
 
@@ -133,6 +137,7 @@ def test_a_dicom_already_naming_the_patient_goes_as_stored(store: Store, sandbox
 
 def test_a_dicom_sent_in_a_reply_names_the_patient_as_the_case_does(store: Store, tmp_path: Path) -> None:
     case = new_case("ophthalmology")
+    case.single_eye_reason = ONE_EYE  # (one retinograph: the checklist asks why, at the sending too)
     case_id = store.create_case(case, [dicom_image(case.patient)])
     store.queue(case_id)
     with (
@@ -155,7 +160,7 @@ def test_a_dicom_sent_in_a_reply_names_the_patient_as_the_case_does(store: Store
 
 @pytest.mark.parametrize(
     ("field", "value", "expected"),
-    [("family", "MARTINEZ", ("MARTINEZ^Paul", "19500203")), ("birth_date", "1950-03-02", ("MARTIN^Paul", "19500302"))],
+    [("family", "MARTINEZ", ("MARTINEZ^Paul", "19500203")), ("birth_date", "1950-02-13", ("MARTIN^Paul", "19500213"))],
 )
 def test_a_dicom_sent_before_the_identity_was_corrected_goes_again(
     store: Store, sandbox: SandboxServer, field: str, value: str, expected: tuple[str, str]
@@ -170,6 +175,7 @@ def test_a_dicom_sent_before_the_identity_was_corrected_goes_again(
     from tests.sync.sync_helpers import client_for_url
 
     case = new_case("ophthalmology")
+    case.single_eye_reason = ONE_EYE  # (one retinograph: the checklist asks why, at the sending too)
     case_id = store.create_case(case, [dicom_image(case.patient)])
     with client_for_url(sandbox.base_url) as client:  # uploaded, then the case came back to be corrected
         upload_images(
@@ -214,6 +220,7 @@ def test_a_retinograph_whose_eye_was_corrected_is_sent_with_that_eye_in_its_head
         height=prepared.height,
     )
     case = new_case("ophthalmology")
+    case.single_eye_reason = ONE_EYE  # (one retinograph: the checklist asks why, at the sending too)
     case_id = store.create_case(case, [NewImage(record, prepared.data, prepared.thumbnail)])
     store.queue(case_id)
 

@@ -63,12 +63,17 @@ def test_a_case_whose_image_file_is_lost_is_held_and_the_others_go_and_are_answe
         assert teleavis("sync", "--once").returncode == 0
         sandbox.expert.run_until_idle()  # the earlier case answered on the platform
         with Store.open(teleavis_home) as store:
-            odd = make_case(store, image_bytes=_photos("Canon_PowerShot_S40.jpg", "Nikon_COOLPIX_P1.jpg"))
+            # A third photo (another far view), so that the case is complete without it: it is the one lost.
+            odd = make_case(
+                store,
+                images=3,
+                image_bytes=_photos("Canon_PowerShot_S40.jpg", "Nikon_COOLPIX_P1.jpg", "tests_45-gps_ifd.jpg"),
+            )
             other = make_case(
                 store, image_bytes=_photos("orientation_landscape_1.jpg", "tests_35-empty.jpg"), local_id="D-2292"
             )
             kept = store.get_case(odd).images[0]
-            lose(store, store.get_case(odd).images[1], how)
+            lose(store, store.get_case(odd).images[2], how)
         for run in range(2):  # at every run the same: the others are never held back by it
             done = teleavis("sync", "--once", "--json")
             assert done.returncode == 0, done.stderr
@@ -81,15 +86,15 @@ def test_a_case_whose_image_file_is_lost_is_held_and_the_others_go_and_are_answe
             assert store.state(earlier) == CaseState.ANSWERED  # the poll ran past the odd case
             assert store.state(odd) == CaseState.NEEDS_ATTENTION
             said = str(store.platform_info(odd)["last_error"])
-            assert "image 2" in said and "ce poste" in said and "Reprenez" in said and "retirez" in said, said
+            assert "image 3" in said and "ce poste" in said and "Reprenez" in said and "retirez" in said, said
             assert "MARTIN" not in said and "Paul" not in said
             # Nothing of the case lost: its other image still reads, its words are there.
             case = store.get_case(odd)
-            assert len(case.images) == 2 and store.image_bytes(case.images[0]) == _photos("Canon_PowerShot_S40.jpg")[0]
+            assert len(case.images) == 3 and store.image_bytes(case.images[0]) == _photos("Canon_PowerShot_S40.jpg")[0]
             assert case.question == "Lésion évolutive : avis ?"
             assert sandbox.count("Task", identifier=f"{CASE_SYSTEM}|{odd}") == 0
             # The nurse takes the image off and sends it again: it leaves, once.
-            store.delete_image(odd, case.images[1].id)
+            store.delete_image(odd, case.images[2].id)
             store.queue(odd)
         done = teleavis("sync", "--once", "--json")
         assert done.returncode == 0, done.stderr

@@ -226,9 +226,9 @@ def test_a_photo_removed_after_the_refusal_matched_by_the_conditional_create_is_
     """The same when the platform's search is still late at the re-sending: its conditional create on the case's
     identifier returns the Task of the first posting (200), the photo the nurse removed still in it."""
     with SandboxServer(tmp_path / "sandbox", answer_after_s=0.0, run_expert=False, seed=1) as sandbox:
-        case_id = make_case(store, seed=0, images=2)
+        case_id = make_case(store, seed=0, images=3)  # (its far and close-up views without the third)
         kept = _refused_not_found(store, sandbox, case_id)
-        store.delete_image(case_id, store.get_case(case_id).images[1].id)  # the wrong photo, removed
+        store.delete_image(case_id, store.get_case(case_id).images[2].id)  # the wrong photo, removed
 
         store.queue(case_id)
         heard = RecordingListener()
