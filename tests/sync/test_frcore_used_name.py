@@ -111,10 +111,11 @@ def test_two_cases_of_a_married_woman_reach_the_platform_as_one_patient(store: S
         )
         for _ in range(2)
     ]
+    for case in cases:  # (both hers before either goes: the other made as M. MARTIN is another patient's number)
+        store.update_case(case)
     engine, client = _engine(store, platform)
     with client:
         for case in cases:
-            store.update_case(case)
             store.queue(case.id)
             assert engine.run_once().sent == [case.id]
     (patient,) = platform.resources("Patient")
