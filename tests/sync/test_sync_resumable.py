@@ -19,6 +19,7 @@ from sync.progress import RecordingListener
 from sync.sandbox import SandboxServer
 from tests.sync.faultproxy import Exchange, FaultProxy
 from tests.sync.sync_helpers import jpeg, make_case, setup_site
+from tests.sync.test_sync_slow_link import ONE_PHOTO
 
 TUS = {"Tus-Resumable": "1.0.0"}
 
@@ -54,7 +55,7 @@ def test_a_case_leaves_through_a_link_cut_every_second(teleavis_home: Path, tmp_
         FaultProxy(sandbox.base_url, rate=256_000, cut_every_s=1.0, latency_s=0.02) as proxy,
     ):
         setup_site(store)
-        case_id = make_case(store, image_bytes=[image], images=1)
+        case_id = make_case(store, ONE_PHOTO, image_bytes=[image], images=1)
         watcher = UploadWatcher(store, case_id)
         with _client(proxy.base_url) as client:
             summary = Engine(store, client, watcher, case_budget_s=60.0).run_once(poll=False)
@@ -85,7 +86,7 @@ def test_a_restart_goes_on_from_the_recorded_upload(teleavis_home: Path) -> None
         FaultProxy(sandbox.base_url, latency_s=0.001) as proxy,
     ):
         setup_site(store)
-        case_id = make_case(store, image_bytes=[image], images=1)
+        case_id = make_case(store, ONE_PHOTO, image_bytes=[image], images=1)
         image_id = store.get_case(case_id).images[0].id
         # A previous run created the upload, recorded it, sent half and died.
         with _client(proxy.base_url) as client:
@@ -120,7 +121,7 @@ def test_without_the_extension_the_whole_image_is_posted(teleavis_home: Path) ->
         FaultProxy(sandbox.base_url) as proxy,
     ):
         setup_site(store)
-        case_id = make_case(store, image_bytes=[image], images=1)
+        case_id = make_case(store, ONE_PHOTO, image_bytes=[image], images=1)
         with _client(proxy.base_url) as client:
             assert Engine(store, client, case_budget_s=30.0).run_once(poll=False).sent == [case_id]
         assert [e.method for e in proxy.stats.exchanges if e.path.endswith("/Binary")] == ["POST"]
@@ -188,7 +189,7 @@ def test_a_platform_refusing_its_metadata_still_gets_the_images_by_post(teleavis
     image = jpeg(200, 200, seed=8, noise=True)
     with Store.open(teleavis_home) as store, SandboxServer(run_expert=False) as sandbox:
         setup_site(store)
-        case_id = make_case(store, image_bytes=[image], images=1)
+        case_id = make_case(store, ONE_PHOTO, image_bytes=[image], images=1)
         # The look-up of the platform's Patient (not held against the case), then the GET metadata.
         sandbox.inject_fault(status=404, count=2, retry_after=None)
         with _client(sandbox.base_url) as client:
@@ -221,7 +222,7 @@ def test_an_upload_whose_last_answer_was_lost_is_not_sent_again_where_head_names
         FaultProxy(sandbox.base_url, stall_s=0.1, after=contract_only) as proxy,
     ):
         setup_site(store)
-        case_id = make_case(store, image_bytes=[image], images=1)
+        case_id = make_case(store, ONE_PHOTO, image_bytes=[image], images=1)
         with _client(proxy.base_url) as client:
             summary = Engine(store, client, case_budget_s=30.0).run_once(poll=False)
         assert lost, "the last PATCH's answer was lost"
@@ -252,7 +253,7 @@ def test_an_upload_gone_before_its_first_patch_is_made_again_and_the_case_leaves
         FaultProxy(sandbox.base_url, after=forget_once) as proxy,
     ):
         setup_site(store)
-        case_id = make_case(store, image_bytes=[image], images=1)
+        case_id = make_case(store, ONE_PHOTO, image_bytes=[image], images=1)
         with _client(proxy.base_url) as client:
             summary = Engine(store, client, case_budget_s=30.0).run_once(poll=False)
         assert forgotten
@@ -286,7 +287,7 @@ def test_an_upload_creation_refused_sends_the_image_by_a_plain_post_once(
         FaultProxy(sandbox.base_url, before=refuse_tus) as proxy,
     ):
         setup_site(store)
-        case_id = make_case(store, image_bytes=[image], images=1)
+        case_id = make_case(store, ONE_PHOTO, image_bytes=[image], images=1)
         with _client(proxy.base_url) as client:
             summary = Engine(store, client, case_budget_s=5.0).run_once(poll=False)
         assert summary.sent == [case_id], store.platform_info(case_id)
@@ -316,7 +317,7 @@ def test_an_upload_offset_of_digits_that_are_no_number_is_the_platform_s_fault(t
         FaultProxy(sandbox.base_url, after=superscript_once) as proxy,
     ):
         setup_site(store)
-        case_id = make_case(store, image_bytes=[image], images=1)
+        case_id = make_case(store, ONE_PHOTO, image_bytes=[image], images=1)
         with _client(proxy.base_url) as client:
             summary = Engine(store, client, case_budget_s=30.0).run_once(poll=False)
             if summary.sent != [case_id]:  # (left for the next run, as after any fault of the platform)
@@ -375,8 +376,8 @@ def test_an_upload_made_before_the_resumable_one_was_given_up_is_not_sent_again(
         FaultProxy(sandbox.base_url, after=named_elsewhere) as proxy,
     ):
         setup_site(store)
-        earlier = make_case(store, image_bytes=[first], images=1)
-        later = make_case(store, image_bytes=[second], images=1)
+        earlier = make_case(store, ONE_PHOTO, image_bytes=[first], images=1)
+        later = make_case(store, ONE_PHOTO, image_bytes=[second], images=1)
         image_id = store.get_case(later).images[0].id
         # A run before, straight to the platform: the upload made, every byte sent, its answer lost.
         with _client(sandbox.base_url) as client:
