@@ -16,7 +16,7 @@ import pytest
 from app.model import CaseState
 from app.store import Store
 from sync.sandbox import SandboxServer
-from tests.sync.sync_helpers import engine_on, make_case
+from tests.sync.sync_helpers import engine_on, make_case, setup_site
 
 
 def _lenient(sandbox: SandboxServer) -> list[str]:
@@ -33,6 +33,31 @@ def _lenient(sandbox: SandboxServer) -> list[str]:
 
     platform.handle = handle
     return searched
+
+
+def _sent_from_another_workstation(
+    tmp_path: Path, sandbox: SandboxServer, *patients: tuple[str, str], given: str = "Sophie"
+) -> list[str]:
+    """Cases of other patients (``(file number, family name)``, born 1988-07-14) sent to the sandbox by another
+    workstation of the same site: their Patients are on the platform only, never in this workstation's store
+    (whose checklist would stop a case of another identity under the same file number before any search)."""
+    from dataclasses import replace as changed
+
+    sent: list[str] = []
+    with Store.open(tmp_path / "another-workstation") as elsewhere:
+        setup_site(elsewhere)
+        with engine_on(elsewhere, sandbox.base_url) as engine:
+            for n, (number, family) in enumerate(patients):
+                case_id = make_case(elsewhere, ins=False, local_id=number, queue=False, seed=n + 1)
+                case = elsewhere.get_case(case_id)
+                case.patient = changed(
+                    case.patient, family=family, given=[given], birth_date="1988-07-14", sex="female"
+                )
+                elsewhere.update_case(case)
+                elsewhere.queue(case_id)
+                assert engine.run_once(poll=False).sent == [case_id]
+                sent.append(case_id)
+    return sent
 
 
 def test_a_server_ignoring_the_patient_search_never_stops_a_case_as_another_patients(
@@ -61,17 +86,11 @@ def test_a_server_ignoring_the_search_still_shows_the_other_patient_holding_the_
     store: Store, tmp_path: Path
 ) -> None:
     """Among every Patient the lenient server answers, the one holding this file number under other traits
-    stops the case as before (the conditional create would file it under that patient)."""
-    from dataclasses import replace as changed
-
+    stops the case as before (the conditional create would file it under that patient). That patient was sent by
+    another workstation: this one never held her, so only the platform's answer can stop the case."""
     with SandboxServer(tmp_path / "platform", run_expert=False) as sandbox:
-        holder = make_case(store, ins=False, local_id="D-2291", queue=False)
-        case = store.get_case(holder)
-        case.patient = changed(case.patient, family="LEROY", given=["Sophie"], birth_date="1988-07-14", sex="female")
-        store.update_case(case)
-        store.queue(holder)
+        _sent_from_another_workstation(tmp_path, sandbox, ("D-2291", "LEROY"))
         with engine_on(store, sandbox.base_url) as engine:
-            assert engine.run_once(poll=False).sent == [holder]
             _lenient(sandbox)
             ours = make_case(store, ins=False, local_id="D-2291")
             assert engine.run_once(poll=False).needs_attention == [ours]
@@ -131,17 +150,11 @@ def _masking(sandbox: SandboxServer, system: str) -> None:
 def test_the_holder_showing_its_number_masked_still_stops_the_case(store: Store, tmp_path: Path) -> None:
     """Found in review: the Patient holding the file number under other traits, its value masked in the search
     answer, was taken for one holding another number and left out: the case went, filed by the conditional create
-    under that other patient. Shown under the number's system with no value, it is compared as one showing none."""
-    from dataclasses import replace as changed
-
+    under that other patient. Shown under the number's system with no value, it is compared as one showing none.
+    The holder was sent by another workstation: only the platform's answer can stop the case."""
     with SandboxServer(tmp_path / "platform", run_expert=False) as sandbox:
-        holder = make_case(store, ins=False, local_id="D-2291", queue=False)
-        case = store.get_case(holder)
-        case.patient = changed(case.patient, family="LEROY", given=["Sophie"], birth_date="1988-07-14", sex="female")
-        store.update_case(case)
-        store.queue(holder)
+        _sent_from_another_workstation(tmp_path, sandbox, ("D-2291", "LEROY"))
         with engine_on(store, sandbox.base_url) as engine:
-            assert engine.run_once(poll=False).sent == [holder]
             [patient] = sandbox.resources("Patient")
             systems = {i["system"] for i in patient["identifier"] if i.get("value") == "D-2291"}
             for system in systems:
@@ -155,20 +168,15 @@ def test_the_holder_showing_its_number_masked_still_stops_the_case(store: Store,
 
 def test_the_holder_on_a_later_page_of_a_lenient_answer_still_stops_the_case(store: Store, tmp_path: Path) -> None:
     """A server ignoring the search pages every Patient it holds: the holder on the third page is read all the
-    same (the ``next`` links followed) and stops the case."""
-    from dataclasses import replace as changed
-
+    same (the ``next`` links followed) and stops the case. They were sent by another workstation: only the
+    platform's answer can stop the case."""
     from sync.sandbox.shapes import SearchShape
 
     with SandboxServer(tmp_path / "platform", run_expert=False) as sandbox:
+        _sent_from_another_workstation(
+            tmp_path, sandbox, ("D-1111", "BERNARD"), ("D-1112", "MARTIN"), ("D-2291", "LEROY")
+        )
         with engine_on(store, sandbox.base_url) as engine:
-            for n, (number, family) in enumerate([("D-1111", "BERNARD"), ("D-1112", "MARTIN"), ("D-2291", "LEROY")]):
-                sent = make_case(store, ins=False, local_id=number, queue=False, seed=n + 1)
-                case = store.get_case(sent)
-                case.patient = changed(case.patient, family=family, given=["Sophie"], birth_date="1988-07-14")
-                store.update_case(case)
-                store.queue(sent)
-                assert engine.run_once(poll=False).sent == [sent]
             sandbox.platform.search_shape = SearchShape(page_size=1)
             _lenient(sandbox)
             ours = make_case(store, ins=False, local_id="D-2291")
