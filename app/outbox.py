@@ -42,6 +42,10 @@ REFUSED = "refused"  # (its value in _REFUSED_AS_POSTED)
 #: The history's detail of a queued case this release's checklist refuses at its sending (queued by an older
 #: release, or before the rules it breaks were tightened): stopped here, never posted (``sync.engine``).
 CHECKLIST_REFUSED = "checklist-refused"
+#: The history's detail of a case stopped on this workstation before its transaction was posted for a cause found
+#: here, not a platform's answer (an image file missing, damaged or not readable here, a file altered outside
+#: Teleavis, a case that does not map): never posted at this try, not looked up as ``REFUSED`` (``sync.engine``).
+STOPPED_HERE = "stopped-here"
 #: The history's event of a case whose transaction the platform refused, found there all the same.
 REFUSED_YET_KEPT = "refused-yet-kept"
 #: The history's event of a case sent again after a correction, whose sending found the Task of an earlier
@@ -481,7 +485,8 @@ class Outbox:
         refused as the answer to its transaction; a case refused before it, its transaction claimed at an
         earlier try, says so in its history (``REFUSED_UNPOSTED``): it is not looked up as one the platform may
         hold all the same (found in review: one held here for its patient was followed as sent, its hold
-        lifted). ``detail``: the history's, when not the platform's refusal (``CHECKLIST_REFUSED``)."""
+        lifted). ``detail``: the history's, when not the platform's refusal (``CHECKLIST_REFUSED``,
+        ``STOPPED_HERE``)."""
         with transaction(self.conn) as conn:
             claimed = conn.execute("SELECT step FROM outbox WHERE case_id=?", (case_id,)).fetchone()
             detail = detail or (

@@ -301,6 +301,11 @@ _HISTORY = Catalogue(
             "fr": "arrêté avant l'envoi\u00a0: il ne passe plus les contrôles de cette version de Teleavis",
             "en": "stopped before it was sent: it no longer passes this version of Teleavis's checks",
         },
+        # (app.outbox.STOPPED_HERE: an image file unreadable here, a file altered outside Teleavis, an internal error)
+        "stopped-here": {
+            "fr": "arrêté sur ce poste avant l'envoi (la plateforme ne l'a pas vu)",
+            "en": "stopped on this computer before it was sent (the platform did not see it)",
+        },
         "event": {"fr": "Événement", "en": "Event"},
     },
 )

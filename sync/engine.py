@@ -33,7 +33,19 @@ from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisErr
 from app.findings import Finding
 from app.fsutil import disk_full
 from app.i18n import decimal_words
-from app.model import CHECKS_VERSION, Case, CaseState, Message, Patient, iso, name_key, utc_now
+from app.model import (
+    CHECKS_VERSION,
+    NOT_CHECKED_KEY,
+    Case,
+    CaseImage,
+    CaseState,
+    Message,
+    Patient,
+    QualityFinding,
+    iso,
+    name_key,
+    utc_now,
+)
 from app.outbox import (
     CHECKLIST_REFUSED,
     REPLY_ASKED_WAIT,
@@ -42,6 +54,7 @@ from app.outbox import (
     REPLY_RETRY,
     STEP_IMAGES,
     STEP_TRANSACTION,
+    STOPPED_HERE,
     Outbox,
 )
 from app.site import load_requester
@@ -496,6 +509,17 @@ def _lock_file(handle: IO[bytes]) -> None:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
+#: An image judged again at its sending (``SendJob._judged_now``): what it was judged from, and the verdict.
+JudgedKey = tuple[str, str, str, int, str, str]
+Judged = tuple[list[QualityFinding], str]
+
+
+def _judged_key(image: CaseImage, case: Case) -> JudgedKey:
+    """What an image's verdict by this release's checks depends on: its bytes (by their hash), the case's
+    specialty, and the older verdict and device it is judged again from (``capture.rechecks.checks_again``)."""
+    return (image.id, image.sha1, case.specialty, image.checks, image.device, repr(image.quality))
+
+
 class SendJob:
     """Sending one case: ``prepare()`` is pure, ``run()`` talks to the platform."""
 
@@ -507,8 +531,11 @@ class SendJob:
         case_id: str,
         listener: ProgressListener,
         budget_s: float | None,
+        judged: dict[JudgedKey, Judged] | None = None,
     ) -> None:
         self.store, self.client, self.outbox = store, client, outbox
+        #: Images judged again by this release's checks at an earlier try (``_judged_now``), the engine's.
+        self.judged: dict[JudgedKey, Judged] = {} if judged is None else judged
         self.case_id = case_id
         self.listener = listener
         self.budget_s = budget_s
@@ -552,26 +579,40 @@ class SendJob:
         again by this release's, on their stored bytes, for the checklist: a photo they now refuse stops the case
         as it would have stopped it in the window. In memory only: a queued case is not rewritten; back with the
         nurse, its page checks it again and writes it (``capture.rechecks``). An image whose file does not read
-        is left as it is: its sending says so, in its own words. Stopped meanwhile, nothing goes unjudged."""
+        is left as it is: its sending says so, in its own words. Stopped meanwhile, nothing goes unjudged.
+
+        Each verdict is kept for the engine's life (``judged``: by the image, its bytes, the case's specialty and
+        what it was judged from): a case waiting offline is tried at every pass, and its photos' 100-600 ms each
+        of decoding and checks, on the sync's thread, were made again every time for the same answer."""
         older = [image for image in case.images if image.checks < CHECKS_VERSION]
         if not older:
             return case
-        from capture.rechecks import checks_again  # (OpenCV: loaded for such a case only)
-
-        readable = []
+        verdicts = {image.id: self.judged[key] for image in older if (key := _judged_key(image, case)) in self.judged}
+        readable: list[tuple[CaseImage, bytes | None]] = []
         for image in older:
+            if image.id in verdicts:
+                continue
             try:
                 readable.append((image, self.store.image_bytes(image)))
             except StorageError:  # (DataAltered too: said at its upload, as for any case)
                 continue
-        checked = checks_again(readable, case.specialty, self.client.stop.is_set)
-        if checked is None:
-            raise Stopped
-        again = {item.image.id: item for item in checked}
-        log.info("case %s: %d image(s) judged again by checks %d at its sending", case.id, len(again), CHECKS_VERSION)
+        if readable:
+            from capture.rechecks import checks_again  # (OpenCV: loaded for such a case only)
+
+            checked = checks_again(readable, case.specialty, self.client.stop.is_set)
+            if checked is None:
+                raise Stopped
+            for item in checked:
+                verdict = (item.quality, item.modality)
+                verdicts[item.image.id] = verdict
+                if not any(finding.key == NOT_CHECKED_KEY for finding in item.quality):  # (a failure: tried again)
+                    self.judged[_judged_key(item.image, case)] = verdict
+            log.info(
+                "case %s: %d image(s) judged again by checks %d at its sending", case.id, len(checked), CHECKS_VERSION
+            )
         images = [
-            replace(image, quality=again[image.id].quality, modality=again[image.id].modality)
-            if image.id in again
+            replace(image, quality=verdicts[image.id][0], modality=verdicts[image.id][1])
+            if image.id in verdicts
             else image
             for image in case.images
         ]
@@ -1271,6 +1312,9 @@ class Engine:
         self._held: tuple[float, float, float] | None = None  # (monotonic, wall clock, seconds): Retry-After
         self._last_fault: TransientFault | None = None  # the transient fault that postponed the last case
         self._poll_failures = 0
+        #: Images judged again by this release's checks as their case was sent (``SendJob._judged_now``): kept
+        #: for the engine's life, a case waiting offline not judged again at every pass.
+        self._judged: dict[JudgedKey, Judged] = {}
 
     @contextmanager
     def _locked(self, timeout_s: float = 0.0) -> Iterator[None]:
@@ -1395,14 +1439,16 @@ class Engine:
             summary.answered += self._poll()
 
     def _send_case(self, case_id: str) -> CaseState:
-        job = SendJob(self.store, self.client, self.outbox, case_id, self.listener, self.case_budget_s)
+        job = SendJob(
+            self.store, self.client, self.outbox, case_id, self.listener, self.case_budget_s, judged=self._judged
+        )
         try:
             job.prepare()
         except MappingError:
             log.exception("case %s does not map to valid FHIR", case_id)
-            return self._refuse(case_id, M.tr("sync.bug"))
+            return self._refuse(case_id, M.tr("sync.bug"), detail=STOPPED_HERE)
         except DataAltered as exc:  # moved or swapped outside Teleavis: never sent; the others go
-            return self._refuse(case_id, exc.message)
+            return self._refuse(case_id, exc.message, detail=STOPPED_HERE)
         except ChecklistRefused as refused:
             # Back to the nurse (needs-attention), the others going; one whose transaction may have arrived is
             # looked up first (a crash after it was posted, the release changed since): there, it is followed.
@@ -1418,7 +1464,7 @@ class Engine:
             # Before its transaction (validated as posted): nothing of it went but its photos; it waits for the
             # user, the others go (found in review: this escaped the pass, every other case held behind it).
             log.exception("case %s does not map to valid FHIR as posted", case_id)
-            return self._refuse(case_id, M.tr("sync.bug"))
+            return self._refuse(case_id, M.tr("sync.bug"), detail=STOPPED_HERE)
         except (
             InvalidTransition,
             TransientFault,
@@ -1463,7 +1509,9 @@ class Engine:
     ) -> CaseState:
         """What a fault of a case's send makes of it: refused (the user corrects it), or tried again later."""
         if isinstance(fault, ImageUnreadable):
-            return self._back_to_the_nurse(case_id, M.tr("sync.image_unreadable", n=fault.position))
+            return self._back_to_the_nurse(
+                case_id, M.tr("sync.image_unreadable", n=fault.position), detail=STOPPED_HERE
+            )
         if isinstance(fault, ImageNotRead):
             return self._not_read(case_id, fault)
         if isinstance(fault, ImageTooLarge):
@@ -1473,7 +1521,7 @@ class Engine:
             log.warning("case %s refused by the platform (%d)", case_id, fault.status)
             return self._refuse(case_id, fault.message, said=fault_for_console(fault), posted=posted)
         if isinstance(fault, DataAltered):
-            return self._refuse(case_id, fault.message)
+            return self._refuse(case_id, fault.message, detail=STOPPED_HERE)
         self._last_fault = fault
         row = self.outbox.row(case_id)
         # Backing off across passes as for a busy platform (the attempts grow, Retry-After honoured); a
@@ -1495,10 +1543,14 @@ class Engine:
         at the READ_TRIES-th pass in a row the file fails (counted per image, in the store: the next process
         counts on)."""
         if fault.refused:
-            return self._back_to_the_nurse(case_id, M.tr("sync.image_access_refused", n=fault.position))
+            return self._back_to_the_nurse(
+                case_id, M.tr("sync.image_access_refused", n=fault.position), detail=STOPPED_HERE
+            )
         wait = self._read_again_in(fault.image_id)
         if wait is None:
-            return self._back_to_the_nurse(case_id, M.tr("sync.image_disk_error", n=fault.position))
+            return self._back_to_the_nurse(
+                case_id, M.tr("sync.image_disk_error", n=fault.position), detail=STOPPED_HERE
+            )
         row = self.outbox.row(case_id)
         delay = max(self.client.policy.delay(row.attempts if row else 0), wait)
         words = M.tr("sync.image_read_retry", n=fault.position)

@@ -29,7 +29,7 @@ from app.answers import state_words
 from app.errors import CaseChanged, InvalidTransition, TeleavisError
 from app.findings import Finding
 from app.model import CHECKS_VERSION, EDITABLE_STATES, Case, CaseState
-from app.outbox import CHECKLIST_REFUSED, Outbox
+from app.outbox import CHECKLIST_REFUSED, STOPPED_HERE, Outbox
 from app.store import PLATFORM, Store
 from app.validation import EARLIER_PHOTO, EYE_SIDE, IMAGE_ELSEWHERE, NAMES_ONLY, OTHER_PATIENT
 from ui.case_editor import CaseEditor
@@ -384,10 +384,12 @@ class CasePage(QWidget):
             row = Outbox(self.store).row(case.id) if refused else None
             self.send_reduced.setVisible(row is not None and row.offers_reduced)
             self.attention.setVisible(refused and bool(info["last_error"]))
-            # No platform refused it (set aside at the end of training mode, or stopped here by this release's
-            # checklist at its sending): its words say why, not « La plateforme a refusé le dossier ».
+            # No platform refused it (set aside at the end of training mode, stopped here by this release's
+            # checklist at its sending, or for a cause found on this computer: an image file missing or damaged,
+            # a file altered outside Teleavis): its words say why, not « La plateforme a refusé le dossier ».
             if refused and (self._set_aside_in_training(case.id) or self._stopped_here(case.id)):
-                self.attention.setText(info["last_error"] or "")
+                words = info["last_error"] or ""
+                self.attention.setText(words[:1].upper() + words[1:])
             else:
                 self.attention.setText(
                     self.tr(
@@ -747,10 +749,11 @@ class CasePage(QWidget):
         return self.store.prepared_in_training(case_id)
 
     def _stopped_here(self, case_id: str) -> bool:
-        """Whether the case came back to the nurse from its sending because this release's checklist refuses it
-        (``app.outbox.CHECKLIST_REFUSED``, its last state's detail): no platform saw it."""
+        """Whether the case came back to the nurse from its sending for a cause found on this computer, not a
+        platform's answer: this release's checklist refuses it (``app.outbox.CHECKLIST_REFUSED``), or one of its
+        files cannot be read or was altered here, or it does not map (``STOPPED_HERE``); its last state's detail."""
         states = [event for event in self.store.history(case_id) if event["kind"] == "state"]
-        return bool(states) and states[-1]["detail"] == CHECKLIST_REFUSED
+        return bool(states) and states[-1]["detail"] in (CHECKLIST_REFUSED, STOPPED_HERE)
 
     def send(self, *, reduced: bool = False) -> bool:
         """Validate and queue; returns False (and says why) when the checklist blocks it.

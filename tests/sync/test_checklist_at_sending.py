@@ -12,7 +12,9 @@ case of the queue leaves in the same pass. These run over HTTP against the sandb
 
 from __future__ import annotations
 
+import hashlib
 import json
+import socket
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from app import messages as M
-from app.model import CHECKS_VERSION, CaseImage, CaseState
+from app.model import CHECKS_VERSION, CaseImage, CaseState, iso, utc_now
 from app.outbox import Outbox
 from app.store import NewImage, Store
 from sync.mapping import CASE_SYSTEM
@@ -204,3 +206,49 @@ def test_photos_judged_by_an_older_release_s_checks_are_judged_again_and_the_cas
     assert "Image 1" in said and "Image 2" in said
     # Nothing rewritten while it was queued: its page judges it again, and writes it, once it is hers.
     assert [image.checks for image in store.get_case(judged_before).images] == [CHECKS_VERSION - 1] * 2
+
+
+def test_photos_judged_again_at_a_sending_are_not_judged_again_at_each_try_while_offline(
+    store: Store, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: a case queued with older checks' verdicts, the platform out of reach, had its photos
+    decoded and checked again at every pass (100-600 ms each, on the sync's thread) for the same answer. Judged
+    once for the engine's life; the case leaves with that verdict once the platform is back."""
+    from capture import pipeline, rechecks
+
+    judged: list[str] = []
+    real = pipeline.recheck_stored
+
+    def counted(data: bytes, **kwargs: object) -> object:
+        judged.append(hashlib.sha1(data).hexdigest())  # noqa: S324 -- which bytes, not a secret
+        return real(data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rechecks, "recheck_stored", counted)  # (the name ``checks_again`` calls)
+    case = new_case()
+    older = [
+        NewImage(
+            CaseImage(body_site="dos", view=view, width=800, height=600, checks=CHECKS_VERSION - 1),
+            jpeg(800, 600, seed=n, noise=True),
+            None,
+        )
+        for n, view in enumerate(["far", "close-up"])
+    ]
+    case_id = store.create_case(case, older)
+    store.queue(case_id)
+
+    with socket.socket() as closed:  # a port nothing listens on: the platform out of reach
+        closed.bind(("127.0.0.1", 0))
+        offline = f"http://127.0.0.1:{closed.getsockname()[1]}/fhir"
+    with engine_on(store, offline, case_budget_s=2.0) as engine:
+        for _try in range(3):
+            with store.conn:  # its next try brought to now (its wait grows as a platform's out of reach)
+                store.conn.execute("UPDATE outbox SET next_attempt_at=? WHERE case_id=?", (iso(utc_now()), case_id))
+            assert engine.run_once(poll=False).sent == []
+            assert store.state(case_id) == CaseState.QUEUED
+    assert len(judged) == 2 and len(set(judged)) == 2, judged  # each photo once, not at every try
+
+    with engine_on(store, sandbox.base_url) as engine:
+        with store.conn:
+            store.conn.execute("UPDATE outbox SET next_attempt_at=? WHERE case_id=?", (iso(utc_now()), case_id))
+        assert engine.run_once(poll=False).sent == [case_id]
+    assert on_platform(sandbox, case_id)
