@@ -342,20 +342,30 @@ M.add(
         # A queued case this release's checklist refuses (queued by an older release, or before the rules it
         # breaks were tightened): it comes back to the nurse, the checklist's lines after these words.
         "sync.checklist_refused": {
-            "fr": "Ce dossier n'est pas parti\u00a0: il ne passe plus les contrôles d'avant envoi de cette version "
-            "de Teleavis (ils ont changé depuis qu'il a été mis en file). Rien n'est perdu. À corriger\u00a0:",
-            "en": "This case has not left: it no longer passes this version of Teleavis's checks before sending "
-            "(they changed since it was queued). Nothing is lost. To correct:",
+            "fr": "Ce dossier n'est pas parti\u00a0: il ne passe plus les vérifications faites avant l'envoi "
+            "(depuis qu'il attend, une mise à jour de Teleavis ou un autre dossier de ce poste a pu changer ce "
+            "qu'elles demandent). Rien n'est perdu. À corriger\u00a0:",
+            "en": "This case has not left: it no longer passes the checks made before sending (while it waited, an "
+            "update of Teleavis or another case on this computer may have changed what they ask). Nothing is lost. "
+            "To correct:",
         },
         "sync.checklist_then": {
-            "fr": "Puis envoyez-le de nouveau.",
-            "en": "Then send it again.",
+            "fr": "Ouvrez le dossier, corrigez ces points, puis envoyez-le de nouveau.",
+            "en": "Open the case, correct these points, then send it again.",
         },
-        "sync.bug": {
-            "fr": "Le dossier n'a pas pu être mis au format de la plateforme (erreur interne, détails dans "
-            "le journal) : prévenez le support.",
-            "en": "The case could not be put in the platform's format (internal error, details in the log): "
-            "call support.",
+        # What an unattended command's output (and the notification) may print: no finding, which may quote
+        # the patient's names or numbers.
+        "sync.checklist_refused_said": {
+            "fr": "Ce dossier n'est pas parti\u00a0: il ne passe plus les vérifications faites avant l'envoi. "
+            "Rien n'est perdu. Ouvrez-le dans Teleavis pour voir quoi corriger, puis envoyez-le de nouveau.",
+            "en": "This case has not left: it no longer passes the checks made before sending. Nothing is lost. "
+            "Open it in Teleavis to see what to correct, then send it again.",
+        },
+        "sync.bug": {  # (a case's or a reply's)
+            "fr": "Le dossier n'a pas pu être mis au format de la plateforme (erreur interne, détails dans le "
+            "journal)\u00a0: rien n'est perdu, tout reste sur ce poste. Prévenez le support.",
+            "en": "The case could not be put in the platform's format (internal error, details in the log): nothing "
+            "is lost, it all stays on this computer. Call support.",
         },
     }
 )
@@ -389,7 +399,7 @@ class ChecklistRefused(TeleavisError):
 
     def __init__(self, findings: list[Finding]) -> None:
         self.findings = findings
-        self.said = M.tr("sync.checklist_refused").rstrip(" \u00a0:")
+        self.said = M.tr("sync.checklist_refused_said")
         lines = "\n".join(f"– {finding.message}" for finding in findings)
         super().__init__(f"{M.tr('sync.checklist_refused')}\n{lines}\n{M.tr('sync.checklist_then')}")
 

@@ -26,6 +26,7 @@ from app.model import CHECKS_VERSION, CaseImage, CaseState, iso, utc_now
 from app.outbox import Outbox
 from app.store import NewImage, Store
 from sync.mapping import CASE_SYSTEM
+from sync.progress import RecordingListener
 from sync.sandbox import SandboxServer
 from tests.sync.sync_helpers import engine_on, jpeg, make_case, new_case, setup_site
 from tests.sync.test_dicom_identity_at_sending import dicom_image
@@ -127,11 +128,21 @@ def test_a_queued_case_rewritten_as_an_older_release_wrote_it_comes_back_said(
     other = make_case(store, seed=1, local_id="D-7702", ins=False)
     rewrite_as_an_older_release(store, refused, part, **values)
 
+    heard = RecordingListener()
     with engine_on(store, sandbox.base_url) as engine:
+        engine.listener = heard
         summary = engine.run_once()
 
     assert summary.sent == [other]
-    assert_back_to_the_nurse(store, sandbox, refused, M.tr(wanted))
+    said = assert_back_to_the_nurse(store, sandbox, refused, M.tr(wanted))
+    assert said.endswith(M.tr("sync.checklist_then")) and "Rien n'est perdu" in said
+    # What a command's output or a notification hears: what happened and what to do, none of the lines (a line
+    # may quote the patient's names or numbers).
+    (console,) = [
+        detail for case_id, state, detail in heard.states if case_id == refused and state == "needs-attention"
+    ]
+    assert console == M.tr("sync.checklist_refused_said") and "Ouvrez-le" in console
+    assert M.tr(wanted) not in console
 
 
 def test_a_retinograph_queued_without_its_eye_comes_back_and_leaves_once_corrected(
