@@ -682,11 +682,15 @@ class Store:
             ).fetchone()[0]
         return found == len(tokens)
 
-    def checklist(self, case: Case, *, named: bool = True, window: bool = True) -> list[Finding]:
+    def checklist(self, case: Case, *, named: bool = True, window: bool = True, sending: bool = False) -> list[Finding]:
         """The case's checklist (``validation.validate_case``) with what only the workstation's other cases
         tell: an INS or a file number that already stands here for another patient, named when ``named``
         (on screen), else by the case only (a command's output may end in a log or a mail). Not ``window``:
-        what to do is said for a terminal (``case show``)."""
+        what to do is said for a terminal (``case show``). ``sending``: run again as a queued case is sent
+        (``sync.engine``): the other cases it is compared with are those let go, not one still being written or
+        corrected (``EDITABLE_STATES``), whose own checklist says the conflict when it is sent (found in review:
+        a new case's file number typed before its names, autosaved, sent every queued case of that number back
+        « à corriger » at the next pass, with nothing on it to correct)."""
         from app.site import load_requester
         from app.validation import (
             demo_images,
@@ -700,6 +704,9 @@ class Store:
         p = case.patient
         by_ins = self.cases_sharing(p.ins, "ins", other_than=case.id) if p.ins else []
         by_local = self.cases_sharing(p.local_id, "local_id", other_than=case.id) if p.local_id else []
+        if sending:
+            by_ins = [other for other in by_ins if other.state not in EDITABLE_STATES]
+            by_local = [other for other in by_local if other.state not in EDITABLE_STATES]
         return [
             *validate_case(case, load_requester(self.settings)),
             # A demo camera's still never reaches a real expert (tests/app/test_demo_image_refused.py).

@@ -519,15 +519,15 @@ def _lock_file(handle: IO[bytes]) -> None:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
-#: An image judged again at its sending (``SendJob._judged_now``): what it was judged from, and the verdict.
-JudgedKey = tuple[str, str, str, int, str, str]
+#: An image judged again at its sending (``SendJob._judged_now``): its case, what it was judged from; the verdict.
+JudgedKey = tuple[str, str, str, str, int, str, str]
 Judged = tuple[list[QualityFinding], str]
 
 
 def _judged_key(image: CaseImage, case: Case) -> JudgedKey:
     """What an image's verdict by this release's checks depends on: its bytes (by their hash), the case's
     specialty, and the older verdict and device it is judged again from (``capture.rechecks.checks_again``)."""
-    return (image.id, image.sha1, case.specialty, image.checks, image.device, repr(image.quality))
+    return (image.id, case.id, image.sha1, case.specialty, image.checks, image.device, repr(image.quality))
 
 
 class SendJob:
@@ -568,7 +568,7 @@ class SendJob:
         # The checklist the window and ``case send`` run, not a copy of its rules; by the case only (``named``):
         # its words may reach an unattended command's output.
         self.case = self._judged_now(self.case)
-        refused = blocking(self.store.checklist(self.case, named=False))
+        refused = blocking(self.store.checklist(self.case, named=False, sending=True))
         if refused:
             raise ChecklistRefused(refused)
         self.training = training_mode(self.store)
@@ -591,9 +591,10 @@ class SendJob:
         nurse, its page checks it again and writes it (``capture.rechecks``). An image whose file does not read
         is left as it is: its sending says so, in its own words. Stopped meanwhile, nothing goes unjudged.
 
-        Each verdict is kept for the engine's life (``judged``: by the image, its bytes, the case's specialty and
-        what it was judged from): a case waiting offline is tried at every pass, and its photos' 100-600 ms each
-        of decoding and checks, on the sync's thread, were made again every time for the same answer."""
+        Each verdict is kept while the case waits in the queue (``judged``, the engine's: by the image and its
+        case, its bytes, the case's specialty and what it was judged from; forgotten once the case leaves it): a
+        case waiting offline is tried at every pass, and its photos' 100-600 ms each of decoding and checks, on the
+        sync's thread, were made again every time for the same answer."""
         older = [image for image in case.images if image.checks < CHECKS_VERSION]
         if not older:
             return case
@@ -1323,7 +1324,7 @@ class Engine:
         self._last_fault: TransientFault | None = None  # the transient fault that postponed the last case
         self._poll_failures = 0
         #: Images judged again by this release's checks as their case was sent (``SendJob._judged_now``): kept
-        #: for the engine's life, a case waiting offline not judged again at every pass.
+        #: while their case waits in the queue, not judged again at every pass; forgotten once it leaves it.
         self._judged: dict[JudgedKey, Judged] = {}
 
     @contextmanager
@@ -1449,6 +1450,15 @@ class Engine:
             summary.answered += self._poll()
 
     def _send_case(self, case_id: str) -> CaseState:
+        state = self._send_case_now(case_id)
+        if state not in (CaseState.QUEUED, CaseState.SENDING):
+            # Its photos' verdicts kept no longer than it waits in the queue (found in review: kept for the engine's
+            # life, a window open for weeks held every photo judged again, of cases long sent or corrected).
+            for key in [key for key in self._judged if key[1] == case_id]:
+                del self._judged[key]
+        return state
+
+    def _send_case_now(self, case_id: str) -> CaseState:
         job = SendJob(
             self.store, self.client, self.outbox, case_id, self.listener, self.case_budget_s, judged=self._judged
         )
@@ -1456,9 +1466,9 @@ class Engine:
             job.prepare()
         except MappingError:
             log.exception("case %s does not map to valid FHIR", case_id)
-            return self._refuse(case_id, M.tr("sync.bug"), detail=STOPPED_HERE)
+            return self._back_to_the_nurse(case_id, M.tr("sync.bug"), detail=STOPPED_HERE)
         except DataAltered as exc:  # moved or swapped outside Teleavis: never sent; the others go
-            return self._refuse(case_id, exc.message, detail=STOPPED_HERE)
+            return self._back_to_the_nurse(case_id, exc.message, detail=STOPPED_HERE)
         except ChecklistRefused as refused:
             # Back to the nurse (needs-attention), the others going; one whose transaction may have arrived is
             # looked up first (a crash after it was posted, the release changed since): there, it is followed.
@@ -1472,9 +1482,11 @@ class Engine:
             job.run()
         except MappingError:
             # Before its transaction (validated as posted): nothing of it went but its photos; it waits for the
-            # user, the others go (found in review: this escaped the pass, every other case held behind it).
+            # user, the others go (found in review: this escaped the pass, every other case held behind it). One
+            # whose transaction may have arrived (its answer lost, this release stricter since) is looked up first
+            # (found in review: held « erreur interne » while the expert had it, its answer never followed).
             log.exception("case %s does not map to valid FHIR as posted", case_id)
-            return self._refuse(case_id, M.tr("sync.bug"), detail=STOPPED_HERE)
+            return self._back_to_the_nurse(case_id, M.tr("sync.bug"), detail=STOPPED_HERE)
         except (
             InvalidTransition,
             TransientFault,
@@ -1530,8 +1542,8 @@ class Engine:
         if isinstance(fault, PermanentFault):
             log.warning("case %s refused by the platform (%d)", case_id, fault.status)
             return self._refuse(case_id, fault.message, said=fault_for_console(fault), posted=posted)
-        if isinstance(fault, DataAltered):
-            return self._refuse(case_id, fault.message, detail=STOPPED_HERE)
+        if isinstance(fault, DataAltered):  # (one that may have arrived looked up first, as an unreadable one)
+            return self._back_to_the_nurse(case_id, fault.message, detail=STOPPED_HERE)
         self._last_fault = fault
         row = self.outbox.row(case_id)
         # Backing off across passes as for a busy platform (the attempts grow, Retry-After honoured); a
@@ -1584,11 +1596,11 @@ class Engine:
     def _back_to_the_nurse(
         self, case_id: str, words: str, *, said: str | None = None, detail: str | None = None
     ) -> CaseState:
-        """A case that cannot leave as it is here (one of its images cannot be read, this release's checklist
-        refuses it) waits for the user (``words``; the listener hears ``said`` when given); one whose transaction
-        may have arrived (a DICOM sent is read again before it goes, its header checked; a crash after its
-        posting) is looked up first: found, it is followed as sent, never posted again; the look-up cut, it is
-        tried again later."""
+        """A case that cannot leave as it is here (one of its images cannot be read or was altered, this release's
+        checklist refuses it, it does not map) waits for the user (``words``; the listener hears ``said`` when
+        given); one whose transaction may have arrived (a DICOM sent is read again before it goes, its header
+        checked; a crash after its posting) is looked up first: found, it is followed as sent, never posted again;
+        the look-up cut, it is tried again later."""
         row = self.outbox.row(case_id)
         if row is not None and row.step == STEP_TRANSACTION:
             try:
