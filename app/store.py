@@ -155,6 +155,8 @@ def sha1_b64(data: bytes) -> str:
     return base64.b64encode(hashlib.sha1(data, usedforsecurity=False).digest()).decode("ascii")
 
 
+#: A case the nurse has not let go yet (``Store.checklist(sending=True)``): still being written.
+_NEVER_LET_GO = frozenset({CaseState.DRAFT, CaseState.READY})
 #: Made in training mode and not at the real platform now (a worklist row's training mark; dropped on a
 #: store whose schema has no ``made_in`` yet).
 _MADE_IN_TRAINING = (  # (the states of EDITABLE_STATES)
@@ -687,10 +689,11 @@ class Store:
         tell: an INS or a file number that already stands here for another patient, named when ``named``
         (on screen), else by the case only (a command's output may end in a log or a mail). Not ``window``:
         what to do is said for a terminal (``case show``). ``sending``: run again as a queued case is sent
-        (``sync.engine``): the other cases it is compared with are those let go, not one still being written or
-        corrected (``EDITABLE_STATES``), whose own checklist says the conflict when it is sent (found in review:
-        a new case's file number typed before its names, autosaved, sent every queued case of that number back
-        « à corriger » at the next pass, with nothing on it to correct)."""
+        (``sync.engine``): the other cases it is compared with are those the nurse has let go at least once, not
+        a draft still being written, whose own checklist says the conflict when it is sent (found in review: a new
+        case's file number typed before its names, autosaved, sent every queued case of that number back « à
+        corriger » at the next pass, with nothing on it to correct). One sent back to her is still compared: of
+        two queued cases of one number and two patients, the second does not leave once the first is back."""
         from app.site import load_requester
         from app.validation import (
             demo_images,
@@ -705,8 +708,8 @@ class Store:
         by_ins = self.cases_sharing(p.ins, "ins", other_than=case.id) if p.ins else []
         by_local = self.cases_sharing(p.local_id, "local_id", other_than=case.id) if p.local_id else []
         if sending:
-            by_ins = [other for other in by_ins if other.state not in EDITABLE_STATES]
-            by_local = [other for other in by_local if other.state not in EDITABLE_STATES]
+            by_ins = [other for other in by_ins if other.state not in _NEVER_LET_GO]
+            by_local = [other for other in by_local if other.state not in _NEVER_LET_GO]
         return [
             *validate_case(case, load_requester(self.settings)),
             # A demo camera's still never reaches a real expert (tests/app/test_demo_image_refused.py).

@@ -42,6 +42,12 @@ M.add(
             "en": "Reduced copy ({width} × {height} px, JPEG quality {quality}) sent over a slow link; the "
             "original ({original}) is kept by the requester and can be sent on request.",
         },
+        "reduced.note_unsized": {
+            "fr": "Copie réduite (JPEG qualité {quality}) envoyée par une liaison lente ; l'original ({original}) "
+            "est conservé par le demandeur et peut être envoyé sur demande.",
+            "en": "Reduced copy (JPEG quality {quality}) sent over a slow link; the original ({original}) is kept "
+            "by the requester and can be sent on request.",
+        },
         "reduced.megabytes": {"fr": "{mb} Mo", "en": "{mb} MB"},
     }
 )
@@ -149,14 +155,20 @@ def mark_copies(
             continue
         # In the platform's language, French, whatever the window's (found in review: « reduced copy »).
         content["title"] = f"{content.get('title', '')} — {platform_words('reduced.title')}".lstrip(" —")
-        media["width"], media["height"] = copy.width, copy.height
         original = original_sizes.get(image_id, 0)
         megabytes = decimal_words(original / 1e6, lang=PLATFORM_LANGUAGE)
-        note = platform_words(
-            "reduced.note",
-            width=copy.width,
-            height=copy.height,
-            quality=JPEG_QUALITY,
-            original=platform_words("reduced.megabytes", mb=megabytes) if original else "?",
-        )
+        words = {
+            "quality": JPEG_QUALITY,
+            "original": platform_words("reduced.megabytes", mb=megabytes) if original else "?",
+        }
+        if copy.width > 0 and copy.height > 0:
+            media["width"], media["height"] = copy.width, copy.height
+            note = platform_words("reduced.note", width=copy.width, height=copy.height, **words)
+        else:
+            # A copy recorded with no size (0 × 0: by an older release): its Media says none rather than the
+            # original's, which are not the copy's (found in review: 0 went in, a positiveInt; the bundle refused
+            # at every try as « erreur interne », the case never leaving, nothing the nurse or support could do).
+            media.pop("width", None)
+            media.pop("height", None)
+            note = platform_words("reduced.note_unsized", **words)
         media.setdefault("note", []).append({"text": note})

@@ -9,6 +9,8 @@ the expert working on it.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +25,7 @@ from sync.engine import Engine, SendJob
 from sync.mapping import CASE_SYSTEM
 from sync.progress import RecordingListener
 from sync.sandbox import SandboxServer
-from tests.sync.sync_helpers import client_for_url, engine_on, jpeg, make_case, new_case, setup_site
+from tests.sync.sync_helpers import client_for_url, engine_on, image_records, jpeg, make_case, new_case, setup_site
 
 pytestmark = pytest.mark.usefixtures("site")
 
@@ -60,6 +62,27 @@ def test_a_draft_being_typed_with_the_same_file_number_does_not_stop_a_queued_ca
     assert store.state(draft_id) == CaseState.DRAFT
 
 
+def test_two_queued_cases_of_one_file_number_and_two_patients_neither_leaves(
+    store: Store, sandbox: SandboxServer
+) -> None:
+    """Both queued (by an older release, whose checklist did not compare them): the first one sent back to the
+    nurse is still compared with when the second is sent, not let through as a case being corrected."""
+    first = make_case(store, ins=False, local_id="D-5150")
+    other = new_case(ins=False, local_id="D-5150")
+    other.patient = replace(other.patient, family="MARTINEZ", given=["Luc"], birth_date="1961-07-08")
+    photos = [NewImage(record, jpeg(seed=40 + n), None) for n, record in enumerate(image_records("dermatology"))]
+    for photo in photos:
+        photo.record.width, photo.record.height = 64, 48
+    second = store.create_case(other, photos)
+    store.queue(second)  # (the store's queue runs no checklist: the window and ``case send`` run it before)
+
+    with engine_on(store, sandbox.base_url) as engine:
+        summary = engine.run_once(poll=False)
+
+    assert summary.sent == []
+    assert store.state(first) == store.state(second) == CaseState.NEEDS_ATTENTION
+
+
 def test_a_case_whose_transaction_arrived_then_invalid_as_posted_again_is_followed_not_held(
     store: Store, sandbox: SandboxServer
 ) -> None:
@@ -68,10 +91,10 @@ def test_a_case_whose_transaction_arrived_then_invalid_as_posted_again_is_follow
         job = SendJob(store, client, Outbox(store), case_id, RecordingListener(), 10.0)
         job.prepare()
         job.run()
-        # An older release had recorded its first photo's copy with no size (the bundle as posted again does not
+        # An older release had recorded its first photo's copy with no type (the bundle as posted again does not
         # validate now); the answer lost (the platform recorded the case): back in the queue at the transaction step.
         first = store.get_case(case_id).images[0]
-        copy = {"content_type": "image/jpeg", "size": 1234, "sha1": first.sha1, "width": 0, "height": 0}
+        copy = {"content_type": "", "size": 1234, "sha1": first.sha1, "width": 32, "height": 24}
         Outbox(store).record_binary(case_id, first.id, "older-upload", copy_sent={**copy, "reduced": True})
         with transaction(store.conn) as conn:
             conn.execute("UPDATE cases SET state='sending', task_id=NULL WHERE id=?", (case_id,))
@@ -111,3 +134,27 @@ def test_photos_judged_again_are_forgotten_once_their_case_leaves_the_queue(
         summary = engine.run_once(poll=False)
         assert summary.sent == [cases[0]] and summary.needs_attention == [cases[1]]
         assert engine._judged == {}
+
+
+def test_a_reduced_copy_recorded_with_no_size_leaves_its_media_saying_none(
+    store: Store, sandbox: SandboxServer
+) -> None:
+    """A reduced copy recorded by an older release with no size (0 × 0) made a Media of height 0 (a positiveInt):
+    the bundle refused as posted at every try, « erreur interne, prévenez le support », the case never leaving
+    and nothing the nurse or support could correct. Its Media now says no size (the original's is not the copy's)."""
+    case_id = make_case(store)
+    first = store.get_case(case_id).images[0]
+    reduced = jpeg(32, 24, seed=5)
+    with client_for_url(sandbox.base_url) as client:
+        binary_id = client.create_binary(reduced, "image/jpeg")
+    sha1 = base64.b64encode(hashlib.sha1(reduced).digest()).decode()  # noqa: S324 -- Media.content.hash
+    copy = {"content_type": "image/jpeg", "size": len(reduced), "sha1": sha1, "width": 0, "height": 0}
+    Outbox(store).record_binary(case_id, first.id, binary_id, copy_sent={**copy, "reduced": True})
+
+    with engine_on(store, sandbox.base_url) as engine:
+        summary = engine.run_once(poll=False)
+
+    assert summary.sent == [case_id], store.platform_info(case_id)["last_error"]
+    media = [m for m in sandbox.resources("Media") if m["content"].get("url", "").endswith(binary_id)]
+    assert len(media) == 1 and "height" not in media[0] and "width" not in media[0]
+    assert any(note["text"].startswith("Copie réduite (JPEG") for note in media[0]["note"])
