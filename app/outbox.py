@@ -470,6 +470,26 @@ class Outbox:
             if self.store.state(case_id) == CaseState.SENDING:
                 self.store.transition(case_id, CaseState.QUEUED, detail=detail, conn=conn)
 
+    def behind(self, case_id: str, others: list[str]) -> None:
+        """``case_id`` tried again after ``others``: its next attempt set a second past their latest (never
+        sooner than it was). The case the platform told to wait (429, 503 with Retry-After) while ``others``
+        waited with it untried goes behind them at the next pass: found from outside, a platform answering one
+        case's transaction so every time had it tried first at every pass, and every other case never sent."""
+        if not others:
+            return
+        marks = ",".join("?" * len(others))
+        with transaction(self.conn) as conn:
+            latest = conn.execute(
+                f"SELECT MAX(next_attempt_at) FROM outbox WHERE case_id IN ({marks})",  # noqa: S608
+                others,
+            ).fetchone()[0]
+            if latest is None:
+                return
+            after = iso(datetime.fromisoformat(latest) + timedelta(seconds=1))
+            conn.execute(
+                "UPDATE outbox SET next_attempt_at=? WHERE case_id=? AND next_attempt_at < ?", (after, case_id, after)
+            )
+
     def needs_attention(
         self,
         case_id: str,

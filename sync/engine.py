@@ -1326,6 +1326,8 @@ class Engine:
         #: Images judged again by this release's checks as their case was sent (``SendJob._judged_now``): kept
         #: while their case waits in the queue, not judged again at every pass; forgotten once it leaves it.
         self._judged: dict[JudgedKey, Judged] = {}
+        #: The last pass's poll was given up for a wait the platform asked of a case or a reply it was sending.
+        self._poll_owed = False
 
     @contextmanager
     def _locked(self, timeout_s: float = 0.0) -> Iterator[None]:
@@ -1381,7 +1383,17 @@ class Engine:
 
     def _work(self, summary: SyncSummary, *, poll: bool) -> None:
         set_aside_elsewhere(self.outbox, self.listener)
+        polled = False
+        if poll and self._poll_owed and self._poll_free(summary):
+            # The last pass's poll gave way to a wait the platform asked while a case or a reply was sent; that
+            # wait over, the answers are read before the sending, which may meet it again (found from outside: a
+            # platform telling one case to wait at every pass, its content at fault, held every answer back).
+            polled = True
+            summary.answered += self._poll()
+        self._poll_owed = False
         every: TransientFault | None = None  # a fault of the whole platform a case met: the others wait too
+        met: str | None = None  # the case that met it
+        held: list[str] = []  # the cases that waited with it, untried
         for row in self.outbox.due(longest=self._longest_wait()):
             if self.client.stop.is_set():
                 break
@@ -1391,6 +1403,7 @@ class Engine:
                 # case retried for its whole budget, minutes each, the poll behind them, while the link was
                 # down; the next case posted at once after the platform had asked to wait two minutes).
                 self._send_failed(row.case_id, every)
+                held.append(row.case_id)
                 continue
             self._last_fault = None
             state = self._send_case(row.case_id)
@@ -1400,10 +1413,16 @@ class Engine:
             elif state == CaseState.QUEUED and self._last_fault is not None:
                 # (Postponed for its own image file, not read here: ``_not_read``, nothing of the platform's.)
                 every = self._whole_platform(self._last_fault)
+                met = row.case_id if every is not None else None
+        if met is not None:
+            # The cases that waited with it go first at the next pass: a platform telling that one case to wait
+            # every time (its content, not the platform, at fault) never holds the others back for good.
+            self.outbox.behind(met, held)
         if every is not None:
             # The replies and the poll would meet it too: at the next pass, the poll backing off or waiting.
             if every.retry_after is None:
                 self._poll_failures += 1
+            self._poll_owed = poll
             return
         postponed = self._postponed_replies()
         for case_id, message in self.outbox.queued_replies(here=True):
@@ -1445,9 +1464,16 @@ class Engine:
             # The poll would meet it too: at the next pass, the poll backing off or held by Retry-After.
             if every.retry_after is None:
                 self._poll_failures += 1
+            self._poll_owed = poll and not polled
             return
-        if poll and self.follow and not self.client.stop.is_set() and self._refused_yet_kept(summary):
+        if poll and not polled and self.follow and not self.client.stop.is_set() and self._refused_yet_kept(summary):
             summary.answered += self._poll()
+
+    def _poll_free(self, summary: SyncSummary) -> bool:
+        """Whether a poll owed may go first in this pass: the platform's wait over, and nothing keeping it."""
+        if not self.follow or self.client.stop.is_set() or self._held_for() or self.client.reachable is False:
+            return False
+        return self._refused_yet_kept(summary)
 
     def _send_case(self, case_id: str) -> CaseState:
         state = self._send_case_now(case_id)

@@ -56,6 +56,8 @@ class Exchange:
     status: int | None = None
     body_sha1: str | None = None
     location: str | None = None
+    #: The request's body, kept only for a proxy given ``before`` (to answer by what a request holds).
+    body: bytes = field(default=b"", repr=False)
     at: float = field(default_factory=time.monotonic)
     answered_at: float | None = None
 
@@ -296,6 +298,8 @@ class FaultProxy:
                 exchange.body_sha1 = base64.b64encode(hashlib.sha1(body, usedforsecurity=False).digest()).decode()
             with self.stats.lock:
                 self.stats.exchanges.append(exchange)
+            if self.before is not None:
+                exchange.body = body
             made = self.before(exchange) if self.before is not None else None
             if made is not None:
                 exchange.status = made[0]
