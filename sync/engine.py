@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -90,6 +90,9 @@ from sync.reduced import PHOTO_TYPES, CopySent, copy_to_send, estimated_copy_siz
 from sync.training import poll_interval, training_mode
 
 log = logging.getLogger(__name__)
+
+#: Before any moment kept: the first due of a case whose replies were never postponed.
+_LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
 
 #: image id -> the passes in a row its file failed to be read (a disk's error, :func:`app.blobs.not_read`),
 #: kept in the store as the replies' waits are (a ``sync --once`` from cron is a new process each time).
@@ -1425,7 +1428,16 @@ class Engine:
             self._poll_owed = poll
             return
         postponed = self._postponed_replies()
-        for case_id, message in self.outbox.queued_replies(here=True):
+        replies = self.outbox.queued_replies(here=True)
+        # The cases whose first reply waits least go first, each case's replies in the order written: a reply the
+        # platform told to wait goes behind those that waited with it (``_behind``).
+        first_due: dict[str, datetime] = {}
+        for case_id, message in replies:
+            first_due.setdefault(case_id, postponed[message.id][1] if message.id in postponed else _LONG_AGO)
+        replies.sort(key=lambda reply: first_due[reply[0]])
+        met_reply: str | None = None  # the reply that met a fault of the whole platform
+        held_replies: list[str] = []  # the replies that waited with it, untried
+        for case_id, message in replies:
             if self.client.stop.is_set():
                 break
             due = postponed.get(message.id)
@@ -1436,6 +1448,7 @@ class Engine:
                 # Retry-After): this one waits as it does, untried, as the cases do (found from outside: the
                 # next reply posted at once, and every case polled, after « Retry-After: 600 »).
                 self._reply_postponed(case_id, message, every)
+                held_replies.append(message.id)
                 continue
             self._last_fault = None
             try:
@@ -1460,6 +1473,9 @@ class Engine:
                 self._poll_failures = 0  # (as for a case sent)
             elif self._last_fault is not None:
                 every = self._whole_platform(self._last_fault)
+                met_reply = message.id if every is not None else None
+        if met_reply is not None and held_replies:
+            self._reply_behind(met_reply, held_replies)
         if every is not None:
             # The poll would meet it too: at the next pass, the poll backing off or held by Retry-After.
             if every.retry_after is None:
@@ -1880,6 +1896,32 @@ class Engine:
                 continue
             found[message_id] = (tries, when)
         return found
+
+    def _reply_behind(self, message_id: str, others: list[str]) -> None:
+        """The reply the platform told to wait, while ``others`` waited with it untried, tried again a second after
+        the latest of them (as ``Outbox.behind`` does for a case): found from outside, a platform answering one
+        reply so at every try had it tried first at every pass, and no other reply ever sent."""
+
+        def behind(record: dict[str, Any]) -> None:
+            dues = []
+            for other in others:
+                kept = record.get(other)
+                try:
+                    dues.append(datetime.fromisoformat(str(kept[1])))  # type: ignore[index]
+                except (TypeError, ValueError, IndexError, KeyError):
+                    continue
+            kept = record.get(message_id)
+            if not dues or not isinstance(kept, list) or len(kept) < 2:
+                return
+            after = max(dues) + timedelta(seconds=1)
+            try:
+                sooner = datetime.fromisoformat(str(kept[1])) < after
+            except (TypeError, ValueError):
+                sooner = True
+            if sooner:
+                record[message_id] = [kept[0], iso(after), *kept[2:]]
+
+        change_record(self.store, REPLY_RETRY, behind)
 
     def _reply_gone(self, message_id: str) -> None:
         """The reply left or was refused: its wait, if it had one, is forgotten."""

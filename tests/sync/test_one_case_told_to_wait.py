@@ -12,6 +12,7 @@ import pytest
 
 from app.model import CaseState
 from app.store import Store
+from sync.follow import queue_reply
 from sync.sandbox import SandboxServer
 from tests.sync.faultproxy import Exchange, FaultProxy
 from tests.sync.sync_helpers import engine_on, make_case
@@ -77,3 +78,34 @@ def test_one_case_always_told_to_wait_never_holds_the_answers_of_the_others_back
                 time.sleep(1.2)
         assert [store.state(case_id) for case_id in others] == [CaseState.ANSWERED] * 2
         assert store.state(odd[0]) == CaseState.QUEUED
+
+
+def test_one_reply_always_told_to_wait_never_holds_the_other_replies_back(store: Store, tmp_path: Path) -> None:
+    with SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=5) as sandbox:
+        cases = [make_case(store, seed=n) for n in range(3)]
+        odd: list[str] = []
+
+        def before(exchange: Exchange) -> tuple[int, dict[str, str], bytes] | None:
+            if odd and exchange.method == "POST" and odd[0].encode() in exchange.body:
+                return 503, {"Retry-After": "1", "Content-Type": "application/fhir+json"}, _BUSY
+            return None
+
+        with FaultProxy(sandbox.base_url, before=before) as proxy, engine_on(store, proxy.base_url) as engine:
+            engine.run_once()
+            sandbox.expert.run_until_idle()
+            engine.run_once()
+            assert [store.state(case_id) for case_id in cases] == [CaseState.ON_HOLD] * 3
+            messages = [queue_reply(store, case_id, f"Précision {n}.", []) for n, case_id in enumerate(cases)]
+            odd.append(messages[0])  # (the odd one written first)
+            sent = engine.run_once().replies_sent
+            assert sent == 0  # the platform's wait honoured for every reply, once
+            end = time.monotonic() + 20
+            while time.monotonic() < end and sent < 2:
+                time.sleep(1.2)
+                sent += engine.run_once().replies_sent
+        assert sent == 2
+        for message_id in messages:
+            count = sandbox.count("Communication", identifier=f"urn:teleavis:message-id|{message_id}")
+            assert count == (0 if message_id == odd[0] else 1), message_id
+        words = store.platform_info(cases[0]).get("last_error") or ""
+        assert "occupée (503)" in words, words
