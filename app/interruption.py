@@ -41,8 +41,9 @@ def command_ends() -> None:
 
 def finish_from_here() -> None:
     """Call just before the step that makes the command's change (a rename, a commit): from here the command
-    runs to its end. A Ctrl+C that came before this call and is not yet handled is dropped too: the change
-    is made, whole, either way."""
+    runs to its end. A Ctrl+C that came before this call and is not yet handled is raised here, not dropped
+    (``signal.signal`` runs the waiting handlers before it changes one): call it where what the command wrote
+    so far is still removed on an interruption."""
     global _before
     if not _in_command or _before is not None or threading.current_thread() is not threading.main_thread():
         return
