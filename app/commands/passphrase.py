@@ -13,7 +13,7 @@ import os
 import sys
 from typing import Any
 
-from app import audit, in_use, logs, rotation
+from app import audit, in_use, interruption, logs, rotation
 from app import messages as M
 from app.commands.common import say
 from app.db import transaction
@@ -97,6 +97,11 @@ def run_change(args: argparse.Namespace) -> int:
         Store.open(root, passphrase=lambda _confirm: old) as store,
         in_use.alone(store.in_use) if args.rotate_key else contextlib.nullcontext(),
     ):
+        if not args.rotate_key:
+            # The new wrapping written is the change made: said, recorded (found in review: a Ctrl+C just after it
+            # said « Interrompu. » of a passphrase changed, no audit entry). A rotation, long and taken up again at
+            # the next opening, stays one a Ctrl+C stops.
+            interruption.finish_from_here()
         keys.change_passphrase(old, new)
         with transaction(store.conn) as conn:
             audit.append(conn, store.key, "settings", detail="passphrase")

@@ -198,3 +198,24 @@ def test_ctrl_c_met_as_the_import_comes_to_its_commit_leaves_no_photo_file(
     with Store.open(teleavis_home) as store:
         assert store.list_cases() == []
     assert {p for p in objects.rglob("*") if p.is_file()} == before, "the photos written for the case are removed"
+
+
+def test_ctrl_c_once_the_new_passphrase_is_written_lets_the_change_finish(
+    store: Store, teleavis_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review (a sibling of the three above): `passphrase change` interrupted just after key.json took the
+    new wrapping said « Interrompu. » of a passphrase changed (the old one no longer opens the data), and left no
+    audit entry of the change."""
+    import app.keystore
+
+    store.close()
+    strong = "lampadaire cerise tonnerre 42"
+    monkeypatch.setenv("TELEAVIS_NEW_PASSPHRASE", strong)
+    monkeypatch.setattr(app.keystore.KeyStore, "_write", _then_ctrl_c(app.keystore.KeyStore._write))
+    done = run_inprocess(capsys, "passphrase", "change")
+    monkeypatch.undo()
+    assert done.code == 0, done.err
+    assert "Interrompu" not in done.err and "Phrase secrète changée" in done.err, done.err
+    with Store.open(teleavis_home, passphrase=lambda _confirm: strong) as changed:
+        row = changed.conn.execute("SELECT action, detail FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        assert tuple(row) == ("settings", "passphrase"), "the change is in the audit trail"
