@@ -1199,9 +1199,9 @@ def demo_still(image: CaseImage) -> bool:
 def demo_images(images: list[CaseImage], where: str = "images") -> list[Finding]:
     """The demo camera's stills among the ``images`` of a case going to the real platform, numbered from 1:
     blocking. Its pictures are realistic skin or fundus drawings with no mark; sent, a real expert would
-    read a synthetic image as this patient's. Asked by ``Store.checklist`` for a case's images, and by
-    ``sync.follow.queue_reply`` for a reply's (``where`` ``"reply.images"``: its words say what to do
-    there), only when they go to the real platform."""
+    read a synthetic image as this patient's. Asked by ``Store.checklist`` for a case's images, only when
+    they go to the real platform (a reply's photos: ``sync.follow.reply_photo_refused``, as it is queued and
+    sent; ``where`` ``"reply.images"``: its words say what to do there)."""
     key = "v.demo_image.reply" if where.startswith("reply.") else "v.demo_image"
     return [
         _f(DEMO_IMAGE, f"{where}[{n - 1}].device", key, "error", n=n)

@@ -59,7 +59,7 @@ from app.outbox import (
 )
 from app.site import load_requester
 from app.store import HELD_BY_PLATFORM, TRAINING, Store
-from app.validation import blocking, demo_still
+from app.validation import blocking
 from sync.auth import SignInRequired
 from sync.client import (
     OffPlatform,
@@ -71,7 +71,17 @@ from sync.client import (
     fault_for_console,
     fault_for_log,
 )
-from sync.follow import Follower, change_record, count_in_record, find_task, forget_in_record, kept_record
+from sync.codes import MESSAGE_SYSTEM
+from sync.follow import (
+    Follower,
+    PhotoRefused,
+    change_record,
+    count_in_record,
+    find_task,
+    forget_in_record,
+    kept_record,
+    reply_photo_refused,
+)
 from sync.frcore import held_only_as_billing_number, may_hold_identifier, traits_complete
 from sync.mapping import (
     MappingError,
@@ -185,6 +195,27 @@ M.add(
             "en": "Your reply to the expert has not left: the file of image {n}, joined to the reply, is missing or "
             "damaged on this computer. Its words and its other images are back in the reply to write, this image "
             "taken off the reply: take the photo again and join it again if need be, then send the reply again.",
+        },
+        # A reply's photo the reply's checks refuse as it is sent (``sync.follow.reply_photo_refused``: queued by an
+        # older release, or before a rule was tightened): taken off the reply begun, its words back to her.
+        "sync.reply_image_unusable": {
+            "fr": "Votre réponse à l'expert n'est pas partie\u00a0: l'image {n}, jointe à la réponse, est inutilisable "
+            "({reason}). Rien n'est perdu\u00a0: ses mots et ses autres images sont revenus dans la réponse à écrire, "
+            "cette image retirée de la réponse. Reprenez une photo nette et joignez-la, puis envoyez la réponse de "
+            "nouveau.",
+            "en": "Your reply to the expert has not left: image {n}, joined to the reply, is unusable ({reason}). "
+            "Nothing is lost: its words and its other images are back in the reply to write, this image taken off "
+            "the reply. Take a sharp photo and join it, then send the reply again.",
+        },
+        "sync.reply_image_unplaced": {
+            "fr": "Votre réponse à l'expert n'est pas partie\u00a0: l'image {n}, jointe à la réponse, ne dit pas où "
+            "elle a été prise (l'œil, ou la zone du corps), et l'expert doit le savoir. Rien n'est perdu\u00a0: ses "
+            "mots et ses autres images sont revenus dans la réponse à écrire, cette image retirée de la réponse. "
+            "Reprenez la photo et joignez-la en indiquant où elle a été prise, puis envoyez la réponse de nouveau.",
+            "en": "Your reply to the expert has not left: image {n}, joined to the reply, does not say where it was "
+            "taken (the eye, or the body site), and the expert must know it. Nothing is lost: its words and its other "
+            "images are back in the reply to write, this image taken off the reply. Take the photo again and join it "
+            "saying where it was taken, then send the reply again.",
         },
         # An image's file there but not read: its access refused (its rights changed: someone must give it back,
         # held at once), or the disk's error (tried again at the next passes, held after READ_TRIES of them).
@@ -533,6 +564,54 @@ def _judged_key(image: CaseImage, case: Case) -> JudgedKey:
     return (image.id, case.id, image.sha1, case.specialty, image.checks, image.device, repr(image.quality))
 
 
+def judged_now(store: Store, case: Case, judged: dict[JudgedKey, Judged], stopped: Callable[[], bool]) -> Case:
+    """``case`` with its images judged by an older release's quality checks (``CaseImage.checks``) judged
+    again by this release's, on their stored bytes, for the checklist: a photo they now refuse stops the case
+    as it would have stopped it in the window (a reply's photos too, ``case`` holding only them: the reply's
+    checks, ``sync.follow.reply_photo_refused``). In memory only: a queued case is not rewritten; back with the
+    nurse, its page checks it again and writes it (``capture.rechecks``). An image whose file does not read
+    is left as it is: its sending says so, in its own words. Stopped meanwhile, nothing goes unjudged.
+
+    Each verdict is kept while its case or reply waits in the queue (``judged``, the engine's: by the image and
+    its case, its bytes, the case's specialty and what it was judged from; forgotten once it leaves it): a case
+    waiting offline is tried at every pass, and its photos' 100-600 ms each of decoding and checks, on the sync's
+    thread, were made again every time for the same answer."""
+    older = [image for image in case.images if image.checks < CHECKS_VERSION]
+    if not older:
+        return case
+    verdicts = {image.id: judged[key] for image in older if (key := _judged_key(image, case)) in judged}
+    readable: list[tuple[CaseImage, bytes | None]] = []
+    for image in older:
+        if image.id in verdicts:
+            continue
+        try:
+            readable.append((image, store.image_bytes(image)))
+        except StorageError:  # (DataAltered too: said at its upload, as for any case)
+            continue
+    if readable:
+        from capture.rechecks import checks_again  # (OpenCV: loaded for such a case only)
+
+        checked = checks_again(readable, case.specialty, stopped)
+        if checked is None:
+            raise Stopped
+        for item in checked:
+            verdict = (item.quality, item.modality)
+            verdicts[item.image.id] = verdict
+            if not any(finding.key == NOT_CHECKED_KEY for finding in item.quality):  # (a failure: tried again)
+                judged[_judged_key(item.image, case)] = verdict
+        log.info(
+            "case %s: %d image(s) judged again by checks %d at its (or its reply's) sending",
+            case.id,
+            len(checked),
+            CHECKS_VERSION,
+        )
+    images = [
+        replace(image, quality=verdicts[image.id][0], modality=verdicts[image.id][1]) if image.id in verdicts else image
+        for image in case.images
+    ]
+    return replace(case, images=images)
+
+
 class SendJob:
     """Sending one case: ``prepare()`` is pure, ``run()`` talks to the platform."""
 
@@ -588,49 +667,8 @@ class SendJob:
         return self.prepared
 
     def _judged_now(self, case: Case) -> Case:
-        """``case`` with its images judged by an older release's quality checks (``CaseImage.checks``) judged
-        again by this release's, on their stored bytes, for the checklist: a photo they now refuse stops the case
-        as it would have stopped it in the window. In memory only: a queued case is not rewritten; back with the
-        nurse, its page checks it again and writes it (``capture.rechecks``). An image whose file does not read
-        is left as it is: its sending says so, in its own words. Stopped meanwhile, nothing goes unjudged.
-
-        Each verdict is kept while the case waits in the queue (``judged``, the engine's: by the image and its
-        case, its bytes, the case's specialty and what it was judged from; forgotten once the case leaves it): a
-        case waiting offline is tried at every pass, and its photos' 100-600 ms each of decoding and checks, on the
-        sync's thread, were made again every time for the same answer."""
-        older = [image for image in case.images if image.checks < CHECKS_VERSION]
-        if not older:
-            return case
-        verdicts = {image.id: self.judged[key] for image in older if (key := _judged_key(image, case)) in self.judged}
-        readable: list[tuple[CaseImage, bytes | None]] = []
-        for image in older:
-            if image.id in verdicts:
-                continue
-            try:
-                readable.append((image, self.store.image_bytes(image)))
-            except StorageError:  # (DataAltered too: said at its upload, as for any case)
-                continue
-        if readable:
-            from capture.rechecks import checks_again  # (OpenCV: loaded for such a case only)
-
-            checked = checks_again(readable, case.specialty, self.client.stop.is_set)
-            if checked is None:
-                raise Stopped
-            for item in checked:
-                verdict = (item.quality, item.modality)
-                verdicts[item.image.id] = verdict
-                if not any(finding.key == NOT_CHECKED_KEY for finding in item.quality):  # (a failure: tried again)
-                    self.judged[_judged_key(item.image, case)] = verdict
-            log.info(
-                "case %s: %d image(s) judged again by checks %d at its sending", case.id, len(checked), CHECKS_VERSION
-            )
-        images = [
-            replace(image, quality=verdicts[image.id][0], modality=verdicts[image.id][1])
-            if image.id in verdicts
-            else image
-            for image in case.images
-        ]
-        return replace(case, images=images)
+        """``case`` with its images judged again by this release's checks (:func:`judged_now`), kept in ``judged``."""
+        return judged_now(self.store, case, self.judged, self.client.stop.is_set)
 
     def _check_platform_patient(self, case: Case) -> None:
         """Before anything goes: the Patient the platform already holds under this INS or file number
@@ -1468,6 +1506,9 @@ class Engine:
                 # pass, it is not made twice; the reply stays queued until its sending is recorded.
                 log.warning("reply of case %s: its sending stopped, the disk is full", case_id)
                 raise StorageError(M.tr("sync.disk_full.reply")) from exc
+            if sent or self._last_fault is None:  # (gone from the queue: its photos' verdicts with it)
+                for key in [key for key in self._judged if key[0] in message.image_ids]:
+                    del self._judged[key]
             if sent:
                 summary.replies_sent += 1
                 self._poll_failures = 0  # (as for a case sent)
@@ -1709,24 +1750,21 @@ class Engine:
         case = self.store.get_case(case_id)
         images = [image for image in case.images if image.id in set(message.image_ids)]
         training = training_mode(self.store)
-        if not training:
-            # A demo camera's still never reaches a real expert, whatever queued the reply (found in review: one
-            # queued by the release before, with no check at its queuing, went after the upgrade; so would one
-            # retried after a restart). Refused here, nothing posted: her words back to the reply begun, that
-            # still taken off it. Numbered as the case's images, as the other refusals of a reply's photo below
-            # and ``case show`` listing the reply (found in review, whole41: by the reply's rows, gone by then, its
-            # « Image 2 » was the case's image 2 listed under it, a real photo).
-            by_id = {image.id: image for image in images}
-            joined = [by_id[image_id] for image_id in dict.fromkeys(message.image_ids) if image_id in by_id]
-            still = next((image for image in joined if demo_still(image)), None)
-            if still is not None:
-                # (Said as taken off: found in review, « Retirez-la » sent her looking for a photo already gone.)
-                number = [image.id for image in case.images].index(still.id) + 1
-                words = M.tr("v.demo_image.reply_sent", n=number)
-                self.outbox.reply_refused(case_id, message.id, words, taken_off=still.id)
-                self._reply_gone(message.id)
-                self.listener.case_state(case_id, "reply-refused", words)
-                return False
+        # What leaves is what this release would queue, whatever queued it (found in review: a reply queued by an
+        # older release, or before a rule was tightened, went unchecked; a demo still went after an upgrade): the
+        # reply's checks, the ones its queuing runs, its photos judged older judged again by this release's (as a
+        # case's: ``SendJob._judged_now``; the verdicts kept while it waits). Numbered as the case's images,
+        # as ``case show`` lists the reply (found in review, whole41: by the reply's rows, gone by then, its
+        # « Image 2 » was the case's image 2 listed under it, a real photo).
+        images = judged_now(self.store, replace(case, images=images), self._judged, self.client.stop.is_set).images
+        numbered = {image.id: n for n, image in enumerate(case.images, start=1)}
+        by_id = {image.id: image for image in images}
+        joined = [
+            (numbered[image_id], by_id[image_id]) for image_id in dict.fromkeys(message.image_ids) if image_id in by_id
+        ]
+        refused = reply_photo_refused(case.specialty, joined, real_platform=not training)
+        if refused is not None:
+            return self._reply_photo_refused(case_id, message, refused)
         task_read = False
         try:
             task = self.client.retrying(lambda: self.client.read("Task", info["task_id"]), budget_s=self.case_budget_s)
@@ -1820,12 +1858,59 @@ class Engine:
             platform_id: str | None = location_id(location, "Communication")
         except ValueError:
             platform_id = None
+        self._reply_left(case_id, message, platform_id)
+        return True
+
+    def _reply_left(self, case_id: str, message: Message, platform_id: str | None) -> None:
+        """The reply is on the platform (``platform_id``, its Communication): recorded sent, its wait forgotten."""
         self.outbox.reply_sent(case_id, message.id, platform_id)
         self._reply_gone(message.id)
         if self._says_reply_waiting(case_id):  # (said by this process or an earlier one)
             self.outbox.note_case(case_id, None)  # gone: the note that it waited goes
         self.listener.case_state(case_id, "reply-sent")
-        return True
+
+    def _reply_photo_refused(self, case_id: str, message: Message, refused: PhotoRefused) -> bool:
+        """A reply one of whose photos its checks refuse as it is sent: back in her hands (its words and its other
+        photos back to the reply begun, that photo taken off), nothing posted, the outbox's other items going.
+        One whose transaction may have reached the platform (posted by this release or an older one, its answer
+        lost) is looked up first: there, it is recorded sent, never refused and made again as a second reply; the
+        look-up cut, it waits as a reply a cut link stopped. True when found sent."""
+        try:
+            found = self.client.retrying(lambda: self._reply_on_platform(message.id), budget_s=self.case_budget_s)
+        except TransientFault as cut:
+            self._reply_postponed(case_id, message, cut)
+            return False
+        except PermanentFault as fault:
+            log.info("reply of case %s not looked up (%s)", case_id, fault_for_log(fault))
+            found = None
+        if found is not None:
+            log.info("reply of case %s: its transaction had arrived (Communication/%s)", case_id, found)
+            self._reply_left(case_id, message, found)
+            return True
+        log.warning("reply of case %s not sent: its photo %d is refused (%s)", case_id, refused.number, refused.why)
+        if refused.why == "unusable":
+            words = M.tr("sync.reply_image_unusable", n=refused.number, reason=refused.what)
+        elif refused.why == "unplaced":
+            words = M.tr("sync.reply_image_unplaced", n=refused.number)
+        else:  # (said as taken off: found in review, « Retirez-la » sent her looking for a photo already gone)
+            words = M.tr("v.demo_image.reply_sent", n=refused.number)
+        self.outbox.reply_refused(case_id, message.id, words, taken_off=refused.image_id)
+        self._reply_gone(message.id)
+        self.listener.case_state(case_id, "reply-refused", words)
+        return False
+
+    def _reply_on_platform(self, message_id: str) -> str | None:
+        """The id of the Communication the platform holds for the reply ``message_id`` (its conditional create's
+        identifier), or ``None``. Only one naming it: a server that ignores the search parameter returns others."""
+        wanted = {"system": MESSAGE_SYSTEM, "value": message_id}
+        for found in self.client.search("Communication", {"identifier": f"{MESSAGE_SYSTEM}|{message_id}"}):
+            if (
+                isinstance(found, dict)
+                and wanted in (found.get("identifier") or [])
+                and is_fhir_id(str(found.get("id") or ""))
+            ):
+                return str(found["id"])
+        return None
 
     def _reply_postponed(self, case_id: str, message: Message, fault: TransientFault, *, platform: bool = True) -> None:
         """A reply a transient fault stopped: tried again as a case's send would be (the platform's
@@ -1947,6 +2032,8 @@ class Engine:
         # written, their number anywhere: « Image {n} : » alone would take a case's own « Image 2 : … » too.
         photo_keys = (
             "v.demo_image.reply_sent",
+            "sync.reply_image_unusable",
+            "sync.reply_image_unplaced",
             "sync.reply_image_unreadable",
             "sync.reply_image_access_refused",
             "sync.reply_image_disk_error",

@@ -59,6 +59,7 @@ from app.model import (
     TRANSITIONS,
     Answer,
     AnswerNews,
+    CaseImage,
     CaseState,
     Message,
     iso,
@@ -67,7 +68,7 @@ from app.model import (
 from app.moments import parse_date_time
 from app.outbox import Outbox
 from app.store import PLATFORM, TRAINING, NewImage, Store, sha1_b64
-from app.validation import demo_images, image_place
+from app.validation import demo_still, image_place
 from sync import codes as C
 from sync.auth import SignInRequired
 from sync.client import (
@@ -3470,6 +3471,54 @@ def training_platform_gone(store: Store, case_id: str) -> str:
     return "erased" if is_said(said, "follow.task_gone.training") else ""
 
 
+@dataclass(frozen=True)
+class PhotoRefused:
+    """A photo joined to a reply that may not go to the expert (:func:`reply_photo_refused`): its id, its
+    number as said, why (``"unusable"``, ``"unplaced"``, ``"demo"``) and the check's words (the quality
+    verdict's reason; where it was taken, not said)."""
+
+    image_id: str
+    number: int
+    why: str
+    what: str
+
+    def words_at_queuing(self) -> str:
+        """What sending the reply says of it as it is queued: nothing has left, her reply still in her hands."""
+        if self.why == "unusable":
+            return M.tr("reply.unusable", reason=self.what)
+        if self.why == "unplaced":
+            return M.tr("reply.unplaced", what=self.what)
+        return M.tr("v.demo_image.reply", n=self.number)
+
+
+def reply_photo_refused(
+    specialty: str, photos: Sequence[tuple[int, CaseImage]], *, real_platform: bool
+) -> PhotoRefused | None:
+    """The first photo joined to a reply that may not go to the expert, or ``None``: one the quality check
+    judged unusable (as a case's image), one that does not say where it was taken (found from outside: a
+    retinograph joined to a reply went without its eye, a photo without its body site, and the expert could not
+    tell which eye or which lesion it showed), a demo camera's still for the real platform (as a case's send
+    refuses it, ``Store.checklist``: tests/sync/test_reply_demo_image_refused.py). ``photos``: each with its
+    number as said (the reply's rows as it is queued, the case's images as it is sent).
+
+    The one copy of these rules, asked as the reply is queued (:func:`queue_reply`) and again as it is sent
+    (``sync.engine``, with its photos judged by this release's quality checks): found in review, a reply queued
+    by an older release, or before a rule was tightened, left the outbox unchecked."""
+    for n, image in photos:
+        unusable = [finding for finding in image.quality if finding.level == "blocking"]
+        if unusable:
+            return PhotoRefused(image.id, n, "unusable", unusable[0].text().rstrip(". "))
+    for n, image in photos:
+        unplaced = image_place(specialty, image, n)
+        if unplaced:
+            return PhotoRefused(image.id, n, "unplaced", unplaced[0].message)
+    if real_platform:
+        for n, image in photos:
+            if demo_still(image):
+                return PhotoRefused(image.id, n, "demo", "")
+    return None
+
+
 def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage], again: Sequence[str] = ()) -> str:
     """The requester's answer to the expert's question (text and new images), queued for the engine.
     ``again``: images of the case joined to a reply the platform refused (``to_send_again``), sent with
@@ -3484,26 +3533,14 @@ def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage], a
     expert = [m for m in conversation if m.direction == "from-expert" and not m.withdrawn]
     if not set(again) <= to_send_again(conversation):  # gone since, with another reply: never twice
         raise TeleavisError(M.tr("reply.not_again"))
-    for image in images:
-        # As a case's image: one the quality check judged unusable never goes to the expert.
-        unusable = [finding for finding in image.record.quality if finding.level == "blocking"]
-        if unusable:
-            raise TeleavisError(M.tr("reply.unusable", reason=unusable[0].text().rstrip(". ")))
-    if images:
-        case = store.get_case(case_id)
-        # Found from outside: a retinograph joined to a reply went without its eye, a photo without its
-        # body site, and the expert could not tell which eye or which lesion it showed.
-        unplaced = [f for n, image in enumerate(images, 1) for f in image_place(case.specialty, image.record, n)]
-        if unplaced:
-            raise TeleavisError(M.tr("reply.unplaced", what=unplaced[0].message))
-    if store.goes_to(case_id) == PLATFORM:
-        # As a case's send refuses it (Store.checklist): a demo camera's still never reaches a real expert
-        # (tests/sync/test_reply_demo_image_refused.py). The photos joined, then those joined again.
-        ours = {image.id: image for image in store.images(case_id)} if again else {}
-        joined_again = [ours[image_id] for image_id in dict.fromkeys(again) if image_id in ours]
-        demo = demo_images([*(image.record for image in images), *joined_again], "reply.images")
-        if demo:
-            raise TeleavisError(demo[0].message)
+    case = store.get_case(case_id)
+    ours = {image.id: image for image in case.images}
+    joined_again = [ours[image_id] for image_id in dict.fromkeys(again) if image_id in ours]
+    # The photos joined, then those joined again, numbered as the reply's rows.
+    photos = list(enumerate([*(image.record for image in images), *joined_again], start=1))
+    refused = reply_photo_refused(case.specialty, photos, real_platform=store.goes_to(case_id) == PLATFORM)
+    if refused is not None:
+        raise TeleavisError(refused.words_at_queuing())
     image_ids = [*(i.record.id for i in images), *dict.fromkeys(again)]
     in_response_to = expert[-1].platform_id if expert else None
     from sqlite3 import Connection
@@ -3515,7 +3552,7 @@ def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage], a
 
     refused_whole = set(again) & reply_drafts.refused_too_large(store, case_id)
     reduced = bool(refused_whole) and any(
-        image.id in refused_whole and image.content_type in PHOTO_TYPES for image in store.get_case(case_id).images
+        image.id in refused_whole and image.content_type in PHOTO_TYPES for image in case.images
     )
     if not images:
         with transaction(store.conn) as conn:
