@@ -121,6 +121,13 @@ def test_a_reply_queued_by_an_older_release_is_checked_again_at_its_sending(
     assert summary.sent == [other] and summary.replies_sent == 1
     # Nothing rewritten of the photo while it was queued (its case's page judges it again once it is hers).
     assert store.get_case(odd_case).images[-1].checks == CHECKS_VERSION - 1
+    # Corrected (a new photo, saying where it was taken) and sent: it leaves, and its case says no more that it
+    # did not.
+    corrected = queue_reply(store, odd_case, "Depuis trois semaines.", [good_photo(44)])
+    with engine_on(store, asking.base_url) as engine:
+        assert engine.run_once().replies_sent == 1
+    assert reply_state(store, odd_case, corrected) == "sent"
+    assert not store.platform_info(odd_case).get("last_error")
 
 
 def test_a_reply_whose_posting_reached_the_platform_is_not_refused_and_made_again(
