@@ -142,6 +142,17 @@ def coded_data_amiss(data: bytes, *, ends_grey: bool) -> bool:
     return padded - start > 2 * _TAIL and _grey_ending(data[: padded - _TAIL] + b"\xff\xd9") == 0
 
 
+def wants_more(closed: bytes) -> bool:
+    """Whether libjpeg, given more coded data just before the end marker ``closed`` ends with (a JPEG whose
+    missing end marker was added), draws another image: it had not reached its image's last block when
+    the file ended (a photo cut short). A whole photo's decoder has ended its image before those bytes and
+    draws it the same, as :func:`_unread` tells of an encoder's padding. ``True`` when it cannot tell (no
+    decode at an eighth in luminance: a CMYK JPEG), the file then refused as before."""
+    before = _levels(closed)
+    after = _levels(closed[:-2] + _MORE + closed[-2:])
+    return before is None or after is None or not np.array_equal(before, after)
+
+
 #: A run of one byte at least this long ending a JPEG's coded data may be its encoder's padding.
 _PADDING = 16
 

@@ -189,6 +189,22 @@ def _for_checks(data: bytes, name: str, fmt: Format, specialty: str) -> DecodedI
     return decoded
 
 
+def _closed(data: bytes) -> bytes | None:
+    """A JPEG whose last scan's coded data runs to the end of the file, only its end marker (FF D9) missing,
+    with that marker added, when its image was whole before it: every viewer shows such a file whole (a
+    camera's, a gallery's or a copy's that stopped two bytes short), and it was refused as damaged, again
+    once copied from the device. ``None`` for a photo cut short (its decoder still wanting data where the
+    file ends), refused as before, and for any file the marker does not mend."""
+    closed = data + b"\xff\xd9"
+    try:
+        strip_jpeg(closed)
+    except MalformedImage:
+        return None
+    from capture.decode import wants_more
+
+    return None if wants_more(closed) else closed
+
+
 def _read(data: bytes, *, name: str, specialty: str = "") -> _Read:
     if not data:
         raise messages.rejected("empty", name=name)
@@ -206,11 +222,15 @@ def _read(data: bytes, *, name: str, specialty: str = "") -> _Read:
     # or reach the expert with a profile no viewer reads. Its colours are then taken as sRGB, and said so.
     data, profile_dropped = without_broken_profile(data, fmt)
     if fmt == "jpeg":
-        # Stripping first also proves the file is whole: a truncated scan has no end marker.
+        # Stripping first also proves the file is whole: a truncated scan has no end marker (a whole one
+        # lacking only that marker is closed, see _closed).
         try:
             stripped = strip_jpeg(data)
         except MalformedImage as exc:
-            raise messages.rejected("damaged", name=name) from exc
+            closed = _closed(data)
+            if closed is None:
+                raise messages.rejected("damaged", name=name) from exc
+            data, stripped = closed, strip_jpeg(closed)
         probe = _for_checks(data, name, fmt, specialty)
         # A CMYK JPEG is written again in RGB: as it came, many viewers show it in wrong colours.
         if probe.facts.orientation == 1 and probe.halved_from is None and not probe.cmyk:

@@ -901,3 +901,35 @@ def test_a_whole_photo_with_a_mid_grey_strip_along_its_bottom_only_is_not_taken_
         out = io.BytesIO()
         Image.fromarray(pixels).save(out, "JPEG", quality=quality)
         prepare_image_bytes(out.getvalue(), filename="p.jpg", specialty="dermatology")
+
+
+_WHOLE_WITHOUT_END = ["hdr_canon_hdr_YES.jpg", "tests_22-canon_tags.jpg", "tests_87_OSError.jpg", "tests_35-empty.jpg"]
+
+
+@pytest.mark.parametrize("progressive", [False, True], ids=["baseline", "progressive"])
+@pytest.mark.parametrize("name", _WHOLE_WITHOUT_END)
+def test_a_whole_real_photo_lacking_only_its_end_marker_is_imported_as_with_it(name: str, progressive: bool) -> None:
+    """Found in an acceptance pass (photos44): a photo whose coded data is all there, only its last two bytes
+    (the end marker, FF D9) missing, as a camera, a phone's gallery or a copy that stopped two bytes short
+    writes it, was refused as « incomplète ou abîmée » although every viewer shows it whole; copied again
+    from the device, it was refused again. It is imported as the same file with its end marker would be:
+    the same bytes stored and sent (the end marker written), the same verdicts."""
+    data = _progressive(name) if progressive else (CORPUS / name).read_bytes()
+    assert data.endswith(b"\xff\xd9")
+    whole = prepare_image_bytes(data, filename=name, specialty="dermatology")
+    lacking = prepare_image_bytes(data[:-2], filename=name, specialty="dermatology")
+    assert lacking.data == whole.data
+    assert lacking.data.endswith(b"\xff\xd9")
+    assert [(f.check, f.level) for f in lacking.quality] == [(f.check, f.level) for f in whole.quality]
+
+
+@pytest.mark.parametrize("share", [0.5, 0.9, 0.99])
+@pytest.mark.parametrize("name", _WHOLE_WITHOUT_END)
+def test_a_real_photo_cut_short_without_its_end_marker_is_still_refused(name: str, share: float) -> None:
+    """What a lacking end marker is forgiven for stops at the coded data: a photo cut short (its lower
+    part missing) stays refused, whether or not an end marker is found."""
+    from app.errors import ImageRejected
+
+    data = (CORPUS / name).read_bytes()
+    with pytest.raises(ImageRejected, match="incomplète ou abîmée"):
+        prepare_image_bytes(data[: int(len(data) * share)], filename=name, specialty="dermatology")

@@ -41,7 +41,8 @@ def _broken_files() -> dict[str, bytes]:
         "coupee.png": png[: len(png) // 3],
         "coupee.tif": tiff[: len(tiff) // 2],
         "coupee.dcm": dicom[: len(dicom) - len(dicom) // 3],
-        "sans-fin.jpg": jpeg[:-2],
+        # Its last blocks cut off with its end marker (only a whole image lacking its end marker is closed).
+        "sans-fin.jpg": jpeg[:-66],
     }
 
 
@@ -54,6 +55,17 @@ def test_a_broken_file_is_refused_in_the_pipelines_own_words(tmp_path: Path, nam
     with pytest.raises(ImageRejected) as checked:
         check_image_file(path, follow_links=False)
     assert checked.value.message == prepared.value.message
+
+
+def test_a_whole_jpeg_lacking_only_its_end_marker_is_read_as_the_import_reads_it(tmp_path: Path) -> None:
+    """A whole photo whose last two bytes (its end marker) are missing is imported (every viewer shows it
+    whole): the check of a case file's images says it readable too, as the same picture as the file whole."""
+    jpeg = jpeg_bytes(skin_photo(1000, 800, seed=2))
+    (tmp_path / "entiere.jpg").write_bytes(jpeg)
+    (tmp_path / "sans-marqueur.jpg").write_bytes(jpeg[:-2])
+    prepare_image_file(tmp_path / "sans-marqueur.jpg", specialty="dermatology", follow_links=False)
+    lacking = check_image_file(tmp_path / "sans-marqueur.jpg", follow_links=False)
+    assert lacking & check_image_file(tmp_path / "entiere.jpg", follow_links=False)
 
 
 def test_a_link_and_a_folder_are_refused_as_the_import_refuses_them(tmp_path: Path) -> None:
