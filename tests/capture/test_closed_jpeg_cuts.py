@@ -110,3 +110,34 @@ def test_a_jpeg_without_its_end_marker_is_taken_only_when_it_is_the_whole_photo(
     # The whole photo lacking only its end marker is imported as with it.
     lacking = prepare_image_bytes(data[:-2], filename="photo.jpg", specialty="dermatology")
     assert np.array_equal(_pixels(lacking.data), whole)
+
+
+def _tails() -> dict[str, bytes]:
+    noise = np.random.default_rng(0).integers(0, 255, 5000, dtype=np.uint8).tobytes().replace(b"\xff", b"\x11")
+    other = jpeg_bytes(skin_photo(1000, 760, seed=9), 90)
+    return {
+        "zeros-16": bytes(16),
+        "zeros-4k": bytes(4096),
+        "noise-300": noise[:300],
+        "noise-5k": noise,
+        "another-photo's-data": other[-3000:-2],
+    }
+
+
+@pytest.mark.parametrize("kind", ["baseline", "restart-rows", "progressive"])
+def test_a_jpeg_cut_short_and_followed_by_other_bytes_without_an_end_marker_is_refused(kind: str) -> None:
+    """Found in review: a photo cut short and followed by zeros (a copy's file allocated whole) or by
+    another file's bytes (a card's next sectors), without an end marker, was closed and imported as whole:
+    its decoder read those bytes as the rest of the picture and ended before them. Before the end marker
+    was added, such a file was refused; it is again."""
+    data = _made(kind)
+    end = len(data) - 2
+    taken = []
+    for short in (30, 200, 1500, 20000):
+        for tail, following in _tails().items():
+            try:
+                prepare_image_bytes(data[: end - short] + following, filename="photo.jpg", specialty="dermatology")
+            except ImageRejected:
+                continue
+            taken.append((short, tail))
+    assert taken == []
