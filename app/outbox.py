@@ -778,7 +778,7 @@ class Outbox:
         found = []
         for r in self.conn.execute(
             "SELECT m.* FROM messages m JOIN cases c ON c.id = m.case_id WHERE m.direction='to-expert' "
-            "AND m.state='queued' AND (? OR c.destination IS NULL OR c.destination = ?) ORDER BY m.created_at",
+            "AND m.state='queued' AND (? OR c.destination IS NULL OR c.destination = ?) ORDER BY m.created_at, m.rowid",
             (not here, self.here() if here else ""),
         ).fetchall():
             try:

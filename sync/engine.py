@@ -1475,11 +1475,18 @@ class Engine:
         replies.sort(key=lambda reply: first_due[reply[0]])
         met_reply: str | None = None  # the reply that met a fault of the whole platform
         held_replies: list[str] = []  # the replies that waited with it, untried
+        # The cases one of whose replies waits: their later replies wait behind it, untried (found in review: the
+        # first reply of a case answered 503, its next one went at once, and the expert read « voici la photo
+        # demandée » before the question's answer it followed). Other cases' replies go on.
+        case_waits: set[str] = set()
         for case_id, message in replies:
             if self.client.stop.is_set():
                 break
+            if case_id in case_waits:
+                continue  # behind an earlier reply of its case, which waits
             due = postponed.get(message.id)
             if due is not None and due[1] > utc_now():
+                case_waits.add(case_id)
                 continue  # postponed: its time has not come (the cases and the poll go on)
             if every is not None:
                 # A reply before it found the platform out of reach, or was told to wait (429, 503 with
@@ -1487,6 +1494,7 @@ class Engine:
                 # next reply posted at once, and every case polled, after « Retry-After: 600 »).
                 self._reply_postponed(case_id, message, every)
                 held_replies.append(message.id)
+                case_waits.add(case_id)
                 continue
             self._last_fault = None
             try:
@@ -1512,7 +1520,9 @@ class Engine:
             if sent:
                 summary.replies_sent += 1
                 self._poll_failures = 0  # (as for a case sent)
-            elif self._last_fault is not None:
+            elif message.id in (kept_record(self.store, REPLY_RETRY) or {}):
+                case_waits.add(case_id)  # postponed, not refused: still queued, to go first
+            if not sent and self._last_fault is not None:
                 every = self._whole_platform(self._last_fault)
                 met_reply = message.id if every is not None else None
         if met_reply is not None and held_replies:
