@@ -898,6 +898,7 @@ def upload_images(
     ``reducible`` (a case, not a reply) and they were not chosen yet. ``training``: for the training
     platform (a DICOM's INS then issued as a test patient's)."""
     _forget_stale_dicoms(store, outbox, case_id, images, patient, training)
+    _forget_odd_copies(outbox, case_id, images)
     binary_ids = {image.id: image.binary_id for image in images if image.binary_id}
     # What crosses the link, counted in the progress (found live: reduced copies chosen, « N Mo restants »
     # still counted the originals): an image gone as the copy recorded with it, or as stored; one not gone yet
@@ -1052,6 +1053,28 @@ def _copy_of(
         training=training,
         eye=getattr(image, "eye", None),
     )
+
+
+COPY_TYPES = PHOTO_TYPES | {"application/dicom"}  # what a copy sent in an image's place is: reduced, or restamped
+
+
+def _forget_odd_copies(outbox: Outbox, case_id: str, images: list[Any]) -> None:
+    """An image on the platform as a copy recorded without a type this release makes (an empty one: by an older
+    release, or a record damaged since) goes again, as one never sent: its Media could not say what its Binary
+    holds (found in review: the bundle refused as posted at every try, « erreur interne, prévenez le support »,
+    the case never leaving, nothing the nurse or support could correct). The Binary left there is pointed at by
+    nothing this case posts."""
+    for image_id, facts in outbox.copies_sent(case_id).items():
+        try:
+            usable = CopySent.from_json(facts).content_type in COPY_TYPES
+        except (KeyError, TypeError, ValueError):
+            usable = False
+        image = next((image for image in images if image.id == image_id and image.binary_id), None)
+        if image is None or usable:
+            continue
+        log.warning("case %s: a copy sent recorded without a usable type goes again", case_id)
+        outbox.forget_binary(case_id, image.id)
+        image.binary_id = None
 
 
 def _forget_stale_dicoms(

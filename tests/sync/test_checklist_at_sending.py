@@ -172,15 +172,16 @@ def test_a_resource_invalid_as_posted_is_stopped_before_the_wire_and_the_others_
     store: Store, sandbox: SandboxServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The bundle is validated (fhir.resources R4B) as it is posted, not only as it was first built: its photos'
-    Binary ids and the copies sent in their place are put in after. A copy recorded by an older release without
-    its type went to a strict platform unchecked; and a mapping error there escaped the whole pass, every other
-    case held behind it. (One recorded without its size leaves, its Media with none: tests/sync/
-    test_checklist_at_sending_review.py.)"""
+    Binary ids and the copies sent in their place are put in after. A copy recorded with a damaged hash went to a
+    strict platform unchecked; and a mapping error there escaped the whole pass, every other case held behind it.
+    (One recorded without its size leaves, its Media with none: tests/sync/test_checklist_at_sending_review.py;
+    one without its type goes again: tests/sync/test_reduced_copy_without_type.py.)"""
     odd = make_case(store)
     other = make_case(store, seed=1, local_id="D-7702", ins=False)
     first = store.get_case(odd).images[0]
-    # Its first photo uploaded as a reduced copy by an older release, which recorded no type for it.
-    copy = {"content_type": "", "size": 1234, "sha1": first.sha1, "width": 32, "height": 24, "reduced": True}
+    # Its first photo uploaded as a reduced copy, recorded with a hash that is not base64.
+    copy = {"content_type": "image/jpeg", "size": 1234, "sha1": "not base64!", "width": 32, "height": 24}
+    copy["reduced"] = True
     Outbox(store).record_binary(odd, first.id, "older-upload", copy_sent=copy)
 
     with engine_on(store, sandbox.base_url) as engine:
@@ -190,7 +191,8 @@ def test_a_resource_invalid_as_posted_is_stopped_before_the_wire_and_the_others_
     said = assert_back_to_the_nurse_all_the_same(store, sandbox, odd)
     assert said == M.tr("sync.bug")
     # The log names the element, never a value.
-    assert "Media.content.contentType" in caplog.text
+    assert "Media is not valid FHIR R4: content.hash" in caplog.text
+    assert "not base64!" not in caplog.text
 
 
 def test_photos_judged_by_an_older_release_s_checks_are_judged_again_and_the_case_comes_back(

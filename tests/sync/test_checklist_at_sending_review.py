@@ -91,10 +91,10 @@ def test_a_case_whose_transaction_arrived_then_invalid_as_posted_again_is_follow
         job = SendJob(store, client, Outbox(store), case_id, RecordingListener(), 10.0)
         job.prepare()
         job.run()
-        # An older release had recorded its first photo's copy with no type (the bundle as posted again does not
-        # validate now); the answer lost (the platform recorded the case): back in the queue at the transaction step.
+        # Its first photo's copy recorded with a damaged hash (the bundle as posted again does not validate now);
+        # the answer lost (the platform recorded the case): back in the queue at the transaction step.
         first = store.get_case(case_id).images[0]
-        copy = {"content_type": "", "size": 1234, "sha1": first.sha1, "width": 32, "height": 24}
+        copy = {"content_type": "image/jpeg", "size": 1234, "sha1": "not base64!", "width": 32, "height": 24}
         Outbox(store).record_binary(case_id, first.id, "older-upload", copy_sent={**copy, "reduced": True})
         with transaction(store.conn) as conn:
             conn.execute("UPDATE cases SET state='sending', task_id=NULL WHERE id=?", (case_id,))
