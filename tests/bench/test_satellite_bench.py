@@ -56,8 +56,10 @@ def test_a_case_leaves_through_a_satellite_link(teleavis_home: Path) -> None:
         # Two sends, each of a new case through a new link (its cuts start anew): a busy spell of the
         # host during one send (validating, sealing, the platform storing) does not decide the result,
         # a send the engine makes slow is slow both times. The quicker send is compared.
-        sends = [send_through_the_link(store, sandbox, make_case(store, image_bytes=[image], images=1), ideal)]
-        sends.append(send_through_the_link(store, sandbox, make_case(store, image_bytes=[image], images=1), ideal))
+        # (« autre spécialité »: a dermatology case of one photo lacks its close-up, which the checklist run again
+        # at the sending refuses; this is about the link, not the views.)
+        sends = [send_through_the_link(store, sandbox, _one_photo_case(store, image), ideal)]
+        sends.append(send_through_the_link(store, sandbox, _one_photo_case(store, image), ideal))
         print(
             f"\nimage {size / 1e6:.2f} MB over a {RATE / 1e3:.0f} kB/s link, {RTT_S * 1000:.0f} ms round trip, "
             f"cut every {CUT_EVERY_S:.0f} s"
@@ -89,6 +91,10 @@ class Send:
     cuts: int
     uploads: int  # the image's uploads that the platform took in whole
     tasks: int  # the cases the platform received
+
+
+def _one_photo_case(store: Store, image: bytes) -> str:
+    return make_case(store, "other", image_bytes=[image], images=1)
 
 
 def send_through_the_link(store: Store, sandbox: SandboxServer, case_id: str, ideal: float) -> Send:
