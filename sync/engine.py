@@ -1538,8 +1538,7 @@ class Engine:
                 log.warning("reply of case %s: its sending stopped, the disk is full", case_id)
                 raise StorageError(M.tr("sync.disk_full.reply")) from exc
             if sent or self._last_fault is None:  # (gone from the queue: its photos' verdicts with it)
-                for key in [key for key in self._judged if key[0] in message.image_ids]:
-                    del self._judged[key]
+                self._forget_judged(images=set(message.image_ids))
             if sent:
                 summary.replies_sent += 1
                 self._poll_failures = 0  # (as for a case sent)
@@ -1570,9 +1569,13 @@ class Engine:
         if state not in (CaseState.QUEUED, CaseState.SENDING):
             # Its photos' verdicts kept no longer than it waits in the queue (found in review: kept for the engine's
             # life, a window open for weeks held every photo judged again, of cases long sent or corrected).
-            for key in [key for key in self._judged if key[1] == case_id]:
-                del self._judged[key]
+            self._forget_judged(case_id=case_id)
         return state
+
+    def _forget_judged(self, *, case_id: str | None = None, images: set[str] | None = None) -> None:
+        """The verdicts of a case's photos, or of ``images`` (a reply's), dropped: they have left the queue."""
+        for key in [key for key in self._judged if key[1] == case_id or (images is not None and key[0] in images)]:
+            del self._judged[key]
 
     def _send_case_now(self, case_id: str) -> CaseState:
         job = SendJob(
